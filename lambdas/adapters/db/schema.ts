@@ -1,0 +1,163 @@
+/**
+ * The one drizzle schema. `npm run db:generate` (drizzle-kit) turns changes here into SQL under
+ * `migrations/`; never edit generated SQL by hand.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const roleEnum = pgEnum('role', ['ADMIN', 'OPS', 'HR', 'USER']);
+export const jobStatusEnum = pgEnum('job_status', ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased; uniqueness is on this column. */
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: roleEnum('role').notNull().default('USER'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    lastLoginAt: tstz('last_login_at'),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+/** A login session: the family of rotated refresh tokens. Revoking it ends every token of the family. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    revokedAt: tstz('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the opaque token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    usedAt: tstz('used_at'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_session_idx').on(t.sessionId),
+  ],
+);
+
+/** Failed-login backoff, keyed by a hash of the e-mail so unknown and known accounts behave alike. */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: tstz('locked_until'),
+  lastFailureAt: tstz('last_failure_at'),
+});
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    status: jobStatusEnum('status').notNull().default('QUEUED'),
+    /** The record the job works on (log entry, ticket, ...). */
+    subjectId: uuid('subject_id'),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    traceId: text('trace_id'),
+    model: text('model'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    /** Set once the queue accepted the message; null means the reconciler must send it. */
+    enqueuedAt: tstz('enqueued_at'),
+    startedAt: tstz('started_at'),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [
+    index('jobs_unsent_idx').on(t.createdAt).where(sql`${t.enqueuedAt} is null and ${t.status} = 'QUEUED'`),
+    index('jobs_subject_idx').on(t.subjectId),
+  ],
+);
+
+/**
+ * The local queue (SQS semantics on Postgres). Only `npm start` and tests use it; on AWS, SQS is the queue.
+ * A dead-lettered message moves to the queue named by the redrive policy, keeping its id and receive count.
+ */
+export const queueMessages = pgTable(
+  'queue_messages',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    messageId: uuid('message_id').notNull().defaultRandom(),
+    queueName: text('queue_name').notNull(),
+    body: text('body').notNull(),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
+    sentAt: tstz('sent_at').notNull().defaultNow(),
+    visibleAt: tstz('visible_at').notNull().defaultNow(),
+    receiveCount: integer('receive_count').notNull().default(0),
+    firstReceivedAt: tstz('first_received_at'),
+    receiptHandle: text('receipt_handle'),
+    deadLetteredFrom: text('dead_lettered_from'),
+  },
+  (t) => [
+    index('queue_messages_ready_idx').on(t.queueName, t.visibleAt),
+    uniqueIndex('queue_messages_message_id_key').on(t.messageId),
+  ],
+);
+
+/** First result of a create mutation per (user, operation, key): a repeat returns it and creates nothing. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    ownerId: uuid('owner_id').notNull(),
+    operation: text('operation').notNull(),
+    key: text('key').notNull(),
+    resourceId: uuid('resource_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.operation, t.key] })],
+);
+
+/** Every change to a user-visible record: who, when, what (before/after), for history and point-in-time reads. */
+export const changeEvents = pgTable(
+  'change_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    action: text('action').notNull(),
+    actorId: uuid('actor_id'),
+    at: tstz('at').notNull().defaultNow(),
+    changes: jsonb('changes').$type<Record<string, unknown>>().notNull().default({}),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
+    meta: jsonb('meta').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('change_events_entity_idx').on(t.entityType, t.entityId, t.at)],
+);

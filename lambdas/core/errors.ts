@@ -1,0 +1,78 @@
+/**
+ * Domain errors. Each carries the GraphQL `errorType` clients see (DESIGN §3); the mapping to a response
+ * happens in one place (`lambdas/shared/appsync-errors.ts`). Messages are written for the caller: they must
+ * never include SQL, stack traces or secrets.
+ */
+export type ErrorType =
+  | 'ValidationError'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'ConflictError'
+  | 'RateLimited'
+  | 'InternalError';
+
+export abstract class AppError extends Error {
+  abstract readonly errorType: ErrorType;
+}
+
+export class ValidationError extends AppError {
+  readonly errorType = 'ValidationError';
+  /** The argument or input path that is wrong, e.g. `password` or `input.title`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'ValidationError';
+    this.field = field;
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly errorType = 'Unauthorized';
+  constructor(message = 'Not authorized') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly errorType = 'Forbidden';
+  constructor(message = 'Forbidden') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly errorType = 'NotFound';
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly errorType = 'ConflictError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly errorType = 'RateLimited';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Raised for infrastructure faults that may pass (database down, queue unavailable): safe to retry. */
+export class TransientError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientError';
+  }
+}

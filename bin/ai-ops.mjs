@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `ai-ops` command: TypeScript sources run directly through tsx, so `npx ai-ops` works right after `npm ci`.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,20 @@
+/** One top-level `ai-ops` command. Sub-commands (`logs parse`) are handled inside the command's module. */
+export interface Command {
+  name: string;
+  /** One line for `ai-ops --help`. */
+  summary: string;
+  /** Full usage text, printed for `--help` (every command and sub-command answers `--help`). */
+  usage: string;
+  /** Returns the process exit code. Errors meant for the user go to stderr with a non-zero code. */
+  run: (args: string[]) => Promise<number>;
+}
+
+/** A user-facing command-line error: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');

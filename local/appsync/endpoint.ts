@@ -1,0 +1,390 @@
+/**
+ * The local AppSync-compatible GraphQL endpoint: auth-mode selection by header, the Lambda authorizer with
+ * AppSync's event and per-token cache, `deniedFields`, direct Lambda resolver events, `errorType`-shaped errors,
+ * AWS scalar validation, query depth and resolver count limits. Transport-free: `server.ts` feeds it HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
+import {
+  type DocumentNode,
+  execute,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  getOperationAST,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  print,
+  type SelectionSetNode,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { type AuthMode, allowedModes } from './auth-modes.ts';
+import { depthLimitRule } from './depth-limit.ts';
+
+type ResolverContext = Record<string, string>;
+export type AuthorizerInvoker = (
+  event: AppSyncAuthorizerEvent,
+) => Promise<AppSyncAuthorizerResult<ResolverContext>>;
+export type ResolverInvoker = (event: AppSyncResolverEvent<Record<string, unknown>>) => Promise<unknown>;
+
+export interface AppSyncEndpointOptions {
+  schema: GraphQLSchema;
+  apiId: string;
+  /** Keys accepted in `x-api-key` (read on every request so a rotated key file takes effect). */
+  apiKeys: () => readonly string[];
+  authorizer: AuthorizerInvoker;
+  /** The API's authorizer result TTL, used when the authorizer gives no `ttlOverride`. */
+  authorizerTtlSeconds: number;
+  resolver: ResolverInvoker;
+  /** 0 disables the limit, as on AppSync. */
+  queryDepthLimit: number;
+  /** 0 disables the limit, as on AppSync. */
+  resolverCountLimit: number;
+  introspection: boolean;
+  /** Reports unexpected failures (the caller only sees a generic InternalError). */
+  onInternalError?: (error: unknown, context: { requestId: string }) => void;
+  now?: () => number;
+}
+
+export interface GraphQLHttpRequest {
+  headers: Record<string, string | undefined>;
+  body: unknown;
+}
+
+export interface AppSyncErrorBody {
+  message: string;
+  errorType: string;
+  path?: readonly (string | number)[];
+  locations?: readonly { line: number; column: number }[];
+  data?: null;
+  errorInfo?: null;
+}
+
+export interface GraphQLHttpResponse {
+  status: number;
+  body: { data?: unknown; errors?: AppSyncErrorBody[] };
+  requestId: string;
+}
+
+/** Raised inside field resolution; becomes one GraphQL error with this `errorType`. */
+export class FieldError extends Error {
+  readonly errorType: string;
+  constructor(errorType: string, message: string) {
+    super(message);
+    this.name = 'FieldError';
+    this.errorType = errorType;
+  }
+}
+
+interface RequestState {
+  mode: AuthMode;
+  resolverContext: ResolverContext | null;
+  deniedFields: ReadonlySet<string>;
+  headers: Record<string, string>;
+  variables: Record<string, unknown>;
+  resolverInvocations: number;
+  requestId: string;
+}
+
+interface CachedAnswer {
+  answer: AppSyncAuthorizerResult<ResolverContext>;
+  expiresAt: number;
+}
+
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
+  const now = options.now ?? Date.now;
+  const authorizerCache = new Map<string, CachedAnswer>();
+  const rules = [
+    ...specifiedRules,
+    ...(options.queryDepthLimit > 0 ? [depthLimitRule(options.queryDepthLimit)] : []),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+
+  async function authorize(
+    token: string,
+    document: { query: string; operationName: string | null; variables: Record<string, unknown> },
+    headers: Record<string, string>,
+    requestId: string,
+  ): Promise<AppSyncAuthorizerResult<ResolverContext>> {
+    const cached = authorizerCache.get(token);
+    if (cached && cached.expiresAt > now()) return cached.answer;
+    const event: AppSyncAuthorizerEvent = {
+      authorizationToken: token,
+      requestContext: {
+        apiId: options.apiId,
+        accountId: '000000000000',
+        requestId,
+        queryString: document.query,
+        operationName: document.operationName ?? undefined,
+        variables: document.variables,
+      },
+      requestHeaders: headers,
+    } as AppSyncAuthorizerEvent;
+    let answer: AppSyncAuthorizerResult<ResolverContext>;
+    try {
+      answer = await options.authorizer(event);
+    } catch (error: unknown) {
+      // AppSync treats an authorizer failure as a denial.
+      options.onInternalError?.(error, { requestId });
+      return { isAuthorized: false };
+    }
+    const ttlSeconds = answer.ttlOverride ?? options.authorizerTtlSeconds;
+    if (ttlSeconds > 0) authorizerCache.set(token, { answer, expiresAt: now() + ttlSeconds * 1000 });
+    if (authorizerCache.size > 10_000) evictExpired(authorizerCache, now());
+    return answer;
+  }
+
+  const fieldResolver: GraphQLFieldResolver<unknown, RequestState, Record<string, unknown>> = async (
+    source,
+    args,
+    state,
+    info,
+  ) => {
+    const field = info.parentType.getFields()[info.fieldName];
+    if (field && !allowedModes(info.parentType, field, 'AWS_LAMBDA').includes(state.mode)) {
+      throw notAuthorized(info);
+    }
+    if (state.deniedFields.has(`${info.parentType.name}.${info.fieldName}`)) throw notAuthorized(info);
+    if (!ROOT_TYPES.has(info.parentType.name)) {
+      return source !== null && typeof source === 'object'
+        ? (source as Record<string, unknown>)[info.fieldName]
+        : undefined;
+    }
+    state.resolverInvocations += 1;
+    if (options.resolverCountLimit > 0 && state.resolverInvocations > options.resolverCountLimit) {
+      throw new FieldError(
+        'ValidationError',
+        `Resolver count limit of ${options.resolverCountLimit} exceeded`,
+      );
+    }
+    return invokeResolver(source, args, state, info);
+  };
+
+  async function invokeResolver(
+    source: unknown,
+    args: Record<string, unknown>,
+    state: RequestState,
+    info: GraphQLResolveInfo,
+  ): Promise<unknown> {
+    const event = {
+      arguments: args,
+      identity: state.mode === 'AWS_LAMBDA' ? { resolverContext: state.resolverContext ?? {} } : null,
+      source: source ?? null,
+      request: { headers: state.headers, domainName: null },
+      prev: null,
+      stash: {},
+      info: {
+        fieldName: info.fieldName,
+        parentTypeName: info.parentType.name,
+        variables: state.variables,
+        selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
+        selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
+      },
+    } as unknown as AppSyncResolverEvent<Record<string, unknown>>;
+    let result: unknown;
+    try {
+      result = await options.resolver(event);
+    } catch (error: unknown) {
+      options.onInternalError?.(error, { requestId: state.requestId });
+      throw new FieldError('InternalError', 'Internal error');
+    }
+    const envelope = errorEnvelopeOf(result);
+    if (envelope) throw new FieldError(envelope.type, envelope.message);
+    return result;
+  }
+
+  async function handle(request: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
+    const requestId = randomUUID();
+    const reply = (status: number, body: GraphQLHttpResponse['body']): GraphQLHttpResponse => ({
+      status,
+      body,
+      requestId,
+    });
+    const headers = lowerCaseHeaders(request.headers);
+    const parsedBody = parseRequestBody(request.body);
+    if ('error' in parsedBody)
+      return reply(400, { errors: [{ message: parsedBody.error, errorType: 'BadRequest' }] });
+    const { query, variables, operationName } = parsedBody;
+
+    let mode: AuthMode;
+    let resolverContext: ResolverContext | null = null;
+    let deniedFields: ReadonlySet<string> = new Set();
+    if (headers.authorization !== undefined) {
+      mode = 'AWS_LAMBDA';
+      const answer = await authorize(
+        headers.authorization,
+        { query, operationName, variables },
+        headers,
+        requestId,
+      );
+      if (!answer.isAuthorized) return reply(401, unauthorizedBody());
+      resolverContext = answer.resolverContext ?? {};
+      deniedFields = new Set(answer.deniedFields ?? []);
+    } else if (headers['x-api-key'] !== undefined) {
+      mode = 'API_KEY';
+      if (!options.apiKeys().includes(headers['x-api-key'])) return reply(401, unauthorizedBody());
+    } else {
+      return reply(401, unauthorizedBody());
+    }
+
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: 10_000 });
+    } catch (error: unknown) {
+      return reply(400, { errors: [graphQLErrorBody(error as GraphQLError, 'ValidationError')] });
+    }
+    const validationErrors = validate(options.schema, document, rules);
+    if (validationErrors.length > 0) {
+      return reply(400, { errors: validationErrors.map((e) => graphQLErrorBody(e, 'ValidationError')) });
+    }
+    if (!getOperationAST(document, operationName)) {
+      return reply(400, {
+        errors: [{ message: 'Unknown or ambiguous operation name', errorType: 'ValidationError' }],
+      });
+    }
+    const state: RequestState = {
+      mode,
+      resolverContext,
+      deniedFields,
+      headers,
+      variables,
+      resolverInvocations: 0,
+      requestId,
+    };
+    const result = await execute({
+      schema: options.schema,
+      document,
+      variableValues: variables,
+      operationName,
+      contextValue: state,
+      fieldResolver,
+    });
+    const errors = result.errors?.map((error) =>
+      formatExecutionError(error, requestId, options.onInternalError),
+    );
+    // As on AppSync, a request whose variables could not be coerced has no data at all.
+    if (!('data' in result) || result.data === undefined) return reply(200, { data: null, errors });
+    return reply(200, errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data });
+  }
+
+  return { handle, clearAuthorizerCache: () => authorizerCache.clear() };
+}
+
+function evictExpired(cache: Map<string, CachedAnswer>, nowMs: number): void {
+  for (const [token, entry] of cache) if (entry.expiresAt <= nowMs) cache.delete(token);
+}
+
+function notAuthorized(info: GraphQLResolveInfo): FieldError {
+  return new FieldError(
+    'Unauthorized',
+    `Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`,
+  );
+}
+
+function unauthorizedBody(): GraphQLHttpResponse['body'] {
+  return { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
+}
+
+function errorEnvelopeOf(result: unknown): { type: string; message: string } | null {
+  if (result === null || typeof result !== 'object' || !('__error' in result)) return null;
+  const envelope = (result as { __error: unknown }).__error;
+  if (envelope === null || typeof envelope !== 'object') return null;
+  const { type, message } = envelope as { type?: unknown; message?: unknown };
+  return {
+    type: typeof type === 'string' ? type : 'InternalError',
+    message: typeof message === 'string' ? message : 'Internal error',
+  };
+}
+
+function lowerCaseHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+}
+
+type ParsedBody =
+  | { query: string; variables: Record<string, unknown>; operationName: string | null }
+  | { error: string };
+
+function parseRequestBody(body: unknown): ParsedBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { error: 'The request body must be a JSON object with a "query"' };
+  }
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || query.trim() === '')
+    return { error: 'query: a GraphQL document is required' };
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  ) {
+    return { error: 'variables: must be a JSON object' };
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    return { error: 'operationName: must be a string' };
+  }
+  return {
+    query,
+    variables: (variables as Record<string, unknown> | null | undefined) ?? {},
+    operationName: operationName ?? null,
+  };
+}
+
+function graphQLErrorBody(error: GraphQLError, errorType: string): AppSyncErrorBody {
+  return {
+    message: error.message,
+    errorType,
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.locations ? { locations: error.locations } : {}),
+    data: null,
+    errorInfo: null,
+  };
+}
+
+function formatExecutionError(
+  error: GraphQLError,
+  requestId: string,
+  onInternalError: AppSyncEndpointOptions['onInternalError'],
+): AppSyncErrorBody {
+  const original = error.originalError;
+  if (original instanceof FieldError) {
+    return { ...graphQLErrorBody(error, original.errorType), message: original.message };
+  }
+  // Errors graphql-js raises itself (variable coercion, invalid scalar values) describe the caller's input.
+  if (!original || original.name === 'GraphQLError') return graphQLErrorBody(error, 'ValidationError');
+  onInternalError?.(original, { requestId });
+  return { ...graphQLErrorBody(error, 'InternalError'), message: 'Internal error' };
+}
+
+/** AppSync's `info.selectionSetList`: every selected field path below the resolved field, `a/b/c` style. */
+function selectionSetList(
+  fieldNodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): string[] {
+  const paths: string[] = [];
+  const walk = (selectionSet: SelectionSetNode | undefined, prefix: string, depth: number) => {
+    if (!selectionSet || depth > 50) return;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__typename') continue;
+        const path = prefix ? `${prefix}/${selection.name.value}` : selection.name.value;
+        paths.push(path);
+        walk(selection.selectionSet, path, depth + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, prefix, depth + 1);
+      } else {
+        walk(fragments[selection.name.value]?.selectionSet, prefix, depth + 1);
+      }
+    }
+  };
+  for (const node of fieldNodes) walk(node.selectionSet, '', 0);
+  return [...new Set(paths)];
+}

@@ -1,0 +1,324 @@
+import { readFileSync } from 'node:fs';
+import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AppSyncEndpointOptions, createAppSyncEndpoint } from '../../../local/appsync/endpoint.ts';
+import { findAwsDeclarations, loadAppSyncSchema } from '../../../local/appsync/schema.ts';
+import { type RunningHttpServer, startHttpServer } from '../../../local/http-server.ts';
+
+const schemaText = readFileSync('schema/schema.graphql', 'utf8');
+const API_KEY = 'da2-testkey';
+
+type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
+
+/** Stand-ins for the authorizer and resolver Lambdas: the endpoint itself is what these tests exercise. */
+const calls = { authorizer: [] as AppSyncAuthorizerEvent[], resolver: [] as ResolverEvent[] };
+let authorizerAnswer: (token: string) => AppSyncAuthorizerResult<Record<string, string>> = () => ({
+  isAuthorized: false,
+});
+let resolverAnswer: (event: ResolverEvent) => unknown = () => null;
+
+let server: RunningHttpServer;
+let clock = 1_000_000;
+
+async function startEndpoint(overrides: Partial<AppSyncEndpointOptions> = {}): Promise<RunningHttpServer> {
+  const endpoint = createAppSyncEndpoint({
+    schema: loadAppSyncSchema(schemaText),
+    apiId: 'local',
+    apiKeys: () => [API_KEY],
+    authorizer: async (event) => {
+      calls.authorizer.push(event);
+      return authorizerAnswer(event.authorizationToken);
+    },
+    authorizerTtlSeconds: 300,
+    resolver: async (event) => {
+      calls.resolver.push(event);
+      return resolverAnswer(event);
+    },
+    queryDepthLimit: 4,
+    resolverCountLimit: 3,
+    introspection: true,
+    now: () => clock,
+    ...overrides,
+  });
+  return startHttpServer({
+    port: 0,
+    handleGraphQL: endpoint.handle,
+    ideHeaders: { 'x-api-key': API_KEY },
+    maxBodyBytes: 64 * 1024,
+    onError: () => {},
+  });
+}
+
+async function post(
+  body: unknown,
+  headers: Record<string, string>,
+  url = server.url,
+): Promise<{
+  status: number;
+  json: { data?: Record<string, unknown> | null; errors?: Record<string, unknown>[] };
+}> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+const bearer = { authorization: 'Bearer good-token' };
+const userContext = { sub: 'user-1', role: 'USER', sid: 'session-1', email: 'u@example.com' };
+
+beforeAll(async () => {
+  server = await startEndpoint();
+});
+afterAll(async () => server.close());
+beforeEach(() => {
+  calls.authorizer.length = 0;
+  calls.resolver.length = 0;
+  clock += 1_000_000;
+  authorizerAnswer = (token) =>
+    token === 'Bearer good-token'
+      ? { isAuthorized: true, resolverContext: userContext, deniedFields: ['Query.users'], ttlOverride: 60 }
+      : { isAuthorized: false };
+  resolverAnswer = (event) =>
+    event.info.fieldName === 'me'
+      ? { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' }
+      : null;
+});
+
+describe('local AppSync endpoint', () => {
+  it('declares no AWS scalar or directive in the schema file', () => {
+    expect(findAwsDeclarations(schemaText)).toEqual([]);
+    expect(() => loadAppSyncSchema(`scalar AWSDateTime\n${schemaText}`)).toThrow(/AWSDateTime/);
+  });
+
+  it('serves a GraphQL IDE at /', async () => {
+    const response = await fetch(server.url.replace('/graphql', '/'));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('GraphiQL');
+  });
+
+  it('rejects a request with neither an Authorization header nor an API key', async () => {
+    const { status, json } = await post({ query: '{ me { id } }' }, {});
+    expect(status).toBe(401);
+    expect(json.errors?.[0]?.errorType).toBe('Unauthorized');
+  });
+
+  it('rejects an unknown API key', async () => {
+    const { status } = await post({ query: 'mutation { logout }' }, { 'x-api-key': 'da2-wrong' });
+    expect(status).toBe(401);
+  });
+
+  it('refuses fields not marked @aws_api_key to an API key caller', async () => {
+    const { status, json } = await post({ query: '{ me { id } }' }, { 'x-api-key': API_KEY });
+    expect(status).toBe(200);
+    expect(json.data).toEqual({ me: null });
+    expect(json.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', path: ['me'] });
+    expect(calls.resolver).toHaveLength(0);
+  });
+
+  it('lets an API key caller reach @aws_api_key fields, with a null identity', async () => {
+    resolverAnswer = () => ({
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: '2026-01-01T00:15:00.000Z',
+      user: { id: 'u', email: 'new@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' },
+    });
+    const { json } = await post(
+      {
+        query:
+          'mutation($e: AWSEmail!) { signup(email: $e, password: "p") { accessToken user { email role } } }',
+        variables: { e: 'new@example.com' },
+      },
+      { 'x-api-key': API_KEY },
+    );
+    expect(json.errors).toBeUndefined();
+    expect(json.data).toEqual({
+      signup: { accessToken: 'a', user: { email: 'new@example.com', role: 'USER' } },
+    });
+    expect(calls.resolver[0]?.identity).toBeNull();
+    expect(calls.resolver[0]?.arguments).toEqual({ email: 'new@example.com', password: 'p' });
+  });
+
+  it('invokes the authorizer with AppSync event shape and passes resolverContext to the resolver', async () => {
+    const { json } = await post(
+      { query: 'query Me { me { id email } }', operationName: 'Me' },
+      { ...bearer, 'x-trace': 't1' },
+    );
+    expect(json.data).toEqual({ me: { id: 'user-1', email: 'u@example.com' } });
+    const authorizerEvent = calls.authorizer[0];
+    expect(authorizerEvent?.authorizationToken).toBe('Bearer good-token');
+    expect(authorizerEvent?.requestContext).toMatchObject({
+      apiId: 'local',
+      queryString: 'query Me { me { id email } }',
+      operationName: 'Me',
+      variables: {},
+    });
+    expect(authorizerEvent?.requestHeaders['x-trace']).toBe('t1');
+    const resolverEvent = calls.resolver[0];
+    expect(resolverEvent?.identity).toEqual({ resolverContext: userContext });
+    expect(resolverEvent?.info).toMatchObject({
+      fieldName: 'me',
+      parentTypeName: 'Query',
+      selectionSetList: ['id', 'email'],
+    });
+    expect(resolverEvent?.request.headers['x-trace']).toBe('t1');
+  });
+
+  it('caches the authorizer answer per token for its ttlOverride', async () => {
+    await post({ query: '{ me { id } }' }, bearer);
+    await post({ query: '{ me { id } }' }, bearer);
+    expect(calls.authorizer).toHaveLength(1);
+    clock += 61_000;
+    await post({ query: '{ me { id } }' }, bearer);
+    expect(calls.authorizer).toHaveLength(2);
+  });
+
+  it('does not cache an answer whose ttlOverride is 0', async () => {
+    authorizerAnswer = () => ({ isAuthorized: true, resolverContext: userContext, ttlOverride: 0 });
+    await post({ query: '{ me { id } }' }, bearer);
+    await post({ query: '{ me { id } }' }, bearer);
+    expect(calls.authorizer).toHaveLength(2);
+  });
+
+  it('refuses the request when the authorizer says no', async () => {
+    const { status, json } = await post({ query: '{ me { id } }' }, { authorization: 'Bearer bad' });
+    expect(status).toBe(401);
+    expect(json.errors?.[0]?.errorType).toBe('Unauthorized');
+  });
+
+  it('resolves a field in deniedFields to null with an error, leaving the rest', async () => {
+    const { json } = await post({ query: '{ me { id } users { items { id } } }' }, bearer);
+    expect(json.data).toEqual({ me: { id: 'user-1' }, users: null });
+    expect(json.errors).toHaveLength(1);
+    expect(json.errors?.[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      path: ['users'],
+      message: 'Not Authorized to access users on type Query',
+    });
+    expect(calls.resolver.map((e) => e.info.fieldName)).toEqual(['me']);
+  });
+
+  it('shapes an error envelope from the resolver as a GraphQL error with its errorType', async () => {
+    resolverAnswer = () => ({ __error: { type: 'Forbidden', message: 'Only an admin may change roles' } });
+    const { json } = await post({ query: 'mutation { setUserRole(userId: "x", role: OPS) { id } }' }, bearer);
+    expect(json.data).toEqual({ setUserRole: null });
+    expect(json.errors?.[0]).toMatchObject({
+      errorType: 'Forbidden',
+      message: 'Only an admin may change roles',
+    });
+  });
+
+  it('turns a crashing resolver into InternalError without stack or SQL', async () => {
+    resolverAnswer = () => {
+      throw new Error('syntax error at or near "SELECT" at Object.query (/app/db.ts:12:3)');
+    };
+    const { json } = await post({ query: '{ me { id } }' }, bearer);
+    expect(json.errors?.[0]).toMatchObject({ errorType: 'InternalError', message: 'Internal error' });
+    expect(JSON.stringify(json)).not.toMatch(/SELECT|db\.ts|stack/);
+  });
+
+  it('validates AWS scalars in variables and literals', async () => {
+    const viaVariable = await post(
+      {
+        query: 'mutation($e: AWSEmail!) { login(email: $e, password: "x") { accessToken } }',
+        variables: { e: 'not-an-email' },
+      },
+      { 'x-api-key': API_KEY },
+    );
+    expect(viaVariable.json.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(viaVariable.json.errors?.[0]?.message).toMatch(/\$e|AWSEmail/);
+    const viaLiteral = await post(
+      { query: 'mutation { login(email: "a@b", password: "x") { accessToken } }' },
+      { 'x-api-key': API_KEY },
+    );
+    expect(viaLiteral.status).toBe(400);
+    expect(viaLiteral.json.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(calls.resolver).toHaveLength(0);
+  });
+
+  it('rejects AWSDateTime values without a time zone and serializes Date values', async () => {
+    resolverAnswer = () => ({
+      id: 'u',
+      email: 'u@example.com',
+      role: 'USER',
+      createdAt: '2026-01-01T00:00:00',
+    });
+    const bad = await post({ query: '{ me { createdAt } }' }, bearer);
+    expect(bad.json.errors?.[0]?.message).toMatch(/AWSDateTime/);
+    resolverAnswer = () => ({ id: 'u', email: 'u@example.com', role: 'USER', createdAt: new Date(0) });
+    const good = await post({ query: '{ me { createdAt } }' }, bearer);
+    expect(good.json.data).toEqual({ me: { createdAt: '1970-01-01T00:00:00.000Z' } });
+  });
+
+  it('parses AWSJSON arguments and rejects invalid JSON', async () => {
+    const { loadAppSyncSchema: load } = await import('../../../local/appsync/schema.ts');
+    const schema = load('type Query { echo(value: AWSJSON!): AWSJSON }');
+    const endpoint = createAppSyncEndpoint({
+      schema,
+      apiId: 'x',
+      apiKeys: () => [],
+      authorizer: async () => ({ isAuthorized: true, resolverContext: {} }),
+      authorizerTtlSeconds: 0,
+      resolver: async (event) => event.arguments.value,
+      queryDepthLimit: 0,
+      resolverCountLimit: 0,
+      introspection: true,
+    });
+    const ok = await endpoint.handle({
+      headers: { authorization: 't' },
+      body: { query: 'query($v: AWSJSON!) { echo(value: $v) }', variables: { v: '{"a":[1,2]}' } },
+    });
+    expect(ok.body).toEqual({ data: { echo: '{"a":[1,2]}' } });
+    const bad = await endpoint.handle({
+      headers: { authorization: 't' },
+      body: { query: 'query($v: AWSJSON!) { echo(value: $v) }', variables: { v: '{oops' } },
+    });
+    expect(bad.body.errors?.[0]?.errorType).toBe('ValidationError');
+  });
+
+  it('rejects queries deeper than the depth limit, fragments included', async () => {
+    const { status, json } = await post(
+      {
+        query:
+          'mutation { signup(email: "a@example.com", password: "p") { ...P } } fragment P on AuthPayload { user { ...U } } fragment U on User { id }',
+      },
+      { 'x-api-key': API_KEY },
+    );
+    expect(status).toBe(200);
+    expect(json.errors).toBeUndefined();
+    const deep = await startEndpoint({ queryDepthLimit: 2 });
+    try {
+      const rejected = await post(
+        { query: 'mutation { signup(email: "a@example.com", password: "p") { user { id } } }' },
+        { 'x-api-key': API_KEY },
+        deep.url,
+      );
+      expect(rejected.status).toBe(400);
+      expect(rejected.json.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+      expect(String(rejected.json.errors?.[0]?.message)).toMatch(/depth 3 exceeds the limit of 2/);
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it('stops invoking resolvers past the resolver count limit', async () => {
+    const { json } = await post({ query: '{ a: me { id } b: me { id } c: me { id } d: me { id } }' }, bearer);
+    expect(calls.resolver).toHaveLength(3);
+    expect(json.data?.d).toBeNull();
+    expect(json.errors?.[0]).toMatchObject({ errorType: 'ValidationError', path: ['d'] });
+  });
+
+  it('answers malformed requests with 400 and a clear message', async () => {
+    const response = await fetch(server.url, { method: 'POST', headers: bearer, body: '{not json' });
+    expect(response.status).toBe(400);
+    const noQuery = await post({ variables: {} }, bearer);
+    expect(noQuery.status).toBe(400);
+    expect(noQuery.json.errors?.[0]?.message).toMatch(/query/);
+  });
+
+  it('refuses a body over the size limit before parsing it', async () => {
+    const { status } = await post({ query: `{ me { id } } #${'x'.repeat(70 * 1024)}` }, bearer);
+    expect(status).toBe(413);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Wires the auth use cases to Postgres, the key set, bcrypt and Powertools metrics. Handlers (resolver,
+ * authorizer) and the local runtime call this once per container.
+ */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { KeyProvider } from '../core/auth/keys.ts';
+import { createBcryptHasher } from '../core/auth/password.ts';
+import type { AuthEvents } from '../core/auth/ports.ts';
+import type { AuthDeps, AuthSettings } from '../core/auth/service.ts';
+import type { Clock } from '../core/auth/tokens.ts';
+import type { AuthConfig } from '../shared/config.ts';
+import { createAuthRepos } from './db/auth-repos.ts';
+import type { Database } from './db/client.ts';
+import { keyProviderFromConfig } from './keys/from-config.ts';
+
+export function authSettingsFromConfig(config: AuthConfig): AuthSettings {
+  return {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    authorizerTtlSeconds: config.AUTHORIZER_TTL_SECONDS,
+  };
+}
+
+/** `LoginFailures` for every refused login (wrong credentials or locked), `RefreshTokenReuse` for theft signals. */
+export function metricsAuthEvents(metrics: Pick<Metrics, 'addMetric'>): AuthEvents {
+  return {
+    loginFailed: () => metrics.addMetric('LoginFailures', MetricUnit.Count, 1),
+    refreshTokenReused: () => metrics.addMetric('RefreshTokenReuse', MetricUnit.Count, 1),
+  };
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AuthDependencyOptions {
+  db: Database;
+  config: AuthConfig;
+  keys?: KeyProvider;
+  metrics?: Pick<Metrics, 'addMetric'>;
+  clock?: Clock;
+}
+
+export function createAuthDependencies(options: AuthDependencyOptions): AuthDeps {
+  const passwords = createBcryptHasher(options.config.BCRYPT_COST);
+  // Compute the dummy hash now, so the first login for an unknown e-mail is not slower than the others.
+  passwords.dummyHash().catch(() => {});
+  return {
+    ...createAuthRepos(options.db),
+    passwords,
+    keys: options.keys ?? keyProviderFromConfig(options.config),
+    clock: options.clock ?? systemClock,
+    config: authSettingsFromConfig(options.config),
+    events: options.metrics ? metricsAuthEvents(options.metrics) : undefined,
+  };
+}

@@ -1,0 +1,101 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Job, NewJob } from '../../core/jobs/job.ts';
+import type { JobRepo } from '../../core/jobs/ports.ts';
+import type { Database } from './client.ts';
+import { jobs } from './schema.ts';
+
+/** A transaction handed out by `db.transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type DatabaseExecutor = Database | Transaction;
+
+const LIVE_STATUSES = ['QUEUED', 'PROCESSING'] as const;
+
+/**
+ * Inserts a job row with whatever executor the caller holds, so a resolver can create a job together with
+ * its subject in one transaction, then `dispatchJob` it after the commit.
+ */
+export async function createJobRecord(executor: DatabaseExecutor, job: NewJob): Promise<Job> {
+  const [row] = await executor
+    .insert(jobs)
+    .values({
+      kind: job.kind,
+      subjectId: job.subjectId ?? null,
+      ownerId: job.ownerId ?? null,
+      traceId: job.traceId ?? null,
+    })
+    .returning();
+  if (!row) throw new Error('Inserting a job returned no row');
+  return row;
+}
+
+export function createJobRepo(db: DatabaseExecutor): JobRepo {
+  return {
+    create: (job) => createJobRecord(db, job),
+
+    async get(id) {
+      const [row] = await db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+      return row;
+    },
+
+    async markEnqueued(id) {
+      await db
+        .update(jobs)
+        .set({ enqueuedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(jobs.id, id), isNull(jobs.enqueuedAt)));
+    },
+
+    async claim(id) {
+      // `startedAt` keeps the first start so that finishedAt − startedAt covers every attempt.
+      const [row] = await db
+        .update(jobs)
+        .set({
+          status: 'PROCESSING',
+          attempts: sql`${jobs.attempts} + 1`,
+          startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)))
+        .returning();
+      return row;
+    },
+
+    async recordAttemptError(id, reason) {
+      await db
+        .update(jobs)
+        .set({ lastError: reason, updatedAt: sql`now()` })
+        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)));
+    },
+
+    async markSucceeded(id, result) {
+      const rows = await db
+        .update(jobs)
+        .set({
+          status: 'SUCCEEDED',
+          model: result?.model ?? null,
+          finishedAt: sql`now()`,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(jobs.id, id), eq(jobs.status, 'PROCESSING')))
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    async markFailed(id, reason) {
+      const rows = await db
+        .update(jobs)
+        .set({ status: 'FAILED', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)))
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    async findUnsent(olderThan, limit) {
+      return db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.status, 'QUEUED'), isNull(jobs.enqueuedAt), lt(jobs.createdAt, olderThan)))
+        .orderBy(asc(jobs.createdAt))
+        .limit(limit);
+    },
+  };
+}

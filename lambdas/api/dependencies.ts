@@ -1,0 +1,40 @@
+/**
+ * Everything the resolver Lambda needs, built once per container from validated configuration. The database
+ * connection opens lazily so a cold start that cannot reach the database recovers on the next invocation.
+ */
+import { createAuthDependencies } from '../adapters/auth-dependencies.ts';
+import type { DatabaseConnection } from '../adapters/db/client.ts';
+import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
+import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
+import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
+import type { AuthDeps } from '../core/auth/service.ts';
+import { authConfigSchema, databaseConfigSchema, parseConfig, queueConfigSchema } from '../shared/config.ts';
+import { logger, metrics } from '../shared/observability.ts';
+
+export interface ApiDependencies {
+  auth: AuthDeps;
+  queues: QueueAdapters;
+  database: DatabaseConnection;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
+  const authConfig = parseConfig(authConfigSchema, env, 'auth');
+  const queueConfig = parseConfig(queueConfigSchema, env, 'queue');
+  const database = lazyDatabase(parseConfig(databaseConfigSchema, env, 'database'));
+  const keys = keyProviderFromConfig(authConfig, {
+    onStale: (error) => logger.warn('JWT key set refresh failed; using the cached one', { error }),
+  });
+  let ready: ApiDependencies | undefined;
+  return async () => {
+    if (ready) return ready;
+    const connection = await database();
+    ready = {
+      auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics }),
+      queues: queueAdaptersFromConfig(queueConfig, connection.sql),
+      database: connection,
+    };
+    return ready;
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The GraphQL resolver Lambda: AppSync (or the local endpoint) invokes it with a direct Lambda resolver event;
+ * Powertools' AppSync resolver routes it by `Type.field` to a use case. Errors come back as the error envelope.
+ */
+import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Context } from 'aws-lambda';
+import { JOB_KINDS } from '../core/jobs/job.ts';
+import { logger, metrics } from '../shared/observability.ts';
+import { apiDependencyFactory } from './dependencies.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+
+const deps = apiDependencyFactory(process.env);
+const app = new AppSyncGraphQLResolver({ logger });
+registerAuthRoutes(app, deps);
+registerAdminRoutes(app, deps, Object.values(JOB_KINDS));
+
+export const handler = async (event: unknown, context: Context): Promise<unknown> => {
+  logger.addContext(context);
+  const headers = (event as { request?: { headers?: Record<string, string> } }).request?.headers;
+  logger.setCorrelationId(headers?.['x-amzn-requestid'] ?? context.awsRequestId);
+  try {
+    return await app.resolve(event, context);
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,55 @@
+/**
+ * Route plumbing shared by every resolver: validate arguments with zod, rebuild the caller from the authorizer's
+ * `resolverContext`, run the use case, and turn any error into the AppSync error envelope (one place).
+ */
+import type { AppSyncResolverEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { type Caller, ROLES } from '../core/auth/roles.ts';
+import { UnauthorizedError } from '../core/errors.ts';
+import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
+
+export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
+
+const resolverContextSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(ROLES),
+  sid: z.string().min(1),
+  email: z.string(),
+});
+
+/** The authenticated caller, or null for API_KEY requests (AppSync sends no identity then). */
+export function callerOf(event: ResolverEvent): Caller | null {
+  const identity = event.identity as { resolverContext?: unknown } | null | undefined;
+  if (!identity || identity.resolverContext === undefined) return null;
+  const parsed = resolverContextSchema.safeParse(identity.resolverContext);
+  if (!parsed.success) return null;
+  const { sub, role, sid, email } = parsed.data;
+  return { userId: sub, role, sessionId: sid, email };
+}
+
+export function requireCaller(event: ResolverEvent): Caller {
+  const caller = callerOf(event);
+  if (!caller) throw new UnauthorizedError('This operation needs a signed-in user');
+  return caller;
+}
+
+type RouteHandler = (args: Record<string, unknown>, options: { event: ResolverEvent }) => Promise<unknown>;
+
+export function route<S extends z.ZodType>(
+  argsSchema: S,
+  run: (args: z.infer<S>, event: ResolverEvent) => Promise<unknown>,
+): RouteHandler {
+  return async (args, { event }) => {
+    try {
+      const parsed = argsSchema.safeParse(args ?? {});
+      if (!parsed.success) throw validationErrorFromZod(parsed.error);
+      return await run(parsed.data, event);
+    } catch (error: unknown) {
+      return toErrorEnvelope(error);
+    }
+  };
+}
+
+/** Page sizes are bounded everywhere: default 20, at most 100. */
+export const limitArg = z.number().int().min(1).max(100).nullish();
+export const nextTokenArg = z.string().max(2048).nullish();

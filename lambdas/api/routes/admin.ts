@@ -1,0 +1,63 @@
+import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import { z } from 'zod';
+import type { Caller } from '../../core/auth/roles.ts';
+import { listUsers, setUserRole } from '../../core/auth/service.ts';
+import { ForbiddenError } from '../../core/errors.ts';
+import type { ApiDependencies } from '../dependencies.ts';
+import { limitArg, nextTokenArg, type ResolverEvent, requireCaller, route } from '../route.ts';
+
+/** AppSync already denies these fields to other roles (deniedFields); this is the second lock on the door. */
+function requireAdmin(event: ResolverEvent): Caller {
+  const caller = requireCaller(event);
+  if (caller.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN may do this');
+  return caller;
+}
+
+export function registerAdminRoutes(
+  app: Router,
+  deps: () => Promise<ApiDependencies>,
+  jobKinds: readonly string[],
+) {
+  app.onQuery(
+    'users',
+    route(z.object({ limit: limitArg, nextToken: nextTokenArg }), async ({ limit, nextToken }, event) => {
+      requireAdmin(event);
+      return listUsers((await deps()).auth, { limit: limit ?? undefined, nextToken: nextToken ?? undefined });
+    }),
+  );
+  app.onMutation(
+    'setUserRole',
+    route(z.object({ userId: z.string(), role: z.string() }), async ({ userId, role }, event) =>
+      setUserRole((await deps()).auth, { caller: requireAdmin(event), userId, role }),
+    ),
+  );
+  app.onQuery(
+    'deadLetters',
+    route(
+      z.object({ kind: z.string().max(64).nullish(), limit: limitArg }),
+      async ({ kind, limit }, event) => {
+        requireAdmin(event);
+        const { queues } = await deps();
+        const kinds = kind ? [kind] : jobKinds;
+        const pages = await Promise.all(kinds.map((k) => queues.deadLetters.list(k, limit ?? 20)));
+        const items = pages.flat().map((letter) => ({
+          messageId: letter.messageId,
+          kind: letter.kind,
+          jobId: letter.jobId,
+          body: letter.body,
+          receiveCount: letter.receiveCount,
+          sentAt: letter.sentAt?.toISOString() ?? null,
+        }));
+        return { items };
+      },
+    ),
+  );
+  app.onMutation(
+    'redriveDeadLetters',
+    route(z.object({ kind: z.string().min(1).max(64) }), async ({ kind }, event) => {
+      requireAdmin(event);
+      const result = await (await deps()).queues.deadLetters.redrive(kind);
+      return { kind, moved: result.moved, taskHandle: result.taskHandle };
+    }),
+  );
+}

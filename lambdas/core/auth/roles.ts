@@ -1,0 +1,42 @@
+/**
+ * Roles and field-level authorization. AppSync enforces `deniedFields` itself (and the local endpoint
+ * reproduces it), so this list is the single place that decides which role may touch which field.
+ */
+export const ROLES = ['ADMIN', 'OPS', 'HR', 'USER'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated user as resolvers see it (rebuilt from the authorizer's `resolverContext`). */
+export interface Caller {
+  userId: string;
+  role: Role;
+  sessionId: string;
+  email: string;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Fields only ADMIN may call, as AppSync `Type.field` names. */
+export const ADMIN_ONLY_FIELDS: readonly string[] = Object.freeze([
+  'Query.users',
+  'Mutation.setUserRole',
+  'Query.deadLetters',
+  'Mutation.redriveDeadLetters',
+  'Mutation.setFeatureFlag',
+]);
+
+/** HR handles people, not systems: raw log text may contain anything, so HR only sees summaries. */
+export const HR_DENIED_FIELDS: readonly string[] = Object.freeze(['LogEntry.raw']);
+
+export function deniedFieldsFor(role: Role): string[] {
+  switch (role) {
+    case 'ADMIN':
+      return [];
+    case 'HR':
+      return [...ADMIN_ONLY_FIELDS, ...HR_DENIED_FIELDS];
+    case 'OPS':
+    case 'USER':
+      return [...ADMIN_ONLY_FIELDS];
+  }
+}

@@ -1,0 +1,416 @@
+/**
+ * Authentication and authorization use cases. Each takes a narrow dependency object; pass the whole
+ * `AuthDeps` (lambdas/adapters/auth-dependencies.ts builds one) or, in tests, just the fakes it names.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+} from '../errors.ts';
+import { normalizeEmail } from './email.ts';
+import type { KeyProvider } from './keys.ts';
+import {
+  checkPasswordPolicy,
+  normalizePassword,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MAX_INPUT_CHARACTERS,
+  type PasswordHasher,
+  utf8Length,
+} from './password.ts';
+import type {
+  AuthEvents,
+  RefreshTokenState,
+  RotationDecision,
+  SessionRepo,
+  ThrottleRepo,
+  UserCursor,
+  UserRecord,
+  UserRepo,
+} from './ports.ts';
+import { type Caller, deniedFieldsFor, isRole, type Role } from './roles.ts';
+import { beginAttempt, DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, throttleKey } from './throttle.ts';
+import {
+  type Clock,
+  issueAccessToken,
+  MAX_ACCESS_TOKEN_BYTES,
+  TokenRejectedError,
+  type TokenSettings,
+  verifyAccessToken,
+} from './tokens.ts';
+
+export interface AuthSettings extends TokenSettings {
+  refreshTokenTtlSeconds: number;
+  /** Upper bound of the authorizer answer cache (AppSync caps ttlOverride at 3600). */
+  authorizerTtlSeconds: number;
+  lockout?: Partial<LockoutPolicy>;
+}
+
+export interface AuthDeps {
+  users: UserRepo;
+  sessions: SessionRepo;
+  throttle: ThrottleRepo;
+  passwords: PasswordHasher;
+  keys: KeyProvider;
+  clock: Clock;
+  config: AuthSettings;
+  events?: AuthEvents;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface AuthPayload {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token expires (ISO 8601). */
+  expiresAt: string;
+  user: PublicUser;
+}
+
+export interface AuthorizerAnswer {
+  isAuthorized: boolean;
+  resolverContext?: Record<string, string>;
+  deniedFields?: string[];
+  ttlOverride?: number;
+}
+
+export const INVALID_CREDENTIALS_MESSAGE = 'Invalid email or password';
+const INVALID_REFRESH_MESSAGE = 'Invalid or expired refresh token';
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+const MAX_APPSYNC_TTL_SECONDS = 3600;
+const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toPublicUser(user: Pick<UserRecord, 'id' | 'email' | 'role' | 'createdAt'>): PublicUser {
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+}
+
+/** Refresh tokens are 32 random bytes; only their SHA-256 is stored, so a database leak yields no tokens. */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newRefreshToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashRefreshToken(token) };
+}
+
+function requireUuid(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw new ValidationError(field, 'must be an ID');
+  return value.toLowerCase();
+}
+
+function lockoutPolicy(config: AuthSettings): LockoutPolicy {
+  return { ...DEFAULT_LOCKOUT_POLICY, ...config.lockout };
+}
+
+type SessionDeps = Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>;
+
+async function accessTokenFor(
+  deps: Pick<AuthDeps, 'keys' | 'clock' | 'config'>,
+  user: Pick<UserRecord, 'id' | 'role'>,
+  sessionId: string,
+) {
+  return issueAccessToken(deps, { userId: user.id, role: user.role, sessionId });
+}
+
+async function startSession(deps: SessionDeps, user: UserRecord): Promise<AuthPayload> {
+  const now = deps.clock.now();
+  // The family's lifetime is absolute: rotation never extends it, so a stolen family dies on schedule.
+  const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtlSeconds * 1000);
+  const refresh = newRefreshToken();
+  const { sessionId } = await deps.sessions.createSession({
+    userId: user.id,
+    expiresAt,
+    refreshToken: { tokenHash: refresh.tokenHash, expiresAt },
+  });
+  const access = await accessTokenFor(deps, user, sessionId);
+  return {
+    accessToken: access.token,
+    refreshToken: refresh.token,
+    expiresAt: access.expiresAt.toISOString(),
+    user: toPublicUser(user),
+  };
+}
+
+export async function signup(
+  deps: Pick<AuthDeps, 'users' | 'sessions' | 'passwords' | 'keys' | 'clock' | 'config'>,
+  input: { email: unknown; password: unknown },
+): Promise<AuthPayload> {
+  const email = normalizeEmail(input.email);
+  const password = checkPasswordPolicy(input.password, { email });
+  // Hash before looking at the table, so a taken e-mail costs the same time as a free one.
+  const passwordHash = await deps.passwords.hash(password);
+  const user = await deps.users.create({ email, passwordHash, role: 'USER' });
+  if (!user) throw new ConflictError('An account with this email already exists');
+  return startSession(deps, user);
+}
+
+export async function login(
+  deps: Pick<
+    AuthDeps,
+    'users' | 'sessions' | 'throttle' | 'passwords' | 'keys' | 'clock' | 'config' | 'events'
+  >,
+  input: { email: unknown; password: unknown },
+): Promise<AuthPayload> {
+  const email = normalizeEmail(input.email);
+  if (typeof input.password !== 'string' || input.password.length === 0) {
+    throw new ValidationError('password', 'is required');
+  }
+  if (input.password.length > PASSWORD_MAX_INPUT_CHARACTERS) {
+    throw new ValidationError('password', `must be at most ${PASSWORD_MAX_BYTES} bytes`);
+  }
+  const key = throttleKey(email);
+  const policy = lockoutPolicy(deps.config);
+  const gate = await deps.throttle.update(key, (state) => beginAttempt(state, deps.clock.now(), policy));
+  if (!gate.allowed) {
+    deps.events?.loginFailed('locked');
+    throw new RateLimitedError('Too many failed login attempts; try again later', gate.retryAfterSeconds);
+  }
+
+  const user = await deps.users.findByEmail(email);
+  const candidate = normalizePassword(input.password);
+  // bcrypt would compare only the first 72 bytes; such a password was never accepted at signup, so it
+  // must not match a stored password that happens to be its prefix.
+  const comparable = utf8Length(candidate) <= PASSWORD_MAX_BYTES;
+  const hash = user && comparable ? user.passwordHash : await deps.passwords.dummyHash();
+  // Unknown users go through the same bcrypt work against a dummy hash, so timing does not tell them apart.
+  const matches = await deps.passwords.verify(candidate, hash);
+  if (!user || !comparable || !matches) {
+    deps.events?.loginFailed('invalid_credentials');
+    throw new UnauthorizedError(INVALID_CREDENTIALS_MESSAGE);
+  }
+
+  await deps.throttle.reset(key);
+  if (deps.passwords.needsRehash(user.passwordHash)) {
+    await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(candidate));
+  }
+  await deps.users.recordLogin(user.id, deps.clock.now());
+  return startSession(deps, user);
+}
+
+export async function refreshSession(
+  deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config' | 'events'>,
+  input: { refreshToken: unknown },
+): Promise<AuthPayload> {
+  if (typeof input.refreshToken !== 'string' || !REFRESH_TOKEN_PATTERN.test(input.refreshToken)) {
+    throw new UnauthorizedError(INVALID_REFRESH_MESSAGE);
+  }
+  const next = newRefreshToken();
+  const now = deps.clock.now();
+  const decide = (state: RefreshTokenState): RotationDecision => {
+    if (state.sessionRevokedAt) return { action: 'reject' };
+    // A second use means two parties hold the token; we cannot tell which is the thief, so end both.
+    if (state.usedAt) return { action: 'revokeSession', at: now, reason: 'refresh_token_reuse' };
+    if (state.tokenExpiresAt <= now || state.sessionExpiresAt <= now) return { action: 'reject' };
+    return {
+      action: 'rotate',
+      at: now,
+      next: { tokenHash: next.tokenHash, expiresAt: state.sessionExpiresAt },
+    };
+  };
+  const outcome = await deps.sessions.rotateRefreshToken(hashRefreshToken(input.refreshToken), decide);
+  if (!outcome) throw new UnauthorizedError(INVALID_REFRESH_MESSAGE);
+  const { state, decision } = outcome;
+  if (decision.action === 'revokeSession') deps.events?.refreshTokenReused?.(state.sessionId);
+  if (decision.action !== 'rotate') throw new UnauthorizedError(INVALID_REFRESH_MESSAGE);
+  const access = await accessTokenFor(deps, state.user, state.sessionId);
+  return {
+    accessToken: access.token,
+    refreshToken: next.token,
+    expiresAt: access.expiresAt.toISOString(),
+    user: toPublicUser(state.user),
+  };
+}
+
+export async function logout(
+  deps: Pick<AuthDeps, 'sessions' | 'clock'>,
+  input: { caller: Caller },
+): Promise<void> {
+  await deps.sessions.revokeSession({
+    sessionId: input.caller.sessionId,
+    userId: input.caller.userId,
+    reason: 'logout',
+    at: deps.clock.now(),
+  });
+}
+
+export async function getUser(
+  deps: Pick<AuthDeps, 'users'>,
+  input: { userId: unknown },
+): Promise<PublicUser> {
+  const user = await deps.users.findById(requireUuid(input.userId, 'userId'));
+  if (!user) throw new NotFoundError('User');
+  return toPublicUser(user);
+}
+
+function encodeCursor(cursor: UserCursor): string {
+  return Buffer.from(JSON.stringify({ v: 1, at: cursor.createdAt, id: cursor.id })).toString('base64url');
+}
+
+function decodeCursor(token: string): UserCursor {
+  const invalid = () => new ValidationError('nextToken', 'is not a token returned by this query');
+  if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  const { v, at, id } = parsed as Record<string, unknown>;
+  if (
+    v !== 1 ||
+    typeof at !== 'string' ||
+    Number.isNaN(Date.parse(at)) ||
+    typeof id !== 'string' ||
+    !UUID.test(id)
+  ) {
+    throw invalid();
+  }
+  return { createdAt: at, id };
+}
+
+export async function listUsers(
+  deps: Pick<AuthDeps, 'users'>,
+  input: { limit?: unknown; nextToken?: unknown },
+): Promise<{ items: PublicUser[]; nextToken: string | null }> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  let after: UserCursor | null = null;
+  if (input.nextToken !== undefined && input.nextToken !== null && input.nextToken !== '') {
+    if (typeof input.nextToken !== 'string') throw new ValidationError('nextToken', 'must be a string');
+    after = decodeCursor(input.nextToken);
+  }
+  const rows = await deps.users.list({ limit: limit + 1, after });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => toPublicUser(row.user)),
+    nextToken: rows.length > limit && last ? encodeCursor(last.cursor) : null,
+  };
+}
+
+export async function setUserRole(
+  deps: Pick<AuthDeps, 'users' | 'clock'>,
+  input: { caller: Caller; userId: unknown; role: unknown },
+): Promise<PublicUser> {
+  if (input.caller.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN can change roles');
+  const userId = requireUuid(input.userId, 'userId');
+  if (!isRole(input.role)) throw new ValidationError('role', 'must be one of ADMIN, OPS, HR, USER');
+  // The caller's role may come from a cached authorizer answer; a demoted admin must not slip through.
+  const actor = await deps.users.findById(input.caller.userId);
+  if (actor?.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN can change roles');
+  const result = await deps.users.changeRole({
+    userId,
+    role: input.role,
+    actorId: actor.id,
+    at: deps.clock.now(),
+  });
+  switch (result.status) {
+    case 'notFound':
+      throw new NotFoundError('User');
+    case 'lastAdmin':
+      throw new ConflictError('The last ADMIN cannot be demoted; promote another user first');
+    case 'updated':
+    case 'unchanged':
+      return toPublicUser(result.user);
+  }
+}
+
+export async function bootstrapAdmin(
+  deps: Pick<AuthDeps, 'users' | 'passwords'>,
+  input: { email: unknown; password: unknown },
+): Promise<{ created: boolean; user: PublicUser }> {
+  const email = normalizeEmail(input.email);
+  const password = checkPasswordPolicy(input.password, { email });
+  const existing = await deps.users.findAdmin(email);
+  if (existing) return { created: false, user: toPublicUser(existing) };
+  const result = await deps.users.createFirstAdmin({
+    email,
+    passwordHash: await deps.passwords.hash(password),
+  });
+  switch (result.status) {
+    case 'created':
+      return { created: true, user: toPublicUser(result.user) };
+    case 'adminExists':
+      return { created: false, user: toPublicUser(result.admin) };
+    case 'emailTaken':
+      // Promoting it would hand ADMIN to whoever signed up with this address before the bootstrap ran.
+      throw new ConflictError('The bootstrap e-mail belongs to an existing non-admin account; use another');
+  }
+}
+
+/** The answer plus, for logs only, why it was refused. */
+export interface AuthorizerDecision {
+  answer: AuthorizerAnswer;
+  denyReason?: string;
+  /** An unexpected failure (e.g. database down) that caused the denial. */
+  error?: unknown;
+}
+
+const DENIED: AuthorizerAnswer = Object.freeze({ isAuthorized: false });
+
+function bearerToken(header: unknown): string | null {
+  if (typeof header !== 'string' || header.length > 2 * MAX_ACCESS_TOKEN_BYTES) return null;
+  const trimmed = header.trim();
+  const match = /^bearer\s+(.+)$/i.exec(trimmed);
+  const token = (match?.[1] ?? trimmed).trim();
+  return token.length > 0 ? token : null;
+}
+
+/** Like authorizeRequest, and says why a request was denied (for logging). Never throws. */
+export async function evaluateAuthorization(
+  deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>,
+  input: { authorizationToken: unknown; requestContext?: unknown },
+): Promise<AuthorizerDecision> {
+  try {
+    const token = bearerToken(input.authorizationToken);
+    if (!token) return { answer: { ...DENIED }, denyReason: 'missing token' };
+    const claims = await verifyAccessToken(deps, token);
+    const session = await deps.sessions.getSessionWithUser(claims.sid);
+    const now = deps.clock.now();
+    if (!session || session.userId !== claims.sub)
+      return { answer: { ...DENIED }, denyReason: 'unknown session' };
+    if (session.revokedAt) return { answer: { ...DENIED }, denyReason: 'session revoked' };
+    if (session.expiresAt <= now) return { answer: { ...DENIED }, denyReason: 'session expired' };
+    const remaining = Math.floor((claims.exp * 1000 - now.getTime()) / 1000);
+    // AppSync reads ttlOverride 0 as "do not cache", not as "expired": refuse a token about to lapse.
+    if (remaining < 1) return { answer: { ...DENIED }, denyReason: 'token expires now' };
+    const role = session.user.role;
+    return {
+      answer: {
+        isAuthorized: true,
+        resolverContext: { sub: claims.sub, role, sid: claims.sid, email: session.user.email },
+        deniedFields: deniedFieldsFor(role),
+        ttlOverride: Math.max(
+          1,
+          Math.min(deps.config.authorizerTtlSeconds, remaining, MAX_APPSYNC_TTL_SECONDS),
+        ),
+      },
+    };
+  } catch (error: unknown) {
+    if (error instanceof TokenRejectedError) return { answer: { ...DENIED }, denyReason: error.reason };
+    // ttlOverride 0: a denial caused by, say, the database being down must not be cached for the token.
+    return { answer: { ...DENIED, ttlOverride: 0 }, denyReason: 'error', error };
+  }
+}
+
+/** The AppSync Lambda authorizer's use case. Never throws: any failure is `{ isAuthorized: false }`. */
+export async function authorizeRequest(
+  deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>,
+  input: { authorizationToken: unknown; requestContext?: unknown },
+): Promise<AuthorizerAnswer> {
+  return (await evaluateAuthorization(deps, input)).answer;
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+
+/** A job kind names the worker that handles it; each kind has its own queue. */
+export type JobKind = string;
+
+export const JOB_KINDS = {
+  summarizeLog: 'summarize-log',
+  triageTicket: 'triage-ticket',
+} as const;
+
+export type JobStatus = 'QUEUED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  subjectId: string | null;
+  ownerId: string | null;
+  attempts: number;
+  lastError: string | null;
+  traceId: string | null;
+  model: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  enqueuedAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface NewJob {
+  kind: JobKind;
+  subjectId?: string | null;
+  ownerId?: string | null;
+  traceId?: string | null;
+}
+
+/** What travels through the queue: ids only, never the payload (DESIGN §5). */
+export interface JobMessage {
+  jobId: string;
+  kind: JobKind;
+  traceId?: string;
+}
+
+const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED']);
+
+/**
+ * PROCESSING → PROCESSING is allowed because a retried delivery re-claims a job whose previous attempt
+ * failed or whose worker died mid-way; nothing leaves a final status.
+ */
+const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  QUEUED: ['PROCESSING'],
+  PROCESSING: ['PROCESSING', 'SUCCEEDED', 'FAILED'],
+  SUCCEEDED: [],
+  FAILED: [],
+};
+
+export const isFinal = (status: JobStatus): boolean => FINAL_STATUSES.has(status);
+
+export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
+
+const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+const MAX_TRACE_ID_LENGTH = 200;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function validateNewJob(input: NewJob): NewJob {
+  if (!KIND_PATTERN.test(input.kind)) {
+    throw new ValidationError('kind', 'must be lower-case letters, digits and dashes (at most 64)');
+  }
+  for (const field of ['subjectId', 'ownerId'] as const) {
+    const value = input[field];
+    if (value !== undefined && value !== null && !UUID_PATTERN.test(value)) {
+      throw new ValidationError(field, 'must be a UUID');
+    }
+  }
+  if (input.traceId && input.traceId.length > MAX_TRACE_ID_LENGTH) {
+    throw new ValidationError('traceId', `must be at most ${MAX_TRACE_ID_LENGTH} characters`);
+  }
+  return input;
+}
+
+export const jobMessageSchema = z.object({
+  jobId: z.string().regex(UUID_PATTERN, 'must be a UUID'),
+  kind: z.string().regex(KIND_PATTERN, 'must be a job kind'),
+  traceId: z.string().min(1).max(MAX_TRACE_ID_LENGTH).optional(),
+});
+
+export function jobMessageFor(job: Pick<Job, 'id' | 'kind' | 'traceId'>): JobMessage {
+  return job.traceId
+    ? { jobId: job.id, kind: job.kind, traceId: job.traceId }
+    : { jobId: job.id, kind: job.kind };
+}
+
+export type ParsedJobMessage = { ok: true; message: JobMessage } | { ok: false; problem: string };
+
+/** Parses a queue body; a body that fails here is a poison message and can never succeed. */
+export function parseJobMessage(body: string): ParsedJobMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, problem: 'body is not JSON' };
+  }
+  const result = jobMessageSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
+    return { ok: false, problem: problems.join('; ') };
+  }
+  const { jobId, kind, traceId } = result.data;
+  return { ok: true, message: traceId ? { jobId, kind, traceId } : { jobId, kind } };
+}

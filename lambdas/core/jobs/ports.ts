@@ -1,0 +1,66 @@
+import type { Job, JobKind, JobMessage, NewJob } from './job.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The one logging capability the use cases need; Powertools Logger satisfies it. */
+export interface WarningLog {
+  warn(message: string, details: Record<string, unknown>): void;
+}
+
+export interface JobQueue {
+  send(message: JobMessage, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/**
+ * Persistence of jobs. Every state change is conditional on the current status, so a write that loses a
+ * race (a duplicate delivery, a late redelivery) changes nothing and reports that through its result.
+ */
+export interface JobRepo {
+  create(job: NewJob): Promise<Job>;
+  get(id: string): Promise<Job | undefined>;
+  /** Records that the queue accepted the message; only the first call has an effect. */
+  markEnqueued(id: string): Promise<void>;
+  /** QUEUED|PROCESSING → PROCESSING, attempts + 1. Undefined when the job is missing or already final. */
+  claim(id: string): Promise<Job | undefined>;
+  /** Keeps the reason of a failed attempt that will be retried. */
+  recordAttemptError(id: string, reason: string): Promise<void>;
+  /** PROCESSING → SUCCEEDED; false when the job was not PROCESSING (someone else finished it). */
+  markSucceeded(id: string, result?: { model?: string | null }): Promise<boolean>;
+  /** QUEUED|PROCESSING → FAILED; false when the job was already final. */
+  markFailed(id: string, reason: string): Promise<boolean>;
+  /** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */
+  findUnsent(olderThan: Date, limit: number): Promise<Job[]>;
+}
+
+/** Delays the next delivery of a received message (SQS ChangeMessageVisibility or its local twin). */
+export type RetryDelay = (receiptHandle: string, seconds: number) => Promise<void>;
+
+/** A message parked in a dead-letter queue, as admins see it. */
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  /** From the body when it is a well-formed job message. */
+  jobId: string | null;
+  kind: JobKind | null;
+  receiveCount: number;
+  sentAt: Date | null;
+  /** The queue the message was dead-lettered from, when known. */
+  sourceQueue: string | null;
+}
+
+export interface RedriveResult {
+  /** Messages moved back, when the move is synchronous (local queue). */
+  moved: number | null;
+  /** The handle of the asynchronous move task (SQS StartMessageMoveTask). */
+  taskHandle: string | null;
+}
+
+/** Admin access to the dead letters of each job kind's queue. */
+export interface DeadLetterAdmin {
+  list(kind: JobKind, limit: number): Promise<DeadLetter[]>;
+  redrive(kind: JobKind): Promise<RedriveResult>;
+}

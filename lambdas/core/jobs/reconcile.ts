@@ -1,0 +1,63 @@
+import { ValidationError } from '../errors.ts';
+import { describeError } from './accept-job.ts';
+import { jobMessageFor } from './job.ts';
+import type { Clock, JobQueue, JobRepo, WarningLog } from './ports.ts';
+
+export interface ReconcileResult {
+  /** Accepted jobs found that had never reached a queue. */
+  found: number;
+  sent: number;
+  /** Sends that failed again; those jobs are picked up by the next run. */
+  failed: number;
+}
+
+export const MAX_RECONCILE_LIMIT = 1000;
+
+/**
+ * Sends accepted jobs that never reached their queue. Only jobs older than the threshold are touched, so
+ * a resolver that is between its commit and its send is left alone; if the two still overlap, the job is
+ * sent twice, which idempotent consumers absorb.
+ */
+export async function reconcileUnsentJobs(
+  deps: {
+    jobs: Pick<JobRepo, 'findUnsent' | 'markEnqueued'>;
+    queue: JobQueue;
+    clock: Clock;
+    log?: WarningLog;
+  },
+  options: { olderThanSeconds: number; limit: number },
+): Promise<ReconcileResult> {
+  if (!Number.isFinite(options.olderThanSeconds) || options.olderThanSeconds < 0) {
+    throw new ValidationError('olderThanSeconds', 'must be a number of seconds, zero or more');
+  }
+  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_RECONCILE_LIMIT) {
+    throw new ValidationError('limit', `must be an integer from 1 to ${MAX_RECONCILE_LIMIT}`);
+  }
+  const olderThan = new Date(deps.clock.now().getTime() - options.olderThanSeconds * 1000);
+  const unsent = await deps.jobs.findUnsent(olderThan, options.limit);
+  let sent = 0;
+  let failed = 0;
+  for (const job of unsent) {
+    try {
+      await deps.queue.send(jobMessageFor(job));
+    } catch (error: unknown) {
+      failed += 1;
+      deps.log?.warn('Reconciler could not send job', {
+        jobId: job.id,
+        kind: job.kind,
+        error: describeError(error),
+      });
+      continue;
+    }
+    sent += 1;
+    try {
+      await deps.jobs.markEnqueued(job.id);
+    } catch (error: unknown) {
+      deps.log?.warn('Reconciler sent job but could not mark it enqueued', {
+        jobId: job.id,
+        error: describeError(error),
+      });
+    }
+  }
+  return { found: unsent.length, sent, failed };
+}

@@ -1,0 +1,191 @@
+/**
+ * The SQS plumbing every job worker shares: partial batch responses, poison-message handling, retries with
+ * backoff, log correlation and job metrics. A worker Lambda only supplies the work of its job kind.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError } from '../core/jobs/accept-job.ts';
+import { type BackoffPolicy, fullJitterDelaySeconds } from '../core/jobs/backoff.ts';
+import { type JobKind, parseJobMessage } from '../core/jobs/job.ts';
+import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';
+import { type JobWork, runJob, UnknownJobError } from '../core/jobs/run-job.ts';
+import { logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
+
+type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** The part of Powertools Metrics the worker uses, so tests can record what is emitted. */
+export interface MetricsSink {
+  addDimension(name: string, value: string): unknown;
+  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
+
+export interface JobWorkerOptions {
+  kind: JobKind;
+  jobs: JobRepo;
+  /** The redrive policy's maxReceiveCount: the delivery with this count is the last one. */
+  maxReceiveCount: number;
+  work: JobWork;
+  backoff: BackoffPolicy;
+  /** Delays the next delivery of a failed record (ChangeMessageVisibility, or the local queue's). */
+  retryDelay: RetryDelay;
+  logger?: Logger;
+  metrics?: MetricsSink;
+  random?: () => number;
+}
+
+export type JobWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+interface Measurement {
+  name: string;
+  unit: MetricUnitValue;
+  value: number;
+}
+
+const RECORD_LOG_KEYS = ['correlation_id', 'jobId', 'jobKind', 'receiveCount', 'messageId'];
+
+/** A record that can never succeed: it is made visible at once so it reaches the DLQ without waiting. */
+class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
+  const logger = options.logger ?? sharedLogger;
+  const metrics = options.metrics ?? sharedMetrics;
+  const random = options.random ?? Math.random;
+  if (!Number.isInteger(options.maxReceiveCount) || options.maxReceiveCount < 1) {
+    throw new Error(`maxReceiveCount must be a positive integer, got ${options.maxReceiveCount}`);
+  }
+
+  async function delayNextDelivery(record: SQSRecord, seconds: number): Promise<void> {
+    try {
+      await options.retryDelay(record.receiptHandle, seconds);
+    } catch (error: unknown) {
+      // Without the change the record still comes back, after the queue's own visibility timeout.
+      logger.warn('Could not delay the next delivery', {
+        messageId: record.messageId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  async function handleRecord(record: SQSRecord, measurements: Measurement[]): Promise<void> {
+    logger.removeKeys(RECORD_LOG_KEYS);
+    const receiveCount = Math.max(1, Number.parseInt(record.attributes.ApproximateReceiveCount, 10) || 1);
+    logger.appendKeys({ messageId: record.messageId, receiveCount, jobKind: options.kind });
+
+    const parsed = parseJobMessage(record.body);
+    const problem = !parsed.ok
+      ? parsed.problem
+      : parsed.message.kind !== options.kind
+        ? `kind ${parsed.message.kind} does not belong on the ${options.kind} queue`
+        : undefined;
+    if (!parsed.ok || problem) {
+      measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
+      logger.error('Poison message: it can never be processed and goes to the dead-letter queue', {
+        problem,
+      });
+      await delayNextDelivery(record, 0);
+      throw new PoisonMessageError(
+        `Message ${record.messageId} is not a valid ${options.kind} job: ${problem}`,
+      );
+    }
+    const message = parsed.message;
+    logger.setCorrelationId(message.traceId ?? message.jobId);
+    logger.appendKeys({ jobId: message.jobId });
+
+    const sentAt = Number(record.attributes.SentTimestamp);
+    if (receiveCount === 1 && Number.isFinite(sentAt) && sentAt > 0) {
+      // First deliveries only: later ones include the retry backoff, which is not waiting in line.
+      measurements.push({
+        name: 'QueueLatency',
+        unit: MetricUnit.Milliseconds,
+        value: Math.max(0, Date.now() - sentAt),
+      });
+    }
+
+    const timedWork: JobWork = async (job) => {
+      measurements.push({ name: 'JobsStarted', unit: MetricUnit.Count, value: 1 });
+      const started = performance.now();
+      try {
+        return await options.work(job);
+      } finally {
+        measurements.push({
+          name: 'JobDuration',
+          unit: MetricUnit.Milliseconds,
+          value: performance.now() - started,
+        });
+      }
+    };
+
+    try {
+      const outcome = await runJob(
+        { jobs: options.jobs, log: logger },
+        message,
+        receiveCount,
+        options.maxReceiveCount,
+        timedWork,
+      );
+      if (outcome.status === 'succeeded') {
+        measurements.push({ name: 'JobsSucceeded', unit: MetricUnit.Count, value: 1 });
+        logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
+      } else if (outcome.status === 'failed') {
+        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
+        logger.error('Job failed and will not be retried', { reason: outcome.reason });
+      } else {
+        logger.info('Duplicate delivery of a finished job ignored');
+      }
+    } catch (error: unknown) {
+      if (error instanceof UnknownJobError) {
+        measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
+        logger.error('Poison message: it names no job of this kind', { error: describeError(error) });
+        await delayNextDelivery(record, 0);
+      } else if (receiveCount >= options.maxReceiveCount) {
+        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
+        logger.error('Job failed on its last delivery; the message goes to the dead-letter queue', {
+          error: describeError(error),
+        });
+        await delayNextDelivery(record, 0);
+      } else {
+        const delaySeconds = fullJitterDelaySeconds(receiveCount, options.backoff, random);
+        measurements.push({ name: 'JobRetries', unit: MetricUnit.Count, value: 1 });
+        logger.warn('Job attempt failed; it will be retried', { error: describeError(error), delaySeconds });
+        await delayNextDelivery(record, delaySeconds);
+      }
+      throw error;
+    }
+  }
+
+  return async (event, context) => {
+    logger.addContext(context);
+    const measurements: Measurement[] = [];
+    // A processor per invocation keeps batches apart if a local runtime drives several at once.
+    const processor = new BatchProcessor(EventType.SQS);
+    try {
+      // Sequential so that the logger's correlation id belongs to the record being processed.
+      return await processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, measurements),
+        processor,
+        { context, processInParallel: false },
+      );
+    } finally {
+      logger.removeKeys(RECORD_LOG_KEYS);
+      publish(metrics, options.kind, measurements);
+    }
+  };
+}
+
+/** Synchronous, so that no other batch's dimensions can interleave with this one's. */
+function publish(metrics: MetricsSink, kind: JobKind, measurements: readonly Measurement[]): void {
+  if (measurements.length === 0) return;
+  metrics.addDimension('kind', kind);
+  for (const measurement of measurements)
+    metrics.addMetric(measurement.name, measurement.unit, measurement.value);
+  metrics.publishStoredMetrics();
+}

@@ -1,0 +1,59 @@
+/**
+ * What the local runtime keeps under its data dir besides the database: the JWT signing key set, the API key and
+ * the first admin's credentials. Each is created once and reused, so a restart keeps tokens and keys valid.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export interface LocalPaths {
+  dataDir: string;
+  keySet: string;
+  apiKey: string;
+  admin: string;
+}
+
+export function localPaths(dataDir: string): LocalPaths {
+  return {
+    dataDir,
+    keySet: join(dataDir, 'jwt-keys.json'),
+    apiKey: join(dataDir, 'api-key.json'),
+    admin: join(dataDir, 'admin.json'),
+  };
+}
+
+function writeSecretFile(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+}
+
+const apiKeyFileSchema = z.object({ key: z.string().startsWith('da2-'), createdAt: z.string() });
+
+/** An AppSync-style API key (`da2-` + 26 characters), created on first start. */
+export function ensureApiKey(path: string): string {
+  if (existsSync(path)) return apiKeyFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))).key;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const key = `da2-${[...randomBytes(26)].map((byte) => alphabet[byte % 32]).join('')}`;
+  writeSecretFile(path, { key, createdAt: new Date().toISOString() });
+  return key;
+}
+
+const adminFileSchema = z.object({ email: z.string(), password: z.string() });
+export type AdminCredentials = z.infer<typeof adminFileSchema>;
+
+export function readAdmin(path: string): AdminCredentials | null {
+  if (!existsSync(path)) return null;
+  return adminFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export function newAdminCredentials(): AdminCredentials {
+  return { email: 'admin@ai-ops.local', password: randomBytes(18).toString('base64url') };
+}
+
+export function saveAdmin(path: string, credentials: AdminCredentials): void {
+  writeSecretFile(path, credentials);
+}

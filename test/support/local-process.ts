@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+export interface StartedLocalProcess {
+  child: ChildProcess;
+  url: string;
+  apiKey: string;
+  admin: { email: string; password: string } | null;
+  output: string[];
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** Runs `ai-ops start` as a real child process, as a user would, and waits for its banner. */
+export async function startLocalProcess(dataDir: string, timeoutMs = 60_000): Promise<StartedLocalProcess> {
+  const child = spawn(process.execPath, ['bin/ai-ops.mjs', 'start', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, DATABASE_URL: '', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const banner: { url?: string; apiKey?: string; admin?: { email: string; password: string } } = {};
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => output.push(line));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no banner within ${timeoutMs} ms:\n${output.join('\n')}`)),
+      timeoutMs,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`ai-ops start exited with ${code}:\n${output.join('\n')}`));
+    });
+    lines.on('line', (line) => {
+      output.push(line);
+      const [label, ...rest] = line.split(': ');
+      const value = rest.join(': ');
+      if (label === 'GraphQL') banner.url = value;
+      if (label === 'API key') banner.apiKey = value;
+      if (label === 'Admin') {
+        const [email = '', password = ''] = value.split(' ');
+        banner.admin = { email, password };
+      }
+      if (line.startsWith('Ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  if (!banner.url || !banner.apiKey) throw new Error(`incomplete banner:\n${output.join('\n')}`);
+  return {
+    child,
+    url: banner.url,
+    apiKey: banner.apiKey,
+    admin: banner.admin ?? null,
+    output,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGINT');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
+
+export interface GraphQLResult {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; errorType: string; path?: string[] }[];
+}
+
+export async function graphql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<GraphQLResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
+  return { status: response.status, ...body };
+}

@@ -1,0 +1,194 @@
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  listSqsDeadLetters,
+  parseQueueArn,
+  redriveSqsDeadLetters,
+  SqsDeadLetters,
+  SqsJobQueue,
+  sqsRetryDelay,
+} from '../../lambdas/adapters/queue/sqs-job-queue.ts';
+import { ValidationError } from '../../lambdas/core/errors.ts';
+
+const sqsMock = mockClient(SQSClient);
+const client = new SQSClient({ region: 'eu-west-1' });
+const SUMMARIZE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/summarize-queue';
+const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/summarize-dlq';
+const SOURCE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:summarize-queue';
+const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:summarize-dlq';
+const JOB_ID = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+
+beforeEach(() => {
+  sqsMock.reset();
+});
+
+describe('SqsJobQueue', () => {
+  it('sends the ids as a JSON body to the queue of the job kind, with the trace id as an attribute', async () => {
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    const queue = new SqsJobQueue(client, { 'summarize-log': SUMMARIZE_URL });
+
+    await queue.send({ jobId: JOB_ID, kind: 'summarize-log', traceId: 'trace-1' }, { delaySeconds: 5 });
+
+    const [call] = sqsMock.commandCalls(SendMessageCommand);
+    expect(call?.args[0].input).toEqual({
+      QueueUrl: SUMMARIZE_URL,
+      MessageBody: JSON.stringify({ jobId: JOB_ID, kind: 'summarize-log', traceId: 'trace-1' }),
+      DelaySeconds: 5,
+      MessageAttributes: { traceId: { DataType: 'String', StringValue: 'trace-1' } },
+    });
+  });
+
+  it('omits the trace attribute when there is no trace id', async () => {
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-2' });
+    await new SqsJobQueue(client, { 'summarize-log': SUMMARIZE_URL }).send({
+      jobId: JOB_ID,
+      kind: 'summarize-log',
+    });
+    const input = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(input?.MessageAttributes).toBeUndefined();
+    expect(JSON.parse(input?.MessageBody ?? '')).toEqual({ jobId: JOB_ID, kind: 'summarize-log' });
+  });
+
+  it('refuses a kind without a configured queue and a delay SQS would reject', async () => {
+    const queue = new SqsJobQueue(client, { 'summarize-log': SUMMARIZE_URL });
+    await expect(queue.send({ jobId: JOB_ID, kind: 'triage-ticket' })).rejects.toThrow(/triage-ticket/);
+    await expect(
+      queue.send({ jobId: JOB_ID, kind: 'summarize-log' }, { delaySeconds: 901 }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('passes SQS failures to the caller, who leaves the job to the reconciler', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('ServiceUnavailable'));
+    const queue = new SqsJobQueue(client, { 'summarize-log': SUMMARIZE_URL });
+    await expect(queue.send({ jobId: JOB_ID, kind: 'summarize-log' })).rejects.toThrow('ServiceUnavailable');
+  });
+});
+
+describe('sqsRetryDelay', () => {
+  it('changes the visibility of the received message, in whole seconds', async () => {
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    await sqsRetryDelay(client, SUMMARIZE_URL)('receipt-1', 7.6);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: SUMMARIZE_URL,
+      ReceiptHandle: 'receipt-1',
+      VisibilityTimeout: 8,
+    });
+  });
+});
+
+describe('SQS dead letters', () => {
+  const deadLetter = (id: string) => ({
+    MessageId: id,
+    ReceiptHandle: `rh-${id}`,
+    Body: JSON.stringify({ jobId: JOB_ID, kind: 'summarize-log' }),
+    Attributes: {
+      ApproximateReceiveCount: '5',
+      SentTimestamp: '1700000000000',
+      DeadLetterQueueSourceArn: SOURCE_ARN,
+    },
+  });
+
+  it('peeks with a zero visibility timeout, so the dead letters stay in the queue', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [deadLetter('a'), deadLetter('b')] })
+      .resolvesOnce({ Messages: [deadLetter('b'), { ...deadLetter('c'), Body: 'not json' }] })
+      .resolves({ Messages: [] });
+
+    const letters = await listSqsDeadLetters(client, DLQ_URL, 10);
+
+    expect(letters.map((l) => l.messageId)).toEqual(['a', 'b', 'c']);
+    expect(letters[0]).toEqual({
+      messageId: 'a',
+      body: JSON.stringify({ jobId: JOB_ID, kind: 'summarize-log' }),
+      jobId: JOB_ID,
+      kind: 'summarize-log',
+      receiveCount: 5,
+      sentAt: new Date(1_700_000_000_000),
+      sourceQueue: SOURCE_ARN,
+    });
+    expect(letters[2]).toMatchObject({ jobId: null, kind: null, body: 'not json' });
+    for (const call of sqsMock.commandCalls(ReceiveMessageCommand)) {
+      expect(call.args[0].input).toMatchObject({
+        QueueUrl: DLQ_URL,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 0,
+      });
+    }
+  });
+
+  it('stops at the limit', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolves({ Messages: [deadLetter('a'), deadLetter('b'), deadLetter('c')] });
+    expect(await listSqsDeadLetters(client, DLQ_URL, 2)).toHaveLength(2);
+    await expect(listSqsDeadLetters(client, DLQ_URL, 0)).rejects.toMatchObject({ field: 'limit' });
+  });
+
+  it('redrives with a message move task from the DLQ to the source queue', async () => {
+    sqsMock.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
+    const result = await redriveSqsDeadLetters(client, {
+      deadLetterQueueArn: DLQ_ARN,
+      sourceQueueArn: SOURCE_ARN,
+    });
+    expect(result).toEqual({ moved: null, taskHandle: 'task-1' });
+    expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({
+      SourceArn: DLQ_ARN,
+      DestinationArn: SOURCE_ARN,
+    });
+  });
+
+  it('finds the DLQ of a job kind through the source queue’s redrive policy', async () => {
+    sqsMock.on(GetQueueAttributesCommand).resolves({
+      Attributes: {
+        QueueArn: SOURCE_ARN,
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 5 }),
+      },
+    });
+    sqsMock.on(GetQueueUrlCommand).resolves({ QueueUrl: DLQ_URL });
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    sqsMock.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-2' });
+    const admin = new SqsDeadLetters(client, { 'summarize-log': SUMMARIZE_URL });
+
+    expect(await admin.list('summarize-log', 10)).toEqual([]);
+    expect(await admin.redrive('summarize-log')).toEqual({ moved: null, taskHandle: 'task-2' });
+
+    expect(sqsMock.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({
+      QueueName: 'summarize-dlq',
+      QueueOwnerAWSAccountId: '123456789012',
+    });
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]?.args[0].input.QueueUrl).toBe(DLQ_URL);
+    expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({
+      SourceArn: DLQ_ARN,
+      DestinationArn: SOURCE_ARN,
+    });
+    // The lookup is cached per kind.
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+  });
+
+  it('reports a kind whose queue has no DLQ or no queue at all as a ValidationError on kind', async () => {
+    sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: SOURCE_ARN } });
+    const admin = new SqsDeadLetters(client, { 'summarize-log': SUMMARIZE_URL });
+    await expect(admin.list('summarize-log', 10)).rejects.toMatchObject({ field: 'kind' });
+    await expect(admin.redrive('triage-ticket')).rejects.toMatchObject({ field: 'kind' });
+  });
+
+  it('parses queue ARNs and rejects anything else', () => {
+    expect(parseQueueArn(DLQ_ARN)).toEqual({
+      queueName: 'summarize-dlq',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+    });
+    expect(() => parseQueueArn('arn:aws:sns:eu-west-1:123456789012:topic')).toThrow(ValidationError);
+  });
+});

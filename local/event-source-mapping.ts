@@ -13,6 +13,7 @@ import type {
 } from '../lambdas/adapters/queue/local-queue.ts';
 import { describeError } from '../lambdas/core/jobs/accept-job.ts';
 import { logger as sharedLogger } from '../lambdas/shared/observability.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from './lambda-context.ts';
 
 export type SqsEventHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -41,9 +42,6 @@ export interface EventSourceMapping {
   /** Stops polling and waits for the batch in flight, so Ctrl-C loses nothing. */
   stop(): Promise<void>;
 }
-
-const LOCAL_REGION = 'local';
-const LOCAL_ACCOUNT = '000000000000';
 
 export const localQueueArn = (queueName: string): string =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${queueName}`;
@@ -225,23 +223,4 @@ function md5OfMessageAttributes(attributes: Readonly<Record<string, string>>): s
     );
   }
   return md5(Buffer.concat(parts));
-}
-
-function lambdaContext(functionName: string, timeoutSeconds: number): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  const requestId = randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }

@@ -8,7 +8,7 @@ import type { KeyProvider } from '../core/auth/keys.ts';
 import { createBcryptHasher } from '../core/auth/password.ts';
 import type { AuthEvents } from '../core/auth/ports.ts';
 import type { AuthDeps, AuthSettings } from '../core/auth/service.ts';
-import type { Clock } from '../core/auth/tokens.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
 import type { AuthConfig } from '../shared/config.ts';
 import { createAuthRepos } from './db/auth-repos.ts';
 import type { Database } from './db/client.ts';
@@ -32,7 +32,7 @@ export function metricsAuthEvents(metrics: Pick<Metrics, 'addMetric'>): AuthEven
   };
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock } from '../core/clock.ts';
 
 export interface AuthDependencyOptions {
   db: Database;

@@ -1,9 +1,7 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
-import { LocalJobQueue, LocalQueue } from '../adapters/queue/local-queue.ts';
-import { SqsJobQueue } from '../adapters/queue/sqs-job-queue.ts';
+import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import { systemClock } from '../core/jobs/ports.ts';
 import { databaseConfigSchema, parseConfig, queueConfigSchema } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
@@ -20,19 +18,12 @@ const queueConfig = parseConfig(queueConfigSchema, process.env, 'queue');
 const reconcilerConfig = parseConfig(reconcilerConfigSchema, process.env, 'reconciler');
 
 const database = lazyDatabase(databaseConfig);
-const sqsClient = queueConfig.QUEUE_DRIVER === 'sqs' ? new SQSClient({}) : undefined;
-const localQueueDefinitions = Object.values(queueConfig.JOB_QUEUE_URLS).map((name) => ({
-  name,
-  visibilityTimeoutSeconds: 30,
-}));
 
 export const handler = createReconcilerHandler({
   async resolve() {
     const connection = await database();
-    const queue = sqsClient
-      ? new SqsJobQueue(sqsClient, queueConfig.JOB_QUEUE_URLS)
-      : new LocalJobQueue(new LocalQueue(connection.sql, localQueueDefinitions), queueConfig.JOB_QUEUE_URLS);
-    return { jobs: createJobRepo(connection.db), queue };
+    const { jobQueue } = queueAdaptersFromConfig(queueConfig, connection.sql);
+    return { jobs: createJobRepo(connection.db), queue: jobQueue };
   },
   clock: systemClock,
   logger,

@@ -17,9 +17,9 @@ const ACCESS_TOKEN_TYP = 'at+jwt';
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../clock.ts';
+
+import type { Clock } from '../clock.ts';
 
 export interface TokenSettings {
   issuer: string;

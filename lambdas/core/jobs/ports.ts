@@ -1,10 +1,6 @@
 import type { Job, JobKind, JobMessage, NewJob } from './job.ts';
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export { type Clock, systemClock } from '../clock.ts';
 
 /** The one logging capability the use cases need; Powertools Logger satisfies it. */
 export interface WarningLog {

@@ -1,3 +1,4 @@
+import type { Cursor } from '../pagination.ts';
 /**
  * What the auth use cases need from the outside world. Adapters (lambdas/adapters/db/auth-repos.ts) and
  * test fakes implement these. Where an operation must be atomic (refresh-token rotation, login throttle,
@@ -15,10 +16,7 @@ export interface UserRecord {
 }
 
 /** Position after a user in the (created_at, id) order; `createdAt` keeps the database's precision. */
-export interface UserCursor {
-  createdAt: string;
-  id: string;
-}
+export type UserCursor = Cursor;
 
 export type RoleChangeResult =
   | { status: 'updated'; before: Role; user: UserRecord }

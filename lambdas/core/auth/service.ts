@@ -11,6 +11,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
+import { pageRequest, toPage } from '../pagination.ts';
 import { normalizeEmail } from './email.ts';
 import type { KeyProvider } from './keys.ts';
 import {
@@ -84,8 +85,9 @@ export interface AuthorizerAnswer {
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Invalid email or password';
 const INVALID_REFRESH_MESSAGE = 'Invalid or expired refresh token';
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
+
 const MAX_APPSYNC_TTL_SECONDS = 3600;
 const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -253,53 +255,17 @@ export async function getUser(
   return toPublicUser(user);
 }
 
-function encodeCursor(cursor: UserCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, at: cursor.createdAt, id: cursor.id })).toString('base64url');
-}
-
-function decodeCursor(token: string): UserCursor {
-  const invalid = () => new ValidationError('nextToken', 'is not a token returned by this query');
-  if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid();
-  const { v, at, id } = parsed as Record<string, unknown>;
-  if (
-    v !== 1 ||
-    typeof at !== 'string' ||
-    Number.isNaN(Date.parse(at)) ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
-    throw invalid();
-  }
-  return { createdAt: at, id };
-}
-
 export async function listUsers(
   deps: Pick<AuthDeps, 'users'>,
   input: { limit?: unknown; nextToken?: unknown },
 ): Promise<{ items: PublicUser[]; nextToken: string | null }> {
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new ValidationError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  }
-  let after: UserCursor | null = null;
-  if (input.nextToken !== undefined && input.nextToken !== null && input.nextToken !== '') {
-    if (typeof input.nextToken !== 'string') throw new ValidationError('nextToken', 'must be a string');
-    after = decodeCursor(input.nextToken);
-  }
+  const { limit, after } = pageRequest(input);
   const rows = await deps.users.list({ limit: limit + 1, after });
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((row) => toPublicUser(row.user)),
-    nextToken: rows.length > limit && last ? encodeCursor(last.cursor) : null,
-  };
+  return toPage(
+    rows.map((entry) => ({ row: entry.user, cursor: entry.cursor })),
+    limit,
+    toPublicUser,
+  );
 }
 
 export async function setUserRole(

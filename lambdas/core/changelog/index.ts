@@ -1,0 +1,18 @@
+/** The changelog domain: conventional commits or structured entries → a release changelog. */
+export { type GenerateContext, generateChangelog, resolveSections } from './generate.ts';
+export * from './limits.ts';
+export { type ParsedCommit, type ParseOptions, parseCommitMessage } from './parse.ts';
+export { changelogToJson, normaliseRepositoryUrl, renderMarkdown } from './render.ts';
+export {
+  type ChangelogInput,
+  type ChangelogOptions,
+  type CommitInput,
+  changelogInputSchema,
+  commitInputSchema,
+  type ParsedChangelogInput,
+  parseChangelogInput,
+  type RawCommitInput,
+  type StructuredEntryInput,
+} from './schema.ts';
+export { bumpVersion, formatSemVer, parseSemVer, versionFromTag } from './semver.ts';
+export * from './types.ts';

@@ -1,0 +1,113 @@
+/**
+ * Markdown in the conventional-changelog-conventionalcommits / release-please layout:
+ *
+ *   ## [1.2.0](https://github.com/o/r/compare/v1.1.0...v1.2.0) (2024-05-01)
+ *
+ *   ### ⚠ BREAKING CHANGES
+ *
+ *   * **api:** the note text
+ *
+ *   ### Features
+ *
+ *   * **api:** add pagination ([#123](https://github.com/o/r/issues/123)) ([abc1234](https://github.com/o/r/commit/abc1234…))
+ *
+ * Descriptions are written out as the commit has them (no escaping, first letter kept), like those tools.
+ */
+import type { Changelog, ChangelogItem, ChangelogSection } from './types.ts';
+
+export interface RenderOptions {
+  repositoryUrl: string | null;
+  previousTag: string | null;
+  currentTag: string | null;
+  groupByScope: boolean;
+  includeContributors: boolean;
+}
+
+/**
+ * `https://github.com/o/r.git/`, `git@github.com:o/r.git` and `ssh://git@host/o/r` all become
+ * `https://github.com/o/r`; `null` when the text is not a repository address.
+ */
+export function normaliseRepositoryUrl(url: string): string | null {
+  let text = url.trim();
+  const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)(.+)$/.exec(text);
+  if (scp && !/^https?:/i.test(text)) text = `https://${scp[1]}/${scp[2]}`;
+  text = text.replace(/^(?:ssh|git|git\+ssh|git\+https):\/\/(?:[^@/]+@)?/i, 'https://');
+  text = text.replace(/\/+$/, '').replace(/\.git$/, '');
+  return /^https?:\/\/[^\s/]+\/\S+$/.test(text) ? text : null;
+}
+
+const ISSUE_IN_TEXT = /(^|[^\w/&[])#(\d+)\b/g;
+
+function linkIssues(text: string, repo: string | null): string {
+  if (!repo) return text;
+  return text.replace(
+    ISSUE_IN_TEXT,
+    (_, before: string, issue: string) => `${before}[#${issue}](${repo}/issues/${issue})`,
+  );
+}
+
+function issueRef(issue: number, repo: string | null): string {
+  return repo ? `[#${issue}](${repo}/issues/${issue})` : `#${issue}`;
+}
+
+function itemText(item: ChangelogItem, repo: string | null, withScope: boolean, withHash: boolean): string {
+  const scope = withScope && item.scope ? `**${item.scope}:** ` : '';
+  let line = `${scope}${linkIssues(item.description, repo)}`;
+  if (item.pr !== null) line += ` (${issueRef(item.pr, repo)})`;
+  if (withHash && item.hash) {
+    line += repo ? ` ([${item.shortHash}](${repo}/commit/${item.hash}))` : ` (${item.shortHash})`;
+  }
+  const mentioned = new Set([...item.description.matchAll(/#(\d+)/g)].map((m) => Number(m[1])));
+  const closes = item.issues.filter((issue) => !mentioned.has(issue));
+  if (closes.length > 0) line += `, closes ${closes.map((i) => issueRef(i, repo)).join(' ')}`;
+  return line;
+}
+
+function renderSection(section: ChangelogSection, repo: string | null, groupByScope: boolean): string[] {
+  const withHash = section.kind !== 'breaking';
+  const lines = [`### ${section.title}`, ''];
+  if (!groupByScope) {
+    for (const item of section.items) lines.push(`* ${itemText(item, repo, true, withHash)}`);
+    return lines;
+  }
+  const groups = new Map<string | null, ChangelogItem[]>();
+  for (const item of section.items) {
+    const group = groups.get(item.scope);
+    if (group) group.push(item);
+    else groups.set(item.scope, [item]);
+  }
+  for (const [scope, items] of groups) {
+    if (scope === null || items.length === 1) {
+      for (const item of items) lines.push(`* ${itemText(item, repo, true, withHash)}`);
+      continue;
+    }
+    lines.push(`* **${scope}:**`);
+    for (const item of items) lines.push(`  * ${itemText(item, repo, false, withHash)}`);
+  }
+  return lines;
+}
+
+export function renderMarkdown(changelog: Omit<Changelog, 'markdown'>, options: RenderOptions): string {
+  const repo = options.repositoryUrl ? normaliseRepositoryUrl(options.repositoryUrl) : null;
+  const title = changelog.version ?? 'Unreleased';
+  const compare =
+    repo && changelog.version && options.previousTag && options.currentTag
+      ? `${repo}/compare/${options.previousTag}...${options.currentTag}`
+      : null;
+  const lines = [`## ${compare ? `[${title}](${compare})` : title} (${changelog.date})`, ''];
+  for (const section of changelog.sections) {
+    lines.push(...renderSection(section, repo, options.groupByScope), '');
+  }
+  if (options.includeContributors && changelog.contributors.length > 0) {
+    lines.push('### Contributors', '');
+    for (const person of changelog.contributors) lines.push(`* ${person.name}`);
+    lines.push('');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The JSON form (`--format json`, API clients): everything but the Markdown, which is its own rendering. */
+export function changelogToJson(changelog: Changelog): Omit<Changelog, 'markdown'> {
+  const { markdown: _markdown, ...rest } = changelog;
+  return rest;
+}

@@ -1,0 +1,92 @@
+/** Public shapes of the changelog generator: what the API stores and the CLI prints. */
+
+export type Bump = 'major' | 'minor' | 'patch' | 'none';
+
+/** One row of a section map: which commit type lands in which section, and whether it is shown. */
+export interface SectionRule {
+  type: string;
+  section: string;
+  hidden?: boolean | null | undefined;
+}
+
+/**
+ * The conventional-changelog-conventionalcommits (and release-please) default map. Hidden types still
+ * appear when a commit of that type is breaking or carries a `Release-As:` footer, as they do there.
+ */
+export const DEFAULT_SECTIONS: readonly SectionRule[] = Object.freeze([
+  { type: 'feat', section: 'Features' },
+  { type: 'feature', section: 'Features' },
+  { type: 'fix', section: 'Bug Fixes' },
+  { type: 'perf', section: 'Performance Improvements' },
+  { type: 'revert', section: 'Reverts' },
+  { type: 'docs', section: 'Documentation', hidden: true },
+  { type: 'style', section: 'Styles', hidden: true },
+  { type: 'chore', section: 'Miscellaneous Chores', hidden: true },
+  { type: 'refactor', section: 'Code Refactoring', hidden: true },
+  { type: 'test', section: 'Tests', hidden: true },
+  { type: 'build', section: 'Build System', hidden: true },
+  { type: 'ci', section: 'Continuous Integration', hidden: true },
+]);
+
+export const BREAKING_SECTION_TITLE = '⚠ BREAKING CHANGES';
+export const OTHER_SECTION_TITLE = 'Other changes';
+
+export interface ChangelogItem {
+  /** Lower-case conventional type (`feat`); `null` for a non-conventional message in "Other changes". */
+  type: string | null;
+  scope: string | null;
+  /** The subject without the type prefix and without a trailing `(#123)`, first letter kept as written. */
+  description: string;
+  /** Full commit hash when known. */
+  hash: string | null;
+  shortHash: string | null;
+  /** Pull request number, from a trailing `(#123)` in the subject or a structured entry. */
+  pr: number | null;
+  /** Issues the commit closes or refers to (`closes #45`, `Refs: #9`), the PR excluded. */
+  issues: number[];
+  breaking: boolean;
+  author: string | null;
+}
+
+export type SectionKind = 'breaking' | 'type' | 'other';
+
+export interface ChangelogSection {
+  title: string;
+  kind: SectionKind;
+  items: ChangelogItem[];
+}
+
+export interface Contributor {
+  name: string;
+  email: string | null;
+  /** Commits (authored or co-authored) in the range. */
+  commits: number;
+}
+
+export interface ChangelogStats {
+  /** Commits received (raw messages and structured entries). */
+  commits: number;
+  /** Conventional entries after override/nested-commit expansion. */
+  conventional: number;
+  merges: number;
+  nonConventional: number;
+  /** Entries of a hidden type (chore, docs, …) left out. */
+  hidden: number;
+  /** Commits and reverts that cancelled each other inside the range. */
+  reverted: number;
+  /** Identical entries merged into one. */
+  duplicates: number;
+}
+
+export interface Changelog {
+  /** The released version: explicit, from a `Release-As:` footer, or the previous version bumped. */
+  version: string | null;
+  previousVersion: string | null;
+  /** Release date, `YYYY-MM-DD`. */
+  date: string;
+  bump: Bump;
+  sections: ChangelogSection[];
+  contributors: Contributor[];
+  stats: ChangelogStats;
+  markdown: string;
+}

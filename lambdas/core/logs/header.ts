@@ -1,0 +1,731 @@
+/**
+ * Header detection: splits each log line into header fields (time, level, component, host) and the message
+ * ("content") the miner clusters.
+ *
+ * Auto mode learns the layout from a sample of the first lines, with no list of known products:
+ * - JSON lines and logfmt (`key=value`) are recognised by shape; well-known key names give the roles;
+ * - otherwise lines are cut into columns (whitespace, `|` or tab separated; `[...]` kept whole) and each
+ *   column is classified (timestamp piece, number, level, `[bracket]`, `component:`, dash, word). The header is
+ *   the longest run of leading columns whose kind agrees on most sample lines and that ends on an "anchor"
+ *   column (timestamp, number, level, bracket, `component:` or `-`): a consistent plain word can be part of a
+ *   header (a host name) but never ends one, because content usually starts with a word.
+ * An explicit Loghub format (`<Date> <Time> <Level> <Component>: <Content>`) replaces the detection.
+ * Lines that do not fit the layout keep their whole text as content (stack traces, continuation lines).
+ */
+import { ValidationError } from '../errors.ts';
+import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
+import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
+import { parseTimestamp } from './timestamp.ts';
+
+export interface ParsedLine {
+  /** The message after the header (the whole line when the line does not fit the layout). */
+  content: string;
+  /** Milliseconds since the epoch, when the header carries a parseable time. */
+  time?: number;
+  level?: LogLevel;
+  component?: string;
+  host?: string;
+}
+
+export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format';
+
+/** What the detector found, for reports (`summary.header`). */
+export interface HeaderInfo {
+  kind: LayoutKind;
+  /** Human-readable layout, e.g. `<time> <time> <level> [<thread>] <component>: <content>`. */
+  description: string;
+  /** Share of the sample lines that fit the layout (0..1). */
+  coverage: number;
+}
+
+export interface HeaderParser {
+  readonly info: HeaderInfo;
+  parse(line: string): ParsedLine;
+}
+
+export interface HeaderOptions {
+  /** Loghub-style format; when set, no detection happens. */
+  format?: string;
+  /** Year for dates written without one (syslog, Android). */
+  defaultYear?: number;
+}
+
+type FieldKind =
+  | 'dash'
+  | 'level'
+  | 'letter'
+  | 'klog'
+  | 'ts'
+  | 'num'
+  | 'ip'
+  | 'bracket'
+  | 'comp'
+  | 'stream'
+  | 'quote'
+  | 'word';
+type Role = 'time' | 'level' | 'component' | 'host' | 'thread' | 'other';
+
+/** Column kinds that may end a header. */
+const ANCHORS = new Set<FieldKind>([
+  'dash',
+  'level',
+  'letter',
+  'klog',
+  'ts',
+  'num',
+  'bracket',
+  'comp',
+  'stream',
+]);
+
+const MAX_HEADER_FIELDS = 12;
+const MAX_BRACKET = 256;
+/** Share of sample lines that must agree on a column kind. */
+const AGREEMENT = 0.8;
+
+const MONTH_OR_DAY =
+  /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?$/i;
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$/;
+
+function isTsLike(s: string): boolean {
+  let digits = 0;
+  let colons = 0;
+  let seps = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 58) colons++;
+    else if (c === 45 || c === 47 || c === 46) seps++;
+    else if (c === 44 || c === 84 || c === 90 || c === 43) {
+      // `,` (milliseconds or trailing), `T`, `Z`, `+zone`
+    } else return false;
+  }
+  return digits >= 4 && (colons > 0 || seps >= 2);
+}
+
+function classifyField(text: string): FieldKind {
+  if (text.length === 0) return 'word';
+  if (/^-+$/.test(text)) return 'dash';
+  // A quoted field is message text (`"GET / HTTP/1.1"`): a header never runs past one.
+  if (text.charCodeAt(0) === 34 || text.charCodeAt(0) === 39) return 'quote';
+  if (text.length === 1 && parseLevelLetter(text)) return 'letter';
+  if (parseLevelWord(text)) return 'level';
+  const c0 = text.charCodeAt(0);
+  if (c0 === 91 /* [ */) {
+    const closed = text.endsWith(']') || text.endsWith(']:') || text.endsWith('],');
+    if (closed) {
+      const inner = text.slice(1, text.lastIndexOf(']'));
+      if (parseLevelWord(inner)) return 'level';
+      return 'bracket';
+    }
+    return 'word';
+  }
+  if (/^[IWEF]\d{4}$/.test(text)) return 'klog';
+  if (text === 'stdout' || text === 'stderr') return 'stream';
+  if (/^\d+$/.test(text)) return 'num';
+  if (MONTH_OR_DAY.test(text)) return 'ts';
+  if (IPV4.test(text)) return 'ip';
+  if (isTsLike(text)) return 'ts';
+  if (text.length >= 2 && text.endsWith(':')) return 'comp';
+  if (text.endsWith(']') && text.includes(':')) return 'comp';
+  return 'word';
+}
+
+interface Field {
+  start: number;
+  end: number;
+  /** Whitespace characters after the field (0 at end of line). */
+  gap: number;
+}
+
+/** The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. */
+function nextField(line: string, pos: number, delimiter: string): Field | undefined {
+  const n = line.length;
+  let i = pos;
+  if (delimiter === ' ') {
+    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    if (i >= n) return undefined;
+    const start = i;
+    let end = -1;
+    if (line.charCodeAt(i) === 91) {
+      let depth = 0;
+      const limit = Math.min(n, i + MAX_BRACKET);
+      for (let j = i; j < limit; j++) {
+        const c = line.charCodeAt(j);
+        if (c === 91) depth++;
+        else if (c === 93) {
+          depth--;
+          if (depth === 0) {
+            end = j + 1;
+            // keep `]:` / `],` glued to the bracket
+            while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+            break;
+          }
+        }
+      }
+    }
+    if (end < 0) {
+      end = i + 1;
+      while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+    }
+    let g = end;
+    while (g < n && (line.charCodeAt(g) === 32 || line.charCodeAt(g) === 9)) g++;
+    return { start, end, gap: g - end };
+  }
+  if (i > n) return undefined;
+  const at = line.indexOf(delimiter, i);
+  if (at < 0) return undefined;
+  return { start: i, end: at, gap: 1 };
+}
+
+interface ColumnSpec {
+  kind: FieldKind;
+  role: Role;
+}
+
+const trimField = (s: string): string => s.trim();
+
+/** Strips `:` and `[pid]` from a component column (`sshd(pam_unix)[19939]:` → `sshd(pam_unix)`). */
+function componentName(text: string): string {
+  let s = text.endsWith(':') ? text.slice(0, -1) : text;
+  s = s.replace(/\[\d*\]$/, '');
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  else if (s.endsWith(']') && !s.includes('[')) s = s.slice(0, -1);
+  return s.length > 128 ? s.slice(0, 128) : s;
+}
+
+/** Chooses the header columns to read the time from: the combination that parses best on the sample. */
+function learnTimeColumns(samples: string[][], candidates: number[], defaultYear: number): number[] {
+  let best: number[] = [];
+  let bestScore = 0;
+  const cand = new Set(candidates);
+  for (const start of candidates) {
+    for (let len = 1; len <= 3; len++) {
+      const cols: number[] = [];
+      for (let k = 0; k < len; k++) if (cand.has(start + k)) cols.push(start + k);
+      if (cols.length !== len) break;
+      let score = 0;
+      for (const parts of samples) {
+        const text = cols.map((c) => parts[c] ?? '').join(' ');
+        score += parseTimestamp(text, defaultYear)?.resolution ?? 0;
+      }
+      score /= Math.max(1, samples.length);
+      // prefer finer resolution, then fewer columns
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        best = cols;
+      }
+    }
+  }
+  return bestScore >= 0.5 ? best : [];
+}
+
+class TimeReader {
+  private readonly hint = { shape: 0 };
+  constructor(private readonly defaultYear: number) {}
+  read(text: string): number | undefined {
+    return parseTimestamp(text, this.defaultYear, this.hint)?.ms;
+  }
+}
+
+/** Column layouts: whitespace, `|` or tab separated. */
+class ColumnParser implements HeaderParser {
+  readonly info: HeaderInfo;
+  private readonly time: TimeReader;
+  constructor(
+    private readonly delimiter: string,
+    private readonly columns: ColumnSpec[],
+    private readonly timeColumns: number[],
+    coverage: number,
+    defaultYear: number,
+  ) {
+    this.time = new TimeReader(defaultYear);
+    const parts = columns.map((c) => `<${c.role === 'other' ? c.kind : c.role}>`);
+    const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
+    this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
+  }
+
+  parse(line: string): ParsedLine {
+    const cols = this.columns;
+    const values: string[] = [];
+    let pos = 0;
+    let contentStart = -1;
+    for (let i = 0; i < cols.length; i++) {
+      const spec = cols[i] as ColumnSpec;
+      const f = nextField(line, pos, this.delimiter);
+      if (!f) return { content: line.trim() };
+      const text =
+        this.delimiter === ' ' ? line.slice(f.start, f.end) : trimField(line.slice(f.start, f.end));
+      const kind = classifyField(text);
+      const last = i === cols.length - 1;
+      if (last && (spec.kind === 'comp' || spec.kind === 'dash') && kind !== spec.kind) {
+        // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
+        let p = f.end;
+        let found = -1;
+        for (let k = 0; k < 2; k++) {
+          const g = nextField(line, p, this.delimiter);
+          if (!g) break;
+          if (classifyField(line.slice(g.start, g.end)) === spec.kind) {
+            found = g.end;
+            break;
+          }
+          p = g.end;
+        }
+        if (found >= 0) {
+          values.push(text);
+          pos = found;
+        } else contentStart = f.start;
+        break;
+      }
+      if (!compatible(spec.kind, kind)) return { content: line.trim() };
+      values.push(text);
+      pos = this.delimiter === ' ' ? f.end : f.end + 1;
+    }
+    if (contentStart < 0) contentStart = pos;
+    const out: ParsedLine = { content: line.slice(contentStart).trim() };
+    for (let i = 0; i < values.length; i++) {
+      const spec = cols[i] as ColumnSpec;
+      const v = values[i] as string;
+      if (spec.role === 'level')
+        out.level = normaliseLevel(v.length === 5 && spec.kind === 'klog' ? (v[0] ?? '') : v);
+      else if (spec.role === 'component') out.component = componentName(v);
+      else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
+    }
+    if (this.timeColumns.length > 0) {
+      const text = this.timeColumns.map((c) => values[c] ?? '').join(' ');
+      const t = this.time.read(text);
+      if (t !== undefined) out.time = t;
+    }
+    return out;
+  }
+}
+
+function compatible(layout: FieldKind, actual: FieldKind): boolean {
+  if (actual === 'dash' || layout === actual) return true;
+  switch (layout) {
+    case 'word':
+    case 'ip':
+    case 'stream':
+    case 'dash':
+      return true;
+    case 'ts':
+    case 'num':
+      return actual === 'ts' || actual === 'num';
+    case 'bracket':
+      return actual === 'level';
+    default:
+      return false;
+  }
+}
+
+/** Splits the sample into columns and learns a layout; undefined when no header stands out. */
+function learnColumns(
+  lines: string[],
+  delimiter: string,
+  defaultYear: number,
+): { parser: ColumnParser; score: number } | undefined {
+  const n = lines.length;
+  if (n === 0) return undefined;
+  const kinds: FieldKind[][] = [];
+  const gaps: number[][] = [];
+  const texts: string[][] = [];
+  /** Per line, whether text remains after column i. */
+  const rest: boolean[][] = [];
+  for (const line of lines) {
+    const k: FieldKind[] = [];
+    const g: number[] = [];
+    const t: string[] = [];
+    const r: boolean[] = [];
+    let pos = 0;
+    for (let i = 0; i < MAX_HEADER_FIELDS + 1; i++) {
+      const f = nextField(line, pos, delimiter);
+      if (!f) break;
+      const text = delimiter === ' ' ? line.slice(f.start, f.end) : trimField(line.slice(f.start, f.end));
+      k.push(classifyField(text));
+      g.push(f.gap);
+      t.push(text);
+      pos = delimiter === ' ' ? f.end : f.end + 1;
+      r.push(line.slice(pos).trim().length > 0);
+    }
+    kinds.push(k);
+    gaps.push(g);
+    texts.push(t);
+    rest.push(r);
+  }
+  const dominant: FieldKind[] = [];
+  const share: number[] = [];
+  for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
+    const counts = new Map<FieldKind, number>();
+    let dashes = 0;
+    for (const k of kinds) {
+      const kind = k[i];
+      if (kind === undefined) continue;
+      if (kind === 'dash') dashes++;
+      else counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    let best: FieldKind = 'dash';
+    let bestCount = 0;
+    for (const [kind, c] of counts) {
+      if (c > bestCount) {
+        best = kind;
+        bestCount = c;
+      }
+    }
+    // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag).
+    if (dashes >= bestCount) best = 'dash';
+    // `stdout F`: the letter after a stream name is a partial/full flag, not a level.
+    if (best === 'letter' && dominant[i - 1] === 'stream') best = 'word';
+    dominant.push(best);
+    share.push((bestCount + dashes) / n);
+  }
+  let end = -1;
+  for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
+    if ((share[i] ?? 0) < AGREEMENT || dominant[i] === 'quote') break;
+    if (ANCHORS.has(dominant[i] as FieldKind)) end = i;
+  }
+  // The message must not be swallowed: back off while most lines would have no content left.
+  while (end >= 0) {
+    let withContent = 0;
+    for (const r of rest) if (r[end]) withContent++;
+    if (withContent / n >= 0.9) break;
+    end--;
+    while (end >= 0 && !ANCHORS.has(dominant[end] as FieldKind)) end--;
+  }
+  if (end < 0) return undefined;
+  // Fixed-width column layouts pad the component column: a word followed by a wide gap belongs to the header.
+  const next = end + 1;
+  if (next < MAX_HEADER_FIELDS && dominant[next] === 'word' && (share[next] ?? 0) >= 0.9) {
+    let wide = 0;
+    for (const g of gaps) if ((g[next] ?? 0) >= 2) wide++;
+    if (wide / n >= 0.9) end = next;
+  }
+  const columns: ColumnSpec[] = [];
+  for (let i = 0; i <= end; i++) columns.push({ kind: dominant[i] as FieldKind, role: 'other' });
+  assignRoles(columns);
+  const timeCandidates: number[] = [];
+  columns.forEach((c, i) => {
+    if (c.kind === 'ts' || c.kind === 'num' || c.kind === 'klog' || c.kind === 'bracket')
+      timeCandidates.push(i);
+  });
+  const timeColumns = learnTimeColumns(texts, timeCandidates, defaultYear);
+  for (const c of timeColumns) {
+    const col = columns[c];
+    if (col && col.role === 'other') col.role = 'time';
+  }
+  const parser = new ColumnParser(delimiter, columns, timeColumns, 0, defaultYear);
+  let fit = 0;
+  let headerChars = 0;
+  for (const line of lines) {
+    const p = parser.parse(line);
+    if (p.content.length < line.trim().length) {
+      fit++;
+      headerChars += line.length - p.content.length;
+    }
+  }
+  const coverage = fit / n;
+  if (coverage < 0.5) return undefined;
+  const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
+  return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
+}
+
+function assignRoles(columns: ColumnSpec[]): void {
+  // A level word beats a single letter (a `stdout F` flag, a wrapped log line).
+  let levelAt = columns.findIndex((c) => c.kind === 'level');
+  if (levelAt < 0) levelAt = columns.findIndex((c) => c.kind === 'letter' || c.kind === 'klog');
+  if (levelAt >= 0) (columns[levelAt] as ColumnSpec).role = 'level';
+  let compAt = -1;
+  for (let i = columns.length - 1; i >= 0; i--) {
+    if (columns[i]?.kind === 'comp') {
+      compAt = i;
+      break;
+    }
+  }
+  const isWord = (i: number): boolean => columns[i]?.kind === 'word';
+  const isTime = (i: number): boolean => {
+    const k = columns[i]?.kind;
+    return k === 'ts' || k === 'num' || k === 'bracket';
+  };
+  if (compAt < 0 && levelAt >= 0 && isWord(levelAt + 1)) compAt = levelAt + 1;
+  if (compAt < 0 && levelAt > 0 && isWord(levelAt - 1) && !isTime(levelAt - 2)) compAt = levelAt - 1;
+  if (compAt < 0) {
+    const firstWord = columns.findIndex((c, i) => c.kind === 'word' && i > 0 && isTime(i - 1));
+    if (firstWord >= 0 && !(columns[firstWord + 1]?.kind === 'comp')) compAt = firstWord;
+  }
+  if (compAt >= 0) (columns[compAt] as ColumnSpec).role = 'component';
+  // host: an IP column, or the word between the time and the component (syslog), or a word after the time
+  const ipAt = columns.findIndex((c) => c.kind === 'ip');
+  let hostAt = ipAt;
+  if (hostAt < 0 && compAt > 0 && isWord(compAt - 1) && isTime(compAt - 2)) hostAt = compAt - 1;
+  if (hostAt < 0)
+    hostAt = columns.findIndex((c, i) => c.kind === 'word' && i !== compAt && i > 0 && isTime(i - 1));
+  if (hostAt >= 0 && columns[hostAt]?.role === 'other') (columns[hostAt] as ColumnSpec).role = 'host';
+  columns.forEach((c, i) => {
+    if (c.kind === 'bracket' && c.role === 'other' && levelAt >= 0 && i > levelAt) c.role = 'thread';
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Structured lines: JSON and logfmt
+
+const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body'];
+const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', 'severity_text'];
+const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 'datetime', 'date', 't', 'asctime'];
+const COMPONENT_KEYS = [
+  'logger',
+  'logger_name',
+  'component',
+  'module',
+  'name',
+  'source',
+  'caller',
+  'service',
+];
+const HOST_KEYS = ['host', 'hostname', 'node', 'pod', 'instance'];
+
+type Scalar = string | number | boolean | null;
+
+function pick(record: Map<string, Scalar>, keys: string[]): { key: string; value: Scalar } | undefined {
+  for (const key of keys) {
+    const value = record.get(key);
+    if (value !== undefined && value !== null && value !== '') return { key, value };
+  }
+  return undefined;
+}
+
+/** Flattens one level of nesting (`{"log": {"level": "info"}}` → `log.level`). */
+function flattenJson(value: unknown): Map<string, Scalar> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out = new Map<string, Scalar>();
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v)) {
+        if (typeof v2 !== 'object' || v2 === null) out.set(`${k}.${k2}`.toLowerCase(), v2 as Scalar);
+      }
+    } else if (!Array.isArray(v)) out.set(k.toLowerCase(), v as Scalar);
+  }
+  return out;
+}
+
+function parseJsonObject(text: string): Map<string, Scalar> | undefined {
+  if (text.length < 2 || text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125)
+    return undefined;
+  try {
+    return flattenJson(JSON.parse(text));
+  } catch (_error: unknown) {
+    return undefined;
+  }
+}
+
+const LOGFMT_PAIR = /([A-Za-z_@][\w.@-]*)=("(?:[^"\\]|\\.)*"|\S*)/g;
+
+function parseLogfmt(text: string): Map<string, Scalar> | undefined {
+  if (!/^[A-Za-z_@][\w.@-]*=/.test(text)) return undefined;
+  const out = new Map<string, Scalar>();
+  LOGFMT_PAIR.lastIndex = 0;
+  let pairs = 0;
+  for (let m = LOGFMT_PAIR.exec(text); m; m = LOGFMT_PAIR.exec(text)) {
+    const raw = m[2] ?? '';
+    const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+    out.set((m[1] ?? '').toLowerCase(), value);
+    if (++pairs > 200) break;
+  }
+  return pairs >= 2 ? out : undefined;
+}
+
+/** Turns a key/value record into a parsed line: message for content, known keys for the header fields. */
+function fromRecord(record: Map<string, Scalar>, time: TimeReader): ParsedLine {
+  const message = pick(record, MESSAGE_KEYS);
+  const level = pick(record, LEVEL_KEYS);
+  const ts = pick(record, TIME_KEYS);
+  const component = pick(record, COMPONENT_KEYS);
+  const host = pick(record, HOST_KEYS);
+  let content: string;
+  if (message) content = String(message.value).trim();
+  else {
+    const used = new Set([level?.key, ts?.key, component?.key, host?.key]);
+    const parts: string[] = [];
+    for (const [k, v] of record) if (!used.has(k)) parts.push(`${k}=${String(v)}`);
+    content = parts.join(' ');
+  }
+  const out: ParsedLine = { content };
+  if (level) out.level = normaliseLevel(String(level.value));
+  if (component) out.component = String(component.value).slice(0, 128);
+  if (host) out.host = String(host.value).slice(0, 128);
+  if (ts) {
+    const v = ts.value;
+    if (typeof v === 'number') out.time = v > 1e11 ? v : v * 1000;
+    else {
+      const t = time.read(String(v));
+      if (t !== undefined) out.time = t;
+    }
+  }
+  return out;
+}
+
+class StructuredParser implements HeaderParser {
+  readonly info: HeaderInfo;
+  private readonly time: TimeReader;
+  private readonly fallback: HeaderParser | undefined;
+  constructor(
+    private readonly kind: 'json' | 'logfmt',
+    coverage: number,
+    defaultYear: number,
+    fallback?: HeaderParser,
+  ) {
+    this.time = new TimeReader(defaultYear);
+    this.fallback = fallback;
+    this.info = {
+      kind,
+      description:
+        kind === 'json' ? 'JSON lines (msg/level/time keys)' : 'logfmt key=value (msg/level/time keys)',
+      coverage,
+    };
+  }
+  parse(line: string): ParsedLine {
+    const trimmed = line.trim();
+    const record = this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
+    if (record) return fromRecord(record, this.time);
+    return this.fallback ? this.fallback.parse(line) : { content: trimmed };
+  }
+}
+
+/** Loghub-format parser. Lines that do not match keep their whole text as content. */
+class FormatParser implements HeaderParser {
+  readonly info: HeaderInfo;
+  private readonly time: TimeReader;
+  private readonly timeFields: string[];
+  private readonly levelField: string | undefined;
+  private readonly componentField: string | undefined;
+  private readonly hostField: string | undefined;
+  constructor(
+    private readonly format: CompiledFormat,
+    sample: string[],
+    defaultYear: number,
+  ) {
+    this.time = new TimeReader(defaultYear);
+    const byName = (re: RegExp): string | undefined => format.fields.find((f) => re.test(f));
+    this.levelField = byName(/^(level|severity|loglevel)$/i);
+    this.componentField = byName(/^component$/i) ?? byName(/^(program|logger|source|service|app)$/i);
+    this.hostField = byName(/^(node|host|hostname|location)$/i);
+    const timeNames = format.fields.filter((f) => /^(date|time|timestamp|datetime|month|day|year)$/i.test(f));
+    const rows: string[][] = [];
+    let fit = 0;
+    for (const line of sample) {
+      const m = matchFormat(format, line.trim());
+      if (!m) continue;
+      fit++;
+      rows.push(timeNames.map((f) => m.get(f) ?? ''));
+    }
+    const cols = learnTimeColumns(
+      rows,
+      timeNames.map((_, i) => i),
+      defaultYear,
+    );
+    this.timeFields = cols.map((c) => timeNames[c] ?? '');
+    this.info = {
+      kind: 'format',
+      description: format.source,
+      coverage: sample.length > 0 ? fit / sample.length : 1,
+    };
+  }
+  parse(line: string): ParsedLine {
+    const trimmed = line.trim();
+    const m = matchFormat(this.format, trimmed);
+    if (!m) return { content: trimmed };
+    const out: ParsedLine = { content: (m.get('Content') ?? '').trim() };
+    if (this.levelField) {
+      const v = m.get(this.levelField);
+      if (v) out.level = normaliseLevel(v);
+    }
+    if (this.componentField) {
+      const v = m.get(this.componentField);
+      if (v) out.component = componentName(v);
+    }
+    if (this.hostField) {
+      const v = m.get(this.hostField);
+      if (v) out.host = v.slice(0, 128);
+    }
+    if (this.timeFields.length > 0) {
+      const t = this.time.read(this.timeFields.map((f) => m.get(f) ?? '').join(' '));
+      if (t !== undefined) out.time = t;
+    }
+    return out;
+  }
+}
+
+const NO_HEADER: HeaderParser = {
+  info: { kind: 'none', description: '<content>', coverage: 0 },
+  parse: (line) => ({ content: line.trim() }),
+};
+
+/** Wraps a parser so that messages which are themselves JSON objects (containers) give up their fields. */
+class NestedJsonParser implements HeaderParser {
+  private readonly time: TimeReader;
+  constructor(
+    private readonly inner: HeaderParser,
+    defaultYear: number,
+  ) {
+    this.time = new TimeReader(defaultYear);
+  }
+  get info(): HeaderInfo {
+    return this.inner.info;
+  }
+  parse(line: string): ParsedLine {
+    const p = this.inner.parse(line);
+    if (p.content.charCodeAt(0) !== 123) return p;
+    const record = parseJsonObject(p.content);
+    if (!record) return p;
+    const q = fromRecord(record, this.time);
+    return {
+      ...q,
+      ...(p.time !== undefined ? { time: p.time } : {}),
+      ...(p.level !== undefined && q.level === undefined ? { level: p.level } : {}),
+      ...(p.component !== undefined && q.component === undefined ? { component: p.component } : {}),
+      ...(p.host !== undefined && q.host === undefined ? { host: p.host } : {}),
+    };
+  }
+}
+
+/** Size of the sample the layout is learned from. */
+export const HEADER_SAMPLE_LINES = 200;
+
+/**
+ * Builds the header parser for a log from its first lines (`sample`, blank lines ignored) or from an explicit
+ * Loghub format. Throws `ValidationError('format', …)` for an invalid format.
+ */
+export function createHeaderParser(sample: readonly string[], options: HeaderOptions = {}): HeaderParser {
+  const defaultYear = options.defaultYear ?? 1970;
+  const lines = sample.filter((l) => l.trim().length > 0).slice(0, HEADER_SAMPLE_LINES);
+  if (options.format !== undefined) {
+    return new FormatParser(compileFormat(options.format), lines, defaultYear);
+  }
+  if (lines.length === 0) return NO_HEADER;
+  const n = lines.length;
+  const json = lines.filter((l) => parseJsonObject(l.trim()) !== undefined).length;
+  if (json / n >= 0.5)
+    return new StructuredParser('json', json / n, defaultYear, detectColumns(lines, defaultYear));
+  const logfmt = lines.filter((l) => {
+    const r = parseLogfmt(l.trim());
+    return r !== undefined && (pick(r, MESSAGE_KEYS) !== undefined || pick(r, LEVEL_KEYS) !== undefined);
+  }).length;
+  if (logfmt / n >= 0.5) return new StructuredParser('logfmt', logfmt / n, defaultYear);
+  return new NestedJsonParser(detectColumns(lines, defaultYear), defaultYear);
+}
+
+function detectColumns(lines: string[], defaultYear: number): HeaderParser {
+  let best: { parser: ColumnParser; score: number } | undefined;
+  for (const delimiter of [' ', '|', '\t']) {
+    if (delimiter !== ' ') {
+      const withDelimiter = lines.filter((l) => l.includes(delimiter)).length;
+      if (withDelimiter / lines.length < 0.8) continue;
+    }
+    const candidate = learnColumns(lines, delimiter, defaultYear);
+    if (candidate && (!best || candidate.score > best.score)) best = candidate;
+  }
+  return best?.parser ?? NO_HEADER;
+}
+
+export function assertFormat(format: string): void {
+  if (format.trim().length === 0) throw new ValidationError('format', 'must not be empty');
+  compileFormat(format);
+}

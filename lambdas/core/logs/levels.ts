@@ -1,0 +1,88 @@
+/** Severity levels, normalised from the many spellings found in log headers. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'NOTICE' | 'WARN' | 'ERROR' | 'FATAL' | 'UNKNOWN';
+
+export const LOG_LEVELS: readonly LogLevel[] = [
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'NOTICE',
+  'WARN',
+  'ERROR',
+  'FATAL',
+  'UNKNOWN',
+];
+
+/** Index of a level in `LOG_LEVELS`, used for compact per-template counters. */
+export const levelIndex = (level: LogLevel): number => LOG_LEVELS.indexOf(level);
+
+const WORDS: Record<string, LogLevel> = {
+  trace: 'TRACE',
+  finest: 'TRACE',
+  finer: 'TRACE',
+  verbose: 'TRACE',
+  debug: 'DEBUG',
+  dbg: 'DEBUG',
+  fine: 'DEBUG',
+  config: 'DEBUG',
+  info: 'INFO',
+  information: 'INFO',
+  informational: 'INFO',
+  notice: 'NOTICE',
+  warn: 'WARN',
+  warning: 'WARN',
+  error: 'ERROR',
+  err: 'ERROR',
+  severe: 'ERROR',
+  failure: 'ERROR',
+  fatal: 'FATAL',
+  critical: 'FATAL',
+  crit: 'FATAL',
+  alert: 'FATAL',
+  emerg: 'FATAL',
+  emergency: 'FATAL',
+  panic: 'FATAL',
+};
+
+/** Android/klog single-letter levels; only trusted when a whole header column agrees (see header.ts). */
+const LETTERS: Record<string, LogLevel> = {
+  V: 'TRACE',
+  D: 'DEBUG',
+  I: 'INFO',
+  W: 'WARN',
+  E: 'ERROR',
+  F: 'FATAL',
+};
+
+/** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
+export function parseLevelWord(field: string): LogLevel | undefined {
+  let s = field;
+  if (s.length > 16) return undefined;
+  if ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('<') && s.endsWith('>'))) s = s.slice(1, -1);
+  if (s.endsWith(':') || s.endsWith(',')) s = s.slice(0, -1);
+  s = s.trim();
+  if (s.length < 3) return undefined;
+  return WORDS[s.toLowerCase()];
+}
+
+export const parseLevelLetter = (field: string): LogLevel | undefined =>
+  field.length === 1 ? LETTERS[field] : undefined;
+
+/** Any level spelling including single letters: used for explicit formats and structured fields. */
+export function normaliseLevel(value: string): LogLevel {
+  return parseLevelWord(value) ?? parseLevelLetter(value.trim().toUpperCase()) ?? 'UNKNOWN';
+}
+
+const ERROR_HINT =
+  /\b(error|errors|fail|failed|failure|fatal|exception|panic|refused|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|abort(ed)?|crash(ed)?|corrupt(ed)?|unreachable|invalid)\b/i;
+const WARN_HINT =
+  /\b(warn|warning|deprecated|retry(ing)?|slow|degraded|not found|unknown|unexpected|dropp(ed|ing))\b/i;
+
+/**
+ * Severity guessed from template text, for sources whose header carries no level (syslog, macOS). Only used
+ * when a template has no header level at all, and reported as inferred.
+ */
+export function inferLevel(text: string): LogLevel | undefined {
+  if (ERROR_HINT.test(text)) return 'ERROR';
+  if (WARN_HINT.test(text)) return 'WARN';
+  return undefined;
+}

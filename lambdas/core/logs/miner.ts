@@ -1,0 +1,583 @@
+/**
+ * Streaming template miner.
+ *
+ * 1. Each message is tokenised and masked (tokenize.ts); the masked text is the key of a *cluster*. A line
+ *    whose key is new joins an existing template when it fits it (same length, equal at every constant
+ *    position), otherwise it starts a new cluster. Lines get a cluster id at once.
+ * 2. From time to time, and at `finalize()`, clusters of equal length are *consolidated* in the manner of
+ *    Brain (Yu et al., 2023): within a length, every token is weighted by how many lines carry it at its
+ *    position; the words of a cluster that share its most common weight form its "root" pattern; clusters
+ *    with the same root are then split position by position while a position holds few distinct words
+ *    (those are constants such as `opened`/`closed`), and a position with many distinct words, or with a
+ *    masked value among them, becomes a wildcard. Clusters that end in one part merge.
+ * 3. Merging only ever joins groups (union-find), so an id keeps meaning the same lines; the surviving id is
+ *    the oldest, and `resolve()` maps any id ever handed out to the group it belongs to now.
+ *
+ * Memory is bounded: a cap on clusters (lines that fit nothing once the cap is reached go to one overflow
+ * template), bounded samples and value tallies per template, a bounded key cache.
+ */
+import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
+import { detach, TopValues } from './tally.ts';
+import { placeholderFor, type Tokens, tokenize, type VariableType, WILDCARD } from './tokenize.ts';
+
+export interface MinerOptions {
+  /** Most clusters kept; further unseen shapes go to the overflow template. Default 5,000. */
+  maxTemplates?: number;
+  /** Distinct words at a position from which it counts as a variable during consolidation. Default 6. */
+  variableThreshold?: number;
+  /** Samples kept per template. Default 3. */
+  samplesPerTemplate?: number;
+  /** Top values kept per wildcard. Default 8. */
+  topValues?: number;
+  /** Wildcards per template whose values are tallied. Default 16. */
+  trackedParameters?: number;
+  /** Tokens per message; the rest of a longer message is one trailing variable. Default 256. */
+  maxTokens?: number;
+}
+
+export interface LineMeta {
+  time?: number;
+  level?: LogLevel;
+  component?: string;
+}
+
+export interface TemplateParameter {
+  /** Token position in the template. */
+  position: number;
+  /** Variable type when all values had one shape (`NUM`, `IP`, …), else `*`. */
+  type: VariableType | '*';
+  values: { value: string; count: number }[];
+  /** True when more distinct values were seen than are kept. */
+  more: boolean;
+}
+
+export interface TemplateSnapshot {
+  id: string;
+  /** Template text; wildcards are written `<NUM>`, `<IP>`, … when typed and `<*>` otherwise. */
+  template: string;
+  count: number;
+  levels: Partial<Record<LogLevel, number>>;
+  firstLine: number;
+  lastLine: number;
+  /** Milliseconds since the epoch, when lines carried a time. */
+  firstTime?: number;
+  lastTime?: number;
+  samples: { line: number; text: string }[];
+  parameters: TemplateParameter[];
+  components: { value: string; count: number }[];
+  /** Ids of groups merged into this one (they resolve to `id`). */
+  mergedIds: string[];
+  /** True for the overflow template that collects lines once the template cap is reached. */
+  overflow: boolean;
+}
+
+const SAMPLE_CHARS = 512;
+const VALUE_CHARS = 96;
+/** Total characters of cached keys before the cache is dropped (it is only a shortcut). */
+const KEY_CACHE_CHARS = 8_000_000;
+
+const isWild = (t: string): boolean => t === WILDCARD || t === ' <*>';
+
+class Cluster {
+  /** Masked tokens; generalised or masked positions hold `<*>` (with the leading space kept). */
+  tokens: string[];
+  /** Per position: the variable type seen there, `*` when mixed, undefined for constant positions. */
+  types: (VariableType | '*' | undefined)[];
+  count = 0;
+  levels = new Float64Array(LOG_LEVELS.length);
+  firstLine = Number.POSITIVE_INFINITY;
+  lastLine = 0;
+  firstTime = Number.POSITIVE_INFINITY;
+  lastTime = Number.NEGATIVE_INFINITY;
+  samples: { line: number; text: string }[] = [];
+  /** Positions of wildcards whose values are tallied, and the tallies (parallel arrays). */
+  varPositions: number[] = [];
+  tallies: TopValues[] = [];
+  components: TopValues | undefined;
+  merged: number[] = [];
+  /** Index bucket the cluster is filed under, to move it when its template changes. */
+  bucket = '';
+  constructor(
+    readonly id: number,
+    tokens: string[],
+    types: (VariableType | '*' | undefined)[],
+    readonly overflow = false,
+  ) {
+    this.tokens = tokens;
+    this.types = types;
+  }
+}
+
+export class TemplateMiner {
+  private readonly maxTemplates: number;
+  private readonly threshold: number;
+  private readonly samplesPerTemplate: number;
+  private readonly topValues: number;
+  private readonly trackedParameters: number;
+  private readonly maxTokens: number;
+
+  private clusters: (Cluster | undefined)[] = [];
+  private parent: Int32Array = new Int32Array(64);
+  private live = 0;
+  private keyCache = new Map<string, number>();
+  private keyChars = 0;
+  private index = new Map<string, Set<number>>();
+  private overflowId = -1;
+  private lineNo = 0;
+  private createdSinceConsolidation = 0;
+  private nextConsolidation = 1024;
+
+  constructor(options: MinerOptions = {}) {
+    this.maxTemplates = Math.max(1, options.maxTemplates ?? 5000);
+    this.threshold = Math.max(2, options.variableThreshold ?? 6);
+    this.samplesPerTemplate = Math.max(0, options.samplesPerTemplate ?? 3);
+    this.topValues = Math.max(1, options.topValues ?? 8);
+    this.trackedParameters = Math.max(0, options.trackedParameters ?? 16);
+    this.maxTokens = Math.max(8, options.maxTokens ?? 256);
+  }
+
+  /** Lines added so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  /** Live templates (groups), the overflow template included. */
+  get templateCount(): number {
+    return this.live;
+  }
+
+  /** Adds one message (the content after the header) and returns its cluster id. */
+  add(content: string, meta: LineMeta = {}): number {
+    const line = ++this.lineNo;
+    const tok = tokenize(content, this.maxTokens);
+    let id = this.keyCache.get(tok.key);
+    if (id === undefined) {
+      id = this.place(tok);
+      if (this.keyChars + tok.key.length > KEY_CACHE_CHARS) {
+        this.keyCache.clear();
+        this.keyChars = 0;
+      }
+      this.keyCache.set(tok.key, id);
+      this.keyChars += tok.key.length;
+    }
+    const root = this.find(id);
+    const c = this.clusters[root] as Cluster;
+    this.record(c, tok, content, line, meta);
+    return id;
+  }
+
+  /** The group a cluster id belongs to now (ids handed out earlier stay valid after merges). */
+  resolve(id: number): number {
+    return this.find(id);
+  }
+
+  /** Public id of the group that `id` belongs to, e.g. `T12`. */
+  templateId(id: number): string {
+    return formatId(this.find(id));
+  }
+
+  /** Template text of the group that `id` belongs to. */
+  templateText(id: number): string {
+    const c = this.clusters[this.find(id)];
+    return c ? renderTemplate(c) : '';
+  }
+
+  /** Merges what the evidence so far supports. Called automatically; call it before reading results. */
+  consolidate(): void {
+    this.createdSinceConsolidation = 0;
+    const byLength = new Map<number, Cluster[]>();
+    for (const c of this.clusters) {
+      if (!c || c.overflow || this.parent[c.id] !== c.id) continue;
+      const list = byLength.get(c.tokens.length);
+      if (list) list.push(c);
+      else byLength.set(c.tokens.length, [c]);
+    }
+    for (const group of byLength.values()) {
+      if (group.length < 2) continue;
+      for (const part of this.partition(group)) {
+        if (part.length < 2) continue;
+        part.sort((a, b) => a.id - b.id);
+        const keep = part[0] as Cluster;
+        for (let i = 1; i < part.length; i++) this.merge(keep, part[i] as Cluster);
+      }
+    }
+    this.nextConsolidation = Math.max(1024, this.live * 2);
+  }
+
+  /** Final consolidation; the miner can keep receiving lines afterwards. */
+  finalize(): void {
+    this.consolidate();
+  }
+
+  /** Snapshot of every live template, most frequent first. */
+  templates(): TemplateSnapshot[] {
+    const out: TemplateSnapshot[] = [];
+    for (const c of this.clusters) {
+      if (!c || this.parent[c.id] !== c.id || c.count === 0) continue;
+      out.push(this.snapshot(c));
+    }
+    out.sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
+    return out;
+  }
+
+  /** Snapshot of the group of one cluster id. */
+  template(id: number): TemplateSnapshot | undefined {
+    const c = this.clusters[this.find(id)];
+    return c ? this.snapshot(c) : undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+
+  private find(id: number): number {
+    let r = id;
+    while (this.parent[r] !== r) r = this.parent[r] as number;
+    let x = id;
+    while (this.parent[x] !== r) {
+      const next = this.parent[x] as number;
+      this.parent[x] = r;
+      x = next;
+    }
+    return r;
+  }
+
+  /** Finds the template a new key fits, or creates a cluster for it. */
+  private place(tok: Tokens): number {
+    const fit = this.findFit(tok.tokens);
+    if (fit >= 0) return fit;
+    if (this.live >= this.maxTemplates) {
+      if (this.createdSinceConsolidation > 0) {
+        this.consolidate();
+        const again = this.findFit(tok.tokens);
+        if (again >= 0) return again;
+      }
+      if (this.live >= this.maxTemplates) return this.overflow();
+    }
+    const types: (VariableType | '*' | undefined)[] = tok.types.slice();
+    const c = this.create(tok.tokens.map(detach), types, false);
+    this.fileInIndex(c);
+    this.createdSinceConsolidation++;
+    if (this.live >= this.nextConsolidation) this.consolidate();
+    return c.id;
+  }
+
+  private overflow(): number {
+    if (this.overflowId < 0) {
+      const c = this.create([WILDCARD], ['*'], true);
+      this.overflowId = c.id;
+    }
+    return this.overflowId;
+  }
+
+  private create(tokens: string[], types: (VariableType | '*' | undefined)[], overflow: boolean): Cluster {
+    const id = this.clusters.length;
+    const c = new Cluster(id, tokens, types, overflow);
+    this.clusters.push(c);
+    if (id >= this.parent.length) {
+      const grown = new Int32Array(this.parent.length * 2);
+      grown.set(this.parent);
+      this.parent = grown;
+    }
+    this.parent[id] = id;
+    this.live++;
+    if (!overflow) this.refreshParameters(c);
+    return c;
+  }
+
+  private bucketKey(tokens: string[]): string {
+    const a = tokens[0] ?? '';
+    const b = tokens[1] ?? '';
+    return `${tokens.length}\u0001${isWild(a) ? '*' : a}\u0001${isWild(b) ? '*' : b}`;
+  }
+
+  private fileInIndex(c: Cluster): void {
+    const key = this.bucketKey(c.tokens);
+    if (c.bucket === key) return;
+    if (c.bucket) this.index.get(c.bucket)?.delete(c.id);
+    c.bucket = key;
+    const set = this.index.get(key);
+    if (set) set.add(c.id);
+    else this.index.set(key, new Set([c.id]));
+  }
+
+  /** The most specific live template that the tokens fit (equal at each constant position), or -1. */
+  private findFit(tokens: string[]): number {
+    const n = tokens.length;
+    const a = tokens[0] ?? '';
+    const b = tokens[1] ?? '';
+    let best = -1;
+    let bestConstants = -1;
+    for (const first of isWild(a) ? ['*'] : [a, '*']) {
+      for (const second of isWild(b) ? ['*'] : [b, '*']) {
+        const set = this.index.get(`${n}\u0001${first}\u0001${second}`);
+        if (!set) continue;
+        for (const id of set) {
+          const c = this.clusters[id] as Cluster;
+          let constants = 0;
+          let ok = true;
+          for (let p = 0; p < n; p++) {
+            const t = c.tokens[p] as string;
+            if (isWild(t)) continue;
+            if (t !== tokens[p]) {
+              ok = false;
+              break;
+            }
+            constants++;
+          }
+          if (ok && (constants > bestConstants || (constants === bestConstants && id < best))) {
+            best = id;
+            bestConstants = constants;
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  private record(c: Cluster, tok: Tokens, content: string, line: number, meta: LineMeta): void {
+    c.count++;
+    const level = meta.level ?? 'UNKNOWN';
+    const li = levelIndex(level);
+    c.levels[li] = (c.levels[li] as number) + 1;
+    if (line < c.firstLine) c.firstLine = line;
+    if (line > c.lastLine) c.lastLine = line;
+    if (meta.time !== undefined) {
+      if (meta.time < c.firstTime) c.firstTime = meta.time;
+      if (meta.time > c.lastTime) c.lastTime = meta.time;
+    }
+    if (c.samples.length < this.samplesPerTemplate) {
+      const text = content.length > SAMPLE_CHARS ? content.slice(0, SAMPLE_CHARS) : content;
+      c.samples.push({ line, text: detach(text) });
+    }
+    if (meta.component !== undefined) {
+      if (!c.components) c.components = new TopValues(4);
+      c.components.add(meta.component);
+    }
+    if (c.overflow) return;
+    const positions = c.varPositions;
+    for (let k = 0; k < positions.length; k++) {
+      const p = positions[k] as number;
+      const v = tok.values[p];
+      if (v === undefined) continue;
+      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v);
+      const seen = c.types[p];
+      const t = tok.types[p];
+      if (seen !== t && seen !== '*') c.types[p] = seen === undefined && t !== undefined ? t : '*';
+    }
+  }
+
+  /** Keeps `varPositions`/`tallies` in line with the wildcards of the template. */
+  private refreshParameters(c: Cluster, old?: Map<number, TopValues>): void {
+    const positions: number[] = [];
+    const tallies: TopValues[] = [];
+    for (let p = 0; p < c.tokens.length && positions.length < this.trackedParameters; p++) {
+      if (!isWild(c.tokens[p] as string)) continue;
+      positions.push(p);
+      tallies.push(old?.get(p) ?? new TopValues(this.topValues));
+    }
+    c.varPositions = positions;
+    c.tallies = tallies;
+  }
+
+  /** Folds `b` into `a` (a is older): the template generalises where they differ; stats add up. */
+  private merge(a: Cluster, b: Cluster): void {
+    const oldA = new Map<number, TopValues>();
+    a.varPositions.forEach((p, k) => oldA.set(p, a.tallies[k] as TopValues));
+    const oldB = new Map<number, TopValues>();
+    b.varPositions.forEach((p, k) => oldB.set(p, b.tallies[k] as TopValues));
+    for (let p = 0; p < a.tokens.length; p++) {
+      const ta = a.tokens[p] as string;
+      const tb = b.tokens[p] as string;
+      const wildA = isWild(ta);
+      const wildB = isWild(tb);
+      if (!wildA && ta === tb) continue;
+      let tally = oldA.get(p);
+      if (!wildA) {
+        // A constant position becomes a wildcard: its word so far is the first tallied value.
+        tally = new TopValues(this.topValues);
+        tally.add(ta.trimStart(), a.count);
+        oldA.set(p, tally);
+        a.tokens[p] = ta.charCodeAt(0) === 32 ? ' <*>' : WILDCARD;
+        a.types[p] = '*';
+      } else if (!wildB) a.types[p] = '*';
+      else if (a.types[p] !== b.types[p]) a.types[p] = a.types[p] === undefined ? b.types[p] : '*';
+      if (tally) {
+        const other = oldB.get(p);
+        if (other) tally.merge(other);
+        else if (!wildB) tally.add(tb.trimStart(), b.count);
+      }
+    }
+    this.refreshParameters(a, oldA);
+    a.count += b.count;
+    for (let i = 0; i < a.levels.length; i++) a.levels[i] = (a.levels[i] as number) + (b.levels[i] as number);
+    a.firstLine = Math.min(a.firstLine, b.firstLine);
+    a.lastLine = Math.max(a.lastLine, b.lastLine);
+    a.firstTime = Math.min(a.firstTime, b.firstTime);
+    a.lastTime = Math.max(a.lastTime, b.lastTime);
+    if (b.samples.length > 0) {
+      a.samples = [...a.samples, ...b.samples]
+        .sort((x, y) => x.line - y.line)
+        .slice(0, this.samplesPerTemplate);
+    }
+    if (b.components) {
+      if (a.components) a.components.merge(b.components);
+      else a.components = b.components;
+    }
+    a.merged.push(b.id, ...b.merged);
+    if (a.merged.length > 64) a.merged.length = 64;
+    this.parent[b.id] = a.id;
+    if (b.bucket) this.index.get(b.bucket)?.delete(b.id);
+    this.clusters[b.id] = undefined;
+    this.live--;
+    this.fileInIndex(a);
+  }
+
+  /**
+   * Brain-style partition of clusters of one length. Returns the parts whose members belong together.
+   */
+  private partition(group: Cluster[]): Cluster[][] {
+    const n = (group[0] as Cluster).tokens.length;
+    const freq = new Map<string, number>();
+    for (const c of group) {
+      for (let p = 0; p < n; p++) {
+        const key = `${p}\u0001${c.tokens[p]}`;
+        freq.set(key, (freq.get(key) ?? 0) + c.count);
+      }
+    }
+    const roots = new Map<string, Cluster[]>();
+    for (const c of group) {
+      const weights: number[] = [];
+      const tally = new Map<number, number>();
+      const punctuation = new Map<number, number>();
+      for (let p = 0; p < n; p++) {
+        const t = c.tokens[p] as string;
+        const w = isWild(t) ? 0 : (freq.get(`${p}\u0001${t}`) ?? 0);
+        weights.push(w);
+        // Words carry the pattern; punctuation shared by unrelated messages (`=`, `:`) must not make a root.
+        const into = HAS_LETTER.test(t) ? tally : punctuation;
+        if (w > 0) into.set(w, (into.get(w) ?? 0) + 1);
+      }
+      const counted = tally.size > 0 ? tally : punctuation;
+      // The root weight: the one most words share; ties go to the heavier (more general) pattern.
+      let mode = 0;
+      let modeWords = 0;
+      for (const [w, words] of counted) {
+        if (words > modeWords || (words === modeWords && w > mode)) {
+          mode = w;
+          modeWords = words;
+        }
+      }
+      let rootKey = '';
+      for (let p = 0; p < n; p++) {
+        rootKey += (weights[p] as number) >= mode && mode > 0 ? c.tokens[p] : '\u0002';
+        rootKey += '\u0003';
+      }
+      const list = roots.get(rootKey);
+      if (list) list.push(c);
+      else roots.set(rootKey, [c]);
+    }
+    const out: Cluster[][] = [];
+    for (const members of roots.values()) this.split(members, n, new Uint8Array(n), out);
+    return out;
+  }
+
+  /**
+   * Splits clusters that share a root on the position with the fewest distinct words, while a position has
+   * between 2 and threshold-1 of them; positions with many words, or with a masked value, are wildcards.
+   * Upper-case enumeration words (`SCREEN_ON`, `RUNNING`) are states, not values, and always split.
+   */
+  private split(members: Cluster[], n: number, decided: Uint8Array, out: Cluster[][]): void {
+    if (members.length === 1) {
+      out.push(members);
+      return;
+    }
+    let bestP = -1;
+    let bestDistinct = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < n; p++) {
+      if (decided[p]) continue;
+      const values = new Set<string>();
+      let masked = false;
+      let enumLike = true;
+      for (const m of members) {
+        const t = m.tokens[p] as string;
+        if (isWild(t)) masked = true;
+        else if (enumLike && !isEnumWord(t)) enumLike = false;
+        values.add(t);
+      }
+      if (values.size < 2 || masked) continue;
+      const rank = enumLike ? 1 : values.size;
+      if ((enumLike || values.size < this.threshold) && rank < bestDistinct) {
+        bestDistinct = rank;
+        bestP = p;
+      }
+    }
+    if (bestP < 0) {
+      out.push(members);
+      return;
+    }
+    const parts = new Map<string, Cluster[]>();
+    for (const m of members) {
+      const t = m.tokens[bestP] as string;
+      const list = parts.get(t);
+      if (list) list.push(m);
+      else parts.set(t, [m]);
+    }
+    const next = decided.slice();
+    next[bestP] = 1;
+    for (const part of parts.values()) this.split(part, n, next, out);
+  }
+
+  private snapshot(c: Cluster): TemplateSnapshot {
+    const levels: Partial<Record<LogLevel, number>> = {};
+    LOG_LEVELS.forEach((l, i) => {
+      const v = c.levels[i] as number;
+      if (v > 0) levels[l] = v;
+    });
+    const parameters: TemplateParameter[] = c.varPositions.map((position, k) => {
+      const tally = c.tallies[k] as TopValues;
+      return {
+        position,
+        type: c.types[position] ?? '*',
+        values: tally.top(),
+        more: tally.overflowed,
+      };
+    });
+    const snap: TemplateSnapshot = {
+      id: formatId(c.id),
+      template: c.overflow ? WILDCARD : renderTemplate(c),
+      count: c.count,
+      levels,
+      firstLine: Number.isFinite(c.firstLine) ? c.firstLine : 0,
+      lastLine: c.lastLine,
+      samples: c.samples.slice(),
+      parameters,
+      components: c.components?.top() ?? [],
+      mergedIds: c.merged.map(formatId),
+      overflow: c.overflow,
+    };
+    if (Number.isFinite(c.firstTime)) snap.firstTime = c.firstTime;
+    if (Number.isFinite(c.lastTime)) snap.lastTime = c.lastTime;
+    return snap;
+  }
+}
+
+const HAS_LETTER = /[A-Za-z]/;
+const ENUM_WORD = /^ ?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
+
+export const formatId = (id: number): string => `T${id + 1}`;
+
+/** Template text with typed placeholders where a wildcard position saw one type only. */
+function renderTemplate(c: Cluster): string {
+  let out = '';
+  for (let p = 0; p < c.tokens.length; p++) {
+    const t = c.tokens[p] as string;
+    if (!isWild(t)) {
+      out += t;
+      continue;
+    }
+    const type = c.types[p];
+    const text = type === undefined || type === '*' ? WILDCARD : placeholderFor(type);
+    out += t.charCodeAt(0) === 32 ? ` ${text}` : text;
+  }
+  return out;
+}

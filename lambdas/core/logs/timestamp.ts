@@ -1,0 +1,207 @@
+/**
+ * Tolerant timestamp parsing for log headers. Times without a zone are taken as UTC; dates without a year
+ * (syslog, Android) get `defaultYear`. Only the shapes below are recognised; anything else yields undefined.
+ */
+
+export interface ParsedTime {
+  /** Milliseconds since the epoch (UTC). */
+  ms: number;
+  /** How much the text said: 3 = date and time with fractions, 2 = date and time, 1 = date or time only. */
+  resolution: number;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+
+const MON = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+const DOW = '(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\\s+)?';
+const TIME = '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:[.,:](\\d{1,9}))?';
+const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
+
+interface Shape {
+  re: RegExp;
+  build: (m: RegExpExecArray, defaultYear: number) => ParsedTime | undefined;
+}
+
+const num = (s: string | undefined): number => (s === undefined ? 0 : Number.parseInt(s, 10));
+
+function fractionMs(s: string | undefined): number {
+  if (!s) return 0;
+  return Math.floor(Number.parseInt(`${s}000`.slice(0, 3), 10));
+}
+
+function zoneOffsetMs(z: string | undefined): number {
+  if (!z) return 0;
+  const lower = z.toLowerCase();
+  if (lower === 'z' || lower === 'utc' || lower === 'gmt') return 0;
+  const sign = z.startsWith('-') ? -1 : 1;
+  const digits = z.replace(/[^0-9]/g, '');
+  return sign * (num(digits.slice(0, 2)) * 60 + num(digits.slice(2, 4))) * 60_000;
+}
+
+function make(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  frac: string | undefined,
+  zone: string | undefined,
+  hasTime: boolean,
+): ParsedTime | undefined {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s, fractionMs(frac)) - zoneOffsetMs(zone);
+  if (!Number.isFinite(ms)) return undefined;
+  return { ms, resolution: hasTime ? (frac ? 3 : 2) : 1 };
+}
+
+const fullYear = (y: number): number => (y < 100 ? (y < 70 ? 2000 + y : 1900 + y) : y);
+
+const SHAPES: Shape[] = [
+  {
+    // 2015-10-18 18:01:47,978 · 2017-05-16T00:00:00.008Z · 2005.06.03 · 2005-06-03-15.42.50.675872
+    re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
+    build: (m) =>
+      make(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], m[4] !== undefined),
+  },
+  {
+    // 20171223-22:15:29:606 · 20171223 221529
+    re: /^(\d{4})(\d{2})(\d{2})(?:[-T\s](\d{1,2}):(\d{1,2}):(\d{1,2})|[-T\s]?(\d{2})(\d{2})(\d{2}))(?:[.,:](\d{1,9}))?\s*(z|[+-]\d{2}:?\d{2})?/i,
+    build: (m) =>
+      make(
+        num(m[1]),
+        num(m[2]),
+        num(m[3]),
+        num(m[4] ?? m[7]),
+        num(m[5] ?? m[8]),
+        num(m[6] ?? m[9]),
+        m[10],
+        m[11],
+        true,
+      ),
+  },
+  {
+    // 081109 203615 (yyMMdd HHmmss)
+    re: /^(\d{2})(\d{2})(\d{2})\s+(\d{2})(\d{2})(\d{2})$/,
+    build: (m) =>
+      make(
+        fullYear(num(m[1])),
+        num(m[2]),
+        num(m[3]),
+        num(m[4]),
+        num(m[5]),
+        num(m[6]),
+        undefined,
+        undefined,
+        true,
+      ),
+  },
+  {
+    // 17/06/09 20:10:40 (yy/MM/dd)
+    re: new RegExp(`^(\\d{2})[/-](\\d{2})[/-](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
+    build: (m) =>
+      make(fullYear(num(m[1])), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
+  },
+  {
+    // 03-17 16:13:38.811 · 10.30 16:49:06 (MM-dd, no year)
+    re: new RegExp(`^(\\d{2})[-/.](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
+    build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], m[7], true),
+  },
+  {
+    // Jun 14 15:16:01 · Sun Dec 04 04:47:44 2005 · Jun 14 2017 15:16:01
+    re: new RegExp(`^${DOW}${MON}\\s+(\\d{1,2})(?:,?\\s+(\\d{4}))?\\s+${TIME}(?:\\s+(\\d{4}))?${ZONE}`, 'i'),
+    build: (m, y) =>
+      make(
+        m[3] ? num(m[3]) : m[8] ? num(m[8]) : y,
+        MONTHS[(m[1] ?? '').slice(0, 3).toLowerCase()] ?? 0,
+        num(m[2]),
+        num(m[4]),
+        num(m[5]),
+        num(m[6]),
+        m[7],
+        m[9],
+        true,
+      ),
+  },
+  {
+    // 10/Oct/2000:13:55:36 -0700 (Apache access log)
+    re: new RegExp(`^(\\d{1,2})[/ -]${MON}[/ -](\\d{4})[:\\s]${TIME}${ZONE}`, 'i'),
+    build: (m) =>
+      make(
+        num(m[3]),
+        MONTHS[(m[2] ?? '').slice(0, 3).toLowerCase()] ?? 0,
+        num(m[1]),
+        num(m[4]),
+        num(m[5]),
+        num(m[6]),
+        m[7],
+        m[8],
+        true,
+      ),
+  },
+  {
+    // klog: I0601 12:34:56.789012
+    re: /^[IWEF](\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/,
+    build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], undefined, true),
+  },
+  {
+    // Unix epoch seconds or milliseconds (2001..2286)
+    re: /^(\d{10})(?:\.(\d{1,9}))?$|^(\d{13})$/,
+    build: (m) => {
+      const ms = m[3] ? num(m[3]) : num(m[1]) * 1000 + fractionMs(m[2]);
+      return { ms, resolution: m[2] || m[3] ? 3 : 2 };
+    },
+  },
+  {
+    // time of day only
+    re: new RegExp(`^${TIME}${ZONE}$`, 'i'),
+    build: (m, y) => make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true),
+  },
+];
+
+/**
+ * Parses one timestamp. `hint` is the index of the shape that matched last time: logs repeat one shape, so
+ * trying it first keeps this to one regular-expression run per line.
+ */
+export function parseTimestamp(
+  text: string,
+  defaultYear: number,
+  hint?: { shape: number },
+): ParsedTime | undefined {
+  let s = text.trim();
+  if (s.length === 0 || s.length > 64) return undefined;
+  if (s.startsWith('[') || s.startsWith('(')) s = s.slice(1);
+  if (s.endsWith(']') || s.endsWith(')') || s.endsWith(',') || s.endsWith(':')) s = s.slice(0, -1);
+  if (hint) {
+    const shape = SHAPES[hint.shape];
+    const m = shape?.re.exec(s);
+    if (shape && m) {
+      const t = shape.build(m, defaultYear);
+      if (t) return t;
+    }
+  }
+  for (let i = 0; i < SHAPES.length; i++) {
+    const shape = SHAPES[i] as Shape;
+    const m = shape.re.exec(s);
+    if (!m) continue;
+    const t = shape.build(m, defaultYear);
+    if (t) {
+      if (hint) hint.shape = i;
+      return t;
+    }
+  }
+  return undefined;
+}

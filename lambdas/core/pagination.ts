@@ -1,0 +1,77 @@
+/**
+ * AppSync-style pagination shared by every list: a bounded `limit` and an opaque `nextToken` that encodes a
+ * keyset cursor (creation time + id), so pages stay stable while rows are added.
+ */
+import { ValidationError } from './errors.ts';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface Cursor {
+  /** ISO timestamp as the database printed it (microsecond precision kept). */
+  createdAt: string;
+  id: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify({ v: 1, at: cursor.createdAt, id: cursor.id })).toString('base64url');
+}
+
+export function decodeCursor(token: string): Cursor {
+  const invalid = () => new ValidationError('nextToken', 'is not a token returned by this query');
+  if (token.length > 512 || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  const { v, at, id } = parsed as Record<string, unknown>;
+  if (
+    v !== 1 ||
+    typeof at !== 'string' ||
+    Number.isNaN(Date.parse(at)) ||
+    typeof id !== 'string' ||
+    !UUID.test(id)
+  ) {
+    throw invalid();
+  }
+  return { createdAt: at, id };
+}
+
+/** Validates `limit` and `nextToken` as the caller sent them. */
+export function pageRequest(input: { limit?: unknown; nextToken?: unknown }): {
+  limit: number;
+  after: Cursor | null;
+} {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  if (input.nextToken === undefined || input.nextToken === null || input.nextToken === '')
+    return { limit, after: null };
+  if (typeof input.nextToken !== 'string') throw new ValidationError('nextToken', 'must be a string');
+  return { limit, after: decodeCursor(input.nextToken) };
+}
+
+/** Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. */
+export function toPage<Row, Item>(
+  rows: readonly { row: Row; cursor: Cursor }[],
+  limit: number,
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((entry) => toItem(entry.row)),
+    nextToken: rows.length > limit && last ? encodeCursor(last.cursor) : null,
+  };
+}

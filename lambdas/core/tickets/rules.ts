@@ -1,0 +1,218 @@
+/**
+ * The rule-based parts of triage: categories the training data has no examples of (INCIDENT, TASK), priority
+ * and area labels. None of these are learned: the NLBSE'24 data only labels bug/feature/question, so any
+ * "learned" priority or area would be invented. Each rule is a cue phrase with a weight; evidence is summed
+ * (title hits count double) and squashed into a confidence, and the phrases that fired are returned so the
+ * rationale can cite them.
+ */
+
+export interface Cue {
+  phrase: string;
+  weight: number;
+}
+
+export interface CueHit {
+  phrase: string;
+  weight: number;
+  inTitle: boolean;
+}
+
+export interface Evidence {
+  score: number;
+  hits: CueHit[];
+}
+
+/** Title words are written to summarise; a cue there says more than one buried in the body. */
+const TITLE_FACTOR = 2;
+
+const cues = (weight: number, phrases: string): Cue[] =>
+  phrases
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((phrase) => ({ phrase, weight }));
+
+export const INCIDENT_CUES: Cue[] = [
+  ...cues(
+    3,
+    'outage, incident, sev1, sev 1, sev0, sev 0, severity 1, is down, are down, went down, site down, service down, production down, prod down, postmortem, post mortem',
+  ),
+  ...cues(
+    2,
+    'degraded, unavailable, unreachable, all users, customers are, customers cannot, users cannot, users are unable, nobody can, error rate, paged, pagerduty, on call, data loss, emergency, disk full, certificate expired, cert expired, 5xx, http numtoken errors',
+  ),
+  ...cues(
+    1.5,
+    'production, prod, spike, spiking, rollback, roll back, mitigate, mitigation, alert, alerts, firing',
+  ),
+  ...cues(1, 'urgent, asap, customers, impact, impacted, since this morning, right now'),
+];
+
+export const TASK_CUES: Cue[] = [
+  ...cues(3, 'chore, tracking issue, meta issue, backport'),
+  ...cues(
+    2,
+    'refactor, refactoring, clean up, cleanup, bump, upgrade to, update to, migrate to, rename, remove deprecated, add tests, add test, add unit tests, follow up, follow-up, followup, todo, to do list, checklist, rotate, renew, housekeeping',
+  ),
+  ...cues(
+    1.5,
+    'task, upgrade, dependency, dependencies, deprecate, deprecation, release, onboarding, audit, document',
+  ),
+];
+
+export const PRIORITY_UP_STRONG: Cue[] = cues(
+  3,
+  'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, critical, blocker, blocking, emergency, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
+);
+export const PRIORITY_UP: Cue[] = cues(
+  1.5,
+  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, doesn t work, does not work, unable to, cannot, exception, error, urgent, asap, production, deadlock',
+);
+export const PRIORITY_DOWN: Cue[] = cues(
+  1.5,
+  'typo, typos, cosmetic, minor, nice to have, nice-to-have, low priority, spelling, wording, grammar, alignment, misaligned, would be nice, suggestion, nitpick, small improvement, documentation, docs',
+);
+
+/** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
+export const AREA_CUES: Record<string, Cue[]> = {
+  database: cues(
+    1,
+    'database, databases, db, sql, mysql, postgres, postgresql, sqlite, mongodb, mongo, redis, query, queries, schema, transaction, transactions, orm, deadlock, dynamodb, leveldb, rocksdb, connection pool, table, tables',
+  ),
+  auth: cues(
+    1,
+    'auth, authentication, authenticate, authorization, authorize, login, logout, log in, sign in, signin, sign up, signup, password, passwords, oauth, sso, saml, jwt, access token, refresh token, credential, credentials, permission, permissions, 2fa, mfa, rbac, api key',
+  ),
+  network: cues(
+    1,
+    'network, networking, dns, tcp, udp, http, https, proxy, socket, sockets, connection, connections, connect, timeout, timed out, firewall, vpn, ssl, tls, peer, peers, p2p, tor, ipv6, ipv4, port, ports, websocket, bandwidth, download, upload',
+  ),
+  ui: cues(
+    1,
+    'ui, ux, button, buttons, layout, css, theme, dark mode, light mode, font, fonts, icon, icons, menu, dialog, modal, tooltip, sidebar, toolbar, status bar, screen, display, color, colour, colors, scroll, scrolling, click, hover, gui, widget, accessibility, screen reader, keyboard shortcut',
+  ),
+  performance: cues(
+    1,
+    'performance, slow, slower, slowly, slowness, latency, lag, laggy, speed, speedup, memory, memory leak, leak, cpu, oom, out of memory, freeze, freezes, hang, hangs, throughput, benchmark, optimize, optimise, optimization, perf, takes forever',
+  ),
+  security: cues(
+    1,
+    'security, vulnerability, vulnerable, cve, xss, csrf, injection, exploit, malicious, attack, attacker, encryption, encrypt, decrypt, sanitize, privilege escalation, phishing, secret, secrets',
+  ),
+  docs: cues(
+    1,
+    'documentation, docs, doc, readme, typo, typos, tutorial, guide, docstring, wiki, man page, example, examples',
+  ),
+  build: cues(
+    1,
+    'build, builds, building, compile, compiler, compiling, compilation, cmake, bazel, makefile, linker, link error, gcc, clang, msvc, toolchain, configure, build system',
+  ),
+  install: cues(
+    1,
+    'install, installation, installer, installing, pip, conda, npm, brew, apt, package, packages, wheel',
+  ),
+  testing: cues(1, 'test, tests, testing, unit test, flaky, ci, coverage, fuzz, fuzzing, fuzzer'),
+  deployment: cues(1, 'deploy, deployment, docker, kubernetes, k8s, helm, terraform, container, containers'),
+  api: cues(1, 'api, apis, endpoint, endpoints, rest api, graphql, rpc, sdk'),
+  config: cues(1, 'config, configuration, settings, setting, environment variable, env var'),
+};
+export const AREA_THRESHOLD = 2;
+export const MAX_AREA_LABELS = 4;
+
+/** Finds every cue (whole words) in normalised title and body text; each phrase counts once per place. */
+export function evidence(titleText: string, bodyText: string, table: readonly Cue[]): Evidence {
+  const title = ` ${titleText} `;
+  const body = ` ${bodyText} `;
+  const hits: CueHit[] = [];
+  let score = 0;
+  for (const cue of table) {
+    const needle = ` ${cue.phrase} `;
+    if (title.includes(needle)) {
+      hits.push({ phrase: cue.phrase, weight: cue.weight * TITLE_FACTOR, inTitle: true });
+      score += cue.weight * TITLE_FACTOR;
+    } else if (body.includes(needle)) {
+      hits.push({ phrase: cue.phrase, weight: cue.weight, inTitle: false });
+      score += cue.weight;
+    }
+  }
+  hits.sort((a, b) => b.weight - a.weight);
+  return { score, hits };
+}
+
+/** Maps summed cue weight to (0, cap): one strong cue gives about one half. */
+export function saturate(score: number, scale: number, cap = 0.95): number {
+  return cap * (1 - Math.exp(-score / scale));
+}
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+
+/** Starting urgency per category before cue words move it; other (team-defined) categories start at P3. */
+const BASE_URGENCY: Record<string, number> = { INCIDENT: 4, BUG: 1.5, TASK: 1, FEATURE: 0.5, QUESTION: 0 };
+const DEFAULT_URGENCY = 1;
+/** Urgency at or above each bound gives P1, P2, P3; below the last one, P4. */
+const BOUNDS = [5, 3, 0.5] as const;
+
+export interface PriorityDecision {
+  priority: Priority;
+  confidence: number;
+  alternatives: { priority: Priority; confidence: number }[];
+  hits: CueHit[];
+}
+
+export function decidePriority(category: string, titleText: string, bodyText: string): PriorityDecision {
+  const strong = evidence(titleText, bodyText, PRIORITY_UP_STRONG);
+  const up = evidence(titleText, bodyText, PRIORITY_UP);
+  const down = evidence(titleText, bodyText, PRIORITY_DOWN);
+  // Capped so that a long angry bug report does not become P1 from "error" and "fails" alone.
+  const urgency =
+    (BASE_URGENCY[category] ?? DEFAULT_URGENCY) +
+    strong.score +
+    Math.min(up.score, 3) -
+    Math.min(down.score, 3);
+  // A soft distribution over levels around the urgency: nearer bounds mean less certainty.
+  const centres = [6, 4, 1.75, -0.5];
+  const logits = centres.map((c) => -((urgency - c) ** 2) / 2);
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
+  const z = exps.reduce((a, b) => a + b, 0);
+  const probs = exps.map((e) => e / z);
+  let level = BOUNDS.findIndex((b) => urgency >= b);
+  if (level < 0) level = 3;
+  const ranked = PRIORITIES.map((priority, i) => ({ priority, confidence: round(probs[i] ?? 0) })).sort(
+    (a, b) => b.confidence - a.confidence,
+  );
+  const chosen = PRIORITIES[level] ?? 'P3';
+  const hits = [...strong.hits, ...up.hits, ...down.hits].sort((a, b) => b.weight - a.weight);
+  // Without any cue the priority is only the category default: say so with a lower confidence.
+  const confidence = round(Math.min(probs[level] ?? 0, hits.length === 0 ? 0.5 : 0.95));
+  return {
+    priority: chosen,
+    confidence,
+    alternatives: ranked.filter((r) => r.priority !== chosen).slice(0, 2),
+    hits,
+  };
+}
+
+export interface AreaLabel {
+  label: string;
+  confidence: number;
+  hits: CueHit[];
+}
+
+export function detectAreas(titleText: string, bodyText: string): AreaLabel[] {
+  const found: AreaLabel[] = [];
+  for (const [label, table] of Object.entries(AREA_CUES)) {
+    const e = evidence(titleText, bodyText, table);
+    if (e.score >= AREA_THRESHOLD)
+      found.push({ label, confidence: round(saturate(e.score, 2.5)), hits: e.hits });
+  }
+  return found
+    .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label))
+    .slice(0, MAX_AREA_LABELS);
+}
+
+export function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

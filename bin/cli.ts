@@ -1,9 +1,10 @@
 import { ValidationError } from '../lambdas/core/errors.ts';
+import { changelogCommand } from './commands/changelog.ts';
 import { type Command, UsageError, wantsHelp } from './commands/command.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { startCommand } from './commands/start.ts';
 
-const commands: Command[] = [startCommand, migrateCommand];
+const commands: Command[] = [startCommand, migrateCommand, changelogCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -44,7 +44,9 @@ export const LOCAL_QUEUES: Record<string, string> = {
 };
 
 /** Worker handlers served from the local queues; each issue that adds a worker adds a line here. */
-const LOCAL_WORKERS: { kind: string; module: string; batchSize: number }[] = [];
+const LOCAL_WORKERS: { kind: string; module: string; batchSize: number }[] = [
+  { kind: 'summarize-log', module: '../lambdas/summarizer/handler.ts', batchSize: 5 },
+];
 
 export interface LocalRuntimeOptions {
   port: number;

@@ -3,11 +3,17 @@
  * connection opens lazily so a cold start that cannot reach the database recovers on the next invocation.
  */
 import { createAuthDependencies } from '../adapters/auth-dependencies.ts';
+import { createChangelogRepo } from '../adapters/db/changelog-repo.ts';
 import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
+import { createJobRepo } from '../adapters/db/job-repo.ts';
+import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
+import { assertFormat } from '../core/logs/header.ts';
+import type { ChangelogRepo } from '../core/use-cases/changelogs.ts';
+import type { SubmitLogDeps } from '../core/use-cases/log-entries.ts';
 import { authConfigSchema, databaseConfigSchema, parseConfig, queueConfigSchema } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
 
@@ -15,6 +21,8 @@ export interface ApiDependencies {
   auth: AuthDeps;
   queues: QueueAdapters;
   database: DatabaseConnection;
+  logs: SubmitLogDeps;
+  changelogs: { changelogs: ChangelogRepo };
 }
 
 type Env = Record<string, string | undefined>;
@@ -30,10 +38,19 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
   return async () => {
     if (ready) return ready;
     const connection = await database();
+    const queues = queueAdaptersFromConfig(queueConfig, connection.sql);
     ready = {
       auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics }),
-      queues: queueAdaptersFromConfig(queueConfig, connection.sql),
+      queues,
       database: connection,
+      logs: {
+        logEntries: createLogEntryRepo(connection.db),
+        jobs: createJobRepo(connection.db),
+        queue: queues.jobQueue,
+        checkFormat: assertFormat,
+        log: logger,
+      },
+      changelogs: { changelogs: createChangelogRepo(connection.db) },
     };
     return ready;
   };

@@ -9,11 +9,15 @@ import { logger, metrics } from '../shared/observability.ts';
 import { apiDependencyFactory } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerChangelogRoutes } from './routes/changelogs.ts';
+import { registerLogRoutes } from './routes/logs.ts';
 
 const deps = apiDependencyFactory(process.env);
 const app = new AppSyncGraphQLResolver({ logger });
 registerAuthRoutes(app, deps);
 registerAdminRoutes(app, deps, Object.values(JOB_KINDS));
+registerLogRoutes(app, deps);
+registerChangelogRoutes(app, deps);
 
 export const handler = async (event: unknown, context: Context): Promise<unknown> => {
   logger.addContext(context);

@@ -34,7 +34,12 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    env: gitEnv(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
 }
 
 function newRepo(name: string): string {
@@ -70,7 +75,12 @@ beforeAll(() => {
   repo = newRepo('app');
   commit(repo, 'chore: initial commit');
   git(repo, 'tag', 'v1.2.0');
-  featHash = commit(repo, 'feat(api): add pagination (#12)', 'Adds cursors.', 'Co-authored-by: Bo Chen <bo@example.com>');
+  featHash = commit(
+    repo,
+    'feat(api): add pagination (#12)',
+    'Adds cursors.',
+    'Co-authored-by: Bo Chen <bo@example.com>',
+  );
   fixHash = commit(repo, 'fix: handle empty bodies', 'Closes #40');
   const reverted = commit(repo, 'feat: experimental cache');
   commit(repo, 'Revert "feat: experimental cache"', `This reverts commit ${reverted}.`);
@@ -90,11 +100,22 @@ afterAll(() => {
 
 describe('ai-ops changelog', () => {
   it('prints the Markdown changelog of a tag range', async () => {
-    const result = await run('--repo', repo, '--from', 'v1.2.0', '--to', 'v2.0.0', '--repo-url', 'git@github.com:octo/app.git');
+    const result = await run(
+      '--repo',
+      repo,
+      '--from',
+      'v1.2.0',
+      '--to',
+      'v2.0.0',
+      '--repo-url',
+      'git@github.com:octo/app.git',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^## \[2\.0\.0\]\(https:\/\/github\.com\/octo\/app\/compare\/v1\.2\.0\.\.\.v2\.0\.0\) \(\d{4}-\d{2}-\d{2}\)$/);
+    expect(lines[0]).toMatch(
+      /^## \[2\.0\.0\]\(https:\/\/github\.com\/octo\/app\/compare\/v1\.2\.0\.\.\.v2\.0\.0\) \(\d{4}-\d{2}-\d{2}\)$/,
+    );
     expect(result.stdout).toContain('### ⚠ BREAKING CHANGES\n\n* **core:** `run` is now `start`.\n');
     expect(result.stdout).toContain(
       `* **api:** add pagination ([#12](https://github.com/octo/app/issues/12)) ([${featHash.slice(0, 7)}](https://github.com/octo/app/commit/${featHash}))`,
@@ -109,7 +130,17 @@ describe('ai-ops changelog', () => {
   });
 
   it('prints the JSON form with the version read from the tags', async () => {
-    const result = await run('--repo', repo, '--from', 'v1.2.0', '--to', 'v2.0.0', '--format', 'json', '--no-links');
+    const result = await run(
+      '--repo',
+      repo,
+      '--from',
+      'v1.2.0',
+      '--to',
+      'v2.0.0',
+      '--format',
+      'json',
+      '--no-links',
+    );
     expect(result.code).toBe(0);
     const json: unknown = JSON.parse(result.stdout);
     expect(json).toMatchObject({
@@ -117,14 +148,23 @@ describe('ai-ops changelog', () => {
       previousVersion: '1.2.0',
       bump: 'major',
       sections: [
-        { title: '⚠ BREAKING CHANGES', items: [{ scope: 'core', description: '`run` is now `start`.', breaking: true }] },
+        {
+          title: '⚠ BREAKING CHANGES',
+          items: [{ scope: 'core', description: '`run` is now `start`.', breaking: true }],
+        },
         {
           title: 'Features',
           items: [{ scope: 'api', description: 'add pagination', hash: featHash, pr: 12, breaking: false }],
         },
-        { title: 'Bug Fixes', items: [{ scope: null, description: 'handle empty bodies', hash: fixHash, pr: null }] },
+        {
+          title: 'Bug Fixes',
+          items: [{ scope: null, description: 'handle empty bodies', hash: fixHash, pr: null }],
+        },
         { title: 'Performance Improvements', items: [{ scope: 'db', description: 'batch inserts' }] },
-        { title: 'Code Refactoring', items: [{ scope: 'core', description: 'rename entry points', breaking: true }] },
+        {
+          title: 'Code Refactoring',
+          items: [{ scope: 'core', description: 'rename entry points', breaking: true }],
+        },
       ],
     });
     expect(json).toHaveProperty('contributors', [
@@ -135,7 +175,16 @@ describe('ai-ops changelog', () => {
 
   it('computes the next version from --previous-version when --to is not a tag', async () => {
     commit(repo, 'feat: after the release too');
-    const result = await run('--repo', repo, '--from', 'v2.0.0', '--format', 'json', '--previous-version', '2.0.0');
+    const result = await run(
+      '--repo',
+      repo,
+      '--from',
+      'v2.0.0',
+      '--format',
+      'json',
+      '--previous-version',
+      '2.0.0',
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ version: '2.1.0', bump: 'minor' });
   });
@@ -204,8 +253,12 @@ describe('ai-ops changelog', () => {
     expect((await run('--repo', repo, '--format', 'yaml')).code).toBe(2);
     expect((await run('--repo', repo, '--verbose')).stderr).toContain('unknown option "--verbose"');
     expect((await run('--from', 'v1.2.0')).stderr).toContain('--repo <path> is required');
-    expect((await run('--repo', repo, '--previous-version', 'one')).stderr).toContain('not a semantic version');
-    expect((await run('--repo', repo, '--sections', '{')).stderr).toContain('--sections must be a JSON array');
+    expect((await run('--repo', repo, '--previous-version', 'one')).stderr).toContain(
+      'not a semantic version',
+    );
+    expect((await run('--repo', repo, '--sections', '{')).stderr).toContain(
+      '--sections must be a JSON array',
+    );
   });
 
   it('names the commit whose message is over the length cap, printing nothing else', async () => {
@@ -217,7 +270,9 @@ describe('ai-ops changelog', () => {
     const hash = git(dir, 'rev-parse', 'HEAD');
     const result = await run('--repo', dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`commit ${hash.slice(0, 12)}: message must be at most ${MAX_MESSAGE_CHARS}`);
+    expect(result.stderr).toContain(
+      `commit ${hash.slice(0, 12)}: message must be at most ${MAX_MESSAGE_CHARS}`,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -227,7 +282,11 @@ describe('ai-ops changelog', () => {
     const lines: string[] = [];
     for (let i = 1; i <= MAX_COMMITS + 1; i++) {
       const message = `fix: change ${i}\n`;
-      lines.push('commit refs/heads/main', `mark :${i}`, `committer Ann <ann@example.com> ${1_700_000_000 + i} +0000`);
+      lines.push(
+        'commit refs/heads/main',
+        `mark :${i}`,
+        `committer Ann <ann@example.com> ${1_700_000_000 + i} +0000`,
+      );
       lines.push(`data ${Buffer.byteLength(message)}`, message);
       if (i > 1) lines.push(`from :${i - 1}`);
       lines.push('');
@@ -235,7 +294,9 @@ describe('ai-ops changelog', () => {
     execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: lines.join('\n'), env: gitEnv() });
     const result = await run('--repo', dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`contains ${MAX_COMMITS + 1} commits; at most ${MAX_COMMITS} are allowed`);
+    expect(result.stderr).toContain(
+      `contains ${MAX_COMMITS + 1} commits; at most ${MAX_COMMITS} are allowed`,
+    );
     expect(result.stdout).toBe('');
   });
 });

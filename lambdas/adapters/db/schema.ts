@@ -161,3 +161,87 @@ export const changeEvents = pgTable(
   },
   (t) => [index('change_events_entity_idx').on(t.entityType, t.entityId, t.at)],
 );
+
+/** A submitted log and, once the summarizer ran, its summary. `raw` is stored after PII redaction. */
+export const logEntries = pgTable(
+  'log_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The summarize job; the entry's status is the job's. */
+    jobId: uuid('job_id').notNull(),
+    raw: text('raw').notNull(),
+    format: text('format'),
+    sizeBytes: integer('size_bytes').notNull(),
+    lineCount: integer('line_count').notNull(),
+    redactions: jsonb('redactions').$type<Record<string, number>>().notNull().default({}),
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    summaryText: text('summary_text'),
+    templates: jsonb('templates').$type<unknown[]>(),
+    generatedBy: text('generated_by'),
+    error: text('error'),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    summarizedAt: tstz('summarized_at'),
+  },
+  (t) => [
+    index('log_entries_owner_idx').on(t.ownerId, t.createdAt, t.id),
+    index('log_entries_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+export const ticketStatusEnum = pgEnum('ticket_status', ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+
+/** A ticket; `triage` holds the classifier's (and later the model's) answer, `correction` a human's. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    status: ticketStatusEnum('status').notNull().default('OPEN'),
+    version: integer('version').notNull().default(1),
+    /** The latest triage job; the triage status is the job's. */
+    jobId: uuid('job_id').notNull(),
+    category: text('category'),
+    priority: text('priority'),
+    labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    confidence: integer('confidence_permille'),
+    triage: jsonb('triage').$type<Record<string, unknown>>(),
+    correction: jsonb('correction').$type<Record<string, unknown>>(),
+    redactions: jsonb('redactions').$type<Record<string, number>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('tickets_owner_idx').on(t.ownerId, t.createdAt, t.id),
+    index('tickets_created_idx').on(t.createdAt, t.id),
+    index('tickets_status_idx').on(t.status),
+    index('tickets_category_idx').on(t.category),
+  ],
+);
+
+export const changelogs = pgTable(
+  'changelogs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    version: text('version'),
+    previousVersion: text('previous_version'),
+    releaseDate: text('release_date').notNull(),
+    bump: text('bump').notNull(),
+    sections: jsonb('sections').$type<unknown[]>().notNull(),
+    markdown: text('markdown').notNull(),
+    entryCount: integer('entry_count').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('changelogs_created_idx').on(t.createdAt, t.id)],
+);

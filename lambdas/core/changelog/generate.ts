@@ -34,7 +34,7 @@ export interface GenerateContext {
 /** One parsed entry with what it knows of the commit it came from. */
 interface Entry {
   parsed: ParsedCommit;
-  /** Index of the input commit, which reverts and duplicates are resolved by. */
+  /** Index of the input commit: one commit expanded into several entries still counts once per contributor. */
   source: number;
   hash: string | null;
   author: Person | null;
@@ -133,15 +133,19 @@ const normaliseHeader = (header: string): string =>
 
 /**
  * Reverts cancel the commits they revert when both are in the range, and then neither is listed (the
- * conventional-changelog behaviour; a revert naming a commit outside the range stays under Reverts). Resolution does not depend on input order: a revert is effective unless
- * an effective revert of it is in the range, so revert-of-a-revert chains come out right.
+ * conventional-changelog behaviour; a revert naming a commit outside the range stays under Reverts).
+ * Resolution does not depend on input order: a revert is effective unless an effective revert of it is in the
+ * range, so revert-of-a-revert chains come out right.
  */
 function cancelledEntries(entries: readonly Entry[]): Set<Entry> {
   // Exact hashes in a map; an abbreviated hash finds its commit by binary search over the sorted hashes.
   const byHash = new Map<string, Entry>();
   const byHeader = new Map<string, Entry[]>();
+  const bySource = new Map<number, Entry[]>();
   for (const entry of entries) {
-    if (entry.parsed.derived) continue;
+    const siblings = bySource.get(entry.source);
+    if (siblings) siblings.push(entry);
+    else bySource.set(entry.source, [entry]);
     if (entry.hash && !byHash.has(entry.hash)) byHash.set(entry.hash, entry);
     const key = normaliseHeader(entry.parsed.header);
     const list = byHeader.get(key);
@@ -209,8 +213,12 @@ function cancelledEntries(entries: readonly Entry[]): Set<Entry> {
 
   const removed = new Set<Entry>();
   for (const entry of entries) {
-    if (isCancelled(entry)) removed.add(entry);
-    else if (targetOf.has(entry)) removed.add(entry);
+    if (isCancelled(entry)) {
+      // Reverting a commit reverts all of it, including the entries its override or nested blocks produced.
+      for (const sibling of bySource.get(entry.source) ?? []) removed.add(sibling);
+    } else if (targetOf.has(entry)) {
+      removed.add(entry);
+    }
   }
   return removed;
 }

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { JOB_KINDS } from '../../core/jobs/job.ts';
+import type { LogEntryRecord, LogEntryRepo } from '../../core/use-cases/log-entries.ts';
+import type { Database } from './client.ts';
+import { claimIdempotencyKey } from './idempotency.ts';
+import { createJobRecord } from './job-repo.ts';
+import { changeEvents, jobs, logEntries } from './schema.ts';
+
+const cursorAt = sql<string>`to_char(${logEntries.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export function createLogEntryRepo(db: Database): LogEntryRepo {
+  const selectEntries = () =>
+    db
+      .select({ entry: logEntries, job: jobs, cursorAt })
+      .from(logEntries)
+      .innerJoin(jobs, eq(jobs.id, logEntries.jobId));
+
+  const toRecord = ({
+    entry,
+    job,
+  }: {
+    entry: typeof logEntries.$inferSelect;
+    job: typeof jobs.$inferSelect;
+  }) => ({ ...entry, job }) satisfies LogEntryRecord;
+
+  return {
+    async create(input, idempotencyKey) {
+      const id = randomUUID();
+      const existingId = await db.transaction(async (tx) => {
+        if (idempotencyKey) {
+          const existing = await claimIdempotencyKey(tx, {
+            ownerId: input.ownerId,
+            operation: 'summarizeLog',
+            key: idempotencyKey,
+            resourceId: id,
+          });
+          if (existing) return existing;
+        }
+        const job = await createJobRecord(tx, {
+          kind: JOB_KINDS.summarizeLog,
+          subjectId: id,
+          ownerId: input.ownerId,
+          traceId: input.traceId,
+        });
+        await tx.insert(logEntries).values({
+          id,
+          ownerId: input.ownerId,
+          jobId: job.id,
+          raw: input.raw,
+          format: input.format,
+          sizeBytes: input.sizeBytes,
+          lineCount: input.lineCount,
+          redactions: input.redactions,
+        });
+        await tx.insert(changeEvents).values({
+          entityType: 'log_entry',
+          entityId: id,
+          action: 'created',
+          actorId: input.ownerId,
+          changes: { sizeBytes: { from: null, to: input.sizeBytes } },
+          meta: { redactions: input.redactions },
+        });
+        return null;
+      });
+      const entry = await this.get(existingId ?? id);
+      if (!entry) throw new Error('A created log entry could not be read back');
+      return { entry, created: existingId === null };
+    },
+
+    async get(id) {
+      const [row] = await selectEntries().where(eq(logEntries.id, id)).limit(1);
+      return row ? toRecord(row) : null;
+    },
+
+    async list({ ownerId, status, limit, after }) {
+      const rows = await selectEntries()
+        .where(
+          and(
+            ownerId ? eq(logEntries.ownerId, ownerId) : undefined,
+            status ? eq(jobs.status, status) : undefined,
+            after
+              ? sql`(${logEntries.createdAt}, ${logEntries.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(logEntries.createdAt), desc(logEntries.id))
+        .limit(limit);
+      return rows.map((row) => ({
+        row: toRecord(row),
+        cursor: { createdAt: row.cursorAt, id: row.entry.id },
+      }));
+    },
+
+    async saveSummary(id, result) {
+      await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(logEntries)
+          .set({
+            summary: result.summary,
+            summaryText: result.text,
+            templates: result.templates,
+            generatedBy: result.generatedBy,
+            summarizedAt: sql`now()`,
+            updatedAt: sql`now()`,
+            version: sql`${logEntries.version} + 1`,
+          })
+          .where(eq(logEntries.id, id))
+          .returning({ version: logEntries.version });
+        if (!updated) return;
+        await tx.insert(changeEvents).values({
+          entityType: 'log_entry',
+          entityId: id,
+          action: 'summarized',
+          actorId: null,
+          changes: { summary: { from: null, to: 'generated' } },
+          meta: { generatedBy: result.generatedBy, version: updated.version },
+        });
+      });
+    },
+  };
+}

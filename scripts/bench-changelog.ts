@@ -1,0 +1,272 @@
+/**
+ * `npm run bench:changelog`: speed of the changelog generator on 10,000 synthetic commits (target: under one
+ * second for validation, parsing, generation and Markdown together) and the item-level F1 on the hand-made
+ * fixtures of test/fixtures/changelog, next to a naive subject-line grouping for reference.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  type Changelog,
+  type ChangelogInput,
+  DEFAULT_SECTIONS,
+  generateChangelog,
+  MAX_COMMITS,
+} from '../lambdas/core/changelog/index.ts';
+import { inputFor, loadFixtureCases, scoreItems } from '../test/unit/changelog/fixture-cases.ts';
+
+/** Small deterministic generator, so every run times the same input. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function syntheticCommits(count: number): Array<{ message: string; hash: string; author: { name: string } }> {
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const types = [
+    'feat',
+    'fix',
+    'fix',
+    'chore',
+    'chore',
+    'docs',
+    'perf',
+    'refactor',
+    'test',
+    'ci',
+    'build',
+    'Feat',
+  ];
+  const scopes = [null, null, 'api', 'core', 'deps', 'cli', 'ui', 'parser'];
+  const bodies = [
+    '',
+    '',
+    '',
+    'Explains the change in a sentence or two.\n\nCloses #123',
+    '* fix: first step\n\n* chore: lint\n\n---------\n\nCo-authored-by: Ann Lee <ann@example.com>',
+    'BREAKING CHANGE: the option was renamed;\nupdate your configuration.\nSigned-off-by: Bo <bo@example.com>',
+    'Refs: #9\nReviewed-by: Kim <kim@example.com>',
+  ];
+  const commits: Array<{ message: string; hash: string; author: { name: string } }> = [];
+  for (let i = 0; i < count; i++) {
+    const hash = (i + 1).toString(16).padStart(40, '0');
+    const author = { name: pick(['Ann Lee', 'Bo Chen', 'Kim Park', 'dependabot[bot]']) };
+    const roll = next();
+    let message: string;
+    if (roll < 0.03) message = `Merge pull request #${i} from octo/branch-${i}\n\nfeat: merged ${i}`;
+    else if (roll < 0.06) message = `Update README.md for release ${i}`;
+    else if (roll < 0.07 && i > 0) {
+      const target = commits[Math.floor(next() * commits.length)];
+      const header = target?.message.split('\n', 1)[0] ?? 'feat: x';
+      message = `Revert "${header}"\n\nThis reverts commit ${target?.hash ?? hash}.`;
+    } else {
+      const scope = pick(scopes);
+      const bang = next() < 0.02 ? '!' : '';
+      const pr = next() < 0.5 ? ` (#${1000 + i})` : '';
+      const body = pick(bodies);
+      message = `${pick(types)}${scope ? `(${scope})` : ''}${bang}: change number ${i} to the system${pr}`;
+      if (body) message += `\n\n${body}`;
+    }
+    commits.push({ message, hash, author });
+  }
+  return commits;
+}
+
+function time(runs: number, task: () => void): { min: number; median: number; max: number } {
+  task();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    task();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    min: samples[0] ?? 0,
+    median: samples[Math.floor(samples.length / 2)] ?? 0,
+    max: samples.at(-1) ?? 0,
+  };
+}
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  return [
+    line(headers),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}
+
+/** The reference point the issue quotes: group by the header's type, description as written, nothing else. */
+function naiveChangelog(input: ChangelogInput): Changelog {
+  const sectionOf = new Map(DEFAULT_SECTIONS.filter((r) => !r.hidden).map((r) => [r.type, r.section]));
+  const sections = new Map<string, Changelog['sections'][number]>();
+  for (const commit of input.commits) {
+    const message = typeof commit === 'string' ? commit : 'message' in commit ? commit.message : '';
+    const match = /^(\w+)(?:\(([^)]*)\))?!?: (.*)$/.exec(message.split('\n', 1)[0] ?? '');
+    const title = match?.[1] ? sectionOf.get(match[1]) : undefined;
+    if (!match || !title) continue;
+    const section = sections.get(title) ?? { title, kind: 'type' as const, items: [] };
+    sections.set(title, section);
+    section.items.push({
+      type: match[1] ?? null,
+      scope: match[2] || null,
+      description: match[3] ?? '',
+      hash: null,
+      shortHash: null,
+      pr: null,
+      issues: [],
+      breaking: false,
+      author: null,
+    });
+  }
+  return {
+    version: null,
+    previousVersion: null,
+    date: '',
+    bump: 'none',
+    sections: [...sections.values()],
+    contributors: [],
+    stats: {
+      commits: 0,
+      conventional: 0,
+      merges: 0,
+      nonConventional: 0,
+      hidden: 0,
+      reverted: 0,
+      duplicates: 0,
+    },
+    markdown: '',
+  };
+}
+
+function f1(
+  tp: number,
+  produced: number,
+  expected: number,
+): { precision: number; recall: number; f1: number } {
+  const precision = produced === 0 ? 1 : tp / produced;
+  const recall = expected === 0 ? 1 : tp / expected;
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
+}
+
+const commits = syntheticCommits(MAX_COMMITS);
+const structured: ChangelogInput['commits'] = commits.map((_, i) => ({
+  type: i % 3 === 0 ? 'feat' : 'fix',
+  scope: i % 5 === 0 ? 'api' : null,
+  description: `structured change ${i}`,
+  pr: i + 1,
+  author: 'Ann Lee',
+}));
+const rawInput: ChangelogInput = {
+  commits,
+  previousVersion: '1.4.2',
+  repositoryUrl: 'https://github.com/octo/app',
+  date: '2024-05-01',
+};
+let last: Changelog | null = null;
+const raw = time(5, () => {
+  last = generateChangelog(rawInput);
+});
+const entries = time(5, () => {
+  generateChangelog({ commits: structured, previousVersion: '1.4.2', date: '2024-05-01' });
+});
+const summary = last as Changelog | null;
+const items = summary?.sections.reduce((n, s) => n + s.items.length, 0) ?? 0;
+const ms = (n: number) => n.toFixed(1);
+
+console.log('\nChangelog generation (validate + parse + generate + Markdown), 5 runs after a warm-up\n');
+console.log(
+  table(
+    ['input', 'commits', 'items out', 'min ms', 'median ms', 'max ms', 'target'],
+    [
+      [
+        'raw messages',
+        commits.length,
+        items,
+        ms(raw.min),
+        ms(raw.median),
+        ms(raw.max),
+        raw.median < 1000 ? '< 1000 ms ok' : 'MISSED',
+      ],
+      [
+        'structured entries',
+        structured.length,
+        structured.length,
+        ms(entries.min),
+        ms(entries.median),
+        ms(entries.max),
+        entries.median < 1000 ? '< 1000 ms ok' : 'MISSED',
+      ],
+    ],
+  ),
+);
+if (summary) {
+  console.log(
+    `\nraw run: version ${summary.version}, bump ${summary.bump}, ${summary.sections.length} sections, ` +
+      `stats ${JSON.stringify(summary.stats)}, Markdown ${summary.markdown.length} chars`,
+  );
+}
+
+const byFile = new Map<
+  string,
+  { tp: number; produced: number; expected: number; naiveTp: number; naive: number }
+>();
+for (const fixture of loadFixtureCases()) {
+  const input = inputFor(fixture);
+  const score = scoreItems(generateChangelog(input), fixture.expected.sections);
+  const naive = scoreItems(naiveChangelog(input), fixture.expected.sections);
+  const row = byFile.get(fixture.file) ?? { tp: 0, produced: 0, expected: 0, naiveTp: 0, naive: 0 };
+  row.tp += score.truePositives;
+  row.produced += score.produced;
+  row.expected += score.expected;
+  row.naiveTp += naive.truePositives;
+  row.naive += naive.produced;
+  byFile.set(fixture.file, row);
+}
+const rows: Array<Array<string | number>> = [];
+const total = { tp: 0, produced: 0, expected: 0, naiveTp: 0, naive: 0 };
+for (const [file, row] of byFile) {
+  const ours = f1(row.tp, row.produced, row.expected);
+  const naive = f1(row.naiveTp, row.naive, row.expected);
+  rows.push([
+    file,
+    row.expected,
+    row.produced,
+    row.tp,
+    ours.precision.toFixed(3),
+    ours.recall.toFixed(3),
+    ours.f1.toFixed(3),
+    naive.f1.toFixed(3),
+  ]);
+  for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += row[key];
+}
+const ours = f1(total.tp, total.produced, total.expected);
+const naive = f1(total.naiveTp, total.naive, total.expected);
+rows.push([
+  'all (micro)',
+  total.expected,
+  total.produced,
+  total.tp,
+  ours.precision.toFixed(3),
+  ours.recall.toFixed(3),
+  ours.f1.toFixed(3),
+  naive.f1.toFixed(3),
+]);
+console.log(
+  '\nItem-level F1 on the hand-made fixtures (section + scope + description, whitespace/case normalised)\n',
+);
+console.log(
+  table(['fixture', 'expected', 'produced', 'matched', 'precision', 'recall', 'F1', 'naive F1'], rows),
+);
+console.log(
+  '\nThe fixtures are rule cases, not a sample of real histories: read F1 here as a regression check.',
+);

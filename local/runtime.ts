@@ -46,6 +46,7 @@ export const LOCAL_QUEUES: Record<string, string> = {
 /** Worker handlers served from the local queues; each issue that adds a worker adds a line here. */
 const LOCAL_WORKERS: { kind: string; module: string; batchSize: number }[] = [
   { kind: 'summarize-log', module: '../lambdas/summarizer/handler.ts', batchSize: 5 },
+  { kind: 'triage-ticket', module: '../lambdas/triage/handler.ts', batchSize: 10 },
 ];
 
 export interface LocalRuntimeOptions {

@@ -8,14 +8,18 @@ import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
+import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
 import { assertFormat } from '../core/logs/header.ts';
+import { type TicketClassifier, validateTicketInput } from '../core/tickets/index.ts';
 import type { ChangelogRepo } from '../core/use-cases/changelogs.ts';
 import type { SubmitLogDeps } from '../core/use-cases/log-entries.ts';
+import type { CreateTicketDeps } from '../core/use-cases/tickets.ts';
 import { authConfigSchema, databaseConfigSchema, parseConfig, queueConfigSchema } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
+import { loadTicketClassifier } from '../triage/local-classifier.ts';
 
 export interface ApiDependencies {
   auth: AuthDeps;
@@ -23,6 +27,7 @@ export interface ApiDependencies {
   database: DatabaseConnection;
   logs: SubmitLogDeps;
   changelogs: { changelogs: ChangelogRepo };
+  tickets: CreateTicketDeps & { knownCategory: (name: string) => string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +40,8 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
     onStale: (error) => logger.warn('JWT key set refresh failed; using the cached one', { error }),
   });
   let ready: ApiDependencies | undefined;
+  // Loaded on first use: only corrections need the model's category set.
+  let classifier: TicketClassifier | undefined;
   return async () => {
     if (ready) return ready;
     const connection = await database();
@@ -51,6 +58,18 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
         log: logger,
       },
       changelogs: { changelogs: createChangelogRepo(connection.db) },
+      tickets: {
+        tickets: createTicketRepo(connection.db),
+        jobs: createJobRepo(connection.db),
+        queue: queues.jobQueue,
+        validate: validateTicketInput,
+        knownCategory: (name) => {
+          classifier ??= loadTicketClassifier(env.TICKET_MODEL_PATH);
+          const [canonical] = classifier.resolveCategories([name], 'category').names.keys();
+          return canonical ?? name;
+        },
+        log: logger,
+      },
     };
     return ready;
   };

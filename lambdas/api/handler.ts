@@ -11,6 +11,7 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChangelogRoutes } from './routes/changelogs.ts';
 import { registerLogRoutes } from './routes/logs.ts';
+import { registerTicketRoutes } from './routes/tickets.ts';
 
 const deps = apiDependencyFactory(process.env);
 const app = new AppSyncGraphQLResolver({ logger });
@@ -18,6 +19,7 @@ registerAuthRoutes(app, deps);
 registerAdminRoutes(app, deps, Object.values(JOB_KINDS));
 registerLogRoutes(app, deps);
 registerChangelogRoutes(app, deps);
+registerTicketRoutes(app, deps);
 
 export const handler = async (event: unknown, context: Context): Promise<unknown> => {
   logger.addContext(context);

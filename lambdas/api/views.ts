@@ -3,6 +3,7 @@ import type { Caller } from '../core/auth/roles.ts';
 import type { Job } from '../core/jobs/job.ts';
 import type { StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
+import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -52,4 +53,40 @@ export function logEntryView(entry: LogEntryRecord, caller: Caller) {
 
 export function changelogView(changelog: StoredChangelog) {
   return { ...changelog, createdAt: iso(changelog.createdAt) };
+}
+
+export function ticketView(ticket: TicketRecord) {
+  const triage = ticket.triage ?? {};
+  const confidence = typeof triage.confidence === 'number' ? triage.confidence : null;
+  return {
+    id: ticket.id,
+    ownerId: ticket.ownerId,
+    title: ticket.title,
+    body: ticket.body,
+    status: ticket.status,
+    version: ticket.version,
+    triage: {
+      status: ticket.job.status,
+      category: ticket.category,
+      priority: ticket.priority,
+      labels: ticket.labels,
+      confidence,
+      details: ticket.triage ? (triage.details ?? null) : null,
+      rationale: typeof triage.rationale === 'string' ? triage.rationale : null,
+      classifierVersion: typeof triage.classifierVersion === 'string' ? triage.classifierVersion : null,
+      correction: ticket.correction,
+    },
+    createdAt: iso(ticket.createdAt),
+    updatedAt: iso(ticket.updatedAt),
+  };
+}
+
+export function changeView(change: TicketChange) {
+  return {
+    at: iso(change.at),
+    actorId: change.actorId,
+    action: change.action,
+    changes: change.changes,
+    meta: change.meta,
+  };
 }

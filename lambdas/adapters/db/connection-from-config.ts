@@ -1,4 +1,5 @@
 import { ConfigError, type DatabaseConfig } from '../../shared/config.ts';
+import { connectThroughProxy } from './aws-connection.ts';
 import { connectDatabase, type DatabaseConnection } from './client.ts';
 
 export interface OpenDatabaseOptions {
@@ -7,8 +8,8 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens the database described by the configuration. Async because on AWS the credentials come from
- * Secrets Manager; for now only DATABASE_URL is supported.
+ * Opens the database described by the configuration: DATABASE_URL locally, or on AWS the RDS Proxy with the
+ * credentials from Secrets Manager (async, hence the promise).
  */
 export async function openDatabase(
   config: DatabaseConfig,
@@ -22,9 +23,15 @@ export async function openDatabase(
       prepare: !config.DB_PROXY_ENDPOINT,
     });
   }
-  throw new ConfigError(
-    'Connecting through DB_SECRET_ARN and DB_PROXY_ENDPOINT is not available yet: set DATABASE_URL',
-  );
+  if (config.DB_SECRET_ARN && config.DB_PROXY_ENDPOINT) {
+    return connectThroughProxy({
+      secretArn: config.DB_SECRET_ARN,
+      proxyEndpoint: config.DB_PROXY_ENDPOINT,
+      databaseName: config.DB_NAME,
+      maxConnections: options.maxConnections ?? 1,
+    });
+  }
+  throw new ConfigError('set DATABASE_URL, or DB_SECRET_ARN together with DB_PROXY_ENDPOINT');
 }
 
 /**

@@ -18,7 +18,9 @@ export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 60;
 
 export const deadLetterQueueName = (queueName: string): string => `${queueName}-dlq`;
 
-export function localQueueDefinitions(queueNameByKind: Readonly<Record<JobKind, string>>): LocalQueueDefinition[] {
+export function localQueueDefinitions(
+  queueNameByKind: Readonly<Record<JobKind, string>>,
+): LocalQueueDefinition[] {
   return Object.values(queueNameByKind).map((name) => ({
     name,
     visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,

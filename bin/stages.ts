@@ -1,0 +1,104 @@
+import { aws_logs as logs } from 'aws-cdk-lib';
+import type { StageConfig } from '../lib/stage-config.ts';
+
+/** The one durable stage; every other name is a personal, disposable stage. */
+export const PROD_STAGE = 'prod';
+const STAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface StageInputs {
+  name: string;
+  alarmEmail?: string | undefined;
+  adminEmail?: string | undefined;
+  /** The synth time; the API key expiry counts from the start of its UTC day so a day's synths agree. */
+  now?: Date;
+}
+
+export function assertStageName(name: string): string {
+  if (!STAGE_NAME.test(name)) {
+    throw new Error(
+      `Stage "${name}" must be 1-20 characters: a lower-case letter, then letters, digits or "-"`,
+    );
+  }
+  return name;
+}
+
+/** `$USER` may hold characters a stage cannot: `Jane.Doe` becomes `jane-doe`. */
+export function stageNameFromUser(user: string | undefined): string {
+  const cleaned = (user ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 20)
+    .replace(/-+$/, '');
+  return cleaned || 'dev';
+}
+
+function expiresAfterDays(now: Date, days: number): Date {
+  const startOfDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(startOfDay + days * DAY_MS);
+}
+
+export function stageConfig(inputs: StageInputs): StageConfig {
+  const name = assertStageName(inputs.name);
+  const now = inputs.now ?? new Date();
+  const common = {
+    name,
+    alarmEmail: inputs.alarmEmail,
+    adminEmail: inputs.adminEmail ?? 'admin@example.com',
+  };
+  if (name === PROD_STAGE) {
+    return {
+      ...common,
+      durable: true,
+      network: { maxAzs: 2, natGateways: 2 },
+      database: {
+        instanceClass: 't4g.medium',
+        multiAz: true,
+        allocatedStorageGiB: 50,
+        maxAllocatedStorageGiB: 500,
+        backupRetentionDays: 14,
+        rotationDays: 30,
+        monitoringIntervalSeconds: 60,
+        // max_connections on db.t4g.medium (4 GiB) is about 410.
+        connectionsAlarmThreshold: 320,
+      },
+      api: {
+        introspection: false,
+        apiKeyExpiresAt: expiresAfterDays(now, 365),
+        authorizerCacheTtlSeconds: 120,
+        queryDepthLimit: 10,
+        resolverCountLimit: 50,
+        wafRateLimitPer5Minutes: 2000,
+      },
+      functions: { logRetention: logs.RetentionDays.THREE_MONTHS, logLevel: 'INFO', gradualDeployment: true },
+      workers: { maxConcurrency: 10 },
+    };
+  }
+  return {
+    ...common,
+    durable: false,
+    network: { maxAzs: 2, natGateways: 1 },
+    database: {
+      instanceClass: 't4g.micro',
+      multiAz: false,
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 50,
+      backupRetentionDays: 1,
+      rotationDays: undefined,
+      monitoringIntervalSeconds: 0,
+      // max_connections on db.t4g.micro (1 GiB) is about 80.
+      connectionsAlarmThreshold: 65,
+    },
+    api: {
+      introspection: true,
+      apiKeyExpiresAt: expiresAfterDays(now, 90),
+      authorizerCacheTtlSeconds: 60,
+      queryDepthLimit: 10,
+      resolverCountLimit: 50,
+      wafRateLimitPer5Minutes: undefined,
+    },
+    functions: { logRetention: logs.RetentionDays.ONE_WEEK, logLevel: 'INFO', gradualDeployment: false },
+    workers: { maxConcurrency: 2 },
+  };
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { JOB_KINDS } from '../../core/jobs/job.ts';
+import type { TicketField, TicketRecord, TicketRepo } from '../../core/use-cases/tickets.ts';
+import type { Database } from './client.ts';
+import { claimIdempotencyKey } from './idempotency.ts';
+import { createJobRecord, type DatabaseExecutor } from './job-repo.ts';
+import { changeEvents, jobs, tickets } from './schema.ts';
+
+const cursorAt = sql<string>`to_char(${tickets.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+type TicketRow = typeof tickets.$inferSelect;
+
+const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
+  title: 'title',
+  body: 'body',
+  status: 'status',
+  category: 'category',
+  priority: 'priority',
+  labels: 'labels',
+  triage: 'triage',
+  correction: 'correction',
+};
+
+const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferSelect }): TicketRecord => ({
+  id: ticket.id,
+  ownerId: ticket.ownerId,
+  title: ticket.title,
+  body: ticket.body,
+  status: ticket.status,
+  version: ticket.version,
+  category: ticket.category,
+  priority: ticket.priority,
+  labels: ticket.labels,
+  triage: ticket.triage,
+  correction: ticket.correction,
+  redactions: ticket.redactions,
+  createdAt: ticket.createdAt,
+  updatedAt: ticket.updatedAt,
+  job,
+});
+
+export function createTicketRepo(db: Database): TicketRepo {
+  const select = (executor: DatabaseExecutor = db) =>
+    executor
+      .select({ ticket: tickets, job: jobs, cursorAt })
+      .from(tickets)
+      .innerJoin(jobs, eq(jobs.id, tickets.jobId));
+  const get = async (id: string, executor: DatabaseExecutor = db) => {
+    const [row] = await select(executor).where(eq(tickets.id, id)).limit(1);
+    return row ? toRecord(row) : null;
+  };
+
+  return {
+    async create(input, idempotencyKey) {
+      const id = randomUUID();
+      const existingId = await db.transaction(async (tx) => {
+        if (idempotencyKey) {
+          const existing = await claimIdempotencyKey(tx, {
+            ownerId: input.ownerId,
+            operation: 'triageTicket',
+            key: idempotencyKey,
+            resourceId: id,
+          });
+          if (existing) return existing;
+        }
+        const job = await createJobRecord(tx, {
+          kind: JOB_KINDS.triageTicket,
+          subjectId: id,
+          ownerId: input.ownerId,
+          traceId: input.traceId,
+        });
+        const [row] = await tx
+          .insert(tickets)
+          .values({
+            id,
+            ownerId: input.ownerId,
+            title: input.title,
+            body: input.body,
+            jobId: job.id,
+            redactions: input.redactions,
+          })
+          .returning();
+        if (!row) throw new Error('Inserting a ticket returned no row');
+        // The creation record holds every tracked field, so any later state can be replayed from history.
+        const changes = Object.fromEntries(
+          (Object.keys(FIELD_COLUMNS) as TicketField[]).map((field) => [
+            field,
+            { from: null, to: row[FIELD_COLUMNS[field]] },
+          ]),
+        );
+        await tx.insert(changeEvents).values({
+          entityType: 'ticket',
+          entityId: id,
+          action: 'created',
+          actorId: input.ownerId,
+          at: row.createdAt,
+          changes,
+          meta: { version: 1, redactions: input.redactions },
+        });
+        return null;
+      });
+      const ticket = await get(existingId ?? id);
+      if (!ticket) throw new Error('A created ticket could not be read back');
+      return { ticket, created: existingId === null };
+    },
+
+    get: (id) => get(id),
+
+    async list({ ownerId, filter, limit, after }) {
+      const rows = await select()
+        .where(
+          and(
+            ownerId ? eq(tickets.ownerId, ownerId) : undefined,
+            filter.status ? eq(tickets.status, filter.status) : undefined,
+            filter.category ? eq(tickets.category, filter.category) : undefined,
+            filter.priority ? eq(tickets.priority, filter.priority) : undefined,
+            filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
+            after
+              ? sql`(${tickets.createdAt}, ${tickets.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(tickets.createdAt), desc(tickets.id))
+        .limit(limit);
+      return rows.map((row) => ({
+        row: toRecord(row),
+        cursor: { createdAt: row.cursorAt, id: row.ticket.id },
+      }));
+    },
+
+    async update(id, expectedVersion, change) {
+      return db.transaction(async (tx) => {
+        // The row lock makes the version check and the history record one atomic step: of many writers
+        // holding the same version, exactly one gets through.
+        const [current] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+        if (!current) return { status: 'notFound' as const };
+        if (current.version !== expectedVersion)
+          return { status: 'stale' as const, version: current.version };
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const set: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries(change.set) as [TicketField, unknown][]) {
+          const column = FIELD_COLUMNS[field];
+          changes[field] = { from: current[column], to: value };
+          set[column] = value;
+        }
+        const [updated] = await tx
+          .update(tickets)
+          .set({ ...set, version: current.version + 1, updatedAt: sql`now()` })
+          .where(eq(tickets.id, id))
+          .returning();
+        if (!updated) return { status: 'notFound' as const };
+        await tx.insert(changeEvents).values({
+          entityType: 'ticket',
+          entityId: id,
+          action: change.action,
+          actorId: change.actorId,
+          at: updated.updatedAt,
+          changes,
+          meta: { ...(change.meta ?? {}), version: updated.version },
+        });
+        const ticket = await get(id, tx);
+        return ticket ? { status: 'updated' as const, ticket } : { status: 'notFound' as const };
+      });
+    },
+
+    async history(id) {
+      const rows = await db
+        .select()
+        .from(changeEvents)
+        .where(and(eq(changeEvents.entityType, 'ticket'), eq(changeEvents.entityId, id)))
+        .orderBy(asc(changeEvents.at), asc(changeEvents.id));
+      return rows.map((row) => ({
+        at: row.at,
+        actorId: row.actorId,
+        action: row.action,
+        changes: row.changes as Record<string, { from: unknown; to: unknown }>,
+        meta: row.meta ?? null,
+      }));
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { createUserRepo } from '../adapters/db/auth-repos.ts';
+import type { DatabaseConnection } from '../adapters/db/client.ts';
+import { applyMigrations } from '../adapters/db/migrate.ts';
+import { createBcryptHasher } from '../core/auth/password.ts';
+import { bootstrapAdmin } from '../core/auth/service.ts';
+import type { DeploySetupDeps } from './deploy-setup.ts';
+
+export interface SetupOptions {
+  bcryptCost: number;
+  /** Reads the bootstrap secret; absent when the stage has none. */
+  readBootstrapSecret?: () => Promise<unknown>;
+  migrationsFolder?: string;
+}
+
+/** The real adapters behind runDeploySetup: drizzle migrations and the auth use case on Postgres. */
+export function deploySetupDeps(connection: DatabaseConnection, options: SetupOptions): DeploySetupDeps {
+  const passwords = createBcryptHasher(options.bcryptCost);
+  return {
+    migrate: () => applyMigrations(connection.db, options.migrationsFolder),
+    ...(options.readBootstrapSecret ? { readBootstrapSecret: options.readBootstrapSecret } : {}),
+    bootstrapAdmin: (input) => bootstrapAdmin({ users: createUserRepo(connection.db), passwords }, input),
+  };
+}

@@ -1,0 +1,57 @@
+import type { aws_logs as logs } from 'aws-cdk-lib';
+
+/**
+ * Everything that differs between stages. The values live in `bin/stages.ts` (the only place that reads
+ * context or the environment); constructs receive this record and never look anything up themselves.
+ */
+export interface StageConfig {
+  /** Stage name: lower case, used in the stack name `AiOps-<name>` and in resource names. */
+  readonly name: string;
+  /** A durable stage keeps its data when the stack goes away and deploys code gradually (prod). */
+  readonly durable: boolean;
+  readonly network: {
+    /** RDS wants subnets in two AZs even for a single-AZ instance, so this is at least 2. */
+    readonly maxAzs: number;
+    /** Lambdas reach SQS, Secrets Manager and the LLM endpoint through NAT: one is enough off prod. */
+    readonly natGateways: number;
+  };
+  readonly database: {
+    /** An EC2-style class without the `db.` prefix, e.g. `t4g.micro`. */
+    readonly instanceClass: string;
+    readonly multiAz: boolean;
+    readonly allocatedStorageGiB: number;
+    readonly maxAllocatedStorageGiB: number;
+    readonly backupRetentionDays: number;
+    /** Days between automatic rotations of the master credentials; undefined turns rotation off. */
+    readonly rotationDays: number | undefined;
+    /** Enhanced monitoring interval in seconds (0 = off). */
+    readonly monitoringIntervalSeconds: number;
+    /** Alarm when `DatabaseConnections` exceeds this (about 80% of the class's max_connections). */
+    readonly connectionsAlarmThreshold: number;
+  };
+  readonly api: {
+    readonly introspection: boolean;
+    /** Explicit API key expiry; bin/ derives it from the deploy day so each deploy pushes it forward. */
+    readonly apiKeyExpiresAt: Date;
+    /** Authorizer result cache; role changes and logout take effect within it. */
+    readonly authorizerCacheTtlSeconds: number;
+    readonly queryDepthLimit: number;
+    readonly resolverCountLimit: number;
+    /** Requests per client IP per 5 minutes before WAF blocks; undefined = no WAF. */
+    readonly wafRateLimitPer5Minutes: number | undefined;
+  };
+  readonly functions: {
+    readonly logRetention: logs.RetentionDays;
+    readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+    /** Alias + CodeDeploy canary rolled back by alarms for the resolver and worker functions. */
+    readonly gradualDeployment: boolean;
+  };
+  readonly workers: {
+    /** Upper bound of concurrent worker invocations per queue: protects the database (SQS minimum is 2). */
+    readonly maxConcurrency: number;
+  };
+  /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
+  readonly alarmEmail: string | undefined;
+  /** E-mail of the first admin, written into the bootstrap secret (`-c adminEmail=`). */
+  readonly adminEmail: string;
+}

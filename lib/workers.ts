@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { REPO_ROOT } from './app-function.ts';
+
+/** One worker per job kind: its queue, DLQ, function and event source mapping come from this entry. */
+export interface WorkerSpec {
+  /** The job kind (lambdas/core/jobs/job.ts JOB_KINDS), also the key in JOB_QUEUE_URLS. */
+  readonly kind: string;
+  /** Handler module relative to the repository root. */
+  readonly entry: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Records per invocation; the worker reports per-record failures. */
+  readonly batchSize: number;
+  /** How long SQS gathers a batch before invoking. */
+  readonly maxBatchingWindow: Duration;
+  /** Files the worker reads at run time, copied next to its bundle. */
+  readonly assets?: readonly string[];
+}
+
+/** The shipped ticket classifier (lambdas/core/tickets DEFAULT_MODEL_PATH finds it next to the bundle). */
+export const TICKET_MODEL_ASSET = 'lambdas/core/tickets/default.model.json';
+
+/**
+ * Every worker of the system: the one place to add one. Summaries may wait on an LLM, hence the longer
+ * timeout and smaller batches; triage is local and fast.
+ */
+export const WORKERS: readonly WorkerSpec[] = [
+  {
+    kind: 'summarize-log',
+    entry: 'lambdas/summarizer/handler.ts',
+    timeout: Duration.minutes(3),
+    memorySize: 1024,
+    batchSize: 5,
+    maxBatchingWindow: Duration.seconds(2),
+  },
+  {
+    kind: 'triage-ticket',
+    entry: 'lambdas/triage/handler.ts',
+    timeout: Duration.seconds(60),
+    memorySize: 512,
+    batchSize: 10,
+    maxBatchingWindow: Duration.seconds(2),
+    assets: [TICKET_MODEL_ASSET],
+  },
+];
+
+/**
+ * The workers whose handler exists in this checkout. Workers land in their own issues; until one does, its
+ * entry here is inert (the stack adds a synth warning naming it) instead of breaking every synth.
+ */
+export function partitionWorkers(
+  workers: readonly WorkerSpec[],
+  root: string = REPO_ROOT,
+): { present: WorkerSpec[]; missing: WorkerSpec[] } {
+  const present: WorkerSpec[] = [];
+  const missing: WorkerSpec[] = [];
+  for (const worker of workers) (existsSync(join(root, worker.entry)) ? present : missing).push(worker);
+  return { present, missing };
+}

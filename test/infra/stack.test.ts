@@ -1,0 +1,646 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, CfnElement, type Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
+import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
+import { REPO_ROOT } from '../../lib/app-function.ts';
+import { rootFields } from '../../lib/schema-fields.ts';
+import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
+import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/work-queues.ts';
+import { WORKERS } from '../../lib/workers.ts';
+import {
+  acknowledgementsOf,
+  type Resources,
+  resourcesOf,
+  type SynthesizedStage,
+  synthStage,
+} from './support/synth.ts';
+
+let personal: SynthesizedStage;
+let prod: SynthesizedStage;
+
+beforeAll(() => {
+  // Bundling every function is the slow part: each stage is synthesized once for the whole file.
+  personal = synthStage('alice', { alarmEmail: 'ops@example.com' });
+  prod = synthStage('prod');
+}, 120_000);
+
+/** The logical id of a construct's CloudFormation resource (following default children down). */
+function logicalId(stack: Stack, construct: IConstruct): string {
+  let current: IConstruct | undefined = construct;
+  while (current && !(current instanceof CfnElement)) current = current.node.defaultChild;
+  if (!(current instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation element`);
+  return stack.getLogicalId(current);
+}
+
+function only<T>(record: Record<string, T>): T {
+  const values = Object.values(record);
+  expect(values).toHaveLength(1);
+  const [value] = values;
+  if (value === undefined) throw new Error('no value');
+  return value;
+}
+
+function props(resources: Resources, id: string): Record<string, unknown> {
+  const resource = resources[id];
+  if (!resource) throw new Error(`no resource ${id}`);
+  return resource.Properties ?? {};
+}
+
+/** Every IAM statement of the template, with the resource that carries it. */
+function iamStatements(
+  s: SynthesizedStage,
+): Array<{ owner: string; Action: unknown; Resource: unknown; Effect: unknown }> {
+  const out: Array<{ owner: string; Action: unknown; Resource: unknown; Effect: unknown }> = [];
+  const documents: Array<[string, unknown]> = [];
+  for (const [id, r] of Object.entries(resourcesOf(s.template, 'AWS::IAM::Policy'))) {
+    documents.push([id, r.Properties?.PolicyDocument]);
+  }
+  for (const [id, r] of Object.entries(resourcesOf(s.template, 'AWS::IAM::Role'))) {
+    const policies = r.Properties?.Policies;
+    if (Array.isArray(policies)) for (const p of policies) documents.push([id, p.PolicyDocument]);
+  }
+  for (const [owner, document] of documents) {
+    const statements = (document as { Statement?: unknown[] } | undefined)?.Statement ?? [];
+    for (const statement of statements)
+      out.push({ owner, ...(statement as { Action: unknown; Resource: unknown; Effect: unknown }) });
+  }
+  return out;
+}
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+describe('every stage', () => {
+  const both = () => [personal, prod];
+
+  it('names the stack AiOps-<stage>', () => {
+    expect(personal.stack.stackName).toBe('AiOps-alice');
+    expect(prod.stack.stackName).toBe('AiOps-prod');
+  });
+
+  it('authorizes with the Lambda authorizer by default, with a result cache and a token validation expression', () => {
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+        AuthenticationType: 'AWS_LAMBDA',
+        LambdaAuthorizerConfig: {
+          AuthorizerResultTtlInSeconds: s.stage.api.authorizerCacheTtlSeconds,
+          AuthorizerUri: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.functions.authorizer.function), 'Arn'] },
+          IdentityValidationExpression: AUTHORIZATION_HEADER_PATTERN,
+        },
+      });
+    }
+    const pattern = new RegExp(AUTHORIZATION_HEADER_PATTERN);
+    expect(pattern.test('Bearer aaa.bbb.ccc')).toBe(true);
+    expect(pattern.test('bearer aaa.bbb.ccc')).toBe(true);
+    expect(pattern.test('aaa.bbb.ccc')).toBe(false);
+    expect(pattern.test('Bearer aaa.bbb')).toBe(false);
+  });
+
+  it('offers API_KEY only as an additional mode, with an explicit expiry', () => {
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+        AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }],
+      });
+      const key = only(resourcesOf(s.template, 'AWS::AppSync::ApiKey'));
+      expect(key.Properties?.Expires).toBe(Math.floor(s.stage.api.apiKeyExpiresAt.getTime() / 1000));
+    }
+  });
+
+  it('resolves every Query and Mutation field through the resolver function, turning error envelopes into errorType', () => {
+    const fields = rootFields(readFileSync(join(REPO_ROOT, 'schema', 'schema.graphql'), 'utf8'));
+    expect(fields.map((f) => f.fieldName)).toEqual(
+      expect.arrayContaining(['me', 'signup', 'login', 'refreshToken']),
+    );
+    for (const s of both()) {
+      const dataSource = only(resourcesOf(s.template, 'AWS::AppSync::DataSource'));
+      expect(dataSource.Properties?.Type).toBe('AWS_LAMBDA');
+      const resolvers = Object.values(resourcesOf(s.template, 'AWS::AppSync::Resolver'));
+      expect(resolvers.map((r) => `${r.Properties?.TypeName}.${r.Properties?.FieldName}`).sort()).toEqual(
+        fields.map((f) => `${f.typeName}.${f.fieldName}`).sort(),
+      );
+      for (const resolver of resolvers) {
+        expect(resolver.Properties).toMatchObject({
+          Kind: 'UNIT',
+          Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' },
+          DataSourceName: dataSource.Properties?.Name,
+        });
+        const code = String(resolver.Properties?.Code);
+        expect(code).toContain("operation: 'Invoke'");
+        expect(code).toContain('util.error(ctx.result.__error.message, ctx.result.__error.type)');
+        expect(code).toContain("util.error('Internal error', 'InternalError')");
+      }
+    }
+  });
+
+  it('limits query depth and resolver count, traces with X-Ray, and logs fields at ERROR without verbose content', () => {
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+        QueryDepthLimit: s.stage.api.queryDepthLimit,
+        ResolverCountLimit: s.stage.api.resolverCountLimit,
+        XrayEnabled: true,
+        LogConfig: {
+          FieldLogLevel: 'ERROR',
+          ExcludeVerboseContent: true,
+          CloudWatchLogsRoleArn: Match.anyValue(),
+        },
+      });
+      s.template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: { 'Fn::Join': ['', ['/aws/appsync/apis/', Match.anyValue()]] },
+        RetentionInDays: s.stage.functions.logRetention,
+      });
+    }
+  });
+
+  it('gives every work queue a dead-letter queue after 5 receives, and the DLQ keeps messages longer', () => {
+    for (const s of both()) {
+      const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
+      const sources = Object.entries(queues).filter(([, q]) => q.Properties?.RedrivePolicy);
+      const deadLetterIds = new Set<string>();
+      expect(sources).toHaveLength(WORKERS.length);
+      for (const [, source] of sources) {
+        const redrive = source.Properties?.RedrivePolicy as {
+          deadLetterTargetArn: { 'Fn::GetAtt': [string, string] };
+          maxReceiveCount: number;
+        };
+        expect(redrive.maxReceiveCount).toBe(MAX_RECEIVE_COUNT);
+        const [dlqId] = redrive.deadLetterTargetArn['Fn::GetAtt'];
+        deadLetterIds.add(dlqId);
+        const dlq = props(queues, dlqId);
+        expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+        expect(Number(dlq.MessageRetentionPeriod)).toBeGreaterThan(
+          Number(source.Properties?.MessageRetentionPeriod ?? 345_600),
+        );
+      }
+      expect(deadLetterIds.size).toBe(WORKERS.length);
+      expect(Object.keys(queues)).toHaveLength(2 * WORKERS.length);
+    }
+  });
+
+  it('encrypts every queue and denies access without TLS', () => {
+    for (const s of both()) {
+      const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
+      const policies = Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy'));
+      for (const [id, queue] of Object.entries(queues)) {
+        expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
+        const enforced = policies.some(
+          (p) =>
+            JSON.stringify(p.Properties?.Queues).includes(`"${id}"`) &&
+            JSON.stringify(p.Properties?.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+        );
+        expect(enforced, `${id} enforces TLS`).toBe(true);
+      }
+    }
+  });
+
+  it("sets each queue's visibility timeout to at least six times its worker's timeout", () => {
+    for (const s of both()) {
+      const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+      const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
+      for (const q of s.stack.workQueues.queues) {
+        const timeout = Number(props(functions, logicalId(s.stack, q.worker.function)).Timeout);
+        const visibility = Number(props(queues, logicalId(s.stack, q.queue)).VisibilityTimeout);
+        expect(visibility).toBeGreaterThanOrEqual(VISIBILITY_TIMEOUT_FACTOR * timeout);
+      }
+    }
+  });
+
+  it('feeds each worker from its queue with partial batch failures, a batch window and bounded concurrency', () => {
+    for (const s of both()) {
+      const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(WORKERS.length);
+      for (const q of s.stack.workQueues.queues) {
+        const spec = WORKERS.find((w) => w.kind === q.kind);
+        const mapping = mappings.find(
+          (m) =>
+            JSON.stringify(m.Properties?.EventSourceArn) ===
+            JSON.stringify({ 'Fn::GetAtt': [logicalId(s.stack, q.queue), 'Arn'] }),
+        );
+        expect(mapping?.Properties).toMatchObject({
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          BatchSize: spec?.batchSize,
+          MaximumBatchingWindowInSeconds: spec?.maxBatchingWindow.toSeconds(),
+          ScalingConfig: { MaximumConcurrency: s.stage.workers.maxConcurrency },
+        });
+      }
+    }
+  });
+
+  it('runs every application function on Node.js 22 / ARM64 with active tracing, source maps and Powertools settings', () => {
+    for (const s of both()) {
+      const appFunctions = Object.values(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
+        (f) =>
+          (f.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+            ?.STAGE,
+      );
+      // authorizer, resolver, reconciler, migrator, keygen and one per worker
+      expect(appFunctions).toHaveLength(5 + WORKERS.length);
+      for (const f of appFunctions) {
+        expect(f.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          Environment: {
+            Variables: {
+              STAGE: s.stage.name,
+              NODE_OPTIONS: '--enable-source-maps',
+              POWERTOOLS_SERVICE_NAME: 'ai-ops',
+              POWERTOOLS_METRICS_NAMESPACE: 'AiOps',
+              POWERTOOLS_LOG_LEVEL: s.stage.functions.logLevel,
+            },
+          },
+        });
+      }
+    }
+  });
+
+  it('gives each function the environment its handler reads', () => {
+    const s = personal;
+    const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+    const envOf = (fn: IConstruct) =>
+      (props(functions, logicalId(s.stack, fn)).Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    const database = ['DB_SECRET_ARN', 'DB_PROXY_ENDPOINT', 'DB_NAME'];
+    const auth = [
+      'JWT_KEYS_SECRET_ARN',
+      'JWT_ISSUER',
+      'JWT_AUDIENCE',
+      'ACCESS_TOKEN_TTL_SECONDS',
+      'REFRESH_TOKEN_TTL_SECONDS',
+      'AUTHORIZER_TTL_SECONDS',
+    ];
+    const queue = ['QUEUE_DRIVER', 'JOB_QUEUE_URLS'];
+    const { authorizer, resolver, reconciler, migrator } = s.stack.functions;
+    expect(Object.keys(envOf(authorizer.function))).toEqual(expect.arrayContaining([...database, ...auth]));
+    expect(Object.keys(envOf(resolver.function))).toEqual(
+      expect.arrayContaining([...database, ...auth, ...queue]),
+    );
+    expect(Object.keys(envOf(reconciler.function))).toEqual(expect.arrayContaining([...database, ...queue]));
+    expect(Object.keys(envOf(migrator.function))).toEqual(
+      expect.arrayContaining([...database, 'ADMIN_BOOTSTRAP_SECRET_ARN']),
+    );
+    expect(envOf(resolver.function).QUEUE_DRIVER).toBe('sqs');
+    expect(envOf(resolver.function).DB_NAME).toBe('aiops');
+    expect(envOf(authorizer.function).AUTHORIZER_TTL_SECONDS).toBe(
+      String(s.stage.api.authorizerCacheTtlSeconds),
+    );
+    const queueUrls = JSON.stringify(envOf(resolver.function).JOB_QUEUE_URLS);
+    for (const worker of WORKERS) expect(queueUrls).toContain(`\\"${worker.kind}\\":\\"`);
+    for (const q of s.stack.workQueues.queues) {
+      const env = envOf(q.worker.function);
+      expect(Object.keys(env)).toEqual(
+        expect.arrayContaining([...database, ...queue, 'OPENAI_API_KEY_SECRET_ARN']),
+      );
+      expect(env).toMatchObject({ QUEUE_DRIVER: 'sqs', MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT) });
+      // Its own queue only.
+      const ownQueue = JSON.stringify(env.JOB_QUEUE_URLS);
+      expect(ownQueue).toContain(`\\"${q.kind}\\":\\"`);
+      expect(ownQueue).toContain(logicalId(s.stack, q.queue));
+      for (const other of s.stack.workQueues.queues.filter((o) => o !== q)) {
+        expect(ownQueue).not.toContain(logicalId(s.stack, other.queue));
+      }
+    }
+  });
+
+  it('lets the resolver enqueue jobs and list and redrive dead letters', () => {
+    const s = personal;
+    const resolverRole = s.stack.functions.resolver.function.role;
+    if (!resolverRole) throw new Error('resolver has no role');
+    const roleId = logicalId(s.stack, resolverRole);
+    const statements = iamStatements(s).filter((st) => {
+      const policy = resourcesOf(s.template, 'AWS::IAM::Policy')[st.owner];
+      return JSON.stringify(policy?.Properties?.Roles ?? []).includes(`"${roleId}"`);
+    });
+    const actions = new Set(statements.flatMap((st) => asList(st.Action)));
+    for (const action of [
+      'sqs:SendMessage',
+      'sqs:ReceiveMessage',
+      'sqs:StartMessageMoveTask',
+      'sqs:GetQueueAttributes',
+    ]) {
+      expect(actions.has(action), action).toBe(true);
+    }
+    expect(actions.has('secretsmanager:GetSecretValue')).toBe(true);
+    expect(actions.has('secretsmanager:PutSecretValue')).toBe(false);
+  });
+
+  it('grants no wildcard actions, and wildcard resources only where AWS offers no resource-level permission', () => {
+    const allowedOnAnyResource = new Set([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      // CDK's log-retention function (RDS log exports): the log groups are created by RDS, not the template.
+      'logs:PutRetentionPolicy',
+      'logs:DeleteRetentionPolicy',
+    ]);
+    for (const s of both()) {
+      for (const statement of iamStatements(s)) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const action of asList(statement.Action))
+          expect(String(action), statement.owner).not.toMatch(/(^\*$|:\*$)/);
+        if (asList(statement.Resource).includes('*')) {
+          for (const action of asList(statement.Action)) {
+            expect(
+              allowedOnAnyResource.has(String(action)),
+              `${statement.owner}: ${String(action)} on *`,
+            ).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('runs the reconciler every minute', () => {
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.functions.reconciler.function), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 0 },
+          }),
+        ],
+      });
+    }
+  });
+
+  it('applies migrations on deploy, after the database and before every function that uses it', () => {
+    for (const s of both()) {
+      const triggers = resourcesOf(s.template, 'Custom::Trigger');
+      const migrateId = logicalId(s.stack, s.stack.node.findChild('MigrateOnDeploy'));
+      const migrate = triggers[migrateId];
+      expect(JSON.stringify(migrate?.Properties?.HandlerArn)).toContain('MigratorFunctionCurrentVersion');
+      expect(migrate?.Properties?.InvocationType).toBe('RequestResponse');
+      expect(migrate?.DependsOn).toEqual(
+        expect.arrayContaining([
+          logicalId(s.stack, s.stack.data.instance),
+          logicalId(s.stack, s.stack.data.proxy),
+        ]),
+      );
+      const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+      const users = [
+        s.stack.functions.authorizer,
+        s.stack.functions.resolver,
+        s.stack.functions.reconciler,
+        ...s.stack.workQueues.queues.map((q) => q.worker),
+      ];
+      for (const user of users) {
+        expect(functions[logicalId(s.stack, user.function)]?.DependsOn, user.node.path).toContain(migrateId);
+      }
+    }
+  });
+
+  it('copies the migrations folder into the migrator bundle', () => {
+    const s = personal;
+    const metadata = resourcesOf(s.template, 'AWS::Lambda::Function')[
+      logicalId(s.stack, s.stack.functions.migrator.function)
+    ];
+    const assetPath = (metadata as { Metadata?: Record<string, unknown> } | undefined)?.Metadata?.[
+      'aws:asset:path'
+    ];
+    const app = s.stack.node.root;
+    if (!(app instanceof App)) throw new Error('stack is not in an App');
+    expect(typeof assetPath).toBe('string');
+    const bundle = join(app.outdir, String(assetPath));
+    expect(existsSync(join(bundle, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(bundle, 'migrations', 'meta', '_journal.json'))).toBe(true);
+  });
+
+  it('generates the JWT key set on deploy, before the functions that read it', () => {
+    expect(JWT_KEY_SET_PLACEHOLDER).toBe(KEY_SET_PLACEHOLDER);
+    for (const s of both()) {
+      const secrets = resourcesOf(s.template, 'AWS::SecretsManager::Secret');
+      expect(props(secrets, logicalId(s.stack, s.stack.secrets.jwtKeys)).SecretString).toBe(
+        JWT_KEY_SET_PLACEHOLDER,
+      );
+      const keygenTriggerId = logicalId(s.stack, s.stack.secrets.jwtKeysReady);
+      expect(
+        JSON.stringify(resourcesOf(s.template, 'Custom::Trigger')[keygenTriggerId]?.Properties?.HandlerArn),
+      ).toContain('KeygenFunctionCurrentVersion');
+      const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+      for (const user of [s.stack.functions.authorizer, s.stack.functions.resolver]) {
+        expect(functions[logicalId(s.stack, user.function)]?.DependsOn).toContain(keygenTriggerId);
+      }
+    }
+  });
+
+  it('generates the admin bootstrap password and takes its e-mail from context', () => {
+    for (const s of both()) {
+      const secrets = resourcesOf(s.template, 'AWS::SecretsManager::Secret');
+      expect(
+        props(secrets, logicalId(s.stack, s.stack.secrets.adminBootstrap)).GenerateSecretString,
+      ).toMatchObject({
+        SecretStringTemplate: JSON.stringify({ email: 'first.admin@example.com' }),
+        GenerateStringKey: 'password',
+        PasswordLength: 32,
+      });
+    }
+  });
+
+  it('keeps the database encrypted in isolated subnets, with generated credentials and PostgreSQL 17', () => {
+    for (const s of both()) {
+      const instance = only(resourcesOf(s.template, 'AWS::RDS::DBInstance'));
+      expect(instance.Properties).toMatchObject({
+        Engine: 'postgres',
+        EngineVersion: '17',
+        StorageEncrypted: true,
+      });
+      expect(instance.Properties?.PubliclyAccessible).not.toBe(true);
+      expect(JSON.stringify(instance.Properties?.MasterUserPassword)).toContain('{{resolve:secretsmanager:');
+      const subnetGroup = only(resourcesOf(s.template, 'AWS::RDS::DBSubnetGroup'));
+      const isolated = s.stack.data.vpc.isolatedSubnets.map((subnet) => ({
+        Ref: logicalId(s.stack, subnet),
+      }));
+      expect(subnetGroup.Properties?.SubnetIds).toEqual(isolated);
+    }
+  });
+
+  it('requires TLS at the proxy and lets only the proxy reach the database', () => {
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
+      const databaseSg = logicalId(
+        s.stack,
+        s.stack.data.instance.connections.securityGroups[0] ?? s.stack.data.instance,
+      );
+      const ingress = Object.values(resourcesOf(s.template, 'AWS::EC2::SecurityGroupIngress')).filter(
+        (rule) =>
+          JSON.stringify(rule.Properties?.GroupId) ===
+          JSON.stringify({ 'Fn::GetAtt': [databaseSg, 'GroupId'] }),
+      );
+      expect(ingress.length).toBeGreaterThan(0);
+      for (const rule of ingress)
+        expect(JSON.stringify(rule.Properties?.SourceSecurityGroupId)).toMatch(/ProxySg|Rotation/);
+    }
+  });
+
+  it('raises the DESIGN §8 alarms, each notifying the SNS topic on alarm and on recovery', () => {
+    for (const s of both()) {
+      const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter(
+        ([id]) => !id.includes('CanaryErrors'),
+      );
+      const topicRef = { Ref: logicalId(s.stack, s.stack.observability.topic) };
+      for (const [id, alarm] of alarms) {
+        expect(alarm.Properties?.AlarmActions, id).toEqual([topicRef]);
+        expect(alarm.Properties?.OKActions, id).toEqual([topicRef]);
+      }
+      const metricsOf = (alarm: { Properties?: Record<string, unknown> }) => JSON.stringify(alarm.Properties);
+      const count = (pattern: RegExp) => alarms.filter(([, a]) => pattern.test(metricsOf(a))).length;
+      const queues = s.stack.workQueues.queues.length;
+      expect(count(/ApproximateNumberOfMessagesVisible/)).toBe(queues);
+      expect(count(/ApproximateAgeOfOldestMessage/)).toBe(queues);
+      expect(count(/JobsFailed/)).toBe(queues);
+      expect(count(/5XXError/)).toBe(1);
+      expect(
+        alarms.filter(
+          ([, a]) => a.Properties?.ExtendedStatistic === 'p99' && a.Properties?.Namespace === 'AWS/AppSync',
+        ),
+      ).toHaveLength(1);
+      expect(count(/"Throttles"/)).toBe(3 + queues);
+      expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'CPUUtilization')).toHaveLength(1);
+      expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'DatabaseConnections')).toHaveLength(1);
+    }
+  });
+
+  it('subscribes the -c alarmEmail address to the alarm topic', () => {
+    personal.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    prod.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('builds a dashboard with API, function, queue and database health', () => {
+    for (const s of both()) {
+      const body = JSON.stringify(
+        only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard')).Properties?.DashboardBody,
+      );
+      for (const needle of [
+        'AWS/AppSync',
+        '4XXError',
+        '5XXError',
+        'p99',
+        'Errors',
+        'Throttles',
+        'Duration',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateAgeOfOldestMessage',
+        'CPUUtilization',
+        'DatabaseConnections',
+        'ClientConnections',
+        'JobsSucceeded',
+      ]) {
+        expect(body, needle).toContain(needle);
+      }
+    }
+  });
+
+  it('outputs the GraphQL URL, the API key id and the dashboard URL', () => {
+    for (const s of both()) {
+      s.template.hasOutput('GraphqlUrl', { Value: Match.anyValue() });
+      s.template.hasOutput('ApiKeyId', { Value: { 'Fn::GetAtt': [Match.anyValue(), 'ApiKeyId'] } });
+      s.template.hasOutput('DashboardUrl', { Value: Match.anyValue() });
+    }
+  });
+
+  it('leaves no unacknowledged cdk-nag AwsSolutions findings', () => {
+    expect(personal.nagFindings).toEqual([]);
+    expect(prod.nagFindings).toEqual([]);
+  });
+
+  it('gives every cdk-nag acknowledgement a reason', () => {
+    for (const s of both()) {
+      const nag = acknowledgementsOf(s.stack).filter(([, id]) => id.includes('AwsSolutions-'));
+      expect(nag.length).toBeGreaterThan(0);
+      for (const [path, id, reason] of nag) expect(reason.length, `${path} ${id}`).toBeGreaterThan(30);
+    }
+  });
+});
+
+describe('stages differ', () => {
+  it('keeps personal stages small and disposable', () => {
+    const { template } = personal;
+    const instance = only(resourcesOf(template, 'AWS::RDS::DBInstance'));
+    expect(instance.Properties).toMatchObject({
+      DBInstanceClass: 'db.t4g.micro',
+      MultiAZ: false,
+      DeletionProtection: false,
+    });
+    template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Delete' });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+    template.resourceCountIs('AWS::Lambda::Alias', 0);
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'ENABLED' });
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('makes prod durable: multi-AZ, deletion protection, retained data and at least 7 days of backups', () => {
+    const { template, stack } = prod;
+    const instance = only(resourcesOf(template, 'AWS::RDS::DBInstance'));
+    expect(instance.Properties).toMatchObject({ MultiAZ: true, DeletionProtection: true });
+    expect(Number(instance.Properties?.BackupRetentionPeriod)).toBeGreaterThanOrEqual(7);
+    template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const secret of [stack.secrets.jwtKeys, stack.secrets.adminBootstrap, stack.data.secret]) {
+      expect(template.toJSON().Resources[logicalId(stack, secret)].DeletionPolicy).toBe('Retain');
+    }
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue')))
+      expect(queue.DeletionPolicy).toBe('Retain');
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    expect(stack.terminationProtection).toBe(true);
+  });
+
+  it('turns introspection off on prod', () => {
+    prod.template.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'DISABLED' });
+  });
+
+  it('puts a WAF rate-based rule in front of the prod API', () => {
+    prod.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: { Limit: prod.stage.api.wafRateLimitPer5Minutes, AggregateKeyType: 'IP' },
+          },
+        }),
+      ]),
+    });
+    prod.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { 'Fn::GetAtt': [logicalId(prod.stack, prod.stack.api.graphqlApi), 'Arn'] },
+    });
+  });
+
+  it('deploys the resolver and the workers on prod through a live alias with a canary rolled back by alarms', () => {
+    const { template, stack } = prod;
+    const gradual = [stack.functions.resolver, ...stack.workQueues.queues.map((q) => q.worker)];
+    template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', gradual.length);
+    for (const fn of gradual) {
+      if (!fn.alias || !fn.deploymentGroup) throw new Error(`${fn.node.path} has no alias`);
+      template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AlarmConfiguration: {
+          Enabled: true,
+          Alarms: [{ Name: { Ref: Match.stringLikeRegexp('CanaryErrors') } }],
+        },
+        AutoRollbackConfiguration: { Enabled: true, Events: Match.arrayWith(['DEPLOYMENT_STOP_ON_ALARM']) },
+      });
+    }
+    const resolverAlias = stack.functions.resolver.alias;
+    if (!resolverAlias) throw new Error('no resolver alias');
+    template.hasResourceProperties('AWS::AppSync::DataSource', {
+      LambdaConfig: { LambdaFunctionArn: { Ref: logicalId(stack, resolverAlias) } },
+    });
+    for (const mapping of Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))) {
+      expect(JSON.stringify(mapping.Properties?.FunctionName)).toContain(':live');
+    }
+  });
+});

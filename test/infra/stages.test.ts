@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aws_logs as logs } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { assertStageName, stageConfig, stageNameFromUser } from '../../bin/stages.ts';
+import { JOB_KINDS } from '../../lambdas/core/jobs/job.ts';
+import { REPO_ROOT } from '../../lib/app-function.ts';
+import { partitionWorkers, WORKERS } from '../../lib/workers.ts';
+
+const NOW = new Date('2026-03-10T17:45:00Z');
+
+describe('stage config', () => {
+  it('derives a valid stage name from $USER', () => {
+    expect(stageNameFromUser('alice')).toBe('alice');
+    expect(stageNameFromUser('Jane.Doe')).toBe('jane-doe');
+    expect(stageNameFromUser('1bot_user')).toBe('bot-user');
+    expect(stageNameFromUser(undefined)).toBe('dev');
+  });
+
+  it('rejects stage names that cannot name a stack and its resources', () => {
+    expect(() => assertStageName('Alice')).toThrow(/lower-case/);
+    expect(() => assertStageName('a'.repeat(21))).toThrow();
+    expect(() => assertStageName('alice_1')).toThrow();
+    expect(assertStageName('alice-1')).toBe('alice-1');
+  });
+
+  it('makes every stage but prod small and disposable', () => {
+    const alice = stageConfig({ name: 'alice', now: NOW });
+    expect(alice).toMatchObject({
+      durable: false,
+      network: { natGateways: 1 },
+      database: { instanceClass: 't4g.micro', multiAz: false, rotationDays: undefined },
+      api: { introspection: true, wafRateLimitPer5Minutes: undefined },
+      functions: { gradualDeployment: false, logRetention: logs.RetentionDays.ONE_WEEK },
+    });
+  });
+
+  it('makes prod durable, multi-AZ, backed up for 7+ days, introspection off, WAF on and deployed gradually', () => {
+    const prod = stageConfig({ name: 'prod', now: NOW });
+    expect(prod).toMatchObject({
+      durable: true,
+      database: { multiAz: true, rotationDays: 30 },
+      api: { introspection: false },
+      functions: { gradualDeployment: true },
+    });
+    expect(prod.database.backupRetentionDays).toBeGreaterThanOrEqual(7);
+    expect(prod.api.wafRateLimitPer5Minutes).toBeGreaterThan(0);
+    expect(prod.network.natGateways).toBe(2);
+  });
+
+  it('counts the API key expiry from the start of the UTC day, so synths on one day agree', () => {
+    const early = stageConfig({ name: 'alice', now: new Date('2026-03-10T00:01:00Z') });
+    const late = stageConfig({ name: 'alice', now: NOW });
+    expect(late.api.apiKeyExpiresAt.toISOString()).toBe('2026-06-08T00:00:00.000Z');
+    expect(early.api.apiKeyExpiresAt).toEqual(late.api.apiKeyExpiresAt);
+    expect(stageConfig({ name: 'prod', now: NOW }).api.apiKeyExpiresAt.toISOString()).toBe(
+      '2027-03-10T00:00:00.000Z',
+    );
+  });
+
+  it('takes the alarm and admin e-mails from context, with a placeholder admin address', () => {
+    expect(
+      stageConfig({ name: 'alice', alarmEmail: 'ops@example.com', adminEmail: 'me@example.com' }),
+    ).toMatchObject({
+      alarmEmail: 'ops@example.com',
+      adminEmail: 'me@example.com',
+    });
+    expect(stageConfig({ name: 'alice' })).toMatchObject({
+      alarmEmail: undefined,
+      adminEmail: 'admin@example.com',
+    });
+  });
+});
+
+describe('workers', () => {
+  it('declares one worker per job kind', () => {
+    expect(WORKERS.map((w) => w.kind).sort()).toEqual(Object.values(JOB_KINDS).sort());
+  });
+
+  it('keeps worker timeouts within what a 12-hour SQS visibility can cover', () => {
+    for (const worker of WORKERS) {
+      expect(worker.timeout.toSeconds() * 6).toBeLessThan(43_200);
+      expect(worker.batchSize).toBeGreaterThan(0);
+    }
+  });
+
+  it('deploys only workers whose handler exists, so a worker lands by adding its file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ai-ops-workers-'));
+    mkdirSync(join(root, 'lambdas', 'triage'), { recursive: true });
+    writeFileSync(join(root, 'lambdas', 'triage', 'handler.ts'), 'export const handler = () => {};\n');
+    const { present, missing } = partitionWorkers(WORKERS, root);
+    expect(present.map((w) => w.kind)).toEqual(['triage-ticket']);
+    expect(missing.map((w) => w.kind)).toEqual(['summarize-log']);
+    const real = partitionWorkers(WORKERS);
+    for (const w of real.present) expect(existsSync(join(REPO_ROOT, w.entry))).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+
+const SUBMIT = `mutation($raw: String!, $key: String) {
+  summarizeLog(raw: $raw, idempotencyKey: $key) { id status lineCount redactions job { id status } }
+}`;
+const READ = `query($id: ID!) { logEntry(id: $id) { id status raw summary { text json generatedBy } } }`;
+
+// Loghub HDFS sample lines (Zhu et al., Loghub, ISSRE 2023), with an e-mail added to exercise redaction.
+const LOG = [
+  '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating',
+  '081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-6952295868487656571 terminating',
+  '081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated: 10.251.73.220:50010 is added to blk_7128370237687728475 size 67108864',
+  '081109 204015 308 INFO dfs.DataNode$PacketResponder: PacketResponder 2 for block blk_8229193803249955061 terminating',
+  '081109 204106 329 WARN dfs.DataNode$DataXceiver: 10.251.30.85:50010:Got exception while serving blk_-7057732666118938934 to /10.251.30.85, owner ops@example.com',
+].join('\n');
+
+describe('log entries through the API', () => {
+  let api: ApiHarness;
+  let owner: ApiSession;
+  let other: ApiSession;
+  let ops: ApiSession;
+  let hr: ApiSession;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    owner = await api.user('owner@example.com');
+    other = await api.user('other@example.com');
+    ops = await api.user('ops@example.com', 'OPS');
+    hr = await api.user('hr@example.com', 'HR');
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('accepts a log QUEUED at once and the worker summarizes it', async () => {
+    const submitted = await owner.call(SUBMIT, { raw: LOG });
+    expect(submitted.errors).toBeUndefined();
+    const entry = submitted.data?.summarizeLog as {
+      id: string;
+      status: string;
+      lineCount: number;
+      redactions: string;
+    };
+    expect(entry.status).toBe('QUEUED');
+    expect(entry.lineCount).toBe(5);
+    expect(JSON.parse(entry.redactions).email).toBe(1);
+    const done = await eventually(
+      () => owner.call(READ, { id: entry.id }),
+      (r) => (r.data?.logEntry as { status: string } | undefined)?.status === 'SUCCEEDED',
+    );
+    const read = done.data?.logEntry as {
+      raw: string;
+      summary: { text: string; json: string; generatedBy: string };
+    };
+    expect(read.raw).not.toContain('ops@example.com');
+    expect(read.summary.generatedBy).toBe('local');
+    expect(read.summary.text).toMatch(/5 lines/);
+    expect(JSON.parse(read.summary.json)).toBeTypeOf('object');
+  });
+
+  it('returns the first entry for a repeated idempotency key and creates nothing new', async () => {
+    const first = await owner.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
+    const again = await owner.call(SUBMIT, { raw: `${LOG}\nanother line`, key: 'nightly-2026-11-21' });
+    const a = first.data?.summarizeLog as { id: string; job: { id: string } };
+    const b = again.data?.summarizeLog as { id: string; job: { id: string } };
+    expect(b.id).toBe(a.id);
+    expect(b.job.id).toBe(a.job.id);
+    const [count] = await api.database.sql<{ n: number }[]>`
+      select count(*)::int as n from jobs where subject_id = ${a.id}`;
+    expect(count?.n).toBe(1);
+    const fromOther = await other.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
+    expect((fromOther.data?.summarizeLog as { id: string }).id).not.toBe(a.id);
+  });
+
+  it("hides another user's entry from USER but shows it to OPS", async () => {
+    const submitted = await owner.call(SUBMIT, { raw: LOG });
+    const id = (submitted.data?.summarizeLog as { id: string }).id;
+    const denied = await other.call(READ, { id });
+    expect(denied.data?.logEntry).toBeNull();
+    expect(denied.errors?.[0]?.errorType).toBe('NotFound');
+    const seen = await ops.call(READ, { id });
+    expect((seen.data?.logEntry as { id: string }).id).toBe(id);
+  });
+
+  it('never gives HR the raw text: the field is denied', async () => {
+    const submitted = await hr.call(SUBMIT, { raw: LOG });
+    const id = (submitted.data?.summarizeLog as { id: string }).id;
+    const read = await hr.call('query($id: ID!) { logEntry(id: $id) { id raw } }', { id });
+    expect(read.data?.logEntry).toEqual({ id, raw: null });
+    expect(read.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', path: ['logEntry', 'raw'] });
+  });
+
+  it('pages through entries with nextToken, newest first, only the caller’s own', async () => {
+    const seen: string[] = [];
+    let nextToken: string | null = null;
+    do {
+      const page = await owner.call(
+        'query($t: String) { logEntries(limit: 2, nextToken: $t) { items { id } nextToken } }',
+        { t: nextToken },
+      );
+      const data = page.data?.logEntries as { items: { id: string }[]; nextToken: string | null };
+      seen.push(...data.items.map((i) => i.id));
+      nextToken = data.nextToken;
+    } while (nextToken);
+    const [own] = await api.database.sql<{ n: number }[]>`
+      select count(*)::int as n from log_entries where owner_id = ${owner.userId}`;
+    expect(seen).toHaveLength(own?.n ?? -1);
+    expect(new Set(seen).size).toBe(seen.length);
+    const tooMany = await owner.call('{ logEntries(limit: 1000) { items { id } } }');
+    expect(tooMany.errors?.[0]?.errorType).toBe('ValidationError');
+  });
+
+  it('refuses empty, binary and oversized logs with a ValidationError naming raw', async () => {
+    for (const raw of ['   \n', 'abc\u0000def', 'x'.repeat(5 * 1024 * 1024 + 1)]) {
+      const result = await owner.call(SUBMIT, { raw });
+      expect(result.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(result.errors?.[0]?.message).toMatch(/^raw/);
+    }
+  });
+});

@@ -1,41 +1,8 @@
-/**
- * The AWS scalars and auth directives AppSync has built in. The schema file must not declare them (AppSync would
- * reject it), so the local endpoint prepends these declarations and gives the scalars AppSync's validation.
- */
+/** AppSync's validation for the AWS scalars (declared in schema/aws-prelude.ts). */
 import { GraphQLError, type GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { AWS_DIRECTIVES, AWS_PRELUDE, AWS_SCALARS } from '../../schema/aws-prelude.ts';
 
-export const AWS_DIRECTIVES = [
-  'aws_api_key',
-  'aws_lambda',
-  'aws_iam',
-  'aws_oidc',
-  'aws_cognito_user_pools',
-  'aws_auth',
-  'aws_subscribe',
-] as const;
-
-export const AWS_SCALARS = [
-  'AWSDate',
-  'AWSTime',
-  'AWSDateTime',
-  'AWSTimestamp',
-  'AWSEmail',
-  'AWSJSON',
-  'AWSURL',
-  'AWSPhone',
-  'AWSIPAddress',
-] as const;
-
-export const AWS_PRELUDE = `
-${AWS_SCALARS.map((name) => `scalar ${name}`).join('\n')}
-directive @aws_api_key on FIELD_DEFINITION | OBJECT
-directive @aws_lambda on FIELD_DEFINITION | OBJECT
-directive @aws_iam on FIELD_DEFINITION | OBJECT
-directive @aws_oidc on FIELD_DEFINITION | OBJECT
-directive @aws_cognito_user_pools(cognito_groups: [String]) on FIELD_DEFINITION | OBJECT
-directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION
-directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
-`;
+export { AWS_DIRECTIVES, AWS_PRELUDE, AWS_SCALARS };
 
 const OFFSET = '(?:Z|[+-]\\d{2}(?::?\\d{2}(?::\\d{2})?)?)';
 const DATE = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lib/app-function.ts';
-import { APPSYNC_PRELUDE, rootFields } from '../../lib/schema-fields.ts';
+import { rootFields } from '../../lib/schema-fields.ts';
+import { AWS_PRELUDE } from '../../schema/aws-prelude.ts';
 
 describe('rootFields', () => {
   it('lists every Query and Mutation field of a schema that uses AppSync scalars and directives', () => {
@@ -31,7 +32,7 @@ describe('rootFields', () => {
     for (const name of ['AWSDateTime', 'AWSEmail', 'AWSJSON', 'aws_api_key']) {
       expect(sdl).not.toMatch(new RegExp(`(scalar|directive @)${name}\\b`));
     }
-    expect(APPSYNC_PRELUDE).toContain('scalar AWSIPAddress');
+    expect(AWS_PRELUDE).toContain('scalar AWSIPAddress');
     expect(rootFields(sdl).length).toBeGreaterThan(0);
   });
 });

@@ -17,6 +17,7 @@ import type {
 } from '../../core/auth/ports.ts';
 import type { Role } from '../../core/auth/roles.ts';
 import type { Database } from './client.ts';
+import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { changeEvents, loginThrottle, refreshTokens, sessions, users } from './schema.ts';
 
 // One advisory lock serialises changes to the set of admins (bootstrap and role changes): they are rare,
@@ -32,7 +33,7 @@ const userColumns = {
 };
 
 // Microsecond precision, so a page boundary never skips or repeats rows created in the same millisecond.
-const createdAtText = sql<string>`to_char(${users.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const createdAtText = cursorTimestamp(users.createdAt);
 
 export function createUserRepo(db: Database): UserRepo {
   return {
@@ -67,11 +68,7 @@ export function createUserRepo(db: Database): UserRepo {
       const rows = await db
         .select({ ...userColumns, cursorAt: createdAtText })
         .from(users)
-        .where(
-          after
-            ? sql`(${users.createdAt}, ${users.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
-            : undefined,
-        )
+        .where(pastCursor(users.createdAt, users.id, after, 'asc'))
         .orderBy(asc(users.createdAt), asc(users.id))
         .limit(limit);
       return rows.map(({ cursorAt, ...user }) => ({

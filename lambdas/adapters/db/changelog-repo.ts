@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { ChangelogRepo, StoredChangelog } from '../../core/use-cases/changelogs.ts';
 import type { Database } from './client.ts';
-import { claimIdempotencyKey } from './idempotency.ts';
+import { cursorTimestamp, pastCursor } from './cursor.ts';
+import { createOnce } from './idempotency.ts';
 import { changeEvents, changelogs } from './schema.ts';
 
-const cursorAt = sql<string>`to_char(${changelogs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const cursorAt = cursorTimestamp(changelogs.createdAt);
 
 const toStored = (row: typeof changelogs.$inferSelect): StoredChangelog => ({
   id: row.id,
@@ -26,51 +26,40 @@ export function createChangelogRepo(db: Database): ChangelogRepo {
   };
   return {
     async create(input, idempotencyKey) {
-      const id = randomUUID();
-      const existingId = await db.transaction(async (tx) => {
-        if (idempotencyKey) {
-          const existing = await claimIdempotencyKey(tx, {
+      const { id, created } = await createOnce(
+        db,
+        { ownerId: input.ownerId, operation: 'generateChangelog', key: idempotencyKey },
+        async (tx, id) => {
+          await tx.insert(changelogs).values({
+            id,
             ownerId: input.ownerId,
-            operation: 'generateChangelog',
-            key: idempotencyKey,
-            resourceId: id,
+            version: input.version,
+            previousVersion: input.previousVersion,
+            releaseDate: input.date,
+            bump: input.bump,
+            sections: input.sections,
+            markdown: input.markdown,
+            entryCount: input.entryCount,
           });
-          if (existing) return existing;
-        }
-        await tx.insert(changelogs).values({
-          id,
-          ownerId: input.ownerId,
-          version: input.version,
-          previousVersion: input.previousVersion,
-          releaseDate: input.date,
-          bump: input.bump,
-          sections: input.sections,
-          markdown: input.markdown,
-          entryCount: input.entryCount,
-        });
-        await tx.insert(changeEvents).values({
-          entityType: 'changelog',
-          entityId: id,
-          action: 'created',
-          actorId: input.ownerId,
-          changes: { version: { from: input.previousVersion, to: input.version } },
-        });
-        return null;
-      });
-      const changelog = await get(existingId ?? id);
+          await tx.insert(changeEvents).values({
+            entityType: 'changelog',
+            entityId: id,
+            action: 'created',
+            actorId: input.ownerId,
+            changes: { version: { from: input.previousVersion, to: input.version } },
+          });
+        },
+      );
+      const changelog = await get(id);
       if (!changelog) throw new Error('A created changelog could not be read back');
-      return { changelog, created: existingId === null };
+      return { changelog, created };
     },
     get,
     async list({ limit, after }) {
       const rows = await db
         .select({ changelog: changelogs, cursorAt })
         .from(changelogs)
-        .where(
-          after
-            ? sql`(${changelogs.createdAt}, ${changelogs.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
-            : undefined,
-        )
+        .where(pastCursor(changelogs.createdAt, changelogs.id, after, 'desc'))
         .orderBy(desc(changelogs.createdAt), desc(changelogs.id))
         .limit(limit);
       return rows.map((row) => ({

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { DatabaseExecutor } from './job-repo.ts';
+import type { Database } from './client.ts';
+import type { DatabaseExecutor, Transaction } from './job-repo.ts';
 import { idempotencyKeys } from './schema.ts';
 
 /**
@@ -29,4 +31,25 @@ export async function claimIdempotencyKey(
     );
   if (!existing) throw new Error('An idempotency key conflicted but its record is missing');
   return existing.resourceId;
+}
+
+/**
+ * Creates a resource at most once per (owner, operation, key): `insert` runs in a transaction under a fresh id
+ * unless the key already names a resource. Without a key it always creates.
+ */
+export async function createOnce(
+  db: Database,
+  claim: { ownerId: string; operation: string; key: string | null },
+  insert: (tx: Transaction, id: string) => Promise<void>,
+): Promise<{ id: string; created: boolean }> {
+  const id = randomUUID();
+  const existingId = await db.transaction(async (tx) => {
+    if (claim.key) {
+      const existing = await claimIdempotencyKey(tx, { ...claim, key: claim.key, resourceId: id });
+      if (existing) return existing;
+    }
+    await insert(tx, id);
+    return null;
+  });
+  return { id: existingId ?? id, created: existingId === null };
 }

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { JOB_KINDS } from '../../core/jobs/job.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../core/use-cases/log-entries.ts';
 import type { Database } from './client.ts';
-import { claimIdempotencyKey } from './idempotency.ts';
+import { cursorTimestamp, pastCursor } from './cursor.ts';
+import { createOnce } from './idempotency.ts';
 import { createJobRecord } from './job-repo.ts';
 import { changeEvents, jobs, logEntries } from './schema.ts';
 
-const cursorAt = sql<string>`to_char(${logEntries.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const cursorAt = cursorTimestamp(logEntries.createdAt);
 
 export function createLogEntryRepo(db: Database): LogEntryRepo {
   const selectEntries = () =>
@@ -26,46 +26,39 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
 
   return {
     async create(input, idempotencyKey) {
-      const id = randomUUID();
-      const existingId = await db.transaction(async (tx) => {
-        if (idempotencyKey) {
-          const existing = await claimIdempotencyKey(tx, {
+      const { id, created } = await createOnce(
+        db,
+        { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
+        async (tx, id) => {
+          const job = await createJobRecord(tx, {
+            kind: JOB_KINDS.summarizeLog,
+            subjectId: id,
             ownerId: input.ownerId,
-            operation: 'summarizeLog',
-            key: idempotencyKey,
-            resourceId: id,
+            traceId: input.traceId,
           });
-          if (existing) return existing;
-        }
-        const job = await createJobRecord(tx, {
-          kind: JOB_KINDS.summarizeLog,
-          subjectId: id,
-          ownerId: input.ownerId,
-          traceId: input.traceId,
-        });
-        await tx.insert(logEntries).values({
-          id,
-          ownerId: input.ownerId,
-          jobId: job.id,
-          raw: input.raw,
-          format: input.format,
-          sizeBytes: input.sizeBytes,
-          lineCount: input.lineCount,
-          redactions: input.redactions,
-        });
-        await tx.insert(changeEvents).values({
-          entityType: 'log_entry',
-          entityId: id,
-          action: 'created',
-          actorId: input.ownerId,
-          changes: { sizeBytes: { from: null, to: input.sizeBytes } },
-          meta: { redactions: input.redactions },
-        });
-        return null;
-      });
-      const entry = await this.get(existingId ?? id);
+          await tx.insert(logEntries).values({
+            id,
+            ownerId: input.ownerId,
+            jobId: job.id,
+            raw: input.raw,
+            format: input.format,
+            sizeBytes: input.sizeBytes,
+            lineCount: input.lineCount,
+            redactions: input.redactions,
+          });
+          await tx.insert(changeEvents).values({
+            entityType: 'log_entry',
+            entityId: id,
+            action: 'created',
+            actorId: input.ownerId,
+            changes: { sizeBytes: { from: null, to: input.sizeBytes } },
+            meta: { redactions: input.redactions },
+          });
+        },
+      );
+      const entry = await this.get(id);
       if (!entry) throw new Error('A created log entry could not be read back');
-      return { entry, created: existingId === null };
+      return { entry, created };
     },
 
     async get(id) {
@@ -79,9 +72,7 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
           and(
             ownerId ? eq(logEntries.ownerId, ownerId) : undefined,
             status ? eq(jobs.status, status) : undefined,
-            after
-              ? sql`(${logEntries.createdAt}, ${logEntries.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            pastCursor(logEntries.createdAt, logEntries.id, after, 'desc'),
           ),
         )
         .orderBy(desc(logEntries.createdAt), desc(logEntries.id))

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { JOB_KINDS } from '../../core/jobs/job.ts';
 import type { TicketField, TicketRecord, TicketRepo } from '../../core/use-cases/tickets.ts';
 import type { Database } from './client.ts';
-import { claimIdempotencyKey } from './idempotency.ts';
+import { cursorTimestamp, pastCursor } from './cursor.ts';
+import { createOnce } from './idempotency.ts';
 import { createJobRecord, type DatabaseExecutor } from './job-repo.ts';
 import { changeEvents, jobs, tickets } from './schema.ts';
 
-const cursorAt = sql<string>`to_char(${tickets.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const cursorAt = cursorTimestamp(tickets.createdAt);
 
 type TicketRow = typeof tickets.$inferSelect;
 
@@ -53,56 +53,49 @@ export function createTicketRepo(db: Database): TicketRepo {
 
   return {
     async create(input, idempotencyKey) {
-      const id = randomUUID();
-      const existingId = await db.transaction(async (tx) => {
-        if (idempotencyKey) {
-          const existing = await claimIdempotencyKey(tx, {
+      const { id, created } = await createOnce(
+        db,
+        { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
+        async (tx, id) => {
+          const job = await createJobRecord(tx, {
+            kind: JOB_KINDS.triageTicket,
+            subjectId: id,
             ownerId: input.ownerId,
-            operation: 'triageTicket',
-            key: idempotencyKey,
-            resourceId: id,
+            traceId: input.traceId,
           });
-          if (existing) return existing;
-        }
-        const job = await createJobRecord(tx, {
-          kind: JOB_KINDS.triageTicket,
-          subjectId: id,
-          ownerId: input.ownerId,
-          traceId: input.traceId,
-        });
-        const [row] = await tx
-          .insert(tickets)
-          .values({
-            id,
-            ownerId: input.ownerId,
-            title: input.title,
-            body: input.body,
-            jobId: job.id,
-            redactions: input.redactions,
-          })
-          .returning();
-        if (!row) throw new Error('Inserting a ticket returned no row');
-        // The creation record holds every tracked field, so any later state can be replayed from history.
-        const changes = Object.fromEntries(
-          (Object.keys(FIELD_COLUMNS) as TicketField[]).map((field) => [
-            field,
-            { from: null, to: row[FIELD_COLUMNS[field]] },
-          ]),
-        );
-        await tx.insert(changeEvents).values({
-          entityType: 'ticket',
-          entityId: id,
-          action: 'created',
-          actorId: input.ownerId,
-          at: row.createdAt,
-          changes,
-          meta: { version: 1, redactions: input.redactions },
-        });
-        return null;
-      });
-      const ticket = await get(existingId ?? id);
+          const [row] = await tx
+            .insert(tickets)
+            .values({
+              id,
+              ownerId: input.ownerId,
+              title: input.title,
+              body: input.body,
+              jobId: job.id,
+              redactions: input.redactions,
+            })
+            .returning();
+          if (!row) throw new Error('Inserting a ticket returned no row');
+          // The creation record holds every tracked field, so any later state can be replayed from history.
+          const changes = Object.fromEntries(
+            (Object.keys(FIELD_COLUMNS) as TicketField[]).map((field) => [
+              field,
+              { from: null, to: row[FIELD_COLUMNS[field]] },
+            ]),
+          );
+          await tx.insert(changeEvents).values({
+            entityType: 'ticket',
+            entityId: id,
+            action: 'created',
+            actorId: input.ownerId,
+            at: row.createdAt,
+            changes,
+            meta: { version: 1, redactions: input.redactions },
+          });
+        },
+      );
+      const ticket = await get(id);
       if (!ticket) throw new Error('A created ticket could not be read back');
-      return { ticket, created: existingId === null };
+      return { ticket, created };
     },
 
     get: (id) => get(id),
@@ -116,9 +109,7 @@ export function createTicketRepo(db: Database): TicketRepo {
             filter.category ? eq(tickets.category, filter.category) : undefined,
             filter.priority ? eq(tickets.priority, filter.priority) : undefined,
             filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
-            after
-              ? sql`(${tickets.createdAt}, ${tickets.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
-              : undefined,
+            pastCursor(tickets.createdAt, tickets.id, after, 'desc'),
           ),
         )
         .orderBy(desc(tickets.createdAt), desc(tickets.id))

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, type ApiSession, startApiHarness } from '../../support/api-harness.ts';
+
+const GENERATE = `mutation($input: ChangelogInput!, $k: String) {
+  generateChangelog(input: $input, idempotencyKey: $k) {
+    id version previousVersion bump markdown sections { title items { scope description pr breaking } }
+  }
+}`;
+
+describe('changelogs through the API', () => {
+  let api: ApiHarness;
+  let hr: ApiSession;
+  let user: ApiSession;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    user = await api.user('dev@example.com');
+    hr = await api.user('people@example.com', 'HR');
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('generates, stores and lists a changelog from commits and structured entries, for every role', async () => {
+    const result = await hr.call(GENERATE, {
+      input: {
+        commits: [
+          'feat(api)!: drop v1 endpoints (#31)\n\nBREAKING CHANGE: v1 is gone',
+          'fix: handle empty logs',
+        ],
+        entries: [{ type: 'perf', scope: 'miner', description: 'faster masking', pr: 40 }],
+        previousVersion: '1.4.2',
+        date: '2026-11-21',
+      },
+      k: 'release-2.0.0',
+    });
+    expect(result.errors).toBeUndefined();
+    const changelog = result.data?.generateChangelog as {
+      id: string;
+      version: string;
+      bump: string;
+      markdown: string;
+      sections: {
+        title: string;
+        items: { scope: string | null; description: string; pr: number | null }[];
+      }[];
+    };
+    expect(changelog).toMatchObject({ version: '2.0.0', bump: 'major' });
+    expect(changelog.sections.map((s) => s.title)).toEqual([
+      '⚠ BREAKING CHANGES',
+      'Features',
+      'Bug Fixes',
+      'Performance Improvements',
+    ]);
+    expect(changelog.markdown).toContain('**api:** drop v1 endpoints');
+    const again = await hr.call(GENERATE, { input: { commits: ['fix: other'] }, k: 'release-2.0.0' });
+    expect((again.data?.generateChangelog as { id: string }).id).toBe(changelog.id);
+    const read = await user.call('query($id: ID!) { changelog(id: $id) { id version } }', {
+      id: changelog.id,
+    });
+    expect(read.data?.changelog).toEqual({ id: changelog.id, version: '2.0.0' });
+    const list = await user.call('{ changelogs(limit: 10) { items { id } nextToken } }');
+    expect(JSON.stringify(list.data)).toContain(changelog.id);
+  });
+
+  it('refuses bad input without storing anything', async () => {
+    const [before] = await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`;
+    const empty = await user.call(GENERATE, { input: { commits: [] } });
+    expect(empty.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(empty.errors?.[0]?.message).toMatch(/commits/);
+    const badVersion = await user.call(GENERATE, {
+      input: { commits: ['fix: x'], previousVersion: 'banana' },
+    });
+    expect(badVersion.errors?.[0]?.message).toMatch(/previousVersion/);
+    const [after] = await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`;
+    expect(after?.n).toBe(before?.n);
+  });
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+
+const CREATE = `mutation($t: String!, $b: String!, $k: String) {
+  triageTicket(title: $t, body: $b, idempotencyKey: $k) { id status version triage { status category } }
+}`;
+const READ = `query($id: ID!) {
+  ticket(id: $id) { id status version triage { status category priority labels confidence rationale classifierVersion } }
+}`;
+const UPDATE = `mutation($id: ID!, $s: TicketStatus!, $v: Int!) {
+  updateTicketStatus(id: $id, status: $s, expectedVersion: $v) { id status version }
+}`;
+
+interface TicketView {
+  id: string;
+  status: string;
+  version: number;
+  triage: {
+    status: string;
+    category: string | null;
+    priority: string | null;
+    labels: string[];
+    confidence: number | null;
+  };
+}
+
+describe('tickets through the API', () => {
+  let api: ApiHarness;
+  let owner: ApiSession;
+  let other: ApiSession;
+  let ops: ApiSession;
+
+  const create = async (session: ApiSession, title: string, body: string, key?: string) => {
+    const result = await session.call(CREATE, { t: title, b: body, k: key ?? null });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data?.triageTicket as TicketView;
+  };
+  const triaged = (session: ApiSession, id: string) =>
+    eventually(
+      async () => (await session.call(READ, { id })).data?.ticket as TicketView,
+      (ticket) => ticket.triage.status === 'SUCCEEDED',
+    );
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    owner = await api.user('reporter@example.com');
+    other = await api.user('someone@example.com');
+    ops = await api.user('oncall@example.com', 'OPS');
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('returns the ticket at once with triage QUEUED, then the worker fills the triage', async () => {
+    const ticket = await create(
+      owner,
+      'App crashes with NullPointerException when saving settings',
+      'Steps to reproduce: open settings, click save. Expected: saved. Actual: crash with stack trace.',
+    );
+    expect(ticket.status).toBe('OPEN');
+    expect(ticket.triage.status).toBe('QUEUED');
+    const done = await triaged(owner, ticket.id);
+    expect(done.triage.category).toBe('BUG');
+    expect(done.triage.priority).toMatch(/^P[1-4]$/);
+    expect(done.triage.confidence).toBeGreaterThan(0);
+    expect(done.version).toBe(2);
+  });
+
+  it('is idempotent per user and key', async () => {
+    const first = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', 'ticket-42');
+    const again = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', 'ticket-42');
+    expect(again.id).toBe(first.id);
+    const [count] = await api.database.sql<
+      { n: number }[]
+    >`select count(*)::int as n from jobs where subject_id = ${first.id}`;
+    expect(count?.n).toBe(1);
+  });
+
+  it('shows a ticket to its owner and OPS, not to another USER', async () => {
+    const ticket = await create(
+      owner,
+      'How do I rotate my API key?',
+      'Is there a documented way to rotate keys?',
+    );
+    expect((await other.call(READ, { id: ticket.id })).errors?.[0]?.errorType).toBe('NotFound');
+    expect(((await ops.call(READ, { id: ticket.id })).data?.ticket as TicketView).id).toBe(ticket.id);
+    const list = await other.call('{ tickets(limit: 50) { items { id } } }');
+    expect(JSON.stringify(list.data)).not.toContain(ticket.id);
+  });
+
+  it('lets exactly one of 50 concurrent updates with the same expectedVersion win; the rest get ConflictError', async () => {
+    const created = await create(
+      owner,
+      'Database connection pool exhausted',
+      'Production errors: too many connections.',
+    );
+    const ticket = await triaged(owner, created.id);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        owner.call(UPDATE, { id: ticket.id, s: 'IN_PROGRESS', v: ticket.version }),
+      ),
+    );
+    const wins = results.filter((r) => !r.errors);
+    const conflicts = results.filter((r) => r.errors?.[0]?.errorType === 'ConflictError');
+    expect(wins).toHaveLength(1);
+    expect(conflicts).toHaveLength(49);
+    const history = await owner.call(
+      'query($id: ID!) { ticketHistory(id: $id) { action changes actorId } }',
+      {
+        id: ticket.id,
+      },
+    );
+    const changes = history.data?.ticketHistory as { action: string; changes: string; actorId: string }[];
+    expect(changes.map((c) => c.action)).toEqual(['created', 'triaged', 'status_changed']);
+    expect(JSON.parse(changes[2]?.changes ?? '{}')).toEqual({ status: { from: 'OPEN', to: 'IN_PROGRESS' } });
+    expect(changes[2]?.actorId).toBe(owner.userId);
+  });
+
+  it('rebuilds the ticket as it was at a past time from its recorded changes', async () => {
+    const created = await create(owner, 'Login page is slow', 'Takes 10 seconds to load the login page.');
+    const ticket = await triaged(owner, created.id);
+    const before = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const updated = await owner.call(UPDATE, { id: ticket.id, s: 'RESOLVED', v: ticket.version });
+    expect(updated.errors).toBeUndefined();
+    const then = await owner.call(
+      'query($id: ID!, $at: AWSDateTime!) { ticketAt(id: $id, at: $at) { status version } }',
+      {
+        id: ticket.id,
+        at: before,
+      },
+    );
+    expect(then.data?.ticketAt).toEqual({ status: 'OPEN', version: ticket.version });
+    const now = await owner.call(READ, { id: ticket.id });
+    expect((now.data?.ticket as TicketView).status).toBe('RESOLVED');
+    const beforeCreation = await owner.call(
+      'query($id: ID!) { ticketAt(id: $id, at: "2000-01-01T00:00:00Z") { id } }',
+      {
+        id: ticket.id,
+      },
+    );
+    expect(beforeCreation.errors?.[0]?.errorType).toBe('NotFound');
+  });
+
+  it('records a correction with the classifier answer kept, and refuses unknown categories', async () => {
+    const created = await create(owner, 'Question about export', 'How can I export my data to CSV?');
+    const ticket = await triaged(owner, created.id);
+    const corrected = await ops.call(
+      'mutation($id: ID!, $v: Int!) { correctTriage(id: $id, category: "feature", priority: P3, labels: ["export"], expectedVersion: $v) { version triage { category priority labels correction details } } }',
+      { id: ticket.id, v: ticket.version },
+    );
+    expect(corrected.errors).toBeUndefined();
+    const triage = (corrected.data?.correctTriage as { triage: Record<string, unknown> }).triage;
+    expect(triage).toMatchObject({ category: 'FEATURE', priority: 'P3', labels: ['export'] });
+    expect(JSON.parse(String(triage.correction))).toMatchObject({ category: 'FEATURE' });
+    expect(triage.details).not.toBeNull();
+    const unknown = await ops.call(
+      'mutation($id: ID!) { correctTriage(id: $id, category: "nonsense", expectedVersion: 99) { id } }',
+      { id: ticket.id },
+    );
+    expect(unknown.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(unknown.errors?.[0]?.message).toMatch(/^category/);
+  });
+
+  it('filters tickets by status, category, priority and label', async () => {
+    const result = await ops.call(
+      '{ tickets(filter: { category: "BUG" }, limit: 100) { items { triage { category } } } }',
+    );
+    const items = (result.data?.tickets as { items: { triage: { category: string } }[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((t) => t.triage.category === 'BUG')).toBe(true);
+  });
+
+  it('refuses bad input with a ValidationError naming the field', async () => {
+    const empty = await owner.call(CREATE, { t: '  ', b: 'body' });
+    expect(empty.errors?.[0]?.message).toMatch(/^title/);
+    const huge = await owner.call(CREATE, { t: 'x'.repeat(10_000), b: 'body' });
+    expect(huge.errors?.[0]?.errorType).toBe('ValidationError');
+    const badVersion = await owner.call(UPDATE, {
+      id: '00000000-0000-4000-8000-000000000000',
+      s: 'OPEN',
+      v: 0,
+    });
+    expect(badVersion.errors?.[0]?.message).toMatch(/^expectedVersion/);
+  });
+});

@@ -1,10 +1,11 @@
 import { ValidationError } from '../lambdas/core/errors.ts';
 import { changelogCommand } from './commands/changelog.ts';
 import { type Command, UsageError, wantsHelp } from './commands/command.ts';
+import { logsCommand } from './commands/logs.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { startCommand } from './commands/start.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, changelogCommand];
+const commands: Command[] = [startCommand, migrateCommand, logsCommand, changelogCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -8,7 +8,13 @@
  * asks for through `onLine`.
  */
 import { emptyRedactionCounts, type RedactionCounts, Redactor } from '../redaction/redact.ts';
-import { createHeaderParser, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
+import {
+  assertFormat,
+  createHeaderParser,
+  HEADER_SAMPLE_LINES,
+  type HeaderInfo,
+  type HeaderParser,
+} from './header.ts';
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { type MinerOptions, TemplateMiner } from './miner.ts';
 import { detach, TopValues } from './tally.ts';
@@ -27,8 +33,9 @@ export interface AnalyzerOptions extends MinerOptions {
 export interface TimeBucket {
   count: number;
   errors: number;
-  /** Cluster ids seen most in the bucket. */
+  /** Cluster ids seen most in the bucket, over all lines and over ERROR/FATAL lines. */
   top: TopValues<number>;
+  errorTop: TopValues<number> | undefined;
 }
 
 /** Adaptive time histogram: bucket width doubles whenever more than `maxBuckets` would be needed. */
@@ -41,7 +48,7 @@ export class TimeHistogram {
     const key = Math.floor(time / this.width);
     let b = this.buckets.get(key);
     if (!b) {
-      b = { count: 0, errors: 0, top: new TopValues<number>(4) };
+      b = { count: 0, errors: 0, top: new TopValues<number>(4), errorTop: undefined };
       this.buckets.set(key, b);
       if (this.buckets.size > this.maxBuckets) {
         this.widen();
@@ -49,8 +56,12 @@ export class TimeHistogram {
       }
     }
     b.count++;
-    if (error) b.errors++;
     b.top.add(cluster);
+    if (error) {
+      b.errors++;
+      if (!b.errorTop) b.errorTop = new TopValues<number>(4);
+      b.errorTop.add(cluster);
+    }
   }
 
   private widen(): void {
@@ -66,6 +77,10 @@ export class TimeHistogram {
           into.count += b.count;
           into.errors += b.errors;
           into.top.merge(b.top);
+          if (b.errorTop) {
+            if (into.errorTop) into.errorTop.merge(b.errorTop);
+            else into.errorTop = b.errorTop;
+          }
         }
       }
     }
@@ -119,7 +134,9 @@ export class LogAnalyzer {
     this.miner = new TemplateMiner(options);
     this.redactor = options.redact === false ? undefined : new Redactor();
     this.maxLineLength = Math.max(256, options.maxLineLength ?? 65_536);
-    if (options.format !== undefined) this.parser = this.makeParser([]);
+    // A bad format fails here, before any line; the parser itself still learns its time fields from the
+    // first lines, like detection does.
+    if (options.format !== undefined) assertFormat(options.format);
   }
 
   get header(): HeaderInfo {

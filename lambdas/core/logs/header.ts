@@ -61,6 +61,7 @@ type FieldKind =
   | 'bracket'
   | 'comp'
   | 'stream'
+  | 'flag'
   | 'quote'
   | 'word';
 type Role = 'time' | 'level' | 'component' | 'host' | 'thread' | 'other';
@@ -76,6 +77,7 @@ const ANCHORS = new Set<FieldKind>([
   'bracket',
   'comp',
   'stream',
+  'flag',
 ]);
 
 const MAX_HEADER_FIELDS = 12;
@@ -100,6 +102,9 @@ function isTsLike(s: string): boolean {
       // `,` (milliseconds or trailing), `T`, `Z`, `+zone`
     } else return false;
   }
+  // `03-17`, `10.30`: a month and day without a year (Android, Proxifier)
+  if (s.length === 5 && digits === 4 && seps === 1 && (s.charCodeAt(2) < 48 || s.charCodeAt(2) > 57))
+    return true;
   return digits >= 4 && (colons > 0 || seps >= 2);
 }
 
@@ -126,7 +131,7 @@ function classifyField(text: string): FieldKind {
   if (MONTH_OR_DAY.test(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
-  if (text.length >= 2 && text.endsWith(':')) return 'comp';
+  if (text.endsWith(':')) return 'comp';
   if (text.endsWith(']') && text.includes(':')) return 'comp';
   return 'word';
 }
@@ -138,7 +143,20 @@ interface Field {
   gap: number;
 }
 
-/** The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. */
+/** Filled by `nextField` (one object reused for every column of every line). */
+const FIELD: Field = { start: 0, end: 0, gap: 0 };
+
+function found(start: number, end: number, gap: number): Field {
+  FIELD.start = start;
+  FIELD.end = end;
+  FIELD.gap = gap;
+  return FIELD;
+}
+
+/**
+ * The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. The result
+ * is the shared `FIELD` object, valid until the next call.
+ */
 function nextField(line: string, pos: number, delimiter: string): Field | undefined {
   const n = line.length;
   let i = pos;
@@ -170,17 +188,19 @@ function nextField(line: string, pos: number, delimiter: string): Field | undefi
     }
     let g = end;
     while (g < n && (line.charCodeAt(g) === 32 || line.charCodeAt(g) === 9)) g++;
-    return { start, end, gap: g - end };
+    return found(start, end, g - end);
   }
   if (i > n) return undefined;
   const at = line.indexOf(delimiter, i);
   if (at < 0) return undefined;
-  return { start: i, end: at, gap: 1 };
+  return found(i, at, 1);
 }
 
 interface ColumnSpec {
   kind: FieldKind;
   role: Role;
+  /** Set once the layout is fixed: the column fits any text and has no role, so parsing skips it. */
+  free?: boolean;
 }
 
 const trimField = (s: string): string => s.trim();
@@ -199,17 +219,19 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
   let best: number[] = [];
   let bestScore = 0;
   const cand = new Set(candidates);
+  // Every candidate combination is tried against every shape: a few dozen lines decide it.
+  const rows = samples.slice(0, 50);
   for (const start of candidates) {
     for (let len = 1; len <= 3; len++) {
       const cols: number[] = [];
       for (let k = 0; k < len; k++) if (cand.has(start + k)) cols.push(start + k);
       if (cols.length !== len) break;
       let score = 0;
-      for (const parts of samples) {
+      for (const parts of rows) {
         const text = cols.map((c) => parts[c] ?? '').join(' ');
         score += parseTimestamp(text, defaultYear)?.resolution ?? 0;
       }
-      score /= Math.max(1, samples.length);
+      score /= Math.max(1, rows.length);
       // prefer finer resolution, then fewer columns
       if (score > bestScore + 1e-9) {
         bestScore = score;
@@ -222,9 +244,15 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
 
 class TimeReader {
   private readonly hint = { shape: 0 };
+  private lastText = '';
+  private lastMs: number | undefined;
   constructor(private readonly defaultYear: number) {}
   read(text: string): number | undefined {
-    return parseTimestamp(text, this.defaultYear, this.hint)?.ms;
+    // Consecutive lines often share a timestamp (same second); parse each distinct text once.
+    if (text === this.lastText) return this.lastMs;
+    this.lastText = text;
+    this.lastMs = parseTimestamp(text, this.defaultYear, this.hint)?.ms;
+    return this.lastMs;
   }
 }
 
@@ -240,6 +268,15 @@ class ColumnParser implements HeaderParser {
     defaultYear: number,
   ) {
     this.time = new TimeReader(defaultYear);
+    for (const c of columns) {
+      c.free =
+        c.role === 'other' &&
+        (c.kind === 'word' ||
+          c.kind === 'ip' ||
+          c.kind === 'stream' ||
+          c.kind === 'dash' ||
+          c.kind === 'flag');
+    }
     const parts = columns.map((c) => `<${c.role === 'other' ? c.kind : c.role}>`);
     const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
     this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
@@ -247,74 +284,141 @@ class ColumnParser implements HeaderParser {
 
   parse(line: string): ParsedLine {
     const cols = this.columns;
-    const values: string[] = [];
+    const values = this.values;
+    values.length = 0;
     let pos = 0;
     let contentStart = -1;
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter);
       if (!f) return { content: line.trim() };
-      const text =
-        this.delimiter === ' ' ? line.slice(f.start, f.end) : trimField(line.slice(f.start, f.end));
-      const kind = classifyField(text);
+      const fStart = f.start;
+      const fEnd = f.end;
       const last = i === cols.length - 1;
-      if (last && (spec.kind === 'comp' || spec.kind === 'dash') && kind !== spec.kind) {
+      if (!last && spec.free) {
+        // A column that accepts anything and feeds no field: nothing to look at.
+        values.push('');
+        pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
+        continue;
+      }
+      const text = this.delimiter === ' ' ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
+      if (last && (spec.kind === 'comp' || spec.kind === 'dash') && !fits(spec.kind, text, true)) {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
-        let p = f.end;
-        let found = -1;
+        let p = fEnd;
+        let closing = -1;
         for (let k = 0; k < 2; k++) {
           const g = nextField(line, p, this.delimiter);
           if (!g) break;
           if (classifyField(line.slice(g.start, g.end)) === spec.kind) {
-            found = g.end;
+            closing = g.end;
             break;
           }
           p = g.end;
         }
-        if (found >= 0) {
+        if (closing >= 0) {
           values.push(text);
-          pos = found;
-        } else contentStart = f.start;
+          pos = closing;
+        } else contentStart = fStart;
         break;
       }
-      if (!compatible(spec.kind, kind)) return { content: line.trim() };
+      if (!fits(spec.kind, text)) return { content: line.trim() };
       values.push(text);
-      pos = this.delimiter === ' ' ? f.end : f.end + 1;
+      pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
     const out: ParsedLine = { content: line.slice(contentStart).trim() };
     for (let i = 0; i < values.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
-      if (spec.role === 'level')
-        out.level = normaliseLevel(v.length === 5 && spec.kind === 'klog' ? (v[0] ?? '') : v);
-      else if (spec.role === 'component') out.component = componentName(v);
+      if (spec.role === 'level') out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
+      else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
-    if (this.timeColumns.length > 0) {
-      const text = this.timeColumns.map((c) => values[c] ?? '').join(' ');
+    const tc = this.timeColumns;
+    if (tc.length > 0) {
+      let text = values[tc[0] as number] ?? '';
+      for (let k = 1; k < tc.length; k++) text += ` ${values[tc[k] as number] ?? ''}`;
       const t = this.time.read(text);
       if (t !== undefined) out.time = t;
     }
     return out;
   }
+
+  /** Reused per call: the header columns of the current line. */
+  private readonly values: string[] = [];
+  private readonly levels = new BoundedCache<LogLevel>(256);
+  private readonly components = new BoundedCache<string>(4096);
+
+  private level(v: string): LogLevel {
+    let l = this.levels.get(v);
+    if (l === undefined) {
+      l = normaliseLevel(v);
+      this.levels.set(v, l);
+    }
+    return l;
+  }
+
+  private component(v: string): string {
+    let c = this.components.get(v);
+    if (c === undefined) {
+      c = componentName(v);
+      this.components.set(v, c);
+    }
+    return c;
+  }
 }
 
-function compatible(layout: FieldKind, actual: FieldKind): boolean {
-  if (actual === 'dash' || layout === actual) return true;
-  switch (layout) {
+/** A map that forgets everything when full: header values repeat, so a small cache hits almost always. */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): void {
+    if (this.map.size >= this.capacity) this.map.clear();
+    this.map.set(key, value);
+  }
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether a line's column fits the learned column kind; the per-line twin of `classifyField`, cheap
+ * because most columns only need their first character looked at.
+ */
+function fits(kind: FieldKind, text: string, strict = false): boolean {
+  const c0 = text.charCodeAt(0);
+  // `-` stands for an empty value in any column, except where the column itself must close the header.
+  if (c0 === 45 && /^-+$/.test(text)) return !strict || kind === 'dash';
+  switch (kind) {
     case 'word':
     case 'ip':
     case 'stream':
-    case 'dash':
+    case 'flag':
       return true;
+    case 'dash':
+      return !strict;
     case 'ts':
     case 'num':
-      return actual === 'ts' || actual === 'num';
+      // Only the shape of the start is checked: it is what tells an entry from a continuation line.
+      return isDigitCode(c0) || MONTH_OR_DAY.test(text);
+    case 'level':
+      return parseLevelWord(text) !== undefined;
+    case 'letter':
+      return text.length === 1 && parseLevelLetter(text) !== undefined;
+    case 'klog':
+      return text.length === 5 && /^[IWEF]\d{4}$/.test(text);
     case 'bracket':
-      return actual === 'level';
+      return c0 === 91;
+    case 'comp': {
+      const last = text.charCodeAt(text.length - 1);
+      if (last !== 58 && !(last === 93 && text.includes(':'))) return false;
+      // not a time (`12:00:`), a bracket, a quote or a level word (`INFO:`)
+      return !isDigitCode(c0) && c0 !== 91 && c0 !== 34 && c0 !== 39 && parseLevelWord(text) === undefined;
+    }
     default:
-      return false;
+      return classifyField(text) === kind;
   }
 }
 
@@ -323,6 +427,7 @@ function learnColumns(
   lines: string[],
   delimiter: string,
   defaultYear: number,
+  all: string[] = lines,
 ): { parser: ColumnParser; score: number } | undefined {
   const n = lines.length;
   if (n === 0) return undefined;
@@ -374,14 +479,30 @@ function learnColumns(
     // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag).
     if (dashes >= bestCount) best = 'dash';
     // `stdout F`: the letter after a stream name is a partial/full flag, not a level.
-    if (best === 'letter' && dominant[i - 1] === 'stream') best = 'word';
+    if ((best === 'letter' || best === 'word') && dominant[i - 1] === 'stream') best = 'flag';
     dominant.push(best);
     share.push((bestCount + dashes) / n);
   }
+  // Agreement alone cannot tell a header from a message when one message dominates the sample, so the
+  // scan also follows how headers are written: a `component:` column closes the header, and after the
+  // level only a [thread], a component or a `-` separator may follow, within a few columns.
   let end = -1;
+  let levelAt = -1;
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
-    if ((share[i] ?? 0) < AGREEMENT || dominant[i] === 'quote') break;
-    if (ANCHORS.has(dominant[i] as FieldKind)) end = i;
+    const kind = dominant[i] as FieldKind;
+    if ((share[i] ?? 0) < AGREEMENT || kind === 'quote') break;
+    if (levelAt >= 0 && i - levelAt > 4) break;
+    const isLevel = kind === 'level' || kind === 'letter' || kind === 'klog';
+    if (levelAt < 0 && isLevel) {
+      levelAt = i;
+      end = i;
+    } else if (
+      ANCHORS.has(kind) &&
+      (levelAt < 0 || kind === 'bracket' || kind === 'comp' || kind === 'dash')
+    ) {
+      end = i;
+    }
+    if (kind === 'comp') break;
   }
   // The message must not be swallowed: back off while most lines would have no content left.
   while (end >= 0) {
@@ -422,8 +543,10 @@ function learnColumns(
       headerChars += line.length - p.content.length;
     }
   }
-  const coverage = fit / n;
-  if (coverage < 0.5) return undefined;
+  if (fit / n < 0.5) return undefined;
+  let fitAll = 0;
+  for (const line of all) if (parser.parse(line).content.length < line.trim().length) fitAll++;
+  const coverage = fitAll / Math.max(1, all.length);
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
 }
@@ -695,7 +818,10 @@ export const HEADER_SAMPLE_LINES = 200;
  */
 export function createHeaderParser(sample: readonly string[], options: HeaderOptions = {}): HeaderParser {
   const defaultYear = options.defaultYear ?? 1970;
-  const lines = sample.filter((l) => l.trim().length > 0).slice(0, HEADER_SAMPLE_LINES);
+  const nonBlank = sample.filter((l) => l.trim().length > 0);
+  // Indented lines continue the entry above (stack traces): they carry no header to learn from.
+  const heads = nonBlank.filter((l) => l.charCodeAt(0) !== 32 && l.charCodeAt(0) !== 9);
+  const lines = (heads.length >= 5 ? heads : nonBlank).slice(0, HEADER_SAMPLE_LINES);
   if (options.format !== undefined) {
     return new FormatParser(compileFormat(options.format), lines, defaultYear);
   }
@@ -719,10 +845,35 @@ function detectColumns(lines: string[], defaultYear: number): HeaderParser {
       const withDelimiter = lines.filter((l) => l.includes(delimiter)).length;
       if (withDelimiter / lines.length < 0.8) continue;
     }
-    const candidate = learnColumns(lines, delimiter, defaultYear);
+    const candidate = learnColumns(entryLines(lines, delimiter), delimiter, defaultYear, lines);
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
   return best?.parser ?? NO_HEADER;
+}
+
+/** First-column kinds that start a log entry (as opposed to a message or exception text). */
+const ENTRY_START = new Set<FieldKind>(['ts', 'num', 'bracket', 'level', 'letter', 'klog', 'dash', 'ip']);
+
+/**
+ * The lines to learn the layout from: those whose first column has the most common entry-like kind, when
+ * they are at least 30% of the sample. Exception lines (`java.io.IOException: …`) and other text between
+ * entries would otherwise dilute the agreement between columns.
+ */
+function entryLines(lines: string[], delimiter: string): string[] {
+  const byKind = new Map<FieldKind, string[]>();
+  for (const line of lines) {
+    const f = nextField(line, 0, delimiter);
+    if (!f) continue;
+    const text = delimiter === ' ' ? line.slice(f.start, f.end) : trimField(line.slice(f.start, f.end));
+    const kind = classifyField(text);
+    if (!ENTRY_START.has(kind)) continue;
+    const list = byKind.get(kind);
+    if (list) list.push(line);
+    else byKind.set(kind, [line]);
+  }
+  let best: string[] = [];
+  for (const list of byKind.values()) if (list.length > best.length) best = list;
+  return best.length >= 0.3 * lines.length ? best : lines;
 }
 
 export function assertFormat(format: string): void {

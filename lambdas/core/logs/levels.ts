@@ -55,6 +55,18 @@ const LETTERS: Record<string, LogLevel> = {
 
 /** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
 export function parseLevelWord(field: string): LogLevel | undefined {
+  const cached = LEVEL_CACHE.get(field);
+  if (cached !== undefined) return cached === null ? undefined : cached;
+  const level = levelWord(field);
+  // Header columns repeat a handful of values; the cache is dropped when it fills.
+  if (LEVEL_CACHE.size >= 1024) LEVEL_CACHE.clear();
+  LEVEL_CACHE.set(field, level ?? null);
+  return level;
+}
+
+const LEVEL_CACHE = new Map<string, LogLevel | null>();
+
+function levelWord(field: string): LogLevel | undefined {
   let s = field;
   if (s.length > 16) return undefined;
   if ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('<') && s.endsWith('>'))) s = s.slice(1, -1);

@@ -18,7 +18,14 @@
  */
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { detach, TopValues } from './tally.ts';
-import { placeholderFor, type Tokens, tokenize, type VariableType, WILDCARD } from './tokenize.ts';
+import {
+  emptyTokens,
+  placeholderFor,
+  type Tokens,
+  tokenizeInto,
+  type VariableType,
+  WILDCARD,
+} from './tokenize.ts';
 
 export interface MinerOptions {
   /** Most clusters kept; further unseen shapes go to the overflow template. Default 5,000. */
@@ -71,10 +78,14 @@ export interface TemplateSnapshot {
   overflow: boolean;
 }
 
-const SAMPLE_CHARS = 512;
+const SAMPLE_CHARS = 300;
+/** Templates compared with an unseen message at most; only pathological inputs come near it. */
+const FIT_SCAN_BUDGET = 2000;
+/** Token visits one consolidation may spend (about a second); past it, remaining merges wait. */
+const CONSOLIDATION_BUDGET = 30_000_000;
 const VALUE_CHARS = 96;
 /** Total characters of cached keys before the cache is dropped (it is only a shortcut). */
-const KEY_CACHE_CHARS = 8_000_000;
+const KEY_CACHE_CHARS = 4_000_000;
 
 const isWild = (t: string): boolean => t === WILDCARD || t === ' <*>';
 
@@ -84,7 +95,7 @@ class Cluster {
   /** Per position: the variable type seen there, `*` when mixed, undefined for constant positions. */
   types: (VariableType | '*' | undefined)[];
   count = 0;
-  levels = new Float64Array(LOG_LEVELS.length);
+  levels: number[] = LOG_LEVELS.map(() => 0);
   firstLine = Number.POSITIVE_INFINITY;
   lastLine = 0;
   firstTime = Number.POSITIVE_INFINITY;
@@ -123,8 +134,12 @@ export class TemplateMiner {
   private keyChars = 0;
   private index = new Map<string, Set<number>>();
   private overflowId = -1;
+  /** Reused token buffers: `add` consumes them before the next call. */
+  private readonly scratch = emptyTokens();
   private lineNo = 0;
   private createdSinceConsolidation = 0;
+  /** Remaining work budget of the running consolidation. */
+  private work = 0;
   private nextConsolidation = 1024;
 
   constructor(options: MinerOptions = {}) {
@@ -149,7 +164,7 @@ export class TemplateMiner {
   /** Adds one message (the content after the header) and returns its cluster id. */
   add(content: string, meta: LineMeta = {}): number {
     const line = ++this.lineNo;
-    const tok = tokenize(content, this.maxTokens);
+    const tok = tokenizeInto(content, this.maxTokens, this.scratch);
     let id = this.keyCache.get(tok.key);
     if (id === undefined) {
       id = this.place(tok);
@@ -185,6 +200,7 @@ export class TemplateMiner {
   /** Merges what the evidence so far supports. Called automatically; call it before reading results. */
   consolidate(): void {
     this.createdSinceConsolidation = 0;
+    this.work = CONSOLIDATION_BUDGET;
     const byLength = new Map<number, Cluster[]>();
     for (const c of this.clusters) {
       if (!c || c.overflow || this.parent[c.id] !== c.id) continue;
@@ -242,18 +258,20 @@ export class TemplateMiner {
 
   /** Finds the template a new key fits, or creates a cluster for it. */
   private place(tok: Tokens): number {
-    const fit = this.findFit(tok.tokens);
+    const fit = this.findFit(tok.tokens, tok.count);
     if (fit >= 0) return fit;
     if (this.live >= this.maxTemplates) {
-      if (this.createdSinceConsolidation > 0) {
+      // Consolidating at the cap frees room; doing it again needs a tenth of the cap in new clusters, so
+      // inputs made of ever-new shapes cost one consolidation per many lines, not one per line.
+      if (this.createdSinceConsolidation >= Math.max(1, this.maxTemplates / 10)) {
         this.consolidate();
-        const again = this.findFit(tok.tokens);
+        const again = this.findFit(tok.tokens, tok.count);
         if (again >= 0) return again;
       }
       if (this.live >= this.maxTemplates) return this.overflow();
     }
-    const types: (VariableType | '*' | undefined)[] = tok.types.slice();
-    const c = this.create(tok.tokens.map(detach), types, false);
+    const types: (VariableType | '*' | undefined)[] = tok.types.slice(0, tok.count);
+    const c = this.create(tok.tokens.slice(0, tok.count).map(detach), types, false);
     this.fileInIndex(c);
     this.createdSinceConsolidation++;
     if (this.live >= this.nextConsolidation) this.consolidate();
@@ -300,17 +318,18 @@ export class TemplateMiner {
   }
 
   /** The most specific live template that the tokens fit (equal at each constant position), or -1. */
-  private findFit(tokens: string[]): number {
-    const n = tokens.length;
-    const a = tokens[0] ?? '';
-    const b = tokens[1] ?? '';
+  private findFit(tokens: string[], n: number): number {
+    const a = n > 0 ? (tokens[0] as string) : '';
+    const b = n > 1 ? (tokens[1] as string) : '';
     let best = -1;
     let bestConstants = -1;
+    let budget = FIT_SCAN_BUDGET;
     for (const first of isWild(a) ? ['*'] : [a, '*']) {
       for (const second of isWild(b) ? ['*'] : [b, '*']) {
         const set = this.index.get(`${n}\u0001${first}\u0001${second}`);
         if (!set) continue;
         for (const id of set) {
+          if (--budget < 0) return best;
           const c = this.clusters[id] as Cluster;
           let constants = 0;
           let ok = true;
@@ -381,9 +400,13 @@ export class TemplateMiner {
   /** Folds `b` into `a` (a is older): the template generalises where they differ; stats add up. */
   private merge(a: Cluster, b: Cluster): void {
     const oldA = new Map<number, TopValues>();
-    a.varPositions.forEach((p, k) => oldA.set(p, a.tallies[k] as TopValues));
+    a.varPositions.forEach((p, k) => {
+      oldA.set(p, a.tallies[k] as TopValues);
+    });
     const oldB = new Map<number, TopValues>();
-    b.varPositions.forEach((p, k) => oldB.set(p, b.tallies[k] as TopValues));
+    b.varPositions.forEach((p, k) => {
+      oldB.set(p, b.tallies[k] as TopValues);
+    });
     for (let p = 0; p < a.tokens.length; p++) {
       const ta = a.tokens[p] as string;
       const tb = b.tokens[p] as string;
@@ -436,6 +459,8 @@ export class TemplateMiner {
    */
   private partition(group: Cluster[]): Cluster[][] {
     const n = (group[0] as Cluster).tokens.length;
+    this.work -= group.length * n;
+    if (this.work < 0) return group.map((c) => [c]);
     const freq = new Map<string, number>();
     for (const c of group) {
       for (let p = 0; p < n; p++) {
@@ -486,8 +511,11 @@ export class TemplateMiner {
    * Upper-case enumeration words (`SCREEN_ON`, `RUNNING`) are states, not values, and always split.
    */
   private split(members: Cluster[], n: number, decided: Uint8Array, out: Cluster[][]): void {
-    if (members.length === 1) {
-      out.push(members);
+    this.work -= members.length * n;
+    if (members.length === 1 || this.work < 0) {
+      // Out of budget: keep the members apart (merging needs evidence, splitting is the safe side).
+      if (members.length === 1 || this.work >= 0) out.push(members);
+      else for (const m of members) out.push([m]);
       return;
     }
     let bestP = -1;

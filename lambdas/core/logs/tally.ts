@@ -1,17 +1,24 @@
 /**
  * Bounded "top values" counter (Space-Saving): at most `capacity` entries, so memory stays fixed whatever the
- * number of distinct values; counts of the heavy hitters are exact or over-estimated by at most the smallest
- * count in the table.
+ * number of distinct values; counts of the heavy hitters are exact until the table overflows, then estimates
+ * (over-estimated by at most the smallest count in the table, and sampled, see `add`).
  */
 export class TopValues<K extends string | number = string> {
   readonly values: K[] = [];
   readonly counts: number[] = [];
   /** Distinct values seen, counted while the table had room; `overflowed` says there were more. */
   overflowed = false;
+  private tick = 0;
 
   constructor(readonly capacity: number) {}
 
   add(value: K, count = 1): void {
+    // Once the table has overflowed the values are high-cardinality (ids, counters): look at one in
+    // four, weighted by four, which keeps the estimate unbiased at a quarter of the cost.
+    if (this.overflowed && count === 1) {
+      if ((++this.tick & 3) !== 0) return;
+      count = 4;
+    }
     const values = this.values;
     for (let i = 0; i < values.length; i++) {
       if (values[i] === value) {

@@ -35,11 +35,20 @@ interface Shape {
   build: (m: RegExpExecArray, defaultYear: number) => ParsedTime | undefined;
 }
 
-const num = (s: string | undefined): number => (s === undefined ? 0 : Number.parseInt(s, 10));
+/** Decimal value of a digit string (the regular expressions only capture digits here). */
+function num(s: string | undefined): number {
+  if (s === undefined) return 0;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) v = v * 10 + (s.charCodeAt(i) - 48);
+  return v;
+}
 
+/** Milliseconds from a fraction of a second given as digits (`9` → 900, `675872` → 675). */
 function fractionMs(s: string | undefined): number {
   if (!s) return 0;
-  return Math.floor(Number.parseInt(`${s}000`.slice(0, 3), 10));
+  let v = 0;
+  for (let i = 0; i < 3; i++) v = v * 10 + (i < s.length ? s.charCodeAt(i) - 48 : 0);
+  return v;
 }
 
 function zoneOffsetMs(z: string | undefined): number {
@@ -63,9 +72,20 @@ function make(
   hasTime: boolean,
 ): ParsedTime | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s, fractionMs(frac)) - zoneOffsetMs(zone);
+  const ms = utcMs(y, mo, d, h, mi, s, fractionMs(frac)) - zoneOffsetMs(zone);
   if (!Number.isFinite(ms)) return undefined;
   return { ms, resolution: hasTime ? (frac ? 3 : 2) : 1 };
+}
+
+/** `Date.UTC` without the Date machinery (days-from-civil, proleptic Gregorian): it runs once per line. */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms;
 }
 
 const fullYear = (y: number): number => (y < 100 ? (y < 70 ? 2000 + y : 1900 + y) : y);
@@ -181,17 +201,19 @@ export function parseTimestamp(
   defaultYear: number,
   hint?: { shape: number },
 ): ParsedTime | undefined {
-  let s = text.trim();
+  let s = text;
   if (s.length === 0 || s.length > 64) return undefined;
-  if (s.startsWith('[') || s.startsWith('(')) s = s.slice(1);
-  if (s.endsWith(']') || s.endsWith(')') || s.endsWith(',') || s.endsWith(':')) s = s.slice(0, -1);
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
+  const first = s.charCodeAt(0);
+  if (first === 91 || first === 40) s = s.slice(1);
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
   if (hint) {
     const shape = SHAPES[hint.shape];
     const m = shape?.re.exec(s);
-    if (shape && m) {
-      const t = shape.build(m, defaultYear);
-      if (t) return t;
-    }
+    // The usual shape matched: the answer is this one, or nothing (an impossible date).
+    if (shape && m) return shape.build(m, defaultYear);
   }
   for (let i = 0; i < SHAPES.length; i++) {
     const shape = SHAPES[i] as Shape;

@@ -40,6 +40,11 @@ export interface Tokens {
   types: (VariableType | undefined)[];
   /** `tokens.join('')`: the masked message, used as the miner's lookup key. */
   key: string;
+  /**
+   * Number of tokens. Equals `tokens.length` for `tokenize`; `tokenizeInto` reuses longer arrays and only
+   * the first `count` entries are meaningful.
+   */
+  count: number;
 }
 
 const C_SPACE = 32;
@@ -68,6 +73,11 @@ const C_TILDE = 126;
 /** Structural punctuation that splits a word into segments. `.`, `-`, `_`, `/`, `@` stay inside segments. */
 const DELIM = new Uint8Array(128);
 for (const ch of '=,;:()[]{}"\'<>|') DELIM[ch.charCodeAt(0)] = 1;
+
+/** 1 for digits, 2 for characters that can make a word a path, host, e-mail or hex value, 0 otherwise. */
+const SHAPE = new Uint8Array(128);
+for (let c = C_0; c <= C_9; c++) SHAPE[c] = 1;
+for (const ch of './@~\\') SHAPE[ch.charCodeAt(0)] = 2;
 
 const isDigit = (c: number): boolean => c >= C_0 && c <= C_9;
 const isHexLetter = (c: number): boolean => (c >= C_a && c <= C_f) || (c >= C_A && c <= C_F);
@@ -258,6 +268,7 @@ export function classifySegment(s: string, start: number, end: number): Variable
     if (SIZE_UNITS.has(unit)) return 'SIZE';
   } else if (numeric === end) return 'NUM';
   if (slashes > 0 && (c0 === C_SLASH || c0 === C_DOT)) return 'PATH';
+  if (letters > 0 && isHostName(s, start, end)) return 'HOST';
   return 'ID';
 }
 
@@ -344,21 +355,33 @@ const PLACEHOLDER_TEXT: Record<VariableType, string> = {
 
 export const placeholderFor = (type: VariableType): string => PLACEHOLDER_TEXT[type];
 
-/** The variable type named by a placeholder token (leading space allowed), or undefined. */
-export function placeholderType(token: string): VariableType | '*' | undefined {
-  const t = token.charCodeAt(0) === C_SPACE ? token.slice(1) : token;
-  if (t === WILDCARD) return '*';
-  if (t.length < 3 || t.charCodeAt(0) !== C_LT) return undefined;
-  const name = t.slice(1, -1);
-  return name in PLACEHOLDER_TEXT ? (name as VariableType) : undefined;
-}
+/**
+ * Segments of the current word, as parallel arrays reused across calls (the tokenizer runs on every line,
+ * so it allocates nothing per segment). A segment is a [start, end) range, a delimiter (one character or
+ * a run of dots), or a value with its type.
+ */
+let segCount = 0;
+let segStart = new Int32Array(64);
+let segEnd = new Int32Array(64);
+let segDelim = new Uint8Array(64);
+const segType: (VariableType | undefined)[] = [];
 
-/** One segment of a word: a [start, end) range, a single delimiter character or a run of dots. */
-interface Segment {
-  start: number;
-  end: number;
-  delim: boolean;
-  type: VariableType | undefined;
+function pushSeg(start: number, end: number, delim: boolean, type: VariableType | undefined): void {
+  if (segCount === segStart.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    segStart = grow(segStart, (n) => new Int32Array(n));
+    segEnd = grow(segEnd, (n) => new Int32Array(n));
+    segDelim = grow(segDelim, (n) => new Uint8Array(n));
+  }
+  segStart[segCount] = start;
+  segEnd[segCount] = end;
+  segDelim[segCount] = delim ? 1 : 0;
+  segType[segCount] = type;
+  segCount++;
 }
 
 const DATE_WORDS = new Set<string>();
@@ -428,119 +451,195 @@ for (const w of [
 
 const CLOSERS: Record<number, number> = { 40: 41, 91: 93, 123: 125, 34: 34, 39: 39 };
 
+/** Per-token scratch of the current message (reused across calls). */
+const sTexts: string[] = [];
+const sValues: string[] = [];
+const sTypes: (VariableType | undefined)[] = [];
+/** 1 = the token is a whole word, 2 = and whitespace precedes it, 0 = part of a word. */
+const sWhole: number[] = [];
+let sCount = 0;
+
+function pushToken(text: string, value: string, type: VariableType | undefined, whole: number): void {
+  sTexts[sCount] = text;
+  sValues[sCount] = value;
+  sTypes[sCount] = type;
+  sWhole[sCount] = whole;
+  sCount++;
+}
+
+/** An empty result to fill with `tokenizeInto`. */
+export const emptyTokens = (): Tokens => ({ tokens: [], values: [], types: [], key: '', count: 0 });
+
 /**
  * Tokenise and mask one message. `maxTokens` bounds the work on pathological lines: the rest of the message
  * becomes one trailing variable token so a 1 MB line costs no more than a normal one after the cap.
  */
 export function tokenize(message: string, maxTokens = 256): Tokens {
-  const texts: string[] = [];
-  const values: string[] = [];
-  const types: (VariableType | undefined)[] = [];
-  /** 1 = the token is a whole word, 2 = and whitespace precedes it. */
-  const whole: number[] = [];
+  const out = tokenizeInto(message, maxTokens, emptyTokens());
+  out.tokens.length = out.count;
+  out.values.length = out.count;
+  out.types.length = out.count;
+  return out;
+}
+
+/** Character classes for the word scan: 1 digit, 2 path/e-mail punctuation, 4 delimiter, 8 dot. */
+const WORD_CLASS = new Uint8Array(128);
+for (let c = C_0; c <= C_9; c++) WORD_CLASS[c] = 1;
+for (const ch of '/@~\\') WORD_CLASS[ch.charCodeAt(0)] = 2;
+for (const ch of '=,;:()[]{}"\'<>|') WORD_CLASS[ch.charCodeAt(0)] = 4;
+WORD_CLASS[C_DOT] = 8;
+
+/** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
+export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
+  sCount = 0;
   const n = message.length;
   let i = 0;
   let spaceBefore = false;
   let dateWords = false;
-  const segs: Segment[] = [];
   while (i < n) {
     const c = message.charCodeAt(i);
     if (isSpace(c)) {
-      spaceBefore = texts.length > 0;
+      spaceBefore = sCount > 0;
       i++;
       continue;
     }
-    let wEnd = i + 1;
-    while (wEnd < n && !isSpace(message.charCodeAt(wEnd))) wEnd++;
-    if (texts.length >= maxTokens) {
+    let wEnd = i;
+    let shape = 0;
+    for (; wEnd < n; wEnd++) {
+      const d = message.charCodeAt(wEnd);
+      if (d === C_SPACE || d === C_TAB || d === 13 || d === 10 || d === 12) break;
+      if (d < 128) shape |= WORD_CLASS[d] as number;
+    }
+    if (sCount >= maxTokens) {
       // Everything past the cap is one opaque variable: bounded work and memory per line.
       const rest = message.slice(i).trimEnd();
-      texts.push(rest);
-      values.push(rest.length > 256 ? rest.slice(0, 256) : rest);
-      types.push('ID');
-      whole.push(spaceBefore ? 2 : 1);
+      pushToken(rest, rest.length > 256 ? rest.slice(0, 256) : rest, 'ID', spaceBefore ? 2 : 1);
       break;
     }
-    splitWord(message, i, wEnd, segs);
-    if (segs.length === 1) {
-      const seg = segs[0] as Segment;
+    if ((shape & 6) === 0 && wEnd - i <= MAX_WORD && ((shape & 8) === 0 || !hasDotRun(message, i, wEnd))) {
+      // Fast path: one segment (no delimiters, no path or e-mail punctuation), as `splitWord` would find.
       const text = message.slice(i, wEnd);
-      if (seg.type === undefined && wEnd - i <= 10 && DATE_WORDS.has(text)) dateWords = true;
-      texts.push(text);
-      values.push(text);
-      types.push(seg.type);
-      whole.push(spaceBefore ? 2 : 1);
-    } else emitWord(message, segs, spaceBefore, texts, values, types, whole);
+      const type = shape === 0 ? undefined : classifySegment(message, i, wEnd);
+      const c0 = message.charCodeAt(i);
+      if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
+        dateWords = true;
+      }
+      // `1200 ms`, `3.5 GB`: a unit written after a number belongs to the value.
+      const unit = type === undefined && spaceBefore && wEnd - i <= 7 ? unitAfterNumber(text) : undefined;
+      if (unit !== undefined) {
+        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
+        sTypes[sCount - 1] = unit;
+      } else pushToken(text, text, type, spaceBefore ? 2 : 1);
+    } else if (wEnd - i > MAX_WORD) {
+      // A very long word is data (a blob, a dump), never part of a message's wording.
+      const text = message.slice(i, wEnd);
+      pushToken(text, text.slice(0, 256), 'ID', spaceBefore ? 2 : 1);
+    } else {
+      splitWord(message, i, wEnd);
+      if (segCount === 1) {
+        const type = segType[0];
+        const text = message.slice(i, wEnd);
+        const c0 = message.charCodeAt(i);
+        // Dates in messages are written capitalised (`Sun Jul 31`, `UTC`): check only such words.
+        if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
+          dateWords = true;
+        }
+        pushToken(text, text, type, spaceBefore ? 2 : 1);
+      } else emitWord(message, spaceBefore);
+    }
     spaceBefore = false;
     i = wEnd;
   }
-  if (dateWords) markDateWords(texts, types, whole);
-  return assemble(texts, values, types, whole);
+  if (dateWords) markDateWords();
+  return assemble(out);
 }
 
+const UNITS = new Map<string, VariableType>();
+for (const u of 'ns us µs ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days'.split(
+  ' ',
+)) {
+  UNITS.set(u, 'DURATION');
+}
+for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB bytes byte'.split(' ')) UNITS.set(u, 'SIZE');
+
+/** The unit type when `word` is a unit and the token before it is a whole-word number. */
+function unitAfterNumber(word: string): VariableType | undefined {
+  const k = sCount - 1;
+  if (k < 0 || sTypes[k] !== 'NUM' || sWhole[k] === 0) return undefined;
+  return UNITS.get(word.charCodeAt(word.length - 1) === C_DOT ? word.slice(0, -1) : word);
+}
+
+function hasDotRun(s: string, start: number, end: number): boolean {
+  const at = s.indexOf('..', start);
+  return at >= 0 && at < end - 1;
+}
+
+/** Words longer than this are treated as one opaque value. */
+const MAX_WORD = 1024;
+
 /** Month, weekday and zone names next to a variable are part of a date: `at Sun Jul 31 12:01:02 2005`. */
-function markDateWords(texts: string[], types: (VariableType | undefined)[], whole: number[]): void {
+function markDateWords(): void {
   const isDate = (k: number): boolean =>
-    whole[k] !== 0 && types[k] === undefined && DATE_WORDS.has(texts[k] as string);
+    sWhole[k] !== 0 && sTypes[k] === undefined && DATE_WORDS.has(sTexts[k] as string);
   for (let pass = 0; pass < 2; pass++) {
-    for (let k = 0; k < texts.length; k++) {
+    for (let k = 0; k < sCount; k++) {
       if (!isDate(k)) continue;
-      const prev = k > 0 && (types[k - 1] !== undefined || isDate(k - 1)) && whole[k - 1] !== 0;
-      const next =
-        k + 1 < texts.length && whole[k + 1] === 2 && (types[k + 1] !== undefined || isDate(k + 1));
-      if ((prev && whole[k] === 2) || next) types[k] = 'TIME';
+      const prev = k > 0 && (sTypes[k - 1] !== undefined || isDate(k - 1)) && sWhole[k - 1] !== 0;
+      const next = k + 1 < sCount && sWhole[k + 1] === 2 && (sTypes[k + 1] !== undefined || isDate(k + 1));
+      if ((prev && sWhole[k] === 2) || next) sTypes[k] = 'TIME';
     }
   }
 }
 
 /** Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. */
-function assemble(
-  texts: string[],
-  values: string[],
-  types: (VariableType | undefined)[],
-  whole: number[],
-): Tokens {
-  const tokens: string[] = [];
-  const outValues: string[] = [];
-  const outTypes: (VariableType | undefined)[] = [];
-  let key = '';
+function assemble(out: Tokens): Tokens {
+  const tokens = out.tokens;
+  const values = out.values;
+  const types = out.types;
+  let m = 0;
   let prevWholeVar = false;
-  for (let k = 0; k < texts.length; k++) {
-    const type = types[k];
-    const w = whole[k] as number;
+  for (let k = 0; k < sCount; k++) {
+    const type = sTypes[k];
+    const w = sWhole[k] as number;
     if (type !== undefined) {
       if (prevWholeVar && w === 2) {
-        const last = outValues.length - 1;
-        outValues[last] = `${outValues[last]} ${values[k]}`;
-        if (outTypes[last] !== type) outTypes[last] = 'ID';
+        values[m - 1] = `${values[m - 1]} ${sValues[k]}`;
+        const prev = types[m - 1];
+        // Dates are written as numbers and words around a time: the whole run stays a TIME.
+        if (prev !== type)
+          types[m - 1] =
+            (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
         continue;
       }
-      const t = w === 2 || texts[k] === ' ' ? ' <*>' : '<*>';
-      tokens.push(t);
-      outValues.push(values[k] as string);
-      outTypes.push(type);
-      key += t;
+      const t = w === 2 || sTexts[k] === ' ' ? ' <*>' : '<*>';
+      tokens[m] = t;
+      values[m] = sValues[k] as string;
+      types[m] = type;
       prevWholeVar = w !== 0;
     } else {
-      const t = w === 2 ? ` ${texts[k]}` : (texts[k] as string);
-      tokens.push(t);
-      outValues.push(values[k] as string);
-      outTypes.push(undefined);
-      key += t;
+      const t = w === 2 ? ` ${sTexts[k]}` : (sTexts[k] as string);
+      tokens[m] = t;
+      values[m] = sValues[k] as string;
+      types[m] = undefined;
       prevWholeVar = false;
     }
+    m++;
   }
-  return { tokens, values: outValues, types: outTypes, key };
+  out.count = m;
+  // One flat string from exact-length parts is cheaper to build and hash than a chain of concatenations.
+  if (tokens.length !== m) tokens.length = m;
+  out.key = tokens.join('');
+  return out;
 }
 
-function splitWord(s: string, start: number, end: number, out: Segment[]): void {
-  out.length = 0;
+function splitWord(s: string, start: number, end: number): void {
+  segCount = 0;
   // URLs keep their punctuation; only wrapping quotes/brackets and trailing sentence punctuation come off.
   const scheme = s.indexOf('://', start);
   if (scheme > start && scheme < end) {
     let a = start;
     while (a < scheme && DELIM[s.charCodeAt(a)] === 1) a++;
-    absorb(s, start, a, end, 'URL', out);
+    absorb(s, start, a, end, 'URL');
     return;
   }
   let i = start;
@@ -550,38 +649,64 @@ function splitWord(s: string, start: number, end: number, out: Segment[]): void 
       const pe = placeholderEnd(s, i, end);
       if (pe > 0) {
         const name = s.slice(i + 1, pe - 1);
-        const type: VariableType = name in PLACEHOLDER_TEXT ? (name as VariableType) : 'REDACTED';
-        out.push({ start: i, end: pe, delim: false, type: name === '*' ? 'ID' : type });
-        i = pe;
+        let type: VariableType =
+          name === '*' ? 'ID' : name in PLACEHOLDER_TEXT ? (name as VariableType) : 'REDACTED';
+        let start = i;
+        // Text glued to a placeholder (`<IP>.isp.net`, `db-<IP>`) is part of the same value.
+        if (segCount > 0 && segDelim[segCount - 1] === 0 && segEnd[segCount - 1] === i) {
+          segCount--;
+          start = segStart[segCount] as number;
+          type = 'ID';
+        }
+        let j = pe;
+        while (j < end) {
+          const d = s.charCodeAt(j);
+          if (d < 128 && DELIM[d] === 1) break;
+          j++;
+        }
+        if (j > pe) type = type === 'IP' && s.charCodeAt(pe) === C_DOT ? 'HOST' : 'ID';
+        pushSeg(start, j, false, type);
+        i = j;
         continue;
       }
     }
+    // `<1 sec`, `>100`: a comparison sign in front of a number is part of the value.
+    if ((c === C_LT || c === C_GT) && i === start && i + 1 < end && isDigit(s.charCodeAt(i + 1))) {
+      let j = i + 1;
+      while (j < end && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === C_DOT)) j++;
+      pushSeg(i, j, false, 'NUM');
+      i = j;
+      continue;
+    }
     if (c < 128 && DELIM[c] === 1) {
-      out.push({ start: i, end: i + 1, delim: true, type: undefined });
+      pushSeg(i, i + 1, true, undefined);
       // An empty pair `()`, `[]`, `""` holds an empty value: keep a variable slot so it groups with `(x)`.
       const closer = CLOSERS[c];
       if (closer !== undefined && i + 1 < end && s.charCodeAt(i + 1) === closer) {
-        out.push({ start: i + 1, end: i + 1, delim: false, type: 'ID' });
+        pushSeg(i + 1, i + 1, false, 'ID');
       }
       i++;
       continue;
     }
     // A path runs to the end of the word, query string and all.
     if ((c === C_SLASH || c === C_TILDE || c === C_DOT) && isPathStart(s, i, end)) {
-      absorb(s, i, i, end, 'PATH', out);
+      absorb(s, i, i, end, 'PATH');
       return;
     }
     if (c === C_DOT && i + 1 < end && s.charCodeAt(i + 1) === C_DOT) {
       let j = i + 2;
       while (j < end && s.charCodeAt(j) === C_DOT) j++;
-      out.push({ start: i, end: j, delim: true, type: undefined });
+      pushSeg(i, j, true, undefined);
       i = j;
       continue;
     }
     let j = i + 1;
+    // Which kinds of characters the segment holds: a plain word (letters, `-`, `_`) needs no classifying.
+    let flags = SHAPE[c] ?? 2;
     while (j < end) {
       const d = s.charCodeAt(j);
       if ((d < 128 && DELIM[d] === 1) || (d === C_DOT && j + 1 < end && s.charCodeAt(j + 1) === C_DOT)) break;
+      flags |= d < 128 ? (SHAPE[d] as number) : 2;
       j++;
     }
     // Glue `a:b:c` runs of hex-ish parts (times, IPv6, MACs, ip:port) back into one segment.
@@ -604,7 +729,7 @@ function splitWord(s: string, start: number, end: number, out: Segment[]): void 
         }
       }
     }
-    out.push({ start: i, end: j, delim: false, type: classifySegment(s, i, j) });
+    pushSeg(i, j, false, flags === 0 ? undefined : classifySegment(s, i, j));
     i = j;
   }
 }
@@ -628,12 +753,12 @@ function slashesFrom(s: string, start: number, end: number): number {
 }
 
 /** Emits delimiters in [from, at), one variable from `at` to the end minus trailing punctuation, then the rest. */
-function absorb(s: string, from: number, at: number, end: number, type: VariableType, out: Segment[]): void {
+function absorb(s: string, from: number, at: number, end: number, type: VariableType): void {
   let b = end;
   while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1))) b--;
-  for (let k = from; k < at; k++) out.push({ start: k, end: k + 1, delim: true, type: undefined });
-  out.push({ start: at, end: b, delim: false, type });
-  for (let k = b; k < end; k++) out.push({ start: k, end: k + 1, delim: true, type: undefined });
+  for (let k = from; k < at; k++) pushSeg(k, k + 1, true, undefined);
+  pushSeg(at, b, false, type);
+  for (let k = b; k < end; k++) pushSeg(k, k + 1, true, undefined);
 }
 
 const isTrailingPunct = (c: number): boolean =>
@@ -651,46 +776,45 @@ const isTrailingPunct = (c: number): boolean =>
 /** Runs of variables joined by single list punctuation (`a:b`, `1,2,3`) collapse into one variable. */
 const isJoiner = (c: number): boolean => c === C_COLON || c === 44 || c === 59 || c === 124;
 
-function emitWord(
-  s: string,
-  segs: Segment[],
-  spaceBefore: boolean,
-  texts: string[],
-  values: string[],
-  types: (VariableType | undefined)[],
-  whole: number[],
-): void {
+function emitWord(s: string, spaceBefore: boolean): void {
   let first = true;
   let k = 0;
-  while (k < segs.length) {
-    const seg = segs[k] as Segment;
+  while (k < segCount) {
     const lead = first && spaceBefore ? ' ' : '';
     first = false;
-    if (seg.delim || seg.type === undefined) {
-      const text = s.slice(seg.start, seg.end);
-      texts.push(lead + text);
-      values.push(text);
-      types.push(undefined);
-      whole.push(0);
+    const type0 = segType[k];
+    if (segDelim[k] === 1 || type0 === undefined) {
+      const text = s.slice(segStart[k] as number, segEnd[k] as number);
+      // `2.4 KB,`: a unit after a number joins the value even with punctuation after it.
+      const unit = k === 0 && spaceBefore && segDelim[k] === 0 ? unitAfterNumber(text) : undefined;
+      if (unit !== undefined) {
+        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
+        sTypes[sCount - 1] = unit;
+      } else pushToken(lead + text, text, undefined, 0);
       k++;
       continue;
     }
-    let type: VariableType = seg.type;
+    let type: VariableType = type0;
     let endSeg = k;
-    while (endSeg + 2 < segs.length) {
-      const joiner = segs[endSeg + 1] as Segment;
-      const next = segs[endSeg + 2] as Segment;
-      if (!joiner.delim || !isJoiner(s.charCodeAt(joiner.start)) || next.delim || next.type === undefined)
-        break;
-      if (next.type !== type) type = 'ID';
+    while (endSeg + 2 < segCount) {
+      const joiner = endSeg + 1;
+      const next = endSeg + 2;
+      const nextType = segType[next];
+      if (segDelim[joiner] === 0 || !isJoiner(s.charCodeAt(segStart[joiner] as number))) break;
+      if (segDelim[next] === 1 || nextType === undefined) break;
+      // ip:port stays an IP; any other mix is an identifier
+      const port =
+        type === 'IP' && nextType === 'NUM' && s.charCodeAt(segStart[joiner] as number) === C_COLON;
+      if (nextType !== type && !port) type = 'ID';
       endSeg += 2;
     }
-    const last = segs[endSeg] as Segment;
-    const isWhole = k === 0 && endSeg === segs.length - 1;
-    texts.push(lead);
-    values.push(s.slice(seg.start, last.end));
-    types.push(type);
-    whole.push(isWhole ? (spaceBefore ? 2 : 1) : 0);
+    const isWhole = k === 0 && endSeg === segCount - 1;
+    pushToken(
+      lead,
+      s.slice(segStart[k] as number, segEnd[endSeg] as number),
+      type,
+      isWhole ? (spaceBefore ? 2 : 1) : 0,
+    );
     k = endSeg + 1;
   }
 }

@@ -93,8 +93,8 @@ const TOKENS = new RegExp(
 );
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-/** IPv4 not glued to a longer dotted number (versions such as 6.1.7601.23505 are left alone). */
-const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
+/** IPv4 not glued to a longer dotted name (versions such as 6.1.7601.23505, hosts such as 1.2.3.4.isp.net). */
+const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\w|\\.\\w)`, 'g');
 
 /** 13–19 digits, optionally in groups of four; checked against card prefixes and the Luhn sum. */
 const CARD = /(?<![\w.+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7})(?![\w.])/g;

@@ -7,11 +7,11 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import { dispatchJob } from '../jobs/accept-job.ts';
 import { JOB_KINDS, type Job, type JobStatus } from '../jobs/job.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
+import { looksBinary, MAX_RAW_LOG_BYTES, utf8Length } from '../logs/summarize-log.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/redact.ts';
 import { assertCanRead, optionalIdempotencyKey, requireId, seesEveryone } from './access.ts';
 
-export const MAX_RAW_LOG_BYTES = 5 * 1024 * 1024;
 export const MAX_FORMAT_LENGTH = 500;
 
 export interface LogEntryRecord {
@@ -72,18 +72,13 @@ export type SummarizeLog = (raw: string, options: { format: string | null }) => 
 /** Checks that run before any work: a bad log is refused with a ValidationError naming the field. */
 export function validateRawLog(raw: unknown): { raw: string; sizeBytes: number } {
   if (typeof raw !== 'string') throw new ValidationError('raw', 'must be a string');
-  const sizeBytes = Buffer.byteLength(raw, 'utf8');
+  const sizeBytes = utf8Length(raw);
   if (sizeBytes > MAX_RAW_LOG_BYTES) {
     throw new ValidationError('raw', `is ${sizeBytes} bytes; the limit is ${MAX_RAW_LOG_BYTES} bytes (5 MB)`);
   }
   if (raw.trim() === '') throw new ValidationError('raw', 'is empty');
-  // NUL bytes and replacement characters mean binary data or text that was not valid UTF-8.
-  if (raw.includes('\u0000'))
-    throw new ValidationError('raw', 'contains NUL bytes: binary data is not a log');
-  const replacements = raw.match(/\uFFFD/g)?.length ?? 0;
-  if (replacements > 16 && replacements * 100 > raw.length) {
-    throw new ValidationError('raw', 'is not valid UTF-8 text');
-  }
+  if (looksBinary(raw))
+    throw new ValidationError('raw', 'looks like binary data or text that is not UTF-8, not a log');
   return { raw, sizeBytes };
 }
 

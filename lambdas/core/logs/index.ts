@@ -1,0 +1,39 @@
+/** Log mining and summaries (DESIGN §6 "Logs"): the public surface used by the worker and the CLI. */
+export { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
+export { compileFormat } from './format.ts';
+export {
+  assertFormat,
+  createHeaderParser,
+  HEADER_SAMPLE_LINES,
+  type HeaderInfo,
+  type HeaderOptions,
+  type HeaderParser,
+  type ParsedLine,
+} from './header.ts';
+export { inferLevel, LOG_LEVELS, type LogLevel, normaliseLevel } from './levels.ts';
+export {
+  formatId,
+  type LineMeta,
+  type MinerOptions,
+  TemplateMiner,
+  type TemplateParameter,
+  type TemplateSnapshot,
+} from './miner.ts';
+export {
+  DEFAULT_TEMPLATE_LIMIT,
+  looksBinary,
+  MAX_RAW_LOG_BYTES,
+  type SummarizeOptions,
+  type SummarizeResult,
+  summarizeLog,
+  utf8Length,
+} from './summarize-log.ts';
+export {
+  type Burst,
+  buildSummary,
+  type LogSummary,
+  renderSummaryText,
+  type TemplateBrief,
+} from './summary.ts';
+export { parseTimestamp } from './timestamp.ts';
+export { tokenize, type VariableType, WILDCARD } from './tokenize.ts';

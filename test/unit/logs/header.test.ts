@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { compileFormat, matchFormat } from '../../../lambdas/core/logs/format.ts';
+import { createHeaderParser } from '../../../lambdas/core/logs/header.ts';
+import { parseTimestamp } from '../../../lambdas/core/logs/timestamp.ts';
+import { fixtureLines, SYSTEMS } from './fixtures.ts';
+
+const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
+
+describe('header detection on Loghub logs', () => {
+  it.each(SYSTEMS)('finds the message, time and header fields of %s by itself', (system) => {
+    const lines = fixtureLines(system);
+    const parser = createHeaderParser(lines, { defaultYear: 2017 });
+    expect(parser.info.kind).toBe('columns');
+    expect(parser.info.coverage).toBe(1);
+    for (const line of lines) {
+      const parsed = parser.parse(line);
+      expect(parsed.time, line).toBeTypeOf('number');
+      expect(parsed.content.length).toBeGreaterThan(0);
+      expect(line.includes(parsed.content)).toBe(true);
+      expect(parsed.content.length).toBeLessThan(line.trim().length);
+    }
+  });
+
+  it('splits an HDFS line into time, level, component and message', () => {
+    const parser = createHeaderParser(fixtureLines('HDFS'));
+    const p = parser.parse(
+      '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating',
+    );
+    expect(p).toEqual({
+      content: 'PacketResponder 1 for block blk_38865049064139660 terminating',
+      level: 'INFO',
+      component: 'dfs.DataNode$PacketResponder',
+      time: Date.UTC(2008, 10, 9, 20, 36, 15),
+    });
+  });
+
+  it('reads syslog lines with an optional pid and a component written a column late', () => {
+    const parser = createHeaderParser(fixtureLines('Linux'), { defaultYear: 2005 });
+    expect(
+      parser.parse('Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown'),
+    ).toMatchObject({
+      content: 'check pass; user unknown',
+      component: 'sshd(pam_unix)',
+      host: 'combo',
+      time: Date.UTC(2005, 5, 14, 15, 16, 2),
+    });
+    expect(parser.parse('Jun 19 04:09:11 combo syslogd 1.4.1: restart.').content).toBe('restart.');
+    expect(parser.parse('Jul  7 08:06:15 combo  -- root[2421]: ROOT LOGIN ON tty2').content).toBe(
+      'ROOT LOGIN ON tty2',
+    );
+  });
+
+  it('uses | separated columns when the lines are built that way', () => {
+    const parser = createHeaderParser(fixtureLines('HealthApp'));
+    expect(parser.parse('20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579')).toMatchObject({
+      content: 'onStandStepChanged 3579',
+      component: 'Step_LSC',
+      time: Date.UTC(2017, 11, 23, 22, 15, 29, 606),
+    });
+  });
+
+  it('keeps the whole text of a line that does not fit the layout (a stack trace line)', () => {
+    const parser = createHeaderParser(fixtureLines('Hadoop'));
+    expect(parser.parse('\tat org.apache.hadoop.ipc.Client.call(Client.java:1475)')).toEqual({
+      content: 'at org.apache.hadoop.ipc.Client.call(Client.java:1475)',
+    });
+  });
+});
+
+describe('header detection on common formats', () => {
+  const detect = (lines: string[]) => createHeaderParser(lines, { defaultYear: 2024 });
+
+  it('log4j / logback with ISO-8601 times and a thread', () => {
+    const lines = [
+      '2023-03-01 10:00:00,123 INFO [main] com.example.App: Started in 3.2 seconds',
+      '2023-03-01 10:00:01,456 ERROR [worker-1] com.example.Job: Job 42 failed',
+      '2023-03-01 10:00:02,789 WARN [main] com.example.App: Slow response 1200 ms',
+    ];
+    expect(detect(lines).parse(lines[1] ?? '')).toEqual({
+      content: 'Job 42 failed',
+      level: 'ERROR',
+      component: 'com.example.Job',
+      time: Date.UTC(2023, 2, 1, 10, 0, 1, 456),
+    });
+  });
+
+  it('Apache error logs with bracketed time and level', () => {
+    const lines = [
+      '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties',
+      '[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6',
+      '[Sun Dec 04 04:51:08 2005] [notice] jk2_init() Found child 6725 in scoreboard slot 10',
+    ];
+    const p = detect(lines).parse(lines[1] ?? '');
+    expect(p).toMatchObject({ content: 'mod_jk child workerEnv in error state 6', level: 'ERROR' });
+    expect(iso(p.time)).toBe('2005-12-04T04:47:44.000Z');
+  });
+
+  it('Apache access logs, stopping at the quoted request', () => {
+    const lines = [
+      '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',
+      '10.1.2.3 - - [10/Oct/2000:13:55:37 -0700] "POST /login HTTP/1.1" 302 0',
+      '10.1.2.4 - - [10/Oct/2000:13:55:38 -0700] "GET /index.html HTTP/1.1" 200 512',
+    ];
+    const p = detect(lines).parse(lines[0] ?? '');
+    expect(p).toMatchObject({ content: '"GET /apache_pb.gif HTTP/1.0" 200 2326', host: '127.0.0.1' });
+    expect(iso(p.time)).toBe('2000-10-10T20:55:36.000Z');
+  });
+
+  it('JSON lines, with the usual key names', () => {
+    const lines = [
+      '{"time":"2023-03-01T10:00:00Z","level":"info","msg":"request served","logger":"http"}',
+      '{"time":"2023-03-01T10:00:01Z","level":"error","msg":"database timeout","logger":"db","host":"db-1"}',
+    ];
+    const parser = detect(lines);
+    expect(parser.info.kind).toBe('json');
+    expect(parser.parse(lines[1] ?? '')).toEqual({
+      content: 'database timeout',
+      level: 'ERROR',
+      component: 'db',
+      host: 'db-1',
+      time: Date.UTC(2023, 2, 1, 10, 0, 1),
+    });
+  });
+
+  it('logfmt key=value lines', () => {
+    const lines = [
+      'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',
+      'time=2023-03-01T10:00:01Z level=warn msg="slow request" duration=3s',
+    ];
+    const parser = detect(lines);
+    expect(parser.info.kind).toBe('logfmt');
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({ content: 'slow request', level: 'WARN' });
+  });
+
+  it('Kubernetes container lines (CRI), reading the application header inside', () => {
+    const lines = [
+      '2023-03-01T10:00:00.123456789Z stdout F 2023-03-01 10:00:00,123 INFO [main] com.example.App: Started',
+      '2023-03-01T10:00:01.123456789Z stderr F 2023-03-01 10:00:01,123 ERROR [w-1] com.example.Job: Job 42 failed',
+      '2023-03-01T10:00:02.123456789Z stdout F 2023-03-01 10:00:02,123 WARN [main] com.example.App: Slow',
+    ];
+    expect(detect(lines).parse(lines[1] ?? '')).toMatchObject({
+      content: 'Job 42 failed',
+      level: 'ERROR',
+      component: 'com.example.Job',
+      time: Date.UTC(2023, 2, 1, 10, 0, 1, 123),
+    });
+  });
+
+  it('container lines whose message is JSON', () => {
+    const lines = [
+      '2023-03-01T10:00:00Z stdout F {"level":"info","msg":"ready"}',
+      '2023-03-01T10:00:01Z stdout F {"level":"error","msg":"lost connection"}',
+    ];
+    expect(detect(lines).parse(lines[1] ?? '')).toMatchObject({ content: 'lost connection', level: 'ERROR' });
+  });
+
+  it('Android logcat with single-letter levels', () => {
+    const lines = [
+      '03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs opening app',
+      '03-17 16:13:38.819  1702  8671 I PowerManagerService: acquire lock',
+      '03-17 16:13:38.840  1702  2395 E ActivityManager: something failed',
+    ];
+    expect(detect(lines).parse(lines[2] ?? '')).toMatchObject({
+      content: 'something failed',
+      level: 'ERROR',
+      component: 'ActivityManager',
+      time: Date.UTC(2024, 2, 17, 16, 13, 38, 840),
+    });
+  });
+
+  it('fixed-width columns, taking the padded component column into the header', () => {
+    const lines = [
+      '2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505',
+      '2016-09-28 04:30:31, Info                  CSI    00000001@2016/9/27:20:30:31.455 WcpInitialize',
+      '2016-09-28 04:30:31, Warning               CBS    Unrecognized packageExtended attribute.',
+    ];
+    expect(detect(lines).parse(lines[2] ?? '')).toMatchObject({
+      content: 'Unrecognized packageExtended attribute.',
+      level: 'WARN',
+      component: 'CBS',
+    });
+  });
+
+  it('a program column followed by a dash, also when a column sits in between', () => {
+    const lines = [
+      '[10.30 16:49:06] chrome.exe - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS',
+      '[10.30 16:49:06] chrome.exe *64 - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS',
+      '[10.30 16:49:07] putty.exe - proxy.example.com:5070 close, 0 bytes sent, 0 bytes received',
+    ];
+    const parser = detect(lines);
+    expect(parser.parse(lines[1] ?? '').content).toBe(parser.parse(lines[0] ?? '').content);
+  });
+
+  it('no header at all when lines are plain messages', () => {
+    const lines = ['starting the service', 'connected to database', 'listening on port 8080'];
+    const parser = detect(lines);
+    expect(parser.info.kind).toBe('none');
+    expect(parser.parse('listening on port 8080')).toEqual({ content: 'listening on port 8080' });
+  });
+});
+
+describe('explicit Loghub formats', () => {
+  it('parses with a Loghub format string, optional groups included', () => {
+    const parser = createHeaderParser(fixtureLines('Mac'), {
+      format: '<Month>  <Date> <Time> <User> <Component>\\[<PID>\\]( \\(<Address>\\))?: <Content>',
+      defaultYear: 2017,
+    });
+    expect(parser.info.kind).toBe('format');
+    expect(
+      parser.parse(
+        'Jul  1 09:01:05 calvisitor-10-105-160-95 com.apple.CDScheduler[43]: Thermal pressure state: 1 Memory pressure state: 0',
+      ),
+    ).toMatchObject({
+      content: 'Thermal pressure state: 1 Memory pressure state: 0',
+      component: 'com.apple.CDScheduler',
+      time: Date.UTC(2017, 6, 1, 9, 1, 5),
+    });
+  });
+
+  it('matches like the Loghub regular expression: lazy fields, whole line', () => {
+    const format = compileFormat('<Date> <Time> <Level> <Component>: <Content>');
+    expect(Object.fromEntries(matchFormat(format, '2015-10-18 18:01:47 INFO a.b.C: x: y z') ?? [])).toEqual({
+      Date: '2015-10-18',
+      Time: '18:01:47',
+      Level: 'INFO',
+      Component: 'a.b.C',
+      Content: 'x: y z',
+    });
+    expect(matchFormat(format, 'no header here')).toBeUndefined();
+  });
+
+  it('gives up on a pathological line instead of backtracking for ever', () => {
+    const format = compileFormat('<A> <B> <C> <D> <E> <F> <G> <H>: <Content>');
+    expect(matchFormat(format, 'a '.repeat(5000))).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'must be 1 to'],
+    ['<Date> <Time>', 'must contain the <Content> field'],
+    ['<Content', 'expected a field name'],
+    ['(<Level> <Content>', 'unbalanced'],
+    ['<A> <A> <Content>', 'appears twice'],
+  ])('rejects the format %j with a ValidationError naming format', (source, message) => {
+    const attempt = () => createHeaderParser([], { format: source });
+    expect(attempt).toThrow(ValidationError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (error: unknown) {
+      expect(error instanceof ValidationError && error.field).toBe('format');
+    }
+  });
+});
+
+describe('timestamps', () => {
+  it.each([
+    ['2015-10-18 18:01:47,978', '2015-10-18T18:01:47.978Z'],
+    ['2017-05-16T00:00:00.008Z', '2017-05-16T00:00:00.008Z'],
+    ['2024-03-01 10:00:00+02:00', '2024-03-01T08:00:00.000Z'],
+    ['2005-06-03-15.42.50.675872', '2005-06-03T15:42:50.675Z'],
+    ['20171223-22:15:29:606', '2017-12-23T22:15:29.606Z'],
+    ['081109 203615', '2008-11-09T20:36:15.000Z'],
+    ['17/06/09 20:10:40', '2017-06-09T20:10:40.000Z'],
+    ['Jun 14 15:16:01', '2010-06-14T15:16:01.000Z'],
+    ['Sun Dec 04 04:47:44 2005', '2005-12-04T04:47:44.000Z'],
+    ['10/Oct/2000:13:55:36 -0700', '2000-10-10T20:55:36.000Z'],
+    ['1117838570', '2005-06-03T22:42:50.000Z'],
+    ['[10.30 16:49:06]', '2010-10-30T16:49:06.000Z'],
+    ['2000-02-29 23:59:59', '2000-02-29T23:59:59.000Z'],
+  ])('parses %s', (text, expected) => {
+    expect(iso(parseTimestamp(text, 2010)?.ms)).toBe(expected);
+  });
+
+  it('rejects impossible dates and text that is not a time', () => {
+    expect(parseTimestamp('2015-13-40 25:61:00', 2010)).toBeUndefined();
+    expect(parseTimestamp('hello world', 2010)).toBeUndefined();
+    expect(parseTimestamp('', 2010)).toBeUndefined();
+  });
+});
+
+describe('header detection with stack traces', () => {
+  it('learns the layout from entry lines, not from indented continuation lines', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      lines.push(`2023-03-01 10:00:0${i},000 ERROR [main] com.example.Job: Job ${i} failed`);
+      lines.push('java.lang.IllegalStateException: boom');
+      for (let k = 0; k < 8; k++) lines.push(`\tat com.example.Job.step${k}(Job.java:${10 + k})`);
+    }
+    const parser = createHeaderParser(lines);
+    expect(parser.info.kind).toBe('columns');
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({ content: 'Job 0 failed', level: 'ERROR' });
+    expect(parser.parse('\tat com.example.Job.step1(Job.java:11)').content).toBe(
+      'at com.example.Job.step1(Job.java:11)',
+    );
+  });
+});

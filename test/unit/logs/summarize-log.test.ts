@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { MAX_RAW_LOG_BYTES, summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
+import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
+import { fixtureText } from './fixtures.ts';
+
+function expectValidation(run: () => unknown, field: string, message: string): void {
+  try {
+    run();
+  } catch (error: unknown) {
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error instanceof ValidationError && error.field).toBe(field);
+    expect(error instanceof Error && error.message).toContain(message);
+    return;
+  }
+  expect.unreachable('expected a ValidationError');
+}
+
+/** A synthetic service log: steady traffic, a burst of errors at 10:30, a new message at the end. */
+function serviceLog(): string {
+  const lines: string[] = [];
+  const at = (minute: number, second: number) =>
+    `2024-05-01 10:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')},000`;
+  for (let m = 0; m < 60; m++) {
+    for (let s = 0; s < 60; s += 20) {
+      lines.push(`${at(m, s)} INFO [main] com.shop.Api: GET /orders/${m * 100 + s} served in ${10 + s} ms`);
+    }
+    if (m === 5) lines.push(`${at(m, 59)} WARN [pool] com.shop.Db: slow query took 1200 ms`);
+  }
+  for (let i = 0; i < 40; i++) {
+    lines.push(
+      `${at(30, i)} ERROR [pool] com.shop.Db: connection to db-${i % 3}.internal refused for user ops@example.com`,
+    );
+  }
+  lines.push(`${at(59, 59)} INFO [main] com.shop.Api: shutting down after signal 15`);
+  return lines.join('\n');
+}
+
+describe('summarizeLog', () => {
+  it('rejects empty input, naming raw', () => {
+    expectValidation(() => summarizeLog(''), 'raw', 'is empty');
+    expectValidation(() => summarizeLog(' \n\r\n\t'), 'raw', 'is empty');
+  });
+
+  it('rejects input over the size limit and says the limit', () => {
+    expect(MAX_RAW_LOG_BYTES).toBe(5 * 1024 * 1024);
+    expectValidation(() => summarizeLog('x'.repeat(2000), { maxBytes: 1024 }), 'raw', '1 KiB');
+    expectValidation(() => summarizeLog('é'.repeat(600), { maxBytes: 1024 }), 'raw', 'larger than the limit');
+  });
+
+  it('rejects binary data and non-strings', () => {
+    expectValidation(() => summarizeLog('PK\u0003\u0004\u0000\u0000binary'), 'raw', 'binary');
+    expectValidation(() => summarizeLog(42), 'raw', 'must be a string');
+  });
+
+  it('rejects an invalid format, naming format', () => {
+    expectValidation(() => summarizeLog('a line', { format: '<Date> <Time>' }), 'format', 'Content');
+  });
+
+  it('accepts text with invalid UTF-16 (lone surrogates) and replaces them', () => {
+    const result = summarizeLog('hello \ud800 world\nsecond line');
+    expect(result.summary.lines.analysed).toBe(2);
+    expect(JSON.stringify(result.templates)).not.toMatch(/\\ud800/i);
+  });
+
+  it('summarises volume, time span, levels, templates, errors, bursts, components and redactions', () => {
+    const { summary, templates, redactions } = summarizeLog(serviceLog());
+    expect(summary.lines).toMatchObject({ total: 222, analysed: 222, blank: 0, unmatchedHeader: 0 });
+    expect(summary.timeSpan).toMatchObject({
+      start: '2024-05-01T10:00:00.000Z',
+      end: '2024-05-01T10:59:59.000Z',
+    });
+    expect(summary.levels).toEqual({ counts: { INFO: 181, WARN: 1, ERROR: 40 }, source: 'header' });
+    expect(summary.topTemplates[0]).toMatchObject({
+      template: 'GET <PATH> served in <DURATION>',
+      count: 180,
+      share: 0.8108,
+    });
+    expect(summary.errorTemplates).toHaveLength(1);
+    expect(summary.errorTemplates[0]?.template).toBe('connection to <HOST> refused for user <EMAIL>');
+    expect(summary.warningTemplates[0]?.template).toBe('slow query took <DURATION>');
+    expect(summary.firstError).toMatchObject({
+      line: 182,
+      level: 'ERROR',
+      time: '2024-05-01T10:30:00.000Z',
+      text: 'connection to db-0.internal refused for user <EMAIL>',
+      inferred: false,
+    });
+    expect(summary.bursts.some((b) => b.kind === 'errors' && b.start.startsWith('2024-05-01T10:30'))).toBe(
+      true,
+    );
+    expect(summary.newTemplates.map((t) => t.template)).toContain('shutting down after signal <NUM>');
+    expect(summary.rareTemplates.map((t) => t.template)).toContain('slow query took <DURATION>');
+    expect(summary.topComponents).toEqual([
+      { name: 'com.shop.Api', lines: 181, errors: 0 },
+      { name: 'com.shop.Db', lines: 41, errors: 40 },
+    ]);
+    expect(redactions).toEqual(summary.redactions);
+    expect(redactions.byKind.email).toBe(40);
+    expect(JSON.stringify(templates)).not.toContain('ops@example.com');
+    expect(summary.templates.total).toBe(templates.length);
+  });
+
+  it('reads times and levels with an explicit Loghub format', () => {
+    const { summary } = summarizeLog(fixtureText('HDFS'), {
+      format: '<Date> <Time> <Pid> <Level> <Component>: <Content>',
+    });
+    expect(summary.header).toMatchObject({ kind: 'format', coverage: 1 });
+    expect(summary.timeSpan).toMatchObject({ start: '2008-11-09T20:36:15.000Z', linesWithTime: 46 });
+    expect(summary.levels.source).toBe('header');
+  });
+
+  it('infers levels from wording when the log has no level field', () => {
+    const { summary } = summarizeLog(fixtureText('Mac'));
+    expect(summary.levels.source).toBe('inferred');
+    expect(summary.levels.counts.ERROR).toBeGreaterThan(0);
+    expect(summary.firstError?.inferred).toBe(true);
+    expect(summary.topHosts.length).toBeGreaterThan(0);
+  });
+
+  it('renders readable text with the main sections', () => {
+    const text = renderSummaryText(summarizeLog(serviceLog()).summary);
+    expect(text).toMatch(/^Log summary: 222 lines from 2024-05-01T10:00:00.000Z/);
+    for (const section of [
+      'Levels:',
+      'Top templates:',
+      'Error templates:',
+      'First error',
+      'Bursts:',
+      'Redactions: ',
+    ]) {
+      expect(text).toContain(section);
+    }
+  });
+
+  it('gives a bounded, correct result for a single 1 MB line', () => {
+    const { summary, templates } = summarizeLog(`2024-05-01 10:00:00 INFO ${'data '.repeat(210_000)}`);
+    expect(summary.lines).toMatchObject({ analysed: 1, truncated: 1 });
+    expect(templates).toHaveLength(1);
+    expect(JSON.stringify(templates).length).toBeLessThan(20_000);
+  });
+
+  it('stays bounded on a log of distinct messages, counting every line', () => {
+    const word = (i: number) => i.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)] ?? 'q');
+    const raw = Array.from(
+      { length: 20_000 },
+      (_, i) => `${word(i * 7919)} ${word(i * 104729)} ${word(i)} ends`,
+    );
+    const { summary, templates } = summarizeLog(raw.join('\n'), { maxTemplates: 500, templateLimit: 100 });
+    expect(summary.lines.analysed).toBe(20_000);
+    expect(summary.templates.total).toBeLessThanOrEqual(501);
+    expect(templates).toHaveLength(100);
+  });
+});

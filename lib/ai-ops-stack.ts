@@ -18,7 +18,18 @@ import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
 import { WorkQueues } from './work-queues.ts';
-import { partitionWorkers, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
+import { partitionWorkers, RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
+
+/** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
+export function llmEnvironment(stage: StageConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  const llm = stage.llm;
+  if (llm?.baseUrl) env.OPENAI_BASE_URL = llm.baseUrl;
+  if (llm?.summaryModel) env.AI_SUMMARY_MODEL = llm.summaryModel;
+  if (llm?.triageModel) env.AI_TRIAGE_MODEL = llm.triageModel;
+  if (llm?.changelogModel) env.AI_CHANGELOG_MODEL = llm.changelogModel;
+  return env;
+}
 
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -91,6 +102,7 @@ export class AiOpsStack extends Stack {
       network,
       environment: {
         ...databaseEnv,
+        ...llmEnvironment(stage),
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
       },
       grant: (worker) => {
@@ -123,12 +135,21 @@ export class AiOpsStack extends Stack {
       memorySize: 1024,
       network,
       gradualDeployment: stage.functions.gradualDeployment,
-      environment: { ...databaseEnv, ...authEnv, ...queueEnv },
+      environment: {
+        ...databaseEnv,
+        ...authEnv,
+        ...queueEnv,
+        // generateChangelog may ask the model for highlights (flag llm.changelog).
+        ...llmEnvironment(stage),
+        ...RESOLVER_LLM_ENV,
+        OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
+      },
       // correctTriage checks categories against the shipped ticket model.
       assets: [TICKET_MODEL_ASSET],
     });
     this.data.grantConnect(resolver.function);
     this.secrets.jwtKeys.grantRead(resolver.function);
+    this.secrets.openAiApiKey.grantRead(resolver.function);
     this.workQueues.grantSend(resolver.function);
     this.workQueues.grantDeadLetterAdmin(resolver.function);
 

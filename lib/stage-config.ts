@@ -50,6 +50,16 @@ export interface StageConfig {
     /** Upper bound of concurrent worker invocations per queue: protects the database (SQS minimum is 2). */
     readonly maxConcurrency: number;
   };
+  /**
+   * The optional LLM (docs/llm.md): an OpenAI-compatible endpoint and a model per task. Unset values use the
+   * defaults (api.openai.com, gpt-4o-mini). The key lives in the OpenAI secret either way.
+   */
+  readonly llm?: {
+    readonly baseUrl?: string;
+    readonly summaryModel?: string;
+    readonly triageModel?: string;
+    readonly changelogModel?: string;
+  };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;
   /** E-mail of the first admin, written into the bootstrap secret (`-c adminEmail=`). */

@@ -79,6 +79,7 @@ export class WorkQueues extends Construct {
         ...(spec.assets ? { assets: spec.assets } : {}),
         environment: {
           ...props.environment,
+          ...spec.environment,
           QUEUE_DRIVER: 'sqs',
           // Its own queue only: the worker delays retries (ChangeMessageVisibility) and sends nothing.
           JOB_QUEUE_URLS: Stack.of(this).toJsonString({ [spec.kind]: queue.queueUrl }),

@@ -17,7 +17,22 @@ export interface WorkerSpec {
   readonly maxBatchingWindow: Duration;
   /** Files the worker reads at run time, copied next to its bundle. */
   readonly assets?: readonly string[];
+  /** Variables of this worker only (e.g. LLM time budgets that fit its timeout and batch size). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
+
+/**
+ * LLM time budgets per function: one HTTP attempt, and all attempts of one call. A batch that meets a
+ * provider outage pays this once; later records fall back at once (the adapter's circuit breaker).
+ */
+export const SUMMARY_LLM_ENV = { LLM_TIMEOUT_MS: '25000', LLM_CALL_BUDGET_MS: '40000' } as const;
+export const TRIAGE_LLM_ENV = { LLM_TIMEOUT_MS: '8000', LLM_CALL_BUDGET_MS: '12000' } as const;
+/** The resolver writes changelog highlights inside the request: AppSync waits 30 seconds. */
+export const RESOLVER_LLM_ENV = {
+  LLM_TIMEOUT_MS: '10000',
+  LLM_CALL_BUDGET_MS: '15000',
+  LLM_MAX_ATTEMPTS: '2',
+} as const;
 
 /** The shipped ticket classifier (lambdas/core/tickets DEFAULT_MODEL_PATH finds it next to the bundle). */
 export const TICKET_MODEL_ASSET = 'lambdas/core/tickets/default.model.json';
@@ -34,6 +49,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     memorySize: 1024,
     batchSize: 5,
     maxBatchingWindow: Duration.seconds(2),
+    environment: SUMMARY_LLM_ENV,
   },
   {
     kind: 'triage-ticket',
@@ -43,6 +59,7 @@ export const WORKERS: readonly WorkerSpec[] = [
     batchSize: 10,
     maxBatchingWindow: Duration.seconds(2),
     assets: [TICKET_MODEL_ASSET],
+    environment: TRIAGE_LLM_ENV,
   },
 ];
 

@@ -3,7 +3,7 @@
  * `SQSEvent`, and honours `batchItemFailures` the way Lambda does. It composes handlers; it decides nothing
  * about the work itself.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type {

@@ -10,6 +10,7 @@ import { apiDependencyFactory } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChangelogRoutes } from './routes/changelogs.ts';
+import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
 
@@ -20,6 +21,7 @@ registerAdminRoutes(app, deps, Object.values(JOB_KINDS));
 registerLogRoutes(app, deps);
 registerChangelogRoutes(app, deps);
 registerTicketRoutes(app, deps);
+registerFlagRoutes(app, deps);
 
 export const handler = async (event: unknown, context: Context): Promise<unknown> => {
   logger.addContext(context);

@@ -1,7 +1,9 @@
 /** Maps stored records onto the GraphQL types (schema/schema.graphql). */
 import type { Caller } from '../core/auth/roles.ts';
 import type { Job } from '../core/jobs/job.ts';
+import { isHighlightsSection } from '../core/llm/changelog-highlights.ts';
 import type { StoredChangelog } from '../core/use-cases/changelogs.ts';
+import type { FeatureFlag } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
@@ -52,7 +54,18 @@ export function logEntryView(entry: LogEntryRecord, caller: Caller) {
 }
 
 export function changelogView(changelog: StoredChangelog) {
-  return { ...changelog, createdAt: iso(changelog.createdAt) };
+  const highlights = changelog.sections.find(isHighlightsSection);
+  return {
+    ...changelog,
+    sections: changelog.sections.filter((section) => !isHighlightsSection(section)),
+    highlights: highlights?.text ?? null,
+    highlightsInfo: highlights ? highlights.llm : null,
+    createdAt: iso(changelog.createdAt),
+  };
+}
+
+export function featureFlagView(flag: FeatureFlag) {
+  return { ...flag, updatedAt: iso(flag.updatedAt) };
 }
 
 export function ticketView(ticket: TicketRecord) {

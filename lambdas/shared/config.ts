@@ -82,3 +82,48 @@ export const observabilityConfigSchema = z.object({
   POWERTOOLS_SERVICE_NAME: z.string().default('ai-ops'),
   POWERTOOLS_METRICS_NAMESPACE: z.string().default('AiOps'),
 });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const positive = (fallback: number, max: number) =>
+  z.coerce.number().int().positive().max(max).default(fallback);
+
+/**
+ * The optional LLM (DESIGN §6). With no key (OPENAI_API_KEY unset, or the secret holding "not-set"), every
+ * task uses the local algorithms. Timeouts and retries are sized for a Lambda, not the SDK's defaults.
+ */
+export const llmConfigSchema = z.object({
+  /** Any OpenAI-compatible endpoint; unset means api.openai.com. */
+  OPENAI_BASE_URL: optionalText.pipe(z.string().url().optional()),
+  /** Local runs and tests; on AWS the key comes from the secret below. */
+  OPENAI_API_KEY: optionalText,
+  OPENAI_API_KEY_SECRET_ARN: optionalText,
+  AI_SUMMARY_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AI_TRIAGE_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AI_CHANGELOG_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** One HTTP attempt. */
+  LLM_TIMEOUT_MS: positive(20_000, 600_000),
+  /** Attempts per call, the first included (our retries; the SDK's are off). */
+  LLM_MAX_ATTEMPTS: positive(3, 10),
+  LLM_RETRY_BASE_MS: positive(500, 60_000),
+  LLM_RETRY_MAX_MS: positive(8_000, 43_200),
+  /** All attempts and waits of one call; keep it under the function's timeout. */
+  LLM_CALL_BUDGET_MS: positive(45_000, 900_000),
+  /**
+   * After a call fails for good (provider down), further calls in this container fail at once for this long,
+   * so a batch falls back to local results quickly instead of waiting out every timeout. 0 turns it off.
+   */
+  LLM_CIRCUIT_OPEN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Prompt tokens of one call before a log digest is summarized in chunks. */
+  LLM_MAX_PROMPT_TOKENS: positive(12_000, 1_000_000),
+  /** Prompt and answer tokens all calls of one job may spend. */
+  LLM_JOB_TOKEN_BUDGET: positive(24_000, 2_000_000),
+  LLM_MAX_ANSWER_TOKENS: positive(900, 100_000),
+  /** How long feature flags are cached per container. */
+  FLAG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Seconds the Secrets Manager key is cached (a rotated key is picked up within it). */
+  OPENAI_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+});
+export type LlmConfig = z.infer<typeof llmConfigSchema>;

@@ -1,13 +1,29 @@
-/** The triage worker: triage-ticket jobs from its queue → the local classifier → triage stored on the ticket. */
+/**
+ * The triage worker: triage-ticket jobs from its queue → the local classifier (always) → with a model
+ * configured and the flag on for the ticket's owner, the model's structured answer → triage stored on the ticket.
+ */
+import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
+import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
 import { JOB_KINDS } from '../core/jobs/job.ts';
+import { llmTriage, triageTicketWithModel } from '../core/llm/ticket-triage.ts';
 import { triageTicketJob } from '../core/use-cases/tickets.ts';
+import { logger, metrics } from '../shared/observability.ts';
 import { createWorkerHandler } from '../shared/worker-runtime.ts';
 import { loadTicketClassifier, localClassify } from './local-classifier.ts';
 
-const classify = localClassify(loadTicketClassifier(process.env.TICKET_MODEL_PATH));
+const classifier = loadTicketClassifier(process.env.TICKET_MODEL_PATH);
+const classify = localClassify(classifier);
+const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
 
 export const handler = await createWorkerHandler(JOB_KINDS.triageTicket, process.env, (connection) => {
   const tickets = createTicketRepo(connection.db);
-  return (job) => triageTicketJob({ tickets, classify }, job);
+  if (!llm.client) return (job) => triageTicketJob({ tickets, classify }, job);
+  const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
+  const refine = llmTriage(access, {
+    categories: classifier.categories,
+    maxAnswerTokens: Math.min(llm.config.LLM_MAX_ANSWER_TOKENS, 400),
+    jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
+  });
+  return (job) => triageTicketWithModel({ tickets, classify, refine }, job);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { graphql, type StartedLocalProcess, startLocalProcess } from '../support/local-process.ts';
+import { dataField, graphql, type StartedLocalProcess, startLocalProcess } from '../support/local-process.ts';
 
 const SIGNUP = `mutation($e: AWSEmail!, $p: String!) {
   signup(email: $e, password: $p) { accessToken refreshToken expiresAt user { id email role } }
@@ -33,7 +33,7 @@ describe('npm start on a fresh data dir', () => {
     expect(signup.data?.signup).toMatchObject({ user: { email, role: 'USER' } });
 
     const login = await graphql(running.url, LOGIN, { e: email, p: password }, apiKey);
-    const accessToken = (login.data?.login as { accessToken: string }).accessToken;
+    const accessToken = dataField<{ accessToken: string }>(login, 'login').accessToken;
     const bearer = { authorization: `Bearer ${accessToken}` };
     const me = await graphql(running.url, ME, {}, bearer);
     expect(me.data?.me).toMatchObject({ email, role: 'USER' });
@@ -49,7 +49,7 @@ describe('npm start on a fresh data dir', () => {
     expect(denied.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', path: ['users'] });
 
     const adminLogin = await graphql(running.url, LOGIN, { e: admin?.email, p: admin?.password }, apiKey);
-    const adminToken = (adminLogin.data?.login as { accessToken: string }).accessToken;
+    const adminToken = dataField<{ accessToken: string }>(adminLogin, 'login').accessToken;
     const users = await graphql(
       running.url,
       '{ users(limit: 10) { items { email role } } }',

@@ -307,6 +307,29 @@ describe('every stage', () => {
     }
   });
 
+  it('gives the resolver and the workers the LLM key secret and time budgets that fit their timeouts', () => {
+    const s = personal;
+    const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+    const envOf = (fn: IConstruct) =>
+      (props(functions, logicalId(s.stack, fn)).Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    const resolverEnv = envOf(s.stack.functions.resolver.function);
+    expect(Object.keys(resolverEnv)).toEqual(expect.arrayContaining(['OPENAI_API_KEY_SECRET_ARN']));
+    expect(Number(resolverEnv.LLM_CALL_BUDGET_MS)).toBeLessThan(30_000);
+    for (const q of s.stack.workQueues.queues) {
+      const spec = WORKERS.find((w) => w.kind === q.kind);
+      const budget = Number(envOf(q.worker.function).LLM_CALL_BUDGET_MS);
+      expect(budget).toBeGreaterThan(0);
+      expect(budget).toBeLessThan((spec?.timeout.toMilliseconds() ?? 0) / 2);
+    }
+    const grants = iamStatements(s).filter(
+      (st) =>
+        JSON.stringify(st.Resource).includes('OpenAi') &&
+        JSON.stringify(st.Action).includes('GetSecretValue'),
+    );
+    expect(grants.length).toBeGreaterThan(0);
+  });
+
   it('lets the resolver enqueue jobs and list and redrive dead letters', () => {
     const s = personal;
     const resolverRole = s.stack.functions.resolver.function.role;

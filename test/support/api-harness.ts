@@ -23,8 +23,17 @@ export interface ApiHarness {
 
 const PASSWORD = 'correct horse battery staple';
 
+export interface ApiHarnessOptions {
+  /**
+   * Variables the handlers see (they read configuration once, at import): e.g. OPENAI_BASE_URL pointing at a
+   * fake provider. Vitest runs each test file in its own process, so this does not leak into other files.
+   */
+  env?: Record<string, string>;
+}
+
 /** The real local runtime (endpoint, handlers, workers) in this process, on a fresh test database. */
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  if (options.env) Object.assign(process.env, options.env);
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-ops-api-'));
   const runtime = await startLocalRuntime({

@@ -83,3 +83,10 @@ export async function graphql(
   const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
   return { status: response.status, ...body };
 }
+
+/** The value of one top-level field of a response; fails the test with the whole response when it is missing. */
+export function dataField<T>(result: GraphQLResult, name: string): T {
+  const value = result.data?.[name];
+  if (value === undefined || value === null) throw new Error(`no ${name} in ${JSON.stringify(result)}`);
+  return value as T;
+}

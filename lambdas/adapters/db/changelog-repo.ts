@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { ChangelogRepo, StoredChangelog } from '../../core/use-cases/changelogs.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -244,4 +245,21 @@ export const changelogs = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('changelogs_created_idx').on(t.createdAt, t.id)],
+);
+
+/** Feature flags (e.g. `llm.summary`): on for a share of users, optionally only some roles. Changes go to change_events. */
+export const featureFlags = pgTable(
+  'feature_flags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(false),
+    rolloutPercent: integer('rollout_percent').notNull().default(100),
+    /** Roles the flag applies to; empty means every role. */
+    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('feature_flags_name_key').on(t.name)],
 );

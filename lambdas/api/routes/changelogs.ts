@@ -12,6 +12,7 @@ const changelogRequest = z.object({
   date: z.string().nullish(),
   repositoryUrl: z.string().nullish(),
   includeOther: z.boolean().nullish(),
+  highlights: z.boolean().nullish(),
 });
 
 /** Every role may read and generate changelogs. */

@@ -24,6 +24,7 @@ export const ADMIN_ONLY_FIELDS: readonly string[] = Object.freeze([
   'Query.deadLetters',
   'Mutation.redriveDeadLetters',
   'Mutation.setFeatureFlag',
+  'Query.featureFlags',
 ]);
 
 /** HR handles people, not systems: raw log text may contain anything, so HR only sees summaries. */

@@ -28,7 +28,6 @@ import type {
   RotationDecision,
   SessionRepo,
   ThrottleRepo,
-  UserCursor,
   UserRecord,
   UserRepo,
 } from './ports.ts';

@@ -6,6 +6,11 @@ import type { Caller } from '../auth/roles.ts';
 import { generateChangelog, parseChangelogInput } from '../changelog/index.ts';
 import type { Changelog } from '../changelog/types.ts';
 import { NotFoundError } from '../errors.ts';
+import {
+  type HighlightsSection,
+  markdownWithHighlights,
+  type WriteHighlights,
+} from '../llm/changelog-highlights.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
 import { optionalIdempotencyKey, requireId } from './access.ts';
 
@@ -39,10 +44,12 @@ export interface ChangelogRequest {
   date?: string | null;
   repositoryUrl?: string | null;
   includeOther?: boolean | null;
+  /** Ask a model for a "Highlights" paragraph (kept out when no model may write it, with the reason). */
+  highlights?: boolean | null;
 }
 
 export async function createChangelog(
-  deps: { changelogs: ChangelogRepo; now?: () => Date },
+  deps: { changelogs: ChangelogRepo; now?: () => Date; highlights?: WriteHighlights },
   input: { caller: Caller; request: ChangelogRequest; idempotencyKey?: unknown },
 ): Promise<StoredChangelog> {
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
@@ -55,6 +62,22 @@ export async function createChangelog(
     options: { includeOther: request.includeOther ?? false },
   });
   const generated: Changelog = generateChangelog(generatorInput, deps.now ? { now: deps.now } : {});
+  let sections: unknown[] = generated.sections;
+  let markdown = generated.markdown;
+  if (request.highlights) {
+    const highlights: HighlightsSection = deps.highlights
+      ? await deps.highlights(generated, { userId: input.caller.userId, role: input.caller.role })
+      : {
+          title: 'Highlights',
+          kind: 'highlights',
+          items: [],
+          text: null,
+          llm: { skipped: 'no LLM is configured' },
+        };
+    // Stored as a leading section of its own kind, so the generated sections stay exactly the generator's.
+    sections = [highlights, ...generated.sections];
+    if (highlights.text) markdown = markdownWithHighlights(markdown, highlights.text);
+  }
   const { changelog } = await deps.changelogs.create(
     {
       ownerId: input.caller.userId,
@@ -62,8 +85,8 @@ export async function createChangelog(
       previousVersion: generated.previousVersion ?? null,
       date: generated.date,
       bump: generated.bump,
-      sections: generated.sections,
-      markdown: generated.markdown,
+      sections,
+      markdown,
       entryCount: generated.sections.reduce((n, section) => n + section.items.length, 0),
     },
     idempotencyKey,

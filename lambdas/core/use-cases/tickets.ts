@@ -285,7 +285,7 @@ export async function ticketAt(
   const state: Record<string, unknown> = { ...ticket };
   const history = await deps.tickets.history(ticket.id);
   const first = history[0];
-  if (!first || first.action !== 'created') throw new Error(`Ticket ${ticket.id} has no creation record`);
+  if (first?.action !== 'created') throw new Error(`Ticket ${ticket.id} has no creation record`);
   let version = 0;
   for (const change of history) {
     if (change.at > at) break;

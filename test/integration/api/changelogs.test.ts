@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, type ApiSession, startApiHarness } from '../../support/api-harness.ts';
+import { dataField } from '../../support/local-process.ts';
 
 const GENERATE = `mutation($input: ChangelogInput!, $k: String) {
   generateChangelog(input: $input, idempotencyKey: $k) {
@@ -52,7 +53,7 @@ describe('changelogs through the API', () => {
     ]);
     expect(changelog.markdown).toContain('**api:** drop v1 endpoints');
     const again = await hr.call(GENERATE, { input: { commits: ['fix: other'] }, k: 'release-2.0.0' });
-    expect((again.data?.generateChangelog as { id: string }).id).toBe(changelog.id);
+    expect(dataField<{ id: string }>(again, 'generateChangelog').id).toBe(changelog.id);
     const read = await user.call('query($id: ID!) { changelog(id: $id) { id version } }', {
       id: changelog.id,
     });

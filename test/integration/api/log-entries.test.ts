@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+import { dataField } from '../../support/local-process.ts';
 
 const SUBMIT = `mutation($raw: String!, $key: String) {
   summarizeLog(raw: $raw, idempotencyKey: $key) { id status lineCount redactions job { id status } }
@@ -68,22 +69,22 @@ describe('log entries through the API', () => {
       select count(*)::int as n from jobs where subject_id = ${a.id}`;
     expect(count?.n).toBe(1);
     const fromOther = await other.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
-    expect((fromOther.data?.summarizeLog as { id: string }).id).not.toBe(a.id);
+    expect(dataField<{ id: string }>(fromOther, 'summarizeLog').id).not.toBe(a.id);
   });
 
   it("hides another user's entry from USER but shows it to OPS", async () => {
     const submitted = await owner.call(SUBMIT, { raw: LOG });
-    const id = (submitted.data?.summarizeLog as { id: string }).id;
+    const id = dataField<{ id: string }>(submitted, 'summarizeLog').id;
     const denied = await other.call(READ, { id });
     expect(denied.data?.logEntry).toBeNull();
     expect(denied.errors?.[0]?.errorType).toBe('NotFound');
     const seen = await ops.call(READ, { id });
-    expect((seen.data?.logEntry as { id: string }).id).toBe(id);
+    expect(dataField<{ id: string }>(seen, 'logEntry').id).toBe(id);
   });
 
   it('never gives HR the raw text: the field is denied', async () => {
     const submitted = await hr.call(SUBMIT, { raw: LOG });
-    const id = (submitted.data?.summarizeLog as { id: string }).id;
+    const id = dataField<{ id: string }>(submitted, 'summarizeLog').id;
     const read = await hr.call('query($id: ID!) { logEntry(id: $id) { id raw } }', { id });
     expect(read.data?.logEntry).toEqual({ id, raw: null });
     expect(read.errors?.[0]).toMatchObject({ errorType: 'Unauthorized', path: ['logEntry', 'raw'] });

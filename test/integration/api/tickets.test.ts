@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+import { dataField } from '../../support/local-process.ts';
 
 const CREATE = `mutation($t: String!, $b: String!, $k: String) {
   triageTicket(title: $t, body: $b, idempotencyKey: $k) { id status version triage { status category } }
@@ -81,7 +82,7 @@ describe('tickets through the API', () => {
       'Is there a documented way to rotate keys?',
     );
     expect((await other.call(READ, { id: ticket.id })).errors?.[0]?.errorType).toBe('NotFound');
-    expect(((await ops.call(READ, { id: ticket.id })).data?.ticket as TicketView).id).toBe(ticket.id);
+    expect(dataField<TicketView>(await ops.call(READ, { id: ticket.id }), 'ticket').id).toBe(ticket.id);
     const list = await other.call('{ tickets(limit: 50) { items { id } } }');
     expect(JSON.stringify(list.data)).not.toContain(ticket.id);
   });
@@ -130,7 +131,7 @@ describe('tickets through the API', () => {
     );
     expect(then.data?.ticketAt).toEqual({ status: 'OPEN', version: ticket.version });
     const now = await owner.call(READ, { id: ticket.id });
-    expect((now.data?.ticket as TicketView).status).toBe('RESOLVED');
+    expect(dataField<TicketView>(now, 'ticket').status).toBe('RESOLVED');
     const beforeCreation = await owner.call(
       'query($id: ID!) { ticketAt(id: $id, at: "2000-01-01T00:00:00Z") { id } }',
       {
@@ -148,7 +149,7 @@ describe('tickets through the API', () => {
       { id: ticket.id, v: ticket.version },
     );
     expect(corrected.errors).toBeUndefined();
-    const triage = (corrected.data?.correctTriage as { triage: Record<string, unknown> }).triage;
+    const triage = dataField<{ triage: Record<string, unknown> }>(corrected, 'correctTriage').triage;
     expect(triage).toMatchObject({ category: 'FEATURE', priority: 'P3', labels: ['export'] });
     expect(JSON.parse(String(triage.correction))).toMatchObject({ category: 'FEATURE' });
     expect(triage.details).not.toBeNull();
@@ -164,7 +165,7 @@ describe('tickets through the API', () => {
     const result = await ops.call(
       '{ tickets(filter: { category: "BUG" }, limit: 100) { items { triage { category } } } }',
     );
-    const items = (result.data?.tickets as { items: { triage: { category: string } }[] }).items;
+    const items = dataField<{ items: { triage: { category: string } }[] }>(result, 'tickets').items;
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((t) => t.triage.category === 'BUG')).toBe(true);
   });

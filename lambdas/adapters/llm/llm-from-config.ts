@@ -1,0 +1,54 @@
+/**
+ * Builds what use cases need to use a model, once per container: the provider (or none), models per task,
+ * the feature-flag gate and metrics. Handlers call this and never touch the SDK.
+ */
+import type { LlmAccess, LlmMetrics } from '../../core/llm/ports.ts';
+import {
+  createFlagEvaluator,
+  type FeatureFlagRepo,
+  type FlagEvaluator,
+  flagGate,
+} from '../../core/use-cases/feature-flags.ts';
+import { type LlmConfig, llmConfigSchema, parseConfig } from '../../shared/config.ts';
+import { powertoolsLlmMetrics } from './metrics.ts';
+import { createOpenAiProvider, type OpenAiProviderDeps } from './openai-provider.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface LlmSetup {
+  config: LlmConfig;
+  metrics: LlmMetrics;
+  client: ReturnType<typeof createOpenAiProvider>;
+}
+
+export function llmSetupFromEnv(
+  env: Env,
+  deps: { metrics: Parameters<typeof powertoolsLlmMetrics>[0]; log?: OpenAiProviderDeps['log'] },
+): LlmSetup {
+  const config = parseConfig(llmConfigSchema, env, 'LLM');
+  const metrics = powertoolsLlmMetrics(deps.metrics);
+  const providerDeps: OpenAiProviderDeps = { metrics };
+  if (deps.log) providerDeps.log = deps.log;
+  return { config, metrics, client: createOpenAiProvider(config, providerDeps) };
+}
+
+/** The flag evaluator (cached per container) and the access object use cases take. */
+export function llmAccess(
+  setup: LlmSetup,
+  flags: FeatureFlagRepo,
+): { access: LlmAccess; evaluator: FlagEvaluator } {
+  const evaluator = createFlagEvaluator({ flags, ttlMs: setup.config.FLAG_CACHE_SECONDS * 1000 });
+  return {
+    evaluator,
+    access: {
+      client: setup.client,
+      models: {
+        summary: setup.config.AI_SUMMARY_MODEL,
+        triage: setup.config.AI_TRIAGE_MODEL,
+        changelog: setup.config.AI_CHANGELOG_MODEL,
+      },
+      gate: flagGate(evaluator),
+      metrics: setup.metrics,
+    },
+  };
+}

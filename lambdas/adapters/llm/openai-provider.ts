@@ -1,0 +1,217 @@
+/**
+ * The LLM adapter: the `openai` package against any OpenAI-compatible endpoint. One client per container
+ * (per key, so a rotated key gets a new one), the SDK's retries off and its timeout sized for a Lambda; our
+ * own retry (exponential backoff, full jitter, Retry-After honoured) within a deadline per call.
+ */
+import OpenAI from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import {
+  type LlmClient,
+  type LlmCompletion,
+  LlmError,
+  type LlmMetrics,
+  type LlmRequest,
+} from '../../core/llm/ports.ts';
+import { parseRetryAfter, type RetryClock, systemRetryClock, withRetry } from '../../core/llm/retry.ts';
+import type { LlmConfig } from '../../shared/config.ts';
+
+/** The value the CDK writes into the key secret until someone stores a real key: no LLM. */
+export const KEY_PLACEHOLDER = 'not-set';
+
+export type SecretReader = (arn: string, maxAgeSeconds: number) => Promise<string | undefined>;
+
+/** Powertools Parameters, loaded only when a secret is configured (local runs never pull in the AWS SDK). */
+export const readSecretWithPowertools: SecretReader = async (arn, maxAgeSeconds) => {
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  const value = await getSecret(arn, { maxAge: maxAgeSeconds });
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : new TextDecoder().decode(value);
+};
+
+export interface WarnLog {
+  warn(message: string, details: Record<string, unknown>): void;
+}
+
+export interface OpenAiProviderDeps {
+  metrics: LlmMetrics;
+  readSecret?: SecretReader;
+  clock?: RetryClock;
+  log?: WarnLog;
+}
+
+const usableKey = (key: string | undefined): string | null => {
+  const trimmed = key?.trim();
+  return trimmed && trimmed !== KEY_PLACEHOLDER ? trimmed : null;
+};
+
+/** Maps whatever the SDK threw onto our error kinds, which decide whether to retry. */
+export function toLlmError(error: unknown, now: number = Date.now()): LlmError {
+  if (error instanceof LlmError) return error;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new LlmError('timeout', 'the provider did not answer in time', { cause: error });
+  }
+  if (error instanceof OpenAI.APIUserAbortError) {
+    return new LlmError('timeout', 'the call was aborted', { cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new LlmError('connection', `could not reach the provider: ${error.message}`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status ?? null;
+    const retryAfterMs = parseRetryAfter(error.headers, now);
+    const message = error.message.slice(0, 300);
+    if (status === 429) return new LlmError('rate_limited', message, { status, retryAfterMs, cause: error });
+    if (status === 408) return new LlmError('timeout', message, { status, retryAfterMs, cause: error });
+    if (status !== null && status >= 500) {
+      return new LlmError('server', message, { status, retryAfterMs, cause: error });
+    }
+    return new LlmError('client', message, { status, cause: error });
+  }
+  // A body that is not JSON (a proxy's error page, a cut connection) is a glitch worth another attempt.
+  if (error instanceof SyntaxError) {
+    return new LlmError('malformed_response', `the provider's response is not JSON: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return new LlmError('client', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+export type OpenAiProvider = LlmClient;
+
+/** Null when neither a key nor a key secret is configured: the system runs without a model. */
+export function createOpenAiProvider(config: LlmConfig, deps: OpenAiProviderDeps): OpenAiProvider | null {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_API_KEY_SECRET_ARN) return null;
+  const clock = deps.clock ?? systemRetryClock;
+  const readSecret = deps.readSecret ?? readSecretWithPowertools;
+  const clients = new Map<string, OpenAI>();
+  /** Until when calls are skipped after the provider failed for good (0: closed). */
+  let openUntil = 0;
+
+  async function currentKey(): Promise<string | null> {
+    const direct = usableKey(config.OPENAI_API_KEY);
+    if (direct) return direct;
+    if (!config.OPENAI_API_KEY_SECRET_ARN) return null;
+    return usableKey(await readSecret(config.OPENAI_API_KEY_SECRET_ARN, config.OPENAI_KEY_CACHE_SECONDS));
+  }
+
+  function clientFor(key: string): OpenAI {
+    let client = clients.get(key);
+    if (!client) {
+      // A rotated key replaces the old client rather than piling up.
+      clients.clear();
+      client = new OpenAI({
+        apiKey: key,
+        baseURL: config.OPENAI_BASE_URL ?? null,
+        timeout: config.LLM_TIMEOUT_MS,
+        maxRetries: 0,
+      });
+      clients.set(key, client);
+    }
+    return client;
+  }
+
+  async function attempt(client: OpenAI, request: LlmRequest, remainingMs: number): Promise<LlmCompletion> {
+    const timeout = Math.min(config.LLM_TIMEOUT_MS, remainingMs);
+    if (timeout < 1) throw new LlmError('timeout', 'no time left for another attempt');
+    const params: ChatCompletionCreateParamsNonStreaming = {
+      model: request.model,
+      messages: request.messages,
+      max_tokens: request.maxTokens,
+      temperature: 0.2,
+    };
+    if (request.jsonSchema) {
+      params.response_format = {
+        type: 'json_schema',
+        json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
+      };
+    }
+    const started = performance.now();
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await client.chat.completions.create(params, { timeout, maxRetries: 0 });
+    } catch (error: unknown) {
+      throw toLlmError(error, clock.now());
+    }
+    const choice = response.choices?.[0];
+    const text = choice?.message?.content;
+    if (!choice || typeof text !== 'string') {
+      throw new LlmError('malformed_response', 'the response holds no message content');
+    }
+    return {
+      text,
+      promptTokens: response.usage?.prompt_tokens ?? 0,
+      completionTokens: response.usage?.completion_tokens ?? 0,
+      model: response.model || request.model,
+      latencyMs: performance.now() - started,
+      finishReason: choice.finish_reason ?? 'unknown',
+      attempts: 1,
+    };
+  }
+
+  return {
+    async available() {
+      try {
+        return (await currentKey()) !== null;
+      } catch (error: unknown) {
+        deps.log?.warn('Could not read the LLM key; using local algorithms', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return false;
+      }
+    },
+    async complete(request) {
+      const key = await currentKey();
+      if (!key) throw new LlmError('not_configured', 'no LLM API key is configured');
+      const client = clientFor(key);
+      const { metrics } = deps;
+      if (clock.now() < openUntil) {
+        const seconds = Math.ceil((openUntil - clock.now()) / 1000);
+        throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
+      }
+      metrics.record(request.task, 'LlmCalls', 1);
+      const started = clock.now();
+      let attempts = 0;
+      const policy = {
+        maxAttempts: config.LLM_MAX_ATTEMPTS,
+        baseDelayMs: config.LLM_RETRY_BASE_MS,
+        maxDelayMs: config.LLM_RETRY_MAX_MS,
+        budgetMs: config.LLM_CALL_BUDGET_MS,
+      };
+      try {
+        const completion = await withRetry(
+          async (n, remainingMs) => {
+            attempts = n;
+            try {
+              return await attempt(client, request, remainingMs);
+            } catch (error: unknown) {
+              metrics.record(request.task, 'LlmErrors', 1);
+              throw error;
+            }
+          },
+          policy,
+          clock,
+          (error, delayMs) =>
+            deps.log?.warn('LLM call failed; retrying', {
+              task: request.task,
+              kind: error.kind,
+              status: error.status,
+              delayMs,
+            }),
+        );
+        const latencyMs = clock.now() - started;
+        metrics.record(request.task, 'LlmPromptTokens', completion.promptTokens);
+        metrics.record(request.task, 'LlmCompletionTokens', completion.completionTokens);
+        metrics.record(request.task, 'LlmLatency', latencyMs);
+        return { ...completion, latencyMs, attempts };
+      } catch (error: unknown) {
+        const failure = toLlmError(error, clock.now());
+        failure.attempts = attempts;
+        // Provider trouble (not a bad request of ours): spare the rest of the batch the same wait.
+        if (failure.retryable && config.LLM_CIRCUIT_OPEN_SECONDS > 0) {
+          openUntil = clock.now() + config.LLM_CIRCUIT_OPEN_SECONDS * 1000;
+        }
+        throw failure;
+      }
+    },
+  };
+}

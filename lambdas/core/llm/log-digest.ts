@@ -1,0 +1,234 @@
+/**
+ * The compact digest a model gets instead of the raw log: overview, then one line per template (id, level,
+ * count, first/last seen, text, top parameter values). Every template with an error or warning is always
+ * listed; the others fill a bounded number of lines, most telling first (bursts, first error, new, then by
+ * count). The digest passes through the redactor once more, whatever the miner kept.
+ */
+import { inferLevel, type LogLevel } from '../logs/levels.ts';
+import type { TemplateSnapshot } from '../logs/miner.ts';
+import type { LogSummary } from '../logs/summary.ts';
+import { emptyRedactionCounts, redactText } from '../redaction/redact.ts';
+import { countTokens } from './tokens.ts';
+
+export interface DigestOptions {
+  /** Template lines besides the error/warning ones. Default 15. */
+  otherTemplates?: number;
+  /** Values shown per parameter. Default 2. */
+  valuesPerParameter?: number;
+  /** Parameters shown per template. Default 2. */
+  parametersPerTemplate?: number;
+  /** Characters of a template text or value before it is cut. Default 120 / 32. */
+  templateChars?: number;
+  valueChars?: number;
+}
+
+export interface DigestLine {
+  id: string;
+  text: string;
+  tokens: number;
+  /** Error/warning templates: never dropped to save tokens. */
+  essential: boolean;
+}
+
+export interface LogDigest {
+  header: string;
+  lines: DigestLine[];
+  /** Ids of every template listed (what a summary may cite). */
+  ids: Set<string>;
+  /** Templates left out, and the lines they cover. */
+  omitted: { templates: number; lines: number };
+}
+
+const TEMPLATE_HEADING = 'Templates (id level ×count first→last | template | top values):';
+
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The level that makes a template essential: ERROR/FATAL/WARN lines, or such wording when levels are absent. */
+export function templateSeverity(t: TemplateSnapshot, inferred: boolean): 'error' | 'warning' | null {
+  if (inferred) {
+    const level = inferLevel(t.template);
+    return level === 'ERROR' ? 'error' : level === 'WARN' ? 'warning' : null;
+  }
+  if ((t.levels.ERROR ?? 0) + (t.levels.FATAL ?? 0) > 0) return 'error';
+  return (t.levels.WARN ?? 0) > 0 ? 'warning' : null;
+}
+
+function dominantLevel(t: TemplateSnapshot, inferred: boolean): LogLevel | string {
+  if (inferred) return inferLevel(t.template) ?? '-';
+  let best = '-';
+  let bestCount = 0;
+  for (const [level, count] of Object.entries(t.levels)) {
+    if (level !== 'UNKNOWN' && (count ?? 0) > bestCount) {
+      best = level;
+      bestCount = count ?? 0;
+    }
+  }
+  return best;
+}
+
+/** Times in template lines drop the date when the whole log is one day (it is in the header), else the seconds. */
+function timeFormatter(summary: LogSummary): (ms: number | undefined) => string {
+  const start = summary.timeSpan?.start.slice(0, 10);
+  const oneDay = start !== undefined && summary.timeSpan?.end.slice(0, 10) === start;
+  return (ms) => {
+    if (ms === undefined || !Number.isFinite(ms)) return '?';
+    const iso = new Date(ms).toISOString();
+    return oneDay ? iso.slice(11, 19) : `${iso.slice(5, 10)}T${iso.slice(11, 16)}`;
+  };
+}
+
+function durationText(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${Math.round((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86_400)}d ${Math.round((seconds % 86_400) / 3600)}h`;
+}
+
+function renderHeader(summary: LogSummary): string {
+  const lines: string[] = [];
+  const l = summary.lines;
+  lines.push(`lines: ${l.total} (analysed ${l.analysed}, blank ${l.blank}, truncated ${l.truncated})`);
+  if (summary.timeSpan) {
+    const t = summary.timeSpan;
+    lines.push(`time: ${t.start} → ${t.end} (${durationText(t.durationSeconds)})`);
+  }
+  const levels = Object.entries(summary.levels.counts)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([level, count]) => `${level} ${count}`)
+    .join(' · ');
+  lines.push(`levels (${summary.levels.source}): ${levels || 'none'}`);
+  lines.push(`templates: ${summary.templates.total}`);
+  if (summary.topComponents.length > 0) {
+    const parts = summary.topComponents
+      .slice(0, 5)
+      .map((c) => `${cut(c.name, 40)} ${c.lines}${c.errors ? ` (${c.errors} err)` : ''}`);
+    lines.push(`components: ${parts.join(', ')}`);
+  }
+  if (summary.topHosts.length > 0) {
+    lines.push(
+      `hosts: ${summary.topHosts
+        .slice(0, 5)
+        .map((h) => `${cut(h.name, 40)} ${h.lines}`)
+        .join(', ')}`,
+    );
+  }
+  for (const burst of summary.bursts.slice(0, 5)) {
+    const ids = burst.topTemplates.map((t) => t.id).join(' ');
+    lines.push(
+      `burst (${burst.kind}): ${burst.start} → ${burst.end}, ${burst.lines} lines, ${burst.errors} errors, ×${burst.factor} baseline; ${ids}`,
+    );
+  }
+  if (summary.firstError) {
+    const e = summary.firstError;
+    lines.push(`first error: line ${e.line}${e.time ? ` at ${e.time}` : ''}, ${e.templateId}`);
+  }
+  return lines.join('\n');
+}
+
+function renderTemplate(
+  t: TemplateSnapshot,
+  inferred: boolean,
+  time: (ms: number | undefined) => string,
+  options: Required<DigestOptions>,
+): string {
+  // Values seen once or twice say little (ids, ports, addresses): a parameter is shown by values that repeat,
+  // and only for templates seen at least three times.
+  const params = (t.count >= 3 ? t.parameters : [])
+    .map((p) => ({ p, values: p.values.filter((v, i) => v.count > 1 || (i === 0 && p.values.length === 1)) }))
+    .filter(({ values }) => values.length > 0)
+    .slice(0, options.parametersPerTemplate)
+    .map(({ p, values }) => {
+      const shown = values
+        .slice(0, options.valuesPerParameter)
+        .map((v) => `${cut(v.value, options.valueChars)}×${v.count}`)
+        .join(',');
+      return `#${p.position}=${shown}${p.more || values.length > options.valuesPerParameter ? ',…' : ''}`;
+    })
+    .join(' ');
+  const first = time(t.firstTime);
+  const last = time(t.lastTime);
+  const span = t.firstTime === undefined ? '' : first === last ? ` ${first}` : ` ${first}→${last}`;
+  const head = `${t.id} ${dominantLevel(t, inferred)} ×${t.count}${span}`;
+  return `${head} | ${cut(t.template, options.templateChars)}${params ? ` | ${params}` : ''}`;
+}
+
+export function buildLogDigest(
+  summary: LogSummary,
+  templates: readonly TemplateSnapshot[],
+  options: DigestOptions = {},
+): LogDigest {
+  const o: Required<DigestOptions> = {
+    otherTemplates: options.otherTemplates ?? 15,
+    valuesPerParameter: options.valuesPerParameter ?? 2,
+    parametersPerTemplate: options.parametersPerTemplate ?? 2,
+    templateChars: options.templateChars ?? 120,
+    valueChars: options.valueChars ?? 32,
+  };
+  const inferred = summary.levels.source !== 'header';
+  const time = timeFormatter(summary);
+  const essential = templates
+    .filter((t) => templateSeverity(t, inferred) !== null)
+    .sort((a, b) => {
+      const rank = (t: TemplateSnapshot) => (templateSeverity(t, inferred) === 'error' ? 0 : 1);
+      return rank(a) - rank(b) || b.count - a.count || a.firstLine - b.firstLine;
+    });
+  const essentialIds = new Set(essential.map((t) => t.id));
+  // Ids the overview refers to come first among the rest, so every id the digest mentions is listed.
+  const preferred = new Set<string>([
+    ...summary.bursts.flatMap((b) => b.topTemplates.map((t) => t.id)),
+    ...(summary.firstError ? [summary.firstError.templateId] : []),
+    ...summary.newTemplates.map((t) => t.id),
+  ]);
+  const others = templates
+    .filter((t) => !essentialIds.has(t.id))
+    .sort(
+      (a, b) =>
+        Number(preferred.has(b.id)) - Number(preferred.has(a.id)) ||
+        b.count - a.count ||
+        a.firstLine - b.firstLine,
+    );
+  const chosen = others.slice(0, o.otherTemplates);
+  const left = others.slice(o.otherTemplates);
+  const counts = emptyRedactionCounts();
+  const line = (t: TemplateSnapshot, isEssential: boolean): DigestLine => {
+    const text = redactText(renderTemplate(t, inferred, time, o), counts);
+    return { id: t.id, text, tokens: countTokens(text) + 1, essential: isEssential };
+  };
+  const lines = [...essential.map((t) => line(t, true)), ...chosen.map((t) => line(t, false))];
+  return {
+    header: redactText(renderHeader(summary), counts),
+    lines,
+    ids: new Set(lines.map((l) => l.id)),
+    omitted: { templates: left.length, lines: left.reduce((n, t) => n + t.count, 0) },
+  };
+}
+
+export function omittedNote(omitted: LogDigest['omitted']): string {
+  return omitted.templates === 0
+    ? ''
+    : `… ${omitted.templates} more templates (${omitted.lines} lines), none with errors or warnings`;
+}
+
+/** The digest as one text: header, template lines, and what was left out. */
+export function renderDigest(digest: Pick<LogDigest, 'header' | 'omitted'>, lines: readonly DigestLine[]) {
+  const note = omittedNote(digest.omitted);
+  return `${digest.header}\n\n${TEMPLATE_HEADING}\n${lines.map((l) => l.text).join('\n')}${note ? `\n${note}` : ''}`;
+}
+
+/** Splits template lines into chunks of at most `maxTokens` each (a line never splits). */
+export function chunkLines(lines: readonly DigestLine[], maxTokens: number): DigestLine[][] {
+  const chunks: DigestLine[][] = [];
+  let current: DigestLine[] = [];
+  let tokens = 0;
+  for (const line of lines) {
+    if (current.length > 0 && tokens + line.tokens > maxTokens) {
+      chunks.push(current);
+      current = [];
+      tokens = 0;
+    }
+    current.push(line);
+    tokens += line.tokens;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

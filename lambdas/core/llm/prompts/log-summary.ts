@@ -1,0 +1,73 @@
+import type { PromptTemplate } from './prompt.ts';
+
+/** The single-call log summary: the whole digest fits one prompt. */
+export const logSummaryPrompt: PromptTemplate<{ digest: string }> = {
+  name: 'log-summary',
+  version: '1.0.0',
+  system: [
+    'You are an SRE summarising a log for on-call engineers.',
+    'You get a digest made by a template miner, never the raw lines: each template has an id like T12,',
+    'a line count, its dominant level, first/last seen and its most frequent parameter values.',
+    'Say what happened: volume and time span, what failed or warned and how often, bursts, affected hosts',
+    'or components, and what to look at first. Be factual; do not invent causes the digest does not show.',
+    'Cite the templates you rely on by id in templateIds; only ids that appear in the digest are allowed.',
+    'Answer with JSON matching the schema: overview (2-4 sentences), findings (most important first),',
+    'actions (concrete next steps, may be empty).',
+  ].join(' '),
+  render: ({ digest }) => `Log digest:\n\n${digest}`,
+};
+
+/** Map step of prompt chaining: one chunk of a digest too large for one call. */
+export const logChunkPrompt: PromptTemplate<{ header: string; chunk: string; part: number; parts: number }> =
+  {
+    name: 'log-summary-chunk',
+    version: '1.0.0',
+    system: [
+      'You are an SRE reading one part of a log digest made by a template miner (ids like T12, counts,',
+      'levels, first/last seen, top parameter values). Other parts are read separately and merged later.',
+      'List the notable findings of this part only: errors, warnings, bursts, unusual or new templates.',
+      'Cite template ids from this part in templateIds. Answer with JSON matching the schema.',
+    ].join(' '),
+    render: ({ header, chunk, part, parts }) =>
+      `Log overview:\n${header}\n\nTemplates, part ${part} of ${parts}:\n${chunk}`,
+  };
+
+/** Reduce step of prompt chaining: the per-part findings merged into one summary. */
+export const logMergePrompt: PromptTemplate<{ header: string; partials: string }> = {
+  name: 'log-summary-merge',
+  version: '1.0.0',
+  system: [
+    'You are an SRE merging findings that were extracted from the parts of one log digest.',
+    'Write one summary of the whole log: overview (2-4 sentences), findings (deduplicated, most important',
+    'first) and actions. Keep the template ids the findings cite; cite no other ids.',
+    'Answer with JSON matching the schema.',
+  ].join(' '),
+  render: ({ header, partials }) => `Log overview:\n${header}\n\nFindings per part (JSON):\n${partials}`,
+};
+
+/** The answer every log prompt asks for (OpenAI strict structured outputs: every property required). */
+export const logSummarySchema = {
+  name: 'log_summary',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['overview', 'findings', 'actions'],
+    properties: {
+      overview: { type: 'string' },
+      findings: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['severity', 'text', 'templateIds'],
+          properties: {
+            severity: { type: 'string', enum: ['error', 'warning', 'info'] },
+            text: { type: 'string' },
+            templateIds: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+      actions: { type: 'array', items: { type: 'string' } },
+    },
+  },
+} as const;

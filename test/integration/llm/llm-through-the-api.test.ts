@@ -1,0 +1,248 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+import {
+  answer,
+  type FakeOpenAi,
+  type FakeReply,
+  type RecordedRequest,
+  startFakeOpenAi,
+} from '../../support/fake-openai.ts';
+
+const SUBMIT_LOG = `mutation($raw: String!) { summarizeLog(raw: $raw) { id } }`;
+const READ_LOG = `query($id: ID!) { logEntry(id: $id) { status job { attempts model } summary { text json generatedBy } } }`;
+const CREATE_TICKET = `mutation($t: String!, $b: String!) { triageTicket(title: $t, body: $b) { id } }`;
+const READ_TICKET = `query($id: ID!) { ticket(id: $id) { triage { status category details classifierVersion } } }`;
+const SET_FLAG = `mutation($n: String!, $e: Boolean!, $p: Int, $r: [Role!]) {
+  setFeatureFlag(name: $n, enabled: $e, rolloutPercent: $p, roles: $r) { name enabled rolloutPercent roles updatedBy }
+}`;
+const DEAD_LETTERS = `{ deadLetters { items { messageId kind } } }`;
+
+// Loghub HDFS sample lines (Zhu et al., Loghub, ISSRE 2023).
+const LOG = [
+  '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating',
+  '081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-6952295868487656571 terminating',
+  '081109 204015 308 INFO dfs.DataNode$PacketResponder: PacketResponder 2 for block blk_8229193803249955061 terminating',
+  '081109 204106 329 WARN dfs.DataNode$DataXceiver: 10.251.30.85:50010:Got exception while serving blk_-7057732666118938934 to /10.251.30.85',
+  '081109 204107 329 ERROR dfs.DataNode$DataXceiver: 10.251.30.85:50010:DataXceiver: java.io.IOException: Connection reset by peer',
+].join('\n');
+
+/** A provider that answers each task sensibly, citing a template id it was shown. */
+function healthyProvider(request: RecordedRequest): FakeReply {
+  const schema = request.body.response_format?.json_schema?.name;
+  const prompt = request.body.messages?.map((m) => m.content).join('\n') ?? '';
+  if (schema === 'log_summary') {
+    const cited = /^(T\d+) (ERROR|WARN)/m.exec(prompt)?.[1] ?? 'T1';
+    return answer({
+      overview: 'Blocks were served; one connection was reset.',
+      findings: [{ severity: 'error', text: 'A DataXceiver connection was reset', templateIds: [cited] }],
+      actions: ['Check the network between datanodes'],
+    });
+  }
+  if (schema === 'changelog_highlights') {
+    const ids = [...prompt.matchAll(/^(E\d+) /gm)].map((m) => m[1]);
+    return answer({ highlights: 'CSV export arrives (#12) and a crash on save is fixed.', entryIds: ids });
+  }
+  if (schema === 'ticket_triage') {
+    return answer({
+      category: 'FEATURE',
+      priority: 'P2',
+      labels: ['export'],
+      confidence: 0.88,
+      rationale: 'asks for an export',
+    });
+  }
+  return { kind: 'status', status: 400, message: `unexpected schema ${schema}` };
+}
+
+describe('the LLM layer through the API, queue and workers', () => {
+  let fake: FakeOpenAi;
+  let api: ApiHarness;
+  let admin: ApiSession;
+  let user: ApiSession;
+
+  const submitLog = async (session: ApiSession) => {
+    const result = await session.call(SUBMIT_LOG, { raw: LOG });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    const id = (result.data?.summarizeLog as { id: string } | undefined)?.id ?? '';
+    const done = await eventually(
+      () => session.call(READ_LOG, { id }),
+      (r) =>
+        ['SUCCEEDED', 'FAILED'].includes((r.data?.logEntry as { status: string } | undefined)?.status ?? ''),
+    );
+    return done.data?.logEntry as {
+      status: string;
+      job: { attempts: number; model: string | null };
+      summary: { text: string; json: string; generatedBy: string };
+    };
+  };
+  const createTicket = async (session: ApiSession) => {
+    const result = await session.call(CREATE_TICKET, {
+      t: 'Add CSV export to reports',
+      b: 'Please add an export button.',
+    });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    const id = (result.data?.triageTicket as { id: string } | undefined)?.id ?? '';
+    const done = await eventually(
+      () => session.call(READ_TICKET, { id }),
+      (r) =>
+        ['SUCCEEDED', 'FAILED'].includes(
+          (r.data?.ticket as { triage: { status: string } } | undefined)?.triage.status ?? '',
+        ),
+    );
+    const ticket = done.data?.ticket as
+      | { triage: { status: string; category: string; details: string; classifierVersion: string } }
+      | undefined;
+    if (!ticket) throw new Error('ticket not readable');
+    return ticket.triage;
+  };
+  const setFlag = (name: string, enabled: boolean) =>
+    admin.call(SET_FLAG, { n: name, e: enabled, p: 100, r: [] });
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    api = await startApiHarness({
+      env: {
+        OPENAI_BASE_URL: fake.url,
+        OPENAI_API_KEY: 'test-key',
+        AI_SUMMARY_MODEL: 'summary-model',
+        AI_TRIAGE_MODEL: 'triage-model',
+        LLM_TIMEOUT_MS: '300',
+        LLM_MAX_ATTEMPTS: '2',
+        LLM_RETRY_BASE_MS: '10',
+        LLM_RETRY_MAX_MS: '20',
+        FLAG_CACHE_SECONDS: '0',
+      },
+    });
+    admin = await api.admin();
+    user = await api.user('someone@example.com');
+  }, 120_000);
+  beforeEach(() => fake.reset());
+  afterAll(async () => {
+    await api?.close();
+    await fake?.close();
+  });
+
+  it('uses the local algorithms and calls no model while the flags are off', async () => {
+    const entry = await submitLog(user);
+    expect(entry.summary.generatedBy).toBe('local');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('lets only an admin set and list flags, and records each change', async () => {
+    const denied = await user.call(SET_FLAG, { n: 'llm.summary', e: true, p: 100, r: [] });
+    expect(denied.errors?.[0]?.errorType).toMatch(/Unauthorized|Forbidden/);
+    const listDenied = await user.call('{ featureFlags { name } }');
+    expect(listDenied.errors?.[0]?.errorType).toBe('Forbidden');
+    const bad = await admin.call(SET_FLAG, { n: 'llm.summary', e: true, p: 140, r: [] });
+    expect(bad.errors?.[0]?.errorType).toBe('ValidationError');
+
+    const set = await admin.call(SET_FLAG, { n: 'llm.summary', e: true, p: 50, r: ['OPS'] });
+    expect(set.data?.setFeatureFlag).toMatchObject({
+      name: 'llm.summary',
+      enabled: true,
+      rolloutPercent: 50,
+      roles: ['OPS'],
+    });
+    await setFlag('llm.summary', false);
+    const listed = await admin.call('{ featureFlags { name enabled rolloutPercent roles } }');
+    expect(listed.data?.featureFlags).toEqual([
+      { name: 'llm.summary', enabled: false, rolloutPercent: 100, roles: [] },
+    ]);
+    const history = await api.database.db.execute(
+      sql`select action, actor_id, changes from change_events where entity_type = 'feature_flag' order by id`,
+    );
+    expect(history.map((row) => row.action)).toEqual(['flag_created', 'flag_changed']);
+    expect(history[1]?.actor_id).toBe(admin.userId);
+    expect(history[1]?.changes).toMatchObject({ enabled: { from: true, to: false } });
+  });
+
+  it('stores the model summary and triage with provenance when the provider answers', async () => {
+    await setFlag('llm.summary', true);
+    await setFlag('llm.triage', true);
+    fake.setDefault(healthyProvider);
+
+    const entry = await submitLog(user);
+    expect(entry.status).toBe('SUCCEEDED');
+    expect(entry.summary.generatedBy).toBe('summary-model-2024-07-18');
+    expect(entry.job.model).toBe('summary-model-2024-07-18');
+    expect(entry.summary.text).toContain('connection was reset');
+    const llm = JSON.parse(entry.summary.json).llm;
+    expect(llm).toMatchObject({
+      fallback: false,
+      prompt: { name: 'log-summary', version: '1.0.0' },
+      promptTokens: 100,
+      completionTokens: 20,
+    });
+    expect(llm.rawTokens).toBeGreaterThan(0);
+    const sent = fake.requests[0]?.body.messages?.map((m) => m.content).join('\n') ?? '';
+    expect(sent).not.toContain('blk_38865049064139660');
+    expect(sent).not.toContain('10.251.30.85');
+
+    const triage = await createTicket(user);
+    expect(triage.status).toBe('SUCCEEDED');
+    expect(triage.category).toBe('FEATURE');
+    const details = JSON.parse(triage.details);
+    expect(details.local.classifierVersion).toBeTruthy();
+    expect(details.llm).toMatchObject({ fallback: false, model: 'triage-model-2024-07-18' });
+  });
+
+  it('adds validated highlights to a changelog, and leaves them out with the reason when entries are dropped', async () => {
+    await setFlag('llm.changelog', true);
+    fake.setDefault(healthyProvider);
+    const generate = `mutation($input: ChangelogInput!) {
+      generateChangelog(input: $input) { markdown highlights highlightsInfo sections { title items { description } } }
+    }`;
+    const input = {
+      commits: ['feat(reports): add CSV export (#12)', 'fix: crash on save'],
+      previousVersion: '1.0.0',
+      highlights: true,
+    };
+    const made = await user.call(generate, { input });
+    expect(made.errors).toBeUndefined();
+    const changelog = made.data?.generateChangelog as {
+      markdown: string;
+      highlights: string | null;
+      highlightsInfo: string;
+      sections: { title: string }[];
+    };
+    expect(changelog.highlights).toBe('CSV export arrives (#12) and a crash on save is fixed.');
+    expect(changelog.markdown).toContain('### Highlights');
+    expect(changelog.sections.map((section) => section.title)).toEqual(['Features', 'Bug Fixes']);
+    expect(JSON.parse(changelog.highlightsInfo)).toMatchObject({ fallback: false, entries: 2 });
+
+    fake.setDefault(answer({ highlights: 'Only the export.', entryIds: ['E1'] }));
+    const dropped = (await user.call(generate, { input })).data?.generateChangelog as typeof changelog;
+    expect(dropped.highlights).toBeNull();
+    expect(dropped.markdown).not.toContain('### Highlights');
+    expect(JSON.parse(dropped.highlightsInfo)).toMatchObject({
+      fallback: true,
+      fallbackReason: 'rejected: the model dropped entries: E2',
+    });
+  });
+
+  it('still succeeds with the local results when the provider is down, on the first delivery, with nothing dead-lettered', async () => {
+    await setFlag('llm.summary', true);
+    await setFlag('llm.triage', true);
+    fake.setDefault({ kind: 'status', status: 503, message: 'overloaded' });
+
+    const entry = await submitLog(user);
+    expect(entry.status).toBe('SUCCEEDED');
+    expect(entry.job.attempts).toBe(1);
+    expect(entry.summary.generatedBy).toBe('local');
+    const llm = JSON.parse(entry.summary.json).llm;
+    expect(llm).toMatchObject({ fallback: true, model: null });
+    expect(llm.fallbackReason).toMatch(/^provider: server \(HTTP 503\) after 2 attempts/);
+
+    fake.setDefault({ kind: 'hang' });
+    const triage = await createTicket(user);
+    expect(triage.status).toBe('SUCCEEDED');
+    const details = JSON.parse(triage.details);
+    expect(details.llm).toMatchObject({ fallback: true });
+    expect(details.llm.fallbackReason).toMatch(/timeout/);
+    expect(triage.classifierVersion).toBe(details.local.classifierVersion);
+
+    const dead = await admin.call(DEAD_LETTERS);
+    expect(dead.data?.deadLetters).toEqual({ items: [] });
+  });
+});

@@ -1,0 +1,221 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAiProvider } from '../../../lambdas/adapters/llm/openai-provider.ts';
+import type { LlmError, LlmMetricName, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
+import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
+import type { TriageAnswer } from '../../../lambdas/core/use-cases/tickets.ts';
+import { llmConfigSchema } from '../../../lambdas/shared/config.ts';
+import { answer, type FakeOpenAi, startFakeOpenAi } from '../../support/fake-openai.ts';
+
+describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
+  let fake: FakeOpenAi;
+  let metrics: { name: LlmMetricName; value: number }[] = [];
+
+  const provider = (env: Record<string, string> = {}) => {
+    const config = llmConfigSchema.parse({
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'test-key',
+      LLM_TIMEOUT_MS: '400',
+      LLM_MAX_ATTEMPTS: '3',
+      LLM_RETRY_BASE_MS: '10',
+      LLM_RETRY_MAX_MS: '50',
+      LLM_CALL_BUDGET_MS: '5000',
+      ...env,
+    });
+    const client = createOpenAiProvider(config, {
+      metrics: { record: (_t, name, value) => metrics.push({ name, value }) },
+    });
+    if (!client) throw new Error('expected a provider');
+    return client;
+  };
+  const request: LlmRequest = {
+    task: 'summary',
+    model: 'gpt-test',
+    messages: [
+      { role: 'system', content: 'sys' },
+      { role: 'user', content: 'hello' },
+    ],
+    maxTokens: 50,
+  };
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: unknown) => error as LlmError,
+    );
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+  });
+  afterEach(() => {
+    fake.reset();
+    metrics = [];
+  });
+  afterAll(async () => fake.close());
+
+  it('returns the answer with usage, model and finish reason, sending the key and our limits', async () => {
+    fake.script(answer('hi there', { promptTokens: 42, completionTokens: 7 }));
+    const completion = await provider().complete(request);
+    expect(completion).toMatchObject({
+      text: 'hi there',
+      promptTokens: 42,
+      completionTokens: 7,
+      finishReason: 'stop',
+      attempts: 1,
+    });
+    expect(completion.model).toBe('gpt-test-2024-07-18');
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer test-key');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'gpt-test', max_tokens: 50 });
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        { name: 'LlmCalls', value: 1 },
+        { name: 'LlmPromptTokens', value: 42 },
+        { name: 'LlmCompletionTokens', value: 7 },
+      ]),
+    );
+  });
+
+  it('sends a JSON schema as a strict response_format', async () => {
+    fake.script(answer({ ok: true }));
+    await provider().complete({ ...request, jsonSchema: { name: 'thing', schema: { type: 'object' } } });
+    expect(fake.requests[0]?.body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'thing', schema: { type: 'object' }, strict: true },
+    });
+  });
+
+  it('waits out a 429 for its Retry-After and then succeeds', async () => {
+    fake.script(
+      { kind: 'status', status: 429, headers: { 'retry-after-ms': '120' } },
+      answer('late but fine'),
+    );
+    const completion = await provider().complete(request);
+    expect(completion.text).toBe('late but fine');
+    expect(completion.attempts).toBe(2);
+    expect(fake.requests).toHaveLength(2);
+    expect(metrics).toContainEqual({ name: 'LlmErrors', value: 1 });
+  });
+
+  it('gives up at once on a 429 whose Retry-After is past the call budget', async () => {
+    fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '60' } });
+    const error = await failure(provider().complete(request));
+    expect(error).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 60_000, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('retries 500s and reports a server error after the last attempt', async () => {
+    fake.setDefault({ kind: 'status', status: 500, message: 'internal' });
+    const error = await failure(provider().complete(request));
+    expect(error).toMatchObject({ kind: 'server', status: 500, attempts: 3 });
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('skips calls for a while after the provider failed for good, so a batch falls back quickly', async () => {
+    fake.setDefault({ kind: 'status', status: 503 });
+    const client = provider({ LLM_MAX_ATTEMPTS: '1', LLM_CIRCUIT_OPEN_SECONDS: '60' });
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'server' });
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'unavailable' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('does not retry a request the provider refuses (401)', async () => {
+    fake.setDefault({ kind: 'status', status: 401, message: 'bad key' });
+    const error = await failure(provider().complete(request));
+    expect(error).toMatchObject({ kind: 'client', status: 401, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('times out a hanging provider with the client timeout, then retries', async () => {
+    fake.setDefault({ kind: 'hang' });
+    const error = await failure(provider({ LLM_MAX_ATTEMPTS: '2', LLM_TIMEOUT_MS: '200' }).complete(request));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 2 });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('treats a body that is not JSON as a malformed response worth a retry', async () => {
+    fake.script({ kind: 'malformed' }, answer('second time lucky'));
+    const completion = await provider().complete(request);
+    expect(completion.text).toBe('second time lucky');
+    expect(completion.attempts).toBe(2);
+  });
+
+  it('reports a truncated answer as finish_reason length, for the caller to reject', async () => {
+    fake.script(answer('{"overview": "cut', { finishReason: 'length' }));
+    const completion = await provider().complete(request);
+    expect(completion.finishReason).toBe('length');
+  });
+
+  it('is not available when the key is the placeholder the stack stores by default', async () => {
+    const config = llmConfigSchema.parse({
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x',
+    });
+    const client = createOpenAiProvider(config, {
+      metrics: { record: () => {} },
+      readSecret: async () => 'not-set',
+    });
+    expect(await client?.available()).toBe(false);
+    const error = await failure(client?.complete(request) ?? Promise.resolve());
+    expect(error).toMatchObject({ kind: 'not_configured' });
+  });
+
+  it('is absent when no key and no secret are configured', () => {
+    expect(createOpenAiProvider(llmConfigSchema.parse({}), { metrics: { record: () => {} } })).toBeNull();
+  });
+
+  describe('triage answers over real HTTP', () => {
+    const local: TriageAnswer = {
+      category: 'BUG',
+      priority: 'P3',
+      labels: [],
+      confidence: 0.6,
+      rationale: 'local',
+      classifierVersion: 'local-1',
+      details: {},
+    };
+    const triage = () =>
+      llmTriage(
+        {
+          client: provider(),
+          models: { summary: 's', triage: 'gpt-triage', changelog: 'c' },
+          gate: async () => true,
+          metrics: { record: (_t, name, value) => metrics.push({ name, value }) },
+        },
+        { categories: ['BUG', 'FEATURE'], maxAnswerTokens: 200, jobTokenBudget: 4000 },
+      )({ title: 'Add CSV export', body: 'Please add export.' }, local, { userId: 'u' });
+
+    it('keeps the local answer when the structured answer violates the schema', async () => {
+      fake.script(
+        answer({ category: 'FEATURE', priority: 'urgent', labels: [], confidence: 2, rationale: '' }),
+      );
+      const { answer: result, model } = await triage();
+      expect(model).toBeNull();
+      expect(result.category).toBe('BUG');
+      expect(result.details.llm).toMatchObject({
+        fallback: true,
+        fallbackReason: expect.stringContaining('schema'),
+      });
+      expect(metrics).toContainEqual({ name: 'LlmFallbacks', value: 1 });
+    });
+
+    it('keeps the local answer when the answer was truncated', async () => {
+      fake.script(answer('{"category":"FEATURE","priority":"P2"', { finishReason: 'length' }));
+      const { answer: result } = await triage();
+      expect(result.category).toBe('BUG');
+      expect(result.details.llm).toMatchObject({ fallbackReason: expect.stringContaining('truncated') });
+    });
+
+    it('uses a valid structured answer', async () => {
+      fake.script(
+        answer({
+          category: 'FEATURE',
+          priority: 'P3',
+          labels: ['export'],
+          confidence: 0.9,
+          rationale: 'asks for export',
+        }),
+      );
+      const { answer: result, model } = await triage();
+      expect(model).toBe('gpt-triage-2024-07-18');
+      expect(result).toMatchObject({ category: 'FEATURE', labels: ['export'] });
+    });
+  });
+});

@@ -1,0 +1,365 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerRejected, parseAnswer, triageAnswerSchema } from '../../../lambdas/core/llm/answers.ts';
+import { llmHighlights, markdownWithHighlights } from '../../../lambdas/core/llm/changelog-highlights.ts';
+import { buildLogDigest, templateSeverity } from '../../../lambdas/core/llm/log-digest.ts';
+import { llmSummarizer, planLogPrompts } from '../../../lambdas/core/llm/log-summarizer.ts';
+import {
+  type LlmAccess,
+  type LlmCompletion,
+  LlmError,
+  type LlmMetricName,
+  type LlmRequest,
+} from '../../../lambdas/core/llm/ports.ts';
+import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
+import { summarizeLog } from '../../../lambdas/core/logs/index.ts';
+import type { TriageAnswer } from '../../../lambdas/core/use-cases/tickets.ts';
+import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts';
+
+type Reply = string | LlmError | Partial<LlmCompletion>;
+
+/** An in-memory model: replies in order, records requests and metrics. */
+function fakeAccess(replies: Reply[], options: { gate?: boolean } = {}) {
+  const requests: LlmRequest[] = [];
+  const metrics: { name: LlmMetricName; value: number }[] = [];
+  const access: LlmAccess = {
+    client: {
+      available: async () => true,
+      complete: async (request) => {
+        requests.push(request);
+        const reply = replies.shift() ?? new LlmError('server', 'nothing scripted', { status: 503 });
+        if (reply instanceof LlmError) throw reply;
+        const base = {
+          promptTokens: 500,
+          completionTokens: 50,
+          model: `${request.model}-x`,
+          latencyMs: 12,
+          finishReason: 'stop',
+          attempts: 1,
+        };
+        return typeof reply === 'string' ? { ...base, text: reply } : { ...base, text: '', ...reply };
+      },
+    },
+    models: { summary: 'sum-model', triage: 'tri-model', changelog: 'cl-model' },
+    gate: async () => options.gate ?? true,
+    metrics: { record: (_task, name, value) => metrics.push({ name, value }) },
+  };
+  return { access, requests, metrics };
+}
+
+const WORDS =
+  'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(
+    ' ',
+  );
+
+function sampleLog(errors: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const t = `2024-05-01 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')},000`;
+    lines.push(`${t} INFO [worker-${i % 4}] Processed request ${1000 + i} in ${i % 17} ms`);
+    if (i % 40 === 0) lines.push(`${t} WARN [pool] Connection pool at ${80 + (i % 10)}% capacity`);
+  }
+  for (let e = 0; e < errors; e++) {
+    // Messages of different lengths never share a template: one error template each.
+    const path = WORDS.slice(0, (e % 20) + 1).join(' ') + (e >= 20 ? ' again' : '');
+    lines.push(
+      `2024-05-01 10:07:${String(e % 60).padStart(2, '0')},000 ERROR [svc] Backend call failed at ${path}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const summaryAnswer = (ids: string[]) => ({
+  overview: 'Requests were processed normally; the connection pool warned about capacity.',
+  findings: [{ severity: 'warning', text: 'Pool near capacity', templateIds: ids }],
+  actions: ['Check the pool size'],
+});
+
+describe('the log digest', () => {
+  it('lists every template with an error or warning and keeps raw lines out', () => {
+    const raw = sampleLog(30);
+    const result = summarizeLog(raw);
+    const digest = buildLogDigest(result.summary, result.templates, { otherTemplates: 2 });
+    const flagged = result.templates.filter((t) => templateSeverity(t, false) !== null);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const t of flagged) expect(digest.ids.has(t.id)).toBe(true);
+    expect(digest.lines.map((l) => l.text).join('\n')).not.toContain('Processed request 1001 in');
+  });
+
+  it('is chunked for several calls when it exceeds one prompt, within the job budget', () => {
+    const result = summarizeLog(sampleLog(40));
+    const digest = buildLogDigest(result.summary, result.templates);
+    const plan = planLogPrompts(digest, {
+      maxPromptTokens: 1500,
+      jobTokenBudget: 40_000,
+      maxAnswerTokens: 300,
+    });
+    expect(plan.kind).toBe('chained');
+    if (plan.kind === 'chained') expect(plan.chunks.length).toBeGreaterThan(1);
+    const tight = planLogPrompts(digest, {
+      maxPromptTokens: 1500,
+      jobTokenBudget: 2500,
+      maxAnswerTokens: 300,
+    });
+    expect(tight.dropped).toBeGreaterThan(0);
+    expect(tight.promptTokens).toBeLessThan(2500);
+  });
+});
+
+describe('llmSummarizer', () => {
+  const options = {
+    maxPromptTokens: 12_000,
+    jobTokenBudget: 24_000,
+    maxAnswerTokens: 500,
+    subject: { userId: 'u1' },
+  };
+
+  it('stores the model summary with provenance, citations and tokens saved', async () => {
+    const raw = sampleLog(0);
+    const local = await localSummarizer(raw, { format: null });
+    const warnId = (local.templates as { id: string; template: string }[]).find((t) =>
+      t.template.includes('pool'),
+    )?.id;
+    expect(warnId).toBeDefined();
+    const { access, requests } = fakeAccess([JSON.stringify(summaryAnswer([warnId ?? '']))]);
+    const result = await llmSummarizer(localSummarizer, access, options)(raw, { format: null });
+    expect(result.generatedBy).toBe('sum-model-x');
+    expect(result.text).toContain(`(${warnId})`);
+    const llm = result.summary.llm as Record<string, unknown>;
+    expect(llm).toMatchObject({
+      model: 'sum-model-x',
+      fallback: false,
+      promptTokens: 500,
+      completionTokens: 50,
+    });
+    expect(llm.prompt).toEqual({ name: 'log-summary', version: '1.0.0' });
+    expect(llm.tokensSaved).toBe((llm.rawTokens as number) - 500);
+    expect(requests[0]?.messages.map((m) => m.content).join('\n')).not.toContain('Processed request 1001 in');
+    expect(requests[0]?.jsonSchema?.name).toBe('log_summary');
+  });
+
+  it('falls back to the miner when the model cites a template it was not shown', async () => {
+    const { access, metrics } = fakeAccess([JSON.stringify(summaryAnswer(['T999']))]);
+    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    expect(result.generatedBy).toBe('local');
+    expect(result.summary.llm).toMatchObject({ fallback: true, model: 'sum-model-x' });
+    expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain('T999');
+    expect(metrics).toContainEqual({ name: 'LlmFallbacks', value: 1 });
+  });
+
+  it('falls back with the provider error as the reason when the provider is down', async () => {
+    const { access } = fakeAccess([new LlmError('server', 'bad gateway', { status: 502 })]);
+    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    expect(result.generatedBy).toBe('local');
+    expect((result.summary.llm as { fallbackReason: string }).fallbackReason).toMatch(
+      /^provider: server \(HTTP 502\)/,
+    );
+  });
+
+  it('leaves the local summary untouched and calls nothing when the flag is off', async () => {
+    const { access, requests } = fakeAccess([], { gate: false });
+    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    expect(requests).toHaveLength(0);
+    expect(result.generatedBy).toBe('local');
+    expect(result.summary.llm).toEqual({ skipped: 'flag llm.summary is off for this user' });
+  });
+
+  it('summarizes a large digest in chunks and merges them', async () => {
+    const raw = sampleLog(40);
+    const local = await localSummarizer(raw, { format: null });
+    const errorId =
+      (local.templates as { id: string; levels: Record<string, number> }[]).find(
+        (t) => (t.levels.ERROR ?? 0) > 0,
+      )?.id ?? '';
+    const reply = JSON.stringify({
+      overview: 'Many failures.',
+      findings: [{ severity: 'error', text: 'Backend failures', templateIds: [errorId] }],
+      actions: [],
+    });
+    const { access, requests } = fakeAccess(Array.from({ length: 20 }, () => reply));
+    const result = await llmSummarizer(localSummarizer, access, {
+      ...options,
+      maxPromptTokens: 1500,
+      jobTokenBudget: 60_000,
+    })(raw, { format: null });
+    expect(requests.length).toBeGreaterThan(2);
+    expect(result.summary.llm).toMatchObject({
+      chained: true,
+      fallback: false,
+      prompt: { name: 'log-summary-merge' },
+    });
+    expect((result.summary.llm as { calls: number }).calls).toBe(requests.length);
+  });
+});
+
+describe('answer validation', () => {
+  const completion = (text: string, finishReason = 'stop'): LlmCompletion => ({
+    text,
+    finishReason,
+    promptTokens: 1,
+    completionTokens: 1,
+    model: 'm',
+    latencyMs: 1,
+    attempts: 1,
+  });
+  const schema = triageAnswerSchema(['BUG', 'FEATURE']);
+
+  it('rejects a category outside the team set', () => {
+    const text = JSON.stringify({
+      category: 'SPAM',
+      priority: 'P2',
+      labels: [],
+      confidence: 0.9,
+      rationale: 'x',
+    });
+    expect(() => parseAnswer(completion(text), schema)).toThrow(/category/);
+  });
+
+  it('rejects a truncated answer even when its prefix would parse', () => {
+    const text = JSON.stringify({
+      category: 'BUG',
+      priority: 'P2',
+      labels: [],
+      confidence: 0.9,
+      rationale: 'x',
+    });
+    expect(() => parseAnswer(completion(text, 'length'), schema)).toThrow(AnswerRejected);
+  });
+
+  it('rejects text that is not JSON and JSON that misses fields', () => {
+    expect(() => parseAnswer(completion('Sure! The category is BUG.'), schema)).toThrow(/not valid JSON/);
+    expect(() => parseAnswer(completion('{"category":"BUG"}'), schema)).toThrow(/schema/);
+  });
+
+  it('accepts a complete answer and normalises labels', () => {
+    const text = JSON.stringify({
+      category: 'BUG',
+      priority: 'P1',
+      labels: ['Crash'],
+      confidence: 0.8,
+      rationale: 'crash',
+    });
+    expect(parseAnswer(completion(text), schema).labels).toEqual(['crash']);
+  });
+});
+
+describe('llmTriage', () => {
+  const local: TriageAnswer = {
+    category: 'BUG',
+    priority: 'P3',
+    labels: ['ui'],
+    confidence: 0.7,
+    rationale: 'local words',
+    classifierVersion: 'local-1',
+    details: { alternatives: [] },
+  };
+  const options = { categories: ['BUG', 'FEATURE', 'QUESTION'], maxAnswerTokens: 200, jobTokenBudget: 5000 };
+  const ticket = { title: 'Crash on save', body: 'It crashes.' };
+
+  it('uses the model answer and stores both answers', async () => {
+    const { access, requests } = fakeAccess([
+      JSON.stringify({
+        category: 'FEATURE',
+        priority: 'P2',
+        labels: ['export'],
+        confidence: 0.9,
+        rationale: 'asks for export',
+      }),
+    ]);
+    const { answer, model } = await llmTriage(access, options)(ticket, local, { userId: 'u' });
+    expect(model).toBe('tri-model-x');
+    expect(answer).toMatchObject({ category: 'FEATURE', priority: 'P2', labels: ['export'] });
+    expect(answer.details.local).toMatchObject({ category: 'BUG', classifierVersion: 'local-1' });
+    expect(answer.details.llm).toMatchObject({ fallback: false, prompt: { name: 'ticket-triage' } });
+    expect(requests[0]?.jsonSchema?.schema).toMatchObject({
+      properties: { category: { enum: options.categories } },
+    });
+  });
+
+  it('keeps the local answer when the model picks a category outside the set', async () => {
+    const { access } = fakeAccess([
+      JSON.stringify({ category: 'URGENT', priority: 'P1', labels: [], confidence: 1, rationale: 'r' }),
+    ]);
+    const { answer, model } = await llmTriage(access, options)(ticket, local, { userId: 'u' });
+    expect(model).toBeNull();
+    expect(answer.category).toBe('BUG');
+    expect(answer.details.llm).toMatchObject({ fallback: true });
+    expect(String((answer.details.llm as { fallbackReason: string }).fallbackReason)).toContain('category');
+  });
+});
+
+describe('changelog highlights', () => {
+  const changelog = {
+    version: '1.2.0',
+    bump: 'minor',
+    sections: [
+      {
+        title: 'Features',
+        kind: 'type' as const,
+        items: [
+          {
+            type: 'feat',
+            scope: 'api',
+            description: 'add export',
+            hash: null,
+            shortHash: null,
+            pr: 12,
+            issues: [],
+            breaking: false,
+            author: null,
+          },
+          {
+            type: 'feat',
+            scope: null,
+            description: 'dark mode',
+            hash: null,
+            shortHash: null,
+            pr: null,
+            issues: [7],
+            breaking: false,
+            author: null,
+          },
+        ],
+      },
+    ],
+  };
+  const options = { maxAnswerTokens: 300, jobTokenBudget: 5000, maxEntries: 200 };
+  const subject = { userId: 'u', role: 'USER' as const };
+
+  it('accepts a paragraph that confirms every entry', async () => {
+    const { access } = fakeAccess([
+      JSON.stringify({ highlights: 'Export (#12) and dark mode (#7).', entryIds: ['E1', 'E2'] }),
+    ]);
+    const section = await llmHighlights(access, options)(changelog, subject);
+    expect(section.text).toBe('Export (#12) and dark mode (#7).');
+    expect(section.llm).toMatchObject({ fallback: false, entries: 2 });
+  });
+
+  it('drops the highlights when the model drops or adds an entry, and says why', async () => {
+    const { access } = fakeAccess([
+      JSON.stringify({ highlights: 'Export.', entryIds: ['E1'] }),
+      JSON.stringify({ highlights: 'Export.', entryIds: ['E1', 'E2', 'E3'] }),
+    ]);
+    const dropped = await llmHighlights(access, options)(changelog, subject);
+    expect(dropped.text).toBeNull();
+    expect(dropped.llm).toMatchObject({
+      fallback: true,
+      fallbackReason: 'rejected: the model dropped entries: E2',
+    });
+    const added = await llmHighlights(access, options)(changelog, subject);
+    expect(added.llm).toMatchObject({ fallbackReason: 'rejected: the model added entries: E3' });
+  });
+
+  it('drops highlights that cite a pull request no entry has', async () => {
+    const { access } = fakeAccess([JSON.stringify({ highlights: 'Fixes #99.', entryIds: ['E1', 'E2'] })]);
+    const section = await llmHighlights(access, options)(changelog, subject);
+    expect(section.text).toBeNull();
+    expect(section.llm).toMatchObject({ fallbackReason: expect.stringContaining('#99') });
+  });
+
+  it('puts the paragraph under the release heading of the markdown', () => {
+    const markdown = '## 1.2.0 (2025-01-01)\n\n### Features\n\n* add export\n';
+    expect(markdownWithHighlights(markdown, 'Big release.')).toBe(
+      '## 1.2.0 (2025-01-01)\n\n### Highlights\n\nBig release.\n\n### Features\n\n* add export\n',
+    );
+  });
+});

@@ -4,7 +4,7 @@ import type { ClassifyTicket } from '../core/use-cases/tickets.ts';
 
 /** The shipped model, or TICKET_MODEL_PATH (a team's retrained model). Read once per container. */
 export function loadTicketClassifier(modelPath: string | undefined): TicketClassifier {
-  return createTicketClassifier(readFileSync(modelPath ?? DEFAULT_MODEL_PATH, 'utf8'));
+  return createTicketClassifier(JSON.parse(readFileSync(modelPath ?? DEFAULT_MODEL_PATH, 'utf8')) as object);
 }
 
 export function localClassify(classifier: TicketClassifier): ClassifyTicket {

@@ -15,6 +15,7 @@ describe('deniedFieldsFor', () => {
       'Query.deadLetters',
       'Mutation.redriveDeadLetters',
       'Mutation.setFeatureFlag',
+      'Query.featureFlags',
     ]);
   });
 

@@ -259,6 +259,7 @@ describe('authorizeRequest', () => {
         'Query.deadLetters',
         'Mutation.redriveDeadLetters',
         'Mutation.setFeatureFlag',
+        'Query.featureFlags',
       ],
       ttlOverride: 60,
     });

@@ -4,8 +4,9 @@ import { type Command, UsageError, wantsHelp } from './commands/command.ts';
 import { logsCommand } from './commands/logs.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { startCommand } from './commands/start.ts';
+import { ticketsCommand } from './commands/tickets.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, logsCommand, changelogCommand];
+const commands: Command[] = [startCommand, migrateCommand, logsCommand, ticketsCommand, changelogCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

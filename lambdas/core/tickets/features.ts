@@ -2,44 +2,52 @@
  * Hashed, namespaced bag-of-features for a parsed ticket.
  *
  * Features are hashed (FNV-1a) so that the model never needs a string vocabulary: the artifact stays small and
- * loading is a couple of typed-array decodes. Each feature family is a *group* that is TF-IDF weighted and
- * L2-normalised on its own and then scaled by a group weight, so that a long body cannot drown the title and
- * the weights can be tuned per family.
+ * loading is a couple of typed-array decodes. Each feature family is a *group* (title words, body words, the
+ * opening words, template structure, title and body character n-grams) that is TF-IDF weighted and
+ * L2-normalised on its own, so that a long body cannot drown the title; each model head then scales the
+ * groups with its own weights. With a project, word groups also get project-specific copies.
+ *
+ * Extraction yields raw 32-bit hashes per group; training counts them in maps (it needs document
+ * frequencies), inference counts them straight into model slots in a reusable typed array (it only needs the
+ * features the model knows). Both produce the same vector.
  */
 import type { ParsedTicket } from './text.ts';
 
-export const GROUPS = ['title', 'body', 'structure', 'titleChars', 'bodyChars'] as const;
+export const GROUPS = ['title', 'body', 'lead', 'structure', 'titleChars', 'bodyChars'] as const;
 export type Group = (typeof GROUPS)[number];
+/** Groups made of words (nameable in a rationale); the others are character n-grams. */
+const WORD_GROUPS = 4;
 
 export interface FeatureConfig {
   hashBits: number;
-  groupWeights: Record<Group, number>;
   /** Character n-gram lengths, inclusive. */
   charMin: number;
   charMax: number;
   /** Only this many characters of body prose feed character n-grams (cost is linear in it). */
   bodyCharLimit: number;
+  /** The first this-many body words also form the `lead` group: the opening sentence states the intent. */
+  leadWords: number;
+  /** Only this many body prose words feed word features: bounds latency on very long reports. */
+  bodyWords: number;
   /**
    * With a project given, every feature also gets a project-specific copy ("frustratingly easy" domain
    * adaptation, Daumé 2007), normalised on its own and scaled by this weight; 0 turns copies off.
    */
   projectWeight: number;
+  /** Groups that get project-specific copies (character groups are the costly ones to copy). */
+  projectGroups: Group[];
 }
 
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   hashBits: 20,
-  groupWeights: { title: 1, body: 1, structure: 0.8, titleChars: 0.8, bodyChars: 0.6 },
   charMin: 3,
-  charMax: 5,
-  bodyCharLimit: 3000,
+  charMax: 4,
+  bodyCharLimit: 1500,
+  leadWords: 30,
+  bodyWords: 400,
   projectWeight: 1,
+  projectGroups: ['title', 'body', 'lead', 'structure'],
 };
-
-/** Raw counts per group; `names` is filled only when the caller wants readable explanations. */
-export interface GroupCounts {
-  counts: Map<number, number>[];
-  names: Map<number, string> | undefined;
-}
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -68,82 +76,158 @@ export function projectSeed(project: string): number {
   return fnv(FNV_OFFSET, `project:${project.trim().toLowerCase()}`);
 }
 
-class Accumulator {
-  /** Shared features per group, then (index + GROUPS.length) the project-specific copies. */
-  readonly counts: Map<number, number>[] = [...GROUPS, ...GROUPS].map(() => new Map<number, number>());
-  constructor(
-    private readonly mask: number,
-    private readonly project: number | undefined,
-    readonly names: Map<number, string> | undefined,
-  ) {}
+/**
+ * Raw feature hashes of one ticket: group g is `hashes[starts[g]..starts[g+1])`. The arrays are views into a
+ * buffer reused by the next extraction (scoring is synchronous and consumes them at once), which keeps
+ * long tickets from churning the garbage collector.
+ */
+export interface Extracted {
+  hashes: Uint32Array;
+  starts: Int32Array;
+}
 
-  addHash(group: number, raw: number, name: string | undefined): void {
-    const counts = this.counts[group];
-    if (counts === undefined) return;
-    const bucket = mix(raw) & this.mask;
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
-    if (this.names !== undefined && name !== undefined && !this.names.has(bucket))
-      this.names.set(bucket, name);
-    const copies = this.counts[group + GROUPS.length];
-    if (this.project !== undefined && copies !== undefined) {
-      const copy = mix(raw ^ this.project) & this.mask;
-      copies.set(copy, (copies.get(copy) ?? 0) + 1);
-      if (this.names !== undefined && name !== undefined && !this.names.has(copy)) this.names.set(copy, name);
-    }
+let buffer = new Uint32Array(16_384);
+const bufferStarts = new Int32Array(GROUPS.length + 1);
+
+type Emit = (group: number, raw: number, ns: string, a: string, b: string | undefined) => void;
+
+const SPACE_STEP = (h: number) => Math.imul(h ^ 0x20, FNV_PRIME) >>> 0;
+const nsSeeds = new Map<string, number>();
+function nsSeed(ns: string): number {
+  let seed = nsSeeds.get(ns);
+  if (seed === undefined) {
+    seed = fnv(FNV_OFFSET, `${ns}:`);
+    nsSeeds.set(ns, seed);
+  }
+  return seed;
+}
+
+/**
+ * Every word-level feature of a ticket, hashed as `fnv("<ns>:<a>[ <b>]")` without building the string: the
+ * name is only materialised when an explanation asks for it.
+ */
+function walkWords(doc: ParsedTicket, config: FeatureConfig, emit: Emit): void {
+  const one = (group: number, ns: string, a: string) => emit(group, fnv(nsSeed(ns), a), ns, a, undefined);
+  const two = (group: number, ns: string, a: string, b: string) =>
+    emit(group, fnv(SPACE_STEP(fnv(nsSeed(ns), a)), b), ns, a, b);
+  const title = doc.title;
+  for (let i = 0; i < title.length; i++) {
+    const w = title[i] ?? '';
+    one(0, 't', w);
+    if (i + 1 < title.length) two(0, 't2', w, title[i + 1] ?? '');
+  }
+  if (title[0] !== undefined) one(0, 'tstart', title[0]);
+  if (title.length > 1) two(0, 'tstart2', title[0] ?? '', title[1] ?? '');
+
+  const body = doc.body;
+  const bodyEnd = Math.min(body.length, config.bodyWords);
+  for (let i = 0; i < bodyEnd; i++) {
+    const w = body[i] ?? '';
+    one(1, 'b', w);
+    if (i + 1 < bodyEnd) two(1, 'b2', w, body[i + 1] ?? '');
+  }
+  const lead = Math.min(body.length, config.leadWords);
+  for (let i = 0; i < lead; i++) {
+    const w = body[i] ?? '';
+    one(2, 'l', w);
+    if (i + 1 < lead) two(2, 'l2', w, body[i + 1] ?? '');
   }
 
-  add(group: number, ns: string, value: string): void {
-    const name = `${ns}:${value}`;
-    this.addHash(group, fnv(FNV_OFFSET, name), this.names === undefined ? undefined : name);
-  }
+  for (const w of doc.headings) one(3, 'h', w);
+  for (const f of doc.fields) one(3, 'f', f);
+  for (const w of doc.comments) one(3, 'c', w);
+  for (const f of doc.flags) one(3, 'x', f);
+}
 
-  addChars(group: number, ns: string, text: string, min: number, max: number): void {
+export function extractFeatures(doc: ParsedTicket, config: FeatureConfig): Extracted {
+  const bodyChars =
+    doc.bodyText.length > config.bodyCharLimit ? doc.bodyText.slice(0, config.bodyCharLimit) : doc.bodyText;
+  const charCount = (text: string) => {
+    let total = 0;
+    for (let n = config.charMin; n <= config.charMax; n++) total += Math.max(0, text.length + 3 - n);
+    return total;
+  };
+  const bound =
+    2 * (doc.title.length + 2) +
+    2 * Math.min(doc.body.length, config.bodyWords) +
+    2 * config.leadWords +
+    doc.headings.length +
+    doc.fields.length +
+    doc.comments.length +
+    doc.flags.length +
+    charCount(doc.titleText) +
+    charCount(bodyChars);
+  if (buffer.length < bound) buffer = new Uint32Array(bound * 2);
+  const out = buffer;
+  let n = 0;
+  let group = 0;
+  walkWords(doc, config, (g, raw) => {
+    while (group < g) bufferStarts[++group] = n;
+    out[n++] = raw;
+  });
+  const addChars = (g: number, ns: string, text: string) => {
+    while (group < g) bufferStarts[++group] = n;
     if (text === '') return;
     const padded = ` ${text} `;
-    const seed = fnv(FNV_OFFSET, `${ns}:`);
-    for (let n = min; n <= max; n++) {
-      for (let i = 0; i + n <= padded.length; i++)
-        this.addHash(group, fnv(seed, padded, i, i + n), undefined);
+    const seed = nsSeed(ns);
+    for (let len = config.charMin; len <= config.charMax; len++) {
+      for (let i = 0; i + len <= padded.length; i++) out[n++] = fnv(seed, padded, i, i + len);
     }
-  }
+  };
+  addChars(4, 'tc', doc.titleText);
+  addChars(5, 'bc', bodyChars);
+  while (group < GROUPS.length) bufferStarts[++group] = n;
+  bufferStarts[0] = 0;
+  return { hashes: out.subarray(0, n), starts: bufferStarts };
+}
+
+/** Readable names (`t:crash`, `b2:how to`) of the given raw word-feature hashes. */
+export function nameFeatures(
+  doc: ParsedTicket,
+  config: FeatureConfig,
+  wanted: ReadonlySet<number>,
+): Map<number, string> {
+  const names = new Map<number, string>();
+  walkWords(doc, config, (_group, raw, ns, a, b) => {
+    if (wanted.has(raw) && !names.has(raw))
+      names.set(raw, b === undefined ? `${ns}:${a}` : `${ns}:${a} ${b}`);
+  });
+  return names;
+}
+
+const bucketOf = (raw: number, seed: number | undefined, mask: number): number =>
+  (seed === undefined ? mix(raw) : mix(raw ^ seed)) & mask;
+
+/** Shared groups, then their project-specific copies: segment `p * GROUPS.length + g`. */
+export const SEGMENTS = GROUPS.length * 2;
+
+/** Bucket counts per segment: the training view. */
+export interface GroupCounts {
+  counts: Map<number, number>[];
 }
 
 export function countFeatures(
   doc: ParsedTicket,
   config: FeatureConfig,
   project: string | undefined,
-  withNames: boolean,
 ): GroupCounts {
-  const mask = (1 << config.hashBits) - 1;
+  const extracted = extractFeatures(doc, config);
+  const mask = 2 ** config.hashBits - 1;
   const seed = project !== undefined && config.projectWeight > 0 ? projectSeed(project) : undefined;
-  const acc = new Accumulator(mask, seed, withNames ? new Map() : undefined);
-
-  const title = doc.title;
-  for (let i = 0; i < title.length; i++) {
-    const w = title[i] ?? '';
-    acc.add(0, 't', w);
-    if (i + 1 < title.length) acc.add(0, 't2', `${w} ${title[i + 1] ?? ''}`);
+  const counts: Map<number, number>[] = [];
+  for (const pass of [undefined, seed]) {
+    for (let g = 0; g < GROUPS.length; g++) {
+      const map = new Map<number, number>();
+      counts.push(map);
+      if (pass === undefined && counts.length > GROUPS.length) continue;
+      if (pass !== undefined && !config.projectGroups.includes(GROUPS[g] ?? 'body')) continue;
+      for (let e = extracted.starts[g] ?? 0; e < (extracted.starts[g + 1] ?? 0); e++) {
+        const bucket = bucketOf(extracted.hashes[e] ?? 0, pass, mask);
+        map.set(bucket, (map.get(bucket) ?? 0) + 1);
+      }
+    }
   }
-  if (title[0] !== undefined) acc.add(0, 'tstart', title[0]);
-  if (title.length > 1) acc.add(0, 'tstart2', `${title[0] ?? ''} ${title[1] ?? ''}`);
-
-  const body = doc.body;
-  for (let i = 0; i < body.length; i++) {
-    const w = body[i] ?? '';
-    acc.add(1, 'b', w);
-    if (i + 1 < body.length) acc.add(1, 'b2', `${w} ${body[i + 1] ?? ''}`);
-  }
-
-  for (const w of doc.headings) acc.add(2, 'h', w);
-  for (const f of doc.fields) acc.add(2, 'f', f);
-  for (const w of doc.comments) acc.add(2, 'c', w);
-  for (const f of doc.flags) acc.add(2, 'x', f);
-
-  acc.addChars(3, 'tc', doc.titleText, config.charMin, config.charMax);
-  const bodyChars =
-    doc.bodyText.length > config.bodyCharLimit ? doc.bodyText.slice(0, config.bodyCharLimit) : doc.bodyText;
-  acc.addChars(4, 'bc', bodyChars, config.charMin, config.charMax);
-  return { counts: acc.counts, names: acc.names };
+  return { counts };
 }
 
 export interface SparseVector {
@@ -151,26 +235,44 @@ export interface SparseVector {
   value: Float64Array;
 }
 
-/**
- * TF-IDF (sublinear tf), L2 per group, times the group weight. `slotOf` maps a bucket to the model's feature
- * slot, or -1 when the model never saw it: unseen features are dropped before normalising, as a fitted
- * vocabulary would, so training and inference see the same geometry.
- */
-export function vectorize(
-  counts: GroupCounts,
+/** A vector whose segments are each TF-IDF weighted and L2-normalised; `starts[s]..starts[s+1]` is segment s. */
+export interface Segmented extends SparseVector {
+  starts: Int32Array;
+}
+
+/** Per-segment multipliers for a head: its group weights, times `projectWeight` on the project copies. */
+export function segmentWeights(
+  groupWeights: Readonly<Record<Group, number>>,
   config: FeatureConfig,
+): Float64Array {
+  const weights = new Float64Array(SEGMENTS);
+  GROUPS.forEach((group, g) => {
+    weights[g] = groupWeights[group];
+    weights[g + GROUPS.length] = config.projectGroups.includes(group)
+      ? groupWeights[group] * config.projectWeight
+      : 0;
+  });
+  return weights;
+}
+
+/**
+ * TF-IDF (sublinear tf), L2 per segment. `slotOf` maps a bucket to the model's feature slot, or -1 when the
+ * model never saw it: unseen features are dropped before normalising, as a fitted vocabulary would, so
+ * training and inference see the same geometry.
+ */
+export function segment(
+  counts: GroupCounts,
   slotOf: (bucket: number) => number,
   idf: ArrayLike<number>,
-): SparseVector {
+): Segmented {
   let total = 0;
   for (const g of counts.counts) total += g.size;
   const index = new Int32Array(total);
   const value = new Float64Array(total);
+  const starts = new Int32Array(SEGMENTS + 1);
   let n = 0;
-  counts.counts.forEach((map, gi) => {
-    const group = GROUPS[gi % GROUPS.length] ?? 'body';
-    const weight = config.groupWeights[group] * (gi >= GROUPS.length ? config.projectWeight : 1);
-    if (weight === 0) return;
+  counts.counts.forEach((map, s) => {
+    starts[s] = n;
     const start = n;
     let norm = 0;
     for (const [bucket, count] of map) {
@@ -183,9 +285,115 @@ export function vectorize(
       n++;
     }
     if (norm > 0) {
-      const scale = weight / Math.sqrt(norm);
+      const scale = 1 / Math.sqrt(norm);
       for (let i = start; i < n; i++) value[i] = (value[i] ?? 0) * scale;
     }
   });
-  return { index: index.subarray(0, n), value: value.subarray(0, n) };
+  for (let s = counts.counts.length; s <= SEGMENTS; s++) starts[s] = n;
+  return { index: index.subarray(0, n), value: value.subarray(0, n), starts };
+}
+
+/** One flat vector for a learner: segments scaled by a head's weights, zero-weight segments dropped. */
+export function weigh(x: Segmented, weights: ArrayLike<number>): SparseVector {
+  let total = 0;
+  for (let s = 0; s < SEGMENTS; s++)
+    if ((weights[s] ?? 0) !== 0) total += (x.starts[s + 1] ?? 0) - (x.starts[s] ?? 0);
+  const index = new Int32Array(total);
+  const value = new Float64Array(total);
+  let n = 0;
+  for (let s = 0; s < SEGMENTS; s++) {
+    const w = weights[s] ?? 0;
+    if (w === 0) continue;
+    for (let e = x.starts[s] ?? 0; e < (x.starts[s + 1] ?? 0); e++) {
+      index[n] = x.index[e] ?? 0;
+      value[n] = (x.value[e] ?? 0) * w;
+      n++;
+    }
+  }
+  return { index, value };
+}
+
+/** A segmented vector plus, per entry, the raw hash it came from (to name word features in explanations). */
+export interface InferenceVector extends Segmented {
+  raws: Uint32Array;
+}
+
+/** Segments below this index (in each pass) are word groups, whose features have readable names. */
+export function isWordSegment(s: number): boolean {
+  return s % GROUPS.length < WORD_GROUPS;
+}
+
+/**
+ * The inference path: counts straight into model slots with a scratch array the size of the vocabulary
+ * (reused between calls and left zeroed), skipping maps and the features the model does not know. The
+ * returned arrays are views into reused buffers, valid until the next call.
+ */
+export class SlotVectorizer {
+  private readonly counts: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly rawOf: Uint32Array;
+  private readonly mask: number;
+  private index = new Int32Array(4096);
+  private value = new Float64Array(4096);
+  private raws = new Uint32Array(4096);
+  private readonly starts = new Int32Array(SEGMENTS + 1);
+
+  constructor(
+    private readonly config: FeatureConfig,
+    private readonly slotTable: Int32Array,
+    private readonly idf: Float32Array,
+  ) {
+    this.counts = new Float64Array(idf.length);
+    this.touched = new Int32Array(idf.length);
+    this.rawOf = new Uint32Array(idf.length);
+    this.mask = 2 ** config.hashBits - 1;
+  }
+
+  vectorize(extracted: Extracted, project: string | undefined): InferenceVector {
+    const seed = project !== undefined && this.config.projectWeight > 0 ? projectSeed(project) : undefined;
+    const capacity = extracted.hashes.length * 2;
+    if (this.index.length < capacity) {
+      this.index = new Int32Array(capacity * 2);
+      this.value = new Float64Array(capacity * 2);
+      this.raws = new Uint32Array(capacity * 2);
+    }
+    const { index, value, raws, starts, counts } = this;
+    let n = 0;
+    for (let s = 0; s < SEGMENTS; s++) {
+      starts[s] = n;
+      const g = s % GROUPS.length;
+      const copy = s >= GROUPS.length;
+      if (copy && (seed === undefined || !this.config.projectGroups.includes(GROUPS[g] ?? 'body'))) continue;
+      const pass = copy ? seed : undefined;
+      let touched = 0;
+      for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
+        const raw = extracted.hashes[h] ?? 0;
+        const slot = this.slotTable[bucketOf(raw, pass, this.mask)] ?? -1;
+        if (slot < 0) continue;
+        if (counts[slot] === 0) {
+          this.touched[touched++] = slot;
+          this.rawOf[slot] = raw;
+        }
+        counts[slot] = (counts[slot] ?? 0) + 1;
+      }
+      let norm = 0;
+      for (let t = 0; t < touched; t++) {
+        const slot = this.touched[t] ?? 0;
+        const v = (1 + Math.log(counts[slot] ?? 1)) * (this.idf[slot] ?? 1);
+        counts[slot] = v;
+        norm += v * v;
+      }
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let t = 0; t < touched; t++) {
+        const slot = this.touched[t] ?? 0;
+        index[n] = slot;
+        value[n] = (counts[slot] ?? 0) * scale;
+        raws[n] = this.rawOf[slot] ?? 0;
+        counts[slot] = 0;
+        n++;
+      }
+    }
+    starts[SEGMENTS] = n;
+    return { index: index.subarray(0, n), value: value.subarray(0, n), raws: raws.subarray(0, n), starts };
+  }
 }

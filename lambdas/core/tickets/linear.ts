@@ -203,16 +203,16 @@ function lbfgs(
 ): Float64Array {
   const m = 7;
   const n = x0.length;
-  let x = x0;
-  let g = new Float64Array(n);
+  let x: Float64Array = x0;
+  let g: Float64Array = new Float64Array(n);
   let fx = f(x, g);
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
   const rho: number[] = [];
   const dir = new Float64Array(n);
   const alphas = new Float64Array(m);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
+  let xNew: Float64Array = new Float64Array(n);
+  let gNew: Float64Array = new Float64Array(n);
   const dot = (a: Float64Array, b: Float64Array): number => {
     let t = 0;
     for (let i = 0; i < n; i++) t += (a[i] ?? 0) * (b[i] ?? 0);

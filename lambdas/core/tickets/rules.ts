@@ -22,6 +22,9 @@ export interface Evidence {
   hits: CueHit[];
 }
 
+/** Categories the default model adds by rules, because the training data has no examples of them. */
+export const RULE_CATEGORIES: readonly string[] = ['INCIDENT', 'TASK'];
+
 /** Title words are written to summarise; a cue there says more than one buried in the body. */
 const TITLE_FACTOR = 2;
 
@@ -41,23 +44,20 @@ export const INCIDENT_CUES: Cue[] = [
     2,
     'degraded, unavailable, unreachable, all users, customers are, customers cannot, users cannot, users are unable, nobody can, error rate, paged, pagerduty, on call, data loss, emergency, disk full, certificate expired, cert expired, 5xx, http numtoken errors',
   ),
+  ...cues(1.5, 'production, prod, spike, spiking, rollback, roll back, alert, alerts, firing'),
   ...cues(
-    1.5,
-    'production, prod, spike, spiking, rollback, roll back, mitigate, mitigation, alert, alerts, firing',
+    1,
+    'urgent, asap, customers, impact, impacted, since this morning, right now, mitigate, mitigation',
   ),
-  ...cues(1, 'urgent, asap, customers, impact, impacted, since this morning, right now'),
 ];
 
 export const TASK_CUES: Cue[] = [
-  ...cues(3, 'chore, tracking issue, meta issue, backport'),
+  ...cues(3, 'chore, tracking issue, meta issue, tech debt, technical debt, housekeeping'),
   ...cues(
     2,
-    'refactor, refactoring, clean up, cleanup, bump, upgrade to, update to, migrate to, rename, remove deprecated, add tests, add test, add unit tests, follow up, follow-up, followup, todo, to do list, checklist, rotate, renew, housekeeping',
+    'refactor, clean up, cleanup, backport, bump version, bump dependencies, upgrade dependencies, update dependencies, remove deprecated, add tests, add unit tests, increase test coverage, follow up, followup, migrate to, rotate keys, rotate credentials, renew certificate, todo list',
   ),
-  ...cues(
-    1.5,
-    'task, upgrade, dependency, dependencies, deprecate, deprecation, release, onboarding, audit, document',
-  ),
+  ...cues(1, 'deprecate, deprecation, audit, checklist, onboarding, refactoring'),
 ];
 
 export const PRIORITY_UP_STRONG: Cue[] = cues(
@@ -66,11 +66,11 @@ export const PRIORITY_UP_STRONG: Cue[] = cues(
 );
 export const PRIORITY_UP: Cue[] = cues(
   1.5,
-  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, doesn t work, does not work, unable to, cannot, exception, error, urgent, asap, production, deadlock',
+  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, urgent, asap, production, deadlock',
 );
 export const PRIORITY_DOWN: Cue[] = cues(
   1.5,
-  'typo, typos, cosmetic, minor, nice to have, nice-to-have, low priority, spelling, wording, grammar, alignment, misaligned, would be nice, suggestion, nitpick, small improvement, documentation, docs',
+  'typo, typos, cosmetic, minor, nice to have, low priority, spelling, wording, grammar, alignment, misaligned, would be nice, suggestion, nitpick, small improvement, documentation, docs',
 );
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
@@ -119,18 +119,72 @@ export const AREA_CUES: Record<string, Cue[]> = {
 export const AREA_THRESHOLD = 2;
 export const MAX_AREA_LABELS = 4;
 
-/** Finds every cue (whole words) in normalised title and body text; each phrase counts once per place. */
-export function evidence(titleText: string, bodyText: string, table: readonly Cue[]): Evidence {
-  const title = ` ${titleText} `;
-  const body = ` ${bodyText} `;
+/** Body words beyond this are not searched for cues: the opening of a report says what it is about. */
+const BODY_CUE_WORDS = 2000;
+
+/** Which cue phrases occur in a ticket's title and body (normalised word sequences). */
+export interface CueMatches {
+  title: ReadonlySet<string>;
+  body: ReadonlySet<string>;
+}
+
+let phraseIndex: Map<string, string[][]> | undefined;
+
+/** All cue phrases of all tables, indexed by first word, so a ticket is scanned once for every table. */
+function index(): Map<string, string[][]> {
+  if (phraseIndex !== undefined) return phraseIndex;
+  const built = new Map<string, string[][]>();
+  const seen = new Set<string>();
+  const tables = [
+    INCIDENT_CUES,
+    TASK_CUES,
+    PRIORITY_UP_STRONG,
+    PRIORITY_UP,
+    PRIORITY_DOWN,
+    ...Object.values(AREA_CUES),
+  ];
+  for (const table of tables) {
+    for (const cue of table) {
+      if (seen.has(cue.phrase)) continue;
+      seen.add(cue.phrase);
+      const words = cue.phrase.split(' ');
+      const first = words[0] ?? '';
+      built.set(first, [...(built.get(first) ?? []), words]);
+    }
+  }
+  phraseIndex = built;
+  return built;
+}
+
+function scan(words: readonly string[], limit: number): Set<string> {
+  const found = new Set<string>();
+  const idx = index();
+  const end = Math.min(words.length, limit);
+  for (let i = 0; i < end; i++) {
+    const candidates = idx.get(words[i] ?? '');
+    if (candidates === undefined) continue;
+    for (const phrase of candidates) {
+      let ok = true;
+      for (let j = 1; j < phrase.length && ok; j++) ok = words[i + j] === phrase[j];
+      if (ok) found.add(phrase.join(' '));
+    }
+  }
+  return found;
+}
+
+export function matchCues(titleWords: readonly string[], bodyWords: readonly string[]): CueMatches {
+  return { title: scan(titleWords, Number.POSITIVE_INFINITY), body: scan(bodyWords, BODY_CUE_WORDS) };
+}
+
+/** Sums the table's cues found in the ticket; each phrase counts once, double when it is in the title. */
+export function evidence(matches: CueMatches, table: readonly Cue[]): Evidence {
   const hits: CueHit[] = [];
   let score = 0;
   for (const cue of table) {
-    const needle = ` ${cue.phrase} `;
-    if (title.includes(needle)) {
+    if (matches.title.has(cue.phrase)) {
       hits.push({ phrase: cue.phrase, weight: cue.weight * TITLE_FACTOR, inTitle: true });
       score += cue.weight * TITLE_FACTOR;
-    } else if (body.includes(needle)) {
+    } else if (matches.body.has(cue.phrase)) {
       hits.push({ phrase: cue.phrase, weight: cue.weight, inTitle: false });
       score += cue.weight;
     }
@@ -160,10 +214,10 @@ export interface PriorityDecision {
   hits: CueHit[];
 }
 
-export function decidePriority(category: string, titleText: string, bodyText: string): PriorityDecision {
-  const strong = evidence(titleText, bodyText, PRIORITY_UP_STRONG);
-  const up = evidence(titleText, bodyText, PRIORITY_UP);
-  const down = evidence(titleText, bodyText, PRIORITY_DOWN);
+export function decidePriority(category: string, matches: CueMatches): PriorityDecision {
+  const strong = evidence(matches, PRIORITY_UP_STRONG);
+  const up = evidence(matches, PRIORITY_UP);
+  const down = evidence(matches, PRIORITY_DOWN);
   // Capped so that a long angry bug report does not become P1 from "error" and "fails" alone.
   const urgency =
     (BASE_URGENCY[category] ?? DEFAULT_URGENCY) +
@@ -200,10 +254,10 @@ export interface AreaLabel {
   hits: CueHit[];
 }
 
-export function detectAreas(titleText: string, bodyText: string): AreaLabel[] {
+export function detectAreas(matches: CueMatches): AreaLabel[] {
   const found: AreaLabel[] = [];
   for (const [label, table] of Object.entries(AREA_CUES)) {
-    const e = evidence(titleText, bodyText, table);
+    const e = evidence(matches, table);
     if (e.score >= AREA_THRESHOLD)
       found.push({ label, confidence: round(saturate(e.score, 2.5)), hits: e.hits });
   }

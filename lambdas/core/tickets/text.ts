@@ -8,7 +8,140 @@
  */
 
 /** Bodies are scanned up to this many characters: the opening of an issue carries the signal, and it bounds latency. */
-export const BODY_SCAN_CHARS = 12_000;
+export const BODY_SCAN_CHARS = 8_000;
+
+/**
+ * Phrases that people use to ask, to request and to report, written down once so that a few hundred training
+ * tickets do not have to rediscover every variant. They become `intent_*` flags (still learned weights).
+ */
+const INTENT_PHRASES: [string, string[]][] = [
+  [
+    'question',
+    [
+      'how to',
+      'how can',
+      'how do',
+      'how should',
+      'is it possible',
+      'is there a way',
+      'is there any',
+      'what is',
+      'what are',
+      'why does',
+      'why is',
+      'why do',
+      'any idea',
+      'anyone',
+      'please help',
+      'help me',
+      'need help',
+      'can someone',
+      'can anyone',
+      'i wonder',
+      'wondering',
+      'not sure',
+      'confused',
+      'question',
+      'advice',
+      'urltoken host_stackoverflow_com',
+      'tutorial',
+      'documentation says',
+    ],
+  ],
+  [
+    'feature',
+    [
+      'feature request',
+      'would be nice',
+      'would be great',
+      'it would be',
+      'would like',
+      'add support',
+      'support for',
+      'allow',
+      'option to',
+      'ability to',
+      'enhancement',
+      'proposal',
+      'propose',
+      'suggest',
+      'could we',
+      'please add',
+      'should be able',
+      'new api',
+      'improve',
+      'improvement',
+      'instead of',
+      'feature',
+      'expose',
+      'provide a way',
+      'make it possible',
+    ],
+  ],
+  [
+    'bug',
+    [
+      'crash',
+      'crashes',
+      'crashed',
+      'segfault',
+      'segmentation fault',
+      'error',
+      'exception',
+      'fails',
+      'failed',
+      'failing',
+      'broken',
+      'regression',
+      'not working',
+      'does not work',
+      'expected behavior',
+      'expected behaviour',
+      'actual behavior',
+      'actual behaviour',
+      'steps to reproduce',
+      'wrong',
+      'incorrect',
+      'unexpected',
+      'bug',
+      'hang',
+      'freeze',
+      'leak',
+      'no longer',
+      'stopped working',
+      'instead of',
+    ],
+  ],
+];
+
+const INTENTS = INTENT_PHRASES.map(([intent]) => intent);
+/** Phrases by first word, so a ticket's words are scanned once for all intents. */
+const INTENT_INDEX = new Map<string, { intent: string; words: string[] }[]>();
+for (const [intent, phrases] of INTENT_PHRASES) {
+  for (const phrase of phrases) {
+    const phraseWords = phrase.split(' ');
+    const first = phraseWords[0] ?? '';
+    INTENT_INDEX.set(first, [...(INTENT_INDEX.get(first) ?? []), { intent, words: phraseWords }]);
+  }
+}
+
+/** How many distinct intent phrases of each kind occur in the first `limit` words. */
+function intentsIn(tokens: readonly string[], limit: number): Map<string, number> {
+  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  const end = Math.min(tokens.length, limit);
+  for (let i = 0; i < end; i++) {
+    for (const candidate of INTENT_INDEX.get(tokens[i] ?? '') ?? []) {
+      let ok = true;
+      for (let j = 1; j < candidate.words.length && ok; j++) ok = tokens[i + j] === candidate.words[j];
+      const key = candidate.words.join(' ');
+      if (!ok || seen.has(key)) continue;
+      seen.add(key);
+      counts.set(candidate.intent, (counts.get(candidate.intent) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
 
 export interface ParsedTicket {
   /** Normalised title words. */
@@ -42,25 +175,33 @@ const LOG_LINE =
 const EXCEPTION = /\b([A-Z][A-Za-z0-9]*(?:Error|Exception|Fault|Panic))\b/g;
 const URL = /\bhttps?:\/\/([^\s/)\]>"'`]+)[^\s)\]>"'`]*/g;
 const IMAGE = /!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>/gi;
+const SHORT_ANSWER_CHARS = 200;
+/** Intent phrases are looked for in the opening of the body only, where the reporter says what they want. */
+const INTENT_BODY_WORDS = 500;
 const EMPTY_ANSWERS = new Set(['', 'no response', 'n a', 'na', 'none', 'no', 'nothing', 'tbd', 'todo']);
 
-/** Lower-cases and replaces volatile tokens (versions, numbers, hashes, paths) by stable placeholders. */
+const PATH = /(?:[a-z]:)?(?:[\\/][\w.@-]+){2,}/g;
+const HEX = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/g;
+const VERSION = /\bv?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b/g;
+const NUMBER = /\b\d+\b/g;
+const TAG = /<\/?[a-z][^>]*>/g;
+
+/**
+ * Lower-cases and replaces volatile tokens (URLs, paths, hashes, versions, numbers) by stable placeholders.
+ * Each pass is skipped when the text cannot contain its pattern: this runs on every ticket body.
+ */
 export function normaliseProse(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(URL, (_m, host: string) => ` urltoken ${hostWord(host)} `)
-    .replace(/`([^`\n]{1,80})`/g, ' $1 ')
-    .replace(/(?:[a-z]:)?(?:[\\/][\w.@-]+){2,}/g, ' pathtoken ')
-    .replace(/\b[0-9a-f]{7,64}\b/g, (m) => (/\d/.test(m) && /[a-f]/.test(m) ? ' hextoken ' : m))
-    .replace(/\bv?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b/g, ' vertoken ')
-    .replace(/\b\d+\b/g, ' numtoken ')
-    .replace(/<\/?[a-z][^>]*>/g, ' ')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/n't\b/g, ' not')
-    .replace(/'(s|re|ve|ll|d|m)\b/g, ' ')
+  let t = text.toLowerCase();
+  if (t.includes('http')) t = t.replace(URL, (_m, host: string) => ` urltoken ${hostWord(host)} `);
+  if (t.includes('/') || t.includes('\\')) t = t.replace(PATH, ' pathtoken ');
+  if (/\d/.test(t))
+    t = t.replace(HEX, ' hextoken ').replace(VERSION, ' vertoken ').replace(NUMBER, ' numtoken ');
+  if (t.includes('<')) t = t.replace(TAG, ' ');
+  if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
+  if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
+  return t
+    .replace(/[?!]/g, ' $& ')
     .replace(/[^a-z0-9_?!]+/g, ' ')
-    .replace(/([?!])/g, ' $1 ')
-    .replace(/\s+/g, ' ')
     .trim();
 }
 
@@ -113,12 +254,13 @@ export function parseTicket(title: string, body: string): ParsedTicket {
   let stackLines = 0;
   let logLines = 0;
   const addException = (line: string) => {
+    if (!/Error|Exception|Fault|Panic/.test(line)) return;
     for (const m of line.matchAll(EXCEPTION)) flags.add(`exc:${(m[1] ?? '').toLowerCase()}`);
   };
   for (const line of text.split('\n')) {
     const fenceMatch = FENCE.exec(line);
     if (fence !== undefined) {
-      if (fenceMatch && fenceMatch[1]?.startsWith(fence)) {
+      if (fenceMatch?.[1]?.startsWith(fence)) {
         fence = undefined;
         continue;
       }
@@ -164,7 +306,7 @@ export function parseTicket(title: string, body: string): ParsedTicket {
       headingWords.push(...slug(checkbox[2] ?? '').split('_'));
       continue;
     }
-    const kv = KEY_VALUE.exec(line);
+    const kv = line.includes(':') ? KEY_VALUE.exec(line) : null;
     if (kv && !/^\s*https?$/i.test(kv[1] ?? '')) {
       const value = slug(kv[2] ?? '');
       if (value.split('_').length <= 3) fields.push(`${slug(kv[1] ?? '')}=${value}`);
@@ -180,7 +322,8 @@ export function parseTicket(title: string, body: string): ParsedTicket {
   const prose: string[] = [];
   for (const section of sections) {
     const content = section.lines.join('\n').trim();
-    if (section.heading) {
+    // A short answer ("Bug", "2.13", "_No response_") becomes a field; anything long is prose.
+    if (section.heading && content.length <= SHORT_ANSWER_CHARS) {
       const answer = slug(content);
       if (EMPTY_ANSWERS.has(answer.replace(/_/g, ' '))) continue;
       if (answer.split('_').length <= 3) {
@@ -199,6 +342,14 @@ export function parseTicket(title: string, body: string): ParsedTicket {
   if (titleWords.includes('?')) flags.add('title_question');
   if (bodyWords.includes('?')) flags.add('body_question');
   if (sections.length > 1) flags.add('template');
+  const titleIntents = intentsIn(titleWords, titleWords.length);
+  const bodyIntents = intentsIn(bodyWords, INTENT_BODY_WORDS);
+  for (const intent of INTENTS) {
+    if ((titleIntents.get(intent) ?? 0) > 0) flags.add(`intent_title:${intent}`);
+    const inBody = bodyIntents.get(intent) ?? 0;
+    if (inBody > 0) flags.add(`intent_body:${intent}`);
+    if (inBody > 2) flags.add(`intent_body_many:${intent}`);
+  }
 
   return {
     title: titleWords,

@@ -1,0 +1,29 @@
+/** Public surface of ticket triage: what the triage worker, the CLI and the scripts use. */
+import { fileURLToPath } from 'node:url';
+
+export {
+  type ClassifyOptions,
+  createTicketClassifier,
+  DEFAULT_REVIEW_THRESHOLD,
+  NEEDS_REVIEW,
+  type Ranked,
+  type ResolvedCategories,
+  TICKET_LIMITS,
+  TicketClassifier,
+  type TicketInput,
+  type TriageResult,
+  validateTicketInput,
+} from './classifier.ts';
+export { readTicketCsv, type TicketCsvOptions, type TicketCsvRow } from './csv.ts';
+export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
+export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
+export {
+  canonicalLabel,
+  DEFAULT_TRAINING_OPTIONS,
+  type LabelledTicket,
+  type TicketTrainingOptions,
+  trainTicketModel,
+} from './train.ts';
+
+/** The committed default model (trained by `npm run train:tickets`; see docs/triage.md). */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('./default.model.json', import.meta.url));

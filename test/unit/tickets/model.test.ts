@@ -1,0 +1,113 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { createTicketClassifier, decodeModel, loadModel } from '../../../lambdas/core/tickets/index.ts';
+import { canonicalLabel, trainTicketModel } from '../../../lambdas/core/tickets/train.ts';
+import { fixtureModel, fixtureTickets } from './support.ts';
+
+function fieldOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error: unknown) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('training', () => {
+  it('is deterministic: the same data and seed give the same artifact', () => {
+    const again = trainTicketModel(fixtureTickets(), { calibrationFolds: 3 });
+    expect(JSON.stringify(again.json)).toBe(JSON.stringify(fixtureModel().json));
+  });
+
+  it('treats labels case-insensitively and takes the category set from the data', () => {
+    const tickets = fixtureTickets().map((t, i) => ({
+      ...t,
+      label: i % 2 === 0 ? t.label.toUpperCase() : ` ${t.label} `,
+    }));
+    const { json } = trainTicketModel(tickets, { calibrationFolds: 0 });
+    expect(json.categories).toEqual(['BUG', 'FEATURE', 'QUESTION']);
+    expect(json.training.labelCounts).toEqual({ BUG: 15, FEATURE: 15, QUESTION: 15 });
+  });
+
+  it('replaces the category set when a team retrains on its own labels, keeping rules for missing ones', () => {
+    const tickets = fixtureTickets().map((t) => ({
+      ...t,
+      label: t.label === 'bug' ? 'incident' : 'request',
+    }));
+    const { json } = trainTicketModel(tickets, { calibrationFolds: 0 });
+    expect(json.categories).toEqual(['INCIDENT', 'REQUEST']);
+    expect(json.ruleCategories).toEqual(['TASK']);
+    const c = createTicketClassifier(json);
+    expect(c.categories).toEqual(['INCIDENT', 'REQUEST', 'TASK']);
+  });
+
+  it('can train without rule categories', () => {
+    expect(
+      trainTicketModel(fixtureTickets(), { calibrationFolds: 0, ruleCategories: [] }).json.ruleCategories,
+    ).toEqual([]);
+  });
+
+  it('refuses a single label or an empty one', () => {
+    const one = fixtureTickets().map((t) => ({ ...t, label: 'bug' }));
+    expect(fieldOf(() => trainTicketModel(one))).toBe('label');
+    const blank = fixtureTickets().map((t, i) => ({ ...t, label: i === 3 ? ' ' : t.label }));
+    expect(fieldOf(() => trainTicketModel(blank))).toBe('label');
+  });
+
+  it('canonicalises labels to upper case with underscores', () => {
+    expect(canonicalLabel(' feature request ')).toBe('FEATURE_REQUEST');
+  });
+
+  it('fits a temperature per head and records the out-of-fold score', () => {
+    const { json } = fixtureModel();
+    expect(json.heads.map((h) => h.name)).toEqual(['all', 'title', 'body', 'structure', 'chars']);
+    for (const head of json.heads) expect(head.temperature).toBeGreaterThan(0);
+    expect(json.sharpen).toBeGreaterThan(0);
+    expect(json.training.crossValidatedMacroF1).toBeGreaterThan(0);
+  });
+});
+
+describe('model artifact', () => {
+  it('round-trips through a file and predicts the same as the in-memory model', () => {
+    const { json, model } = fixtureModel();
+    const path = join(tmpdir(), `tickets-${process.pid}.model.json`);
+    writeFileSync(path, JSON.stringify(json));
+    const fromFile = createTicketClassifier(path);
+    const inMemory = createTicketClassifier(model);
+    const ticket = { title: 'Feature: support dark mode', body: 'Would be nice to have.' };
+    expect(fromFile.classify(ticket)).toEqual(inMemory.classify(ticket));
+    expect(fromFile.version).toBe(json.version);
+  });
+
+  it.each([
+    ['a non-object', 42],
+    ['another format', { format: 'something-else' }],
+    ['a newer format version', { ...fixtureModel().json, formatVersion: 99 }],
+    ['mismatched array sizes', { ...fixtureModel().json, idf: { step: 16, data: 'AAAA' } }],
+    ['no heads', { ...fixtureModel().json, heads: [] }],
+    [
+      'a wrong bias length',
+      { ...fixtureModel().json, heads: [{ ...fixtureModel().json.heads[0], bias: [0] }] },
+    ],
+    [
+      'truncated weights',
+      {
+        ...fixtureModel().json,
+        heads: [{ ...fixtureModel().json.heads[0], weights: { scale: 1, slots: '', data: 'AAAAAAAA' } }],
+      },
+    ],
+  ])('rejects %s with a ValidationError on model', (_name, value) => {
+    expect(fieldOf(() => decodeModel(value))).toBe('model');
+  });
+
+  it('reports a missing or non-JSON model file as a ValidationError', () => {
+    expect(fieldOf(() => loadModel(join(tmpdir(), 'no-such-model.json')))).toBe('model');
+    const path = join(tmpdir(), `broken-${process.pid}.model.json`);
+    writeFileSync(path, '{ not json');
+    expect(fieldOf(() => loadModel(path))).toBe('model');
+  });
+});

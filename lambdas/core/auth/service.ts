@@ -372,7 +372,7 @@ export async function evaluateAuthorization(
   }
 }
 
-/** The AppSync Lambda authorizer's use case. Never throws: any failure is `{ isAuthorized: false }`. */
+/** The AppSync Lambda authorizer's use case. Never throws: every failure is `{ isAuthorized: false }`. */
 export async function authorizeRequest(
   deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>,
   input: { authorizationToken: unknown; requestContext?: unknown },

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalJobQueue, LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
+import { localQueueDefinitions } from '../../../lambdas/adapters/queue/queue-from-config.ts';
+import { LOCAL_QUEUES } from '../../../local/runtime.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { dataField } from '../../support/local-process.ts';
 
@@ -56,6 +59,40 @@ describe('log entries through the API', () => {
     expect(read.summary.generatedBy).toBe('local');
     expect(read.summary.text).toMatch(/5 lines/);
     expect(JSON.parse(read.summary.json)).toBeTypeOf('object');
+  });
+
+  it('changes nothing when the queue delivers a finished job again', async () => {
+    const submitted = await owner.call(SUBMIT, { raw: LOG });
+    const entry = dataField<{ id: string; job: { id: string } }>(submitted, 'summarizeLog');
+    await eventually(
+      () => owner.call(READ, { id: entry.id }),
+      (r) => (r.data?.logEntry as { status: string } | undefined)?.status === 'SUCCEEDED',
+    );
+    const before = await api.database.sql<{ attempts: number; finished_at: Date; summaries: number }[]>`
+      select j.attempts, j.finished_at,
+        (select count(*)::int from change_events c where c.entity_id = ${entry.id} and c.action = 'summarized') as summaries
+      from jobs j where j.id = ${entry.job.id}`;
+    // A late redelivery of the same message, as SQS may do (at-least-once).
+    const queue = new LocalJobQueue(
+      new LocalQueue(api.database.sql, localQueueDefinitions(LOCAL_QUEUES)),
+      LOCAL_QUEUES,
+    );
+    await queue.send({ jobId: entry.job.id, kind: 'summarize-log' });
+    const queueName = LOCAL_QUEUES['summarize-log'] ?? '';
+    await eventually(
+      async () =>
+        (
+          await api.database.sql<{ n: number }[]>`
+        select count(*)::int as n from queue_messages where queue_name = ${queueName}`
+        )[0]?.n ?? -1,
+      (pending) => pending === 0,
+    );
+    const after = await api.database.sql<{ attempts: number; finished_at: Date; summaries: number }[]>`
+      select j.attempts, j.finished_at,
+        (select count(*)::int from change_events c where c.entity_id = ${entry.id} and c.action = 'summarized') as summaries
+      from jobs j where j.id = ${entry.job.id}`;
+    expect(after).toEqual(before);
+    expect(before[0]?.summaries).toBe(1);
   });
 
   it('returns the first entry for a repeated idempotency key and creates nothing new', async () => {

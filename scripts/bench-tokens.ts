@@ -10,9 +10,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { templateSeverity } from '../lambdas/core/llm/log-digest.ts';
 import { DEFAULT_LOG_LLM_OPTIONS, digestPromptTokens } from '../lambdas/core/llm/log-summarizer.ts';
-import { countTokens } from '../lambdas/core/llm/tokens.ts';
 import { summarizeLog } from '../lambdas/core/logs/index.ts';
 import { Redactor } from '../lambdas/core/redaction/redact.ts';
 

@@ -22,19 +22,9 @@ import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-hand
 import { type MetricsSink, makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { until } from '../support/eventually.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await pause(50);
-  }
-}
 
 class RecordingQueue implements JobQueue {
   readonly sent: JobMessage[] = [];
@@ -384,7 +374,7 @@ describe('job workers on the local queue', () => {
         { kind: 'summarize-log', traceId: 'trace-7' },
       );
 
-      const [deadLetter] = await eventually(async () => {
+      const [deadLetter] = await until(async () => {
         const letters = await deadLetters.list('summarize-log', 10);
         return letters.length > 0 ? letters : undefined;
       });
@@ -417,13 +407,11 @@ describe('job workers on the local queue', () => {
     );
     try {
       const job = await acceptJob({ jobs: repo, queue: jobQueue }, { kind: 'summarize-log' });
-      await eventually(async () =>
-        (await deadLetters.list('summarize-log', 10)).length > 0 ? true : undefined,
-      );
+      await until(async () => ((await deadLetters.list('summarize-log', 10)).length > 0 ? true : undefined));
       const failed = await repo.get(job.id);
 
       expect(await deadLetters.redrive('summarize-log')).toEqual({ moved: 1, taskHandle: null });
-      await eventually(async () => {
+      await until(async () => {
         const depth = await localQueue.depth(definition.name);
         return depth.visible + depth.inFlight === 0 ? true : undefined;
       });
@@ -445,7 +433,7 @@ describe('job workers on the local queue', () => {
     });
     try {
       const job = await acceptJob({ jobs: repo, queue: jobQueue }, { kind: 'summarize-log' });
-      const done = await eventually(async () => {
+      const done = await until(async () => {
         const current = await repo.get(job.id);
         return current?.status === 'SUCCEEDED' ? current : undefined;
       });
@@ -465,14 +453,12 @@ describe('job workers on the local queue', () => {
     });
     try {
       const job = await acceptJob({ jobs: repo, queue: jobQueue }, { kind: 'summarize-log' });
-      const failed = await eventually(async () => {
+      const failed = await until(async () => {
         const current = await repo.get(job.id);
         return current?.status === 'FAILED' ? current : undefined;
       });
       expect(failed).toMatchObject({ attempts: 1, lastError: 'the log entry no longer exists' });
-      await eventually(async () =>
-        (await localQueue.depth(definition.name)).inFlight === 0 ? true : undefined,
-      );
+      await until(async () => ((await localQueue.depth(definition.name)).inFlight === 0 ? true : undefined));
       expect(await localQueue.listDeadLetters(`${definition.name}-dlq`, 10)).toEqual([]);
       expect(metrics.count('JobsFailed')).toBe(1);
     } finally {
@@ -489,7 +475,7 @@ describe('job workers on the local queue', () => {
     try {
       await localQueue.send(definition.name, '{"jobId":"not-a-uuid"}');
       await localQueue.send(definition.name, JSON.stringify({ jobId: randomUUID(), kind: 'summarize-log' }));
-      const letters = await eventually(async () => {
+      const letters = await until(async () => {
         const found = await deadLetters.list('summarize-log', 10);
         return found.length === 2 ? found : undefined;
       });
@@ -526,7 +512,7 @@ describe('job workers on the local queue', () => {
       for (const job of created) await dispatchJob({ jobs: repo, queue: jobQueue }, job);
       mapping.start();
 
-      await eventually(async () => {
+      await until(async () => {
         const statuses = await Promise.all(created.map(async (job) => (await repo.get(job.id))?.status));
         return statuses.every((s) => s === 'SUCCEEDED') ? true : undefined;
       });

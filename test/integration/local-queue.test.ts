@@ -6,20 +6,10 @@ import { LocalQueue, type LocalQueueDefinition } from '../../lambdas/adapters/qu
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { until } from '../support/eventually.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` returns a value, failing after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await pause(50);
-  }
-}
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -48,7 +38,7 @@ describe('local queue', () => {
     expect(await queue.receive(definition.name)).toEqual([]);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, inFlight: 1 });
 
-    const second = await eventually(async () => (await queue.receive(definition.name))[0]);
+    const second = await until(async () => (await queue.receive(definition.name))[0]);
     expect(second.messageId).toBe(first?.messageId);
     expect(second.receiveCount).toBe(2);
     expect(second.receiptHandle).not.toBe(first?.receiptHandle);
@@ -90,7 +80,7 @@ describe('local queue', () => {
 
     expect(await queue.receive(definition.name)).toEqual([]);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, delayed: 1 });
-    const message = await eventually(async () => (await queue.receive(definition.name))[0]);
+    const message = await until(async () => (await queue.receive(definition.name))[0]);
     expect(message.body).toBe('later');
   });
 
@@ -174,7 +164,7 @@ describe('local event-source mapping', () => {
         return { batchItemFailures: [] };
       },
     });
-    await eventually(async () => (records.length > 0 ? true : undefined));
+    await until(async () => (records.length > 0 ? true : undefined));
     await mapping.stop();
 
     const [record] = records;
@@ -215,7 +205,7 @@ describe('local event-source mapping', () => {
         return { batchItemFailures: failures };
       },
     });
-    await eventually(async () => (deliveries.includes('b#2') ? true : undefined));
+    await until(async () => (deliveries.includes('b#2') ? true : undefined));
     await mapping.stop();
 
     expect(deliveries.sort()).toEqual(['a#1', 'b#1', 'b#2', 'c#1']);
@@ -237,7 +227,7 @@ describe('local event-source mapping', () => {
         throw new Error('crash');
       },
     });
-    await eventually(async () => (calls > 0 ? true : undefined));
+    await until(async () => (calls > 0 ? true : undefined));
     await mapping.stop();
     expect(await queue.depth(definition.name)).toMatchObject({ inFlight: 2 });
   });
@@ -259,7 +249,7 @@ describe('local event-source mapping', () => {
         return undefined;
       },
     });
-    await eventually(async () => (started ? true : undefined));
+    await until(async () => (started ? true : undefined));
     await mapping.stop();
     expect(finished).toBe(true);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, inFlight: 0 });
@@ -291,7 +281,7 @@ describe('local event-source mapping', () => {
         return undefined;
       },
     });
-    await eventually(async () => (firstRunReceived ? true : undefined));
+    await until(async () => (firstRunReceived ? true : undefined));
     // The connection goes away while the record is in flight, so its delete can never happen.
     await firstConnection.close();
     releaseHandler();
@@ -311,7 +301,7 @@ describe('local event-source mapping', () => {
           return undefined;
         },
       });
-      await eventually(async () => (delivered.length > 0 ? true : undefined));
+      await until(async () => (delivered.length > 0 ? true : undefined));
       await secondMapping.stop();
       expect(delivered.map((r) => [r.body, r.attributes.ApproximateReceiveCount])).toEqual([
         ['survivor', '2'],

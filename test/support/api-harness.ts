@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export { eventually } from './eventually.ts';
+
 import { type GraphQLResult, graphql } from './local-process.ts';
 
 export interface ApiSession {
@@ -92,20 +95,4 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `read` until `done` holds (workers run asynchronously), failing after `timeoutMs`. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

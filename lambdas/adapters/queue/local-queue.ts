@@ -4,8 +4,7 @@
  * the database clock (`now()`), so several processes and the tests agree on what is visible.
  */
 import { ValidationError } from '../../core/errors.ts';
-import type { JobKind, JobMessage } from '../../core/jobs/job.ts';
-import { parseJobMessage } from '../../core/jobs/job.ts';
+import { type JobKind, type JobMessage, parseJobMessage, serializeJobMessage } from '../../core/jobs/job.ts';
 import type {
   DeadLetter,
   DeadLetterAdmin,
@@ -282,7 +281,7 @@ export class LocalJobQueue implements JobQueue {
   async send(message: JobMessage, options: { delaySeconds?: number } = {}): Promise<void> {
     const queueName = this.#queueNameByKind[message.kind];
     if (!queueName) throw new Error(`No queue is configured for job kind "${message.kind}"`);
-    const body = JSON.stringify({ jobId: message.jobId, kind: message.kind, traceId: message.traceId });
+    const body = serializeJobMessage(message);
     await this.#queue.send(queueName, body, {
       delaySeconds: options.delaySeconds ?? 0,
       attributes: message.traceId ? { traceId: message.traceId } : {},

@@ -9,7 +9,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { ValidationError } from '../../core/errors.ts';
-import { type JobKind, type JobMessage, parseJobMessage } from '../../core/jobs/job.ts';
+import { type JobKind, type JobMessage, parseJobMessage, serializeJobMessage } from '../../core/jobs/job.ts';
 import type {
   DeadLetter,
   DeadLetterAdmin,
@@ -43,7 +43,7 @@ export class SqsJobQueue implements JobQueue {
     await this.#client.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
-        MessageBody: JSON.stringify({ jobId: message.jobId, kind: message.kind, traceId: message.traceId }),
+        MessageBody: serializeJobMessage(message),
         DelaySeconds: delaySeconds,
         // The attribute lets consumers and the console see the trace without parsing the body.
         MessageAttributes: message.traceId

@@ -93,6 +93,11 @@ export function jobMessageFor(job: Pick<Job, 'id' | 'kind' | 'traceId'>): JobMes
 
 export type ParsedJobMessage = { ok: true; message: JobMessage } | { ok: false; problem: string };
 
+/** The queue body of a job message: ids only (DESIGN §5). `parseJobMessage` reads it back. */
+export function serializeJobMessage(message: JobMessage): string {
+  return JSON.stringify({ jobId: message.jobId, kind: message.kind, traceId: message.traceId });
+}
+
 /** Parses a queue body; a body that fails here is a poison message and can never succeed. */
 export function parseJobMessage(body: string): ParsedJobMessage {
   let json: unknown;

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lambdas/core/errors.ts';
 import {
   createTicketClassifier,
   NEEDS_REVIEW,
   TICKET_LIMITS,
   type TicketClassifier,
 } from '../../../lambdas/core/tickets/index.ts';
-import { fixtureModel, fixtureTickets } from './support.ts';
+import { fixtureModel, fixtureTickets, validationField } from './support.ts';
 
 const classifier = (): TicketClassifier => createTicketClassifier(fixtureModel().model);
-
-function validationField(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error: unknown) {
-    if (error instanceof ValidationError) return error.field;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('TicketClassifier', () => {
   it('offers the learned categories plus the rule-based INCIDENT and TASK', () => {

@@ -2,20 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lambdas/core/errors.ts';
 import { createTicketClassifier, decodeModel, loadModel } from '../../../lambdas/core/tickets/index.ts';
 import { canonicalLabel, trainTicketModel } from '../../../lambdas/core/tickets/train.ts';
-import { fixtureModel, fixtureTickets } from './support.ts';
-
-function fieldOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error: unknown) {
-    if (error instanceof ValidationError) return error.field;
-    throw error;
-  }
-  return undefined;
-}
+import { fixtureModel, fixtureTickets, validationField } from './support.ts';
 
 describe('training', () => {
   it('is deterministic: the same data and seed give the same artifact', () => {
@@ -53,9 +42,9 @@ describe('training', () => {
 
   it('refuses a single label or an empty one', () => {
     const one = fixtureTickets().map((t) => ({ ...t, label: 'bug' }));
-    expect(fieldOf(() => trainTicketModel(one))).toBe('label');
+    expect(validationField(() => trainTicketModel(one))).toBe('label');
     const blank = fixtureTickets().map((t, i) => ({ ...t, label: i === 3 ? ' ' : t.label }));
-    expect(fieldOf(() => trainTicketModel(blank))).toBe('label');
+    expect(validationField(() => trainTicketModel(blank))).toBe('label');
   });
 
   it('canonicalises labels to upper case with underscores', () => {
@@ -101,13 +90,13 @@ describe('model artifact', () => {
       },
     ],
   ])('rejects %s with a ValidationError on model', (_name, value) => {
-    expect(fieldOf(() => decodeModel(value))).toBe('model');
+    expect(validationField(() => decodeModel(value))).toBe('model');
   });
 
   it('reports a missing or non-JSON model file as a ValidationError', () => {
-    expect(fieldOf(() => loadModel(join(tmpdir(), 'no-such-model.json')))).toBe('model');
+    expect(validationField(() => loadModel(join(tmpdir(), 'no-such-model.json')))).toBe('model');
     const path = join(tmpdir(), `broken-${process.pid}.model.json`);
     writeFileSync(path, '{ not json');
-    expect(fieldOf(() => loadModel(path))).toBe('model');
+    expect(validationField(() => loadModel(path))).toBe('model');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
 import {
   type LabelledTicket,
   type TrainingResult,
@@ -24,4 +25,15 @@ let trained: TrainingResult | undefined;
 export function fixtureModel(): TrainingResult {
   trained ??= trainTicketModel(fixtureTickets(), { calibrationFolds: 3 });
   return trained;
+}
+
+/** The field a ValidationError names, or undefined when `run` does not throw one. */
+export function validationField(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error: unknown) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  return undefined;
 }

@@ -76,6 +76,7 @@ export function ticketView(ticket: TicketRecord) {
     ownerId: ticket.ownerId,
     title: ticket.title,
     body: ticket.body,
+    project: ticket.project,
     status: ticket.status,
     version: ticket.version,
     triage: {

@@ -8,8 +8,8 @@ export function loadTicketClassifier(modelPath: string | undefined): TicketClass
 }
 
 export function localClassify(classifier: TicketClassifier): ClassifyTicket {
-  return ({ title, body }) => {
-    const result = classifier.classify({ title, body });
+  return ({ title, body, project }) => {
+    const result = classifier.classify({ title, body, project: project ?? undefined });
     return {
       category: result.category,
       priority: result.priority,

@@ -206,6 +206,8 @@ export const tickets = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    /** Project or repository (e.g. `microsoft/vscode`), trimmed and lower-cased; null when not given. */
+    project: text('project'),
     status: ticketStatusEnum('status').notNull().default('OPEN'),
     version: integer('version').notNull().default(1),
     /** The latest triage job; the triage status is the job's. */
@@ -225,6 +227,7 @@ export const tickets = pgTable(
     index('tickets_created_idx').on(t.createdAt, t.id),
     index('tickets_status_idx').on(t.status),
     index('tickets_category_idx').on(t.category),
+    index('tickets_project_idx').on(t.project),
   ],
 );
 

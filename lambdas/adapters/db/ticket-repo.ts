@@ -14,6 +14,7 @@ type TicketRow = typeof tickets.$inferSelect;
 const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
   title: 'title',
   body: 'body',
+  project: 'project',
   status: 'status',
   category: 'category',
   priority: 'priority',
@@ -27,6 +28,7 @@ const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferS
   ownerId: ticket.ownerId,
   title: ticket.title,
   body: ticket.body,
+  project: ticket.project,
   status: ticket.status,
   version: ticket.version,
   category: ticket.category,
@@ -70,6 +72,7 @@ export function createTicketRepo(db: Database): TicketRepo {
               ownerId: input.ownerId,
               title: input.title,
               body: input.body,
+              project: input.project,
               jobId: job.id,
               redactions: input.redactions,
             })
@@ -109,6 +112,7 @@ export function createTicketRepo(db: Database): TicketRepo {
             filter.category ? eq(tickets.category, filter.category) : undefined,
             filter.priority ? eq(tickets.priority, filter.priority) : undefined,
             filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
+            filter.project ? eq(tickets.project, filter.project) : undefined,
             pastCursor(tickets.createdAt, tickets.id, after, 'desc'),
           ),
         )

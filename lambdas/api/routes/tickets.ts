@@ -19,12 +19,18 @@ export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDepende
   app.onMutation(
     'triageTicket',
     route(
-      z.object({ title: z.string(), body: z.string(), idempotencyKey: z.string().nullish() }),
-      async ({ title, body, idempotencyKey }, event) => {
+      z.object({
+        title: z.string(),
+        body: z.string(),
+        project: z.string().nullish(),
+        idempotencyKey: z.string().nullish(),
+      }),
+      async ({ title, body, project, idempotencyKey }, event) => {
         const ticket = await createTicket((await deps()).tickets, {
           caller: requireCaller(event),
           title,
           body,
+          project,
           idempotencyKey,
           traceId: event.request.headers['x-amzn-trace-id'] ?? null,
         });

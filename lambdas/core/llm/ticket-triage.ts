@@ -107,7 +107,7 @@ export async function triageTicketWithModel(
   if (!ticket || (ticket.triage && ticket.triage.jobId === job.id)) {
     return triageTicketJob({ tickets: deps.tickets, classify: deps.classify }, job);
   }
-  const local = deps.classify({ title: ticket.title, body: ticket.body });
+  const local = deps.classify({ title: ticket.title, body: ticket.body, project: ticket.project });
   const { answer, model } = await deps.refine(ticket, local, { userId: job.ownerId });
   await triageTicketJob(
     {

@@ -10,6 +10,7 @@ import { JOB_KINDS, type Job } from '../jobs/job.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/redact.ts';
+import { TICKET_LIMITS } from '../tickets/index.ts';
 import { assertCanRead, optionalIdempotencyKey, requireId, seesEveryone } from './access.ts';
 
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
@@ -33,6 +34,8 @@ export interface TicketRecord {
   ownerId: string;
   title: string;
   body: string;
+  /** Project or repository, trimmed and lower-cased; null when not given. */
+  project: string | null;
   status: TicketStatus;
   version: number;
   category: string | null;
@@ -59,6 +62,7 @@ export interface TicketFilter {
   category?: string | null;
   priority?: Priority | null;
   label?: string | null;
+  project?: string | null;
 }
 
 /** Outcome of a conditional write: applied, or why not (so the use case picks the error). */
@@ -73,6 +77,7 @@ export interface TicketRepo {
       ownerId: string;
       title: string;
       body: string;
+      project: string | null;
       redactions: Record<string, number>;
       traceId: string | null;
     },
@@ -103,6 +108,7 @@ export interface TicketRepo {
 export type TicketField =
   | 'title'
   | 'body'
+  | 'project'
   | 'status'
   | 'category'
   | 'priority'
@@ -110,22 +116,53 @@ export type TicketField =
   | 'triage'
   | 'correction';
 
-export type ClassifyTicket = (ticket: { title: string; body: string }) => TriageAnswer;
+export type ClassifyTicket = (ticket: {
+  title: string;
+  body: string;
+  project: string | null;
+}) => TriageAnswer;
 
 export interface CreateTicketDeps {
   tickets: TicketRepo;
   jobs: JobRepo;
   queue: JobQueue;
-  /** Validates title and body before any work (the classifier's own limits). */
-  validate: (input: { title: unknown; body: unknown }) => { title: string; body: string };
+  /** Validates title, body and project before any work (the classifier's own limits). */
+  validate: (input: { title: unknown; body: unknown; project: unknown }) => {
+    title: string;
+    body: string;
+    project: string | undefined;
+  };
   log?: WarningLog;
 }
 
+/** A given project is trimmed and must not be blank; the classifier's limits apply to what remains. */
+function trimmedProject(value: unknown, field: string): unknown {
+  if (typeof value !== 'string') return value;
+  const project = value.trim();
+  if (project === '') throw new ValidationError(field, 'must not be blank (omit it instead)');
+  return project;
+}
+
+/** How a project is stored and matched: lower-cased (projects compare case-insensitively), PII redacted. */
+const normalisedProject = (project: string, redactor = new Redactor()) =>
+  redactor.redact(project.toLowerCase());
+
 export async function createTicket(
   deps: CreateTicketDeps,
-  input: { caller: Caller; title: unknown; body: unknown; idempotencyKey?: unknown; traceId?: string | null },
+  input: {
+    caller: Caller;
+    title: unknown;
+    body: unknown;
+    project?: unknown;
+    idempotencyKey?: unknown;
+    traceId?: string | null;
+  },
 ): Promise<TicketRecord> {
-  const { title, body } = deps.validate({ title: input.title, body: input.body });
+  const { title, body, project } = deps.validate({
+    title: input.title,
+    body: input.body,
+    project: trimmedProject(input.project, 'project'),
+  });
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
   const redactor = new Redactor();
   const { ticket, created } = await deps.tickets.create(
@@ -133,6 +170,7 @@ export async function createTicket(
       ownerId: input.caller.userId,
       title: redactor.redact(title),
       body: redactor.redact(body),
+      project: project === undefined ? null : normalisedProject(project, redactor),
       redactions: { ...redactor.counts },
       traceId: input.traceId ?? null,
     },
@@ -166,6 +204,16 @@ function optionalWord(value: unknown, field: string): string | null {
   return value;
 }
 
+function optionalProjectFilter(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const project = trimmedProject(value, 'filter.project');
+  const max = TICKET_LIMITS.projectMaxChars;
+  if (typeof project !== 'string' || project.length > max) {
+    throw new ValidationError('filter.project', `must be a string of at most ${max} characters`);
+  }
+  return normalisedProject(project);
+}
+
 export async function listTickets(
   deps: { tickets: TicketRepo },
   input: { caller: Caller; filter?: Record<string, unknown> | null; limit?: unknown; nextToken?: unknown },
@@ -177,6 +225,7 @@ export async function listTickets(
     category: optionalWord(raw.category, 'filter.category')?.toUpperCase() ?? null,
     priority: optionalMember(raw.priority, PRIORITIES, 'filter.priority'),
     label: optionalWord(raw.label, 'filter.label')?.toLowerCase() ?? null,
+    project: optionalProjectFilter(raw.project),
   };
   const rows = await deps.tickets.list({
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
@@ -308,7 +357,7 @@ export async function triageTicketJob(
     const ticket = await deps.tickets.get(job.subjectId);
     if (!ticket) throw new ValidationError('job', `ticket ${job.subjectId} no longer exists`);
     if (ticket.triage && ticket.triage.jobId === job.id) return { model: null };
-    const answer = deps.classify({ title: ticket.title, body: ticket.body });
+    const answer = deps.classify({ title: ticket.title, body: ticket.body, project: ticket.project });
     const triage = { ...answer, jobId: job.id, triagedAt: new Date().toISOString() };
     // A person's correction wins over the classifier: keep it, but still record what the classifier said.
     const set: Partial<Record<TicketField, unknown>> = ticket.correction

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTicketClassifier } from '../../../lambdas/triage/local-classifier.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { dataField } from '../../support/local-process.ts';
 
-const CREATE = `mutation($t: String!, $b: String!, $k: String) {
-  triageTicket(title: $t, body: $b, idempotencyKey: $k) { id status version triage { status category } }
+const CREATE = `mutation($t: String!, $b: String!, $p: String, $k: String) {
+  triageTicket(title: $t, body: $b, project: $p, idempotencyKey: $k) { id project status version triage { status category } }
 }`;
 const READ = `query($id: ID!) {
-  ticket(id: $id) { id status version triage { status category priority labels confidence rationale classifierVersion } }
+  ticket(id: $id) { id project status version triage { status category priority labels confidence rationale classifierVersion } }
 }`;
 const UPDATE = `mutation($id: ID!, $s: TicketStatus!, $v: Int!) {
   updateTicketStatus(id: $id, status: $s, expectedVersion: $v) { id status version }
@@ -14,6 +15,7 @@ const UPDATE = `mutation($id: ID!, $s: TicketStatus!, $v: Int!) {
 
 interface TicketView {
   id: string;
+  project: string | null;
   status: string;
   version: number;
   triage: {
@@ -31,8 +33,13 @@ describe('tickets through the API', () => {
   let other: ApiSession;
   let ops: ApiSession;
 
-  const create = async (session: ApiSession, title: string, body: string, key?: string) => {
-    const result = await session.call(CREATE, { t: title, b: body, k: key ?? null });
+  const create = async (
+    session: ApiSession,
+    title: string,
+    body: string,
+    options: { key?: string; project?: string } = {},
+  ) => {
+    const result = await session.call(CREATE, { t: title, b: body, p: options.project, k: options.key });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data?.triageTicket as TicketView;
   };
@@ -66,8 +73,12 @@ describe('tickets through the API', () => {
   });
 
   it('is idempotent per user and key', async () => {
-    const first = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', 'ticket-42');
-    const again = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', 'ticket-42');
+    const first = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', {
+      key: 'ticket-42',
+    });
+    const again = await create(owner, 'Add dark mode', 'It would be nice to have a dark theme.', {
+      key: 'ticket-42',
+    });
     expect(again.id).toBe(first.id);
     const [count] = await api.database.sql<
       { n: number }[]
@@ -168,6 +179,83 @@ describe('tickets through the API', () => {
     const items = dataField<{ items: { triage: { category: string } }[] }>(result, 'tickets').items;
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((t) => t.triage.category === 'BUG')).toBe(true);
+  });
+
+  it('keeps the project given, trimmed and lower-cased, and records it in the creation change', async () => {
+    const created = await create(owner, 'Terminal tab crashes', 'The integrated terminal crashes on split.', {
+      project: '  Microsoft/VSCode ',
+    });
+    expect(created.project).toBe('microsoft/vscode');
+    const read = dataField<TicketView>(await owner.call(READ, { id: created.id }), 'ticket');
+    expect(read.project).toBe('microsoft/vscode');
+    const history = await owner.call('query($id: ID!) { ticketHistory(id: $id) { action changes } }', {
+      id: created.id,
+    });
+    const [creation] = dataField<{ action: string; changes: string }[]>(history, 'ticketHistory');
+    expect(creation?.action).toBe('created');
+    expect(JSON.parse(creation?.changes ?? '{}').project).toEqual({ from: null, to: 'microsoft/vscode' });
+    const without = await create(owner, 'Terminal tab crashes', 'The integrated terminal crashes on split.');
+    expect(without.project).toBeNull();
+  });
+
+  it('has the worker classify with the project, as the classifier answers when given it', async () => {
+    const title = 'Editor freezes when opening a large file';
+    const body = 'When I open a 200 MB log file the window stops responding.';
+    const classifier = loadTicketClassifier(undefined);
+    const expected = classifier.classify({ title, body, project: 'microsoft/vscode' });
+    const unaware = classifier.classify({ title, body });
+    expect(expected.confidence.category).not.toBeCloseTo(unaware.confidence.category, 2);
+    const withProject = await create(owner, title, body, { project: 'Microsoft/VSCode' });
+    const withoutProject = await create(owner, title, body);
+    const [done, doneWithout] = await Promise.all([
+      triaged(owner, withProject.id),
+      triaged(owner, withoutProject.id),
+    ]);
+    expect(done.triage.category).toBe(expected.category);
+    expect(done.triage.confidence).toBeCloseTo(expected.confidence.category, 6);
+    expect(doneWithout.triage.category).toBe(unaware.category);
+    expect(doneWithout.triage.confidence).toBeCloseTo(unaware.confidence.category, 6);
+  });
+
+  it('filters tickets by project, case-insensitively', async () => {
+    const react = await create(owner, 'Hooks warning', 'useEffect warns twice in strict mode.', {
+      project: 'facebook/react',
+    });
+    const opencv = await create(owner, 'imread fails', 'cv2.imread returns None for a PNG.', {
+      project: 'opencv/opencv',
+    });
+    const result = await ops.call(
+      '{ tickets(filter: { project: " FaceBook/React " }, limit: 100) { items { id project } } }',
+    );
+    const items = dataField<{ items: { id: string; project: string }[] }>(result, 'tickets').items;
+    expect(items.map((t) => t.id)).toContain(react.id);
+    expect(items.map((t) => t.id)).not.toContain(opencv.id);
+    expect(items.every((t) => t.project === 'facebook/react')).toBe(true);
+  });
+
+  it('returns the first ticket for a repeated idempotencyKey even when the project differs', async () => {
+    const first = await create(owner, 'Build fails', 'make fails on ARM.', {
+      key: 'ticket-43',
+      project: 'bitcoin/bitcoin',
+    });
+    const again = await create(owner, 'Build fails', 'make fails on ARM.', {
+      key: 'ticket-43',
+      project: 'tensorflow/tensorflow',
+    });
+    expect(again.id).toBe(first.id);
+    expect(again.project).toBe('bitcoin/bitcoin');
+  });
+
+  it('refuses a blank or oversized project with a ValidationError naming project', async () => {
+    for (const project of ['   ', 'x'.repeat(201)]) {
+      const result = await owner.call(CREATE, { t: 'title', b: 'body', p: project });
+      expect(result.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(result.errors?.[0]?.message).toMatch(/^project:/);
+    }
+    const longest = await create(owner, 'title', 'body', { project: 'x'.repeat(200) });
+    expect(longest.project).toBe('x'.repeat(200));
+    const blankFilter = await ops.call('{ tickets(filter: { project: "  " }) { items { id } } }');
+    expect(blankFilter.errors?.[0]?.message).toMatch(/^filter\.project:/);
   });
 
   it('refuses bad input with a ValidationError naming the field', async () => {

@@ -28,6 +28,7 @@ export function llmEnvironment(stage: StageConfig): Record<string, string> {
   if (llm?.summaryModel) env.AI_SUMMARY_MODEL = llm.summaryModel;
   if (llm?.triageModel) env.AI_TRIAGE_MODEL = llm.triageModel;
   if (llm?.changelogModel) env.AI_CHANGELOG_MODEL = llm.changelogModel;
+  if (llm?.tokenLimitParam) env.LLM_TOKEN_LIMIT_PARAM = llm.tokenLimitParam;
   return env;
 }
 

@@ -59,6 +59,11 @@ export interface StageConfig {
     readonly summaryModel?: string;
     readonly triageModel?: string;
     readonly changelogModel?: string;
+    /**
+     * The request parameter carrying the answer-token limit (`LLM_TOKEN_LIMIT_PARAM`). Unset: the handlers
+     * pick `max_completion_tokens` for api.openai.com and `max_tokens` for any other base URL.
+     */
+    readonly tokenLimitParam?: 'max_tokens' | 'max_completion_tokens';
   };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;

@@ -91,10 +91,26 @@ const positive = (fallback: number, max: number) =>
   z.coerce.number().int().positive().max(max).default(fallback);
 
 /**
+ * The request parameter that carries the answer-token limit. OpenAI deprecated `max_tokens` in favour of
+ * `max_completion_tokens`, and its reasoning models (o1, o3, o4-mini, gpt-5) reject `max_tokens`; many
+ * OpenAI-compatible servers (older vLLM, llama.cpp server, some proxies) only understand `max_tokens`.
+ */
+export const TOKEN_LIMIT_PARAMS = ['max_tokens', 'max_completion_tokens'] as const;
+export type TokenLimitParam = (typeof TOKEN_LIMIT_PARAMS)[number];
+
+const OPENAI_API_HOST = 'api.openai.com';
+
+/** `max_completion_tokens` for OpenAI's own API (no base URL, or api.openai.com), else `max_tokens`. */
+export function defaultTokenLimitParam(baseUrl: string | undefined): TokenLimitParam {
+  if (baseUrl === undefined) return 'max_completion_tokens';
+  return new URL(baseUrl).hostname === OPENAI_API_HOST ? 'max_completion_tokens' : 'max_tokens';
+}
+
+/**
  * The optional LLM (DESIGN §6). With no key (OPENAI_API_KEY unset, or the secret holding "not-set"), every
  * task uses the local algorithms. Timeouts and retries are sized for a Lambda, not the SDK's defaults.
  */
-export const llmConfigSchema = z.object({
+const llmEnvSchema = z.object({
   /** Any OpenAI-compatible endpoint; unset means api.openai.com. */
   OPENAI_BASE_URL: optionalText.pipe(z.string().url().optional()),
   /** Local runs and tests; on AWS the key comes from the secret below. */
@@ -103,6 +119,10 @@ export const llmConfigSchema = z.object({
   AI_SUMMARY_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_TRIAGE_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_CHANGELOG_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Parameter carrying the answer-token limit; unset: chosen from the base URL (defaultTokenLimitParam). */
+  LLM_TOKEN_LIMIT_PARAM: optionalText.pipe(
+    z.enum(TOKEN_LIMIT_PARAMS, { error: `must be one of ${TOKEN_LIMIT_PARAMS.join(', ')}` }).optional(),
+  ),
   /** One HTTP attempt. */
   LLM_TIMEOUT_MS: positive(20_000, 600_000),
   /** Attempts per call, the first included (our retries; the SDK's are off). */
@@ -126,4 +146,9 @@ export const llmConfigSchema = z.object({
   /** Seconds the Secrets Manager key is cached (a rotated key is picked up within it). */
   OPENAI_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
+/** The LLM variables, with the token-limit parameter resolved: the provider sends exactly this one. */
+export const llmConfigSchema = llmEnvSchema.transform((config) => ({
+  ...config,
+  LLM_TOKEN_LIMIT_PARAM: config.LLM_TOKEN_LIMIT_PARAM ?? defaultTokenLimitParam(config.OPENAI_BASE_URL),
+}));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;

@@ -29,6 +29,7 @@ export interface RecordedRequest {
     messages?: { role: string; content: string }[];
     response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
     max_tokens?: number;
+    max_completion_tokens?: number;
   };
 }
 

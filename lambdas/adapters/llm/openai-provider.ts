@@ -116,9 +116,11 @@ export function createOpenAiProvider(config: LlmConfig, deps: OpenAiProviderDeps
     const params: ChatCompletionCreateParamsNonStreaming = {
       model: request.model,
       messages: request.messages,
-      max_tokens: request.maxTokens,
       temperature: 0.2,
     };
+    // Exactly one of max_tokens / max_completion_tokens: OpenAI's reasoning models reject the first, many
+    // compatible servers ignore or reject the second.
+    params[config.LLM_TOKEN_LIMIT_PARAM] = request.maxTokens;
     if (request.jsonSchema) {
       params.response_format = {
         type: 'json_schema',

@@ -82,6 +82,31 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     });
   });
 
+  it('sends the answer-token limit as max_tokens, and not max_completion_tokens, when configured so', async () => {
+    fake.script(answer('ok'));
+    await provider({ LLM_TOKEN_LIMIT_PARAM: 'max_tokens' }).complete(request);
+    expect(fake.requests[0]?.body.max_tokens).toBe(50);
+    expect(fake.requests[0]?.body).not.toHaveProperty('max_completion_tokens');
+  });
+
+  it('sends the answer-token limit as max_completion_tokens, and not max_tokens, when configured so', async () => {
+    fake.script(answer('ok'));
+    await provider({ LLM_TOKEN_LIMIT_PARAM: 'max_completion_tokens' }).complete(request);
+    expect(fake.requests[0]?.body.max_completion_tokens).toBe(50);
+    expect(fake.requests[0]?.body).not.toHaveProperty('max_tokens');
+  });
+
+  it('sends max_tokens by default to a compatible server that is not api.openai.com', async () => {
+    fake.script(answer('ok'), answer('ok'));
+    await provider().complete(request);
+    await provider({ LLM_TOKEN_LIMIT_PARAM: '  ' }).complete(request);
+    for (const recorded of fake.requests) {
+      expect(recorded.body.max_tokens).toBe(50);
+      expect(recorded.body).not.toHaveProperty('max_completion_tokens');
+    }
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('waits out a 429 for its Retry-After and then succeeds', async () => {
     fake.script(
       { kind: 'status', status: 429, headers: { 'retry-after-ms': '120' } },

@@ -29,6 +29,11 @@ export function llmEnvironment(stage: StageConfig): Record<string, string> {
   if (llm?.triageModel) env.AI_TRIAGE_MODEL = llm.triageModel;
   if (llm?.changelogModel) env.AI_CHANGELOG_MODEL = llm.changelogModel;
   if (llm?.tokenLimitParam) env.LLM_TOKEN_LIMIT_PARAM = llm.tokenLimitParam;
+  // 0 is a temperature, not "unset".
+  if (llm?.temperature !== undefined) env.LLM_TEMPERATURE = String(llm.temperature);
+  if (llm?.reasoningEffort) env.LLM_REASONING_EFFORT = llm.reasoningEffort;
+  if (llm?.maxAnswerTokens !== undefined) env.LLM_MAX_ANSWER_TOKENS = String(llm.maxAnswerTokens);
+  if (llm?.jobTokenBudget !== undefined) env.LLM_JOB_TOKEN_BUDGET = String(llm.jobTokenBudget);
   return env;
 }
 

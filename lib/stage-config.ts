@@ -64,6 +64,22 @@ export interface StageConfig {
      * pick `max_completion_tokens` for api.openai.com and `max_tokens` for any other base URL.
      */
     readonly tokenLimitParam?: 'max_tokens' | 'max_completion_tokens';
+    /**
+     * The sampling temperature (`LLM_TEMPERATURE`), 0–2, or `omit` to send none. Unset: the handlers send
+     * none to OpenAI reasoning models (o1, o3, o4, gpt-5…) and 0.2 to other models.
+     */
+    readonly temperature?: number | 'omit';
+    /**
+     * `reasoning_effort` (`LLM_REASONING_EFFORT`), or `omit` to send none. Unset: the handlers send `low` to
+     * OpenAI reasoning models and nothing to other models.
+     */
+    readonly reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'omit';
+    /**
+     * Answer tokens per call, reasoning included (`LLM_MAX_ANSWER_TOKENS`, default 900), and prompt plus
+     * answer tokens per job (`LLM_JOB_TOKEN_BUDGET`, default 24000). Raise both for reasoning models.
+     */
+    readonly maxAnswerTokens?: number;
+    readonly jobTokenBudget?: number;
   };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;

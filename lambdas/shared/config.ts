@@ -107,6 +107,54 @@ export function defaultTokenLimitParam(baseUrl: string | undefined): TokenLimitP
 }
 
 /**
+ * Whether a model name looks like one of OpenAI's reasoning models: o1, o3, o4(-mini), the gpt-5 family
+ * (a case-insensitive prefix of the name). These reject any temperature but the default and spend hidden
+ * reasoning tokens out of `max_completion_tokens`. It decides the defaults of LLM_TEMPERATURE and
+ * LLM_REASONING_EFFORT per request; a name it misses (a router's `openai/o4-mini`, an Azure deployment name)
+ * needs the two variables set explicitly.
+ */
+export function isReasoningModel(model: string): boolean {
+  return /^(?:o1|o3|o4|gpt-5)/i.test(model.trim());
+}
+
+/** The sampling temperature sent to ordinary models when LLM_TEMPERATURE is unset. */
+export const DEFAULT_TEMPERATURE = 0.2;
+/** LLM_TEMPERATURE / LLM_REASONING_EFFORT value that sends no such parameter (the model's own default). */
+export const OMIT = 'omit';
+
+/**
+ * The `reasoning_effort` values of the openai package (v6, `Shared.ReasoningEffort`), plus `omit`. Not every
+ * model takes every value (per the package's docs): models before gpt-5.1 do not take `none`, `xhigh` is
+ * for models after gpt-5.1-codex-max, and gpt-5-pro takes only `high`.
+ */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', OMIT] as const;
+export type ReasoningEffortSetting = (typeof REASONING_EFFORTS)[number];
+/** Sent to reasoning models when LLM_REASONING_EFFORT is unset: leaves the answer most of the token limit. */
+export const DEFAULT_REASONING_EFFORT = 'low';
+
+const TEMPERATURE_TEXT = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** The temperature a request to `model` carries (undefined: none): the setting, else the model default. */
+export function temperatureFor(setting: number | typeof OMIT | undefined, model: string): number | undefined {
+  if (setting === OMIT) return undefined;
+  if (setting !== undefined) return setting;
+  return isReasoningModel(model) ? undefined : DEFAULT_TEMPERATURE;
+}
+
+/**
+ * The reasoning effort a request to `model` carries (undefined: none): the setting, else
+ * DEFAULT_REASONING_EFFORT for a reasoning model and none for any other.
+ */
+export function reasoningEffortFor(
+  setting: ReasoningEffortSetting | undefined,
+  model: string,
+): Exclude<ReasoningEffortSetting, typeof OMIT> | undefined {
+  if (setting === OMIT) return undefined;
+  if (setting !== undefined) return setting;
+  return isReasoningModel(model) ? DEFAULT_REASONING_EFFORT : undefined;
+}
+
+/**
  * The optional LLM (DESIGN §6). With no key (OPENAI_API_KEY unset, or the secret holding "not-set"), every
  * task uses the local algorithms. Timeouts and retries are sized for a Lambda, not the SDK's defaults.
  */
@@ -122,6 +170,24 @@ const llmEnvSchema = z.object({
   /** Parameter carrying the answer-token limit; unset: chosen from the base URL (defaultTokenLimitParam). */
   LLM_TOKEN_LIMIT_PARAM: optionalText.pipe(
     z.enum(TOKEN_LIMIT_PARAMS, { error: `must be one of ${TOKEN_LIMIT_PARAMS.join(', ')}` }).optional(),
+  ),
+  /**
+   * Sampling temperature, 0–2, or `omit` to send none; unset: none for reasoning models (isReasoningModel),
+   * else DEFAULT_TEMPERATURE. An explicit value goes to every task's model.
+   */
+  LLM_TEMPERATURE: optionalText.transform((text, ctx): number | typeof OMIT | undefined => {
+    if (text === undefined || text === OMIT) return text;
+    const value = TEMPERATURE_TEXT.test(text) ? Number(text) : Number.NaN;
+    if (value >= 0 && value <= 2) return value;
+    ctx.addIssue({ code: 'custom', message: `must be a number from 0 to 2, or ${OMIT}` });
+    return z.NEVER;
+  }),
+  /**
+   * `reasoning_effort`, or `omit` to send none; unset: DEFAULT_REASONING_EFFORT for reasoning models
+   * (isReasoningModel), none for others. An explicit value goes to every task's model.
+   */
+  LLM_REASONING_EFFORT: optionalText.pipe(
+    z.enum(REASONING_EFFORTS, { error: `must be one of ${REASONING_EFFORTS.join(', ')}` }).optional(),
   ),
   /** One HTTP attempt. */
   LLM_TIMEOUT_MS: positive(20_000, 600_000),
@@ -140,6 +206,10 @@ const llmEnvSchema = z.object({
   LLM_MAX_PROMPT_TOKENS: positive(12_000, 1_000_000),
   /** Prompt and answer tokens all calls of one job may spend. */
   LLM_JOB_TOKEN_BUDGET: positive(24_000, 2_000_000),
+  /**
+   * The answer-token limit of one call. Reasoning models spend their hidden reasoning tokens out of it too,
+   * so raise it for them (docs/llm.md).
+   */
   LLM_MAX_ANSWER_TOKENS: positive(900, 100_000),
   /** How long feature flags are cached per container. */
   FLAG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),

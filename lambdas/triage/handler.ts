@@ -4,7 +4,7 @@
  */
 import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
-import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
+import { llmAccess, llmSetupFromEnv, triageAnswerTokens } from '../adapters/llm/llm-from-config.ts';
 import { JOB_KINDS } from '../core/jobs/job.ts';
 import { llmTriage, triageTicketWithModel } from '../core/llm/ticket-triage.ts';
 import { triageTicketJob } from '../core/use-cases/tickets.ts';
@@ -22,7 +22,7 @@ export const handler = await createWorkerHandler(JOB_KINDS.triageTicket, process
   const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
   const refine = llmTriage(access, {
     categories: classifier.categories,
-    maxAnswerTokens: Math.min(llm.config.LLM_MAX_ANSWER_TOKENS, 400),
+    maxAnswerTokens: triageAnswerTokens(llm.config),
     jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
   });
   return (job) => triageTicketWithModel({ tickets, classify, refine }, job);

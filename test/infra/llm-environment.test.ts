@@ -29,4 +29,34 @@ describe('the LLM stage settings', () => {
     });
     expect(llmConfigSchema.parse(env).LLM_TOKEN_LIMIT_PARAM).toBe('max_completion_tokens');
   });
+
+  it('passes the temperature (0 included) and the reasoning effort through as values the handlers accept', () => {
+    const env = llmEnvironment(stage({ temperature: 0, reasoningEffort: 'medium' }));
+    expect(env).toEqual({ LLM_TEMPERATURE: '0', LLM_REASONING_EFFORT: 'medium' });
+    expect(llmConfigSchema.parse(env)).toMatchObject({ LLM_TEMPERATURE: 0, LLM_REASONING_EFFORT: 'medium' });
+
+    const omitted = llmEnvironment(stage({ temperature: 'omit', reasoningEffort: 'omit' }));
+    expect(omitted).toEqual({ LLM_TEMPERATURE: 'omit', LLM_REASONING_EFFORT: 'omit' });
+    expect(llmConfigSchema.parse(omitted)).toMatchObject({
+      LLM_TEMPERATURE: 'omit',
+      LLM_REASONING_EFFORT: 'omit',
+    });
+
+    expect(llmConfigSchema.parse(llmEnvironment(stage({ temperature: 1.3 }))).LLM_TEMPERATURE).toBe(1.3);
+  });
+
+  it('passes the token budgets through, for a reasoning model that needs room to think', () => {
+    const env = llmEnvironment(
+      stage({ summaryModel: 'o4-mini', maxAnswerTokens: 4000, jobTokenBudget: 48000 }),
+    );
+    expect(env).toEqual({
+      AI_SUMMARY_MODEL: 'o4-mini',
+      LLM_MAX_ANSWER_TOKENS: '4000',
+      LLM_JOB_TOKEN_BUDGET: '48000',
+    });
+    expect(llmConfigSchema.parse(env)).toMatchObject({
+      LLM_MAX_ANSWER_TOKENS: 4000,
+      LLM_JOB_TOKEN_BUDGET: 48000,
+    });
+  });
 });

@@ -30,6 +30,8 @@ export interface RecordedRequest {
     response_format?: { type: string; json_schema?: { name: string; schema: unknown; strict?: boolean } };
     max_tokens?: number;
     max_completion_tokens?: number;
+    temperature?: number;
+    reasoning_effort?: string;
   };
 }
 

@@ -9,7 +9,7 @@ import {
   type FlagEvaluator,
   flagGate,
 } from '../../core/use-cases/feature-flags.ts';
-import { type LlmConfig, llmConfigSchema, parseConfig } from '../../shared/config.ts';
+import { isReasoningModel, type LlmConfig, llmConfigSchema, parseConfig } from '../../shared/config.ts';
 import { powertoolsLlmMetrics } from './metrics.ts';
 import { createOpenAiProvider, type OpenAiProviderDeps } from './openai-provider.ts';
 
@@ -51,4 +51,17 @@ export function llmAccess(
       metrics: setup.metrics,
     },
   };
+}
+
+/** A triage answer is short, so ordinary models get at most this many answer tokens. */
+export const TRIAGE_ANSWER_TOKENS = 400;
+
+/**
+ * The triage call's answer-token limit: LLM_MAX_ANSWER_TOKENS capped at TRIAGE_ANSWER_TOKENS, except for a
+ * reasoning model (isReasoningModel), which spends hidden reasoning tokens out of the same limit and so gets
+ * all of LLM_MAX_ANSWER_TOKENS.
+ */
+export function triageAnswerTokens(config: LlmConfig): number {
+  if (isReasoningModel(config.AI_TRIAGE_MODEL)) return config.LLM_MAX_ANSWER_TOKENS;
+  return Math.min(config.LLM_MAX_ANSWER_TOKENS, TRIAGE_ANSWER_TOKENS);
 }

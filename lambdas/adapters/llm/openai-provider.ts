@@ -13,7 +13,7 @@ import {
   type LlmRequest,
 } from '../../core/llm/ports.ts';
 import { parseRetryAfter, type RetryClock, systemRetryClock, withRetry } from '../../core/llm/retry.ts';
-import type { LlmConfig } from '../../shared/config.ts';
+import { type LlmConfig, reasoningEffortFor, temperatureFor } from '../../shared/config.ts';
 
 /** The value the CDK writes into the key secret until someone stores a real key: no LLM. */
 export const KEY_PLACEHOLDER = 'not-set';
@@ -116,11 +116,16 @@ export function createOpenAiProvider(config: LlmConfig, deps: OpenAiProviderDeps
     const params: ChatCompletionCreateParamsNonStreaming = {
       model: request.model,
       messages: request.messages,
-      temperature: 0.2,
     };
     // Exactly one of max_tokens / max_completion_tokens: OpenAI's reasoning models reject the first, many
     // compatible servers ignore or reject the second.
     params[config.LLM_TOKEN_LIMIT_PARAM] = request.maxTokens;
+    // Per model: reasoning models reject any temperature but their default, and get a low reasoning effort
+    // by default so their hidden reasoning leaves room for the answer within the token limit.
+    const temperature = temperatureFor(config.LLM_TEMPERATURE, request.model);
+    if (temperature !== undefined) params.temperature = temperature;
+    const reasoningEffort = reasoningEffortFor(config.LLM_REASONING_EFFORT, request.model);
+    if (reasoningEffort !== undefined) params.reasoning_effort = reasoningEffort;
     if (request.jsonSchema) {
       params.response_format = {
         type: 'json_schema',

@@ -107,6 +107,77 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('sends temperature 0.2 and no reasoning_effort by default to an ordinary model', async () => {
+    fake.script(answer('ok'), answer('ok'));
+    await provider().complete(request);
+    await provider({ LLM_TEMPERATURE: ' ', LLM_REASONING_EFFORT: '' }).complete({
+      ...request,
+      model: 'gpt-4o-mini',
+    });
+    expect(fake.requests).toHaveLength(2);
+    for (const recorded of fake.requests) {
+      expect(recorded.body.temperature).toBe(0.2);
+      expect(recorded.body).not.toHaveProperty('reasoning_effort');
+    }
+  });
+
+  it('sends no temperature and reasoning_effort low by default to a reasoning model', async () => {
+    const models = ['o1', 'o3-mini', 'o4-mini', 'O4-Mini-2025-04-16', 'gpt-5', 'gpt-5-mini'];
+    fake.script(...models.map(() => answer('ok')));
+    for (const model of models) await provider().complete({ ...request, model });
+    expect(fake.requests.map((recorded) => recorded.body.model)).toEqual(models);
+    for (const recorded of fake.requests) {
+      expect(recorded.body).not.toHaveProperty('temperature');
+      expect(recorded.body.reasoning_effort).toBe('low');
+    }
+  });
+
+  it("gets an answer from a reasoning model that, like OpenAI's, rejects any temperature but 1", async () => {
+    fake.setDefault((recorded) =>
+      recorded.body.temperature !== undefined && recorded.body.temperature !== 1
+        ? {
+            kind: 'status',
+            status: 400,
+            message: `Unsupported value: 'temperature' does not support ${recorded.body.temperature} with this model. Only the default (1) value is supported.`,
+          }
+        : answer('reasoned'),
+    );
+    const completion = await provider().complete({ ...request, model: 'o4-mini' });
+    expect(completion.text).toBe('reasoned');
+    expect(completion.attempts).toBe(1);
+    // The same server turns the old request down for good (a 400 is not retried).
+    const error = await failure(
+      provider({ LLM_TEMPERATURE: '0.2' }).complete({ ...request, model: 'o4-mini' }),
+    );
+    expect(error).toMatchObject({ kind: 'client', status: 400 });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('sends the configured temperature to any model, 0 included, and none when set to omit', async () => {
+    fake.setDefault(answer('ok'));
+    await provider({ LLM_TEMPERATURE: '0.7' }).complete(request);
+    await provider({ LLM_TEMPERATURE: '1' }).complete({ ...request, model: 'o4-mini' });
+    await provider({ LLM_TEMPERATURE: '0' }).complete(request);
+    await provider({ LLM_TEMPERATURE: 'omit' }).complete(request);
+    expect(fake.requests.map((recorded) => recorded.body.temperature)).toEqual([0.7, 1, 0, undefined]);
+    expect(fake.requests[3]?.body).not.toHaveProperty('temperature');
+  });
+
+  it('sends the configured reasoning effort to any model, and none when set to omit', async () => {
+    fake.setDefault(answer('ok'));
+    await provider({ LLM_REASONING_EFFORT: 'high' }).complete({ ...request, model: 'o3' });
+    await provider({ LLM_REASONING_EFFORT: 'minimal' }).complete(request);
+    await provider({ LLM_REASONING_EFFORT: 'omit' }).complete({ ...request, model: 'gpt-5-mini' });
+    expect(fake.requests.map((recorded) => recorded.body.reasoning_effort)).toEqual([
+      'high',
+      'minimal',
+      undefined,
+    ]);
+    expect(fake.requests[2]?.body).not.toHaveProperty('reasoning_effort');
+    // The temperature keeps its own per-model default.
+    expect(fake.requests.map((recorded) => recorded.body.temperature)).toEqual([undefined, 0.2, undefined]);
+  });
+
   it('waits out a 429 for its Retry-After and then succeeds', async () => {
     fake.script(
       { kind: 'status', status: 429, headers: { 'retry-after-ms': '120' } },

@@ -7,6 +7,7 @@ import {
   DEFAULT_TRAINING_OPTIONS,
   type LabelledTicket,
   readTicketCsv,
+  readWordClusters,
   type TicketClassifier,
   type TicketTrainingOptions,
   trainTicketModel,
@@ -46,6 +47,8 @@ Options:
   --c <number>             inverse regularisation strength (default: ${DEFAULT_TRAINING_OPTIONS.c})
   --seed <int>             random seed (default: ${DEFAULT_TRAINING_OPTIONS.seed})
   --no-rules               do not add the rule-based INCIDENT and TASK categories
+  --word-clusters <file>   word-cluster lexicon for cluster features (default: the committed one)
+  --no-word-clusters       train without word-cluster features
   --quiet                  no progress on standard error
   -h, --help               this help`;
 
@@ -251,6 +254,8 @@ async function train(args: readonly string[]): Promise<number> {
       '--c': 'value',
       '--seed': 'value',
       '--no-rules': 'switch',
+      '--word-clusters': 'value',
+      '--no-word-clusters': 'switch',
       '--quiet': 'switch',
     },
     'train',
@@ -276,6 +281,11 @@ async function train(args: readonly string[]): Promise<number> {
     options.seed = value;
   }
   if (flags.has('--no-rules')) options.ruleCategories = [];
+  const lexicon = flags.get('--word-clusters');
+  if (lexicon !== undefined && flags.has('--no-word-clusters'))
+    throw new UsageError('give --word-clusters or --no-word-clusters, not both');
+  if (lexicon !== undefined) options.wordClusters = readWordClusters(lexicon, 'word-clusters');
+  if (flags.has('--no-word-clusters')) options.wordClusters = 'none';
   const quiet = flags.has('--quiet');
   const say = (message: string) => {
     if (!quiet) process.stderr.write(`ai-ops tickets train: ${message}\n`);

@@ -265,10 +265,12 @@ const UNCITABLE = new Set(
 /** Human wording for a feature name produced by the featurizer (`t:crash`, `f:issue_type=bug`, …). */
 function describe(name: string): string | undefined {
   const colon = name.indexOf(':');
-  const ns = name.slice(0, colon);
+  // Word clusters (tk0, bk1…) are named after the ticket word that triggered them.
+  const cluster = /^(tk|bk)\d+$/.exec(name.slice(0, colon))?.[1];
+  const ns = cluster ?? name.slice(0, colon);
   const raw = name.slice(colon + 1);
   if (
-    ['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'h', 'c'].includes(ns) &&
+    ['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'h', 'c', 'tk', 'bk'].includes(ns) &&
     raw.split(' ').every((w) => UNCITABLE.has(w))
   ) {
     return ns === 't' && raw === '?' ? 'a question mark in the title' : undefined;
@@ -286,6 +288,10 @@ function describe(name: string): string | undefined {
     case 'l':
     case 'l2':
       return `"${value}"`;
+    case 'tk':
+      return `title "${value}" (and words like it)`;
+    case 'bk':
+      return `"${value}" (and words like it)`;
     case 'h':
       return `template "${value}"`;
     case 'f':

@@ -11,7 +11,9 @@
  * frequencies), inference counts them straight into model slots in a reusable typed array (it only needs the
  * features the model knows). Both produce the same vector.
  */
+import { FNV_OFFSET, FNV_PRIME, fnv, mix } from './hash.ts';
 import type { ParsedTicket } from './text.ts';
+import type { WordClusters } from './word-clusters.ts';
 
 export const GROUPS = ['title', 'body', 'lead', 'structure', 'titleChars', 'bodyChars'] as const;
 export type Group = (typeof GROUPS)[number];
@@ -49,29 +51,6 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   projectGroups: ['title', 'body', 'lead', 'structure'],
 };
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-function fnv(seed: number, text: string, start = 0, end = text.length): number {
-  let h = seed;
-  for (let i = start; i < end; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
-/** Murmur3 finaliser: spreads FNV's weak low bits before masking to `hashBits`. */
-function mix(h: number): number {
-  let x = h;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
 export function projectSeed(project: string): number {
   return fnv(FNV_OFFSET, `project:${project.trim().toLowerCase()}`);
 }
@@ -102,12 +81,30 @@ function nsSeed(ns: string): number {
   return seed;
 }
 
+/** Feature namespaces of word clusters, per granularity: title `tk0`, `tk1`…, body `bk0`… */
+const clusterNs = (prefix: 'tk' | 'bk', level: number) => `${prefix}${level}`;
+
 /**
  * Every word-level feature of a ticket, hashed as `fnv("<ns>:<a>[ <b>]")` without building the string: the
- * name is only materialised when an explanation asks for it.
+ * name is only materialised when an explanation asks for it. With word clusters, title and body words also
+ * emit their cluster (hashed from the cluster id, named after the word that triggered it).
  */
-function walkWords(doc: ParsedTicket, config: FeatureConfig, emit: Emit): void {
+function walkWords(
+  doc: ParsedTicket,
+  config: FeatureConfig,
+  emit: Emit,
+  clusters: WordClusters | undefined,
+): void {
   const one = (group: number, ns: string, a: string) => emit(group, fnv(nsSeed(ns), a), ns, a, undefined);
+  const clustered = (group: number, prefix: 'tk' | 'bk', word: string) => {
+    if (clusters === undefined) return;
+    const row = clusters.find(word);
+    if (row < 0) return;
+    for (let level = 0; level < clusters.levels; level++) {
+      const ns = clusterNs(prefix, level);
+      emit(group, fnv(nsSeed(ns), String(clusters.cluster(row, level))), ns, word, undefined);
+    }
+  };
   const two = (group: number, ns: string, a: string, b: string) =>
     emit(group, fnv(SPACE_STEP(fnv(nsSeed(ns), a)), b), ns, a, b);
   const title = doc.title;
@@ -115,6 +112,7 @@ function walkWords(doc: ParsedTicket, config: FeatureConfig, emit: Emit): void {
     const w = title[i] ?? '';
     one(0, 't', w);
     if (i + 1 < title.length) two(0, 't2', w, title[i + 1] ?? '');
+    clustered(0, 'tk', w);
   }
   if (title[0] !== undefined) one(0, 'tstart', title[0]);
   if (title.length > 1) two(0, 'tstart2', title[0] ?? '', title[1] ?? '');
@@ -125,6 +123,7 @@ function walkWords(doc: ParsedTicket, config: FeatureConfig, emit: Emit): void {
     const w = body[i] ?? '';
     one(1, 'b', w);
     if (i + 1 < bodyEnd) two(1, 'b2', w, body[i + 1] ?? '');
+    clustered(1, 'bk', w);
   }
   const lead = Math.min(body.length, config.leadWords);
   for (let i = 0; i < lead; i++) {
@@ -139,7 +138,11 @@ function walkWords(doc: ParsedTicket, config: FeatureConfig, emit: Emit): void {
   for (const f of doc.flags) one(3, 'x', f);
 }
 
-export function extractFeatures(doc: ParsedTicket, config: FeatureConfig): Extracted {
+export function extractFeatures(
+  doc: ParsedTicket,
+  config: FeatureConfig,
+  clusters?: WordClusters,
+): Extracted {
   const bodyChars =
     doc.bodyText.length > config.bodyCharLimit ? doc.bodyText.slice(0, config.bodyCharLimit) : doc.bodyText;
   const charCount = (text: string) => {
@@ -147,9 +150,10 @@ export function extractFeatures(doc: ParsedTicket, config: FeatureConfig): Extra
     for (let n = config.charMin; n <= config.charMax; n++) total += Math.max(0, text.length + 3 - n);
     return total;
   };
+  const perWord = 2 + (clusters?.levels ?? 0);
   const bound =
-    2 * (doc.title.length + 2) +
-    2 * Math.min(doc.body.length, config.bodyWords) +
+    perWord * (doc.title.length + 2) +
+    perWord * Math.min(doc.body.length, config.bodyWords) +
     2 * config.leadWords +
     doc.headings.length +
     doc.fields.length +
@@ -161,10 +165,15 @@ export function extractFeatures(doc: ParsedTicket, config: FeatureConfig): Extra
   const out = buffer;
   let n = 0;
   let group = 0;
-  walkWords(doc, config, (g, raw) => {
-    while (group < g) bufferStarts[++group] = n;
-    out[n++] = raw;
-  });
+  walkWords(
+    doc,
+    config,
+    (g, raw) => {
+      while (group < g) bufferStarts[++group] = n;
+      out[n++] = raw;
+    },
+    clusters,
+  );
   const addChars = (g: number, ns: string, text: string) => {
     while (group < g) bufferStarts[++group] = n;
     if (text === '') return;
@@ -186,12 +195,18 @@ export function nameFeatures(
   doc: ParsedTicket,
   config: FeatureConfig,
   wanted: ReadonlySet<number>,
+  clusters?: WordClusters,
 ): Map<number, string> {
   const names = new Map<number, string>();
-  walkWords(doc, config, (_group, raw, ns, a, b) => {
-    if (wanted.has(raw) && !names.has(raw))
-      names.set(raw, b === undefined ? `${ns}:${a}` : `${ns}:${a} ${b}`);
-  });
+  walkWords(
+    doc,
+    config,
+    (_group, raw, ns, a, b) => {
+      if (wanted.has(raw) && !names.has(raw))
+        names.set(raw, b === undefined ? `${ns}:${a}` : `${ns}:${a} ${b}`);
+    },
+    clusters,
+  );
   return names;
 }
 
@@ -210,8 +225,9 @@ export function countFeatures(
   doc: ParsedTicket,
   config: FeatureConfig,
   project: string | undefined,
+  clusters?: WordClusters,
 ): GroupCounts {
-  const extracted = extractFeatures(doc, config);
+  const extracted = extractFeatures(doc, config, clusters);
   const mask = 2 ** config.hashBits - 1;
   const seed = project !== undefined && config.projectWeight > 0 ? projectSeed(project) : undefined;
   const counts: Map<number, number>[] = [];

@@ -24,6 +24,12 @@ export {
   type TicketTrainingOptions,
   trainTicketModel,
 } from './train.ts';
+export {
+  DEFAULT_WORD_CLUSTERS_PATH,
+  readWordClusters,
+  WordClusters,
+  type WordClustersJson,
+} from './word-clusters.ts';
 
 /** The committed default model (trained by `npm run train:tickets`; see docs/triage.md). */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('./default.model.json', import.meta.url));

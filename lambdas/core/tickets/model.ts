@@ -27,6 +27,7 @@ import {
   segmentWeights,
 } from './features.ts';
 import type { ParsedTicket } from './text.ts';
+import { WordClusters, type WordClustersJson } from './word-clusters.ts';
 
 export const MODEL_FORMAT = 'ai-ops.ticket-classifier';
 export const MODEL_FORMAT_VERSION = 1;
@@ -72,6 +73,8 @@ export interface TicketModelJson {
   vocabulary: { size: number; buckets: string };
   idf: { step: number; data: string };
   heads: HeadJson[];
+  /** The word-cluster lexicon the model was trained with (absent: no cluster features). */
+  wordClusters?: WordClustersJson;
 }
 
 export interface Head {
@@ -106,6 +109,7 @@ export interface TicketModel {
   activeHeads: Int32Array[];
   /** Scratch space for scoring, sized to the vocabulary (scoring is synchronous, so one per model is enough). */
   vectorizer: SlotVectorizer;
+  wordClusters: WordClusters | undefined;
 }
 
 export interface RawHead {
@@ -129,6 +133,7 @@ export interface RawModel {
   buckets: Uint32Array;
   idf: ArrayLike<number>;
   heads: RawHead[];
+  wordClusters?: WordClustersJson | undefined;
 }
 
 const IDF_STEP = 16;
@@ -193,6 +198,7 @@ export function encodeModel(raw: RawModel): TicketModelJson {
     vocabulary: { size: n, buckets: b64(varints(raw.buckets)) },
     idf: { step: IDF_STEP, data: b64(idf) },
     heads,
+    ...(raw.wordClusters === undefined ? {} : { wordClusters: raw.wordClusters }),
   };
   const version = `tickets-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`;
   return { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, version, ...body };
@@ -370,6 +376,8 @@ export function decodeModel(value: unknown): TicketModel {
       Int32Array.from(heads.flatMap((head, h) => ((head.segmentWeights[s] ?? 0) !== 0 ? [h] : []))),
     ),
     vectorizer: new SlotVectorizer(features, slotTable, idf),
+    wordClusters:
+      value.wordClusters === undefined ? undefined : WordClusters.decode(value.wordClusters, 'model'),
   };
 }
 
@@ -429,7 +437,10 @@ export function combineHeads(
 export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: string | undefined): ModelScores {
   const normalised = project?.trim().toLowerCase();
   const knownProject = normalised !== undefined && model.projects.has(normalised) ? normalised : undefined;
-  const x = model.vectorizer.vectorize(extractFeatures(doc, model.features), knownProject);
+  const x = model.vectorizer.vectorize(
+    extractFeatures(doc, model.features, model.wordClusters),
+    knownProject,
+  );
   const K = model.categories.length;
   const H = model.heads.length;
   const w = model.weights;
@@ -492,7 +503,7 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
     const merged = new Map<number, number>();
     for (const t of top) merged.set(t.raw, (merged.get(t.raw) ?? 0) + t.margin);
     const ranked = [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max);
-    const names = nameFeatures(doc, model.features, new Set(ranked.map(([raw]) => raw)));
+    const names = nameFeatures(doc, model.features, new Set(ranked.map(([raw]) => raw)), model.wordClusters);
     return ranked.flatMap(([raw, margin]) => {
       const name = names.get(raw);
       return name === undefined ? [] : [{ name, margin }];

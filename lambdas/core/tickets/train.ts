@@ -32,6 +32,12 @@ import {
 } from './model.ts';
 import { RULE_CATEGORIES } from './rules.ts';
 import { parseTicket } from './text.ts';
+import {
+  DEFAULT_WORD_CLUSTERS_PATH,
+  readWordClusters,
+  WordClusters,
+  type WordClustersJson,
+} from './word-clusters.ts';
 
 export interface LabelledTicket {
   title: string;
@@ -93,6 +99,11 @@ export interface TicketTrainingOptions {
    * fitting; the scale is folded into the weights, so inference does not change.
    */
   nbScaling: boolean;
+  /**
+   * Word-cluster lexicon for cluster features: `'default'` reads the committed one, `'none'` trains without
+   * (see word-clusters.ts). The lexicon is embedded in the model.
+   */
+  wordClusters: WordClustersJson | 'default' | 'none';
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TicketTrainingOptions = {
@@ -105,6 +116,7 @@ export const DEFAULT_TRAINING_OPTIONS: TicketTrainingOptions = {
   calibrationFolds: 5,
   ruleCategories: RULE_CATEGORIES,
   nbScaling: true,
+  wordClusters: 'default',
 };
 
 /** Labels are case-insensitive: `bug`, `Bug ` and `BUG` are one category, stored as `BUG`. */
@@ -294,12 +306,19 @@ export function trainTicketModel(
       `training needs at least two distinct labels (found ${categories.length})`,
     );
   }
+  const lexicon =
+    options.wordClusters === 'none'
+      ? undefined
+      : options.wordClusters === 'default'
+        ? readWordClusters(DEFAULT_WORD_CLUSTERS_PATH)
+        : options.wordClusters;
+  const clusters = lexicon === undefined ? undefined : WordClusters.decode(lexicon);
   const projects = new Set<string>();
   const prepared: Prepared = { counts: [], labels: [] };
   for (const e of examples) {
     const project = e.project?.trim().toLowerCase() || undefined;
     if (project !== undefined) projects.add(project);
-    prepared.counts.push(countFeatures(parseTicket(e.title, e.body), options.features, project));
+    prepared.counts.push(countFeatures(parseTicket(e.title, e.body), options.features, project, clusters));
     prepared.labels.push(categories.indexOf(canonicalLabel(e.label)));
   }
   const K = categories.length;
@@ -390,6 +409,7 @@ export function trainTicketModel(
     buckets: fitted.buckets,
     idf: fitted.idf,
     heads,
+    wordClusters: lexicon,
   };
   const json = encodeModel(raw);
   return { json, model: decodeModel(json) };

@@ -201,6 +201,43 @@ describe('ai-ops tickets train', () => {
       await rejection(run('train', '--input', FIXTURE, '--out', join(dir, 'y.json'), '--learner', 'forest')),
     ).toBeInstanceOf(UsageError);
   });
+
+  it('embeds the committed word clusters by default and none with --no-word-clusters', async () => {
+    const withClusters = join(dir, 'clusters.model.json');
+    const without = join(dir, 'plain.model.json');
+    expect((await run('train', '--input', FIXTURE, '--out', withClusters, '--quiet')).code).toBe(0);
+    expect(
+      (await run('train', '--input', FIXTURE, '--out', without, '--no-word-clusters', '--quiet')).code,
+    ).toBe(0);
+    const read = (path: string) =>
+      JSON.parse(readFileSync(path, 'utf8')) as { wordClusters?: { words: number } };
+    expect(read(withClusters).wordClusters?.words).toBeGreaterThan(99_000);
+    expect(read(without).wordClusters).toBeUndefined();
+  });
+
+  it('names the option when the word-cluster file is missing, and refuses both cluster options', async () => {
+    const missing = join(dir, 'no-such-clusters.json');
+    const error = await rejection(
+      run('train', '--input', FIXTURE, '--out', join(dir, 'z.json'), '--word-clusters', missing),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('word-clusters');
+    expect(existsSync(join(dir, 'z.json'))).toBe(false);
+    expect(
+      await rejection(
+        run(
+          'train',
+          '--input',
+          FIXTURE,
+          '--out',
+          join(dir, 'z.json'),
+          '--word-clusters',
+          missing,
+          '--no-word-clusters',
+        ),
+      ),
+    ).toBeInstanceOf(UsageError);
+  });
 });
 
 describe('help', () => {

@@ -1,0 +1,191 @@
+/**
+ * Word clusters: pretrained lexical knowledge a linear model over 1,500 tickets cannot learn by itself.
+ *
+ * Each of the 100,000 most frequent English words of GloVe (6B tokens, 100 dimensions) belongs to one of a few
+ * thousand clusters of words with similar vectors (spherical k-means, `scripts/build-word-clusters.ts`). A
+ * ticket word also emits its cluster as a feature, so a word never seen in training ("froze") still carries
+ * what the model learned from its cluster-mates ("hangs", "stalls"). The lexicon is stored by word hash, so
+ * the model needs no string vocabulary; it is embedded in every model trained with it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ValidationError } from '../errors.ts';
+import { FNV_OFFSET, fnv } from './hash.ts';
+
+export const WORD_CLUSTERS_FORMAT = 'ai-ops.word-clusters';
+
+export interface WordClustersJson {
+  format: typeof WORD_CLUSTERS_FORMAT;
+  /** Where the vectors came from (package, version, licence). */
+  source: string;
+  /** Number of clusters at each granularity (one feature namespace per granularity). */
+  granularities: number[];
+  words: number;
+  /** Ascending FNV-1a hashes of the words, as varint deltas, base64. */
+  hashes: string;
+  /** Per granularity, the uint16 cluster of each word (in hash order), base64. */
+  clusters: string[];
+}
+
+export const wordHash = (word: string): number => fnv(FNV_OFFSET, word);
+
+const b64 = (bytes: ArrayBufferView) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/**
+ * Encodes `word → cluster per granularity`. Words are keyed by hash; when two words collide the first one
+ * listed keeps the slot (list words most frequent first).
+ */
+export function encodeWordClusters(
+  entries: Iterable<readonly [string, readonly number[]]>,
+  granularities: readonly number[],
+  source: string,
+): WordClustersJson {
+  const byHash = new Map<number, readonly number[]>();
+  for (const [word, ids] of entries) {
+    if (ids.length !== granularities.length) throw new Error(`internal: ${word} needs one cluster per level`);
+    const hash = wordHash(word);
+    if (!byHash.has(hash)) byHash.set(hash, ids);
+  }
+  const hashes = [...byHash.keys()].sort((a, b) => a - b);
+  const deltas: number[] = [];
+  let previous = 0;
+  for (const hash of hashes) {
+    let delta = hash - previous;
+    previous = hash;
+    while (delta >= 0x80) {
+      deltas.push((delta & 0x7f) | 0x80);
+      delta = Math.floor(delta / 128);
+    }
+    deltas.push(delta);
+  }
+  return {
+    format: WORD_CLUSTERS_FORMAT,
+    source,
+    granularities: [...granularities],
+    words: hashes.length,
+    hashes: b64(Uint8Array.from(deltas)),
+    clusters: granularities.map((count, g) =>
+      b64(
+        Uint16Array.from(hashes, (hash) => {
+          const id = byHash.get(hash)?.[g] ?? 0;
+          if (!Number.isInteger(id) || id < 0 || id >= count)
+            throw new Error(`internal: cluster ${id} >= ${count}`);
+          return id;
+        }),
+      ),
+    ),
+  };
+}
+
+/** Decoded lexicon: an open-addressing table from word hash to the word's clusters. */
+export class WordClusters {
+  private readonly keys: Uint32Array;
+  private readonly rows: Int32Array;
+  private readonly mask: number;
+
+  private constructor(
+    readonly json: WordClustersJson,
+    hashes: Uint32Array,
+    private readonly ids: Uint16Array[],
+  ) {
+    let size = 1;
+    while (size < hashes.length * 2) size *= 2;
+    this.keys = new Uint32Array(size);
+    this.rows = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    hashes.forEach((hash, row) => {
+      let at = hash & this.mask;
+      while ((this.rows[at] ?? -1) >= 0) at = (at + 1) & this.mask;
+      this.keys[at] = hash;
+      this.rows[at] = row;
+    });
+  }
+
+  get levels(): number {
+    return this.ids.length;
+  }
+
+  /** Row of the word in the lexicon, or -1 when it has no cluster. */
+  find(word: string): number {
+    const hash = wordHash(word);
+    let at = hash & this.mask;
+    for (;;) {
+      const row = this.rows[at] ?? -1;
+      if (row < 0) return -1;
+      if (this.keys[at] === hash) return row;
+      at = (at + 1) & this.mask;
+    }
+  }
+
+  /** Cluster of lexicon row `row` at granularity `level`. */
+  cluster(row: number, level: number): number {
+    return this.ids[level]?.[row] ?? 0;
+  }
+
+  /** Validates a parsed lexicon; any defect is a `ValidationError` on `field`. */
+  static decode(value: unknown, field = 'wordClusters'): WordClusters {
+    const invalid = (message: string) => new ValidationError(field, `word clusters: ${message}`);
+    if (typeof value !== 'object' || value === null) throw invalid('must be an object');
+    const v = value as Record<string, unknown>;
+    if (v.format !== WORD_CLUSTERS_FORMAT) throw invalid(`format must be "${WORD_CLUSTERS_FORMAT}"`);
+    const { granularities, words, hashes, clusters, source } = v;
+    if (
+      !Array.isArray(granularities) ||
+      granularities.length === 0 ||
+      !granularities.every((g) => Number.isInteger(g) && g > 0 && g <= 65_536)
+    ) {
+      throw invalid('granularities must be a non-empty list of cluster counts up to 65536');
+    }
+    if (typeof words !== 'number' || !Number.isInteger(words) || words < 0)
+      throw invalid('words must be a count');
+    if (typeof hashes !== 'string' || typeof source !== 'string')
+      throw invalid('hashes and source are required');
+    if (!Array.isArray(clusters) || clusters.length !== granularities.length)
+      throw invalid('clusters needs one list per granularity');
+    const bytes = Buffer.from(hashes, 'base64');
+    const decoded = new Uint32Array(words);
+    let pos = 0;
+    let hash = 0;
+    for (let i = 0; i < words; i++) {
+      let delta = 0;
+      let factor = 1;
+      for (;;) {
+        const byte = bytes[pos++];
+        if (byte === undefined) throw invalid('hashes are truncated');
+        delta += (byte & 0x7f) * factor;
+        factor *= 128;
+        if (byte < 0x80) break;
+      }
+      hash += delta;
+      if (hash > 0xffffffff || (i > 0 && delta === 0)) throw invalid('hashes must ascend within 32 bits');
+      decoded[i] = hash;
+    }
+    if (pos !== bytes.length) throw invalid('hashes have trailing bytes');
+    const ids = clusters.map((text: unknown, g) => {
+      if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);
+      const raw = Buffer.from(text, 'base64');
+      if (raw.length !== words * 2) throw invalid(`clusters[${g}] must hold one uint16 per word`);
+      const level = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+      const count = Number(granularities[g]);
+      if (level.some((id) => id >= count)) throw invalid(`clusters[${g}] has an id out of range`);
+      return level;
+    });
+    return new WordClusters(value as WordClustersJson, decoded, ids);
+  }
+}
+
+/** The committed lexicon (built by `npm run build:word-clusters`; see docs/triage.md). */
+export const DEFAULT_WORD_CLUSTERS_PATH = fileURLToPath(new URL('./word-clusters.json', import.meta.url));
+
+/** Reads and validates a lexicon file; a missing or malformed file is a `ValidationError` on `field`. */
+export function readWordClusters(path: string, field = 'wordClusters'): WordClustersJson {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error: unknown) {
+    const reason = error instanceof SyntaxError ? 'not valid JSON' : 'unreadable';
+    throw new ValidationError(field, `word clusters file ${path} is ${reason}`);
+  }
+  return WordClusters.decode(parsed, field).json;
+}

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
+import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
 import {
   DEFAULT_FEATURE_CONFIG,
   extractFeatures,
@@ -138,24 +139,6 @@ export interface RawModel {
 
 const IDF_STEP = 16;
 
-const b64 = (bytes: ArrayBufferView) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
-function varints(values: Iterable<number>): Uint8Array {
-  const out: number[] = [];
-  let previous = 0;
-  for (const value of values) {
-    let delta = value - previous;
-    previous = value;
-    while (delta >= 0x80) {
-      out.push((delta & 0x7f) | 0x80);
-      delta = Math.floor(delta / 128);
-    }
-    out.push(delta);
-  }
-  return Uint8Array.from(out);
-}
-
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export function encodeModel(raw: RawModel): TicketModelJson {
@@ -185,7 +168,7 @@ export function encodeModel(raw: RawModel): TicketModelJson {
       weight: head.weight,
       temperature: round6(head.temperature),
       bias: Array.from(head.bias, round6),
-      weights: { scale, slots: b64(varints(slots)), data: b64(Int16Array.from(data)) },
+      weights: { scale, slots: b64(varintDeltas(slots)), data: b64(Int16Array.from(data)) },
     };
   });
   const body = {
@@ -195,7 +178,7 @@ export function encodeModel(raw: RawModel): TicketModelJson {
     features: raw.features,
     sharpen: round6(raw.sharpen),
     training: raw.training,
-    vocabulary: { size: n, buckets: b64(varints(raw.buckets)) },
+    vocabulary: { size: n, buckets: b64(varintDeltas(raw.buckets)) },
     idf: { step: IDF_STEP, data: b64(idf) },
     heads,
     ...(raw.wordClusters === undefined ? {} : { wordClusters: raw.wordClusters }),
@@ -228,25 +211,7 @@ function bytesOf(value: unknown, name: string): Buffer {
 }
 
 function decodeVarints(bytes: Uint8Array, count: number, name: string, max: number): Int32Array {
-  const out = new Int32Array(count);
-  let value = 0;
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    let delta = 0;
-    let factor = 1;
-    for (;;) {
-      const byte = bytes[pos++];
-      if (byte === undefined) throw invalid(`${name} is truncated`);
-      delta += (byte & 0x7f) * factor;
-      factor *= 128;
-      if (byte < 0x80) break;
-    }
-    value += delta;
-    if (value >= max || (i > 0 && delta === 0)) throw invalid(`${name} out of range`);
-    out[i] = value;
-  }
-  if (pos !== bytes.length) throw invalid(`${name} has trailing bytes`);
-  return out;
+  return Int32Array.from(readVarintDeltas(bytes, count, max, (problem) => invalid(`${name} ${problem}`)));
 }
 
 function groupWeightsOf(value: unknown, name: string): Record<Group, number> {

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.ts';
+import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
 
 export const WORD_CLUSTERS_FORMAT = 'ai-ops.word-clusters';
@@ -29,9 +30,6 @@ export interface WordClustersJson {
 
 export const wordHash = (word: string): number => fnv(FNV_OFFSET, word);
 
-const b64 = (bytes: ArrayBufferView) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
 /**
  * Encodes `word → cluster per granularity`. Words are keyed by hash; when two words collide the first one
  * listed keeps the slot (list words most frequent first).
@@ -48,23 +46,12 @@ export function encodeWordClusters(
     if (!byHash.has(hash)) byHash.set(hash, ids);
   }
   const hashes = [...byHash.keys()].sort((a, b) => a - b);
-  const deltas: number[] = [];
-  let previous = 0;
-  for (const hash of hashes) {
-    let delta = hash - previous;
-    previous = hash;
-    while (delta >= 0x80) {
-      deltas.push((delta & 0x7f) | 0x80);
-      delta = Math.floor(delta / 128);
-    }
-    deltas.push(delta);
-  }
   return {
     format: WORD_CLUSTERS_FORMAT,
     source,
     granularities: [...granularities],
     words: hashes.length,
-    hashes: b64(Uint8Array.from(deltas)),
+    hashes: b64(varintDeltas(hashes)),
     clusters: granularities.map((count, g) =>
       b64(
         Uint16Array.from(hashes, (hash) => {
@@ -143,25 +130,11 @@ export class WordClusters {
       throw invalid('hashes and source are required');
     if (!Array.isArray(clusters) || clusters.length !== granularities.length)
       throw invalid('clusters needs one list per granularity');
-    const bytes = Buffer.from(hashes, 'base64');
-    const decoded = new Uint32Array(words);
-    let pos = 0;
-    let hash = 0;
-    for (let i = 0; i < words; i++) {
-      let delta = 0;
-      let factor = 1;
-      for (;;) {
-        const byte = bytes[pos++];
-        if (byte === undefined) throw invalid('hashes are truncated');
-        delta += (byte & 0x7f) * factor;
-        factor *= 128;
-        if (byte < 0x80) break;
-      }
-      hash += delta;
-      if (hash > 0xffffffff || (i > 0 && delta === 0)) throw invalid('hashes must ascend within 32 bits');
-      decoded[i] = hash;
-    }
-    if (pos !== bytes.length) throw invalid('hashes have trailing bytes');
+    const decoded = Uint32Array.from(
+      readVarintDeltas(Buffer.from(hashes, 'base64'), words, 2 ** 32, (problem) =>
+        invalid(`hashes ${problem}`),
+      ),
+    );
     const ids = clusters.map((text: unknown, g) => {
       if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);
       const raw = Buffer.from(text, 'base64');

@@ -20,19 +20,18 @@ export function varintDeltas(values: Iterable<number>): Uint8Array {
 }
 
 /**
- * Inverse of `varintDeltas` for exactly `count` strictly ascending values below `max`; anything else
- * (truncation, repeats, overflow, trailing bytes) is reported through `fail`.
+ * Inverse of `varintDeltas`: fills `out` with exactly `out.length` strictly ascending values below `max`;
+ * anything else (truncation, repeats, overflow, trailing bytes) is reported through `fail`.
  */
-export function readVarintDeltas(
+export function readVarintDeltas<T extends Int32Array | Uint32Array>(
   bytes: Uint8Array,
-  count: number,
+  out: T,
   max: number,
   fail: (problem: string) => Error,
-): Float64Array {
-  const out = new Float64Array(count);
+): T {
   let value = 0;
   let pos = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < out.length; i++) {
     let delta = 0;
     let factor = 1;
     for (;;) {

@@ -211,7 +211,7 @@ function bytesOf(value: unknown, name: string): Buffer {
 }
 
 function decodeVarints(bytes: Uint8Array, count: number, name: string, max: number): Int32Array {
-  return Int32Array.from(readVarintDeltas(bytes, count, max, (problem) => invalid(`${name} ${problem}`)));
+  return readVarintDeltas(bytes, new Int32Array(count), max, (problem) => invalid(`${name} ${problem}`));
 }
 
 function groupWeightsOf(value: unknown, name: string): Record<Group, number> {

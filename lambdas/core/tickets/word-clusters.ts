@@ -130,10 +130,11 @@ export class WordClusters {
       throw invalid('hashes and source are required');
     if (!Array.isArray(clusters) || clusters.length !== granularities.length)
       throw invalid('clusters needs one list per granularity');
-    const decoded = Uint32Array.from(
-      readVarintDeltas(Buffer.from(hashes, 'base64'), words, 2 ** 32, (problem) =>
-        invalid(`hashes ${problem}`),
-      ),
+    const decoded = readVarintDeltas(
+      Buffer.from(hashes, 'base64'),
+      new Uint32Array(words),
+      2 ** 32,
+      (problem) => invalid(`hashes ${problem}`),
     );
     const ids = clusters.map((text: unknown, g) => {
       if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);

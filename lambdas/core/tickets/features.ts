@@ -85,6 +85,28 @@ function nsSeed(ns: string): number {
 const clusterNs = (prefix: 'tk' | 'bk', level: number) => `${prefix}${level}`;
 
 /**
+ * The feature hash `fnv("<ns>:<cluster id>")` of every cluster of a level, computed once per lexicon and
+ * namespace instead of once per ticket word.
+ */
+const clusterHashCache = new WeakMap<WordClusters, Map<string, Uint32Array>>();
+function clusterHashes(clusters: WordClusters, ns: string, level: number): Uint32Array {
+  let byNs = clusterHashCache.get(clusters);
+  if (byNs === undefined) {
+    byNs = new Map();
+    clusterHashCache.set(clusters, byNs);
+  }
+  let hashes = byNs.get(ns);
+  if (hashes === undefined) {
+    const seed = nsSeed(ns);
+    hashes = Uint32Array.from({ length: clusters.json.granularities[level] ?? 0 }, (_, id) =>
+      fnv(seed, String(id)),
+    );
+    byNs.set(ns, hashes);
+  }
+  return hashes;
+}
+
+/**
  * Every word-level feature of a ticket, hashed as `fnv("<ns>:<a>[ <b>]")` without building the string: the
  * name is only materialised when an explanation asks for it. With word clusters, title and body words also
  * emit their cluster (hashed from the cluster id, named after the word that triggered it).
@@ -102,7 +124,7 @@ function walkWords(
     if (row < 0) return;
     for (let level = 0; level < clusters.levels; level++) {
       const ns = clusterNs(prefix, level);
-      emit(group, fnv(nsSeed(ns), String(clusters.cluster(row, level))), ns, word, undefined);
+      emit(group, clusterHashes(clusters, ns, level)[clusters.cluster(row, level)] ?? 0, ns, word, undefined);
     }
   };
   const two = (group: number, ns: string, a: string, b: string) =>

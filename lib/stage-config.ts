@@ -1,4 +1,6 @@
 import type { aws_logs as logs } from 'aws-cdk-lib';
+// The LLM settings' allowed values come from the handlers' own config schema (types only, nothing runs).
+import type { OMIT, ReasoningEffortSetting, TokenLimitParam } from '../lambdas/shared/config.ts';
 
 /**
  * Everything that differs between stages. The values live in `bin/stages.ts` (the only place that reads
@@ -63,17 +65,17 @@ export interface StageConfig {
      * The request parameter carrying the answer-token limit (`LLM_TOKEN_LIMIT_PARAM`). Unset: the handlers
      * pick `max_completion_tokens` for api.openai.com and `max_tokens` for any other base URL.
      */
-    readonly tokenLimitParam?: 'max_tokens' | 'max_completion_tokens';
+    readonly tokenLimitParam?: TokenLimitParam;
     /**
      * The sampling temperature (`LLM_TEMPERATURE`), 0–2, or `omit` to send none. Unset: the handlers send
      * none to OpenAI reasoning models (o1, o3, o4, gpt-5…) and 0.2 to other models.
      */
-    readonly temperature?: number | 'omit';
+    readonly temperature?: number | typeof OMIT;
     /**
      * `reasoning_effort` (`LLM_REASONING_EFFORT`), or `omit` to send none. Unset: the handlers send `low` to
      * OpenAI reasoning models and nothing to other models.
      */
-    readonly reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'omit';
+    readonly reasoningEffort?: ReasoningEffortSetting;
     /**
      * Answer tokens per call, reasoning included (`LLM_MAX_ANSWER_TOKENS`, default 900), and prompt plus
      * answer tokens per job (`LLM_JOB_TOKEN_BUDGET`, default 24000). Raise both for reasoning models.

@@ -6,6 +6,7 @@ import {
   DEFAULT_MODEL_PATH,
   DEFAULT_TRAINING_OPTIONS,
   type LabelledTicket,
+  PROJECT_COLUMN_NAMES,
   readTicketCsv,
   readWordClusters,
   type TicketClassifier,
@@ -26,7 +27,9 @@ Options:
   --output <file>          write there instead of standard output (written whole or not at all)
   --model <model.json>     a model trained with \`ai-ops tickets train\` (default: the shipped model)
   --project <name>         project/repository of every ticket (e.g. microsoft/vscode)
-  --project-column <name>  take the project from this column instead
+  --project-column <name>  take each ticket's project from this column
+                           (default: a column named ${PROJECT_COLUMN_NAMES.join(', ')}, if the CSV has one)
+  --no-project-column      ignore such a column: classify without the project
   --review-below <p>       answer NEEDS_REVIEW when the category confidence is below p (default: never)
   --details                add alternatives, per-field confidences and the rationale to each object
   --quiet                  no progress on standard error
@@ -42,7 +45,9 @@ Options:
   --input <csv>            labelled tickets ("-" reads standard input)
   --out <model.json>       where to write the model (written whole or not at all)
   --label-column <name>    column holding the label (default: label)
-  --project-column <name>  column naming the project/repository (e.g. repo): learns per-project features too
+  --project-column <name>  column naming the project/repository: learns per-project features too
+                           (default: a column named ${PROJECT_COLUMN_NAMES.join(', ')}, if the CSV has one)
+  --no-project-column      ignore such a column: train without per-project features
   --learner <svm|logreg>   linear learner (default: ${DEFAULT_TRAINING_OPTIONS.learner})
   --c <number>             inverse regularisation strength (default: ${DEFAULT_TRAINING_OPTIONS.c})
   --seed <int>             random seed (default: ${DEFAULT_TRAINING_OPTIONS.seed})
@@ -95,6 +100,31 @@ function required(flags: Map<string, string>, name: string, sub: string): string
   if (value === undefined || value === '')
     throw new UsageError(`${name} is required (see ai-ops tickets ${sub} --help)`);
   return value;
+}
+
+interface ProjectColumnChoice {
+  projectColumn?: string | undefined;
+  detectProjectColumn: boolean;
+}
+
+/**
+ * The project column, unless the user fixed the project or opted out: knowing a ticket's project is worth ~2.5
+ * macro-F1 points (docs/triage.md), so a CSV that names it is used without being asked.
+ */
+function projectColumnChoice(flags: Map<string, string>): ProjectColumnChoice {
+  const chosen = ['--project', '--project-column', '--no-project-column'].filter((f) => flags.has(f));
+  if (chosen.length > 1) throw new UsageError(`give only one of ${chosen.join(', ')}`);
+  return {
+    projectColumn: flags.get('--project-column'),
+    detectProjectColumn: chosen.length === 0,
+  };
+}
+
+/** Says which column the projects come from, so a detected column never goes unnoticed. */
+function announceProjectColumn(say: (message: string) => void) {
+  return ({ project }: { project?: string }) => {
+    if (project !== undefined) say(`each ticket's project is read from column "${project}"`);
+  };
 }
 
 /**
@@ -160,6 +190,7 @@ async function classify(args: readonly string[]): Promise<number> {
       '--model': 'value',
       '--project': 'value',
       '--project-column': 'value',
+      '--no-project-column': 'switch',
       '--review-below': 'value',
       '--details': 'switch',
       '--quiet': 'switch',
@@ -167,9 +198,7 @@ async function classify(args: readonly string[]): Promise<number> {
     'classify',
   );
   const input = required(flags, '--input', 'classify');
-  if (flags.has('--project') && flags.has('--project-column')) {
-    throw new UsageError('give --project or --project-column, not both');
-  }
+  const projectColumn = projectColumnChoice(flags);
   const reviewBelow = Number(flags.get('--review-below') ?? '0');
   if (!Number.isFinite(reviewBelow) || reviewBelow < 0 || reviewBelow > 1) {
     throw new UsageError('--review-below must be a number between 0 and 1');
@@ -180,15 +209,19 @@ async function classify(args: readonly string[]): Promise<number> {
     labelsFlag === undefined ? undefined : classifier.resolveCategories(labelsFlag.split(','), 'labels');
   const details = flags.has('--details');
   const fixedProject = flags.get('--project');
-  const tick = progress(flags.has('--quiet'));
+  const quiet = flags.has('--quiet');
+  const tick = progress(quiet);
 
   const outputPath = flags.get('--output');
   const file = outputPath === undefined ? undefined : new AtomicFile(outputPath);
   let rows = 0;
   try {
     for await (const row of readTicketCsv(inputSource(input), {
-      projectColumn: flags.get('--project-column'),
+      ...projectColumn,
       require: flags.has('--project-column') ? ['project'] : [],
+      onColumns: announceProjectColumn((message) => {
+        if (!quiet) process.stderr.write(`ai-ops tickets: ${message}\n`);
+      }),
     })) {
       let result: ReturnType<TicketClassifier['classify']>;
       try {
@@ -250,6 +283,7 @@ async function train(args: readonly string[]): Promise<number> {
       '--out': 'value',
       '--label-column': 'value',
       '--project-column': 'value',
+      '--no-project-column': 'switch',
       '--learner': 'value',
       '--c': 'value',
       '--seed': 'value',
@@ -262,6 +296,7 @@ async function train(args: readonly string[]): Promise<number> {
   );
   const input = required(flags, '--input', 'train');
   const out = required(flags, '--out', 'train');
+  const projectColumn = projectColumnChoice(flags);
   const options: Partial<TicketTrainingOptions> = {};
   const learner = flags.get('--learner');
   if (learner !== undefined) {
@@ -294,7 +329,7 @@ async function train(args: readonly string[]): Promise<number> {
     input: inputSource(input),
     out,
     labelColumn: flags.get('--label-column'),
-    projectColumn: flags.get('--project-column'),
+    ...projectColumn,
     options,
     say,
   });
@@ -307,6 +342,8 @@ export interface TrainFromCsv {
   out: string;
   labelColumn?: string | undefined;
   projectColumn?: string | undefined;
+  /** Without `projectColumn`: take the project from a column named like one (PROJECT_COLUMN_NAMES). */
+  detectProjectColumn?: boolean | undefined;
   options?: Partial<TicketTrainingOptions>;
   say?: (message: string) => void;
 }
@@ -319,6 +356,8 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
     require: job.projectColumn === undefined ? ['label'] : ['label', 'project'],
     labelColumn: job.labelColumn,
     projectColumn: job.projectColumn,
+    detectProjectColumn: job.detectProjectColumn,
+    onColumns: announceProjectColumn(say),
   })) {
     if (row.title.trim() === '' && row.body.trim() === '') {
       throw new ValidationError('title', `row ${row.row}: a ticket needs a title or a body`);

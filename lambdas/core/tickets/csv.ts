@@ -17,11 +17,21 @@ export interface TicketCsvRow {
   project?: string;
 }
 
+/**
+ * Headers recognised as naming a ticket's project when the caller asks to detect it, in order of preference:
+ * exports from GitHub-based trackers (the NLBSE data among them) call it `repo`.
+ */
+export const PROJECT_COLUMN_NAMES = ['project', 'repo', 'repository'] as const;
+
 export interface TicketCsvOptions {
   /** Columns that must exist (besides `title` and `body`, which always must). */
   require?: readonly ('label' | 'project')[];
   /** Header of the project column (e.g. `repo`); read when present. */
   projectColumn?: string | undefined;
+  /** Without `projectColumn`: read the project from the first of PROJECT_COLUMN_NAMES the header has. */
+  detectProjectColumn?: boolean | undefined;
+  /** Called once, after the header: the column the project is read from, if any. */
+  onColumns?: ((columns: { project?: string }) => void) | undefined;
   /** Header of the label column (default `label`). */
   labelColumn?: string | undefined;
 }
@@ -69,7 +79,7 @@ export async function* readTicketCsv(
   input.pipe(parser);
 
   const labelColumn = (options.labelColumn ?? 'label').toLowerCase();
-  const projectColumn = options.projectColumn?.toLowerCase();
+  let projectColumn = options.projectColumn?.toLowerCase();
   const wanted = ['title', 'body'];
   if (options.require?.includes('label')) wanted.push(labelColumn);
   if (options.require?.includes('project') && projectColumn !== undefined) wanted.push(projectColumn);
@@ -91,6 +101,11 @@ export async function* readTicketCsv(
             `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header has: ${record.join(', ') || 'nothing'})`,
           );
         }
+        if (projectColumn === undefined && options.detectProjectColumn === true) {
+          projectColumn = PROJECT_COLUMN_NAMES.find((name) => header?.has(name));
+        }
+        const present = projectColumn !== undefined && header.has(projectColumn) ? projectColumn : undefined;
+        options.onColumns?.(present === undefined ? {} : { project: present });
         continue;
       }
       row++;

@@ -14,7 +14,12 @@ export {
   type TriageResult,
   validateTicketInput,
 } from './classifier.ts';
-export { readTicketCsv, type TicketCsvOptions, type TicketCsvRow } from './csv.ts';
+export {
+  PROJECT_COLUMN_NAMES,
+  readTicketCsv,
+  type TicketCsvOptions,
+  type TicketCsvRow,
+} from './csv.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {

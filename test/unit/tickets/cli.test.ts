@@ -148,6 +148,54 @@ describe('ai-ops tickets classify', () => {
     expect(await rejection(run('classify'))).toBeInstanceOf(UsageError);
   });
 
+  it("reads each ticket's project from a repo column without being asked, and says so", async () => {
+    const confidences = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { confidence: number }).confidence);
+    const detected = await run('classify', '--input', FIXTURE, '--model', modelPath);
+    expect(detected.stderr).toContain('project is read from column "repo"');
+    const explicit = await run(
+      'classify',
+      '--input',
+      FIXTURE,
+      '--model',
+      modelPath,
+      '--project-column',
+      'repo',
+      '--quiet',
+    );
+    const ignored = await run('classify', '--input', FIXTURE, '--model', modelPath, '--no-project-column');
+    expect(ignored.stderr).not.toContain('project is read from column');
+    expect(confidences(detected.stdout)).toEqual(confidences(explicit.stdout));
+    expect(confidences(detected.stdout)).not.toEqual(confidences(ignored.stdout));
+  });
+
+  it('prefers a column named project to one named repo, and classifies without when there is neither', async () => {
+    const both = csv('both.csv', 'repo,project,title,body\nme/a,me/b,App crashes,It fails\n');
+    expect((await run('classify', '--input', both, '--model', modelPath)).stderr).toContain(
+      'column "project"',
+    );
+    const neither = csv('neither.csv', 'title,body\nApp crashes,It fails\n');
+    const plain = await run('classify', '--input', neither, '--model', modelPath);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain('project is read from column');
+  });
+
+  it('rejects a fixed project combined with a project column, or with ignoring one', async () => {
+    const conflicts = [
+      ['--project', 'me/x', '--project-column', 'repo'],
+      ['--project-column', 'repo', '--no-project-column'],
+      ['--project', 'me/x', '--no-project-column'],
+    ];
+    for (const extra of conflicts) {
+      const error = await rejection(run('classify', '--input', FIXTURE, '--model', modelPath, ...extra));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toMatch(/^give only one of --project/);
+    }
+  });
+
   it('reports progress on stderr for large inputs', async () => {
     const rows = Array.from({ length: 1200 }, (_, i) => `Crash number ${i},It fails with an error ${i}`).join(
       '\n',
@@ -187,6 +235,20 @@ describe('ai-ops tickets train', () => {
       '--quiet',
     );
     expect(classified.stdout.trim().split('\n')).toHaveLength(45);
+  });
+
+  it('learns per-project features from a repo column unless told to ignore it', async () => {
+    const detected = join(dir, 'detected.model.json');
+    const ignored = join(dir, 'ignored.model.json');
+    const withColumn = await run('train', '--input', FIXTURE, '--out', detected);
+    expect(withColumn.stderr).toContain('project is read from column "repo"');
+    expect(
+      (await run('train', '--input', FIXTURE, '--out', ignored, '--no-project-column', '--quiet')).code,
+    ).toBe(0);
+    const projects = (path: string) =>
+      (JSON.parse(readFileSync(path, 'utf8')) as { projects: string[] }).projects;
+    expect(projects(detected)).toContain('microsoft/vscode');
+    expect(projects(ignored)).toEqual([]);
   });
 
   it('needs a label column', async () => {

@@ -51,5 +51,10 @@ export function route<S extends z.ZodType>(
 }
 
 /** Page sizes are bounded everywhere: default 20, at most 100. */
-export const limitArg = z.number().int().min(1).max(100).nullish();
+export const limitArg = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(100, 'must be at most 100 (ask for the next page with nextToken)')
+  .nullish();
 export const nextTokenArg = z.string().max(2048).nullish();

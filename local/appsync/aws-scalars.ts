@@ -103,7 +103,15 @@ export function installAwsScalars(getType: (name: string) => unknown): void {
     if (!type) continue;
     const rules = RULES[name];
     type.parseValue = rules.parse;
-    type.parseLiteral = (node) => rules.parse(literalValue(node));
+    type.parseLiteral = (node) => {
+      try {
+        return rules.parse(literalValue(node));
+      } catch (error: unknown) {
+        // With the node attached, the endpoint can say which argument the bad literal was given for.
+        if (error instanceof GraphQLError) throw new GraphQLError(error.message, { nodes: node });
+        throw error;
+      }
+    };
     type.serialize = rules.serialize;
   }
 }

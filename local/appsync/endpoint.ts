@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import {
+  type ASTNode,
   type DocumentNode,
   execute,
   type FieldNode,
@@ -21,7 +22,9 @@ import {
   print,
   type SelectionSetNode,
   specifiedRules,
+  type ValueNode,
   validate,
+  visit,
 } from 'graphql';
 import { type AuthMode, allowedModes } from './auth-modes.ts';
 import { depthLimitRule } from './depth-limit.ts';
@@ -242,7 +245,12 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
     }
     const validationErrors = validate(options.schema, document, rules);
     if (validationErrors.length > 0) {
-      return reply(400, { errors: validationErrors.map((e) => graphQLErrorBody(e, 'ValidationError')) });
+      const where = argumentPaths(document);
+      return reply(400, {
+        errors: validationErrors.map((e) =>
+          namingTheArgument(graphQLErrorBody(e, 'ValidationError'), e, where),
+        ),
+      });
     }
     if (!getOperationAST(document, operationName)) {
       return reply(400, {
@@ -347,6 +355,36 @@ function graphQLErrorBody(error: GraphQLError, errorType: string): AppSyncErrorB
     data: null,
     errorInfo: null,
   };
+}
+
+/** Every literal value in the query, by the argument (and input field) it was given for: `filter.status`. */
+function argumentPaths(document: DocumentNode): Map<ASTNode, string> {
+  const paths = new Map<ASTNode, string>();
+  const walk = (node: ValueNode, path: string): void => {
+    paths.set(node, path);
+    if (node.kind === Kind.OBJECT)
+      for (const field of node.fields) walk(field.value, `${path}.${field.name.value}`);
+    if (node.kind === Kind.LIST) for (const item of node.values) walk(item, path);
+  };
+  visit(document, {
+    Argument(node) {
+      walk(node.value, node.name.value);
+    },
+  });
+  return paths;
+}
+
+/**
+ * graphql-js says what is wrong with a literal ("Value "SOMEDAY" does not exist in "TicketStatus" enum.") but
+ * not where; AppSync names the argument, and so do our own ValidationErrors (`field: problem`).
+ */
+function namingTheArgument(
+  body: AppSyncErrorBody,
+  error: GraphQLError,
+  where: Map<ASTNode, string>,
+): AppSyncErrorBody {
+  const path = error.nodes?.map((node) => where.get(node)).find((p) => p !== undefined);
+  return path === undefined ? body : { ...body, message: `${path}: ${body.message}` };
 }
 
 function formatExecutionError(

@@ -270,4 +270,25 @@ describe('tickets through the API', () => {
     });
     expect(badVersion.errors?.[0]?.message).toMatch(/^expectedVersion/);
   });
+
+  it('refuses malformed ids, an unknown status, a bad instant and a limit above the cap, naming the field', async () => {
+    const ticket = await create(owner, 'Export fails', 'The CSV export button does nothing.');
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [READ, { id: 'not-a-ticket-id' }, /^id/],
+      ['query($id: ID!) { ticketHistory(id: $id) { at } }', { id: 'x' }, /^id/],
+      [UPDATE, { id: 'not-a-ticket-id', s: 'OPEN', v: 1 }, /^id/],
+      [UPDATE, { id: ticket.id, s: 'DONE_AND_DUSTED', v: ticket.version }, /TicketStatus/],
+      ['query($id: ID!) { ticketAt(id: $id, at: "yesterday-ish") { id } }', { id: ticket.id }, /^at/],
+      ['{ tickets(limit: 101) { items { id } } }', {}, /^limit: must be at most 100/],
+      ['{ tickets(filter: { status: SOMEDAY }) { items { id } } }', {}, /^filter\.status: .*TicketStatus/],
+    ];
+    for (const [query, variables, field] of cases) {
+      const result = await owner.call(query, variables);
+      expect(result.errors?.[0]?.errorType, query).toBe('ValidationError');
+      expect(result.errors?.[0]?.message, query).toMatch(field);
+    }
+    const unchanged = (await owner.call(READ, { id: ticket.id })).data?.ticket as TicketView;
+    expect(unchanged.status).toBe(ticket.status);
+    expect(unchanged.version).toBe(ticket.version);
+  });
 });

@@ -234,6 +234,7 @@ describe('local AppSync endpoint', () => {
     );
     expect(viaLiteral.status).toBe(400);
     expect(viaLiteral.json.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(viaLiteral.json.errors?.[0]?.message).toBe('email: "a@b" is not a valid AWSEmail');
     expect(calls.resolver).toHaveLength(0);
   });
 

@@ -5,17 +5,19 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { existingDataPath } from './shared-data.ts';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    data: { type: 'string', default: '../shared/data/loghub-2k' },
+    data: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
+const loghub = existingDataPath('bench-api', 'loghub-2k', { option: '--data', value: values.data });
 
 async function call(
   url: string,
@@ -35,7 +37,7 @@ async function call(
 
 /** ~1 MB of real log lines (Loghub HDFS, repeated with varied block ids so templates keep their values). */
 function oneMegabyteLog(): string {
-  const base = readFileSync(resolve(values.data, 'HDFS/HDFS_2k.log'), 'utf8').split('\n').filter(Boolean);
+  const base = readFileSync(join(loghub, 'HDFS/HDFS_2k.log'), 'utf8').split('\n').filter(Boolean);
   const lines: string[] = [];
   let size = 0;
   for (let i = 0; size < 1024 * 1024; i++) {

@@ -14,12 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { LogAnalyzer } from '../lambdas/core/logs/analyzer.ts';
 import { createHeaderParser, type HeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
+import { existingDataPath } from './shared-data.ts';
 
 const LOGHUB_FORMATS: Record<string, string> = {
   HDFS: '<Date> <Time> <Pid> <Level> <Component>: <Content>',
@@ -55,17 +56,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = ['/work/shared/data/loghub-2k', resolve(here, '../../shared/data/loghub-2k')];
-  const args: Args = {
-    data: candidates.find((c) => existsSync(c)) ?? (candidates[1] as string),
-    lines: 1_000_000,
-    reps: 3,
-  };
+  let data: string | undefined;
+  const args: Omit<Args, 'data'> = { lines: 1_000_000, reps: 3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if (a === '--data' && v) args.data = resolve(v);
+    if (a === '--data' && v) data = v;
     else if (a === '--lines' && v) args.lines = Math.max(1000, Number(v));
     else if (a === '--reps' && v) args.reps = Math.max(1, Number(v));
     else if (a === '--large' && (v === 'miner' || v === 'pipeline')) args.large = v;
@@ -75,7 +71,7 @@ function parseArgs(argv: string[]): Args {
     } else continue;
     i++;
   }
-  return args;
+  return { ...args, data: existingDataPath('bench-logs', 'loghub-2k', { option: '--data', value: data }) };
 }
 
 interface Dataset {

@@ -8,29 +8,22 @@
  * listed in the digest. Target: at least 20× fewer tokens on every system.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { templateSeverity } from '../lambdas/core/llm/log-digest.ts';
 import { DEFAULT_LOG_LLM_OPTIONS, digestPromptTokens } from '../lambdas/core/llm/log-summarizer.ts';
 import { summarizeLog } from '../lambdas/core/logs/index.ts';
 import { Redactor } from '../lambdas/core/redaction/redact.ts';
+import { existingDataPath } from './shared-data.ts';
 
 const TARGET_RATIO = 20;
 
-function dataDir(argv: string[]): string {
-  const at = argv.indexOf('--data');
-  const given = at >= 0 ? argv[at + 1] : undefined;
-  if (given) return resolve(given);
-  const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, '../../shared/data/loghub-2k');
-}
-
-const dir = dataDir(process.argv.slice(2));
-if (!existsSync(dir)) {
-  process.stderr.write(`data directory not found: ${dir} (use --data <dir>)\n`);
-  process.exit(2);
-}
+const argv = process.argv.slice(2);
+const dataFlag = argv.indexOf('--data');
+const dir = existingDataPath('bench-tokens', 'loghub-2k', {
+  option: '--data',
+  value: dataFlag >= 0 ? argv[dataFlag + 1] : undefined,
+});
 
 interface Row {
   system: string;

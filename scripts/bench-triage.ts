@@ -11,8 +11,6 @@
  * classifier with the category set restricted to bug/feature/question, as the competition asks.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   createTicketClassifier,
   DEFAULT_MODEL_PATH,
@@ -24,14 +22,17 @@ import {
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
 import { percentile, type Scorecard, score, stratifiedFolds } from '../lambdas/core/tickets/metrics.ts';
+import { existingDataPath } from './shared-data.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(name);
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
-const input = flag('--input', resolve(root, '../shared/data/issues/issues_train.csv'));
+const input = existingDataPath('bench-triage', 'issues/issues_train.csv', {
+  option: '--input',
+  value: flag('--input', ''),
+});
 const k = Number(flag('--folds', '5'));
 const repeats = Number(flag('--repeats', '3'));
 const seed = Number(flag('--seed', '1'));

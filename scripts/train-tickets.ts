@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trainFromCsv } from '../bin/commands/tickets.ts';
 import { ValidationError } from '../lambdas/core/errors.ts';
+import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -19,7 +20,10 @@ const flag = (name: string, fallback: string): string => {
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
 
-const input = flag('--input', resolve(root, '../shared/data/issues/issues_train.csv'));
+const input = existingDataPath('train-tickets', 'issues/issues_train.csv', {
+  option: '--input',
+  value: flag('--input', ''),
+});
 const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.json'));
 
 try {

@@ -37,6 +37,16 @@ export function llmEnvironment(stage: StageConfig): Record<string, string> {
   return env;
 }
 
+/** The stage's triage settings as the workers' variables; unset settings are left out. */
+export function triageEnvironment(stage: StageConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  const triage = stage.triage;
+  // 0 is a threshold (never abstain), not "unset".
+  if (triage?.reviewThreshold !== undefined) env.TRIAGE_REVIEW_THRESHOLD = String(triage.reviewThreshold);
+  if (triage?.categories !== undefined) env.TRIAGE_CATEGORIES = triage.categories.join(',');
+  return env;
+}
+
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
   /** Usually WORKERS; a worker whose handler file is missing is skipped with a synth warning. */
@@ -109,6 +119,7 @@ export class AiOpsStack extends Stack {
       environment: {
         ...databaseEnv,
         ...llmEnvironment(stage),
+        ...triageEnvironment(stage),
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
       },
       grant: (worker) => {

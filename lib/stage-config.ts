@@ -83,6 +83,13 @@ export interface StageConfig {
     readonly maxAnswerTokens?: number;
     readonly jobTokenBudget?: number;
   };
+  /** How the triage worker answers (docs/triage.md); unset values keep the classifier's defaults. */
+  readonly triage?: {
+    /** `TRIAGE_REVIEW_THRESHOLD`: category confidence below which the answer is NEEDS_REVIEW (default 0.5). */
+    readonly reviewThreshold?: number;
+    /** `TRIAGE_CATEGORIES`: the categories the worker chooses among, a subset of the model's (default: all). */
+    readonly categories?: readonly string[];
+  };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;
   /** E-mail of the first admin, written into the bootstrap secret (`-c adminEmail=`). */

@@ -21,7 +21,13 @@ import type { ChangelogRepo } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-flags.ts';
 import type { SubmitLogDeps } from '../core/use-cases/log-entries.ts';
 import type { CreateTicketDeps } from '../core/use-cases/tickets.ts';
-import { authConfigSchema, databaseConfigSchema, parseConfig, queueConfigSchema } from '../shared/config.ts';
+import {
+  authConfigSchema,
+  databaseConfigSchema,
+  parseConfig,
+  queueConfigSchema,
+  ticketTriageConfigSchema,
+} from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { loadTicketClassifier } from '../triage/local-classifier.ts';
 
@@ -45,6 +51,7 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
     onStale: (error) => logger.warn('JWT key set refresh failed; using the cached one', { error }),
   });
   const llm = llmSetupFromEnv(env, { metrics, log: logger });
+  const ticketConfig = parseConfig(ticketTriageConfigSchema, env, 'ticket triage');
   let ready: ApiDependencies | undefined;
   // Loaded on first use: only corrections need the model's category set.
   let classifier: TicketClassifier | undefined;
@@ -81,7 +88,7 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
         queue: queues.jobQueue,
         validate: validateTicketInput,
         knownCategory: (name) => {
-          classifier ??= loadTicketClassifier(env.TICKET_MODEL_PATH);
+          classifier ??= loadTicketClassifier(ticketConfig.TICKET_MODEL_PATH);
           const [canonical] = classifier.resolveCategories([name], 'category').names.keys();
           return canonical ?? name;
         },

@@ -222,3 +222,27 @@ export const llmConfigSchema = llmEnvSchema.transform((config) => ({
   LLM_TOKEN_LIMIT_PARAM: config.LLM_TOKEN_LIMIT_PARAM ?? defaultTokenLimitParam(config.OPENAI_BASE_URL),
 }));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
+
+/** The ticket classifier the triage worker (and correctTriage) uses, and how the worker answers (docs/triage.md). */
+export const ticketTriageConfigSchema = z.object({
+  /** A model retrained with `ai-ops tickets train`; unset: the shipped one. */
+  TICKET_MODEL_PATH: optionalText,
+  /**
+   * Category confidence below which the worker answers NEEDS_REVIEW instead of guessing; 0 never abstains.
+   * Unset: the classifier's default (0.5).
+   */
+  TRIAGE_REVIEW_THRESHOLD: optionalText.transform((text, ctx): number | undefined => {
+    const value = text === undefined ? undefined : Number(text);
+    if (value === undefined || (value >= 0 && value <= 1)) return value;
+    ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
+    return z.NEVER;
+  }),
+  /** Comma-separated: the categories the worker chooses among, a subset of the model's; unset: all of them. */
+  TRIAGE_CATEGORIES: optionalText.transform((text) =>
+    text
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  ),
+});
+export type TicketTriageConfig = z.infer<typeof ticketTriageConfigSchema>;

@@ -10,10 +10,9 @@ import { llmTriage, triageTicketWithModel } from '../core/llm/ticket-triage.ts';
 import { triageTicketJob } from '../core/use-cases/tickets.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { createWorkerHandler } from '../shared/worker-runtime.ts';
-import { loadTicketClassifier, localClassify } from './local-classifier.ts';
+import { ticketTriageFromEnv } from './local-classifier.ts';
 
-const classifier = loadTicketClassifier(process.env.TICKET_MODEL_PATH);
-const classify = localClassify(classifier);
+const { classify, categories } = ticketTriageFromEnv(process.env);
 const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
 
 export const handler = await createWorkerHandler(JOB_KINDS.triageTicket, process.env, (connection) => {
@@ -21,7 +20,7 @@ export const handler = await createWorkerHandler(JOB_KINDS.triageTicket, process
   if (!llm.client) return (job) => triageTicketJob({ tickets, classify }, job);
   const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
   const refine = llmTriage(access, {
-    categories: classifier.categories,
+    categories,
     maxAnswerTokens: triageAnswerTokens(llm.config),
     jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
   });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
+import { triageEnvironment } from '../../lib/ai-ops-stack.ts';
+import type { StageConfig } from '../../lib/stage-config.ts';
+
+describe('the triage stage settings', () => {
+  const stage = (triage: StageConfig['triage']) => ({ triage }) as StageConfig;
+
+  it('leave the variables unset when the stage sets nothing', () => {
+    expect(triageEnvironment(stage(undefined))).toEqual({});
+  });
+
+  it('become variables the worker accepts, a threshold of 0 included', () => {
+    const env = triageEnvironment(stage({ reviewThreshold: 0, categories: ['BUG', 'FEATURE'] }));
+    expect(env).toEqual({ TRIAGE_REVIEW_THRESHOLD: '0', TRIAGE_CATEGORIES: 'BUG,FEATURE' });
+    expect(ticketTriageConfigSchema.parse(env)).toMatchObject({
+      TRIAGE_REVIEW_THRESHOLD: 0,
+      TRIAGE_CATEGORIES: ['BUG', 'FEATURE'],
+    });
+  });
+});

@@ -245,4 +245,3 @@ export const ticketTriageConfigSchema = z.object({
       .filter((name) => name !== ''),
   ),
 });
-export type TicketTriageConfig = z.infer<typeof ticketTriageConfigSchema>;

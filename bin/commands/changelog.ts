@@ -207,8 +207,7 @@ function describeCommitError(error: unknown, commits: ReadonlyArray<{ hash: stri
   const match = /^input\.commits\[(\d+)\]\.message$/.exec(error.field);
   const commit = match ? commits[Number(match[1])] : undefined;
   if (!commit) return error;
-  const reason = error.message.slice(error.field.length + 2);
-  return new UsageError(`commit ${commit.hash.slice(0, 12)}: message ${reason}`);
+  return new UsageError(`commit ${commit.hash.slice(0, 12)}: message ${error.problem}`);
 }
 
 export const changelogCommand: Command = {

@@ -231,10 +231,7 @@ async function classify(args: readonly string[]): Promise<number> {
         );
       } catch (error: unknown) {
         if (error instanceof ValidationError) {
-          throw new ValidationError(
-            error.field,
-            `row ${row.row}: ${error.message.slice(error.field.length + 2)}`,
-          );
+          throw new ValidationError(error.field, `row ${row.row}: ${error.problem}`);
         }
         throw error;
       }

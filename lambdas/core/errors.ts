@@ -20,10 +20,13 @@ export class ValidationError extends AppError {
   readonly errorType = 'ValidationError';
   /** The argument or input path that is wrong, e.g. `password` or `input.title`. */
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+  /** What is wrong, without the field: `must not be blank`. */
+  readonly problem: string;
+  constructor(field: string, problem: string) {
+    super(`${field}: ${problem}`);
     this.name = 'ValidationError';
     this.field = field;
+    this.problem = problem;
   }
 }
 

@@ -23,7 +23,7 @@ function failAs<T>(variable: string, build: () => T): T {
     return build();
   } catch (error: unknown) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ConfigError(`Invalid ticket triage configuration: ${variable}: ${error.message}`);
+    throw new ConfigError(`Invalid ticket triage configuration: ${variable}: ${error.problem}`);
   }
 }
 

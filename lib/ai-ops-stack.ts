@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import {
-  Annotations,
   CfnOutput,
   Duration,
   aws_events as events,
@@ -18,7 +17,7 @@ import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
 import { WorkQueues } from './work-queues.ts';
-import { partitionWorkers, RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
+import { RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
 
 /** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
 export function llmEnvironment(stage: StageConfig): Record<string, string> {
@@ -49,7 +48,7 @@ export function triageEnvironment(stage: StageConfig): Record<string, string> {
 
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
-  /** Usually WORKERS; a worker whose handler file is missing is skipped with a synth warning. */
+  /** Usually WORKERS. */
   readonly workers: readonly WorkerSpec[];
   /** Absolute path of the GraphQL schema (default: schema/schema.graphql). */
   readonly schemaPath?: string;
@@ -105,16 +104,9 @@ export class AiOpsStack extends Stack {
       AUTHORIZER_TTL_SECONDS: String(stage.api.authorizerCacheTtlSeconds),
     };
 
-    const { present, missing } = partitionWorkers(workers);
-    for (const worker of missing) {
-      Annotations.of(this).addWarningV2(
-        `ai-ops:worker-missing:${worker.kind}`,
-        `No ${worker.kind} worker deployed: ${worker.entry} does not exist yet`,
-      );
-    }
     this.workQueues = new WorkQueues(this, 'Jobs', {
       stage,
-      workers: present,
+      workers,
       network,
       environment: {
         ...databaseEnv,

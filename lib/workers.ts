@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { REPO_ROOT } from './app-function.ts';
 
 /** One worker per job kind: its queue, DLQ, function and event source mapping come from this entry. */
 export interface WorkerSpec {
@@ -62,17 +59,3 @@ export const WORKERS: readonly WorkerSpec[] = [
     environment: TRIAGE_LLM_ENV,
   },
 ];
-
-/**
- * The workers whose handler exists in this checkout. Workers land in their own issues; until one does, its
- * entry here is inert (the stack adds a synth warning naming it) instead of breaking every synth.
- */
-export function partitionWorkers(
-  workers: readonly WorkerSpec[],
-  root: string = REPO_ROOT,
-): { present: WorkerSpec[]; missing: WorkerSpec[] } {
-  const present: WorkerSpec[] = [];
-  const missing: WorkerSpec[] = [];
-  for (const worker of workers) (existsSync(join(root, worker.entry)) ? present : missing).push(worker);
-  return { present, missing };
-}

@@ -11,7 +11,7 @@ import type {
   LocalQueueDefinition,
   ReceivedMessage,
 } from '../lambdas/adapters/queue/local-queue.ts';
-import { describeError } from '../lambdas/core/jobs/accept-job.ts';
+import { describeError } from '../lambdas/core/errors.ts';
 import { logger as sharedLogger } from '../lambdas/shared/observability.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from './lambda-context.ts';
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { describeError } from '../core/jobs/accept-job.ts';
+import { describeError } from '../core/errors.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
 import { type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
 import type { MetricsSink } from '../shared/sqs-worker.ts';

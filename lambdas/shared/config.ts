@@ -77,12 +77,6 @@ export const queueConfigSchema = z.object({
 });
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
 
-export const observabilityConfigSchema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  POWERTOOLS_SERVICE_NAME: z.string().default('ai-ops'),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().default('AiOps'),
-});
-
 const optionalText = z
   .string()
   .optional()

@@ -6,7 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeError } from '../core/jobs/accept-job.ts';
+import { describeError } from '../core/errors.ts';
 import { type BackoffPolicy, fullJitterDelaySeconds } from '../core/jobs/backoff.ts';
 import { type JobKind, parseJobMessage } from '../core/jobs/job.ts';
 import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';

@@ -1,5 +1,4 @@
-import { ValidationError } from '../errors.ts';
-import { describeError } from './accept-job.ts';
+import { describeError, ValidationError } from '../errors.ts';
 import { isFinal, type Job, type JobMessage } from './job.ts';
 import type { JobRepo, WarningLog } from './ports.ts';
 

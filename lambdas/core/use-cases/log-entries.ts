@@ -4,7 +4,7 @@
  */
 import type { Caller } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { dispatchJob } from '../jobs/accept-job.ts';
+import { dispatchJob } from '../jobs/dispatch.ts';
 import { JOB_KINDS, type Job, type JobStatus } from '../jobs/job.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
 import { looksBinary, MAX_RAW_LOG_BYTES, utf8Length } from '../logs/summarize-log.ts';

@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../auth/roles.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { dispatchJob } from '../jobs/accept-job.ts';
+import { dispatchJob } from '../jobs/dispatch.ts';
 import { JOB_KINDS, type Job } from '../jobs/job.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';

@@ -10,6 +10,7 @@ import {
   triggers,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { TICKET_MODEL_ASSET } from '../lambdas/core/jobs/kinds/triage-ticket/definition.ts';
 import { Api } from './api.ts';
 import { AppFunction, REPO_ROOT } from './app-function.ts';
 import { Data } from './data.ts';
@@ -17,7 +18,6 @@ import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
 import { WorkQueues } from './work-queues.ts';
-import { RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
 
 /** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
 export function llmEnvironment(stage: StageConfig): Record<string, string> {
@@ -46,10 +46,15 @@ export function triageEnvironment(stage: StageConfig): Record<string, string> {
   return env;
 }
 
+/** The resolver writes changelog highlights inside the request: AppSync waits 30 seconds. */
+export const RESOLVER_LLM_ENV = {
+  LLM_TIMEOUT_MS: '10000',
+  LLM_CALL_BUDGET_MS: '15000',
+  LLM_MAX_ATTEMPTS: '2',
+} as const;
+
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
-  /** Usually WORKERS. */
-  readonly workers: readonly WorkerSpec[];
   /** Absolute path of the GraphQL schema (default: schema/schema.graphql). */
   readonly schemaPath?: string;
 }
@@ -77,7 +82,7 @@ export class AiOpsStack extends Stack {
   };
 
   constructor(scope: Construct, id: string, props: AiOpsStackProps) {
-    const { stage, workers, schemaPath, ...stackProps } = props;
+    const { stage, schemaPath, ...stackProps } = props;
     super(scope, id, {
       description: `AI Ops Assistant (${stage.name})`,
       terminationProtection: stage.durable,
@@ -106,7 +111,6 @@ export class AiOpsStack extends Stack {
 
     this.workQueues = new WorkQueues(this, 'Jobs', {
       stage,
-      workers,
       network,
       environment: {
         ...databaseEnv,

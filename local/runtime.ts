@@ -17,6 +17,7 @@ import { applyMigrations } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
 import { LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions } from '../lambdas/adapters/queue/queue-from-config.ts';
+import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
 import { createAppSyncEndpoint } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import {
@@ -36,18 +37,6 @@ import {
   readAdmin,
   saveAdmin,
 } from './local-files.ts';
-
-/** Job kind → local queue name; the CDK creates one SQS queue (and DLQ) per kind. */
-export const LOCAL_QUEUES: Record<string, string> = {
-  'summarize-log': 'summarize',
-  'triage-ticket': 'triage',
-};
-
-/** Worker handlers served from the local queues; each issue that adds a worker adds a line here. */
-const LOCAL_WORKERS: { kind: string; module: string; batchSize: number }[] = [
-  { kind: 'summarize-log', module: '../lambdas/summarizer/handler.ts', batchSize: 5 },
-  { kind: 'triage-ticket', module: '../lambdas/triage/handler.ts', batchSize: 10 },
-];
 
 export interface LocalRuntimeOptions {
   port: number;
@@ -101,7 +90,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       DATABASE_URL: database.url,
       JWT_KEYS_FILE: paths.keySet,
       QUEUE_DRIVER: 'postgres',
-      JOB_QUEUE_URLS: JSON.stringify(LOCAL_QUEUES),
       STAGE: process.env.STAGE ?? 'local',
     });
 
@@ -132,18 +120,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     cleanups.push(server.close);
 
-    const queue = new LocalQueue(connection.sql, localQueueDefinitions(LOCAL_QUEUES));
-    for (const worker of LOCAL_WORKERS) {
-      const queueName = LOCAL_QUEUES[worker.kind];
-      if (!queueName) throw new Error(`No local queue for worker kind ${worker.kind}`);
-      const handler = await importHandler<SQSEvent, Awaited<ReturnType<SqsEventHandler>>>(worker.module);
+    const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    for (const kind of JOB_KINDS) {
+      const handler = await importHandler<SQSEvent, Awaited<ReturnType<SqsEventHandler>>>(
+        `../${kind.worker.entry}`,
+      );
+      // Records are handed over as they arrive: no batching window locally, where invocations cost nothing.
       const mapping: EventSourceMapping = startEventSourceMapping({
         queue,
-        definition: queue.definition(queueName),
+        definition: queue.definition(kind.queue.name),
         handler,
-        batchSize: worker.batchSize,
+        batchSize: kind.queue.batchSize,
         pollIntervalMs: 250,
-        functionName: `ai-ops-${worker.kind}`,
+        functionName: `ai-ops-${kind.kind}`,
+        functionTimeoutSeconds: kind.worker.timeoutSeconds,
       });
       cleanups.push(() => mapping.stop());
     }

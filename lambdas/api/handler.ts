@@ -4,7 +4,6 @@
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Context } from 'aws-lambda';
-import { JOB_KINDS } from '../core/jobs/job.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { apiDependencyFactory } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -17,7 +16,7 @@ import { registerTicketRoutes } from './routes/tickets.ts';
 const deps = apiDependencyFactory(process.env);
 const app = new AppSyncGraphQLResolver({ logger });
 registerAuthRoutes(app, deps);
-registerAdminRoutes(app, deps, Object.values(JOB_KINDS));
+registerAdminRoutes(app, deps);
 registerLogRoutes(app, deps);
 registerChangelogRoutes(app, deps);
 registerTicketRoutes(app, deps);

@@ -3,6 +3,8 @@
  * value fails the cold start with a message naming the variable. Each handler picks the sections it needs.
  */
 import { z } from 'zod';
+import type { QueueAddresses } from '../core/jobs/ports.ts';
+import { JOB_KIND_NAMES } from '../core/jobs/registry.ts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -62,15 +64,21 @@ export type AuthConfig = z.infer<typeof authConfigSchema>;
 export const queueConfigSchema = z.object({
   /** `sqs` on AWS; `postgres` for the local queue with SQS semantics. */
   QUEUE_DRIVER: z.enum(['sqs', 'postgres']).default('sqs'),
-  /** JSON map of job kind to queue URL (SQS) or queue name (postgres), e.g. {"summarize-log":"…"}. */
+  /**
+   * SQS only: JSON map of job kind to queue URL, e.g. {"summarize-log":"https://…"}. The local queues are
+   * named by the job-kind registry.
+   */
   JOB_QUEUE_URLS: z
     .string()
     .default('{}')
-    .transform((text, ctx) => {
+    .transform((text, ctx): QueueAddresses => {
       try {
-        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(text));
+        return z.partialRecord(z.enum(JOB_KIND_NAMES), z.string().min(1)).parse(JSON.parse(text));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of job kind to queue URL' });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a JSON object of job kind (${JOB_KIND_NAMES.join(', ')}) to queue URL`,
+        });
         return z.NEVER;
       }
     }),

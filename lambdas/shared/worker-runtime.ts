@@ -6,15 +6,14 @@ import { z } from 'zod';
 import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { openDatabase } from '../adapters/db/connection-from-config.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
-import { MAX_RECEIVE_COUNT, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
+import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import type { JobKind } from '../core/jobs/job.ts';
+import { jobKindDefinition } from '../core/jobs/registry.ts';
 import type { JobWork } from '../core/jobs/run-job.ts';
 import { databaseConfigSchema, parseConfig, queueConfigSchema } from './config.ts';
 import { type JobWorkerHandler, makeJobWorker } from './sqs-worker.ts';
 
 export const workerConfigSchema = z.object({
-  /** Must equal the queue's redrive policy: the delivery with this count is the last one. */
-  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(MAX_RECEIVE_COUNT),
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(2),
   RETRY_MAX_SECONDS: z.coerce.number().int().min(0).max(43_200).default(300),
 });
@@ -33,7 +32,7 @@ export async function createWorkerHandler(
   return makeJobWorker({
     kind,
     jobs: createJobRepo(connection.db),
-    maxReceiveCount: workerConfig.MAX_RECEIVE_COUNT,
+    maxReceiveCount: jobKindDefinition(kind).queue.maxReceiveCount,
     work: work(connection),
     backoff: { baseSeconds: workerConfig.RETRY_BASE_SECONDS, maxSeconds: workerConfig.RETRY_MAX_SECONDS },
     retryDelay: queues.retryDelayFor(kind),

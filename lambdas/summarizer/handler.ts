@@ -5,7 +5,7 @@
 import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
-import { JOB_KINDS } from '../core/jobs/job.ts';
+import { summarizeLog } from '../core/jobs/kinds/summarize-log/definition.ts';
 import { llmSummarizer } from '../core/llm/log-summarizer.ts';
 import { summarizeLogEntry } from '../core/use-cases/log-entries.ts';
 import { logger, metrics } from '../shared/observability.ts';
@@ -14,7 +14,7 @@ import { localSummarizer } from './local-summarizer.ts';
 
 const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
 
-export const handler = await createWorkerHandler(JOB_KINDS.summarizeLog, process.env, (connection) => {
+export const handler = await createWorkerHandler(summarizeLog.kind, process.env, (connection) => {
   const logEntries = createLogEntryRepo(connection.db);
   const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
   const options = {

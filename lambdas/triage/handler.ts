@@ -5,7 +5,7 @@
 import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
 import { llmAccess, llmSetupFromEnv, triageAnswerTokens } from '../adapters/llm/llm-from-config.ts';
-import { JOB_KINDS } from '../core/jobs/job.ts';
+import { triageTicket } from '../core/jobs/kinds/triage-ticket/definition.ts';
 import { llmTriage, triageTicketWithModel } from '../core/llm/ticket-triage.ts';
 import { triageTicketJob } from '../core/use-cases/tickets.ts';
 import { logger, metrics } from '../shared/observability.ts';
@@ -15,7 +15,7 @@ import { ticketTriageFromEnv } from './local-classifier.ts';
 const { classify, categories } = ticketTriageFromEnv(process.env);
 const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
 
-export const handler = await createWorkerHandler(JOB_KINDS.triageTicket, process.env, (connection) => {
+export const handler = await createWorkerHandler(triageTicket.kind, process.env, (connection) => {
   const tickets = createTicketRepo(connection.db);
   if (!llm.client) return (job) => triageTicketJob({ tickets, classify }, job);
   const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));

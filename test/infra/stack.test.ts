@@ -4,13 +4,13 @@ import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
+import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
 import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
-import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/work-queues.ts';
-import { WORKERS } from '../../lib/workers.ts';
 import {
   acknowledgementsOf,
   type Resources,
@@ -160,7 +160,7 @@ describe('every stage', () => {
       const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
       const sources = Object.entries(queues).filter(([, q]) => q.Properties?.RedrivePolicy);
       const deadLetterIds = new Set<string>();
-      expect(sources).toHaveLength(WORKERS.length);
+      expect(sources).toHaveLength(JOB_KINDS.length);
       for (const [, source] of sources) {
         const redrive = source.Properties?.RedrivePolicy as {
           deadLetterTargetArn: { 'Fn::GetAtt': [string, string] };
@@ -175,8 +175,8 @@ describe('every stage', () => {
           Number(source.Properties?.MessageRetentionPeriod ?? 345_600),
         );
       }
-      expect(deadLetterIds.size).toBe(WORKERS.length);
-      expect(Object.keys(queues)).toHaveLength(2 * WORKERS.length);
+      expect(deadLetterIds.size).toBe(JOB_KINDS.length);
+      expect(Object.keys(queues)).toHaveLength(2 * JOB_KINDS.length);
     }
   });
 
@@ -211,9 +211,9 @@ describe('every stage', () => {
   it('feeds each worker from its queue with partial batch failures, a batch window and bounded concurrency', () => {
     for (const s of both()) {
       const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
-      expect(mappings).toHaveLength(WORKERS.length);
+      expect(mappings).toHaveLength(JOB_KINDS.length);
       for (const q of s.stack.workQueues.queues) {
-        const spec = WORKERS.find((w) => w.kind === q.kind);
+        const spec = jobKindDefinition(q.kind);
         const mapping = mappings.find(
           (m) =>
             JSON.stringify(m.Properties?.EventSourceArn) ===
@@ -221,8 +221,8 @@ describe('every stage', () => {
         );
         expect(mapping?.Properties).toMatchObject({
           FunctionResponseTypes: ['ReportBatchItemFailures'],
-          BatchSize: spec?.batchSize,
-          MaximumBatchingWindowInSeconds: spec?.maxBatchingWindow.toSeconds(),
+          BatchSize: spec.queue.batchSize,
+          MaximumBatchingWindowInSeconds: spec.queue.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: s.stage.workers.maxConcurrency },
         });
       }
@@ -237,7 +237,7 @@ describe('every stage', () => {
             ?.STAGE,
       );
       // authorizer, resolver, reconciler, migrator, keygen and one per worker
-      expect(appFunctions).toHaveLength(5 + WORKERS.length);
+      expect(appFunctions).toHaveLength(5 + JOB_KINDS.length);
       for (const f of appFunctions) {
         expect(f.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -290,13 +290,13 @@ describe('every stage', () => {
       String(s.stage.api.authorizerCacheTtlSeconds),
     );
     const queueUrls = JSON.stringify(envOf(resolver.function).JOB_QUEUE_URLS);
-    for (const worker of WORKERS) expect(queueUrls).toContain(`\\"${worker.kind}\\":\\"`);
+    for (const kind of JOB_KINDS) expect(queueUrls).toContain(`\\"${kind.kind}\\":\\"`);
     for (const q of s.stack.workQueues.queues) {
       const env = envOf(q.worker.function);
       expect(Object.keys(env)).toEqual(
         expect.arrayContaining([...database, ...queue, 'OPENAI_API_KEY_SECRET_ARN']),
       );
-      expect(env).toMatchObject({ QUEUE_DRIVER: 'sqs', MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT) });
+      expect(env).toMatchObject({ QUEUE_DRIVER: 'sqs' });
       // Its own queue only.
       const ownQueue = JSON.stringify(env.JOB_QUEUE_URLS);
       expect(ownQueue).toContain(`\\"${q.kind}\\":\\"`);
@@ -317,10 +317,9 @@ describe('every stage', () => {
     expect(Object.keys(resolverEnv)).toEqual(expect.arrayContaining(['OPENAI_API_KEY_SECRET_ARN']));
     expect(Number(resolverEnv.LLM_CALL_BUDGET_MS)).toBeLessThan(30_000);
     for (const q of s.stack.workQueues.queues) {
-      const spec = WORKERS.find((w) => w.kind === q.kind);
       const budget = Number(envOf(q.worker.function).LLM_CALL_BUDGET_MS);
       expect(budget).toBeGreaterThan(0);
-      expect(budget).toBeLessThan((spec?.timeout.toMilliseconds() ?? 0) / 2);
+      expect(budget).toBeLessThan((jobKindDefinition(q.kind).worker.timeoutSeconds * 1000) / 2);
     }
     const grants = iamStatements(s).filter(
       (st) =>

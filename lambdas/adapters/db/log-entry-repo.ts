@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { JOB_KINDS } from '../../core/jobs/job.ts';
+import { summarizeLog } from '../../core/jobs/kinds/summarize-log/definition.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../core/use-cases/log-entries.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
@@ -31,7 +31,7 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
         { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
         async (tx, id) => {
           const job = await createJobRecord(tx, {
-            kind: JOB_KINDS.summarizeLog,
+            kind: summarizeLog.kind,
             subjectId: id,
             ownerId: input.ownerId,
             traceId: input.traceId,

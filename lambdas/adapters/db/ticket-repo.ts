@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { JOB_KINDS } from '../../core/jobs/job.ts';
+import { triageTicket } from '../../core/jobs/kinds/triage-ticket/definition.ts';
 import type { TicketField, TicketRecord, TicketRepo } from '../../core/use-cases/tickets.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
@@ -60,7 +60,7 @@ export function createTicketRepo(db: Database): TicketRepo {
         { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
         async (tx, id) => {
           const job = await createJobRecord(tx, {
-            kind: JOB_KINDS.triageTicket,
+            kind: triageTicket.kind,
             subjectId: id,
             ownerId: input.ownerId,
             traceId: input.traceId,

@@ -9,6 +9,7 @@ import type {
   DeadLetter,
   DeadLetterAdmin,
   JobQueue,
+  QueueAddresses,
   RedriveResult,
   RetryDelay,
 } from '../../core/jobs/ports.ts';
@@ -271,9 +272,9 @@ export class LocalQueue {
 /** Sends job messages to the local queue of each job kind. */
 export class LocalJobQueue implements JobQueue {
   readonly #queue: LocalQueue;
-  readonly #queueNameByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueNameByKind: QueueAddresses;
 
-  constructor(queue: LocalQueue, queueNameByKind: Readonly<Record<JobKind, string>>) {
+  constructor(queue: LocalQueue, queueNameByKind: QueueAddresses) {
     this.#queue = queue;
     this.#queueNameByKind = queueNameByKind;
   }
@@ -292,9 +293,9 @@ export class LocalJobQueue implements JobQueue {
 /** Admin view of the dead letters of each job kind's local queue. */
 export class LocalDeadLetters implements DeadLetterAdmin {
   readonly #queue: LocalQueue;
-  readonly #queueNameByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueNameByKind: QueueAddresses;
 
-  constructor(queue: LocalQueue, queueNameByKind: Readonly<Record<JobKind, string>>) {
+  constructor(queue: LocalQueue, queueNameByKind: QueueAddresses) {
     this.#queue = queue;
     this.#queueNameByKind = queueNameByKind;
   }

@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import { JOB_KIND_NAMES, type JobKind } from './registry.ts';
 
-/** A job kind names the worker that handles it; each kind has its own queue. */
-export type JobKind = string;
-
-export const JOB_KINDS = {
-  summarizeLog: 'summarize-log',
-  triageTicket: 'triage-ticket',
-} as const;
+export type { JobKind } from './registry.ts';
 
 export type JobStatus = 'QUEUED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
 
@@ -45,13 +40,12 @@ const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED']);
 
 export const isFinal = (status: JobStatus): boolean => FINAL_STATUSES.has(status);
 
-const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 const MAX_TRACE_ID_LENGTH = 200;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const jobMessageSchema = z.object({
   jobId: z.string().regex(UUID_PATTERN, 'must be a UUID'),
-  kind: z.string().regex(KIND_PATTERN, 'must be a job kind'),
+  kind: z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES.join(', ')}` }),
   traceId: z.string().min(1).max(MAX_TRACE_ID_LENGTH).optional(),
 });
 

@@ -4,7 +4,8 @@
  * schema is rejected, keeping the classifier's. Both answers are stored in the triage details.
  */
 import { ValidationError } from '../errors.ts';
-import { JOB_KINDS, type Job } from '../jobs/job.ts';
+import type { Job } from '../jobs/job.ts';
+import { triageTicket } from '../jobs/kinds/triage-ticket/definition.ts';
 import type { ClassifyTicket, TicketRepo, TriageAnswer } from '../use-cases/tickets.ts';
 import { triageTicketJob } from '../use-cases/tickets.ts';
 import { parseAnswer, triageAnswerSchema } from './answers.ts';
@@ -100,7 +101,7 @@ export async function triageTicketWithModel(
   deps: { tickets: TicketRepo; classify: ClassifyTicket; refine: RefineTriage },
   job: Job,
 ): Promise<{ model: string | null }> {
-  if (job.kind !== JOB_KINDS.triageTicket || !job.subjectId) {
+  if (job.kind !== triageTicket.kind || !job.subjectId) {
     throw new ValidationError('job', `job ${job.id} is not a ticket triage job`);
   }
   const ticket = await deps.tickets.get(job.subjectId);

@@ -5,7 +5,8 @@
 import type { Caller } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { dispatchJob } from '../jobs/dispatch.ts';
-import { JOB_KINDS, type Job, type JobStatus } from '../jobs/job.ts';
+import type { Job, JobStatus } from '../jobs/job.ts';
+import { summarizeLog } from '../jobs/kinds/summarize-log/definition.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
 import { looksBinary, MAX_RAW_LOG_BYTES, utf8Length } from '../logs/summarize-log.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
@@ -180,7 +181,7 @@ export async function summarizeLogEntry(
   deps: { logEntries: LogEntryRepo; summarize: SummarizeLog },
   job: Job,
 ): Promise<{ model: string | null }> {
-  if (job.kind !== JOB_KINDS.summarizeLog || !job.subjectId) {
+  if (job.kind !== summarizeLog.kind || !job.subjectId) {
     throw new ValidationError('job', `job ${job.id} is not a log summary job`);
   }
   const entry = await deps.logEntries.get(job.subjectId);

@@ -6,7 +6,8 @@
 import type { Caller } from '../auth/roles.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dispatchJob } from '../jobs/dispatch.ts';
-import { JOB_KINDS, type Job } from '../jobs/job.ts';
+import type { Job } from '../jobs/job.ts';
+import { triageTicket } from '../jobs/kinds/triage-ticket/definition.ts';
 import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
 import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/redact.ts';
@@ -350,7 +351,7 @@ export async function triageTicketJob(
   deps: { tickets: TicketRepo; classify: ClassifyTicket },
   job: Job,
 ): Promise<{ model: string | null }> {
-  if (job.kind !== JOB_KINDS.triageTicket || !job.subjectId) {
+  if (job.kind !== triageTicket.kind || !job.subjectId) {
     throw new ValidationError('job', `job ${job.id} is not a ticket triage job`);
   }
   for (let attempt = 0; attempt < 3; attempt++) {

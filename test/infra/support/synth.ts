@@ -7,7 +7,6 @@ import { stageConfig } from '../../../bin/stages.ts';
 import { AiOpsStack } from '../../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../../lib/app-function.ts';
 import type { StageConfig } from '../../../lib/stage-config.ts';
-import { WORKERS } from '../../../lib/workers.ts';
 
 export interface SynthesizedStage {
   stage: StageConfig;
@@ -36,7 +35,7 @@ export function synthStage(name: string, options: { alarmEmail?: string } = {}):
   // Asset metadata is what the CDK CLI turns on; tests read bundle paths from it.
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true } });
   const stage = stageConfig({ name, alarmEmail: options.alarmEmail, adminEmail: 'first.admin@example.com' });
-  const stack = new AiOpsStack(app, `AiOps-${stage.name}`, { stage, workers: WORKERS });
+  const stack = new AiOpsStack(app, `AiOps-${stage.name}`, { stage });
   const template = Template.fromStack(stack);
   const report = new AwsSolutionsChecks(app).validateScope(stack);
   const nagFindings = report.violations.flatMap((violation) =>

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalJobQueue, LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
-import { localQueueDefinitions } from '../../../lambdas/adapters/queue/queue-from-config.ts';
-import { LOCAL_QUEUES } from '../../../local/runtime.ts';
+import { localQueueDefinitions, localQueueNames } from '../../../lambdas/adapters/queue/queue-from-config.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { dataField } from '../../support/local-process.ts';
 
@@ -74,11 +73,11 @@ describe('log entries through the API', () => {
       from jobs j where j.id = ${entry.job.id}`;
     // A late redelivery of the same message, as SQS may do (at-least-once).
     const queue = new LocalJobQueue(
-      new LocalQueue(api.database.sql, localQueueDefinitions(LOCAL_QUEUES)),
-      LOCAL_QUEUES,
+      new LocalQueue(api.database.sql, localQueueDefinitions()),
+      localQueueNames(),
     );
     await queue.send({ jobId: entry.job.id, kind: 'summarize-log' });
-    const queueName = LOCAL_QUEUES['summarize-log'] ?? '';
+    const queueName = localQueueNames()['summarize-log'];
     await eventually(
       async () =>
         (

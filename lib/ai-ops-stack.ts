@@ -10,7 +10,7 @@ import {
   triggers,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { TICKET_MODEL_ASSET } from '../lambdas/core/jobs/kinds/triage-ticket/definition.ts';
+import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { Api } from './api.ts';
 import { AppFunction, REPO_ROOT } from './app-function.ts';
 import { Data } from './data.ts';
@@ -34,6 +34,18 @@ export function llmEnvironment(stage: StageConfig): Record<string, string> {
   if (llm?.maxAnswerTokens !== undefined) env.LLM_MAX_ANSWER_TOKENS = String(llm.maxAnswerTokens);
   if (llm?.jobTokenBudget !== undefined) env.LLM_JOB_TOKEN_BUDGET = String(llm.jobTokenBudget);
   return env;
+}
+
+/**
+ * The categories the triage worker answers on this stage (canonical names), for the resolver, which checks a
+ * person's correction against them without loading the model. A category the model does not know fails synth.
+ */
+export function ticketCategories(stage: StageConfig): readonly string[] {
+  return ticketTriageSetup({
+    TICKET_MODEL_PATH: undefined,
+    TRIAGE_REVIEW_THRESHOLD: undefined,
+    TRIAGE_CATEGORIES: stage.triage?.categories ? [...stage.triage.categories] : undefined,
+  }).categories;
 }
 
 /** The stage's triage settings as the workers' variables; unset settings are left out. */
@@ -156,9 +168,9 @@ export class AiOpsStack extends Stack {
         ...llmEnvironment(stage),
         ...RESOLVER_LLM_ENV,
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
+        // correctTriage checks a person's category against these; the model stays with the triage worker.
+        TICKET_CATEGORIES: ticketCategories(stage).join(','),
       },
-      // correctTriage checks categories against the shipped ticket model.
-      assets: [TICKET_MODEL_ASSET],
     });
     this.data.grantConnect(resolver.function);
     this.secrets.jwtKeys.grantRead(resolver.function);

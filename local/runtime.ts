@@ -18,6 +18,8 @@ import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts'
 import { LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
+import { parseConfig, ticketTriageConfigSchema } from '../lambdas/shared/config.ts';
+import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { createAppSyncEndpoint } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import {
@@ -91,6 +93,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       JWT_KEYS_FILE: paths.keySet,
       QUEUE_DRIVER: 'postgres',
       STAGE: process.env.STAGE ?? 'local',
+      TICKET_CATEGORIES: ticketTriageSetup(
+        parseConfig(ticketTriageConfigSchema, process.env, 'ticket triage'),
+      ).categories.join(','),
     });
 
     const createdAdmin = await ensureAdmin(paths.admin);

@@ -20,6 +20,7 @@ import { parse } from 'csv-parse/sync';
 import { LogAnalyzer } from '../lambdas/core/logs/analyzer.ts';
 import { createHeaderParser, type HeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
+import { Redactor } from '../lambdas/core/redaction/index.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const LOGHUB_FORMATS: Record<string, string> = {
@@ -137,11 +138,13 @@ function mine(lines: string[], parser: HeaderParser): string[] {
   return ids.map((id) => String(miner.resolve(id)));
 }
 
+/** What a submitted log goes through: redacted line by line before storage, then mined. */
 function mineWithPipeline(lines: string[]): string[] {
-  const analyzer = new LogAnalyzer({ redact: true });
+  const redactor = new Redactor();
+  const analyzer = new LogAnalyzer({ redactions: redactor.counts });
   const ids: number[] = [];
   analyzer.onLine = (_line, cluster) => ids.push(cluster);
-  for (const line of lines) analyzer.push(line);
+  for (const line of lines) analyzer.push(redactor.redact(line));
   analyzer.end();
   return ids.map((id) => String(analyzer.miner.resolve(id)));
 }

@@ -2,10 +2,11 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError } from '../../lambdas/core/errors.ts';
-import { LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
+import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import { looksBinary } from '../../lambdas/core/logs/summarize-log.ts';
 import { buildSummary, renderSummaryText } from '../../lambdas/core/logs/summary.ts';
+import { Redactor } from '../../lambdas/core/redaction/index.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
@@ -138,7 +139,9 @@ class IdList {
 
 async function analyse(flags: Flags, onLine?: (line: number, cluster: number) => void): Promise<LogAnalyzer> {
   const { stream, size } = openInput(flags.input);
-  const options: { format?: string; redact: boolean; defaultYear?: number } = { redact: flags.redact };
+  // Redacted once, line by line, as a submitted log is before it is stored: the counts agree with the API's.
+  const redactor = flags.redact ? new Redactor() : undefined;
+  const options: AnalyzerOptions = redactor ? { redactions: redactor.counts } : {};
   if (flags.format !== undefined) options.format = flags.format;
   if (flags.year !== undefined) options.defaultYear = flags.year;
   const analyzer = new LogAnalyzer(options);
@@ -156,7 +159,7 @@ async function analyse(flags: Flags, onLine?: (line: number, cluster: number) =>
         if (checked >= 65_536 && looksBinary(head))
           throw new ValidationError('file', 'looks like binary data');
       }
-      analyzer.push(line);
+      analyzer.push(redactor ? redactor.redact(line) : line);
       progress.tick(analyzer.totalLines, analyzer.miner.templateCount);
     }
   } catch (error: unknown) {

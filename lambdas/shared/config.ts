@@ -225,7 +225,14 @@ export const llmConfigSchema = llmEnvSchema.transform((config) => ({
 }));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 
-/** The ticket classifier the triage worker (and correctTriage) uses, and how the worker answers (docs/triage.md). */
+/** A comma-separated list of names, trimmed, empty names dropped. */
+const namesOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+
+/** The ticket classifier the triage worker uses, and how the worker answers (docs/triage.md). */
 export const ticketTriageConfigSchema = z.object({
   /** A model retrained with `ai-ops tickets train`; unset: the shipped one. */
   TICKET_MODEL_PATH: optionalText,
@@ -240,10 +247,19 @@ export const ticketTriageConfigSchema = z.object({
     return z.NEVER;
   }),
   /** Comma-separated: the categories the worker chooses among, a subset of the model's; unset: all of them. */
-  TRIAGE_CATEGORIES: optionalText.transform((text) =>
-    text
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== ''),
-  ),
+  TRIAGE_CATEGORIES: optionalText.transform((text) => (text === undefined ? undefined : namesOf(text))),
 });
+export type TicketTriageConfig = z.infer<typeof ticketTriageConfigSchema>;
+
+/**
+ * The resolver's view of triage: the categories the triage worker answers (canonical names), which a
+ * person's correction must be one of. The stack and the local runtime set it from the ticket model and
+ * TRIAGE_CATEGORIES, so the resolver never loads the model.
+ */
+export const ticketCorrectionConfigSchema = z.object({
+  TICKET_CATEGORIES: z
+    .string()
+    .transform(namesOf)
+    .pipe(z.array(z.string()).min(1, 'must name at least one category')),
+});
+export type TicketCorrectionConfig = z.infer<typeof ticketCorrectionConfigSchema>;

@@ -6,8 +6,8 @@ import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
 import { summarizeLog } from '../core/jobs/kinds/summarize-log/definition.ts';
-import { llmSummarizer } from '../core/llm/log-summarizer.ts';
-import { summarizeLogEntry } from '../core/use-cases/log-entries.ts';
+import { runSummarizeLog } from '../core/jobs/kinds/summarize-log/run.ts';
+import { llmRefineSummary } from '../core/llm/log-summarizer.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { createWorkerHandler } from '../shared/worker-runtime.ts';
 import { localSummarizer } from './local-summarizer.ts';
@@ -22,15 +22,9 @@ export const handler = await createWorkerHandler(summarizeLog.kind, process.env,
     jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
     maxAnswerTokens: llm.config.LLM_MAX_ANSWER_TOKENS,
   };
-  return (job) =>
-    summarizeLogEntry(
-      {
-        logEntries,
-        // A model failure never fails the job: the summarizer falls back to the miner's result.
-        summarize: access.client
-          ? llmSummarizer(localSummarizer, access, { ...options, subject: { userId: job.ownerId } })
-          : localSummarizer,
-      },
-      job,
-    );
+  // A model failure never fails the job: the refinement falls back to the miner's result.
+  const deps = access.client
+    ? { logEntries, summarize: localSummarizer, refine: llmRefineSummary(access, options) }
+    : { logEntries, summarize: localSummarizer };
+  return (job) => runSummarizeLog(deps, job);
 });

@@ -5,24 +5,28 @@
 import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
 import { llmAccess, llmSetupFromEnv, triageAnswerTokens } from '../adapters/llm/llm-from-config.ts';
+import { systemClock } from '../core/clock.ts';
 import { triageTicket } from '../core/jobs/kinds/triage-ticket/definition.ts';
-import { llmTriage, triageTicketWithModel } from '../core/llm/ticket-triage.ts';
-import { triageTicketJob } from '../core/use-cases/tickets.ts';
+import { runTriageTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
+import { llmTriage } from '../core/llm/ticket-triage.ts';
+import { parseConfig, ticketTriageConfigSchema } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { createWorkerHandler } from '../shared/worker-runtime.ts';
-import { ticketTriageFromEnv } from './local-classifier.ts';
+import { ticketTriageSetup } from './local-classifier.ts';
 
-const { classify, categories } = ticketTriageFromEnv(process.env);
+const { classify, categories } = ticketTriageSetup(
+  parseConfig(ticketTriageConfigSchema, process.env, 'ticket triage'),
+);
 const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
 
 export const handler = await createWorkerHandler(triageTicket.kind, process.env, (connection) => {
   const tickets = createTicketRepo(connection.db);
-  if (!llm.client) return (job) => triageTicketJob({ tickets, classify }, job);
+  if (!llm.client) return (job) => runTriageTicket({ tickets, classify, clock: systemClock }, job);
   const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
   const refine = llmTriage(access, {
     categories,
     maxAnswerTokens: triageAnswerTokens(llm.config),
     jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
   });
-  return (job) => triageTicketWithModel({ tickets, classify, refine }, job);
+  return (job) => runTriageTicket({ tickets, classify, refine, clock: systemClock }, job);
 });

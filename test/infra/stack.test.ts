@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
+import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
 import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
@@ -417,20 +418,39 @@ describe('every stage', () => {
     }
   });
 
-  it('copies the migrations folder into the migrator bundle', () => {
-    const s = personal;
-    const metadata = resourcesOf(s.template, 'AWS::Lambda::Function')[
-      logicalId(s.stack, s.stack.functions.migrator.function)
-    ];
+  /** The folder CDK bundled a function into. */
+  const bundleOf = (s: SynthesizedStage, fn: IConstruct): string => {
+    const metadata = resourcesOf(s.template, 'AWS::Lambda::Function')[logicalId(s.stack, fn)];
     const assetPath = (metadata as { Metadata?: Record<string, unknown> } | undefined)?.Metadata?.[
       'aws:asset:path'
     ];
     const app = s.stack.node.root;
     if (!(app instanceof App)) throw new Error('stack is not in an App');
     expect(typeof assetPath).toBe('string');
-    const bundle = join(app.outdir, String(assetPath));
+    return join(app.outdir, String(assetPath));
+  };
+
+  it('copies the migrations folder into the migrator bundle', () => {
+    const bundle = bundleOf(personal, personal.stack.functions.migrator.function);
     expect(existsSync(join(bundle, 'index.mjs'))).toBe(true);
     expect(existsSync(join(bundle, 'migrations', 'meta', '_journal.json'))).toBe(true);
+  });
+
+  it('keeps the ticket model out of the resolver, which gets the triage categories instead', () => {
+    const s = personal;
+    const resolver = bundleOf(s, s.stack.functions.resolver.function);
+    expect(existsSync(join(resolver, 'default.model.json'))).toBe(false);
+    expect(readFileSync(join(resolver, 'index.mjs'), 'utf8')).not.toContain(MODEL_FORMAT);
+    const triage = s.stack.workQueues.queues.find((q) => q.kind === 'triage-ticket');
+    if (!triage) throw new Error('no triage worker');
+    const worker = bundleOf(s, triage.worker.function);
+    expect(existsSync(join(worker, 'default.model.json'))).toBe(true);
+    expect(readFileSync(join(worker, 'index.mjs'), 'utf8')).toContain(MODEL_FORMAT);
+    const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+    const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
   });
 
   it('generates the JWT key set on deploy, before the functions that read it', () => {

@@ -1,5 +1,4 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { summarizeLog } from '../../core/jobs/kinds/summarize-log/definition.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../core/use-cases/log-entries.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
@@ -25,17 +24,12 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
   }) => ({ ...entry, job }) satisfies LogEntryRecord;
 
   return {
-    async create(input, idempotencyKey) {
+    async create(input, newJob, idempotencyKey) {
       const { id, created } = await createOnce(
         db,
         { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
         async (tx, id) => {
-          const job = await createJobRecord(tx, {
-            kind: summarizeLog.kind,
-            subjectId: id,
-            ownerId: input.ownerId,
-            traceId: input.traceId,
-          });
+          const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
           await tx.insert(logEntries).values({
             id,
             ownerId: input.ownerId,

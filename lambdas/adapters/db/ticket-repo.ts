@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { triageTicket } from '../../core/jobs/kinds/triage-ticket/definition.ts';
 import type { TicketField, TicketRecord, TicketRepo } from '../../core/use-cases/tickets.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
@@ -54,17 +53,12 @@ export function createTicketRepo(db: Database): TicketRepo {
   };
 
   return {
-    async create(input, idempotencyKey) {
+    async create(input, newJob, idempotencyKey) {
       const { id, created } = await createOnce(
         db,
         { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
         async (tx, id) => {
-          const job = await createJobRecord(tx, {
-            kind: triageTicket.kind,
-            subjectId: id,
-            ownerId: input.ownerId,
-            traceId: input.traceId,
-          });
+          const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
           const [row] = await tx
             .insert(tickets)
             .values({

@@ -2,12 +2,13 @@
  * Builds what use cases need to use a model, once per container: the provider (or none), models per task,
  * the feature-flag gate and metrics. Handlers call this and never touch the SDK.
  */
+
+import { flagGate } from '../../core/llm/gate.ts';
 import type { LlmAccess, LlmMetrics } from '../../core/llm/ports.ts';
 import {
   createFlagEvaluator,
   type FeatureFlagRepo,
   type FlagEvaluator,
-  flagGate,
 } from '../../core/use-cases/feature-flags.ts';
 import { isReasoningModel, type LlmConfig, llmConfigSchema, parseConfig } from '../../shared/config.ts';
 import { powertoolsLlmMetrics } from './metrics.ts';

@@ -4,8 +4,9 @@ import type { Caller } from '../../core/auth/roles.ts';
 import { listUsers, setUserRole } from '../../core/auth/service.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { JOB_KIND_NAMES } from '../../core/jobs/registry.ts';
+import { limitArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { limitArg, nextTokenArg, type ResolverEvent, requireCaller, route } from '../route.ts';
+import { type ResolverEvent, requireCaller, route } from '../route.ts';
 
 /** AppSync already denies these fields to other roles (deniedFields); this is the second lock on the door. */
 function requireAdmin(event: ResolverEvent): Caller {
@@ -20,9 +21,9 @@ const kindArg = z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES
 export function registerAdminRoutes(app: Router, deps: () => Promise<ApiDependencies>) {
   app.onQuery(
     'users',
-    route(z.object({ limit: limitArg, nextToken: nextTokenArg }), async ({ limit, nextToken }, event) => {
+    route(z.object(pageArgs), async (args, event) => {
       requireAdmin(event);
-      return listUsers((await deps()).auth, { limit: limit ?? undefined, nextToken: nextToken ?? undefined });
+      return listUsers((await deps()).auth, { page: toPage(args) });
     }),
   );
   app.onMutation(

@@ -3,7 +3,8 @@ import { JOB_KIND_NAMES, type JobKind } from './registry.ts';
 
 export type { JobKind } from './registry.ts';
 
-export type JobStatus = 'QUEUED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface Job {
   id: string;

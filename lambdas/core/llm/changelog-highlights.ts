@@ -4,47 +4,18 @@
  * numbers the entries carry. On any violation the highlights are left out and the reason recorded; the
  * sections themselves never come from the model.
  */
-import type { Role } from '../auth/roles.ts';
-import type { ChangelogSection } from '../changelog/types.ts';
+
+import { highlightsSkipped as skipped, type WriteHighlights } from '../use-cases/changelogs.ts';
 import { AnswerRejected, highlightsAnswerSchema, parseAnswer } from './answers.ts';
-import type { LlmAccess, LlmProvenance } from './ports.ts';
+import type { LlmAccess } from './ports.ts';
 import { changelogHighlightsPrompt, changelogHighlightsSchema } from './prompts/changelog-highlights.ts';
 import { fallbackReason, LlmSession } from './session.ts';
-
-/** Stored as the first section (kind `highlights`, no items); the API lifts it out into `highlights`. */
-export interface HighlightsSection {
-  title: 'Highlights';
-  kind: 'highlights';
-  items: [];
-  /** The paragraph, or null when none could be written (see `llm.fallbackReason` / `skipped`). */
-  text: string | null;
-  llm: (LlmProvenance & { entries: number }) | { skipped: string };
-}
 
 export interface HighlightsOptions {
   maxAnswerTokens: number;
   jobTokenBudget: number;
   /** Larger releases get no highlights: the list alone would fill the prompt. */
   maxEntries: number;
-}
-
-export type WriteHighlights = (
-  changelog: { version: string | null; bump: string; sections: readonly ChangelogSection[] },
-  subject: { userId: string; role: Role },
-) => Promise<HighlightsSection>;
-
-const skipped = (reason: string): HighlightsSection => ({
-  title: 'Highlights',
-  kind: 'highlights',
-  items: [],
-  text: null,
-  llm: { skipped: reason },
-});
-
-export function isHighlightsSection(section: unknown): section is HighlightsSection {
-  return (
-    typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'highlights'
-  );
 }
 
 export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): WriteHighlights {
@@ -123,18 +94,4 @@ export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): Write
       };
     }
   };
-}
-
-/** The markdown with the paragraph under the release heading. */
-export function markdownWithHighlights(markdown: string, text: string): string {
-  const block = `### Highlights\n\n${text.trim()}\n`;
-  const lines = markdown.split('\n');
-  const heading = lines.findIndex((line) => /^#{1,2} /.test(line));
-  if (heading < 0) return `${block}\n${markdown}`;
-  return [
-    ...lines.slice(0, heading + 1),
-    '',
-    block,
-    ...lines.slice(heading + 1).filter((line, i) => !(i === 0 && line === '')),
-  ].join('\n');
 }

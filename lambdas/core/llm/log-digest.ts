@@ -2,12 +2,11 @@
  * The compact digest a model gets instead of the raw log: overview, then one line per template (id, level,
  * count, first/last seen, text, top parameter values). Every template with an error or warning is always
  * listed; the others fill a bounded number of lines, most telling first (bursts, first error, new, then by
- * count). The digest passes through the redactor once more, whatever the miner kept.
+ * count). It is built from the entry's stored text, which was redacted once before storage.
  */
 import { inferLevel, type LogLevel } from '../logs/levels.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
-import { emptyRedactionCounts, redactText } from '../redaction/redact.ts';
 import { countTokens } from './tokens.ts';
 
 export interface DigestOptions {
@@ -189,14 +188,13 @@ export function buildLogDigest(
     );
   const chosen = others.slice(0, o.otherTemplates);
   const left = others.slice(o.otherTemplates);
-  const counts = emptyRedactionCounts();
   const line = (t: TemplateSnapshot, isEssential: boolean): DigestLine => {
-    const text = redactText(renderTemplate(t, inferred, time, o), counts);
+    const text = renderTemplate(t, inferred, time, o);
     return { id: t.id, text, tokens: countTokens(text) + 1, essential: isEssential };
   };
   const lines = [...essential.map((t) => line(t, true)), ...chosen.map((t) => line(t, false))];
   return {
-    header: redactText(renderHeader(summary), counts),
+    header: renderHeader(summary),
     lines,
     ids: new Set(lines.map((l) => l.id)),
     omitted: { templates: left.length, lines: left.reduce((n, t) => n + t.count, 0) },

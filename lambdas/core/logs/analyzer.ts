@@ -1,13 +1,13 @@
 /**
- * The streaming pipeline over one log: header detection (from a bounded sample of the first lines), PII
- * redaction, template mining and the running statistics the summary needs (levels, time histogram,
+ * The streaming pipeline over one log: header detection (from a bounded sample of the first lines),
+ * template mining and the running statistics the summary needs (levels, time histogram,
  * components, hosts, first error). Feed it lines with `push`, then call `end`.
  *
  * Memory is bounded whatever the input: the header sample is capped in lines and characters, lines are cut
  * at `maxLineLength`, and every tally has a fixed capacity. Nothing is kept per line except what the caller
  * asks for through `onLine`.
  */
-import { emptyRedactionCounts, type RedactionCounts, Redactor } from '../redaction/redact.ts';
+import { emptyRedactionCounts, type RedactionCounts } from '../redaction/redact.ts';
 import {
   assertFormat,
   createHeaderParser,
@@ -24,8 +24,12 @@ export interface AnalyzerOptions extends MinerOptions {
   format?: string;
   /** Year for timestamps written without one (syslog). Default: the current UTC year. */
   defaultYear?: number;
-  /** Redact PII before mining (default true). Templates, samples and values then hold placeholders. */
-  redact?: boolean;
+  /**
+   * The counts of the redaction the lines went through before they reached the analyzer (PII is redacted
+   * once, before storage); the summary reports them. Read at the end, so a caller redacting as it streams
+   * may pass its live counts.
+   */
+  redactions?: RedactionCounts;
   /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
   maxLineLength?: number;
 }
@@ -121,7 +125,6 @@ export class LogAnalyzer {
   onLine: ((line: number, cluster: number) => void) | undefined;
 
   private readonly options: AnalyzerOptions;
-  private readonly redactor: Redactor | undefined;
   private readonly maxLineLength: number;
   private parser: HeaderParser | undefined;
   private pending: string[] = [];
@@ -132,7 +135,6 @@ export class LogAnalyzer {
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
     this.miner = new TemplateMiner(options);
-    this.redactor = options.redact === false ? undefined : new Redactor();
     this.maxLineLength = Math.max(256, options.maxLineLength ?? 65_536);
     // A bad format fails here, before any line; the parser itself still learns its time fields from the
     // first lines, like detection does.
@@ -144,7 +146,7 @@ export class LogAnalyzer {
   }
 
   get redactions(): RedactionCounts {
-    return this.redactor ? { ...this.redactor.counts } : emptyRedactionCounts();
+    return { ...(this.options.redactions ?? emptyRedactionCounts()) };
   }
 
   /** Adds one physical line (without its line break). */
@@ -201,12 +203,8 @@ export class LogAnalyzer {
     }
     const parsed = parser.parse(line);
     if (parser.info.kind !== 'none' && parsed.content.length >= line.trim().length) this.unmatchedHeader++;
-    let content = parsed.content;
-    let host = parsed.host;
-    if (this.redactor) {
-      content = this.redactor.redact(content);
-      if (host !== undefined) host = this.redactor.redact(host);
-    }
+    const content = parsed.content;
+    const host = parsed.host;
     const level: LogLevel = parsed.level ?? 'UNKNOWN';
     const meta: { time?: number; level: LogLevel; component?: string } = { level };
     if (parsed.time !== undefined) meta.time = parsed.time;

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiProvider } from '../../../lambdas/adapters/llm/openai-provider.ts';
+import type { TriageAnswer } from '../../../lambdas/core/jobs/kinds/triage-ticket/run.ts';
 import type { LlmError, LlmMetricName, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
-import type { TriageAnswer } from '../../../lambdas/core/use-cases/tickets.ts';
 import { llmConfigSchema } from '../../../lambdas/shared/config.ts';
 import { answer, type FakeOpenAi, startFakeOpenAi } from '../../support/fake-openai.ts';
 

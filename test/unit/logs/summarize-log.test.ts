@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { redactLog } from '../../../lambdas/core/jobs/kinds/summarize-log/accept.ts';
 import { MAX_RAW_LOG_BYTES, summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
 import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
 import { fixtureText } from './fixtures.ts';
@@ -63,8 +64,12 @@ describe('summarizeLog', () => {
     expect(JSON.stringify(result.templates)).not.toMatch(/\\ud800/i);
   });
 
-  it('summarises volume, time span, levels, templates, errors, bursts, components and redactions', () => {
-    const { summary, templates, redactions } = summarizeLog(serviceLog());
+  it('summarises volume, time span, levels, templates, errors, bursts, components and the redactions made before', () => {
+    // Redacted once, as a submitted log is before storage; the summary reports those counts.
+    const redacted = redactLog(serviceLog());
+    const { summary, templates, redactions } = summarizeLog(redacted.text, {
+      redactions: redacted.redactions,
+    });
     expect(summary.lines).toMatchObject({ total: 222, analysed: 222, blank: 0, unmatchedHeader: 0 });
     expect(summary.timeSpan).toMatchObject({
       start: '2024-05-01T10:00:00.000Z',

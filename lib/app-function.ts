@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { StageConfig } from './stage-config.ts';
 
 /** The repository root: bundling resolves entries, the lock file and `migrations/` from here. */
@@ -92,8 +93,8 @@ export class AppFunction extends Construct {
       logGroup,
       environment: {
         STAGE: stage.name,
-        POWERTOOLS_SERVICE_NAME: 'ai-ops',
-        POWERTOOLS_METRICS_NAMESPACE: 'AiOps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: stage.functions.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

@@ -1,5 +1,5 @@
 /**
- * Everything the resolver Lambda needs, built once per container from validated configuration. The database
+ * Everything the resolver needs, built once per container from its configuration object. The database
  * connection opens lazily so a cold start that cannot reach the database recovers on the next invocation.
  */
 import { createAuthDependencies } from '../adapters/auth-dependencies.ts';
@@ -11,7 +11,7 @@ import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
-import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
+import { llmAccess, llmSetup } from '../adapters/llm/llm-from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -23,10 +23,16 @@ import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-f
 import type { LogEntryRepo } from '../core/use-cases/log-entries.ts';
 import type { TicketRepo } from '../core/use-cases/tickets.ts';
 import {
+  type AuthConfig,
   authConfigSchema,
+  type DatabaseConfig,
   databaseConfigSchema,
+  type LlmConfig,
+  llmConfigSchema,
   parseConfig,
+  type QueueConfig,
   queueConfigSchema,
+  type TicketCorrectionConfig,
   ticketCorrectionConfigSchema,
 } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
@@ -41,17 +47,38 @@ export interface ApiDependencies {
   tickets: CreateTicketDeps & { tickets: TicketRepo; categories: readonly string[]; clock: Clock };
 }
 
+/** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
+export interface ResolverConfig {
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  queue: QueueConfig;
+  llm: LlmConfig;
+  correction: TicketCorrectionConfig;
+}
+
 type Env = Record<string, string | undefined>;
 
-export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
-  const authConfig = parseConfig(authConfigSchema, env, 'auth');
-  const queueConfig = parseConfig(queueConfigSchema, env, 'queue');
-  const database = lazyDatabase(parseConfig(databaseConfigSchema, env, 'database'));
+/** Read once per container; a bad or missing value fails the cold start naming the variable. */
+export function resolverConfigFromEnv(env: Env): ResolverConfig {
+  return {
+    database: parseConfig(databaseConfigSchema, env, 'database'),
+    auth: parseConfig(authConfigSchema, env, 'auth'),
+    queue: parseConfig(queueConfigSchema, env, 'queue'),
+    llm: parseConfig(llmConfigSchema, env, 'LLM'),
+    correction: parseConfig(ticketCorrectionConfigSchema, env, 'ticket correction'),
+  };
+}
+
+/** Everything the resolver needs, built on first use: the database opens lazily, and again after a failure. */
+export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiDependencies> {
+  const authConfig = config.auth;
+  const queueConfig = config.queue;
+  const database = lazyDatabase(config.database);
   const keys = keyProviderFromConfig(authConfig, {
     onStale: (error) => logger.warn('JWT key set refresh failed; using the cached one', { error }),
   });
-  const llm = llmSetupFromEnv(env, { metrics, log: logger });
-  const { TICKET_CATEGORIES } = parseConfig(ticketCorrectionConfigSchema, env, 'ticket correction');
+  const llm = llmSetup(config.llm, { metrics, log: logger });
+  const { TICKET_CATEGORIES } = config.correction;
   let ready: ApiDependencies | undefined;
   return async () => {
     if (ready) return ready;

@@ -4,23 +4,16 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from '../core/errors.ts';
 import { type BackoffPolicy, fullJitterDelaySeconds } from '../core/jobs/backoff.ts';
 import { type JobKind, parseJobMessage } from '../core/jobs/job.ts';
 import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';
 import { type JobWork, runJob, UnknownJobError } from '../core/jobs/run-job.ts';
-import { logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
+import { METRICS, type MetricDefinition } from '../core/metrics.ts';
+import { emit, type MetricsSink, logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
 
-type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-/** The part of Powertools Metrics the worker uses, so tests can record what is emitted. */
-export interface MetricsSink {
-  addDimension(name: string, value: string): unknown;
-  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
+export type { MetricsSink } from './observability.ts';
 
 export interface JobWorkerOptions {
   kind: JobKind;
@@ -39,8 +32,7 @@ export interface JobWorkerOptions {
 export type JobWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 interface Measurement {
-  name: string;
-  unit: MetricUnitValue;
+  metric: MetricDefinition;
   value: number;
 }
 
@@ -86,7 +78,7 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
         ? `kind ${parsed.message.kind} does not belong on the ${options.kind} queue`
         : undefined;
     if (!parsed.ok || problem) {
-      measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
+      measurements.push({ metric: METRICS.poisonMessages, value: 1 });
       logger.error('Poison message: it can never be processed and goes to the dead-letter queue', {
         problem,
       });
@@ -102,24 +94,16 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
     const sentAt = Number(record.attributes.SentTimestamp);
     if (receiveCount === 1 && Number.isFinite(sentAt) && sentAt > 0) {
       // First deliveries only: later ones include the retry backoff, which is not waiting in line.
-      measurements.push({
-        name: 'QueueLatency',
-        unit: MetricUnit.Milliseconds,
-        value: Math.max(0, Date.now() - sentAt),
-      });
+      measurements.push({ metric: METRICS.queueLatency, value: Math.max(0, Date.now() - sentAt) });
     }
 
     const timedWork: JobWork = async (job) => {
-      measurements.push({ name: 'JobsStarted', unit: MetricUnit.Count, value: 1 });
+      measurements.push({ metric: METRICS.jobsStarted, value: 1 });
       const started = performance.now();
       try {
         return await options.work(job);
       } finally {
-        measurements.push({
-          name: 'JobDuration',
-          unit: MetricUnit.Milliseconds,
-          value: performance.now() - started,
-        });
+        measurements.push({ metric: METRICS.jobDuration, value: performance.now() - started });
       }
     };
 
@@ -132,28 +116,28 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
         timedWork,
       );
       if (outcome.status === 'succeeded') {
-        measurements.push({ name: 'JobsSucceeded', unit: MetricUnit.Count, value: 1 });
+        measurements.push({ metric: METRICS.jobsSucceeded, value: 1 });
         logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
       } else if (outcome.status === 'failed') {
-        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
+        measurements.push({ metric: METRICS.jobsFailed, value: 1 });
         logger.error('Job failed and will not be retried', { reason: outcome.reason });
       } else {
         logger.info('Duplicate delivery of a finished job ignored');
       }
     } catch (error: unknown) {
       if (error instanceof UnknownJobError) {
-        measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
+        measurements.push({ metric: METRICS.poisonMessages, value: 1 });
         logger.error('Poison message: it names no job of this kind', { error: describeError(error) });
         await delayNextDelivery(record, 0);
       } else if (receiveCount >= options.maxReceiveCount) {
-        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
+        measurements.push({ metric: METRICS.jobsFailed, value: 1 });
         logger.error('Job failed on its last delivery; the message goes to the dead-letter queue', {
           error: describeError(error),
         });
         await delayNextDelivery(record, 0);
       } else {
         const delaySeconds = fullJitterDelaySeconds(receiveCount, options.backoff, random);
-        measurements.push({ name: 'JobRetries', unit: MetricUnit.Count, value: 1 });
+        measurements.push({ metric: METRICS.jobRetries, value: 1 });
         logger.warn('Job attempt failed; it will be retried', { error: describeError(error), delaySeconds });
         await delayNextDelivery(record, delaySeconds);
       }
@@ -162,7 +146,6 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
   }
 
   return async (event, context) => {
-    logger.addContext(context);
     const measurements: Measurement[] = [];
     // A processor per invocation keeps batches apart if a local runtime drives several at once.
     const processor = new BatchProcessor(EventType.SQS);
@@ -185,7 +168,6 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
 function publish(metrics: MetricsSink, kind: JobKind, measurements: readonly Measurement[]): void {
   if (measurements.length === 0) return;
   metrics.addDimension('kind', kind);
-  for (const measurement of measurements)
-    metrics.addMetric(measurement.name, measurement.unit, measurement.value);
+  for (const { metric, value } of measurements) emit(metrics, metric, value);
   metrics.publishStoredMetrics();
 }

@@ -1,32 +1,5 @@
-/**
- * The triage worker: triage-ticket jobs from its queue → the local classifier (always) → with a model
- * configured and the flag on for the ticket's owner, the model's structured answer → triage stored on the ticket.
- */
-import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
-import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
-import { llmAccess, llmSetupFromEnv, triageAnswerTokens } from '../adapters/llm/llm-from-config.ts';
-import { systemClock } from '../core/clock.ts';
-import { triageTicket } from '../core/jobs/kinds/triage-ticket/definition.ts';
-import { runTriageTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
-import { llmTriage } from '../core/llm/ticket-triage.ts';
-import { parseConfig, ticketTriageConfigSchema } from '../shared/config.ts';
-import { logger, metrics } from '../shared/observability.ts';
-import { createWorkerHandler } from '../shared/worker-runtime.ts';
-import { ticketTriageSetup } from './local-classifier.ts';
+/** The deployed triage worker: configuration from the environment, once per container. */
+import { workerConfigFromEnv } from '../shared/worker-runtime.ts';
+import { createWorker } from './worker.ts';
 
-const { classify, categories } = ticketTriageSetup(
-  parseConfig(ticketTriageConfigSchema, process.env, 'ticket triage'),
-);
-const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
-
-export const handler = await createWorkerHandler(triageTicket.kind, process.env, (connection) => {
-  const tickets = createTicketRepo(connection.db);
-  if (!llm.client) return (job) => runTriageTicket({ tickets, classify, clock: systemClock }, job);
-  const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
-  const refine = llmTriage(access, {
-    categories,
-    maxAnswerTokens: triageAnswerTokens(llm.config),
-    jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
-  });
-  return (job) => runTriageTicket({ tickets, classify, refine, clock: systemClock }, job);
-});
+export const handler = createWorker(workerConfigFromEnv(process.env));

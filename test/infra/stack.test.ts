@@ -6,12 +6,14 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
+import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
 import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
+import { emittedMetrics } from '../support/emitted-metrics.ts';
 import {
   acknowledgementsOf,
   type Resources,
@@ -581,6 +583,17 @@ describe('every stage', () => {
     }
   });
 
+  it('reads in every alarm and dashboard widget only application metrics that some handler emits', async () => {
+    const emitted = new Set(
+      (await emittedMetrics()).map(({ name, dimensions }) => `${name} [${dimensions}]`),
+    );
+    for (const s of both()) {
+      const read = applicationMetricsRead(s);
+      expect(read.size).toBeGreaterThan(10);
+      for (const key of read) expect(emitted, key).toContain(key);
+    }
+  });
+
   it('outputs the GraphQL URL, the API key id and the dashboard URL', () => {
     for (const s of both()) {
       s.template.hasOutput('GraphqlUrl', { Value: Match.anyValue() });
@@ -686,3 +699,38 @@ describe('stages differ', () => {
     }
   });
 });
+
+/** A metric of the AiOps namespace that the stage's alarms or dashboard read, as `Name [dim,dim]`. */
+function applicationMetricsRead(s: SynthesizedStage): Set<string> {
+  const read = new Set<string>();
+  const add = (metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] }) => {
+    if (metric.Namespace !== METRICS_NAMESPACE || !metric.MetricName) return;
+    read.add(`${metric.MetricName} [${(metric.Dimensions ?? []).map((d) => d.Name).sort()}]`);
+  };
+  for (const alarm of Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'))) {
+    const properties = alarm.Properties as {
+      Namespace?: string;
+      MetricName?: string;
+      Dimensions?: { Name: string }[];
+      Metrics?: {
+        MetricStat?: { Metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] } };
+      }[];
+    };
+    add(properties);
+    for (const query of properties.Metrics ?? []) if (query.MetricStat) add(query.MetricStat.Metric);
+  }
+  const dashboard = only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard'));
+  const joined = dashboard.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] } | undefined;
+  const parts = joined?.['Fn::Join'][1] ?? [];
+  const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as {
+    widgets: { properties?: { metrics?: unknown[][] } }[];
+  };
+  for (const widget of body.widgets) {
+    for (const line of widget.properties?.metrics ?? []) {
+      const [namespace, name, ...rest] = line.filter((part) => typeof part === 'string') as string[];
+      const dimensions = rest.filter((_, i) => i % 2 === 0).map((Name) => ({ Name }));
+      add({ Namespace: namespace, MetricName: name, Dimensions: dimensions });
+    }
+  }
+  return read;
+}

@@ -9,6 +9,7 @@ import { visibilityTimeoutSeconds } from '../../core/jobs/kind.ts';
 import type { DeadLetterAdmin, JobQueue, QueueAddresses, RetryDelay } from '../../core/jobs/ports.ts';
 import { JOB_KINDS } from '../../core/jobs/registry.ts';
 import type { QueueConfig } from '../../shared/config.ts';
+import { tracer } from '../../shared/observability.ts';
 import type { Sql } from '../db/client.ts';
 import { LocalDeadLetters, LocalJobQueue, LocalQueue, type LocalQueueDefinition } from './local-queue.ts';
 import { SqsDeadLetters, SqsJobQueue, sqsRetryDelay } from './sqs-job-queue.ts';
@@ -55,7 +56,8 @@ export function queueAdaptersFromConfig(config: QueueConfig, sql: Sql): QueueAda
     };
   }
   const urls = config.JOB_QUEUE_URLS;
-  sqsClient ??= new SQSClient({});
+  // One traced client per container.
+  sqsClient ??= tracer.captureAWSv3Client(new SQSClient({}));
   const client = sqsClient;
   return {
     jobQueue: new SqsJobQueue(client, urls),

@@ -137,6 +137,8 @@ function naiveChangelog(input: ChangelogInput): Changelog {
       merges: 0,
       nonConventional: 0,
       hidden: 0,
+      unknown: 0,
+      unknownTypes: [],
       reverted: 0,
       duplicates: 0,
     },

@@ -84,9 +84,16 @@ export const sectionRuleSchema = z.object({
     .trim()
     .regex(/^\w{1,64}$/, 'must be a word such as feat or docs')
     .transform((t) => t.toLowerCase()),
+  scope: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').nullish(),
   section: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   hidden: z.boolean().nullish(),
 });
+
+const sectionTitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 
 const versionSchema = z
   .string()
@@ -116,10 +123,18 @@ const refNameSchema = z
   .regex(/^[^\s~^:?*[\\]+$/, 'must be a tag name');
 
 export const changelogOptionsSchema = z.object({
-  /** Section map entries merged over the defaults by type: unhide `docs`, rename a section, add `deps`. */
+  /** Section map entries merged over the defaults by type and scope: unhide `docs`, rename a section, add `deps`. */
   sections: z.array(sectionRuleSchema).max(MAX_SECTION_RULES).nullish(),
-  /** Keep non-conventional messages in an "Other changes" section (default: dropped). */
+  /** `sections` is the whole map instead of changes to the defaults (release-please's `changelog-sections`). */
+  replaceSections: z.boolean().nullish(),
+  /** Entries of a type outside the map: `other` (default, listed under "Other changes"), `hide` or `error`. */
+  unknownTypes: z.enum(['other', 'hide', 'error']).nullish(),
+  /** Title of the section for unknown types and non-conventional messages (default "Other changes"). */
+  otherSection: sectionTitleSchema.nullish(),
+  /** Keep non-conventional messages in the "Other changes" section too (default: dropped). */
   includeOther: z.boolean().nullish(),
+  /** Read `* type: …` lines of a squash body (GitHub's list of the branch's commits) as commits. */
+  bulletCommits: z.boolean().nullish(),
   /** Group the items of each section under their scope in the Markdown. */
   groupByScope: z.boolean().nullish(),
   /** Append a Contributors section to the Markdown (they are always in the structured result). */
@@ -134,10 +149,13 @@ export const changelogInputSchema = z.object({
   /** Newest first, as `git log` lists them. */
   commits: z
     .array(commitInputSchema)
-    .min(1, 'must contain at least one commit')
+    .min(1, 'must contain at least one commit message or structured entry')
     .max(MAX_COMMITS, `must contain at most ${MAX_COMMITS} commits`),
   previousVersion: versionSchema.nullish(),
-  /** The version being released; computed from the previous version and the bump when absent. */
+  /**
+   * The version being released (release-please's `release-as`): wins over `Release-As:` footers and the bump.
+   * Computed from the previous version and the bump when absent.
+   */
   version: versionSchema.nullish(),
   repositoryUrl: repositoryUrlSchema.nullish(),
   date: dateSchema.nullish(),

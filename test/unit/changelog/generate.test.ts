@@ -198,6 +198,8 @@ describe('generateChangelog structured result', () => {
       merges: 1,
       nonConventional: 1,
       hidden: 1,
+      unknown: 0,
+      unknownTypes: [],
       reverted: 0,
       duplicates: 1,
     });

@@ -67,11 +67,17 @@ export function refuseUnknownTypes(entries: readonly Entry[], map: SectionMap): 
     (e) => e.parsed.kind !== 'other' && e.parsed.type !== null && !map.ruleFor(e.parsed.type, e.parsed.scope),
   );
   if (!unknown?.parsed.type) return;
-  const field = `input.commits[${unknown.source}]${unknown.structured ? '.type' : '.message'}`;
   const known = [...map.knownTypes].join(', ');
+  const fix = 'add a section for it or allow unknown types';
+  if (unknown.structured) {
+    throw new ValidationError(
+      `input.commits[${unknown.source}].type`,
+      `"${unknown.parsed.type}" has no section (known: ${known}); ${fix}`,
+    );
+  }
   throw new ValidationError(
-    field,
-    `type "${unknown.parsed.type}" has no section (known: ${known}); add it to the sections or allow unknown types`,
+    `input.commits[${unknown.source}].message`,
+    `has type "${unknown.parsed.type}", which has no section (known: ${known}); ${fix}`,
   );
 }
 

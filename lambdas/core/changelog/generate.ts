@@ -74,12 +74,18 @@ function emptyStats(commits: number): ChangelogStats {
   };
 }
 
+const GIT_REVERT = /^Revert\s+"/;
+
 /** The entries that make the release: merges without a conventional subject and cancelled reverts left out. */
-function keptEntries(all: readonly Entry[], stats: ChangelogStats): Entry[] {
-  const cancelled = cancelledEntries(all);
+function keptEntries(all: readonly Entry[], reverts: 'cancel' | 'list', stats: ChangelogStats): Entry[] {
+  const cancelled = reverts === 'cancel' ? cancelledEntries(all) : new Set<Entry>();
   stats.reverted = cancelled.size;
   const kept: Entry[] = [];
   for (const entry of all) {
+    // release-please does not read git's revert messages: they are plain messages there.
+    if (reverts === 'list' && entry.parsed.kind === 'revert' && GIT_REVERT.test(entry.parsed.header)) {
+      entry.parsed = { ...entry.parsed, kind: 'other', type: null, rawType: null, revertOf: null };
+    }
     const { parsed } = entry;
     if (parsed.kind === 'merge' || (entry.merge && parsed.kind === 'other')) {
       stats.merges++;
@@ -108,7 +114,7 @@ export function generateChangelog(input: ChangelogInput, context: GenerateContex
     knownTypes: map.knownTypes,
     bulletCommits: options.bulletCommits === true,
   });
-  const kept = keptEntries(all, stats);
+  const kept = keptEntries(all, options.reverts ?? 'cancel', stats);
   if (unknownTypes === 'error') refuseUnknownTypes(kept, map);
   const otherSection = options.otherSection ?? OTHER_SECTION_TITLE;
   const sections = classify(

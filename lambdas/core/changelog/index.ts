@@ -18,3 +18,4 @@ export {
 export { resolveSections, type SectionMap } from './sections.ts';
 export { bumpVersion, formatSemVer, parseSemVer, versionFromTag } from './semver.ts';
 export * from './types.ts';
+export { f1Score, type ItemScore, itemKey, itemText, scoreRelease } from './published.ts';

@@ -133,6 +133,12 @@ export const changelogOptionsSchema = z.object({
   otherSection: sectionTitleSchema.nullish(),
   /** Keep non-conventional messages in the "Other changes" section too (default: dropped). */
   includeOther: z.boolean().nullish(),
+  /**
+   * `cancel` (default, conventional-changelog): a revert and the commit it reverts, both in the range, are both
+   * left out. `list` (release-please): nothing cancels, `revert:` commits are listed under Reverts and git's
+   * `Revert "…"` messages are not conventional.
+   */
+  reverts: z.enum(['cancel', 'list']).nullish(),
   /** Read `* type: …` lines of a squash body (GitHub's list of the branch's commits) as commits. */
   bulletCommits: z.boolean().nullish(),
   /** Group the items of each section under their scope in the Markdown. */

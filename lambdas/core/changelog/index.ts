@@ -2,7 +2,16 @@
 export { type GenerateContext, generateChangelog } from './generate.ts';
 export * from './limits.ts';
 export { type ParsedCommit, type ParseOptions, parseCommitMessage } from './parse.ts';
-export { type PublishedRelease, type PublishedSection, parsePublishedChangelog } from './published.ts';
+export {
+  f1Score,
+  type ItemScore,
+  itemKey,
+  itemText,
+  type PublishedRelease,
+  type PublishedSection,
+  parsePublishedChangelog,
+  scoreRelease,
+} from './published.ts';
 export { changelogToJson, normaliseRepositoryUrl, renderMarkdown } from './render.ts';
 export {
   type ChangelogInput,
@@ -18,4 +27,3 @@ export {
 export { resolveSections, type SectionMap } from './sections.ts';
 export { bumpVersion, formatSemVer, parseSemVer, versionFromTag } from './semver.ts';
 export * from './types.ts';
-export { f1Score, type ItemScore, itemKey, itemText, scoreRelease } from './published.ts';

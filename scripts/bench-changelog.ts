@@ -303,7 +303,7 @@ function printHistory(
   const rows: Array<Array<string | number>> = [];
   for (const release of result.releases) {
     const score = release.score;
-    const range = `${release.from ?? '(root)'}..${release.to ?? '?'}`;
+    const range = release.to === null ? '' : `${release.from ?? '(root)'}..${release.to}`;
     if (!score) {
       if (release.status === 'failed') totals.failed++;
       rows.push([
@@ -399,15 +399,26 @@ async function benchHistories(options: {
     }
     const overall = { matched: 0, produced: 0, expected: 0, failed: 0, scored: 0, f1Sum: 0 };
     for (const repository of repos) {
-      const result = await scoreHistory({
-        repository,
-        path: options.path,
-        changelog: options.changelog,
-        config: options.config,
-        limit: options.limit,
-      });
+      let result: HistoryResult;
+      try {
+        result = await scoreHistory({
+          repository,
+          path: options.path,
+          changelog: options.changelog,
+          config: options.config,
+          limit: options.limit,
+        });
+      } catch (error: unknown) {
+        console.log(`\n${repository}: ${error instanceof Error ? error.message : String(error)}`);
+        overall.failed++;
+        continue;
+      }
       const totals = printHistory(result, options.verbose);
       for (const key of Object.keys(overall) as Array<keyof typeof overall>) overall[key] += totals[key];
+    }
+    if (overall.scored === 0) {
+      console.log('\nOverall: no release could be scored (see the reasons above) — target MISSED');
+      return;
     }
     const micro = f1(overall.matched, overall.produced, overall.expected);
     const macro = overall.scored === 0 ? 0 : overall.f1Sum / overall.scored;

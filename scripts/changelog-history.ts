@@ -8,6 +8,7 @@
  * the same parser (`parsePublishedChangelog`) and compared as distinct (section, item) pairs with links,
  * appended references and case normalised (`itemKey`).
  */
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { runChangelog } from '../bin/commands/changelog.ts';
 import { listTags, readRepositoryFile, type TagInfo } from '../lambdas/adapters/git/git-log.ts';
@@ -149,6 +150,7 @@ async function scoreOne(
 export async function scoreHistory(options: HistoryOptions): Promise<HistoryResult> {
   const changelog =
     options.changelog ?? (options.path ? `${options.path.replace(/\/+$/, '')}/CHANGELOG.md` : 'CHANGELOG.md');
+  if (!existsSync(options.repository)) throw new Error(`${options.repository} does not exist`);
   const text = await readRepositoryFile(options.repository, changelog);
   if (text === null) throw new Error(`${options.repository} has no ${changelog}`);
   const releases = parsePublishedChangelog(text);

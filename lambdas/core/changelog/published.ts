@@ -32,10 +32,20 @@ const COMPARE = /\/compare\/([^)\s]+?)\.\.\.?([^)\s]+?)\)/;
 const DATE = /\b(\d{4}-\d{2}-\d{2})\b/;
 const ITEM = /^([ \t]*)[*-][ \t]+(.*)$/;
 
-/** The version a release heading names, or `null` for any other heading (`# Changelog`, `### Features`). */
+/**
+ * The version a release heading names (`[1.2.0](…)`, `v1.2.0`, `Release v1.2.0`, `pkg@1.2.0`), or `null` for
+ * any other heading (`# Changelog`, `### Features`). Only the words before a link or a date are looked at.
+ */
 function headingVersion(text: string): string | null {
-  const token = /^\[?([^\]\s()]+)/.exec(text)?.[1];
-  return token ? versionFromTag(token) : null;
+  const words = text
+    .replace(/\(.*$/, '')
+    .split(/[\s[\]]+/)
+    .slice(0, 4);
+  for (const word of words) {
+    const version = word === '' ? null : versionFromTag(word.replace(/[:,]$/, ''));
+    if (version) return version;
+  }
+  return null;
 }
 
 function startRelease(text: string, version: string, line: number): PublishedRelease {

@@ -21,6 +21,7 @@ import {
   type Changelog,
   type ChangelogInput,
   DEFAULT_SECTIONS,
+  f1Score as f1,
   generateChangelog,
   MAX_COMMITS,
 } from '../lambdas/core/changelog/index.ts';
@@ -87,6 +88,11 @@ function syntheticCommits(count: number): Array<{ message: string; hash: string;
     commits.push({ message, hash, author });
   }
   return commits;
+}
+
+/** Three decimals, the precision of every score printed. */
+function pct(n: number): string {
+  return n.toFixed(3);
 }
 
 function time(runs: number, task: () => void): { min: number; median: number; max: number } {
@@ -158,20 +164,6 @@ function naiveChangelog(input: ChangelogInput): Changelog {
       duplicates: 0,
     },
     markdown: '',
-  };
-}
-
-function f1(
-  tp: number,
-  produced: number,
-  expected: number,
-): { precision: number; recall: number; f1: number } {
-  const precision = produced === 0 ? 1 : tp / produced;
-  const recall = expected === 0 ? 1 : tp / expected;
-  return {
-    precision,
-    recall,
-    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
   };
 }
 
@@ -252,35 +244,28 @@ function benchFixtures(): void {
     row.naive += naive.produced;
     byFile.set(fixture.file, row);
   }
-  const rows: Array<Array<string | number>> = [];
-  const total = { tp: 0, produced: 0, expected: 0, naiveTp: 0, naive: 0 };
-  for (const [file, row] of byFile) {
+  type Row = { tp: number; produced: number; expected: number; naiveTp: number; naive: number };
+  const line = (label: string, row: Row): Array<string | number> => {
     const ours = f1(row.tp, row.produced, row.expected);
     const naive = f1(row.naiveTp, row.naive, row.expected);
-    rows.push([
-      file,
+    return [
+      label,
       row.expected,
       row.produced,
       row.tp,
-      ours.precision.toFixed(3),
-      ours.recall.toFixed(3),
-      ours.f1.toFixed(3),
-      naive.f1.toFixed(3),
-    ]);
+      pct(ours.precision),
+      pct(ours.recall),
+      pct(ours.f1),
+      pct(naive.f1),
+    ];
+  };
+  const rows: Array<Array<string | number>> = [];
+  const total: Row = { tp: 0, produced: 0, expected: 0, naiveTp: 0, naive: 0 };
+  for (const [file, row] of byFile) {
+    rows.push(line(file, row));
     for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += row[key];
   }
-  const ours = f1(total.tp, total.produced, total.expected);
-  const naive = f1(total.naiveTp, total.naive, total.expected);
-  rows.push([
-    'all (micro)',
-    total.expected,
-    total.produced,
-    total.tp,
-    ours.precision.toFixed(3),
-    ours.recall.toFixed(3),
-    ours.f1.toFixed(3),
-    naive.f1.toFixed(3),
-  ]);
+  rows.push(line('all (micro)', total));
   console.log(
     '\nItem-level F1 on the hand-made fixtures (section + scope + description, whitespace/case normalised)\n',
   );
@@ -291,8 +276,6 @@ function benchFixtures(): void {
     '\nThe fixtures are rule cases, not a sample of real histories: read F1 here as a regression check.',
   );
 }
-
-const pct = (n: number) => n.toFixed(3);
 
 /** One row per release, then the repository's totals; returns the totals for the overall line. */
 function printHistory(

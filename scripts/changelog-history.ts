@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { runChangelog } from '../bin/commands/changelog.ts';
+import { runChangelogCaptured } from '../bin/commands/changelog.ts';
 import { listTags, readRepositoryFile, type TagInfo } from '../lambdas/adapters/git/git-log.ts';
 import {
   type PublishedRelease,
@@ -112,17 +112,7 @@ async function regenerate(
   if (from) args.push('--from', from);
   if (options.path) args.push('--path', options.path);
   if (options.config) args.push('--config', options.config);
-  let stdout = '';
-  let stderr = '';
-  const code = await runChangelog(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
+  return runChangelogCaptured(args);
 }
 
 async function scoreOne(

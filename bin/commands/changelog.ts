@@ -351,6 +351,23 @@ function describeCommitError(error: unknown, commits: ReadonlyArray<{ hash: stri
   return new UsageError(`commit ${commit.hash.slice(0, 12)}: message ${error.problem}`);
 }
 
+/** Runs the command in-process and returns what it printed (the bench and the tests drive it this way). */
+export async function runChangelogCaptured(
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runChangelog(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
 export const changelogCommand: Command = {
   name: 'changelog',
   summary: 'generate a release changelog from the conventional commits of a git range',

@@ -7,29 +7,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changelogCommand, runChangelog } from '../../bin/commands/changelog.ts';
+import { changelogCommand, runChangelogCaptured } from '../../bin/commands/changelog.ts';
 import { MAX_COMMITS, MAX_MESSAGE_CHARS } from '../../lambdas/core/changelog/index.ts';
+import { gitTestEnv } from '../fixtures/changelog/history-repo.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ai-ops-changelog-'));
 let clock = Date.parse('2024-04-01T09:00:00Z');
 
 /** No global git configuration is assumed: identity and dates come from the environment. */
 function gitEnv(): NodeJS.ProcessEnv {
-  const date = new Date(clock).toISOString();
+  const env = gitTestEnv(new Date(clock));
   clock += 60_000;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Ann Lee',
-    GIT_AUTHOR_EMAIL: 'ann@example.com',
-    GIT_COMMITTER_NAME: 'Ann Lee',
-    GIT_COMMITTER_EMAIL: 'ann@example.com',
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_DATE: date,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-  delete env.GIT_DIR;
-  delete env.GIT_WORK_TREE;
   return env;
 }
 
@@ -53,19 +41,7 @@ function commit(dir: string, ...paragraphs: string[]): string {
   return git(dir, 'rev-parse', 'HEAD');
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runChangelog(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runChangelogCaptured(args);
 
 let repo = '';
 let featHash = '';

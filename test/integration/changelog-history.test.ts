@@ -9,22 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { f1Score } from '../../lambdas/core/changelog/index.ts';
 import { scoreHistory } from '../../scripts/changelog-history.ts';
-import { buildHistoryRepo, loadHistorySpec } from '../fixtures/changelog/history-repo.ts';
+import { buildHistoryRepo, gitTestEnv, loadHistorySpec } from '../fixtures/changelog/history-repo.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ai-ops-history-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function git(cwd: string, ...args: string[]): string {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Ann',
-    GIT_AUTHOR_EMAIL: 'ann@example.com',
-    GIT_COMMITTER_NAME: 'Ann',
-    GIT_COMMITTER_EMAIL: 'ann@example.com',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+  return execFileSync('git', args, { cwd, env: gitTestEnv(new Date()), encoding: 'utf8' }).trim();
 }
 
 describe('real-history scoring', () => {

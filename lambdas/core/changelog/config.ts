@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { MAX_SECTION_RULES } from './limits.ts';
-import { type ChangelogOptions, changelogOptionsSchema, sectionRuleSchema } from './schema.ts';
+import { type ChangelogOptions, changelogOptionsSchema, problemOf, sectionRuleSchema } from './schema.ts';
 import { DEFAULT_SECTIONS } from './types.ts';
 
 export const CONFIG_FILE = '.ai-ops-changelog.json';
@@ -72,7 +72,7 @@ function fail(error: z.ZodError): never {
   if (issue?.code === 'unrecognized_keys') {
     throw new ValidationError(path || '(file)', `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
   }
-  throw new ValidationError(path || '(file)', issue?.message ?? 'is invalid');
+  throw new ValidationError(path || '(file)', issue ? problemOf(issue) : 'is invalid');
 }
 
 /** Parses `.ai-ops-changelog.json`. */

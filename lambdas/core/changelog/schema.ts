@@ -180,6 +180,14 @@ export type ChangelogOptions = z.output<typeof changelogOptionsSchema>;
 
 type Issue = z.core.$ZodIssue;
 
+/** zod's wording for a missing or mistyped value, said the way the other problems are said. */
+export function problemOf(issue: Issue): string {
+  if (issue.code === 'invalid_type') {
+    return /received undefined$/.test(issue.message) ? 'is required' : `must be a ${issue.expected}`;
+  }
+  return issue.message;
+}
+
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
@@ -216,7 +224,7 @@ function mostRelevant(issue: Issue, root: unknown): { path: PropertyKey[]; messa
       return nested;
     }
   }
-  return { path: [...issue.path], message: issue.message };
+  return { path: [...issue.path], message: problemOf(issue) };
 }
 
 /** Validates untrusted input (GraphQL arguments, CLI-read commits); throws one `ValidationError`. */

@@ -57,6 +57,14 @@ describe('.ai-ops-changelog.json', () => {
       problem: 'unknown key "section"',
     });
     expect(problem(() => parseChangelogConfig('{"unknownTypes": "drop"}')).field).toBe('unknownTypes');
+    expect(problem(() => parseChangelogConfig('{"sections": [{"type": "docs"}]}'))).toEqual({
+      field: 'sections[0].section',
+      problem: 'is required',
+    });
+    expect(problem(() => parseChangelogConfig('{"repositoryUrl": 5}'))).toEqual({
+      field: 'repositoryUrl',
+      problem: 'must be a string',
+    });
     expect(problem(() => parseChangelogConfig('[]')).field).toBe('(file)');
   });
 });

@@ -30,7 +30,7 @@ const BUILD_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json'];
 
 /**
  * The entry module of the last build, as a file URL, when no input changed since that build began; otherwise
- * null. Costs one stat per input (under a millisecond for the ~140 sources, measured by `npm run bench:cli`).
+ * null. Costs one stat per input (1–3 ms for the ~140 sources on the first call, under 1 ms warm; `npm run bench:cli`).
  * A change is seen by its modification time, which editors, git checkouts and merges all set to now; a copy
  * that keeps an older time (`cp -p`, `rsync -t`) is not seen: `npm run build:cli` then.
  * @returns {string | null}

@@ -369,8 +369,6 @@ export async function runChangelogCaptured(
 }
 
 export const changelogCommand: Command = {
-  name: 'changelog',
-  summary: 'generate a release changelog from the conventional commits of a git range',
   usage,
   run: (args) =>
     runChangelog(args, {

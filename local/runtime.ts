@@ -14,7 +14,7 @@ import { LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
-import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
+import { JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
 import type { WorkerFactoryModule } from '../lambdas/shared/worker-runtime.ts';
 import { createAppSyncEndpoint } from './appsync/endpoint.ts';
@@ -123,20 +123,26 @@ async function startEndpoint(
 }
 
 /**
- * One event-source mapping per job kind of the registry, feeding the kind's worker factory. Records are handed
- * over as they arrive: no batching window locally, where invocations cost nothing.
+ * Each job kind's worker factory, through a literal `import()` so that the CLI bundle (scripts/build-cli.mjs)
+ * holds it: a path read from the registry could not be bundled. A kind without its worker here does not compile.
+ */
+const WORKER_FACTORIES: Readonly<Record<JobKind, () => Promise<WorkerFactoryModule>>> = {
+  'summarize-log': () => import('../lambdas/summarizer/worker.ts'),
+  'triage-ticket': () => import('../lambdas/triage/worker.ts'),
+};
+
+/**
+ * One event-source mapping per job kind of the registry, feeding the kind's worker. Records are handed over as
+ * they arrive: no batching window locally, where invocations cost nothing.
  */
 async function startWorkers(queue: LocalQueue, configs: LocalConfigs): Promise<Cleanup[]> {
   const stops: Cleanup[] = [];
   for (const kind of JOB_KINDS) {
-    const factory = (await import(`../${kind.worker.factory}`)) as Partial<WorkerFactoryModule>;
-    if (typeof factory.createWorker !== 'function') {
-      throw new Error(`${kind.worker.factory} exports no createWorker`);
-    }
+    const { createWorker } = await WORKER_FACTORIES[kind.kind]();
     const mapping = startEventSourceMapping({
       queue,
       definition: queue.definition(kind.queue.name),
-      handler: factory.createWorker(configs.worker),
+      handler: createWorker(configs.worker),
       batchSize: kind.queue.batchSize,
       pollIntervalMs: 250,
       functionName: `ai-ops-${kind.kind}`,

@@ -54,7 +54,7 @@ export function workerConfigFromEnv(env: Env): WorkerConfig {
   };
 }
 
-/** A worker module (the registry's `worker.factory`): what the Lambda entry and the local runtime call. */
+/** A worker module (`<function>/worker.ts`): what the Lambda entry and the local runtime call. */
 export interface WorkerFactoryModule {
   createWorker(config: WorkerConfig): JobWorkerHandler;
 }

@@ -1,11 +1,6 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
-import {
-  changelogInputOf,
-  createChangelog,
-  getChangelog,
-  listChangelogs,
-} from '../../core/use-cases/changelogs.ts';
+import { createChangelog, getChangelog, listChangelogs } from '../../core/use-cases/changelogs.ts';
 import { idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route } from '../route.ts';
@@ -15,17 +10,23 @@ const changelogRequest = z.object({
   commits: z.array(z.string()).nullish(),
   entries: z.array(z.record(z.string(), z.unknown())).nullish(),
   previousVersion: z.string().nullish(),
+  releaseAs: z.string().nullish(),
   date: z.string().nullish(),
   repositoryUrl: z.string().nullish(),
   includeOther: z.boolean().nullish(),
+  sections: z.array(z.record(z.string(), z.unknown())).nullish(),
+  replaceSections: z.boolean().nullish(),
+  unknownTypes: z.enum(['OTHER', 'HIDE', 'ERROR']).nullish(),
+  otherSection: z.string().nullish(),
+  bulletCommits: z.boolean().nullish(),
   highlights: z.boolean().nullish(),
 });
 
-/** The generator's own input rules (`parseChangelogInput`) apply here, at the edge, once. */
+/** The request's shape here; the generator's own rules (`parseChangelogInput`) run once, in the use case. */
 const generateArgs = z
   .object({ input: changelogRequest, idempotencyKey: idempotencyKeyArg })
   .transform(({ input: { highlights, ...request }, idempotencyKey }) => ({
-    changelog: changelogInputOf(request),
+    request,
     highlights: highlights ?? false,
     idempotencyKey,
   }));

@@ -24,13 +24,11 @@ export interface QueueSettings {
 }
 
 export interface WorkerSettings {
-  /** The Lambda handler module, from the repository root: reads `process.env` once and calls `factory`. */
-  readonly entry: string;
   /**
-   * The module exporting `createWorker(config)` (a `WorkerFactoryModule`): what `entry` and the local runtime
-   * call with a configuration object.
+   * The Lambda handler module, from the repository root. It reads `process.env` once and calls its folder's
+   * `createWorker(config)` (worker.ts), which the local runtime calls with its own configuration object.
    */
-  readonly factory: string;
+  readonly entry: string;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
   /** Files the worker reads at run time, copied next to its bundle (e.g. the ticket model). */

@@ -16,7 +16,6 @@ export const summarizeLog = defineJobKind({
   },
   worker: {
     entry: 'lambdas/summarizer/handler.ts',
-    factory: 'lambdas/summarizer/worker.ts',
     timeoutSeconds: 180,
     memorySize: 1024,
     environment: { LLM_TIMEOUT_MS: '25000', LLM_CALL_BUDGET_MS: '40000' },

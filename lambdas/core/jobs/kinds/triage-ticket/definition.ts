@@ -16,7 +16,6 @@ export const triageTicket = defineJobKind({
   },
   worker: {
     entry: 'lambdas/triage/handler.ts',
-    factory: 'lambdas/triage/worker.ts',
     timeoutSeconds: 60,
     memorySize: 512,
     assets: [TICKET_MODEL_ASSET],

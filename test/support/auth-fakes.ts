@@ -16,7 +16,6 @@ import type {
   UserRepo,
 } from '../../lambdas/core/auth/ports.ts';
 import type { AuthDeps, AuthSettings } from '../../lambdas/core/auth/service.ts';
-import type { Clock } from '../../lambdas/core/auth/tokens.ts';
 import { FakeClock } from './clock.ts';
 
 export { FakeClock };

@@ -92,6 +92,7 @@ export class AiOpsStack extends Stack {
     readonly reconciler: AppFunction;
     readonly migrator: AppFunction;
   };
+  readonly #stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: AiOpsStackProps) {
     const { stage, schemaPath, ...stackProps } = props;
@@ -100,32 +101,69 @@ export class AiOpsStack extends Stack {
       terminationProtection: stage.durable,
       ...stackProps,
     });
+    this.#stage = stage;
     Tags.of(this).add('project', 'ai-ops');
     Tags.of(this).add('stage', stage.name);
 
     this.data = new Data(this, 'Data', { stage });
     this.secrets = new Secrets(this, 'Secrets', { stage });
-    const network = this.data.network;
+    this.workQueues = this.createWorkQueues();
+    const authorizer = this.createAuthorizer();
+    const resolver = this.createResolver();
+    const reconciler = this.createReconciler();
+    const migrator = this.createMigrator([authorizer, resolver, reconciler]);
+    this.functions = { authorizer, resolver, reconciler, migrator };
+    this.secrets.jwtKeysReady.executeBefore(authorizer, resolver);
 
-    const databaseEnv = {
+    this.api = new Api(this, 'Graphql', {
+      stage,
+      schemaPath: schemaPath ?? join(REPO_ROOT, 'schema', 'schema.graphql'),
+      authorizer,
+      resolver,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.api.graphqlApi,
+      functions: { authorizer, resolver, reconciler },
+      queues: this.workQueues.queues,
+      database: this.data.instance,
+      proxy: this.data.proxy,
+    });
+    this.addOutputs();
+  }
+
+  /** What every function that reaches the database is told: the proxy and the RDS-generated secret. */
+  private databaseEnv(): Record<string, string> {
+    return {
       DB_SECRET_ARN: this.data.secret.secretArn,
       DB_PROXY_ENDPOINT: this.data.proxy.endpoint,
       DB_NAME: this.data.databaseName,
     };
-    const authEnv = {
+  }
+
+  private authEnv(): Record<string, string> {
+    return {
       JWT_KEYS_SECRET_ARN: this.secrets.jwtKeys.secretArn,
-      JWT_ISSUER: `ai-ops-${stage.name}`,
+      JWT_ISSUER: `ai-ops-${this.#stage.name}`,
       JWT_AUDIENCE: 'ai-ops-api',
       ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS),
       REFRESH_TOKEN_TTL_SECONDS: String(REFRESH_TOKEN_TTL_SECONDS),
-      AUTHORIZER_TTL_SECONDS: String(stage.api.authorizerCacheTtlSeconds),
+      AUTHORIZER_TTL_SECONDS: String(this.#stage.api.authorizerCacheTtlSeconds),
     };
+  }
 
-    this.workQueues = new WorkQueues(this, 'Jobs', {
+  private queueEnv(): Record<string, string> {
+    return { QUEUE_DRIVER: 'sqs', JOB_QUEUE_URLS: this.workQueues.queueUrlsJson() };
+  }
+
+  /** A queue, a DLQ and a worker per job kind of the registry. */
+  private createWorkQueues(): WorkQueues {
+    const stage = this.#stage;
+    return new WorkQueues(this, 'Jobs', {
       stage,
-      network,
+      network: this.data.network,
       environment: {
-        ...databaseEnv,
+        ...this.databaseEnv(),
         ...llmEnvironment(stage),
         ...triageEnvironment(stage),
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
@@ -135,21 +173,26 @@ export class AiOpsStack extends Stack {
         this.secrets.openAiApiKey.grantRead(worker.function);
       },
     });
-    const queueEnv = { QUEUE_DRIVER: 'sqs', JOB_QUEUE_URLS: this.workQueues.queueUrlsJson() };
+  }
 
+  private createAuthorizer(): AppFunction {
     const authorizer = new AppFunction(this, 'Authorizer', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/authorizer/handler.ts',
       description: 'AppSync Lambda authorizer: verifies the access token, answers role and denied fields',
       // AppSync gives an authorizer 10 seconds at most.
       timeout: Duration.seconds(10),
       memorySize: 512,
-      network,
-      environment: { ...databaseEnv, ...authEnv },
+      network: this.data.network,
+      environment: { ...this.databaseEnv(), ...this.authEnv() },
     });
     this.data.grantConnect(authorizer.function);
     this.secrets.jwtKeys.grantRead(authorizer.function);
+    return authorizer;
+  }
 
+  private createResolver(): AppFunction {
+    const stage = this.#stage;
     const resolver = new AppFunction(this, 'Resolver', {
       stage,
       entry: 'lambdas/api/handler.ts',
@@ -158,12 +201,12 @@ export class AiOpsStack extends Stack {
       timeout: Duration.seconds(30),
       // bcrypt at cost 12 is CPU-bound; memory buys CPU.
       memorySize: 1024,
-      network,
+      network: this.data.network,
       gradualDeployment: stage.functions.gradualDeployment,
       environment: {
-        ...databaseEnv,
-        ...authEnv,
-        ...queueEnv,
+        ...this.databaseEnv(),
+        ...this.authEnv(),
+        ...this.queueEnv(),
         // generateChangelog may ask the model for highlights (flag llm.changelog).
         ...llmEnvironment(stage),
         ...RESOLVER_LLM_ENV,
@@ -177,15 +220,18 @@ export class AiOpsStack extends Stack {
     this.secrets.openAiApiKey.grantRead(resolver.function);
     this.workQueues.grantSend(resolver.function);
     this.workQueues.grantDeadLetterAdmin(resolver.function);
+    return resolver;
+  }
 
+  private createReconciler(): AppFunction {
     const reconciler = new AppFunction(this, 'Reconciler', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/reconciler/handler.ts',
       description: 'Re-enqueues accepted jobs that never reached their queue',
       timeout: Duration.seconds(50),
       memorySize: 256,
-      network,
-      environment: { ...databaseEnv, ...queueEnv },
+      network: this.data.network,
+      environment: { ...this.databaseEnv(), ...this.queueEnv() },
     });
     this.data.grantConnect(reconciler.function);
     this.workQueues.grantSend(reconciler.function);
@@ -200,48 +246,38 @@ export class AiOpsStack extends Stack {
         }),
       ],
     });
+    return reconciler;
+  }
 
+  /** The deploy-time migrator, and its trigger, which runs before any function that uses the database. */
+  private createMigrator(databaseUsers: readonly AppFunction[]): AppFunction {
     const migrator = new AppFunction(this, 'Migrator', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/migrator/handler.ts',
       description: 'Applies database migrations and bootstraps the first admin on deploy',
       timeout: Duration.minutes(5),
       memorySize: 512,
-      network,
-      environment: { ...databaseEnv, ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn },
+      network: this.data.network,
+      environment: {
+        ...this.databaseEnv(),
+        ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn,
+      },
       // The bundle finds them next to itself (lambdas/adapters/db/migrate.ts defaultMigrationsFolder).
       assets: ['migrations'],
     });
     this.data.grantConnect(migrator.function);
     this.secrets.adminBootstrap.grantRead(migrator.function);
-    this.functions = { authorizer, resolver, reconciler, migrator };
-
     // Runs whenever the migrator's bundle (code or migrations) changes; a thrown error fails the deploy.
     const migrations = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: migrator.function,
       timeout: Duration.minutes(5),
       executeAfter: [this.data.instance, this.data.proxy, this.secrets.adminBootstrap],
     });
-    const databaseUsers = [authorizer, resolver, reconciler, ...this.workQueues.queues.map((q) => q.worker)];
-    migrations.executeBefore(...databaseUsers);
-    this.secrets.jwtKeysReady.executeBefore(authorizer, resolver);
+    migrations.executeBefore(...databaseUsers, ...this.workQueues.queues.map((q) => q.worker));
+    return migrator;
+  }
 
-    this.api = new Api(this, 'Graphql', {
-      stage,
-      schemaPath: schemaPath ?? join(REPO_ROOT, 'schema', 'schema.graphql'),
-      authorizer,
-      resolver,
-    });
-
-    this.observability = new Observability(this, 'Observability', {
-      stage,
-      api: this.api.graphqlApi,
-      functions: { authorizer, resolver, reconciler },
-      queues: this.workQueues.queues,
-      database: this.data.instance,
-      proxy: this.data.proxy,
-    });
-
+  private addOutputs(): void {
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlApi.graphqlUrl });
     new CfnOutput(this, 'ApiKeyId', {
       value: this.api.apiKey.attrApiKeyId,

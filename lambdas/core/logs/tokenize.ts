@@ -763,10 +763,17 @@ function slashesFrom(s: string, start: number, end: number): number {
 /** Emits delimiters in [from, at), one variable from `at` to the end minus trailing punctuation, then the rest. */
 function absorb(s: string, from: number, at: number, end: number, type: VariableType): void {
   let b = end;
-  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1))) b--;
+  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1)) && !endsWithPlaceholder(s, at, b)) b--;
   for (let k = from; k < at; k++) pushSeg(k, k + 1, true, undefined);
   pushSeg(at, b, false, type);
   for (let k = b; k < end; k++) pushSeg(k, k + 1, true, undefined);
+}
+
+/** A value ending in a redactor's placeholder (`…&host=<HOST#1>`) keeps its closing `>`. */
+function endsWithPlaceholder(s: string, start: number, end: number): boolean {
+  if (s.charCodeAt(end - 1) !== C_GT) return false;
+  const lt = s.lastIndexOf('<', end - 1);
+  return lt >= start && placeholderEnd(s, lt, end) === end;
 }
 
 const isTrailingPunct = (c: number): boolean =>

@@ -34,6 +34,8 @@ function healthyProvider(request: RecordedRequest): FakeReply {
   if (schema === 'log_summary') {
     const cited = /^(T\d+) (ERROR|WARN)/m.exec(prompt)?.[1] ?? 'T1';
     return answer({
+      headline: `One DataXceiver connection was reset [${cited}].`,
+      headlineTemplateIds: [cited],
       overview: 'Blocks were served; one connection was reset.',
       findings: [{ severity: 'error', text: 'A DataXceiver connection was reset', templateIds: [cited] }],
       actions: ['Check the network between datanodes'],

@@ -77,10 +77,10 @@ describe('ai-ops logs', () => {
 
   it('summarises as text and as JSON', async () => {
     const text = await run(['summarize', fixturePath('Zookeeper')]);
-    expect(text.out).toMatch(/^Log summary: 56 lines from /);
+    expect(text.out).toMatch(/\nLog: 56 lines from /);
     const json = await run(['summarize', fixturePath('Zookeeper'), '--json']);
     const summary = JSON.parse(json.out) as { version: number; lines: { analysed: number } };
-    expect(summary.version).toBe(1);
+    expect(summary.version).toBe(2);
     expect(summary.lines.analysed).toBe(56);
   });
 

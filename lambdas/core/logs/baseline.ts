@@ -145,7 +145,7 @@ export function compareCensus(current: Census, baseline: Census, label = 'baseli
   const seen = new Set<Indexed>();
   const smallestKept = baseline.templates.reduce((m, t) => Math.min(m, t.count), Number.POSITIVE_INFINITY);
   for (const [c, matched] of pairs) {
-    matched.forEach((b) => seen.add(b));
+    for (const b of matched) seen.add(b);
     const baseCount = matched.reduce((n, b) => n + b.entry.count, 0);
     const change = {
       id: c.entry.id,

@@ -260,7 +260,9 @@ function involvement(miner: TemplateMiner, buckets: TimeBucket[]): Map<number, I
     return v;
   };
   for (const b of buckets) {
-    b.firstSeen.forEach((c, i) => get(c, b.firstSeenTime[i] as number));
+    b.firstSeen.forEach((c, i) => {
+      get(c, b.firstSeenTime[i] as number);
+    });
     for (const e of b.top.top()) get(e.value, b.maxTime).count += e.count;
     for (const e of b.errorTop?.top() ?? []) get(e.value, b.lastErrorTime).errors += e.count;
   }

@@ -202,7 +202,8 @@ export class HttpStats {
     return this.all.requests;
   }
 
-  add(request: HttpRequest): void {
+  /** Counts one request; returns its endpoint (`GET /api/orders/{id}`). */
+  add(request: HttpRequest): string {
     this.all.add(request);
     if (request.status !== undefined)
       this.codes.set(request.status, (this.codes.get(request.status) ?? 0) + 1);
@@ -211,12 +212,13 @@ export class HttpStats {
     if (!tally) {
       if (this.endpoints.size >= this.maxEndpoints) {
         this.other++;
-        return;
+        return key;
       }
       tally = new Tally();
       this.endpoints.set(key, tally);
     }
     tally.add(request);
+    return key;
   }
 
   summary(limit: number): HttpSummary | null {

@@ -28,8 +28,10 @@ export interface Incident {
   durationSeconds: number;
   lines: number;
   errors: number;
-  peak: { time: string; perMinute: number };
-  /** The usual rate of the same measure (lines or errors per minute, median of active windows). */
+  /** The busiest window: its start, its errors (or lines, for a volume incident) and its length. */
+  peak: { time: string; count: number; windowSeconds: number; perMinute: number };
+  /** The same measure in a usual window (median of the windows with any line). */
+  usual: number;
   usualPerMinute: number;
   /** Peak over usual (at least 1 line or error per window as the usual). */
   factor: number;
@@ -44,6 +46,8 @@ export interface Incident {
   } | null;
   components: { name: string; lines: number }[];
   hosts: { name: string; lines: number }[];
+  /** HTTP server errors inside, by status and endpoint (`503 POST /api/checkout`). */
+  http5xx: { name: string; lines: number }[];
 }
 
 export interface Timeline {
@@ -133,20 +137,39 @@ function runs(flags: number[]): [number, number][] {
   return out;
 }
 
+/**
+ * A run grows to the neighbouring windows still above the usual level of its measure, so the incident
+ * starts where things stopped being normal (its first errors) rather than at its first loud window.
+ */
+function grow(run: [number, number], value: (i: number) => number, usual: number, limit: number) {
+  let [a, b] = run;
+  while (a > 0 && value(a - 1) > usual) a--;
+  while (b < limit - 1 && value(b + 1) > usual) b++;
+  return [a, b] as const;
+}
+
 export interface IncidentContext {
   stats: LogStats;
   miner: TemplateMiner;
   templates: ReadonlyMap<string, TemplateSnapshot>;
+  /** End of the log's opening stretch (first window, at least 5% of the span): nothing there is "new". */
+  opening: number;
 }
 
-export function detectIncidents(ctx: IncidentContext): { incidents: Incident[]; timeline: Timeline } | null {
-  const stats = ctx.stats;
+export function detectIncidents(
+  input: Omit<IncidentContext, 'opening'>,
+): { incidents: Incident[]; timeline: Timeline } | null {
+  const stats = input.stats;
   if (stats.linesWithTime === 0 || !(stats.maxTime >= stats.minTime)) return null;
-  const windowMs = windowSize(stats.histogram.width, stats.maxTime - stats.minTime);
+  const span = stats.maxTime - stats.minTime;
+  const windowMs = windowSize(stats.histogram.width, span);
+  const ctx: IncidentContext = { ...input, opening: stats.minTime + Math.max(windowMs, 0.05 * span) };
   const { first, windows } = windowsOf(stats, windowMs);
   const { flags, median: med } = flagWindows(windows);
-  const incidents = runs(flags).map(([a, b]) => {
-    const errorsKind = flags.slice(a, b + 1).includes(2);
+  const incidents = runs(flags).map((run) => {
+    const errorsKind = flags.slice(run[0], run[1] + 1).includes(2);
+    const value = (i: number) => (errorsKind ? windows[i]?.errors : windows[i]?.lines) ?? 0;
+    const [a, b] = grow(run, value, errorsKind ? med.errors : med.lines, windows.length);
     const slice = windows.slice(a, b + 1);
     return describe(ctx, slice, { start: (first + a) * windowMs, windowMs, errorsKind, usual: med });
   });
@@ -182,8 +205,9 @@ function describe(ctx: IncidentContext, windows: Window[], frame: Frame): Incide
   windows.forEach((w, i) => {
     if (measure(w) > measure(windows[peakAt] as Window)) peakAt = i;
   });
-  const perMinute = (n: number) => round((n * 60_000) / frame.windowMs, 1);
+  const perMinute = (n: number) => round((n * 60_000) / frame.windowMs, 2);
   const usual = frame.errorsKind ? frame.usual.errors : frame.usual.lines;
+  const peak = measure(windows[peakAt] as Window);
   const withErrors = buckets.filter((b) => b.errors > 0);
   const span = frame.errorsKind && withErrors.length > 0 ? errorSpan(withErrors) : lineSpan(buckets);
   return {
@@ -195,14 +219,18 @@ function describe(ctx: IncidentContext, windows: Window[], frame: Frame): Incide
     errors: windows.reduce((n, w) => n + w.errors, 0),
     peak: {
       time: iso(frame.start + peakAt * frame.windowMs),
-      perMinute: perMinute(measure(windows[peakAt] as Window)),
+      count: peak,
+      windowSeconds: frame.windowMs / 1000,
+      perMinute: perMinute(peak),
     },
+    usual: round(usual, 2),
     usualPerMinute: perMinute(usual),
-    factor: round(measure(windows[peakAt] as Window) / Math.max(usual, 1), 1),
+    factor: round(peak / Math.max(usual, 1), 1),
     templates: involvedTemplates(ctx, buckets, span[0]),
     firstError: firstErrorIn(ctx.miner, withErrors),
     components: topOf(buckets.map((b) => b.components)),
     hosts: topOf(buckets.map((b) => b.hosts)),
+    http5xx: topOf(buckets.map((b) => b.http5xx)),
   };
 }
 
@@ -276,15 +304,19 @@ function involvement(miner: TemplateMiner, buckets: TimeBucket[]): Map<number, I
 function involvedTemplates(ctx: IncidentContext, buckets: TimeBucket[], start: number): IncidentTemplate[] {
   const lines = buckets.reduce((n, b) => n + b.count, 0);
   const expected = lines / Math.max(1, ctx.stats.linesWithTime);
-  const out: IncidentTemplate[] = [];
+  const out: (IncidentTemplate & { rank: number })[] = [];
   for (const v of involvement(ctx.miner, buckets).values()) {
     const id = ctx.miner.templateId(v.root);
     const t = ctx.templates.get(id);
     if (!t || v.count + v.errors === 0) continue;
-    const isNew = t.firstTime !== undefined && t.firstTime >= start - 1000;
+    // Everything is new at the start of a log: "new" means first seen after its opening stretch.
+    const isNew = t.firstTime !== undefined && t.firstTime >= start - 1000 && t.firstTime > ctx.opening;
     const loud = v.count >= 3 && v.count / t.count >= 2 * expected;
-    if (v.errors === 0 && !isNew && !loud) continue;
+    const warns = (t.levels.WARN ?? 0) > 0 && v.count > 0;
+    const rank = v.errors > 0 ? 0 : isNew ? 1 : warns ? 2 : loud ? 3 : -1;
+    if (rank < 0) continue;
     out.push({
+      rank,
       id,
       template: t.template,
       count: Math.min(Math.max(v.count, v.errors), t.count),
@@ -293,6 +325,10 @@ function involvedTemplates(ctx: IncidentContext, buckets: TimeBucket[], start: n
       new: isNew,
     });
   }
-  out.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || b.count - a.count);
-  return out.slice(0, TEMPLATES_PER_INCIDENT);
+  // The most telling ones (errors, new, warnings, then loud), shown in order of first appearance.
+  out.sort((a, b) => a.rank - b.rank || b.errors - a.errors || b.count - a.count);
+  return out
+    .slice(0, TEMPLATES_PER_INCIDENT)
+    .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || b.count - a.count)
+    .map(({ rank: _rank, ...t }) => t);
 }

@@ -38,6 +38,8 @@ export interface TimeBucket {
   firstSeenTime: number[];
   components: TopValues<string> | undefined;
   hosts: TopValues<string> | undefined;
+  /** HTTP server errors as `503 POST /api/checkout`. */
+  http5xx: TopValues<string> | undefined;
   firstError: FirstError | undefined;
 }
 
@@ -55,6 +57,7 @@ function emptyBucket(): TimeBucket {
     firstSeenTime: [],
     components: undefined,
     hosts: undefined,
+    http5xx: undefined,
     firstError: undefined,
   };
 }
@@ -69,6 +72,8 @@ export interface LineFacts {
   host?: string;
   content: string;
   inferred: boolean;
+  /** `503 POST /api/checkout` for an HTTP 5xx response. */
+  http5xx?: string;
 }
 
 /** Adaptive time histogram: bucket width doubles whenever more than `maxBuckets` would be needed. */
@@ -101,6 +106,10 @@ export class TimeHistogram {
     if (facts.time > b.lastErrorTime) b.lastErrorTime = facts.time;
     b.errorTop ??= new TopValues<number>(4);
     b.errorTop.add(facts.cluster);
+    if (facts.http5xx !== undefined) {
+      b.http5xx ??= new TopValues<string>(4);
+      b.http5xx.add(facts.http5xx);
+    }
     if (!b.firstError) b.firstError = firstErrorOf(facts);
   }
 
@@ -153,6 +162,7 @@ function mergeBucket(into: TimeBucket, b: TimeBucket): void {
   into.errorTop = mergeTop(into.errorTop, b.errorTop);
   into.components = mergeTop(into.components, b.components);
   into.hosts = mergeTop(into.hosts, b.hosts);
+  into.http5xx = mergeTop(into.http5xx, b.http5xx);
   b.firstSeen.forEach((cluster, i) => {
     if (into.firstSeen.length < FIRST_SEEN_PER_BUCKET && !into.firstSeen.includes(cluster)) {
       into.firstSeen.push(cluster);
@@ -211,10 +221,12 @@ export class LogStats {
     this.levelCounts[li] = (this.levelCounts[li] as number) + 1;
     if (input.level !== 'UNKNOWN') this.levelled++;
     const request = parseHttp(input.content);
-    if (request) this.http.add(request);
+    const endpoint = request ? this.http.add(request) : undefined;
     const levelError = input.level === 'ERROR' || input.level === 'FATAL';
     const inferred = !levelError && this.inferredError(input, request?.status);
     const facts: LineFacts = { ...input, error: levelError || inferred, inferred };
+    if (request?.status !== undefined && request.status >= 500)
+      facts.http5xx = `${request.status} ${endpoint}`;
     if (facts.error) {
       this.errorLines++;
       if (inferred) this.inferredErrorLines++;

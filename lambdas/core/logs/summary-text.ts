@@ -1,5 +1,6 @@
 /** Readable plain-text rendering of a `LogSummary` (the CLI, and the text stored with each job result). */
 import type { TemplateChange } from './baseline.ts';
+import { peakPhrase } from './headline.ts';
 import type { HttpSummary, StatusClass } from './http.ts';
 import type { Incident } from './incidents.ts';
 import type { LogSummary, TemplateBrief } from './summary.ts';
@@ -65,11 +66,13 @@ function incidents(list: Incident[], out: string[]): void {
   if (list.length === 0) return;
   out.push('', 'Incidents (in time order):');
   list.forEach((inc, i) => {
-    const what = inc.kind === 'errors' ? `${fmt(inc.errors)} errors` : `${fmt(inc.lines)} lines`;
-    const unit = inc.kind === 'errors' ? 'errors' : 'lines';
+    const what =
+      inc.kind === 'errors'
+        ? `${fmt(inc.errors)} errors in ${fmt(inc.lines)} lines`
+        : `a surge of ${fmt(inc.lines)} lines (${fmt(inc.errors)} errors)`;
     out.push(
-      `  ${i + 1}. ${inc.start} .. ${inc.end} (${duration(inc.durationSeconds)}): ${what} in ${fmt(inc.lines)} lines, ` +
-        `peak ${fmt(inc.peak.perMinute)} ${unit}/min at ${inc.peak.time.slice(11, 19)} (${inc.factor}× the usual ${fmt(inc.usualPerMinute)}/min)`,
+      `  ${i + 1}. ${inc.start} .. ${inc.end} (${duration(inc.durationSeconds)}): ${what}, ` +
+        `peak ${peakPhrase(inc)} from ${inc.peak.time}`,
     );
     const fe = inc.firstError;
     if (fe)
@@ -79,11 +82,18 @@ function incidents(list: Incident[], out: string[]): void {
     if (inc.templates.length) out.push('     templates by first appearance:');
     for (const t of inc.templates) {
       const errors = t.errors ? ` ${fmt(t.errors)} errors` : '';
+      const at =
+        t.firstSeen.slice(0, 10) === inc.start.slice(0, 10)
+          ? t.firstSeen.slice(11, 19)
+          : t.firstSeen.slice(0, 19);
       out.push(
-        `       ${t.firstSeen.slice(11, 19)} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (new)' : ''}`,
+        `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (new)' : ''}`,
       );
     }
     const where = [
+      ...(inc.http5xx.length
+        ? [`HTTP ${inc.http5xx.map((e) => `${e.name} (${fmt(e.lines)})`).join(', ')}`]
+        : []),
       ...(inc.components.length
         ? [`components ${inc.components.map((c) => `${c.name} (${fmt(c.lines)})`).join(', ')}`]
         : []),
@@ -106,14 +116,12 @@ function http(h: HttpSummary | null, out: string[]): void {
   const codes = h.statusCodes.map((c) => `${c.code} ×${fmt(c.count)}`).join(', ');
   if (codes) out.push(`  status codes: ${codes}`);
   out.push(
-    `  ${'requests'.padStart(8)} ${CLASSES.map((c) => c.padStart(6)).join(' ')}  ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  endpoint`,
+    `  ${'requests'.padStart(8)} ${CLASSES.map((c) => c.padStart(6)).join(' ')}  ${['p50 ms', 'p95 ms', 'p99 ms'].map((c) => c.padStart(8)).join(' ')}  endpoint`,
   );
   for (const e of h.endpoints) {
     const counts = CLASSES.map((c) => fmt(e.statusClasses[c] ?? 0).padStart(6)).join(' ');
     const p = e.latencyMs;
-    const lat = p
-      ? `${fmt(p.p50).padStart(8)} ${fmt(p.p95).padStart(8)}`
-      : `${'-'.padStart(8)} ${'-'.padStart(8)}`;
+    const lat = (p ? [p.p50, p.p95, p.p99].map(fmt) : ['-', '-', '-']).map((c) => c.padStart(8)).join(' ');
     out.push(`  ${fmt(e.requests).padStart(8)} ${counts}  ${lat}  ${clip(e.endpoint, 90)}`);
   }
   if (h.otherEndpointRequests) out.push(`  ${fmt(h.otherEndpointRequests)} requests to further endpoints`);

@@ -260,9 +260,7 @@ const TLDS = new Set(
     ' ',
   ),
 );
-const TWO_LABEL_TLDS = new Set(
-  'com net org edu gov mil io internal local localdomain lan arpa cloud'.split(' '),
-);
+const TWO_LABEL_TLDS = new Set('com net org edu gov mil internal local localdomain lan arpa'.split(' '));
 const NOT_TLDS = new Set(
   'cc py js go rb sh so md ts cs hs rs el mm gz db ui id in is it at to no do by or as'.split(' '),
 );

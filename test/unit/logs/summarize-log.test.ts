@@ -129,7 +129,7 @@ describe('summarizeLog', () => {
 
   it('renders readable text with the main sections', () => {
     const text = renderSummaryText(summarizeLog(serviceLog()).summary);
-    expect(text).toMatch(/^2024-05-01: 40 errors between 10:30:00 and 10:30:39 UTC/);
+    expect(text).toMatch(/^40 errors between 2024-05-01 10:30:00 and 10:30:39 UTC/);
     expect(text).toContain('\nLog: 222 lines from 2024-05-01T10:00:00.000Z');
     for (const section of [
       'Levels:',

@@ -20,7 +20,7 @@ export interface HttpRequest {
 }
 
 const METHOD =
-  /(?:^|[\s"'[(])(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND)\s+["']?(\/[^\s"'?#]{0,2048}|https?:\/\/[^\s"']{1,2048})([^\s"']{0,2048})(?:\s+HTTP\/\d(?:\.\d)?)?["']?/;
+  /(?:^|[\s"'[(])(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND)\s+["']?(\/[^\s"'?]{0,2048}|https?:\/\/[^\s"']{1,2048})([^\s"']{0,2048})(?:\s+HTTP\/\d(?:\.\d)?)?["']?/;
 const STATUS_KEY =
   /\b(?:status|status_code|statuscode|http_status|response_code|resp_code|code)["']?\s{0,2}[=:]\s{0,2}["']?([1-5]\d\d)(?![\w.])/i;
 const STATUS_AFTER = /^\s{1,4}(?:->\s{0,2}|returned\s+|status\s+)?([1-5]\d\d)(?![\w.:])/;
@@ -32,7 +32,7 @@ const DURATION_UNIT = /(?:^|[\s(])(\d{1,9}(?:\.\d{1,9})?)\s?(ms|msec|us|µs|μs|
 const METHOD_PAIR =
   /\b(?:method|http_method|verb)["']?\s{0,2}[=:]\s{0,2}["']?(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b/i;
 const PATH_PAIR =
-  /\b(?:path|uri|url|route|request_uri)["']?\s{0,2}[=:]\s{0,2}["']?((?:https?:\/\/[^\s"'/]{1,256})?\/[^\s"'?#]{0,2048})/i;
+  /\b(?:path|uri|url|route|request_uri)["']?\s{0,2}[=:]\s{0,2}["']?((?:https?:\/\/[^\s"'/]{1,256})?\/[^\s"'?]{0,2048})/i;
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,

@@ -7,14 +7,14 @@ import type { RedactionCounts } from '../redaction/redact.ts';
 import { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
 import { assertFormat } from './header.ts';
 import type { TemplateSnapshot } from './miner.ts';
-import { buildSummary, type LogSummary } from './summary.ts';
+import { buildSummary, type LogSummary, type SummaryOptions } from './summary.ts';
 
 /** Largest raw log accepted, in UTF-8 bytes (5 MiB). */
 export const MAX_RAW_LOG_BYTES = 5 * 1024 * 1024;
 /** Templates returned by default (most frequent first); the summary covers all of them. */
 export const DEFAULT_TEMPLATE_LIMIT = 500;
 
-export interface SummarizeOptions extends AnalyzerOptions {
+export interface SummarizeOptions extends AnalyzerOptions, Pick<SummaryOptions, 'baseline' | 'priorRedactions'> {
   /** Most templates returned in `templates`. Default 500. */
   templateLimit?: number;
   /** Entries per summary list. Default 10. */
@@ -94,9 +94,11 @@ export function summarizeLog(raw: unknown, options: SummarizeOptions = {}): Summ
   }
   analyzer.end();
   const templates = analyzer.miner.templates();
-  const listOptions: { templates: TemplateSnapshot[]; listLimit?: number } = { templates };
-  if (options.listLimit !== undefined) listOptions.listLimit = options.listLimit;
-  const summary = buildSummary(analyzer, listOptions);
+  const summaryOptions: SummaryOptions = { templates };
+  if (options.listLimit !== undefined) summaryOptions.listLimit = options.listLimit;
+  if (options.baseline !== undefined) summaryOptions.baseline = options.baseline;
+  if (options.priorRedactions !== undefined) summaryOptions.priorRedactions = options.priorRedactions;
+  const summary = buildSummary(analyzer, summaryOptions);
   return {
     summary,
     templates: templates.slice(0, Math.max(0, options.templateLimit ?? DEFAULT_TEMPLATE_LIMIT)),

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { endpointOf, HttpStats, parseHttp } from '../../../lambdas/core/logs/http.ts';
+
+describe('parseHttp', () => {
+  it.each([
+    [
+      'combined log format with request time',
+      '"GET /api/orders/1234?x=1 HTTP/1.1" 503 2326 "-" "curl/8.0" 0.512',
+      { method: 'GET', path: '/api/orders/1234', status: 503, durationMs: 512 },
+    ],
+    [
+      'OpenStack wsgi',
+      '<IP#1> "GET /v2/54fadb41/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829',
+      { method: 'GET', path: '/v2/54fadb41/servers/detail', status: 200, durationMs: 247.7829 },
+    ],
+    [
+      'a plain request line',
+      'GET /health 200 12ms',
+      { method: 'GET', path: '/health', status: 200, durationMs: 12 },
+    ],
+    [
+      'logfmt pairs',
+      'msg=done method=POST path=/api/pay status=502 duration=1.5s',
+      { method: 'POST', path: '/api/pay', status: 502, durationMs: 1500 },
+    ],
+    [
+      'an arrow and "in"',
+      'GET /users/42 -> 404 in 3.2 ms',
+      { method: 'GET', path: '/users/42', status: 404, durationMs: 3.2 },
+    ],
+    [
+      'an absolute URL',
+      'proxy POST https://api.example.com/v1/x 201',
+      { method: 'POST', path: '/v1/x', status: 201 },
+    ],
+    [
+      'a pseudonym in the path',
+      'GET /hosts/<HOST#3>/status HTTP/1.1 200',
+      { method: 'GET', path: '/hosts/<HOST#3>/status', status: 200 },
+    ],
+  ])('reads %s', (_what, message, expected) => {
+    expect(parseHttp(message)).toEqual(expected);
+  });
+
+  it.each([
+    ['a method word inside another word', 'FORGETTING /x now'],
+    ['a method without a path', 'GET request received'],
+    ['plain text', 'Connection refused by peer'],
+  ])('finds no request in %s', (_what, message) => {
+    expect(parseHttp(message)).toBeUndefined();
+  });
+
+  it('gives up on huge messages instead of scanning them', () => {
+    expect(parseHttp(`GET /x ${'a'.repeat(20_000)}`)).toBeUndefined();
+  });
+});
+
+describe('endpointOf', () => {
+  it.each([
+    ['/v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail', 'GET /v2/{id}/servers/detail'],
+    ['/api/orders/1234', 'GET /api/orders/{id}'],
+    ['/users/c9a646d3-9c61-4cb7-bfcd-ee2522c8f633/avatar', 'GET /users/{id}/avatar'],
+    ['/api/v1/oauth2/token', 'GET /api/v1/oauth2/token'],
+    ['/a/b/c/d/e/f/g/h/i/j', 'GET /a/b/c/d/e/f/g/h/…'],
+    ['/hosts/<HOST#3>/status', 'GET /hosts/{id}/status'],
+  ])('%s → %s', (path, endpoint) => {
+    expect(endpointOf('GET', path)).toBe(endpoint);
+  });
+});
+
+describe('HttpStats', () => {
+  it('counts status classes and codes per endpoint, with latency percentiles', () => {
+    const stats = new HttpStats();
+    for (let i = 1; i <= 100; i++) stats.add({ method: 'GET', path: `/a/${i}`, status: 200, durationMs: i });
+    for (let i = 0; i < 10; i++) stats.add({ method: 'POST', path: '/pay', status: 503, durationMs: 5000 });
+    stats.add({ method: 'POST', path: '/pay', status: 201 });
+    const s = stats.summary(10);
+    expect(s).toMatchObject({
+      requests: 111,
+      statusClasses: { '2xx': 101, '5xx': 10 },
+      statusCodes: [
+        { code: 200, count: 100 },
+        { code: 503, count: 10 },
+        { code: 201, count: 1 },
+      ],
+    });
+    const a = s?.endpoints.find((e) => e.endpoint === 'GET /a/{id}');
+    expect(a?.latencyMs?.p50).toBeCloseTo(50, -0.5);
+    expect(a?.latencyMs?.p99).toBeCloseTo(99, -0.5);
+    expect(a?.latencyMs?.max).toBe(100);
+    const pay = s?.endpoints.find((e) => e.endpoint === 'POST /pay');
+    expect(pay).toMatchObject({ requests: 11, statusClasses: { '2xx': 1, '5xx': 10 }, errorRate: 0.9091 });
+    expect(pay?.latencyMs?.count).toBe(10);
+  });
+
+  it('keeps a bounded number of endpoints and counts the rest', () => {
+    const stats = new HttpStats(3);
+    for (const p of ['/a', '/b', '/c', '/d', '/e']) stats.add({ method: 'GET', path: p, status: 500 });
+    const s = stats.summary(10);
+    expect(s?.endpoints).toHaveLength(3);
+    expect(s?.otherEndpointRequests).toBe(2);
+    expect(s?.statusClasses['5xx']).toBe(5);
+  });
+
+  it('has no summary when no request was seen', () => {
+    expect(new HttpStats().summary(10)).toBeNull();
+  });
+});

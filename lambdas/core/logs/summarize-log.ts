@@ -14,7 +14,9 @@ export const MAX_RAW_LOG_BYTES = 5 * 1024 * 1024;
 /** Templates returned by default (most frequent first); the summary covers all of them. */
 export const DEFAULT_TEMPLATE_LIMIT = 500;
 
-export interface SummarizeOptions extends AnalyzerOptions, Pick<SummaryOptions, 'baseline' | 'priorRedactions'> {
+export interface SummarizeOptions
+  extends AnalyzerOptions,
+    Pick<SummaryOptions, 'baseline' | 'priorRedactions'> {
   /** Most templates returned in `templates`. Default 500. */
   templateLimit?: number;
   /** Entries per summary list. Default 10. */

@@ -168,9 +168,13 @@ class IdList {
   }
 }
 
-async function analyse(flags: Flags, onLine?: (line: number, cluster: number) => void): Promise<LogAnalyzer> {
+async function analyse(
+  flags: Flags,
+  onLine?: (line: number, cluster: number) => void,
+  summaryStats = true,
+): Promise<LogAnalyzer> {
   const { stream, size, modified } = openInput(flags.input);
-  const options: AnalyzerOptions = { redact: flags.redact };
+  const options: AnalyzerOptions = { redact: flags.redact, summaryStats };
   if (flags.format !== undefined) options.format = flags.format;
   if (flags.year !== undefined) options.defaultYear = flags.year;
   if (flags.network !== undefined) options.network = flags.network;
@@ -229,7 +233,11 @@ async function runParse(args: string[]): Promise<number> {
   const flags = parseFlags(args, 'parse');
   quietOnClosedPipe();
   const ids = new IdList();
-  const analyzer = await analyse(flags, flags.json ? (_line, cluster) => ids.push(cluster) : undefined);
+  const analyzer = await analyse(
+    flags,
+    flags.json ? (_line, cluster) => ids.push(cluster) : undefined,
+    false,
+  );
   const miner = analyzer.miner;
   const out = process.stdout;
   if (!flags.json) {

@@ -30,6 +30,11 @@ export interface AnalyzerOptions extends MinerOptions {
   redact?: boolean;
   /** IP addresses and host names when redacting: `pseudonymise` (default), `keep` or `remove`. */
   network?: NetworkRedaction;
+  /**
+   * Gather the statistics a summary needs (levels, time histogram, hosts, HTTP, errors). Default true;
+   * callers that only want templates (`logs parse`) turn it off and save about a fifth of the time.
+   */
+  summaryStats?: boolean;
   /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
   maxLineLength?: number;
 }
@@ -154,11 +159,19 @@ export class LogAnalyzer {
     if (parsed.time !== undefined) meta.time = parsed.time;
     if (parsed.component !== undefined) meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
-    const facts: Parameters<LogStats['add']>[0] = { line: lineNo, cluster, level, content };
-    if (parsed.time !== undefined) facts.time = parsed.time;
-    if (parsed.component !== undefined) facts.component = parsed.component;
-    if (host !== undefined) facts.host = host;
-    this.stats.add(facts);
+    if (this.options.summaryStats === false) {
+      this.onLine?.(lineNo, cluster);
+      return;
+    }
+    const facts = this.stats.line;
+    facts.line = lineNo;
+    facts.cluster = cluster;
+    facts.level = level;
+    facts.content = content;
+    facts.time = parsed.time;
+    facts.component = parsed.component;
+    facts.host = host;
+    this.stats.add();
     this.onLine?.(lineNo, cluster);
   }
 }

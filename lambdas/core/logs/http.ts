@@ -57,6 +57,10 @@ function durationOf(value: string, unit: string | undefined): number {
   return value.includes('.') ? n * 1000 : n;
 }
 
+/** A cheap test before the regular expressions: a request has a path after a space or quote, or a method key. */
+const mayHoldRequest = (m: string): boolean =>
+  m.includes(' /') || m.includes('"/') || m.includes('://') || m.includes('ethod');
+
 /** Method, path and the text after them: a request line (`GET /x HTTP/1.1`) or `method=… path=…` pairs. */
 function requestOf(message: string): { method: string; path: string; rest: string } | undefined {
   const m = METHOD.exec(message);
@@ -69,7 +73,7 @@ function requestOf(message: string): { method: string; path: string; rest: strin
 
 /** The request in one message, or undefined when it carries none. Cheap for messages without a method. */
 export function parseHttp(message: string): HttpRequest | undefined {
-  if (message.length > 16_384) return undefined;
+  if (message.length > 16_384 || !mayHoldRequest(message)) return undefined;
   const request = requestOf(message);
   if (!request) return undefined;
   const { method, rest } = request;

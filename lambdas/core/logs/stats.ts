@@ -62,18 +62,20 @@ function emptyBucket(): TimeBucket {
   };
 }
 
-export interface LineFacts {
-  line: number;
-  cluster: number;
-  level: LogLevel;
-  error: boolean;
-  time?: number;
-  component?: string;
-  host?: string;
-  content: string;
-  inferred: boolean;
+/** One line as the statistics see it. One instance is reused for every line: nothing is allocated. */
+export class LineFacts {
+  line = 0;
+  cluster = 0;
+  level: LogLevel = 'UNKNOWN';
+  content = '';
+  time: number | undefined;
+  component: string | undefined;
+  host: string | undefined;
+  error = false;
+  /** An error recognised from wording or an HTTP status rather than a level field. */
+  inferred = false;
   /** `503 POST /api/checkout` for an HTTP 5xx response. */
-  http5xx?: string;
+  http5xx: string | undefined;
 }
 
 /** Adaptive time histogram: bucket width doubles whenever more than `maxBuckets` would be needed. */
@@ -82,15 +84,15 @@ export class TimeHistogram {
   readonly buckets = new Map<number, TimeBucket>();
   constructor(private readonly maxBuckets = 2048) {}
 
-  add(facts: LineFacts & { time: number }): void {
-    const b = this.bucketAt(facts.time);
+  add(facts: LineFacts, time: number): void {
+    const b = this.bucketAt(time);
     b.count++;
     b.top.add(facts.cluster);
-    if (facts.time < b.minTime) b.minTime = facts.time;
-    if (facts.time > b.maxTime) b.maxTime = facts.time;
+    if (time < b.minTime) b.minTime = time;
+    if (time > b.maxTime) b.maxTime = time;
     if (b.firstSeen.length < FIRST_SEEN_PER_BUCKET && !b.firstSeen.includes(facts.cluster)) {
       b.firstSeen.push(facts.cluster);
-      b.firstSeenTime.push(facts.time);
+      b.firstSeenTime.push(time);
     }
     if (facts.component !== undefined) {
       b.components ??= new TopValues<string>(4);
@@ -102,8 +104,8 @@ export class TimeHistogram {
     }
     if (!facts.error) return;
     b.errors++;
-    if (facts.time < b.firstErrorTime) b.firstErrorTime = facts.time;
-    if (facts.time > b.lastErrorTime) b.lastErrorTime = facts.time;
+    if (time < b.firstErrorTime) b.firstErrorTime = time;
+    if (time > b.lastErrorTime) b.lastErrorTime = time;
     b.errorTop ??= new TopValues<number>(4);
     b.errorTop.add(facts.cluster);
     if (facts.http5xx !== undefined) {
@@ -186,16 +188,6 @@ function firstErrorOf(facts: LineFacts): FirstError {
   return fe;
 }
 
-export interface LineInput {
-  line: number;
-  cluster: number;
-  level: LogLevel;
-  time?: number;
-  component?: string;
-  host?: string;
-  content: string;
-}
-
 export class LogStats {
   readonly histogram = new TimeHistogram();
   readonly levelCounts = new Float64Array(LOG_LEVELS.length);
@@ -215,50 +207,60 @@ export class LogStats {
   /** Per cluster: does its wording say error? Decided on its first line (levels are absent). */
   private readonly wording = new Map<number, boolean>();
   private levelled = 0;
+  /** The line being added: fill it, then `add()`. */
+  readonly line = new LineFacts();
 
-  add(input: LineInput): void {
-    const li = levelIndex(input.level);
+  /** Adds `this.line` (line number, cluster, level, content, time, component and host set by the caller). */
+  add(): void {
+    const facts = this.line;
+    const li = levelIndex(facts.level);
     this.levelCounts[li] = (this.levelCounts[li] as number) + 1;
-    if (input.level !== 'UNKNOWN') this.levelled++;
-    const request = parseHttp(input.content);
-    const endpoint = request ? this.http.add(request) : undefined;
-    const levelError = input.level === 'ERROR' || input.level === 'FATAL';
-    const inferred = !levelError && this.inferredError(input, request?.status);
-    const facts: LineFacts = { ...input, error: levelError || inferred, inferred };
-    if (request?.status !== undefined && request.status >= 500)
-      facts.http5xx = `${request.status} ${endpoint}`;
+    if (facts.level !== 'UNKNOWN') this.levelled++;
+    this.classify(facts);
     if (facts.error) {
       this.errorLines++;
-      if (inferred) this.inferredErrorLines++;
+      if (facts.inferred) this.inferredErrorLines++;
       this.firstError ??= firstErrorOf(facts);
     }
-    if (input.time !== undefined) {
+    const time = facts.time;
+    if (time !== undefined) {
       this.linesWithTime++;
-      if (input.time < this.minTime) this.minTime = input.time;
-      if (input.time > this.maxTime) this.maxTime = input.time;
-      this.histogram.add({ ...facts, time: input.time });
+      if (time < this.minTime) this.minTime = time;
+      if (time > this.maxTime) this.maxTime = time;
+      this.histogram.add(facts, time);
     }
-    if (input.component !== undefined) {
-      this.components.add(input.component);
-      if (facts.error) this.componentErrors.add(input.component);
+    if (facts.component !== undefined) {
+      this.components.add(facts.component);
+      if (facts.error) this.componentErrors.add(facts.component);
     }
-    if (input.host !== undefined) {
-      this.hosts.add(input.host);
-      if (facts.error) this.hostErrors.add(input.host);
+    if (facts.host !== undefined) {
+      this.hosts.add(facts.host);
+      if (facts.error) this.hostErrors.add(facts.host);
     }
+  }
+
+  /** Sets `error`, `inferred` and `http5xx`, counting an HTTP request on the way. */
+  private classify(facts: LineFacts): void {
+    const request = parseHttp(facts.content);
+    const endpoint = request ? this.http.add(request) : undefined;
+    const status = request?.status;
+    facts.http5xx = status !== undefined && status >= 500 ? `${status} ${endpoint}` : undefined;
+    const levelError = facts.level === 'ERROR' || facts.level === 'FATAL';
+    facts.inferred = !levelError && this.inferredError(facts, status);
+    facts.error = levelError || facts.inferred;
   }
 
   /**
    * An error without an ERROR/FATAL level: an HTTP 5xx response, or, in a log without any level field
    * (so far), wording such as "failed" or "refused" (decided once per template).
    */
-  private inferredError(input: LineInput, status: number | undefined): boolean {
+  private inferredError(facts: LineFacts, status: number | undefined): boolean {
     if (status !== undefined && status >= 500) return true;
-    if (input.level !== 'UNKNOWN' || this.levelled > 0) return false;
-    let error = this.wording.get(input.cluster);
+    if (facts.level !== 'UNKNOWN' || this.levelled > 0) return false;
+    let error = this.wording.get(facts.cluster);
     if (error === undefined) {
-      error = inferLevel(input.content) === 'ERROR';
-      if (this.wording.size < 100_000) this.wording.set(input.cluster, error);
+      error = inferLevel(facts.content) === 'ERROR';
+      if (this.wording.size < 100_000) this.wording.set(facts.cluster, error);
     }
     return error;
   }

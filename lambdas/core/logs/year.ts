@@ -54,6 +54,9 @@ export function parserWithYear(
   let parser = make(sample, year, options.format);
   const first = firstTime(parser, sample);
   if (!first) return { parser, basis: { yearless: false, year, source } };
+  // A time in another year than the one given carries its own year: no second parser needed.
+  if (new Date(first.time).getUTCFullYear() !== year)
+    return { parser, basis: { yearless: false, year, source } };
   const probe = make(sample, year + 1, options.format).parse(first.line).time;
   const yearless = probe !== undefined && probe !== first.time;
   if (yearless && source !== 'given' && first.time > reference + 2 * DAY_MS) {

@@ -370,21 +370,21 @@ const PSEUDONYM = /<(IP|HOST)#(\d{1,7})>/g;
  * `capacity` distinct values per kind, further ones are removed (`<IP>`) rather than numbered.
  */
 export class Pseudonyms {
-  private readonly tables = { IP: new Map<string, number>(), HOST: new Map<string, number>() };
+  /** Value (lower-cased) → its pseudonym, built once. */
+  private readonly tables = { IP: new Map<string, string>(), HOST: new Map<string, string>() };
   private readonly next = { IP: 1, HOST: 1 };
   constructor(private readonly capacity = 100_000) {}
 
   of(kind: 'IP' | 'HOST', value: string): string {
     const table = this.tables[kind];
+    const key = kind === 'IP' && !value.includes(':') ? value : value.toLowerCase();
+    const known = table.get(key);
+    if (known !== undefined) return known;
+    if (table.size >= this.capacity) return `<${kind}>`;
+    const pseudonym = `<${kind}#${this.next[kind]++}>`;
     // A fresh copy: the key must not keep the (possibly 1 MB) line it was sliced from alive.
-    const key = ` ${value.toLowerCase()}`.slice(1);
-    let n = table.get(key);
-    if (n === undefined) {
-      if (table.size >= this.capacity) return `<${kind}>`;
-      n = this.next[kind]++;
-      table.set(key, n);
-    }
-    return `<${kind}#${n}>`;
+    table.set(` ${key}`.slice(1), pseudonym);
+    return pseudonym;
   }
 
   /** Text pseudonymised earlier (a stored entry) keeps its numbers: new values are numbered after them. */

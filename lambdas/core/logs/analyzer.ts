@@ -12,6 +12,7 @@ import {
   type NetworkRedaction,
   type RedactionCounts,
   Redactor,
+  redactText,
 } from '../redaction/redact.ts';
 import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
 import type { LogLevel } from './levels.ts';
@@ -62,6 +63,7 @@ export class LogAnalyzer {
   private readonly options: AnalyzerOptions;
   private readonly redactor: Redactor | undefined;
   private readonly maxLineLength: number;
+  private readonly fieldCounts = emptyRedactionCounts();
   private parser: HeaderParser | undefined;
   private pending: string[] = [];
   private pendingNonBlank = 0;
@@ -138,6 +140,14 @@ export class LogAnalyzer {
     for (const line of pending) this.process(line);
   }
 
+  /**
+   * The whole line of a structured log, for the HTTP fields only. Redacted like the message (a path can hold
+   * an e-mail), but into counts of its own: the message's redactions are the ones reported.
+   */
+  private fieldsOf(line: string): string {
+    return this.redactor ? redactText(line, this.fieldCounts) : line;
+  }
+
   private process(line: string): void {
     const lineNo = ++this.totalLines;
     const parser = this.parser as HeaderParser;
@@ -168,6 +178,9 @@ export class LogAnalyzer {
     facts.cluster = cluster;
     facts.level = level;
     facts.content = content;
+    // Structured logs keep method, path, status and latency in keys of their own, beside the message.
+    facts.fields =
+      parser.info.kind === 'json' || parser.info.kind === 'logfmt' ? this.fieldsOf(line) : undefined;
     facts.time = parsed.time;
     facts.component = parsed.component;
     facts.host = host;

@@ -25,7 +25,7 @@ const STATUS_KEY =
   /\b(?:status|status_code|statuscode|http_status|response_code|resp_code|code)["']?\s{0,2}[=:]\s{0,2}["']?([1-5]\d\d)(?![\w.])/i;
 const STATUS_AFTER = /^\s{1,4}(?:->\s{0,2}|returned\s+|status\s+)?([1-5]\d\d)(?![\w.:])/;
 const DURATION_KEY =
-  /\b(?:request_time|response_time|upstream_response_time|duration|latency|elapsed|took|time_taken|rt|time|dur)["']?\s{0,2}[=:]?\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.])/i;
+  /\b(?:request_time|response_time|upstream_response_time|duration|latency|elapsed|took|time_taken|rt|time|dur)(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\s{0,2}[=:]?\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.])/i;
 const DURATION_IN = /\bin\s(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|milliseconds|s|sec|seconds|us|µs|μs)\b/i;
 const TRAILING_SECONDS = /\s(\d{1,6}\.\d{1,6})\s*$/;
 const DURATION_UNIT = /(?:^|[\s(])(\d{1,9}(?:\.\d{1,9})?)\s?(ms|msec|us|µs|μs|s|sec)(?![\w.])/;
@@ -82,8 +82,11 @@ export function parseHttp(message: string): HttpRequest | undefined {
   const out: HttpRequest = { method, path };
   const status = STATUS_KEY.exec(message)?.[1] ?? STATUS_AFTER.exec(rest)?.[1];
   if (status !== undefined) out.status = Number(status);
-  const keyed = DURATION_KEY.exec(rest) ?? DURATION_IN.exec(rest) ?? DURATION_UNIT.exec(rest);
-  if (keyed) out.durationMs = durationOf(keyed[1] as string, keyed[2]);
+  // `latency_ms=12`, `duration: 1.5s`: the unit may be on the key or on the value.
+  const keyed = DURATION_KEY.exec(rest);
+  const plain = keyed ? null : (DURATION_IN.exec(rest) ?? DURATION_UNIT.exec(rest));
+  if (keyed) out.durationMs = durationOf(keyed[2] as string, keyed[3] ?? keyed[1]);
+  else if (plain) out.durationMs = durationOf(plain[1] as string, plain[2]);
   else if (status !== undefined) {
     const trailing = TRAILING_SECONDS.exec(rest);
     if (trailing) out.durationMs = durationOf(trailing[1] as string, undefined);

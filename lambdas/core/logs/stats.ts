@@ -68,6 +68,8 @@ export class LineFacts {
   cluster = 0;
   level: LogLevel = 'UNKNOWN';
   content = '';
+  /** Where HTTP fields are looked for when not in `content`: the whole line of a JSON or logfmt log. */
+  fields: string | undefined;
   time: number | undefined;
   component: string | undefined;
   host: string | undefined;
@@ -241,7 +243,7 @@ export class LogStats {
 
   /** Sets `error`, `inferred` and `http5xx`, counting an HTTP request on the way. */
   private classify(facts: LineFacts): void {
-    const request = parseHttp(facts.content);
+    const request = parseHttp(facts.fields ?? facts.content);
     const endpoint = request ? this.http.add(request) : undefined;
     const status = request?.status;
     facts.http5xx = status !== undefined && status >= 500 ? `${status} ${endpoint}` : undefined;

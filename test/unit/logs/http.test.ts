@@ -106,3 +106,46 @@ describe('HttpStats', () => {
     expect(new HttpStats().summary(10)).toBeNull();
   });
 });
+
+describe('HTTP fields of structured logs', () => {
+  const line = (i: number, status: number, path: string) =>
+    JSON.stringify({
+      ts: `2024-09-03T13:00:${String(i % 60).padStart(2, '0')}Z`,
+      level: status >= 500 ? 'error' : 'info',
+      msg: 'request completed',
+      method: 'GET',
+      path,
+      status,
+      latency_ms: 10 + i,
+      remote: '10.2.3.4',
+    });
+
+  it('reads method, path, status and a latency whose unit is on the key, beside the message', () => {
+    expect(
+      parseHttp('{"msg":"done","method":"POST","path":"/v1/pay","status":502,"latency_ms":12.5}'),
+    ).toEqual({
+      method: 'POST',
+      path: '/v1/pay',
+      status: 502,
+      durationMs: 12.5,
+    });
+    expect(parseHttp('msg=done method=GET path=/x status=200 duration_s=0.25')?.durationMs).toBe(250);
+  });
+
+  it('gives JSON lines the same breakdown as access logs, and redacts their paths', async () => {
+    const { summarizeLog } = await import('../../../lambdas/core/logs/summarize-log.ts');
+    const raw = Array.from({ length: 40 }, (_, i) =>
+      line(i, i % 4 === 0 ? 500 : 200, i % 2 ? '/v1/search' : '/users/bob@example.com/profile'),
+    ).join('\n');
+    const { summary } = summarizeLog(raw);
+    expect(summary.templates.total).toBe(1);
+    expect(summary.http?.statusClasses).toEqual({ '2xx': 30, '5xx': 10 });
+    expect(summary.http?.endpoints.map((e) => e.endpoint).sort()).toEqual([
+      'GET /users/{id}/profile',
+      'GET /v1/search',
+    ]);
+    expect(summary.http?.latencyMs?.max).toBe(49);
+    expect(summary.redactions.total).toBe(0);
+    expect(JSON.stringify(summary)).not.toContain('bob@example.com');
+  });
+});

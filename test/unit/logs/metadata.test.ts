@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
 import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
 import { emptyRedactionCounts } from '../../../lambdas/core/redaction/redact.ts';
+import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts';
 
 const syslog = (month: string) =>
   [
@@ -20,6 +21,15 @@ describe('honest metadata', () => {
     expect(renderSummaryText(summary)).toContain(
       'Timestamps carry no year: 2023 assumed (from the upload/file time).',
     );
+  });
+
+  it('takes the upload time of a stored entry in the worker', async () => {
+    const result = await localSummarizer(syslog('Jun'), {
+      format: null,
+      receivedAt: new Date('2022-07-01T00:00:00Z'),
+    });
+    expect(result.summary).toMatchObject({ timeSpan: { yearAssumed: { year: 2022, from: 'received' } } });
+    expect(result.text).toContain('2022 assumed (from the upload/file time)');
   });
 
   it('puts a December log uploaded in January in the year before', () => {

@@ -5,8 +5,10 @@
  * incident, described by its start and end (first and last error, or line), peak rate, errors, the
  * templates involved in order of first appearance, the first error inside, and components and hosts.
  */
+
+import type { LogLevel } from './levels.ts';
 import type { TemplateMiner, TemplateSnapshot } from './miner.ts';
-import type { LogStats, TimeBucket } from './stats.ts';
+import type { FirstError, LogStats, TimeBucket } from './stats.ts';
 import { TopValues } from './tally.ts';
 
 export interface IncidentTemplate {
@@ -36,14 +38,7 @@ export interface Incident {
   /** Peak over usual (at least 1 line or error per window as the usual). */
   factor: number;
   templates: IncidentTemplate[];
-  firstError: {
-    line: number;
-    time?: string;
-    templateId: string;
-    template: string;
-    text: string;
-    inferred: boolean;
-  } | null;
+  firstError: ErrorLine | null;
   components: { name: string; lines: number }[];
   hosts: { name: string; lines: number }[];
   /** HTTP server errors inside, by status and endpoint (`503 POST /api/checkout`). */
@@ -249,15 +244,23 @@ function topOf(tallies: (TopValues<string> | undefined)[]): { name: string; line
   return all.top(3).map((e) => ({ name: e.value, lines: e.count }));
 }
 
-function firstErrorIn(miner: TemplateMiner, buckets: TimeBucket[]): Incident['firstError'] {
-  const fe = buckets
-    .map((b) => b.firstError)
-    .filter((e) => e !== undefined)
-    .sort((a, b) => (a.time ?? 0) - (b.time ?? 0) || a.line - b.line)[0];
-  if (!fe) return null;
+/** An error line as summaries show it: where, when, which template, its redacted text. */
+export interface ErrorLine {
+  line: number;
+  time?: string;
+  level: LogLevel;
+  templateId: string;
+  template: string;
+  text: string;
+  /** True when the error was recognised from its wording or HTTP status rather than a level field. */
+  inferred: boolean;
+}
+
+export function describeError(miner: TemplateMiner, fe: FirstError): ErrorLine {
   const root = miner.resolve(fe.cluster);
-  const out: NonNullable<Incident['firstError']> = {
+  const out: ErrorLine = {
     line: fe.line,
+    level: fe.level,
     templateId: miner.templateId(root),
     template: miner.templateText(root),
     text: fe.text,
@@ -265,6 +268,14 @@ function firstErrorIn(miner: TemplateMiner, buckets: TimeBucket[]): Incident['fi
   };
   if (fe.time !== undefined) out.time = iso(fe.time);
   return out;
+}
+
+function firstErrorIn(miner: TemplateMiner, buckets: TimeBucket[]): ErrorLine | null {
+  const fe = buckets
+    .map((b) => b.firstError)
+    .filter((e) => e !== undefined)
+    .sort((a, b) => (a.time ?? 0) - (b.time ?? 0) || a.line - b.line)[0];
+  return fe ? describeError(miner, fe) : null;
 }
 
 interface Involvement {

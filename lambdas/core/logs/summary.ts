@@ -20,7 +20,15 @@ import {
 import type { HeaderInfo } from './header.ts';
 import { buildHeadline } from './headline.ts';
 import type { HttpSummary } from './http.ts';
-import { detectIncidents, type Incident, iso, round, type Timeline } from './incidents.ts';
+import {
+  describeError,
+  detectIncidents,
+  type ErrorLine,
+  type Incident,
+  iso,
+  round,
+  type Timeline,
+} from './incidents.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel } from './levels.ts';
 import type { TemplateSnapshot } from './miner.ts';
 import type { YearBasis } from './year.ts';
@@ -86,16 +94,7 @@ export interface LogSummary {
   http: HttpSummary | null;
   topComponents: { name: string; lines: number; errors: number }[];
   topHosts: { name: string; lines: number; errors: number }[];
-  firstError: {
-    line: number;
-    time?: string;
-    level: LogLevel;
-    templateId: string;
-    template: string;
-    text: string;
-    /** True when the error was recognised from its wording or HTTP status rather than a level field. */
-    inferred: boolean;
-  } | null;
+  firstError: ErrorLine | null;
   /** Against a baseline summary (same source, earlier), when one was given. */
   changes: LimitedChanges | null;
   census: Census;
@@ -221,19 +220,7 @@ function templateLists(ctx: Context) {
 
 function firstErrorOf(ctx: Context): LogSummary['firstError'] {
   const fe = ctx.analyzer.stats.firstError;
-  if (!fe) return null;
-  const miner = ctx.analyzer.miner;
-  const root = miner.resolve(fe.cluster);
-  const out: NonNullable<LogSummary['firstError']> = {
-    line: fe.line,
-    level: fe.level,
-    templateId: miner.templateId(root),
-    template: miner.templateText(root),
-    text: fe.text,
-    inferred: fe.inferred,
-  };
-  if (fe.time !== undefined) out.time = iso(fe.time);
-  return out;
+  return fe ? describeError(ctx.analyzer.miner, fe) : null;
 }
 
 function tallies(ctx: Context) {

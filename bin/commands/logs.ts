@@ -6,8 +6,8 @@ import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import type { Census } from '../../lambdas/core/logs/baseline.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
-import { looksBinary } from '../../lambdas/core/logs/summarize-log.ts';
-import { buildSummary, renderSummaryText } from '../../lambdas/core/logs/summary.ts';
+import type { LogStats } from '../../lambdas/core/logs/stats.ts';
+import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { NETWORK_REDACTIONS, type NetworkRedaction } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
@@ -171,10 +171,11 @@ class IdList {
 async function analyse(
   flags: Flags,
   onLine?: (line: number, cluster: number) => void,
-  summaryStats = true,
+  stats?: LogStats,
 ): Promise<LogAnalyzer> {
   const { stream, size, modified } = openInput(flags.input);
-  const options: AnalyzerOptions = { redact: flags.redact, summaryStats };
+  const options: AnalyzerOptions = { redact: flags.redact };
+  if (stats) options.stats = stats;
   if (flags.format !== undefined) options.format = flags.format;
   if (flags.year !== undefined) options.defaultYear = flags.year;
   if (flags.network !== undefined) options.network = flags.network;
@@ -233,11 +234,7 @@ async function runParse(args: string[]): Promise<number> {
   const flags = parseFlags(args, 'parse');
   quietOnClosedPipe();
   const ids = new IdList();
-  const analyzer = await analyse(
-    flags,
-    flags.json ? (_line, cluster) => ids.push(cluster) : undefined,
-    false,
-  );
+  const analyzer = await analyse(flags, flags.json ? (_line, cluster) => ids.push(cluster) : undefined);
   const miner = analyzer.miner;
   const out = process.stdout;
   if (!flags.json) {
@@ -271,6 +268,10 @@ async function runParse(args: string[]): Promise<number> {
   return 0;
 }
 
+// The summary's code (and its packages) loads only for `summarize`: `parse` stays lean.
+const summaryModules = () => import('../../lambdas/core/logs/summary.ts');
+const newStats = async () => new (await import('../../lambdas/core/logs/stats.ts')).LogStats();
+
 /** The census of a baseline: from an earlier `summarize --json` output, or by summarising a log file. */
 async function readBaseline(flags: Flags, file: string): Promise<{ census: Census; label: string }> {
   const { size } = fileStat(file);
@@ -279,7 +280,8 @@ async function readBaseline(flags: Flags, file: string): Promise<{ census: Censu
     const text = readFileSync(file, 'utf8');
     if (text.trimStart().startsWith('{')) return { census: censusFromJson(text, file), label };
   }
-  const analyzer = await analyse({ ...flags, input: file });
+  const { buildSummary } = await summaryModules();
+  const analyzer = await analyse({ ...flags, input: file }, undefined, await newStats());
   return { census: buildSummary(analyzer).census, label };
 }
 
@@ -307,7 +309,8 @@ async function runSummarize(args: string[]): Promise<number> {
   const flags = parseFlags(args, 'summarize');
   quietOnClosedPipe();
   const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline);
-  const analyzer = await analyse(flags);
+  const { buildSummary, renderSummaryText } = await summaryModules();
+  const analyzer = await analyse(flags, undefined, await newStats());
   const summary = buildSummary(analyzer, baseline ? { baseline } : {});
   const text = flags.json ? JSON.stringify(summary, null, 2) : renderSummaryText(summary);
   await writeAll(process.stdout, `${text}\n`);

@@ -76,6 +76,7 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
   const main = [...pool].sort((a, b) => b.errors - a.errors || b.lines - a.lines)[0];
   if (!main) return undefined;
   const lead = [...main.templates].sort((a, b) => b.errors - a.errors || b.count - a.count)[0];
+  // (for a surge without errors: its busiest template)
   const how = s.errors.inferred === 0 ? '' : ` (${inferredHow(s)})`;
   const what =
     main.kind === 'errors' ? `${fmt(main.errors)} errors${how}` : `A surge of ${fmt(main.lines)} lines`;

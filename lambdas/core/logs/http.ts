@@ -9,7 +9,7 @@
  * its unit, `in 45 ms`, or the trailing decimal seconds of an access line (nginx `$request_time`). Values
  * without a unit and with a decimal point are seconds, whole numbers milliseconds.
  */
-import { DDSketch } from '@datadog/sketches-js';
+import { QuantileSketch } from './quantiles.ts';
 
 export interface HttpRequest {
   method: string;
@@ -162,7 +162,7 @@ class Tally {
   requests = 0;
   withStatus = 0;
   readonly classes = [0, 0, 0, 0, 0];
-  latency: DDSketch | undefined;
+  latency: QuantileSketch | undefined;
 
   add(request: HttpRequest): void {
     this.requests++;
@@ -173,8 +173,8 @@ class Tally {
     }
     const d = request.durationMs;
     if (d !== undefined && Number.isFinite(d) && d >= 0) {
-      if (!this.latency) this.latency = new DDSketch({ relativeAccuracy: 0.01 });
-      this.latency.accept(d);
+      if (!this.latency) this.latency = new QuantileSketch(0.01);
+      this.latency.add(d);
     }
   }
 
@@ -190,7 +190,7 @@ class Tally {
   percentiles(): LatencyPercentiles | undefined {
     const s = this.latency;
     if (!s || s.count === 0) return undefined;
-    const q = (p: number) => round(Math.min(s.getValueAtQuantile(p), s.max));
+    const q = (p: number) => round(s.quantile(p));
     return { count: s.count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: round(s.max) };
   }
 }

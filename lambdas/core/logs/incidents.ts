@@ -164,7 +164,9 @@ export function detectIncidents(
   const incidents = runs(flags).map((run) => {
     const errorsKind = flags.slice(run[0], run[1] + 1).includes(2);
     const value = (i: number) => (errorsKind ? windows[i]?.errors : windows[i]?.lines) ?? 0;
-    const [a, b] = grow(run, value, errorsKind ? med.errors : med.lines, windows.length);
+    // Errors: any error above a usual of none; lines (half the windows are above their median): twice the usual.
+    const usual = errorsKind ? med.errors : med.lines;
+    const [a, b] = grow(run, value, usual < 1 ? usual : 2 * usual, windows.length);
     const slice = windows.slice(a, b + 1);
     return describe(ctx, slice, { start: (first + a) * windowMs, windowMs, errorsKind, usual: med });
   });
@@ -316,7 +318,13 @@ function involvedTemplates(ctx: IncidentContext, buckets: TimeBucket[], start: n
   const lines = buckets.reduce((n, b) => n + b.count, 0);
   const expected = lines / Math.max(1, ctx.stats.linesWithTime);
   const out: (IncidentTemplate & { rank: number })[] = [];
-  for (const v of involvement(ctx.miner, buckets).values()) {
+  const involved = [...involvement(ctx.miner, buckets).values()];
+  // A surge without errors is told by what it is made of: its busiest template always counts.
+  const busiest = involved.reduce<Involvement | undefined>(
+    (m, v) => (!m || v.count > m.count ? v : m),
+    undefined,
+  );
+  for (const v of involved) {
     const id = ctx.miner.templateId(v.root);
     const t = ctx.templates.get(id);
     if (!t || v.count + v.errors === 0) continue;
@@ -324,7 +332,7 @@ function involvedTemplates(ctx: IncidentContext, buckets: TimeBucket[], start: n
     const isNew = t.firstTime !== undefined && t.firstTime >= start - 1000 && t.firstTime > ctx.opening;
     const loud = v.count >= 3 && v.count / t.count >= 2 * expected;
     const warns = (t.levels.WARN ?? 0) > 0 && v.count > 0;
-    const rank = v.errors > 0 ? 0 : isNew ? 1 : warns ? 2 : loud ? 3 : -1;
+    const rank = v.errors > 0 ? 0 : isNew ? 1 : warns ? 2 : loud || v === busiest ? 3 : -1;
     if (rank < 0) continue;
     out.push({
       rank,

@@ -31,6 +31,7 @@ import {
 } from './incidents.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel } from './levels.ts';
 import type { TemplateSnapshot } from './miner.ts';
+import type { LogStats } from './stats.ts';
 import type { YearBasis } from './year.ts';
 
 export interface TemplateBrief {
@@ -118,8 +119,16 @@ export interface SummaryOptions {
   priorRedactions?: RedactionCounts;
 }
 
+/** The analyzer and its statistics: a summary needs an analyzer created with `stats`. */
+type Analysed = LogAnalyzer & { readonly stats: LogStats };
+
+function withStats(analyzer: LogAnalyzer): Analysed {
+  if (!analyzer.stats) throw new Error('buildSummary: the LogAnalyzer was created without stats');
+  return analyzer as Analysed;
+}
+
 interface Context {
-  analyzer: LogAnalyzer;
+  analyzer: Analysed;
   templates: TemplateSnapshot[];
   analysed: number;
   inferred: boolean;
@@ -238,7 +247,7 @@ function tallies(ctx: Context) {
   };
 }
 
-function timeSpanOf(analyzer: LogAnalyzer): LogSummary['timeSpan'] {
+function timeSpanOf(analyzer: Analysed): LogSummary['timeSpan'] {
   const stats = analyzer.stats;
   if (stats.linesWithTime === 0 || !(stats.maxTime >= stats.minTime)) return null;
   const span: NonNullable<LogSummary['timeSpan']> = {
@@ -252,7 +261,7 @@ function timeSpanOf(analyzer: LogAnalyzer): LogSummary['timeSpan'] {
   return span;
 }
 
-function redactionsOf(analyzer: LogAnalyzer, prior: RedactionCounts | undefined): LogSummary['redactions'] {
+function redactionsOf(analyzer: Analysed, prior: RedactionCounts | undefined): LogSummary['redactions'] {
   const byKind = analyzer.redactions;
   if (prior) for (const k of Object.keys(byKind) as (keyof RedactionCounts)[]) byKind[k] += prior[k] ?? 0;
   const network = analyzer.network;
@@ -266,7 +275,8 @@ const censusEntry = (ctx: Context, t: TemplateSnapshot): CensusEntry => ({
   errors: errorCount(ctx, t),
 });
 
-export function buildSummary(analyzer: LogAnalyzer, options: SummaryOptions = {}): LogSummary {
+export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): LogSummary {
+  const analyzer = withStats(input);
   const templates = options.templates ?? analyzer.miner.templates();
   const headerLevels = LOG_LEVELS.some(
     (l, i) => l !== 'UNKNOWN' && (analyzer.stats.levelCounts[i] as number) > 0,

@@ -61,14 +61,34 @@ function durationOf(value: string, unit: string | undefined): number {
 const mayHoldRequest = (m: string): boolean =>
   m.includes(' /') || m.includes('"/') || m.includes('://') || m.includes('ethod');
 
-/** Method, path and the text after them: a request line (`GET /x HTTP/1.1`) or `method=… path=…` pairs. */
-function requestOf(message: string): { method: string; path: string; rest: string } | undefined {
+/** Method, path and the text around them: a request line (`GET /x HTTP/1.1`) or `method=… path=…` pairs. */
+function requestOf(
+  message: string,
+): { method: string; path: string; before: string; rest: string } | undefined {
   const m = METHOD.exec(message);
-  if (m) return { method: m[1] as string, path: m[2] as string, rest: message.slice(m.index + m[0].length) };
+  if (m) {
+    const rest = message.slice(m.index + m[0].length);
+    return { method: m[1] as string, path: m[2] as string, before: message.slice(0, m.index), rest };
+  }
   const method = METHOD_PAIR.exec(message);
   const path = method ? PATH_PAIR.exec(message) : null;
   if (!method || !path) return undefined;
-  return { method: (method[1] as string).toUpperCase(), path: path[1] as string, rest: message };
+  return { method: (method[1] as string).toUpperCase(), path: path[1] as string, before: '', rest: message };
+}
+
+/**
+ * Load balancers (HAProxy) write the status before the request line, among timers and byte counts: there
+ * only a standalone token that is a common status code counts, so a pid or a size is not read as one.
+ */
+const COMMON_STATUS = new Set([
+  200, 201, 202, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 405, 408, 409, 410, 413, 415,
+  422, 429, 499, 500, 501, 502, 503, 504,
+]);
+function statusBefore(before: string): string | undefined {
+  for (const token of before.split(/\s+/)) {
+    if (token.length === 3 && COMMON_STATUS.has(Number(token))) return token;
+  }
+  return undefined;
 }
 
 /** The request in one message, or undefined when it carries none. Cheap for messages without a method. */
@@ -80,7 +100,7 @@ export function parseHttp(message: string): HttpRequest | undefined {
   let path = request.path;
   if (path.startsWith('http')) path = path.replace(/^https?:\/\/[^/]*/, '') || '/';
   const out: HttpRequest = { method, path };
-  const status = STATUS_KEY.exec(message)?.[1] ?? STATUS_AFTER.exec(rest)?.[1];
+  const status = STATUS_KEY.exec(message)?.[1] ?? STATUS_AFTER.exec(rest)?.[1] ?? statusBefore(request.before);
   if (status !== undefined) out.status = Number(status);
   // `latency_ms=12`, `duration: 1.5s`: the unit may be on the key or on the value.
   const keyed = DURATION_KEY.exec(rest);

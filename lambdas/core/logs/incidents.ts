@@ -164,9 +164,9 @@ export function detectIncidents(
   const incidents = runs(flags).map((run) => {
     const errorsKind = flags.slice(run[0], run[1] + 1).includes(2);
     const value = (i: number) => (errorsKind ? windows[i]?.errors : windows[i]?.lines) ?? 0;
-    // Errors: any error above a usual of none; lines (half the windows are above their median): twice the usual.
-    const usual = errorsKind ? med.errors : med.lines;
-    const [a, b] = grow(run, value, usual < 1 ? usual : 2 * usual, windows.length);
+    // Errors: more than usual; lines (half the windows are above their median): more than twice the usual.
+    const usual = errorsKind ? med.errors : 2 * med.lines;
+    const [a, b] = grow(run, value, usual, windows.length);
     const slice = windows.slice(a, b + 1);
     return describe(ctx, slice, { start: (first + a) * windowMs, windowMs, errorsKind, usual: med });
   });

@@ -34,6 +34,16 @@ describe('parseHttp', () => {
       { method: 'POST', path: '/v1/x', status: 201 },
     ],
     [
+      'a load balancer line with the status before the request',
+      '<IP#1>:41086 [01/Oct/2024:08:14:00.720] www~ web/app2 0/0/1/3437/3438 503 5031 - - ---- 12/12/3/1/0 0/0 "GET /login HTTP/1.1"',
+      { method: 'GET', path: '/login', status: 503 },
+    ],
+    [
+      'a request whose only number before it is no common status',
+      'worker 123 handled GET /x',
+      { method: 'GET', path: '/x' },
+    ],
+    [
       'a pseudonym in the path',
       'GET /hosts/<HOST#3>/status HTTP/1.1 200',
       { method: 'GET', path: '/hosts/<HOST#3>/status', status: 200 },

@@ -99,6 +99,14 @@ export class LogAnalyzer {
     return { mode: this.redactor.network, distinct: this.redactor.pseudonyms.distinct };
   }
 
+  /**
+   * Text pseudonymised before (a stored entry): its `<IP#n>`/`<HOST#n>` keep their meaning, and what this
+   * analyzer pseudonymises (header host fields) is numbered after them. Call before the first `push`.
+   */
+  reservePseudonyms(text: string): void {
+    this.redactor?.pseudonyms.reserve(text);
+  }
+
   /** Adds one physical line (without its line break). */
   push(rawLine: string): void {
     if (this.ended) throw new Error('LogAnalyzer: push after end');

@@ -100,7 +100,8 @@ export function parseHttp(message: string): HttpRequest | undefined {
   let path = request.path;
   if (path.startsWith('http')) path = path.replace(/^https?:\/\/[^/]*/, '') || '/';
   const out: HttpRequest = { method, path };
-  const status = STATUS_KEY.exec(message)?.[1] ?? STATUS_AFTER.exec(rest)?.[1] ?? statusBefore(request.before);
+  const status =
+    STATUS_KEY.exec(message)?.[1] ?? STATUS_AFTER.exec(rest)?.[1] ?? statusBefore(request.before);
   if (status !== undefined) out.status = Number(status);
   // `latency_ms=12`, `duration: 1.5s`: the unit may be on the key or on the value.
   const keyed = DURATION_KEY.exec(rest);

@@ -53,6 +53,7 @@ export function summarizeLog(raw: unknown, options: SummarizeOptions = {}): Summ
   const text = raw.replace(LONE_SURROGATE, '\uFFFD');
 
   const analyzer = new LogAnalyzer({ ...options, stats: new LogStats() });
+  analyzer.reservePseudonyms(text);
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);

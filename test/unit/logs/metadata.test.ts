@@ -98,6 +98,18 @@ describe('redaction in the summary', () => {
     );
   });
 
+  it('numbers header hosts after every pseudonym already in a stored entry, wherever it appears', () => {
+    const stored = [
+      'Jun 14 15:16:01 web-01 app[1]: started',
+      'Jun 14 15:16:02 web-01 app[1]: calling <HOST#1>',
+    ];
+    const { summary, templates } = summarizeLog(stored.join('\n'));
+    expect(summary.topHosts.map((h) => h.name)).toEqual(['<HOST#2>']);
+    expect(templates.find((t) => t.template.startsWith('calling'))?.samples[0]?.text).toBe(
+      'calling <HOST#1>',
+    );
+  });
+
   it('does not count again what was pseudonymised before (a stored entry read back)', () => {
     const { redactions } = summarizeLog('Jun 14 15:16:01 <HOST#1> sshd[1]: from <IP#1> and 10.9.9.9');
     expect(redactions.byKind).toMatchObject({ ipv4: 1, hostname: 0 });

@@ -20,7 +20,7 @@ import { parse } from 'csv-parse/sync';
 import { LogAnalyzer } from '../lambdas/core/logs/analyzer.ts';
 import { createHeaderParser, type HeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
-import { Redactor } from '../lambdas/core/redaction/index.ts';
+import { LogStats } from '../lambdas/core/logs/stats.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const LOGHUB_FORMATS: Record<string, string> = {
@@ -138,13 +138,11 @@ function mine(lines: string[], parser: HeaderParser): string[] {
   return ids.map((id) => String(miner.resolve(id)));
 }
 
-/** What a submitted log goes through: redacted line by line before storage, then mined. */
 function mineWithPipeline(lines: string[]): string[] {
-  const redactor = new Redactor();
-  const analyzer = new LogAnalyzer({ redactions: redactor.counts });
+  const analyzer = new LogAnalyzer({ redact: true });
   const ids: number[] = [];
   analyzer.onLine = (_line, cluster) => ids.push(cluster);
-  for (const line of lines) analyzer.push(redactor.redact(line));
+  for (const line of lines) analyzer.push(line);
   analyzer.end();
   return ids.map((id) => String(analyzer.miner.resolve(id)));
 }
@@ -204,7 +202,7 @@ function runLarge(datasets: Dataset[], total: number, pipeline: boolean, seed: n
     const count = Math.min(perSystem, total - done);
     const parser = createHeaderParser(ds.lines.slice(0, 200));
     const miner = new TemplateMiner();
-    const analyzer = pipeline ? new LogAnalyzer() : undefined;
+    const analyzer = pipeline ? new LogAnalyzer({ stats: new LogStats() }) : undefined;
     for (let produced = 0; produced < count; ) {
       chunk.length = 0;
       const n = Math.min(10_000, count - produced);

@@ -44,7 +44,7 @@ for (const name of readdirSync(dir).sort()) {
   const original = readFileSync(file, 'utf8');
   // What the worker sees: the stored text is redacted at submission.
   const { text, redactions } = redactLog(original);
-  const result = summarizeLog(text, { redactions });
+  const result = summarizeLog(text, { priorRedactions: redactions });
   const { digest, plan } = digestPromptTokens(result.summary, result.templates, DEFAULT_LOG_LLM_OPTIONS);
   const inferred = result.summary.levels.source !== 'header';
   const flagged = result.templates.filter((t) => templateSeverity(t, inferred) !== null);

@@ -94,7 +94,7 @@ describe('log entries through the API', () => {
     );
     const read = dataField<{ summary: { text: string; json: string } }>(done, 'logEntry');
     const summary = JSON.parse(read.summary.json) as { redactions: unknown };
-    expect(summary.redactions).toEqual({ total, byKind });
+    expect(summary.redactions).toMatchObject({ total, byKind });
     expect(read.summary.text).toContain(`Redactions: ${total} `);
     const [stored] = await api.database.sql<{ counted: number }[]>`
       select (summary->'redactions'->>'total')::int as counted from log_entries where id = ${entry.id}`;
@@ -105,7 +105,7 @@ describe('log entries through the API', () => {
     const cli = JSON.parse(await stdoutOf(() => logsCommand.run(['summarize', file, '--json']))) as {
       redactions: unknown;
     };
-    expect(cli.redactions).toEqual(summary.redactions);
+    expect(cli.redactions).toMatchObject({ total, byKind });
   });
 
   it('names a bad format once, with the reason', async () => {

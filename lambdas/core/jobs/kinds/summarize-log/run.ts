@@ -9,10 +9,14 @@ import type { Job } from '../../job.ts';
 import { type JobWorkResult, PermanentJobError, subjectOf } from '../../run-job.ts';
 import { summarizeLog } from './definition.ts';
 
-/** The local summarizer (the template miner): text in, summary out. `redactions` are the entry's counts. */
+/**
+ * The local summarizer (the template miner): text in, summary out. `redactions` are the counts of the
+ * redaction the entry went through before storage; `receivedAt` is the upload time (dates written without
+ * a year take its year).
+ */
 export type SummarizeText = (
   text: string,
-  options: { format: string | null; redactions: RedactionCounts },
+  options: { format: string | null; redactions: RedactionCounts; receivedAt: Date },
 ) => LogSummaryResult;
 
 /** A model's refinement of the local result; it falls back to `local` itself whenever it cannot do better. */
@@ -32,7 +36,7 @@ export async function runSummarizeLog(deps: SummarizeJobDeps, job: Job): Promise
   const entry = await deps.logEntries.get(entryId);
   if (!entry) throw new PermanentJobError(`log entry ${entryId} no longer exists`);
   const redactions = { ...emptyRedactionCounts(), ...entry.redactions };
-  const local = deps.summarize(entry.raw, { format: entry.format, redactions });
+  const local = deps.summarize(entry.raw, { format: entry.format, redactions, receivedAt: entry.createdAt });
   const result = deps.refine
     ? await deps.refine(local, { text: entry.raw, subject: { userId: job.ownerId } })
     : local;

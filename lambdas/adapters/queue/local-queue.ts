@@ -5,6 +5,7 @@
  * clock of its own instead, to move time on without waiting.
  */
 
+import type { TransactionSql } from 'postgres';
 import type { Clock } from '../../core/clock.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { type JobKind, type JobMessage, parseJobMessage, serializeJobMessage } from '../../core/jobs/job.ts';
@@ -162,41 +163,7 @@ export class LocalQueue {
       options.visibilityTimeoutSeconds ?? definition.visibilityTimeoutSeconds,
       LOCAL_QUEUE_LIMITS.maxVisibilityTimeoutSeconds,
     );
-    const at = this.#at();
-    const dlq = definition.deadLetterQueue;
-    const received: MessageRow[] = [];
-    await this.#sql.begin(async (tx) => {
-      while (received.length < maxMessages) {
-        const candidates = await tx<{ seq: string; receive_count: number }[]>`
-          select seq, receive_count from queue_messages
-          where queue_name = ${queueName} and visible_at <= coalesce(${at}::timestamptz, now())
-          order by visible_at, seq
-          limit ${maxMessages - received.length}
-          for update skip locked`;
-        if (candidates.length === 0) break;
-        const exhausted = dlq ? candidates.filter((c) => c.receive_count >= dlq.maxReceiveCount) : [];
-        const deliverable = candidates.filter((c) => !exhausted.includes(c));
-        if (dlq && exhausted.length > 0) {
-          await tx`
-            update queue_messages
-            set queue_name = ${dlq.name}, dead_lettered_from = queue_name, visible_at = coalesce(${at}::timestamptz, now()), receipt_handle = null
-            where seq in ${tx(exhausted.map((c) => c.seq))}`;
-        }
-        if (deliverable.length > 0) {
-          const rows = await tx<MessageRow[]>`
-            update queue_messages
-            set receive_count = receive_count + 1,
-                first_received_at = coalesce(first_received_at, coalesce(${at}::timestamptz, now())),
-                receipt_handle = seq::text || '.' || gen_random_uuid()::text,
-                visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
-            where seq in ${tx(deliverable.map((c) => c.seq))}
-            returning ${tx.unsafe(MESSAGE_COLUMNS)}`;
-          const order = new Map(deliverable.map((c, index) => [c.seq, index]));
-          rows.sort((a, b) => (order.get(a.seq) ?? 0) - (order.get(b.seq) ?? 0));
-          received.push(...rows);
-        }
-      }
-    });
+    const received = await this.#sql.begin((tx) => this.#take(tx, definition, maxMessages, visibility));
     return received.map((row) => {
       const message = toMessage(row);
       return {
@@ -205,6 +172,51 @@ export class LocalQueue {
         firstReceivedAt: message.firstReceivedAt ?? message.sentAt,
       };
     });
+  }
+
+  /** Takes visible messages until `maxMessages`, moving those that used up their receives to the DLQ. */
+  async #take(
+    tx: TransactionSql,
+    definition: LocalQueueDefinition,
+    maxMessages: number,
+    visibility: number,
+  ): Promise<MessageRow[]> {
+    const queueName = definition.name;
+    const dlq = definition.deadLetterQueue;
+    const at = this.#at();
+    const received: MessageRow[] = [];
+    while (received.length < maxMessages) {
+      const candidates = await tx<{ seq: string; receive_count: number }[]>`
+        select seq, receive_count from queue_messages
+        where queue_name = ${queueName} and visible_at <= coalesce(${at}::timestamptz, now())
+        order by visible_at, seq
+        limit ${maxMessages - received.length}
+        for update skip locked`;
+      if (candidates.length === 0) break;
+      const exhausted = dlq ? candidates.filter((c) => c.receive_count >= dlq.maxReceiveCount) : [];
+      const deliverable = candidates.filter((c) => !exhausted.includes(c));
+      if (dlq && exhausted.length > 0) {
+        await tx`
+          update queue_messages
+          set queue_name = ${dlq.name}, dead_lettered_from = queue_name,
+              visible_at = coalesce(${at}::timestamptz, now()), receipt_handle = null
+          where seq in ${tx(exhausted.map((c) => c.seq))}`;
+      }
+      if (deliverable.length > 0) {
+        const rows = await tx<MessageRow[]>`
+          update queue_messages
+          set receive_count = receive_count + 1,
+              first_received_at = coalesce(first_received_at, coalesce(${at}::timestamptz, now())),
+              receipt_handle = seq::text || '.' || gen_random_uuid()::text,
+              visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
+          where seq in ${tx(deliverable.map((c) => c.seq))}
+          returning ${tx.unsafe(MESSAGE_COLUMNS)}`;
+        const order = new Map(deliverable.map((c, index) => [c.seq, index]));
+        rows.sort((a, b) => (order.get(a.seq) ?? 0) - (order.get(b.seq) ?? 0));
+        received.push(...rows);
+      }
+    }
+    return received;
   }
 
   /** Deletes a received message. A stale handle (the message was received again since) is a no-op, as on SQS. */

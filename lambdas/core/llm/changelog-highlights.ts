@@ -18,80 +18,88 @@ export interface HighlightsOptions {
   maxEntries: number;
 }
 
+type Changelog = Parameters<WriteHighlights>[0];
+type Entry = { section: string; item: Changelog['sections'][number]['items'][number] };
+
+/** One prompt line per entry: `E3 [Bug Fixes] scope: description (#12 #40) BREAKING`. */
+function entryLine({ section, item }: Entry, id: string): string {
+  const scope = item.scope ? `${item.scope}: ` : '';
+  const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)].filter(Boolean).join(' ');
+  return `${id} [${section}] ${scope}${item.description}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
+}
+
+/** Every entry exactly once, and only the PR and issue numbers the entries carry. */
+function checkAnswer(
+  answer: { highlights: string; entryIds: string[] },
+  ids: string[],
+  entries: Entry[],
+): void {
+  const returned = new Set(answer.entryIds);
+  const added = answer.entryIds.filter((id) => !ids.includes(id));
+  const dropped = ids.filter((id) => !returned.has(id));
+  if (added.length > 0) throw new AnswerRejected(`the model added entries: ${added.slice(0, 5).join(', ')}`);
+  if (dropped.length > 0)
+    throw new AnswerRejected(`the model dropped entries: ${dropped.slice(0, 5).join(', ')}`);
+  if (returned.size !== answer.entryIds.length) throw new AnswerRejected('the model listed an entry twice');
+  const references = new Set(entries.flatMap(({ item }) => [...(item.pr ? [item.pr] : []), ...item.issues]));
+  const invented = [...answer.highlights.matchAll(/#(\d+)/g)]
+    .map((m) => Number(m[1]))
+    .filter((n) => !references.has(n));
+  if (invented.length > 0) {
+    throw new AnswerRejected(
+      `the highlights cite references no entry has: #${invented.slice(0, 5).join(', #')}`,
+    );
+  }
+}
+
+async function writeHighlights(
+  session: LlmSession,
+  changelog: Changelog,
+  entries: Entry[],
+  maxAnswerTokens: number,
+): Promise<string> {
+  const ids = entries.map((_, i) => `E${i + 1}`);
+  const completion = await session.complete(
+    [
+      { role: 'system', content: changelogHighlightsPrompt.system },
+      {
+        role: 'user',
+        content: changelogHighlightsPrompt.render({
+          version: changelog.version,
+          bump: changelog.bump,
+          entries: entries.map((entry, i) => entryLine(entry, ids[i] ?? '')),
+        }),
+      },
+    ],
+    { maxTokens: maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
+  );
+  const answer = parseAnswer(completion, highlightsAnswerSchema);
+  checkAnswer(answer, ids, entries);
+  return answer.highlights;
+}
+
 export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): WriteHighlights {
   return async (changelog, subject) => {
     const client = llm.client;
     if (!client || !(await client.available())) return skipped('no LLM is configured');
     if (!(await llm.gate('changelog', subject))) return skipped('flag llm.changelog is off for this user');
     // Breaking-change notes are entries of their own (the section lists the note, not the subject).
-    const entries = changelog.sections.flatMap((section) =>
+    const entries: Entry[] = changelog.sections.flatMap((section) =>
       section.items.map((item) => ({ section: section.title, item })),
     );
     if (entries.length === 0) return skipped('the changelog has no entries');
     if (entries.length > options.maxEntries) {
       return skipped(`${entries.length} entries; highlights are written for at most ${options.maxEntries}`);
     }
-    const ids = entries.map((_, i) => `E${i + 1}`);
-    const references = new Set(
-      entries.flatMap(({ item }) => [...(item.pr ? [item.pr] : []), ...item.issues]),
-    );
-    const lines = entries.map(({ section, item }, i) => {
-      const scope = item.scope ? `${item.scope}: ` : '';
-      const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)]
-        .filter(Boolean)
-        .join(' ');
-      return `${ids[i]} [${section}] ${scope}${item.description}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
-    });
     const session = new LlmSession(client, 'changelog', llm.models.changelog, options.jobTokenBudget);
     try {
-      const completion = await session.complete(
-        [
-          { role: 'system', content: changelogHighlightsPrompt.system },
-          {
-            role: 'user',
-            content: changelogHighlightsPrompt.render({
-              version: changelog.version,
-              bump: changelog.bump,
-              entries: lines,
-            }),
-          },
-        ],
-        { maxTokens: options.maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
-      );
-      const answer = parseAnswer(completion, highlightsAnswerSchema);
-      const returned = new Set(answer.entryIds);
-      const added = answer.entryIds.filter((id) => !ids.includes(id));
-      const dropped = ids.filter((id) => !returned.has(id));
-      if (added.length > 0)
-        throw new AnswerRejected(`the model added entries: ${added.slice(0, 5).join(', ')}`);
-      if (dropped.length > 0)
-        throw new AnswerRejected(`the model dropped entries: ${dropped.slice(0, 5).join(', ')}`);
-      if (returned.size !== answer.entryIds.length)
-        throw new AnswerRejected('the model listed an entry twice');
-      const invented = [...answer.highlights.matchAll(/#(\d+)/g)]
-        .map((m) => Number(m[1]))
-        .filter((n) => !references.has(n));
-      if (invented.length > 0) {
-        throw new AnswerRejected(
-          `the highlights cite references no entry has: #${invented.slice(0, 5).join(', #')}`,
-        );
-      }
-      return {
-        title: 'Highlights',
-        kind: 'highlights',
-        items: [],
-        text: answer.highlights,
-        llm: { ...session.provenance(changelogHighlightsPrompt, null), entries: entries.length },
-      };
+      const text = await writeHighlights(session, changelog, entries, options.maxAnswerTokens);
+      const llmInfo = { ...session.provenance(changelogHighlightsPrompt, null), entries: entries.length };
+      return { title: 'Highlights', kind: 'highlights', items: [], text, llm: llmInfo };
     } catch (error: unknown) {
       llm.metrics.record('changelog', 'LlmFallbacks', 1);
-      return {
-        ...skipped(''),
-        llm: {
-          ...session.provenance(changelogHighlightsPrompt, fallbackReason(error)),
-          entries: entries.length,
-        },
-      };
+      const provenance = session.provenance(changelogHighlightsPrompt, fallbackReason(error));
+      return { ...skipped(''), llm: { ...provenance, entries: entries.length } };
     }
   };
 }

@@ -10,7 +10,6 @@ import { powertoolsLlmMetrics } from '../../lambdas/adapters/llm/metrics.ts';
 import { createOpenAiProvider } from '../../lambdas/adapters/llm/openai-provider.ts';
 import { createAuthorizerHandler } from '../../lambdas/authorizer/authorizer.ts';
 import type { Job } from '../../lambdas/core/jobs/job.ts';
-import type { TriageAnswer } from '../../lambdas/core/jobs/kinds/triage-ticket/run.ts';
 import type { JobRepo } from '../../lambdas/core/jobs/ports.ts';
 import { PermanentJobError } from '../../lambdas/core/jobs/run-job.ts';
 import { llmTriage } from '../../lambdas/core/llm/ticket-triage.ts';
@@ -20,6 +19,7 @@ import type { MetricsSink, SingleMetricSource } from '../../lambdas/shared/obser
 import { makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { answer, startFakeOpenAi } from './fake-openai.ts';
+import { LOCAL_TRIAGE_ANSWER } from './triage.ts';
 
 /** A metric as CloudWatch keys it: its name and the names of its dimensions (Powertools adds `service`). */
 export interface Emission {
@@ -179,15 +179,7 @@ async function runModel(sink: RecordingSink): Promise<void> {
       { client, models: { summary: 'm', triage: 'm', changelog: 'm' }, gate: async () => true, metrics },
       { categories: ['BUG', 'FEATURE'], maxAnswerTokens: 200, jobTokenBudget: 10_000 },
     );
-    const local: TriageAnswer = {
-      category: 'BUG',
-      priority: 'P3',
-      labels: [],
-      confidence: 0.6,
-      rationale: 'local',
-      classifierVersion: 'local-1',
-      details: {},
-    };
+    const local = LOCAL_TRIAGE_ANSWER;
     const ticket = { title: 'Crash on save', body: 'The editor crashes.' };
     fake.script(
       answer({ category: 'BUG', priority: 'P2', labels: [], confidence: 0.9, rationale: 'crash' }),

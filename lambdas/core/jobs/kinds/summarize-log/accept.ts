@@ -6,8 +6,7 @@
 import type { Caller } from '../../../auth/roles.ts';
 import { type RedactionCounts, Redactor } from '../../../redaction/index.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../../use-cases/log-entries.ts';
-import { dispatchJob } from '../../dispatch.ts';
-import type { JobQueue, JobRepo, WarningLog } from '../../ports.ts';
+import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { summarizeLog } from './definition.ts';
 
 export interface LogSubmission {
@@ -17,11 +16,9 @@ export interface LogSubmission {
   traceId: string | null;
 }
 
-export interface SubmitLogDeps {
+/** The subject's repository, and what dispatching its job needs. */
+export interface SubmitLogDeps extends DispatchDeps {
   logEntries: Pick<LogEntryRepo, 'create'>;
-  jobs: Pick<JobRepo, 'markEnqueued'>;
-  queue: JobQueue;
-  log?: WarningLog;
 }
 
 /** The text as stored and mined: every line through one redactor, whose counts the entry and summary keep. */
@@ -57,6 +54,6 @@ export async function submitLog(
   if (!created) return entry;
   return {
     ...entry,
-    job: await dispatchJob({ jobs: deps.jobs, queue: deps.queue, log: deps.log }, entry.job),
+    job: await dispatchJob(deps, entry.job),
   };
 }

@@ -6,8 +6,7 @@
 import type { Caller } from '../../../auth/roles.ts';
 import { Redactor } from '../../../redaction/index.ts';
 import { normalisedProject, type TicketRecord, type TicketRepo } from '../../../use-cases/tickets.ts';
-import { dispatchJob } from '../../dispatch.ts';
-import type { JobQueue, JobRepo, WarningLog } from '../../ports.ts';
+import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { triageTicket } from './definition.ts';
 
 export interface TicketSubmission {
@@ -19,11 +18,9 @@ export interface TicketSubmission {
   traceId: string | null;
 }
 
-export interface CreateTicketDeps {
+/** The subject's repository, and what dispatching its job needs. */
+export interface CreateTicketDeps extends DispatchDeps {
   tickets: Pick<TicketRepo, 'create'>;
-  jobs: Pick<JobRepo, 'markEnqueued'>;
-  queue: JobQueue;
-  log?: WarningLog;
 }
 
 export async function createTicket(
@@ -46,6 +43,6 @@ export async function createTicket(
   if (!created) return ticket;
   return {
     ...ticket,
-    job: await dispatchJob({ jobs: deps.jobs, queue: deps.queue, log: deps.log }, ticket.job),
+    job: await dispatchJob(deps, ticket.job),
   };
 }

@@ -14,8 +14,8 @@ import {
   queueConfigSchema,
   ticketTriageConfigSchema,
 } from '../lambdas/shared/config.ts';
-import { retryConfigSchema, type WorkerConfig } from '../lambdas/shared/worker-runtime.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
+import { retryConfigSchema, type WorkerConfig } from '../lambdas/workers/runtime.ts';
 
 export interface LocalConfigs {
   resolver: ResolverConfig;

@@ -16,7 +16,7 @@ import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
-import type { WorkerFactoryModule } from '../lambdas/shared/worker-runtime.ts';
+import type { WorkerFactoryModule } from '../lambdas/workers/runtime.ts';
 import { createAppSyncEndpoint } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';

@@ -10,7 +10,7 @@ import { runSummarizeLog } from '../core/jobs/kinds/summarize-log/run.ts';
 import { llmRefineSummary } from '../core/llm/log-summarizer.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import type { JobWorkerHandler } from '../shared/sqs-worker.ts';
-import { createWorkerHandler, type WorkerConfig } from '../shared/worker-runtime.ts';
+import { createWorkerHandler, type WorkerConfig } from '../workers/runtime.ts';
 import { localSummarizer } from './local-summarizer.ts';
 
 export function createWorker(config: WorkerConfig): JobWorkerHandler {

@@ -1,5 +1,5 @@
 /** The deployed triage worker: configuration from the environment, once per container. */
-import { workerConfigFromEnv } from '../shared/worker-runtime.ts';
+import { workerConfigFromEnv } from '../workers/runtime.ts';
 import { createWorker } from './worker.ts';
 
 export const handler = createWorker(workerConfigFromEnv(process.env));

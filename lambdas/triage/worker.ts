@@ -11,7 +11,7 @@ import { runTriageTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
 import { llmTriage } from '../core/llm/ticket-triage.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import type { JobWorkerHandler } from '../shared/sqs-worker.ts';
-import { createWorkerHandler, type WorkerConfig } from '../shared/worker-runtime.ts';
+import { createWorkerHandler, type WorkerConfig } from '../workers/runtime.ts';
 import { ticketTriageSetup } from './local-classifier.ts';
 
 export function createWorker(config: WorkerConfig): JobWorkerHandler {

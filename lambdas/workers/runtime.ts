@@ -22,9 +22,9 @@ import {
   queueConfigSchema,
   type TicketTriageConfig,
   ticketTriageConfigSchema,
-} from './config.ts';
-import { instrument } from './observability.ts';
-import { type JobWorkerHandler, makeJobWorker } from './sqs-worker.ts';
+} from '../shared/config.ts';
+import { instrument } from '../shared/observability.ts';
+import { type JobWorkerHandler, makeJobWorker } from '../shared/sqs-worker.ts';
 
 export const retryConfigSchema = z.object({
   RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(2),

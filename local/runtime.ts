@@ -126,7 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const server = await startHttpServer({
       port: options.port,
       handleGraphQL: endpoint.handle,
-      ideHeaders: { 'x-api-key': apiKey },
+      apiKey,
       maxBodyBytes: 6 * 1024 * 1024,
       onError,
     });

@@ -1,0 +1,38 @@
+import { Anchor, Stack } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+import { useQuery } from 'urql';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { PageLoading } from '../../components/Layout.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ChangelogDocument } from './changelog-documents.ts';
+import { ChangelogView } from './ChangelogView.tsx';
+
+export default function ChangelogDetailPage() {
+  const { id = '' } = useParams();
+  const [{ data, error, fetching }] = useQuery({ query: ChangelogDocument, variables: { id } });
+  const changelog = data?.changelog;
+  if (!changelog) {
+    if (fetching) return <PageLoading />;
+    return (
+      <>
+        <PageHeader title="Changelog" />
+        <ErrorNotice error={error ?? { errorType: 'NotFound', message: '' }} action="Could not load this changelog" />
+      </>
+    );
+  }
+  return (
+    <Stack>
+      <PageHeader
+        title={`Changelog ${changelog.version ?? changelog.date}`}
+        description={`Generated ${formatDateTime(changelog.createdAt)}`}
+        actions={
+          <Anchor component={Link} to="/changelogs" size="sm">
+            All changelogs
+          </Anchor>
+        }
+      />
+      <ChangelogView changelog={changelog} />
+    </Stack>
+  );
+}

@@ -1,0 +1,242 @@
+import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { formatDateTime, formatDuration, formatNumber } from '../../components/format.ts';
+import { PageLoading } from '../../components/Layout.tsx';
+import { ShareBar } from '../../components/ShareBar.tsx';
+import type { SummaryModel, TemplateDetail } from './summary-model.ts';
+import { TemplateTable } from './TemplateTable.tsx';
+import { TemplateText } from './TemplateText.tsx';
+
+// The chart library is the largest dependency: it loads with the first summary, not with the console.
+const TimelineChart = lazy(() => import('./TimelineChart.tsx'));
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-label={title}>
+      <Title order={2} size="h4" mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text fw={600} size="lg">
+        {value}
+      </Text>
+    </div>
+  );
+}
+
+const LEVEL_ORDER = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'UNKNOWN'];
+const LEVEL_BAR_COLORS: Record<string, string> = { FATAL: 'red.9', ERROR: 'red', WARN: 'orange', INFO: 'blue' };
+
+function LevelMix({ summary }: { summary: SummaryModel }) {
+  const total = Math.max(1, summary.lines.analysed);
+  const levels = Object.entries(summary.levels.counts).sort(
+    (a, b) => LEVEL_ORDER.indexOf(a[0]) - LEVEL_ORDER.indexOf(b[0]),
+  );
+  return (
+    <Stack gap={4}>
+      {levels.map(([level, count]) => (
+        <Group key={level} gap="sm" wrap="nowrap">
+          <Text size="sm" w={72}>
+            {level}
+          </Text>
+          <ShareBar value={count / total} label={`${level} lines`} color={LEVEL_BAR_COLORS[level] ?? 'gray'} />
+          <Text size="sm" c="dimmed">
+            {formatNumber(count)}
+          </Text>
+        </Group>
+      ))}
+      {summary.levels.source === 'inferred' && (
+        <Text size="xs" c="dimmed">
+          The log has no level field: levels are inferred from the wording.
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function GenericTable({ data }: { data: Record<string, unknown> }) {
+  return (
+    <Table>
+      <Table.Tbody>
+        {Object.entries(data).map(([key, value]) => (
+          <Table.Tr key={key}>
+            <Table.Th scope="row">{key}</Table.Th>
+            <Table.Td className="mono">{typeof value === 'object' ? JSON.stringify(value) : String(value)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+interface Props {
+  summary: SummaryModel;
+  details: Map<string, TemplateDetail>;
+  /** False for HR: no sample lines, no wildcard values, no first-error text. */
+  showRaw: boolean;
+}
+
+export function SummaryView({ summary, details, showRaw }: Props) {
+  const errors = (summary.levels.counts.ERROR ?? 0) + (summary.levels.counts.FATAL ?? 0);
+  return (
+    <Stack>
+      <Paper withBorder p="md" bg="blue.0" component="section" aria-label="Headline">
+        <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+          Headline{summary.source ? ` · ${summary.source}` : ''}
+        </Text>
+        <Text size="lg" fw={600} data-testid="summary-headline">
+          {summary.headline}
+        </Text>
+      </Paper>
+      <SimpleGrid cols={{ base: 2, sm: 4 }}>
+        <Stat label="Lines" value={formatNumber(summary.lines.analysed)} />
+        <Stat label="Time span" value={summary.timeSpan ? formatDuration(summary.timeSpan.durationSeconds) : 'no times'} />
+        <Stat label="Errors" value={formatNumber(errors)} />
+        <Stat label="Templates" value={formatNumber(summary.templateCount)} />
+      </SimpleGrid>
+      <Section title="Level mix over time">
+        <Stack>
+          <LevelMix summary={summary} />
+          {summary.timeline && summary.timeline.windows.length > 1 && (
+            <Suspense fallback={<PageLoading />}>
+              <TimelineChart
+                windows={summary.timeline.windows}
+                windowSeconds={summary.timeline.windowSeconds}
+                incidents={summary.incidents}
+              />
+            </Suspense>
+          )}
+          {summary.timeSpan && (
+            <Text size="sm" c="dimmed">
+              From {formatDateTime(summary.timeSpan.start)} to {formatDateTime(summary.timeSpan.end)}
+            </Text>
+          )}
+        </Stack>
+      </Section>
+      {summary.incidents.length > 0 && (
+        <Section title="Incidents">
+          <Stack gap="xs">
+            {summary.incidents.map((incident) => (
+              <div key={`${incident.start}-${incident.title}`}>
+                <Group gap="xs">
+                  <Badge color={incident.severity === 'high' ? 'red' : 'orange'} variant="light">
+                    {formatDateTime(incident.start)}
+                  </Badge>
+                  <Text fw={600} size="sm">
+                    {incident.title}
+                  </Text>
+                </Group>
+                {incident.detail && (
+                  <Text size="sm" c="dimmed" className="mono">
+                    {incident.detail}
+                  </Text>
+                )}
+              </div>
+            ))}
+          </Stack>
+        </Section>
+      )}
+      {summary.firstError && (
+        <Section title="First error">
+          <Text size="sm">
+            Line {formatNumber(summary.firstError.line)}
+            {summary.firstError.time ? `, ${formatDateTime(summary.firstError.time)}` : ''}
+            {summary.firstError.inferred ? ' (recognised from its wording)' : ''}
+          </Text>
+          <TemplateText text={summary.firstError.template} />
+          {showRaw && summary.firstError.text && (
+            <Paper bg="gray.0" p="xs" mt="xs">
+              <Text size="xs" c="dimmed">
+                Sample
+              </Text>
+              <Text className="mono">{summary.firstError.text}</Text>
+            </Paper>
+          )}
+        </Section>
+      )}
+      <Section title="Templates">
+        <Stack>
+          <TemplateTable caption="Most frequent" templates={summary.topTemplates} details={details} showValues={showRaw} />
+          <TemplateTable caption="Errors" templates={summary.errorTemplates} details={details} showValues={showRaw} />
+          <TemplateTable caption="Warnings" templates={summary.warningTemplates} details={details} showValues={showRaw} />
+          <TemplateTable
+            caption="New (first seen in the last fifth of the log)"
+            templates={summary.newTemplates}
+            details={details}
+            showValues={showRaw}
+            column="firstSeen"
+          />
+          <TemplateTable caption="Rare" templates={summary.rareTemplates} details={details} showValues={showRaw} />
+        </Stack>
+      </Section>
+      {(summary.topComponents.length > 0 || summary.topHosts.length > 0) && (
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          {summary.topComponents.length > 0 && (
+            <Section title="Components">
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Component</Table.Th>
+                    <Table.Th ta="right">Lines</Table.Th>
+                    <Table.Th ta="right">Errors</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {summary.topComponents.map((c) => (
+                    <Table.Tr key={c.name}>
+                      <Table.Td className="mono">{c.name}</Table.Td>
+                      <Table.Td ta="right">{formatNumber(c.lines)}</Table.Td>
+                      <Table.Td ta="right">{formatNumber(c.errors)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Section>
+          )}
+          {summary.topHosts.length > 0 && (
+            <Section title="Hosts">
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Host</Table.Th>
+                    <Table.Th ta="right">Lines</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {summary.topHosts.map((h) => (
+                    <Table.Tr key={h.name}>
+                      <Table.Td className="mono">{h.name}</Table.Td>
+                      <Table.Td ta="right">{formatNumber(h.lines)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Section>
+          )}
+        </SimpleGrid>
+      )}
+      {summary.http && (
+        <Section title="HTTP">
+          <GenericTable data={summary.http} />
+        </Section>
+      )}
+      <Text size="sm" c="dimmed">
+        Redactions: {formatNumber(summary.redactions.total)}
+        {Object.entries(summary.redactions.byKind)
+          .filter(([, n]) => n > 0)
+          .map(([kind, n]) => ` · ${kind} ${formatNumber(n)}`)
+          .join('')}
+      </Text>
+    </Stack>
+  );
+}

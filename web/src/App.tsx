@@ -8,7 +8,7 @@ import { SignInPage } from './pages/SignInPage.tsx';
 import { can } from './session/roles.ts';
 import { SessionProvider, useSession } from './session/SessionProvider.tsx';
 import type { Role } from './session/session-store.ts';
-import { theme } from './theme.ts';
+import { cssVariablesResolver, theme } from './theme.ts';
 
 // Pages load on demand: the first paint carries only the shell and the sign-in form.
 const HomePage = lazy(() => import('./pages/HomePage.tsx'));
@@ -65,7 +65,7 @@ export function AppRoutes() {
 
 export function App({ config }: { config: ConsoleConfig }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <SessionProvider config={config}>
         <BrowserRouter>

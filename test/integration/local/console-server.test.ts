@@ -18,7 +18,10 @@ async function post(query: string) {
     headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: { message: string }[] },
+  };
 }
 
 beforeAll(async () => {
@@ -77,7 +80,11 @@ describe('local server: console and IDE', () => {
   });
 
   it('never serves a file outside the console folder', async () => {
-    for (const path of ['/..%2Fai-ops-console-secret.txt', '/%2e%2e/ai-ops-console-secret.txt', '/%E0%A4%A']) {
+    for (const path of [
+      '/..%2Fai-ops-console-secret.txt',
+      '/%2e%2e/ai-ops-console-secret.txt',
+      '/%E0%A4%A',
+    ]) {
       const response = await fetch(`${origin}${path}`);
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('TOP-SECRET-CONTENT');
@@ -109,7 +116,8 @@ describe('local server: console and IDE', () => {
   });
 
   it("still bounds introspection by graphql-js's introspection depth rule", async () => {
-    const deep = '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }';
+    const deep =
+      '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }';
     const { status, body } = await post(deep);
     expect(status).toBe(400);
     expect(body.errors?.[0]?.message).toMatch(/[Mm]aximum introspection depth exceeded/);
@@ -118,7 +126,9 @@ describe('local server: console and IDE', () => {
   it('still limits the depth of data queries', async () => {
     let query = 'id';
     for (let i = 0; i < 10; i++) query = `user { ${query} }`;
-    const { status, body } = await post(`mutation { login(email: "a@example.com", password: "p") { ${query} } }`);
+    const { status, body } = await post(
+      `mutation { login(email: "a@example.com", password: "p") { ${query} } }`,
+    );
     expect(status).toBe(400);
     expect(body.errors?.[0]?.message).toMatch(/depth 12 exceeds the limit of 10/);
   });

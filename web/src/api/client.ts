@@ -10,6 +10,8 @@ import { REFRESH_MARGIN_MS, type SessionStore } from '../session/session-store.t
 export function createApiClient(graphqlUrl: string, sessions: SessionStore): Client {
   return new Client({
     url: graphqlUrl,
+    // AppSync takes POST only (urql would send short queries as GET).
+    preferGetMethod: false,
     exchanges: [
       cacheExchange,
       authExchange(async (utils) => {

@@ -63,8 +63,7 @@ export function apiErrorsOf(error: CombinedError): ApiError[] {
     return [{ errorType: 'NetworkError', message: error.networkError.message }];
   }
   return error.graphQLErrors.map((e) => ({
-    errorType:
-      errorTypeOf(e.extensions) ?? errorTypeOf(e.originalError) ?? errorTypeOf(e) ?? 'InternalError',
+    errorType: errorTypeOf(e.extensions) ?? errorTypeOf(e.originalError) ?? errorTypeOf(e) ?? 'InternalError',
     message: e.message,
   }));
 }

@@ -8,7 +8,10 @@ export function CopyTextButton({ text, label = 'Copy' }: { text: string; label?:
       await navigator.clipboard.writeText(text);
       notifications.show({ message: 'Copied to the clipboard', color: 'green' });
     } catch {
-      notifications.show({ message: 'The browser refused the clipboard; select the text and copy it', color: 'red' });
+      notifications.show({
+        message: 'The browser refused the clipboard; select the text and copy it',
+        color: 'red',
+      });
     }
   };
   return (

@@ -27,7 +27,12 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { to: '/changelogs', label: 'Changelogs', description: 'Release notes from commits' },
   { to: '/admin/users', label: 'Users and roles', description: 'Who has which role', allow: can.administer },
-  { to: '/admin/flags', label: 'Feature flags', description: 'Model use and rollouts', allow: can.administer },
+  {
+    to: '/admin/flags',
+    label: 'Feature flags',
+    description: 'Model use and rollouts',
+    allow: can.administer,
+  },
   {
     to: '/admin/dead-letters',
     label: 'Dead letters',

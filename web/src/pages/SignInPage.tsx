@@ -1,4 +1,15 @@
-import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { type ApiError, ApiRequestError } from '../api/errors.ts';
@@ -69,7 +80,10 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
                 {END_MESSAGES[ended]}
               </Alert>
             )}
-            <ErrorNotice error={error} action={signup ? 'Could not create the account' : 'Could not sign in'} />
+            <ErrorNotice
+              error={error}
+              action={signup ? 'Could not create the account' : 'Could not sign in'}
+            />
             <TextInput
               label="Email"
               type="email"
@@ -83,9 +97,7 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
               autoComplete={signup ? 'new-password' : 'current-password'}
               required
               description={
-                signup
-                  ? 'At least 12 characters; not a common password and not your e-mail name.'
-                  : undefined
+                signup ? 'At least 12 characters; not a common password and not your e-mail name.' : undefined
               }
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}

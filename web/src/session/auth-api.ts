@@ -53,7 +53,10 @@ export function createAuthApi(graphqlUrl: string, apiKey: string): AuthApi {
     login: async (email, password) =>
       required((await postGraphQL(graphqlUrl, SignInDocument, { email, password }, withKey)).login, 'login'),
     signup: async (email, password) =>
-      required((await postGraphQL(graphqlUrl, SignUpDocument, { email, password }, withKey)).signup, 'signup'),
+      required(
+        (await postGraphQL(graphqlUrl, SignUpDocument, { email, password }, withKey)).signup,
+        'signup',
+      ),
     refresh: async (refreshToken) =>
       required(
         (await postGraphQL(graphqlUrl, RefreshSessionDocument, { refreshToken }, withKey)).refreshToken,

@@ -1,9 +1,11 @@
 import { Alert, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { graphql } from '../../gql/index.ts';
 
 const DeadLettersDocument = graphql(`
@@ -29,7 +31,7 @@ export default function DeadLettersPage() {
   const [{ data, error, fetching }, refetch] = useQuery({
     query: DeadLettersDocument,
     variables: { limit: 50 },
-    context: { additionalTypenames: ['DeadLetter'] },
+    context: LISTS.deadLetters,
   });
   const [confirm, setConfirm] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -69,7 +71,9 @@ export default function DeadLettersPage() {
           {done}
         </Alert>
       )}
-      {items.length === 0 && !fetching && !error && <Text c="dimmed">No dead letters. Every job reached its worker.</Text>}
+      {items.length === 0 && !fetching && !error && (
+        <Text c="dimmed">No dead letters. Every job reached its worker.</Text>
+      )}
       {kinds.map((kind) => {
         const letters = items.filter((i) => (i.kind ?? 'unknown') === kind);
         return (
@@ -78,11 +82,11 @@ export default function DeadLettersPage() {
               <Text fw={600}>
                 {kind}: {letters.length} message{letters.length === 1 ? '' : 's'}
               </Text>
-              <Button color="orange" size="xs" onClick={() => setConfirm(kind)} disabled={kind === 'unknown'}>
+              <Button size="xs" onClick={() => setConfirm(kind)} disabled={kind === 'unknown'}>
                 Redrive {kind}
               </Button>
             </Group>
-            <div className="table-scroll">
+            <TableScroll label={`Dead letters of ${kind}`}>
               <Table striped miw={560}>
                 <Table.Thead>
                   <Table.Tr>
@@ -103,7 +107,7 @@ export default function DeadLettersPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </div>
+            </TableScroll>
           </Stack>
         );
       })}
@@ -115,7 +119,7 @@ export default function DeadLettersPage() {
           <Button variant="default" onClick={() => setConfirm(null)}>
             Cancel
           </Button>
-          <Button color="orange" onClick={() => confirm && void run(confirm)} loading={result.fetching}>
+          <Button onClick={() => confirm && void run(confirm)} loading={result.fetching}>
             Redrive
           </Button>
         </Group>

@@ -1,11 +1,25 @@
-import { Badge, Button, Checkbox, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { graphql } from '../../gql/index.ts';
 import type { Role } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
 import { ROLE_WORDS } from '../../session/roles.ts';
 
 const FeatureFlagsDocument = graphql(`
@@ -44,7 +58,9 @@ function FlagEditor({ flag }: { flag: FlagValue }) {
   const [roles, setRoles] = useState<Role[]>(flag.roles);
   const [result, save] = useMutation(SetFeatureFlagDocument);
   const changed =
-    enabled !== flag.enabled || rollout !== flag.rolloutPercent || roles.slice().sort().join() !== flag.roles.slice().sort().join();
+    enabled !== flag.enabled ||
+    rollout !== flag.rolloutPercent ||
+    roles.slice().sort().join() !== flag.roles.slice().sort().join();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void save({ name: flag.name, enabled, rolloutPercent: rollout, roles });
@@ -106,7 +122,7 @@ function FlagEditor({ flag }: { flag: FlagValue }) {
 export default function FlagsPage() {
   const [{ data, error }] = useQuery({
     query: FeatureFlagsDocument,
-    context: { additionalTypenames: ['FeatureFlag'] },
+    context: LISTS.featureFlags,
   });
   const [name, setName] = useState('');
   const [extra, setExtra] = useState<string[]>([]);
@@ -138,7 +154,12 @@ export default function FlagsPage() {
         }}
       >
         <Group align="flex-end">
-          <TextInput label="Another flag" placeholder="team.experiment" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput
+            label="Another flag"
+            placeholder="team.experiment"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
           <Button type="submit" variant="default" disabled={!name.trim()}>
             Add
           </Button>

@@ -4,8 +4,9 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { graphql } from '../../gql/index.ts';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import type { Role } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
 import { ROLE_WORDS } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 
@@ -74,7 +75,7 @@ export default function UsersPage() {
         description="Signup always gives the User role; an admin promotes. Role changes apply within a minute (the authorizer cache) and are recorded."
       />
       <ErrorNotice error={error} action="Could not load users" />
-      <div className="table-scroll">
+      <TableScroll label="Users">
         <Table striped miw={560}>
           <Table.Thead>
             <Table.Tr>
@@ -103,9 +104,14 @@ export default function UsersPage() {
             ))}
           </Table.Tbody>
         </Table>
-      </div>
+      </TableScroll>
       <Group>
-        <Button variant="default" size="xs" disabled={pages.length <= 1} onClick={() => setPages(pages.slice(0, -1))}>
+        <Button
+          variant="default"
+          size="xs"
+          disabled={pages.length <= 1}
+          onClick={() => setPages(pages.slice(0, -1))}
+        >
           Previous
         </Button>
         <Button

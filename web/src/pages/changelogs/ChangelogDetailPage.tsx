@@ -5,8 +5,8 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { ChangelogDocument } from './changelog-documents.ts';
 import { ChangelogView } from './ChangelogView.tsx';
+import { ChangelogDocument } from './changelog-documents.ts';
 
 export default function ChangelogDetailPage() {
   const { id = '' } = useParams();
@@ -17,7 +17,10 @@ export default function ChangelogDetailPage() {
     return (
       <>
         <PageHeader title="Changelog" />
-        <ErrorNotice error={error ?? { errorType: 'NotFound', message: '' }} action="Could not load this changelog" />
+        <ErrorNotice
+          error={error ?? { errorType: 'NotFound', message: '' }}
+          action="Could not load this changelog"
+        />
       </>
     );
   }

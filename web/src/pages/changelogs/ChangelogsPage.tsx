@@ -1,13 +1,30 @@
-import { Anchor, Badge, Button, Checkbox, Group, Paper, SimpleGrid, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import type { ChangelogInput } from '../../gql/graphql.ts';
-import { ChangelogsDocument, GenerateChangelogDocument } from './changelog-documents.ts';
 import { ChangelogView } from './ChangelogView.tsx';
+import { ChangelogsDocument, GenerateChangelogDocument } from './changelog-documents.ts';
 import { EntriesEditor, type EntryRow, newRow, toEntries } from './EntriesEditor.tsx';
 import { parseCommits } from './parse-commits.ts';
 
@@ -19,7 +36,7 @@ function PastChangelogs() {
   const [{ data, error }] = useQuery({
     query: ChangelogsDocument,
     variables: { limit: 20 },
-    context: { additionalTypenames: ['Changelog'] },
+    context: LISTS.changelogs,
   });
   const items = data?.changelogs?.items ?? [];
   return (
@@ -33,7 +50,7 @@ function PastChangelogs() {
           None yet.
         </Text>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Past changelogs">
           <Table striped miw={480}>
             <Table.Thead>
               <Table.Tr>
@@ -60,7 +77,7 @@ function PastChangelogs() {
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
       )}
     </Stack>
   );

@@ -1,7 +1,27 @@
-import { ActionIcon, Button, Checkbox, Group, NativeSelect, NumberInput, Stack, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Checkbox,
+  Group,
+  NativeSelect,
+  NumberInput,
+  Stack,
+  TextInput,
+} from '@mantine/core';
 import type { ChangelogEntryInput } from '../../gql/graphql.ts';
 
-export const ENTRY_TYPES = ['feat', 'fix', 'perf', 'revert', 'docs', 'refactor', 'build', 'ci', 'test', 'chore'];
+export const ENTRY_TYPES = [
+  'feat',
+  'fix',
+  'perf',
+  'revert',
+  'docs',
+  'refactor',
+  'build',
+  'ci',
+  'test',
+  'chore',
+];
 
 export interface EntryRow {
   key: string;
@@ -34,7 +54,13 @@ export function toEntries(rows: EntryRow[]): ChangelogEntryInput[] {
 }
 
 /** Structured entries, one row each; every control carries its row number in its label. */
-export function EntriesEditor({ rows, onChange }: { rows: EntryRow[]; onChange: (rows: EntryRow[]) => void }) {
+export function EntriesEditor({
+  rows,
+  onChange,
+}: {
+  rows: EntryRow[];
+  onChange: (rows: EntryRow[]) => void;
+}) {
   const update = (key: string, patch: Partial<EntryRow>) =>
     onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   return (
@@ -48,7 +74,12 @@ export function EntriesEditor({ rows, onChange }: { rows: EntryRow[]; onChange: 
             onChange={(e) => update(row.key, { type: e.currentTarget.value })}
             w={100}
           />
-          <TextInput label={`Scope ${index + 1}`} value={row.scope} onChange={(e) => update(row.key, { scope: e.currentTarget.value })} w={110} />
+          <TextInput
+            label={`Scope ${index + 1}`}
+            value={row.scope}
+            onChange={(e) => update(row.key, { scope: e.currentTarget.value })}
+            w={110}
+          />
           <TextInput
             label={`Description ${index + 1}`}
             value={row.description}

@@ -28,7 +28,10 @@ describe('parseCommits', () => {
   });
 
   it('drops the hashes of git log --oneline', () => {
-    expect(parseCommits('a1b2c3d feat: one\n\nb2c3d4e fix(ui): two\n')).toEqual(['feat: one', 'fix(ui): two']);
+    expect(parseCommits('a1b2c3d feat: one\n\nb2c3d4e fix(ui): two\n')).toEqual([
+      'feat: one',
+      'fix(ui): two',
+    ]);
   });
 
   it('takes one message per line, or whole messages between --- lines', () => {

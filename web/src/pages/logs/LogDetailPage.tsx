@@ -12,8 +12,8 @@ import { usePolling } from '../../components/use-polling.ts';
 import { graphql } from '../../gql/index.ts';
 import { can } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
-import { readSummary, readTemplateDetails } from './summary-model.ts';
 import { SummaryView } from './SummaryView.tsx';
+import { readSummary, readTemplateDetails } from './summary-model.ts';
 
 const LogEntryDocument = graphql(`
   query LogEntry($id: ID!) {
@@ -80,7 +80,10 @@ export default function LogDetailPage() {
     return (
       <>
         <PageHeader title="Log summary" />
-        <ErrorNotice error={error ?? { errorType: 'NotFound', message: '' }} action="Could not load this log" />
+        <ErrorNotice
+          error={error ?? { errorType: 'NotFound', message: '' }}
+          action="Could not load this log"
+        />
       </>
     );
   }
@@ -107,8 +110,8 @@ export default function LogDetailPage() {
       <ErrorNotice error={error} action="Could not refresh" />
       {busy && (
         <Alert color="blue" variant="light" role="status">
-          The summarizer is working on this log ({entry.status === 'QUEUED' ? 'queued' : 'processing'}); this page
-          updates by itself.
+          The summarizer is working on this log ({entry.status === 'QUEUED' ? 'queued' : 'processing'}); this
+          page updates by itself.
         </Alert>
       )}
       {entry.status === 'FAILED' && (
@@ -117,7 +120,8 @@ export default function LogDetailPage() {
         </Alert>
       )}
       {summary && <SummaryView summary={summary} details={details} showRaw={rawAllowed} />}
-      {entry.summary && (
+      {entry.summary && rawAllowed && (
+        // The plain text quotes the first error's line: raw text, so not for HR.
         <Paper withBorder p="md">
           <details>
             <summary>Plain-text summary</summary>

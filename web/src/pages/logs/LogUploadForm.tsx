@@ -34,7 +34,7 @@ export function LogUploadForm() {
   const size = new Blob([text]).size;
   const tooLarge = size > MAX_LOG_BYTES;
 
-  const useText = (value: string, name: string | null) => {
+  const takeText = (value: string, name: string | null) => {
     setText(value);
     setFileName(name);
     setProblem(null);
@@ -49,7 +49,7 @@ export function LogUploadForm() {
       });
       return;
     }
-    useText(await file.text(), file.name);
+    takeText(await file.text(), file.name);
   };
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
@@ -75,8 +75,8 @@ export function LogUploadForm() {
             Summarize a log
           </Title>
           <Text size="sm" c="dimmed">
-            Up to {formatBytes(MAX_LOG_BYTES)} of text. E-mails, tokens, keys and card numbers are redacted before
-            anything is stored.
+            Up to {formatBytes(MAX_LOG_BYTES)} of text. E-mails, tokens, keys and card numbers are redacted
+            before anything is stored.
           </Text>
           <label
             className="drop-zone"
@@ -111,9 +111,11 @@ export function LogUploadForm() {
             minRows={4}
             maxRows={12}
             value={text}
-            onChange={(e) => useText(e.currentTarget.value, null)}
+            onChange={(e) => takeText(e.currentTarget.value, null)}
             classNames={{ input: 'mono' }}
-            error={tooLarge ? `${formatBytes(size)}: over the ${formatBytes(MAX_LOG_BYTES)} limit` : undefined}
+            error={
+              tooLarge ? `${formatBytes(size)}: over the ${formatBytes(MAX_LOG_BYTES)} limit` : undefined
+            }
           />
           <TextInput
             label="Header format (optional)"
@@ -127,7 +129,7 @@ export function LogUploadForm() {
               Summarize
             </Button>
             {text && (
-              <Button variant="subtle" onClick={() => useText('', null)}>
+              <Button variant="subtle" onClick={() => takeText('', null)}>
                 Clear
               </Button>
             )}

@@ -2,13 +2,15 @@ import { Anchor, Button, Group, Select, Stack, Table, Text } from '@mantine/core
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes, formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { usePolling } from '../../components/use-polling.ts';
-import { graphql } from '../../gql/index.ts';
 import type { JobStatus } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
 import { can } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { LogUploadForm } from './LogUploadForm.tsx';
@@ -51,7 +53,7 @@ export default function LogsPage() {
   const [{ data, error, fetching }, refetch] = useQuery({
     query: LogEntriesDocument,
     variables: { limit: PAGE_SIZE, nextToken, status },
-    context: { additionalTypenames: ['LogEntry'] },
+    context: LISTS.logEntries,
   });
   const items = data?.logEntries?.items ?? [];
   const busy = items.some((i) => i.status === 'QUEUED' || i.status === 'PROCESSING');
@@ -88,7 +90,7 @@ export default function LogsPage() {
           />
         </Group>
         <ErrorNotice error={error} action="Could not load logs" onRetry={refresh} />
-        <div className="table-scroll">
+        <TableScroll label="Logs">
           <Table striped highlightOnHover verticalSpacing="xs" miw={560}>
             <Table.Thead>
               <Table.Tr>
@@ -110,7 +112,7 @@ export default function LogsPage() {
                   <Table.Td>
                     <JobStatusBadge status={entry.status} />
                     {entry.status === 'FAILED' && entry.job?.lastError && (
-                      <Text size="xs" c="red.8">
+                      <Text size="xs" c="red.9">
                         {entry.job.lastError}
                       </Text>
                     )}
@@ -122,14 +124,19 @@ export default function LogsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
         {!fetching && items.length === 0 && !error && (
           <Text c="dimmed" size="sm">
             {status ? 'No logs with this status.' : 'No logs yet: upload one above.'}
           </Text>
         )}
         <Group>
-          <Button variant="default" size="xs" disabled={pages.length <= 1} onClick={() => setPages(pages.slice(0, -1))}>
+          <Button
+            variant="default"
+            size="xs"
+            disabled={pages.length <= 1}
+            onClick={() => setPages(pages.slice(0, -1))}
+          >
             Newer
           </Button>
           <Button

@@ -35,7 +35,12 @@ function Stat({ label, value }: { label: string; value: string }) {
 }
 
 const LEVEL_ORDER = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'UNKNOWN'];
-const LEVEL_BAR_COLORS: Record<string, string> = { FATAL: 'red.9', ERROR: 'red', WARN: 'orange', INFO: 'blue' };
+const LEVEL_BAR_COLORS: Record<string, string> = {
+  FATAL: 'red.9',
+  ERROR: 'red',
+  WARN: 'orange',
+  INFO: 'blue',
+};
 
 function LevelMix({ summary }: { summary: SummaryModel }) {
   const total = Math.max(1, summary.lines.analysed);
@@ -49,7 +54,11 @@ function LevelMix({ summary }: { summary: SummaryModel }) {
           <Text size="sm" w={72}>
             {level}
           </Text>
-          <ShareBar value={count / total} label={`${level} lines`} color={LEVEL_BAR_COLORS[level] ?? 'gray'} />
+          <ShareBar
+            value={count / total}
+            label={`${level} lines`}
+            color={LEVEL_BAR_COLORS[level] ?? 'gray'}
+          />
           <Text size="sm" c="dimmed">
             {formatNumber(count)}
           </Text>
@@ -71,7 +80,9 @@ function GenericTable({ data }: { data: Record<string, unknown> }) {
         {Object.entries(data).map(([key, value]) => (
           <Table.Tr key={key}>
             <Table.Th scope="row">{key}</Table.Th>
-            <Table.Td className="mono">{typeof value === 'object' ? JSON.stringify(value) : String(value)}</Table.Td>
+            <Table.Td className="mono">
+              {typeof value === 'object' ? JSON.stringify(value) : String(value)}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -100,7 +111,10 @@ export function SummaryView({ summary, details, showRaw }: Props) {
       </Paper>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
         <Stat label="Lines" value={formatNumber(summary.lines.analysed)} />
-        <Stat label="Time span" value={summary.timeSpan ? formatDuration(summary.timeSpan.durationSeconds) : 'no times'} />
+        <Stat
+          label="Time span"
+          value={summary.timeSpan ? formatDuration(summary.timeSpan.durationSeconds) : 'no times'}
+        />
         <Stat label="Errors" value={formatNumber(errors)} />
         <Stat label="Templates" value={formatNumber(summary.templateCount)} />
       </SimpleGrid>
@@ -166,9 +180,24 @@ export function SummaryView({ summary, details, showRaw }: Props) {
       )}
       <Section title="Templates">
         <Stack>
-          <TemplateTable caption="Most frequent" templates={summary.topTemplates} details={details} showValues={showRaw} />
-          <TemplateTable caption="Errors" templates={summary.errorTemplates} details={details} showValues={showRaw} />
-          <TemplateTable caption="Warnings" templates={summary.warningTemplates} details={details} showValues={showRaw} />
+          <TemplateTable
+            caption="Most frequent"
+            templates={summary.topTemplates}
+            details={details}
+            showValues={showRaw}
+          />
+          <TemplateTable
+            caption="Errors"
+            templates={summary.errorTemplates}
+            details={details}
+            showValues={showRaw}
+          />
+          <TemplateTable
+            caption="Warnings"
+            templates={summary.warningTemplates}
+            details={details}
+            showValues={showRaw}
+          />
           <TemplateTable
             caption="New (first seen in the last fifth of the log)"
             templates={summary.newTemplates}
@@ -176,7 +205,12 @@ export function SummaryView({ summary, details, showRaw }: Props) {
             showValues={showRaw}
             column="firstSeen"
           />
-          <TemplateTable caption="Rare" templates={summary.rareTemplates} details={details} showValues={showRaw} />
+          <TemplateTable
+            caption="Rare"
+            templates={summary.rareTemplates}
+            details={details}
+            showValues={showRaw}
+          />
         </Stack>
       </Section>
       {(summary.topComponents.length > 0 || summary.topHosts.length > 0) && (

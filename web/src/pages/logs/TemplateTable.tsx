@@ -2,6 +2,7 @@ import { Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import type { TemplateBrief, TemplateDetail } from './summary-model.ts';
 import { TemplateText } from './TemplateText.tsx';
 
@@ -62,7 +63,7 @@ export function TemplateTable({ caption, templates, details, showValues, column 
   const [open, setOpen] = useState<string | null>(null);
   if (templates.length === 0) return null;
   return (
-    <div className="table-scroll">
+    <TableScroll label={`${caption} templates`}>
       <Table verticalSpacing={6} miw={560} captionSide="top">
         <Table.Caption style={{ textAlign: 'left' }}>{caption}</Table.Caption>
         <Table.Thead>
@@ -91,8 +92,13 @@ export function TemplateTable({ caption, templates, details, showValues, column 
                     <Text size="xs">{t.firstSeen ?? `line ${formatNumber(t.firstLine)}`}</Text>
                   )}
                 </Table.Td>
-                <Table.Td>
-                  <Badge size="sm" variant="light" color={LEVEL_COLORS[t.level] ?? 'gray'}>
+                <Table.Td miw={72}>
+                  <Badge
+                    size="sm"
+                    variant="light"
+                    color={LEVEL_COLORS[t.level] ?? 'gray'}
+                    style={{ overflow: 'visible' }}
+                  >
                     {t.level}
                   </Badge>
                 </Table.Td>
@@ -123,6 +129,6 @@ export function TemplateTable({ caption, templates, details, showValues, column 
           })}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,5 +1,15 @@
 import { Text, VisuallyHidden } from '@mantine/core';
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatDuration } from '../../components/format.ts';
 import type { Incident, TimelineWindow } from './summary-model.ts';
 
@@ -9,15 +19,29 @@ interface Props {
   incidents: Incident[];
 }
 
-const timeOf = (iso: string): string => {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(11, 16);
-};
+/** Tick labels in UTC at the window's grain: times within a day, dates across days. */
+function tickFormat(windowSeconds: number, spanMs: number): (iso: string) => string {
+  return (iso) => {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) return iso;
+    const text = new Date(ms).toISOString();
+    if (windowSeconds >= 86_400) return text.slice(0, 10);
+    if (spanMs > 86_400_000) return `${text.slice(5, 10)} ${text.slice(11, 16)}`;
+    return windowSeconds < 60 ? text.slice(11, 19) : text.slice(11, 16);
+  };
+}
 
 /** Lines per window split into errors and the rest, with incident windows shaded. */
 export default function TimelineChart({ windows, windowSeconds, incidents }: Props) {
-  const data = windows.map((w) => ({ start: w.start, errors: w.errors, other: Math.max(0, w.lines - w.errors) }));
+  const data = windows.map((w) => ({
+    start: w.start,
+    errors: w.errors,
+    other: Math.max(0, w.lines - w.errors),
+  }));
   const starts = windows.map((w) => w.start);
+  const spanMs =
+    windows.length > 1 ? Date.parse(starts[starts.length - 1] ?? '') - Date.parse(starts[0] ?? '') : 0;
+  const timeOf = tickFormat(windowSeconds, spanMs);
   const windowOf = (iso: string): string | undefined => {
     const t = Date.parse(iso);
     let found: string | undefined;
@@ -41,10 +65,22 @@ export default function TimelineChart({ windows, windowSeconds, incidents }: Pro
               const x1 = windowOf(incident.start);
               const x2 = incident.end ? windowOf(incident.end) : x1;
               return x1 ? (
-                <ReferenceArea key={`${incident.start}-${incident.title}`} x1={x1} x2={x2 ?? x1} fill="#fa5252" fillOpacity={0.12} />
+                <ReferenceArea
+                  key={`${incident.start}-${incident.title}`}
+                  x1={x1}
+                  x2={x2 ?? x1}
+                  fill="#fa5252"
+                  fillOpacity={0.12}
+                />
               ) : null;
             })}
-            <Bar dataKey="other" name="Other lines" stackId="lines" fill="#4dabf7" isAnimationActive={false} />
+            <Bar
+              dataKey="other"
+              name="Other lines"
+              stackId="lines"
+              fill="#4dabf7"
+              isAnimationActive={false}
+            />
             <Bar dataKey="errors" name="Errors" stackId="lines" fill="#e03131" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

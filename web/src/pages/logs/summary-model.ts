@@ -68,7 +68,8 @@ export interface TemplateDetail {
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const num = (v: unknown, fallback = 0): number =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -102,7 +103,7 @@ function incidentsOf(json: Json): Incident[] {
       start: str(i.start) ?? str(i.at) ?? '',
       ...(str(i.end) ? { end: str(i.end) } : {}),
       title: str(i.title) ?? str(i.summary) ?? str(i.kind) ?? 'Incident',
-      ...(str(i.detail) ?? str(i.description) ? { detail: str(i.detail) ?? str(i.description) } : {}),
+      ...((str(i.detail) ?? str(i.description)) ? { detail: str(i.detail) ?? str(i.description) } : {}),
       ...(str(i.severity) ? { severity: str(i.severity) } : {}),
     }));
   }

@@ -63,7 +63,10 @@ export function CorrectionForm({ id, version, category, priority, labels }: Prop
               label="Priority"
               value={newPriority}
               onChange={(e) => setPriority(e.currentTarget.value)}
-              data={[{ value: '', label: 'Keep as is' }, ...PRIORITIES.map((p) => ({ value: p, label: PRIORITY_WORDS[p] }))]}
+              data={[
+                { value: '', label: 'Keep as is' },
+                ...PRIORITIES.map((p) => ({ value: p, label: PRIORITY_WORDS[p] })),
+              ]}
               miw={140}
             />
           </Group>
@@ -79,7 +82,7 @@ export function CorrectionForm({ id, version, category, priority, labels }: Prop
               Save correction
             </Button>
             {saved && (
-              <Text size="sm" c="green.9" role="status">
+              <Text size="sm" c="var(--mantine-color-green-light-color)" role="status">
                 Correction saved.
               </Text>
             )}

@@ -84,7 +84,7 @@ export function StatusChange({ id, status, version }: Props) {
                 {formatDateTime(newer.updatedAt)}). Your change was not saved.
               </Text>
               <Group mt="sm">
-                <Button size="xs" color="orange" onClick={() => void save(newer.version)}>
+                <Button size="xs" onClick={() => void save(newer.version)}>
                   Apply “{TICKET_STATUS_WORDS[target]}” to the newer version
                 </Button>
                 <Button
@@ -102,7 +102,7 @@ export function StatusChange({ id, status, version }: Props) {
           )}
           <ErrorNotice error={problem} action="Could not change the status" />
           {done && (
-            <Text size="sm" c="green.9" role="status">
+            <Text size="sm" c="var(--mantine-color-green-light-color)" role="status">
               {done}
             </Text>
           )}

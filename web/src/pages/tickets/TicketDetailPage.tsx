@@ -11,9 +11,9 @@ import { usePolling } from '../../components/use-polling.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
 import { StatusChange } from './StatusChange.tsx';
-import { TicketDocument } from './ticket-documents.ts';
 import { TicketHistory } from './TicketHistory.tsx';
 import { TriageCard } from './TriageCard.tsx';
+import { TicketDocument } from './ticket-documents.ts';
 
 export default function TicketDetailPage() {
   const { id = '' } = useParams();
@@ -29,7 +29,10 @@ export default function TicketDetailPage() {
     return (
       <>
         <PageHeader title="Ticket" />
-        <ErrorNotice error={error ?? { errorType: 'NotFound', message: '' }} action="Could not load this ticket" />
+        <ErrorNotice
+          error={error ?? { errorType: 'NotFound', message: '' }}
+          action="Could not load this ticket"
+        />
       </>
     );
   }
@@ -60,7 +63,7 @@ export default function TicketDetailPage() {
         </Paper>
       )}
       <Grid>
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, md: 7 }} miw={0}>
           <Stack>
             <TriageCard triage={ticket.triage} />
             <StatusChange id={ticket.id} status={ticket.status} version={ticket.version} />
@@ -73,7 +76,7 @@ export default function TicketDetailPage() {
             />
           </Stack>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: 5 }} miw={0}>
           <TicketHistory id={ticket.id} ownerId={ticket.ownerId} viewerId={session?.user.id ?? ''} />
         </Grid.Col>
       </Grid>

@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Paper, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime, parseJson } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
@@ -20,23 +21,40 @@ const ACTION_WORDS: Record<string, string> = {
 const actionWord = (action: string): string =>
   ACTION_WORDS[action] ?? action.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
-const show = (value: unknown): string =>
-  value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+const empty = (value: unknown): boolean =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** A recorded value as a short phrase: long text and whole objects (the triage blob) are cut, not dumped. */
+function show(value: unknown): string {
+  if (empty(value)) return '—';
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** The classifier's whole answer is recorded too; its fields appear on their own lines already. */
+const HIDDEN_FIELDS: ReadonlySet<string> = new Set(['triage', 'details']);
 
 function ChangeList({ changes }: { changes: string }) {
   const parsed = parseJson(changes);
   if (!parsed || typeof parsed !== 'object') return null;
-  const entries = Object.entries(parsed as Record<string, { from?: unknown; to?: unknown } | unknown>);
+  const entries = Object.entries(parsed as Record<string, unknown>)
+    .filter(([field]) => !HIDDEN_FIELDS.has(field))
+    .map(([field, change]) => {
+      const c =
+        change && typeof change === 'object' && 'to' in change
+          ? (change as { from?: unknown; to?: unknown })
+          : null;
+      return { field, from: c ? c.from : undefined, to: c ? c.to : change };
+    })
+    .filter((e) => !(empty(e.from) && empty(e.to)));
   return (
-    <Stack gap={0}>
-      {entries.map(([field, change]) => {
-        const c = change && typeof change === 'object' && 'to' in change ? (change as { from?: unknown; to?: unknown }) : null;
-        return (
-          <Text size="xs" key={field}>
-            {field}: {c ? `${show(c.from)} → ${show(c.to)}` : show(change)}
-          </Text>
-        );
-      })}
+    <Stack gap={0} style={{ overflowWrap: 'anywhere' }}>
+      {entries.map((e) => (
+        <Text size="xs" key={e.field}>
+          {e.field}: {empty(e.from) ? show(e.to) : `${show(e.from)} → ${show(e.to)}`}
+        </Text>
+      ))}
     </Stack>
   );
 }
@@ -71,13 +89,19 @@ export function TicketHistory({ id, ownerId, viewerId }: { id: string; ownerId: 
   const [{ data, error, fetching }] = useQuery({
     query: TicketHistoryDocument,
     variables: { id },
-    context: { additionalTypenames: ['Change'] },
+    context: LISTS.changes,
   });
   const [input, setInput] = useState('');
   const [asOf, setAsOf] = useState<string | null>(null);
   const history = data?.ticketHistory ?? [];
   const who = (actorId: string | null) =>
-    actorId === null ? 'the system' : actorId === viewerId ? 'you' : actorId === ownerId ? 'the owner' : `user ${actorId.slice(0, 8)}`;
+    actorId === null
+      ? 'the system'
+      : actorId === viewerId
+        ? 'you'
+        : actorId === ownerId
+          ? 'the owner'
+          : `user ${actorId.slice(0, 8)}`;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -116,9 +140,9 @@ export function TicketHistory({ id, ownerId, viewerId }: { id: string; ownerId: 
                   setInput(toLocalInput(change.at));
                   setAsOf(change.at);
                 }}
-                aria-label={`Show the ticket as of ${formatDateTime(change.at)}`}
+                aria-label={`Show as of then: ${formatDateTime(change.at)}`}
               >
-                as of then
+                Show as of then
               </Button>
             </Text>
             <ChangeList changes={change.changes} />

@@ -1,18 +1,39 @@
-import { Anchor, Badge, Button, Collapse, Group, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Collapse,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { JobStatusBadge, TICKET_STATUS_WORDS, TicketStatusBadge } from '../../components/StatusBadge.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { usePolling } from '../../components/use-polling.ts';
-import { graphql } from '../../gql/index.ts';
 import type { Priority, TicketFilter, TicketStatus } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
 import { NewTicketForm } from './NewTicketForm.tsx';
-import { CATEGORIES, categoryWord, NEEDS_REVIEW, PRIORITIES, PRIORITY_COLORS, STATUSES } from './ticket-words.ts';
+import {
+  CATEGORIES,
+  categoryWord,
+  NEEDS_REVIEW,
+  PRIORITIES,
+  PRIORITY_COLORS,
+  STATUSES,
+} from './ticket-words.ts';
 
 const TicketsDocument = graphql(`
   query Tickets($filter: TicketFilter, $limit: Int, $nextToken: String) {
@@ -65,7 +86,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
   const [{ data, error, fetching }, refetch] = useQuery({
     query: TicketsDocument,
     variables: { filter, limit: PAGE_SIZE, nextToken: pages[pages.length - 1] ?? null },
-    context: useMemo(() => ({ additionalTypenames: ['Ticket'] }), []),
+    context: LISTS.tickets,
   });
   const set = (key: keyof Filters) => (value: string) => {
     setFilters({ ...filters, [key]: value });
@@ -105,9 +126,18 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           <NewTicketForm />
         </Collapse>
       )}
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} component="fieldset" style={{ border: 0, padding: 0, margin: 0 }}>
+      <SimpleGrid
+        cols={{ base: 2, sm: 3, lg: 6 }}
+        component="fieldset"
+        style={{ border: 0, padding: 0, margin: 0 }}
+      >
         <legend className="visually-hidden">Filters</legend>
-        <TextInput label="Search" placeholder="Words in title or text" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+        <TextInput
+          label="Search"
+          placeholder="Words in title or text"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
         <NativeSelect
           label="Status"
           value={filters.status}
@@ -119,7 +149,10 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
             label="Category"
             value={filters.category}
             onChange={(e) => set('category')(e.currentTarget.value)}
-            data={[any('Any category'), ...[...CATEGORIES, NEEDS_REVIEW].map((c) => ({ value: c, label: categoryWord(c) }))]}
+            data={[
+              any('Any category'),
+              ...[...CATEGORIES, NEEDS_REVIEW].map((c) => ({ value: c, label: categoryWord(c) })),
+            ]}
           />
         )}
         <NativeSelect
@@ -128,8 +161,16 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           onChange={(e) => set('priority')(e.currentTarget.value)}
           data={[any('Any priority'), ...PRIORITIES]}
         />
-        <TextInput label="Label" value={filters.label} onChange={(e) => set('label')(e.currentTarget.value)} />
-        <TextInput label="Project" value={filters.project} onChange={(e) => set('project')(e.currentTarget.value)} />
+        <TextInput
+          label="Label"
+          value={filters.label}
+          onChange={(e) => set('label')(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Project"
+          value={filters.project}
+          onChange={(e) => set('project')(e.currentTarget.value)}
+        />
       </SimpleGrid>
       {words.length > 0 && (
         <Text size="xs" c="dimmed">
@@ -137,7 +178,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         </Text>
       )}
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />
-      <div className="table-scroll">
+      <TableScroll label="Tickets">
         <Table striped highlightOnHover miw={640} verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
@@ -175,7 +216,11 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
                   <TicketStatusBadge status={t.status} />
                 </Table.Td>
                 <Table.Td>
-                  {t.triage.status === 'SUCCEEDED' ? categoryWord(t.triage.category) : <JobStatusBadge status={t.triage.status} />}
+                  {t.triage.status === 'SUCCEEDED' ? (
+                    categoryWord(t.triage.category)
+                  ) : (
+                    <JobStatusBadge status={t.triage.status} />
+                  )}
                 </Table.Td>
                 <Table.Td>
                   {t.triage.priority && (
@@ -185,7 +230,9 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {t.triage.confidence !== null && <ShareBar value={t.triage.confidence} label="Category confidence" width={70} />}
+                  {t.triage.confidence !== null && (
+                    <ShareBar value={t.triage.confidence} label="Category confidence" width={70} />
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{formatDateTime(t.createdAt)}</Text>
@@ -194,14 +241,19 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
             ))}
           </Table.Tbody>
         </Table>
-      </div>
+      </TableScroll>
       {!fetching && shown.length === 0 && !error && (
         <Text c="dimmed" size="sm">
           {review ? 'Nothing to review.' : 'No tickets match.'}
         </Text>
       )}
       <Group>
-        <Button variant="default" size="xs" disabled={pages.length <= 1} onClick={() => setPages(pages.slice(0, -1))}>
+        <Button
+          variant="default"
+          size="xs"
+          disabled={pages.length <= 1}
+          onClick={() => setPages(pages.slice(0, -1))}
+        >
           Newer
         </Button>
         <Button

@@ -24,7 +24,10 @@ const ranked = (v: unknown): Ranked[] =>
   Array.isArray(v)
     ? v.filter(
         (r): r is Ranked =>
-          r !== null && typeof r === 'object' && typeof r.name === 'string' && typeof r.confidence === 'number',
+          r !== null &&
+          typeof r === 'object' &&
+          typeof r.name === 'string' &&
+          typeof r.confidence === 'number',
       )
     : [];
 
@@ -86,9 +89,11 @@ export function TriageCard({ triage }: { triage: Triage }) {
       ) : (
         <Stack gap="sm">
           {abstained && (
-            <Text size="sm" c="orange.9">
+            <Text size="sm" c="var(--mantine-color-orange-light-color)">
               The classifier was not confident enough and asks for a review
-              {details.predictedCategory ? `; its best guess is ${categoryWord(details.predictedCategory)}.` : '.'}
+              {details.predictedCategory
+                ? `; its best guess is ${categoryWord(details.predictedCategory)}.`
+                : '.'}
             </Text>
           )}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -97,10 +102,17 @@ export function TriageCard({ triage }: { triage: Triage }) {
                 Category
               </Text>
               <Group gap="xs">
-                <Badge size="lg" variant="light" color={abstained ? 'orange' : 'blue'} data-testid="triage-category">
+                <Badge
+                  size="lg"
+                  variant="light"
+                  color={abstained ? 'orange' : 'blue'}
+                  data-testid="triage-category"
+                >
                   {categoryWord(triage.category)}
                 </Badge>
-                {triage.confidence !== null && <ShareBar value={triage.confidence} label="Category confidence" />}
+                {triage.confidence !== null && (
+                  <ShareBar value={triage.confidence} label="Category confidence" />
+                )}
               </Group>
             </div>
             <div>
@@ -130,7 +142,11 @@ export function TriageCard({ triage }: { triage: Triage }) {
                     {label}
                   </Text>
                   {details.labelConfidence[label] !== undefined && (
-                    <ShareBar value={details.labelConfidence[label] ?? 0} label={`Confidence in label ${label}`} width={90} />
+                    <ShareBar
+                      value={details.labelConfidence[label] ?? 0}
+                      label={`Confidence in label ${label}`}
+                      width={90}
+                    />
                   )}
                 </Group>
               ))}

@@ -17,6 +17,7 @@ import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
+import { WebConsole } from './web-console.ts';
 import { WorkQueues } from './work-queues.ts';
 import { partitionWorkers, RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
 
@@ -70,6 +71,7 @@ export class AiOpsStack extends Stack {
   readonly workQueues: WorkQueues;
   readonly api: Api;
   readonly observability: Observability;
+  readonly console: WebConsole;
   readonly functions: {
     readonly authorizer: AppFunction;
     readonly resolver: AppFunction;
@@ -225,6 +227,13 @@ export class AiOpsStack extends Stack {
       resolver,
     });
 
+    this.console = new WebConsole(this, 'Console', {
+      stage,
+      graphqlUrl: this.api.graphqlApi.graphqlUrl,
+      // The same value as the ApiKeyId output: AppSync's key id is the key clients send.
+      apiKey: this.api.apiKey.attrApiKeyId,
+    });
+
     this.observability = new Observability(this, 'Observability', {
       stage,
       api: this.api.graphqlApi,
@@ -235,6 +244,7 @@ export class AiOpsStack extends Stack {
     });
 
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlApi.graphqlUrl });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console' });
     new CfnOutput(this, 'ApiKeyId', {
       value: this.api.apiKey.attrApiKeyId,
       description:

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { consoleCsp, PERMISSIONS_POLICY, REFERRER_POLICY } from '../web/security-headers.ts';
 
 export const DEFAULT_CONSOLE_DIR = resolve(import.meta.dirname, '../web/dist');
 
@@ -21,31 +22,13 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/**
- * The console's Content-Security-Policy. `connect-src` names the API origin ('self' locally, the AppSync
- * endpoint on AWS); styles allow inline attributes because the component and chart libraries set them.
- */
-export function consoleCsp(apiOrigin: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${apiOrigin}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
+/** As CloudFront sends them on AWS (lib/web-console.ts); locally the API is on the same origin. */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': consoleCsp("'self'"),
+  'content-security-policy': consoleCsp(),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'referrer-policy': REFERRER_POLICY,
+  'permissions-policy': PERMISSIONS_POLICY,
 };
 
 export interface ConsoleFile {

@@ -211,8 +211,6 @@ function describeCommitError(error: unknown, commits: ReadonlyArray<{ hash: stri
 }
 
 export const changelogCommand: Command = {
-  name: 'changelog',
-  summary: 'generate a release changelog from the conventional commits of a git range',
   usage,
   run: (args) =>
     runChangelog(args, {

@@ -9,7 +9,8 @@ export default defineConfig({
     root: new URL('../../..', import.meta.url).pathname,
     include: ['test/e2e/console/**/*.spec.ts'],
     globalSetup: ['test/e2e/console/global-setup.ts'],
-    testTimeout: 60_000,
+    // Generous: a page-by-page sweep on two shared cores.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     // One browser at a time on two shared cores; the specs share one server.
     fileParallelism: false,

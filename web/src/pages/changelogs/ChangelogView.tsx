@@ -17,7 +17,7 @@ function download(name: string, text: string) {
 
 /** The release notes as sections (what readers will see) and as Markdown (what goes in CHANGELOG.md). */
 export function ChangelogView({ changelog }: { changelog: Changelog }) {
-  const version = changelog.version ?? 'next';
+  const version = changelog.version ?? 'Unreleased';
   const fileName = `CHANGELOG-${changelog.version ?? changelog.date}.md`;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="changelog-preview-title">

@@ -12,11 +12,15 @@ interface Props {
   category: string | null;
   priority: Priority | null;
   labels: string[];
+  /** The classifier's best guess when it abstained (NEEDS_REVIEW): the form starts from it. */
+  suggested?: string | undefined;
 }
 
 /** A person's answer to the triage: applied, and kept for retraining the classifier. */
-export function CorrectionForm({ id, version, category, priority, labels }: Props) {
-  const [newCategory, setCategory] = useState(category && category !== NEEDS_REVIEW ? category : 'BUG');
+export function CorrectionForm({ id, version, category, priority, labels, suggested }: Props) {
+  const [newCategory, setCategory] = useState(
+    category && category !== NEEDS_REVIEW ? category : (suggested ?? CATEGORIES[0]),
+  );
   const [newPriority, setPriority] = useState<string>(priority ?? '');
   const [newLabels, setLabels] = useState(labels.join(', '));
   const [result, correct] = useMutation(CorrectTriageDocument);

@@ -12,7 +12,7 @@ import { useSession } from '../../session/SessionProvider.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
 import { StatusChange } from './StatusChange.tsx';
 import { TicketHistory } from './TicketHistory.tsx';
-import { TriageCard } from './TriageCard.tsx';
+import { readDetails, TriageCard } from './TriageCard.tsx';
 import { TicketDocument } from './ticket-documents.ts';
 
 export default function TicketDetailPage() {
@@ -73,6 +73,7 @@ export default function TicketDetailPage() {
               category={ticket.triage.category}
               priority={ticket.triage.priority}
               labels={ticket.triage.labels}
+              suggested={readDetails(ticket.triage.details).predictedCategory}
             />
           </Stack>
         </Grid.Col>

@@ -2,13 +2,19 @@ import { postGraphQL } from '../api/graphql-fetch.ts';
 import { graphql } from '../gql/index.ts';
 import type { AuthApi, Session } from './session-store.ts';
 
+graphql(`
+  fragment SessionFields on AuthPayload {
+    accessToken
+    refreshToken
+    expiresAt
+    user { id email role }
+  }
+`);
+
 const SignInDocument = graphql(`
   mutation SignIn($email: AWSEmail!, $password: String!) {
     login(email: $email, password: $password) {
-      accessToken
-      refreshToken
-      expiresAt
-      user { id email role }
+      ...SessionFields
     }
   }
 `);
@@ -16,10 +22,7 @@ const SignInDocument = graphql(`
 const SignUpDocument = graphql(`
   mutation SignUp($email: AWSEmail!, $password: String!) {
     signup(email: $email, password: $password) {
-      accessToken
-      refreshToken
-      expiresAt
-      user { id email role }
+      ...SessionFields
     }
   }
 `);
@@ -27,10 +30,7 @@ const SignUpDocument = graphql(`
 const RefreshSessionDocument = graphql(`
   mutation RefreshSession($refreshToken: String!) {
     refreshToken(refreshToken: $refreshToken) {
-      accessToken
-      refreshToken
-      expiresAt
-      user { id email role }
+      ...SessionFields
     }
   }
 `);

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, usePages } from '../../components/Pager.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type { Role } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
@@ -62,10 +63,10 @@ function RoleEditor({ id, email, role }: { id: string; email: string; role: Role
  */
 export default function UsersPage() {
   const session = useSession();
-  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const pages = usePages();
   const [{ data, error }] = useQuery({
     query: UsersDocument,
-    variables: { limit: 50, nextToken: pages[pages.length - 1] ?? null },
+    variables: { limit: 50, nextToken: pages.token },
   });
   const users = data?.users?.items ?? [];
   return (
@@ -105,24 +106,7 @@ export default function UsersPage() {
           </Table.Tbody>
         </Table>
       </TableScroll>
-      <Group>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={pages.length <= 1}
-          onClick={() => setPages(pages.slice(0, -1))}
-        >
-          Previous
-        </Button>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={!data?.users?.nextToken}
-          onClick={() => setPages([...pages, data?.users?.nextToken ?? null])}
-        >
-          Next
-        </Button>
-      </Group>
+      <Pager pages={pages} nextToken={data?.users?.nextToken} labels={['Previous', 'Next']} />
     </Stack>
   );
 }

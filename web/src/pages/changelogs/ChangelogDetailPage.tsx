@@ -1,9 +1,8 @@
 import { Anchor, Stack } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { PageLoading } from '../../components/Layout.tsx';
+import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ChangelogView } from './ChangelogView.tsx';
 import { ChangelogDocument } from './changelog-documents.ts';
@@ -13,16 +12,7 @@ export default function ChangelogDetailPage() {
   const [{ data, error, fetching }] = useQuery({ query: ChangelogDocument, variables: { id } });
   const changelog = data?.changelog;
   if (!changelog) {
-    if (fetching) return <PageLoading />;
-    return (
-      <>
-        <PageHeader title="Changelog" />
-        <ErrorNotice
-          error={error ?? { errorType: 'NotFound', message: '' }}
-          action="Could not load this changelog"
-        />
-      </>
-    );
+    return <MissingRecord title="Changelog" fetching={fetching} error={error} />;
   }
   return (
     <Stack>

@@ -1,17 +1,23 @@
 import { graphql } from '../../gql/index.ts';
 
+export const ChangelogFields = graphql(`
+  fragment ChangelogFields on Changelog {
+    id
+    version
+    previousVersion
+    date
+    bump
+    sections { title items { scope description hash pr breaking } }
+    markdown
+    highlights
+    createdAt
+  }
+`);
+
 export const GenerateChangelogDocument = graphql(`
   mutation GenerateChangelog($input: ChangelogInput!, $idempotencyKey: String) {
     generateChangelog(input: $input, idempotencyKey: $idempotencyKey) {
-      id
-      version
-      previousVersion
-      date
-      bump
-      sections { title items { scope description hash pr breaking } }
-      markdown
-      highlights
-      createdAt
+      ...ChangelogFields
     }
   }
 `);
@@ -19,15 +25,7 @@ export const GenerateChangelogDocument = graphql(`
 export const ChangelogDocument = graphql(`
   query Changelog($id: ID!) {
     changelog(id: $id) {
-      id
-      version
-      previousVersion
-      date
-      bump
-      sections { title items { scope description hash pr breaking } }
-      markdown
-      highlights
-      createdAt
+      ...ChangelogFields
     }
   }
 `);

@@ -6,6 +6,7 @@ import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes, formatDateTime, formatNumber, parseJson } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
+import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -76,16 +77,7 @@ export default function LogDetailPage() {
   const rawAllowed = session ? can.seeRawLogs(session.user.role) : false;
 
   if (!entry) {
-    if (fetching) return <PageLoading />;
-    return (
-      <>
-        <PageHeader title="Log summary" />
-        <ErrorNotice
-          error={error ?? { errorType: 'NotFound', message: '' }}
-          action="Could not load this log"
-        />
-      </>
-    );
+    return <MissingRecord title="Log summary" fetching={fetching} error={error} />;
   }
   return (
     <Stack>

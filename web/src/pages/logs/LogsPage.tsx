@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -6,6 +6,7 @@ import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes, formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, usePages } from '../../components/Pager.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -47,12 +48,10 @@ const PAGE_SIZE = 20;
 export default function LogsPage() {
   const session = useSession();
   const [status, setStatus] = useState<JobStatus | null>(null);
-  // Tokens of the pages before the current one, so "Newer" can go back.
-  const [pages, setPages] = useState<(string | null)[]>([null]);
-  const nextToken = pages[pages.length - 1] ?? null;
+  const pages = usePages();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: LogEntriesDocument,
-    variables: { limit: PAGE_SIZE, nextToken, status },
+    variables: { limit: PAGE_SIZE, nextToken: pages.token, status },
     context: LISTS.logEntries,
   });
   const items = data?.logEntries?.items ?? [];
@@ -83,7 +82,7 @@ export default function LogsPage() {
             value={status ?? ''}
             onChange={(value) => {
               setStatus(value ? (value as JobStatus) : null);
-              setPages([null]);
+              pages.reset();
             }}
             allowDeselect={false}
             w={180}
@@ -130,24 +129,7 @@ export default function LogsPage() {
             {status ? 'No logs with this status.' : 'No logs yet: upload one above.'}
           </Text>
         )}
-        <Group>
-          <Button
-            variant="default"
-            size="xs"
-            disabled={pages.length <= 1}
-            onClick={() => setPages(pages.slice(0, -1))}
-          >
-            Newer
-          </Button>
-          <Button
-            variant="default"
-            size="xs"
-            disabled={!data?.logEntries?.nextToken}
-            onClick={() => setPages([...pages, data?.logEntries?.nextToken ?? null])}
-          >
-            Older
-          </Button>
-        </Group>
+        <Pager pages={pages} nextToken={data?.logEntries?.nextToken} />
       </Stack>
     </Stack>
   );

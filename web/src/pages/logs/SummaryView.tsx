@@ -73,6 +73,35 @@ function LevelMix({ summary }: { summary: SummaryModel }) {
   );
 }
 
+/** A name column and count columns (right-aligned, grouped digits). */
+function CountTable({ columns, rows }: { columns: string[]; rows: [string, ...number[]][] }) {
+  return (
+    <Table>
+      <Table.Thead>
+        <Table.Tr>
+          {columns.map((column, i) => (
+            <Table.Th key={column} ta={i === 0 ? undefined : 'right'}>
+              {column}
+            </Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map(([name, ...counts]) => (
+          <Table.Tr key={name}>
+            <Table.Td className="mono">{name}</Table.Td>
+            {counts.map((count, i) => (
+              <Table.Td key={columns[i + 1]} ta="right">
+                {formatNumber(count)}
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function GenericTable({ data }: { data: Record<string, unknown> }) {
   return (
     <Table>
@@ -217,44 +246,15 @@ export function SummaryView({ summary, details, showRaw }: Props) {
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           {summary.topComponents.length > 0 && (
             <Section title="Components">
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Component</Table.Th>
-                    <Table.Th ta="right">Lines</Table.Th>
-                    <Table.Th ta="right">Errors</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {summary.topComponents.map((c) => (
-                    <Table.Tr key={c.name}>
-                      <Table.Td className="mono">{c.name}</Table.Td>
-                      <Table.Td ta="right">{formatNumber(c.lines)}</Table.Td>
-                      <Table.Td ta="right">{formatNumber(c.errors)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <CountTable
+                columns={['Component', 'Lines', 'Errors']}
+                rows={summary.topComponents.map((c) => [c.name, c.lines, c.errors])}
+              />
             </Section>
           )}
           {summary.topHosts.length > 0 && (
             <Section title="Hosts">
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Host</Table.Th>
-                    <Table.Th ta="right">Lines</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {summary.topHosts.map((h) => (
-                    <Table.Tr key={h.name}>
-                      <Table.Td className="mono">{h.name}</Table.Td>
-                      <Table.Td ta="right">{formatNumber(h.lines)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <CountTable columns={['Host', 'Lines']} rows={summary.topHosts.map((h) => [h.name, h.lines])} />
             </Section>
           )}
         </SimpleGrid>

@@ -2,9 +2,8 @@ import { Anchor, Grid, Paper, Stack, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { PageLoading } from '../../components/Layout.tsx';
+import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TicketStatusBadge } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -25,16 +24,7 @@ export default function TicketDetailPage() {
   usePolling(busy, refresh, 1000);
 
   if (!ticket) {
-    if (fetching) return <PageLoading />;
-    return (
-      <>
-        <PageHeader title="Ticket" />
-        <ErrorNotice
-          error={error ?? { errorType: 'NotFound', message: '' }}
-          action="Could not load this ticket"
-        />
-      </>
-    );
+    return <MissingRecord title="Ticket" fetching={fetching} error={error} />;
   }
   return (
     <Stack>

@@ -19,6 +19,7 @@ import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, usePages } from '../../components/Pager.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { JobStatusBadge, TICKET_STATUS_WORDS, TicketStatusBadge } from '../../components/StatusBadge.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
@@ -39,14 +40,7 @@ const TicketsDocument = graphql(`
   query Tickets($filter: TicketFilter, $limit: Int, $nextToken: String) {
     tickets(filter: $filter, limit: $limit, nextToken: $nextToken) {
       items {
-        id
-        title
-        body
-        project
-        status
-        version
-        createdAt
-        triage { status category priority labels confidence }
+        ...TicketBasics
       }
       nextToken
     }
@@ -80,17 +74,17 @@ function toFilter(f: Filters, review: boolean): TicketFilter {
 export default function TicketsPage({ review = false }: { review?: boolean }) {
   const [filters, setFilters] = useState<Filters>(review ? { ...EMPTY, status: 'OPEN' } : EMPTY);
   const [search, setSearch] = useState('');
-  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const pages = usePages();
   const [formOpen, form] = useDisclosure(false);
   const filter = useMemo(() => toFilter(filters, review), [filters, review]);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: TicketsDocument,
-    variables: { filter, limit: PAGE_SIZE, nextToken: pages[pages.length - 1] ?? null },
+    variables: { filter, limit: PAGE_SIZE, nextToken: pages.token },
     context: LISTS.tickets,
   });
   const set = (key: keyof Filters) => (value: string) => {
     setFilters({ ...filters, [key]: value });
-    setPages([null]);
+    pages.reset();
   };
   const items = data?.tickets?.items ?? [];
   const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -247,24 +241,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           {review ? 'Nothing to review.' : 'No tickets match.'}
         </Text>
       )}
-      <Group>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={pages.length <= 1}
-          onClick={() => setPages(pages.slice(0, -1))}
-        >
-          Newer
-        </Button>
-        <Button
-          variant="default"
-          size="xs"
-          disabled={!data?.tickets?.nextToken}
-          onClick={() => setPages([...pages, data?.tickets?.nextToken ?? null])}
-        >
-          Older
-        </Button>
-      </Group>
+      <Pager pages={pages} nextToken={data?.tickets?.nextToken} />
     </Stack>
   );
 }

@@ -1,18 +1,26 @@
 import { graphql } from '../../gql/index.ts';
 
+/** What the list and the ticket page both show. */
+export const TicketBasics = graphql(`
+  fragment TicketBasics on Ticket {
+    id
+    ownerId
+    title
+    body
+    project
+    status
+    version
+    createdAt
+    updatedAt
+    triage { status category priority labels confidence }
+  }
+`);
+
 export const TicketDocument = graphql(`
   query Ticket($id: ID!) {
     ticket(id: $id) {
-      id
-      ownerId
-      title
-      body
-      project
-      status
-      version
-      createdAt
-      updatedAt
-      triage { status category priority labels confidence details rationale classifierVersion correction }
+      ...TicketBasics
+      triage { details rationale classifierVersion correction }
     }
   }
 `);

@@ -61,7 +61,7 @@ function Alternatives({ title, items }: { title: string; items: Ranked[] }) {
           <Text size="sm" w={96}>
             {categoryWord(r.name)}
           </Text>
-          <ShareBar value={r.confidence} label={`Confidence in ${r.name}`} width={90} color="gray" />
+          <ShareBar value={r.confidence} label={`Confidence in ${r.name}`} width={90} color="gray.6" />
         </Group>
       ))}
     </div>

@@ -7,9 +7,14 @@ import { REFRESH_MARGIN_MS, type SessionStore } from '../session/session-store.t
  * before expiry, and once more when the API refuses the token (HTTP 401: revoked or rotated); when that fails
  * the session ends and the app shows the sign-in page with a message.
  */
-export function createApiClient(graphqlUrl: string, sessions: SessionStore): Client {
+export function createApiClient(
+  graphqlUrl: string,
+  sessions: SessionStore,
+  fetchImpl?: typeof fetch,
+): Client {
   return new Client({
     url: graphqlUrl,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
     // AppSync takes POST only (urql would send short queries as GET).
     preferGetMethod: false,
     exchanges: [

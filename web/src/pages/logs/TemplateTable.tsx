@@ -1,4 +1,4 @@
-import { Badge, Button, Stack, Table, Text } from '@mantine/core';
+import { Button, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
@@ -6,13 +6,12 @@ import { TableScroll } from '../../components/TableScroll.tsx';
 import type { TemplateBrief, TemplateDetail } from './summary-model.ts';
 import { TemplateText } from './TemplateText.tsx';
 
+/** Level words in the light-badge tones (theme.ts): readable at small size, never cut like a narrow badge. */
 const LEVEL_COLORS: Record<string, string> = {
-  FATAL: 'red',
-  ERROR: 'red',
-  WARN: 'orange',
-  INFO: 'blue',
-  DEBUG: 'gray',
-  TRACE: 'gray',
+  FATAL: 'var(--mantine-color-red-light-color)',
+  ERROR: 'var(--mantine-color-red-light-color)',
+  WARN: 'var(--mantine-color-orange-light-color)',
+  INFO: 'var(--mantine-color-blue-light-color)',
 };
 
 interface Props {
@@ -92,15 +91,10 @@ export function TemplateTable({ caption, templates, details, showValues, column 
                     <Text size="xs">{t.firstSeen ?? `line ${formatNumber(t.firstLine)}`}</Text>
                   )}
                 </Table.Td>
-                <Table.Td miw={72}>
-                  <Badge
-                    size="sm"
-                    variant="light"
-                    color={LEVEL_COLORS[t.level] ?? 'gray'}
-                    style={{ overflow: 'visible' }}
-                  >
+                <Table.Td>
+                  <Text size="xs" fw={700} c={LEVEL_COLORS[t.level] ?? 'dimmed'}>
                     {t.level}
-                  </Badge>
+                  </Text>
                 </Table.Td>
                 {showValues && (
                   <Table.Td>

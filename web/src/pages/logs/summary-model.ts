@@ -131,11 +131,13 @@ function headlineOf(json: Json, model: Omit<SummaryModel, 'headline'>): string {
   const errors = (model.levels.counts.ERROR ?? 0) + (model.levels.counts.FATAL ?? 0);
   const parts = [`${formatNumber(model.lines.analysed)} lines`];
   if (model.timeSpan) parts[0] += ` over ${formatDuration(model.timeSpan.durationSeconds)}`;
+  const warnings = model.levels.counts.WARN ?? 0;
   parts.push(
     errors > 0
       ? `${formatNumber(errors)} errors (${((errors / Math.max(1, model.lines.analysed)) * 100).toFixed(1)}%)`
       : 'no errors',
   );
+  if (errors === 0 && warnings > 0) parts.push(`${formatNumber(warnings)} warnings`);
   if (model.incidents.length > 0)
     parts.push(`${model.incidents.length} incident${model.incidents.length > 1 ? 's' : ''}`);
   const firstError = model.firstError ? `; first error: ${model.firstError.template}` : '';

@@ -40,6 +40,9 @@ const LEVEL_BAR_COLORS: Record<string, string> = {
   ERROR: 'red',
   WARN: 'orange',
   INFO: 'blue',
+  DEBUG: 'gray.6',
+  TRACE: 'gray.5',
+  UNKNOWN: 'gray.4',
 };
 
 function LevelMix({ summary }: { summary: SummaryModel }) {

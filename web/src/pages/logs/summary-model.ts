@@ -140,7 +140,10 @@ function headlineOf(json: Json, model: Omit<SummaryModel, 'headline'>): string {
   if (errors === 0 && warnings > 0) parts.push(`${formatNumber(warnings)} warnings`);
   if (model.incidents.length > 0)
     parts.push(`${model.incidents.length} incident${model.incidents.length > 1 ? 's' : ''}`);
-  const firstError = model.firstError ? `; first error: ${model.firstError.template}` : '';
+  const template = model.firstError?.template ?? '';
+  const firstError = template
+    ? `; first error: ${template.length > 90 ? `${template.slice(0, 89)}…` : template}`
+    : '';
   return `${parts.join(', ')}${firstError}`;
 }
 

@@ -13,8 +13,9 @@ import { adminToken, api, browserPerFile, eventually, expectAccessible, snapshot
 const browser = browserPerFile();
 
 /**
- * A poison message as the queue sees one: a summarize job's message that has used up its receives. The queue's
- * own redrive policy moves it to the dead-letter queue on its next receive, exactly as after five failures.
+ * A poison message as the queue sees one: a summarize job's message that has used up its receives, its job
+ * marked FAILED with the reason as the worker does on the last delivery. The queue's own redrive policy moves
+ * the message to the dead-letter queue on its next receive, exactly as after five failures.
  */
 async function poisonMessageFor(jobId: string): Promise<void> {
   const connection = connectDatabase({ url: inject('databaseUrl') });
@@ -23,6 +24,8 @@ async function poisonMessageFor(jobId: string): Promise<void> {
     const body = serializeJobMessage(jobMessageFor({ id: jobId, kind: 'summarize-log', traceId: null }));
     const { messageId } = await queue.send('summarize', body, { delaySeconds: 2 });
     await connection.sql`update queue_messages set receive_count = ${MAX_RECEIVE_COUNT} where message_id = ${messageId}`;
+    await connection.sql`update jobs set status = 'FAILED', attempts = ${MAX_RECEIVE_COUNT},
+      last_error = 'Database unavailable: connection refused' where id = ${jobId}`;
   } finally {
     await connection.close();
   }
@@ -56,6 +59,9 @@ describe('admin pages', () => {
       .click();
     await page.getByText('summarize-log: 1 message').waitFor();
     await page.getByRole('cell', { name: summarizeLog.job.id, exact: true }).waitFor();
+    await page
+      .getByText(`Database unavailable: connection refused (after ${MAX_RECEIVE_COUNT} attempts)`)
+      .waitFor();
     await expectAccessible(page);
     await snapshot(page, 'dead-letters');
 

@@ -1,5 +1,6 @@
-import { Alert, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -16,6 +17,52 @@ const DeadLettersDocument = graphql(`
   }
 `);
 
+/** Failed log jobs with their reasons: the API has no job lookup by id yet, so reasons come from the entries. */
+const FailedLogJobsDocument = graphql(`
+  query FailedLogJobs {
+    logEntries(limit: 100, status: FAILED) {
+      items { id job { id attempts lastError } }
+    }
+  }
+`);
+
+interface Reason {
+  text: string;
+  link: string;
+}
+
+function useReasons(): Map<string, Reason> {
+  const [{ data }] = useQuery({ query: FailedLogJobsDocument, context: LISTS.logEntries });
+  const reasons = new Map<string, Reason>();
+  for (const entry of data?.logEntries?.items ?? []) {
+    if (entry.job?.lastError) {
+      reasons.set(entry.job.id, {
+        text: `${entry.job.lastError} (after ${entry.job.attempts} attempts)`,
+        link: `/logs/${entry.id}`,
+      });
+    }
+  }
+  return reasons;
+}
+
+function ReasonCell({ reason }: { reason: Reason | undefined }) {
+  if (!reason) {
+    return (
+      <Text size="sm" c="dimmed">
+        Not recorded on a failed log job
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm">
+      {reason.text}{' '}
+      <Anchor component={Link} to={reason.link} size="sm">
+        Open the log
+      </Anchor>
+    </Text>
+  );
+}
+
 const RedriveDocument = graphql(`
   mutation RedriveDeadLetters($kind: String!) {
     redriveDeadLetters(kind: $kind) { kind moved taskHandle }
@@ -23,9 +70,10 @@ const RedriveDocument = graphql(`
 `);
 
 /**
- * Messages that exhausted their retries, grouped by job kind, with a redrive per kind. The failure reason
- * lives on the job (`Job.lastError`); the log or ticket page shows it. Queue depth and age charts arrive with
- * systemHealth (operations-surface API) on a health page beside this one.
+ * Messages that exhausted their retries, grouped by job kind, with the reason and a redrive per kind. The
+ * reason lives on the job (`Job.lastError`), which the API exposes through log entries only: ticket jobs show
+ * theirs once the API can look a job up. Queue depth and age charts arrive with systemHealth
+ * (operations-surface API) on a health page beside this one.
  */
 export default function DeadLettersPage() {
   const [{ data, error, fetching }, refetch] = useQuery({
@@ -38,6 +86,7 @@ export default function DeadLettersPage() {
   const [result, redrive] = useMutation(RedriveDocument);
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const items = data?.deadLetters?.items ?? [];
+  const reasons = useReasons();
   const kinds = [...new Set(items.map((i) => i.kind ?? 'unknown'))];
 
   const run = async (kind: string) => {
@@ -93,6 +142,7 @@ export default function DeadLettersPage() {
                     <Table.Th>Job</Table.Th>
                     <Table.Th ta="right">Receives</Table.Th>
                     <Table.Th>First sent</Table.Th>
+                    <Table.Th>Reason</Table.Th>
                     <Table.Th>Message</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -102,6 +152,9 @@ export default function DeadLettersPage() {
                       <Table.Td className="mono">{l.jobId ?? '—'}</Table.Td>
                       <Table.Td ta="right">{l.receiveCount}</Table.Td>
                       <Table.Td>{formatDateTime(l.sentAt)}</Table.Td>
+                      <Table.Td>
+                        <ReasonCell reason={l.jobId ? reasons.get(l.jobId) : undefined} />
+                      </Table.Td>
                       <Table.Td className="mono">{l.body}</Table.Td>
                     </Table.Tr>
                   ))}

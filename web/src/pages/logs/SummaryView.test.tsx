@@ -61,21 +61,42 @@ describe('SummaryView', () => {
     expect(screen.queryByRole('button', { name: /Show values/ })).toBeNull();
   });
 
-  it('leads with the headline the worker wrote, and shows its incidents, HTTP breakdown and source', () => {
+  it('leads with the headline the worker wrote, and shows its incidents and HTTP breakdown', () => {
     show(true, {
       ...summaryJson,
       headline: 'Database outage 10:30–10:40: 10 errors, then recovery',
-      source: 'checkout-api',
+      errors: { total: 12, inferred: 2 },
       incidents: [
-        { start: '2026-01-01T10:30:00Z', end: '2026-01-01T10:40:00Z', title: 'Database refused connections' },
+        {
+          kind: 'errors',
+          start: '2026-01-01T10:30:00Z',
+          end: '2026-01-01T10:40:00Z',
+          durationSeconds: 600,
+          lines: 14,
+          errors: 10,
+          factor: 9.5,
+          templates: [{ id: 'T2', template: 'db down after <NUM> ms', count: 10, errors: 10, new: true }],
+          http5xx: [{ name: '503 POST /api/checkout', lines: 4 }],
+        },
       ],
-      http: { '5xx': 10, p95Ms: 840 },
+      http: {
+        requests: 200,
+        statusClasses: { '2xx': 190, '5xx': 10 },
+        statusCodes: [{ code: 503, count: 10 }],
+        latencyMs: { count: 200, p50: 12, p95: 840, p99: 1200, max: 2000 },
+        endpoints: [{ endpoint: 'POST /api/checkout', requests: 40, statusClasses: {}, errorRate: 0.25 }],
+        otherEndpointRequests: 0,
+      },
     });
     expect(screen.getByTestId('summary-headline').textContent).toBe(
       'Database outage 10:30–10:40: 10 errors, then recovery',
     );
-    expect(screen.getByText(/checkout-api/)).toBeTruthy();
-    expect(screen.getByText('Database refused connections')).toBeTruthy();
-    expect(screen.getByRole('region', { name: 'HTTP' }).textContent).toContain('p95Ms');
+    const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
+    expect(incidents).toContain('Error surge: 10 errors in 10 min, 9.5× the usual');
+    expect(incidents).toContain('503 POST /api/checkout (4)');
+    const http = screen.getByRole('region', { name: 'HTTP' });
+    expect(http.textContent).toContain('840 ms');
+    expect(screen.getByRole('progressbar', { name: '5xx rate of POST /api/checkout: 25%' })).toBeTruthy();
+    expect(screen.getByText('12')).toBeTruthy();
   });
 });

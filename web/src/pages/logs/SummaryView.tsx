@@ -1,8 +1,9 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { formatDateTime, formatDuration, formatNumber } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
+import { ChangesView, HttpView, IncidentList } from './SummaryExtras.tsx';
 import type { SummaryModel, TemplateDetail } from './summary-model.ts';
 import { TemplateTable } from './TemplateTable.tsx';
 import { TemplateText } from './TemplateText.tsx';
@@ -105,23 +106,6 @@ function CountTable({ columns, rows }: { columns: string[]; rows: [string, ...nu
   );
 }
 
-function GenericTable({ data }: { data: Record<string, unknown> }) {
-  return (
-    <Table>
-      <Table.Tbody>
-        {Object.entries(data).map(([key, value]) => (
-          <Table.Tr key={key}>
-            <Table.Th scope="row">{key}</Table.Th>
-            <Table.Td className="mono">
-              {typeof value === 'object' ? JSON.stringify(value) : String(value)}
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
 interface Props {
   summary: SummaryModel;
   details: Map<string, TemplateDetail>;
@@ -130,7 +114,7 @@ interface Props {
 }
 
 export function SummaryView({ summary, details, showRaw }: Props) {
-  const errors = (summary.levels.counts.ERROR ?? 0) + (summary.levels.counts.FATAL ?? 0);
+  const errors = summary.errors;
   return (
     <Stack>
       <Paper withBorder p="md" bg="blue.0" component="section" aria-label="Headline">
@@ -171,25 +155,12 @@ export function SummaryView({ summary, details, showRaw }: Props) {
       </Section>
       {summary.incidents.length > 0 && (
         <Section title="Incidents">
-          <Stack gap="xs">
-            {summary.incidents.map((incident) => (
-              <div key={`${incident.start}-${incident.title}`}>
-                <Group gap="xs">
-                  <Badge color={incident.severity === 'high' ? 'red' : 'orange'} variant="light">
-                    {formatDateTime(incident.start)}
-                  </Badge>
-                  <Text fw={600} size="sm">
-                    {incident.title}
-                  </Text>
-                </Group>
-                {incident.detail && (
-                  <Text size="sm" c="dimmed" className="mono">
-                    {incident.detail}
-                  </Text>
-                )}
-              </div>
-            ))}
-          </Stack>
+          <IncidentList incidents={summary.incidents} />
+        </Section>
+      )}
+      {summary.changes && (
+        <Section title="Since the previous log">
+          <ChangesView changes={summary.changes} />
         </Section>
       )}
       {summary.firstError && (
@@ -264,7 +235,7 @@ export function SummaryView({ summary, details, showRaw }: Props) {
       )}
       {summary.http && (
         <Section title="HTTP">
-          <GenericTable data={summary.http} />
+          <HttpView http={summary.http} />
         </Section>
       )}
       <Text size="sm" c="dimmed">

@@ -22,6 +22,33 @@ export interface Incident {
   title: string;
   detail?: string;
   severity?: string;
+  /** The templates behind it (summary v2), `new` when first seen in the log inside the incident. */
+  templates: { template: string; count: number; new: boolean }[];
+  /** HTTP server errors inside it, by status and endpoint (`503 POST /api/checkout`). */
+  http5xx: { name: string; lines: number }[];
+}
+
+export interface HttpModel {
+  requests: number;
+  statusClasses: Record<string, number>;
+  statusCodes: { code: number; count: number }[];
+  latency: { p50: number; p95: number; p99: number; max: number } | null;
+  endpoints: { endpoint: string; requests: number; errorRate: number; p95: number | null }[];
+}
+
+export interface TemplateChange {
+  template: string;
+  count: number;
+  baselineCount: number;
+  factor: number | null;
+}
+
+export interface ChangesModel {
+  baseline: string;
+  new: TemplateChange[];
+  louder: TemplateChange[];
+  quieter: TemplateChange[];
+  gone: TemplateChange[];
 }
 
 export interface TimelineWindow {
@@ -47,8 +74,11 @@ export interface SummaryModel {
   topHosts: { name: string; lines: number }[];
   firstError: { line: number; time?: string; template: string; text: string; inferred: boolean } | null;
   redactions: { total: number; byKind: Record<string, number> };
-  /** Newer sections rendered generically until they have their own view. */
-  http: Record<string, unknown> | null;
+  /** Error lines: the summary's own count (v2: levels, HTTP 5xx and wording), else ERROR + FATAL. */
+  errors: number;
+  http: HttpModel | null;
+  /** What changed since an earlier log of the same source, when the summary was made against one. */
+  changes: ChangesModel | null;
   source: string | null;
 }
 
@@ -95,40 +125,99 @@ const templates = (v: unknown): TemplateBrief[] =>
     .map(template)
     .filter((t): t is TemplateBrief => t !== null);
 
-/** Incidents when the summary has them (issue 14); until then the bursts are the incidents. */
-function incidentsOf(json: Json): Incident[] {
-  const explicit = arr(json.incidents).filter(isObject);
-  if (explicit.length > 0) {
-    return explicit.map((i) => ({
-      start: str(i.start) ?? str(i.at) ?? '',
-      ...(str(i.end) ? { end: str(i.end) } : {}),
-      title: str(i.title) ?? str(i.summary) ?? str(i.kind) ?? 'Incident',
-      ...((str(i.detail) ?? str(i.description)) ? { detail: str(i.detail) ?? str(i.description) } : {}),
-      ...(str(i.severity) ? { severity: str(i.severity) } : {}),
-    }));
-  }
-  return arr(json.bursts)
+const named = (v: unknown): { name: string; lines: number }[] =>
+  arr(v)
     .filter(isObject)
-    .map((b) => {
-      const what =
-        b.kind === 'errors' ? `${formatNumber(num(b.errors))} errors` : `${formatNumber(num(b.lines))} lines`;
-      const top = arr(b.topTemplates).filter(isObject)[0];
-      return {
-        start: str(b.start) ?? '',
-        ...(str(b.end) ? { end: str(b.end) } : {}),
-        title: `${b.kind === 'errors' ? 'Error burst' : 'Volume burst'}: ${what}, ${num(b.factor)}× the usual`,
-        ...(top && typeof top.template === 'string' ? { detail: `Mostly: ${top.template}` } : {}),
-        severity: b.kind === 'errors' ? 'high' : 'medium',
-      };
-    })
-    .sort((a, b) => a.start.localeCompare(b.start));
+    .map((x) => ({ name: str(x.name) ?? '', lines: num(x.lines) }));
+
+/** Summary v2 incidents: error or volume surges with their templates and HTTP 5xx. */
+function surge(i: Json): Incident {
+  const errors = i.kind === 'errors';
+  const span = num(i.durationSeconds) > 0 ? ` in ${formatDuration(num(i.durationSeconds))}` : '';
+  const count = errors ? `${formatNumber(num(i.errors))} errors` : `${formatNumber(num(i.lines))} lines`;
+  const templates = arr(i.templates)
+    .filter(isObject)
+    .map((t) => ({ template: str(t.template) ?? '', count: num(t.count), new: t.new === true }));
+  return {
+    start: str(i.start) ?? '',
+    ...(str(i.end) ? { end: str(i.end) } : {}),
+    title: `${errors ? 'Error surge' : 'Volume surge'}: ${count}${span}, ${num(i.factor)}× the usual`,
+    ...(templates[0] ? { detail: `Mostly: ${templates[0].template}` } : {}),
+    severity: errors ? 'high' : 'medium',
+    templates: templates.slice(0, 3),
+    http5xx: named(i.http5xx).slice(0, 3),
+  };
+}
+
+/** Summary v1 bursts, shown as incidents. */
+function burst(b: Json): Incident {
+  const what =
+    b.kind === 'errors' ? `${formatNumber(num(b.errors))} errors` : `${formatNumber(num(b.lines))} lines`;
+  const top = arr(b.topTemplates).filter(isObject)[0];
+  return {
+    start: str(b.start) ?? '',
+    ...(str(b.end) ? { end: str(b.end) } : {}),
+    title: `${b.kind === 'errors' ? 'Error burst' : 'Volume burst'}: ${what}, ${num(b.factor)}× the usual`,
+    ...(top && typeof top.template === 'string' ? { detail: `Mostly: ${top.template}` } : {}),
+    severity: b.kind === 'errors' ? 'high' : 'medium',
+    templates: [],
+    http5xx: [],
+  };
+}
+
+/** Incidents in time order: the summary's own (v2), or its bursts (v1). */
+function incidentsOf(json: Json): Incident[] {
+  const list = Array.isArray(json.incidents)
+    ? arr(json.incidents).filter(isObject).map(surge)
+    : arr(json.bursts).filter(isObject).map(burst);
+  return list.sort((a, b) => a.start.localeCompare(b.start));
+}
+
+function httpOf(v: unknown): HttpModel | null {
+  if (!isObject(v) || typeof v.requests !== 'number') return null;
+  const latency = isObject(v.latencyMs) ? v.latencyMs : null;
+  const classes: Record<string, number> = {};
+  if (isObject(v.statusClasses)) for (const [k, n] of Object.entries(v.statusClasses)) classes[k] = num(n);
+  return {
+    requests: v.requests,
+    statusClasses: classes,
+    statusCodes: arr(v.statusCodes)
+      .filter(isObject)
+      .map((c) => ({ code: num(c.code), count: num(c.count) })),
+    latency: latency
+      ? { p50: num(latency.p50), p95: num(latency.p95), p99: num(latency.p99), max: num(latency.max) }
+      : null,
+    endpoints: arr(v.endpoints)
+      .filter(isObject)
+      .map((e) => ({
+        endpoint: str(e.endpoint) ?? '',
+        requests: num(e.requests),
+        errorRate: num(e.errorRate),
+        p95: isObject(e.latencyMs) ? num(e.latencyMs.p95) : null,
+      })),
+  };
+}
+
+function changesOf(v: unknown): ChangesModel | null {
+  if (!isObject(v)) return null;
+  const list = (x: unknown): TemplateChange[] =>
+    arr(x)
+      .filter(isObject)
+      .map((c) => ({
+        template: str(c.template) ?? '',
+        count: num(c.count),
+        baselineCount: num(c.baselineCount),
+        factor: typeof c.factor === 'number' ? c.factor : null,
+      }));
+  const baseline = isObject(v.baseline) ? (str(v.baseline.label) ?? 'the previous log') : 'the previous log';
+  return { baseline, new: list(v.new), louder: list(v.louder), quieter: list(v.quieter), gone: list(v.gone) };
 }
 
 function headlineOf(json: Json, model: Omit<SummaryModel, 'headline'>): string {
   const given = json.headline;
   if (typeof given === 'string' && given.trim()) return given;
   if (isObject(given) && typeof given.text === 'string') return given.text;
-  const errors = (model.levels.counts.ERROR ?? 0) + (model.levels.counts.FATAL ?? 0);
+  const errors = model.errors;
   const parts = [`${formatNumber(model.lines.analysed)} lines`];
   if (model.timeSpan) parts[0] += ` over ${formatDuration(model.timeSpan.durationSeconds)}`;
   const warnings = model.levels.counts.WARN ?? 0;
@@ -196,7 +285,9 @@ export function readSummary(json: unknown): SummaryModel | null {
         }
       : null,
     redactions: { total: num(red.total), byKind },
-    http: isObject(json.http) ? json.http : null,
+    errors: isObject(json.errors) ? num(json.errors.total) : num(counts.ERROR) + num(counts.FATAL),
+    http: httpOf(json.http),
+    changes: changesOf(json.changes),
     source: str(json.source) ?? (isObject(json.source) ? (str(json.source.name) ?? null) : null),
   };
   return { ...base, headline: headlineOf(json, base) };

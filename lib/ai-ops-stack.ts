@@ -17,6 +17,7 @@ import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
+import { WebConsole } from './web-console.ts';
 import { WorkQueues } from './work-queues.ts';
 
 /** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
@@ -85,6 +86,8 @@ export class AiOpsStack extends Stack {
   readonly secrets: Secrets;
   readonly workQueues: WorkQueues;
   readonly api: Api;
+  /** The web console: S3 + CloudFront, configured with the API's URL and public key. */
+  readonly console: WebConsole;
   readonly observability: Observability;
   readonly functions: {
     readonly authorizer: AppFunction;
@@ -120,6 +123,12 @@ export class AiOpsStack extends Stack {
       schemaPath: schemaPath ?? join(REPO_ROOT, 'schema', 'schema.graphql'),
       authorizer,
       resolver,
+    });
+    this.console = new WebConsole(this, 'Console', {
+      stage,
+      graphqlUrl: this.api.graphqlApi.graphqlUrl,
+      // The same value as the ApiKeyId output: AppSync's key id is the key clients send.
+      apiKey: this.api.apiKey.attrApiKeyId,
     });
     this.observability = new Observability(this, 'Observability', {
       stage,
@@ -279,6 +288,7 @@ export class AiOpsStack extends Stack {
 
   private addOutputs(): void {
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlApi.graphqlUrl });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console' });
     new CfnOutput(this, 'ApiKeyId', {
       value: this.api.apiKey.attrApiKeyId,
       description:

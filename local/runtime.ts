@@ -116,7 +116,7 @@ async function startEndpoint(
   return startHttpServer({
     port: options.port,
     handleGraphQL: endpoint.handle,
-    ideHeaders: { 'x-api-key': apiKey },
+    apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
   });

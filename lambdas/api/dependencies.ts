@@ -22,19 +22,7 @@ import type { ChangelogRepo, WriteHighlights } from '../core/use-cases/changelog
 import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRepo } from '../core/use-cases/log-entries.ts';
 import type { TicketRepo } from '../core/use-cases/tickets.ts';
-import {
-  type AuthConfig,
-  authConfigSchema,
-  type DatabaseConfig,
-  databaseConfigSchema,
-  type LlmConfig,
-  llmConfigSchema,
-  parseConfig,
-  type QueueConfig,
-  queueConfigSchema,
-  type TicketCorrectionConfig,
-  ticketCorrectionConfigSchema,
-} from '../shared/config.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
 
 export interface ApiDependencies {
@@ -47,27 +35,15 @@ export interface ApiDependencies {
   tickets: CreateTicketDeps & { tickets: TicketRepo; categories: readonly string[]; clock: Clock };
 }
 
-/** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
-export interface ResolverConfig {
-  database: DatabaseConfig;
-  auth: AuthConfig;
-  queue: QueueConfig;
-  llm: LlmConfig;
-  correction: TicketCorrectionConfig;
-}
+const { database, auth, queue, llm, correction } = CONFIG_SECTIONS;
+const RESOLVER_CONFIG = { database, auth, queue, llm, correction };
 
-type Env = Record<string, string | undefined>;
+/** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
+export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
 
 /** Read once per container; a bad or missing value fails the cold start naming the variable. */
-export function resolverConfigFromEnv(env: Env): ResolverConfig {
-  return {
-    database: parseConfig(databaseConfigSchema, env, 'database'),
-    auth: parseConfig(authConfigSchema, env, 'auth'),
-    queue: parseConfig(queueConfigSchema, env, 'queue'),
-    llm: parseConfig(llmConfigSchema, env, 'LLM'),
-    correction: parseConfig(ticketCorrectionConfigSchema, env, 'ticket correction'),
-  };
-}
+export const resolverConfigFromEnv = (env: Record<string, string | undefined>): ResolverConfig =>
+  configFromEnv(RESOLVER_CONFIG, env);
 
 /** Everything the resolver needs, built on first use: the database opens lazily, and again after a failure. */
 export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiDependencies> {

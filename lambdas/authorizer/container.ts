@@ -7,20 +7,12 @@ import { authSettingsFromConfig, systemClock } from '../adapters/auth-dependenci
 import { createSessionRepo } from '../adapters/db/auth-repos.ts';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
-import {
-  type AuthConfig,
-  authConfigSchema,
-  type DatabaseConfig,
-  databaseConfigSchema,
-  parseConfig,
-} from '../shared/config.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
 import { type AuthorizerDeps, createAuthorizerHandler } from './authorizer.ts';
 
-export interface AuthorizerConfig {
-  database: DatabaseConfig;
-  auth: AuthConfig;
-}
+const AUTHORIZER_CONFIG = { database: CONFIG_SECTIONS.database, auth: CONFIG_SECTIONS.auth };
+export type AuthorizerConfig = ConfigOf<typeof AUTHORIZER_CONFIG>;
 
 type AuthorizerHandler = ReturnType<typeof createAuthorizerHandler>;
 
@@ -54,10 +46,7 @@ export function createAuthorizer(config: AuthorizerConfig) {
 
 export function authorizerFromEnv(env: Record<string, string | undefined>) {
   try {
-    return createAuthorizer({
-      database: parseConfig(databaseConfigSchema, env, 'database'),
-      auth: parseConfig(authConfigSchema, env, 'auth'),
-    });
+    return createAuthorizer(configFromEnv(AUTHORIZER_CONFIG, env));
   } catch (error: unknown) {
     logger.error('authorizer configuration is invalid', { error });
     return instrumented(createAuthorizerHandler({ deps: () => Promise.reject(error) }));

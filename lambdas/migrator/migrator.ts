@@ -5,7 +5,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { openDatabase } from '../adapters/db/connection-from-config.ts';
-import { type DatabaseConfig, databaseConfigSchema, parseConfig } from '../shared/config.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
 import { type DeploySetupResult, runDeploySetup } from './deploy-setup.ts';
 import { deploySetupDeps } from './setup-deps.ts';
@@ -15,17 +15,14 @@ export const migratorConfigSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(12).max(15).default(12),
 });
 
-export interface MigratorConfig {
-  database: DatabaseConfig;
-  migrator: z.infer<typeof migratorConfigSchema>;
-}
+const MIGRATOR_CONFIG = {
+  database: CONFIG_SECTIONS.database,
+  migrator: { schema: migratorConfigSchema, label: 'migrator' },
+};
+export type MigratorConfig = ConfigOf<typeof MIGRATOR_CONFIG>;
 
-export function migratorConfigFromEnv(env: Record<string, string | undefined>): MigratorConfig {
-  return {
-    database: parseConfig(databaseConfigSchema, env, 'database'),
-    migrator: parseConfig(migratorConfigSchema, env, 'migrator'),
-  };
-}
+export const migratorConfigFromEnv = (env: Record<string, string | undefined>): MigratorConfig =>
+  configFromEnv(MIGRATOR_CONFIG, env);
 
 /** Invoked by the deploy trigger (once per deploy that changes this function or its migrations). */
 export function createMigrator(config: MigratorConfig): Handler<unknown, DeploySetupResult> {

@@ -9,13 +9,7 @@ import { describeError } from '../core/errors.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
 import { type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
 import { METRICS } from '../core/metrics.ts';
-import {
-  type DatabaseConfig,
-  databaseConfigSchema,
-  parseConfig,
-  type QueueConfig,
-  queueConfigSchema,
-} from '../shared/config.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import {
   emit,
   type Handler,
@@ -64,20 +58,16 @@ export const reconcilerConfigSchema = z.object({
   RECONCILE_BATCH_LIMIT: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-export interface ReconcilerConfig {
-  database: DatabaseConfig;
-  queue: QueueConfig;
-  reconciler: z.infer<typeof reconcilerConfigSchema>;
-}
+const RECONCILER_CONFIG = {
+  database: CONFIG_SECTIONS.database,
+  queue: CONFIG_SECTIONS.queue,
+  reconciler: { schema: reconcilerConfigSchema, label: 'reconciler' },
+};
+export type ReconcilerConfig = ConfigOf<typeof RECONCILER_CONFIG>;
 
 /** Read once per container; a bad or missing value fails the cold start naming the variable. */
-export function reconcilerConfigFromEnv(env: Record<string, string | undefined>): ReconcilerConfig {
-  return {
-    database: parseConfig(databaseConfigSchema, env, 'database'),
-    queue: parseConfig(queueConfigSchema, env, 'queue'),
-    reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler'),
-  };
-}
+export const reconcilerConfigFromEnv = (env: Record<string, string | undefined>): ReconcilerConfig =>
+  configFromEnv(RECONCILER_CONFIG, env);
 
 /** The reconciler as the container builds it; the database opens on the first run, and again after a failure. */
 export function createReconciler(config: ReconcilerConfig): Handler<unknown, ReconcileResult> {

@@ -263,3 +263,26 @@ export const ticketCorrectionConfigSchema = z.object({
     .pipe(z.array(z.string()).min(1, 'must name at least one category')),
 });
 export type TicketCorrectionConfig = z.infer<typeof ticketCorrectionConfigSchema>;
+
+/**
+ * A function's configuration object as sections, each read from the environment by its schema and named in
+ * errors by its label. `configFromEnv` is what every AWS handler module calls once.
+ */
+export type ConfigSections = Record<string, { readonly schema: z.ZodType; readonly label: string }>;
+export type ConfigOf<S extends ConfigSections> = { [K in keyof S]: z.infer<S[K]['schema']> };
+
+export function configFromEnv<S extends ConfigSections>(sections: S, env: Env): ConfigOf<S> {
+  return Object.fromEntries(
+    Object.entries(sections).map(([name, { schema, label }]) => [name, parseConfig(schema, env, label)]),
+  ) as ConfigOf<S>;
+}
+
+/** The sections functions share; a function picks the ones it needs. */
+export const CONFIG_SECTIONS = {
+  database: { schema: databaseConfigSchema, label: 'database' },
+  auth: { schema: authConfigSchema, label: 'auth' },
+  queue: { schema: queueConfigSchema, label: 'queue' },
+  llm: { schema: llmConfigSchema, label: 'LLM' },
+  triage: { schema: ticketTriageConfigSchema, label: 'ticket triage' },
+  correction: { schema: ticketCorrectionConfigSchema, label: 'ticket correction' },
+} as const;

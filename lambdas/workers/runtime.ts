@@ -12,17 +12,7 @@ import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts'
 import type { JobKind } from '../core/jobs/job.ts';
 import { jobKindDefinition } from '../core/jobs/registry.ts';
 import type { JobWork } from '../core/jobs/run-job.ts';
-import {
-  type DatabaseConfig,
-  databaseConfigSchema,
-  type LlmConfig,
-  llmConfigSchema,
-  parseConfig,
-  type QueueConfig,
-  queueConfigSchema,
-  type TicketTriageConfig,
-  ticketTriageConfigSchema,
-} from '../shared/config.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { instrument } from '../shared/observability.ts';
 import { type JobWorkerHandler, makeJobWorker } from '../shared/sqs-worker.ts';
 
@@ -32,27 +22,21 @@ export const retryConfigSchema = z.object({
 });
 export type RetryConfig = z.infer<typeof retryConfigSchema>;
 
-/** Everything a worker of any kind is configured with (each takes the sections it needs). */
-export interface WorkerConfig {
-  database: DatabaseConfig;
-  queue: QueueConfig;
-  retry: RetryConfig;
-  llm: LlmConfig;
-  triage: TicketTriageConfig;
-}
+const { database, queue, llm, triage } = CONFIG_SECTIONS;
+const WORKER_CONFIG = {
+  database,
+  queue,
+  retry: { schema: retryConfigSchema, label: 'worker' },
+  llm,
+  triage,
+};
 
-type Env = Record<string, string | undefined>;
+/** Everything a worker of any kind is configured with (each takes the sections it needs). */
+export type WorkerConfig = ConfigOf<typeof WORKER_CONFIG>;
 
 /** Read once per container; a bad or missing value fails the cold start naming the variable. */
-export function workerConfigFromEnv(env: Env): WorkerConfig {
-  return {
-    database: parseConfig(databaseConfigSchema, env, 'database'),
-    queue: parseConfig(queueConfigSchema, env, 'queue'),
-    retry: parseConfig(retryConfigSchema, env, 'worker'),
-    llm: parseConfig(llmConfigSchema, env, 'LLM'),
-    triage: parseConfig(ticketTriageConfigSchema, env, 'ticket triage'),
-  };
-}
+export const workerConfigFromEnv = (env: Record<string, string | undefined>): WorkerConfig =>
+  configFromEnv(WORKER_CONFIG, env);
 
 /** A worker module (`<function>/worker.ts`): what the Lambda entry and the local runtime call. */
 export interface WorkerFactoryModule {

@@ -24,10 +24,16 @@ export function authSettingsFromConfig(config: AuthConfig): AuthSettings {
   };
 }
 
-/** `LoginFailures` for every refused login (wrong credentials or locked), `RefreshTokenReuse` for theft signals. */
+/**
+ * `LoginFailures` for every refused login (wrong credentials or locked), `LoginThrottles` for those refused
+ * because the account is throttled, `RefreshTokenReuse` for theft signals.
+ */
 export function metricsAuthEvents(metrics: Pick<MetricsSink, 'addMetric'>): AuthEvents {
   return {
-    loginFailed: () => emit(metrics, METRICS.loginFailures, 1),
+    loginFailed: (reason) => {
+      emit(metrics, METRICS.loginFailures, 1);
+      if (reason === 'locked') emit(metrics, METRICS.loginThrottles, 1);
+    },
     refreshTokenReused: () => emit(metrics, METRICS.refreshTokenReuse, 1),
   };
 }

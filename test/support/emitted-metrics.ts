@@ -71,6 +71,8 @@ function fakeJob(id: string): Job {
     enqueuedAt: null,
     startedAt: null,
     finishedAt: null,
+    firstFailedAt: null,
+    lastFailedAt: null,
   };
 }
 

@@ -45,6 +45,12 @@ export interface PrometheusExporterOptions {
   /** Reads the sampled metrics (queue depths, database) before each scrape. */
   sample?: () => Promise<readonly Sample[]>;
   definitions?: readonly MetricDefinition[];
+  /**
+   * Every value a dimension can take (`kind`: the registry's kinds). Counters and histograms whose dimensions
+   * are all listed start at 0 for each combination, so a rate (failed / (succeeded + failed)) has both series
+   * from the first scrape, even while one of them never moved.
+   */
+  knownDimensions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export function createPrometheusExporter(options: PrometheusExporterOptions = {}): PrometheusExporter {
@@ -57,6 +63,7 @@ export function createPrometheusExporter(options: PrometheusExporterOptions = {}
     registry.registerMetric(entry.metric as Metric);
     byName.set(definition.name, entry);
     byDefinition.set(definition, entry);
+    startAtZero(entry, options.knownDimensions ?? {});
   }
   const apply = (entry: Entry | undefined, value: number, dimensions: Readonly<Record<string, string>>) => {
     if (!entry || !Number.isFinite(value)) return;
@@ -78,6 +85,22 @@ export function createPrometheusExporter(options: PrometheusExporterOptions = {}
       return registry.metrics();
     },
   };
+}
+
+function startAtZero(entry: Entry, known: Readonly<Record<string, readonly string[]>>): void {
+  const { metric, spec } = entry;
+  if (metric instanceof Gauge || spec.labels.length === 0) return;
+  let combinations: Record<string, string>[] = [{}];
+  for (const [index, dimension] of spec.definition.dimensions.entries()) {
+    const values = known[dimension];
+    const label = spec.labels[index];
+    if (!values || !label) return;
+    combinations = combinations.flatMap((labels) => values.map((value) => ({ ...labels, [label]: value })));
+  }
+  for (const labels of combinations) {
+    if (metric instanceof Counter) metric.inc(labels, 0);
+    else metric.zero(labels);
+  }
 }
 
 function createMetric(spec: PrometheusMetric): Counter | Histogram | Gauge {

@@ -15,6 +15,7 @@ import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queu
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { JOB_KIND_NAMES, JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
+import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
 import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
@@ -118,6 +119,7 @@ async function migrate(ownerUrl: string): Promise<string> {
 function startMetrics(queue: LocalQueue, sql: Sql): { exporter: PrometheusExporter; stop: Cleanup } {
   const queues = new LocalDeadLetters(queue, localQueueNames());
   const exporter = createPrometheusExporter({
+    knownDimensions: { kind: JOB_KIND_NAMES, task: LLM_TASKS },
     sample: () =>
       sampleQueuesAndDatabase({
         kinds: JOB_KIND_NAMES,

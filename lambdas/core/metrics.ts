@@ -33,6 +33,20 @@ export interface MetricDefinition<D extends string = string> {
 
 const metric = <const D extends string>(definition: MetricDefinition<D>): MetricDefinition<D> => definition;
 
+/**
+ * When the CloudWatch alarms (lib/observability.ts) and the Prometheus alert rules (observability/, generated
+ * by scripts/observability.ts) fire: one set of numbers for both.
+ */
+export const ALARM_THRESHOLDS = {
+  oldestMessageSeconds: 15 * 60,
+  api5xxPercent: 1,
+  apiP99LatencyMs: 3000,
+  workerFailurePercent: 10,
+  /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */
+  workerFailureMinJobs: 5,
+  databaseCpuPercent: 80,
+} as const;
+
 /** The dimension of job metrics: the job kind (registry.ts). */
 const KIND = ['kind'] as const;
 /** The dimension of model metrics: the task (summary, triage, changelog). */

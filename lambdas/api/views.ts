@@ -2,7 +2,7 @@
 import type { Caller } from '../core/auth/roles.ts';
 import type { Job } from '../core/jobs/job.ts';
 import { isHighlightsSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
-import type { FeatureFlag } from '../core/use-cases/feature-flags.ts';
+import type { FlagListing } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
@@ -63,7 +63,7 @@ export function changelogView(changelog: StoredChangelog) {
   };
 }
 
-export function featureFlagView(flag: FeatureFlag) {
+export function featureFlagView(flag: FlagListing) {
   return { ...flag, updatedAt: iso(flag.updatedAt) };
 }
 

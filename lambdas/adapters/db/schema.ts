@@ -186,6 +186,7 @@ export const jobs = pgTable(
     index('jobs_unsent_idx').on(t.createdAt).where(sql`${t.enqueuedAt} is null and ${t.status} = 'QUEUED'`),
     index('jobs_subject_idx').on(t.subjectId),
     index('jobs_finished_idx').on(t.kind, t.finishedAt),
+    index('jobs_waiting_idx').on(t.kind, t.enqueuedAt).where(sql`${t.status} = 'QUEUED'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_waiting_idx" ON "jobs" USING btree ("kind","enqueued_at") WHERE "jobs"."status" = 'QUEUED';

@@ -5,7 +5,10 @@ export {
   type ClassifyOptions,
   createTicketClassifier,
   DEFAULT_REVIEW_THRESHOLD,
+  type ExtraPrediction,
   NEEDS_REVIEW,
+  PRIORITY_OUTPUT,
+  parseCreatedAt,
   type Ranked,
   type ResolvedCategories,
   TICKET_LIMITS,
@@ -15,11 +18,23 @@ export {
   validateTicketInput,
 } from './classifier.ts';
 export {
+  type BadRecord,
+  type ChosenColumns,
+  CREATED_COLUMN_NAMES,
+  LABEL_COLUMN_NAMES,
   PROJECT_COLUMN_NAMES,
   readTicketCsv,
   type TicketCsvOptions,
   type TicketCsvRow,
 } from './csv.ts';
+export type { Deadline } from './dates.ts';
+export {
+  createTriagePolicy,
+  type SettingNames,
+  type TriageDecision,
+  TriagePolicy,
+  type TriageSettings,
+} from './decision.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {

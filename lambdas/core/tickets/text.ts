@@ -7,6 +7,8 @@
  * content goes to its own stream instead of one bag of words.
  */
 
+import { type Deadline, deadlineFlags, findDeadline } from './dates.ts';
+
 /** Bodies are scanned up to this many characters: the opening of an issue carries the signal, and it bounds latency. */
 export const BODY_SCAN_CHARS = 8_000;
 
@@ -112,6 +114,302 @@ const INTENT_PHRASES: [string, string[]][] = [
       'instead of',
     ],
   ],
+  [
+    'incident',
+    [
+      'is down',
+      'are down',
+      'went down',
+      'is not loading',
+      'not reachable',
+      'unreachable',
+      'unavailable',
+      'outage',
+      'for everyone',
+      'for all users',
+      'all customers',
+      'all users',
+      'nobody can',
+      'no one can',
+      'everyone is',
+      'customers are',
+      'customers cannot',
+      'users cannot',
+      'error rate',
+      'degraded',
+      'degradation',
+      'since numtoken',
+      'right now',
+      'in production',
+      'prod is',
+      'production is',
+      'on call',
+      'paged',
+      'firing',
+      'triggered',
+      'roll back',
+      'rolling back',
+      'rollback',
+      'anyone else',
+      'timing out',
+      'timeouts',
+      'bad gateway',
+      'service unavailable',
+      'gateway timeout',
+    ],
+  ],
+  [
+    'security',
+    [
+      'leaked',
+      'leak of',
+      'exposed',
+      'exposure',
+      'publicly',
+      'public repo',
+      'public repository',
+      'committed',
+      'pastebin',
+      'credentials',
+      'credential',
+      'secret key',
+      'api key',
+      'access key',
+      'private key',
+      'password',
+      'token',
+      'vulnerability',
+      'vulnerable',
+      'injection',
+      'xss',
+      'csrf',
+      'cve',
+      'exploit',
+      'exploited',
+      'attacker',
+      'attack',
+      'malicious',
+      'malware',
+      'ransomware',
+      'phishing',
+      'suspicious',
+      'unauthorized',
+      'unauthorised',
+      'unauthenticated',
+      'without authentication',
+      'without logging in',
+      'compromised',
+      'hacked',
+      'breach',
+      'impersonate',
+      'brute force',
+      'someone else',
+      'other customers',
+      'another customer',
+      'i did not',
+      'was not me',
+      'not me',
+      'i do not know',
+      'do not recognise',
+      'do not recognize',
+      'fraud',
+      'stolen',
+      'lost my',
+    ],
+  ],
+  [
+    'task',
+    [
+      'please add',
+      'please create',
+      'please remove',
+      'please update',
+      'please renew',
+      'please disable',
+      'please grant',
+      'give me access',
+      'need access',
+      'access to',
+      'grant',
+      'provision',
+      'set up',
+      'setup',
+      'new starter',
+      'new hire',
+      'new joiner',
+      'starts on',
+      'starting on',
+      'onboarding',
+      'offboarding',
+      'leaving',
+      'leaver',
+      'last day',
+      'renew',
+      'renewal',
+      'expires',
+      'expire',
+      'expiring',
+      'rotate',
+      'rotation',
+      'upgrade',
+      'bump',
+      'migrate',
+      'migration',
+      'decommission',
+      'clean up',
+      'cleanup',
+      'delete the old',
+      'archive',
+      'install',
+      'increase',
+      'could someone',
+      'could you',
+      'can you',
+      'can someone',
+    ],
+  ],
+  [
+    'broad',
+    [
+      'all users',
+      'all customers',
+      'all our',
+      'all regions',
+      'all stores',
+      'all employees',
+      'all agents',
+      'all requests',
+      'all traffic',
+      'every user',
+      'every customer',
+      'every order',
+      'every request',
+      'every payment',
+      'every login',
+      'every checkout',
+      'everyone',
+      'everybody',
+      'nobody',
+      'no one',
+      'whole company',
+      'whole office',
+      'entire',
+      'company wide',
+      'companywide',
+      'site wide',
+      'for everyone',
+      'for all',
+      'none of',
+    ],
+  ],
+  [
+    'severe',
+    [
+      'completely',
+      'totally',
+      'at all',
+      'zero',
+      'cannot',
+      'can not',
+      'unable',
+      'down',
+      'outage',
+      'unusable',
+      'stopped',
+      'lost',
+      'deleted',
+      'gone',
+      'leaked',
+      'exposed',
+      'public',
+      'publicly',
+      'breach',
+      'data loss',
+      'corrupted',
+    ],
+  ],
+  [
+    'partial',
+    [
+      'some users',
+      'some customers',
+      'a few',
+      'a handful',
+      'one customer',
+      'a customer',
+      'for some',
+      'intermittent',
+      'intermittently',
+      'sometimes',
+      'occasionally',
+      'a share',
+      'a third',
+      'a quarter',
+      'half of',
+      'slow',
+      'slower',
+      'slowness',
+      'delayed',
+      'late',
+      'workaround',
+      'work around',
+      'retry',
+      'retries',
+      'still works',
+      'still work',
+      'still working',
+      'can still',
+      'mostly',
+      'only',
+      'staging',
+    ],
+  ],
+  [
+    'ongoing',
+    [
+      'right now',
+      'still',
+      'ongoing',
+      'in progress',
+      'currently',
+      'at the moment',
+      'is happening',
+      'happening now',
+      'since numtoken',
+      'minutes ago',
+      'in the last hour',
+      'still active',
+      'is active',
+      'still valid',
+      'still going',
+      'continues',
+    ],
+  ],
+  [
+    'minor',
+    [
+      'cosmetic',
+      'typo',
+      'minor',
+      'small thing',
+      'nice to have',
+      'nice touch',
+      'whenever',
+      'no rush',
+      'not urgent',
+      'when you have time',
+      'when someone is free',
+      'low priority',
+      'just curious',
+      'not blocking',
+      'harmless',
+      'polish',
+      'slightly',
+      'a bit',
+      'at some point',
+      'no big deal',
+    ],
+  ],
 ];
 
 const INTENTS = INTENT_PHRASES.map(([intent]) => intent);
@@ -160,6 +458,8 @@ export interface ParsedTicket {
   titleText: string;
   /** Body prose, lower-cased and normalised, for character n-grams. */
   bodyText: string;
+  /** The nearest deadline the text states, relative to the creation time (absent without one). */
+  deadline?: Deadline | undefined;
 }
 
 const FENCE = /^\s{0,3}(```+|~~~+)\s*([\w+#.-]*)/;
@@ -199,9 +499,10 @@ export function normaliseProse(text: string): string {
   if (t.includes('<')) t = t.replace(TAG, ' ');
   if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
+  // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
   return t
-    .replace(/[?!]/g, ' $& ')
-    .replace(/[^a-z0-9_?!]+/g, ' ')
+    .replace(/\?/g, ' ? ')
+    .replace(/[^a-z0-9_?]+/g, ' ')
     .trim();
 }
 
@@ -229,8 +530,15 @@ interface Section {
   lines: string[];
 }
 
-export function parseTicket(title: string, body: string): ParsedTicket {
+/**
+ * `createdAt` anchors relative dates ("expires Friday"); without it no deadline is read (training data
+ * without creation times must not teach the model that deadlines never occur).
+ */
+export function parseTicket(title: string, body: string, createdAt?: Date): ParsedTicket {
   const flags = new Set<string>();
+  const deadline = createdAt === undefined ? undefined : findDeadline(title, body, createdAt);
+  for (const flag of deadlineFlags(deadline)) flags.add(flag);
+  for (const flag of httpStatusFlags(title, body)) flags.add(flag);
   const comments: string[] = [];
   const fields: string[] = [];
   const headingWords: string[] = [];
@@ -360,7 +668,30 @@ export function parseTicket(title: string, body: string): ParsedTicket {
     flags: [...flags],
     titleText,
     bodyText,
+    ...(deadline === undefined ? {} : { deadline }),
   };
+}
+
+/**
+ * HTTP status classes a report mentions ("502 for all users", "returns 403"): numbers become `numtoken` in
+ * prose, but a server error reported by users says something a number elsewhere does not. A bare number
+ * counts only next to words that make it a status.
+ */
+const STATUS =
+  /(?:\b(http\/?[\d.]*|status(?: code)?:?|error|returning|returns?|returned|got(?: an?)?|getting(?: an?)?|with(?: an?)?|throws|throwing|gives|giving|shows?|showing|all|constant|more)\s+)?\b([45](?:\d\d|xx))(s?)\b(\s+(?:bad gateway|service unavailable|internal server error|gateway timeout|too many requests|not found|forbidden|unauthori[sz]ed|bad request|errors?|responses?|for|on|from|everywhere|when|after|since|rate))?/gi;
+
+function httpStatusFlags(title: string, body: string): string[] {
+  const flags = new Set<string>();
+  for (const text of [title, body.length > BODY_SCAN_CHARS ? body.slice(0, BODY_SCAN_CHARS) : body]) {
+    if (!/[45](?:\d\d|xx)/i.test(text)) continue;
+    for (const m of text.matchAll(STATUS)) {
+      const code = (m[2] ?? '').toLowerCase();
+      const plural = m[3] !== '';
+      if (m[1] === undefined && m[4] === undefined && !plural && !code.endsWith('xx')) continue;
+      flags.add(code.startsWith('5') ? 'http_5xx' : code === '429' ? 'http_429' : 'http_4xx');
+    }
+  }
+  return [...flags];
 }
 
 function lengthBucket(n: number): string {

@@ -38,6 +38,16 @@ export {
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {
+  decodeFingerprint,
+  encodeFingerprint,
+  type FingerprintJson,
+  SimilarityIndex,
+  type SimilarTicket,
+  similarity,
+  type TicketFingerprint,
+  ticketFingerprint,
+} from './similarity.ts';
+export {
   canonicalLabel,
   DEFAULT_TRAINING_OPTIONS,
   type LabelledTicket,

@@ -49,6 +49,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the command to fail');
 }
 
+/** `classify --input <file> --model <fixture model>` plus the given options. */
+function classifyFile(input: string, ...options: string[]) {
+  return run('classify', '--input', input, '--model', modelPath, ...options);
+}
+
 function csv(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -127,15 +132,7 @@ describe('ai-ops tickets classify', () => {
       'bad-row.csv',
       'id,title,body\nA-1,Fine,Body\nA-2,,Body without a title\nA-3,Also fine,\n',
     );
-    const { code, stdout, stderr } = await run(
-      'classify',
-      '--input',
-      input,
-      '--model',
-      modelPath,
-      '--output',
-      out,
-    );
+    const { code, stdout, stderr } = await classifyFile(input, '--output', out);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('row 2: title: must not be empty');
@@ -218,14 +215,7 @@ describe('ai-ops tickets classify', () => {
       'dated.csv',
       'created_at,title,body\n2024-11-25 09:00,TLS certificate must be renewed by 30 Nov,\nyesterday,Renew the cert,\n',
     );
-    const { code, stdout, stderr } = await run(
-      'classify',
-      '--input',
-      input,
-      '--model',
-      modelPath,
-      '--details',
-    );
+    const { code, stdout, stderr } = await classifyFile(input, '--details');
     expect(code).toBe(1);
     expect(stderr).toContain('creation time is read from column "created_at"');
     const [first, second] = stdout

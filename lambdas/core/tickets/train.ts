@@ -503,6 +503,46 @@ function prepare(
   return { prepared, projects: [...projects].sort() };
 }
 
+function rawModel(
+  examples: number,
+  category: Task,
+  calibration: Calibration | undefined,
+  options: TicketTrainingOptions,
+  fitted: {
+    projects: string[];
+    vocab: Vocabulary;
+    heads: RawHead[];
+    labelHeads: RawLabelHead[];
+    lexicon: WordClustersJson | undefined;
+  },
+): RawModel {
+  const macroF1 = calibration?.macroF1;
+  return {
+    categories: category.classes,
+    ruleCategories: options.ruleCategories.map(canonicalLabel).filter((c) => !category.classes.includes(c)),
+    projects: fitted.projects,
+    features: options.features,
+    sharpen: calibration?.sharpen ?? 1,
+    training: {
+      examples,
+      labelCounts: Object.fromEntries(
+        category.classes.map((c, k) => [c, category.ys.filter((y) => y === k).length]),
+      ),
+      learner: options.learner,
+      c: options.c,
+      minDf: options.minDf,
+      seed: options.seed,
+      nbScaling: options.nbScaling,
+      ...(macroF1 === undefined ? {} : { crossValidatedMacroF1: macroF1 }),
+    },
+    buckets: fitted.vocab.buckets,
+    idf: fitted.vocab.idf,
+    heads: fitted.heads,
+    labelHeads: fitted.labelHeads,
+    wordClusters: fitted.lexicon,
+  };
+}
+
 export function trainTicketModel(
   examples: readonly LabelledTicket[],
   overrides: Partial<TicketTrainingOptions> = {},
@@ -558,31 +598,13 @@ export function trainTicketModel(
       heads: fitOutput(task, calibration),
     };
   });
-  const macroF1 = categoryCalibration?.macroF1;
-  const raw: RawModel = {
-    categories: category.classes,
-    ruleCategories: options.ruleCategories.map(canonicalLabel).filter((c) => !category.classes.includes(c)),
+  const raw = rawModel(examples.length, category, categoryCalibration, options, {
     projects,
-    features: options.features,
-    sharpen: categoryCalibration?.sharpen ?? 1,
-    training: {
-      examples: examples.length,
-      labelCounts: Object.fromEntries(
-        category.classes.map((c, k) => [c, category.ys.filter((y) => y === k).length]),
-      ),
-      learner: options.learner,
-      c: options.c,
-      minDf: options.minDf,
-      seed: options.seed,
-      nbScaling: options.nbScaling,
-      ...(macroF1 === undefined ? {} : { crossValidatedMacroF1: macroF1 }),
-    },
-    buckets: vocab.buckets,
-    idf: vocab.idf,
+    vocab,
     heads: fitOutput(category, categoryCalibration),
     labelHeads,
-    wordClusters: lexicon,
-  };
+    lexicon,
+  });
   const json = encodeModel(raw);
   return { json, model: decodeModel(json) };
 }

@@ -30,8 +30,8 @@ import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './c
 
 const CLASSIFY_USAGE = `Usage: ai-ops tickets classify --input <csv> [--labels bug,feature,question] [--output <file>]
 
-Classifies every row of a CSV with a title column (and usually a body column; other columns are ignored;
-RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
+Classifies every row of a CSV with a title column and usually a body column (without one, or with an empty
+body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
   {"row": <1-based>, "category": "...", "predictedCategory": "...", "priority": "P1".."P4",
    "labels": [...], "confidence": <0..1>}
 with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has any.
@@ -173,6 +173,7 @@ function columnChoice(flags: Flags) {
 /** Says which columns the optional fields come from, so a detected column never goes unnoticed. */
 function announceColumns(say: (message: string) => void) {
   return (columns: ChosenColumns) => {
+    if (!columns.body) say('the CSV has no body column: every ticket is title-only');
     if (columns.project !== undefined) say(`each ticket's project is read from column "${columns.project}"`);
     if (columns.created !== undefined)
       say(`each ticket's creation time is read from column "${columns.created}"`);

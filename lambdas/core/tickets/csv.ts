@@ -1,6 +1,7 @@
 /**
  * Streaming reader for ticket CSV files (RFC 4180: quoted fields, doubled quotes, multi-line fields, optional
- * BOM). Columns are matched by header name, case-insensitively; extra columns are ignored. A malformed header
+ * BOM). Columns are matched by header name, case-insensitively; extra columns are ignored; only `title` must
+ * exist. A malformed header
  * or missing columns stop the read with a `ValidationError`; a malformed record (broken quoting, a wrong
  * number of fields) is either reported through `onBadRecord` with its row number, and the read goes on, or
  * stops it when no such handler is given.
@@ -70,6 +71,8 @@ export interface TicketCsvOptions {
 }
 
 export interface ChosenColumns {
+  /** Whether the file has a body column (without one, every ticket is title-only). */
+  body: boolean;
   label?: string;
   project?: string;
   created?: string;
@@ -120,8 +123,9 @@ function layoutOf(record: readonly string[], options: TicketCsvOptions): Layout 
   });
   const lower = (name: string | undefined) => name?.trim().toLowerCase();
   const first = (names: readonly string[]) => names.find((n) => header.has(n));
-  const wanted = ['title', 'body'];
-  const chosen: ChosenColumns = { labels: [] };
+  // A file of titles alone is a file of title-only tickets: only `title` must exist.
+  const wanted = ['title'];
+  const chosen: ChosenColumns = { labels: [], body: header.has('body') };
   let labelName: string | undefined;
   if (options.label !== undefined) {
     const column = lower(options.label.column) ?? first(LABEL_COLUMN_NAMES) ?? LABEL_COLUMN_NAMES[0];
@@ -250,5 +254,5 @@ export async function* readTicketCsv(
     input.destroy();
   }
   if (layout === undefined)
-    throw new ValidationError('input', 'the CSV is empty (expected a header row with title,body)');
+    throw new ValidationError('input', 'the CSV is empty (expected a header row with title and body)');
 }

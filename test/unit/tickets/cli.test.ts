@@ -186,6 +186,17 @@ describe('ai-ops tickets classify', () => {
     expect(stdout).toBe('');
   });
 
+  it('classifies a CSV of titles alone, and names a missing title column', async () => {
+    const input = csv('only-titles.csv', 'id,title\n1,VPN drops every 10 minutes\n2,Add dark mode\n');
+    const { code, stdout, stderr } = await classifyFile(input);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+    expect(stderr).toContain('no body column: every ticket is title-only');
+    const error = await rejection(classifyFile(csv('no-title.csv', 'subject,body\nx,y\n')));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('missing column title');
+  });
+
   it('classifies title-only rows', async () => {
     const input = csv('titles.csv', 'title,body\nVPN drops every 10 minutes,\nAdd dark mode,\n');
     const { code, stdout } = await run('classify', '--input', input, '--model', modelPath, '--quiet');

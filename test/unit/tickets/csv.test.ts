@@ -71,7 +71,9 @@ describe('readTicketCsv', () => {
         labels: { priority: 'P2' },
       },
     ]);
-    expect(chosen).toEqual([{ label: 'category', created: 'created_at', labels: ['team', 'priority'] }]);
+    expect(chosen).toEqual([
+      { body: true, label: 'category', created: 'created_at', labels: ['team', 'priority'] },
+    ]);
   });
 
   it('needs a body column only to exist: a title-only row is a row', async () => {
@@ -103,9 +105,16 @@ describe('readTicketCsv', () => {
   });
 
   it('names the missing columns', async () => {
-    const error = await failure(readAll('title,description\na,b\n'));
+    const error = await failure(readAll('summary,description\na,b\n', { label: {} }));
     expect(error.field).toBe('input');
-    expect(error.message).toContain('missing column body');
+    expect(error.message).toContain('missing columns title, category (or label)');
+  });
+
+  it('reads a file of titles alone as title-only tickets, and says it has no body column', async () => {
+    const chosen: unknown[] = [];
+    const rows = await readAll('title\nVPN down\n', { onColumns: (c) => chosen.push(c.body) });
+    expect(rows).toEqual([{ row: 1, title: 'VPN down', body: '' }]);
+    expect(chosen).toEqual([false]);
   });
 
   it('requires a label column for training input', async () => {

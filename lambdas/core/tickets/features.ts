@@ -44,7 +44,7 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   hashBits: 20,
   charMin: 3,
   charMax: 4,
-  bodyCharLimit: 1500,
+  bodyCharLimit: 1000,
   leadWords: 30,
   bodyWords: 400,
   projectWeight: 1,

@@ -86,9 +86,9 @@ export const PRIORITY_DOWN: Cue[] = cues(
 );
 
 /**
- * The P1 rules of the rubric, as cue tables: a production outage for many (an outage cue with a breadth cue),
- * an active security exposure (an exposure cue on a security ticket), data loss now. A cue that limits the
- * impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
+ * The P1 rules of the rubric, as cue tables: a production outage for many (an outage cue with a breadth cue,
+ * or an incident with either), an active security exposure (an exposure cue on a security ticket), data loss
+ * now. A cue that limits the impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
  */
 export const P1_CUES = {
   breadth: cues(
@@ -135,6 +135,9 @@ export function p1Rule(category: string, matches: CueMatches, serverErrors: bool
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
     const loss = evidence(matches, P1_CUES.dataLoss);
     if (loss.score > 0) return { rule: 'data loss now', hits: loss.hits };
+    // An incident is production down or degraded now: unless something limits it, it is down for many.
+    if (category === 'INCIDENT' && (breadth.score > 0 || outage.score > 0 || serverErrors))
+      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
   }
   // An attack under way can arrive as an incident ("unknown process mining crypto on the nodes").
   if (

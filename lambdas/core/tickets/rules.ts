@@ -371,9 +371,12 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   const ranked = PRIORITIES.map((priority, i) => ({ priority, confidence: round(probs[i] ?? 0) })).sort(
     (a, b) => b.confidence - a.confidence,
   );
-  // The rubric's P1 cases are not left to a threshold on the learned probability: they decide.
+  // The rubric's P1 cases are not left to a threshold on the learned probability: they decide. Without one,
+  // only an incident or a security report can be P1 (a crash report is not an outage for many by itself).
   const p1 = p1Rule(input.category, input.matches, input.serverErrors === true);
   if (p1 !== undefined) level = 0;
+  else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
+    level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
   // Rules alone, without any cue, give only the category default: say so with a lower confidence.
   const cap = learned === undefined && hits.length === 0 && input.deadline === undefined ? 0.5 : 0.95;

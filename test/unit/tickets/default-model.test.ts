@@ -40,6 +40,11 @@ describe('the committed default model', () => {
     },
   );
 
+  it('gives P1 only for a P1 reason or to an incident or security report, not to a crash report', () => {
+    const result = model().classify({ title: 'App crashes on start', body: 'Segfault right after launch.' });
+    expect(result.priority).not.toBe('P1');
+  });
+
   it('classifies clear-cut tickets as a person would', () => {
     const c = model();
     const options = { reviewThreshold: 0 };

@@ -20,6 +20,7 @@ import { parse } from 'csv-parse/sync';
 import { LogAnalyzer } from '../lambdas/core/logs/analyzer.ts';
 import { createHeaderParser, type HeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
+import { LogStats } from '../lambdas/core/logs/stats.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const LOGHUB_FORMATS: Record<string, string> = {
@@ -201,7 +202,7 @@ function runLarge(datasets: Dataset[], total: number, pipeline: boolean, seed: n
     const count = Math.min(perSystem, total - done);
     const parser = createHeaderParser(ds.lines.slice(0, 200));
     const miner = new TemplateMiner();
-    const analyzer = pipeline ? new LogAnalyzer() : undefined;
+    const analyzer = pipeline ? new LogAnalyzer({ stats: new LogStats() }) : undefined;
     for (let produced = 0; produced < count; ) {
       chunk.length = 0;
       const n = Math.min(10_000, count - produced);

@@ -1,12 +1,14 @@
 /**
- * Log summaries with a model on top of the template miner. The miner always runs first; the model gets its
- * digest (never raw lines), in one call or, when the digest is too large, in chunks whose findings are then
- * merged (prompt chaining), all within a token budget per job. Whatever goes wrong with the model, the
- * result is the miner's, marked as a fallback with the reason.
+ * Log summaries with a model on top of the template miner: the summarize job's refine port. The miner has run
+ * first; the model gets its digest (never raw lines), in one call or, when the digest is too large, in chunks
+ * whose findings are then merged (prompt chaining), all within a token budget per job. Whatever goes wrong
+ * with the model, the result is the miner's, marked as a fallback with the reason.
  */
+
+import type { RefineSummary } from '../jobs/kinds/summarize-log/run.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
-import type { LogSummaryResult, SummarizeLog } from '../use-cases/log-entries.ts';
+import type { LogSummaryResult } from '../use-cases/log-entries.ts';
 import { assertCitations, type LogAnswer, logAnswerSchema, parseAnswer } from './answers.ts';
 import {
   buildLogDigest,
@@ -120,13 +122,20 @@ function minerResult(
   result: LogSummaryResult,
 ): { summary: LogSummary; templates: TemplateSnapshot[] } | null {
   const summary = result.summary as Partial<LogSummary>;
-  if (summary.version !== 1 || !Array.isArray(summary.topTemplates) || !Array.isArray(result.templates))
+  if (summary.version !== 2 || !Array.isArray(summary.topTemplates) || !Array.isArray(result.templates))
     return null;
   return { summary: summary as LogSummary, templates: result.templates as TemplateSnapshot[] };
 }
 
+/** The model's headline, with the ids it cites shown when the text itself does not bracket them. */
+export function modelHeadline(answer: LogAnswer): string {
+  const text = answer.headline.trim();
+  const missing = answer.headlineTemplateIds.filter((id) => !text.includes(`[${id}]`));
+  return missing.length ? `${text} [${missing.join(', ')}]` : text;
+}
+
 export function renderModelSummary(answer: LogAnswer, localText: string, model: string): string {
-  const parts = [answer.overview.trim()];
+  const parts = [modelHeadline(answer), answer.overview.trim()];
   if (answer.findings.length > 0) {
     parts.push(
       `Findings:\n${answer.findings
@@ -163,16 +172,11 @@ async function runPlan(session: LlmSession, plan: LogPromptPlan, digest: LogDige
   return { answer: merged, prompt: logMergePrompt };
 }
 
-export function llmSummarizer(
-  local: SummarizeLog,
-  llm: LlmAccess,
-  options: LogLlmOptions & { subject: { userId: string | null } },
-): SummarizeLog {
-  return async (raw, summarizeOptions) => {
-    const localResult = await local(raw, summarizeOptions);
+export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): RefineSummary {
+  return async (localResult, { text, subject }) => {
     const client = llm.client;
     if (!client || !(await client.available())) return localResult;
-    if (!(await llm.gate('summary', options.subject))) {
+    if (!(await llm.gate('summary', subject))) {
       return {
         ...localResult,
         summary: { ...localResult.summary, llm: { skipped: 'flag llm.summary is off for this user' } },
@@ -183,7 +187,7 @@ export function llmSummarizer(
     const digest = buildLogDigest(mined.summary, mined.templates, options.digest);
     const plan = planLogPrompts(digest, options);
     const session = new LlmSession(client, 'summary', llm.models.summary, options.jobTokenBudget);
-    const rawTokens = countTokens(raw);
+    const rawTokens = countTokens(text);
     const record = (provenance: LlmProvenance) => ({
       ...provenance,
       chained: plan.kind === 'chained',
@@ -198,7 +202,13 @@ export function llmSummarizer(
       const provenance = session.provenance(prompt, null);
       const model = provenance.model ?? llm.models.summary;
       return {
-        summary: { ...localResult.summary, narrative: answer, llm: record(provenance) },
+        summary: {
+          ...localResult.summary,
+          headline: modelHeadline(answer),
+          localHeadline: mined.summary.headline,
+          narrative: answer,
+          llm: record(provenance),
+        },
         text: renderModelSummary(answer, localResult.text, model),
         templates: localResult.templates,
         generatedBy: model,

@@ -69,6 +69,7 @@ const C_PLUS = 43;
 const C_BACKSLASH = 92;
 const C_AT = 64;
 const C_TILDE = 126;
+const C_HASH = 35;
 
 /** Structural punctuation that splits a word into segments. `.`, `-`, `_`, `/`, `@` stay inside segments. */
 const DELIM = new Uint8Array(128);
@@ -138,8 +139,14 @@ function placeholderEnd(s: string, start: number, end: number): number {
     if ((c >= C_A && c <= C_Z) || c === C_UNDERSCORE) i++;
     else break;
   }
-  if (i - first < 2 || i >= end || s.charCodeAt(i) !== C_GT) return -1;
-  return i + 1;
+  if (i - first < 2 || i >= end) return -1;
+  // A pseudonym (`<IP#3>`, `<HOST#12>`): the redactor's numbered placeholder is still one value.
+  if (s.charCodeAt(i) === C_HASH) {
+    const digits = ++i;
+    while (i < end && i - digits < 7 && isDigit(s.charCodeAt(i))) i++;
+    if (i === digits || i >= end) return -1;
+  }
+  return s.charCodeAt(i) === C_GT ? i + 1 : -1;
 }
 
 function isIPv4At(s: string, start: number, end: number): boolean {
@@ -648,7 +655,8 @@ function splitWord(s: string, start: number, end: number): void {
     if (c === C_LT) {
       const pe = placeholderEnd(s, i, end);
       if (pe > 0) {
-        const name = s.slice(i + 1, pe - 1);
+        const hash = s.indexOf('#', i);
+        const name = s.slice(i + 1, hash > i && hash < pe ? hash : pe - 1);
         let type: VariableType =
           name === '*' ? 'ID' : name in PLACEHOLDER_TEXT ? (name as VariableType) : 'REDACTED';
         let start = i;
@@ -755,10 +763,17 @@ function slashesFrom(s: string, start: number, end: number): number {
 /** Emits delimiters in [from, at), one variable from `at` to the end minus trailing punctuation, then the rest. */
 function absorb(s: string, from: number, at: number, end: number, type: VariableType): void {
   let b = end;
-  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1))) b--;
+  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1)) && !endsWithPlaceholder(s, at, b)) b--;
   for (let k = from; k < at; k++) pushSeg(k, k + 1, true, undefined);
   pushSeg(at, b, false, type);
   for (let k = b; k < end; k++) pushSeg(k, k + 1, true, undefined);
+}
+
+/** A value ending in a redactor's placeholder (`…&host=<HOST#1>`) keeps its closing `>`. */
+function endsWithPlaceholder(s: string, start: number, end: number): boolean {
+  if (s.charCodeAt(end - 1) !== C_GT) return false;
+  const lt = s.lastIndexOf('<', end - 1);
+  return lt >= start && placeholderEnd(s, lt, end) === end;
 }
 
 const isTrailingPunct = (c: number): boolean =>

@@ -8,14 +8,11 @@ export {
   type ExtraPrediction,
   NEEDS_REVIEW,
   PRIORITY_OUTPUT,
-  parseCreatedAt,
   type Ranked,
   type ResolvedCategories,
-  TICKET_LIMITS,
   TicketClassifier,
   type TicketInput,
   type TriageResult,
-  validateTicketInput,
 } from './classifier.ts';
 export {
   type BadRecord,
@@ -35,6 +32,7 @@ export {
   TriagePolicy,
   type TriageSettings,
 } from './decision.ts';
+export { parseCreatedAt, TICKET_LIMITS, validateTicketInput } from './input.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {

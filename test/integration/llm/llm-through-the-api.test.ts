@@ -34,6 +34,8 @@ function healthyProvider(request: RecordedRequest): FakeReply {
   if (schema === 'log_summary') {
     const cited = /^(T\d+) (ERROR|WARN)/m.exec(prompt)?.[1] ?? 'T1';
     return answer({
+      headline: `One DataXceiver connection was reset [${cited}].`,
+      headlineTemplateIds: [cited],
       overview: 'Blocks were served; one connection was reset.',
       findings: [{ severity: 'error', text: 'A DataXceiver connection was reset', templateIds: [cited] }],
       actions: ['Check the network between datanodes'],
@@ -171,7 +173,7 @@ describe('the LLM layer through the API, queue and workers', () => {
     const llm = JSON.parse(entry.summary.json).llm;
     expect(llm).toMatchObject({
       fallback: false,
-      prompt: { name: 'log-summary', version: '1.0.0' },
+      prompt: { name: 'log-summary', version: '2.0.0' },
       promptTokens: 100,
       completionTokens: 20,
     });
@@ -245,5 +247,15 @@ describe('the LLM layer through the API, queue and workers', () => {
 
     const dead = await admin.call(DEAD_LETTERS);
     expect(dead.data?.deadLetters).toEqual({ items: [] });
+  });
+
+  it('lists and redrives dead letters only of the registry’s job kinds, naming kind otherwise', async () => {
+    const listed = await admin.call('{ deadLetters(kind: "no-such-kind") { items { messageId } } }');
+    expect(listed.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(listed.errors?.[0]?.message).toMatch(/^kind: must be one of summarize-log, triage-ticket/);
+    const redriven = await admin.call('mutation { redriveDeadLetters(kind: "no-such-kind") { moved } }');
+    expect(redriven.errors?.[0]?.message).toMatch(/^kind: /);
+    const one = await admin.call('{ deadLetters(kind: "triage-ticket") { items { messageId } } }');
+    expect(one.data?.deadLetters).toEqual({ items: [] });
   });
 });

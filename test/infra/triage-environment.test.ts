@@ -20,7 +20,14 @@ describe('the triage stage settings', () => {
   });
 
   it('give the resolver the categories the worker answers, canonical, and refuse one the model does not know', () => {
-    expect(ticketCategories(stage(undefined))).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK']);
+    expect(ticketCategories(stage(undefined))).toEqual([
+      'BUG',
+      'FEATURE',
+      'QUESTION',
+      'INCIDENT',
+      'TASK',
+      'SECURITY',
+    ]);
     expect(ticketCategories(stage({ categories: ['bug', 'Feature'] }))).toEqual(['BUG', 'FEATURE']);
     expect(() => ticketCategories(stage({ categories: ['DOCS'] }))).toThrow(
       /TRIAGE_CATEGORIES: unknown category/,

@@ -35,6 +35,15 @@ import {
 import { parseTicket } from './text.ts';
 
 export const NEEDS_REVIEW = 'NEEDS_REVIEW';
+/** The default category set, in the order people read it. */
+export const DEFAULT_CATEGORIES: readonly string[] = [
+  'BUG',
+  'FEATURE',
+  'QUESTION',
+  'INCIDENT',
+  'TASK',
+  'SECURITY',
+];
 /**
  * Below this category confidence the classifier abstains unless the caller sets another threshold. With six
  * categories, 0.4 sends about 5 % of internal tickets to a person, and those are right only about half the
@@ -110,14 +119,20 @@ export interface ResolvedCategories {
 
 export class TicketClassifier {
   readonly model: TicketModel;
-  /** Every category this classifier can answer: learned ones first, then rule-based ones. */
+  /** Every category this classifier can answer, the default ones in their usual order first. */
   readonly categories: readonly string[];
   /** Extra outputs the model learned (a team or queue column), by name; the priority is not among them. */
   readonly extraOutputs: readonly string[];
 
   constructor(model: TicketModel) {
     this.model = model;
-    this.categories = [...model.categories, ...model.ruleCategories];
+    // The default six in their usual order first (whatever order training sorted them in), then the rest.
+    const all = [...model.categories, ...model.ruleCategories];
+    const rank = (c: string) => {
+      const i = DEFAULT_CATEGORIES.indexOf(c);
+      return i < 0 ? DEFAULT_CATEGORIES.length + all.indexOf(c) : i;
+    };
+    this.categories = [...all].sort((a, b) => rank(a) - rank(b));
     this.extraOutputs = model.outputs
       .slice(1)
       .filter((o) => !isPriorityOutput(o))

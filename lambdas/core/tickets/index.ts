@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 export {
   type ClassifyOptions,
   createTicketClassifier,
+  DEFAULT_CATEGORIES,
   DEFAULT_REVIEW_THRESHOLD,
   type ExtraPrediction,
   NEEDS_REVIEW,

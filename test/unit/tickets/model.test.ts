@@ -31,7 +31,7 @@ describe('training', () => {
     expect(json.categories).toEqual(['INCIDENT', 'REQUEST']);
     expect(json.ruleCategories).toEqual(['TASK', 'SECURITY']);
     const c = createTicketClassifier(json);
-    expect(c.categories).toEqual(['INCIDENT', 'REQUEST', 'TASK', 'SECURITY']);
+    expect(c.categories).toEqual(['INCIDENT', 'TASK', 'SECURITY', 'REQUEST']);
   });
 
   it('can train without rule categories', () => {

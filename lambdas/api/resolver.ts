@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChangelogRoutes } from './routes/changelogs.ts';
 import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
 
 /** The AppSync request id, which AppSync sends as a request header. */
@@ -26,6 +27,7 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   registerChangelogRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerFlagRoutes(app, deps);
+  registerOperationsRoutes(app, deps);
   return instrument('resolver', async (event, context) => app.resolve(event, context), {
     correlationId: (event, context) => requestIdOf(event) ?? context.awsRequestId,
   });

@@ -84,6 +84,7 @@ export function IssuedLink({ issued, onClose }: { issued: Issued; onClose: () =>
       variant="light"
       title={`${what} for ${issued.email}`}
       withCloseButton
+      closeButtonLabel="Dismiss the link"
       onClose={onClose}
     >
       <Stack gap="xs">
@@ -219,7 +220,7 @@ export function UserActions({ user, onIssued }: { user: Target; onIssued: (issue
           loading={reset.fetching}
           disabled={user.status === 'DISABLED'}
           onClick={() => void runReset()}
-          aria-label={`Reset the password of ${user.email}`}
+          aria-label={`Reset password of ${user.email}`}
         >
           Reset password
         </Button>

@@ -123,7 +123,10 @@ describe('admin pages', () => {
     await page.getByRole('cell', { name: invitee }).first().waitFor();
     expect(await page.getByRole('cell', { name: 'USER_PASSWORD_SET' }).count()).toBeGreaterThan(0);
     await page.goto('/admin/health');
-    await page.getByRole('cell', { name: /summarize-log/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /summarize-log/ })
+      .first()
+      .waitFor();
     await expectAccessible(page);
   });
 });

@@ -41,7 +41,7 @@ export const users = pgTable(
     passwordSetAt: tstz('password_set_at').defaultNow(),
     /** Set while an admin has the account disabled: no login, no session. */
     disabledAt: tstz('disabled_at'),
-    /** Set when the account was deleted and its row kept as a tombstone (see docs/operations-surface.md). */
+    /** Set when the account was deleted and its row kept as a tombstone (see docs/operations.md). */
     deletedAt: tstz('deleted_at'),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email), index('users_role_idx').on(t.role)],

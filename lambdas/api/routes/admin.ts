@@ -14,7 +14,7 @@ import {
   resetPassword,
   setPasswordWithToken,
 } from '../../core/use-cases/users.ts';
-import { idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
+import { idArg, idempotencyKeyArg, optionalTextArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { type ResolverEvent, requireCaller, route } from '../route.ts';
 
@@ -34,22 +34,12 @@ const userFilterArg = z
       .enum(USER_STATUSES, { error: `must be one of ${USER_STATUSES.join(', ')}` })
       .nullish()
       .transform((status) => status ?? null),
-    email: z
-      .string()
-      .trim()
-      .max(254, 'must be at most 254 characters')
-      .nullish()
-      .transform((email) => email || null),
+    email: optionalTextArg(254),
   })
   .nullish()
   .transform((filter) => filter ?? { role: null, status: null, email: null });
 
-const reasonArg = z
-  .string()
-  .trim()
-  .max(500, 'must be at most 500 characters')
-  .nullish()
-  .transform((reason) => reason || null);
+const reasonArg = optionalTextArg(500);
 
 /** Passwords are checked by the policy (core/auth/password.ts), which names the field. */
 const secret = z.string().max(4096, 'is too long');

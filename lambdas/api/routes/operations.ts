@@ -3,13 +3,8 @@ import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphq
 import { z } from 'zod';
 import { JOB_KIND_NAMES, JOB_KINDS } from '../../core/jobs/registry.ts';
 import { AUDIT_ACTIONS, auditPageRequest, readAuditLog } from '../../core/use-cases/audit.ts';
-import {
-  listDeadLetters,
-  purgeDeadLetters,
-  redriveDeadLetters,
-  systemHealth,
-} from '../../core/use-cases/operations.ts';
-import { limitArg, nextTokenArg } from '../args.ts';
+import { actOnDeadLetters, listDeadLetters, systemHealth } from '../../core/use-cases/operations.ts';
+import { limitArg, nextTokenArg, optionalTextArg } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route } from '../route.ts';
 import { auditEntryView, deadLetterView, systemHealthView } from '../views.ts';
@@ -23,12 +18,7 @@ const instantArg = z
   .nullish()
   .transform((at) => (at ? new Date(at) : null));
 
-const optionalText = z
-  .string()
-  .trim()
-  .max(254, 'must be at most 254 characters')
-  .nullish()
-  .transform((text) => text || null);
+const optionalText = optionalTextArg(254);
 
 const auditFilterArg = z
   .object({
@@ -70,28 +60,22 @@ export function registerOperationsRoutes(app: Router, deps: () => Promise<ApiDep
       return { items: letters.map(deadLetterView) };
     }),
   );
-  app.onMutation(
-    'redriveDeadLetters',
-    route(z.object({ kind: kindArg }), async ({ kind }, event) => {
-      const { queues, audit } = await deps();
-      const result = await redriveDeadLetters(
-        { deadLetters: queues.deadLetters, audit },
-        { caller: requireCaller(event), kind },
-      );
-      return { kind, ...result };
-    }),
-  );
-  app.onMutation(
-    'purgeDeadLetters',
-    route(z.object({ kind: kindArg }), async ({ kind }, event) => {
-      const { queues, audit } = await deps();
-      const result = await purgeDeadLetters(
-        { deadLetters: queues.deadLetters, audit },
-        { caller: requireCaller(event), kind },
-      );
-      return { kind, ...result };
-    }),
-  );
+  for (const [field, action] of [
+    ['redriveDeadLetters', 'redrive'],
+    ['purgeDeadLetters', 'purge'],
+  ] as const) {
+    app.onMutation(
+      field,
+      route(z.object({ kind: kindArg }), async ({ kind }, event) => {
+        const { queues, audit } = await deps();
+        const result = await actOnDeadLetters(
+          { deadLetters: queues.deadLetters, audit },
+          { caller: requireCaller(event), kind, action },
+        );
+        return { kind, ...result };
+      }),
+    );
+  }
   app.onQuery(
     'auditLog',
     route(

@@ -6,14 +6,7 @@
 import type { Caller } from '../auth/roles.ts';
 import { ForbiddenError } from '../errors.ts';
 import { type Job, type JobKind, parseJobMessage } from '../jobs/job.ts';
-import type {
-  DeadLetter,
-  DeadLetterAdmin,
-  JobLookup,
-  QueueReading,
-  QueueStats,
-  RedriveResult,
-} from '../jobs/ports.ts';
+import type { DeadLetter, DeadLetterAdmin, JobLookup, QueueReading, QueueStats } from '../jobs/ports.ts';
 import { ALARM_THRESHOLDS } from '../metrics.ts';
 import { type AuditLog, actorOf } from './audit.ts';
 import { requireAdmin } from './feature-flags.ts';
@@ -80,34 +73,36 @@ type QueueAdminDeps = {
   audit: Pick<AuditLog, 'record'>;
 };
 
-/** Moves a kind's dead letters back to its work queue; the move and who made it go to the audit log. */
-export async function redriveDeadLetters(
-  deps: QueueAdminDeps,
-  input: { caller: Caller; kind: JobKind },
-): Promise<RedriveResult> {
-  requireAdmin(input.caller);
-  const result = await deps.deadLetters.redrive(input.kind);
-  await deps.audit.record({
-    actor: actorOf(input.caller),
+/** What an ADMIN may do to a kind's dead letters, and how the audit log records it. */
+const QUEUE_ACTIONS = {
+  /** Back to the work queue (a fresh attempt: issue 13's redrive semantics). */
+  redrive: {
     action: 'DEAD_LETTERS_REDRIVEN',
-    target: { type: 'queue', id: input.kind, label: input.kind },
-    details: { moved: result.moved, taskHandle: result.taskHandle },
-  });
-  return result;
-}
+    run: (deps: QueueAdminDeps, kind: JobKind) => deps.deadLetters.redrive(kind),
+  },
+  /** Deleted for good; their jobs stay FAILED with their reasons. */
+  purge: {
+    action: 'DEAD_LETTERS_PURGED',
+    run: (deps: QueueAdminDeps, kind: JobKind) => deps.deadLetters.purge(kind),
+  },
+} as const;
 
-/** Deletes a kind's dead letters for good (their jobs stay FAILED with their reasons), recorded. */
-export async function purgeDeadLetters(
+type QueueAction = keyof typeof QUEUE_ACTIONS;
+type QueueActionResult<A extends QueueAction> = Awaited<ReturnType<(typeof QUEUE_ACTIONS)[A]['run']>>;
+
+/** Redrives or purges a kind's dead letters; what was done, by whom and to how many goes to the audit log. */
+export async function actOnDeadLetters<A extends QueueAction>(
   deps: QueueAdminDeps,
-  input: { caller: Caller; kind: JobKind },
-): Promise<{ purged: number }> {
+  input: { caller: Caller; kind: JobKind; action: A },
+): Promise<QueueActionResult<A>> {
   requireAdmin(input.caller);
-  const result = await deps.deadLetters.purge(input.kind);
+  const { action, run } = QUEUE_ACTIONS[input.action];
+  const result = (await run(deps, input.kind)) as QueueActionResult<A>;
   await deps.audit.record({
     actor: actorOf(input.caller),
-    action: 'DEAD_LETTERS_PURGED',
+    action,
     target: { type: 'queue', id: input.kind, label: input.kind },
-    details: { purged: result.purged },
+    details: { ...result },
   });
   return result;
 }

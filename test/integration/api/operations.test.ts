@@ -315,7 +315,7 @@ describe('the operations surface through the API', () => {
     expect(purged.purged).toBe(1);
     const audit = dataField<{ items: { action: string; actorEmail: string; details: string }[] }>(
       await admin.call(
-        '{ auditLog(filter: { action: "DEAD_LETTERS_PURGED" }) { items { action actorEmail details } } }',
+        '{ auditLog(filter: { action: DEAD_LETTERS_PURGED }) { items { action actorEmail details } } }',
       ),
       'auditLog',
     );

@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Navigate } from 'react-router';
-import { type ApiError, ApiRequestError } from '../api/errors.ts';
+import { type ApiError, asApiError } from '../api/errors.ts';
 import { postGraphQL } from '../api/graphql-fetch.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { graphql } from '../gql/index.ts';
@@ -43,11 +43,7 @@ export default function SetPasswordPage() {
       const email = answer.setPasswordWithToken?.user.email;
       if (email) await store.signIn(email, password);
     } catch (caught: unknown) {
-      setError(
-        caught instanceof ApiRequestError
-          ? caught
-          : { errorType: 'InternalError', message: caught instanceof Error ? caught.message : '' },
-      );
+      setError(asApiError(caught));
     } finally {
       setBusy(false);
     }

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import type { AuditAction } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
 
 const AuditLogDocument = graphql(`
@@ -17,25 +18,26 @@ const AuditLogDocument = graphql(`
   }
 `);
 
-const ACTIONS = [
-  'USER_CREATED',
-  'USER_ROLE_CHANGED',
-  'USER_DISABLED',
-  'USER_ENABLED',
-  'USER_DELETED',
-  'USER_PASSWORD_RESET',
-  'USER_PASSWORD_CHANGED',
-  'USER_PASSWORD_SET',
-  'FLAG_CHANGED',
-  'DEAD_LETTERS_REDRIVEN',
-  'DEAD_LETTERS_PURGED',
-  'LOGIN_REPEATED_FAILURES',
-  'LOGIN_THROTTLED',
-];
+/** Every action the API may filter on, in words (typed against the schema's AuditAction, so none is missed). */
+const ACTION_WORDS: Record<AuditAction, string> = {
+  USER_CREATED: 'User created',
+  USER_ROLE_CHANGED: 'Role changed',
+  USER_DISABLED: 'User disabled',
+  USER_ENABLED: 'User enabled',
+  USER_DELETED: 'User deleted',
+  USER_PASSWORD_RESET: 'Password reset link issued',
+  USER_PASSWORD_CHANGED: 'Password changed (own)',
+  USER_PASSWORD_SET: 'Password set with a link',
+  FLAG_CHANGED: 'Feature flag changed',
+  DEAD_LETTERS_REDRIVEN: 'Dead letters redriven',
+  DEAD_LETTERS_PURGED: 'Dead letters purged',
+  LOGIN_REPEATED_FAILURES: 'Repeated failed logins',
+  LOGIN_THROTTLED: 'Login throttled',
+};
 
 interface Filter {
   actor: string;
-  action: string;
+  action: AuditAction | '';
   target: string;
 }
 
@@ -93,8 +95,11 @@ export default function AuditPage() {
           <NativeSelect
             label="Action"
             value={draft.action}
-            onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
-            data={[{ value: '', label: 'Any' }, ...ACTIONS.map((a) => ({ value: a, label: a }))]}
+            onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value as AuditAction | '' })}
+            data={[
+              { value: '', label: 'Any' },
+              ...Object.entries(ACTION_WORDS).map(([value, label]) => ({ value, label })),
+            ]}
           />
           <TextInput
             label="Target (e-mail, flag, job kind)"

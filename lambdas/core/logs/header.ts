@@ -127,7 +127,7 @@ function classifyField(text: string): FieldKind {
   }
   if (/^[IWEF]\d{4}$/.test(text)) return 'klog';
   if (text === 'stdout' || text === 'stderr') return 'stream';
-  if (/^\d+$/.test(text)) return 'num';
+  if (/^[-+]?\d+$/.test(text)) return 'num';
   if (MONTH_OR_DAY.test(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
@@ -402,7 +402,12 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     case 'ts':
     case 'num':
       // Only the shape of the start is checked: it is what tells an entry from a continuation line.
-      return isDigitCode(c0) || MONTH_OR_DAY.test(text);
+      // A signed number (`-1`) fits a numeric column too.
+      return (
+        isDigitCode(c0) ||
+        ((c0 === 45 || c0 === 43) && isDigitCode(text.charCodeAt(1))) ||
+        MONTH_OR_DAY.test(text)
+      );
     case 'level':
       return parseLevelWord(text) !== undefined;
     case 'letter':

@@ -18,6 +18,7 @@
  */
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { detach, TopValues } from './tally.ts';
+import { slotText } from './template-text.ts';
 import {
   emptyTokens,
   placeholderFor,
@@ -594,9 +595,13 @@ const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
 
 export const formatId = (id: number): string => `T${id + 1}`;
 
-/** Template text with typed placeholders where a wildcard position saw one type only. */
+/**
+ * Template text: constants as written, each variable slot as the most specific pattern its values share
+ * (template-text.ts), with a typed placeholder where a slot is one value of one type.
+ */
 function renderTemplate(c: Cluster): string {
   let out = '';
+  let k = 0;
   for (let p = 0; p < c.tokens.length; p++) {
     const t = c.tokens[p] as string;
     if (!isWild(t)) {
@@ -604,7 +609,13 @@ function renderTemplate(c: Cluster): string {
       continue;
     }
     const type = c.types[p];
-    const text = type === undefined || type === '*' ? WILDCARD : placeholderFor(type);
+    const placeholder = type === undefined || type === '*' ? WILDCARD : placeholderFor(type);
+    let text = placeholder;
+    if (c.varPositions[k] === p) {
+      const tally = c.tallies[k] as TopValues;
+      text = slotText(tally.values, tally.overflowed, type, placeholder);
+      k++;
+    }
     out += t.charCodeAt(0) === 32 ? ` ${text}` : text;
   }
   return out;

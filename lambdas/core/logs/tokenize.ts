@@ -23,7 +23,8 @@ export type VariableType =
   | 'EMAIL'
   | 'HOST'
   | 'ID'
-  | 'REDACTED';
+  | 'REDACTED'
+  | 'BOOL';
 
 /** Placeholder written for a position that became variable by generalisation (mixed or unmasked values). */
 export const WILDCARD = '<*>';
@@ -138,7 +139,14 @@ function placeholderEnd(s: string, start: number, end: number): number {
     if ((c >= C_A && c <= C_Z) || c === C_UNDERSCORE) i++;
     else break;
   }
-  if (i - first < 2 || i >= end || s.charCodeAt(i) !== C_GT) return -1;
+  if (i - first < 2 || i >= end) return -1;
+  // A pseudonym keeps its number: `<IP#3>`, `<HOST#12>`.
+  if (s.charCodeAt(i) === 35 /* # */) {
+    const digits = ++i;
+    while (i < end && i - digits < 9 && isDigit(s.charCodeAt(i))) i++;
+    if (i === digits) return -1;
+  }
+  if (i >= end || s.charCodeAt(i) !== C_GT) return -1;
   return i + 1;
 }
 
@@ -272,6 +280,26 @@ export function classifySegment(s: string, start: number, end: number): Variable
   return 'ID';
 }
 
+/**
+ * Words without digits that are values all the same: booleans, `null`, and the built-in account names
+ * `root` and `admin` (user names are parameters). The Loghub-2.0 template guidelines (Khan et al., ICSE 2022)
+ * treat exactly these as variables.
+ */
+const VALUE_WORDS = new Map<string, VariableType>([
+  ['true', 'BOOL'],
+  ['false', 'BOOL'],
+  ['null', 'ID'],
+  ['root', 'ID'],
+  ['admin', 'ID'],
+]);
+
+/** The type of a value word (`true`, `null`, …), or undefined for an ordinary word. */
+function valueWord(s: string, start: number, end: number): VariableType | undefined {
+  const len = end - start;
+  if (len < 4 || len > 5) return undefined;
+  return VALUE_WORDS.get(s.slice(start, end).toLowerCase());
+}
+
 /** Generic top-level domains; two-letter country codes are accepted except common source-file extensions. */
 const TLDS = new Set(
   'com net org edu gov mil int info biz io co me ai app dev cloud online site xyz local lan internal localdomain arpa'.split(
@@ -351,6 +379,7 @@ const PLACEHOLDER_TEXT: Record<VariableType, string> = {
   HOST: '<HOST>',
   ID: '<ID>',
   REDACTED: '<REDACTED>',
+  BOOL: '<BOOL>',
 };
 
 export const placeholderFor = (type: VariableType): string => PLACEHOLDER_TEXT[type];
@@ -519,7 +548,7 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
     if ((shape & 6) === 0 && wEnd - i <= MAX_WORD && ((shape & 8) === 0 || !hasDotRun(message, i, wEnd))) {
       // Fast path: one segment (no delimiters, no path or e-mail punctuation), as `splitWord` would find.
       const text = message.slice(i, wEnd);
-      const type = shape === 0 ? undefined : classifySegment(message, i, wEnd);
+      const type = shape === 0 ? valueWord(message, i, wEnd) : classifySegment(message, i, wEnd);
       const c0 = message.charCodeAt(i);
       if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
         dateWords = true;
@@ -648,7 +677,8 @@ function splitWord(s: string, start: number, end: number): void {
     if (c === C_LT) {
       const pe = placeholderEnd(s, i, end);
       if (pe > 0) {
-        const name = s.slice(i + 1, pe - 1);
+        const hash = s.indexOf('#', i);
+        const name = s.slice(i + 1, hash > i && hash < pe ? hash : pe - 1);
         let type: VariableType =
           name === '*' ? 'ID' : name in PLACEHOLDER_TEXT ? (name as VariableType) : 'REDACTED';
         let start = i;
@@ -709,29 +739,47 @@ function splitWord(s: string, start: number, end: number): void {
       flags |= d < 128 ? (SHAPE[d] as number) : 2;
       j++;
     }
-    // Glue `a:b:c` runs of hex-ish parts (times, IPv6, MACs, ip:port) back into one segment.
+    // Glue `a:b:c` runs of hex-ish parts (times, IPv6, MACs) back into one segment.
     if (s.charCodeAt(j) === C_COLON && j + 1 < end) {
-      const firstOk = isHexish(s, s.charCodeAt(i) === C_SLASH ? i + 1 : i, j) && hasDigit(s, i, j);
-      if (firstOk) {
-        let k = j;
-        while (k < end && s.charCodeAt(k) === C_COLON) {
-          let m = k + 1;
-          while (m < end && s.charCodeAt(m) === C_COLON) m++;
-          let e = m;
-          while (e < end) {
-            const d = s.charCodeAt(e);
-            if (d < 128 && DELIM[d] === 1) break;
-            e++;
-          }
-          if (e === m || !isHexish(s, m, e)) break;
-          j = e;
-          k = e;
-        }
-      }
+      const glued = colonRunEnd(s, i, j, end);
+      if (glued > j) flags |= 1;
+      j = glued;
     }
-    pushSeg(i, j, false, flags === 0 ? undefined : classifySegment(s, i, j));
+    pushSeg(i, j, false, flags === 0 ? valueWord(s, i, j) : classifySegment(s, i, j));
     i = j;
   }
+}
+
+/**
+ * End of a run of hex-ish parts joined by `:` that starts with [i, j): a time (`12:01:02`), an IPv6 address
+ * or a MAC (`FF:F2:9C`). `host:port` is not glued: the address and the port are two values.
+ */
+function colonRunEnd(s: string, i: number, j: number, end: number): number {
+  const first = s.charCodeAt(i) === C_SLASH ? i + 1 : i;
+  if (!isHexish(s, first, j)) return j;
+  const pair = j - first === 2;
+  if (!hasDigit(s, first, j) && !pair) return j;
+  let parts = 1;
+  let runEnd = j;
+  let k = j;
+  while (k < end && s.charCodeAt(k) === C_COLON) {
+    let m = k + 1;
+    while (m < end && s.charCodeAt(m) === C_COLON) m++;
+    let e = m;
+    while (e < end) {
+      const d = s.charCodeAt(e);
+      if (d < 128 && DELIM[d] === 1) break;
+      e++;
+    }
+    if (e === m || !isHexish(s, m, e)) break;
+    parts++;
+    runEnd = e;
+    k = e;
+  }
+  // Hex pairs without a digit are only a MAC when there are several of them.
+  if (!hasDigit(s, first, j) && parts < 3) return j;
+  if (parts === 2 && isIPv4At(s, first, j)) return j;
+  return runEnd;
 }
 
 /** `/a/b`, `~/x`, `./x`, `../x` (a lone `/word` is left to the segment classifier). */

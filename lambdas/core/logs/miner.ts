@@ -16,6 +16,7 @@
  * Memory is bounded: a cap on clusters (lines that fit nothing once the cap is reached go to one overflow
  * template), bounded samples and value tallies per template, a bounded key cache.
  */
+import { planMerges } from './consolidate.ts';
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { detach, TopValues } from './tally.ts';
 import { slotText } from './template-text.ts';
@@ -139,8 +140,6 @@ export class TemplateMiner {
   private readonly scratch = emptyTokens();
   private lineNo = 0;
   private createdSinceConsolidation = 0;
-  /** Remaining work budget of the running consolidation. */
-  private work = 0;
   private nextConsolidation = 1024;
 
   constructor(options: MinerOptions = {}) {
@@ -201,22 +200,18 @@ export class TemplateMiner {
   /** Merges what the evidence so far supports. Called automatically; call it before reading results. */
   consolidate(): void {
     this.createdSinceConsolidation = 0;
-    this.work = CONSOLIDATION_BUDGET;
-    const byLength = new Map<number, Cluster[]>();
-    for (const c of this.clusters) {
-      if (!c || c.overflow || this.parent[c.id] !== c.id) continue;
-      const list = byLength.get(c.tokens.length);
-      if (list) list.push(c);
-      else byLength.set(c.tokens.length, [c]);
-    }
-    for (const group of byLength.values()) {
-      if (group.length < 2) continue;
-      for (const part of this.partition(group)) {
-        if (part.length < 2) continue;
-        part.sort((a, b) => a.id - b.id);
-        const keep = part[0] as Cluster;
-        for (let i = 1; i < part.length; i++) this.merge(keep, part[i] as Cluster);
-      }
+    const live: Cluster[] = [];
+    for (const c of this.clusters) if (c && !c.overflow && this.parent[c.id] === c.id) live.push(c);
+    const parts = planMerges(live, {
+      threshold: this.threshold,
+      budget: CONSOLIDATION_BUDGET,
+      knownValues: wordValues(live),
+    });
+    for (const part of parts) {
+      if (part.length < 2) continue;
+      const members = (part as Cluster[]).sort((a, b) => a.id - b.id);
+      const keep = members[0] as Cluster;
+      for (let i = 1; i < members.length; i++) this.merge(keep, members[i] as Cluster);
     }
     this.nextConsolidation = Math.max(1024, this.live * 2);
   }
@@ -455,106 +450,6 @@ export class TemplateMiner {
     this.fileInIndex(a);
   }
 
-  /**
-   * Brain-style partition of clusters of one length. Returns the parts whose members belong together.
-   */
-  private partition(group: Cluster[]): Cluster[][] {
-    const n = (group[0] as Cluster).tokens.length;
-    this.work -= group.length * n;
-    if (this.work < 0) return group.map((c) => [c]);
-    const freq = new Map<string, number>();
-    for (const c of group) {
-      for (let p = 0; p < n; p++) {
-        const key = `${p}\u0001${c.tokens[p]}`;
-        freq.set(key, (freq.get(key) ?? 0) + c.count);
-      }
-    }
-    const roots = new Map<string, Cluster[]>();
-    for (const c of group) {
-      const weights: number[] = [];
-      const tally = new Map<number, number>();
-      const punctuation = new Map<number, number>();
-      for (let p = 0; p < n; p++) {
-        const t = c.tokens[p] as string;
-        const w = isWild(t) ? 0 : (freq.get(`${p}\u0001${t}`) ?? 0);
-        weights.push(w);
-        // Words carry the pattern; punctuation shared by unrelated messages (`=`, `:`) must not make a root.
-        const into = HAS_LETTER.test(t) ? tally : punctuation;
-        if (w > 0) into.set(w, (into.get(w) ?? 0) + 1);
-      }
-      const counted = tally.size > 0 ? tally : punctuation;
-      // The root weight: the one most words share; ties go to the heavier (more general) pattern.
-      let mode = 0;
-      let modeWords = 0;
-      for (const [w, words] of counted) {
-        if (words > modeWords || (words === modeWords && w > mode)) {
-          mode = w;
-          modeWords = words;
-        }
-      }
-      let rootKey = '';
-      for (let p = 0; p < n; p++) {
-        rootKey += (weights[p] as number) >= mode && mode > 0 ? c.tokens[p] : '\u0002';
-        rootKey += '\u0003';
-      }
-      const list = roots.get(rootKey);
-      if (list) list.push(c);
-      else roots.set(rootKey, [c]);
-    }
-    const out: Cluster[][] = [];
-    for (const members of roots.values()) this.split(members, n, new Uint8Array(n), out);
-    return out;
-  }
-
-  /**
-   * Splits clusters that share a root on the position with the fewest distinct words, while a position has
-   * between 2 and threshold-1 of them; positions with many words, or with a masked value, are wildcards.
-   * Upper-case enumeration words (`SCREEN_ON`, `RUNNING`) are states, not values, and always split.
-   */
-  private split(members: Cluster[], n: number, decided: Uint8Array, out: Cluster[][]): void {
-    this.work -= members.length * n;
-    if (members.length === 1 || this.work < 0) {
-      // Out of budget: keep the members apart (merging needs evidence, splitting is the safe side).
-      if (members.length === 1 || this.work >= 0) out.push(members);
-      else for (const m of members) out.push([m]);
-      return;
-    }
-    let bestP = -1;
-    let bestDistinct = Number.POSITIVE_INFINITY;
-    for (let p = 0; p < n; p++) {
-      if (decided[p]) continue;
-      const values = new Set<string>();
-      let masked = false;
-      let enumLike = true;
-      for (const m of members) {
-        const t = m.tokens[p] as string;
-        if (isWild(t)) masked = true;
-        else if (enumLike && !isEnumWord(t)) enumLike = false;
-        values.add(t);
-      }
-      if (values.size < 2 || masked) continue;
-      const rank = enumLike ? 1 : values.size;
-      if ((enumLike || values.size < this.threshold) && rank < bestDistinct) {
-        bestDistinct = rank;
-        bestP = p;
-      }
-    }
-    if (bestP < 0) {
-      out.push(members);
-      return;
-    }
-    const parts = new Map<string, Cluster[]>();
-    for (const m of members) {
-      const t = m.tokens[bestP] as string;
-      const list = parts.get(t);
-      if (list) list.push(m);
-      else parts.set(t, [m]);
-    }
-    const next = decided.slice();
-    next[bestP] = 1;
-    for (const part of parts.values()) this.split(part, n, next, out);
-  }
-
   private snapshot(c: Cluster): TemplateSnapshot {
     const levels: Partial<Record<LogLevel, number>> = {};
     LOG_LEVELS.forEach((l, i) => {
@@ -589,11 +484,18 @@ export class TemplateMiner {
   }
 }
 
-const HAS_LETTER = /[A-Za-z]/;
-const ENUM_WORD = /^ ?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
-
 export const formatId = (id: number): string => `T${id + 1}`;
+
+const WORD_VALUE = /^[A-Za-z][A-Za-z_-]{0,31}$/;
+
+/** Words (no digits) seen as values of the clusters' wildcard positions: evidence that a word is a value. */
+function wordValues(clusters: readonly Cluster[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of clusters) {
+    for (const tally of c.tallies) for (const v of tally.values) if (WORD_VALUE.test(v)) out.add(v);
+  }
+  return out;
+}
 
 /**
  * Template text: constants as written, each variable slot as the most specific pattern its values share

@@ -539,6 +539,16 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
       if (d === C_SPACE || d === C_TAB || d === 13 || d === 10 || d === 12) break;
       if (d < 128) shape |= WORD_CLASS[d] as number;
     }
+    if (c === 40 /* ( */ && spaceBefore) {
+      const close = annotationEnd(message, i, n);
+      if (close > 0) {
+        // `1190 bytes (1.16 KB)`: a value restated in other units is one value.
+        sValues[sCount - 1] = `${sValues[sCount - 1]} ${message.slice(i, close)}`;
+        i = close;
+        spaceBefore = false;
+        continue;
+      }
+    }
     if (sCount >= maxTokens) {
       // Everything past the cap is one opaque variable: bounded work and memory per line.
       const rest = message.slice(i).trimEnd();
@@ -581,6 +591,33 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
   }
   if (dateWords) markDateWords();
   return assemble(out);
+}
+
+/**
+ * End (after the `)`) of a bracketed restatement in other units of the value before `(` at `i` (`(1.16 KB)`
+ * after `1190 bytes`), within 40 characters; 0 when there is none or the token before is not a whole value.
+ */
+function annotationEnd(s: string, i: number, n: number): number {
+  const k = sCount - 1;
+  if (k < 0 || sTypes[k] === undefined || sWhole[k] === 0) return 0;
+  const limit = Math.min(n, i + 40);
+  let close = -1;
+  let space = -1;
+  for (let j = i + 1; j < limit; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 41) {
+      close = j;
+      break;
+    }
+    if (c === 40 || c === 9) return 0;
+    if (c === C_SPACE) {
+      if (space >= 0) return 0;
+      space = j;
+    }
+  }
+  if (close <= i + 1 || space < 0) return 0;
+  const number = classifySegment(s, i + 1, space);
+  return (number === 'NUM' || number === 'ID') && UNITS.has(s.slice(space + 1, close)) ? close + 1 : 0;
 }
 
 const UNITS = new Map<string, VariableType>();

@@ -1,0 +1,208 @@
+/**
+ * Consolidation of the miner's clusters: which clusters are one event. Pure logic over cluster views.
+ *
+ * Clusters of equal length are grouped in the manner of Brain (Yu et al., "Brain: Log Parsing with
+ * Bidirectional Parallel Tree", IEEE TSC 2023): every token is weighted by the number of lines carrying it
+ * at its position; the words of a cluster that share its most common weight form its *root*; clusters with
+ * the same root are split position by position while a position holds few distinct words (constants such
+ * as `opened`/`closed`), and a position with many distinct words, or a masked value among them, is a
+ * variable. Two kinds of evidence make a position with few words a variable instead:
+ * - its words are values elsewhere: at least two of them also fill a variable position (user names after
+ *   `session opened for user` are values after `session closed for user`, where `root` made it variable);
+ * - it is the value of a `key=value` pair.
+ * Upper-case enumeration words (`RUNNING`, `SCREEN_ON`) are states and always split.
+ */
+
+export interface ClusterView {
+  id: number;
+  /** Masked tokens; a variable is `<*>` (with its leading space when there is one). */
+  tokens: readonly string[];
+  /** Lines in the cluster. */
+  count: number;
+}
+
+export interface ConsolidationOptions {
+  /** Distinct words from which a position is a variable. */
+  threshold: number;
+  /** Words seen as values of variable positions (the tallies of the clusters' wildcards). */
+  knownValues?: ReadonlySet<string>;
+  /** Token visits the consolidation may spend; past it, clusters are left apart. */
+  budget: number;
+}
+
+const isWild = (t: string): boolean => t === '<*>' || t === ' <*>';
+const HAS_LETTER = /[A-Za-z]/;
+/** Words that can be told to be values by evidence: names of three letters or more, not punctuation. */
+const EVIDENCE_WORD = /^ ?[A-Za-z][\w.-]{2,}$/;
+const ENUM_WORD = /^ ?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+export const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
+
+/** One root: clusters of one length that share their heaviest words. */
+type Root = ClusterView[];
+
+/** Groups clusters into the parts that are one event each (parts of one cluster included). */
+export function planMerges(clusters: readonly ClusterView[], options: ConsolidationOptions): ClusterView[][] {
+  const state = { work: options.budget };
+  const byLength = new Map<number, ClusterView[]>();
+  for (const c of clusters) {
+    const list = byLength.get(c.tokens.length);
+    if (list) list.push(c);
+    else byLength.set(c.tokens.length, [c]);
+  }
+  const roots: Root[] = [];
+  for (const group of byLength.values()) roots.push(...findRoots(group, state));
+  const spread = valueSpread(roots, options.threshold, options.knownValues);
+  const out: ClusterView[][] = [];
+  for (const root of roots) {
+    const n = (root[0] as ClusterView).tokens.length;
+    split(root, n, new Uint8Array(n), { ...options, spread, state }, out);
+  }
+  return out;
+}
+
+/** The root of every cluster of one length (Brain's "longest common pattern" by token weight). */
+function findRoots(group: ClusterView[], state: { work: number }): Root[] {
+  const n = (group[0] as ClusterView).tokens.length;
+  state.work -= group.length * n;
+  if (group.length === 1 || state.work < 0) return group.map((c) => [c]);
+  const freq = new Map<string, number>();
+  for (const c of group) {
+    for (let p = 0; p < n; p++) {
+      const key = `${p}\u0001${c.tokens[p]}`;
+      freq.set(key, (freq.get(key) ?? 0) + c.count);
+    }
+  }
+  const roots = new Map<string, ClusterView[]>();
+  for (const c of group) {
+    const key = rootKey(c, n, freq);
+    const list = roots.get(key);
+    if (list) list.push(c);
+    else roots.set(key, [c]);
+  }
+  return [...roots.values()];
+}
+
+function rootKey(c: ClusterView, n: number, freq: Map<string, number>): string {
+  const weights: number[] = [];
+  const words = new Map<number, number>();
+  const punctuation = new Map<number, number>();
+  for (let p = 0; p < n; p++) {
+    const t = c.tokens[p] as string;
+    const w = isWild(t) ? 0 : (freq.get(`${p}\u0001${t}`) ?? 0);
+    weights.push(w);
+    // Words carry the pattern; punctuation shared by unrelated messages (`=`, `:`) must not make a root.
+    const into = HAS_LETTER.test(t) ? words : punctuation;
+    if (w > 0) into.set(w, (into.get(w) ?? 0) + 1);
+  }
+  const counted = words.size > 0 ? words : punctuation;
+  // The root weight: the one most words share; ties go to the heavier (more general) pattern.
+  let mode = 0;
+  let modeWords = 0;
+  for (const [w, count] of counted) {
+    if (count > modeWords || (count === modeWords && w > mode)) {
+      mode = w;
+      modeWords = count;
+    }
+  }
+  let key = '';
+  for (let p = 0; p < n; p++)
+    key += `${(weights[p] as number) >= mode && mode > 0 ? c.tokens[p] : '\u0002'}\u0003`;
+  return key;
+}
+
+/**
+ * Per word: in how many places it fills a variable position (one with a masked value or many words),
+ * counting the known values (words in the tallies of wildcards) once.
+ */
+function valueSpread(
+  roots: Root[],
+  threshold: number,
+  known: ReadonlySet<string> | undefined,
+): Map<string, number> {
+  const spread = new Map<string, number>();
+  const add = (w: string) => {
+    const word = w.charCodeAt(0) === 32 ? w.slice(1) : w;
+    if (!isEnumWord(word)) spread.set(word, (spread.get(word) ?? 0) + 1);
+  };
+  for (const w of known ?? []) add(w);
+  for (const root of roots) {
+    if (root.length < 2) continue;
+    const n = (root[0] as ClusterView).tokens.length;
+    for (let p = 0; p < n; p++) {
+      const words = new Set<string>();
+      let masked = false;
+      for (const m of root) {
+        const t = m.tokens[p] as string;
+        if (isWild(t)) masked = true;
+        else if (words.size < 2 * threshold) words.add(t);
+      }
+      if ((masked && words.size > 0) || words.size >= threshold) for (const w of words) add(w);
+    }
+  }
+  return spread;
+}
+
+interface SplitContext extends ConsolidationOptions {
+  spread: Map<string, number>;
+  state: { work: number };
+}
+
+/** Whether a split candidate is a variable all the same: its words are values elsewhere, or `key=value`. */
+function variableByEvidence(members: Root, p: number, words: Set<string>, ctx: SplitContext): boolean {
+  for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
+  const prev = (members[0] as ClusterView).tokens[p - 1];
+  if (prev === '=' && !(members[0] as ClusterView).tokens[p]?.startsWith(' ')) return true;
+  let shared = 0;
+  for (const w of words) if (ctx.spread.has(w.charCodeAt(0) === 32 ? w.slice(1) : w)) shared++;
+  return shared >= 2;
+}
+
+/**
+ * Splits clusters that share a root on the position with the fewest distinct words, while a position has
+ * between 2 and threshold-1 of them; positions with many words, a masked value, or evidence of being a
+ * variable are left to become wildcards. Enumeration words always split.
+ */
+function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext, out: ClusterView[][]): void {
+  ctx.state.work -= members.length * n;
+  if (members.length === 1 || ctx.state.work < 0) {
+    // Out of budget: keep the members apart (merging needs evidence, splitting is the safe side).
+    if (members.length === 1 || ctx.state.work >= 0) out.push(members);
+    else for (const m of members) out.push([m]);
+    return;
+  }
+  let bestP = -1;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (let p = 0; p < n; p++) {
+    if (decided[p]) continue;
+    const values = new Set<string>();
+    let masked = false;
+    let enumLike = true;
+    for (const m of members) {
+      const t = m.tokens[p] as string;
+      if (isWild(t)) masked = true;
+      else if (enumLike && !isEnumWord(t)) enumLike = false;
+      values.add(t);
+    }
+    if (values.size < 2 || masked) continue;
+    if (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx))) continue;
+    const rank = enumLike ? 1 : values.size;
+    if (rank < bestRank) {
+      bestRank = rank;
+      bestP = p;
+    }
+  }
+  if (bestP < 0) {
+    out.push(members);
+    return;
+  }
+  const parts = new Map<string, ClusterView[]>();
+  for (const m of members) {
+    const t = m.tokens[bestP] as string;
+    const list = parts.get(t);
+    if (list) list.push(m);
+    else parts.set(t, [m]);
+  }
+  const next = decided.slice();
+  next[bestP] = 1;
+  for (const part of parts.values()) split(part, n, next, ctx, out);
+}

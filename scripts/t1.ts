@@ -1,11 +1,7 @@
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
-
+import { readFileSync } from 'node:fs';
+const lines = readFileSync('/work/shared/data/loghub-2k/BGL/BGL_2k.log', 'utf8').split(/\r?\n/).filter(l => l.includes('VPD check'));
 const m = new TemplateMiner();
-for (const u of ['cyrus', 'news', 'test', 'cyrus', 'news']) {
-  m.add(`session opened for user ${u} by (uid=0)`);
-  m.add(`session closed for user ${u}`);
-}
-m.add('session closed for user root');
+for (const l of lines) m.add(l.slice(l.indexOf('Node card')));
 m.finalize();
-for (const t of m.templates())
-  console.log(t.count, t.template, JSON.stringify(t.parameters.map((p) => p.values.map((v) => v.value))));
+for (const t of m.templates()) console.log(t.count, t.template);

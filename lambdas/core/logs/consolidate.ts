@@ -34,7 +34,7 @@ const isWild = (t: string): boolean => t === '<*>' || t === ' <*>';
 const HAS_LETTER = /[A-Za-z]/;
 /** Words that can be told to be values by evidence: names of three letters or more, not punctuation. */
 const EVIDENCE_WORD = /^ ?[A-Za-z][\w.-]{2,}$/;
-const ENUM_WORD = /^ ?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+const ENUM_WORD = /^ ?[A-Z]{2,}(?:_[A-Z0-9]+)*$/;
 export const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
 
 /** One root: clusters of one length that share their heaviest words. */
@@ -172,6 +172,8 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
   }
   let bestP = -1;
   let bestRank = Number.POSITIVE_INFINITY;
+  // A position found to be a variable here stays one in every part split off below.
+  const next = decided.slice();
   for (let p = 0; p < n; p++) {
     if (decided[p]) continue;
     const values = new Set<string>();
@@ -183,8 +185,11 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
       else if (enumLike && !isEnumWord(t)) enumLike = false;
       values.add(t);
     }
-    if (values.size < 2 || masked) continue;
-    if (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx))) continue;
+    if (values.size < 2) continue;
+    if (masked || (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx)))) {
+      next[p] = 1;
+      continue;
+    }
     const rank = enumLike ? 1 : values.size;
     if (rank < bestRank) {
       bestRank = rank;
@@ -202,7 +207,6 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
     if (list) list.push(m);
     else parts.set(t, [m]);
   }
-  const next = decided.slice();
   next[bestP] = 1;
   for (const part of parts.values()) split(part, n, next, ctx, out);
 }

@@ -235,6 +235,25 @@ function isNumber(text: string): boolean {
   return true;
 }
 
+/**
+ * Whether words stand between variables within one word of the value (`<*>-M1-Nf-C:<*>`): a compound
+ * identifier, which reads as one value rather than a pattern.
+ */
+function wordsBetweenVariables(pattern: readonly Piece[]): boolean {
+  let seenVar = false;
+  let wordAfterVar = false;
+  for (const p of pattern) {
+    if (p.kind === DELIM && p.text === ' ') {
+      seenVar = false;
+      wordAfterVar = false;
+    } else if (p.kind === VAR) {
+      if (wordAfterVar) return true;
+      seenVar = true;
+    } else if (p.kind === WORD && seenVar) wordAfterVar = true;
+  }
+  return false;
+}
+
 /** `name:8030`: a value ending in a colon and a port number. */
 function endsWithPort(v: string): boolean {
   let i = v.length;
@@ -262,6 +281,8 @@ export function slotText(
   const lists = values.map(pieces);
   // More values than listed: the slot varies even if the ones kept happen to agree.
   if (more && lists.length === 1) return placeholder;
-  const text = join(generalise(lists));
+  const pattern = generalise(lists);
+  if (wordsBetweenVariables(pattern)) return placeholder;
+  const text = join(pattern);
   return text === '<*>' || text === '<NUM>' ? placeholder : text;
 }

@@ -277,7 +277,7 @@ export function classifySegment(s: string, start: number, end: number): Variable
   } else if (numeric === end) return 'NUM';
   if (slashes > 0 && (c0 === C_SLASH || c0 === C_DOT)) return 'PATH';
   if (letters > 0 && isHostName(s, start, end)) return 'HOST';
-  return 'ID';
+  return wordLike(s, start, end) ? undefined : 'ID';
 }
 
 /**
@@ -298,6 +298,25 @@ function valueWord(s: string, start: number, end: number): VariableType | undefi
   const len = end - start;
   if (len < 4 || len > 5) return undefined;
   return VALUE_WORDS.get(s.slice(start, end).toLowerCase());
+}
+
+/** A letter, then letters and one run of at most two digits (`eth0`, `ssh2`, `L3`, `fpr29`): a word. */
+function wordLike(s: string, start: number, end: number): boolean {
+  const c0 = s.charCodeAt(start);
+  if (!((c0 >= C_A && c0 <= C_Z) || (c0 >= C_a && c0 <= C_z))) return false;
+  let runs = 0;
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      if (run === 0) runs++;
+      if (++run > 2 || runs > 1) return false;
+    } else {
+      run = 0;
+      if (!((c >= C_A && c <= C_Z) || (c >= C_a && c <= C_z) || c === C_UNDERSCORE)) return false;
+    }
+  }
+  return true;
 }
 
 /** Generic top-level domains; two-letter country codes are accepted except common source-file extensions. */

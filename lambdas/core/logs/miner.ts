@@ -22,9 +22,11 @@ import { detach, TopValues } from './tally.ts';
 import { slotText } from './template-text.ts';
 import {
   emptyTokens,
+  maskedTokens,
   placeholderFor,
   type Tokens,
   tokenizeInto,
+  tokenValue,
   type VariableType,
   WILDCARD,
 } from './tokenize.ts';
@@ -254,6 +256,7 @@ export class TemplateMiner {
 
   /** Finds the template a new key fits, or creates a cluster for it. */
   private place(tok: Tokens): number {
+    maskedTokens(tok);
     const fit = this.findFit(tok.tokens, tok.count);
     if (fit >= 0) return fit;
     if (this.live >= this.maxTemplates) {
@@ -371,8 +374,8 @@ export class TemplateMiner {
     const positions = c.varPositions;
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k] as number;
-      const v = tok.values[p];
-      if (v === undefined) continue;
+      if (p >= tok.count) continue;
+      const v = tokenValue(tok, p);
       (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v);
       const seen = c.types[p];
       const t = tok.types[p];

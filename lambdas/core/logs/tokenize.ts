@@ -30,22 +30,29 @@ export type VariableType =
 export const WILDCARD = '<*>';
 
 export interface Tokens {
+  /** The message that `starts`/`ends` refer to. */
+  message: string;
   /**
-   * Masked tokens: constants as written, every variable as `<*>` (types are kept aside so that values of
-   * different shapes at one position still group). A token starts with one space when whitespace preceded it.
-   */
-  tokens: string[];
-  /** The original text of each token (without the leading space), parallel to `tokens`. */
-  values: string[];
-  /** The variable type of each placeholder token; undefined for constant tokens. */
-  types: (VariableType | undefined)[];
-  /** `tokens.join('')`: the masked message, used as the miner's lookup key. */
-  key: string;
-  /**
-   * Number of tokens. Equals `tokens.length` for `tokenize`; `tokenizeInto` reuses longer arrays and only
-   * the first `count` entries are meaningful.
+   * Number of tokens. `tokenizeInto` reuses longer arrays: only the first `count` entries are meaningful.
    */
   count: number;
+  /** The masked message (constants as written, every variable as `<*>`): the miner's lookup key. */
+  key: string;
+  /** The variable type of each placeholder token; undefined for constant tokens. */
+  types: (VariableType | undefined)[];
+  /** Where each token's text is in `message` (for a variable, the whole value, which may span words). */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 when whitespace precedes the token. */
+  spaces: Uint8Array;
+  /**
+   * Masked tokens: constants as written, every variable as `<*>` (types are kept aside so that values of
+   * different shapes at one position still group), with one leading space when whitespace preceded it.
+   * Filled by `tokenize` and by `maskedTokens`, not by `tokenizeInto`.
+   */
+  tokens: string[];
+  /** The original text of each token; filled by `tokenize` (see `tokenValue` for the hot path). */
+  values: string[];
 }
 
 const C_SPACE = 32;
@@ -499,24 +506,80 @@ for (const w of [
 
 const CLOSERS: Record<number, number> = { 40: 41, 91: 93, 123: 125, 34: 34, 39: 39 };
 
-/** Per-token scratch of the current message (reused across calls). */
-const sTexts: string[] = [];
-const sValues: string[] = [];
+/**
+ * Per-token scratch of the current message (reused across calls): where the token's text is, its type,
+ * whether whitespace precedes it and whether it is a whole word (1) or a part of one (0).
+ */
+let sStart = new Int32Array(64);
+let sEnd = new Int32Array(64);
+let sSpace = new Uint8Array(64);
+let sWhole = new Uint8Array(64);
 const sTypes: (VariableType | undefined)[] = [];
-/** 1 = the token is a whole word, 2 = and whitespace precedes it, 0 = part of a word. */
-const sWhole: number[] = [];
 let sCount = 0;
+let sMessage = '';
 
-function pushToken(text: string, value: string, type: VariableType | undefined, whole: number): void {
-  sTexts[sCount] = text;
-  sValues[sCount] = value;
+function growScratch(): void {
+  const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const b = make(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  sStart = grow(sStart, (n) => new Int32Array(n));
+  sEnd = grow(sEnd, (n) => new Int32Array(n));
+  sSpace = grow(sSpace, (n) => new Uint8Array(n));
+  sWhole = grow(sWhole, (n) => new Uint8Array(n));
+}
+
+function pushToken(start: number, end: number, type: VariableType | undefined, space: boolean, whole: boolean): void {
+  if (sCount === sStart.length) growScratch();
+  sStart[sCount] = start;
+  sEnd[sCount] = end;
   sTypes[sCount] = type;
-  sWhole[sCount] = whole;
+  sSpace[sCount] = space ? 1 : 0;
+  sWhole[sCount] = whole ? 1 : 0;
   sCount++;
 }
 
+/** Extends the value of the last token to `end` (a unit, a restatement, the next value of a run). */
+function extendLast(end: number, type: VariableType): void {
+  sEnd[sCount - 1] = end;
+  sTypes[sCount - 1] = type;
+}
+
 /** An empty result to fill with `tokenizeInto`. */
-export const emptyTokens = (): Tokens => ({ tokens: [], values: [], types: [], key: '', count: 0 });
+export const emptyTokens = (): Tokens => ({
+  message: '',
+  count: 0,
+  key: '',
+  types: [],
+  starts: new Int32Array(64),
+  ends: new Int32Array(64),
+  spaces: new Uint8Array(64),
+  tokens: [],
+  values: [],
+});
+
+/** Text of one value (or constant) of a tokenised message, cut at 256 characters. */
+export function tokenValue(t: Tokens, k: number): string {
+  const start = t.starts[k] as number;
+  const end = t.ends[k] as number;
+  return t.message.slice(start, Math.min(end, start + 256));
+}
+
+/** Fills `t.tokens` with the masked tokens (only needed when the key is new to the miner). */
+export function maskedTokens(t: Tokens): string[] {
+  const out = t.tokens;
+  out.length = t.count;
+  for (let k = 0; k < t.count; k++) {
+    const space = t.spaces[k] === 1;
+    if (t.types[k] !== undefined) out[k] = space ? ' <*>' : WILDCARD;
+    else {
+      const text = t.message.slice(t.starts[k] as number, t.ends[k] as number);
+      out[k] = space ? ` ${text}` : text;
+    }
+  }
+  return out;
+}
 
 /**
  * Tokenise and mask one message. `maxTokens` bounds the work on pathological lines: the rest of the message
@@ -524,8 +587,8 @@ export const emptyTokens = (): Tokens => ({ tokens: [], values: [], types: [], k
  */
 export function tokenize(message: string, maxTokens = 256): Tokens {
   const out = tokenizeInto(message, maxTokens, emptyTokens());
-  out.tokens.length = out.count;
-  out.values.length = out.count;
+  maskedTokens(out);
+  out.values = Array.from({ length: out.count }, (_, k) => tokenValue(out, k));
   out.types.length = out.count;
   return out;
 }
@@ -540,6 +603,7 @@ WORD_CLASS[C_DOT] = 8;
 /** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
 export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
   sCount = 0;
+  sMessage = message;
   const n = message.length;
   let i = 0;
   let spaceBefore = false;
@@ -562,7 +626,7 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
       const close = annotationEnd(message, i, n);
       if (close > 0) {
         // `1190 bytes (1.16 KB)`: a value restated in other units is one value.
-        sValues[sCount - 1] = `${sValues[sCount - 1]} ${message.slice(i, close)}`;
+        extendLast(close, sTypes[sCount - 1] as VariableType);
         i = close;
         spaceBefore = false;
         continue;
@@ -570,39 +634,23 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
     }
     if (sCount >= maxTokens) {
       // Everything past the cap is one opaque variable: bounded work and memory per line.
-      const rest = message.slice(i).trimEnd();
-      pushToken(rest, rest.length > 256 ? rest.slice(0, 256) : rest, 'ID', spaceBefore ? 2 : 1);
+      let end = n;
+      while (end > i && isSpace(message.charCodeAt(end - 1))) end--;
+      pushToken(i, end, 'ID', spaceBefore, true);
       break;
     }
     if ((shape & 6) === 0 && wEnd - i <= MAX_WORD && ((shape & 8) === 0 || !hasDotRun(message, i, wEnd))) {
       // Fast path: one segment (no delimiters, no path or e-mail punctuation), as `splitWord` would find.
-      const text = message.slice(i, wEnd);
-      const type = shape === 0 ? valueWord(message, i, wEnd) : classifySegment(message, i, wEnd);
-      const c0 = message.charCodeAt(i);
-      if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
-        dateWords = true;
-      }
-      // `1200 ms`, `3.5 GB`: a unit written after a number belongs to the value.
-      const unit = type === undefined && spaceBefore && wEnd - i <= 7 ? unitAfterNumber(text) : undefined;
-      if (unit !== undefined) {
-        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
-        sTypes[sCount - 1] = unit;
-      } else pushToken(text, text, type, spaceBefore ? 2 : 1);
+      if (word(message, i, wEnd, shape, spaceBefore)) dateWords = true;
     } else if (wEnd - i > MAX_WORD) {
       // A very long word is data (a blob, a dump), never part of a message's wording.
-      const text = message.slice(i, wEnd);
-      pushToken(text, text.slice(0, 256), 'ID', spaceBefore ? 2 : 1);
+      pushToken(i, wEnd, 'ID', spaceBefore, true);
     } else {
       splitWord(message, i, wEnd);
       if (segCount === 1) {
         const type = segType[0];
-        const text = message.slice(i, wEnd);
-        const c0 = message.charCodeAt(i);
-        // Dates in messages are written capitalised (`Sun Jul 31`, `UTC`): check only such words.
-        if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
-          dateWords = true;
-        }
-        pushToken(text, text, type, spaceBefore ? 2 : 1);
+        if (type === undefined && isDateWord(message, i, wEnd)) dateWords = true;
+        pushToken(i, wEnd, type, spaceBefore, true);
       } else emitWord(message, spaceBefore);
     }
     spaceBefore = false;
@@ -610,6 +658,27 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
   }
   if (dateWords) markDateWords();
   return assemble(out);
+}
+
+/** A word of one segment; returns whether it may be part of a written-out date. */
+function word(message: string, i: number, end: number, shape: number, spaceBefore: boolean): boolean {
+  const type = shape === 0 ? valueWord(message, i, end) : classifySegment(message, i, end);
+  // `1200 ms`, `3.5 GB`: a unit written after a number belongs to the value.
+  if (type === undefined && spaceBefore && end - i <= 8) {
+    const unit = unitAfterNumber(message, i, end);
+    if (unit !== undefined) {
+      extendLast(end, unit);
+      return false;
+    }
+  }
+  pushToken(i, end, type, spaceBefore, true);
+  return type === undefined && isDateWord(message, i, end);
+}
+
+/** Dates in messages are written capitalised (`Sun Jul 31`, `UTC`): only such words are looked up. */
+function isDateWord(s: string, start: number, end: number): boolean {
+  const c0 = s.charCodeAt(start);
+  return c0 >= C_A && c0 <= C_Z && end - start <= 10 && DATE_WORDS.has(s.slice(start, end));
 }
 
 /**
@@ -647,11 +716,12 @@ for (const u of 'ns us µs ms s sec secs second seconds min mins minute minutes 
 }
 for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB bytes byte'.split(' ')) UNITS.set(u, 'SIZE');
 
-/** The unit type when `word` is a unit and the token before it is a whole-word number. */
-function unitAfterNumber(word: string): VariableType | undefined {
+/** The unit type when [start, end) is a unit and the token before it is a whole-word number. */
+function unitAfterNumber(s: string, start: number, end: number): VariableType | undefined {
   const k = sCount - 1;
   if (k < 0 || sTypes[k] !== 'NUM' || sWhole[k] === 0) return undefined;
-  return UNITS.get(word.charCodeAt(word.length - 1) === C_DOT ? word.slice(0, -1) : word);
+  const stop = s.charCodeAt(end - 1) === C_DOT ? end - 1 : end;
+  return stop > start ? UNITS.get(s.slice(start, stop)) : undefined;
 }
 
 function hasDotRun(s: string, start: number, end: number): boolean {
@@ -665,55 +735,84 @@ const MAX_WORD = 1024;
 /** Month, weekday and zone names next to a variable are part of a date: `at Sun Jul 31 12:01:02 2005`. */
 function markDateWords(): void {
   const isDate = (k: number): boolean =>
-    sWhole[k] !== 0 && sTypes[k] === undefined && DATE_WORDS.has(sTexts[k] as string);
+    sWhole[k] === 1 && sTypes[k] === undefined && DATE_WORDS.has(sMessage.slice(sStart[k], sEnd[k]));
   for (let pass = 0; pass < 2; pass++) {
     for (let k = 0; k < sCount; k++) {
       if (!isDate(k)) continue;
-      const prev = k > 0 && (sTypes[k - 1] !== undefined || isDate(k - 1)) && sWhole[k - 1] !== 0;
-      const next = k + 1 < sCount && sWhole[k + 1] === 2 && (sTypes[k + 1] !== undefined || isDate(k + 1));
-      if ((prev && sWhole[k] === 2) || next) sTypes[k] = 'TIME';
+      const prev = k > 0 && (sTypes[k - 1] !== undefined || isDate(k - 1)) && sWhole[k - 1] === 1;
+      const next =
+        k + 1 < sCount &&
+        sWhole[k + 1] === 1 &&
+        sSpace[k + 1] === 1 &&
+        (sTypes[k + 1] !== undefined || isDate(k + 1));
+      if ((prev && sSpace[k] === 1) || next) sTypes[k] = 'TIME';
     }
   }
 }
 
-/** Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. */
+/** Key pieces of the current message (reused). */
+const keyParts: string[] = [];
+
+/**
+ * Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. The key
+ * is built from slices of the message: constants next to each other are one slice.
+ */
 function assemble(out: Tokens): Tokens {
-  const tokens = out.tokens;
-  const values = out.values;
-  const types = out.types;
+  if (out.starts.length < sCount) {
+    out.starts = new Int32Array(sStart.length);
+    out.ends = new Int32Array(sStart.length);
+    out.spaces = new Uint8Array(sStart.length);
+  }
+  const message = sMessage;
+  const { starts, ends, spaces, types } = out;
+  keyParts.length = 0;
+  let spanStart = -1;
+  let spanEnd = -1;
   let m = 0;
   let prevWholeVar = false;
   for (let k = 0; k < sCount; k++) {
     const type = sTypes[k];
-    const w = sWhole[k] as number;
-    if (type !== undefined) {
-      if (prevWholeVar && w === 2) {
-        values[m - 1] = `${values[m - 1]} ${sValues[k]}`;
-        const prev = types[m - 1];
-        // Dates are written as numbers and words around a time: the whole run stays a TIME.
-        if (prev !== type)
-          types[m - 1] =
-            (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
-        continue;
-      }
-      const t = w === 2 || sTexts[k] === ' ' ? ' <*>' : '<*>';
-      tokens[m] = t;
-      values[m] = sValues[k] as string;
-      types[m] = type;
-      prevWholeVar = w !== 0;
-    } else {
-      const t = w === 2 ? ` ${sTexts[k]}` : (sTexts[k] as string);
-      tokens[m] = t;
-      values[m] = sValues[k] as string;
-      types[m] = undefined;
-      prevWholeVar = false;
+    const start = sStart[k] as number;
+    const space = sSpace[k] as number;
+    if (type !== undefined && prevWholeVar && sWhole[k] === 1 && space === 1) {
+      ends[m - 1] = sEnd[k] as number;
+      const prev = types[m - 1];
+      // Dates are written as numbers and words around a time: the whole run stays a TIME.
+      if (prev !== type)
+        types[m - 1] = (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
+      continue;
     }
+    starts[m] = start;
+    ends[m] = sEnd[k] as number;
+    spaces[m] = space;
+    types[m] = type;
     m++;
+    if (type !== undefined) {
+      if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+      spanStart = -1;
+      keyParts.push(space === 1 ? ' <*>' : WILDCARD);
+      prevWholeVar = sWhole[k] === 1;
+      continue;
+    }
+    prevWholeVar = false;
+    const end = sEnd[k] as number;
+    // A constant right after the last one (glued, or after exactly one space) extends the current slice.
+    if (spanStart >= 0 && (space === 0 ? start === spanEnd : start === spanEnd + 1 && message.charCodeAt(spanEnd) === C_SPACE)) {
+      spanEnd = end;
+      continue;
+    }
+    if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+    if (space === 1 && message.charCodeAt(start - 1) === C_SPACE) spanStart = start - 1;
+    else {
+      if (space === 1) keyParts.push(' ');
+      spanStart = start;
+    }
+    spanEnd = end;
   }
+  if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+  out.message = message;
   out.count = m;
-  // One flat string from exact-length parts is cheaper to build and hash than a chain of concatenations.
-  if (tokens.length !== m) tokens.length = m;
-  out.key = tokens.join('');
+  out.key = keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
   return out;
 }
 
@@ -884,17 +983,16 @@ function emitWord(s: string, spaceBefore: boolean): void {
   let first = true;
   let k = 0;
   while (k < segCount) {
-    const lead = first && spaceBefore ? ' ' : '';
+    const space = first && spaceBefore;
     first = false;
     const type0 = segType[k];
+    const start = segStart[k] as number;
     if (segDelim[k] === 1 || type0 === undefined) {
-      const text = s.slice(segStart[k] as number, segEnd[k] as number);
+      const end = segEnd[k] as number;
       // `2.4 KB,`: a unit after a number joins the value even with punctuation after it.
-      const unit = k === 0 && spaceBefore && segDelim[k] === 0 ? unitAfterNumber(text) : undefined;
-      if (unit !== undefined) {
-        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
-        sTypes[sCount - 1] = unit;
-      } else pushToken(lead + text, text, undefined, 0);
+      const unit = k === 0 && spaceBefore && segDelim[k] === 0 ? unitAfterNumber(s, start, end) : undefined;
+      if (unit !== undefined) extendLast(end, unit);
+      else pushToken(start, end, undefined, space, false);
       k++;
       continue;
     }
@@ -912,13 +1010,7 @@ function emitWord(s: string, spaceBefore: boolean): void {
       if (nextType !== type && !port) type = 'ID';
       endSeg += 2;
     }
-    const isWhole = k === 0 && endSeg === segCount - 1;
-    pushToken(
-      lead,
-      s.slice(segStart[k] as number, segEnd[endSeg] as number),
-      type,
-      isWhole ? (spaceBefore ? 2 : 1) : 0,
-    );
+    pushToken(start, segEnd[endSeg] as number, type, space, k === 0 && endSeg === segCount - 1);
     k = endSeg + 1;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Speed and memory of the template miner on Loghub-like lines: the development lines with every digit of
- * the message re-drawn (the header is kept so that its dates stay valid).
+ * Speed and memory of the template miner on Loghub-like lines: the development logs read in order, again
+ * and again, with every digit of the messages re-drawn (the header is kept so that its dates stay valid).
  *
  * - miner alone: header parsing and mining in a fresh process, the lines already in memory, only the
  *   processing timed; the eight systems share the `--lines` total;
@@ -39,13 +39,18 @@ function rng(seed: number): () => number {
   };
 }
 
-/** `count` lines of a system, drawn at random, with the digits of their message re-drawn. */
+/**
+ * `count` lines of a system: its log read in order from a random line on (wrapping around), with every
+ * digit of each message re-drawn. Order is kept because real logs have it: times go forward and the same
+ * messages come in runs.
+ */
 export function variedLines(system: LoghubSystem, count: number, seed: number): string[] {
   const random = rng(seed);
   const { lines, content } = system.original;
   const out: string[] = [];
+  const first = Math.floor(random() * lines.length);
   for (let k = 0; k < count; k++) {
-    const i = Math.floor(random() * lines.length);
+    const i = (first + k) % lines.length;
     const line = lines[i] as string;
     const message = (content[i] ?? '').trim();
     const at = message.length > 0 ? line.lastIndexOf(message) : -1;

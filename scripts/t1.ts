@@ -1,6 +1,9 @@
-import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
 import { readFileSync } from 'node:fs';
-const lines = readFileSync('/work/shared/data/loghub-2k/BGL/BGL_2k.log', 'utf8').split(/\r?\n/).filter(l => l.includes('VPD check'));
+import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
+
+const lines = readFileSync('/work/shared/data/loghub-2k/BGL/BGL_2k.log', 'utf8')
+  .split(/\r?\n/)
+  .filter((l) => l.includes('VPD check'));
 const m = new TemplateMiner();
 for (const l of lines) m.add(l.slice(l.indexOf('Node card')));
 m.finalize();

@@ -186,7 +186,10 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
       values.add(t);
     }
     if (values.size < 2) continue;
-    if (masked || (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx)))) {
+    if (
+      masked ||
+      (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx)))
+    ) {
       next[p] = 1;
       continue;
     }

@@ -15,7 +15,7 @@
 import { ValidationError } from '../errors.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
-import { parseTimestamp } from './timestamp.ts';
+import { parseTimestamp, TimestampReader } from './timestamp.ts';
 
 export interface ParsedLine {
   /** The message after the header (the whole line when the line does not fit the layout). */
@@ -242,19 +242,8 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
   return bestScore >= 0.5 ? best : [];
 }
 
-class TimeReader {
-  private readonly hint = { shape: 0 };
-  private lastText = '';
-  private lastMs: number | undefined;
-  constructor(private readonly defaultYear: number) {}
-  read(text: string): number | undefined {
-    // Consecutive lines often share a timestamp (same second); parse each distinct text once.
-    if (text === this.lastText) return this.lastMs;
-    this.lastText = text;
-    this.lastMs = parseTimestamp(text, this.defaultYear, this.hint)?.ms;
-    return this.lastMs;
-  }
-}
+/** Times of one log's lines (timestamp.ts), shared by the parsers below. */
+class TimeReader extends TimestampReader {}
 
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
@@ -349,7 +338,19 @@ class ColumnParser implements HeaderParser {
   private readonly levels = new BoundedCache<LogLevel>(256);
   private readonly components = new BoundedCache<string>(4096);
 
+  private lastLevelText = '';
+  private lastLevel: LogLevel = 'UNKNOWN';
+  private lastComponentText = '';
+  private lastComponent = '';
+
   private level(v: string): LogLevel {
+    if (v === this.lastLevelText) return this.lastLevel;
+    this.lastLevelText = v;
+    this.lastLevel = this.lookupLevel(v);
+    return this.lastLevel;
+  }
+
+  private lookupLevel(v: string): LogLevel {
     let l = this.levels.get(v);
     if (l === undefined) {
       l = normaliseLevel(v);
@@ -359,6 +360,13 @@ class ColumnParser implements HeaderParser {
   }
 
   private component(v: string): string {
+    if (v === this.lastComponentText) return this.lastComponent;
+    this.lastComponentText = v;
+    this.lastComponent = this.lookupComponent(v);
+    return this.lastComponent;
+  }
+
+  private lookupComponent(v: string): string {
     let c = this.components.get(v);
     if (c === undefined) {
       c = componentName(v);

@@ -13,7 +13,11 @@ export const LOG_LEVELS: readonly LogLevel[] = [
 ];
 
 /** Index of a level in `LOG_LEVELS`, used for compact per-template counters. */
-export const levelIndex = (level: LogLevel): number => LOG_LEVELS.indexOf(level);
+const LEVEL_INDEX: Record<LogLevel, number> = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<
+  LogLevel,
+  number
+>;
+export const levelIndex = (level: LogLevel): number => LEVEL_INDEX[level];
 
 const WORDS: Record<string, LogLevel> = {
   trace: 'TRACE',
@@ -55,6 +59,17 @@ const LETTERS: Record<string, LogLevel> = {
 
 /** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
 export function parseLevelWord(field: string): LogLevel | undefined {
+  // Consecutive lines mostly share their level: comparing with the last one is cheaper than hashing.
+  if (field === lastField) return lastLevel;
+  lastField = field;
+  lastLevel = cachedLevel(field);
+  return lastLevel;
+}
+
+let lastField = '';
+let lastLevel: LogLevel | undefined;
+
+function cachedLevel(field: string): LogLevel | undefined {
   const cached = LEVEL_CACHE.get(field);
   if (cached !== undefined) return cached === null ? undefined : cached;
   const level = levelWord(field);

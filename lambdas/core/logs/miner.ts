@@ -18,6 +18,7 @@
  */
 import { planMerges } from './consolidate.ts';
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
+import { shapeHash } from './shape.ts';
 import { detach, TopValues } from './tally.ts';
 import { slotText } from './template-text.ts';
 import {
@@ -44,6 +45,11 @@ export interface MinerOptions {
   trackedParameters?: number;
   /** Tokens per message; the rest of a longer message is one trailing variable. Default 256. */
   maxTokens?: number;
+  /**
+   * Skip tokenising most lines of a frequent shape (their values are then sampled). Default true; false
+   * tokenises every line (exact value counts, slower).
+   */
+  shapeCache?: boolean;
 }
 
 export interface LineMeta {
@@ -88,6 +94,13 @@ const FIT_SCAN_BUDGET = 2000;
 /** Token visits one consolidation may spend (about a second); past it, remaining merges wait. */
 const CONSOLIDATION_BUDGET = 30_000_000;
 const VALUE_CHARS = 96;
+/** Lines of a shape that are all tokenised, for exact values in small templates. */
+const EXACT_LINES = 64;
+/** Past that, one line in this many is tokenised and its values count this many times. */
+const SAMPLE_EVERY = 8;
+/** Shapes remembered before the shape cache is dropped (it is only a shortcut). */
+const SHAPE_CACHE_SIZE = 100_000;
+const UNKNOWN_LEVEL = levelIndex('UNKNOWN');
 /** Total characters of cached keys before the cache is dropped (it is only a shortcut). */
 const KEY_CACHE_CHARS = 4_000_000;
 
@@ -135,6 +148,9 @@ export class TemplateMiner {
   private parent: Int32Array = new Int32Array(64);
   private live = 0;
   private keyCache = new Map<string, number>();
+  /** Shape hash → cluster id and lines seen (shape.ts). */
+  private shapes = new Map<number, { id: number; seen: number }>();
+  private readonly shapeCache: boolean;
   private keyChars = 0;
   private index = new Map<string, Set<number>>();
   private overflowId = -1;
@@ -151,6 +167,7 @@ export class TemplateMiner {
     this.topValues = Math.max(1, options.topValues ?? 8);
     this.trackedParameters = Math.max(0, options.trackedParameters ?? 16);
     this.maxTokens = Math.max(8, options.maxTokens ?? 256);
+    this.shapeCache = options.shapeCache ?? true;
   }
 
   /** Lines added so far. */
@@ -166,6 +183,20 @@ export class TemplateMiner {
   /** Adds one message (the content after the header) and returns its cluster id. */
   add(content: string, meta: LineMeta = {}): number {
     const line = ++this.lineNo;
+    const shape = this.shapeCache ? shapeHash(content) : -1;
+    const known = shape >= 0 ? this.shapes.get(shape) : undefined;
+    let weight = 1;
+    if (known !== undefined) {
+      // A frequent shape: its key is known; only one line in SAMPLE_EVERY is tokenised for the values.
+      const seen = ++known.seen;
+      if (seen > EXACT_LINES) {
+        if (seen % SAMPLE_EVERY !== 0) {
+          this.recordLine(this.clusters[this.find(known.id)] as Cluster, content, line, meta);
+          return known.id;
+        }
+        weight = SAMPLE_EVERY;
+      }
+    }
     const tok = tokenizeInto(content, this.maxTokens, this.scratch);
     let id = this.keyCache.get(tok.key);
     if (id === undefined) {
@@ -177,9 +208,13 @@ export class TemplateMiner {
       this.keyCache.set(tok.key, id);
       this.keyChars += tok.key.length;
     }
-    const root = this.find(id);
-    const c = this.clusters[root] as Cluster;
-    this.record(c, tok, content, line, meta);
+    if (shape >= 0 && known === undefined) {
+      if (this.shapes.size >= SHAPE_CACHE_SIZE) this.shapes.clear();
+      this.shapes.set(shape, { id, seen: 1 });
+    }
+    const c = this.clusters[this.find(id)] as Cluster;
+    this.recordLine(c, content, line, meta);
+    this.recordValues(c, tok, weight);
     return id;
   }
 
@@ -351,10 +386,10 @@ export class TemplateMiner {
     return best;
   }
 
-  private record(c: Cluster, tok: Tokens, content: string, line: number, meta: LineMeta): void {
+  /** Counts, levels, lines, times, samples and components of one line. */
+  private recordLine(c: Cluster, content: string, line: number, meta: LineMeta): void {
     c.count++;
-    const level = meta.level ?? 'UNKNOWN';
-    const li = levelIndex(level);
+    const li = meta.level === undefined ? UNKNOWN_LEVEL : levelIndex(meta.level);
     c.levels[li] = (c.levels[li] as number) + 1;
     if (line < c.firstLine) c.firstLine = line;
     if (line > c.lastLine) c.lastLine = line;
@@ -370,13 +405,17 @@ export class TemplateMiner {
       if (!c.components) c.components = new TopValues(4);
       c.components.add(meta.component);
     }
+  }
+
+  /** The values behind the wildcards of one line (`weight` lines when it stands for a sample of them). */
+  private recordValues(c: Cluster, tok: Tokens, weight: number): void {
     if (c.overflow) return;
     const positions = c.varPositions;
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k] as number;
       if (p >= tok.count) continue;
       const v = tokenValue(tok, p);
-      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v);
+      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v, weight);
       const seen = c.types[p];
       const t = tok.types[p];
       if (seen !== t && seen !== '*') c.types[p] = seen === undefined && t !== undefined ? t : '*';

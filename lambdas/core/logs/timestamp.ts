@@ -33,6 +33,9 @@ const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
 interface Shape {
   re: RegExp;
   build: (m: RegExpExecArray, defaultYear: number) => ParsedTime | undefined;
+  /** Groups holding the seconds (one of them) and their fraction, for `TimestampReader`'s shortcut. */
+  sec?: number | number[];
+  frac?: number;
 }
 
 /** Decimal value of a digit string (the regular expressions only capture digits here). */
@@ -96,6 +99,8 @@ const SHAPES: Shape[] = [
     re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
     build: (m) =>
       make(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], m[4] !== undefined),
+    sec: 6,
+    frac: 7,
   },
   {
     // 20171223-22:15:29:606 · 20171223 221529
@@ -112,6 +117,8 @@ const SHAPES: Shape[] = [
         m[11],
         true,
       ),
+    sec: [6, 9],
+    frac: 10,
   },
   {
     // 081109 203615 (yyMMdd HHmmss)
@@ -128,17 +135,22 @@ const SHAPES: Shape[] = [
         undefined,
         true,
       ),
+    sec: 6,
   },
   {
     // 17/06/09 20:10:40 (yy/MM/dd)
     re: new RegExp(`^(\\d{2})[/-](\\d{2})[/-](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m) =>
       make(fullYear(num(m[1])), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
+    sec: 6,
+    frac: 7,
   },
   {
     // 03-17 16:13:38.811 · 10.30 16:49:06 (MM-dd, no year)
     re: new RegExp(`^(\\d{2})[-/.](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], m[7], true),
+    sec: 5,
+    frac: 6,
   },
   {
     // Jun 14 15:16:01 · Sun Dec 04 04:47:44 2005 · Jun 14 2017 15:16:01
@@ -155,6 +167,8 @@ const SHAPES: Shape[] = [
         m[9],
         true,
       ),
+    sec: 6,
+    frac: 7,
   },
   {
     // 10/Oct/2000:13:55:36 -0700 (Apache access log)
@@ -171,11 +185,15 @@ const SHAPES: Shape[] = [
         m[8],
         true,
       ),
+    sec: 6,
+    frac: 7,
   },
   {
     // klog: I0601 12:34:56.789012
     re: /^[IWEF](\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/,
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], undefined, true),
+    sec: 5,
+    frac: 6,
   },
   {
     // Unix epoch seconds or milliseconds (2001..2286)
@@ -189,8 +207,13 @@ const SHAPES: Shape[] = [
     // time of day only
     re: new RegExp(`^${TIME}${ZONE}$`, 'i'),
     build: (m, y) => make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true),
+    sec: 3,
+    frac: 4,
   },
 ];
+
+/** The shapes again, with match indices, for the readers that cache the part above the seconds. */
+const INDEXED = SHAPES.map((shape) => new RegExp(shape.re.source, `${shape.re.flags}d`));
 
 /**
  * Parses one timestamp. `hint` is the index of the shape that matched last time: logs repeat one shape, so
@@ -201,14 +224,8 @@ export function parseTimestamp(
   defaultYear: number,
   hint?: { shape: number },
 ): ParsedTime | undefined {
-  let s = text;
-  if (s.length === 0 || s.length > 64) return undefined;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
-  const first = s.charCodeAt(0);
-  if (first === 91 || first === 40) s = s.slice(1);
-  const last = s.charCodeAt(s.length - 1);
-  if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
+  const s = normalise(text);
+  if (s === undefined) return undefined;
   if (hint) {
     const shape = SHAPES[hint.shape];
     const m = shape?.re.exec(s);
@@ -226,4 +243,108 @@ export function parseTimestamp(
     }
   }
   return undefined;
+}
+
+/** The text of a timestamp without surrounding blanks, brackets and trailing `,` or `:`. */
+function normalise(text: string): string | undefined {
+  let s = text;
+  if (s.length === 0 || s.length > 64) return undefined;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
+  const first = s.charCodeAt(0);
+  if (first === 91 || first === 40) s = s.slice(1);
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
+  return s;
+}
+
+/** Value of the digits in [start, end), or -1 when one of them is not a digit. */
+function digitsAt(s: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Reads the timestamps of one log, line after line. A log repeats one shape, and consecutive lines mostly
+ * differ in their seconds only: when a text equals the last fully parsed one except for the digits of its
+ * seconds and fraction, the time is computed from that one's minute instead of parsing again.
+ */
+export class TimestampReader {
+  private readonly hint = { shape: 0 };
+  private lastText = '';
+  private lastMs: number | undefined;
+  /** The last fully parsed text, split around its seconds and fraction (length -1: no shortcut). */
+  private length = -1;
+  private head = '';
+  private tail = '';
+  private secAt = 0;
+  private fracAt = -1;
+  private fracEnd = -1;
+  private minuteMs = 0;
+  /** The character between the seconds and their fraction. */
+  private separator = 0;
+
+  constructor(private readonly defaultYear: number) {}
+
+  read(text: string): number | undefined {
+    if (text === this.lastText) return this.lastMs;
+    this.lastText = text;
+    const s = normalise(text);
+    this.lastMs = s === undefined ? undefined : (this.sameMinute(s) ?? this.parse(s));
+    return this.lastMs;
+  }
+
+  private sameMinute(s: string): number | undefined {
+    if (s.length !== this.length || !s.startsWith(this.head) || !s.endsWith(this.tail)) return undefined;
+    const sec = digitsAt(s, this.secAt, this.secAt + 2);
+    if (sec < 0) return undefined;
+    if (this.fracAt < 0) return this.minuteMs + sec * 1000;
+    if (s.charCodeAt(this.secAt + 2) !== this.separator) return undefined;
+    if (digitsAt(s, this.fracAt, this.fracEnd) < 0) return undefined;
+    return this.minuteMs + sec * 1000 + fractionMs(s.slice(this.fracAt, this.fracEnd));
+  }
+
+  private parse(s: string): number | undefined {
+    this.length = -1;
+    const hinted = this.hint.shape;
+    for (let k = -1; k < SHAPES.length; k++) {
+      const i = k < 0 ? hinted : k;
+      if (k === hinted) continue;
+      const shape = SHAPES[i] as Shape;
+      const m = (INDEXED[i] as RegExp).exec(s);
+      if (!m) continue;
+      const t = shape.build(m, this.defaultYear);
+      if (!t) {
+        if (k < 0) return undefined;
+        continue;
+      }
+      this.hint.shape = i;
+      this.remember(s, shape, m, t.ms);
+      return t.ms;
+    }
+    return undefined;
+  }
+
+  private remember(s: string, shape: Shape, m: RegExpExecArray, ms: number): void {
+    const group = Array.isArray(shape.sec) ? shape.sec.find((g) => m[g] !== undefined) : shape.sec;
+    const sec = group === undefined ? undefined : m.indices?.[group];
+    if (!sec || sec[1] - sec[0] !== 2) return;
+    const frac = shape.frac === undefined ? undefined : m.indices?.[shape.frac];
+    // Seconds and fraction must be next to each other (one separator), with nothing variable in between.
+    if (frac && frac[0] !== sec[1] + 1) return;
+    this.secAt = sec[0];
+    this.separator = s.charCodeAt(sec[1]);
+    this.fracAt = frac ? frac[0] : -1;
+    this.fracEnd = frac ? frac[1] : -1;
+    this.head = s.slice(0, sec[0]);
+    this.tail = s.slice(frac ? frac[1] : sec[1]);
+    this.length = s.length;
+    const fraction = frac ? fractionMs(s.slice(frac[0], frac[1])) : 0;
+    this.minuteMs = ms - digitsAt(s, sec[0], sec[1]) * 1000 - fraction;
+  }
 }

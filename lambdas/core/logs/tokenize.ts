@@ -530,7 +530,13 @@ function growScratch(): void {
   sWhole = grow(sWhole, (n) => new Uint8Array(n));
 }
 
-function pushToken(start: number, end: number, type: VariableType | undefined, space: boolean, whole: boolean): void {
+function pushToken(
+  start: number,
+  end: number,
+  type: VariableType | undefined,
+  space: boolean,
+  whole: boolean,
+): void {
   if (sCount === sStart.length) growScratch();
   sStart[sCount] = start;
   sEnd[sCount] = end;
@@ -779,7 +785,8 @@ function assemble(out: Tokens): Tokens {
       const prev = types[m - 1];
       // Dates are written as numbers and words around a time: the whole run stays a TIME.
       if (prev !== type)
-        types[m - 1] = (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
+        types[m - 1] =
+          (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
       continue;
     }
     starts[m] = start;
@@ -797,7 +804,10 @@ function assemble(out: Tokens): Tokens {
     prevWholeVar = false;
     const end = sEnd[k] as number;
     // A constant right after the last one (glued, or after exactly one space) extends the current slice.
-    if (spanStart >= 0 && (space === 0 ? start === spanEnd : start === spanEnd + 1 && message.charCodeAt(spanEnd) === C_SPACE)) {
+    if (
+      spanStart >= 0 &&
+      (space === 0 ? start === spanEnd : start === spanEnd + 1 && message.charCodeAt(spanEnd) === C_SPACE)
+    ) {
       spanEnd = end;
       continue;
     }

@@ -1,0 +1,86 @@
+/**
+ * The shape of a message: a 53-bit hash of its text with the parts that only ever make a *variable* token
+ * abstracted away, so that messages of one shape get the same key from the tokenizer (tokenize.ts). The
+ * miner uses it to skip tokenising most lines of a frequent shape.
+ *
+ * Kept as written: every character other than letters, digits and `_` (whitespace and punctuation decide
+ * the token boundaries), runs without digits, and a run that is a whole segment, starts with a letter and
+ * holds one run of at most two digits (`eth0`, `L3`, `eth_0`: the tokenizer keeps those as words).
+ * Abstracted: any other run with digits becomes one code (digits alone, or mixed): it makes its token a
+ * variable whatever it holds (`blk_123`, `7fa823a0`, `fe1a` inside a UUID, `10` in `10.0.0.1`).
+ */
+
+/** Character classes: 1 digit, 2 letter, 3 `_` (a word character), 0 anything else. */
+const CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = 1;
+for (let c = 65; c <= 90; c++) CLASS[c] = 2;
+for (let c = 97; c <= 122; c++) CLASS[c] = 2;
+CLASS[95] = 3;
+
+/** Longest message hashed; longer ones are tokenised every time. */
+export const SHAPE_MAX_CHARS = 512;
+
+/** Characters that end a token segment in the tokenizer: whitespace and structural punctuation. */
+const BOUNDARY = new Uint8Array(128);
+for (const ch of ' \t\r\n\f=,;:()[]{}"\'<>|') BOUNDARY[ch.charCodeAt(0)] = 1;
+
+/** Whether position `i` of `s` (a character next to a run) ends a segment; a run of dots does too. */
+function boundaryAt(s: string, i: number, step: number): boolean {
+  if (i < 0 || i >= s.length) return true;
+  const c = s.charCodeAt(i);
+  if (c < 128 && BOUNDARY[c] === 1) return true;
+  return c === 46 && s.charCodeAt(i + step) === 46;
+}
+
+/** Hash of the shape of `s`, or -1 when `s` is too long to be worth it. */
+export function shapeHash(s: string): number {
+  const n = s.length;
+  if (n > SHAPE_MAX_CHARS) return -1;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x2545f491;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const cls = c < 128 ? (CLASS[c] as number) : 0;
+    if (cls === 0) {
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = (Math.imul(h2, 33) + c) | 0;
+      i++;
+      continue;
+    }
+    // A run of letters, digits and `_`.
+    let j = i;
+    let runs = 0;
+    let run = 0;
+    let maxRun = 0;
+    let letters = false;
+    for (; j < n; j++) {
+      const d = s.charCodeAt(j);
+      const k = d < 128 ? (CLASS[d] as number) : 0;
+      if (k === 1) {
+        if (run === 0) runs++;
+        if (++run > maxRun) maxRun = run;
+      } else if (k !== 0) {
+        letters = true;
+        run = 0;
+      } else break;
+    }
+    // A run with digits is a value unless it is a whole segment that reads as a word (`eth0`, `L3`).
+    const word =
+      runs === 0 ||
+      (letters && cls === 2 && runs === 1 && maxRun <= 2 && boundaryAt(s, i - 1, -1) && boundaryAt(s, j, 1));
+    if (word) {
+      for (let k = i; k < j; k++) {
+        const d = s.charCodeAt(k);
+        h1 = Math.imul(h1 ^ d, 16777619);
+        h2 = (Math.imul(h2, 33) + d) | 0;
+      }
+    } else {
+      const code = letters ? 0x110001 : 0x110002;
+      h1 = Math.imul(h1 ^ code, 16777619);
+      h2 = (Math.imul(h2, 33) + code) | 0;
+    }
+    i = j;
+  }
+  return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+}

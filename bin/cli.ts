@@ -1,12 +1,38 @@
 import { ValidationError } from '../lambdas/core/errors.ts';
-import { changelogCommand } from './commands/changelog.ts';
 import { type Command, UsageError, wantsHelp } from './commands/command.ts';
-import { logsCommand } from './commands/logs.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { startCommand } from './commands/start.ts';
-import { ticketsCommand } from './commands/tickets.ts';
 
-const commands: Command[] = [startCommand, migrateCommand, logsCommand, ticketsCommand, changelogCommand];
+/**
+ * Every command, with what `ai-ops --help` prints about it. A command's module is imported only when that command
+ * runs (`ai-ops --help` imports none), and the build keeps each behind its own chunk: the import must stay a
+ * literal `import('./commands/….ts')` for esbuild to follow it.
+ */
+const commands: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'start',
+    summary: 'run the API, database and workers locally (what `npm start` runs)',
+    load: async () => (await import('./commands/start.ts')).startCommand,
+  },
+  {
+    name: 'migrate',
+    summary: 'apply database migrations (DATABASE_URL or the embedded Postgres)',
+    load: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  },
+  {
+    name: 'logs',
+    summary: 'mine templates from a log (parse) or summarise it (summarize)',
+    load: async () => (await import('./commands/logs.ts')).logsCommand,
+  },
+  {
+    name: 'tickets',
+    summary: 'classify tickets from a CSV, or train the ticket classifier',
+    load: async () => (await import('./commands/tickets.ts')).ticketsCommand,
+  },
+  {
+    name: 'changelog',
+    summary: 'generate a release changelog from the conventional commits of a git range',
+    load: async () => (await import('./commands/changelog.ts')).changelogCommand,
+  },
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -26,16 +52,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 1;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`ai-ops: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  if (wantsHelp(rest) && rest.length === 1) {
-    process.stdout.write(`${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (wantsHelp(rest) && rest.length === 1) {
+      process.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
     return await command.run(rest);
   } catch (error: unknown) {
     if (error instanceof UsageError || error instanceof ValidationError) {

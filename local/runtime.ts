@@ -43,10 +43,13 @@ export const LOCAL_QUEUES: Record<string, string> = {
   'triage-ticket': 'triage',
 };
 
-/** Worker handlers served from the local queues; each issue that adds a worker adds a line here. */
-const LOCAL_WORKERS: { kind: string; module: string; batchSize: number }[] = [
-  { kind: 'summarize-log', module: '../lambdas/summarizer/handler.ts', batchSize: 5 },
-  { kind: 'triage-ticket', module: '../lambdas/triage/handler.ts', batchSize: 10 },
+/**
+ * Worker handlers served from the local queues; each issue that adds a worker adds a line here. Each handler is
+ * imported through a literal `import()` so that the CLI bundle (scripts/build-cli.mjs) holds it.
+ */
+const LOCAL_WORKERS: { kind: string; load: () => Promise<HandlerModule>; batchSize: number }[] = [
+  { kind: 'summarize-log', load: () => import('../lambdas/summarizer/handler.ts'), batchSize: 5 },
+  { kind: 'triage-ticket', load: () => import('../lambdas/triage/handler.ts'), batchSize: 10 },
 ];
 
 export interface LocalRuntimeOptions {
@@ -69,11 +72,13 @@ export interface LocalRuntime {
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+type HandlerModule = { handler?: unknown };
 
-async function importHandler<E, R>(modulePath: string): Promise<Handler<E, R>> {
-  const module = (await import(modulePath)) as { handler?: Handler<E, R> };
-  if (typeof module.handler !== 'function') throw new Error(`${modulePath} exports no handler`);
-  return module.handler;
+/** Handlers are imported after the environment is set up, as Lambda loads them in a configured container. */
+async function importHandler<E, R>(name: string, load: () => Promise<HandlerModule>): Promise<Handler<E, R>> {
+  const module = await load();
+  if (typeof module.handler !== 'function') throw new Error(`${name} exports no handler`);
+  return module.handler as Handler<E, R>;
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -107,9 +112,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const createdAdmin = await ensureAdmin(paths.admin);
 
-    const authorizer = await importHandler<AppSyncAuthorizerEvent, never>('../lambdas/authorizer/handler.ts');
+    const authorizer = await importHandler<AppSyncAuthorizerEvent, never>(
+      'authorizer',
+      () => import('../lambdas/authorizer/handler.ts'),
+    );
     const resolver = await importHandler<AppSyncResolverEvent<Record<string, unknown>>, unknown>(
-      '../lambdas/api/handler.ts',
+      'resolver',
+      () => import('../lambdas/api/handler.ts'),
     );
     const endpoint = createAppSyncEndpoint({
       schema: loadAppSyncSchema(readSchemaFile(resolve(import.meta.dirname, '../schema/schema.graphql'))),
@@ -136,7 +145,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const worker of LOCAL_WORKERS) {
       const queueName = LOCAL_QUEUES[worker.kind];
       if (!queueName) throw new Error(`No local queue for worker kind ${worker.kind}`);
-      const handler = await importHandler<SQSEvent, Awaited<ReturnType<SqsEventHandler>>>(worker.module);
+      const handler = await importHandler<SQSEvent, Awaited<ReturnType<SqsEventHandler>>>(
+        `worker ${worker.kind}`,
+        worker.load,
+      );
       const mapping: EventSourceMapping = startEventSourceMapping({
         queue,
         definition: queue.definition(queueName),
@@ -148,7 +160,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cleanups.push(() => mapping.stop());
     }
 
-    const reconciler = await importHandler<ScheduledEvent, unknown>('../lambdas/reconciler/handler.ts');
+    const reconciler = await importHandler<ScheduledEvent, unknown>(
+      'reconciler',
+      () => import('../lambdas/reconciler/handler.ts'),
+    );
     const reconcileTimer = setInterval(
       () => {
         reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60)).catch(onError);

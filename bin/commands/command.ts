@@ -1,8 +1,8 @@
-/** One top-level `ai-ops` command. Sub-commands (`logs parse`) are handled inside the command's module. */
+/**
+ * One top-level `ai-ops` command, loaded only when it runs: its name and one-line summary live in bin/cli.ts, so
+ * `ai-ops --help` loads no command module. Sub-commands (`logs parse`) are handled inside the command's module.
+ */
 export interface Command {
-  name: string;
-  /** One line for `ai-ops --help`. */
-  summary: string;
   /** Full usage text, printed for `--help` (every command and sub-command answers `--help`). */
   usage: string;
   /** Returns the process exit code. Errors meant for the user go to stderr with a non-zero code. */
@@ -21,15 +21,11 @@ export const wantsHelp = (args: readonly string[]): boolean => args.includes('--
 
 /** A command made of sub-commands (`ai-ops logs parse`): dispatches, and prints the usage for help or none. */
 export function commandWithSubcommands(definition: {
-  name: string;
-  summary: string;
   usage: string;
   subcommands: Record<string, (args: string[]) => Promise<number>>;
 }): Command {
-  const { name, summary, usage, subcommands } = definition;
+  const { usage, subcommands } = definition;
   return {
-    name,
-    summary,
     usage,
     run: async (args) => {
       const [sub, ...rest] = args;

@@ -244,8 +244,6 @@ async function runSummarize(args: string[]): Promise<number> {
 }
 
 export const logsCommand: Command = commandWithSubcommands({
-  name: 'logs',
-  summary: 'mine templates from a log (parse) or summarise it (summarize)',
   usage: USAGE,
   subcommands: { parse: runParse, summarize: runSummarize },
 });

@@ -14,8 +14,6 @@ Options:
   -h, --help        show this help`;
 
 export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'apply database migrations (DATABASE_URL or the embedded Postgres)',
   usage,
   async run(args) {
     const { values } = parseArgs({

@@ -15,8 +15,6 @@ Options:
   -h, --help        show this help`;
 
 export const startCommand: Command = {
-  name: 'start',
-  summary: 'run the API, database and workers locally (what `npm start` runs)',
   usage,
   async run(args) {
     const { values } = parseArgs({

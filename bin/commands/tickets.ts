@@ -388,8 +388,6 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
 }
 
 export const ticketsCommand: Command = commandWithSubcommands({
-  name: 'tickets',
-  summary: 'classify tickets from a CSV, or train the ticket classifier',
   usage: USAGE,
   subcommands: { classify, train },
 });

@@ -4,8 +4,8 @@
  * `git log`, so a ref can never be taken for an option.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 
 export type GitReadErrorKind =
   | 'not-found'
@@ -65,6 +65,8 @@ export interface ReadRangeOptions {
   maxCommits: number;
   /** Upper bound of git's output in bytes. */
   maxBuffer?: number;
+  /** Only commits that touch this path (a package of a monorepo), relative to the repository root. */
+  path?: string | null;
 }
 
 const FIELD = '\u001f';
@@ -133,6 +135,23 @@ async function checkRepository(path: string): Promise<string> {
   return repository;
 }
 
+/** A path filter is a plain relative path: no option, no pathspec magic, no way out of the repository. */
+function checkPath(path: string): string {
+  const clean = path
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
+  const hasControl = [...clean].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+  if (clean === '' || clean === '.') return '.';
+  if (clean.startsWith('-') || clean.startsWith('/') || clean.startsWith(':') || hasControl) {
+    throw new GitReadError('bad-ref', `--path "${path}" is not a relative path inside the repository`);
+  }
+  if (clean.split('/').includes('..')) {
+    throw new GitReadError('bad-ref', `--path "${path}" must not leave the repository`);
+  }
+  return clean;
+}
+
 /** Refs are names, not options or revision expressions with ranges: reject anything else up front. */
 function checkRefSyntax(ref: string, flag: string): void {
   const hasControl = [...ref].some((ch) => {
@@ -185,14 +204,15 @@ export async function readCommitRange(options: ReadRangeOptions): Promise<Commit
   const repository = await checkRepository(options.repository);
   const to = await resolveRef(repository, options.to ?? 'HEAD', '--to');
   const from = options.from ? await resolveRef(repository, options.from, '--from') : null;
-  const revisions = from ? [to.hash, `^${from.hash}`] : [to.hash];
+  const paths = options.path ? ['--', checkPath(options.path)] : [];
+  const revisions = [...(from ? [to.hash, `^${from.hash}`] : [to.hash]), ...paths];
 
   const counted = await runGit(repository, ['rev-list', '--count', ...revisions]);
   const count = Number(counted.stdout.trim());
   if (counted.code !== 0 || !Number.isInteger(count)) {
     throw new GitReadError('git-failed', `git rev-list failed: ${counted.stderr.trim()}`);
   }
-  const range = from ? `${from.ref}..${to.ref}` : to.ref;
+  const range = `${from ? `${from.ref}..${to.ref}` : to.ref}${options.path ? ` (path ${options.path})` : ''}`;
   if (count === 0) {
     throw new GitReadError('empty-range', `the range ${range} contains no commits`);
   }
@@ -218,4 +238,47 @@ export async function readRemoteUrl(repository: string, remote = 'origin'): Prom
   const result = await runGit(resolve(repository), ['remote', 'get-url', remote]);
   const url = result.stdout.trim();
   return result.code === 0 && url !== '' ? url : null;
+}
+
+export interface TagInfo {
+  name: string;
+  /** The commit the tag points to (annotated tags peeled). */
+  hash: string;
+}
+
+/** Every tag of the repository with its commit. */
+export async function listTags(repository: string): Promise<TagInfo[]> {
+  const result = await runGit(resolve(repository), [
+    'for-each-ref',
+    '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)',
+    'refs/tags',
+  ]);
+  if (result.code !== 0)
+    throw new GitReadError('git-failed', `git for-each-ref failed: ${result.stderr.trim()}`);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [name = '', object = '', peeled = ''] = line.split('\u0000');
+      return { name, hash: peeled || object };
+    });
+}
+
+/**
+ * A file of the repository: from the working tree when there is one (so uncommitted edits count), else from
+ * HEAD (a bare repository). `null` when it does not exist.
+ */
+export async function readRepositoryFile(repository: string, path: string): Promise<string | null> {
+  const root = resolve(repository);
+  const top = await runGit(root, ['rev-parse', '--show-toplevel']);
+  if (top.code === 0 && top.stdout.trim() !== '') {
+    try {
+      return await readFile(join(top.stdout.trim(), path), 'utf8');
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+  const shown = await runGit(root, ['show', `HEAD:${path}`], 64 * 1024 * 1024);
+  return shown.code === 0 ? shown.stdout : null;
 }

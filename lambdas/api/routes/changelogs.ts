@@ -9,9 +9,15 @@ const changelogRequest = z.object({
   commits: z.array(z.string()).nullish(),
   entries: z.array(z.record(z.string(), z.unknown())).nullish(),
   previousVersion: z.string().nullish(),
+  releaseAs: z.string().nullish(),
   date: z.string().nullish(),
   repositoryUrl: z.string().nullish(),
   includeOther: z.boolean().nullish(),
+  sections: z.array(z.record(z.string(), z.unknown())).nullish(),
+  replaceSections: z.boolean().nullish(),
+  unknownTypes: z.enum(['OTHER', 'HIDE', 'ERROR']).nullish(),
+  otherSection: z.string().nullish(),
+  bulletCommits: z.boolean().nullish(),
   highlights: z.boolean().nullish(),
 });
 

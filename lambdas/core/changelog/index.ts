@@ -1,7 +1,17 @@
 /** The changelog domain: conventional commits or structured entries → a release changelog. */
-export { type GenerateContext, generateChangelog, resolveSections } from './generate.ts';
+export { type GenerateContext, generateChangelog } from './generate.ts';
 export * from './limits.ts';
 export { type ParsedCommit, type ParseOptions, parseCommitMessage } from './parse.ts';
+export {
+  f1Score,
+  type ItemScore,
+  itemKey,
+  itemText,
+  type PublishedRelease,
+  type PublishedSection,
+  parsePublishedChangelog,
+  scoreRelease,
+} from './published.ts';
 export { changelogToJson, normaliseRepositoryUrl, renderMarkdown } from './render.ts';
 export {
   type ChangelogInput,
@@ -14,5 +24,6 @@ export {
   type RawCommitInput,
   type StructuredEntryInput,
 } from './schema.ts';
+export { resolveSections, type SectionMap } from './sections.ts';
 export { bumpVersion, formatSemVer, parseSemVer, versionFromTag } from './semver.ts';
 export * from './types.ts';

@@ -1,7 +1,6 @@
 /**
  * Conventional-commit parsing (conventionalcommits.org 1.0.0), with the extensions real release tools apply
- * to real histories, so that regenerated notes match what conventional-changelog-conventionalcommits and
- * release-please publish:
+ * to real histories, so that regenerated notes match what release-please and conventional-changelog publish:
  *
  * - header `type(scope)!: description`; the type is case-insensitive, `*` and empty scopes mean no scope;
  * - `BREAKING CHANGE:` / `BREAKING-CHANGE:` notes anywhere in the body, a note running on over the following
@@ -11,10 +10,12 @@
  * - `closes #45` / `fixes #12` / `Refs: #9` are issue references;
  * - reverts: `revert: <header>` and git's `Revert "<header>"` with `This reverts commit <sha>.`;
  * - merge noise (`Merge pull request …`, `Merge branch …`) is recognised so it can be skipped;
- * - release-please expansions: a `BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE` block replaces the message,
- *   `BEGIN_NESTED_COMMIT … END_NESTED_COMMIT` blocks and conventional headers in the closing trailer block
- *   are extra commits of the same change, and `Release-As: x.y.z` pins the version.
+ * - one message may carry several changes (`split.ts`), and `Release-As: x.y.z` pins the version.
  */
+import { findFooterCommits, hasOverride, splitMessage } from './split.ts';
+import { isBlank, isCommitHeader, isNote, matchHeader, type ParseOptions } from './syntax.ts';
+
+export type { ParseOptions } from './syntax.ts';
 
 export type ParsedKind = 'conventional' | 'revert' | 'other' | 'merge';
 
@@ -52,23 +53,12 @@ export interface ParsedCommit {
   derived: boolean;
 }
 
-export interface ParseOptions {
-  /** Lower-case types of the section map: only these start a nested commit inside a trailer block. */
-  knownTypes: ReadonlySet<string>;
-}
-
-const HEADER = /^(\w+)(?:\(([^()\r\n]*)\))?(!)?:[ \t]+(.*)$/;
 const GIT_REVERT_HEADER = /^Revert\s+"([\s\S]*)"$/;
 const MERGE_NOISE =
   /^(?:Merge (?:pull request|branch(?:es)?|remote-tracking branch(?:es)?|tag|commit|changes|'|"|[0-9a-f]{7,40}\b)|Merged? .*\binto\b|Merged in |Automatic merge\b)/i;
-/** Case-insensitive with a colon (as conventional-changelog), upper-case only when followed by a space. */
-const NOTE_COLON = /^[\s|*]*breaking[ -]change[ \t]*:[ \t]*(.*)$/i;
-const NOTE_SPACE = /^[\s|*]*BREAKING[ -]CHANGE[ \t]+(.*)$/;
 const TRAILER_HYPHENATED = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+[ \t]*:/;
 const TRAILER_WORD =
   /^(?:refs?|references?|close[sd]?|fix(?:e[sd])?|resolve[sd]?|see|cc|bug|issues?|link|related|part-of)(?:[ \t]*:|[ \t]+(?:[\w.-]+\/[\w.-]+)?#\d)/i;
-const FOOTER_TOKEN = /^[A-Za-z][\w-]*(?:\([^()\r\n]*\))?!?:[ \t]/;
-const FOOTER_HASH_TOKEN = /^[A-Za-z][\w-]*[ \t]+(?:[\w.-]+\/[\w.-]+)?#\d/;
 const CO_AUTHOR = /^\s*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*<([^<>]*)>[ \t]*$/i;
 const RELEASE_AS = /^\s*release-as[ \t]*:[ \t]*v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)[ \t]*$/i;
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,64})/i;
@@ -80,8 +70,6 @@ const LOCAL_ISSUE = /(?<![\w/.-])#(\d+)/g;
 const TRAILING_PR = /[ \t]*\(#(\d+)\)[ \t]*$/;
 const REFERENCE_LINE = /#[\w-]*\d/;
 const EXTENDED_CONTEXT = /^(?:#### |[*-] )/;
-
-const isBlank = (line: string): boolean => line.trim() === '';
 
 /** Strips every trailing `(#123)`; the last one written is the pull request that landed the change. */
 export function stripTrailingPrs(text: string): { text: string; prs: number[] } {
@@ -104,22 +92,8 @@ function localIssueNumbers(text: string, into: Set<number>): void {
   }
 }
 
-function isNote(line: string): RegExpExecArray | null {
-  return NOTE_COLON.exec(line) ?? NOTE_SPACE.exec(line);
-}
-
 function isTrailer(line: string): boolean {
   return TRAILER_HYPHENATED.test(line) || TRAILER_WORD.test(line);
-}
-
-function isNestedHeader(line: string, options: ParseOptions): boolean {
-  const match = HEADER.exec(line);
-  const type = match?.[1];
-  const subject = match?.[4]?.trim();
-  if (!type || !subject) return false;
-  // `Fix: #12` is a reference footer, not a fix whose whole description is an issue number.
-  if (/^(?:[\w.-]+\/[\w.-]+)?#\d+$/.test(subject)) return false;
-  return options.knownTypes.has(type.toLowerCase());
 }
 
 /**
@@ -140,52 +114,6 @@ function formatNote(lines: string[]): string {
   return text.trim();
 }
 
-/** The text between `begin` and `end` (or the end of the message), `null` when `begin` is absent. */
-function extractBlock(text: string, begin: string, end: string): string | null {
-  const start = text.indexOf(begin);
-  if (start === -1) return null;
-  const rest = text.slice(start + begin.length);
-  const stop = rest.indexOf(end);
-  return stop === -1 ? rest : rest.slice(0, stop);
-}
-
-function splitNested(text: string): { main: string; nested: string[] } {
-  const parts = text.split('BEGIN_NESTED_COMMIT');
-  let main = parts[0] ?? '';
-  const nested: string[] = [];
-  for (const part of parts.slice(1)) {
-    const [inside = '', ...after] = part.split('END_NESTED_COMMIT');
-    nested.push(inside);
-    main += after.join('');
-  }
-  return { main, nested };
-}
-
-/**
- * Splits an override block into messages: every conventional header of a known type (or git revert header)
- * starts a new one, and the lines that are not headers (body text, `BREAKING CHANGE:` footers) stay with
- * the header above them.
- */
-function splitOverride(block: string, options: ParseOptions): string[] {
-  const messages: string[][] = [];
-  let current: string[] | null = null;
-  for (const raw of block.split('\n')) {
-    const line = raw.trim();
-    const startsCommit =
-      line !== '' &&
-      (current === null ||
-        isNestedHeader(line, options) ||
-        GIT_REVERT_HEADER.test(stripTrailingPrs(line).text));
-    if (startsCommit) {
-      current = [line];
-      messages.push(current);
-    } else if (current !== null) {
-      current.push(raw);
-    }
-  }
-  return messages.map((lines) => lines.join('\n'));
-}
-
 interface BodyFacts {
   notes: string[];
   issues: Set<number>;
@@ -193,42 +121,6 @@ interface BodyFacts {
   releaseAs: string | null;
   revertHash: string | null;
   nested: string[];
-}
-
-/**
- * Finds release-please's footer commits: conventional headers of a known type inside the closing trailer
- * block (a last paragraph made only of `token: value` lines and their indented continuations).
- */
-function findFooterCommits(
-  body: string[],
-  options: ParseOptions,
-): { nested: string[]; claimed: Set<number> } {
-  const nested: string[] = [];
-  const claimed = new Set<number>();
-  let end = body.length;
-  while (end > 0 && isBlank(body[end - 1] ?? '')) end--;
-  let begin = end;
-  while (begin > 0 && !isBlank(body[begin - 1] ?? '')) begin--;
-  if (begin === end || /^\s/.test(body[begin] ?? '')) return { nested, claimed };
-  for (let i = begin; i < end; i++) {
-    const line = body[i] ?? '';
-    const footerLike =
-      /^\s/.test(line) || FOOTER_TOKEN.test(line) || FOOTER_HASH_TOKEN.test(line) || isNote(line) !== null;
-    if (!footerLike) return { nested, claimed };
-  }
-  for (let i = begin; i < end; i++) {
-    const line = body[i] ?? '';
-    if (!isNestedHeader(line, options)) continue;
-    const continuation: string[] = [];
-    claimed.add(i);
-    while (i + 1 < end && /^\s/.test(body[i + 1] ?? '')) {
-      i++;
-      claimed.add(i);
-      continuation.push((body[i] ?? '').trim());
-    }
-    nested.push(continuation.length > 0 ? `${line}\n\n${continuation.join('\n')}` : line);
-  }
-  return { nested, claimed };
 }
 
 function readBody(header: string, body: string[], options: ParseOptions): BodyFacts {
@@ -240,8 +132,8 @@ function readBody(header: string, body: string[], options: ParseOptions): BodyFa
     revertHash: null,
     nested: [],
   };
-  const { nested, claimed } = findFooterCommits(body, options);
-  facts.nested = nested;
+  const { messages, claimed } = findFooterCommits(body, options);
+  facts.nested = messages;
 
   for (const match of header.matchAll(ACTION_REFS)) localIssueNumbers(match[1] ?? '', facts.issues);
 
@@ -279,7 +171,12 @@ function readBody(header: string, body: string[], options: ParseOptions): BodyFa
         break;
       }
       // conventional-changelog ends a note at a line holding an issue reference (`see #12`, `Closes #3`).
-      if (isNote(next) || isTrailer(next) || REFERENCE_LINE.test(next) || isNestedHeader(next, options))
+      if (
+        isNote(next) ||
+        isTrailer(next.trimStart()) ||
+        REFERENCE_LINE.test(next) ||
+        isCommitHeader(next, options)
+      )
         break;
       lines.push(next);
     }
@@ -342,7 +239,7 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
   // Without its `This reverts commit` line (GitHub's revert pull requests) git's header is not a revert to
   // conventional-changelog or release-please, and both leave it out.
   const gitRevert = facts.revertHash === null ? null : GIT_REVERT_HEADER.exec(headerText);
-  const match = HEADER.exec(header);
+  const match = matchHeader(header, options);
   if (gitRevert) {
     commit.kind = 'revert';
     commit.type = 'revert';
@@ -374,23 +271,25 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
   return [commit, ...footerCommits];
 }
 
+/** The pull request a merge commit landed (`Merge pull request #12 from …`), or its squash suffix. */
+function ownPullRequest(firstLine: string): number | null {
+  const merged = /^Merge pull request #(\d+)\b/.exec(firstLine);
+  if (merged?.[1]) return Number(merged[1]);
+  return stripTrailingPrs(firstLine).prs[0] ?? null;
+}
+
 /**
- * Parses a raw commit message into one or more entries (an override block or nested commits give several).
- * Derived entries without a pull request of their own inherit the commit's.
+ * Parses a raw commit message into one or more entries (`split.ts`: override block, nested commits, several
+ * conventional commits, footer commits). Derived entries without a pull request of their own inherit the
+ * commit's.
  */
 export function parseCommitMessage(message: string, options: ParseOptions): ParsedCommit[] {
   const text = message.replace(/\r\n?/g, '\n');
-  const firstLine = text.trimStart().split('\n', 1)[0] ?? '';
-  const ownPr = stripTrailingPrs(firstLine).prs[0] ?? null;
-
-  const override = extractBlock(text, 'BEGIN_COMMIT_OVERRIDE', 'END_COMMIT_OVERRIDE');
-  let parsed: ParsedCommit[];
-  if (override !== null && override.trim() !== '') {
-    parsed = splitOverride(override, options).flatMap((m) => parseSingle(m, options, true));
-  } else {
-    const { main, nested } = splitNested(text);
-    parsed = [...parseSingle(main, options, false), ...nested.flatMap((m) => parseSingle(m, options, true))];
-  }
+  const ownPr = ownPullRequest(text.trimStart().split('\n', 1)[0] ?? '');
+  const overridden = hasOverride(text);
+  const parsed = splitMessage(text, options).flatMap((piece, index) =>
+    parseSingle(piece, options, overridden || index > 0),
+  );
   if (ownPr !== null) {
     for (const commit of parsed) {
       if (commit.derived && commit.pr === null) commit.pr = ownPr;

@@ -50,9 +50,20 @@ function issueRef(issue: number, repo: string | null): string {
   return repo ? `[#${issue}](${repo}/issues/${issue})` : `#${issue}`;
 }
 
-function itemText(item: ChangelogItem, repo: string | null, withScope: boolean, withHash: boolean): string {
-  const scope = withScope && item.scope ? `**${item.scope}:** ` : '';
-  let line = `${scope}${linkIssues(item.description, repo)}`;
+/** "Other changes" shows an unmapped type as its header does (`deps(api): …`), having no section to say it. */
+function lead(item: ChangelogItem, kind: ChangelogSection['kind'], withScope: boolean): string {
+  if (kind === 'other' && item.type) return `${item.type}${item.scope ? `(${item.scope})` : ''}: `;
+  return withScope && item.scope ? `**${item.scope}:** ` : '';
+}
+
+function itemText(
+  item: ChangelogItem,
+  repo: string | null,
+  kind: ChangelogSection['kind'],
+  withScope: boolean,
+): string {
+  const withHash = kind !== 'breaking';
+  let line = `${lead(item, kind, withScope)}${linkIssues(item.description, repo)}`;
   if (item.pr !== null) line += ` (${issueRef(item.pr, repo)})`;
   if (withHash && item.hash) {
     line += repo ? ` ([${item.shortHash}](${repo}/commit/${item.hash}))` : ` (${item.shortHash})`;
@@ -64,10 +75,9 @@ function itemText(item: ChangelogItem, repo: string | null, withScope: boolean, 
 }
 
 function renderSection(section: ChangelogSection, repo: string | null, groupByScope: boolean): string[] {
-  const withHash = section.kind !== 'breaking';
   const lines = [`### ${section.title}`, ''];
-  if (!groupByScope) {
-    for (const item of section.items) lines.push(`* ${itemText(item, repo, true, withHash)}`);
+  if (!groupByScope || section.kind === 'other') {
+    for (const item of section.items) lines.push(`* ${itemText(item, repo, section.kind, true)}`);
     return lines;
   }
   const groups = new Map<string | null, ChangelogItem[]>();
@@ -78,11 +88,11 @@ function renderSection(section: ChangelogSection, repo: string | null, groupBySc
   }
   for (const [scope, items] of groups) {
     if (scope === null || items.length === 1) {
-      for (const item of items) lines.push(`* ${itemText(item, repo, true, withHash)}`);
+      for (const item of items) lines.push(`* ${itemText(item, repo, section.kind, true)}`);
       continue;
     }
     lines.push(`* **${scope}:**`);
-    for (const item of items) lines.push(`  * ${itemText(item, repo, false, withHash)}`);
+    for (const item of items) lines.push(`  * ${itemText(item, repo, section.kind, false)}`);
   }
   return lines;
 }

@@ -84,9 +84,16 @@ export const sectionRuleSchema = z.object({
     .trim()
     .regex(/^\w{1,64}$/, 'must be a word such as feat or docs')
     .transform((t) => t.toLowerCase()),
+  scope: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').nullish(),
   section: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   hidden: z.boolean().nullish(),
 });
+
+const sectionTitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters');
 
 const versionSchema = z
   .string()
@@ -116,10 +123,24 @@ const refNameSchema = z
   .regex(/^[^\s~^:?*[\\]+$/, 'must be a tag name');
 
 export const changelogOptionsSchema = z.object({
-  /** Section map entries merged over the defaults by type: unhide `docs`, rename a section, add `deps`. */
+  /** Section map entries merged over the defaults by type and scope: unhide `docs`, rename a section, add `deps`. */
   sections: z.array(sectionRuleSchema).max(MAX_SECTION_RULES).nullish(),
-  /** Keep non-conventional messages in an "Other changes" section (default: dropped). */
+  /** `sections` is the whole map instead of changes to the defaults (release-please's `changelog-sections`). */
+  replaceSections: z.boolean().nullish(),
+  /** Entries of a type outside the map: `other` (default, listed under "Other changes"), `hide` or `error`. */
+  unknownTypes: z.enum(['other', 'hide', 'error']).nullish(),
+  /** Title of the section for unknown types and non-conventional messages (default "Other changes"). */
+  otherSection: sectionTitleSchema.nullish(),
+  /** Keep non-conventional messages in the "Other changes" section too (default: dropped). */
   includeOther: z.boolean().nullish(),
+  /**
+   * `cancel` (default, conventional-changelog): a revert and the commit it reverts, both in the range, are both
+   * left out. `list` (release-please): nothing cancels, `revert:` commits are listed under Reverts and git's
+   * `Revert "…"` messages are not conventional.
+   */
+  reverts: z.enum(['cancel', 'list']).nullish(),
+  /** Read `* type: …` lines of a squash body (GitHub's list of the branch's commits) as commits. */
+  bulletCommits: z.boolean().nullish(),
   /** Group the items of each section under their scope in the Markdown. */
   groupByScope: z.boolean().nullish(),
   /** Append a Contributors section to the Markdown (they are always in the structured result). */
@@ -134,10 +155,13 @@ export const changelogInputSchema = z.object({
   /** Newest first, as `git log` lists them. */
   commits: z
     .array(commitInputSchema)
-    .min(1, 'must contain at least one commit')
+    .min(1, 'must contain at least one commit message or structured entry')
     .max(MAX_COMMITS, `must contain at most ${MAX_COMMITS} commits`),
   previousVersion: versionSchema.nullish(),
-  /** The version being released; computed from the previous version and the bump when absent. */
+  /**
+   * The version being released (release-please's `release-as`): wins over `Release-As:` footers and the bump.
+   * Computed from the previous version and the bump when absent.
+   */
   version: versionSchema.nullish(),
   repositoryUrl: repositoryUrlSchema.nullish(),
   date: dateSchema.nullish(),
@@ -155,6 +179,14 @@ export type StructuredEntryInput = z.output<typeof structuredEntrySchema>;
 export type ChangelogOptions = z.output<typeof changelogOptionsSchema>;
 
 type Issue = z.core.$ZodIssue;
+
+/** zod's wording for a missing or mistyped value, said the way the other problems are said. */
+export function problemOf(issue: Issue): string {
+  if (issue.code === 'invalid_type') {
+    return /received undefined$/.test(issue.message) ? 'is required' : `must be a ${issue.expected}`;
+  }
+  return issue.message;
+}
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -192,7 +224,7 @@ function mostRelevant(issue: Issue, root: unknown): { path: PropertyKey[]; messa
       return nested;
     }
   }
-  return { path: [...issue.path], message: issue.message };
+  return { path: [...issue.path], message: problemOf(issue) };
 }
 
 /** Validates untrusted input (GraphQL arguments, CLI-read commits); throws one `ValidationError`. */

@@ -2,21 +2,35 @@
 
 export type Bump = 'major' | 'minor' | 'patch' | 'none';
 
-/** One row of a section map: which commit type lands in which section, and whether it is shown. */
+/**
+ * One row of a section map (release-please's `changelog-sections`): which commit type (optionally only with
+ * one scope) lands in which section, and whether it is shown.
+ */
 export interface SectionRule {
   type: string;
+  /** Only commits of this scope (`fix(deps)` → "Dependencies"); a scoped rule wins over the type's general one. */
+  scope?: string | null | undefined;
   section: string;
   hidden?: boolean | null | undefined;
 }
 
 /**
- * The conventional-changelog-conventionalcommits (and release-please) default map. Hidden types still
- * appear when a commit of that type is breaking or carries a `Release-As:` footer, as they do there.
+ * What happens to an entry whose type is not in the section map: listed under "Other changes" (`other`, the
+ * default), refused with a `ValidationError` naming the entry (`error`), or left out as release-please leaves
+ * it out (`hide`; counted in `stats.unknown`, and shown anyway when breaking).
+ */
+export type UnknownTypePolicy = 'other' | 'hide' | 'error';
+
+/**
+ * The conventional-changelog-conventionalcommits (and release-please) default map, plus a Security section.
+ * Hidden types still appear when a commit of that type is breaking or carries a `Release-As:` footer, as they
+ * do there; structured entries are always shown (a hidden type only hides commits).
  */
 export const DEFAULT_SECTIONS: readonly SectionRule[] = Object.freeze([
   { type: 'feat', section: 'Features' },
   { type: 'feature', section: 'Features' },
   { type: 'fix', section: 'Bug Fixes' },
+  { type: 'security', section: 'Security' },
   { type: 'perf', section: 'Performance Improvements' },
   { type: 'revert', section: 'Reverts' },
   { type: 'docs', section: 'Documentation', hidden: true },
@@ -72,6 +86,10 @@ export interface ChangelogStats {
   nonConventional: number;
   /** Entries of a hidden type (chore, docs, …) left out. */
   hidden: number;
+  /** Entries of a type outside the section map (listed under "Other changes" or, with `hide`, left out). */
+  unknown: number;
+  /** Those types, distinct and sorted, so that nothing leaves the changelog unnoticed. */
+  unknownTypes: string[];
   /** Commits and reverts that cancelled each other inside the range. */
   reverted: number;
   /** Identical entries merged into one. */

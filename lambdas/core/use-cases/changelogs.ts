@@ -5,7 +5,7 @@
 import type { Caller } from '../auth/roles.ts';
 import { generateChangelog, parseChangelogInput } from '../changelog/index.ts';
 import type { Changelog } from '../changelog/types.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import {
   type HighlightsSection,
   markdownWithHighlights,
@@ -41,11 +41,66 @@ export interface ChangelogRequest {
   commits?: string[] | null;
   entries?: Record<string, unknown>[] | null;
   previousVersion?: string | null;
+  /** release-please's release-as: the version to release, whatever the commits say. */
+  releaseAs?: string | null;
   date?: string | null;
   repositoryUrl?: string | null;
   includeOther?: boolean | null;
+  sections?: Record<string, unknown>[] | null;
+  replaceSections?: boolean | null;
+  unknownTypes?: 'OTHER' | 'HIDE' | 'ERROR' | null;
+  otherSection?: string | null;
+  bulletCommits?: boolean | null;
   /** Ask a model for a "Highlights" paragraph (kept out when no model may write it, with the reason). */
   highlights?: boolean | null;
+}
+
+/**
+ * The generator sees commits and entries as one list; its field names (`input.commits[5]`) are mapped back to
+ * the request's (`input.entries[2]`), and an empty request names both fields.
+ */
+function generateFromRequest(request: ChangelogRequest, now: (() => Date) | undefined): Changelog {
+  const commits = request.commits ?? [];
+  const entries = request.entries ?? [];
+  if (commits.length === 0 && entries.length === 0) {
+    throw new ValidationError(
+      'input',
+      'needs at least one commit message (commits) or structured entry (entries)',
+    );
+  }
+  try {
+    const parsed = parseChangelogInput({
+      commits: [...commits, ...entries],
+      previousVersion: request.previousVersion,
+      version: request.releaseAs,
+      date: request.date,
+      repositoryUrl: request.repositoryUrl,
+      options: {
+        includeOther: request.includeOther ?? false,
+        sections: request.sections,
+        replaceSections: request.replaceSections,
+        unknownTypes: request.unknownTypes ? UNKNOWN_TYPES[request.unknownTypes] : null,
+        otherSection: request.otherSection,
+        bulletCommits: request.bulletCommits,
+      },
+    });
+    return generateChangelog(parsed, now ? { now } : {});
+  } catch (error: unknown) {
+    throw renameField(error, commits.length);
+  }
+}
+
+const UNKNOWN_TYPES = { OTHER: 'other', HIDE: 'hide', ERROR: 'error' } as const;
+
+function renameField(error: unknown, commitCount: number): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  let field = error.field
+    .replace(/^input\.version\b/, 'input.releaseAs')
+    .replace(/^input\.options\./, 'input.');
+  const index = /^input\.commits\[(\d+)\](.*)$/.exec(field);
+  if (index && Number(index[1]) >= commitCount)
+    field = `input.entries[${Number(index[1]) - commitCount}]${index[2]}`;
+  return field === error.field ? error : new ValidationError(field, error.problem);
 }
 
 export async function createChangelog(
@@ -54,14 +109,7 @@ export async function createChangelog(
 ): Promise<StoredChangelog> {
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
   const { request } = input;
-  const generatorInput = parseChangelogInput({
-    commits: [...(request.commits ?? []), ...(request.entries ?? [])],
-    previousVersion: request.previousVersion,
-    date: request.date,
-    repositoryUrl: request.repositoryUrl,
-    options: { includeOther: request.includeOther ?? false },
-  });
-  const generated: Changelog = generateChangelog(generatorInput, deps.now ? { now: deps.now } : {});
+  const generated = generateFromRequest(request, deps.now);
   let sections: unknown[] = generated.sections;
   let markdown = generated.markdown;
   if (request.highlights) {

@@ -62,11 +62,58 @@ describe('changelogs through the API', () => {
     expect(JSON.stringify(list.data)).toContain(changelog.id);
   });
 
+  it('forces the version, applies section rules and lists unknown types under Other changes', async () => {
+    const result = await user.call(
+      `mutation($input: ChangelogInput!) { generateChangelog(input: $input) {
+        version markdown sections { title items { type scope description } } } }`,
+      {
+        input: {
+          entries: [
+            { type: 'security', description: 'escape names' },
+            { type: 'docs', description: 'explain limits' },
+            { type: 'deps', scope: 'api', description: 'bump zlib' },
+          ],
+          commits: ['fix(ui): button'],
+          previousVersion: '1.0.0',
+          releaseAs: '2.0.0',
+          sections: [{ type: 'fix', scope: 'ui', section: 'Interface' }],
+          otherSection: 'Everything else',
+        },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    const changelog = dataField<{
+      version: string;
+      markdown: string;
+      sections: {
+        title: string;
+        items: { type: string | null; scope: string | null; description: string }[];
+      }[];
+    }>(result, 'generateChangelog');
+    expect(changelog.version).toBe('2.0.0');
+    expect(changelog.sections.map((s) => s.title)).toEqual([
+      'Security',
+      'Documentation',
+      'Interface',
+      'Everything else',
+    ]);
+    expect(changelog.sections[3]?.items).toEqual([{ type: 'deps', scope: 'api', description: 'bump zlib' }]);
+    expect(changelog.markdown).toContain('### Everything else\n\n* deps(api): bump zlib\n');
+  });
+
   it('refuses bad input without storing anything', async () => {
     const [before] = await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`;
-    const empty = await user.call(GENERATE, { input: { commits: [] } });
+    const empty = await user.call(GENERATE, { input: { commits: [], entries: [] } });
     expect(empty.errors?.[0]?.errorType).toBe('ValidationError');
-    expect(empty.errors?.[0]?.message).toMatch(/commits/);
+    expect(empty.errors?.[0]?.message).toBe(
+      'input: needs at least one commit message (commits) or structured entry (entries)',
+    );
+    const strict = await user.call(GENERATE, {
+      input: { commits: ['fix: x'], entries: [{ type: 'deps', description: 'bump' }], unknownTypes: 'ERROR' },
+    });
+    expect(strict.errors?.[0]?.message).toMatch(/^input\.entries\[0\]\.type: "deps" has no section/);
+    const badReleaseAs = await user.call(GENERATE, { input: { commits: ['fix: x'], releaseAs: 'next' } });
+    expect(badReleaseAs.errors?.[0]?.message).toMatch(/^input\.releaseAs: /);
     const badVersion = await user.call(GENERATE, {
       input: { commits: ['fix: x'], previousVersion: 'banana' },
     });

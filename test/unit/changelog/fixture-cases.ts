@@ -47,17 +47,22 @@ export function inputFor(fixture: FixtureCase): ChangelogInput {
   return { date: '2024-05-01', ...fixture.input, commits: fixture.commits };
 }
 
-/** `**scope:** description`, or the description alone: the form of the fixtures and of published notes. */
-export function itemLabel(scope: string | null, description: string): string {
-  return scope ? `**${scope}:** ${description}` : description;
+type Item = Changelog['sections'][number]['items'][number];
+
+/**
+ * `**scope:** description`, or the description alone: the form of the fixtures and of published notes; in
+ * "Other changes" an unmapped type is shown as its header does, `type(scope): description`.
+ */
+export function itemLabel(item: Item, kind: Changelog['sections'][number]['kind']): string {
+  if (kind === 'other' && item.type) {
+    return `${item.type}${item.scope ? `(${item.scope})` : ''}: ${item.description}`;
+  }
+  return item.scope ? `**${item.scope}:** ${item.description}` : item.description;
 }
 
 /** Sections of a changelog as `title → sorted labels`, in the changelog's section order. */
 export function sectionLabels(changelog: Changelog): Array<[string, string[]]> {
-  return changelog.sections.map((s) => [
-    s.title,
-    s.items.map((i) => itemLabel(i.scope, i.description)).sort(),
-  ]);
+  return changelog.sections.map((s) => [s.title, s.items.map((i) => itemLabel(i, s.kind)).sort()]);
 }
 
 const normalise = (section: string, label: string): string =>

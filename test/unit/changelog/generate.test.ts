@@ -198,6 +198,8 @@ describe('generateChangelog structured result', () => {
       merges: 1,
       nonConventional: 1,
       hidden: 1,
+      unknown: 0,
+      unknownTypes: [],
       reverted: 0,
       duplicates: 1,
     });
@@ -289,5 +291,114 @@ describe('generateChangelog bad input', () => {
   it('exports the schema for callers that validate first', () => {
     expect(changelogInputSchema.safeParse({ commits: ['feat: a'] }).success).toBe(true);
     expect(changelogInputSchema.safeParse({ commits: 'feat: a' }).success).toBe(false);
+  });
+});
+
+describe('generateChangelog sections, unknown types, release-as and reverts', () => {
+  const titles = (input: ChangelogInput) =>
+    generateChangelog({ date: '2024-05-01', ...input }).sections.map((s) => [
+      s.title,
+      s.items.map((i) => i.description),
+    ]);
+
+  it('never drops an unknown type silently: Other changes by default, with a configurable title', () => {
+    const changelog = generateChangelog({
+      commits: ['deps: bump zlib', 'feat: new'],
+      date: '2024-05-01',
+      options: { otherSection: 'Miscellaneous' },
+    });
+    expect(changelog.sections.map((s) => s.title)).toEqual(['Features', 'Miscellaneous']);
+    expect(changelog.markdown).toContain('### Miscellaneous\n\n* deps: bump zlib\n');
+    expect(changelog.stats).toMatchObject({ unknown: 1, unknownTypes: ['deps'] });
+  });
+
+  it('refuses an unknown type with a ValidationError naming the entry when the team asks for strictness', () => {
+    const strict = { unknownTypes: 'error' as const };
+    let error: unknown;
+    try {
+      generateChangelog({ commits: ['fix: ok', { type: 'security2', description: 'x' }], options: strict });
+    } catch (caught: unknown) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('input.commits[1].type');
+    expect((error as ValidationError).problem).toMatch(/^"security2" has no section \(known: feat, /);
+    expect(validationField({ commits: ['fix: ok', 'deps: bump'], options: strict })).toBe(
+      'input.commits[1].message',
+    );
+  });
+
+  it('gives an input made only of security and docs entries a Security and a Documentation section', () => {
+    const changelog = generateChangelog({
+      commits: [
+        { type: 'security', description: 'escape names' },
+        { type: 'docs', description: 'explain limits' },
+      ],
+      previousVersion: '1.0.0',
+      date: '2024-05-01',
+    });
+    expect(changelog.sections.map((s) => s.title)).toEqual(['Security', 'Documentation']);
+    expect(changelog).toMatchObject({ version: '1.0.1', bump: 'patch' });
+  });
+
+  it('sends a scope to its own section when a scoped rule says so', () => {
+    expect(
+      titles({
+        commits: ['fix(deps): bump lodash', 'fix: real'],
+        options: { sections: [{ type: 'fix', scope: 'deps', section: 'Dependencies' }] },
+      }),
+    ).toEqual([
+      ['Bug Fixes', ['real']],
+      ['Dependencies', ['bump lodash']],
+    ]);
+  });
+
+  it('lists a change once however often the messages repeat it (PR suffix, period, quotes, case)', () => {
+    const changelog = generateChangelog({
+      commits: [
+        'feat!: drop node 14 (#12)\n\nfeat!: drop node 14',
+        'feat: Add search.',
+        'feat: "add search"',
+        'Merge pull request #9 from o/b\n\nfix: handle x',
+        'fix: handle x',
+      ],
+      date: '2024-05-01',
+    });
+    expect(changelog.sections.map((s) => [s.title, s.items.length])).toEqual([
+      ['⚠ BREAKING CHANGES', 1],
+      ['Features', 2],
+      ['Bug Fixes', 1],
+    ]);
+    expect(changelog.stats.duplicates).toBe(4);
+  });
+
+  it('forces the version with release-as (version), over Release-As footers and the bump', () => {
+    const input = { commits: ['feat: a', 'chore: pin\n\nRelease-As: 3.0.0'], previousVersion: '1.2.3' };
+    expect(generateChangelog({ ...input, date: '2024-05-01' }).version).toBe('3.0.0');
+    expect(generateChangelog({ ...input, version: '5.0.0-rc.1', date: '2024-05-01' }).version).toBe(
+      '5.0.0-rc.1',
+    );
+    expect(validationField({ ...input, version: 'five' })).toBe('input.version');
+  });
+
+  it('keeps both a commit and its revert with reverts: list, as release-please does', () => {
+    const commits = [
+      { message: `Revert "feat: x"\n\nThis reverts commit ${hash('a')}.`, hash: hash('b') },
+      { message: `revert: fix: y\n\nThis reverts commit ${hash('d')}.`, hash: hash('c') },
+      { message: 'fix: y', hash: hash('d') },
+      { message: 'feat: x', hash: hash('a') },
+    ];
+    expect(titles({ commits })).toEqual([]);
+    expect(titles({ commits, options: { reverts: 'list' } })).toEqual([
+      ['Features', ['x']],
+      ['Bug Fixes', ['y']],
+      ['Reverts', ['fix: y']],
+    ]);
+  });
+
+  it('names both fields when the input is empty', () => {
+    expect(() => generateChangelog({ commits: [] })).toThrow(
+      'input.commits: must contain at least one commit message or structured entry',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommitMessage, resolveSections } from '../../../lambdas/core/changelog/index.ts';
 
-const knownTypes = new Set(resolveSections(null).map((r) => r.type));
+const { knownTypes } = resolveSections(null);
 const parse = (message: string) => parseCommitMessage(message, { knownTypes });
 const parseOne = (message: string) => {
   const [first] = parse(message);

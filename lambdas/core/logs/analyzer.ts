@@ -8,6 +8,7 @@
  * asks for through `onLine`.
  */
 import { emptyRedactionCounts, type RedactionCounts, Redactor } from '../redaction/redact.ts';
+import { ContinuationDetector, mostlyIndented } from './continuation.ts';
 import {
   assertFormat,
   createHeaderParser,
@@ -110,6 +111,11 @@ export class LogAnalyzer {
   truncatedLines = 0;
   /** Lines that did not fit the detected header layout (their whole text was mined). */
   unmatchedHeader = 0;
+  /**
+   * Lines that continue the event above them (stack traces, tracebacks, indented text): they carry that
+   * event's template and are not mined themselves. Events = analysed lines - continuation lines.
+   */
+  continuationLines = 0;
   linesWithTime = 0;
   minTime = Number.POSITIVE_INFINITY;
   maxTime = Number.NEGATIVE_INFINITY;
@@ -124,6 +130,10 @@ export class LogAnalyzer {
   private readonly redactor: Redactor | undefined;
   private readonly maxLineLength: number;
   private parser: HeaderParser | undefined;
+  private continuation: ContinuationDetector | undefined;
+  /** Cluster and line number of the last event (-1: none yet), which continuation lines join. */
+  private event = -1;
+  private eventLine = 0;
   private pending: string[] = [];
   private pendingNonBlank = 0;
   private pendingChars = 0;
@@ -185,10 +195,30 @@ export class LogAnalyzer {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
       const sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
       this.parser = this.makeParser(sample);
+      this.continuation = new ContinuationDetector({
+        indentedLog: mostlyIndented(sample),
+        headed: this.parser.info.kind !== 'none',
+      });
     }
     const pending = this.pending;
     this.pending = [];
     for (const line of pending) this.process(line);
+  }
+
+  /**
+   * A continuation line (stack trace, traceback, indented text) joins the event above: same template, and
+   * its text goes to that event's sample while the sample has room.
+   */
+  private continues(line: string, lineNo: number, fitsHeader: boolean): boolean {
+    const detector = this.continuation as ContinuationDetector;
+    if (!detector.continues(line, fitsHeader, this.event >= 0)) return false;
+    this.continuationLines++;
+    if (this.miner.traceRoom(this.event, this.eventLine)) {
+      const text = line.trimEnd();
+      this.miner.extendSample(this.event, this.eventLine, this.redactor ? this.redactor.redact(text) : text);
+    }
+    this.onLine?.(lineNo, this.event);
+    return true;
   }
 
   private process(line: string): void {
@@ -200,7 +230,9 @@ export class LogAnalyzer {
       return;
     }
     const parsed = parser.parse(line);
-    if (parser.info.kind !== 'none' && parsed.content.length >= line.trim().length) this.unmatchedHeader++;
+    const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < line.trim().length;
+    if (this.continues(line, lineNo, fitsHeader)) return;
+    if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
     let content = parsed.content;
     let host = parsed.host;
     if (this.redactor) {
@@ -211,7 +243,9 @@ export class LogAnalyzer {
     const meta: { time?: number; level: LogLevel; component?: string } = { level };
     if (parsed.time !== undefined) meta.time = parsed.time;
     if (parsed.component !== undefined) meta.component = parsed.component;
-    const cluster = this.miner.add(content, meta);
+    const cluster = this.miner.add(content, { ...meta, line: lineNo });
+    this.event = cluster;
+    this.eventLine = lineNo;
     const li = levelIndex(level);
     this.levelCounts[li] = (this.levelCounts[li] as number) + 1;
     const error = level === 'ERROR' || level === 'FATAL';

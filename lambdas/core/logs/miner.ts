@@ -53,6 +53,8 @@ export interface MinerOptions {
 }
 
 export interface LineMeta {
+  /** Line number to record (first/last line, samples); default: the number of lines added so far. */
+  line?: number;
   time?: number;
   level?: LogLevel;
   component?: string;
@@ -89,6 +91,8 @@ export interface TemplateSnapshot {
 }
 
 const SAMPLE_CHARS = 300;
+/** Characters a sample may grow to with the continuation lines of its event (a stack trace). */
+const TRACE_CHARS = 4000;
 /** Templates compared with an unseen message at most; only pathological inputs come near it. */
 const FIT_SCAN_BUDGET = 2000;
 /** Token visits one consolidation may spend (about a second); past it, remaining merges wait. */
@@ -182,7 +186,8 @@ export class TemplateMiner {
 
   /** Adds one message (the content after the header) and returns its cluster id. */
   add(content: string, meta: LineMeta = {}): number {
-    const line = ++this.lineNo;
+    this.lineNo++;
+    const line = meta.line ?? this.lineNo;
     const shape = this.shapeCache ? shapeHash(content) : -1;
     const known = shape >= 0 ? this.shapes.get(shape) : undefined;
     let weight = 1;
@@ -267,6 +272,30 @@ export class TemplateMiner {
     }
     out.sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
     return out;
+  }
+
+  /**
+   * Whether the sample of line `line` in the group of `id` can take more trace text (continuation lines
+   * of a multi-line event); false when that line is not a sample or its sample is full.
+   */
+  traceRoom(id: number, line: number): boolean {
+    const sample = this.sampleOf(id, line);
+    return sample !== undefined && sample.text.length < TRACE_CHARS;
+  }
+
+  /** Appends a continuation line to the sample of line `line` (a multi-line event), up to a bound. */
+  extendSample(id: number, line: number, text: string): void {
+    const sample = this.sampleOf(id, line);
+    if (!sample || sample.text.length >= TRACE_CHARS) return;
+    const room = TRACE_CHARS - sample.text.length - 1;
+    sample.text = detach(`${sample.text}\n${text.length > room ? text.slice(0, room) : text}`);
+  }
+
+  private sampleOf(id: number, line: number): { line: number; text: string } | undefined {
+    const c = this.clusters[this.find(id)];
+    if (!c) return undefined;
+    for (const s of c.samples) if (s.line === line) return s;
+    return undefined;
   }
 
   /** Snapshot of the group of one cluster id. */
@@ -514,7 +543,7 @@ export class TemplateMiner {
       levels,
       firstLine: Number.isFinite(c.firstLine) ? c.firstLine : 0,
       lastLine: c.lastLine,
-      samples: c.samples.slice(),
+      samples: c.samples.map((s) => ({ line: s.line, text: s.text })),
       parameters,
       components: c.components?.top() ?? [],
       mergedIds: c.merged.map(formatId),

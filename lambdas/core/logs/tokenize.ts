@@ -45,6 +45,8 @@ export interface Tokens {
   ends: Int32Array;
   /** 1 when whitespace precedes the token. */
   spaces: Uint8Array;
+  /** Masked text of a token that is not a slice of the message (a quoted phrase: `"GET <*> HTTP/<*>"`). */
+  texts: (string | undefined)[];
   /**
    * Masked tokens: constants as written, every variable as `<*>` (types are kept aside so that values of
    * different shapes at one position still group), with one leading space when whitespace preceded it.
@@ -515,7 +517,12 @@ let sEnd = new Int32Array(64);
 let sSpace = new Uint8Array(64);
 let sWhole = new Uint8Array(64);
 const sTypes: (VariableType | undefined)[] = [];
+/** Masked text of a token that stands for a quoted phrase (undefined for the others). */
+const sTexts: (string | undefined)[] = [];
 let sCount = 0;
+/** Quoted phrases of the current message: where each opens and closes (offsets of the quote characters). */
+const quoteOpen: number[] = [];
+const quoteClose: number[] = [];
 let sMessage = '';
 
 function growScratch(): void {
@@ -541,6 +548,7 @@ function pushToken(
   sStart[sCount] = start;
   sEnd[sCount] = end;
   sTypes[sCount] = type;
+  sTexts[sCount] = undefined;
   sSpace[sCount] = space ? 1 : 0;
   sWhole[sCount] = whole ? 1 : 0;
   sCount++;
@@ -561,6 +569,7 @@ export const emptyTokens = (): Tokens => ({
   starts: new Int32Array(64),
   ends: new Int32Array(64),
   spaces: new Uint8Array(64),
+  texts: [],
   tokens: [],
   values: [],
 });
@@ -580,7 +589,7 @@ export function maskedTokens(t: Tokens): string[] {
     const space = t.spaces[k] === 1;
     if (t.types[k] !== undefined) out[k] = space ? ' <*>' : WILDCARD;
     else {
-      const text = t.message.slice(t.starts[k] as number, t.ends[k] as number);
+      const text = t.texts[k] ?? t.message.slice(t.starts[k] as number, t.ends[k] as number);
       out[k] = space ? ` ${text}` : text;
     }
   }
@@ -609,6 +618,8 @@ WORD_CLASS[C_DOT] = 8;
 /** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
 export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
   sCount = 0;
+  quoteOpen.length = 0;
+  quoteClose.length = 0;
   sMessage = message;
   const n = message.length;
   let i = 0;
@@ -628,6 +639,8 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
       if (d === C_SPACE || d === C_TAB || d === 13 || d === 10 || d === 12) break;
       if (d < 128) shape |= WORD_CLASS[d] as number;
     }
+    if ((shape & 4) !== 0 && (quoteOpen.length === 0 || i > (quoteClose[quoteClose.length - 1] as number)))
+      noteQuotes(message, i, wEnd, n);
     if (c === 40 /* ( */ && spaceBefore) {
       const close = annotationEnd(message, i, n);
       if (close > 0) {
@@ -663,7 +676,87 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
     i = wEnd;
   }
   if (dateWords) markDateWords();
+  if (quoteOpen.length > 0) collapseQuotes();
   return assemble(out);
+}
+
+/** Characters after which a quote opens a phrase: `="…"`, `("…")`, `["…"]`, `:"…"`. */
+const OPENS_QUOTE = new Uint8Array(128);
+for (const ch of '=([:,{') OPENS_QUOTE[ch.charCodeAt(0)] = 1;
+/** Characters that may follow the closing quote of a phrase. */
+const CLOSES_QUOTE = new Uint8Array(128);
+for (const ch of ',;:)]}.') CLOSES_QUOTE[ch.charCodeAt(0)] = 1;
+const MAX_QUOTED = 512;
+
+/** Records the quoted phrases that open in the word [i, end): at its start or after `=`, `(`, `:`…. */
+function noteQuotes(s: string, i: number, end: number, n: number): void {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c !== 34 && c !== 39) continue;
+    if (j > i && OPENS_QUOTE[s.charCodeAt(j - 1)] !== 1) continue;
+    const close = quoteEnd(s, j, n);
+    if (close > 0) {
+      quoteOpen.push(j);
+      quoteClose.push(close);
+      return;
+    }
+  }
+}
+
+/** Offset of the quote that closes a phrase opened at `i`, or 0: the phrase must hold a space. */
+function quoteEnd(s: string, i: number, n: number): number {
+  const q = s.charCodeAt(i);
+  const limit = Math.min(n, i + MAX_QUOTED);
+  let space = false;
+  for (let j = i + 1; j < limit; j++) {
+    const c = s.charCodeAt(j);
+    if (c === C_SPACE) space = true;
+    else if (c === q) {
+      const next = j + 1 < n ? s.charCodeAt(j + 1) : C_SPACE;
+      if (next === C_SPACE || next === C_TAB || (next < 128 && CLOSES_QUOTE[next] === 1))
+        return space ? j : 0;
+    }
+  }
+  return 0;
+}
+
+/**
+ * A quoted phrase of several words (`"GET /a HTTP/1.1"`, `"Mozilla/5.0 (X11; Linux)"`) becomes one token
+ * whose text is the masked phrase: messages then keep one length whatever the phrase holds, phrases of one
+ * pattern share a key, and a position holding many different phrases becomes a variable like any other.
+ */
+function collapseQuotes(): void {
+  let from = 0;
+  for (let q = 0; q < quoteOpen.length; q++) {
+    const open = quoteOpen[q] as number;
+    const close = quoteClose[q] as number;
+    let k1 = from;
+    while (k1 < sCount && (sStart[k1] as number) < open) k1++;
+    if (k1 >= sCount || sStart[k1] !== open) continue;
+    let k2 = k1 + 1;
+    while (k2 < sCount && (sStart[k2] as number) < close) k2++;
+    if (k2 >= sCount || sStart[k2] !== close) continue;
+    let text = '';
+    for (let k = k1; k <= k2; k++) {
+      if (k > k1 && sSpace[k] === 1) text += ' ';
+      text += sTypes[k] !== undefined ? WILDCARD : sMessage.slice(sStart[k], sEnd[k]);
+    }
+    sEnd[k1] = close + 1;
+    sTypes[k1] = undefined;
+    sTexts[k1] = text;
+    sWhole[k1] = 1;
+    const removed = k2 - k1;
+    for (let k = k2 + 1; k < sCount; k++) {
+      sStart[k - removed] = sStart[k] as number;
+      sEnd[k - removed] = sEnd[k] as number;
+      sTypes[k - removed] = sTypes[k];
+      sTexts[k - removed] = sTexts[k];
+      sSpace[k - removed] = sSpace[k] as number;
+      sWhole[k - removed] = sWhole[k] as number;
+    }
+    sCount -= removed;
+    from = k1 + 1;
+  }
 }
 
 /** A word of one segment; returns whether it may be part of a written-out date. */
@@ -793,6 +886,7 @@ function assemble(out: Tokens): Tokens {
     ends[m] = sEnd[k] as number;
     spaces[m] = space;
     types[m] = type;
+    out.texts[m] = sTexts[k];
     m++;
     if (type !== undefined) {
       if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
@@ -802,6 +896,13 @@ function assemble(out: Tokens): Tokens {
       continue;
     }
     prevWholeVar = false;
+    const phrase = sTexts[k];
+    if (phrase !== undefined) {
+      if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+      spanStart = -1;
+      keyParts.push(space === 1 ? ` ${phrase}` : phrase);
+      continue;
+    }
     const end = sEnd[k] as number;
     // A constant right after the last one (glued, or after exactly one space) extends the current slice.
     if (

@@ -51,11 +51,11 @@ export function planMerges(clusters: readonly ClusterView[], options: Consolidat
   }
   const roots: Root[] = [];
   for (const group of byLength.values()) roots.push(...findRoots(group, state));
-  const spread = valueSpread(roots, options.threshold, options.knownValues);
+  const evidence = gatherEvidence(roots, options.threshold, options.knownValues);
   const out: ClusterView[][] = [];
   for (const root of roots) {
     const n = (root[0] as ClusterView).tokens.length;
-    split(root, n, new Uint8Array(n), { ...options, spread, state }, out);
+    split(root, n, new Uint8Array(n), { ...options, evidence, state }, out);
   }
   return out;
 }
@@ -110,51 +110,94 @@ function rootKey(c: ClusterView, n: number, freq: Map<string, number>): string {
   return key;
 }
 
+/** What the whole set of clusters says about which words are values. */
+interface Evidence {
+  /** Words seen in a variable position (a masked value or many words there) or in a wildcard's tally. */
+  values: Set<string>;
+}
+
+const bare = (w: string): string => (w.charCodeAt(0) === 32 ? w.slice(1) : w);
+
+/** A position's words, and whether a masked value is among them. */
+function positionWords(members: Root, p: number, limit: number): { words: Set<string>; masked: boolean } {
+  const words = new Set<string>();
+  let masked = false;
+  for (const m of members) {
+    const t = m.tokens[p] as string;
+    if (isWild(t)) masked = true;
+    else if (words.size < limit) words.add(t);
+  }
+  return { words, masked };
+}
+
 /**
- * Per word: in how many places it fills a variable position (one with a masked value or many words),
- * counting the known values (words in the tallies of wildcards) once.
+ * Gathers the evidence over all roots, then lets split candidates that the evidence makes variables add
+ * their words to the values (once more, so that a verdict can spread to a root that shares those words).
  */
-function valueSpread(
-  roots: Root[],
-  threshold: number,
-  known: ReadonlySet<string> | undefined,
-): Map<string, number> {
-  const spread = new Map<string, number>();
-  const add = (w: string) => {
-    const word = w.charCodeAt(0) === 32 ? w.slice(1) : w;
-    if (!isEnumWord(word)) spread.set(word, (spread.get(word) ?? 0) + 1);
-  };
-  for (const w of known ?? []) add(w);
+function gatherEvidence(roots: Root[], threshold: number, known: ReadonlySet<string> | undefined): Evidence {
+  const ev: Evidence = { values: new Set<string>() };
+  for (const w of known ?? []) ev.values.add(w);
+  const pending: Set<string>[] = [];
   for (const root of roots) {
     if (root.length < 2) continue;
     const n = (root[0] as ClusterView).tokens.length;
     for (let p = 0; p < n; p++) {
-      const words = new Set<string>();
-      let masked = false;
-      for (const m of root) {
-        const t = m.tokens[p] as string;
-        if (isWild(t)) masked = true;
-        else if (words.size < 2 * threshold) words.add(t);
-      }
-      if ((masked && words.size > 0) || words.size >= threshold) for (const w of words) add(w);
+      const { words, masked } = positionWords(root, p, 2 * threshold);
+      if ((masked && words.size > 0) || words.size >= threshold)
+        for (const w of words) ev.values.add(bare(w));
+      else if (words.size >= 2) pending.push(words);
     }
   }
-  return spread;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const words of pending) if (wordsAreValues(words, ev)) for (const w of words) ev.values.add(bare(w));
+  }
+  return ev;
+}
+
+/**
+ * Whether a few words at one position are values by the evidence: names (not punctuation, not states) of
+ * which at least two are values elsewhere. (Two more signals were tried and dropped because they failed on
+ * the other half of the development systems: words shared by split candidates of different roots, which
+ * also holds for enumerations such as Android intent actions, and "most lines carry their own word", which
+ * also holds for configuration keys; see docs/log-mining.md.)
+ */
+function wordsAreValues(words: Set<string>, ev: Evidence): boolean {
+  let values = 0;
+  for (const w of words) {
+    if (!EVIDENCE_WORD.test(w) || isEnumWord(w)) return false;
+    if (ev.values.has(bare(w))) values++;
+  }
+  return values >= 2;
+}
+
+/** Quoted phrases of different lengths at one position: free text, a value. */
+function phrasesVary(words: Set<string>): boolean {
+  let parts = -1;
+  for (const w of words) {
+    const t = bare(w);
+    const c = t.charCodeAt(0);
+    if (c !== 34 && c !== 39) return false;
+    const n = t.split(' ').length;
+    if (parts >= 0 && n !== parts) return true;
+    parts = n;
+  }
+  return false;
 }
 
 interface SplitContext extends ConsolidationOptions {
-  spread: Map<string, number>;
+  evidence: Evidence;
   state: { work: number };
 }
 
-/** Whether a split candidate is a variable all the same: its words are values elsewhere, or `key=value`. */
+/** Whether a split candidate is a variable all the same: evidence, `key=value`, or varying phrases. */
 function variableByEvidence(members: Root, p: number, words: Set<string>, ctx: SplitContext): boolean {
-  for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
+  if (phrasesVary(words)) return true;
   const prev = (members[0] as ClusterView).tokens[p - 1];
-  if (prev === '=' && !(members[0] as ClusterView).tokens[p]?.startsWith(' ')) return true;
-  let shared = 0;
-  for (const w of words) if (ctx.spread.has(w.charCodeAt(0) === 32 ? w.slice(1) : w)) shared++;
-  return shared >= 2;
+  if (prev === '=' && !(members[0] as ClusterView).tokens[p]?.startsWith(' ')) {
+    for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
+    return true;
+  }
+  return wordsAreValues(words, ctx.evidence);
 }
 
 /**

@@ -109,6 +109,11 @@ const UNKNOWN_LEVEL = levelIndex('UNKNOWN');
 const KEY_CACHE_CHARS = 4_000_000;
 
 const isWild = (t: string): boolean => t === WILDCARD || t === ' <*>';
+/** A quoted phrase token with values inside (`"GET <*> <*>"`): its values are tallied like a wildcard's. */
+const isValuePhrase = (t: string): boolean => {
+  const c = t.charCodeAt(t.charCodeAt(0) === 32 ? 1 : 0);
+  return (c === 34 || c === 39) && t.includes(WILDCARD);
+};
 
 class Cluster {
   /** Masked tokens; generalised or masked positions hold `<*>` (with the leading space kept). */
@@ -456,7 +461,8 @@ export class TemplateMiner {
     const positions: number[] = [];
     const tallies: TopValues[] = [];
     for (let p = 0; p < c.tokens.length && positions.length < this.trackedParameters; p++) {
-      if (!isWild(c.tokens[p] as string)) continue;
+      const t = c.tokens[p] as string;
+      if (!isWild(t) && !isValuePhrase(t)) continue;
       positions.push(p);
       tallies.push(old?.get(p) ?? new TopValues(this.topValues));
     }
@@ -578,7 +584,15 @@ function renderTemplate(c: Cluster): string {
   for (let p = 0; p < c.tokens.length; p++) {
     const t = c.tokens[p] as string;
     if (!isWild(t)) {
-      out += t;
+      if (c.varPositions[k] === p) {
+        // A quoted phrase with values inside (`"GET <*> HTTP/<*>"`): its words as the values show them.
+        const tally = c.tallies[k] as TopValues;
+        const text = slotText(tally.values, tally.overflowed, '*', WILDCARD);
+        // Values cut short or of mixed shapes say less than the phrase itself: keep the phrase then.
+        const better = text.length > 5 && (text.includes('"') || text.includes("'"));
+        out += better ? (t.charCodeAt(0) === 32 ? ` ${text}` : text) : t;
+        k++;
+      } else out += t;
       continue;
     }
     const type = c.types[p];

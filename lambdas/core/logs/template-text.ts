@@ -92,6 +92,17 @@ export function pieces(value: string): Piece[] {
   };
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
+    if (c === 47 /* / */ && i === start && (i === 0 || value.charCodeAt(i - 1) === 32)) {
+      // A path-like word (`/api/v1/users/7`) is one value, as the Loghub-2.0 rules have it.
+      let end = value.indexOf(' ', i);
+      if (end < 0) end = n;
+      if (end - i > 1) {
+        out.push({ text: value.slice(i, end), kind: VAR });
+        i = end - 1;
+        start = end;
+        continue;
+      }
+    }
     if (c === 60 /* < */ && i === start) {
       // A placeholder left by redaction (`<IP>`, `<IP#3>`) is a variable piece.
       const close = PLACEHOLDER.exec(value.slice(i, i + 40));
@@ -254,6 +265,17 @@ function wordsBetweenVariables(pattern: readonly Piece[]): boolean {
   return false;
 }
 
+/** The quote character every value is wrapped in, if any. */
+function quotedWith(values: readonly string[]): string | undefined {
+  const q = values[0]?.charAt(0);
+  if (q !== '"' && q !== "'") return undefined;
+  for (const v of values) {
+    if (v.length < 2 || v.charAt(0) !== q) return undefined;
+    if (v.charAt(v.length - 1) !== q && v.length < SLOT_VALUE_CHARS) return undefined;
+  }
+  return q;
+}
+
 /** `name:8030`: a value ending in a colon and a port number. */
 function endsWithPort(v: string): boolean {
   let i = v.length;
@@ -274,6 +296,13 @@ export function slotText(
   type: VariableType | '*' | undefined,
   placeholder: string,
 ): string {
+  const quote = quotedWith(values);
+  if (quote !== undefined) {
+    // A quoted value keeps its quotes: `'<*>'`, `"<NUM>"`. A value cut short says nothing of its end.
+    if (values.some((v) => v.length >= SLOT_VALUE_CHARS)) return `${quote}${placeholder}${quote}`;
+    const inner = values.map((v) => v.slice(1, -1));
+    return `${quote}${slotText(inner, more, type, placeholder)}${quote}`;
+  }
   if (values.length === 0 || (type !== undefined && type !== '*' && OPAQUE.has(type))) return placeholder;
   if (values.some((v) => v.length >= SLOT_VALUE_CHARS)) return placeholder;
   // `host:port` is one address, like `ip:port`.

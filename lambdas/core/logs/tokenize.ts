@@ -703,27 +703,23 @@ function noteQuotes(s: string, i: number, end: number, n: number): void {
   }
 }
 
-/** Offset of the quote that closes a phrase opened at `i`, or 0: the phrase must hold a space. */
+/** Offset of the quote that closes a phrase opened at `i` (at the end of a word), or 0. */
 function quoteEnd(s: string, i: number, n: number): number {
   const q = s.charCodeAt(i);
   const limit = Math.min(n, i + MAX_QUOTED);
-  let space = false;
   for (let j = i + 1; j < limit; j++) {
-    const c = s.charCodeAt(j);
-    if (c === C_SPACE) space = true;
-    else if (c === q) {
-      const next = j + 1 < n ? s.charCodeAt(j + 1) : C_SPACE;
-      if (next === C_SPACE || next === C_TAB || (next < 128 && CLOSES_QUOTE[next] === 1))
-        return space ? j : 0;
-    }
+    if (s.charCodeAt(j) !== q) continue;
+    const next = j + 1 < n ? s.charCodeAt(j + 1) : C_SPACE;
+    return next === C_SPACE || next === C_TAB || (next < 128 && CLOSES_QUOTE[next] === 1) ? j : 0;
   }
   return 0;
 }
 
 /**
- * A quoted phrase of several words (`"GET /a HTTP/1.1"`, `"Mozilla/5.0 (X11; Linux)"`) becomes one token
- * whose text is the masked phrase: messages then keep one length whatever the phrase holds, phrases of one
- * pattern share a key, and a position holding many different phrases becomes a variable like any other.
+ * A quoted phrase (`"GET /a HTTP/1.1"`, `"Mozilla/5.0 (X11; Linux)"`, `'safety'`) becomes one token whose
+ * text is the masked phrase: messages keep one length whatever the phrase holds, phrases of one pattern
+ * share a key, and a position holding phrases of different lengths becomes a variable (consolidate.ts).
+ * A quoted single value (`"42"`, `""`) is a value token, quotes included.
  */
 function collapseQuotes(): void {
   let from = 0;
@@ -733,30 +729,47 @@ function collapseQuotes(): void {
     let k1 = from;
     while (k1 < sCount && (sStart[k1] as number) < open) k1++;
     if (k1 >= sCount || sStart[k1] !== open) continue;
+    // The closing quote is the one-character token at `close` (an empty pair also has an empty value there).
     let k2 = k1 + 1;
-    while (k2 < sCount && (sStart[k2] as number) < close) k2++;
+    while (
+      k2 < sCount &&
+      (sStart[k2] as number) <= close &&
+      !(sStart[k2] === close && sEnd[k2] === close + 1)
+    )
+      k2++;
     if (k2 >= sCount || sStart[k2] !== close) continue;
+    collapseRange(k1, k2, close + 1);
+    from = k1 + 1;
+  }
+}
+
+/** Makes tokens k1..k2 (a quoted phrase ending at `end`) one token. */
+function collapseRange(k1: number, k2: number, end: number): void {
+  sWhole[k1] = 1;
+  if (k2 === k1 + 2 && sTypes[k1 + 1] !== undefined) {
+    // One value in quotes (`"42"`, `""`): a value, quotes and all.
+    sTypes[k1] = sTypes[k1 + 1];
+    sTexts[k1] = undefined;
+  } else {
     let text = '';
     for (let k = k1; k <= k2; k++) {
       if (k > k1 && sSpace[k] === 1) text += ' ';
       text += sTypes[k] !== undefined ? WILDCARD : sMessage.slice(sStart[k], sEnd[k]);
     }
-    sEnd[k1] = close + 1;
     sTypes[k1] = undefined;
     sTexts[k1] = text;
-    sWhole[k1] = 1;
-    const removed = k2 - k1;
-    for (let k = k2 + 1; k < sCount; k++) {
-      sStart[k - removed] = sStart[k] as number;
-      sEnd[k - removed] = sEnd[k] as number;
-      sTypes[k - removed] = sTypes[k];
-      sTexts[k - removed] = sTexts[k];
-      sSpace[k - removed] = sSpace[k] as number;
-      sWhole[k - removed] = sWhole[k] as number;
-    }
-    sCount -= removed;
-    from = k1 + 1;
   }
+  sEnd[k1] = end;
+  const removed = k2 - k1;
+  for (let k = k2 + 1; k < sCount; k++) {
+    sStart[k - removed] = sStart[k] as number;
+    sEnd[k - removed] = sEnd[k] as number;
+    sTypes[k - removed] = sTypes[k];
+    sTexts[k - removed] = sTexts[k];
+    sSpace[k - removed] = sSpace[k] as number;
+    sWhole[k - removed] = sWhole[k] as number;
+  }
+  sCount -= removed;
 }
 
 /** A word of one segment; returns whether it may be part of a written-out date. */
@@ -849,6 +862,8 @@ function markDateWords(): void {
   }
 }
 
+const isQuote = (c: number): boolean => c === 34 || c === 39;
+
 /** Key pieces of the current message (reused). */
 const keyParts: string[] = [];
 
@@ -873,7 +888,9 @@ function assemble(out: Tokens): Tokens {
     const type = sTypes[k];
     const start = sStart[k] as number;
     const space = sSpace[k] as number;
-    if (type !== undefined && prevWholeVar && sWhole[k] === 1 && space === 1) {
+    // A quoted value is delimited by its quotes: it neither joins nor extends a run of values.
+    const quoted = isQuote(message.charCodeAt(start));
+    if (type !== undefined && prevWholeVar && sWhole[k] === 1 && space === 1 && !quoted) {
       ends[m - 1] = sEnd[k] as number;
       const prev = types[m - 1];
       // Dates are written as numbers and words around a time: the whole run stays a TIME.
@@ -892,7 +909,7 @@ function assemble(out: Tokens): Tokens {
       if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
       spanStart = -1;
       keyParts.push(space === 1 ? ' <*>' : WILDCARD);
-      prevWholeVar = sWhole[k] === 1;
+      prevWholeVar = sWhole[k] === 1 && !quoted;
       continue;
     }
     prevWholeVar = false;

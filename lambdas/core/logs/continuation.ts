@@ -19,6 +19,21 @@ const PYTHON =
 const EXCEPTION =
   /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:Exception|Error|Throwable|Fault|Panic)(?::\s|$)/;
 
+/**
+ * Whether a line reads like the continuation of an event by itself (indented, a frame, a cause, a
+ * traceback line or an exception line): such lines carry no header to learn a layout from.
+ */
+export function looksLikeContinuation(line: string): boolean {
+  return (
+    isIndented(line) ||
+    FRAME.test(line) ||
+    CAUSE.test(line) ||
+    MORE.test(line) ||
+    PYTHON.test(line) ||
+    EXCEPTION.test(line)
+  );
+}
+
 const isIndented = (line: string): boolean => {
   const c = line.charCodeAt(0);
   return c === 32 || c === 9;

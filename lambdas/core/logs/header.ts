@@ -13,6 +13,7 @@
  * Lines that do not fit the layout keep their whole text as content (stack traces, continuation lines).
  */
 import { ValidationError } from '../errors.ts';
+import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
 import { parseTimestamp, TimestampReader } from './timestamp.ts';
@@ -832,9 +833,11 @@ export const HEADER_SAMPLE_LINES = 200;
 export function createHeaderParser(sample: readonly string[], options: HeaderOptions = {}): HeaderParser {
   const defaultYear = options.defaultYear ?? 1970;
   const nonBlank = sample.filter((l) => l.trim().length > 0);
-  // Indented lines continue the entry above (stack traces): they carry no header to learn from.
-  const heads = nonBlank.filter((l) => l.charCodeAt(0) !== 32 && l.charCodeAt(0) !== 9);
-  const lines = (heads.length >= 5 ? heads : nonBlank).slice(0, HEADER_SAMPLE_LINES);
+  // Continuation lines (stack traces, indented text) carry no header to learn from; a sample made of little
+  // else (an event with a long trace) still learns from its few entry lines.
+  const heads = nonBlank.filter((l) => !looksLikeContinuation(l));
+  const useHeads = heads.length >= 5 || (heads.length > 0 && heads.length < nonBlank.length / 2);
+  const lines = (useHeads ? heads : nonBlank).slice(0, HEADER_SAMPLE_LINES);
   if (options.format !== undefined) {
     return new FormatParser(compileFormat(options.format), lines, defaultYear);
   }

@@ -1,11 +1,14 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError } from '../../lambdas/core/errors.ts';
-import { LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
+import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
+import type { Census } from '../../lambdas/core/logs/baseline.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
-import { looksBinary } from '../../lambdas/core/logs/summarize-log.ts';
-import { buildSummary, renderSummaryText } from '../../lambdas/core/logs/summary.ts';
+import type { LogStats } from '../../lambdas/core/logs/stats.ts';
+import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
+import { NETWORK_REDACTIONS, type NetworkRedaction } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
@@ -21,19 +24,28 @@ Options:
                  blank lines get "templateId": null
                  (without --jsonl: a table of the templates, most frequent first)
   --no-redact    mine the text as is (PII is redacted before mining by default)
-  --year <yyyy>  year for timestamps written without one (default: the current year)
+  --network <m>  IP addresses and host names: pseudonymise (default: <IP#1>, <HOST#1>…), keep or remove
+  --year <yyyy>  year for timestamps written without one (default: the year of the file's modification
+                 time, or of the clock for standard input)
   -h, --help     this help`;
 
-const SUMMARIZE_USAGE = `Usage: ai-ops logs summarize <file|-> [--format <loghub format>] [--json] [--no-redact]
+const SUMMARIZE_USAGE = `Usage: ai-ops logs summarize <file|-> [--baseline <file>] [--format <loghub format>] [--json]
 
-Summarises a log, streaming it line by line ("-" reads standard input): volume and time span, level mix,
-top/error/warning/rare/new templates, bursts, components, hosts, the first error, redaction counts.
+Summarises a log, streaming it line by line ("-" reads standard input). It opens with a headline (what
+failed, when, how much, what is new), then incidents in time order, volume and time span, level mix,
+HTTP status and latency per endpoint, top/error/warning/rare/new templates, components, hosts, the first
+error and redaction counts.
 
 Options:
+  --baseline <f> compare with an earlier log of the same source: templates that are new, 3× louder or
+                 quieter (rate-normalised) or gone. <f> is a log file, or the --json output of an
+                 earlier summarize run
   --format <f>   Loghub-style header format (default: detected)
   --json         the structured summary as JSON (default: readable text)
   --no-redact    do not redact PII before mining
-  --year <yyyy>  year for timestamps written without one (default: the current year)
+  --network <m>  IP addresses and host names: pseudonymise (default: <IP#1>, <HOST#1>…), keep or remove
+  --year <yyyy>  year for timestamps written without one (default: the year of the file's modification
+                 time, or of the clock for standard input)
   -h, --help     this help`;
 
 const USAGE = `Usage: ai-ops logs <parse|summarize> <file|-> [options]
@@ -49,7 +61,9 @@ interface Flags {
   format?: string;
   json: boolean;
   redact: boolean;
+  network?: NetworkRedaction;
   year?: number;
+  baseline?: string;
 }
 
 function parseFlags(args: string[], allowed: 'parse' | 'summarize'): Flags {
@@ -71,6 +85,8 @@ function parseFlags(args: string[], allowed: 'parse' | 'summarize'): Flags {
         throw new UsageError('--year must be a year like 2024');
       flags.year = y;
     } else if (name === '--no-redact') flags.redact = false;
+    else if (name === '--network') flags.network = networkFlag(value());
+    else if (name === '--baseline' && allowed === 'summarize') flags.baseline = value();
     else if ((name === '--jsonl' && allowed === 'parse') || (name === '--json' && allowed === 'summarize')) {
       flags.json = true;
     } else if (name === '-' || !name?.startsWith('-')) positional.push(arg);
@@ -83,18 +99,34 @@ function parseFlags(args: string[], allowed: 'parse' | 'summarize'): Flags {
   return flags;
 }
 
-function openInput(input: string): { stream: Readable; size: number | undefined } {
-  if (input === '-') return { stream: process.stdin, size: undefined };
-  let size: number;
+function networkFlag(value: string): NetworkRedaction {
+  const mode = NETWORK_REDACTIONS.find((m) => m === value);
+  if (!mode) throw new UsageError(`--network must be one of ${NETWORK_REDACTIONS.join(', ')}`);
+  return mode;
+}
+
+interface Input {
+  stream: Readable;
+  size: number | undefined;
+  /** The file's modification time: year-less timestamps take its year. */
+  modified: number | undefined;
+}
+
+function fileStat(input: string): { size: number; modified: number } {
   try {
     const stat = statSync(input);
     if (!stat.isFile()) throw new UsageError(`${input} is not a file`);
-    size = stat.size;
+    return { size: stat.size, modified: stat.mtimeMs };
   } catch (error: unknown) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${input}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { stream: createReadStream(input), size };
+}
+
+function openInput(input: string): Input {
+  if (input === '-') return { stream: process.stdin, size: undefined, modified: undefined };
+  const { size, modified } = fileStat(input);
+  return { stream: createReadStream(input), size, modified };
 }
 
 /** Progress on stderr, only where someone can see it: a terminal, or a large file. */
@@ -136,11 +168,18 @@ class IdList {
   }
 }
 
-async function analyse(flags: Flags, onLine?: (line: number, cluster: number) => void): Promise<LogAnalyzer> {
-  const { stream, size } = openInput(flags.input);
-  const options: { format?: string; redact: boolean; defaultYear?: number } = { redact: flags.redact };
+async function analyse(
+  flags: Flags,
+  onLine?: (line: number, cluster: number) => void,
+  stats?: LogStats,
+): Promise<LogAnalyzer> {
+  const { stream, size, modified } = openInput(flags.input);
+  const options: AnalyzerOptions = { redact: flags.redact };
+  if (stats) options.stats = stats;
   if (flags.format !== undefined) options.format = flags.format;
   if (flags.year !== undefined) options.defaultYear = flags.year;
+  if (flags.network !== undefined) options.network = flags.network;
+  if (modified !== undefined) options.receivedAt = modified;
   const analyzer = new LogAnalyzer(options);
   analyzer.onLine = onLine;
   const progress = new Progress(size);
@@ -229,6 +268,39 @@ async function runParse(args: string[]): Promise<number> {
   return 0;
 }
 
+// The summary's code (and its packages) loads only for `summarize`: `parse` stays lean.
+const summaryModules = () => import('../../lambdas/core/logs/summary.ts');
+const newStats = async () => new (await import('../../lambdas/core/logs/stats.ts')).LogStats();
+
+/** The census of a baseline: from an earlier `summarize --json` output, or by summarising a log file. */
+async function readBaseline(flags: Flags, file: string): Promise<{ census: Census; label: string }> {
+  const { size } = fileStat(file);
+  const label = basename(file);
+  if (size < 64 * 1024 * 1024) {
+    const text = readFileSync(file, 'utf8');
+    if (text.trimStart().startsWith('{')) return { census: censusFromJson(text, file), label };
+  }
+  const { buildSummary } = await summaryModules();
+  const analyzer = await analyse({ ...flags, input: file }, undefined, await newStats());
+  return { census: buildSummary(analyzer).census, label };
+}
+
+function censusFromJson(text: string, file: string): Census {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const census = (json as { census?: Partial<Census> } | undefined)?.census;
+  if (!census || !Array.isArray(census.templates) || typeof census.lines !== 'number')
+    throw new ValidationError(
+      'baseline',
+      `${file} is JSON but not the output of ai-ops logs summarize --json`,
+    );
+  return census as Census;
+}
+
 async function runSummarize(args: string[]): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${SUMMARIZE_USAGE}\n`);
@@ -236,8 +308,10 @@ async function runSummarize(args: string[]): Promise<number> {
   }
   const flags = parseFlags(args, 'summarize');
   quietOnClosedPipe();
-  const analyzer = await analyse(flags);
-  const summary = buildSummary(analyzer);
+  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline);
+  const { buildSummary, renderSummaryText } = await summaryModules();
+  const analyzer = await analyse(flags, undefined, await newStats());
+  const summary = buildSummary(analyzer, baseline ? { baseline } : {});
   const text = flags.json ? JSON.stringify(summary, null, 2) : renderSummaryText(summary);
   await writeAll(process.stdout, `${text}\n`);
   return 0;

@@ -38,6 +38,8 @@ export function parseAnswer<S extends z.ZodType>(completion: LlmCompletion, sche
 }
 
 export const logAnswerSchema = z.object({
+  headline: z.string().trim().min(1).max(600),
+  headlineTemplateIds: z.array(z.string().max(32)).min(1).max(10),
   overview: z.string().trim().min(1).max(4000),
   findings: z
     .array(
@@ -54,7 +56,8 @@ export type LogAnswer = z.infer<typeof logAnswerSchema>;
 
 /** Citations must name templates the model was shown: an invented id means an invented finding. */
 export function assertCitations(answer: LogAnswer, known: ReadonlySet<string>): void {
-  const unknown = [...new Set(answer.findings.flatMap((f) => f.templateIds))].filter((id) => !known.has(id));
+  const cited = [...answer.headlineTemplateIds, ...answer.findings.flatMap((f) => f.templateIds)];
+  const unknown = [...new Set(cited)].filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new AnswerRejected(
       `answer cites templates that are not in the digest: ${unknown.slice(0, 5).join(', ')}`,

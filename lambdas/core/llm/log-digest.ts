@@ -1,7 +1,8 @@
 /**
  * The compact digest a model gets instead of the raw log: overview, then one line per template (id, level,
  * count, first/last seen, text, top parameter values). Every template with an error or warning is always
- * listed; the others fill a bounded number of lines, most telling first (bursts, first error, new, then by
+ * listed; the others fill a bounded number of lines, most telling first (those the headline cites, incidents,
+ * first error, new, then by
  * count). The digest passes through the redactor once more, whatever the miner kept.
  */
 import { inferLevel, type LogLevel } from '../logs/levels.ts';
@@ -112,10 +113,32 @@ function renderHeader(summary: LogSummary): string {
         .join(', ')}`,
     );
   }
-  for (const burst of summary.bursts.slice(0, 5)) {
-    const ids = burst.topTemplates.map((t) => t.id).join(' ');
+  if (summary.errors.total > 0) {
     lines.push(
-      `burst (${burst.kind}): ${burst.start} → ${burst.end}, ${burst.lines} lines, ${burst.errors} errors, ×${burst.factor} baseline; ${ids}`,
+      `errors: ${summary.errors.total}${summary.errors.inferred ? ` (${summary.errors.inferred} from wording or HTTP 5xx)` : ''}`,
+    );
+  }
+  for (const incident of summary.incidents) {
+    const ids = incident.templates.map((t) => `${t.id}${t.new ? '(new)' : ''}`).join(' ');
+    lines.push(
+      `incident (${incident.kind}): ${incident.start} → ${incident.end}, ${incident.lines} lines, ${incident.errors} errors, peak ${incident.peak.perMinute}/min ×${incident.factor} usual; templates by first appearance: ${ids}`,
+    );
+  }
+  if (summary.http) {
+    const h = summary.http;
+    const classes = Object.entries(h.statusClasses)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(' ');
+    const p = h.latencyMs ? `, latency p50 ${h.latencyMs.p50} ms p95 ${h.latencyMs.p95} ms` : '';
+    lines.push(`http: ${h.requests} requests, ${classes}${p}`);
+    for (const e of h.endpoints.filter((x) => (x.statusClasses['5xx'] ?? 0) > 0).slice(0, 3))
+      lines.push(`  5xx on ${cut(e.endpoint, 60)}: ${e.statusClasses['5xx']} of ${e.requests}`);
+  }
+  if (summary.changes) {
+    const c = summary.changes;
+    const ids = (list: { id: string }[]) => list.map((t) => t.id).join(' ');
+    lines.push(
+      `since ${c.baseline.label}: new ${c.totals.new} (${ids(c.new)}), louder ${c.totals.louder} (${ids(c.louder)}), quieter ${c.totals.quieter}, gone ${c.totals.gone}`,
     );
   }
   if (summary.firstError) {
@@ -175,7 +198,9 @@ export function buildLogDigest(
   const essentialIds = new Set(essential.map((t) => t.id));
   // Ids the overview refers to come first among the rest, so every id the digest mentions is listed.
   const preferred = new Set<string>([
-    ...summary.bursts.flatMap((b) => b.topTemplates.map((t) => t.id)),
+    ...[...summary.headline.matchAll(/\[(T\d+)\]/g)].map((m) => m[1] as string),
+    ...summary.incidents.flatMap((i) => i.templates.map((t) => t.id)),
+    ...(summary.changes ? [...summary.changes.new, ...summary.changes.louder].map((t) => t.id) : []),
     ...(summary.firstError ? [summary.firstError.templateId] : []),
     ...summary.newTemplates.map((t) => t.id),
   ]);
@@ -196,7 +221,8 @@ export function buildLogDigest(
   };
   const lines = [...essential.map((t) => line(t, true)), ...chosen.map((t) => line(t, false))];
   return {
-    header: redactText(renderHeader(summary), counts),
+    // The local headline goes first: the model may rewrite it, citing the same ids.
+    header: redactText(`headline (local): ${summary.headline}\n${renderHeader(summary)}`, counts),
     lines,
     ids: new Set(lines.map((l) => l.id)),
     omitted: { templates: left.length, lines: left.reduce((n, t) => n + t.count, 0) },

@@ -120,13 +120,20 @@ function minerResult(
   result: LogSummaryResult,
 ): { summary: LogSummary; templates: TemplateSnapshot[] } | null {
   const summary = result.summary as Partial<LogSummary>;
-  if (summary.version !== 1 || !Array.isArray(summary.topTemplates) || !Array.isArray(result.templates))
+  if (summary.version !== 2 || !Array.isArray(summary.topTemplates) || !Array.isArray(result.templates))
     return null;
   return { summary: summary as LogSummary, templates: result.templates as TemplateSnapshot[] };
 }
 
+/** The model's headline, with the ids it cites shown when the text itself does not bracket them. */
+export function modelHeadline(answer: LogAnswer): string {
+  const text = answer.headline.trim();
+  const missing = answer.headlineTemplateIds.filter((id) => !text.includes(`[${id}]`));
+  return missing.length ? `${text} [${missing.join(', ')}]` : text;
+}
+
 export function renderModelSummary(answer: LogAnswer, localText: string, model: string): string {
-  const parts = [answer.overview.trim()];
+  const parts = [modelHeadline(answer), answer.overview.trim()];
   if (answer.findings.length > 0) {
     parts.push(
       `Findings:\n${answer.findings
@@ -198,7 +205,13 @@ export function llmSummarizer(
       const provenance = session.provenance(prompt, null);
       const model = provenance.model ?? llm.models.summary;
       return {
-        summary: { ...localResult.summary, narrative: answer, llm: record(provenance) },
+        summary: {
+          ...localResult.summary,
+          headline: modelHeadline(answer),
+          localHeadline: mined.summary.headline,
+          narrative: answer,
+          llm: record(provenance),
+        },
         text: renderModelSummary(answer, localResult.text, model),
         templates: localResult.templates,
         generatedBy: model,

@@ -7,119 +7,61 @@
  * at `maxLineLength`, and every tally has a fixed capacity. Nothing is kept per line except what the caller
  * asks for through `onLine`.
  */
-import { emptyRedactionCounts, type RedactionCounts, Redactor } from '../redaction/redact.ts';
-import { ContinuationDetector, mostlyIndented } from './continuation.ts';
+
 import {
-  assertFormat,
-  createHeaderParser,
-  HEADER_SAMPLE_LINES,
-  type HeaderInfo,
-  type HeaderParser,
-} from './header.ts';
-import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
-import { type MinerOptions, TemplateMiner } from './miner.ts';
-import { detach, TopValues } from './tally.ts';
+  emptyRedactionCounts,
+  type NetworkRedaction,
+  type RedactionCounts,
+  Redactor,
+  redactText,
+} from '../redaction/redact.ts';
+import { ContinuationDetector, mostlyIndented } from './continuation.ts';
+import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
+import type { LogLevel } from './levels.ts';
+import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
+import type { LogStats } from './stats.ts';
+import { parserWithYear, type YearBasis } from './year.ts';
 
 export interface AnalyzerOptions extends MinerOptions {
   /** Loghub-style header format; when absent the header layout is detected. */
   format?: string;
-  /** Year for timestamps written without one (syslog). Default: the current UTC year. */
+  /** Year for timestamps written without one (syslog). Default: the year of `receivedAt`, else of the clock. */
   defaultYear?: number;
+  /** When the log was received (upload time, or the file's modification time), ms since the epoch. */
+  receivedAt?: number;
   /** Redact PII before mining (default true). Templates, samples and values then hold placeholders. */
   redact?: boolean;
+  /** IP addresses and host names when redacting: `pseudonymise` (default), `keep` or `remove`. */
+  network?: NetworkRedaction;
+  /**
+   * Where the statistics a summary needs (levels, time histogram, hosts, HTTP, errors) are gathered; a
+   * summary needs one. Callers that only want templates (`logs parse`) leave it out, which saves about a
+   * fifth of the time and loads none of the summary's code.
+   */
+  stats?: LogStats;
   /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
   maxLineLength?: number;
-}
-
-export interface TimeBucket {
-  count: number;
-  errors: number;
-  /** Cluster ids seen most in the bucket, over all lines and over ERROR/FATAL lines. */
-  top: TopValues<number>;
-  errorTop: TopValues<number> | undefined;
-}
-
-/** Adaptive time histogram: bucket width doubles whenever more than `maxBuckets` would be needed. */
-export class TimeHistogram {
-  width = 1000;
-  readonly buckets = new Map<number, TimeBucket>();
-  constructor(private readonly maxBuckets = 2048) {}
-
-  add(time: number, error: boolean, cluster: number): void {
-    const key = Math.floor(time / this.width);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { count: 0, errors: 0, top: new TopValues<number>(4), errorTop: undefined };
-      this.buckets.set(key, b);
-      if (this.buckets.size > this.maxBuckets) {
-        this.widen();
-        b = this.buckets.get(Math.floor(time / this.width)) as TimeBucket;
-      }
-    }
-    b.count++;
-    b.top.add(cluster);
-    if (error) {
-      b.errors++;
-      if (!b.errorTop) b.errorTop = new TopValues<number>(4);
-      b.errorTop.add(cluster);
-    }
-  }
-
-  private widen(): void {
-    while (this.buckets.size > this.maxBuckets / 2) {
-      const old = [...this.buckets];
-      this.buckets.clear();
-      this.width *= 2;
-      for (const [key, b] of old) {
-        const k = Math.floor(key / 2);
-        const into = this.buckets.get(k);
-        if (!into) this.buckets.set(k, b);
-        else {
-          into.count += b.count;
-          into.errors += b.errors;
-          into.top.merge(b.top);
-          if (b.errorTop) {
-            if (into.errorTop) into.errorTop.merge(b.errorTop);
-            else into.errorTop = b.errorTop;
-          }
-        }
-      }
-    }
-  }
-}
-
-export interface FirstError {
-  line: number;
-  time?: number;
-  level: LogLevel;
-  cluster: number;
-  text: string;
 }
 
 const SAMPLE_CHAR_BUDGET = 1_000_000;
 
 export class LogAnalyzer {
   readonly miner: TemplateMiner;
-  readonly histogram = new TimeHistogram();
-  readonly levelCounts = new Float64Array(LOG_LEVELS.length);
-  readonly components = new TopValues<string>(64);
-  readonly componentErrors = new TopValues<string>(64);
-  readonly hosts = new TopValues<string>(64);
+  /** What the summary is built from (levels, time histogram, components, hosts, errors, HTTP). */
+  readonly stats: LogStats | undefined;
   /** Physical lines seen, blank ones included. */
   totalLines = 0;
   blankLines = 0;
   truncatedLines = 0;
   /** Lines that did not fit the detected header layout (their whole text was mined). */
   unmatchedHeader = 0;
+  /** Whether timestamps lacked a year and which year they were given (known once the header is learned). */
+  yearBasis: YearBasis | undefined;
   /**
    * Lines that continue the event above them (stack traces, tracebacks, indented text): they carry that
    * event's template and are not mined themselves. Events = analysed lines - continuation lines.
    */
   continuationLines = 0;
-  linesWithTime = 0;
-  minTime = Number.POSITIVE_INFINITY;
-  maxTime = Number.NEGATIVE_INFINITY;
-  firstError: FirstError | undefined;
   /**
    * Called once per physical line, in order, with its 1-based number and cluster id (-1 for blank lines).
    * Resolve ids through `miner.resolve` once the whole input is read to get final templates.
@@ -129,6 +71,7 @@ export class LogAnalyzer {
   private readonly options: AnalyzerOptions;
   private readonly redactor: Redactor | undefined;
   private readonly maxLineLength: number;
+  private readonly fieldCounts = emptyRedactionCounts();
   private parser: HeaderParser | undefined;
   private continuation: ContinuationDetector | undefined;
   /** Cluster and line number of the last event (-1: none yet), which continuation lines join. */
@@ -142,7 +85,11 @@ export class LogAnalyzer {
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
     this.miner = new TemplateMiner(options);
-    this.redactor = options.redact === false ? undefined : new Redactor();
+    this.stats = options.stats;
+    this.redactor =
+      options.redact === false
+        ? undefined
+        : new Redactor(options.network === undefined ? {} : { network: options.network });
     this.maxLineLength = Math.max(256, options.maxLineLength ?? 65_536);
     // A bad format fails here, before any line; the parser itself still learns its time fields from the
     // first lines, like detection does.
@@ -155,6 +102,20 @@ export class LogAnalyzer {
 
   get redactions(): RedactionCounts {
     return this.redactor ? { ...this.redactor.counts } : emptyRedactionCounts();
+  }
+
+  /** How addresses and host names were treated (`none` when nothing was redacted), and how many distinct. */
+  get network(): { mode: NetworkRedaction | 'none'; distinct: { ip: number; host: number } } {
+    if (!this.redactor) return { mode: 'none', distinct: { ip: 0, host: 0 } };
+    return { mode: this.redactor.network, distinct: this.redactor.pseudonyms.distinct };
+  }
+
+  /**
+   * Text pseudonymised before (a stored entry): its `<IP#n>`/`<HOST#n>` keep their meaning, and what this
+   * analyzer pseudonymises (header host fields) is numbered after them. Call before the first `push`.
+   */
+  reservePseudonyms(text: string): void {
+    this.redactor?.pseudonyms.reserve(text);
   }
 
   /** Adds one physical line (without its line break). */
@@ -184,10 +145,9 @@ export class LogAnalyzer {
   }
 
   private makeParser(sample: string[]): HeaderParser {
-    const defaultYear = this.options.defaultYear ?? new Date().getUTCFullYear();
-    const header: { format?: string; defaultYear: number } = { defaultYear };
-    if (this.options.format !== undefined) header.format = this.options.format;
-    return createHeaderParser(sample, header);
+    const { parser, basis } = parserWithYear(sample, this.options);
+    this.yearBasis = basis;
+    return parser;
   }
 
   private flush(): void {
@@ -221,6 +181,14 @@ export class LogAnalyzer {
     return true;
   }
 
+  /**
+   * The whole line of a structured log, for the HTTP fields only. Redacted like the message (a path can hold
+   * an e-mail), but into counts of its own: the message's redactions are the ones reported.
+   */
+  private fieldsOf(line: string): string {
+    return this.redactor ? redactText(line, this.fieldCounts) : line;
+  }
+
   private process(line: string): void {
     const lineNo = ++this.totalLines;
     const parser = this.parser as HeaderParser;
@@ -237,38 +205,32 @@ export class LogAnalyzer {
     let host = parsed.host;
     if (this.redactor) {
       content = this.redactor.redact(content);
-      if (host !== undefined) host = this.redactor.redact(host);
+      if (host !== undefined) host = this.redactor.host(host);
     }
     const level: LogLevel = parsed.level ?? 'UNKNOWN';
-    const meta: { time?: number; level: LogLevel; component?: string } = { level };
+    const meta: LineMeta = { level, line: lineNo };
     if (parsed.time !== undefined) meta.time = parsed.time;
     if (parsed.component !== undefined) meta.component = parsed.component;
-    const cluster = this.miner.add(content, { ...meta, line: lineNo });
+    const cluster = this.miner.add(content, meta);
     this.event = cluster;
     this.eventLine = lineNo;
-    const li = levelIndex(level);
-    this.levelCounts[li] = (this.levelCounts[li] as number) + 1;
-    const error = level === 'ERROR' || level === 'FATAL';
-    if (parsed.time !== undefined) {
-      this.linesWithTime++;
-      if (parsed.time < this.minTime) this.minTime = parsed.time;
-      if (parsed.time > this.maxTime) this.maxTime = parsed.time;
-      this.histogram.add(parsed.time, error, cluster);
+    const stats = this.stats;
+    if (!stats) {
+      this.onLine?.(lineNo, cluster);
+      return;
     }
-    if (parsed.component !== undefined) {
-      this.components.add(parsed.component);
-      if (error) this.componentErrors.add(parsed.component);
-    }
-    if (host !== undefined) this.hosts.add(host);
-    if (error && !this.firstError) {
-      this.firstError = {
-        line: lineNo,
-        level,
-        cluster,
-        text: detach(content.length > 512 ? content.slice(0, 512) : content),
-      };
-      if (parsed.time !== undefined) this.firstError.time = parsed.time;
-    }
+    const facts = stats.line;
+    facts.line = lineNo;
+    facts.cluster = cluster;
+    facts.level = level;
+    facts.content = content;
+    // Structured logs keep method, path, status and latency in keys of their own, beside the message.
+    facts.fields =
+      parser.info.kind === 'json' || parser.info.kind === 'logfmt' ? this.fieldsOf(line) : undefined;
+    facts.time = parsed.time;
+    facts.component = parsed.component;
+    facts.host = host;
+    stats.add();
     this.onLine?.(lineNo, cluster);
   }
 }

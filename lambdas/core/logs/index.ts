@@ -1,5 +1,13 @@
 /** Log mining and summaries (DESIGN §6 "Logs"): the public surface used by the worker and the CLI. */
 export { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
+export {
+  type Census,
+  type Changes,
+  compareCensus,
+  type LimitedChanges,
+  limitChanges,
+  type TemplateChange,
+} from './baseline.ts';
 export { compileFormat } from './format.ts';
 export {
   assertFormat,
@@ -10,6 +18,9 @@ export {
   type HeaderParser,
   type ParsedLine,
 } from './header.ts';
+export { buildHeadline } from './headline.ts';
+export { endpointOf, type HttpRequest, type HttpSummary, parseHttp } from './http.ts';
+export type { Incident, IncidentTemplate, Timeline } from './incidents.ts';
 export { inferLevel, LOG_LEVELS, type LogLevel, normaliseLevel } from './levels.ts';
 export {
   formatId,
@@ -28,12 +39,6 @@ export {
   summarizeLog,
   utf8Length,
 } from './summarize-log.ts';
-export {
-  type Burst,
-  buildSummary,
-  type LogSummary,
-  renderSummaryText,
-  type TemplateBrief,
-} from './summary.ts';
+export { buildSummary, type LogSummary, renderSummaryText, type TemplateBrief } from './summary.ts';
 export { parseTimestamp } from './timestamp.ts';
 export { tokenize, type VariableType, WILDCARD } from './tokenize.ts';

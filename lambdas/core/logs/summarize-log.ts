@@ -7,14 +7,18 @@ import type { RedactionCounts } from '../redaction/redact.ts';
 import { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
 import { assertFormat } from './header.ts';
 import type { TemplateSnapshot } from './miner.ts';
-import { buildSummary, type LogSummary } from './summary.ts';
+import { LogStats } from './stats.ts';
+import { buildSummary, type LogSummary, type SummaryOptions } from './summary.ts';
+import { looksBinary, utf8Length } from './text-checks.ts';
 
 /** Largest raw log accepted, in UTF-8 bytes (5 MiB). */
 export const MAX_RAW_LOG_BYTES = 5 * 1024 * 1024;
 /** Templates returned by default (most frequent first); the summary covers all of them. */
 export const DEFAULT_TEMPLATE_LIMIT = 500;
 
-export interface SummarizeOptions extends AnalyzerOptions {
+export interface SummarizeOptions
+  extends AnalyzerOptions,
+    Pick<SummaryOptions, 'baseline' | 'priorRedactions'> {
   /** Most templates returned in `templates`. Default 500. */
   templateLimit?: number;
   /** Entries per summary list. Default 10. */
@@ -30,41 +34,7 @@ export interface SummarizeResult {
   redactions: { total: number; byKind: RedactionCounts };
 }
 
-/** UTF-8 length of a string without allocating an encoded copy. */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/**
- * True when text looks like binary data rather than a log: a NUL character, or more than 10% control
- * characters / replacement characters (what undecodable bytes become) in the first 64 KiB.
- */
-export function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 65_536);
-  if (n === 0) return false;
-  let odd = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0) return true;
-    // tab, line feed, vertical tab, form feed, carriage return and ESC (colour codes) are normal in logs
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 0xfffd)
-      odd++;
-  }
-  return odd / n > 0.1;
-}
+export { looksBinary, utf8Length };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -82,7 +52,8 @@ export function summarizeLog(raw: unknown, options: SummarizeOptions = {}): Summ
   // Lone surrogates cannot be encoded for storage; make them visible replacement characters.
   const text = raw.replace(LONE_SURROGATE, '\uFFFD');
 
-  const analyzer = new LogAnalyzer(options);
+  const analyzer = new LogAnalyzer({ ...options, stats: new LogStats() });
+  analyzer.reservePseudonyms(text);
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
@@ -94,9 +65,11 @@ export function summarizeLog(raw: unknown, options: SummarizeOptions = {}): Summ
   }
   analyzer.end();
   const templates = analyzer.miner.templates();
-  const listOptions: { templates: TemplateSnapshot[]; listLimit?: number } = { templates };
-  if (options.listLimit !== undefined) listOptions.listLimit = options.listLimit;
-  const summary = buildSummary(analyzer, listOptions);
+  const summaryOptions: SummaryOptions = { templates };
+  if (options.listLimit !== undefined) summaryOptions.listLimit = options.listLimit;
+  if (options.baseline !== undefined) summaryOptions.baseline = options.baseline;
+  if (options.priorRedactions !== undefined) summaryOptions.priorRedactions = options.priorRedactions;
+  const summary = buildSummary(analyzer, summaryOptions);
   return {
     summary,
     templates: templates.slice(0, Math.max(0, options.templateLimit ?? DEFAULT_TEMPLATE_LIMIT)),

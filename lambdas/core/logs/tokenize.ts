@@ -79,6 +79,7 @@ const C_PLUS = 43;
 const C_BACKSLASH = 92;
 const C_AT = 64;
 const C_TILDE = 126;
+const C_HASH = 35;
 
 /** Structural punctuation that splits a word into segments. `.`, `-`, `_`, `/`, `@` stay inside segments. */
 const DELIM = new Uint8Array(128);
@@ -149,14 +150,13 @@ function placeholderEnd(s: string, start: number, end: number): number {
     else break;
   }
   if (i - first < 2 || i >= end) return -1;
-  // A pseudonym keeps its number: `<IP#3>`, `<HOST#12>`.
-  if (s.charCodeAt(i) === 35 /* # */) {
+  // A pseudonym (`<IP#3>`, `<HOST#12>`): the redactor's numbered placeholder is still one value.
+  if (s.charCodeAt(i) === C_HASH) {
     const digits = ++i;
-    while (i < end && i - digits < 9 && isDigit(s.charCodeAt(i))) i++;
-    if (i === digits) return -1;
+    while (i < end && i - digits < 7 && isDigit(s.charCodeAt(i))) i++;
+    if (i === digits || i >= end) return -1;
   }
-  if (i >= end || s.charCodeAt(i) !== C_GT) return -1;
-  return i + 1;
+  return s.charCodeAt(i) === C_GT ? i + 1 : -1;
 }
 
 function isIPv4At(s: string, start: number, end: number): boolean {
@@ -1086,10 +1086,17 @@ function slashesFrom(s: string, start: number, end: number): number {
 /** Emits delimiters in [from, at), one variable from `at` to the end minus trailing punctuation, then the rest. */
 function absorb(s: string, from: number, at: number, end: number, type: VariableType): void {
   let b = end;
-  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1))) b--;
+  while (b > at + 1 && isTrailingPunct(s.charCodeAt(b - 1)) && !endsWithPlaceholder(s, at, b)) b--;
   for (let k = from; k < at; k++) pushSeg(k, k + 1, true, undefined);
   pushSeg(at, b, false, type);
   for (let k = b; k < end; k++) pushSeg(k, k + 1, true, undefined);
+}
+
+/** A value ending in a redactor's placeholder (`…&host=<HOST#1>`) keeps its closing `>`. */
+function endsWithPlaceholder(s: string, start: number, end: number): boolean {
+  if (s.charCodeAt(end - 1) !== C_GT) return false;
+  const lt = s.lastIndexOf('<', end - 1);
+  return lt >= start && placeholderEnd(s, lt, end) === end;
 }
 
 const isTrailingPunct = (c: number): boolean =>

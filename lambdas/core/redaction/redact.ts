@@ -1,8 +1,13 @@
 /**
  * PII and secret redaction (DESIGN §6): applied to log text before anything is stored or sent to a model.
  *
- * Each finding is replaced by a typed placeholder (`<EMAIL>`, `<IP>`, `<SECRET>`, …) that the template
- * miner treats as a variable, so redacted logs still group as the originals do. Counts are kept per kind.
+ * Each finding is replaced by a typed placeholder (`<EMAIL>`, `<SECRET>`, …) that the template miner treats
+ * as a variable, so redacted logs still group as the originals do. Counts are kept per kind.
+ *
+ * Network identities (IP addresses and host names) are the signal of many incidents ("which host fails?"),
+ * so by default a `Redactor` pseudonymises them: the same address gets the same `<IP#n>` / `<HOST#n>` in
+ * the whole entry, different ones different numbers. A deployment may keep them or remove them instead
+ * (`network`); e-mails, tokens, keys, card numbers and passwords are removed whatever the setting.
  *
  * Every pattern runs in linear time (bounded quantifiers, no nested repetition; e-mail and IPv6 are found
  * by scanning around `@` and `:` rather than by regular expressions), because this runs on every line and
@@ -13,6 +18,7 @@ export type RedactionKind =
   | 'email'
   | 'ipv4'
   | 'ipv6'
+  | 'hostname'
   | 'jwt'
   | 'bearerToken'
   | 'awsAccessKey'
@@ -27,6 +33,7 @@ export const REDACTION_KINDS: readonly RedactionKind[] = [
   'email',
   'ipv4',
   'ipv6',
+  'hostname',
   'jwt',
   'bearerToken',
   'awsAccessKey',
@@ -36,11 +43,12 @@ export const REDACTION_KINDS: readonly RedactionKind[] = [
   'urlPassword',
 ];
 
-/** Placeholder written for each kind. */
+/** Placeholder written for each kind (network kinds when removed; pseudonyms add `#n`). */
 export const REDACTION_PLACEHOLDERS: Readonly<Record<RedactionKind, string>> = {
   email: '<EMAIL>',
   ipv4: '<IP>',
   ipv6: '<IP>',
+  hostname: '<HOST>',
   jwt: '<TOKEN>',
   bearerToken: '<TOKEN>',
   awsAccessKey: '<AWS_KEY>',
@@ -54,6 +62,7 @@ export const emptyRedactionCounts = (): RedactionCounts => ({
   email: 0,
   ipv4: 0,
   ipv6: 0,
+  hostname: 0,
   jwt: 0,
   bearerToken: 0,
   awsAccessKey: 0,
@@ -199,7 +208,7 @@ function isIPv6(s: string): boolean {
 }
 
 /** IPv6 addresses: maximal runs of hex digits, `:` and `.` with `::` or eight groups. */
-function redactIPv6(text: string, counts: RedactionCounts): string {
+function redactIPv6(text: string, counts: RedactionCounts, mask: NetworkMask): string {
   if (!text.includes('::') && !/[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}/.test(text)) return text;
   let out = '';
   let last = 0;
@@ -227,7 +236,7 @@ function redactIPv6(text: string, counts: RedactionCounts): string {
       candidate.includes(':') &&
       isIPv6(candidate)
     ) {
-      out += `${text.slice(last, i)}<IP>`;
+      out += `${text.slice(last, i)}${mask('IP', candidate)}`;
       counts.ipv6++;
       last = end;
     }
@@ -237,10 +246,66 @@ function redactIPv6(text: string, counts: RedactionCounts): string {
 }
 
 /**
- * Redacts one piece of text, adding what it found to `counts`. Returns the text unchanged (the same string)
- * when there was nothing to redact.
+ * Host names in running text: dot-separated labels ending in a top-level domain. Two-label names need a
+ * TLD that is rarely a file extension or a method (`db.internal`, `example.com`, but not `Safari.app`,
+ * `logger.info`); a two-letter country code needs three labels (`www.example.de`, but not `user.id`).
+ * Java packages and dotted keys end in a word that is no TLD, so they stay.
  */
-export function redactText(text: string, counts: RedactionCounts): string {
+const HOST_NAME =
+  /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+/** `host=web-01`: a host given by name in a key=value pair, even without dots. */
+const HOST_PAIR = /(\b(?:host|hostname|rhost)=["']?)([A-Za-z][\w-]{0,62})(?![\w.<-])/gi;
+const TLDS = new Set(
+  'com net org edu gov mil int info biz io co me ai app dev cloud online site xyz local lan internal localdomain arpa'.split(
+    ' ',
+  ),
+);
+const TWO_LABEL_TLDS = new Set('com net org edu gov mil internal local localdomain lan arpa'.split(' '));
+const NOT_TLDS = new Set(
+  'cc py js go rb sh so md ts cs hs rs el mm gz db ui id in is it at to no do by or as'.split(' '),
+);
+const NOT_HOSTS = new Set(['localhost', 'localhost.localdomain']);
+
+function isHostName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  const tld = name.slice(dot + 1);
+  if (tld !== tld.toLowerCase() && tld !== tld.toUpperCase()) return false;
+  const lower = tld.toLowerCase();
+  const labels = name.split('.').length;
+  if (labels === 2) return TWO_LABEL_TLDS.has(lower);
+  return TLDS.has(lower) || (lower.length === 2 && !NOT_TLDS.has(lower));
+}
+
+function redactHosts(text: string, counts: RedactionCounts, mask: NetworkMask): string {
+  let s = text;
+  if (s.includes('.')) {
+    s = s.replace(HOST_NAME, (name: string) => {
+      if (!isHostName(name) || NOT_HOSTS.has(name.toLowerCase())) return name;
+      counts.hostname++;
+      return mask('HOST', name);
+    });
+  }
+  if (s.includes('=')) {
+    s = s.replace(HOST_PAIR, (match: string, key: string, name: string) => {
+      if (NOT_HOSTS.has(name.toLowerCase())) return match;
+      counts.hostname++;
+      return key + mask('HOST', name);
+    });
+  }
+  return s;
+}
+
+/** Replaces one IP address or host name; `kind` is the placeholder's name. */
+type NetworkMask = (kind: 'IP' | 'HOST', value: string) => string;
+
+/** What happens to IP addresses and host names (a deployment setting; see the module comment). */
+export type NetworkRedaction = 'pseudonymise' | 'keep' | 'remove';
+export const NETWORK_REDACTIONS: readonly NetworkRedaction[] = ['pseudonymise', 'keep', 'remove'];
+
+const removeNetwork: NetworkMask = (kind) => `<${kind}>`;
+
+/** Credentials and personal data, always removed, whatever the network setting. */
+function redactSecrets(text: string, counts: RedactionCounts): string {
   let s = text;
   s = s.replace(CREDENTIALS, (match: string, ...groups: unknown[]) => {
     const [urlKey, urlValue, bearerKey, , kvKey] = groups as (string | undefined)[];
@@ -266,26 +331,127 @@ export function redactText(text: string, counts: RedactionCounts): string {
     return jwt !== undefined ? '<TOKEN>' : aws !== undefined ? '<AWS_KEY>' : '<API_KEY>';
   });
   s = redactEmails(s, counts);
-  s = s.replace(CARD, (match: string) => {
+  return s.replace(CARD, (match: string) => {
     const digits = match.replace(/[ -]/g, '');
     if (!cardPrefix(digits) || !luhn(digits)) return match;
     counts.cardNumber++;
     return '<CARD>';
   });
-  s = s.replace(IPV4, () => {
-    counts.ipv4++;
-    return '<IP>';
-  });
-  s = redactIPv6(s, counts);
-  return s;
 }
 
-/** Keeps running counts over many calls (one log, one job). */
+function redactWith(text: string, counts: RedactionCounts, mask: NetworkMask | undefined): string {
+  let s = redactSecrets(text, counts);
+  if (!mask) return s;
+  s = s.replace(IPV4, (ip: string) => {
+    counts.ipv4++;
+    return mask('IP', ip);
+  });
+  s = redactIPv6(s, counts, mask);
+  return redactHosts(s, counts, mask);
+}
+
+/**
+ * Redacts one piece of text, adding what it found to `counts`. Stateless, so IP addresses and host names
+ * are removed (`<IP>`, `<HOST>`) or, with `network: 'keep'`, left alone; a `Redactor` pseudonymises them.
+ * Returns the text unchanged (the same string) when there was nothing to redact.
+ */
+export function redactText(
+  text: string,
+  counts: RedactionCounts,
+  network: Exclude<NetworkRedaction, 'pseudonymise'> = 'remove',
+): string {
+  return redactWith(text, counts, network === 'keep' ? undefined : removeNetwork);
+}
+
+const PSEUDONYM = /<(IP|HOST)#(\d{1,7})>/g;
+
+/**
+ * Consistent pseudonyms within one entry: the n-th distinct address becomes `<IP#n>`. Bounded: past
+ * `capacity` distinct values per kind, further ones are removed (`<IP>`) rather than numbered.
+ */
+export class Pseudonyms {
+  /** Value (lower-cased) → its pseudonym, built once. */
+  private readonly tables = { IP: new Map<string, string>(), HOST: new Map<string, string>() };
+  private readonly next = { IP: 1, HOST: 1 };
+  constructor(private readonly capacity = 100_000) {}
+
+  of(kind: 'IP' | 'HOST', value: string): string {
+    const table = this.tables[kind];
+    const key = kind === 'IP' && !value.includes(':') ? value : value.toLowerCase();
+    const known = table.get(key);
+    if (known !== undefined) return known;
+    if (table.size >= this.capacity) return `<${kind}>`;
+    const pseudonym = `<${kind}#${this.next[kind]++}>`;
+    // A fresh copy: the key must not keep the (possibly 1 MB) line it was sliced from alive.
+    table.set(` ${key}`.slice(1), pseudonym);
+    return pseudonym;
+  }
+
+  /** Text pseudonymised earlier (a stored entry) keeps its numbers: new values are numbered after them. */
+  reserve(text: string): void {
+    if (!text.includes('#')) return;
+    PSEUDONYM.lastIndex = 0;
+    for (let m = PSEUDONYM.exec(text); m; m = PSEUDONYM.exec(text)) {
+      const kind = m[1] as 'IP' | 'HOST';
+      this.next[kind] = Math.max(this.next[kind], Number(m[2]) + 1);
+    }
+  }
+
+  /** Distinct addresses and host names numbered so far. */
+  get distinct(): { ip: number; host: number } {
+    return { ip: this.tables.IP.size, host: this.tables.HOST.size };
+  }
+}
+
+const IP_ONLY = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const NOT_A_HOST = new Set(['', '-', 'localhost', 'unknown', 'none', 'null']);
+
+export interface RedactorOptions {
+  /** IP addresses and host names: `pseudonymise` (default), `keep` or `remove`. */
+  network?: NetworkRedaction;
+}
+
+/** Keeps running counts (and pseudonyms) over many calls: one log, one entry, one job. */
 export class Redactor {
   readonly counts: RedactionCounts = emptyRedactionCounts();
+  readonly network: NetworkRedaction;
+  readonly pseudonyms = new Pseudonyms();
+  private readonly mask: NetworkMask | undefined;
+
+  constructor(options: RedactorOptions = {}) {
+    this.network = options.network ?? 'pseudonymise';
+    this.mask =
+      this.network === 'keep'
+        ? undefined
+        : this.network === 'remove'
+          ? removeNetwork
+          : (kind, value) => this.pseudonyms.of(kind, value);
+  }
 
   redact(text: string): string {
-    return redactText(text, this.counts);
+    if (this.mask && this.network === 'pseudonymise') this.pseudonyms.reserve(text);
+    return redactWith(text, this.counts, this.mask);
+  }
+
+  /**
+   * A host field of a log header (`web-01`, `10.0.0.7`): the whole value is one host, with or without dots.
+   * It shares the pseudonyms of the text, so `<IP#2>` names one address wherever it was seen.
+   */
+  host(name: string): string {
+    const mask = this.mask;
+    const trimmed = name.trim();
+    if (!mask || NOT_A_HOST.has(trimmed.toLowerCase())) return name;
+    if (trimmed.startsWith('<') && trimmed.endsWith('>')) return name;
+    if (IP_ONLY.test(trimmed)) {
+      this.counts.ipv4++;
+      return mask('IP', trimmed);
+    }
+    if (trimmed.includes(':') && isIPv6(trimmed)) {
+      this.counts.ipv6++;
+      return mask('IP', trimmed);
+    }
+    this.counts.hostname++;
+    return mask('HOST', trimmed);
   }
 
   get total(): number {

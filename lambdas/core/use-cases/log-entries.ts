@@ -66,8 +66,14 @@ export interface LogEntryRepo {
   saveSummary(id: string, result: LogSummaryResult): Promise<void>;
 }
 
-/** The summarizer the worker uses (the local miner, or a model on top of it). */
-export type SummarizeLog = (raw: string, options: { format: string | null }) => Promise<LogSummaryResult>;
+/**
+ * The summarizer the worker uses (the local miner, or a model on top of it). `receivedAt` is the upload
+ * time: dates written without a year take its year.
+ */
+export type SummarizeLog = (
+  raw: string,
+  options: { format: string | null; receivedAt?: Date },
+) => Promise<LogSummaryResult>;
 
 /** Checks that run before any work: a bad log is refused with a ValidationError naming the field. */
 export function validateRawLog(raw: unknown): { raw: string; sizeBytes: number } {
@@ -185,7 +191,7 @@ export async function summarizeLogEntry(
   }
   const entry = await deps.logEntries.get(job.subjectId);
   if (!entry) throw new ValidationError('job', `log entry ${job.subjectId} no longer exists`);
-  const result = await deps.summarize(entry.raw, { format: entry.format });
+  const result = await deps.summarize(entry.raw, { format: entry.format, receivedAt: entry.createdAt });
   await deps.logEntries.saveSummary(entry.id, result);
   return { model: result.generatedBy === 'local' ? null : result.generatedBy };
 }

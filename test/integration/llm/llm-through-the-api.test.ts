@@ -34,6 +34,8 @@ function healthyProvider(request: RecordedRequest): FakeReply {
   if (schema === 'log_summary') {
     const cited = /^(T\d+) (ERROR|WARN)/m.exec(prompt)?.[1] ?? 'T1';
     return answer({
+      headline: `One DataXceiver connection was reset [${cited}].`,
+      headlineTemplateIds: [cited],
       overview: 'Blocks were served; one connection was reset.',
       findings: [{ severity: 'error', text: 'A DataXceiver connection was reset', templateIds: [cited] }],
       actions: ['Check the network between datanodes'],
@@ -171,7 +173,7 @@ describe('the LLM layer through the API, queue and workers', () => {
     const llm = JSON.parse(entry.summary.json).llm;
     expect(llm).toMatchObject({
       fallback: false,
-      prompt: { name: 'log-summary', version: '1.0.0' },
+      prompt: { name: 'log-summary', version: '2.0.0' },
       promptTokens: 100,
       completionTokens: 20,
     });

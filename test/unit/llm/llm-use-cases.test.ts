@@ -68,7 +68,9 @@ function sampleLog(errors: number): string {
   return lines.join('\n');
 }
 
-const summaryAnswer = (ids: string[]) => ({
+const summaryAnswer = (ids: string[], headline = 'The connection pool warned about capacity.') => ({
+  headline,
+  headlineTemplateIds: ids,
   overview: 'Requests were processed normally; the connection pool warned about capacity.',
   findings: [{ severity: 'warning', text: 'Pool near capacity', templateIds: ids }],
   actions: ['Check the pool size'],
@@ -124,6 +126,10 @@ describe('llmSummarizer', () => {
     const result = await llmSummarizer(localSummarizer, access, options)(raw, { format: null });
     expect(result.generatedBy).toBe('sum-model-x');
     expect(result.text).toContain(`(${warnId})`);
+    // The model's headline opens the text and cites its templates; the miner's is kept beside it.
+    expect(result.text.startsWith(`The connection pool warned about capacity. [${warnId}]`)).toBe(true);
+    expect(result.summary.headline).toBe(`The connection pool warned about capacity. [${warnId}]`);
+    expect(result.summary.localHeadline).toBe(local.summary.headline);
     const llm = result.summary.llm as Record<string, unknown>;
     expect(llm).toMatchObject({
       model: 'sum-model-x',
@@ -131,10 +137,27 @@ describe('llmSummarizer', () => {
       promptTokens: 500,
       completionTokens: 50,
     });
-    expect(llm.prompt).toEqual({ name: 'log-summary', version: '1.0.0' });
+    expect(llm.prompt).toEqual({ name: 'log-summary', version: '2.0.0' });
     expect(llm.tokensSaved).toBe((llm.rawTokens as number) - 500);
     expect(requests[0]?.messages.map((m) => m.content).join('\n')).not.toContain('Processed request 1001 in');
     expect(requests[0]?.jsonSchema?.name).toBe('log_summary');
+  });
+
+  it('falls back to the miner when the headline cites no template, or one it was not shown', async () => {
+    const raw = sampleLog(0);
+    const local = await localSummarizer(raw, { format: null });
+    const id = (local.templates as { id: string }[])[0]?.id ?? '';
+    for (const [ids, reason] of [
+      [[], 'headlineTemplateIds'],
+      [['T998'], 'T998'],
+    ] as const) {
+      const answer = { ...summaryAnswer([id]), headlineTemplateIds: ids };
+      const { access } = fakeAccess([JSON.stringify(answer)]);
+      const result = await llmSummarizer(localSummarizer, access, options)(raw, { format: null });
+      expect(result.generatedBy).toBe('local');
+      expect(result.summary.headline).toBe(local.summary.headline);
+      expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain(reason);
+    }
   });
 
   it('falls back to the miner when the model cites a template it was not shown', async () => {
@@ -171,6 +194,8 @@ describe('llmSummarizer', () => {
         (t) => (t.levels.ERROR ?? 0) > 0,
       )?.id ?? '';
     const reply = JSON.stringify({
+      headline: `Backend failures [${errorId}].`,
+      headlineTemplateIds: [errorId],
       overview: 'Many failures.',
       findings: [{ severity: 'error', text: 'Backend failures', templateIds: [errorId] }],
       actions: [],

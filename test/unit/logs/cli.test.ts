@@ -2,28 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../bin/commands/command.ts';
 import { logsCommand } from '../../../bin/commands/logs.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { runLogs as run } from './cli-run.ts';
 import { fixtureLines, fixturePath } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ai-ops-logs-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    const code = await logsCommand.run(args);
-    return { code, out };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 interface Row {
   line: number;
@@ -77,10 +64,10 @@ describe('ai-ops logs', () => {
 
   it('summarises as text and as JSON', async () => {
     const text = await run(['summarize', fixturePath('Zookeeper')]);
-    expect(text.out).toMatch(/^Log summary: 56 lines from /);
+    expect(text.out).toMatch(/\nLog: 56 lines from /);
     const json = await run(['summarize', fixturePath('Zookeeper'), '--json']);
     const summary = JSON.parse(json.out) as { version: number; lines: { analysed: number } };
-    expect(summary.version).toBe(1);
+    expect(summary.version).toBe(2);
     expect(summary.lines.analysed).toBe(56);
   });
 

@@ -78,17 +78,26 @@ describe('summarizeLog', () => {
     });
     expect(summary.errorTemplates).toHaveLength(1);
     expect(summary.errorTemplates[0]?.template).toBe('connection to <HOST> refused for user <EMAIL>');
+    expect(templates.find((t) => t.id === summary.errorTemplates[0]?.id)?.parameters[0]?.values).toEqual([
+      { value: '<HOST#1>', count: 14 },
+      { value: '<HOST#2>', count: 13 },
+      { value: '<HOST#3>', count: 13 },
+    ]);
     expect(summary.warningTemplates[0]?.template).toBe('slow query took <NUM> ms');
     expect(summary.firstError).toMatchObject({
       line: 182,
       level: 'ERROR',
       time: '2024-05-01T10:30:00.000Z',
-      text: 'connection to db-0.internal refused for user <EMAIL>',
+      text: 'connection to <HOST#1> refused for user <EMAIL>',
       inferred: false,
     });
-    expect(summary.bursts.some((b) => b.kind === 'errors' && b.start.startsWith('2024-05-01T10:30'))).toBe(
-      true,
-    );
+    expect(summary.incidents).toHaveLength(1);
+    expect(summary.incidents[0]).toMatchObject({
+      kind: 'errors',
+      start: '2024-05-01T10:30:00.000Z',
+      end: '2024-05-01T10:30:39.000Z',
+      errors: 40,
+    });
     expect(summary.newTemplates.map((t) => t.template)).toContain('shutting down after signal <NUM>');
     expect(summary.rareTemplates.map((t) => t.template)).toContain('slow query took <NUM> ms');
     expect(summary.topComponents).toEqual([
@@ -120,13 +129,14 @@ describe('summarizeLog', () => {
 
   it('renders readable text with the main sections', () => {
     const text = renderSummaryText(summarizeLog(serviceLog()).summary);
-    expect(text).toMatch(/^Log summary: 222 lines from 2024-05-01T10:00:00.000Z/);
+    expect(text).toMatch(/^40 errors between 2024-05-01 10:30:00 and 10:30:39 UTC/);
+    expect(text).toContain('\nLog: 222 lines from 2024-05-01T10:00:00.000Z');
     for (const section of [
       'Levels:',
+      'Incidents (in time order):',
       'Top templates:',
       'Error templates:',
       'First error',
-      'Bursts:',
       'Redactions: ',
     ]) {
       expect(text).toContain(section);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyRedactionCounts,
+  Pseudonyms,
   type RedactionKind,
   Redactor,
   redactText,
@@ -34,7 +35,7 @@ describe('redactText', () => {
     ['card=5500005555555559;', 'card=<CARD>;', 'cardNumber'],
     [
       'db postgres://app:s3cr3t@db.internal:5432/app',
-      'db postgres://app:<PASSWORD>@db.internal:5432/app',
+      'db postgres://app:<PASSWORD>@<HOST>:5432/app',
       'urlPassword',
     ],
   ] as const)('redacts %s', (input, expected, kind) => {
@@ -58,10 +59,29 @@ describe('redactText', () => {
     expect(redactOne(input)).toEqual({ text: input, kinds: [] });
   });
 
-  it('keeps a host name that merely starts like an IP address', () => {
-    expect(redactOne('rhost=68.23.224.27.nw.example.net user=root').text).toBe(
-      'rhost=68.23.224.27.nw.example.net user=root',
+  it('takes a host name that merely starts like an IP address as one host name', () => {
+    expect(redactOne('rhost=68.23.224.27.nw.example.net user=root')).toEqual({
+      text: 'rhost=<HOST> user=root',
+      kinds: ['hostname'],
+    });
+  });
+
+  it.each([
+    ['a Java frame', 'at java.net.SocketInputStream.read(SocketInputStream.java:42)'],
+    ['an application bundle and a logger call', 'Loaded /Applications/Safari.app/Contents via logger.info'],
+    ['dotted keys with a country-code ending', 'user.id=5 log.in ok'],
+    ['reverse-DNS identifiers', 'com.apple.xpc.launchd and org.apache.hadoop.net.NetUtils'],
+    ['localhost', 'listening on localhost:8080 host=localhost'],
+  ])('keeps %s, which is no host name', (_what, input) => {
+    expect(redactOne(input)).toEqual({ text: input, kinds: [] });
+  });
+
+  it('keeps addresses and host names with network "keep", and still removes secrets', () => {
+    const counts = emptyRedactionCounts();
+    expect(redactText('10.0.0.1 db.internal password=x', counts, 'keep')).toBe(
+      '10.0.0.1 db.internal password=<SECRET>',
     );
+    expect(totalRedactions(counts)).toBe(1);
   });
 
   it('returns the same string when there is nothing to redact', () => {
@@ -93,5 +113,55 @@ describe('Redactor', () => {
     expect(r.counts.email).toBe(1);
     expect(r.total).toBe(3);
     expect(totalRedactions(r.counts)).toBe(3);
+  });
+
+  it('pseudonymises addresses and host names consistently, so hosts stay distinguishable', () => {
+    const r = new Redactor();
+    expect(r.redact('from 10.0.0.1:80 to 10.0.0.2')).toBe('from <IP#1>:80 to <IP#2>');
+    expect(r.redact('retry 10.0.0.1 via db-0.internal, then DB-0.internal')).toBe(
+      'retry <IP#1> via <HOST#1>, then <HOST#1>',
+    );
+    expect(r.redact('peer fe80::1ff:fe23:4567:890a up; host=web-01')).toBe('peer <IP#3> up; host=<HOST#2>');
+    expect(r.counts).toMatchObject({ ipv4: 3, ipv6: 1, hostname: 3 });
+    expect(r.pseudonyms.distinct).toEqual({ ip: 3, host: 2 });
+  });
+
+  it('gives a header host field the same pseudonym as the text, and leaves placeholders and "-" alone', () => {
+    const r = new Redactor();
+    r.redact('connect 10.0.0.9');
+    expect(r.host('10.0.0.9')).toBe('<IP#1>');
+    expect(r.host('combo')).toBe('<HOST#1>');
+    expect(r.host('COMBO')).toBe('<HOST#1>');
+    expect(r.host('-')).toBe('-');
+    expect(r.host('<HOST#1>')).toBe('<HOST#1>');
+    expect(r.counts).toMatchObject({ ipv4: 2, hostname: 2 });
+  });
+
+  it('numbers new values after the pseudonyms already in text redacted before (a stored entry)', () => {
+    const r = new Redactor();
+    expect(r.redact('<IP#1> and <IP#4> were seen, now 10.1.1.1')).toBe(
+      '<IP#1> and <IP#4> were seen, now <IP#5>',
+    );
+    expect(r.counts.ipv4).toBe(1);
+  });
+
+  it('removes addresses and host names with network "remove", and keeps them with "keep"', () => {
+    const removed = new Redactor({ network: 'remove' });
+    expect(removed.redact('10.0.0.1 db.internal')).toBe('<IP> <HOST>');
+    expect(removed.host('web-01')).toBe('<HOST>');
+    const kept = new Redactor({ network: 'keep' });
+    expect(kept.redact('10.0.0.1 db.internal a@example.com')).toBe('10.0.0.1 db.internal <EMAIL>');
+    expect(kept.host('web-01')).toBe('web-01');
+    expect(kept.total).toBe(1);
+  });
+
+  it('stops numbering past its capacity and removes further values instead', () => {
+    const p = new Pseudonyms(2);
+    expect([p.of('IP', 'a'), p.of('IP', 'b'), p.of('IP', 'c'), p.of('IP', 'a')]).toEqual([
+      '<IP#1>',
+      '<IP#2>',
+      '<IP>',
+      '<IP#1>',
+    ]);
   });
 });

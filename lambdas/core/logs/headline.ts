@@ -1,0 +1,161 @@
+/**
+ * The headline (issue 14, deliverable 6): one to three sentences an on-call engineer reads first, built
+ * from the structured summary alone (no model): what failed, when, how much, and what is new. Templates
+ * are cited by id (`[T12]`) so every claim can be looked up in the lists below it.
+ */
+import type { Incident } from './incidents.ts';
+import type { LogSummary } from './summary.ts';
+
+type HeadlineInput = Omit<LogSummary, 'headline'>;
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const quote = (template: string, max = 90): string =>
+  `“${template.length > max ? `${template.slice(0, max - 1)}…` : template}”`;
+const pct = (part: number, whole: number): string => {
+  const p = (100 * part) / Math.max(1, whole);
+  return `${p >= 10 ? Math.round(p) : p.toFixed(1)}%`;
+};
+
+export function spanText(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1).replace(/\.0$/, '')} h`;
+  return `${(seconds / 86_400).toFixed(1).replace(/\.0$/, '')} days`;
+}
+
+/** `2024-05-01 10:30:05` the first time, then only the time of day while the date stays the same. */
+function clock(): (iso: string) => string {
+  let day: string | undefined;
+  return (iso) => {
+    if (iso.slice(0, 10) === day) return iso.slice(11, 19);
+    day = iso.slice(0, 10);
+    return `${day} ${iso.slice(11, 19)}`;
+  };
+}
+
+function windowName(seconds: number): string {
+  if (seconds < 60) return `${seconds}-second`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}-minute`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)}-hour`;
+  return `${Math.round(seconds / 86_400)}-day`;
+}
+
+/** `peaking at 40 errors/min (usually none)`, or per window when windows are longer than ten minutes. */
+export function peakPhrase(inc: Incident): string {
+  const unit = inc.kind === 'errors' ? 'errors' : 'lines';
+  const rate =
+    inc.peak.windowSeconds <= 600
+      ? `${fmt(inc.peak.perMinute)} ${unit}/min`
+      : `${fmt(inc.peak.count)} ${unit} in one ${windowName(inc.peak.windowSeconds)} window`;
+  const usual = inc.usual < 0.5 ? `usually none` : `${inc.factor}× the usual`;
+  return `${rate} (${usual})`;
+}
+
+/** `between 10:30:00 and 10:31:12 UTC`, or `at 10:30:00 UTC` when it is one moment. */
+function when(inc: Incident, time: (iso: string) => string): string {
+  if (inc.durationSeconds < 1) return `at ${time(inc.start)} UTC`;
+  return `between ${time(inc.start)} and ${time(inc.end)} UTC`;
+}
+
+function where(parts: { name: string }[][]): string {
+  const names = parts.flatMap((p) => p.slice(0, 1).map((x) => x.name));
+  return names.length ? ` on ${names.join(' / ')}` : '';
+}
+
+/** Where errors without an ERROR level came from: HTTP 5xx statuses, error wording, or both. */
+function inferredHow(s: HeadlineInput): string {
+  const fives = s.http?.statusClasses['5xx'] ?? 0;
+  if (fives >= s.errors.inferred) return 'HTTP 5xx responses';
+  return fives > 0 ? 'from wording and HTTP 5xx status' : 'recognised from wording: the log has no levels';
+}
+
+function incidentSentence(s: HeadlineInput, time: (iso: string) => string): string | undefined {
+  const errorIncidents = s.incidents.filter((i) => i.kind === 'errors');
+  const pool = errorIncidents.length ? errorIncidents : s.incidents;
+  const main = [...pool].sort((a, b) => b.errors - a.errors || b.lines - a.lines)[0];
+  if (!main) return undefined;
+  const lead = [...main.templates].sort((a, b) => b.errors - a.errors || b.count - a.count)[0];
+  // (for a surge without errors: its busiest template)
+  const how = s.errors.inferred === 0 ? '' : ` (${inferredHow(s)})`;
+  const what =
+    main.kind === 'errors' ? `${fmt(main.errors)} errors${how}` : `A surge of ${fmt(main.lines)} lines`;
+  const others = s.incidents.length > 1 ? ` (the largest of ${s.incidents.length} incidents)` : '';
+  // Server errors say more by status and endpoint than by template (access-log templates are alike).
+  const http = main.http5xx[0];
+  const fives = main.http5xx.reduce((n, e) => n + e.lines, 0);
+  if (http && fives * 2 >= main.errors) {
+    const also = main.http5xx[1] ? `, then ${main.http5xx[1].name} (${fmt(main.http5xx[1].lines)})` : '';
+    const cite = lead ? ` [${lead.id}]` : '';
+    return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}: mostly ${http.name} (${fmt(http.lines)})${also}${cite}.`;
+  }
+  const cause = lead ? `, mostly ${quote(lead.template)} [${lead.id}]` : '';
+  return (
+    `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}${cause}` +
+    `${where([main.hosts, main.components])}.`
+  );
+}
+
+function errorSentence(s: HeadlineInput, time: (iso: string) => string): string {
+  const span = s.timeSpan ? ` over ${spanText(s.timeSpan.durationSeconds)}` : '';
+  if (s.errors.total === 0) {
+    const busiest = s.topTemplates[0];
+    const most = busiest
+      ? `; most frequent: ${quote(busiest.template)} [${busiest.id}] (${pct(busiest.count, s.lines.analysed)})`
+      : '';
+    return `No errors in ${fmt(s.lines.analysed)} lines${span}${most}.`;
+  }
+  const how = s.errors.inferred === s.errors.total ? ` (${inferredHow(s)})` : '';
+  const top = s.errorTemplates[0];
+  const most = top ? `; most frequent: ${quote(top.template)} [${top.id}] (${fmt(top.count)}×)` : '';
+  const first = s.firstError?.time ? `, first at ${time(s.firstError.time)} UTC` : '';
+  return `${fmt(s.errors.total)} errors${how} in ${fmt(s.lines.analysed)} lines${span}${most}${first}.`;
+}
+
+function httpSentence(s: HeadlineInput): string | undefined {
+  const http = s.http;
+  if (!http) return undefined;
+  const fives = http.statusClasses['5xx'] ?? 0;
+  if (fives === 0 || fives < 0.01 * http.requests) return undefined;
+  const worst = [...http.endpoints].sort(
+    (a, b) => (b.statusClasses['5xx'] ?? 0) - (a.statusClasses['5xx'] ?? 0),
+  )[0];
+  const on = worst ? `, most on ${worst.endpoint} (${fmt(worst.statusClasses['5xx'] ?? 0)})` : '';
+  const p95 = http.latencyMs ? `; p95 latency ${fmt(http.latencyMs.p95)} ms` : '';
+  return `${fmt(fives)} of ${fmt(http.requests)} HTTP requests failed with 5xx (${pct(fives, http.requests)})${on}${p95}.`;
+}
+
+function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: string): string | undefined {
+  const c = s.changes;
+  if (c) {
+    const parts: string[] = [];
+    if (c.totals.new) parts.push(`${c.totals.new} new template${c.totals.new > 1 ? 's' : ''}`);
+    if (c.totals.louder) parts.push(`${c.totals.louder} ≥ 3× louder`);
+    if (c.totals.quieter) parts.push(`${c.totals.quieter} ≥ 3× quieter`);
+    if (c.totals.gone) parts.push(`${c.totals.gone} gone`);
+    if (parts.length === 0)
+      return `Compared with ${c.baseline.label}: no template is new, gone or 3× louder or quieter.`;
+    const lead = c.new[0] ?? c.louder[0];
+    const eg = lead ? `, e.g. ${quote(lead.template, 70)} [${lead.id}]` : '';
+    return `Compared with ${c.baseline.label}: ${parts.join(', ')}${eg}.`;
+  }
+  // A template the first sentence already names is not news twice.
+  const fresh = s.incidents.flatMap((i) => i.templates.filter((t) => t.new && !cited.includes(`[${t.id}]`)));
+  const lead = fresh.sort((a, b) => b.errors - a.errors || a.firstSeen.localeCompare(b.firstSeen))[0];
+  if (lead)
+    return `New in this log: ${quote(lead.template, 70)} [${lead.id}], first at ${time(lead.firstSeen)} UTC.`;
+  const late = s.newTemplates.find(
+    (t) => ['ERROR', 'FATAL', 'WARN'].includes(t.level) && !cited.includes(`[${t.id}]`),
+  );
+  if (late)
+    return `New near the end: ${quote(late.template, 70)} [${late.id}]${late.firstSeen ? ` from ${time(late.firstSeen)} UTC` : ''}.`;
+  return undefined;
+}
+
+/** One to three sentences; the first says what failed (or that nothing did), when and how much. */
+export function buildHeadline(s: HeadlineInput): string {
+  const time = clock();
+  const first = incidentSentence(s, time) ?? errorSentence(s, time);
+  const sentences = [first, httpSentence(s), newSentence(s, time, first)];
+  return sentences.filter((x): x is string => x !== undefined).join(' ');
+}

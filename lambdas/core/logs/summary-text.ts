@@ -1,0 +1,238 @@
+/** Readable plain-text rendering of a `LogSummary` (the CLI, and the text stored with each job result). */
+import type { TemplateChange } from './baseline.ts';
+import { peakPhrase } from './headline.ts';
+import type { HttpSummary, StatusClass } from './http.ts';
+import type { Incident } from './incidents.ts';
+import type { LogSummary, TemplateBrief } from './summary.ts';
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const clip = (s: string, n = 140): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 3 : 0)}s`;
+  const parts: string[] = [];
+  let s = Math.round(seconds);
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+  }
+  return parts.slice(0, 2).join(' ');
+}
+
+const YEAR_FROM = {
+  given: 'as given',
+  received: 'from the upload/file time',
+  clock: 'from the clock',
+} as const;
+
+function overview(s: LogSummary, out: string[]): void {
+  const span = s.timeSpan
+    ? ` from ${s.timeSpan.start} to ${s.timeSpan.end} (${duration(s.timeSpan.durationSeconds)})`
+    : ' (no timestamps recognised)';
+  out.push(`Log: ${fmt(s.lines.analysed)} lines${span}`);
+  const extra: string[] = [];
+  if (s.lines.blank) extra.push(`${fmt(s.lines.blank)} blank`);
+  if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);
+  if (s.lines.truncated) extra.push(`${fmt(s.lines.truncated)} truncated`);
+  if (extra.length) out.push(`  (${extra.join(', ')})`);
+  const year = s.timeSpan?.yearAssumed;
+  if (year) out.push(`  Timestamps carry no year: ${year.year} assumed (${YEAR_FROM[year.from]}).`);
+  out.push(
+    `Header: ${s.header.description} [${s.header.kind}, fits ${pct(s.header.coverage)} of the sample]`,
+  );
+  const levels = Object.entries(s.levels.counts)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([l, c]) => `${l} ${fmt(c ?? 0)} (${pct((c ?? 0) / Math.max(1, s.lines.analysed))})`);
+  const how = s.levels.source === 'inferred' ? ' (inferred from wording: the log has no level field)' : '';
+  out.push(`Levels${how}: ${levels.join(' · ') || '-'}`);
+  const inferred = s.errors.inferred ? ` (${fmt(s.errors.inferred)} from wording or HTTP 5xx status)` : '';
+  out.push(`Errors: ${fmt(s.errors.total)}${inferred}`);
+  const topShare = s.topTemplates.reduce((a, t) => a + t.share, 0);
+  out.push(
+    `Templates: ${fmt(s.templates.total)} (top ${s.topTemplates.length} cover ${pct(topShare)})` +
+      (s.templates.overflowLines ? `; ${fmt(s.templates.overflowLines)} lines over the template cap` : ''),
+  );
+}
+
+function incidents(list: Incident[], out: string[]): void {
+  if (list.length === 0) return;
+  out.push('', 'Incidents (in time order):');
+  list.forEach((inc, i) => {
+    const what =
+      inc.kind === 'errors'
+        ? `${fmt(inc.errors)} errors in ${fmt(inc.lines)} lines`
+        : `a surge of ${fmt(inc.lines)} lines (${fmt(inc.errors)} errors)`;
+    out.push(
+      `  ${i + 1}. ${inc.start} .. ${inc.end} (${duration(inc.durationSeconds)}): ${what}, ` +
+        `peak ${peakPhrase(inc)} from ${inc.peak.time}`,
+    );
+    const fe = inc.firstError;
+    if (fe)
+      out.push(
+        `     first error: line ${fmt(fe.line)}${fe.time ? ` at ${fe.time}` : ''} [${fe.templateId}] ${clip(fe.text, 160)}`,
+      );
+    if (inc.templates.length) out.push('     templates by first appearance:');
+    for (const t of inc.templates) {
+      const errors = t.errors ? ` ${fmt(t.errors)} errors` : '';
+      const at =
+        t.firstSeen.slice(0, 10) === inc.start.slice(0, 10)
+          ? t.firstSeen.slice(11, 19)
+          : t.firstSeen.slice(0, 19);
+      out.push(
+        `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (new)' : ''}`,
+      );
+    }
+    const where = [
+      ...(inc.http5xx.length
+        ? [`HTTP ${inc.http5xx.map((e) => `${e.name} (${fmt(e.lines)})`).join(', ')}`]
+        : []),
+      ...(inc.components.length
+        ? [`components ${inc.components.map((c) => `${c.name} (${fmt(c.lines)})`).join(', ')}`]
+        : []),
+      ...(inc.hosts.length
+        ? [`hosts ${inc.hosts.map((h) => `${h.name} (${fmt(h.lines)})`).join(', ')}`]
+        : []),
+    ];
+    if (where.length) out.push(`     ${where.join(' · ')}`);
+  });
+}
+
+const CLASSES: StatusClass[] = ['2xx', '3xx', '4xx', '5xx'];
+
+function http(h: HttpSummary | null, out: string[]): void {
+  if (!h) return;
+  const classes = CLASSES.map((c) => `${c} ${fmt(h.statusClasses[c] ?? 0)}`).join(' · ');
+  const l = h.latencyMs;
+  const latency = l ? ` · latency p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms, p99 ${fmt(l.p99)} ms` : '';
+  out.push('', `HTTP: ${fmt(h.requests)} requests · ${classes}${latency}`);
+  const codes = h.statusCodes.map((c) => `${c.code} ×${fmt(c.count)}`).join(', ');
+  if (codes) out.push(`  status codes: ${codes}`);
+  out.push(
+    `  ${'requests'.padStart(8)} ${CLASSES.map((c) => c.padStart(6)).join(' ')}  ${['p50 ms', 'p95 ms', 'p99 ms'].map((c) => c.padStart(8)).join(' ')}  endpoint`,
+  );
+  for (const e of h.endpoints) {
+    const counts = CLASSES.map((c) => fmt(e.statusClasses[c] ?? 0).padStart(6)).join(' ');
+    const p = e.latencyMs;
+    const lat = (p ? [p.p50, p.p95, p.p99].map(fmt) : ['-', '-', '-']).map((c) => c.padStart(8)).join(' ');
+    out.push(`  ${fmt(e.requests).padStart(8)} ${counts}  ${lat}  ${clip(e.endpoint, 90)}`);
+  }
+  if (h.otherEndpointRequests) out.push(`  ${fmt(h.otherEndpointRequests)} requests to further endpoints`);
+}
+
+const levelCell = (t: TemplateBrief): string => `${t.level}${t.levelInferred ? '*' : ''}`.padEnd(6);
+
+function templateLists(s: LogSummary, out: string[]): void {
+  const list = (title: string, items: TemplateBrief[], show: (t: TemplateBrief) => string) => {
+    if (items.length === 0) return;
+    out.push('', `${title}:`);
+    for (const t of items) out.push(`  ${show(t)}  ${t.id}  ${clip(t.template)}`);
+  };
+  list('Top templates', s.topTemplates, (t) => `${pct(t.share).padStart(6)} ${fmt(t.count).padStart(8)}`);
+  list('Error templates', s.errorTemplates, (t) => `${levelCell(t)} ${fmt(t.count).padStart(8)}`);
+  list('Warning templates', s.warningTemplates, (t) => `${levelCell(t)} ${fmt(t.count).padStart(8)}`);
+  if ([...s.errorTemplates, ...s.warningTemplates].some((t) => t.levelInferred))
+    out.push('  * level inferred from wording (the log has no level field)');
+  if (s.firstError) {
+    const fe = s.firstError;
+    out.push(
+      '',
+      `First error${fe.inferred ? ' (recognised from wording or status)' : ''}: line ${fmt(fe.line)}${fe.time ? ` at ${fe.time}` : ''} [${fe.templateId}]`,
+      `  ${clip(fe.text, 300)}`,
+    );
+  }
+  list(
+    'New templates (first seen in the last fifth of the window)',
+    s.newTemplates,
+    (t) => `${fmt(t.count).padStart(8)} from ${t.firstSeen ?? `line ${fmt(t.firstLine)}`}`,
+  );
+  list('Rare templates', s.rareTemplates, (t) => `${fmt(t.count).padStart(8)}`);
+}
+
+function changes(s: LogSummary, out: string[]): void {
+  const c = s.changes;
+  if (!c) return;
+  const per = c.basis === 'time' ? 'rates per hour of log' : 'rates per line';
+  out.push('', `Changes since ${c.baseline.label} (${fmt(c.baseline.lines)} lines; ${per}):`);
+  const section = (
+    title: string,
+    items: TemplateChange[],
+    total: number,
+    show: (t: TemplateChange) => string,
+  ) => {
+    if (total === 0) return;
+    out.push(`  ${title} (${fmt(total)}):`);
+    for (const t of items) out.push(`    ${show(t)}  ${t.id}  ${clip(t.template, 110)}`);
+    if (total > items.length) out.push(`    … ${fmt(total - items.length)} more`);
+  };
+  section('new', c.new, c.totals.new, (t) => `${fmt(t.count).padStart(8)}`);
+  section(
+    'louder',
+    c.louder,
+    c.totals.louder,
+    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} (${t.factor}×)`,
+  );
+  section(
+    'quieter',
+    c.quieter,
+    c.totals.quieter,
+    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} (${t.factor}×)`,
+  );
+  section('gone', c.gone, c.totals.gone, (t) => `${fmt(t.baselineCount).padStart(8)} before`);
+  if (c.totals.new + c.totals.louder + c.totals.quieter + c.totals.gone === 0)
+    out.push('  nothing new, gone, or 3× louder or quieter');
+}
+
+function places(s: LogSummary, out: string[]): void {
+  const table = (title: string, rows: { name: string; lines: number; errors: number }[]) => {
+    if (rows.length === 0) return;
+    out.push('', `${title}:`);
+    for (const r of rows)
+      out.push(
+        `  ${fmt(r.lines).padStart(8)}  ${clip(r.name, 80)}${r.errors ? `  (${fmt(r.errors)} errors)` : ''}`,
+      );
+  };
+  table('Top components', s.topComponents);
+  table('Top hosts', s.topHosts);
+}
+
+const NETWORK = {
+  pseudonymise: 'IP addresses and host names pseudonymised',
+  remove: 'IP addresses and host names removed',
+  keep: 'IP addresses and host names kept',
+  none: 'nothing redacted (redaction off)',
+} as const;
+
+function redactions(s: LogSummary, out: string[]): void {
+  const r = s.redactions;
+  const kinds = Object.entries(r.byKind)
+    .filter(([, c]) => c > 0)
+    .map(([k, c]) => `${k} ${fmt(c)}`);
+  const distinct =
+    r.network === 'pseudonymise' && r.distinct.ip + r.distinct.host > 0
+      ? ` (${fmt(r.distinct.ip)} distinct addresses, ${fmt(r.distinct.host)} hosts)`
+      : '';
+  out.push(
+    '',
+    `Redactions: ${fmt(r.total)}${kinds.length ? ` (${kinds.join(', ')})` : ''}; ${NETWORK[r.network]}${distinct}`,
+  );
+}
+
+export function renderSummaryText(s: LogSummary): string {
+  const out: string[] = [s.headline, ''];
+  overview(s, out);
+  incidents(s.incidents, out);
+  http(s.http, out);
+  changes(s, out);
+  templateLists(s, out);
+  places(s, out);
+  redactions(s, out);
+  return out.join('\n');
+}

@@ -1,0 +1,40 @@
+/**
+ * Cheap checks of raw text before any work: its UTF-8 size and whether it is binary. Kept apart from the
+ * summary so that callers that only check (the API, `logs parse`) load nothing else.
+ */
+
+/** UTF-8 length of a string without allocating an encoded copy. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * True when text looks like binary data rather than a log: a NUL character, or more than 10% control
+ * characters / replacement characters (what undecodable bytes become) in the first 64 KiB.
+ */
+export function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 65_536);
+  if (n === 0) return false;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    // tab, line feed, vertical tab, form feed, carriage return and ESC (colour codes) are normal in logs
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 0xfffd)
+      odd++;
+  }
+  return odd / n > 0.1;
+}

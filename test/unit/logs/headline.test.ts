@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
+import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
+import { INCIDENT_LOGS, incidentText } from './incident-fixtures.ts';
+
+const sentences = (text: string): string[] => text.split(/(?<=[.!?])\s+(?=[A-Z0-9])/);
+
+describe('headline', () => {
+  it.each(INCIDENT_LOGS)(
+    'says what failed, when and how much in 1-3 sentences, citing real ids (%s)',
+    (name) => {
+      const { summary, templates } = summarizeLog(incidentText(name));
+      const h = summary.headline;
+      expect(sentences(h).length).toBeGreaterThanOrEqual(1);
+      expect(sentences(h).length).toBeLessThanOrEqual(3);
+      expect(h).toMatch(/\d+ errors/);
+      expect(h).toMatch(/between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and \d\d:\d\d:\d\d UTC/);
+      expect(h).toMatch(/peaking at [\d.,]+ errors\/min/);
+      const ids = [...h.matchAll(/\[(T\d+)\]/g)].map((m) => m[1]);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(templates.map((t) => t.id)).toContain(id);
+      expect(renderSummaryText(summary).startsWith(`${h}\n`)).toBe(true);
+    },
+  );
+
+  it('names the failing endpoint and status of an access log, and the share of 5xx', () => {
+    const h = summarizeLog(incidentText('nginx-5xx-spike')).summary.headline;
+    expect(h).toContain('(HTTP 5xx responses)');
+    expect(h).toMatch(/mostly 503 (POST \/api\/checkout|GET \/api\/orders\/\{id\})/);
+    expect(h).toMatch(/\d+ of 1,931 HTTP requests failed with 5xx \(2\.5%\), most on POST \/api\/checkout/);
+  });
+
+  it('says what is new in a cascading failure', () => {
+    const h = summarizeLog(incidentText('java-cascade')).summary.headline;
+    expect(h).toContain('Failed to place order');
+    expect(h).toMatch(/New in this log: “Checkout failed for cart <NUM>: upstream timeout” \[T\d+\]/);
+  });
+
+  it('says when errors were recognised from wording because the log has no levels', () => {
+    const h = summarizeLog(incidentText('k8s-syslog-oom')).summary.headline;
+    expect(h).toContain('(recognised from wording: the log has no levels)');
+  });
+
+  it('says there were no errors, and what dominates, when nothing failed', () => {
+    const raw = Array.from(
+      { length: 50 },
+      (_, i) => `2024-05-01 10:00:${String(i).padStart(2, '0')} INFO tick ${i}`,
+    );
+    expect(summarizeLog(raw.join('\n')).summary.headline).toBe(
+      'No errors in 50 lines over 49 s; most frequent: “tick <NUM>” [T1] (100%).',
+    );
+  });
+});

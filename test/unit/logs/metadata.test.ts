@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
+import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
+import { emptyRedactionCounts } from '../../../lambdas/core/redaction/redact.ts';
+import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts';
+
+const syslog = (month: string) =>
+  [
+    `${month} 14 15:16:01 web-01 sshd[100]: Accepted publickey for deploy from 10.0.0.5 port 50122`,
+    `${month} 14 15:16:02 web-02 sshd[101]: Failed password for root from 10.0.0.9 port 50123`,
+    `${month} 14 15:16:03 web-01 CRON[102]: (root) CMD (run-parts /etc/cron.hourly)`,
+  ].join('\n');
+
+describe('honest metadata', () => {
+  it('gives year-less timestamps the year of the upload time, and says so', () => {
+    const { summary } = summarizeLog(syslog('Jun'), { receivedAt: Date.parse('2023-06-20T00:00:00Z') });
+    expect(summary.timeSpan).toMatchObject({
+      start: '2023-06-14T15:16:01.000Z',
+      yearAssumed: { year: 2023, from: 'received' },
+    });
+    expect(renderSummaryText(summary)).toContain(
+      'Timestamps carry no year: 2023 assumed (from the upload/file time).',
+    );
+  });
+
+  it('takes the upload time of a stored entry in the worker', async () => {
+    const result = await localSummarizer(syslog('Jun'), {
+      format: null,
+      receivedAt: new Date('2022-07-01T00:00:00Z'),
+    });
+    expect(result.summary).toMatchObject({ timeSpan: { yearAssumed: { year: 2022, from: 'received' } } });
+    expect(result.text).toContain('2022 assumed (from the upload/file time)');
+  });
+
+  it('puts a December log uploaded in January in the year before', () => {
+    const { summary } = summarizeLog(syslog('Dec'), { receivedAt: Date.parse('2024-01-03T08:00:00Z') });
+    expect(summary.timeSpan).toMatchObject({
+      start: '2023-12-14T15:16:01.000Z',
+      yearAssumed: { year: 2023 },
+    });
+  });
+
+  it('says nothing about the year when timestamps carry one', () => {
+    const { summary } = summarizeLog('2024-05-01 10:00:00 INFO a\n2024-05-01 10:00:01 INFO b');
+    expect(summary.timeSpan?.yearAssumed).toBeUndefined();
+  });
+
+  it('marks levels guessed from wording as inferred, in JSON and text', () => {
+    const { summary } = summarizeLog(syslog('Jun'));
+    expect(summary.levels.source).toBe('inferred');
+    expect(summary.errorTemplates[0]).toMatchObject({ level: 'ERROR', levelInferred: true });
+    expect(summary.errors).toEqual({ total: 1, inferred: 1 });
+    expect(summary.firstError).toMatchObject({ line: 2, inferred: true });
+    const text = renderSummaryText(summary);
+    expect(text).toContain('Levels (inferred from wording: the log has no level field)');
+    // `root` is a value (a user name) for the miner, as in the Loghub-2.0 template guidelines.
+    expect(text).toMatch(/ERROR\* +1 +T\d+ +Failed password for <ID>/);
+    expect(text).toContain('* level inferred from wording');
+    const levelled = summarizeLog('2024-05-01 10:00:00 ERROR db: failed').summary;
+    expect(levelled.errorTemplates[0]?.levelInferred).toBe(false);
+  });
+});
+
+describe('redaction in the summary', () => {
+  it('keeps hosts distinguishable: header hosts and addresses in text share one set of pseudonyms', () => {
+    const { summary, templates } = summarizeLog(syslog('Jun'));
+    expect(summary.topHosts.map((h) => h.name)).toEqual(['<HOST#1>', '<HOST#2>']);
+    expect(summary.topHosts[1]).toMatchObject({ lines: 1, errors: 1 });
+    expect(summary.redactions).toMatchObject({
+      total: 5,
+      byKind: { ipv4: 2, hostname: 3 },
+      network: 'pseudonymise',
+      distinct: { ip: 2, host: 2 },
+    });
+    const failed = templates.find((t) => t.template.startsWith('Failed password'));
+    expect(failed?.template).toBe('Failed password for <ID> from <IP> port <NUM>');
+    expect(failed?.samples[0]?.text).toContain('<IP#2>');
+    expect(JSON.stringify({ summary, templates })).not.toMatch(/web-0|10\.0\.0/);
+  });
+
+  it('keeps or removes addresses and host names when told to; secrets go whatever the setting', () => {
+    const raw = `${syslog('Jun')}\nJun 14 15:16:04 web-01 app[1]: login password=hunter2 from 10.0.0.5`;
+    const kept = summarizeLog(raw, { network: 'keep' });
+    expect(kept.summary.topHosts.map((h) => h.name)).toEqual(['web-01', 'web-02']);
+    expect(kept.summary.redactions).toMatchObject({ total: 1, network: 'keep', byKind: { secret: 1 } });
+    const removed = summarizeLog(raw, { network: 'remove' });
+    expect(removed.summary.topHosts).toEqual([{ name: '<HOST>', lines: 4, errors: 1 }]);
+    expect(removed.summary.redactions.byKind).toMatchObject({ ipv4: 3, hostname: 4, secret: 1 });
+  });
+
+  it('adds the redactions made before storage, so the counts agree with the stored entry', () => {
+    const prior = { ...emptyRedactionCounts(), email: 3, ipv4: 2 };
+    const { summary, redactions } = summarizeLog(syslog('Jun'), { priorRedactions: prior });
+    expect(summary.redactions.byKind).toMatchObject({ email: 3, ipv4: 4, hostname: 3 });
+    expect(summary.redactions.total).toBe(10);
+    expect(redactions).toEqual(summary.redactions);
+    expect(renderSummaryText(summary)).toContain(
+      'Redactions: 10 (email 3, ipv4 4, hostname 3); IP addresses and host names pseudonymised (2 distinct addresses, 2 hosts)',
+    );
+  });
+
+  it('numbers header hosts after every pseudonym already in a stored entry, wherever it appears', () => {
+    const stored = [
+      'Jun 14 15:16:01 web-01 app[1]: started',
+      'Jun 14 15:16:02 web-01 app[1]: calling <HOST#1>',
+    ];
+    const { summary, templates } = summarizeLog(stored.join('\n'));
+    expect(summary.topHosts.map((h) => h.name)).toEqual(['<HOST#2>']);
+    expect(templates.find((t) => t.template.startsWith('calling'))?.samples[0]?.text).toBe(
+      'calling <HOST#1>',
+    );
+  });
+
+  it('does not count again what was pseudonymised before (a stored entry read back)', () => {
+    const { redactions } = summarizeLog('Jun 14 15:16:01 <HOST#1> sshd[1]: from <IP#1> and 10.9.9.9');
+    expect(redactions.byKind).toMatchObject({ ipv4: 1, hostname: 0 });
+  });
+});

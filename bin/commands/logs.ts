@@ -8,7 +8,7 @@ import type { Census } from '../../lambdas/core/logs/baseline.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
-import { NETWORK_REDACTIONS, type NetworkRedaction } from '../../lambdas/core/redaction/redact.ts';
+import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
@@ -21,9 +21,10 @@ Options:
   --jsonl        one JSON object per input line, in order:
                  {"line": <n>, "templateId": "T3", "template": "..."}
                  ids and templates are the final ones, as after the whole input was read;
+                 lines that continue an event (stack traces) carry that event's template;
                  blank lines get "templateId": null
                  (without --jsonl: a table of the templates, most frequent first)
-  --no-redact    mine the text as is (PII is redacted before mining by default)
+  --no-redact    print templates as mined (by default PII left in a template's words is redacted)
   --network <m>  IP addresses and host names: pseudonymise (default: <IP#1>, <HOST#1>…), keep or remove
   --year <yyyy>  year for timestamps written without one (default: the year of the file's modification
                  time, or of the clock for standard input)
@@ -234,13 +235,20 @@ async function runParse(args: string[]): Promise<number> {
   const flags = parseFlags(args, 'parse');
   quietOnClosedPipe();
   const ids = new IdList();
-  const analyzer = await analyse(flags, flags.json ? (_line, cluster) => ids.push(cluster) : undefined);
+  // `parse` prints templates only: the lines are mined as they are and what is printed is redacted, once
+  // per template instead of once per line (a template's values are placeholders already).
+  const redactor = flags.redact
+    ? new Redactor(flags.network === undefined ? {} : { network: flags.network })
+    : undefined;
+  const output = (template: string): string => (redactor ? redactor.redact(template) : template);
+  const onLine = flags.json ? (_line: number, cluster: number) => ids.push(cluster) : undefined;
+  const analyzer = await analyse({ ...flags, redact: false }, onLine);
   const miner = analyzer.miner;
   const out = process.stdout;
   if (!flags.json) {
     const rows = miner.templates();
     let text = `${rows.length} templates from ${analyzer.totalLines.toLocaleString('en-US')} lines\n`;
-    for (const t of rows) text += `${t.id.padEnd(7)} ${String(t.count).padStart(9)}  ${t.template}\n`;
+    for (const t of rows) text += `${t.id.padEnd(7)} ${String(t.count).padStart(9)}  ${output(t.template)}\n`;
     await writeAll(out, text);
     return 0;
   }
@@ -254,7 +262,7 @@ async function runParse(args: string[]): Promise<number> {
       const root = miner.resolve(cluster);
       let tail = rendered.get(root);
       if (tail === undefined) {
-        tail = `,"templateId":${JSON.stringify(miner.templateId(root))},"template":${JSON.stringify(miner.templateText(root))}}\n`;
+        tail = `,"templateId":${JSON.stringify(miner.templateId(root))},"template":${JSON.stringify(output(miner.templateText(root)))}}\n`;
         rendered.set(root, tail);
       }
       buffer += `{"line":${i + 1}${tail}`;

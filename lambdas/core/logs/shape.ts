@@ -36,19 +36,21 @@ function boundaryAt(s: string, i: number, step: number): boolean {
 export function shapeHash(s: string): number {
   const n = s.length;
   if (n > SHAPE_MAX_CHARS) return -1;
-  let h1 = 0x811c9dc5;
-  let h2 = 0x2545f491;
+  // Two lanes: FNV-1a, and the running sum of its states.
+  let h = 0x811c9dc5;
+  let sum = 0;
   let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
-    const cls = c < 128 ? (CLASS[c] as number) : 0;
-    if (cls === 0) {
-      h1 = Math.imul(h1 ^ c, 16777619);
-      h2 = (Math.imul(h2, 33) + c) | 0;
+    if (c >= 128 || CLASS[c] === 0) {
+      h = Math.imul(h ^ c, 16777619);
+      sum = (sum + h) | 0;
       i++;
       continue;
     }
-    // A run of letters, digits and `_`.
+    // A run of letters, digits and `_`: hashed as written, then replaced by a code if it is a value.
+    const h0 = h;
+    const sum0 = sum;
     let j = i;
     let runs = 0;
     let run = 0;
@@ -57,30 +59,27 @@ export function shapeHash(s: string): number {
     for (; j < n; j++) {
       const d = s.charCodeAt(j);
       const k = d < 128 ? (CLASS[d] as number) : 0;
+      if (k === 0) break;
+      h = Math.imul(h ^ d, 16777619);
+      sum = (sum + h) | 0;
       if (k === 1) {
-        if (run === 0) runs++;
-        if (++run > maxRun) maxRun = run;
-      } else if (k !== 0) {
+        if (run++ === 0) runs++;
+        if (run > maxRun) maxRun = run;
+      } else {
         letters = true;
         run = 0;
-      } else break;
-    }
-    // A run with digits is a value unless it is a whole segment that reads as a word (`eth0`, `L3`).
-    const word =
-      runs === 0 ||
-      (letters && cls === 2 && runs === 1 && maxRun <= 2 && boundaryAt(s, i - 1, -1) && boundaryAt(s, j, 1));
-    if (word) {
-      for (let k = i; k < j; k++) {
-        const d = s.charCodeAt(k);
-        h1 = Math.imul(h1 ^ d, 16777619);
-        h2 = (Math.imul(h2, 33) + d) | 0;
       }
-    } else {
-      const code = letters ? 0x110001 : 0x110002;
-      h1 = Math.imul(h1 ^ code, 16777619);
-      h2 = (Math.imul(h2, 33) + code) | 0;
+    }
+    if (runs > 0) {
+      // A run with digits is a value unless it is a whole segment that reads as a word (`eth0`, `L3`).
+      const word =
+        letters && CLASS[c] === 2 && runs === 1 && maxRun <= 2 && boundaryAt(s, i - 1, -1) && boundaryAt(s, j, 1);
+      if (!word) {
+        h = Math.imul(h0 ^ (letters ? 0x110001 : 0x110002), 16777619);
+        sum = (sum0 + h) | 0;
+      }
     }
     i = j;
   }
-  return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+  return (h >>> 0) * 2097152 + ((sum >>> 0) & 0x1fffff);
 }

@@ -275,7 +275,10 @@ class ColumnParser implements HeaderParser {
   parse(line: string): ParsedLine {
     const cols = this.columns;
     const values = this.values;
+    const starts = this.starts;
+    const ends = this.ends;
     values.length = 0;
+    const space = this.delimiter === ' ';
     let pos = 0;
     let contentStart = -1;
     for (let i = 0; i < cols.length; i++) {
@@ -284,27 +287,21 @@ class ColumnParser implements HeaderParser {
       if (!f) return { content: line.trim() };
       const fStart = f.start;
       const fEnd = f.end;
+      starts[i] = fStart;
+      ends[i] = fEnd;
       const last = i === cols.length - 1;
-      if (!last && spec.free) {
-        // A column that accepts anything and feeds no field: nothing to look at.
+      if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
+        // A column that accepts anything and feeds no field, or a time column (read below from the line):
+        // only its first character is looked at.
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return { content: line.trim() };
         values.push('');
-        pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
+        pos = space ? fEnd : fEnd + 1;
         continue;
       }
-      const text = this.delimiter === ' ' ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
+      const text = space ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
       if (last && (spec.kind === 'comp' || spec.kind === 'dash') && !fits(spec.kind, text, true)) {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
-        let p = fEnd;
-        let closing = -1;
-        for (let k = 0; k < 2; k++) {
-          const g = nextField(line, p, this.delimiter);
-          if (!g) break;
-          if (classifyField(line.slice(g.start, g.end)) === spec.kind) {
-            closing = g.end;
-            break;
-          }
-          p = g.end;
-        }
+        const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
           values.push(text);
           pos = closing;
@@ -313,7 +310,7 @@ class ColumnParser implements HeaderParser {
       }
       if (!fits(spec.kind, text)) return { content: line.trim() };
       values.push(text);
-      pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
+      pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
     const out: ParsedLine = { content: line.slice(contentStart).trim() };
@@ -324,15 +321,43 @@ class ColumnParser implements HeaderParser {
       else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
-    const tc = this.timeColumns;
-    if (tc.length > 0) {
-      let text = values[tc[0] as number] ?? '';
-      for (let k = 1; k < tc.length; k++) text += ` ${values[tc[k] as number] ?? ''}`;
-      const t = this.time.read(text);
+    if (this.timeColumns.length > 0) {
+      const t = this.time.read(this.timeText(line, values));
       if (t !== undefined) out.time = t;
     }
     return out;
   }
+
+  /** The time columns' text: one slice of the line when they are next to each other, else joined. */
+  private timeText(line: string, values: string[]): string {
+    const tc = this.timeColumns;
+    const first = tc[0] as number;
+    const lastCol = tc[tc.length - 1] as number;
+    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < values.length)
+      return line.slice(this.starts[first], this.ends[lastCol]);
+    let text = values[first] || line.slice(this.starts[first], this.ends[first]);
+    for (let k = 1; k < tc.length; k++) {
+      const c = tc[k] as number;
+      text += ` ${values[c] || line.slice(this.starts[c], this.ends[c])}`;
+    }
+    return text;
+  }
+
+  /** The end of the closing column when it comes up to two columns late, or -1. */
+  private lateClosing(line: string, from: number, kind: FieldKind): number {
+    let p = from;
+    for (let k = 0; k < 2; k++) {
+      const g = nextField(line, p, this.delimiter);
+      if (!g) return -1;
+      if (classifyField(line.slice(g.start, g.end)) === kind) return g.end;
+      p = g.end;
+    }
+    return -1;
+  }
+
+  /** Where each header column of the current line starts and ends. */
+  private readonly starts = new Int32Array(MAX_HEADER_FIELDS + 2);
+  private readonly ends = new Int32Array(MAX_HEADER_FIELDS + 2);
 
   /** Reused per call: the header columns of the current line. */
   private readonly values: string[] = [];
@@ -434,6 +459,14 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     default:
       return classifyField(text) === kind;
   }
+}
+
+/** `fits` for a timestamp or number column, from its first character (as `fits` checks it). */
+function fitsStart(kind: FieldKind, line: string, start: number, end: number): boolean {
+  const c0 = line.charCodeAt(start);
+  if (isDigitCode(c0)) return true;
+  if ((c0 === 45 || c0 === 43) && isDigitCode(line.charCodeAt(start + 1))) return true;
+  return fits(kind, line.slice(start, end));
 }
 
 /** Splits the sample into columns and learns a layout; undefined when no header stands out. */

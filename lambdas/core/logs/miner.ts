@@ -102,6 +102,8 @@ const VALUE_CHARS = 96;
 const EXACT_LINES = 64;
 /** Past that, one line in this many is tokenised and its values count this many times. */
 const SAMPLE_EVERY = 8;
+/** Lines of a shape after which it is sampled four times more sparsely. */
+const FREQUENT_LINES = 4096;
 /** Shapes remembered before the shape cache is dropped (it is only a shortcut). */
 const SHAPE_CACHE_SIZE = 100_000;
 const UNKNOWN_LEVEL = levelIndex('UNKNOWN');
@@ -200,11 +202,13 @@ export class TemplateMiner {
       // A frequent shape: its key is known; only one line in SAMPLE_EVERY is tokenised for the values.
       const seen = ++known.seen;
       if (seen > EXACT_LINES) {
-        if (seen % SAMPLE_EVERY !== 0) {
+        // One line in 8, and one in 32 once a shape is frequent: enough to estimate its top values.
+        const every = seen > FREQUENT_LINES ? SAMPLE_EVERY * 4 : SAMPLE_EVERY;
+        if (seen % every !== 0) {
           this.recordLine(this.clusters[this.find(known.id)] as Cluster, content, line, meta);
           return known.id;
         }
-        weight = SAMPLE_EVERY;
+        weight = every;
       }
     }
     const tok = tokenizeInto(content, this.maxTokens, this.scratch);

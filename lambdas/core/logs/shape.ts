@@ -73,7 +73,12 @@ export function shapeHash(s: string): number {
     if (runs > 0) {
       // A run with digits is a value unless it is a whole segment that reads as a word (`eth0`, `L3`).
       const word =
-        letters && CLASS[c] === 2 && runs === 1 && maxRun <= 2 && boundaryAt(s, i - 1, -1) && boundaryAt(s, j, 1);
+        letters &&
+        CLASS[c] === 2 &&
+        runs === 1 &&
+        maxRun <= 2 &&
+        boundaryAt(s, i - 1, -1) &&
+        boundaryAt(s, j, 1);
       if (!word) {
         h = Math.imul(h0 ^ (letters ? 0x110001 : 0x110002), 16777619);
         sum = (sum0 + h) | 0;

@@ -6,10 +6,10 @@
  * at its position; the words of a cluster that share its most common weight form its *root*; clusters with
  * the same root are split position by position while a position holds few distinct words (constants such
  * as `opened`/`closed`), and a position with many distinct words, or a masked value among them, is a
- * variable. Two kinds of evidence make a position with few words a variable instead:
+ * variable. Evidence makes a position with few words a variable instead:
  * - its words are values elsewhere: at least two of them also fill a variable position (user names after
  *   `session opened for user` are values after `session closed for user`, where `root` made it variable);
- * - it is the value of a `key=value` pair.
+ * - it holds quoted phrases of different lengths (free text such as a user agent).
  * Upper-case enumeration words (`RUNNING`, `SCREEN_ON`) are states and always split.
  */
 
@@ -189,15 +189,9 @@ interface SplitContext extends ConsolidationOptions {
   state: { work: number };
 }
 
-/** Whether a split candidate is a variable all the same: evidence, `key=value`, or varying phrases. */
-function variableByEvidence(members: Root, p: number, words: Set<string>, ctx: SplitContext): boolean {
-  if (phrasesVary(words)) return true;
-  const prev = (members[0] as ClusterView).tokens[p - 1];
-  if (prev === '=' && !(members[0] as ClusterView).tokens[p]?.startsWith(' ')) {
-    for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
-    return true;
-  }
-  return wordsAreValues(words, ctx.evidence);
+/** Whether a split candidate is a variable all the same: its words are values elsewhere, or free text. */
+function variableByEvidence(words: Set<string>, ctx: SplitContext): boolean {
+  return phrasesVary(words) || wordsAreValues(words, ctx.evidence);
 }
 
 /**
@@ -229,10 +223,7 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
       values.add(t);
     }
     if (values.size < 2) continue;
-    if (
-      masked ||
-      (!enumLike && (values.size >= ctx.threshold || variableByEvidence(members, p, values, ctx)))
-    ) {
+    if (masked || (!enumLike && (values.size >= ctx.threshold || variableByEvidence(values, ctx)))) {
       next[p] = 1;
       continue;
     }

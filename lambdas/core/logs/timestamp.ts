@@ -33,10 +33,15 @@ const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
 interface Shape {
   re: RegExp;
   build: (m: RegExpExecArray, defaultYear: number) => ParsedTime | undefined;
-  /** Groups holding the seconds (one of them) and their fraction, for `TimestampReader`'s shortcut. */
-  sec?: number | number[];
-  frac?: number;
+  /**
+   * Which groups hold which field (the first group that matched, where several may), for
+   * `TimestampReader`: year (`y`, or two digits `yy`), month as digits (`mo`) or as a name (`mon`), day,
+   * hour, minute, second, fraction and zone.
+   */
+  fields?: Partial<Record<FieldName, number | number[]>>;
 }
+
+type FieldName = 'y' | 'yy' | 'mo' | 'mon' | 'd' | 'h' | 'mi' | 's' | 'frac' | 'zone';
 
 /** Decimal value of a digit string (the regular expressions only capture digits here). */
 function num(s: string | undefined): number {
@@ -99,8 +104,7 @@ const SHAPES: Shape[] = [
     re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
     build: (m) =>
       make(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], m[4] !== undefined),
-    sec: 6,
-    frac: 7,
+    fields: { y: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // 20171223-22:15:29:606 · 20171223 221529
@@ -117,8 +121,7 @@ const SHAPES: Shape[] = [
         m[11],
         true,
       ),
-    sec: [6, 9],
-    frac: 10,
+    fields: { y: 1, mo: 2, d: 3, h: [4, 7], mi: [5, 8], s: [6, 9], frac: 10, zone: 11 },
   },
   {
     // 081109 203615 (yyMMdd HHmmss)
@@ -135,22 +138,20 @@ const SHAPES: Shape[] = [
         undefined,
         true,
       ),
-    sec: 6,
+    fields: { yy: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6 },
   },
   {
     // 17/06/09 20:10:40 (yy/MM/dd)
     re: new RegExp(`^(\\d{2})[/-](\\d{2})[/-](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m) =>
       make(fullYear(num(m[1])), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
-    sec: 6,
-    frac: 7,
+    fields: { yy: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // 03-17 16:13:38.811 · 10.30 16:49:06 (MM-dd, no year)
     re: new RegExp(`^(\\d{2})[-/.](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], m[7], true),
-    sec: 5,
-    frac: 6,
+    fields: { mo: 1, d: 2, h: 3, mi: 4, s: 5, frac: 6, zone: 7 },
   },
   {
     // Jun 14 15:16:01 · Sun Dec 04 04:47:44 2005 · Jun 14 2017 15:16:01
@@ -167,8 +168,7 @@ const SHAPES: Shape[] = [
         m[9],
         true,
       ),
-    sec: 6,
-    frac: 7,
+    fields: { mon: 1, d: 2, y: [3, 8], h: 4, mi: 5, s: 6, frac: 7, zone: 9 },
   },
   {
     // 10/Oct/2000:13:55:36 -0700 (Apache access log)
@@ -185,15 +185,13 @@ const SHAPES: Shape[] = [
         m[8],
         true,
       ),
-    sec: 6,
-    frac: 7,
+    fields: { d: 1, mon: 2, y: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // klog: I0601 12:34:56.789012
     re: /^[IWEF](\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/,
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], undefined, true),
-    sec: 5,
-    frac: 6,
+    fields: { mo: 1, d: 2, h: 3, mi: 4, s: 5, frac: 6 },
   },
   {
     // Unix epoch seconds or milliseconds (2001..2286)
@@ -207,8 +205,7 @@ const SHAPES: Shape[] = [
     // time of day only
     re: new RegExp(`^${TIME}${ZONE}$`, 'i'),
     build: (m, y) => make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true),
-    sec: 3,
-    frac: 4,
+    fields: { h: 1, mi: 2, s: 3, frac: 4, zone: 5 },
   },
 ];
 
@@ -269,25 +266,33 @@ function digitsAt(s: string, start: number, end: number): number {
   return v;
 }
 
+/** Where the fields of a timestamp are, learned from one text of a log (see `TimestampReader`). */
+interface Layout {
+  /** The text the layout was learned from. */
+  ref: string;
+  /** 1 where a field digit is, 0 where a text of this layout has the same character as `ref`. */
+  digits: Uint8Array;
+  /** [start, end) of year, month, day, hour, minute, second, fraction in the text; -1 when absent. */
+  at: Int32Array;
+  /** The year when the text has none; whether the text's year has two digits; the month of a name. */
+  year: number;
+  shortYear: boolean;
+  month: number;
+  zone: string | undefined;
+}
+
+const LAYOUT_FIELDS: FieldName[] = ['y', 'mo', 'd', 'h', 'mi', 's', 'frac'];
+
 /**
- * Reads the timestamps of one log, line after line. A log repeats one shape, and consecutive lines mostly
- * differ in their seconds only: when a text equals the last fully parsed one except for the digits of its
- * seconds and fraction, the time is computed from that one's minute instead of parsing again.
+ * Reads the timestamps of one log, line after line. A log writes its times one way: once a text has been
+ * parsed, a text of the same length with digits where it had digits and the same characters elsewhere is
+ * read from those positions, without a regular expression. Anything else is parsed afresh.
  */
 export class TimestampReader {
   private readonly hint = { shape: 0 };
   private lastText = '';
   private lastMs: number | undefined;
-  /** The last fully parsed text, split around its seconds and fraction (length -1: no shortcut). */
-  private length = -1;
-  private head = '';
-  private tail = '';
-  private secAt = 0;
-  private fracAt = -1;
-  private fracEnd = -1;
-  private minuteMs = 0;
-  /** The character between the seconds and their fraction. */
-  private separator = 0;
+  private layout: Layout | undefined;
 
   constructor(private readonly defaultYear: number) {}
 
@@ -295,22 +300,40 @@ export class TimestampReader {
     if (text === this.lastText) return this.lastMs;
     this.lastText = text;
     const s = normalise(text);
-    this.lastMs = s === undefined ? undefined : (this.sameMinute(s) ?? this.parse(s));
+    this.lastMs = s === undefined ? undefined : (this.byLayout(s) ?? this.parse(s));
     return this.lastMs;
   }
 
-  private sameMinute(s: string): number | undefined {
-    if (s.length !== this.length || !s.startsWith(this.head) || !s.endsWith(this.tail)) return undefined;
-    const sec = digitsAt(s, this.secAt, this.secAt + 2);
-    if (sec < 0) return undefined;
-    if (this.fracAt < 0) return this.minuteMs + sec * 1000;
-    if (s.charCodeAt(this.secAt + 2) !== this.separator) return undefined;
-    if (digitsAt(s, this.fracAt, this.fracEnd) < 0) return undefined;
-    return this.minuteMs + sec * 1000 + fractionMs(s.slice(this.fracAt, this.fracEnd));
+  private byLayout(s: string): number | undefined {
+    const l = this.layout;
+    if (!l || s.length !== l.ref.length) return undefined;
+    const ref = l.ref;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (l.digits[i] === 1 ? c < 48 || c > 57 : c !== ref.charCodeAt(i)) return undefined;
+    }
+    const at = l.at;
+    const field = (k: number, absent: number): number =>
+      (at[2 * k] as number) < 0 ? absent : digitsAt(s, at[2 * k] as number, at[2 * k + 1] as number);
+    let y = field(0, l.year);
+    if (l.shortYear) y = fullYear(y);
+    const frac = (at[12] as number) < 0 ? undefined : s.slice(at[12], at[13]);
+    const t = make(
+      y,
+      field(1, l.month),
+      field(2, 1),
+      field(3, 0),
+      field(4, 0),
+      field(5, 0),
+      frac,
+      l.zone,
+      true,
+    );
+    return t?.ms;
   }
 
   private parse(s: string): number | undefined {
-    this.length = -1;
+    this.layout = undefined;
     const hinted = this.hint.shape;
     for (let k = -1; k < SHAPES.length; k++) {
       const i = k < 0 ? hinted : k;
@@ -324,27 +347,43 @@ export class TimestampReader {
         continue;
       }
       this.hint.shape = i;
-      this.remember(s, shape, m, t.ms);
+      this.layout = layoutOf(s, shape, m, this.defaultYear);
       return t.ms;
     }
     return undefined;
   }
+}
 
-  private remember(s: string, shape: Shape, m: RegExpExecArray, ms: number): void {
-    const group = Array.isArray(shape.sec) ? shape.sec.find((g) => m[g] !== undefined) : shape.sec;
-    const sec = group === undefined ? undefined : m.indices?.[group];
-    if (!sec || sec[1] - sec[0] !== 2) return;
-    const frac = shape.frac === undefined ? undefined : m.indices?.[shape.frac];
-    // Seconds and fraction must be next to each other (one separator), with nothing variable in between.
-    if (frac && frac[0] !== sec[1] + 1) return;
-    this.secAt = sec[0];
-    this.separator = s.charCodeAt(sec[1]);
-    this.fracAt = frac ? frac[0] : -1;
-    this.fracEnd = frac ? frac[1] : -1;
-    this.head = s.slice(0, sec[0]);
-    this.tail = s.slice(frac ? frac[1] : sec[1]);
-    this.length = s.length;
-    const fraction = frac ? fractionMs(s.slice(frac[0], frac[1])) : 0;
-    this.minuteMs = ms - digitsAt(s, sec[0], sec[1]) * 1000 - fraction;
-  }
+/** The group of a field that matched (the first of several alternatives). */
+function groupOf(shape: Shape, name: FieldName, m: RegExpExecArray): number | undefined {
+  const g = shape.fields?.[name];
+  if (g === undefined) return undefined;
+  return Array.isArray(g) ? g.find((x) => m[x] !== undefined) : m[g] !== undefined ? g : undefined;
+}
+
+/** The layout of a parsed text, or undefined when the shape has no field map or no time of day. */
+function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: number): Layout | undefined {
+  if (!shape.fields || !m.indices || groupOf(shape, 'h', m) === undefined) return undefined;
+  const digits = new Uint8Array(s.length);
+  const at = new Int32Array(14).fill(-1);
+  const yy = groupOf(shape, 'yy', m);
+  LAYOUT_FIELDS.forEach((name, k) => {
+    const g = name === 'y' && yy !== undefined ? yy : groupOf(shape, name, m);
+    const span = g === undefined ? undefined : m.indices?.[g];
+    if (!span) return;
+    at[2 * k] = span[0];
+    at[2 * k + 1] = span[1];
+    for (let i = span[0]; i < span[1]; i++) digits[i] = 1;
+  });
+  const mon = groupOf(shape, 'mon', m);
+  const zone = groupOf(shape, 'zone', m);
+  return {
+    ref: s,
+    digits,
+    at,
+    year: defaultYear,
+    shortYear: yy !== undefined,
+    month: mon === undefined ? 1 : (MONTHS[(m[mon] ?? '').slice(0, 3).toLowerCase()] ?? 0),
+    zone: zone === undefined ? undefined : m[zone],
+  };
 }

@@ -1,6 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
@@ -130,6 +129,40 @@ function openInput(input: string): Input {
   return { stream: createReadStream(input), size, modified };
 }
 
+/**
+ * The lines of a text stream, without their `\n` or `\r\n` (a lone `\r` ends a line too, as `readline`
+ * has it). Splitting chunks with `indexOf` costs a fraction of what `readline` does per line.
+ */
+export async function* lines(stream: Readable): AsyncGenerator<string> {
+  let carry = '';
+  let pendingCr = false;
+  for await (const chunk of stream) {
+    let text = carry + (chunk as string);
+    carry = '';
+    if (pendingCr && text.charCodeAt(0) === 10) text = text.slice(1);
+    pendingCr = false;
+    let start = 0;
+    // The next `\r` is looked up again only once it is passed: a file without any stays linear.
+    let cr = text.indexOf('\r');
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+      if (nl < 0 && cr < 0) break;
+      if (cr >= 0 && (nl < 0 || cr < nl)) {
+        // `\r\n`, or a lone `\r`; at the very end of a chunk the `\n` may come with the next one.
+        yield text.slice(start, cr);
+        if (cr + 1 === text.length) pendingCr = true;
+        start = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+      } else {
+        yield text.slice(start, nl);
+        start = nl + 1;
+      }
+    }
+    carry = text.slice(start);
+  }
+  if (carry.length > 0) yield carry;
+}
+
 /** Progress on stderr, only where someone can see it: a terminal, or a large file. */
 class Progress {
   private readonly enabled: boolean;
@@ -185,7 +218,7 @@ async function analyse(
   analyzer.onLine = onLine;
   const progress = new Progress(size);
   stream.setEncoding('utf8');
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const rl = lines(stream);
   let checked = 0;
   let head = '';
   try {

@@ -59,15 +59,19 @@ const LETTERS: Record<string, LogLevel> = {
 
 /** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
 export function parseLevelWord(field: string): LogLevel | undefined {
-  // Consecutive lines mostly share their level: comparing with the last one is cheaper than hashing.
-  if (field === lastField) return lastLevel;
-  lastField = field;
-  lastLevel = cachedLevel(field);
-  return lastLevel;
+  // A log uses a handful of level words: comparing with the last few is cheaper than hashing.
+  for (let i = 0; i < RECENT; i++) if (recentFields[i] === field) return recentLevels[i];
+  const level = cachedLevel(field);
+  recentFields[next] = field;
+  recentLevels[next] = level;
+  next = (next + 1) % RECENT;
+  return level;
 }
 
-let lastField = '';
-let lastLevel: LogLevel | undefined;
+const RECENT = 4;
+const recentFields: string[] = ['', '', '', ''];
+const recentLevels: (LogLevel | undefined)[] = [undefined, undefined, undefined, undefined];
+let next = 0;
 
 function cachedLevel(field: string): LogLevel | undefined {
   const cached = LEVEL_CACHE.get(field);

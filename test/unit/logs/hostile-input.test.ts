@@ -75,3 +75,25 @@ describe('hostile input', () => {
     for (const r of rows) expect(r.template).toMatch(/^user \S+ logged in from <IP>$/);
   });
 });
+
+describe('reading lines from a stream', () => {
+  it('splits on \\n, \\r\\n and lone \\r, across chunk boundaries', async () => {
+    const { Readable } = await import('node:stream');
+    const { lines } = await import('../../../bin/commands/logs.ts');
+    const read = async (chunks: string[]) => {
+      const out: string[] = [];
+      for await (const l of lines(Readable.from(chunks))) out.push(l);
+      return out;
+    };
+    expect(await read(['a 1\r', '\nb 2\r\nc', ' 3\rd 4\n\ne'])).toEqual([
+      'a 1',
+      'b 2',
+      'c 3',
+      'd 4',
+      '',
+      'e',
+    ]);
+    expect(await read(['only\n'])).toEqual(['only']);
+    expect(await read(['x\r\n'])).toEqual(['x']);
+  });
+});

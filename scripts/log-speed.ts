@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
+import { rng } from '../lambdas/core/tickets/linear.ts';
 import type { LoghubSystem } from './loghub-data.ts';
 
 export interface SpeedArgs {
@@ -26,18 +27,6 @@ const TARGET_MINER = 500_000;
 const TARGET_PROCESS = 300_000;
 const TARGET_RSS_MB = 256;
 const checkout = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` lines of a system: its log read in order from a random line on (wrapping around), with every

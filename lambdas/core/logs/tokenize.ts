@@ -423,16 +423,18 @@ let segEnd = new Int32Array(64);
 let segDelim = new Uint8Array(64);
 const segType: (VariableType | undefined)[] = [];
 
+/** A copy of a typed array at twice its length (the scratch arrays grow with the longest message). */
+function doubled<T extends Int32Array | Uint8Array>(a: T): T {
+  const b = (a instanceof Int32Array ? new Int32Array(a.length * 2) : new Uint8Array(a.length * 2)) as T;
+  b.set(a);
+  return b;
+}
+
 function pushSeg(start: number, end: number, delim: boolean, type: VariableType | undefined): void {
   if (segCount === segStart.length) {
-    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    segStart = grow(segStart, (n) => new Int32Array(n));
-    segEnd = grow(segEnd, (n) => new Int32Array(n));
-    segDelim = grow(segDelim, (n) => new Uint8Array(n));
+    segStart = doubled(segStart);
+    segEnd = doubled(segEnd);
+    segDelim = doubled(segDelim);
   }
   segStart[segCount] = start;
   segEnd[segCount] = end;
@@ -526,15 +528,10 @@ const quoteClose: number[] = [];
 let sMessage = '';
 
 function growScratch(): void {
-  const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-    const b = make(a.length * 2);
-    b.set(a);
-    return b;
-  };
-  sStart = grow(sStart, (n) => new Int32Array(n));
-  sEnd = grow(sEnd, (n) => new Int32Array(n));
-  sSpace = grow(sSpace, (n) => new Uint8Array(n));
-  sWhole = grow(sWhole, (n) => new Uint8Array(n));
+  sStart = doubled(sStart);
+  sEnd = doubled(sEnd);
+  sSpace = doubled(sSpace);
+  sWhole = doubled(sWhole);
 }
 
 function pushToken(

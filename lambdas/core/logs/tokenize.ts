@@ -998,8 +998,11 @@ function splitWord(s: string, start: number, end: number): void {
       i++;
       continue;
     }
-    // A path runs to the end of the word, query string and all.
-    if ((c === C_SLASH || c === C_TILDE || c === C_DOT) && isPathStart(s, i, end)) {
+    // A path runs to the end of the word, query string and all; `C:\…` and `C:/…` are paths too.
+    if (
+      ((c === C_SLASH || c === C_TILDE || c === C_DOT) && isPathStart(s, i, end)) ||
+      isDrivePath(s, i, end)
+    ) {
       absorb(s, i, i, end, 'PATH');
       return;
     }
@@ -1060,6 +1063,16 @@ function colonRunEnd(s: string, i: number, j: number, end: number): number {
   if (!hasDigit(s, first, j) && parts < 3) return j;
   if (parts === 2 && isIPv4At(s, first, j)) return j;
   return runEnd;
+}
+
+/** `C:\Windows\…`, `D:/data/…`: a drive letter at the start of a segment, then a path. */
+function isDrivePath(s: string, i: number, end: number): boolean {
+  if (i + 3 >= end || s.charCodeAt(i + 1) !== C_COLON) return false;
+  const c = s.charCodeAt(i);
+  const sep = s.charCodeAt(i + 2);
+  if (!((c >= C_A && c <= C_Z) || (c >= C_a && c <= C_z)) || (sep !== C_BACKSLASH && sep !== C_SLASH))
+    return false;
+  return i === 0 || segCount === 0 || segDelim[segCount - 1] === 1;
 }
 
 /** `/a/b`, `~/x`, `./x`, `../x` (a lone `/word` is left to the segment classifier). */

@@ -535,10 +535,15 @@ function learnColumns(
   // level only a [thread], a component or a `-` separator may follow, within a few columns.
   let end = -1;
   let levelAt = -1;
+  let separated = false;
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
     const kind = dominant[i] as FieldKind;
     if ((share[i] ?? 0) < AGREEMENT || kind === 'quote') break;
     if (levelAt >= 0 && i - levelAt > 4) break;
+    // `program - message`: after a `-` that follows a name, times and numbers are message, not header.
+    if (separated && (kind === 'num' || kind === 'ts')) break;
+    if (kind === 'dash' && i > 0 && (dominant[i - 1] === 'word' || dominant[i - 1] === 'comp'))
+      separated = true;
     const isLevel = kind === 'level' || kind === 'letter' || kind === 'klog';
     if (levelAt < 0 && isLevel) {
       levelAt = i;

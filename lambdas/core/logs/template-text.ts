@@ -47,12 +47,16 @@ const VAR = 2;
 /** Words that are values whatever their shape (the same set the tokenizer masks). */
 const VALUE_WORDS = new Set(['true', 'false', 'null', 'root', 'admin']);
 
+const CODE = /^[A-Za-z]{1,4}\d{3,6}$/;
+
 /**
  * Whether a digit-bearing piece reads as a word: a letter first and a single run of at most two digits
  * (`eth0`, `ssh2`, `L3`, `fpr29`, `HttpServer2`), as opposed to counters and identifiers.
  */
 function wordWithDigits(s: string): boolean {
   if (!isLetter(s.charCodeAt(0))) return false;
+  // A message code: a short prefix and a number (`AH00957`, `E0401`), constant where it is seen alone.
+  if (CODE.test(s)) return true;
   let runs = 0;
   let run = 0;
   for (let i = 0; i < s.length; i++) {

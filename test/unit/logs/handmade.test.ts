@@ -7,7 +7,17 @@ import { scoreParsing } from '../../../scripts/log-metrics.ts';
 import { FIXTURES } from './fixtures.ts';
 
 /** Hand-made logs in styles the Loghub development set lacks (see test/fixtures/logs/handmade/README.md). */
-const LOGS = ['nginx_access', 'json_app', 'java_app', 'syslog_hosts', 'k8s_logfmt', 'python_app'] as const;
+const LOGS = [
+  'nginx_access',
+  'json_app',
+  'java_app',
+  'syslog_hosts',
+  'k8s_logfmt',
+  'python_app',
+  'apache_error',
+  'android_logcat',
+  'proxy_connections',
+] as const;
 
 const read = (file: string): string[] => {
   const lines = readFileSync(join(FIXTURES, 'handmade', file), 'utf8').split('\n');
@@ -41,6 +51,17 @@ describe('logs in styles beyond Loghub', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(scores.map((s) => s.ga))).toBeGreaterThanOrEqual(0.85);
     expect(mean(scores.map((s) => s.pa))).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('gives one template to sizes written `0 bytes` or `1190 bytes (1.16 KB)` after `program -`', () => {
+    const { texts, truth } = analyse('proxy_connections');
+    expect(scoreParsing(truth, texts).ga).toBe(1);
+    expect(new Set(texts)).toEqual(
+      new Set([
+        '<ID> open through proxy <ID> HTTPS',
+        '<ID> close, <SIZE> sent, <SIZE> received, lifetime <*>',
+      ]),
+    );
   });
 
   it('reads an access log as one template per method, whatever the user agent says', () => {

@@ -313,18 +313,18 @@ export class TimestampReader {
       if (l.digits[i] === 1 ? c < 48 || c > 57 : c !== ref.charCodeAt(i)) return undefined;
     }
     const at = l.at;
-    const field = (k: number, absent: number): number =>
-      (at[2 * k] as number) < 0 ? absent : digitsAt(s, at[2 * k] as number, at[2 * k + 1] as number);
-    let y = field(0, l.year);
+    let y = fieldAt(s, at, 0, l.year);
     if (l.shortYear) y = fullYear(y);
     const frac = (at[12] as number) < 0 ? undefined : s.slice(at[12], at[13]);
+    const mo = fieldAt(s, at, 1, l.month);
+    const d = fieldAt(s, at, 2, 1);
     const t = make(
       y,
-      field(1, l.month),
-      field(2, 1),
-      field(3, 0),
-      field(4, 0),
-      field(5, 0),
+      mo,
+      d,
+      fieldAt(s, at, 3, 0),
+      fieldAt(s, at, 4, 0),
+      fieldAt(s, at, 5, 0),
       frac,
       l.zone,
       true,
@@ -352,6 +352,12 @@ export class TimestampReader {
     }
     return undefined;
   }
+}
+
+/** The value of field `k` of a layout in `s`, or `absent` when the layout has no such field. */
+function fieldAt(s: string, at: Int32Array, k: number, absent: number): number {
+  const start = at[2 * k] as number;
+  return start < 0 ? absent : digitsAt(s, start, at[2 * k + 1] as number);
 }
 
 /** The group of a field that matched (the first of several alternatives). */

@@ -842,9 +842,12 @@ function hasDotRun(s: string, start: number, end: number): boolean {
 const MAX_WORD = 1024;
 
 /** Month, weekday and zone names next to a variable are part of a date: `at Sun Jul 31 12:01:02 2005`. */
+function isDateToken(k: number): boolean {
+  return sWhole[k] === 1 && sTypes[k] === undefined && DATE_WORDS.has(sMessage.slice(sStart[k], sEnd[k]));
+}
+
 function markDateWords(): void {
-  const isDate = (k: number): boolean =>
-    sWhole[k] === 1 && sTypes[k] === undefined && DATE_WORDS.has(sMessage.slice(sStart[k], sEnd[k]));
+  const isDate = isDateToken;
   for (let pass = 0; pass < 2; pass++) {
     for (let k = 0; k < sCount; k++) {
       if (!isDate(k)) continue;

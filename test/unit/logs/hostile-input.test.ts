@@ -79,10 +79,10 @@ describe('hostile input', () => {
 describe('reading lines from a stream', () => {
   it('splits on \\n, \\r\\n and lone \\r, across chunk boundaries', async () => {
     const { Readable } = await import('node:stream');
-    const { lines } = await import('../../../bin/commands/logs.ts');
+    const { lineBatches } = await import('../../../bin/commands/logs.ts');
     const read = async (chunks: string[]) => {
       const out: string[] = [];
-      for await (const l of lines(Readable.from(chunks))) out.push(l);
+      for await (const batch of lineBatches(Readable.from(chunks))) out.push(...batch);
       return out;
     };
     expect(await read(['a 1\r', '\nb 2\r\nc', ' 3\rd 4\n\ne'])).toEqual([

@@ -281,6 +281,7 @@ class ColumnParser implements HeaderParser {
     const space = this.delimiter === ' ';
     let pos = 0;
     let contentStart = -1;
+    let found: LogLevel | undefined;
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter);
@@ -308,16 +309,24 @@ class ColumnParser implements HeaderParser {
         } else contentStart = fStart;
         break;
       }
-      if (!fits(spec.kind, text)) return { content: line.trim() };
+      if (spec.kind === 'level') {
+        // The level word is looked up once, for the check and for the level itself.
+        const level = parseLevelWord(text);
+        if (level === undefined) return { content: line.trim() };
+        if (spec.role === 'level') found = level;
+      } else if (!fits(spec.kind, text)) return { content: line.trim() };
       values.push(text);
       pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
     const out: ParsedLine = { content: line.slice(contentStart).trim() };
+    if (found !== undefined) out.level = found;
     for (let i = 0; i < values.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
-      if (spec.role === 'level') out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
+      if (spec.role === 'level') {
+        if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
+      }
       else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }

@@ -326,8 +326,7 @@ class ColumnParser implements HeaderParser {
       const v = values[i] as string;
       if (spec.role === 'level') {
         if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
-      }
-      else if (spec.role === 'component') out.component = this.component(v);
+      } else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (this.timeColumns.length > 0) {

@@ -18,7 +18,7 @@
  */
 import { planMerges } from './consolidate.ts';
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
-import { shapeHash } from './shape.ts';
+import { ShapeTable, shapeLanes } from './shape.ts';
 import { detach, TopValues } from './tally.ts';
 import { slotText } from './template-text.ts';
 import {
@@ -104,8 +104,6 @@ const EXACT_LINES = 64;
 const SAMPLE_EVERY = 8;
 /** Lines of a shape after which it is sampled four times more sparsely. */
 const FREQUENT_LINES = 4096;
-/** Shapes remembered before the shape cache is dropped (it is only a shortcut). */
-const SHAPE_CACHE_SIZE = 100_000;
 const UNKNOWN_LEVEL = levelIndex('UNKNOWN');
 /** Total characters of cached keys before the cache is dropped (it is only a shortcut). */
 const KEY_CACHE_CHARS = 4_000_000;
@@ -159,8 +157,8 @@ export class TemplateMiner {
   private parent: Int32Array = new Int32Array(64);
   private live = 0;
   private keyCache = new Map<string, number>();
-  /** Shape hash → cluster id and lines seen (shape.ts). */
-  private shapes = new Map<number, { id: number; seen: number }>();
+  /** Shapes seen → cluster id and lines seen (shape.ts). */
+  private readonly shapes = new ShapeTable();
   private readonly shapeCache: boolean;
   private keyChars = 0;
   private index = new Map<string, Set<number>>();
@@ -195,18 +193,19 @@ export class TemplateMiner {
   add(content: string, meta: LineMeta = {}): number {
     this.lineNo++;
     const line = meta.line ?? this.lineNo;
-    const shape = this.shapeCache ? shapeHash(content) : -1;
-    const known = shape >= 0 ? this.shapes.get(shape) : undefined;
+    const hashed = this.shapeCache && shapeLanes(content);
+    const slot = hashed ? this.shapes.find() : -1;
     let weight = 1;
-    if (known !== undefined) {
+    if (slot >= 0) {
       // A frequent shape: its key is known; only one line in SAMPLE_EVERY is tokenised for the values.
-      const seen = ++known.seen;
+      const seen = this.shapes.touch(slot);
       if (seen > EXACT_LINES) {
         // One line in 8, and one in 32 once a shape is frequent: enough to estimate its top values.
         const every = seen > FREQUENT_LINES ? SAMPLE_EVERY * 4 : SAMPLE_EVERY;
+        const id = this.shapes.id(slot);
         if (seen % every !== 0) {
-          this.recordLine(this.clusters[this.find(known.id)] as Cluster, content, line, meta);
-          return known.id;
+          this.recordLine(this.clusters[this.find(id)] as Cluster, content, line, meta);
+          return id;
         }
         weight = every;
       }
@@ -222,10 +221,8 @@ export class TemplateMiner {
       this.keyCache.set(tok.key, id);
       this.keyChars += tok.key.length;
     }
-    if (shape >= 0 && known === undefined) {
-      if (this.shapes.size >= SHAPE_CACHE_SIZE) this.shapes.clear();
-      this.shapes.set(shape, { id, seen: 1 });
-    }
+    // `SHAPE` still holds this line's shape: tokenising does not touch it.
+    if (hashed && slot < 0) this.shapes.add(id);
     const c = this.clusters[this.find(id)] as Cluster;
     this.recordLine(c, content, line, meta);
     this.recordValues(c, tok, weight);

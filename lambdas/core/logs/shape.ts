@@ -32,10 +32,19 @@ function boundaryAt(s: string, i: number, step: number): boolean {
   return c === 46 && s.charCodeAt(i + step) === 46;
 }
 
-/** Hash of the shape of `s`, or -1 when `s` is too long to be worth it. */
+/** The two halves of the last shape computed by `shapeLanes`. */
+export const SHAPE = new Int32Array(2);
+
+/** Hash of the shape of `s` as one number (53 bits), or -1 when `s` is too long to be worth it. */
 export function shapeHash(s: string): number {
+  if (!shapeLanes(s)) return -1;
+  return ((SHAPE[0] as number) >>> 0) * 2097152 + ((SHAPE[1] as number) & 0x1fffff);
+}
+
+/** Computes the shape of `s` into `SHAPE` (two 32-bit lanes); false when `s` is too long to be worth it. */
+export function shapeLanes(s: string): boolean {
   const n = s.length;
-  if (n > SHAPE_MAX_CHARS) return -1;
+  if (n > SHAPE_MAX_CHARS) return false;
   // Two lanes: FNV-1a, and the running sum of its states.
   let h = 0x811c9dc5;
   let sum = 0;
@@ -86,5 +95,94 @@ export function shapeHash(s: string): number {
     }
     i = j;
   }
-  return (h >>> 0) * 2097152 + ((sum >>> 0) & 0x1fffff);
+  SHAPE[0] = h;
+  SHAPE[1] = sum;
+  return true;
+}
+
+/**
+ * Shapes seen, with the cluster they lead to and how many lines had them: an open-addressing table over
+ * the two 32-bit lanes (a `Map` keyed by 53-bit numbers hashes doubles, which is slower). It forgets
+ * everything when full: it is only a shortcut.
+ */
+export class ShapeTable {
+  private mask: number;
+  private lo: Int32Array;
+  private hi: Int32Array;
+  /** Cluster id + 1 (0: empty slot). */
+  private ids: Int32Array;
+  private seen: Int32Array;
+  private used = 0;
+
+  constructor(
+    initial = 1024,
+    private readonly max = 1 << 18,
+  ) {
+    this.mask = initial - 1;
+    this.lo = new Int32Array(initial);
+    this.hi = new Int32Array(initial);
+    this.ids = new Int32Array(initial);
+    this.seen = new Int32Array(initial);
+  }
+
+  /** Slot of the shape in `SHAPE`, or -1 when it is not in the table. */
+  find(): number {
+    const lo = SHAPE[0] as number;
+    const hi = SHAPE[1] as number;
+    for (let i = (lo ^ (hi >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
+      if (this.ids[i] === 0) return -1;
+      if (this.lo[i] === lo && this.hi[i] === hi) return i;
+    }
+  }
+
+  /** Adds the shape in `SHAPE` for cluster `id` (seen once). */
+  add(id: number): void {
+    if ((this.used + 1) * 2 > this.mask + 1) this.grow();
+    const lo = SHAPE[0] as number;
+    const hi = SHAPE[1] as number;
+    let i = (lo ^ (hi >>> 7)) & this.mask;
+    while (this.ids[i] !== 0) i = (i + 1) & this.mask;
+    this.lo[i] = lo;
+    this.hi[i] = hi;
+    this.ids[i] = id + 1;
+    this.seen[i] = 1;
+    this.used++;
+  }
+
+  /** Cluster id of a slot. */
+  id(slot: number): number {
+    return (this.ids[slot] as number) - 1;
+  }
+
+  /** Counts one more line for a slot and returns the lines seen. */
+  touch(slot: number): number {
+    return ++(this.seen[slot] as number) as number;
+  }
+
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    if (size > this.max) {
+      // Full: start afresh (shapes come back as they are seen again).
+      this.ids.fill(0);
+      this.used = 0;
+      return;
+    }
+    const { lo, hi, ids, seen } = this;
+    this.mask = size - 1;
+    this.lo = new Int32Array(size);
+    this.hi = new Int32Array(size);
+    this.ids = new Int32Array(size);
+    this.seen = new Int32Array(size);
+    this.used = 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] === 0) continue;
+      let j = ((lo[i] as number) ^ ((hi[i] as number) >>> 7)) & this.mask;
+      while (this.ids[j] !== 0) j = (j + 1) & this.mask;
+      this.lo[j] = lo[i] as number;
+      this.hi[j] = hi[i] as number;
+      this.ids[j] = ids[i] as number;
+      this.seen[j] = seen[i] as number;
+      this.used++;
+    }
+  }
 }

@@ -6,7 +6,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AiOpsStack } from '../lib/ai-ops-stack.ts';
-import { WORKERS } from '../lib/workers.ts';
 import { stageConfig, stageNameFromUser } from './stages.ts';
 
 const app = new App();
@@ -24,6 +23,6 @@ const stage = stageConfig({
 
 // Environment-agnostic on purpose: synth needs no AWS account, and the deploy account/region come from
 // the CLI profile (Fn::GetAZs picks the AZs at deploy time).
-new AiOpsStack(app, `AiOps-${stage.name}`, { stage, workers: WORKERS });
+new AiOpsStack(app, `AiOps-${stage.name}`, { stage });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import {
-  Annotations,
   CfnOutput,
   Duration,
   aws_events as events,
@@ -11,14 +10,15 @@ import {
   triggers,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { Api } from './api.ts';
 import { AppFunction, REPO_ROOT } from './app-function.ts';
 import { Data } from './data.ts';
 import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
+import { WebConsole } from './web-console.ts';
 import { WorkQueues } from './work-queues.ts';
-import { partitionWorkers, RESOLVER_LLM_ENV, TICKET_MODEL_ASSET, type WorkerSpec } from './workers.ts';
 
 /** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
 export function llmEnvironment(stage: StageConfig): Record<string, string> {
@@ -37,6 +37,18 @@ export function llmEnvironment(stage: StageConfig): Record<string, string> {
   return env;
 }
 
+/**
+ * The categories the triage worker answers on this stage (canonical names), for the resolver, which checks a
+ * person's correction against them without loading the model. A category the model does not know fails synth.
+ */
+export function ticketCategories(stage: StageConfig): readonly string[] {
+  return ticketTriageSetup({
+    TICKET_MODEL_PATH: undefined,
+    TRIAGE_REVIEW_THRESHOLD: undefined,
+    TRIAGE_CATEGORIES: stage.triage?.categories ? [...stage.triage.categories] : undefined,
+  }).categories;
+}
+
 /** The stage's triage settings as the workers' variables; unset settings are left out. */
 export function triageEnvironment(stage: StageConfig): Record<string, string> {
   const env: Record<string, string> = {};
@@ -47,10 +59,15 @@ export function triageEnvironment(stage: StageConfig): Record<string, string> {
   return env;
 }
 
+/** The resolver writes changelog highlights inside the request: AppSync waits 30 seconds. */
+export const RESOLVER_LLM_ENV = {
+  LLM_TIMEOUT_MS: '10000',
+  LLM_CALL_BUDGET_MS: '15000',
+  LLM_MAX_ATTEMPTS: '2',
+} as const;
+
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
-  /** Usually WORKERS; a worker whose handler file is missing is skipped with a synth warning. */
-  readonly workers: readonly WorkerSpec[];
   /** Absolute path of the GraphQL schema (default: schema/schema.graphql). */
   readonly schemaPath?: string;
 }
@@ -69,6 +86,8 @@ export class AiOpsStack extends Stack {
   readonly secrets: Secrets;
   readonly workQueues: WorkQueues;
   readonly api: Api;
+  /** The web console: S3 + CloudFront, configured with the API's URL and public key. */
+  readonly console: WebConsole;
   readonly observability: Observability;
   readonly functions: {
     readonly authorizer: AppFunction;
@@ -76,48 +95,84 @@ export class AiOpsStack extends Stack {
     readonly reconciler: AppFunction;
     readonly migrator: AppFunction;
   };
+  readonly #stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: AiOpsStackProps) {
-    const { stage, workers, schemaPath, ...stackProps } = props;
+    const { stage, schemaPath, ...stackProps } = props;
     super(scope, id, {
       description: `AI Ops Assistant (${stage.name})`,
       terminationProtection: stage.durable,
       ...stackProps,
     });
+    this.#stage = stage;
     Tags.of(this).add('project', 'ai-ops');
     Tags.of(this).add('stage', stage.name);
 
     this.data = new Data(this, 'Data', { stage });
     this.secrets = new Secrets(this, 'Secrets', { stage });
-    const network = this.data.network;
+    this.workQueues = this.createWorkQueues();
+    const authorizer = this.createAuthorizer();
+    const resolver = this.createResolver();
+    const reconciler = this.createReconciler();
+    const migrator = this.createMigrator([authorizer, resolver, reconciler]);
+    this.functions = { authorizer, resolver, reconciler, migrator };
+    this.secrets.jwtKeysReady.executeBefore(authorizer, resolver);
 
-    const databaseEnv = {
+    this.api = new Api(this, 'Graphql', {
+      stage,
+      schemaPath: schemaPath ?? join(REPO_ROOT, 'schema', 'schema.graphql'),
+      authorizer,
+      resolver,
+    });
+    this.console = new WebConsole(this, 'Console', {
+      stage,
+      graphqlUrl: this.api.graphqlApi.graphqlUrl,
+      // The same value as the ApiKeyId output: AppSync's key id is the key clients send.
+      apiKey: this.api.apiKey.attrApiKeyId,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.api.graphqlApi,
+      functions: { authorizer, resolver, reconciler },
+      queues: this.workQueues.queues,
+      database: this.data.instance,
+      proxy: this.data.proxy,
+    });
+    this.addOutputs();
+  }
+
+  /** What every function that reaches the database is told: the proxy and the RDS-generated secret. */
+  private databaseEnv(): Record<string, string> {
+    return {
       DB_SECRET_ARN: this.data.secret.secretArn,
       DB_PROXY_ENDPOINT: this.data.proxy.endpoint,
       DB_NAME: this.data.databaseName,
     };
-    const authEnv = {
+  }
+
+  private authEnv(): Record<string, string> {
+    return {
       JWT_KEYS_SECRET_ARN: this.secrets.jwtKeys.secretArn,
-      JWT_ISSUER: `ai-ops-${stage.name}`,
+      JWT_ISSUER: `ai-ops-${this.#stage.name}`,
       JWT_AUDIENCE: 'ai-ops-api',
       ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS),
       REFRESH_TOKEN_TTL_SECONDS: String(REFRESH_TOKEN_TTL_SECONDS),
-      AUTHORIZER_TTL_SECONDS: String(stage.api.authorizerCacheTtlSeconds),
+      AUTHORIZER_TTL_SECONDS: String(this.#stage.api.authorizerCacheTtlSeconds),
     };
+  }
 
-    const { present, missing } = partitionWorkers(workers);
-    for (const worker of missing) {
-      Annotations.of(this).addWarningV2(
-        `ai-ops:worker-missing:${worker.kind}`,
-        `No ${worker.kind} worker deployed: ${worker.entry} does not exist yet`,
-      );
-    }
-    this.workQueues = new WorkQueues(this, 'Jobs', {
+  private queueEnv(): Record<string, string> {
+    return { QUEUE_DRIVER: 'sqs', JOB_QUEUE_URLS: this.workQueues.queueUrlsJson() };
+  }
+
+  /** A queue, a DLQ and a worker per job kind of the registry. */
+  private createWorkQueues(): WorkQueues {
+    const stage = this.#stage;
+    return new WorkQueues(this, 'Jobs', {
       stage,
-      workers: present,
-      network,
+      network: this.data.network,
       environment: {
-        ...databaseEnv,
+        ...this.databaseEnv(),
         ...llmEnvironment(stage),
         ...triageEnvironment(stage),
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
@@ -127,21 +182,26 @@ export class AiOpsStack extends Stack {
         this.secrets.openAiApiKey.grantRead(worker.function);
       },
     });
-    const queueEnv = { QUEUE_DRIVER: 'sqs', JOB_QUEUE_URLS: this.workQueues.queueUrlsJson() };
+  }
 
+  private createAuthorizer(): AppFunction {
     const authorizer = new AppFunction(this, 'Authorizer', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/authorizer/handler.ts',
       description: 'AppSync Lambda authorizer: verifies the access token, answers role and denied fields',
       // AppSync gives an authorizer 10 seconds at most.
       timeout: Duration.seconds(10),
       memorySize: 512,
-      network,
-      environment: { ...databaseEnv, ...authEnv },
+      network: this.data.network,
+      environment: { ...this.databaseEnv(), ...this.authEnv() },
     });
     this.data.grantConnect(authorizer.function);
     this.secrets.jwtKeys.grantRead(authorizer.function);
+    return authorizer;
+  }
 
+  private createResolver(): AppFunction {
+    const stage = this.#stage;
     const resolver = new AppFunction(this, 'Resolver', {
       stage,
       entry: 'lambdas/api/handler.ts',
@@ -150,34 +210,37 @@ export class AiOpsStack extends Stack {
       timeout: Duration.seconds(30),
       // bcrypt at cost 12 is CPU-bound; memory buys CPU.
       memorySize: 1024,
-      network,
+      network: this.data.network,
       gradualDeployment: stage.functions.gradualDeployment,
       environment: {
-        ...databaseEnv,
-        ...authEnv,
-        ...queueEnv,
+        ...this.databaseEnv(),
+        ...this.authEnv(),
+        ...this.queueEnv(),
         // generateChangelog may ask the model for highlights (flag llm.changelog).
         ...llmEnvironment(stage),
         ...RESOLVER_LLM_ENV,
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
+        // correctTriage checks a person's category against these; the model stays with the triage worker.
+        TICKET_CATEGORIES: ticketCategories(stage).join(','),
       },
-      // correctTriage checks categories against the shipped ticket model.
-      assets: [TICKET_MODEL_ASSET],
     });
     this.data.grantConnect(resolver.function);
     this.secrets.jwtKeys.grantRead(resolver.function);
     this.secrets.openAiApiKey.grantRead(resolver.function);
     this.workQueues.grantSend(resolver.function);
     this.workQueues.grantDeadLetterAdmin(resolver.function);
+    return resolver;
+  }
 
+  private createReconciler(): AppFunction {
     const reconciler = new AppFunction(this, 'Reconciler', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/reconciler/handler.ts',
       description: 'Re-enqueues accepted jobs that never reached their queue',
       timeout: Duration.seconds(50),
       memorySize: 256,
-      network,
-      environment: { ...databaseEnv, ...queueEnv },
+      network: this.data.network,
+      environment: { ...this.databaseEnv(), ...this.queueEnv() },
     });
     this.data.grantConnect(reconciler.function);
     this.workQueues.grantSend(reconciler.function);
@@ -192,49 +255,40 @@ export class AiOpsStack extends Stack {
         }),
       ],
     });
+    return reconciler;
+  }
 
+  /** The deploy-time migrator, and its trigger, which runs before any function that uses the database. */
+  private createMigrator(databaseUsers: readonly AppFunction[]): AppFunction {
     const migrator = new AppFunction(this, 'Migrator', {
-      stage,
+      stage: this.#stage,
       entry: 'lambdas/migrator/handler.ts',
       description: 'Applies database migrations and bootstraps the first admin on deploy',
       timeout: Duration.minutes(5),
       memorySize: 512,
-      network,
-      environment: { ...databaseEnv, ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn },
+      network: this.data.network,
+      environment: {
+        ...this.databaseEnv(),
+        ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn,
+      },
       // The bundle finds them next to itself (lambdas/adapters/db/migrate.ts defaultMigrationsFolder).
       assets: ['migrations'],
     });
     this.data.grantConnect(migrator.function);
     this.secrets.adminBootstrap.grantRead(migrator.function);
-    this.functions = { authorizer, resolver, reconciler, migrator };
-
     // Runs whenever the migrator's bundle (code or migrations) changes; a thrown error fails the deploy.
     const migrations = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: migrator.function,
       timeout: Duration.minutes(5),
       executeAfter: [this.data.instance, this.data.proxy, this.secrets.adminBootstrap],
     });
-    const databaseUsers = [authorizer, resolver, reconciler, ...this.workQueues.queues.map((q) => q.worker)];
-    migrations.executeBefore(...databaseUsers);
-    this.secrets.jwtKeysReady.executeBefore(authorizer, resolver);
+    migrations.executeBefore(...databaseUsers, ...this.workQueues.queues.map((q) => q.worker));
+    return migrator;
+  }
 
-    this.api = new Api(this, 'Graphql', {
-      stage,
-      schemaPath: schemaPath ?? join(REPO_ROOT, 'schema', 'schema.graphql'),
-      authorizer,
-      resolver,
-    });
-
-    this.observability = new Observability(this, 'Observability', {
-      stage,
-      api: this.api.graphqlApi,
-      functions: { authorizer, resolver, reconciler },
-      queues: this.workQueues.queues,
-      database: this.data.instance,
-      proxy: this.data.proxy,
-    });
-
+  private addOutputs(): void {
     new CfnOutput(this, 'GraphqlUrl', { value: this.api.graphqlApi.graphqlUrl });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console' });
     new CfnOutput(this, 'ApiKeyId', {
       value: this.api.apiKey.attrApiKeyId,
       description:

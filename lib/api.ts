@@ -80,12 +80,20 @@ export class Api extends Construct {
 
     this.logGroup = this.configureLogging(stage);
 
+    this.fields = this.addResolvers(props);
+    this.webAcl = stage.api.wafRateLimitPer5Minutes
+      ? this.createWebAcl(stage.name, stage.api.wafRateLimitPer5Minutes)
+      : undefined;
+  }
+
+  /** Every root field of the schema: a unit resolver over the resolver function. */
+  private addResolvers(props: ApiProps): ReadonlyArray<{ typeName: string; fieldName: string }> {
     const dataSource = this.graphqlApi.addLambdaDataSource('ResolverFunction', props.resolver.target, {
       description: 'The resolver Lambda (direct Lambda event shape)',
     });
     const code = appsync.Code.fromInline(readFileSync(RESOLVER_CODE_PATH, 'utf8'));
-    this.fields = rootFields(readFileSync(props.schemaPath, 'utf8'));
-    for (const { typeName, fieldName } of this.fields) {
+    const fields = rootFields(readFileSync(props.schemaPath, 'utf8'));
+    for (const { typeName, fieldName } of fields) {
       new appsync.Resolver(this, `${typeName}.${fieldName}`, {
         api: this.graphqlApi,
         typeName,
@@ -103,10 +111,7 @@ export class Api extends Construct {
           'CDK grants lambda:InvokeFunction on the resolver function and its qualified ARNs (versions, aliases).',
       });
     }
-
-    this.webAcl = stage.api.wafRateLimitPer5Minutes
-      ? this.createWebAcl(stage.name, stage.api.wafRateLimitPer5Minutes)
-      : undefined;
+    return fields;
   }
 
   /**

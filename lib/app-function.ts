@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { StageConfig } from './stage-config.ts';
 
 /** The repository root: bundling resolves entries, the lock file and `migrations/` from here. */
@@ -72,12 +73,10 @@ export class AppFunction extends Construct {
     super(scope, id);
     const { stage } = props;
     const removalPolicy = stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: stage.functions.logRetention,
       removalPolicy,
     });
-
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
@@ -92,8 +91,8 @@ export class AppFunction extends Construct {
       logGroup,
       environment: {
         STAGE: stage.name,
-        POWERTOOLS_SERVICE_NAME: 'ai-ops',
-        POWERTOOLS_METRICS_NAMESPACE: 'AiOps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: stage.functions.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
@@ -106,70 +105,85 @@ export class AppFunction extends Construct {
           }
         : {}),
       currentVersionOptions: { removalPolicy: RemovalPolicy.DESTROY },
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK is bundled, not taken from the runtime: the tested version is the deployed version.
-        externalModules: [],
-        ...(props.assets && props.assets.length > 0 ? { commandHooks: copyAssets(props.assets) } : {}),
-      },
+      bundling: bundling(props.assets),
     });
-
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'The project targets Node.js 22 (DESIGN and CI pin it); a newer runtime is a deliberate upgrade.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS-maintained minimal policy for writing the function logs.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'The AWS-maintained minimal policy for the ENIs of a function in a VPC.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
-      },
-    );
-
+    acknowledgeFunction(this.function);
     if (props.gradualDeployment) {
-      this.alias = new lambda.Alias(this, 'Live', {
-        aliasName: 'live',
-        version: this.function.currentVersion,
-      });
-      const errors = new cloudwatch.Alarm(this, 'CanaryErrors', {
-        alarmDescription: `Rolls back a deployment of ${id} when the new version fails invocations`,
-        metric: this.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
-        alias: this.alias,
-        deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
-        alarms: [errors],
-        autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
-      });
-      Validations.of(this.deploymentGroup).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-        reason: 'The AWS-maintained service role policy for CodeDeploy Lambda deployments.',
-      });
-      this.target = this.alias;
+      const { alias, deploymentGroup } = this.deployGradually(id);
+      this.alias = alias;
+      this.deploymentGroup = deploymentGroup;
+      this.target = alias;
     } else {
       this.alias = undefined;
       this.deploymentGroup = undefined;
       this.target = this.function;
     }
   }
+
+  /** A `live` alias whose new versions take traffic through a canary that errors roll back. */
+  private deployGradually(id: string) {
+    const alias = new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+    });
+    const errors = new cloudwatch.Alarm(this, 'CanaryErrors', {
+      alarmDescription: `Rolls back a deployment of ${id} when the new version fails invocations`,
+      metric: alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      alias,
+      deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+      alarms: [errors],
+      autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
+    });
+    Validations.of(deploymentGroup).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason: 'The AWS-maintained service role policy for CodeDeploy Lambda deployments.',
+    });
+    return { alias, deploymentGroup };
+  }
+}
+
+/** Local esbuild, ESM, minified, every dependency bundled (the tested version is the deployed one). */
+function bundling(assets: readonly string[] | undefined): nodejs.BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: nodejs.OutputFormat.ESM,
+    target: 'node22',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    // The SDK is bundled, not taken from the runtime: the tested version is the deployed version.
+    externalModules: [],
+    ...(assets && assets.length > 0 ? { commandHooks: copyAssets(assets) } : {}),
+  };
+}
+
+function acknowledgeFunction(fn: nodejs.NodejsFunction): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'The project targets Node.js 22 (DESIGN and CI pin it); a newer runtime is a deliberate upgrade.',
+    },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS-maintained minimal policy for writing the function logs.',
+    },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'The AWS-maintained minimal policy for the ENIs of a function in a VPC.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+    },
+  );
 }

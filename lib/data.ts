@@ -39,119 +39,27 @@ export class Data extends Construct {
     super(scope, id);
     const { stage } = props;
     const removalPolicy = stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      retention: stage.functions.logRetention,
-      removalPolicy,
-    });
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: stage.network.maxAzs,
-      natGateways: stage.network.natGateways,
-      subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ],
-      flowLogs: {
-        rejected: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
-          trafficType: ec2.FlowLogTrafficType.REJECT,
-        },
-      },
-    });
-
-    const functionsSg = new ec2.SecurityGroup(this, 'FunctionsSg', {
-      vpc: this.vpc,
-      description: 'Lambda functions that use the database',
-      allowAllOutbound: true,
-    });
-    const proxySg = new ec2.SecurityGroup(this, 'ProxySg', {
-      vpc: this.vpc,
-      description: 'RDS Proxy: reachable from the functions only',
-      allowAllOutbound: false,
-    });
-    const databaseSg = new ec2.SecurityGroup(this, 'DatabaseSg', {
-      vpc: this.vpc,
-      description: 'PostgreSQL: reachable from the proxy (and the rotation function) only',
-      allowAllOutbound: false,
-    });
-    proxySg.addIngressRule(functionsSg, ec2.Port.tcp(POSTGRES_PORT), 'functions to proxy');
-    proxySg.addEgressRule(databaseSg, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
-    // The proxy reads the credentials secret; HTTPS out (through NAT) keeps that working from its ENIs.
-    proxySg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'proxy to Secrets Manager');
-    databaseSg.addIngressRule(proxySg, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
-    this.network = { vpc: this.vpc, securityGroup: functionsSg };
-
-    this.instance = new rds.DatabaseInstance(this, 'Postgres', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
-      instanceType: new ec2.InstanceType(stage.database.instanceClass),
-      vpc: this.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [databaseSg],
-      port: POSTGRES_PORT,
-      databaseName: DATABASE_NAME,
-      credentials: rds.Credentials.fromGeneratedSecret('aiops_admin'),
-      multiAz: stage.database.multiAz,
-      storageEncrypted: true,
-      storageType: rds.StorageType.GP3,
-      allocatedStorage: stage.database.allocatedStorageGiB,
-      maxAllocatedStorage: stage.database.maxAllocatedStorageGiB,
-      backupRetention: Duration.days(stage.database.backupRetentionDays),
-      deleteAutomatedBackups: !stage.durable,
-      deletionProtection: stage.durable,
-      removalPolicy: stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      autoMinorVersionUpgrade: true,
-      cloudwatchLogsExports: ['postgresql'],
-      cloudwatchLogsRetention: stage.functions.logRetention,
-      ...(stage.database.monitoringIntervalSeconds > 0
-        ? { monitoringInterval: Duration.seconds(stage.database.monitoringIntervalSeconds) }
-        : {}),
-      parameters: {
-        // The proxy requires TLS from clients; require it behind the proxy as well.
-        'rds.force_ssl': '1',
-        log_min_duration_statement: '1000',
-      },
-    });
-    // `cloudwatchLogsRetention` is implemented by CDK's shared log-retention function.
-    const logRetention = Stack.of(this).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
-    if (logRetention) {
-      Validations.of(logRetention).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: "CDK's log-retention function uses the AWS-maintained minimal logging policy.",
-        },
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            "CDK's log-retention function sets retention on log groups that RDS creates itself; their names are not known to the template.",
-        },
-      );
-    }
-    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
-    if (monitoringRole) {
-      Validations.of(monitoringRole).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        reason: 'The AWS-maintained policy that lets RDS publish enhanced monitoring metrics.',
-      });
-    }
+    this.vpc = createVpc(this, stage, removalPolicy);
+    const groups = securityGroups(this, this.vpc);
+    this.network = { vpc: this.vpc, securityGroup: groups.functions };
+    this.instance = createInstance(this, stage, this.vpc, groups.database);
+    acknowledgeRdsHelpers(this.instance);
     const secret = this.instance.secret;
     if (!secret) throw new Error('The database instance was created without a generated secret');
     this.secret = secret;
     // A retained database is useless without its credentials.
     secret.applyRemovalPolicy(removalPolicy);
-
     if (stage.database.rotationDays !== undefined) {
       this.instance.addRotationSingleUser({
         automaticallyAfter: Duration.days(stage.database.rotationDays),
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       });
     }
-
     this.proxy = this.instance.addProxy('Proxy', {
       secrets: [secret],
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [proxySg],
+      securityGroups: [groups.proxy],
       requireTLS: true,
       debugLogging: false,
       // Lambda containers freeze with their connection open; let the proxy drop idle clients quickly.
@@ -159,36 +67,156 @@ export class Data extends Construct {
       maxConnectionsPercent: 80,
       borrowTimeout: Duration.seconds(30),
     });
-
-    if (!stage.durable) {
-      Validations.of(this.instance).acknowledge(
-        {
-          id: 'AwsSolutions-RDS3',
-          reason: 'Personal stages are disposable: single-AZ keeps them cheap. prod is multi-AZ.',
-        },
-        {
-          id: 'AwsSolutions-RDS10',
-          reason: 'Personal stages are deleted with their stack on purpose. prod has deletion protection.',
-        },
-        {
-          id: 'AwsSolutions-SMG4',
-          reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
-        },
-      );
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
-      });
-    }
-    Validations.of(this.instance).acknowledge({
-      id: 'AwsSolutions-RDS11',
-      reason:
-        'The database sits in isolated subnets behind a security group that admits only the proxy; a non-default port adds nothing.',
-    });
+    acknowledgeStageChoices(stage, this.instance, secret);
   }
 
   /** Lets a function connect through the proxy with the master secret (network + secret read). */
   grantConnect(grantee: iam.IGrantable): void {
     this.secret.grantRead(grantee);
   }
+}
+
+/** Public subnets for NAT, private ones for functions, isolated ones for the database; rejected flows logged. */
+function createVpc(scope: Construct, stage: StageConfig, removalPolicy: RemovalPolicy): ec2.Vpc {
+  const flowLogs = new logs.LogGroup(scope, 'FlowLogs', {
+    retention: stage.functions.logRetention,
+    removalPolicy,
+  });
+  return new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: stage.network.maxAzs,
+    natGateways: stage.network.natGateways,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+    ],
+    flowLogs: {
+      rejected: {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+        trafficType: ec2.FlowLogTrafficType.REJECT,
+      },
+    },
+  });
+}
+
+/** Functions reach the proxy, the proxy reaches the database: nothing else gets in. */
+function securityGroups(scope: Construct, vpc: ec2.Vpc) {
+  const functions = new ec2.SecurityGroup(scope, 'FunctionsSg', {
+    vpc,
+    description: 'Lambda functions that use the database',
+    allowAllOutbound: true,
+  });
+  const proxy = new ec2.SecurityGroup(scope, 'ProxySg', {
+    vpc,
+    description: 'RDS Proxy: reachable from the functions only',
+    allowAllOutbound: false,
+  });
+  const database = new ec2.SecurityGroup(scope, 'DatabaseSg', {
+    vpc,
+    description: 'PostgreSQL: reachable from the proxy (and the rotation function) only',
+    allowAllOutbound: false,
+  });
+  proxy.addIngressRule(functions, ec2.Port.tcp(POSTGRES_PORT), 'functions to proxy');
+  proxy.addEgressRule(database, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
+  // The proxy reads the credentials secret; HTTPS out (through NAT) keeps that working from its ENIs.
+  proxy.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'proxy to Secrets Manager');
+  database.addIngressRule(proxy, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
+  return { functions, proxy, database };
+}
+
+function createInstance(
+  scope: Construct,
+  stage: StageConfig,
+  vpc: ec2.Vpc,
+  securityGroup: ec2.SecurityGroup,
+): rds.DatabaseInstance {
+  return new rds.DatabaseInstance(scope, 'Postgres', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+    instanceType: new ec2.InstanceType(stage.database.instanceClass),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [securityGroup],
+    port: POSTGRES_PORT,
+    databaseName: DATABASE_NAME,
+    credentials: rds.Credentials.fromGeneratedSecret('aiops_admin'),
+    multiAz: stage.database.multiAz,
+    storageEncrypted: true,
+    storageType: rds.StorageType.GP3,
+    allocatedStorage: stage.database.allocatedStorageGiB,
+    maxAllocatedStorage: stage.database.maxAllocatedStorageGiB,
+    backupRetention: Duration.days(stage.database.backupRetentionDays),
+    deleteAutomatedBackups: !stage.durable,
+    deletionProtection: stage.durable,
+    removalPolicy: stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    autoMinorVersionUpgrade: true,
+    cloudwatchLogsExports: ['postgresql'],
+    cloudwatchLogsRetention: stage.functions.logRetention,
+    ...(stage.database.monitoringIntervalSeconds > 0
+      ? { monitoringInterval: Duration.seconds(stage.database.monitoringIntervalSeconds) }
+      : {}),
+    parameters: {
+      // The proxy requires TLS from clients; require it behind the proxy as well.
+      'rds.force_ssl': '1',
+      log_min_duration_statement: '1000',
+    },
+  });
+}
+
+/** cdk-nag findings on helpers CDK creates for the instance (log retention, enhanced monitoring). */
+function acknowledgeRdsHelpers(instance: rds.DatabaseInstance): void {
+  // `cloudwatchLogsRetention` is implemented by CDK's shared log-retention function.
+  const logRetention = Stack.of(instance).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
+  if (logRetention) {
+    Validations.of(logRetention).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "CDK's log-retention function uses the AWS-maintained minimal logging policy.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "CDK's log-retention function sets retention on log groups that RDS creates itself; their names are not known to the template.",
+      },
+    );
+  }
+  const monitoringRole = instance.node.tryFindChild('MonitoringRole');
+  if (monitoringRole) {
+    Validations.of(monitoringRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      reason: 'The AWS-maintained policy that lets RDS publish enhanced monitoring metrics.',
+    });
+  }
+}
+
+/** What personal stages give up on purpose (multi-AZ, deletion protection, rotation), and the port choice. */
+function acknowledgeStageChoices(
+  stage: StageConfig,
+  instance: rds.DatabaseInstance,
+  secret: secretsmanager.ISecret,
+): void {
+  if (!stage.durable) {
+    Validations.of(instance).acknowledge(
+      {
+        id: 'AwsSolutions-RDS3',
+        reason: 'Personal stages are disposable: single-AZ keeps them cheap. prod is multi-AZ.',
+      },
+      {
+        id: 'AwsSolutions-RDS10',
+        reason: 'Personal stages are deleted with their stack on purpose. prod has deletion protection.',
+      },
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
+      },
+    );
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
+    });
+  }
+  Validations.of(instance).acknowledge({
+    id: 'AwsSolutions-RDS11',
+    reason:
+      'The database sits in isolated subnets behind a security group that admits only the proxy; a non-default port adds nothing.',
+  });
 }

@@ -10,13 +10,11 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
+import { METRICS, METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { WorkQueue } from './work-queues.ts';
-
-/** Powertools Metrics namespace and service dimension of every function (lambdas/shared/observability.ts). */
-export const METRICS_NAMESPACE = 'AiOps';
-export const METRICS_SERVICE = 'ai-ops';
 
 export const ALARM_THRESHOLDS = {
   oldestMessageSeconds: 15 * 60,
@@ -41,83 +39,129 @@ export interface ObservabilityProps {
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
 
+/**
+ * One of the application's metrics (lambdas/core/metrics.ts) as CloudWatch stores it: the namespace, the
+ * `service` dimension Powertools adds, and the definition's own dimensions, each given a value.
+ */
+export function applicationMetric<D extends string>(
+  definition: MetricDefinition<D>,
+  dimensions: Readonly<Record<D, string>>,
+  options: { statistic: string; period?: Duration; label?: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: definition.name,
+    dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+    statistic: options.statistic,
+    period: options.period ?? FIVE_MINUTES,
+    ...(options.label ? { label: options.label } : {}),
+  });
+}
+
+type Labelled = [string, AppFunction];
+
+const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
+  new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+
+const labelled = (entries: readonly Labelled[], pick: (fn: AppFunction) => cloudwatch.Metric) =>
+  entries.map(([name, fn]) => pick(fn).with({ label: name }));
+
 /** The dashboard and the alarms of DESIGN §8; every alarm notifies the topic (and `-c alarmEmail=`). */
 export class Observability extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly #props: ObservabilityProps;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const { stage } = props;
+    this.#props = props;
+    this.topic = this.createTopic();
+    for (const queue of props.queues) this.addQueueAlarms(queue);
+    this.addApiAlarms();
+    this.addThrottleAlarms();
+    this.addDatabaseAlarms();
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `AiOps-${props.stage.name}`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.addDashboardRows();
+  }
 
-    this.topic = new sns.Topic(this, 'Alarms', {
+  /** https URL of the dashboard in the console of the stack's region. */
+  dashboardUrl(): string {
+    const region = Stack.of(this).region;
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+
+  private createTopic(): sns.Topic {
+    const { stage } = this.#props;
+    const topic = new sns.Topic(this, 'Alarms', {
       displayName: `AI Ops ${stage.name} alarms`,
       enforceSSL: true,
     });
-    Validations.of(this.topic).acknowledge({
+    Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
         'Alarm notifications carry alarm names and states only; CloudWatch cannot publish to a topic under the AWS-managed SNS key, and a customer key costs more than the data is worth.',
     });
-    if (stage.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(stage.alarmEmail));
+    if (stage.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(stage.alarmEmail));
+    return topic;
+  }
 
-    const apiMetric = (metricName: string, statistic: string, label?: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/AppSync',
-        metricName,
-        dimensionsMap: { GraphQLAPIId: props.api.apiId },
-        statistic,
+  private apiMetric(metricName: string, statistic: string, label?: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AppSync',
+      metricName,
+      dimensionsMap: { GraphQLAPIId: this.#props.api.apiId },
+      statistic,
+      period: FIVE_MINUTES,
+      ...(label ? { label } : {}),
+    });
+  }
+
+  /** Per job kind: a dead letter, a message waiting too long, too many jobs failing for good. */
+  private addQueueAlarms(q: WorkQueue): void {
+    this.alarm(`${q.kind}-DeadLetters`, {
+      alarmDescription: `Messages of ${q.kind} exhausted their retries: list and redrive them with deadLetters / redriveDeadLetters`,
+      metric: q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: ONE_MINUTE,
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    this.alarm(`${q.kind}-OldestMessage`, {
+      alarmDescription: `A ${q.kind} job has waited more than ${ALARM_THRESHOLDS.oldestMessageSeconds / 60} minutes`,
+      metric: q.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      threshold: ALARM_THRESHOLDS.oldestMessageSeconds,
+      evaluationPeriods: 2,
+    });
+    const jobs = (definition: MetricDefinition<'kind'>) =>
+      applicationMetric(definition, { kind: q.kind }, { statistic: 'Sum' });
+    this.alarm(`${q.kind}-FailureRate`, {
+      alarmDescription: `More than ${ALARM_THRESHOLDS.workerFailurePercent}% of ${q.kind} jobs failed for good`,
+      metric: new cloudwatch.MathExpression({
+        label: `${q.kind} failure %`,
+        expression: `IF(ok + failed >= ${ALARM_THRESHOLDS.workerFailureMinJobs}, 100 * failed / (ok + failed), 0)`,
+        usingMetrics: { ok: jobs(METRICS.jobsSucceeded), failed: jobs(METRICS.jobsFailed) },
         period: FIVE_MINUTES,
-        ...(label ? { label } : {}),
-      });
-    const requests = apiMetric('Latency', 'SampleCount', 'Requests');
-    const errors4xx = apiMetric('4XXError', 'Sum', '4xx');
-    const errors5xx = apiMetric('5XXError', 'Sum', '5xx');
+      }),
+      threshold: ALARM_THRESHOLDS.workerFailurePercent,
+      evaluationPeriods: 2,
+    });
+  }
 
-    // Alarms.
-    for (const q of props.queues) {
-      this.alarm(`${q.kind}-DeadLetters`, {
-        alarmDescription: `Messages of ${q.kind} exhausted their retries: list and redrive them with deadLetters / redriveDeadLetters`,
-        metric: q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: ONE_MINUTE,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-      });
-      this.alarm(`${q.kind}-OldestMessage`, {
-        alarmDescription: `A ${q.kind} job has waited more than ${ALARM_THRESHOLDS.oldestMessageSeconds / 60} minutes`,
-        metric: q.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
-        threshold: ALARM_THRESHOLDS.oldestMessageSeconds,
-        evaluationPeriods: 2,
-      });
-      const jobMetric = (metricName: string) =>
-        new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName,
-          dimensionsMap: { service: METRICS_SERVICE, kind: q.kind },
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-        });
-      this.alarm(`${q.kind}-FailureRate`, {
-        alarmDescription: `More than ${ALARM_THRESHOLDS.workerFailurePercent}% of ${q.kind} jobs failed for good`,
-        metric: new cloudwatch.MathExpression({
-          label: `${q.kind} failure %`,
-          expression: `IF(ok + failed >= ${ALARM_THRESHOLDS.workerFailureMinJobs}, 100 * failed / (ok + failed), 0)`,
-          usingMetrics: { ok: jobMetric('JobsSucceeded'), failed: jobMetric('JobsFailed') },
-          period: FIVE_MINUTES,
-        }),
-        threshold: ALARM_THRESHOLDS.workerFailurePercent,
-        evaluationPeriods: 2,
-      });
-    }
+  private addApiAlarms(): void {
     this.alarm('Api5xxRate', {
       alarmDescription: `More than ${ALARM_THRESHOLDS.api5xxPercent}% of API requests failed with a 5xx`,
       metric: new cloudwatch.MathExpression({
         label: '5xx %',
         expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-        usingMetrics: { errors: errors5xx, requests },
+        usingMetrics: {
+          errors: this.apiMetric('5XXError', 'Sum', '5xx'),
+          requests: this.apiMetric('Latency', 'SampleCount', 'Requests'),
+        },
         period: FIVE_MINUTES,
       }),
       threshold: ALARM_THRESHOLDS.api5xxPercent,
@@ -125,15 +169,26 @@ export class Observability extends Construct {
     });
     this.alarm('ApiP99Latency', {
       alarmDescription: `API p99 latency above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms`,
-      metric: apiMetric('Latency', 'p99'),
+      metric: this.apiMetric('Latency', 'p99'),
       threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
       evaluationPeriods: 3,
     });
-    const allFunctions: Array<[string, AppFunction]> = [
-      ...Object.entries(props.functions),
-      ...props.queues.map((q): [string, AppFunction] => [`worker ${q.kind}`, q.worker]),
+  }
+
+  private requestFunctions(): Labelled[] {
+    return Object.entries(this.#props.functions);
+  }
+
+  private workerFunctions(): Labelled[] {
+    return this.#props.queues.map((q): Labelled => [q.kind, q.worker]);
+  }
+
+  private addThrottleAlarms(): void {
+    const all: Labelled[] = [
+      ...this.requestFunctions(),
+      ...this.workerFunctions().map(([kind, fn]): Labelled => [`worker ${kind}`, fn]),
     ];
-    for (const [name, fn] of allFunctions) {
+    for (const [name, fn] of all) {
       this.alarm(`${name.replace(/\W+/g, '-')}-Throttles`, {
         alarmDescription: `Lambda ${name} is being throttled (account or function concurrency exhausted)`,
         metric: fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
@@ -141,149 +196,187 @@ export class Observability extends Construct {
         evaluationPeriods: 1,
       });
     }
+  }
+
+  private addDatabaseAlarms(): void {
+    const { database, stage } = this.#props;
     this.alarm('DatabaseCpu', {
       alarmDescription: `Database CPU above ${ALARM_THRESHOLDS.databaseCpuPercent}%`,
-      metric: props.database.metricCPUUtilization({ period: FIVE_MINUTES, statistic: 'Average' }),
+      metric: database.metricCPUUtilization({ period: FIVE_MINUTES, statistic: 'Average' }),
       threshold: ALARM_THRESHOLDS.databaseCpuPercent,
       evaluationPeriods: 3,
     });
     this.alarm('DatabaseConnections', {
       alarmDescription: `Database connections above ${stage.database.connectionsAlarmThreshold}`,
-      metric: props.database.metricDatabaseConnections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      metric: database.metricDatabaseConnections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       threshold: stage.database.connectionsAlarmThreshold,
       evaluationPeriods: 3,
     });
+  }
 
-    // Dashboard.
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `AiOps-${stage.name}`,
-      defaultInterval: Duration.hours(3),
-    });
-    const resolverFunctions = Object.entries(props.functions);
-    const workerFunctions = props.queues.map((q): [string, AppFunction] => [q.kind, q.worker]);
-    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
-      new cloudwatch.GraphWidget({ title, left, width, height: 6 });
-    const labelled = (entries: Array<[string, AppFunction]>, pick: (fn: AppFunction) => cloudwatch.Metric) =>
-      entries.map(([name, fn]) => pick(fn).with({ label: name }));
-
+  private addDashboardRows(): void {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# AI Ops — ${stage.name}\nAPI, functions, queues and database. Alarms notify the SNS topic.`,
+        markdown: `# AI Ops — ${this.#props.stage.name}\nAPI, functions, queues and database. Alarms notify the SNS topic.`,
         width: 24,
         height: 1,
       }),
     );
+    this.dashboard.addWidgets(...this.apiWidgets());
+    this.dashboard.addWidgets(...this.functionWidgets());
+    if (this.#props.queues.length > 0) {
+      this.dashboard.addWidgets(...this.workerWidgets());
+      this.dashboard.addWidgets(...this.jobWidgets());
+      this.dashboard.addWidgets(...this.queueWidgets());
+    }
+    this.dashboard.addWidgets(...this.modelAndSignInWidgets());
+    this.dashboard.addWidgets(...this.databaseWidgets());
     this.dashboard.addWidgets(
-      graph('API requests', [requests]),
-      graph('API latency (ms)', [
-        apiMetric('Latency', 'p50', 'p50'),
-        apiMetric('Latency', 'p95', 'p95'),
-        apiMetric('Latency', 'p99', 'p99'),
-      ]),
-      graph('API 4xx / 5xx', [errors4xx, errors5xx]),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
     );
-    this.dashboard.addWidgets(
+  }
+
+  private apiWidgets(): cloudwatch.IWidget[] {
+    return [
+      graph('API requests', [this.apiMetric('Latency', 'SampleCount', 'Requests')]),
+      graph('API latency (ms)', [
+        this.apiMetric('Latency', 'p50', 'p50'),
+        this.apiMetric('Latency', 'p95', 'p95'),
+        this.apiMetric('Latency', 'p99', 'p99'),
+      ]),
+      graph('API 4xx / 5xx', [
+        this.apiMetric('4XXError', 'Sum', '4xx'),
+        this.apiMetric('5XXError', 'Sum', '5xx'),
+      ]),
+    ];
+  }
+
+  private functionWidgets(): cloudwatch.IWidget[] {
+    const requests = this.requestFunctions();
+    return [
       graph(
         'Resolver & authorizer errors',
-        labelled(resolverFunctions, (fn) => fn.function.metricErrors({ period: FIVE_MINUTES })),
+        labelled(requests, (fn) => fn.function.metricErrors({ period: FIVE_MINUTES })),
       ),
       graph(
         'Resolver & authorizer duration p99 (ms)',
-        labelled(resolverFunctions, (fn) =>
-          fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
-        ),
+        labelled(requests, (fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })),
       ),
       graph('Lambda throttles', [
-        ...labelled(resolverFunctions, (fn) => fn.function.metricThrottles({ period: FIVE_MINUTES })),
-        ...labelled(workerFunctions, (fn) => fn.function.metricThrottles({ period: FIVE_MINUTES })),
+        ...labelled(requests, (fn) => fn.function.metricThrottles({ period: FIVE_MINUTES })),
+        ...labelled(this.workerFunctions(), (fn) => fn.function.metricThrottles({ period: FIVE_MINUTES })),
       ]),
+    ];
+  }
+
+  /** One line per job kind of a job metric. */
+  private perKind(definition: MetricDefinition<'kind'>, statistic: string): cloudwatch.Metric[] {
+    return this.#props.queues.map((q) =>
+      applicationMetric(definition, { kind: q.kind }, { statistic, label: `${q.kind} ${definition.name}` }),
     );
-    if (workerFunctions.length > 0) {
-      const jobs = (metricName: string) =>
-        props.queues.map(
-          (q) =>
-            new cloudwatch.Metric({
-              namespace: METRICS_NAMESPACE,
-              metricName,
-              dimensionsMap: { service: METRICS_SERVICE, kind: q.kind },
-              statistic: 'Sum',
-              period: FIVE_MINUTES,
-              label: `${q.kind} ${metricName}`,
-            }),
-        );
-      this.dashboard.addWidgets(
-        graph(
-          'Worker errors',
-          labelled(workerFunctions, (fn) => fn.function.metricErrors({ period: FIVE_MINUTES })),
+  }
+
+  private workerWidgets(): cloudwatch.IWidget[] {
+    const workers = this.workerFunctions();
+    return [
+      graph(
+        'Worker errors',
+        labelled(workers, (fn) => fn.function.metricErrors({ period: FIVE_MINUTES })),
+      ),
+      graph(
+        'Worker duration p99 (ms)',
+        labelled(workers, (fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })),
+      ),
+      graph('Jobs succeeded / failed', [
+        ...this.perKind(METRICS.jobsSucceeded, 'Sum'),
+        ...this.perKind(METRICS.jobsFailed, 'Sum'),
+      ]),
+    ];
+  }
+
+  private jobWidgets(): cloudwatch.IWidget[] {
+    return [
+      graph('Jobs started / retried', [
+        ...this.perKind(METRICS.jobsStarted, 'Sum'),
+        ...this.perKind(METRICS.jobRetries, 'Sum'),
+      ]),
+      graph('Job duration p99 (ms)', this.perKind(METRICS.jobDuration, 'p99')),
+      graph('Queue latency p99 (ms)', this.perKind(METRICS.queueLatency, 'p99')),
+    ];
+  }
+
+  private queueWidgets(): cloudwatch.IWidget[] {
+    const { queues } = this.#props;
+    const byQueue = (pick: (q: WorkQueue) => cloudwatch.Metric) => queues.map(pick);
+    return [
+      graph(
+        'Queue depth',
+        byQueue((q) =>
+          q.queue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: q.kind,
+          }),
         ),
-        graph(
-          'Worker duration p99 (ms)',
-          labelled(workerFunctions, (fn) =>
-            fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
-          ),
+      ),
+      graph(
+        'Age of oldest message (s)',
+        byQueue((q) =>
+          q.queue.metricApproximateAgeOfOldestMessage({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: q.kind,
+          }),
         ),
-        graph('Jobs succeeded / failed', [...jobs('JobsSucceeded'), ...jobs('JobsFailed')]),
+      ),
+      graph(
+        'Dead-letter queue depth',
+        byQueue((q) =>
+          q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: 'Maximum',
+            label: `${q.kind} DLQ`,
+          }),
+        ),
+      ),
+    ];
+  }
+
+  private modelAndSignInWidgets(): cloudwatch.IWidget[] {
+    const perTask = (definition: MetricDefinition<'task'>) =>
+      LLM_TASKS.map((task) =>
+        applicationMetric(definition, { task }, { statistic: 'Sum', label: `${task} ${definition.name}` }),
       );
-      this.dashboard.addWidgets(
-        graph(
-          'Queue depth',
-          props.queues.map((q) =>
-            q.queue.metricApproximateNumberOfMessagesVisible({
-              period: ONE_MINUTE,
-              statistic: 'Maximum',
-              label: q.kind,
-            }),
-          ),
-        ),
-        graph(
-          'Age of oldest message (s)',
-          props.queues.map((q) =>
-            q.queue.metricApproximateAgeOfOldestMessage({
-              period: ONE_MINUTE,
-              statistic: 'Maximum',
-              label: q.kind,
-            }),
-          ),
-        ),
-        graph(
-          'Dead-letter queue depth',
-          props.queues.map((q) =>
-            q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-              period: ONE_MINUTE,
-              statistic: 'Maximum',
-              label: `${q.kind} DLQ`,
-            }),
-          ),
-        ),
-      );
-    }
-    this.dashboard.addWidgets(
-      graph('Database CPU %', [props.database.metricCPUUtilization({ period: FIVE_MINUTES })]),
+    return [
+      graph('Model calls / fallbacks', [...perTask(METRICS.llmCalls), ...perTask(METRICS.llmFallbacks)]),
+      graph('Model tokens', [...perTask(METRICS.llmPromptTokens), ...perTask(METRICS.llmCompletionTokens)]),
+      graph('Login failures / authorizer denials', [
+        applicationMetric(METRICS.loginFailures, {}, { statistic: 'Sum', label: 'login failures' }),
+        applicationMetric(METRICS.authorizerDenied, {}, { statistic: 'Sum', label: 'authorizer denials' }),
+      ]),
+    ];
+  }
+
+  private databaseWidgets(): cloudwatch.IWidget[] {
+    const { database, proxy } = this.#props;
+    return [
+      graph('Database CPU %', [database.metricCPUUtilization({ period: FIVE_MINUTES })]),
       graph('Database connections', [
-        props.database.metricDatabaseConnections({ period: FIVE_MINUTES, label: 'database' }),
+        database.metricDatabaseConnections({ period: FIVE_MINUTES, label: 'database' }),
         new cloudwatch.Metric({
           namespace: 'AWS/RDS',
           metricName: 'ClientConnections',
-          dimensionsMap: { ProxyName: props.proxy.dbProxyName },
+          dimensionsMap: { ProxyName: proxy.dbProxyName },
           period: FIVE_MINUTES,
           statistic: 'Maximum',
           label: 'proxy clients',
         }),
       ]),
       graph('Database memory & storage (bytes)', [
-        props.database.metricFreeableMemory({ period: FIVE_MINUTES }),
-        props.database.metricFreeStorageSpace({ period: FIVE_MINUTES }),
+        database.metricFreeableMemory({ period: FIVE_MINUTES }),
+        database.metricFreeStorageSpace({ period: FIVE_MINUTES }),
       ]),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
-    );
-  }
-
-  /** https URL of the dashboard in the console of the stack's region. */
-  dashboardUrl(): string {
-    const region = Stack.of(this).region;
-    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+    ];
   }
 
   private alarm(

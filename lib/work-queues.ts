@@ -7,20 +7,17 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { JobKind } from '../lambdas/core/jobs/job.ts';
+import { type JobKindDefinition, visibilityTimeoutSeconds } from '../lambdas/core/jobs/kind.ts';
+import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
 import { AppFunction, type FunctionNetwork } from './app-function.ts';
 import type { StageConfig } from './stage-config.ts';
-import type { WorkerSpec } from './workers.ts';
-
-/** Deliveries before a message moves to the DLQ; workers read it (MAX_RECEIVE_COUNT) to fail the job on the last one. */
-export const MAX_RECEIVE_COUNT = 5;
-/** AWS guidance for SQS event sources: visibility at least six times the function timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Longer than the source retention: SQS keeps a message's original enqueue time when it moves to the DLQ. */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 export const SOURCE_RETENTION = Duration.days(4);
 
 export interface WorkQueue {
-  readonly kind: string;
+  readonly kind: JobKind;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly worker: AppFunction;
@@ -28,7 +25,8 @@ export interface WorkQueue {
 
 export interface WorkQueuesProps {
   readonly stage: StageConfig;
-  readonly workers: readonly WorkerSpec[];
+  /** The job kinds to deploy (default: every kind of the registry). */
+  readonly kinds?: readonly JobKindDefinition<JobKind>[];
   readonly network: FunctionNetwork;
   /** Variables every worker gets besides its own queue's (database, secrets, …). */
   readonly environment: Record<string, string>;
@@ -36,7 +34,7 @@ export interface WorkQueuesProps {
   readonly grant?: (worker: AppFunction) => void;
 }
 
-/** Per worker: a queue, its DLQ, the worker function and the event source mapping between them. */
+/** Per job kind of the registry: a queue, its DLQ, the worker function and the event source mapping between them. */
 export class WorkQueues extends Construct {
   readonly queues: readonly WorkQueue[];
 
@@ -46,7 +44,8 @@ export class WorkQueues extends Construct {
     const removalPolicy = stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // Queues first: a worker's environment names its queue.
-    const pairs = props.workers.map((spec) => {
+    const kinds = props.kinds ?? JOB_KINDS;
+    const pairs = kinds.map((spec) => {
       const scopeForKind = new Construct(this, spec.kind);
       const deadLetterQueue = new sqs.Queue(scopeForKind, 'DeadLetters', {
         retentionPeriod: DEAD_LETTER_RETENTION,
@@ -54,14 +53,12 @@ export class WorkQueues extends Construct {
         enforceSSL: true,
         removalPolicy,
       });
-      const visibilitySeconds =
-        spec.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR + spec.maxBatchingWindow.toSeconds();
       const queue = new sqs.Queue(scopeForKind, 'Queue', {
         retentionPeriod: SOURCE_RETENTION,
-        visibilityTimeout: Duration.seconds(visibilitySeconds),
+        visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(spec)),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.queue.maxReceiveCount },
         removalPolicy,
       });
       return { spec, scopeForKind, queue, deadLetterQueue };
@@ -70,29 +67,29 @@ export class WorkQueues extends Construct {
     this.queues = pairs.map(({ spec, scopeForKind, queue, deadLetterQueue }) => {
       const worker = new AppFunction(scopeForKind, 'Worker', {
         stage,
-        entry: spec.entry,
+        entry: spec.worker.entry,
         description: `Worker for ${spec.kind} jobs`,
-        timeout: spec.timeout,
-        memorySize: spec.memorySize,
+        timeout: Duration.seconds(spec.worker.timeoutSeconds),
+        memorySize: spec.worker.memorySize,
         network: props.network,
         gradualDeployment: stage.functions.gradualDeployment,
-        ...(spec.assets ? { assets: spec.assets } : {}),
+        ...(spec.worker.assets ? { assets: spec.worker.assets } : {}),
         environment: {
           ...props.environment,
-          ...spec.environment,
+          ...spec.worker.environment,
           QUEUE_DRIVER: 'sqs',
           // Its own queue only: the worker delays retries (ChangeMessageVisibility) and sends nothing.
           JOB_QUEUE_URLS: Stack.of(this).toJsonString({ [spec.kind]: queue.queueUrl }),
-          MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
         },
       });
       props.grant?.(worker);
       worker.target.addEventSource(
         new sources.SqsEventSource(queue, {
-          batchSize: spec.batchSize,
-          maxBatchingWindow: spec.maxBatchingWindow,
+          batchSize: spec.queue.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.queue.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
-          maxConcurrency: Math.max(2, stage.workers.maxConcurrency),
+          // SQS event sources need at least 2; a personal stage allows fewer than prod.
+          maxConcurrency: Math.max(2, Math.min(spec.queue.maxConcurrency, stage.workers.maxConcurrency)),
         }),
       );
       return { kind: spec.kind, queue, deadLetterQueue, worker };

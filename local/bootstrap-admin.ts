@@ -1,17 +1,16 @@
 import { createAuthDependencies } from '../lambdas/adapters/auth-dependencies.ts';
 import { openDatabase } from '../lambdas/adapters/db/connection-from-config.ts';
+import type { AuthorizerConfig } from '../lambdas/authorizer/container.ts';
 import { bootstrapAdmin } from '../lambdas/core/auth/service.ts';
-import { authConfigSchema, databaseConfigSchema, parseConfig } from '../lambdas/shared/config.ts';
 
 /** Creates the first admin with the same use case the AWS bootstrap secret goes through. */
-export async function bootstrapLocalAdmin(credentials: { email: string; password: string }): Promise<void> {
-  const connection = await openDatabase(parseConfig(databaseConfigSchema, process.env, 'database'));
+export async function bootstrapLocalAdmin(
+  config: AuthorizerConfig,
+  credentials: { email: string; password: string },
+): Promise<void> {
+  const connection = await openDatabase(config.database);
   try {
-    const deps = createAuthDependencies({
-      db: connection.db,
-      config: parseConfig(authConfigSchema, process.env, 'auth'),
-    });
-    await bootstrapAdmin(deps, credentials);
+    await bootstrapAdmin(createAuthDependencies({ db: connection.db, config: config.auth }), credentials);
   } finally {
     await connection.close();
   }

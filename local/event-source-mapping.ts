@@ -11,7 +11,7 @@ import type {
   LocalQueueDefinition,
   ReceivedMessage,
 } from '../lambdas/adapters/queue/local-queue.ts';
-import { describeError } from '../lambdas/core/jobs/accept-job.ts';
+import { describeError } from '../lambdas/core/errors.ts';
 import { logger as sharedLogger } from '../lambdas/shared/observability.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from './lambda-context.ts';
 
@@ -47,53 +47,95 @@ export const localQueueArn = (queueName: string): string =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${queueName}`;
 
 export function startEventSourceMapping(options: EventSourceMappingOptions): EventSourceMapping {
-  const batchSize = options.batchSize ?? 10;
-  const windowMs = Math.max(0, (options.maximumBatchingWindowSeconds ?? 0) * 1000);
-  const pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 1000);
-  const log: MappingLog = options.logger ?? sharedLogger;
-  const queueName = options.definition.name;
-  const functionName = options.functionName ?? `${queueName}-consumer`;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer`);
+  const mapping = new LocalEventSourceMapping(options);
+  const running = mapping.poll();
+  return {
+    async stop() {
+      mapping.stopping.abort();
+      await running;
+    },
+  };
+}
 
-  const stopping = new AbortController();
-  const pause = async (ms: number): Promise<void> => {
+class LocalEventSourceMapping {
+  readonly stopping = new AbortController();
+  readonly #options: EventSourceMappingOptions;
+  readonly #batchSize: number;
+  readonly #windowMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #log: MappingLog;
+  readonly #queueName: string;
+  readonly #functionName: string;
+
+  constructor(options: EventSourceMappingOptions) {
+    this.#options = options;
+    this.#batchSize = options.batchSize ?? 10;
+    this.#windowMs = Math.max(0, (options.maximumBatchingWindowSeconds ?? 0) * 1000);
+    this.#pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 1000);
+    this.#log = options.logger ?? sharedLogger;
+    this.#queueName = options.definition.name;
+    this.#functionName = options.functionName ?? `${this.#queueName}-consumer`;
+    if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) {
+      throw new Error(`batchSize must be a positive integer`);
+    }
+  }
+
+  async poll(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      let batchWasFull = false;
+      try {
+        const batch = await this.#gatherBatch();
+        if (batch.length > 0) await this.#invoke(batch);
+        batchWasFull = batch.length >= this.#batchSize;
+      } catch (error: unknown) {
+        this.#log.error('Polling the local queue failed', {
+          queue: this.#queueName,
+          error: describeError(error),
+        });
+      }
+      if (!batchWasFull) await this.#pause(this.#pollIntervalMs);
+    }
+  }
+
+  async #pause(ms: number): Promise<void> {
     try {
-      await sleep(ms, undefined, { signal: stopping.signal });
+      await sleep(ms, undefined, { signal: this.stopping.signal });
     } catch {
       // Aborted by stop(): fall through to the loop condition.
     }
-  };
+  }
 
-  const receive = (maxMessages: number) =>
-    options.queue.receive(queueName, {
+  #receive(maxMessages: number): Promise<ReceivedMessage[]> {
+    return this.#options.queue.receive(this.#queueName, {
       maxMessages,
-      visibilityTimeoutSeconds: options.definition.visibilityTimeoutSeconds,
+      visibilityTimeoutSeconds: this.#options.definition.visibilityTimeoutSeconds,
     });
+  }
 
-  async function gatherBatch(): Promise<ReceivedMessage[]> {
-    const batch = await receive(batchSize);
-    if (batch.length === 0 || windowMs === 0) return batch;
-    const deadline = Date.now() + windowMs;
-    while (batch.length < batchSize && !stopping.signal.aborted) {
+  async #gatherBatch(): Promise<ReceivedMessage[]> {
+    const batch = await this.#receive(this.#batchSize);
+    if (batch.length === 0 || this.#windowMs === 0) return batch;
+    const deadline = Date.now() + this.#windowMs;
+    while (batch.length < this.#batchSize && !this.stopping.signal.aborted) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
-      await pause(Math.min(pollIntervalMs, remaining));
-      batch.push(...(await receive(batchSize - batch.length)));
+      await this.#pause(Math.min(this.#pollIntervalMs, remaining));
+      batch.push(...(await this.#receive(this.#batchSize - batch.length)));
     }
     return batch;
   }
 
-  async function invoke(batch: readonly ReceivedMessage[]): Promise<void> {
-    const event: SQSEvent = { Records: batch.map((message) => toRecord(queueName, message)) };
+  async #invoke(batch: readonly ReceivedMessage[]): Promise<void> {
+    const event: SQSEvent = { Records: batch.map((message) => toRecord(this.#queueName, message)) };
     let response: SQSBatchResponse | undefined;
     try {
-      response = await options.handler(
+      response = await this.#options.handler(
         event,
-        lambdaContext(functionName, options.functionTimeoutSeconds ?? 30),
+        lambdaContext(this.#functionName, this.#options.functionTimeoutSeconds ?? 30),
       );
     } catch (error: unknown) {
-      log.warn('Handler failed; the whole batch will be delivered again', {
-        queue: queueName,
+      this.#log.warn('Handler failed; the whole batch will be delivered again', {
+        queue: this.#queueName,
         records: batch.length,
         error: describeError(error),
       });
@@ -101,47 +143,26 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
     }
     const failed = failedMessageIds(response, batch);
     if (failed === 'whole-batch') {
-      log.warn('Handler returned invalid batchItemFailures; the whole batch will be delivered again', {
-        queue: queueName,
+      this.#log.warn('Handler returned invalid batchItemFailures; the whole batch will be delivered again', {
+        queue: this.#queueName,
       });
       return;
     }
-    for (const message of batch) {
-      if (failed.has(message.messageId)) continue;
-      try {
-        await options.queue.deleteMessage(queueName, message.receiptHandle);
-      } catch (error: unknown) {
-        // Not deleted means delivered again: at least once, never lost.
-        log.warn('Could not delete a processed message; it will be delivered again', {
-          queue: queueName,
-          messageId: message.messageId,
-          error: describeError(error),
-        });
-      }
-    }
+    for (const message of batch) if (!failed.has(message.messageId)) await this.#delete(message);
   }
 
-  async function poll(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      let batchWasFull = false;
-      try {
-        const batch = await gatherBatch();
-        if (batch.length > 0) await invoke(batch);
-        batchWasFull = batch.length >= batchSize;
-      } catch (error: unknown) {
-        log.error('Polling the local queue failed', { queue: queueName, error: describeError(error) });
-      }
-      if (!batchWasFull) await pause(pollIntervalMs);
+  async #delete(message: ReceivedMessage): Promise<void> {
+    try {
+      await this.#options.queue.deleteMessage(this.#queueName, message.receiptHandle);
+    } catch (error: unknown) {
+      // Not deleted means delivered again: at least once, never lost.
+      this.#log.warn('Could not delete a processed message; it will be delivered again', {
+        queue: this.#queueName,
+        messageId: message.messageId,
+        error: describeError(error),
+      });
     }
   }
-
-  const running = poll();
-  return {
-    async stop() {
-      stopping.abort();
-      await running;
-    },
-  };
 }
 
 /**

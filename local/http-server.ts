@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLHttpRequest, GraphQLHttpResponse } from './appsync/endpoint.ts';
+import { consoleFile, DEFAULT_CONSOLE_DIR } from './console-files.ts';
 
 export interface HttpServerOptions {
   port: number;
   host?: string;
   handleGraphQL: (request: GraphQLHttpRequest) => Promise<GraphQLHttpResponse>;
-  /** Headers the IDE pre-fills (the local API key), so a newcomer can call signup/login at once. */
-  ideHeaders: Record<string, string>;
+  /** The local API key: the console's `/config.json` and the IDE's headers carry it. */
+  apiKey: string;
+  /** The built console (default: web/dist). */
+  consoleDir?: string;
   /** Requests larger than this get 413 before any parsing. */
   maxBodyBytes: number;
   onError: (error: unknown) => void;
@@ -19,25 +22,49 @@ export interface RunningHttpServer {
   close: () => Promise<void>;
 }
 
-const IDE_QUERY = `# Sign up with the API key (pre-filled in Headers), then log in and put
-# "Authorization": "Bearer <accessToken>" in Headers to call \`me\`.
-mutation Signup {
-  signup(email: "newcomer@example.com", password: "correct horse battery staple") {
-    accessToken
-    refreshToken
-    expiresAt
-    user { id email role }
-  }
+const IDE_QUERY = `# Opened from the console: your access token and the API key are in Headers below.
+# Otherwise only signup, login and refreshToken work (with the API key alone):
+#   mutation { login(email: "you@example.com", password: "…") { accessToken } }
+# then add "Authorization": "Bearer <accessToken>" to Headers.
+query Me {
+  me { id email role }
 }
 `;
 
-export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const ide = renderGraphiQL({
+/** Session storage key of the console (web/src/session/session-store.ts SESSION_KEY). */
+const CONSOLE_SESSION_KEY = 'ai-ops.session';
+const HEADERS_PLACEHOLDER = '__AI_OPS_IDE_HEADERS__';
+
+/**
+ * GraphiQL (the self-contained build in @graphql-yoga/render-graphiql, no CDN) with its Headers filled in the
+ * browser: the API key, and the signed-in console user's access token while it is valid.
+ */
+export function renderIde(apiKey: string): string {
+  const html = renderGraphiQL({
     title: 'AI Ops Assistant — GraphQL',
     endpoint: '/graphql',
     defaultQuery: IDE_QUERY,
-    headers: JSON.stringify(options.ideHeaders, null, 2),
+    headers: HEADERS_PLACEHOLDER,
   });
+  const placeholder = JSON.stringify(HEADERS_PLACEHOLDER);
+  if (!html.includes(placeholder)) throw new Error('GraphiQL page: the headers option was not found');
+  const script = `<script>
+window.aiOpsIdeHeaders = function () {
+  var headers = { 'x-api-key': ${JSON.stringify(apiKey)} };
+  try {
+    var session = JSON.parse(window.localStorage.getItem(${JSON.stringify(CONSOLE_SESSION_KEY)}) || 'null');
+    if (session && typeof session.accessToken === 'string' && Date.parse(session.expiresAt) > Date.now()) {
+      headers.Authorization = 'Bearer ' + session.accessToken;
+    }
+  } catch (e) {}
+  return JSON.stringify(headers, null, 2);
+};
+</script>`;
+  return html.replace('<head>', `<head>\n${script}`).replace(placeholder, 'window.aiOpsIdeHeaders()');
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const ide = renderIde(options.apiKey);
   const server: Server = createServer((req, res) => {
     route(req, res, options, ide).catch((error: unknown) => {
       options.onError(error);
@@ -62,18 +89,36 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, ide: string) {
-  const path = (req.url ?? '/').split('?')[0];
-  if (req.method === 'GET' && (path === '/' || path === '/graphql')) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(ide);
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  if (read && path === '/graphiql') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : ide);
     return;
   }
-  if (req.method === 'GET' && path === '/health') {
+  if (read && path === '/graphql') {
+    // A browser opening the API URL wants the IDE.
+    res.writeHead(302, { location: '/graphiql' });
+    res.end();
+    return;
+  }
+  if (read && path === '/health') {
     sendJson(res, 200, { status: 'ok' });
     return;
   }
+  if (read && path === '/config.json') {
+    res.setHeader('cache-control', 'no-store');
+    sendJson(res, 200, { graphqlUrl: '/graphql', apiKey: options.apiKey });
+    return;
+  }
   if (path !== '/graphql') {
-    sendJson(res, 404, { errors: [{ message: 'Not found: POST /graphql', errorType: 'NotFound' }] });
+    const file = read ? consoleFile(options.consoleDir ?? DEFAULT_CONSOLE_DIR, path) : null;
+    if (!file) {
+      sendJson(res, 404, { errors: [{ message: `Not found: ${path}`, errorType: 'NotFound' }] });
+      return;
+    }
+    res.writeHead(file.status, { ...file.headers, 'content-length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
     return;
   }
   if (req.method !== 'POST') {

@@ -10,10 +10,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { redactLog } from '../lambdas/core/jobs/kinds/summarize-log/accept.ts';
 import { templateSeverity } from '../lambdas/core/llm/log-digest.ts';
 import { DEFAULT_LOG_LLM_OPTIONS, digestPromptTokens } from '../lambdas/core/llm/log-summarizer.ts';
 import { summarizeLog } from '../lambdas/core/logs/index.ts';
-import { Redactor } from '../lambdas/core/redaction/redact.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const TARGET_RATIO = 20;
@@ -43,12 +43,8 @@ for (const name of readdirSync(dir).sort()) {
   if (!statSync(join(dir, name)).isDirectory() || !existsSync(file)) continue;
   const original = readFileSync(file, 'utf8');
   // What the worker sees: the stored text is redacted at submission.
-  const redactor = new Redactor();
-  const raw = original
-    .split('\n')
-    .map((line) => redactor.redact(line))
-    .join('\n');
-  const result = summarizeLog(raw);
+  const { text, redactions } = redactLog(original);
+  const result = summarizeLog(text, { priorRedactions: redactions });
   const { digest, plan } = digestPromptTokens(result.summary, result.templates, DEFAULT_LOG_LLM_OPTIONS);
   const inferred = result.summary.levels.source !== 'header';
   const flagged = result.templates.filter((t) => templateSeverity(t, inferred) !== null);

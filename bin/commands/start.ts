@@ -46,7 +46,8 @@ export const startCommand: Command = {
         '(The admin credentials are shown once; they are kept in the data dir, admin.json.)\n',
       );
     }
-    process.stdout.write(`IDE: ${runtime.url.replace(/\/graphql$/, '/')}\n`);
+    process.stdout.write(`Console: ${runtime.url.replace(/\/graphql$/, '/')}\n`);
+    process.stdout.write(`IDE: ${runtime.url.replace(/\/graphql$/, '/graphiql')}\n`);
     process.stdout.write('Ready. Press Ctrl-C to stop.\n');
     // The runtime owns shutdown, so in-flight batches finish before the database stops.
     await new Promise<void>((resolveStop) => {

@@ -2,14 +2,14 @@
  * Wires the auth use cases to Postgres, the key set, bcrypt and Powertools metrics. Handlers (resolver,
  * authorizer) and the local runtime call this once per container.
  */
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { KeyProvider } from '../core/auth/keys.ts';
 import { createBcryptHasher } from '../core/auth/password.ts';
 import type { AuthEvents } from '../core/auth/ports.ts';
 import type { AuthDeps, AuthSettings } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { METRICS } from '../core/metrics.ts';
 import type { AuthConfig } from '../shared/config.ts';
+import { emit, type MetricsSink } from '../shared/observability.ts';
 import { createAuthRepos } from './db/auth-repos.ts';
 import type { Database } from './db/client.ts';
 import { keyProviderFromConfig } from './keys/from-config.ts';
@@ -25,10 +25,10 @@ export function authSettingsFromConfig(config: AuthConfig): AuthSettings {
 }
 
 /** `LoginFailures` for every refused login (wrong credentials or locked), `RefreshTokenReuse` for theft signals. */
-export function metricsAuthEvents(metrics: Pick<Metrics, 'addMetric'>): AuthEvents {
+export function metricsAuthEvents(metrics: Pick<MetricsSink, 'addMetric'>): AuthEvents {
   return {
-    loginFailed: () => metrics.addMetric('LoginFailures', MetricUnit.Count, 1),
-    refreshTokenReused: () => metrics.addMetric('RefreshTokenReuse', MetricUnit.Count, 1),
+    loginFailed: () => emit(metrics, METRICS.loginFailures, 1),
+    refreshTokenReused: () => emit(metrics, METRICS.refreshTokenReuse, 1),
   };
 }
 
@@ -38,7 +38,7 @@ export interface AuthDependencyOptions {
   db: Database;
   config: AuthConfig;
   keys?: KeyProvider;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  metrics?: Pick<MetricsSink, 'addMetric'>;
   clock?: Clock;
 }
 

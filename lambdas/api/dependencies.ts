@@ -1,5 +1,5 @@
 /**
- * Everything the resolver Lambda needs, built once per container from validated configuration. The database
+ * Everything the resolver needs, built once per container from its configuration object. The database
  * connection opens lazily so a cold start that cannot reach the database recovers on the next invocation.
  */
 import { createAuthDependencies } from '../adapters/auth-dependencies.ts';
@@ -11,50 +11,51 @@ import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
-import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
+import { llmAccess, llmSetup } from '../adapters/llm/llm-from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
-import { llmHighlights, type WriteHighlights } from '../core/llm/changelog-highlights.ts';
-import { assertFormat } from '../core/logs/header.ts';
-import { type TicketClassifier, validateTicketInput } from '../core/tickets/index.ts';
-import type { ChangelogRepo } from '../core/use-cases/changelogs.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
+import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
+import { llmHighlights } from '../core/llm/changelog-highlights.ts';
+import type { ChangelogRepo, WriteHighlights } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-flags.ts';
-import type { SubmitLogDeps } from '../core/use-cases/log-entries.ts';
-import type { CreateTicketDeps } from '../core/use-cases/tickets.ts';
-import {
-  authConfigSchema,
-  databaseConfigSchema,
-  parseConfig,
-  queueConfigSchema,
-  ticketTriageConfigSchema,
-} from '../shared/config.ts';
+import type { LogEntryRepo } from '../core/use-cases/log-entries.ts';
+import type { TicketRepo } from '../core/use-cases/tickets.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
-import { loadTicketClassifier } from '../triage/local-classifier.ts';
 
 export interface ApiDependencies {
   auth: AuthDeps;
   queues: QueueAdapters;
   database: DatabaseConnection;
-  logs: SubmitLogDeps;
-  changelogs: { changelogs: ChangelogRepo; highlights: WriteHighlights };
+  logs: SubmitLogDeps & { logEntries: LogEntryRepo };
+  changelogs: { changelogs: ChangelogRepo; clock: Clock; highlights: WriteHighlights };
   flags: { flags: FeatureFlagRepo; evaluator: FlagEvaluator };
-  tickets: CreateTicketDeps & { knownCategory: (name: string) => string };
+  tickets: CreateTicketDeps & { tickets: TicketRepo; categories: readonly string[]; clock: Clock };
 }
 
-type Env = Record<string, string | undefined>;
+const { database, auth, queue, llm, correction } = CONFIG_SECTIONS;
+const RESOLVER_CONFIG = { database, auth, queue, llm, correction };
 
-export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
-  const authConfig = parseConfig(authConfigSchema, env, 'auth');
-  const queueConfig = parseConfig(queueConfigSchema, env, 'queue');
-  const database = lazyDatabase(parseConfig(databaseConfigSchema, env, 'database'));
+/** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
+export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
+
+/** Read once per container; a bad or missing value fails the cold start naming the variable. */
+export const resolverConfigFromEnv = (env: Record<string, string | undefined>): ResolverConfig =>
+  configFromEnv(RESOLVER_CONFIG, env);
+
+/** Everything the resolver needs, built on first use: the database opens lazily, and again after a failure. */
+export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiDependencies> {
+  const authConfig = config.auth;
+  const queueConfig = config.queue;
+  const database = lazyDatabase(config.database);
   const keys = keyProviderFromConfig(authConfig, {
     onStale: (error) => logger.warn('JWT key set refresh failed; using the cached one', { error }),
   });
-  const llm = llmSetupFromEnv(env, { metrics, log: logger });
-  const ticketConfig = parseConfig(ticketTriageConfigSchema, env, 'ticket triage');
+  const llm = llmSetup(config.llm, { metrics, log: logger });
+  const { TICKET_CATEGORIES } = config.correction;
   let ready: ApiDependencies | undefined;
-  // Loaded on first use: only corrections need the model's category set.
-  let classifier: TicketClassifier | undefined;
   return async () => {
     if (ready) return ready;
     const connection = await database();
@@ -69,11 +70,11 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
         logEntries: createLogEntryRepo(connection.db),
         jobs: createJobRepo(connection.db),
         queue: queues.jobQueue,
-        checkFormat: assertFormat,
         log: logger,
       },
       changelogs: {
         changelogs: createChangelogRepo(connection.db),
+        clock: systemClock,
         // Written inside the request: AppSync waits 30 s, so one short call (see docs/llm.md).
         highlights: llmHighlights(access, {
           maxAnswerTokens: llm.config.LLM_MAX_ANSWER_TOKENS,
@@ -86,12 +87,8 @@ export function apiDependencyFactory(env: Env): () => Promise<ApiDependencies> {
         tickets: createTicketRepo(connection.db),
         jobs: createJobRepo(connection.db),
         queue: queues.jobQueue,
-        validate: validateTicketInput,
-        knownCategory: (name) => {
-          classifier ??= loadTicketClassifier(ticketConfig.TICKET_MODEL_PATH);
-          const [canonical] = classifier.resolveCategories([name], 'category').names.keys();
-          return canonical ?? name;
-        },
+        categories: TICKET_CATEGORIES,
+        clock: systemClock,
         log: logger,
       },
     };

@@ -50,11 +50,7 @@ export function route<S extends z.ZodType>(
   };
 }
 
-/** Page sizes are bounded everywhere: default 20, at most 100. */
-export const limitArg = z
-  .number()
-  .int('must be a whole number')
-  .min(1, 'must be at least 1')
-  .max(100, 'must be at most 100 (ask for the next page with nextToken)')
-  .nullish();
-export const nextTokenArg = z.string().max(2048).nullish();
+/** The X-Ray trace header AppSync forwards, carried into the job so its logs correlate with the request. */
+export function traceIdOf(event: ResolverEvent): string | null {
+  return event.request.headers['x-amzn-trace-id'] ?? null;
+}

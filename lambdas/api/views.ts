@@ -1,8 +1,7 @@
 /** Maps stored records onto the GraphQL types (schema/schema.graphql). */
 import type { Caller } from '../core/auth/roles.ts';
 import type { Job } from '../core/jobs/job.ts';
-import { isHighlightsSection } from '../core/llm/changelog-highlights.ts';
-import type { StoredChangelog } from '../core/use-cases/changelogs.ts';
+import { isHighlightsSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlag } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';

@@ -3,11 +3,15 @@
  * and count the outcome. It never throws (AppSync would turn that into an opaque failure): every problem,
  * including a bad configuration, is a logged denial. `handler.ts` wires it to the container.
  */
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { type AuthDeps, type AuthorizerAnswer, evaluateAuthorization } from '../core/auth/service.ts';
-import { logger as sharedLogger, metrics as sharedMetrics } from '../shared/observability.ts';
+import { METRICS } from '../core/metrics.ts';
+import {
+  emit,
+  type MetricsSink,
+  logger as sharedLogger,
+  metrics as sharedMetrics,
+} from '../shared/observability.ts';
 
 export type AuthorizerDeps = Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>;
 
@@ -28,7 +32,7 @@ export interface AuthorizerHandlerOptions {
   /** Resolves the use case's dependencies; rejects when they cannot be built (bad config, no database). */
   deps: () => Promise<AuthorizerDeps>;
   logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error' | 'setCorrelationId'>;
-  metrics?: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+  metrics?: Pick<MetricsSink, 'addMetric' | 'publishStoredMetrics'>;
 }
 
 const DENIED: AuthorizerAnswer = { isAuthorized: false };
@@ -78,7 +82,7 @@ export function createAuthorizerHandler(options: AuthorizerHandlerOptions) {
       answer = { isAuthorized: false, ttlOverride: 0 };
     }
     try {
-      metrics.addMetric(answer.isAuthorized ? 'AuthorizerAllowed' : 'AuthorizerDenied', MetricUnit.Count, 1);
+      emit(metrics, answer.isAuthorized ? METRICS.authorizerAllowed : METRICS.authorizerDenied, 1);
       metrics.publishStoredMetrics();
     } catch {
       // A metrics failure must not change the answer.

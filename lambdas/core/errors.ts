@@ -72,10 +72,16 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** Raised for infrastructure faults that may pass (database down, queue unavailable): safe to retry. */
-export class TransientError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TransientError';
-  }
+const MAX_REASON_LENGTH = 1000;
+
+/** A one-line, bounded description of a failure, fit for a job's `lastError` and for logs. */
+export function describeError(error: unknown): string {
+  const text =
+    error instanceof Error
+      ? error.message.trim() || error.name
+      : typeof error === 'string'
+        ? error
+        : 'unknown error';
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH - 1)}…` : oneLine;
 }

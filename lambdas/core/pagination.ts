@@ -47,19 +47,21 @@ export function decodeCursor(token: string): Cursor {
   return { createdAt: at, id };
 }
 
-/** Validates `limit` and `nextToken` as the caller sent them. */
-export function pageRequest(input: { limit?: unknown; nextToken?: unknown }): {
+/** A page asked for: its size (already bounded at the edge) and where the previous page ended. */
+export interface PageRequest {
   limit: number;
   after: Cursor | null;
-} {
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new ValidationError('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  }
-  if (input.nextToken === undefined || input.nextToken === null || input.nextToken === '')
-    return { limit, after: null };
-  if (typeof input.nextToken !== 'string') throw new ValidationError('nextToken', 'must be a string');
-  return { limit, after: decodeCursor(input.nextToken) };
+}
+
+/** `limit` (1..MAX_PAGE_SIZE, checked at the edge) and `nextToken` as the caller sent them. */
+export function pageRequest(
+  limit: number | null | undefined,
+  nextToken: string | null | undefined,
+): PageRequest {
+  return {
+    limit: limit ?? DEFAULT_PAGE_SIZE,
+    after: nextToken === undefined || nextToken === null || nextToken === '' ? null : decodeCursor(nextToken),
+  };
 }
 
 /** Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. */

@@ -1,43 +1,88 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { describeError } from '../core/jobs/accept-job.ts';
+import { z } from 'zod';
+import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
+import { createJobRepo } from '../adapters/db/job-repo.ts';
+import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
+import { systemClock } from '../core/clock.ts';
+import { describeError } from '../core/errors.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
 import { type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
-import type { MetricsSink } from '../shared/sqs-worker.ts';
+import { METRICS } from '../core/metrics.ts';
+import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
+import {
+  emit,
+  type Handler,
+  instrument,
+  logger,
+  type MetricsSink,
+  metrics,
+} from '../shared/observability.ts';
 
 export interface ReconcilerDeps {
   /** Resolved per invocation so the database connection can be opened lazily and re-opened after a failure. */
   resolve: () => Promise<{ jobs: JobRepo; queue: JobQueue }>;
   clock: Clock;
   logger: Logger;
-  metrics: MetricsSink;
+  metrics: Pick<MetricsSink, 'addMetric'>;
   olderThanSeconds: number;
   limit: number;
 }
 
-/** The scheduled reconciler: sends accepted jobs that never reached their queue (DESIGN §5). */
+/** The scheduled reconciler: sends accepted jobs that never reached their queue (DESIGN §5). Wrap it in `instrument`. */
 export function createReconcilerHandler(
   deps: ReconcilerDeps,
 ): (event: unknown, context: Context) => Promise<ReconcileResult> {
-  return async (_event, context) => {
-    deps.logger.addContext(context);
+  return async () => {
     try {
       const { jobs, queue } = await deps.resolve();
       const result = await reconcileUnsentJobs(
         { jobs, queue, clock: deps.clock, log: deps.logger },
         { olderThanSeconds: deps.olderThanSeconds, limit: deps.limit },
       );
-      deps.metrics.addMetric('JobsReconciled', MetricUnit.Count, result.sent);
-      deps.metrics.addMetric('JobsReconcileFailures', MetricUnit.Count, result.failed);
+      emit(deps.metrics, METRICS.jobsReconciled, result.sent);
+      emit(deps.metrics, METRICS.jobsReconcileFailures, result.failed);
       if (result.found > 0)
         deps.logger.info('Re-sent accepted jobs that never reached a queue', { ...result });
       return result;
     } catch (error: unknown) {
       deps.logger.error('Reconciliation failed', { error: describeError(error) });
       throw error;
-    } finally {
-      deps.metrics.publishStoredMetrics();
     }
   };
+}
+
+export const reconcilerConfigSchema = z.object({
+  /** Jobs younger than this may still be between their commit and their send: leave them alone. */
+  RECONCILE_OLDER_THAN_SECONDS: z.coerce.number().int().min(0).default(120),
+  RECONCILE_BATCH_LIMIT: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+const RECONCILER_CONFIG = {
+  database: CONFIG_SECTIONS.database,
+  queue: CONFIG_SECTIONS.queue,
+  reconciler: { schema: reconcilerConfigSchema, label: 'reconciler' },
+};
+export type ReconcilerConfig = ConfigOf<typeof RECONCILER_CONFIG>;
+
+/** Read once per container; a bad or missing value fails the cold start naming the variable. */
+export const reconcilerConfigFromEnv = (env: Record<string, string | undefined>): ReconcilerConfig =>
+  configFromEnv(RECONCILER_CONFIG, env);
+
+/** The reconciler as the container builds it; the database opens on the first run, and again after a failure. */
+export function createReconciler(config: ReconcilerConfig): Handler<unknown, ReconcileResult> {
+  const database = lazyDatabase(config.database);
+  const reconcile = createReconcilerHandler({
+    async resolve() {
+      const connection = await database();
+      const { jobQueue } = queueAdaptersFromConfig(config.queue, connection.sql);
+      return { jobs: createJobRepo(connection.db), queue: jobQueue };
+    },
+    clock: systemClock,
+    logger,
+    metrics,
+    olderThanSeconds: config.reconciler.RECONCILE_OLDER_THAN_SECONDS,
+    limit: config.reconciler.RECONCILE_BATCH_LIMIT,
+  });
+  return instrument('reconciler', reconcile);
 }

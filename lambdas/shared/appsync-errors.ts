@@ -28,7 +28,3 @@ export function toErrorEnvelope(error: unknown): ErrorEnvelope {
   logger.error('Unhandled error in resolver', { error: error instanceof Error ? error : String(error) });
   return { __error: { type: 'InternalError', message: 'Internal error' } };
 }
-
-export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
-  return value !== null && typeof value === 'object' && '__error' in value;
-}

@@ -3,6 +3,8 @@
  * value fails the cold start with a message naming the variable. Each handler picks the sections it needs.
  */
 import { z } from 'zod';
+import type { QueueAddresses } from '../core/jobs/ports.ts';
+import { JOB_KIND_NAMES } from '../core/jobs/registry.ts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -62,26 +64,26 @@ export type AuthConfig = z.infer<typeof authConfigSchema>;
 export const queueConfigSchema = z.object({
   /** `sqs` on AWS; `postgres` for the local queue with SQS semantics. */
   QUEUE_DRIVER: z.enum(['sqs', 'postgres']).default('sqs'),
-  /** JSON map of job kind to queue URL (SQS) or queue name (postgres), e.g. {"summarize-log":"…"}. */
+  /**
+   * SQS only: JSON map of job kind to queue URL, e.g. {"summarize-log":"https://…"}. The local queues are
+   * named by the job-kind registry.
+   */
   JOB_QUEUE_URLS: z
     .string()
     .default('{}')
-    .transform((text, ctx) => {
+    .transform((text, ctx): QueueAddresses => {
       try {
-        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(text));
+        return z.partialRecord(z.enum(JOB_KIND_NAMES), z.string().min(1)).parse(JSON.parse(text));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of job kind to queue URL' });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a JSON object of job kind (${JOB_KIND_NAMES.join(', ')}) to queue URL`,
+        });
         return z.NEVER;
       }
     }),
 });
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
-
-export const observabilityConfigSchema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  POWERTOOLS_SERVICE_NAME: z.string().default('ai-ops'),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().default('AiOps'),
-});
 
 const optionalText = z
   .string()
@@ -223,7 +225,14 @@ export const llmConfigSchema = llmEnvSchema.transform((config) => ({
 }));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 
-/** The ticket classifier the triage worker (and correctTriage) uses, and how the worker answers (docs/triage.md). */
+/** A comma-separated list of names, trimmed, empty names dropped. */
+const namesOf = (text: string): string[] =>
+  text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+
+/** The ticket classifier the triage worker uses, and how the worker answers (docs/triage.md). */
 export const ticketTriageConfigSchema = z.object({
   /** A model retrained with `ai-ops tickets train`; unset: the shipped one. */
   TICKET_MODEL_PATH: optionalText,
@@ -238,10 +247,42 @@ export const ticketTriageConfigSchema = z.object({
     return z.NEVER;
   }),
   /** Comma-separated: the categories the worker chooses among, a subset of the model's; unset: all of them. */
-  TRIAGE_CATEGORIES: optionalText.transform((text) =>
-    text
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== ''),
-  ),
+  TRIAGE_CATEGORIES: optionalText.transform((text) => (text === undefined ? undefined : namesOf(text))),
 });
+export type TicketTriageConfig = z.infer<typeof ticketTriageConfigSchema>;
+
+/**
+ * The resolver's view of triage: the categories the triage worker answers (canonical names), which a
+ * person's correction must be one of. The stack and the local runtime set it from the ticket model and
+ * TRIAGE_CATEGORIES, so the resolver never loads the model.
+ */
+export const ticketCorrectionConfigSchema = z.object({
+  TICKET_CATEGORIES: z
+    .string()
+    .transform(namesOf)
+    .pipe(z.array(z.string()).min(1, 'must name at least one category')),
+});
+export type TicketCorrectionConfig = z.infer<typeof ticketCorrectionConfigSchema>;
+
+/**
+ * A function's configuration object as sections, each read from the environment by its schema and named in
+ * errors by its label. `configFromEnv` is what every AWS handler module calls once.
+ */
+export type ConfigSections = Record<string, { readonly schema: z.ZodType; readonly label: string }>;
+export type ConfigOf<S extends ConfigSections> = { [K in keyof S]: z.infer<S[K]['schema']> };
+
+export function configFromEnv<S extends ConfigSections>(sections: S, env: Env): ConfigOf<S> {
+  return Object.fromEntries(
+    Object.entries(sections).map(([name, { schema, label }]) => [name, parseConfig(schema, env, label)]),
+  ) as ConfigOf<S>;
+}
+
+/** The sections functions share; a function picks the ones it needs. */
+export const CONFIG_SECTIONS = {
+  database: { schema: databaseConfigSchema, label: 'database' },
+  auth: { schema: authConfigSchema, label: 'auth' },
+  queue: { schema: queueConfigSchema, label: 'queue' },
+  llm: { schema: llmConfigSchema, label: 'LLM' },
+  triage: { schema: ticketTriageConfigSchema, label: 'ticket triage' },
+  correction: { schema: ticketCorrectionConfigSchema, label: 'ticket correction' },
+} as const;

@@ -1,12 +1,89 @@
+/**
+ * The one observability shape of every handler: one Logger, one Metrics and one Tracer per container, and
+ * `instrument`, which every handler is wrapped in. Service name and namespace come from the standard
+ * Powertools variables (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), so every function shares them.
+ * Tracing is on in Lambda (active tracing) and off elsewhere, where the calls below do nothing.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
+import { METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../core/metrics.ts';
+
+const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
+
+export const logger = new Logger({ serviceName: SERVICE });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+  serviceName: SERVICE,
+});
+export const tracer = new Tracer({ serviceName: SERVICE });
+
+type MetricUnitValue = Parameters<Metrics['addMetric']>[1];
+
+/** The part of Powertools Metrics handlers use, so tests can record what is emitted. */
+export interface MetricsSink {
+  addDimension(name: string, value: string): unknown;
+  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
+
+/** Metrics published on their own, with dimensions of their own (Powertools `singleMetric`). */
+export interface SingleMetricSource {
+  singleMetric(): Pick<MetricsSink, 'addDimension' | 'addMetric'>;
+}
+
+/** Adds one value of a defined metric (core/metrics.ts): the only way handlers emit metrics. */
+export function emit(sink: Pick<MetricsSink, 'addMetric'>, metric: MetricDefinition, value: number): void {
+  sink.addMetric(metric.name, metric.unit, value);
+}
+
+export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+export interface InstrumentOptions<E> {
+  /** The id that ties this invocation's logs together (the AppSync request id, the job id, …). */
+  correlationId?: (event: E, context: Context) => string | null | undefined;
+  /** Where the invocation's stored metrics are published (default: the container's Metrics). */
+  metrics?: Pick<Metrics, 'hasStoredMetrics' | 'publishStoredMetrics'>;
+}
 
 /**
- * One Logger and one Metrics per container. Service name and namespace come from the standard Powertools
- * variables (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), so every function shares them.
+ * Wraps a handler: the Lambda context on every log line, the correlation id, a `## name` trace subsegment
+ * annotated with the cold start and recording any error, and the stored metrics published at the end. A
+ * failure to publish metrics is logged, never thrown: it must not change the handler's answer.
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ai-ops' });
-export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'AiOps',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ai-ops',
-});
+export function instrument<E, R>(
+  name: string,
+  handler: Handler<E, R>,
+  options: InstrumentOptions<E> = {},
+): Handler<E, R> {
+  const sink = options.metrics ?? metrics;
+  return async (event, context) => {
+    logger.addContext(context);
+    const correlationId = options.correlationId?.(event, context);
+    if (correlationId) logger.setCorrelationId(correlationId);
+    const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+    const segment = parent?.addNewSubsegment(`## ${name}`);
+    if (segment) {
+      tracer.setSegment(segment);
+      tracer.annotateColdStart();
+      tracer.addServiceNameAnnotation();
+    }
+    try {
+      return await handler(event, context);
+    } catch (error: unknown) {
+      if (segment && error instanceof Error) tracer.addErrorAsMetadata(error);
+      throw error;
+    } finally {
+      segment?.close();
+      if (parent) tracer.setSegment(parent);
+      try {
+        if (sink.hasStoredMetrics()) sink.publishStoredMetrics();
+      } catch (error: unknown) {
+        logger.warn('Could not publish metrics', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  };
+}

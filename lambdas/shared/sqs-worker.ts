@@ -4,23 +4,16 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeError } from '../core/jobs/accept-job.ts';
+import { describeError } from '../core/errors.ts';
 import { type BackoffPolicy, fullJitterDelaySeconds } from '../core/jobs/backoff.ts';
-import { type JobKind, parseJobMessage } from '../core/jobs/job.ts';
+import { type JobKind, type JobMessage, parseJobMessage } from '../core/jobs/job.ts';
 import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';
-import { type JobWork, runJob, UnknownJobError } from '../core/jobs/run-job.ts';
-import { logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
+import { type JobWork, type RunJobOutcome, runJob, UnknownJobError } from '../core/jobs/run-job.ts';
+import { METRICS, type MetricDefinition } from '../core/metrics.ts';
+import { emit, type MetricsSink, logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
 
-type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-/** The part of Powertools Metrics the worker uses, so tests can record what is emitted. */
-export interface MetricsSink {
-  addDimension(name: string, value: string): unknown;
-  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
+export type { MetricsSink } from './observability.ts';
 
 export interface JobWorkerOptions {
   kind: JobKind;
@@ -39,8 +32,7 @@ export interface JobWorkerOptions {
 export type JobWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 interface Measurement {
-  name: string;
-  unit: MetricUnitValue;
+  metric: MetricDefinition;
   value: number;
 }
 
@@ -55,114 +47,12 @@ class PoisonMessageError extends Error {
 }
 
 export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
-  const logger = options.logger ?? sharedLogger;
-  const metrics = options.metrics ?? sharedMetrics;
-  const random = options.random ?? Math.random;
   if (!Number.isInteger(options.maxReceiveCount) || options.maxReceiveCount < 1) {
     throw new Error(`maxReceiveCount must be a positive integer, got ${options.maxReceiveCount}`);
   }
-
-  async function delayNextDelivery(record: SQSRecord, seconds: number): Promise<void> {
-    try {
-      await options.retryDelay(record.receiptHandle, seconds);
-    } catch (error: unknown) {
-      // Without the change the record still comes back, after the queue's own visibility timeout.
-      logger.warn('Could not delay the next delivery', {
-        messageId: record.messageId,
-        error: describeError(error),
-      });
-    }
-  }
-
-  async function handleRecord(record: SQSRecord, measurements: Measurement[]): Promise<void> {
-    logger.removeKeys(RECORD_LOG_KEYS);
-    const receiveCount = Math.max(1, Number.parseInt(record.attributes.ApproximateReceiveCount, 10) || 1);
-    logger.appendKeys({ messageId: record.messageId, receiveCount, jobKind: options.kind });
-
-    const parsed = parseJobMessage(record.body);
-    const problem = !parsed.ok
-      ? parsed.problem
-      : parsed.message.kind !== options.kind
-        ? `kind ${parsed.message.kind} does not belong on the ${options.kind} queue`
-        : undefined;
-    if (!parsed.ok || problem) {
-      measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
-      logger.error('Poison message: it can never be processed and goes to the dead-letter queue', {
-        problem,
-      });
-      await delayNextDelivery(record, 0);
-      throw new PoisonMessageError(
-        `Message ${record.messageId} is not a valid ${options.kind} job: ${problem}`,
-      );
-    }
-    const message = parsed.message;
-    logger.setCorrelationId(message.traceId ?? message.jobId);
-    logger.appendKeys({ jobId: message.jobId });
-
-    const sentAt = Number(record.attributes.SentTimestamp);
-    if (receiveCount === 1 && Number.isFinite(sentAt) && sentAt > 0) {
-      // First deliveries only: later ones include the retry backoff, which is not waiting in line.
-      measurements.push({
-        name: 'QueueLatency',
-        unit: MetricUnit.Milliseconds,
-        value: Math.max(0, Date.now() - sentAt),
-      });
-    }
-
-    const timedWork: JobWork = async (job) => {
-      measurements.push({ name: 'JobsStarted', unit: MetricUnit.Count, value: 1 });
-      const started = performance.now();
-      try {
-        return await options.work(job);
-      } finally {
-        measurements.push({
-          name: 'JobDuration',
-          unit: MetricUnit.Milliseconds,
-          value: performance.now() - started,
-        });
-      }
-    };
-
-    try {
-      const outcome = await runJob(
-        { jobs: options.jobs, log: logger },
-        message,
-        receiveCount,
-        options.maxReceiveCount,
-        timedWork,
-      );
-      if (outcome.status === 'succeeded') {
-        measurements.push({ name: 'JobsSucceeded', unit: MetricUnit.Count, value: 1 });
-        logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
-      } else if (outcome.status === 'failed') {
-        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
-        logger.error('Job failed and will not be retried', { reason: outcome.reason });
-      } else {
-        logger.info('Duplicate delivery of a finished job ignored');
-      }
-    } catch (error: unknown) {
-      if (error instanceof UnknownJobError) {
-        measurements.push({ name: 'PoisonMessages', unit: MetricUnit.Count, value: 1 });
-        logger.error('Poison message: it names no job of this kind', { error: describeError(error) });
-        await delayNextDelivery(record, 0);
-      } else if (receiveCount >= options.maxReceiveCount) {
-        measurements.push({ name: 'JobsFailed', unit: MetricUnit.Count, value: 1 });
-        logger.error('Job failed on its last delivery; the message goes to the dead-letter queue', {
-          error: describeError(error),
-        });
-        await delayNextDelivery(record, 0);
-      } else {
-        const delaySeconds = fullJitterDelaySeconds(receiveCount, options.backoff, random);
-        measurements.push({ name: 'JobRetries', unit: MetricUnit.Count, value: 1 });
-        logger.warn('Job attempt failed; it will be retried', { error: describeError(error), delaySeconds });
-        await delayNextDelivery(record, delaySeconds);
-      }
-      throw error;
-    }
-  }
-
+  const worker = new JobWorker(options);
+  const metrics = options.metrics ?? sharedMetrics;
   return async (event, context) => {
-    logger.addContext(context);
     const measurements: Measurement[] = [];
     // A processor per invocation keeps batches apart if a local runtime drives several at once.
     const processor = new BatchProcessor(EventType.SQS);
@@ -170,22 +60,137 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
       // Sequential so that the logger's correlation id belongs to the record being processed.
       return await processPartialResponse(
         event,
-        (record: SQSRecord) => handleRecord(record, measurements),
+        (record: SQSRecord) => worker.handle(record, measurements),
         processor,
         { context, processInParallel: false },
       );
     } finally {
-      logger.removeKeys(RECORD_LOG_KEYS);
+      worker.logger.removeKeys(RECORD_LOG_KEYS);
       publish(metrics, options.kind, measurements);
     }
   };
+}
+
+/** One record's way through the worker: parse, run the job, and decide what the queue does next. */
+class JobWorker {
+  readonly logger: Logger;
+  readonly #options: JobWorkerOptions;
+  readonly #random: () => number;
+
+  constructor(options: JobWorkerOptions) {
+    this.#options = options;
+    this.logger = options.logger ?? sharedLogger;
+    this.#random = options.random ?? Math.random;
+  }
+
+  async handle(record: SQSRecord, measurements: Measurement[]): Promise<void> {
+    const { kind } = this.#options;
+    this.logger.removeKeys(RECORD_LOG_KEYS);
+    const receiveCount = Math.max(1, Number.parseInt(record.attributes.ApproximateReceiveCount, 10) || 1);
+    this.logger.appendKeys({ messageId: record.messageId, receiveCount, jobKind: kind });
+    const message = await this.#messageOf(record, measurements);
+    this.logger.setCorrelationId(message.traceId ?? message.jobId);
+    this.logger.appendKeys({ jobId: message.jobId });
+    const sentAt = Number(record.attributes.SentTimestamp);
+    if (receiveCount === 1 && Number.isFinite(sentAt) && sentAt > 0) {
+      // First deliveries only: later ones include the retry backoff, which is not waiting in line.
+      measurements.push({ metric: METRICS.queueLatency, value: Math.max(0, Date.now() - sentAt) });
+    }
+    try {
+      const outcome = await runJob(
+        { jobs: this.#options.jobs, log: this.logger },
+        message,
+        receiveCount,
+        this.#options.maxReceiveCount,
+        this.#timed(measurements),
+      );
+      this.#settled(outcome, measurements);
+    } catch (error: unknown) {
+      await this.#failed(record, receiveCount, error, measurements);
+      throw error;
+    }
+  }
+
+  /** The job message of a record; a record that can never be processed is sent on to the DLQ at once. */
+  async #messageOf(record: SQSRecord, measurements: Measurement[]): Promise<JobMessage> {
+    const { kind } = this.#options;
+    const parsed = parseJobMessage(record.body);
+    if (parsed.ok && parsed.message.kind === kind) return parsed.message;
+    const problem = parsed.ok
+      ? `kind ${parsed.message.kind} does not belong on the ${kind} queue`
+      : parsed.problem;
+    measurements.push({ metric: METRICS.poisonMessages, value: 1 });
+    this.logger.error('Poison message: it can never be processed and goes to the dead-letter queue', {
+      problem,
+    });
+    await this.#delayNextDelivery(record, 0);
+    throw new PoisonMessageError(`Message ${record.messageId} is not a valid ${kind} job: ${problem}`);
+  }
+
+  #timed(measurements: Measurement[]): JobWork {
+    return async (job) => {
+      measurements.push({ metric: METRICS.jobsStarted, value: 1 });
+      const started = performance.now();
+      try {
+        return await this.#options.work(job);
+      } finally {
+        measurements.push({ metric: METRICS.jobDuration, value: performance.now() - started });
+      }
+    };
+  }
+
+  #settled(outcome: RunJobOutcome, measurements: Measurement[]): void {
+    if (outcome.status === 'succeeded') {
+      measurements.push({ metric: METRICS.jobsSucceeded, value: 1 });
+      this.logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
+    } else if (outcome.status === 'failed') {
+      measurements.push({ metric: METRICS.jobsFailed, value: 1 });
+      this.logger.error('Job failed and will not be retried', { reason: outcome.reason });
+    } else {
+      this.logger.info('Duplicate delivery of a finished job ignored');
+    }
+  }
+
+  /** A failed attempt: poison goes to the DLQ now, the last delivery too; otherwise back off and retry. */
+  async #failed(record: SQSRecord, receiveCount: number, error: unknown, measurements: Measurement[]) {
+    if (error instanceof UnknownJobError) {
+      measurements.push({ metric: METRICS.poisonMessages, value: 1 });
+      this.logger.error('Poison message: it names no job of this kind', { error: describeError(error) });
+      await this.#delayNextDelivery(record, 0);
+    } else if (receiveCount >= this.#options.maxReceiveCount) {
+      measurements.push({ metric: METRICS.jobsFailed, value: 1 });
+      this.logger.error('Job failed on its last delivery; the message goes to the dead-letter queue', {
+        error: describeError(error),
+      });
+      await this.#delayNextDelivery(record, 0);
+    } else {
+      const delaySeconds = fullJitterDelaySeconds(receiveCount, this.#options.backoff, this.#random);
+      measurements.push({ metric: METRICS.jobRetries, value: 1 });
+      this.logger.warn('Job attempt failed; it will be retried', {
+        error: describeError(error),
+        delaySeconds,
+      });
+      await this.#delayNextDelivery(record, delaySeconds);
+    }
+  }
+
+  async #delayNextDelivery(record: SQSRecord, seconds: number): Promise<void> {
+    try {
+      await this.#options.retryDelay(record.receiptHandle, seconds);
+    } catch (error: unknown) {
+      // Without the change the record still comes back, after the queue's own visibility timeout.
+      this.logger.warn('Could not delay the next delivery', {
+        messageId: record.messageId,
+        error: describeError(error),
+      });
+    }
+  }
 }
 
 /** Synchronous, so that no other batch's dimensions can interleave with this one's. */
 function publish(metrics: MetricsSink, kind: JobKind, measurements: readonly Measurement[]): void {
   if (measurements.length === 0) return;
   metrics.addDimension('kind', kind);
-  for (const measurement of measurements)
-    metrics.addMetric(measurement.name, measurement.unit, measurement.value);
+  for (const { metric, value } of measurements) emit(metrics, metric, value);
   metrics.publishStoredMetrics();
 }

@@ -1,36 +1,5 @@
-/**
- * The summarizer worker: summarize-log jobs from its queue → template mining → (with a model configured and
- * the flag on for the job's owner) a model's summary of the digest → summary stored on the entry.
- */
-import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
-import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
-import { llmAccess, llmSetupFromEnv } from '../adapters/llm/llm-from-config.ts';
-import { JOB_KINDS } from '../core/jobs/job.ts';
-import { llmSummarizer } from '../core/llm/log-summarizer.ts';
-import { summarizeLogEntry } from '../core/use-cases/log-entries.ts';
-import { logger, metrics } from '../shared/observability.ts';
-import { createWorkerHandler } from '../shared/worker-runtime.ts';
-import { localSummarizer } from './local-summarizer.ts';
+/** The deployed summarizer: configuration from the environment, once per container. */
+import { workerConfigFromEnv } from '../workers/runtime.ts';
+import { createWorker } from './worker.ts';
 
-const llm = llmSetupFromEnv(process.env, { metrics, log: logger });
-
-export const handler = await createWorkerHandler(JOB_KINDS.summarizeLog, process.env, (connection) => {
-  const logEntries = createLogEntryRepo(connection.db);
-  const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
-  const options = {
-    maxPromptTokens: llm.config.LLM_MAX_PROMPT_TOKENS,
-    jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
-    maxAnswerTokens: llm.config.LLM_MAX_ANSWER_TOKENS,
-  };
-  return (job) =>
-    summarizeLogEntry(
-      {
-        logEntries,
-        // A model failure never fails the job: the summarizer falls back to the miner's result.
-        summarize: access.client
-          ? llmSummarizer(localSummarizer, access, { ...options, subject: { userId: job.ownerId } })
-          : localSummarizer,
-      },
-      job,
-    );
-});
+export const handler = createWorker(workerConfigFromEnv(process.env));

@@ -1,11 +1,15 @@
-import { renderSummaryText, summarizeLog } from '../core/logs/index.ts';
-import type { SummarizeLog } from '../core/use-cases/log-entries.ts';
+import type { SummarizeText } from '../core/jobs/kinds/summarize-log/run.ts';
+import { renderSummaryText, summarizeText } from '../core/logs/index.ts';
 
-/** The local algorithm: the template miner's summary, no model involved. */
-export const localSummarizer: SummarizeLog = async (raw, { format, receivedAt }) => {
-  const result = summarizeLog(raw, {
+/**
+ * The local algorithm: the template miner's summary of the stored text, no model involved. The text passed
+ * the API's checks and was redacted before storage; the summary counts those redactions with its own.
+ */
+export const localSummarizer: SummarizeText = (text, { format, redactions, receivedAt }) => {
+  const result = summarizeText(text, {
     ...(format ? { format } : {}),
-    ...(receivedAt ? { receivedAt: receivedAt.getTime() } : {}),
+    priorRedactions: redactions,
+    receivedAt: receivedAt.getTime(),
   });
   return {
     summary: result.summary as unknown as Record<string, unknown>,

@@ -1,14 +1,12 @@
 import { ValidationError } from '../core/errors.ts';
+import type { ClassifyTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
 import {
   createTicketClassifier,
   DEFAULT_MODEL_PATH,
   type ResolvedCategories,
   type TicketClassifier,
 } from '../core/tickets/index.ts';
-import type { ClassifyTicket } from '../core/use-cases/tickets.ts';
-import { ConfigError, parseConfig, ticketTriageConfigSchema } from '../shared/config.ts';
-
-type Env = Record<string, string | undefined>;
+import { ConfigError, type TicketTriageConfig } from '../shared/config.ts';
 
 export interface TicketTriageSetup {
   classifier: TicketClassifier;
@@ -33,11 +31,10 @@ export function loadTicketClassifier(modelPath: string | undefined): TicketClass
 }
 
 /**
- * The classifier and the worker's settings (TRIAGE_CATEGORIES, TRIAGE_REVIEW_THRESHOLD), read once per
+ * The classifier and the worker's settings (TRIAGE_CATEGORIES, TRIAGE_REVIEW_THRESHOLD), set up once per
  * container. A bad setting fails the cold start naming the variable.
  */
-export function ticketTriageFromEnv(env: Env): TicketTriageSetup {
-  const config = parseConfig(ticketTriageConfigSchema, env, 'ticket triage');
+export function ticketTriageSetup(config: TicketTriageConfig): TicketTriageSetup {
   const classifier = loadTicketClassifier(config.TICKET_MODEL_PATH);
   const wanted = config.TRIAGE_CATEGORIES;
   // Resolved twice: the second time by canonical name, so answers are stored as BUG, not as the variable spells them.

@@ -7,7 +7,18 @@ import {
   type ValidationContext,
 } from 'graphql';
 
-/** A validation rule like AppSync's `queryDepthLimit`: rejects operations nested deeper than `maxDepth`. */
+/**
+ * The introspection entry points. Their subtrees describe the schema, not data: GraphiQL's introspection query
+ * is 15 levels deep, so they are exempt from the depth limit. They stay bounded by graphql-js's own
+ * `MaxIntrospectionDepthRule` (in `specifiedRules`, which the endpoint always applies) and the parser's token
+ * limit.
+ */
+const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['__schema', '__type']);
+
+/**
+ * A validation rule like AppSync's `queryDepthLimit`: rejects operations nested deeper than `maxDepth`,
+ * introspection fields excepted.
+ */
 export function depthLimitRule(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -18,6 +29,7 @@ export function depthLimitRule(maxDepth: number) {
       let deepest = 0;
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
+          if (INTROSPECTION_FIELDS.has(selection.name.value)) continue;
           const below = selection.selectionSet ? depthOf(selection.selectionSet, visiting) : 0;
           deepest = Math.max(deepest, 1 + below);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {

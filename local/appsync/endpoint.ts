@@ -101,55 +101,173 @@ interface CachedAnswer {
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
+type Reply = (status: number, body: GraphQLHttpResponse['body']) => GraphQLHttpResponse;
+
+interface ParsedRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName: string | null;
+}
+
 export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
-  const now = options.now ?? Date.now;
-  const authorizerCache = new Map<string, CachedAnswer>();
+  const authorizer = cachedAuthorizer(options);
   const rules = [
     ...specifiedRules,
     ...(options.queryDepthLimit > 0 ? [depthLimitRule(options.queryDepthLimit)] : []),
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
+  const fieldResolver = makeFieldResolver(options);
 
+  async function handle(request: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
+    const requestId = randomUUID();
+    const reply: Reply = (status, body) => ({ status, body, requestId });
+    const headers = lowerCaseHeaders(request.headers);
+    const parsed = parseRequestBody(request.body);
+    if ('error' in parsed)
+      return reply(400, { errors: [{ message: parsed.error, errorType: 'BadRequest' }] });
+    const auth = await authenticate(options, authorizer, headers, parsed, requestId);
+    if (!auth) return reply(401, unauthorizedBody());
+    const document = validatedDocument(options.schema, rules, parsed);
+    if ('errors' in document) return reply(400, { errors: document.errors });
+    const state: RequestState = {
+      ...auth,
+      headers,
+      variables: parsed.variables,
+      resolverInvocations: 0,
+      requestId,
+    };
+    const result = await execute({
+      schema: options.schema,
+      document: document.document,
+      variableValues: parsed.variables,
+      operationName: parsed.operationName,
+      contextValue: state,
+      fieldResolver,
+    });
+    const errors = result.errors?.map((error) =>
+      formatExecutionError(error, requestId, options.onInternalError),
+    );
+    // As on AppSync, a request whose variables could not be coerced has no data at all.
+    if (!('data' in result) || result.data === undefined) return reply(200, { data: null, errors });
+    return reply(200, errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data });
+  }
+
+  return { handle, clearAuthorizerCache: authorizer.clear };
+}
+
+type CachedAuthorizer = ReturnType<typeof cachedAuthorizer>;
+
+/** The Lambda authorizer with AppSync's per-token answer cache (the answer's ttlOverride, else the API's TTL). */
+function cachedAuthorizer(options: AppSyncEndpointOptions) {
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, CachedAnswer>();
   async function authorize(
     token: string,
-    document: { query: string; operationName: string | null; variables: Record<string, unknown> },
+    request: ParsedRequest,
     headers: Record<string, string>,
     requestId: string,
   ): Promise<AppSyncAuthorizerResult<ResolverContext>> {
-    const cached = authorizerCache.get(token);
+    const cached = cache.get(token);
     if (cached && cached.expiresAt > now()) return cached.answer;
-    const event: AppSyncAuthorizerEvent = {
-      authorizationToken: token,
-      requestContext: {
-        apiId: options.apiId,
-        accountId: '000000000000',
-        requestId,
-        queryString: document.query,
-        operationName: document.operationName ?? undefined,
-        variables: document.variables,
-      },
-      requestHeaders: headers,
-    } as AppSyncAuthorizerEvent;
     let answer: AppSyncAuthorizerResult<ResolverContext>;
     try {
-      answer = await options.authorizer(event);
+      answer = await options.authorizer(authorizerEvent(options.apiId, token, request, headers, requestId));
     } catch (error: unknown) {
       // AppSync treats an authorizer failure as a denial.
       options.onInternalError?.(error, { requestId });
       return { isAuthorized: false };
     }
     const ttlSeconds = answer.ttlOverride ?? options.authorizerTtlSeconds;
-    if (ttlSeconds > 0) authorizerCache.set(token, { answer, expiresAt: now() + ttlSeconds * 1000 });
-    if (authorizerCache.size > 10_000) evictExpired(authorizerCache, now());
+    if (ttlSeconds > 0) cache.set(token, { answer, expiresAt: now() + ttlSeconds * 1000 });
+    if (cache.size > 10_000) evictExpired(cache, now());
     return answer;
   }
+  return { authorize, clear: () => cache.clear() };
+}
 
-  const fieldResolver: GraphQLFieldResolver<unknown, RequestState, Record<string, unknown>> = async (
-    source,
-    args,
-    state,
-    info,
-  ) => {
+function authorizerEvent(
+  apiId: string,
+  token: string,
+  request: ParsedRequest,
+  headers: Record<string, string>,
+  requestId: string,
+): AppSyncAuthorizerEvent {
+  return {
+    authorizationToken: token,
+    requestContext: {
+      apiId,
+      accountId: '000000000000',
+      requestId,
+      queryString: request.query,
+      operationName: request.operationName ?? undefined,
+      variables: request.variables,
+    },
+    requestHeaders: headers,
+  } as AppSyncAuthorizerEvent;
+}
+
+/**
+ * AppSync's auth-mode selection: `Authorization` means the Lambda authorizer, `x-api-key` an API key; neither,
+ * or a refusal, is null (401).
+ */
+async function authenticate(
+  options: AppSyncEndpointOptions,
+  authorizer: CachedAuthorizer,
+  headers: Record<string, string>,
+  request: ParsedRequest,
+  requestId: string,
+): Promise<Pick<RequestState, 'mode' | 'resolverContext' | 'deniedFields'> | null> {
+  if (headers.authorization !== undefined) {
+    const answer = await authorizer.authorize(headers.authorization, request, headers, requestId);
+    if (!answer.isAuthorized) return null;
+    return {
+      mode: 'AWS_LAMBDA',
+      resolverContext: answer.resolverContext ?? {},
+      deniedFields: new Set(answer.deniedFields ?? []),
+    };
+  }
+  const apiKey = headers['x-api-key'];
+  if (apiKey !== undefined && options.apiKeys().includes(apiKey)) {
+    return { mode: 'API_KEY', resolverContext: null, deniedFields: new Set() };
+  }
+  return null;
+}
+
+/** The parsed document, or the errors that stop it before execution (syntax, validation, operation name). */
+function validatedDocument(
+  schema: GraphQLSchema,
+  rules: Parameters<typeof validate>[2],
+  request: ParsedRequest,
+): { document: DocumentNode } | { errors: AppSyncErrorBody[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query, { maxTokens: 10_000 });
+  } catch (error: unknown) {
+    return { errors: [graphQLErrorBody(error as GraphQLError, 'ValidationError')] };
+  }
+  const validationErrors = validate(schema, document, rules);
+  if (validationErrors.length > 0) {
+    const where = argumentPaths(document);
+    return {
+      errors: validationErrors.map((e) =>
+        namingTheArgument(graphQLErrorBody(e, 'ValidationError'), e, where),
+      ),
+    };
+  }
+  if (!getOperationAST(document, request.operationName)) {
+    return { errors: [{ message: 'Unknown or ambiguous operation name', errorType: 'ValidationError' }] };
+  }
+  return { document };
+}
+
+/**
+ * Field resolution as AppSync does it: auth modes and denied fields checked on every field, root fields sent
+ * to the resolver Lambda (counted against the resolver limit), other fields read from their parent.
+ */
+function makeFieldResolver(
+  options: AppSyncEndpointOptions,
+): GraphQLFieldResolver<unknown, RequestState, Record<string, unknown>> {
+  return async (source, args, state, info) => {
     const field = info.parentType.getFields()[info.fieldName];
     if (field && !allowedModes(info.parentType, field, 'AWS_LAMBDA').includes(state.mode)) {
       throw notAuthorized(info);
@@ -167,122 +285,43 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
         `Resolver count limit of ${options.resolverCountLimit} exceeded`,
       );
     }
-    return invokeResolver(source, args, state, info);
+    return invokeResolver(options, source, args, state, info);
   };
+}
 
-  async function invokeResolver(
-    source: unknown,
-    args: Record<string, unknown>,
-    state: RequestState,
-    info: GraphQLResolveInfo,
-  ): Promise<unknown> {
-    const event = {
-      arguments: args,
-      identity: state.mode === 'AWS_LAMBDA' ? { resolverContext: state.resolverContext ?? {} } : null,
-      source: source ?? null,
-      request: { headers: state.headers, domainName: null },
-      prev: null,
-      stash: {},
-      info: {
-        fieldName: info.fieldName,
-        parentTypeName: info.parentType.name,
-        variables: state.variables,
-        selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
-        selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
-      },
-    } as unknown as AppSyncResolverEvent<Record<string, unknown>>;
-    let result: unknown;
-    try {
-      result = await options.resolver(event);
-    } catch (error: unknown) {
-      options.onInternalError?.(error, { requestId: state.requestId });
-      throw new FieldError('InternalError', 'Internal error');
-    }
-    const envelope = errorEnvelopeOf(result);
-    if (envelope) throw new FieldError(envelope.type, envelope.message);
-    return result;
+/** The direct Lambda resolver event AppSync sends, and its answer or error envelope as a field result. */
+async function invokeResolver(
+  options: AppSyncEndpointOptions,
+  source: unknown,
+  args: Record<string, unknown>,
+  state: RequestState,
+  info: GraphQLResolveInfo,
+): Promise<unknown> {
+  const event = {
+    arguments: args,
+    identity: state.mode === 'AWS_LAMBDA' ? { resolverContext: state.resolverContext ?? {} } : null,
+    source: source ?? null,
+    request: { headers: state.headers, domainName: null },
+    prev: null,
+    stash: {},
+    info: {
+      fieldName: info.fieldName,
+      parentTypeName: info.parentType.name,
+      variables: state.variables,
+      selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
+      selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
+    },
+  } as unknown as AppSyncResolverEvent<Record<string, unknown>>;
+  let result: unknown;
+  try {
+    result = await options.resolver(event);
+  } catch (error: unknown) {
+    options.onInternalError?.(error, { requestId: state.requestId });
+    throw new FieldError('InternalError', 'Internal error');
   }
-
-  async function handle(request: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
-    const requestId = randomUUID();
-    const reply = (status: number, body: GraphQLHttpResponse['body']): GraphQLHttpResponse => ({
-      status,
-      body,
-      requestId,
-    });
-    const headers = lowerCaseHeaders(request.headers);
-    const parsedBody = parseRequestBody(request.body);
-    if ('error' in parsedBody)
-      return reply(400, { errors: [{ message: parsedBody.error, errorType: 'BadRequest' }] });
-    const { query, variables, operationName } = parsedBody;
-
-    let mode: AuthMode;
-    let resolverContext: ResolverContext | null = null;
-    let deniedFields: ReadonlySet<string> = new Set();
-    if (headers.authorization !== undefined) {
-      mode = 'AWS_LAMBDA';
-      const answer = await authorize(
-        headers.authorization,
-        { query, operationName, variables },
-        headers,
-        requestId,
-      );
-      if (!answer.isAuthorized) return reply(401, unauthorizedBody());
-      resolverContext = answer.resolverContext ?? {};
-      deniedFields = new Set(answer.deniedFields ?? []);
-    } else if (headers['x-api-key'] !== undefined) {
-      mode = 'API_KEY';
-      if (!options.apiKeys().includes(headers['x-api-key'])) return reply(401, unauthorizedBody());
-    } else {
-      return reply(401, unauthorizedBody());
-    }
-
-    let document: DocumentNode;
-    try {
-      document = parse(query, { maxTokens: 10_000 });
-    } catch (error: unknown) {
-      return reply(400, { errors: [graphQLErrorBody(error as GraphQLError, 'ValidationError')] });
-    }
-    const validationErrors = validate(options.schema, document, rules);
-    if (validationErrors.length > 0) {
-      const where = argumentPaths(document);
-      return reply(400, {
-        errors: validationErrors.map((e) =>
-          namingTheArgument(graphQLErrorBody(e, 'ValidationError'), e, where),
-        ),
-      });
-    }
-    if (!getOperationAST(document, operationName)) {
-      return reply(400, {
-        errors: [{ message: 'Unknown or ambiguous operation name', errorType: 'ValidationError' }],
-      });
-    }
-    const state: RequestState = {
-      mode,
-      resolverContext,
-      deniedFields,
-      headers,
-      variables,
-      resolverInvocations: 0,
-      requestId,
-    };
-    const result = await execute({
-      schema: options.schema,
-      document,
-      variableValues: variables,
-      operationName,
-      contextValue: state,
-      fieldResolver,
-    });
-    const errors = result.errors?.map((error) =>
-      formatExecutionError(error, requestId, options.onInternalError),
-    );
-    // As on AppSync, a request whose variables could not be coerced has no data at all.
-    if (!('data' in result) || result.data === undefined) return reply(200, { data: null, errors });
-    return reply(200, errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data });
-  }
-
-  return { handle, clearAuthorizerCache: () => authorizerCache.clear() };
+  const envelope = errorEnvelopeOf(result);
+  if (envelope) throw new FieldError(envelope.type, envelope.message);
+  return result;
 }
 
 function evictExpired(cache: Map<string, CachedAnswer>, nowMs: number): void {
@@ -318,9 +357,7 @@ function lowerCaseHeaders(headers: Record<string, string | undefined>): Record<s
   return out;
 }
 
-type ParsedBody =
-  | { query: string; variables: Record<string, unknown>; operationName: string | null }
-  | { error: string };
+type ParsedBody = ParsedRequest | { error: string };
 
 function parseRequestBody(body: unknown): ParsedBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   connectThroughProxy,
   DatabaseSecretError,
@@ -88,8 +88,14 @@ describe('database connection through RDS Proxy', () => {
       secretMaxAgeSeconds: 1,
     });
     expect(await passwordOf(connection)).toBe('before-rotation');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await passwordOf(connection)).toBe('after-rotation');
+    // The cache's clock moves past the max age; nothing waits.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 1100);
+      expect(await passwordOf(connection)).toBe('after-rotation');
+    } finally {
+      vi.useRealTimers();
+    }
     await connection.close();
   });
 

@@ -4,13 +4,16 @@ import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
+import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
+import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
+import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
 import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
-import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/work-queues.ts';
-import { WORKERS } from '../../lib/workers.ts';
+import { emittedMetrics } from '../support/emitted-metrics.ts';
 import {
   acknowledgementsOf,
   type Resources,
@@ -160,7 +163,7 @@ describe('every stage', () => {
       const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
       const sources = Object.entries(queues).filter(([, q]) => q.Properties?.RedrivePolicy);
       const deadLetterIds = new Set<string>();
-      expect(sources).toHaveLength(WORKERS.length);
+      expect(sources).toHaveLength(JOB_KINDS.length);
       for (const [, source] of sources) {
         const redrive = source.Properties?.RedrivePolicy as {
           deadLetterTargetArn: { 'Fn::GetAtt': [string, string] };
@@ -175,8 +178,8 @@ describe('every stage', () => {
           Number(source.Properties?.MessageRetentionPeriod ?? 345_600),
         );
       }
-      expect(deadLetterIds.size).toBe(WORKERS.length);
-      expect(Object.keys(queues)).toHaveLength(2 * WORKERS.length);
+      expect(deadLetterIds.size).toBe(JOB_KINDS.length);
+      expect(Object.keys(queues)).toHaveLength(2 * JOB_KINDS.length);
     }
   });
 
@@ -211,9 +214,9 @@ describe('every stage', () => {
   it('feeds each worker from its queue with partial batch failures, a batch window and bounded concurrency', () => {
     for (const s of both()) {
       const mappings = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping'));
-      expect(mappings).toHaveLength(WORKERS.length);
+      expect(mappings).toHaveLength(JOB_KINDS.length);
       for (const q of s.stack.workQueues.queues) {
-        const spec = WORKERS.find((w) => w.kind === q.kind);
+        const spec = jobKindDefinition(q.kind);
         const mapping = mappings.find(
           (m) =>
             JSON.stringify(m.Properties?.EventSourceArn) ===
@@ -221,8 +224,8 @@ describe('every stage', () => {
         );
         expect(mapping?.Properties).toMatchObject({
           FunctionResponseTypes: ['ReportBatchItemFailures'],
-          BatchSize: spec?.batchSize,
-          MaximumBatchingWindowInSeconds: spec?.maxBatchingWindow.toSeconds(),
+          BatchSize: spec.queue.batchSize,
+          MaximumBatchingWindowInSeconds: spec.queue.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: s.stage.workers.maxConcurrency },
         });
       }
@@ -237,7 +240,7 @@ describe('every stage', () => {
             ?.STAGE,
       );
       // authorizer, resolver, reconciler, migrator, keygen and one per worker
-      expect(appFunctions).toHaveLength(5 + WORKERS.length);
+      expect(appFunctions).toHaveLength(5 + JOB_KINDS.length);
       for (const f of appFunctions) {
         expect(f.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -290,13 +293,13 @@ describe('every stage', () => {
       String(s.stage.api.authorizerCacheTtlSeconds),
     );
     const queueUrls = JSON.stringify(envOf(resolver.function).JOB_QUEUE_URLS);
-    for (const worker of WORKERS) expect(queueUrls).toContain(`\\"${worker.kind}\\":\\"`);
+    for (const kind of JOB_KINDS) expect(queueUrls).toContain(`\\"${kind.kind}\\":\\"`);
     for (const q of s.stack.workQueues.queues) {
       const env = envOf(q.worker.function);
       expect(Object.keys(env)).toEqual(
         expect.arrayContaining([...database, ...queue, 'OPENAI_API_KEY_SECRET_ARN']),
       );
-      expect(env).toMatchObject({ QUEUE_DRIVER: 'sqs', MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT) });
+      expect(env).toMatchObject({ QUEUE_DRIVER: 'sqs' });
       // Its own queue only.
       const ownQueue = JSON.stringify(env.JOB_QUEUE_URLS);
       expect(ownQueue).toContain(`\\"${q.kind}\\":\\"`);
@@ -317,10 +320,9 @@ describe('every stage', () => {
     expect(Object.keys(resolverEnv)).toEqual(expect.arrayContaining(['OPENAI_API_KEY_SECRET_ARN']));
     expect(Number(resolverEnv.LLM_CALL_BUDGET_MS)).toBeLessThan(30_000);
     for (const q of s.stack.workQueues.queues) {
-      const spec = WORKERS.find((w) => w.kind === q.kind);
       const budget = Number(envOf(q.worker.function).LLM_CALL_BUDGET_MS);
       expect(budget).toBeGreaterThan(0);
-      expect(budget).toBeLessThan((spec?.timeout.toMilliseconds() ?? 0) / 2);
+      expect(budget).toBeLessThan((jobKindDefinition(q.kind).worker.timeoutSeconds * 1000) / 2);
     }
     const grants = iamStatements(s).filter(
       (st) =>
@@ -418,20 +420,39 @@ describe('every stage', () => {
     }
   });
 
-  it('copies the migrations folder into the migrator bundle', () => {
-    const s = personal;
-    const metadata = resourcesOf(s.template, 'AWS::Lambda::Function')[
-      logicalId(s.stack, s.stack.functions.migrator.function)
-    ];
+  /** The folder CDK bundled a function into. */
+  const bundleOf = (s: SynthesizedStage, fn: IConstruct): string => {
+    const metadata = resourcesOf(s.template, 'AWS::Lambda::Function')[logicalId(s.stack, fn)];
     const assetPath = (metadata as { Metadata?: Record<string, unknown> } | undefined)?.Metadata?.[
       'aws:asset:path'
     ];
     const app = s.stack.node.root;
     if (!(app instanceof App)) throw new Error('stack is not in an App');
     expect(typeof assetPath).toBe('string');
-    const bundle = join(app.outdir, String(assetPath));
+    return join(app.outdir, String(assetPath));
+  };
+
+  it('copies the migrations folder into the migrator bundle', () => {
+    const bundle = bundleOf(personal, personal.stack.functions.migrator.function);
     expect(existsSync(join(bundle, 'index.mjs'))).toBe(true);
     expect(existsSync(join(bundle, 'migrations', 'meta', '_journal.json'))).toBe(true);
+  });
+
+  it('keeps the ticket model out of the resolver, which gets the triage categories instead', () => {
+    const s = personal;
+    const resolver = bundleOf(s, s.stack.functions.resolver.function);
+    expect(existsSync(join(resolver, 'default.model.json'))).toBe(false);
+    expect(readFileSync(join(resolver, 'index.mjs'), 'utf8')).not.toContain(MODEL_FORMAT);
+    const triage = s.stack.workQueues.queues.find((q) => q.kind === 'triage-ticket');
+    if (!triage) throw new Error('no triage worker');
+    const worker = bundleOf(s, triage.worker.function);
+    expect(existsSync(join(worker, 'default.model.json'))).toBe(true);
+    expect(readFileSync(join(worker, 'index.mjs'), 'utf8')).toContain(MODEL_FORMAT);
+    const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+    const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
   });
 
   it('generates the JWT key set on deploy, before the functions that read it', () => {
@@ -562,6 +583,17 @@ describe('every stage', () => {
     }
   });
 
+  it('reads in every alarm and dashboard widget only application metrics that some handler emits', async () => {
+    const emitted = new Set(
+      (await emittedMetrics()).map(({ name, dimensions }) => `${name} [${dimensions}]`),
+    );
+    for (const s of both()) {
+      const read = applicationMetricsRead(s);
+      expect(read.size).toBeGreaterThan(10);
+      for (const key of read) expect(emitted, key).toContain(key);
+    }
+  });
+
   it('outputs the GraphQL URL, the API key id and the dashboard URL', () => {
     for (const s of both()) {
       s.template.hasOutput('GraphqlUrl', { Value: Match.anyValue() });
@@ -667,3 +699,38 @@ describe('stages differ', () => {
     }
   });
 });
+
+/** A metric of the AiOps namespace that the stage's alarms or dashboard read, as `Name [dim,dim]`. */
+function applicationMetricsRead(s: SynthesizedStage): Set<string> {
+  const read = new Set<string>();
+  const add = (metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] }) => {
+    if (metric.Namespace !== METRICS_NAMESPACE || !metric.MetricName) return;
+    read.add(`${metric.MetricName} [${(metric.Dimensions ?? []).map((d) => d.Name).sort()}]`);
+  };
+  for (const alarm of Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'))) {
+    const properties = alarm.Properties as {
+      Namespace?: string;
+      MetricName?: string;
+      Dimensions?: { Name: string }[];
+      Metrics?: {
+        MetricStat?: { Metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] } };
+      }[];
+    };
+    add(properties);
+    for (const query of properties.Metrics ?? []) if (query.MetricStat) add(query.MetricStat.Metric);
+  }
+  const dashboard = only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard'));
+  const joined = dashboard.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] } | undefined;
+  const parts = joined?.['Fn::Join'][1] ?? [];
+  const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as {
+    widgets: { properties?: { metrics?: unknown[][] } }[];
+  };
+  for (const widget of body.widgets) {
+    for (const line of widget.properties?.metrics ?? []) {
+      const [namespace, name, ...rest] = line.filter((part) => typeof part === 'string') as string[];
+      const dimensions = rest.filter((_, i) => i % 2 === 0).map((Name) => ({ Name }));
+      add({ Namespace: namespace, MetricName: name, Dimensions: dimensions });
+    }
+  }
+  return read;
+}

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { assertStageName, stageConfig, stageNameFromUser } from '../../bin/stages.ts';
-import { JOB_KINDS } from '../../lambdas/core/jobs/job.ts';
+import { visibilityTimeoutSeconds } from '../../lambdas/core/jobs/kind.ts';
+import { JOB_KINDS } from '../../lambdas/core/jobs/registry.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
-import { partitionWorkers, WORKERS } from '../../lib/workers.ts';
 
 const NOW = new Date('2026-03-10T17:45:00Z');
 
@@ -73,26 +72,17 @@ describe('stage config', () => {
   });
 });
 
-describe('workers', () => {
-  it('declares one worker per job kind', () => {
-    expect(WORKERS.map((w) => w.kind).sort()).toEqual(Object.values(JOB_KINDS).sort());
+describe('job kinds', () => {
+  it('name one worker handler per kind, each a file of this checkout', () => {
+    expect(new Set(JOB_KINDS.map((k) => k.kind)).size).toBe(JOB_KINDS.length);
+    expect(new Set(JOB_KINDS.map((k) => k.queue.name)).size).toBe(JOB_KINDS.length);
+    for (const kind of JOB_KINDS) expect(existsSync(join(REPO_ROOT, kind.worker.entry))).toBe(true);
   });
 
-  it('keeps worker timeouts within what a 12-hour SQS visibility can cover', () => {
-    for (const worker of WORKERS) {
-      expect(worker.timeout.toSeconds() * 6).toBeLessThan(43_200);
-      expect(worker.batchSize).toBeGreaterThan(0);
+  it('keep worker timeouts within what a 12-hour SQS visibility can cover', () => {
+    for (const kind of JOB_KINDS) {
+      expect(visibilityTimeoutSeconds(kind)).toBeLessThan(43_200);
+      expect(kind.queue.batchSize).toBeGreaterThan(0);
     }
-  });
-
-  it('deploys only workers whose handler exists, so a worker lands by adding its file', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ai-ops-workers-'));
-    mkdirSync(join(root, 'lambdas', 'triage'), { recursive: true });
-    writeFileSync(join(root, 'lambdas', 'triage', 'handler.ts'), 'export const handler = () => {};\n');
-    const { present, missing } = partitionWorkers(WORKERS, root);
-    expect(present.map((w) => w.kind)).toEqual(['triage-ticket']);
-    expect(missing.map((w) => w.kind)).toEqual(['summarize-log']);
-    const real = partitionWorkers(WORKERS);
-    for (const w of real.present) expect(existsSync(join(REPO_ROOT, w.entry))).toBe(true);
   });
 });

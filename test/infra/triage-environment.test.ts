@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
-import { triageEnvironment } from '../../lib/ai-ops-stack.ts';
+import { ticketCategories, triageEnvironment } from '../../lib/ai-ops-stack.ts';
 import type { StageConfig } from '../../lib/stage-config.ts';
 
 describe('the triage stage settings', () => {
@@ -17,5 +17,13 @@ describe('the triage stage settings', () => {
       TRIAGE_REVIEW_THRESHOLD: 0,
       TRIAGE_CATEGORIES: ['BUG', 'FEATURE'],
     });
+  });
+
+  it('give the resolver the categories the worker answers, canonical, and refuse one the model does not know', () => {
+    expect(ticketCategories(stage(undefined))).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK']);
+    expect(ticketCategories(stage({ categories: ['bug', 'Feature'] }))).toEqual(['BUG', 'FEATURE']);
+    expect(() => ticketCategories(stage({ categories: ['DOCS'] }))).toThrow(
+      /TRIAGE_CATEGORIES: unknown category/,
+    );
   });
 });

@@ -5,11 +5,11 @@ import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
 import { LocalQueue, type LocalQueueDefinition } from '../../lambdas/adapters/queue/local-queue.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
+import { FakeClock } from '../support/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { until } from '../support/eventually.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => database.close());
 
 let queueCounter = 0;
+/** A queue of its own on a clock of its own: visibility timeouts and delays pass when the test says so. */
 function freshQueue(options: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {}) {
   queueCounter += 1;
   const definition: LocalQueueDefinition = {
@@ -25,20 +26,25 @@ function freshQueue(options: { maxReceiveCount?: number; visibilityTimeoutSecond
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1,
     deadLetterQueue: { name: `work-${queueCounter}-dlq`, maxReceiveCount: options.maxReceiveCount ?? 3 },
   };
-  return { definition, queue: new LocalQueue(database.sql, [definition]) };
+  const clock = new FakeClock(Date.now());
+  return { definition, clock, queue: new LocalQueue(database.sql, [definition], { clock }) };
 }
 
 describe('local queue', () => {
   it('hides a received message until its visibility timeout passes, then delivers it again', async () => {
-    const { queue, definition } = freshQueue({ visibilityTimeoutSeconds: 1 });
+    const { queue, definition, clock } = freshQueue({ visibilityTimeoutSeconds: 1 });
     await queue.send(definition.name, 'hello', { attributes: { traceId: 't-1' } });
 
     const [first] = await queue.receive(definition.name);
     expect(first).toMatchObject({ body: 'hello', receiveCount: 1, attributes: { traceId: 't-1' } });
     expect(await queue.receive(definition.name)).toEqual([]);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, inFlight: 1 });
+    clock.advance(0.9);
+    expect(await queue.receive(definition.name)).toEqual([]);
 
-    const second = await until(async () => (await queue.receive(definition.name))[0]);
+    clock.advance(0.1);
+    const [second] = await queue.receive(definition.name);
+    if (!second) throw new Error('the message did not come back after its visibility timeout');
     expect(second.messageId).toBe(first?.messageId);
     expect(second.receiveCount).toBe(2);
     expect(second.receiptHandle).not.toBe(first?.receiptHandle);
@@ -75,13 +81,14 @@ describe('local queue', () => {
   });
 
   it('keeps a delayed message invisible until the delay passes', async () => {
-    const { queue, definition } = freshQueue();
+    const { queue, definition, clock } = freshQueue();
     await queue.send(definition.name, 'later', { delaySeconds: 1 });
 
     expect(await queue.receive(definition.name)).toEqual([]);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, delayed: 1 });
-    const message = await until(async () => (await queue.receive(definition.name))[0]);
-    expect(message.body).toBe('later');
+    clock.advance(1);
+    const [message] = await queue.receive(definition.name);
+    expect(message?.body).toBe('later');
   });
 
   it('redrives dead letters back to their source queue with a fresh receive count', async () => {
@@ -185,7 +192,7 @@ describe('local event-source mapping', () => {
   });
 
   it('retries only the records reported in batchItemFailures', async () => {
-    const { queue, definition } = freshQueue({ visibilityTimeoutSeconds: 1 });
+    const { queue, definition, clock } = freshQueue({ visibilityTimeoutSeconds: 1 });
     for (const body of ['a', 'b', 'c']) await queue.send(definition.name, body);
     const deliveries: string[] = [];
     const mapping = startEventSourceMapping({
@@ -205,6 +212,9 @@ describe('local event-source mapping', () => {
         return { batchItemFailures: failures };
       },
     });
+    await until(async () => (deliveries.length === 3 ? true : undefined));
+    // b's visibility timeout passes; a and c were deleted and never come back.
+    clock.advance(1);
     await until(async () => (deliveries.includes('b#2') ? true : undefined));
     await mapping.stop();
 
@@ -237,6 +247,10 @@ describe('local event-source mapping', () => {
     await queue.send(definition.name, 'slow');
     let started = false;
     let finished = false;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const mapping = startEventSourceMapping({
       queue,
       definition,
@@ -244,13 +258,16 @@ describe('local event-source mapping', () => {
       logger: silent,
       handler: async () => {
         started = true;
-        await pause(300);
+        await released;
         finished = true;
         return undefined;
       },
     });
     await until(async () => (started ? true : undefined));
-    await mapping.stop();
+    const stopped = mapping.stop();
+    expect(finished).toBe(false);
+    release();
+    await stopped;
     expect(finished).toBe(true);
     expect(await queue.depth(definition.name)).toMatchObject({ visible: 0, inFlight: 0 });
   });
@@ -261,8 +278,9 @@ describe('local event-source mapping', () => {
       visibilityTimeoutSeconds: 1,
       deadLetterQueue: { name: 'restart-queue-dlq', maxReceiveCount: 5 },
     };
+    const clock = new FakeClock(Date.now());
     const firstConnection = connectDatabase({ url: database.url, maxConnections: 2 });
-    const firstQueue = new LocalQueue(firstConnection.sql, [definition]);
+    const firstQueue = new LocalQueue(firstConnection.sql, [definition], { clock });
     await firstQueue.send(definition.name, 'survivor');
 
     let releaseHandler: () => void = () => {};
@@ -287,9 +305,11 @@ describe('local event-source mapping', () => {
     releaseHandler();
     await firstMapping.stop();
 
+    // The record's visibility timeout passes while nothing runs.
+    clock.advance(1);
     const secondConnection = connectDatabase({ url: database.url, maxConnections: 2 });
     try {
-      const secondQueue = new LocalQueue(secondConnection.sql, [definition]);
+      const secondQueue = new LocalQueue(secondConnection.sql, [definition], { clock });
       const delivered: SQSRecord[] = [];
       const secondMapping = startEventSourceMapping({
         queue: secondQueue,

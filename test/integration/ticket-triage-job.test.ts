@@ -3,15 +3,14 @@ import { createJobRepo } from '../../lambdas/adapters/db/job-repo.ts';
 import { users } from '../../lambdas/adapters/db/schema.ts';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import type { Caller } from '../../lambdas/core/auth/roles.ts';
-import { triageTicketWithModel } from '../../lambdas/core/llm/ticket-triage.ts';
-import { validateTicketInput } from '../../lambdas/core/tickets/index.ts';
+import { systemClock } from '../../lambdas/core/clock.ts';
+import { createTicket } from '../../lambdas/core/jobs/kinds/triage-ticket/accept.ts';
 import {
   type ClassifyTicket,
-  createTicket,
-  type TicketRepo,
+  runTriageTicket,
   type TriageAnswer,
-  triageTicketJob,
-} from '../../lambdas/core/use-cases/tickets.ts';
+} from '../../lambdas/core/jobs/kinds/triage-ticket/run.ts';
+import type { TicketRepo } from '../../lambdas/core/use-cases/tickets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const ANSWER: TriageAnswer = {
@@ -52,20 +51,18 @@ describe('the triage job', () => {
   afterAll(async () => database?.close());
 
   const newTicket = (project: string | null) =>
-    createTicket(
-      {
-        tickets,
-        jobs: createJobRepo(database.db),
-        queue: { send: async () => {} },
-        validate: validateTicketInput,
-      },
-      { caller, title: 'Editor freezes', body: 'The window stops responding.', project },
-    );
+    createTicket({ tickets, jobs: createJobRepo(database.db), queue: { send: async () => {} } }, caller, {
+      title: 'Editor freezes',
+      body: 'The window stops responding.',
+      project,
+      idempotencyKey: null,
+      traceId: null,
+    });
 
   it('gives the classifier the project stored with the ticket', async () => {
-    const ticket = await newTicket(' Microsoft/VSCode ');
+    const ticket = await newTicket('Microsoft/VSCode');
     const { calls, classify } = recordingClassifier();
-    await triageTicketJob({ tickets, classify }, ticket.job);
+    await runTriageTicket({ tickets, classify, clock: systemClock }, ticket.job);
     expect(calls).toEqual([
       { title: 'Editor freezes', body: 'The window stops responding.', project: 'microsoft/vscode' },
     ]);
@@ -75,16 +72,52 @@ describe('the triage job', () => {
   it('classifies without a project when the ticket has none', async () => {
     const ticket = await newTicket(null);
     const { calls, classify } = recordingClassifier();
-    await triageTicketJob({ tickets, classify }, ticket.job);
+    await runTriageTicket({ tickets, classify, clock: systemClock }, ticket.job);
     expect(calls.map((call) => call.project)).toEqual([null]);
   });
 
-  it('gives the classifier the project when a model refines the answer too', async () => {
+  it('classifies once, with the project, when a model refines the answer too', async () => {
     const ticket = await newTicket('facebook/react');
     const { calls, classify } = recordingClassifier();
-    const refine = async (_ticket: unknown, local: TriageAnswer) => ({ answer: local, model: null });
-    await triageTicketWithModel({ tickets, classify, refine }, ticket.job);
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((call) => call.project === 'facebook/react')).toBe(true);
+    const refined: TriageAnswer[] = [];
+    const refine = async (_ticket: unknown, local: TriageAnswer) => {
+      refined.push(local);
+      return { answer: { ...local, category: 'FEATURE' }, model: 'fake-model' };
+    };
+    const result = await runTriageTicket({ tickets, classify, refine, clock: systemClock }, ticket.job);
+    expect(calls).toEqual([
+      { title: 'Editor freezes', body: 'The window stops responding.', project: 'facebook/react' },
+    ]);
+    expect(refined).toEqual([ANSWER]);
+    expect(result).toEqual({ model: 'fake-model' });
+    expect((await tickets.get(ticket.id))?.category).toBe('FEATURE');
+  });
+
+  it('keeps its answer when a concurrent change makes the first write stale, without asking again', async () => {
+    const ticket = await newTicket(null);
+    const { calls, classify } = recordingClassifier();
+    let raced = false;
+    const racing: TicketRepo = {
+      ...tickets,
+      async update(id, expectedVersion, change) {
+        if (!raced) {
+          raced = true;
+          // Someone changes the status between the job's read and its write.
+          const current = await tickets.get(id);
+          await tickets.update(id, current?.version ?? 0, {
+            actorId: caller.userId,
+            action: 'status_changed',
+            set: { status: 'IN_PROGRESS' },
+          });
+        }
+        return tickets.update(id, expectedVersion, change);
+      },
+    };
+    const clock = { now: () => new Date('2026-01-02T03:04:05Z') };
+    await runTriageTicket({ tickets: racing, classify, clock }, ticket.job);
+    expect(calls).toHaveLength(1);
+    const stored = await tickets.get(ticket.id);
+    expect(stored).toMatchObject({ status: 'IN_PROGRESS', category: 'BUG' });
+    expect(stored?.triage).toMatchObject({ jobId: ticket.job.id, triagedAt: '2026-01-02T03:04:05.000Z' });
   });
 });

@@ -27,16 +27,12 @@ export interface ApiHarness {
 const PASSWORD = 'correct horse battery staple';
 
 export interface ApiHarnessOptions {
-  /**
-   * Variables the handlers see (they read configuration once, at import): e.g. OPENAI_BASE_URL pointing at a
-   * fake provider. Vitest runs each test file in its own process, so this does not leak into other files.
-   */
+  /** Settings the handlers are configured with besides the test process's environment: e.g. OPENAI_BASE_URL pointing at a fake provider. */
   env?: Record<string, string>;
 }
 
 /** The real local runtime (endpoint, handlers, workers) in this process, on a fresh test database. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  if (options.env) Object.assign(process.env, options.env);
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-ops-api-'));
   const runtime = await startLocalRuntime({
@@ -44,6 +40,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     dataDir,
     databaseUrl: database.url,
     reconcileEverySeconds: 3600,
+    env: { ...process.env, ...options.env },
   });
   const anonymous = (query: string, variables: Record<string, unknown> = {}) =>
     graphql(runtime.url, query, variables, { 'x-api-key': runtime.apiKey });

@@ -16,20 +16,9 @@ import type {
   UserRepo,
 } from '../../lambdas/core/auth/ports.ts';
 import type { AuthDeps, AuthSettings } from '../../lambdas/core/auth/service.ts';
-import type { Clock } from '../../lambdas/core/auth/tokens.ts';
+import { FakeClock } from './clock.ts';
 
-export class FakeClock implements Clock {
-  private current: number;
-  constructor(start = Date.parse('2025-03-01T12:00:00.000Z')) {
-    this.current = start;
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(seconds: number): void {
-    this.current += seconds * 1000;
-  }
-}
+export { FakeClock };
 
 export function staticKeys(initial: KeySet): KeyProvider & { set(next: KeySet): void; refreshes: number } {
   let current = initial;

@@ -13,9 +13,13 @@ export interface StartedLocalProcess {
 }
 
 /** Runs `ai-ops start` as a real child process, as a user would, and waits for its banner. */
-export async function startLocalProcess(dataDir: string, timeoutMs = 60_000): Promise<StartedLocalProcess> {
+export async function startLocalProcess(
+  dataDir: string,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<StartedLocalProcess> {
   const child = spawn(process.execPath, ['bin/ai-ops.mjs', 'start', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, DATABASE_URL: '', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, DATABASE_URL: '', POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../lambdas/core/jobs/accept-job.ts';
+import { describeError } from '../../lambdas/core/errors.ts';
 import { fullJitterDelaySeconds, MAX_RETRY_DELAY_SECONDS } from '../../lambdas/core/jobs/backoff.ts';
-import { canTransition, isFinal, parseJobMessage, validateNewJob } from '../../lambdas/core/jobs/job.ts';
+import { isFinal, parseJobMessage } from '../../lambdas/core/jobs/job.ts';
 
 const JOB_ID = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 
-describe('job status machine', () => {
-  it('moves QUEUED → PROCESSING → SUCCEEDED | FAILED and never leaves a final status', () => {
-    expect(canTransition('QUEUED', 'PROCESSING')).toBe(true);
-    expect(canTransition('PROCESSING', 'SUCCEEDED')).toBe(true);
-    expect(canTransition('PROCESSING', 'FAILED')).toBe(true);
-    expect(canTransition('QUEUED', 'SUCCEEDED')).toBe(false);
-    for (const final of ['SUCCEEDED', 'FAILED'] as const) {
-      expect(isFinal(final)).toBe(true);
-      for (const next of ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const) {
-        expect(canTransition(final, next)).toBe(false);
-      }
-    }
+describe('job statuses', () => {
+  it('counts SUCCEEDED and FAILED as final, QUEUED and PROCESSING as live', () => {
+    expect(isFinal('SUCCEEDED')).toBe(true);
+    expect(isFinal('FAILED')).toBe(true);
+    expect(isFinal('QUEUED')).toBe(false);
+    expect(isFinal('PROCESSING')).toBe(false);
   });
 });
 
@@ -33,18 +27,6 @@ describe('job messages', () => {
     const parsed = parseJobMessage(JSON.stringify({ jobId: 'x', kind: 'triage-ticket' }));
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toContain('jobId');
-  });
-});
-
-describe('new job validation', () => {
-  it('names the field that is wrong', () => {
-    expect(() => validateNewJob({ kind: '' })).toThrow(/^kind:/);
-    expect(() => validateNewJob({ kind: 'summarize-log', ownerId: '42' })).toThrow(/^ownerId:/);
-    expect(() => validateNewJob({ kind: 'summarize-log', traceId: 'x'.repeat(201) })).toThrow(/^traceId:/);
-    expect(validateNewJob({ kind: 'summarize-log', subjectId: JOB_ID })).toEqual({
-      kind: 'summarize-log',
-      subjectId: JOB_ID,
-    });
   });
 });
 

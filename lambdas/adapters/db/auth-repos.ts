@@ -87,56 +87,9 @@ export function createUserRepo(db: Database): UserRepo {
       return row ?? null;
     },
 
-    async createFirstAdmin(input): Promise<FirstAdminResult> {
-      return db.transaction(async (tx) => {
-        await tx.execute(ADMIN_SET_LOCK);
-        const [admin] = await tx
-          .select(userColumns)
-          .from(users)
-          .where(eq(users.role, 'ADMIN'))
-          .orderBy(sql`${users.email} = ${input.email} desc`, asc(users.createdAt))
-          .limit(1);
-        if (admin) return { status: 'adminExists', admin };
-        const [user] = await tx
-          .insert(users)
-          .values({ email: input.email, passwordHash: input.passwordHash, role: 'ADMIN' })
-          .onConflictDoNothing({ target: users.email })
-          .returning(userColumns);
-        return user ? { status: 'created', user } : { status: 'emailTaken' };
-      });
-    },
+    createFirstAdmin: (input) => createFirstAdmin(db, input),
 
-    async changeRole({ userId, role, actorId, at }): Promise<RoleChangeResult> {
-      return db.transaction(async (tx) => {
-        await tx.execute(ADMIN_SET_LOCK);
-        const [current] = await tx.select(userColumns).from(users).where(eq(users.id, userId)).for('update');
-        if (!current) return { status: 'notFound' };
-        if (current.role === role) return { status: 'unchanged', user: current };
-        if (current.role === 'ADMIN') {
-          const [count] = await tx
-            .select({ admins: sql<number>`count(*)::int` })
-            .from(users)
-            .where(eq(users.role, 'ADMIN'));
-          if ((count?.admins ?? 0) <= 1) return { status: 'lastAdmin' };
-        }
-        const [user] = await tx
-          .update(users)
-          .set({ role, updatedAt: at })
-          .where(eq(users.id, userId))
-          .returning(userColumns);
-        if (!user) return { status: 'notFound' };
-        await tx.insert(changeEvents).values({
-          entityType: 'user',
-          entityId: userId,
-          action: 'role_changed',
-          actorId,
-          at,
-          changes: { role: { from: current.role, to: role } },
-          snapshot: { id: userId, role },
-        });
-        return { status: 'updated', before: current.role, user };
-      });
-    },
+    changeRole: (change) => changeRole(db, change),
   };
 }
 
@@ -158,57 +111,7 @@ export function createSessionRepo(db: Database): SessionRepo {
       });
     },
 
-    async rotateRefreshToken(tokenHash, decide) {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({
-            tokenId: refreshTokens.id,
-            sessionId: refreshTokens.sessionId,
-            tokenExpiresAt: refreshTokens.expiresAt,
-            usedAt: refreshTokens.usedAt,
-            sessionExpiresAt: sessions.expiresAt,
-            sessionRevokedAt: sessions.revokedAt,
-            userId: users.id,
-            email: users.email,
-            role: users.role,
-            createdAt: users.createdAt,
-          })
-          .from(refreshTokens)
-          .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-          .innerJoin(users, eq(users.id, sessions.userId))
-          .where(eq(refreshTokens.tokenHash, tokenHash))
-          // Locking the session too serialises every rotation and revocation of the family.
-          .for('update', { of: [refreshTokens, sessions] });
-        if (!row) return null;
-        const state: RefreshTokenState = {
-          tokenId: row.tokenId,
-          sessionId: row.sessionId,
-          tokenExpiresAt: row.tokenExpiresAt,
-          usedAt: row.usedAt,
-          sessionExpiresAt: row.sessionExpiresAt,
-          sessionRevokedAt: row.sessionRevokedAt,
-          user: { id: row.userId, email: row.email, role: row.role, createdAt: row.createdAt },
-        };
-        const decision: RotationDecision = decide(state);
-        if (decision.action === 'rotate') {
-          await tx
-            .update(refreshTokens)
-            .set({ usedAt: decision.at })
-            .where(eq(refreshTokens.id, state.tokenId));
-          await tx.insert(refreshTokens).values({
-            sessionId: state.sessionId,
-            tokenHash: decision.next.tokenHash,
-            expiresAt: decision.next.expiresAt,
-          });
-        } else if (decision.action === 'revokeSession') {
-          await tx
-            .update(sessions)
-            .set({ revokedAt: decision.at, revokedReason: decision.reason })
-            .where(and(eq(sessions.id, state.sessionId), isNull(sessions.revokedAt)));
-        }
-        return { state, decision };
-      });
-    },
+    rotateRefreshToken: (tokenHash, decide) => rotateRefreshToken(db, tokenHash, decide),
 
     async revokeSession({ sessionId, userId, reason, at }) {
       await db
@@ -275,4 +178,121 @@ export function createAuthRepos(db: Database): {
   throttle: ThrottleRepo;
 } {
   return { users: createUserRepo(db), sessions: createSessionRepo(db), throttle: createThrottleRepo(db) };
+}
+
+/** The first admin, unless one exists: serialized with every other change to the set of admins. */
+function createFirstAdmin(
+  db: Database,
+  input: Parameters<UserRepo['createFirstAdmin']>[0],
+): Promise<FirstAdminResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(ADMIN_SET_LOCK);
+    const [admin] = await tx
+      .select(userColumns)
+      .from(users)
+      .where(eq(users.role, 'ADMIN'))
+      .orderBy(sql`${users.email} = ${input.email} desc`, asc(users.createdAt))
+      .limit(1);
+    if (admin) return { status: 'adminExists', admin };
+    const [user] = await tx
+      .insert(users)
+      .values({ email: input.email, passwordHash: input.passwordHash, role: 'ADMIN' })
+      .onConflictDoNothing({ target: users.email })
+      .returning(userColumns);
+    return user ? { status: 'created', user } : { status: 'emailTaken' };
+  });
+}
+
+/** A role change that never demotes the last admin, recorded in the history. */
+function changeRole(
+  db: Database,
+  { userId, role, actorId, at }: Parameters<UserRepo['changeRole']>[0],
+): Promise<RoleChangeResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(ADMIN_SET_LOCK);
+    const [current] = await tx.select(userColumns).from(users).where(eq(users.id, userId)).for('update');
+    if (!current) return { status: 'notFound' };
+    if (current.role === role) return { status: 'unchanged', user: current };
+    if (current.role === 'ADMIN') {
+      const [count] = await tx
+        .select({ admins: sql<number>`count(*)::int` })
+        .from(users)
+        .where(eq(users.role, 'ADMIN'));
+      if ((count?.admins ?? 0) <= 1) return { status: 'lastAdmin' };
+    }
+    const [user] = await tx
+      .update(users)
+      .set({ role, updatedAt: at })
+      .where(eq(users.id, userId))
+      .returning(userColumns);
+    if (!user) return { status: 'notFound' };
+    await tx.insert(changeEvents).values({
+      entityType: 'user',
+      entityId: userId,
+      action: 'role_changed',
+      actorId,
+      at,
+      changes: { role: { from: current.role, to: role } },
+      snapshot: { id: userId, role },
+    });
+    return { status: 'updated', before: current.role, user };
+  });
+}
+
+/**
+ * One step of a refresh-token family, under a lock on the token and its session: the use case decides from
+ * the token's state (rotate, revoke the family on reuse, refuse), and the decision is applied in the same
+ * transaction.
+ */
+function rotateRefreshToken(
+  db: Database,
+  tokenHash: string,
+  decide: Parameters<SessionRepo['rotateRefreshToken']>[1],
+): ReturnType<SessionRepo['rotateRefreshToken']> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({
+        tokenId: refreshTokens.id,
+        sessionId: refreshTokens.sessionId,
+        tokenExpiresAt: refreshTokens.expiresAt,
+        usedAt: refreshTokens.usedAt,
+        sessionExpiresAt: sessions.expiresAt,
+        sessionRevokedAt: sessions.revokedAt,
+        userId: users.id,
+        email: users.email,
+        role: users.role,
+        createdAt: users.createdAt,
+      })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(refreshTokens.tokenHash, tokenHash))
+      // Locking the session too serialises every rotation and revocation of the family.
+      .for('update', { of: [refreshTokens, sessions] });
+    if (!row) return null;
+    const state: RefreshTokenState = {
+      tokenId: row.tokenId,
+      sessionId: row.sessionId,
+      tokenExpiresAt: row.tokenExpiresAt,
+      usedAt: row.usedAt,
+      sessionExpiresAt: row.sessionExpiresAt,
+      sessionRevokedAt: row.sessionRevokedAt,
+      user: { id: row.userId, email: row.email, role: row.role, createdAt: row.createdAt },
+    };
+    const decision: RotationDecision = decide(state);
+    if (decision.action === 'rotate') {
+      await tx.update(refreshTokens).set({ usedAt: decision.at }).where(eq(refreshTokens.id, state.tokenId));
+      await tx.insert(refreshTokens).values({
+        sessionId: state.sessionId,
+        tokenHash: decision.next.tokenHash,
+        expiresAt: decision.next.expiresAt,
+      });
+    } else if (decision.action === 'revokeSession') {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: decision.at, revokedReason: decision.reason })
+        .where(and(eq(sessions.id, state.sessionId), isNull(sessions.revokedAt)));
+    }
+    return { state, decision };
+  });
 }

@@ -10,6 +10,11 @@ export type DatabaseExecutor = Database | Transaction;
 
 const LIVE_STATUSES = ['QUEUED', 'PROCESSING'] as const;
 
+const FINISHED_NOW = { finishedAt: sql`now()`, updatedAt: sql`now()` };
+
+/** The job, while it is not final yet: the condition of every write a late delivery must not redo. */
+const live = (id: string) => and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES));
+
 /**
  * Inserts a job row with whatever executor the caller holds, so a resolver can create a job together with
  * its subject in one transaction, then `dispatchJob` it after the commit.
@@ -54,27 +59,20 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo {
           startedAt: sql`coalesce(${jobs.startedAt}, now())`,
           updatedAt: sql`now()`,
         })
-        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)))
+        .where(live(id))
         .returning();
       return row;
     },
 
     async recordAttemptError(id, reason) {
-      await db
-        .update(jobs)
-        .set({ lastError: reason, updatedAt: sql`now()` })
-        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)));
+      await db.update(jobs).set({ lastError: reason, updatedAt: sql`now()` }).where(live(id));
     },
 
     async markSucceeded(id, result) {
+      const finished = { status: 'SUCCEEDED' as const, model: result?.model ?? null, ...FINISHED_NOW };
       const rows = await db
         .update(jobs)
-        .set({
-          status: 'SUCCEEDED',
-          model: result?.model ?? null,
-          finishedAt: sql`now()`,
-          updatedAt: sql`now()`,
-        })
+        .set(finished)
         .where(and(eq(jobs.id, id), eq(jobs.status, 'PROCESSING')))
         .returning({ id: jobs.id });
       return rows.length > 0;
@@ -83,19 +81,22 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo {
     async markFailed(id, reason) {
       const rows = await db
         .update(jobs)
-        .set({ status: 'FAILED', lastError: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES)))
+        .set({ status: 'FAILED', lastError: reason, ...FINISHED_NOW })
+        .where(live(id))
         .returning({ id: jobs.id });
       return rows.length > 0;
     },
 
-    async findUnsent(olderThan, limit) {
-      return db
-        .select()
-        .from(jobs)
-        .where(and(eq(jobs.status, 'QUEUED'), isNull(jobs.enqueuedAt), lt(jobs.createdAt, olderThan)))
-        .orderBy(asc(jobs.createdAt))
-        .limit(limit);
-    },
+    findUnsent: (olderThan, limit) => unsentJobs(db, olderThan, limit),
   };
+}
+
+/** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */
+function unsentJobs(db: DatabaseExecutor, olderThan: Date, limit: number): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.status, 'QUEUED'), isNull(jobs.enqueuedAt), lt(jobs.createdAt, olderThan)))
+    .orderBy(asc(jobs.createdAt))
+    .limit(limit);
 }

@@ -1,6 +1,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { JOB_KINDS } from '../../core/jobs/job.ts';
-import type { LogEntryRecord, LogEntryRepo } from '../../core/use-cases/log-entries.ts';
+import type { NewJob } from '../../core/jobs/job.ts';
+import type {
+  LogEntryRecord,
+  LogEntryRepo,
+  LogSummaryResult,
+  NewLogEntry,
+} from '../../core/use-cases/log-entries.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
@@ -9,62 +14,29 @@ import { changeEvents, jobs, logEntries } from './schema.ts';
 
 const cursorAt = cursorTimestamp(logEntries.createdAt);
 
+const toRecord = ({ entry, job }: { entry: typeof logEntries.$inferSelect; job: typeof jobs.$inferSelect }) =>
+  ({ ...entry, job }) satisfies LogEntryRecord;
+
 export function createLogEntryRepo(db: Database): LogEntryRepo {
   const selectEntries = () =>
     db
       .select({ entry: logEntries, job: jobs, cursorAt })
       .from(logEntries)
       .innerJoin(jobs, eq(jobs.id, logEntries.jobId));
-
-  const toRecord = ({
-    entry,
-    job,
-  }: {
-    entry: typeof logEntries.$inferSelect;
-    job: typeof jobs.$inferSelect;
-  }) => ({ ...entry, job }) satisfies LogEntryRecord;
+  const get = async (id: string) => {
+    const [row] = await selectEntries().where(eq(logEntries.id, id)).limit(1);
+    return row ? toRecord(row) : null;
+  };
 
   return {
-    async create(input, idempotencyKey) {
-      const { id, created } = await createOnce(
-        db,
-        { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
-        async (tx, id) => {
-          const job = await createJobRecord(tx, {
-            kind: JOB_KINDS.summarizeLog,
-            subjectId: id,
-            ownerId: input.ownerId,
-            traceId: input.traceId,
-          });
-          await tx.insert(logEntries).values({
-            id,
-            ownerId: input.ownerId,
-            jobId: job.id,
-            raw: input.raw,
-            format: input.format,
-            sizeBytes: input.sizeBytes,
-            lineCount: input.lineCount,
-            redactions: input.redactions,
-          });
-          await tx.insert(changeEvents).values({
-            entityType: 'log_entry',
-            entityId: id,
-            action: 'created',
-            actorId: input.ownerId,
-            changes: { sizeBytes: { from: null, to: input.sizeBytes } },
-            meta: { redactions: input.redactions },
-          });
-        },
-      );
-      const entry = await this.get(id);
+    async create(input, newJob, idempotencyKey) {
+      const { id, created } = await insertEntry(db, input, newJob, idempotencyKey);
+      const entry = await get(id);
       if (!entry) throw new Error('A created log entry could not be read back');
       return { entry, created };
     },
 
-    async get(id) {
-      const [row] = await selectEntries().where(eq(logEntries.id, id)).limit(1);
-      return row ? toRecord(row) : null;
-    },
+    get,
 
     async list({ ownerId, status, limit, after }) {
       const rows = await selectEntries()
@@ -83,31 +55,68 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
       }));
     },
 
-    async saveSummary(id, result) {
-      await db.transaction(async (tx) => {
-        const [updated] = await tx
-          .update(logEntries)
-          .set({
-            summary: result.summary,
-            summaryText: result.text,
-            templates: result.templates,
-            generatedBy: result.generatedBy,
-            summarizedAt: sql`now()`,
-            updatedAt: sql`now()`,
-            version: sql`${logEntries.version} + 1`,
-          })
-          .where(eq(logEntries.id, id))
-          .returning({ version: logEntries.version });
-        if (!updated) return;
-        await tx.insert(changeEvents).values({
-          entityType: 'log_entry',
-          entityId: id,
-          action: 'summarized',
-          actorId: null,
-          changes: { summary: { from: null, to: 'generated' } },
-          meta: { generatedBy: result.generatedBy, version: updated.version },
-        });
+    saveSummary: (id, result) => saveSummary(db, id, result),
+  };
+}
+
+/** Entry + job + creation record in one transaction, at most once per idempotency key. */
+function insertEntry(
+  db: Database,
+  input: NewLogEntry,
+  newJob: Pick<NewJob, 'kind' | 'traceId'>,
+  idempotencyKey: string | null,
+): Promise<{ id: string; created: boolean }> {
+  return createOnce(
+    db,
+    { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
+    async (tx, id) => {
+      const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
+      await tx.insert(logEntries).values({
+        id,
+        ownerId: input.ownerId,
+        jobId: job.id,
+        raw: input.raw,
+        format: input.format,
+        sizeBytes: input.sizeBytes,
+        lineCount: input.lineCount,
+        redactions: input.redactions,
+      });
+      await tx.insert(changeEvents).values({
+        entityType: 'log_entry',
+        entityId: id,
+        action: 'created',
+        actorId: input.ownerId,
+        changes: { sizeBytes: { from: null, to: input.sizeBytes } },
+        meta: { redactions: input.redactions },
       });
     },
-  };
+  );
+}
+
+/** Overwrites any earlier summary and records the change: a redelivered job writes the same result again. */
+async function saveSummary(db: Database, id: string, result: LogSummaryResult): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(logEntries)
+      .set({
+        summary: result.summary,
+        summaryText: result.text,
+        templates: result.templates,
+        generatedBy: result.generatedBy,
+        summarizedAt: sql`now()`,
+        updatedAt: sql`now()`,
+        version: sql`${logEntries.version} + 1`,
+      })
+      .where(eq(logEntries.id, id))
+      .returning({ version: logEntries.version });
+    if (!updated) return;
+    await tx.insert(changeEvents).values({
+      entityType: 'log_entry',
+      entityId: id,
+      action: 'summarized',
+      actorId: null,
+      changes: { summary: { from: null, to: 'generated' } },
+      meta: { generatedBy: result.generatedBy, version: updated.version },
+    });
+  });
 }

@@ -17,12 +17,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { JOB_STATUSES } from '../../core/jobs/job.ts';
+import type { JobKind } from '../../core/jobs/registry.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const roleEnum = pgEnum('role', ['ADMIN', 'OPS', 'HR', 'USER']);
-export const jobStatusEnum = pgEnum('job_status', ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED']);
+export const jobStatusEnum = pgEnum('job_status', JOB_STATUSES);
 
 export const users = pgTable(
   'users',
@@ -86,7 +88,7 @@ export const jobs = pgTable(
   'jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<JobKind>().notNull(),
     status: jobStatusEnum('status').notNull().default('QUEUED'),
     /** The record the job works on (log entry, ticket, ...). */
     subjectId: uuid('subject_id'),

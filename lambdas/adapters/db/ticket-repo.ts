@@ -1,10 +1,17 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { JOB_KINDS } from '../../core/jobs/job.ts';
-import type { TicketField, TicketRecord, TicketRepo } from '../../core/use-cases/tickets.ts';
+import type { NewJob } from '../../core/jobs/job.ts';
+import type { Cursor } from '../../core/pagination.ts';
+import type {
+  NewTicket,
+  TicketField,
+  TicketFilter,
+  TicketRecord,
+  TicketRepo,
+} from '../../core/use-cases/tickets.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
-import { createJobRecord, type DatabaseExecutor } from './job-repo.ts';
+import { createJobRecord, type DatabaseExecutor, type Transaction } from './job-repo.ts';
 import { changeEvents, jobs, tickets } from './schema.ts';
 
 const cursorAt = cursorTimestamp(tickets.createdAt);
@@ -54,48 +61,8 @@ export function createTicketRepo(db: Database): TicketRepo {
   };
 
   return {
-    async create(input, idempotencyKey) {
-      const { id, created } = await createOnce(
-        db,
-        { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
-        async (tx, id) => {
-          const job = await createJobRecord(tx, {
-            kind: JOB_KINDS.triageTicket,
-            subjectId: id,
-            ownerId: input.ownerId,
-            traceId: input.traceId,
-          });
-          const [row] = await tx
-            .insert(tickets)
-            .values({
-              id,
-              ownerId: input.ownerId,
-              title: input.title,
-              body: input.body,
-              project: input.project,
-              jobId: job.id,
-              redactions: input.redactions,
-            })
-            .returning();
-          if (!row) throw new Error('Inserting a ticket returned no row');
-          // The creation record holds every tracked field, so any later state can be replayed from history.
-          const changes = Object.fromEntries(
-            (Object.keys(FIELD_COLUMNS) as TicketField[]).map((field) => [
-              field,
-              { from: null, to: row[FIELD_COLUMNS[field]] },
-            ]),
-          );
-          await tx.insert(changeEvents).values({
-            entityType: 'ticket',
-            entityId: id,
-            action: 'created',
-            actorId: input.ownerId,
-            at: row.createdAt,
-            changes,
-            meta: { version: 1, redactions: input.redactions },
-          });
-        },
-      );
+    async create(input, newJob, idempotencyKey) {
+      const { id, created } = await insertTicket(db, input, newJob, idempotencyKey);
       const ticket = await get(id);
       if (!ticket) throw new Error('A created ticket could not be read back');
       return { ticket, created };
@@ -105,17 +72,7 @@ export function createTicketRepo(db: Database): TicketRepo {
 
     async list({ ownerId, filter, limit, after }) {
       const rows = await select()
-        .where(
-          and(
-            ownerId ? eq(tickets.ownerId, ownerId) : undefined,
-            filter.status ? eq(tickets.status, filter.status) : undefined,
-            filter.category ? eq(tickets.category, filter.category) : undefined,
-            filter.priority ? eq(tickets.priority, filter.priority) : undefined,
-            filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
-            filter.project ? eq(tickets.project, filter.project) : undefined,
-            pastCursor(tickets.createdAt, tickets.id, after, 'desc'),
-          ),
-        )
+        .where(listConditions(ownerId, filter, after))
         .orderBy(desc(tickets.createdAt), desc(tickets.id))
         .limit(limit);
       return rows.map((row) => ({
@@ -124,40 +81,13 @@ export function createTicketRepo(db: Database): TicketRepo {
       }));
     },
 
-    async update(id, expectedVersion, change) {
-      return db.transaction(async (tx) => {
-        // The row lock makes the version check and the history record one atomic step: of many writers
-        // holding the same version, exactly one gets through.
-        const [current] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
-        if (!current) return { status: 'notFound' as const };
-        if (current.version !== expectedVersion)
-          return { status: 'stale' as const, version: current.version };
-        const changes: Record<string, { from: unknown; to: unknown }> = {};
-        const set: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(change.set) as [TicketField, unknown][]) {
-          const column = FIELD_COLUMNS[field];
-          changes[field] = { from: current[column], to: value };
-          set[column] = value;
-        }
-        const [updated] = await tx
-          .update(tickets)
-          .set({ ...set, version: current.version + 1, updatedAt: sql`now()` })
-          .where(eq(tickets.id, id))
-          .returning();
-        if (!updated) return { status: 'notFound' as const };
-        await tx.insert(changeEvents).values({
-          entityType: 'ticket',
-          entityId: id,
-          action: change.action,
-          actorId: change.actorId,
-          at: updated.updatedAt,
-          changes,
-          meta: { ...(change.meta ?? {}), version: updated.version },
-        });
+    update: (id, expectedVersion, change) =>
+      db.transaction(async (tx) => {
+        const result = await updateVersioned(tx, id, expectedVersion, change);
+        if (result.status !== 'updated') return result;
         const ticket = await get(id, tx);
         return ticket ? { status: 'updated' as const, ticket } : { status: 'notFound' as const };
-      });
-    },
+      }),
 
     async history(id) {
       const rows = await db
@@ -174,4 +104,102 @@ export function createTicketRepo(db: Database): TicketRepo {
       }));
     },
   };
+}
+
+/** Ticket + job + creation record in one transaction, at most once per idempotency key. */
+function insertTicket(
+  db: Database,
+  input: NewTicket,
+  newJob: Pick<NewJob, 'kind' | 'traceId'>,
+  idempotencyKey: string | null,
+): Promise<{ id: string; created: boolean }> {
+  return createOnce(
+    db,
+    { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
+    async (tx, id) => {
+      const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
+      const [row] = await tx
+        .insert(tickets)
+        .values({
+          id,
+          ownerId: input.ownerId,
+          title: input.title,
+          body: input.body,
+          project: input.project,
+          jobId: job.id,
+          redactions: input.redactions,
+        })
+        .returning();
+      if (!row) throw new Error('Inserting a ticket returned no row');
+      // The creation record holds every tracked field, so any later state can be replayed from history.
+      const changes = Object.fromEntries(
+        (Object.keys(FIELD_COLUMNS) as TicketField[]).map((field) => [
+          field,
+          { from: null, to: row[FIELD_COLUMNS[field]] },
+        ]),
+      );
+      await tx.insert(changeEvents).values({
+        entityType: 'ticket',
+        entityId: id,
+        action: 'created',
+        actorId: input.ownerId,
+        at: row.createdAt,
+        changes,
+        meta: { version: 1, redactions: input.redactions },
+      });
+    },
+  );
+}
+
+type TicketChangeRequest = Parameters<TicketRepo['update']>[2];
+
+/**
+ * Applies a change if the ticket is at `expectedVersion`, and records it. The row lock makes the version check
+ * and the history record one atomic step: of many writers holding the same version, exactly one gets through.
+ */
+async function updateVersioned(
+  tx: Transaction,
+  id: string,
+  expectedVersion: number,
+  change: TicketChangeRequest,
+): Promise<{ status: 'updated' } | { status: 'notFound' } | { status: 'stale'; version: number }> {
+  const [current] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  if (!current) return { status: 'notFound' };
+  if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const set: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(change.set) as [TicketField, unknown][]) {
+    const column = FIELD_COLUMNS[field];
+    changes[field] = { from: current[column], to: value };
+    set[column] = value;
+  }
+  const [updated] = await tx
+    .update(tickets)
+    .set({ ...set, version: current.version + 1, updatedAt: sql`now()` })
+    .where(eq(tickets.id, id))
+    .returning();
+  if (!updated) return { status: 'notFound' };
+  await tx.insert(changeEvents).values({
+    entityType: 'ticket',
+    entityId: id,
+    action: change.action,
+    actorId: change.actorId,
+    at: updated.updatedAt,
+    changes,
+    meta: { ...(change.meta ?? {}), version: updated.version },
+  });
+  return { status: 'updated' };
+}
+
+/** The owner's tickets (all, for null) that match the filter, past the cursor. */
+function listConditions(ownerId: string | null, filter: TicketFilter, after: Cursor | null) {
+  return and(
+    ownerId ? eq(tickets.ownerId, ownerId) : undefined,
+    filter.status ? eq(tickets.status, filter.status) : undefined,
+    filter.category ? eq(tickets.category, filter.category) : undefined,
+    filter.priority ? eq(tickets.priority, filter.priority) : undefined,
+    filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
+    filter.project ? eq(tickets.project, filter.project) : undefined,
+    pastCursor(tickets.createdAt, tickets.id, after, 'desc'),
+  );
 }

@@ -2,18 +2,17 @@
  * Builds what use cases need to use a model, once per container: the provider (or none), models per task,
  * the feature-flag gate and metrics. Handlers call this and never touch the SDK.
  */
+
+import { flagGate } from '../../core/llm/gate.ts';
 import type { LlmAccess, LlmMetrics } from '../../core/llm/ports.ts';
 import {
   createFlagEvaluator,
   type FeatureFlagRepo,
   type FlagEvaluator,
-  flagGate,
 } from '../../core/use-cases/feature-flags.ts';
-import { isReasoningModel, type LlmConfig, llmConfigSchema, parseConfig } from '../../shared/config.ts';
+import { isReasoningModel, type LlmConfig } from '../../shared/config.ts';
 import { powertoolsLlmMetrics } from './metrics.ts';
 import { createOpenAiProvider, type OpenAiProviderDeps } from './openai-provider.ts';
-
-type Env = Record<string, string | undefined>;
 
 export interface LlmSetup {
   config: LlmConfig;
@@ -21,11 +20,10 @@ export interface LlmSetup {
   client: ReturnType<typeof createOpenAiProvider>;
 }
 
-export function llmSetupFromEnv(
-  env: Env,
+export function llmSetup(
+  config: LlmConfig,
   deps: { metrics: Parameters<typeof powertoolsLlmMetrics>[0]; log?: OpenAiProviderDeps['log'] },
 ): LlmSetup {
-  const config = parseConfig(llmConfigSchema, env, 'LLM');
   const metrics = powertoolsLlmMetrics(deps.metrics);
   const providerDeps: OpenAiProviderDeps = { metrics };
   if (deps.log) providerDeps.log = deps.log;

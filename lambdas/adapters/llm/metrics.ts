@@ -1,13 +1,6 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { LlmMetricName, LlmMetrics, LlmTask } from '../../core/llm/ports.ts';
-
-/** The part of Powertools Metrics used here. */
-interface SingleMetricSource {
-  singleMetric(): {
-    addDimension(name: string, value: string): unknown;
-    addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  };
-}
+import type { LlmMetrics, LlmTask } from '../../core/llm/ports.ts';
+import { LLM_METRICS } from '../../core/metrics.ts';
+import type { SingleMetricSource } from '../../shared/observability.ts';
 
 /**
  * LLM metrics with the dimension `task`, each published on its own (single metric): the worker's batch
@@ -15,10 +8,12 @@ interface SingleMetricSource {
  */
 export function powertoolsLlmMetrics(metrics: SingleMetricSource): LlmMetrics {
   return {
-    record(task: LlmTask, name: LlmMetricName, value: number) {
+    record(task: LlmTask, name, value) {
+      const definition = LLM_METRICS.find((candidate) => candidate.name === name);
+      if (!definition) return;
       const metric = metrics.singleMetric();
       metric.addDimension('task', task);
-      metric.addMetric(name, name === 'LlmLatency' ? MetricUnit.Milliseconds : MetricUnit.Count, value);
+      metric.addMetric(definition.name, definition.unit, value);
     },
   };
 }

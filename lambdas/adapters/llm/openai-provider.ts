@@ -81,63 +81,159 @@ export type OpenAiProvider = LlmClient;
 /** Null when neither a key nor a key secret is configured: the system runs without a model. */
 export function createOpenAiProvider(config: LlmConfig, deps: OpenAiProviderDeps): OpenAiProvider | null {
   if (!config.OPENAI_API_KEY && !config.OPENAI_API_KEY_SECRET_ARN) return null;
-  const clock = deps.clock ?? systemRetryClock;
-  const readSecret = deps.readSecret ?? readSecretWithPowertools;
-  const clients = new Map<string, OpenAI>();
-  /** Until when calls are skipped after the provider failed for good (0: closed). */
-  let openUntil = 0;
+  return new OpenAiClient(config, deps);
+}
 
-  async function currentKey(): Promise<string | null> {
+/** The chat-completion request for one attempt: the token-limit parameter, temperature and effort per model. */
+function completionParams(config: LlmConfig, request: LlmRequest): ChatCompletionCreateParamsNonStreaming {
+  const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages: request.messages };
+  // Exactly one of max_tokens / max_completion_tokens: OpenAI's reasoning models reject the first, many
+  // compatible servers ignore or reject the second.
+  params[config.LLM_TOKEN_LIMIT_PARAM] = request.maxTokens;
+  // Per model: reasoning models reject any temperature but their default, and get a low reasoning effort
+  // by default so their hidden reasoning leaves room for the answer within the token limit.
+  const temperature = temperatureFor(config.LLM_TEMPERATURE, request.model);
+  if (temperature !== undefined) params.temperature = temperature;
+  const reasoningEffort = reasoningEffortFor(config.LLM_REASONING_EFFORT, request.model);
+  if (reasoningEffort !== undefined) params.reasoning_effort = reasoningEffort;
+  if (request.jsonSchema) {
+    params.response_format = {
+      type: 'json_schema',
+      json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
+    };
+  }
+  return params;
+}
+
+class OpenAiClient implements LlmClient {
+  readonly #config: LlmConfig;
+  readonly #deps: OpenAiProviderDeps;
+  readonly #clock: RetryClock;
+  readonly #readSecret: SecretReader;
+  readonly #clients = new Map<string, OpenAI>();
+  /** Until when calls are skipped after the provider failed for good (0: closed). */
+  #openUntil = 0;
+
+  constructor(config: LlmConfig, deps: OpenAiProviderDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemRetryClock;
+    this.#readSecret = deps.readSecret ?? readSecretWithPowertools;
+  }
+
+  async available(): Promise<boolean> {
+    try {
+      return (await this.#currentKey()) !== null;
+    } catch (error: unknown) {
+      this.#deps.log?.warn('Could not read the LLM key; using local algorithms', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+  }
+
+  async complete(request: LlmRequest): Promise<LlmCompletion> {
+    const key = await this.#currentKey();
+    if (!key) throw new LlmError('not_configured', 'no LLM API key is configured');
+    const client = this.#clientFor(key);
+    const clock = this.#clock;
+    if (clock.now() < this.#openUntil) {
+      const seconds = Math.ceil((this.#openUntil - clock.now()) / 1000);
+      throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
+    }
+    const { metrics } = this.#deps;
+    metrics.record(request.task, 'LlmCalls', 1);
+    const started = clock.now();
+    let attempts = 0;
+    try {
+      const completion = await withRetry(
+        async (n, remainingMs) => {
+          attempts = n;
+          try {
+            return await this.#attempt(client, request, remainingMs);
+          } catch (error: unknown) {
+            metrics.record(request.task, 'LlmErrors', 1);
+            throw error;
+          }
+        },
+        this.#policy(),
+        clock,
+        (error, delayMs) =>
+          this.#deps.log?.warn('LLM call failed; retrying', {
+            task: request.task,
+            kind: error.kind,
+            status: error.status,
+            delayMs,
+          }),
+      );
+      const latencyMs = clock.now() - started;
+      metrics.record(request.task, 'LlmPromptTokens', completion.promptTokens);
+      metrics.record(request.task, 'LlmCompletionTokens', completion.completionTokens);
+      metrics.record(request.task, 'LlmLatency', latencyMs);
+      return { ...completion, latencyMs, attempts };
+    } catch (error: unknown) {
+      throw this.#failed(error, attempts);
+    }
+  }
+
+  #policy() {
+    const config = this.#config;
+    return {
+      maxAttempts: config.LLM_MAX_ATTEMPTS,
+      baseDelayMs: config.LLM_RETRY_BASE_MS,
+      maxDelayMs: config.LLM_RETRY_MAX_MS,
+      budgetMs: config.LLM_CALL_BUDGET_MS,
+    };
+  }
+
+  /** Provider trouble (not a bad request of ours) opens the circuit: the rest of the batch is spared the wait. */
+  #failed(error: unknown, attempts: number): LlmError {
+    const failure = toLlmError(error, this.#clock.now());
+    failure.attempts = attempts;
+    if (failure.retryable && this.#config.LLM_CIRCUIT_OPEN_SECONDS > 0) {
+      this.#openUntil = this.#clock.now() + this.#config.LLM_CIRCUIT_OPEN_SECONDS * 1000;
+    }
+    return failure;
+  }
+
+  async #currentKey(): Promise<string | null> {
+    const config = this.#config;
     const direct = usableKey(config.OPENAI_API_KEY);
     if (direct) return direct;
     if (!config.OPENAI_API_KEY_SECRET_ARN) return null;
-    return usableKey(await readSecret(config.OPENAI_API_KEY_SECRET_ARN, config.OPENAI_KEY_CACHE_SECONDS));
+    return usableKey(
+      await this.#readSecret(config.OPENAI_API_KEY_SECRET_ARN, config.OPENAI_KEY_CACHE_SECONDS),
+    );
   }
 
-  function clientFor(key: string): OpenAI {
-    let client = clients.get(key);
+  #clientFor(key: string): OpenAI {
+    let client = this.#clients.get(key);
     if (!client) {
       // A rotated key replaces the old client rather than piling up.
-      clients.clear();
+      this.#clients.clear();
       client = new OpenAI({
         apiKey: key,
-        baseURL: config.OPENAI_BASE_URL ?? null,
-        timeout: config.LLM_TIMEOUT_MS,
+        baseURL: this.#config.OPENAI_BASE_URL ?? null,
+        timeout: this.#config.LLM_TIMEOUT_MS,
         maxRetries: 0,
       });
-      clients.set(key, client);
+      this.#clients.set(key, client);
     }
     return client;
   }
 
-  async function attempt(client: OpenAI, request: LlmRequest, remainingMs: number): Promise<LlmCompletion> {
-    const timeout = Math.min(config.LLM_TIMEOUT_MS, remainingMs);
+  async #attempt(client: OpenAI, request: LlmRequest, remainingMs: number): Promise<LlmCompletion> {
+    const timeout = Math.min(this.#config.LLM_TIMEOUT_MS, remainingMs);
     if (timeout < 1) throw new LlmError('timeout', 'no time left for another attempt');
-    const params: ChatCompletionCreateParamsNonStreaming = {
-      model: request.model,
-      messages: request.messages,
-    };
-    // Exactly one of max_tokens / max_completion_tokens: OpenAI's reasoning models reject the first, many
-    // compatible servers ignore or reject the second.
-    params[config.LLM_TOKEN_LIMIT_PARAM] = request.maxTokens;
-    // Per model: reasoning models reject any temperature but their default, and get a low reasoning effort
-    // by default so their hidden reasoning leaves room for the answer within the token limit.
-    const temperature = temperatureFor(config.LLM_TEMPERATURE, request.model);
-    if (temperature !== undefined) params.temperature = temperature;
-    const reasoningEffort = reasoningEffortFor(config.LLM_REASONING_EFFORT, request.model);
-    if (reasoningEffort !== undefined) params.reasoning_effort = reasoningEffort;
-    if (request.jsonSchema) {
-      params.response_format = {
-        type: 'json_schema',
-        json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
-      };
-    }
     const started = performance.now();
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      response = await client.chat.completions.create(params, { timeout, maxRetries: 0 });
+      response = await client.chat.completions.create(completionParams(this.#config, request), {
+        timeout,
+        maxRetries: 0,
+      });
     } catch (error: unknown) {
-      throw toLlmError(error, clock.now());
+      throw toLlmError(error, this.#clock.now());
     }
     const choice = response.choices?.[0];
     const text = choice?.message?.content;
@@ -154,71 +250,4 @@ export function createOpenAiProvider(config: LlmConfig, deps: OpenAiProviderDeps
       attempts: 1,
     };
   }
-
-  return {
-    async available() {
-      try {
-        return (await currentKey()) !== null;
-      } catch (error: unknown) {
-        deps.log?.warn('Could not read the LLM key; using local algorithms', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-        return false;
-      }
-    },
-    async complete(request) {
-      const key = await currentKey();
-      if (!key) throw new LlmError('not_configured', 'no LLM API key is configured');
-      const client = clientFor(key);
-      const { metrics } = deps;
-      if (clock.now() < openUntil) {
-        const seconds = Math.ceil((openUntil - clock.now()) / 1000);
-        throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
-      }
-      metrics.record(request.task, 'LlmCalls', 1);
-      const started = clock.now();
-      let attempts = 0;
-      const policy = {
-        maxAttempts: config.LLM_MAX_ATTEMPTS,
-        baseDelayMs: config.LLM_RETRY_BASE_MS,
-        maxDelayMs: config.LLM_RETRY_MAX_MS,
-        budgetMs: config.LLM_CALL_BUDGET_MS,
-      };
-      try {
-        const completion = await withRetry(
-          async (n, remainingMs) => {
-            attempts = n;
-            try {
-              return await attempt(client, request, remainingMs);
-            } catch (error: unknown) {
-              metrics.record(request.task, 'LlmErrors', 1);
-              throw error;
-            }
-          },
-          policy,
-          clock,
-          (error, delayMs) =>
-            deps.log?.warn('LLM call failed; retrying', {
-              task: request.task,
-              kind: error.kind,
-              status: error.status,
-              delayMs,
-            }),
-        );
-        const latencyMs = clock.now() - started;
-        metrics.record(request.task, 'LlmPromptTokens', completion.promptTokens);
-        metrics.record(request.task, 'LlmCompletionTokens', completion.completionTokens);
-        metrics.record(request.task, 'LlmLatency', latencyMs);
-        return { ...completion, latencyMs, attempts };
-      } catch (error: unknown) {
-        const failure = toLlmError(error, clock.now());
-        failure.attempts = attempts;
-        // Provider trouble (not a bad request of ours): spare the rest of the batch the same wait.
-        if (failure.retryable && config.LLM_CIRCUIT_OPEN_SECONDS > 0) {
-          openUntil = clock.now() + config.LLM_CIRCUIT_OPEN_SECONDS * 1000;
-        }
-        throw failure;
-      }
-    },
-  };
 }

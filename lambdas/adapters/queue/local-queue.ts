@@ -1,14 +1,19 @@
 /**
  * A queue with SQS semantics on the `queue_messages` table, for the local runtime and tests: visibility
  * timeout, receive count, delayed delivery, redrive to a dead-letter queue and back. Every time comes from
- * the database clock (`now()`), so several processes and the tests agree on what is visible.
+ * the database clock (`now()`), so several processes agree on what is visible; a test may give the queue a
+ * clock of its own instead, to move time on without waiting.
  */
+
+import type { TransactionSql } from 'postgres';
+import type { Clock } from '../../core/clock.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { type JobKind, type JobMessage, parseJobMessage, serializeJobMessage } from '../../core/jobs/job.ts';
 import type {
   DeadLetter,
   DeadLetterAdmin,
   JobQueue,
+  QueueAddresses,
   RedriveResult,
   RetryDelay,
 } from '../../core/jobs/ports.ts';
@@ -76,9 +81,11 @@ interface MessageRow {
 export class LocalQueue {
   readonly #sql: Sql;
   readonly #definitions = new Map<string, LocalQueueDefinition>();
+  readonly #clock: Clock | undefined;
 
-  constructor(sql: Sql, definitions: readonly LocalQueueDefinition[]) {
+  constructor(sql: Sql, definitions: readonly LocalQueueDefinition[], options: { clock?: Clock } = {}) {
     this.#sql = sql;
+    this.#clock = options.clock;
     for (const definition of definitions) {
       checkDefinition(definition);
       this.#definitions.set(definition.name, definition);
@@ -92,6 +99,11 @@ export class LocalQueue {
         });
       }
     }
+  }
+
+  /** The instant statements use: the injected clock's (ISO 8601), or (null) the database's `now()`. */
+  #at(): string | null {
+    return this.#clock ? this.#clock.now().toISOString() : null;
   }
 
   definition(queueName: string): LocalQueueDefinition {
@@ -114,11 +126,12 @@ export class LocalQueue {
       throw new ValidationError('body', `must be at most ${LOCAL_QUEUE_LIMITS.maxBodyBytes} bytes`);
     }
     const delay = checkSeconds('delaySeconds', options.delaySeconds ?? 0, LOCAL_QUEUE_LIMITS.maxDelaySeconds);
+    const at = this.#at();
     const sql = this.#sql;
     const [row] = await sql<{ message_id: string }[]>`
       insert into queue_messages (queue_name, body, attributes, sent_at, visible_at)
-      values (${queueName}, ${body}, ${JSON.stringify(options.attributes ?? {})}::jsonb, now(),
-              now() + make_interval(secs => ${delay}::float8))
+      values (${queueName}, ${body}, ${JSON.stringify(options.attributes ?? {})}::jsonb, coalesce(${at}::timestamptz, now()),
+              coalesce(${at}::timestamptz, now()) + make_interval(secs => ${delay}::float8))
       returning message_id`;
     if (!row) throw new Error('Sending a local queue message returned no row');
     return { messageId: row.message_id };
@@ -150,40 +163,7 @@ export class LocalQueue {
       options.visibilityTimeoutSeconds ?? definition.visibilityTimeoutSeconds,
       LOCAL_QUEUE_LIMITS.maxVisibilityTimeoutSeconds,
     );
-    const dlq = definition.deadLetterQueue;
-    const received: MessageRow[] = [];
-    await this.#sql.begin(async (tx) => {
-      while (received.length < maxMessages) {
-        const candidates = await tx<{ seq: string; receive_count: number }[]>`
-          select seq, receive_count from queue_messages
-          where queue_name = ${queueName} and visible_at <= now()
-          order by visible_at, seq
-          limit ${maxMessages - received.length}
-          for update skip locked`;
-        if (candidates.length === 0) break;
-        const exhausted = dlq ? candidates.filter((c) => c.receive_count >= dlq.maxReceiveCount) : [];
-        const deliverable = candidates.filter((c) => !exhausted.includes(c));
-        if (dlq && exhausted.length > 0) {
-          await tx`
-            update queue_messages
-            set queue_name = ${dlq.name}, dead_lettered_from = queue_name, visible_at = now(), receipt_handle = null
-            where seq in ${tx(exhausted.map((c) => c.seq))}`;
-        }
-        if (deliverable.length > 0) {
-          const rows = await tx<MessageRow[]>`
-            update queue_messages
-            set receive_count = receive_count + 1,
-                first_received_at = coalesce(first_received_at, now()),
-                receipt_handle = seq::text || '.' || gen_random_uuid()::text,
-                visible_at = now() + make_interval(secs => ${visibility}::float8)
-            where seq in ${tx(deliverable.map((c) => c.seq))}
-            returning ${tx.unsafe(MESSAGE_COLUMNS)}`;
-          const order = new Map(deliverable.map((c, index) => [c.seq, index]));
-          rows.sort((a, b) => (order.get(a.seq) ?? 0) - (order.get(b.seq) ?? 0));
-          received.push(...rows);
-        }
-      }
-    });
+    const received = await this.#sql.begin((tx) => this.#take(tx, definition, maxMessages, visibility));
     return received.map((row) => {
       const message = toMessage(row);
       return {
@@ -192,6 +172,51 @@ export class LocalQueue {
         firstReceivedAt: message.firstReceivedAt ?? message.sentAt,
       };
     });
+  }
+
+  /** Takes visible messages until `maxMessages`, moving those that used up their receives to the DLQ. */
+  async #take(
+    tx: TransactionSql,
+    definition: LocalQueueDefinition,
+    maxMessages: number,
+    visibility: number,
+  ): Promise<MessageRow[]> {
+    const queueName = definition.name;
+    const dlq = definition.deadLetterQueue;
+    const at = this.#at();
+    const received: MessageRow[] = [];
+    while (received.length < maxMessages) {
+      const candidates = await tx<{ seq: string; receive_count: number }[]>`
+        select seq, receive_count from queue_messages
+        where queue_name = ${queueName} and visible_at <= coalesce(${at}::timestamptz, now())
+        order by visible_at, seq
+        limit ${maxMessages - received.length}
+        for update skip locked`;
+      if (candidates.length === 0) break;
+      const exhausted = dlq ? candidates.filter((c) => c.receive_count >= dlq.maxReceiveCount) : [];
+      const deliverable = candidates.filter((c) => !exhausted.includes(c));
+      if (dlq && exhausted.length > 0) {
+        await tx`
+          update queue_messages
+          set queue_name = ${dlq.name}, dead_lettered_from = queue_name,
+              visible_at = coalesce(${at}::timestamptz, now()), receipt_handle = null
+          where seq in ${tx(exhausted.map((c) => c.seq))}`;
+      }
+      if (deliverable.length > 0) {
+        const rows = await tx<MessageRow[]>`
+          update queue_messages
+          set receive_count = receive_count + 1,
+              first_received_at = coalesce(first_received_at, coalesce(${at}::timestamptz, now())),
+              receipt_handle = seq::text || '.' || gen_random_uuid()::text,
+              visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
+          where seq in ${tx(deliverable.map((c) => c.seq))}
+          returning ${tx.unsafe(MESSAGE_COLUMNS)}`;
+        const order = new Map(deliverable.map((c, index) => [c.seq, index]));
+        rows.sort((a, b) => (order.get(a.seq) ?? 0) - (order.get(b.seq) ?? 0));
+        received.push(...rows);
+      }
+    }
+    return received;
   }
 
   /** Deletes a received message. A stale handle (the message was received again since) is a no-op, as on SQS. */
@@ -208,8 +233,9 @@ export class LocalQueue {
   async changeVisibility(queueName: string, receiptHandle: string, seconds: number): Promise<boolean> {
     const seq = seqOf(receiptHandle);
     const visibility = checkSeconds('seconds', seconds, LOCAL_QUEUE_LIMITS.maxVisibilityTimeoutSeconds);
+    const at = this.#at();
     const rows = await this.#sql`
-      update queue_messages set visible_at = now() + make_interval(secs => ${visibility}::float8)
+      update queue_messages set visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
       where seq = ${seq} and queue_name = ${queueName} and receipt_handle = ${receiptHandle}
       returning seq`;
     return rows.length > 0;
@@ -240,10 +266,11 @@ export class LocalQueue {
   /** Moves every dead letter back to the queue it came from, with a fresh receive count. */
   async redrive(dlqName: string): Promise<number> {
     this.definition(dlqName);
+    const at = this.#at();
     const rows = await this.#sql`
       update queue_messages
       set queue_name = dead_lettered_from, dead_lettered_from = null, receive_count = 0,
-          first_received_at = null, receipt_handle = null, visible_at = now()
+          first_received_at = null, receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
       where queue_name = ${dlqName} and dead_lettered_from is not null
       returning seq`;
     return rows.length;
@@ -251,13 +278,14 @@ export class LocalQueue {
 
   async depth(queueName: string): Promise<QueueDepth> {
     this.definition(queueName);
+    const at = this.#at();
     const [row] = await this.#sql<
       { visible: number; in_flight: number; delayed: number; oldest_age_seconds: number }[]
     >`
-      select count(*) filter (where visible_at <= now())::int as visible,
-             count(*) filter (where visible_at > now() and receipt_handle is not null)::int as in_flight,
-             count(*) filter (where visible_at > now() and receipt_handle is null)::int as delayed,
-             coalesce(extract(epoch from now() - min(sent_at)), 0)::float8 as oldest_age_seconds
+      select count(*) filter (where visible_at <= coalesce(${at}::timestamptz, now()))::int as visible,
+             count(*) filter (where visible_at > coalesce(${at}::timestamptz, now()) and receipt_handle is not null)::int as in_flight,
+             count(*) filter (where visible_at > coalesce(${at}::timestamptz, now()) and receipt_handle is null)::int as delayed,
+             coalesce(extract(epoch from coalesce(${at}::timestamptz, now()) - min(sent_at)), 0)::float8 as oldest_age_seconds
       from queue_messages where queue_name = ${queueName}`;
     return {
       visible: row?.visible ?? 0,
@@ -271,9 +299,9 @@ export class LocalQueue {
 /** Sends job messages to the local queue of each job kind. */
 export class LocalJobQueue implements JobQueue {
   readonly #queue: LocalQueue;
-  readonly #queueNameByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueNameByKind: QueueAddresses;
 
-  constructor(queue: LocalQueue, queueNameByKind: Readonly<Record<JobKind, string>>) {
+  constructor(queue: LocalQueue, queueNameByKind: QueueAddresses) {
     this.#queue = queue;
     this.#queueNameByKind = queueNameByKind;
   }
@@ -292,9 +320,9 @@ export class LocalJobQueue implements JobQueue {
 /** Admin view of the dead letters of each job kind's local queue. */
 export class LocalDeadLetters implements DeadLetterAdmin {
   readonly #queue: LocalQueue;
-  readonly #queueNameByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueNameByKind: QueueAddresses;
 
-  constructor(queue: LocalQueue, queueNameByKind: Readonly<Record<JobKind, string>>) {
+  constructor(queue: LocalQueue, queueNameByKind: QueueAddresses) {
     this.#queue = queue;
     this.#queueNameByKind = queueNameByKind;
   }

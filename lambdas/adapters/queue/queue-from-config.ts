@@ -1,30 +1,37 @@
 /**
  * The queue adapters a function gets from its configuration: SQS on AWS, the Postgres-backed local queue when
- * QUEUE_DRIVER=postgres. The local topology mirrors the CDK work-queue construct (a DLQ per queue, the same
- * maxReceiveCount), so local behaviour matches AWS.
+ * QUEUE_DRIVER=postgres. The local queues come from the job-kind registry with the settings the CDK gives the
+ * SQS queues (visibility, redrive after maxReceiveCount), so local behaviour matches AWS.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { JobKind } from '../../core/jobs/job.ts';
-import type { DeadLetterAdmin, JobQueue, RetryDelay } from '../../core/jobs/ports.ts';
+import { visibilityTimeoutSeconds } from '../../core/jobs/kind.ts';
+import type { DeadLetterAdmin, JobQueue, QueueAddresses, RetryDelay } from '../../core/jobs/ports.ts';
+import { JOB_KINDS } from '../../core/jobs/registry.ts';
 import type { QueueConfig } from '../../shared/config.ts';
+import { tracer } from '../../shared/observability.ts';
 import type { Sql } from '../db/client.ts';
 import { LocalDeadLetters, LocalJobQueue, LocalQueue, type LocalQueueDefinition } from './local-queue.ts';
 import { SqsDeadLetters, SqsJobQueue, sqsRetryDelay } from './sqs-job-queue.ts';
 
-/** Same value as the CDK work queues' redrive policy. */
-export const MAX_RECEIVE_COUNT = 5;
-/** SQS's default; the CDK sets each queue to 6× its worker's timeout. */
-export const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 60;
-
 export const deadLetterQueueName = (queueName: string): string => `${queueName}-dlq`;
 
-export function localQueueDefinitions(
-  queueNameByKind: Readonly<Record<JobKind, string>>,
-): LocalQueueDefinition[] {
-  return Object.values(queueNameByKind).map((name) => ({
-    name,
-    visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
-    deadLetterQueue: { name: deadLetterQueueName(name), maxReceiveCount: MAX_RECEIVE_COUNT },
+/** Each kind's local queue name (the registry's `queue.name`). */
+export function localQueueNames(): Record<JobKind, string> {
+  return Object.fromEntries(
+    JOB_KINDS.map((definition) => [definition.kind, definition.queue.name]),
+  ) as Record<JobKind, string>;
+}
+
+/** Each kind's local queue and its dead-letter queue, as the CDK declares the SQS pair. */
+export function localQueueDefinitions(): LocalQueueDefinition[] {
+  return JOB_KINDS.map((definition) => ({
+    name: definition.queue.name,
+    visibilityTimeoutSeconds: visibilityTimeoutSeconds(definition),
+    deadLetterQueue: {
+      name: deadLetterQueueName(definition.queue.name),
+      maxReceiveCount: definition.queue.maxReceiveCount,
+    },
   }));
 }
 
@@ -37,30 +44,29 @@ export interface QueueAdapters {
 let sqsClient: SQSClient | undefined;
 
 export function queueAdaptersFromConfig(config: QueueConfig, sql: Sql): QueueAdapters {
-  const urls = config.JOB_QUEUE_URLS;
   if (config.QUEUE_DRIVER === 'postgres') {
-    const queue = new LocalQueue(sql, localQueueDefinitions(urls));
+    const names = localQueueNames();
+    const queue = new LocalQueue(sql, localQueueDefinitions());
     return {
-      jobQueue: new LocalJobQueue(queue, urls),
-      deadLetters: new LocalDeadLetters(queue, urls),
-      retryDelayFor: (kind) => {
-        const name = queueNameOf(urls, kind);
-        return async (receiptHandle, seconds) => {
-          await queue.changeVisibility(name, receiptHandle, seconds);
-        };
+      jobQueue: new LocalJobQueue(queue, names),
+      deadLetters: new LocalDeadLetters(queue, names),
+      retryDelayFor: (kind) => async (receiptHandle, seconds) => {
+        await queue.changeVisibility(names[kind], receiptHandle, seconds);
       },
     };
   }
-  sqsClient ??= new SQSClient({});
+  const urls = config.JOB_QUEUE_URLS;
+  // One traced client per container.
+  sqsClient ??= tracer.captureAWSv3Client(new SQSClient({}));
   const client = sqsClient;
   return {
     jobQueue: new SqsJobQueue(client, urls),
     deadLetters: new SqsDeadLetters(client, urls),
-    retryDelayFor: (kind) => sqsRetryDelay(client, queueNameOf(urls, kind)),
+    retryDelayFor: (kind) => sqsRetryDelay(client, queueUrlOf(urls, kind)),
   };
 }
 
-function queueNameOf(urls: Readonly<Record<JobKind, string>>, kind: JobKind): string {
+function queueUrlOf(urls: QueueAddresses, kind: JobKind): string {
   const url = urls[kind];
   if (!url) throw new Error(`No queue is configured for job kind "${kind}" (JOB_QUEUE_URLS)`);
   return url;

@@ -14,6 +14,7 @@ import type {
   DeadLetter,
   DeadLetterAdmin,
   JobQueue,
+  QueueAddresses,
   RedriveResult,
   RetryDelay,
 } from '../../core/jobs/ports.ts';
@@ -26,9 +27,9 @@ export const MAX_DEAD_LETTER_PEEK = 100;
 /** Sends job messages to the SQS queue of each job kind (`JOB_QUEUE_URLS`). */
 export class SqsJobQueue implements JobQueue {
   readonly #client: SQSClient;
-  readonly #queueUrlByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueUrlByKind: QueueAddresses;
 
-  constructor(client: SQSClient, queueUrlByKind: Readonly<Record<JobKind, string>>) {
+  constructor(client: SQSClient, queueUrlByKind: QueueAddresses) {
     this.#client = client;
     this.#queueUrlByKind = queueUrlByKind;
   }
@@ -132,10 +133,10 @@ interface DeadLetterTarget {
  */
 export class SqsDeadLetters implements DeadLetterAdmin {
   readonly #client: SQSClient;
-  readonly #queueUrlByKind: Readonly<Record<JobKind, string>>;
+  readonly #queueUrlByKind: QueueAddresses;
   readonly #targets = new Map<JobKind, Promise<DeadLetterTarget>>();
 
-  constructor(client: SQSClient, queueUrlByKind: Readonly<Record<JobKind, string>>) {
+  constructor(client: SQSClient, queueUrlByKind: QueueAddresses) {
     this.#client = client;
     this.#queueUrlByKind = queueUrlByKind;
   }

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Caller } from '../../core/auth/roles.ts';
 import { listUsers, setUserRole } from '../../core/auth/service.ts';
 import { ForbiddenError } from '../../core/errors.ts';
+import { JOB_KIND_NAMES } from '../../core/jobs/registry.ts';
+import { limitArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { limitArg, nextTokenArg, type ResolverEvent, requireCaller, route } from '../route.ts';
+import { type ResolverEvent, requireCaller, route } from '../route.ts';
 
 /** AppSync already denies these fields to other roles (deniedFields); this is the second lock on the door. */
 function requireAdmin(event: ResolverEvent): Caller {
@@ -13,16 +15,15 @@ function requireAdmin(event: ResolverEvent): Caller {
   return caller;
 }
 
-export function registerAdminRoutes(
-  app: Router,
-  deps: () => Promise<ApiDependencies>,
-  jobKinds: readonly string[],
-) {
+/** A job kind of the registry; an unknown one is a ValidationError naming `kind`. */
+const kindArg = z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES.join(', ')}` });
+
+export function registerAdminRoutes(app: Router, deps: () => Promise<ApiDependencies>) {
   app.onQuery(
     'users',
-    route(z.object({ limit: limitArg, nextToken: nextTokenArg }), async ({ limit, nextToken }, event) => {
+    route(z.object(pageArgs), async (args, event) => {
       requireAdmin(event);
-      return listUsers((await deps()).auth, { limit: limit ?? undefined, nextToken: nextToken ?? undefined });
+      return listUsers((await deps()).auth, { page: toPage(args) });
     }),
   );
   app.onMutation(
@@ -33,28 +34,25 @@ export function registerAdminRoutes(
   );
   app.onQuery(
     'deadLetters',
-    route(
-      z.object({ kind: z.string().max(64).nullish(), limit: limitArg }),
-      async ({ kind, limit }, event) => {
-        requireAdmin(event);
-        const { queues } = await deps();
-        const kinds = kind ? [kind] : jobKinds;
-        const pages = await Promise.all(kinds.map((k) => queues.deadLetters.list(k, limit ?? 20)));
-        const items = pages.flat().map((letter) => ({
-          messageId: letter.messageId,
-          kind: letter.kind,
-          jobId: letter.jobId,
-          body: letter.body,
-          receiveCount: letter.receiveCount,
-          sentAt: letter.sentAt?.toISOString() ?? null,
-        }));
-        return { items };
-      },
-    ),
+    route(z.object({ kind: kindArg.nullish(), limit: limitArg }), async ({ kind, limit }, event) => {
+      requireAdmin(event);
+      const { queues } = await deps();
+      const kinds = kind ? [kind] : JOB_KIND_NAMES;
+      const pages = await Promise.all(kinds.map((k) => queues.deadLetters.list(k, limit ?? 20)));
+      const items = pages.flat().map((letter) => ({
+        messageId: letter.messageId,
+        kind: letter.kind,
+        jobId: letter.jobId,
+        body: letter.body,
+        receiveCount: letter.receiveCount,
+        sentAt: letter.sentAt?.toISOString() ?? null,
+      }));
+      return { items };
+    }),
   );
   app.onMutation(
     'redriveDeadLetters',
-    route(z.object({ kind: z.string().min(1).max(64) }), async ({ kind }, event) => {
+    route(z.object({ kind: kindArg }), async ({ kind }, event) => {
       requireAdmin(event);
       const result = await (await deps()).queues.deadLetters.redrive(kind);
       return { kind, moved: result.moved, taskHandle: result.taskHandle };

@@ -1,8 +1,9 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
 import { createChangelog, getChangelog, listChangelogs } from '../../core/use-cases/changelogs.ts';
+import { idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { limitArg, nextTokenArg, requireCaller, route } from '../route.ts';
+import { requireCaller, route } from '../route.ts';
 import { changelogView } from '../views.ts';
 
 const changelogRequest = z.object({
@@ -21,34 +22,37 @@ const changelogRequest = z.object({
   highlights: z.boolean().nullish(),
 });
 
+/** The request's shape here; the generator's own rules (`parseChangelogInput`) run once, in the use case. */
+const generateArgs = z
+  .object({ input: changelogRequest, idempotencyKey: idempotencyKeyArg })
+  .transform(({ input: { highlights, ...request }, idempotencyKey }) => ({
+    request,
+    highlights: highlights ?? false,
+    idempotencyKey,
+  }));
+
 /** Every role may read and generate changelogs. */
 export function registerChangelogRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {
   app.onMutation(
     'generateChangelog',
-    route(
-      z.object({ input: changelogRequest, idempotencyKey: z.string().nullish() }),
-      async ({ input, idempotencyKey }, event) =>
-        changelogView(
-          await createChangelog((await deps()).changelogs, {
-            caller: requireCaller(event),
-            request: input,
-            idempotencyKey,
-          }),
-        ),
+    route(generateArgs, async (args, event) =>
+      changelogView(
+        await createChangelog((await deps()).changelogs, { caller: requireCaller(event), ...args }),
+      ),
     ),
   );
   app.onQuery(
     'changelog',
-    route(z.object({ id: z.string() }), async ({ id }, event) => {
+    route(z.object({ id: idArg }), async ({ id }, event) => {
       requireCaller(event);
       return changelogView(await getChangelog((await deps()).changelogs, { id }));
     }),
   );
   app.onQuery(
     'changelogs',
-    route(z.object({ limit: limitArg, nextToken: nextTokenArg }), async (args, event) => {
+    route(z.object(pageArgs), async (args, event) => {
       requireCaller(event);
-      const page = await listChangelogs((await deps()).changelogs, args);
+      const page = await listChangelogs((await deps()).changelogs, { page: toPage(args) });
       return { items: page.items.map(changelogView), nextToken: page.nextToken };
     }),
   );

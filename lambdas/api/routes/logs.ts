@@ -1,49 +1,63 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
-import { getLogEntry, listLogEntries, submitLog } from '../../core/use-cases/log-entries.ts';
+import { JOB_STATUSES } from '../../core/jobs/job.ts';
+import { submitLog } from '../../core/jobs/kinds/summarize-log/accept.ts';
+import { assertFormat } from '../../core/logs/header.ts';
+import { rawLogProblem } from '../../core/logs/summarize-log.ts';
+import { getLogEntry, listLogEntries } from '../../core/use-cases/log-entries.ts';
+import { checkedBy, idArg, idempotencyKeyArg, pageArgs, ruledBy, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { limitArg, nextTokenArg, requireCaller, route } from '../route.ts';
+import { requireCaller, route, traceIdOf } from '../route.ts';
 import { logEntryView, logSummaryView } from '../views.ts';
+
+/** The longest explicit header format accepted (a Loghub format is a line of placeholders). */
+export const MAX_FORMAT_LENGTH = 500;
+
+const submitArgs = z.object({
+  /** Up to 5 MB of text that is not binary and not empty (DESIGN §7). */
+  raw: z.string().superRefine(ruledBy((raw: string) => rawLogProblem(raw))),
+  /** An explicit Loghub-style header format; empty means "detect it". */
+  format: z
+    .string()
+    .max(MAX_FORMAT_LENGTH, `must be a Loghub-style format of at most ${MAX_FORMAT_LENGTH} characters`)
+    .superRefine(checkedBy(assertFormat))
+    .or(z.literal(''))
+    .nullish()
+    .transform((format) => format || null),
+  idempotencyKey: idempotencyKeyArg,
+});
 
 export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {
   app.onMutation(
     'summarizeLog',
-    route(
-      z.object({ raw: z.string(), format: z.string().nullish(), idempotencyKey: z.string().nullish() }),
-      async ({ raw, format, idempotencyKey }, event) => {
-        const caller = requireCaller(event);
-        const entry = await submitLog((await deps()).logs, {
-          caller,
-          raw,
-          format,
-          idempotencyKey,
-          traceId: event.request.headers['x-amzn-trace-id'] ?? null,
-        });
-        return logEntryView(entry, caller);
-      },
-    ),
+    route(submitArgs, async (args, event) => {
+      const caller = requireCaller(event);
+      const entry = await submitLog((await deps()).logs, caller, { ...args, traceId: traceIdOf(event) });
+      return logEntryView(entry, caller);
+    }),
   );
   app.onQuery(
     'logEntry',
-    route(z.object({ id: z.string() }), async ({ id }, event) => {
+    route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
       return logEntryView(await getLogEntry((await deps()).logs, { caller, id }), caller);
     }),
   );
   app.onQuery(
     'logEntries',
-    route(
-      z.object({ limit: limitArg, nextToken: nextTokenArg, status: z.string().nullish() }),
-      async (args, event) => {
-        const caller = requireCaller(event);
-        const page = await listLogEntries((await deps()).logs, { caller, ...args });
-        return { items: page.items.map((entry) => logEntryView(entry, caller)), nextToken: page.nextToken };
-      },
-    ),
+    route(z.object({ ...pageArgs, status: z.enum(JOB_STATUSES).nullish() }), async (args, event) => {
+      const caller = requireCaller(event);
+      const page = await listLogEntries((await deps()).logs, {
+        caller,
+        page: toPage(args),
+        status: args.status ?? null,
+      });
+      return { items: page.items.map((entry) => logEntryView(entry, caller)), nextToken: page.nextToken };
+    }),
   );
   app.onQuery(
     'logSummary',
-    route(z.object({ id: z.string() }), async ({ id }, event) => {
+    route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
       return logSummaryView(await getLogEntry((await deps()).logs, { caller, id }));
     }),

@@ -11,7 +11,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
-import { pageRequest, toPage } from '../pagination.ts';
+import { type PageRequest, toPage } from '../pagination.ts';
 import { normalizeEmail } from './email.ts';
 import type { KeyProvider } from './keys.ts';
 import {
@@ -256,9 +256,9 @@ export async function getUser(
 
 export async function listUsers(
   deps: Pick<AuthDeps, 'users'>,
-  input: { limit?: unknown; nextToken?: unknown },
+  input: { page: PageRequest },
 ): Promise<{ items: PublicUser[]; nextToken: string | null }> {
-  const { limit, after } = pageRequest(input);
+  const { limit, after } = input.page;
   const rows = await deps.users.list({ limit: limit + 1, after });
   return toPage(
     rows.map((entry) => ({ row: entry.user, cursor: entry.cursor })),

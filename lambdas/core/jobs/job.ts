@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
+import { JOB_KIND_NAMES, type JobKind } from './registry.ts';
 
-/** A job kind names the worker that handles it; each kind has its own queue. */
-export type JobKind = string;
+export type { JobKind } from './registry.ts';
 
-export const JOB_KINDS = {
-  summarizeLog: 'summarize-log',
-  triageTicket: 'triage-ticket',
-} as const;
-
-export type JobStatus = 'QUEUED' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface Job {
   id: string;
@@ -44,44 +39,14 @@ export interface JobMessage {
 
 const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED']);
 
-/**
- * PROCESSING → PROCESSING is allowed because a retried delivery re-claims a job whose previous attempt
- * failed or whose worker died mid-way; nothing leaves a final status.
- */
-const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  QUEUED: ['PROCESSING'],
-  PROCESSING: ['PROCESSING', 'SUCCEEDED', 'FAILED'],
-  SUCCEEDED: [],
-  FAILED: [],
-};
-
 export const isFinal = (status: JobStatus): boolean => FINAL_STATUSES.has(status);
 
-export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
-
-const KIND_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
 const MAX_TRACE_ID_LENGTH = 200;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function validateNewJob(input: NewJob): NewJob {
-  if (!KIND_PATTERN.test(input.kind)) {
-    throw new ValidationError('kind', 'must be lower-case letters, digits and dashes (at most 64)');
-  }
-  for (const field of ['subjectId', 'ownerId'] as const) {
-    const value = input[field];
-    if (value !== undefined && value !== null && !UUID_PATTERN.test(value)) {
-      throw new ValidationError(field, 'must be a UUID');
-    }
-  }
-  if (input.traceId && input.traceId.length > MAX_TRACE_ID_LENGTH) {
-    throw new ValidationError('traceId', `must be at most ${MAX_TRACE_ID_LENGTH} characters`);
-  }
-  return input;
-}
-
 export const jobMessageSchema = z.object({
   jobId: z.string().regex(UUID_PATTERN, 'must be a UUID'),
-  kind: z.string().regex(KIND_PATTERN, 'must be a job kind'),
+  kind: z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES.join(', ')}` }),
   traceId: z.string().min(1).max(MAX_TRACE_ID_LENGTH).optional(),
 });
 

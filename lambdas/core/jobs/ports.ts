@@ -7,6 +7,9 @@ export interface WarningLog {
   warn(message: string, details: Record<string, unknown>): void;
 }
 
+/** Where each kind's messages go: a queue URL (SQS) or a local queue name; a worker knows only its own. */
+export type QueueAddresses = Readonly<Partial<Record<JobKind, string>>>;
+
 export interface JobQueue {
   send(message: JobMessage, options?: { delaySeconds?: number }): Promise<void>;
 }

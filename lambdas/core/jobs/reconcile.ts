@@ -1,5 +1,4 @@
-import { ValidationError } from '../errors.ts';
-import { describeError } from './accept-job.ts';
+import { describeError, ValidationError } from '../errors.ts';
 import { jobMessageFor } from './job.ts';
 import type { Clock, JobQueue, JobRepo, WarningLog } from './ports.ts';
 

@@ -1,6 +1,5 @@
-import { ValidationError } from '../errors.ts';
-import { describeError } from './accept-job.ts';
-import { isFinal, type Job, type JobMessage } from './job.ts';
+import { describeError, ValidationError } from '../errors.ts';
+import { isFinal, type Job, type JobKind, type JobMessage } from './job.ts';
 import type { JobRepo, WarningLog } from './ports.ts';
 
 export interface JobWorkResult {
@@ -25,6 +24,14 @@ export class UnknownJobError extends Error {
     super(message);
     this.name = 'UnknownJobError';
   }
+}
+
+/** The subject a job of `kind` works on; a job of another kind or without a subject can never succeed. */
+export function subjectOf(job: Pick<Job, 'id' | 'kind' | 'subjectId'>, kind: JobKind): string {
+  if (job.kind !== kind || !job.subjectId) {
+    throw new PermanentJobError(`job ${job.id} is not a ${kind} job with a subject`);
+  }
+  return job.subjectId;
 }
 
 export type RunJobOutcome =

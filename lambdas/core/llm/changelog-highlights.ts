@@ -4,22 +4,12 @@
  * numbers the entries carry. On any violation the highlights are left out and the reason recorded; the
  * sections themselves never come from the model.
  */
-import type { Role } from '../auth/roles.ts';
-import type { ChangelogSection } from '../changelog/types.ts';
+
+import { highlightsSkipped as skipped, type WriteHighlights } from '../use-cases/changelogs.ts';
 import { AnswerRejected, highlightsAnswerSchema, parseAnswer } from './answers.ts';
-import type { LlmAccess, LlmProvenance } from './ports.ts';
+import type { LlmAccess } from './ports.ts';
 import { changelogHighlightsPrompt, changelogHighlightsSchema } from './prompts/changelog-highlights.ts';
 import { fallbackReason, LlmSession } from './session.ts';
-
-/** Stored as the first section (kind `highlights`, no items); the API lifts it out into `highlights`. */
-export interface HighlightsSection {
-  title: 'Highlights';
-  kind: 'highlights';
-  items: [];
-  /** The paragraph, or null when none could be written (see `llm.fallbackReason` / `skipped`). */
-  text: string | null;
-  llm: (LlmProvenance & { entries: number }) | { skipped: string };
-}
 
 export interface HighlightsOptions {
   maxAnswerTokens: number;
@@ -28,23 +18,64 @@ export interface HighlightsOptions {
   maxEntries: number;
 }
 
-export type WriteHighlights = (
-  changelog: { version: string | null; bump: string; sections: readonly ChangelogSection[] },
-  subject: { userId: string; role: Role },
-) => Promise<HighlightsSection>;
+type Changelog = Parameters<WriteHighlights>[0];
+type Entry = { section: string; item: Changelog['sections'][number]['items'][number] };
 
-const skipped = (reason: string): HighlightsSection => ({
-  title: 'Highlights',
-  kind: 'highlights',
-  items: [],
-  text: null,
-  llm: { skipped: reason },
-});
+/** One prompt line per entry: `E3 [Bug Fixes] scope: description (#12 #40) BREAKING`. */
+function entryLine({ section, item }: Entry, id: string): string {
+  const scope = item.scope ? `${item.scope}: ` : '';
+  const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)].filter(Boolean).join(' ');
+  return `${id} [${section}] ${scope}${item.description}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
+}
 
-export function isHighlightsSection(section: unknown): section is HighlightsSection {
-  return (
-    typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'highlights'
+/** Every entry exactly once, and only the PR and issue numbers the entries carry. */
+function checkAnswer(
+  answer: { highlights: string; entryIds: string[] },
+  ids: string[],
+  entries: Entry[],
+): void {
+  const returned = new Set(answer.entryIds);
+  const added = answer.entryIds.filter((id) => !ids.includes(id));
+  const dropped = ids.filter((id) => !returned.has(id));
+  if (added.length > 0) throw new AnswerRejected(`the model added entries: ${added.slice(0, 5).join(', ')}`);
+  if (dropped.length > 0)
+    throw new AnswerRejected(`the model dropped entries: ${dropped.slice(0, 5).join(', ')}`);
+  if (returned.size !== answer.entryIds.length) throw new AnswerRejected('the model listed an entry twice');
+  const references = new Set(entries.flatMap(({ item }) => [...(item.pr ? [item.pr] : []), ...item.issues]));
+  const invented = [...answer.highlights.matchAll(/#(\d+)/g)]
+    .map((m) => Number(m[1]))
+    .filter((n) => !references.has(n));
+  if (invented.length > 0) {
+    throw new AnswerRejected(
+      `the highlights cite references no entry has: #${invented.slice(0, 5).join(', #')}`,
+    );
+  }
+}
+
+async function writeHighlights(
+  session: LlmSession,
+  changelog: Changelog,
+  entries: Entry[],
+  maxAnswerTokens: number,
+): Promise<string> {
+  const ids = entries.map((_, i) => `E${i + 1}`);
+  const completion = await session.complete(
+    [
+      { role: 'system', content: changelogHighlightsPrompt.system },
+      {
+        role: 'user',
+        content: changelogHighlightsPrompt.render({
+          version: changelog.version,
+          bump: changelog.bump,
+          entries: entries.map((entry, i) => entryLine(entry, ids[i] ?? '')),
+        }),
+      },
+    ],
+    { maxTokens: maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
   );
+  const answer = parseAnswer(completion, highlightsAnswerSchema);
+  checkAnswer(answer, ids, entries);
+  return answer.highlights;
 }
 
 export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): WriteHighlights {
@@ -53,88 +84,22 @@ export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): Write
     if (!client || !(await client.available())) return skipped('no LLM is configured');
     if (!(await llm.gate('changelog', subject))) return skipped('flag llm.changelog is off for this user');
     // Breaking-change notes are entries of their own (the section lists the note, not the subject).
-    const entries = changelog.sections.flatMap((section) =>
+    const entries: Entry[] = changelog.sections.flatMap((section) =>
       section.items.map((item) => ({ section: section.title, item })),
     );
     if (entries.length === 0) return skipped('the changelog has no entries');
     if (entries.length > options.maxEntries) {
       return skipped(`${entries.length} entries; highlights are written for at most ${options.maxEntries}`);
     }
-    const ids = entries.map((_, i) => `E${i + 1}`);
-    const references = new Set(
-      entries.flatMap(({ item }) => [...(item.pr ? [item.pr] : []), ...item.issues]),
-    );
-    const lines = entries.map(({ section, item }, i) => {
-      const scope = item.scope ? `${item.scope}: ` : '';
-      const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)]
-        .filter(Boolean)
-        .join(' ');
-      return `${ids[i]} [${section}] ${scope}${item.description}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
-    });
     const session = new LlmSession(client, 'changelog', llm.models.changelog, options.jobTokenBudget);
     try {
-      const completion = await session.complete(
-        [
-          { role: 'system', content: changelogHighlightsPrompt.system },
-          {
-            role: 'user',
-            content: changelogHighlightsPrompt.render({
-              version: changelog.version,
-              bump: changelog.bump,
-              entries: lines,
-            }),
-          },
-        ],
-        { maxTokens: options.maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
-      );
-      const answer = parseAnswer(completion, highlightsAnswerSchema);
-      const returned = new Set(answer.entryIds);
-      const added = answer.entryIds.filter((id) => !ids.includes(id));
-      const dropped = ids.filter((id) => !returned.has(id));
-      if (added.length > 0)
-        throw new AnswerRejected(`the model added entries: ${added.slice(0, 5).join(', ')}`);
-      if (dropped.length > 0)
-        throw new AnswerRejected(`the model dropped entries: ${dropped.slice(0, 5).join(', ')}`);
-      if (returned.size !== answer.entryIds.length)
-        throw new AnswerRejected('the model listed an entry twice');
-      const invented = [...answer.highlights.matchAll(/#(\d+)/g)]
-        .map((m) => Number(m[1]))
-        .filter((n) => !references.has(n));
-      if (invented.length > 0) {
-        throw new AnswerRejected(
-          `the highlights cite references no entry has: #${invented.slice(0, 5).join(', #')}`,
-        );
-      }
-      return {
-        title: 'Highlights',
-        kind: 'highlights',
-        items: [],
-        text: answer.highlights,
-        llm: { ...session.provenance(changelogHighlightsPrompt, null), entries: entries.length },
-      };
+      const text = await writeHighlights(session, changelog, entries, options.maxAnswerTokens);
+      const llmInfo = { ...session.provenance(changelogHighlightsPrompt, null), entries: entries.length };
+      return { title: 'Highlights', kind: 'highlights', items: [], text, llm: llmInfo };
     } catch (error: unknown) {
       llm.metrics.record('changelog', 'LlmFallbacks', 1);
-      return {
-        ...skipped(''),
-        llm: {
-          ...session.provenance(changelogHighlightsPrompt, fallbackReason(error)),
-          entries: entries.length,
-        },
-      };
+      const provenance = session.provenance(changelogHighlightsPrompt, fallbackReason(error));
+      return { ...skipped(''), llm: { ...provenance, entries: entries.length } };
     }
   };
-}
-
-/** The markdown with the paragraph under the release heading. */
-export function markdownWithHighlights(markdown: string, text: string): string {
-  const block = `### Highlights\n\n${text.trim()}\n`;
-  const lines = markdown.split('\n');
-  const heading = lines.findIndex((line) => /^#{1,2} /.test(line));
-  if (heading < 0) return `${block}\n${markdown}`;
-  return [
-    ...lines.slice(0, heading + 1),
-    '',
-    block,
-    ...lines.slice(heading + 1).filter((line, i) => !(i === 0 && line === '')),
-  ].join('\n');
 }

@@ -124,16 +124,7 @@ function renderHeader(summary: LogSummary): string {
       `incident (${incident.kind}): ${incident.start} → ${incident.end}, ${incident.lines} lines, ${incident.errors} errors, peak ${incident.peak.perMinute}/min ×${incident.factor} usual; templates by first appearance: ${ids}`,
     );
   }
-  if (summary.http) {
-    const h = summary.http;
-    const classes = Object.entries(h.statusClasses)
-      .map(([c, n]) => `${c} ${n}`)
-      .join(' ');
-    const p = h.latencyMs ? `, latency p50 ${h.latencyMs.p50} ms p95 ${h.latencyMs.p95} ms` : '';
-    lines.push(`http: ${h.requests} requests, ${classes}${p}`);
-    for (const e of h.endpoints.filter((x) => (x.statusClasses['5xx'] ?? 0) > 0).slice(0, 3))
-      lines.push(`  5xx on ${cut(e.endpoint, 60)}: ${e.statusClasses['5xx']} of ${e.requests}`);
-  }
+  if (summary.http) lines.push(...httpLines(summary.http));
   if (summary.changes) {
     const c = summary.changes;
     const ids = (list: { id: string }[]) => list.map((t) => t.id).join(' ');
@@ -146,6 +137,18 @@ function renderHeader(summary: LogSummary): string {
     lines.push(`first error: line ${e.line}${e.time ? ` at ${e.time}` : ''}, ${e.templateId}`);
   }
   return lines.join('\n');
+}
+
+/** Requests, status classes and latency, then the endpoints that answered 5xx. */
+function httpLines(h: NonNullable<LogSummary['http']>): string[] {
+  const classes = Object.entries(h.statusClasses)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(' ');
+  const p = h.latencyMs ? `, latency p50 ${h.latencyMs.p50} ms p95 ${h.latencyMs.p95} ms` : '';
+  const lines = [`http: ${h.requests} requests, ${classes}${p}`];
+  for (const e of h.endpoints.filter((x) => (x.statusClasses['5xx'] ?? 0) > 0).slice(0, 3))
+    lines.push(`  5xx on ${cut(e.endpoint, 60)}: ${e.statusClasses['5xx']} of ${e.requests}`);
+  return lines;
 }
 
 function renderTemplate(

@@ -1,12 +1,14 @@
 /**
- * Log summaries with a model on top of the template miner. The miner always runs first; the model gets its
- * digest (never raw lines), in one call or, when the digest is too large, in chunks whose findings are then
- * merged (prompt chaining), all within a token budget per job. Whatever goes wrong with the model, the
- * result is the miner's, marked as a fallback with the reason.
+ * Log summaries with a model on top of the template miner: the summarize job's refine port. The miner has run
+ * first; the model gets its digest (never raw lines), in one call or, when the digest is too large, in chunks
+ * whose findings are then merged (prompt chaining), all within a token budget per job. Whatever goes wrong
+ * with the model, the result is the miner's, marked as a fallback with the reason.
  */
+
+import type { RefineSummary } from '../jobs/kinds/summarize-log/run.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
-import type { LogSummaryResult, SummarizeLog } from '../use-cases/log-entries.ts';
+import type { LogSummaryResult } from '../use-cases/log-entries.ts';
 import { assertCitations, type LogAnswer, logAnswerSchema, parseAnswer } from './answers.ts';
 import {
   buildLogDigest,
@@ -170,16 +172,11 @@ async function runPlan(session: LlmSession, plan: LogPromptPlan, digest: LogDige
   return { answer: merged, prompt: logMergePrompt };
 }
 
-export function llmSummarizer(
-  local: SummarizeLog,
-  llm: LlmAccess,
-  options: LogLlmOptions & { subject: { userId: string | null } },
-): SummarizeLog {
-  return async (raw, summarizeOptions) => {
-    const localResult = await local(raw, summarizeOptions);
+export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): RefineSummary {
+  return async (localResult, { text, subject }) => {
     const client = llm.client;
     if (!client || !(await client.available())) return localResult;
-    if (!(await llm.gate('summary', options.subject))) {
+    if (!(await llm.gate('summary', subject))) {
       return {
         ...localResult,
         summary: { ...localResult.summary, llm: { skipped: 'flag llm.summary is off for this user' } },
@@ -190,7 +187,7 @@ export function llmSummarizer(
     const digest = buildLogDigest(mined.summary, mined.templates, options.digest);
     const plan = planLogPrompts(digest, options);
     const session = new LlmSession(client, 'summary', llm.models.summary, options.jobTokenBudget);
-    const rawTokens = countTokens(raw);
+    const rawTokens = countTokens(text);
     const record = (provenance: LlmProvenance) => ({
       ...provenance,
       chained: plan.kind === 'chained',

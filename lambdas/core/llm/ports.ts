@@ -2,7 +2,9 @@
  * The LLM port: what use cases may ask of a model. Only adapters (lambdas/adapters/llm) know the SDK; the
  * domain sees tasks, messages, an optional JSON schema and token counts.
  */
+
 import type { Role } from '../auth/roles.ts';
+import type { LLM_METRICS } from '../metrics.ts';
 
 /** One task per kind of work, each with its own model, flag and metrics dimension. */
 export const LLM_TASKS = ['summary', 'triage', 'changelog'] as const;
@@ -87,15 +89,8 @@ export class LlmError extends Error {
   }
 }
 
-export const LLM_METRICS = [
-  'LlmCalls',
-  'LlmErrors',
-  'LlmFallbacks',
-  'LlmPromptTokens',
-  'LlmCompletionTokens',
-  'LlmLatency',
-] as const;
-export type LlmMetricName = (typeof LLM_METRICS)[number];
+/** The model metrics (core/metrics.ts), by name. */
+export type LlmMetricName = (typeof LLM_METRICS)[number]['name'];
 
 /** Where LLM metrics go (Powertools Metrics in the adapters, a recorder in tests); dimension: task. */
 export interface LlmMetrics {

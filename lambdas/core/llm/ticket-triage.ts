@@ -1,12 +1,10 @@
 /**
- * Ticket triage with a model beside the local classifier. The classifier always runs; the model answers the
- * same fields through structured outputs (a JSON schema), and an answer outside the category set or the
- * schema is rejected, keeping the classifier's. Both answers are stored in the triage details.
+ * Ticket triage with a model beside the local classifier: the triage job's refine port. The classifier has
+ * answered first; the model answers the same fields through structured outputs (a JSON schema), and an answer
+ * outside the category set or the schema is rejected, keeping the classifier's. Both answers are stored in
+ * the triage details.
  */
-import { ValidationError } from '../errors.ts';
-import { JOB_KINDS, type Job } from '../jobs/job.ts';
-import type { ClassifyTicket, TicketRepo, TriageAnswer } from '../use-cases/tickets.ts';
-import { triageTicketJob } from '../use-cases/tickets.ts';
+import type { RefineTriage, TriageAnswer } from '../jobs/kinds/triage-ticket/run.ts';
 import { parseAnswer, triageAnswerSchema } from './answers.ts';
 import type { LlmAccess, LlmProvenance } from './ports.ts';
 import { ticketTriagePrompt, ticketTriageSchema } from './prompts/ticket-triage.ts';
@@ -21,12 +19,6 @@ export interface TriageLlmOptions {
 
 /** The ticket text is capped in the prompt: the opening of a long body says what it is about. */
 const MAX_BODY_CHARS = 6000;
-
-export type RefineTriage = (
-  ticket: { title: string; body: string },
-  local: TriageAnswer,
-  subject: { userId: string | null },
-) => Promise<{ answer: TriageAnswer; model: string | null }>;
 
 const localPart = (answer: TriageAnswer) => ({
   category: answer.category,
@@ -89,34 +81,4 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
       return keep(session.provenance(ticketTriagePrompt, fallbackReason(error)), completionText);
     }
   };
-}
-
-/**
- * The triage job with a model: the answer is worked out first (the model call happens outside any
- * transaction), then the ticket use case records it exactly as it records the classifier's, with the same
- * idempotency and optimistic-locking retries.
- */
-export async function triageTicketWithModel(
-  deps: { tickets: TicketRepo; classify: ClassifyTicket; refine: RefineTriage },
-  job: Job,
-): Promise<{ model: string | null }> {
-  if (job.kind !== JOB_KINDS.triageTicket || !job.subjectId) {
-    throw new ValidationError('job', `job ${job.id} is not a ticket triage job`);
-  }
-  const ticket = await deps.tickets.get(job.subjectId);
-  if (!ticket || (ticket.triage && ticket.triage.jobId === job.id)) {
-    return triageTicketJob({ tickets: deps.tickets, classify: deps.classify }, job);
-  }
-  const local = deps.classify({ title: ticket.title, body: ticket.body, project: ticket.project });
-  const { answer, model } = await deps.refine(ticket, local, { userId: job.ownerId });
-  await triageTicketJob(
-    {
-      tickets: deps.tickets,
-      // Should the text change meanwhile (a retry on a newer version), the classifier answers for the new text.
-      classify: (current) =>
-        current.title === ticket.title && current.body === ticket.body ? answer : deps.classify(current),
-    },
-    job,
-  );
-  return { model };
 }

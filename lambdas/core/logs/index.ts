@@ -34,9 +34,11 @@ export {
   DEFAULT_TEMPLATE_LIMIT,
   looksBinary,
   MAX_RAW_LOG_BYTES,
+  rawLogProblem,
   type SummarizeOptions,
   type SummarizeResult,
   summarizeLog,
+  summarizeText,
   utf8Length,
 } from './summarize-log.ts';
 export { buildSummary, type LogSummary, renderSummaryText, type TemplateBrief } from './summary.ts';

@@ -1,11 +1,12 @@
 /**
- * `summarizeLog`: the one call the summarizer worker makes. Checks the input limits before any work,
+ * `summarizeLog`: checks the input limits before any work (`rawLogProblem`, also what the API's edge applies),
  * runs the streaming analyzer over the text and returns the summary, the templates and the redaction counts.
+ * `summarizeText` is the same without the checks, for text accepted at the edge (a stored entry, whose
+ * redactions before storage come in as `priorRedactions`).
  */
 import { ValidationError } from '../errors.ts';
 import type { RedactionCounts } from '../redaction/redact.ts';
 import { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
-import { assertFormat } from './header.ts';
 import type { TemplateSnapshot } from './miner.ts';
 import { LogStats } from './stats.ts';
 import { buildSummary, type LogSummary, type SummaryOptions } from './summary.ts';
@@ -38,17 +39,27 @@ export { looksBinary, utf8Length };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** What is wrong with a raw log (too large, empty, binary), or null: each rule with its one message. */
+export function rawLogProblem(raw: string, maxBytes: number = MAX_RAW_LOG_BYTES): string | null {
+  // Cheap checks first: characters never outnumber bytes.
+  if (raw.length > maxBytes || utf8Length(raw) > maxBytes) {
+    return `is larger than the limit of ${formatBytes(maxBytes)}`;
+  }
+  if (raw.trim().length === 0) return 'is empty';
+  if (looksBinary(raw)) return 'looks like binary data, not text';
+  return null;
+}
+
 /** Validates and summarises one raw log. Throws `ValidationError` naming `raw` (or `format`). */
 export function summarizeLog(raw: unknown, options: SummarizeOptions = {}): SummarizeResult {
   if (typeof raw !== 'string') throw new ValidationError('raw', 'must be a string');
-  const maxBytes = options.maxBytes ?? MAX_RAW_LOG_BYTES;
-  // Cheap checks first: characters never outnumber bytes.
-  if (raw.length > maxBytes || utf8Length(raw) > maxBytes) {
-    throw new ValidationError('raw', `is larger than the limit of ${formatBytes(maxBytes)}`);
-  }
-  if (raw.trim().length === 0) throw new ValidationError('raw', 'is empty');
-  if (looksBinary(raw)) throw new ValidationError('raw', 'looks like binary data, not text');
-  if (options.format !== undefined) assertFormat(options.format);
+  const problem = rawLogProblem(raw, options.maxBytes);
+  if (problem !== null) throw new ValidationError('raw', problem);
+  return summarizeText(raw, options);
+}
+
+/** Summarises text that passed `rawLogProblem` already; a bad `format` still throws, naming `format`. */
+export function summarizeText(raw: string, options: SummarizeOptions = {}): SummarizeResult {
   // Lone surrogates cannot be encoded for storage; make them visible replacement characters.
   const text = raw.replace(LONE_SURROGATE, '\uFFFD');
 

@@ -3,6 +3,7 @@
  * input validation, category restriction, abstention and the rationale.
  */
 import { ValidationError } from '../errors.ts';
+import { validateTicketInput } from './input.ts';
 import { loadModel, type ModelScores, scoreTicket, type TicketModel } from './model.ts';
 import {
   type CueHit,
@@ -23,7 +24,6 @@ export const NEEDS_REVIEW = 'NEEDS_REVIEW';
 export const DEFAULT_REVIEW_THRESHOLD = 0.5;
 /** Cue weight at which a rule category gets about half of its maximum share (see rules.ts). */
 const RULE_SCALE = 4;
-export const TICKET_LIMITS = { titleMaxChars: 512, bodyMaxChars: 262_144, projectMaxChars: 200 } as const;
 
 export interface TicketInput {
   title: string;
@@ -210,37 +210,6 @@ export class TicketClassifier {
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
   if (typeof source === 'object' && 'slotTable' in source) return new TicketClassifier(source);
   return new TicketClassifier(loadModel(source));
-}
-
-/** Checks a ticket before any work; each problem is a `ValidationError` naming the field. */
-export function validateTicketInput(input: unknown): {
-  title: string;
-  body: string;
-  project: string | undefined;
-} {
-  if (typeof input !== 'object' || input === null)
-    throw new ValidationError('input', 'expected a ticket object');
-  const record = input as Record<string, unknown>;
-  const text = (field: 'title' | 'body', max: number): string => {
-    const value = record[field];
-    if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
-    if (value.trim() === '') throw new ValidationError(field, 'must not be empty');
-    if (value.length > max)
-      throw new ValidationError(field, `must be at most ${max} characters (got ${value.length})`);
-    return value;
-  };
-  const title = text('title', TICKET_LIMITS.titleMaxChars);
-  const body = text('body', TICKET_LIMITS.bodyMaxChars);
-  const rawProject = record.project;
-  let project: string | undefined;
-  if (rawProject !== undefined && rawProject !== null && rawProject !== '') {
-    if (typeof rawProject !== 'string') throw new ValidationError('project', 'must be a string');
-    if (rawProject.length > TICKET_LIMITS.projectMaxChars) {
-      throw new ValidationError('project', `must be at most ${TICKET_LIMITS.projectMaxChars} characters`);
-    }
-    project = rawProject;
-  }
-  return { title, body, project };
 }
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;

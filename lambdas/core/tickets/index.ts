@@ -8,11 +8,9 @@ export {
   NEEDS_REVIEW,
   type Ranked,
   type ResolvedCategories,
-  TICKET_LIMITS,
   TicketClassifier,
   type TicketInput,
   type TriageResult,
-  validateTicketInput,
 } from './classifier.ts';
 export {
   PROJECT_COLUMN_NAMES,
@@ -20,6 +18,7 @@ export {
   type TicketCsvOptions,
   type TicketCsvRow,
 } from './csv.ts';
+export { TICKET_LIMITS, validateTicketInput } from './input.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {

@@ -2,17 +2,56 @@
  * Changelogs through the API: generated synchronously (10,000 commits take well under a second), stored whole,
  * readable by every role. A bad input is refused before anything is stored, never a partial changelog.
  */
-import type { Caller } from '../auth/roles.ts';
+import type { Caller, Role } from '../auth/roles.ts';
 import { generateChangelog, parseChangelogInput } from '../changelog/index.ts';
-import type { Changelog } from '../changelog/types.ts';
+import type { Changelog, ChangelogSection } from '../changelog/types.ts';
+import type { Clock } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import {
-  type HighlightsSection,
-  markdownWithHighlights,
-  type WriteHighlights,
-} from '../llm/changelog-highlights.ts';
-import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
-import { optionalIdempotencyKey, requireId } from './access.ts';
+import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
+
+/** Stored as the first section (kind `highlights`, no items); the API lifts it out into `highlights`. */
+export interface HighlightsSection {
+  title: 'Highlights';
+  kind: 'highlights';
+  items: [];
+  /** The paragraph, or null when none could be written (see `llm.fallbackReason` / `skipped`). */
+  text: string | null;
+  /** How it was written: the model's provenance (calls, tokens, fallback), or `{ skipped: reason }`. */
+  llm: Readonly<Record<string, unknown>>;
+}
+
+export type WriteHighlights = (
+  changelog: { version: string | null; bump: string; sections: readonly ChangelogSection[] },
+  subject: { userId: string; role: Role },
+) => Promise<HighlightsSection>;
+
+export const highlightsSkipped = (reason: string): HighlightsSection => ({
+  title: 'Highlights',
+  kind: 'highlights',
+  items: [],
+  text: null,
+  llm: { skipped: reason },
+});
+
+export function isHighlightsSection(section: unknown): section is HighlightsSection {
+  return (
+    typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'highlights'
+  );
+}
+
+/** The markdown with the paragraph under the release heading. */
+export function markdownWithHighlights(markdown: string, text: string): string {
+  const block = `### Highlights\n\n${text.trim()}\n`;
+  const lines = markdown.split('\n');
+  const heading = lines.findIndex((line) => /^#{1,2} /.test(line));
+  if (heading < 0) return `${block}\n${markdown}`;
+  return [
+    ...lines.slice(0, heading + 1),
+    '',
+    block,
+    ...lines.slice(heading + 1).filter((line, i) => !(i === 0 && line === '')),
+  ].join('\n');
+}
 
 export interface StoredChangelog {
   id: string;
@@ -51,15 +90,13 @@ export interface ChangelogRequest {
   unknownTypes?: 'OTHER' | 'HIDE' | 'ERROR' | null;
   otherSection?: string | null;
   bulletCommits?: boolean | null;
-  /** Ask a model for a "Highlights" paragraph (kept out when no model may write it, with the reason). */
-  highlights?: boolean | null;
 }
 
 /**
  * The generator sees commits and entries as one list; its field names (`input.commits[5]`) are mapped back to
  * the request's (`input.entries[2]`), and an empty request names both fields.
  */
-function generateFromRequest(request: ChangelogRequest, now: (() => Date) | undefined): Changelog {
+function generateFromRequest(request: ChangelogRequest, now: () => Date): Changelog {
   const commits = request.commits ?? [];
   const entries = request.entries ?? [];
   if (commits.length === 0 && entries.length === 0) {
@@ -84,7 +121,7 @@ function generateFromRequest(request: ChangelogRequest, now: (() => Date) | unde
         bulletCommits: request.bulletCommits,
       },
     });
-    return generateChangelog(parsed, now ? { now } : {});
+    return generateChangelog(parsed, { now });
   } catch (error: unknown) {
     throw renameField(error, commits.length);
   }
@@ -104,24 +141,22 @@ function renameField(error: unknown, commitCount: number): unknown {
 }
 
 export async function createChangelog(
-  deps: { changelogs: ChangelogRepo; now?: () => Date; highlights?: WriteHighlights },
-  input: { caller: Caller; request: ChangelogRequest; idempotencyKey?: unknown },
+  deps: { changelogs: ChangelogRepo; clock: Clock; highlights?: WriteHighlights },
+  input: {
+    caller: Caller;
+    request: ChangelogRequest;
+    /** Ask a model for a "Highlights" paragraph (kept out when no model may write it, with the reason). */
+    highlights: boolean;
+    idempotencyKey: string | null;
+  },
 ): Promise<StoredChangelog> {
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
-  const { request } = input;
-  const generated = generateFromRequest(request, deps.now);
+  const generated = generateFromRequest(input.request, () => deps.clock.now());
   let sections: unknown[] = generated.sections;
   let markdown = generated.markdown;
-  if (request.highlights) {
-    const highlights: HighlightsSection = deps.highlights
+  if (input.highlights) {
+    const highlights = deps.highlights
       ? await deps.highlights(generated, { userId: input.caller.userId, role: input.caller.role })
-      : {
-          title: 'Highlights',
-          kind: 'highlights',
-          items: [],
-          text: null,
-          llm: { skipped: 'no LLM is configured' },
-        };
+      : highlightsSkipped('no LLM is configured');
     // Stored as a leading section of its own kind, so the generated sections stay exactly the generator's.
     sections = [highlights, ...generated.sections];
     if (highlights.text) markdown = markdownWithHighlights(markdown, highlights.text);
@@ -137,21 +172,21 @@ export async function createChangelog(
       markdown,
       entryCount: generated.sections.reduce((n, section) => n + section.items.length, 0),
     },
-    idempotencyKey,
+    input.idempotencyKey,
   );
   return changelog;
 }
 
-export async function getChangelog(deps: { changelogs: ChangelogRepo }, input: { id: unknown }) {
-  const changelog = await deps.changelogs.get(requireId(input.id));
+export async function getChangelog(deps: { changelogs: ChangelogRepo }, input: { id: string }) {
+  const changelog = await deps.changelogs.get(input.id);
   if (!changelog) throw new NotFoundError('Changelog');
   return changelog;
 }
 
 export async function listChangelogs(
   deps: { changelogs: ChangelogRepo },
-  input: { limit?: unknown; nextToken?: unknown },
+  input: { page: PageRequest },
 ): Promise<Page<StoredChangelog>> {
-  const { limit, after } = pageRequest(input);
+  const { limit, after } = input.page;
   return toPage(await deps.changelogs.list({ limit: limit + 1, after }), limit, (row) => row);
 }

@@ -1,12 +1,11 @@
 /**
  * Feature flags: named switches an admin turns on for a share of users (a stable hash of the user id, so a
  * user stays in or out as the percentage grows) and optionally only for some roles. They gate model use per
- * task (`llm.summary`, `llm.triage`, `llm.changelog`). Reads go through a short cache; every change is
+ * task (`llm.summary`, `llm.triage`, `llm.changelog`, see `core/llm/gate.ts`). Reads go through a short cache; every change is
  * recorded with who and when.
  */
-import { type Caller, isRole, ROLES, type Role } from '../auth/roles.ts';
-import { ForbiddenError, ValidationError } from '../errors.ts';
-import type { LlmGate, LlmTask } from '../llm/ports.ts';
+import { type Caller, ROLES, type Role } from '../auth/roles.ts';
+import { ForbiddenError } from '../errors.ts';
 
 export interface FeatureFlag {
   name: string;
@@ -27,14 +26,8 @@ export interface FeatureFlagRepo {
   roleOf(userId: string): Promise<Role | null>;
 }
 
-/** The flag that gates each model task. */
-export const LLM_FLAGS: Readonly<Record<LlmTask, string>> = {
-  summary: 'llm.summary',
-  triage: 'llm.triage',
-  changelog: 'llm.changelog',
-};
-
-const FLAG_NAME = /^[a-z][a-z0-9._-]{0,63}$/;
+/** Flag names: lower-case words joined by . _ - (`llm.summary`). */
+export const FLAG_NAME = /^[a-z][a-z0-9._-]{0,63}$/;
 
 export function requireAdmin(caller: Caller): void {
   if (caller.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN may do this');
@@ -45,33 +38,23 @@ export async function listFeatureFlags(deps: { flags: FeatureFlagRepo }, input: 
   return deps.flags.list();
 }
 
+/** A flag as an admin sets it; checked at the edge (`FLAG_NAME`, a percentage, known roles). */
+export interface FlagSetting {
+  name: string;
+  enabled: boolean;
+  rolloutPercent: number;
+  roles: readonly Role[];
+}
+
 export async function setFeatureFlag(
   deps: { flags: FeatureFlagRepo; onChange?: () => void },
-  input: { caller: Caller; name: unknown; enabled: unknown; rolloutPercent?: unknown; roles?: unknown },
+  input: { caller: Caller; flag: FlagSetting },
 ): Promise<FeatureFlag> {
   requireAdmin(input.caller);
-  if (typeof input.name !== 'string' || !FLAG_NAME.test(input.name)) {
-    throw new ValidationError('name', 'must be 1-64 lower-case letters, digits and . _ - (e.g. llm.summary)');
-  }
-  if (typeof input.enabled !== 'boolean') throw new ValidationError('enabled', 'must be true or false');
-  const rolloutPercent = input.rolloutPercent ?? 100;
-  if (
-    typeof rolloutPercent !== 'number' ||
-    !Number.isInteger(rolloutPercent) ||
-    rolloutPercent < 0 ||
-    rolloutPercent > 100
-  ) {
-    throw new ValidationError('rolloutPercent', 'must be an integer from 0 to 100');
-  }
-  const rawRoles = input.roles ?? [];
-  if (!Array.isArray(rawRoles) || !rawRoles.every(isRole)) {
-    throw new ValidationError('roles', `must be a list of ${ROLES.join(', ')}`);
-  }
-  const roles = ROLES.filter((role) => rawRoles.includes(role));
-  const flag = await deps.flags.upsert(
-    { name: input.name, enabled: input.enabled, rolloutPercent, roles },
-    input.caller.userId,
-  );
+  const { name, enabled, rolloutPercent } = input.flag;
+  // In the one order ROLES lists them, without duplicates.
+  const roles = ROLES.filter((role) => input.flag.roles.includes(role));
+  const flag = await deps.flags.upsert({ name, enabled, rolloutPercent, roles }, input.caller.userId);
   deps.onChange?.();
   return flag;
 }
@@ -136,9 +119,4 @@ export function createFlagEvaluator(deps: {
       cached = null;
     },
   };
-}
-
-/** The LLM gate over the flags: task → its flag, evaluated for the subject. */
-export function flagGate(flags: FlagEvaluator): LlmGate {
-  return (task, subject) => flags.isOn(LLM_FLAGS[task], subject);
 }

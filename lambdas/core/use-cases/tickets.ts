@@ -1,33 +1,21 @@
 /**
- * The ticket lifecycle: created with triage QUEUED, triaged by the worker, updated with optimistic locking,
- * corrected by people (kept for retraining), and every change recorded so history and point-in-time reads can
- * be rebuilt. USER and HR see their own tickets; OPS and ADMIN see all.
+ * The ticket lifecycle after creation: read by its owner (OPS and ADMIN: everyone's), updated with
+ * optimistic locking, corrected by people (kept for retraining), and every change recorded so history and
+ * point-in-time reads can be rebuilt. Creating and triaging a ticket are the triage-ticket job kind's use
+ * cases (`core/jobs/kinds/triage-ticket`). Inputs arrive checked and typed from the edge.
  */
 import type { Caller } from '../auth/roles.ts';
+import type { Clock } from '../clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { dispatchJob } from '../jobs/accept-job.ts';
-import { JOB_KINDS, type Job } from '../jobs/job.ts';
-import type { JobQueue, JobRepo, WarningLog } from '../jobs/ports.ts';
-import { type Cursor, type Page, pageRequest, toPage } from '../pagination.ts';
-import { Redactor } from '../redaction/redact.ts';
-import { TICKET_LIMITS } from '../tickets/index.ts';
-import { assertCanRead, optionalIdempotencyKey, requireId, seesEveryone } from './access.ts';
+import type { Job, NewJob } from '../jobs/job.ts';
+import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
+import { Redactor } from '../redaction/index.ts';
+import { assertCanRead, seesEveryone } from './access.ts';
 
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-
-/** What a triage (classifier or model) answered, stored whole in `triage`. */
-export interface TriageAnswer {
-  category: string;
-  priority: Priority;
-  labels: string[];
-  confidence: number;
-  rationale: string;
-  classifierVersion: string;
-  details: Record<string, unknown>;
-}
 
 export interface TicketRecord {
   id: string;
@@ -71,16 +59,19 @@ export type VersionedWrite =
   | { status: 'notFound' }
   | { status: 'stale'; version: number };
 
+export interface NewTicket {
+  ownerId: string;
+  title: string;
+  body: string;
+  project: string | null;
+  redactions: Record<string, number>;
+}
+
 export interface TicketRepo {
+  /** Ticket + job + creation record in one transaction; a key this owner used returns the first ticket. */
   create(
-    ticket: {
-      ownerId: string;
-      title: string;
-      body: string;
-      project: string | null;
-      redactions: Record<string, number>;
-      traceId: string | null;
-    },
+    ticket: NewTicket,
+    job: Pick<NewJob, 'kind' | 'traceId'>,
     idempotencyKey: string | null,
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   get(id: string): Promise<TicketRecord | null>;
@@ -116,131 +107,32 @@ export type TicketField =
   | 'triage'
   | 'correction';
 
-export type ClassifyTicket = (ticket: {
-  title: string;
-  body: string;
-  project: string | null;
-}) => TriageAnswer;
-
-export interface CreateTicketDeps {
-  tickets: TicketRepo;
-  jobs: JobRepo;
-  queue: JobQueue;
-  /** Validates title, body and project before any work (the classifier's own limits). */
-  validate: (input: { title: unknown; body: unknown; project: unknown }) => {
-    title: string;
-    body: string;
-    project: string | undefined;
-  };
-  log?: WarningLog;
-}
-
-/** A given project is trimmed and must not be blank; the classifier's limits apply to what remains. */
-function trimmedProject(value: unknown, field: string): unknown {
-  if (typeof value !== 'string') return value;
-  const project = value.trim();
-  if (project === '') throw new ValidationError(field, 'must not be blank (omit it instead)');
-  return project;
-}
-
 /** How a project is stored and matched: lower-cased (projects compare case-insensitively), PII redacted. */
-const normalisedProject = (project: string, redactor = new Redactor()) =>
+export const normalisedProject = (project: string, redactor = new Redactor()): string =>
   redactor.redact(project.toLowerCase());
 
-export async function createTicket(
-  deps: CreateTicketDeps,
-  input: {
-    caller: Caller;
-    title: unknown;
-    body: unknown;
-    project?: unknown;
-    idempotencyKey?: unknown;
-    traceId?: string | null;
-  },
+export async function getTicket(
+  deps: { tickets: Pick<TicketRepo, 'get'> },
+  input: { caller: Caller; id: string },
 ): Promise<TicketRecord> {
-  const { title, body, project } = deps.validate({
-    title: input.title,
-    body: input.body,
-    project: trimmedProject(input.project, 'project'),
-  });
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
-  const redactor = new Redactor();
-  const { ticket, created } = await deps.tickets.create(
-    {
-      ownerId: input.caller.userId,
-      title: redactor.redact(title),
-      body: redactor.redact(body),
-      project: project === undefined ? null : normalisedProject(project, redactor),
-      redactions: { ...redactor.counts },
-      traceId: input.traceId ?? null,
-    },
-    idempotencyKey,
-  );
-  if (!created) return ticket;
-  const job = await dispatchJob({ jobs: deps.jobs, queue: deps.queue, log: deps.log }, ticket.job);
-  return { ...ticket, job };
-}
-
-export async function getTicket(deps: { tickets: TicketRepo }, input: { caller: Caller; id: unknown }) {
-  const ticket = await deps.tickets.get(requireId(input.id));
+  const ticket = await deps.tickets.get(input.id);
   if (!ticket) throw new NotFoundError('Ticket');
   assertCanRead(input.caller, ticket.ownerId, 'Ticket');
   return ticket;
 }
 
-function optionalMember<T extends string>(value: unknown, allowed: readonly T[], field: string): T | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new ValidationError(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function optionalWord(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !/^[\w .:/-]{1,64}$/.test(value)) {
-    throw new ValidationError(field, 'must be 1-64 letters, digits or . _ : / -');
-  }
-  return value;
-}
-
-function optionalProjectFilter(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  const project = trimmedProject(value, 'filter.project');
-  const max = TICKET_LIMITS.projectMaxChars;
-  if (typeof project !== 'string' || project.length > max) {
-    throw new ValidationError('filter.project', `must be a string of at most ${max} characters`);
-  }
-  return normalisedProject(project);
-}
-
 export async function listTickets(
-  deps: { tickets: TicketRepo },
-  input: { caller: Caller; filter?: Record<string, unknown> | null; limit?: unknown; nextToken?: unknown },
+  deps: { tickets: Pick<TicketRepo, 'list'> },
+  input: { caller: Caller; filter: TicketFilter; page: PageRequest },
 ): Promise<Page<TicketRecord>> {
-  const { limit, after } = pageRequest(input);
-  const raw = input.filter ?? {};
-  const filter: TicketFilter = {
-    status: optionalMember(raw.status, TICKET_STATUSES, 'filter.status'),
-    category: optionalWord(raw.category, 'filter.category')?.toUpperCase() ?? null,
-    priority: optionalMember(raw.priority, PRIORITIES, 'filter.priority'),
-    label: optionalWord(raw.label, 'filter.label')?.toLowerCase() ?? null,
-    project: optionalProjectFilter(raw.project),
-  };
+  const { limit, after } = input.page;
   const rows = await deps.tickets.list({
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
-    filter,
+    filter: input.filter,
     limit: limit + 1,
     after,
   });
   return toPage(rows, limit, (row) => row);
-}
-
-function requireVersion(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError('expectedVersion', 'must be a positive integer (the version you read)');
-  }
-  return value;
 }
 
 async function writeVersioned(
@@ -265,57 +157,61 @@ async function writeVersioned(
 
 export async function updateTicketStatus(
   deps: { tickets: TicketRepo },
-  input: { caller: Caller; id: unknown; status: unknown; expectedVersion: unknown },
+  input: { caller: Caller; id: string; status: TicketStatus; expectedVersion: number },
 ): Promise<TicketRecord> {
-  const id = requireId(input.id);
-  const status = optionalMember(input.status, TICKET_STATUSES, 'status');
-  if (!status) throw new ValidationError('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
-  return writeVersioned(deps, input.caller, id, requireVersion(input.expectedVersion), {
+  return writeVersioned(deps, input.caller, input.id, input.expectedVersion, {
     actorId: input.caller.userId,
     action: 'status_changed',
-    set: { status },
+    set: { status: input.status },
   });
 }
 
-/** A person's answer replaces the triage fields and is kept (with the classifier's answer) for retraining. */
+/**
+ * A person's answer replaces the triage fields and is kept (with the classifier's answer) for retraining.
+ * The category must be one the triage answers (`categories`, canonical names); `bug` or `Feature request`
+ * name BUG and FEATURE_REQUEST, as for the worker's TRIAGE_CATEGORIES.
+ */
 export async function correctTriage(
-  deps: { tickets: TicketRepo; knownCategory: (name: string) => string },
+  deps: { tickets: TicketRepo; categories: readonly string[]; clock: Clock },
   input: {
     caller: Caller;
-    id: unknown;
-    category: unknown;
-    priority?: unknown;
-    labels?: unknown;
-    expectedVersion: unknown;
+    id: string;
+    category: string;
+    priority: Priority | null;
+    labels: string[] | null;
+    expectedVersion: number;
   },
 ): Promise<TicketRecord> {
-  const id = requireId(input.id);
-  if (typeof input.category !== 'string') throw new ValidationError('category', 'must be a category name');
-  const category = deps.knownCategory(input.category);
-  const priority = optionalMember(input.priority, PRIORITIES, 'priority');
-  let labels: string[] | null = null;
-  if (input.labels !== undefined && input.labels !== null) {
-    if (!Array.isArray(input.labels) || input.labels.length > 20) {
-      throw new ValidationError('labels', 'must be a list of at most 20 labels');
-    }
-    labels = input.labels.map((label, index) => {
-      const word = optionalWord(label, `labels[${index}]`);
-      if (!word) throw new ValidationError(`labels[${index}]`, 'must not be empty');
-      return word.toLowerCase();
-    });
+  const wanted = input.category
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  const category = deps.categories.find((known) => known.toLowerCase() === wanted);
+  if (category === undefined) {
+    throw new ValidationError(
+      'category',
+      `unknown category "${input.category}"; one of ${deps.categories.join(', ')}`,
+    );
   }
+  const { priority, labels } = input;
   const set: Partial<Record<TicketField, unknown>> = { category };
   if (priority) set.priority = priority;
   if (labels) set.labels = labels;
-  set.correction = { category, priority, labels, by: input.caller.userId, at: new Date().toISOString() };
-  return writeVersioned(deps, input.caller, id, requireVersion(input.expectedVersion), {
+  set.correction = {
+    category,
+    priority,
+    labels,
+    by: input.caller.userId,
+    at: deps.clock.now().toISOString(),
+  };
+  return writeVersioned(deps, input.caller, input.id, input.expectedVersion, {
     actorId: input.caller.userId,
     action: 'triage_corrected',
     set,
   });
 }
 
-export async function ticketHistory(deps: { tickets: TicketRepo }, input: { caller: Caller; id: unknown }) {
+export async function ticketHistory(deps: { tickets: TicketRepo }, input: { caller: Caller; id: string }) {
   const ticket = await getTicket(deps, input);
   return deps.tickets.history(ticket.id);
 }
@@ -323,12 +219,9 @@ export async function ticketHistory(deps: { tickets: TicketRepo }, input: { call
 /** The ticket as it was at `at`: its creation snapshot with every recorded change up to then applied in order. */
 export async function ticketAt(
   deps: { tickets: TicketRepo },
-  input: { caller: Caller; id: unknown; at: unknown },
+  input: { caller: Caller; id: string; at: Date },
 ): Promise<TicketRecord> {
-  if (typeof input.at !== 'string' || Number.isNaN(Date.parse(input.at))) {
-    throw new ValidationError('at', 'must be an ISO 8601 date-time');
-  }
-  const at = new Date(input.at);
+  const { at } = input;
   const ticket = await getTicket(deps, input);
   if (at < ticket.createdAt) throw new NotFoundError('Ticket at that time (it did not exist yet)');
   const state: Record<string, unknown> = { ...ticket };
@@ -343,36 +236,4 @@ export async function ticketAt(
     state.updatedAt = change.at;
   }
   return { ...(state as unknown as TicketRecord), version };
-}
-
-/** The triage worker's part: classify the stored ticket and record the answer (idempotent per job). */
-export async function triageTicketJob(
-  deps: { tickets: TicketRepo; classify: ClassifyTicket },
-  job: Job,
-): Promise<{ model: string | null }> {
-  if (job.kind !== JOB_KINDS.triageTicket || !job.subjectId) {
-    throw new ValidationError('job', `job ${job.id} is not a ticket triage job`);
-  }
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const ticket = await deps.tickets.get(job.subjectId);
-    if (!ticket) throw new ValidationError('job', `ticket ${job.subjectId} no longer exists`);
-    if (ticket.triage && ticket.triage.jobId === job.id) return { model: null };
-    const answer = deps.classify({ title: ticket.title, body: ticket.body, project: ticket.project });
-    const triage = { ...answer, jobId: job.id, triagedAt: new Date().toISOString() };
-    // A person's correction wins over the classifier: keep it, but still record what the classifier said.
-    const set: Partial<Record<TicketField, unknown>> = ticket.correction
-      ? { triage }
-      : { triage, category: answer.category, priority: answer.priority, labels: answer.labels };
-    const result = await deps.tickets.update(ticket.id, ticket.version, {
-      actorId: null,
-      action: 'triaged',
-      set,
-      meta: { classifierVersion: answer.classifierVersion, confidence: answer.confidence },
-    });
-    if (result.status === 'updated') return { model: null };
-    if (result.status === 'notFound')
-      throw new ValidationError('job', `ticket ${job.subjectId} no longer exists`);
-    // Someone changed the ticket meanwhile: read it again and retry on the new version.
-  }
-  throw new ConflictError(`Ticket ${job.subjectId} kept changing during triage`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -7,16 +7,6 @@ import { stageConfig } from '../../../bin/stages.ts';
 import { AiOpsStack } from '../../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../../lib/app-function.ts';
 import type { StageConfig } from '../../../lib/stage-config.ts';
-import { WORKERS, type WorkerSpec } from '../../../lib/workers.ts';
-
-export const FIXTURE_WORKER_ENTRY = 'test/infra/fixtures/worker-handler.ts';
-
-/** The real worker list; workers whose handler has not landed yet use a fixture handler with the real settings. */
-export function workersForTests(): WorkerSpec[] {
-  return WORKERS.map((w) =>
-    existsSync(join(REPO_ROOT, w.entry)) ? w : { ...w, entry: FIXTURE_WORKER_ENTRY },
-  );
-}
 
 export interface SynthesizedStage {
   stage: StageConfig;
@@ -45,7 +35,7 @@ export function synthStage(name: string, options: { alarmEmail?: string } = {}):
   // Asset metadata is what the CDK CLI turns on; tests read bundle paths from it.
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true } });
   const stage = stageConfig({ name, alarmEmail: options.alarmEmail, adminEmail: 'first.admin@example.com' });
-  const stack = new AiOpsStack(app, `AiOps-${stage.name}`, { stage, workers: workersForTests() });
+  const stack = new AiOpsStack(app, `AiOps-${stage.name}`, { stage });
   const template = Template.fromStack(stack);
   const report = new AwsSolutionsChecks(app).validateScope(stack);
   const nagFindings = report.violations.flatMap((violation) =>

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logsCommand } from '../../../bin/commands/logs.ts';
 import { LocalJobQueue, LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
-import { localQueueDefinitions } from '../../../lambdas/adapters/queue/queue-from-config.ts';
-import { LOCAL_QUEUES } from '../../../local/runtime.ts';
+import { localQueueDefinitions, localQueueNames } from '../../../lambdas/adapters/queue/queue-from-config.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { dataField } from '../../support/local-process.ts';
 
@@ -18,6 +21,24 @@ const LOG = [
   '081109 204015 308 INFO dfs.DataNode$PacketResponder: PacketResponder 2 for block blk_8229193803249955061 terminating',
   '081109 204106 329 WARN dfs.DataNode$DataXceiver: 10.251.30.85:50010:Got exception while serving blk_-7057732666118938934 to /10.251.30.85, owner ops@example.com',
 ].join('\n');
+
+const dir = mkdtempSync(join(tmpdir(), 'ai-ops-log-entries-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a command writes to stdout, run in this process. */
+async function stdoutOf(run: () => Promise<number>): Promise<string> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  try {
+    expect(await run()).toBe(0);
+    return out;
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('log entries through the API', () => {
   let api: ApiHarness;
@@ -61,6 +82,41 @@ describe('log entries through the API', () => {
     expect(JSON.parse(read.summary.json)).toBeTypeOf('object');
   });
 
+  it('redacts once: the entry, the stored summary, its text and the CLI count the same redactions', async () => {
+    const submitted = await owner.call(SUBMIT, { raw: LOG });
+    const entry = dataField<{ id: string; redactions: string }>(submitted, 'summarizeLog');
+    const byKind = JSON.parse(entry.redactions) as Record<string, number>;
+    const total = Object.values(byKind).reduce((sum, n) => sum + n, 0);
+    expect(byKind).toMatchObject({ email: 1, ipv4: 3 });
+    const done = await eventually(
+      () => owner.call(READ, { id: entry.id }),
+      (r) => (r.data?.logEntry as { status: string } | undefined)?.status === 'SUCCEEDED',
+    );
+    const read = dataField<{ summary: { text: string; json: string } }>(done, 'logEntry');
+    const summary = JSON.parse(read.summary.json) as { redactions: unknown };
+    expect(summary.redactions).toMatchObject({ total, byKind });
+    expect(read.summary.text).toContain(`Redactions: ${total} `);
+    const [stored] = await api.database.sql<{ counted: number }[]>`
+      select (summary->'redactions'->>'total')::int as counted from log_entries where id = ${entry.id}`;
+    expect(stored?.counted).toBe(total);
+
+    const file = join(dir, 'hdfs.log');
+    writeFileSync(file, LOG);
+    const cli = JSON.parse(await stdoutOf(() => logsCommand.run(['summarize', file, '--json']))) as {
+      redactions: unknown;
+    };
+    expect(cli.redactions).toMatchObject({ total, byKind });
+  });
+
+  it('names a bad format once, with the reason', async () => {
+    const result = await owner.call(
+      'mutation($raw: String!, $f: String) { summarizeLog(raw: $raw, format: $f) { id } }',
+      { raw: LOG, f: '<Date> <Time>' },
+    );
+    expect(result.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(result.errors?.[0]?.message).toMatch(/^format: (?!format:)/);
+  });
+
   it('changes nothing when the queue delivers a finished job again', async () => {
     const submitted = await owner.call(SUBMIT, { raw: LOG });
     const entry = dataField<{ id: string; job: { id: string } }>(submitted, 'summarizeLog');
@@ -74,11 +130,11 @@ describe('log entries through the API', () => {
       from jobs j where j.id = ${entry.job.id}`;
     // A late redelivery of the same message, as SQS may do (at-least-once).
     const queue = new LocalJobQueue(
-      new LocalQueue(api.database.sql, localQueueDefinitions(LOCAL_QUEUES)),
-      LOCAL_QUEUES,
+      new LocalQueue(api.database.sql, localQueueDefinitions()),
+      localQueueNames(),
     );
     await queue.send({ jobId: entry.job.id, kind: 'summarize-log' });
-    const queueName = LOCAL_QUEUES['summarize-log'] ?? '';
+    const queueName = localQueueNames()['summarize-log'];
     await eventually(
       async () =>
         (

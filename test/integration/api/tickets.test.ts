@@ -129,16 +129,19 @@ describe('tickets through the API', () => {
   it('rebuilds the ticket as it was at a past time from its recorded changes', async () => {
     const created = await create(owner, 'Login page is slow', 'Takes 10 seconds to load the login page.');
     const ticket = await triaged(owner, created.id);
-    const before = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 20));
     const updated = await owner.call(UPDATE, { id: ticket.id, s: 'RESOLVED', v: ticket.version });
     expect(updated.errors).toBeUndefined();
+    // The instant of the triage, as recorded: the state then is the triaged ticket, before the update.
+    const history = await owner.call('query($id: ID!) { ticketHistory(id: $id) { action at } }', {
+      id: ticket.id,
+    });
+    const changes = dataField<{ action: string; at: string }[]>(history, 'ticketHistory');
+    expect(changes.map((c) => c.action)).toEqual(['created', 'triaged', 'status_changed']);
+    const triagedAt = changes[1]?.at;
+    expect(Date.parse(changes[2]?.at ?? '')).toBeGreaterThan(Date.parse(triagedAt ?? ''));
     const then = await owner.call(
       'query($id: ID!, $at: AWSDateTime!) { ticketAt(id: $id, at: $at) { status version } }',
-      {
-        id: ticket.id,
-        at: before,
-      },
+      { id: ticket.id, at: triagedAt },
     );
     expect(then.data?.ticketAt).toEqual({ status: 'OPEN', version: ticket.version });
     const now = await owner.call(READ, { id: ticket.id });

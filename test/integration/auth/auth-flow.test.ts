@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthDependencies } from '../../../lambdas/adapters/auth-dependencies.ts';
 import { ensureKeySetFile } from '../../../lambdas/adapters/keys/file-key-provider.ts';
+import { authorizerFromEnv } from '../../../lambdas/authorizer/container.ts';
 import {
   type AuthDeps,
   authorizeRequest,
@@ -16,11 +17,12 @@ import {
 } from '../../../lambdas/core/auth/service.ts';
 import { UnauthorizedError } from '../../../lambdas/core/errors.ts';
 import { authConfigSchema, parseConfig } from '../../../lambdas/shared/config.ts';
+import { logger } from '../../../lambdas/shared/observability.ts';
+import { lambdaContext } from '../../../local/lambda-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ai-ops-auth-flow-'));
 const keysFile = join(dir, 'jwt-keys.json');
-const savedEnv = { ...process.env };
 let database: TestDatabase;
 let deps: AuthDeps;
 const metrics: string[] = [];
@@ -36,7 +38,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  process.env = savedEnv;
   await database?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -106,15 +107,8 @@ describe('auth with the real wiring (Postgres, key file, bcrypt)', () => {
 
   it('serves the deployed authorizer handler from environment configuration', async () => {
     const session = await login(deps, { email: 'flow@example.org', password: 'violet-harbour-lantern' });
-    vi.resetModules();
-    process.env = {
-      ...savedEnv,
-      DATABASE_URL: database.url,
-      JWT_KEYS_FILE: keysFile,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    };
-    const { handler } = await import('../../../lambdas/authorizer/handler.ts');
+    const authorize = authorizerFromEnv({ DATABASE_URL: database.url, JWT_KEYS_FILE: keysFile });
+    const handler = (event: unknown) => authorize(event, lambdaContext('authorizer', 10));
     const answer = await handler(authorizerEvent(`Bearer ${session.accessToken}`));
     expect(answer).toMatchObject({
       isAuthorized: true,
@@ -125,17 +119,12 @@ describe('auth with the real wiring (Postgres, key file, bcrypt)', () => {
   });
 
   it('denies every request, without throwing, when the deployed authorizer is misconfigured', async () => {
-    vi.resetModules();
-    process.env = {
-      ...savedEnv,
-      DATABASE_URL: database.url,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    };
-    delete process.env.JWT_KEYS_FILE;
-    delete process.env.JWT_KEYS_SECRET_ARN;
-    const { handler } = await import('../../../lambdas/authorizer/handler.ts');
-    await expect(handler(authorizerEvent('Bearer whatever'))).resolves.toEqual({
+    // The configuration error is logged on purpose; keep it out of the test report.
+    logger.setLogLevel('SILENT');
+    const authorize = authorizerFromEnv({ DATABASE_URL: database.url });
+    await expect(
+      authorize(authorizerEvent('Bearer whatever'), lambdaContext('authorizer', 10)),
+    ).resolves.toEqual({
       isAuthorized: false,
       ttlOverride: 0,
     });

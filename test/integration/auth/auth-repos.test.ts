@@ -18,6 +18,7 @@ import {
 } from '../../../lambdas/core/auth/service.ts';
 import { throttleKey } from '../../../lambdas/core/auth/throttle.ts';
 import { ConflictError, RateLimitedError, UnauthorizedError } from '../../../lambdas/core/errors.ts';
+import { pageRequest } from '../../../lambdas/core/pagination.ts';
 import {
   FakeClock,
   fakeHasher,
@@ -97,7 +98,9 @@ describe('users', () => {
       const seen: string[] = [];
       let nextToken: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof listUsers>> = await listUsers(repos, { limit: 3, nextToken });
+        const page: Awaited<ReturnType<typeof listUsers>> = await listUsers(repos, {
+          page: pageRequest(3, nextToken),
+        });
         seen.push(...page.items.map((u) => u.email));
         nextToken = page.nextToken;
       } while (nextToken);

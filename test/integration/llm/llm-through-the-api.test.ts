@@ -248,4 +248,14 @@ describe('the LLM layer through the API, queue and workers', () => {
     const dead = await admin.call(DEAD_LETTERS);
     expect(dead.data?.deadLetters).toEqual({ items: [] });
   });
+
+  it('lists and redrives dead letters only of the registry’s job kinds, naming kind otherwise', async () => {
+    const listed = await admin.call('{ deadLetters(kind: "no-such-kind") { items { messageId } } }');
+    expect(listed.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(listed.errors?.[0]?.message).toMatch(/^kind: must be one of summarize-log, triage-ticket/);
+    const redriven = await admin.call('mutation { redriveDeadLetters(kind: "no-such-kind") { moved } }');
+    expect(redriven.errors?.[0]?.message).toMatch(/^kind: /);
+    const one = await admin.call('{ deadLetters(kind: "triage-ticket") { items { messageId } } }');
+    expect(one.data?.deadLetters).toEqual({ items: [] });
+  });
 });

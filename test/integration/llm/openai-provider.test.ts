@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiProvider } from '../../../lambdas/adapters/llm/openai-provider.ts';
 import type { LlmError, LlmMetricName, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
-import type { TriageAnswer } from '../../../lambdas/core/use-cases/tickets.ts';
 import { llmConfigSchema } from '../../../lambdas/shared/config.ts';
 import { answer, type FakeOpenAi, startFakeOpenAi } from '../../support/fake-openai.ts';
+import { LOCAL_TRIAGE_ANSWER } from '../../support/triage.ts';
 
 describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
   let fake: FakeOpenAi;
@@ -258,15 +258,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
   });
 
   describe('triage answers over real HTTP', () => {
-    const local: TriageAnswer = {
-      category: 'BUG',
-      priority: 'P3',
-      labels: [],
-      confidence: 0.6,
-      rationale: 'local',
-      classifierVersion: 'local-1',
-      details: {},
-    };
+    const local = LOCAL_TRIAGE_ANSWER;
     const triage = () =>
       llmTriage(
         {

@@ -43,7 +43,7 @@ async function startEndpoint(overrides: Partial<AppSyncEndpointOptions> = {}): P
   return startHttpServer({
     port: 0,
     handleGraphQL: endpoint.handle,
-    ideHeaders: { 'x-api-key': API_KEY },
+    apiKey: API_KEY,
     maxBodyBytes: 64 * 1024,
     onError: () => {},
   });
@@ -92,8 +92,8 @@ describe('local AppSync endpoint', () => {
     expect(() => loadAppSyncSchema(`scalar AWSDateTime\n${schemaText}`)).toThrow(/AWSDateTime/);
   });
 
-  it('serves a GraphQL IDE at /', async () => {
-    const response = await fetch(server.url.replace('/graphql', '/'));
+  it('serves a GraphQL IDE at /graphiql', async () => {
+    const response = await fetch(server.url.replace('/graphql', '/graphiql'));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('GraphiQL');
   });

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { llmSetupFromEnv, triageAnswerTokens } from '../../../lambdas/adapters/llm/llm-from-config.ts';
+import { llmSetup, triageAnswerTokens } from '../../../lambdas/adapters/llm/llm-from-config.ts';
 import {
   ConfigError,
   isReasoningModel,
   llmConfigSchema,
+  parseConfig,
   reasoningEffortFor,
   temperatureFor,
 } from '../../../lambdas/shared/config.ts';
+
+/** What a handler's cold start does with its LLM variables. */
+const llmSetupFromEnv = (env: Record<string, string>, deps: Parameters<typeof llmSetup>[1]) =>
+  llmSetup(parseConfig(llmConfigSchema, env, 'LLM'), deps);
 
 const noMetrics = { singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }) };
 const tokenLimitParam = (env: Record<string, string>) => llmConfigSchema.parse(env).LLM_TOKEN_LIMIT_PARAM;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { TriageAnswer } from '../../../lambdas/core/jobs/kinds/triage-ticket/run.ts';
 import { AnswerRejected, parseAnswer, triageAnswerSchema } from '../../../lambdas/core/llm/answers.ts';
-import { llmHighlights, markdownWithHighlights } from '../../../lambdas/core/llm/changelog-highlights.ts';
+import { llmHighlights } from '../../../lambdas/core/llm/changelog-highlights.ts';
 import { buildLogDigest, templateSeverity } from '../../../lambdas/core/llm/log-digest.ts';
-import { llmSummarizer, planLogPrompts } from '../../../lambdas/core/llm/log-summarizer.ts';
+import { llmRefineSummary, planLogPrompts } from '../../../lambdas/core/llm/log-summarizer.ts';
 import {
   type LlmAccess,
   type LlmCompletion,
@@ -12,7 +13,8 @@ import {
 } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
 import { summarizeLog } from '../../../lambdas/core/logs/index.ts';
-import type { TriageAnswer } from '../../../lambdas/core/use-cases/tickets.ts';
+import { emptyRedactionCounts } from '../../../lambdas/core/redaction/index.ts';
+import { markdownWithHighlights } from '../../../lambdas/core/use-cases/changelogs.ts';
 import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts';
 
 type Reply = string | LlmError | Partial<LlmCompletion>;
@@ -107,23 +109,24 @@ describe('the log digest', () => {
   });
 });
 
-describe('llmSummarizer', () => {
-  const options = {
-    maxPromptTokens: 12_000,
-    jobTokenBudget: 24_000,
-    maxAnswerTokens: 500,
-    subject: { userId: 'u1' },
-  };
+describe('llmRefineSummary', () => {
+  const options = { maxPromptTokens: 12_000, jobTokenBudget: 24_000, maxAnswerTokens: 500 };
+  const subject = { userId: 'u1' };
+  const mined = (text: string) =>
+    localSummarizer(text, { format: null, redactions: emptyRedactionCounts(), receivedAt: new Date() });
+  /** The summarize job's refine step over the miner's result, as the worker runs it. */
+  const refined = (access: LlmAccess, text: string, opts: typeof options = options) =>
+    llmRefineSummary(access, opts)(mined(text), { text, subject });
 
   it('stores the model summary with provenance, citations and tokens saved', async () => {
     const raw = sampleLog(0);
-    const local = await localSummarizer(raw, { format: null });
+    const local = mined(raw);
     const warnId = (local.templates as { id: string; template: string }[]).find((t) =>
       t.template.includes('pool'),
     )?.id;
     expect(warnId).toBeDefined();
     const { access, requests } = fakeAccess([JSON.stringify(summaryAnswer([warnId ?? '']))]);
-    const result = await llmSummarizer(localSummarizer, access, options)(raw, { format: null });
+    const result = await refined(access, raw);
     expect(result.generatedBy).toBe('sum-model-x');
     expect(result.text).toContain(`(${warnId})`);
     // The model's headline opens the text and cites its templates; the miner's is kept beside it.
@@ -145,7 +148,7 @@ describe('llmSummarizer', () => {
 
   it('falls back to the miner when the headline cites no template, or one it was not shown', async () => {
     const raw = sampleLog(0);
-    const local = await localSummarizer(raw, { format: null });
+    const local = mined(raw);
     const id = (local.templates as { id: string }[])[0]?.id ?? '';
     for (const [ids, reason] of [
       [[], 'headlineTemplateIds'],
@@ -153,7 +156,7 @@ describe('llmSummarizer', () => {
     ] as const) {
       const answer = { ...summaryAnswer([id]), headlineTemplateIds: ids };
       const { access } = fakeAccess([JSON.stringify(answer)]);
-      const result = await llmSummarizer(localSummarizer, access, options)(raw, { format: null });
+      const result = await refined(access, raw);
       expect(result.generatedBy).toBe('local');
       expect(result.summary.headline).toBe(local.summary.headline);
       expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain(reason);
@@ -162,7 +165,7 @@ describe('llmSummarizer', () => {
 
   it('falls back to the miner when the model cites a template it was not shown', async () => {
     const { access, metrics } = fakeAccess([JSON.stringify(summaryAnswer(['T999']))]);
-    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    const result = await refined(access, sampleLog(0));
     expect(result.generatedBy).toBe('local');
     expect(result.summary.llm).toMatchObject({ fallback: true, model: 'sum-model-x' });
     expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain('T999');
@@ -171,7 +174,7 @@ describe('llmSummarizer', () => {
 
   it('falls back with the provider error as the reason when the provider is down', async () => {
     const { access } = fakeAccess([new LlmError('server', 'bad gateway', { status: 502 })]);
-    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    const result = await refined(access, sampleLog(0));
     expect(result.generatedBy).toBe('local');
     expect((result.summary.llm as { fallbackReason: string }).fallbackReason).toMatch(
       /^provider: server \(HTTP 502\)/,
@@ -180,7 +183,7 @@ describe('llmSummarizer', () => {
 
   it('leaves the local summary untouched and calls nothing when the flag is off', async () => {
     const { access, requests } = fakeAccess([], { gate: false });
-    const result = await llmSummarizer(localSummarizer, access, options)(sampleLog(0), { format: null });
+    const result = await refined(access, sampleLog(0));
     expect(requests).toHaveLength(0);
     expect(result.generatedBy).toBe('local');
     expect(result.summary.llm).toEqual({ skipped: 'flag llm.summary is off for this user' });
@@ -188,7 +191,7 @@ describe('llmSummarizer', () => {
 
   it('summarizes a large digest in chunks and merges them', async () => {
     const raw = sampleLog(40);
-    const local = await localSummarizer(raw, { format: null });
+    const local = mined(raw);
     const errorId =
       (local.templates as { id: string; levels: Record<string, number> }[]).find(
         (t) => (t.levels.ERROR ?? 0) > 0,
@@ -201,11 +204,7 @@ describe('llmSummarizer', () => {
       actions: [],
     });
     const { access, requests } = fakeAccess(Array.from({ length: 20 }, () => reply));
-    const result = await llmSummarizer(localSummarizer, access, {
-      ...options,
-      maxPromptTokens: 1500,
-      jobTokenBudget: 60_000,
-    })(raw, { format: null });
+    const result = await refined(access, raw, { ...options, maxPromptTokens: 1500, jobTokenBudget: 60_000 });
     expect(requests.length).toBeGreaterThan(2);
     expect(result.summary.llm).toMatchObject({
       chained: true,

@@ -24,8 +24,9 @@ describe('honest metadata', () => {
   });
 
   it('takes the upload time of a stored entry in the worker', async () => {
-    const result = await localSummarizer(syslog('Jun'), {
+    const result = localSummarizer(syslog('Jun'), {
       format: null,
+      redactions: emptyRedactionCounts(),
       receivedAt: new Date('2022-07-01T00:00:00Z'),
     });
     expect(result.summary).toMatchObject({ timeSpan: { yearAssumed: { year: 2022, from: 'received' } } });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { NEEDS_REVIEW } from '../../../lambdas/core/tickets/index.ts';
-import { ConfigError } from '../../../lambdas/shared/config.ts';
-import { ticketTriageFromEnv } from '../../../lambdas/triage/local-classifier.ts';
+import { ConfigError, parseConfig, ticketTriageConfigSchema } from '../../../lambdas/shared/config.ts';
+import { ticketTriageSetup } from '../../../lambdas/triage/local-classifier.ts';
+
+const ticketTriageFromEnv = (env: Record<string, string>) =>
+  ticketTriageSetup(parseConfig(ticketTriageConfigSchema, env, 'ticket triage'));
 
 const DARK_MODE = { title: 'Add dark mode', body: 'It would be nice to have a dark theme.', project: null };
 const VAGUE = { title: 'Editor', body: 'The editor and the settings.', project: null };

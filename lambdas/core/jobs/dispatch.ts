@@ -1,23 +1,11 @@
-import { type Job, jobMessageFor, type NewJob, validateNewJob } from './job.ts';
+import { describeError } from '../errors.ts';
+import { type Job, jobMessageFor } from './job.ts';
 import type { JobQueue, JobRepo, WarningLog } from './ports.ts';
 
 export interface DispatchDeps {
   jobs: Pick<JobRepo, 'markEnqueued'>;
   queue: JobQueue;
   log?: WarningLog;
-}
-
-/**
- * Accepts a job: the row is committed before anything is sent, so an accepted job is durable even when the
- * queue is unreachable. A failed send is not the caller's problem: the job stays QUEUED with no
- * `enqueuedAt`, and the reconciler sends it later.
- */
-export async function acceptJob(
-  deps: DispatchDeps & { jobs: Pick<JobRepo, 'create' | 'markEnqueued'> },
-  input: NewJob,
-): Promise<Job> {
-  const job = await deps.jobs.create(validateNewJob(input));
-  return dispatchJob(deps, job);
 }
 
 /**
@@ -47,18 +35,4 @@ export async function dispatchJob(deps: DispatchDeps, job: Job): Promise<Job> {
     return job;
   }
   return { ...job, enqueuedAt: job.enqueuedAt ?? new Date() };
-}
-
-const MAX_REASON_LENGTH = 1000;
-
-/** A one-line, bounded description of a failure, fit for a job's `lastError` and for logs. */
-export function describeError(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? error.message.trim() || error.name
-      : typeof error === 'string'
-        ? error
-        : 'unknown error';
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH - 1)}…` : oneLine;
 }

@@ -1,0 +1,32 @@
+/**
+ * The GraphQL resolver: AppSync (or the local endpoint) invokes it with a direct Lambda resolver event;
+ * Powertools' AppSync resolver routes it by `Type.field` to a use case. Errors come back as the error envelope.
+ */
+import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import { type Handler, instrument, logger } from '../shared/observability.ts';
+import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerChangelogRoutes } from './routes/changelogs.ts';
+import { registerFlagRoutes } from './routes/flags.ts';
+import { registerLogRoutes } from './routes/logs.ts';
+import { registerTicketRoutes } from './routes/tickets.ts';
+
+/** The AppSync request id, which AppSync sends as a request header. */
+function requestIdOf(event: unknown): string | undefined {
+  return (event as { request?: { headers?: Record<string, string> } }).request?.headers?.['x-amzn-requestid'];
+}
+
+export function createResolver(config: ResolverConfig): Handler<unknown, unknown> {
+  const deps = apiDependencyFactory(config);
+  const app = new AppSyncGraphQLResolver({ logger });
+  registerAuthRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerLogRoutes(app, deps);
+  registerChangelogRoutes(app, deps);
+  registerTicketRoutes(app, deps);
+  registerFlagRoutes(app, deps);
+  return instrument('resolver', async (event, context) => app.resolve(event, context), {
+    correlationId: (event, context) => requestIdOf(event) ?? context.awsRequestId,
+  });
+}

@@ -1,0 +1,23 @@
+import { defineJobKind, MAX_RECEIVE_COUNT } from '../../kind.ts';
+
+/**
+ * Log summaries. A summary may wait on a model, hence the longer timeout and smaller batches; the LLM time
+ * budgets fit that timeout (a batch that meets a provider outage pays one budget, then falls back at once).
+ */
+export const summarizeLog = defineJobKind({
+  kind: 'summarize-log',
+  description: 'Summarizes a submitted log: template mining, then optionally a model over the digest',
+  queue: {
+    name: 'summarize',
+    batchSize: 5,
+    maxBatchingWindowSeconds: 2,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    maxConcurrency: 10,
+  },
+  worker: {
+    entry: 'lambdas/summarizer/handler.ts',
+    timeoutSeconds: 180,
+    memorySize: 1024,
+    environment: { LLM_TIMEOUT_MS: '25000', LLM_CALL_BUDGET_MS: '40000' },
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * Running a summarize job: the stored (already redacted) text of the entry goes through the template miner;
+ * a model, when one may be used, refines that result from its digest (an optional port, never a second
+ * pass over the log); the summary is stored on the entry. Idempotent: a redelivery writes the same result.
+ */
+import { emptyRedactionCounts, type RedactionCounts } from '../../../redaction/index.ts';
+import type { LogEntryRepo, LogSummaryResult } from '../../../use-cases/log-entries.ts';
+import type { Job } from '../../job.ts';
+import { type JobWorkResult, PermanentJobError, subjectOf } from '../../run-job.ts';
+import { summarizeLog } from './definition.ts';
+
+/**
+ * The local summarizer (the template miner): text in, summary out. `redactions` are the counts of the
+ * redaction the entry went through before storage; `receivedAt` is the upload time (dates written without
+ * a year take its year).
+ */
+export type SummarizeText = (
+  text: string,
+  options: { format: string | null; redactions: RedactionCounts; receivedAt: Date },
+) => LogSummaryResult;
+
+/** A model's refinement of the local result; it falls back to `local` itself whenever it cannot do better. */
+export type RefineSummary = (
+  local: LogSummaryResult,
+  context: { text: string; subject: { userId: string | null } },
+) => Promise<LogSummaryResult>;
+
+export interface SummarizeJobDeps {
+  logEntries: Pick<LogEntryRepo, 'get' | 'saveSummary'>;
+  summarize: SummarizeText;
+  refine?: RefineSummary;
+}
+
+export async function runSummarizeLog(deps: SummarizeJobDeps, job: Job): Promise<JobWorkResult> {
+  const entryId = subjectOf(job, summarizeLog.kind);
+  const entry = await deps.logEntries.get(entryId);
+  if (!entry) throw new PermanentJobError(`log entry ${entryId} no longer exists`);
+  const redactions = { ...emptyRedactionCounts(), ...entry.redactions };
+  const local = deps.summarize(entry.raw, { format: entry.format, redactions, receivedAt: entry.createdAt });
+  const result = deps.refine
+    ? await deps.refine(local, { text: entry.raw, subject: { userId: job.ownerId } })
+    : local;
+  await deps.logEntries.saveSummary(entry.id, result);
+  return { model: result.generatedBy === 'local' ? null : result.generatedBy };
+}

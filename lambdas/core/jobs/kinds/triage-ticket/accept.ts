@@ -1,0 +1,48 @@
+/**
+ * Accepting a ticket: title, body and project redacted once before storage (DESIGN §6), the project
+ * lower-cased so projects compare case-insensitively; then the ticket, its triage job and the creation
+ * record are committed in one transaction, and the job is sent. The input was checked at the edge.
+ */
+import type { Caller } from '../../../auth/roles.ts';
+import { Redactor } from '../../../redaction/index.ts';
+import { normalisedProject, type TicketRecord, type TicketRepo } from '../../../use-cases/tickets.ts';
+import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
+import { triageTicket } from './definition.ts';
+
+export interface TicketSubmission {
+  title: string;
+  body: string;
+  /** Trimmed, not blank; null when not given. */
+  project: string | null;
+  idempotencyKey: string | null;
+  traceId: string | null;
+}
+
+/** The subject's repository, and what dispatching its job needs. */
+export interface CreateTicketDeps extends DispatchDeps {
+  tickets: Pick<TicketRepo, 'create'>;
+}
+
+export async function createTicket(
+  deps: CreateTicketDeps,
+  caller: Caller,
+  submission: TicketSubmission,
+): Promise<TicketRecord> {
+  const redactor = new Redactor();
+  const { ticket, created } = await deps.tickets.create(
+    {
+      ownerId: caller.userId,
+      title: redactor.redact(submission.title),
+      body: redactor.redact(submission.body),
+      project: submission.project === null ? null : normalisedProject(submission.project, redactor),
+      redactions: { ...redactor.counts },
+    },
+    { kind: triageTicket.kind, traceId: submission.traceId },
+    submission.idempotencyKey,
+  );
+  if (!created) return ticket;
+  return {
+    ...ticket,
+    job: await dispatchJob(deps, ticket.job),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Running a triage job: the local classifier answers once; a model, when one may be used, refines that
+ * answer (an optional port); the answer is recorded on the ticket with optimistic locking. A person's
+ * correction wins over the classifier's fields, but what the classifier said is still recorded. Idempotent:
+ * a ticket already triaged by this job is left alone.
+ */
+import type { Clock } from '../../../clock.ts';
+import { ConflictError } from '../../../errors.ts';
+import type { Priority, TicketField, TicketRecord, TicketRepo } from '../../../use-cases/tickets.ts';
+import type { Job } from '../../job.ts';
+import { type JobWorkResult, PermanentJobError, subjectOf } from '../../run-job.ts';
+import { triageTicket } from './definition.ts';
+
+/** What a triage (classifier or model) answered, stored whole in `triage`. */
+export interface TriageAnswer {
+  category: string;
+  priority: Priority;
+  labels: string[];
+  confidence: number;
+  rationale: string;
+  classifierVersion: string;
+  details: Record<string, unknown>;
+}
+
+export interface TicketText {
+  title: string;
+  body: string;
+  project: string | null;
+}
+
+/** The local classifier with the team's category set and review threshold applied. */
+export type ClassifyTicket = (ticket: TicketText) => TriageAnswer;
+
+/** A model's refinement of the local answer; it answers `local` itself whenever it cannot do better. */
+export type RefineTriage = (
+  ticket: Pick<TicketText, 'title' | 'body'>,
+  local: TriageAnswer,
+  subject: { userId: string | null },
+) => Promise<{ answer: TriageAnswer; model: string | null }>;
+
+export interface TriageJobDeps {
+  tickets: Pick<TicketRepo, 'get' | 'update'>;
+  classify: ClassifyTicket;
+  refine?: RefineTriage;
+  clock: Clock;
+}
+
+/** Writes lost to a concurrent change before the job gives up (and the queue retries it). */
+const MAX_WRITE_ATTEMPTS = 3;
+
+interface Decision {
+  text: TicketText;
+  answer: TriageAnswer;
+  model: string | null;
+}
+
+const sameText = (a: TicketText, b: TicketText): boolean =>
+  a.title === b.title && a.body === b.body && a.project === b.project;
+
+async function decide(deps: TriageJobDeps, ticket: TicketRecord, job: Job): Promise<Decision> {
+  const text = { title: ticket.title, body: ticket.body, project: ticket.project };
+  const local = deps.classify(text);
+  if (!deps.refine) return { text, answer: local, model: null };
+  // The model call happens outside any transaction.
+  const { answer, model } = await deps.refine(text, local, { userId: job.ownerId });
+  return { text, answer, model };
+}
+
+function triagedChange(decision: Decision, ticket: TicketRecord, job: Job, now: Date) {
+  const { answer } = decision;
+  const triage = { ...answer, jobId: job.id, triagedAt: now.toISOString() };
+  const set: Partial<Record<TicketField, unknown>> = ticket.correction
+    ? { triage }
+    : { triage, category: answer.category, priority: answer.priority, labels: answer.labels };
+  return {
+    actorId: null,
+    action: 'triaged',
+    set,
+    meta: { classifierVersion: answer.classifierVersion, confidence: answer.confidence },
+  };
+}
+
+export async function runTriageTicket(deps: TriageJobDeps, job: Job): Promise<JobWorkResult> {
+  const ticketId = subjectOf(job, triageTicket.kind);
+  let decision: Decision | undefined;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const ticket = await deps.tickets.get(ticketId);
+    if (!ticket) throw new PermanentJobError(`ticket ${ticketId} no longer exists`);
+    if (ticket.triage && ticket.triage.jobId === job.id) return { model: null };
+    // Classified once; again only when someone changed the text meanwhile.
+    if (!decision || !sameText(decision.text, ticket)) decision = await decide(deps, ticket, job);
+    const result = await deps.tickets.update(
+      ticket.id,
+      ticket.version,
+      triagedChange(decision, ticket, job, deps.clock.now()),
+    );
+    if (result.status === 'updated') return { model: decision.model };
+    if (result.status === 'notFound') throw new PermanentJobError(`ticket ${ticketId} no longer exists`);
+    // Someone changed the ticket meanwhile: read it again and retry on the new version.
+  }
+  throw new ConflictError(`Ticket ${ticketId} kept changing during triage`);
+}

@@ -1,0 +1,48 @@
+/**
+ * The configuration objects the local runtime hands to the handler factories: what the runtime owns (the
+ * database it started, the local queue, the key file under the data dir) over the user's own settings, read
+ * from their environment with the same schemas the deployed functions apply to theirs.
+ */
+import type { ResolverConfig } from '../lambdas/api/dependencies.ts';
+import type { AuthorizerConfig } from '../lambdas/authorizer/container.ts';
+import { type ReconcilerConfig, reconcilerConfigSchema } from '../lambdas/reconciler/reconcile-handler.ts';
+import {
+  authConfigSchema,
+  databaseConfigSchema,
+  llmConfigSchema,
+  parseConfig,
+  queueConfigSchema,
+  ticketTriageConfigSchema,
+} from '../lambdas/shared/config.ts';
+import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
+import { retryConfigSchema, type WorkerConfig } from '../lambdas/workers/runtime.ts';
+
+export interface LocalConfigs {
+  resolver: ResolverConfig;
+  authorizer: AuthorizerConfig;
+  worker: WorkerConfig;
+  reconciler: ReconcilerConfig;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function localConfigs(env: Env, local: { databaseUrl: string; keySet: string }): LocalConfigs {
+  const database = parseConfig(databaseConfigSchema, { DATABASE_URL: local.databaseUrl }, 'database');
+  const queue = parseConfig(queueConfigSchema, { QUEUE_DRIVER: 'postgres' }, 'queue');
+  // The local key file, never a secret the user's shell may name.
+  const auth = parseConfig(
+    authConfigSchema,
+    { ...env, JWT_KEYS_FILE: local.keySet, JWT_KEYS_SECRET_ARN: undefined },
+    'auth',
+  );
+  const llm = parseConfig(llmConfigSchema, env, 'LLM');
+  const triage = parseConfig(ticketTriageConfigSchema, env, 'ticket triage');
+  // What the triage worker answers is what a correction may choose: the resolver never loads the model.
+  const correction = { TICKET_CATEGORIES: [...ticketTriageSetup(triage).categories] };
+  return {
+    resolver: { database, auth, queue, llm, correction },
+    authorizer: { database, auth },
+    worker: { database, queue, llm, triage, retry: parseConfig(retryConfigSchema, env, 'worker') },
+    reconciler: { database, queue, reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler') },
+  };
+}

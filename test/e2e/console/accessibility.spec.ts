@@ -1,0 +1,154 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { signIn } from './browser.ts';
+import { adminToken, api, browserPerFile, eventually, expectAccessible, snapshot } from './support.ts';
+
+const browser = browserPerFile();
+
+/** One of each kind of record, so that every detail page has something to show. */
+let ids: { log: string; ticket: string; changelog: string };
+
+beforeAll(async () => {
+  const token = await adminToken();
+  const raw = Array.from({ length: 30 }, (_, i) => {
+    const time = `2025-05-01 08:${String(i).padStart(2, '0')}:00`;
+    return `${time} ${i % 7 === 0 ? 'ERROR' : 'INFO'} api.Handler: request ${i} took ${i * 3} ms`;
+  }).join('\n');
+  const { summarizeLog } = await api<{ summarizeLog: { id: string } }>(
+    'mutation($r: String!) { summarizeLog(raw: $r) { id } }',
+    { r: raw },
+    token,
+  );
+  const { triageTicket } = await api<{ triageTicket: { id: string } }>(
+    'mutation { triageTicket(title: "Export to CSV loses accents", body: "Names with é come out garbled.") { id } }',
+    {},
+    token,
+  );
+  const { generateChangelog } = await api<{ generateChangelog: { id: string } }>(
+    'mutation { generateChangelog(input: { commits: ["feat: export to CSV", "fix: keep accents"] }) { id } }',
+    {},
+    token,
+  );
+  ids = { log: summarizeLog.id, ticket: triageTicket.id, changelog: generateChangelog.id };
+  await eventually(async () => {
+    const { logEntry, ticket } = await api<{
+      logEntry: { status: string };
+      ticket: { triage: { status: string } };
+    }>(
+      'query($l: ID!, $t: ID!) { logEntry(id: $l) { status } ticket(id: $t) { triage { status } } }',
+      { l: ids.log, t: ids.ticket },
+      token,
+    );
+    return logEntry.status === 'SUCCEEDED' && ticket.triage.status === 'SUCCEEDED' ? true : undefined;
+  });
+});
+
+const PAGES = (): [string, string][] => [
+  ['/', 'Overview'],
+  ['/logs', 'Logs'],
+  [`/logs/${ids.log}`, 'Log summary'],
+  ['/tickets', 'Tickets'],
+  ['/tickets/review', 'Review queue'],
+  [`/tickets/${ids.ticket}`, 'Export to CSV loses accents'],
+  ['/changelogs', 'Changelogs'],
+  [`/changelogs/${ids.changelog}`, 'Changelog'],
+  ['/admin/users', 'Users and roles'],
+  ['/admin/flags', 'Feature flags'],
+  ['/admin/dead-letters', 'Dead letters'],
+];
+
+async function open(page: Page, path: string, heading: string) {
+  await page.goto(path);
+  await page.getByRole('heading', { level: 1, name: heading, exact: false }).waitFor();
+  // Lazy parts (charts) and the first answers settle.
+  await page.waitForLoadState('networkidle');
+}
+
+/** Visible, enabled controls that Tab never reaches (roving groups such as tabs keep one stop, by design). */
+async function unreachableByTab(page: Page): Promise<string[]> {
+  const total = await page.evaluate(() => {
+    let n = 0;
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'a[href], button, input, select, textarea, summary, [tabindex]',
+    )) {
+      const box = el.getBoundingClientRect();
+      const folded = el.tagName !== 'SUMMARY' && el.closest('details:not([open])') !== null;
+      const hidden =
+        folded || box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden';
+      if (hidden || el.tabIndex < 0 || el.matches(':disabled') || el.closest('[aria-hidden="true"]'))
+        continue;
+      el.dataset.kbd = String(n++);
+    }
+    return n;
+  });
+  const reached = new Set<string>();
+  // Twice round: Tab wraps from the last control back to the first, wherever focus starts.
+  for (let i = 0; i < 2 * total + 5; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.kbd);
+    if (id !== undefined) reached.add(id);
+  }
+  return page.evaluate(
+    (seen) =>
+      [...document.querySelectorAll<HTMLElement>('[data-kbd]')]
+        .filter((el) => !seen.includes(el.dataset.kbd ?? ''))
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}"`,
+        ),
+    [...reached],
+  );
+}
+
+describe('accessibility and small screens', () => {
+  it.each([1280, 390])(
+    'has no serious or critical axe-core violation on any page, signed out or in, at %i px',
+    async (width) => {
+      {
+        const page = await browser.page(width);
+        for (const [path, heading] of [
+          ['/signin', 'Sign in'],
+          ['/signup', 'Create an account'],
+        ] as const) {
+          await open(page, path, heading);
+          await expectAccessible(page);
+        }
+        const { email, password } = inject('admin');
+        await signIn(page, email, password);
+        for (const [path, heading] of PAGES()) {
+          await open(page, path, heading);
+          await expectAccessible(page);
+          await snapshot(page, `page${path.replace(/[^a-z]+/g, '-').replace(/-[0-9a-f]{8}.*$/, '-detail')}`);
+        }
+      }
+    },
+  );
+
+  it('fits 390 px: no page scrolls sideways (wide tables scroll inside their own region)', async () => {
+    const page = await browser.page(390);
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    for (const [path, heading] of PAGES()) {
+      await open(page, path, heading);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    // The navigation is behind a labelled button.
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await page
+      .getByRole('link', { name: /^Tickets/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
+  });
+
+  it('reaches every control with the keyboard', async () => {
+    const page = await browser.page();
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    for (const [path, heading] of PAGES()) {
+      await open(page, path, heading);
+      expect(await unreachableByTab(page), path).toEqual([]);
+    }
+  });
+});

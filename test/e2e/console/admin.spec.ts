@@ -1,0 +1,101 @@
+import { describe, expect, inject, it } from 'vitest';
+import { connectDatabase } from '../../../lambdas/adapters/db/client.ts';
+import { LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
+import { localQueueDefinitions } from '../../../lambdas/adapters/queue/queue-from-config.ts';
+import { jobMessageFor, serializeJobMessage } from '../../../lambdas/core/jobs/job.ts';
+import { summarizeLog as summarizeLogKind } from '../../../lambdas/core/jobs/kinds/summarize-log/definition.ts';
+import { signIn } from './browser.ts';
+import { adminToken, api, browserPerFile, eventually, expectAccessible, snapshot } from './support.ts';
+
+const browser = browserPerFile();
+
+/**
+ * A poison message as the queue sees one: a summarize job's message that has used up its receives, its job
+ * marked FAILED with the reason as the worker does on the last delivery. The queue's own redrive policy moves
+ * the message to the dead-letter queue on its next receive, exactly as after five failures.
+ */
+async function poisonMessageFor(jobId: string): Promise<void> {
+  const connection = connectDatabase({ url: inject('databaseUrl') });
+  try {
+    const { queue: settings } = summarizeLogKind;
+    const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    const body = serializeJobMessage(
+      jobMessageFor({ id: jobId, kind: summarizeLogKind.kind, traceId: null }),
+    );
+    const { messageId } = await queue.send(settings.name, body, { delaySeconds: 2 });
+    await connection.sql`update queue_messages set receive_count = ${settings.maxReceiveCount} where message_id = ${messageId}`;
+    await connection.sql`update jobs set status = 'FAILED', attempts = ${settings.maxReceiveCount},
+      last_error = 'Database unavailable: connection refused' where id = ${jobId}`;
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('admin pages', () => {
+  it('an admin finds a dead letter and redrives it back to its work queue', async () => {
+    const token = await adminToken();
+    const { summarizeLog } = await api<{ summarizeLog: { id: string; job: { id: string } } }>(
+      'mutation($r: String!) { summarizeLog(raw: $r) { id job { id } } }',
+      { r: '2025-03-01 10:00:00 ERROR db.Pool: connection refused\n2025-03-01 10:00:01 INFO app: retrying' },
+      token,
+    );
+    await poisonMessageFor(summarizeLog.job.id);
+    const letters = async () =>
+      (
+        await api<{ deadLetters: { items: { jobId: string }[] } }>(
+          '{ deadLetters { items { jobId } } }',
+          {},
+          token,
+        )
+      ).deadLetters.items;
+    await eventually(async () => ((await letters()).length > 0 ? true : undefined));
+
+    const page = await browser.page();
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    await page
+      .getByRole('link', { name: /^Dead letters/ })
+      .first()
+      .click();
+    await page.getByText('summarize-log: 1 message').waitFor();
+    await page.getByRole('cell', { name: summarizeLog.job.id, exact: true }).waitFor();
+    await page
+      .getByText(
+        `Database unavailable: connection refused (after ${summarizeLogKind.queue.maxReceiveCount} attempts)`,
+      )
+      .waitFor();
+    await expectAccessible(page);
+    await snapshot(page, 'dead-letters');
+
+    await page.getByRole('button', { name: 'Redrive summarize-log' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Redrive dead letters?' });
+    await dialog.getByRole('button', { name: 'Redrive' }).click();
+    await page.getByText('Moved 1 message of summarize-log back to the work queue.').waitFor();
+    await page.getByText('No dead letters. Every job reached its worker.').waitFor();
+    expect(await letters()).toEqual([]);
+  });
+
+  it('an admin changes a role and a feature flag', async () => {
+    const page = await browser.page();
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    await page.goto('/admin/flags');
+    const flag = page.getByRole('form', { name: 'Flag llm.summary' });
+    await flag.locator('label', { hasText: 'Enabled' }).click();
+    await flag.getByRole('textbox', { name: /^Rollout/ }).fill('25');
+    await flag.getByRole('checkbox', { name: 'Ops' }).check();
+    await flag.getByRole('button', { name: 'Save llm.summary' }).click();
+    await page.getByText('on for 25%').waitFor();
+    const flags = await api<{
+      featureFlags: { name: string; enabled: boolean; rolloutPercent: number; roles: string[] }[];
+    }>('{ featureFlags { name enabled rolloutPercent roles } }', {}, await adminToken());
+    expect(flags.featureFlags.find((f) => f.name === 'llm.summary')).toEqual({
+      name: 'llm.summary',
+      enabled: true,
+      rolloutPercent: 25,
+      roles: ['OPS'],
+    });
+    await expectAccessible(page);
+    await snapshot(page, 'flags');
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { signIn } from './browser.ts';
+import { api, browserPerFile, expectAccessible, newUser, pageText, snapshot } from './support.ts';
+
+const browser = browserPerFile();
+
+/** 40 lines of one template whose wildcard takes distinctive values, plus errors in a burst. */
+function logWithNames(): string {
+  const names = ['zebra-4821', 'lion-0317', 'otter-5502', 'heron-7734', 'bison-1290'];
+  const lines: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const time = `2025-03-01 10:${String(i).padStart(2, '0')}:00`;
+    lines.push(`${time} INFO auth.Session: session opened for ${names[i % names.length]} from web`);
+    if (i >= 30) lines.push(`${time} ERROR db.Pool: connection refused after ${i * 10} ms`);
+  }
+  return lines.join('\n');
+}
+
+describe('logs in the console', () => {
+  it('an engineer uploads a log file and reads the summary, headline first', async () => {
+    const page = await browser.page();
+    // Sign up in the console, as a new engineer would.
+    await page.goto('/signup');
+    const email = `engineer${Date.now()}@example.com`;
+    const password = 'Quartz-Meadow-Ferry-81';
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(password);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+
+    await page.getByRole('link', { name: /^Logs/ }).first().click();
+    await page.getByText('Up to 5.0 MB of text').waitFor();
+    await page.getByLabel('Log file').setInputFiles('test/fixtures/logs/BGL_sample.log');
+    await page.getByText('Loaded BGL_sample.log').waitFor();
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.waitForURL(/\/logs\/[0-9a-f-]{36}$/);
+
+    const headline = page.getByTestId('summary-headline');
+    await headline.waitFor();
+    // The headline on the page is the one the summarizer wrote for this log.
+    const { login } = await api<{ login: { accessToken: string } }>(
+      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      { e: email, p: password },
+    );
+    const { logEntry } = await api<{ logEntry: { summary: { json: string } } }>(
+      'query($id: ID!) { logEntry(id: $id) { summary { json } } }',
+      { id: page.url().split('/').pop() },
+      login.accessToken,
+    );
+    const written: unknown = JSON.parse(logEntry.summary.json).headline;
+    expect(typeof written === 'string' && written.length > 0).toBe(true);
+    expect(await headline.innerText()).toBe(written);
+    await page.getByRole('region', { name: 'Templates', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'First error' }).waitFor();
+    // Wildcard values are offered to an engineer.
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'double-hummer alignment exceptions' })
+      .first()
+      .getByRole('button', { name: /^Show values of template/ })
+      .click();
+    await page
+      .getByText(/^Wildcard 1/)
+      .first()
+      .waitFor();
+    await expectAccessible(page);
+    await snapshot(page, 'log-summary');
+  });
+
+  it('HR reads the summary but is offered no raw text: no raw log, samples or wildcard values', async () => {
+    const hr = await newUser('HR');
+    const page = await browser.page();
+    await signIn(page, hr.email, hr.password);
+    await page.goto('/logs');
+    await page.getByRole('textbox', { name: 'Or paste log lines' }).fill(logWithNames());
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByTestId('summary-headline').waitFor();
+    await page.getByText('Raw log text and sample lines are not shown to the HR role.').waitFor();
+
+    const text = await pageText(page);
+    expect(text).toContain('session opened for');
+    for (const value of ['zebra-4821', 'lion-0317', 'connection refused after 300 ms'])
+      expect(text).not.toContain(value);
+    expect(await page.getByRole('button', { name: /raw text/i }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Show values/ }).count()).toBe(0);
+    await expectAccessible(page);
+    await snapshot(page, 'log-summary-hr');
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, inject, it } from 'vitest';
+import { signIn } from './browser.ts';
+import { api, browserPerFile, newUser } from './support.ts';
+
+const browser = browserPerFile();
+const SESSION_KEY = 'ai-ops.session';
+
+describe('session in the console', () => {
+  it('keeps the session across a reload and signs out on request', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull();
+    // The way back in is the sign-in page, wherever one goes.
+    await page.goto('/tickets');
+    await page.waitForURL(/\/signin\?next=%2Ftickets$/);
+  });
+
+  it('sends a revoked session back to sign-in with a clear message, then returns to the page after sign-in', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/changelogs');
+    await page.getByRole('heading', { level: 1, name: 'Changelogs' }).waitFor();
+    // The session is ended elsewhere (signed out on another device), and the access token runs out.
+    const stored = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}'), SESSION_KEY);
+    await api('mutation { logout }', {}, stored.accessToken);
+    await page.evaluate(
+      ([key, value]) => localStorage.setItem(key as string, value as string),
+      [SESSION_KEY, JSON.stringify({ ...stored, expiresAt: new Date(Date.now() - 1000).toISOString() })],
+    );
+    await page.reload();
+    await page.getByText(/Your session has ended/).waitFor();
+    expect(page.url()).toContain('/signin?next=%2Fchangelogs');
+    await page.getByRole('textbox', { name: 'Email' }).fill(user.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Changelogs' }).waitFor();
+  });
+
+  it('refreshes the access token before it expires, rotating the refresh token', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    const before = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}'), SESSION_KEY);
+    // Pretend the token has 30 s left: the console refreshes a minute ahead.
+    await page.evaluate(
+      ([key, value]) => localStorage.setItem(key as string, value as string),
+      [SESSION_KEY, JSON.stringify({ ...before, expiresAt: new Date(Date.now() + 30_000).toISOString() })],
+    );
+    await page.reload();
+    await page.waitForFunction(
+      ([key, old]) => JSON.parse(localStorage.getItem(key as string) ?? '{}').refreshToken !== old,
+      [SESSION_KEY, before.refreshToken],
+    );
+    const after = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}'), SESSION_KEY);
+    expect(Date.parse(after.expiresAt)).toBeGreaterThan(Date.now() + 5 * 60_000);
+    await page.goto('/logs');
+    await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('opens GraphiQL signed in: the schema loads and a query runs with the filled-in token', async () => {
+    const { email, password } = inject('admin');
+    const page = await browser.page();
+    await signIn(page, email, password);
+    await page.getByRole('link', { name: 'GraphQL IDE' }).first().click();
+    await page.waitForURL(/\/graphiql$/);
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    // The introspection query passed the depth limit: the explorer lists the root types.
+    await page.getByText('Root Types').waitFor();
+    await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+    await page.locator('.graphiql-response').getByText(email).waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('Error fetching schema');
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { dataField, graphql } from '../../support/local-process.ts';
+import { launchChromium, newContext, seriousViolations } from './browser.ts';
+
+const AUTH = 'accessToken refreshToken expiresAt user { id email role }';
+
+export interface ApiUser {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+/** A GraphQL call as another client would make it (a colleague, a script), beside the browser. */
+export async function api<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const headers: Record<string, string> = token
+    ? { authorization: `Bearer ${token}` }
+    : { 'x-api-key': inject('apiKey') };
+  const result = await graphql(inject('apiUrl'), query, variables, headers);
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
+export async function adminToken(): Promise<string> {
+  const { email, password } = inject('admin');
+  const data = await api<{ login: { accessToken: string } }>(
+    `mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { ${AUTH} } }`,
+    { e: email, p: password },
+  );
+  return data.login.accessToken;
+}
+
+let counter = 0;
+
+/** A new account through the API (signup gives USER), promoted by the admin when a role is given. */
+export async function newUser(role?: 'OPS' | 'HR' | 'ADMIN'): Promise<ApiUser> {
+  counter += 1;
+  const email = `person${Date.now()}${counter}@example.com`;
+  const password = 'Violet-Harbour-Lantern-42';
+  const result = await graphql(
+    inject('apiUrl'),
+    `mutation($e: AWSEmail!, $p: String!) { signup(email: $e, password: $p) { ${AUTH} } }`,
+    { e: email, p: password },
+    { 'x-api-key': inject('apiKey') },
+  );
+  const payload = dataField<{ accessToken: string; user: { id: string } }>(result, 'signup');
+  if (role) {
+    await api(
+      'mutation($u: ID!, $r: Role!) { setUserRole(userId: $u, role: $r) { id } }',
+      { u: payload.user.id, r: role },
+      await adminToken(),
+    );
+  }
+  // A fresh login carries the new role in its token.
+  const login = await api<{ login: { accessToken: string } }>(
+    `mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { ${AUTH} } }`,
+    { e: email, p: password },
+  );
+  return { id: payload.user.id, email, password, token: login.login.accessToken };
+}
+
+/** Polls until `check` returns a value (the workers run in the background). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** No serious or critical axe-core violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect(violations, `${page.url()}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+}
+
+/** Screenshots for people to look at, when SCREENSHOT_DIR is set (not asserted). */
+export async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
+}
+
+/** Whole-page text, to check what a person can (not) read. */
+export const pageText = (page: Page): Promise<string> => page.evaluate(() => document.body.innerText);
+
+/**
+ * The spec's browser, launched once per file, and its pages: a failing test leaves a full-page screenshot of
+ * each page it opened (path printed), so a CI failure can be looked at.
+ */
+export function browserPerFile() {
+  let browser: Browser | undefined;
+  const open = new Set<Page>();
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const dir = join(tmpdir(), 'ai-ops-console-failures');
+      mkdirSync(dir, { recursive: true });
+      for (const page of open) {
+        const path = join(dir, `${context.task.name.replace(/\W+/g, '-').slice(0, 80)}-${Date.now()}.png`);
+        await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+        console.error(`screenshot of the failing page: ${path}`);
+      }
+    }
+    for (const page of open) await page.context().close();
+    open.clear();
+  });
+  afterAll(async () => browser?.close());
+  return {
+    /** A fresh browser context (no session) and page, `width` px wide. */
+    async page(width = 1280): Promise<Page> {
+      if (!browser) throw new Error('the browser is not running');
+      const page = await (await newContext(browser, inject('consoleUrl'), width)).newPage();
+      open.add(page);
+      return page;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { signIn } from './browser.ts';
+import { api, browserPerFile, expectAccessible, newUser, snapshot } from './support.ts';
+
+const browser = browserPerFile();
+
+describe('tickets in the console', () => {
+  it('creates a ticket, shows its triage, reports a stale status change as a conflict and retries it', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/tickets');
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    await page
+      .getByRole('textbox', { name: 'Title' })
+      .fill('Checkout crashes with a 500 error after the latest deploy');
+    await page
+      .getByRole('textbox', { name: 'Description (optional)' })
+      .fill('Every customer gets an internal server error when paying; revenue is blocked.');
+    await page.getByRole('textbox', { name: 'Project (optional)' }).fill('acme/shop');
+    await page.getByRole('button', { name: 'Create and triage' }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+
+    // The triage worker answers; the page updates by itself.
+    await page.getByTestId('triage-category').waitFor();
+    await page.getByText('Why', { exact: true }).waitFor();
+    await page.getByRole('progressbar', { name: /^Category confidence: \d/ }).waitFor();
+    const versionText = await page.getByText(/^You are editing version \d+\.$/).innerText();
+    const version = Number(/(\d+)/.exec(versionText)?.[1]);
+
+    // Meanwhile a colleague moves the ticket on.
+    await api(
+      'mutation($id: ID!, $v: Int!) { updateTicketStatus(id: $id, status: IN_PROGRESS, expectedVersion: $v) { version } }',
+      { id, v: version },
+      user.token,
+    );
+
+    await page.getByRole('combobox', { name: 'New status' }).selectOption('RESOLVED');
+    await page.getByRole('button', { name: 'Update status' }).click();
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed this ticket' });
+    await conflict.waitFor();
+    expect(await conflict.innerText()).toContain('In progress');
+    await expectAccessible(page);
+    await snapshot(page, 'ticket-conflict');
+
+    await conflict.getByRole('button', { name: /^Apply “Resolved” to the newer version/ }).click();
+    await page.getByText('Status changed to Resolved.').waitFor();
+    const after = await api<{ ticket: { status: string; version: number } }>(
+      'query($id: ID!) { ticket(id: $id) { status version } }',
+      { id },
+      user.token,
+    );
+    expect(after.ticket).toEqual({ status: 'RESOLVED', version: version + 2 });
+    // The history shows both changes, who made them, and an "as of" view.
+    await page.getByText('Status changed').first().waitFor();
+    expect(await page.getByText('Status changed', { exact: true }).count()).toBe(2);
+    await page
+      .getByRole('button', { name: /^Show as of then/ })
+      .first()
+      .click();
+    await page.getByRole('region', { name: 'Ticket as of the chosen time' }).waitFor();
+    await snapshot(page, 'ticket-detail');
+  });
+
+  it('shows the review queue to OPS but not to a USER', async () => {
+    const ops = await newUser('OPS');
+    const page = await browser.page();
+    await signIn(page, ops.email, ops.password);
+    await page
+      .getByRole('link', { name: /^Review queue/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+    await expectAccessible(page);
+
+    const user = await newUser();
+    const userPage = await browser.page();
+    await signIn(userPage, user.email, user.password);
+    expect(await userPage.getByRole('link', { name: /^Review queue/ }).count()).toBe(0);
+    await userPage.goto('/tickets/review');
+    await userPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Every `errorType` the API sends (DESIGN §3) as a sentence a person can act on. The server's own message is
+ * kept as the detail when it says something useful (which field, which limit), never as the only text.
+ */
+import type { CombinedError } from 'urql';
+
+export type ErrorType =
+  | 'ValidationError'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'ConflictError'
+  | 'RateLimited'
+  | 'ServiceUnavailable'
+  | 'InternalError'
+  | 'NetworkError';
+
+export interface ApiError {
+  errorType: ErrorType | string;
+  message: string;
+}
+
+const SENTENCES: Record<ErrorType, string> = {
+  ValidationError: 'Please check what you entered.',
+  Unauthorized: 'You are not signed in, or not allowed to see this.',
+  Forbidden: 'Your role does not allow this. Ask an admin if you need it.',
+  NotFound: 'Not found: it may have been deleted, or it belongs to someone else.',
+  ConflictError: 'Someone else changed this in the meantime.',
+  RateLimited: 'Too many attempts. Wait a moment, then try again.',
+  ServiceUnavailable: 'The service is busy or starting up. Try again in a few seconds.',
+  InternalError: 'Something went wrong on our side. It has been logged; please try again.',
+  NetworkError: 'The API cannot be reached. Check your connection and try again.',
+};
+
+/** Server messages worth showing as they are: they name the field, the limit or the reason. */
+const DETAILED: ReadonlySet<string> = new Set([
+  'ValidationError',
+  'ConflictError',
+  'RateLimited',
+  'Forbidden',
+  'Unauthorized',
+]);
+
+export function sentenceFor(errorType: string): string {
+  return SENTENCES[errorType as ErrorType] ?? SENTENCES.InternalError;
+}
+
+/** The sentence and, when informative, the server's words. */
+export function describeError(error: ApiError): { title: string; detail: string | null } {
+  const detail = DETAILED.has(error.errorType) && error.message ? error.message : null;
+  return { title: sentenceFor(error.errorType), detail };
+}
+
+/** AppSync puts `errorType` beside `message`; urql keeps the raw error object as `originalError`. */
+function errorTypeOf(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const value = (raw as { errorType?: unknown }).errorType;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function apiErrorsOf(error: CombinedError): ApiError[] {
+  if (error.networkError && error.graphQLErrors.length === 0) {
+    return [{ errorType: 'NetworkError', message: error.networkError.message }];
+  }
+  return error.graphQLErrors.map((e) => ({
+    errorType: errorTypeOf(e.extensions) ?? errorTypeOf(e.originalError) ?? errorTypeOf(e) ?? 'InternalError',
+    message: e.message,
+  }));
+}
+
+export function firstApiError(error: CombinedError | undefined): ApiError | null {
+  return error ? (apiErrorsOf(error)[0] ?? null) : null;
+}
+
+/** Raised by the plain fetch used for the API-key operations (signup, login, refreshToken). */
+export class ApiRequestError extends Error implements ApiError {
+  readonly errorType: string;
+  constructor(errorType: string, message: string) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.errorType = errorType;
+  }
+}

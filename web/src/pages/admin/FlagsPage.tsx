@@ -1,0 +1,170 @@
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import type { Role } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
+import { ROLE_WORDS } from '../../session/roles.ts';
+
+const FeatureFlagsDocument = graphql(`
+  query FeatureFlags {
+    featureFlags { name enabled rolloutPercent roles updatedAt updatedBy }
+  }
+`);
+
+const SetFeatureFlagDocument = graphql(`
+  mutation SetFeatureFlag($name: String!, $enabled: Boolean!, $rolloutPercent: Int, $roles: [Role!]) {
+    setFeatureFlag(name: $name, enabled: $enabled, rolloutPercent: $rolloutPercent, roles: $roles) {
+      name enabled rolloutPercent roles updatedAt updatedBy
+    }
+  }
+`);
+
+const ROLES: Role[] = ['ADMIN', 'OPS', 'HR', 'USER'];
+/** Flags the product reads (docs/llm.md); shown even before anyone set them. */
+const KNOWN_FLAGS: Record<string, string> = {
+  'llm.summary': 'Log summaries written by the configured model (the local summary stays the fallback)',
+  'llm.triage': 'Ticket triage by the configured model',
+  'llm.changelog': 'Highlights paragraph for changelogs',
+};
+
+interface FlagValue {
+  name: string;
+  enabled: boolean;
+  rolloutPercent: number;
+  roles: Role[];
+  updatedAt?: string;
+}
+
+function FlagEditor({ flag }: { flag: FlagValue }) {
+  const [enabled, setEnabled] = useState(flag.enabled);
+  const [rollout, setRollout] = useState<number>(flag.rolloutPercent);
+  const [roles, setRoles] = useState<Role[]>(flag.roles);
+  const [result, save] = useMutation(SetFeatureFlagDocument);
+  const changed =
+    enabled !== flag.enabled ||
+    rollout !== flag.rolloutPercent ||
+    roles.slice().sort().join() !== flag.roles.slice().sort().join();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save({ name: flag.name, enabled, rolloutPercent: rollout, roles });
+  };
+  return (
+    <Paper withBorder p="md" component="form" onSubmit={submit} aria-label={`Flag ${flag.name}`}>
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Title order={2} size="h5" className="mono">
+            {flag.name}
+          </Title>
+          <Badge color={flag.enabled ? 'green' : 'gray'} variant="light">
+            {flag.enabled ? `on for ${flag.rolloutPercent}%` : 'off'}
+          </Badge>
+        </Group>
+        {KNOWN_FLAGS[flag.name] && (
+          <Text size="sm" c="dimmed">
+            {KNOWN_FLAGS[flag.name]}
+          </Text>
+        )}
+        <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+        <NumberInput
+          label="Rollout (% of users, stable per user)"
+          min={0}
+          max={100}
+          clampBehavior="strict"
+          allowDecimal={false}
+          value={rollout}
+          onChange={(v) => setRollout(typeof v === 'number' ? v : 0)}
+          w={260}
+        />
+        <Checkbox.Group
+          label="Roles (none ticked: every role)"
+          value={roles}
+          onChange={(v) => setRoles(v as Role[])}
+        >
+          <Group mt={4}>
+            {ROLES.map((r) => (
+              <Checkbox key={r} value={r} label={ROLE_WORDS[r]} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <ErrorNotice error={result.error} action="Could not save the flag" />
+        <Group>
+          <Button type="submit" size="xs" disabled={!changed} loading={result.fetching}>
+            Save {flag.name}
+          </Button>
+          {flag.updatedAt && (
+            <Text size="xs" c="dimmed">
+              Last changed {formatDateTime(flag.updatedAt)}
+            </Text>
+          )}
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+export default function FlagsPage() {
+  const [{ data, error }] = useQuery({
+    query: FeatureFlagsDocument,
+    context: LISTS.featureFlags,
+  });
+  const [name, setName] = useState('');
+  const [extra, setExtra] = useState<string[]>([]);
+  const stored = data?.featureFlags ?? [];
+  const names = new Set(stored.map((f) => f.name));
+  const flags: FlagValue[] = [
+    ...stored,
+    ...[...Object.keys(KNOWN_FLAGS), ...extra]
+      .filter((n) => !names.has(n))
+      .map((n) => ({ name: n, enabled: false, rolloutPercent: 100, roles: [] })),
+  ];
+  return (
+    <Stack>
+      <PageHeader
+        title="Feature flags"
+        description="Turn features on for a share of users or for some roles. Every change is recorded with who and when."
+      />
+      <ErrorNotice error={error} action="Could not load the flags" />
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        {flags.map((flag) => (
+          <FlagEditor key={`${flag.name}-${flag.updatedAt ?? 'new'}`} flag={flag} />
+        ))}
+      </SimpleGrid>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) setExtra([...extra, name.trim()]);
+          setName('');
+        }}
+      >
+        <Group align="flex-end">
+          <TextInput
+            label="Another flag"
+            placeholder="team.experiment"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <Button type="submit" variant="default" disabled={!name.trim()}>
+            Add
+          </Button>
+        </Group>
+      </form>
+    </Stack>
+  );
+}

@@ -1,0 +1,147 @@
+import { Alert, Anchor, Button, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
+import { useCallback, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useQuery } from 'urql';
+import { CopyTextButton } from '../../components/CopyTextButton.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatBytes, formatDateTime, formatNumber, parseJson } from '../../components/format.ts';
+import { PageLoading } from '../../components/Layout.tsx';
+import { MissingRecord } from '../../components/MissingRecord.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { usePolling } from '../../components/use-polling.ts';
+import { graphql } from '../../gql/index.ts';
+import { can } from '../../session/roles.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
+import { SummaryView } from './SummaryView.tsx';
+import { readSummary, readTemplateDetails } from './summary-model.ts';
+
+const LogEntryDocument = graphql(`
+  query LogEntry($id: ID!) {
+    logEntry(id: $id) {
+      id
+      status
+      format
+      sizeBytes
+      lineCount
+      createdAt
+      job { status attempts lastError model startedAt finishedAt }
+      summary { text json templates generatedBy createdAt }
+    }
+  }
+`);
+
+const LogEntryRawDocument = graphql(`
+  query LogEntryRaw($id: ID!) {
+    logEntry(id: $id) {
+      id
+      raw
+    }
+  }
+`);
+
+/** The redacted raw text, fetched only when asked for (never for HR: the API denies it to them anyway). */
+function RawText({ id }: { id: string }) {
+  const [{ data, error, fetching }] = useQuery({ query: LogEntryRawDocument, variables: { id } });
+  if (fetching) return <PageLoading />;
+  if (error) return <ErrorNotice error={error} action="Could not load the raw text" />;
+  const raw = data?.logEntry?.raw ?? '';
+  return (
+    <Stack gap="xs">
+      <Group>
+        <CopyTextButton text={raw} label="Copy raw text" />
+      </Group>
+      <ScrollArea.Autosize mah={400} type="auto">
+        <pre className="mono" style={{ margin: 0 }}>
+          {raw}
+        </pre>
+      </ScrollArea.Autosize>
+    </Stack>
+  );
+}
+
+export default function LogDetailPage() {
+  const { id = '' } = useParams();
+  const session = useSession();
+  const [showRaw, setShowRaw] = useState(false);
+  const [{ data, error, fetching }, refetch] = useQuery({ query: LogEntryDocument, variables: { id } });
+  const entry = data?.logEntry;
+  const busy = entry?.status === 'QUEUED' || entry?.status === 'PROCESSING';
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  usePolling(busy, refresh, 1000);
+  const summary = useMemo(() => readSummary(parseJson(entry?.summary?.json)), [entry?.summary?.json]);
+  const details = useMemo(
+    () => readTemplateDetails(parseJson(entry?.summary?.templates)),
+    [entry?.summary?.templates],
+  );
+  const rawAllowed = session ? can.seeRawLogs(session.user.role) : false;
+
+  if (!entry) {
+    return <MissingRecord title="Log summary" fetching={fetching} error={error} />;
+  }
+  return (
+    <Stack>
+      <PageHeader
+        title="Log summary"
+        description={
+          <>
+            Uploaded {formatDateTime(entry.createdAt)} · {formatNumber(entry.lineCount)} lines ·{' '}
+            {formatBytes(entry.sizeBytes)}
+            {entry.summary ? ` · by ${entry.summary.generatedBy}` : ''}
+          </>
+        }
+        actions={
+          <>
+            <JobStatusBadge status={entry.status} />
+            <Anchor component={Link} to="/logs" size="sm">
+              All logs
+            </Anchor>
+          </>
+        }
+      />
+      <ErrorNotice error={error} action="Could not refresh" />
+      {busy && (
+        <Alert color="blue" variant="light" role="status">
+          The summarizer is working on this log ({entry.status === 'QUEUED' ? 'queued' : 'processing'}); this
+          page updates by itself.
+        </Alert>
+      )}
+      {entry.status === 'FAILED' && (
+        <Alert color="red" variant="light" title="The summary failed" role="alert">
+          {entry.job?.lastError ?? 'No reason was recorded.'} Attempts: {entry.job?.attempts ?? 0}.
+        </Alert>
+      )}
+      {summary && <SummaryView summary={summary} details={details} showRaw={rawAllowed} />}
+      {entry.summary && rawAllowed && (
+        // The plain text quotes the first error's line: raw text, so not for HR.
+        <Paper withBorder p="md">
+          <details>
+            <summary>Plain-text summary</summary>
+            <Group my="xs">
+              <CopyTextButton text={entry.summary.text} label="Copy summary" />
+            </Group>
+            <pre className="mono" style={{ margin: 0 }}>
+              {entry.summary.text}
+            </pre>
+          </details>
+        </Paper>
+      )}
+      {rawAllowed ? (
+        <Paper withBorder p="md">
+          <Button variant="default" size="xs" onClick={() => setShowRaw(!showRaw)} aria-expanded={showRaw}>
+            {showRaw ? 'Hide raw text' : 'Show raw text (redacted)'}
+          </Button>
+          {showRaw && (
+            <div style={{ marginTop: 12 }}>
+              <RawText id={entry.id} />
+            </div>
+          )}
+        </Paper>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Raw log text and sample lines are not shown to the HR role.
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,136 @@
+import { Anchor, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatBytes, formatDateTime, formatNumber } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, usePages } from '../../components/Pager.tsx';
+import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
+import { usePolling } from '../../components/use-polling.ts';
+import type { JobStatus } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
+import { can } from '../../session/roles.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
+import { LogUploadForm } from './LogUploadForm.tsx';
+
+const LogEntriesDocument = graphql(`
+  query LogEntries($limit: Int, $nextToken: String, $status: JobStatus) {
+    logEntries(limit: $limit, nextToken: $nextToken, status: $status) {
+      items {
+        id
+        ownerId
+        status
+        format
+        sizeBytes
+        lineCount
+        createdAt
+        summary { generatedBy }
+        job { attempts lastError }
+      }
+      nextToken
+    }
+  }
+`);
+
+const STATUS_OPTIONS = [
+  { value: '', label: 'Any status' },
+  { value: 'QUEUED', label: 'Queued' },
+  { value: 'PROCESSING', label: 'Processing' },
+  { value: 'SUCCEEDED', label: 'Done' },
+  { value: 'FAILED', label: 'Failed' },
+];
+
+const PAGE_SIZE = 20;
+
+export default function LogsPage() {
+  const session = useSession();
+  const [status, setStatus] = useState<JobStatus | null>(null);
+  const pages = usePages();
+  const [{ data, error, fetching }, refetch] = useQuery({
+    query: LogEntriesDocument,
+    variables: { limit: PAGE_SIZE, nextToken: pages.token, status },
+    context: LISTS.logEntries,
+  });
+  const items = data?.logEntries?.items ?? [];
+  const busy = items.some((i) => i.status === 'QUEUED' || i.status === 'PROCESSING');
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  usePolling(busy, refresh);
+  const everyone = session ? can.seeEveryone(session.user.role) : false;
+
+  return (
+    <Stack>
+      <PageHeader
+        title="Logs"
+        description={
+          everyone
+            ? 'Upload a log to get a summary an on-call engineer can act on. You see everyone’s logs.'
+            : 'Upload a log to get a summary an on-call engineer can act on.'
+        }
+      />
+      <LogUploadForm />
+      <Stack gap="xs" component="section" aria-labelledby="log-list-title">
+        <Group justify="space-between" align="flex-end">
+          <Text component="h2" fw={600} size="lg" id="log-list-title">
+            {everyone ? 'All logs' : 'Your logs'}
+          </Text>
+          <Select
+            label="Status"
+            data={STATUS_OPTIONS}
+            value={status ?? ''}
+            onChange={(value) => {
+              setStatus(value ? (value as JobStatus) : null);
+              pages.reset();
+            }}
+            allowDeselect={false}
+            w={180}
+          />
+        </Group>
+        <ErrorNotice error={error} action="Could not load logs" onRetry={refresh} />
+        <TableScroll label="Logs">
+          <Table striped highlightOnHover verticalSpacing="xs" miw={560}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Uploaded</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th ta="right">Lines</Table.Th>
+                <Table.Th ta="right">Size</Table.Th>
+                <Table.Th>Summary by</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((entry) => (
+                <Table.Tr key={entry.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/logs/${entry.id}`}>
+                      {formatDateTime(entry.createdAt)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <JobStatusBadge status={entry.status} />
+                    {entry.status === 'FAILED' && entry.job?.lastError && (
+                      <Text size="xs" c="red.9">
+                        {entry.job.lastError}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">{formatNumber(entry.lineCount)}</Table.Td>
+                  <Table.Td ta="right">{formatBytes(entry.sizeBytes)}</Table.Td>
+                  <Table.Td>{entry.summary?.generatedBy ?? '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
+        {!fetching && items.length === 0 && !error && (
+          <Text c="dimmed" size="sm">
+            {status ? 'No logs with this status.' : 'No logs yet: upload one above.'}
+          </Text>
+        )}
+        <Pager pages={pages} nextToken={data?.logEntries?.nextToken} />
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,153 @@
+import { Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { ShareBar } from '../../components/ShareBar.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
+import type { ChangesModel, HttpModel, Incident, TemplateChange } from './summary-model.ts';
+import { TemplateText } from './TemplateText.tsx';
+
+const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text fw={600}>{value}</Text>
+    </div>
+  );
+}
+
+/** Requests, status classes and codes, latency percentiles, and the endpoints (5xx-heaviest kept). */
+export function HttpView({ http }: { http: HttpModel }) {
+  const serverErrors = http.statusClasses['5xx'] ?? 0;
+  return (
+    <Stack gap="sm">
+      <SimpleGrid cols={{ base: 2, sm: 5 }}>
+        <Figure label="Requests" value={formatNumber(http.requests)} />
+        <Figure label="5xx" value={formatNumber(serverErrors)} />
+        {http.latency && <Figure label="p50" value={ms(http.latency.p50)} />}
+        {http.latency && <Figure label="p95" value={ms(http.latency.p95)} />}
+        {http.latency && <Figure label="p99" value={ms(http.latency.p99)} />}
+      </SimpleGrid>
+      <Group gap={6}>
+        {http.statusCodes.map((c) => (
+          <Badge
+            key={c.code}
+            variant="light"
+            color={c.code >= 500 ? 'red' : c.code >= 400 ? 'orange' : 'gray'}
+          >
+            {c.code}: {formatNumber(c.count)}
+          </Badge>
+        ))}
+      </Group>
+      {http.endpoints.length > 0 && (
+        <TableScroll label="Endpoints">
+          <Table miw={520}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Endpoint</Table.Th>
+                <Table.Th ta="right">Requests</Table.Th>
+                <Table.Th>5xx rate</Table.Th>
+                <Table.Th ta="right">p95</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {http.endpoints.map((e) => (
+                <Table.Tr key={e.endpoint}>
+                  <Table.Td className="mono">{e.endpoint}</Table.Td>
+                  <Table.Td ta="right">{formatNumber(e.requests)}</Table.Td>
+                  <Table.Td>
+                    <ShareBar
+                      value={e.errorRate}
+                      label={`5xx rate of ${e.endpoint}`}
+                      color="red"
+                      width={80}
+                    />
+                  </Table.Td>
+                  <Table.Td ta="right">{e.p95 === null ? '—' : ms(e.p95)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
+      )}
+    </Stack>
+  );
+}
+
+export function IncidentList({ incidents }: { incidents: Incident[] }) {
+  return (
+    <Stack gap="sm">
+      {incidents.map((incident) => (
+        <div key={`${incident.start}-${incident.title}`}>
+          <Group gap="xs">
+            <Badge color={incident.severity === 'high' ? 'red' : 'orange'} variant="light">
+              {formatDateTime(incident.start)}
+            </Badge>
+            <Text fw={600} size="sm">
+              {incident.title}
+            </Text>
+          </Group>
+          {incident.templates.length > 0 ? (
+            <Stack gap={2} mt={4}>
+              {incident.templates.map((t) => (
+                <Text size="sm" key={t.template}>
+                  {formatNumber(t.count)} × <TemplateText text={t.template} />
+                  {t.new && (
+                    <Badge size="xs" ml={6} variant="outline" color="orange">
+                      new
+                    </Badge>
+                  )}
+                </Text>
+              ))}
+            </Stack>
+          ) : (
+            incident.detail && (
+              <Text size="sm" c="dimmed" className="mono">
+                {incident.detail}
+              </Text>
+            )
+          )}
+          {incident.http5xx.length > 0 && (
+            <Text size="sm" c="dimmed">
+              HTTP 5xx: {incident.http5xx.map((h) => `${h.name} (${formatNumber(h.lines)})`).join(', ')}
+            </Text>
+          )}
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
+function ChangeRows({ title, rows }: { title: string; rows: TemplateChange[] }) {
+  if (rows.length === 0) return null;
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {title}
+      </Text>
+      {rows.map((r) => (
+        <Text size="sm" key={`${title}-${r.template}`}>
+          <TemplateText text={r.template} /> — {formatNumber(r.baselineCount)} → {formatNumber(r.count)}
+          {r.factor !== null && r.factor > 0 ? ` (${r.factor}×)` : ''}
+        </Text>
+      ))}
+    </div>
+  );
+}
+
+/** What changed since the earlier log of the same source the summary was compared with. */
+export function ChangesView({ changes }: { changes: ChangesModel }) {
+  const none = [changes.new, changes.louder, changes.quieter, changes.gone].every((l) => l.length === 0);
+  return (
+    <Stack gap="xs">
+      <Text size="sm">Compared with {changes.baseline}.</Text>
+      {none && <Text size="sm">No template appeared, vanished or changed its rate markedly.</Text>}
+      <ChangeRows title="New" rows={changes.new} />
+      <ChangeRows title="Louder" rows={changes.louder} />
+      <ChangeRows title="Quieter" rows={changes.quieter} />
+      <ChangeRows title="Gone" rows={changes.gone} />
+    </Stack>
+  );
+}

@@ -1,0 +1,102 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { renderWith } from '../../test-utils.tsx';
+import { SummaryView } from './SummaryView.tsx';
+import { readSummary, readTemplateDetails } from './summary-model.ts';
+
+const template = {
+  id: 'T1',
+  template: 'user <*> logged in',
+  count: 30,
+  share: 0.75,
+  level: 'INFO',
+  firstLine: 1,
+};
+const summaryJson = {
+  lines: { total: 40, analysed: 40 },
+  levels: { counts: { INFO: 30, ERROR: 10 }, source: 'header' },
+  templates: { total: 2 },
+  topTemplates: [template],
+  errorTemplates: [],
+  warningTemplates: [],
+  rareTemplates: [],
+  newTemplates: [],
+  bursts: [],
+  timeline: null,
+  topComponents: [],
+  topHosts: [],
+  firstError: { line: 31, template: 'db down after <NUM> ms', text: 'db down after 300 ms', inferred: false },
+  redactions: { total: 0, byKind: {} },
+};
+const templatesJson = [
+  {
+    id: 'T1',
+    samples: [{ line: 1, text: 'user zebra-4821 logged in' }],
+    parameters: [{ position: 1, type: '*', values: [{ value: 'zebra-4821', count: 6 }], more: false }],
+  },
+];
+
+function show(showRaw: boolean, json: object = summaryJson) {
+  const summary = readSummary(json);
+  if (!summary) throw new Error('unreadable summary');
+  renderWith(
+    <SummaryView summary={summary} details={readTemplateDetails(templatesJson)} showRaw={showRaw} />,
+  );
+}
+
+describe('SummaryView', () => {
+  it('offers the values behind each wildcard and the first error sample to engineers', async () => {
+    show(true);
+    expect(screen.getByText('db down after 300 ms')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Show values of template T1' }));
+    expect(screen.getByText(/zebra-4821 \(6×\)/)).toBeTruthy();
+  });
+
+  it('shows HR the templates without any raw text', () => {
+    show(false);
+    expect(screen.getByText('logged in', { exact: false })).toBeTruthy();
+    expect(document.body.textContent).not.toContain('zebra-4821');
+    expect(document.body.textContent).not.toContain('db down after 300 ms');
+    expect(screen.queryByRole('button', { name: /Show values/ })).toBeNull();
+  });
+
+  it('leads with the headline the worker wrote, and shows its incidents and HTTP breakdown', () => {
+    show(true, {
+      ...summaryJson,
+      headline: 'Database outage 10:30–10:40: 10 errors, then recovery',
+      errors: { total: 12, inferred: 2 },
+      incidents: [
+        {
+          kind: 'errors',
+          start: '2026-01-01T10:30:00Z',
+          end: '2026-01-01T10:40:00Z',
+          durationSeconds: 600,
+          lines: 14,
+          errors: 10,
+          factor: 9.5,
+          templates: [{ id: 'T2', template: 'db down after <NUM> ms', count: 10, errors: 10, new: true }],
+          http5xx: [{ name: '503 POST /api/checkout', lines: 4 }],
+        },
+      ],
+      http: {
+        requests: 200,
+        statusClasses: { '2xx': 190, '5xx': 10 },
+        statusCodes: [{ code: 503, count: 10 }],
+        latencyMs: { count: 200, p50: 12, p95: 840, p99: 1200, max: 2000 },
+        endpoints: [{ endpoint: 'POST /api/checkout', requests: 40, statusClasses: {}, errorRate: 0.25 }],
+        otherEndpointRequests: 0,
+      },
+    });
+    expect(screen.getByTestId('summary-headline').textContent).toBe(
+      'Database outage 10:30–10:40: 10 errors, then recovery',
+    );
+    const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
+    expect(incidents).toContain('Error surge: 10 errors in 10 min, 9.5× the usual');
+    expect(incidents).toContain('503 POST /api/checkout (4)');
+    const http = screen.getByRole('region', { name: 'HTTP' });
+    expect(http.textContent).toContain('840 ms');
+    expect(screen.getByRole('progressbar', { name: '5xx rate of POST /api/checkout: 25%' })).toBeTruthy();
+    expect(screen.getByText('12')).toBeTruthy();
+  });
+});

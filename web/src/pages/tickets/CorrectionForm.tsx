@@ -1,0 +1,98 @@
+import { Button, Group, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useMutation } from 'urql';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import type { Priority } from '../../gql/graphql.ts';
+import { CorrectTriageDocument } from './ticket-documents.ts';
+import { CATEGORIES, categoryWord, NEEDS_REVIEW, PRIORITIES, PRIORITY_WORDS } from './ticket-words.ts';
+
+interface Props {
+  id: string;
+  version: number;
+  category: string | null;
+  priority: Priority | null;
+  labels: string[];
+  /** The classifier's best guess when it abstained (NEEDS_REVIEW): the form starts from it. */
+  suggested?: string | undefined;
+}
+
+/** A person's answer to the triage: applied, and kept for retraining the classifier. */
+export function CorrectionForm({ id, version, category, priority, labels, suggested }: Props) {
+  const [newCategory, setCategory] = useState(
+    category && category !== NEEDS_REVIEW ? category : (suggested ?? CATEGORIES[0]),
+  );
+  const [newPriority, setPriority] = useState<string>(priority ?? '');
+  const [newLabels, setLabels] = useState(labels.join(', '));
+  const [result, correct] = useMutation(CorrectTriageDocument);
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    const answer = await correct(
+      {
+        id,
+        category: newCategory,
+        priority: newPriority ? (newPriority as Priority) : null,
+        labels: newLabels
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+        expectedVersion: version,
+      },
+      { additionalTypenames: ['Change'] },
+    );
+    setSaved(!answer.error);
+  };
+
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="correction-title">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="correction-title">
+            Correct the triage
+          </Title>
+          <Text size="sm" c="dimmed">
+            Your answer replaces the classifier’s and is kept to retrain it.
+          </Text>
+          <Group grow align="flex-start" wrap="wrap">
+            <NativeSelect
+              label="Category"
+              value={newCategory}
+              onChange={(e) => setCategory(e.currentTarget.value)}
+              data={CATEGORIES.map((c) => ({ value: c, label: categoryWord(c) }))}
+              miw={140}
+            />
+            <NativeSelect
+              label="Priority"
+              value={newPriority}
+              onChange={(e) => setPriority(e.currentTarget.value)}
+              data={[
+                { value: '', label: 'Keep as is' },
+                ...PRIORITIES.map((p) => ({ value: p, label: PRIORITY_WORDS[p] })),
+              ]}
+              miw={140}
+            />
+          </Group>
+          <TextInput
+            label="Labels"
+            description="Comma-separated, e.g. ui, performance"
+            value={newLabels}
+            onChange={(e) => setLabels(e.currentTarget.value)}
+          />
+          <ErrorNotice error={result.error} action="Could not save the correction" />
+          <Group>
+            <Button type="submit" variant="light" loading={result.fetching}>
+              Save correction
+            </Button>
+            {saved && (
+              <Text size="sm" c="var(--mantine-color-green-light-color)" role="status">
+                Correction saved.
+              </Text>
+            )}
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

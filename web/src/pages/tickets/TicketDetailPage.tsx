@@ -1,0 +1,76 @@
+import { Anchor, Grid, Paper, Stack, Text } from '@mantine/core';
+import { useCallback } from 'react';
+import { Link, useParams } from 'react-router';
+import { useQuery } from 'urql';
+import { formatDateTime } from '../../components/format.ts';
+import { MissingRecord } from '../../components/MissingRecord.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { TicketStatusBadge } from '../../components/StatusBadge.tsx';
+import { usePolling } from '../../components/use-polling.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
+import { CorrectionForm } from './CorrectionForm.tsx';
+import { StatusChange } from './StatusChange.tsx';
+import { TicketHistory } from './TicketHistory.tsx';
+import { readDetails, TriageCard } from './TriageCard.tsx';
+import { TicketDocument } from './ticket-documents.ts';
+
+export default function TicketDetailPage() {
+  const { id = '' } = useParams();
+  const session = useSession();
+  const [{ data, error, fetching }, refetch] = useQuery({ query: TicketDocument, variables: { id } });
+  const ticket = data?.ticket;
+  const busy = ticket?.triage.status === 'QUEUED' || ticket?.triage.status === 'PROCESSING';
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  usePolling(busy, refresh, 1000);
+
+  if (!ticket) {
+    return <MissingRecord title="Ticket" fetching={fetching} error={error} />;
+  }
+  return (
+    <Stack>
+      <PageHeader
+        title={ticket.title}
+        description={
+          <>
+            {ticket.project ? `${ticket.project} · ` : ''}created {formatDateTime(ticket.createdAt)} · version{' '}
+            {ticket.version}
+          </>
+        }
+        actions={
+          <>
+            <TicketStatusBadge status={ticket.status} />
+            <Anchor component={Link} to="/tickets" size="sm">
+              All tickets
+            </Anchor>
+          </>
+        }
+      />
+      {ticket.body && ticket.body !== ticket.title && (
+        <Paper withBorder p="md">
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {ticket.body}
+          </Text>
+        </Paper>
+      )}
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 7 }} miw={0}>
+          <Stack>
+            <TriageCard triage={ticket.triage} />
+            <StatusChange id={ticket.id} status={ticket.status} version={ticket.version} />
+            <CorrectionForm
+              id={ticket.id}
+              version={ticket.version}
+              category={ticket.triage.category}
+              priority={ticket.triage.priority}
+              labels={ticket.triage.labels}
+              suggested={readDetails(ticket.triage.details).predictedCategory}
+            />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }} miw={0}>
+          <TicketHistory id={ticket.id} ownerId={ticket.ownerId} viewerId={session?.user.id ?? ''} />
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

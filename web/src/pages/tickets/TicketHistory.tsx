@@ -1,0 +1,173 @@
+import { Badge, Button, Group, Paper, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatDateTime, parseJson } from '../../components/format.ts';
+import { PageLoading } from '../../components/Layout.tsx';
+import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
+import { TicketAtDocument, TicketHistoryDocument } from './ticket-documents.ts';
+import { categoryWord } from './ticket-words.ts';
+
+const ACTION_WORDS: Record<string, string> = {
+  created: 'Created',
+  status_changed: 'Status changed',
+  triage_started: 'Triage started',
+  triage_completed: 'Triaged',
+  triage_failed: 'Triage failed',
+  triage_corrected: 'Triage corrected',
+};
+
+const actionWord = (action: string): string =>
+  ACTION_WORDS[action] ?? action.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+const empty = (value: unknown): boolean =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** A recorded value as a short phrase: long text and whole objects (the triage blob) are cut, not dumped. */
+function show(value: unknown): string {
+  if (empty(value)) return '—';
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** The classifier's whole answer is recorded too; its fields appear on their own lines already. */
+const HIDDEN_FIELDS: ReadonlySet<string> = new Set(['triage', 'details']);
+
+function ChangeList({ changes }: { changes: string }) {
+  const parsed = parseJson(changes);
+  if (!parsed || typeof parsed !== 'object') return null;
+  const entries = Object.entries(parsed as Record<string, unknown>)
+    .filter(([field]) => !HIDDEN_FIELDS.has(field))
+    .map(([field, change]) => {
+      const c =
+        change && typeof change === 'object' && 'to' in change
+          ? (change as { from?: unknown; to?: unknown })
+          : null;
+      return { field, from: c ? c.from : undefined, to: c ? c.to : change };
+    })
+    .filter((e) => !(empty(e.from) && empty(e.to)));
+  return (
+    <Stack gap={0} style={{ overflowWrap: 'anywhere' }}>
+      {entries.map((e) => (
+        <Text size="xs" key={e.field}>
+          {e.field}: {empty(e.from) ? show(e.to) : `${show(e.from)} → ${show(e.to)}`}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/** `<input type="datetime-local">` wants local time without zone: "2025-01-31T14:05". */
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function AsOf({ id, at }: { id: string; at: string }) {
+  const [{ data, error, fetching }] = useQuery({ query: TicketAtDocument, variables: { id, at } });
+  if (fetching) return <PageLoading />;
+  if (error) return <ErrorNotice error={error} action="Could not rebuild the ticket at that time" />;
+  const t = data?.ticketAt;
+  if (!t) return <Text size="sm">The ticket did not exist yet at that time.</Text>;
+  return (
+    <Paper bg="gray.0" p="sm" role="region" aria-label="Ticket as of the chosen time">
+      <Text size="sm" fw={600}>
+        As of {formatDateTime(at)}: version {t.version}
+      </Text>
+      <Text size="sm">
+        Status {TICKET_STATUS_WORDS[t.status]} · category {categoryWord(t.triage.category)} · priority{' '}
+        {t.triage.priority ?? '—'} · labels {t.triage.labels.join(', ') || '—'}
+      </Text>
+    </Paper>
+  );
+}
+
+export function TicketHistory({ id, ownerId, viewerId }: { id: string; ownerId: string; viewerId: string }) {
+  const [{ data, error, fetching }] = useQuery({
+    query: TicketHistoryDocument,
+    variables: { id },
+    context: LISTS.changes,
+  });
+  const [input, setInput] = useState('');
+  const [asOf, setAsOf] = useState<string | null>(null);
+  const history = data?.ticketHistory ?? [];
+  const who = (actorId: string | null) =>
+    actorId === null
+      ? 'the system'
+      : actorId === viewerId
+        ? 'you'
+        : actorId === ownerId
+          ? 'the owner'
+          : `user ${actorId.slice(0, 8)}`;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const ms = Date.parse(input);
+    if (!Number.isNaN(ms)) setAsOf(new Date(ms).toISOString());
+  };
+
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="history-title">
+      <Title order={2} size="h4" id="history-title" mb="sm">
+        History
+      </Title>
+      <ErrorNotice error={error} action="Could not load the history" />
+      {fetching && history.length === 0 && <PageLoading />}
+      <Timeline bulletSize={14} lineWidth={2} active={history.length}>
+        {history.map((change) => (
+          <Timeline.Item
+            key={`${change.at}-${change.action}`}
+            title={
+              <Group gap="xs">
+                <Text size="sm" fw={600}>
+                  {actionWord(change.action)}
+                </Text>
+                <Badge size="xs" variant="outline" color="gray">
+                  {who(change.actorId ?? null)}
+                </Badge>
+              </Group>
+            }
+          >
+            <Text size="xs" c="dimmed">
+              {formatDateTime(change.at)}{' '}
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                onClick={() => {
+                  setInput(toLocalInput(change.at));
+                  setAsOf(change.at);
+                }}
+                aria-label={`Show as of then: ${formatDateTime(change.at)}`}
+              >
+                Show as of then
+              </Button>
+            </Text>
+            <ChangeList changes={change.changes} />
+          </Timeline.Item>
+        ))}
+      </Timeline>
+      <form onSubmit={submit}>
+        <Group align="flex-end" mt="md">
+          <TextInput
+            type="datetime-local"
+            step={1}
+            label="Show the ticket as it was at"
+            value={input}
+            onChange={(e) => setInput(e.currentTarget.value)}
+          />
+          <Button type="submit" variant="default" disabled={!input}>
+            Show
+          </Button>
+        </Group>
+      </form>
+      {asOf && (
+        <div style={{ marginTop: 12 }}>
+          <AsOf id={id} at={asOf} />
+        </div>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,247 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Collapse,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useCallback, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+import { LISTS } from '../../api/typenames.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, usePages } from '../../components/Pager.tsx';
+import { ShareBar } from '../../components/ShareBar.tsx';
+import { JobStatusBadge, TICKET_STATUS_WORDS, TicketStatusBadge } from '../../components/StatusBadge.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
+import { usePolling } from '../../components/use-polling.ts';
+import type { Priority, TicketFilter, TicketStatus } from '../../gql/graphql.ts';
+import { graphql } from '../../gql/index.ts';
+import { NewTicketForm } from './NewTicketForm.tsx';
+import {
+  CATEGORIES,
+  categoryWord,
+  NEEDS_REVIEW,
+  PRIORITIES,
+  PRIORITY_COLORS,
+  STATUSES,
+} from './ticket-words.ts';
+
+const TicketsDocument = graphql(`
+  query Tickets($filter: TicketFilter, $limit: Int, $nextToken: String) {
+    tickets(filter: $filter, limit: $limit, nextToken: $nextToken) {
+      items {
+        ...TicketBasics
+      }
+      nextToken
+    }
+  }
+`);
+
+const PAGE_SIZE = 50;
+const any = (label: string) => ({ value: '', label });
+
+interface Filters {
+  status: string;
+  category: string;
+  priority: string;
+  label: string;
+  project: string;
+}
+
+const EMPTY: Filters = { status: '', category: '', priority: '', label: '', project: '' };
+
+function toFilter(f: Filters, review: boolean): TicketFilter {
+  const filter: TicketFilter = {};
+  if (f.status) filter.status = f.status as TicketStatus;
+  if (review) filter.category = NEEDS_REVIEW;
+  else if (f.category) filter.category = f.category;
+  if (f.priority) filter.priority = f.priority as Priority;
+  if (f.label.trim()) filter.label = f.label.trim().toLowerCase();
+  if (f.project.trim()) filter.project = f.project.trim();
+  return filter;
+}
+
+export default function TicketsPage({ review = false }: { review?: boolean }) {
+  const [filters, setFilters] = useState<Filters>(review ? { ...EMPTY, status: 'OPEN' } : EMPTY);
+  const [search, setSearch] = useState('');
+  const pages = usePages();
+  const [formOpen, form] = useDisclosure(false);
+  const filter = useMemo(() => toFilter(filters, review), [filters, review]);
+  const [{ data, error, fetching }, refetch] = useQuery({
+    query: TicketsDocument,
+    variables: { filter, limit: PAGE_SIZE, nextToken: pages.token },
+    context: LISTS.tickets,
+  });
+  const set = (key: keyof Filters) => (value: string) => {
+    setFilters({ ...filters, [key]: value });
+    pages.reset();
+  };
+  const items = data?.tickets?.items ?? [];
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = words.length
+    ? items.filter((t) => {
+        const text = `${t.title} ${t.body} ${t.project ?? ''}`.toLowerCase();
+        return words.every((w) => text.includes(w));
+      })
+    : items;
+  const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  usePolling(busy, refresh);
+
+  return (
+    <Stack>
+      <PageHeader
+        title={review ? 'Review queue' : 'Tickets'}
+        description={
+          review
+            ? 'Tickets the classifier was not confident about. Open one, check the suggestion and correct it.'
+            : 'Create a ticket and it is triaged at once: category, priority, labels, confidence and why.'
+        }
+        actions={
+          !review && (
+            <Button onClick={form.toggle} aria-expanded={formOpen} variant={formOpen ? 'default' : 'filled'}>
+              {formOpen ? 'Close the form' : 'New ticket'}
+            </Button>
+          )
+        }
+      />
+      {!review && (
+        <Collapse expanded={formOpen}>
+          <NewTicketForm />
+        </Collapse>
+      )}
+      <SimpleGrid
+        cols={{ base: 2, sm: 3, lg: 6 }}
+        component="fieldset"
+        style={{ border: 0, padding: 0, margin: 0 }}
+      >
+        <legend className="visually-hidden">Filters</legend>
+        <TextInput
+          label="Search"
+          placeholder="Words in title or text"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
+        <NativeSelect
+          label="Status"
+          value={filters.status}
+          onChange={(e) => set('status')(e.currentTarget.value)}
+          data={[any('Any status'), ...STATUSES.map((s) => ({ value: s, label: TICKET_STATUS_WORDS[s] }))]}
+        />
+        {!review && (
+          <NativeSelect
+            label="Category"
+            value={filters.category}
+            onChange={(e) => set('category')(e.currentTarget.value)}
+            data={[
+              any('Any category'),
+              ...[...CATEGORIES, NEEDS_REVIEW].map((c) => ({ value: c, label: categoryWord(c) })),
+            ]}
+          />
+        )}
+        <NativeSelect
+          label="Priority"
+          value={filters.priority}
+          onChange={(e) => set('priority')(e.currentTarget.value)}
+          data={[any('Any priority'), ...PRIORITIES]}
+        />
+        <TextInput
+          label="Label"
+          value={filters.label}
+          onChange={(e) => set('label')(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Project"
+          value={filters.project}
+          onChange={(e) => set('project')(e.currentTarget.value)}
+        />
+      </SimpleGrid>
+      {words.length > 0 && (
+        <Text size="xs" c="dimmed">
+          Search looks through the {items.length} tickets on this page.
+        </Text>
+      )}
+      <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />
+      <TableScroll label="Tickets">
+        <Table striped highlightOnHover miw={640} verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Category</Table.Th>
+              <Table.Th>Priority</Table.Th>
+              <Table.Th>Confidence</Table.Th>
+              <Table.Th>Created</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td maw={360}>
+                  <Anchor component={Link} to={`/tickets/${t.id}`}>
+                    {t.title}
+                  </Anchor>
+                  {(t.project || t.triage.labels.length > 0) && (
+                    <Group gap={4} mt={2}>
+                      {t.project && (
+                        <Text size="xs" c="dimmed">
+                          {t.project}
+                        </Text>
+                      )}
+                      {t.triage.labels.map((l) => (
+                        <Badge key={l} size="xs" variant="outline" color="gray">
+                          {l}
+                        </Badge>
+                      ))}
+                    </Group>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <TicketStatusBadge status={t.status} />
+                </Table.Td>
+                <Table.Td>
+                  {t.triage.status === 'SUCCEEDED' ? (
+                    categoryWord(t.triage.category)
+                  ) : (
+                    <JobStatusBadge status={t.triage.status} />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {t.triage.priority && (
+                    <Badge color={PRIORITY_COLORS[t.triage.priority]} variant="light">
+                      {t.triage.priority}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {t.triage.confidence !== null && (
+                    <ShareBar value={t.triage.confidence} label="Category confidence" width={70} />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatDateTime(t.createdAt)}</Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </TableScroll>
+      {!fetching && shown.length === 0 && !error && (
+        <Text c="dimmed" size="sm">
+          {review ? 'Nothing to review.' : 'No tickets match.'}
+        </Text>
+      )}
+      <Pager pages={pages} nextToken={data?.tickets?.nextToken} />
+    </Stack>
+  );
+}

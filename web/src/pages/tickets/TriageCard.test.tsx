@@ -1,0 +1,59 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderWith } from '../../test-utils.tsx';
+import { TriageCard } from './TriageCard.tsx';
+
+const details = {
+  predictedCategory: 'BUG',
+  confidence: { category: 0.42, priority: 0.7, labels: { ui: 0.81 } },
+  alternatives: {
+    category: [{ name: 'QUESTION', confidence: 0.31 }],
+    priority: [{ name: 'P1', confidence: 0.2 }],
+  },
+};
+
+describe('TriageCard', () => {
+  it('shows confidence bars, alternatives and the rationale, and the best guess when the classifier abstains', () => {
+    renderWith(
+      <TriageCard
+        triage={{
+          status: 'SUCCEEDED',
+          category: 'NEEDS_REVIEW',
+          priority: 'P2',
+          labels: ['ui'],
+          confidence: 0.42,
+          details: JSON.stringify(details),
+          rationale: 'NEEDS_REVIEW: best guess BUG 42%',
+          classifierVersion: 'tickets-abc',
+          correction: null,
+        }}
+      />,
+    );
+    expect(screen.getByTestId('triage-category').textContent).toBe('Needs review');
+    expect(screen.getByText(/its best guess is Bug/)).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Category confidence: 42%' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Priority confidence: 70%' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Confidence in label ui: 81%' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Confidence in QUESTION: 31%' })).toBeTruthy();
+    expect(screen.getByText('NEEDS_REVIEW: best guess BUG 42%')).toBeTruthy();
+  });
+
+  it('says the classifier is working while triage is queued', () => {
+    renderWith(
+      <TriageCard
+        triage={{
+          status: 'QUEUED',
+          category: null,
+          priority: null,
+          labels: [],
+          confidence: null,
+          details: null,
+          rationale: null,
+          classifierVersion: null,
+          correction: null,
+        }}
+      />,
+    );
+    expect(screen.getByRole('status').textContent).toContain('updates by itself');
+  });
+});

@@ -1,0 +1,175 @@
+import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { parseJson } from '../../components/format.ts';
+import { ShareBar } from '../../components/ShareBar.tsx';
+import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import type { TicketQuery } from '../../gql/graphql.ts';
+import { categoryWord, NEEDS_REVIEW, PRIORITY_COLORS, PRIORITY_WORDS } from './ticket-words.ts';
+
+type Triage = NonNullable<TicketQuery['ticket']>['triage'];
+
+interface Ranked {
+  name: string;
+  confidence: number;
+}
+
+interface Details {
+  predictedCategory?: string;
+  priorityConfidence?: number;
+  labelConfidence: Record<string, number>;
+  categoryAlternatives: Ranked[];
+  priorityAlternatives: Ranked[];
+}
+
+const ranked = (v: unknown): Ranked[] =>
+  Array.isArray(v)
+    ? v.filter(
+        (r): r is Ranked =>
+          r !== null &&
+          typeof r === 'object' &&
+          typeof r.name === 'string' &&
+          typeof r.confidence === 'number',
+      )
+    : [];
+
+/** The classifier's `details` (lambdas/triage/local-classifier.ts), read defensively. */
+export function readDetails(json: string | null): Details {
+  const raw = parseJson(json);
+  const d = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const confidence = (d.confidence ?? {}) as Record<string, unknown>;
+  const alternatives = (d.alternatives ?? {}) as Record<string, unknown>;
+  const labels = (confidence.labels ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof d.predictedCategory === 'string' ? { predictedCategory: d.predictedCategory } : {}),
+    ...(typeof confidence.priority === 'number' ? { priorityConfidence: confidence.priority } : {}),
+    labelConfidence: Object.fromEntries(
+      Object.entries(labels).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    ),
+    categoryAlternatives: ranked(alternatives.category),
+    priorityAlternatives: ranked(alternatives.priority),
+  };
+}
+
+function Alternatives({ title, items }: { title: string; items: Ranked[] }) {
+  if (items.length === 0) return null;
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        {title}
+      </Text>
+      {items.map((r) => (
+        <Group key={r.name} gap="xs" wrap="nowrap">
+          <Text size="sm" w={96}>
+            {categoryWord(r.name)}
+          </Text>
+          <ShareBar value={r.confidence} label={`Confidence in ${r.name}`} width={90} color="gray.6" />
+        </Group>
+      ))}
+    </div>
+  );
+}
+
+export function TriageCard({ triage }: { triage: Triage }) {
+  const details = readDetails(triage.details);
+  const correction = parseJson(triage.correction);
+  const abstained = triage.category === NEEDS_REVIEW;
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="triage-title">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4" id="triage-title">
+          Triage
+        </Title>
+        <JobStatusBadge status={triage.status} />
+      </Group>
+      {triage.status !== 'SUCCEEDED' ? (
+        <Text size="sm" c="dimmed" role="status">
+          {triage.status === 'FAILED'
+            ? 'Triage failed; the ticket can still be corrected by hand below.'
+            : 'The classifier is on it; this updates by itself.'}
+        </Text>
+      ) : (
+        <Stack gap="sm">
+          {abstained && (
+            <Text size="sm" c="var(--mantine-color-orange-light-color)">
+              The classifier was not confident enough and asks for a review
+              {details.predictedCategory
+                ? `; its best guess is ${categoryWord(details.predictedCategory)}.`
+                : '.'}
+            </Text>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <div>
+              <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                Category
+              </Text>
+              <Group gap="xs">
+                <Badge
+                  size="lg"
+                  variant="light"
+                  color={abstained ? 'orange' : 'blue'}
+                  data-testid="triage-category"
+                >
+                  {categoryWord(triage.category)}
+                </Badge>
+                {triage.confidence !== null && (
+                  <ShareBar value={triage.confidence} label="Category confidence" />
+                )}
+              </Group>
+            </div>
+            <div>
+              <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                Priority
+              </Text>
+              <Group gap="xs">
+                {triage.priority && (
+                  <Badge size="lg" variant="light" color={PRIORITY_COLORS[triage.priority]}>
+                    {PRIORITY_WORDS[triage.priority]}
+                  </Badge>
+                )}
+                {details.priorityConfidence !== undefined && (
+                  <ShareBar value={details.priorityConfidence} label="Priority confidence" />
+                )}
+              </Group>
+            </div>
+          </SimpleGrid>
+          {triage.labels.length > 0 && (
+            <div>
+              <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                Labels
+              </Text>
+              {triage.labels.map((label) => (
+                <Group key={label} gap="xs" wrap="nowrap">
+                  <Text size="sm" w={96}>
+                    {label}
+                  </Text>
+                  {details.labelConfidence[label] !== undefined && (
+                    <ShareBar
+                      value={details.labelConfidence[label] ?? 0}
+                      label={`Confidence in label ${label}`}
+                      width={90}
+                    />
+                  )}
+                </Group>
+              ))}
+            </div>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Alternatives title="Other categories" items={details.categoryAlternatives} />
+            <Alternatives title="Other priorities" items={details.priorityAlternatives} />
+          </SimpleGrid>
+          {triage.rationale && (
+            <div>
+              <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+                Why
+              </Text>
+              <Text size="sm">{triage.rationale}</Text>
+            </div>
+          )}
+          <Text size="xs" c="dimmed">
+            {triage.classifierVersion ? `Classifier ${triage.classifierVersion}` : ''}
+            {correction ? ' · corrected by a person' : ''}
+          </Text>
+        </Stack>
+      )}
+    </Paper>
+  );
+}

@@ -452,7 +452,7 @@ describe('every stage', () => {
     const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {
       Variables: Record<string, unknown>;
     };
-    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
+    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK,SECURITY');
   });
 
   it('generates the JWT key set on deploy, before the functions that read it', () => {

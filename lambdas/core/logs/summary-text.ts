@@ -40,6 +40,8 @@ function overview(s: LogSummary, out: string[]): void {
   out.push(`Log: ${fmt(s.lines.analysed)} lines${span}`);
   const extra: string[] = [];
   if (s.lines.blank) extra.push(`${fmt(s.lines.blank)} blank`);
+  if (s.lines.continuation)
+    extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);
   if (s.lines.truncated) extra.push(`${fmt(s.lines.truncated)} truncated`);
   if (extra.length) out.push(`  (${extra.join(', ')})`);

@@ -7,8 +7,18 @@ import { z } from 'zod';
 /** The bootstrap secret the stack generates: `{ "email": "...", "password": "..." }`. */
 export const bootstrapSecretSchema = z.object({ email: z.string().min(3), password: z.string().min(1) });
 
+/** The application role's secret: a generated `{ "password": "..." }` (RDS-style secrets carry more fields). */
+export const appRoleSecretSchema = z.object({ password: z.string().min(16) });
+
 export interface DeploySetupDeps {
   migrate(): Promise<void>;
+  /** Absent when the stage's functions connect as the owner (no app role secret). */
+  readAppRoleSecret?: () => Promise<unknown>;
+  /**
+   * Gives the application role (ai_ops_app, created by the migrations) a login with this password, so the
+   * functions connect as a role that cannot change or delete audit rows. False when the role does not exist.
+   */
+  setAppRoleLogin(password: string): Promise<boolean>;
   /** Absent when the stage has no bootstrap secret. */
   readBootstrapSecret?: () => Promise<unknown>;
   bootstrapAdmin(input: { email: string; password: string }): Promise<{ created: boolean }>;
@@ -17,6 +27,7 @@ export interface DeploySetupDeps {
 export interface DeploySetupResult {
   migrated: true;
   admin: 'created' | 'exists' | 'skipped';
+  appRole: 'login' | 'skipped';
 }
 
 export class BootstrapSecretError extends Error {
@@ -26,9 +37,28 @@ export class BootstrapSecretError extends Error {
   }
 }
 
+async function setUpAppRole(deps: DeploySetupDeps): Promise<DeploySetupResult['appRole']> {
+  if (!deps.readAppRoleSecret) return 'skipped';
+  const parsed = appRoleSecretSchema.safeParse(await deps.readAppRoleSecret());
+  if (!parsed.success) throw new BootstrapSecretError('The app role secret is invalid: password');
+  // The secret exists because the functions will connect with it: a role that cannot log in must fail the deploy.
+  if (!(await deps.setAppRoleLogin(parsed.data.password))) {
+    throw new BootstrapSecretError(
+      'The app role ai_ops_app does not exist: the migrating user lacks CREATEROLE',
+    );
+  }
+  return 'login';
+}
+
 export async function runDeploySetup(deps: DeploySetupDeps): Promise<DeploySetupResult> {
   await deps.migrate();
-  if (!deps.readBootstrapSecret) return { migrated: true, admin: 'skipped' };
+  const appRole = await setUpAppRole(deps);
+  const admin = await bootstrapFirstAdmin(deps);
+  return { migrated: true, admin, appRole };
+}
+
+async function bootstrapFirstAdmin(deps: DeploySetupDeps): Promise<DeploySetupResult['admin']> {
+  if (!deps.readBootstrapSecret) return 'skipped';
   const parsed = bootstrapSecretSchema.safeParse(await deps.readBootstrapSecret());
   if (!parsed.success) {
     // Field names only: the password must not reach CloudFormation events or logs.
@@ -36,5 +66,5 @@ export async function runDeploySetup(deps: DeploySetupDeps): Promise<DeploySetup
     throw new BootstrapSecretError(`The admin bootstrap secret is invalid: ${fields.join(', ')}`);
   }
   const { created } = await deps.bootstrapAdmin(parsed.data);
-  return { migrated: true, admin: created ? 'created' : 'exists' };
+  return created ? 'created' : 'exists';
 }

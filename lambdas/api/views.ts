@@ -67,7 +67,15 @@ export function featureFlagView(flag: FeatureFlag) {
   return { ...flag, updatedAt: iso(flag.updatedAt) };
 }
 
-export function ticketView(ticket: TicketRecord) {
+/** A similar ticket as `Ticket.similar` lists it (its own `similar` only when the query went that deep). */
+export interface SimilarTicketView {
+  score: number;
+  ticket: TicketView | undefined;
+}
+
+export type TicketView = ReturnType<typeof ticketView>;
+
+export function ticketView(ticket: TicketRecord, similar?: SimilarTicketView[]) {
   const triage = ticket.triage ?? {};
   const confidence = typeof triage.confidence === 'number' ? triage.confidence : null;
   return {
@@ -76,6 +84,9 @@ export function ticketView(ticket: TicketRecord) {
     title: ticket.title,
     body: ticket.body,
     project: ticket.project,
+    team: ticket.team,
+    duplicateOf: ticket.duplicateOf,
+    similar: similar ?? null,
     status: ticket.status,
     version: ticket.version,
     triage: {

@@ -8,8 +8,12 @@ export const seesEveryone = (caller: Caller): boolean => caller.role === 'OPS' |
  * Someone else's record is reported as missing, not forbidden, so ids cannot be probed for existence.
  */
 export function assertCanRead(caller: Caller, ownerId: string, what: string): void {
-  if (!seesEveryone(caller) && ownerId !== caller.userId) throw new NotFoundError(what);
+  if (!canRead(caller, ownerId)) throw new NotFoundError(what);
 }
+
+/** Whether the caller may see a record of this owner. */
+export const canRead = (caller: Caller, ownerId: string): boolean =>
+  seesEveryone(caller) || ownerId === caller.userId;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -125,7 +125,7 @@ export function createTicketRepo(db: Database): TicketRepo {
       });
     },
 
-    async corrections({ after, limit }) {
+    async corrections({ since, after, limit }) {
       const correctedAt = sql<Date>`(${tickets.correction}->>'at')::timestamptz`;
       const rows = await db
         .select({ ticket: tickets, correctedAt: sql<string>`${correctedAt}::text` })
@@ -133,7 +133,10 @@ export function createTicketRepo(db: Database): TicketRepo {
         .where(
           and(
             isNotNull(tickets.correction),
-            after ? sql`${correctedAt} > ${after.toISOString()}` : undefined,
+            since ? sql`${correctedAt} > ${since.toISOString()}::timestamptz` : undefined,
+            after
+              ? sql`(${correctedAt}, ${tickets.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
           ),
         )
         .orderBy(asc(correctedAt), asc(tickets.id))

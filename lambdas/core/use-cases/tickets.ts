@@ -85,6 +85,12 @@ export interface CorrectionRecord {
   correctedAt: Date;
 }
 
+export interface CorrectionsQuery {
+  since: Date | null;
+  after: { at: Date; id: string } | null;
+  limit: number;
+}
+
 /** Outcome of a conditional write: applied, or why not (so the use case picks the error). */
 export type VersionedWrite =
   | { status: 'updated'; ticket: TicketRecord }
@@ -137,8 +143,11 @@ export interface TicketRepo {
     limit: number;
     minScore: number;
   }): Promise<SimilarTicketRecord[]>;
-  /** Tickets with a recorded correction, oldest correction first, past `after` (a correction time). */
-  corrections(query: { after: Date | null; limit: number }): Promise<CorrectionRecord[]>;
+  /**
+   * Tickets with a recorded correction made after `since`, oldest correction first (then by id), past the
+   * `after` position of the previous page.
+   */
+  corrections(query: CorrectionsQuery): Promise<CorrectionRecord[]>;
 }
 
 /** The fields whose changes are recorded and replayed by `ticketAt`. */
@@ -364,7 +373,7 @@ export function textSearchWords(text: string): string[] {
 /** One page of recorded corrections, oldest first, for `ai-ops tickets export-corrections`. */
 export function correctionsAfter(
   deps: { tickets: Pick<TicketRepo, 'corrections'> },
-  query: { after: Date | null; limit: number },
+  query: CorrectionsQuery,
 ): Promise<CorrectionRecord[]> {
   return deps.tickets.corrections(query);
 }

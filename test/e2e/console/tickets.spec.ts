@@ -65,6 +65,37 @@ describe('tickets in the console', () => {
     await snapshot(page, 'ticket-detail');
   });
 
+  it('creates a title-only ticket with no description, and searches every ticket on the server', async () => {
+    const user = await newUser();
+    await api(
+      'mutation($t: String!) { triageTicket(title: $t) { id } }',
+      { t: 'Printer on floor 3 jams on every job' },
+      user.token,
+    );
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/tickets');
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    await page.getByRole('textbox', { name: 'Title' }).fill('Zeppelin dashboard shows stale numbers');
+    await page.getByRole('button', { name: 'Create and triage' }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+    const created = await api<{ ticket: { title: string; body: string } }>(
+      'query($id: ID!) { ticket(id: $id) { title body } }',
+      { id },
+      user.token,
+    );
+    // No description means no body: the title is not copied into it.
+    expect(created.ticket).toEqual({ title: 'Zeppelin dashboard shows stale numbers', body: '' });
+
+    await page.goto('/tickets');
+    const printer = page.getByRole('link', { name: 'Printer on floor 3 jams on every job' });
+    await printer.waitFor();
+    await page.getByRole('textbox', { name: 'Search' }).fill('zeppelin numbers');
+    await printer.waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: 'Zeppelin dashboard shows stale numbers' }).count()).toBe(1);
+  });
+
   it('shows the review queue to OPS but not to a USER', async () => {
     const ops = await newUser('OPS');
     const page = await browser.page();

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../../bin/commands/logs.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+import { commandOutput } from '../../support/command-output.ts';
 import { dataField } from '../../support/local-process.ts';
 
 const SUBMIT = `mutation($raw: String!, $source: String) {
@@ -70,17 +71,9 @@ const dir = mkdtempSync(join(tmpdir(), 'ai-ops-log-features-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function stdoutOf(run: () => Promise<number>): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    expect(await run()).toBe(0);
-    return out;
-  } finally {
-    spy.mockRestore();
-  }
+  const { code, stdout } = await commandOutput(run);
+  expect(code).toBe(0);
+  return stdout;
 }
 
 const submit = async (session: ApiSession, raw: string, source?: string) =>

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCorrections } from '../../../bin/commands/ticket-corrections.ts';
 import { ticketsCommand } from '../../../bin/commands/tickets.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+import { commandOutput } from '../../support/command-output.ts';
 import { dataField } from '../../support/local-process.ts';
 import { FIXTURE, INTERNAL_FIXTURE } from '../../unit/tickets/support.ts';
 
@@ -44,21 +45,6 @@ interface TicketView {
   };
 }
 
-/** Runs an `ai-ops tickets` subcommand in-process, capturing standard output. */
-async function cli(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await run(), stdout };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 const csvCell = (value: string) => `"${value.replaceAll('"', '""')}"`;
 
 describe('ticket features through the API (similar, duplicates, search, team, title-only)', () => {
@@ -88,7 +74,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     dir = mkdtempSync(join(tmpdir(), 'ticket-features-'));
     model = join(dir, 'team.model.json');
     // A served model with an extra `team` head, as `tickets train --label-column team` makes it.
-    const trained = await cli(() =>
+    const trained = await commandOutput(() =>
       ticketsCommand.run([
         'train',
         '--input',
@@ -140,7 +126,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
       csv,
       `id,created_at,title,body\n${done.map((t) => [t.id, t.createdAt, t.title, t.body].map(csvCell).join(',')).join('\n')}\n`,
     );
-    const classified = await cli(() =>
+    const classified = await commandOutput(() =>
       ticketsCommand.run([
         'classify',
         '--input',
@@ -297,7 +283,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = api.database.url;
     try {
-      expect((await cli(() => exportCorrections(['--out', out]))).code).toBe(0);
+      expect((await commandOutput(() => exportCorrections(['--out', out]))).code).toBe(0);
     } finally {
       if (previous === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previous;
@@ -312,7 +298,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
       body: '',
     });
     // `tickets train` reads the export (with the NLBSE sample for the other categories).
-    const retrained = await cli(() =>
+    const retrained = await commandOutput(() =>
       ticketsCommand.run([
         'train',
         '--input',

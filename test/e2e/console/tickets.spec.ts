@@ -96,6 +96,34 @@ describe('tickets in the console', () => {
     expect(await page.getByRole('link', { name: 'Zeppelin dashboard shows stale numbers' }).count()).toBe(1);
   });
 
+  it('lists similar tickets on a ticket and marks it a duplicate of one, which closes it', async () => {
+    const user = await newUser();
+    const create = (t: string, b: string) =>
+      api<{ triageTicket: { id: string } }>(
+        'mutation($t: String!, $b: String) { triageTicket(title: $t, body: $b) { id } }',
+        { t, b },
+        user.token,
+      );
+    const original = await create('VPN disconnects every hour', 'The VPN connection drops every hour.');
+    const copy = await create('VPN drops hourly', 'Every hour the VPN connection is lost.');
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto(`/tickets/${copy.triageTicket.id}`);
+    const similar = page.getByRole('region', { name: 'Similar tickets' });
+    await similar.getByRole('link', { name: 'VPN disconnects every hour' }).waitFor();
+    await similar
+      .getByRole('button', { name: 'Mark as a duplicate of “VPN disconnects every hour”' })
+      .click();
+    await similar.getByText('Marked a duplicate of').waitFor();
+    const after = await api<{ ticket: { status: string; duplicateOf: string } }>(
+      'query($id: ID!) { ticket(id: $id) { status duplicateOf } }',
+      { id: copy.triageTicket.id },
+      user.token,
+    );
+    expect(after.ticket).toEqual({ status: 'CLOSED', duplicateOf: original.triageTicket.id });
+    await expectAccessible(page);
+  });
+
   it('shows the review queue to OPS but not to a USER', async () => {
     const ops = await newUser('OPS');
     const page = await browser.page();

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
+import { applyMigrations } from '../../lambdas/adapters/db/migrate.ts';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
@@ -96,6 +97,8 @@ export async function exportCorrections(args: string[]): Promise<number> {
   });
   const connection = connectDatabase({ url: database.url });
   try {
+    // A database that was never started has no tables yet: the export is then empty, not an error.
+    await applyMigrations(connection.db);
     const deps = { tickets: createTicketRepo(connection.db) };
     file.write(`${COLUMNS.join(',')}\n`);
     let count = 0;

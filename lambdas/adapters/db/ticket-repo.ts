@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
 import type { Cursor } from '../../core/pagination.ts';
 import type {
@@ -17,7 +17,17 @@ import { changeEvents, jobs, tickets } from './schema.ts';
 
 const cursorAt = cursorTimestamp(tickets.createdAt);
 
-type TicketRow = typeof tickets.$inferSelect;
+/**
+ * A ticket as read: every column but the search vector and the similarity fingerprint, which only Postgres
+ * reads (text search, `similar`).
+ */
+const {
+  search: _search,
+  similarityTerms: _terms,
+  similarityWeights: _weights,
+  ...ticketColumns
+} = getTableColumns(tickets);
+type TicketRow = Omit<typeof tickets.$inferSelect, 'search' | 'similarityTerms' | 'similarityWeights'>;
 
 const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
   title: 'title',
@@ -57,7 +67,7 @@ const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferS
 export function createTicketRepo(db: Database): TicketRepo {
   const select = (executor: DatabaseExecutor = db) =>
     executor
-      .select({ ticket: tickets, job: jobs, cursorAt })
+      .select({ ticket: ticketColumns, job: jobs, cursorAt })
       .from(tickets)
       .innerJoin(jobs, eq(jobs.id, tickets.jobId));
   const get = async (id: string, executor: DatabaseExecutor = db) => {
@@ -128,7 +138,7 @@ export function createTicketRepo(db: Database): TicketRepo {
     async corrections({ since, after, limit }) {
       const correctedAt = sql<Date>`(${tickets.correction}->>'at')::timestamptz`;
       const rows = await db
-        .select({ ticket: tickets, correctedAt: sql<string>`${correctedAt}::text` })
+        .select({ ticket: ticketColumns, correctedAt: sql<string>`${correctedAt}::text` })
         .from(tickets)
         .where(
           and(
@@ -261,7 +271,7 @@ async function updateVersioned(
   expectedVersion: number,
   change: TicketChangeRequest,
 ): Promise<{ status: 'updated' } | { status: 'notFound' } | { status: 'stale'; version: number }> {
-  const [current] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  const [current] = await tx.select(ticketColumns).from(tickets).where(eq(tickets.id, id)).for('update');
   if (!current) return { status: 'notFound' };
   if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
   const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -4,14 +4,12 @@
  * corrected_at), so a team retrains on its own answers. Reads DATABASE_URL or the embedded Postgres.
  */
 import { parseArgs } from 'node:util';
-import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
-import { applyMigrations } from '../../lambdas/adapters/db/migrate.ts';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
-import { startLocalDatabase } from '../../local/local-database.ts';
 import { AtomicFile } from './atomic-file.ts';
 import { UsageError } from './command.ts';
+import { withMigratedDatabase } from './migrated-database.ts';
 
 export const EXPORT_CORRECTIONS_USAGE = `Usage: ai-ops tickets export-corrections [--out <file.csv>] [--since <date>] [--data-dir <dir>]
 
@@ -91,25 +89,20 @@ export async function exportCorrections(args: string[]): Promise<number> {
   let after: { at: Date; id: string } | null = null;
   const since = sinceArg(values.since);
   const file = new AtomicFile(values.out);
-  const database = await startLocalDatabase({
-    dataDir: values['data-dir'],
-    databaseUrl: process.env.DATABASE_URL,
-  });
-  const connection = connectDatabase({ url: database.url });
   try {
-    // A database that was never started has no tables yet: the export is then empty, not an error.
-    await applyMigrations(connection.db);
-    const deps = { tickets: createTicketRepo(connection.db) };
-    file.write(`${COLUMNS.join(',')}\n`);
-    let count = 0;
-    for (;;) {
-      const page = await correctionsAfter(deps, { since, after, limit: PAGE });
-      for (const correction of page) file.write(correctionCsvLine(correction));
-      count += page.length;
-      const last = page.at(-1);
-      if (page.length < PAGE || last === undefined) break;
-      after = { at: last.correctedAt, id: last.id };
-    }
+    const count = await withMigratedDatabase(values['data-dir'], async (db) => {
+      const deps = { tickets: createTicketRepo(db) };
+      file.write(`${COLUMNS.join(',')}\n`);
+      let written = 0;
+      for (;;) {
+        const page = await correctionsAfter(deps, { since, after, limit: PAGE });
+        for (const correction of page) file.write(correctionCsvLine(correction));
+        written += page.length;
+        const last = page.at(-1);
+        if (page.length < PAGE || last === undefined) return written;
+        after = { at: last.correctedAt, id: last.id };
+      }
+    });
     await file.commit();
     process.stderr.write(
       `ai-ops tickets export-corrections: ${count} corrections${values.out ? ` to ${values.out}` : ''}\n`,
@@ -118,8 +111,5 @@ export async function exportCorrections(args: string[]): Promise<number> {
   } catch (error: unknown) {
     file.abort();
     throw error;
-  } finally {
-    await connection.close();
-    await database.stop();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The application's database role (migration 0005_app_role creates it without a login): what the functions
+ * The application's database role (migration 0006_app_role creates it without a login): what the functions
  * and the local runtime connect as, so that the audit log is append-only for them. Whoever runs the
  * migrations (the owner of the tables) gives it a login: the migrator on deploy, from the app's database
  * secret; the local runtime at start, with a password of its own.

@@ -1,7 +1,7 @@
 /**
  * The audit log on Postgres. Changes made by an admin write their entry with `insertAudit` inside their own
  * transaction, so the change and its record stand or fall together; the application's role may only insert
- * and read (migration 0005_app_role).
+ * and read (migration 0006_app_role).
  */
 import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AuditEntry, AuditFilter, AuditLog, NewAuditEntry } from '../../core/use-cases/audit.ts';

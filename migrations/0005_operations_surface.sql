@@ -45,4 +45,5 @@ CREATE UNIQUE INDEX "audit_log_dedupe_key" ON "audit_log" USING btree ("dedupe_k
 CREATE UNIQUE INDEX "password_tokens_hash_key" ON "password_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "password_tokens_user_idx" ON "password_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "jobs_finished_idx" ON "jobs" USING btree ("kind","finished_at");--> statement-breakpoint
+CREATE INDEX "jobs_waiting_idx" ON "jobs" USING btree ("kind","enqueued_at") WHERE "jobs"."status" = 'QUEUED';--> statement-breakpoint
 CREATE INDEX "users_role_idx" ON "users" USING btree ("role");

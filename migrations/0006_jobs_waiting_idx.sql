@@ -1,1 +1,0 @@
-CREATE INDEX "jobs_waiting_idx" ON "jobs" USING btree ("kind","enqueued_at") WHERE "jobs"."status" = 'QUEUED';

@@ -60,7 +60,7 @@ function isActive(item: NavItem, pathname: string): boolean {
 export function PageLoading() {
   return (
     <Center py="xl">
-      <Loader aria-label="Loading" />
+      <Loader role="status" aria-label="Loading" />
     </Center>
   );
 }

@@ -45,7 +45,9 @@ function onTheWire(payload: Record<string, unknown>): Record<string, unknown> {
 /** The event check and routing of the real resolver (Powertools), with one route. */
 async function resolveWithPowertools(event: unknown): Promise<unknown> {
   const quiet = () => {};
-  const app = new AppSyncGraphQLResolver({ logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
+  const app = new AppSyncGraphQLResolver({
+    logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
   app.onQuery('me', async () => ({ id: 'u1' }));
   const context: Context = lambdaContext('ai-ops-api', 30);
   return app.resolve(event, context);

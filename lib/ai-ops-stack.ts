@@ -138,6 +138,8 @@ export class AiOpsStack extends Stack {
       database: this.data.instance,
       proxy: this.data.proxy,
     });
+    // A failing API deploy shows as InternalError answers or authorizer/resolver errors before anything else.
+    for (const alarm of this.observability.apiCanaryAlarms) resolver.deploymentGroup?.addAlarm(alarm);
     this.addOutputs();
   }
 
@@ -276,6 +278,8 @@ export class AiOpsStack extends Stack {
     });
     this.data.grantConnect(migrator.function);
     this.secrets.adminBootstrap.grantRead(migrator.function);
+    // It consumes the bootstrap secret (removes the password) once the first admin has signed in.
+    this.secrets.adminBootstrap.grantWrite(migrator.function);
     // Runs whenever the migrator's bundle (code or migrations) changes; a thrown error fails the deploy.
     const migrations = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: migrator.function,

@@ -89,6 +89,11 @@ export class AppFunction extends Construct {
       memorySize: props.memorySize,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      // JSON for the platform's own lines too (START/REPORT, init errors, timeouts), so every line of the log
+      // group is queryable by field. The application level matches POWERTOOLS_LOG_LEVEL: Lambda filters by it.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[stage.functions.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
         STAGE: stage.name,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -6,7 +6,8 @@
  */
 import { ZodError } from 'zod';
 import { AppError, type ErrorType, ValidationError } from '../core/errors.ts';
-import { logger } from './observability.ts';
+import { METRICS } from '../core/metrics.ts';
+import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
 
 export interface ErrorEnvelope {
   __error: { type: ErrorType; message: string };
@@ -19,10 +20,21 @@ export function validationErrorFromZod(error: ZodError, prefix = ''): Validation
   return new ValidationError(field, issue?.message ?? 'invalid value');
 }
 
-export function toErrorEnvelope(error: unknown): ErrorEnvelope {
-  if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error));
+/**
+ * The envelope of an error. An InternalError is logged and counted (`InternalErrors`): it reaches clients over
+ * HTTP 200, so this count is what the alarms and the deploy canary watch.
+ */
+export function toErrorEnvelope(
+  error: unknown,
+  sink: Pick<MetricsSink, 'addMetric'> = sharedMetrics,
+): ErrorEnvelope {
+  if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error), sink);
+  if (error instanceof AppError && error.errorType !== 'InternalError') {
+    return { __error: { type: error.errorType, message: error.message } };
+  }
+  emit(sink, METRICS.internalErrors, 1);
   if (error instanceof AppError) {
-    if (error.errorType === 'InternalError') logger.error('Internal error', { error });
+    logger.error('Internal error', { error });
     return { __error: { type: error.errorType, message: error.message } };
   }
   logger.error('Unhandled error in resolver', { error: error instanceof Error ? error : String(error) });

@@ -8,11 +8,10 @@ import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
-import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
-import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
+import { INITIAL_SECRET_GENERATION } from '../../lib/secrets.ts';
 import { emittedMetrics } from '../support/emitted-metrics.ts';
 import {
   acknowledgementsOf,
@@ -247,7 +246,11 @@ describe('every stage', () => {
           Architectures: ['arm64'],
           TracingConfig: { Mode: 'Active' },
           Handler: 'index.handler',
-          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          LoggingConfig: {
+            LogGroup: { Ref: expect.any(String) },
+            LogFormat: 'JSON',
+            ApplicationLogLevel: s.stage.functions.logLevel,
+          },
           Environment: {
             Variables: {
               STAGE: s.stage.name,
@@ -455,13 +458,36 @@ describe('every stage', () => {
     expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
   });
 
-  it('generates the JWT key set on deploy, before the functions that read it', () => {
-    expect(JWT_KEY_SET_PLACEHOLDER).toBe(KEY_SET_PLACEHOLDER);
+  it('puts no secret value in the template: initial values are generated with pinned options', () => {
+    // CloudFormation writes a new value when these change: that would replace the JWT keys or an operator's
+    // OpenAI key. Changing them on a deployed stage is never right.
+    expect(INITIAL_SECRET_GENERATION).toEqual({
+      passwordLength: 32,
+      excludePunctuation: true,
+      requireEachIncludedType: true,
+    });
     for (const s of both()) {
       const secrets = resourcesOf(s.template, 'AWS::SecretsManager::Secret');
-      expect(props(secrets, logicalId(s.stack, s.stack.secrets.jwtKeys)).SecretString).toBe(
-        JWT_KEY_SET_PLACEHOLDER,
-      );
+      for (const [id, secret] of Object.entries(secrets)) {
+        expect(secret.Properties?.SecretString, id).toBeUndefined();
+      }
+      expect(props(secrets, logicalId(s.stack, s.stack.secrets.jwtKeys)).GenerateSecretString).toEqual({
+        PasswordLength: 32,
+        ExcludePunctuation: true,
+        RequireEachIncludedType: true,
+      });
+      expect(props(secrets, logicalId(s.stack, s.stack.secrets.openAiApiKey)).GenerateSecretString).toEqual({
+        PasswordLength: 32,
+        ExcludePunctuation: true,
+        RequireEachIncludedType: true,
+        SecretStringTemplate: '{"unset":true}',
+        GenerateStringKey: 'nonce',
+      });
+    }
+  });
+
+  it('generates the JWT key set on deploy, before the functions that read it', () => {
+    for (const s of both()) {
       const keygenTriggerId = logicalId(s.stack, s.stack.secrets.jwtKeysReady);
       expect(
         JSON.stringify(resourcesOf(s.template, 'Custom::Trigger')[keygenTriggerId]?.Properties?.HandlerArn),
@@ -547,6 +573,87 @@ describe('every stage', () => {
       expect(count(/"Throttles"/)).toBe(3 + queues);
       expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'CPUUtilization')).toHaveLength(1);
       expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'DatabaseConnections')).toHaveLength(1);
+    }
+  });
+
+  it('computes failure rates with FILL, so 100% failure (no success datapoint) still alarms', () => {
+    for (const s of both()) {
+      const rates = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+        /JobsFailed|5XXError/.test(JSON.stringify(a.Properties)),
+      );
+      expect(rates).toHaveLength(s.stack.workQueues.queues.length + 1);
+      for (const alarm of rates) {
+        const metrics = alarm.Properties?.Metrics as { Expression?: string; Id: string }[];
+        const expression = metrics.find((m) => m.Expression)?.Expression ?? '';
+        const inputs = metrics.filter((m) => !m.Expression).map((m) => m.Id);
+        for (const id of inputs) expect(expression).toContain(`FILL(${id}, 0)`);
+      }
+    }
+  });
+
+  it('alarms on InternalError answers and on authorizer and resolver Lambda errors, which the resolver canary also watches', () => {
+    for (const s of both()) {
+      const alarms = resourcesOf(s.template, 'AWS::CloudWatch::Alarm');
+      const internal = Object.entries(alarms).filter(
+        ([, a]) => a.Properties?.MetricName === 'InternalErrors',
+      );
+      expect(internal).toHaveLength(1);
+      const errorsOf = (fn: IConstruct) =>
+        Object.entries(alarms).filter(
+          ([id, a]) =>
+            !id.includes('CanaryErrors') &&
+            a.Properties?.MetricName === 'Errors' &&
+            JSON.stringify(a.Properties?.Dimensions).includes(logicalId(s.stack, fn)),
+        );
+      expect(errorsOf(s.stack.functions.authorizer.function)).toHaveLength(1);
+      expect(errorsOf(s.stack.functions.resolver.function)).toHaveLength(1);
+      expect(s.stack.observability.apiCanaryAlarms).toHaveLength(3);
+    }
+    const group = prod.stack.functions.resolver.deploymentGroup;
+    if (!group) throw new Error('prod resolver has no deployment group');
+    const groupAlarms = JSON.stringify(
+      props(resourcesOf(prod.template, 'AWS::CodeDeploy::DeploymentGroup'), logicalId(prod.stack, group))
+        .AlarmConfiguration,
+    );
+    for (const alarm of prod.stack.observability.apiCanaryAlarms) {
+      expect(groupAlarms).toContain(logicalId(prod.stack, alarm));
+    }
+    expect(groupAlarms).toContain('CanaryErrors');
+  });
+
+  it('names the dashboard after the stage and the region, since dashboard names are global to the account', () => {
+    for (const s of both()) {
+      const dashboard = only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard'));
+      expect(dashboard.Properties?.DashboardName).toEqual({
+        'Fn::Join': ['', [`AiOps-${s.stage.name}-`, { Ref: 'AWS::Region' }]],
+      });
+    }
+  });
+
+  it('samples API traces with an X-Ray rule on the API, bounding what X-Ray records', () => {
+    for (const s of both()) {
+      const rule = only(resourcesOf(s.template, 'AWS::XRay::SamplingRule'));
+      expect(rule.Properties?.SamplingRule).toMatchObject({
+        RuleName: `ai-ops-${s.stage.name}`,
+        ServiceType: 'AWS::AppSync::GraphQLAPI',
+        FixedRate: s.stage.api.traceSampling.rate,
+        ReservoirSize: s.stage.api.traceSampling.perSecond,
+        ResourceARN: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.api.graphqlApi), 'Arn'] },
+      });
+      expect(s.stage.api.traceSampling.rate).toBeLessThanOrEqual(0.05);
+    }
+  });
+
+  it('sends AppSync the schema without descriptions, with the same types and fields', () => {
+    const source = readFileSync(join(REPO_ROOT, 'schema', 'schema.graphql'), 'utf8');
+    expect(source).toMatch(/^\s*"/m);
+    for (const s of both()) {
+      const schema = only(resourcesOf(s.template, 'AWS::AppSync::GraphQLSchema'));
+      const sent = String(schema.Properties?.Definition);
+      expect(sent).not.toMatch(/"/);
+      expect(sent).not.toContain('#');
+      expect(rootFields(sent)).toEqual(rootFields(source));
+      expect(sent).toContain('@aws_api_key');
     }
   });
 

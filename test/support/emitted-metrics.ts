@@ -1,6 +1,6 @@
 /**
  * What the handlers really emit: the job worker (success, permanent failure, retry, poison message), the
- * reconciler, the authorizer, the auth events of the resolver, and the LLM layer against the fake OpenAI
+ * reconciler, the authorizer, the auth events and error answers of the resolver, and the LLM layer against the fake OpenAI
  * server, each with a recording metrics sink. Infrastructure tests hold alarms and dashboards against this.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -14,6 +14,7 @@ import type { JobRepo } from '../../lambdas/core/jobs/ports.ts';
 import { PermanentJobError } from '../../lambdas/core/jobs/run-job.ts';
 import { llmTriage } from '../../lambdas/core/llm/ticket-triage.ts';
 import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-handler.ts';
+import { toErrorEnvelope } from '../../lambdas/shared/appsync-errors.ts';
 import { llmConfigSchema } from '../../lambdas/shared/config.ts';
 import type { MetricsSink, SingleMetricSource } from '../../lambdas/shared/observability.ts';
 import { makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
@@ -202,5 +203,6 @@ export async function emittedMetrics(): Promise<Emission[]> {
   events.loginFailed('invalid_credentials');
   events.refreshTokenReused?.('session');
   await runModel(sink);
+  toErrorEnvelope(new Error('an unexpected failure in a resolver'), sink);
   return sink.emissions;
 }

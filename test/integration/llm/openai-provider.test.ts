@@ -239,14 +239,17 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(completion.finishReason).toBe('length');
   });
 
-  it('is not available when the key is the placeholder the stack stores by default', async () => {
+  it.each([
+    ['the initial value the stack generates', '{"unset":true,"nonce":"Xq3bH8rT0mZk2WvY7pLd5NcA9sFg4JeQ"}'],
+    ['the not-set an operator puts back', 'not-set'],
+  ])('is not available when the key secret holds %s', async (_, value) => {
     const config = llmConfigSchema.parse({
       OPENAI_BASE_URL: fake.url,
       OPENAI_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x',
     });
     const client = createOpenAiProvider(config, {
       metrics: { record: () => {} },
-      readSecret: async () => 'not-set',
+      readSecret: async () => value,
     });
     expect(await client?.available()).toBe(false);
     const error = await failure(client?.complete(request) ?? Promise.resolve());

@@ -188,7 +188,8 @@ function acknowledgeFunction(fn: nodejs.NodejsFunction): void {
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+      reason:
+        "X-Ray PutTraceSegments/PutTelemetryRecords (and the reconciler's CloudWatch GetMetricData) do not support resource-level permissions.",
     },
   );
 }

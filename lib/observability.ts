@@ -4,7 +4,6 @@ import {
   type aws_appsync as appsync,
   aws_cloudwatch as cloudwatch,
   Duration,
-  type aws_rds as rds,
   Stack,
   aws_sns as sns,
   aws_sns_subscriptions as subscriptions,
@@ -14,6 +13,7 @@ import { Construct } from 'constructs';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { METRICS, METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
+import type { DatabaseTarget } from './database/target.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { WorkQueue } from './work-queues.ts';
 
@@ -38,8 +38,7 @@ export interface ObservabilityProps {
     readonly resolver: AppFunction;
   };
   readonly queues: readonly WorkQueue[];
-  readonly database: rds.DatabaseInstance;
-  readonly proxy: rds.DatabaseProxy;
+  readonly database: DatabaseTarget;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -249,13 +248,13 @@ export class Observability extends Construct {
     const { database, stage } = this.#props;
     this.alarm('DatabaseCpu', {
       alarmDescription: `Database CPU above ${ALARM_THRESHOLDS.databaseCpuPercent}%`,
-      metric: database.metricCPUUtilization({ period: FIVE_MINUTES, statistic: 'Average' }),
+      metric: database.cpu({ period: FIVE_MINUTES, statistic: 'Average' }),
       threshold: ALARM_THRESHOLDS.databaseCpuPercent,
       evaluationPeriods: 3,
     });
     this.alarm('DatabaseConnections', {
       alarmDescription: `Database connections above ${stage.database.connectionsAlarmThreshold}`,
-      metric: database.metricDatabaseConnections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      metric: database.connections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       threshold: stage.database.connectionsAlarmThreshold,
       evaluationPeriods: 3,
     });
@@ -405,24 +404,10 @@ export class Observability extends Construct {
   }
 
   private databaseWidgets(): cloudwatch.IWidget[] {
-    const { database, proxy } = this.#props;
+    const { database } = this.#props;
     return [
-      graph('Database CPU %', [database.metricCPUUtilization({ period: FIVE_MINUTES })]),
-      graph('Database connections', [
-        database.metricDatabaseConnections({ period: FIVE_MINUTES, label: 'database' }),
-        new cloudwatch.Metric({
-          namespace: 'AWS/RDS',
-          metricName: 'ClientConnections',
-          dimensionsMap: { ProxyName: proxy.dbProxyName },
-          period: FIVE_MINUTES,
-          statistic: 'Maximum',
-          label: 'proxy clients',
-        }),
-      ]),
-      graph('Database memory & storage (bytes)', [
-        database.metricFreeableMemory({ period: FIVE_MINUTES }),
-        database.metricFreeStorageSpace({ period: FIVE_MINUTES }),
-      ]),
+      graph('Database CPU %', [database.cpu({ period: FIVE_MINUTES })]),
+      ...database.charts().map((chart) => graph(chart.title, chart.metrics)),
     ];
   }
 

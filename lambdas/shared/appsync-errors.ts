@@ -7,6 +7,7 @@
 import { ZodError } from 'zod';
 import { AppError, type ErrorType, ValidationError } from '../core/errors.ts';
 import { METRICS } from '../core/metrics.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './dependency-errors.ts';
 import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
 
 export interface ErrorEnvelope {
@@ -31,6 +32,12 @@ export function toErrorEnvelope(
   if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error), sink);
   if (error instanceof AppError && error.errorType !== 'InternalError') {
     return { __error: { type: error.errorType, message: error.message } };
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn('Database unavailable; answered ServiceUnavailable', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { __error: { type: 'ServiceUnavailable', message: DATABASE_UNAVAILABLE_MESSAGE } };
   }
   emit(sink, METRICS.internalErrors, 1);
   if (error instanceof AppError) {

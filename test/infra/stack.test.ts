@@ -461,7 +461,7 @@ describe('every stage', () => {
     const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {
       Variables: Record<string, unknown>;
     };
-    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
+    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK,SECURITY');
   });
 
   it('puts no secret value in the template: initial values are generated with pinned options', () => {

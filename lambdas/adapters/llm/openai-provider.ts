@@ -14,6 +14,10 @@ import {
 } from '../../core/llm/ports.ts';
 import { parseRetryAfter, type RetryClock, systemRetryClock, withRetry } from '../../core/llm/retry.ts';
 import { type LlmConfig, reasoningEffortFor, temperatureFor } from '../../shared/config.ts';
+import { timeLeftMs } from '../../shared/deadline.ts';
+
+/** Below this a model call cannot answer: the job falls back to the local algorithm at once. */
+const MIN_CALL_MS = 1000;
 
 /** The value the CDK writes into the key secret until someone stores a real key: no LLM. */
 export const KEY_PLACEHOLDER = 'not-set';
@@ -155,6 +159,11 @@ class OpenAiClient implements LlmClient {
       const seconds = Math.ceil((this.#openUntil - clock.now()) / 1000);
       throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
     }
+    const left = timeLeftMs();
+    // Not the provider's fault: no call, and no open circuit for the records that follow.
+    if (left !== undefined && left < MIN_CALL_MS) {
+      throw new LlmError('timeout', `only ${left} ms left of this job's share of the invocation`);
+    }
     const { metrics } = this.#deps;
     metrics.record(request.task, 'LlmCalls', 1);
     const started = clock.now();
@@ -196,7 +205,8 @@ class OpenAiClient implements LlmClient {
       maxAttempts: config.LLM_MAX_ATTEMPTS,
       baseDelayMs: config.LLM_RETRY_BASE_MS,
       maxDelayMs: config.LLM_RETRY_MAX_MS,
-      budgetMs: config.LLM_CALL_BUDGET_MS,
+      // Within a job record, the call also fits the record's share of the invocation (sqs-worker).
+      budgetMs: Math.min(config.LLM_CALL_BUDGET_MS, timeLeftMs() ?? Number.POSITIVE_INFINITY),
     };
   }
 

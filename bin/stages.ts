@@ -75,7 +75,7 @@ export function stageConfig(inputs: StageInputs): StageConfig {
         traceSampling: { perSecond: 1, rate: 0.02 },
       },
       functions: { logRetention: logs.RetentionDays.THREE_MONTHS, logLevel: 'INFO', gradualDeployment: true },
-      workers: { maxConcurrency: 10 },
+      workers: { maxConcurrency: 10, tracing: 'active' },
     };
   }
   return {
@@ -102,6 +102,6 @@ export function stageConfig(inputs: StageInputs): StageConfig {
       traceSampling: { perSecond: 0, rate: 0.05 },
     },
     functions: { logRetention: logs.RetentionDays.ONE_WEEK, logLevel: 'INFO', gradualDeployment: false },
-    workers: { maxConcurrency: 2 },
+    workers: { maxConcurrency: 2, tracing: 'pass-through' },
   };
 }

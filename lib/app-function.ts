@@ -50,6 +50,12 @@ export interface AppFunctionProps {
    * when the alias reports errors. Callers must invoke `target` (the alias) for this to mean anything.
    */
   readonly gradualDeployment?: boolean;
+  /**
+   * `active` (default): traced by the API's sampling decision, or else Lambda's fixed rule (1 request a
+   * second, then 5%), which cannot be configured. `pass-through`: traced only when the upstream request
+   * (the API call that enqueued the job, through SQS's AWSTraceHeader) was sampled.
+   */
+  readonly tracing?: 'active' | 'pass-through';
 }
 
 function copyAssets(assets: readonly string[]): nodejs.ICommandHooks {
@@ -87,7 +93,7 @@ export class AppFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === 'pass-through' ? lambda.Tracing.PASS_THROUGH : lambda.Tracing.ACTIVE,
       logGroup,
       // JSON for the platform's own lines too (START/REPORT, init errors, timeouts), so every line of the log
       // group is queryable by field. The application level matches POWERTOOLS_LOG_LEVEL: Lambda filters by it.

@@ -98,6 +98,11 @@ export interface StageConfig {
   readonly workers: {
     /** Upper bound of concurrent worker invocations per queue: protects the database (SQS minimum is 2). */
     readonly maxConcurrency: number;
+    /**
+     * `pass-through` traces a job only when the API request that enqueued it was sampled (X-Ray cost follows
+     * the API's sampling rule); `active` adds Lambda's fixed 1-per-second-then-5% rule on top.
+     */
+    readonly tracing: 'active' | 'pass-through';
   };
   /**
    * The optional LLM (docs/llm.md): an OpenAI-compatible endpoint and a model per task. Unset values use the

@@ -231,7 +231,7 @@ describe('every stage', () => {
     }
   });
 
-  it('runs every application function on Node.js 22 / ARM64 with active tracing, source maps and Powertools settings', () => {
+  it('runs every application function on Node.js 22 / ARM64 with tracing, source maps and Powertools settings', () => {
     for (const s of both()) {
       const appFunctions = Object.values(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
         (f) =>
@@ -241,10 +241,13 @@ describe('every stage', () => {
       // authorizer, resolver, reconciler, migrator, keygen and one per worker
       expect(appFunctions).toHaveLength(5 + JOB_KINDS.length);
       for (const f of appFunctions) {
+        // Workers on personal stages only join sampled API traces; everything else is traced actively.
+        const worker = String(f.Properties?.Description ?? '').startsWith('Worker for');
+        const mode = worker && s.stage.workers.tracing === 'pass-through' ? 'PassThrough' : 'Active';
         expect(f.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
+          TracingConfig: { Mode: mode },
           Handler: 'index.handler',
           LoggingConfig: {
             LogGroup: { Ref: expect.any(String) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
@@ -23,6 +23,7 @@ import { type MetricsSink, makeJobWorker } from '../../lambdas/shared/sqs-worker
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { until } from '../support/eventually.ts';
+import { sqsRecord } from '../support/sqs-record.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
 
@@ -503,25 +504,6 @@ describe('job workers on the local queue', () => {
 });
 
 describe('time budgets of a batch', () => {
-  function sqsRecord(message: JobMessage, n: number): SQSRecord {
-    return {
-      messageId: `m-${n}`,
-      receiptHandle: `r-${n}`,
-      body: JSON.stringify(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:local:000000000000:summarize',
-      awsRegion: 'local',
-    };
-  }
-
   it('gives each record an even share of the time the invocation has left, less a reserve', async () => {
     const queue = new RecordingQueue();
     const accepted = [];
@@ -542,7 +524,7 @@ describe('time budgets of a batch', () => {
       metrics: new RecordingMetrics(),
     });
     const context = { ...lambdaContext, getRemainingTimeInMillis: () => invocationEnds - Date.now() };
-    const event = { Records: queue.sent.map(sqsRecord) };
+    const event = { Records: queue.sent.map((m, n) => sqsRecord(`m-${n}`, JSON.stringify(m))) };
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
 
     // 33 s less the 3 s reserve, split over 3 records: about 10 s for the first.

@@ -4,7 +4,7 @@
  * server, each with a recording metrics sink. Infrastructure tests hold alarms and dashboards against this.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { metricsAuthEvents } from '../../lambdas/adapters/auth-dependencies.ts';
 import { powertoolsLlmMetrics } from '../../lambdas/adapters/llm/metrics.ts';
 import { createOpenAiProvider } from '../../lambdas/adapters/llm/openai-provider.ts';
@@ -20,6 +20,7 @@ import type { MetricsSink, SingleMetricSource } from '../../lambdas/shared/obser
 import { makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { answer, startFakeOpenAi } from './fake-openai.ts';
+import { sqsRecord } from './sqs-record.ts';
 import { LOCAL_TRIAGE_ANSWER } from './triage.ts';
 
 /** A metric as CloudWatch keys it: its name and the names of its dimensions (Powertools adds `service`). */
@@ -81,24 +82,7 @@ const JOB_IDS = {
   retry: '00000000-0000-4000-8000-000000000003',
 };
 
-function record(id: string, body: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `handle-${id}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now() - 50),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:summarize',
-    awsRegion: 'local',
-  };
-}
+const record = (id: string, body: string) => sqsRecord(id, body, 50);
 
 async function runWorker(sink: RecordingSink): Promise<void> {
   const jobs: JobRepo = {

@@ -38,10 +38,15 @@ async function generate(): Promise<void> {
   const out = createWriteStream(file);
   const target = mib * 1024 * 1024;
   let written = 0;
-  for (let n = 0; written < target; ) {
+  // Whole lines up to the size, not past it: 1024 MiB is also the upload limit.
+  for (let n = 0; ; ) {
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++, n++) lines.push(line(n));
-    const chunk = `${lines.join('\n')}\n`;
+    let chunk = `${lines.join('\n')}\n`;
+    if (written + Buffer.byteLength(chunk) > target) {
+      chunk = chunk.slice(0, chunk.lastIndexOf('\n', target - written - 1) + 1);
+    }
+    if (chunk === '') break;
     written += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }
@@ -63,7 +68,7 @@ async function read(): Promise<void> {
 if (process.argv.includes('--read')) {
   await read();
 } else {
-  if (!existsSync(file) || statSync(file).size < mib * 1024 * 1024) await generate();
+  if (!existsSync(file) || statSync(file).size > mib * 1024 * 1024) await generate();
   console.log('| log | lines | seconds | lines/s | peak RSS | templates |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, String(mib), '--read'], {

@@ -83,8 +83,8 @@ export interface StageConfig {
     /** Requests per client IP per 5 minutes before WAF blocks; undefined = no WAF. */
     readonly wafRateLimitPer5Minutes: number | undefined;
     /**
-     * X-Ray sampling of API requests (an X-Ray sampling rule on the AppSync API; the resolver and the jobs it
-     * enqueues follow the API's decision). `perSecond` requests each second are traced, then `rate` of the
+     * X-Ray sampling of API requests (an X-Ray sampling rule on the AppSync API; the resolver follows the
+     * API's decision, and so do the workers where `workers.tracing` is `pass-through`). `perSecond` requests each second are traced, then `rate` of the
      * rest. X-Ray's default (1 per second, then 5%) traces nearly every request of a lightly used API.
      */
     readonly traceSampling: { readonly perSecond: number; readonly rate: number };

@@ -4,6 +4,7 @@ import { toErrorEnvelope } from '../../lambdas/shared/appsync-errors.ts';
 import { databaseConfigSchema } from '../../lambdas/shared/config.ts';
 import { isDatabaseUnavailable } from '../../lambdas/shared/dependency-errors.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { until } from '../support/eventually.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -54,8 +55,15 @@ describe('database connections of a Lambda container', () => {
     const open = lazyDatabase(databaseConfigSchema.parse({ DATABASE_URL: database.url }));
     const connection = await open();
     const [backend] = await connection.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-    await database.sql`select pg_terminate_backend(${backend?.pid ?? 0})`;
-    const error = await failureOf(() => connection.db.execute('select 1'));
+    // Ended while a query runs (postgres.js quietly reconnects a connection it already saw closed).
+    const running = failureOf(() => connection.db.execute('select pg_sleep(10)'));
+    await until(async () => {
+      const rows =
+        await database.sql`select 1 from pg_stat_activity where pid = ${backend?.pid ?? 0} and state = 'active'`;
+      return rows.length === 1 ? true : undefined;
+    });
+    await database.sql`select pg_terminate_backend(${backend?.pid ?? 0}, 5000)`;
+    const error = await running;
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(toErrorEnvelope(error, noMetrics)).toMatchObject({ __error: { type: 'ServiceUnavailable' } });
     await connection.sql.end({ timeout: 0 });

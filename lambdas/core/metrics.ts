@@ -45,6 +45,8 @@ export const ALARM_THRESHOLDS = {
   /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */
   workerFailureMinJobs: 5,
   databaseCpuPercent: 80,
+  /** InternalError answers per minute: each is a bug or an unhandled dependency failure. */
+  internalErrorsPerMinute: 3,
 } as const;
 
 /** The dimension of job metrics: the job kind (registry.ts). */
@@ -105,6 +107,13 @@ export const METRICS = {
     name: 'JobsReconcileFailures',
     unit: 'Count',
     description: 'Sends the reconciler tried that failed again (retried on its next run)',
+    dimensions: [],
+  }),
+  internalErrors: metric({
+    name: 'InternalErrors',
+    unit: 'Count',
+    description:
+      'GraphQL answers with errorType InternalError: AppSync counts them as HTTP 200, so no 5XXError sees them',
     dimensions: [],
   }),
   authorizerAllowed: metric({

@@ -1,7 +1,10 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { appRoleExists, setAppRoleLogin } from '../adapters/db/app-role.ts';
 import { createUserRepo } from '../adapters/db/auth-repos.ts';
 import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { applyMigrations } from '../adapters/db/migrate.ts';
+import { users } from '../adapters/db/schema.ts';
+import { normalizeEmail } from '../core/auth/email.ts';
 import { createBcryptHasher } from '../core/auth/password.ts';
 import { bootstrapAdmin } from '../core/auth/service.ts';
 import type { DeploySetupDeps } from './deploy-setup.ts';
@@ -12,12 +15,15 @@ export interface SetupOptions {
   readBootstrapSecret?: () => Promise<unknown>;
   /** Reads the app role's secret; absent when the functions connect as the owner. */
   readAppRoleSecret?: () => Promise<unknown>;
+  /** Overwrites the bootstrap secret (to consume it); absent: never consumed. */
+  writeBootstrapSecret?: (value: string) => Promise<void>;
   migrationsFolder?: string;
 }
 
 /** The real adapters behind runDeploySetup: drizzle migrations and the auth use case on Postgres. */
 export function deploySetupDeps(connection: DatabaseConnection, options: SetupOptions): DeploySetupDeps {
   const passwords = createBcryptHasher(options.bcryptCost);
+  const write = options.writeBootstrapSecret;
   return {
     migrate: () => applyMigrations(connection.db, options.migrationsFolder),
     ...(options.readBootstrapSecret ? { readBootstrapSecret: options.readBootstrapSecret } : {}),
@@ -28,5 +34,16 @@ export function deploySetupDeps(connection: DatabaseConnection, options: SetupOp
       return true;
     },
     bootstrapAdmin: (input) => bootstrapAdmin({ users: createUserRepo(connection.db), passwords }, input),
+    adminHasSignedIn: async (email) => {
+      const [row] = await connection.db
+        .select({ id: users.id })
+        .from(users)
+        .where(
+          and(eq(users.email, normalizeEmail(email)), eq(users.role, 'ADMIN'), isNotNull(users.lastLoginAt)),
+        )
+        .limit(1);
+      return row !== undefined;
+    },
+    ...(write ? { consumeBootstrapSecret: (value) => write(JSON.stringify(value)) } : {}),
   };
 }

@@ -98,6 +98,17 @@ function apiRules(): AlertRule[] {
       },
     },
     {
+      alert: 'AiOpsInternalErrors',
+      for: '0m',
+      expr: `sum(increase(${promName(METRICS.internalErrors)}[1m])) >= ${T.internalErrorsPerMinute}`,
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `${T.internalErrorsPerMinute} or more InternalError answers in a minute`,
+        description:
+          '{{ $value | humanize }} API answers were InternalError in the last minute: see the logs.',
+      },
+    },
+    {
       alert: 'AiOpsApiP99Latency',
       expr: `histogram_quantile(0.99, sum by (le) (rate(${latency}[5m]))) >= ${T.apiP99LatencyMs / 1000}`,
       for: '15m',

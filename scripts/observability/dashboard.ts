@@ -58,6 +58,10 @@ function apiRow(): Panel[] {
           expr: `sum by (error_type) (rate(${requests}{error_type=~"${server}"}[$__rate_interval]))`,
           legendFormat: 'server {{error_type}}',
         },
+        {
+          expr: `sum(rate(${promName(METRICS.internalErrors)}[$__rate_interval]))`,
+          legendFormat: 'InternalError answers',
+        },
       ],
     },
   ];

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   createTicketClassifier,
   type LabelledTicket,
+  NEEDS_REVIEW,
   PRIORITIES,
   parseCreatedAt,
   readTicketCsv,
@@ -73,6 +74,8 @@ export interface Prediction {
   /** The decided priority's distribution: P(P1), and whether a P1 rule fired (for studying the P1 decision). */
   p1Probability: number;
   p1Rule: boolean;
+  /** Every category's probability. */
+  probabilities: Record<string, number>;
 }
 
 export interface WriterScore {
@@ -83,6 +86,9 @@ export interface WriterScore {
   priorityAccuracy: number;
   p1Recall: number;
   p1Precision: number;
+  /** Share of tickets answered NEEDS_REVIEW at the default threshold, and accuracy on the others. */
+  reviewRate: number;
+  answeredAccuracy: number;
 }
 
 export function scoreWriter(name: string, tickets: LabelledTicket[], predicted: Prediction[]): WriterScore {
@@ -97,6 +103,7 @@ export function scoreWriter(name: string, tickets: LabelledTicket[], predicted: 
     predicted.map((p) => p.priority),
   );
   const p1 = pCard.perClass[0];
+  const answered = predicted.flatMap((p, i) => (p.decided === NEEDS_REVIEW ? [] : [i]));
   return {
     name,
     tickets: tickets.length,
@@ -105,6 +112,10 @@ export function scoreWriter(name: string, tickets: LabelledTicket[], predicted: 
     priorityAccuracy: pCard.accuracy,
     p1Recall: p1?.recall ?? 0,
     p1Precision: p1?.precision ?? 0,
+    reviewRate: 1 - answered.length / Math.max(tickets.length, 1),
+    answeredAccuracy:
+      answered.filter((i) => predicted[i]?.category === tickets[i]?.label).length /
+      Math.max(answered.length, 1),
   };
 }
 
@@ -131,7 +142,7 @@ export function leaveOneWriterOut(
     const training = [...extra, ...groups.filter((g) => g !== held).flatMap((g) => g.train)];
     const classifier = createTicketClassifier(trainTicketModel(training, options).model);
     const predicted = held.test.map((t) => {
-      const r = classifier.classify(t, { alternatives: 3 });
+      const r = classifier.classify(t, { alternatives: CATEGORIES.length });
       return {
         category: r.predictedCategory,
         decided: r.category,
@@ -142,6 +153,10 @@ export function leaveOneWriterOut(
             ? r.confidence.priority
             : (r.alternatives.priority.find((a) => a.name === 'P1')?.confidence ?? 0),
         p1Rule: r.rationale.includes('P1 rule'),
+        probabilities: Object.fromEntries([
+          [r.predictedCategory, r.confidence.category],
+          ...r.alternatives.category.map((a) => [a.name, a.confidence]),
+        ]),
       };
     });
     predictions.push(predicted);
@@ -162,6 +177,8 @@ export function meanScore(scores: readonly WriterScore[]): WriterScore {
     priorityAccuracy: mean(scores.map((s) => s.priorityAccuracy)),
     p1Recall: mean(scores.map((s) => s.p1Recall)),
     p1Precision: mean(scores.map((s) => s.p1Precision)),
+    reviewRate: mean(scores.map((s) => s.reviewRate)),
+    answeredAccuracy: mean(scores.map((s) => s.answeredAccuracy)),
   };
 }
 
@@ -175,6 +192,8 @@ export function writerRows(scores: readonly WriterScore[]): (string | number)[][
     s.priorityAccuracy,
     s.p1Recall,
     s.p1Precision,
+    s.reviewRate,
+    s.answeredAccuracy,
   ]);
 }
 
@@ -186,4 +205,6 @@ export const WRITER_HEADERS = [
   'priority accuracy',
   'P1 recall',
   'P1 precision',
+  'NEEDS_REVIEW rate',
+  'accuracy when answered',
 ];

@@ -192,6 +192,7 @@ export class TicketClassifier {
       deadline: doc.deadline,
       learned: priorityOutput && priorityDistribution(priorityOutput, scored.labels.get(priorityOutput.name)),
       serverErrors: doc.flags.includes('http_5xx'),
+      categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
     });
     const areas = detectAreas(matches);
     const extra = this.extraPredictions(scored, topN);

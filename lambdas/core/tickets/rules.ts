@@ -138,7 +138,7 @@ export const P1_RUNNER_UP_PROBABILITY = 0.25;
  * An incident or security report whose blended P1 probability reaches this is P1 even when P1 is not the
  * most likely level: a missed P1 costs far more than a false one (leave-one-writer-out, docs/triage.md).
  */
-export const P1_PROBABILITY_FLOOR = 0.3;
+export const P1_PROBABILITY_FLOOR = 0.2;
 
 /**
  * The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text;

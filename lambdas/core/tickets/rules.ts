@@ -331,6 +331,8 @@ export interface PriorityDecision {
   source: 'model+rules' | 'rules';
   /** The P1 rule that set the priority, when one did. */
   p1?: P1Rule | undefined;
+  /** P1 by the floor: the blended P1 probability that reached `P1_PROBABILITY_FLOOR` without being the top level. */
+  p1Floor?: number | undefined;
 }
 
 export interface PriorityInput {
@@ -399,8 +401,13 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   // only an incident or a security report can be P1 (a crash report is not an outage for many by itself).
   const p1 = p1Rule(input.category, input.matches, input.serverErrors === true, input.categoryProbability);
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
-  if (p1 !== undefined || (severe && learned !== undefined && (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR))
-    level = 0;
+  const floored =
+    p1 === undefined &&
+    level !== 0 &&
+    severe &&
+    learned !== undefined &&
+    (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR;
+  if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
@@ -413,6 +420,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     hits,
     source: learned === undefined ? 'rules' : 'model+rules',
     ...(p1 === undefined ? {} : { p1 }),
+    ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
   };
 }
 

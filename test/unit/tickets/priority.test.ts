@@ -150,6 +150,7 @@ describe('P1 decisions for incidents and security reports', () => {
     const incident = decidePriority({ category: 'INCIDENT', matches, learned });
     expect(incident.priority).toBe('P1');
     expect(incident.alternatives[0]?.confidence).toBeGreaterThan(incident.confidence);
+    expect(incident.p1Floor).toBe(incident.confidence);
     expect(decidePriority({ category: 'BUG', matches, learned }).priority).not.toBe('P1');
     const below = [P1_PROBABILITY_FLOOR - 0.15, 0.6, 0.25, 0.3 - P1_PROBABILITY_FLOOR];
     expect(decidePriority({ category: 'INCIDENT', matches, learned: below }).priority).toBe('P2');

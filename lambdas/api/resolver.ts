@@ -3,6 +3,7 @@
  * Powertools' AppSync resolver routes it by `Type.field` to a use case. Errors come back as the error envelope.
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Context } from 'aws-lambda';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
 import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -11,6 +12,7 @@ import { registerChangelogRoutes } from './routes/changelogs.ts';
 import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
+import { confirmDeferredSession } from './session-check.ts';
 
 /** The AppSync request id, which AppSync sends as a request header. */
 function requestIdOf(event: unknown): string | undefined {
@@ -26,7 +28,15 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   registerChangelogRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerFlagRoutes(app, deps);
-  return instrument('resolver', async (event, context) => app.resolve(event, context), {
+  const sessions = async () => {
+    const { auth } = await deps();
+    return { sessions: auth.sessions, clock: auth.clock };
+  };
+  const resolve = async (event: unknown, context: Context) => {
+    const confirmed = await confirmDeferredSession(event, sessions);
+    return '__error' in confirmed ? confirmed : app.resolve(confirmed.event, context);
+  };
+  return instrument('resolver', resolve, {
     correlationId: (event, context) => requestIdOf(event) ?? context.awsRequestId,
   });
 }

@@ -10,6 +10,7 @@ export type ErrorType =
   | 'NotFound'
   | 'ConflictError'
   | 'RateLimited'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 export abstract class AppError extends Error {
@@ -68,6 +69,20 @@ export class RateLimitedError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {
     super(message);
     this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A dependency (the database) cannot be reached now: a retryable answer, not a bug. A personal stage's
+ * database pauses when idle and takes about 15 seconds to resume; clients retry after `retryAfterSeconds`.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly errorType = 'ServiceUnavailable';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 5, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServiceUnavailableError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -11,23 +11,20 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
-import { METRICS, METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../lambdas/core/metrics.ts';
+import {
+  ALARM_THRESHOLDS,
+  METRICS,
+  METRICS_NAMESPACE,
+  type MetricDefinition,
+  SERVICE_NAME,
+} from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 import type { DatabaseTarget } from './database/target.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { WorkQueue } from './work-queues.ts';
 
-export const ALARM_THRESHOLDS = {
-  oldestMessageSeconds: 15 * 60,
-  api5xxPercent: 1,
-  apiP99LatencyMs: 3000,
-  workerFailurePercent: 10,
-  /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */
-  workerFailureMinJobs: 5,
-  databaseCpuPercent: 80,
-  /** InternalError answers per minute: each is a bug or an unhandled dependency failure. */
-  internalErrorsPerMinute: 3,
-} as const;
+// The thresholds live beside the metric definitions: the Prometheus alert rules (observability/) share them.
+export { ALARM_THRESHOLDS } from '../lambdas/core/metrics.ts';
 
 export interface ObservabilityProps {
   readonly stage: StageConfig;

@@ -110,8 +110,9 @@ export class WorkQueues extends Construct {
   }
 
   /**
-   * List and redrive dead letters. Listing receives with a zero visibility timeout; a redrive is an SQS
-   * message move task from the DLQ back to its source queue, which needs these actions on both queues.
+   * List, redrive and purge dead letters, and read queue depths (systemHealth). Listing receives with a zero
+   * visibility timeout; a redrive is an SQS message move task from the DLQ back to its source queue, which
+   * needs these actions on both queues; a purge is PurgeQueue on the DLQ.
    */
   grantDeadLetterAdmin(grantee: iam.IGrantable): void {
     for (const q of this.queues) {
@@ -125,6 +126,7 @@ export class WorkQueues extends Construct {
         'sqs:StartMessageMoveTask',
         'sqs:ListMessageMoveTasks',
         'sqs:CancelMessageMoveTask',
+        'sqs:PurgeQueue',
       );
     }
   }

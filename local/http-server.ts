@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   handleGraphQL: (request: GraphQLHttpRequest) => Promise<GraphQLHttpResponse>;
   /** The local API key: the console's `/config.json` and the IDE's headers carry it. */
   apiKey: string;
+  /** Serves `GET /metrics` (Prometheus text format). */
+  metrics?: { contentType: string; text: () => Promise<string> };
   /** The built console (default: web/dist). */
   consoleDir?: string;
   /** Requests larger than this get 413 before any parsing. */
@@ -100,6 +102,12 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     // A browser opening the API URL wants the IDE.
     res.writeHead(302, { location: '/graphiql' });
     res.end();
+    return;
+  }
+  if (read && path === '/metrics' && options.metrics) {
+    const text = await options.metrics.text();
+    res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : text);
     return;
   }
   if (read && path === '/health') {

@@ -1,5 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { APP_ROLE, appRoleExists, appRoleUrl, setAppRoleLogin } from '../lambdas/adapters/db/app-role.ts';
+import type { Sql } from '../lambdas/adapters/db/client.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 
 export const LOCAL_DATABASE_NAME = 'aiops';
@@ -30,4 +33,41 @@ export async function startLocalDatabase(options: {
     await admin.end();
   }
   return { url: server.urlFor(LOCAL_DATABASE_NAME), embedded: true, stop: server.stop };
+}
+
+/**
+ * The URL the handlers connect with: the application's role (lambdas/adapters/db/app-role.ts), given a login
+ * here if it has none or its password differs. The password is derived from the owner's, so every start
+ * against one server agrees on it without a file, and it is as secret as the owner's own. When the
+ * migrations could not create the role (a DATABASE_URL user without CREATEROLE), the owner's URL, with a
+ * warning: the audit log then stays append-only through its trigger alone.
+ */
+export async function appDatabaseUrl(
+  owner: { sql: Sql; url: string },
+  warn: (message: string) => void,
+): Promise<string> {
+  if (!(await appRoleExists(owner.sql))) {
+    warn(
+      `The database role ${APP_ROLE} does not exist (the migrating user lacks CREATEROLE); connecting as the owner`,
+    );
+    return owner.url;
+  }
+  const ownerPassword = decodeURIComponent(new URL(owner.url).password);
+  const password = createHmac('sha256', ownerPassword).update(`${APP_ROLE}:local`).digest('base64url');
+  const url = appRoleUrl(owner.url, password);
+  if (await canConnect(url)) return url;
+  await setAppRoleLogin(owner.sql, password);
+  return url;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await probe`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
 }

@@ -7,23 +7,26 @@
  */
 import { resolve } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
-import { connectDatabase } from '../lambdas/adapters/db/client.ts';
+import { connectDatabase, type Sql } from '../lambdas/adapters/db/client.ts';
 import { applyMigrations } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
-import { LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
-import { localQueueDefinitions } from '../lambdas/adapters/queue/queue-from-config.ts';
+import { LocalDeadLetters, LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
+import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
-import { JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
+import { JOB_KIND_NAMES, JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
+import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
+import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
+import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
 import type { WorkerFactoryModule } from '../lambdas/workers/runtime.ts';
-import { createAppSyncEndpoint } from './appsync/endpoint.ts';
+import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';
 import { startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { type LocalConfigs, localConfigs } from './local-config.ts';
-import { startLocalDatabase } from './local-database.ts';
+import { appDatabaseUrl, startLocalDatabase } from './local-database.ts';
 import {
   type AdminCredentials,
   ensureApiKey,
@@ -33,6 +36,7 @@ import {
   readAdmin,
   saveAdmin,
 } from './local-files.ts';
+import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
 
 export interface LocalRuntimeOptions {
   port: number;
@@ -69,20 +73,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);
   };
   try {
-    const connection = connectDatabase({ url: database.url, maxConnections: 4 });
+    const appUrl = await migrate(database.url);
+    const connection = connectDatabase({ url: appUrl, maxConnections: 4 });
     cleanups.push(connection.close);
-    await applyMigrations(connection.db);
     await ensureKeySetFile(paths.keySet);
     const apiKey = ensureApiKey(paths.apiKey);
     const configs = localConfigs(options.env ?? process.env, {
-      databaseUrl: database.url,
+      databaseUrl: appUrl,
       keySet: paths.keySet,
     });
     const createdAdmin = await ensureAdmin(paths.admin, configs);
 
-    const server = await startEndpoint(configs, apiKey, options, onError);
-    cleanups.push(server.close);
     const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    const metrics = startMetrics(queue, connection.sql);
+    cleanups.push(metrics.stop);
+    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError);
+    cleanups.push(server.close);
     cleanups.push(...(await startWorkers(queue, configs)));
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
     return { url: server.url, apiKey, createdAdmin, stop: stopAll };
@@ -92,11 +98,57 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
+/**
+ * Applies the migrations as the database's owner (the URL given or the embedded server's superuser), and
+ * returns the URL every handler connects with: the application's role, which cannot alter the audit log.
+ */
+async function migrate(ownerUrl: string): Promise<string> {
+  const owner = connectDatabase({ url: ownerUrl, maxConnections: 1 });
+  try {
+    await applyMigrations(owner.db);
+    return await appDatabaseUrl({ sql: owner.sql, url: ownerUrl }, (message) => logger.warn(message));
+  } finally {
+    await owner.close();
+  }
+}
+
+/**
+ * `/metrics`: what the handlers emit (observed), the endpoint's API metrics, and the queue and database
+ * gauges read from the local queue at each scrape.
+ */
+function startMetrics(queue: LocalQueue, sql: Sql): { exporter: PrometheusExporter; stop: Cleanup } {
+  const queues = new LocalDeadLetters(queue, localQueueNames());
+  const exporter = createPrometheusExporter({
+    knownDimensions: { kind: JOB_KIND_NAMES, task: LLM_TASKS },
+    sample: () =>
+      sampleQueuesAndDatabase({
+        kinds: JOB_KIND_NAMES,
+        queues,
+        databaseConnections: async () => {
+          const [row] = await sql<{ count: number }[]>`
+            select count(*)::int as count from pg_stat_activity where datname = current_database()`;
+          return row?.count ?? 0;
+        },
+      }),
+  });
+  const unobserve = observeMetrics(exporter.observer);
+  return { exporter, stop: async () => unobserve() };
+}
+
+/** One answered root field (or refused request) as the API metrics count it. */
+function recordAnswer(exporter: PrometheusExporter, answer: FieldAnswer): void {
+  const operation = answer.operation ?? WHOLE_REQUEST;
+  const errorType = answer.errorType ?? NO_ERROR;
+  exporter.record(API_METRICS.apiRequests, 1, { operation, errorType });
+  exporter.record(API_METRICS.apiLatency, answer.durationMs, { operation });
+}
+
 /** The AppSync-compatible endpoint over the authorizer and resolver handlers, served over HTTP. */
 async function startEndpoint(
   configs: LocalConfigs,
   apiKey: string,
   options: LocalRuntimeOptions,
+  exporter: PrometheusExporter,
   onError: (error: unknown) => void,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
@@ -112,10 +164,12 @@ async function startEndpoint(
     resolverCountLimit: options.resolverCountLimit ?? 100,
     introspection: true,
     onInternalError: onError,
+    onAnswer: (answer) => recordAnswer(exporter, answer),
   });
   return startHttpServer({
     port: options.port,
     handleGraphQL: endpoint.handle,
+    metrics: exporter,
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,

@@ -48,6 +48,7 @@ export const startCommand: Command = {
     }
     process.stdout.write(`Console: ${runtime.url.replace(/\/graphql$/, '/')}\n`);
     process.stdout.write(`IDE: ${runtime.url.replace(/\/graphql$/, '/graphiql')}\n`);
+    process.stdout.write(`Metrics: ${runtime.url.replace(/\/graphql$/, '/metrics')}\n`);
     process.stdout.write('Ready. Press Ctrl-C to stop.\n');
     // The runtime owns shutdown, so in-flight batches finish before the database stops.
     await new Promise<void>((resolveStop) => {

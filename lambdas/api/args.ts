@@ -26,6 +26,15 @@ export const limitArg = z
   .nullish();
 export const nextTokenArg = z.string().max(2048).nullish();
 
+/** Optional free text, trimmed; absent, null and blank alike become null. */
+export const optionalTextArg = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .nullish()
+    .transform((text) => text || null);
+
 /** `limit` and `nextToken` as one page request (a token this API did not hand out is a ValidationError). */
 export const pageArgs = { limit: limitArg, nextToken: nextTokenArg };
 export const toPage = (args: { limit?: number | null; nextToken?: string | null }): PageRequest =>

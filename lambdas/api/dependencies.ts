@@ -3,13 +3,16 @@
  * connection opens lazily so a cold start that cannot reach the database recovers on the next invocation.
  */
 import { createAuthDependencies } from '../adapters/auth-dependencies.ts';
+import { createAuditLog } from '../adapters/db/audit-repo.ts';
 import { createChangelogRepo } from '../adapters/db/changelog-repo.ts';
 import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { createFeatureFlagRepo } from '../adapters/db/feature-flag-repo.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
+import { createJobStats, probeDatabase } from '../adapters/db/job-stats.ts';
 import { createLogEntryRepo } from '../adapters/db/log-entry-repo.ts';
 import { createTicketRepo } from '../adapters/db/ticket-repo.ts';
+import { createUserAdminRepo } from '../adapters/db/user-admin-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
 import { llmAccess, llmSetup } from '../adapters/llm/llm-from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
@@ -17,17 +20,27 @@ import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
 import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
+import type { JobLookup } from '../core/jobs/ports.ts';
 import { llmHighlights } from '../core/llm/changelog-highlights.ts';
+import type { AuditLog } from '../core/use-cases/audit.ts';
 import type { ChangelogRepo, WriteHighlights } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRepo } from '../core/use-cases/log-entries.ts';
+import type { HealthSources } from '../core/use-cases/operations.ts';
 import type { TicketRepo } from '../core/use-cases/tickets.ts';
+import type { UserAdminRepo } from '../core/use-cases/users.ts';
 import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import { logger, metrics } from '../shared/observability.ts';
 
 export interface ApiDependencies {
   auth: AuthDeps;
+  /** User administration; the audit log is written by its transactions. */
+  admin: UserAdminRepo;
+  audit: AuditLog;
   queues: QueueAdapters;
+  /** Jobs by id, for the reasons of dead letters. */
+  jobs: JobLookup;
+  health: HealthSources;
   database: DatabaseConnection;
   logs: SubmitLogDeps & { logEntries: LogEntryRepo };
   changelogs: { changelogs: ChangelogRepo; clock: Clock; highlights: WriteHighlights };
@@ -66,9 +79,18 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
     const queues = queueAdaptersFromConfig(queueConfig, connection.sql);
     const flags = createFeatureFlagRepo(connection.db);
     const { access, evaluator } = llmAccess(llm, flags);
+    const jobs = createJobRepo(connection.db);
     ready = {
-      auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics }),
+      auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics, log: logger }),
+      admin: createUserAdminRepo(connection.db),
+      audit: createAuditLog(connection.db),
       queues,
+      jobs,
+      health: {
+        queues: queues.stats,
+        jobs: createJobStats(connection.db),
+        probeDatabase: () => probeDatabase(connection.sql),
+      },
       database: connection,
       logs: {
         logEntries: createLogEntryRepo(connection.db),

@@ -11,6 +11,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChangelogRoutes } from './routes/changelogs.ts';
 import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
 import { confirmDeferredSession } from './session-check.ts';
 
@@ -28,6 +29,7 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   registerChangelogRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerFlagRoutes(app, deps);
+  registerOperationsRoutes(app, deps);
   const sessions = async () => {
     const { auth } = await deps();
     return { sessions: auth.sessions, clock: auth.clock };

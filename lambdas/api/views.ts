@@ -7,9 +7,11 @@ import {
   textWithoutRawText,
 } from '../core/logs/without-raw-text.ts';
 import { seesRawLogText } from '../core/use-cases/access.ts';
+import type { AuditEntry } from '../core/use-cases/audit.ts';
 import { isHighlightsSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
-import type { FeatureFlag } from '../core/use-cases/feature-flags.ts';
+import type { FlagListing } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
+import type { DeadLetterView, SystemHealth } from '../core/use-cases/operations.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
@@ -73,7 +75,7 @@ export function changelogView(changelog: StoredChangelog) {
   };
 }
 
-export function featureFlagView(flag: FeatureFlag) {
+export function featureFlagView(flag: FlagListing) {
   return { ...flag, updatedAt: iso(flag.updatedAt) };
 }
 
@@ -123,4 +125,46 @@ export function changeView(change: TicketChange) {
     changes: change.changes,
     meta: change.meta,
   };
+}
+
+export function deadLetterView(letter: DeadLetterView) {
+  return {
+    messageId: letter.messageId,
+    kind: letter.kind,
+    jobId: letter.jobId,
+    body: letter.body,
+    receiveCount: letter.receiveCount,
+    sentAt: iso(letter.sentAt),
+    reason: letter.reason,
+    firstFailedAt: iso(letter.firstFailedAt),
+    lastFailedAt: iso(letter.lastFailedAt),
+    job: letter.job ? jobView(letter.job) : null,
+  };
+}
+
+export function systemHealthView(health: SystemHealth) {
+  return {
+    status: health.status,
+    checkedAt: iso(health.checkedAt),
+    database: health.database,
+    problems: health.problems,
+    queues: health.queues.map((queue) => ({
+      kind: queue.kind,
+      description: queue.description,
+      status: queue.status,
+      depth: queue.reading?.visible ?? null,
+      inFlight: queue.reading?.inFlight ?? null,
+      delayed: queue.reading?.delayed ?? null,
+      oldestMessageAgeSeconds: queue.reading?.oldestAgeSeconds ?? null,
+      deadLetters: queue.reading?.deadLetters ?? null,
+      succeededLastHour: queue.succeeded ?? 0,
+      failedLastHour: queue.failed ?? 0,
+      p95DurationMs: queue.p95DurationMs ?? null,
+      problems: queue.problems,
+    })),
+  };
+}
+
+export function auditEntryView(entry: AuditEntry) {
+  return { ...entry, id: String(entry.id), at: iso(entry.at) };
 }

@@ -13,8 +13,18 @@ export const bootstrapSecretSchema = z.object({ email: z.string().min(3), passwo
 /** What the secret holds once consumed: no password. */
 export const consumedBootstrapSchema = z.object({ email: z.string().min(3), consumedAt: z.string().min(1) });
 
+/** The application role's secret: a generated `{ "password": "..." }` (RDS-style secrets carry more fields). */
+export const appRoleSecretSchema = z.object({ password: z.string().min(16) });
+
 export interface DeploySetupDeps {
   migrate(): Promise<void>;
+  /** Absent when the stage's functions connect as the owner (no app role secret). */
+  readAppRoleSecret?: () => Promise<unknown>;
+  /**
+   * Gives the application role (ai_ops_app, created by the migrations) a login with this password, so the
+   * functions connect as a role that cannot change or delete audit rows. False when the role does not exist.
+   */
+  setAppRoleLogin(password: string): Promise<boolean>;
   /** Absent when the stage has no bootstrap secret. */
   readBootstrapSecret?: () => Promise<unknown>;
   bootstrapAdmin(input: { email: string; password: string }): Promise<{ created: boolean }>;
@@ -28,6 +38,7 @@ export interface DeploySetupDeps {
 export interface DeploySetupResult {
   migrated: true;
   admin: 'created' | 'exists' | 'consumed' | 'skipped';
+  appRole: 'login' | 'skipped';
 }
 
 export class BootstrapSecretError extends Error {
@@ -37,11 +48,30 @@ export class BootstrapSecretError extends Error {
   }
 }
 
+async function setUpAppRole(deps: DeploySetupDeps): Promise<DeploySetupResult['appRole']> {
+  if (!deps.readAppRoleSecret) return 'skipped';
+  const parsed = appRoleSecretSchema.safeParse(await deps.readAppRoleSecret());
+  if (!parsed.success) throw new BootstrapSecretError('The app role secret is invalid: password');
+  // The secret exists because the functions will connect with it: a role that cannot log in must fail the deploy.
+  if (!(await deps.setAppRoleLogin(parsed.data.password))) {
+    throw new BootstrapSecretError(
+      'The app role ai_ops_app does not exist: the migrating user lacks CREATEROLE',
+    );
+  }
+  return 'login';
+}
+
 export async function runDeploySetup(deps: DeploySetupDeps): Promise<DeploySetupResult> {
   await deps.migrate();
-  if (!deps.readBootstrapSecret) return { migrated: true, admin: 'skipped' };
+  const appRole = await setUpAppRole(deps);
+  const admin = await bootstrapFirstAdmin(deps);
+  return { migrated: true, admin, appRole };
+}
+
+async function bootstrapFirstAdmin(deps: DeploySetupDeps): Promise<DeploySetupResult['admin']> {
+  if (!deps.readBootstrapSecret) return 'skipped';
   const value = await deps.readBootstrapSecret();
-  if (consumedBootstrapSchema.safeParse(value).success) return { migrated: true, admin: 'consumed' };
+  if (consumedBootstrapSchema.safeParse(value).success) return 'consumed';
   const parsed = bootstrapSecretSchema.safeParse(value);
   if (!parsed.success) {
     // Field names only: the password must not reach CloudFormation events or logs.
@@ -49,12 +79,12 @@ export async function runDeploySetup(deps: DeploySetupDeps): Promise<DeploySetup
     throw new BootstrapSecretError(`The admin bootstrap secret is invalid: ${fields.join(', ')}`);
   }
   const { created } = await deps.bootstrapAdmin(parsed.data);
-  if (created) return { migrated: true, admin: 'created' };
+  if (created) return 'created';
   const { email } = parsed.data;
   if (deps.consumeBootstrapSecret && (await deps.adminHasSignedIn?.(email))) {
     const consumedAt = (deps.now?.() ?? new Date()).toISOString();
     await deps.consumeBootstrapSecret({ email, consumedAt });
-    return { migrated: true, admin: 'consumed' };
+    return 'consumed';
   }
-  return { migrated: true, admin: 'exists' };
+  return 'exists';
 }

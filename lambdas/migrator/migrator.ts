@@ -13,6 +13,8 @@ import { deploySetupDeps } from './setup-deps.ts';
 
 export const migratorConfigSchema = z.object({
   ADMIN_BOOTSTRAP_SECRET_ARN: z.string().min(1).optional(),
+  /** The secret the functions connect with as ai_ops_app (docs/operations.md); the migrator gives it a login. */
+  APP_DB_SECRET_ARN: z.string().min(1).optional(),
   BCRYPT_COST: z.coerce.number().int().min(12).max(15).default(12),
 });
 
@@ -37,6 +39,10 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
         await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }));
       }
     : undefined;
+  const appSecretArn = config.migrator.APP_DB_SECRET_ARN;
+  const readAppRoleSecret = appSecretArn
+    ? () => getSecret(appSecretArn, { transform: 'json', forceFetch: true })
+    : undefined;
   return instrument('migrator', async () => {
     const connection = await openDatabase(config.database);
     try {
@@ -44,6 +50,7 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
         deploySetupDeps(connection, {
           bcryptCost: config.migrator.BCRYPT_COST,
           ...(readBootstrapSecret ? { readBootstrapSecret } : {}),
+          ...(readAppRoleSecret ? { readAppRoleSecret } : {}),
           ...(writeBootstrapSecret ? { writeBootstrapSecret } : {}),
         }),
       );

@@ -1,4 +1,5 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
+import { appRoleExists, setAppRoleLogin } from '../adapters/db/app-role.ts';
 import { createUserRepo } from '../adapters/db/auth-repos.ts';
 import type { DatabaseConnection } from '../adapters/db/client.ts';
 import { applyMigrations } from '../adapters/db/migrate.ts';
@@ -12,6 +13,8 @@ export interface SetupOptions {
   bcryptCost: number;
   /** Reads the bootstrap secret; absent when the stage has none. */
   readBootstrapSecret?: () => Promise<unknown>;
+  /** Reads the app role's secret; absent when the functions connect as the owner. */
+  readAppRoleSecret?: () => Promise<unknown>;
   /** Overwrites the bootstrap secret (to consume it); absent: never consumed. */
   writeBootstrapSecret?: (value: string) => Promise<void>;
   migrationsFolder?: string;
@@ -24,6 +27,12 @@ export function deploySetupDeps(connection: DatabaseConnection, options: SetupOp
   return {
     migrate: () => applyMigrations(connection.db, options.migrationsFolder),
     ...(options.readBootstrapSecret ? { readBootstrapSecret: options.readBootstrapSecret } : {}),
+    ...(options.readAppRoleSecret ? { readAppRoleSecret: options.readAppRoleSecret } : {}),
+    async setAppRoleLogin(password) {
+      if (!(await appRoleExists(connection.sql))) return false;
+      await setAppRoleLogin(connection.sql, password);
+      return true;
+    },
     bootstrapAdmin: (input) => bootstrapAdmin({ users: createUserRepo(connection.db), passwords }, input),
     adminHasSignedIn: async (email) => {
       const [row] = await connection.db

@@ -13,10 +13,6 @@ import { METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../core/
 const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 export const logger = new Logger({ serviceName: SERVICE });
-export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-  serviceName: SERVICE,
-});
 export const tracer = new Tracer({ serviceName: SERVICE });
 
 type MetricUnitValue = Parameters<Metrics['addMetric']>[1];
@@ -32,6 +28,96 @@ export interface MetricsSink {
 export interface SingleMetricSource {
   singleMetric(): Pick<MetricsSink, 'addDimension' | 'addMetric'>;
 }
+
+/** One value a handler emitted, with the dimensions it carried: plain data, so it can cross a thread. */
+export interface MetricEmission {
+  name: string;
+  value: number;
+  dimensions: Readonly<Record<string, string>>;
+}
+
+export type MetricsObserver = (emission: MetricEmission) => void;
+
+const observers = new Set<MetricsObserver>();
+
+/**
+ * Hands every value emitted through the container's metrics to `observer` as well (the local runtime's
+ * Prometheus exporter); returns the function that stops it. Nothing observes on AWS, where EMF is the output.
+ */
+export function observeMetrics(observer: MetricsObserver): () => void {
+  observers.add(observer);
+  return () => {
+    observers.delete(observer);
+  };
+}
+
+function notify(name: string, value: number, dimensions: Record<string, string>): void {
+  if (observers.size === 0) return;
+  const emission = { name, value, dimensions: { ...dimensions } };
+  for (const observer of observers) {
+    try {
+      observer(emission);
+    } catch (error: unknown) {
+      logger.warn('A metrics observer failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
+type PowertoolsSink = Pick<
+  Metrics,
+  'addDimension' | 'addMetric' | 'publishStoredMetrics' | 'hasStoredMetrics'
+>;
+
+/**
+ * Powertools Metrics, telling the observers each value with the dimensions it is stored under. Dimensions
+ * last until the next publish, as in Powertools; a single metric publishes (and forgets them) at once.
+ */
+class ObservedMetrics implements MetricsSink, SingleMetricSource {
+  readonly #sink: PowertoolsSink;
+  readonly #single: (() => PowertoolsSink) | null;
+  #dimensions: Record<string, string> = {};
+
+  constructor(sink: PowertoolsSink, single: (() => PowertoolsSink) | null) {
+    this.#sink = sink;
+    this.#single = single;
+  }
+
+  addDimension(name: string, value: string): void {
+    this.#dimensions[name] = value;
+    this.#sink.addDimension(name, value);
+  }
+
+  addMetric(name: string, unit: MetricUnitValue, value: number): void {
+    notify(name, value, this.#dimensions);
+    this.#sink.addMetric(name, unit, value);
+    if (!this.#single) this.#dimensions = {};
+  }
+
+  publishStoredMetrics(): void {
+    this.#dimensions = {};
+    this.#sink.publishStoredMetrics();
+  }
+
+  hasStoredMetrics(): boolean {
+    return this.#sink.hasStoredMetrics();
+  }
+
+  singleMetric(): ObservedMetrics {
+    const single = this.#single?.();
+    if (!single) throw new Error('A single metric has no single metrics of its own');
+    return new ObservedMetrics(single, null);
+  }
+}
+
+const powertoolsMetrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+  serviceName: SERVICE,
+});
+
+/** The container's metrics: EMF through Powertools, and every value to the observers (`observeMetrics`). */
+export const metrics = new ObservedMetrics(powertoolsMetrics, () => powertoolsMetrics.singleMetric());
 
 /** Adds one value of a defined metric (core/metrics.ts): the only way handlers emit metrics. */
 export function emit(sink: Pick<MetricsSink, 'addMetric'>, metric: MetricDefinition, value: number): void {

@@ -51,7 +51,17 @@ export interface AppSyncEndpointOptions {
   introspection: boolean;
   /** Reports unexpected failures (the caller only sees a generic InternalError). */
   onInternalError?: (error: unknown, context: { requestId: string }) => void;
+  /** Told of every root field answered, and of each request refused before any field ran (API metrics). */
+  onAnswer?: (answer: FieldAnswer) => void;
   now?: () => number;
+}
+
+export interface FieldAnswer {
+  /** The root field (`summarizeLog`); null for a request refused as a whole (credentials, a bad document). */
+  operation: string | null;
+  /** Null when it succeeded. */
+  errorType: string | null;
+  durationMs: number;
 }
 
 export interface GraphQLHttpRequest {
@@ -119,6 +129,17 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
   const fieldResolver = makeFieldResolver(options);
 
   async function handle(request: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
+    const started = performance.now();
+    const answered = await answer(request);
+    // Refused as a whole: an HTTP error, or variables that could not be coerced (no data, no field ran).
+    if (answered.status !== 200 || answered.body.data === null) {
+      const errorType = answered.body.errors?.[0]?.errorType ?? 'InternalError';
+      options.onAnswer?.({ operation: null, errorType, durationMs: performance.now() - started });
+    }
+    return answered;
+  }
+
+  async function answer(request: GraphQLHttpRequest): Promise<GraphQLHttpResponse> {
     const requestId = randomUUID();
     const reply: Reply = (status, body) => ({ status, body, requestId });
     const headers = lowerCaseHeaders(request.headers);
@@ -267,7 +288,12 @@ function validatedDocument(
 function makeFieldResolver(
   options: AppSyncEndpointOptions,
 ): GraphQLFieldResolver<unknown, RequestState, Record<string, unknown>> {
-  return async (source, args, state, info) => {
+  const resolveField: GraphQLFieldResolver<unknown, RequestState, Record<string, unknown>> = async (
+    source,
+    args,
+    state,
+    info,
+  ) => {
     const field = info.parentType.getFields()[info.fieldName];
     if (field && !allowedModes(info.parentType, field, 'AWS_LAMBDA').includes(state.mode)) {
       throw notAuthorized(info);
@@ -278,15 +304,39 @@ function makeFieldResolver(
         ? (source as Record<string, unknown>)[info.fieldName]
         : undefined;
     }
-    state.resolverInvocations += 1;
-    if (options.resolverCountLimit > 0 && state.resolverInvocations > options.resolverCountLimit) {
-      throw new FieldError(
-        'ValidationError',
-        `Resolver count limit of ${options.resolverCountLimit} exceeded`,
-      );
-    }
-    return invokeResolver(options, source, args, state, info);
+    return resolveRootField(options, source, args, state, info);
   };
+  const onAnswer = options.onAnswer;
+  if (!onAnswer) return resolveField;
+  return async (source, args, state, info) => {
+    if (!ROOT_TYPES.has(info.parentType.name)) return resolveField(source, args, state, info);
+    const started = performance.now();
+    const report = (errorType: string | null) =>
+      onAnswer({ operation: info.fieldName, errorType, durationMs: performance.now() - started });
+    try {
+      const value = await resolveField(source, args, state, info);
+      report(null);
+      return value;
+    } catch (error: unknown) {
+      report(error instanceof FieldError ? error.errorType : 'InternalError');
+      throw error;
+    }
+  };
+}
+
+/** A root field: counted against the resolver limit, then sent to the resolver Lambda. */
+async function resolveRootField(
+  options: AppSyncEndpointOptions,
+  source: unknown,
+  args: Record<string, unknown>,
+  state: RequestState,
+  info: GraphQLResolveInfo,
+): Promise<unknown> {
+  state.resolverInvocations += 1;
+  if (options.resolverCountLimit > 0 && state.resolverInvocations > options.resolverCountLimit) {
+    throw new FieldError('ValidationError', `Resolver count limit of ${options.resolverCountLimit} exceeded`);
+  }
+  return invokeResolver(options, source, args, state, info);
 }
 
 /** The direct Lambda resolver event AppSync sends, and its answer or error envelope as a field result. */

@@ -1,6 +1,9 @@
+import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appRoleUrl } from '../../lambdas/adapters/db/app-role.ts';
 import { type DeploySetupDeps, runDeploySetup } from '../../lambdas/migrator/deploy-setup.ts';
 import { deploySetupDeps } from '../../lambdas/migrator/setup-deps.ts';
+import { appDatabaseUrl } from '../../local/local-database.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const BOOTSTRAP = { email: 'First.Admin@example.com', password: 'Zq8vN3kLp2Rt7wXy5Hb4Jc6M' };
@@ -19,7 +22,7 @@ describe('deploy-time setup (migrator trigger)', () => {
   it('migrates an empty database and creates the first admin from the bootstrap secret', async () => {
     const database = await freshDatabase();
     const deps = deploySetupDeps(database, { bcryptCost: 12, readBootstrapSecret: async () => BOOTSTRAP });
-    expect(await runDeploySetup(deps)).toEqual({ migrated: true, admin: 'created' });
+    expect(await runDeploySetup(deps)).toEqual({ migrated: true, admin: 'created', appRole: 'skipped' });
     const admins = await database.sql<{ email: string; role: string }[]>`select email, role from users`;
     expect(admins).toEqual([{ email: 'first.admin@example.com', role: 'ADMIN' }]);
   });
@@ -29,7 +32,7 @@ describe('deploy-time setup (migrator trigger)', () => {
     const deps = deploySetupDeps(database, { bcryptCost: 12, readBootstrapSecret: async () => BOOTSTRAP });
     await runDeploySetup(deps);
     const [hashBefore] = await database.sql<{ password_hash: string }[]>`select password_hash from users`;
-    expect(await runDeploySetup(deps)).toEqual({ migrated: true, admin: 'exists' });
+    expect(await runDeploySetup(deps)).toEqual({ migrated: true, admin: 'exists', appRole: 'skipped' });
     const after = await database.sql<{ password_hash: string }[]>`select password_hash from users`;
     expect(after).toEqual([hashBefore]);
   });
@@ -63,6 +66,7 @@ describe('deploy-time setup (migrator trigger)', () => {
     expect(await runDeploySetup(deploySetupDeps(database, { bcryptCost: 12 }))).toEqual({
       migrated: true,
       admin: 'skipped',
+      appRole: 'skipped',
     });
     const [row] = await database.sql<{ n: number }[]>`select count(*)::int as n from users`;
     expect(row?.n).toBe(0);
@@ -80,6 +84,7 @@ describe('deploy-time setup (migrator trigger)', () => {
         calls.push('bootstrap');
         return { created: true };
       },
+      setAppRoleLogin: async () => true,
     };
     await expect(runDeploySetup(deps)).rejects.toThrow(/already exists/);
     expect(calls).toEqual(['migrate']);
@@ -90,6 +95,7 @@ describe('deploy-time setup (migrator trigger)', () => {
       migrate: async () => {},
       readBootstrapSecret: async () => ({ mail: 'x@example.com', password: 'never-print-this-one' }),
       bootstrapAdmin: async () => ({ created: true }),
+      setAppRoleLogin: async () => true,
     };
     const attempt = runDeploySetup(deps);
     await expect(attempt).rejects.toThrow(/bootstrap secret is invalid: email/);
@@ -103,5 +109,44 @@ describe('deploy-time setup (migrator trigger)', () => {
       readBootstrapSecret: async () => ({ email: 'admin@example.com', password: 'short' }),
     });
     await expect(runDeploySetup(deps)).rejects.toThrow();
+  });
+
+  it('gives the app role a login from its secret: the functions then connect as a role that cannot change audit rows', async () => {
+    const database = await freshDatabase();
+    await runDeploySetup(deploySetupDeps(database, { bcryptCost: 12 }));
+    // The role belongs to the whole test server, whose running local runtimes log in as it: use the password
+    // they derive, so this test changes nothing under them.
+    const password = decodeURIComponent(new URL(await appDatabaseUrl(database, () => {})).password);
+    const deps = deploySetupDeps(database, {
+      bcryptCost: 12,
+      readAppRoleSecret: async () => ({ username: 'ai_ops_app', password }),
+    });
+    expect(await runDeploySetup(deps)).toEqual({ migrated: true, admin: 'skipped', appRole: 'login' });
+    await database.sql`insert into audit_log (action, target_type) values ('USER_CREATED', 'user')`;
+    const app = postgres(appRoleUrl(database.url, password), { max: 1, onnotice: () => {} });
+    try {
+      expect(await app`select action from audit_log`).toEqual([{ action: 'USER_CREATED' }]);
+      await expect(app`update audit_log set action = 'X'`).rejects.toThrow(/permission denied/);
+      await expect(app`delete from audit_log`).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
+    const bad = deploySetupDeps(database, { bcryptCost: 12, readAppRoleSecret: async () => ({ pass: 'x' }) });
+    await expect(runDeploySetup(bad)).rejects.toThrow(/app role secret is invalid/);
+  });
+
+  it('fails the deploy when the app role secret exists but the role does not (no CREATEROLE)', async () => {
+    const logins: string[] = [];
+    const deps: DeploySetupDeps = {
+      migrate: async () => {},
+      readAppRoleSecret: async () => ({ password: 'a-password-of-the-app-secret' }),
+      bootstrapAdmin: async () => ({ created: true }),
+      setAppRoleLogin: async (password) => {
+        logins.push(password);
+        return false;
+      },
+    };
+    await expect(runDeploySetup(deps)).rejects.toThrow(/ai_ops_app does not exist/);
+    expect(logins).toEqual(['a-password-of-the-app-secret']);
   });
 });

@@ -345,7 +345,7 @@ describe('every stage', () => {
     expect(grants.length).toBeGreaterThan(0);
   });
 
-  it('lets the resolver enqueue jobs and list and redrive dead letters', () => {
+  it('lets the resolver enqueue jobs, read queue depths and list, redrive and purge dead letters', () => {
     const s = personal;
     const resolverRole = s.stack.functions.resolver.function.role;
     if (!resolverRole) throw new Error('resolver has no role');
@@ -359,6 +359,7 @@ describe('every stage', () => {
       'sqs:SendMessage',
       'sqs:ReceiveMessage',
       'sqs:StartMessageMoveTask',
+      'sqs:PurgeQueue',
       'sqs:GetQueueAttributes',
     ]) {
       expect(actions.has(action), action).toBe(true);

@@ -231,7 +231,9 @@ export function recordingEvents(): AuthEvents & { failures: string[]; reused: st
   return {
     failures,
     reused,
-    loginFailed: (reason) => failures.push(reason),
+    loginFailed: (reason) => {
+      failures.push(reason);
+    },
     refreshTokenReused: (sessionId) => reused.push(sessionId),
   };
 }

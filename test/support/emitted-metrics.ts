@@ -73,6 +73,8 @@ function fakeJob(id: string): Job {
     enqueuedAt: null,
     startedAt: null,
     finishedAt: null,
+    firstFailedAt: null,
+    lastFailedAt: null,
   };
 }
 

@@ -2,6 +2,8 @@ import {
   ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  PurgeQueueCommand,
+  PurgeQueueInProgress,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -18,6 +20,7 @@ import {
   sqsRetryDelay,
 } from '../../lambdas/adapters/queue/sqs-job-queue.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+import { systemHealth } from '../../lambdas/core/use-cases/operations.ts';
 
 const sqsMock = mockClient(SQSClient);
 const client = new SQSClient({ region: 'eu-west-1' });
@@ -190,5 +193,100 @@ describe('SQS dead letters', () => {
       region: 'eu-west-1',
     });
     expect(() => parseQueueArn('arn:aws:sns:eu-west-1:123456789012:topic')).toThrow(ValidationError);
+  });
+});
+
+describe('SqsDeadLetters as queue statistics and purge', () => {
+  /** The work queue with a redrive policy, and depths for the work queue and its DLQ. */
+  function queuesWith(work: Record<string, string>, dead: Record<string, string>) {
+    sqsMock
+      .on(GetQueueAttributesCommand, {
+        QueueUrl: SUMMARIZE_URL,
+        AttributeNames: ['QueueArn', 'RedrivePolicy'],
+      })
+      .resolves({
+        Attributes: {
+          QueueArn: SOURCE_ARN,
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 5 }),
+        },
+      });
+    sqsMock.on(GetQueueUrlCommand).resolves({ QueueUrl: DLQ_URL });
+    sqsMock
+      .on(GetQueueAttributesCommand, {
+        QueueUrl: SUMMARIZE_URL,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      })
+      .resolves({ Attributes: work });
+    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL }).resolves({ Attributes: dead });
+  }
+
+  it('reads depth, in flight, delayed and dead letters from the queue attributes', async () => {
+    queuesWith(
+      {
+        ApproximateNumberOfMessages: '7',
+        ApproximateNumberOfMessagesNotVisible: '2',
+        ApproximateNumberOfMessagesDelayed: '1',
+      },
+      { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '1' },
+    );
+    const stats = new SqsDeadLetters(client, { 'summarize-log': SUMMARIZE_URL });
+    expect(await stats.read('summarize-log')).toEqual({
+      visible: 7,
+      inFlight: 2,
+      delayed: 1,
+      oldestAgeSeconds: null,
+      deadLetters: 4,
+    });
+  });
+
+  it('feeds systemHealth, with the oldest waiting job standing in for the age SQS does not report', async () => {
+    queuesWith({ ApproximateNumberOfMessages: '4' }, { ApproximateNumberOfMessages: '2' });
+    const stats = new SqsDeadLetters(client, { 'summarize-log': SUMMARIZE_URL });
+    const outcomes = { succeeded: 10, failed: 0, p95DurationMs: 120, oldestWaitingSeconds: 3600 };
+    const health = await systemHealth(
+      {
+        sources: async () => ({
+          queues: stats,
+          jobs: { lastHour: async () => new Map([['summarize-log', outcomes]]) },
+          probeDatabase: async () => 4,
+        }),
+        now: () => new Date('2026-12-01T10:00:00Z'),
+      },
+      {
+        caller: { userId: JOB_ID, role: 'OPS', sessionId: 's', email: 'ops@example.com' },
+        kinds: [{ kind: 'summarize-log', description: 'Summarizes logs' }],
+      },
+    );
+    expect(health.queues[0]?.reading).toEqual({
+      visible: 4,
+      inFlight: 0,
+      delayed: 0,
+      oldestAgeSeconds: 3600,
+      deadLetters: 2,
+    });
+    expect(health.status).toBe('FAILING');
+    expect(health.problems).toEqual([
+      'summarize-log: 2 dead letter(s) to look at',
+      'summarize-log: the oldest message has waited 60 minutes',
+    ]);
+  });
+
+  it('purges the DLQ, reporting how many it held, and names a purge already running', async () => {
+    queuesWith({}, { ApproximateNumberOfMessages: '5' });
+    sqsMock
+      .on(PurgeQueueCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new PurgeQueueInProgress({ message: 'in progress', $metadata: {} }));
+    const admin = new SqsDeadLetters(client, { 'summarize-log': SUMMARIZE_URL });
+    expect(await admin.purge('summarize-log')).toEqual({ purged: 5 });
+    expect(sqsMock.commandCalls(PurgeQueueCommand)[0]?.args[0].input).toEqual({ QueueUrl: DLQ_URL });
+    await expect(admin.purge('summarize-log')).rejects.toMatchObject({
+      errorType: 'ConflictError',
+      message: expect.stringMatching(/already running/),
+    });
   });
 });

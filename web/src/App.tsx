@@ -21,6 +21,9 @@ const ChangelogDetailPage = lazy(() => import('./pages/changelogs/ChangelogDetai
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const FlagsPage = lazy(() => import('./pages/admin/FlagsPage.tsx'));
 const DeadLettersPage = lazy(() => import('./pages/admin/DeadLettersPage.tsx'));
+const HealthPage = lazy(() => import('./pages/admin/HealthPage.tsx'));
+const AuditPage = lazy(() => import('./pages/admin/AuditPage.tsx'));
+const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage.tsx'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 function RequireSession({ children, allow }: { children: ReactNode; allow?: (role: Role) => boolean }) {
@@ -47,6 +50,14 @@ export function AppRoutes() {
     <Routes>
       <Route path="/signin" element={<SignInPage mode="signin" />} />
       <Route path="/signup" element={<SignInPage mode="signup" />} />
+      <Route
+        path="/set-password"
+        element={
+          <Suspense fallback={null}>
+            <SetPasswordPage />
+          </Suspense>
+        }
+      />
       <Route path="/" element={page(<HomePage />)} />
       <Route path="/logs" element={page(<LogsPage />)} />
       <Route path="/logs/:id" element={page(<LogDetailPage />)} />
@@ -57,7 +68,9 @@ export function AppRoutes() {
       <Route path="/changelogs/:id" element={page(<ChangelogDetailPage />)} />
       <Route path="/admin/users" element={page(<UsersPage />, can.administer)} />
       <Route path="/admin/flags" element={page(<FlagsPage />, can.administer)} />
-      <Route path="/admin/dead-letters" element={page(<DeadLettersPage />, can.administer)} />
+      <Route path="/admin/dead-letters" element={page(<DeadLettersPage />, can.operate)} />
+      <Route path="/admin/health" element={page(<HealthPage />, can.operate)} />
+      <Route path="/admin/audit" element={page(<AuditPage />, can.administer)} />
       <Route path="*" element={page(<NotFoundPage />)} />
     </Routes>
   );

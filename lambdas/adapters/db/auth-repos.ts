@@ -14,22 +14,36 @@ import type {
   ThrottleState,
   UserCursor,
   UserRepo,
+  UserStatus,
 } from '../../core/auth/ports.ts';
 import type { Role } from '../../core/auth/roles.ts';
+import { insertAudit } from './audit-repo.ts';
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { changeEvents, loginThrottle, refreshTokens, sessions, users } from './schema.ts';
 
 // One advisory lock serialises changes to the set of admins (bootstrap and role changes): they are rare,
 // and it rules out both a double bootstrap and two admins demoting each other at the same moment.
-const ADMIN_SET_LOCK = sql`select pg_advisory_xact_lock(hashtext('ai-ops:admin-set'))`;
+export const ADMIN_SET_LOCK = sql`select pg_advisory_xact_lock(hashtext('ai-ops:admin-set'))`;
 
-const userColumns = {
+/** A user's status from its columns (core/auth/ports.ts UserStatus). */
+export const userStatus = sql<UserStatus>`case
+  when ${users.deletedAt} is not null then 'DELETED'
+  when ${users.disabledAt} is not null then 'DISABLED'
+  when ${users.passwordSetAt} is null then 'INVITED'
+  else 'ACTIVE' end`;
+
+/** ADMINs who can sign in and act now (not invited only, disabled or deleted): a set that must never empty. */
+export const enabledAdmin = sql`${users.role} = 'ADMIN' and ${userStatus} = 'ACTIVE'`;
+
+export const userColumns = {
   id: users.id,
   email: users.email,
   role: users.role,
   passwordHash: users.passwordHash,
   createdAt: users.createdAt,
+  status: userStatus,
+  lastLoginAt: users.lastLoginAt,
 };
 
 // Microsecond precision, so a page boundary never skips or repeats rows created in the same millisecond.
@@ -129,14 +143,15 @@ export function createSessionRepo(db: Database): SessionRepo {
           revokedAt: sessions.revokedAt,
           email: users.email,
           role: users.role,
+          status: userStatus,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.id, sessionId))
         .limit(1);
       if (!row) return null;
-      const { email, role, ...session } = row;
-      return { ...session, user: { email, role: role satisfies Role } };
+      const { email, role, status, ...session } = row;
+      return { ...session, user: { email, role: role satisfies Role, status } };
     },
   };
 }
@@ -213,11 +228,8 @@ function changeRole(
     const [current] = await tx.select(userColumns).from(users).where(eq(users.id, userId)).for('update');
     if (!current) return { status: 'notFound' };
     if (current.role === role) return { status: 'unchanged', user: current };
-    if (current.role === 'ADMIN') {
-      const [count] = await tx
-        .select({ admins: sql<number>`count(*)::int` })
-        .from(users)
-        .where(eq(users.role, 'ADMIN'));
+    if (current.role === 'ADMIN' && current.status === 'ACTIVE') {
+      const [count] = await tx.select({ admins: sql<number>`count(*)::int` }).from(users).where(enabledAdmin);
       if ((count?.admins ?? 0) <= 1) return { status: 'lastAdmin' };
     }
     const [user] = await tx
@@ -234,6 +246,12 @@ function changeRole(
       at,
       changes: { role: { from: current.role, to: role } },
       snapshot: { id: userId, role },
+    });
+    await insertAudit(tx, {
+      actor: { id: actorId },
+      action: 'USER_ROLE_CHANGED',
+      target: { type: 'user', id: userId, label: user.email },
+      details: { from: current.role, to: role },
     });
     return { status: 'updated', before: current.role, user };
   });

@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { isRole, type Role } from '../../core/auth/roles.ts';
 import type { FeatureFlag, FeatureFlagRepo } from '../../core/use-cases/feature-flags.ts';
+import { insertAudit } from './audit-repo.ts';
 import type { Database } from './client.ts';
 import { changeEvents, featureFlags, users } from './schema.ts';
 
@@ -62,6 +63,12 @@ export function createFeatureFlagRepo(db: Database): FeatureFlagRepo {
             rolloutPercent: row.rolloutPercent,
             roles: row.roles,
           },
+        });
+        await insertAudit(tx, {
+          actor: { id: actorId },
+          action: 'FLAG_CHANGED',
+          target: { type: 'feature_flag', id: row.id, label: row.name },
+          details: { created: !before, changes },
         });
         return toFlag(row);
       });

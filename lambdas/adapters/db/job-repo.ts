@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Job, NewJob } from '../../core/jobs/job.ts';
-import type { JobRepo } from '../../core/jobs/ports.ts';
+import type { Job, JobStatus, NewJob } from '../../core/jobs/job.ts';
+import type { JobLookup, JobRepo } from '../../core/jobs/ports.ts';
 import type { Database } from './client.ts';
-import { jobs } from './schema.ts';
+import { changeEvents, jobs } from './schema.ts';
 
 /** A transaction handed out by `db.transaction(async (tx) => …)`. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -11,6 +11,8 @@ export type DatabaseExecutor = Database | Transaction;
 const LIVE_STATUSES = ['QUEUED', 'PROCESSING'] as const;
 
 const FINISHED_NOW = { finishedAt: sql`now()`, updatedAt: sql`now()` };
+/** A failed attempt: the first failure is kept, the latest moves on. */
+const FAILED_NOW = { firstFailedAt: sql`coalesce(${jobs.firstFailedAt}, now())`, lastFailedAt: sql`now()` };
 
 /** The job, while it is not final yet: the condition of every write a late delivery must not redo. */
 const live = (id: string) => and(eq(jobs.id, id), inArray(jobs.status, LIVE_STATUSES));
@@ -33,7 +35,26 @@ export async function createJobRecord(executor: DatabaseExecutor, job: NewJob): 
   return row;
 }
 
-export function createJobRepo(db: DatabaseExecutor): JobRepo {
+/**
+ * One step of a job's life in the change history (entity `job`): what `logEntryHistory` shows beside the
+ * entry's own changes. Written in the transaction of the step itself.
+ */
+async function recordStep(
+  executor: DatabaseExecutor,
+  job: Pick<Job, 'id' | 'kind' | 'attempts'>,
+  step: { action: string; from: JobStatus; to: JobStatus; meta?: Record<string, unknown> },
+): Promise<void> {
+  await executor.insert(changeEvents).values({
+    entityType: 'job',
+    entityId: job.id,
+    action: step.action,
+    actorId: null,
+    changes: { status: { from: step.from, to: step.to } },
+    meta: { kind: job.kind, attempt: job.attempts, ...step.meta },
+  });
+}
+
+export function createJobRepo(db: DatabaseExecutor): JobRepo & JobLookup {
   return {
     create: (job) => createJobRecord(db, job),
 
@@ -49,43 +70,75 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo {
         .where(and(eq(jobs.id, id), isNull(jobs.enqueuedAt)));
     },
 
-    async claim(id) {
-      // `startedAt` keeps the first start so that finishedAt − startedAt covers every attempt.
-      const [row] = await db
-        .update(jobs)
-        .set({
-          status: 'PROCESSING',
-          attempts: sql`${jobs.attempts} + 1`,
-          startedAt: sql`coalesce(${jobs.startedAt}, now())`,
-          updatedAt: sql`now()`,
-        })
-        .where(live(id))
-        .returning();
-      return row;
+    async findMany(ids) {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(jobs)
+        .where(inArray(jobs.id, [...ids]));
     },
 
-    async recordAttemptError(id, reason) {
-      await db.update(jobs).set({ lastError: reason, updatedAt: sql`now()` }).where(live(id));
-    },
+    claim: (id) =>
+      db.transaction(async (tx) => {
+        // `startedAt` keeps the first start so that finishedAt − startedAt covers every attempt.
+        const [row] = await tx
+          .update(jobs)
+          .set({
+            status: 'PROCESSING',
+            attempts: sql`${jobs.attempts} + 1`,
+            startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+            updatedAt: sql`now()`,
+          })
+          .where(live(id))
+          .returning();
+        if (row) {
+          const from = row.attempts === 1 ? 'QUEUED' : 'PROCESSING';
+          await recordStep(tx, row, { action: 'job_started', from, to: 'PROCESSING' });
+        }
+        return row;
+      }),
 
-    async markSucceeded(id, result) {
-      const finished = { status: 'SUCCEEDED' as const, model: result?.model ?? null, ...FINISHED_NOW };
-      const rows = await db
-        .update(jobs)
-        .set(finished)
-        .where(and(eq(jobs.id, id), eq(jobs.status, 'PROCESSING')))
-        .returning({ id: jobs.id });
-      return rows.length > 0;
-    },
+    recordAttemptError: (id, reason) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(jobs)
+          .set({ lastError: reason, updatedAt: sql`now()`, ...FAILED_NOW })
+          .where(live(id))
+          .returning();
+        if (row) {
+          const step = { action: 'job_attempt_failed', meta: { reason, willRetry: true } } as const;
+          await recordStep(tx, row, { ...step, from: row.status, to: row.status });
+        }
+      }),
 
-    async markFailed(id, reason) {
-      const rows = await db
-        .update(jobs)
-        .set({ status: 'FAILED', lastError: reason, ...FINISHED_NOW })
-        .where(live(id))
-        .returning({ id: jobs.id });
-      return rows.length > 0;
-    },
+    markSucceeded: (id, result) =>
+      db.transaction(async (tx) => {
+        const finished = { status: 'SUCCEEDED' as const, model: result?.model ?? null, ...FINISHED_NOW };
+        const [row] = await tx
+          .update(jobs)
+          .set(finished)
+          .where(and(eq(jobs.id, id), eq(jobs.status, 'PROCESSING')))
+          .returning();
+        if (!row) return false;
+        const meta = { model: row.model };
+        await recordStep(tx, row, { action: 'job_succeeded', from: 'PROCESSING', to: 'SUCCEEDED', meta });
+        return true;
+      }),
+
+    markFailed: (id, reason) =>
+      db.transaction(async (tx) => {
+        const [before] = await tx.select({ status: jobs.status }).from(jobs).where(live(id)).for('update');
+        if (!before) return false;
+        const [row] = await tx
+          .update(jobs)
+          .set({ status: 'FAILED', lastError: reason, ...FINISHED_NOW, ...FAILED_NOW })
+          .where(live(id))
+          .returning();
+        if (!row) return false;
+        const meta = { reason };
+        await recordStep(tx, row, { action: 'job_failed', from: before.status, to: 'FAILED', meta });
+        return true;
+      }),
 
     findUnsent: (olderThan, limit) => unsentJobs(db, olderThan, limit),
   };

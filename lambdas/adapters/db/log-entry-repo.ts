@@ -1,7 +1,8 @@
-import { and, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
 import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
 import type {
+  LogEntryChange,
   LogEntryRecord,
   LogEntryRepo,
   LogSummaryResult,
@@ -57,6 +58,26 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
     },
 
     saveSummary: (id, result) => saveSummary(db, id, result),
+
+    async history(id, jobId) {
+      const rows = await db
+        .select()
+        .from(changeEvents)
+        .where(
+          or(
+            and(eq(changeEvents.entityType, 'log_entry'), eq(changeEvents.entityId, id)),
+            and(eq(changeEvents.entityType, 'job'), eq(changeEvents.entityId, jobId)),
+          ),
+        )
+        .orderBy(asc(changeEvents.at), asc(changeEvents.id));
+      return rows.map((row) => ({
+        at: row.at,
+        actorId: row.actorId,
+        action: row.action,
+        changes: row.changes as LogEntryChange['changes'],
+        meta: row.meta ?? null,
+      }));
+    },
 
     async baselineFor(entry) {
       if (entry.source === null) return null;

@@ -49,8 +49,83 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     lastLoginAt: tstz('last_login_at'),
+    /** Null while an invited user has not chosen a password yet (createUser). */
+    passwordSetAt: tstz('password_set_at').defaultNow(),
+    /** Set while an admin has the account disabled: no login, no session. */
+    disabledAt: tstz('disabled_at'),
+    /** Set when the account was deleted and its row kept as a tombstone (see docs/operations.md). */
+    deletedAt: tstz('deleted_at'),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [uniqueIndex('users_email_key').on(t.email), index('users_role_idx').on(t.role)],
+);
+
+/**
+ * One-time tokens that let a user choose a password: an invite (createUser) or a reset (resetPassword).
+ * Only the SHA-256 of a token is stored; a token works once, before it expires.
+ */
+export const passwordTokens = pgTable(
+  'password_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').$type<'INVITE' | 'RESET'>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    usedAt: tstz('used_at'),
+    /** Set when a newer token for the same user replaced this one before it was used. */
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('password_tokens_hash_key').on(t.tokenHash),
+    index('password_tokens_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * What admins did and what the system noticed about accounts: who, when, what. Append-only: the application's
+ * database role may insert and read rows, never change or delete them (migration 0006_app_role).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: tstz('at').notNull().defaultNow(),
+    /** Null for what the system records itself (repeated login failures). No foreign key: rows outlive users. */
+    actorId: uuid('actor_id'),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    /** `user`, `feature_flag`, `queue`, `account` (a login e-mail, whether or not an account has it). */
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    /** A readable name of the target: an e-mail, a flag name, a job kind. */
+    targetLabel: text('target_label'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    /** Aggregated records (repeated login failures) are written once per key. */
+    dedupeKey: text('dedupe_key'),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at, t.id),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    index('audit_log_target_idx').on(t.targetId, t.at),
+    index('audit_log_action_idx').on(t.action, t.at),
+    uniqueIndex('audit_log_dedupe_key').on(t.dedupeKey),
+  ],
+);
+
+/** Failed logins per account and hour, so the audit log gets one aggregated record instead of one per try. */
+export const loginFailureWindows = pgTable(
+  'login_failure_windows',
+  {
+    key: text('key').notNull(),
+    windowStart: tstz('window_start').notNull(),
+    failures: integer('failures').notNull().default(0),
+    throttled: integer('throttled').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
 /** A login session: the family of rotated refresh tokens. Revoking it ends every token of the family. */
@@ -115,10 +190,15 @@ export const jobs = pgTable(
     enqueuedAt: tstz('enqueued_at'),
     startedAt: tstz('started_at'),
     finishedAt: tstz('finished_at'),
+    /** The first and the latest failed attempt (dead letters show both). */
+    firstFailedAt: tstz('first_failed_at'),
+    lastFailedAt: tstz('last_failed_at'),
   },
   (t) => [
     index('jobs_unsent_idx').on(t.createdAt).where(sql`${t.enqueuedAt} is null and ${t.status} = 'QUEUED'`),
     index('jobs_subject_idx').on(t.subjectId),
+    index('jobs_finished_idx').on(t.kind, t.finishedAt),
+    index('jobs_waiting_idx').on(t.kind, t.enqueuedAt).where(sql`${t.status} = 'QUEUED'`),
   ],
 );
 

@@ -13,7 +13,10 @@ import type {
   DeadLetter,
   DeadLetterAdmin,
   JobQueue,
+  PurgeResult,
   QueueAddresses,
+  QueueReading,
+  QueueStats,
   RedriveResult,
   RetryDelay,
 } from '../../core/jobs/ports.ts';
@@ -276,6 +279,13 @@ export class LocalQueue {
     return rows.length;
   }
 
+  /** Deletes every message of a queue (SQS PurgeQueue); returns how many. */
+  async purge(queueName: string): Promise<number> {
+    this.definition(queueName);
+    const rows = await this.#sql`delete from queue_messages where queue_name = ${queueName} returning seq`;
+    return rows.length;
+  }
+
   async depth(queueName: string): Promise<QueueDepth> {
     this.definition(queueName);
     const at = this.#at();
@@ -317,8 +327,8 @@ export class LocalJobQueue implements JobQueue {
   }
 }
 
-/** Admin view of the dead letters of each job kind's local queue. */
-export class LocalDeadLetters implements DeadLetterAdmin {
+/** Admin view of the dead letters of each job kind's local queue, and the depths of its queues. */
+export class LocalDeadLetters implements DeadLetterAdmin, QueueStats {
   readonly #queue: LocalQueue;
   readonly #queueNameByKind: QueueAddresses;
 
@@ -348,9 +358,27 @@ export class LocalDeadLetters implements DeadLetterAdmin {
     return { moved, taskHandle: null };
   }
 
-  #deadLetterQueueOf(kind: JobKind): string {
+  async purge(kind: JobKind): Promise<PurgeResult> {
+    return { purged: await this.#queue.purge(this.#deadLetterQueueOf(kind)) };
+  }
+
+  async read(kind: JobKind): Promise<QueueReading> {
+    const [work, dead] = await Promise.all([
+      this.#queue.depth(this.#queueOf(kind)),
+      this.#queue.depth(this.#deadLetterQueueOf(kind)),
+    ]);
+    const { visible, inFlight, delayed, oldestAgeSeconds } = work;
+    return { visible, inFlight, delayed, oldestAgeSeconds, deadLetters: dead.visible + dead.inFlight };
+  }
+
+  #queueOf(kind: JobKind): string {
     const queueName = this.#queueNameByKind[kind];
     if (!queueName) throw new ValidationError('kind', `no queue is configured for job kind "${kind}"`);
+    return queueName;
+  }
+
+  #deadLetterQueueOf(kind: JobKind): string {
+    const queueName = this.#queueOf(kind);
     const dlq = this.#queue.definition(queueName).deadLetterQueue;
     if (!dlq) throw new ValidationError('kind', `the queue of job kind "${kind}" has no dead-letter queue`);
     return dlq.name;

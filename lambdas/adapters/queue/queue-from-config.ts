@@ -6,7 +6,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { JobKind } from '../../core/jobs/job.ts';
 import { visibilityTimeoutSeconds } from '../../core/jobs/kind.ts';
-import type { DeadLetterAdmin, JobQueue, QueueAddresses, RetryDelay } from '../../core/jobs/ports.ts';
+import type {
+  DeadLetterAdmin,
+  JobQueue,
+  QueueAddresses,
+  QueueStats,
+  RetryDelay,
+} from '../../core/jobs/ports.ts';
 import { JOB_KINDS } from '../../core/jobs/registry.ts';
 import type { QueueConfig } from '../../shared/config.ts';
 import { tracer } from '../../shared/observability.ts';
@@ -38,6 +44,8 @@ export function localQueueDefinitions(): LocalQueueDefinition[] {
 export interface QueueAdapters {
   jobQueue: JobQueue;
   deadLetters: DeadLetterAdmin;
+  /** Depths of each kind's queue and DLQ (systemHealth, `/metrics`). */
+  stats: QueueStats;
   retryDelayFor: (kind: JobKind) => RetryDelay;
 }
 
@@ -47,9 +55,11 @@ export function queueAdaptersFromConfig(config: QueueConfig, sql: Sql): QueueAda
   if (config.QUEUE_DRIVER === 'postgres') {
     const names = localQueueNames();
     const queue = new LocalQueue(sql, localQueueDefinitions());
+    const deadLetters = new LocalDeadLetters(queue, names);
     return {
       jobQueue: new LocalJobQueue(queue, names),
-      deadLetters: new LocalDeadLetters(queue, names),
+      deadLetters,
+      stats: deadLetters,
       retryDelayFor: (kind) => async (receiptHandle, seconds) => {
         await queue.changeVisibility(names[kind], receiptHandle, seconds);
       },
@@ -59,9 +69,11 @@ export function queueAdaptersFromConfig(config: QueueConfig, sql: Sql): QueueAda
   // One traced client per container.
   sqsClient ??= tracer.captureAWSv3Client(new SQSClient({}));
   const client = sqsClient;
+  const deadLetters = new SqsDeadLetters(client, urls);
   return {
     jobQueue: new SqsJobQueue(client, urls),
-    deadLetters: new SqsDeadLetters(client, urls),
+    deadLetters,
+    stats: deadLetters,
     retryDelayFor: (kind) => sqsRetryDelay(client, queueUrlOf(urls, kind)),
   };
 }

@@ -3,18 +3,24 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   type Message,
+  PurgeQueueCommand,
+  PurgeQueueInProgress,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { ValidationError } from '../../core/errors.ts';
+import { ConflictError, ValidationError } from '../../core/errors.ts';
 import { type JobKind, type JobMessage, parseJobMessage, serializeJobMessage } from '../../core/jobs/job.ts';
 import type {
   DeadLetter,
   DeadLetterAdmin,
   JobQueue,
+  PurgeResult,
   QueueAddresses,
+  QueueReading,
+  QueueStats,
   RedriveResult,
   RetryDelay,
 } from '../../core/jobs/ports.ts';
@@ -128,10 +134,10 @@ interface DeadLetterTarget {
 }
 
 /**
- * Admin view of the dead letters of each job kind. Only the source queue URLs are configured; the DLQ is
- * found through the source queue's redrive policy, so the two can never disagree.
+ * Admin view of the dead letters of each job kind, and the depths of its queues. Only the source queue URLs
+ * are configured; the DLQ is found through the source queue's redrive policy, so the two can never disagree.
  */
-export class SqsDeadLetters implements DeadLetterAdmin {
+export class SqsDeadLetters implements DeadLetterAdmin, QueueStats {
   readonly #client: SQSClient;
   readonly #queueUrlByKind: QueueAddresses;
   readonly #targets = new Map<JobKind, Promise<DeadLetterTarget>>();
@@ -149,6 +155,68 @@ export class SqsDeadLetters implements DeadLetterAdmin {
   async redrive(kind: JobKind): Promise<RedriveResult> {
     const target = await this.#targetOf(kind);
     return redriveSqsDeadLetters(this.#client, target);
+  }
+
+  /** PurgeQueue on the DLQ; SQS allows one purge per queue a minute and finishes it within that minute. */
+  async purge(kind: JobKind): Promise<PurgeResult> {
+    const target = await this.#targetOf(kind);
+    const before = await this.#attributes(target.deadLetterQueueUrl, ['ApproximateNumberOfMessages']);
+    try {
+      await this.#client.send(new PurgeQueueCommand({ QueueUrl: target.deadLetterQueueUrl }));
+    } catch (error: unknown) {
+      if (error instanceof PurgeQueueInProgress) {
+        throw new ConflictError(
+          `A purge of the ${kind} dead letters is already running; try again in a minute`,
+        );
+      }
+      throw error;
+    }
+    return { purged: before.ApproximateNumberOfMessages ?? 0 };
+  }
+
+  /** GetQueueAttributes of the queue and its DLQ; SQS has no age of the oldest message outside CloudWatch. */
+  async read(kind: JobKind): Promise<QueueReading> {
+    const target = await this.#targetOf(kind);
+    const [work, dead] = await Promise.all([
+      this.#attributes(this.#queueUrlOf(kind), [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ]),
+      this.#attributes(target.deadLetterQueueUrl, [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+      ]),
+    ]);
+    return {
+      visible: work.ApproximateNumberOfMessages ?? 0,
+      inFlight: work.ApproximateNumberOfMessagesNotVisible ?? 0,
+      delayed: work.ApproximateNumberOfMessagesDelayed ?? 0,
+      oldestAgeSeconds: null,
+      deadLetters:
+        (dead.ApproximateNumberOfMessages ?? 0) + (dead.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  }
+
+  async #attributes<N extends QueueAttributeName>(
+    queueUrl: string,
+    names: readonly N[],
+  ): Promise<Partial<Record<N, number>>> {
+    const { Attributes: attributes = {} } = await this.#client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }),
+    );
+    const counts: Partial<Record<N, number>> = {};
+    for (const name of names) {
+      const value = Number(attributes[name]);
+      if (Number.isFinite(value)) counts[name] = value;
+    }
+    return counts;
+  }
+
+  #queueUrlOf(kind: JobKind): string {
+    const queueUrl = this.#queueUrlByKind[kind];
+    if (!queueUrl) throw new ValidationError('kind', `no queue is configured for job kind "${kind}"`);
+    return queueUrl;
   }
 
   #targetOf(kind: JobKind): Promise<DeadLetterTarget> {

@@ -1,30 +1,60 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
-import type { Caller } from '../../core/auth/roles.ts';
-import { listUsers, setUserRole } from '../../core/auth/service.ts';
+import { USER_STATUSES } from '../../core/auth/ports.ts';
+import { type Caller, ROLES } from '../../core/auth/roles.ts';
+import { setUserRole } from '../../core/auth/service.ts';
 import { ForbiddenError } from '../../core/errors.ts';
-import { JOB_KIND_NAMES } from '../../core/jobs/registry.ts';
-import { limitArg, pageArgs, toPage } from '../args.ts';
+import {
+  changePassword,
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  resetPassword,
+  setPasswordWithToken,
+} from '../../core/use-cases/users.ts';
+import { idArg, idempotencyKeyArg, optionalTextArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { type ResolverEvent, requireCaller, route } from '../route.ts';
 
 /** AppSync already denies these fields to other roles (deniedFields); this is the second lock on the door. */
-function requireAdmin(event: ResolverEvent): Caller {
+export function requireAdmin(event: ResolverEvent): Caller {
   const caller = requireCaller(event);
   if (caller.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN may do this');
   return caller;
 }
 
-/** A job kind of the registry; an unknown one is a ValidationError naming `kind`. */
-const kindArg = z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES.join(', ')}` });
+const roleArg = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 
+const userFilterArg = z
+  .object({
+    role: roleArg.nullish().transform((role) => role ?? null),
+    status: z
+      .enum(USER_STATUSES, { error: `must be one of ${USER_STATUSES.join(', ')}` })
+      .nullish()
+      .transform((status) => status ?? null),
+    email: optionalTextArg(254),
+  })
+  .nullish()
+  .transform((filter) => filter ?? { role: null, status: null, email: null });
+
+const reasonArg = optionalTextArg(500);
+
+/** Passwords are checked by the policy (core/auth/password.ts), which names the field. */
+const secret = z.string().max(4096, 'is too long');
+
+/** The account (ADMIN) and one's own password (everyone) operations. */
 export function registerAdminRoutes(app: Router, deps: () => Promise<ApiDependencies>) {
+  const admin = async () => {
+    const d = await deps();
+    return { admin: d.admin, clock: d.auth.clock, passwords: d.auth.passwords };
+  };
   app.onQuery(
     'users',
-    route(z.object(pageArgs), async (args, event) => {
-      requireAdmin(event);
-      return listUsers((await deps()).auth, { page: toPage(args) });
-    }),
+    route(z.object({ filter: userFilterArg, ...pageArgs }), async (args, event) =>
+      listUsers(await admin(), { caller: requireAdmin(event), filter: args.filter, page: toPage(args) }),
+    ),
   );
   app.onMutation(
     'setUserRole',
@@ -32,30 +62,66 @@ export function registerAdminRoutes(app: Router, deps: () => Promise<ApiDependen
       setUserRole((await deps()).auth, { caller: requireAdmin(event), userId, role }),
     ),
   );
-  app.onQuery(
-    'deadLetters',
-    route(z.object({ kind: kindArg.nullish(), limit: limitArg }), async ({ kind, limit }, event) => {
-      requireAdmin(event);
-      const { queues } = await deps();
-      const kinds = kind ? [kind] : JOB_KIND_NAMES;
-      const pages = await Promise.all(kinds.map((k) => queues.deadLetters.list(k, limit ?? 20)));
-      const items = pages.flat().map((letter) => ({
-        messageId: letter.messageId,
-        kind: letter.kind,
-        jobId: letter.jobId,
-        body: letter.body,
-        receiveCount: letter.receiveCount,
-        sentAt: letter.sentAt?.toISOString() ?? null,
-      }));
-      return { items };
+  app.onMutation(
+    'createUser',
+    route(
+      z.object({ email: z.string(), role: roleArg, idempotencyKey: idempotencyKeyArg }),
+      async (args, event) => createUser(await admin(), { caller: requireAdmin(event), ...args }),
+    ),
+  );
+  app.onMutation(
+    'disableUser',
+    route(z.object({ userId: idArg, reason: reasonArg }), async (args, event) =>
+      disableUser(await admin(), { caller: requireAdmin(event), ...args }),
+    ),
+  );
+  app.onMutation(
+    'enableUser',
+    route(z.object({ userId: idArg }), async (args, event) =>
+      enableUser(await admin(), { caller: requireAdmin(event), ...args }),
+    ),
+  );
+  app.onMutation(
+    'deleteUser',
+    route(
+      z.object({
+        userId: idArg,
+        deleteData: z
+          .boolean()
+          .nullish()
+          .transform((v) => v ?? false),
+      }),
+      async (args, event) => {
+        const { user, dataDeleted, content } = await deleteUser(await admin(), {
+          caller: requireAdmin(event),
+          ...args,
+        });
+        return { user, dataDeleted, ...content };
+      },
+    ),
+  );
+  app.onMutation(
+    'resetPassword',
+    route(z.object({ userId: idArg }), async (args, event) =>
+      resetPassword(await admin(), { caller: requireAdmin(event), ...args }),
+    ),
+  );
+  app.onMutation(
+    'changePassword',
+    route(z.object({ currentPassword: secret, newPassword: secret }), async (args, event) => {
+      const d = await deps();
+      await changePassword({ ...d.auth, admin: d.admin }, { caller: requireCaller(event), ...args });
+      return true;
     }),
   );
   app.onMutation(
-    'redriveDeadLetters',
-    route(z.object({ kind: kindArg }), async ({ kind }, event) => {
-      requireAdmin(event);
-      const result = await (await deps()).queues.deadLetters.redrive(kind);
-      return { kind, moved: result.moved, taskHandle: result.taskHandle };
-    }),
+    'setPasswordWithToken',
+    route(
+      z.object({ token: z.string().max(256, 'is not a valid one-time token'), password: secret }),
+      async (args) => {
+        const d = await deps();
+        return setPasswordWithToken({ ...d.auth, admin: d.admin }, args);
+      },
+    ),
   );
 }

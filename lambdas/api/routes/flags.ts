@@ -1,7 +1,12 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
 import { ROLES } from '../../core/auth/roles.ts';
-import { FLAG_NAME, listFeatureFlags, setFeatureFlag } from '../../core/use-cases/feature-flags.ts';
+import {
+  FLAG_NAME,
+  flagListing,
+  listFeatureFlags,
+  setFeatureFlag,
+} from '../../core/use-cases/feature-flags.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route } from '../route.ts';
 import { featureFlagView } from '../views.ts';
@@ -40,7 +45,7 @@ export function registerFlagRoutes(app: Router, deps: () => Promise<ApiDependenc
         { flags: flags.flags, onChange: () => flags.evaluator.invalidate() },
         { caller: requireCaller(event), flag },
       );
-      return featureFlagView(updated);
+      return featureFlagView(flagListing(updated.name, updated));
     }),
   );
 }

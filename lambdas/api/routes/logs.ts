@@ -7,13 +7,14 @@ import { rawLogProblem } from '../../core/logs/summarize-log.ts';
 import {
   getLogEntry,
   listLogEntries,
+  logEntryHistory,
   MAX_SOURCE_CHARS,
   normalisedSource,
 } from '../../core/use-cases/log-entries.ts';
 import { checkedBy, idArg, idempotencyKeyArg, pageArgs, ruledBy, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route, traceIdOf } from '../route.ts';
-import { logEntryView, logSummaryView } from '../views.ts';
+import { changeView, logEntryView, logSummaryView } from '../views.ts';
 
 /** The longest explicit header format accepted (a Loghub format is a line of placeholders). */
 export const MAX_FORMAT_LENGTH = 500;
@@ -73,5 +74,11 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
       const caller = requireCaller(event);
       return logSummaryView(await getLogEntry((await deps()).logs, { caller, id }), caller);
     }),
+  );
+  app.onQuery(
+    'logEntryHistory',
+    route(z.object({ id: idArg }), async ({ id }, event) =>
+      (await logEntryHistory((await deps()).logs, { caller: requireCaller(event), id })).map(changeView),
+    ),
   );
 }

@@ -156,8 +156,8 @@ function isStraightSequence(chars: string[]): boolean {
  * Checks a new password against the policy and returns the normalised form to hash. Every failure is a
  * ValidationError naming `password`; the message says what to change, never echoes the password.
  */
-export function checkPasswordPolicy(password: unknown, context: { email: string }): string {
-  const fail = (message: string) => new ValidationError('password', message);
+export function checkPasswordPolicy(password: unknown, context: { email: string; field?: string }): string {
+  const fail = (message: string) => new ValidationError(context.field ?? 'password', message);
   if (typeof password !== 'string') throw fail('must be a string');
   if (password.length > PASSWORD_MAX_INPUT_CHARACTERS)
     throw fail(`must be at most ${PASSWORD_MAX_BYTES} bytes`);

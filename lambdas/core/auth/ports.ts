@@ -7,12 +7,19 @@ import type { Cursor } from '../pagination.ts';
  */
 import type { Role } from './roles.ts';
 
+/** ACTIVE; INVITED until the user chose a password; DISABLED by an admin; DELETED (a kept tombstone). */
+export const USER_STATUSES = ['ACTIVE', 'INVITED', 'DISABLED', 'DELETED'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 export interface UserRecord {
   id: string;
   email: string;
   role: Role;
   passwordHash: string;
   createdAt: Date;
+  /** Absent where a repository does not track it: ACTIVE. */
+  status?: UserStatus;
+  lastLoginAt?: Date | null;
 }
 
 /** Position after a user in the (created_at, id) order; `createdAt` keeps the database's precision. */
@@ -71,7 +78,8 @@ export interface SessionWithUser {
   userId: string;
   expiresAt: Date;
   revokedAt: Date | null;
-  user: { email: string; role: Role };
+  /** `status` absent: ACTIVE. A DISABLED or DELETED user's sessions are refused even before they are revoked. */
+  user: { email: string; role: Role; status?: UserStatus };
 }
 
 export interface SessionRepo {
@@ -110,8 +118,17 @@ export interface ThrottleRepo {
   reset(key: string): Promise<void>;
 }
 
-/** Security signals; the adapter turns them into metrics (e.g. `LoginFailures`). */
+/** The account a login named: its normalised e-mail, and the user's id when one has it. */
+export interface LoginAccount {
+  email: string;
+  userId: string | null;
+}
+
+/**
+ * Security signals; the adapters turn them into metrics (`LoginFailures`) and aggregated audit records
+ * (repeated failures, throttling). A signal that cannot be recorded never changes the login's answer.
+ */
 export interface AuthEvents {
-  loginFailed(reason: 'invalid_credentials' | 'locked'): void;
+  loginFailed(reason: 'invalid_credentials' | 'locked', account?: LoginAccount): void | Promise<void>;
   refreshTokenReused?(sessionId: string): void;
 }

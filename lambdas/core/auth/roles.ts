@@ -21,10 +21,22 @@ export function isRole(value: unknown): value is Role {
 export const ADMIN_ONLY_FIELDS: readonly string[] = Object.freeze([
   'Query.users',
   'Mutation.setUserRole',
-  'Query.deadLetters',
+  'Mutation.createUser',
+  'Mutation.disableUser',
+  'Mutation.enableUser',
+  'Mutation.deleteUser',
+  'Mutation.resetPassword',
   'Mutation.redriveDeadLetters',
+  'Mutation.purgeDeadLetters',
   'Mutation.setFeatureFlag',
   'Query.featureFlags',
+  'Query.auditLog',
+]);
+
+/** Fields for those who run the system (OPS and ADMIN): its health and its failures. */
+export const OPERATIONS_FIELDS: readonly string[] = Object.freeze([
+  'Query.systemHealth',
+  'Query.deadLetters',
 ]);
 
 /** HR handles people, not systems: raw log text may contain anything, so HR only sees summaries. */
@@ -35,9 +47,10 @@ export function deniedFieldsFor(role: Role): string[] {
     case 'ADMIN':
       return [];
     case 'HR':
-      return [...ADMIN_ONLY_FIELDS, ...HR_DENIED_FIELDS];
+      return [...ADMIN_ONLY_FIELDS, ...OPERATIONS_FIELDS, ...HR_DENIED_FIELDS];
     case 'OPS':
-    case 'USER':
       return [...ADMIN_ONLY_FIELDS];
+    case 'USER':
+      return [...ADMIN_ONLY_FIELDS, ...OPERATIONS_FIELDS];
   }
 }

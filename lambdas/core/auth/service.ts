@@ -31,6 +31,7 @@ import type {
   ThrottleRepo,
   UserRecord,
   UserRepo,
+  UserStatus,
 } from './ports.ts';
 import { type Caller, deniedFieldsFor, isRole, type Role } from './roles.ts';
 import { beginAttempt, DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, throttleKey } from './throttle.ts';
@@ -67,6 +68,8 @@ export interface PublicUser {
   email: string;
   role: Role;
   createdAt: string;
+  status: UserStatus;
+  lastLoginAt: string | null;
 }
 
 export interface AuthPayload {
@@ -93,16 +96,31 @@ const MAX_APPSYNC_TTL_SECONDS = 3600;
 const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function toPublicUser(user: Pick<UserRecord, 'id' | 'email' | 'role' | 'createdAt'>): PublicUser {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+export function toPublicUser(
+  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'createdAt' | 'status' | 'lastLoginAt'>,
+): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    status: user.status ?? 'ACTIVE',
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
 }
+
+/** A user who may not sign in or keep a session. */
+export const isBarred = (status: UserStatus | undefined): boolean =>
+  status === 'DISABLED' || status === 'DELETED';
+export const DISABLED_ACCOUNT_MESSAGE = 'This account is disabled; ask an administrator';
 
 /** Refresh tokens are 32 random bytes; only their SHA-256 is stored, so a database leak yields no tokens. */
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function newRefreshToken(): { token: string; tokenHash: string } {
+/** 32 random bytes, and the SHA-256 that is all the database keeps: refresh tokens and one-time tokens. */
+export function newOpaqueToken(): { token: string; tokenHash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, tokenHash: hashRefreshToken(token) };
 }
@@ -126,11 +144,11 @@ async function accessTokenFor(
   return issueAccessToken(deps, { userId: user.id, role: user.role, sessionId });
 }
 
-async function startSession(deps: SessionDeps, user: UserRecord): Promise<AuthPayload> {
+export async function startSession(deps: SessionDeps, user: UserRecord): Promise<AuthPayload> {
   const now = deps.clock.now();
   // The family's lifetime is absolute: rotation never extends it, so a stolen family dies on schedule.
   const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtlSeconds * 1000);
-  const refresh = newRefreshToken();
+  const refresh = newOpaqueToken();
   const { sessionId } = await deps.sessions.createSession({
     userId: user.id,
     expiresAt,
@@ -175,12 +193,13 @@ export async function login(
   const key = throttleKey(email);
   const policy = lockoutPolicy(deps.config);
   const gate = await deps.throttle.update(key, (state) => beginAttempt(state, deps.clock.now(), policy));
+  const user = await deps.users.findByEmail(email);
+  const account = { email, userId: user?.id ?? null };
   if (!gate.allowed) {
-    deps.events?.loginFailed('locked');
+    await deps.events?.loginFailed('locked', account);
     throw new RateLimitedError('Too many failed login attempts; try again later', gate.retryAfterSeconds);
   }
 
-  const user = await deps.users.findByEmail(email);
   const candidate = normalizePassword(input.password);
   // bcrypt would compare only the first 72 bytes; such a password was never accepted at signup, so it
   // must not match a stored password that happens to be its prefix.
@@ -189,9 +208,11 @@ export async function login(
   // Unknown users go through the same bcrypt work against a dummy hash, so timing does not tell them apart.
   const matches = await deps.passwords.verify(candidate, hash);
   if (!user || !comparable || !matches) {
-    deps.events?.loginFailed('invalid_credentials');
+    await deps.events?.loginFailed('invalid_credentials', account);
     throw new UnauthorizedError(INVALID_CREDENTIALS_MESSAGE);
   }
+  // Said only to whoever knows the password, so it tells an attacker nothing.
+  if (isBarred(user.status)) throw new ForbiddenError(DISABLED_ACCOUNT_MESSAGE);
 
   await deps.throttle.reset(key);
   if (deps.passwords.needsRehash(user.passwordHash)) {
@@ -208,7 +229,7 @@ export async function refreshSession(
   if (typeof input.refreshToken !== 'string' || !REFRESH_TOKEN_PATTERN.test(input.refreshToken)) {
     throw new UnauthorizedError(INVALID_REFRESH_MESSAGE);
   }
-  const next = newRefreshToken();
+  const next = newOpaqueToken();
   const now = deps.clock.now();
   const decide = (state: RefreshTokenState): RotationDecision => {
     if (state.sessionRevokedAt) return { action: 'reject' };
@@ -357,6 +378,7 @@ export async function liveSession(
   const session = await deps.sessions.getSessionWithUser(claims.sid);
   if (!session || session.userId !== claims.sub) return { ok: false, reason: 'unknown session' };
   if (session.revokedAt) return { ok: false, reason: 'session revoked' };
+  if (isBarred(session.user.status)) return { ok: false, reason: 'user disabled' };
   if (session.expiresAt <= deps.clock.now()) return { ok: false, reason: 'session expired' };
   return { ok: true, role: session.user.role, email: session.user.email };
 }

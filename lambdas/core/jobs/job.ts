@@ -21,6 +21,9 @@ export interface Job {
   enqueuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The first and the latest failed attempt, if any. */
+  firstFailedAt: Date | null;
+  lastFailedAt: Date | null;
 }
 
 export interface NewJob {

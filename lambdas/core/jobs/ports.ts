@@ -35,6 +35,11 @@ export interface JobRepo {
   findUnsent(olderThan: Date, limit: number): Promise<Job[]>;
 }
 
+/** Jobs by id, for views that start from queue messages (dead letters). Missing ids are left out. */
+export interface JobLookup {
+  findMany(ids: readonly string[]): Promise<Job[]>;
+}
+
 /** Delays the next delivery of a received message (SQS ChangeMessageVisibility or its local twin). */
 export type RetryDelay = (receiptHandle: string, seconds: number) => Promise<void>;
 
@@ -58,8 +63,32 @@ export interface RedriveResult {
   taskHandle: string | null;
 }
 
+export interface PurgeResult {
+  /** Messages deleted (local queue), or about how many the queue held when the purge began (SQS). */
+  purged: number;
+}
+
 /** Admin access to the dead letters of each job kind's queue. */
 export interface DeadLetterAdmin {
   list(kind: JobKind, limit: number): Promise<DeadLetter[]>;
   redrive(kind: JobKind): Promise<RedriveResult>;
+  /** Deletes every dead letter of the kind (SQS PurgeQueue, which finishes within a minute). */
+  purge(kind: JobKind): Promise<PurgeResult>;
+}
+
+/** A reading of one job kind's queue and dead-letter queue (SQS's numbers are approximate). */
+export interface QueueReading {
+  /** Ready to be received. */
+  visible: number;
+  /** Received by a worker and not deleted yet (including retries waiting out their backoff). */
+  inFlight: number;
+  /** Sent with a delay that has not passed. */
+  delayed: number;
+  /** Age of the oldest message; null where the queue cannot tell (SQS has it as a CloudWatch metric only). */
+  oldestAgeSeconds: number | null;
+  deadLetters: number;
+}
+
+export interface QueueStats {
+  read(kind: JobKind): Promise<QueueReading>;
 }

@@ -5,7 +5,7 @@
  * recorded with who and when.
  */
 import { type Caller, ROLES, type Role } from '../auth/roles.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError, ValidationError } from '../errors.ts';
 
 export interface FeatureFlag {
   name: string;
@@ -29,13 +29,85 @@ export interface FeatureFlagRepo {
 /** Flag names: lower-case words joined by . _ - (`llm.summary`). */
 export const FLAG_NAME = /^[a-z][a-z0-9._-]{0,63}$/;
 
+/** A flag the code reads, with what it switches and its value while no admin has set it. */
+export interface KnownFlag {
+  readonly name: string;
+  readonly description: string;
+  readonly defaultEnabled: boolean;
+}
+
+/** Every flag the code reads. `featureFlags` lists them all, set or not; only these can be set. */
+export const FLAGS = {
+  llmSummary: {
+    name: 'llm.summary',
+    description:
+      "Log summaries: the configured model rewrites the template miner's summary from its digest (never the raw lines); any failure keeps the local summary",
+    defaultEnabled: false,
+  },
+  llmTriage: {
+    name: 'llm.triage',
+    description:
+      "Ticket triage: the configured model refines the local classifier's answer (structured output); any failure keeps the local answer",
+    defaultEnabled: false,
+  },
+  llmChangelog: {
+    name: 'llm.changelog',
+    description:
+      'Changelogs: the configured model may write a Highlights paragraph when generateChangelog asks for one; the entries never change',
+    defaultEnabled: false,
+  },
+} as const satisfies Record<string, KnownFlag>;
+
+export const KNOWN_FLAGS: readonly KnownFlag[] = Object.values(FLAGS);
+
+const knownFlag = (name: string): KnownFlag | undefined => KNOWN_FLAGS.find((flag) => flag.name === name);
+
+/** A flag as `featureFlags` lists it: its setting (or its default) and what it is for. */
+export interface FlagListing extends Omit<FeatureFlag, 'updatedAt'> {
+  updatedAt: Date | null;
+  description: string | null;
+  defaultEnabled: boolean;
+  /** Whether an admin has set it; otherwise its default applies. */
+  isSet: boolean;
+  /** Whether this version of the code reads it. */
+  known: boolean;
+}
+
+/** The value of a flag nobody set: its default, for every role and user. */
+function defaultSetting(flag: KnownFlag): Pick<FeatureFlag, 'name' | 'enabled' | 'rolloutPercent' | 'roles'> {
+  return { name: flag.name, enabled: flag.defaultEnabled, rolloutPercent: 100, roles: [] };
+}
+
 export function requireAdmin(caller: Caller): void {
   if (caller.role !== 'ADMIN') throw new ForbiddenError('Only an ADMIN may do this');
 }
 
-export async function listFeatureFlags(deps: { flags: FeatureFlagRepo }, input: { caller: Caller }) {
+/** A stored flag, or (null) the default of a known one nobody set, as `featureFlags` lists it. */
+export function flagListing(name: string, stored: FeatureFlag | undefined): FlagListing {
+  const known = knownFlag(name);
+  const setting = stored ?? {
+    ...defaultSetting(known ?? { name, description: '', defaultEnabled: false }),
+    updatedBy: null,
+  };
+  return {
+    ...setting,
+    updatedAt: stored?.updatedAt ?? null,
+    description: known?.description ?? null,
+    defaultEnabled: known?.defaultEnabled ?? false,
+    isSet: stored !== undefined,
+    known: known !== undefined,
+  };
+}
+
+/** Every known flag, set or not, and any stored flag this version no longer reads, by name. */
+export async function listFeatureFlags(
+  deps: { flags: FeatureFlagRepo },
+  input: { caller: Caller },
+): Promise<FlagListing[]> {
   requireAdmin(input.caller);
-  return deps.flags.list();
+  const stored = new Map((await deps.flags.list()).map((flag) => [flag.name, flag]));
+  const names = [...new Set([...KNOWN_FLAGS.map((flag) => flag.name), ...stored.keys()])].sort();
+  return names.map((name) => flagListing(name, stored.get(name)));
 }
 
 /** A flag as an admin sets it; checked at the edge (`FLAG_NAME`, a percentage, known roles). */
@@ -52,6 +124,10 @@ export async function setFeatureFlag(
 ): Promise<FeatureFlag> {
   requireAdmin(input.caller);
   const { name, enabled, rolloutPercent } = input.flag;
+  if (!knownFlag(name)) {
+    const names = KNOWN_FLAGS.map((flag) => flag.name).join(', ');
+    throw new ValidationError('name', `is not a flag this version reads (known flags: ${names})`);
+  }
   // In the one order ROLES lists them, without duplicates.
   const roles = ROLES.filter((role) => input.flag.roles.includes(role));
   const flag = await deps.flags.upsert({ name, enabled, rolloutPercent, roles }, input.caller.userId);
@@ -107,7 +183,8 @@ export function createFlagEvaluator(deps: {
   };
   return {
     async isOn(name, subject) {
-      const flag = (await load()).get(name);
+      const known = knownFlag(name);
+      const flag = (await load()).get(name) ?? (known ? defaultSetting(known) : undefined);
       if (!flag?.enabled) return false;
       let role = subject.role ?? null;
       if (role === null && subject.userId !== null && flag.roles.length > 0) {

@@ -8,6 +8,10 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { assertCanRead, seesEveryone } from './access.ts';
+import type { TicketChange } from './tickets.ts';
+
+/** One recorded change of a log entry or of its job: who (null: the system), when, what. */
+export type LogEntryChange = TicketChange;
 
 export interface LogEntryRecord {
   id: string;
@@ -77,6 +81,8 @@ export interface LogEntryRepo {
   }): Promise<{ row: LogEntryRecord; cursor: Cursor }[]>;
   /** Overwrites any earlier summary: a redelivered job writes the same result again. */
   saveSummary(id: string, result: LogSummaryResult): Promise<void>;
+  /** The entry's changes and its job's steps, oldest first. */
+  history(id: string, jobId: string): Promise<LogEntryChange[]>;
   /**
    * The latest entry of `entry`'s source created before it whose summary SUCCEEDED, among the entries its
    * owner can see (their own; everyone's when the owner's role sees everyone); null without a source.
@@ -108,6 +114,18 @@ export async function listLogEntries(
     after,
   });
   return toPage(rows, limit, (row) => row);
+}
+
+/**
+ * Who submitted the entry, every step of its summarize job (started, attempts that failed, succeeded or
+ * failed for good, redriven) and each summary written, oldest first; readable by whoever may read the entry.
+ */
+export async function logEntryHistory(
+  deps: { logEntries: Pick<LogEntryRepo, 'get' | 'history'> },
+  input: { caller: Caller; id: string },
+): Promise<LogEntryChange[]> {
+  const entry = await getLogEntry(deps, input);
+  return deps.logEntries.history(entry.id, entry.job.id);
 }
 
 /** Longest `source` accepted. */

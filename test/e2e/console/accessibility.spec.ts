@@ -55,6 +55,8 @@ const PAGES = (): [string, string][] => [
   ['/admin/users', 'Users and roles'],
   ['/admin/flags', 'Feature flags'],
   ['/admin/dead-letters', 'Dead letters'],
+  ['/admin/health', 'System health'],
+  ['/admin/audit', 'Audit log'],
 ];
 
 async function open(page: Page, path: string, heading: string) {

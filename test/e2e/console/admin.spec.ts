@@ -98,4 +98,35 @@ describe('admin pages', () => {
     await expectAccessible(page);
     await snapshot(page, 'flags');
   });
+
+  it('an admin invites a user, who chooses a password from the link; the audit log and health show it', async () => {
+    const page = await browser.page();
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    await page.goto('/admin/users');
+    const invitee = `invited-${Date.now()}@example.com`;
+    const form = page.getByRole('form', { name: 'Create a user' });
+    await form.getByLabel("New user's e-mail").fill(invitee);
+    await form.getByRole('button', { name: 'Create and get an invite link' }).click();
+    const link = (await page.locator('pre', { hasText: '/set-password#token=' }).textContent())?.trim() ?? '';
+    expect(link).toMatch(/\/set-password#token=[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('cell', { name: 'INVITED' }).first().waitFor();
+    await expectAccessible(page);
+
+    const newcomer = await browser.page();
+    await newcomer.goto(link);
+    await newcomer.getByLabel('New password').fill('a long passphrase of my own');
+    await newcomer.getByRole('button', { name: 'Set password and sign in' }).click();
+    await newcomer.getByText(invitee).first().waitFor();
+
+    await page.goto('/admin/audit');
+    await page.getByRole('cell', { name: invitee }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'USER_PASSWORD_SET' }).count()).toBeGreaterThan(0);
+    await page.goto('/admin/health');
+    await page
+      .getByRole('cell', { name: /summarize-log/ })
+      .first()
+      .waitFor();
+    await expectAccessible(page);
+  });
 });

@@ -148,9 +148,12 @@ describe('the LLM layer through the API, queue and workers', () => {
       roles: ['OPS'],
     });
     await setFlag('llm.summary', false);
-    const listed = await admin.call('{ featureFlags { name enabled rolloutPercent roles } }');
+    // Every flag the code reads is listed, set or not; only llm.summary has been set.
+    const listed = await admin.call('{ featureFlags { name enabled rolloutPercent roles isSet } }');
     expect(listed.data?.featureFlags).toEqual([
-      { name: 'llm.summary', enabled: false, rolloutPercent: 100, roles: [] },
+      { name: 'llm.changelog', enabled: false, rolloutPercent: 100, roles: [], isSet: false },
+      { name: 'llm.summary', enabled: false, rolloutPercent: 100, roles: [], isSet: true },
+      { name: 'llm.triage', enabled: false, rolloutPercent: 100, roles: [], isSet: false },
     ]);
     const history = await api.database.db.execute(
       sql`select action, actor_id, changes from change_events where entity_type = 'feature_flag' order by id`,

@@ -1,26 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ONLY_FIELDS, deniedFieldsFor, isRole, ROLES } from '../../../lambdas/core/auth/roles.ts';
+import {
+  ADMIN_ONLY_FIELDS,
+  deniedFieldsFor,
+  isRole,
+  OPERATIONS_FIELDS,
+  ROLES,
+} from '../../../lambdas/core/auth/roles.ts';
 
 describe('deniedFieldsFor', () => {
   it('denies nothing to ADMIN', () => {
     expect(deniedFieldsFor('ADMIN')).toEqual([]);
   });
 
-  it('denies the admin-only fields to OPS and USER', () => {
-    for (const role of ['OPS', 'USER'] as const)
-      expect(deniedFieldsFor(role)).toEqual([...ADMIN_ONLY_FIELDS]);
+  it('denies OPS the admin-only fields, and USER the operations views too', () => {
+    expect(deniedFieldsFor('OPS')).toEqual([...ADMIN_ONLY_FIELDS]);
+    expect(deniedFieldsFor('USER')).toEqual([...ADMIN_ONLY_FIELDS, ...OPERATIONS_FIELDS]);
     expect(ADMIN_ONLY_FIELDS).toEqual([
       'Query.users',
       'Mutation.setUserRole',
-      'Query.deadLetters',
+      'Mutation.createUser',
+      'Mutation.disableUser',
+      'Mutation.enableUser',
+      'Mutation.deleteUser',
+      'Mutation.resetPassword',
       'Mutation.redriveDeadLetters',
+      'Mutation.purgeDeadLetters',
       'Mutation.setFeatureFlag',
       'Query.featureFlags',
+      'Query.auditLog',
     ]);
+    expect(OPERATIONS_FIELDS).toEqual(['Query.systemHealth', 'Query.deadLetters']);
   });
 
-  it('denies HR the admin-only fields and the raw log text', () => {
-    expect(deniedFieldsFor('HR')).toEqual([...ADMIN_ONLY_FIELDS, 'LogEntry.raw']);
+  it('denies HR the admin-only fields, the operations views and the raw log text', () => {
+    expect(deniedFieldsFor('HR')).toEqual([...ADMIN_ONLY_FIELDS, ...OPERATIONS_FIELDS, 'LogEntry.raw']);
   });
 
   it('returns a fresh list, so a caller cannot change the policy by mutating it', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeySet, type KeySet } from '../../../lambdas/core/auth/keys.ts';
-import type { Caller } from '../../../lambdas/core/auth/roles.ts';
+import { type Caller, deniedFieldsFor } from '../../../lambdas/core/auth/roles.ts';
 import {
   type AuthPayload,
   authorizeRequest,
@@ -254,14 +254,7 @@ describe('authorizeRequest', () => {
         sid: callerOf(payload).sessionId,
         email: 'a@example.org',
       },
-      deniedFields: [
-        'Query.users',
-        'Mutation.setUserRole',
-        'Query.deadLetters',
-        'Mutation.redriveDeadLetters',
-        'Mutation.setFeatureFlag',
-        'Query.featureFlags',
-      ],
+      deniedFields: deniedFieldsFor('USER'),
       ttlOverride: 60,
     });
     // A bare token works too.

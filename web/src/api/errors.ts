@@ -81,3 +81,10 @@ export class ApiRequestError extends Error implements ApiError {
     this.errorType = errorType;
   }
 }
+
+/** Anything a request threw, as an ApiError to show (an unexpected failure becomes an InternalError). */
+export function asApiError(caught: unknown): ApiError {
+  return caught instanceof ApiRequestError
+    ? caught
+    : { errorType: 'InternalError', message: caught instanceof Error ? caught.message : '' };
+}

@@ -34,11 +34,18 @@ export const NAV_ITEMS: NavItem[] = [
     allow: can.administer,
   },
   {
+    to: '/admin/health',
+    label: 'System health',
+    description: 'Queues, jobs and the database',
+    allow: can.operate,
+  },
+  {
     to: '/admin/dead-letters',
     label: 'Dead letters',
     description: 'Jobs that exhausted their retries',
-    allow: can.administer,
+    allow: can.operate,
   },
+  { to: '/admin/audit', label: 'Audit log', description: 'Who changed what', allow: can.administer },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {
@@ -53,7 +60,7 @@ function isActive(item: NavItem, pathname: string): boolean {
 export function PageLoading() {
   return (
     <Center py="xl">
-      <Loader aria-label="Loading" />
+      <Loader role="status" aria-label="Loading" />
     </Center>
   );
 }

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
-import { type ApiError, ApiRequestError } from '../api/errors.ts';
+import { type ApiError, asApiError } from '../api/errors.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useSession, useSessionStore } from '../session/SessionProvider.tsx';
 
@@ -52,11 +52,7 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
       if (signup) await store.signUp(email, password);
       else await store.signIn(email, password);
     } catch (caught: unknown) {
-      setError(
-        caught instanceof ApiRequestError
-          ? caught
-          : { errorType: 'InternalError', message: caught instanceof Error ? caught.message : '' },
-      );
+      setError(asApiError(caught));
     } finally {
       setBusy(false);
     }

@@ -10,6 +10,8 @@ export const can = {
   /** OPS and ADMIN see everyone's logs and tickets, and work the review queue. */
   seeEveryone: (role: Role) => role === 'OPS' || role === 'ADMIN',
   reviewTickets: (role: Role) => role === 'OPS' || role === 'ADMIN',
+  /** OPS and ADMIN run the system: its health and its dead letters. */
+  operate: (role: Role) => role === 'OPS' || role === 'ADMIN',
   administer: (role: Role) => role === 'ADMIN',
 };
 

@@ -1,6 +1,5 @@
-import { Alert, Anchor, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
-import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -8,59 +7,23 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { graphql } from '../../gql/index.ts';
+import { can } from '../../session/roles.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
 
 const DeadLettersDocument = graphql(`
   query DeadLetters($limit: Int) {
     deadLetters(limit: $limit) {
-      items { messageId kind jobId body receiveCount sentAt }
+      items {
+        messageId kind jobId body receiveCount sentAt reason firstFailedAt lastFailedAt
+        job { id status attempts }
+      }
     }
   }
 `);
 
-/** Failed log jobs with their reasons: the API has no job lookup by id yet, so reasons come from the entries. */
-const FailedLogJobsDocument = graphql(`
-  query FailedLogJobs {
-    logEntries(limit: 100, status: FAILED) {
-      items { id job { id attempts lastError } }
-    }
-  }
-`);
-
-interface Reason {
-  text: string;
-  link: string;
-}
-
-function useReasons(): Map<string, Reason> {
-  const [{ data }] = useQuery({ query: FailedLogJobsDocument, context: LISTS.logEntries });
-  const reasons = new Map<string, Reason>();
-  for (const entry of data?.logEntries?.items ?? []) {
-    if (entry.job?.lastError) {
-      reasons.set(entry.job.id, {
-        text: `${entry.job.lastError} (after ${entry.job.attempts} attempts)`,
-        link: `/logs/${entry.id}`,
-      });
-    }
-  }
-  return reasons;
-}
-
-function ReasonCell({ reason }: { reason: Reason | undefined }) {
-  if (!reason) {
-    return (
-      <Text size="sm" c="dimmed">
-        Not recorded on a failed log job
-      </Text>
-    );
-  }
-  return (
-    <Text size="sm">
-      {reason.text}{' '}
-      <Anchor component={Link} to={reason.link} size="sm">
-        Open the log
-      </Anchor>
-    </Text>
-  );
+/** The API's safe reason, with how many attempts the job made when it names one. */
+function reasonText(letter: { reason: string; job?: { attempts: number } | null }): string {
+  return letter.job ? `${letter.reason} (after ${letter.job.attempts} attempts)` : letter.reason;
 }
 
 const RedriveDocument = graphql(`
@@ -69,11 +32,17 @@ const RedriveDocument = graphql(`
   }
 `);
 
+const PurgeDocument = graphql(`
+  mutation PurgeDeadLetters($kind: String!) {
+    purgeDeadLetters(kind: $kind) { kind purged }
+  }
+`);
+
+type Action = { kind: string; verb: 'redrive' | 'purge' };
+
 /**
- * Messages that exhausted their retries, grouped by job kind, with the reason and a redrive per kind. The
- * reason lives on the job (`Job.lastError`), which the API exposes through log entries only: ticket jobs show
- * theirs once the API can look a job up. Queue depth and age charts arrive with systemHealth
- * (operations-surface API) on a health page beside this one.
+ * Messages that exhausted their retries, grouped by job kind, with the reason each failed (OPS and ADMIN read
+ * them); an ADMIN redrives or purges a kind, and both are recorded in the audit log.
  */
 export default function DeadLettersPage() {
   const [{ data, error, fetching }, refetch] = useQuery({
@@ -81,16 +50,28 @@ export default function DeadLettersPage() {
     variables: { limit: 50 },
     context: LISTS.deadLetters,
   });
-  const [confirm, setConfirm] = useState<string | null>(null);
+  const session = useSession();
+  const isAdmin = session ? can.administer(session.user.role) : false;
+  const [confirm, setConfirm] = useState<Action | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [result, redrive] = useMutation(RedriveDocument);
+  const [purgeResult, purge] = useMutation(PurgeDocument);
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const items = data?.deadLetters?.items ?? [];
-  const reasons = useReasons();
   const kinds = [...new Set(items.map((i) => i.kind ?? 'unknown'))];
 
-  const run = async (kind: string) => {
+  const runPurge = async (kind: string) => {
+    const answer = await purge({ kind });
+    const purged = answer.data?.purgeDeadLetters;
+    if (purged) {
+      setDone(`Deleted ${purged.purged} dead letter${purged.purged === 1 ? '' : 's'} of ${kind}.`);
+      refresh();
+    }
+  };
+
+  const run = async ({ kind, verb }: Action) => {
     setConfirm(null);
+    if (verb === 'purge') return runPurge(kind);
     const answer = await redrive({ kind });
     const moved = answer.data?.redriveDeadLetters;
     if (moved) {
@@ -114,7 +95,7 @@ export default function DeadLettersPage() {
           </Button>
         }
       />
-      <ErrorNotice error={error ?? result.error} action="Dead letters" />
+      <ErrorNotice error={error ?? result.error ?? purgeResult.error} action="Dead letters" />
       {done && (
         <Alert color="green" variant="light" role="status">
           {done}
@@ -131,9 +112,26 @@ export default function DeadLettersPage() {
               <Text fw={600}>
                 {kind}: {letters.length} message{letters.length === 1 ? '' : 's'}
               </Text>
-              <Button size="xs" onClick={() => setConfirm(kind)} disabled={kind === 'unknown'}>
-                Redrive {kind}
-              </Button>
+              {isAdmin && (
+                <Group gap="xs">
+                  <Button
+                    size="xs"
+                    onClick={() => setConfirm({ kind, verb: 'redrive' })}
+                    disabled={kind === 'unknown'}
+                  >
+                    Redrive {kind}
+                  </Button>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => setConfirm({ kind, verb: 'purge' })}
+                    disabled={kind === 'unknown'}
+                  >
+                    Purge {kind}
+                  </Button>
+                </Group>
+              )}
             </Group>
             <TableScroll label={`Dead letters of ${kind}`}>
               <Table striped miw={560}>
@@ -141,7 +139,7 @@ export default function DeadLettersPage() {
                   <Table.Tr>
                     <Table.Th>Job</Table.Th>
                     <Table.Th ta="right">Receives</Table.Th>
-                    <Table.Th>First sent</Table.Th>
+                    <Table.Th>Last failed</Table.Th>
                     <Table.Th>Reason</Table.Th>
                     <Table.Th>Message</Table.Th>
                   </Table.Tr>
@@ -151,9 +149,9 @@ export default function DeadLettersPage() {
                     <Table.Tr key={l.messageId}>
                       <Table.Td className="mono">{l.jobId ?? '—'}</Table.Td>
                       <Table.Td ta="right">{l.receiveCount}</Table.Td>
-                      <Table.Td>{formatDateTime(l.sentAt)}</Table.Td>
+                      <Table.Td>{formatDateTime(l.lastFailedAt ?? l.sentAt)}</Table.Td>
                       <Table.Td>
-                        <ReasonCell reason={l.jobId ? reasons.get(l.jobId) : undefined} />
+                        <Text size="sm">{reasonText(l)}</Text>
                       </Table.Td>
                       <Table.Td className="mono">{l.body}</Table.Td>
                     </Table.Tr>
@@ -164,16 +162,34 @@ export default function DeadLettersPage() {
           </Stack>
         );
       })}
-      <Modal opened={confirm !== null} onClose={() => setConfirm(null)} title="Redrive dead letters?">
+      <Modal
+        opened={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title={confirm?.verb === 'purge' ? 'Purge dead letters?' : 'Redrive dead letters?'}
+      >
         <Text size="sm">
-          Every dead letter of <strong>{confirm}</strong> goes back to its work queue and its job runs again.
+          {confirm?.verb === 'purge' ? (
+            <>
+              Every dead letter of <strong>{confirm.kind}</strong> is deleted for good; the jobs stay failed
+              with their reasons.
+            </>
+          ) : (
+            <>
+              Every dead letter of <strong>{confirm?.kind}</strong> goes back to its work queue and its job
+              runs again.
+            </>
+          )}
         </Text>
         <Group mt="md" justify="flex-end">
           <Button variant="default" onClick={() => setConfirm(null)}>
             Cancel
           </Button>
-          <Button onClick={() => confirm && void run(confirm)} loading={result.fetching}>
-            Redrive
+          <Button
+            color={confirm?.verb === 'purge' ? 'red' : undefined}
+            onClick={() => confirm && void run(confirm)}
+            loading={result.fetching || purgeResult.fetching}
+          >
+            {confirm?.verb === 'purge' ? 'Purge' : 'Redrive'}
           </Button>
         </Group>
       </Modal>

@@ -9,7 +9,6 @@ import {
   Stack,
   Switch,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
@@ -24,32 +23,28 @@ import { ROLE_WORDS } from '../../session/roles.ts';
 
 const FeatureFlagsDocument = graphql(`
   query FeatureFlags {
-    featureFlags { name enabled rolloutPercent roles updatedAt updatedBy }
+    featureFlags { name enabled rolloutPercent roles updatedAt updatedBy description defaultEnabled isSet known }
   }
 `);
 
 const SetFeatureFlagDocument = graphql(`
   mutation SetFeatureFlag($name: String!, $enabled: Boolean!, $rolloutPercent: Int, $roles: [Role!]) {
     setFeatureFlag(name: $name, enabled: $enabled, rolloutPercent: $rolloutPercent, roles: $roles) {
-      name enabled rolloutPercent roles updatedAt updatedBy
+      name enabled rolloutPercent roles updatedAt updatedBy description defaultEnabled isSet known
     }
   }
 `);
 
 const ROLES: Role[] = ['ADMIN', 'OPS', 'HR', 'USER'];
-/** Flags the product reads (docs/llm.md); shown even before anyone set them. */
-const KNOWN_FLAGS: Record<string, string> = {
-  'llm.summary': 'Log summaries written by the configured model (the local summary stays the fallback)',
-  'llm.triage': 'Ticket triage by the configured model',
-  'llm.changelog': 'Highlights paragraph for changelogs',
-};
-
 interface FlagValue {
   name: string;
   enabled: boolean;
   rolloutPercent: number;
   roles: Role[];
-  updatedAt?: string;
+  updatedAt?: string | null;
+  description?: string | null;
+  defaultEnabled: boolean;
+  isSet: boolean;
 }
 
 function FlagEditor({ flag }: { flag: FlagValue }) {
@@ -76,9 +71,14 @@ function FlagEditor({ flag }: { flag: FlagValue }) {
             {flag.enabled ? `on for ${flag.rolloutPercent}%` : 'off'}
           </Badge>
         </Group>
-        {KNOWN_FLAGS[flag.name] && (
+        {flag.description && (
           <Text size="sm" c="dimmed">
-            {KNOWN_FLAGS[flag.name]}
+            {flag.description}
+          </Text>
+        )}
+        {!flag.isSet && (
+          <Text size="xs" c="dimmed">
+            Not set: its default ({flag.defaultEnabled ? 'on' : 'off'}) applies.
           </Text>
         )}
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
@@ -124,16 +124,8 @@ export default function FlagsPage() {
     query: FeatureFlagsDocument,
     context: LISTS.featureFlags,
   });
-  const [name, setName] = useState('');
-  const [extra, setExtra] = useState<string[]>([]);
-  const stored = data?.featureFlags ?? [];
-  const names = new Set(stored.map((f) => f.name));
-  const flags: FlagValue[] = [
-    ...stored,
-    ...[...Object.keys(KNOWN_FLAGS), ...extra]
-      .filter((n) => !names.has(n))
-      .map((n) => ({ name: n, enabled: false, rolloutPercent: 100, roles: [] })),
-  ];
+  // The API lists every flag the code reads, set or not, with its description and default.
+  const flags: FlagValue[] = data?.featureFlags ?? [];
   return (
     <Stack>
       <PageHeader
@@ -146,25 +138,6 @@ export default function FlagsPage() {
           <FlagEditor key={`${flag.name}-${flag.updatedAt ?? 'new'}`} flag={flag} />
         ))}
       </SimpleGrid>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) setExtra([...extra, name.trim()]);
-          setName('');
-        }}
-      >
-        <Group align="flex-end">
-          <TextInput
-            label="Another flag"
-            placeholder="team.experiment"
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-          <Button type="submit" variant="default" disabled={!name.trim()}>
-            Add
-          </Button>
-        </Group>
-      </form>
     </Stack>
   );
 }

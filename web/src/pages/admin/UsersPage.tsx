@@ -1,4 +1,4 @@
-import { Button, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -6,15 +6,16 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
-import type { Role } from '../../gql/graphql.ts';
+import type { Role, UserStatus } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
 import { ROLE_WORDS } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
+import { CreateUser, type Issued, IssuedLink, USER_LIST, UserActions } from './UserActions.tsx';
 
 const UsersDocument = graphql(`
-  query Users($limit: Int, $nextToken: String) {
-    users(limit: $limit, nextToken: $nextToken) {
-      items { id email role createdAt }
+  query Users($filter: UserFilter, $limit: Int, $nextToken: String) {
+    users(filter: $filter, limit: $limit, nextToken: $nextToken) {
+      items { id email role createdAt status lastLoginAt }
       nextToken
     }
   }
@@ -57,32 +58,80 @@ function RoleEditor({ id, email, role }: { id: string; email: string; role: Role
   );
 }
 
+const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'DISABLED', 'DELETED'];
+const STATUS_COLORS: Record<UserStatus, string> = {
+  ACTIVE: 'green',
+  INVITED: 'blue',
+  DISABLED: 'orange',
+  DELETED: 'gray',
+};
+
+interface UserFilterState {
+  role: Role | '';
+  status: UserStatus | '';
+  email: string;
+}
+
 /**
- * Users and roles. Creating, disabling and auditing users arrive with the operations-surface API
- * (createUser, disableUser, auditLog): their controls belong in this page's table and header.
+ * Users and roles: filter by role, status and e-mail; create (an invite link shown once), change a role,
+ * disable or enable, reset a password (a one-time link), delete. Every change is in the audit log.
  */
 export default function UsersPage() {
   const session = useSession();
   const pages = usePages();
+  const [filter, setFilter] = useState<UserFilterState>({ role: '', status: '', email: '' });
+  const [issued, setIssued] = useState<Issued | null>(null);
   const [{ data, error }] = useQuery({
     query: UsersDocument,
-    variables: { limit: 50, nextToken: pages.token },
+    variables: {
+      filter: { role: filter.role || null, status: filter.status || null, email: filter.email || null },
+      limit: 50,
+      nextToken: pages.token,
+    },
+    context: USER_LIST,
   });
   const users = data?.users?.items ?? [];
+  const change = (next: Partial<UserFilterState>) => {
+    pages.reset();
+    setFilter({ ...filter, ...next });
+  };
   return (
     <Stack>
       <PageHeader
         title="Users and roles"
-        description="Signup always gives the User role; an admin promotes. Role changes apply within a minute (the authorizer cache) and are recorded."
+        description="Signup gives the User role; an admin promotes, invites, disables or deletes. Changes apply within a minute (the authorizer cache) and are recorded in the audit log."
       />
+      <CreateUser onIssued={setIssued} />
+      {issued && <IssuedLink issued={issued} onClose={() => setIssued(null)} />}
+      <Group align="flex-end">
+        <NativeSelect
+          label="Role"
+          value={filter.role}
+          onChange={(e) => change({ role: e.currentTarget.value as Role | '' })}
+          data={[{ value: '', label: 'Any' }, ...ROLES.map((r) => ({ value: r, label: ROLE_WORDS[r] }))]}
+        />
+        <NativeSelect
+          label="Status"
+          value={filter.status}
+          onChange={(e) => change({ status: e.currentTarget.value as UserStatus | '' })}
+          data={[{ value: '', label: 'Any but deleted' }, ...STATUSES.map((v) => ({ value: v, label: v }))]}
+        />
+        <TextInput
+          label="E-mail contains"
+          value={filter.email}
+          onChange={(e) => change({ email: e.currentTarget.value })}
+        />
+      </Group>
       <ErrorNotice error={error} action="Could not load users" />
       <TableScroll label="Users">
-        <Table striped miw={560}>
+        <Table striped miw={760}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Email</Table.Th>
               <Table.Th>Role</Table.Th>
-              <Table.Th>Since</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Last sign-in</Table.Th>
+              <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -96,11 +145,24 @@ export default function UsersPage() {
                       (you)
                     </Text>
                   )}
+                  <Text size="xs" c="dimmed">
+                    since {formatDateTime(u.createdAt)}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <RoleEditor key={`${u.id}-${u.role}`} id={u.id} email={u.email} role={u.role} />
                 </Table.Td>
-                <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
+                <Table.Td>
+                  <Badge color={STATUS_COLORS[u.status]} variant="light">
+                    {u.status}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never'}</Table.Td>
+                <Table.Td>
+                  {u.id !== session?.user.id && u.status !== 'DELETED' && (
+                    <UserActions user={u} onIssued={setIssued} />
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

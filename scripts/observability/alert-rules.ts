@@ -1,0 +1,200 @@
+/**
+ * The Prometheus alert rules, mirroring the CloudWatch alarms of lib/observability.ts: the same thresholds
+ * (ALARM_THRESHOLDS) over the same metric definitions, in their Prometheus names. Written to
+ * observability/prometheus/alerts.yml by `npm run observability`; CI checks them with `promtool`.
+ */
+import {
+  ALARM_THRESHOLDS,
+  API_METRICS,
+  METRICS,
+  type MetricDefinition,
+  prometheusMetric,
+  SAMPLED_METRICS,
+} from '../../lambdas/core/metrics.ts';
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: 'page' | 'ticket' };
+  annotations: { summary: string; description: string };
+}
+
+export interface RuleFile {
+  groups: { name: string; rules: AlertRule[] }[];
+}
+
+/** The Prometheus name of a defined metric. */
+export const promName = (definition: MetricDefinition): string => prometheusMetric(definition).name;
+
+/** Error types that are the server's fault: what AppSync would count as 5xx. */
+export const SERVER_ERROR_TYPES = ['InternalError', 'ServiceUnavailable'] as const;
+
+/** The local database's default max_connections is 100; warn well before it. */
+export const LOCAL_DATABASE_CONNECTIONS_THRESHOLD = 80;
+
+const T = ALARM_THRESHOLDS;
+
+/** Finished jobs of each kind in the last five minutes (the CloudWatch alarm's period). */
+function finishedJobs(): { failed: string; finished: string } {
+  const failed = `sum by (kind) (increase(${promName(METRICS.jobsFailed)}[5m]))`;
+  const succeeded = `sum by (kind) (increase(${promName(METRICS.jobsSucceeded)}[5m]))`;
+  return { failed, finished: `(${succeeded} + ${failed})` };
+}
+
+function queueRules(): AlertRule[] {
+  const { failed, finished } = finishedJobs();
+  return [
+    {
+      alert: 'AiOpsDeadLetters',
+      expr: `max by (kind) (${promName(SAMPLED_METRICS.deadLetterMessages)}) >= 1`,
+      for: '1m',
+      labels: { severity: 'ticket' },
+      annotations: {
+        summary: 'Messages of {{ $labels.kind }} exhausted their retries',
+        description:
+          '{{ $value }} dead letters of {{ $labels.kind }}: read their reasons with deadLetters, fix the cause, then redriveDeadLetters (or purgeDeadLetters).',
+      },
+    },
+    {
+      alert: 'AiOpsOldestMessage',
+      expr: `max by (kind) (${promName(SAMPLED_METRICS.queueOldestMessageAge)}) >= ${T.oldestMessageSeconds}`,
+      for: '10m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `A {{ $labels.kind }} job has waited more than ${T.oldestMessageSeconds / 60} minutes`,
+        description:
+          'The oldest {{ $labels.kind }} message is {{ $value | humanizeDuration }} old: are the workers running?',
+      },
+    },
+    {
+      alert: 'AiOpsWorkerFailureRate',
+      expr: `100 * ${failed} / ${finished} >= ${T.workerFailurePercent} and ${finished} >= ${T.workerFailureMinJobs}`,
+      for: '10m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `More than ${T.workerFailurePercent}% of {{ $labels.kind }} jobs failed for good`,
+        description:
+          '{{ $value | humanize }}% of the {{ $labels.kind }} jobs finished in the last 5 minutes FAILED.',
+      },
+    },
+  ];
+}
+
+function apiRules(): AlertRule[] {
+  const requests = promName(API_METRICS.apiRequests);
+  const serverErrors = `${requests}{error_type=~"${SERVER_ERROR_TYPES.join('|')}"}`;
+  const latency = `${promName(API_METRICS.apiLatency)}_bucket`;
+  return [
+    {
+      alert: 'AiOpsApi5xxRate',
+      expr: `100 * sum(rate(${serverErrors}[5m])) / sum(rate(${requests}[5m])) >= ${T.api5xxPercent}`,
+      for: '10m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `More than ${T.api5xxPercent}% of API requests failed with a server error`,
+        description:
+          '{{ $value | humanize }}% of the root fields answered InternalError or ServiceUnavailable.',
+      },
+    },
+    {
+      alert: 'AiOpsInternalErrors',
+      for: '0m',
+      expr: `sum(increase(${promName(METRICS.internalErrors)}[1m])) >= ${T.internalErrorsPerMinute}`,
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `${T.internalErrorsPerMinute} or more InternalError answers in a minute`,
+        description:
+          '{{ $value | humanize }} API answers were InternalError in the last minute: see the logs.',
+      },
+    },
+    {
+      alert: 'AiOpsApiP99Latency',
+      expr: `histogram_quantile(0.99, sum by (le) (rate(${latency}[5m]))) >= ${T.apiP99LatencyMs / 1000}`,
+      for: '15m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: `API p99 latency above ${T.apiP99LatencyMs} ms`,
+        description: 'p99 of the root fields is {{ $value | humanizeDuration }}.',
+      },
+    },
+  ];
+}
+
+function databaseRules(): AlertRule[] {
+  return [
+    {
+      alert: 'AiOpsDatabaseDown',
+      expr: `${promName(SAMPLED_METRICS.databaseUp)} == 0`,
+      for: '1m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: 'The database does not answer',
+        description: 'The local runtime could not reach its database at the last scrapes.',
+      },
+    },
+    {
+      alert: 'AiOpsDatabaseConnections',
+      expr: `${promName(SAMPLED_METRICS.databaseConnections)} >= ${LOCAL_DATABASE_CONNECTIONS_THRESHOLD}`,
+      for: '15m',
+      labels: { severity: 'ticket' },
+      annotations: {
+        summary: `Database connections above ${LOCAL_DATABASE_CONNECTIONS_THRESHOLD}`,
+        description: '{{ $value }} connections to the application database.',
+      },
+    },
+  ];
+}
+
+/** The scrape itself: without it every other rule is silent. */
+function scrapeRules(): AlertRule[] {
+  return [
+    {
+      alert: 'AiOpsMetricsDown',
+      expr: 'up{job="ai-ops"} == 0',
+      for: '2m',
+      labels: { severity: 'page' },
+      annotations: {
+        summary: 'Prometheus cannot scrape the AI Ops runtime',
+        description: '{{ $labels.instance }} has not answered /metrics for 2 minutes.',
+      },
+    },
+  ];
+}
+
+export function alertRules(): RuleFile {
+  return {
+    groups: [
+      { name: 'ai-ops-queues', rules: queueRules() },
+      { name: 'ai-ops-api', rules: apiRules() },
+      { name: 'ai-ops-database', rules: [...databaseRules(), ...scrapeRules()] },
+    ],
+  };
+}
+
+const HEADER = `# Generated by \`npm run observability\` (scripts/observability.ts) from lambdas/core/metrics.ts: do not edit.
+# The CloudWatch alarms of lib/observability.ts, in Prometheus terms, with the same thresholds. Lambda throttles
+# and database CPU have no local counterpart; the database and scrape rules stand in for them.
+`;
+
+/** YAML with every string double-quoted (JSON strings are valid YAML), so PromQL needs no escaping rules. */
+export function ruleFileYaml(file: RuleFile): string {
+  const q = (text: string) => JSON.stringify(text);
+  const lines = [HEADER.trimEnd(), 'groups:'];
+  for (const group of file.groups) {
+    lines.push(`  - name: ${q(group.name)}`, '    rules:');
+    for (const rule of group.rules) {
+      lines.push(
+        `      - alert: ${q(rule.alert)}`,
+        `        expr: ${q(rule.expr)}`,
+        `        for: ${q(rule.for)}`,
+        '        labels:',
+        `          severity: ${q(rule.labels.severity)}`,
+        '        annotations:',
+        `          summary: ${q(rule.annotations.summary)}`,
+        `          description: ${q(rule.annotations.description)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

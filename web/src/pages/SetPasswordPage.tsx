@@ -1,0 +1,85 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Navigate } from 'react-router';
+import { type ApiError, asApiError } from '../api/errors.ts';
+import { postGraphQL } from '../api/graphql-fetch.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { graphql } from '../gql/index.ts';
+import { useConsoleConfig, useSession, useSessionStore } from '../session/SessionProvider.tsx';
+
+const SetPasswordDocument = graphql(`
+  mutation SetPasswordWithToken($token: String!, $password: String!) {
+    setPasswordWithToken(token: $token, password: $password) { user { email } }
+  }
+`);
+
+/** The token of an invite or reset link (/set-password#token=…): in the fragment, so no server log sees it. */
+function tokenFromLink(): string {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+}
+
+/** Where an invited user, or one whose password an admin reset, chooses a password; then they are signed in. */
+export default function SetPasswordPage() {
+  const session = useSession();
+  const store = useSessionStore();
+  const config = useConsoleConfig();
+  const [token] = useState(tokenFromLink);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  if (session) return <Navigate to="/" replace />;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await postGraphQL(
+        config.graphqlUrl,
+        SetPasswordDocument,
+        { token, password },
+        { 'x-api-key': config.apiKey },
+      );
+      const email = answer.setPasswordWithToken?.user.email;
+      if (email) await store.signIn(email, password);
+    } catch (caught: unknown) {
+      setError(asApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="xl" w={420} maw="100%">
+        <form onSubmit={submit}>
+          <Stack>
+            <Title order={1} size="h2">
+              Choose your password
+            </Title>
+            {!token && (
+              <Alert color="yellow" variant="light">
+                This link has no token. Open the whole link your administrator gave you.
+              </Alert>
+            )}
+            <ErrorNotice error={error} action="Could not set the password" />
+            <PasswordInput
+              label="New password"
+              autoComplete="new-password"
+              required
+              description="At least 12 characters; not a common password and not your e-mail name."
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+            />
+            <Button type="submit" loading={busy} disabled={!token}>
+              Set password and sign in
+            </Button>
+            <Text size="xs" c="dimmed">
+              The link works once; ask your administrator for a new one if it has expired.
+            </Text>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

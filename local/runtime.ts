@@ -7,20 +7,23 @@
  */
 import { resolve } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
-import { connectDatabase } from '../lambdas/adapters/db/client.ts';
-import { applyMigrations } from '../lambdas/adapters/db/migrate.ts';
+import { connectDatabase, type DatabaseConnection } from '../lambdas/adapters/db/client.ts';
+import type { DatabaseHealth } from '../lambdas/adapters/db/guard.ts';
+import { applyMigrations, pendingMigrationCount } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
 import { LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
+import { technicalDetail } from '../lambdas/core/failures.ts';
 import { JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
+import { logger } from '../lambdas/shared/observability.ts';
 import type { WorkerFactoryModule } from '../lambdas/workers/runtime.ts';
 import { createAppSyncEndpoint } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';
-import { startHttpServer } from './http-server.ts';
+import { type Readiness, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { type LocalConfigs, localConfigs } from './local-config.ts';
 import { startLocalDatabase } from './local-database.ts';
@@ -60,7 +63,10 @@ type Cleanup = () => Promise<void>;
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
   const paths = localPaths(dataDir);
-  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  // One JSON line per failure, with no SQL parameters or stack (issue 13): the same shape as the handlers' logs.
+  const onError =
+    options.onError ??
+    ((error: unknown) => logger.error('Local runtime error', { error: technicalDetail(error) }));
   ensureDataDir(dataDir);
 
   const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl });
@@ -69,7 +75,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);
   };
   try {
-    const connection = connectDatabase({ url: database.url, maxConnections: 4 });
+    // Migrations may take longer than a request's statement limit.
+    const connection = connectDatabase({ url: database.url, maxConnections: 4, statementTimeoutMs: 0 });
     cleanups.push(connection.close);
     await applyMigrations(connection.db);
     await ensureKeySetFile(paths.keySet);
@@ -80,7 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const createdAdmin = await ensureAdmin(paths.admin, configs);
 
-    const server = await startEndpoint(configs, apiKey, options, onError);
+    const server = await startEndpoint(configs, apiKey, options, onError, () => readiness(connection));
     cleanups.push(server.close);
     const queue = new LocalQueue(connection.sql, localQueueDefinitions());
     cleanups.push(...(await startWorkers(queue, configs)));
@@ -98,6 +105,7 @@ async function startEndpoint(
   apiKey: string,
   options: LocalRuntimeOptions,
   onError: (error: unknown) => void,
+  ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
   const resolver = createResolver(configs.resolver);
@@ -119,7 +127,22 @@ async function startEndpoint(
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
+    readiness: ready,
   });
+}
+
+/** Ready when the database answers and every migration of this build is applied. */
+async function readiness(connection: DatabaseConnection & { health: DatabaseHealth }): Promise<Readiness> {
+  const database = await connection.health.check();
+  if (!database.ok) return { ready: false, checks: { database: database.reason, migrations: 'unknown' } };
+  try {
+    const pending = await pendingMigrationCount(connection.sql);
+    return pending === 0
+      ? { ready: true, checks: { database: 'reachable', migrations: 'applied' } }
+      : { ready: false, checks: { database: 'reachable', migrations: `${pending} pending` } };
+  } catch {
+    return { ready: false, checks: { database: 'reachable', migrations: 'unknown' } };
+  }
 }
 
 /**

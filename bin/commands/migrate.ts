@@ -29,7 +29,7 @@ export const migrateCommand: Command = {
       dataDir: values['data-dir'],
       databaseUrl: process.env.DATABASE_URL,
     });
-    const connection = connectDatabase({ url: database.url });
+    const connection = connectDatabase({ url: database.url, statementTimeoutMs: 0 });
     try {
       await applyMigrations(connection.db);
       process.stdout.write('Migrations applied.\n');

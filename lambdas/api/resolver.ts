@@ -3,6 +3,8 @@
  * Powertools' AppSync resolver routes it by `Type.field` to a use case. Errors come back as the error envelope.
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import { toErrorEnvelope } from '../shared/appsync-errors.ts';
+import { requestBudgetMs, withDeadline } from '../shared/deadline.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
 import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -17,6 +19,9 @@ function requestIdOf(event: unknown): string | undefined {
   return (event as { request?: { headers?: Record<string, string> } }).request?.headers?.['x-amzn-requestid'];
 }
 
+/** AppSync gives a resolver 30 s; answer before that, with time to spare for the response. */
+export const REQUEST_DEADLINE_MS = 25_000;
+
 export function createResolver(config: ResolverConfig): Handler<unknown, unknown> {
   const deps = apiDependencyFactory(config);
   const app = new AppSyncGraphQLResolver({ logger });
@@ -26,7 +31,18 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   registerChangelogRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerFlagRoutes(app, deps);
-  return instrument('resolver', async (event, context) => app.resolve(event, context), {
+  // Every request runs under a deadline: past it the caller gets ServiceUnavailable and the database guard
+  // refuses the request's remaining statements.
+  const resolve = async (event: unknown, context: Parameters<typeof app.resolve>[1]) => {
+    try {
+      return await withDeadline(requestBudgetMs(context, REQUEST_DEADLINE_MS), async () =>
+        app.resolve(event, context),
+      );
+    } catch (error: unknown) {
+      return toErrorEnvelope(error);
+    }
+  };
+  return instrument('resolver', resolve, {
     correlationId: (event, context) => requestIdOf(event) ?? context.awsRequestId,
   });
 }

@@ -5,7 +5,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { type Caller, ROLES } from '../core/auth/roles.ts';
-import { UnauthorizedError } from '../core/errors.ts';
+import { ServiceUnavailableError, UnauthorizedError } from '../core/errors.ts';
 import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
 
 export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
@@ -33,6 +33,15 @@ export function requireCaller(event: ResolverEvent): Caller {
   return caller;
 }
 
+/**
+ * The authorizer admits a valid token without its session check when the database cannot be reached
+ * (`degraded`): such a request does nothing and is answered ServiceUnavailable.
+ */
+function refuseDegraded(event: ResolverEvent): void {
+  const identity = event.identity as { resolverContext?: { degraded?: unknown } } | null | undefined;
+  if (identity?.resolverContext?.degraded === 'true') throw new ServiceUnavailableError();
+}
+
 type RouteHandler = (args: Record<string, unknown>, options: { event: ResolverEvent }) => Promise<unknown>;
 
 export function route<S extends z.ZodType>(
@@ -41,6 +50,7 @@ export function route<S extends z.ZodType>(
 ): RouteHandler {
   return async (args, { event }) => {
     try {
+      refuseDegraded(event);
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       return await run(parsed.data, event);

@@ -10,10 +10,15 @@ export type ErrorType =
   | 'NotFound'
   | 'ConflictError'
   | 'RateLimited'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 export abstract class AppError extends Error {
   abstract readonly errorType: ErrorType;
+  /** Machine-readable details for the caller (GraphQL `errorInfo`), e.g. `{ retryAfterSeconds: 30 }`. */
+  get info(): Record<string, number | string> | undefined {
+    return undefined;
+  }
 }
 
 export class ValidationError extends AppError {
@@ -70,7 +75,32 @@ export class RateLimitedError extends AppError {
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
+  override get info() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
 }
+
+/**
+ * Retryable: a dependency (the database) is unreachable, or the request ran out of time waiting for it. The
+ * caller may try again after `retryAfterSeconds`; nothing was done for a request that got this answer.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly errorType = 'ServiceUnavailable';
+  readonly retryAfterSeconds: number;
+  constructor(message = SERVICE_UNAVAILABLE_MESSAGE, retryAfterSeconds = 5) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+  override get info() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
+export const SERVICE_UNAVAILABLE_MESSAGE =
+  'The service is temporarily unavailable; try again in a few seconds';
+export const DEADLINE_MESSAGE =
+  'The request ran out of time; nothing was changed. Try again in a few seconds';
 
 const MAX_REASON_LENGTH = 1000;
 

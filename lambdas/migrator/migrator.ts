@@ -31,7 +31,7 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
     ? () => getSecret(secretArn, { transform: 'json', forceFetch: true })
     : undefined;
   return instrument('migrator', async () => {
-    const connection = await openDatabase(config.database);
+    const connection = await openDatabase(config.database, { statementTimeoutMs: 0 });
     try {
       const result = await runDeploySetup(
         deploySetupDeps(connection, {

@@ -37,6 +37,8 @@ export const databaseConfigSchema = z
     /** … and the RDS Proxy endpoint the functions connect through. */
     DB_PROXY_ENDPOINT: z.string().min(1).optional(),
     DB_NAME: z.string().min(1).default('aiops'),
+    /** Connections per container: 1 in Lambda (one request at a time); the local runtime serves many at once. */
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(50).default(1),
   })
   .refine((c) => c.DATABASE_URL || (c.DB_SECRET_ARN && c.DB_PROXY_ENDPOINT), {
     message: 'set DATABASE_URL, or DB_SECRET_ARN together with DB_PROXY_ENDPOINT',

@@ -1,7 +1,7 @@
 /**
  * APPSYNC_JS unit resolver shared by every Query and Mutation field: sends AppSync's direct-Lambda event
  * to the API function and turns its error envelope `{ __error: { type, message } }` into a GraphQL error
- * with that errorType. A crashed invocation becomes a generic InternalError: no stack trace reaches clients.
+ * with that errorType (and its info as errorInfo, e.g. retryAfterSeconds). A crashed invocation becomes a generic InternalError: no stack trace reaches clients.
  */
 import { util } from '@aws-appsync/utils';
 
@@ -23,6 +23,7 @@ export function request(ctx) {
 export function response(ctx) {
   if (ctx.error) util.error('Internal error', 'InternalError');
   // biome-ignore lint/complexity/useOptionalChain: plain && keeps to the syntax every APPSYNC_JS version accepts.
-  if (ctx.result && ctx.result.__error) util.error(ctx.result.__error.message, ctx.result.__error.type);
+  if (ctx.result && ctx.result.__error)
+    util.error(ctx.result.__error.message, ctx.result.__error.type, null, ctx.result.__error.info);
   return ctx.result;
 }

@@ -4,11 +4,10 @@
  * IAM auth needs `@aws-sdk/rds-signer`, which the project does not depend on.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { z } from 'zod';
-import type { DatabaseConnection } from './client.ts';
-import * as schema from './schema.ts';
+import { CONNECTION_LIMITS, type DatabaseConnection, reconnectBackoff, sessionSettings } from './client.ts';
+import { guardConnection } from './guard.ts';
 
 /** The fields of the JSON secret that RDS generates (`host` is the instance; functions use the proxy). */
 const rdsSecretSchema = z.object({
@@ -24,6 +23,7 @@ export interface ProxyConnectionOptions {
   databaseName: string;
   /** One request at a time per Lambda container: one connection. */
   maxConnections?: number;
+  statementTimeoutMs?: number;
   /**
    * How long a fetched secret is reused. The password is read again for every new connection, so after a
    * rotation a container picks up the new password within this many seconds.
@@ -39,7 +39,7 @@ export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
  * verification: the proxy's certificate is issued by ACM and chains to Amazon roots that Node trusts.
  */
 export const LAMBDA_CONNECTION_SETTINGS = {
-  connect_timeout: 5,
+  connect_timeout: CONNECTION_LIMITS.connectTimeoutSeconds,
   idle_timeout: 60,
   max_lifetime: 15 * 60,
   prepare: false,
@@ -67,18 +67,18 @@ async function readDatabaseSecret(secretArn: string, maxAge: number): Promise<Rd
 export async function connectThroughProxy(options: ProxyConnectionOptions): Promise<DatabaseConnection> {
   const maxAge = options.secretMaxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
   const initial = await readDatabaseSecret(options.secretArn, maxAge);
-  const sql = postgres({
+  const settings = {
     host: options.proxyEndpoint,
     port: initial.port,
     database: options.databaseName,
     username: initial.username,
     password: async () => (await readDatabaseSecret(options.secretArn, maxAge)).password,
-    max: options.maxConnections ?? 1,
     ...LAMBDA_CONNECTION_SETTINGS,
+    backoff: reconnectBackoff,
     // Postgres notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.
     onnotice: () => {},
-    connection: { application_name: 'ai-ops' },
-  });
-  const db = drizzle(sql, { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+    connection: sessionSettings(options.statementTimeoutMs),
+  };
+  const pool = postgres({ ...settings, max: options.maxConnections ?? 1 });
+  return guardConnection(pool, { probeClient: () => postgres({ ...settings, max: 1 }) });
 }

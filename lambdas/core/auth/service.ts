@@ -11,6 +11,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
+import { isUnavailable } from '../failures.ts';
 import { type PageRequest, toPage } from '../pagination.ts';
 import { normalizeEmail } from './email.ts';
 import type { KeyProvider } from './keys.ts';
@@ -344,7 +345,13 @@ export async function evaluateAuthorization(
     const token = bearerToken(input.authorizationToken);
     if (!token) return { answer: { ...DENIED }, denyReason: 'missing token' };
     const claims = await verifyAccessToken(deps, token);
-    const session = await deps.sessions.getSessionWithUser(claims.sid);
+    let session: Awaited<ReturnType<SessionRepo['getSessionWithUser']>>;
+    try {
+      session = await deps.sessions.getSessionWithUser(claims.sid);
+    } catch (error: unknown) {
+      if (isUnavailable(error)) return degradedAnswer(claims, error);
+      throw error;
+    }
     const now = deps.clock.now();
     if (!session || session.userId !== claims.sub)
       return { answer: { ...DENIED }, denyReason: 'unknown session' };
@@ -370,6 +377,28 @@ export async function evaluateAuthorization(
     // ttlOverride 0: a denial caused by, say, the database being down must not be cached for the token.
     return { answer: { ...DENIED, ttlOverride: 0 }, denyReason: 'error', error };
   }
+}
+
+/**
+ * The database is unreachable, so the session cannot be checked. A token whose signature and lifetime are good
+ * is admitted, uncached and marked `degraded`: every resolver answers such a request ServiceUnavailable without
+ * doing anything, so the caller learns to retry rather than that its token is bad (a 401 would make it sign in
+ * again, which cannot work either while the database is down).
+ */
+function degradedAnswer(
+  claims: { sub: string; role: Role; sid: string },
+  error: unknown,
+): AuthorizerDecision {
+  return {
+    answer: {
+      isAuthorized: true,
+      resolverContext: { sub: claims.sub, role: claims.role, sid: claims.sid, email: '', degraded: 'true' },
+      deniedFields: deniedFieldsFor(claims.role),
+      ttlOverride: 0,
+    },
+    denyReason: 'database unavailable (degraded admission)',
+    error,
+  };
 }
 
 /** The AppSync Lambda authorizer's use case. Never throws: every failure is `{ isAuthorized: false }`. */

@@ -48,6 +48,8 @@ export interface LocalRuntimeOptions {
   resolverCountLimit?: number;
   reconcileEverySeconds?: number;
   onError?: (error: unknown) => void;
+  /** Start-up notices for the user (default: stdout), e.g. an orphaned PostgreSQL that was stopped. */
+  onNotice?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -69,7 +71,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ((error: unknown) => logger.error('Local runtime error', { error: technicalDetail(error) }));
   ensureDataDir(dataDir);
 
-  const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl });
+  const database = await startLocalDatabase({
+    dataDir,
+    databaseUrl: options.databaseUrl,
+    onNotice: options.onNotice ?? ((line) => process.stdout.write(`${line}\n`)),
+  });
   const cleanups: Cleanup[] = [database.stop];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);

@@ -17,6 +17,7 @@ import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
 import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
+import type { JobRepo } from '../core/jobs/ports.ts';
 import { llmHighlights } from '../core/llm/changelog-highlights.ts';
 import type { ChangelogRepo, WriteHighlights } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlagRepo, FlagEvaluator } from '../core/use-cases/feature-flags.ts';
@@ -28,6 +29,7 @@ import { logger, metrics } from '../shared/observability.ts';
 export interface ApiDependencies {
   auth: AuthDeps;
   queues: QueueAdapters;
+  jobs: JobRepo;
   database: DatabaseConnection;
   logs: SubmitLogDeps & { logEntries: LogEntryRepo };
   changelogs: { changelogs: ChangelogRepo; clock: Clock; highlights: WriteHighlights };
@@ -65,6 +67,7 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
     ready = {
       auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics }),
       queues,
+      jobs: createJobRepo(connection.db),
       database: connection,
       logs: {
         logEntries: createLogEntryRepo(connection.db),

@@ -319,6 +319,7 @@ export class LocalJobQueue implements JobQueue {
 
 /** Admin view of the dead letters of each job kind's local queue. */
 export class LocalDeadLetters implements DeadLetterAdmin {
+  readonly listLimit = LOCAL_QUEUE_LIMITS.maxListLimit;
   readonly #queue: LocalQueue;
   readonly #queueNameByKind: QueueAddresses;
 

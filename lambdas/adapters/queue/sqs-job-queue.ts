@@ -132,6 +132,7 @@ interface DeadLetterTarget {
  * found through the source queue's redrive policy, so the two can never disagree.
  */
 export class SqsDeadLetters implements DeadLetterAdmin {
+  readonly listLimit = MAX_DEAD_LETTER_PEEK;
   readonly #client: SQSClient;
   readonly #queueUrlByKind: QueueAddresses;
   readonly #targets = new Map<JobKind, Promise<DeadLetterTarget>>();

@@ -2,7 +2,9 @@ import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphq
 import { z } from 'zod';
 import type { Caller } from '../../core/auth/roles.ts';
 import { listUsers, setUserRole } from '../../core/auth/service.ts';
+import { systemClock } from '../../core/clock.ts';
 import { ForbiddenError } from '../../core/errors.ts';
+import { redriveDeadLetters } from '../../core/jobs/redrive.ts';
 import { JOB_KIND_NAMES } from '../../core/jobs/registry.ts';
 import { limitArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
@@ -53,9 +55,13 @@ export function registerAdminRoutes(app: Router, deps: () => Promise<ApiDependen
   app.onMutation(
     'redriveDeadLetters',
     route(z.object({ kind: kindArg }), async ({ kind }, event) => {
-      requireAdmin(event);
-      const result = await (await deps()).queues.deadLetters.redrive(kind);
-      return { kind, moved: result.moved, taskHandle: result.taskHandle };
+      const caller = requireAdmin(event);
+      const { queues, jobs } = await deps();
+      const result = await redriveDeadLetters(
+        { deadLetters: queues.deadLetters, jobs, clock: systemClock },
+        { kind, actorId: caller.userId },
+      );
+      return { kind, moved: result.moved, taskHandle: result.taskHandle, jobsRequeued: result.rearmed };
     }),
   );
 }

@@ -5,7 +5,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { type Caller, ROLES } from '../core/auth/roles.ts';
-import { ServiceUnavailableError, UnauthorizedError } from '../core/errors.ts';
+import { ServiceUnavailableError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
 
 export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
@@ -42,6 +42,21 @@ function refuseDegraded(event: ResolverEvent): void {
   if (identity?.resolverContext?.degraded === 'true') throw new ServiceUnavailableError();
 }
 
+/**
+ * Postgres cannot store NUL in text: an argument holding one anywhere (however deep in an input object) is a
+ * ValidationError naming it, before any rule of the route runs, never an InternalError from the database.
+ */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      throw new ValidationError(path || 'input', 'must not contain NUL characters');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => refuseNul(item, `${path}.${index}`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) refuseNul(item, path ? `${path}.${key}` : key);
+  }
+}
+
 type RouteHandler = (args: Record<string, unknown>, options: { event: ResolverEvent }) => Promise<unknown>;
 
 export function route<S extends z.ZodType>(
@@ -51,6 +66,7 @@ export function route<S extends z.ZodType>(
   return async (args, { event }) => {
     try {
       refuseDegraded(event);
+      refuseNul(args, '');
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       return await run(parsed.data, event);

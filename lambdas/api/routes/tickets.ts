@@ -1,6 +1,7 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
 import { createTicket } from '../../core/jobs/kinds/triage-ticket/accept.ts';
+import { isRealInstant } from '../../core/text.ts';
 import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts';
 import {
   correctTriage,
@@ -69,7 +70,7 @@ const correctionArgs = z.object({
 
 const instantArg = z
   .string()
-  .refine((at) => !Number.isNaN(Date.parse(at)), 'must be an ISO 8601 date-time')
+  .refine(isRealInstant, 'must be an ISO 8601 date-time of a real calendar day, e.g. 2026-03-01T10:00:00Z')
   .transform((at) => new Date(at));
 
 export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {

@@ -1,5 +1,6 @@
 /** The input rules of a ticket, apart from the classifier so the API checks them without loading the model. */
 import { ValidationError } from '../errors.ts';
+import { textProblem } from '../text.ts';
 
 export const TICKET_LIMITS = { titleMaxChars: 512, bodyMaxChars: 262_144, projectMaxChars: 200 } as const;
 
@@ -18,6 +19,8 @@ export function validateTicketInput(input: unknown): {
     if (value.trim() === '') throw new ValidationError(field, 'must not be empty');
     if (value.length > max)
       throw new ValidationError(field, `must be at most ${max} characters (got ${value.length})`);
+    const problem = textProblem(value, field === 'title' ? 'single-line' : 'multi-line');
+    if (problem) throw new ValidationError(field, problem);
     return value;
   };
   const title = text('title', TICKET_LIMITS.titleMaxChars);
@@ -29,6 +32,8 @@ export function validateTicketInput(input: unknown): {
     if (rawProject.length > TICKET_LIMITS.projectMaxChars) {
       throw new ValidationError('project', `must be at most ${TICKET_LIMITS.projectMaxChars} characters`);
     }
+    const problem = textProblem(rawProject, 'single-line');
+    if (problem) throw new ValidationError('project', problem);
     project = rawProject;
   }
   return { title, body, project };

@@ -1,11 +1,13 @@
 /**
- * Rebuilds the committed default ticket model from the NLBSE'24 training split:
+ * Rebuilds the committed default ticket model from the NLBSE'24 training split and the internal tickets'
+ * training split (data/tickets/train.csv):
  *
- *   npm run train:tickets                      # ../shared/data/issues/issues_train.csv → lambdas/core/tickets/default.model.json
- *   npm run train:tickets -- --input x.csv --out y.model.json
+ *   npm run train:tickets       # → lambdas/core/tickets/default.model.json
+ *   npm run train:tickets -- --input issues.csv --internal my-tickets.csv --out y.model.json
  *
- * Same code path as `ai-ops tickets train --project-column repo`; deterministic, so the output is identical
- * byte for byte on every run with the same input.
+ * Same code path as `ai-ops tickets train --input <nlbse> --input data/tickets/train.csv`: the project comes
+ * from the NLBSE `repo` column, the category from `label` or `category`, the priority and creation time from
+ * the internal file. Deterministic: the same inputs give the same model byte for byte.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,17 +22,19 @@ const flag = (name: string, fallback: string): string => {
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
 
-const input = existingDataPath('train-tickets', 'issues/issues_train.csv', {
+const nlbse = existingDataPath('train-tickets', 'issues/issues_train.csv', {
   option: '--input',
   value: flag('--input', ''),
 });
+const internal = flag('--internal', resolve(root, 'data/tickets/train.csv'));
 const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.json'));
 
 try {
   const summary = await trainFromCsv({
-    input,
+    inputs: [nlbse, internal],
     out,
-    projectColumn: 'repo',
+    detectProjectColumn: true,
+    detectCreatedColumn: true,
     say: (message) => process.stderr.write(`train-tickets: ${message}\n`),
   });
   process.stdout.write(`${summary}\n`);

@@ -1,57 +1,99 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import {
+  type BadRecord,
+  type ChosenColumns,
+  CREATED_COLUMN_NAMES,
   createTicketClassifier,
+  createTriagePolicy,
   DEFAULT_MODEL_PATH,
+  DEFAULT_REVIEW_THRESHOLD,
   DEFAULT_TRAINING_OPTIONS,
   type LabelledTicket,
+  NEEDS_REVIEW,
+  PRIORITIES,
+  PRIORITY_OUTPUT,
   PROJECT_COLUMN_NAMES,
+  parseCreatedAt,
   readTicketCsv,
   readWordClusters,
-  type TicketClassifier,
+  type TicketCsvRow,
   type TicketTrainingOptions,
+  type TriageDecision,
+  type TriagePolicy,
   trainTicketModel,
 } from '../../lambdas/core/tickets/index.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const CLASSIFY_USAGE = `Usage: ai-ops tickets classify --input <csv> [--labels bug,feature,question] [--output <file>]
 
-Classifies every row of a CSV with title and body columns (other columns are ignored; RFC 4180 quoting and
-multi-line fields are fine) and writes one JSON object per row, in input order:
-  {"row": <1-based>, "category": "...", "priority": "P1".."P4", "labels": [...], "confidence": <0..1>}
+Classifies every row of a CSV with a title column and usually a body column (without one, or with an empty
+body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
+  {"row": <1-based>, "category": "...", "predictedCategory": "...", "priority": "P1".."P4",
+   "labels": [...], "confidence": <0..1>}
+with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has any.
+A title-only row (empty body) is normal. The decision is the triage worker's: the same categories, the same
+review threshold, NEEDS_REVIEW below it (predictedCategory still says the best guess).
+
+A row that cannot be classified (empty title, broken quoting, a bad date) becomes
+  {"row": <n>, "error": "<field>: <reason>"}
+is reported on standard error with its row number, and the rest is classified; the exit code is then 1.
 
 Options:
   --input <csv>            the tickets ("-" reads standard input)
   --labels <a,b,...>       choose the category among these only (case-insensitive; echoed as written)
   --output <file>          write there instead of standard output (written whole or not at all)
+  --strict                 stop at the first bad row (exit code 2) and write nothing
   --model <model.json>     a model trained with \`ai-ops tickets train\` (default: the shipped model)
+  --review-below <p>       answer NEEDS_REVIEW below this category confidence (default ${DEFAULT_REVIEW_THRESHOLD},
+                           as the worker's TRIAGE_REVIEW_THRESHOLD); 0 never abstains
+  --no-review              the same as --review-below 0
   --project <name>         project/repository of every ticket (e.g. microsoft/vscode)
   --project-column <name>  take each ticket's project from this column
                            (default: a column named ${PROJECT_COLUMN_NAMES.join(', ')}, if the CSV has one)
   --no-project-column      ignore such a column: classify without the project
-  --review-below <p>       answer NEEDS_REVIEW when the category confidence is below p (default: never)
-  --details                add alternatives, per-field confidences and the rationale to each object
-  --quiet                  no progress on standard error
-  -h, --help               this help`;
+  --created-column <name>  take each ticket's creation time from this column (dates in the text, like
+                           "expires Friday", are read relative to it; default: a column named
+                           ${CREATED_COLUMN_NAMES.join(', ')}, if the CSV has one)
+  --no-created-column      ignore such a column
+  --created-at <date>      creation time of tickets that have none (default: now)
+  --details                add alternatives, per-field confidences, the deadline and the rationale
+  --quiet                  no progress or summary on standard error (bad rows are still reported)
+  -h, --help               this help
 
-const TRAIN_USAGE = `Usage: ai-ops tickets train --input <csv> --out <model.json>
+Exit codes: 0 every row classified; 1 some rows failed (see standard error); 2 a usage or input error
+(missing file or column, unknown --labels name, --strict and a bad row): nothing was written.`;
 
-Trains a ticket classifier from labelled tickets: columns title, body, label (extra columns are ignored;
-labels are case-insensitive). The label set becomes the model's categories, so retraining on a team's own
-labels replaces the default set. Training is deterministic for a given input and seed.
+const TRAIN_USAGE = `Usage: ai-ops tickets train --input <csv> [--input <csv> ...] --out <model.json>
+
+Trains a ticket classifier from labelled tickets: columns title, body (may be empty) and the category
+(column "category", or "label"; case-insensitive). The categories in the data become the model's, so
+retraining on a team's own labels replaces the default set. Further columns train further outputs:
+  priority                 a column named "priority" (P1-P4, blank = unknown) trains the learned part of the
+                           priority, blended with the impact and urgency rules (--no-priority-column: rules only)
+  --label-column <name>    any other labelled column (a team, a queue) trains an extra head; results then carry
+                           it by name ("team": "sre"). Repeatable. Rows with a blank value are skipped for it.
+Several --input files are combined (they may have different columns). Training is deterministic.
+A bad row (empty title, unknown priority, broken quoting) stops the training with every bad row listed.
 
 Options:
-  --input <csv>            labelled tickets ("-" reads standard input)
+  --input <csv>            labelled tickets ("-" reads standard input); repeatable
   --out <model.json>       where to write the model (written whole or not at all)
-  --label-column <name>    column holding the label (default: label)
+  --category-column <name> column holding the category (default: category, else label)
+  --label-column <name>    train an extra head on this column (repeatable)
+  --no-priority-column     do not learn the priority from a priority column
   --project-column <name>  column naming the project/repository: learns per-project features too
                            (default: a column named ${PROJECT_COLUMN_NAMES.join(', ')}, if the CSV has one)
   --no-project-column      ignore such a column: train without per-project features
+  --created-column <name>  column with each ticket's creation time (default: ${CREATED_COLUMN_NAMES.join(', ')})
+  --no-created-column      ignore such a column
   --learner <svm|logreg>   linear learner (default: ${DEFAULT_TRAINING_OPTIONS.learner})
   --c <number>             inverse regularisation strength (default: ${DEFAULT_TRAINING_OPTIONS.c})
   --seed <int>             random seed (default: ${DEFAULT_TRAINING_OPTIONS.seed})
-  --no-rules               do not add the rule-based INCIDENT and TASK categories
+  --no-rules               do not add rule-based INCIDENT, TASK and SECURITY when the data lacks them
   --word-clusters <file>   word-cluster lexicon for cluster features (default: the committed one)
   --no-word-clusters       train without word-cluster features
   --quiet                  no progress on standard error
@@ -61,14 +103,19 @@ const USAGE = `Usage: ai-ops tickets <classify|train> [options]
 
 Subcommands:
   classify   category, priority and labels for every ticket in a CSV, as JSON lines
-  train      train a model from labelled tickets (title, body, label)
+  train      train a model from labelled tickets (title, body, category[, priority, team…])
 
 Run \`ai-ops tickets <subcommand> --help\` for its options.`;
 
-type FlagSpec = Record<string, 'value' | 'switch'>;
+type FlagSpec = Record<string, 'value' | 'values' | 'switch'>;
 
-function parseFlags(args: readonly string[], spec: FlagSpec, sub: string): Map<string, string> {
-  const flags = new Map<string, string>();
+interface Flags {
+  one: Map<string, string>;
+  many: Map<string, string[]>;
+}
+
+function parseFlags(args: readonly string[], spec: FlagSpec, sub: string): Flags {
+  const flags: Flags = { one: new Map(), many: new Map() };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -81,74 +128,91 @@ function parseFlags(args: readonly string[], spec: FlagSpec, sub: string): Map<s
           : `unexpected argument "${arg}"`,
       );
     }
-    if (flags.has(name)) throw new UsageError(`${name} is given twice`);
+    if (kind !== 'values' && flags.one.has(name)) throw new UsageError(`${name} is given twice`);
     if (kind === 'switch') {
       if (eq > 0) throw new UsageError(`${name} takes no value`);
-      flags.set(name, 'true');
+      flags.one.set(name, 'true');
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--')))
       throw new UsageError(`${name} needs a value`);
-    flags.set(name, value);
+    if (kind === 'values') flags.many.set(name, [...(flags.many.get(name) ?? []), value]);
+    else flags.one.set(name, value);
   }
   return flags;
 }
 
-function required(flags: Map<string, string>, name: string, sub: string): string {
-  const value = flags.get(name);
+function required(flags: Flags, name: string, sub: string): string {
+  const value = flags.one.get(name) ?? flags.many.get(name)?.[0];
   if (value === undefined || value === '')
     throw new UsageError(`${name} is required (see ai-ops tickets ${sub} --help)`);
   return value;
 }
 
-interface ProjectColumnChoice {
-  projectColumn?: string | undefined;
-  detectProjectColumn: boolean;
-}
-
-/**
- * The project column, unless the user fixed the project or opted out: knowing a ticket's project is worth ~2.5
- * macro-F1 points (docs/triage.md), so a CSV that names it is used without being asked.
- */
-function projectColumnChoice(flags: Map<string, string>): ProjectColumnChoice {
-  const chosen = ['--project', '--project-column', '--no-project-column'].filter((f) => flags.has(f));
+function exclusive(flags: Flags, names: readonly string[]): void {
+  const chosen = names.filter((f) => flags.one.has(f));
   if (chosen.length > 1) throw new UsageError(`give only one of ${chosen.join(', ')}`);
+}
+
+/**
+ * Which optional columns to read. Knowing a ticket's project is worth ~2.5 macro-F1 points and its creation
+ * time anchors its dates (docs/triage.md), so columns with the usual names are used without being asked.
+ */
+function columnChoice(flags: Flags) {
+  exclusive(flags, ['--project', '--project-column', '--no-project-column']);
+  exclusive(flags, ['--created-at', '--created-column', '--no-created-column']);
   return {
-    projectColumn: flags.get('--project-column'),
-    detectProjectColumn: chosen.length === 0,
+    projectColumn: flags.one.get('--project-column'),
+    detectProjectColumn: !flags.one.has('--project') && !flags.one.has('--no-project-column'),
+    createdColumn: flags.one.get('--created-column'),
+    detectCreatedColumn: !flags.one.has('--created-at') && !flags.one.has('--no-created-column'),
   };
 }
 
-/** Says which column the projects come from, so a detected column never goes unnoticed. */
-function announceProjectColumn(say: (message: string) => void) {
-  return ({ project }: { project?: string }) => {
-    if (project !== undefined) say(`each ticket's project is read from column "${project}"`);
+/** Says which columns the optional fields come from, so a detected column never goes unnoticed. */
+function announceColumns(say: (message: string) => void) {
+  return (columns: ChosenColumns) => {
+    if (!columns.body) say('the CSV has no body column: every ticket is title-only');
+    if (columns.project !== undefined) say(`each ticket's project is read from column "${columns.project}"`);
+    if (columns.created !== undefined)
+      say(`each ticket's creation time is read from column "${columns.created}"`);
   };
 }
 
 /**
- * Writes to a temporary sibling and renames it over the target on success, so a failure halfway (bad row,
- * broken quoting) never leaves a half-written file behind.
+ * Writes to a temporary file and renames it over the target on success (or copies it to standard output),
+ * so a failure halfway (a bad row with --strict, an unreadable input) never leaves a half-written file.
  */
 class AtomicFile {
   private readonly temp: string;
   private readonly fd: number;
-  constructor(private readonly target: string) {
-    this.temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  constructor(private readonly target: string | undefined) {
+    this.temp =
+      target === undefined
+        ? join(tmpdir(), `ai-ops-tickets-${process.pid}-${Date.now()}.tmp`)
+        : join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
     try {
       this.fd = openSync(this.temp, 'w');
     } catch (error: unknown) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
-      throw new ValidationError('output', `cannot write ${target} (${code})`);
+      throw new ValidationError('output', `cannot write ${target ?? this.temp} (${code})`);
     }
   }
   write(text: string): void {
     writeSync(this.fd, text);
   }
-  commit(): void {
+  async commit(): Promise<void> {
     closeSync(this.fd);
-    renameSync(this.temp, this.target);
+    if (this.target !== undefined) {
+      renameSync(this.temp, this.target);
+      return;
+    }
+    try {
+      await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+    } finally {
+      rmSync(this.temp, { force: true });
+    }
   }
   abort(): void {
     try {
@@ -158,6 +222,32 @@ class AtomicFile {
     }
     rmSync(this.temp, { force: true });
   }
+}
+
+/** Where result lines go: straight to standard output, or through an AtomicFile. */
+interface Sink {
+  write(text: string): Promise<void>;
+  commit(): Promise<void>;
+  abort(): void;
+}
+
+function sinkFor(output: string | undefined, strict: boolean): Sink {
+  if (output === undefined && !strict) {
+    return {
+      write: async (text) => {
+        if (!process.stdout.write(text))
+          await new Promise((resolve) => process.stdout.once('drain', resolve));
+      },
+      commit: async () => {},
+      abort: () => {},
+    };
+  }
+  const file = new AtomicFile(output);
+  return {
+    write: async (text) => file.write(text),
+    commit: () => file.commit(),
+    abort: () => file.abort(),
+  };
 }
 
 function inputSource(path: string) {
@@ -176,96 +266,216 @@ function progress(quiet: boolean) {
   };
 }
 
+const CLASSIFY_FLAGS: FlagSpec = {
+  '--input': 'value',
+  '--labels': 'value',
+  '--output': 'value',
+  '--strict': 'switch',
+  '--model': 'value',
+  '--project': 'value',
+  '--project-column': 'value',
+  '--no-project-column': 'switch',
+  '--created-column': 'value',
+  '--no-created-column': 'switch',
+  '--created-at': 'value',
+  '--review-below': 'value',
+  '--no-review': 'switch',
+  '--details': 'switch',
+  '--quiet': 'switch',
+};
+
+function policyFromFlags(flags: Flags): TriagePolicy {
+  exclusive(flags, ['--review-below', '--no-review']);
+  const reviewBelow = flags.one.has('--no-review')
+    ? 0
+    : Number(flags.one.get('--review-below') ?? DEFAULT_REVIEW_THRESHOLD);
+  const classifier = createTicketClassifier(flags.one.get('--model') ?? DEFAULT_MODEL_PATH);
+  return createTriagePolicy(
+    classifier,
+    { categories: flags.one.get('--labels')?.split(','), reviewThreshold: reviewBelow },
+    { categories: 'labels', reviewThreshold: 'review-below' },
+  );
+}
+
+/** One result line; categories are shown as --labels spelled them. */
+function resultLine(row: TicketCsvRow, decision: TriageDecision, policy: TriagePolicy, details: boolean) {
+  const show = (c: string) => policy.allowed?.names.get(c) ?? c;
+  return {
+    row: row.row,
+    ...(row.id === undefined ? {} : { id: row.id }),
+    category: decision.category === NEEDS_REVIEW ? NEEDS_REVIEW : show(decision.category),
+    predictedCategory: show(decision.details.predictedCategory),
+    priority: decision.priority,
+    labels: decision.labels,
+    confidence: decision.confidence,
+    ...decision.extra,
+    ...(details
+      ? {
+          confidences: decision.details.confidence,
+          alternatives: {
+            ...decision.details.alternatives,
+            category: decision.details.alternatives.category.map((a) => ({ ...a, name: show(a.name) })),
+          },
+          sources: decision.details.sources,
+          ...(decision.details.deadline === undefined ? {} : { deadline: decision.details.deadline }),
+          ...(Object.keys(decision.details.extra).length === 0 ? {} : { extra: decision.details.extra }),
+          rationale: decision.rationale,
+          modelVersion: decision.classifierVersion,
+        }
+      : {}),
+  };
+}
+
 async function classify(args: readonly string[]): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${CLASSIFY_USAGE}\n`);
     return 0;
   }
-  const flags = parseFlags(
-    args,
-    {
-      '--input': 'value',
-      '--labels': 'value',
-      '--output': 'value',
-      '--model': 'value',
-      '--project': 'value',
-      '--project-column': 'value',
-      '--no-project-column': 'switch',
-      '--review-below': 'value',
-      '--details': 'switch',
-      '--quiet': 'switch',
-    },
-    'classify',
-  );
+  const flags = parseFlags(args, CLASSIFY_FLAGS, 'classify');
   const input = required(flags, '--input', 'classify');
-  const projectColumn = projectColumnChoice(flags);
-  const reviewBelow = Number(flags.get('--review-below') ?? '0');
-  if (!Number.isFinite(reviewBelow) || reviewBelow < 0 || reviewBelow > 1) {
-    throw new UsageError('--review-below must be a number between 0 and 1');
-  }
-  const classifier: TicketClassifier = createTicketClassifier(flags.get('--model') ?? DEFAULT_MODEL_PATH);
-  const labelsFlag = flags.get('--labels');
-  const categories =
-    labelsFlag === undefined ? undefined : classifier.resolveCategories(labelsFlag.split(','), 'labels');
-  const details = flags.has('--details');
-  const fixedProject = flags.get('--project');
-  const quiet = flags.has('--quiet');
+  const columns = columnChoice(flags);
+  const fixedCreated = parseCreatedAt(flags.one.get('--created-at'), 'created-at');
+  const policy = policyFromFlags(flags);
+  const details = flags.one.has('--details');
+  const fixedProject = flags.one.get('--project');
+  const strict = flags.one.has('--strict');
+  const quiet = flags.one.has('--quiet');
   const tick = progress(quiet);
-
-  const outputPath = flags.get('--output');
-  const file = outputPath === undefined ? undefined : new AtomicFile(outputPath);
-  let rows = 0;
+  const now = new Date();
+  const sink = sinkFor(flags.one.get('--output'), strict);
+  const counts = { rows: 0, failed: 0, reviews: 0 };
+  let createdColumn = 'created_at';
+  /** A bad row: with --strict the end (nothing written), otherwise an error line and a message. */
+  const fail = async (row: number, id: string | undefined, error: ValidationError) => {
+    if (strict) throw error;
+    counts.failed++;
+    const reason = describeRowError(error);
+    process.stderr.write(`ai-ops tickets: row ${row}: ${reason}\n`);
+    await sink.write(`${JSON.stringify({ row, ...(id === undefined ? {} : { id }), error: reason })}\n`);
+  };
+  const bad: BadRecord[] = [];
+  const reportBad = async () => {
+    for (const record of bad.splice(0)) {
+      counts.rows = Math.max(counts.rows, record.row);
+      await fail(record.row, undefined, record.error);
+    }
+  };
   try {
     for await (const row of readTicketCsv(inputSource(input), {
-      ...projectColumn,
-      require: flags.has('--project-column') ? ['project'] : [],
-      onColumns: announceProjectColumn((message) => {
-        if (!quiet) process.stderr.write(`ai-ops tickets: ${message}\n`);
-      }),
+      ...columns,
+      onColumns: (chosen) => {
+        createdColumn = chosen.created ?? createdColumn;
+        if (!quiet)
+          announceColumns((message) => process.stderr.write(`ai-ops tickets: ${message}\n`))(chosen);
+      },
+      onBadRecord: (record) => {
+        bad.push(record);
+      },
     })) {
-      let result: ReturnType<TicketClassifier['classify']>;
+      await reportBad();
       try {
-        result = classifier.classify(
-          { title: row.title, body: row.body, project: fixedProject ?? row.project },
-          { reviewThreshold: reviewBelow, ...(categories === undefined ? {} : { categories }) },
+        const createdAt = parseCreatedAt(row.created, createdColumn) ?? fixedCreated;
+        const decision = policy.decide(
+          { title: row.title, body: row.body, project: fixedProject ?? row.project, createdAt },
+          now,
         );
+        if (decision.category === NEEDS_REVIEW) counts.reviews++;
+        await sink.write(`${JSON.stringify(resultLine(row, decision, policy, details))}\n`);
       } catch (error: unknown) {
-        if (error instanceof ValidationError) {
-          throw new ValidationError(error.field, `row ${row.row}: ${error.problem}`);
-        }
-        throw error;
+        if (!(error instanceof ValidationError)) throw error;
+        await fail(row.row, row.id, withRow(error, row.row));
       }
-      const line = {
-        row: row.row,
-        category: result.category,
-        priority: result.priority,
-        labels: result.labels,
-        confidence: result.confidence.category,
-        ...(details
-          ? {
-              predictedCategory: result.predictedCategory,
-              confidences: result.confidence,
-              alternatives: result.alternatives,
-              sources: result.sources,
-              rationale: result.rationale,
-              modelVersion: result.modelVersion,
-            }
-          : {}),
-      };
-      const text = `${JSON.stringify(line)}\n`;
-      if (file) file.write(text);
-      else if (!process.stdout.write(text))
-        await new Promise((resolve) => process.stdout.once('drain', resolve));
-      rows = row.row;
-      tick(rows);
+      counts.rows = row.row;
+      tick(counts.rows);
     }
-    file?.commit();
+    await reportBad();
+    await sink.commit();
   } catch (error: unknown) {
-    file?.abort();
+    sink.abort();
     throw error;
   }
-  if (rows >= 1000) tick(rows, true);
-  return 0;
+  if (!quiet) {
+    process.stderr.write(
+      `ai-ops tickets: ${counts.rows} rows: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW})` +
+        `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}\n`,
+    );
+  }
+  return counts.failed > 0 ? 1 : 0;
+}
+
+/** A row's problem as `field: reason`, without the "row n:" both kinds of row error carry. */
+function describeRowError(error: ValidationError): string {
+  return `${error.field}: ${error.problem.replace(/^row \d+: /, '')}`;
+}
+
+function withRow(error: ValidationError, row: number): ValidationError {
+  return new ValidationError(error.field, `row ${row}: ${error.problem}`);
+}
+
+/** Output names a results line uses already: an extra head may not take them. */
+const RESERVED_OUTPUTS = new Set([
+  'row',
+  'id',
+  'error',
+  'category',
+  'predictedcategory',
+  'priority',
+  'labels',
+  'confidence',
+  'confidences',
+  'alternatives',
+  'sources',
+  'deadline',
+  'extra',
+  'rationale',
+  'modelversion',
+  'title',
+  'body',
+  'project',
+]);
+
+function labelColumns(flags: Flags): string[] {
+  const names = (flags.many.get('--label-column') ?? []).map((n) => n.trim().toLowerCase());
+  for (const name of names) {
+    if (name === PRIORITY_OUTPUT)
+      throw new UsageError('--label-column priority: a priority column is learned without being asked');
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(name))
+      throw new UsageError(
+        `--label-column ${name}: use a column name of letters, digits and _ (it names the output)`,
+      );
+    if (RESERVED_OUTPUTS.has(name))
+      throw new UsageError(`--label-column ${name}: that name is taken by the category or the results`);
+  }
+  if (new Set(names).size !== names.length) throw new UsageError('--label-column lists a column twice');
+  return names;
+}
+
+function trainingOptions(flags: Flags): Partial<TicketTrainingOptions> {
+  const options: Partial<TicketTrainingOptions> = {};
+  const learner = flags.one.get('--learner');
+  if (learner !== undefined) {
+    if (learner !== 'svm' && learner !== 'logreg') throw new UsageError('--learner must be svm or logreg');
+    options.learner = learner;
+  }
+  const c = flags.one.get('--c');
+  if (c !== undefined) {
+    const value = Number(c);
+    if (!Number.isFinite(value) || value <= 0) throw new UsageError('--c must be a positive number');
+    options.c = value;
+  }
+  const seed = flags.one.get('--seed');
+  if (seed !== undefined) {
+    const value = Number(seed);
+    if (!Number.isInteger(value) || value < 0) throw new UsageError('--seed must be a non-negative integer');
+    options.seed = value;
+  }
+  if (flags.one.has('--no-rules')) options.ruleCategories = [];
+  const lexicon = flags.one.get('--word-clusters');
+  if (lexicon !== undefined && flags.one.has('--no-word-clusters'))
+    throw new UsageError('give --word-clusters or --no-word-clusters, not both');
+  if (lexicon !== undefined) options.wordClusters = readWordClusters(lexicon, 'word-clusters');
+  if (flags.one.has('--no-word-clusters')) options.wordClusters = 'none';
+  return options;
 }
 
 async function train(args: readonly string[]): Promise<number> {
@@ -276,11 +486,15 @@ async function train(args: readonly string[]): Promise<number> {
   const flags = parseFlags(
     args,
     {
-      '--input': 'value',
+      '--input': 'values',
       '--out': 'value',
-      '--label-column': 'value',
+      '--category-column': 'value',
+      '--label-column': 'values',
+      '--no-priority-column': 'switch',
       '--project-column': 'value',
       '--no-project-column': 'switch',
+      '--created-column': 'value',
+      '--no-created-column': 'switch',
       '--learner': 'value',
       '--c': 'value',
       '--seed': 'value',
@@ -291,86 +505,139 @@ async function train(args: readonly string[]): Promise<number> {
     },
     'train',
   );
-  const input = required(flags, '--input', 'train');
+  required(flags, '--input', 'train');
   const out = required(flags, '--out', 'train');
-  const projectColumn = projectColumnChoice(flags);
-  const options: Partial<TicketTrainingOptions> = {};
-  const learner = flags.get('--learner');
-  if (learner !== undefined) {
-    if (learner !== 'svm' && learner !== 'logreg') throw new UsageError('--learner must be svm or logreg');
-    options.learner = learner;
-  }
-  const c = flags.get('--c');
-  if (c !== undefined) {
-    const value = Number(c);
-    if (!Number.isFinite(value) || value <= 0) throw new UsageError('--c must be a positive number');
-    options.c = value;
-  }
-  const seed = flags.get('--seed');
-  if (seed !== undefined) {
-    const value = Number(seed);
-    if (!Number.isInteger(value) || value < 0) throw new UsageError('--seed must be a non-negative integer');
-    options.seed = value;
-  }
-  if (flags.has('--no-rules')) options.ruleCategories = [];
-  const lexicon = flags.get('--word-clusters');
-  if (lexicon !== undefined && flags.has('--no-word-clusters'))
-    throw new UsageError('give --word-clusters or --no-word-clusters, not both');
-  if (lexicon !== undefined) options.wordClusters = readWordClusters(lexicon, 'word-clusters');
-  if (flags.has('--no-word-clusters')) options.wordClusters = 'none';
-  const quiet = flags.has('--quiet');
-  const say = (message: string) => {
-    if (!quiet) process.stderr.write(`ai-ops tickets train: ${message}\n`);
-  };
+  const quiet = flags.one.has('--quiet');
   const result = await trainFromCsv({
-    input: inputSource(input),
+    inputs: (flags.many.get('--input') ?? []).map(inputSource),
     out,
-    labelColumn: flags.get('--label-column'),
-    ...projectColumn,
-    options,
-    say,
+    categoryColumn: flags.one.get('--category-column'),
+    labelColumns: labelColumns(flags),
+    priorityColumn: !flags.one.has('--no-priority-column'),
+    ...columnChoice(flags),
+    options: trainingOptions(flags),
+    say: (message) => {
+      if (!quiet) process.stderr.write(`ai-ops tickets train: ${message}\n`);
+    },
   });
   process.stdout.write(`${result}\n`);
   return 0;
 }
 
 export interface TrainFromCsv {
-  input: Parameters<typeof readTicketCsv>[0];
+  inputs: readonly Parameters<typeof readTicketCsv>[0][];
   out: string;
-  labelColumn?: string | undefined;
+  /** Column of the category (default: `category`, else `label`). */
+  categoryColumn?: string | undefined;
+  /** Extra label columns, each trained as an output of its own. */
+  labelColumns?: readonly string[] | undefined;
+  /** Learn the priority from a `priority` column when a file has one (default true). */
+  priorityColumn?: boolean | undefined;
   projectColumn?: string | undefined;
   /** Without `projectColumn`: take the project from a column named like one (PROJECT_COLUMN_NAMES). */
   detectProjectColumn?: boolean | undefined;
+  createdColumn?: string | undefined;
+  detectCreatedColumn?: boolean | undefined;
   options?: Partial<TicketTrainingOptions>;
   say?: (message: string) => void;
 }
 
-/** Reads a labelled CSV, trains, writes the model atomically; returns a one-line summary. Used by the script too. */
-export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
+/** Every problem of one training row, or the labelled ticket. */
+function labelledTicket(row: TicketCsvRow, at: string): LabelledTicket | ValidationError {
+  const problem = (field: string, text: string) => new ValidationError(field, `${at}row ${row.row}: ${text}`);
+  if (row.title.trim() === '') return problem('title', 'must not be empty');
+  if ((row.label ?? '').trim() === '') return problem('category', 'must not be empty');
+  let createdAt: Date | undefined;
+  try {
+    createdAt = parseCreatedAt(row.created);
+  } catch (error: unknown) {
+    if (error instanceof ValidationError) return problem('created_at', error.problem);
+    throw error;
+  }
+  const labels: Record<string, string> = {};
+  for (const [column, value] of Object.entries(row.labels ?? {})) {
+    if (column === PRIORITY_OUTPUT) {
+      const level = value.toUpperCase();
+      if (!(PRIORITIES as readonly string[]).includes(level))
+        return problem('priority', `"${value}" is not one of ${PRIORITIES.join(', ')}`);
+      labels[column] = level;
+    } else labels[column] = value;
+  }
+  return {
+    title: row.title,
+    body: row.body,
+    label: row.label ?? '',
+    project: row.project,
+    createdAt,
+    ...(Object.keys(labels).length === 0 ? {} : { labels }),
+  };
+}
+
+/** Reads every labelled CSV; any bad row stops training, with all of them listed. */
+async function readTrainingRows(job: TrainFromCsv): Promise<LabelledTicket[]> {
   const say = job.say ?? (() => {});
   const examples: LabelledTicket[] = [];
-  for await (const row of readTicketCsv(job.input, {
-    require: job.projectColumn === undefined ? ['label'] : ['label', 'project'],
-    labelColumn: job.labelColumn,
-    projectColumn: job.projectColumn,
-    detectProjectColumn: job.detectProjectColumn,
-    onColumns: announceProjectColumn(say),
-  })) {
-    if (row.title.trim() === '' && row.body.trim() === '') {
-      throw new ValidationError('title', `row ${row.row}: a ticket needs a title or a body`);
+  const problems: ValidationError[] = [];
+  const seen = new Set<string>();
+  for (const [i, input] of job.inputs.entries()) {
+    const at = job.inputs.length > 1 ? `input ${i + 1}, ` : '';
+    for await (const row of readTicketCsv(input, {
+      label: { column: job.categoryColumn },
+      // A column asked for must be in one of the files at least (checked below), not in each.
+      labelColumns: job.inputs.length === 1 ? job.labelColumns : [],
+      optionalLabelColumns: [
+        ...(job.inputs.length === 1 ? [] : (job.labelColumns ?? [])),
+        ...(job.priorityColumn === false ? [] : [PRIORITY_OUTPUT]),
+      ],
+      projectColumn: job.projectColumn,
+      detectProjectColumn: job.detectProjectColumn,
+      createdColumn: job.createdColumn,
+      detectCreatedColumn: job.detectCreatedColumn,
+      onColumns: (columns) => {
+        for (const column of columns.labels) seen.add(column);
+        announceColumns(say)(columns);
+        say(
+          `${at}category from column "${columns.label}"${columns.labels.length > 0 ? `, also learning ${columns.labels.join(', ')}` : ''}`,
+        );
+      },
+      onBadRecord: (bad) => {
+        problems.push(new ValidationError('input', `${at}${bad.error.problem}`));
+      },
+    })) {
+      const example = labelledTicket(row, at);
+      if (example instanceof ValidationError) problems.push(example);
+      else examples.push(example);
     }
-    if ((row.label ?? '').trim() === '')
-      throw new ValidationError('label', `row ${row.row}: must not be empty`);
-    examples.push({ title: row.title, body: row.body, label: row.label ?? '', project: row.project });
+  }
+  const missing = (job.labelColumns ?? []).filter((c) => !seen.has(c));
+  if (missing.length > 0)
+    throw new ValidationError(
+      'input',
+      `no input has a column ${missing.join(', ')} (asked for by --label-column)`,
+    );
+  if (problems.length > 0) {
+    const [first, ...rest] = problems;
+    const listed = problems.slice(0, 10).map((p) => p.message);
+    throw new ValidationError(
+      first?.field ?? 'input',
+      `${problems.length} bad row${problems.length > 1 ? 's' : ''}, nothing trained:\n  ${listed.join('\n  ')}${rest.length >= 10 ? `\n  … and ${problems.length - 10} more` : ''}`,
+    );
   }
   if (examples.length === 0) throw new ValidationError('input', 'no labelled rows to train on');
+  return examples;
+}
+
+/** Reads labelled CSVs, trains, writes the model atomically; returns a one-line summary. Used by the script too. */
+export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
+  const say = job.say ?? (() => {});
+  const examples = await readTrainingRows(job);
   say(`read ${examples.length} tickets`);
   const started = Date.now();
   const { json } = trainTicketModel(examples, job.options ?? {}, say);
   const file = new AtomicFile(job.out);
   try {
     file.write(`${JSON.stringify(json)}\n`);
-    file.commit();
+    await file.commit();
   } catch (error: unknown) {
     file.abort();
     throw error;
@@ -379,10 +646,14 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
     .map(([label, n]) => `${label} ${n}`)
     .join(', ');
   const cv = json.training.crossValidatedMacroF1;
+  const heads = (json.labelHeads ?? []).map(
+    (h) => `${h.name} (${h.classes.join('/')}, ${h.examples} tickets)`,
+  );
   return (
     `wrote ${job.out}: ${json.version}, categories ${counts}` +
     (json.ruleCategories.length > 0 ? ` + rules ${json.ruleCategories.join(', ')}` : '') +
-    (cv === undefined ? '' : `, out-of-fold macro-F1 ${cv.toFixed(3)}`) +
+    (heads.length > 0 ? `; learned ${heads.join(', ')}` : '') +
+    (cv === undefined ? '' : `; out-of-fold macro-F1 ${cv.toFixed(3)}`) +
     ` (${((Date.now() - started) / 1000).toFixed(1)} s)`
   );
 }

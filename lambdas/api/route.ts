@@ -51,7 +51,7 @@ function refuseNul(value: unknown, path: string): void {
     if (value.includes('\u0000'))
       throw new ValidationError(path || 'input', 'must not contain NUL characters');
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => refuseNul(item, `${path}.${index}`));
+    for (const [index, item] of value.entries()) refuseNul(item, `${path}.${index}`);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) refuseNul(item, path ? `${path}.${key}` : key);
   }

@@ -9,6 +9,7 @@
  */
 
 /** C0 controls, DEL and C1 controls (U+0080–U+009F). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this rule's purpose
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 /** Bidirectional embeddings, overrides and isolates; the invisible marks that change reading order. */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;

@@ -133,7 +133,9 @@ describe('every stage', () => {
         });
         const code = String(resolver.Properties?.Code);
         expect(code).toContain("operation: 'Invoke'");
-        expect(code).toContain('util.error(ctx.result.__error.message, ctx.result.__error.type)');
+        expect(code).toContain(
+          'util.error(ctx.result.__error.message, ctx.result.__error.type, null, ctx.result.__error.info)',
+        );
         expect(code).toContain("util.error('Internal error', 'InternalError')");
       }
     }
@@ -452,7 +454,7 @@ describe('every stage', () => {
     const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {
       Variables: Record<string, unknown>;
     };
-    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK');
+    expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK,SECURITY');
   });
 
   it('generates the JWT key set on deploy, before the functions that read it', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CATEGORIES } from '../../lambdas/core/tickets/index.ts';
 import { ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
 import { ticketCategories, triageEnvironment } from '../../lib/ai-ops-stack.ts';
 import type { StageConfig } from '../../lib/stage-config.ts';
@@ -20,7 +21,7 @@ describe('the triage stage settings', () => {
   });
 
   it('give the resolver the categories the worker answers, canonical, and refuse one the model does not know', () => {
-    expect(ticketCategories(stage(undefined))).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK']);
+    expect(ticketCategories(stage(undefined))).toEqual(DEFAULT_CATEGORIES);
     expect(ticketCategories(stage({ categories: ['bug', 'Feature'] }))).toEqual(['BUG', 'FEATURE']);
     expect(() => ticketCategories(stage({ categories: ['DOCS'] }))).toThrow(
       /TRIAGE_CATEGORIES: unknown category/,

@@ -1,35 +1,68 @@
 /**
- * Ticket triage: the learned category model plus the rule layers (INCIDENT/TASK, priority, area labels),
- * input validation, category restriction, abstention and the rationale.
+ * Ticket triage: the learned category model and its label heads (priority, team…), the rule layers
+ * (categories a model lacks, the priority's impact and urgency rules, area labels), input validation,
+ * category restriction, abstention and the rationale.
  */
 import { ValidationError } from '../errors.ts';
+import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
-import { loadModel, type ModelScores, scoreTicket, type TicketModel } from './model.ts';
 import {
+  CATEGORY_OUTPUT,
+  loadModel,
+  type ModelScores,
+  type Output,
+  scoreTicket,
+  type TicketModel,
+} from './model.ts';
+import {
+  type AreaLabel,
+  type Cue,
   type CueHit,
+  type CueMatches,
   decidePriority,
   detectAreas,
   evidence,
   INCIDENT_CUES,
   matchCues,
+  PRIORITIES,
   type Priority,
+  type PriorityDecision,
   round,
+  SECURITY_CUES,
   saturate,
   TASK_CUES,
 } from './rules.ts';
 import { parseTicket } from './text.ts';
 
 export const NEEDS_REVIEW = 'NEEDS_REVIEW';
-/** Below this category confidence the classifier abstains unless the caller sets another threshold. */
-export const DEFAULT_REVIEW_THRESHOLD = 0.5;
+/** The default category set, in the order people read it. */
+export const DEFAULT_CATEGORIES: readonly string[] = [
+  'BUG',
+  'FEATURE',
+  'QUESTION',
+  'INCIDENT',
+  'TASK',
+  'SECURITY',
+];
+/**
+ * Below this category confidence the classifier abstains unless the caller sets another threshold. With six
+ * categories, 0.4 sends about 5 % of internal tickets to a person, and those are right only about half the
+ * time (cross-validation on data/tickets/train.csv, docs/triage.md).
+ */
+export const DEFAULT_REVIEW_THRESHOLD = 0.4;
+/** The label head that is the learned part of the priority (a `priority` column of P1–P4 values). */
+export const PRIORITY_OUTPUT = 'priority';
 /** Cue weight at which a rule category gets about half of its maximum share (see rules.ts). */
 const RULE_SCALE = 4;
 
 export interface TicketInput {
   title: string;
-  body: string;
+  /** Optional: a title-only ticket is normal; an empty or blank body means no body. */
+  body?: string | null | undefined;
   /** Project or repository the ticket belongs to; improves accuracy when the model was trained with it. */
-  project?: string | undefined;
+  project?: string | null | undefined;
+  /** When the ticket was created (a Date or an ISO 8601 string): dates in the text are read relative to it. */
+  createdAt?: Date | string | null | undefined;
 }
 
 export interface ClassifyOptions {
@@ -42,11 +75,20 @@ export interface ClassifyOptions {
   reviewThreshold?: number;
   /** How many alternatives to return per field (default 2). */
   alternatives?: number;
+  /** The creation time of tickets that do not carry one (default: now). */
+  now?: Date;
 }
 
 export interface Ranked<T extends string = string> {
   name: T;
   confidence: number;
+}
+
+/** An extra output's answer (a team, a queue): the best class, its confidence and the runners-up. */
+export interface ExtraPrediction {
+  value: string;
+  confidence: number;
+  alternatives: Ranked[];
 }
 
 export interface TriageResult {
@@ -56,10 +98,14 @@ export interface TriageResult {
   predictedCategory: string;
   priority: Priority;
   labels: string[];
+  /** Answers of the model's extra outputs (e.g. `team`), by output name; empty for the default model. */
+  extra: Record<string, ExtraPrediction>;
   confidence: { category: number; priority: number; labels: Record<string, number> };
   alternatives: { category: Ranked[]; priority: Ranked<Priority>[] };
-  /** Where each field came from: the learned model or the documented rules. */
-  sources: { category: 'model' | 'rules'; priority: 'rules'; labels: 'rules' };
+  /** Where each field came from: the learned model, the documented rules, or both blended. */
+  sources: { category: 'model' | 'rules'; priority: 'model+rules' | 'rules'; labels: 'rules' };
+  /** The deadline the text states, in days after the ticket's creation, when there is one. */
+  deadline?: Deadline;
   rationale: string;
   modelVersion: string;
 }
@@ -73,12 +119,24 @@ export interface ResolvedCategories {
 
 export class TicketClassifier {
   readonly model: TicketModel;
-  /** Every category this classifier can answer: learned ones first, then rule-based ones. */
+  /** Every category this classifier can answer, the default ones in their usual order first. */
   readonly categories: readonly string[];
+  /** Extra outputs the model learned (a team or queue column), by name; the priority is not among them. */
+  readonly extraOutputs: readonly string[];
 
   constructor(model: TicketModel) {
     this.model = model;
-    this.categories = [...model.categories, ...model.ruleCategories];
+    // The default six in their usual order first (whatever order training sorted them in), then the rest.
+    const all = [...model.categories, ...model.ruleCategories];
+    const rank = (c: string) => {
+      const i = DEFAULT_CATEGORIES.indexOf(c);
+      return i < 0 ? DEFAULT_CATEGORIES.length + all.indexOf(c) : i;
+    };
+    this.categories = [...all].sort((a, b) => rank(a) - rank(b));
+    this.extraOutputs = model.outputs
+      .slice(1)
+      .filter((o) => !isPriorityOutput(o))
+      .map((o) => o.name);
   }
 
   get version(): string {
@@ -109,7 +167,78 @@ export class TicketClassifier {
   }
 
   classify(input: TicketInput, options: ClassifyOptions = {}): TriageResult {
-    const { title, body, project } = validateTicketInput(input);
+    const { title, body, project, createdAt } = validateTicketInput(input);
+    const { threshold, allowed, topN } = this.settings(options);
+
+    // A ticket without a creation time is being created now: its dates are read from today.
+    const doc = parseTicket(title, body, createdAt ?? options.now ?? new Date());
+    const scored = scoreTicket(this.model, doc, project);
+    const matches = matchCues(doc.title, doc.body);
+    const { ranked, ruleHits } = this.rankCategories(scored, matches, allowed);
+    const best = ranked[0];
+    if (best === undefined) throw new ValidationError('categories', 'no category left to choose from');
+    const display = (c: string) => allowed?.names.get(c) ?? c;
+    const predictedCategory = display(best.canonical);
+    const categoryConfidence = round(best.confidence);
+    const abstain = categoryConfidence < threshold;
+    const categorySource: 'model' | 'rules' = this.model.categories.includes(best.canonical)
+      ? 'model'
+      : 'rules';
+
+    const priorityOutput = this.model.outputs.find(isPriorityOutput);
+    const priority = decidePriority({
+      category: best.canonical,
+      matches,
+      deadline: doc.deadline,
+      learned: priorityOutput && priorityDistribution(priorityOutput, scored.labels.get(priorityOutput.name)),
+      serverErrors: doc.flags.includes('http_5xx'),
+    });
+    const areas = detectAreas(matches);
+    const extra = this.extraPredictions(scored, topN);
+
+    const runnerUp = ranked[1];
+    const explained = explainDecision(this.model, scored, {
+      category: categorySource === 'model' ? [best.canonical, runnerUp?.canonical] : undefined,
+      priority: priorityOutput && [priorityOutput, priority],
+    });
+    const why = categorySource === 'model' ? explained.category : cite(ruleHits.get(best.canonical) ?? []);
+    const rationale = [
+      `${abstain ? `${NEEDS_REVIEW}: best guess ` : ''}${predictedCategory} ${pct(best.confidence)} (${categorySource})` +
+        (why ? ` from ${why}` : '') +
+        (runnerUp ? `; next ${display(runnerUp.canonical)} ${pct(runnerUp.confidence)}` : ''),
+      priorityReason(priority, explained.priority, doc.deadline, predictedCategory),
+      areaReason(areas),
+      ...Object.entries(extra).map(([name, p]) => `${name} ${p.value} ${pct(p.confidence)} (model)`),
+    ].join('. ');
+
+    return {
+      category: abstain ? NEEDS_REVIEW : predictedCategory,
+      predictedCategory,
+      priority: priority.priority,
+      labels: areas.map((a) => a.label),
+      extra,
+      confidence: {
+        category: categoryConfidence,
+        priority: priority.confidence,
+        labels: Object.fromEntries(areas.map((a) => [a.label, a.confidence])),
+      },
+      alternatives: {
+        category: ranked
+          .slice(1, 1 + topN)
+          .map((r) => ({ name: display(r.canonical), confidence: round(r.confidence) })),
+        priority: priority.alternatives
+          .slice(0, topN)
+          .map((a) => ({ name: a.priority, confidence: a.confidence })),
+      },
+      sources: { category: categorySource, priority: priority.source, labels: 'rules' },
+      ...(doc.deadline === undefined ? {} : { deadline: doc.deadline }),
+      rationale: `${rationale}.`,
+      modelVersion: this.model.version,
+    };
+  }
+
+  /** The classify options checked: the review threshold, the allowed categories, how many alternatives. */
+  private settings(options: ClassifyOptions) {
     const threshold = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
     if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
       throw new ValidationError('reviewThreshold', 'must be a number between 0 and 1');
@@ -120,23 +249,24 @@ export class TicketClassifier {
         : 'resolved' in options.categories
           ? options.categories
           : this.resolveCategories(options.categories);
-    const topN = Math.max(0, Math.min(options.alternatives ?? 2, 10));
+    return { threshold, allowed, topN: Math.max(0, Math.min(options.alternatives ?? 2, 10)) };
+  }
 
-    const doc = parseTicket(title, body);
-    const scored = scoreTicket(this.model, doc, project);
+  /**
+   * Learned probabilities, then rule categories (for models whose data lacked them) take their share of the
+   * mass; restricted to the allowed categories and renormalised, best first.
+   */
+  private rankCategories(scored: ModelScores, matches: CueMatches, allowed: ResolvedCategories | undefined) {
     const model = this.model;
-
-    // Learned probabilities, then rule categories take their share of the mass (see docs/triage.md).
     const dist = new Map<string, number>();
     model.categories.forEach((c, k) => {
       dist.set(c, scored.probabilities[k] ?? 0);
     });
-    const matches = matchCues(doc.title, doc.body);
     const ruleHits = new Map<string, CueHit[]>();
     let ruleMass = 0;
     const ruleShares = new Map<string, number>();
     for (const rc of model.ruleCategories) {
-      const table = rc === 'INCIDENT' ? INCIDENT_CUES : rc === 'TASK' ? TASK_CUES : undefined;
+      const table = RULE_CUES[rc];
       if (table === undefined) continue;
       const ev = evidence(matches, table);
       ruleHits.set(rc, ev.hits);
@@ -152,59 +282,126 @@ export class TicketClassifier {
 
     let candidates = [...dist.entries()];
     if (allowed !== undefined) candidates = candidates.filter(([c]) => allowed.names.has(c));
-    const mass = candidates.reduce((s, [, p]) => s + p, 0);
+    const mass = candidates.reduce((sum, [, p]) => sum + p, 0);
     const ranked = candidates
       .map(([c, p]) => ({ canonical: c, confidence: mass > 0 ? p / mass : 1 / candidates.length }))
       .sort((a, b) => b.confidence - a.confidence || a.canonical.localeCompare(b.canonical));
-    const best = ranked[0];
-    if (best === undefined) throw new ValidationError('categories', 'no category left to choose from');
-    const display = (c: string) => allowed?.names.get(c) ?? c;
-    const predictedCategory = display(best.canonical);
-    const categoryConfidence = round(best.confidence);
-    const abstain = categoryConfidence < threshold;
-    const categorySource: 'model' | 'rules' = model.categories.includes(best.canonical) ? 'model' : 'rules';
-
-    const priority = decidePriority(best.canonical, matches);
-    const areas = detectAreas(matches);
-
-    const runnerUp = ranked[1];
-    const why =
-      categorySource === 'model'
-        ? modelReasons(model, scored, best.canonical, runnerUp?.canonical)
-        : cite(ruleHits.get(best.canonical) ?? []);
-    const rationale = [
-      `${abstain ? `${NEEDS_REVIEW}: best guess ` : ''}${predictedCategory} ${pct(best.confidence)} (${categorySource})` +
-        (why ? ` from ${why}` : '') +
-        (runnerUp ? `; next ${display(runnerUp.canonical)} ${pct(runnerUp.confidence)}` : ''),
-      `${priority.priority} (rules${priority.hits.length > 0 ? `: ${cite(priority.hits)}` : `: default for ${predictedCategory}`})`,
-      areas.length > 0
-        ? `labels ${areas.map((a) => `${a.label} (${cite(a.hits, 2)})`).join(', ')}`
-        : 'no area label matched',
-    ].join('. ');
-
-    return {
-      category: abstain ? NEEDS_REVIEW : predictedCategory,
-      predictedCategory,
-      priority: priority.priority,
-      labels: areas.map((a) => a.label),
-      confidence: {
-        category: categoryConfidence,
-        priority: priority.confidence,
-        labels: Object.fromEntries(areas.map((a) => [a.label, a.confidence])),
-      },
-      alternatives: {
-        category: ranked
-          .slice(1, 1 + topN)
-          .map((r) => ({ name: display(r.canonical), confidence: round(r.confidence) })),
-        priority: priority.alternatives
-          .slice(0, topN)
-          .map((a) => ({ name: a.priority, confidence: a.confidence })),
-      },
-      sources: { category: categorySource, priority: 'rules', labels: 'rules' },
-      rationale: `${rationale}.`,
-      modelVersion: model.version,
-    };
+    return { ranked, ruleHits };
   }
+
+  /** The best class of every extra output (team, queue…) with its confidence and runners-up. */
+  private extraPredictions(scored: ModelScores, topN: number): Record<string, ExtraPrediction> {
+    const out: Record<string, ExtraPrediction> = {};
+    for (const name of this.extraOutputs) {
+      const output = this.model.outputs.find((o) => o.name === name);
+      const probs = scored.labels.get(name);
+      if (output === undefined || probs === undefined) continue;
+      const ranked = output.classes
+        .map((c, k) => ({ name: c, confidence: round(probs[k] ?? 0) }))
+        .sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
+      const [top, ...rest] = ranked;
+      if (top !== undefined)
+        out[name] = { value: top.name, confidence: top.confidence, alternatives: rest.slice(0, topN) };
+    }
+    return out;
+  }
+}
+
+const RULE_CUES: Record<string, Cue[]> = {
+  INCIDENT: INCIDENT_CUES,
+  TASK: TASK_CUES,
+  SECURITY: SECURITY_CUES,
+};
+
+/** A label head named `priority` whose classes are priority levels is the learned part of the priority. */
+function isPriorityOutput(output: Output): boolean {
+  return (
+    output.name === PRIORITY_OUTPUT &&
+    output.classes.every((c) => (PRIORITIES as readonly string[]).includes(c.toUpperCase()))
+  );
+}
+
+/** The learned probabilities laid out over PRIORITIES (levels the head never saw get 0). */
+function priorityDistribution(output: Output, probs: Float64Array | undefined): number[] | undefined {
+  if (probs === undefined) return undefined;
+  return PRIORITIES.map((p) => {
+    const k = output.classes.findIndex((c) => c.toUpperCase() === p);
+    return k < 0 ? 0 : (probs[k] ?? 0);
+  });
+}
+
+/**
+ * The words behind the category and the learned priority, named in one pass over the ticket's words: each
+ * as up to four readable reasons.
+ */
+function explainDecision(
+  model: TicketModel,
+  scored: ModelScores,
+  wanted: {
+    category: [best: string, runnerUp: string | undefined] | undefined;
+    priority: [Output, PriorityDecision] | undefined;
+  },
+): { category: string; priority: string } {
+  const index = (classes: readonly string[], name: string | undefined) =>
+    name === undefined ? -1 : classes.findIndex((c) => c.toUpperCase() === name.toUpperCase());
+  const category =
+    wanted.category === undefined
+      ? []
+      : scored.margins(
+          CATEGORY_OUTPUT,
+          index(model.categories, wanted.category[0]),
+          index(model.categories, wanted.category[1]),
+          16,
+        );
+  const [output, decision] = wanted.priority ?? [];
+  const priority =
+    output === undefined || decision === undefined
+      ? []
+      : scored.margins(
+          output.name,
+          index(output.classes, decision.priority),
+          index(output.classes, decision.alternatives[0]?.priority),
+          16,
+        );
+  const names = scored.names([...category, ...priority].map(([raw]) => raw));
+  const reasons = (margins: [number, number][]) => {
+    const out: string[] = [];
+    for (const [raw] of margins) {
+      const name = names.get(raw);
+      const text = name === undefined ? undefined : describe(name);
+      if (text !== undefined && !out.includes(text)) out.push(text);
+      if (out.length === 4) break;
+    }
+    return out.join(', ');
+  };
+  return { category: reasons(category), priority: reasons(priority) };
+}
+
+function areaReason(areas: readonly AreaLabel[]): string {
+  return areas.length > 0
+    ? `labels ${areas.map((a) => `${a.label} (${cite(a.hits, 2)})`).join(', ')}`
+    : 'no area label matched';
+}
+
+function priorityReason(
+  priority: PriorityDecision,
+  learnedWords: string,
+  deadline: Deadline | undefined,
+  category: string,
+): string {
+  const reasons: string[] = [];
+  if (priority.p1 !== undefined) reasons.push(`P1 rule "${priority.p1.rule}": ${cite(priority.p1.hits)}`);
+  if (deadline !== undefined) {
+    const when =
+      deadline.days === 0
+        ? 'the day it was created'
+        : `${deadline.days} day${deadline.days === 1 ? '' : 's'} after creation`;
+    reasons.push(`deadline "${deadline.phrase}" ${when}`);
+  }
+  if (learnedWords) reasons.push(learnedWords);
+  if (priority.p1 === undefined && priority.hits.length > 0) reasons.push(`rules: ${cite(priority.hits)}`);
+  if (reasons.length === 0) reasons.push(`default for ${category}`);
+  return `${priority.priority} (${priority.source}: ${reasons.join('; ')})`;
 }
 
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
@@ -280,9 +477,30 @@ function describe(name: string): string | undefined {
   }
 }
 
-const INTENT_WORDS: Record<string, string> = { question: 'question', feature: 'request', bug: 'failure' };
+const INTENT_WORDS: Record<string, string> = {
+  question: 'question',
+  feature: 'request',
+  bug: 'failure',
+  incident: 'outage',
+  security: 'security',
+  task: 'chore or access',
+  broad: 'wide-impact',
+  severe: 'severe-impact',
+  partial: 'partial-impact',
+  ongoing: 'still-ongoing',
+  minor: 'minor-impact',
+};
 
 const FLAG_WORDS: Record<string, string> = {
+  http_5xx: 'HTTP 5xx errors',
+  http_4xx: 'HTTP 4xx errors',
+  http_429: 'HTTP 429 (rate limited)',
+  deadline: 'a stated deadline',
+  deadline_within_1d: 'a deadline within a day',
+  deadline_within_3d: 'a deadline within 3 days',
+  deadline_within_8d: 'a deadline within a week',
+  deadline_within_31d: 'a deadline within a month',
+  deadline_later: 'a deadline more than a month away',
   stack: 'a stack trace',
   stack_line: 'a stack frame',
   code_long: 'a long code block',
@@ -294,20 +512,3 @@ const FLAG_WORDS: Record<string, string> = {
   checkbox: 'a template checklist',
   checkbox_ticked: 'a ticked checklist',
 };
-
-function modelReasons(
-  model: TicketModel,
-  scored: ModelScores,
-  best: string,
-  runnerUp: string | undefined,
-): string {
-  const k = model.categories.indexOf(best);
-  const r = runnerUp === undefined ? -1 : model.categories.indexOf(runnerUp);
-  const reasons: string[] = [];
-  for (const { name } of scored.explain(k, model.categories.includes(runnerUp ?? '') ? r : -1, 16)) {
-    const text = describe(name);
-    if (text !== undefined && !reasons.includes(text)) reasons.push(text);
-    if (reasons.length === 4) break;
-  }
-  return reasons.join(', ');
-}

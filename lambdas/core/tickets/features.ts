@@ -44,7 +44,7 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   hashBits: 20,
   charMin: 3,
   charMax: 4,
-  bodyCharLimit: 1500,
+  bodyCharLimit: 1000,
   leadWords: 30,
   bodyWords: 400,
   projectWeight: 1,
@@ -201,9 +201,24 @@ export function extractFeatures(
     if (text === '') return;
     const padded = ` ${text} `;
     const seed = nsSeed(ns);
-    for (let len = config.charMin; len <= config.charMax; len++) {
-      for (let i = 0; i + len <= padded.length; i++) out[n++] = fnv(seed, padded, i, i + len);
+    const { charMin, charMax } = config;
+    // FNV is sequential, so the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc).
+    // Output order stays "all charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
+    const length = padded.length;
+    let offset = n;
+    const starts: number[] = [];
+    for (let len = charMin; len <= charMax; len++) {
+      starts.push(offset);
+      offset += Math.max(0, length - len + 1);
     }
+    for (let i = 0; i + charMin <= length; i++) {
+      let h = seed;
+      for (let len = 1; len <= charMax && i + len <= length; len++) {
+        h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
+        if (len >= charMin) out[(starts[len - charMin] ?? 0) + i] = h >>> 0;
+      }
+    }
+    n = offset;
   };
   addChars(4, 'tc', doc.titleText);
   addChars(5, 'bc', bodyChars);

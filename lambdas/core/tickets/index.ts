@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 export {
   type ClassifyOptions,
   createTicketClassifier,
+  DEFAULT_CATEGORIES,
   DEFAULT_REVIEW_THRESHOLD,
+  type ExtraPrediction,
   NEEDS_REVIEW,
+  PRIORITY_OUTPUT,
   type Ranked,
   type ResolvedCategories,
   TicketClassifier,
@@ -13,14 +16,36 @@ export {
   type TriageResult,
 } from './classifier.ts';
 export {
+  type BadRecord,
+  type ChosenColumns,
+  CREATED_COLUMN_NAMES,
+  LABEL_COLUMN_NAMES,
   PROJECT_COLUMN_NAMES,
   readTicketCsv,
   type TicketCsvOptions,
   type TicketCsvRow,
 } from './csv.ts';
-export { TICKET_LIMITS, validateTicketInput } from './input.ts';
+export type { Deadline } from './dates.ts';
+export {
+  createTriagePolicy,
+  type SettingNames,
+  type TriageDecision,
+  TriagePolicy,
+  type TriageSettings,
+} from './decision.ts';
+export { parseCreatedAt, TICKET_LIMITS, validateTicketInput } from './input.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
+export {
+  decodeFingerprint,
+  encodeFingerprint,
+  type FingerprintJson,
+  SimilarityIndex,
+  type SimilarTicket,
+  similarity,
+  type TicketFingerprint,
+  ticketFingerprint,
+} from './similarity.ts';
 export {
   canonicalLabel,
   DEFAULT_TRAINING_OPTIONS,

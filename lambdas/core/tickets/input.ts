@@ -9,22 +9,33 @@ export function validateTicketInput(input: unknown): {
   title: string;
   body: string;
   project: string | undefined;
+  createdAt: Date | undefined;
 } {
   if (typeof input !== 'object' || input === null)
     throw new ValidationError('input', 'expected a ticket object');
   const record = input as Record<string, unknown>;
-  const text = (field: 'title' | 'body', max: number): string => {
-    const value = record[field];
-    if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
-    if (value.trim() === '') throw new ValidationError(field, 'must not be empty');
-    if (value.length > max)
-      throw new ValidationError(field, `must be at most ${max} characters (got ${value.length})`);
-    const problem = textProblem(value, field === 'title' ? 'single-line' : 'multi-line');
-    if (problem) throw new ValidationError(field, problem);
-    return value;
-  };
-  const title = text('title', TICKET_LIMITS.titleMaxChars);
-  const body = text('body', TICKET_LIMITS.bodyMaxChars);
+  const title = record.title;
+  if (typeof title !== 'string') throw new ValidationError('title', 'must be a string');
+  if (title.trim() === '') throw new ValidationError('title', 'must not be empty');
+  if (title.length > TICKET_LIMITS.titleMaxChars) {
+    throw new ValidationError(
+      'title',
+      `must be at most ${TICKET_LIMITS.titleMaxChars} characters (got ${title.length})`,
+    );
+  }
+  const titleProblem = textProblem(title, 'single-line');
+  if (titleProblem) throw new ValidationError('title', titleProblem);
+  // A title-only ticket is normal: an absent, null or blank body means "no body".
+  const rawBody = record.body ?? '';
+  if (typeof rawBody !== 'string') throw new ValidationError('body', 'must be a string');
+  if (rawBody.length > TICKET_LIMITS.bodyMaxChars) {
+    throw new ValidationError(
+      'body',
+      `must be at most ${TICKET_LIMITS.bodyMaxChars} characters (got ${rawBody.length})`,
+    );
+  }
+  const bodyProblem = textProblem(rawBody, 'multi-line');
+  if (bodyProblem) throw new ValidationError('body', bodyProblem);
   const rawProject = record.project;
   let project: string | undefined;
   if (rawProject !== undefined && rawProject !== null && rawProject !== '') {
@@ -36,5 +47,36 @@ export function validateTicketInput(input: unknown): {
     if (problem) throw new ValidationError('project', problem);
     project = rawProject;
   }
-  return { title, body, project };
+  return {
+    title,
+    body: rawBody.trim() === '' ? '' : rawBody,
+    project,
+    createdAt: parseCreatedAt(record.createdAt),
+  };
+}
+
+/** A creation time as a Date: a valid Date, or an ISO 8601 date or date-time string (UTC unless it says). */
+export function parseCreatedAt(value: unknown, field = 'createdAt'): Date | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(field, 'is not a valid date');
+    return value;
+  }
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be a date string');
+  const text = value.trim();
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+      text,
+    );
+  if (match === null)
+    throw new ValidationError(
+      field,
+      `"${text.slice(0, 40)}" is not a date (expected YYYY-MM-DD or an ISO 8601 time)`,
+    );
+  const zone = match[7] ?? 'Z';
+  const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? '00'}:${match[5] ?? '00'}:${match[6] ?? '00'}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime()) || (date.toISOString().slice(0, 10) !== iso.slice(0, 10) && zone === 'Z'))
+    throw new ValidationError(field, `"${text.slice(0, 40)}" is not a valid date`);
+  return date;
 }

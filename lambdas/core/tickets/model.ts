@@ -1,11 +1,12 @@
 /**
- * The ticket model artifact: its JSON shape, the compact binary encoding of the numbers inside it, and the
- * decoded runtime form used for scoring.
+ * The ticket model artifact: its JSON shape (a zod schema), the compact binary encoding of the numbers inside
+ * it, and the decoded runtime form used for scoring.
  *
- * The model is a small ensemble of linear *heads* over one shared hashed vocabulary: a head that sees every
- * feature group, and heads that each see one group (title, body, opening words, template structure,
- * character n-grams). Each head has its own calibration temperature; their probabilities are averaged. The
- * single-group heads only have weights for their own group's features, so they are stored sparsely.
+ * The model is a set of linear *heads* over one shared hashed vocabulary. The category is an ensemble: a head
+ * that sees every feature group, and heads that each see one group (title, body, opening words, template
+ * structure, character n-grams); each has its own calibration temperature and their probabilities are
+ * averaged. Further *outputs* (the priority, a team or queue column) have heads of their own over the same
+ * features. Single-group heads only have weights for their own group's features, so heads are stored sparsely.
  *
  * Numbers are stored as base64 typed arrays (int16 weights with one scale per head, uint8 IDF, varint-delta
  * ids) rather than JSON number arrays: that keeps the artifact a few MB and lets a cold start decode it in
@@ -13,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
 import {
@@ -32,51 +34,95 @@ import { WordClusters, type WordClustersJson } from './word-clusters.ts';
 
 export const MODEL_FORMAT = 'ai-ops.ticket-classifier';
 export const MODEL_FORMAT_VERSION = 1;
+/** The output every model has; extra outputs (priority, team…) are `labelHeads`. */
+export const CATEGORY_OUTPUT = 'category';
 
-export interface TrainingSummary {
-  examples: number;
-  labelCounts: Record<string, number>;
-  learner: 'svm' | 'logreg';
-  c: number;
-  minDf: number;
-  seed: number;
-  nbScaling: boolean;
-  /** Out-of-fold macro-F1 of the ensemble, measured while fitting the calibration, if it was run. */
-  crossValidatedMacroF1?: number;
-}
+const finite = z.number();
+/** Base64 payloads are checked by their decoded lengths (a regex over megabytes would cost the cold start). */
+const base64 = z.string();
+const groupWeightsSchema = z.object(
+  Object.fromEntries(GROUPS.map((g) => [g, finite])) as Record<Group, typeof finite>,
+);
 
-export interface HeadJson {
-  name: string;
-  groupWeights: Record<Group, number>;
-  /** Share of this head in the averaged probabilities. */
-  weight: number;
+const headSchema = z.object({
+  name: z.string(),
+  groupWeights: groupWeightsSchema,
+  /** Share of this head in its output's averaged probabilities. */
+  weight: finite.positive(),
   /** Softmax temperature fitted on out-of-fold scores. */
-  temperature: number;
-  bias: number[];
-  /** Slots with non-zero weights (varint deltas) and their int16 weights, K per slot, times `scale`. */
-  weights: { scale: number; slots: string; data: string };
-}
+  temperature: finite,
+  bias: z.array(finite),
+  /**
+   * Slots with non-zero weights (varint deltas) and their weights, one per class, times `scale`: int16, or
+   * (with `shifts`) int8 each shifted left by its slot's shift, which keeps 8 significant bits per slot at
+   * half the size.
+   */
+  weights: z.object({ scale: finite.positive(), slots: base64, data: base64, shifts: base64.optional() }),
+});
+export type HeadJson = z.infer<typeof headSchema>;
 
-export interface TicketModelJson {
-  format: typeof MODEL_FORMAT;
-  formatVersion: typeof MODEL_FORMAT_VERSION;
-  /** Content hash of the numbers: recorded with every triage result. */
-  version: string;
-  categories: string[];
-  /** Categories added by rules on top of the learned ones (see rules.ts). */
-  ruleCategories: string[];
-  /** Projects (lower-cased) that have project-specific feature copies. */
-  projects: string[];
-  features: FeatureConfig;
+const labelHeadSchema = z.object({
+  /** Output name (`priority`, `team`): the key results carry it under. */
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lower-case identifier'),
+  classes: z.array(z.string().min(1)).min(2),
   /** Exponent applied to the averaged head probabilities (fitted out of fold) before renormalising. */
-  sharpen: number;
-  training: TrainingSummary;
-  vocabulary: { size: number; buckets: string };
-  idf: { step: number; data: string };
-  heads: HeadJson[];
+  sharpen: finite,
+  /** How many training tickets had this label. */
+  examples: z.number().int().nonnegative(),
+  heads: z.array(headSchema).min(1),
+});
+export type LabelHeadJson = z.infer<typeof labelHeadSchema>;
+
+const trainingSchema = z
+  .object({
+    examples: z.number().int().nonnegative(),
+    labelCounts: z.record(z.string(), z.number()),
+    learner: z.enum(['svm', 'logreg']),
+    c: finite,
+    minDf: finite,
+    seed: finite,
+    nbScaling: z.boolean(),
+    /** Out-of-fold macro-F1 of the category ensemble, measured while fitting the calibration, if it was run. */
+    crossValidatedMacroF1: finite.optional(),
+  })
+  .loose();
+export type TrainingSummary = z.infer<typeof trainingSchema>;
+
+const featureSchema = z.object({
+  hashBits: z.number().int().min(10).max(24),
+  charMin: z.number().int().min(1).max(8),
+  charMax: z.number().int().min(1).max(8),
+  bodyCharLimit: finite.nonnegative(),
+  leadWords: finite.nonnegative(),
+  // Absent in models trained before the limit existed: they read every body word.
+  bodyWords: finite.nonnegative().default(Number.MAX_SAFE_INTEGER),
+  projectWeight: finite,
+  projectGroups: z.array(z.string()),
+});
+
+const modelSchema = z.object({
+  format: z.literal(MODEL_FORMAT, { error: `not a ticket classifier (format must be "${MODEL_FORMAT}")` }),
+  formatVersion: z.literal(MODEL_FORMAT_VERSION, {
+    error: (issue) => `unsupported formatVersion ${String(issue.input)} (expected ${MODEL_FORMAT_VERSION})`,
+  }),
+  /** Content hash of the numbers: recorded with every triage result. */
+  version: z.string(),
+  categories: z.array(z.string().min(1)).min(2, 'needs at least two categories'),
+  /** Categories added by rules on top of the learned ones (see rules.ts). */
+  ruleCategories: z.array(z.string()),
+  /** Projects (lower-cased) that have project-specific feature copies. */
+  projects: z.array(z.string()),
+  features: featureSchema,
+  sharpen: finite,
+  training: trainingSchema,
+  vocabulary: z.object({ size: z.number().int().nonnegative(), buckets: base64 }),
+  idf: z.object({ step: finite.positive(), data: base64 }),
+  heads: z.array(headSchema).min(1, 'at least one head is required'),
+  labelHeads: z.array(labelHeadSchema).default([]),
   /** The word-cluster lexicon the model was trained with (absent: no cluster features). */
-  wordClusters?: WordClustersJson;
-}
+  wordClusters: z.unknown().optional(),
+});
+export type TicketModelJson = z.input<typeof modelSchema> & { wordClusters?: WordClustersJson };
 
 export interface Head {
   name: string;
@@ -86,28 +132,45 @@ export interface Head {
   bias: Float64Array;
   /** Dequantisation factor of this head's int16 weights. */
   scale: number;
+  /** Where this head's classes sit in a slot's row of `weights`, and how many there are. */
+  offset: number;
+  width: number;
+}
+
+/** One thing the model predicts: the category, or a label head (priority, team…). */
+export interface Output {
+  name: string;
+  classes: string[];
+  /** Indices into `TicketModel.heads`. */
+  heads: number[];
+  sharpen: number;
 }
 
 /** Decoded model: everything needed to score a ticket, in typed arrays. */
 export interface TicketModel {
   version: string;
-  categories: readonly string[];
-  ruleCategories: readonly string[];
-  projects: ReadonlySet<string>;
+  categories: string[];
+  ruleCategories: string[];
+  projects: Set<string>;
   features: FeatureConfig;
-  sharpen: number;
   training: TrainingSummary;
+  /** `outputs[0]` is the category; the others are label heads by name. */
+  outputs: Output[];
   slotTable: Int32Array;
   idf: Float32Array;
   heads: Head[];
+  /** Sum of all heads' widths: the length of one slot's row in `weights`. */
+  rowWidth: number;
   /**
-   * All heads' quantised weights, interleaved per slot: `weights[(slot * H + h) * K + k] * heads[h].scale`.
-   * Interleaved so that scoring one feature for every head touches one cache line instead of one per head,
-   * and kept as int16 because scoring is bound by memory traffic, not arithmetic.
+   * All heads' quantised weights, interleaved per slot: `weights[slot * rowWidth + head.offset + k] *
+   * head.scale`. Interleaved so that scoring one feature for every head touches one cache line instead of one
+   * per head, and kept as int16 because scoring is bound by memory traffic, not arithmetic.
    */
   weights: Int16Array;
   /** Per segment, the heads that read it (the others give it weight 0). */
   activeHeads: Int32Array[];
+  /** Per segment, the row columns those heads occupy, as [from, to) pairs with adjacent heads merged. */
+  activeSpans: Int32Array[];
   /** Scratch space for scoring, sized to the vocabulary (scoring is synchronous, so one per model is enough). */
   vectorizer: SlotVectorizer;
   wordClusters: WordClusters | undefined;
@@ -119,8 +182,16 @@ export interface RawHead {
   weight: number;
   temperature: number;
   bias: ArrayLike<number>;
-  /** Slot-major weights over the whole vocabulary. */
+  /** Slot-major weights over the whole vocabulary (`weights[slot * classes + k]`). */
   weights: ArrayLike<number>;
+}
+
+export interface RawLabelHead {
+  name: string;
+  classes: string[];
+  sharpen: number;
+  examples: number;
+  heads: RawHead[];
 }
 
 export interface RawModel {
@@ -134,6 +205,7 @@ export interface RawModel {
   buckets: Uint32Array;
   idf: ArrayLike<number>;
   heads: RawHead[];
+  labelHeads: RawLabelHead[];
   wordClusters?: WordClustersJson | undefined;
 }
 
@@ -141,8 +213,40 @@ const IDF_STEP = 16;
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+function encodeHead(head: RawHead, n: number, K: number): HeadJson {
+  let maxAbs = 0;
+  for (let i = 0; i < n * K; i++) maxAbs = Math.max(maxAbs, Math.abs(head.weights[i] ?? 0));
+  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
+  const slots: number[] = [];
+  const shifts: number[] = [];
+  const data: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const q = Array.from({ length: K }, (_, k) => Math.round((head.weights[s * K + k] ?? 0) / scale));
+    const largest = Math.max(...q.map(Math.abs));
+    let shift = 0;
+    while (shift < 8 && Math.round(largest / 2 ** shift) > 127) shift++;
+    const q8 = q.map((v) => Math.max(-127, Math.min(127, Math.round(v / 2 ** shift))));
+    if (q8.every((v) => v === 0)) continue;
+    slots.push(s);
+    shifts.push(shift);
+    data.push(...q8);
+  }
+  return {
+    name: head.name,
+    groupWeights: head.groupWeights,
+    weight: head.weight,
+    temperature: round6(head.temperature),
+    bias: Array.from(head.bias, round6),
+    weights: {
+      scale,
+      slots: b64(varintDeltas(slots)),
+      data: b64(Int8Array.from(data)),
+      shifts: b64(Uint8Array.from(shifts)),
+    },
+  };
+}
+
 export function encodeModel(raw: RawModel): TicketModelJson {
-  const K = raw.categories.length;
   const n = raw.buckets.length;
   for (let i = 1; i < n; i++) {
     if ((raw.buckets[i] ?? 0) <= (raw.buckets[i - 1] ?? 0)) throw new Error('internal: buckets must ascend');
@@ -150,27 +254,6 @@ export function encodeModel(raw: RawModel): TicketModelJson {
   const idf = new Uint8Array(n);
   for (let i = 0; i < n; i++)
     idf[i] = Math.max(0, Math.min(255, Math.round(((raw.idf[i] ?? 1) - 1) * IDF_STEP)));
-  const heads: HeadJson[] = raw.heads.map((head) => {
-    let maxAbs = 0;
-    for (let i = 0; i < n * K; i++) maxAbs = Math.max(maxAbs, Math.abs(head.weights[i] ?? 0));
-    const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
-    const slots: number[] = [];
-    const data: number[] = [];
-    for (let s = 0; s < n; s++) {
-      const q = Array.from({ length: K }, (_, k) => Math.round((head.weights[s * K + k] ?? 0) / scale));
-      if (q.every((v) => v === 0)) continue;
-      slots.push(s);
-      data.push(...q);
-    }
-    return {
-      name: head.name,
-      groupWeights: head.groupWeights,
-      weight: head.weight,
-      temperature: round6(head.temperature),
-      bias: Array.from(head.bias, round6),
-      weights: { scale, slots: b64(varintDeltas(slots)), data: b64(Int16Array.from(data)) },
-    };
-  });
   const body = {
     categories: raw.categories,
     ruleCategories: raw.ruleCategories,
@@ -180,7 +263,18 @@ export function encodeModel(raw: RawModel): TicketModelJson {
     training: raw.training,
     vocabulary: { size: n, buckets: b64(varintDeltas(raw.buckets)) },
     idf: { step: IDF_STEP, data: b64(idf) },
-    heads,
+    heads: raw.heads.map((head) => encodeHead(head, n, raw.categories.length)),
+    ...(raw.labelHeads.length === 0
+      ? {}
+      : {
+          labelHeads: raw.labelHeads.map((label) => ({
+            name: label.name,
+            classes: label.classes,
+            sharpen: round6(label.sharpen),
+            examples: label.examples,
+            heads: label.heads.map((head) => encodeHead(head, n, label.classes.length)),
+          })),
+        }),
     ...(raw.wordClusters === undefined ? {} : { wordClusters: raw.wordClusters }),
   };
   const version = `tickets-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`;
@@ -189,24 +283,7 @@ export function encodeModel(raw: RawModel): TicketModelJson {
 
 const invalid = (message: string) => new ValidationError('model', message);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringArray(value: unknown, name: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw invalid(`${name} must be an array of strings`);
-  }
-  return value;
-}
-
-function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${name} must be a finite number`);
-  return value;
-}
-
-function bytesOf(value: unknown, name: string): Buffer {
-  if (typeof value !== 'string') throw invalid(`${name} must be a base64 string`);
+function bytesOf(value: string): Buffer {
   return Buffer.from(value, 'base64');
 }
 
@@ -214,135 +291,144 @@ function decodeVarints(bytes: Uint8Array, count: number, name: string, max: numb
   return readVarintDeltas(bytes, new Int32Array(count), max, (problem) => invalid(`${name} ${problem}`));
 }
 
-function groupWeightsOf(value: unknown, name: string): Record<Group, number> {
-  if (!isRecord(value)) throw invalid(`${name} must be an object`);
-  return Object.fromEntries(GROUPS.map((g) => [g, finite(value[g], `${name}.${g}`)])) as Record<
-    Group,
-    number
-  >;
+/** The first problem zod found, as `path: message` (the path says where in the file). */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid model';
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return path === '' ? issue.message : `${path.replace(/^\./, '')}: ${issue.message}`;
 }
 
-function featureConfig(value: unknown): FeatureConfig {
-  if (!isRecord(value)) throw invalid('features must be an object');
-  const hashBits = finite(value.hashBits, 'features.hashBits');
-  if (!Number.isInteger(hashBits) || hashBits < 10 || hashBits > 24)
-    throw invalid('features.hashBits out of range');
-  const charMin = finite(value.charMin, 'features.charMin');
-  const charMax = finite(value.charMax, 'features.charMax');
-  if (charMin < 1 || charMax < charMin || charMax > 8) throw invalid('features.charMin/charMax out of range');
-  return {
-    ...DEFAULT_FEATURE_CONFIG,
-    hashBits,
-    charMin,
-    charMax,
-    bodyCharLimit: finite(value.bodyCharLimit, 'features.bodyCharLimit'),
-    leadWords: finite(value.leadWords, 'features.leadWords'),
-    // Absent in models trained before the limit existed: they read every body word.
-    bodyWords:
-      value.bodyWords === undefined ? Number.MAX_SAFE_INTEGER : finite(value.bodyWords, 'features.bodyWords'),
-    projectWeight: finite(value.projectWeight, 'features.projectWeight'),
-    projectGroups: stringArray(value.projectGroups, 'features.projectGroups').filter((g): g is Group =>
-      (GROUPS as readonly string[]).includes(g),
-    ),
+interface PlannedHead {
+  json: HeadJson;
+  at: string;
+  offset: number;
+  width: number;
+}
+
+/** Lays every head of every output side by side in one row per slot. */
+function planHeads(parsed: z.output<typeof modelSchema>): { planned: PlannedHead[]; outputs: Output[] } {
+  const planned: PlannedHead[] = [];
+  const outputs: Output[] = [];
+  const add = (name: string, classes: string[], sharpen: number, heads: HeadJson[], at: string) => {
+    const indices = heads.map((json, i) => {
+      const offset = planned.reduce((sum, p) => sum + p.width, 0);
+      planned.push({ json, at: `${at}[${i}]`, offset, width: classes.length });
+      return planned.length - 1;
+    });
+    outputs.push({ name, classes, heads: indices, sharpen });
   };
+  add(CATEGORY_OUTPUT, parsed.categories, parsed.sharpen, parsed.heads, 'heads');
+  parsed.labelHeads.forEach((label, i) => {
+    if (label.name === CATEGORY_OUTPUT || outputs.some((o) => o.name === label.name))
+      throw invalid(`labelHeads[${i}].name "${label.name}" is used twice`);
+    add(label.name, label.classes, label.sharpen, label.heads, `labelHeads[${i}].heads`);
+  });
+  return { planned, outputs };
 }
 
 /** Validates and decodes a parsed model JSON. Any defect is a `ValidationError` on `model`, never a crash later. */
 export function decodeModel(value: unknown): TicketModel {
-  if (!isRecord(value)) throw invalid('expected a JSON object');
-  if (value.format !== MODEL_FORMAT)
-    throw invalid(`not a ticket classifier (format must be "${MODEL_FORMAT}")`);
-  if (value.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw invalid(
-      `unsupported formatVersion ${String(value.formatVersion)} (expected ${MODEL_FORMAT_VERSION})`,
-    );
-  }
-  if (typeof value.version !== 'string') throw invalid('version must be a string');
-  const categories = stringArray(value.categories, 'categories');
-  if (categories.length < 2) throw invalid('needs at least two categories');
-  const ruleCategories = stringArray(value.ruleCategories, 'ruleCategories');
-  const projects = stringArray(value.projects, 'projects');
-  const features = featureConfig(value.features);
-  const sharpen = finite(value.sharpen, 'sharpen');
-  if (!isRecord(value.training)) throw invalid('training must be an object');
-  const K = categories.length;
-  if (
-    !isRecord(value.vocabulary) ||
-    !isRecord(value.idf) ||
-    !Array.isArray(value.heads) ||
-    value.heads.length === 0
-  ) {
-    throw invalid('vocabulary, idf and at least one head are required');
-  }
-  const size = finite(value.vocabulary.size, 'vocabulary.size');
+  const result = modelSchema.safeParse(value);
+  if (!result.success) throw invalid(describeIssue(result.error));
+  const parsed = result.data;
+  const features: FeatureConfig = {
+    ...DEFAULT_FEATURE_CONFIG,
+    ...parsed.features,
+    projectGroups: parsed.features.projectGroups.filter((g): g is Group =>
+      (GROUPS as readonly string[]).includes(g),
+    ),
+  };
+  if (features.charMax < features.charMin) throw invalid('features.charMin/charMax out of range');
+  const size = parsed.vocabulary.size;
   const tableSize = 2 ** features.hashBits;
-  if (!Number.isInteger(size) || size < 0 || size > tableSize) throw invalid('vocabulary.size out of range');
-  const buckets = decodeVarints(
-    bytesOf(value.vocabulary.buckets, 'vocabulary.buckets'),
-    size,
-    'vocabulary.buckets',
-    tableSize,
-  );
-  const idfBytes = bytesOf(value.idf.data, 'idf.data');
-  const idfStep = finite(value.idf.step, 'idf.step');
-  if (idfBytes.length !== size || idfStep <= 0) throw invalid('idf does not match the vocabulary');
+  if (size > tableSize) throw invalid('vocabulary.size out of range');
+  const buckets = decodeVarints(bytesOf(parsed.vocabulary.buckets), size, 'vocabulary.buckets', tableSize);
+  const idfBytes = bytesOf(parsed.idf.data);
+  if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
   const slotTable = new Int32Array(tableSize).fill(-1);
   for (let slot = 0; slot < size; slot++) slotTable[buckets[slot] ?? 0] = slot;
   const idf = new Float32Array(size);
-  for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / idfStep;
+  for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / parsed.idf.step;
 
-  const H = value.heads.length;
-  const weights = new Int16Array(size * H * K);
-  const heads: Head[] = value.heads.map((h: unknown, i: number) => {
-    const at = `heads[${i}]`;
-    if (!isRecord(h) || !isRecord(h.weights)) throw invalid(`${at} must be an object with weights`);
-    if (typeof h.name !== 'string') throw invalid(`${at}.name must be a string`);
-    if (!Array.isArray(h.bias) || h.bias.length !== K)
-      throw invalid(`${at}.bias must have one number per category`);
-    const data = bytesOf(h.weights.data, `${at}.weights.data`);
-    if (data.length % (2 * K) !== 0) throw invalid(`${at}.weights.data has a wrong length`);
-    const count = data.length / (2 * K);
-    const slots = decodeVarints(
-      bytesOf(h.weights.slots, `${at}.weights.slots`),
-      count,
-      `${at}.weights.slots`,
-      size,
-    );
-    const scale = finite(h.weights.scale, `${at}.weights.scale`);
-    const int16 = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-    for (let j = 0; j < count; j++) {
-      const base = ((slots[j] ?? 0) * H + i) * K;
-      for (let k = 0; k < K; k++) weights[base + k] = int16[j * K + k] ?? 0;
-    }
-    return {
-      name: h.name,
-      weight: finite(h.weight, `${at}.weight`),
-      temperature: finite(h.temperature, `${at}.temperature`),
-      segmentWeights: segmentWeights(groupWeightsOf(h.groupWeights, `${at}.groupWeights`), features),
-      bias: Float64Array.from(h.bias.map((b, k) => finite(b, `${at}.bias[${k}]`))),
-      scale,
-    };
-  });
-
+  const { planned, outputs } = planHeads(parsed);
+  const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
+  const weights = new Int16Array(size * rowWidth);
+  const heads = planned.map((p) => decodeHead(p, size, rowWidth, weights, features));
+  const activeHeads = Array.from({ length: SEGMENTS }, (_, s) =>
+    Int32Array.from(heads.flatMap((head, h) => ((head.segmentWeights[s] ?? 0) !== 0 ? [h] : []))),
+  );
   return {
-    version: value.version,
-    categories,
-    ruleCategories,
-    projects: new Set(projects.map((p) => p.toLowerCase())),
+    version: parsed.version,
+    categories: parsed.categories,
+    ruleCategories: parsed.ruleCategories,
+    projects: new Set(parsed.projects.map((p) => p.toLowerCase())),
     features,
-    sharpen,
-    training: value.training as unknown as TrainingSummary,
+    training: parsed.training,
+    outputs,
     slotTable,
     idf,
     heads,
+    rowWidth,
     weights,
-    activeHeads: Array.from({ length: SEGMENTS }, (_, s) =>
-      Int32Array.from(heads.flatMap((head, h) => ((head.segmentWeights[s] ?? 0) !== 0 ? [h] : []))),
-    ),
+    activeHeads,
+    activeSpans: activeHeads.map((active) => columnSpans(active, heads)),
     vectorizer: new SlotVectorizer(features, slotTable, idf),
     wordClusters:
-      value.wordClusters === undefined ? undefined : WordClusters.decode(value.wordClusters, 'model'),
+      parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
+  };
+}
+
+/** The [from, to) column ranges of the given heads in a slot's row, adjacent ranges merged. */
+function columnSpans(active: Int32Array, heads: readonly Head[]): Int32Array {
+  const spans: number[] = [];
+  for (const h of active) {
+    const head = heads[h];
+    if (head === undefined) continue;
+    const last = spans.length - 1;
+    if (last > 0 && spans[last] === head.offset) spans[last] = head.offset + head.width;
+    else spans.push(head.offset, head.offset + head.width);
+  }
+  return Int32Array.from(spans);
+}
+
+/** Checks one head's numbers against the vocabulary and writes its weights into the shared row layout. */
+function decodeHead(
+  plan: PlannedHead,
+  size: number,
+  rowWidth: number,
+  weights: Int16Array,
+  features: FeatureConfig,
+): Head {
+  const { json: h, at, offset, width: K } = plan;
+  if (h.bias.length !== K) throw invalid(`${at}.bias must have one number per class`);
+  const data = bytesOf(h.weights.data);
+  const shifts = h.weights.shifts === undefined ? undefined : bytesOf(h.weights.shifts);
+  const bytesPerWeight = shifts === undefined ? 2 : 1;
+  if (data.length % (bytesPerWeight * K) !== 0) throw invalid(`${at}.weights.data has a wrong length`);
+  const count = data.length / (bytesPerWeight * K);
+  if (shifts !== undefined && (shifts.length !== count || shifts.some((v) => v > 8)))
+    throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
+  const slots = decodeVarints(bytesOf(h.weights.slots), count, `${at}.weights.slots`, size);
+  const values =
+    shifts === undefined
+      ? new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
+      : new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+  for (let j = 0; j < count; j++) {
+    const base = (slots[j] ?? 0) * rowWidth + offset;
+    const factor = 1 << (shifts?.[j] ?? 0);
+    for (let k = 0; k < K; k++) weights[base + k] = (values[j * K + k] ?? 0) * factor;
+  }
+  return {
+    name: h.name,
+    weight: h.weight,
+    temperature: h.temperature,
+    segmentWeights: segmentWeights(h.groupWeights, features),
+    bias: Float64Array.from(h.bias),
+    scale: h.weights.scale,
+    offset,
+    width: K,
   };
 }
 
@@ -353,7 +439,8 @@ export function loadModel(source: string | object): TicketModel {
   try {
     text = readFileSync(source, 'utf8');
   } catch (error: unknown) {
-    const code = isRecord(error) && typeof error.code === 'string' ? error.code : 'unreadable';
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
     throw invalid(`cannot read model file ${source} (${code})`);
   }
   let parsed: unknown;
@@ -368,11 +455,16 @@ export function loadModel(source: string | object): TicketModel {
 export interface ModelScores {
   /** Calibrated probabilities over `model.categories`. */
   probabilities: Float64Array;
+  /** Calibrated probabilities of every label head, by output name, over its classes. */
+  labels: Map<string, Float64Array>;
   /**
-   * The word features that most favour category `k` over category `r` (indices into `model.categories`),
-   * strongest first. Call it before scoring another ticket: it reads the model's scratch buffers.
+   * The word features that most favour class `k` over class `r` of an output (indices into its classes; `r`
+   * -1 for none), strongest first, as [raw feature hash, margin]. Call it before scoring another ticket: it
+   * reads the model's scratch buffers.
    */
-  explain: (k: number, r: number, max: number) => { name: string; margin: number }[];
+  margins: (output: string, k: number, r: number, max: number) => [number, number][];
+  /** Readable names (`t:crash`) of raw word-feature hashes of this ticket, in one pass over its words. */
+  names: (raws: Iterable<number>) => Map<number, string>;
 }
 
 /** Averages calibrated head probabilities, then sharpens: the same combination the trainer calibrated. */
@@ -399,31 +491,35 @@ export function combineHeads(
   return mixed;
 }
 
-export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: string | undefined): ModelScores {
+/** The project's feature copies to use: the project when the model knows it, else none (shared features). */
+function domainOf(model: TicketModel, project: string | undefined): string | undefined {
   const normalised = project?.trim().toLowerCase();
-  const knownProject = normalised !== undefined && model.projects.has(normalised) ? normalised : undefined;
+  return normalised !== undefined && model.projects.has(normalised) ? normalised : undefined;
+}
+
+export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: string | undefined): ModelScores {
   const x = model.vectorizer.vectorize(
     extractFeatures(doc, model.features, model.wordClusters),
-    knownProject,
+    domainOf(model, project),
   );
-  const K = model.categories.length;
-  const H = model.heads.length;
+  const R = model.rowWidth;
   const w = model.weights;
   const headScores = model.heads.map((head) => Float64Array.from(head.bias));
-  const acc = new Float64Array(H * K);
+  const acc = new Float64Array(R);
   for (let s = 0; s < SEGMENTS; s++) {
     const start = x.starts[s] ?? 0;
     const end = x.starts[s + 1] ?? 0;
     const active = model.activeHeads[s];
     if (start === end || active === undefined || active.length === 0) continue;
     acc.fill(0);
+    // The hot loop: every feature of the segment, every column of the heads that read it.
+    const spans = model.activeSpans[s] ?? new Int32Array(0);
     for (let e = start; e < end; e++) {
-      const row = (x.index[e] ?? 0) * H;
+      const row = (x.index[e] ?? 0) * R;
       const v = x.value[e] ?? 0;
-      for (const h of active) {
-        const base = (row + h) * K;
-        const at = h * K;
-        for (let k = 0; k < K; k++) acc[at + k] = (acc[at + k] ?? 0) + (w[base + k] ?? 0) * v;
+      for (let p = 0; p < spans.length; p += 2) {
+        const to = spans[p + 1] ?? 0;
+        for (let j = spans[p] ?? 0; j < to; j++) acc[j] = (acc[j] ?? 0) + (w[row + j] ?? 0) * v;
       }
     }
     for (const h of active) {
@@ -431,50 +527,73 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
       const scores = headScores[h];
       if (head === undefined || scores === undefined) continue;
       const sw = (head.segmentWeights[s] ?? 0) * head.scale;
-      for (let k = 0; k < K; k++) scores[k] = (scores[k] ?? 0) + sw * (acc[h * K + k] ?? 0);
+      for (let k = 0; k < head.width; k++) scores[k] = (scores[k] ?? 0) + sw * (acc[head.offset + k] ?? 0);
     }
   }
-  const probabilities = combineHeads(model.heads, headScores, model.sharpen, K);
-
-  // Attribution: a word feature's share of the heads' temperature-scaled score margin, weighted like the heads.
-  const explain = (k: number, r: number, max: number) => {
-    const totalWeight = model.heads.reduce((sum, h) => sum + h.weight, 0);
-    // Keep the strongest few entries in a small sorted list instead of sorting every feature.
-    const keep = max * 2;
-    const top: { raw: number; margin: number }[] = [];
-    for (let s = 0; s < SEGMENTS; s++) {
-      const active = model.activeHeads[s];
-      if (!isWordSegment(s) || active === undefined) continue;
-      for (let e = x.starts[s] ?? 0; e < (x.starts[s + 1] ?? 0); e++) {
-        const row = (x.index[e] ?? 0) * H;
-        const v = x.value[e] ?? 0;
-        let margin = 0;
-        for (const h of active) {
-          const head = model.heads[h];
-          if (head === undefined) continue;
-          const f =
-            ((head.segmentWeights[s] ?? 0) * head.scale * head.temperature * head.weight * v) / totalWeight;
-          const base = (row + h) * K;
-          margin += ((w[base + k] ?? 0) - (r >= 0 ? (w[base + r] ?? 0) : 0)) * f;
-        }
-        if (margin <= 0 || (top.length === keep && margin <= (top[keep - 1]?.margin ?? 0))) continue;
-        let at = top.length;
-        while (at > 0 && (top[at - 1]?.margin ?? 0) < margin) at--;
-        top.splice(at, 0, { raw: x.raws[e] ?? 0, margin });
-        if (top.length > keep) top.pop();
-      }
-    }
-    // Shared and project-specific copies of one feature have the same raw hash: their margins add up.
-    const merged = new Map<number, number>();
-    for (const t of top) merged.set(t.raw, (merged.get(t.raw) ?? 0) + t.margin);
-    const ranked = [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max);
-    const names = nameFeatures(doc, model.features, new Set(ranked.map(([raw]) => raw)), model.wordClusters);
-    return ranked.flatMap(([raw, margin]) => {
-      const name = names.get(raw);
-      return name === undefined ? [] : [{ name, margin }];
-    });
+  const probabilitiesOf = (output: Output) =>
+    combineHeads(
+      output.heads.map((h) => model.heads[h] ?? { weight: 0, temperature: 1 }),
+      output.heads.map((h) => headScores[h] ?? []),
+      output.sharpen,
+      output.classes.length,
+    );
+  const [category, ...labelOutputs] = model.outputs;
+  const probabilities = category === undefined ? new Float64Array(0) : probabilitiesOf(category);
+  const labels = new Map(labelOutputs.map((o) => [o.name, probabilitiesOf(o)]));
+  const margins = (outputName: string, k: number, r: number, max: number): [number, number][] => {
+    const output = model.outputs.find((o) => o.name === outputName);
+    return output === undefined || k < 0 ? [] : topMargins(model, x, output, k, r, max);
   };
-  return { probabilities, explain };
+  const names = (raws: Iterable<number>) =>
+    nameFeatures(doc, model.features, new Set(raws), model.wordClusters);
+  return { probabilities, labels, margins, names };
+}
+
+/**
+ * Attribution: each word feature's share of the output's temperature-scaled score margin between classes k
+ * and r, weighted like the heads. Returns [raw hash, margin] pairs, strongest first.
+ */
+function topMargins(
+  model: TicketModel,
+  x: ReturnType<SlotVectorizer['vectorize']>,
+  output: Output,
+  k: number,
+  r: number,
+  max: number,
+): [number, number][] {
+  const R = model.rowWidth;
+  const w = model.weights;
+  const totalWeight = output.heads.reduce((sum, h) => sum + (model.heads[h]?.weight ?? 0), 0);
+  // Keep the strongest few entries in a small sorted list instead of sorting every feature.
+  const keep = max * 2;
+  const top: { raw: number; margin: number }[] = [];
+  for (let s = 0; s < SEGMENTS; s++) {
+    if (!isWordSegment(s)) continue;
+    const active = output.heads.filter((h) => (model.heads[h]?.segmentWeights[s] ?? 0) !== 0);
+    if (active.length === 0) continue;
+    for (let e = x.starts[s] ?? 0; e < (x.starts[s + 1] ?? 0); e++) {
+      const row = (x.index[e] ?? 0) * R;
+      const v = x.value[e] ?? 0;
+      let margin = 0;
+      for (const h of active) {
+        const head = model.heads[h];
+        if (head === undefined) continue;
+        const f =
+          ((head.segmentWeights[s] ?? 0) * head.scale * head.temperature * head.weight * v) / totalWeight;
+        const base = row + head.offset;
+        margin += ((w[base + k] ?? 0) - (r >= 0 ? (w[base + r] ?? 0) : 0)) * f;
+      }
+      if (margin <= 0 || (top.length === keep && margin <= (top[keep - 1]?.margin ?? 0))) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1]?.margin ?? 0) < margin) at--;
+      top.splice(at, 0, { raw: x.raws[e] ?? 0, margin });
+      if (top.length > keep) top.pop();
+    }
+  }
+  // Shared and project-specific copies of one feature have the same raw hash: their margins add up.
+  const merged = new Map<number, number>();
+  for (const t of top) merged.set(t.raw, (merged.get(t.raw) ?? 0) + t.margin);
+  return [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max);
 }
 
 export function softmax(scores: ArrayLike<number>, temperature: number): Float64Array {

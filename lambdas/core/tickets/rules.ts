@@ -1,10 +1,10 @@
 /**
- * The rule-based parts of triage: categories the training data has no examples of (INCIDENT, TASK), priority
- * and area labels. None of these are learned: the NLBSE'24 data only labels bug/feature/question, so any
- * "learned" priority or area would be invented. Each rule is a cue phrase with a weight; evidence is summed
- * (title hits count double) and squashed into a confidence, and the phrases that fired are returned so the
- * rationale can cite them.
+ * The rule-based parts of triage: categories a model's training data has no examples of, the impact and
+ * urgency rules of the priority (blended with a learned priority head when the model has one) and area
+ * labels. Each rule is a cue phrase with a weight; evidence is summed (title hits count double) and squashed
+ * into a confidence, and the phrases that fired are returned so the rationale can cite them.
  */
+import type { Deadline } from './dates.ts';
 
 export interface Cue {
   phrase: string;
@@ -22,8 +22,11 @@ export interface Evidence {
   hits: CueHit[];
 }
 
-/** Categories the default model adds by rules, because the training data has no examples of them. */
-export const RULE_CATEGORIES: readonly string[] = ['INCIDENT', 'TASK'];
+/**
+ * Categories added by rules to a model whose training data has no examples of them (a team that retrains on
+ * bug/feature/question only still gets these); the default model learns all six.
+ */
+export const RULE_CATEGORIES: readonly string[] = ['INCIDENT', 'TASK', 'SECURITY'];
 
 /** Title words are written to summarise; a cue there says more than one buried in the body. */
 const TITLE_FACTOR = 2;
@@ -42,13 +45,10 @@ export const INCIDENT_CUES: Cue[] = [
   ),
   ...cues(
     2,
-    'degraded, unavailable, unreachable, all users, customers are, customers cannot, users cannot, users are unable, nobody can, error rate, paged, pagerduty, on call, data loss, emergency, disk full, certificate expired, cert expired, 5xx, http numtoken errors',
+    'degraded, unavailable, unreachable, all users, customers are, customers cannot, users cannot, users are unable, nobody can, error rate, paged, pagerduty, on call, data loss, disk full, certificate expired, cert expired, 5xx, http numtoken errors',
   ),
   ...cues(1.5, 'production, prod, spike, spiking, rollback, roll back, alert, alerts, firing'),
-  ...cues(
-    1,
-    'urgent, asap, customers, impact, impacted, since this morning, right now, mitigate, mitigation',
-  ),
+  ...cues(1, 'customers, impact, impacted, since this morning, right now, mitigate, mitigation'),
 ];
 
 export const TASK_CUES: Cue[] = [
@@ -60,18 +60,95 @@ export const TASK_CUES: Cue[] = [
   ...cues(1, 'deprecate, deprecation, audit, checklist, onboarding, refactoring'),
 ];
 
+export const SECURITY_CUES: Cue[] = [
+  ...cues(
+    3,
+    'security, vulnerability, vulnerable, exploit, exploited, cve, injection, sql injection, xss, csrf, phishing, malware, ransomware, breach, leaked, compromised, hacked, unauthorized access, unauthorised access, account takeover, brute force, credential stuffing',
+  ),
+  ...cues(
+    2,
+    'exposed, exposure, leak, secret key, api key, access key, private key, credentials, password, passwords, token, tokens, suspicious, unauthenticated, attacker, malicious, impersonate, fraud, stolen, idor',
+  ),
+  ...cues(1, 'public, publicly, pastebin, gist, committed, permission, permissions, audit log, mfa, 2fa'),
+];
+
 export const PRIORITY_UP_STRONG: Cue[] = cues(
   3,
-  'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, critical, blocker, blocking, emergency, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
+  'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, blocker, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
 );
 export const PRIORITY_UP: Cue[] = cues(
   1.5,
-  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, urgent, asap, production, deadlock',
+  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, production, deadlock',
 );
 export const PRIORITY_DOWN: Cue[] = cues(
   1.5,
   'typo, typos, cosmetic, minor, nice to have, low priority, spelling, wording, grammar, alignment, misaligned, would be nice, suggestion, nitpick, small improvement, documentation, docs',
 );
+
+/**
+ * The P1 rules of the rubric, as cue tables: a production outage for many (an outage cue with a breadth cue,
+ * or an incident with either), an active security exposure (an exposure cue on a security ticket), data loss
+ * now. A cue that limits the impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
+ */
+export const P1_CUES = {
+  breadth: cues(
+    1,
+    'all users, all customers, all our customers, all visitors, every user, every customer, every visitor, everyone, everybody, nobody, no one, entire, whole company, whole office, company wide, for everyone, all regions, all stores, all employees, all agents, every order, every payment, every login, every checkout, every request, all requests, all traffic, for all, none of, all card, all payment, all payments, all orders, all logins, site wide, everywhere, widespread, anyone, any user, any customer, any tenant, other customers, another customer, other tenants, another tenant',
+  ),
+  outage: cues(
+    1,
+    'is down, are down, went down, down for, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
+  ),
+  exposure: cues(
+    1,
+    'leaked, leak, exposed, public, publicly, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, entered credentials, sql injection, injection, idor, stored xss',
+  ),
+  dataLoss: cues(
+    1,
+    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, rows gone, records gone, blank values, mixed up',
+  ),
+  /** Limits of an outage: it is partial, slow, has a workaround, or is not production. */
+  outageLimits: cues(
+    1,
+    'some users, some customers, a few, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment',
+  ),
+  /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
+  exposureLimits: cues(
+    1,
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, not known, no money, test cluster, test environment',
+  ),
+} as const;
+
+export interface P1Rule {
+  /** Which rubric line fired. */
+  rule: 'outage for many' | 'active security exposure' | 'data loss now';
+  hits: CueHit[];
+}
+
+/** The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text. */
+export function p1Rule(category: string, matches: CueMatches, serverErrors: boolean): P1Rule | undefined {
+  const failure = category === 'INCIDENT' || category === 'BUG';
+  if (failure && evidence(matches, P1_CUES.outageLimits).score === 0) {
+    const breadth = evidence(matches, P1_CUES.breadth);
+    const outage = evidence(matches, P1_CUES.outage);
+    if (breadth.score > 0 && (outage.score > 0 || serverErrors))
+      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
+    const loss = evidence(matches, P1_CUES.dataLoss);
+    if (loss.score > 0) return { rule: 'data loss now', hits: loss.hits };
+    // An incident is production down or degraded now: unless something limits it, it is down for many.
+    if (category === 'INCIDENT' && (breadth.score > 0 || outage.score > 0 || serverErrors))
+      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
+  }
+  // An attack under way can arrive as an incident ("unknown process mining crypto on the nodes").
+  if (
+    (category === 'SECURITY' || category === 'INCIDENT') &&
+    evidence(matches, P1_CUES.exposureLimits).score === 0
+  ) {
+    const exposure = evidence(matches, P1_CUES.exposure);
+    if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
+  }
+  return undefined;
+}
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
 export const AREA_CUES: Record<string, Cue[]> = {
@@ -138,6 +215,8 @@ function index(): Map<string, string[][]> {
   const tables = [
     INCIDENT_CUES,
     TASK_CUES,
+    SECURITY_CUES,
+    ...Object.values(P1_CUES),
     PRIORITY_UP_STRONG,
     PRIORITY_UP,
     PRIORITY_DOWN,
@@ -202,7 +281,21 @@ export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
 export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
 
 /** Starting urgency per category before cue words move it; other (team-defined) categories start at P3. */
-const BASE_URGENCY: Record<string, number> = { INCIDENT: 4, BUG: 1.5, TASK: 1, FEATURE: 0.5, QUESTION: 0 };
+const BASE_URGENCY: Record<string, number> = {
+  INCIDENT: 4,
+  SECURITY: 2.5,
+  BUG: 1.5,
+  TASK: 1,
+  FEATURE: 0.5,
+  QUESTION: 0,
+};
+/** Urgency a stated deadline adds, by how many days after creation it falls (dates.ts). */
+const DEADLINE_URGENCY: [days: number, urgency: number][] = [
+  [1, 3],
+  [3, 2.5],
+  [8, 2.5],
+  [31, 0.5],
+];
 const DEFAULT_URGENCY = 1;
 /** Urgency at or above each bound gives P1, P2, P3; below the last one, P4. */
 const BOUNDS = [5, 3, 0.5] as const;
@@ -212,39 +305,88 @@ export interface PriorityDecision {
   confidence: number;
   alternatives: { priority: Priority; confidence: number }[];
   hits: CueHit[];
+  /** `model+rules` when a learned priority head was blended with the rules. */
+  source: 'model+rules' | 'rules';
+  /** The P1 rule that set the priority, when one did. */
+  p1?: P1Rule | undefined;
 }
 
-export function decidePriority(category: string, matches: CueMatches): PriorityDecision {
-  const strong = evidence(matches, PRIORITY_UP_STRONG);
-  const up = evidence(matches, PRIORITY_UP);
-  const down = evidence(matches, PRIORITY_DOWN);
+export interface PriorityInput {
+  /** The chosen category (canonical name). */
+  category: string;
+  matches: CueMatches;
+  /** The deadline the text states, relative to the ticket's creation. */
+  deadline?: Deadline | undefined;
+  /** Probabilities over PRIORITIES from a learned priority head, when the model has one. */
+  learned?: ArrayLike<number> | undefined;
+  /** The text reports HTTP 5xx errors (text.ts flags). */
+  serverErrors?: boolean | undefined;
+}
+
+/**
+ * Share of the rule distribution when it is blended with a learned priority head: the rules keep the
+ * documented impact and urgency cues in every decision, the learned head knows how a team actually draws
+ * the lines (chosen by cross-validation on the internal training tickets, docs/triage.md).
+ */
+export const PRIORITY_RULE_WEIGHT = 0.3;
+
+/**
+ * Urgency from the category, impact cues and a stated deadline. Tone is no cue: "urgent", "ASAP",
+ * "critical" and capitals say how the writer feels, not what is at stake (the text is lower-cased anyway).
+ */
+function urgencyOf(input: PriorityInput): { urgency: number; hits: CueHit[] } {
+  const strong = evidence(input.matches, PRIORITY_UP_STRONG);
+  const up = evidence(input.matches, PRIORITY_UP);
+  const down = evidence(input.matches, PRIORITY_DOWN);
+  const days = input.deadline?.days;
+  const deadline = days === undefined ? 0 : (DEADLINE_URGENCY.find(([limit]) => days <= limit)?.[1] ?? 0);
   // Capped so that a long angry bug report does not become P1 from "error" and "fails" alone.
   const urgency =
-    (BASE_URGENCY[category] ?? DEFAULT_URGENCY) +
+    (BASE_URGENCY[input.category] ?? DEFAULT_URGENCY) +
     strong.score +
     Math.min(up.score, 3) -
-    Math.min(down.score, 3);
+    Math.min(down.score, 3) +
+    deadline;
+  const hits = [...strong.hits, ...up.hits, ...down.hits].sort((a, b) => b.weight - a.weight);
+  return { urgency, hits };
+}
+
+export function decidePriority(input: PriorityInput): PriorityDecision {
+  const { urgency, hits } = urgencyOf(input);
   // A soft distribution over levels around the urgency: nearer bounds mean less certainty.
   const centres = [6, 4, 1.75, -0.5];
   const logits = centres.map((c) => -((urgency - c) ** 2) / 2);
   const max = Math.max(...logits);
   const exps = logits.map((l) => Math.exp(l - max));
   const z = exps.reduce((a, b) => a + b, 0);
-  const probs = exps.map((e) => e / z);
+  const ruled = exps.map((e) => e / z);
+  const learned = input.learned;
+  let probs = ruled;
   let level = BOUNDS.findIndex((b) => urgency >= b);
   if (level < 0) level = 3;
+  if (learned !== undefined) {
+    probs = ruled.map((p, i) => PRIORITY_RULE_WEIGHT * p + (1 - PRIORITY_RULE_WEIGHT) * (learned[i] ?? 0));
+    level = probs.reduce((best, p, i) => (p > (probs[best] ?? 0) ? i : best), 0);
+  }
   const ranked = PRIORITIES.map((priority, i) => ({ priority, confidence: round(probs[i] ?? 0) })).sort(
     (a, b) => b.confidence - a.confidence,
   );
+  // The rubric's P1 cases are not left to a threshold on the learned probability: they decide. Without one,
+  // only an incident or a security report can be P1 (a crash report is not an outage for many by itself).
+  const p1 = p1Rule(input.category, input.matches, input.serverErrors === true);
+  if (p1 !== undefined) level = 0;
+  else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
+    level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
-  const hits = [...strong.hits, ...up.hits, ...down.hits].sort((a, b) => b.weight - a.weight);
-  // Without any cue the priority is only the category default: say so with a lower confidence.
-  const confidence = round(Math.min(probs[level] ?? 0, hits.length === 0 ? 0.5 : 0.95));
+  // Rules alone, without any cue, give only the category default: say so with a lower confidence.
+  const cap = learned === undefined && hits.length === 0 && input.deadline === undefined ? 0.5 : 0.95;
   return {
     priority: chosen,
-    confidence,
+    confidence: round(Math.min(probs[level] ?? 0, cap)),
     alternatives: ranked.filter((r) => r.priority !== chosen).slice(0, 2),
     hits,
+    source: learned === undefined ? 'rules' : 'model+rules',
+    ...(p1 === undefined ? {} : { p1 }),
   };
 }
 

@@ -10,8 +10,8 @@ import { fixtureModel, fixtureTickets, validationField } from './support.ts';
 const classifier = (): TicketClassifier => createTicketClassifier(fixtureModel().model);
 
 describe('TicketClassifier', () => {
-  it('offers the learned categories plus the rule-based INCIDENT and TASK', () => {
-    expect(classifier().categories).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK']);
+  it('offers the learned categories plus rule-based INCIDENT, TASK and SECURITY when the data lacks them', () => {
+    expect(classifier().categories).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY']);
   });
 
   it('fits its own training tickets (a smoke test of the learner, not a quality measure)', () => {
@@ -29,7 +29,9 @@ describe('TicketClassifier', () => {
       title: 'App crashes with a segfault when the database connection times out',
       body: 'Steps to reproduce: start the app, stop postgres. Expected: an error. Actual: segmentation fault.',
     });
-    expect(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', NEEDS_REVIEW]).toContain(result.category);
+    expect(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY', NEEDS_REVIEW]).toContain(
+      result.category,
+    );
     expect(['P1', 'P2', 'P3', 'P4']).toContain(result.priority);
     expect(result.labels).toContain('database');
     for (const p of [
@@ -83,16 +85,31 @@ describe('TicketClassifier', () => {
     ).not.toBe(NEEDS_REVIEW);
   });
 
-  it('calls an outage an INCIDENT with priority P1, citing the cue words', () => {
-    const result = classifier().classify({
-      title: 'Production outage: checkout service is down',
-      body: 'Since 10:00 all customers get HTTP 500 errors. Error rate at 80%, on-call paged.',
-    });
-    expect(result.predictedCategory).toBe('INCIDENT');
-    expect(result.sources.category).toBe('rules');
-    expect(result.priority).toBe('P1');
-    expect(result.rationale).toContain('"outage"');
-  });
+  it.each([
+    [
+      'an outage an INCIDENT',
+      'Production outage: checkout service is down',
+      'Since 10:00 all customers get HTTP 500 errors. Error rate at 80%, on-call paged.',
+      'INCIDENT',
+      '"outage"',
+    ],
+    [
+      'an exposed production credential SECURITY',
+      'Leaked AWS production key in a public repo',
+      'The access key was committed to a public repository this morning and is still active.',
+      'SECURITY',
+      'active security exposure',
+    ],
+  ])(
+    'calls %s with priority P1 by rules when the model never learned it',
+    (_name, title, body, category, cited) => {
+      const result = classifier().classify({ title, body });
+      expect(result.predictedCategory).toBe(category);
+      expect(result.sources.category).toBe('rules');
+      expect(result.priority).toBe('P1');
+      expect(result.rationale).toContain(cited);
+    },
+  );
 
   it('calls a dependency bump a TASK', () => {
     const result = classifier().classify({
@@ -131,14 +148,27 @@ describe('input validation', () => {
   const c = (): TicketClassifier => classifier();
   it.each([
     ['an empty title', { title: '  ', body: 'x' }, 'title'],
-    ['an empty body', { title: 'x', body: '\n\t' }, 'body'],
     ['a missing title', { body: 'x' }, 'title'],
+    ['a non-string title', { title: ['x'], body: 'x' }, 'title'],
     ['a non-string body', { title: 'x', body: 42 }, 'body'],
     ['an oversized title', { title: 'x'.repeat(TICKET_LIMITS.titleMaxChars + 1), body: 'x' }, 'title'],
     ['an oversized body', { title: 'x', body: 'x'.repeat(TICKET_LIMITS.bodyMaxChars + 1) }, 'body'],
     ['a non-string project', { title: 'x', body: 'y', project: 7 }, 'project'],
+    ['a creation time that is not a date', { title: 'x', createdAt: 'next tuesday' }, 'createdAt'],
+    ['an impossible creation date', { title: 'x', createdAt: '2024-02-30' }, 'createdAt'],
   ])('rejects %s with a ValidationError on the field', (_name, input, field) => {
     expect(validationField(() => c().classify(input as never))).toBe(field);
+  });
+
+  it.each([
+    ['no body', { title: 'VPN drops every 10 minutes' }],
+    ['a null body', { title: 'VPN drops every 10 minutes', body: null }],
+    ['an empty body', { title: 'VPN drops every 10 minutes', body: '' }],
+    ['a blank body', { title: 'VPN drops every 10 minutes', body: '\n\t ' }],
+  ])('classifies a title-only ticket given %s, the same way every time', (_name, input) => {
+    const result = c().classify(input as never, { reviewThreshold: 0 });
+    expect(result).toEqual(c().classify({ title: 'VPN drops every 10 minutes' }, { reviewThreshold: 0 }));
+    expect(result.predictedCategory).toBeTruthy();
   });
 
   it('rejects a review threshold outside [0, 1]', () => {

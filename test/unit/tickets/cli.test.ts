@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../bin/commands/command.ts';
 import { ticketsCommand } from '../../../bin/commands/tickets.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
-import { FIXTURE, fixtureModel } from './support.ts';
+import { FIXTURE, fixtureModel, INTERNAL_FIXTURE } from './support.ts';
 
 let dir = '';
 let modelPath = '';
@@ -49,6 +49,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the command to fail');
 }
 
+/** `classify --input <file> --model <fixture model>` plus the given options. */
+function classifyFile(input: string, ...options: string[]) {
+  return run('classify', '--input', input, '--model', modelPath, ...options);
+}
+
 function csv(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -66,7 +71,14 @@ describe('ai-ops tickets classify', () => {
     expect(lines).toHaveLength(45);
     expect(lines.map((l) => l.row)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
     for (const line of lines) {
-      expect(Object.keys(line)).toEqual(['row', 'category', 'priority', 'labels', 'confidence']);
+      expect(Object.keys(line)).toEqual([
+        'row',
+        'category',
+        'predictedCategory',
+        'priority',
+        'labels',
+        'confidence',
+      ]);
       expect(line.confidence).toBeGreaterThanOrEqual(0);
       expect(line.confidence).toBeLessThanOrEqual(1);
     }
@@ -114,28 +126,115 @@ describe('ai-ops tickets classify', () => {
     expect(line.modelVersion).toBe(fixtureModel().json.version);
   });
 
-  it('leaves no output file behind when a row is bad, and names the row and field', async () => {
+  it('reports a bad row with its number and reason, classifies the rest and exits with 1', async () => {
+    const out = join(dir, 'partial.jsonl');
+    const input = csv(
+      'bad-row.csv',
+      'id,title,body\nA-1,Fine,Body\nA-2,,Body without a title\nA-3,Also fine,\n',
+    );
+    const { code, stdout, stderr } = await classifyFile(input, '--output', out);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('row 2: title: must not be empty');
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.row)).toEqual([1, 2, 3]);
+    expect(lines[1]).toEqual({ row: 2, id: 'A-2', error: 'title: must not be empty' });
+    expect(lines[0]?.id).toBe('A-1');
+    expect(typeof lines[2]?.category).toBe('string');
+  });
+
+  it('reports broken quoting as a bad row and reads on', async () => {
+    const input = csv('quotes.csv', 'title,body\nFirst,ok\nbro"ken,x\nThird,ok\n');
+    const { code, stdout, stderr } = await run('classify', '--input', input, '--model', modelPath, '--quiet');
+    expect(code).toBe(1);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.row, 'error' in l])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
+    expect(String(lines[1]?.error)).toMatch(/^input: a field with a quote in it/);
+    expect(stderr).toMatch(/row 2: input: a field with a quote/);
+  });
+
+  it('with --strict stops at the first bad row and writes nothing, to a file or to stdout', async () => {
     const out = join(dir, 'never.jsonl');
-    const input = csv('bad-row.csv', 'title,body\nFine,Body\n,Body without a title\n');
-    const error = await rejection(run('classify', '--input', input, '--model', modelPath, '--output', out));
+    const input = csv('strict.csv', 'title,body\nFine,Body\n,Body without a title\nLater,row\n');
+    const error = await rejection(
+      run('classify', '--input', input, '--model', modelPath, '--output', out, '--strict'),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toBe('title: row 2: must not be empty');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes('never'))).toEqual([]);
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await expect(
+      ticketsCommand.run(['classify', '--input', input, '--model', modelPath, '--strict']),
+    ).rejects.toThrow('row 2');
+    vi.restoreAllMocks();
+    expect(stdout).toBe('');
   });
 
-  it('fails with a ValidationError for a missing file, missing columns or broken quoting', async () => {
-    const missing = await rejection(run('classify', '--input', join(dir, 'nope.csv'), '--model', modelPath));
-    expect(missing).toBeInstanceOf(ValidationError);
-    expect(missing.message).toContain('file not found');
-    const noBody = await rejection(
-      run('classify', '--input', csv('nobody.csv', 'title\nx\n'), '--model', modelPath),
+  it('classifies a CSV of titles alone, and names a missing title column', async () => {
+    const input = csv('only-titles.csv', 'id,title\n1,VPN drops every 10 minutes\n2,Add dark mode\n');
+    const { code, stdout, stderr } = await classifyFile(input);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+    expect(stderr).toContain('no body column: every ticket is title-only');
+    const error = await rejection(classifyFile(csv('no-title.csv', 'subject,body\nx,y\n')));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('missing column title');
+  });
+
+  it('classifies title-only rows', async () => {
+    const input = csv('titles.csv', 'title,body\nVPN drops every 10 minutes,\nAdd dark mode,\n');
+    const { code, stdout } = await run('classify', '--input', input, '--model', modelPath, '--quiet');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('abstains like the worker by default and never with --no-review', async () => {
+    const input = csv('vague.csv', 'title,body\nHmm,Something about it.\n');
+    const decided = (stdout: string) => JSON.parse(stdout) as { category: string; predictedCategory: string };
+    const strict = decided(
+      (await run('classify', '--input', input, '--model', modelPath, '--review-below', '0.99', '--quiet'))
+        .stdout,
     );
-    expect(noBody.message).toContain('missing column body');
-    const broken = await rejection(
-      run('classify', '--input', csv('broken.csv', 'title,body\n"x,y\n'), '--model', modelPath),
+    expect(strict.category).toBe('NEEDS_REVIEW');
+    const never = decided(
+      (await run('classify', '--input', input, '--model', modelPath, '--no-review', '--quiet')).stdout,
     );
-    expect(broken).toBeInstanceOf(ValidationError);
+    expect(never.category).toBe(strict.predictedCategory);
+    expect(
+      await rejection(run('classify', '--input', input, '--review-below', '2', '--model', modelPath)),
+    ).toBeInstanceOf(ValidationError);
+  });
+
+  it('reads creation times from a created_at column and rejects a row with a bad one', async () => {
+    const input = csv(
+      'dated.csv',
+      'created_at,title,body\n2024-11-25 09:00,TLS certificate must be renewed by 30 Nov,\nyesterday,Renew the cert,\n',
+    );
+    const { code, stdout, stderr } = await classifyFile(input, '--details');
+    expect(code).toBe(1);
+    expect(stderr).toContain('creation time is read from column "created_at"');
+    const [first, second] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { deadline?: { days: number }; error?: string });
+    expect(first?.deadline?.days).toBe(5);
+    expect(second?.error).toMatch(/^created_at: "yesterday" is not a date/);
   });
 
   it('rejects unknown --labels names and unknown options as user errors', async () => {
@@ -251,11 +350,61 @@ describe('ai-ops tickets train', () => {
     expect(projects(ignored)).toEqual([]);
   });
 
-  it('needs a label column', async () => {
+  it('needs a category column', async () => {
     const input = csv('unlabelled.csv', 'title,body\na,b\n');
     const error = await rejection(run('train', '--input', input, '--out', join(dir, 'x.model.json')));
-    expect(error.message).toContain('missing column label');
+    expect(error.message).toContain('missing column category (or label)');
     expect(existsSync(join(dir, 'x.model.json'))).toBe(false);
+  });
+
+  it('learns the priority column and an extra --label-column head, and classify reports it', async () => {
+    const out = join(dir, 'team.model.json');
+    const { code, stdout } = await run(
+      'train',
+      '--input',
+      FIXTURE,
+      '--input',
+      INTERNAL_FIXTURE,
+      '--label-column',
+      'team',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('learned priority (P1/P2/P3/P4, 48 tickets), team (');
+    const classified = await run('classify', '--input', INTERNAL_FIXTURE, '--model', out, '--quiet');
+    const lines = classified.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { team?: string; id?: string });
+    expect(lines).toHaveLength(48);
+    for (const line of lines)
+      expect(['data', 'it', 'payments', 'platform', 'sre', 'web']).toContain(line.team);
+    expect(lines[0]?.id).toBe('TR-0001'.slice(0, 3) + (lines[0]?.id ?? '').slice(3));
+  });
+
+  it('refuses a training file with a single category, and lists every bad row', async () => {
+    const one = csv('one-class.csv', 'category,title,body\nbug,a,b\nbug,c,d\n');
+    const single = await rejection(run('train', '--input', one, '--out', join(dir, 'one.json'), '--quiet'));
+    expect(single).toBeInstanceOf(ValidationError);
+    expect(single.message).toMatch(
+      /label: training needs at least two distinct categories \(found only BUG\)/,
+    );
+    const bad = csv('bad-train.csv', 'category,priority,title,body\nbug,P9,a,b\n,P1,c,d\nfeature,P3,,x\n');
+    const listed = await rejection(run('train', '--input', bad, '--out', join(dir, 'bad.json'), '--quiet'));
+    expect(listed.message).toContain('3 bad rows, nothing trained');
+    expect(listed.message).toContain('row 1: "P9" is not one of P1, P2, P3, P4');
+    expect(listed.message).toContain('row 2: must not be empty');
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+  });
+
+  it.each([['priority'], ['category'], ['Team Name']])('refuses --label-column %s', async (column) => {
+    expect(
+      await rejection(
+        run('train', '--input', INTERNAL_FIXTURE, '--out', join(dir, 'z.json'), '--label-column', column),
+      ),
+    ).toBeInstanceOf(UsageError);
   });
 
   it('rejects an invalid learner', async () => {

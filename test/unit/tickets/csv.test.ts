@@ -31,8 +31,8 @@ describe('readTicketCsv', () => {
       'id,Title,body,extra\n7,"Crash, again","line one\nline ""two""",x\n8,Plain,text,y\n',
     );
     expect(rows).toEqual([
-      { row: 1, title: 'Crash, again', body: 'line one\nline "two"' },
-      { row: 2, title: 'Plain', body: 'text' },
+      { row: 1, id: '7', title: 'Crash, again', body: 'line one\nline "two"' },
+      { row: 2, id: '8', title: 'Plain', body: 'text' },
     ]);
   });
 
@@ -43,20 +43,82 @@ describe('readTicketCsv', () => {
 
   it('reads labels and projects when asked', async () => {
     const rows = await readAll('repo,label,title,body\nme/x,Bug,T,B\n', {
-      require: ['label', 'project'],
+      label: {},
       projectColumn: 'repo',
     });
     expect(rows).toEqual([{ row: 1, title: 'T', body: 'B', label: 'Bug', project: 'me/x' }]);
   });
 
+  it('prefers a category column to a label column, and reads creation times and extra labels', async () => {
+    const chosen: unknown[] = [];
+    const rows = await readAll(
+      'label,category,created_at,priority,team,title,body\nbug,TASK,2024-11-25,P2,,Renew cert,\n',
+      {
+        label: {},
+        detectCreatedColumn: true,
+        labelColumns: ['team'],
+        optionalLabelColumns: ['priority', 'severity'],
+        onColumns: (c) => chosen.push(c),
+      },
+    );
+    expect(rows).toEqual([
+      {
+        row: 1,
+        title: 'Renew cert',
+        body: '',
+        label: 'TASK',
+        created: '2024-11-25',
+        labels: { priority: 'P2' },
+      },
+    ]);
+    expect(chosen).toEqual([
+      { body: true, label: 'category', created: 'created_at', labels: ['team', 'priority'] },
+    ]);
+  });
+
+  it('needs a body column only to exist: a title-only row is a row', async () => {
+    expect(await readAll('title,body\nVPN down,\n')).toEqual([{ row: 1, title: 'VPN down', body: '' }]);
+  });
+
+  it('reports malformed records by row number and reads on when asked to', async () => {
+    const bad: string[] = [];
+    const rows = await readAll('title,body\nok1,b1\nbad "quote" here,b2\nok3,b3\ntoo,many,fields\nok5,b5\n', {
+      onBadRecord: (record) => bad.push(`${record.row}@${record.line}: ${record.error.message}`),
+    });
+    expect(rows.map((r) => [r.row, r.title])).toEqual([
+      [1, 'ok1'],
+      [3, 'ok3'],
+      [5, 'ok5'],
+    ]);
+    expect(bad).toHaveLength(2);
+    expect(bad[0]).toMatch(/^2@3: input: row 2: a field with a quote in it must be quoted/);
+    expect(bad[1]).toMatch(/^4@5: input: row 4: the row has a different number of fields/);
+  });
+
+  it('reports an unclosed quote once, as the last row, when reading on', async () => {
+    const bad: number[] = [];
+    const rows = await readAll('title,body\nok1,b1\n"never closed,b2\nok3,b3\n', {
+      onBadRecord: (record) => bad.push(record.row),
+    });
+    expect(rows.map((r) => r.row)).toEqual([1]);
+    expect(bad).toEqual([2]);
+  });
+
   it('names the missing columns', async () => {
-    const error = await failure(readAll('title,description\na,b\n'));
+    const error = await failure(readAll('summary,description\na,b\n', { label: {} }));
     expect(error.field).toBe('input');
-    expect(error.message).toContain('missing column body');
+    expect(error.message).toContain('missing columns title, category (or label)');
+  });
+
+  it('reads a file of titles alone as title-only tickets, and says it has no body column', async () => {
+    const chosen: unknown[] = [];
+    const rows = await readAll('title\nVPN down\n', { onColumns: (c) => chosen.push(c.body) });
+    expect(rows).toEqual([{ row: 1, title: 'VPN down', body: '' }]);
+    expect(chosen).toEqual([false]);
   });
 
   it('requires a label column for training input', async () => {
-    const error = await failure(readAll('title,body\na,b\n', { require: ['label'] }));
+    const error = await failure(readAll('title,body\na,b\n', { label: {} }));
     expect(error.message).toContain('label');
   });
 
@@ -73,7 +135,7 @@ describe('readTicketCsv', () => {
 
   it('reports rows with the wrong number of fields', async () => {
     const error = await failure(readAll('title,body\na,b,c\n'));
-    expect(error.message).toMatch(/number of fields/);
+    expect(error.message).toMatch(/row 1: .*number of fields/);
   });
 
   it('reports an empty file', async () => {

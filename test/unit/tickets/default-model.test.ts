@@ -1,17 +1,50 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createTicketClassifier, DEFAULT_MODEL_PATH } from '../../../lambdas/core/tickets/index.ts';
+import {
+  createTicketClassifier,
+  DEFAULT_MODEL_PATH,
+  NEEDS_REVIEW,
+  type TicketClassifier,
+} from '../../../lambdas/core/tickets/index.ts';
+
+let loaded: TicketClassifier | undefined;
+const model = (): TicketClassifier => {
+  loaded ??= createTicketClassifier(DEFAULT_MODEL_PATH);
+  return loaded;
+};
 
 describe('the committed default model', () => {
-  it('loads, is small, and knows the default category set', () => {
+  it('loads, is small, and learned the six default categories and the priority', () => {
     expect(statSync(DEFAULT_MODEL_PATH).size).toBeLessThan(5 * 1024 * 1024);
-    const classifier = createTicketClassifier(DEFAULT_MODEL_PATH);
-    expect(classifier.categories).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK']);
+    const classifier = model();
+    expect(classifier.categories).toEqual(['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY']);
+    expect(classifier.model.ruleCategories).toEqual([]);
+    expect(classifier.model.outputs.map((o) => o.name)).toEqual(['category', 'priority']);
     expect(classifier.version).toMatch(/^tickets-[0-9a-f]{12}$/);
   });
 
+  it.each([
+    ['Unauthenticated SQL injection in the search endpoint', undefined, 'SECURITY', 'P1'],
+    ['Leaked AWS production key in a public repo', undefined, 'SECURITY', 'P1'],
+    ['Production checkout is down – 502 for all users', undefined, 'INCIDENT', 'P1'],
+    ['TLS certificate must be renewed by 30 Nov', '2024-11-25T09:00:00Z', 'TASK', 'P2'],
+    ['TLS certificate must be renewed by 30 Nov', '2024-09-02T09:00:00Z', 'TASK', 'P3'],
+  ])(
+    'triages the README example "%s" (created %s) as %s %s, title only',
+    (title, createdAt, category, priority) => {
+      const result = model().classify({ title, createdAt });
+      expect(result.category).toBe(category);
+      expect(result.priority).toBe(priority);
+    },
+  );
+
+  it('gives P1 only for a P1 reason or to an incident or security report, not to a crash report', () => {
+    const result = model().classify({ title: 'App crashes on start', body: 'Segfault right after launch.' });
+    expect(result.priority).not.toBe('P1');
+  });
+
   it('classifies clear-cut tickets as a person would', () => {
-    const c = createTicketClassifier(DEFAULT_MODEL_PATH);
+    const c = model();
     const options = { reviewThreshold: 0 };
     expect(
       c.classify(
@@ -37,5 +70,17 @@ describe('the committed default model', () => {
         options,
       ).category,
     ).toBe('QUESTION');
+    expect(c.classify({ title: 'Please give me access to the finance dashboards' }).category).toBe('TASK');
+  });
+
+  it('keeps its confidence on a clear bug when the project is unknown', () => {
+    const ticket = {
+      title: 'Editor crashes when opening a large file',
+      body: 'Steps to reproduce: open a 200 MB log. Expected: it opens. Actual: the window crashes with an error.',
+    };
+    const withProject = model().classify({ ...ticket, project: 'microsoft/vscode' });
+    const without = model().classify(ticket);
+    expect(without.category).not.toBe(NEEDS_REVIEW);
+    expect(without.predictedCategory).toBe(withProject.predictedCategory);
   });
 });

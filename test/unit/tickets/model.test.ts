@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTicketClassifier, decodeModel, loadModel } from '../../../lambdas/core/tickets/index.ts';
 import { canonicalLabel, trainTicketModel } from '../../../lambdas/core/tickets/train.ts';
-import { fixtureModel, fixtureTickets, validationField } from './support.ts';
+import { fixtureModel, fixtureTickets, internalTickets, mixedModel, validationField } from './support.ts';
 
 describe('training', () => {
   it('is deterministic: the same data and seed give the same artifact', () => {
@@ -29,9 +29,9 @@ describe('training', () => {
     }));
     const { json } = trainTicketModel(tickets, { calibrationFolds: 0 });
     expect(json.categories).toEqual(['INCIDENT', 'REQUEST']);
-    expect(json.ruleCategories).toEqual(['TASK']);
+    expect(json.ruleCategories).toEqual(['TASK', 'SECURITY']);
     const c = createTicketClassifier(json);
-    expect(c.categories).toEqual(['INCIDENT', 'REQUEST', 'TASK']);
+    expect(c.categories).toEqual(['INCIDENT', 'TASK', 'SECURITY', 'REQUEST']);
   });
 
   it('can train without rule categories', () => {
@@ -45,6 +45,32 @@ describe('training', () => {
     expect(validationField(() => trainTicketModel(one))).toBe('label');
     const blank = fixtureTickets().map((t, i) => ({ ...t, label: i === 3 ? ' ' : t.label }));
     expect(validationField(() => trainTicketModel(blank))).toBe('label');
+  });
+
+  it('learns the six categories, the priority and a team from labelled internal tickets', () => {
+    const { json } = mixedModel();
+    expect(json.categories).toEqual(['BUG', 'FEATURE', 'INCIDENT', 'QUESTION', 'SECURITY', 'TASK']);
+    expect(json.ruleCategories).toEqual([]);
+    expect(json.labelHeads?.map((h) => [h.name, h.classes, h.examples])).toEqual([
+      ['priority', ['P1', 'P2', 'P3', 'P4'], 48],
+      ['team', ['data', 'it', 'payments', 'platform', 'sre', 'web'], 48],
+    ]);
+  });
+
+  it('refuses a label column with a single value, naming the column', () => {
+    const tickets = internalTickets().map((t) => ({ ...t, labels: { team: 'sre' } }));
+    expect(validationField(() => trainTicketModel(tickets, { calibrationFolds: 0 }))).toBe('team');
+  });
+
+  it('trains a label head only on the tickets that have a value for it', () => {
+    const tickets = internalTickets().map((t, i) => ({
+      ...t,
+      labels: { queue: i % 3 === 0 ? undefined : i % 2 === 0 ? 'Ops' : 'dev ' },
+    }));
+    const head = trainTicketModel(tickets, { calibrationFolds: 0 }).json.labelHeads?.[0];
+    expect(head?.name).toBe('queue');
+    expect(head?.classes).toEqual(['dev', 'Ops']);
+    expect(head?.examples).toBe(32);
   });
 
   it('canonicalises labels to upper case with underscores', () => {
@@ -79,6 +105,26 @@ describe('model artifact', () => {
     ['mismatched array sizes', { ...fixtureModel().json, idf: { step: 16, data: 'AAAA' } }],
     ['no heads', { ...fixtureModel().json, heads: [] }],
     [
+      'a non-finite temperature',
+      { ...fixtureModel().json, heads: [{ ...fixtureModel().json.heads[0], temperature: 'hot' }] },
+    ],
+    [
+      'a label head with one class',
+      {
+        ...fixtureModel().json,
+        labelHeads: [
+          { name: 'team', classes: ['a'], sharpen: 1, examples: 1, heads: fixtureModel().json.heads },
+        ],
+      },
+    ],
+    [
+      'a label head named like the category',
+      {
+        ...mixedModel().json,
+        labelHeads: [{ ...(mixedModel().json.labelHeads?.[0] ?? {}), name: 'category' }],
+      },
+    ],
+    [
       'a wrong bias length',
       { ...fixtureModel().json, heads: [{ ...fixtureModel().json.heads[0], bias: [0] }] },
     ],
@@ -91,6 +137,43 @@ describe('model artifact', () => {
     ],
   ])('rejects %s with a ValidationError on model', (_name, value) => {
     expect(validationField(() => decodeModel(value))).toBe('model');
+  });
+
+  it('says where in the file a model is wrong', () => {
+    const broken = {
+      ...fixtureModel().json,
+      heads: [{ ...fixtureModel().json.heads[0], temperature: 'hot' }],
+    };
+    expect(() => decodeModel(broken)).toThrow(/heads\[0\]\.temperature/);
+  });
+
+  it('keeps decoding models whose weights are stored as int16', () => {
+    const { json } = fixtureModel();
+    const head = json.heads[0];
+    if (head === undefined) throw new Error('no head');
+    const K = json.categories.length;
+    const int8 = Buffer.from(head.weights.data, 'base64');
+    const shifts = Buffer.from(head.weights.shifts ?? '', 'base64');
+    const int16 = new Int16Array(int8.length);
+    for (let i = 0; i < int8.length; i++) int16[i] = int8.readInt8(i) * 2 ** (shifts[Math.floor(i / K)] ?? 0);
+    const legacy = {
+      ...json,
+      heads: [
+        {
+          ...head,
+          weights: {
+            scale: head.weights.scale,
+            slots: head.weights.slots,
+            data: Buffer.from(int16.buffer).toString('base64'),
+          },
+        },
+        ...json.heads.slice(1),
+      ],
+    };
+    const ticket = { title: 'Crash on start', body: 'It segfaults.' };
+    expect(createTicketClassifier(legacy).classify(ticket).confidence).toEqual(
+      createTicketClassifier(json).classify(ticket).confidence,
+    );
   });
 
   it('reports a missing or non-JSON model file as a ValidationError', () => {

@@ -9,6 +9,9 @@ import {
 } from '../../../lambdas/core/tickets/train.ts';
 
 export const FIXTURE = fileURLToPath(new URL('../../fixtures/tickets/nlbse24-sample.csv', import.meta.url));
+export const INTERNAL_FIXTURE = fileURLToPath(
+  new URL('../../fixtures/tickets/internal-sample.csv', import.meta.url),
+);
 
 export function fixtureTickets(): (LabelledTicket & { project: string })[] {
   const rows = parse(readFileSync(FIXTURE), { columns: true }) as Record<string, string>[];
@@ -20,11 +23,30 @@ export function fixtureTickets(): (LabelledTicket & { project: string })[] {
   }));
 }
 
+/** The internal-style sample: six categories, priorities, teams and creation times. */
+export function internalTickets(): LabelledTicket[] {
+  const rows = parse(readFileSync(INTERNAL_FIXTURE), { columns: true }) as Record<string, string>[];
+  return rows.map((r) => ({
+    title: r.title ?? '',
+    body: r.body ?? '',
+    label: r.category ?? '',
+    createdAt: new Date(`${(r.created_at ?? '').replace(' ', 'T')}Z`),
+    labels: { priority: r.priority, team: r.team },
+  }));
+}
+
 let trained: TrainingResult | undefined;
-/** One small model trained on the fixture, shared by the tests of a file (training is deterministic). */
+/** One small model trained on the NLBSE fixture, shared by the tests of a file (training is deterministic). */
 export function fixtureModel(): TrainingResult {
   trained ??= trainTicketModel(fixtureTickets(), { calibrationFolds: 3 });
   return trained;
+}
+
+let mixed: TrainingResult | undefined;
+/** A model over both fixtures: six learned categories, a learned priority and a team head. */
+export function mixedModel(): TrainingResult {
+  mixed ??= trainTicketModel([...fixtureTickets(), ...internalTickets()], { calibrationFolds: 3 });
+  return mixed;
 }
 
 /** The field a ValidationError names, or undefined when `run` does not throw one. */

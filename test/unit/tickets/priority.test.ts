@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
+import { fixtureModel, mixedModel } from './support.ts';
+
+/** Rules only: the NLBSE fixture has no priorities. */
+const rulesOnly = (): TicketClassifier => createTicketClassifier(fixtureModel().model);
+/** Learned priority blended with the rules. */
+const learned = (): TicketClassifier => createTicketClassifier(mixedModel().model);
+
+describe('priority from impact and urgency', () => {
+  it.each([
+    ['rules only', rulesOnly],
+    ['a learned priority', learned],
+  ])('gives P1 to an outage for many, citing the rule (%s)', (_name, classifier) => {
+    const result = classifier().classify({ title: 'Production checkout is down – 502 for all users' });
+    expect(result.priority).toBe('P1');
+    expect(result.rationale).toMatch(/P1 rule "outage for many": "all users" in title/);
+  });
+
+  it('gives P1 to a leaked production credential that is still active', () => {
+    const result = rulesOnly().classify({
+      title: 'AWS key committed to a public GitHub repo',
+      body: 'The key belongs to the deploy user and is still active.',
+    });
+    expect(result.priority).toBe('P1');
+    expect(result.rationale).toContain('active security exposure');
+  });
+
+  it('does not give P1 when the text limits the impact', () => {
+    for (const classifier of [rulesOnly(), learned()]) {
+      const result = classifier.classify({
+        title: 'Checkout is down for some users on Safari',
+        body: 'A workaround is to use another browser.',
+      });
+      expect(result.priority).not.toBe('P1');
+      expect(result.rationale).not.toContain('P1 rule');
+    }
+  });
+
+  it('reads a deadline relative to the creation time: close is more urgent than far', () => {
+    const ticket = { title: 'TLS certificate must be renewed by 30 Nov' };
+    const level = (p: string) => Number(p.slice(1));
+    for (const classifier of [rulesOnly(), learned()]) {
+      const soon = classifier.classify({ ...ticket, createdAt: '2024-11-25T09:00:00Z' });
+      const far = classifier.classify({ ...ticket, createdAt: '2024-09-02T09:00:00Z' });
+      expect(soon.deadline).toEqual({ days: 5, phrase: 'renewed by 30 Nov' });
+      expect(far.deadline?.days).toBe(89);
+      expect(level(soon.priority)).toBeLessThanOrEqual(level(far.priority));
+      expect(soon.rationale).toContain('deadline "renewed by 30 Nov" 5 days after creation');
+    }
+    // The rules alone (no learned head to outvote them) move it up a level; the default model's test shows P2/P3.
+    const soon = rulesOnly().classify({ ...ticket, createdAt: '2024-11-25T09:00:00Z' });
+    const far = rulesOnly().classify({ ...ticket, createdAt: '2024-09-02T09:00:00Z' });
+    expect(level(soon.priority)).toBeLessThan(level(far.priority));
+  });
+
+  it('reads dates from the time of classification when the ticket has no creation time', () => {
+    const now = new Date('2024-11-27T12:00:00Z');
+    const result = rulesOnly().classify({ title: 'Renew the cert by 30 Nov' }, { now });
+    expect(result.deadline?.days).toBe(3);
+  });
+
+  it('does not let tone set the priority: capitals and exclamation marks change nothing', () => {
+    const calm = {
+      title: 'Favicon shows the old logo',
+      body: 'The favicon still shows the old logo. Please fix.',
+    };
+    const shouted = {
+      title: 'FAVICON SHOWS THE OLD LOGO!!!',
+      body: 'THE FAVICON STILL SHOWS THE OLD LOGO!!!!! PLEASE FIX!!!',
+    };
+    for (const classifier of [rulesOnly(), learned()]) {
+      const a = classifier.classify(calm);
+      const b = classifier.classify(shouted);
+      expect(b.priority).toBe(a.priority);
+      expect(b.confidence).toEqual(a.confidence);
+    }
+  });
+
+  it('does not take "urgent" or "ASAP" as urgency cues', () => {
+    const result = rulesOnly().classify({
+      title: 'URGENT ASAP: typo on the about page',
+      body: 'Minor typo.',
+    });
+    expect(result.priority).toBe('P4');
+    expect(result.rationale).not.toMatch(/"urgent"|"asap"/);
+  });
+
+  it('says whether the priority came from the rules alone or blended with a learned head', () => {
+    expect(rulesOnly().classify({ title: 'Add dark mode' }).sources.priority).toBe('rules');
+    expect(learned().classify({ title: 'Add dark mode' }).sources.priority).toBe('model+rules');
+  });
+});
+
+describe('extra label heads', () => {
+  it('answers the team with a confidence and names it in the rationale', () => {
+    const result = learned().classify({ title: 'New starter on Monday needs a laptop and accounts' });
+    expect(Object.keys(result.extra)).toEqual(['team']);
+    const team = result.extra.team;
+    expect(['data', 'it', 'payments', 'platform', 'sre', 'web']).toContain(team?.value);
+    expect(team?.confidence).toBeGreaterThan(0);
+    expect(result.rationale).toContain(`team ${team?.value}`);
+  });
+
+  it('has none for a model trained without extra columns', () => {
+    expect(rulesOnly().classify({ title: 'Add dark mode' }).extra).toEqual({});
+    expect(rulesOnly().extraOutputs).toEqual([]);
+  });
+});

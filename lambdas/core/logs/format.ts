@@ -14,6 +14,8 @@ type Node =
   | { t: 'lit'; ch: string }
   | { t: 'ws' }
   | { t: 'field'; name: string }
+  /** A field directly followed by another field: lazy matching always leaves it empty. */
+  | { t: 'empty'; name: string }
   | { t: 'opt'; body: Node[] }
   | { t: 'group'; body: Node[] };
 
@@ -78,9 +80,21 @@ export function compileFormat(source: string): CompiledFormat {
     if (closing) throw new ValidationError('format', 'unbalanced "("');
     return out;
   };
-  const nodes = parseSeq(false);
+  const nodes = collapseAdjacentFields(parseSeq(false));
   if (!fields.includes('Content')) throw new ValidationError('format', 'must contain the <Content> field');
   return { source, fields, nodes };
+}
+
+/**
+ * In `<A><B>` the lazy `<A>` is always empty in the match Loghub's regex finds (any split that works also works
+ * with all the text in `<B>`), so `<A>` is matched as empty instead of trying every split: a format of many
+ * adjacent fields would otherwise try combinatorially many splits on each line that does not fit (issue 13).
+ */
+function collapseAdjacentFields(nodes: Node[]): Node[] {
+  return nodes.map((node, index): Node => {
+    if (node.t === 'opt' || node.t === 'group') return { ...node, body: collapseAdjacentFields(node.body) };
+    return node.t === 'field' && nodes[index + 1]?.t === 'field' ? { t: 'empty', name: node.name } : node;
+  });
 }
 
 const isWs = (c: number): boolean => c === 32 || c === 9;
@@ -93,13 +107,27 @@ export function matchFormat(format: CompiledFormat, line: string): Map<string, s
   const captures = new Map<string, string>();
   let steps = 0;
   const n = line.length;
+  // Top-level states (node, position) already known not to reach the end of the line: each is tried once, so a
+  // line that does not fit costs at most nodes × length states instead of every combination of splits.
+  const failed = new Set<number>();
 
   // Continuation-passing backtracking: `k` is what must match after the current node list.
   const seq = (nodes: Node[], idx: number, pos: number, k: (pos: number) => boolean): boolean => {
     if (++steps > STEP_BUDGET) return false;
     if (idx === nodes.length) return k(pos);
+    const top = nodes === format.nodes;
+    const key = idx * (n + 1) + pos;
+    if (top && failed.has(key)) return false;
+    const matched = step(nodes, idx, pos, k);
+    if (top && !matched && steps <= STEP_BUDGET) failed.add(key);
+    return matched;
+  };
+  const step = (nodes: Node[], idx: number, pos: number, k: (pos: number) => boolean): boolean => {
     const node = nodes[idx] as Node;
     switch (node.t) {
+      case 'empty':
+        captures.set(node.name, '');
+        return seq(nodes, idx + 1, pos, k);
       case 'lit':
         return line[pos] === node.ch && seq(nodes, idx + 1, pos + 1, k);
       case 'ws': {
@@ -119,7 +147,11 @@ export function matchFormat(format: CompiledFormat, line: string): Map<string, s
           captures.set(node.name, line.slice(pos));
           return true;
         }
+        const next = nodes[idx + 1];
         for (let e = pos; e <= n; e++) {
+          // Ends where the next literal or blank cannot start are skipped without a try (and without a step).
+          if (next?.t === 'lit' && line[e] !== next.ch) continue;
+          if (next?.t === 'ws' && (e >= n || !isWs(line.charCodeAt(e)))) continue;
           captures.set(node.name, line.slice(pos, e));
           if (seq(nodes, idx + 1, e, k)) return true;
           if (++steps > STEP_BUDGET) return false;

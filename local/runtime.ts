@@ -69,13 +69,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const onError =
     options.onError ??
     ((error: unknown) => logger.error('Local runtime error', { error: technicalDetail(error) }));
+  const notice = options.onNotice ?? ((line: string) => process.stdout.write(`${line}\n`));
   ensureDataDir(dataDir);
 
-  const database = await startLocalDatabase({
-    dataDir,
-    databaseUrl: options.databaseUrl,
-    onNotice: options.onNotice ?? ((line) => process.stdout.write(`${line}\n`)),
-  });
+  const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl, onNotice: notice });
   const cleanups: Cleanup[] = [database.stop];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);
@@ -96,6 +93,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const server = await startEndpoint(configs, apiKey, options, onError, () => readiness(connection));
     cleanups.push(server.close);
     const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    // The embedded database is this process's alone (a second ai-ops on the data dir is refused): what a killed
+    // run had in flight is nobody's now, so it runs at once rather than after its visibility timeout.
+    if (database.embedded) {
+      const released = await queue.releaseInFlight();
+      if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
+    }
     cleanups.push(...(await startWorkers(queue, configs)));
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
     return { url: server.url, apiKey, createdAdmin, stop: stopAll };

@@ -263,6 +263,21 @@ export class LocalQueue {
     return rows.map(toMessage);
   }
 
+  /**
+   * Makes every message received and not yet deleted visible again now (their receive counts kept). Only for a
+   * queue this process owns alone: after a crash, nobody is working on them, and waiting out a visibility timeout
+   * of up to 18 minutes would only delay the work. Returns how many were released.
+   */
+  async releaseInFlight(): Promise<number> {
+    const at = this.#at();
+    const rows = await this.#sql`
+      update queue_messages
+      set receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
+      where receipt_handle is not null and visible_at > coalesce(${at}::timestamptz, now())
+      returning seq`;
+    return rows.length;
+  }
+
   /** Moves every dead letter back to the queue it came from, with a fresh receive count. */
   async redrive(dlqName: string): Promise<number> {
     this.definition(dlqName);

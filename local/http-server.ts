@@ -148,7 +148,13 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
   const raw = await readBody(req, options.maxBodyBytes);
   if (raw === null) {
     sendJson(res, 413, {
-      errors: [{ message: `Request body over ${options.maxBodyBytes} bytes`, errorType: 'ValidationError' }],
+      // The one argument that can be this large is a log: say which field to shrink (AppSync's limit is similar).
+      errors: [
+        {
+          message: `raw: the request body is over ${options.maxBodyBytes} bytes; a log (raw) may be at most 5 MB`,
+          errorType: 'ValidationError',
+        },
+      ],
     });
     return;
   }

@@ -1,6 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
@@ -8,7 +7,7 @@ import type { Census } from '../../lambdas/core/logs/baseline.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
-import { NETWORK_REDACTIONS, type NetworkRedaction } from '../../lambdas/core/redaction/redact.ts';
+import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
@@ -21,9 +20,10 @@ Options:
   --jsonl        one JSON object per input line, in order:
                  {"line": <n>, "templateId": "T3", "template": "..."}
                  ids and templates are the final ones, as after the whole input was read;
+                 lines that continue an event (stack traces) carry that event's template;
                  blank lines get "templateId": null
                  (without --jsonl: a table of the templates, most frequent first)
-  --no-redact    mine the text as is (PII is redacted before mining by default)
+  --no-redact    print templates as mined (by default PII left in a template's words is redacted)
   --network <m>  IP addresses and host names: pseudonymise (default: <IP#1>, <HOST#1>…), keep or remove
   --year <yyyy>  year for timestamps written without one (default: the year of the file's modification
                  time, or of the clock for standard input)
@@ -129,6 +129,48 @@ function openInput(input: string): Input {
   return { stream: createReadStream(input), size, modified };
 }
 
+/**
+ * The lines of a text stream, chunk by chunk, without their `\n` or `\r\n` (a lone `\r` ends a line too, as
+ * `readline` has it). One batch per chunk, split with `indexOf`: a fraction of what `readline` costs per line.
+ */
+export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+  let carry = '';
+  let pendingCr = false;
+  for await (const chunk of stream) {
+    let text = carry + (chunk as string);
+    if (pendingCr && text.charCodeAt(0) === 10) text = text.slice(1);
+    const batch: string[] = [];
+    const split = splitLines(text, batch);
+    pendingCr = split.pendingCr;
+    carry = text.slice(split.rest);
+    yield batch;
+  }
+  if (carry.length > 0) yield [carry];
+}
+
+/** Appends the complete lines of `text` to `out`; returns where the incomplete rest starts. */
+function splitLines(text: string, out: string[]): { rest: number; pendingCr: boolean } {
+  let start = 0;
+  let pendingCr = false;
+  // The next `\r` is looked up again only once it is passed: a file without any stays linear.
+  let cr = text.indexOf('\r');
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+    if (nl < 0 && cr < 0) break;
+    if (cr >= 0 && (nl < 0 || cr < nl)) {
+      // `\r\n`, or a lone `\r`; at the very end of a chunk the `\n` may come with the next one.
+      out.push(text.slice(start, cr));
+      pendingCr = cr + 1 === text.length;
+      start = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+    } else {
+      out.push(text.slice(start, nl));
+      start = nl + 1;
+    }
+  }
+  return { rest: start, pendingCr };
+}
+
 /** Progress on stderr, only where someone can see it: a terminal, or a large file. */
 class Progress {
   private readonly enabled: boolean;
@@ -137,8 +179,11 @@ class Progress {
   constructor(size: number | undefined) {
     this.enabled = Boolean(process.stderr.isTTY) || (size !== undefined && size > 64 * 1024 * 1024);
   }
+  private nextAt = 0;
+  /** Called once per chunk of lines; writes at most once a second. */
   tick(lines: number, templates: number): void {
-    if (!this.enabled || (lines & 0x3fff) !== 0) return;
+    if (!this.enabled || lines < this.nextAt) return;
+    this.nextAt = lines + 0x4000;
     const now = Date.now();
     if (now - this.last < 1000) return;
     this.last = now;
@@ -184,18 +229,19 @@ async function analyse(
   analyzer.onLine = onLine;
   const progress = new Progress(size);
   stream.setEncoding('utf8');
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let checked = 0;
   let head = '';
   try {
-    for await (const line of rl) {
-      if (checked < 65_536) {
-        head += `${line}\n`;
-        checked = head.length;
-        if (checked >= 65_536 && looksBinary(head))
-          throw new ValidationError('file', 'looks like binary data');
+    for await (const batch of lineBatches(stream)) {
+      for (const line of batch) {
+        if (checked < 65_536) {
+          head += `${line}\n`;
+          checked = head.length;
+          if (checked >= 65_536 && looksBinary(head))
+            throw new ValidationError('file', 'looks like binary data');
+        }
+        analyzer.push(line);
       }
-      analyzer.push(line);
       progress.tick(analyzer.totalLines, analyzer.miner.templateCount);
     }
   } catch (error: unknown) {
@@ -234,13 +280,20 @@ async function runParse(args: string[]): Promise<number> {
   const flags = parseFlags(args, 'parse');
   quietOnClosedPipe();
   const ids = new IdList();
-  const analyzer = await analyse(flags, flags.json ? (_line, cluster) => ids.push(cluster) : undefined);
+  // `parse` prints templates only: the lines are mined as they are and what is printed is redacted, once
+  // per template instead of once per line (a template's values are placeholders already).
+  const redactor = flags.redact
+    ? new Redactor(flags.network === undefined ? {} : { network: flags.network })
+    : undefined;
+  const output = (template: string): string => (redactor ? redactor.redact(template) : template);
+  const onLine = flags.json ? (_line: number, cluster: number) => ids.push(cluster) : undefined;
+  const analyzer = await analyse({ ...flags, redact: false }, onLine);
   const miner = analyzer.miner;
   const out = process.stdout;
   if (!flags.json) {
     const rows = miner.templates();
     let text = `${rows.length} templates from ${analyzer.totalLines.toLocaleString('en-US')} lines\n`;
-    for (const t of rows) text += `${t.id.padEnd(7)} ${String(t.count).padStart(9)}  ${t.template}\n`;
+    for (const t of rows) text += `${t.id.padEnd(7)} ${String(t.count).padStart(9)}  ${output(t.template)}\n`;
     await writeAll(out, text);
     return 0;
   }
@@ -254,7 +307,7 @@ async function runParse(args: string[]): Promise<number> {
       const root = miner.resolve(cluster);
       let tail = rendered.get(root);
       if (tail === undefined) {
-        tail = `,"templateId":${JSON.stringify(miner.templateId(root))},"template":${JSON.stringify(miner.templateText(root))}}\n`;
+        tail = `,"templateId":${JSON.stringify(miner.templateId(root))},"template":${JSON.stringify(output(miner.templateText(root)))}}\n`;
         rendered.set(root, tail);
       }
       buffer += `{"line":${i + 1}${tail}`;

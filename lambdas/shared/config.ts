@@ -240,7 +240,7 @@ export const ticketTriageConfigSchema = z.object({
   TICKET_MODEL_PATH: optionalText,
   /**
    * Category confidence below which the worker answers NEEDS_REVIEW instead of guessing; 0 never abstains.
-   * Unset: the classifier's default (0.5).
+   * Unset: the classifier's default (DEFAULT_REVIEW_THRESHOLD in core/tickets/classifier.ts).
    */
   TRIAGE_REVIEW_THRESHOLD: optionalText.transform((text, ctx): number | undefined => {
     const value = text === undefined ? undefined : Number(text);

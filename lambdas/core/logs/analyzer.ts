@@ -7,6 +7,7 @@
  * at `maxLineLength`, and every tally has a fixed capacity. Nothing is kept per line except what the caller
  * asks for through `onLine`.
  */
+
 import {
   emptyRedactionCounts,
   type NetworkRedaction,
@@ -14,9 +15,10 @@ import {
   Redactor,
   redactText,
 } from '../redaction/redact.ts';
+import { ContinuationDetector, mostlyIndented } from './continuation.ts';
 import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
 import type { LogLevel } from './levels.ts';
-import { type MinerOptions, TemplateMiner } from './miner.ts';
+import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
 import type { LogStats } from './stats.ts';
 import { parserWithYear, type YearBasis } from './year.ts';
 
@@ -56,6 +58,11 @@ export class LogAnalyzer {
   /** Whether timestamps lacked a year and which year they were given (known once the header is learned). */
   yearBasis: YearBasis | undefined;
   /**
+   * Lines that continue the event above them (stack traces, tracebacks, indented text): they carry that
+   * event's template and are not mined themselves. Events = analysed lines - continuation lines.
+   */
+  continuationLines = 0;
+  /**
    * Called once per physical line, in order, with its 1-based number and cluster id (-1 for blank lines).
    * Resolve ids through `miner.resolve` once the whole input is read to get final templates.
    */
@@ -66,6 +73,10 @@ export class LogAnalyzer {
   private readonly maxLineLength: number;
   private readonly fieldCounts = emptyRedactionCounts();
   private parser: HeaderParser | undefined;
+  private continuation: ContinuationDetector | undefined;
+  /** Cluster and line number of the last event (-1: none yet), which continuation lines join. */
+  private event = -1;
+  private eventLine = 0;
   private pending: string[] = [];
   private pendingNonBlank = 0;
   private pendingChars = 0;
@@ -144,10 +155,30 @@ export class LogAnalyzer {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
       const sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
       this.parser = this.makeParser(sample);
+      this.continuation = new ContinuationDetector({
+        indentedLog: mostlyIndented(sample),
+        headed: this.parser.info.kind !== 'none',
+      });
     }
     const pending = this.pending;
     this.pending = [];
     for (const line of pending) this.process(line);
+  }
+
+  /**
+   * A continuation line (stack trace, traceback, indented text) joins the event above: same template, and
+   * its text goes to that event's sample while the sample has room.
+   */
+  private continues(line: string, lineNo: number, fitsHeader: boolean): boolean {
+    const detector = this.continuation as ContinuationDetector;
+    if (!detector.continues(line, fitsHeader, this.event >= 0)) return false;
+    this.continuationLines++;
+    if (this.miner.traceRoom(this.event, this.eventLine)) {
+      const text = line.trimEnd();
+      this.miner.extendSample(this.event, this.eventLine, this.redactor ? this.redactor.redact(text) : text);
+    }
+    this.onLine?.(lineNo, this.event);
+    return true;
   }
 
   /**
@@ -167,7 +198,9 @@ export class LogAnalyzer {
       return;
     }
     const parsed = parser.parse(line);
-    if (parser.info.kind !== 'none' && parsed.content.length >= line.trim().length) this.unmatchedHeader++;
+    const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < line.trim().length;
+    if (this.continues(line, lineNo, fitsHeader)) return;
+    if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
     let content = parsed.content;
     let host = parsed.host;
     if (this.redactor) {
@@ -175,10 +208,12 @@ export class LogAnalyzer {
       if (host !== undefined) host = this.redactor.host(host);
     }
     const level: LogLevel = parsed.level ?? 'UNKNOWN';
-    const meta: { time?: number; level: LogLevel; component?: string } = { level };
+    const meta: LineMeta = { level, line: lineNo };
     if (parsed.time !== undefined) meta.time = parsed.time;
     if (parsed.component !== undefined) meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
+    this.event = cluster;
+    this.eventLine = lineNo;
     const stats = this.stats;
     if (!stats) {
       this.onLine?.(lineNo, cluster);

@@ -14,9 +14,10 @@
  */
 import { ValidationError } from '../errors.ts';
 import { textProblem } from '../text.ts';
+import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
-import { parseTimestamp } from './timestamp.ts';
+import { parseTimestamp, TimestampReader } from './timestamp.ts';
 
 export interface ParsedLine {
   /** The message after the header (the whole line when the line does not fit the layout). */
@@ -128,7 +129,7 @@ function classifyField(text: string): FieldKind {
   }
   if (/^[IWEF]\d{4}$/.test(text)) return 'klog';
   if (text === 'stdout' || text === 'stderr') return 'stream';
-  if (/^\d+$/.test(text)) return 'num';
+  if (/^[-+]?\d+$/.test(text)) return 'num';
   if (MONTH_OR_DAY.test(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
@@ -243,19 +244,8 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
   return bestScore >= 0.5 ? best : [];
 }
 
-class TimeReader {
-  private readonly hint = { shape: 0 };
-  private lastText = '';
-  private lastMs: number | undefined;
-  constructor(private readonly defaultYear: number) {}
-  read(text: string): number | undefined {
-    // Consecutive lines often share a timestamp (same second); parse each distinct text once.
-    if (text === this.lastText) return this.lastMs;
-    this.lastText = text;
-    this.lastMs = parseTimestamp(text, this.defaultYear, this.hint)?.ms;
-    return this.lastMs;
-  }
-}
+/** Times of one log's lines (timestamp.ts), shared by the parsers below. */
+class TimeReader extends TimestampReader {}
 
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
@@ -286,71 +276,116 @@ class ColumnParser implements HeaderParser {
   parse(line: string): ParsedLine {
     const cols = this.columns;
     const values = this.values;
+    const starts = this.starts;
+    const ends = this.ends;
     values.length = 0;
+    const space = this.delimiter === ' ';
     let pos = 0;
     let contentStart = -1;
+    let found: LogLevel | undefined;
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter);
       if (!f) return { content: line.trim() };
       const fStart = f.start;
       const fEnd = f.end;
+      starts[i] = fStart;
+      ends[i] = fEnd;
       const last = i === cols.length - 1;
-      if (!last && spec.free) {
-        // A column that accepts anything and feeds no field: nothing to look at.
+      if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
+        // A column that accepts anything and feeds no field, or a time column (read below from the line):
+        // only its first character is looked at.
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return { content: line.trim() };
         values.push('');
-        pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
+        pos = space ? fEnd : fEnd + 1;
         continue;
       }
-      const text = this.delimiter === ' ' ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
+      const text = space ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
       if (last && (spec.kind === 'comp' || spec.kind === 'dash') && !fits(spec.kind, text, true)) {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
-        let p = fEnd;
-        let closing = -1;
-        for (let k = 0; k < 2; k++) {
-          const g = nextField(line, p, this.delimiter);
-          if (!g) break;
-          if (classifyField(line.slice(g.start, g.end)) === spec.kind) {
-            closing = g.end;
-            break;
-          }
-          p = g.end;
-        }
+        const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
           values.push(text);
           pos = closing;
         } else contentStart = fStart;
         break;
       }
-      if (!fits(spec.kind, text)) return { content: line.trim() };
+      if (spec.kind === 'level') {
+        // The level word is looked up once, for the check and for the level itself.
+        const level = parseLevelWord(text);
+        if (level === undefined) return { content: line.trim() };
+        if (spec.role === 'level') found = level;
+      } else if (!fits(spec.kind, text)) return { content: line.trim() };
       values.push(text);
-      pos = this.delimiter === ' ' ? fEnd : fEnd + 1;
+      pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
     const out: ParsedLine = { content: line.slice(contentStart).trim() };
+    if (found !== undefined) out.level = found;
     for (let i = 0; i < values.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
-      if (spec.role === 'level') out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
-      else if (spec.role === 'component') out.component = this.component(v);
+      if (spec.role === 'level') {
+        if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
+      } else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
-    const tc = this.timeColumns;
-    if (tc.length > 0) {
-      let text = values[tc[0] as number] ?? '';
-      for (let k = 1; k < tc.length; k++) text += ` ${values[tc[k] as number] ?? ''}`;
-      const t = this.time.read(text);
+    if (this.timeColumns.length > 0) {
+      const t = this.time.read(this.timeText(line, values));
       if (t !== undefined) out.time = t;
     }
     return out;
   }
+
+  /** The time columns' text: one slice of the line when they are next to each other, else joined. */
+  private timeText(line: string, values: string[]): string {
+    const tc = this.timeColumns;
+    const first = tc[0] as number;
+    const lastCol = tc[tc.length - 1] as number;
+    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < values.length)
+      return line.slice(this.starts[first], this.ends[lastCol]);
+    let text = values[first] || line.slice(this.starts[first], this.ends[first]);
+    for (let k = 1; k < tc.length; k++) {
+      const c = tc[k] as number;
+      text += ` ${values[c] || line.slice(this.starts[c], this.ends[c])}`;
+    }
+    return text;
+  }
+
+  /** The end of the closing column when it comes up to two columns late, or -1. */
+  private lateClosing(line: string, from: number, kind: FieldKind): number {
+    let p = from;
+    for (let k = 0; k < 2; k++) {
+      const g = nextField(line, p, this.delimiter);
+      if (!g) return -1;
+      if (classifyField(line.slice(g.start, g.end)) === kind) return g.end;
+      p = g.end;
+    }
+    return -1;
+  }
+
+  /** Where each header column of the current line starts and ends. */
+  private readonly starts = new Int32Array(MAX_HEADER_FIELDS + 2);
+  private readonly ends = new Int32Array(MAX_HEADER_FIELDS + 2);
 
   /** Reused per call: the header columns of the current line. */
   private readonly values: string[] = [];
   private readonly levels = new BoundedCache<LogLevel>(256);
   private readonly components = new BoundedCache<string>(4096);
 
+  private lastLevelText = '';
+  private lastLevel: LogLevel = 'UNKNOWN';
+  private lastComponentText = '';
+  private lastComponent = '';
+
   private level(v: string): LogLevel {
+    if (v === this.lastLevelText) return this.lastLevel;
+    this.lastLevelText = v;
+    this.lastLevel = this.lookupLevel(v);
+    return this.lastLevel;
+  }
+
+  private lookupLevel(v: string): LogLevel {
     let l = this.levels.get(v);
     if (l === undefined) {
       l = normaliseLevel(v);
@@ -360,6 +395,13 @@ class ColumnParser implements HeaderParser {
   }
 
   private component(v: string): string {
+    if (v === this.lastComponentText) return this.lastComponent;
+    this.lastComponentText = v;
+    this.lastComponent = this.lookupComponent(v);
+    return this.lastComponent;
+  }
+
+  private lookupComponent(v: string): string {
     let c = this.components.get(v);
     if (c === undefined) {
       c = componentName(v);
@@ -403,7 +445,12 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     case 'ts':
     case 'num':
       // Only the shape of the start is checked: it is what tells an entry from a continuation line.
-      return isDigitCode(c0) || MONTH_OR_DAY.test(text);
+      // A signed number (`-1`) fits a numeric column too.
+      return (
+        isDigitCode(c0) ||
+        ((c0 === 45 || c0 === 43) && isDigitCode(text.charCodeAt(1))) ||
+        MONTH_OR_DAY.test(text)
+      );
     case 'level':
       return parseLevelWord(text) !== undefined;
     case 'letter':
@@ -421,6 +468,14 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     default:
       return classifyField(text) === kind;
   }
+}
+
+/** `fits` for a timestamp or number column, from its first character (as `fits` checks it). */
+function fitsStart(kind: FieldKind, line: string, start: number, end: number): boolean {
+  const c0 = line.charCodeAt(start);
+  if (isDigitCode(c0)) return true;
+  if ((c0 === 45 || c0 === 43) && isDigitCode(line.charCodeAt(start + 1))) return true;
+  return fits(kind, line.slice(start, end));
 }
 
 /** Splits the sample into columns and learns a layout; undefined when no header stands out. */
@@ -489,10 +544,15 @@ function learnColumns(
   // level only a [thread], a component or a `-` separator may follow, within a few columns.
   let end = -1;
   let levelAt = -1;
+  let separated = false;
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
     const kind = dominant[i] as FieldKind;
     if ((share[i] ?? 0) < AGREEMENT || kind === 'quote') break;
     if (levelAt >= 0 && i - levelAt > 4) break;
+    // `program - message`: after a `-` that follows a name, times and numbers are message, not header.
+    if (separated && (kind === 'num' || kind === 'ts')) break;
+    if (kind === 'dash' && i > 0 && (dominant[i - 1] === 'word' || dominant[i - 1] === 'comp'))
+      separated = true;
     const isLevel = kind === 'level' || kind === 'letter' || kind === 'klog';
     if (levelAt < 0 && isLevel) {
       levelAt = i;
@@ -820,9 +880,11 @@ export const HEADER_SAMPLE_LINES = 200;
 export function createHeaderParser(sample: readonly string[], options: HeaderOptions = {}): HeaderParser {
   const defaultYear = options.defaultYear ?? 1970;
   const nonBlank = sample.filter((l) => l.trim().length > 0);
-  // Indented lines continue the entry above (stack traces): they carry no header to learn from.
-  const heads = nonBlank.filter((l) => l.charCodeAt(0) !== 32 && l.charCodeAt(0) !== 9);
-  const lines = (heads.length >= 5 ? heads : nonBlank).slice(0, HEADER_SAMPLE_LINES);
+  // Continuation lines (stack traces, indented text) carry no header to learn from; a sample made of little
+  // else (an event with a long trace) still learns from its few entry lines.
+  const heads = nonBlank.filter((l) => !looksLikeContinuation(l));
+  const useHeads = heads.length >= 5 || (heads.length > 0 && heads.length < nonBlank.length / 2);
+  const lines = (useHeads ? heads : nonBlank).slice(0, HEADER_SAMPLE_LINES);
   if (options.format !== undefined) {
     return new FormatParser(compileFormat(options.format), lines, defaultYear);
   }

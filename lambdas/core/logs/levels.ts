@@ -13,7 +13,11 @@ export const LOG_LEVELS: readonly LogLevel[] = [
 ];
 
 /** Index of a level in `LOG_LEVELS`, used for compact per-template counters. */
-export const levelIndex = (level: LogLevel): number => LOG_LEVELS.indexOf(level);
+const LEVEL_INDEX: Record<LogLevel, number> = Object.fromEntries(LOG_LEVELS.map((l, i) => [l, i])) as Record<
+  LogLevel,
+  number
+>;
+export const levelIndex = (level: LogLevel): number => LEVEL_INDEX[level];
 
 const WORDS: Record<string, LogLevel> = {
   trace: 'TRACE',
@@ -55,6 +59,21 @@ const LETTERS: Record<string, LogLevel> = {
 
 /** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
 export function parseLevelWord(field: string): LogLevel | undefined {
+  // A log uses a handful of level words: comparing with the last few is cheaper than hashing.
+  for (let i = 0; i < RECENT; i++) if (recentFields[i] === field) return recentLevels[i];
+  const level = cachedLevel(field);
+  recentFields[next] = field;
+  recentLevels[next] = level;
+  next = (next + 1) % RECENT;
+  return level;
+}
+
+const RECENT = 4;
+const recentFields: string[] = ['', '', '', ''];
+const recentLevels: (LogLevel | undefined)[] = [undefined, undefined, undefined, undefined];
+let next = 0;
+
+function cachedLevel(field: string): LogLevel | undefined {
   const cached = LEVEL_CACHE.get(field);
   if (cached !== undefined) return cached === null ? undefined : cached;
   const level = levelWord(field);

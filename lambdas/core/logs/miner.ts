@@ -16,13 +16,18 @@
  * Memory is bounded: a cap on clusters (lines that fit nothing once the cap is reached go to one overflow
  * template), bounded samples and value tallies per template, a bounded key cache.
  */
+import { planMerges } from './consolidate.ts';
 import { LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
+import { ShapeTable, shapeLanes } from './shape.ts';
 import { detach, TopValues } from './tally.ts';
+import { slotText } from './template-text.ts';
 import {
   emptyTokens,
+  maskedTokens,
   placeholderFor,
   type Tokens,
   tokenizeInto,
+  tokenValue,
   type VariableType,
   WILDCARD,
 } from './tokenize.ts';
@@ -40,9 +45,16 @@ export interface MinerOptions {
   trackedParameters?: number;
   /** Tokens per message; the rest of a longer message is one trailing variable. Default 256. */
   maxTokens?: number;
+  /**
+   * Skip tokenising most lines of a frequent shape (their values are then sampled). Default true; false
+   * tokenises every line (exact value counts, slower).
+   */
+  shapeCache?: boolean;
 }
 
 export interface LineMeta {
+  /** Line number to record (first/last line, samples); default: the number of lines added so far. */
+  line?: number;
   time?: number;
   level?: LogLevel;
   component?: string;
@@ -79,15 +91,29 @@ export interface TemplateSnapshot {
 }
 
 const SAMPLE_CHARS = 300;
+/** Characters a sample may grow to with the continuation lines of its event (a stack trace). */
+const TRACE_CHARS = 4000;
 /** Templates compared with an unseen message at most; only pathological inputs come near it. */
 const FIT_SCAN_BUDGET = 2000;
 /** Token visits one consolidation may spend (about a second); past it, remaining merges wait. */
 const CONSOLIDATION_BUDGET = 30_000_000;
 const VALUE_CHARS = 96;
+/** Lines of a shape that are all tokenised, for exact values in small templates. */
+const EXACT_LINES = 64;
+/** Past that, one line in this many is tokenised and its values count this many times. */
+const SAMPLE_EVERY = 8;
+/** Lines of a shape after which it is sampled four times more sparsely. */
+const FREQUENT_LINES = 4096;
+const UNKNOWN_LEVEL = levelIndex('UNKNOWN');
 /** Total characters of cached keys before the cache is dropped (it is only a shortcut). */
 const KEY_CACHE_CHARS = 4_000_000;
 
 const isWild = (t: string): boolean => t === WILDCARD || t === ' <*>';
+/** A quoted phrase token with values inside (`"GET <*> <*>"`): its values are tallied like a wildcard's. */
+const isValuePhrase = (t: string): boolean => {
+  const c = t.charCodeAt(t.charCodeAt(0) === 32 ? 1 : 0);
+  return (c === 34 || c === 39) && t.includes(WILDCARD);
+};
 
 class Cluster {
   /** Masked tokens; generalised or masked positions hold `<*>` (with the leading space kept). */
@@ -131,6 +157,9 @@ export class TemplateMiner {
   private parent: Int32Array = new Int32Array(64);
   private live = 0;
   private keyCache = new Map<string, number>();
+  /** Shapes seen → cluster id and lines seen (shape.ts). */
+  private readonly shapes = new ShapeTable();
+  private readonly shapeCache: boolean;
   private keyChars = 0;
   private index = new Map<string, Set<number>>();
   private overflowId = -1;
@@ -138,8 +167,6 @@ export class TemplateMiner {
   private readonly scratch = emptyTokens();
   private lineNo = 0;
   private createdSinceConsolidation = 0;
-  /** Remaining work budget of the running consolidation. */
-  private work = 0;
   private nextConsolidation = 1024;
 
   constructor(options: MinerOptions = {}) {
@@ -149,6 +176,7 @@ export class TemplateMiner {
     this.topValues = Math.max(1, options.topValues ?? 8);
     this.trackedParameters = Math.max(0, options.trackedParameters ?? 16);
     this.maxTokens = Math.max(8, options.maxTokens ?? 256);
+    this.shapeCache = options.shapeCache ?? true;
   }
 
   /** Lines added so far. */
@@ -163,7 +191,25 @@ export class TemplateMiner {
 
   /** Adds one message (the content after the header) and returns its cluster id. */
   add(content: string, meta: LineMeta = {}): number {
-    const line = ++this.lineNo;
+    this.lineNo++;
+    const line = meta.line ?? this.lineNo;
+    const hashed = this.shapeCache && shapeLanes(content);
+    const slot = hashed ? this.shapes.find() : -1;
+    let weight = 1;
+    if (slot >= 0) {
+      // A frequent shape: its key is known; only one line in SAMPLE_EVERY is tokenised for the values.
+      const seen = this.shapes.touch(slot);
+      if (seen > EXACT_LINES) {
+        // One line in 8, and one in 32 once a shape is frequent: enough to estimate its top values.
+        const every = seen > FREQUENT_LINES ? SAMPLE_EVERY * 4 : SAMPLE_EVERY;
+        const id = this.shapes.id(slot);
+        if (seen % every !== 0) {
+          this.recordLine(this.clusters[this.find(id)] as Cluster, content, line, meta);
+          return id;
+        }
+        weight = every;
+      }
+    }
     const tok = tokenizeInto(content, this.maxTokens, this.scratch);
     let id = this.keyCache.get(tok.key);
     if (id === undefined) {
@@ -175,9 +221,11 @@ export class TemplateMiner {
       this.keyCache.set(tok.key, id);
       this.keyChars += tok.key.length;
     }
-    const root = this.find(id);
-    const c = this.clusters[root] as Cluster;
-    this.record(c, tok, content, line, meta);
+    // `SHAPE` still holds this line's shape: tokenising does not touch it.
+    if (hashed && slot < 0) this.shapes.add(id);
+    const c = this.clusters[this.find(id)] as Cluster;
+    this.recordLine(c, content, line, meta);
+    this.recordValues(c, tok, weight);
     return id;
   }
 
@@ -200,22 +248,18 @@ export class TemplateMiner {
   /** Merges what the evidence so far supports. Called automatically; call it before reading results. */
   consolidate(): void {
     this.createdSinceConsolidation = 0;
-    this.work = CONSOLIDATION_BUDGET;
-    const byLength = new Map<number, Cluster[]>();
-    for (const c of this.clusters) {
-      if (!c || c.overflow || this.parent[c.id] !== c.id) continue;
-      const list = byLength.get(c.tokens.length);
-      if (list) list.push(c);
-      else byLength.set(c.tokens.length, [c]);
-    }
-    for (const group of byLength.values()) {
-      if (group.length < 2) continue;
-      for (const part of this.partition(group)) {
-        if (part.length < 2) continue;
-        part.sort((a, b) => a.id - b.id);
-        const keep = part[0] as Cluster;
-        for (let i = 1; i < part.length; i++) this.merge(keep, part[i] as Cluster);
-      }
+    const live: Cluster[] = [];
+    for (const c of this.clusters) if (c && !c.overflow && this.parent[c.id] === c.id) live.push(c);
+    const parts = planMerges(live, {
+      threshold: this.threshold,
+      budget: CONSOLIDATION_BUDGET,
+      knownValues: wordValues(live),
+    });
+    for (const part of parts) {
+      if (part.length < 2) continue;
+      const members = (part as Cluster[]).sort((a, b) => a.id - b.id);
+      const keep = members[0] as Cluster;
+      for (let i = 1; i < members.length; i++) this.merge(keep, members[i] as Cluster);
     }
     this.nextConsolidation = Math.max(1024, this.live * 2);
   }
@@ -234,6 +278,30 @@ export class TemplateMiner {
     }
     out.sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
     return out;
+  }
+
+  /**
+   * Whether the sample of line `line` in the group of `id` can take more trace text (continuation lines
+   * of a multi-line event); false when that line is not a sample or its sample is full.
+   */
+  traceRoom(id: number, line: number): boolean {
+    const sample = this.sampleOf(id, line);
+    return sample !== undefined && sample.text.length < TRACE_CHARS;
+  }
+
+  /** Appends a continuation line to the sample of line `line` (a multi-line event), up to a bound. */
+  extendSample(id: number, line: number, text: string): void {
+    const sample = this.sampleOf(id, line);
+    if (!sample || sample.text.length >= TRACE_CHARS) return;
+    const room = TRACE_CHARS - sample.text.length - 1;
+    sample.text = detach(`${sample.text}\n${text.length > room ? text.slice(0, room) : text}`);
+  }
+
+  private sampleOf(id: number, line: number): { line: number; text: string } | undefined {
+    const c = this.clusters[this.find(id)];
+    if (!c) return undefined;
+    for (const s of c.samples) if (s.line === line) return s;
+    return undefined;
   }
 
   /** Snapshot of the group of one cluster id. */
@@ -258,6 +326,7 @@ export class TemplateMiner {
 
   /** Finds the template a new key fits, or creates a cluster for it. */
   private place(tok: Tokens): number {
+    maskedTokens(tok);
     const fit = this.findFit(tok.tokens, tok.count);
     if (fit >= 0) return fit;
     if (this.live >= this.maxTemplates) {
@@ -352,10 +421,10 @@ export class TemplateMiner {
     return best;
   }
 
-  private record(c: Cluster, tok: Tokens, content: string, line: number, meta: LineMeta): void {
+  /** Counts, levels, lines, times, samples and components of one line. */
+  private recordLine(c: Cluster, content: string, line: number, meta: LineMeta): void {
     c.count++;
-    const level = meta.level ?? 'UNKNOWN';
-    const li = levelIndex(level);
+    const li = meta.level === undefined ? UNKNOWN_LEVEL : levelIndex(meta.level);
     c.levels[li] = (c.levels[li] as number) + 1;
     if (line < c.firstLine) c.firstLine = line;
     if (line > c.lastLine) c.lastLine = line;
@@ -371,13 +440,17 @@ export class TemplateMiner {
       if (!c.components) c.components = new TopValues(4);
       c.components.add(meta.component);
     }
+  }
+
+  /** The values behind the wildcards of one line (`weight` lines when it stands for a sample of them). */
+  private recordValues(c: Cluster, tok: Tokens, weight: number): void {
     if (c.overflow) return;
     const positions = c.varPositions;
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k] as number;
-      const v = tok.values[p];
-      if (v === undefined) continue;
-      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v);
+      if (p >= tok.count) continue;
+      const v = tokenValue(tok, p);
+      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v, weight);
       const seen = c.types[p];
       const t = tok.types[p];
       if (seen !== t && seen !== '*') c.types[p] = seen === undefined && t !== undefined ? t : '*';
@@ -389,7 +462,8 @@ export class TemplateMiner {
     const positions: number[] = [];
     const tallies: TopValues[] = [];
     for (let p = 0; p < c.tokens.length && positions.length < this.trackedParameters; p++) {
-      if (!isWild(c.tokens[p] as string)) continue;
+      const t = c.tokens[p] as string;
+      if (!isWild(t) && !isValuePhrase(t)) continue;
       positions.push(p);
       tallies.push(old?.get(p) ?? new TopValues(this.topValues));
     }
@@ -454,106 +528,6 @@ export class TemplateMiner {
     this.fileInIndex(a);
   }
 
-  /**
-   * Brain-style partition of clusters of one length. Returns the parts whose members belong together.
-   */
-  private partition(group: Cluster[]): Cluster[][] {
-    const n = (group[0] as Cluster).tokens.length;
-    this.work -= group.length * n;
-    if (this.work < 0) return group.map((c) => [c]);
-    const freq = new Map<string, number>();
-    for (const c of group) {
-      for (let p = 0; p < n; p++) {
-        const key = `${p}\u0001${c.tokens[p]}`;
-        freq.set(key, (freq.get(key) ?? 0) + c.count);
-      }
-    }
-    const roots = new Map<string, Cluster[]>();
-    for (const c of group) {
-      const weights: number[] = [];
-      const tally = new Map<number, number>();
-      const punctuation = new Map<number, number>();
-      for (let p = 0; p < n; p++) {
-        const t = c.tokens[p] as string;
-        const w = isWild(t) ? 0 : (freq.get(`${p}\u0001${t}`) ?? 0);
-        weights.push(w);
-        // Words carry the pattern; punctuation shared by unrelated messages (`=`, `:`) must not make a root.
-        const into = HAS_LETTER.test(t) ? tally : punctuation;
-        if (w > 0) into.set(w, (into.get(w) ?? 0) + 1);
-      }
-      const counted = tally.size > 0 ? tally : punctuation;
-      // The root weight: the one most words share; ties go to the heavier (more general) pattern.
-      let mode = 0;
-      let modeWords = 0;
-      for (const [w, words] of counted) {
-        if (words > modeWords || (words === modeWords && w > mode)) {
-          mode = w;
-          modeWords = words;
-        }
-      }
-      let rootKey = '';
-      for (let p = 0; p < n; p++) {
-        rootKey += (weights[p] as number) >= mode && mode > 0 ? c.tokens[p] : '\u0002';
-        rootKey += '\u0003';
-      }
-      const list = roots.get(rootKey);
-      if (list) list.push(c);
-      else roots.set(rootKey, [c]);
-    }
-    const out: Cluster[][] = [];
-    for (const members of roots.values()) this.split(members, n, new Uint8Array(n), out);
-    return out;
-  }
-
-  /**
-   * Splits clusters that share a root on the position with the fewest distinct words, while a position has
-   * between 2 and threshold-1 of them; positions with many words, or with a masked value, are wildcards.
-   * Upper-case enumeration words (`SCREEN_ON`, `RUNNING`) are states, not values, and always split.
-   */
-  private split(members: Cluster[], n: number, decided: Uint8Array, out: Cluster[][]): void {
-    this.work -= members.length * n;
-    if (members.length === 1 || this.work < 0) {
-      // Out of budget: keep the members apart (merging needs evidence, splitting is the safe side).
-      if (members.length === 1 || this.work >= 0) out.push(members);
-      else for (const m of members) out.push([m]);
-      return;
-    }
-    let bestP = -1;
-    let bestDistinct = Number.POSITIVE_INFINITY;
-    for (let p = 0; p < n; p++) {
-      if (decided[p]) continue;
-      const values = new Set<string>();
-      let masked = false;
-      let enumLike = true;
-      for (const m of members) {
-        const t = m.tokens[p] as string;
-        if (isWild(t)) masked = true;
-        else if (enumLike && !isEnumWord(t)) enumLike = false;
-        values.add(t);
-      }
-      if (values.size < 2 || masked) continue;
-      const rank = enumLike ? 1 : values.size;
-      if ((enumLike || values.size < this.threshold) && rank < bestDistinct) {
-        bestDistinct = rank;
-        bestP = p;
-      }
-    }
-    if (bestP < 0) {
-      out.push(members);
-      return;
-    }
-    const parts = new Map<string, Cluster[]>();
-    for (const m of members) {
-      const t = m.tokens[bestP] as string;
-      const list = parts.get(t);
-      if (list) list.push(m);
-      else parts.set(t, [m]);
-    }
-    const next = decided.slice();
-    next[bestP] = 1;
-    for (const part of parts.values()) this.split(part, n, next, out);
-  }
-
   private snapshot(c: Cluster): TemplateSnapshot {
     const levels: Partial<Record<LogLevel, number>> = {};
     LOG_LEVELS.forEach((l, i) => {
@@ -576,7 +550,7 @@ export class TemplateMiner {
       levels,
       firstLine: Number.isFinite(c.firstLine) ? c.firstLine : 0,
       lastLine: c.lastLine,
-      samples: c.samples.slice(),
+      samples: c.samples.map((s) => ({ line: s.line, text: s.text })),
       parameters,
       components: c.components?.top() ?? [],
       mergedIds: c.merged.map(formatId),
@@ -588,23 +562,48 @@ export class TemplateMiner {
   }
 }
 
-const HAS_LETTER = /[A-Za-z]/;
-const ENUM_WORD = /^ ?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-const isEnumWord = (t: string): boolean => t.length > 2 && ENUM_WORD.test(t);
-
 export const formatId = (id: number): string => `T${id + 1}`;
 
-/** Template text with typed placeholders where a wildcard position saw one type only. */
+const WORD_VALUE = /^[A-Za-z][A-Za-z_-]{0,31}$/;
+
+/** Words (no digits) seen as values of the clusters' wildcard positions: evidence that a word is a value. */
+function wordValues(clusters: readonly Cluster[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of clusters) {
+    for (const tally of c.tallies) for (const v of tally.values) if (WORD_VALUE.test(v)) out.add(v);
+  }
+  return out;
+}
+
+/**
+ * Template text: constants as written, each variable slot as the most specific pattern its values share
+ * (template-text.ts), with a typed placeholder where a slot is one value of one type.
+ */
 function renderTemplate(c: Cluster): string {
   let out = '';
+  let k = 0;
   for (let p = 0; p < c.tokens.length; p++) {
     const t = c.tokens[p] as string;
     if (!isWild(t)) {
-      out += t;
+      if (c.varPositions[k] === p) {
+        // A quoted phrase with values inside (`"GET <*> HTTP/<*>"`): its words as the values show them.
+        const tally = c.tallies[k] as TopValues;
+        const text = slotText(tally.values, tally.overflowed, '*', WILDCARD);
+        // Values cut short or of mixed shapes say less than the phrase itself: keep the phrase then.
+        const better = text.length > 5 && (text.includes('"') || text.includes("'"));
+        out += better ? (t.charCodeAt(0) === 32 ? ` ${text}` : text) : t;
+        k++;
+      } else out += t;
       continue;
     }
     const type = c.types[p];
-    const text = type === undefined || type === '*' ? WILDCARD : placeholderFor(type);
+    const placeholder = type === undefined || type === '*' ? WILDCARD : placeholderFor(type);
+    let text = placeholder;
+    if (c.varPositions[k] === p) {
+      const tally = c.tallies[k] as TopValues;
+      text = slotText(tally.values, tally.overflowed, type, placeholder);
+      k++;
+    }
     out += t.charCodeAt(0) === 32 ? ` ${text}` : text;
   }
   return out;

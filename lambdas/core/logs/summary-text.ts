@@ -7,6 +7,28 @@ import type { LogSummary, TemplateBrief } from './summary.ts';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** Milliseconds as an on-call engineer reads them: one decimal below 10 ms, whole numbers above. */
+const ms = (x: number): string => (x < 10 ? x.toFixed(1) : fmt(Math.round(x)));
+const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n === 1 ? one : many}`;
+
+/**
+ * Shares in tenths of a percent that add up to exactly 100% (largest remainder), so a level breakdown
+ * never reads 98.5% + 1.6%.
+ */
+export function sharesOfTotal(counts: number[]): string[] {
+  const total = counts.reduce((a, c) => a + c, 0);
+  if (total === 0) return counts.map(() => pct(0));
+  const exact = counts.map((c) => (c * 1000) / total);
+  const floors = exact.map(Math.floor);
+  let left = 1000 - floors.reduce((a, f) => a + f, 0);
+  const byRemainder = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    floors[i] = (floors[i] ?? 0) + 1;
+    left--;
+  }
+  return floors.map((f) => `${(f / 10).toFixed(1)}%`);
+}
 const clip = (s: string, n = 140): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function duration(seconds: number): string {
@@ -40,6 +62,8 @@ function overview(s: LogSummary, out: string[]): void {
   out.push(`Log: ${fmt(s.lines.analysed)} lines${span}`);
   const extra: string[] = [];
   if (s.lines.blank) extra.push(`${fmt(s.lines.blank)} blank`);
+  if (s.lines.continuation)
+    extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);
   if (s.lines.truncated) extra.push(`${fmt(s.lines.truncated)} truncated`);
   if (extra.length) out.push(`  (${extra.join(', ')})`);
@@ -48,9 +72,16 @@ function overview(s: LogSummary, out: string[]): void {
   out.push(
     `Header: ${s.header.description} [${s.header.kind}, fits ${pct(s.header.coverage)} of the sample]`,
   );
-  const levels = Object.entries(s.levels.counts)
-    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
-    .map(([l, c]) => `${l} ${fmt(c ?? 0)} (${pct((c ?? 0) / Math.max(1, s.lines.analysed))})`);
+  const levelCounts = Object.entries(s.levels.counts)
+    .map(([l, c]) => [l, c ?? 0] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const counted = levelCounts.reduce((a, [, c]) => a + c, 0);
+  // Lines without a level still count in the denominator, as a hidden remainder.
+  const levelShares = sharesOfTotal([
+    ...levelCounts.map(([, c]) => c),
+    Math.max(0, s.lines.analysed - counted),
+  ]);
+  const levels = levelCounts.map(([l, c], i) => `${l} ${fmt(c)} (${levelShares[i]})`);
   const how = s.levels.source === 'inferred' ? ' (inferred from wording: the log has no level field)' : '';
   out.push(`Levels${how}: ${levels.join(' · ') || '-'}`);
   const inferred = s.errors.inferred ? ` (${fmt(s.errors.inferred)} from wording or HTTP 5xx status)` : '';
@@ -111,7 +142,7 @@ function http(h: HttpSummary | null, out: string[]): void {
   if (!h) return;
   const classes = CLASSES.map((c) => `${c} ${fmt(h.statusClasses[c] ?? 0)}`).join(' · ');
   const l = h.latencyMs;
-  const latency = l ? ` · latency p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms, p99 ${fmt(l.p99)} ms` : '';
+  const latency = l ? ` · latency p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms` : '';
   out.push('', `HTTP: ${fmt(h.requests)} requests · ${classes}${latency}`);
   const codes = h.statusCodes.map((c) => `${c.code} ×${fmt(c.count)}`).join(', ');
   if (codes) out.push(`  status codes: ${codes}`);
@@ -121,7 +152,7 @@ function http(h: HttpSummary | null, out: string[]): void {
   for (const e of h.endpoints) {
     const counts = CLASSES.map((c) => fmt(e.statusClasses[c] ?? 0).padStart(6)).join(' ');
     const p = e.latencyMs;
-    const lat = (p ? [p.p50, p.p95, p.p99].map(fmt) : ['-', '-', '-']).map((c) => c.padStart(8)).join(' ');
+    const lat = (p ? [p.p50, p.p95, p.p99].map(ms) : ['-', '-', '-']).map((c) => c.padStart(8)).join(' ');
     out.push(`  ${fmt(e.requests).padStart(8)} ${counts}  ${lat}  ${clip(e.endpoint, 90)}`);
   }
   if (h.otherEndpointRequests) out.push(`  ${fmt(h.otherEndpointRequests)} requests to further endpoints`);
@@ -217,7 +248,7 @@ function redactions(s: LogSummary, out: string[]): void {
     .map(([k, c]) => `${k} ${fmt(c)}`);
   const distinct =
     r.network === 'pseudonymise' && r.distinct.ip + r.distinct.host > 0
-      ? ` (${fmt(r.distinct.ip)} distinct addresses, ${fmt(r.distinct.host)} hosts)`
+      ? ` (${plural(r.distinct.ip, 'distinct address', 'distinct addresses')}, ${plural(r.distinct.host, 'host', 'hosts')})`
       : '';
   out.push(
     '',

@@ -57,9 +57,11 @@ export interface LogSummary {
   lines: {
     /** Physical lines read. */
     total: number;
-    /** Non-blank lines that were analysed. */
+    /** Events analysed: non-blank lines other than continuation lines. */
     analysed: number;
     blank: number;
+    /** Lines that continue the event above them (stack traces, tracebacks), part of that event. */
+    continuation: number;
     /** Lines that did not fit the header layout (mined as a whole). */
     unmatchedHeader: number;
     /** Lines cut at the line-length limit. */
@@ -281,7 +283,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
   const headerLevels = LOG_LEVELS.some(
     (l, i) => l !== 'UNKNOWN' && (analyzer.stats.levelCounts[i] as number) > 0,
   );
-  const analysed = analyzer.totalLines - analyzer.blankLines;
+  const analysed = analyzer.totalLines - analyzer.blankLines - analyzer.continuationLines;
   const ctx: Context = {
     analyzer,
     templates,
@@ -304,6 +306,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
       total: analyzer.totalLines,
       analysed,
       blank: analyzer.blankLines,
+      continuation: analyzer.continuationLines,
       unmatchedHeader: analyzer.unmatchedHeader,
       truncated: analyzer.truncatedLines,
     },

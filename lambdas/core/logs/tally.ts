@@ -9,6 +9,8 @@ export class TopValues<K extends string | number = string> {
   /** Distinct values seen, counted while the table had room; `overflowed` says there were more. */
   overflowed = false;
   private tick = 0;
+  /** Index of the value matched last. */
+  private last = 0;
 
   constructor(readonly capacity: number) {}
 
@@ -20,9 +22,16 @@ export class TopValues<K extends string | number = string> {
       count = 4;
     }
     const values = this.values;
+    // Runs of the same value are common (a component, a host): try the last one first.
+    const last = this.last;
+    if (last < values.length && values[last] === value) {
+      this.counts[last] = (this.counts[last] as number) + count;
+      return;
+    }
     for (let i = 0; i < values.length; i++) {
       if (values[i] === value) {
         this.counts[i] = (this.counts[i] as number) + count;
+        this.last = i;
         return;
       }
     }

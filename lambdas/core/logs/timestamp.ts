@@ -33,7 +33,15 @@ const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
 interface Shape {
   re: RegExp;
   build: (m: RegExpExecArray, defaultYear: number) => ParsedTime | undefined;
+  /**
+   * Which groups hold which field (the first group that matched, where several may), for
+   * `TimestampReader`: year (`y`, or two digits `yy`), month as digits (`mo`) or as a name (`mon`), day,
+   * hour, minute, second, fraction and zone.
+   */
+  fields?: Partial<Record<FieldName, number | number[]>>;
 }
+
+type FieldName = 'y' | 'yy' | 'mo' | 'mon' | 'd' | 'h' | 'mi' | 's' | 'frac' | 'zone';
 
 /** Decimal value of a digit string (the regular expressions only capture digits here). */
 function num(s: string | undefined): number {
@@ -96,6 +104,7 @@ const SHAPES: Shape[] = [
     re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
     build: (m) =>
       make(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], m[4] !== undefined),
+    fields: { y: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // 20171223-22:15:29:606 · 20171223 221529
@@ -112,6 +121,7 @@ const SHAPES: Shape[] = [
         m[11],
         true,
       ),
+    fields: { y: 1, mo: 2, d: 3, h: [4, 7], mi: [5, 8], s: [6, 9], frac: 10, zone: 11 },
   },
   {
     // 081109 203615 (yyMMdd HHmmss)
@@ -128,17 +138,20 @@ const SHAPES: Shape[] = [
         undefined,
         true,
       ),
+    fields: { yy: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6 },
   },
   {
     // 17/06/09 20:10:40 (yy/MM/dd)
     re: new RegExp(`^(\\d{2})[/-](\\d{2})[/-](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m) =>
       make(fullYear(num(m[1])), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
+    fields: { yy: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // 03-17 16:13:38.811 · 10.30 16:49:06 (MM-dd, no year)
     re: new RegExp(`^(\\d{2})[-/.](\\d{2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], m[7], true),
+    fields: { mo: 1, d: 2, h: 3, mi: 4, s: 5, frac: 6, zone: 7 },
   },
   {
     // Jun 14 15:16:01 · Sun Dec 04 04:47:44 2005 · Jun 14 2017 15:16:01
@@ -155,6 +168,7 @@ const SHAPES: Shape[] = [
         m[9],
         true,
       ),
+    fields: { mon: 1, d: 2, y: [3, 8], h: 4, mi: 5, s: 6, frac: 7, zone: 9 },
   },
   {
     // 10/Oct/2000:13:55:36 -0700 (Apache access log)
@@ -171,11 +185,13 @@ const SHAPES: Shape[] = [
         m[8],
         true,
       ),
+    fields: { d: 1, mon: 2, y: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // klog: I0601 12:34:56.789012
     re: /^[IWEF](\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?/,
     build: (m, y) => make(y, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), m[6], undefined, true),
+    fields: { mo: 1, d: 2, h: 3, mi: 4, s: 5, frac: 6 },
   },
   {
     // Unix epoch seconds or milliseconds (2001..2286)
@@ -189,8 +205,12 @@ const SHAPES: Shape[] = [
     // time of day only
     re: new RegExp(`^${TIME}${ZONE}$`, 'i'),
     build: (m, y) => make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true),
+    fields: { h: 1, mi: 2, s: 3, frac: 4, zone: 5 },
   },
 ];
+
+/** The shapes again, with match indices, for the readers that cache the part above the seconds. */
+const INDEXED = SHAPES.map((shape) => new RegExp(shape.re.source, `${shape.re.flags}d`));
 
 /**
  * Parses one timestamp. `hint` is the index of the shape that matched last time: logs repeat one shape, so
@@ -201,14 +221,8 @@ export function parseTimestamp(
   defaultYear: number,
   hint?: { shape: number },
 ): ParsedTime | undefined {
-  let s = text;
-  if (s.length === 0 || s.length > 64) return undefined;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
-  const first = s.charCodeAt(0);
-  if (first === 91 || first === 40) s = s.slice(1);
-  const last = s.charCodeAt(s.length - 1);
-  if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
+  const s = normalise(text);
+  if (s === undefined) return undefined;
   if (hint) {
     const shape = SHAPES[hint.shape];
     const m = shape?.re.exec(s);
@@ -226,4 +240,156 @@ export function parseTimestamp(
     }
   }
   return undefined;
+}
+
+/** The text of a timestamp without surrounding blanks, brackets and trailing `,` or `:`. */
+function normalise(text: string): string | undefined {
+  let s = text;
+  if (s.length === 0 || s.length > 64) return undefined;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
+  const first = s.charCodeAt(0);
+  if (first === 91 || first === 40) s = s.slice(1);
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
+  return s;
+}
+
+/** Value of the digits in [start, end), or -1 when one of them is not a digit. */
+function digitsAt(s: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Where the fields of a timestamp are, learned from one text of a log (see `TimestampReader`). */
+interface Layout {
+  /** The text the layout was learned from. */
+  ref: string;
+  /** 1 where a field digit is, 0 where a text of this layout has the same character as `ref`. */
+  digits: Uint8Array;
+  /** [start, end) of year, month, day, hour, minute, second, fraction in the text; -1 when absent. */
+  at: Int32Array;
+  /** The year when the text has none; whether the text's year has two digits; the month of a name. */
+  year: number;
+  shortYear: boolean;
+  month: number;
+  zone: string | undefined;
+}
+
+const LAYOUT_FIELDS: FieldName[] = ['y', 'mo', 'd', 'h', 'mi', 's', 'frac'];
+
+/**
+ * Reads the timestamps of one log, line after line. A log writes its times one way: once a text has been
+ * parsed, a text of the same length with digits where it had digits and the same characters elsewhere is
+ * read from those positions, without a regular expression. Anything else is parsed afresh.
+ */
+export class TimestampReader {
+  private readonly hint = { shape: 0 };
+  private lastText = '';
+  private lastMs: number | undefined;
+  private layout: Layout | undefined;
+
+  constructor(private readonly defaultYear: number) {}
+
+  read(text: string): number | undefined {
+    if (text === this.lastText) return this.lastMs;
+    this.lastText = text;
+    const s = normalise(text);
+    this.lastMs = s === undefined ? undefined : (this.byLayout(s) ?? this.parse(s));
+    return this.lastMs;
+  }
+
+  private byLayout(s: string): number | undefined {
+    const l = this.layout;
+    if (!l || s.length !== l.ref.length) return undefined;
+    const ref = l.ref;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (l.digits[i] === 1 ? c < 48 || c > 57 : c !== ref.charCodeAt(i)) return undefined;
+    }
+    const at = l.at;
+    let y = fieldAt(s, at, 0, l.year);
+    if (l.shortYear) y = fullYear(y);
+    const frac = (at[12] as number) < 0 ? undefined : s.slice(at[12], at[13]);
+    const mo = fieldAt(s, at, 1, l.month);
+    const d = fieldAt(s, at, 2, 1);
+    const t = make(
+      y,
+      mo,
+      d,
+      fieldAt(s, at, 3, 0),
+      fieldAt(s, at, 4, 0),
+      fieldAt(s, at, 5, 0),
+      frac,
+      l.zone,
+      true,
+    );
+    return t?.ms;
+  }
+
+  private parse(s: string): number | undefined {
+    this.layout = undefined;
+    const hinted = this.hint.shape;
+    for (let k = -1; k < SHAPES.length; k++) {
+      const i = k < 0 ? hinted : k;
+      if (k === hinted) continue;
+      const shape = SHAPES[i] as Shape;
+      const m = (INDEXED[i] as RegExp).exec(s);
+      if (!m) continue;
+      const t = shape.build(m, this.defaultYear);
+      if (!t) {
+        if (k < 0) return undefined;
+        continue;
+      }
+      this.hint.shape = i;
+      this.layout = layoutOf(s, shape, m, this.defaultYear);
+      return t.ms;
+    }
+    return undefined;
+  }
+}
+
+/** The value of field `k` of a layout in `s`, or `absent` when the layout has no such field. */
+function fieldAt(s: string, at: Int32Array, k: number, absent: number): number {
+  const start = at[2 * k] as number;
+  return start < 0 ? absent : digitsAt(s, start, at[2 * k + 1] as number);
+}
+
+/** The group of a field that matched (the first of several alternatives). */
+function groupOf(shape: Shape, name: FieldName, m: RegExpExecArray): number | undefined {
+  const g = shape.fields?.[name];
+  if (g === undefined) return undefined;
+  return Array.isArray(g) ? g.find((x) => m[x] !== undefined) : m[g] !== undefined ? g : undefined;
+}
+
+/** The layout of a parsed text, or undefined when the shape has no field map or no time of day. */
+function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: number): Layout | undefined {
+  if (!shape.fields || !m.indices || groupOf(shape, 'h', m) === undefined) return undefined;
+  const digits = new Uint8Array(s.length);
+  const at = new Int32Array(14).fill(-1);
+  const yy = groupOf(shape, 'yy', m);
+  LAYOUT_FIELDS.forEach((name, k) => {
+    const g = name === 'y' && yy !== undefined ? yy : groupOf(shape, name, m);
+    const span = g === undefined ? undefined : m.indices?.[g];
+    if (!span) return;
+    at[2 * k] = span[0];
+    at[2 * k + 1] = span[1];
+    for (let i = span[0]; i < span[1]; i++) digits[i] = 1;
+  });
+  const mon = groupOf(shape, 'mon', m);
+  const zone = groupOf(shape, 'zone', m);
+  return {
+    ref: s,
+    digits,
+    at,
+    year: defaultYear,
+    shortYear: yy !== undefined,
+    month: mon === undefined ? 1 : (MONTHS[(m[mon] ?? '').slice(0, 3).toLowerCase()] ?? 0),
+    zone: zone === undefined ? undefined : m[zone],
+  };
 }

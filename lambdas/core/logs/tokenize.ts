@@ -23,28 +23,38 @@ export type VariableType =
   | 'EMAIL'
   | 'HOST'
   | 'ID'
-  | 'REDACTED';
+  | 'REDACTED'
+  | 'BOOL';
 
 /** Placeholder written for a position that became variable by generalisation (mixed or unmasked values). */
 export const WILDCARD = '<*>';
 
 export interface Tokens {
+  /** The message that `starts`/`ends` refer to. */
+  message: string;
   /**
-   * Masked tokens: constants as written, every variable as `<*>` (types are kept aside so that values of
-   * different shapes at one position still group). A token starts with one space when whitespace preceded it.
-   */
-  tokens: string[];
-  /** The original text of each token (without the leading space), parallel to `tokens`. */
-  values: string[];
-  /** The variable type of each placeholder token; undefined for constant tokens. */
-  types: (VariableType | undefined)[];
-  /** `tokens.join('')`: the masked message, used as the miner's lookup key. */
-  key: string;
-  /**
-   * Number of tokens. Equals `tokens.length` for `tokenize`; `tokenizeInto` reuses longer arrays and only
-   * the first `count` entries are meaningful.
+   * Number of tokens. `tokenizeInto` reuses longer arrays: only the first `count` entries are meaningful.
    */
   count: number;
+  /** The masked message (constants as written, every variable as `<*>`): the miner's lookup key. */
+  key: string;
+  /** The variable type of each placeholder token; undefined for constant tokens. */
+  types: (VariableType | undefined)[];
+  /** Where each token's text is in `message` (for a variable, the whole value, which may span words). */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 when whitespace precedes the token. */
+  spaces: Uint8Array;
+  /** Masked text of a token that is not a slice of the message (a quoted phrase: `"GET <*> HTTP/<*>"`). */
+  texts: (string | undefined)[];
+  /**
+   * Masked tokens: constants as written, every variable as `<*>` (types are kept aside so that values of
+   * different shapes at one position still group), with one leading space when whitespace preceded it.
+   * Filled by `tokenize` and by `maskedTokens`, not by `tokenizeInto`.
+   */
+  tokens: string[];
+  /** The original text of each token; filled by `tokenize` (see `tokenValue` for the hot path). */
+  values: string[];
 }
 
 const C_SPACE = 32;
@@ -276,7 +286,46 @@ export function classifySegment(s: string, start: number, end: number): Variable
   } else if (numeric === end) return 'NUM';
   if (slashes > 0 && (c0 === C_SLASH || c0 === C_DOT)) return 'PATH';
   if (letters > 0 && isHostName(s, start, end)) return 'HOST';
-  return 'ID';
+  return wordLike(s, start, end) ? undefined : 'ID';
+}
+
+/**
+ * Words without digits that are values all the same: booleans, `null`, and the built-in account names
+ * `root` and `admin` (user names are parameters). The Loghub-2.0 template guidelines (Khan et al., ICSE 2022)
+ * treat exactly these as variables.
+ */
+const VALUE_WORDS = new Map<string, VariableType>([
+  ['true', 'BOOL'],
+  ['false', 'BOOL'],
+  ['null', 'ID'],
+  ['root', 'ID'],
+  ['admin', 'ID'],
+]);
+
+/** The type of a value word (`true`, `null`, …), or undefined for an ordinary word. */
+function valueWord(s: string, start: number, end: number): VariableType | undefined {
+  const len = end - start;
+  if (len < 4 || len > 5) return undefined;
+  return VALUE_WORDS.get(s.slice(start, end).toLowerCase());
+}
+
+/** A letter, then letters and one run of at most two digits (`eth0`, `ssh2`, `L3`, `fpr29`): a word. */
+function wordLike(s: string, start: number, end: number): boolean {
+  const c0 = s.charCodeAt(start);
+  if (!((c0 >= C_A && c0 <= C_Z) || (c0 >= C_a && c0 <= C_z))) return false;
+  let runs = 0;
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      if (run === 0) runs++;
+      if (++run > 2 || runs > 1) return false;
+    } else {
+      run = 0;
+      if (!((c >= C_A && c <= C_Z) || (c >= C_a && c <= C_z) || c === C_UNDERSCORE)) return false;
+    }
+  }
+  return true;
 }
 
 /** Generic top-level domains; two-letter country codes are accepted except common source-file extensions. */
@@ -358,6 +407,7 @@ const PLACEHOLDER_TEXT: Record<VariableType, string> = {
   HOST: '<HOST>',
   ID: '<ID>',
   REDACTED: '<REDACTED>',
+  BOOL: '<BOOL>',
 };
 
 export const placeholderFor = (type: VariableType): string => PLACEHOLDER_TEXT[type];
@@ -373,16 +423,18 @@ let segEnd = new Int32Array(64);
 let segDelim = new Uint8Array(64);
 const segType: (VariableType | undefined)[] = [];
 
+/** A copy of a typed array at twice its length (the scratch arrays grow with the longest message). */
+function doubled<T extends Int32Array | Uint8Array>(a: T): T {
+  const b = (a instanceof Int32Array ? new Int32Array(a.length * 2) : new Uint8Array(a.length * 2)) as T;
+  b.set(a);
+  return b;
+}
+
 function pushSeg(start: number, end: number, delim: boolean, type: VariableType | undefined): void {
   if (segCount === segStart.length) {
-    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    segStart = grow(segStart, (n) => new Int32Array(n));
-    segEnd = grow(segEnd, (n) => new Int32Array(n));
-    segDelim = grow(segDelim, (n) => new Uint8Array(n));
+    segStart = doubled(segStart);
+    segEnd = doubled(segEnd);
+    segDelim = doubled(segDelim);
   }
   segStart[segCount] = start;
   segEnd[segCount] = end;
@@ -458,24 +510,88 @@ for (const w of [
 
 const CLOSERS: Record<number, number> = { 40: 41, 91: 93, 123: 125, 34: 34, 39: 39 };
 
-/** Per-token scratch of the current message (reused across calls). */
-const sTexts: string[] = [];
-const sValues: string[] = [];
+/**
+ * Per-token scratch of the current message (reused across calls): where the token's text is, its type,
+ * whether whitespace precedes it and whether it is a whole word (1) or a part of one (0).
+ */
+let sStart = new Int32Array(64);
+let sEnd = new Int32Array(64);
+let sSpace = new Uint8Array(64);
+let sWhole = new Uint8Array(64);
 const sTypes: (VariableType | undefined)[] = [];
-/** 1 = the token is a whole word, 2 = and whitespace precedes it, 0 = part of a word. */
-const sWhole: number[] = [];
+/** Masked text of a token that stands for a quoted phrase (undefined for the others). */
+const sTexts: (string | undefined)[] = [];
 let sCount = 0;
+/** Quoted phrases of the current message: where each opens and closes (offsets of the quote characters). */
+const quoteOpen: number[] = [];
+const quoteClose: number[] = [];
+let sMessage = '';
 
-function pushToken(text: string, value: string, type: VariableType | undefined, whole: number): void {
-  sTexts[sCount] = text;
-  sValues[sCount] = value;
+function growScratch(): void {
+  sStart = doubled(sStart);
+  sEnd = doubled(sEnd);
+  sSpace = doubled(sSpace);
+  sWhole = doubled(sWhole);
+}
+
+function pushToken(
+  start: number,
+  end: number,
+  type: VariableType | undefined,
+  space: boolean,
+  whole: boolean,
+): void {
+  if (sCount === sStart.length) growScratch();
+  sStart[sCount] = start;
+  sEnd[sCount] = end;
   sTypes[sCount] = type;
-  sWhole[sCount] = whole;
+  sTexts[sCount] = undefined;
+  sSpace[sCount] = space ? 1 : 0;
+  sWhole[sCount] = whole ? 1 : 0;
   sCount++;
 }
 
+/** Extends the value of the last token to `end` (a unit, a restatement, the next value of a run). */
+function extendLast(end: number, type: VariableType): void {
+  sEnd[sCount - 1] = end;
+  sTypes[sCount - 1] = type;
+}
+
 /** An empty result to fill with `tokenizeInto`. */
-export const emptyTokens = (): Tokens => ({ tokens: [], values: [], types: [], key: '', count: 0 });
+export const emptyTokens = (): Tokens => ({
+  message: '',
+  count: 0,
+  key: '',
+  types: [],
+  starts: new Int32Array(64),
+  ends: new Int32Array(64),
+  spaces: new Uint8Array(64),
+  texts: [],
+  tokens: [],
+  values: [],
+});
+
+/** Text of one value (or constant) of a tokenised message, cut at 256 characters. */
+export function tokenValue(t: Tokens, k: number): string {
+  const start = t.starts[k] as number;
+  const end = t.ends[k] as number;
+  return t.message.slice(start, Math.min(end, start + 256));
+}
+
+/** Fills `t.tokens` with the masked tokens (only needed when the key is new to the miner). */
+export function maskedTokens(t: Tokens): string[] {
+  const out = t.tokens;
+  out.length = t.count;
+  for (let k = 0; k < t.count; k++) {
+    const space = t.spaces[k] === 1;
+    if (t.types[k] !== undefined) out[k] = space ? ' <*>' : WILDCARD;
+    else {
+      const text = t.texts[k] ?? t.message.slice(t.starts[k] as number, t.ends[k] as number);
+      out[k] = space ? ` ${text}` : text;
+    }
+  }
+  return out;
+}
 
 /**
  * Tokenise and mask one message. `maxTokens` bounds the work on pathological lines: the rest of the message
@@ -483,8 +599,8 @@ export const emptyTokens = (): Tokens => ({ tokens: [], values: [], types: [], k
  */
 export function tokenize(message: string, maxTokens = 256): Tokens {
   const out = tokenizeInto(message, maxTokens, emptyTokens());
-  out.tokens.length = out.count;
-  out.values.length = out.count;
+  maskedTokens(out);
+  out.values = Array.from({ length: out.count }, (_, k) => tokenValue(out, k));
   out.types.length = out.count;
   return out;
 }
@@ -499,6 +615,9 @@ WORD_CLASS[C_DOT] = 8;
 /** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
 export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
   sCount = 0;
+  quoteOpen.length = 0;
+  quoteClose.length = 0;
+  sMessage = message;
   const n = message.length;
   let i = 0;
   let spaceBefore = false;
@@ -517,48 +636,185 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
       if (d === C_SPACE || d === C_TAB || d === 13 || d === 10 || d === 12) break;
       if (d < 128) shape |= WORD_CLASS[d] as number;
     }
+    if ((shape & 4) !== 0 && (quoteOpen.length === 0 || i > (quoteClose[quoteClose.length - 1] as number)))
+      noteQuotes(message, i, wEnd, n);
+    if (c === 40 /* ( */ && spaceBefore) {
+      const close = annotationEnd(message, i, n);
+      if (close > 0) {
+        // `1190 bytes (1.16 KB)`: a value restated in other units is one value.
+        extendLast(close, sTypes[sCount - 1] as VariableType);
+        i = close;
+        spaceBefore = false;
+        continue;
+      }
+    }
     if (sCount >= maxTokens) {
       // Everything past the cap is one opaque variable: bounded work and memory per line.
-      const rest = message.slice(i).trimEnd();
-      pushToken(rest, rest.length > 256 ? rest.slice(0, 256) : rest, 'ID', spaceBefore ? 2 : 1);
+      let end = n;
+      while (end > i && isSpace(message.charCodeAt(end - 1))) end--;
+      pushToken(i, end, 'ID', spaceBefore, true);
       break;
     }
     if ((shape & 6) === 0 && wEnd - i <= MAX_WORD && ((shape & 8) === 0 || !hasDotRun(message, i, wEnd))) {
       // Fast path: one segment (no delimiters, no path or e-mail punctuation), as `splitWord` would find.
-      const text = message.slice(i, wEnd);
-      const type = shape === 0 ? undefined : classifySegment(message, i, wEnd);
-      const c0 = message.charCodeAt(i);
-      if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
-        dateWords = true;
-      }
-      // `1200 ms`, `3.5 GB`: a unit written after a number belongs to the value.
-      const unit = type === undefined && spaceBefore && wEnd - i <= 7 ? unitAfterNumber(text) : undefined;
-      if (unit !== undefined) {
-        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
-        sTypes[sCount - 1] = unit;
-      } else pushToken(text, text, type, spaceBefore ? 2 : 1);
+      if (word(message, i, wEnd, shape, spaceBefore)) dateWords = true;
     } else if (wEnd - i > MAX_WORD) {
       // A very long word is data (a blob, a dump), never part of a message's wording.
-      const text = message.slice(i, wEnd);
-      pushToken(text, text.slice(0, 256), 'ID', spaceBefore ? 2 : 1);
+      pushToken(i, wEnd, 'ID', spaceBefore, true);
     } else {
       splitWord(message, i, wEnd);
       if (segCount === 1) {
         const type = segType[0];
-        const text = message.slice(i, wEnd);
-        const c0 = message.charCodeAt(i);
-        // Dates in messages are written capitalised (`Sun Jul 31`, `UTC`): check only such words.
-        if (type === undefined && c0 >= C_A && c0 <= C_Z && wEnd - i <= 10 && DATE_WORDS.has(text)) {
-          dateWords = true;
-        }
-        pushToken(text, text, type, spaceBefore ? 2 : 1);
+        if (type === undefined && isDateWord(message, i, wEnd)) dateWords = true;
+        pushToken(i, wEnd, type, spaceBefore, true);
       } else emitWord(message, spaceBefore);
     }
     spaceBefore = false;
     i = wEnd;
   }
   if (dateWords) markDateWords();
+  if (quoteOpen.length > 0) collapseQuotes();
   return assemble(out);
+}
+
+/** Characters after which a quote opens a phrase: `="…"`, `("…")`, `["…"]`, `:"…"`. */
+const OPENS_QUOTE = new Uint8Array(128);
+for (const ch of '=([:,{') OPENS_QUOTE[ch.charCodeAt(0)] = 1;
+/** Characters that may follow the closing quote of a phrase. */
+const CLOSES_QUOTE = new Uint8Array(128);
+for (const ch of ',;:)]}.') CLOSES_QUOTE[ch.charCodeAt(0)] = 1;
+const MAX_QUOTED = 512;
+
+/** Records the quoted phrases that open in the word [i, end): at its start or after `=`, `(`, `:`…. */
+function noteQuotes(s: string, i: number, end: number, n: number): void {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c !== 34 && c !== 39) continue;
+    if (j > i && OPENS_QUOTE[s.charCodeAt(j - 1)] !== 1) continue;
+    const close = quoteEnd(s, j, n);
+    if (close > 0) {
+      quoteOpen.push(j);
+      quoteClose.push(close);
+      return;
+    }
+  }
+}
+
+/** Offset of the quote that closes a phrase opened at `i` (at the end of a word), or 0. */
+function quoteEnd(s: string, i: number, n: number): number {
+  const q = s.charCodeAt(i);
+  const limit = Math.min(n, i + MAX_QUOTED);
+  for (let j = i + 1; j < limit; j++) {
+    if (s.charCodeAt(j) !== q) continue;
+    const next = j + 1 < n ? s.charCodeAt(j + 1) : C_SPACE;
+    return next === C_SPACE || next === C_TAB || (next < 128 && CLOSES_QUOTE[next] === 1) ? j : 0;
+  }
+  return 0;
+}
+
+/**
+ * A quoted phrase (`"GET /a HTTP/1.1"`, `"Mozilla/5.0 (X11; Linux)"`, `'safety'`) becomes one token whose
+ * text is the masked phrase: messages keep one length whatever the phrase holds, phrases of one pattern
+ * share a key, and a position holding phrases of different lengths becomes a variable (consolidate.ts).
+ * A quoted single value (`"42"`, `""`) is a value token, quotes included.
+ */
+function collapseQuotes(): void {
+  let from = 0;
+  for (let q = 0; q < quoteOpen.length; q++) {
+    const open = quoteOpen[q] as number;
+    const close = quoteClose[q] as number;
+    let k1 = from;
+    while (k1 < sCount && (sStart[k1] as number) < open) k1++;
+    if (k1 >= sCount || sStart[k1] !== open) continue;
+    // The closing quote is the one-character token at `close` (an empty pair also has an empty value there).
+    let k2 = k1 + 1;
+    while (
+      k2 < sCount &&
+      (sStart[k2] as number) <= close &&
+      !(sStart[k2] === close && sEnd[k2] === close + 1)
+    )
+      k2++;
+    if (k2 >= sCount || sStart[k2] !== close) continue;
+    collapseRange(k1, k2, close + 1);
+    from = k1 + 1;
+  }
+}
+
+/** Makes tokens k1..k2 (a quoted phrase ending at `end`) one token. */
+function collapseRange(k1: number, k2: number, end: number): void {
+  sWhole[k1] = 1;
+  if (k2 === k1 + 2 && sTypes[k1 + 1] !== undefined) {
+    // One value in quotes (`"42"`, `""`): a value, quotes and all.
+    sTypes[k1] = sTypes[k1 + 1];
+    sTexts[k1] = undefined;
+  } else {
+    let text = '';
+    for (let k = k1; k <= k2; k++) {
+      if (k > k1 && sSpace[k] === 1) text += ' ';
+      text += sTypes[k] !== undefined ? WILDCARD : sMessage.slice(sStart[k], sEnd[k]);
+    }
+    sTypes[k1] = undefined;
+    sTexts[k1] = text;
+  }
+  sEnd[k1] = end;
+  const removed = k2 - k1;
+  for (let k = k2 + 1; k < sCount; k++) {
+    sStart[k - removed] = sStart[k] as number;
+    sEnd[k - removed] = sEnd[k] as number;
+    sTypes[k - removed] = sTypes[k];
+    sTexts[k - removed] = sTexts[k];
+    sSpace[k - removed] = sSpace[k] as number;
+    sWhole[k - removed] = sWhole[k] as number;
+  }
+  sCount -= removed;
+}
+
+/** A word of one segment; returns whether it may be part of a written-out date. */
+function word(message: string, i: number, end: number, shape: number, spaceBefore: boolean): boolean {
+  const type = shape === 0 ? valueWord(message, i, end) : classifySegment(message, i, end);
+  // `1200 ms`, `3.5 GB`: a unit written after a number belongs to the value.
+  if (type === undefined && spaceBefore && end - i <= 8) {
+    const unit = unitAfterNumber(message, i, end);
+    if (unit !== undefined) {
+      extendLast(end, unit);
+      return false;
+    }
+  }
+  pushToken(i, end, type, spaceBefore, true);
+  return type === undefined && isDateWord(message, i, end);
+}
+
+/** Dates in messages are written capitalised (`Sun Jul 31`, `UTC`): only such words are looked up. */
+function isDateWord(s: string, start: number, end: number): boolean {
+  const c0 = s.charCodeAt(start);
+  return c0 >= C_A && c0 <= C_Z && end - start <= 10 && DATE_WORDS.has(s.slice(start, end));
+}
+
+/**
+ * End (after the `)`) of a bracketed restatement in other units of the value before `(` at `i` (`(1.16 KB)`
+ * after `1190 bytes`), within 40 characters; 0 when there is none or the token before is not a whole value.
+ */
+function annotationEnd(s: string, i: number, n: number): number {
+  const k = sCount - 1;
+  if (k < 0 || sTypes[k] === undefined || sWhole[k] === 0) return 0;
+  const limit = Math.min(n, i + 40);
+  let close = -1;
+  let space = -1;
+  for (let j = i + 1; j < limit; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 41) {
+      close = j;
+      break;
+    }
+    if (c === 40 || c === 9) return 0;
+    if (c === C_SPACE) {
+      if (space >= 0) return 0;
+      space = j;
+    }
+  }
+  if (close <= i + 1 || space < 0) return 0;
+  const number = classifySegment(s, i + 1, space);
+  return (number === 'NUM' || number === 'ID') && UNITS.has(s.slice(space + 1, close)) ? close + 1 : 0;
 }
 
 const UNITS = new Map<string, VariableType>();
@@ -569,11 +825,12 @@ for (const u of 'ns us µs ms s sec secs second seconds min mins minute minutes 
 }
 for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB bytes byte'.split(' ')) UNITS.set(u, 'SIZE');
 
-/** The unit type when `word` is a unit and the token before it is a whole-word number. */
-function unitAfterNumber(word: string): VariableType | undefined {
+/** The unit type when [start, end) is a unit and the token before it is a whole-word number. */
+function unitAfterNumber(s: string, start: number, end: number): VariableType | undefined {
   const k = sCount - 1;
   if (k < 0 || sTypes[k] !== 'NUM' || sWhole[k] === 0) return undefined;
-  return UNITS.get(word.charCodeAt(word.length - 1) === C_DOT ? word.slice(0, -1) : word);
+  const stop = s.charCodeAt(end - 1) === C_DOT ? end - 1 : end;
+  return stop > start ? UNITS.get(s.slice(start, stop)) : undefined;
 }
 
 function hasDotRun(s: string, start: number, end: number): boolean {
@@ -585,57 +842,105 @@ function hasDotRun(s: string, start: number, end: number): boolean {
 const MAX_WORD = 1024;
 
 /** Month, weekday and zone names next to a variable are part of a date: `at Sun Jul 31 12:01:02 2005`. */
+function isDateToken(k: number): boolean {
+  return sWhole[k] === 1 && sTypes[k] === undefined && DATE_WORDS.has(sMessage.slice(sStart[k], sEnd[k]));
+}
+
 function markDateWords(): void {
-  const isDate = (k: number): boolean =>
-    sWhole[k] !== 0 && sTypes[k] === undefined && DATE_WORDS.has(sTexts[k] as string);
+  const isDate = isDateToken;
   for (let pass = 0; pass < 2; pass++) {
     for (let k = 0; k < sCount; k++) {
       if (!isDate(k)) continue;
-      const prev = k > 0 && (sTypes[k - 1] !== undefined || isDate(k - 1)) && sWhole[k - 1] !== 0;
-      const next = k + 1 < sCount && sWhole[k + 1] === 2 && (sTypes[k + 1] !== undefined || isDate(k + 1));
-      if ((prev && sWhole[k] === 2) || next) sTypes[k] = 'TIME';
+      const prev = k > 0 && (sTypes[k - 1] !== undefined || isDate(k - 1)) && sWhole[k - 1] === 1;
+      const next =
+        k + 1 < sCount &&
+        sWhole[k + 1] === 1 &&
+        sSpace[k + 1] === 1 &&
+        (sTypes[k + 1] !== undefined || isDate(k + 1));
+      if ((prev && sSpace[k] === 1) || next) sTypes[k] = 'TIME';
     }
   }
 }
 
-/** Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. */
+const isQuote = (c: number): boolean => c === 34 || c === 39;
+
+/** Key pieces of the current message (reused). */
+const keyParts: string[] = [];
+
+/**
+ * Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. The key
+ * is built from slices of the message: constants next to each other are one slice.
+ */
 function assemble(out: Tokens): Tokens {
-  const tokens = out.tokens;
-  const values = out.values;
-  const types = out.types;
+  if (out.starts.length < sCount) {
+    out.starts = new Int32Array(sStart.length);
+    out.ends = new Int32Array(sStart.length);
+    out.spaces = new Uint8Array(sStart.length);
+  }
+  const message = sMessage;
+  const { starts, ends, spaces, types } = out;
+  keyParts.length = 0;
+  let spanStart = -1;
+  let spanEnd = -1;
   let m = 0;
   let prevWholeVar = false;
   for (let k = 0; k < sCount; k++) {
     const type = sTypes[k];
-    const w = sWhole[k] as number;
-    if (type !== undefined) {
-      if (prevWholeVar && w === 2) {
-        values[m - 1] = `${values[m - 1]} ${sValues[k]}`;
-        const prev = types[m - 1];
-        // Dates are written as numbers and words around a time: the whole run stays a TIME.
-        if (prev !== type)
-          types[m - 1] =
-            (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
-        continue;
-      }
-      const t = w === 2 || sTexts[k] === ' ' ? ' <*>' : '<*>';
-      tokens[m] = t;
-      values[m] = sValues[k] as string;
-      types[m] = type;
-      prevWholeVar = w !== 0;
-    } else {
-      const t = w === 2 ? ` ${sTexts[k]}` : (sTexts[k] as string);
-      tokens[m] = t;
-      values[m] = sValues[k] as string;
-      types[m] = undefined;
-      prevWholeVar = false;
+    const start = sStart[k] as number;
+    const space = sSpace[k] as number;
+    // A quoted value is delimited by its quotes: it neither joins nor extends a run of values.
+    const quoted = isQuote(message.charCodeAt(start));
+    if (type !== undefined && prevWholeVar && sWhole[k] === 1 && space === 1 && !quoted) {
+      ends[m - 1] = sEnd[k] as number;
+      const prev = types[m - 1];
+      // Dates are written as numbers and words around a time: the whole run stays a TIME.
+      if (prev !== type)
+        types[m - 1] =
+          (prev === 'TIME' && type === 'NUM') || (prev === 'NUM' && type === 'TIME') ? 'TIME' : 'ID';
+      continue;
     }
+    starts[m] = start;
+    ends[m] = sEnd[k] as number;
+    spaces[m] = space;
+    types[m] = type;
+    out.texts[m] = sTexts[k];
     m++;
+    if (type !== undefined) {
+      if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+      spanStart = -1;
+      keyParts.push(space === 1 ? ' <*>' : WILDCARD);
+      prevWholeVar = sWhole[k] === 1 && !quoted;
+      continue;
+    }
+    prevWholeVar = false;
+    const phrase = sTexts[k];
+    if (phrase !== undefined) {
+      if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+      spanStart = -1;
+      keyParts.push(space === 1 ? ` ${phrase}` : phrase);
+      continue;
+    }
+    const end = sEnd[k] as number;
+    // A constant right after the last one (glued, or after exactly one space) extends the current slice.
+    if (
+      spanStart >= 0 &&
+      (space === 0 ? start === spanEnd : start === spanEnd + 1 && message.charCodeAt(spanEnd) === C_SPACE)
+    ) {
+      spanEnd = end;
+      continue;
+    }
+    if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+    if (space === 1 && message.charCodeAt(start - 1) === C_SPACE) spanStart = start - 1;
+    else {
+      if (space === 1) keyParts.push(' ');
+      spanStart = start;
+    }
+    spanEnd = end;
   }
+  if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
+  out.message = message;
   out.count = m;
-  // One flat string from exact-length parts is cheaper to build and hash than a chain of concatenations.
-  if (tokens.length !== m) tokens.length = m;
-  out.key = tokens.join('');
+  out.key = keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
   return out;
 }
 
@@ -696,8 +1001,11 @@ function splitWord(s: string, start: number, end: number): void {
       i++;
       continue;
     }
-    // A path runs to the end of the word, query string and all.
-    if ((c === C_SLASH || c === C_TILDE || c === C_DOT) && isPathStart(s, i, end)) {
+    // A path runs to the end of the word, query string and all; `C:\…` and `C:/…` are paths too.
+    if (
+      ((c === C_SLASH || c === C_TILDE || c === C_DOT) && isPathStart(s, i, end)) ||
+      isDrivePath(s, i, end)
+    ) {
       absorb(s, i, i, end, 'PATH');
       return;
     }
@@ -717,29 +1025,57 @@ function splitWord(s: string, start: number, end: number): void {
       flags |= d < 128 ? (SHAPE[d] as number) : 2;
       j++;
     }
-    // Glue `a:b:c` runs of hex-ish parts (times, IPv6, MACs, ip:port) back into one segment.
+    // Glue `a:b:c` runs of hex-ish parts (times, IPv6, MACs) back into one segment.
     if (s.charCodeAt(j) === C_COLON && j + 1 < end) {
-      const firstOk = isHexish(s, s.charCodeAt(i) === C_SLASH ? i + 1 : i, j) && hasDigit(s, i, j);
-      if (firstOk) {
-        let k = j;
-        while (k < end && s.charCodeAt(k) === C_COLON) {
-          let m = k + 1;
-          while (m < end && s.charCodeAt(m) === C_COLON) m++;
-          let e = m;
-          while (e < end) {
-            const d = s.charCodeAt(e);
-            if (d < 128 && DELIM[d] === 1) break;
-            e++;
-          }
-          if (e === m || !isHexish(s, m, e)) break;
-          j = e;
-          k = e;
-        }
-      }
+      const glued = colonRunEnd(s, i, j, end);
+      if (glued > j) flags |= 1;
+      j = glued;
     }
-    pushSeg(i, j, false, flags === 0 ? undefined : classifySegment(s, i, j));
+    pushSeg(i, j, false, flags === 0 ? valueWord(s, i, j) : classifySegment(s, i, j));
     i = j;
   }
+}
+
+/**
+ * End of a run of hex-ish parts joined by `:` that starts with [i, j): a time (`12:01:02`), an IPv6 address
+ * or a MAC (`FF:F2:9C`). `host:port` is not glued: the address and the port are two values.
+ */
+function colonRunEnd(s: string, i: number, j: number, end: number): number {
+  const first = s.charCodeAt(i) === C_SLASH ? i + 1 : i;
+  if (!isHexish(s, first, j)) return j;
+  const pair = j - first === 2;
+  if (!hasDigit(s, first, j) && !pair) return j;
+  let parts = 1;
+  let runEnd = j;
+  let k = j;
+  while (k < end && s.charCodeAt(k) === C_COLON) {
+    let m = k + 1;
+    while (m < end && s.charCodeAt(m) === C_COLON) m++;
+    let e = m;
+    while (e < end) {
+      const d = s.charCodeAt(e);
+      if (d < 128 && DELIM[d] === 1) break;
+      e++;
+    }
+    if (e === m || !isHexish(s, m, e)) break;
+    parts++;
+    runEnd = e;
+    k = e;
+  }
+  // Hex pairs without a digit are only a MAC when there are several of them.
+  if (!hasDigit(s, first, j) && parts < 3) return j;
+  if (parts === 2 && isIPv4At(s, first, j)) return j;
+  return runEnd;
+}
+
+/** `C:\Windows\…`, `D:/data/…`: a drive letter at the start of a segment, then a path. */
+function isDrivePath(s: string, i: number, end: number): boolean {
+  if (i + 3 >= end || s.charCodeAt(i + 1) !== C_COLON) return false;
+  const c = s.charCodeAt(i);
+  const sep = s.charCodeAt(i + 2);
+  if (!((c >= C_A && c <= C_Z) || (c >= C_a && c <= C_z)) || (sep !== C_BACKSLASH && sep !== C_SLASH))
+    return false;
+  return i === 0 || segCount === 0 || segDelim[segCount - 1] === 1;
 }
 
 /** `/a/b`, `~/x`, `./x`, `../x` (a lone `/word` is left to the segment classifier). */
@@ -795,17 +1131,16 @@ function emitWord(s: string, spaceBefore: boolean): void {
   let first = true;
   let k = 0;
   while (k < segCount) {
-    const lead = first && spaceBefore ? ' ' : '';
+    const space = first && spaceBefore;
     first = false;
     const type0 = segType[k];
+    const start = segStart[k] as number;
     if (segDelim[k] === 1 || type0 === undefined) {
-      const text = s.slice(segStart[k] as number, segEnd[k] as number);
+      const end = segEnd[k] as number;
       // `2.4 KB,`: a unit after a number joins the value even with punctuation after it.
-      const unit = k === 0 && spaceBefore && segDelim[k] === 0 ? unitAfterNumber(text) : undefined;
-      if (unit !== undefined) {
-        sValues[sCount - 1] = `${sValues[sCount - 1]} ${text}`;
-        sTypes[sCount - 1] = unit;
-      } else pushToken(lead + text, text, undefined, 0);
+      const unit = k === 0 && spaceBefore && segDelim[k] === 0 ? unitAfterNumber(s, start, end) : undefined;
+      if (unit !== undefined) extendLast(end, unit);
+      else pushToken(start, end, undefined, space, false);
       k++;
       continue;
     }
@@ -823,13 +1158,7 @@ function emitWord(s: string, spaceBefore: boolean): void {
       if (nextType !== type && !port) type = 'ID';
       endSeg += 2;
     }
-    const isWhole = k === 0 && endSeg === segCount - 1;
-    pushToken(
-      lead,
-      s.slice(segStart[k] as number, segEnd[endSeg] as number),
-      type,
-      isWhole ? (spaceBefore ? 2 : 1) : 0,
-    );
+    pushToken(start, segEnd[endSeg] as number, type, space, k === 0 && endSeg === segCount - 1);
     k = endSeg + 1;
   }
 }

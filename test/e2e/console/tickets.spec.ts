@@ -53,8 +53,10 @@ describe('tickets in the console', () => {
     );
     expect(after.ticket).toEqual({ status: 'RESOLVED', version: version + 2 });
     // The history shows both changes, who made them, and an "as of" view.
-    await page.getByText('Status changed').first().waitFor();
-    expect(await page.getByText('Status changed', { exact: true }).count()).toBe(2);
+    // The history refetches after the mutation; wait for the second entry before counting.
+    const changes = page.getByText('Status changed', { exact: true });
+    await changes.nth(1).waitFor();
+    expect(await changes.count()).toBe(2);
     await page
       .getByRole('button', { name: /^Show as of then/ })
       .first()

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 
 /** Loghub-2k excerpts shipped in test/fixtures/logs (see the README there for source and license). */
 export const SYSTEMS = [
@@ -29,13 +30,21 @@ export function fixtureLines(system: System): string[] {
     .filter((l) => l.length > 0);
 }
 
-/** Ground-truth template id per line. */
+function truthRows(system: System): Record<string, string>[] {
+  return parse(readFileSync(join(FIXTURES, `${system}_sample_truth.csv`), 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+  }) as Record<string, string>[];
+}
+
+/** Original Loghub ground-truth template id per line. */
 export function fixtureTruth(system: System): string[] {
-  return readFileSync(join(FIXTURES, `${system}_sample_truth.csv`), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((row) => row.split(',')[1] ?? '');
+  return truthRows(system).map((row) => row.EventId ?? '');
+}
+
+/** Template per line in the corrected ground truth of the Loghub-2.0 study. */
+export function fixtureCorrectedTruth(system: System): string[] {
+  return truthRows(system).map((row) => row.CorrectedTemplate ?? '');
 }
 
 /** Loghub grouping accuracy: a line counts when its predicted group has exactly the lines of its true group. */

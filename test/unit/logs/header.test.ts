@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
-import { compileFormat, matchFormat } from '../../../lambdas/core/logs/format.ts';
+import { compileFormat, matchFormat, pikeMatch } from '../../../lambdas/core/logs/format.ts';
 import { createHeaderParser } from '../../../lambdas/core/logs/header.ts';
 import { parseTimestamp } from '../../../lambdas/core/logs/timestamp.ts';
 import { fixtureLines, SYSTEMS } from './fixtures.ts';
@@ -231,9 +231,40 @@ describe('explicit Loghub formats', () => {
     expect(matchFormat(format, 'no header here')).toBeUndefined();
   });
 
-  it('gives up on a pathological line instead of backtracking for ever', () => {
+  it('answers a line that almost fits many lazy fields in linear time, exactly', () => {
     const format = compileFormat('<A> <B> <C> <D> <E> <F> <G> <H>: <Content>');
     expect(matchFormat(format, 'a '.repeat(5000))).toBeUndefined();
+    const fits = matchFormat(format, `${'a '.repeat(5000)}b: the end`);
+    expect(fits?.get('A')).toBe('a');
+    expect(fits?.get('H')?.endsWith('a a b')).toBe(true);
+    expect(fits?.get('Content')).toBe('the end');
+  });
+
+  it('handles a format of many adjacent fields (each lazy, so empty but the last)', () => {
+    const format = compileFormat('<A><B><C><D><E><F><G><H>:<Content>');
+    expect(matchFormat(format, 'x'.repeat(20_000))).toBeUndefined();
+    expect(Object.fromEntries(matchFormat(format, `${'x'.repeat(20_000)}:y`) ?? [])).toMatchObject({
+      A: '',
+      G: '',
+      H: 'x'.repeat(20_000),
+      Content: 'y',
+    });
+  });
+
+  it('gives the same answer from the quick matcher and the linear one', () => {
+    const formats = [
+      '<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>',
+      '<Month>  <Date> <Time> <User> <Component>\\[<PID>\\]( \\(<Address>\\))?: <Content>',
+      '<Date> <Time> - <Level>  \\[<Node>:<Component>@<Id>\\] - <Content>',
+    ];
+    for (const source of formats) {
+      const format = compileFormat(source);
+      for (const system of ['Hadoop', 'Mac', 'Zookeeper', 'Linux'] as const) {
+        for (const line of fixtureLines(system)) {
+          expect(matchFormat(format, line.trim())).toEqual(pikeMatch(format, line.trim()));
+        }
+      }
+    }
   });
 
   it.each([

@@ -92,7 +92,7 @@ describe('TemplateMiner', () => {
     const times = [1000, 5000, 3000, 9000];
     let id = 0;
     times.forEach((time, i) => {
-      id = miner.add(`disk ${i % 2 === 0 ? 'sda' : 'sdb'}${i} at ${90 + i}%`, {
+      id = miner.add(`disk /dev/${i % 2 === 0 ? 'sda' : 'sdb'}${i} at ${90 + i}%`, {
         time,
         level: i === 3 ? 'ERROR' : 'WARN',
         component: 'kernel',
@@ -111,8 +111,8 @@ describe('TemplateMiner', () => {
       components: [{ value: 'kernel', count: 4 }],
     });
     expect(t?.samples).toEqual([
-      { line: 1, text: 'disk sda0 at 90%' },
-      { line: 2, text: 'disk sdb1 at 91%' },
+      { line: 1, text: 'disk /dev/sda0 at 90%' },
+      { line: 2, text: 'disk /dev/sdb1 at 91%' },
     ]);
     expect(t?.parameters[0]?.values.length).toBe(3);
     expect(t?.parameters[0]?.more).toBe(true);

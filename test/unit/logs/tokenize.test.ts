@@ -91,3 +91,34 @@ describe('tokenize', () => {
     expect(tokenize('   ').count).toBe(0);
   });
 });
+
+describe('tokenize: values that are not just "has a digit"', () => {
+  it('keeps words with one short digit run as words, and identifiers as values', () => {
+    expect(tokenize('link up on eth0 via ssh2 at L3').key).toBe('link up on eth0 via ssh2 at L3');
+    expect(tokenize('block blk_123 on x86_64 node R02-M1-N0').key).toBe('block <*> on <*> node <*>');
+  });
+
+  it('treats booleans, null and the built-in accounts as values', () => {
+    expect(tokenize('enabled=true owner=null user root or admin').key).toBe(
+      'enabled=<*> owner=<*> user <*> or <*>',
+    );
+  });
+
+  it('gives a size with or without a restatement in other units the same key', () => {
+    expect(tokenize('close, 1190 bytes (1.16 KB) sent').key).toBe(tokenize('close, 0 bytes sent').key);
+    expect(tokenize('close, 0 bytes sent').values).toContain('0 bytes');
+  });
+
+  it('makes a quoted phrase one token and a quoted value a value', () => {
+    const t = tokenize('"GET /a/b HTTP/1.1" 200 "Mozilla/5.0 (X11; Linux)" "-" "42"');
+    expect(t.key).toBe('"GET <*> <*>" <*> "<*> (X11; Linux)" "-" <*>');
+    expect(t.values[2]).toBe('"Mozilla/5.0 (X11; Linux)"');
+    expect(tokenize("don't split 'this' apostrophe").key).toBe("don't split 'this' apostrophe");
+  });
+
+  it('reads Windows paths as paths', () => {
+    expect(tokenize('Loaded C:\\Windows\\winsxs\\cbscore.dll and D:/data/x.txt').key).toBe(
+      'Loaded <*> and <*>',
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ContinuationDetector, mostlyIndented } from '../../../lambdas/core/logs/continuation.ts';
+
+const lines = (detector: ContinuationDetector, list: [string, boolean][]) =>
+  list.map(([line, fits]) => detector.continues(line, fits, true));
+
+describe('continuation lines', () => {
+  it('joins a Java stack trace to the log line above it', () => {
+    const d = new ContinuationDetector({ indentedLog: false, headed: true });
+    expect(
+      lines(d, [
+        ['java.lang.IllegalStateException: boom', false],
+        ['\tat com.example.Foo.bar(Foo.java:12)', false],
+        ['Caused by: java.io.IOException: reset', false],
+        ['\t... 42 more', false],
+        ['2024-05-01 10:00:00 INFO next event', true],
+      ]),
+    ).toEqual([true, true, true, true, false]);
+  });
+
+  it('joins a Python traceback, its exception line included', () => {
+    const d = new ContinuationDetector({ indentedLog: false, headed: false });
+    expect(
+      lines(d, [
+        ['Traceback (most recent call last):', false],
+        ['  File "app.py", line 3, in <module>', false],
+        ['ValueError: bad value', false],
+        ['plain message', false],
+      ]),
+    ).toEqual([true, true, true, false]);
+  });
+
+  it('never joins a line that fits the header, the first line, or plain text in a log without header', () => {
+    const d = new ContinuationDetector({ indentedLog: false, headed: false });
+    expect(d.continues('  indented but first', false, false)).toBe(false);
+    expect(d.continues('\tat a.b.C.d(C.java:1)', true, true)).toBe(false);
+    expect(d.continues('NullPointerException: x', false, true)).toBe(false);
+  });
+
+  it('does not read indentation as continuation in a log where most lines are indented', () => {
+    expect(mostlyIndented(['  a', '  b', 'c'])).toBe(true);
+    const d = new ContinuationDetector({ indentedLog: true, headed: false });
+    expect(d.continues('  just another line', false, true)).toBe(false);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseTimestamp, TimestampReader } from '../../../lambdas/core/logs/timestamp.ts';
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** Timestamps in several shapes, stepping through seconds, minutes and days so that every field changes. */
+function series(format: (d: Date) => string): string[] {
+  const out: string[] = [];
+  let t = Date.UTC(2024, 1, 28, 23, 58, 50, 120);
+  for (let i = 0; i < 400; i++) {
+    out.push(format(new Date(t)));
+    t += (i % 7) * 997 + (i % 50 === 0 ? 3_600_000 : 0);
+  }
+  return out;
+}
+
+const formats: Record<string, (d: Date) => string> = {
+  iso: (d) => d.toISOString(),
+  log4j: (d) =>
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())},${pad(d.getUTCMilliseconds(), 3)}`,
+  syslog: (d) =>
+    `${['Jan', 'Feb', 'Mar'][d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+  compact: (d) =>
+    `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}:${pad(d.getUTCMilliseconds(), 3)}`,
+  bracketed: (d) => `[${d.toISOString().replace('T', ' ').replace('Z', '')}]`,
+};
+
+describe('TimestampReader', () => {
+  it.each(Object.keys(formats))('reads %s timestamps line after line as a fresh parse does', (name) => {
+    const reader = new TimestampReader(2024);
+    for (const text of series(formats[name] as (d: Date) => string)) {
+      expect(reader.read(text)).toBe(parseTimestamp(text, 2024)?.ms);
+    }
+  });
+
+  it('does not take a different text of the same length for the same minute', () => {
+    const reader = new TimestampReader(2024);
+    expect(reader.read('2024-05-01 10:00:07,123')).toBe(Date.UTC(2024, 4, 1, 10, 0, 7, 123));
+    expect(reader.read('2024-05-01 10:01:07,123')).toBe(Date.UTC(2024, 4, 1, 10, 1, 7, 123));
+    // Not digits where the seconds were: parsed afresh (the shape reads it as 10:01 without seconds).
+    expect(reader.read('2024-05-01 10:01:0x,123')).toBe(parseTimestamp('2024-05-01 10:01:0x,123', 2024)?.ms);
+    expect(reader.read('2024-05-01 10:01:09.500')).toBe(Date.UTC(2024, 4, 1, 10, 1, 9, 500));
+  });
+});

@@ -8,7 +8,11 @@
  */
 import { AppError, describeError, ServiceUnavailableError } from './errors.ts';
 
-const UNAVAILABLE_CODES = new Set([
+/**
+ * Codes that mean the server cannot be reached at all (the database guard marks it down on these): Node's socket
+ * errors, postgres.js's connection codes, and SQLSTATEs admin_shutdown, crash_shutdown, cannot_connect_now.
+ */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -19,12 +23,16 @@ const UNAVAILABLE_CODES = new Set([
   'EPIPE',
   'CONNECT_TIMEOUT',
   'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, query_canceled (statement timeout)
   '57P01',
   '57P02',
   '57P03',
+]);
+
+/** Besides those: a connection this client closed, too many connections, a statement cancelled by its timeout. */
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  ...UNREACHABLE_CODES,
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
   '53300',
   '57014',
 ]);
@@ -43,9 +51,17 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
+const isConnectionException = (code: string): boolean =>
+  code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS);
+
+/** Whether an error's own code says the server cannot be reached (not the causes: the guard sees driver errors). */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (UNREACHABLE_CODES.has(code) || isConnectionException(code));
+}
+
 const isUnavailableCode = (code: unknown): boolean =>
-  typeof code === 'string' &&
-  (UNAVAILABLE_CODES.has(code) || (code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS)));
+  typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || isConnectionException(code));
 
 /** A dependency was unreachable or too slow: trying again later may work. */
 export function isUnavailable(error: unknown): boolean {

@@ -15,6 +15,7 @@
  */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { ServiceUnavailableError } from '../../core/errors.ts';
+import { isUnreachable } from '../../core/failures.ts';
 import { currentDeadline, type Deadline, deadlineExceeded } from '../../shared/deadline.ts';
 import type { Database, DatabaseConnection, Sql } from './client.ts';
 import * as schema from './schema.ts';
@@ -34,26 +35,7 @@ interface TrackedQuery {
   reject: (error: unknown) => unknown;
 }
 
-const CONNECTIVITY_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-
-const isConnectivityFailure = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (CONNECTIVITY_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code));
-};
+const isConnectivityFailure = isUnreachable;
 
 function isTrackedQuery(value: unknown): value is TrackedQuery {
   return (

@@ -1,7 +1,8 @@
 /**
  * The CDK app: `npx cdk synth|deploy -c stage=<name>` (default: $USER) builds the stack `AiOps-<name>`.
  * Optional context: `-c alarmEmail=ops@example.com` (alarm subscription), `-c adminEmail=me@example.com`
- * (first admin). This is the only place that reads context or the environment for infrastructure.
+ * (first admin), `-c networkRedaction=keep|remove` (IP addresses and host names in logs; default pseudonymise).
+ * This is the only place that reads context or the environment for infrastructure.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -19,6 +20,7 @@ const stage = stageConfig({
   name: context('stage') ?? stageNameFromUser(process.env.USER),
   alarmEmail: context('alarmEmail'),
   adminEmail: context('adminEmail'),
+  networkRedaction: context('networkRedaction'),
 });
 
 // Environment-agnostic on purpose: synth needs no AWS account, and the deploy account/region come from

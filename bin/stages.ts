@@ -10,6 +10,8 @@ export interface StageInputs {
   name: string;
   alarmEmail?: string | undefined;
   adminEmail?: string | undefined;
+  /** `-c networkRedaction=`: pseudonymise (default), keep or remove addresses and host names in logs. */
+  networkRedaction?: string | undefined;
   /** The synth time; the API key expiry counts from the start of its UTC day so a day's synths agree. */
   now?: Date;
 }
@@ -39,6 +41,14 @@ function expiresAfterDays(now: Date, days: number): Date {
   return new Date(startOfDay + days * DAY_MS);
 }
 
+const NETWORK_REDACTIONS = ['pseudonymise', 'keep', 'remove'] as const;
+
+function networkRedaction(value: string): (typeof NETWORK_REDACTIONS)[number] {
+  const mode = NETWORK_REDACTIONS.find((m) => m === value);
+  if (!mode) throw new Error(`networkRedaction "${value}" must be one of ${NETWORK_REDACTIONS.join(', ')}`);
+  return mode;
+}
+
 export function stageConfig(inputs: StageInputs): StageConfig {
   const name = assertStageName(inputs.name);
   const now = inputs.now ?? new Date();
@@ -46,6 +56,9 @@ export function stageConfig(inputs: StageInputs): StageConfig {
     name,
     alarmEmail: inputs.alarmEmail,
     adminEmail: inputs.adminEmail ?? 'admin@example.com',
+    ...(inputs.networkRedaction === undefined
+      ? {}
+      : { redaction: { network: networkRedaction(inputs.networkRedaction) } }),
   };
   if (name === PROD_STAGE) {
     return {

@@ -59,6 +59,12 @@ export function triageEnvironment(stage: StageConfig): Record<string, string> {
   return env;
 }
 
+/** The stage's treatment of addresses and host names in logs, for the resolver and the workers. */
+export function redactionEnvironment(stage: StageConfig): Record<string, string> {
+  const network = stage.redaction?.network;
+  return network === undefined ? {} : { NETWORK_REDACTION: network };
+}
+
 /** The resolver writes changelog highlights inside the request: AppSync waits 30 seconds. */
 export const RESOLVER_LLM_ENV = {
   LLM_TIMEOUT_MS: '10000',
@@ -175,6 +181,7 @@ export class AiOpsStack extends Stack {
         ...this.databaseEnv(),
         ...llmEnvironment(stage),
         ...triageEnvironment(stage),
+        ...redactionEnvironment(stage),
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
       },
       grant: (worker) => {
@@ -222,6 +229,7 @@ export class AiOpsStack extends Stack {
         OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
         // correctTriage checks a person's category against these; the model stays with the triage worker.
         TICKET_CATEGORIES: ticketCategories(stage).join(','),
+        ...redactionEnvironment(stage),
       },
     });
     this.data.grantConnect(resolver.function);

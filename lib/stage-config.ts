@@ -90,6 +90,11 @@ export interface StageConfig {
     /** `TRIAGE_CATEGORIES`: the categories the worker chooses among, a subset of the model's (default: all). */
     readonly categories?: readonly string[];
   };
+  /**
+   * `NETWORK_REDACTION` of the resolver and workers: IP addresses and host names in logs are pseudonymised
+   * (default), kept or removed (`-c networkRedaction=`).
+   */
+  readonly redaction?: { readonly network?: 'pseudonymise' | 'keep' | 'remove' };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;
   /** E-mail of the first admin, written into the bootstrap secret (`-c adminEmail=`). */

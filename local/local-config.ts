@@ -12,6 +12,7 @@ import {
   llmConfigSchema,
   parseConfig,
   queueConfigSchema,
+  redactionConfigSchema,
   ticketTriageConfigSchema,
 } from '../lambdas/shared/config.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
@@ -45,12 +46,14 @@ export function localConfigs(env: Env, local: { databaseUrl: string; keySet: str
   );
   const llm = parseConfig(llmConfigSchema, env, 'LLM');
   const triage = parseConfig(ticketTriageConfigSchema, env, 'ticket triage');
+  // NETWORK_REDACTION=keep|remove (default pseudonymise), as on AWS.
+  const redaction = parseConfig(redactionConfigSchema, env, 'redaction');
   // What the triage worker answers is what a correction may choose: the resolver never loads the model.
   const correction = { TICKET_CATEGORIES: [...ticketTriageSetup(triage).categories] };
   return {
-    resolver: { database, auth, queue, llm, correction },
+    resolver: { database, auth, queue, llm, correction, redaction },
     authorizer: { database, auth },
-    worker: { database, queue, llm, triage, retry: parseConfig(retryConfigSchema, env, 'worker') },
+    worker: { database, queue, llm, triage, redaction, retry: parseConfig(retryConfigSchema, env, 'worker') },
     reconciler: { database, queue, reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler') },
   };
 }

@@ -43,7 +43,7 @@ for (const name of readdirSync(dir).sort()) {
   if (!statSync(join(dir, name)).isDirectory() || !existsSync(file)) continue;
   const original = readFileSync(file, 'utf8');
   // What the worker sees: the stored text is redacted at submission.
-  const { text, redactions } = redactLog(original);
+  const { text, redactions } = redactLog(original, { format: null, network: 'pseudonymise' });
   const result = summarizeLog(text, { priorRedactions: redactions });
   const { digest, plan } = digestPromptTokens(result.summary, result.templates, DEFAULT_LOG_LLM_OPTIONS);
   const inferred = result.summary.levels.source !== 'header';

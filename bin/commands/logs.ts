@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
-import type { Census } from '../../lambdas/core/logs/baseline.ts';
+import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
@@ -345,13 +345,13 @@ function censusFromJson(text: string, file: string): Census {
   } catch {
     json = undefined;
   }
-  const census = (json as { census?: Partial<Census> } | undefined)?.census;
-  if (!census || !Array.isArray(census.templates) || typeof census.lines !== 'number')
+  const census = storedCensus(json);
+  if (!census)
     throw new ValidationError(
       'baseline',
       `${file} is JSON but not the output of ai-ops logs summarize --json`,
     );
-  return census as Census;
+  return census;
 }
 
 async function runSummarize(args: string[]): Promise<number> {

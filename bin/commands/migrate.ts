@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
-import { applyMigrations } from '../../lambdas/adapters/db/migrate.ts';
-import { startLocalDatabase } from '../../local/local-database.ts';
 import type { Command } from './command.ts';
+import { withMigratedDatabase } from './migrated-database.ts';
 
 const usage = `Usage: ai-ops migrate [--data-dir <dir>]
 
@@ -25,18 +23,8 @@ export const migrateCommand: Command = {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    const database = await startLocalDatabase({
-      dataDir: values['data-dir'],
-      databaseUrl: process.env.DATABASE_URL,
-    });
-    const connection = connectDatabase({ url: database.url, statementTimeoutMs: 0 });
-    try {
-      await applyMigrations(connection.db);
-      process.stdout.write('Migrations applied.\n');
-      return 0;
-    } finally {
-      await connection.close();
-      await database.stop();
-    }
+    await withMigratedDatabase(values['data-dir'], async () => {});
+    process.stdout.write('Migrations applied.\n');
+    return 0;
   },
 };

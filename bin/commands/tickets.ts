@@ -1,7 +1,3 @@
-import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import {
   type BadRecord,
@@ -26,6 +22,7 @@ import {
   type TriagePolicy,
   trainTicketModel,
 } from '../../lambdas/core/tickets/index.ts';
+import { AtomicFile } from './atomic-file.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
 const CLASSIFY_USAGE = `Usage: ai-ops tickets classify --input <csv> [--labels bug,feature,question] [--output <file>]
@@ -99,11 +96,12 @@ Options:
   --quiet                  no progress on standard error
   -h, --help               this help`;
 
-const USAGE = `Usage: ai-ops tickets <classify|train> [options]
+const USAGE = `Usage: ai-ops tickets <classify|train|export-corrections> [options]
 
 Subcommands:
-  classify   category, priority and labels for every ticket in a CSV, as JSON lines
-  train      train a model from labelled tickets (title, body, category[, priority, team…])
+  classify             category, priority and labels for every ticket in a CSV, as JSON lines
+  train                train a model from labelled tickets (title, body, category[, priority, team…])
+  export-corrections   the corrections people recorded (correctTriage), as a CSV that train reads
 
 Run \`ai-ops tickets <subcommand> --help\` for its options.`;
 
@@ -178,50 +176,6 @@ function announceColumns(say: (message: string) => void) {
     if (columns.created !== undefined)
       say(`each ticket's creation time is read from column "${columns.created}"`);
   };
-}
-
-/**
- * Writes to a temporary file and renames it over the target on success (or copies it to standard output),
- * so a failure halfway (a bad row with --strict, an unreadable input) never leaves a half-written file.
- */
-class AtomicFile {
-  private readonly temp: string;
-  private readonly fd: number;
-  constructor(private readonly target: string | undefined) {
-    this.temp =
-      target === undefined
-        ? join(tmpdir(), `ai-ops-tickets-${process.pid}-${Date.now()}.tmp`)
-        : join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-    try {
-      this.fd = openSync(this.temp, 'w');
-    } catch (error: unknown) {
-      const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
-      throw new ValidationError('output', `cannot write ${target ?? this.temp} (${code})`);
-    }
-  }
-  write(text: string): void {
-    writeSync(this.fd, text);
-  }
-  async commit(): Promise<void> {
-    closeSync(this.fd);
-    if (this.target !== undefined) {
-      renameSync(this.temp, this.target);
-      return;
-    }
-    try {
-      await pipeline(createReadStream(this.temp), process.stdout, { end: false });
-    } finally {
-      rmSync(this.temp, { force: true });
-    }
-  }
-  abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // Already closed: nothing to release.
-    }
-    rmSync(this.temp, { force: true });
-  }
 }
 
 /** Where result lines go: straight to standard output, or through an AtomicFile. */
@@ -660,5 +614,10 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
 
 export const ticketsCommand: Command = commandWithSubcommands({
   usage: USAGE,
-  subcommands: { classify, train },
+  subcommands: {
+    classify,
+    train,
+    // Loaded only when run: it opens the database, which classify and train never need.
+    'export-corrections': async (args) => (await import('./ticket-corrections.ts')).exportCorrections(args),
+  },
 });

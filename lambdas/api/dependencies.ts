@@ -37,8 +37,8 @@ export interface ApiDependencies {
   tickets: CreateTicketDeps & { tickets: TicketRepo; categories: readonly string[]; clock: Clock };
 }
 
-const { database, auth, queue, llm, correction } = CONFIG_SECTIONS;
-const RESOLVER_CONFIG = { database, auth, queue, llm, correction };
+const { database, auth, queue, llm, correction, redaction } = CONFIG_SECTIONS;
+const RESOLVER_CONFIG = { database, auth, queue, llm, correction, redaction };
 
 /** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
 export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
@@ -74,6 +74,7 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
         jobs: createJobRepo(connection.db),
         queue: queues.jobQueue,
         log: logger,
+        network: config.redaction.NETWORK_REDACTION,
       },
       changelogs: {
         changelogs: createChangelogRepo(connection.db),

@@ -1,6 +1,12 @@
 /** Maps stored records onto the GraphQL types (schema/schema.graphql). */
 import type { Caller } from '../core/auth/roles.ts';
 import type { Job } from '../core/jobs/job.ts';
+import {
+  summaryWithoutRawText,
+  templatesWithoutRawText,
+  textWithoutRawText,
+} from '../core/logs/without-raw-text.ts';
+import { seesRawLogText } from '../core/use-cases/access.ts';
 import { isHighlightsSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { FeatureFlag } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
@@ -22,13 +28,15 @@ export function jobView(job: Job) {
   };
 }
 
-export function logSummaryView(entry: LogEntryRecord) {
+export function logSummaryView(entry: LogEntryRecord, caller: Caller) {
   if (entry.summaryText === null || entry.summary === null) return null;
+  const raw = seesRawLogText(caller);
+  const json = raw ? entry.summary : summaryWithoutRawText(entry.summary);
   return {
     logEntryId: entry.id,
-    text: entry.summaryText,
-    json: entry.summary,
-    templates: entry.templates ?? [],
+    text: raw ? entry.summaryText : textWithoutRawText(json),
+    json,
+    templates: raw ? (entry.templates ?? []) : templatesWithoutRawText(entry.templates ?? []),
     generatedBy: entry.generatedBy ?? 'local',
     createdAt: iso(entry.summarizedAt ?? entry.updatedAt),
   };
@@ -40,12 +48,14 @@ export function logEntryView(entry: LogEntryRecord, caller: Caller) {
     ownerId: entry.ownerId,
     status: entry.job.status,
     // AppSync denies LogEntry.raw to HR; leaving it out here as well keeps it off the wire even if it did not.
-    raw: caller.role === 'HR' ? null : entry.raw,
+    raw: seesRawLogText(caller) ? entry.raw : null,
     format: entry.format,
+    source: entry.source,
+    baselineEntryId: entry.baselineEntryId,
     sizeBytes: entry.sizeBytes,
     lineCount: entry.lineCount,
     redactions: entry.redactions,
-    summary: logSummaryView(entry),
+    summary: logSummaryView(entry, caller),
     job: jobView(entry.job),
     createdAt: iso(entry.createdAt),
     updatedAt: iso(entry.updatedAt),
@@ -67,7 +77,15 @@ export function featureFlagView(flag: FeatureFlag) {
   return { ...flag, updatedAt: iso(flag.updatedAt) };
 }
 
-export function ticketView(ticket: TicketRecord) {
+/** A similar ticket as `Ticket.similar` lists it (its own `similar` only when the query went that deep). */
+export interface SimilarTicketView {
+  score: number;
+  ticket: TicketView | undefined;
+}
+
+export type TicketView = ReturnType<typeof ticketView>;
+
+export function ticketView(ticket: TicketRecord, similar?: SimilarTicketView[]) {
   const triage = ticket.triage ?? {};
   const confidence = typeof triage.confidence === 'number' ? triage.confidence : null;
   return {
@@ -76,6 +94,9 @@ export function ticketView(ticket: TicketRecord) {
     title: ticket.title,
     body: ticket.body,
     project: ticket.project,
+    team: ticket.team,
+    duplicateOf: ticket.duplicateOf,
+    similar: similar ?? null,
     status: ticket.status,
     version: ticket.version,
     triage: {

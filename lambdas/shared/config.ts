@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { QueueAddresses } from '../core/jobs/ports.ts';
 import { JOB_KIND_NAMES } from '../core/jobs/registry.ts';
+import { NETWORK_REDACTIONS } from '../core/redaction/redact.ts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -267,6 +268,18 @@ export const ticketCorrectionConfigSchema = z.object({
 export type TicketCorrectionConfig = z.infer<typeof ticketCorrectionConfigSchema>;
 
 /**
+ * How logs treat IP addresses and host names (DESIGN §6): pseudonymise (default: `<IP#1>`, `<HOST#1>`,
+ * consistent within an entry), keep, or remove. Read by the resolver (redaction when a log is accepted) and
+ * the workers (the summary's header host fields), so both treat them alike.
+ */
+export const redactionConfigSchema = z.object({
+  NETWORK_REDACTION: z
+    .enum(NETWORK_REDACTIONS, { message: `must be one of ${NETWORK_REDACTIONS.join(', ')}` })
+    .default('pseudonymise'),
+});
+export type RedactionConfig = z.infer<typeof redactionConfigSchema>;
+
+/**
  * A function's configuration object as sections, each read from the environment by its schema and named in
  * errors by its label. `configFromEnv` is what every AWS handler module calls once.
  */
@@ -287,4 +300,5 @@ export const CONFIG_SECTIONS = {
   llm: { schema: llmConfigSchema, label: 'LLM' },
   triage: { schema: ticketTriageConfigSchema, label: 'ticket triage' },
   correction: { schema: ticketCorrectionConfigSchema, label: 'ticket correction' },
+  redaction: { schema: redactionConfigSchema, label: 'redaction' },
 } as const;

@@ -11,10 +11,11 @@ import { llmRefineSummary } from '../core/llm/log-summarizer.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import type { JobWorkerHandler } from '../shared/sqs-worker.ts';
 import { createWorkerHandler, type WorkerConfig } from '../workers/runtime.ts';
-import { localSummarizer } from './local-summarizer.ts';
+import { createLocalSummarizer } from './local-summarizer.ts';
 
 export function createWorker(config: WorkerConfig): JobWorkerHandler {
   const llm = llmSetup(config.llm, { metrics, log: logger });
+  const localSummarizer = createLocalSummarizer(config.redaction.NETWORK_REDACTION);
   return createWorkerHandler(summarizeLog.kind, config, (connection) => {
     const logEntries = createLogEntryRepo(connection.db);
     const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));

@@ -1,27 +1,36 @@
 import { ValidationError } from '../core/errors.ts';
-import type { ClassifyTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
+import type { ClassifyTicket, FingerprintTicket } from '../core/jobs/kinds/triage-ticket/run.ts';
 import {
   createTicketClassifier,
+  createTriagePolicy,
   DEFAULT_MODEL_PATH,
-  type ResolvedCategories,
   type TicketClassifier,
+  type TriagePolicy,
+  ticketFingerprint,
 } from '../core/tickets/index.ts';
 import { ConfigError, type TicketTriageConfig } from '../shared/config.ts';
 
 export interface TicketTriageSetup {
   classifier: TicketClassifier;
-  /** The worker's classify port: the configured category set and review threshold applied. */
+  /** The one decision procedure (core/tickets), with the deployment's categories and review threshold. */
+  policy: TriagePolicy;
+  /** The worker's classify port: `policy.decide` on the stored ticket. */
   classify: ClassifyTicket;
+  /** The worker's fingerprint port, sharpened by the served model's word statistics. */
+  fingerprint: FingerprintTicket;
   /** Canonical names of the categories the worker may answer (what a model refining the triage may choose). */
   categories: readonly string[];
 }
 
-function failAs<T>(variable: string, build: () => T): T {
+const SETTING_NAMES = { categories: 'TRIAGE_CATEGORIES', reviewThreshold: 'TRIAGE_REVIEW_THRESHOLD' };
+
+function failAs<T>(variable: string | null, build: () => T): T {
   try {
     return build();
   } catch (error: unknown) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ConfigError(`Invalid ticket triage configuration: ${variable}: ${error.problem}`);
+    const name = variable ?? error.field;
+    throw new ConfigError(`Invalid ticket triage configuration: ${name}: ${error.problem}`);
   }
 }
 
@@ -32,53 +41,33 @@ export function loadTicketClassifier(modelPath: string | undefined): TicketClass
 
 /**
  * The classifier and the worker's settings (TRIAGE_CATEGORIES, TRIAGE_REVIEW_THRESHOLD), set up once per
- * container. A bad setting fails the cold start naming the variable.
+ * container. It is the policy `ai-ops tickets classify` builds from `--labels` and `--review-below`, so the
+ * worker and the CLI answer the same ticket alike. A bad setting fails the cold start naming the variable.
  */
 export function ticketTriageSetup(config: TicketTriageConfig): TicketTriageSetup {
   const classifier = loadTicketClassifier(config.TICKET_MODEL_PATH);
-  const wanted = config.TRIAGE_CATEGORIES;
-  // Resolved twice: the second time by canonical name, so answers are stored as BUG, not as the variable spells them.
-  const allowed =
-    wanted === undefined
-      ? undefined
-      : classifier.resolveCategories([
-          ...failAs('TRIAGE_CATEGORIES', () => classifier.resolveCategories(wanted)).names.keys(),
-        ]);
+  const policy = failAs(null, () =>
+    createTriagePolicy(
+      classifier,
+      { categories: config.TRIAGE_CATEGORIES, reviewThreshold: config.TRIAGE_REVIEW_THRESHOLD },
+      SETTING_NAMES,
+    ),
+  );
   return {
     classifier,
-    classify: localClassify(classifier, {
-      categories: allowed,
-      reviewThreshold: config.TRIAGE_REVIEW_THRESHOLD,
-    }),
-    categories: allowed === undefined ? classifier.categories : [...allowed.names.keys()],
+    policy,
+    classify: (ticket) => policy.decide(ticket),
+    fingerprint: (ticket) => storedFingerprint(ticketFingerprint(ticket, classifier.model)),
+    categories: policy.categories,
   };
 }
 
-export function localClassify(
-  classifier: TicketClassifier,
-  options: { categories?: ResolvedCategories | undefined; reviewThreshold?: number | undefined } = {},
-): ClassifyTicket {
-  return ({ title, body, project }) => {
-    const result = classifier.classify(
-      { title, body, project: project ?? undefined },
-      {
-        ...(options.categories === undefined ? {} : { categories: options.categories }),
-        ...(options.reviewThreshold === undefined ? {} : { reviewThreshold: options.reviewThreshold }),
-      },
-    );
-    return {
-      category: result.category,
-      priority: result.priority,
-      labels: result.labels,
-      confidence: result.confidence.category,
-      rationale: result.rationale,
-      classifierVersion: result.modelVersion,
-      details: {
-        predictedCategory: result.predictedCategory,
-        confidence: result.confidence,
-        alternatives: result.alternatives,
-        sources: result.sources,
-      },
-    };
+/** Term hashes as signed 32-bit integers (Postgres `integer[]`), weights as plain numbers. */
+function storedFingerprint(fingerprint: { terms: Uint32Array; weights: Float32Array }) {
+  return {
+    terms: Array.from(
+      new Int32Array(fingerprint.terms.buffer, fingerprint.terms.byteOffset, fingerprint.terms.length),
+    ),
+    weights: Array.from(fingerprint.weights),
   };
 }

@@ -15,17 +15,18 @@ import { createWorkerHandler, type WorkerConfig } from '../workers/runtime.ts';
 import { ticketTriageSetup } from './local-classifier.ts';
 
 export function createWorker(config: WorkerConfig): JobWorkerHandler {
-  const { classify, categories } = ticketTriageSetup(config.triage);
+  const { classify, fingerprint, categories } = ticketTriageSetup(config.triage);
   const llm = llmSetup(config.llm, { metrics, log: logger });
   return createWorkerHandler(triageTicket.kind, config, (connection) => {
     const tickets = createTicketRepo(connection.db);
-    if (!llm.client) return (job) => runTriageTicket({ tickets, classify, clock: systemClock }, job);
+    if (!llm.client)
+      return (job) => runTriageTicket({ tickets, classify, fingerprint, clock: systemClock }, job);
     const { access } = llmAccess(llm, createFeatureFlagRepo(connection.db));
     const refine = llmTriage(access, {
       categories,
       maxAnswerTokens: triageAnswerTokens(llm.config),
       jobTokenBudget: llm.config.LLM_JOB_TOKEN_BUDGET,
     });
-    return (job) => runTriageTicket({ tickets, classify, refine, clock: systemClock }, job);
+    return (job) => runTriageTicket({ tickets, classify, fingerprint, refine, clock: systemClock }, job);
   });
 }

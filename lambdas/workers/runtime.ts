@@ -22,13 +22,14 @@ export const retryConfigSchema = z.object({
 });
 export type RetryConfig = z.infer<typeof retryConfigSchema>;
 
-const { database, queue, llm, triage } = CONFIG_SECTIONS;
+const { database, queue, llm, triage, redaction } = CONFIG_SECTIONS;
 const WORKER_CONFIG = {
   database,
   queue,
   retry: { schema: retryConfigSchema, label: 'worker' },
   llm,
   triage,
+  redaction,
 };
 
 /** Everything a worker of any kind is configured with (each takes the sections it needs). */

@@ -64,7 +64,13 @@ describe('the triage job', () => {
     const { calls, classify } = recordingClassifier();
     await runTriageTicket({ tickets, classify, clock: systemClock }, ticket.job);
     expect(calls).toEqual([
-      { title: 'Editor freezes', body: 'The window stops responding.', project: 'microsoft/vscode' },
+      {
+        title: 'Editor freezes',
+        body: 'The window stops responding.',
+        project: 'microsoft/vscode',
+        // Dates in the text are read relative to the ticket's creation, as the CLI's created_at column.
+        createdAt: ticket.createdAt,
+      },
     ]);
     expect((await tickets.get(ticket.id))?.category).toBe('BUG');
   });
@@ -86,7 +92,12 @@ describe('the triage job', () => {
     };
     const result = await runTriageTicket({ tickets, classify, refine, clock: systemClock }, ticket.job);
     expect(calls).toEqual([
-      { title: 'Editor freezes', body: 'The window stops responding.', project: 'facebook/react' },
+      {
+        title: 'Editor freezes',
+        body: 'The window stops responding.',
+        project: 'facebook/react',
+        createdAt: ticket.createdAt,
+      },
     ]);
     expect(refined).toEqual([ANSWER]);
     expect(result).toEqual({ model: 'fake-model' });

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
+import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
 import type {
   LogEntryRecord,
   LogEntryRepo,
@@ -10,7 +11,7 @@ import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
 import { createJobRecord } from './job-repo.ts';
-import { changeEvents, jobs, logEntries } from './schema.ts';
+import { changeEvents, jobs, logEntries, users } from './schema.ts';
 
 const cursorAt = cursorTimestamp(logEntries.createdAt);
 
@@ -56,6 +57,38 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
     },
 
     saveSummary: (id, result) => saveSummary(db, id, result),
+
+    async baselineFor(entry) {
+      if (entry.source === null) return null;
+      const ownerSeesEveryone = db
+        .select({ one: sql`1` })
+        .from(users)
+        .where(
+          and(
+            eq(users.id, entry.ownerId),
+            sql`${users.role}::text = any(${sql.param([...ROLES_SEEING_EVERYONE])}::text[])`,
+          ),
+        );
+      const [row] = await db
+        .select({ id: logEntries.id, createdAt: logEntries.createdAt, summary: logEntries.summary })
+        .from(logEntries)
+        .innerJoin(jobs, eq(jobs.id, logEntries.jobId))
+        .where(
+          and(
+            eq(logEntries.source, entry.source),
+            eq(jobs.status, 'SUCCEEDED'),
+            isNotNull(logEntries.summary),
+            or(
+              lt(logEntries.createdAt, entry.createdAt),
+              and(eq(logEntries.createdAt, entry.createdAt), lt(logEntries.id, entry.id)),
+            ),
+            or(eq(logEntries.ownerId, entry.ownerId), sql`exists (${ownerSeesEveryone})`),
+          ),
+        )
+        .orderBy(desc(logEntries.createdAt), desc(logEntries.id))
+        .limit(1);
+      return row?.summary ? { entryId: row.id, createdAt: row.createdAt, summary: row.summary } : null;
+    },
   };
 }
 
@@ -77,6 +110,7 @@ function insertEntry(
         jobId: job.id,
         raw: input.raw,
         format: input.format,
+        source: input.source,
         sizeBytes: input.sizeBytes,
         lineCount: input.lineCount,
         redactions: input.redactions,
@@ -86,7 +120,10 @@ function insertEntry(
         entityId: id,
         action: 'created',
         actorId: input.ownerId,
-        changes: { sizeBytes: { from: null, to: input.sizeBytes } },
+        changes: {
+          sizeBytes: { from: null, to: input.sizeBytes },
+          ...(input.source === null ? {} : { source: { from: null, to: input.source } }),
+        },
         meta: { redactions: input.redactions },
       });
     },
@@ -103,6 +140,7 @@ async function saveSummary(db: Database, id: string, result: LogSummaryResult): 
         summaryText: result.text,
         templates: result.templates,
         generatedBy: result.generatedBy,
+        baselineEntryId: result.baselineEntryId ?? null,
         summarizedAt: sql`now()`,
         updatedAt: sql`now()`,
         version: sql`${logEntries.version} + 1`,
@@ -116,7 +154,11 @@ async function saveSummary(db: Database, id: string, result: LogSummaryResult): 
       action: 'summarized',
       actorId: null,
       changes: { summary: { from: null, to: 'generated' } },
-      meta: { generatedBy: result.generatedBy, version: updated.version },
+      meta: {
+        generatedBy: result.generatedBy,
+        version: updated.version,
+        ...(result.baselineEntryId ? { baselineEntryId: result.baselineEntryId } : {}),
+      },
     });
   });
 }

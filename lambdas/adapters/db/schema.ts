@@ -2,16 +2,19 @@
  * The one drizzle schema. `npm run db:generate` (drizzle-kit) turns changes here into SQL under
  * `migrations/`; never edit generated SQL by hand.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -19,6 +22,15 @@ import {
 } from 'drizzle-orm/pg-core';
 import { JOB_STATUSES } from '../../core/jobs/job.ts';
 import type { JobKind } from '../../core/jobs/registry.ts';
+
+/** Postgres full-text search vector; only written by Postgres itself (a generated column). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * Characters of a ticket body that text search indexes: enough for any description a person writes, bounded
+ * so a 256 KB pasted log does not make a huge index entry.
+ */
+export const SEARCHED_BODY_CHARS = 20_000;
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -177,6 +189,10 @@ export const logEntries = pgTable(
     jobId: uuid('job_id').notNull(),
     raw: text('raw').notNull(),
     format: text('format'),
+    /** The service or file the log came from (trimmed, lower-cased); its summaries compare with the previous one. */
+    source: text('source'),
+    /** The earlier entry of the same source the summary was compared with. */
+    baselineEntryId: uuid('baseline_entry_id'),
     sizeBytes: integer('size_bytes').notNull(),
     lineCount: integer('line_count').notNull(),
     redactions: jsonb('redactions').$type<Record<string, number>>().notNull().default({}),
@@ -193,6 +209,7 @@ export const logEntries = pgTable(
   (t) => [
     index('log_entries_owner_idx').on(t.ownerId, t.createdAt, t.id),
     index('log_entries_created_idx').on(t.createdAt, t.id),
+    index('log_entries_source_idx').on(t.source, t.createdAt, t.id).where(sql`${t.source} is not null`),
   ],
 );
 
@@ -217,6 +234,21 @@ export const tickets = pgTable(
     category: text('category'),
     priority: text('priority'),
     labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    /** The team or queue a served model with a `team` output routed the ticket to (or a person chose). */
+    team: text('team'),
+    /** Set when someone marked this ticket a duplicate of another. */
+    duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => tickets.id, { onDelete: 'set null' }),
+    /**
+     * The ticket's similarity fingerprint (core/tickets/similarity.ts), written by the triage worker: term
+     * hashes as signed 32-bit integers and their L2-normalised weights, so Postgres scores candidates itself.
+     */
+    similarityTerms: integer('similarity_terms').array(),
+    similarityWeights: real('similarity_weights').array(),
+    /** Title (weight A) and the opening of the body (weight B), for `tickets(filter: { text })`. */
+    search: tsvector('search').generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', ${tickets.title}), 'A') || setweight(to_tsvector('english', left(${tickets.body}, ${sql.raw(String(SEARCHED_BODY_CHARS))})), 'B')`,
+    ),
     confidence: integer('confidence_permille'),
     triage: jsonb('triage').$type<Record<string, unknown>>(),
     correction: jsonb('correction').$type<Record<string, unknown>>(),
@@ -230,6 +262,10 @@ export const tickets = pgTable(
     index('tickets_status_idx').on(t.status),
     index('tickets_category_idx').on(t.category),
     index('tickets_project_idx').on(t.project),
+    index('tickets_team_idx').on(sql`lower(${t.team})`),
+    index('tickets_duplicate_of_idx').on(t.duplicateOf),
+    index('tickets_similarity_idx').using('gin', t.similarityTerms),
+    index('tickets_search_idx').using('gin', t.search),
   ],
 );
 

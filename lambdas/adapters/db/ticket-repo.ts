@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
 import type { Cursor } from '../../core/pagination.ts';
 import type {
+  CorrectionRecord,
   NewTicket,
   TicketField,
   TicketFilter,
@@ -16,7 +17,17 @@ import { changeEvents, jobs, tickets } from './schema.ts';
 
 const cursorAt = cursorTimestamp(tickets.createdAt);
 
-type TicketRow = typeof tickets.$inferSelect;
+/**
+ * A ticket as read: every column but the search vector and the similarity fingerprint, which only Postgres
+ * reads (text search, `similar`).
+ */
+const {
+  search: _search,
+  similarityTerms: _terms,
+  similarityWeights: _weights,
+  ...ticketColumns
+} = getTableColumns(tickets);
+type TicketRow = Omit<typeof tickets.$inferSelect, 'search' | 'similarityTerms' | 'similarityWeights'>;
 
 const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
   title: 'title',
@@ -26,6 +37,8 @@ const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
   category: 'category',
   priority: 'priority',
   labels: 'labels',
+  team: 'team',
+  duplicateOf: 'duplicateOf',
   triage: 'triage',
   correction: 'correction',
 };
@@ -41,6 +54,8 @@ const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferS
   category: ticket.category,
   priority: ticket.priority,
   labels: ticket.labels,
+  team: ticket.team,
+  duplicateOf: ticket.duplicateOf,
   triage: ticket.triage,
   correction: ticket.correction,
   redactions: ticket.redactions,
@@ -52,7 +67,7 @@ const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferS
 export function createTicketRepo(db: Database): TicketRepo {
   const select = (executor: DatabaseExecutor = db) =>
     executor
-      .select({ ticket: tickets, job: jobs, cursorAt })
+      .select({ ticket: ticketColumns, job: jobs, cursorAt })
       .from(tickets)
       .innerJoin(jobs, eq(jobs.id, tickets.jobId));
   const get = async (id: string, executor: DatabaseExecutor = db) => {
@@ -103,7 +118,100 @@ export function createTicketRepo(db: Database): TicketRepo {
         meta: row.meta ?? null,
       }));
     },
+
+    async similar({ id, ownerId, limit, minScore }) {
+      const scored = await similarIds(db, { id, ownerId, limit, minScore });
+      if (scored.length === 0) return [];
+      const rows = await select().where(
+        inArray(
+          tickets.id,
+          scored.map((s) => s.id),
+        ),
+      );
+      const byId = new Map(rows.map((row) => [row.ticket.id, toRecord(row)]));
+      return scored.flatMap(({ id: similarId, score }) => {
+        const ticket = byId.get(similarId);
+        return ticket ? [{ ticket, score }] : [];
+      });
+    },
+
+    async corrections({ since, after, limit }) {
+      const correctedAt = sql<Date>`(${tickets.correction}->>'at')::timestamptz`;
+      const rows = await db
+        .select({ ticket: ticketColumns, correctedAt: sql<string>`${correctedAt}::text` })
+        .from(tickets)
+        .where(
+          and(
+            isNotNull(tickets.correction),
+            since ? sql`${correctedAt} > ${since.toISOString()}::timestamptz` : undefined,
+            after
+              ? sql`(${correctedAt}, ${tickets.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(correctedAt), asc(tickets.id))
+        .limit(limit);
+      return rows.map(({ ticket, correctedAt: at }) => correctionOf(ticket, new Date(at)));
+    },
   };
+}
+
+/** A correction as a training example: the person's answers, blank where they left the classifier's. */
+function correctionOf(ticket: TicketRow, correctedAt: Date): CorrectionRecord {
+  const correction = ticket.correction ?? {};
+  const text = (key: string): string | null =>
+    typeof correction[key] === 'string' && correction[key] !== '' ? (correction[key] as string) : null;
+  return {
+    id: ticket.id,
+    title: ticket.title,
+    body: ticket.body,
+    project: ticket.project,
+    createdAt: ticket.createdAt,
+    category: text('category') ?? ticket.category ?? '',
+    priority: text('priority'),
+    team: text('team'),
+    correctedAt,
+  };
+}
+
+/** Candidates scored at most: the most recent tickets sharing a term with the query ticket. */
+const SIMILAR_CANDIDATES = 5000;
+
+/**
+ * The closest tickets by cosine of the stored fingerprints, computed in Postgres: the GIN index on the term
+ * hashes finds tickets sharing a term, the dot product of the matching weights is the cosine (both vectors
+ * are L2-normalised).
+ */
+async function similarIds(
+  db: Database,
+  query: { id: string; ownerId: string | null; limit: number; minScore: number },
+): Promise<{ id: string; score: number }[]> {
+  const owner = query.ownerId === null ? sql`true` : sql`t.owner_id = ${query.ownerId}`;
+  const rows = await db.execute<{ id: string; score: number }>(sql`
+    with q as (
+      select similarity_terms as terms, similarity_weights as weights
+      from tickets where id = ${query.id} and similarity_terms is not null
+    ),
+    candidates as (
+      select t.id, t.similarity_terms, t.similarity_weights
+      from tickets t, q
+      where t.similarity_terms && q.terms and t.id <> ${query.id} and ${owner}
+      order by t.created_at desc
+      limit ${SIMILAR_CANDIDATES}
+    ),
+    query_terms as (
+      select u.term, u.weight from q, unnest(q.terms, q.weights) as u(term, weight)
+    )
+    select c.id, sum(u.weight * qt.weight)::float8 as score
+    from candidates c
+    cross join lateral unnest(c.similarity_terms, c.similarity_weights) as u(term, weight)
+    join query_terms qt on qt.term = u.term
+    group by c.id
+    having sum(u.weight * qt.weight) >= ${query.minScore}
+    order by score desc, c.id
+    limit ${query.limit}
+  `);
+  return [...rows].map((row) => ({ id: row.id, score: Math.min(1, Math.round(row.score * 1e4) / 1e4) }));
 }
 
 /** Ticket + job + creation record in one transaction, at most once per idempotency key. */
@@ -163,7 +271,7 @@ async function updateVersioned(
   expectedVersion: number,
   change: TicketChangeRequest,
 ): Promise<{ status: 'updated' } | { status: 'notFound' } | { status: 'stale'; version: number }> {
-  const [current] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  const [current] = await tx.select(ticketColumns).from(tickets).where(eq(tickets.id, id)).for('update');
   if (!current) return { status: 'notFound' };
   if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
   const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -172,6 +280,10 @@ async function updateVersioned(
     const column = FIELD_COLUMNS[field];
     changes[field] = { from: current[column], to: value };
     set[column] = value;
+  }
+  if (change.similarity) {
+    set.similarityTerms = change.similarity.terms;
+    set.similarityWeights = change.similarity.weights;
   }
   const [updated] = await tx
     .update(tickets)
@@ -200,6 +312,10 @@ function listConditions(ownerId: string | null, filter: TicketFilter, after: Cur
     filter.priority ? eq(tickets.priority, filter.priority) : undefined,
     filter.label ? sql`${filter.label} = any(${tickets.labels})` : undefined,
     filter.project ? eq(tickets.project, filter.project) : undefined,
+    filter.team ? sql`lower(${tickets.team}) = ${filter.team.toLowerCase()}` : undefined,
+    filter.text && filter.text.length > 0
+      ? sql`${tickets.search} @@ to_tsquery('english', ${filter.text.map((word) => `${word}:*`).join(' & ')})`
+      : undefined,
     pastCursor(tickets.createdAt, tickets.id, after, 'desc'),
   );
 }

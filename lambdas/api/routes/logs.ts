@@ -4,7 +4,12 @@ import { JOB_STATUSES } from '../../core/jobs/job.ts';
 import { submitLog } from '../../core/jobs/kinds/summarize-log/accept.ts';
 import { assertFormat } from '../../core/logs/header.ts';
 import { rawLogProblem } from '../../core/logs/summarize-log.ts';
-import { getLogEntry, listLogEntries } from '../../core/use-cases/log-entries.ts';
+import {
+  getLogEntry,
+  listLogEntries,
+  MAX_SOURCE_CHARS,
+  normalisedSource,
+} from '../../core/use-cases/log-entries.ts';
 import { checkedBy, idArg, idempotencyKeyArg, pageArgs, ruledBy, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route, traceIdOf } from '../route.ts';
@@ -24,6 +29,13 @@ const submitArgs = z.object({
     .or(z.literal(''))
     .nullish()
     .transform((format) => format || null),
+  /** The service or file the log came from: its summary says what changed since the previous one. */
+  source: z
+    .string()
+    .max(MAX_SOURCE_CHARS, `must be at most ${MAX_SOURCE_CHARS} characters`)
+    .superRefine(checkedBy(normalisedSource))
+    .nullish()
+    .transform((source) => normalisedSource(source)),
   idempotencyKey: idempotencyKeyArg,
 });
 
@@ -59,7 +71,7 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     'logSummary',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      return logSummaryView(await getLogEntry((await deps()).logs, { caller, id }));
+      return logSummaryView(await getLogEntry((await deps()).logs, { caller, id }), caller);
     }),
   );
 }

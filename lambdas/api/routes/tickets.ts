@@ -1,5 +1,6 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
+import type { Caller } from '../../core/auth/roles.ts';
 import { createTicket } from '../../core/jobs/kinds/triage-ticket/accept.ts';
 import { isRealInstant } from '../../core/text.ts';
 import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts';
@@ -7,17 +8,22 @@ import {
   correctTriage,
   getTicket,
   listTickets,
+  markDuplicate,
   normalisedProject,
   PRIORITIES,
+  similarTickets,
+  TEXT_SEARCH_MAX_CHARS,
   TICKET_STATUSES,
+  type TicketRecord,
+  textSearchWords,
   ticketAt,
   ticketHistory,
   updateTicketStatus,
 } from '../../core/use-cases/tickets.ts';
-import { idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
+import { checkedBy, idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { requireCaller, route, traceIdOf } from '../route.ts';
-import { changeView, ticketView } from '../views.ts';
+import { type ResolverEvent, requireCaller, route, traceIdOf } from '../route.ts';
+import { changeView, type TicketView, ticketView } from '../views.ts';
 
 /** A given project is trimmed and must not be blank; the classifier's limits apply to what remains. */
 const projectArg = z.string().trim().min(1, 'must not be blank (omit it instead)');
@@ -28,7 +34,8 @@ const word = z.string().regex(/^[\w .:/-]{1,64}$/, 'must be 1-64 letters, digits
 const newTicketArgs = z
   .object({
     title: z.string(),
-    body: z.string(),
+    // A title-only ticket is normal: an absent, null, empty or blank body means no body.
+    body: z.string().nullish(),
     project: projectArg.nullish(),
     idempotencyKey: idempotencyKeyArg,
   })
@@ -46,6 +53,14 @@ const filterArg = z
     project: projectArg
       .max(TICKET_LIMITS.projectMaxChars, `must be at most ${TICKET_LIMITS.projectMaxChars} characters`)
       .transform((project) => normalisedProject(project))
+      .nullish(),
+    team: word.nullish(),
+    /** Words in the title or body: all must occur (as words or word beginnings). */
+    text: z
+      .string()
+      .max(TEXT_SEARCH_MAX_CHARS, `must be at most ${TEXT_SEARCH_MAX_CHARS} characters`)
+      .superRefine(checkedBy((text: string) => textSearchWords(text)))
+      .transform(textSearchWords)
       .nullish(),
   })
   .nullish()
@@ -65,8 +80,55 @@ const correctionArgs = z.object({
     .max(20, 'must be a list of at most 20 labels')
     .nullish()
     .transform((labels) => labels ?? null),
+  team: word.nullish().transform((team) => team ?? null),
   expectedVersion: versionArg,
 });
+
+const duplicateArgs = z.object({
+  id: idArg,
+  of: idArg,
+  expectedVersion: versionArg.nullish().transform((version) => version ?? null),
+});
+
+type TicketDeps = ApiDependencies['tickets'];
+
+/**
+ * Views of tickets with `similar` filled where the query selected it (AppSync's `selectionSetList`), to any
+ * depth the query asks (`similar { ticket { similar { … } } }`): nothing is computed that was not asked for.
+ */
+async function ticketViews(
+  deps: TicketDeps,
+  caller: Caller,
+  records: readonly TicketRecord[],
+  selection: readonly string[],
+  at: string,
+): Promise<TicketView[]> {
+  const path = at === '' ? 'similar' : `${at}/similar`;
+  if (!selection.includes(path)) return records.map((record) => ticketView(record));
+  return Promise.all(
+    records.map(async (record) => {
+      const similar = await similarTickets(deps, { caller, ticket: record });
+      const nested = await ticketViews(
+        deps,
+        caller,
+        similar.map((s) => s.ticket),
+        selection,
+        `${path}/ticket`,
+      );
+      return ticketView(
+        record,
+        similar.map((s, i) => ({ score: s.score, ticket: nested[i] })),
+      );
+    }),
+  );
+}
+
+/** One ticket as the query selected it. */
+async function oneTicket(deps: TicketDeps, event: ResolverEvent, record: TicketRecord): Promise<TicketView> {
+  const [view] = await ticketViews(deps, requireCaller(event), [record], event.info.selectionSetList, '');
+  if (!view) throw new Error('a ticket view went missing');
+  return view;
+}
 
 const instantArg = z
   .string()
@@ -74,60 +136,67 @@ const instantArg = z
   .transform((at) => new Date(at));
 
 export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {
+  const tickets = async () => (await deps()).tickets;
   app.onMutation(
     'triageTicket',
-    route(newTicketArgs, async (args, event) =>
-      ticketView(
-        await createTicket((await deps()).tickets, requireCaller(event), {
-          ...args,
-          traceId: traceIdOf(event),
-        }),
-      ),
-    ),
+    route(newTicketArgs, async (args, event) => {
+      const d = await tickets();
+      const record = await createTicket(d, requireCaller(event), { ...args, traceId: traceIdOf(event) });
+      return oneTicket(d, event, record);
+    }),
   );
   app.onQuery(
     'ticket',
-    route(z.object({ id: idArg }), async ({ id }, event) =>
-      ticketView(await getTicket((await deps()).tickets, { caller: requireCaller(event), id })),
-    ),
+    route(z.object({ id: idArg }), async ({ id }, event) => {
+      const d = await tickets();
+      return oneTicket(d, event, await getTicket(d, { caller: requireCaller(event), id }));
+    }),
   );
   app.onQuery(
     'tickets',
     route(z.object({ filter: filterArg, ...pageArgs }), async (args, event) => {
-      const page = await listTickets((await deps()).tickets, {
-        caller: requireCaller(event),
-        filter: args.filter,
-        page: toPage(args),
-      });
-      return { items: page.items.map(ticketView), nextToken: page.nextToken };
+      const d = await tickets();
+      const caller = requireCaller(event);
+      const page = await listTickets(d, { caller, filter: args.filter, page: toPage(args) });
+      const items = await ticketViews(d, caller, page.items, event.info.selectionSetList, 'items');
+      return { items, nextToken: page.nextToken };
     }),
   );
   app.onMutation(
     'updateTicketStatus',
     route(
       z.object({ id: idArg, status: z.enum(TICKET_STATUSES), expectedVersion: versionArg }),
-      async (args, event) =>
-        ticketView(
-          await updateTicketStatus((await deps()).tickets, { caller: requireCaller(event), ...args }),
-        ),
+      async (args, event) => {
+        const d = await tickets();
+        return oneTicket(d, event, await updateTicketStatus(d, { caller: requireCaller(event), ...args }));
+      },
     ),
   );
   app.onMutation(
     'correctTriage',
-    route(correctionArgs, async (args, event) =>
-      ticketView(await correctTriage((await deps()).tickets, { caller: requireCaller(event), ...args })),
-    ),
+    route(correctionArgs, async (args, event) => {
+      const d = await tickets();
+      return oneTicket(d, event, await correctTriage(d, { caller: requireCaller(event), ...args }));
+    }),
+  );
+  app.onMutation(
+    'markDuplicate',
+    route(duplicateArgs, async (args, event) => {
+      const d = await tickets();
+      return oneTicket(d, event, await markDuplicate(d, { caller: requireCaller(event), ...args }));
+    }),
   );
   app.onQuery(
     'ticketHistory',
     route(z.object({ id: idArg }), async ({ id }, event) =>
-      (await ticketHistory((await deps()).tickets, { caller: requireCaller(event), id })).map(changeView),
+      (await ticketHistory(await tickets(), { caller: requireCaller(event), id })).map(changeView),
     ),
   );
   app.onQuery(
     'ticketAt',
-    route(z.object({ id: idArg, at: instantArg }), async ({ id, at }, event) =>
-      ticketView(await ticketAt((await deps()).tickets, { caller: requireCaller(event), id, at })),
-    ),
+    route(z.object({ id: idArg, at: instantArg }), async ({ id, at }, event) => {
+      const d = await tickets();
+      return oneTicket(d, event, await ticketAt(d, { caller: requireCaller(event), id, at }));
+    }),
   );
 }

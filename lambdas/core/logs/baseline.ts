@@ -200,3 +200,10 @@ export function limitChanges(changes: Changes, limit: number): LimitedChanges {
     },
   };
 }
+
+/** The census kept in a stored or printed summary (`summarize --json`), or null when it has none. */
+export function storedCensus(summary: unknown): Census | null {
+  const census = (summary as { census?: Partial<Census> } | null | undefined)?.census;
+  if (!census || !Array.isArray(census.templates) || typeof census.lines !== 'number') return null;
+  return census as Census;
+}

@@ -2,14 +2,22 @@ import type { Caller } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 
 /** OPS and ADMIN see every user's logs and tickets; USER and HR only their own (DESIGN §7). */
-export const seesEveryone = (caller: Caller): boolean => caller.role === 'OPS' || caller.role === 'ADMIN';
+export const ROLES_SEEING_EVERYONE: readonly Caller['role'][] = ['OPS', 'ADMIN'];
+export const seesEveryone = (caller: Caller): boolean => ROLES_SEEING_EVERYONE.includes(caller.role);
+
+/** HR never gets raw log text: not the entry's text, nor lines quoted in its summary (DESIGN §7). */
+export const seesRawLogText = (caller: Caller): boolean => caller.role !== 'HR';
 
 /**
  * Someone else's record is reported as missing, not forbidden, so ids cannot be probed for existence.
  */
 export function assertCanRead(caller: Caller, ownerId: string, what: string): void {
-  if (!seesEveryone(caller) && ownerId !== caller.userId) throw new NotFoundError(what);
+  if (!canRead(caller, ownerId)) throw new NotFoundError(what);
 }
+
+/** Whether the caller may see a record of this owner. */
+export const canRead = (caller: Caller, ownerId: string): boolean =>
+  seesEveryone(caller) || ownerId === caller.userId;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -4,7 +4,7 @@
  * (`core/jobs/kinds/summarize-log`).
  */
 import type { Caller } from '../auth/roles.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { assertCanRead, seesEveryone } from './access.ts';
@@ -15,6 +15,10 @@ export interface LogEntryRecord {
   /** The submitted text, redacted. */
   raw: string;
   format: string | null;
+  /** The service or file the log came from (trimmed, lower-cased), or null. */
+  source: string | null;
+  /** The earlier entry of the same source the summary was compared with. */
+  baselineEntryId: string | null;
   sizeBytes: number;
   lineCount: number;
   redactions: Record<string, number>;
@@ -32,6 +36,7 @@ export interface NewLogEntry {
   ownerId: string;
   raw: string;
   format: string | null;
+  source: string | null;
   sizeBytes: number;
   lineCount: number;
   redactions: Record<string, number>;
@@ -42,6 +47,15 @@ export interface LogSummaryResult {
   text: string;
   templates: unknown[];
   generatedBy: string;
+  /** The entry the summary was compared with (same source, latest SUCCEEDED the owner can see). */
+  baselineEntryId?: string | null;
+}
+
+/** The summary a later log of the same source is compared with. */
+export interface LogBaseline {
+  entryId: string;
+  createdAt: Date;
+  summary: Record<string, unknown>;
 }
 
 export interface LogEntryRepo {
@@ -63,6 +77,13 @@ export interface LogEntryRepo {
   }): Promise<{ row: LogEntryRecord; cursor: Cursor }[]>;
   /** Overwrites any earlier summary: a redelivered job writes the same result again. */
   saveSummary(id: string, result: LogSummaryResult): Promise<void>;
+  /**
+   * The latest entry of `entry`'s source created before it whose summary SUCCEEDED, among the entries its
+   * owner can see (their own; everyone's when the owner's role sees everyone); null without a source.
+   */
+  baselineFor(
+    entry: Pick<LogEntryRecord, 'id' | 'ownerId' | 'source' | 'createdAt'>,
+  ): Promise<LogBaseline | null>;
 }
 
 export async function getLogEntry(
@@ -87,4 +108,22 @@ export async function listLogEntries(
     after,
   });
   return toPage(rows, limit, (row) => row);
+}
+
+/** Longest `source` accepted. */
+export const MAX_SOURCE_CHARS = 200;
+
+/**
+ * A log's source as stored and compared: trimmed and lower-cased (`Payments-API` and `payments-api` are one
+ * source), null when blank. Control characters are refused.
+ */
+export function normalisedSource(source: string | null | undefined): string | null {
+  const trimmed = (source ?? '').trim();
+  if (trimmed === '') return null;
+  if (trimmed.length > MAX_SOURCE_CHARS) {
+    throw new ValidationError('source', `must be at most ${MAX_SOURCE_CHARS} characters`);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new ValidationError('source', 'must be one line of text');
+  return trimmed.toLowerCase();
 }

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Job, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/index.ts';
-import { assertCanRead, seesEveryone } from './access.ts';
+import { assertCanRead, canRead, seesEveryone } from './access.ts';
 
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -29,6 +29,10 @@ export interface TicketRecord {
   category: string | null;
   priority: string | null;
   labels: string[];
+  /** The team or queue the triage (a served model's `team` output) or a person routed the ticket to. */
+  team: string | null;
+  /** The ticket this one was marked a duplicate of. */
+  duplicateOf: string | null;
   triage: Record<string, unknown> | null;
   correction: Record<string, unknown> | null;
   redactions: Record<string, number>;
@@ -51,6 +55,40 @@ export interface TicketFilter {
   priority?: Priority | null;
   label?: string | null;
   project?: string | null;
+  team?: string | null;
+  /** Words that must all occur in the title or body (prefixes match: `crash` finds `crashes`). */
+  text?: readonly string[] | null;
+}
+
+/** A ticket's similarity fingerprint as stored: term hashes (signed 32-bit) and their weights. */
+export interface SimilarityVector {
+  terms: number[];
+  weights: number[];
+}
+
+/** A ticket like another one, and how alike (cosine of their fingerprints, 0..1). */
+export interface SimilarTicketRecord {
+  ticket: TicketRecord;
+  score: number;
+}
+
+/** A person's recorded correction, with the ticket's text: one training example. */
+export interface CorrectionRecord {
+  id: string;
+  title: string;
+  body: string;
+  project: string | null;
+  createdAt: Date;
+  category: string;
+  priority: string | null;
+  team: string | null;
+  correctedAt: Date;
+}
+
+export interface CorrectionsQuery {
+  since: Date | null;
+  after: { at: Date; id: string } | null;
+  limit: number;
 }
 
 /** Outcome of a conditional write: applied, or why not (so the use case picks the error). */
@@ -90,9 +128,26 @@ export interface TicketRepo {
       action: string;
       set: Partial<Record<TicketField, unknown>>;
       meta?: Record<string, unknown>;
+      /** The fingerprint of the ticket's text (not a tracked field: it follows the text). */
+      similarity?: SimilarityVector;
     },
   ): Promise<VersionedWrite>;
   history(id: string): Promise<TicketChange[]>;
+  /**
+   * Tickets whose fingerprint is closest to ticket `id`'s (none when it has no fingerprint yet), best first:
+   * at most `limit` with a score of at least `minScore`, among the owner's tickets (everyone's for null).
+   */
+  similar(query: {
+    id: string;
+    ownerId: string | null;
+    limit: number;
+    minScore: number;
+  }): Promise<SimilarTicketRecord[]>;
+  /**
+   * Tickets with a recorded correction made after `since`, oldest correction first (then by id), past the
+   * `after` position of the previous page.
+   */
+  corrections(query: CorrectionsQuery): Promise<CorrectionRecord[]>;
 }
 
 /** The fields whose changes are recorded and replayed by `ticketAt`. */
@@ -104,6 +159,8 @@ export type TicketField =
   | 'category'
   | 'priority'
   | 'labels'
+  | 'team'
+  | 'duplicateOf'
   | 'triage'
   | 'correction';
 
@@ -179,6 +236,8 @@ export async function correctTriage(
     category: string;
     priority: Priority | null;
     labels: string[] | null;
+    /** The team or queue, as a person routes it (kept for retraining a `team` output). */
+    team?: string | null;
     expectedVersion: number;
   },
 ): Promise<TicketRecord> {
@@ -194,13 +253,16 @@ export async function correctTriage(
     );
   }
   const { priority, labels } = input;
+  const team = input.team ?? null;
   const set: Partial<Record<TicketField, unknown>> = { category };
   if (priority) set.priority = priority;
   if (labels) set.labels = labels;
+  if (team) set.team = team;
   set.correction = {
     category,
     priority,
     labels,
+    ...(team ? { team } : {}),
     by: input.caller.userId,
     at: deps.clock.now().toISOString(),
   };
@@ -236,4 +298,82 @@ export async function ticketAt(
     state.updatedAt = change.at;
   }
   return { ...(state as unknown as TicketRecord), version };
+}
+
+/** Tickets shown as similar: at most this many, and only when at least this alike (docs/triage.md). */
+export const SIMILAR_LIMIT = 3;
+export const SIMILAR_MIN_SCORE = 0.3;
+
+/**
+ * Up to three tickets like `ticket` among those the caller can see (their own; OPS and ADMIN: everyone's),
+ * best first. A ticket the triage worker has not fingerprinted yet has none.
+ */
+export async function similarTickets(
+  deps: { tickets: Pick<TicketRepo, 'similar'> },
+  input: { caller: Caller; ticket: Pick<TicketRecord, 'id'> },
+): Promise<SimilarTicketRecord[]> {
+  return deps.tickets.similar({
+    id: input.ticket.id,
+    ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
+    limit: SIMILAR_LIMIT,
+    minScore: SIMILAR_MIN_SCORE,
+  });
+}
+
+/** Links followed when checking that marking a duplicate makes no cycle. */
+const MAX_DUPLICATE_CHAIN = 50;
+
+/**
+ * Marks ticket `id` a duplicate of ticket `of` (both visible to the caller) and closes it; recorded in its
+ * history. Marking it again with the same original changes nothing. A ticket cannot be a duplicate of itself
+ * or of a ticket that is (through others) a duplicate of it.
+ */
+export async function markDuplicate(
+  deps: { tickets: TicketRepo },
+  input: { caller: Caller; id: string; of: string; expectedVersion: number | null },
+): Promise<TicketRecord> {
+  if (input.id === input.of) throw new ValidationError('of', 'a ticket cannot be a duplicate of itself');
+  const ticket = await getTicket(deps, input);
+  const original = await deps.tickets.get(input.of);
+  if (!original || !canRead(input.caller, original.ownerId)) throw new NotFoundError('Ticket given as of');
+  if (ticket.duplicateOf === original.id && input.expectedVersion === null) return ticket;
+  let next: string | null = original.duplicateOf;
+  for (let hops = 0; next !== null && hops < MAX_DUPLICATE_CHAIN; hops++) {
+    if (next === ticket.id) {
+      throw new ValidationError('of', `ticket ${original.id} is already marked a duplicate of this ticket`);
+    }
+    next = (await deps.tickets.get(next))?.duplicateOf ?? null;
+  }
+  return writeVersioned(deps, input.caller, ticket.id, input.expectedVersion ?? ticket.version, {
+    actorId: input.caller.userId,
+    action: 'marked_duplicate',
+    set: { duplicateOf: original.id, status: 'CLOSED' },
+    meta: { of: original.id },
+  });
+}
+
+/** The longest text search, and the most words it may hold. */
+export const TEXT_SEARCH_MAX_CHARS = 200;
+export const TEXT_SEARCH_MAX_WORDS = 8;
+
+/**
+ * The words of a text search: letters and digits (anything else separates words), lower-cased, at most
+ * eight. Search matches tickets containing every word, as a word or a word's beginning.
+ */
+export function textSearchWords(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const unique = [...new Set(words)];
+  if (unique.length === 0) throw new ValidationError('filter.text', 'must contain a letter or digit');
+  if (unique.length > TEXT_SEARCH_MAX_WORDS) {
+    throw new ValidationError('filter.text', `must have at most ${TEXT_SEARCH_MAX_WORDS} words`);
+  }
+  return unique;
+}
+
+/** One page of recorded corrections, oldest first, for `ai-ops tickets export-corrections`. */
+export function correctionsAfter(
+  deps: { tickets: Pick<TicketRepo, 'corrections'> },
+  query: CorrectionsQuery,
+): Promise<CorrectionRecord[]> {
+  return deps.tickets.corrections(query);
 }

@@ -65,6 +65,65 @@ describe('tickets in the console', () => {
     await snapshot(page, 'ticket-detail');
   });
 
+  it('creates a title-only ticket with no description, and searches every ticket on the server', async () => {
+    const user = await newUser();
+    await api(
+      'mutation($t: String!) { triageTicket(title: $t) { id } }',
+      { t: 'Printer on floor 3 jams on every job' },
+      user.token,
+    );
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/tickets');
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    await page.getByRole('textbox', { name: 'Title' }).fill('Zeppelin dashboard shows stale numbers');
+    await page.getByRole('button', { name: 'Create and triage' }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+    const created = await api<{ ticket: { title: string; body: string } }>(
+      'query($id: ID!) { ticket(id: $id) { title body } }',
+      { id },
+      user.token,
+    );
+    // No description means no body: the title is not copied into it.
+    expect(created.ticket).toEqual({ title: 'Zeppelin dashboard shows stale numbers', body: '' });
+
+    await page.goto('/tickets');
+    const printer = page.getByRole('link', { name: 'Printer on floor 3 jams on every job' });
+    await printer.waitFor();
+    await page.getByRole('textbox', { name: 'Search' }).fill('zeppelin numbers');
+    await printer.waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: 'Zeppelin dashboard shows stale numbers' }).count()).toBe(1);
+  });
+
+  it('lists similar tickets on a ticket and marks it a duplicate of one, which closes it', async () => {
+    const user = await newUser();
+    const create = (t: string, b: string) =>
+      api<{ triageTicket: { id: string } }>(
+        'mutation($t: String!, $b: String) { triageTicket(title: $t, body: $b) { id } }',
+        { t, b },
+        user.token,
+      );
+    const original = await create('VPN disconnects every hour', 'The VPN connection drops every hour.');
+    const copy = await create('VPN drops hourly', 'Every hour the VPN connection is lost.');
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto(`/tickets/${copy.triageTicket.id}`);
+    const similar = page.getByRole('region', { name: 'Similar tickets' });
+    await similar.getByRole('link', { name: 'VPN disconnects every hour' }).waitFor();
+    await similar
+      .getByRole('button', { name: 'Mark as a duplicate of “VPN disconnects every hour”' })
+      .click();
+    await similar.getByText('Marked a duplicate of').waitFor();
+    const after = await api<{ ticket: { status: string; duplicateOf: string } }>(
+      'query($id: ID!) { ticket(id: $id) { status duplicateOf } }',
+      { id: copy.triageTicket.id },
+      user.token,
+    );
+    expect(after.ticket).toEqual({ status: 'CLOSED', duplicateOf: original.triageTicket.id });
+    await expectAccessible(page);
+  });
+
   it('shows the review queue to OPS but not to a USER', async () => {
     const ops = await newUser('OPS');
     const page = await browser.page();

@@ -113,7 +113,12 @@ describe('llmRefineSummary', () => {
   const options = { maxPromptTokens: 12_000, jobTokenBudget: 24_000, maxAnswerTokens: 500 };
   const subject = { userId: 'u1' };
   const mined = (text: string) =>
-    localSummarizer(text, { format: null, redactions: emptyRedactionCounts(), receivedAt: new Date() });
+    localSummarizer(text, {
+      format: null,
+      redactions: emptyRedactionCounts(),
+      receivedAt: new Date(),
+      baseline: null,
+    });
   /** The summarize job's refine step over the miner's result, as the worker runs it. */
   const refined = (access: LlmAccess, text: string, opts: typeof options = options) =>
     llmRefineSummary(access, opts)(mined(text), { text, subject });

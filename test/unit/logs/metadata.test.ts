@@ -28,6 +28,7 @@ describe('honest metadata', () => {
       format: null,
       redactions: emptyRedactionCounts(),
       receivedAt: new Date('2022-07-01T00:00:00Z'),
+      baseline: null,
     });
     expect(result.summary).toMatchObject({ timeSpan: { yearAssumed: { year: 2022, from: 'received' } } });
     expect(result.text).toContain('2022 assumed (from the upload/file time)');

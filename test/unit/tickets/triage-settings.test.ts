@@ -6,8 +6,14 @@ import { ticketTriageSetup } from '../../../lambdas/triage/local-classifier.ts';
 const ticketTriageFromEnv = (env: Record<string, string>) =>
   ticketTriageSetup(parseConfig(ticketTriageConfigSchema, env, 'ticket triage'));
 
-const DARK_MODE = { title: 'Add dark mode', body: 'It would be nice to have a dark theme.', project: null };
-const VAGUE = { title: 'Editor', body: 'The editor and the settings.', project: null };
+const CREATED = new Date('2026-03-02T10:00:00Z');
+const DARK_MODE = {
+  title: 'Add dark mode',
+  body: 'It would be nice to have a dark theme.',
+  project: null,
+  createdAt: CREATED,
+};
+const VAGUE = { title: 'Editor', body: 'The editor and the settings.', project: null, createdAt: CREATED };
 
 function configError(env: Record<string, string>): ConfigError {
   try {

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { graphql } from '../../gql/index.ts';
 
 const TriageTicketDocument = graphql(`
-  mutation TriageTicket($title: String!, $body: String!, $project: String, $idempotencyKey: String) {
+  mutation TriageTicket($title: String!, $body: String, $project: String, $idempotencyKey: String) {
     triageTicket(title: $title, body: $body, project: $project, idempotencyKey: $idempotencyKey) {
       id
       triage { status }
@@ -28,8 +28,8 @@ export function NewTicketForm() {
     if (!title.trim()) return;
     const answer = await triage({
       title: title.trim(),
-      // The API wants a body; a title-only ticket is normal, so the title stands in for a missing one.
-      body: body.trim() || title.trim(),
+      // A title-only ticket is normal: no description is sent as none.
+      body: body.trim() || null,
       project: project.trim() || null,
       idempotencyKey,
     });

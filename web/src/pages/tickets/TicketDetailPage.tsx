@@ -9,6 +9,7 @@ import { TicketStatusBadge } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
+import { SimilarTickets } from './SimilarTickets.tsx';
 import { StatusChange } from './StatusChange.tsx';
 import { TicketHistory } from './TicketHistory.tsx';
 import { readDetails, TriageCard } from './TriageCard.tsx';
@@ -32,7 +33,8 @@ export default function TicketDetailPage() {
         title={ticket.title}
         description={
           <>
-            {ticket.project ? `${ticket.project} · ` : ''}created {formatDateTime(ticket.createdAt)} · version{' '}
+            {ticket.project ? `${ticket.project} · ` : ''}
+            {ticket.team ? `team ${ticket.team} · ` : ''}created {formatDateTime(ticket.createdAt)} · version{' '}
             {ticket.version}
           </>
         }
@@ -68,7 +70,14 @@ export default function TicketDetailPage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }} miw={0}>
-          <TicketHistory id={ticket.id} ownerId={ticket.ownerId} viewerId={session?.user.id ?? ''} />
+          <Stack>
+            <SimilarTickets
+              id={ticket.id}
+              version={ticket.version}
+              triaged={ticket.triage.status === 'SUCCEEDED'}
+            />
+            <TicketHistory id={ticket.id} ownerId={ticket.ownerId} viewerId={session?.user.id ?? ''} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>

@@ -11,7 +11,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -60,8 +60,14 @@ interface Filters {
 
 const EMPTY: Filters = { status: '', category: '', priority: '', label: '', project: '' };
 
-function toFilter(f: Filters, review: boolean): TicketFilter {
+/** The API's limit on a text search (TicketFilter.text). */
+const SEARCH_MAX_CHARS = 200;
+/** A search without a letter or digit finds nothing: it is not sent. */
+const searchable = (text: string) => /[\p{L}\p{N}]/u.test(text);
+
+function toFilter(f: Filters, review: boolean, search: string): TicketFilter {
   const filter: TicketFilter = {};
+  if (searchable(search)) filter.text = search.trim();
   if (f.status) filter.status = f.status as TicketStatus;
   if (review) filter.category = NEEDS_REVIEW;
   else if (f.category) filter.category = f.category;
@@ -76,7 +82,9 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
   const [search, setSearch] = useState('');
   const pages = usePages();
   const [formOpen, form] = useDisclosure(false);
-  const filter = useMemo(() => toFilter(filters, review), [filters, review]);
+  // The server searches every ticket the caller can see; typing waits a moment before asking it.
+  const [searched] = useDebouncedValue(search, 300);
+  const filter = useMemo(() => toFilter(filters, review, searched), [filters, review, searched]);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: TicketsDocument,
     variables: { filter, limit: PAGE_SIZE, nextToken: pages.token },
@@ -87,13 +95,6 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
     pages.reset();
   };
   const items = data?.tickets?.items ?? [];
-  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = words.length
-    ? items.filter((t) => {
-        const text = `${t.title} ${t.body} ${t.project ?? ''}`.toLowerCase();
-        return words.every((w) => text.includes(w));
-      })
-    : items;
   const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   usePolling(busy, refresh);
@@ -129,8 +130,13 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         <TextInput
           label="Search"
           placeholder="Words in title or text"
+          description="All words, in title or text"
+          maxLength={SEARCH_MAX_CHARS}
           value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value);
+            pages.reset();
+          }}
         />
         <NativeSelect
           label="Status"
@@ -166,11 +172,6 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           onChange={(e) => set('project')(e.currentTarget.value)}
         />
       </SimpleGrid>
-      {words.length > 0 && (
-        <Text size="xs" c="dimmed">
-          Search looks through the {items.length} tickets on this page.
-        </Text>
-      )}
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />
       <TableScroll label="Tickets">
         <Table striped highlightOnHover miw={640} verticalSpacing="xs">
@@ -185,7 +186,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {shown.map((t) => (
+            {items.map((t) => (
               <Table.Tr key={t.id}>
                 <Table.Td maw={360}>
                   <Anchor component={Link} to={`/tickets/${t.id}`}>
@@ -236,7 +237,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           </Table.Tbody>
         </Table>
       </TableScroll>
-      {!fetching && shown.length === 0 && !error && (
+      {!fetching && items.length === 0 && !error && (
         <Text c="dimmed" size="sm">
           {review ? 'Nothing to review.' : 'No tickets match.'}
         </Text>

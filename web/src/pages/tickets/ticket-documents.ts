@@ -8,6 +8,7 @@ export const TicketBasics = graphql(`
     title
     body
     project
+    team
     status
     version
     createdAt

@@ -4,7 +4,8 @@
  * was checked at the edge (the API's route schema): size, emptiness, binary data, the format.
  */
 import type { Caller } from '../../../auth/roles.ts';
-import { type RedactionCounts, Redactor } from '../../../redaction/index.ts';
+import { redactHeaderHosts } from '../../../logs/header-hosts.ts';
+import { type NetworkRedaction, type RedactionCounts, Redactor } from '../../../redaction/index.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../../use-cases/log-entries.ts';
 import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { summarizeLog } from './definition.ts';
@@ -12,20 +13,35 @@ import { summarizeLog } from './definition.ts';
 export interface LogSubmission {
   raw: string;
   format: string | null;
+  /** The service or file the log came from, normalised (`normalisedSource`); null when none. */
+  source: string | null;
   idempotencyKey: string | null;
   traceId: string | null;
 }
 
-/** The subject's repository, and what dispatching its job needs. */
+/** The subject's repository, what dispatching its job needs, and the deployment's redaction setting. */
 export interface SubmitLogDeps extends DispatchDeps {
   logEntries: Pick<LogEntryRepo, 'create'>;
+  /** IP addresses and host names: pseudonymised (default), kept or removed. */
+  network?: NetworkRedaction;
 }
 
-/** The text as stored and mined: every line through one redactor, whose counts the entry and summary keep. */
-export function redactLog(raw: string): { text: string; redactions: RedactionCounts; lineCount: number } {
-  const redactor = new Redactor();
+/**
+ * The text as stored and mined: every line through one redactor, then the host fields of the log's header
+ * (which only the layout marks as hosts), so the summary finds nothing left to redact and its counts are the
+ * entry's. `network`: the deployment's treatment of addresses and host names.
+ */
+export function redactLog(
+  raw: string,
+  options: { format: string | null; network: NetworkRedaction },
+): { text: string; redactions: RedactionCounts; lineCount: number } {
+  const redactor = new Redactor({ network: options.network });
   const lines = raw.split('\n');
-  const text = lines.map((line) => redactor.redact(line)).join('\n');
+  const text = redactHeaderHosts(
+    lines.map((line) => redactor.redact(line)),
+    redactor,
+    options.format,
+  ).join('\n');
   const lineCount = raw.endsWith('\n') ? lines.length - 1 : lines.length;
   return { text, redactions: { ...redactor.counts }, lineCount };
 }
@@ -38,12 +54,16 @@ export async function submitLog(
   caller: Caller,
   submission: LogSubmission,
 ): Promise<LogEntryRecord> {
-  const { text, redactions, lineCount } = redactLog(submission.raw);
+  const { text, redactions, lineCount } = redactLog(submission.raw, {
+    format: submission.format,
+    network: deps.network ?? 'pseudonymise',
+  });
   const { entry, created } = await deps.logEntries.create(
     {
       ownerId: caller.userId,
       raw: text,
       format: submission.format,
+      source: submission.source,
       sizeBytes: utf8Bytes(submission.raw),
       lineCount,
       redactions,

@@ -4,7 +4,7 @@
  * pass over the log); the summary is stored on the entry. Idempotent: a redelivery writes the same result.
  */
 import { emptyRedactionCounts, type RedactionCounts } from '../../../redaction/index.ts';
-import type { LogEntryRepo, LogSummaryResult } from '../../../use-cases/log-entries.ts';
+import type { LogBaseline, LogEntryRepo, LogSummaryResult } from '../../../use-cases/log-entries.ts';
 import type { Job } from '../../job.ts';
 import { type JobWorkResult, PermanentJobError, subjectOf } from '../../run-job.ts';
 import { summarizeLog } from './definition.ts';
@@ -16,7 +16,13 @@ import { summarizeLog } from './definition.ts';
  */
 export type SummarizeText = (
   text: string,
-  options: { format: string | null; redactions: RedactionCounts; receivedAt: Date },
+  options: {
+    format: string | null;
+    redactions: RedactionCounts;
+    receivedAt: Date;
+    /** The summary of the previous log of the same source, to say what changed. */
+    baseline: LogBaseline | null;
+  },
 ) => LogSummaryResult;
 
 /** A model's refinement of the local result; it falls back to `local` itself whenever it cannot do better. */
@@ -26,7 +32,7 @@ export type RefineSummary = (
 ) => Promise<LogSummaryResult>;
 
 export interface SummarizeJobDeps {
-  logEntries: Pick<LogEntryRepo, 'get' | 'saveSummary'>;
+  logEntries: Pick<LogEntryRepo, 'get' | 'saveSummary' | 'baselineFor'>;
   summarize: SummarizeText;
   refine?: RefineSummary;
 }
@@ -36,10 +42,16 @@ export async function runSummarizeLog(deps: SummarizeJobDeps, job: Job): Promise
   const entry = await deps.logEntries.get(entryId);
   if (!entry) throw new PermanentJobError(`log entry ${entryId} no longer exists`);
   const redactions = { ...emptyRedactionCounts(), ...entry.redactions };
-  const local = deps.summarize(entry.raw, { format: entry.format, redactions, receivedAt: entry.createdAt });
+  const baseline = await deps.logEntries.baselineFor(entry);
+  const local = deps.summarize(entry.raw, {
+    format: entry.format,
+    redactions,
+    receivedAt: entry.createdAt,
+    baseline,
+  });
   const result = deps.refine
     ? await deps.refine(local, { text: entry.raw, subject: { userId: job.ownerId } })
     : local;
-  await deps.logEntries.saveSummary(entry.id, result);
+  await deps.logEntries.saveSummary(entry.id, { ...result, baselineEntryId: baseline?.entryId ?? null });
   return { model: result.generatedBy === 'local' ? null : result.generatedBy };
 }

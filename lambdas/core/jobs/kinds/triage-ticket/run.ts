@@ -6,7 +6,13 @@
  */
 import type { Clock } from '../../../clock.ts';
 import { ConflictError } from '../../../errors.ts';
-import type { Priority, TicketField, TicketRecord, TicketRepo } from '../../../use-cases/tickets.ts';
+import type {
+  Priority,
+  SimilarityVector,
+  TicketField,
+  TicketRecord,
+  TicketRepo,
+} from '../../../use-cases/tickets.ts';
 import type { Job } from '../../job.ts';
 import { type JobWorkResult, PermanentJobError, subjectOf } from '../../run-job.ts';
 import { triageTicket } from './definition.ts';
@@ -20,16 +26,24 @@ export interface TriageAnswer {
   rationale: string;
   classifierVersion: string;
   details: Record<string, unknown>;
+  /** Answers of the served model's extra outputs (`{ team: 'sre' }`); `team` fills `Ticket.team`. */
+  extra?: Record<string, string>;
 }
 
 export interface TicketText {
   title: string;
+  /** Empty for a title-only ticket. */
   body: string;
   project: string | null;
+  /** Dates in the text ("by Friday") are read relative to it. */
+  createdAt: Date;
 }
 
-/** The local classifier with the team's category set and review threshold applied. */
+/** The one triage decision (core/tickets TriagePolicy): the deployment's categories and review threshold. */
 export type ClassifyTicket = (ticket: TicketText) => TriageAnswer;
+
+/** The ticket's similarity fingerprint, stored so `Ticket.similar` can compare it (core/tickets/similarity). */
+export type FingerprintTicket = (ticket: Pick<TicketText, 'title' | 'body'>) => SimilarityVector;
 
 /** A model's refinement of the local answer; it answers `local` itself whenever it cannot do better. */
 export type RefineTriage = (
@@ -41,6 +55,7 @@ export type RefineTriage = (
 export interface TriageJobDeps {
   tickets: Pick<TicketRepo, 'get' | 'update'>;
   classify: ClassifyTicket;
+  fingerprint?: FingerprintTicket;
   refine?: RefineTriage;
   clock: Clock;
 }
@@ -52,31 +67,42 @@ interface Decision {
   text: TicketText;
   answer: TriageAnswer;
   model: string | null;
+  /** The local classifier's routing (a model refining the answer does not route). */
+  team: string | null;
+  similarity: SimilarityVector | undefined;
 }
 
 const sameText = (a: TicketText, b: TicketText): boolean =>
   a.title === b.title && a.body === b.body && a.project === b.project;
 
 async function decide(deps: TriageJobDeps, ticket: TicketRecord, job: Job): Promise<Decision> {
-  const text = { title: ticket.title, body: ticket.body, project: ticket.project };
+  const text = {
+    title: ticket.title,
+    body: ticket.body,
+    project: ticket.project,
+    createdAt: ticket.createdAt,
+  };
   const local = deps.classify(text);
-  if (!deps.refine) return { text, answer: local, model: null };
+  const fixed = { text, team: local.extra?.team ?? null, similarity: deps.fingerprint?.(text) };
+  if (!deps.refine) return { ...fixed, answer: local, model: null };
   // The model call happens outside any transaction.
   const { answer, model } = await deps.refine(text, local, { userId: job.ownerId });
-  return { text, answer, model };
+  return { ...fixed, answer, model };
 }
 
 function triagedChange(decision: Decision, ticket: TicketRecord, job: Job, now: Date) {
-  const { answer } = decision;
+  const { answer, team } = decision;
   const triage = { ...answer, jobId: job.id, triagedAt: now.toISOString() };
+  // A person's correction wins over the classifier's fields; what the classifier said is still kept.
   const set: Partial<Record<TicketField, unknown>> = ticket.correction
     ? { triage }
-    : { triage, category: answer.category, priority: answer.priority, labels: answer.labels };
+    : { triage, category: answer.category, priority: answer.priority, labels: answer.labels, team };
   return {
     actorId: null,
     action: 'triaged',
     set,
     meta: { classifierVersion: answer.classifierVersion, confidence: answer.confidence },
+    ...(decision.similarity ? { similarity: decision.similarity } : {}),
   };
 }
 

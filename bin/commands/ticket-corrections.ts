@@ -1,0 +1,115 @@
+/**
+ * `ai-ops tickets export-corrections`: the corrections people recorded with `correctTriage`, as a CSV that
+ * `ai-ops tickets train` reads (columns id, created_at, project, category, priority, team, title, body,
+ * corrected_at), so a team retrains on its own answers. Reads DATABASE_URL or the embedded Postgres.
+ */
+import { parseArgs } from 'node:util';
+import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
+import { ValidationError } from '../../lambdas/core/errors.ts';
+import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
+import { AtomicFile } from './atomic-file.ts';
+import { UsageError } from './command.ts';
+import { withMigratedDatabase } from './migrated-database.ts';
+
+export const EXPORT_CORRECTIONS_USAGE = `Usage: ai-ops tickets export-corrections [--out <file.csv>] [--since <date>] [--data-dir <dir>]
+
+Writes every ticket a person corrected (correctTriage) as a CSV that \`ai-ops tickets train\` reads:
+id, created_at, project, category, priority, team, title, body, corrected_at. Category, priority and team
+are the person's answers; priority and team are blank where they kept the classifier's. Oldest correction
+first. Retrain with the team column as an extra head:
+  ai-ops tickets train --input corrections.csv --label-column team --out team.model.json
+Titles and bodies are as stored, that is already redacted.
+Uses DATABASE_URL when set; otherwise the embedded PostgreSQL under the data dir (default .local/).
+
+Options:
+  --out <file.csv>   where to write (written whole or not at all; default: standard output)
+  --since <date>     only corrections made after this ISO 8601 date-time
+  --data-dir <dir>   local data folder (default: .local)
+  -h, --help         this help`;
+
+const COLUMNS = [
+  'id',
+  'created_at',
+  'project',
+  'category',
+  'priority',
+  'team',
+  'title',
+  'body',
+  'corrected_at',
+];
+const PAGE = 500;
+
+/** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
+const cell = (value: string | null): string =>
+  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
+export function correctionCsvLine(c: CorrectionRecord): string {
+  const values = [
+    c.id,
+    c.createdAt.toISOString(),
+    c.project,
+    c.category,
+    c.priority,
+    c.team,
+    c.title,
+    c.body,
+    c.correctedAt.toISOString(),
+  ];
+  return `${values.map(cell).join(',')}\n`;
+}
+
+function sinceArg(text: string | undefined): Date | null {
+  if (text === undefined) return null;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new ValidationError('since', 'must be an ISO 8601 date-time');
+  return at;
+}
+
+export async function exportCorrections(args: string[]): Promise<number> {
+  let values: { out?: string; since?: string; 'data-dir': string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        out: { type: 'string' },
+        since: { type: 'string' },
+        'data-dir': { type: 'string', default: '.local' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error: unknown) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    process.stdout.write(`${EXPORT_CORRECTIONS_USAGE}\n`);
+    return 0;
+  }
+  let after: { at: Date; id: string } | null = null;
+  const since = sinceArg(values.since);
+  const file = new AtomicFile(values.out);
+  try {
+    const count = await withMigratedDatabase(values['data-dir'], async (db) => {
+      const deps = { tickets: createTicketRepo(db) };
+      file.write(`${COLUMNS.join(',')}\n`);
+      let written = 0;
+      for (;;) {
+        const page = await correctionsAfter(deps, { since, after, limit: PAGE });
+        for (const correction of page) file.write(correctionCsvLine(correction));
+        written += page.length;
+        const last = page.at(-1);
+        if (page.length < PAGE || last === undefined) return written;
+        after = { at: last.correctedAt, id: last.id };
+      }
+    });
+    await file.commit();
+    process.stderr.write(
+      `ai-ops tickets export-corrections: ${count} corrections${values.out ? ` to ${values.out}` : ''}\n`,
+    );
+    return 0;
+  } catch (error: unknown) {
+    file.abort();
+    throw error;
+  }
+}

@@ -64,8 +64,9 @@ export function stageConfig(inputs: StageInputs): StageConfig {
     return {
       ...common,
       durable: true,
-      network: { maxAzs: 2, natGateways: 2 },
+      network: { maxAzs: 2, egress: { kind: 'nat-gateway', count: 2 } },
       database: {
+        kind: 'instance',
         instanceClass: 't4g.medium',
         multiAz: true,
         allocatedStorageGiB: 50,
@@ -75,6 +76,7 @@ export function stageConfig(inputs: StageInputs): StageConfig {
         monitoringIntervalSeconds: 60,
         // max_connections on db.t4g.medium (4 GiB) is about 410.
         connectionsAlarmThreshold: 320,
+        proxyIdleClientTimeoutSeconds: 300,
       },
       api: {
         introspection: false,
@@ -83,25 +85,25 @@ export function stageConfig(inputs: StageInputs): StageConfig {
         queryDepthLimit: 10,
         resolverCountLimit: 50,
         wafRateLimitPer5Minutes: 2000,
+        traceSampling: { perSecond: 1, rate: 0.02 },
       },
       functions: { logRetention: logs.RetentionDays.THREE_MONTHS, logLevel: 'INFO', gradualDeployment: true },
-      workers: { maxConcurrency: 10 },
+      workers: { maxConcurrency: 10, tracing: 'active' },
     };
   }
   return {
     ...common,
     durable: false,
-    network: { maxAzs: 2, natGateways: 1 },
+    network: { maxAzs: 2, egress: { kind: 'nat-instance', instanceType: 't4g.nano' } },
     database: {
-      instanceClass: 't4g.micro',
-      multiAz: false,
-      allocatedStorageGiB: 20,
-      maxAllocatedStorageGiB: 50,
+      kind: 'aurora-serverless',
+      minCapacityAcu: 0,
+      maxCapacityAcu: 2,
+      autoPauseSeconds: 300,
       backupRetentionDays: 1,
-      rotationDays: undefined,
-      monitoringIntervalSeconds: 0,
-      // max_connections on db.t4g.micro (1 GiB) is about 80.
-      connectionsAlarmThreshold: 65,
+      idleSessionTimeoutSeconds: 120,
+      // max_connections at 2 ACU (4 GiB) is about 400; a personal stage opens a handful.
+      connectionsAlarmThreshold: 100,
     },
     api: {
       introspection: true,
@@ -110,8 +112,9 @@ export function stageConfig(inputs: StageInputs): StageConfig {
       queryDepthLimit: 10,
       resolverCountLimit: 50,
       wafRateLimitPer5Minutes: undefined,
+      traceSampling: { perSecond: 0, rate: 0.05 },
     },
     functions: { logRetention: logs.RetentionDays.ONE_WEEK, logLevel: 'INFO', gradualDeployment: false },
-    workers: { maxConcurrency: 2 },
+    workers: { maxConcurrency: 2, tracing: 'pass-through' },
   };
 }

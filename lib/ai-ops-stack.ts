@@ -3,6 +3,7 @@ import {
   CfnOutput,
   Duration,
   aws_events as events,
+  aws_iam as iam,
   Stack,
   type StackProps,
   Tags,
@@ -10,6 +11,7 @@ import {
   triggers,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { Api } from './api.ts';
 import { AppFunction, REPO_ROOT } from './app-function.ts';
@@ -78,6 +80,11 @@ export interface AiOpsStackProps extends StackProps {
   readonly schemaPath?: string;
 }
 
+const AUTHORIZER_TIMEOUT_SECONDS = 10;
+const RESOLVER_TIMEOUT_SECONDS = 30;
+const RECONCILER_TIMEOUT_SECONDS = 50;
+const MIGRATOR_TIMEOUT_SECONDS = 300;
+
 /** Access tokens are short-lived; refresh tokens rotate (DESIGN §7). */
 const ACCESS_TOKEN_TTL_SECONDS = 900;
 const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -119,7 +126,7 @@ export class AiOpsStack extends Stack {
     this.workQueues = this.createWorkQueues();
     const authorizer = this.createAuthorizer();
     const resolver = this.createResolver();
-    const reconciler = this.createReconciler();
+    const reconciler = this.createReconciler(resolver);
     const migrator = this.createMigrator([authorizer, resolver, reconciler]);
     this.functions = { authorizer, resolver, reconciler, migrator };
     this.secrets.jwtKeysReady.executeBefore(authorizer, resolver);
@@ -141,18 +148,33 @@ export class AiOpsStack extends Stack {
       api: this.api.graphqlApi,
       functions: { authorizer, resolver, reconciler },
       queues: this.workQueues.queues,
-      database: this.data.instance,
-      proxy: this.data.proxy,
+      database: this.data.database,
     });
+    // A failing API deploy shows as InternalError answers or authorizer/resolver errors before anything else.
+    for (const alarm of this.observability.apiCanaryAlarms) resolver.deploymentGroup?.addAlarm(alarm);
     this.addOutputs();
   }
 
-  /** What every function that reaches the database is told: the proxy and the RDS-generated secret. */
-  private databaseEnv(): Record<string, string> {
+  /**
+   * What every function that reaches the database is told: the host (proxy or cluster), the RDS-generated
+   * secret, and how long to wait for a connection: behind a proxy 10 s; on a database that pauses, longer than
+   * a resume when the function's timeout allows it.
+   */
+  private databaseEnv(functionTimeoutSeconds: number): Record<string, string> {
+    const database = this.data.database;
+    const connectTimeout = database.viaProxy
+      ? 10
+      : Math.max(5, Math.min(database.resumeSeconds + 5, functionTimeoutSeconds - 10));
     return {
       DB_SECRET_ARN: this.data.secret.secretArn,
-      DB_PROXY_ENDPOINT: this.data.proxy.endpoint,
+      DB_HOST: database.endpoint,
       DB_NAME: this.data.databaseName,
+      DB_PROXY: String(database.viaProxy),
+      DB_CONNECT_TIMEOUT_SECONDS: String(connectTimeout),
+      DB_IDLE_SESSION_SECONDS: String(database.idleSessionSeconds),
+      // Node 20+ Lambda runtimes leave out the Amazon RDS CAs; a direct connection verifies the cluster's
+      // certificate against them (the proxy's certificate chains to public roots).
+      ...(database.viaProxy ? {} : { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' }),
     };
   }
 
@@ -178,7 +200,7 @@ export class AiOpsStack extends Stack {
       stage,
       network: this.data.network,
       environment: {
-        ...this.databaseEnv(),
+        ...this.databaseEnv(Math.min(...JOB_KINDS.map((kind) => kind.worker.timeoutSeconds))),
         ...llmEnvironment(stage),
         ...triageEnvironment(stage),
         ...redactionEnvironment(stage),
@@ -197,10 +219,10 @@ export class AiOpsStack extends Stack {
       entry: 'lambdas/authorizer/handler.ts',
       description: 'AppSync Lambda authorizer: verifies the access token, answers role and denied fields',
       // AppSync gives an authorizer 10 seconds at most.
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(AUTHORIZER_TIMEOUT_SECONDS),
       memorySize: 512,
       network: this.data.network,
-      environment: { ...this.databaseEnv(), ...this.authEnv() },
+      environment: { ...this.databaseEnv(AUTHORIZER_TIMEOUT_SECONDS), ...this.authEnv() },
     });
     this.data.grantConnect(authorizer.function);
     this.secrets.jwtKeys.grantRead(authorizer.function);
@@ -214,13 +236,13 @@ export class AiOpsStack extends Stack {
       entry: 'lambdas/api/handler.ts',
       description: 'GraphQL resolver for every Query and Mutation field',
       // AppSync waits 30 seconds for a data source.
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(RESOLVER_TIMEOUT_SECONDS),
       // bcrypt at cost 12 is CPU-bound; memory buys CPU.
       memorySize: 1024,
       network: this.data.network,
       gradualDeployment: stage.functions.gradualDeployment,
       environment: {
-        ...this.databaseEnv(),
+        ...this.databaseEnv(RESOLVER_TIMEOUT_SECONDS),
         ...this.authEnv(),
         ...this.queueEnv(),
         // generateChangelog may ask the model for highlights (flag llm.changelog).
@@ -240,17 +262,29 @@ export class AiOpsStack extends Stack {
     return resolver;
   }
 
-  private createReconciler(): AppFunction {
+  private createReconciler(resolver: AppFunction): AppFunction {
+    // Jobs are created by API calls only: where the database pauses, the reconciler skips runs while the
+    // resolver has not been invoked lately instead of waking the database every minute.
+    const gated = !this.data.database.viaProxy;
     const reconciler = new AppFunction(this, 'Reconciler', {
       stage: this.#stage,
       entry: 'lambdas/reconciler/handler.ts',
       description: 'Re-enqueues accepted jobs that never reached their queue',
-      timeout: Duration.seconds(50),
+      timeout: Duration.seconds(RECONCILER_TIMEOUT_SECONDS),
       memorySize: 256,
       network: this.data.network,
-      environment: { ...this.databaseEnv(), ...this.queueEnv() },
+      environment: {
+        ...this.databaseEnv(RECONCILER_TIMEOUT_SECONDS),
+        ...this.queueEnv(),
+        ...(gated ? { RECONCILE_WHEN_INVOKED: resolver.function.functionName } : {}),
+      },
     });
     this.data.grantConnect(reconciler.function);
+    if (gated) {
+      reconciler.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+      );
+    }
     this.workQueues.grantSend(reconciler.function);
     new events.Rule(this, 'ReconcileSchedule', {
       description: 'Runs the job reconciler every minute',
@@ -272,11 +306,11 @@ export class AiOpsStack extends Stack {
       stage: this.#stage,
       entry: 'lambdas/migrator/handler.ts',
       description: 'Applies database migrations and bootstraps the first admin on deploy',
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(MIGRATOR_TIMEOUT_SECONDS),
       memorySize: 512,
       network: this.data.network,
       environment: {
-        ...this.databaseEnv(),
+        ...this.databaseEnv(MIGRATOR_TIMEOUT_SECONDS),
         ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn,
       },
       // The bundle finds them next to itself (lambdas/adapters/db/migrate.ts defaultMigrationsFolder).
@@ -284,11 +318,13 @@ export class AiOpsStack extends Stack {
     });
     this.data.grantConnect(migrator.function);
     this.secrets.adminBootstrap.grantRead(migrator.function);
+    // It consumes the bootstrap secret (removes the password) once the first admin has signed in.
+    this.secrets.adminBootstrap.grantWrite(migrator.function);
     // Runs whenever the migrator's bundle (code or migrations) changes; a thrown error fails the deploy.
     const migrations = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: migrator.function,
       timeout: Duration.minutes(5),
-      executeAfter: [this.data.instance, this.data.proxy, this.secrets.adminBootstrap],
+      executeAfter: [...this.data.database.ready, this.secrets.adminBootstrap],
     });
     migrations.executeBefore(...databaseUsers, ...this.workQueues.queues.map((q) => q.worker));
     return migrator;

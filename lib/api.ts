@@ -11,10 +11,11 @@ import {
   Stack,
   Validations,
   aws_wafv2 as wafv2,
+  aws_xray as xray,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { AppFunction } from './app-function.ts';
-import { rootFields } from './schema-fields.ts';
+import { appSyncSdl, InlineSchema, rootFields } from './schema-fields.ts';
 import type { StageConfig } from './stage-config.ts';
 
 const RESOLVER_CODE_PATH = new URL('./appsync/lambda-resolver.js', import.meta.url);
@@ -40,6 +41,7 @@ export class Api extends Construct {
   readonly fields: ReadonlyArray<{ typeName: string; fieldName: string }>;
   readonly logGroup: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL | undefined;
+  readonly samplingRule: xray.CfnSamplingRule;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -47,7 +49,9 @@ export class Api extends Construct {
 
     this.graphqlApi = new appsync.GraphqlApi(this, 'Api', {
       name: `ai-ops-${stage.name}`,
-      definition: appsync.Definition.fromFile(props.schemaPath),
+      definition: appsync.Definition.fromSchema(
+        new InlineSchema(appSyncSdl(readFileSync(props.schemaPath, 'utf8'))),
+      ),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: appsync.AuthorizationType.LAMBDA,
@@ -81,6 +85,7 @@ export class Api extends Construct {
     this.logGroup = this.configureLogging(stage);
 
     this.fields = this.addResolvers(props);
+    this.samplingRule = this.createSamplingRule(stage);
     this.webAcl = stage.api.wafRateLimitPer5Minutes
       ? this.createWebAcl(stage.name, stage.api.wafRateLimitPer5Minutes)
       : undefined;
@@ -162,6 +167,29 @@ export class Api extends Construct {
       excludeVerboseContent: true,
     };
     return logGroup;
+  }
+
+  /**
+   * Bounds what X-Ray records (and costs, $5 per million traces): the API's requests are sampled by this rule,
+   * and the resolver's trace, with the job it enqueues, follows the API's decision.
+   */
+  private createSamplingRule(stage: StageConfig): xray.CfnSamplingRule {
+    return new xray.CfnSamplingRule(this, 'TraceSampling', {
+      samplingRule: {
+        // At most 32 characters: stage names have at most 20.
+        ruleName: `ai-ops-${stage.name}`,
+        priority: 100,
+        reservoirSize: stage.api.traceSampling.perSecond,
+        fixedRate: stage.api.traceSampling.rate,
+        serviceName: '*',
+        serviceType: 'AWS::AppSync::GraphQLAPI',
+        host: '*',
+        httpMethod: '*',
+        urlPath: '*',
+        resourceArn: this.graphqlApi.arn,
+        version: 1,
+      },
+    });
   }
 
   private createWebAcl(stageName: string, rateLimit: number): wafv2.CfnWebACL {

@@ -50,6 +50,12 @@ export interface AppFunctionProps {
    * when the alias reports errors. Callers must invoke `target` (the alias) for this to mean anything.
    */
   readonly gradualDeployment?: boolean;
+  /**
+   * `active` (default): traced by the API's sampling decision, or else Lambda's fixed rule (1 request a
+   * second, then 5%), which cannot be configured. `pass-through`: traced only when the upstream request
+   * (the API call that enqueued the job, through SQS's AWSTraceHeader) was sampled.
+   */
+  readonly tracing?: 'active' | 'pass-through';
 }
 
 function copyAssets(assets: readonly string[]): nodejs.ICommandHooks {
@@ -87,8 +93,13 @@ export class AppFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === 'pass-through' ? lambda.Tracing.PASS_THROUGH : lambda.Tracing.ACTIVE,
       logGroup,
+      // JSON for the platform's own lines too (START/REPORT, init errors, timeouts), so every line of the log
+      // group is queryable by field. The application level matches POWERTOOLS_LOG_LEVEL: Lambda filters by it.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[stage.functions.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
         STAGE: stage.name,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -183,7 +194,8 @@ function acknowledgeFunction(fn: nodejs.NodejsFunction): void {
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+      reason:
+        "X-Ray PutTraceSegments/PutTelemetryRecords (and the reconciler's CloudWatch GetMetricData) do not support resource-level permissions.",
     },
   );
 }

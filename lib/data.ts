@@ -1,20 +1,22 @@
 import {
-  Duration,
   aws_ec2 as ec2,
   type aws_iam as iam,
   aws_logs as logs,
   RemovalPolicy,
-  aws_rds as rds,
-  Stack,
   type aws_secretsmanager as secretsmanager,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { FunctionNetwork } from './app-function.ts';
+import { instanceDatabase } from './database/instance.ts';
+import { serverlessDatabase } from './database/serverless.ts';
+import { DATABASE_NAME, type DatabaseTarget } from './database/target.ts';
 import type { StageConfig } from './stage-config.ts';
 
-export const DATABASE_NAME = 'aiops';
-const POSTGRES_PORT = 5432;
+export { DATABASE_NAME } from './database/target.ts';
+
+/** CDK's default range, spelled out so rules can name it (a token would hide it from cdk-nag). */
+const VPC_CIDR = '10.0.0.0/16';
 
 export interface DataProps {
   readonly stage: StageConfig;
@@ -22,13 +24,13 @@ export interface DataProps {
 
 /**
  * The network and the database: a VPC (public subnets for NAT, private subnets for functions, isolated
- * subnets for the database), PostgreSQL 17 in the isolated subnets, and an RDS Proxy that functions reach
- * with TLS. Functions join `network` and read `secret`; nothing else can reach the database.
+ * subnets for the database) and the stage's database, which only the functions' security group reaches.
+ * Egress is NAT gateways (prod) or one NAT instance (personal stages); S3 is reached through a free gateway
+ * endpoint (large log uploads never cross NAT).
  */
 export class Data extends Construct {
   readonly vpc: ec2.Vpc;
-  readonly instance: rds.DatabaseInstance;
-  readonly proxy: rds.DatabaseProxy;
+  readonly database: DatabaseTarget;
   /** The RDS-generated master credentials (username/password/host/port/dbname JSON). */
   readonly secret: secretsmanager.ISecret;
   /** Security group shared by every function that talks to the database. */
@@ -39,52 +41,92 @@ export class Data extends Construct {
     super(scope, id);
     const { stage } = props;
     const removalPolicy = stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.vpc = createVpc(this, stage, removalPolicy);
-    const groups = securityGroups(this, this.vpc);
-    this.network = { vpc: this.vpc, securityGroup: groups.functions };
-    this.instance = createInstance(this, stage, this.vpc, groups.database);
-    acknowledgeRdsHelpers(this.instance);
-    const secret = this.instance.secret;
-    if (!secret) throw new Error('The database instance was created without a generated secret');
-    this.secret = secret;
-    // A retained database is useless without its credentials.
-    secret.applyRemovalPolicy(removalPolicy);
-    if (stage.database.rotationDays !== undefined) {
-      this.instance.addRotationSingleUser({
-        automaticallyAfter: Duration.days(stage.database.rotationDays),
-        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      });
-    }
-    this.proxy = this.instance.addProxy('Proxy', {
-      secrets: [secret],
+    const nat = natProvider(stage);
+    this.vpc = createVpc(this, stage, removalPolicy, nat);
+    if (nat instanceof ec2.NatInstanceProviderV2) allowNatFromVpc(nat, this.vpc);
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    const functions = new ec2.SecurityGroup(this, 'FunctionsSg', {
       vpc: this.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [groups.proxy],
-      requireTLS: true,
-      debugLogging: false,
-      // Lambda containers freeze with their connection open; let the proxy drop idle clients quickly.
-      idleClientTimeout: Duration.minutes(5),
-      maxConnectionsPercent: 80,
-      borrowTimeout: Duration.seconds(30),
+      description: 'Lambda functions that use the database',
+      allowAllOutbound: true,
     });
-    acknowledgeStageChoices(stage, this.instance, secret);
+    this.network = { vpc: this.vpc, securityGroup: functions };
+    const settings = stage.database;
+    this.database =
+      settings.kind === 'instance'
+        ? instanceDatabase(this, stage, settings, this.vpc, functions)
+        : serverlessDatabase(this, stage, settings, this.vpc, functions);
+    this.secret = this.database.secret;
   }
 
-  /** Lets a function connect through the proxy with the master secret (network + secret read). */
+  /** Lets a function connect with the master secret (the network is its security group). */
   grantConnect(grantee: iam.IGrantable): void {
     this.secret.grantRead(grantee);
   }
 }
 
+function natProvider(stage: StageConfig): ec2.NatProvider {
+  const egress = stage.network.egress;
+  if (egress.kind === 'nat-gateway') return ec2.NatProvider.gateway();
+  const instanceType = new ec2.InstanceType(egress.instanceType);
+  const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+  return ec2.NatProvider.instanceV2({
+    instanceType,
+    // Resolved from the public SSM parameter at deploy time: synth needs no lookup.
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    }),
+    defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+  });
+}
+
+/** The NAT instance forwards what the private subnets send; nothing from outside the VPC gets in. */
+function allowNatFromVpc(nat: ec2.NatInstanceProviderV2, vpc: ec2.Vpc): void {
+  // The VPC is created with VPC_CIDR.
+  nat.connections.allowFrom(ec2.Peer.ipv4(VPC_CIDR), ec2.Port.allTcp(), 'VPC to NAT instance');
+  // The VPC's only instances are its NAT instances.
+  for (const instance of vpc.node.findAll().filter((c) => c instanceof ec2.Instance)) {
+    acknowledgeNatInstance(instance);
+  }
+}
+
+function acknowledgeNatInstance(instance: Construct): void {
+  Validations.of(instance).acknowledge(
+    {
+      id: 'AwsSolutions-EC26',
+      reason:
+        'The NAT instance keeps nothing on its root volume but the Amazon Linux image; it forwards traffic only.',
+    },
+    {
+      id: 'AwsSolutions-EC28',
+      reason:
+        'A personal stage NAT instance; basic monitoring is enough and detailed monitoring costs per metric.',
+    },
+    {
+      id: 'AwsSolutions-EC29',
+      reason:
+        'Personal stages are disposable: the NAT instance goes with the stack. prod uses NAT gateways instead.',
+    },
+  );
+}
+
 /** Public subnets for NAT, private ones for functions, isolated ones for the database; rejected flows logged. */
-function createVpc(scope: Construct, stage: StageConfig, removalPolicy: RemovalPolicy): ec2.Vpc {
+function createVpc(
+  scope: Construct,
+  stage: StageConfig,
+  removalPolicy: RemovalPolicy,
+  natGatewayProvider: ec2.NatProvider,
+): ec2.Vpc {
   const flowLogs = new logs.LogGroup(scope, 'FlowLogs', {
     retention: stage.functions.logRetention,
     removalPolicy,
   });
+  const egress = stage.network.egress;
   return new ec2.Vpc(scope, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
     maxAzs: stage.network.maxAzs,
-    natGateways: stage.network.natGateways,
+    natGateways: egress.kind === 'nat-gateway' ? egress.count : 1,
+    natGatewayProvider,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
       { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
@@ -96,127 +138,5 @@ function createVpc(scope: Construct, stage: StageConfig, removalPolicy: RemovalP
         trafficType: ec2.FlowLogTrafficType.REJECT,
       },
     },
-  });
-}
-
-/** Functions reach the proxy, the proxy reaches the database: nothing else gets in. */
-function securityGroups(scope: Construct, vpc: ec2.Vpc) {
-  const functions = new ec2.SecurityGroup(scope, 'FunctionsSg', {
-    vpc,
-    description: 'Lambda functions that use the database',
-    allowAllOutbound: true,
-  });
-  const proxy = new ec2.SecurityGroup(scope, 'ProxySg', {
-    vpc,
-    description: 'RDS Proxy: reachable from the functions only',
-    allowAllOutbound: false,
-  });
-  const database = new ec2.SecurityGroup(scope, 'DatabaseSg', {
-    vpc,
-    description: 'PostgreSQL: reachable from the proxy (and the rotation function) only',
-    allowAllOutbound: false,
-  });
-  proxy.addIngressRule(functions, ec2.Port.tcp(POSTGRES_PORT), 'functions to proxy');
-  proxy.addEgressRule(database, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
-  // The proxy reads the credentials secret; HTTPS out (through NAT) keeps that working from its ENIs.
-  proxy.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'proxy to Secrets Manager');
-  database.addIngressRule(proxy, ec2.Port.tcp(POSTGRES_PORT), 'proxy to database');
-  return { functions, proxy, database };
-}
-
-function createInstance(
-  scope: Construct,
-  stage: StageConfig,
-  vpc: ec2.Vpc,
-  securityGroup: ec2.SecurityGroup,
-): rds.DatabaseInstance {
-  return new rds.DatabaseInstance(scope, 'Postgres', {
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
-    instanceType: new ec2.InstanceType(stage.database.instanceClass),
-    vpc,
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    securityGroups: [securityGroup],
-    port: POSTGRES_PORT,
-    databaseName: DATABASE_NAME,
-    credentials: rds.Credentials.fromGeneratedSecret('aiops_admin'),
-    multiAz: stage.database.multiAz,
-    storageEncrypted: true,
-    storageType: rds.StorageType.GP3,
-    allocatedStorage: stage.database.allocatedStorageGiB,
-    maxAllocatedStorage: stage.database.maxAllocatedStorageGiB,
-    backupRetention: Duration.days(stage.database.backupRetentionDays),
-    deleteAutomatedBackups: !stage.durable,
-    deletionProtection: stage.durable,
-    removalPolicy: stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    autoMinorVersionUpgrade: true,
-    cloudwatchLogsExports: ['postgresql'],
-    cloudwatchLogsRetention: stage.functions.logRetention,
-    ...(stage.database.monitoringIntervalSeconds > 0
-      ? { monitoringInterval: Duration.seconds(stage.database.monitoringIntervalSeconds) }
-      : {}),
-    parameters: {
-      // The proxy requires TLS from clients; require it behind the proxy as well.
-      'rds.force_ssl': '1',
-      log_min_duration_statement: '1000',
-    },
-  });
-}
-
-/** cdk-nag findings on helpers CDK creates for the instance (log retention, enhanced monitoring). */
-function acknowledgeRdsHelpers(instance: rds.DatabaseInstance): void {
-  // `cloudwatchLogsRetention` is implemented by CDK's shared log-retention function.
-  const logRetention = Stack.of(instance).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
-  if (logRetention) {
-    Validations.of(logRetention).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "CDK's log-retention function uses the AWS-maintained minimal logging policy.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          "CDK's log-retention function sets retention on log groups that RDS creates itself; their names are not known to the template.",
-      },
-    );
-  }
-  const monitoringRole = instance.node.tryFindChild('MonitoringRole');
-  if (monitoringRole) {
-    Validations.of(monitoringRole).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-      reason: 'The AWS-maintained policy that lets RDS publish enhanced monitoring metrics.',
-    });
-  }
-}
-
-/** What personal stages give up on purpose (multi-AZ, deletion protection, rotation), and the port choice. */
-function acknowledgeStageChoices(
-  stage: StageConfig,
-  instance: rds.DatabaseInstance,
-  secret: secretsmanager.ISecret,
-): void {
-  if (!stage.durable) {
-    Validations.of(instance).acknowledge(
-      {
-        id: 'AwsSolutions-RDS3',
-        reason: 'Personal stages are disposable: single-AZ keeps them cheap. prod is multi-AZ.',
-      },
-      {
-        id: 'AwsSolutions-RDS10',
-        reason: 'Personal stages are deleted with their stack on purpose. prod has deletion protection.',
-      },
-      {
-        id: 'AwsSolutions-SMG4',
-        reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
-      },
-    );
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Personal stages are short-lived; prod rotates the master credentials every 30 days.',
-    });
-  }
-  Validations.of(instance).acknowledge({
-    id: 'AwsSolutions-RDS11',
-    reason:
-      'The database sits in isolated subnets behind a security group that admits only the proxy; a non-default port adds nothing.',
   });
 }

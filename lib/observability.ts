@@ -1,9 +1,9 @@
 import {
+  Aws,
   aws_cloudwatch_actions as actions,
   type aws_appsync as appsync,
   aws_cloudwatch as cloudwatch,
   Duration,
-  type aws_rds as rds,
   Stack,
   aws_sns as sns,
   aws_sns_subscriptions as subscriptions,
@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { METRICS, METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
+import type { DatabaseTarget } from './database/target.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { WorkQueue } from './work-queues.ts';
 
@@ -24,16 +25,20 @@ export const ALARM_THRESHOLDS = {
   /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */
   workerFailureMinJobs: 5,
   databaseCpuPercent: 80,
+  /** InternalError answers per minute: each is a bug or an unhandled dependency failure. */
+  internalErrorsPerMinute: 3,
 } as const;
 
 export interface ObservabilityProps {
   readonly stage: StageConfig;
   readonly api: appsync.IGraphqlApi;
   /** Functions that serve requests or run on a schedule, by display name. */
-  readonly functions: Readonly<Record<string, AppFunction>>;
+  readonly functions: Readonly<Record<string, AppFunction>> & {
+    readonly authorizer: AppFunction;
+    readonly resolver: AppFunction;
+  };
   readonly queues: readonly WorkQueue[];
-  readonly database: rds.DatabaseInstance;
-  readonly proxy: rds.DatabaseProxy;
+  readonly database: DatabaseTarget;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -60,6 +65,16 @@ export function applicationMetric<D extends string>(
 
 type Labelled = [string, AppFunction];
 
+/**
+ * `100 * part / (part + rest)` once at least `minimum` events happened, else 0. FILL turns a metric with no
+ * datapoint in the period into 0: at 100% failure there is no success datapoint, and without FILL the
+ * expression has no value and a NOT_BREACHING alarm stays OK.
+ */
+export function rateExpression(part: string, rest: string, minimum: number): string {
+  const total = `(FILL(${part}, 0) + FILL(${rest}, 0))`;
+  return `IF(${total} >= ${minimum}, 100 * FILL(${part}, 0) / ${total}, 0)`;
+}
+
 const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
   new cloudwatch.GraphWidget({ title, left, width, height: 6 });
 
@@ -71,6 +86,11 @@ export class Observability extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /**
+   * What a failing API deploy shows first: InternalError answers and Lambda errors of the resolver and the
+   * authorizer. The resolver's canary (CodeDeploy) rolls back on any of them, besides its alias's own errors.
+   */
+  readonly apiCanaryAlarms: cloudwatch.Alarm[] = [];
   readonly #props: ObservabilityProps;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -79,10 +99,12 @@ export class Observability extends Construct {
     this.topic = this.createTopic();
     for (const queue of props.queues) this.addQueueAlarms(queue);
     this.addApiAlarms();
+    this.addRequestFunctionAlarms();
     this.addThrottleAlarms();
     this.addDatabaseAlarms();
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `AiOps-${props.stage.name}`,
+      // Stacks of one stage may live in several regions of an account; dashboards are global names.
+      dashboardName: `AiOps-${props.stage.name}-${Aws.REGION}`,
       defaultInterval: Duration.hours(3),
     });
     this.addDashboardRows();
@@ -143,7 +165,7 @@ export class Observability extends Construct {
       alarmDescription: `More than ${ALARM_THRESHOLDS.workerFailurePercent}% of ${q.kind} jobs failed for good`,
       metric: new cloudwatch.MathExpression({
         label: `${q.kind} failure %`,
-        expression: `IF(ok + failed >= ${ALARM_THRESHOLDS.workerFailureMinJobs}, 100 * failed / (ok + failed), 0)`,
+        expression: rateExpression('failed', 'ok', ALARM_THRESHOLDS.workerFailureMinJobs),
         usingMetrics: { ok: jobs(METRICS.jobsSucceeded), failed: jobs(METRICS.jobsFailed) },
         period: FIVE_MINUTES,
       }),
@@ -157,7 +179,7 @@ export class Observability extends Construct {
       alarmDescription: `More than ${ALARM_THRESHOLDS.api5xxPercent}% of API requests failed with a 5xx`,
       metric: new cloudwatch.MathExpression({
         label: '5xx %',
-        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+        expression: `IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / FILL(requests, 0), 0)`,
         usingMetrics: {
           errors: this.apiMetric('5XXError', 'Sum', '5xx'),
           requests: this.apiMetric('Latency', 'SampleCount', 'Requests'),
@@ -173,6 +195,30 @@ export class Observability extends Construct {
       threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
       evaluationPeriods: 3,
     });
+  }
+
+  /** InternalError answers, and Lambda errors (crashes, timeouts) of the functions behind the API. */
+  private addRequestFunctionAlarms(): void {
+    const { authorizer, resolver } = this.#props.functions;
+    const internal = this.alarm('InternalErrors', {
+      alarmDescription: `${ALARM_THRESHOLDS.internalErrorsPerMinute} or more API answers with errorType InternalError in a minute: see the resolver's logs`,
+      metric: applicationMetric(METRICS.internalErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
+      threshold: ALARM_THRESHOLDS.internalErrorsPerMinute,
+      evaluationPeriods: 1,
+    });
+    this.apiCanaryAlarms.push(internal);
+    for (const [name, fn] of [
+      ['Authorizer', authorizer],
+      ['Resolver', resolver],
+    ] as const) {
+      const errors = this.alarm(`${name}-Errors`, {
+        alarmDescription: `The ${name.toLowerCase()} Lambda failed invocations (a crash or a timeout): AppSync answers them with an error`,
+        metric: fn.function.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+      this.apiCanaryAlarms.push(errors);
+    }
   }
 
   private requestFunctions(): Labelled[] {
@@ -202,13 +248,13 @@ export class Observability extends Construct {
     const { database, stage } = this.#props;
     this.alarm('DatabaseCpu', {
       alarmDescription: `Database CPU above ${ALARM_THRESHOLDS.databaseCpuPercent}%`,
-      metric: database.metricCPUUtilization({ period: FIVE_MINUTES, statistic: 'Average' }),
+      metric: database.cpu({ period: FIVE_MINUTES, statistic: 'Average' }),
       threshold: ALARM_THRESHOLDS.databaseCpuPercent,
       evaluationPeriods: 3,
     });
     this.alarm('DatabaseConnections', {
       alarmDescription: `Database connections above ${stage.database.connectionsAlarmThreshold}`,
-      metric: database.metricDatabaseConnections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      metric: database.connections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       threshold: stage.database.connectionsAlarmThreshold,
       evaluationPeriods: 3,
     });
@@ -358,31 +404,17 @@ export class Observability extends Construct {
   }
 
   private databaseWidgets(): cloudwatch.IWidget[] {
-    const { database, proxy } = this.#props;
+    const { database } = this.#props;
     return [
-      graph('Database CPU %', [database.metricCPUUtilization({ period: FIVE_MINUTES })]),
-      graph('Database connections', [
-        database.metricDatabaseConnections({ period: FIVE_MINUTES, label: 'database' }),
-        new cloudwatch.Metric({
-          namespace: 'AWS/RDS',
-          metricName: 'ClientConnections',
-          dimensionsMap: { ProxyName: proxy.dbProxyName },
-          period: FIVE_MINUTES,
-          statistic: 'Maximum',
-          label: 'proxy clients',
-        }),
-      ]),
-      graph('Database memory & storage (bytes)', [
-        database.metricFreeableMemory({ period: FIVE_MINUTES }),
-        database.metricFreeStorageSpace({ period: FIVE_MINUTES }),
-      ]),
+      graph('Database CPU %', [database.cpu({ period: FIVE_MINUTES })]),
+      ...database.charts().map((chart) => graph(chart.title, chart.metrics)),
     ];
   }
 
   private alarm(
     id: string,
     props: Pick<cloudwatch.AlarmProps, 'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods'>,
-  ): void {
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       ...props,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -392,5 +424,6 @@ export class Observability extends Construct {
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     this.alarms.push(alarm);
+    return alarm;
   }
 }

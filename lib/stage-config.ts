@@ -2,6 +2,56 @@ import type { aws_logs as logs } from 'aws-cdk-lib';
 // The LLM settings' allowed values come from the handlers' own config schema (types only, nothing runs).
 import type { OMIT, ReasoningEffortSetting, TokenLimitParam } from '../lambdas/shared/config.ts';
 
+export interface NatGatewayEgress {
+  readonly kind: 'nat-gateway';
+  readonly count: number;
+}
+
+export interface NatInstanceEgress {
+  readonly kind: 'nat-instance';
+  /** An EC2 type, e.g. `t4g.nano` (burstable, 32 Mbit/s baseline: enough for model calls and AWS APIs). */
+  readonly instanceType: string;
+}
+
+/** PostgreSQL on an RDS instance behind an RDS Proxy: always on (prod). */
+export interface InstanceDatabase {
+  readonly kind: 'instance';
+  /** An EC2-style class without the `db.` prefix, e.g. `t4g.medium`. */
+  readonly instanceClass: string;
+  readonly multiAz: boolean;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+  readonly backupRetentionDays: number;
+  /** Days between automatic rotations of the master credentials; undefined turns rotation off. */
+  readonly rotationDays: number | undefined;
+  /** Enhanced monitoring interval in seconds (0 = off). */
+  readonly monitoringIntervalSeconds: number;
+  /** Alarm when `DatabaseConnections` exceeds this (about 80% of the class's max_connections). */
+  readonly connectionsAlarmThreshold: number;
+  /** The proxy drops a client connection idle this long (Lambda containers freeze with theirs open). */
+  readonly proxyIdleClientTimeoutSeconds: number;
+}
+
+/**
+ * Aurora PostgreSQL Serverless v2 with minimum capacity 0: it pauses when no connection is open for
+ * `autoPauseSeconds` and resumes (about 15 s) on the next connection. Functions connect directly (a proxy
+ * would keep it awake).
+ */
+export interface ServerlessDatabase {
+  readonly kind: 'aurora-serverless';
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  /** Idle time before the instance pauses (300 s at least). */
+  readonly autoPauseSeconds: number;
+  readonly backupRetentionDays: number;
+  /**
+   * `idle_session_timeout`: the server closes a session idle this long, so connections of frozen Lambda
+   * containers do not keep the database awake; functions open a fresh one after such an idle time.
+   */
+  readonly idleSessionTimeoutSeconds: number;
+  readonly connectionsAlarmThreshold: number;
+}
+
 /**
  * Everything that differs between stages. The values live in `bin/stages.ts` (the only place that reads
  * context or the environment); constructs receive this record and never look anything up themselves.
@@ -12,25 +62,16 @@ export interface StageConfig {
   /** A durable stage keeps its data when the stack goes away and deploys code gradually (prod). */
   readonly durable: boolean;
   readonly network: {
-    /** RDS wants subnets in two AZs even for a single-AZ instance, so this is at least 2. */
+    /** RDS wants subnets in two AZs even for a single-AZ database, so this is at least 2. */
     readonly maxAzs: number;
-    /** Lambdas reach SQS, Secrets Manager and the LLM endpoint through NAT: one is enough off prod. */
-    readonly natGateways: number;
+    /**
+     * How functions in the private subnets reach the internet (the LLM provider, SQS, Secrets Manager,
+     * CloudWatch): NAT gateways (one per AZ on prod), or one small NAT instance (a fifth of a gateway's price).
+     * S3 is reached through a free gateway endpoint either way.
+     */
+    readonly egress: NatGatewayEgress | NatInstanceEgress;
   };
-  readonly database: {
-    /** An EC2-style class without the `db.` prefix, e.g. `t4g.micro`. */
-    readonly instanceClass: string;
-    readonly multiAz: boolean;
-    readonly allocatedStorageGiB: number;
-    readonly maxAllocatedStorageGiB: number;
-    readonly backupRetentionDays: number;
-    /** Days between automatic rotations of the master credentials; undefined turns rotation off. */
-    readonly rotationDays: number | undefined;
-    /** Enhanced monitoring interval in seconds (0 = off). */
-    readonly monitoringIntervalSeconds: number;
-    /** Alarm when `DatabaseConnections` exceeds this (about 80% of the class's max_connections). */
-    readonly connectionsAlarmThreshold: number;
-  };
+  readonly database: InstanceDatabase | ServerlessDatabase;
   readonly api: {
     readonly introspection: boolean;
     /** Explicit API key expiry; bin/ derives it from the deploy day so each deploy pushes it forward. */
@@ -41,6 +82,12 @@ export interface StageConfig {
     readonly resolverCountLimit: number;
     /** Requests per client IP per 5 minutes before WAF blocks; undefined = no WAF. */
     readonly wafRateLimitPer5Minutes: number | undefined;
+    /**
+     * X-Ray sampling of API requests (an X-Ray sampling rule on the AppSync API; the resolver follows the
+     * API's decision, and so do the workers where `workers.tracing` is `pass-through`). `perSecond` requests each second are traced, then `rate` of the
+     * rest. X-Ray's default (1 per second, then 5%) traces nearly every request of a lightly used API.
+     */
+    readonly traceSampling: { readonly perSecond: number; readonly rate: number };
   };
   readonly functions: {
     readonly logRetention: logs.RetentionDays;
@@ -51,6 +98,11 @@ export interface StageConfig {
   readonly workers: {
     /** Upper bound of concurrent worker invocations per queue: protects the database (SQS minimum is 2). */
     readonly maxConcurrency: number;
+    /**
+     * `pass-through` traces a job only when the API request that enqueued it was sampled (X-Ray cost follows
+     * the API's sampling rule); `active` adds Lambda's fixed 1-per-second-then-5% rule on top.
+     */
+    readonly tracing: 'active' | 'pass-through';
   };
   /**
    * The optional LLM (docs/llm.md): an OpenAI-compatible endpoint and a model per task. Unset values use the

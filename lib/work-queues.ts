@@ -73,6 +73,7 @@ export class WorkQueues extends Construct {
         memorySize: spec.worker.memorySize,
         network: props.network,
         gradualDeployment: stage.functions.gradualDeployment,
+        tracing: stage.workers.tracing,
         ...(spec.worker.assets ? { assets: spec.worker.assets } : {}),
         environment: {
           ...props.environment,

@@ -47,7 +47,10 @@ export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
 export const resolverConfigFromEnv = (env: Record<string, string | undefined>): ResolverConfig =>
   configFromEnv(RESOLVER_CONFIG, env);
 
-/** Everything the resolver needs, built on first use: the database opens lazily, and again after a failure. */
+/**
+ * Everything the resolver needs, built on first use: the database opens lazily, again after a failure, and
+ * afresh after an idle time longer than the server keeps sessions (lazyDatabase).
+ */
 export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiDependencies> {
   const authConfig = config.auth;
   const queueConfig = config.queue;
@@ -59,8 +62,9 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
   const { TICKET_CATEGORIES } = config.correction;
   let ready: ApiDependencies | undefined;
   return async () => {
-    if (ready) return ready;
     const connection = await database();
+    // A different connection (the old one idled out) gets repositories of its own.
+    if (ready?.database === connection) return ready;
     const queues = queueAdaptersFromConfig(queueConfig, connection.sql);
     const flags = createFeatureFlagRepo(connection.db);
     const { access, evaluator } = llmAccess(llm, flags);

@@ -3,9 +3,10 @@
  * Powertools' AppSync resolver routes it by `Type.field` to a use case. Errors come back as the error envelope.
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Context } from 'aws-lambda';
 import { toErrorEnvelope } from '../shared/appsync-errors.ts';
-import { requestBudgetMs, withDeadline } from '../shared/deadline.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
+import { requestBudgetMs, withDeadline } from '../shared/request-deadline.ts';
 import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -13,6 +14,7 @@ import { registerChangelogRoutes } from './routes/changelogs.ts';
 import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
+import { confirmDeferredSession } from './session-check.ts';
 
 /** The AppSync request id, which AppSync sends as a request header. */
 function requestIdOf(event: unknown): string | undefined {
@@ -31,13 +33,18 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   registerChangelogRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerFlagRoutes(app, deps);
+  const sessions = async () => {
+    const { auth } = await deps();
+    return { sessions: auth.sessions, clock: auth.clock };
+  };
   // Every request runs under a deadline: past it the caller gets ServiceUnavailable and the database guard
   // refuses the request's remaining statements.
-  const resolve = async (event: unknown, context: Parameters<typeof app.resolve>[1]) => {
+  const resolve = async (event: unknown, context: Context) => {
     try {
-      return await withDeadline(requestBudgetMs(context, REQUEST_DEADLINE_MS), async () =>
-        app.resolve(event, context),
-      );
+      return await withDeadline(requestBudgetMs(context, REQUEST_DEADLINE_MS), async () => {
+        const confirmed = await confirmDeferredSession(event, sessions);
+        return '__error' in confirmed ? confirmed : app.resolve(confirmed.event, context);
+      });
     } catch (error: unknown) {
       return toErrorEnvelope(error);
     }

@@ -5,7 +5,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { type Caller, ROLES } from '../core/auth/roles.ts';
-import { ServiceUnavailableError, UnauthorizedError, ValidationError } from '../core/errors.ts';
+import { UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
 
 export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
@@ -34,15 +34,6 @@ export function requireCaller(event: ResolverEvent): Caller {
 }
 
 /**
- * The authorizer admits a valid token without its session check when the database cannot be reached
- * (`degraded`): such a request does nothing and is answered ServiceUnavailable.
- */
-function refuseDegraded(event: ResolverEvent): void {
-  const identity = event.identity as { resolverContext?: { degraded?: unknown } } | null | undefined;
-  if (identity?.resolverContext?.degraded === 'true') throw new ServiceUnavailableError();
-}
-
-/**
  * Postgres cannot store NUL in text: an argument holding one anywhere (however deep in an input object) is a
  * ValidationError naming it, before any rule of the route runs, never an InternalError from the database.
  */
@@ -65,7 +56,6 @@ export function route<S extends z.ZodType>(
 ): RouteHandler {
   return async (args, { event }) => {
     try {
-      refuseDegraded(event);
       refuseNul(args, '');
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);

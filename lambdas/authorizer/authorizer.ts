@@ -4,7 +4,11 @@
  * including a bad configuration, is a logged denial. `handler.ts` wires it to the container.
  */
 import { z } from 'zod';
-import { type AuthDeps, type AuthorizerAnswer, evaluateAuthorization } from '../core/auth/service.ts';
+import {
+  type AuthorizationDeps,
+  type AuthorizerAnswer,
+  evaluateAuthorization,
+} from '../core/auth/service.ts';
 import { METRICS } from '../core/metrics.ts';
 import {
   emit,
@@ -13,7 +17,7 @@ import {
   metrics as sharedMetrics,
 } from '../shared/observability.ts';
 
-export type AuthorizerDeps = Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>;
+export type AuthorizerDeps = AuthorizationDeps;
 
 export const authorizerEventSchema = z.object({
   authorizationToken: z.string(),

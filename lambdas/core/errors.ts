@@ -82,13 +82,14 @@ export class RateLimitedError extends AppError {
 
 /**
  * Retryable: a dependency (the database) is unreachable, or the request ran out of time waiting for it. The
- * caller may try again after `retryAfterSeconds`; nothing was done for a request that got this answer.
+ * caller may try again after `retryAfterSeconds`; nothing was done for a request that got this answer. A
+ * personal stage's database pauses when idle and takes about 15 seconds to resume.
  */
 export class ServiceUnavailableError extends AppError {
   readonly errorType = 'ServiceUnavailable';
   readonly retryAfterSeconds: number;
-  constructor(message = SERVICE_UNAVAILABLE_MESSAGE, retryAfterSeconds = 5) {
-    super(message);
+  constructor(message = SERVICE_UNAVAILABLE_MESSAGE, retryAfterSeconds = 5, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ServiceUnavailableError';
     this.retryAfterSeconds = retryAfterSeconds;
   }

@@ -33,6 +33,8 @@ const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
   ...UNREACHABLE_CODES,
   'CONNECTION_DESTROYED',
   'CONNECTION_ENDED',
+  // idle_session_timeout, too_many_connections, query_canceled (a statement timeout)
+  '57P05',
   '53300',
   '57014',
 ]);

@@ -80,6 +80,13 @@ export const METRICS = {
     description: 'Sends the reconciler tried that failed again (retried on its next run)',
     dimensions: [],
   }),
+  internalErrors: metric({
+    name: 'InternalErrors',
+    unit: 'Count',
+    description:
+      'GraphQL answers with errorType InternalError: AppSync counts them as HTTP 200, so no 5XXError sees them',
+    dimensions: [],
+  }),
   authorizerAllowed: metric({
     name: 'AuthorizerAllowed',
     unit: 'Count',

@@ -3,10 +3,11 @@
  * A fresh connection per run: deploys are rare, and a kept one could predate a rotated password.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { openDatabase } from '../adapters/db/connection-from-config.ts';
 import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
-import { type Handler, instrument, logger } from '../shared/observability.ts';
+import { type Handler, instrument, logger, tracer } from '../shared/observability.ts';
 import { type DeploySetupResult, runDeploySetup } from './deploy-setup.ts';
 import { deploySetupDeps } from './setup-deps.ts';
 
@@ -30,6 +31,12 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
   const readBootstrapSecret = secretArn
     ? () => getSecret(secretArn, { transform: 'json', forceFetch: true })
     : undefined;
+  const writeBootstrapSecret = secretArn
+    ? async (value: string) => {
+        const client = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+        await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }));
+      }
+    : undefined;
   return instrument('migrator', async () => {
     const connection = await openDatabase(config.database, { statementTimeoutMs: 0 });
     try {
@@ -37,6 +44,7 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
         deploySetupDeps(connection, {
           bcryptCost: config.migrator.BCRYPT_COST,
           ...(readBootstrapSecret ? { readBootstrapSecret } : {}),
+          ...(writeBootstrapSecret ? { writeBootstrapSecret } : {}),
         }),
       );
       logger.info('Deploy setup finished', { ...result });

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { cloudWatchClient, recentInvocations } from '../adapters/activity/recent-invocations.ts';
 import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
@@ -27,7 +28,14 @@ export interface ReconcilerDeps {
   metrics: Pick<MetricsSink, 'addMetric'>;
   olderThanSeconds: number;
   limit: number;
+  /**
+   * Whether there can be work: absent means always. A stage whose database pauses skips runs while the API
+   * is idle, since connecting would wake the database.
+   */
+  active?: () => Promise<boolean>;
 }
+
+const IDLE: ReconcileResult = { found: 0, sent: 0, failed: 0 };
 
 /** The scheduled reconciler: sends accepted jobs that never reached their queue (DESIGN §5). Wrap it in `instrument`. */
 export function createReconcilerHandler(
@@ -35,6 +43,10 @@ export function createReconcilerHandler(
 ): (event: unknown, context: Context) => Promise<ReconcileResult> {
   return async () => {
     try {
+      if (deps.active && !(await deps.active())) {
+        deps.logger.debug('The API has been idle: nothing to reconcile, the database is left asleep');
+        return IDLE;
+      }
       const { jobs, queue } = await deps.resolve();
       const result = await reconcileUnsentJobs(
         { jobs, queue, clock: deps.clock, log: deps.logger },
@@ -56,6 +68,21 @@ export const reconcilerConfigSchema = z.object({
   /** Jobs younger than this may still be between their commit and their send: leave them alone. */
   RECONCILE_OLDER_THAN_SECONDS: z.coerce.number().int().min(0).default(120),
   RECONCILE_BATCH_LIMIT: z.coerce.number().int().min(1).max(1000).default(200),
+  /**
+   * Comma-separated function names (the resolver): runs are skipped unless one of them was invoked within
+   * RECONCILE_ACTIVITY_MINUTES. Set on stages whose database pauses; unset, every run reconciles.
+   */
+  RECONCILE_WHEN_INVOKED: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  /** Longer than the metric's delay (a minute or two) plus the reconcile threshold. */
+  RECONCILE_ACTIVITY_MINUTES: z.coerce.number().int().min(5).max(1440).default(15),
 });
 
 const RECONCILER_CONFIG = {
@@ -72,6 +99,13 @@ export const reconcilerConfigFromEnv = (env: Record<string, string | undefined>)
 /** The reconciler as the container builds it; the database opens on the first run, and again after a failure. */
 export function createReconciler(config: ReconcilerConfig): Handler<unknown, ReconcileResult> {
   const database = lazyDatabase(config.database);
+  const { RECONCILE_WHEN_INVOKED: watched, RECONCILE_ACTIVITY_MINUTES: minutes } = config.reconciler;
+  const active =
+    watched.length > 0
+      ? recentInvocations(cloudWatchClient(), watched, minutes, (error) =>
+          logger.warn('Could not read API activity; reconciling anyway', { error: technicalDetail(error) }),
+        )
+      : undefined;
   const reconcile = createReconcilerHandler({
     async resolve() {
       const connection = await database();
@@ -83,6 +117,7 @@ export function createReconciler(config: ReconcilerConfig): Handler<unknown, Rec
     metrics,
     olderThanSeconds: config.reconciler.RECONCILE_OLDER_THAN_SECONDS,
     limit: config.reconciler.RECONCILE_BATCH_LIMIT,
+    ...(active ? { active } : {}),
   });
   return instrument('reconciler', reconcile);
 }

@@ -2,13 +2,15 @@
  * The one place where errors become GraphQL errors. A resolver Lambda returns `{ __error: { type, message } }`
  * instead of throwing; the AppSync response handler (lib/appsync/lambda-resolver.js) and the local endpoint turn
  * it into an error with that `errorType` (and `errorInfo`, e.g. `retryAfterSeconds`). A dependency that cannot
- * be reached becomes the retryable `ServiceUnavailable`; anything else that is not a domain error becomes a
- * generic InternalError. The technical detail goes to the log, never to the caller.
+ * be reached becomes the retryable `ServiceUnavailable` (core/failures.ts decides which failures are that);
+ * anything else that is not a domain error becomes a generic InternalError. The technical detail goes to the
+ * log, never to the caller.
  */
 import { ZodError } from 'zod';
-import { AppError, type ErrorType, ServiceUnavailableError, ValidationError } from '../core/errors.ts';
+import { AppError, type ErrorType, ValidationError } from '../core/errors.ts';
 import { isUnavailable, technicalDetail, unavailableError } from '../core/failures.ts';
-import { logger } from './observability.ts';
+import { METRICS } from '../core/metrics.ts';
+import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
 
 export interface ErrorEnvelope {
   __error: { type: ErrorType; message: string; info?: Record<string, number | string> };
@@ -26,17 +28,26 @@ function envelopeOf(error: AppError): ErrorEnvelope {
   return { __error: { type: error.errorType, message: error.message, ...(info ? { info } : {}) } };
 }
 
-export function toErrorEnvelope(error: unknown): ErrorEnvelope {
-  if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error));
-  if (error instanceof ServiceUnavailableError) return envelopeOf(error);
-  if (error instanceof AppError) {
-    if (error.errorType === 'InternalError')
-      logger.error('Internal error', { error: technicalDetail(error) });
-    return envelopeOf(error);
-  }
+/**
+ * The envelope of an error. An InternalError is logged and counted (`InternalErrors`): it reaches clients over
+ * HTTP 200, so this count is what the alarms and the deploy canary watch.
+ */
+export function toErrorEnvelope(
+  error: unknown,
+  sink: Pick<MetricsSink, 'addMetric'> = sharedMetrics,
+): ErrorEnvelope {
+  if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error), sink);
+  if (error instanceof AppError && error.errorType !== 'InternalError') return envelopeOf(error);
   if (isUnavailable(error)) {
-    logger.warn('A dependency is unavailable', { error: technicalDetail(error) });
+    logger.warn('A dependency is unavailable; answered ServiceUnavailable', {
+      error: technicalDetail(error),
+    });
     return envelopeOf(unavailableError(error));
+  }
+  emit(sink, METRICS.internalErrors, 1);
+  if (error instanceof AppError) {
+    logger.error('Internal error', { error: technicalDetail(error) });
+    return envelopeOf(error);
   }
   logger.error('Unhandled error in resolver', { error: technicalDetail(error) });
   return { __error: { type: 'InternalError', message: 'Internal error' } };

@@ -29,20 +29,37 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: Env, section: s
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
+
 export const databaseConfigSchema = z
   .object({
     /** A full connection URL (local runtime, tests, or a manual override). */
     DATABASE_URL: z.string().url().optional(),
     /** On AWS: the RDS-generated secret (username/password/host/port/dbname) … */
     DB_SECRET_ARN: z.string().min(1).optional(),
-    /** … and the RDS Proxy endpoint the functions connect through. */
-    DB_PROXY_ENDPOINT: z.string().min(1).optional(),
+    /** … and the host the functions connect to: an RDS Proxy endpoint, or the Aurora cluster endpoint. */
+    DB_HOST: z.string().min(1).optional(),
     DB_NAME: z.string().min(1).default('aiops'),
     /** Connections per container: 1 in Lambda (one request at a time); the local runtime serves many at once. */
     DB_POOL_MAX: z.coerce.number().int().min(1).max(50).default(1),
+    /** `true` when DB_HOST is an RDS Proxy, which pins sessions that prepare statements. */
+    DB_PROXY: flag,
+    /**
+     * AWS: how long a connection attempt waits. Longer than a resume (about 15 s) where the database pauses
+     * and the function's timeout allows it.
+     */
+    DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+    /**
+     * AWS: the server (idle_session_timeout) or the proxy closes a client connection idle this long; a
+     * Lambda container frozen longer than that opens a fresh connection instead of writing to a dead one.
+     */
+    DB_IDLE_SESSION_SECONDS: z.coerce.number().int().min(10).optional(),
   })
-  .refine((c) => c.DATABASE_URL || (c.DB_SECRET_ARN && c.DB_PROXY_ENDPOINT), {
-    message: 'set DATABASE_URL, or DB_SECRET_ARN together with DB_PROXY_ENDPOINT',
+  .refine((c) => c.DATABASE_URL || (c.DB_SECRET_ARN && c.DB_HOST), {
+    message: 'set DATABASE_URL, or DB_SECRET_ARN together with DB_HOST',
   });
 export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
 

@@ -1,78 +1,32 @@
 /**
- * A request deadline that every await of the request can see (AsyncLocalStorage). The database guard
- * (adapters/db/guard.ts) refuses statements once it has passed and cancels the ones still waiting for a
- * connection, so a request that was answered "ServiceUnavailable" does no work afterwards (no zombie writes
- * when the database comes back). AppSync gives a resolver 30 s; a handler takes what its Lambda context has
- * left, less a margin, so it answers before AppSync or the local endpoint gives up.
+ * The time a unit of work (one job record) may take, carried with the async call chain so that a model call
+ * deep inside a use case can fit its retries into it without every layer passing it along. The worker sets
+ * it per record from the Lambda context; outside a record there is no deadline.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DEADLINE_MESSAGE, ServiceUnavailableError } from '../core/errors.ts';
 
-export class Deadline {
-  readonly expiresAt: number;
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
+const current = new AsyncLocalStorage<number>();
 
-  constructor(ms: number) {
-    this.expiresAt = Date.now() + ms;
-    this.#timer = setTimeout(() => this.#controller.abort(), Math.max(0, ms));
-    this.#timer.unref();
-  }
-
-  /** Aborted when the deadline passes. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get expired(): boolean {
-    return this.#controller.signal.aborted || Date.now() >= this.expiresAt;
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.expiresAt - Date.now());
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-  }
+/** Runs `work` with a deadline (epoch ms); a nested call can only shorten it. */
+export function withDeadline<T>(deadlineMs: number, work: () => Promise<T>): Promise<T> {
+  const outer = current.getStore();
+  return current.run(outer === undefined ? deadlineMs : Math.min(outer, deadlineMs), work);
 }
 
-const store = new AsyncLocalStorage<Deadline>();
+/** Milliseconds left before the current deadline (never negative), or undefined outside one. */
+export function timeLeftMs(now: number = Date.now()): number | undefined {
+  const deadline = current.getStore();
+  return deadline === undefined ? undefined : Math.max(0, deadline - now);
+}
 
-/** The deadline of the request this code runs for, if any. */
-export const currentDeadline = (): Deadline | undefined => store.getStore();
-
-export const deadlineExceeded = (): ServiceUnavailableError =>
-  new ServiceUnavailableError(DEADLINE_MESSAGE, 5);
+/** Kept back from the function's timeout for the bookkeeping after the last record (status, metrics). */
+export const RECORD_RESERVE_MS = 3000;
 
 /**
- * Runs `work` under a deadline of `ms`: its answer, or a `ServiceUnavailableError` as soon as the deadline
- * passes (the work may still be running; the database guard stops its statements).
+ * A record's share of what is left of the invocation: the time left (less the reserve) divided evenly among
+ * the records still to run, so an early slow record cannot starve the later ones into the timeout.
  */
-export async function withDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  const deadline = new Deadline(ms);
-  try {
-    return await store.run(deadline, () => raceDeadline(work(), deadline));
-  } finally {
-    deadline.clear();
-  }
-}
-
-function raceDeadline<T>(promise: Promise<T>, deadline: Deadline): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(deadlineExceeded());
-    if (deadline.signal.aborted) onAbort();
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => deadline.signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Time a handler may spend: what the Lambda context has left less `marginMs`, at most `capMs`. */
-export function requestBudgetMs(
-  context: { getRemainingTimeInMillis(): number },
-  capMs: number,
-  marginMs = 2_000,
-): number {
-  const remaining = context.getRemainingTimeInMillis() - marginMs;
-  return Math.max(1_000, Math.min(capMs, remaining));
+export function recordDeadline(remainingInvocationMs: number, recordsLeft: number, now: number): number {
+  const usable = Math.max(0, remainingInvocationMs - RECORD_RESERVE_MS);
+  return now + Math.floor(usable / Math.max(1, recordsLeft));
 }

@@ -12,6 +12,7 @@ import { type JobKind, type JobMessage, parseJobMessage } from '../core/jobs/job
 import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';
 import { type JobWork, type RunJobOutcome, runJob, UnknownJobError } from '../core/jobs/run-job.ts';
 import { METRICS, type MetricDefinition } from '../core/metrics.ts';
+import { recordDeadline, withDeadline } from './deadline.ts';
 import { emit, type MetricsSink, logger as sharedLogger, metrics as sharedMetrics } from './observability.ts';
 
 export type { MetricsSink } from './observability.ts';
@@ -57,11 +58,18 @@ export function makeJobWorker(options: JobWorkerOptions): JobWorkerHandler {
     const measurements: Measurement[] = [];
     // A processor per invocation keeps batches apart if a local runtime drives several at once.
     const processor = new BatchProcessor(EventType.SQS);
+    let recordsLeft = event.Records.length;
     try {
-      // Sequential so that the logger's correlation id belongs to the record being processed.
+      // Sequential so that the logger's correlation id belongs to the record being processed. Each record
+      // gets its share of the invocation's remaining time, so no model call outlives the function.
       return await processPartialResponse(
         event,
-        (record: SQSRecord) => worker.handle(record, measurements),
+        (record: SQSRecord) => {
+          const now = Date.now();
+          const deadline = recordDeadline(context.getRemainingTimeInMillis(), recordsLeft, now);
+          recordsLeft -= 1;
+          return withDeadline(deadline, () => worker.handle(record, measurements));
+        },
         processor,
         { context, processInParallel: false },
       );

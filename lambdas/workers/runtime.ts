@@ -54,12 +54,12 @@ export function createWorkerHandler(
   work: (connection: DatabaseConnection) => JobWork,
 ): JobWorkerHandler {
   const database = lazyDatabase(config.database);
-  let worker: JobWorkerHandler | undefined;
+  let built: { connection: DatabaseConnection; worker: JobWorkerHandler } | undefined;
   const ready = async (): Promise<JobWorkerHandler> => {
-    if (worker) return worker;
     const connection = await database();
+    if (built?.connection === connection) return built.worker;
     const queues = queueAdaptersFromConfig(config.queue, connection.sql);
-    worker = makeJobWorker({
+    const worker = makeJobWorker({
       kind,
       jobs: createJobRepo(connection.db),
       maxReceiveCount: jobKindDefinition(kind).queue.maxReceiveCount,
@@ -67,6 +67,7 @@ export function createWorkerHandler(
       backoff: { baseSeconds: config.retry.RETRY_BASE_SECONDS, maxSeconds: config.retry.RETRY_MAX_SECONDS },
       retryDelay: queues.retryDelayFor(kind),
     });
+    built = { connection, worker };
     return worker;
   };
   return instrument(`worker ${kind}`, async (event, context) => (await ready())(event, context));

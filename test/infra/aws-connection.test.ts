@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  connectThroughProxy,
+  connectWithSecret,
   DatabaseSecretError,
   LAMBDA_CONNECTION_SETTINGS,
 } from '../../lambdas/adapters/db/aws-connection.ts';
@@ -35,16 +35,17 @@ beforeEach(() => {
 });
 afterAll(() => secretsMock.restore());
 
-describe('database connection through RDS Proxy', () => {
+describe('database connection of a deployed function', () => {
   it('connects to the proxy with one connection, TLS verification and no prepared statements', async () => {
     const arn = nextArn();
     secretsMock
       .on(GetSecretValueCommand, { SecretId: arn })
       .resolves({ SecretString: rdsSecret('s3cret-1') });
-    const connection = await connectThroughProxy({
+    const connection = await connectWithSecret({
       secretArn: arn,
-      proxyEndpoint: PROXY,
+      host: PROXY,
       databaseName: 'aiops',
+      viaProxy: true,
     });
     const options = connection.sql.options;
     expect(options.host).toEqual([PROXY]);
@@ -59,15 +60,36 @@ describe('database connection through RDS Proxy', () => {
     await connection.close();
   });
 
+  it('connects straight to a cluster that pauses with prepared statements, TLS and a connect timeout longer than a resume', async () => {
+    const arn = nextArn();
+    secretsMock
+      .on(GetSecretValueCommand, { SecretId: arn })
+      .resolves({ SecretString: rdsSecret('s3cret-3') });
+    const connection = await connectWithSecret({
+      secretArn: arn,
+      host: 'ai-ops-alice.cluster-abc123.eu-west-1.rds.amazonaws.com',
+      databaseName: 'aiops',
+      viaProxy: false,
+      connectTimeoutSeconds: 20,
+    });
+    const options = connection.sql.options;
+    expect(options.prepare).toBe(true);
+    expect(options.ssl).toBe('verify-full');
+    expect(options.connect_timeout).toBe(20);
+    expect(options.max).toBe(1);
+    await connection.close();
+  });
+
   it('reads the password from the secret for each new connection, through the Powertools cache', async () => {
     const arn = nextArn();
     secretsMock
       .on(GetSecretValueCommand, { SecretId: arn })
       .resolves({ SecretString: rdsSecret('s3cret-2') });
-    const connection = await connectThroughProxy({
+    const connection = await connectWithSecret({
       secretArn: arn,
-      proxyEndpoint: PROXY,
+      host: PROXY,
       databaseName: 'aiops',
+      viaProxy: true,
     });
     expect(await passwordOf(connection)).toBe('s3cret-2');
     expect(await passwordOf(connection)).toBe('s3cret-2');
@@ -81,10 +103,11 @@ describe('database connection through RDS Proxy', () => {
       .on(GetSecretValueCommand, { SecretId: arn })
       .resolvesOnce({ SecretString: rdsSecret('before-rotation') })
       .resolves({ SecretString: rdsSecret('after-rotation') });
-    const connection = await connectThroughProxy({
+    const connection = await connectWithSecret({
       secretArn: arn,
-      proxyEndpoint: PROXY,
+      host: PROXY,
       databaseName: 'aiops',
+      viaProxy: true,
       secretMaxAgeSeconds: 1,
     });
     expect(await passwordOf(connection)).toBe('before-rotation');
@@ -104,7 +127,12 @@ describe('database connection through RDS Proxy', () => {
     secretsMock
       .on(GetSecretValueCommand, { SecretId: arn })
       .resolves({ SecretString: JSON.stringify({ username: 'aiops_admin', pass: 'do-not-log-me' }) });
-    const attempt = connectThroughProxy({ secretArn: arn, proxyEndpoint: PROXY, databaseName: 'aiops' });
+    const attempt = connectWithSecret({
+      secretArn: arn,
+      host: PROXY,
+      databaseName: 'aiops',
+      viaProxy: true,
+    });
     await expect(attempt).rejects.toBeInstanceOf(DatabaseSecretError);
     await expect(attempt).rejects.toThrow(/password/);
     await attempt.catch((error: unknown) => expect(String(error)).not.toContain('do-not-log-me'));

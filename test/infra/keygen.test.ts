@@ -39,6 +39,15 @@ describe('JWT key set initialiser', () => {
     expect(keySet.previous).toEqual([]);
   });
 
+  it("replaces CloudFormation's generated initial value with a key set, and refuses a damaged key set", async () => {
+    const store = memoryStore('Xq3bH8rT0mZk2WvY7pLd5NcA9sFg4JeQ');
+    expect((await ensureKeySet(store)).outcome).toBe('generated');
+    expect(parseKeySet(store.value).current.privateJwk.crv).toBe('P-256');
+    const damaged = memoryStore('{"current":{"kid":"k1"}}');
+    await expect(ensureKeySet(damaged)).rejects.toThrow();
+    expect(damaged.writes).toBe(0);
+  });
+
   it('leaves an existing key set alone on later deploys, so issued tokens stay valid', async () => {
     const store = memoryStore(KEY_SET_PLACEHOLDER);
     const first = await ensureKeySet(store);

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
+import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 /** AppSync's util.error stops the resolver by throwing; this stand-in does the same and keeps the type. */
 class AppSyncError extends Error {
@@ -34,6 +37,22 @@ beforeAll(async () => {
   resolver = (await import(`data:text/javascript,${encodeURIComponent(runnable)}`)) as ResolverModule;
 });
 
+/** What the Lambda receives: the payload as JSON, where undefined values disappear. */
+function onTheWire(payload: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
+}
+
+/** The event check and routing of the real resolver (Powertools), with one route. */
+async function resolveWithPowertools(event: unknown): Promise<unknown> {
+  const quiet = () => {};
+  const app = new AppSyncGraphQLResolver({
+    logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
+  app.onQuery('me', async () => ({ id: 'u1' }));
+  const context: Context = lambdaContext('ai-ops-api', 30);
+  return app.resolve(event, context);
+}
+
 function errorOf(run: () => unknown): AppSyncError {
   try {
     run();
@@ -50,8 +69,14 @@ describe('APPSYNC_JS Lambda resolver', () => {
       args: { id: 't1' },
       identity: { resolverContext: { sub: 'u1', role: 'USER' } },
       source: null,
-      request: { headers: { 'x-request-id': 'r1' } },
-      info: { fieldName: 'ticket', parentTypeName: 'Query', selectionSetList: ['id'], variables: {} },
+      request: { headers: { 'x-request-id': 'r1' }, domainName: null },
+      info: {
+        fieldName: 'ticket',
+        parentTypeName: 'Query',
+        selectionSetList: ['id'],
+        selectionSetGraphQL: '{ id }',
+        variables: {},
+      },
       prev: null,
       stash: {},
     };
@@ -67,6 +92,43 @@ describe('APPSYNC_JS Lambda resolver', () => {
         stash: ctx.stash,
       },
     });
+  });
+
+  it('sends every key of the event even when AppSync leaves values undefined, and the function resolves it', async () => {
+    // A unit resolver has no ctx.prev, an API without a custom domain no request.domainName, and an API_KEY
+    // request no identity; a field without arguments may come with no args at all.
+    const sparse = [
+      { info: { fieldName: 'me', parentTypeName: 'Query', variables: {} }, request: { headers: {} } },
+      {
+        args: {},
+        identity: { resolverContext: { sub: 'u1' } },
+        request: { headers: { host: 'api' } },
+        info: { fieldName: 'me', parentTypeName: 'Query', selectionSetList: ['id'], variables: {} },
+        stash: {},
+      },
+    ];
+    for (const ctx of sparse) {
+      const payload = onTheWire(resolver.request(ctx).payload);
+      for (const key of ['arguments', 'identity', 'source', 'request', 'info', 'prev', 'stash']) {
+        expect(payload, key).toHaveProperty(key);
+      }
+      expect(payload.request).toHaveProperty('domainName', null);
+      expect(await resolveWithPowertools(payload)).toEqual({ id: 'u1' });
+    }
+  });
+
+  it('is needed: forwarding the context as it is loses keys on the wire and the function answers nothing', async () => {
+    const ctx = {
+      args: {},
+      identity: null,
+      source: null,
+      request: { headers: {} },
+      info: { fieldName: 'me', parentTypeName: 'Query', variables: {} },
+      stash: {},
+    };
+    const forwarded = onTheWire({ ...ctx, arguments: ctx.args, prev: undefined });
+    expect(await resolveWithPowertools(forwarded)).toBeUndefined();
+    expect(await resolveWithPowertools(onTheWire(resolver.request(ctx).payload))).toEqual({ id: 'u1' });
   });
 
   it('returns the function result unchanged', () => {

@@ -34,6 +34,30 @@ describe('deploy-time setup (migrator trigger)', () => {
     expect(after).toEqual([hashBefore]);
   });
 
+  it('consumes the bootstrap secret on the first deploy after the admin signed in', async () => {
+    const database = await freshDatabase();
+    let secret: unknown = BOOTSTRAP;
+    const deps = deploySetupDeps(database, {
+      bcryptCost: 12,
+      readBootstrapSecret: async () => secret,
+      writeBootstrapSecret: async (value) => {
+        secret = JSON.parse(value);
+      },
+    });
+    expect((await runDeploySetup(deps)).admin).toBe('created');
+    // Not signed in yet: the operator still needs the password.
+    expect((await runDeploySetup(deps)).admin).toBe('exists');
+    expect(secret).toEqual(BOOTSTRAP);
+    await database.sql`update users set last_login_at = now() where role = 'ADMIN'`;
+    expect((await runDeploySetup(deps)).admin).toBe('consumed');
+    expect(secret).toEqual({ email: BOOTSTRAP.email, consumedAt: expect.any(String) });
+    expect(JSON.stringify(secret)).not.toContain(BOOTSTRAP.password);
+    // Later deploys find nothing to do, and the admin is untouched.
+    expect((await runDeploySetup(deps)).admin).toBe('consumed');
+    const admins = await database.sql<{ role: string }[]>`select role from users`;
+    expect(admins).toEqual([{ role: 'ADMIN' }]);
+  });
+
   it('only migrates when the stage has no bootstrap secret', async () => {
     const database = await freshDatabase();
     expect(await runDeploySetup(deploySetupDeps(database, { bcryptCost: 12 }))).toEqual({

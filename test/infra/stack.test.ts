@@ -8,11 +8,10 @@ import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
-import { KEY_SET_PLACEHOLDER } from '../../lambdas/keygen/ensure-key-set.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
-import { JWT_KEY_SET_PLACEHOLDER } from '../../lib/secrets.ts';
+import { INITIAL_SECRET_GENERATION } from '../../lib/secrets.ts';
 import { emittedMetrics } from '../support/emitted-metrics.ts';
 import {
   acknowledgementsOf,
@@ -234,7 +233,7 @@ describe('every stage', () => {
     }
   });
 
-  it('runs every application function on Node.js 22 / ARM64 with active tracing, source maps and Powertools settings', () => {
+  it('runs every application function on Node.js 22 / ARM64 with tracing, source maps and Powertools settings', () => {
     for (const s of both()) {
       const appFunctions = Object.values(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
         (f) =>
@@ -244,12 +243,19 @@ describe('every stage', () => {
       // authorizer, resolver, reconciler, migrator, keygen and one per worker
       expect(appFunctions).toHaveLength(5 + JOB_KINDS.length);
       for (const f of appFunctions) {
+        // Workers on personal stages only join sampled API traces; everything else is traced actively.
+        const worker = String(f.Properties?.Description ?? '').startsWith('Worker for');
+        const mode = worker && s.stage.workers.tracing === 'pass-through' ? 'PassThrough' : 'Active';
         expect(f.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
+          TracingConfig: { Mode: mode },
           Handler: 'index.handler',
-          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          LoggingConfig: {
+            LogGroup: { Ref: expect.any(String) },
+            LogFormat: 'JSON',
+            ApplicationLogLevel: s.stage.functions.logLevel,
+          },
           Environment: {
             Variables: {
               STAGE: s.stage.name,
@@ -270,7 +276,14 @@ describe('every stage', () => {
     const envOf = (fn: IConstruct) =>
       (props(functions, logicalId(s.stack, fn)).Environment as { Variables: Record<string, unknown> })
         .Variables;
-    const database = ['DB_SECRET_ARN', 'DB_PROXY_ENDPOINT', 'DB_NAME'];
+    const database = [
+      'DB_SECRET_ARN',
+      'DB_HOST',
+      'DB_NAME',
+      'DB_PROXY',
+      'DB_CONNECT_TIMEOUT_SECONDS',
+      'DB_IDLE_SESSION_SECONDS',
+    ];
     const auth = [
       'JWT_KEYS_SECRET_ARN',
       'JWT_ISSUER',
@@ -363,6 +376,8 @@ describe('every stage', () => {
       // CDK's log-retention function (RDS log exports): the log groups are created by RDS, not the template.
       'logs:PutRetentionPolicy',
       'logs:DeleteRetentionPolicy',
+      // The personal-stage reconciler reads the resolver's Invocations metric (no resource-level permission).
+      'cloudwatch:GetMetricData',
     ]);
     for (const s of both()) {
       for (const statement of iamStatements(s)) {
@@ -404,10 +419,7 @@ describe('every stage', () => {
       expect(JSON.stringify(migrate?.Properties?.HandlerArn)).toContain('MigratorFunctionCurrentVersion');
       expect(migrate?.Properties?.InvocationType).toBe('RequestResponse');
       expect(migrate?.DependsOn).toEqual(
-        expect.arrayContaining([
-          logicalId(s.stack, s.stack.data.instance),
-          logicalId(s.stack, s.stack.data.proxy),
-        ]),
+        expect.arrayContaining(s.stack.data.database.ready.map((c) => logicalId(s.stack, c))),
       );
       const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
       const users = [
@@ -457,13 +469,36 @@ describe('every stage', () => {
     expect(env.Variables.TICKET_CATEGORIES).toBe('BUG,FEATURE,QUESTION,INCIDENT,TASK,SECURITY');
   });
 
-  it('generates the JWT key set on deploy, before the functions that read it', () => {
-    expect(JWT_KEY_SET_PLACEHOLDER).toBe(KEY_SET_PLACEHOLDER);
+  it('puts no secret value in the template: initial values are generated with pinned options', () => {
+    // CloudFormation writes a new value when these change: that would replace the JWT keys or an operator's
+    // OpenAI key. Changing them on a deployed stage is never right.
+    expect(INITIAL_SECRET_GENERATION).toEqual({
+      passwordLength: 32,
+      excludePunctuation: true,
+      requireEachIncludedType: true,
+    });
     for (const s of both()) {
       const secrets = resourcesOf(s.template, 'AWS::SecretsManager::Secret');
-      expect(props(secrets, logicalId(s.stack, s.stack.secrets.jwtKeys)).SecretString).toBe(
-        JWT_KEY_SET_PLACEHOLDER,
-      );
+      for (const [id, secret] of Object.entries(secrets)) {
+        expect(secret.Properties?.SecretString, id).toBeUndefined();
+      }
+      expect(props(secrets, logicalId(s.stack, s.stack.secrets.jwtKeys)).GenerateSecretString).toEqual({
+        PasswordLength: 32,
+        ExcludePunctuation: true,
+        RequireEachIncludedType: true,
+      });
+      expect(props(secrets, logicalId(s.stack, s.stack.secrets.openAiApiKey)).GenerateSecretString).toEqual({
+        PasswordLength: 32,
+        ExcludePunctuation: true,
+        RequireEachIncludedType: true,
+        SecretStringTemplate: '{"unset":true}',
+        GenerateStringKey: 'nonce',
+      });
+    }
+  });
+
+  it('generates the JWT key set on deploy, before the functions that read it', () => {
+    for (const s of both()) {
       const keygenTriggerId = logicalId(s.stack, s.stack.secrets.jwtKeysReady);
       expect(
         JSON.stringify(resourcesOf(s.template, 'Custom::Trigger')[keygenTriggerId]?.Properties?.HandlerArn),
@@ -489,39 +524,63 @@ describe('every stage', () => {
   });
 
   it('keeps the database encrypted in isolated subnets, with generated credentials and PostgreSQL 17', () => {
+    const isolatedOf = (s: SynthesizedStage) =>
+      s.stack.data.vpc.isolatedSubnets.map((subnet) => ({ Ref: logicalId(s.stack, subnet) }));
+    const instance = only(resourcesOf(prod.template, 'AWS::RDS::DBInstance'));
+    expect(instance.Properties).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: '17',
+      StorageEncrypted: true,
+    });
+    const cluster = only(resourcesOf(personal.template, 'AWS::RDS::DBCluster'));
+    expect(cluster.Properties).toMatchObject({ Engine: 'aurora-postgresql', StorageEncrypted: true });
+    expect(String(cluster.Properties?.EngineVersion)).toMatch(/^17\./);
     for (const s of both()) {
-      const instance = only(resourcesOf(s.template, 'AWS::RDS::DBInstance'));
-      expect(instance.Properties).toMatchObject({
-        Engine: 'postgres',
-        EngineVersion: '17',
-        StorageEncrypted: true,
-      });
-      expect(instance.Properties?.PubliclyAccessible).not.toBe(true);
-      expect(JSON.stringify(instance.Properties?.MasterUserPassword)).toContain('{{resolve:secretsmanager:');
+      for (const db of Object.values(resourcesOf(s.template, 'AWS::RDS::DBInstance'))) {
+        expect(db.Properties?.PubliclyAccessible).not.toBe(true);
+      }
+      const credentials = [
+        ...Object.values(resourcesOf(s.template, 'AWS::RDS::DBInstance')),
+        ...Object.values(resourcesOf(s.template, 'AWS::RDS::DBCluster')),
+      ].filter((db) => db.Properties?.MasterUserPassword);
+      expect(credentials).toHaveLength(1);
+      expect(JSON.stringify(credentials[0]?.Properties?.MasterUserPassword)).toContain(
+        '{{resolve:secretsmanager:',
+      );
       const subnetGroup = only(resourcesOf(s.template, 'AWS::RDS::DBSubnetGroup'));
-      const isolated = s.stack.data.vpc.isolatedSubnets.map((subnet) => ({
-        Ref: logicalId(s.stack, subnet),
-      }));
-      expect(subnetGroup.Properties?.SubnetIds).toEqual(isolated);
+      expect(subnetGroup.Properties?.SubnetIds).toEqual(isolatedOf(s));
     }
   });
 
-  it('requires TLS at the proxy and lets only the proxy reach the database', () => {
-    for (const s of both()) {
-      s.template.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
-      const databaseSg = logicalId(
-        s.stack,
-        s.stack.data.instance.connections.securityGroups[0] ?? s.stack.data.instance,
-      );
-      const ingress = Object.values(resourcesOf(s.template, 'AWS::EC2::SecurityGroupIngress')).filter(
+  /** Where the ingress rules of the database's security group come from. */
+  const databaseIngressSources = (s: SynthesizedStage): string[] => {
+    const groups = Object.entries(resourcesOf(s.template, 'AWS::EC2::SecurityGroup'));
+    const [databaseSg] = groups.find(([id]) => id.includes('DatabaseSg')) ?? [];
+    if (!databaseSg) throw new Error('no database security group');
+    return Object.values(resourcesOf(s.template, 'AWS::EC2::SecurityGroupIngress'))
+      .filter(
         (rule) =>
           JSON.stringify(rule.Properties?.GroupId) ===
           JSON.stringify({ 'Fn::GetAtt': [databaseSg, 'GroupId'] }),
-      );
-      expect(ingress.length).toBeGreaterThan(0);
-      for (const rule of ingress)
-        expect(JSON.stringify(rule.Properties?.SourceSecurityGroupId)).toMatch(/ProxySg|Rotation/);
-    }
+      )
+      .map((rule) => JSON.stringify(rule.Properties?.SourceSecurityGroupId));
+  };
+
+  it('requires TLS at the prod proxy and lets only the proxy reach the database', () => {
+    prod.template.hasResourceProperties('AWS::RDS::DBProxy', {
+      RequireTLS: true,
+      EngineFamily: 'POSTGRESQL',
+    });
+    const sources = databaseIngressSources(prod);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(source).toMatch(/ProxySg|Rotation/);
+  });
+
+  it('lets only the functions reach a personal stage database, over TLS', () => {
+    const sources = databaseIngressSources(personal);
+    expect(sources).toEqual([expect.stringContaining('FunctionsSg')]);
+    const parameters = only(resourcesOf(personal.template, 'AWS::RDS::DBClusterParameterGroup'));
+    expect(parameters.Properties?.Parameters).toMatchObject({ 'rds.force_ssl': '1' });
   });
 
   it('raises the DESIGN §8 alarms, each notifying the SNS topic on alarm and on recovery', () => {
@@ -552,6 +611,87 @@ describe('every stage', () => {
     }
   });
 
+  it('computes failure rates with FILL, so 100% failure (no success datapoint) still alarms', () => {
+    for (const s of both()) {
+      const rates = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+        /JobsFailed|5XXError/.test(JSON.stringify(a.Properties)),
+      );
+      expect(rates).toHaveLength(s.stack.workQueues.queues.length + 1);
+      for (const alarm of rates) {
+        const metrics = alarm.Properties?.Metrics as { Expression?: string; Id: string }[];
+        const expression = metrics.find((m) => m.Expression)?.Expression ?? '';
+        const inputs = metrics.filter((m) => !m.Expression).map((m) => m.Id);
+        for (const id of inputs) expect(expression).toContain(`FILL(${id}, 0)`);
+      }
+    }
+  });
+
+  it('alarms on InternalError answers and on authorizer and resolver Lambda errors, which the resolver canary also watches', () => {
+    for (const s of both()) {
+      const alarms = resourcesOf(s.template, 'AWS::CloudWatch::Alarm');
+      const internal = Object.entries(alarms).filter(
+        ([, a]) => a.Properties?.MetricName === 'InternalErrors',
+      );
+      expect(internal).toHaveLength(1);
+      const errorsOf = (fn: IConstruct) =>
+        Object.entries(alarms).filter(
+          ([id, a]) =>
+            !id.includes('CanaryErrors') &&
+            a.Properties?.MetricName === 'Errors' &&
+            JSON.stringify(a.Properties?.Dimensions).includes(logicalId(s.stack, fn)),
+        );
+      expect(errorsOf(s.stack.functions.authorizer.function)).toHaveLength(1);
+      expect(errorsOf(s.stack.functions.resolver.function)).toHaveLength(1);
+      expect(s.stack.observability.apiCanaryAlarms).toHaveLength(3);
+    }
+    const group = prod.stack.functions.resolver.deploymentGroup;
+    if (!group) throw new Error('prod resolver has no deployment group');
+    const groupAlarms = JSON.stringify(
+      props(resourcesOf(prod.template, 'AWS::CodeDeploy::DeploymentGroup'), logicalId(prod.stack, group))
+        .AlarmConfiguration,
+    );
+    for (const alarm of prod.stack.observability.apiCanaryAlarms) {
+      expect(groupAlarms).toContain(logicalId(prod.stack, alarm));
+    }
+    expect(groupAlarms).toContain('CanaryErrors');
+  });
+
+  it('names the dashboard after the stage and the region, since dashboard names are global to the account', () => {
+    for (const s of both()) {
+      const dashboard = only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard'));
+      expect(dashboard.Properties?.DashboardName).toEqual({
+        'Fn::Join': ['', [`AiOps-${s.stage.name}-`, { Ref: 'AWS::Region' }]],
+      });
+    }
+  });
+
+  it('samples API traces with an X-Ray rule on the API, bounding what X-Ray records', () => {
+    for (const s of both()) {
+      const rule = only(resourcesOf(s.template, 'AWS::XRay::SamplingRule'));
+      expect(rule.Properties?.SamplingRule).toMatchObject({
+        RuleName: `ai-ops-${s.stage.name}`,
+        ServiceType: 'AWS::AppSync::GraphQLAPI',
+        FixedRate: s.stage.api.traceSampling.rate,
+        ReservoirSize: s.stage.api.traceSampling.perSecond,
+        ResourceARN: { 'Fn::GetAtt': [logicalId(s.stack, s.stack.api.graphqlApi), 'Arn'] },
+      });
+      expect(s.stage.api.traceSampling.rate).toBeLessThanOrEqual(0.05);
+    }
+  });
+
+  it('sends AppSync the schema without descriptions, with the same types and fields', () => {
+    const source = readFileSync(join(REPO_ROOT, 'schema', 'schema.graphql'), 'utf8');
+    expect(source).toMatch(/^\s*"/m);
+    for (const s of both()) {
+      const schema = only(resourcesOf(s.template, 'AWS::AppSync::GraphQLSchema'));
+      const sent = String(schema.Properties?.Definition);
+      expect(sent).not.toMatch(/"/);
+      expect(sent).not.toContain('#');
+      expect(rootFields(sent)).toEqual(rootFields(source));
+      expect(sent).toContain('@aws_api_key');
+    }
+  });
+
   it('subscribes the -c alarmEmail address to the alarm topic', () => {
     personal.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -577,7 +717,6 @@ describe('every stage', () => {
         'ApproximateAgeOfOldestMessage',
         'CPUUtilization',
         'DatabaseConnections',
-        'ClientConnections',
         'JobsSucceeded',
       ]) {
         expect(body, needle).toContain(needle);
@@ -621,14 +760,7 @@ describe('every stage', () => {
 describe('stages differ', () => {
   it('keeps personal stages small and disposable', () => {
     const { template } = personal;
-    const instance = only(resourcesOf(template, 'AWS::RDS::DBInstance'));
-    expect(instance.Properties).toMatchObject({
-      DBInstanceClass: 'db.t4g.micro',
-      MultiAZ: false,
-      DeletionProtection: false,
-    });
-    template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Delete' });
-    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
@@ -639,10 +771,54 @@ describe('stages differ', () => {
     }
   });
 
+  it('puts a personal stage on Aurora Serverless v2 that pauses at 0 ACU, with no proxy and no NAT gateway', () => {
+    const { template, stack } = personal;
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+    const cluster = only(resourcesOf(template, 'AWS::RDS::DBCluster'));
+    expect(cluster.Properties?.ServerlessV2ScalingConfiguration).toEqual({
+      MinCapacity: 0,
+      MaxCapacity: 2,
+      SecondsUntilAutoPause: 300,
+    });
+    const writer = only(resourcesOf(template, 'AWS::RDS::DBInstance'));
+    expect(writer.Properties).toMatchObject({
+      DBInstanceClass: 'db.serverless',
+      Engine: 'aurora-postgresql',
+    });
+    const parameters = only(resourcesOf(template, 'AWS::RDS::DBClusterParameterGroup'));
+    expect(parameters.Properties?.Parameters).toMatchObject({ idle_session_timeout: '120000' });
+    // Egress: one small NAT instance, and S3 through a free gateway endpoint.
+    const nat = only(resourcesOf(template, 'AWS::EC2::Instance'));
+    expect(nat.Properties).toMatchObject({ InstanceType: 't4g.nano', SourceDestCheck: false });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+    const dashboard = JSON.stringify(only(resourcesOf(template, 'AWS::CloudWatch::Dashboard')).Properties);
+    expect(dashboard).toContain('ServerlessDatabaseCapacity');
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    // Functions connect straight to the cluster, verify its certificate, and wait longer than a resume.
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    const envOf = (fn: IConstruct) =>
+      (props(functions, logicalId(stack, fn)).Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    const resolverEnv = envOf(stack.functions.resolver.function);
+    expect(resolverEnv).toMatchObject({ DB_PROXY: 'false', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
+    expect(Number(resolverEnv.DB_CONNECT_TIMEOUT_SECONDS)).toBeGreaterThan(15);
+    expect(Number(resolverEnv.DB_CONNECT_TIMEOUT_SECONDS)).toBeLessThan(30);
+    expect(Number(envOf(stack.functions.authorizer.function).DB_CONNECT_TIMEOUT_SECONDS)).toBeLessThan(10);
+    // The reconciler does not wake the database every minute.
+    expect(envOf(stack.functions.reconciler.function).RECONCILE_WHEN_INVOKED).toEqual({
+      Ref: logicalId(stack, stack.functions.resolver.function),
+    });
+  });
+
   it('makes prod durable: multi-AZ, deletion protection, retained data and at least 7 days of backups', () => {
     const { template, stack } = prod;
     const instance = only(resourcesOf(template, 'AWS::RDS::DBInstance'));
-    expect(instance.Properties).toMatchObject({ MultiAZ: true, DeletionProtection: true });
+    expect(instance.Properties).toMatchObject({
+      DBInstanceClass: 'db.t4g.medium',
+      MultiAZ: true,
+      DeletionProtection: true,
+    });
     expect(Number(instance.Properties?.BackupRetentionPeriod)).toBeGreaterThanOrEqual(7);
     template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     for (const secret of [stack.secrets.jwtKeys, stack.secrets.adminBootstrap, stack.data.secret]) {
@@ -650,9 +826,22 @@ describe('stages differ', () => {
     }
     for (const queue of Object.values(template.findResources('AWS::SQS::Queue')))
       expect(queue.DeletionPolicy).toBe('Retain');
-    template.resourceCountIs('AWS::EC2::NatGateway', 2);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
     expect(stack.terminationProtection).toBe(true);
+  });
+
+  it('leaves prod as it was: an instance behind RDS Proxy, NAT gateways per AZ, the same stateful resources', () => {
+    const { template } = prod;
+    const dashboard = JSON.stringify(only(resourcesOf(template, 'AWS::CloudWatch::Dashboard')).Properties);
+    expect(dashboard).toContain('ClientConnections');
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::EC2::Instance', 0);
+    template.resourceCountIs('AWS::RDS::DBProxy', 1);
+    template.resourceCountIs('AWS::RDS::DBCluster', 0);
+    // Logical ids as on main before this stage split: a changed id would make CloudFormation replace them.
+    for (const [type, id] of PROD_STATEFUL_IDS) {
+      expect(Object.keys(resourcesOf(template, type)), type).toContain(id);
+    }
   });
 
   it('turns introspection off on prod', () => {
@@ -701,6 +890,26 @@ describe('stages differ', () => {
     }
   });
 });
+
+/** Stateful prod resources and their logical ids on main at 3ce7c54 (before the personal-stage split). */
+const PROD_STATEFUL_IDS: ReadonlyArray<[string, string]> = [
+  ['AWS::EC2::VPC', 'DataVpcEE187D0A'],
+  ['AWS::EC2::NatGateway', 'DataVpcpublicSubnet1NATGateway1B4AF458'],
+  ['AWS::EC2::NatGateway', 'DataVpcpublicSubnet2NATGatewayDB3A35E9'],
+  ['AWS::RDS::DBSubnetGroup', 'DataPostgresSubnetGroupD8DCC9AD'],
+  ['AWS::RDS::DBParameterGroup', 'DataPostgresParameterGroupA91387F3'],
+  ['AWS::RDS::DBInstance', 'DataPostgresA4594A5A'],
+  ['AWS::RDS::DBProxy', 'DataPostgresProxy36918E62'],
+  ['AWS::SecretsManager::Secret', 'AiOpsprodDataPostgresSecretD80DA6063fdaad7efa858a3daf9490cf0a702aeb'],
+  ['AWS::SecretsManager::RotationSchedule', 'DataPostgresSecretAttachmentRotationScheduleEAC2F517'],
+  ['AWS::SecretsManager::Secret', 'SecretsJwtKeys07340D7D'],
+  ['AWS::SecretsManager::Secret', 'SecretsOpenAiApiKeyFA599C5E'],
+  ['AWS::SecretsManager::Secret', 'SecretsAdminBootstrapB7CBD90D'],
+  ['AWS::SQS::Queue', 'JobssummarizelogQueue5F04EA36'],
+  ['AWS::SQS::Queue', 'JobssummarizelogDeadLetters9D4B883E'],
+  ['AWS::SQS::Queue', 'JobstriageticketQueue94CAFAEB'],
+  ['AWS::SQS::Queue', 'JobstriageticketDeadLetters985DB781'],
+];
 
 /** A metric of the AiOps namespace that the stage's alarms or dashboard read, as `Name [dim,dim]`. */
 function applicationMetricsRead(s: SynthesizedStage): Set<string> {

@@ -24,12 +24,12 @@ describe('stage config', () => {
     expect(assertStageName('alice-1')).toBe('alice-1');
   });
 
-  it('makes every stage but prod small and disposable', () => {
+  it('makes every stage but prod small, disposable and cheap at rest', () => {
     const alice = stageConfig({ name: 'alice', now: NOW });
     expect(alice).toMatchObject({
       durable: false,
-      network: { natGateways: 1 },
-      database: { instanceClass: 't4g.micro', multiAz: false, rotationDays: undefined },
+      network: { egress: { kind: 'nat-instance' } },
+      database: { kind: 'aurora-serverless', minCapacityAcu: 0, autoPauseSeconds: 300 },
       api: { introspection: true, wafRateLimitPer5Minutes: undefined },
       functions: { gradualDeployment: false, logRetention: logs.RetentionDays.ONE_WEEK },
     });
@@ -39,13 +39,13 @@ describe('stage config', () => {
     const prod = stageConfig({ name: 'prod', now: NOW });
     expect(prod).toMatchObject({
       durable: true,
-      database: { multiAz: true, rotationDays: 30 },
+      network: { egress: { kind: 'nat-gateway', count: 2 } },
+      database: { kind: 'instance', instanceClass: 't4g.medium', multiAz: true, rotationDays: 30 },
       api: { introspection: false },
       functions: { gradualDeployment: true },
     });
     expect(prod.database.backupRetentionDays).toBeGreaterThanOrEqual(7);
     expect(prod.api.wafRateLimitPer5Minutes).toBeGreaterThan(0);
-    expect(prod.network.natGateways).toBe(2);
   });
 
   it('counts the API key expiry from the start of the UTC day, so synths on one day agree', () => {

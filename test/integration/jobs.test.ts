@@ -20,10 +20,12 @@ import { reconcileUnsentJobs } from '../../lambdas/core/jobs/reconcile.ts';
 import { redriveDeadLetters } from '../../lambdas/core/jobs/redrive.ts';
 import { type JobWork, PermanentJobError, runJob } from '../../lambdas/core/jobs/run-job.ts';
 import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-handler.ts';
+import { timeLeftMs } from '../../lambdas/shared/deadline.ts';
 import { type MetricsSink, makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { until } from '../support/eventually.ts';
+import { sqsRecord } from '../support/sqs-record.ts';
 
 const silent = new Logger({ logLevel: 'SILENT' });
 
@@ -547,5 +549,42 @@ describe('job workers on the local queue', () => {
     } finally {
       await mapping.stop();
     }
+  });
+});
+
+describe('time budgets of a batch', () => {
+  it('gives each record an even share of the time the invocation has left, less a reserve', async () => {
+    const queue = new RecordingQueue();
+    const accepted = [];
+    for (let i = 0; i < 3; i++) accepted.push(await acceptJob({ queue }, { kind: 'summarize-log' }));
+    const shares: number[] = [];
+    const invocationEnds = Date.now() + 33_000;
+    const handler = makeJobWorker({
+      kind: 'summarize-log',
+      jobs: repo,
+      maxReceiveCount: 3,
+      work: async () => {
+        shares.push(timeLeftMs() ?? -1);
+        return { model: 'local' };
+      },
+      backoff: { baseSeconds: 1, maxSeconds: 1 },
+      retryDelay: async () => {},
+      logger: silent,
+      metrics: new RecordingMetrics(),
+    });
+    const context = { ...lambdaContext, getRemainingTimeInMillis: () => invocationEnds - Date.now() };
+    const event = { Records: queue.sent.map((m, n) => sqsRecord(`m-${n}`, JSON.stringify(m))) };
+    expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
+
+    // 33 s less the 3 s reserve, split over 3 records: about 10 s for the first.
+    expect(shares).toHaveLength(3);
+    expect(shares[0]).toBeGreaterThan(9_000);
+    expect(shares[0]).toBeLessThanOrEqual(10_000);
+    // Each later record splits what is left among the records still to run (the first ones were quick).
+    expect(shares[1]).toBeGreaterThan(14_000);
+    expect(shares[1]).toBeLessThanOrEqual(15_000);
+    expect(shares[2]).toBeGreaterThan(29_000);
+    expect(shares[2]).toBeLessThanOrEqual(30_000);
+    expect(timeLeftMs()).toBeUndefined();
   });
 });

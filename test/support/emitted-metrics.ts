@@ -1,10 +1,10 @@
 /**
  * What the handlers really emit: the job worker (success, permanent failure, retry, poison message), the
- * reconciler, the authorizer, the auth events of the resolver, and the LLM layer against the fake OpenAI
+ * reconciler, the authorizer, the auth events and error answers of the resolver, and the LLM layer against the fake OpenAI
  * server, each with a recording metrics sink. Infrastructure tests hold alarms and dashboards against this.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { metricsAuthEvents } from '../../lambdas/adapters/auth-dependencies.ts';
 import { powertoolsLlmMetrics } from '../../lambdas/adapters/llm/metrics.ts';
 import { createOpenAiProvider } from '../../lambdas/adapters/llm/openai-provider.ts';
@@ -14,11 +14,13 @@ import type { JobRepo } from '../../lambdas/core/jobs/ports.ts';
 import { PermanentJobError } from '../../lambdas/core/jobs/run-job.ts';
 import { llmTriage } from '../../lambdas/core/llm/ticket-triage.ts';
 import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-handler.ts';
+import { toErrorEnvelope } from '../../lambdas/shared/appsync-errors.ts';
 import { llmConfigSchema } from '../../lambdas/shared/config.ts';
 import type { MetricsSink, SingleMetricSource } from '../../lambdas/shared/observability.ts';
 import { makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { answer, startFakeOpenAi } from './fake-openai.ts';
+import { sqsRecord } from './sqs-record.ts';
 import { LOCAL_TRIAGE_ANSWER } from './triage.ts';
 
 /** A metric as CloudWatch keys it: its name and the names of its dimensions (Powertools adds `service`). */
@@ -80,24 +82,7 @@ const JOB_IDS = {
   retry: '00000000-0000-4000-8000-000000000003',
 };
 
-function record(id: string, body: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `handle-${id}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now() - 50),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:summarize',
-    awsRegion: 'local',
-  };
-}
+const record = (id: string, body: string) => sqsRecord(id, body, 50);
 
 async function runWorker(sink: RecordingSink): Promise<void> {
   const jobs: JobRepo = {
@@ -203,5 +188,6 @@ export async function emittedMetrics(): Promise<Emission[]> {
   events.loginFailed('invalid_credentials');
   events.refreshTokenReused?.('session');
   await runModel(sink);
+  toErrorEnvelope(new Error('an unexpected failure in a resolver'), sink);
   return sink.emissions;
 }

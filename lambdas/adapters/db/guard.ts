@@ -6,7 +6,7 @@
  *   connection are cancelled, new ones are refused at once with `ServiceUnavailable`, and a probe (`select 1`
  *   on a connection of its own) runs every second until the server answers; then the pool is used again. No
  *   restart is needed.
- * - **Deadlines.** A statement issued after its request's deadline (shared/deadline.ts) is refused, and the
+ * - **Deadlines.** A statement issued after its request's deadline (shared/request-deadline.ts) is refused, and the
  *   request's statements still waiting for a connection are cancelled when the deadline passes, so nothing of
  *   a request that was already answered runs later.
  *
@@ -16,7 +16,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { ServiceUnavailableError } from '../../core/errors.ts';
 import { isUnreachable } from '../../core/failures.ts';
-import { currentDeadline, type Deadline, deadlineExceeded } from '../../shared/deadline.ts';
+import { currentDeadline, type Deadline, deadlineExceeded } from '../../shared/request-deadline.ts';
 import type { Database, DatabaseConnection, Sql } from './client.ts';
 import * as schema from './schema.ts';
 

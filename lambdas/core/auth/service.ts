@@ -42,6 +42,7 @@ import {
   throttleKey,
 } from './throttle.ts';
 import {
+  type AccessTokenClaims,
   type Clock,
   issueAccessToken,
   MAX_ACCESS_TOKEN_BYTES,
@@ -349,41 +350,83 @@ function bearerToken(header: unknown): string | null {
 }
 
 /** Like authorizeRequest, and says why a request was denied (for logging). Never throws. */
+/** What authorizing a request needs: the keys, and the sessions only to read one. */
+export type AuthorizationDeps = Pick<AuthDeps, 'keys' | 'clock' | 'config'> & {
+  sessions: Pick<SessionRepo, 'getSessionWithUser'>;
+};
+
+/** `resolverContext.session` when the authorizer could not read the session (the database was resuming). */
+export const UNVERIFIED_SESSION = 'unverified';
+
+/**
+ * The session behind a verified token: it exists, belongs to the token's user, is neither revoked nor
+ * expired. Answers the user's current role and e-mail, or why it is refused.
+ */
+export async function liveSession(
+  deps: { sessions: Pick<SessionRepo, 'getSessionWithUser'>; clock: Clock },
+  claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
+): Promise<{ ok: true; role: Role; email: string } | { ok: false; reason: string }> {
+  const session = await deps.sessions.getSessionWithUser(claims.sid);
+  if (!session || session.userId !== claims.sub) return { ok: false, reason: 'unknown session' };
+  if (session.revokedAt) return { ok: false, reason: 'session revoked' };
+  if (session.expiresAt <= deps.clock.now()) return { ok: false, reason: 'session expired' };
+  return { ok: true, role: session.user.role, email: session.user.email };
+}
+
+function allowed(
+  deps: Pick<AuthDeps, 'config'>,
+  claims: AccessTokenClaims,
+  who: { role: Role; email: string; session?: string },
+  ttlSeconds: number,
+): AuthorizerDecision {
+  const resolverContext: Record<string, string> = {
+    sub: claims.sub,
+    role: who.role,
+    sid: claims.sid,
+    email: who.email,
+  };
+  if (who.session) resolverContext.session = who.session;
+  return {
+    answer: {
+      isAuthorized: true,
+      resolverContext,
+      deniedFields: deniedFieldsFor(who.role),
+      ttlOverride: Math.max(
+        0,
+        Math.min(deps.config.authorizerTtlSeconds, ttlSeconds, MAX_APPSYNC_TTL_SECONDS),
+      ),
+    },
+  };
+}
+
+/**
+ * The authorizer's decision. The token (signature, issuer, audience, expiry) is checked without the database;
+ * the session then is. When the database cannot answer in time (a paused database resuming, an outage), the
+ * verified token alone is trusted for this one request: its role from the token, `session: unverified`, and
+ * no caching (ttlOverride 0). The resolver then checks the session itself before any work, and answers
+ * ServiceUnavailable while the database is still away, so a revoked session or a changed role is never acted
+ * on; AppSync's field denials use the token's role, which can be at most the access-token lifetime old.
+ */
 export async function evaluateAuthorization(
-  deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>,
+  deps: AuthorizationDeps,
   input: { authorizationToken: unknown; requestContext?: unknown },
 ): Promise<AuthorizerDecision> {
   try {
     const token = bearerToken(input.authorizationToken);
     if (!token) return { answer: { ...DENIED }, denyReason: 'missing token' };
     const claims = await verifyAccessToken(deps, token);
-    let session: Awaited<ReturnType<SessionRepo['getSessionWithUser']>>;
-    try {
-      session = await deps.sessions.getSessionWithUser(claims.sid);
-    } catch (error: unknown) {
-      if (isUnavailable(error)) return degradedAnswer(claims, error);
-      throw error;
-    }
-    const now = deps.clock.now();
-    if (!session || session.userId !== claims.sub)
-      return { answer: { ...DENIED }, denyReason: 'unknown session' };
-    if (session.revokedAt) return { answer: { ...DENIED }, denyReason: 'session revoked' };
-    if (session.expiresAt <= now) return { answer: { ...DENIED }, denyReason: 'session expired' };
-    const remaining = Math.floor((claims.exp * 1000 - now.getTime()) / 1000);
+    const remaining = Math.floor((claims.exp * 1000 - deps.clock.now().getTime()) / 1000);
     // AppSync reads ttlOverride 0 as "do not cache", not as "expired": refuse a token about to lapse.
     if (remaining < 1) return { answer: { ...DENIED }, denyReason: 'token expires now' };
-    const role = session.user.role;
-    return {
-      answer: {
-        isAuthorized: true,
-        resolverContext: { sub: claims.sub, role, sid: claims.sid, email: session.user.email },
-        deniedFields: deniedFieldsFor(role),
-        ttlOverride: Math.max(
-          1,
-          Math.min(deps.config.authorizerTtlSeconds, remaining, MAX_APPSYNC_TTL_SECONDS),
-        ),
-      },
-    };
+    let session: Awaited<ReturnType<typeof liveSession>>;
+    try {
+      session = await liveSession(deps, claims);
+    } catch (error: unknown) {
+      if (!isUnavailable(error)) throw error;
+      return allowed(deps, claims, { role: claims.role, email: '', session: UNVERIFIED_SESSION }, 0);
+    }
+    if (!session.ok) return { answer: { ...DENIED }, denyReason: session.reason };
+    return allowed(deps, claims, session, Math.max(1, remaining));
   } catch (error: unknown) {
     if (error instanceof TokenRejectedError) return { answer: { ...DENIED }, denyReason: error.reason };
     // ttlOverride 0: a denial caused by, say, the database being down must not be cached for the token.
@@ -391,31 +434,9 @@ export async function evaluateAuthorization(
   }
 }
 
-/**
- * The database is unreachable, so the session cannot be checked. A token whose signature and lifetime are good
- * is admitted, uncached and marked `degraded`: every resolver answers such a request ServiceUnavailable without
- * doing anything, so the caller learns to retry rather than that its token is bad (a 401 would make it sign in
- * again, which cannot work either while the database is down).
- */
-function degradedAnswer(
-  claims: { sub: string; role: Role; sid: string },
-  error: unknown,
-): AuthorizerDecision {
-  return {
-    answer: {
-      isAuthorized: true,
-      resolverContext: { sub: claims.sub, role: claims.role, sid: claims.sid, email: '', degraded: 'true' },
-      deniedFields: deniedFieldsFor(claims.role),
-      ttlOverride: 0,
-    },
-    denyReason: 'database unavailable (degraded admission)',
-    error,
-  };
-}
-
 /** The AppSync Lambda authorizer's use case. Never throws: every failure is `{ isAuthorized: false }`. */
 export async function authorizeRequest(
-  deps: Pick<AuthDeps, 'sessions' | 'keys' | 'clock' | 'config'>,
+  deps: AuthorizationDeps,
   input: { authorizationToken: unknown; requestContext?: unknown },
 ): Promise<AuthorizerAnswer> {
   return (await evaluateAuthorization(deps, input)).answer;

@@ -31,7 +31,9 @@ export {
   type TemplateSnapshot,
 } from './miner.ts';
 export {
+  createSummaryAnalyzer,
   DEFAULT_TEMPLATE_LIMIT,
+  finishSummary,
   looksBinary,
   MAX_RAW_LOG_BYTES,
   rawLogProblem,

@@ -63,7 +63,7 @@ export function summarizeText(raw: string, options: SummarizeOptions = {}): Summ
   // Lone surrogates cannot be encoded for storage; make them visible replacement characters.
   const text = raw.replace(LONE_SURROGATE, '\uFFFD');
 
-  const analyzer = new LogAnalyzer({ ...options, stats: new LogStats() });
+  const analyzer = createSummaryAnalyzer(options);
   analyzer.reservePseudonyms(text);
   let start = 0;
   while (start <= text.length) {
@@ -74,6 +74,16 @@ export function summarizeText(raw: string, options: SummarizeOptions = {}): Summ
     if (!(end === text.length && start === end)) analyzer.push(text.slice(start, stop));
     start = end + 1;
   }
+  return finishSummary(analyzer, options);
+}
+
+/** A summary analyzer for `summarizeText` or a streamed log: push the lines, then `finishSummary`. */
+export function createSummaryAnalyzer(options: SummarizeOptions = {}): LogAnalyzer {
+  return new LogAnalyzer({ ...options, stats: new LogStats() });
+}
+
+/** Ends the analyzer and builds the summary, the templates and the redaction counts. */
+export function finishSummary(analyzer: LogAnalyzer, options: SummarizeOptions = {}): SummarizeResult {
   analyzer.end();
   const templates = analyzer.miner.templates();
   const summaryOptions: SummaryOptions = { templates };

@@ -3,6 +3,7 @@ import { createOpenAiProvider } from '../../../lambdas/adapters/llm/openai-provi
 import type { LlmError, LlmMetricName, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
 import { llmConfigSchema } from '../../../lambdas/shared/config.ts';
+import { withDeadline } from '../../../lambdas/shared/deadline.ts';
 import { answer, type FakeOpenAi, startFakeOpenAi } from '../../support/fake-openai.ts';
 import { LOCAL_TRIAGE_ANSWER } from '../../support/triage.ts';
 
@@ -226,6 +227,25 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("stops a hanging call at the job record's deadline, before its own timeout and budget", async () => {
+    fake.setDefault({ kind: 'hang' });
+    const client = provider({ LLM_MAX_ATTEMPTS: '3', LLM_TIMEOUT_MS: '5000', LLM_CALL_BUDGET_MS: '20000' });
+    const started = Date.now();
+    const error = await withDeadline(started + 1300, () => failure(client.complete(request)));
+    expect(error).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('makes no call, and opens no circuit, when the record has less than a second left', async () => {
+    fake.script(answer('fine'));
+    const client = provider({ LLM_CIRCUIT_OPEN_SECONDS: '60' });
+    const error = await withDeadline(Date.now() + 500, () => failure(client.complete(request)));
+    expect(error).toMatchObject({ kind: 'timeout' });
+    expect(fake.requests).toHaveLength(0);
+    expect((await client.complete(request)).text).toBe('fine');
+  });
+
   it('treats a body that is not JSON as a malformed response worth a retry', async () => {
     fake.script({ kind: 'malformed' }, answer('second time lucky'));
     const completion = await provider().complete(request);
@@ -239,14 +259,17 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(completion.finishReason).toBe('length');
   });
 
-  it('is not available when the key is the placeholder the stack stores by default', async () => {
+  it.each([
+    ['the initial value the stack generates', '{"unset":true,"nonce":"Xq3bH8rT0mZk2WvY7pLd5NcA9sFg4JeQ"}'],
+    ['the not-set an operator puts back', 'not-set'],
+  ])('is not available when the key secret holds %s', async (_, value) => {
     const config = llmConfigSchema.parse({
       OPENAI_BASE_URL: fake.url,
       OPENAI_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x',
     });
     const client = createOpenAiProvider(config, {
       metrics: { record: () => {} },
-      readSecret: async () => 'not-set',
+      readSecret: async () => value,
     });
     expect(await client?.available()).toBe(false);
     const error = await failure(client?.complete(request) ?? Promise.resolve());

@@ -1,6 +1,7 @@
 import { authExchange } from '@urql/exchange-auth';
 import { Client, cacheExchange, fetchExchange } from 'urql';
 import { REFRESH_MARGIN_MS, type SessionStore } from '../session/session-store.ts';
+import { retryingUnavailable } from './retry-unavailable.ts';
 
 /**
  * The urql client for everything behind the Lambda authorizer: adds `Authorization: Bearer`, refreshes shortly
@@ -14,7 +15,8 @@ export function createApiClient(
 ): Client {
   return new Client({
     url: graphqlUrl,
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    // A paused database answers ServiceUnavailable while it resumes: asked again, it answers.
+    fetch: retryingUnavailable(fetchImpl ?? ((input, init) => fetch(input, init))),
     // AppSync takes POST only (urql would send short queries as GET).
     preferGetMethod: false,
     exchanges: [

@@ -1,6 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { stringifyDocument } from '@urql/core';
 import { ApiRequestError } from './errors.ts';
+import { retryingUnavailable } from './retry-unavailable.ts';
+
+const fetchRetrying = retryingUnavailable((input, init) => fetch(input, init));
 
 interface Body<R> {
   data?: R | null;
@@ -16,7 +19,7 @@ export async function postGraphQL<R, V extends Record<string, unknown>>(
 ): Promise<R> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await fetchRetrying(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: stringifyDocument(document), variables }),

@@ -1,8 +1,10 @@
 import { defineJobKind, MAX_RECEIVE_COUNT } from '../../kind.ts';
 
 /**
- * Log summaries. A summary may wait on a model, hence the longer timeout and smaller batches; the LLM time
- * budgets fit that timeout (a batch that meets a provider outage pays one budget, then falls back at once).
+ * Log summaries. A summary may wait on a model, hence the longer timeout and smaller batches. A model call
+ * gets at most LLM_CALL_BUDGET_MS and never more than its record's share of the invocation's remaining time
+ * (lambdas/shared/deadline.ts), so no call outlives the function; a batch that meets a provider outage pays
+ * one budget, then falls back at once.
  */
 export const summarizeLog = defineJobKind({
   kind: 'summarize-log',

@@ -1,0 +1,118 @@
+/**
+ * A large log read as a stream (an uploaded object: S3 on AWS, a file under `.local/` locally) and summarized
+ * line by line, so memory stays bounded by the analyzer's state, not by the log's size. gzip is recognized by
+ * its magic bytes, whatever the file is called. Limits hold on the decompressed bytes (a small gzip can hold
+ * a great deal); bad input is a ValidationError naming `file`.
+ */
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { ValidationError } from '../../core/errors.ts';
+import {
+  createSummaryAnalyzer,
+  finishSummary,
+  looksBinary,
+  type SummarizeOptions,
+  type SummarizeResult,
+} from '../../core/logs/index.ts';
+
+/** Largest log accepted through an upload, decompressed (1 GiB). */
+export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
+/** A line longer than this is cut (the analyzer reads 64 KiB of a line anyway): no line fills memory. */
+const MAX_BUFFERED_LINE_CHARS = 1024 * 1024;
+/** Text sampled for the binary check. */
+const BINARY_SAMPLE_CHARS = 64 * 1024;
+
+export interface StreamedSummary extends SummarizeResult {
+  /** Decompressed bytes read. */
+  bytes: number;
+  gzip: boolean;
+}
+
+async function* chunksOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) yield chunk;
+}
+
+/** The decompressed bytes of the source, gunzipped when it starts with gzip's magic bytes. */
+async function decompressed(
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ bytes: AsyncIterable<Uint8Array>; gzip: boolean }> {
+  const iterator = chunksOf(source);
+  const first = await iterator.next();
+  if (first.done) return { bytes: Readable.from([]), gzip: false };
+  const head = first.value;
+  const replay = (async function* () {
+    yield head;
+    yield* iterator;
+  })();
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  if (!gzip) return { bytes: replay, gzip };
+  // pipeline, not pipe: a source that fails destroys the gunzip stream, so the reader sees the error.
+  return { bytes: pipeline(Readable.from(replay), createGunzip(), () => {}), gzip };
+}
+
+class LineSplitter {
+  private readonly decoder = new TextDecoder('utf-8');
+  private partial = '';
+  private skipping = false;
+  constructor(private readonly emit: (line: string) => void) {}
+
+  write(chunk: Uint8Array, final = false): void {
+    const text = this.partial + this.decoder.decode(chunk, { stream: !final });
+    let start = 0;
+    for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      if (!this.skipping) this.emit(line);
+      this.skipping = false;
+      start = end + 1;
+    }
+    this.partial = text.slice(start);
+    if (this.partial.length > MAX_BUFFERED_LINE_CHARS) {
+      if (!this.skipping) this.emit(this.partial.slice(0, MAX_BUFFERED_LINE_CHARS));
+      this.skipping = true;
+      this.partial = '';
+    }
+    if (final && this.partial.length > 0 && !this.skipping) this.emit(this.partial);
+  }
+}
+
+/** Summarizes a log read from `source` (plain or gzip), holding only a line and the analyzer in memory. */
+export async function summarizeLogStream(
+  source: AsyncIterable<Uint8Array>,
+  options: SummarizeOptions & { maxBytes?: number } = {},
+): Promise<StreamedSummary> {
+  const maxBytes = options.maxBytes ?? MAX_UPLOADED_LOG_BYTES;
+  const analyzer = createSummaryAnalyzer(options);
+  let sample = '';
+  let nonBlank = false;
+  const splitter = new LineSplitter((line) => {
+    if (sample.length < BINARY_SAMPLE_CHARS) {
+      sample += `${line}\n`;
+      if (sample.length >= BINARY_SAMPLE_CHARS && looksBinary(sample)) {
+        throw new ValidationError('file', 'looks like binary data, not text');
+      }
+    }
+    if (!nonBlank && line.trim() !== '') nonBlank = true;
+    analyzer.push(line);
+  });
+  const { bytes, gzip } = await decompressed(source);
+  let total = 0;
+  try {
+    for await (const chunk of bytes) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        throw new ValidationError('file', `is larger than the limit of ${maxBytes / 1024 ** 2} MiB`);
+      }
+      splitter.write(chunk);
+    }
+  } catch (error: unknown) {
+    if (error instanceof ValidationError) throw error;
+    // A source that failed mid-way (a network error) is retried by the job; bad gzip never gets better.
+    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+    if (gzip && code.startsWith('Z_')) throw new ValidationError('file', 'is not valid gzip');
+    throw error;
+  }
+  splitter.write(new Uint8Array(0), true);
+  if (!nonBlank) throw new ValidationError('file', 'is empty');
+  if (looksBinary(sample)) throw new ValidationError('file', 'looks like binary data, not text');
+  return { ...finishSummary(analyzer, options), bytes: total, gzip };
+}

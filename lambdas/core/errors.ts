@@ -98,8 +98,7 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
-export const SERVICE_UNAVAILABLE_MESSAGE =
-  'The service is temporarily unavailable; try again in a few seconds';
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry in a few seconds';
 export const DEADLINE_MESSAGE =
   'The request ran out of time; nothing was changed. Try again in a few seconds';
 

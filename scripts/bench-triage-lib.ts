@@ -1,5 +1,18 @@
-/** Reading the labelled internal tickets (data/tickets) for the triage benchmark. */
-import { type LabelledTicket, parseCreatedAt, readTicketCsv } from '../lambdas/core/tickets/index.ts';
+/** Reading the labelled internal tickets (data/tickets) and the leave-one-writer-out evaluation of triage. */
+import { resolve } from 'node:path';
+import {
+  createTicketClassifier,
+  type LabelledTicket,
+  NEEDS_REVIEW,
+  PRIORITIES,
+  parseCreatedAt,
+  readTicketCsv,
+  type TicketTrainingOptions,
+  trainTicketModel,
+} from '../lambdas/core/tickets/index.ts';
+import { score } from '../lambdas/core/tickets/metrics.ts';
+
+export const CATEGORIES = ['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY'];
 
 export async function readInternal(path: string): Promise<LabelledTicket[]> {
   const rows: LabelledTicket[] = [];
@@ -18,3 +31,180 @@ export async function readInternal(path: string): Promise<LabelledTicket[]> {
   }
   return rows;
 }
+
+/**
+ * One writer group of data/tickets: what a model may train on when the group is part of the training data
+ * (`train`), and what it is tested on when the group is held out (`test`: every ticket the group wrote,
+ * including the splits that are never trained on).
+ */
+export interface WriterGroup {
+  name: string;
+  train: LabelledTicket[];
+  test: LabelledTicket[];
+}
+
+/**
+ * The writer groups of data/tickets: the original author (sessions s1–s12 and c1–c2: train.csv for training;
+ * train, validation and challenge when held out) and the independent writers w1–w3 (one file each).
+ */
+export async function readWriterGroups(dir: string): Promise<WriterGroup[]> {
+  const original = await readInternal(resolve(dir, 'train.csv'));
+  const unseen = [
+    ...(await readInternal(resolve(dir, 'validation.csv'))),
+    ...(await readInternal(resolve(dir, 'challenge.csv'))),
+  ];
+  const groups: WriterGroup[] = [
+    { name: 'original author (s*, c*)', train: original, test: [...original, ...unseen] },
+  ];
+  for (const writer of WRITERS) {
+    const tickets = await readInternal(resolve(dir, `${writer}.csv`));
+    groups.push({ name: writer, train: tickets, test: tickets });
+  }
+  return groups;
+}
+
+/** The independent writers' files in data/tickets (each `<name>.csv`), all trained on by the shipped model. */
+export const WRITERS = ['w1', 'w2', 'w3'] as const;
+
+export interface Prediction {
+  category: string;
+  decided: string;
+  priority: string;
+  confidence: number;
+  /** The decided priority's distribution: P(P1), and whether a P1 rule fired (for studying the P1 decision). */
+  p1Probability: number;
+  p1Rule: boolean;
+  /** Every category's probability. */
+  probabilities: Record<string, number>;
+}
+
+export interface WriterScore {
+  name: string;
+  tickets: number;
+  accuracy: number;
+  recall: Map<string, number>;
+  priorityAccuracy: number;
+  p1Recall: number;
+  p1Precision: number;
+  /** Share of tickets answered NEEDS_REVIEW at the default threshold, and accuracy on the others. */
+  reviewRate: number;
+  answeredAccuracy: number;
+}
+
+export function scoreWriter(name: string, tickets: LabelledTicket[], predicted: Prediction[]): WriterScore {
+  const card = score(
+    CATEGORIES,
+    tickets.map((t) => t.label),
+    predicted.map((p) => p.category),
+  );
+  const pCard = score(
+    PRIORITIES as unknown as string[],
+    tickets.map((t) => t.labels?.priority ?? ''),
+    predicted.map((p) => p.priority),
+  );
+  const p1 = pCard.perClass[0];
+  const answered = predicted.flatMap((p, i) => (p.decided === NEEDS_REVIEW ? [] : [i]));
+  return {
+    name,
+    tickets: tickets.length,
+    accuracy: card.accuracy,
+    recall: new Map(card.perClass.map((c) => [c.label, c.recall])),
+    priorityAccuracy: pCard.accuracy,
+    p1Recall: p1?.recall ?? 0,
+    p1Precision: p1?.precision ?? 0,
+    reviewRate: 1 - answered.length / Math.max(tickets.length, 1),
+    answeredAccuracy:
+      answered.filter((i) => predicted[i]?.category === tickets[i]?.label).length /
+      Math.max(answered.length, 1),
+  };
+}
+
+export interface LeaveOneWriterOut {
+  scores: WriterScore[];
+  /** Per held-out group, its test tickets' predictions (same order as `WriterGroup.test`). */
+  predictions: Prediction[][];
+}
+
+/**
+ * Leave-one-writer-out: for each writer group, a model trained on every other group (plus `extra`, the
+ * NLBSE'24 tickets) classifies every ticket the held-out group wrote.
+ */
+export function leaveOneWriterOut(
+  groups: readonly WriterGroup[],
+  extra: readonly LabelledTicket[],
+  options: Partial<TicketTrainingOptions> = {},
+  progress: (message: string) => void = () => {},
+): LeaveOneWriterOut {
+  const scores: WriterScore[] = [];
+  const predictions: Prediction[][] = [];
+  for (const held of groups) {
+    progress(`leave-one-writer-out: training without ${held.name}`);
+    const training = [...extra, ...groups.filter((g) => g !== held).flatMap((g) => g.train)];
+    const classifier = createTicketClassifier(trainTicketModel(training, options).model);
+    const predicted = held.test.map((t) => {
+      const r = classifier.classify(t, { alternatives: CATEGORIES.length });
+      return {
+        category: r.predictedCategory,
+        decided: r.category,
+        priority: r.priority,
+        confidence: r.confidence.category,
+        p1Probability:
+          r.priority === 'P1'
+            ? r.confidence.priority
+            : (r.alternatives.priority.find((a) => a.name === 'P1')?.confidence ?? 0),
+        p1Rule: r.rationale.includes('P1 rule'),
+        probabilities: Object.fromEntries([
+          [r.predictedCategory, r.confidence.category],
+          ...r.alternatives.category.map((a) => [a.name, a.confidence]),
+        ]),
+      };
+    });
+    predictions.push(predicted);
+    scores.push(scoreWriter(held.name, held.test, predicted));
+  }
+  return { scores, predictions };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+
+/** The mean over writer groups (each group counts once, whatever its size). */
+export function meanScore(scores: readonly WriterScore[]): WriterScore {
+  return {
+    name: 'mean of writers',
+    tickets: scores.reduce((s, w) => s + w.tickets, 0),
+    accuracy: mean(scores.map((s) => s.accuracy)),
+    recall: new Map(CATEGORIES.map((c) => [c, mean(scores.map((s) => s.recall.get(c) ?? 0))])),
+    priorityAccuracy: mean(scores.map((s) => s.priorityAccuracy)),
+    p1Recall: mean(scores.map((s) => s.p1Recall)),
+    p1Precision: mean(scores.map((s) => s.p1Precision)),
+    reviewRate: mean(scores.map((s) => s.reviewRate)),
+    answeredAccuracy: mean(scores.map((s) => s.answeredAccuracy)),
+  };
+}
+
+/** Rows of the leave-one-writer-out table: one per held-out group, then the mean. */
+export function writerRows(scores: readonly WriterScore[]): (string | number)[][] {
+  return [...scores, meanScore(scores)].map((s) => [
+    s.name,
+    String(s.tickets),
+    s.accuracy,
+    ...CATEGORIES.map((c) => s.recall.get(c) ?? 0),
+    s.priorityAccuracy,
+    s.p1Recall,
+    s.p1Precision,
+    s.reviewRate,
+    s.answeredAccuracy,
+  ]);
+}
+
+export const WRITER_HEADERS = [
+  'held-out writer',
+  'tickets',
+  'category accuracy',
+  ...CATEGORIES.map((c) => `recall ${c}`),
+  'priority accuracy',
+  'P1 recall',
+  'P1 precision',
+  'NEEDS_REVIEW rate',
+  'accuracy when answered',
+];

@@ -1,6 +1,11 @@
 /**
  * Ticket triage benchmark, with the issue's targets:
  *
+ * 0. Leave-one-writer-out (how the project is judged: tickets by people the model has never seen): for each
+ *    writer group of data/tickets (the original author of sessions s1–s12 and c1–c2, w1, w2, w3), a model trained on the other groups
+ *    plus NLBSE'24 classifies every ticket of the held-out group; per-writer category accuracy, per-category
+ *    recall, priority accuracy, P1 recall and precision, and their mean (each writer counts once). Model
+ *    changes are chosen by this mean (and the NLBSE CV), never by one writer.
  * 1. NLBSE'24: stratified k-fold cross-validation on the training split, scored the way the competition
  *    scores (macro-F1 over bug/feature/question per project, then the mean of the five projects). Each fold
  *    trains the full shipped pipeline (the other folds plus the internal training tickets, calibration and
@@ -15,8 +20,13 @@
  *   npm run bench:triage -- --repeats 1            # quicker NLBSE CV
  *   npm run bench:triage -- --skip-cv              # internal splits and latency only
  *   npm run bench:triage -- --internal-cv
+ *   npm run bench:triage -- --writers-only         # leave-one-writer-out and its targets only
+ *   npm run bench:triage -- --writers-only --no-nlbse   # the same without NLBSE in training (~5× quicker)
+ *   npm run bench:triage -- --skip-writers         # everything but leave-one-writer-out
+ *   npm run bench:triage -- --nlbse-weight 0.5     # weight of NLBSE examples in leave-one-writer-out training
+ *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -32,7 +42,16 @@ import {
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
 import { percentile, type Scorecard, score, stratifiedFolds } from '../lambdas/core/tickets/metrics.ts';
-import { readInternal } from './bench-triage-lib.ts';
+import {
+  CATEGORIES,
+  leaveOneWriterOut,
+  meanScore,
+  readInternal,
+  readWriterGroups,
+  WRITER_HEADERS,
+  type WriterGroup,
+  writerRows,
+} from './bench-triage-lib.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +70,6 @@ const repeats = Number(flag('--repeats', '3'));
 const seed = Number(flag('--seed', '1'));
 const modelPath = flag('--model', DEFAULT_MODEL_PATH);
 const LABELS = ['bug', 'feature', 'question'];
-const CATEGORIES = ['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY'];
 
 interface Row extends LabelledTicket {
   project: string;
@@ -240,11 +258,50 @@ function internalCrossValidation(nlbse: Row[], internal: LabelledTicket[]): void
     });
   }
   reportInternal(
-    'Internal training split, 5-fold cross-validation',
+    'Internal training tickets (all writers), 5-fold cross-validation',
     createTicketClassifier(loadModel(modelPath)),
     internal,
     predicted,
   );
+}
+
+/** Leave-one-writer-out over the writer groups of data/tickets (how the project is judged: unseen writers). */
+function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
+  const withNlbse = !args.includes('--no-nlbse');
+  const nlbseWeight = Number(flag('--nlbse-weight', '1'));
+  const extra = withNlbse ? nlbse.map((r) => ({ ...r, weight: nlbseWeight })) : [];
+  const { scores, predictions } = leaveOneWriterOut(groups, extra, {}, (m) =>
+    process.stderr.write(`bench-triage: ${m}\n`),
+  );
+  say(
+    `\n## Leave-one-writer-out: each writer group held out, the model trained on the others${withNlbse ? " + NLBSE'24" : ' (without NLBSE: --no-nlbse)'}\n`,
+  );
+  say(table(WRITER_HEADERS, writerRows(scores)));
+  say(
+    'Best-guess category (no abstention). The original author is tested on train, validation and challenge.',
+  );
+  const dump = flag('--dump-writers', '');
+  if (dump !== '') {
+    const lines = groups.flatMap((g, gi) =>
+      g.test.map((t, i) =>
+        JSON.stringify({
+          writer: g.name,
+          title: t.title,
+          truth: t.label,
+          priorityTruth: t.labels?.priority,
+          ...predictions[gi]?.[i],
+        }),
+      ),
+    );
+    writeFileSync(dump, `${lines.join('\n')}\n`);
+  }
+  const m = meanScore(scores);
+  const worst = (pick: (s: (typeof scores)[number]) => number) => Math.min(...scores.map(pick));
+  targets.push(['leave-one-writer-out mean: category accuracy', '≥ 0.80', m.accuracy]);
+  targets.push(['leave-one-writer-out mean: P1 recall', '≥ 0.90', m.p1Recall]);
+  targets.push(['leave-one-writer-out mean: SECURITY recall', '≥ 0.85', m.recall.get('SECURITY') ?? 0]);
+  targets.push(['leave-one-writer-out mean: INCIDENT recall', '≥ 0.85', m.recall.get('INCIDENT') ?? 0]);
+  targets.push(['leave-one-writer-out worst writer: category accuracy', '≥ 0.80', worst((s) => s.accuracy)]);
 }
 
 function latency(rows: LabelledTicket[]): void {
@@ -294,10 +351,14 @@ const targets: [string, string, number][] = [];
 
 async function main(): Promise<void> {
   const nlbse = await readNlbse();
-  const internal = await readInternal(resolve(internalDir, 'train.csv'));
+  const groups = await readWriterGroups(internalDir);
+  // What the shipped model trains on besides NLBSE: every writer group's training tickets.
+  const internal = groups.flatMap((g) => g.train);
   process.stderr.write(
     `bench-triage: ${nlbse.length} NLBSE tickets, ${internal.length} internal training tickets\n`,
   );
+  if (!args.includes('--skip-writers')) writerSection(nlbse, groups);
+  if (args.includes('--writers-only')) return finish();
   if (!args.includes('--skip-cv')) nlbseCrossValidation(nlbse, internal);
   const classifier = createTicketClassifier(loadModel(modelPath));
   say(
@@ -316,6 +377,10 @@ async function main(): Promise<void> {
   }
   if (args.includes('--internal-cv')) internalCrossValidation(nlbse, internal);
   latency([...nlbse, ...internal]);
+  finish();
+}
+
+function finish(): void {
   say('\n## Targets (issue 15)\n');
   say(
     table(

@@ -1,11 +1,12 @@
 /**
- * Rebuilds the committed default ticket model from the NLBSE'24 training split and the internal tickets'
- * training split (data/tickets/train.csv):
+ * Rebuilds the committed default ticket model from the NLBSE'24 training split and the internal tickets of
+ * every writer (data/tickets/train.csv and w1.csv–w3.csv; never validation.csv or challenge.csv):
  *
  *   npm run train:tickets       # → lambdas/core/tickets/default.model.json
  *   npm run train:tickets -- --input issues.csv --internal my-tickets.csv --out y.model.json
  *
- * Same code path as `ai-ops tickets train --input <nlbse> --input data/tickets/train.csv`: the project comes
+ * Same code path as `ai-ops tickets train --input <nlbse> --input data/tickets/train.csv --input
+ * data/tickets/w1.csv …`: the project comes
  * from the NLBSE `repo` column, the category from `label` or `category`, the priority and creation time from
  * the internal file. Deterministic: the same inputs give the same model byte for byte.
  */
@@ -13,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trainFromCsv } from '../bin/commands/tickets.ts';
 import { ValidationError } from '../lambdas/core/errors.ts';
+import { WRITERS } from './bench-triage-lib.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,12 +28,16 @@ const nlbse = existingDataPath('train-tickets', 'issues/issues_train.csv', {
   option: '--input',
   value: flag('--input', ''),
 });
-const internal = flag('--internal', resolve(root, 'data/tickets/train.csv'));
+const custom = flag('--internal', '');
+const internal =
+  custom !== ''
+    ? [custom]
+    : ['train', ...WRITERS].map((name) => resolve(root, 'data/tickets', `${name}.csv`));
 const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.json'));
 
 try {
   const summary = await trainFromCsv({
-    inputs: [nlbse, internal],
+    inputs: [nlbse, ...internal],
     out,
     detectProjectColumn: true,
     detectCreatedColumn: true,

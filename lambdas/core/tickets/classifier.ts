@@ -192,6 +192,7 @@ export class TicketClassifier {
       deadline: doc.deadline,
       learned: priorityOutput && priorityDistribution(priorityOutput, scored.labels.get(priorityOutput.name)),
       serverErrors: doc.flags.includes('http_5xx'),
+      categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
     });
     const areas = detectAreas(matches);
     const extra = this.extraPredictions(scored, topN);
@@ -391,6 +392,8 @@ function priorityReason(
 ): string {
   const reasons: string[] = [];
   if (priority.p1 !== undefined) reasons.push(`P1 rule "${priority.p1.rule}": ${cite(priority.p1.hits)}`);
+  if (priority.p1Floor !== undefined)
+    reasons.push(`P1 likely enough for ${category} (${pct(priority.p1Floor)}; a missed P1 costs more)`);
   if (deadline !== undefined) {
     const when =
       deadline.days === 0

@@ -114,6 +114,11 @@ const modelSchema = z.object({
   projects: z.array(z.string()),
   features: featureSchema,
   sharpen: finite,
+  /**
+   * Per category, a log-factor added to the category probabilities of a ticket outside the model's projects
+   * (a prior shift towards the class mix of the project-less training tickets; absent: none).
+   */
+  projectlessShift: z.array(finite).optional(),
   training: trainingSchema,
   vocabulary: z.object({ size: z.number().int().nonnegative(), buckets: base64 }),
   idf: z.object({ step: finite.positive(), data: base64 }),
@@ -154,6 +159,8 @@ export interface TicketModel {
   projects: Set<string>;
   features: FeatureConfig;
   training: TrainingSummary;
+  /** Log-factors per category for tickets outside `projects` (see the schema), when the model has them. */
+  projectlessShift: Float64Array | undefined;
   /** `outputs[0]` is the category; the others are label heads by name. */
   outputs: Output[];
   slotTable: Int32Array;
@@ -200,6 +207,7 @@ export interface RawModel {
   projects: string[];
   features: FeatureConfig;
   sharpen: number;
+  projectlessShift?: ArrayLike<number> | undefined;
   training: TrainingSummary;
   /** Bucket of each vocabulary slot, ascending. */
   buckets: Uint32Array;
@@ -260,6 +268,9 @@ export function encodeModel(raw: RawModel): TicketModelJson {
     projects: raw.projects,
     features: raw.features,
     sharpen: round6(raw.sharpen),
+    ...(raw.projectlessShift === undefined
+      ? {}
+      : { projectlessShift: Array.from(raw.projectlessShift, round6) }),
     training: raw.training,
     vocabulary: { size: n, buckets: b64(varintDeltas(raw.buckets)) },
     idf: { step: IDF_STEP, data: b64(idf) },
@@ -332,6 +343,10 @@ export function decodeModel(value: unknown): TicketModel {
   const result = modelSchema.safeParse(value);
   if (!result.success) throw invalid(describeIssue(result.error));
   const parsed = result.data;
+  if (parsed.projectlessShift !== undefined && parsed.projectlessShift.length !== parsed.categories.length)
+    throw invalid(
+      `projectlessShift: expected ${parsed.categories.length} values (one per category), got ${parsed.projectlessShift.length}`,
+    );
   const features: FeatureConfig = {
     ...DEFAULT_FEATURE_CONFIG,
     ...parsed.features,
@@ -366,6 +381,8 @@ export function decodeModel(value: unknown): TicketModel {
     projects: new Set(parsed.projects.map((p) => p.toLowerCase())),
     features,
     training: parsed.training,
+    projectlessShift:
+      parsed.projectlessShift === undefined ? undefined : Float64Array.from(parsed.projectlessShift),
     outputs,
     slotTable,
     idf,
@@ -491,6 +508,17 @@ export function combineHeads(
   return mixed;
 }
 
+/** Multiplies each probability by `exp(shift[k])` and renormalises, in place. */
+function shiftPrior(probabilities: Float64Array, shift: Float64Array): void {
+  let z = 0;
+  for (let k = 0; k < probabilities.length; k++) {
+    const v = (probabilities[k] ?? 0) * Math.exp(shift[k] ?? 0);
+    probabilities[k] = v;
+    z += v;
+  }
+  if (z > 0) for (let k = 0; k < probabilities.length; k++) probabilities[k] = (probabilities[k] ?? 0) / z;
+}
+
 /** The project's feature copies to use: the project when the model knows it, else none (shared features). */
 function domainOf(model: TicketModel, project: string | undefined): string | undefined {
   const normalised = project?.trim().toLowerCase();
@@ -539,6 +567,8 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
     );
   const [category, ...labelOutputs] = model.outputs;
   const probabilities = category === undefined ? new Float64Array(0) : probabilitiesOf(category);
+  if (model.projectlessShift !== undefined && domainOf(model, project) === undefined)
+    shiftPrior(probabilities, model.projectlessShift);
   const labels = new Map(labelOutputs.map((o) => [o.name, probabilitiesOf(o)]));
   const margins = (outputName: string, k: number, r: number, max: number): [number, number][] => {
     const output = model.outputs.find((o) => o.name === outputName);

@@ -97,11 +97,14 @@ export const P1_CUES = {
   ),
   outage: cues(
     1,
-    'is down, are down, went down, down for, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
+    'is down, are down, went down, down for, down since, site down, service down, server down, cluster down, api down, app down, system down, website down, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
   ),
   exposure: cues(
     1,
-    'leaked, leak, exposed, public, publicly, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, entered credentials, sql injection, injection, idor, stored xss',
+    'leaked, leak, exposed, public, publicly, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
+      // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
+      // people's data, a fake login page, ransom, an account or payment someone else is using.
+      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, other people, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraud, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers',
   ),
   dataLoss: cues(
     1,
@@ -125,9 +128,31 @@ export interface P1Rule {
   hits: CueHit[];
 }
 
-/** The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text. */
-export function p1Rule(category: string, matches: CueMatches, serverErrors: boolean): P1Rule | undefined {
-  const failure = category === 'INCIDENT' || category === 'BUG';
+/**
+ * How likely the ticket is an incident or a security report, for the P1 rules: a runner-up at this
+ * probability or more still lets its rule fire (an exposure written as a question or a chore, an outage
+ * read as a bug), chosen by leave-one-writer-out evaluation (docs/triage.md).
+ */
+export const P1_RUNNER_UP_PROBABILITY = 0.25;
+/**
+ * An incident or security report whose blended P1 probability reaches this is P1 even when P1 is not the
+ * most likely level: a missed P1 costs far more than a false one (leave-one-writer-out, docs/triage.md).
+ */
+export const P1_PROBABILITY_FLOOR = 0.2;
+
+/**
+ * The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text;
+ * `probability` gives the category model's probability of a category (absent: only the chosen one counts).
+ */
+export function p1Rule(
+  category: string,
+  matches: CueMatches,
+  serverErrors: boolean,
+  probability: (category: string) => number = () => 0,
+): P1Rule | undefined {
+  const likely = (c: string) => category === c || probability(c) >= P1_RUNNER_UP_PROBABILITY;
+  const incident = likely('INCIDENT');
+  const failure = incident || category === 'BUG';
   if (failure && evidence(matches, P1_CUES.outageLimits).score === 0) {
     const breadth = evidence(matches, P1_CUES.breadth);
     const outage = evidence(matches, P1_CUES.outage);
@@ -136,14 +161,11 @@ export function p1Rule(category: string, matches: CueMatches, serverErrors: bool
     const loss = evidence(matches, P1_CUES.dataLoss);
     if (loss.score > 0) return { rule: 'data loss now', hits: loss.hits };
     // An incident is production down or degraded now: unless something limits it, it is down for many.
-    if (category === 'INCIDENT' && (breadth.score > 0 || outage.score > 0 || serverErrors))
+    if (incident && (breadth.score > 0 || outage.score > 0 || serverErrors))
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
   }
   // An attack under way can arrive as an incident ("unknown process mining crypto on the nodes").
-  if (
-    (category === 'SECURITY' || category === 'INCIDENT') &&
-    evidence(matches, P1_CUES.exposureLimits).score === 0
-  ) {
+  if ((likely('SECURITY') || incident) && evidence(matches, P1_CUES.exposureLimits).score === 0) {
     const exposure = evidence(matches, P1_CUES.exposure);
     if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
   }
@@ -309,6 +331,8 @@ export interface PriorityDecision {
   source: 'model+rules' | 'rules';
   /** The P1 rule that set the priority, when one did. */
   p1?: P1Rule | undefined;
+  /** P1 by the floor: the blended P1 probability that reached `P1_PROBABILITY_FLOOR` without being the top level. */
+  p1Floor?: number | undefined;
 }
 
 export interface PriorityInput {
@@ -321,6 +345,8 @@ export interface PriorityInput {
   learned?: ArrayLike<number> | undefined;
   /** The text reports HTTP 5xx errors (text.ts flags). */
   serverErrors?: boolean | undefined;
+  /** The category model's probability of each category, when there is one (for the P1 rules). */
+  categoryProbability?: ((category: string) => number) | undefined;
 }
 
 /**
@@ -373,8 +399,15 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   );
   // The rubric's P1 cases are not left to a threshold on the learned probability: they decide. Without one,
   // only an incident or a security report can be P1 (a crash report is not an outage for many by itself).
-  const p1 = p1Rule(input.category, input.matches, input.serverErrors === true);
-  if (p1 !== undefined) level = 0;
+  const p1 = p1Rule(input.category, input.matches, input.serverErrors === true, input.categoryProbability);
+  const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
+  const floored =
+    p1 === undefined &&
+    level !== 0 &&
+    severe &&
+    learned !== undefined &&
+    (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR;
+  if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
@@ -387,6 +420,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     hits,
     source: learned === undefined ? 'rules' : 'model+rules',
     ...(p1 === undefined ? {} : { p1 }),
+    ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
   };
 }
 

@@ -123,6 +123,13 @@ export interface TicketTrainingOptions {
    * (see word-clusters.ts). The lexicon is embedded in the model.
    */
   wordClusters: WordClustersJson | 'default' | 'none';
+  /**
+   * Strength (0 = off, 1 = the full Bayes correction) of the prior shift for tickets outside the training
+   * projects: their category probabilities are multiplied by (project-less class share / overall class
+   * share)^strength, so that NLBSE's many bugs, features and questions do not drown the internal
+   * categories. Only when the data has both kinds of tickets. Chosen by leave-one-writer-out (docs/triage.md).
+   */
+  projectlessShift: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TicketTrainingOptions = {
@@ -137,6 +144,7 @@ export const DEFAULT_TRAINING_OPTIONS: TicketTrainingOptions = {
   ruleCategories: RULE_CATEGORIES,
   nbScaling: true,
   wordClusters: 'default',
+  projectlessShift: 0.25,
 };
 
 /** Labels are case-insensitive: `bug`, `Bug ` and `BUG` are one category, stored as `BUG`. */
@@ -503,6 +511,29 @@ function prepare(
   return { prepared, projects: [...projects].sort() };
 }
 
+/**
+ * Log-factors per category: strength × ln(share among project-less tickets / share among all), add-one
+ * smoothed; undefined when the strength is 0 or the data is all of one kind.
+ */
+function projectlessShift(
+  category: Task,
+  projectless: readonly boolean[],
+  strength: number,
+): number[] | undefined {
+  const K = category.classes.length;
+  const all = new Array<number>(K).fill(1);
+  const bare = new Array<number>(K).fill(1);
+  category.rows.forEach((row, p) => {
+    const y = category.ys[p] ?? 0;
+    all[y] = (all[y] ?? 0) + 1;
+    if (projectless[row] === true) bare[y] = (bare[y] ?? 0) + 1;
+  });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const nBare = sum(bare) - K;
+  if (strength === 0 || nBare === 0 || nBare === sum(all) - K) return undefined;
+  return all.map((a, k) => strength * Math.log((bare[k] ?? 1) / sum(bare) / (a / sum(all))));
+}
+
 function rawModel(
   examples: number,
   category: Task,
@@ -510,6 +541,8 @@ function rawModel(
   options: TicketTrainingOptions,
   fitted: {
     projects: string[];
+    /** Per example index: it has no project. */
+    projectless: readonly boolean[];
     vocab: Vocabulary;
     heads: RawHead[];
     labelHeads: RawLabelHead[];
@@ -517,12 +550,14 @@ function rawModel(
   },
 ): RawModel {
   const macroF1 = calibration?.macroF1;
+  const shift = projectlessShift(category, fitted.projectless, options.projectlessShift);
   return {
     categories: category.classes,
     ruleCategories: options.ruleCategories.map(canonicalLabel).filter((c) => !category.classes.includes(c)),
     projects: fitted.projects,
     features: options.features,
     sharpen: calibration?.sharpen ?? 1,
+    ...(shift === undefined ? {} : { projectlessShift: shift }),
     training: {
       examples,
       labelCounts: Object.fromEntries(
@@ -600,6 +635,7 @@ export function trainTicketModel(
   });
   const raw = rawModel(examples.length, category, categoryCalibration, options, {
     projects,
+    projectless: examples.map((e) => (e.project ?? '').trim() === ''),
     vocab,
     heads: fitOutput(category, categoryCalibration),
     labelHeads,

@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTicketClassifier, decodeModel, loadModel } from '../../../lambdas/core/tickets/index.ts';
+import {
+  createTicketClassifier,
+  decodeModel,
+  loadModel,
+  type TicketModelJson,
+} from '../../../lambdas/core/tickets/index.ts';
 import { canonicalLabel, trainTicketModel } from '../../../lambdas/core/tickets/train.ts';
 import { fixtureModel, fixtureTickets, internalTickets, mixedModel, validationField } from './support.ts';
 
@@ -137,6 +142,42 @@ describe('model artifact', () => {
     ],
   ])('rejects %s with a ValidationError on model', (_name, value) => {
     expect(validationField(() => decodeModel(value))).toBe('model');
+  });
+
+  it('shifts project-less tickets towards the class mix of the project-less training tickets', () => {
+    const { json, model } = mixedModel();
+    const shift = json.projectlessShift ?? [];
+    const of = (category: string) => shift[json.categories.indexOf(category)] ?? 0;
+    expect(shift).toHaveLength(json.categories.length);
+    // The NLBSE fixture (with projects) is all bugs, features and questions; incidents come only without one.
+    expect(of('INCIDENT')).toBeGreaterThan(0);
+    expect(of('BUG')).toBeLessThan(of('INCIDENT'));
+    const ticket = { title: 'Checkout returns 502 for everyone since the deploy' };
+    const incident = (json: TicketModelJson) => {
+      const r = createTicketClassifier(decodeModel(json)).classify(ticket, { alternatives: 6 });
+      const all = [
+        { name: r.predictedCategory, confidence: r.confidence.category },
+        ...r.alternatives.category,
+      ];
+      return all.find((a) => a.name === 'INCIDENT')?.confidence ?? 0;
+    };
+    expect(incident(json)).toBeGreaterThan(incident({ ...json, projectlessShift: undefined }));
+    expect(createTicketClassifier(model).classify({ ...ticket, project: 'microsoft/vscode' })).toEqual(
+      createTicketClassifier(decodeModel({ ...json, projectlessShift: undefined })).classify({
+        ...ticket,
+        project: 'microsoft/vscode',
+      }),
+    );
+  });
+
+  it('has no prior shift when told not to or when every ticket has a project', () => {
+    const tickets = [...fixtureTickets(), ...internalTickets()];
+    const off = trainTicketModel(tickets, { calibrationFolds: 0, projectlessShift: 0 }).json;
+    expect(off.projectlessShift).toBeUndefined();
+    expect(fixtureModel().json.projectlessShift).toBeUndefined();
+    expect(() => decodeModel({ ...mixedModel().json, projectlessShift: [0.1] })).toThrow(
+      /projectlessShift: expected 6 values/,
+    );
   });
 
   it('says where in the file a model is wrong', () => {

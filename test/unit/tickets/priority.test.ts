@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
+import {
+  decidePriority,
+  matchCues,
+  P1_PROBABILITY_FLOOR,
+  P1_RUNNER_UP_PROBABILITY,
+  p1Rule,
+} from '../../../lambdas/core/tickets/rules.ts';
+import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
 import { fixtureModel, mixedModel } from './support.ts';
 
 /** Rules only: the NLBSE fixture has no priorities. */
@@ -105,5 +113,46 @@ describe('extra label heads', () => {
   it('has none for a model trained without extra columns', () => {
     expect(rulesOnly().classify({ title: 'Add dark mode' }).extra).toEqual({});
     expect(rulesOnly().extraOutputs).toEqual([]);
+  });
+});
+
+describe('P1 decisions for incidents and security reports', () => {
+  const cuesOf = (title: string, body = '') => {
+    const doc = parseTicket(title, body);
+    return matchCues(doc.title, doc.body);
+  };
+
+  it.each([
+    ['SendGrid API key hardcoded in the Android app', ''],
+    ['red window on my laptop', 'it says my files are encrypted and asks for bitcoin'],
+    [
+      'Partner page shows other customers invoices',
+      'change the number in the URL and you get someone else invoice',
+    ],
+  ])('finds an active exposure in a security report: %s', (title, body) => {
+    expect(p1Rule('SECURITY', cuesOf(title, body), false)?.rule).toBe('active security exposure');
+  });
+
+  it('lets a likely runner-up category fire its P1 rule, not an unlikely one', () => {
+    const matches = cuesOf('why is there a new IAM user with admin rights?');
+    expect(p1Rule('QUESTION', matches, false)).toBeUndefined();
+    const probability = (share: number) => (c: string) => (c === 'SECURITY' ? share : 0);
+    expect(p1Rule('QUESTION', matches, false, probability(P1_RUNNER_UP_PROBABILITY))?.rule).toBe(
+      'active security exposure',
+    );
+    expect(p1Rule('QUESTION', matches, false, probability(P1_RUNNER_UP_PROBABILITY - 0.1))).toBeUndefined();
+  });
+
+  it('makes an incident P1 when the learned P1 probability reaches the floor, other categories not', () => {
+    const matches = cuesOf('Payments are slow');
+    // Blended 70 % learned with the rules: P1 ends up just above the floor but is not the most likely level.
+    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.2, 0.3, 0.4 - P1_PROBABILITY_FLOOR];
+    const incident = decidePriority({ category: 'INCIDENT', matches, learned });
+    expect(incident.priority).toBe('P1');
+    expect(incident.alternatives[0]?.confidence).toBeGreaterThan(incident.confidence);
+    expect(incident.p1Floor).toBe(incident.confidence);
+    expect(decidePriority({ category: 'BUG', matches, learned }).priority).not.toBe('P1');
+    const below = [P1_PROBABILITY_FLOOR - 0.15, 0.6, 0.25, 0.3 - P1_PROBABILITY_FLOOR];
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: below }).priority).toBe('P2');
   });
 });

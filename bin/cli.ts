@@ -69,7 +69,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ai-ops ${name}: ${error.message}\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    // Never "undefined": a library that rejects with nothing still gets a sentence.
+    const message =
+      error instanceof Error && error.message.trim() !== ''
+        ? error.message
+        : error === undefined || error === null || String(error).trim() === ''
+          ? 'failed without a reason (run again with POWERTOOLS_LOG_LEVEL=DEBUG for details)'
+          : String(error);
     process.stderr.write(`ai-ops ${name}: ${message}\n`);
     return 1;
   }

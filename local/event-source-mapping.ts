@@ -12,6 +12,7 @@ import type {
   ReceivedMessage,
 } from '../lambdas/adapters/queue/local-queue.ts';
 import { describeError } from '../lambdas/core/errors.ts';
+import { technicalDetail } from '../lambdas/core/failures.ts';
 import { logger as sharedLogger } from '../lambdas/shared/observability.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from './lambda-context.ts';
 
@@ -81,19 +82,28 @@ class LocalEventSourceMapping {
   }
 
   async poll(): Promise<void> {
+    let failures = 0;
     while (!this.stopping.signal.aborted) {
       let batchWasFull = false;
       try {
         const batch = await this.#gatherBatch();
+        if (failures > 0) this.#log.warn('Polling the local queue works again', { queue: this.#queueName });
+        failures = 0;
         if (batch.length > 0) await this.#invoke(batch);
         batchWasFull = batch.length >= this.#batchSize;
       } catch (error: unknown) {
-        this.#log.error('Polling the local queue failed', {
-          queue: this.#queueName,
-          error: describeError(error),
-        });
+        // One line per outage, not one per poll; polls slow down to at most one every 5 s meanwhile.
+        if (failures === 0) {
+          this.#log.error('Polling the local queue failed; retrying with backoff', {
+            queue: this.#queueName,
+            error: technicalDetail(error),
+          });
+        }
+        failures += 1;
       }
-      if (!batchWasFull) await this.#pause(this.#pollIntervalMs);
+      const pause =
+        failures > 0 ? Math.min(5_000, this.#pollIntervalMs * 2 ** failures) : this.#pollIntervalMs;
+      if (!batchWasFull) await this.#pause(pause);
     }
   }
 

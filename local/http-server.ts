@@ -17,6 +17,14 @@ export interface HttpServerOptions {
   /** Requests larger than this get 413 before any parsing. */
   maxBodyBytes: number;
   onError: (error: unknown) => void;
+  /** Readiness: whether requests can be served now (database reachable, migrations applied). */
+  readiness?: () => Promise<Readiness>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Each check's state in a few words, e.g. `{ database: 'reachable', migrations: 'applied' }`. */
+  checks: Record<string, string>;
 }
 
 export interface RunningHttpServer {
@@ -110,8 +118,19 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     res.end(req.method === 'HEAD' ? undefined : text);
     return;
   }
-  if (read && path === '/health') {
-    sendJson(res, 200, { status: 'ok' });
+  if (read && path === '/health/live') {
+    // Liveness: the process answers. Restarting it would not bring a database back.
+    sendJson(res, 200, { status: 'live' });
+    return;
+  }
+  if (read && (path === '/health' || path === '/health/ready')) {
+    const readiness = options.readiness ? await options.readiness() : { ready: true, checks: {} };
+    res.setHeader('cache-control', 'no-store');
+    sendJson(res, readiness.ready ? 200 : 503, {
+      status: readiness.ready ? 'ready' : 'unavailable',
+      live: true,
+      ...readiness.checks,
+    });
     return;
   }
   if (read && path === '/config.json') {
@@ -137,7 +156,13 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
   const raw = await readBody(req, options.maxBodyBytes);
   if (raw === null) {
     sendJson(res, 413, {
-      errors: [{ message: `Request body over ${options.maxBodyBytes} bytes`, errorType: 'ValidationError' }],
+      // The one argument that can be this large is a log: say which field to shrink (AppSync's limit is similar).
+      errors: [
+        {
+          message: `raw: the request body is over ${options.maxBodyBytes} bytes; a log (raw) may be at most 5 MB`,
+          errorType: 'ValidationError',
+        },
+      ],
     });
     return;
   }

@@ -27,8 +27,16 @@ export interface LocalConfigs {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Connections of each local handler's pool (resolver, authorizer, each worker, reconciler). */
+export const LOCAL_POOL_SIZE = 10;
+
 export function localConfigs(env: Env, local: { databaseUrl: string; keySet: string }): LocalConfigs {
-  const database = parseConfig(databaseConfigSchema, { DATABASE_URL: local.databaseUrl }, 'database');
+  // One process serves every request locally: a pool per handler, not Lambda's one connection (issue 13).
+  const database = parseConfig(
+    databaseConfigSchema,
+    { DATABASE_URL: local.databaseUrl, DB_POOL_MAX: String(LOCAL_POOL_SIZE) },
+    'database',
+  );
   const queue = parseConfig(queueConfigSchema, { QUEUE_DRIVER: 'postgres' }, 'queue');
   // The local key file, never a secret the user's shell may name.
   const auth = parseConfig(

@@ -19,11 +19,14 @@ export async function startLocalDatabase(options: {
   dataDir: string;
   databaseUrl?: string | undefined;
   onLog?: (line: string) => void;
+  /** What the user is told, e.g. that a server left running by an earlier run was stopped. */
+  onNotice?: (line: string) => void;
 }): Promise<LocalDatabase> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} };
   const server = await startEmbeddedPostgres({
     dataDir: join(options.dataDir, 'postgres'),
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.onNotice ? { onOrphan: options.onNotice } : {}),
   });
   const admin = postgres(server.url, { max: 1, onnotice: () => {} });
   try {

@@ -7,13 +7,15 @@
  */
 import { resolve } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
-import { connectDatabase, type Sql } from '../lambdas/adapters/db/client.ts';
-import { applyMigrations } from '../lambdas/adapters/db/migrate.ts';
+import { connectDatabase, type DatabaseConnection, type Sql } from '../lambdas/adapters/db/client.ts';
+import type { DatabaseHealth } from '../lambdas/adapters/db/guard.ts';
+import { applyMigrations, pendingMigrationCount } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
 import { LocalDeadLetters, LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
+import { technicalDetail } from '../lambdas/core/failures.ts';
 import { JOB_KIND_NAMES, JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
@@ -23,7 +25,7 @@ import type { WorkerFactoryModule } from '../lambdas/workers/runtime.ts';
 import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';
-import { startHttpServer } from './http-server.ts';
+import { type Readiness, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { type LocalConfigs, localConfigs } from './local-config.ts';
 import { appDatabaseUrl, startLocalDatabase } from './local-database.ts';
@@ -49,6 +51,8 @@ export interface LocalRuntimeOptions {
   resolverCountLimit?: number;
   reconcileEverySeconds?: number;
   onError?: (error: unknown) => void;
+  /** Start-up notices for the user (default: stdout), e.g. an orphaned PostgreSQL that was stopped. */
+  onNotice?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -64,10 +68,14 @@ type Cleanup = () => Promise<void>;
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
   const paths = localPaths(dataDir);
-  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  // One JSON line per failure, with no SQL parameters or stack (issue 13): the same shape as the handlers' logs.
+  const onError =
+    options.onError ??
+    ((error: unknown) => logger.error('Local runtime error', { error: technicalDetail(error) }));
+  const notice = options.onNotice ?? ((line: string) => process.stdout.write(`${line}\n`));
   ensureDataDir(dataDir);
 
-  const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl });
+  const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl, onNotice: notice });
   const cleanups: Cleanup[] = [database.stop];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);
@@ -87,8 +95,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const queue = new LocalQueue(connection.sql, localQueueDefinitions());
     const metrics = startMetrics(queue, connection.sql);
     cleanups.push(metrics.stop);
-    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError);
+    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, () =>
+      readiness(connection),
+    );
     cleanups.push(server.close);
+    // The embedded database is this process's alone (a second ai-ops on the data dir is refused): what a killed
+    // run had in flight is nobody's now, so it runs at once rather than after its visibility timeout.
+    if (database.embedded) {
+      const released = await queue.releaseInFlight();
+      if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
+    }
     cleanups.push(...(await startWorkers(queue, configs)));
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
     return { url: server.url, apiKey, createdAdmin, stop: stopAll };
@@ -103,7 +119,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
  * returns the URL every handler connects with: the application's role, which cannot alter the audit log.
  */
 async function migrate(ownerUrl: string): Promise<string> {
-  const owner = connectDatabase({ url: ownerUrl, maxConnections: 1 });
+  // Migrations may take longer than a request's statement limit.
+  const owner = connectDatabase({ url: ownerUrl, maxConnections: 1, statementTimeoutMs: 0 });
   try {
     await applyMigrations(owner.db);
     return await appDatabaseUrl({ sql: owner.sql, url: ownerUrl }, (message) => logger.warn(message));
@@ -150,6 +167,7 @@ async function startEndpoint(
   options: LocalRuntimeOptions,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
+  ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
   const resolver = createResolver(configs.resolver);
@@ -173,7 +191,22 @@ async function startEndpoint(
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
+    readiness: ready,
   });
+}
+
+/** Ready when the database answers and every migration of this build is applied. */
+async function readiness(connection: DatabaseConnection & { health: DatabaseHealth }): Promise<Readiness> {
+  const database = await connection.health.check();
+  if (!database.ok) return { ready: false, checks: { database: database.reason, migrations: 'unknown' } };
+  try {
+    const pending = await pendingMigrationCount(connection.sql);
+    return pending === 0
+      ? { ready: true, checks: { database: 'reachable', migrations: 'applied' } }
+      : { ready: false, checks: { database: 'reachable', migrations: `${pending} pending` } };
+  } catch {
+    return { ready: false, checks: { database: 'reachable', migrations: 'unknown' } };
+  }
 }
 
 /**

@@ -1,22 +1,33 @@
 /**
- * End-to-end latency of the local stack: a 1 MB log through summarizeLog → queue → summarizer worker →
- * SUCCEEDED, polled over HTTP as a client would. Target (issue 3): within 2 s.
- * Usage: npm run bench:api [-- --runs 5]
+ * The local stack's API under load, then end to end.
+ * 1. Load (issue 13): `logEntries(limit: 20)` at a fixed 200 requests/s for 20 s against `ai-ops start` run as
+ *    its own process (the load generator must not share its event loop). Open loop: each request's latency is
+ *    counted from when it was due, so a stall is not hidden by requests that were never sent. Target: p99 under
+ *    100 ms and 0 errors.
+ * 2. End to end (issue 3): a 1 MB log through summarizeLog → queue → summarizer worker → SUCCEEDED, polled over
+ *    HTTP as a client would. Target: within 2 s. Needs the development data (../shared/data).
+ * Usage: npm run bench:api [-- --only load|e2e --rate 200 --seconds 20 --runs 5]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { startLocalProcess } from '../test/support/local-process.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     data: { type: 'string' },
+    only: { type: 'string' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
   },
 });
 const runs = Number(values.runs);
+if (values.only !== 'e2e') await benchLoad(Number(values.rate), Number(values.seconds));
+if (values.only === 'load') process.exit(0);
 const loghub = existingDataPath('bench-api', 'loghub-2k', { option: '--data', value: values.data });
 
 async function call(
@@ -91,4 +102,68 @@ try {
 } finally {
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function benchLoad(rate: number, seconds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-load-'));
+  const stack = await startLocalProcess(dir, 120_000);
+  try {
+    const admin = stack.admin;
+    if (!admin) throw new Error('no admin created');
+    const login = await call(
+      stack.url,
+      { 'x-api-key': stack.apiKey },
+      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      { e: admin.email, p: admin.password },
+    );
+    const auth = { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+    // 40 entries, so every page is a full page of 20.
+    for (let i = 0; i < 40; i++) {
+      const raw = `2026-12-04 10:00:${String(i).padStart(2, '0')} INFO bench entry ${i} started`;
+      await call(stack.url, auth, 'mutation($r: String!) { summarizeLog(raw: $r) { id } }', { r: raw });
+    }
+    const query = '{ logEntries(limit: 20) { items { id status createdAt } nextToken } }';
+    const total = rate * seconds;
+    const latencies: number[] = [];
+    let errors = 0;
+    const start = performance.now() + 100;
+    const requests: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      requests.push(
+        call(stack.url, auth, query, {})
+          .then((data) => {
+            if ((data.logEntries as { items: unknown[] } | null)?.items.length !== 20) errors += 1;
+          })
+          .catch(() => {
+            errors += 1;
+          })
+          .finally(() => latencies.push(performance.now() - due)),
+      );
+    }
+    await Promise.all(requests);
+    const elapsed = (performance.now() - start) / 1000;
+    const at = (p: number) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+    };
+    const p99 = at(99);
+    console.log(
+      `logEntries(limit: 20) at ${rate} req/s for ${seconds} s (ai-ops start as its own process)\n`,
+    );
+    console.log(
+      '| requests | achieved req/s | p50 ms | p95 ms | p99 ms | max ms | errors | target p99 < 100 ms, 0 errors |',
+    );
+    console.log(
+      '|----------|----------------|--------|--------|--------|--------|--------|-------------------------------|',
+    );
+    console.log(
+      `| ${total} | ${(total / elapsed).toFixed(0)} | ${at(50).toFixed(1)} | ${at(95).toFixed(1)} | ${p99.toFixed(1)} | ${at(100).toFixed(1)} | ${errors} | ${p99 < 100 && errors === 0 ? 'MET' : 'MISSED'} |\n`,
+    );
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -11,7 +11,8 @@ export async function withMigratedDatabase<T>(
   use: (db: Database) => Promise<T>,
 ): Promise<T> {
   const database = await startLocalDatabase({ dataDir, databaseUrl: process.env.DATABASE_URL });
-  const connection = connectDatabase({ url: database.url });
+  // Migrations and a command's batch work are not requests: no per-statement limit (issue 13 sets one for those).
+  const connection = connectDatabase({ url: database.url, statementTimeoutMs: 0 });
   try {
     await applyMigrations(connection.db);
     return await use(connection.db);

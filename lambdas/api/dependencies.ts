@@ -20,7 +20,7 @@ import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
 import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
-import type { JobLookup } from '../core/jobs/ports.ts';
+import type { JobLookup, JobRepo } from '../core/jobs/ports.ts';
 import { llmHighlights } from '../core/llm/changelog-highlights.ts';
 import type { AuditLog } from '../core/use-cases/audit.ts';
 import type { ChangelogRepo, WriteHighlights } from '../core/use-cases/changelogs.ts';
@@ -38,8 +38,8 @@ export interface ApiDependencies {
   admin: UserAdminRepo;
   audit: AuditLog;
   queues: QueueAdapters;
-  /** Jobs by id, for the reasons of dead letters. */
-  jobs: JobLookup;
+  /** Jobs by id, for the reasons of dead letters, and to re-arm the jobs of redriven letters. */
+  jobs: JobLookup & Pick<JobRepo, 'rearm'>;
   health: HealthSources;
   database: DatabaseConnection;
   logs: SubmitLogDeps & { logEntries: LogEntryRepo };

@@ -4,7 +4,9 @@
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import type { Context } from 'aws-lambda';
+import { toErrorEnvelope } from '../shared/appsync-errors.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
+import { requestBudgetMs, withDeadline } from '../shared/request-deadline.ts';
 import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -20,6 +22,9 @@ function requestIdOf(event: unknown): string | undefined {
   return (event as { request?: { headers?: Record<string, string> } }).request?.headers?.['x-amzn-requestid'];
 }
 
+/** AppSync gives a resolver 30 s; answer before that, with time to spare for the response. */
+export const REQUEST_DEADLINE_MS = 25_000;
+
 export function createResolver(config: ResolverConfig): Handler<unknown, unknown> {
   const deps = apiDependencyFactory(config);
   const app = new AppSyncGraphQLResolver({ logger });
@@ -34,9 +39,17 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
     const { auth } = await deps();
     return { sessions: auth.sessions, clock: auth.clock };
   };
+  // Every request runs under a deadline: past it the caller gets ServiceUnavailable and the database guard
+  // refuses the request's remaining statements.
   const resolve = async (event: unknown, context: Context) => {
-    const confirmed = await confirmDeferredSession(event, sessions);
-    return '__error' in confirmed ? confirmed : app.resolve(confirmed.event, context);
+    try {
+      return await withDeadline(requestBudgetMs(context, REQUEST_DEADLINE_MS), async () => {
+        const confirmed = await confirmDeferredSession(event, sessions);
+        return '__error' in confirmed ? confirmed : app.resolve(confirmed.event, context);
+      });
+    } catch (error: unknown) {
+      return toErrorEnvelope(error);
+    }
   };
   return instrument('resolver', resolve, {
     correlationId: (event, context) => requestIdOf(event) ?? context.awsRequestId,

@@ -5,7 +5,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { type Caller, ROLES } from '../core/auth/roles.ts';
-import { UnauthorizedError } from '../core/errors.ts';
+import { UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
 
 export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
@@ -33,6 +33,21 @@ export function requireCaller(event: ResolverEvent): Caller {
   return caller;
 }
 
+/**
+ * Postgres cannot store NUL in text: an argument holding one anywhere (however deep in an input object) is a
+ * ValidationError naming it, before any rule of the route runs, never an InternalError from the database.
+ */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      throw new ValidationError(path || 'input', 'must not contain NUL characters');
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) refuseNul(item, `${path}.${index}`);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) refuseNul(item, path ? `${path}.${key}` : key);
+  }
+}
+
 type RouteHandler = (args: Record<string, unknown>, options: { event: ResolverEvent }) => Promise<unknown>;
 
 export function route<S extends z.ZodType>(
@@ -41,6 +56,7 @@ export function route<S extends z.ZodType>(
 ): RouteHandler {
   return async (args, { event }) => {
     try {
+      refuseNul(args, '');
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       return await run(parsed.data, event);

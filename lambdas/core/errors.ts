@@ -15,6 +15,10 @@ export type ErrorType =
 
 export abstract class AppError extends Error {
   abstract readonly errorType: ErrorType;
+  /** Machine-readable details for the caller (GraphQL `errorInfo`), e.g. `{ retryAfterSeconds: 30 }`. */
+  get info(): Record<string, number | string> | undefined {
+    return undefined;
+  }
 }
 
 export class ValidationError extends AppError {
@@ -71,21 +75,32 @@ export class RateLimitedError extends AppError {
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
+  override get info() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
 }
 
 /**
- * A dependency (the database) cannot be reached now: a retryable answer, not a bug. A personal stage's
- * database pauses when idle and takes about 15 seconds to resume; clients retry after `retryAfterSeconds`.
+ * Retryable: a dependency (the database) is unreachable, or the request ran out of time waiting for it. The
+ * caller may try again after `retryAfterSeconds`; nothing was done for a request that got this answer. A
+ * personal stage's database pauses when idle and takes about 15 seconds to resume.
  */
 export class ServiceUnavailableError extends AppError {
   readonly errorType = 'ServiceUnavailable';
   readonly retryAfterSeconds: number;
-  constructor(message: string, retryAfterSeconds = 5, options?: { cause?: unknown }) {
+  constructor(message = SERVICE_UNAVAILABLE_MESSAGE, retryAfterSeconds = 5, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ServiceUnavailableError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
+  override get info() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
 }
+
+export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry in a few seconds';
+export const DEADLINE_MESSAGE =
+  'The request ran out of time; nothing was changed. Try again in a few seconds';
 
 const MAX_REASON_LENGTH = 1000;
 

@@ -3,6 +3,7 @@
  * keyset cursor (creation time + id), so pages stay stable while rows are added.
  */
 import { ValidationError } from './errors.ts';
+import { isRealInstant } from './text.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -38,7 +39,8 @@ export function decodeCursor(token: string): Cursor {
   if (
     v !== 1 ||
     typeof at !== 'string' ||
-    Number.isNaN(Date.parse(at)) ||
+    // As Postgres will read it: JavaScript accepts 2020-02-31, Postgres does not.
+    !isRealInstant(at) ||
     typeof id !== 'string' ||
     !UUID.test(id)
   ) {

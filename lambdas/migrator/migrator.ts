@@ -44,7 +44,7 @@ export function createMigrator(config: MigratorConfig): Handler<unknown, DeployS
     ? () => getSecret(appSecretArn, { transform: 'json', forceFetch: true })
     : undefined;
   return instrument('migrator', async () => {
-    const connection = await openDatabase(config.database);
+    const connection = await openDatabase(config.database, { statementTimeoutMs: 0 });
     try {
       const result = await runDeploySetup(
         deploySetupDeps(connection, {

@@ -6,7 +6,7 @@ import { lazyDatabase } from '../adapters/db/connection-from-config.ts';
 import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import { systemClock } from '../core/clock.ts';
-import { describeError } from '../core/errors.ts';
+import { technicalDetail } from '../core/failures.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
 import { type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
 import { METRICS } from '../core/metrics.ts';
@@ -58,7 +58,7 @@ export function createReconcilerHandler(
         deps.logger.info('Re-sent accepted jobs that never reached a queue', { ...result });
       return result;
     } catch (error: unknown) {
-      deps.logger.error('Reconciliation failed', { error: describeError(error) });
+      deps.logger.error('Reconciliation failed', { error: technicalDetail(error) });
       throw error;
     }
   };
@@ -103,7 +103,7 @@ export function createReconciler(config: ReconcilerConfig): Handler<unknown, Rec
   const active =
     watched.length > 0
       ? recentInvocations(cloudWatchClient(), watched, minutes, (error) =>
-          logger.warn('Could not read API activity; reconciling anyway', { error: describeError(error) }),
+          logger.warn('Could not read API activity; reconciling anyway', { error: technicalDetail(error) }),
         )
       : undefined;
   const reconcile = createReconcilerHandler({

@@ -1,17 +1,19 @@
 /**
  * The one place where errors become GraphQL errors. A resolver Lambda returns `{ __error: { type, message } }`
  * instead of throwing; the AppSync response handler (lib/appsync/lambda-resolver.js) and the local endpoint turn
- * it into an error with that `errorType`. Anything that is not a domain error becomes a generic InternalError:
- * its details go to the log, never to the caller.
+ * it into an error with that `errorType` (and `errorInfo`, e.g. `retryAfterSeconds`). A dependency that cannot
+ * be reached becomes the retryable `ServiceUnavailable` (core/failures.ts decides which failures are that);
+ * anything else that is not a domain error becomes a generic InternalError. The technical detail goes to the
+ * log, never to the caller.
  */
 import { ZodError } from 'zod';
 import { AppError, type ErrorType, ValidationError } from '../core/errors.ts';
+import { isUnavailable, technicalDetail, unavailableError } from '../core/failures.ts';
 import { METRICS } from '../core/metrics.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './dependency-errors.ts';
 import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
 
 export interface ErrorEnvelope {
-  __error: { type: ErrorType; message: string };
+  __error: { type: ErrorType; message: string; info?: Record<string, number | string> };
 }
 
 export function validationErrorFromZod(error: ZodError, prefix = ''): ValidationError {
@@ -19,6 +21,11 @@ export function validationErrorFromZod(error: ZodError, prefix = ''): Validation
   const path = issue?.path.map(String).join('.') ?? '';
   const field = [prefix, path].filter(Boolean).join('.') || 'input';
   return new ValidationError(field, issue?.message ?? 'invalid value');
+}
+
+function envelopeOf(error: AppError): ErrorEnvelope {
+  const info = error.info;
+  return { __error: { type: error.errorType, message: error.message, ...(info ? { info } : {}) } };
 }
 
 /**
@@ -30,20 +37,18 @@ export function toErrorEnvelope(
   sink: Pick<MetricsSink, 'addMetric'> = sharedMetrics,
 ): ErrorEnvelope {
   if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error), sink);
-  if (error instanceof AppError && error.errorType !== 'InternalError') {
-    return { __error: { type: error.errorType, message: error.message } };
-  }
-  if (isDatabaseUnavailable(error)) {
-    logger.warn('Database unavailable; answered ServiceUnavailable', {
-      error: error instanceof Error ? error.message : String(error),
+  if (error instanceof AppError && error.errorType !== 'InternalError') return envelopeOf(error);
+  if (isUnavailable(error)) {
+    logger.warn('A dependency is unavailable; answered ServiceUnavailable', {
+      error: technicalDetail(error),
     });
-    return { __error: { type: 'ServiceUnavailable', message: DATABASE_UNAVAILABLE_MESSAGE } };
+    return envelopeOf(unavailableError(error));
   }
   emit(sink, METRICS.internalErrors, 1);
   if (error instanceof AppError) {
-    logger.error('Internal error', { error });
-    return { __error: { type: error.errorType, message: error.message } };
+    logger.error('Internal error', { error: technicalDetail(error) });
+    return envelopeOf(error);
   }
-  logger.error('Unhandled error in resolver', { error: error instanceof Error ? error : String(error) });
+  logger.error('Unhandled error in resolver', { error: technicalDetail(error) });
   return { __error: { type: 'InternalError', message: 'Internal error' } };
 }

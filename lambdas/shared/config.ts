@@ -43,6 +43,8 @@ export const databaseConfigSchema = z
     /** … and the host the functions connect to: an RDS Proxy endpoint, or the Aurora cluster endpoint. */
     DB_HOST: z.string().min(1).optional(),
     DB_NAME: z.string().min(1).default('aiops'),
+    /** Connections per container: 1 in Lambda (one request at a time); the local runtime serves many at once. */
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(50).default(1),
     /** `true` when DB_HOST is an RDS Proxy, which pins sessions that prepare statements. */
     DB_PROXY: flag,
     /**

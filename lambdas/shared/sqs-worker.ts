@@ -6,6 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from '../core/errors.ts';
+import { technicalDetail } from '../core/failures.ts';
 import { type BackoffPolicy, fullJitterDelaySeconds } from '../core/jobs/backoff.ts';
 import { type JobKind, type JobMessage, parseJobMessage } from '../core/jobs/job.ts';
 import type { JobRepo, RetryDelay } from '../core/jobs/ports.ts';
@@ -153,7 +154,10 @@ class JobWorker {
       this.logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
     } else if (outcome.status === 'failed') {
       measurements.push({ metric: METRICS.jobsFailed, value: 1 });
-      this.logger.error('Job failed and will not be retried', { reason: outcome.reason });
+      this.logger.error('Job failed and will not be retried', {
+        reason: outcome.reason,
+        error: outcome.detail,
+      });
     } else {
       this.logger.info('Duplicate delivery of a finished job ignored');
     }
@@ -163,19 +167,19 @@ class JobWorker {
   async #failed(record: SQSRecord, receiveCount: number, error: unknown, measurements: Measurement[]) {
     if (error instanceof UnknownJobError) {
       measurements.push({ metric: METRICS.poisonMessages, value: 1 });
-      this.logger.error('Poison message: it names no job of this kind', { error: describeError(error) });
+      this.logger.error('Poison message: it names no job of this kind', { error: technicalDetail(error) });
       await this.#delayNextDelivery(record, 0);
     } else if (receiveCount >= this.#options.maxReceiveCount) {
       measurements.push({ metric: METRICS.jobsFailed, value: 1 });
       this.logger.error('Job failed on its last delivery; the message goes to the dead-letter queue', {
-        error: describeError(error),
+        error: technicalDetail(error),
       });
       await this.#delayNextDelivery(record, 0);
     } else {
       const delaySeconds = fullJitterDelaySeconds(receiveCount, this.#options.backoff, this.#random);
       measurements.push({ metric: METRICS.jobRetries, value: 1 });
       this.logger.warn('Job attempt failed; it will be retried', {
-        error: describeError(error),
+        error: technicalDetail(error),
         delaySeconds,
       });
       await this.#delayNextDelivery(record, delaySeconds);

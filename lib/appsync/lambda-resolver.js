@@ -1,7 +1,8 @@
 /**
  * APPSYNC_JS unit resolver shared by every Query and Mutation field: sends AppSync's direct-Lambda event
  * to the API function and turns its error envelope `{ __error: { type, message } }` into a GraphQL error
- * with that errorType. A crashed invocation becomes a generic InternalError: no stack trace reaches clients.
+ * with that errorType (and its info as errorInfo, e.g. retryAfterSeconds). A crashed invocation becomes a
+ * generic InternalError: no stack trace reaches clients.
  *
  * Every key of the event is always present. JSON drops a key whose value is undefined (`ctx.prev` on a unit
  * resolver, `ctx.request.domainName` without a custom domain), and the function's event check (Powertools
@@ -53,6 +54,7 @@ export function request(ctx) {
 export function response(ctx) {
   if (ctx.error) util.error('Internal error', 'InternalError');
   // biome-ignore lint/complexity/useOptionalChain: plain && keeps to the syntax every APPSYNC_JS version accepts.
-  if (ctx.result && ctx.result.__error) util.error(ctx.result.__error.message, ctx.result.__error.type);
+  if (ctx.result && ctx.result.__error)
+    util.error(ctx.result.__error.message, ctx.result.__error.type, null, ctx.result.__error.info);
   return ctx.result;
 }

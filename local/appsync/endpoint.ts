@@ -75,7 +75,8 @@ export interface AppSyncErrorBody {
   path?: readonly (string | number)[];
   locations?: readonly { line: number; column: number }[];
   data?: null;
-  errorInfo?: null;
+  /** AppSync's `errorInfo`: details the resolver attached, e.g. `{ retryAfterSeconds: 5 }`. */
+  errorInfo?: Record<string, unknown> | null;
 }
 
 export interface GraphQLHttpResponse {
@@ -87,10 +88,12 @@ export interface GraphQLHttpResponse {
 /** Raised inside field resolution; becomes one GraphQL error with this `errorType`. */
 export class FieldError extends Error {
   readonly errorType: string;
-  constructor(errorType: string, message: string) {
+  readonly info: Record<string, unknown> | null;
+  constructor(errorType: string, message: string, info: Record<string, unknown> | null = null) {
     super(message);
     this.name = 'FieldError';
     this.errorType = errorType;
+    this.info = info;
   }
 }
 
@@ -370,7 +373,7 @@ async function invokeResolver(
     throw new FieldError('InternalError', 'Internal error');
   }
   const envelope = errorEnvelopeOf(result);
-  if (envelope) throw new FieldError(envelope.type, envelope.message);
+  if (envelope) throw new FieldError(envelope.type, envelope.message, envelope.info);
   return result;
 }
 
@@ -389,14 +392,17 @@ function unauthorizedBody(): GraphQLHttpResponse['body'] {
   return { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
 }
 
-function errorEnvelopeOf(result: unknown): { type: string; message: string } | null {
+function errorEnvelopeOf(
+  result: unknown,
+): { type: string; message: string; info: Record<string, unknown> | null } | null {
   if (result === null || typeof result !== 'object' || !('__error' in result)) return null;
   const envelope = (result as { __error: unknown }).__error;
   if (envelope === null || typeof envelope !== 'object') return null;
-  const { type, message } = envelope as { type?: unknown; message?: unknown };
+  const { type, message, info } = envelope as { type?: unknown; message?: unknown; info?: unknown };
   return {
     type: typeof type === 'string' ? type : 'InternalError',
     message: typeof message === 'string' ? message : 'Internal error',
+    info: info !== null && typeof info === 'object' ? (info as Record<string, unknown>) : null,
   };
 }
 
@@ -481,7 +487,11 @@ function formatExecutionError(
 ): AppSyncErrorBody {
   const original = error.originalError;
   if (original instanceof FieldError) {
-    return { ...graphQLErrorBody(error, original.errorType), message: original.message };
+    return {
+      ...graphQLErrorBody(error, original.errorType),
+      message: original.message,
+      errorInfo: original.info,
+    };
   }
   // Errors graphql-js raises itself (variable coercion, invalid scalar values) describe the caller's input.
   if (!original || original.name === 'GraphQLError') return graphQLErrorBody(error, 'ValidationError');

@@ -132,7 +132,9 @@ describe('every stage', () => {
         });
         const code = String(resolver.Properties?.Code);
         expect(code).toContain("operation: 'Invoke'");
-        expect(code).toContain('util.error(ctx.result.__error.message, ctx.result.__error.type)');
+        expect(code).toContain(
+          'util.error(ctx.result.__error.message, ctx.result.__error.type, null, ctx.result.__error.info)',
+        );
         expect(code).toContain("util.error('Internal error', 'InternalError')");
       }
     }

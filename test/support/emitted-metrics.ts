@@ -96,6 +96,7 @@ async function runWorker(sink: RecordingSink): Promise<void> {
     markSucceeded: async () => true,
     markFailed: async () => true,
     findUnsent: async () => [],
+    rearm: async () => true,
   };
   const worker = makeJobWorker({
     kind: 'summarize-log',

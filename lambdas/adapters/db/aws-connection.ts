@@ -5,11 +5,10 @@
  * `@aws-sdk/rds-signer`, which the project does not depend on.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { z } from 'zod';
-import type { DatabaseConnection } from './client.ts';
-import * as schema from './schema.ts';
+import { type DatabaseConnection, reconnectBackoff, sessionSettings } from './client.ts';
+import { guardConnection } from './guard.ts';
 
 /** The fields of the JSON secret that RDS generates (`host` is the instance; functions use DB_HOST). */
 const rdsSecretSchema = z.object({
@@ -30,6 +29,7 @@ export interface AwsConnectionOptions {
   connectTimeoutSeconds?: number;
   /** One request at a time per Lambda container: one connection. */
   maxConnections?: number;
+  statementTimeoutMs?: number;
   /**
    * How long a fetched secret is reused. The password is read again for every new connection, so after a
    * rotation a container picks up the new password within this many seconds.
@@ -46,6 +46,7 @@ export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
  * frozen container's connection is closed by the server instead (see lazyDatabase).
  */
 export const LAMBDA_CONNECTION_SETTINGS = {
+  // Longer than the local CONNECTION_LIMITS: a paused personal-stage database takes about 15 s to resume.
   connect_timeout: 10,
   idle_timeout: 60,
   max_lifetime: 15 * 60,
@@ -73,20 +74,20 @@ async function readDatabaseSecret(secretArn: string, maxAge: number): Promise<Rd
 export async function connectWithSecret(options: AwsConnectionOptions): Promise<DatabaseConnection> {
   const maxAge = options.secretMaxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
   const initial = await readDatabaseSecret(options.secretArn, maxAge);
-  const sql = postgres({
+  const settings = {
     host: options.host,
     port: initial.port,
     database: options.databaseName,
     username: initial.username,
     password: async () => (await readDatabaseSecret(options.secretArn, maxAge)).password,
-    max: options.maxConnections ?? 1,
     ...LAMBDA_CONNECTION_SETTINGS,
+    backoff: reconnectBackoff,
     connect_timeout: options.connectTimeoutSeconds ?? LAMBDA_CONNECTION_SETTINGS.connect_timeout,
     prepare: !options.viaProxy,
     // Postgres notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.
     onnotice: () => {},
-    connection: { application_name: 'ai-ops' },
-  });
-  const db = drizzle(sql, { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+    connection: sessionSettings(options.statementTimeoutMs),
+  };
+  const pool = postgres({ ...settings, max: options.maxConnections ?? 1 });
+  return guardConnection(pool, { probeClient: () => postgres({ ...settings, max: 1 }) });
 }

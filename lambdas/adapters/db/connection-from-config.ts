@@ -3,8 +3,10 @@ import { connectWithSecret } from './aws-connection.ts';
 import { connectDatabase, type DatabaseConnection } from './client.ts';
 
 export interface OpenDatabaseOptions {
-  /** Lambda handles one request at a time per container, hence one connection by default. */
+  /** Lambda handles one request at a time per container, hence one connection by default (DB_POOL_MAX). */
   maxConnections?: number;
+  /** Server-side statement limit; 0 turns it off (migrations). Default CONNECTION_LIMITS.statementTimeoutMs. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -18,9 +20,10 @@ export async function openDatabase(
   if (config.DATABASE_URL) {
     return connectDatabase({
       url: config.DATABASE_URL,
-      maxConnections: options.maxConnections ?? 1,
+      maxConnections: options.maxConnections ?? config.DB_POOL_MAX,
       // RDS Proxy pins a session that prepares statements, which defeats the proxy.
       prepare: !config.DB_PROXY,
+      ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
     });
   }
   if (config.DB_SECRET_ARN && config.DB_HOST) {
@@ -30,7 +33,8 @@ export async function openDatabase(
       databaseName: config.DB_NAME,
       viaProxy: config.DB_PROXY,
       connectTimeoutSeconds: config.DB_CONNECT_TIMEOUT_SECONDS,
-      maxConnections: options.maxConnections ?? 1,
+      maxConnections: options.maxConnections ?? config.DB_POOL_MAX,
+      ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
     });
   }
   throw new ConfigError('set DATABASE_URL, or DB_SECRET_ARN together with DB_HOST');

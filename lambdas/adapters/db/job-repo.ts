@@ -141,7 +141,42 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo & JobLookup {
       }),
 
     findUnsent: (olderThan, limit) => unsentJobs(db, olderThan, limit),
+
+    rearm: (id, by) => rearmJob(db, id, by),
   };
+}
+
+/** Back to QUEUED with a fresh attempt budget, and a `redriven` change event, in one transaction. */
+async function rearmJob(
+  db: DatabaseExecutor,
+  id: string,
+  by: { actorId: string | null; at: Date },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ status: jobs.status, attempts: jobs.attempts, lastError: jobs.lastError })
+      .from(jobs)
+      .where(eq(jobs.id, id))
+      .for('update');
+    if (!before || before.status === 'SUCCEEDED') return false;
+    await tx
+      .update(jobs)
+      .set({ status: 'QUEUED', attempts: 0, lastError: null, finishedAt: null, updatedAt: sql`now()` })
+      .where(eq(jobs.id, id));
+    await tx.insert(changeEvents).values({
+      entityType: 'job',
+      entityId: id,
+      action: 'redriven',
+      actorId: by.actorId,
+      at: by.at,
+      changes: {
+        status: { from: before.status, to: 'QUEUED' },
+        attempts: { from: before.attempts, to: 0 },
+        lastError: { from: before.lastError, to: null },
+      },
+    });
+    return true;
+  });
 }
 
 /** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */

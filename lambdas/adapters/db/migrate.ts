@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import type { Database } from './client.ts';
+import type { Database, Sql } from './client.ts';
 
 /**
  * Where the drizzle-kit migrations live: the repository's `migrations/` folder when run from source,
@@ -22,4 +22,22 @@ export async function applyMigrations(
   migrationsFolder = defaultMigrationsFolder(),
 ): Promise<void> {
   await migrate(db, { migrationsFolder });
+}
+
+/** Migrations of the folder that the database has not recorded as applied (drizzle's own journal table). */
+export async function pendingMigrationCount(
+  sql: Sql,
+  migrationsFolder = defaultMigrationsFolder(),
+): Promise<number> {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries?: unknown[];
+  };
+  const expected = journal.entries?.length ?? 0;
+  const [table] = await sql<{ present: boolean }[]>`
+    select to_regclass('drizzle.__drizzle_migrations') is not null as present`;
+  if (!table?.present) return expected;
+  const [row] = await sql<
+    { applied: number }[]
+  >`select count(*)::int as applied from drizzle.__drizzle_migrations`;
+  return Math.max(0, expected - (row?.applied ?? 0));
 }

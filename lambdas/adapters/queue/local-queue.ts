@@ -266,6 +266,21 @@ export class LocalQueue {
     return rows.map(toMessage);
   }
 
+  /**
+   * Makes every message received and not yet deleted visible again now (their receive counts kept). Only for a
+   * queue this process owns alone: after a crash, nobody is working on them, and waiting out a visibility timeout
+   * of up to 18 minutes would only delay the work. Returns how many were released.
+   */
+  async releaseInFlight(): Promise<number> {
+    const at = this.#at();
+    const rows = await this.#sql`
+      update queue_messages
+      set receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
+      where receipt_handle is not null and visible_at > coalesce(${at}::timestamptz, now())
+      returning seq`;
+    return rows.length;
+  }
+
   /** Moves every dead letter back to the queue it came from, with a fresh receive count. */
   async redrive(dlqName: string): Promise<number> {
     this.definition(dlqName);
@@ -329,6 +344,7 @@ export class LocalJobQueue implements JobQueue {
 
 /** Admin view of the dead letters of each job kind's local queue, and the depths of its queues. */
 export class LocalDeadLetters implements DeadLetterAdmin, QueueStats {
+  readonly listLimit = LOCAL_QUEUE_LIMITS.maxListLimit;
   readonly #queue: LocalQueue;
   readonly #queueNameByKind: QueueAddresses;
 

@@ -138,6 +138,7 @@ interface DeadLetterTarget {
  * are configured; the DLQ is found through the source queue's redrive policy, so the two can never disagree.
  */
 export class SqsDeadLetters implements DeadLetterAdmin, QueueStats {
+  readonly listLimit = MAX_DEAD_LETTER_PEEK;
   readonly #client: SQSClient;
   readonly #queueUrlByKind: QueueAddresses;
   readonly #targets = new Map<JobKind, Promise<DeadLetterTarget>>();

@@ -14,7 +14,11 @@ export function registerAuthRoutes(app: Router, deps: () => Promise<ApiDependenc
   );
   app.onMutation(
     'login',
-    route(credentials, async ({ email, password }) => login((await deps()).auth, { email, password })),
+    route(
+      credentials.extend({ deviceToken: z.string().max(2048).nullish() }),
+      async ({ email, password, deviceToken }) =>
+        login((await deps()).auth, { email, password, deviceToken }),
+    ),
   );
   app.onMutation(
     'refreshToken',

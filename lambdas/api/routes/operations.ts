@@ -1,6 +1,7 @@
 /** Operations (OPS and ADMIN read, ADMIN acts): system health, dead letters with reasons, the audit log. */
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
+import { systemClock } from '../../core/clock.ts';
 import { JOB_KIND_NAMES, JOB_KINDS } from '../../core/jobs/registry.ts';
 import { AUDIT_ACTIONS, auditPageRequest, readAuditLog } from '../../core/use-cases/audit.ts';
 import { actOnDeadLetters, listDeadLetters, systemHealth } from '../../core/use-cases/operations.ts';
@@ -67,9 +68,9 @@ export function registerOperationsRoutes(app: Router, deps: () => Promise<ApiDep
     app.onMutation(
       field,
       route(z.object({ kind: kindArg }), async ({ kind }, event) => {
-        const { queues, audit } = await deps();
+        const { queues, audit, jobs } = await deps();
         const result = await actOnDeadLetters(
-          { deadLetters: queues.deadLetters, audit },
+          { deadLetters: queues.deadLetters, audit, jobs, clock: systemClock },
           { caller: requireCaller(event), kind, action },
         );
         return { kind, ...result };

@@ -2,6 +2,7 @@ import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphq
 import { z } from 'zod';
 import type { Caller } from '../../core/auth/roles.ts';
 import { createTicket } from '../../core/jobs/kinds/triage-ticket/accept.ts';
+import { isRealInstant } from '../../core/text.ts';
 import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts';
 import {
   correctTriage,
@@ -131,7 +132,7 @@ async function oneTicket(deps: TicketDeps, event: ResolverEvent, record: TicketR
 
 const instantArg = z
   .string()
-  .refine((at) => !Number.isNaN(Date.parse(at)), 'must be an ISO 8601 date-time')
+  .refine(isRealInstant, 'must be an ISO 8601 date-time of a real calendar day, e.g. 2026-03-01T10:00:00Z')
   .transform((at) => new Date(at));
 
 export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {

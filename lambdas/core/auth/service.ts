@@ -8,11 +8,12 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
-  ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
+import { isUnavailable } from '../failures.ts';
 import { type PageRequest, toPage } from '../pagination.ts';
+import { deviceOf, issueDeviceToken } from './device-tokens.ts';
 import { normalizeEmail } from './email.ts';
 import type { KeyProvider } from './keys.ts';
 import {
@@ -34,7 +35,13 @@ import type {
   UserStatus,
 } from './ports.ts';
 import { type Caller, deniedFieldsFor, isRole, type Role } from './roles.ts';
-import { beginAttempt, DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, throttleKey } from './throttle.ts';
+import {
+  beginAttempt,
+  DEFAULT_LOCKOUT_POLICY,
+  deviceThrottleKey,
+  type LockoutPolicy,
+  throttleKey,
+} from './throttle.ts';
 import {
   type AccessTokenClaims,
   type Clock,
@@ -75,6 +82,8 @@ export interface PublicUser {
 export interface AuthPayload {
   accessToken: string;
   refreshToken: string;
+  /** After signup and login: proof of this sign-in for the client's next login (device-tokens.ts). */
+  deviceToken?: string;
   /** When the access token expires (ISO 8601). */
   expiresAt: string;
   user: PublicUser;
@@ -173,7 +182,7 @@ export async function signup(
   const passwordHash = await deps.passwords.hash(password);
   const user = await deps.users.create({ email, passwordHash, role: 'USER' });
   if (!user) throw new ConflictError('An account with this email already exists');
-  return startSession(deps, user);
+  return { ...(await startSession(deps, user)), deviceToken: await issueDeviceToken(deps, email) };
 }
 
 export async function login(
@@ -181,7 +190,7 @@ export async function login(
     AuthDeps,
     'users' | 'sessions' | 'throttle' | 'passwords' | 'keys' | 'clock' | 'config' | 'events'
   >,
-  input: { email: unknown; password: unknown },
+  input: { email: unknown; password: unknown; deviceToken?: unknown },
 ): Promise<AuthPayload> {
   const email = normalizeEmail(input.email);
   if (typeof input.password !== 'string' || input.password.length === 0) {
@@ -190,7 +199,10 @@ export async function login(
   if (input.password.length > PASSWORD_MAX_INPUT_CHARACTERS) {
     throw new ValidationError('password', `must be at most ${PASSWORD_MAX_BYTES} bytes`);
   }
-  const key = throttleKey(email);
+  // A client that signed in to this account before is throttled on its own: failures from elsewhere (an
+  // attacker guessing) lock the account for everyone else, never for it (docs/auth.md, "Backoff").
+  const device = input.deviceToken ? await deviceOf(deps, input.deviceToken, email) : null;
+  const key = device ? deviceThrottleKey(device) : throttleKey(email);
   const policy = lockoutPolicy(deps.config);
   const gate = await deps.throttle.update(key, (state) => beginAttempt(state, deps.clock.now(), policy));
   const user = await deps.users.findByEmail(email);
@@ -219,7 +231,7 @@ export async function login(
     await deps.users.updatePasswordHash(user.id, await deps.passwords.hash(candidate));
   }
   await deps.users.recordLogin(user.id, deps.clock.now());
-  return startSession(deps, user);
+  return { ...(await startSession(deps, user)), deviceToken: await issueDeviceToken(deps, email) };
 }
 
 export async function refreshSession(
@@ -432,7 +444,7 @@ export async function evaluateAuthorization(
     try {
       session = await liveSession(deps, claims);
     } catch (error: unknown) {
-      if (!(error instanceof ServiceUnavailableError)) throw error;
+      if (!isUnavailable(error)) throw error;
       return allowed(deps, claims, { role: claims.role, email: '', session: UNVERIFIED_SESSION }, 0);
     }
     if (!session.ok) return { answer: { ...DENIED }, denyReason: session.reason };

@@ -28,6 +28,11 @@ export function throttleKey(normalizedEmail: string): string {
   return createHash('sha256').update(`login:${normalizedEmail}`).digest('hex');
 }
 
+/** The throttle of one client that proved an earlier sign-in (its device token's id). */
+export function deviceThrottleKey(deviceId: string): string {
+  return createHash('sha256').update(`login-device:${deviceId}`).digest('hex');
+}
+
 export function lockDelaySeconds(failures: number, policy: LockoutPolicy): number {
   if (failures < policy.maxFailures) return 0;
   const exponent = Math.min(failures - policy.maxFailures, 30);

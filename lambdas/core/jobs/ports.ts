@@ -33,6 +33,12 @@ export interface JobRepo {
   markFailed(id: string, reason: string): Promise<boolean>;
   /** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */
   findUnsent(olderThan: Date, limit: number): Promise<Job[]>;
+  /**
+   * A redrive: any job that has not SUCCEEDED goes back to QUEUED with a fresh attempt budget (attempts 0, no
+   * last error, not finished), and its history records who redrove it and when. False for a SUCCEEDED or
+   * missing job, which the redriven message then leaves alone.
+   */
+  rearm(id: string, by: { actorId: string | null; at: Date }): Promise<boolean>;
 }
 
 /** Jobs by id, for views that start from queue messages (dead letters). Missing ids are left out. */
@@ -70,6 +76,8 @@ export interface PurgeResult {
 
 /** Admin access to the dead letters of each job kind's queue. */
 export interface DeadLetterAdmin {
+  /** The most letters one `list` call returns (SQS peeks at most 100, the local queue 1000). */
+  readonly listLimit: number;
   list(kind: JobKind, limit: number): Promise<DeadLetter[]>;
   redrive(kind: JobKind): Promise<RedriveResult>;
   /** Deletes every dead letter of the kind (SQS PurgeQueue, which finishes within a minute). */

@@ -1,4 +1,5 @@
-import { describeError, ValidationError } from '../errors.ts';
+import { AppError, describeError, ValidationError } from '../errors.ts';
+import { safeReason, technicalDetail } from '../failures.ts';
 import { isFinal, type Job, type JobKind, type JobMessage } from './job.ts';
 import type { JobRepo, WarningLog } from './ports.ts';
 
@@ -36,11 +37,18 @@ export function subjectOf(job: Pick<Job, 'id' | 'kind' | 'subjectId'>, kind: Job
 
 export type RunJobOutcome =
   | { status: 'succeeded'; job: Job }
-  | { status: 'failed'; job: Job; reason: string }
+  | { status: 'failed'; job: Job; reason: string; detail: string }
   | { status: 'skipped'; jobId: string; reason: 'already-final' };
 
 const isPermanent = (error: unknown): boolean =>
   error instanceof PermanentJobError || error instanceof ValidationError;
+
+/** Our own errors carry messages written for the job's owner; anything else may hold SQL or parameters. */
+const hasOwnMessage = (error: unknown): boolean =>
+  error instanceof AppError || error instanceof PermanentJobError || error instanceof UnknownJobError;
+
+/** The reason a job's owner reads in `lastError` (classified, never SQL); the detail goes to the logs. */
+export const jobFailureReason = (error: unknown): string => safeReason(error, hasOwnMessage);
 
 /**
  * Runs one delivery of a job message. Idempotent: a delivery of a job that is already final changes nothing.
@@ -67,10 +75,11 @@ export async function runJob(
   try {
     result = await work(claimed);
   } catch (error: unknown) {
-    const reason = describeError(error);
+    const reason = jobFailureReason(error);
     if (isPermanent(error)) {
       await deps.jobs.markFailed(claimed.id, reason);
-      return { status: 'failed', job: { ...claimed, status: 'FAILED', lastError: reason }, reason };
+      const job: Job = { ...claimed, status: 'FAILED', lastError: reason };
+      return { status: 'failed', job, reason, detail: technicalDetail(error) };
     }
     if (receiveCount >= maxReceiveCount) {
       const attempts = claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`;

@@ -103,9 +103,15 @@ type Instruction =
 function compileProgram(nodes: Node[], fields: string[]): Instruction[] {
   const prog: Instruction[] = [];
   const emit = (list: Node[]): void => {
-    for (const node of list) {
+    for (const [index, node] of list.entries()) {
       if (node.t === 'lit') prog.push({ op: 'char', c: node.ch.charCodeAt(0) });
-      else if (node.t === 'ws') {
+      else if (node.t === 'field' && list[index + 1]?.t === 'field') {
+        // <A><B>: the lazy <A> is always empty in the answer (any split that works also works with all the
+        // text in <B>), so it is captured empty rather than given a loop: a format of many adjacent fields
+        // would otherwise keep a thread per field and split at every character (issue 13's format bomb).
+        const k = fields.indexOf(node.name);
+        prog.push({ op: 'save', slot: 2 * k }, { op: 'save', slot: 2 * k + 1 });
+      } else if (node.t === 'ws') {
         // \s+ (greedy): one whitespace, then more while there is.
         const at = prog.length;
         prog.push({ op: 'ws' });
@@ -228,7 +234,9 @@ function backtrack(format: CompiledFormat, line: string): Map<string, string> | 
           captures.set(node.name, line.slice(pos));
           return true;
         }
-        for (let e = pos; e <= n && steps <= STEP_BUDGET; e++) {
+        // A field followed by a field is always empty (see compileProgram).
+        const lastEnd = nodes[idx + 1]?.t === 'field' ? pos : n;
+        for (let e = pos; e <= lastEnd && steps <= STEP_BUDGET; e++) {
           if (seq(nodes, idx + 1, e, k)) {
             captures.set(node.name, line.slice(pos, e));
             return true;

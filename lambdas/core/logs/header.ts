@@ -13,6 +13,7 @@
  * Lines that do not fit the layout keep their whole text as content (stack traces, continuation lines).
  */
 import { ValidationError } from '../errors.ts';
+import { textProblem } from '../text.ts';
 import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
@@ -940,5 +941,7 @@ function entryLines(lines: string[], delimiter: string): string[] {
 
 export function assertFormat(format: string): void {
   if (format.trim().length === 0) throw new ValidationError('format', 'must not be empty');
+  const problem = textProblem(format, 'single-line');
+  if (problem) throw new ValidationError('format', problem);
   compileFormat(format);
 }

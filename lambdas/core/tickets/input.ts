@@ -1,5 +1,6 @@
 /** The input rules of a ticket, apart from the classifier so the API checks them without loading the model. */
 import { ValidationError } from '../errors.ts';
+import { textProblem } from '../text.ts';
 
 export const TICKET_LIMITS = { titleMaxChars: 512, bodyMaxChars: 262_144, projectMaxChars: 200 } as const;
 
@@ -22,6 +23,8 @@ export function validateTicketInput(input: unknown): {
       `must be at most ${TICKET_LIMITS.titleMaxChars} characters (got ${title.length})`,
     );
   }
+  const titleProblem = textProblem(title, 'single-line');
+  if (titleProblem) throw new ValidationError('title', titleProblem);
   // A title-only ticket is normal: an absent, null or blank body means "no body".
   const rawBody = record.body ?? '';
   if (typeof rawBody !== 'string') throw new ValidationError('body', 'must be a string');
@@ -31,6 +34,8 @@ export function validateTicketInput(input: unknown): {
       `must be at most ${TICKET_LIMITS.bodyMaxChars} characters (got ${rawBody.length})`,
     );
   }
+  const bodyProblem = textProblem(rawBody, 'multi-line');
+  if (bodyProblem) throw new ValidationError('body', bodyProblem);
   const rawProject = record.project;
   let project: string | undefined;
   if (rawProject !== undefined && rawProject !== null && rawProject !== '') {
@@ -38,6 +43,8 @@ export function validateTicketInput(input: unknown): {
     if (rawProject.length > TICKET_LIMITS.projectMaxChars) {
       throw new ValidationError('project', `must be at most ${TICKET_LIMITS.projectMaxChars} characters`);
     }
+    const problem = textProblem(rawProject, 'single-line');
+    if (problem) throw new ValidationError('project', problem);
     project = rawProject;
   }
   return {

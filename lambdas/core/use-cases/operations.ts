@@ -7,6 +7,7 @@ import type { Caller } from '../auth/roles.ts';
 import { ForbiddenError } from '../errors.ts';
 import { type Job, type JobKind, parseJobMessage } from '../jobs/job.ts';
 import type { DeadLetter, DeadLetterAdmin, JobLookup, QueueReading, QueueStats } from '../jobs/ports.ts';
+import { type RedriveDeps, redriveDeadLetters } from '../jobs/redrive.ts';
 import { ALARM_THRESHOLDS } from '../metrics.ts';
 import { type AuditLog, actorOf } from './audit.ts';
 import { requireAdmin } from './feature-flags.ts';
@@ -68,22 +69,22 @@ export async function listDeadLetters(
   });
 }
 
-type QueueAdminDeps = {
-  deadLetters: Pick<DeadLetterAdmin, 'redrive' | 'purge'>;
-  audit: Pick<AuditLog, 'record'>;
-};
+type QueueAdminDeps = RedriveDeps & { audit: Pick<AuditLog, 'record'> };
 
 /** What an ADMIN may do to a kind's dead letters, and how the audit log records it. */
 const QUEUE_ACTIONS = {
   /** Back to the work queue (a fresh attempt: issue 13's redrive semantics). */
   redrive: {
     action: 'DEAD_LETTERS_REDRIVEN',
-    run: (deps: QueueAdminDeps, kind: JobKind) => deps.deadLetters.redrive(kind),
+    run: async (deps: QueueAdminDeps, kind: JobKind, actorId: string) => {
+      const { rearmed, ...moved } = await redriveDeadLetters(deps, { kind, actorId });
+      return { ...moved, jobsRequeued: rearmed };
+    },
   },
   /** Deleted for good; their jobs stay FAILED with their reasons. */
   purge: {
     action: 'DEAD_LETTERS_PURGED',
-    run: (deps: QueueAdminDeps, kind: JobKind) => deps.deadLetters.purge(kind),
+    run: (deps: QueueAdminDeps, kind: JobKind, _actorId: string) => deps.deadLetters.purge(kind),
   },
 } as const;
 
@@ -97,7 +98,7 @@ export async function actOnDeadLetters<A extends QueueAction>(
 ): Promise<QueueActionResult<A>> {
   requireAdmin(input.caller);
   const { action, run } = QUEUE_ACTIONS[input.action];
-  const result = (await run(deps, input.kind)) as QueueActionResult<A>;
+  const result = (await run(deps, input.kind, input.caller.userId)) as QueueActionResult<A>;
   await deps.audit.record({
     actor: actorOf(input.caller),
     action,

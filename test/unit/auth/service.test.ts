@@ -171,6 +171,46 @@ describe('login', () => {
     expect(deps.store.throttleRows.has(throttleKey('known@example.org'))).toBe(false);
   });
 
+  it('keeps a client that signed in before signing in while an attacker guesses at 5 per second', async () => {
+    const { deps } = await withUser();
+    const email = 'known@example.org';
+    const first = await login(deps, { email, password: PASSWORD });
+    expect(first.deviceToken).toEqual(expect.any(String));
+    let deviceToken = first.deviceToken;
+    let userSuccesses = 0;
+    let attackerRefused = 0;
+    // 215 s of attack, one wrong guess every 200 ms; the real user signs in every 20 s with its device token.
+    for (let tick = 1; tick <= 1075; tick += 1) {
+      deps.clock.advance(0.2);
+      const guess = await failure(login(deps, { email, password: `wrong-guess-${tick}` }));
+      if (guess instanceof RateLimitedError) attackerRefused += 1;
+      if (tick % 100 === 0) {
+        const payload = await login(deps, { email, password: PASSWORD, deviceToken });
+        userSuccesses += 1;
+        deviceToken = payload.deviceToken;
+      }
+    }
+    expect(userSuccesses).toBe(10);
+    // The attacker is locked out almost all the time; without a device token so is a new client.
+    expect(attackerRefused).toBeGreaterThan(1000);
+    expect(await failure(login(deps, { email, password: PASSWORD }))).toBeInstanceOf(RateLimitedError);
+  });
+
+  it('treats a device token of another account, a forged one or an access token as none', async () => {
+    const { deps } = await withUser();
+    deps.store.addUser({ email: 'other@example.org', passwordHash: `fake$${PASSWORD}` });
+    const other = await login(deps, { email: 'other@example.org', password: PASSWORD });
+    const email = 'known@example.org';
+    for (let i = 0; i < DEFAULT_LOCKOUT_POLICY.maxFailures; i += 1) {
+      await failure(login(deps, { email, password: 'wrong-password-here' }));
+    }
+    for (const deviceToken of [other.deviceToken, other.accessToken, 'a.b.c', 'x'.repeat(5000)]) {
+      expect(await failure(login(deps, { email, password: PASSWORD, deviceToken }))).toBeInstanceOf(
+        RateLimitedError,
+      );
+    }
+  });
+
   it('forgets old failures after the failure window', async () => {
     const { deps } = await withUser();
     for (let i = 0; i < 4; i += 1)

@@ -101,13 +101,7 @@ describe('dead-letter reasons', () => {
 
   it('lets only ADMIN purge, and records who purged how many', async () => {
     const recorded: unknown[] = [];
-    const deps = {
-      deadLetters: {
-        redrive: async () => ({ moved: 1, taskHandle: null }),
-        purge: async () => ({ purged: 3 }),
-      },
-      audit: { record: async (entry: unknown) => void recorded.push(entry) },
-    };
+    const deps = queueAdminFakes(recorded);
     await expect(
       actOnDeadLetters(deps, { caller: OPS, kind: 'triage-ticket', action: 'purge' }),
     ).rejects.toMatchObject({
@@ -126,3 +120,53 @@ describe('dead-letter reasons', () => {
     ]);
   });
 });
+
+describe('redriving dead letters', () => {
+  it('re-arms the job of each letter before moving the letters, and records how many jobs run again', async () => {
+    const recorded: unknown[] = [];
+    const deps = queueAdminFakes(recorded);
+    expect(await actOnDeadLetters(deps, { caller: ADMIN, kind: 'triage-ticket', action: 'redrive' })).toEqual(
+      {
+        moved: 1,
+        taskHandle: null,
+        jobsRequeued: 1,
+      },
+    );
+    expect(deps.rearmed).toEqual([[JOB_ID, 'u-admin']]);
+    expect(recorded).toMatchObject([
+      { action: 'DEAD_LETTERS_REDRIVEN', details: { moved: 1, taskHandle: null, jobsRequeued: 1 } },
+    ]);
+  });
+});
+
+/** Dead letters of one job, a job repository that records re-arms, and an audit log that records entries. */
+function queueAdminFakes(recorded: unknown[]) {
+  const rearmed: [string, string | null][] = [];
+  return {
+    rearmed,
+    deadLetters: {
+      listLimit: 10,
+      list: async () => [
+        {
+          messageId: 'm-1',
+          body: '{}',
+          jobId: JOB_ID,
+          kind: 'triage-ticket' as const,
+          receiveCount: 5,
+          sentAt: new Date('2026-12-01T09:00:00Z'),
+          sourceQueue: null,
+        },
+      ],
+      redrive: async () => ({ moved: 1, taskHandle: null }),
+      purge: async () => ({ purged: 3 }),
+    },
+    jobs: {
+      rearm: async (id: string, by: { actorId: string | null }) => {
+        rearmed.push([id, by.actorId]);
+        return true;
+      },
+    },
+    clock: { now: () => new Date('2026-12-01T10:00:00Z') },
+    audit: { record: async (entry: unknown) => void recorded.push(entry) },
+  };
+}

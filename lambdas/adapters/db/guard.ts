@@ -1,0 +1,214 @@
+/**
+ * The database guard: every statement of a connection pool goes through it.
+ *
+ * - **Fail fast.** When a statement fails because the server cannot be reached (connection refused, reset or
+ *   timed out, the server shutting down), the guard marks the database unavailable: statements waiting for a
+ *   connection are cancelled, new ones are refused at once with `ServiceUnavailable`, and a probe (`select 1`
+ *   on a connection of its own) runs every second until the server answers; then the pool is used again. No
+ *   restart is needed.
+ * - **Deadlines.** A statement issued after its request's deadline (shared/request-deadline.ts) is refused, and the
+ *   request's statements still waiting for a connection are cancelled when the deadline passes, so nothing of
+ *   a request that was already answered runs later.
+ *
+ * Statements already sent to the server are left alone: the server's `statement_timeout` bounds them, and
+ * cancelling them could hit another statement on the same backend.
+ */
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { ServiceUnavailableError } from '../../core/errors.ts';
+import { isUnreachable } from '../../core/failures.ts';
+import { currentDeadline, type Deadline, deadlineExceeded } from '../../shared/request-deadline.ts';
+import type { Database, DatabaseConnection, Sql } from './client.ts';
+import * as schema from './schema.ts';
+
+export interface DatabaseHealth {
+  /** False while the server is known to be unreachable (between a connection failure and a good probe). */
+  readonly available: boolean;
+  /** Checks the server now with a statement of its own; the reason is a short safe text. */
+  check(): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+/** A postgres.js query as the guard sees it: `state` is set once it is sent on a connection. */
+interface TrackedQuery {
+  state: unknown;
+  cancel(): unknown;
+  resolve: (value: unknown) => unknown;
+  reject: (error: unknown) => unknown;
+}
+
+const isConnectivityFailure = isUnreachable;
+
+function isTrackedQuery(value: unknown): value is TrackedQuery {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'state' in value &&
+    typeof (value as { cancel?: unknown }).cancel === 'function' &&
+    typeof (value as { reject?: unknown }).reject === 'function'
+  );
+}
+
+const PROBE_EVERY_MS = 1_000;
+
+export interface GuardOptions {
+  /** Opens a one-connection client for the probe (same server and settings as the pool). */
+  probeClient: () => Sql;
+  onAvailabilityChange?: (available: boolean, detail: string) => void;
+}
+
+class Guard {
+  readonly #unsent = new Set<TrackedQuery>();
+  readonly #byDeadline = new WeakMap<Deadline, Set<TrackedQuery>>();
+  readonly #options: GuardOptions;
+  #down: string | null = null;
+  #probeTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: GuardOptions) {
+    this.#options = options;
+  }
+
+  get available(): boolean {
+    return this.#down === null;
+  }
+
+  /** Throws instead of letting a statement wait for a server that is down or run past its deadline. */
+  admit(): void {
+    if (this.#down !== null) throw new ServiceUnavailableError();
+    if (currentDeadline()?.expired) throw deadlineExceeded();
+  }
+
+  track(result: unknown): void {
+    if (!isTrackedQuery(result)) return;
+    const query = result;
+    this.#unsent.add(query);
+    this.#forDeadline(currentDeadline())?.add(query);
+    const { resolve, reject } = query;
+    query.resolve = (value) => {
+      this.#unsent.delete(query);
+      return resolve(value);
+    };
+    query.reject = (error) => {
+      this.#unsent.delete(query);
+      if (isConnectivityFailure(error)) this.#markDown(error);
+      return reject(error);
+    };
+  }
+
+  #forDeadline(deadline: Deadline | undefined): Set<TrackedQuery> | undefined {
+    if (!deadline) return undefined;
+    let queries = this.#byDeadline.get(deadline);
+    if (!queries) {
+      const created = new Set<TrackedQuery>();
+      queries = created;
+      this.#byDeadline.set(deadline, created);
+      deadline.signal.addEventListener('abort', () => cancelUnsent(created), { once: true });
+    }
+    return queries;
+  }
+
+  #markDown(error: unknown): void {
+    if (this.#down !== null || this.#closed) return;
+    const code = (error as { code?: unknown }).code;
+    this.#down = typeof code === 'string' ? code : 'connection failure';
+    this.#options.onAvailabilityChange?.(false, this.#down);
+    cancelUnsent(this.#unsent);
+    this.#scheduleProbe();
+  }
+
+  #scheduleProbe(): void {
+    this.#probeTimer = setTimeout(() => void this.#probe(), PROBE_EVERY_MS);
+    this.#probeTimer.unref();
+  }
+
+  async #probe(): Promise<void> {
+    if (this.#closed) return;
+    const result = await this.check();
+    if (this.#closed) return;
+    if (result.ok) {
+      this.#down = null;
+      this.#options.onAvailabilityChange?.(true, 'reachable again');
+    } else this.#scheduleProbe();
+  }
+
+  async check(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const client = this.#options.probeClient();
+    try {
+      await client`select 1`;
+      return { ok: true };
+    } catch (error: unknown) {
+      const code = (error as { code?: unknown }).code;
+      return { ok: false, reason: `database unreachable (${typeof code === 'string' ? code : 'error'})` };
+    } finally {
+      await client.end({ timeout: 0 }).catch(() => {});
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#probeTimer);
+  }
+}
+
+/** Queries not yet sent on a connection are cancelled (rejected with 57014, removed from the pool's queue). */
+function cancelUnsent(queries: Set<TrackedQuery>): void {
+  for (const query of queries) {
+    if (query.state === null || query.state === undefined) {
+      queries.delete(query);
+      Promise.resolve(query.cancel()).catch(() => {});
+    }
+  }
+}
+
+/** The pool as a `Sql` whose tagged templates, `unsafe` and transactions pass the guard. */
+function guardedSql(target: Sql, guard: Guard): Sql {
+  return new Proxy(target, {
+    apply(sqlFunction, thisArg, args) {
+      guard.admit();
+      const result: unknown = Reflect.apply(sqlFunction, thisArg, args);
+      guard.track(result);
+      return result;
+    },
+    get(sqlFunction, property) {
+      const value: unknown = Reflect.get(sqlFunction, property);
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe' || property === 'file') {
+        return (...args: unknown[]) => {
+          guard.admit();
+          const result: unknown = value(...args);
+          guard.track(result);
+          return result;
+        };
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          guard.admit();
+          const last = args.length - 1;
+          const work = args[last];
+          if (typeof work === 'function') args[last] = (tx: Sql) => work(guardedSql(tx, guard));
+          return value(...args);
+        };
+      }
+      return value;
+    },
+  });
+}
+
+export interface GuardedConnection extends DatabaseConnection {
+  health: DatabaseHealth;
+}
+
+/** A pool behind the guard, with drizzle over it: what `connectDatabase` and the AWS connection return. */
+export function guardConnection(pool: Sql, options: GuardOptions): GuardedConnection {
+  const guard = new Guard(options);
+  const sql = guardedSql(pool, guard);
+  const db: Database = drizzle(sql, { schema });
+  return {
+    db,
+    sql,
+    health: guard,
+    close: async () => {
+      guard.close();
+      await pool.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Rules for text people type into the product. Postgres cannot store NUL (0x00) in text, so it is refused
+ * everywhere. A single-line field (a title, a project) is shown in lists, e-mails and terminals: control
+ * characters (BEL, ESC, …) could ring, recolour or rewrite a terminal, bidirectional overrides make text read
+ * differently from what it is (the "Trojan Source" trick), and zero-width characters make two different
+ * values look the same. They are refused with a ValidationError naming the field rather than silently removed,
+ * so what is stored is what the person sent. Multi-line fields (a body, a log) keep tabs, line breaks and any
+ * other control except NUL: they are shown as text blocks, and logs legitimately carry escapes.
+ */
+
+/** C0 controls, DEL and C1 controls (U+0080–U+009F). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this rule's purpose
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+/** Bidirectional embeddings, overrides and isolates; the invisible marks that change reading order. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** Zero-width and invisible format characters. */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/u;
+
+/** What is wrong with a text field, or null. */
+export function textProblem(value: string, kind: 'single-line' | 'multi-line'): string | null {
+  if (value.includes('\u0000')) return 'must not contain NUL characters';
+  if (kind === 'multi-line') return null;
+  const control = CONTROL.exec(value);
+  if (control) {
+    return `must not contain control characters (found U+${codePoint(control[0])}; line breaks belong in a body)`;
+  }
+  const bidi = BIDI.exec(value);
+  if (bidi) return `must not contain bidirectional control characters (found U+${codePoint(bidi[0])})`;
+  const invisible = INVISIBLE.exec(value);
+  if (invisible) return `must not contain invisible characters (found U+${codePoint(invisible[0])})`;
+  return null;
+}
+
+const codePoint = (character: string): string =>
+  (character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether an ISO 8601 instant names a real calendar moment, as Postgres reads it. JavaScript's Date rolls
+ * 2020-02-31 over to March 2 where Postgres refuses it; years beyond 9999 and offsets beyond ±15:59 are refused
+ * too. Accepts `YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)`.
+ */
+export function isRealInstant(text: string): boolean {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < 1 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  const offsetHours = match[9] === undefined ? 0 : Number(match[9]);
+  const offsetMinutes = match[10] === undefined ? 0 : Number(match[10]);
+  return offsetHours <= 15 && offsetMinutes <= 59;
+}

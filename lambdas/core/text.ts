@@ -8,9 +8,13 @@
  * other control except NUL: they are shown as text blocks, and logs legitimately carry escapes.
  */
 
-/** C0 controls, DEL and C1 controls (U+0080–U+009F). */
+/**
+ * C0 controls but the tab, DEL and C1 controls (U+0080–U+009F). A tab is whitespace that cannot ring, recolour
+ * or rewrite a terminal, and real titles carry them (pasted from spreadsheets and issue trackers): refusing
+ * it would turn a harmless paste into an error, so it is accepted as typed.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this rule's purpose
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/u;
 /** Bidirectional embeddings, overrides and isolates; the invisible marks that change reading order. */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** Zero-width and invisible format characters. */

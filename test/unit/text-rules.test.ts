@@ -33,6 +33,10 @@ describe('text fields', () => {
     expect(textProblem('a\u0000b', 'multi-line')).toMatch(/NUL/);
   });
 
+  it('accepts a tab in a single-line field: pasted titles carry them and it cannot alter a terminal', () => {
+    expect(textProblem('Crash on save\tv2.3', 'single-line')).toBeNull();
+  });
+
   it('accepts ordinary text in any script, emoji included', () => {
     expect(textProblem('Éditeur: l’écran se fige 🙃 — 编辑器 — מחשב', 'single-line')).toBeNull();
   });

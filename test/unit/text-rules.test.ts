@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lambdas/core/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lambdas/core/pagination.ts';
 import { isRealInstant, textProblem } from '../../lambdas/core/text.ts';
 import { validateTicketInput } from '../../lambdas/core/tickets/input.ts';
+import { validationProblem } from '../support/validation.ts';
 
 const ID = '7f0c1e9a-3b2d-4c5e-8f6a-1b2c3d4e5f60';
-
-function problemOf(run: () => unknown): { field: string; problem: string } {
-  try {
-    run();
-  } catch (error: unknown) {
-    if (error instanceof ValidationError) return { field: error.field, problem: error.problem };
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('text fields', () => {
   it.each([
@@ -42,14 +32,14 @@ describe('text fields', () => {
   });
 
   it('names the ticket field that holds the character', () => {
-    expect(problemOf(() => validateTicketInput({ title: 'a\u202Eb', body: 'x' }))).toMatchObject({
+    expect(validationProblem(() => validateTicketInput({ title: 'a\u202Eb', body: 'x' }))).toMatchObject({
       field: 'title',
     });
-    expect(problemOf(() => validateTicketInput({ title: 'ok', body: 'x\u0000' }))).toMatchObject({
+    expect(validationProblem(() => validateTicketInput({ title: 'ok', body: 'x\u0000' }))).toMatchObject({
       field: 'body',
     });
     expect(
-      problemOf(() => validateTicketInput({ title: 'ok', body: 'x', project: 'acme\u0007/app' })),
+      validationProblem(() => validateTicketInput({ title: 'ok', body: 'x', project: 'acme\u0007/app' })),
     ).toMatchObject({ field: 'project' });
   });
 });
@@ -70,7 +60,7 @@ describe('instants and cursors as Postgres reads them', () => {
 
   it('refuses a nextToken whose date JavaScript accepts but Postgres does not', () => {
     const token = encodeCursor({ createdAt: '2020-02-31T00:00:00.000000Z', id: ID });
-    expect(problemOf(() => decodeCursor(token))).toMatchObject({ field: 'nextToken' });
+    expect(validationProblem(() => decodeCursor(token))).toMatchObject({ field: 'nextToken' });
   });
 
   it('reads back a token it handed out', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChangelogConfig, parseReleasePleaseConfig } from '../../../lambdas/core/changelog/config.ts';
 import { generateChangelog } from '../../../lambdas/core/changelog/index.ts';
-import { ValidationError } from '../../../lambdas/core/errors.ts';
-
-function problem(run: () => unknown): { field: string; problem: string } {
-  try {
-    run();
-  } catch (error: unknown) {
-    if (error instanceof ValidationError) return { field: error.field, problem: error.problem };
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { validationProblem } from '../../support/validation.ts';
 
 describe('.ai-ops-changelog.json', () => {
   it('reads sections, the repository URL and the options', () => {
@@ -44,28 +34,32 @@ describe('.ai-ops-changelog.json', () => {
   });
 
   it('names the key of a malformed file', () => {
-    expect(problem(() => parseChangelogConfig('{"sections": [{"type": "feat"}'))).toMatchObject({
+    expect(validationProblem(() => parseChangelogConfig('{"sections": [{"type": "feat"}'))).toMatchObject({
       field: '(file)',
       problem: expect.stringMatching(/^is not valid JSON: /),
     });
-    expect(problem(() => parseChangelogConfig('{"sections": [{"type": "feat", "section": ""}]}'))).toEqual({
+    expect(
+      validationProblem(() => parseChangelogConfig('{"sections": [{"type": "feat", "section": ""}]}')),
+    ).toEqual({
       field: 'sections[0].section',
       problem: 'must not be empty',
     });
-    expect(problem(() => parseChangelogConfig('{"section": []}'))).toEqual({
+    expect(validationProblem(() => parseChangelogConfig('{"section": []}'))).toEqual({
       field: '(file)',
       problem: 'unknown key "section"',
     });
-    expect(problem(() => parseChangelogConfig('{"unknownTypes": "drop"}')).field).toBe('unknownTypes');
-    expect(problem(() => parseChangelogConfig('{"sections": [{"type": "docs"}]}'))).toEqual({
+    expect(validationProblem(() => parseChangelogConfig('{"unknownTypes": "drop"}')).field).toBe(
+      'unknownTypes',
+    );
+    expect(validationProblem(() => parseChangelogConfig('{"sections": [{"type": "docs"}]}'))).toEqual({
       field: 'sections[0].section',
       problem: 'is required',
     });
-    expect(problem(() => parseChangelogConfig('{"repositoryUrl": 5}'))).toEqual({
+    expect(validationProblem(() => parseChangelogConfig('{"repositoryUrl": 5}'))).toEqual({
       field: 'repositoryUrl',
       problem: 'must be a string',
     });
-    expect(problem(() => parseChangelogConfig('[]')).field).toBe('(file)');
+    expect(validationProblem(() => parseChangelogConfig('[]')).field).toBe('(file)');
   });
 });
 
@@ -105,7 +99,7 @@ describe('release-please-config.json', () => {
   });
 
   it('names a malformed setting', () => {
-    expect(problem(() => parseReleasePleaseConfig('{"changelog-sections": {}}')).field).toBe(
+    expect(validationProblem(() => parseReleasePleaseConfig('{"changelog-sections": {}}')).field).toBe(
       'changelog-sections',
     );
   });

@@ -69,6 +69,12 @@ describe('kill -9 with jobs in flight, then a restart', () => {
     expect(notices).toMatch(/Stopping PostgreSQL \(pid \d+\) left running/);
     expect(notices).not.toMatch(/undefined/);
     const again = await adminSession(stack, credentials);
+    // Ready as the application's role (what handlers connect as): the database answers, every migration applied.
+    const health = await fetch(new URL('/health', stack.url));
+    expect({ status: health.status, body: await health.json() }).toMatchObject({
+      status: 200,
+      body: { status: 'ready', database: 'reachable', migrations: 'applied' },
+    });
 
     const entries = await until(
       async () => {

@@ -31,7 +31,7 @@ Classifies every row of a CSV with a title column and usually a body column (wit
 body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
   {"row": <1-based>, "category": "...", "predictedCategory": "...", "priority": "P1".."P4",
    "labels": [...], "confidence": <0..1>}
-with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has any.
+with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has some.
 A title-only row (empty body) is normal. The decision is the triage worker's: the same categories, the same
 review threshold, NEEDS_REVIEW below it (predictedCategory still says the best guess).
 

@@ -34,7 +34,7 @@ export interface JobRepo {
   /** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */
   findUnsent(olderThan: Date, limit: number): Promise<Job[]>;
   /**
-   * A redrive: any job that has not SUCCEEDED goes back to QUEUED with a fresh attempt budget (attempts 0, no
+   * A redrive: every job that has not SUCCEEDED goes back to QUEUED with a fresh attempt budget (attempts 0, no
    * last error, not finished), and its history records who redrove it and when. False for a SUCCEEDED or
    * missing job, which the redriven message then leaves alone.
    */

@@ -6,7 +6,7 @@
  * Kept as written: every character other than letters, digits and `_` (whitespace and punctuation decide
  * the token boundaries), runs without digits, and a run that is a whole segment, starts with a letter and
  * holds one run of at most two digits (`eth0`, `L3`, `eth_0`: the tokenizer keeps those as words).
- * Abstracted: any other run with digits becomes one code (digits alone, or mixed): it makes its token a
+ * Abstracted: every other run with digits becomes one code (digits alone, or mixed): it makes its token a
  * variable whatever it holds (`blk_123`, `7fa823a0`, `fe1a` inside a UUID, `10` in `10.0.0.1`).
  */
 

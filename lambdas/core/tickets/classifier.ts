@@ -364,12 +364,10 @@ function explainDecision(
           index(output.classes, decision.alternatives[0]?.priority),
           16,
         );
-  const names = scored.names([...category, ...priority].map(([raw]) => raw));
-  const reasons = (margins: [number, number][]) => {
+  const reasons = (margins: [string, number][]) => {
     const out: string[] = [];
-    for (const [raw] of margins) {
-      const name = names.get(raw);
-      const text = name === undefined ? undefined : describe(name);
+    for (const [name] of margins) {
+      const text = describe(name);
       if (text !== undefined && !out.includes(text)) out.push(text);
       if (out.length === 4) break;
     }

@@ -63,12 +63,14 @@ export function projectSeed(project: string): number {
 export interface Extracted {
   hashes: Uint32Array;
   starts: Int32Array;
+  /** Per word feature (the first `starts[4]` entries), where it came from: see `featureName`. */
+  origins: Int32Array;
 }
 
 let buffer = new Uint32Array(16_384);
+/** Per word feature, where it came from (`originCode`): enough to name it later without building strings now. */
+let originBuffer = new Int32Array(16_384);
 const bufferStarts = new Int32Array(GROUPS.length + 1);
-
-type Emit = (group: number, raw: number, ns: string, a: string, b: string | undefined) => void;
 
 const SPACE_STEP = (h: number) => Math.imul(h ^ 0x20, FNV_PRIME) >>> 0;
 const nsSeeds = new Map<string, number>();
@@ -81,6 +83,29 @@ function nsSeed(ns: string): number {
   return seed;
 }
 
+/**
+ * Word-feature namespaces by id (an origin code holds the id); cluster namespaces (`tk0`, `bk0`, `tk1`…)
+ * follow. Each names the list of the parsed ticket its words come from.
+ */
+const WORD_NS = ['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'h', 'f', 'c', 'x'] as const;
+const NS_LIST: Record<string, 'title' | 'body' | 'headings' | 'fields' | 'comments' | 'flags'> = {
+  t: 'title',
+  tstart: 'title',
+  tk: 'title',
+  b: 'body',
+  l: 'body',
+  bk: 'body',
+  h: 'headings',
+  f: 'fields',
+  c: 'comments',
+  x: 'flags',
+};
+const wordSeeds = Float64Array.from(WORD_NS, (ns) => nsSeed(ns));
+/** A feature's origin: its namespace id and the position of its (first) word in that namespace's list. */
+const POSITION_BITS = 2 ** 21;
+const originCode = (nsId: number, position: number) => nsId * POSITION_BITS + position;
+const clusterNsId = (body: boolean, level: number) => WORD_NS.length + 2 * level + (body ? 1 : 0);
+
 /** Feature namespaces of word clusters, per granularity: title `tk0`, `tk1`…, body `bk0`… */
 const clusterNs = (prefix: 'tk' | 'bk', level: number) => `${prefix}${level}`;
 
@@ -88,76 +113,90 @@ const clusterNs = (prefix: 'tk' | 'bk', level: number) => `${prefix}${level}`;
  * The feature hash `fnv("<ns>:<cluster id>")` of every cluster of a level, computed once per lexicon and
  * namespace instead of once per ticket word.
  */
-const clusterHashCache = new WeakMap<WordClusters, Map<string, Uint32Array>>();
-function clusterHashes(clusters: WordClusters, ns: string, level: number): Uint32Array {
-  let byNs = clusterHashCache.get(clusters);
-  if (byNs === undefined) {
-    byNs = new Map();
-    clusterHashCache.set(clusters, byNs);
+const clusterHashCache = new WeakMap<WordClusters, Uint32Array[]>();
+function clusterHashes(clusters: WordClusters): Uint32Array[] {
+  let tables = clusterHashCache.get(clusters);
+  if (tables === undefined) {
+    tables = [];
+    for (let level = 0; level < clusters.levels; level++)
+      for (const prefix of ['tk', 'bk'] as const) {
+        const seed = nsSeed(clusterNs(prefix, level));
+        tables.push(
+          Uint32Array.from({ length: clusters.json.granularities[level] ?? 0 }, (_, id) =>
+            fnv(seed, String(id)),
+          ),
+        );
+      }
+    clusterHashCache.set(clusters, tables);
   }
-  let hashes = byNs.get(ns);
-  if (hashes === undefined) {
-    const seed = nsSeed(ns);
-    hashes = Uint32Array.from({ length: clusters.json.granularities[level] ?? 0 }, (_, id) =>
-      fnv(seed, String(id)),
-    );
-    byNs.set(ns, hashes);
-  }
-  return hashes;
+  return tables;
 }
 
 /**
- * Every word-level feature of a ticket, hashed as `fnv("<ns>:<a>[ <b>]")` without building the string: the
- * name is only materialised when an explanation asks for it. With word clusters, title and body words also
- * emit their cluster (hashed from the cluster id, named after the word that triggered it).
+ * Every word-level feature of a ticket, hashed as `fnv("<ns>:<a>[ <b>]")` without building the string, written
+ * straight into the reused buffers with its origin code (no callback per feature: a hash passed through an
+ * un-inlined call is a heap number, i.e. garbage). With word clusters, title and body words also emit their
+ * cluster (hashed from the cluster id, named after the word that triggered it). Returns the count written.
  */
-function walkWords(
-  doc: ParsedTicket,
-  config: FeatureConfig,
-  emit: Emit,
-  clusters: WordClusters | undefined,
-): void {
-  const one = (group: number, ns: string, a: string) => emit(group, fnv(nsSeed(ns), a), ns, a, undefined);
-  const clustered = (group: number, prefix: 'tk' | 'bk', word: string) => {
-    if (clusters === undefined) return;
-    const row = clusters.find(word);
-    if (row < 0) return;
-    for (let level = 0; level < clusters.levels; level++) {
-      const ns = clusterNs(prefix, level);
-      emit(group, clusterHashes(clusters, ns, level)[clusters.cluster(row, level)] ?? 0, ns, word, undefined);
+function walkWords(doc: ParsedTicket, config: FeatureConfig, clusters: WordClusters | undefined): number {
+  const out = buffer;
+  const origins = originBuffer;
+  const tables = clusters === undefined ? undefined : clusterHashes(clusters);
+  const levels = clusters?.levels ?? 0;
+  let n = 0;
+  const put = (raw: number, origin: number) => {
+    out[n] = raw;
+    origins[n++] = origin;
+  };
+  // `cluster`: which cluster namespace the list's words also emit (the lead emits none).
+  const words = (list: readonly string[], end: number, nsId: number, cluster: 'tk' | 'bk' | undefined) => {
+    const one = wordSeeds[nsId] ?? 0;
+    const two = wordSeeds[nsId + 1] ?? 0;
+    for (let i = 0; i < end; i++) {
+      const w = list[i] ?? '';
+      const h = fnv(one, w);
+      put(h, originCode(nsId, i));
+      if (i + 1 < end) put(fnv(SPACE_STEP(fnv(two, w)), list[i + 1] ?? ''), originCode(nsId + 1, i));
+      if (tables === undefined || clusters === undefined || cluster === undefined) continue;
+      const row = clusters.find(w);
+      if (row < 0) continue;
+      for (let level = 0; level < levels; level++) {
+        const id = clusterNsId(cluster === 'bk', level);
+        put(tables[id - WORD_NS.length]?.[clusters.cluster(row, level)] ?? 0, originCode(id, i));
+      }
     }
   };
-  const two = (group: number, ns: string, a: string, b: string) =>
-    emit(group, fnv(SPACE_STEP(fnv(nsSeed(ns), a)), b), ns, a, b);
   const title = doc.title;
-  for (let i = 0; i < title.length; i++) {
-    const w = title[i] ?? '';
-    one(0, 't', w);
-    if (i + 1 < title.length) two(0, 't2', w, title[i + 1] ?? '');
-    clustered(0, 'tk', w);
-  }
-  if (title[0] !== undefined) one(0, 'tstart', title[0]);
-  if (title.length > 1) two(0, 'tstart2', title[0] ?? '', title[1] ?? '');
+  words(title, title.length, 0, 'tk');
+  if (title[0] !== undefined) put(fnv(wordSeeds[2] ?? 0, title[0]), originCode(2, 0));
+  if (title.length > 1)
+    put(fnv(SPACE_STEP(fnv(wordSeeds[3] ?? 0, title[0] ?? '')), title[1] ?? ''), originCode(3, 0));
+  bufferStarts[1] = n;
+  words(doc.body, Math.min(doc.body.length, config.bodyWords), 4, 'bk');
+  bufferStarts[2] = n;
+  words(doc.body, Math.min(doc.body.length, config.leadWords), 6, undefined);
+  bufferStarts[3] = n;
+  const each = (list: readonly string[], nsId: number) => {
+    const seed = wordSeeds[nsId] ?? 0;
+    for (let i = 0; i < list.length; i++) put(fnv(seed, list[i] ?? ''), originCode(nsId, i));
+  };
+  each(doc.headings, 8);
+  each(doc.fields, 9);
+  each(doc.comments, 10);
+  each(doc.flags, 11);
+  return n;
+}
 
-  const body = doc.body;
-  const bodyEnd = Math.min(body.length, config.bodyWords);
-  for (let i = 0; i < bodyEnd; i++) {
-    const w = body[i] ?? '';
-    one(1, 'b', w);
-    if (i + 1 < bodyEnd) two(1, 'b2', w, body[i + 1] ?? '');
-    clustered(1, 'bk', w);
-  }
-  const lead = Math.min(body.length, config.leadWords);
-  for (let i = 0; i < lead; i++) {
-    const w = body[i] ?? '';
-    one(2, 'l', w);
-    if (i + 1 < lead) two(2, 'l2', w, body[i + 1] ?? '');
-  }
-
-  for (const w of doc.headings) one(3, 'h', w);
-  for (const f of doc.fields) one(3, 'f', f);
-  for (const w of doc.comments) one(3, 'c', w);
-  for (const f of doc.flags) one(3, 'x', f);
+/** The readable name (`t:crash`, `b2:how to`, `tk0:froze`) of a word feature of `doc`, from its origin code. */
+export function featureName(doc: ParsedTicket, origin: number): string {
+  const nsId = Math.floor(origin / POSITION_BITS);
+  const i = origin % POSITION_BITS;
+  const cluster = nsId - WORD_NS.length;
+  const ns =
+    WORD_NS[nsId] ?? (cluster % 2 === 0 ? clusterNs('tk', cluster / 2) : clusterNs('bk', (cluster - 1) / 2));
+  const list = doc[NS_LIST[ns.replace(/\d+$|2$/, '')] ?? 'title'];
+  const a = list[i] ?? '';
+  return ns.endsWith('2') ? `${ns}:${a} ${list[i + 1] ?? ''}` : `${ns}:${a}`;
 }
 
 export function extractFeatures(
@@ -183,21 +222,14 @@ export function extractFeatures(
     doc.flags.length +
     charCount(doc.titleText) +
     charCount(bodyChars);
-  if (buffer.length < bound) buffer = new Uint32Array(bound * 2);
+  if (buffer.length < bound) {
+    buffer = new Uint32Array(bound * 2);
+    originBuffer = new Int32Array(bound * 2);
+  }
   const out = buffer;
-  let n = 0;
-  let group = 0;
-  walkWords(
-    doc,
-    config,
-    (g, raw) => {
-      while (group < g) bufferStarts[++group] = n;
-      out[n++] = raw;
-    },
-    clusters,
-  );
-  const addChars = (g: number, ns: string, text: string) => {
-    while (group < g) bufferStarts[++group] = n;
+  let n = walkWords(doc, config, clusters);
+  bufferStarts[4] = n;
+  const addChars = (ns: string, text: string) => {
     if (text === '') return;
     const padded = ` ${text} `;
     const seed = nsSeed(ns);
@@ -205,46 +237,28 @@ export function extractFeatures(
     // FNV is sequential, so the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc).
     // Output order stays "all charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
     const length = padded.length;
+    const base = n;
     let offset = n;
-    const starts: number[] = [];
-    for (let len = charMin; len <= charMax; len++) {
-      starts.push(offset);
-      offset += Math.max(0, length - len + 1);
-    }
+    for (let len = charMin; len <= charMax; len++) offset += Math.max(0, length - len + 1);
     for (let i = 0; i + charMin <= length; i++) {
       let h = seed;
+      let at = base + i;
       for (let len = 1; len <= charMax && i + len <= length; len++) {
         h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
-        if (len >= charMin) out[(starts[len - charMin] ?? 0) + i] = h >>> 0;
+        if (len >= charMin) {
+          out[at] = h >>> 0;
+          at += length - len + 1;
+        }
       }
     }
     n = offset;
   };
-  addChars(4, 'tc', doc.titleText);
-  addChars(5, 'bc', bodyChars);
-  while (group < GROUPS.length) bufferStarts[++group] = n;
+  addChars('tc', doc.titleText);
+  bufferStarts[5] = n;
+  addChars('bc', bodyChars);
+  bufferStarts[6] = n;
   bufferStarts[0] = 0;
-  return { hashes: out.subarray(0, n), starts: bufferStarts };
-}
-
-/** Readable names (`t:crash`, `b2:how to`) of the given raw word-feature hashes. */
-export function nameFeatures(
-  doc: ParsedTicket,
-  config: FeatureConfig,
-  wanted: ReadonlySet<number>,
-  clusters?: WordClusters,
-): Map<number, string> {
-  const names = new Map<number, string>();
-  walkWords(
-    doc,
-    config,
-    (_group, raw, ns, a, b) => {
-      if (wanted.has(raw) && !names.has(raw))
-        names.set(raw, b === undefined ? `${ns}:${a}` : `${ns}:${a} ${b}`);
-    },
-    clusters,
-  );
-  return names;
+  return { hashes: out.subarray(0, n), starts: bufferStarts, origins: originBuffer };
 }
 
 const bucketOf = (raw: number, seed: number | undefined, mask: number): number =>
@@ -368,7 +382,9 @@ export function weigh(x: Segmented, weights: ArrayLike<number>): SparseVector {
 
 /** A segmented vector plus, per entry, the raw hash it came from (to name word features in explanations). */
 export interface InferenceVector extends Segmented {
+  /** Word segments only (0 elsewhere): the raw hash and origin code of the feature behind each entry. */
   raws: Uint32Array;
+  origins: Int32Array;
 }
 
 /** Segments below this index (in each pass) are word groups, whose features have readable names. */
@@ -381,14 +397,20 @@ export function isWordSegment(s: number): boolean {
  * (reused between calls and left zeroed), skipping maps and the features the model does not know. The
  * returned arrays are views into reused buffers, valid until the next call.
  */
+/** `1 + ln(count)` for small counts, computed once (the same expression, so the same bits). */
+const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
+
 export class SlotVectorizer {
-  private readonly counts: Float64Array;
+  private readonly counts: Int32Array;
   private readonly touched: Int32Array;
   private readonly rawOf: Uint32Array;
+  private readonly originOf: Int32Array;
   private readonly mask: number;
   private index = new Int32Array(4096);
   private value = new Float64Array(4096);
   private raws = new Uint32Array(4096);
+  private origins = new Int32Array(4096);
+  private scratch = new Float64Array(4096);
   private readonly starts = new Int32Array(SEGMENTS + 1);
 
   constructor(
@@ -396,9 +418,10 @@ export class SlotVectorizer {
     private readonly slotTable: Int32Array,
     private readonly idf: Float32Array,
   ) {
-    this.counts = new Float64Array(idf.length);
+    this.counts = new Int32Array(idf.length);
     this.touched = new Int32Array(idf.length);
     this.rawOf = new Uint32Array(idf.length);
+    this.originOf = new Int32Array(idf.length);
     this.mask = 2 ** config.hashBits - 1;
   }
 
@@ -409,44 +432,64 @@ export class SlotVectorizer {
       this.index = new Int32Array(capacity * 2);
       this.value = new Float64Array(capacity * 2);
       this.raws = new Uint32Array(capacity * 2);
+      this.origins = new Int32Array(capacity * 2);
+      this.scratch = new Float64Array(capacity * 2);
     }
-    const { index, value, raws, starts, counts } = this;
     let n = 0;
     for (let s = 0; s < SEGMENTS; s++) {
-      starts[s] = n;
+      this.starts[s] = n;
       const g = s % GROUPS.length;
       const copy = s >= GROUPS.length;
       if (copy && (seed === undefined || !this.config.projectGroups.includes(GROUPS[g] ?? 'body'))) continue;
-      const pass = copy ? seed : undefined;
-      let touched = 0;
-      for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
-        const raw = extracted.hashes[h] ?? 0;
-        const slot = this.slotTable[bucketOf(raw, pass, this.mask)] ?? -1;
-        if (slot < 0) continue;
-        if (counts[slot] === 0) {
-          this.touched[touched++] = slot;
-          this.rawOf[slot] = raw;
-        }
-        counts[slot] = (counts[slot] ?? 0) + 1;
-      }
-      let norm = 0;
-      for (let t = 0; t < touched; t++) {
-        const slot = this.touched[t] ?? 0;
-        const v = (1 + Math.log(counts[slot] ?? 1)) * (this.idf[slot] ?? 1);
-        counts[slot] = v;
-        norm += v * v;
-      }
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let t = 0; t < touched; t++) {
-        const slot = this.touched[t] ?? 0;
-        index[n] = slot;
-        value[n] = (counts[slot] ?? 0) * scale;
-        raws[n] = this.rawOf[slot] ?? 0;
-        counts[slot] = 0;
-        n++;
-      }
+      n = this.addSegment(extracted, g, copy ? seed : undefined, n);
     }
-    starts[SEGMENTS] = n;
-    return { index: index.subarray(0, n), value: value.subarray(0, n), raws: raws.subarray(0, n), starts };
+    this.starts[SEGMENTS] = n;
+    return {
+      index: this.index.subarray(0, n),
+      value: this.value.subarray(0, n),
+      raws: this.raws.subarray(0, n),
+      origins: this.origins.subarray(0, n),
+      starts: this.starts,
+    };
+  }
+
+  /** Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n. */
+  private addSegment(extracted: Extracted, g: number, seed: number | undefined, n: number): number {
+    const { counts, touched, rawOf, originOf, slotTable, idf, mask, scratch } = this;
+    const named = g < WORD_GROUPS;
+    let distinct = 0;
+    for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
+      const raw = extracted.hashes[h] ?? 0;
+      const slot = slotTable[bucketOf(raw, seed, mask)] ?? -1;
+      if (slot < 0) continue;
+      if (counts[slot] === 0) {
+        touched[distinct++] = slot;
+        if (named) {
+          rawOf[slot] = raw;
+          originOf[slot] = extracted.origins[h] ?? 0;
+        }
+      }
+      counts[slot] = (counts[slot] ?? 0) + 1;
+    }
+    let norm = 0;
+    for (let t = 0; t < distinct; t++) {
+      const slot = touched[t] ?? 0;
+      const count = counts[slot] ?? 1;
+      const v =
+        (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) * (idf[slot] ?? 1);
+      scratch[t] = v;
+      norm += v * v;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let t = 0; t < distinct; t++) {
+      const slot = touched[t] ?? 0;
+      this.index[n] = slot;
+      this.value[n] = (scratch[t] ?? 0) * scale;
+      this.raws[n] = named ? (rawOf[slot] ?? 0) : 0;
+      this.origins[n] = named ? (originOf[slot] ?? 0) : 0;
+      counts[slot] = 0;
+      n++;
+    }
+    return n;
   }
 }

@@ -21,10 +21,11 @@ import {
   DEFAULT_FEATURE_CONFIG,
   extractFeatures,
   type FeatureConfig,
+  featureName,
   GROUPS,
   type Group,
+  type InferenceVector,
   isWordSegment,
-  nameFeatures,
   SEGMENTS,
   SlotVectorizer,
   segmentWeights,
@@ -180,6 +181,8 @@ export interface TicketModel {
   activeSpans: Int32Array[];
   /** Scratch space for scoring, sized to the vocabulary (scoring is synchronous, so one per model is enough). */
   vectorizer: SlotVectorizer;
+  /** Scratch rows of `rowWidth` for scoring: per-segment dot products and the heads' scores. */
+  scratch: { acc: Float64Array; scores: Float64Array };
   wordClusters: WordClusters | undefined;
 }
 
@@ -392,6 +395,7 @@ export function decodeModel(value: unknown): TicketModel {
     activeHeads,
     activeSpans: activeHeads.map((active) => columnSpans(active, heads)),
     vectorizer: new SlotVectorizer(features, slotTable, idf),
+    scratch: { acc: new Float64Array(rowWidth), scores: new Float64Array(rowWidth) },
     wordClusters:
       parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
   };
@@ -476,12 +480,10 @@ export interface ModelScores {
   labels: Map<string, Float64Array>;
   /**
    * The word features that most favour class `k` over class `r` of an output (indices into its classes; `r`
-   * -1 for none), strongest first, as [raw feature hash, margin]. Call it before scoring another ticket: it
-   * reads the model's scratch buffers.
+   * -1 for none), strongest first, as [feature name (`t:crash`, `tk0:froze`), margin]. Call it before scoring
+   * another ticket: it reads the model's scratch buffers.
    */
-  margins: (output: string, k: number, r: number, max: number) => [number, number][];
-  /** Readable names (`t:crash`) of raw word-feature hashes of this ticket, in one pass over its words. */
-  names: (raws: Iterable<number>) => Map<number, string>;
+  margins: (output: string, k: number, r: number, max: number) => [string, number][];
 }
 
 /** Averages calibrated head probabilities, then sharpens: the same combination the trainer calibrated. */
@@ -519,6 +521,43 @@ function shiftPrior(probabilities: Float64Array, shift: Float64Array): void {
   if (z > 0) for (let k = 0; k < probabilities.length; k++) probabilities[k] = (probabilities[k] ?? 0) / z;
 }
 
+/**
+ * Every head's raw scores, side by side as in a weight row (head h's class k at `h.offset + k`), in the
+ * model's reused scratch array: bias plus, per segment, the segment weight times the features' dot product.
+ */
+function linearScores(model: TicketModel, x: InferenceVector): Float64Array {
+  const R = model.rowWidth;
+  const w = model.weights;
+  const { scores, acc } = model.scratch;
+  for (const head of model.heads)
+    for (let k = 0; k < head.width; k++) scores[head.offset + k] = head.bias[k] ?? 0;
+  for (let s = 0; s < SEGMENTS; s++) {
+    const start = x.starts[s] ?? 0;
+    const end = x.starts[s + 1] ?? 0;
+    const active = model.activeHeads[s];
+    const spans = model.activeSpans[s];
+    if (start === end || active === undefined || active.length === 0 || spans === undefined) continue;
+    acc.fill(0);
+    // The hot loop: every feature of the segment, every column of the heads that read it.
+    for (let e = start; e < end; e++) {
+      const row = (x.index[e] ?? 0) * R;
+      const v = x.value[e] ?? 0;
+      for (let p = 0; p < spans.length; p += 2) {
+        const to = spans[p + 1] ?? 0;
+        for (let j = spans[p] ?? 0; j < to; j++) acc[j] = (acc[j] ?? 0) + (w[row + j] ?? 0) * v;
+      }
+    }
+    for (let a = 0; a < active.length; a++) {
+      const head = model.heads[active[a] ?? 0];
+      if (head === undefined) continue;
+      const sw = (head.segmentWeights[s] ?? 0) * head.scale;
+      for (let k = head.offset; k < head.offset + head.width; k++)
+        scores[k] = (scores[k] ?? 0) + sw * (acc[k] ?? 0);
+    }
+  }
+  return scores;
+}
+
 /** The project's feature copies to use: the project when the model knows it, else none (shared features). */
 function domainOf(model: TicketModel, project: string | undefined): string | undefined {
   const normalised = project?.trim().toLowerCase();
@@ -530,62 +569,44 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
     extractFeatures(doc, model.features, model.wordClusters),
     domainOf(model, project),
   );
-  const R = model.rowWidth;
-  const w = model.weights;
-  const headScores = model.heads.map((head) => Float64Array.from(head.bias));
-  const acc = new Float64Array(R);
-  for (let s = 0; s < SEGMENTS; s++) {
-    const start = x.starts[s] ?? 0;
-    const end = x.starts[s + 1] ?? 0;
-    const active = model.activeHeads[s];
-    if (start === end || active === undefined || active.length === 0) continue;
-    acc.fill(0);
-    // The hot loop: every feature of the segment, every column of the heads that read it.
-    const spans = model.activeSpans[s] ?? new Int32Array(0);
-    for (let e = start; e < end; e++) {
-      const row = (x.index[e] ?? 0) * R;
-      const v = x.value[e] ?? 0;
-      for (let p = 0; p < spans.length; p += 2) {
-        const to = spans[p + 1] ?? 0;
-        for (let j = spans[p] ?? 0; j < to; j++) acc[j] = (acc[j] ?? 0) + (w[row + j] ?? 0) * v;
-      }
-    }
-    for (const h of active) {
-      const head = model.heads[h];
-      const scores = headScores[h];
-      if (head === undefined || scores === undefined) continue;
-      const sw = (head.segmentWeights[s] ?? 0) * head.scale;
-      for (let k = 0; k < head.width; k++) scores[k] = (scores[k] ?? 0) + sw * (acc[head.offset + k] ?? 0);
-    }
-  }
-  const probabilitiesOf = (output: Output) =>
-    combineHeads(
-      output.heads.map((h) => model.heads[h] ?? { weight: 0, temperature: 1 }),
-      output.heads.map((h) => headScores[h] ?? []),
+  const scores = linearScores(model, x);
+  const probabilitiesOf = (output: Output) => {
+    const heads = output.heads.flatMap((h) => model.heads[h] ?? []);
+    return combineHeads(
+      heads,
+      heads.map((head) => scores.subarray(head.offset, head.offset + head.width)),
       output.sharpen,
       output.classes.length,
     );
+  };
   const [category, ...labelOutputs] = model.outputs;
   const probabilities = category === undefined ? new Float64Array(0) : probabilitiesOf(category);
   if (model.projectlessShift !== undefined && domainOf(model, project) === undefined)
     shiftPrior(probabilities, model.projectlessShift);
   const labels = new Map(labelOutputs.map((o) => [o.name, probabilitiesOf(o)]));
-  const margins = (outputName: string, k: number, r: number, max: number): [number, number][] => {
+  const margins = (outputName: string, k: number, r: number, max: number): [string, number][] => {
     const output = model.outputs.find((o) => o.name === outputName);
-    return output === undefined || k < 0 ? [] : topMargins(model, x, output, k, r, max);
+    if (output === undefined || k < 0) return [];
+    return topMargins(model, x, output, k, r, max).map(([origin, margin]) => [
+      featureName(doc, origin),
+      margin,
+    ]);
   };
-  const names = (raws: Iterable<number>) =>
-    nameFeatures(doc, model.features, new Set(raws), model.wordClusters);
-  return { probabilities, labels, margins, names };
+  return { probabilities, labels, margins };
 }
+
+/** Scratch for `topMargins`: the strongest entries so far, kept sorted (no objects per feature). */
+const topRaws = new Uint32Array(64);
+const topOrigins = new Int32Array(64);
+const topValues = new Float64Array(64);
 
 /**
  * Attribution: each word feature's share of the output's temperature-scaled score margin between classes k
- * and r, weighted like the heads. Returns [raw hash, margin] pairs, strongest first.
+ * and r, weighted like the heads. Returns [origin code, margin] pairs, strongest first.
  */
 function topMargins(
   model: TicketModel,
-  x: ReturnType<SlotVectorizer['vectorize']>,
+  x: InferenceVector,
   output: Output,
   k: number,
   r: number,
@@ -593,37 +614,49 @@ function topMargins(
 ): [number, number][] {
   const R = model.rowWidth;
   const w = model.weights;
-  const totalWeight = output.heads.reduce((sum, h) => sum + (model.heads[h]?.weight ?? 0), 0);
+  let totalWeight = 0;
+  for (const h of output.heads) totalWeight += model.heads[h]?.weight ?? 0;
   // Keep the strongest few entries in a small sorted list instead of sorting every feature.
-  const keep = max * 2;
-  const top: { raw: number; margin: number }[] = [];
+  const keep = Math.min(max * 2, topRaws.length);
+  let kept = 0;
   for (let s = 0; s < SEGMENTS; s++) {
     if (!isWordSegment(s)) continue;
-    const active = output.heads.filter((h) => (model.heads[h]?.segmentWeights[s] ?? 0) !== 0);
-    if (active.length === 0) continue;
     for (let e = x.starts[s] ?? 0; e < (x.starts[s + 1] ?? 0); e++) {
       const row = (x.index[e] ?? 0) * R;
       const v = x.value[e] ?? 0;
       let margin = 0;
-      for (const h of active) {
+      for (const h of output.heads) {
         const head = model.heads[h];
-        if (head === undefined) continue;
-        const f =
-          ((head.segmentWeights[s] ?? 0) * head.scale * head.temperature * head.weight * v) / totalWeight;
+        const sw = head?.segmentWeights[s] ?? 0;
+        if (head === undefined || sw === 0) continue;
+        const f = (sw * head.scale * head.temperature * head.weight * v) / totalWeight;
         const base = row + head.offset;
         margin += ((w[base + k] ?? 0) - (r >= 0 ? (w[base + r] ?? 0) : 0)) * f;
       }
-      if (margin <= 0 || (top.length === keep && margin <= (top[keep - 1]?.margin ?? 0))) continue;
-      let at = top.length;
-      while (at > 0 && (top[at - 1]?.margin ?? 0) < margin) at--;
-      top.splice(at, 0, { raw: x.raws[e] ?? 0, margin });
-      if (top.length > keep) top.pop();
+      if (margin <= 0 || (kept === keep && margin <= (topValues[keep - 1] ?? 0))) continue;
+      let at = kept < keep ? kept++ : keep - 1;
+      for (; at > 0 && (topValues[at - 1] ?? 0) < margin; at--) {
+        topValues[at] = topValues[at - 1] ?? 0;
+        topRaws[at] = topRaws[at - 1] ?? 0;
+        topOrigins[at] = topOrigins[at - 1] ?? 0;
+      }
+      topValues[at] = margin;
+      topRaws[at] = x.raws[e] ?? 0;
+      topOrigins[at] = x.origins[e] ?? 0;
     }
   }
   // Shared and project-specific copies of one feature have the same raw hash: their margins add up.
-  const merged = new Map<number, number>();
-  for (const t of top) merged.set(t.raw, (merged.get(t.raw) ?? 0) + t.margin);
-  return [...merged.entries()].sort((a, b) => b[1] - a[1]).slice(0, max);
+  const merged: { raw: number; origin: number; margin: number }[] = [];
+  for (let i = 0; i < kept; i++) {
+    const raw = topRaws[i] ?? 0;
+    const same = merged.find((m) => m.raw === raw);
+    if (same === undefined) merged.push({ raw, origin: topOrigins[i] ?? 0, margin: topValues[i] ?? 0 });
+    else same.margin += topValues[i] ?? 0;
+  }
+  return merged
+    .sort((a, b) => b.margin - a.margin)
+    .slice(0, max)
+    .map((m): [number, number] => [m.origin, m.margin]);
 }
 
 export function softmax(scores: ArrayLike<number>, temperature: number): Float64Array {

@@ -6,16 +6,9 @@
 import { ValidationError } from '../errors.ts';
 import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
+import { loadModel, type ModelScores, type Output, scoreTicket, type TicketModel } from './model.ts';
+import { writeRationale } from './rationale.ts';
 import {
-  CATEGORY_OUTPUT,
-  loadModel,
-  type ModelScores,
-  type Output,
-  scoreTicket,
-  type TicketModel,
-} from './model.ts';
-import {
-  type AreaLabel,
   type Cue,
   type CueHit,
   type CueMatches,
@@ -26,7 +19,6 @@ import {
   matchCues,
   PRIORITIES,
   type Priority,
-  type PriorityDecision,
   round,
   SECURITY_CUES,
   saturate,
@@ -198,19 +190,23 @@ export class TicketClassifier {
     const extra = this.extraPredictions(scored, topN);
 
     const runnerUp = ranked[1];
-    const explained = explainDecision(this.model, scored, {
-      category: categorySource === 'model' ? [best.canonical, runnerUp?.canonical] : undefined,
-      priority: priorityOutput && [priorityOutput, priority],
+    const rationale = writeRationale({
+      model: this.model,
+      scored,
+      category: {
+        canonical: best.canonical,
+        display: predictedCategory,
+        confidence: best.confidence,
+        source: categorySource,
+      },
+      runnerUp: runnerUp && { ...runnerUp, display: display(runnerUp.canonical) },
+      abstain,
+      ruleHits: ruleHits.get(best.canonical) ?? [],
+      priority,
+      deadline: doc.deadline,
+      areas,
+      extra,
     });
-    const why = categorySource === 'model' ? explained.category : cite(ruleHits.get(best.canonical) ?? []);
-    const rationale = [
-      `${abstain ? `${NEEDS_REVIEW}: best guess ` : ''}${predictedCategory} ${pct(best.confidence)} (${categorySource})` +
-        (why ? ` from ${why}` : '') +
-        (runnerUp ? `; next ${display(runnerUp.canonical)} ${pct(runnerUp.confidence)}` : ''),
-      priorityReason(priority, explained.priority, doc.deadline, predictedCategory),
-      areaReason(areas),
-      ...Object.entries(extra).map(([name, p]) => `${name} ${p.value} ${pct(p.confidence)} (model)`),
-    ].join('. ');
 
     return {
       category: abstain ? NEEDS_REVIEW : predictedCategory,
@@ -233,7 +229,7 @@ export class TicketClassifier {
       },
       sources: { category: categorySource, priority: priority.source, labels: 'rules' },
       ...(doc.deadline === undefined ? {} : { deadline: doc.deadline }),
-      rationale: `${rationale}.`,
+      rationale,
       modelVersion: this.model.version,
     };
   }
@@ -331,185 +327,7 @@ function priorityDistribution(output: Output, probs: Float64Array | undefined): 
   });
 }
 
-/**
- * The words behind the category and the learned priority, named in one pass over the ticket's words: each
- * as up to four readable reasons.
- */
-function explainDecision(
-  model: TicketModel,
-  scored: ModelScores,
-  wanted: {
-    category: [best: string, runnerUp: string | undefined] | undefined;
-    priority: [Output, PriorityDecision] | undefined;
-  },
-): { category: string; priority: string } {
-  const index = (classes: readonly string[], name: string | undefined) =>
-    name === undefined ? -1 : classes.findIndex((c) => c.toUpperCase() === name.toUpperCase());
-  const category =
-    wanted.category === undefined
-      ? []
-      : scored.margins(
-          CATEGORY_OUTPUT,
-          index(model.categories, wanted.category[0]),
-          index(model.categories, wanted.category[1]),
-          16,
-        );
-  const [output, decision] = wanted.priority ?? [];
-  const priority =
-    output === undefined || decision === undefined
-      ? []
-      : scored.margins(
-          output.name,
-          index(output.classes, decision.priority),
-          index(output.classes, decision.alternatives[0]?.priority),
-          16,
-        );
-  const reasons = (margins: [string, number][]) => {
-    const out: string[] = [];
-    for (const [name] of margins) {
-      const text = describe(name);
-      if (text !== undefined && !out.includes(text)) out.push(text);
-      if (out.length === 4) break;
-    }
-    return out.join(', ');
-  };
-  return { category: reasons(category), priority: reasons(priority) };
-}
-
-function areaReason(areas: readonly AreaLabel[]): string {
-  return areas.length > 0
-    ? `labels ${areas.map((a) => `${a.label} (${cite(a.hits, 2)})`).join(', ')}`
-    : 'no area label matched';
-}
-
-function priorityReason(
-  priority: PriorityDecision,
-  learnedWords: string,
-  deadline: Deadline | undefined,
-  category: string,
-): string {
-  const reasons: string[] = [];
-  if (priority.p1 !== undefined) reasons.push(`P1 rule "${priority.p1.rule}": ${cite(priority.p1.hits)}`);
-  if (priority.p1Floor !== undefined)
-    reasons.push(`P1 likely enough for ${category} (${pct(priority.p1Floor)}; a missed P1 costs more)`);
-  if (deadline !== undefined) {
-    const when =
-      deadline.days === 0
-        ? 'the day it was created'
-        : `${deadline.days} day${deadline.days === 1 ? '' : 's'} after creation`;
-    reasons.push(`deadline "${deadline.phrase}" ${when}`);
-  }
-  if (learnedWords) reasons.push(learnedWords);
-  if (priority.p1 === undefined && priority.hits.length > 0) reasons.push(`rules: ${cite(priority.hits)}`);
-  if (reasons.length === 0) reasons.push(`default for ${category}`);
-  return `${priority.priority} (${priority.source}: ${reasons.join('; ')})`;
-}
-
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
   if (typeof source === 'object' && 'slotTable' in source) return new TicketClassifier(source);
   return new TicketClassifier(loadModel(source));
 }
-
-const pct = (p: number) => `${Math.round(p * 100)}%`;
-
-function cite(hits: readonly CueHit[], max = 3): string {
-  return hits
-    .slice(0, max)
-    .map((h) => `"${h.phrase}"${h.inTitle ? ' in title' : ''}`)
-    .join(', ');
-}
-
-/** Words too common or too opaque to explain a decision to a person. */
-const UNCITABLE = new Set(
-  (
-    'a an the and or of to in on at for with by from as is are was were be been it its this that these those i ' +
-    'me my we our you your he she they them there here not no yes so if but do does did have has had can could ' +
-    'will would should just also when then than which what who numtoken vertoken hextoken pathtoken urltoken ' +
-    'imagetoken ? !'
-  ).split(' '),
-);
-
-/** Human wording for a feature name produced by the featurizer (`t:crash`, `f:issue_type=bug`, …). */
-function describe(name: string): string | undefined {
-  const colon = name.indexOf(':');
-  // Word clusters (tk0, bk1…) are named after the ticket word that triggered them.
-  const cluster = /^(tk|bk)\d+$/.exec(name.slice(0, colon))?.[1];
-  const ns = cluster ?? name.slice(0, colon);
-  const raw = name.slice(colon + 1);
-  if (
-    ['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'h', 'c', 'tk', 'bk'].includes(ns) &&
-    raw.split(' ').every((w) => UNCITABLE.has(w))
-  ) {
-    return ns === 't' && raw === '?' ? 'a question mark in the title' : undefined;
-  }
-  const value = raw.replace(/numtoken/g, '<n>').replace(/vertoken/g, '<version>');
-  switch (ns) {
-    case 't':
-    case 't2':
-      return `title "${value}"`;
-    case 'tstart':
-    case 'tstart2':
-      return `title starts "${value}"`;
-    case 'b':
-    case 'b2':
-    case 'l':
-    case 'l2':
-      return `"${value}"`;
-    case 'tk':
-      return `title "${value}" (and words like it)`;
-    case 'bk':
-      return `"${value}" (and words like it)`;
-    case 'h':
-      return `template "${value}"`;
-    case 'f':
-      return `field ${value}`;
-    case 'c':
-      return `template note "${value}"`;
-    case 'x': {
-      const intent = /^intent_(title|body|body_many):(\w+)$/.exec(value);
-      if (intent)
-        return `${INTENT_WORDS[intent[2] ?? ''] ?? intent[2]} wording in the ${intent[1] === 'title' ? 'title' : 'body'}`;
-      if (value.startsWith('exc:')) return `mentions ${value.slice(4)}`;
-      if (value.startsWith('url:')) return `a link to ${value.slice(9).replace(/_/g, '.')}`;
-      return FLAG_WORDS[value];
-    }
-    default:
-      return undefined;
-  }
-}
-
-const INTENT_WORDS: Record<string, string> = {
-  question: 'question',
-  feature: 'request',
-  bug: 'failure',
-  incident: 'outage',
-  security: 'security',
-  task: 'chore or access',
-  broad: 'wide-impact',
-  severe: 'severe-impact',
-  partial: 'partial-impact',
-  ongoing: 'still-ongoing',
-  minor: 'minor-impact',
-};
-
-const FLAG_WORDS: Record<string, string> = {
-  http_5xx: 'HTTP 5xx errors',
-  http_4xx: 'HTTP 4xx errors',
-  http_429: 'HTTP 429 (rate limited)',
-  deadline: 'a stated deadline',
-  deadline_within_1d: 'a deadline within a day',
-  deadline_within_3d: 'a deadline within 3 days',
-  deadline_within_8d: 'a deadline within a week',
-  deadline_within_31d: 'a deadline within a month',
-  deadline_later: 'a deadline more than a month away',
-  stack: 'a stack trace',
-  stack_line: 'a stack frame',
-  code_long: 'a long code block',
-  code_short: 'a code block',
-  log: 'log output',
-  image: 'a screenshot',
-  title_question: 'a question mark in the title',
-  body_question: 'a question in the body',
-  checkbox: 'a template checklist',
-  checkbox_ticked: 'a ticked checklist',
-};

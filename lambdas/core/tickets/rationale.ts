@@ -1,0 +1,257 @@
+/**
+ * The rationale a person reads next to a triage: one short sentence per decision, each citing at most a few
+ * distinct pieces of evidence (the strongest first), never the same word twice, and the priority's reason in
+ * plain words. The evidence comes from the model's strongest features (named only for the few cited) and
+ * from the rules' cue hits.
+ */
+import type { Deadline } from './dates.ts';
+import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
+import type { AreaLabel, CueHit, PriorityDecision } from './rules.ts';
+
+/** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
+interface Evidence {
+  text: string;
+  words: string[];
+  /** Items of one group are listed together with the group's ending (`"a", "b" in the title`). */
+  group?: string;
+}
+
+export interface RationaleInput {
+  model: TicketModel;
+  scored: ModelScores;
+  /** The best category (canonical and as displayed), whether the classifier abstains, and the runner-up. */
+  category: { canonical: string; display: string; confidence: number; source: 'model' | 'rules' };
+  runnerUp: { canonical: string; display: string; confidence: number } | undefined;
+  abstain: boolean;
+  /** Rule cue hits of the category, when rules chose it. */
+  ruleHits: readonly CueHit[];
+  priority: PriorityDecision;
+  deadline: Deadline | undefined;
+  areas: readonly AreaLabel[];
+  extra: Record<string, { value: string; confidence: number }>;
+}
+
+/** Evidence items per sentence: enough to see why, few enough to read at a glance. */
+const CATEGORY_ITEMS = 3;
+const PRIORITY_ITEMS = 2;
+/** A runner-up category at least this likely is named ("could also be FEATURE"). */
+const RUNNER_UP_SHOWN = 0.2;
+
+const LEVEL_WORDS: Record<string, string> = { P1: 'urgent', P2: 'high', P3: 'normal', P4: 'low' };
+const P1_RULE_WORDS: Record<string, string> = {
+  'outage for many': 'an outage for many users',
+  'active security exposure': 'an active security exposure',
+  'data loss now': 'data being lost now',
+};
+
+export function writeRationale(input: RationaleInput): string {
+  const cited = new Set<string>();
+  // The priority sentence quotes a deadline that raised it: the category sentence need not mention it too.
+  if (input.deadline !== undefined && raised(input.priority)) cited.add(DEADLINE);
+  // A P1 rule's cues are the point of its sentence: they are picked first, and the category cites others.
+  const p1First = input.priority.p1 !== undefined;
+  const priority = p1First ? prioritySentence(input, cited) : '';
+  const category = categorySentence(input, cited);
+  const sentences = [category, p1First ? priority : prioritySentence(input, cited)];
+  if (input.areas.length > 0)
+    sentences.push(
+      `Labels: ${input.areas.map((a) => `${a.label}${quoteList(pick(a.hits.map(fromHit), 1, new Set()), ' (', ')')}`).join(', ')}`,
+    );
+  for (const [name, p] of Object.entries(input.extra))
+    sentences.push(`${capitalise(name)} ${p.value} (${pct(p.confidence)})`);
+  return `${sentences.join('. ')}.`;
+}
+
+function categorySentence(input: RationaleInput, cited: Set<string>): string {
+  const { category, runnerUp, abstain } = input;
+  const evidence =
+    category.source === 'model'
+      ? modelEvidence(input, CATEGORY_OUTPUT, category.canonical, runnerUp?.canonical)
+      : input.ruleHits.map(fromHit);
+  const why = quoteList(pick(evidence, CATEGORY_ITEMS, cited), ': ');
+  const by = category.source === 'rules' ? ' by rules' : '';
+  if (abstain) {
+    const or = runnerUp === undefined ? '' : ` or ${runnerUp.display} (${pct(runnerUp.confidence)})`;
+    return `NEEDS_REVIEW: best guess ${category.display} (${pct(category.confidence)}${by})${or}${why}`;
+  }
+  const also =
+    runnerUp !== undefined && runnerUp.confidence >= RUNNER_UP_SHOWN
+      ? `; could also be ${runnerUp.display} (${pct(runnerUp.confidence)})`
+      : '';
+  return `${category.display} (${pct(category.confidence)}${by})${why}${also}`;
+}
+
+function prioritySentence(input: RationaleInput, cited: Set<string>): string {
+  const { priority, deadline, category } = input;
+  const level = `${priority.priority} (${LEVEL_WORDS[priority.priority] ?? 'normal'})`;
+  if (priority.p1 !== undefined) {
+    const hits = quoteList(pick(priority.p1.hits.map(fromHit), PRIORITY_ITEMS, cited), ': ');
+    return `Priority P1: ${P1_RULE_WORDS[priority.p1.rule] ?? priority.p1.rule}${hits}`;
+  }
+  if (priority.p1Floor !== undefined)
+    return `Priority P1: ${article(category.display)} ${category.display} with a ${pct(priority.p1Floor)} chance of being P1 (a missed P1 costs more than a false alarm)`;
+  // A deadline explains a raised priority; a far one (or one the model outweighed) is not the reason.
+  if (deadline !== undefined && raised(priority)) {
+    const when =
+      deadline.days === 0
+        ? 'the day it was opened'
+        : `${deadline.days} day${deadline.days === 1 ? '' : 's'} after it was opened`;
+    return `Priority ${level}: deadline "${deadline.phrase}", ${when}`;
+  }
+  // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
+  const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
+  if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;
+  if (priority.priority === 'P3')
+    return `Priority ${level}, the usual for ${article(category.display)} ${category.display}`;
+  return `Priority ${level}, ${priority.source === 'rules' ? 'by the impact rules' : 'as for similar tickets'}`;
+}
+
+/** The words that most favour `best` over `runnerUp` in an output, as evidence, strongest first. */
+function modelEvidence(
+  input: RationaleInput,
+  outputName: string,
+  best: string,
+  runnerUp: string | undefined,
+): Evidence[] {
+  const output = input.model.outputs.find((o) => o.name === outputName);
+  if (output === undefined) return [];
+  const index = (name: string | undefined) =>
+    name === undefined ? -1 : output.classes.findIndex((c) => c.toUpperCase() === name.toUpperCase());
+  return input.scored
+    .margins(outputName, index(best), index(runnerUp), 12)
+    .flatMap(([name]) => describe(name) ?? []);
+}
+
+/**
+ * Up to `max` items none of whose words is cited yet (recorded as cited now), as text: quoted title words
+ * together where the first of them stands.
+ */
+function pick(evidence: readonly Evidence[], max: number, cited: Set<string>): string[] {
+  const chosen: Evidence[] = [];
+  for (const item of evidence) {
+    if (chosen.length === max) break;
+    if (item.words.some((w) => cited.has(w))) continue;
+    for (const w of item.words) cited.add(w);
+    chosen.push(item);
+  }
+  const out: string[] = [];
+  chosen.forEach((item, i) => {
+    if (item.group === undefined) out.push(item.text);
+    else if (chosen.findIndex((other) => other.group === item.group) === i)
+      out.push(
+        `${chosen.flatMap((other) => (other.group === item.group ? [other.text] : [])).join(', ')}${item.group}`,
+      );
+  });
+  return out;
+}
+
+const quoteList = (items: readonly string[], before: string, after = '') =>
+  items.length === 0 ? '' : `${before}${items.join(', ')}${after}`;
+
+function fromHit(hit: CueHit): Evidence {
+  const words = hit.phrase.split(' ').filter(citable);
+  return {
+    text: `"${hit.phrase}"`,
+    words: words.length > 0 ? words : [hit.phrase],
+    ...(hit.inTitle ? { group: IN_TITLE } : {}),
+  };
+}
+
+const DEADLINE = '(deadline)';
+const IN_TITLE = ' in the title';
+const raised = (priority: PriorityDecision) => priority.priority === 'P1' || priority.priority === 'P2';
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+const capitalise = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
+/** Words too common or too opaque to explain a decision to a person. */
+const UNCITABLE = new Set(
+  (
+    'a an the and or of to in on at for with by from as is are was were be been it its this that these those i ' +
+    'me my we our you your he she they them there here not no yes so if but do does did have has had can could ' +
+    'will would should just also when then than which what who numtoken vertoken hextoken pathtoken urltoken ' +
+    'imagetoken ? !'
+  ).split(' '),
+);
+
+/** A word a person would recognise: not a stop word, a placeholder (`host_github_com`, `_no`) or a number. */
+const citable = (word: string) => !UNCITABLE.has(word) && /^[a-z][a-z0-9'.+#-]*$/.test(word);
+
+const TITLE_NS = new Set(['t', 't2', 'tstart', 'tstart2', 'tk']);
+const WORD_NS = new Set(['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'tk', 'bk']);
+
+/**
+ * Human wording for a feature name produced by the featurizer (`t:crash`, `tk0:froze`, `f:issue_type=bug`…).
+ * A word and its cluster (`tk0:froze`: "froze and words like it") read the same: the word.
+ */
+function describe(name: string): Evidence | undefined {
+  const colon = name.indexOf(':');
+  const cluster = /^(tk|bk)\d+$/.exec(name.slice(0, colon))?.[1];
+  const ns = cluster ?? name.slice(0, colon);
+  const raw = name.slice(colon + 1);
+  if (WORD_NS.has(ns) || ns === 'h' || ns === 'c') {
+    const words = raw.split(' ').filter(citable);
+    if (words.length === 0)
+      return TITLE_NS.has(ns) && raw === '?' ? flag('a question mark in the title') : undefined;
+    const value = raw.replace(/numtoken/g, '<n>').replace(/vertoken/g, '<version>');
+    // One template item is enough: its headings and notes all say "this template was used".
+    if (ns === 'h') return { text: `template heading "${value}"`, words: ['(template)'] };
+    if (ns === 'c') return { text: `template note "${value}"`, words: ['(template)'] };
+    return { text: `"${value}"`, words, ...(TITLE_NS.has(ns) ? { group: IN_TITLE } : {}) };
+  }
+  if (ns === 'f') return { text: `field ${raw.replace(/vertoken/g, '<version>')}`, words: ['(field)'] };
+  if (ns !== 'x') return undefined;
+  const intent = /^intent_(title|body|body_many):(\w+)$/.exec(raw);
+  if (intent) {
+    // Title and body wording of one intent count once; intents are listed together ("outage, wide-impact wording").
+    return {
+      text: INTENT_WORDS[intent[2] ?? ''] ?? intent[2] ?? '',
+      words: [raw.replace(/^.*:/, 'intent:')],
+      group: ' wording',
+    };
+  }
+  if (raw.startsWith('exc:')) return flag(`mentions ${raw.slice(4)}`);
+  if (raw.startsWith('url:')) return flag(`a link to ${raw.slice(9).replace(/_/g, '.')}`);
+  const text = FLAG_WORDS[raw];
+  if (text === undefined) return undefined;
+  return raw.startsWith('deadline') ? { text, words: [DEADLINE] } : flag(text);
+}
+
+const flag = (text: string): Evidence => ({ text, words: [text] });
+
+const INTENT_WORDS: Record<string, string> = {
+  question: 'question',
+  feature: 'request',
+  bug: 'failure',
+  incident: 'outage',
+  security: 'security',
+  task: 'chore or access',
+  broad: 'wide-impact',
+  severe: 'severe-impact',
+  partial: 'partial-impact',
+  ongoing: 'still-ongoing',
+  minor: 'minor-impact',
+};
+
+const FLAG_WORDS: Record<string, string> = {
+  http_5xx: 'HTTP 5xx errors',
+  http_4xx: 'HTTP 4xx errors',
+  http_429: 'HTTP 429 (rate limited)',
+  deadline: 'a stated deadline',
+  deadline_within_1d: 'a deadline within a day',
+  deadline_within_3d: 'a deadline within 3 days',
+  deadline_within_8d: 'a deadline within a week',
+  deadline_within_31d: 'a deadline within a month',
+  deadline_later: 'a deadline more than a month away',
+  stack: 'a stack trace',
+  stack_line: 'a stack frame',
+  code_long: 'a long code block',
+  code_short: 'a code block',
+  log: 'log output',
+  image: 'a screenshot',
+  title_question: 'a question mark in the title',
+  body_question: 'a question in the body',
+  checkbox: 'a template checklist',
+  checkbox_ticked: 'a ticked checklist',
+};

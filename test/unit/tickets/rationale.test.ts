@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createTicketClassifier, DEFAULT_MODEL_PATH } from '../../../lambdas/core/tickets/index.ts';
+import { fixtureTickets, internalTickets } from './support.ts';
+
+const classifier = createTicketClassifier(DEFAULT_MODEL_PATH);
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+/** The quoted words of a rationale, one entry per word (a phrase's words count separately). */
+const quotedWords = (text: string) =>
+  [...text.matchAll(/"([^"]+)"/g)].flatMap((m) => (m[1] ?? '').split(' ')).filter((w) => w.length > 3);
+
+describe('the rationale a person reads', () => {
+  const tickets = [...fixtureTickets(), ...internalTickets()];
+
+  it('is short and never quotes the same word twice', () => {
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      const words = quotedWords(rationale.replace(/Labels: .*$/, ''));
+      expect(new Set(words).size, rationale).toBe(words.length);
+      expect(rationale.length, rationale).toBeLessThan(400);
+      expect(rationale).not.toMatch(/and words like it|host_|urltoken|numtoken/);
+    }
+  });
+
+  it('cites at most three pieces of evidence for the category', () => {
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      const category = rationale.slice(0, rationale.indexOf('. Priority'));
+      const evidence = category.replace(/^[^:]*:\s*/, '').replace(/;.*$/, '');
+      expect(evidence.split(', ').length, rationale).toBeLessThanOrEqual(3 + quotedWords(evidence).length);
+      expect((category.match(/" in the title/g) ?? []).length, rationale).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('says a P1 reason in plain words, with the cue that fired it', () => {
+    const result = classifier.classify({
+      title: 'Checkout is down for all users',
+      body: 'Every order fails with 502 since 09:10.',
+    });
+    expect(result.priority).toBe('P1');
+    expect(result.rationale).toMatch(/Priority P1: an outage for many users: "[^"]+"/);
+  });
+
+  it('names the deadline that raised the priority, relative to when the ticket was opened', () => {
+    const result = classifier.classify({
+      title: 'TLS certificate for api.example.com must be renewed by 30 Nov',
+      createdAt: '2024-11-28T09:00:00Z',
+    });
+    expect(['P1', 'P2']).toContain(result.priority);
+    expect(result.rationale).toContain('deadline "renewed by 30 Nov", 2 days after it was opened');
+    expect(result.rationale).not.toContain('a stated deadline');
+  });
+
+  it('gives a plain default reason when nothing raises or lowers the priority', () => {
+    const result = classifier.classify({ title: 'Export button on the invoices page does nothing' });
+    expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);
+  });
+});

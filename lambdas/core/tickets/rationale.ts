@@ -194,7 +194,7 @@ function describe(name: string): Evidence | undefined {
     const words = raw.split(' ').filter(citable);
     if (words.length === 0)
       return TITLE_NS.has(ns) && raw === '?' ? flag('a question mark in the title') : undefined;
-    const value = raw.replace(/numtoken/g, '<n>').replace(/vertoken/g, '<version>');
+    const value = asWritten(raw);
     // One template item is enough: its headings and notes all say "this template was used".
     if (ns === 'h') return { text: `template heading "${value}"`, words: ['(template)'] };
     if (ns === 'c') return { text: `template note "${value}"`, words: ['(template)'] };
@@ -216,6 +216,21 @@ function describe(name: string): Evidence | undefined {
   const text = FLAG_WORDS[raw];
   if (text === undefined) return undefined;
   return raw.startsWith('deadline') ? { text, words: [DEADLINE] } : flag(text);
+}
+
+/**
+ * A feature's words as people write them: the tokenizer splits "can't" into "ca not" and "won't" into
+ * "wo not", and puts placeholders where numbers and versions were.
+ */
+function asWritten(raw: string): string {
+  return raw
+    .replace(
+      /\b(ca|wo|sha)( not)?\b/g,
+      (_m, stem: string) => `${stem === 'ca' ? 'can' : stem === 'wo' ? 'won' : 'shan'}'t`,
+    )
+    .replace(/\bi\b/g, 'I')
+    .replace(/numtoken/g, '<n>')
+    .replace(/vertoken/g, '<version>');
 }
 
 const flag = (text: string): Evidence => ({ text, words: [text] });

@@ -51,6 +51,12 @@ describe('the rationale a person reads', () => {
     expect(result.rationale).not.toContain('a stated deadline');
   });
 
+  it('quotes words as people write them, not as the tokenizer splits them', () => {
+    const { rationale } = classifier.classify({ title: "I can't log in to Jira and it won't let me reset" });
+    expect(rationale).not.toMatch(/"ca\b|\bca not|"wo\b|\bwo not/);
+    expect(rationale).toMatch(/can't|won't/);
+  });
+
   it('gives a plain default reason when nothing raises or lowers the priority', () => {
     const result = classifier.classify({ title: 'Export button on the invoices page does nothing' });
     expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);

@@ -208,3 +208,41 @@ export const WRITER_HEADERS = [
   'NEEDS_REVIEW rate',
   'accuracy when answered',
 ];
+
+/** Confidence bins of the reliability table: is a 0.99 right 99 % of the time? */
+export const RELIABILITY_BINS = [0, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99, 1.0001] as const;
+
+export interface ReliabilityRow {
+  bin: string;
+  tickets: number;
+  meanConfidence: number;
+  accuracy: number;
+}
+
+/**
+ * Best-guess category confidence against how often the guess is right, per confidence bin, and the expected
+ * calibration error (the ticket-weighted mean gap between the two).
+ */
+export function reliability(rows: readonly { confidence: number; correct: boolean }[]): {
+  rows: ReliabilityRow[];
+  ece: number;
+} {
+  const out: ReliabilityRow[] = [];
+  let gap = 0;
+  for (let b = 0; b + 1 < RELIABILITY_BINS.length; b++) {
+    const low = RELIABILITY_BINS[b] ?? 0;
+    const high = RELIABILITY_BINS[b + 1] ?? 1;
+    const inBin = rows.filter((r) => r.confidence >= low && r.confidence < high);
+    if (inBin.length === 0) continue;
+    const meanConfidence = inBin.reduce((sum, r) => sum + r.confidence, 0) / inBin.length;
+    const accuracy = inBin.filter((r) => r.correct).length / inBin.length;
+    gap += inBin.length * Math.abs(meanConfidence - accuracy);
+    out.push({
+      bin: `${low.toFixed(2)}–${Math.min(high, 1).toFixed(2)}`,
+      tickets: inBin.length,
+      meanConfidence,
+      accuracy,
+    });
+  }
+  return { rows: out, ece: rows.length === 0 ? 0 : gap / rows.length };
+}

@@ -48,6 +48,7 @@ import {
   meanScore,
   readInternal,
   readWriterGroups,
+  reliability,
   WRITER_HEADERS,
   type WriterGroup,
   writerRows,
@@ -280,6 +281,22 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
   say(
     'Best-guess category (no abstention). The original author is tested on train, validation and challenge.',
   );
+  const calibration = reliability(
+    groups.flatMap((g, gi) =>
+      g.test.map((t, i) => {
+        const p = predictions[gi]?.[i];
+        return { confidence: p?.confidence ?? 0, correct: p?.category === t.label };
+      }),
+    ),
+  );
+  say('\n## Reliability of the category confidence, leave-one-writer-out (all held-out tickets)\n');
+  say(
+    table(
+      ['confidence', 'tickets', 'mean confidence', 'accuracy'],
+      calibration.rows.map((r) => [r.bin, r.tickets, r.meanConfidence, r.accuracy]),
+    ),
+  );
+  say(`Expected calibration error: ${calibration.ece.toFixed(3)}.`);
   const dump = flag('--dump-writers', '');
   if (dump !== '') {
     const lines = groups.flatMap((g, gi) =>

@@ -247,6 +247,17 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
 /** Times of one log's lines (timestamp.ts), shared by the parsers below. */
 class TimeReader extends TimestampReader {}
 
+/**
+ * A parsed line with every field present (undefined when absent): one object shape for every line keeps the
+ * property loads of the callers (analyzer, miner) monomorphic.
+ */
+function parsedLine(content: string): ParsedLine {
+  return { content, time: undefined, level: undefined, component: undefined, host: undefined };
+}
+
+/** A line that does not fit the layout: its whole text is the message. */
+const whole = (line: string): ParsedLine => parsedLine(line.trim());
+
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
@@ -278,7 +289,8 @@ class ColumnParser implements HeaderParser {
     const values = this.values;
     const starts = this.starts;
     const ends = this.ends;
-    values.length = 0;
+    // `values` is reused and never shrunk (resizing an array is a runtime call): `nv` is its length.
+    let nv = 0;
     const space = this.delimiter === ' ';
     let pos = 0;
     let contentStart = -1;
@@ -286,7 +298,7 @@ class ColumnParser implements HeaderParser {
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter);
-      if (!f) return { content: line.trim() };
+      if (!f) return whole(line);
       const fStart = f.start;
       const fEnd = f.end;
       starts[i] = fStart;
@@ -295,8 +307,8 @@ class ColumnParser implements HeaderParser {
       if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
         // A column that accepts anything and feeds no field, or a time column (read below from the line):
         // only its first character is looked at.
-        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return { content: line.trim() };
-        values.push('');
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return whole(line);
+        values[nv++] = '';
         pos = space ? fEnd : fEnd + 1;
         continue;
       }
@@ -305,7 +317,7 @@ class ColumnParser implements HeaderParser {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
         const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
-          values.push(text);
+          values[nv++] = text;
           pos = closing;
         } else contentStart = fStart;
         break;
@@ -313,16 +325,16 @@ class ColumnParser implements HeaderParser {
       if (spec.kind === 'level') {
         // The level word is looked up once, for the check and for the level itself.
         const level = parseLevelWord(text);
-        if (level === undefined) return { content: line.trim() };
+        if (level === undefined) return whole(line);
         if (spec.role === 'level') found = level;
-      } else if (!fits(spec.kind, text)) return { content: line.trim() };
-      values.push(text);
+      } else if (!fits(spec.kind, text)) return whole(line);
+      values[nv++] = text;
       pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
-    const out: ParsedLine = { content: line.slice(contentStart).trim() };
-    if (found !== undefined) out.level = found;
-    for (let i = 0; i < values.length; i++) {
+    const out = parsedLine(line.slice(contentStart).trim());
+    out.level = found;
+    for (let i = 0; i < nv; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
       if (spec.role === 'level') {
@@ -330,24 +342,21 @@ class ColumnParser implements HeaderParser {
       } else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
-    if (this.timeColumns.length > 0) {
-      const t = this.time.read(this.timeText(line, values));
-      if (t !== undefined) out.time = t;
-    }
+    if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
   }
 
   /** The time columns' text: one slice of the line when they are next to each other, else joined. */
-  private timeText(line: string, values: string[]): string {
+  private timeText(line: string, values: string[], nv: number): string {
     const tc = this.timeColumns;
     const first = tc[0] as number;
     const lastCol = tc[tc.length - 1] as number;
-    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < values.length)
+    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < nv)
       return line.slice(this.starts[first], this.ends[lastCol]);
-    let text = values[first] || line.slice(this.starts[first], this.ends[first]);
+    let text = (first < nv ? values[first] : '') || line.slice(this.starts[first], this.ends[first]);
     for (let k = 1; k < tc.length; k++) {
       const c = tc[k] as number;
-      text += ` ${values[c] || line.slice(this.starts[c], this.ends[c])}`;
+      text += ` ${(c < nv ? values[c] : '') || line.slice(this.starts[c], this.ends[c])}`;
     }
     return text;
   }
@@ -731,7 +740,7 @@ function fromRecord(record: Map<string, Scalar>, time: TimeReader): ParsedLine {
     for (const [k, v] of record) if (!used.has(k)) parts.push(`${k}=${String(v)}`);
     content = parts.join(' ');
   }
-  const out: ParsedLine = { content };
+  const out = parsedLine(content);
   if (level) out.level = normaliseLevel(String(level.value));
   if (component) out.component = String(component.value).slice(0, 128);
   if (host) out.host = String(host.value).slice(0, 128);
@@ -769,7 +778,7 @@ class StructuredParser implements HeaderParser {
     const trimmed = line.trim();
     const record = this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
     if (record) return fromRecord(record, this.time);
-    return this.fallback ? this.fallback.parse(line) : { content: trimmed };
+    return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
   }
 }
 
@@ -815,8 +824,8 @@ class FormatParser implements HeaderParser {
   parse(line: string): ParsedLine {
     const trimmed = line.trim();
     const m = matchFormat(this.format, trimmed);
-    if (!m) return { content: trimmed };
-    const out: ParsedLine = { content: (m.get('Content') ?? '').trim() };
+    if (!m) return parsedLine(trimmed);
+    const out = parsedLine((m.get('Content') ?? '').trim());
     if (this.levelField) {
       const v = m.get(this.levelField);
       if (v) out.level = normaliseLevel(v);
@@ -839,7 +848,7 @@ class FormatParser implements HeaderParser {
 
 const NO_HEADER: HeaderParser = {
   info: { kind: 'none', description: '<content>', coverage: 0 },
-  parse: (line) => ({ content: line.trim() }),
+  parse: whole,
 };
 
 /** Wraps a parser so that messages which are themselves JSON objects (containers) give up their fields. */
@@ -860,13 +869,11 @@ class NestedJsonParser implements HeaderParser {
     const record = parseJsonObject(p.content);
     if (!record) return p;
     const q = fromRecord(record, this.time);
-    return {
-      ...q,
-      ...(p.time !== undefined ? { time: p.time } : {}),
-      ...(p.level !== undefined && q.level === undefined ? { level: p.level } : {}),
-      ...(p.component !== undefined && q.component === undefined ? { component: p.component } : {}),
-      ...(p.host !== undefined && q.host === undefined ? { host: p.host } : {}),
-    };
+    if (p.time !== undefined) q.time = p.time;
+    q.level ??= p.level;
+    q.component ??= p.component;
+    q.host ??= p.host;
+    return q;
   }
 }
 

@@ -156,6 +156,28 @@ function found(start: number, end: number, gap: number): Field {
 }
 
 /**
+ * The `]` that closes the `[` at `open` (nested pairs counted), before `limit`; -1 when there is none.
+ * `indexOf` finds the brackets: a bracket column (`[req-… - - -]`) is often long.
+ */
+function bracketEnd(line: string, open: number, limit: number): number {
+  let depth = 1;
+  let from = open + 1;
+  let nextOpen = line.indexOf('[', from);
+  for (;;) {
+    const close = line.indexOf(']', from);
+    if (close < 0 || close >= limit) return -1;
+    if (nextOpen >= 0 && nextOpen < close) {
+      depth++;
+      from = nextOpen + 1;
+      nextOpen = line.indexOf('[', from);
+      continue;
+    }
+    if (--depth === 0) return close;
+    from = close + 1;
+  }
+}
+
+/**
  * The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. The result
  * is the shared `FIELD` object, valid until the next call.
  */
@@ -168,20 +190,11 @@ function nextField(line: string, pos: number, delimiter: string): Field | undefi
     const start = i;
     let end = -1;
     if (line.charCodeAt(i) === 91) {
-      let depth = 0;
-      const limit = Math.min(n, i + MAX_BRACKET);
-      for (let j = i; j < limit; j++) {
-        const c = line.charCodeAt(j);
-        if (c === 91) depth++;
-        else if (c === 93) {
-          depth--;
-          if (depth === 0) {
-            end = j + 1;
-            // keep `]:` / `],` glued to the bracket
-            while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
-            break;
-          }
-        }
+      const close = bracketEnd(line, i, Math.min(n, i + MAX_BRACKET));
+      if (close >= 0) {
+        end = close + 1;
+        // keep `]:` / `],` glued to the bracket
+        while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
       }
     }
     if (end < 0) {

@@ -179,9 +179,10 @@ function bracketEnd(line: string, open: number, limit: number): number {
 
 /**
  * The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. The result
- * is the shared `FIELD` object, valid until the next call.
+ * is the shared `FIELD` object, valid until the next call. `tabFree`: the line has no tab (the caller looked
+ * once per line), so a column ends at the next space, found with `indexOf`.
  */
-function nextField(line: string, pos: number, delimiter: string): Field | undefined {
+function nextField(line: string, pos: number, delimiter: string, tabFree = false): Field | undefined {
   const n = line.length;
   let i = pos;
   if (delimiter === ' ') {
@@ -197,7 +198,10 @@ function nextField(line: string, pos: number, delimiter: string): Field | undefi
         while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
       }
     }
-    if (end < 0) {
+    if (end < 0 && tabFree) {
+      end = line.indexOf(' ', i + 1);
+      if (end < 0) end = n;
+    } else if (end < 0) {
       end = i + 1;
       while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
     }
@@ -305,12 +309,13 @@ class ColumnParser implements HeaderParser {
     // `values` is reused and never shrunk (resizing an array is a runtime call): `nv` is its length.
     let nv = 0;
     const space = this.delimiter === ' ';
+    const tabFree = space && line.indexOf('\t') < 0;
     let pos = 0;
     let contentStart = -1;
     let found: LogLevel | undefined;
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
-      const f = nextField(line, pos, this.delimiter);
+      const f = nextField(line, pos, this.delimiter, tabFree);
       if (!f) return whole(line);
       const fStart = f.start;
       const fEnd = f.end;

@@ -1,0 +1,176 @@
+/**
+ * Runs each job kind's worker in a worker thread of its own (docs/architecture.md, "Local workers"), so that a
+ * CPU-heavy job (a 5 MB log, a hostile format) never holds up the API's event loop. Supervises them: a thread
+ * that dies is started again after a pause (its messages in flight reappear after their visibility timeout,
+ * as on SQS); stop() lets each finish its batch in flight, then ends it. Threads die with the process, so a
+ * kill -9 of `ai-ops start` leaves nothing behind.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LocalQueueDefinition } from '../lambdas/adapters/queue/local-queue.ts';
+import type { JobKind } from '../lambdas/core/jobs/registry.ts';
+import type { MetricEmission } from '../lambdas/shared/observability.ts';
+import type { WorkerConfig } from '../lambdas/workers/runtime.ts';
+import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.ts';
+
+/**
+ * Set by scripts/build-cli.mjs: the bundled thread entry, relative to this source file (which is where the
+ * build points `import.meta.url`). Undefined when running from the TypeScript sources (vitest, tsx).
+ */
+declare const AI_OPS_WORKER_THREAD_ENTRY: string | undefined;
+
+export interface WorkerThreadsOptions {
+  kinds: readonly JobKind[];
+  config: WorkerConfig;
+  queues: LocalQueueDefinition[];
+  /** Connections of each thread's event-source mapping (its worker has `config.database.DB_POOL_MAX` more). */
+  queueConnections: number;
+  pollIntervalMs: number;
+  /** Receives every metric value the threads' handlers emit. */
+  onMetric: (emission: MetricEmission) => void;
+  onError: (error: unknown) => void;
+  /** First pause before a dead thread is started again; doubles per failure up to 30 s. */
+  restartDelayMs?: number;
+  /** How long stop() waits for a batch in flight before ending the thread anyway. */
+  stopTimeoutMs?: number;
+}
+
+export interface WorkerThreads {
+  /** Ends a kind's thread at once, as a crash would; the supervisor starts another. */
+  terminate(kind: JobKind): Promise<void>;
+  /** How many times a kind's thread was started again after it died. */
+  restarts(kind: JobKind): number;
+  stop(): Promise<void>;
+}
+
+/** Starts one thread per kind and resolves once each is polling its queue (or rejects with why one cannot). */
+export async function startWorkerThreads(options: WorkerThreadsOptions): Promise<WorkerThreads> {
+  const threads = new Map(options.kinds.map((kind) => [kind, new SupervisedThread(kind, options)] as const));
+  const started = await Promise.allSettled([...threads.values()].map((thread) => thread.start()));
+  const stop = () => Promise.all([...threads.values()].map((thread) => thread.stop())).then(() => {});
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  const thread = (kind: JobKind): SupervisedThread => {
+    const found = threads.get(kind);
+    if (!found) throw new Error(`no worker thread for ${kind}`);
+    return found;
+  };
+  return {
+    terminate: (kind) => thread(kind).terminate(),
+    restarts: (kind) => thread(kind).restarts,
+    stop,
+  };
+}
+
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A thread that ran this long before dying is restarted after the first pause again, not a longer one. */
+const HEALTHY_RUN_MS = 60_000;
+
+class SupervisedThread {
+  restarts = 0;
+  readonly #kind: JobKind;
+  readonly #options: WorkerThreadsOptions;
+  #worker: Worker | null = null;
+  #stopping = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+
+  constructor(kind: JobKind, options: WorkerThreadsOptions) {
+    this.#kind = kind;
+    this.#options = options;
+  }
+
+  /** Resolves when the thread polls its queue; rejects when it fails or exits first. */
+  start(): Promise<void> {
+    const options = this.#options;
+    const data: WorkerThreadData = {
+      kind: this.#kind,
+      config: options.config,
+      queues: options.queues,
+      queueConnections: options.queueConnections,
+      pollIntervalMs: options.pollIntervalMs,
+    };
+    const source = threadSource();
+    const worker = new Worker(source.filename, { eval: source.eval, workerData: data });
+    this.#worker = worker;
+    const startedAt = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: FromWorkerThread) => {
+        if (message.type === 'metric') options.onMetric(message.emission);
+        else if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        }
+      });
+      worker.on('error', (error: unknown) => {
+        if (ready) options.onError(error);
+        else reject(error);
+      });
+      worker.once('exit', (code) => {
+        if (this.#worker === worker) this.#worker = null;
+        if (!ready)
+          reject(new Error(`the ${this.#kind} worker thread exited with code ${code} while starting`));
+        else if (!this.#stopping) this.#restartLater(code, Date.now() - startedAt);
+      });
+    });
+  }
+
+  #restartLater(code: number, ranMs: number): void {
+    this.#failures = ranMs >= HEALTHY_RUN_MS ? 1 : this.#failures + 1;
+    const base = this.#options.restartDelayMs ?? 1000;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, base * 2 ** (this.#failures - 1));
+    this.#options.onError(
+      new Error(`the ${this.#kind} worker thread exited with code ${code}; starting another in ${delay} ms`),
+    );
+    this.#restartTimer = setTimeout(() => {
+      if (this.#stopping) return;
+      this.restarts += 1;
+      this.start().catch((error: unknown) => {
+        this.#options.onError(error);
+        if (!this.#stopping && this.#worker === null) this.#restartLater(1, 0);
+      });
+    }, delay);
+  }
+
+  async terminate(): Promise<void> {
+    await this.#worker?.terminate();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
+    const worker = this.#worker;
+    if (!worker) return;
+    const stopped = new Promise<void>((resolve) => {
+      worker.on('message', (message: FromWorkerThread) => {
+        if (message.type === 'stopped') resolve();
+      });
+      worker.once('exit', () => resolve());
+    });
+    worker.postMessage({ type: 'stop' } satisfies ToWorkerThread);
+    const timeout = this.#options.stopTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)))]);
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+/**
+ * The bundled entry in the built CLI; from the TypeScript sources, a thread that registers tsx (the thread
+ * does not share the main thread's module loader) and then imports local/worker-thread.ts.
+ */
+function threadSource(): { filename: string | URL; eval: boolean } {
+  if (typeof AI_OPS_WORKER_THREAD_ENTRY === 'string') {
+    return { filename: new URL(AI_OPS_WORKER_THREAD_ENTRY, import.meta.url), eval: false };
+  }
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const entry = new URL('./worker-thread.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { (tsx.register ?? tsx.default.register)(); return import(${JSON.stringify(entry)}); });`;
+  return { filename: code, eval: true };
+}

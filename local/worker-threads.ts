@@ -6,6 +6,7 @@
  * kill -9 of `ai-ops start` leaves nothing behind.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LocalQueueDefinition } from '../lambdas/adapters/queue/local-queue.ts';
@@ -169,8 +170,10 @@ function threadSource(): { filename: string | URL; eval: boolean } {
   if (typeof AI_OPS_WORKER_THREAD_ENTRY === 'string') {
     return { filename: new URL(AI_OPS_WORKER_THREAD_ENTRY, import.meta.url), eval: false };
   }
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // tsx's ESM API (the import condition of `tsx/esm/api`; require() would resolve its CommonJS twin).
+  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+  const tsx = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./worker-thread.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { (tsx.register ?? tsx.default.register)(); return import(${JSON.stringify(entry)}); });`;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return { filename: code, eval: true };
 }

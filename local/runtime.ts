@@ -112,7 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const released = await queue.releaseInFlight();
       if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
     }
-    const workers = await startWorkers(queue, configs, metrics.exporter, onError);
+    const workers = startWorkers(queue, configs, metrics.exporter, onError);
     cleanups.push(workers.stop);
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
     return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
@@ -229,12 +229,12 @@ async function readiness(connection: DatabaseConnection & { health: DatabaseHeal
  * behind an event-source mapping with the kind's batch size. Records are handed over as they arrive: no
  * batching window locally, where invocations cost nothing.
  */
-async function startWorkers(
+function startWorkers(
   queue: LocalQueue,
   configs: LocalConfigs,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
-): Promise<WorkerThreads> {
+): WorkerThreads {
   return startWorkerThreads({
     kinds: JOB_KIND_NAMES,
     config: configs.worker,

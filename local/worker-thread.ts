@@ -25,10 +25,7 @@ export interface WorkerThreadData {
 }
 
 export type ToWorkerThread = { type: 'stop' };
-export type FromWorkerThread =
-  | { type: 'ready' }
-  | { type: 'metric'; emission: MetricEmission }
-  | { type: 'stopped' };
+export type FromWorkerThread = { type: 'metric'; emission: MetricEmission } | { type: 'stopped' };
 
 async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promise<void> {
   const send = (message: FromWorkerThread) => port.postMessage(message);
@@ -60,7 +57,6 @@ async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promi
       })
       .finally(() => send({ type: 'stopped' }));
   });
-  send({ type: 'ready' });
 }
 
 if (!isMainThread && parentPort) {

@@ -45,16 +45,13 @@ export interface WorkerThreads {
   stop(): Promise<void>;
 }
 
-/** Starts one thread per kind and resolves once each is polling its queue (or rejects with why one cannot). */
-export async function startWorkerThreads(options: WorkerThreadsOptions): Promise<WorkerThreads> {
+/**
+ * Starts one thread per kind and returns at once: `ai-ops start` is ready when the API is, and a job accepted
+ * in the second a thread takes to load waits in its durable queue, as behind a Lambda cold start. A thread
+ * that fails to start is reported through `onError` and started again like one that died.
+ */
+export function startWorkerThreads(options: WorkerThreadsOptions): WorkerThreads {
   const threads = new Map(options.kinds.map((kind) => [kind, new SupervisedThread(kind, options)] as const));
-  const started = await Promise.allSettled([...threads.values()].map((thread) => thread.start()));
-  const stop = () => Promise.all([...threads.values()].map((thread) => thread.stop())).then(() => {});
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw failed.reason;
-  }
   const thread = (kind: JobKind): SupervisedThread => {
     const found = threads.get(kind);
     if (!found) throw new Error(`no worker thread for ${kind}`);
@@ -63,7 +60,9 @@ export async function startWorkerThreads(options: WorkerThreadsOptions): Promise
   return {
     terminate: (kind) => thread(kind).terminate(),
     restarts: (kind) => thread(kind).restarts,
-    stop,
+    stop: async () => {
+      await Promise.all([...threads.values()].map((supervised) => supervised.stop()));
+    },
   };
 }
 
@@ -83,10 +82,10 @@ class SupervisedThread {
   constructor(kind: JobKind, options: WorkerThreadsOptions) {
     this.#kind = kind;
     this.#options = options;
+    this.#spawn();
   }
 
-  /** Resolves when the thread polls its queue; rejects when it fails or exits first. */
-  start(): Promise<void> {
+  #spawn(): void {
     const options = this.#options;
     const data: WorkerThreadData = {
       kind: this.#kind,
@@ -99,25 +98,13 @@ class SupervisedThread {
     const worker = new Worker(source.filename, { eval: source.eval, workerData: data });
     this.#worker = worker;
     const startedAt = Date.now();
-    return new Promise<void>((resolve, reject) => {
-      let ready = false;
-      worker.on('message', (message: FromWorkerThread) => {
-        if (message.type === 'metric') options.onMetric(message.emission);
-        else if (message.type === 'ready') {
-          ready = true;
-          resolve();
-        }
-      });
-      worker.on('error', (error: unknown) => {
-        if (ready) options.onError(error);
-        else reject(error);
-      });
-      worker.once('exit', (code) => {
-        if (this.#worker === worker) this.#worker = null;
-        if (!ready)
-          reject(new Error(`the ${this.#kind} worker thread exited with code ${code} while starting`));
-        else if (!this.#stopping) this.#restartLater(code, Date.now() - startedAt);
-      });
+    worker.on('message', (message: FromWorkerThread) => {
+      if (message.type === 'metric') options.onMetric(message.emission);
+    });
+    worker.on('error', (error: unknown) => options.onError(error));
+    worker.once('exit', (code) => {
+      if (this.#worker === worker) this.#worker = null;
+      if (!this.#stopping) this.#restartLater(code, Date.now() - startedAt);
     });
   }
 
@@ -131,10 +118,7 @@ class SupervisedThread {
     this.#restartTimer = setTimeout(() => {
       if (this.#stopping) return;
       this.restarts += 1;
-      this.start().catch((error: unknown) => {
-        this.#options.onError(error);
-        if (!this.#stopping && this.#worker === null) this.#restartLater(1, 0);
-      });
+      this.#spawn();
     }, delay);
   }
 
@@ -142,6 +126,7 @@ class SupervisedThread {
     await this.#worker?.terminate();
   }
 
+  /** Asks the thread to finish its batch in flight (a thread still starting gets the request once it polls). */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#restartTimer);

@@ -14,6 +14,7 @@ import {
   queueConfigSchema,
   redactionConfigSchema,
   ticketTriageConfigSchema,
+  type UploadConfig,
 } from '../lambdas/shared/config.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { retryConfigSchema, type WorkerConfig } from '../lambdas/workers/runtime.ts';
@@ -30,7 +31,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Connections of each local handler's pool (resolver, authorizer, each worker, reconciler). */
 export const LOCAL_POOL_SIZE = 10;
 
-export function localConfigs(env: Env, local: { databaseUrl: string; keySet: string }): LocalConfigs {
+export function localConfigs(
+  env: Env,
+  local: { databaseUrl: string; keySet: string; uploads?: UploadConfig },
+): LocalConfigs {
+  // Uploaded logs: files under the data dir, URLs the local endpoint signs (local/uploads.ts).
+  const uploads = local.uploads ?? {};
   // One process serves every request locally: a pool per handler, not Lambda's one connection (issue 13).
   const database = parseConfig(
     databaseConfigSchema,
@@ -51,9 +57,17 @@ export function localConfigs(env: Env, local: { databaseUrl: string; keySet: str
   // What the triage worker answers is what a correction may choose: the resolver never loads the model.
   const correction = { TICKET_CATEGORIES: [...ticketTriageSetup(triage).categories] };
   return {
-    resolver: { database, auth, queue, llm, correction, redaction },
+    resolver: { database, auth, queue, llm, correction, redaction, uploads },
     authorizer: { database, auth },
-    worker: { database, queue, llm, triage, redaction, retry: parseConfig(retryConfigSchema, env, 'worker') },
+    worker: {
+      database,
+      queue,
+      llm,
+      triage,
+      redaction,
+      uploads,
+      retry: parseConfig(retryConfigSchema, env, 'worker'),
+    },
     reconciler: { database, queue, reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler') },
   };
 }

@@ -39,6 +39,7 @@ import {
   saveAdmin,
 } from './local-files.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
+import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 
 export interface LocalRuntimeOptions {
   port: number;
@@ -89,13 +90,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const configs = localConfigs(options.env ?? process.env, {
       databaseUrl: appUrl,
       keySet: paths.keySet,
+      uploads: localUploadConfig(dataDir),
     });
     const createdAdmin = await ensureAdmin(paths.admin, configs);
 
     const queue = new LocalQueue(connection.sql, localQueueDefinitions());
     const metrics = startMetrics(queue, connection.sql);
     cleanups.push(metrics.stop);
-    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, () =>
+    const uploads = localUploadRoute(connection, configs.resolver);
+    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, uploads, () =>
       readiness(connection),
     );
     cleanups.push(server.close);
@@ -167,6 +170,7 @@ async function startEndpoint(
   options: LocalRuntimeOptions,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
+  uploads: UploadRoute,
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
@@ -191,6 +195,7 @@ async function startEndpoint(
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
+    uploads,
     readiness: ready,
   });
 }

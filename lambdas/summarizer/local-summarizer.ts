@@ -5,7 +5,12 @@ import type {
   SummarizeText,
 } from '../core/jobs/kinds/summarize-log/run.ts';
 import { storedCensus } from '../core/logs/baseline.ts';
-import { renderSummaryText, type SummarizeOptions, type SummarizeResult, summarizeText } from '../core/logs/index.ts';
+import {
+  renderSummaryText,
+  type SummarizeOptions,
+  type SummarizeResult,
+  summarizeText,
+} from '../core/logs/index.ts';
 import type { NetworkRedaction } from '../core/redaction/index.ts';
 import type { LogSummaryResult } from '../core/use-cases/log-entries.ts';
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
+import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
 import type {
   LogEntryChange,
@@ -11,7 +12,6 @@ import type {
 import type { Database } from './client.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
-import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { createJobRecord } from './job-repo.ts';
 import { changeEvents, jobs, logEntries, users } from './schema.ts';
 

@@ -8,8 +8,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseUploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import type { LogUploadTarget, OpenLogObject } from '../../core/jobs/kinds/summarize-log/upload.ts';
+import { parseUploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { PermanentJobError } from '../../core/jobs/run-job.ts';
 
 const signature = (signingKey: string, key: string, size: number, expires: number): string =>
@@ -43,10 +43,18 @@ export function verifyUploadUrl(signingKey: string, url: URL, now: number = Date
   const given = Buffer.from(url.searchParams.get('sig') ?? '');
   const expected = Buffer.from(signature(signingKey, key, size, expires));
   if (!Number.isInteger(size) || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, status: 403, message: 'The upload URL is not valid: ask createLogUpload for a new one' };
+    return {
+      ok: false,
+      status: 403,
+      message: 'The upload URL is not valid: ask createLogUpload for a new one',
+    };
   }
   if (expires * 1000 < now) {
-    return { ok: false, status: 403, message: 'The upload URL has expired: ask createLogUpload for a new one' };
+    return {
+      ok: false,
+      status: 403,
+      message: 'The upload URL has expired: ask createLogUpload for a new one',
+    };
   }
   return { ok: true, key, entryId: ids.entryId, size };
 }

@@ -7,7 +7,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ValidationError } from '../../core/errors.ts';
-import { timeLeftMs } from '../../shared/deadline.ts';
 import {
   createSummaryAnalyzer,
   finishSummary,
@@ -15,6 +14,7 @@ import {
   type SummarizeOptions,
   type SummarizeResult,
 } from '../../core/logs/index.ts';
+import { timeLeftMs } from '../../shared/deadline.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;

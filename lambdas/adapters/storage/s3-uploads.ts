@@ -4,8 +4,8 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { PermanentJobError } from '../../core/jobs/run-job.ts';
 import type { LogUploadTarget, OpenLogObject } from '../../core/jobs/kinds/summarize-log/upload.ts';
+import { PermanentJobError } from '../../core/jobs/run-job.ts';
 
 let sharedClient: S3Client | undefined;
 const s3 = (): S3Client => {

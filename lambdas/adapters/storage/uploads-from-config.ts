@@ -1,10 +1,9 @@
 import { NotFoundError } from '../../core/errors.ts';
-import { PermanentJobError } from '../../core/jobs/run-job.ts';
 import type { LogUploadTarget, OpenLogObject } from '../../core/jobs/kinds/summarize-log/upload.ts';
+import { PermanentJobError } from '../../core/jobs/run-job.ts';
 import type { UploadConfig } from '../../shared/config.ts';
 import { localLogObjects, localUploadTarget } from './local-uploads.ts';
 import { s3LogObjects, s3UploadTarget } from './s3-uploads.ts';
-
 
 /** The resolver's side: where createLogUpload points clients (S3 on AWS, the local endpoint locally). */
 export function uploadTargetFromConfig(config: UploadConfig): LogUploadTarget {

@@ -67,7 +67,10 @@ export function uploadFilename(filename: string): string {
 
 export function assertUploadSize(size: number): void {
   if (!Number.isInteger(size) || size < 1 || size > MAX_UPLOAD_BYTES) {
-    throw new ValidationError('size', `must be the file's size in bytes, from 1 to ${MAX_UPLOAD_BYTES} (1 GiB)`);
+    throw new ValidationError(
+      'size',
+      `must be the file's size in bytes, from 1 to ${MAX_UPLOAD_BYTES} (1 GiB)`,
+    );
   }
 }
 

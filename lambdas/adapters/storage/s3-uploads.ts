@@ -9,7 +9,8 @@ import { PermanentJobError } from '../../core/jobs/run-job.ts';
 
 let sharedClient: S3Client | undefined;
 const s3 = (): S3Client => {
-  sharedClient ??= new S3Client({});
+  // Checksums only where S3 requires them: a presigned PUT with a default checksum of an empty body fails.
+  sharedClient ??= new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
   return sharedClient;
 };
 

@@ -40,7 +40,7 @@ describe('large logs through the local upload endpoint', () => {
     return result.data?.createLogUpload as Upload;
   };
   const put = (upload: Upload, body: Buffer, headers: Record<string, string> = {}) =>
-    fetch(new URL(upload.uploadUrl, api.runtime.url), { method: 'PUT', body, headers });
+    fetch(new URL(upload.uploadUrl, api.runtime.url), { method: 'PUT', body: new Uint8Array(body), headers });
 
   it('summarizes a gzip file PUT to the URL createLogUpload answers', async () => {
     const gzip = gzipSync(FIXTURE);
@@ -77,7 +77,7 @@ describe('large logs through the local upload endpoint', () => {
   it('refuses a forged or wrong-sized PUT with a clear answer and keeps the entry waiting', async () => {
     const upload = await create({ filename: 'app.log', size: FIXTURE.length });
     const forged = upload.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA');
-    const refused = await fetch(new URL(forged, api.runtime.url), { method: 'PUT', body: FIXTURE });
+    const refused = await fetch(new URL(forged, api.runtime.url), { method: 'PUT', body: new Uint8Array(FIXTURE) });
     expect(refused.status).toBe(403);
     expect((await refused.json()).message).toMatch(/not valid/);
 

@@ -9,6 +9,7 @@ import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
+import { runUpload } from './log-upload.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
 
@@ -48,11 +49,12 @@ Options:
                  time, or of the clock for standard input)
   -h, --help     this help`;
 
-const USAGE = `Usage: ai-ops logs <parse|summarize> <file|-> [options]
+const USAGE = `Usage: ai-ops logs <parse|summarize|upload> <file|-> [options]
 
 Subcommands:
   parse       mine templates; --jsonl gives the template of every line
   summarize   summary of a log as text or --json
+  upload      send a log (up to 1 GiB, plain or gzip) to a running API and print its summary
 
 Run \`ai-ops logs <subcommand> --help\` for its options.`;
 
@@ -372,5 +374,5 @@ async function runSummarize(args: string[]): Promise<number> {
 
 export const logsCommand: Command = commandWithSubcommands({
   usage: USAGE,
-  subcommands: { parse: runParse, summarize: runSummarize },
+  subcommands: { parse: runParse, summarize: runSummarize, upload: (args) => runUpload(args) },
 });

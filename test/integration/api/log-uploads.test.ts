@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runUpload } from '../../../bin/commands/log-upload.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 
 const CREATE = `mutation($filename: String!, $size: Int!, $source: String, $key: String) {
@@ -77,7 +79,10 @@ describe('large logs through the local upload endpoint', () => {
   it('refuses a forged or wrong-sized PUT with a clear answer and keeps the entry waiting', async () => {
     const upload = await create({ filename: 'app.log', size: FIXTURE.length });
     const forged = upload.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA');
-    const refused = await fetch(new URL(forged, api.runtime.url), { method: 'PUT', body: new Uint8Array(FIXTURE) });
+    const refused = await fetch(new URL(forged, api.runtime.url), {
+      method: 'PUT',
+      body: new Uint8Array(FIXTURE),
+    });
     expect(refused.status).toBe(403);
     expect((await refused.json()).message).toMatch(/not valid/);
 
@@ -102,4 +107,30 @@ describe('large logs through the local upload endpoint', () => {
     const again = await create({ filename: 'a.log', size: 10, key: 'upload-once' });
     expect(again.entry.id).toBe(first.entry.id);
   }, 60_000);
+
+  it('ai-ops logs upload sends a gzip file and prints its summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-upload-cli-'));
+    const file = join(dir, 'hdfs.log.gz');
+    writeFileSync(file, gzipSync(FIXTURE));
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const env = { AI_OPS_PASSWORD: 'correct horse battery staple' };
+      const args = [file, '--api', api.runtime.url, '--email', owner.email, '--key', api.runtime.apiKey];
+      expect(await runUpload([...args, '--source', 'hdfs', '--timeout', '60'], env)).toBe(0);
+    } finally {
+      spy.mockRestore();
+      stderr.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(out).toMatch(/PacketResponder/);
+    const lines = FIXTURE.toString('utf8').trimEnd().split('\n').length;
+    expect(out).toContain(`in ${lines} lines`);
+    // The first test uploaded the same source: the summary compares with it.
+    expect(out).toMatch(/Compared with entry /);
+  }, 90_000);
 });

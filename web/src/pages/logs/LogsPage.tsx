@@ -41,6 +41,7 @@ const STATUS_OPTIONS = [
   { value: 'PROCESSING', label: 'Processing' },
   { value: 'SUCCEEDED', label: 'Done' },
   { value: 'FAILED', label: 'Failed' },
+  { value: 'AWAITING_UPLOAD', label: 'Awaiting upload' },
 ];
 
 const PAGE_SIZE = 20;

@@ -25,7 +25,7 @@ import {
 import { AtomicFile } from './atomic-file.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
-const CLASSIFY_USAGE = `Usage: ai-ops tickets classify --input <csv> [--labels bug,feature,question] [--output <file>]
+const CLASSIFY_USAGE = `Usage: ai-ops tickets classify <csv|-> [--labels bug,feature,question] [--output <file>]
 
 Classifies every row of a CSV with a title column and usually a body column (without one, or with an empty
 body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
@@ -40,7 +40,7 @@ A row that cannot be classified (empty title, broken quoting, a bad date) become
 is reported on standard error with its row number, and the rest is classified; the exit code is then 1.
 
 Options:
-  --input <csv>            the tickets ("-" reads standard input)
+  <csv>, --input <csv>     the tickets ("-" reads standard input)
   --labels <a,b,...>       choose the category among these only (case-insensitive; echoed as written)
   --output <file>          write there instead of standard output (written whole or not at all)
   --strict                 stop at the first bad row (exit code 2) and write nothing
@@ -112,12 +112,30 @@ interface Flags {
   many: Map<string, string[]>;
 }
 
+function isPositionalInput(arg: string, spec: FlagSpec): boolean {
+  return spec['--input'] !== undefined && (arg === '-' || !arg.startsWith('-'));
+}
+
+function addInput(flags: Flags, spec: FlagSpec, path: string): void {
+  if (spec['--input'] === 'values') {
+    flags.many.set('--input', [...(flags.many.get('--input') ?? []), path]);
+    return;
+  }
+  if (flags.one.has('--input')) throw new UsageError(`more than one input: "${path}"`);
+  flags.one.set('--input', path);
+}
+
 function parseFlags(args: readonly string[], spec: FlagSpec, sub: string): Flags {
   const flags: Flags = { one: new Map(), many: new Map() };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    // A bare file (or `-`) is the input, as in `ai-ops logs parse <file>`.
+    if (isPositionalInput(arg, spec)) {
+      addInput(flags, spec, arg);
+      continue;
+    }
     const kind = spec[name];
     if (kind === undefined) {
       throw new UsageError(

@@ -189,9 +189,18 @@ interface SplitContext extends ConsolidationOptions {
   state: { work: number };
 }
 
-/** Whether a split candidate is a variable all the same: its words are values elsewhere, or free text. */
-function variableByEvidence(words: Set<string>, ctx: SplitContext): boolean {
-  return phrasesVary(words) || wordsAreValues(words, ctx.evidence);
+/**
+ * Whether a split candidate is a variable all the same: its words are values elsewhere, free text, or the
+ * right-hand side of `key=value` (what follows `=` is a value by the convention of that syntax).
+ */
+function variableByEvidence(words: Set<string>, ctx: SplitContext, assigned: boolean): boolean {
+  return phrasesVary(words) || wordsAreValues(words, ctx.evidence) || (assigned && wordsAreNames(words));
+}
+
+/** Identifier-like words (names, dotted or dashed), not numbers or punctuation. */
+function wordsAreNames(words: Set<string>): boolean {
+  for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
+  return true;
 }
 
 /**
@@ -223,7 +232,11 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
       values.add(t);
     }
     if (values.size < 2) continue;
-    if (masked || (!enumLike && (values.size >= ctx.threshold || variableByEvidence(values, ctx)))) {
+    const assigned = p > 0 && members[0]?.tokens[p - 1] === '=';
+    if (
+      masked ||
+      (!enumLike && (values.size >= ctx.threshold || variableByEvidence(values, ctx, assigned)))
+    ) {
       next[p] = 1;
       continue;
     }

@@ -532,6 +532,9 @@ function learnColumns(
         bestCount = c;
       }
     }
+    // A column of names may hold a level word among them (a state column: `running`, `error`): those
+    // agree with the names, or one such value would cut the header short.
+    if (best === 'word') bestCount += counts.get('level') ?? 0;
     // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag).
     if (dashes >= bestCount) best = 'dash';
     // `stdout F`: the letter after a stream name is a partial/full flag, not a level.

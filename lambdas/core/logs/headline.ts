@@ -96,15 +96,27 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
   );
 }
 
+/**
+ * What an error-free log still has to say: its warnings (what an on-call engineer looks at next), or when
+ * there are none, what dominates it.
+ */
+function quietDetail(s: HeadlineInput): string {
+  const warnings = s.levels.counts.WARN ?? 0;
+  const warning = s.warningTemplates[0];
+  if (warnings > 0 && warning) {
+    const guessed = s.levels.source === 'inferred' ? ' (recognised from wording)' : '';
+    const noun = warnings === 1 ? 'warning' : 'warnings';
+    return `; ${fmt(warnings)} ${noun}${guessed}, mostly ${quote(warning.template)} [${warning.id}] (${fmt(warning.count)}×)`;
+  }
+  const busiest = s.topTemplates[0];
+  return busiest
+    ? `; most frequent: ${quote(busiest.template)} [${busiest.id}] (${pct(busiest.count, s.lines.analysed)})`
+    : '';
+}
+
 function errorSentence(s: HeadlineInput, time: (iso: string) => string): string {
   const span = s.timeSpan ? ` over ${spanText(s.timeSpan.durationSeconds)}` : '';
-  if (s.errors.total === 0) {
-    const busiest = s.topTemplates[0];
-    const most = busiest
-      ? `; most frequent: ${quote(busiest.template)} [${busiest.id}] (${pct(busiest.count, s.lines.analysed)})`
-      : '';
-    return `No errors in ${fmt(s.lines.analysed)} lines${span}${most}.`;
-  }
+  if (s.errors.total === 0) return `No errors in ${fmt(s.lines.analysed)} lines${span}${quietDetail(s)}.`;
   const how = s.errors.inferred === s.errors.total ? ` (${inferredHow(s)})` : '';
   const top = s.errorTemplates[0];
   const most = top ? `; most frequent: ${quote(top.template)} [${top.id}] (${fmt(top.count)}×)` : '';

@@ -97,6 +97,16 @@ describe('header detection on common formats', () => {
     expect(iso(p.time)).toBe('2005-12-04T04:47:44.000Z');
   });
 
+  it('columns of names that sometimes hold a level word (a state column with `error`)', () => {
+    const states = ['running', 'error', 'start', 'halt', 'error', 'configured'];
+    const lines = states.map(
+      (state, i) => `${2500 + i} node-${70 + i} action ${state} ${1074119817 + i} 1 boot (command 1902)`,
+    );
+    const p = detect(lines).parse(lines[1] ?? '');
+    expect(p.content).toBe('boot (command 1902)');
+    expect(iso(p.time)).toBe('2004-01-14T22:36:58.000Z');
+  });
+
   it('Apache access logs, stopping at the quoted request', () => {
     const lines = [
       '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',

@@ -50,4 +50,15 @@ describe('headline', () => {
       'No errors in 50 lines over 49 s; most frequent: “tick <NUM>” [T1] (100%).',
     );
   });
+
+  it('names the warnings of an error-free log before anything else', () => {
+    const raw = Array.from({ length: 40 }, (_, i) =>
+      i % 4 === 0
+        ? `2024-05-01 10:00:${String(i).padStart(2, '0')} WARN disk /data at ${80 + (i % 7)}% full`
+        : `2024-05-01 10:00:${String(i).padStart(2, '0')} INFO tick ${i}`,
+    );
+    expect(summarizeLog(raw.join('\n')).summary.headline).toMatch(
+      /^No errors in 40 lines over 39 s; 10 warnings, mostly “disk <PATH> at <NUM>% full” \[T\d+\] \(10×\)\.$/,
+    );
+  });
 });

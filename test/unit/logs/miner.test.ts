@@ -36,6 +36,20 @@ describe('TemplateMiner', () => {
     expect(miner.templateId(opened)).not.toBe(miner.templateId(closed));
   });
 
+  it('reads the few names after `key=` as values of one event, but keeps upper-case states apart', () => {
+    const miner = new TemplateMiner();
+    const names = ['com.android.systemui', 'com.android.phone', 'android'];
+    const ids = names.flatMap((name, i) =>
+      [1, 2, 3].map((n) => miner.add(`acquire lock=${n * 7919 + i}, name=${name}, uid=${1000 + n}`)),
+    );
+    const up = miner.add('link state=UP');
+    const down = miner.add('link state=DOWN');
+    miner.finalize();
+    expect(new Set(ids.map((id) => miner.templateId(id))).size).toBe(1);
+    expect(miner.templateText(ids[0] ?? 0)).toBe('acquire lock=<NUM>, name=<*>, uid=<NUM>');
+    expect(miner.templateId(up)).not.toBe(miner.templateId(down));
+  });
+
   it('keeps upper-case states apart however many there are', () => {
     const miner = new TemplateMiner();
     const states = [

@@ -84,6 +84,15 @@ describe('ai-ops tickets classify', () => {
     }
   });
 
+  it('takes the CSV as a bare argument too, like `ai-ops logs parse <file>`', async () => {
+    const byFlag = await run('classify', '--input', FIXTURE, '--model', modelPath);
+    const bare = await run('classify', FIXTURE, '--model', modelPath);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(byFlag.stdout);
+    const twice = await rejection(run('classify', FIXTURE, '--input', FIXTURE, '--model', modelPath));
+    expect(twice).toBeInstanceOf(UsageError);
+  });
+
   it('with --labels chooses among those names and echoes them as written', async () => {
     const input = csv(
       'two.csv',

@@ -56,7 +56,9 @@ export default function LogsPage() {
     context: LISTS.logEntries,
   });
   const items = data?.logEntries?.items ?? [];
-  const busy = items.some((i) => i.status === 'QUEUED' || i.status === 'PROCESSING');
+  const busy = items.some(
+    (i) => i.status === 'QUEUED' || i.status === 'PROCESSING' || i.status === 'AWAITING_UPLOAD',
+  );
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   usePolling(busy, refresh);
   const everyone = session ? can.seeEveryone(session.user.role) : false;

@@ -9,7 +9,6 @@ import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
-import { runUpload } from './log-upload.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
 
@@ -49,7 +48,8 @@ Options:
                  time, or of the clock for standard input)
   -h, --help     this help`;
 
-const USAGE = `Usage: ai-ops logs <parse|summarize|upload> <file|-> [options]
+const USAGE = `Usage: ai-ops logs <parse|summarize> <file|-> [options]
+       ai-ops logs upload <file> [options]
 
 Subcommands:
   parse       mine templates; --jsonl gives the template of every line
@@ -374,5 +374,10 @@ async function runSummarize(args: string[]): Promise<number> {
 
 export const logsCommand: Command = commandWithSubcommands({
   usage: USAGE,
-  subcommands: { parse: runParse, summarize: runSummarize, upload: (args) => runUpload(args) },
+  subcommands: {
+    parse: runParse,
+    summarize: runSummarize,
+    // Loaded when it runs: parse and summarize load no client code.
+    upload: async (args) => (await import('./log-upload.ts')).runUpload(args),
+  },
 });

@@ -30,34 +30,60 @@ export function jobView(job: Job) {
   };
 }
 
-export function logSummaryView(entry: LogEntryRecord, caller: Caller) {
+/**
+ * Which fields of a view the query selected, from AppSync's `selectionSetList` (paths such as
+ * `items/summary/text`) below `at`. Large fields (log text, summaries) are put in a view only when selected:
+ * the resolver's whole answer crosses the Lambda response limit (6 MB) before AppSync picks the fields.
+ */
+export type Selected = (path: string) => boolean;
+
+export const everything: Selected = () => true;
+
+export function selectedIn(selection: readonly string[] | undefined, at = ''): Selected {
+  if (!selection || selection.length === 0) return everything;
+  const prefix = at === '' ? '' : `${at}/`;
+  return (path) => selection.includes(prefix + path);
+}
+
+const below =
+  (selected: Selected, field: string): Selected =>
+  (path) =>
+    selected(`${field}/${path}`);
+
+export function logSummaryView(entry: LogEntryRecord, caller: Caller, selected: Selected = everything) {
   if (entry.summaryText === null || entry.summary === null) return null;
   const raw = seesRawLogText(caller);
-  const json = raw ? entry.summary : summaryWithoutRawText(entry.summary);
+  const wantsText = selected('text');
+  const json = selected('json') || (wantsText && !raw) ? shownSummary(entry.summary, raw) : null;
   return {
     logEntryId: entry.id,
-    text: raw ? entry.summaryText : textWithoutRawText(json),
-    json,
-    templates: raw ? (entry.templates ?? []) : templatesWithoutRawText(entry.templates ?? []),
+    text: wantsText ? (raw ? entry.summaryText : textWithoutRawText(json ?? entry.summary)) : null,
+    json: selected('json') ? json : null,
+    templates: selected('templates') ? shownTemplates(entry.templates ?? [], raw) : null,
     generatedBy: entry.generatedBy ?? 'local',
     createdAt: iso(entry.summarizedAt ?? entry.updatedAt),
   };
 }
 
-export function logEntryView(entry: LogEntryRecord, caller: Caller) {
+const shownSummary = (summary: NonNullable<LogEntryRecord['summary']>, raw: boolean) =>
+  raw ? summary : summaryWithoutRawText(summary);
+const shownTemplates = (templates: NonNullable<LogEntryRecord['templates']>, raw: boolean) =>
+  raw ? templates : templatesWithoutRawText(templates);
+
+export function logEntryView(entry: LogEntryRecord, caller: Caller, selected: Selected = everything) {
   return {
     id: entry.id,
     ownerId: entry.ownerId,
     status: entry.job.status,
     // AppSync denies LogEntry.raw to HR; leaving it out here as well keeps it off the wire even if it did not.
-    raw: seesRawLogText(caller) ? entry.raw : null,
+    raw: selected('raw') && seesRawLogText(caller) ? entry.raw : null,
     format: entry.format,
     source: entry.source,
     baselineEntryId: entry.baselineEntryId,
     sizeBytes: entry.sizeBytes,
     lineCount: entry.lineCount,
     redactions: entry.redactions,
-    summary: logSummaryView(entry, caller),
+    summary: selected('summary') ? logSummaryView(entry, caller, below(selected, 'summary')) : null,
     job: jobView(entry.job),
     createdAt: iso(entry.createdAt),
     updatedAt: iso(entry.updatedAt),

@@ -66,16 +66,41 @@ export function pageRequest(
   };
 }
 
-/** Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. */
+/**
+ * A bound on a page's size in bytes: rows are taken while their sizes fit (always at least one), and the
+ * next page starts after the last row taken. A resolver's answer must fit a Lambda response (6 MB).
+ */
+export interface ByteBudget<Row> {
+  maxBytes: number;
+  sizeOf: (row: Row) => number;
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. With a
+ * byte budget the page may end sooner; its `nextToken` then continues from the last row it holds.
+ */
 export function toPage<Row, Item>(
   rows: readonly { row: Row; cursor: Cursor }[],
   limit: number,
   toItem: (row: Row) => Item,
+  budget?: ByteBudget<Row>,
 ): Page<Item> {
-  const page = rows.slice(0, limit);
+  const take = budget ? rowsWithin(rows, limit, budget) : Math.min(limit, rows.length);
+  const page = rows.slice(0, take);
   const last = page[page.length - 1];
   return {
     items: page.map((entry) => toItem(entry.row)),
-    nextToken: rows.length > limit && last ? encodeCursor(last.cursor) : null,
+    nextToken: rows.length > take && last ? encodeCursor(last.cursor) : null,
   };
+}
+
+function rowsWithin<Row>(rows: readonly { row: Row }[], limit: number, budget: ByteBudget<Row>): number {
+  let bytes = 0;
+  let take = 0;
+  for (const { row } of rows.slice(0, limit)) {
+    bytes += budget.sizeOf(row);
+    if (take > 0 && bytes > budget.maxBytes) break;
+    take++;
+  }
+  return take;
 }

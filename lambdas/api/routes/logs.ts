@@ -11,6 +11,7 @@ import { assertFormat } from '../../core/logs/header.ts';
 import { rawLogProblem } from '../../core/logs/summarize-log.ts';
 import {
   getLogEntry,
+  type LogEntryRecord,
   listLogEntries,
   logEntryHistory,
   MAX_SOURCE_CHARS,
@@ -19,7 +20,7 @@ import {
 import { checkedBy, idArg, idempotencyKeyArg, pageArgs, ruledBy, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route, traceIdOf } from '../route.ts';
-import { changeView, logEntryView, logSummaryView } from '../views.ts';
+import { changeView, logEntryView, logSummaryView, selectedIn } from '../views.ts';
 
 /** The longest explicit header format accepted (a Loghub format is a line of placeholders). */
 export const MAX_FORMAT_LENGTH = 500;
@@ -62,7 +63,7 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     route(submitArgs, async (args, event) => {
       const caller = requireCaller(event);
       const entry = await submitLog((await deps()).logs, caller, { ...args, traceId: traceIdOf(event) });
-      return logEntryView(entry, caller);
+      return logEntryView(entry, caller, selectedIn(event.info.selectionSetList));
     }),
   );
   app.onMutation(
@@ -85,26 +86,31 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     'logEntry',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      return logEntryView(await getLogEntry((await deps()).logs, { caller, id }), caller);
+      const entry = await getLogEntry((await deps()).logs, { caller, id });
+      return logEntryView(entry, caller, selectedIn(event.info.selectionSetList));
     }),
   );
   app.onQuery(
     'logEntries',
     route(z.object({ ...pageArgs, status: z.enum(JOB_STATUSES).nullish() }), async (args, event) => {
       const caller = requireCaller(event);
+      const selected = selectedIn(event.info.selectionSetList, 'items');
+      const view = (entry: LogEntryRecord) => logEntryView(entry, caller, selected);
       const page = await listLogEntries((await deps()).logs, {
         caller,
         page: toPage(args),
         status: args.status ?? null,
+        sizeOf: (entry) => Buffer.byteLength(JSON.stringify(view(entry))),
       });
-      return { items: page.items.map((entry) => logEntryView(entry, caller)), nextToken: page.nextToken };
+      return { items: page.items.map(view), nextToken: page.nextToken };
     }),
   );
   app.onQuery(
     'logSummary',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      return logSummaryView(await getLogEntry((await deps()).logs, { caller, id }), caller);
+      const entry = await getLogEntry((await deps()).logs, { caller, id });
+      return logSummaryView(entry, caller, selectedIn(event.info.selectionSetList));
     }),
   );
   app.onQuery(

@@ -112,7 +112,13 @@ export async function getLogEntry(
 
 export async function listLogEntries(
   deps: { logEntries: Pick<LogEntryRepo, 'list'> },
-  input: { caller: Caller; page: PageRequest; status: JobStatus | null },
+  input: {
+    caller: Caller;
+    page: PageRequest;
+    status: JobStatus | null;
+    /** Bytes of one entry as the caller asked for it; with it a page stays within LIST_ANSWER_BYTES. */
+    sizeOf?: (entry: LogEntryRecord) => number;
+  },
 ): Promise<Page<LogEntryRecord>> {
   const { limit, after } = input.page;
   const rows = await deps.logEntries.list({
@@ -121,8 +127,15 @@ export async function listLogEntries(
     limit: limit + 1,
     after,
   });
-  return toPage(rows, limit, (row) => row);
+  const budget = input.sizeOf ? { maxBytes: LIST_ANSWER_BYTES, sizeOf: input.sizeOf } : undefined;
+  return toPage(rows, limit, (row) => row, budget);
 }
+
+/**
+ * Most bytes of log text and summaries in one page of entries: a resolver's answer must fit a Lambda response
+ * (6 MB) with room for the rest. A page that would be larger ends early; its nextToken goes on from there.
+ */
+export const LIST_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Who submitted the entry, every step of its summarize job (started, attempts that failed, succeeded or

@@ -203,6 +203,41 @@ describe('log entries through the API', () => {
     expect(tooMany.errors?.[0]?.errorType).toBe('ValidationError');
   });
 
+  it('ends a page early when the log text asked for would pass 4 MB, and goes on from there', async () => {
+    const big = await api.user('big@example.com');
+    const line = (i: number) =>
+      `2024-05-01 10:00:00 INFO request ${i} served in ${i % 97} ms ${'x'.repeat(60)}`;
+    const raw = Array.from({ length: 16_000 }, (_, i) => line(i)).join('\n'); // ~1.4 MB
+    for (let n = 0; n < 4; n++)
+      expect((await big.call(SUBMIT, { raw: `${n}\n${raw}` })).errors).toBeUndefined();
+    const pages: number[] = [];
+    const seen = new Set<string>();
+    let nextToken: string | null = null;
+    do {
+      const page = await big.call(
+        'query($t: String) { logEntries(limit: 10, nextToken: $t) { items { id raw } nextToken } }',
+        { t: nextToken },
+      );
+      expect(page.errors).toBeUndefined();
+      const data = page.data?.logEntries as {
+        items: { id: string; raw: string }[];
+        nextToken: string | null;
+      };
+      pages.push(data.items.length);
+      for (const item of data.items) {
+        expect(item.raw.length).toBeGreaterThan(1_000_000);
+        seen.add(item.id);
+      }
+      nextToken = data.nextToken;
+    } while (nextToken);
+    expect(pages).toEqual([2, 2]);
+    expect(seen.size).toBe(4);
+    const ids = await big.call('{ logEntries(limit: 10) { items { id } nextToken } }');
+    const idsOnly = ids.data?.logEntries as { items: unknown[]; nextToken: string | null };
+    expect(idsOnly.items).toHaveLength(4);
+    expect(idsOnly.nextToken).toBeNull();
+  });
+
   it('refuses empty, binary and oversized logs with a ValidationError naming raw', async () => {
     for (const raw of ['   \n', 'abc\u0000def', 'x'.repeat(5 * 1024 * 1024 + 1)]) {
       const result = await owner.call(SUBMIT, { raw });

@@ -183,7 +183,7 @@ async function startEndpoint(
     authorizerTtlSeconds: 60,
     resolver: (event) => resolver(event, lambdaContext('ai-ops-api', 30)),
     queryDepthLimit: options.queryDepthLimit ?? 10,
-    resolverCountLimit: options.resolverCountLimit ?? 100,
+    resolverCountLimit: options.resolverCountLimit ?? 50, // as every deployed stage (bin/stages.ts)
     introspection: true,
     onInternalError: onError,
     onAnswer: (answer) => recordAnswer(exporter, answer),

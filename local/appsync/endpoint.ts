@@ -104,8 +104,16 @@ interface RequestState {
   headers: Record<string, string>;
   variables: Record<string, unknown>;
   resolverInvocations: number;
+  /** Bytes of resolver answers so far in this request (bounded by MAX_ANSWER_BYTES). */
+  answerBytes: number;
   requestId: string;
 }
+
+/**
+ * Most bytes of resolver answers one request may gather: each answer is bounded (a Lambda response is at
+ * most 6 MB), but aliases multiply them, and the whole response is built in this process's memory.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 interface CachedAnswer {
   answer: AppSyncAuthorizerResult<ResolverContext>;
@@ -158,6 +166,7 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
       headers,
       variables: parsed.variables,
       resolverInvocations: 0,
+      answerBytes: 0,
       requestId,
     };
     const result = await execute({
@@ -374,6 +383,13 @@ async function invokeResolver(
   }
   const envelope = errorEnvelopeOf(result);
   if (envelope) throw new FieldError(envelope.type, envelope.message, envelope.info);
+  state.answerBytes += Buffer.byteLength(JSON.stringify(result) ?? '');
+  if (state.answerBytes > MAX_ANSWER_BYTES) {
+    throw new FieldError(
+      'BadRequest',
+      `The answer to this request would pass ${MAX_ANSWER_BYTES / 1024 / 1024} MB: ask for fewer fields, aliases or items`,
+    );
+  }
   return result;
 }
 

@@ -81,6 +81,7 @@ export class LogAnalyzer {
   private pendingNonBlank = 0;
   private pendingChars = 0;
   private ended = false;
+  private readonly meta: LineMeta = { level: 'UNKNOWN', line: 0, time: undefined, component: undefined };
 
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
@@ -208,9 +209,12 @@ export class LogAnalyzer {
       if (host !== undefined) host = this.redactor.host(host);
     }
     const level: LogLevel = parsed.level ?? 'UNKNOWN';
-    const meta: LineMeta = { level, line: lineNo };
-    if (parsed.time !== undefined) meta.time = parsed.time;
-    if (parsed.component !== undefined) meta.component = parsed.component;
+    // One object reused for every line (the miner reads it and keeps nothing of it).
+    const meta = this.meta;
+    meta.level = level;
+    meta.line = lineNo;
+    meta.time = parsed.time;
+    meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
     this.event = cluster;
     this.eventLine = lineNo;

@@ -156,10 +156,33 @@ function found(start: number, end: number, gap: number): Field {
 }
 
 /**
- * The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. The result
- * is the shared `FIELD` object, valid until the next call.
+ * The `]` that closes the `[` at `open` (nested pairs counted), before `limit`; -1 when there is none.
+ * `indexOf` finds the brackets: a bracket column (`[req-… - - -]`) is often long.
  */
-function nextField(line: string, pos: number, delimiter: string): Field | undefined {
+function bracketEnd(line: string, open: number, limit: number): number {
+  let depth = 1;
+  let from = open + 1;
+  let nextOpen = line.indexOf('[', from);
+  for (;;) {
+    const close = line.indexOf(']', from);
+    if (close < 0 || close >= limit) return -1;
+    if (nextOpen >= 0 && nextOpen < close) {
+      depth++;
+      from = nextOpen + 1;
+      nextOpen = line.indexOf('[', from);
+      continue;
+    }
+    if (--depth === 0) return close;
+    from = close + 1;
+  }
+}
+
+/**
+ * The next column from `pos`: whitespace-separated, or up to `delimiter`; `[...]` spans spaces. The result
+ * is the shared `FIELD` object, valid until the next call. `tabFree`: the line has no tab (the caller looked
+ * once per line), so a column ends at the next space, found with `indexOf`.
+ */
+function nextField(line: string, pos: number, delimiter: string, tabFree = false): Field | undefined {
   const n = line.length;
   let i = pos;
   if (delimiter === ' ') {
@@ -168,23 +191,17 @@ function nextField(line: string, pos: number, delimiter: string): Field | undefi
     const start = i;
     let end = -1;
     if (line.charCodeAt(i) === 91) {
-      let depth = 0;
-      const limit = Math.min(n, i + MAX_BRACKET);
-      for (let j = i; j < limit; j++) {
-        const c = line.charCodeAt(j);
-        if (c === 91) depth++;
-        else if (c === 93) {
-          depth--;
-          if (depth === 0) {
-            end = j + 1;
-            // keep `]:` / `],` glued to the bracket
-            while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
-            break;
-          }
-        }
+      const close = bracketEnd(line, i, Math.min(n, i + MAX_BRACKET));
+      if (close >= 0) {
+        end = close + 1;
+        // keep `]:` / `],` glued to the bracket
+        while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
       }
     }
-    if (end < 0) {
+    if (end < 0 && tabFree) {
+      end = line.indexOf(' ', i + 1);
+      if (end < 0) end = n;
+    } else if (end < 0) {
       end = i + 1;
       while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
     }
@@ -247,6 +264,17 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
 /** Times of one log's lines (timestamp.ts), shared by the parsers below. */
 class TimeReader extends TimestampReader {}
 
+/**
+ * A parsed line with every field present (undefined when absent): one object shape for every line keeps the
+ * property loads of the callers (analyzer, miner) monomorphic.
+ */
+function parsedLine(content: string): ParsedLine {
+  return { content, time: undefined, level: undefined, component: undefined, host: undefined };
+}
+
+/** A line that does not fit the layout: its whole text is the message. */
+const whole = (line: string): ParsedLine => parsedLine(line.trim());
+
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
@@ -278,15 +306,17 @@ class ColumnParser implements HeaderParser {
     const values = this.values;
     const starts = this.starts;
     const ends = this.ends;
-    values.length = 0;
+    // `values` is reused and never shrunk (resizing an array is a runtime call): `nv` is its length.
+    let nv = 0;
     const space = this.delimiter === ' ';
+    const tabFree = space && line.indexOf('\t') < 0;
     let pos = 0;
     let contentStart = -1;
     let found: LogLevel | undefined;
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
-      const f = nextField(line, pos, this.delimiter);
-      if (!f) return { content: line.trim() };
+      const f = nextField(line, pos, this.delimiter, tabFree);
+      if (!f) return whole(line);
       const fStart = f.start;
       const fEnd = f.end;
       starts[i] = fStart;
@@ -295,8 +325,8 @@ class ColumnParser implements HeaderParser {
       if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
         // A column that accepts anything and feeds no field, or a time column (read below from the line):
         // only its first character is looked at.
-        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return { content: line.trim() };
-        values.push('');
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return whole(line);
+        values[nv++] = '';
         pos = space ? fEnd : fEnd + 1;
         continue;
       }
@@ -305,7 +335,7 @@ class ColumnParser implements HeaderParser {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
         const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
-          values.push(text);
+          values[nv++] = text;
           pos = closing;
         } else contentStart = fStart;
         break;
@@ -313,16 +343,16 @@ class ColumnParser implements HeaderParser {
       if (spec.kind === 'level') {
         // The level word is looked up once, for the check and for the level itself.
         const level = parseLevelWord(text);
-        if (level === undefined) return { content: line.trim() };
+        if (level === undefined) return whole(line);
         if (spec.role === 'level') found = level;
-      } else if (!fits(spec.kind, text)) return { content: line.trim() };
-      values.push(text);
+      } else if (!fits(spec.kind, text)) return whole(line);
+      values[nv++] = text;
       pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
-    const out: ParsedLine = { content: line.slice(contentStart).trim() };
-    if (found !== undefined) out.level = found;
-    for (let i = 0; i < values.length; i++) {
+    const out = parsedLine(line.slice(contentStart).trim());
+    out.level = found;
+    for (let i = 0; i < nv; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
       if (spec.role === 'level') {
@@ -330,24 +360,21 @@ class ColumnParser implements HeaderParser {
       } else if (spec.role === 'component') out.component = this.component(v);
       else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
-    if (this.timeColumns.length > 0) {
-      const t = this.time.read(this.timeText(line, values));
-      if (t !== undefined) out.time = t;
-    }
+    if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
   }
 
   /** The time columns' text: one slice of the line when they are next to each other, else joined. */
-  private timeText(line: string, values: string[]): string {
+  private timeText(line: string, values: string[], nv: number): string {
     const tc = this.timeColumns;
     const first = tc[0] as number;
     const lastCol = tc[tc.length - 1] as number;
-    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < values.length)
+    if (this.delimiter === ' ' && lastCol - first === tc.length - 1 && lastCol < nv)
       return line.slice(this.starts[first], this.ends[lastCol]);
-    let text = values[first] || line.slice(this.starts[first], this.ends[first]);
+    let text = (first < nv ? values[first] : '') || line.slice(this.starts[first], this.ends[first]);
     for (let k = 1; k < tc.length; k++) {
       const c = tc[k] as number;
-      text += ` ${values[c] || line.slice(this.starts[c], this.ends[c])}`;
+      text += ` ${(c < nv ? values[c] : '') || line.slice(this.starts[c], this.ends[c])}`;
     }
     return text;
   }
@@ -734,7 +761,7 @@ function fromRecord(record: Map<string, Scalar>, time: TimeReader): ParsedLine {
     for (const [k, v] of record) if (!used.has(k)) parts.push(`${k}=${String(v)}`);
     content = parts.join(' ');
   }
-  const out: ParsedLine = { content };
+  const out = parsedLine(content);
   if (level) out.level = normaliseLevel(String(level.value));
   if (component) out.component = String(component.value).slice(0, 128);
   if (host) out.host = String(host.value).slice(0, 128);
@@ -772,7 +799,7 @@ class StructuredParser implements HeaderParser {
     const trimmed = line.trim();
     const record = this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
     if (record) return fromRecord(record, this.time);
-    return this.fallback ? this.fallback.parse(line) : { content: trimmed };
+    return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
   }
 }
 
@@ -818,8 +845,8 @@ class FormatParser implements HeaderParser {
   parse(line: string): ParsedLine {
     const trimmed = line.trim();
     const m = matchFormat(this.format, trimmed);
-    if (!m) return { content: trimmed };
-    const out: ParsedLine = { content: (m.get('Content') ?? '').trim() };
+    if (!m) return parsedLine(trimmed);
+    const out = parsedLine((m.get('Content') ?? '').trim());
     if (this.levelField) {
       const v = m.get(this.levelField);
       if (v) out.level = normaliseLevel(v);
@@ -842,7 +869,7 @@ class FormatParser implements HeaderParser {
 
 const NO_HEADER: HeaderParser = {
   info: { kind: 'none', description: '<content>', coverage: 0 },
-  parse: (line) => ({ content: line.trim() }),
+  parse: whole,
 };
 
 /** Wraps a parser so that messages which are themselves JSON objects (containers) give up their fields. */
@@ -863,13 +890,11 @@ class NestedJsonParser implements HeaderParser {
     const record = parseJsonObject(p.content);
     if (!record) return p;
     const q = fromRecord(record, this.time);
-    return {
-      ...q,
-      ...(p.time !== undefined ? { time: p.time } : {}),
-      ...(p.level !== undefined && q.level === undefined ? { level: p.level } : {}),
-      ...(p.component !== undefined && q.component === undefined ? { component: p.component } : {}),
-      ...(p.host !== undefined && q.host === undefined ? { host: p.host } : {}),
-    };
+    if (p.time !== undefined) q.time = p.time;
+    q.level ??= p.level;
+    q.component ??= p.component;
+    q.host ??= p.host;
+    return q;
   }
 }
 

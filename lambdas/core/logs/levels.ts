@@ -59,6 +59,9 @@ const LETTERS: Record<string, LogLevel> = {
 
 /** A level word (any case, optionally wrapped in `[]`/`<>` or ending with `:`/`,`), or undefined. */
 export function parseLevelWord(field: string): LogLevel | undefined {
+  // No level word is longer (`levelWord`); component columns (`com.apple.xpc.launchd[1]:`) mostly are, and
+  // vary too much to be worth caching.
+  if (field.length > MAX_LEVEL_FIELD) return undefined;
   // A log uses a handful of level words: comparing with the last few is cheaper than hashing.
   for (let i = 0; i < RECENT; i++) if (recentFields[i] === field) return recentLevels[i];
   const level = cachedLevel(field);
@@ -85,9 +88,11 @@ function cachedLevel(field: string): LogLevel | undefined {
 
 const LEVEL_CACHE = new Map<string, LogLevel | null>();
 
+const MAX_LEVEL_FIELD = 16;
+
 function levelWord(field: string): LogLevel | undefined {
   let s = field;
-  if (s.length > 16) return undefined;
+  if (s.length > MAX_LEVEL_FIELD) return undefined;
   if ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('<') && s.endsWith('>'))) s = s.slice(1, -1);
   if (s.endsWith(':') || s.endsWith(',')) s = s.slice(0, -1);
   s = s.trim();

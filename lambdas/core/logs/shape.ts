@@ -17,8 +17,12 @@ for (let c = 65; c <= 90; c++) CLASS[c] = 2;
 for (let c = 97; c <= 122; c++) CLASS[c] = 2;
 CLASS[95] = 3;
 
-/** Longest message hashed; longer ones are tokenised every time. */
-export const SHAPE_MAX_CHARS = 512;
+/**
+ * Longest message hashed; longer ones are tokenised every time. Up to the tokenizer's longest word (1,024
+ * characters, `MAX_WORD`), no word of such a message is cut into one opaque value, so the tokens depend only
+ * on what the shape keeps (the token cap falls at the same token for every message of one shape).
+ */
+export const SHAPE_MAX_CHARS = 1024;
 
 /** Characters that end a token segment in the tokenizer: whitespace and structural punctuation. */
 const BOUNDARY = new Uint8Array(128);

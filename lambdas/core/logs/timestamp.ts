@@ -59,6 +59,14 @@ function fractionMs(s: string | undefined): number {
   return v;
 }
 
+/** `fractionMs` of the text in [start, end) of `s` (start -1: none). */
+function fractionAt(s: string, start: number, end: number): number {
+  let v = 0;
+  if (start < 0) return v;
+  for (let i = 0; i < 3; i++) v = v * 10 + (start + i < end ? s.charCodeAt(start + i) - 48 : 0);
+  return v;
+}
+
 function zoneOffsetMs(z: string | undefined): number {
   if (!z) return 0;
   const lower = z.toLowerCase();
@@ -278,7 +286,8 @@ interface Layout {
   year: number;
   shortYear: boolean;
   month: number;
-  zone: string | undefined;
+  /** Offset of the text's zone (`zoneOffsetMs`), 0 without one. */
+  zoneMs: number;
 }
 
 const LAYOUT_FIELDS: FieldName[] = ['y', 'mo', 'd', 'h', 'mi', 's', 'frac'];
@@ -315,21 +324,15 @@ export class TimestampReader {
     const at = l.at;
     let y = fieldAt(s, at, 0, l.year);
     if (l.shortYear) y = fullYear(y);
-    const frac = (at[12] as number) < 0 ? undefined : s.slice(at[12], at[13]);
     const mo = fieldAt(s, at, 1, l.month);
     const d = fieldAt(s, at, 2, 1);
-    const t = make(
-      y,
-      mo,
-      d,
-      fieldAt(s, at, 3, 0),
-      fieldAt(s, at, 4, 0),
-      fieldAt(s, at, 5, 0),
-      frac,
-      l.zone,
-      true,
-    );
-    return t?.ms;
+    const h = fieldAt(s, at, 3, 0);
+    const mi = fieldAt(s, at, 4, 0);
+    const sec = fieldAt(s, at, 5, 0);
+    // `make` without its garbage (the fraction's text, the result object), the zone's offset worked out once.
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return undefined;
+    const ms = utcMs(y, mo, d, h, mi, sec, fractionAt(s, at[12] as number, at[13] as number)) - l.zoneMs;
+    return Number.isFinite(ms) ? ms : undefined;
   }
 
   private parse(s: string): number | undefined {
@@ -390,6 +393,6 @@ function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: numb
     year: defaultYear,
     shortYear: yy !== undefined,
     month: mon === undefined ? 1 : (MONTHS[(m[mon] ?? '').slice(0, 3).toLowerCase()] ?? 0),
-    zone: zone === undefined ? undefined : m[zone],
+    zoneMs: zoneOffsetMs(zone === undefined ? undefined : m[zone]),
   };
 }

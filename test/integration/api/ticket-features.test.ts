@@ -161,7 +161,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     for (const t of done) expect(['data', 'it', 'payments', 'platform', 'sre', 'web']).toContain(t.team);
     // The threshold is not the default: some answers abstain, the same way in both.
     expect(lines.map((l) => l.category)).toEqual(done.map((t) => t.triage.category));
-  });
+  }, 120_000); // 16 jobs through the worker plus a CLI run: slow on a loaded 2-core CI machine
 
   it('lists up to three similar tickets the caller can see, best first, with a score', async () => {
     const title = 'Checkout page froze after clicking pay';

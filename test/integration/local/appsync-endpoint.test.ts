@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AppSyncEndpointOptions, createAppSyncEndpoint } from '../../../local/appsync/endpoint.ts';
+import {
+  type AppSyncEndpointOptions,
+  createAppSyncEndpoint,
+  MAX_ANSWER_BYTES,
+} from '../../../local/appsync/endpoint.ts';
 import { findAwsDeclarations, loadAppSyncSchema } from '../../../local/appsync/schema.ts';
 import { type RunningHttpServer, startHttpServer } from '../../../local/http-server.ts';
 
@@ -308,6 +312,21 @@ describe('local AppSync endpoint', () => {
     expect(calls.resolver).toHaveLength(3);
     expect(json.data?.d).toBeNull();
     expect(json.errors?.[0]).toMatchObject({ errorType: 'ValidationError', path: ['d'] });
+  });
+
+  it('stops gathering answers past the per-request byte bound (aliases multiply big answers)', async () => {
+    const padding = 'x'.repeat(MAX_ANSWER_BYTES / 2 + 1);
+    resolverAnswer = () => ({
+      id: 'user-1',
+      email: padding,
+      role: 'USER',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    const { json } = await post({ query: '{ a: me { id } b: me { id } }' }, bearer);
+    expect(json.data?.a).toEqual({ id: 'user-1' });
+    expect(json.data?.b).toBeNull();
+    expect(json.errors?.[0]).toMatchObject({ errorType: 'BadRequest', path: ['b'] });
+    expect(String(json.errors?.[0]?.message)).toContain('32 MB');
   });
 
   it('answers malformed requests with 400 and a clear message', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHeaderParser } from '../../../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../../../lambdas/core/logs/miner.ts';
-import { shapeHash } from '../../../lambdas/core/logs/shape.ts';
+import { SHAPE_MAX_CHARS, shapeHash } from '../../../lambdas/core/logs/shape.ts';
 import { tokenize } from '../../../lambdas/core/logs/tokenize.ts';
 import { fixtureLines, SYSTEMS } from './fixtures.ts';
 
@@ -34,6 +34,16 @@ describe('message shapes', () => {
         keys.set(shape, key);
       }
     }
+  });
+
+  it('hashes long messages, with one key per shape past the token cap too', () => {
+    // 340 tokens (the cap is 256), 849 and 1,019 characters.
+    const long = (value: string) => Array.from({ length: 170 }, (_, i) => `k${i % 7} ${value}`).join(' ');
+    expect(tokenize(long('98')).count).toBe(256);
+    expect(shapeHash(long('1'))).not.toBe(-1);
+    expect(shapeHash(long('1'))).toBe(shapeHash(long('98')));
+    expect(tokenize(long('1')).key).toBe(tokenize(long('98')).key);
+    expect(shapeHash('x'.repeat(SHAPE_MAX_CHARS + 1))).toBe(-1);
   });
 
   it('mines the same templates with the shape shortcut as without it', () => {

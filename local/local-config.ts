@@ -14,6 +14,7 @@ import {
   queueConfigSchema,
   redactionConfigSchema,
   ticketTriageConfigSchema,
+  type UploadConfig,
 } from '../lambdas/shared/config.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { retryConfigSchema, type WorkerConfig } from '../lambdas/workers/runtime.ts';
@@ -38,7 +39,12 @@ export const LOCAL_POOL_SIZE = 10;
 export const LOCAL_WORKER_POOL_SIZE = 3;
 export const LOCAL_WORKER_QUEUE_CONNECTIONS = 2;
 
-export function localConfigs(env: Env, local: { databaseUrl: string; keySet: string }): LocalConfigs {
+export function localConfigs(
+  env: Env,
+  local: { databaseUrl: string; keySet: string; uploads?: UploadConfig },
+): LocalConfigs {
+  // Uploaded logs: files under the data dir, URLs the local endpoint signs (local/uploads.ts).
+  const uploads = local.uploads ?? {};
   // One process serves every request locally: a pool per handler, not Lambda's one connection (issue 13).
   const pool = (size: number) =>
     parseConfig(
@@ -61,7 +67,7 @@ export function localConfigs(env: Env, local: { databaseUrl: string; keySet: str
   // What the triage worker answers is what a correction may choose: the resolver never loads the model.
   const correction = { TICKET_CATEGORIES: [...ticketTriageSetup(triage).categories] };
   return {
-    resolver: { database, auth, queue, llm, correction, redaction },
+    resolver: { database, auth, queue, llm, correction, redaction, uploads },
     authorizer: { database, auth },
     worker: {
       database: pool(LOCAL_WORKER_POOL_SIZE),
@@ -69,6 +75,7 @@ export function localConfigs(env: Env, local: { databaseUrl: string; keySet: str
       llm,
       triage,
       redaction,
+      uploads,
       retry: parseConfig(retryConfigSchema, env, 'worker'),
     },
     reconciler: { database, queue, reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler') },

@@ -41,6 +41,7 @@ import {
   saveAdmin,
 } from './local-files.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
+import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
 
 export interface LocalRuntimeOptions {
@@ -96,13 +97,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const configs = localConfigs(options.env ?? process.env, {
       databaseUrl: appUrl,
       keySet: paths.keySet,
+      uploads: localUploadConfig(dataDir),
     });
     const createdAdmin = await ensureAdmin(paths.admin, configs);
 
     const queue = new LocalQueue(connection.sql, queueDefinitions(options.visibilityTimeoutSeconds));
     const metrics = startMetrics(queue, connection.sql);
     cleanups.push(metrics.stop);
-    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, () =>
+    const uploads = localUploadRoute(connection, configs.resolver);
+    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, uploads, () =>
       readiness(connection),
     );
     cleanups.push(server.close);
@@ -182,6 +185,7 @@ async function startEndpoint(
   options: LocalRuntimeOptions,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
+  uploads: UploadRoute,
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
@@ -206,6 +210,7 @@ async function startEndpoint(
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
+    uploads,
     readiness: ready,
   });
 }

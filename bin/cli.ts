@@ -19,7 +19,7 @@ const commands: readonly { name: string; summary: string; load: () => Promise<Co
   },
   {
     name: 'logs',
-    summary: 'mine templates from a log (parse) or summarise it (summarize)',
+    summary: 'mine templates from a log (parse), summarise it (summarize) or upload it to an API (upload)',
     load: async () => (await import('./commands/logs.ts')).logsCommand,
   },
   {

@@ -11,11 +11,13 @@ import {
   triggers,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { summarizeLog } from '../lambdas/core/jobs/kinds/summarize-log/definition.ts';
 import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { Api } from './api.ts';
 import { AppFunction, REPO_ROOT } from './app-function.ts';
 import { Data } from './data.ts';
+import { LogUploads } from './log-uploads.ts';
 import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -102,6 +104,8 @@ export class AiOpsStack extends Stack {
   /** The web console: S3 + CloudFront, configured with the API's URL and public key. */
   readonly console: WebConsole;
   readonly observability: Observability;
+  /** Large logs: the uploads bucket, its grants and its notification to the summarize queue. */
+  readonly uploads: LogUploads;
   readonly functions: {
     readonly authorizer: AppFunction;
     readonly resolver: AppFunction;
@@ -142,7 +146,10 @@ export class AiOpsStack extends Stack {
       graphqlUrl: this.api.graphqlApi.graphqlUrl,
       // The same value as the ApiKeyId output: AppSync's key id is the key clients send.
       apiKey: this.api.apiKey.attrApiKeyId,
+      // Presigned upload URLs name the uploads bucket on the region's S3 endpoint.
+      uploadOrigin: `https://*.s3.${this.region}.amazonaws.com`,
     });
+    this.uploads = this.createUploads(resolver);
     this.observability = new Observability(this, 'Observability', {
       stage,
       api: this.api.graphqlApi,
@@ -298,6 +305,25 @@ export class AiOpsStack extends Stack {
       ],
     });
     return reconciler;
+  }
+
+  /**
+   * The uploads bucket: the resolver presigns PUTs into it, S3 tells the summarize queue of each new object,
+   * and the summarize worker reads it.
+   */
+  private createUploads(resolver: AppFunction): LogUploads {
+    const summarize = this.workQueues.queues.find((q) => q.kind === summarizeLog.kind);
+    if (!summarize) throw new Error(`No ${summarizeLog.kind} queue to notify of uploads`);
+    const uploads = new LogUploads(this, 'Uploads', {
+      stage: this.#stage,
+      consoleOrigin: this.console.url,
+      queue: summarize.queue,
+    });
+    uploads.grantUpload(resolver.function);
+    resolver.function.addEnvironment('UPLOAD_BUCKET', uploads.bucket.bucketName);
+    uploads.grantReadUploads(summarize.worker.function);
+    summarize.worker.function.addEnvironment('UPLOAD_BUCKET', uploads.bucket.bucketName);
+    return uploads;
   }
 
   /** The deploy-time migrator, and its trigger, which runs before any function that uses the database. */

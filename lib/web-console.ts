@@ -24,6 +24,8 @@ export interface WebConsoleProps {
   readonly graphqlUrl: string;
   /** The API key clients send as `x-api-key` for signup, login and refreshToken (a deploy-time token). */
   readonly apiKey: string;
+  /** Where the browser PUTs uploaded logs (presigned S3 URLs), allowed by the CSP's connect-src. */
+  readonly uploadOrigin?: string;
   /** The built console (default: web/dist, which `npm ci` builds). */
   readonly assetPath?: string;
 }
@@ -80,7 +82,12 @@ export class WebConsole extends Construct {
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `AI Ops console (${stage.name}): CSP, HSTS and friends`,
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp(apiOrigin), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: consoleCsp(
+            props.uploadOrigin ? Fn.join(' ', [apiOrigin, props.uploadOrigin]) : apiOrigin,
+          ),
+          override: true,
+        },
         strictTransportSecurity: {
           accessControlMaxAge: TWO_YEARS,
           includeSubdomains: true,

@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   /** Requests larger than this get 413 before any parsing. */
   maxBodyBytes: number;
   onError: (error: unknown) => void;
+  /** `PUT /uploads/…`: the local createLogUpload URLs (local/uploads.ts). */
+  uploads?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Readiness: whether requests can be served now (database reachable, migrations applied). */
   readiness?: () => Promise<Readiness>;
 }
@@ -116,6 +118,10 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     const text = await options.metrics.text();
     res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : text);
+    return;
+  }
+  if (path.startsWith('/uploads/') && options.uploads) {
+    await options.uploads(req, res);
     return;
   }
   if (read && path === '/health/live') {

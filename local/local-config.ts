@@ -14,6 +14,7 @@ import {
   queueConfigSchema,
   redactionConfigSchema,
   ticketTriageConfigSchema,
+  type UploadConfig,
 } from '../lambdas/shared/config.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { retryConfigSchema, type WorkerConfig } from '../lambdas/workers/runtime.ts';
@@ -27,16 +28,31 @@ export interface LocalConfigs {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Connections of each local handler's pool (resolver, authorizer, each worker, reconciler). */
+/** Connections of each local handler's pool in the API's thread (resolver, authorizer, reconciler). */
 export const LOCAL_POOL_SIZE = 10;
+/**
+ * Each worker thread's pools (local/worker-threads.ts): its worker handles one record at a time, so a few
+ * connections serve it; its event-source mapping receives and deletes through a pool of its own. With the
+ * runtime's own 4 and the three pools above: 4 + 3 × 10 + 2 kinds × (3 + 2) = 44 connections at most, well
+ * within the embedded server's max_connections (200) and PostgreSQL's default (100) for a DATABASE_URL.
+ */
+export const LOCAL_WORKER_POOL_SIZE = 3;
+export const LOCAL_WORKER_QUEUE_CONNECTIONS = 2;
 
-export function localConfigs(env: Env, local: { databaseUrl: string; keySet: string }): LocalConfigs {
+export function localConfigs(
+  env: Env,
+  local: { databaseUrl: string; keySet: string; uploads?: UploadConfig },
+): LocalConfigs {
+  // Uploaded logs: files under the data dir, URLs the local endpoint signs (local/uploads.ts).
+  const uploads = local.uploads ?? {};
   // One process serves every request locally: a pool per handler, not Lambda's one connection (issue 13).
-  const database = parseConfig(
-    databaseConfigSchema,
-    { DATABASE_URL: local.databaseUrl, DB_POOL_MAX: String(LOCAL_POOL_SIZE) },
-    'database',
-  );
+  const pool = (size: number) =>
+    parseConfig(
+      databaseConfigSchema,
+      { DATABASE_URL: local.databaseUrl, DB_POOL_MAX: String(size) },
+      'database',
+    );
+  const database = pool(LOCAL_POOL_SIZE);
   const queue = parseConfig(queueConfigSchema, { QUEUE_DRIVER: 'postgres' }, 'queue');
   // The local key file, never a secret the user's shell may name.
   const auth = parseConfig(
@@ -51,9 +67,17 @@ export function localConfigs(env: Env, local: { databaseUrl: string; keySet: str
   // What the triage worker answers is what a correction may choose: the resolver never loads the model.
   const correction = { TICKET_CATEGORIES: [...ticketTriageSetup(triage).categories] };
   return {
-    resolver: { database, auth, queue, llm, correction, redaction },
+    resolver: { database, auth, queue, llm, correction, redaction, uploads },
     authorizer: { database, auth },
-    worker: { database, queue, llm, triage, redaction, retry: parseConfig(retryConfigSchema, env, 'worker') },
+    worker: {
+      database: pool(LOCAL_WORKER_POOL_SIZE),
+      queue,
+      llm,
+      triage,
+      redaction,
+      uploads,
+      retry: parseConfig(retryConfigSchema, env, 'worker'),
+    },
     reconciler: { database, queue, reconciler: parseConfig(reconcilerConfigSchema, env, 'reconciler') },
   };
 }

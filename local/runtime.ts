@@ -1,8 +1,8 @@
 /**
  * `ai-ops start`: composes the real handlers into a local stack. Database (embedded or DATABASE_URL) and
  * migrations, the signing keys and API key under the data dir, the AppSync-compatible endpoint in front of the
- * authorizer and resolver handlers, one event-source mapping per job kind of the registry and the reconciler on
- * a timer. Each handler factory gets a configuration object: the runtime's own settings (database, local
+ * authorizer and resolver handlers, one worker thread per job kind of the registry (its event-source mapping
+ * and worker, off the API's event loop) and the reconciler on a timer. Each handler factory gets a configuration object: the runtime's own settings (database, local
  * queue, key file) over the user's environment, which is read and never changed. No business logic lives here.
  */
 import { resolve } from 'node:path';
@@ -11,23 +11,25 @@ import { connectDatabase, type DatabaseConnection, type Sql } from '../lambdas/a
 import type { DatabaseHealth } from '../lambdas/adapters/db/guard.ts';
 import { applyMigrations, pendingMigrationCount } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
-import { LocalDeadLetters, LocalQueue } from '../lambdas/adapters/queue/local-queue.ts';
+import {
+  LocalDeadLetters,
+  LocalQueue,
+  type LocalQueueDefinition,
+} from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
-import { JOB_KIND_NAMES, JOB_KINDS, type JobKind } from '../lambdas/core/jobs/registry.ts';
+import { JOB_KIND_NAMES } from '../lambdas/core/jobs/registry.ts';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
 import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
-import type { WorkerFactoryModule } from '../lambdas/workers/runtime.ts';
 import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
-import { startEventSourceMapping } from './event-source-mapping.ts';
 import { type Readiness, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { type LocalConfigs, localConfigs } from './local-config.ts';
+import { LOCAL_WORKER_QUEUE_CONNECTIONS, type LocalConfigs, localConfigs } from './local-config.ts';
 import { appDatabaseUrl, startLocalDatabase } from './local-database.ts';
 import {
   type AdminCredentials,
@@ -39,6 +41,8 @@ import {
   saveAdmin,
 } from './local-files.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
+import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
+import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
 
 export interface LocalRuntimeOptions {
   port: number;
@@ -53,6 +57,8 @@ export interface LocalRuntimeOptions {
   onError?: (error: unknown) => void;
   /** Start-up notices for the user (default: stdout), e.g. an orphaned PostgreSQL that was stopped. */
   onNotice?: (line: string) => void;
+  /** Every job queue's visibility timeout, instead of the registry's (tests of a crashed worker). */
+  visibilityTimeoutSeconds?: number;
 }
 
 export interface LocalRuntime {
@@ -60,6 +66,8 @@ export interface LocalRuntime {
   apiKey: string;
   /** Set only on the first start of a data dir: the credentials are printed once. */
   createdAdmin: AdminCredentials | null;
+  /** The job kinds' worker threads (tests end one to see it restarted). */
+  workers: Pick<WorkerThreads, 'terminate' | 'restarts'>;
   stop: () => Promise<void>;
 }
 
@@ -89,13 +97,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const configs = localConfigs(options.env ?? process.env, {
       databaseUrl: appUrl,
       keySet: paths.keySet,
+      uploads: localUploadConfig(dataDir),
     });
     const createdAdmin = await ensureAdmin(paths.admin, configs);
 
-    const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    const queue = new LocalQueue(connection.sql, queueDefinitions(options.visibilityTimeoutSeconds));
     const metrics = startMetrics(queue, connection.sql);
     cleanups.push(metrics.stop);
-    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, () =>
+    const uploads = localUploadRoute(connection, configs.resolver);
+    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, uploads, () =>
       readiness(connection),
     );
     cleanups.push(server.close);
@@ -105,13 +115,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const released = await queue.releaseInFlight();
       if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
     }
-    cleanups.push(...(await startWorkers(queue, configs)));
+    const workers = startWorkers(queue, configs, metrics.exporter, onError);
+    cleanups.push(workers.stop);
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
-    return { url: server.url, apiKey, createdAdmin, stop: stopAll };
+    return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
   } catch (error: unknown) {
     await stopAll();
     throw error;
   }
+}
+
+/** The registry's queues, each with the given visibility timeout when one is given. */
+function queueDefinitions(visibilityTimeoutSeconds: number | undefined): LocalQueueDefinition[] {
+  const definitions = localQueueDefinitions();
+  if (visibilityTimeoutSeconds === undefined) return definitions;
+  return definitions.map((definition) => ({ ...definition, visibilityTimeoutSeconds }));
 }
 
 /**
@@ -167,6 +185,7 @@ async function startEndpoint(
   options: LocalRuntimeOptions,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
+  uploads: UploadRoute,
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
@@ -191,6 +210,7 @@ async function startEndpoint(
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
     onError,
+    uploads,
     readiness: ready,
   });
 }
@@ -210,34 +230,25 @@ async function readiness(connection: DatabaseConnection & { health: DatabaseHeal
 }
 
 /**
- * Each job kind's worker factory, through a literal `import()` so that the CLI bundle (scripts/build-cli.mjs)
- * holds it: a path read from the registry could not be bundled. A kind without its worker here does not compile.
+ * One worker thread per job kind of the registry (local/worker-threads.ts), each running the kind's worker
+ * behind an event-source mapping with the kind's batch size. Records are handed over as they arrive: no
+ * batching window locally, where invocations cost nothing.
  */
-const WORKER_FACTORIES: Readonly<Record<JobKind, () => Promise<WorkerFactoryModule>>> = {
-  'summarize-log': () => import('../lambdas/summarizer/worker.ts'),
-  'triage-ticket': () => import('../lambdas/triage/worker.ts'),
-};
-
-/**
- * One event-source mapping per job kind of the registry, feeding the kind's worker. Records are handed over as
- * they arrive: no batching window locally, where invocations cost nothing.
- */
-async function startWorkers(queue: LocalQueue, configs: LocalConfigs): Promise<Cleanup[]> {
-  const stops: Cleanup[] = [];
-  for (const kind of JOB_KINDS) {
-    const { createWorker } = await WORKER_FACTORIES[kind.kind]();
-    const mapping = startEventSourceMapping({
-      queue,
-      definition: queue.definition(kind.queue.name),
-      handler: createWorker(configs.worker),
-      batchSize: kind.queue.batchSize,
-      pollIntervalMs: 250,
-      functionName: `ai-ops-${kind.kind}`,
-      functionTimeoutSeconds: kind.worker.timeoutSeconds,
-    });
-    stops.push(() => mapping.stop());
-  }
-  return stops;
+function startWorkers(
+  queue: LocalQueue,
+  configs: LocalConfigs,
+  exporter: PrometheusExporter,
+  onError: (error: unknown) => void,
+): WorkerThreads {
+  return startWorkerThreads({
+    kinds: JOB_KIND_NAMES,
+    config: configs.worker,
+    queues: [...queue.definitions],
+    queueConnections: LOCAL_WORKER_QUEUE_CONNECTIONS,
+    pollIntervalMs: 250,
+    onMetric: exporter.observer,
+    onError,
+  });
 }
 
 /** The reconciler on a timer, as the EventBridge schedule invokes it on AWS. */

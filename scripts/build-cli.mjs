@@ -17,6 +17,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'cli');
 const MANIFEST = join(OUT, 'manifest.json');
 const ENTRY = 'bin/cli.ts';
+/** The local job workers' thread entry (local/worker-threads.ts starts one thread per kind from it). */
+const WORKER_THREAD_ENTRY = 'local/worker-thread.ts';
+/** The module that starts the threads, and so must find the bundled entry. */
+const WORKER_THREAD_STARTER = 'local/worker-threads.ts';
 /** Older builds kept, for a process that read the previous manifest just before a newer build replaced it. */
 const KEEP_BUILDS = 3;
 /** Inputs of the build besides the sources esbuild reports: a change to either changes the output. */
@@ -68,7 +72,9 @@ export async function buildCli() {
   const outdir = join(OUT, dir);
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: ENTRY },
+    // A worker thread starts from a file of its own: the thread entry is a second entry point, sharing chunks.
+    entryPoints: { cli: ENTRY, 'worker-thread': WORKER_THREAD_ENTRY },
+    define: { AI_OPS_WORKER_THREAD_ENTRY: JSON.stringify(workerThreadEntryFromStarter(outdir)) },
     outdir,
     bundle: true,
     splitting: true,
@@ -96,6 +102,16 @@ export async function buildCli() {
     inputs: inputs.length,
     ms: Date.now() - startedAtMs,
   };
+}
+
+/**
+ * Where the bundled thread entry is, relative to the starter's source file: the plugin below points the
+ * starter's `import.meta.url` at its source, and a relative URL keeps a moved checkout working.
+ * @param {string} outdir
+ */
+function workerThreadEntryFromStarter(outdir) {
+  const from = dirname(join(ROOT, WORKER_THREAD_STARTER));
+  return relative(from, join(outdir, 'worker-thread.mjs')).split(sep).map(encodeURIComponent).join('/');
 }
 
 /** @param {string} current */

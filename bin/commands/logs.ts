@@ -49,10 +49,12 @@ Options:
   -h, --help     this help`;
 
 const USAGE = `Usage: ai-ops logs <parse|summarize> <file|-> [options]
+       ai-ops logs upload <file> [options]
 
 Subcommands:
   parse       mine templates; --jsonl gives the template of every line
   summarize   summary of a log as text or --json
+  upload      send a log (up to 1 GiB, plain or gzip) to a running API and print its summary
 
 Run \`ai-ops logs <subcommand> --help\` for its options.`;
 
@@ -372,5 +374,10 @@ async function runSummarize(args: string[]): Promise<number> {
 
 export const logsCommand: Command = commandWithSubcommands({
   usage: USAGE,
-  subcommands: { parse: runParse, summarize: runSummarize },
+  subcommands: {
+    parse: runParse,
+    summarize: runSummarize,
+    // Loaded when it runs: parse and summarize load no client code.
+    upload: async (args) => (await import('./log-upload.ts')).runUpload(args),
+  },
 });

@@ -16,9 +16,11 @@ import { createUserAdminRepo } from '../adapters/db/user-admin-repo.ts';
 import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
 import { llmAccess, llmSetup } from '../adapters/llm/llm-from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
+import { uploadTargetFromConfig } from '../adapters/storage/uploads-from-config.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
+import type { LogUploadTarget } from '../core/jobs/kinds/summarize-log/upload.ts';
 import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
 import type { JobLookup, JobRepo } from '../core/jobs/ports.ts';
 import { llmHighlights } from '../core/llm/changelog-highlights.ts';
@@ -42,14 +44,14 @@ export interface ApiDependencies {
   jobs: JobLookup & Pick<JobRepo, 'rearm'>;
   health: HealthSources;
   database: DatabaseConnection;
-  logs: SubmitLogDeps & { logEntries: LogEntryRepo };
+  logs: SubmitLogDeps & { logEntries: LogEntryRepo; uploads: LogUploadTarget };
   changelogs: { changelogs: ChangelogRepo; clock: Clock; highlights: WriteHighlights };
   flags: { flags: FeatureFlagRepo; evaluator: FlagEvaluator };
   tickets: CreateTicketDeps & { tickets: TicketRepo; categories: readonly string[]; clock: Clock };
 }
 
-const { database, auth, queue, llm, correction, redaction } = CONFIG_SECTIONS;
-const RESOLVER_CONFIG = { database, auth, queue, llm, correction, redaction };
+const { database, auth, queue, llm, correction, redaction, uploads } = CONFIG_SECTIONS;
+const RESOLVER_CONFIG = { database, auth, queue, llm, correction, redaction, uploads };
 
 /** The resolver's configuration object: the AWS entry reads it from the environment, the local runtime builds it. */
 export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
@@ -71,6 +73,7 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
   });
   const llm = llmSetup(config.llm, { metrics, log: logger });
   const { TICKET_CATEGORIES } = config.correction;
+  const uploads = uploadTargetFromConfig(config.uploads);
   let ready: ApiDependencies | undefined;
   return async () => {
     const connection = await database();
@@ -98,6 +101,7 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
         queue: queues.jobQueue,
         log: logger,
         network: config.redaction.NETWORK_REDACTION,
+        uploads,
       },
       changelogs: {
         changelogs: createChangelogRepo(connection.db),

@@ -297,6 +297,17 @@ export const redactionConfigSchema = z.object({
 export type RedactionConfig = z.infer<typeof redactionConfigSchema>;
 
 /**
+ * Where uploaded logs go (createLogUpload): on AWS the uploads bucket; locally a directory under the data dir
+ * and the key that signs the local endpoint's upload URLs. Neither set: uploads are off (a clear error).
+ */
+export const uploadConfigSchema = z.object({
+  UPLOAD_BUCKET: z.string().min(3).optional(),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  UPLOAD_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+export type UploadConfig = z.infer<typeof uploadConfigSchema>;
+
+/**
  * A function's configuration object as sections, each read from the environment by its schema and named in
  * errors by its label. `configFromEnv` is what every AWS handler module calls once.
  */
@@ -318,4 +329,5 @@ export const CONFIG_SECTIONS = {
   triage: { schema: ticketTriageConfigSchema, label: 'ticket triage' },
   correction: { schema: ticketCorrectionConfigSchema, label: 'ticket correction' },
   redaction: { schema: redactionConfigSchema, label: 'redaction' },
+  uploads: { schema: uploadConfigSchema, label: 'uploads' },
 } as const;

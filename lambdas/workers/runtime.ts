@@ -22,7 +22,7 @@ export const retryConfigSchema = z.object({
 });
 export type RetryConfig = z.infer<typeof retryConfigSchema>;
 
-const { database, queue, llm, triage, redaction } = CONFIG_SECTIONS;
+const { database, queue, llm, triage, redaction, uploads } = CONFIG_SECTIONS;
 const WORKER_CONFIG = {
   database,
   queue,
@@ -30,6 +30,7 @@ const WORKER_CONFIG = {
   llm,
   triage,
   redaction,
+  uploads,
 };
 
 /** Everything a worker of any kind is configured with (each takes the sections it needs). */

@@ -29,6 +29,8 @@ const PASSWORD = 'correct horse battery staple';
 export interface ApiHarnessOptions {
   /** Settings the handlers are configured with besides the test process's environment: e.g. OPENAI_BASE_URL pointing at a fake provider. */
   env?: Record<string, string>;
+  /** Every job queue's visibility timeout (a crashed worker's messages reappear after it). */
+  visibilityTimeoutSeconds?: number;
 }
 
 /** The real local runtime (endpoint, handlers, workers) in this process, on a fresh test database. */
@@ -41,6 +43,9 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     databaseUrl: database.url,
     reconcileEverySeconds: 3600,
     env: { ...process.env, ...options.env },
+    ...(options.visibilityTimeoutSeconds
+      ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+      : {}),
   });
   const anonymous = (query: string, variables: Record<string, unknown> = {}) =>
     graphql(runtime.url, query, variables, { 'x-api-key': runtime.apiKey });

@@ -8,7 +8,8 @@ import { changeEvents, jobs } from './schema.ts';
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type DatabaseExecutor = Database | Transaction;
 
-const LIVE_STATUSES = ['QUEUED', 'PROCESSING'] as const;
+/** An uploaded log's job is claimed straight from AWAITING_UPLOAD when its upload's message arrives. */
+const LIVE_STATUSES = ['QUEUED', 'PROCESSING', 'AWAITING_UPLOAD'] as const;
 
 const FINISHED_NOW = { finishedAt: sql`now()`, updatedAt: sql`now()` };
 /** A failed attempt: the first failure is kept, the latest moves on. */
@@ -29,6 +30,7 @@ export async function createJobRecord(executor: DatabaseExecutor, job: NewJob): 
       subjectId: job.subjectId ?? null,
       ownerId: job.ownerId ?? null,
       traceId: job.traceId ?? null,
+      ...(job.status ? { status: job.status } : {}),
     })
     .returning();
   if (!row) throw new Error('Inserting a job returned no row');
@@ -80,6 +82,8 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo & JobLookup {
 
     claim: (id) =>
       db.transaction(async (tx) => {
+        const [before] = await tx.select({ status: jobs.status }).from(jobs).where(live(id)).for('update');
+        if (!before) return undefined;
         // `startedAt` keeps the first start so that finishedAt − startedAt covers every attempt.
         const [row] = await tx
           .update(jobs)
@@ -92,7 +96,7 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo & JobLookup {
           .where(live(id))
           .returning();
         if (row) {
-          const from = row.attempts === 1 ? 'QUEUED' : 'PROCESSING';
+          const from = before.status;
           await recordStep(tx, row, { action: 'job_started', from, to: 'PROCESSING' });
         }
         return row;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { NewJob } from '../../core/jobs/job.ts';
+import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
 import type {
   LogEntryChange,
@@ -122,14 +123,24 @@ function insertEntry(
 ): Promise<{ id: string; created: boolean }> {
   return createOnce(
     db,
-    { ownerId: input.ownerId, operation: 'summarizeLog', key: idempotencyKey },
+    {
+      ownerId: input.ownerId,
+      operation: input.upload ? 'createLogUpload' : 'summarizeLog',
+      key: idempotencyKey,
+    },
     async (tx, id) => {
-      const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
+      const job = await createJobRecord(tx, {
+        ...newJob,
+        subjectId: id,
+        ownerId: input.ownerId,
+        ...(input.upload ? { status: 'AWAITING_UPLOAD' as const } : {}),
+      });
       await tx.insert(logEntries).values({
         id,
         ownerId: input.ownerId,
         jobId: job.id,
         raw: input.raw,
+        objectKey: input.upload ? uploadObjectKey(id, job.id) : null,
         format: input.format,
         source: input.source,
         sizeBytes: input.sizeBytes,
@@ -144,6 +155,7 @@ function insertEntry(
         changes: {
           sizeBytes: { from: null, to: input.sizeBytes },
           ...(input.source === null ? {} : { source: { from: null, to: input.source } }),
+          ...(input.filename === undefined ? {} : { filename: { from: null, to: input.filename } }),
         },
         meta: { redactions: input.redactions },
       });
@@ -162,6 +174,7 @@ async function saveSummary(db: Database, id: string, result: LogSummaryResult): 
         templates: result.templates,
         generatedBy: result.generatedBy,
         baselineEntryId: result.baselineEntryId ?? null,
+        ...(result.lineCount === undefined ? {} : { lineCount: result.lineCount }),
         summarizedAt: sql`now()`,
         updatedAt: sql`now()`,
         version: sql`${logEntries.version} + 1`,

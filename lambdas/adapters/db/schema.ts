@@ -267,7 +267,13 @@ export const logEntries = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** The summarize job; the entry's status is the job's. */
     jobId: uuid('job_id').notNull(),
+    /** The redacted text; empty for an uploaded log, which is read from `objectKey`. */
     raw: text('raw').notNull(),
+    /**
+     * Where an uploaded log lies (createLogUpload): the S3 key in the uploads bucket, or the same path under
+     * the local data dir. Null for a log submitted inline.
+     */
+    objectKey: text('object_key'),
     format: text('format'),
     /** The service or file the log came from (trimmed, lower-cased); its summaries compare with the previous one. */
     source: text('source'),

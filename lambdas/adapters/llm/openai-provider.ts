@@ -129,8 +129,13 @@ class OpenAiClient implements LlmClient {
   readonly #clock: RetryClock;
   readonly #readSecret: SecretReader;
   readonly #clients = new Map<string, OpenAI>();
-  /** Until when calls are skipped after the provider failed for good (0: closed). */
+  /**
+   * The circuit breaker: 0 while closed; after the provider failed for good, until when calls are skipped
+   * (open). Once that time has passed it is half-open: one trial call goes out, the others are still skipped,
+   * and the trial's outcome closes it or opens it for another LLM_CIRCUIT_OPEN_SECONDS.
+   */
   #openUntil = 0;
+  #trialOut = false;
 
   constructor(config: LlmConfig, deps: OpenAiProviderDeps) {
     this.#config = config;
@@ -155,15 +160,12 @@ class OpenAiClient implements LlmClient {
     if (!key) throw new LlmError('not_configured', 'no LLM API key is configured');
     const client = this.#clientFor(key);
     const clock = this.#clock;
-    if (clock.now() < this.#openUntil) {
-      const seconds = Math.ceil((this.#openUntil - clock.now()) / 1000);
-      throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
-    }
     const left = timeLeftMs();
     // Not the provider's fault: no call, and no open circuit for the records that follow.
     if (left !== undefined && left < MIN_CALL_MS) {
       throw new LlmError('timeout', `only ${left} ms left of this job's share of the invocation`);
     }
+    const trial = this.#admit();
     const { metrics } = this.#deps;
     metrics.record(request.task, 'LlmCalls', 1);
     const started = clock.now();
@@ -193,10 +195,31 @@ class OpenAiClient implements LlmClient {
       metrics.record(request.task, 'LlmPromptTokens', completion.promptTokens);
       metrics.record(request.task, 'LlmCompletionTokens', completion.completionTokens);
       metrics.record(request.task, 'LlmLatency', latencyMs);
+      this.#openUntil = 0;
       return { ...completion, latencyMs, attempts };
     } catch (error: unknown) {
       throw this.#failed(error, attempts);
+    } finally {
+      if (trial) this.#trialOut = false;
     }
+  }
+
+  /** Lets a call through the circuit breaker (true: as the half-open trial), or refuses it as unavailable. */
+  #admit(): boolean {
+    if (this.#openUntil === 0) return false;
+    const waitMs = this.#openUntil - this.#clock.now();
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new LlmError('unavailable', `the provider failed moments ago; calls resume in ${seconds}s`);
+    }
+    if (this.#trialOut) {
+      throw new LlmError(
+        'unavailable',
+        'the provider failed moments ago; a trial call is deciding whether it is back',
+      );
+    }
+    this.#trialOut = true;
+    return true;
   }
 
   #policy() {
@@ -210,12 +233,15 @@ class OpenAiClient implements LlmClient {
     };
   }
 
-  /** Provider trouble (not a bad request of ours) opens the circuit: the rest of the batch is spared the wait. */
+  /** Provider trouble (not a bad request of ours) opens the circuit: the calls that follow are spared the wait. */
   #failed(error: unknown, attempts: number): LlmError {
     const failure = toLlmError(error, this.#clock.now());
     failure.attempts = attempts;
     if (failure.retryable && this.#config.LLM_CIRCUIT_OPEN_SECONDS > 0) {
       this.#openUntil = this.#clock.now() + this.#config.LLM_CIRCUIT_OPEN_SECONDS * 1000;
+    } else {
+      // The provider answered (a request it refuses is ours to fix): it is up, so the circuit closes.
+      this.#openUntil = 0;
     }
     return failure;
   }

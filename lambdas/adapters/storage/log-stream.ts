@@ -14,6 +14,7 @@ import {
   type SummarizeOptions,
   type SummarizeResult,
 } from '../../core/logs/index.ts';
+import { timeLeftMs } from '../../shared/deadline.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
@@ -48,6 +49,21 @@ async function decompressed(
   if (!gzip) return { bytes: replay, gzip };
   // pipeline, not pipe: a source that fails destroys the gunzip stream, so the reader sees the error.
   return { bytes: pipeline(Readable.from(replay), createGunzip(), () => {}), gzip };
+}
+
+/** Stop this short of the record's deadline (the worker's share of the Lambda's remaining time). */
+const DEADLINE_MARGIN_MS = 5000;
+
+/**
+ * A read that would outlive the function fails the attempt while there is time to record it; the job is
+ * retried (a redelivery usually runs alone in its batch, with the whole timeout).
+ */
+function assertTimeLeft(bytesRead: number): void {
+  const left = timeLeftMs();
+  if (left !== undefined && left < DEADLINE_MARGIN_MS) {
+    const mib = (bytesRead / 1024 ** 2).toFixed(0);
+    throw new Error(`Ran out of the worker's time after reading ${mib} MiB of the log`);
+  }
 }
 
 class LineSplitter {
@@ -98,6 +114,7 @@ export async function summarizeLogStream(
   let total = 0;
   try {
     for await (const chunk of bytes) {
+      assertTimeLeft(total);
       total += chunk.length;
       if (total > maxBytes) {
         throw new ValidationError('file', `is larger than the limit of ${maxBytes / 1024 ** 2} MiB`);

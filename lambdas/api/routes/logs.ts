@@ -2,6 +2,11 @@ import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphq
 import { z } from 'zod';
 import { JOB_STATUSES } from '../../core/jobs/job.ts';
 import { submitLog } from '../../core/jobs/kinds/summarize-log/accept.ts';
+import {
+  assertUploadSize,
+  createLogUpload,
+  uploadFilename,
+} from '../../core/jobs/kinds/summarize-log/upload.ts';
 import { assertFormat } from '../../core/logs/header.ts';
 import { rawLogProblem } from '../../core/logs/summarize-log.ts';
 import {
@@ -20,9 +25,8 @@ import { changeView, logEntryView, logSummaryView, selectedIn } from '../views.t
 /** The longest explicit header format accepted (a Loghub format is a line of placeholders). */
 export const MAX_FORMAT_LENGTH = 500;
 
-const submitArgs = z.object({
-  /** Up to 5 MB of text that is not binary and not empty (DESIGN §7). */
-  raw: z.string().superRefine(ruledBy((raw: string) => rawLogProblem(raw))),
+/** What summarizeLog and createLogUpload share: the header format, the source, the idempotency key. */
+const logOptionArgs = {
   /** An explicit Loghub-style header format; empty means "detect it". */
   format: z
     .string()
@@ -39,6 +43,18 @@ const submitArgs = z.object({
     .nullish()
     .transform((source) => normalisedSource(source)),
   idempotencyKey: idempotencyKeyArg,
+};
+
+const submitArgs = z.object({
+  /** Up to 5 MB of text that is not binary and not empty (DESIGN §7). */
+  raw: z.string().superRefine(ruledBy((raw: string) => rawLogProblem(raw))),
+  ...logOptionArgs,
+});
+
+const uploadArgs = z.object({
+  filename: z.string().superRefine(checkedBy(uploadFilename)),
+  size: z.number().superRefine(checkedBy(assertUploadSize)),
+  ...logOptionArgs,
 });
 
 export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {
@@ -48,6 +64,22 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
       const caller = requireCaller(event);
       const entry = await submitLog((await deps()).logs, caller, { ...args, traceId: traceIdOf(event) });
       return logEntryView(entry, caller, selectedIn(event.info.selectionSetList));
+    }),
+  );
+  app.onMutation(
+    'createLogUpload',
+    route(uploadArgs, async (args, event) => {
+      const caller = requireCaller(event);
+      const { entry, upload } = await createLogUpload((await deps()).logs, caller, {
+        ...args,
+        traceId: traceIdOf(event),
+      });
+      return {
+        entry: logEntryView(entry, caller),
+        uploadUrl: upload.url,
+        uploadHeaders: upload.headers,
+        expiresAt: upload.expiresAt.toISOString(),
+      };
     }),
   );
   app.onQuery(

@@ -3,7 +3,12 @@ import { JOB_KIND_NAMES, type JobKind } from './registry.ts';
 
 export type { JobKind } from './registry.ts';
 
-export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
+/**
+ * AWAITING_UPLOAD: a job whose input is an object still to be uploaded (createLogUpload); the upload's arrival
+ * (S3's object-created event, or the local endpoint's PUT) sends its message. Last, so adding it to the
+ * Postgres enum is an append (expand-only).
+ */
+export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'AWAITING_UPLOAD'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface Job {
@@ -31,6 +36,8 @@ export interface NewJob {
   subjectId?: string | null;
   ownerId?: string | null;
   traceId?: string | null;
+  /** QUEUED (default), or AWAITING_UPLOAD for a job whose input is still to be uploaded. */
+  status?: 'QUEUED' | 'AWAITING_UPLOAD';
 }
 
 /** What travels through the queue: ids only, never the payload (DESIGN §5). */

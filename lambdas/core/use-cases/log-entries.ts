@@ -16,8 +16,10 @@ export type LogEntryChange = TicketChange;
 export interface LogEntryRecord {
   id: string;
   ownerId: string;
-  /** The submitted text, redacted. */
+  /** The submitted text, redacted; empty for an uploaded log (read from `objectKey`). */
   raw: string;
+  /** Where an uploaded log lies (S3 key, or the path under the local data dir); null when submitted inline. */
+  objectKey: string | null;
   format: string | null;
   /** The service or file the log came from (trimmed, lower-cased), or null. */
   source: string | null;
@@ -38,6 +40,10 @@ export interface LogEntryRecord {
 
 export interface NewLogEntry {
   ownerId: string;
+  /** An upload (createLogUpload): the job awaits the object, whose key the repository derives from the ids. */
+  upload?: boolean;
+  /** The uploaded file's name, recorded in the entry's history. */
+  filename?: string;
   raw: string;
   format: string | null;
   source: string | null;
@@ -51,6 +57,8 @@ export interface LogSummaryResult {
   text: string;
   templates: unknown[];
   generatedBy: string;
+  /** Lines read, for an uploaded log (its line count is known only once it has been read). */
+  lineCount?: number;
   /** The entry the summary was compared with (same source, latest SUCCEEDED the owner can see). */
   baselineEntryId?: string | null;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { signIn } from './browser.ts';
 import { api, browserPerFile, expectAccessible, newUser, pageText, snapshot } from './support.ts';
@@ -85,5 +87,22 @@ describe('logs in the console', () => {
     expect(await page.getByRole('button', { name: /^Show values/ }).count()).toBe(0);
     await expectAccessible(page);
     await snapshot(page, 'log-summary-hr');
+  });
+
+  it('a gzip file is uploaded as it is and summarized', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    // Loghub BGL sample (test/fixtures/logs), compressed: the page never reads it, it uploads the file.
+    const buffer = gzipSync(readFileSync('test/fixtures/logs/BGL_sample.log'));
+    await page
+      .getByLabel('Log file')
+      .setInputFiles({ name: 'bgl.log.gz', mimeType: 'application/gzip', buffer });
+    await page.getByText('bgl.log.gz').first().waitFor();
+    await page.getByRole('button', { name: 'Upload and summarize' }).click();
+    await page.waitForURL(/\/logs\/[0-9a-f-]{36}$/);
+    await page.getByTestId('summary-headline').waitFor();
+    expect(await pageText(page)).toContain('double-hummer alignment exceptions');
   });
 });

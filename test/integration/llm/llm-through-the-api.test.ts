@@ -17,6 +17,8 @@ const SET_FLAG = `mutation($n: String!, $e: Boolean!, $p: Int, $r: [Role!]) {
   setFeatureFlag(name: $n, enabled: $e, rolloutPercent: $p, roles: $r) { name enabled rolloutPercent roles updatedBy }
 }`;
 const DEAD_LETTERS = `{ deadLetters { items { messageId kind } } }`;
+/** The provider's cool-down after a failure (LLM_CIRCUIT_OPEN_SECONDS), short so a test can wait it out. */
+const CIRCUIT_OPEN_SECONDS = 2;
 
 // Loghub HDFS sample lines (Zhu et al., Loghub, ISSRE 2023).
 const LOG = [
@@ -114,6 +116,7 @@ describe('the LLM layer through the API, queue and workers', () => {
         LLM_RETRY_BASE_MS: '10',
         LLM_RETRY_MAX_MS: '20',
         FLAG_CACHE_SECONDS: '0',
+        LLM_CIRCUIT_OPEN_SECONDS: String(CIRCUIT_OPEN_SECONDS),
       },
     });
     admin = await api.admin();
@@ -250,6 +253,19 @@ describe('the LLM layer through the API, queue and workers', () => {
 
     const dead = await admin.call(DEAD_LETTERS);
     expect(dead.data?.deadLetters).toEqual({ items: [] });
+  });
+
+  it('asks the model again once the provider recovers and the cool-down has passed', async () => {
+    await setFlag('llm.summary', true);
+    fake.setDefault({ kind: 'status', status: 503, message: 'overloaded' });
+    const during = await submitLog(user);
+    expect(during.summary.generatedBy).toBe('local');
+
+    fake.setDefault(healthyProvider);
+    await new Promise((resolve) => setTimeout(resolve, CIRCUIT_OPEN_SECONDS * 1000 + 200));
+    const after = await submitLog(user);
+    expect(after.summary.generatedBy).toBe('summary-model-2024-07-18');
+    expect(JSON.parse(after.summary.json).llm).toMatchObject({ fallback: false });
   });
 
   it('lists and redrives dead letters only of the registry’s job kinds, naming kind otherwise', async () => {

@@ -213,6 +213,28 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('half-opens after the cool-down: one trial call at a time; a failed trial re-opens, an answer closes', async () => {
+    fake.script({ kind: 'status', status: 503 }, { kind: 'hang' }, answer('back'), answer('again'));
+    const client = provider({ LLM_MAX_ATTEMPTS: '1', LLM_CIRCUIT_OPEN_SECONDS: '1' });
+    const coolDown = () => new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'server' });
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'unavailable' });
+
+    await coolDown();
+    const trial = failure(client.complete(request));
+    expect(await failure(client.complete(request))).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/trial call/),
+    });
+    expect(await trial).toMatchObject({ kind: 'timeout' });
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'unavailable' });
+
+    await coolDown();
+    expect((await client.complete(request)).text).toBe('back');
+    expect((await client.complete(request)).text).toBe('again');
+    expect(fake.requests).toHaveLength(4);
+  });
+
   it('does not retry a request the provider refuses (401)', async () => {
     fake.setDefault({ kind: 'status', status: 401, message: 'bad key' });
     const error = await failure(provider().complete(request));

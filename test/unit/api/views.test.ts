@@ -10,6 +10,7 @@ const entry: LogEntryRecord = {
   id: 'e1',
   ownerId: 'u1',
   raw: 'x'.repeat(10_000),
+  objectKey: null,
   format: null,
   source: null,
   baselineEntryId: null,

@@ -6,6 +6,7 @@ const JOB_COLORS: Record<JobStatus, string> = {
   PROCESSING: 'blue',
   SUCCEEDED: 'green',
   FAILED: 'red',
+  AWAITING_UPLOAD: 'yellow',
 };
 
 const JOB_WORDS: Record<JobStatus, string> = {
@@ -13,6 +14,7 @@ const JOB_WORDS: Record<JobStatus, string> = {
   PROCESSING: 'Processing',
   SUCCEEDED: 'Done',
   FAILED: 'Failed',
+  AWAITING_UPLOAD: 'Awaiting upload',
 };
 
 export function JobStatusBadge({ status }: { status: JobStatus }) {

@@ -66,7 +66,9 @@ export default function LogDetailPage() {
   const [showRaw, setShowRaw] = useState(false);
   const [{ data, error, fetching }, refetch] = useQuery({ query: LogEntryDocument, variables: { id } });
   const entry = data?.logEntry;
-  const busy = entry?.status === 'QUEUED' || entry?.status === 'PROCESSING';
+  // An upload's job may wait for its file a moment after the PUT (until the worker takes the file).
+  const busy =
+    entry?.status === 'QUEUED' || entry?.status === 'PROCESSING' || entry?.status === 'AWAITING_UPLOAD';
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   usePolling(busy, refresh, 1000);
   const summary = useMemo(() => readSummary(parseJson(entry?.summary?.json)), [entry?.summary?.json]);
@@ -102,8 +104,9 @@ export default function LogDetailPage() {
       <ErrorNotice error={error} action="Could not refresh" />
       {busy && (
         <Alert color="blue" variant="light" role="status">
-          The summarizer is working on this log ({entry.status === 'QUEUED' ? 'queued' : 'processing'}); this
-          page updates by itself.
+          {entry.status === 'AWAITING_UPLOAD'
+            ? 'Waiting for the uploaded file; the summary starts when it has arrived. This page updates by itself.'
+            : `The summarizer is working on this log (${entry.status === 'QUEUED' ? 'queued' : 'processing'}); this page updates by itself.`}
         </Alert>
       )}
       {entry.status === 'FAILED' && (

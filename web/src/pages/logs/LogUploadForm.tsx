@@ -19,6 +19,45 @@ const SummarizeLogDocument = graphql(`
   }
 `);
 
+/** createLogUpload's limit (lambdas/core/jobs/kinds/summarize-log/upload.ts MAX_UPLOAD_BYTES). */
+export const MAX_UPLOAD_BYTES = 1024 ** 3;
+
+const CreateLogUploadDocument = graphql(`
+  mutation CreateLogUpload($filename: String!, $size: Int!, $format: String, $idempotencyKey: String) {
+    createLogUpload(filename: $filename, size: $size, format: $format, idempotencyKey: $idempotencyKey) {
+      entry {
+        id
+        status
+      }
+      uploadUrl
+      uploadHeaders
+    }
+  }
+`);
+
+/** Files that go through createLogUpload: too large for the text field, or compressed. */
+const needsUpload = (file: File): boolean => file.size > MAX_LOG_BYTES || /\.gz$/i.test(file.name);
+
+/** PUTs the file where createLogUpload said (relative locally, a presigned S3 URL on AWS). */
+async function putFile(url: string, headers: string, file: File): Promise<ApiError | null> {
+  try {
+    const response = await fetch(new URL(url, window.location.href), {
+      method: 'PUT',
+      body: file,
+      headers: JSON.parse(headers) as Record<string, string>,
+    });
+    if (response.ok) return null;
+    const body = await response.text();
+    const message = /"message":"([^"]*)"/.exec(body)?.[1] ?? /<Message>([^<]*)</.exec(body)?.[1];
+    return {
+      errorType: 'ValidationError',
+      message: message ?? `The upload answered HTTP ${response.status}`,
+    };
+  } catch {
+    return { errorType: 'NetworkError', message: 'The upload was interrupted; try again' };
+  }
+}
+
 export function LogUploadForm() {
   const navigate = useNavigate();
   const inputId = useId();
@@ -31,10 +70,15 @@ export function LogUploadForm() {
   // One key per submitted text: a retry after a network failure cannot create a second entry.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [result, summarize] = useMutation(SummarizeLogDocument);
+  // A large or gzip file is uploaded as it is (createLogUpload), never read into the page.
+  const [bigFile, setBigFile] = useState<File | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const [created, createUpload] = useMutation(CreateLogUploadDocument);
   const size = new Blob([text]).size;
   const tooLarge = size > MAX_LOG_BYTES;
 
   const takeText = (value: string, name: string | null) => {
+    setBigFile(null);
     setText(value);
     setFileName(name);
     setProblem(null);
@@ -42,14 +86,35 @@ export function LogUploadForm() {
   };
 
   const readFile = async (file: File) => {
-    if (file.size > MAX_LOG_BYTES) {
+    if (file.size > MAX_UPLOAD_BYTES) {
       setProblem({
         errorType: 'ValidationError',
-        message: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(MAX_LOG_BYTES)}. Split the file or keep its most recent part.`,
+        message: `${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(MAX_UPLOAD_BYTES)}. Split the file or keep its most recent part.`,
       });
       return;
     }
+    if (needsUpload(file)) {
+      takeText('', file.name);
+      setBigFile(file);
+      return;
+    }
     takeText(await file.text(), file.name);
+  };
+
+  const upload = async (file: File) => {
+    const answer = await createUpload({
+      filename: file.name,
+      size: file.size,
+      format: format.trim() || null,
+      idempotencyKey,
+    });
+    const target = answer.data?.createLogUpload;
+    if (!target) return;
+    setUploading(true);
+    const refused = await putFile(target.uploadUrl, target.uploadHeaders, file);
+    setUploading(false);
+    if (refused) setProblem(refused);
+    else navigate(`/logs/${target.entry.id}`);
   };
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
@@ -61,6 +126,7 @@ export function LogUploadForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (bigFile) return upload(bigFile);
     if (!text.trim() || tooLarge) return;
     const answer = await summarize({ raw: text, format: format.trim() || null, idempotencyKey });
     const id = answer.data?.summarizeLog?.id;
@@ -75,8 +141,8 @@ export function LogUploadForm() {
             Summarize a log
           </Title>
           <Text size="sm" c="dimmed">
-            Up to {formatBytes(MAX_LOG_BYTES)} of text. E-mails, tokens, keys and card numbers are redacted
-            before anything is stored.
+            Up to {formatBytes(MAX_LOG_BYTES)} of text here; a larger file (up to 1 GB, plain or .gz) is
+            uploaded as it is. E-mails, tokens, keys and card numbers are redacted before anything is stored.
           </Text>
           <label
             className="drop-zone"
@@ -91,7 +157,11 @@ export function LogUploadForm() {
           >
             <Text fw={500}>Drop a log file here, or choose one</Text>
             <Text size="sm" c="dimmed">
-              {fileName ? `Loaded ${fileName} (${formatBytes(size)})` : '.log, .txt or any text file'}
+              {bigFile
+                ? `${bigFile.name} (${formatBytes(bigFile.size)}) will be uploaded`
+                : fileName
+                  ? `Loaded ${fileName} (${formatBytes(size)})`
+                  : '.log, .txt, .gz or any text file'}
             </Text>
             <input
               ref={fileInput}
@@ -123,12 +193,19 @@ export function LogUploadForm() {
             value={format}
             onChange={(e) => setFormat(e.currentTarget.value)}
           />
-          <ErrorNotice error={problem ?? result.error} action="Could not summarize the log" />
+          <ErrorNotice
+            error={problem ?? result.error ?? created.error}
+            action="Could not summarize the log"
+          />
           <Group>
-            <Button type="submit" loading={result.fetching} disabled={!text.trim() || tooLarge}>
-              Summarize
+            <Button
+              type="submit"
+              loading={result.fetching || created.fetching || uploading}
+              disabled={!bigFile && (!text.trim() || tooLarge)}
+            >
+              {bigFile ? 'Upload and summarize' : 'Summarize'}
             </Button>
-            {text && (
+            {(text || bigFile) && (
               <Button variant="subtle" onClick={() => takeText('', null)}>
                 Clear
               </Button>

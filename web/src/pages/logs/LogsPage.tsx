@@ -41,6 +41,7 @@ const STATUS_OPTIONS = [
   { value: 'PROCESSING', label: 'Processing' },
   { value: 'SUCCEEDED', label: 'Done' },
   { value: 'FAILED', label: 'Failed' },
+  { value: 'AWAITING_UPLOAD', label: 'Awaiting upload' },
 ];
 
 const PAGE_SIZE = 20;
@@ -55,7 +56,9 @@ export default function LogsPage() {
     context: LISTS.logEntries,
   });
   const items = data?.logEntries?.items ?? [];
-  const busy = items.some((i) => i.status === 'QUEUED' || i.status === 'PROCESSING');
+  const busy = items.some(
+    (i) => i.status === 'QUEUED' || i.status === 'PROCESSING' || i.status === 'AWAITING_UPLOAD',
+  );
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   usePolling(busy, refresh);
   const everyone = session ? can.seeEveryone(session.user.role) : false;

@@ -18,8 +18,9 @@ export const summarizeLog = defineJobKind({
   },
   worker: {
     entry: 'lambdas/summarizer/handler.ts',
-    timeoutSeconds: 180,
-    memorySize: 1024,
+    // An uploaded log of 1 GiB takes about two minutes of one vCPU (docs/deploy.md): 1769 MB is one vCPU.
+    timeoutSeconds: 600,
+    memorySize: 1769,
     environment: { LLM_TIMEOUT_MS: '25000', LLM_CALL_BUDGET_MS: '40000' },
   },
 });

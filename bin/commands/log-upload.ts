@@ -1,0 +1,214 @@
+/**
+ * `ai-ops logs upload <file>`: a log of any size up to 1 GiB (plain or gzip) to a running API: createLogUpload,
+ * the file streamed to the URL it answers (never read whole), then the entry polled until its summary is
+ * written. Works against `npm start` (the default URL) and a deployed stage alike.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, wantsHelp } from './command.ts';
+
+export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
+
+Uploads a log (up to 1 GiB, plain text or gzip) to a running API and prints its summary once the worker
+has written it. The file is streamed, never read whole.
+
+Options:
+  --source <s>     the service or file the log came from: the summary says what changed since its last log
+  --format <f>     Loghub-style header format (default: detected)
+  --api <url>      the GraphQL URL (default: $AI_OPS_API_URL or http://localhost:4000/graphql)
+  --token <t>      an access token (default: $AI_OPS_TOKEN); or sign in with
+  --email <e>      --email and the password in $AI_OPS_PASSWORD, with
+  --key <k>        the API key for signing in (default: $AI_OPS_API_KEY; \`npm start\` prints it)
+  --no-wait        print the entry id once the file is uploaded, without waiting for the summary
+  --json           print the summary as JSON (default: readable text)
+  --timeout <s>    seconds to wait for the summary (default 1800)
+  -h, --help       this help`;
+
+interface Options {
+  file: string;
+  source?: string;
+  format?: string;
+  api: string;
+  token?: string;
+  email?: string;
+  key?: string;
+  wait: boolean;
+  json: boolean;
+  timeoutSeconds: number;
+}
+
+function parseOptions(args: string[], env: NodeJS.ProcessEnv): Options {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      source: { type: 'string' },
+      format: { type: 'string' },
+      api: { type: 'string' },
+      token: { type: 'string' },
+      email: { type: 'string' },
+      key: { type: 'string' },
+      'no-wait': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('give one file to upload');
+  const timeoutSeconds = Number(values.timeout ?? 1800);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UsageError('--timeout: seconds, e.g. 600');
+  const token = values.token ?? env.AI_OPS_TOKEN;
+  const email = values.email ?? env.AI_OPS_EMAIL;
+  if (!token && !email)
+    throw new UsageError('sign in with --token <access token>, or --email with $AI_OPS_PASSWORD');
+  return {
+    file,
+    ...(values.source === undefined ? {} : { source: values.source }),
+    ...(values.format === undefined ? {} : { format: values.format }),
+    api: values.api ?? env.AI_OPS_API_URL ?? 'http://localhost:4000/graphql',
+    ...(token ? { token } : {}),
+    ...(email ? { email } : {}),
+    ...((values.key ?? env.AI_OPS_API_KEY) ? { key: values.key ?? env.AI_OPS_API_KEY } : {}),
+    wait: !values['no-wait'],
+    json: values.json,
+    timeoutSeconds,
+  };
+}
+
+type Call = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** One GraphQL call; an answer with errors is an error naming them (the API's messages are for people). */
+function graphqlClient(api: string, headers: Record<string, string>): Call {
+  return async (query, variables) => {
+    const response = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string }[];
+    };
+    if (body.errors?.length) throw new UsageError(body.errors.map((e) => e.message).join('; '));
+    if (!body.data) throw new UsageError(`the API answered HTTP ${response.status} without data`);
+    return body.data;
+  };
+}
+
+async function signIn(options: Options, env: NodeJS.ProcessEnv): Promise<string> {
+  if (options.token) return options.token;
+  const password = env.AI_OPS_PASSWORD;
+  if (!password) throw new UsageError('set $AI_OPS_PASSWORD to sign in with --email');
+  if (!options.key) throw new UsageError('signing in needs the API key: --key or $AI_OPS_API_KEY');
+  const data = await graphqlClient(options.api, { 'x-api-key': options.key })(
+    'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+    { e: options.email, p: password },
+  );
+  return (data.login as { accessToken: string }).accessToken;
+}
+
+/** PUTs the file as a stream with its exact length (S3 and the local endpoint both hold uploads to it). */
+function putFile(url: URL, file: string, size: number, headers: Record<string, string>): Promise<void> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      { method: 'PUT', headers: { ...headers, 'content-length': String(size) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < 4096) text += chunk;
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new UsageError(`the upload was refused (HTTP ${status}): ${uploadProblem(text)}`));
+        });
+      },
+    );
+    req.on('error', reject);
+    createReadStream(file).on('error', reject).pipe(req);
+  });
+}
+
+/** The reason in a refused upload's body: the local endpoint's JSON message, or S3's XML <Message>. */
+function uploadProblem(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {}
+  return /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? (body.trim() || 'no reason given');
+}
+
+const CREATE = `mutation($f: String!, $s: Int!, $src: String, $fmt: String, $k: String) {
+  createLogUpload(filename: $f, size: $s, source: $src, format: $fmt, idempotencyKey: $k) {
+    entry { id } uploadUrl uploadHeaders
+  }
+}`;
+const READ = `query($id: ID!) { logEntry(id: $id) { status summary { text json } job { lastError } } }`;
+
+interface Entry {
+  status: string;
+  summary: { text: string; json: string } | null;
+  job: { lastError: string | null } | null;
+}
+
+async function waitForSummary(call: Call, id: string, timeoutSeconds: number): Promise<Entry> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5000)) {
+    const entry = (await call(READ, { id })).logEntry as Entry;
+    if (entry.status === 'SUCCEEDED' || entry.status === 'FAILED') return entry;
+    if (Date.now() > deadline) {
+      throw new UsageError(`no summary after ${timeoutSeconds} s (status ${entry.status}); entry ${id}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (wantsHelp(args)) {
+    process.stdout.write(`${UPLOAD_USAGE}\n`);
+    return 0;
+  }
+  const options = parseOptions(args, env);
+  let size: number;
+  try {
+    size = statSync(options.file).size;
+  } catch {
+    throw new UsageError(`${options.file}: no such file`);
+  }
+  const token = await signIn(options, env);
+  const call = graphqlClient(options.api, { authorization: `Bearer ${token}` });
+  const created = (
+    await call(CREATE, {
+      f: basename(options.file),
+      s: size,
+      src: options.source ?? null,
+      fmt: options.format ?? null,
+      k: randomUUID(),
+    })
+  ).createLogUpload as { entry: { id: string }; uploadUrl: string; uploadHeaders: string };
+  const headers = JSON.parse(created.uploadHeaders) as Record<string, string>;
+  await putFile(new URL(created.uploadUrl, options.api), options.file, size, headers);
+  const id = created.entry.id;
+  if (!options.wait) {
+    process.stdout.write(`${id}\n`);
+    return 0;
+  }
+  process.stderr.write(`Uploaded ${size} bytes as entry ${id}; waiting for the summary…\n`);
+  const entry = await waitForSummary(call, id, options.timeoutSeconds);
+  if (entry.status === 'FAILED' || !entry.summary) {
+    process.stderr.write(
+      `ai-ops: the summary of entry ${id} failed: ${entry.job?.lastError ?? 'no reason'}\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(options.json ? `${entry.summary.json}\n` : `${entry.summary.text}\n`);
+  return 0;
+}

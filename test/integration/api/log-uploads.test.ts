@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runUpload } from '../../../bin/commands/log-upload.ts';
+import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
+
+const CREATE = `mutation($filename: String!, $size: Int!, $source: String, $key: String) {
+  createLogUpload(filename: $filename, size: $size, source: $source, idempotencyKey: $key) {
+    entry { id status sizeBytes source job { id status } }
+    uploadUrl uploadHeaders expiresAt
+  }
+}`;
+const READ = `query($id: ID!) {
+  logEntry(id: $id) { id status lineCount raw summary { text json generatedBy } job { lastError } }
+}`;
+
+// Loghub HDFS sample (Zhu et al., Loghub, ISSRE 2023), shipped in test/fixtures/logs.
+const FIXTURE = readFileSync(join(import.meta.dirname, '../../fixtures/logs/HDFS_sample.log'));
+
+interface Upload {
+  entry: { id: string; status: string; sizeBytes: number; source: string | null; job: { id: string } };
+  uploadUrl: string;
+  uploadHeaders: string;
+  expiresAt: string;
+}
+
+describe('large logs through the local upload endpoint', () => {
+  let api: ApiHarness;
+  let owner: ApiSession;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    owner = await api.user('uploader@example.com');
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  const create = async (variables: Record<string, unknown>): Promise<Upload> => {
+    const result = await owner.call(CREATE, variables);
+    expect(result.errors).toBeUndefined();
+    return result.data?.createLogUpload as Upload;
+  };
+  const put = (upload: Upload, body: Buffer, headers: Record<string, string> = {}) =>
+    fetch(new URL(upload.uploadUrl, api.runtime.url), { method: 'PUT', body: new Uint8Array(body), headers });
+
+  it('summarizes a gzip file PUT to the URL createLogUpload answers', async () => {
+    const gzip = gzipSync(FIXTURE);
+    const upload = await create({ filename: 'hdfs.log.gz', size: gzip.length, source: 'hdfs' });
+    expect(upload.entry).toMatchObject({ status: 'AWAITING_UPLOAD', sizeBytes: gzip.length, source: 'hdfs' });
+    expect(Date.parse(upload.expiresAt)).toBeGreaterThan(Date.now());
+    expect(JSON.parse(upload.uploadHeaders)).toEqual({});
+
+    const response = await put(upload, gzip);
+    expect(response.status).toBe(200);
+    type Read = {
+      status: string;
+      lineCount: number;
+      raw: string;
+      summary: { text: string; json: string; generatedBy: string };
+      job: { lastError: string | null };
+    };
+    const entry = await eventually(
+      async () => (await owner.call(READ, { id: upload.entry.id })).data?.logEntry as Read,
+      (read) => read.status === 'SUCCEEDED' || read.status === 'FAILED',
+      30_000,
+    );
+    expect(entry.job.lastError).toBeNull();
+    expect(entry.status).toBe('SUCCEEDED');
+    const lines = FIXTURE.toString('utf8').trimEnd().split('\n').length;
+    expect(entry.lineCount).toBe(lines);
+    expect(entry.summary.generatedBy).toBe('local');
+    expect(JSON.parse(entry.summary.json).lines.total).toBe(lines);
+    expect(entry.summary.text).toMatch(/PacketResponder/);
+    // A second PUT of an accepted upload is refused: the file is already being summarized.
+    expect((await put(upload, gzip)).status).toBe(409);
+  }, 60_000);
+
+  it('refuses a forged or wrong-sized PUT with a clear answer and keeps the entry waiting', async () => {
+    const upload = await create({ filename: 'app.log', size: FIXTURE.length });
+    const forged = upload.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA');
+    const refused = await fetch(new URL(forged, api.runtime.url), {
+      method: 'PUT',
+      body: new Uint8Array(FIXTURE),
+    });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).message).toMatch(/not valid/);
+
+    const short = await put(upload, FIXTURE.subarray(0, 100));
+    expect(short.status).toBe(400);
+    expect((await short.json()).message).toMatch(/Content-Length is 100 bytes/);
+
+    const read = await owner.call(READ, { id: upload.entry.id });
+    expect(read.data?.logEntry).toMatchObject({ status: 'AWAITING_UPLOAD' });
+    // The same URL still works for the right file.
+    expect((await put(upload, FIXTURE)).status).toBe(200);
+  }, 60_000);
+
+  it('names the field of a bad request and answers the same entry for a repeated idempotency key', async () => {
+    const tooBig = await owner.call(CREATE, { filename: 'big.log', size: 2 * 1024 ** 3 - 1 });
+    expect(tooBig.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
+    expect(tooBig.errors?.[0]?.message).toMatch(/^size: /);
+    const noName = await owner.call(CREATE, { filename: '  ', size: 10 });
+    expect(noName.errors?.[0]?.message).toMatch(/^filename: /);
+
+    const first = await create({ filename: 'a.log', size: 10, key: 'upload-once' });
+    const again = await create({ filename: 'a.log', size: 10, key: 'upload-once' });
+    expect(again.entry.id).toBe(first.entry.id);
+  }, 60_000);
+
+  it('ai-ops logs upload sends a gzip file and prints its summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-upload-cli-'));
+    const file = join(dir, 'hdfs.log.gz');
+    writeFileSync(file, gzipSync(FIXTURE));
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const env = { AI_OPS_PASSWORD: 'correct horse battery staple' };
+      const args = [file, '--api', api.runtime.url, '--email', owner.email, '--key', api.runtime.apiKey];
+      expect(await runUpload([...args, '--source', 'hdfs', '--timeout', '60'], env)).toBe(0);
+    } finally {
+      spy.mockRestore();
+      stderr.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(out).toMatch(/PacketResponder/);
+    const lines = FIXTURE.toString('utf8').trimEnd().split('\n').length;
+    expect(out).toContain(`in ${lines} lines`);
+    // The first test uploaded the same source: the summary compares with it.
+    expect(out).toMatch(/Compared with entry /);
+  }, 90_000);
+});

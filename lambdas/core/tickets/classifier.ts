@@ -328,6 +328,6 @@ function priorityDistribution(output: Output, probs: Float64Array | undefined): 
 }
 
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
-  if (typeof source === 'object' && 'slotTable' in source) return new TicketClassifier(source);
+  if (typeof source === 'object' && 'slots' in source) return new TicketClassifier(source);
   return new TicketClassifier(loadModel(source));
 }

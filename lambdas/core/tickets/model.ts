@@ -27,6 +27,7 @@ import {
   type InferenceVector,
   isWordSegment,
   SEGMENTS,
+  SlotIndex,
   SlotVectorizer,
   segmentWeights,
 } from './features.ts';
@@ -164,7 +165,8 @@ export interface TicketModel {
   projectlessShift: Float64Array | undefined;
   /** `outputs[0]` is the category; the others are label heads by name. */
   outputs: Output[];
-  slotTable: Int32Array;
+  /** Hash bucket → vocabulary slot. */
+  slots: SlotIndex;
   idf: Float32Array;
   heads: Head[];
   /** Sum of all heads' widths: the length of one slot's row in `weights`. */
@@ -365,8 +367,7 @@ export function decodeModel(value: unknown): TicketModel {
   const idfBytes = bytesOf(parsed.idf.data);
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slotTable = new Int32Array(tableSize).fill(-1);
-  for (let slot = 0; slot < size; slot++) slotTable[buckets[slot] ?? 0] = slot;
+  const slots = new SlotIndex(buckets, features.hashBits);
   const idf = new Float32Array(size);
   for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / parsed.idf.step;
 
@@ -387,14 +388,14 @@ export function decodeModel(value: unknown): TicketModel {
     projectlessShift:
       parsed.projectlessShift === undefined ? undefined : Float64Array.from(parsed.projectlessShift),
     outputs,
-    slotTable,
+    slots,
     idf,
     heads,
     rowWidth,
     weights,
     activeHeads,
     activeSpans: activeHeads.map((active) => columnSpans(active, heads)),
-    vectorizer: new SlotVectorizer(features, slotTable, idf),
+    vectorizer: new SlotVectorizer(features, slots, idf),
     scratch: { acc: new Float64Array(rowWidth), scores: new Float64Array(rowWidth) },
     wordClusters:
       parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),

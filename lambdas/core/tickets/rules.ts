@@ -227,12 +227,12 @@ export interface CueMatches {
   body: ReadonlySet<string>;
 }
 
-let phraseIndex: Map<string, string[][]> | undefined;
+let phraseIndex: Map<string, { words: string[]; phrase: string }[]> | undefined;
 
 /** All cue phrases of all tables, indexed by first word, so a ticket is scanned once for every table. */
-function index(): Map<string, string[][]> {
+function index(): Map<string, { words: string[]; phrase: string }[]> {
   if (phraseIndex !== undefined) return phraseIndex;
-  const built = new Map<string, string[][]>();
+  const built = new Map<string, { words: string[]; phrase: string }[]>();
   const seen = new Set<string>();
   const tables = [
     INCIDENT_CUES,
@@ -250,7 +250,7 @@ function index(): Map<string, string[][]> {
       seen.add(cue.phrase);
       const words = cue.phrase.split(' ');
       const first = words[0] ?? '';
-      built.set(first, [...(built.get(first) ?? []), words]);
+      built.set(first, [...(built.get(first) ?? []), { words, phrase: cue.phrase }]);
     }
   }
   phraseIndex = built;
@@ -264,10 +264,10 @@ function scan(words: readonly string[], limit: number): Set<string> {
   for (let i = 0; i < end; i++) {
     const candidates = idx.get(words[i] ?? '');
     if (candidates === undefined) continue;
-    for (const phrase of candidates) {
+    for (const { words: phrase, phrase: text } of candidates) {
       let ok = true;
       for (let j = 1; j < phrase.length && ok; j++) ok = words[i + j] === phrase[j];
-      if (ok) found.add(phrase.join(' '));
+      if (ok) found.add(text);
     }
   }
   return found;

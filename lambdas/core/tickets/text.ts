@@ -674,10 +674,8 @@ export function normaliseProse(text: string): string {
   if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
-  return t
-    .replace(/\?/g, ' ? ')
-    .replace(/[^a-z0-9_?]+/g, ' ')
-    .trim();
+  if (t.includes('?')) t = t.replace(/\?/g, ' ? ');
+  return t.replace(/[^a-z0-9_?]+/g, ' ').trim();
 }
 
 function hostWord(host: string): string {
@@ -690,7 +688,10 @@ function hostWord(host: string): string {
 
 export function words(normalised: string): string[] {
   if (normalised === '') return [];
-  return normalised.split(' ').filter((w) => w.length <= 30);
+  const parts = normalised.split(' ');
+  // Copied only when a word is too long to be one (a run of joined identifiers, base64): rarely.
+  for (const w of parts) if (w.length > 30) return parts.filter((p) => p.length <= 30);
+  return parts;
 }
 
 function slug(text: string): string {

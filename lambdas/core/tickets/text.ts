@@ -675,7 +675,9 @@ export function normaliseProse(text: string): string {
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
   if (t.includes('?')) t = t.replace(/\?/g, ' ? ');
-  return t.replace(/[^a-z0-9_?]+/g, ' ').trim();
+  // Every run of other characters becomes one space; a run that already is one space is left alone rather
+  // than replaced by itself (most runs are: this pass over a long body was the costliest of them all).
+  return t.replace(/[^a-z0-9_?]{2,}|[^a-z0-9_? ]/g, ' ').trim();
 }
 
 function hostWord(host: string): string {

@@ -259,7 +259,7 @@ export class TicketClassifier {
     model.categories.forEach((c, k) => {
       dist.set(c, scored.probabilities[k] ?? 0);
     });
-    const ruleHits = new Map<string, CueHit[]>();
+    const ruleHits = new Map<string, readonly CueHit[]>();
     let ruleMass = 0;
     const ruleShares = new Map<string, number>();
     for (const rc of model.ruleCategories) {

@@ -589,8 +589,13 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
     const output = model.outputs.find((o) => o.name === outputName);
     if (output === undefined || k < 0) return [];
     const count = topMargins(model, x, output, k, r, max);
-    const origins = mergedOrigins.slice(0, count);
-    const values = mergedValues.slice(0, count);
+    // Plain arrays: a typed-array copy of more than 64 bytes would get a separately allocated buffer.
+    const origins: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < count; i++) {
+      origins.push(mergedOrigins[i] ?? 0);
+      values.push(mergedValues[i] ?? 0);
+    }
     // Named as the reader asks: the rationale usually stops after three or four of them.
     return (function* () {
       for (let i = 0; i < count; i++) yield [featureName(doc, origins[i] ?? 0), values[i] ?? 0];

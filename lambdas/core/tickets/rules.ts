@@ -19,7 +19,7 @@ export interface CueHit {
 
 export interface Evidence {
   score: number;
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 /**
@@ -125,7 +125,7 @@ export const P1_CUES = {
 export interface P1Rule {
   /** Which rubric line fired. */
   rule: 'outage for many' | 'active security exposure' | 'data loss now';
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 /**
@@ -277,19 +277,25 @@ export function matchCues(titleWords: readonly string[], bodyWords: readonly str
   return { title: scan(titleWords, Number.POSITIVE_INFINITY), body: scan(bodyWords, BODY_CUE_WORDS) };
 }
 
+/** What `evidence` returns when no cue of the table occurs (most tables, most tickets): one shared object. */
+const NO_EVIDENCE: Evidence = Object.freeze({ score: 0, hits: Object.freeze([]) });
+
 /** Sums the table's cues found in the ticket; each phrase counts once, double when it is in the title. */
 export function evidence(matches: CueMatches, table: readonly Cue[]): Evidence {
-  const hits: CueHit[] = [];
+  let hits: CueHit[] | undefined;
   let score = 0;
   for (const cue of table) {
     if (matches.title.has(cue.phrase)) {
+      hits ??= [];
       hits.push({ phrase: cue.phrase, weight: cue.weight * TITLE_FACTOR, inTitle: true });
       score += cue.weight * TITLE_FACTOR;
     } else if (matches.body.has(cue.phrase)) {
+      hits ??= [];
       hits.push({ phrase: cue.phrase, weight: cue.weight, inTitle: false });
       score += cue.weight;
     }
   }
+  if (hits === undefined) return NO_EVIDENCE;
   hits.sort((a, b) => b.weight - a.weight);
   return { score, hits };
 }
@@ -427,7 +433,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
 export interface AreaLabel {
   label: string;
   confidence: number;
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 export function detectAreas(matches: CueMatches): AreaLabel[] {

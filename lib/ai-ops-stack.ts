@@ -173,7 +173,7 @@ export class AiOpsStack extends Stack {
       ? 10
       : Math.max(5, Math.min(database.resumeSeconds + 5, functionTimeoutSeconds - 10));
     return {
-      DB_SECRET_ARN: this.data.secret.secretArn,
+      DB_SECRET_ARN: this.data.appSecret.secretArn,
       DB_HOST: database.endpoint,
       DB_NAME: this.data.databaseName,
       DB_PROXY: String(database.viaProxy),
@@ -337,12 +337,15 @@ export class AiOpsStack extends Stack {
       network: this.data.network,
       environment: {
         ...this.databaseEnv(MIGRATOR_TIMEOUT_SECONDS),
+        // The owner runs the migrations and gives the app role the login the other functions use.
+        DB_SECRET_ARN: this.data.secret.secretArn,
+        APP_DB_SECRET_ARN: this.data.appSecret.secretArn,
         ADMIN_BOOTSTRAP_SECRET_ARN: this.secrets.adminBootstrap.secretArn,
       },
       // The bundle finds them next to itself (lambdas/adapters/db/migrate.ts defaultMigrationsFolder).
       assets: ['migrations'],
     });
-    this.data.grantConnect(migrator.function);
+    this.data.grantMigrate(migrator.function);
     this.secrets.adminBootstrap.grantRead(migrator.function);
     // It consumes the bootstrap secret (removes the password) once the first admin has signed in.
     this.secrets.adminBootstrap.grantWrite(migrator.function);
@@ -350,7 +353,7 @@ export class AiOpsStack extends Stack {
     const migrations = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: migrator.function,
       timeout: Duration.minutes(5),
-      executeAfter: [...this.data.database.ready, this.secrets.adminBootstrap],
+      executeAfter: [...this.data.database.ready, this.secrets.adminBootstrap, this.data.appSecret],
     });
     migrations.executeBefore(...databaseUsers, ...this.workQueues.queues.map((q) => q.worker));
     return migrator;

@@ -3,10 +3,12 @@ import {
   type aws_iam as iam,
   aws_logs as logs,
   RemovalPolicy,
+  aws_rds as rds,
   type aws_secretsmanager as secretsmanager,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { APP_ROLE } from '../lambdas/adapters/db/app-role.ts';
 import type { FunctionNetwork } from './app-function.ts';
 import { instanceDatabase } from './database/instance.ts';
 import { serverlessDatabase } from './database/serverless.ts';
@@ -31,8 +33,13 @@ export interface DataProps {
 export class Data extends Construct {
   readonly vpc: ec2.Vpc;
   readonly database: DatabaseTarget;
-  /** The RDS-generated master credentials (username/password/host/port/dbname JSON). */
+  /** The RDS-generated master credentials (username/password/host/port/dbname JSON): the migrator's only. */
   readonly secret: secretsmanager.ISecret;
+  /**
+   * The handlers' login, role `ai_ops_app` (migration 0006): it may not alter the audit log. Generated here;
+   * the deploy-time migrator sets the role's password from it before any handler runs.
+   */
+  readonly appSecret: secretsmanager.ISecret;
   /** Security group shared by every function that talks to the database. */
   readonly network: FunctionNetwork;
   readonly databaseName = DATABASE_NAME;
@@ -51,17 +58,31 @@ export class Data extends Construct {
       allowAllOutbound: true,
     });
     this.network = { vpc: this.vpc, securityGroup: functions };
+    const appSecret = new rds.DatabaseSecret(this, 'AppSecret', { username: APP_ROLE });
+    appSecret.applyRemovalPolicy(removalPolicy);
+    Validations.of(appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The app role password is set by the deploy-time migrator; it changes by putting a new value and redeploying the migrator (docs/operations.md).',
+    });
+    this.appSecret = appSecret;
     const settings = stage.database;
     this.database =
       settings.kind === 'instance'
-        ? instanceDatabase(this, stage, settings, this.vpc, functions)
+        ? instanceDatabase(this, stage, settings, this.vpc, functions, [appSecret])
         : serverlessDatabase(this, stage, settings, this.vpc, functions);
     this.secret = this.database.secret;
   }
 
-  /** Lets a function connect with the master secret (the network is its security group). */
+  /** Lets a function connect as the app role (the network is its security group). */
   grantConnect(grantee: iam.IGrantable): void {
+    this.appSecret.grantRead(grantee);
+  }
+
+  /** The migrator: it connects as the owner and sets the app role's password from the app secret. */
+  grantMigrate(grantee: iam.IGrantable): void {
     this.secret.grantRead(grantee);
+    this.appSecret.grantRead(grantee);
   }
 }
 

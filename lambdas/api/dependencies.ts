@@ -121,6 +121,7 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
         categories: TICKET_CATEGORIES,
         clock: systemClock,
         log: logger,
+        network: config.redaction.NETWORK_REDACTION,
       },
     };
     return ready;

@@ -7,8 +7,9 @@ import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import { systemClock } from '../core/clock.ts';
 import { technicalDetail } from '../core/failures.ts';
+import { UPLOAD_URL_TTL_SECONDS } from '../core/jobs/kinds/summarize-log/upload.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
-import { type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
+import { expireAbandonedUploads, type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
 import { METRICS } from '../core/metrics.ts';
 import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import {
@@ -35,12 +36,18 @@ export interface ReconcilerDeps {
   active?: () => Promise<boolean>;
 }
 
-const IDLE: ReconcileResult = { found: 0, sent: 0, failed: 0 };
+/** A run: jobs re-sent, and uploads failed because their file never arrived. */
+export type ReconcilerRun = ReconcileResult & { expiredUploads: number };
+
+const IDLE: ReconcilerRun = { found: 0, sent: 0, failed: 0, expiredUploads: 0 };
+
+/** An upload URL lives 15 minutes; an hour more lets a large transfer that started in time finish. */
+export const ABANDONED_UPLOAD_AFTER_SECONDS = UPLOAD_URL_TTL_SECONDS + 3600;
 
 /** The scheduled reconciler: sends accepted jobs that never reached their queue (DESIGN §5). Wrap it in `instrument`. */
 export function createReconcilerHandler(
   deps: ReconcilerDeps,
-): (event: unknown, context: Context) => Promise<ReconcileResult> {
+): (event: unknown, context: Context) => Promise<ReconcilerRun> {
   return async () => {
     try {
       if (deps.active && !(await deps.active())) {
@@ -56,7 +63,12 @@ export function createReconcilerHandler(
       emit(deps.metrics, METRICS.jobsReconcileFailures, result.failed);
       if (result.found > 0)
         deps.logger.info('Re-sent accepted jobs that never reached a queue', { ...result });
-      return result;
+      const expiredUploads = await expireAbandonedUploads(
+        { jobs, clock: deps.clock },
+        { olderThanSeconds: ABANDONED_UPLOAD_AFTER_SECONDS, limit: deps.limit },
+      );
+      if (expiredUploads > 0) deps.logger.info('Failed uploads whose file never arrived', { expiredUploads });
+      return { ...result, expiredUploads };
     } catch (error: unknown) {
       deps.logger.error('Reconciliation failed', { error: technicalDetail(error) });
       throw error;
@@ -97,7 +109,7 @@ export const reconcilerConfigFromEnv = (env: Record<string, string | undefined>)
   configFromEnv(RECONCILER_CONFIG, env);
 
 /** The reconciler as the container builds it; the database opens on the first run, and again after a failure. */
-export function createReconciler(config: ReconcilerConfig): Handler<unknown, ReconcileResult> {
+export function createReconciler(config: ReconcilerConfig): Handler<unknown, ReconcilerRun> {
   const database = lazyDatabase(config.database);
   const { RECONCILE_WHEN_INVOKED: watched, RECONCILE_ACTIVITY_MINUTES: minutes } = config.reconciler;
   const active =

@@ -285,7 +285,7 @@ export const ticketCorrectionConfigSchema = z.object({
 export type TicketCorrectionConfig = z.infer<typeof ticketCorrectionConfigSchema>;
 
 /**
- * How logs treat IP addresses and host names (DESIGN §6): pseudonymise (default: `<IP#1>`, `<HOST#1>`,
+ * How logs and tickets treat IP addresses and host names (DESIGN §6): pseudonymise (default: `<IP#1>`, `<HOST#1>`,
  * consistent within an entry), keep, or remove. Read by the resolver (redaction when a log is accepted) and
  * the workers (the summary's header host fields), so both treat them alike.
  */

@@ -24,6 +24,8 @@ export function instanceDatabase(
   settings: InstanceDatabase,
   vpc: ec2.Vpc,
   functions: ec2.ISecurityGroup,
+  /** Further logins the proxy accepts (the app role's). */
+  userSecrets: readonly secretsmanager.ISecret[] = [],
 ): DatabaseTarget & { instance: rds.DatabaseInstance; proxy: rds.DatabaseProxy } {
   const removalPolicy = stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   const groups = securityGroups(scope, vpc, functions);
@@ -40,7 +42,7 @@ export function instanceDatabase(
     });
   }
   const proxy = instance.addProxy('Proxy', {
-    secrets: [secret],
+    secrets: [secret, ...userSecrets],
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [groups.proxy],

@@ -568,6 +568,41 @@ describe('every stage', () => {
       .map((rule) => JSON.stringify(rule.Properties?.SourceSecurityGroupId));
   };
 
+  it('connects every function but the migrator as the app role, which the prod proxy accepts too', () => {
+    for (const s of both()) {
+      const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+      const envOf = (fn: IConstruct) => {
+        const environment = props(functions, logicalId(s.stack, fn)).Environment as {
+          Variables: Record<string, unknown>;
+        };
+        return environment.Variables;
+      };
+      const app = { Ref: logicalId(s.stack, s.stack.data.appSecret) };
+      const owner = { Ref: logicalId(s.stack, s.stack.data.secret) };
+      const users = [
+        s.stack.functions.authorizer,
+        s.stack.functions.resolver,
+        s.stack.functions.reconciler,
+        ...s.stack.workQueues.queues.map((q) => q.worker),
+      ];
+      for (const user of users) expect(envOf(user.function).DB_SECRET_ARN, user.node.path).toEqual(app);
+      const migrator = envOf(s.stack.functions.migrator.function);
+      expect(migrator.DB_SECRET_ARN).toEqual(owner);
+      expect(migrator.APP_DB_SECRET_ARN).toEqual(app);
+      const secrets = resourcesOf(s.template, 'AWS::SecretsManager::Secret');
+      const secret = props(secrets, logicalId(s.stack, s.stack.data.appSecret));
+      expect(JSON.stringify(secret.GenerateSecretString)).toContain('\\"username\\":\\"ai_ops_app\\"');
+      // Only the migrator may read the owner's credentials (and the proxy and rotation, which are not functions).
+      const ownerReaders = iamStatements(s)
+        .filter((st) => JSON.stringify(st.Resource).includes(JSON.stringify(owner)))
+        .map((st) => st.owner);
+      expect(ownerReaders.some((reader) => reader.includes('Migrator'))).toBe(true);
+      for (const reader of ownerReaders) expect(reader).toMatch(/Migrator|Proxy|Rotation/);
+    }
+    const proxy = only(resourcesOf(prod.template, 'AWS::RDS::DBProxy'));
+    expect(proxy.Properties?.Auth).toHaveLength(2);
+  });
+
   it('requires TLS at the prod proxy and lets only the proxy reach the database', () => {
     prod.template.hasResourceProperties('AWS::RDS::DBProxy', {
       RequireTLS: true,

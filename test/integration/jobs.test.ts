@@ -16,10 +16,13 @@ import { SAFE_REASONS } from '../../lambdas/core/failures.ts';
 import { type DispatchDeps, dispatchJob } from '../../lambdas/core/jobs/dispatch.ts';
 import type { Job, JobMessage, NewJob } from '../../lambdas/core/jobs/job.ts';
 import type { JobQueue, JobRepo } from '../../lambdas/core/jobs/ports.ts';
-import { reconcileUnsentJobs } from '../../lambdas/core/jobs/reconcile.ts';
+import { ABANDONED_UPLOAD_REASON, reconcileUnsentJobs } from '../../lambdas/core/jobs/reconcile.ts';
 import { redriveDeadLetters } from '../../lambdas/core/jobs/redrive.ts';
 import { type JobWork, PermanentJobError, runJob } from '../../lambdas/core/jobs/run-job.ts';
-import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-handler.ts';
+import {
+  ABANDONED_UPLOAD_AFTER_SECONDS,
+  createReconcilerHandler,
+} from '../../lambdas/reconciler/reconcile-handler.ts';
 import { timeLeftMs } from '../../lambdas/shared/deadline.ts';
 import { type MetricsSink, makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';
@@ -218,6 +221,42 @@ describe('reconciler', () => {
     expect(bodies).toContainEqual({ jobId: job.id, kind: 'summarize-log' });
     expect(metrics.count('JobsReconciled')).toBe(result.sent);
     expect(result.sent).toBeGreaterThan(0);
+  });
+
+  it('fails an upload whose file never arrived once its URL and an hour of margin are past', async () => {
+    const abandoned = await createJobRecord(database.db, {
+      kind: 'summarize-log',
+      status: 'AWAITING_UPLOAD',
+    });
+    const handler = (at: Date) =>
+      createReconcilerHandler({
+        resolve: async () => ({ jobs: repo, queue: new RecordingQueue() }),
+        clock: { now: () => at },
+        logger: silent,
+        metrics: new RecordingMetrics(),
+        olderThanSeconds: 30,
+        limit: 1000,
+      });
+    // Within the URL's lifetime and the margin, the job keeps waiting for its file.
+    const soon = new Date(abandoned.createdAt.getTime() + (ABANDONED_UPLOAD_AFTER_SECONDS - 120) * 1000);
+    await handler(soon)({}, lambdaContext);
+    expect((await repo.get(abandoned.id))?.status).toBe('AWAITING_UPLOAD');
+
+    const past = new Date(abandoned.createdAt.getTime() + (ABANDONED_UPLOAD_AFTER_SECONDS + 60) * 1000);
+    const result = await handler(past)({}, lambdaContext);
+
+    expect(result.expiredUploads).toBeGreaterThanOrEqual(1);
+    expect(await repo.get(abandoned.id)).toMatchObject({
+      status: 'FAILED',
+      lastError: ABANDONED_UPLOAD_REASON,
+    });
+    const steps = await database.db
+      .select()
+      .from(changeEvents)
+      .where(and(eq(changeEvents.entityId, abandoned.id), eq(changeEvents.action, 'job_failed')));
+    expect(steps).toHaveLength(1);
+    // A file arriving after that finds the job final and leaves it alone.
+    expect(await repo.claim(abandoned.id)).toBeUndefined();
   });
 
   it('rejects a limit out of range with a ValidationError', async () => {

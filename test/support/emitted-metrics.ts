@@ -96,6 +96,7 @@ async function runWorker(sink: RecordingSink): Promise<void> {
     markSucceeded: async () => true,
     markFailed: async () => true,
     findUnsent: async () => [],
+    findAbandonedUploads: async () => [],
     rearm: async () => true,
   };
   const worker = makeJobWorker({
@@ -130,6 +131,7 @@ async function runReconciler(sink: RecordingSink): Promise<void> {
       jobs: {
         ...({} as JobRepo),
         findUnsent: async () => [fakeJob(JOB_IDS.ok)],
+        findAbandonedUploads: async () => [],
         markEnqueued: async () => {},
       },
       queue: { send: async () => {} },

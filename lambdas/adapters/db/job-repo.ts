@@ -146,6 +146,14 @@ export function createJobRepo(db: DatabaseExecutor): JobRepo & JobLookup {
 
     findUnsent: (olderThan, limit) => unsentJobs(db, olderThan, limit),
 
+    findAbandonedUploads: (olderThan, limit) =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.status, 'AWAITING_UPLOAD'), lt(jobs.createdAt, olderThan)))
+        .orderBy(asc(jobs.createdAt))
+        .limit(limit),
+
     rearm: (id, by) => rearmJob(db, id, by),
   };
 }

@@ -33,6 +33,8 @@ export interface JobRepo {
   markFailed(id: string, reason: string): Promise<boolean>;
   /** QUEUED jobs that never reached a queue, created before `olderThan`, oldest first. */
   findUnsent(olderThan: Date, limit: number): Promise<Job[]>;
+  /** AWAITING_UPLOAD jobs created before `olderThan` (their upload never arrived), oldest first. */
+  findAbandonedUploads(olderThan: Date, limit: number): Promise<Job[]>;
   /**
    * A redrive: every job that has not SUCCEEDED goes back to QUEUED with a fresh attempt budget (attempts 0, no
    * last error, not finished), and its history records who redrove it and when. False for a SUCCEEDED or

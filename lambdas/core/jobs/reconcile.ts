@@ -60,3 +60,25 @@ export async function reconcileUnsentJobs(
   }
   return { found: unsent.length, sent, failed };
 }
+
+/** What the owner of an upload that never arrived reads as the job's reason. */
+export const ABANDONED_UPLOAD_REASON =
+  'The file was never uploaded: its upload URL expired. Create a new upload to summarize it.';
+
+/**
+ * Fails uploads that never arrived (createLogUpload answered a URL, nobody PUT the file), so no entry waits
+ * for ever. Only jobs older than `olderThanSeconds` (the URL's lifetime plus a margin for a slow transfer
+ * that started in time) are touched; an upload arriving later finds the job final and is left alone.
+ */
+export async function expireAbandonedUploads(
+  deps: { jobs: Pick<JobRepo, 'findAbandonedUploads' | 'markFailed'>; clock: Clock },
+  options: { olderThanSeconds: number; limit: number },
+): Promise<number> {
+  const olderThan = new Date(deps.clock.now().getTime() - options.olderThanSeconds * 1000);
+  const abandoned = await deps.jobs.findAbandonedUploads(olderThan, options.limit);
+  let expired = 0;
+  for (const job of abandoned) {
+    if (await deps.jobs.markFailed(job.id, ABANDONED_UPLOAD_REASON)) expired += 1;
+  }
+  return expired;
+}

@@ -75,8 +75,10 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
   const pool = errorIncidents.length ? errorIncidents : s.incidents;
   const main = [...pool].sort((a, b) => b.errors - a.errors || b.lines - a.lines)[0];
   if (!main) return undefined;
-  const lead = [...main.templates].sort((a, b) => b.errors - a.errors || b.count - a.count)[0];
-  // (for a surge without errors: its busiest template)
+  // What an error burst is mostly made of is its errors; a surge, its busiest template.
+  const lead = [...main.templates].sort((a, b) =>
+    main.kind === 'errors' ? b.errors - a.errors || b.count - a.count : b.count - a.count,
+  )[0];
   const how = s.errors.inferred === 0 ? '' : ` (${inferredHow(s)})`;
   const what =
     main.kind === 'errors' ? `${fmt(main.errors)} errors${how}` : `A surge of ${fmt(main.lines)} lines`;
@@ -164,10 +166,20 @@ function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: str
   return undefined;
 }
 
-/** One to three sentences; the first says what failed (or that nothing did), when and how much. */
+/**
+ * One to three sentences; the first says what failed (or that nothing did), when and how much. Errors come
+ * before a surge without errors: a burst of start-up chatter must not hide errors spread over the log.
+ */
 export function buildHeadline(s: HeadlineInput): string {
   const time = clock();
-  const first = incidentSentence(s, time) ?? errorSentence(s, time);
-  const sentences = [first, httpSentence(s), newSentence(s, time, first)];
-  return sentences.filter((x): x is string => x !== undefined).join(' ');
+  const errorsFirst = s.errors.total > 0 && !s.incidents.some((i) => i.kind === 'errors');
+  // Written in the order they are read, so the date is given once, in the first sentence that has a time.
+  const first = errorsFirst ? errorSentence(s, time) : (incidentSentence(s, time) ?? errorSentence(s, time));
+  const surge = errorsFirst ? incidentSentence(s, time) : undefined;
+  const cited = surge === undefined ? first : `${first} ${surge}`;
+  const sentences = [first, httpSentence(s), surge, newSentence(s, time, cited)];
+  return sentences
+    .filter((x): x is string => x !== undefined)
+    .slice(0, 3)
+    .join(' ');
 }

@@ -249,7 +249,9 @@ function redactIPv6(text: string, counts: RedactionCounts, mask: NetworkMask): s
  * Host names in running text: dot-separated labels ending in a top-level domain. Two-label names need a
  * TLD that is rarely a file extension or a method (`db.internal`, `example.com`, but not `Safari.app`,
  * `logger.info`); a two-letter country code needs three labels (`www.example.de`, but not `user.id`).
- * Java packages and dotted keys end in a word that is no TLD, so they stay.
+ * Java packages and dotted keys end in a word that is no TLD, so they stay; so do reverse-domain names
+ * (`org.apache.hadoop.mapreduce.v2.app`, `com.example.Service`), whose first label is a generic TLD, as no
+ * host name's is.
  */
 const HOST_NAME =
   /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,10}[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
@@ -265,6 +267,7 @@ const NOT_TLDS = new Set(
   'cc py js go rb sh so md ts cs hs rs el mm gz db ui id in is it at to no do by or as'.split(' '),
 );
 const NOT_HOSTS = new Set(['localhost', 'localhost.localdomain']);
+const REVERSE_DOMAIN_FIRST = new Set('com net org edu gov mil'.split(' '));
 
 function isHostName(name: string): boolean {
   const dot = name.lastIndexOf('.');
@@ -273,6 +276,7 @@ function isHostName(name: string): boolean {
   const lower = tld.toLowerCase();
   const labels = name.split('.').length;
   if (labels === 2) return TWO_LABEL_TLDS.has(lower);
+  if (REVERSE_DOMAIN_FIRST.has(name.slice(0, name.indexOf('.')).toLowerCase())) return false;
   return TLDS.has(lower) || (lower.length === 2 && !NOT_TLDS.has(lower));
 }
 

@@ -332,6 +332,7 @@ export interface PriorityDecision {
   priority: Priority;
   confidence: number;
   alternatives: { priority: Priority; confidence: number }[];
+  /** The cues that explain the level: those raising it above the category's usual level, or lowering it below. */
   hits: CueHit[];
   /** `model+rules` when a learned priority head was blended with the rules. */
   source: 'model+rules' | 'rules';
@@ -366,7 +367,7 @@ export const PRIORITY_RULE_WEIGHT = 0.3;
  * Urgency from the category, impact cues and a stated deadline. Tone is no cue: "urgent", "ASAP",
  * "critical" and capitals say how the writer feels, not what is at stake (the text is lower-cased anyway).
  */
-function urgencyOf(input: PriorityInput): { urgency: number; hits: CueHit[] } {
+function urgencyOf(input: PriorityInput): { urgency: number; raising: CueHit[]; lowering: CueHit[] } {
   const strong = evidence(input.matches, PRIORITY_UP_STRONG);
   const up = evidence(input.matches, PRIORITY_UP);
   const down = evidence(input.matches, PRIORITY_DOWN);
@@ -379,12 +380,17 @@ function urgencyOf(input: PriorityInput): { urgency: number; hits: CueHit[] } {
     Math.min(up.score, 3) -
     Math.min(down.score, 3) +
     deadline;
-  const hits = [...strong.hits, ...up.hits, ...down.hits].sort((a, b) => b.weight - a.weight);
-  return { urgency, hits };
+  const raising = [...strong.hits, ...up.hits].sort((a, b) => b.weight - a.weight);
+  return { urgency, raising, lowering: down.hits };
 }
 
+const levelOfUrgency = (urgency: number): number => {
+  const level = BOUNDS.findIndex((b) => urgency >= b);
+  return level < 0 ? 3 : level;
+};
+
 export function decidePriority(input: PriorityInput): PriorityDecision {
-  const { urgency, hits } = urgencyOf(input);
+  const { urgency, raising, lowering } = urgencyOf(input);
   // A soft distribution over levels around the urgency: nearer bounds mean less certainty.
   const centres = [6, 4, 1.75, -0.5];
   const logits = centres.map((c) => -((urgency - c) ** 2) / 2);
@@ -394,8 +400,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   const ruled = exps.map((e) => e / z);
   const learned = input.learned;
   let probs = ruled;
-  let level = BOUNDS.findIndex((b) => urgency >= b);
-  if (level < 0) level = 3;
+  let level = levelOfUrgency(urgency);
   if (learned !== undefined) {
     probs = ruled.map((p, i) => PRIORITY_RULE_WEIGHT * p + (1 - PRIORITY_RULE_WEIGHT) * (learned[i] ?? 0));
     level = probs.reduce((best, p, i) => (p > (probs[best] ?? 0) ? i : best), 0);
@@ -418,7 +423,11 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
   // Rules alone, without any cue, give only the category default: say so with a lower confidence.
-  const cap = learned === undefined && hits.length === 0 && input.deadline === undefined ? 0.5 : 0.95;
+  const cues = raising.length + lowering.length;
+  const cap = learned === undefined && cues === 0 && input.deadline === undefined ? 0.5 : 0.95;
+  // A cue is a reason only when it points the way the level moved: "production" does not explain a P3.
+  const usual = levelOfUrgency(BASE_URGENCY[input.category] ?? DEFAULT_URGENCY);
+  const hits = level < usual ? raising : level > usual ? lowering : [];
   return {
     priority: chosen,
     confidence: round(Math.min(probs[level] ?? 0, cap)),

@@ -224,4 +224,15 @@ describe('the deployment setting for addresses and host names (NETWORK_REDACTION
     expect(summary.redactions.network).toBe('remove');
     expect(summary.redactions.total).toBe(totalOf(JSON.parse(entry.redactions)));
   });
+  it('treats a ticket alike: host names and addresses in its title and body are removed, not pseudonymised', async () => {
+    const ticket = dataField<{ title: string; body: string | null }>(
+      await owner.call(
+        'mutation($t: String!, $b: String) { triageTicket(title: $t, body: $b) { title body } }',
+        { t: 'db-7.prod.acme.com refuses connections', b: 'From 10.2.3.4 since 09:00.' },
+      ),
+      'triageTicket',
+    );
+    expect(ticket.title).toBe('<HOST> refuses connections');
+    expect(ticket.body).toBe('From <IP> since 09:00.');
+  });
 });

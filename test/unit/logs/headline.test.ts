@@ -51,6 +51,24 @@ describe('headline', () => {
     );
   });
 
+  it('leads with errors spread over the log, not with a start-up surge that has none of them', () => {
+    const at = (seconds: number) =>
+      new Date(Date.UTC(2024, 4, 1, 10) + seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    const raw = Array.from({ length: 150 }, (_, i) => `${at(i / 15)} INFO registering handler ${i}`);
+    for (let s = 10; s < 900; s += 5)
+      raw.push(
+        `${at(s)} ${s % 20 === 0 ? 'ERROR cannot contact the resource manager' : 'INFO heartbeat ok'}`,
+      );
+    const [first, second] = sentences(summarizeLog(raw.join('\n')).summary.headline);
+    expect(first).toMatch(
+      /^44 errors in 328 lines over 15 min; most frequent: “cannot contact the resource manager” \[T\d+\] \(44×\), first at 2024-05-01 10:00:20 UTC\.$/,
+    );
+    // The surge is still told, by what it is made of.
+    expect(second).toMatch(
+      /^A surge of \d+ lines between 10:00:00 and .*, mostly “registering handler <NUM>” \[T\d+\]\.$/,
+    );
+  });
+
   it('names the warnings of an error-free log before anything else', () => {
     const raw = Array.from({ length: 40 }, (_, i) =>
       i % 4 === 0

@@ -71,6 +71,10 @@ describe('redactText', () => {
     ['an application bundle and a logger call', 'Loaded /Applications/Safari.app/Contents via logger.info'],
     ['dotted keys with a country-code ending', 'user.id=5 log.in ok'],
     ['reverse-DNS identifiers', 'com.apple.xpc.launchd and org.apache.hadoop.net.NetUtils'],
+    [
+      'a package name ending in a word that is also a TLD',
+      'Registering class org.apache.hadoop.mapreduce.v2.app',
+    ],
     ['localhost', 'listening on localhost:8080 host=localhost'],
   ])('keeps %s, which is no host name', (_what, input) => {
     expect(redactOne(input)).toEqual({ text: input, kinds: [] });

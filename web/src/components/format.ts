@@ -45,3 +45,8 @@ export function parseJson(value: string | null | undefined): unknown {
     return undefined;
   }
 }
+
+/** Who wrote a log summary, for people: the schema says `local` or the model's name. */
+export function summarizerName(generatedBy: string): string {
+  return generatedBy === 'local' ? 'the local miner' : `model ${generatedBy}`;
+}

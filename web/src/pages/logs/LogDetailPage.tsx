@@ -4,7 +4,13 @@ import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatBytes, formatDateTime, formatNumber, parseJson } from '../../components/format.ts';
+import {
+  formatBytes,
+  formatDateTime,
+  formatNumber,
+  parseJson,
+  summarizerName,
+} from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -89,7 +95,7 @@ export default function LogDetailPage() {
           <>
             Uploaded {formatDateTime(entry.createdAt)} · {formatNumber(entry.lineCount)} lines ·{' '}
             {formatBytes(entry.sizeBytes)}
-            {entry.summary ? ` · by ${entry.summary.generatedBy}` : ''}
+            {entry.summary ? ` · summarized by ${summarizerName(entry.summary.generatedBy)}` : ''}
           </>
         }
         actions={

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatBytes, formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatBytes, formatDateTime, formatNumber, summarizerName } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
@@ -100,7 +100,7 @@ export default function LogsPage() {
                 <Table.Th>Status</Table.Th>
                 <Table.Th ta="right">Lines</Table.Th>
                 <Table.Th ta="right">Size</Table.Th>
-                <Table.Th>Summary by</Table.Th>
+                <Table.Th>Summarized by</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -121,7 +121,7 @@ export default function LogsPage() {
                   </Table.Td>
                   <Table.Td ta="right">{formatNumber(entry.lineCount)}</Table.Td>
                   <Table.Td ta="right">{formatBytes(entry.sizeBytes)}</Table.Td>
-                  <Table.Td>{entry.summary?.generatedBy ?? '—'}</Table.Td>
+                  <Table.Td>{entry.summary ? summarizerName(entry.summary.generatedBy) : '—'}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -4,7 +4,7 @@
  * record are committed in one transaction, and the job is sent. The input was checked at the edge.
  */
 import type { Caller } from '../../../auth/roles.ts';
-import { Redactor } from '../../../redaction/index.ts';
+import { type NetworkRedaction, Redactor } from '../../../redaction/index.ts';
 import { normalisedProject, type TicketRecord, type TicketRepo } from '../../../use-cases/tickets.ts';
 import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { triageTicket } from './definition.ts';
@@ -21,6 +21,8 @@ export interface TicketSubmission {
 /** The subject's repository, and what dispatching its job needs. */
 export interface CreateTicketDeps extends DispatchDeps {
   tickets: Pick<TicketRepo, 'create'>;
+  /** IP addresses and host names: pseudonymised (default), kept or removed, as for logs. */
+  network?: NetworkRedaction;
 }
 
 export async function createTicket(
@@ -28,7 +30,7 @@ export async function createTicket(
   caller: Caller,
   submission: TicketSubmission,
 ): Promise<TicketRecord> {
-  const redactor = new Redactor();
+  const redactor = new Redactor({ network: deps.network ?? 'pseudonymise' });
   const { ticket, created } = await deps.tickets.create(
     {
       ownerId: caller.userId,

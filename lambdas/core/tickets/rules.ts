@@ -333,7 +333,7 @@ export interface PriorityDecision {
   confidence: number;
   alternatives: { priority: Priority; confidence: number }[];
   /** The cues that explain the level: those raising it above the category's usual level, or lowering it below. */
-  hits: CueHit[];
+  hits: readonly CueHit[];
   /** `model+rules` when a learned priority head was blended with the rules. */
   source: 'model+rules' | 'rules';
   /** The P1 rule that set the priority, when one did. */
@@ -367,7 +367,11 @@ export const PRIORITY_RULE_WEIGHT = 0.3;
  * Urgency from the category, impact cues and a stated deadline. Tone is no cue: "urgent", "ASAP",
  * "critical" and capitals say how the writer feels, not what is at stake (the text is lower-cased anyway).
  */
-function urgencyOf(input: PriorityInput): { urgency: number; raising: CueHit[]; lowering: CueHit[] } {
+function urgencyOf(input: PriorityInput): {
+  urgency: number;
+  raising: CueHit[];
+  lowering: readonly CueHit[];
+} {
   const strong = evidence(input.matches, PRIORITY_UP_STRONG);
   const up = evidence(input.matches, PRIORITY_UP);
   const down = evidence(input.matches, PRIORITY_DOWN);

@@ -408,16 +408,15 @@ export class SlotIndex {
   constructor(buckets: ArrayLike<number>, hashBits: number) {
     const words = Math.max(1, 2 ** hashBits / 32);
     const table = new Int32Array(2 * words);
+    // Buckets ascend, so when the first bucket of a word comes, `slot` buckets lie below that word.
+    let next = 0;
     for (let slot = 0; slot < buckets.length; slot++) {
       const bucket = buckets[slot] ?? 0;
-      const at = 2 * (bucket >>> 5) + 1;
-      table[at] = (table[at] ?? 0) | (1 << (bucket & 31));
+      const w = bucket >>> 5;
+      while (next <= w) table[2 * next++] = slot;
+      table[2 * w + 1] = (table[2 * w + 1] ?? 0) | (1 << (bucket & 31));
     }
-    let below = 0;
-    for (let w = 0; w < words; w++) {
-      table[2 * w] = below;
-      below += popcount(table[2 * w + 1] ?? 0);
-    }
+    while (next < words) table[2 * next++] = buckets.length;
     this.table = table;
     this.size = buckets.length;
   }

@@ -116,6 +116,8 @@ export class ShapeTable {
   /** Cluster id + 1 (0: empty slot). */
   private ids: Int32Array;
   private seen: Int32Array;
+  /** The caller's tag when the shape was added (the miner's key-cache generation). */
+  private tags: Int32Array;
   private used = 0;
 
   constructor(
@@ -127,6 +129,7 @@ export class ShapeTable {
     this.hi = new Int32Array(initial);
     this.ids = new Int32Array(initial);
     this.seen = new Int32Array(initial);
+    this.tags = new Int32Array(initial);
   }
 
   /** Slot of the shape in `SHAPE`, or -1 when it is not in the table. */
@@ -139,8 +142,8 @@ export class ShapeTable {
     }
   }
 
-  /** Adds the shape in `SHAPE` for cluster `id` (seen once). */
-  add(id: number): void {
+  /** Adds the shape in `SHAPE` for cluster `id` (seen once), with a tag for the caller. */
+  add(id: number, tag = 0): void {
     if ((this.used + 1) * 2 > this.mask + 1) this.grow();
     const lo = SHAPE[0] as number;
     const hi = SHAPE[1] as number;
@@ -150,12 +153,18 @@ export class ShapeTable {
     this.hi[i] = hi;
     this.ids[i] = id + 1;
     this.seen[i] = 1;
+    this.tags[i] = tag;
     this.used++;
   }
 
   /** Cluster id of a slot. */
   id(slot: number): number {
     return (this.ids[slot] as number) - 1;
+  }
+
+  /** The tag a slot was added with. */
+  tag(slot: number): number {
+    return this.tags[slot] as number;
   }
 
   /** Counts one more line for a slot and returns the lines seen. */
@@ -171,12 +180,13 @@ export class ShapeTable {
       this.used = 0;
       return;
     }
-    const { lo, hi, ids, seen } = this;
+    const { lo, hi, ids, seen, tags } = this;
     this.mask = size - 1;
     this.lo = new Int32Array(size);
     this.hi = new Int32Array(size);
     this.ids = new Int32Array(size);
     this.seen = new Int32Array(size);
+    this.tags = new Int32Array(size);
     this.used = 0;
     for (let i = 0; i < ids.length; i++) {
       if (ids[i] === 0) continue;
@@ -186,6 +196,7 @@ export class ShapeTable {
       this.hi[j] = hi[i] as number;
       this.ids[j] = ids[i] as number;
       this.seen[j] = seen[i] as number;
+      this.tags[j] = tags[i] as number;
       this.used++;
     }
   }

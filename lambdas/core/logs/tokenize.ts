@@ -612,8 +612,11 @@ for (const ch of '/@~\\') WORD_CLASS[ch.charCodeAt(0)] = 2;
 for (const ch of '=,;:()[]{}"\'<>|') WORD_CLASS[ch.charCodeAt(0)] = 4;
 WORD_CLASS[C_DOT] = 8;
 
-/** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
-export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
+/**
+ * As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path; `withKey` false
+ * skips building `out.key` (left empty).
+ */
+export function tokenizeInto(message: string, maxTokens: number, out: Tokens, withKey = true): Tokens {
   sCount = 0;
   quoteOpen.length = 0;
   quoteClose.length = 0;
@@ -674,7 +677,7 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
   }
   if (dateWords) markDateWords();
   if (quoteOpen.length > 0) collapseQuotes();
-  return assemble(out);
+  return assemble(out, withKey);
 }
 
 /** Characters after which a quote opens a phrase: `="…"`, `("…")`, `["…"]`, `:"…"`. */
@@ -869,9 +872,11 @@ const keyParts: string[] = [];
 
 /**
  * Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. The key
- * is built from slices of the message: constants next to each other are one slice.
+ * is built from slices of the message: constants next to each other are one slice. `withKey` false leaves
+ * `out.key` empty: a caller that knows the key already (the miner, from the message's shape) saves building
+ * a string per line and hashing it again for the lookup.
  */
-function assemble(out: Tokens): Tokens {
+function assemble(out: Tokens, withKey: boolean): Tokens {
   if (out.starts.length < sCount) {
     out.starts = new Int32Array(sStart.length);
     out.ends = new Int32Array(sStart.length);
@@ -905,6 +910,10 @@ function assemble(out: Tokens): Tokens {
     types[m] = type;
     out.texts[m] = sTexts[k];
     m++;
+    if (!withKey) {
+      prevWholeVar = type !== undefined && sWhole[k] === 1 && !quoted;
+      continue;
+    }
     if (type !== undefined) {
       if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
       spanStart = -1;
@@ -940,7 +949,7 @@ function assemble(out: Tokens): Tokens {
   if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
   out.message = message;
   out.count = m;
-  out.key = keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
+  out.key = !withKey ? '' : keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
   return out;
 }
 

@@ -275,38 +275,6 @@ function parsedLine(content: string): ParsedLine {
 /** A line that does not fit the layout: its whole text is the message. */
 const whole = (line: string): ParsedLine => parsedLine(line.trim());
 
-/**
- * How `ColumnParser.parse` reads a column, fixed with the layout: not at all (it accepts any text and feeds
- * no field), its start only (a time column, read later from the line; a number or timestamp column without a
- * role), as a level word, as the closing column (last, `component:` or `-`, which may come late), or as text.
- */
-const SKIP = 0;
-const TIME_START = 1;
-const NUMBER_START = 2;
-const LEVEL = 3;
-const CLOSING = 4;
-const TEXT = 5;
-
-function columnMode(c: ColumnSpec, last: boolean): number {
-  const numeric = c.kind === 'ts' || c.kind === 'num';
-  if (!last && c.free) return SKIP;
-  if (!last && numeric && c.role === 'time') return TIME_START;
-  if (!last && numeric && c.role === 'other') return NUMBER_START;
-  if (c.kind === 'level') return LEVEL;
-  if (last && (c.kind === 'comp' || c.kind === 'dash')) return CLOSING;
-  return TEXT;
-}
-
-/** Whether [start, end) of `line` reads `text`. */
-const sameText = (line: string, start: number, end: number, text: string): boolean =>
-  end - start === text.length && line.startsWith(text, start);
-
-/** The text of a column: as written when columns are space-separated, trimmed otherwise. */
-const fieldText = (line: string, start: number, end: number, space: boolean): string =>
-  space ? line.slice(start, end) : trimField(line.slice(start, end));
-
-const hostName = (text: string): string => (text.length > 128 ? text.slice(0, 128) : text);
-
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
@@ -328,14 +296,6 @@ class ColumnParser implements HeaderParser {
           c.kind === 'dash' ||
           c.kind === 'flag');
     }
-    this.modes = new Uint8Array(columns.length);
-    columns.forEach((c, i) => {
-      this.modes[i] = columnMode(c, i === columns.length - 1);
-    });
-    this.levelKlog = columns.some((c) => c.role === 'level' && c.kind === 'klog');
-    const first = timeColumns[0] ?? 0;
-    const lastTime = timeColumns[timeColumns.length - 1] ?? 0;
-    this.timeSpan = delimiter === ' ' && lastTime - first === timeColumns.length - 1;
     const parts = columns.map((c) => `<${c.role === 'other' ? c.kind : c.role}>`);
     const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
     this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
@@ -343,7 +303,6 @@ class ColumnParser implements HeaderParser {
 
   parse(line: string): ParsedLine {
     const cols = this.columns;
-    const modes = this.modes;
     const values = this.values;
     const starts = this.starts;
     const ends = this.ends;
@@ -354,107 +313,54 @@ class ColumnParser implements HeaderParser {
     let pos = 0;
     let contentStart = -1;
     let found: LogLevel | undefined;
-    let levelText: string | undefined;
-    let component: string | undefined;
-    let host: string | undefined;
     for (let i = 0; i < cols.length; i++) {
+      const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter, tabFree);
       if (!f) return whole(line);
       const fStart = f.start;
       const fEnd = f.end;
       starts[i] = fStart;
       ends[i] = fEnd;
-      pos = space ? fEnd : fEnd + 1;
-      const mode = modes[i];
-      if (mode === SKIP) {
+      const last = i === cols.length - 1;
+      if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
+        // A column that accepts anything and feeds no field, or a time column (read below from the line):
+        // only its first character is looked at.
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return whole(line);
         values[nv++] = '';
+        pos = space ? fEnd : fEnd + 1;
         continue;
       }
-      const spec = cols[i] as ColumnSpec;
-      if (mode === TIME_START) {
-        if (!fitsStart(spec.kind, line, fStart, fEnd)) return whole(line);
-        values[nv++] = '';
-        continue;
-      }
-      if (mode === NUMBER_START) {
-        if (!startsNumber(line, fStart) && !fits(spec.kind, fieldText(line, fStart, fEnd, space)))
-          return whole(line);
-        values[nv++] = '';
-        continue;
-      }
-      if (mode === LEVEL) {
-        // Lines repeat a few level words: the last one is compared in place, without slicing the column.
-        let level = this.levelFieldLevel;
-        if (level === undefined || !sameText(line, fStart, fEnd, this.levelField)) {
-          const raw = line.slice(fStart, fEnd);
-          level = parseLevelWord(space ? raw : trimField(raw));
-          if (level === undefined) return whole(line);
-          this.levelField = raw;
-          this.levelFieldLevel = level;
-        }
-        if (spec.role === 'level') found = level;
-        values[nv++] = '';
-        continue;
-      }
-      // The component and the host repeat in runs: the last one is compared in place too. A column's text
-      // is remembered only once it passed the checks below, so a match passes them.
-      const role = spec.role;
-      if (role === 'component' && this.componentField !== undefined) {
-        if (sameText(line, fStart, fEnd, this.componentField)) {
-          component = this.componentValue;
-          values[nv++] = '';
-          continue;
-        }
-      } else if (role === 'host' && this.hostField !== undefined) {
-        if (sameText(line, fStart, fEnd, this.hostField)) {
-          host = this.hostValue;
-          values[nv++] = '';
-          continue;
-        }
-      }
-      const raw = line.slice(fStart, fEnd);
-      const text = space ? raw : trimField(raw);
-      if (mode === CLOSING && !fits(spec.kind, text, true)) {
+      const text = space ? line.slice(fStart, fEnd) : trimField(line.slice(fStart, fEnd));
+      if (last && (spec.kind === 'comp' || spec.kind === 'dash') && !fits(spec.kind, text, true)) {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
         const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
           values[nv++] = text;
           pos = closing;
-          if (role === 'level') levelText = text;
-          else if (role === 'component') component = this.component(text);
-          else if (role === 'host') host = hostName(text);
         } else contentStart = fStart;
         break;
       }
-      // A closing column that passed the strict check above passes this one.
-      if (mode !== CLOSING && !fits(spec.kind, text)) return whole(line);
+      if (spec.kind === 'level') {
+        // The level word is looked up once, for the check and for the level itself.
+        const level = parseLevelWord(text);
+        if (level === undefined) return whole(line);
+        if (spec.role === 'level') found = level;
+      } else if (!fits(spec.kind, text)) return whole(line);
       values[nv++] = text;
-      if (role === 'level') levelText = text;
-      else if (role === 'component') {
-        component = this.component(text);
-        this.componentField = raw;
-        this.componentValue = component;
-      } else if (role === 'host') {
-        host = hostName(text);
-        this.hostField = raw;
-        this.hostValue = host;
-      }
+      pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
     const out = parsedLine(line.slice(contentStart).trim());
     out.level = found;
-    if (levelText !== undefined && found === undefined)
-      out.level = this.level(this.levelKlog ? (levelText[0] ?? '') : levelText);
-    out.component = component;
-    out.host = host;
-    const tc = this.timeColumns;
-    if (tc.length > 0) {
-      const lastCol = tc[tc.length - 1] as number;
-      out.time =
-        this.timeSpan && lastCol < nv
-          ? this.time.readSpan(line, this.starts[tc[0] as number] as number, this.ends[lastCol] as number)
-          : this.time.read(this.timeText(line, values, nv));
+    for (let i = 0; i < nv; i++) {
+      const spec = cols[i] as ColumnSpec;
+      const v = values[i] as string;
+      if (spec.role === 'level') {
+        if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
+      } else if (spec.role === 'component') out.component = this.component(v);
+      else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
+    if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
   }
 
@@ -491,19 +397,6 @@ class ColumnParser implements HeaderParser {
 
   /** Reused per call: the header columns of the current line. */
   private readonly values: string[] = [];
-  /** How `parse` reads each column (`columnMode`). */
-  private readonly modes: Uint8Array;
-  /** The level column is a klog `I0601` column (its first letter is the level). */
-  private readonly levelKlog: boolean;
-  /** The time columns are next to each other in a space-separated line: their text is one span. */
-  private readonly timeSpan: boolean;
-  /** The last level, component and host columns read, as written in the line, and what they gave. */
-  private levelField = '';
-  private levelFieldLevel: LogLevel | undefined;
-  private componentField: string | undefined;
-  private componentValue = '';
-  private hostField: string | undefined;
-  private hostValue = '';
   private readonly levels = new BoundedCache<LogLevel>(256);
   private readonly components = new BoundedCache<string>(4096);
 
@@ -602,12 +495,6 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     default:
       return classifyField(text) === kind;
   }
-}
-
-/** A digit, or a sign and a digit, at `start`: what `fits` accepts first in a number or time column. */
-function startsNumber(line: string, start: number): boolean {
-  const c0 = line.charCodeAt(start);
-  return isDigitCode(c0) || ((c0 === 45 || c0 === 43) && isDigitCode(line.charCodeAt(start + 1)));
 }
 
 /** `fits` for a timestamp or number column, from its first character (as `fits` checks it). */

@@ -307,17 +307,6 @@ export class TimestampReader {
 
   read(text: string): number | undefined {
     if (text === this.lastText) return this.lastMs;
-    return this.readNew(text);
-  }
-
-  /** `read` of the text in [start, end) of `line`, sliced only when it is not the last text read. */
-  readSpan(line: string, start: number, end: number): number | undefined {
-    const last = this.lastText;
-    if (end - start === last.length && line.startsWith(last, start)) return this.lastMs;
-    return this.readNew(line.slice(start, end));
-  }
-
-  private readNew(text: string): number | undefined {
     this.lastText = text;
     const s = normalise(text);
     this.lastMs = s === undefined ? undefined : (this.byLayout(s) ?? this.parse(s));

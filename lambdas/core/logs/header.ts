@@ -186,7 +186,11 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
   const n = line.length;
   let i = pos;
   if (delimiter === ' ') {
-    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    // Each character read once (lines are slices of a chunk, whose characters cost more to read).
+    for (; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if (c !== 32 && c !== 9) break;
+    }
     if (i >= n) return undefined;
     const start = i;
     let end = -1;
@@ -202,11 +206,16 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
       end = line.indexOf(' ', i + 1);
       if (end < 0) end = n;
     } else if (end < 0) {
-      end = i + 1;
-      while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+      for (end = i + 1; end < n; end++) {
+        const c = line.charCodeAt(end);
+        if (c === 32 || c === 9) break;
+      }
     }
     let g = end;
-    while (g < n && (line.charCodeAt(g) === 32 || line.charCodeAt(g) === 9)) g++;
+    for (; g < n; g++) {
+      const c = line.charCodeAt(g);
+      if (c !== 32 && c !== 9) break;
+    }
     return found(start, end, g - end);
   }
   if (i > n) return undefined;

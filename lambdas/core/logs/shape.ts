@@ -106,17 +106,15 @@ export function shapeLanes(s: string): boolean {
 
 /**
  * Shapes seen, with the cluster they lead to and how many lines had them: an open-addressing table over
- * the two 32-bit lanes (a `Map` keyed by 53-bit numbers hashes doubles, which is slower). It forgets
- * everything when full: it is only a shortcut.
+ * the two 32-bit lanes (a `Map` keyed by 53-bit numbers hashes doubles, which is slower). A slot's lanes, id
+ * and count sit next to each other in one array, so that a lookup reads one cache line: with tens of
+ * thousands of shapes the table outgrows the cache. It forgets everything when full: it is only a shortcut.
  */
 export class ShapeTable {
   private mask: number;
-  private lo: Int32Array;
-  private hi: Int32Array;
-  /** Cluster id + 1 (0: empty slot). */
-  private ids: Int32Array;
-  private seen: Int32Array;
-  /** The caller's tag when the shape was added (the miner's key-cache generation). */
+  /** Per slot, four numbers: the two lanes, cluster id + 1 (0: empty slot), lines seen. */
+  private slots: Int32Array;
+  /** The caller's tag when the shape was added (the miner's key-cache generation), per slot. */
   private tags: Int32Array;
   private used = 0;
 
@@ -125,10 +123,7 @@ export class ShapeTable {
     private readonly max = 1 << 18,
   ) {
     this.mask = initial - 1;
-    this.lo = new Int32Array(initial);
-    this.hi = new Int32Array(initial);
-    this.ids = new Int32Array(initial);
-    this.seen = new Int32Array(initial);
+    this.slots = new Int32Array(initial * 4);
     this.tags = new Int32Array(initial);
   }
 
@@ -136,9 +131,12 @@ export class ShapeTable {
   find(): number {
     const lo = SHAPE[0] as number;
     const hi = SHAPE[1] as number;
-    for (let i = (lo ^ (hi >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
-      if (this.ids[i] === 0) return -1;
-      if (this.lo[i] === lo && this.hi[i] === hi) return i;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = (lo ^ (hi >>> 7)) & mask; ; i = (i + 1) & mask) {
+      const at = i << 2;
+      if (slots[at + 2] === 0) return -1;
+      if (slots[at] === lo && slots[at + 1] === hi) return i;
     }
   }
 
@@ -147,19 +145,19 @@ export class ShapeTable {
     if ((this.used + 1) * 2 > this.mask + 1) this.grow();
     const lo = SHAPE[0] as number;
     const hi = SHAPE[1] as number;
-    let i = (lo ^ (hi >>> 7)) & this.mask;
-    while (this.ids[i] !== 0) i = (i + 1) & this.mask;
-    this.lo[i] = lo;
-    this.hi[i] = hi;
-    this.ids[i] = id + 1;
-    this.seen[i] = 1;
+    const i = this.free(lo, hi);
+    const at = i << 2;
+    this.slots[at] = lo;
+    this.slots[at + 1] = hi;
+    this.slots[at + 2] = id + 1;
+    this.slots[at + 3] = 1;
     this.tags[i] = tag;
     this.used++;
   }
 
   /** Cluster id of a slot. */
   id(slot: number): number {
-    return (this.ids[slot] as number) - 1;
+    return (this.slots[(slot << 2) + 2] as number) - 1;
   }
 
   /** The tag a slot was added with. */
@@ -169,35 +167,34 @@ export class ShapeTable {
 
   /** Counts one more line for a slot and returns the lines seen. */
   touch(slot: number): number {
-    return ++(this.seen[slot] as number) as number;
+    return ++(this.slots[(slot << 2) + 3] as number) as number;
+  }
+
+  /** The first empty slot for lanes `lo`, `hi`. */
+  private free(lo: number, hi: number): number {
+    let i = (lo ^ (hi >>> 7)) & this.mask;
+    while (this.slots[(i << 2) + 2] !== 0) i = (i + 1) & this.mask;
+    return i;
   }
 
   private grow(): void {
     const size = (this.mask + 1) * 2;
     if (size > this.max) {
       // Full: start afresh (shapes come back as they are seen again).
-      this.ids.fill(0);
+      this.slots.fill(0);
       this.used = 0;
       return;
     }
-    const { lo, hi, ids, seen, tags } = this;
+    const { slots, tags } = this;
     this.mask = size - 1;
-    this.lo = new Int32Array(size);
-    this.hi = new Int32Array(size);
-    this.ids = new Int32Array(size);
-    this.seen = new Int32Array(size);
+    this.slots = new Int32Array(size * 4);
     this.tags = new Int32Array(size);
-    this.used = 0;
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] === 0) continue;
-      let j = ((lo[i] as number) ^ ((hi[i] as number) >>> 7)) & this.mask;
-      while (this.ids[j] !== 0) j = (j + 1) & this.mask;
-      this.lo[j] = lo[i] as number;
-      this.hi[j] = hi[i] as number;
-      this.ids[j] = ids[i] as number;
-      this.seen[j] = seen[i] as number;
-      this.tags[j] = tags[i] as number;
-      this.used++;
+    for (let k = 0; k < tags.length; k++) {
+      const at = k << 2;
+      if (slots[at + 2] === 0) continue;
+      const i = this.free(slots[at] as number, slots[at + 1] as number);
+      this.slots.set(slots.subarray(at, at + 4), i << 2);
+      this.tags[i] = tags[k] as number;
     }
   }
 }

@@ -306,6 +306,9 @@ const VALUE_WORDS = new Map<string, VariableType>([
 function valueWord(s: string, start: number, end: number): VariableType | undefined {
   const len = end - start;
   if (len < 4 || len > 5) return undefined;
+  // Their first letters (either case), checked before a lower-case copy is made.
+  const c0 = s.charCodeAt(start) | 32;
+  if (c0 !== 116 && c0 !== 102 && c0 !== 110 && c0 !== 114 && c0 !== 97) return undefined;
   return VALUE_WORDS.get(s.slice(start, end).toLowerCase());
 }
 
@@ -618,8 +621,11 @@ WORD_CLASS[C_DOT] = 8;
  */
 export function tokenizeInto(message: string, maxTokens: number, out: Tokens, withKey = true): Tokens {
   sCount = 0;
-  quoteOpen.length = 0;
-  quoteClose.length = 0;
+  // Setting an array's length is a runtime call: only done when there is something to clear.
+  if (quoteOpen.length > 0) {
+    quoteOpen.length = 0;
+    quoteClose.length = 0;
+  }
   sMessage = message;
   const n = message.length;
   let i = 0;

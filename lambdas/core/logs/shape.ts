@@ -10,8 +10,8 @@
  * variable whatever it holds (`blk_123`, `7fa823a0`, `fe1a` inside a UUID, `10` in `10.0.0.1`).
  */
 
-/** Character classes: 1 digit, 2 letter, 3 `_` (a word character), 0 anything else. */
-const CLASS = new Uint8Array(128);
+/** Character classes for every UTF-16 code unit: 1 digit, 2 letter, 3 `_` (a word character), 0 anything else. */
+const CLASS = new Uint8Array(65536);
 for (let c = 48; c <= 57; c++) CLASS[c] = 1;
 for (let c = 65; c <= 90; c++) CLASS[c] = 2;
 for (let c = 97; c <= 122; c++) CLASS[c] = 2;
@@ -28,12 +28,28 @@ export const SHAPE_MAX_CHARS = 1024;
 const BOUNDARY = new Uint8Array(128);
 for (const ch of ' \t\r\n\f=,;:()[]{}"\'<>|') BOUNDARY[ch.charCodeAt(0)] = 1;
 
-/** Whether position `i` of `s` (a character next to a run) ends a segment; a run of dots does too. */
-function boundaryAt(s: string, i: number, step: number): boolean {
-  if (i < 0 || i >= s.length) return true;
-  const c = s.charCodeAt(i);
+/**
+ * The message being hashed, as UTF-16 code units. A message is usually a slice of its line, and reading a
+ * slice character by character costs several loads each time; one native copy into this array, then plain
+ * array reads, costs about a third less over the whole hash.
+ */
+const CODES = new Uint16Array(SHAPE_MAX_CHARS);
+/**
+ * A Node buffer over `CODES`, when `utf16le` writes fill it as the array reads it (a little-endian machine,
+ * as `utf16le` puts the low byte first); otherwise the codes are copied one by one.
+ */
+const CODES_BUFFER =
+  typeof Buffer !== 'undefined' && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+    ? Buffer.from(CODES.buffer, CODES.byteOffset, CODES.byteLength)
+    : undefined;
+
+/** Whether position `i` of the `n` codes (a character next to a run) ends a segment; a run of dots does too. */
+function boundaryAt(codes: Uint16Array, n: number, i: number, step: number): boolean {
+  if (i < 0 || i >= n) return true;
+  const c = codes[i] as number;
   if (c < 128 && BOUNDARY[c] === 1) return true;
-  return c === 46 && s.charCodeAt(i + step) === 46;
+  const k = i + step;
+  return c === 46 && k >= 0 && k < n && codes[k] === 46;
 }
 
 /** The two halves of the last shape computed by `shapeLanes`. */
@@ -45,20 +61,47 @@ export function shapeHash(s: string): number {
   return ((SHAPE[0] as number) >>> 0) * 2097152 + ((SHAPE[1] as number) & 0x1fffff);
 }
 
+/** The code units of `s` (at most `SHAPE_MAX_CHARS`): the shared array, filled. */
+function codesOf(s: string): Uint16Array {
+  if (CODES_BUFFER !== undefined) {
+    CODES_BUFFER.write(s, 0, 'utf16le');
+    return CODES;
+  }
+  for (let i = 0; i < s.length; i++) CODES[i] = s.charCodeAt(i);
+  return CODES;
+}
+
 /** Computes the shape of `s` into `SHAPE` (two 32-bit lanes); false when `s` is too long to be worth it. */
 export function shapeLanes(s: string): boolean {
   const n = s.length;
   if (n > SHAPE_MAX_CHARS) return false;
+  const codes = codesOf(s);
   // Two lanes: FNV-1a, and the running sum of its states.
   let h = 0x811c9dc5;
   let sum = 0;
   let i = 0;
   while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || CLASS[c] === 0) {
+    const c = codes[i] as number;
+    const cc = CLASS[c] as number;
+    if (cc === 0) {
       h = Math.imul(h ^ c, 16777619);
       sum = (sum + h) | 0;
       i++;
+      continue;
+    }
+    if (cc === 1) {
+      // A run that starts with a digit is a value whatever follows (a word starts with a letter): it becomes
+      // its code without being hashed, which is most of the characters of ids, counters and addresses.
+      let letters = false;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const k = CLASS[codes[j] as number] as number;
+        if (k === 0) break;
+        if (k !== 1) letters = true;
+      }
+      h = Math.imul(h ^ (letters ? 0x110001 : 0x110002), 16777619);
+      sum = (sum + h) | 0;
+      i = j;
       continue;
     }
     // A run of letters, digits and `_`: hashed as written, then replaced by a code if it is a value.
@@ -70,8 +113,8 @@ export function shapeLanes(s: string): boolean {
     let maxRun = 0;
     let letters = false;
     for (; j < n; j++) {
-      const d = s.charCodeAt(j);
-      const k = d < 128 ? (CLASS[d] as number) : 0;
+      const d = codes[j] as number;
+      const k = CLASS[d] as number;
       if (k === 0) break;
       h = Math.imul(h ^ d, 16777619);
       sum = (sum + h) | 0;
@@ -87,11 +130,11 @@ export function shapeLanes(s: string): boolean {
       // A run with digits is a value unless it is a whole segment that reads as a word (`eth0`, `L3`).
       const word =
         letters &&
-        CLASS[c] === 2 &&
+        cc === 2 &&
         runs === 1 &&
         maxRun <= 2 &&
-        boundaryAt(s, i - 1, -1) &&
-        boundaryAt(s, j, 1);
+        boundaryAt(codes, n, i - 1, -1) &&
+        boundaryAt(codes, n, j, 1);
       if (!word) {
         h = Math.imul(h0 ^ (letters ? 0x110001 : 0x110002), 16777619);
         sum = (sum0 + h) | 0;

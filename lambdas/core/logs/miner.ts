@@ -224,7 +224,8 @@ export class TemplateMiner {
         this.keyChars = 0;
         this.keyEpoch++;
       }
-      this.keyCache.set(tok.key, id);
+      // A key that is one slice of the message would keep the whole text it was cut from (a 64 KB chunk).
+      this.keyCache.set(detach(tok.key), id);
       this.keyChars += tok.key.length;
     }
     // `SHAPE` still holds this line's shape: tokenising does not touch it.

@@ -186,7 +186,11 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
   const n = line.length;
   let i = pos;
   if (delimiter === ' ') {
-    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    // Each character read once (lines are slices of a chunk, whose characters cost more to read).
+    for (; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if (c !== 32 && c !== 9) break;
+    }
     if (i >= n) return undefined;
     const start = i;
     let end = -1;
@@ -202,11 +206,16 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
       end = line.indexOf(' ', i + 1);
       if (end < 0) end = n;
     } else if (end < 0) {
-      end = i + 1;
-      while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+      for (end = i + 1; end < n; end++) {
+        const c = line.charCodeAt(end);
+        if (c === 32 || c === 9) break;
+      }
     }
     let g = end;
-    while (g < n && (line.charCodeAt(g) === 32 || line.charCodeAt(g) === 9)) g++;
+    for (; g < n; g++) {
+      const c = line.charCodeAt(g);
+      if (c !== 32 && c !== 9) break;
+    }
     return found(start, end, g - end);
   }
   if (i > n) return undefined;
@@ -226,8 +235,24 @@ const trimField = (s: string): string => s.trim();
 
 /** Strips `:` and `[pid]` from a component column (`sshd(pam_unix)[19939]:` → `sshd(pam_unix)`). */
 function componentName(text: string): string {
-  let s = text.endsWith(':') ? text.slice(0, -1) : text;
-  s = s.replace(/\[\d*\]$/, '');
+  return nameWithoutPid(withoutPid(text));
+}
+
+/** `text` without a closing `:`, then without a `[pid]` (digits only) at its end. */
+function withoutPid(text: string): string {
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 58) end--;
+  if (end > 0 && text.charCodeAt(end - 1) === 93) {
+    let i = end - 2;
+    while (i >= 0 && isDigitCode(text.charCodeAt(i))) i--;
+    if (i >= 0 && text.charCodeAt(i) === 91) end = i;
+  }
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** The rest of `componentName`, on a text `withoutPid` gave. */
+function nameWithoutPid(text: string): string {
+  let s = text;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   else if (s.endsWith(']') && !s.includes('[')) s = s.slice(0, -1);
   return s.length > 128 ? s.slice(0, 128) : s;
@@ -429,10 +454,13 @@ class ColumnParser implements HeaderParser {
   }
 
   private lookupComponent(v: string): string {
-    let c = this.components.get(v);
+    // Keyed without the pid: `sshd(pam_unix)[19939]:` takes a new pid on most lines, which would fill and
+    // empty the cache over and over.
+    const key = withoutPid(v);
+    let c = this.components.get(key);
     if (c === undefined) {
-      c = componentName(v);
-      this.components.set(v, c);
+      c = nameWithoutPid(key);
+      this.components.set(key, c);
     }
     return c;
   }

@@ -77,6 +77,12 @@ const recentLevels: (LogLevel | undefined)[] = [undefined, undefined, undefined,
 let next = 0;
 
 function cachedLevel(field: string): LogLevel | undefined {
+  // No level word has a digit; fields that do (`ftpd[24486]:`, a component checked for not being a level)
+  // mostly differ from line to line and would only churn the cache.
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    if (c >= 48 && c <= 57) return undefined;
+  }
   const cached = LEVEL_CACHE.get(field);
   if (cached !== undefined) return cached === null ? undefined : cached;
   const level = levelWord(field);

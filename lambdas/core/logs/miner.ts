@@ -161,6 +161,8 @@ export class TemplateMiner {
   private readonly shapes = new ShapeTable();
   private readonly shapeCache: boolean;
   private keyChars = 0;
+  /** Times the key cache was dropped: a shape added since the last drop has its key in the cache. */
+  private keyEpoch = 0;
   private index = new Map<string, Set<number>>();
   private overflowId = -1;
   /** Reused token buffers: `add` consumes them before the next call. */
@@ -210,19 +212,24 @@ export class TemplateMiner {
         weight = every;
       }
     }
-    const tok = tokenizeInto(content, this.maxTokens, this.scratch);
-    let id = this.keyCache.get(tok.key);
+    // A shape added since the key cache was last dropped leads to the cluster its key has in that cache (one
+    // shape, one key): the values are needed, the key is not, and building it costs a string per line.
+    const known = slot >= 0 && this.shapes.tag(slot) === this.keyEpoch;
+    const tok = tokenizeInto(content, this.maxTokens, this.scratch, !known);
+    let id = known ? this.shapes.id(slot) : this.keyCache.get(tok.key);
     if (id === undefined) {
       id = this.place(tok);
       if (this.keyChars + tok.key.length > KEY_CACHE_CHARS) {
         this.keyCache.clear();
         this.keyChars = 0;
+        this.keyEpoch++;
       }
-      this.keyCache.set(tok.key, id);
+      // A key that is one slice of the message would keep the whole text it was cut from (a 64 KB chunk).
+      this.keyCache.set(detach(tok.key), id);
       this.keyChars += tok.key.length;
     }
     // `SHAPE` still holds this line's shape: tokenising does not touch it.
-    if (hashed && slot < 0) this.shapes.add(id);
+    if (hashed && slot < 0) this.shapes.add(id, this.keyEpoch);
     const c = this.clusters[this.find(id)] as Cluster;
     this.recordLine(c, content, line, meta);
     this.recordValues(c, tok, weight);

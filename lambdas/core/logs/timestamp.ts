@@ -263,23 +263,8 @@ function normalise(text: string): string | undefined {
   return s;
 }
 
-/** Value of the digits in [start, end), or -1 when one of them is not a digit. */
-function digitsAt(s: string, start: number, end: number): number {
-  let v = 0;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /** Where the fields of a timestamp are, learned from one text of a log (see `TimestampReader`). */
 interface Layout {
-  /** The text the layout was learned from. */
-  ref: string;
-  /** 1 where a field digit is, 0 where a text of this layout has the same character as `ref`. */
-  digits: Uint8Array;
   /** [start, end) of year, month, day, hour, minute, second, fraction in the text; -1 when absent. */
   at: Int32Array;
   /** The year when the text has none; whether the text's year has two digits; the month of a name. */
@@ -288,6 +273,10 @@ interface Layout {
   month: number;
   /** Offset of the text's zone (`zoneOffsetMs`), 0 without one. */
   zoneMs: number;
+  /** Per position: the character every text of the layout has there, or -1 where a field digit goes. */
+  codes: Int32Array;
+  /** Per position: the field (0 year … 5 second, as in `at`) a digit there belongs to, or -1. */
+  field: Int8Array;
 }
 
 const LAYOUT_FIELDS: FieldName[] = ['y', 'mo', 'd', 'h', 'mi', 's', 'frac'];
@@ -313,22 +302,38 @@ export class TimestampReader {
     return this.lastMs;
   }
 
+  /** Values of the fields year … second of the text being read (`byLayout`). */
+  private readonly values = new Int32Array(6);
+
   private byLayout(s: string): number | undefined {
     const l = this.layout;
-    if (!l || s.length !== l.ref.length) return undefined;
-    const ref = l.ref;
-    for (let i = 0; i < s.length; i++) {
+    if (!l || s.length !== l.codes.length) return undefined;
+    // One pass: each character is checked against the layout (a digit, or the text's own character) and
+    // each digit added to its field, reading the text once (it is usually a slice of the line, which costs
+    // more per character than a flat string).
+    const codes = l.codes;
+    const field = l.field;
+    const v = this.values;
+    v.fill(0);
+    for (let i = 0; i < codes.length; i++) {
       const c = s.charCodeAt(i);
-      if (l.digits[i] === 1 ? c < 48 || c > 57 : c !== ref.charCodeAt(i)) return undefined;
+      const e = codes[i] as number;
+      if (e >= 0) {
+        if (c !== e) return undefined;
+        continue;
+      }
+      if (c < 48 || c > 57) return undefined;
+      const f = field[i] as number;
+      if (f >= 0) v[f] = (v[f] as number) * 10 + (c - 48);
     }
     const at = l.at;
-    let y = fieldAt(s, at, 0, l.year);
+    let y = at[0] === -1 ? l.year : (v[0] as number);
     if (l.shortYear) y = fullYear(y);
-    const mo = fieldAt(s, at, 1, l.month);
-    const d = fieldAt(s, at, 2, 1);
-    const h = fieldAt(s, at, 3, 0);
-    const mi = fieldAt(s, at, 4, 0);
-    const sec = fieldAt(s, at, 5, 0);
+    const mo = at[2] === -1 ? l.month : (v[1] as number);
+    const d = at[4] === -1 ? 1 : (v[2] as number);
+    const h = v[3] as number;
+    const mi = v[4] as number;
+    const sec = v[5] as number;
     // `make` without its garbage (the fraction's text, the result object), the zone's offset worked out once.
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return undefined;
     const ms = utcMs(y, mo, d, h, mi, sec, fractionAt(s, at[12] as number, at[13] as number)) - l.zoneMs;
@@ -357,12 +362,6 @@ export class TimestampReader {
   }
 }
 
-/** The value of field `k` of a layout in `s`, or `absent` when the layout has no such field. */
-function fieldAt(s: string, at: Int32Array, k: number, absent: number): number {
-  const start = at[2 * k] as number;
-  return start < 0 ? absent : digitsAt(s, start, at[2 * k + 1] as number);
-}
-
 /** The group of a field that matched (the first of several alternatives). */
 function groupOf(shape: Shape, name: FieldName, m: RegExpExecArray): number | undefined {
   const g = shape.fields?.[name];
@@ -374,6 +373,7 @@ function groupOf(shape: Shape, name: FieldName, m: RegExpExecArray): number | un
 function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: number): Layout | undefined {
   if (!shape.fields || !m.indices || groupOf(shape, 'h', m) === undefined) return undefined;
   const digits = new Uint8Array(s.length);
+  const field = new Int8Array(s.length).fill(-1);
   const at = new Int32Array(14).fill(-1);
   const yy = groupOf(shape, 'yy', m);
   LAYOUT_FIELDS.forEach((name, k) => {
@@ -382,17 +382,22 @@ function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: numb
     if (!span) return;
     at[2 * k] = span[0];
     at[2 * k + 1] = span[1];
-    for (let i = span[0]; i < span[1]; i++) digits[i] = 1;
+    for (let i = span[0]; i < span[1]; i++) {
+      digits[i] = 1;
+      if (k < 6) field[i] = k;
+    }
   });
+  const codes = new Int32Array(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = digits[i] === 1 ? -1 : s.charCodeAt(i);
   const mon = groupOf(shape, 'mon', m);
   const zone = groupOf(shape, 'zone', m);
   return {
-    ref: s,
-    digits,
     at,
     year: defaultYear,
     shortYear: yy !== undefined,
     month: mon === undefined ? 1 : (MONTHS[(m[mon] ?? '').slice(0, 3).toLowerCase()] ?? 0),
     zoneMs: zoneOffsetMs(zone === undefined ? undefined : m[zone]),
+    codes,
+    field,
   };
 }

@@ -306,6 +306,9 @@ const VALUE_WORDS = new Map<string, VariableType>([
 function valueWord(s: string, start: number, end: number): VariableType | undefined {
   const len = end - start;
   if (len < 4 || len > 5) return undefined;
+  // Their first letters (either case), checked before a lower-case copy is made.
+  const c0 = s.charCodeAt(start) | 32;
+  if (c0 !== 116 && c0 !== 102 && c0 !== 110 && c0 !== 114 && c0 !== 97) return undefined;
   return VALUE_WORDS.get(s.slice(start, end).toLowerCase());
 }
 
@@ -612,11 +615,17 @@ for (const ch of '/@~\\') WORD_CLASS[ch.charCodeAt(0)] = 2;
 for (const ch of '=,;:()[]{}"\'<>|') WORD_CLASS[ch.charCodeAt(0)] = 4;
 WORD_CLASS[C_DOT] = 8;
 
-/** As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path. */
-export function tokenizeInto(message: string, maxTokens: number, out: Tokens): Tokens {
+/**
+ * As `tokenize`, writing into `out` (its arrays are reused), for callers on the hot path; `withKey` false
+ * skips building `out.key` (left empty).
+ */
+export function tokenizeInto(message: string, maxTokens: number, out: Tokens, withKey = true): Tokens {
   sCount = 0;
-  quoteOpen.length = 0;
-  quoteClose.length = 0;
+  // Setting an array's length is a runtime call: only done when there is something to clear.
+  if (quoteOpen.length > 0) {
+    quoteOpen.length = 0;
+    quoteClose.length = 0;
+  }
   sMessage = message;
   const n = message.length;
   let i = 0;
@@ -674,7 +683,7 @@ export function tokenizeInto(message: string, maxTokens: number, out: Tokens): T
   }
   if (dateWords) markDateWords();
   if (quoteOpen.length > 0) collapseQuotes();
-  return assemble(out);
+  return assemble(out, withKey);
 }
 
 /** Characters after which a quote opens a phrase: `="…"`, `("…")`, `["…"]`, `:"…"`. */
@@ -869,9 +878,11 @@ const keyParts: string[] = [];
 
 /**
  * Builds the result; runs of whitespace-separated whole-word variables collapse into one variable. The key
- * is built from slices of the message: constants next to each other are one slice.
+ * is built from slices of the message: constants next to each other are one slice. `withKey` false leaves
+ * `out.key` empty: a caller that knows the key already (the miner, from the message's shape) saves building
+ * a string per line and hashing it again for the lookup.
  */
-function assemble(out: Tokens): Tokens {
+function assemble(out: Tokens, withKey: boolean): Tokens {
   if (out.starts.length < sCount) {
     out.starts = new Int32Array(sStart.length);
     out.ends = new Int32Array(sStart.length);
@@ -905,6 +916,10 @@ function assemble(out: Tokens): Tokens {
     types[m] = type;
     out.texts[m] = sTexts[k];
     m++;
+    if (!withKey) {
+      prevWholeVar = type !== undefined && sWhole[k] === 1 && !quoted;
+      continue;
+    }
     if (type !== undefined) {
       if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
       spanStart = -1;
@@ -940,7 +955,7 @@ function assemble(out: Tokens): Tokens {
   if (spanStart >= 0) keyParts.push(message.slice(spanStart, spanEnd));
   out.message = message;
   out.count = m;
-  out.key = keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
+  out.key = !withKey ? '' : keyParts.length === 1 ? (keyParts[0] as string) : keyParts.join('');
   return out;
 }
 

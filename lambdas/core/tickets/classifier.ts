@@ -259,7 +259,7 @@ export class TicketClassifier {
     model.categories.forEach((c, k) => {
       dist.set(c, scored.probabilities[k] ?? 0);
     });
-    const ruleHits = new Map<string, CueHit[]>();
+    const ruleHits = new Map<string, readonly CueHit[]>();
     let ruleMass = 0;
     const ruleShares = new Map<string, number>();
     for (const rc of model.ruleCategories) {
@@ -328,6 +328,6 @@ function priorityDistribution(output: Output, probs: Float64Array | undefined): 
 }
 
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
-  if (typeof source === 'object' && 'slotTable' in source) return new TicketClassifier(source);
+  if (typeof source === 'object' && 'slots' in source) return new TicketClassifier(source);
   return new TicketClassifier(loadModel(source));
 }

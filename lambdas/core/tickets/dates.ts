@@ -44,45 +44,57 @@ type CueNeed = keyof typeof CUES | 'none';
 const MONTH =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b\\.?';
 const ORDINAL = '(\\d{1,2})(?:st|nd|rd|th)?';
+/**
+ * `needs`: lower-case strings one of which every match contains, so that a pattern whose words are absent
+ * is not run over the text (the text is scanned by eight patterns, and most tickets state no date).
+ */
 const PATTERNS: {
   re: RegExp;
   resolve: (m: RegExpExecArray, created: Date) => Date | undefined;
   cue: CueNeed;
+  needs: readonly string[];
 }[] = [
   {
     re: /\b(\d{4})-(\d{2})-(\d{2})\b/gi,
     resolve: (m) => utc(Number(m[1]), Number(m[2]) - 1, Number(m[3])),
     cue: 'any',
+    needs: ['-'],
   },
   {
     re: new RegExp(`\\b${ORDINAL}\\s+(?:of\\s+)?${MONTH}(?:,?\\s+(\\d{4}))?`, 'gi'),
     resolve: (m, created) => dayMonth(Number(m[1]), m[2] ?? '', m[3], created),
     cue: 'any',
+    needs: MONTHS,
   },
   {
     re: new RegExp(`\\b${MONTH}\\s+${ORDINAL}\\b(?:,?\\s+(\\d{4}))?`, 'gi'),
     resolve: (m, created) => dayMonth(Number(m[2]), m[1] ?? '', m[3], created),
     cue: 'any',
+    needs: MONTHS,
   },
   {
     re: /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b/gi,
     resolve: (m, created) => nextDayOfMonth(Number(m[1]), created),
     cue: 'strong',
+    needs: ['the'],
   },
   {
     re: /\b(this|next)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/gi,
     resolve: (m, created) => weekday(m[2] ?? '', m[1]?.toLowerCase(), created),
     cue: 'none',
+    needs: ['day'],
   },
   {
     re: /\b()(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/gi,
     resolve: (m, created) => weekday(m[2] ?? '', undefined, created),
     cue: 'any',
+    needs: ['day'],
   },
   {
     re: /\b(today|tonight|eod|end of (?:the )?day|tomorrow|end of (?:the )?week|eow|next week|end of (?:the )?month|next month)\b/gi,
     resolve: (m, created) => relative(m[1]?.toLowerCase() ?? '', created),
     cue: 'none',
+    needs: ['today', 'tonight', 'eod', 'end of', 'tomorrow', 'eow', 'next week', 'next month'],
   },
   {
     re: /\bin\s+(\d{1,3}|an?|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?|months?)\b/gi,
@@ -96,6 +108,7 @@ const PATTERNS: {
       return new Date(startOfDay(created).getTime() + n * unit * DAY_MS);
     },
     cue: 'none',
+    needs: ['day', 'week', 'month'],
   },
 ];
 
@@ -108,7 +121,11 @@ const PAST_WINDOW_DAYS = 60;
 export function findDeadline(title: string, body: string, created: Date): Deadline | undefined {
   let best: Deadline | undefined;
   for (const text of [title, body.length > SCAN_CHARS ? body.slice(0, SCAN_CHARS) : body]) {
+    // The patterns ignore case only for ASCII letters, which lower-casing keeps in place: a pattern can
+    // match only where its needed words occur in the lower-cased text.
+    const lower = text.toLowerCase();
     for (const pattern of PATTERNS) {
+      if (!pattern.needs.some((word) => lower.includes(word))) continue;
       pattern.re.lastIndex = 0;
       for (let m = pattern.re.exec(text); m !== null; m = pattern.re.exec(text)) {
         const before = text.slice(Math.max(0, m.index - 40), m.index);

@@ -393,6 +393,54 @@ export function isWordSegment(s: number): boolean {
 }
 
 /**
+ * Which vocabulary slot a hash bucket maps to, as a rank over a bitmap of the model's buckets: slots are
+ * numbered in ascending bucket order, so a bucket's slot is the number of model buckets below it. Per 32
+ * buckets one word holds that count and the next the bitmap, which makes the index 8 bytes per 32 buckets
+ * (256 KB for 2^20 buckets) instead of a 4 MB table of slots: every feature of every ticket looks a bucket up,
+ * and the small index stays in the CPU cache where the table missed it on nearly every lookup.
+ */
+export class SlotIndex {
+  /** `[2w]`: buckets of the model below bucket 32w; `[2w + 1]`: bitmap of buckets 32w..32w+31. */
+  private readonly table: Int32Array;
+  readonly size: number;
+
+  /** `buckets` strictly ascending, each below `2 ** hashBits`. */
+  constructor(buckets: ArrayLike<number>, hashBits: number) {
+    const words = Math.max(1, 2 ** hashBits / 32);
+    const table = new Int32Array(2 * words);
+    // Buckets ascend, so when the first bucket of a word comes, `slot` buckets lie below that word.
+    let next = 0;
+    for (let slot = 0; slot < buckets.length; slot++) {
+      const bucket = buckets[slot] ?? 0;
+      const w = bucket >>> 5;
+      while (next <= w) table[2 * next++] = slot;
+      table[2 * w + 1] = (table[2 * w + 1] ?? 0) | (1 << (bucket & 31));
+    }
+    while (next < words) table[2 * next++] = buckets.length;
+    this.table = table;
+    this.size = buckets.length;
+  }
+
+  /** The slot of `bucket`, or -1 when the model has no feature there. */
+  slotOf(bucket: number): number {
+    const at = 2 * (bucket >>> 5);
+    const bits = this.table[at + 1] ?? 0;
+    const bit = 1 << (bucket & 31);
+    if ((bits & bit) === 0) return -1;
+    return (this.table[at] ?? 0) + popcount(bits & (bit - 1));
+  }
+}
+
+/** Set bits of a 32-bit integer (SWAR; JavaScript has no popcount instruction). */
+function popcount(word: number): number {
+  let x = word | 0;
+  x = (x - ((x >>> 1) & 0x55555555)) | 0;
+  x = ((x & 0x33333333) + ((x >>> 2) & 0x33333333)) | 0;
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
  * The inference path: counts straight into model slots with a scratch array the size of the vocabulary
  * (reused between calls and left zeroed), skipping maps and the features the model does not know. The
  * returned arrays are views into reused buffers, valid until the next call.
@@ -415,7 +463,7 @@ export class SlotVectorizer {
 
   constructor(
     private readonly config: FeatureConfig,
-    private readonly slotTable: Int32Array,
+    private readonly slots: SlotIndex,
     private readonly idf: Float32Array,
   ) {
     this.counts = new Int32Array(idf.length);
@@ -455,12 +503,12 @@ export class SlotVectorizer {
 
   /** Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n. */
   private addSegment(extracted: Extracted, g: number, seed: number | undefined, n: number): number {
-    const { counts, touched, rawOf, originOf, slotTable, idf, mask, scratch } = this;
+    const { counts, touched, rawOf, originOf, slots, idf, mask, scratch } = this;
     const named = g < WORD_GROUPS;
     let distinct = 0;
     for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
       const raw = extracted.hashes[h] ?? 0;
-      const slot = slotTable[bucketOf(raw, seed, mask)] ?? -1;
+      const slot = slots.slotOf(bucketOf(raw, seed, mask));
       if (slot < 0) continue;
       if (counts[slot] === 0) {
         touched[distinct++] = slot;

@@ -27,6 +27,7 @@ import {
   type InferenceVector,
   isWordSegment,
   SEGMENTS,
+  SlotIndex,
   SlotVectorizer,
   segmentWeights,
 } from './features.ts';
@@ -164,7 +165,8 @@ export interface TicketModel {
   projectlessShift: Float64Array | undefined;
   /** `outputs[0]` is the category; the others are label heads by name. */
   outputs: Output[];
-  slotTable: Int32Array;
+  /** Hash bucket → vocabulary slot. */
+  slots: SlotIndex;
   idf: Float32Array;
   heads: Head[];
   /** Sum of all heads' widths: the length of one slot's row in `weights`. */
@@ -365,8 +367,7 @@ export function decodeModel(value: unknown): TicketModel {
   const idfBytes = bytesOf(parsed.idf.data);
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slotTable = new Int32Array(tableSize).fill(-1);
-  for (let slot = 0; slot < size; slot++) slotTable[buckets[slot] ?? 0] = slot;
+  const slots = new SlotIndex(buckets, features.hashBits);
   const idf = new Float32Array(size);
   for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / parsed.idf.step;
 
@@ -387,14 +388,14 @@ export function decodeModel(value: unknown): TicketModel {
     projectlessShift:
       parsed.projectlessShift === undefined ? undefined : Float64Array.from(parsed.projectlessShift),
     outputs,
-    slotTable,
+    slots,
     idf,
     heads,
     rowWidth,
     weights,
     activeHeads,
     activeSpans: activeHeads.map((active) => columnSpans(active, heads)),
-    vectorizer: new SlotVectorizer(features, slotTable, idf),
+    vectorizer: new SlotVectorizer(features, slots, idf),
     scratch: { acc: new Float64Array(rowWidth), scores: new Float64Array(rowWidth) },
     wordClusters:
       parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
@@ -483,7 +484,7 @@ export interface ModelScores {
    * -1 for none), strongest first, as [feature name (`t:crash`, `tk0:froze`), margin]. Call it before scoring
    * another ticket: it reads the model's scratch buffers.
    */
-  margins: (output: string, k: number, r: number, max: number) => [string, number][];
+  margins: (output: string, k: number, r: number, max: number) => Iterable<[string, number]>;
 }
 
 /** Averages calibrated head probabilities, then sharpens: the same combination the trainer calibrated. */
@@ -584,13 +585,21 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
   if (model.projectlessShift !== undefined && domainOf(model, project) === undefined)
     shiftPrior(probabilities, model.projectlessShift);
   const labels = new Map(labelOutputs.map((o) => [o.name, probabilitiesOf(o)]));
-  const margins = (outputName: string, k: number, r: number, max: number): [string, number][] => {
+  const margins = (outputName: string, k: number, r: number, max: number): Iterable<[string, number]> => {
     const output = model.outputs.find((o) => o.name === outputName);
     if (output === undefined || k < 0) return [];
-    return topMargins(model, x, output, k, r, max).map(([origin, margin]) => [
-      featureName(doc, origin),
-      margin,
-    ]);
+    const count = topMargins(model, x, output, k, r, max);
+    // Plain arrays: a typed-array copy of more than 64 bytes would get a separately allocated buffer.
+    const origins: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < count; i++) {
+      origins.push(mergedOrigins[i] ?? 0);
+      values.push(mergedValues[i] ?? 0);
+    }
+    // Named as the reader asks: the rationale usually stops after three or four of them.
+    return (function* () {
+      for (let i = 0; i < count; i++) yield [featureName(doc, origins[i] ?? 0), values[i] ?? 0];
+    })();
   };
   return { probabilities, labels, margins };
 }
@@ -599,10 +608,15 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
 const topRaws = new Uint32Array(64);
 const topOrigins = new Int32Array(64);
 const topValues = new Float64Array(64);
+/** `topMargins`' answer: entries with one raw hash merged, strongest first. */
+const mergedRaws = new Uint32Array(64);
+const mergedOrigins = new Int32Array(64);
+const mergedValues = new Float64Array(64);
 
 /**
  * Attribution: each word feature's share of the output's temperature-scaled score margin between classes k
- * and r, weighted like the heads. Returns [origin code, margin] pairs, strongest first.
+ * and r, weighted like the heads. Writes up to `max` origin codes and margins, strongest first, to
+ * `mergedOrigins` and `mergedValues`, and returns how many.
  */
 function topMargins(
   model: TicketModel,
@@ -611,7 +625,7 @@ function topMargins(
   k: number,
   r: number,
   max: number,
-): [number, number][] {
+): number {
   const R = model.rowWidth;
   const w = model.weights;
   let totalWeight = 0;
@@ -646,17 +660,35 @@ function topMargins(
     }
   }
   // Shared and project-specific copies of one feature have the same raw hash: their margins add up.
-  const merged: { raw: number; origin: number; margin: number }[] = [];
+  let count = 0;
   for (let i = 0; i < kept; i++) {
     const raw = topRaws[i] ?? 0;
-    const same = merged.find((m) => m.raw === raw);
-    if (same === undefined) merged.push({ raw, origin: topOrigins[i] ?? 0, margin: topValues[i] ?? 0 });
-    else same.margin += topValues[i] ?? 0;
+    let same = 0;
+    while (same < count && mergedRaws[same] !== raw) same++;
+    if (same < count) mergedValues[same] = (mergedValues[same] ?? 0) + (topValues[i] ?? 0);
+    else {
+      mergedRaws[count] = raw;
+      mergedOrigins[count] = topOrigins[i] ?? 0;
+      mergedValues[count] = topValues[i] ?? 0;
+      count++;
+    }
   }
-  return merged
-    .sort((a, b) => b.margin - a.margin)
-    .slice(0, max)
-    .map((m): [number, number] => [m.origin, m.margin]);
+  // Strongest first; a stable insertion sort keeps equal margins in order, as Array.prototype.sort did.
+  for (let i = 1; i < count; i++) {
+    const raw = mergedRaws[i] ?? 0;
+    const origin = mergedOrigins[i] ?? 0;
+    const value = mergedValues[i] ?? 0;
+    let at = i;
+    for (; at > 0 && (mergedValues[at - 1] ?? 0) < value; at--) {
+      mergedRaws[at] = mergedRaws[at - 1] ?? 0;
+      mergedOrigins[at] = mergedOrigins[at - 1] ?? 0;
+      mergedValues[at] = mergedValues[at - 1] ?? 0;
+    }
+    mergedRaws[at] = raw;
+    mergedOrigins[at] = origin;
+    mergedValues[at] = value;
+  }
+  return Math.min(count, max);
 }
 
 export function softmax(scores: ArrayLike<number>, temperature: number): Float64Array {

@@ -106,27 +106,31 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
   return `Priority ${level}, ${priority.source === 'rules' ? 'by the impact rules' : 'as for similar tickets'}`;
 }
 
-/** The words that most favour `best` over `runnerUp` in an output, as evidence, strongest first. */
-function modelEvidence(
+/**
+ * The words that most favour `best` over `runnerUp` in an output, as evidence, strongest first. Described
+ * one at a time as `pick` asks: it usually stops after three or four of the twelve candidates.
+ */
+function* modelEvidence(
   input: RationaleInput,
   outputName: string,
   best: string,
   runnerUp: string | undefined,
-): Evidence[] {
+): Generator<Evidence> {
   const output = input.model.outputs.find((o) => o.name === outputName);
-  if (output === undefined) return [];
+  if (output === undefined) return;
   const index = (name: string | undefined) =>
     name === undefined ? -1 : output.classes.findIndex((c) => c.toUpperCase() === name.toUpperCase());
-  return input.scored
-    .margins(outputName, index(best), index(runnerUp), 12)
-    .flatMap(([name]) => describe(name) ?? []);
+  for (const [name] of input.scored.margins(outputName, index(best), index(runnerUp), 12)) {
+    const evidence = describe(name);
+    if (evidence !== undefined) yield evidence;
+  }
 }
 
 /**
  * Up to `max` items none of whose words is cited yet (recorded as cited now), as text: quoted title words
  * together where the first of them stands.
  */
-function pick(evidence: readonly Evidence[], max: number, cited: Set<string>): string[] {
+function pick(evidence: Iterable<Evidence>, max: number, cited: Set<string>): string[] {
   const chosen: Evidence[] = [];
   for (const item of evidence) {
     if (chosen.length === max) break;

@@ -19,7 +19,7 @@ export interface CueHit {
 
 export interface Evidence {
   score: number;
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 /**
@@ -125,7 +125,7 @@ export const P1_CUES = {
 export interface P1Rule {
   /** Which rubric line fired. */
   rule: 'outage for many' | 'active security exposure' | 'data loss now';
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 /**
@@ -227,12 +227,12 @@ export interface CueMatches {
   body: ReadonlySet<string>;
 }
 
-let phraseIndex: Map<string, string[][]> | undefined;
+let phraseIndex: Map<string, { words: string[]; phrase: string }[]> | undefined;
 
 /** All cue phrases of all tables, indexed by first word, so a ticket is scanned once for every table. */
-function index(): Map<string, string[][]> {
+function index(): Map<string, { words: string[]; phrase: string }[]> {
   if (phraseIndex !== undefined) return phraseIndex;
-  const built = new Map<string, string[][]>();
+  const built = new Map<string, { words: string[]; phrase: string }[]>();
   const seen = new Set<string>();
   const tables = [
     INCIDENT_CUES,
@@ -250,7 +250,7 @@ function index(): Map<string, string[][]> {
       seen.add(cue.phrase);
       const words = cue.phrase.split(' ');
       const first = words[0] ?? '';
-      built.set(first, [...(built.get(first) ?? []), words]);
+      built.set(first, [...(built.get(first) ?? []), { words, phrase: cue.phrase }]);
     }
   }
   phraseIndex = built;
@@ -264,10 +264,10 @@ function scan(words: readonly string[], limit: number): Set<string> {
   for (let i = 0; i < end; i++) {
     const candidates = idx.get(words[i] ?? '');
     if (candidates === undefined) continue;
-    for (const phrase of candidates) {
+    for (const { words: phrase, phrase: text } of candidates) {
       let ok = true;
       for (let j = 1; j < phrase.length && ok; j++) ok = words[i + j] === phrase[j];
-      if (ok) found.add(phrase.join(' '));
+      if (ok) found.add(text);
     }
   }
   return found;
@@ -277,19 +277,25 @@ export function matchCues(titleWords: readonly string[], bodyWords: readonly str
   return { title: scan(titleWords, Number.POSITIVE_INFINITY), body: scan(bodyWords, BODY_CUE_WORDS) };
 }
 
+/** What `evidence` returns when no cue of the table occurs (most tables, most tickets): one shared object. */
+const NO_EVIDENCE: Evidence = Object.freeze({ score: 0, hits: Object.freeze([]) });
+
 /** Sums the table's cues found in the ticket; each phrase counts once, double when it is in the title. */
 export function evidence(matches: CueMatches, table: readonly Cue[]): Evidence {
-  const hits: CueHit[] = [];
+  let hits: CueHit[] | undefined;
   let score = 0;
   for (const cue of table) {
     if (matches.title.has(cue.phrase)) {
+      hits ??= [];
       hits.push({ phrase: cue.phrase, weight: cue.weight * TITLE_FACTOR, inTitle: true });
       score += cue.weight * TITLE_FACTOR;
     } else if (matches.body.has(cue.phrase)) {
+      hits ??= [];
       hits.push({ phrase: cue.phrase, weight: cue.weight, inTitle: false });
       score += cue.weight;
     }
   }
+  if (hits === undefined) return NO_EVIDENCE;
   hits.sort((a, b) => b.weight - a.weight);
   return { score, hits };
 }
@@ -327,7 +333,7 @@ export interface PriorityDecision {
   confidence: number;
   alternatives: { priority: Priority; confidence: number }[];
   /** The cues that explain the level: those raising it above the category's usual level, or lowering it below. */
-  hits: CueHit[];
+  hits: readonly CueHit[];
   /** `model+rules` when a learned priority head was blended with the rules. */
   source: 'model+rules' | 'rules';
   /** The P1 rule that set the priority, when one did. */
@@ -361,7 +367,11 @@ export const PRIORITY_RULE_WEIGHT = 0.3;
  * Urgency from the category, impact cues and a stated deadline. Tone is no cue: "urgent", "ASAP",
  * "critical" and capitals say how the writer feels, not what is at stake (the text is lower-cased anyway).
  */
-function urgencyOf(input: PriorityInput): { urgency: number; raising: CueHit[]; lowering: CueHit[] } {
+function urgencyOf(input: PriorityInput): {
+  urgency: number;
+  raising: CueHit[];
+  lowering: readonly CueHit[];
+} {
   const strong = evidence(input.matches, PRIORITY_UP_STRONG);
   const up = evidence(input.matches, PRIORITY_UP);
   const down = evidence(input.matches, PRIORITY_DOWN);
@@ -436,7 +446,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
 export interface AreaLabel {
   label: string;
   confidence: number;
-  hits: CueHit[];
+  hits: readonly CueHit[];
 }
 
 export function detectAreas(matches: CueMatches): AreaLabel[] {

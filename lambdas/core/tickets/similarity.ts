@@ -70,7 +70,7 @@ export function ticketFingerprint(
 function idf(word: string, model: TicketModel | undefined): number {
   if (model === undefined) return 1;
   const bucket = mix(fnv(fnv(FNV_OFFSET, 'b:'), word)) & (2 ** model.features.hashBits - 1);
-  const slot = model.slotTable[bucket] ?? -1;
+  const slot = model.slots.slotOf(bucket);
   return slot < 0 ? 4 : (model.idf[slot] ?? 4);
 }
 

@@ -583,12 +583,16 @@ const INTENT_PHRASES: [string, string[]][] = [
 
 const INTENTS = INTENT_PHRASES.map(([intent]) => intent);
 /** Phrases by first word, so a ticket's words are scanned once for all intents. */
-const INTENT_INDEX = new Map<string, { intent: string; words: string[] }[]>();
+/** `key`: the phrase itself, built once here rather than for every candidate of every ticket word. */
+const INTENT_INDEX = new Map<string, { intent: string; words: string[]; key: string }[]>();
 for (const [intent, phrases] of INTENT_PHRASES) {
   for (const phrase of phrases) {
     const phraseWords = phrase.split(' ');
     const first = phraseWords[0] ?? '';
-    INTENT_INDEX.set(first, [...(INTENT_INDEX.get(first) ?? []), { intent, words: phraseWords }]);
+    INTENT_INDEX.set(first, [
+      ...(INTENT_INDEX.get(first) ?? []),
+      { intent, words: phraseWords, key: phraseWords.join(' ') },
+    ]);
   }
 }
 
@@ -598,12 +602,13 @@ function intentsIn(tokens: readonly string[], limit: number): Map<string, number
   const counts = new Map<string, number>();
   const end = Math.min(tokens.length, limit);
   for (let i = 0; i < end; i++) {
-    for (const candidate of INTENT_INDEX.get(tokens[i] ?? '') ?? []) {
+    const candidates = INTENT_INDEX.get(tokens[i] ?? '');
+    if (candidates === undefined) continue;
+    for (const candidate of candidates) {
       let ok = true;
       for (let j = 1; j < candidate.words.length && ok; j++) ok = tokens[i + j] === candidate.words[j];
-      const key = candidate.words.join(' ');
-      if (!ok || seen.has(key)) continue;
-      seen.add(key);
+      if (!ok || seen.has(candidate.key)) continue;
+      seen.add(candidate.key);
       counts.set(candidate.intent, (counts.get(candidate.intent) ?? 0) + 1);
     }
   }
@@ -669,10 +674,10 @@ export function normaliseProse(text: string): string {
   if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
-  return t
-    .replace(/\?/g, ' ? ')
-    .replace(/[^a-z0-9_?]+/g, ' ')
-    .trim();
+  if (t.includes('?')) t = t.replace(/\?/g, ' ? ');
+  // Every run of other characters becomes one space; a run that already is one space is left alone rather
+  // than replaced by itself (most runs are: this pass over a long body was the costliest of them all).
+  return t.replace(/[^a-z0-9_?]{2,}|[^a-z0-9_? ]/g, ' ').trim();
 }
 
 function hostWord(host: string): string {
@@ -685,7 +690,10 @@ function hostWord(host: string): string {
 
 export function words(normalised: string): string[] {
   if (normalised === '') return [];
-  return normalised.split(' ').filter((w) => w.length <= 30);
+  const parts = normalised.split(' ');
+  // Copied only when a word is too long to be one (a run of joined identifiers, base64): rarely.
+  for (const w of parts) if (w.length > 30) return parts.filter((p) => p.length <= 30);
+  return parts;
 }
 
 function slug(text: string): string {
@@ -714,16 +722,23 @@ export function parseTicket(title: string, body: string, createdAt?: Date): Pars
 
   let text = body.length > BODY_SCAN_CHARS ? body.slice(0, BODY_SCAN_CHARS) : body;
   if (body.length > BODY_SCAN_CHARS) flags.add('truncated');
-  text = text.replace(/\r\n?/g, '\n');
+  // Each pass is skipped when the text cannot contain its pattern: a long body is up to 8,000 characters,
+  // and every pass that runs copies it.
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
 
-  text = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_m, inner: string) => {
-    comments.push(...words(normaliseProse(inner)));
-    return '\n';
-  });
-  if (IMAGE.test(text)) flags.add('image');
+  if (text.includes('<!--'))
+    text = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_m, inner: string) => {
+      comments.push(...words(normaliseProse(inner)));
+      return '\n';
+    });
+  if (IMAGE.test(text)) {
+    flags.add('image');
+    IMAGE.lastIndex = 0;
+    text = text.replace(IMAGE, ' imagetoken ');
+  }
   IMAGE.lastIndex = 0;
-  text = text.replace(IMAGE, ' imagetoken ');
-  for (const match of text.matchAll(URL)) flags.add(`url:${hostWord(match[1] ?? '')}`);
+  if (text.includes('http'))
+    for (const match of text.matchAll(URL)) flags.add(`url:${hostWord(match[1] ?? '')}`);
 
   const sections: Section[] = [{ heading: '', lines: [] }];
   let fence: string | undefined;

@@ -67,4 +67,24 @@ describe('normaliseProse', () => {
   it('lower-cases, splits contractions and keeps question marks as tokens', () => {
     expect(normaliseProse("Why doesn't it WORK?")).toBe('why does not it work ?');
   });
+
+  it('leaves words separated by exactly one space, whatever separated them', () => {
+    // Random text over separators of every kind, compared with the plain "every run becomes a space" rule.
+    const pieces = ['a', 'b', '_', '?', ' ', '  ', '\t', '\n', '.', '-', '!', '\u00e9', '\u00a0', 'x y'];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      for (let n = next() % 12; n > 0; n--) text += pieces[next() % pieces.length];
+      const expected = text
+        .toLowerCase()
+        .replace(/\?/g, ' ? ')
+        .replace(/[^a-z0-9_?]+/g, ' ')
+        .trim();
+      expect(normaliseProse(text)).toBe(expected);
+    }
+  });
 });

@@ -82,6 +82,16 @@ function parseOptions(args: string[], env: NodeJS.ProcessEnv): Options {
 
 type Call = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
+/** A connection that failed, said for people: where, why (the socket's code), and what to check. */
+function unreachable(url: string, error: unknown): Error {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  const why = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
+  return new Error(
+    `cannot reach ${url} (${why}): is the API running (\`ai-ops start\`), and is --api right?`,
+  );
+}
+
 /** One GraphQL call; an answer with errors is an error naming them (the API's messages are for people). */
 function graphqlClient(api: string, headers: Record<string, string>): Call {
   return async (query, variables) => {
@@ -89,6 +99,8 @@ function graphqlClient(api: string, headers: Record<string, string>): Call {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
+    }).catch((error: unknown) => {
+      throw unreachable(api, error);
     });
     const body = (await response.json().catch(() => ({}))) as {
       data?: Record<string, unknown>;
@@ -132,7 +144,7 @@ function putFile(url: URL, file: string, size: number, headers: Record<string, s
         });
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: unknown) => reject(unreachable(url.origin, error)));
     createReadStream(file).on('error', reject).pipe(req);
   });
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -133,4 +134,24 @@ describe('large logs through the local upload endpoint', () => {
     // The first test uploaded the same source: the summary compares with it.
     expect(out).toMatch(/Compared with entry /);
   }, 90_000);
+
+  it('ai-ops logs upload says which API it cannot reach and why, instead of "fetch failed"', async () => {
+    // A port that was just listening and is closed now: the connection is refused.
+    const closed = new URL(api.runtime.url);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    closed.host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 9}`;
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-upload-cli-'));
+    const file = join(dir, 'hdfs.log');
+    writeFileSync(file, FIXTURE);
+    try {
+      await expect(runUpload([file, '--api', closed.href, '--token', 'any'], {})).rejects.toThrow(
+        `cannot reach ${closed.href} (ECONNREFUSED): is the API running`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

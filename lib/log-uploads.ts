@@ -11,11 +11,11 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 import { UPLOAD_URL_TTL_SECONDS } from '../lambdas/core/jobs/kinds/summarize-log/upload.ts';
-import { UPLOAD_PREFIX } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
+import { UPLOAD_PREFIX, UPLOAD_RETENTION_DAYS } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import type { StageConfig } from './stage-config.ts';
 
 /** An upload is summarized within minutes; the file is kept a week for a redrive or a retry, then deleted. */
-export const UPLOAD_EXPIRY_DAYS = 7;
+export const UPLOAD_EXPIRY_DAYS = UPLOAD_RETENTION_DAYS;
 /** Parts of a multipart upload that never completed are removed after this. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;
 

@@ -17,9 +17,11 @@ import {
   type LocalQueueDefinition,
 } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queue/queue-from-config.ts';
+import { expireLocalUploads } from '../lambdas/adapters/storage/local-uploads.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
+import { UPLOAD_RETENTION_DAYS } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KIND_NAMES } from '../lambdas/core/jobs/registry.ts';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
@@ -118,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const workers = startWorkers(queue, configs, metrics.exporter, onError);
     cleanups.push(workers.stop);
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
+    cleanups.push(startUploadExpiry(dataDir, onError));
     return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
   } catch (error: unknown) {
     await stopAll();
@@ -261,6 +264,15 @@ function startReconciler(
   const timer = setInterval(() => {
     reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60)).catch(onError);
   }, everySeconds * 1000);
+  return async () => clearInterval(timer);
+}
+
+/** Uploaded files are kept as long as the bucket keeps them: swept at start, then every hour. */
+function startUploadExpiry(dataDir: string, onError: (error: unknown) => void): Cleanup {
+  const sweep = () => void expireLocalUploads(dataDir, UPLOAD_RETENTION_DAYS).catch(onError);
+  sweep();
+  const timer = setInterval(sweep, 3600 * 1000);
+  timer.unref();
   return async () => clearInterval(timer);
 }
 

@@ -6,10 +6,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogUploadTarget, OpenLogObject } from '../../core/jobs/kinds/summarize-log/upload.ts';
-import { parseUploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
+import { parseUploadObjectKey, UPLOAD_PREFIX } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { PermanentJobError } from '../../core/jobs/run-job.ts';
 
 const signature = (signingKey: string, key: string, size: number, expires: number): string =>
@@ -75,4 +75,31 @@ export function localLogObjects(directory: string): OpenLogObject {
     }
     return createReadStream(path, { highWaterMark: 1024 * 1024 });
   };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The bucket's lifecycle, locally: removes uploaded files (and pieces left by an interrupted PUT) older than
+ * `days` under the data dir's `uploads/`, then the folders left empty. Returns how many files went.
+ */
+export async function expireLocalUploads(directory: string, days: number, now = Date.now()): Promise<number> {
+  const root = join(directory, UPLOAD_PREFIX);
+  const folders = await readdir(root, { withFileTypes: true }).catch(() => []);
+  let removed = 0;
+  for (const folder of folders) {
+    if (!folder.isDirectory()) continue;
+    const path = join(root, folder.name);
+    for (const name of await readdir(path).catch(() => [])) {
+      const file = join(path, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile() && now - info.mtimeMs > days * DAY_MS) {
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    // Only an empty folder goes; one with a newer file stays.
+    await rmdir(path).catch(() => {});
+  }
+  return removed;
 }

@@ -5,6 +5,9 @@
  */
 export const UPLOAD_PREFIX = 'uploads/';
 
+/** How long an uploaded file is kept after it arrives: the bucket's lifecycle, and the local data dir's. */
+export const UPLOAD_RETENTION_DAYS = 7;
+
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const UPLOAD_KEY = new RegExp(`^${UPLOAD_PREFIX}(${UUID})/(${UUID})$`);
 

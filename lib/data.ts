@@ -63,7 +63,7 @@ export class Data extends Construct {
     Validations.of(appSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The app role password is set by the deploy-time migrator; it changes by putting a new value and redeploying the migrator (docs/operations.md).',
+        'The app role password is set by the deploy-time migrator; it changes by putting a new value and invoking the migrator (docs/operations.md).',
     });
     this.appSecret = appSecret;
     const settings = stage.database;

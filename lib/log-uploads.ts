@@ -14,8 +14,6 @@ import { UPLOAD_URL_TTL_SECONDS } from '../lambdas/core/jobs/kinds/summarize-log
 import { UPLOAD_PREFIX, UPLOAD_RETENTION_DAYS } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import type { StageConfig } from './stage-config.ts';
 
-/** An upload is summarized within minutes; the file is kept a week for a redrive or a retry, then deleted. */
-export const UPLOAD_EXPIRY_DAYS = UPLOAD_RETENTION_DAYS;
 /** Parts of a multipart upload that never completed are removed after this. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;
 
@@ -56,7 +54,7 @@ export class LogUploads extends Construct {
         {
           id: 'expire-uploads',
           prefix: UPLOAD_PREFIX,
-          expiration: Duration.days(UPLOAD_EXPIRY_DAYS),
+          expiration: Duration.days(UPLOAD_RETENTION_DAYS),
           abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_UPLOAD_DAYS),
         },
       ],

@@ -7,9 +7,13 @@ import { createJobRepo } from '../adapters/db/job-repo.ts';
 import { queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import { systemClock } from '../core/clock.ts';
 import { technicalDetail } from '../core/failures.ts';
-import { UPLOAD_URL_TTL_SECONDS } from '../core/jobs/kinds/summarize-log/upload.ts';
 import type { Clock, JobQueue, JobRepo } from '../core/jobs/ports.ts';
-import { expireAbandonedUploads, type ReconcileResult, reconcileUnsentJobs } from '../core/jobs/reconcile.ts';
+import {
+  ABANDONED_UPLOAD_AFTER_SECONDS,
+  expireAbandonedUploads,
+  type ReconcileResult,
+  reconcileUnsentJobs,
+} from '../core/jobs/reconcile.ts';
 import { METRICS } from '../core/metrics.ts';
 import { CONFIG_SECTIONS, type ConfigOf, configFromEnv } from '../shared/config.ts';
 import {
@@ -40,9 +44,6 @@ export interface ReconcilerDeps {
 export type ReconcilerRun = ReconcileResult & { expiredUploads: number };
 
 const IDLE: ReconcilerRun = { found: 0, sent: 0, failed: 0, expiredUploads: 0 };
-
-/** An upload URL lives 15 minutes; an hour more lets a large transfer that started in time finish. */
-export const ABANDONED_UPLOAD_AFTER_SECONDS = UPLOAD_URL_TTL_SECONDS + 3600;
 
 /** The scheduled reconciler: sends accepted jobs that never reached their queue (DESIGN §5). Wrap it in `instrument`. */
 export function createReconcilerHandler(

@@ -5,12 +5,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
+import { UPLOAD_RETENTION_DAYS } from '../../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
-import { ABORT_INCOMPLETE_UPLOAD_DAYS, UPLOAD_EXPIRY_DAYS } from '../../lib/log-uploads.ts';
+import { ABORT_INCOMPLETE_UPLOAD_DAYS } from '../../lib/log-uploads.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { INITIAL_SECRET_GENERATION } from '../../lib/secrets.ts';
 import { emittedMetrics } from '../support/emitted-metrics.ts';
@@ -1030,7 +1031,7 @@ describe('the uploads bucket', () => {
           Rules: [
             Match.objectLike({
               Prefix: 'uploads/',
-              ExpirationInDays: UPLOAD_EXPIRY_DAYS,
+              ExpirationInDays: UPLOAD_RETENTION_DAYS,
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
               Status: 'Enabled',
             }),

@@ -16,13 +16,14 @@ import { SAFE_REASONS } from '../../lambdas/core/failures.ts';
 import { type DispatchDeps, dispatchJob } from '../../lambdas/core/jobs/dispatch.ts';
 import type { Job, JobMessage, NewJob } from '../../lambdas/core/jobs/job.ts';
 import type { JobQueue, JobRepo } from '../../lambdas/core/jobs/ports.ts';
-import { ABANDONED_UPLOAD_REASON, reconcileUnsentJobs } from '../../lambdas/core/jobs/reconcile.ts';
-import { redriveDeadLetters } from '../../lambdas/core/jobs/redrive.ts';
-import { type JobWork, PermanentJobError, runJob } from '../../lambdas/core/jobs/run-job.ts';
 import {
   ABANDONED_UPLOAD_AFTER_SECONDS,
-  createReconcilerHandler,
-} from '../../lambdas/reconciler/reconcile-handler.ts';
+  ABANDONED_UPLOAD_REASON,
+  reconcileUnsentJobs,
+} from '../../lambdas/core/jobs/reconcile.ts';
+import { redriveDeadLetters } from '../../lambdas/core/jobs/redrive.ts';
+import { type JobWork, PermanentJobError, runJob } from '../../lambdas/core/jobs/run-job.ts';
+import { createReconcilerHandler } from '../../lambdas/reconciler/reconcile-handler.ts';
 import { timeLeftMs } from '../../lambdas/shared/deadline.ts';
 import { type MetricsSink, makeJobWorker } from '../../lambdas/shared/sqs-worker.ts';
 import { startEventSourceMapping } from '../../local/event-source-mapping.ts';

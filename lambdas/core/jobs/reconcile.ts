@@ -1,5 +1,6 @@
 import { describeError, ValidationError } from '../errors.ts';
 import { jobMessageFor } from './job.ts';
+import { UPLOAD_URL_TTL_SECONDS } from './kinds/summarize-log/upload.ts';
 import type { Clock, JobQueue, JobRepo, WarningLog } from './ports.ts';
 
 export interface ReconcileResult {
@@ -60,6 +61,9 @@ export async function reconcileUnsentJobs(
   }
   return { found: unsent.length, sent, failed };
 }
+
+/** An upload URL lives 15 minutes; an hour more lets a large transfer that started in time finish. */
+export const ABANDONED_UPLOAD_AFTER_SECONDS = UPLOAD_URL_TTL_SECONDS + 3600;
 
 /** What the owner of an upload that never arrived reads as the job's reason. */
 export const ABANDONED_UPLOAD_REASON =

@@ -5,7 +5,10 @@
  */
 export const UPLOAD_PREFIX = 'uploads/';
 
-/** How long an uploaded file is kept after it arrives: the bucket's lifecycle, and the local data dir's. */
+/**
+ * How long an uploaded file is kept after it arrives (summarized within minutes, kept a week for a redrive or a
+ * retry): the bucket's lifecycle, and the local data dir's.
+ */
 export const UPLOAD_RETENTION_DAYS = 7;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

@@ -449,11 +449,20 @@ function popcount(word: number): number {
 const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
 
 export class SlotVectorizer {
-  private readonly counts: Int32Array;
-  private readonly touched: Int32Array;
-  private readonly rawOf: Uint32Array;
-  private readonly originOf: Int32Array;
+  /**
+   * Per slot, how often the segment being counted has it (0 between segments). 16 bits suffice (a group has
+   * at most a few thousand features, its input being bounded); a wider array takes over for larger inputs.
+   * Small matters here: the counts, the IDF bytes and the slot index are read at random once per feature, and
+   * the less room they take, the more of them the CPU cache keeps.
+   */
+  private counts: Uint16Array | Int32Array;
+  /** Per slot, its IDF as a level (`idfLevels[level]` is the value): a byte instead of a float per slot. */
+  private readonly idfBytes: Uint8Array;
+  private readonly idfLevels: Float32Array;
   private readonly mask: number;
+  /** Per distinct slot of the segment being counted, in order of first sight: the slot, its first feature. */
+  private touched = new Int32Array(4096);
+  private firstAt = new Int32Array(4096);
   private index = new Int32Array(4096);
   private value = new Float64Array(4096);
   private raws = new Uint32Array(4096);
@@ -464,12 +473,12 @@ export class SlotVectorizer {
   constructor(
     private readonly config: FeatureConfig,
     private readonly slots: SlotIndex,
-    private readonly idf: Float32Array,
+    idf: { bytes: Uint8Array; step: number },
   ) {
-    this.counts = new Int32Array(idf.length);
-    this.touched = new Int32Array(idf.length);
-    this.rawOf = new Uint32Array(idf.length);
-    this.originOf = new Int32Array(idf.length);
+    this.counts = new Uint16Array(idf.bytes.length);
+    this.idfBytes = idf.bytes;
+    // The same expression as the model's Float32Array of IDFs, so the same values.
+    this.idfLevels = Float32Array.from({ length: 256 }, (_, level) => 1 + level / idf.step);
     this.mask = 2 ** config.hashBits - 1;
   }
 
@@ -482,7 +491,11 @@ export class SlotVectorizer {
       this.raws = new Uint32Array(capacity * 2);
       this.origins = new Int32Array(capacity * 2);
       this.scratch = new Float64Array(capacity * 2);
+      this.touched = new Int32Array(capacity * 2);
+      this.firstAt = new Int32Array(capacity * 2);
     }
+    if (extracted.hashes.length > 0xffff && this.counts instanceof Uint16Array)
+      this.counts = new Int32Array(this.counts.length);
     let n = 0;
     for (let s = 0; s < SEGMENTS; s++) {
       this.starts[s] = n;
@@ -501,40 +514,60 @@ export class SlotVectorizer {
     };
   }
 
-  /** Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n. */
+  /**
+   * Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n.
+   * The distinct slots are listed with the position of their first feature (which names a word feature), so
+   * that nothing but the counts is read or written at random.
+   */
   private addSegment(extracted: Extracted, g: number, seed: number | undefined, n: number): number {
-    const { counts, touched, rawOf, originOf, slots, idf, mask, scratch } = this;
+    const {
+      counts,
+      touched,
+      firstAt,
+      slots,
+      idfBytes,
+      idfLevels,
+      mask,
+      scratch,
+      index,
+      value,
+      raws,
+      origins,
+    } = this;
+    const { hashes } = extracted;
     const named = g < WORD_GROUPS;
+    const end = extracted.starts[g + 1] ?? 0;
+    const salt = seed ?? 0;
     let distinct = 0;
-    for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
-      const raw = extracted.hashes[h] ?? 0;
-      const slot = slots.slotOf(bucketOf(raw, seed, mask));
+    for (let h = extracted.starts[g] ?? 0; h < end; h++) {
+      // `raw ^ 0` is `raw`: one expression for shared features and project copies.
+      const slot = slots.slotOf(mix((hashes[h] ?? 0) ^ salt) & mask);
       if (slot < 0) continue;
-      if (counts[slot] === 0) {
-        touched[distinct++] = slot;
-        if (named) {
-          rawOf[slot] = raw;
-          originOf[slot] = extracted.origins[h] ?? 0;
-        }
+      const count = counts[slot] ?? 0;
+      if (count === 0) {
+        touched[distinct] = slot;
+        firstAt[distinct++] = h;
       }
-      counts[slot] = (counts[slot] ?? 0) + 1;
+      counts[slot] = count + 1;
     }
     let norm = 0;
     for (let t = 0; t < distinct; t++) {
       const slot = touched[t] ?? 0;
       const count = counts[slot] ?? 1;
       const v =
-        (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) * (idf[slot] ?? 1);
+        (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) *
+        (idfLevels[idfBytes[slot] ?? 0] ?? 1);
       scratch[t] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let t = 0; t < distinct; t++) {
       const slot = touched[t] ?? 0;
-      this.index[n] = slot;
-      this.value[n] = (scratch[t] ?? 0) * scale;
-      this.raws[n] = named ? (rawOf[slot] ?? 0) : 0;
-      this.origins[n] = named ? (originOf[slot] ?? 0) : 0;
+      const first = firstAt[t] ?? 0;
+      index[n] = slot;
+      value[n] = (scratch[t] ?? 0) * scale;
+      raws[n] = named ? (hashes[first] ?? 0) : 0;
+      origins[n] = named ? (extracted.origins[first] ?? 0) : 0;
       counts[slot] = 0;
       n++;
     }

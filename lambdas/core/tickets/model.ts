@@ -430,7 +430,10 @@ export function decodeModel(value: unknown): TicketModel {
     activeSpans: activeHeads.map((active, s) =>
       columnSpans(active, heads, tables[segmentTable[s] ?? 0]?.offsets ?? new Int32Array(0)),
     ),
-    vectorizer: new SlotVectorizer(features, slots, idf),
+    vectorizer: new SlotVectorizer(features, slots, {
+      bytes: new Uint8Array(idfBytes),
+      step: parsed.idf.step,
+    }),
     scratch: {
       acc: new Float64Array(Math.max(...tables.map((table) => table.stride))),
       scores: new Float64Array(rowWidth),

@@ -751,6 +751,9 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
   return { probabilities, labels, margins };
 }
 
+/** Scratch for `topMargins`: per head reading a segment, its factor and its first column. */
+let marginFactors = new Float64Array(8);
+let marginColumns = new Int32Array(8);
 /** Scratch for `topMargins`: the strongest entries so far, kept sorted (no objects per feature). */
 const topRaws = new Uint32Array(64);
 const topOrigins = new Int32Array(64);
@@ -783,16 +786,27 @@ function topMargins(
     if (!isWordSegment(s) || table === undefined) continue;
     const R = table.stride;
     const w = table.weights;
+    // Per head reading the segment, its factor up to the feature's value (the same left-to-right product
+    // as `sw * scale * temperature * weight * v`, so the same bits) and its columns: once per segment.
+    let reading = 0;
+    if (marginFactors.length < output.heads.length) {
+      marginFactors = new Float64Array(output.heads.length);
+      marginColumns = new Int32Array(output.heads.length);
+    }
+    for (const h of output.heads) {
+      const head = model.heads[h];
+      const sw = head?.segmentWeights[s] ?? 0;
+      if (head === undefined || sw === 0) continue;
+      marginFactors[reading] = sw * head.scale * head.temperature * head.weight;
+      marginColumns[reading++] = table.offsets[h] ?? 0;
+    }
     for (let e = x.starts[s] ?? 0; e < (x.starts[s + 1] ?? 0); e++) {
       const row = (x.index[e] ?? 0) * R;
       const v = x.value[e] ?? 0;
       let margin = 0;
-      for (const h of output.heads) {
-        const head = model.heads[h];
-        const sw = head?.segmentWeights[s] ?? 0;
-        if (head === undefined || sw === 0) continue;
-        const f = (sw * head.scale * head.temperature * head.weight * v) / totalWeight;
-        const base = row + (table.offsets[h] ?? 0);
+      for (let a = 0; a < reading; a++) {
+        const f = ((marginFactors[a] ?? 0) * v) / totalWeight;
+        const base = row + (marginColumns[a] ?? 0);
         margin += ((w[base + k] ?? 0) - (r >= 0 ? (w[base + r] ?? 0) : 0)) * f;
       }
       if (margin <= 0 || (kept === keep && margin <= (topValues[keep - 1] ?? 0))) continue;

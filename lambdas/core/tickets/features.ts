@@ -137,54 +137,96 @@ function clusterHashes(clusters: WordClusters): Uint32Array[] {
  * straight into the reused buffers with its origin code (no callback per feature: a hash passed through an
  * un-inlined call is a heap number, i.e. garbage). With word clusters, title and body words also emit their
  * cluster (hashed from the cluster id, named after the word that triggered it). Returns the count written.
+ * Plain functions that take and return the write position, not closures over it: a variable a closure
+ * writes lives in a heap context, and this runs for every word of every ticket.
  */
 function walkWords(doc: ParsedTicket, config: FeatureConfig, clusters: WordClusters | undefined): number {
-  const out = buffer;
-  const origins = originBuffer;
   const tables = clusters === undefined ? undefined : clusterHashes(clusters);
+  const title = doc.title;
+  let n = listWords(title, title.length, 0, 0, clusters, tables);
+  if (title[0] !== undefined) n = put(n, fnv(wordSeeds[2] ?? 0, title[0]), originCode(2, 0));
+  if (title.length > 1)
+    n = put(n, fnv(SPACE_STEP(fnv(wordSeeds[3] ?? 0, title[0] ?? '')), title[1] ?? ''), originCode(3, 0));
+  bufferStarts[1] = n;
+  n = listWords(doc.body, Math.min(doc.body.length, config.bodyWords), 4, n, clusters, tables, true);
+  bufferStarts[2] = n;
+  // The lead emits no clusters.
+  n = listWords(doc.body, Math.min(doc.body.length, config.leadWords), 6, n, undefined, undefined);
+  bufferStarts[3] = n;
+  n = eachWord(doc.headings, 8, n);
+  n = eachWord(doc.fields, 9, n);
+  n = eachWord(doc.comments, 10, n);
+  return eachWord(doc.flags, 11, n);
+}
+
+function put(n: number, raw: number, origin: number): number {
+  buffer[n] = raw;
+  originBuffer[n] = origin;
+  return n + 1;
+}
+
+/** The first `end` words of a list: unigrams (namespace `nsId`), bigrams (`nsId + 1`) and, with a lexicon, clusters. */
+function listWords(
+  list: readonly string[],
+  end: number,
+  nsId: number,
+  start: number,
+  clusters: WordClusters | undefined,
+  tables: Uint32Array[] | undefined,
+  body = false,
+): number {
+  const one = wordSeeds[nsId] ?? 0;
+  const two = wordSeeds[nsId + 1] ?? 0;
   const levels = clusters?.levels ?? 0;
-  let n = 0;
-  const put = (raw: number, origin: number) => {
-    out[n] = raw;
-    origins[n++] = origin;
-  };
-  // `cluster`: which cluster namespace the list's words also emit (the lead emits none).
-  const words = (list: readonly string[], end: number, nsId: number, cluster: 'tk' | 'bk' | undefined) => {
-    const one = wordSeeds[nsId] ?? 0;
-    const two = wordSeeds[nsId + 1] ?? 0;
-    for (let i = 0; i < end; i++) {
-      const w = list[i] ?? '';
-      const h = fnv(one, w);
-      put(h, originCode(nsId, i));
-      if (i + 1 < end) put(fnv(SPACE_STEP(fnv(two, w)), list[i + 1] ?? ''), originCode(nsId + 1, i));
-      if (tables === undefined || clusters === undefined || cluster === undefined) continue;
-      const row = clusters.find(w);
-      if (row < 0) continue;
-      for (let level = 0; level < levels; level++) {
-        const id = clusterNsId(cluster === 'bk', level);
-        put(tables[id - WORD_NS.length]?.[clusters.cluster(row, level)] ?? 0, originCode(id, i));
+  let n = start;
+  for (let i = 0; i < end; i++) {
+    const w = list[i] ?? '';
+    n = put(n, fnv(one, w), originCode(nsId, i));
+    if (i + 1 < end) n = put(n, fnv(SPACE_STEP(fnv(two, w)), list[i + 1] ?? ''), originCode(nsId + 1, i));
+    if (tables === undefined || clusters === undefined) continue;
+    const row = clusters.find(w);
+    if (row < 0) continue;
+    for (let level = 0; level < levels; level++) {
+      const id = clusterNsId(body, level);
+      n = put(n, tables[id - WORD_NS.length]?.[clusters.cluster(row, level)] ?? 0, originCode(id, i));
+    }
+  }
+  return n;
+}
+
+function eachWord(list: readonly string[], nsId: number, start: number): number {
+  const seed = wordSeeds[nsId] ?? 0;
+  let n = start;
+  for (let i = 0; i < list.length; i++) n = put(n, fnv(seed, list[i] ?? ''), originCode(nsId, i));
+  return n;
+}
+
+/**
+ * Character n-grams of `text` padded with a space, from position `start` of the buffer. FNV is sequential, so
+ * the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc). Output order stays "all
+ * charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
+ */
+function charGrams(ns: string, text: string, config: FeatureConfig, start: number): number {
+  if (text === '') return start;
+  const padded = ` ${text} `;
+  const seed = nsSeed(ns);
+  const { charMin, charMax } = config;
+  const out = buffer;
+  const length = padded.length;
+  let offset = start;
+  for (let len = charMin; len <= charMax; len++) offset += Math.max(0, length - len + 1);
+  for (let i = 0; i + charMin <= length; i++) {
+    let h = seed;
+    let at = start + i;
+    for (let len = 1; len <= charMax && i + len <= length; len++) {
+      h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
+      if (len >= charMin) {
+        out[at] = h >>> 0;
+        at += length - len + 1;
       }
     }
-  };
-  const title = doc.title;
-  words(title, title.length, 0, 'tk');
-  if (title[0] !== undefined) put(fnv(wordSeeds[2] ?? 0, title[0]), originCode(2, 0));
-  if (title.length > 1)
-    put(fnv(SPACE_STEP(fnv(wordSeeds[3] ?? 0, title[0] ?? '')), title[1] ?? ''), originCode(3, 0));
-  bufferStarts[1] = n;
-  words(doc.body, Math.min(doc.body.length, config.bodyWords), 4, 'bk');
-  bufferStarts[2] = n;
-  words(doc.body, Math.min(doc.body.length, config.leadWords), 6, undefined);
-  bufferStarts[3] = n;
-  const each = (list: readonly string[], nsId: number) => {
-    const seed = wordSeeds[nsId] ?? 0;
-    for (let i = 0; i < list.length; i++) put(fnv(seed, list[i] ?? ''), originCode(nsId, i));
-  };
-  each(doc.headings, 8);
-  each(doc.fields, 9);
-  each(doc.comments, 10);
-  each(doc.flags, 11);
-  return n;
+  }
+  return offset;
 }
 
 /** The readable name (`t:crash`, `b2:how to`, `tk0:froze`) of a word feature of `doc`, from its origin code. */
@@ -226,39 +268,14 @@ export function extractFeatures(
     buffer = new Uint32Array(bound * 2);
     originBuffer = new Int32Array(bound * 2);
   }
-  const out = buffer;
   let n = walkWords(doc, config, clusters);
   bufferStarts[4] = n;
-  const addChars = (ns: string, text: string) => {
-    if (text === '') return;
-    const padded = ` ${text} `;
-    const seed = nsSeed(ns);
-    const { charMin, charMax } = config;
-    // FNV is sequential, so the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc).
-    // Output order stays "all charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
-    const length = padded.length;
-    const base = n;
-    let offset = n;
-    for (let len = charMin; len <= charMax; len++) offset += Math.max(0, length - len + 1);
-    for (let i = 0; i + charMin <= length; i++) {
-      let h = seed;
-      let at = base + i;
-      for (let len = 1; len <= charMax && i + len <= length; len++) {
-        h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
-        if (len >= charMin) {
-          out[at] = h >>> 0;
-          at += length - len + 1;
-        }
-      }
-    }
-    n = offset;
-  };
-  addChars('tc', doc.titleText);
+  n = charGrams('tc', doc.titleText, config, n);
   bufferStarts[5] = n;
-  addChars('bc', bodyChars);
+  n = charGrams('bc', bodyChars, config, n);
   bufferStarts[6] = n;
   bufferStarts[0] = 0;
-  return { hashes: out.subarray(0, n), starts: bufferStarts, origins: originBuffer };
+  return { hashes: buffer.subarray(0, n), starts: bufferStarts, origins: originBuffer };
 }
 
 const bucketOf = (raw: number, seed: number | undefined, mask: number): number =>

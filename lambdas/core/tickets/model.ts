@@ -522,13 +522,7 @@ function decodeHead(
       : new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
   for (const table of tables) {
     const column = table.offsets[index] ?? -1;
-    if (column < 0) continue;
-    const { weights, stride } = table;
-    for (let j = 0; j < count; j++) {
-      const base = (slots[j] ?? 0) * stride + column;
-      const factor = 1 << (shifts?.[j] ?? 0);
-      for (let k = 0; k < K; k++) weights[base + k] = (values[j * K + k] ?? 0) * factor;
-    }
+    if (column >= 0) scatter(table, column, slots, values, shifts, K);
   }
   return {
     name: h.name,
@@ -540,6 +534,27 @@ function decodeHead(
     offset,
     width: K,
   };
+}
+
+/**
+ * Writes a head's rows (K weights per listed slot, each slot's shifted left by its shift) into its columns of
+ * a table. A function of its own so that the loop compiled for the first table (at load, with nothing warm
+ * yet) serves the second table too instead of being deoptimised on the way there.
+ */
+function scatter(
+  table: WeightTable,
+  column: number,
+  slots: Int32Array,
+  values: Int8Array | Int16Array,
+  shifts: Uint8Array | undefined,
+  K: number,
+): void {
+  const { weights, stride } = table;
+  for (let j = 0; j < slots.length; j++) {
+    const base = (slots[j] ?? 0) * stride + column;
+    const factor = 1 << (shifts?.[j] ?? 0);
+    for (let k = 0; k < K; k++) weights[base + k] = (values[j * K + k] ?? 0) * factor;
+  }
 }
 
 /** Loads a model from a parsed JSON object or from a file path. */

@@ -467,7 +467,8 @@ function tableLayout(
 
 /**
  * Zeroed int16 arrays of the given lengths, each starting on a 64-byte boundary. An ArrayBuffer's address is
- * not observable (malloc gives 16-byte alignment), a WebAssembly memory's is page-aligned.
+ * not observable (malloc gives 16-byte alignment), a WebAssembly memory's is page-aligned. Without
+ * WebAssembly (`--jitless`) plain arrays do: the same numbers, only rows may straddle cache lines.
  */
 function alignedInt16(lengths: readonly number[]): Int16Array[] {
   const starts: number[] = [];
@@ -477,7 +478,10 @@ function alignedInt16(lengths: readonly number[]): Int16Array[] {
     bytes += Math.ceil((length * 2) / 64) * 64;
   }
   const PAGE = 65_536;
-  const buffer = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) }).buffer;
+  const buffer =
+    typeof WebAssembly === 'object' && typeof WebAssembly.Memory === 'function'
+      ? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) }).buffer
+      : new ArrayBuffer(bytes);
   return lengths.map((length, i) => new Int16Array(buffer, starts[i] ?? 0, length));
 }
 

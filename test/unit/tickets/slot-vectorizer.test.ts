@@ -40,7 +40,7 @@ function reference(extracted: Extracted, slots: SlotIndex, idf: (slot: number) =
 }
 
 describe('SlotVectorizer', () => {
-  it('gives the training arithmetic to the last bit, also for a group of 70,000 features', () => {
+  it('gives the training arithmetic to the last bit, also for a group too large for 16-bit counts', () => {
     const { slots, bytes, step } = vocabulary();
     const vectorizer = new SlotVectorizer(config, slots, { bytes, step });
     const idf = (slot: number) => Math.fround(1 + (bytes[slot] ?? 0) / step);

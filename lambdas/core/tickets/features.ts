@@ -165,10 +165,7 @@ function put(n: number, raw: number, origin: number): number {
   return n + 1;
 }
 
-/**
- * The first `end` words of a list: unigrams (namespace `nsId`), bigrams (`nsId + 1`) and, with a lexicon,
- * their clusters.
- */
+/** The first `end` words of a list: unigrams (namespace `nsId`), bigrams (`nsId + 1`) and, with a lexicon, clusters. */
 function listWords(
   list: readonly string[],
   end: number,
@@ -469,23 +466,20 @@ function popcount(word: number): number {
 const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
 
 export class SlotVectorizer {
+  /**
+   * Per slot, how often the segment being counted has it (0 between segments). 16 bits suffice (a group has
+   * at most a few thousand features, its input being bounded); a wider array takes over for larger inputs.
+   * Small matters here: the counts, the IDF bytes and the slot index are read at random once per feature, and
+   * the less room they take, the more of them the CPU cache keeps.
+   */
+  private counts: Uint16Array | Int32Array;
   /** Per slot, its IDF as a level (`idfLevels[level]` is the value): a byte instead of a float per slot. */
   private readonly idfBytes: Uint8Array;
   private readonly idfLevels: Float32Array;
   private readonly mask: number;
-  /**
-   * The segment's distinct buckets, counted in a small open-addressing table (`keys`: bucket or -1; `at`:
-   * its position in `touched`, -1 for a bucket the model lacks) instead of in an array the size of the
-   * vocabulary: the table stays in the first-level cache, and the slot index is asked once per distinct
-   * bucket instead of once per feature. `used` lists the table cells to clear afterwards.
-   */
-  private keys = new Int32Array(8192).fill(-1);
-  private at = new Int32Array(8192);
-  private used = new Int32Array(4096);
-  /** Per distinct slot of the segment, in order of first sight: the slot, its first feature, its count. */
+  /** Per distinct slot of the segment being counted, in order of first sight: the slot, its first feature. */
   private touched = new Int32Array(4096);
   private firstAt = new Int32Array(4096);
-  private tallies = new Int32Array(4096);
   private index = new Int32Array(4096);
   private value = new Float64Array(4096);
   private raws = new Uint32Array(4096);
@@ -498,6 +492,7 @@ export class SlotVectorizer {
     private readonly slots: SlotIndex,
     idf: { bytes: Uint8Array; step: number },
   ) {
+    this.counts = new Uint16Array(idf.bytes.length);
     this.idfBytes = idf.bytes;
     // The same expression as the model's Float32Array of IDFs, so the same values.
     this.idfLevels = Float32Array.from({ length: 256 }, (_, level) => 1 + level / idf.step);
@@ -515,16 +510,9 @@ export class SlotVectorizer {
       this.scratch = new Float64Array(capacity * 2);
       this.touched = new Int32Array(capacity * 2);
       this.firstAt = new Int32Array(capacity * 2);
-      this.tallies = new Int32Array(capacity * 2);
-      this.used = new Int32Array(capacity * 2);
     }
-    // At most half full, so that probes stay short and always find a free cell.
-    if (this.keys.length < 2 * extracted.hashes.length) {
-      let size = this.keys.length;
-      while (size < 2 * extracted.hashes.length) size *= 2;
-      this.keys = new Int32Array(size).fill(-1);
-      this.at = new Int32Array(size);
-    }
+    if (extracted.hashes.length > 0xffff && this.counts instanceof Uint16Array)
+      this.counts = new Int32Array(this.counts.length);
     let n = 0;
     for (let s = 0; s < SEGMENTS; s++) {
       this.starts[s] = n;
@@ -545,55 +533,44 @@ export class SlotVectorizer {
 
   /**
    * Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n.
-   * The distinct slots are listed in order of first sight with the position of their first feature (which
-   * names a word feature): a bucket the model knows is exactly one slot, so distinct buckets in order of
-   * first sight are distinct slots in order of first sight.
+   * The distinct slots are listed with the position of their first feature (which names a word feature), so
+   * that nothing but the counts is read or written at random.
    */
   private addSegment(extracted: Extracted, g: number, seed: number | undefined, n: number): number {
-    const { keys, at, used, touched, firstAt, tallies, slots, idfBytes, idfLevels, mask } = this;
-    const { scratch, index, value, raws, origins } = this;
+    const {
+      counts,
+      touched,
+      firstAt,
+      slots,
+      idfBytes,
+      idfLevels,
+      mask,
+      scratch,
+      index,
+      value,
+      raws,
+      origins,
+    } = this;
     const { hashes } = extracted;
     const named = g < WORD_GROUPS;
-    const begin = extracted.starts[g] ?? 0;
     const end = extracted.starts[g + 1] ?? 0;
-    let cells = 64;
-    while (cells < 2 * (end - begin)) cells *= 2;
-    const cellMask = cells - 1;
-    // `raw ^ 0` is `raw`: one expression for shared features and project copies.
     const salt = seed ?? 0;
     let distinct = 0;
-    let usedCount = 0;
-    for (let h = begin; h < end; h++) {
-      const bucket = mix((hashes[h] ?? 0) ^ salt) & mask;
-      // Buckets come out of a mixing hash: their low bits place them well.
-      let cell = bucket & cellMask;
-      let key = keys[cell] ?? -1;
-      while (key !== bucket && key !== -1) {
-        cell = (cell + 1) & cellMask;
-        key = keys[cell] ?? -1;
+    for (let h = extracted.starts[g] ?? 0; h < end; h++) {
+      // `raw ^ 0` is `raw`: one expression for shared features and project copies.
+      const slot = slots.slotOf(mix((hashes[h] ?? 0) ^ salt) & mask);
+      if (slot < 0) continue;
+      const count = counts[slot] ?? 0;
+      if (count === 0) {
+        touched[distinct] = slot;
+        firstAt[distinct++] = h;
       }
-      if (key === bucket) {
-        const t = at[cell] ?? -1;
-        if (t >= 0) tallies[t] = (tallies[t] ?? 0) + 1;
-        continue;
-      }
-      keys[cell] = bucket;
-      used[usedCount++] = cell;
-      const slot = slots.slotOf(bucket);
-      if (slot < 0) {
-        at[cell] = -1;
-        continue;
-      }
-      at[cell] = distinct;
-      touched[distinct] = slot;
-      firstAt[distinct] = h;
-      tallies[distinct++] = 1;
+      counts[slot] = count + 1;
     }
-    for (let u = 0; u < usedCount; u++) keys[used[u] ?? 0] = -1;
     let norm = 0;
     for (let t = 0; t < distinct; t++) {
       const slot = touched[t] ?? 0;
-      const count = tallies[t] ?? 1;
+      const count = counts[slot] ?? 1;
       const v =
         (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) *
         (idfLevels[idfBytes[slot] ?? 0] ?? 1);
@@ -608,6 +585,7 @@ export class SlotVectorizer {
       value[n] = (scratch[t] ?? 0) * scale;
       raws[n] = named ? (hashes[first] ?? 0) : 0;
       origins[n] = named ? (extracted.origins[first] ?? 0) : 0;
+      counts[slot] = 0;
       n++;
     }
     return n;

@@ -517,17 +517,15 @@ function decodeHead(
   const bytesPerWeight = shifts === undefined ? 2 : 1;
   if (data.length % (bytesPerWeight * K) !== 0) throw invalid(`${at}.weights.data has a wrong length`);
   const count = data.length / (bytesPerWeight * K);
-  if (shifts !== undefined && (shifts.length !== count || shifts.some((v) => v > 8)))
+  if (shifts !== undefined && (shifts.length !== count || largest(shifts) > 8))
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
   const slots = decodeVarints(bytesOf(h.weights.slots), count, `${at}.weights.slots`, size);
   const values =
     shifts === undefined
       ? new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
       : new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-  for (const table of tables) {
-    const column = table.offsets[index] ?? -1;
-    if (column >= 0) scatter(table, column, slots, values, shifts, K);
-  }
+  const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
+  if (first !== undefined) scatter(first, second, index, slots, values, shifts, K);
   return {
     name: h.name,
     weight: h.weight,
@@ -540,24 +538,41 @@ function decodeHead(
   };
 }
 
+/** The largest byte (a loop, not `some` with a callback per byte: this runs over every slot at load). */
+function largest(bytes: Uint8Array): number {
+  let max = 0;
+  for (let i = 0; i < bytes.length; i++) max = Math.max(max, bytes[i] ?? 0);
+  return max;
+}
+
 /**
- * Writes a head's rows (K weights per listed slot, each slot's shifted left by its shift) into its columns of
- * a table. A function of its own so that the loop compiled for the first table (at load, with nothing warm
- * yet) serves the second table too instead of being deoptimised on the way there.
+ * Writes head `h`'s rows (K weights per listed slot, each slot's shifted left by its shift) into its columns
+ * of the one or two tables that hold it, in one pass. A function of its own so that the loop compiled at
+ * load (with nothing warm yet) is not deoptimised on the way out of it.
  */
 function scatter(
-  table: WeightTable,
-  column: number,
+  first: WeightTable,
+  second: WeightTable | undefined,
+  h: number,
   slots: Int32Array,
   values: Int8Array | Int16Array,
   shifts: Uint8Array | undefined,
   K: number,
 ): void {
-  const { weights, stride } = table;
+  const w = first.weights;
+  const stride = first.stride;
+  const column = first.offsets[h] ?? 0;
+  const copy = second?.weights;
+  const copyStride = second?.stride ?? 0;
+  const copyColumn = second?.offsets[h] ?? 0;
   for (let j = 0; j < slots.length; j++) {
-    const base = (slots[j] ?? 0) * stride + column;
+    const slot = slots[j] ?? 0;
+    const base = slot * stride + column;
     const factor = 1 << (shifts?.[j] ?? 0);
-    for (let k = 0; k < K; k++) weights[base + k] = (values[j * K + k] ?? 0) * factor;
+    for (let k = 0; k < K; k++) w[base + k] = (values[j * K + k] ?? 0) * factor;
+    if (copy === undefined) continue;
+    const to = slot * copyStride + copyColumn;
+    for (let k = 0; k < K; k++) copy[to + k] = w[base + k] ?? 0;
   }
 }
 

@@ -194,14 +194,14 @@ export function p1Rule(
 }
 
 /**
- * The text limits the impact ("some users", a workaround, internal only, not exploited…): what vetoes the
- * P1 rules also vetoes the weaker reason, the P1 floor. Without this veto the floor's P1s were right about
- * one time in six, most of the wrong ones limited in words (leave-one-writer-out, docs/triage.md).
+ * The text limits the impact the way the category's P1 rule reads it: an outage's limits ("some users", a
+ * workaround, staging) for an incident, an exposure's ("internal only", not exploited, nobody clicked) for
+ * a security report. What vetoes the rule also vetoes the weaker reason, the P1 floor: without this veto
+ * the floor's P1s were right about one time in six, most wrong ones limited in words (docs/triage.md).
  */
-export function p1Limited(matches: CueMatches): boolean {
-  return (
-    evidence(matches, P1_CUES.outageLimits).score > 0 || evidence(matches, P1_CUES.exposureLimits).score > 0
-  );
+export function p1Limited(category: string, matches: CueMatches): boolean {
+  const limits = category === 'SECURITY' ? P1_CUES.exposureLimits : P1_CUES.outageLimits;
+  return evidence(matches, limits).score > 0;
 }
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
@@ -460,7 +460,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     severe &&
     learned !== undefined &&
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
-    !p1Limited(input.matches);
+    !p1Limited(input.category, input.matches);
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);

@@ -183,12 +183,20 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(decidePriority({ category: 'INCIDENT', matches, learned: below }).priority).toBe('P2');
   });
 
-  it('does not let the floor overrule words that limit the impact', () => {
+  it("does not let the floor overrule words that limit the impact the way the category's P1 rule reads it", () => {
     const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.5 - P1_PROBABILITY_FLOOR, 0.3, 0.1];
-    for (const title of ['Payment exports look odd for some users', 'Payment exports look odd, VPN only']) {
-      const limited = decidePriority({ category: 'INCIDENT', matches: cuesOf(title), learned });
-      expect(limited.priority).toBe('P2');
+    const decide = (category: string, title: string) =>
+      decidePriority({ category, matches: cuesOf(title), learned });
+    for (const [category, title] of [
+      ['INCIDENT', 'Payment exports look odd for some users'],
+      ['INCIDENT', 'Payment exports look odd on staging'],
+      ['SECURITY', 'Payment exports readable, VPN only'],
+    ] as const) {
+      const limited = decide(category, title);
+      expect(limited.priority).not.toBe('P1');
       expect(limited.p1Floor).toBeUndefined();
     }
+    // An outage limited to the VPN is still an outage: the exposure's limits do not apply to it.
+    expect(decide('INCIDENT', 'Payment exports look odd over the VPN').priority).toBe('P1');
   });
 });

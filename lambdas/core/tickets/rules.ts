@@ -118,7 +118,7 @@ export const P1_CUES = {
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(
     1,
-    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, not known, no money, test cluster, test environment',
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
   ),
 } as const;
 

@@ -196,6 +196,13 @@ describe('P1 decisions for incidents and security reports', () => {
       expect(limited.priority).not.toBe('P1');
       expect(limited.p1Floor).toBeUndefined();
     }
+    // A phishing mail nobody fell for is a report, not an exposure under way; contractions read the same.
+    for (const title of [
+      "Phishing mail asking for my password, I didn't enter anything",
+      'Phishing mail, did not open it',
+    ])
+      expect(decide('SECURITY', title).priority).not.toBe('P1');
+    expect(decide('SECURITY', 'Phishing mail asking for my password').priority).toBe('P1');
     // An outage limited to the VPN is still an outage: the exposure's limits do not apply to it.
     expect(decide('INCIDENT', 'Payment exports look odd over the VPN').priority).toBe('P1');
   });

@@ -319,6 +319,13 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
           `(${stats.unknownTypes.join(', ')}); see --unknown-types\n`,
       );
     }
+    if (stats.nonConventional > 0 && input.options?.includeOther !== true) {
+      // release-please drops them too, but a changelog silently missing half the history misleads.
+      io.stderr(
+        `ai-ops changelog: note: ${stats.nonConventional} of ${stats.commits} commit(s) are not conventional ` +
+          `commits and are left out; see --include-other\n`,
+      );
+    }
     io.stdout(
       format === 'json' ? `${JSON.stringify(changelogToJson(changelog), null, 2)}\n` : changelog.markdown,
     );

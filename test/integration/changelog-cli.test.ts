@@ -323,6 +323,7 @@ describe('ai-ops changelog', () => {
     commit(dir, 'feat: first');
     git(dir, 'tag', 'v0.1.0');
     commit(dir, 'wip: experiment');
+    commit(dir, 'Tidy the build script');
     commit(dir, 'deps: bump zlib');
     commit(dir, 'feat!: new config format');
     writeFileSync(
@@ -341,7 +342,8 @@ describe('ai-ops changelog', () => {
     expect(json.version).toBe('1.0.0');
     expect(json.sections.map((s) => s.title)).toEqual(['⚠ BREAKING CHANGES', 'Features', 'Dependencies']);
     expect(result.stderr).toBe(
-      'ai-ops changelog: note: 1 commit(s) of types outside the section map left out (wip); see --unknown-types\n',
+      'ai-ops changelog: note: 1 commit(s) of types outside the section map left out (wip); see --unknown-types\n' +
+        'ai-ops changelog: note: 1 of 4 commit(s) are not conventional commits and are left out; see --include-other\n',
     );
   });
 

@@ -118,7 +118,7 @@ export const P1_CUES = {
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(
     1,
-    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, not known, no money, test cluster, test environment',
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
   ),
 } as const;
 
@@ -136,9 +136,25 @@ export interface P1Rule {
 export const P1_RUNNER_UP_PROBABILITY = 0.25;
 /**
  * An incident or security report whose blended P1 probability reaches this is P1 even when P1 is not the
- * most likely level: a missed P1 costs far more than a false one (leave-one-writer-out, docs/triage.md).
+ * most likely level, unless the text limits the impact (see `p1Limited`): a missed P1 costs far more than a
+ * false one (leave-one-writer-out, docs/triage.md).
  */
-export const P1_PROBABILITY_FLOOR = 0.2;
+export const P1_PROBABILITY_FLOOR = 0.1;
+/**
+ * The first stage of the exposure rule: is the ticket severe at all? The model often splits a security
+ * report between INCIDENT, SECURITY and a neighbour ("unknown process mining crypto on worker nodes": BUG,
+ * with INCIDENT 0.12 and SECURITY 0.03), so neither severe category reaches `P1_RUNNER_UP_PROBABILITY`
+ * alone. When their sum reaches this, the active-exposure rule reads the ticket. The outage rules do not:
+ * a crash report that might be an incident is still not an outage for many by itself. Chosen
+ * leave-one-writer-out (docs/triage.md).
+ */
+export const P1_SEVERE_PROBABILITY = 0.15;
+/**
+ * "An incident with an outage or a breadth cue, not both" is the weakest P1 rule: one word such as "failing"
+ * also starts many P2 incidents. It fires only when the blended priority distribution gives P1 at least this
+ * (with a learned priority head; rules alone keep the plain rule). Chosen with `P1_SEVERE_PROBABILITY`.
+ */
+export const P1_SINGLE_CUE_PROBABILITY = 0.15;
 
 /**
  * The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text;
@@ -149,6 +165,7 @@ export function p1Rule(
   matches: CueMatches,
   serverErrors: boolean,
   probability: (category: string) => number = () => 0,
+  p1Probability?: number,
 ): P1Rule | undefined {
   const likely = (c: string) => category === c || probability(c) >= P1_RUNNER_UP_PROBABILITY;
   const incident = likely('INCIDENT');
@@ -160,16 +177,31 @@ export function p1Rule(
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
     const loss = evidence(matches, P1_CUES.dataLoss);
     if (loss.score > 0) return { rule: 'data loss now', hits: loss.hits };
-    // An incident is production down or degraded now: unless something limits it, it is down for many.
-    if (incident && (breadth.score > 0 || outage.score > 0 || serverErrors))
+    // An incident is production down or degraded now: unless something limits it, it is down for many,
+    // when the priority model does not find P1 far-fetched (one cue word also starts many P2 incidents).
+    const plausible = p1Probability === undefined || p1Probability >= P1_SINGLE_CUE_PROBABILITY;
+    if (incident && plausible && (breadth.score > 0 || outage.score > 0 || serverErrors))
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
   }
-  // An attack under way can arrive as an incident ("unknown process mining crypto on the nodes").
-  if ((likely('SECURITY') || incident) && evidence(matches, P1_CUES.exposureLimits).score === 0) {
+  // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
+  // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
+  const severe = probability('INCIDENT') + probability('SECURITY') >= P1_SEVERE_PROBABILITY;
+  if ((likely('SECURITY') || incident || severe) && evidence(matches, P1_CUES.exposureLimits).score === 0) {
     const exposure = evidence(matches, P1_CUES.exposure);
     if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
   }
   return undefined;
+}
+
+/**
+ * The text limits the impact the way the category's P1 rule reads it: an outage's limits ("some users", a
+ * workaround, staging) for an incident, an exposure's ("internal only", not exploited, nobody clicked) for
+ * a security report. What vetoes the rule also vetoes the weaker reason, the P1 floor: without this veto
+ * the floor's P1s were right about one time in six, most wrong ones limited in words (docs/triage.md).
+ */
+export function p1Limited(category: string, matches: CueMatches): boolean {
+  const limits = category === 'SECURITY' ? P1_CUES.exposureLimits : P1_CUES.outageLimits;
+  return evidence(matches, limits).score > 0;
 }
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
@@ -414,14 +446,21 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   );
   // The rubric's P1 cases are not left to a threshold on the learned probability: they decide. Without one,
   // only an incident or a security report can be P1 (a crash report is not an outage for many by itself).
-  const p1 = p1Rule(input.category, input.matches, input.serverErrors === true, input.categoryProbability);
+  const p1 = p1Rule(
+    input.category,
+    input.matches,
+    input.serverErrors === true,
+    input.categoryProbability,
+    learned === undefined ? undefined : (probs[0] ?? 0),
+  );
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
   const floored =
     p1 === undefined &&
     level !== 0 &&
     severe &&
     learned !== undefined &&
-    (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR;
+    (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
+    !p1Limited(input.category, input.matches);
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);

@@ -5,6 +5,8 @@ import {
   matchCues,
   P1_PROBABILITY_FLOOR,
   P1_RUNNER_UP_PROBABILITY,
+  P1_SEVERE_PROBABILITY,
+  P1_SINGLE_CUE_PROBABILITY,
   p1Rule,
 } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
@@ -141,19 +143,67 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('QUESTION', matches, false, probability(P1_RUNNER_UP_PROBABILITY))?.rule).toBe(
       'active security exposure',
     );
-    expect(p1Rule('QUESTION', matches, false, probability(P1_RUNNER_UP_PROBABILITY - 0.1))).toBeUndefined();
+    expect(p1Rule('QUESTION', matches, false, probability(P1_SEVERE_PROBABILITY - 0.05))).toBeUndefined();
+  });
+
+  it('reads a ticket split between INCIDENT and SECURITY as severe when their sum is likely enough', () => {
+    const matches = cuesOf('unknown process mining crypto on worker nodes');
+    // Each severe category alone stays below the runner-up bar; together they reach the severe bar.
+    const split = (total: number) => (c: string) =>
+      c === 'INCIDENT' || c === 'SECURITY' ? total / 2 : c === 'BUG' ? 1 - total : 0;
+    expect(P1_SEVERE_PROBABILITY / 2).toBeLessThan(P1_RUNNER_UP_PROBABILITY);
+    expect(p1Rule('BUG', matches, false, split(P1_SEVERE_PROBABILITY))?.rule).toBe(
+      'active security exposure',
+    );
+    expect(p1Rule('BUG', matches, false, split(P1_SEVERE_PROBABILITY - 0.05))).toBeUndefined();
+  });
+
+  it('needs a plausible P1 for an incident with one outage or breadth cue, not for one with both', () => {
+    const one = cuesOf('Card payments failing');
+    expect(p1Rule('INCIDENT', one, false, undefined, P1_SINGLE_CUE_PROBABILITY)?.rule).toBe(
+      'outage for many',
+    );
+    expect(p1Rule('INCIDENT', one, false, undefined, P1_SINGLE_CUE_PROBABILITY - 0.05)).toBeUndefined();
+    // Rules alone (no learned priority) keep the plain rule.
+    expect(p1Rule('INCIDENT', one, false)?.rule).toBe('outage for many');
+    const both = cuesOf('Card payments failing for all users');
+    expect(p1Rule('INCIDENT', both, false, undefined, 0)?.rule).toBe('outage for many');
   });
 
   it('makes an incident P1 when the learned P1 probability reaches the floor, other categories not', () => {
-    const matches = cuesOf('Payments are slow');
-    // Blended 70 % learned with the rules: P1 ends up just above the floor but is not the most likely level.
-    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.2, 0.3, 0.4 - P1_PROBABILITY_FLOOR];
+    const matches = cuesOf('Payment exports look odd');
+    // Blended 70 % learned with the rules: P1 ends up above the floor but is not the most likely level.
+    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.5 - P1_PROBABILITY_FLOOR, 0.3, 0.1];
     const incident = decidePriority({ category: 'INCIDENT', matches, learned });
     expect(incident.priority).toBe('P1');
     expect(incident.alternatives[0]?.confidence).toBeGreaterThan(incident.confidence);
     expect(incident.p1Floor).toBe(incident.confidence);
     expect(decidePriority({ category: 'BUG', matches, learned }).priority).not.toBe('P1');
-    const below = [P1_PROBABILITY_FLOOR - 0.15, 0.6, 0.25, 0.3 - P1_PROBABILITY_FLOOR];
+    const below = [0, 0.6, 0.3, 0.1];
     expect(decidePriority({ category: 'INCIDENT', matches, learned: below }).priority).toBe('P2');
+  });
+
+  it("does not let the floor overrule words that limit the impact the way the category's P1 rule reads it", () => {
+    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.5 - P1_PROBABILITY_FLOOR, 0.3, 0.1];
+    const decide = (category: string, title: string) =>
+      decidePriority({ category, matches: cuesOf(title), learned });
+    for (const [category, title] of [
+      ['INCIDENT', 'Payment exports look odd for some users'],
+      ['INCIDENT', 'Payment exports look odd on staging'],
+      ['SECURITY', 'Payment exports readable, VPN only'],
+    ] as const) {
+      const limited = decide(category, title);
+      expect(limited.priority).not.toBe('P1');
+      expect(limited.p1Floor).toBeUndefined();
+    }
+    // A phishing mail nobody fell for is a report, not an exposure under way; contractions read the same.
+    for (const title of [
+      "Phishing mail asking for my password, I didn't enter anything",
+      'Phishing mail, did not open it',
+    ])
+      expect(decide('SECURITY', title).priority).not.toBe('P1');
+    expect(decide('SECURITY', 'Phishing mail asking for my password').priority).toBe('P1');
+    // An outage limited to the VPN is still an outage: the exposure's limits do not apply to it.
+    expect(decide('INCIDENT', 'Payment exports look odd over the VPN').priority).toBe('P1');
   });
 });

@@ -137,54 +137,96 @@ function clusterHashes(clusters: WordClusters): Uint32Array[] {
  * straight into the reused buffers with its origin code (no callback per feature: a hash passed through an
  * un-inlined call is a heap number, i.e. garbage). With word clusters, title and body words also emit their
  * cluster (hashed from the cluster id, named after the word that triggered it). Returns the count written.
+ * Plain functions that take and return the write position, not closures over it: a variable a closure
+ * writes lives in a heap context, and this runs for every word of every ticket.
  */
 function walkWords(doc: ParsedTicket, config: FeatureConfig, clusters: WordClusters | undefined): number {
-  const out = buffer;
-  const origins = originBuffer;
   const tables = clusters === undefined ? undefined : clusterHashes(clusters);
+  const title = doc.title;
+  let n = listWords(title, title.length, 0, 0, clusters, tables);
+  if (title[0] !== undefined) n = put(n, fnv(wordSeeds[2] ?? 0, title[0]), originCode(2, 0));
+  if (title.length > 1)
+    n = put(n, fnv(SPACE_STEP(fnv(wordSeeds[3] ?? 0, title[0] ?? '')), title[1] ?? ''), originCode(3, 0));
+  bufferStarts[1] = n;
+  n = listWords(doc.body, Math.min(doc.body.length, config.bodyWords), 4, n, clusters, tables, true);
+  bufferStarts[2] = n;
+  // The lead emits no clusters.
+  n = listWords(doc.body, Math.min(doc.body.length, config.leadWords), 6, n, undefined, undefined);
+  bufferStarts[3] = n;
+  n = eachWord(doc.headings, 8, n);
+  n = eachWord(doc.fields, 9, n);
+  n = eachWord(doc.comments, 10, n);
+  return eachWord(doc.flags, 11, n);
+}
+
+function put(n: number, raw: number, origin: number): number {
+  buffer[n] = raw;
+  originBuffer[n] = origin;
+  return n + 1;
+}
+
+/** The first `end` words of a list: unigrams (namespace `nsId`), bigrams (`nsId + 1`) and, with a lexicon, clusters. */
+function listWords(
+  list: readonly string[],
+  end: number,
+  nsId: number,
+  start: number,
+  clusters: WordClusters | undefined,
+  tables: Uint32Array[] | undefined,
+  body = false,
+): number {
+  const one = wordSeeds[nsId] ?? 0;
+  const two = wordSeeds[nsId + 1] ?? 0;
   const levels = clusters?.levels ?? 0;
-  let n = 0;
-  const put = (raw: number, origin: number) => {
-    out[n] = raw;
-    origins[n++] = origin;
-  };
-  // `cluster`: which cluster namespace the list's words also emit (the lead emits none).
-  const words = (list: readonly string[], end: number, nsId: number, cluster: 'tk' | 'bk' | undefined) => {
-    const one = wordSeeds[nsId] ?? 0;
-    const two = wordSeeds[nsId + 1] ?? 0;
-    for (let i = 0; i < end; i++) {
-      const w = list[i] ?? '';
-      const h = fnv(one, w);
-      put(h, originCode(nsId, i));
-      if (i + 1 < end) put(fnv(SPACE_STEP(fnv(two, w)), list[i + 1] ?? ''), originCode(nsId + 1, i));
-      if (tables === undefined || clusters === undefined || cluster === undefined) continue;
-      const row = clusters.find(w);
-      if (row < 0) continue;
-      for (let level = 0; level < levels; level++) {
-        const id = clusterNsId(cluster === 'bk', level);
-        put(tables[id - WORD_NS.length]?.[clusters.cluster(row, level)] ?? 0, originCode(id, i));
+  let n = start;
+  for (let i = 0; i < end; i++) {
+    const w = list[i] ?? '';
+    n = put(n, fnv(one, w), originCode(nsId, i));
+    if (i + 1 < end) n = put(n, fnv(SPACE_STEP(fnv(two, w)), list[i + 1] ?? ''), originCode(nsId + 1, i));
+    if (tables === undefined || clusters === undefined) continue;
+    const row = clusters.find(w);
+    if (row < 0) continue;
+    for (let level = 0; level < levels; level++) {
+      const id = clusterNsId(body, level);
+      n = put(n, tables[id - WORD_NS.length]?.[clusters.cluster(row, level)] ?? 0, originCode(id, i));
+    }
+  }
+  return n;
+}
+
+function eachWord(list: readonly string[], nsId: number, start: number): number {
+  const seed = wordSeeds[nsId] ?? 0;
+  let n = start;
+  for (let i = 0; i < list.length; i++) n = put(n, fnv(seed, list[i] ?? ''), originCode(nsId, i));
+  return n;
+}
+
+/**
+ * Character n-grams of `text` padded with a space, from position `start` of the buffer. FNV is sequential, so
+ * the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc). Output order stays "all
+ * charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
+ */
+function charGrams(ns: string, text: string, config: FeatureConfig, start: number): number {
+  if (text === '') return start;
+  const padded = ` ${text} `;
+  const seed = nsSeed(ns);
+  const { charMin, charMax } = config;
+  const out = buffer;
+  const length = padded.length;
+  let offset = start;
+  for (let len = charMin; len <= charMax; len++) offset += Math.max(0, length - len + 1);
+  for (let i = 0; i + charMin <= length; i++) {
+    let h = seed;
+    let at = start + i;
+    for (let len = 1; len <= charMax && i + len <= length; len++) {
+      h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
+      if (len >= charMin) {
+        out[at] = h >>> 0;
+        at += length - len + 1;
       }
     }
-  };
-  const title = doc.title;
-  words(title, title.length, 0, 'tk');
-  if (title[0] !== undefined) put(fnv(wordSeeds[2] ?? 0, title[0]), originCode(2, 0));
-  if (title.length > 1)
-    put(fnv(SPACE_STEP(fnv(wordSeeds[3] ?? 0, title[0] ?? '')), title[1] ?? ''), originCode(3, 0));
-  bufferStarts[1] = n;
-  words(doc.body, Math.min(doc.body.length, config.bodyWords), 4, 'bk');
-  bufferStarts[2] = n;
-  words(doc.body, Math.min(doc.body.length, config.leadWords), 6, undefined);
-  bufferStarts[3] = n;
-  const each = (list: readonly string[], nsId: number) => {
-    const seed = wordSeeds[nsId] ?? 0;
-    for (let i = 0; i < list.length; i++) put(fnv(seed, list[i] ?? ''), originCode(nsId, i));
-  };
-  each(doc.headings, 8);
-  each(doc.fields, 9);
-  each(doc.comments, 10);
-  each(doc.flags, 11);
-  return n;
+  }
+  return offset;
 }
 
 /** The readable name (`t:crash`, `b2:how to`, `tk0:froze`) of a word feature of `doc`, from its origin code. */
@@ -226,39 +268,14 @@ export function extractFeatures(
     buffer = new Uint32Array(bound * 2);
     originBuffer = new Int32Array(bound * 2);
   }
-  const out = buffer;
   let n = walkWords(doc, config, clusters);
   bufferStarts[4] = n;
-  const addChars = (ns: string, text: string) => {
-    if (text === '') return;
-    const padded = ` ${text} `;
-    const seed = nsSeed(ns);
-    const { charMin, charMax } = config;
-    // FNV is sequential, so the n-gram at i of every length comes from one walk: hash(abcd) extends hash(abc).
-    // Output order stays "all charMin-grams, then the next length…", as fnv() one n-gram at a time gave.
-    const length = padded.length;
-    const base = n;
-    let offset = n;
-    for (let len = charMin; len <= charMax; len++) offset += Math.max(0, length - len + 1);
-    for (let i = 0; i + charMin <= length; i++) {
-      let h = seed;
-      let at = base + i;
-      for (let len = 1; len <= charMax && i + len <= length; len++) {
-        h = Math.imul(h ^ padded.charCodeAt(i + len - 1), FNV_PRIME);
-        if (len >= charMin) {
-          out[at] = h >>> 0;
-          at += length - len + 1;
-        }
-      }
-    }
-    n = offset;
-  };
-  addChars('tc', doc.titleText);
+  n = charGrams('tc', doc.titleText, config, n);
   bufferStarts[5] = n;
-  addChars('bc', bodyChars);
+  n = charGrams('bc', bodyChars, config, n);
   bufferStarts[6] = n;
   bufferStarts[0] = 0;
-  return { hashes: out.subarray(0, n), starts: bufferStarts, origins: originBuffer };
+  return { hashes: buffer.subarray(0, n), starts: bufferStarts, origins: originBuffer };
 }
 
 const bucketOf = (raw: number, seed: number | undefined, mask: number): number =>
@@ -449,11 +466,20 @@ function popcount(word: number): number {
 const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, c) => 1 + Math.log(c));
 
 export class SlotVectorizer {
-  private readonly counts: Int32Array;
-  private readonly touched: Int32Array;
-  private readonly rawOf: Uint32Array;
-  private readonly originOf: Int32Array;
+  /**
+   * Per slot, how often the segment being counted has it (0 between segments). 16 bits suffice (a group has
+   * at most a few thousand features, its input being bounded); a wider array takes over for larger inputs.
+   * Small matters here: the counts, the IDF bytes and the slot index are read at random once per feature, and
+   * the less room they take, the more of them the CPU cache keeps.
+   */
+  private counts: Uint16Array | Int32Array;
+  /** Per slot, its IDF as a level (`idfLevels[level]` is the value): a byte instead of a float per slot. */
+  private readonly idfBytes: Uint8Array;
+  private readonly idfLevels: Float32Array;
   private readonly mask: number;
+  /** Per distinct slot of the segment being counted, in order of first sight: the slot, its first feature. */
+  private touched = new Int32Array(4096);
+  private firstAt = new Int32Array(4096);
   private index = new Int32Array(4096);
   private value = new Float64Array(4096);
   private raws = new Uint32Array(4096);
@@ -464,12 +490,12 @@ export class SlotVectorizer {
   constructor(
     private readonly config: FeatureConfig,
     private readonly slots: SlotIndex,
-    private readonly idf: Float32Array,
+    idf: { bytes: Uint8Array; step: number },
   ) {
-    this.counts = new Int32Array(idf.length);
-    this.touched = new Int32Array(idf.length);
-    this.rawOf = new Uint32Array(idf.length);
-    this.originOf = new Int32Array(idf.length);
+    this.counts = new Uint16Array(idf.bytes.length);
+    this.idfBytes = idf.bytes;
+    // The same expression as the model's Float32Array of IDFs, so the same values.
+    this.idfLevels = Float32Array.from({ length: 256 }, (_, level) => 1 + level / idf.step);
     this.mask = 2 ** config.hashBits - 1;
   }
 
@@ -482,7 +508,11 @@ export class SlotVectorizer {
       this.raws = new Uint32Array(capacity * 2);
       this.origins = new Int32Array(capacity * 2);
       this.scratch = new Float64Array(capacity * 2);
+      this.touched = new Int32Array(capacity * 2);
+      this.firstAt = new Int32Array(capacity * 2);
     }
+    if (extracted.hashes.length > 0xffff && this.counts instanceof Uint16Array)
+      this.counts = new Int32Array(this.counts.length);
     let n = 0;
     for (let s = 0; s < SEGMENTS; s++) {
       this.starts[s] = n;
@@ -501,40 +531,60 @@ export class SlotVectorizer {
     };
   }
 
-  /** Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n. */
+  /**
+   * Counts group g's features into slots, then writes them TF-IDF weighted and L2-normalised from entry n.
+   * The distinct slots are listed with the position of their first feature (which names a word feature), so
+   * that nothing but the counts is read or written at random.
+   */
   private addSegment(extracted: Extracted, g: number, seed: number | undefined, n: number): number {
-    const { counts, touched, rawOf, originOf, slots, idf, mask, scratch } = this;
+    const {
+      counts,
+      touched,
+      firstAt,
+      slots,
+      idfBytes,
+      idfLevels,
+      mask,
+      scratch,
+      index,
+      value,
+      raws,
+      origins,
+    } = this;
+    const { hashes } = extracted;
     const named = g < WORD_GROUPS;
+    const end = extracted.starts[g + 1] ?? 0;
+    const salt = seed ?? 0;
     let distinct = 0;
-    for (let h = extracted.starts[g] ?? 0; h < (extracted.starts[g + 1] ?? 0); h++) {
-      const raw = extracted.hashes[h] ?? 0;
-      const slot = slots.slotOf(bucketOf(raw, seed, mask));
+    for (let h = extracted.starts[g] ?? 0; h < end; h++) {
+      // `raw ^ 0` is `raw`: one expression for shared features and project copies.
+      const slot = slots.slotOf(mix((hashes[h] ?? 0) ^ salt) & mask);
       if (slot < 0) continue;
-      if (counts[slot] === 0) {
-        touched[distinct++] = slot;
-        if (named) {
-          rawOf[slot] = raw;
-          originOf[slot] = extracted.origins[h] ?? 0;
-        }
+      const count = counts[slot] ?? 0;
+      if (count === 0) {
+        touched[distinct] = slot;
+        firstAt[distinct++] = h;
       }
-      counts[slot] = (counts[slot] ?? 0) + 1;
+      counts[slot] = count + 1;
     }
     let norm = 0;
     for (let t = 0; t < distinct; t++) {
       const slot = touched[t] ?? 0;
       const count = counts[slot] ?? 1;
       const v =
-        (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) * (idf[slot] ?? 1);
+        (count < SUBLINEAR_TF.length ? (SUBLINEAR_TF[count] ?? 1) : 1 + Math.log(count)) *
+        (idfLevels[idfBytes[slot] ?? 0] ?? 1);
       scratch[t] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let t = 0; t < distinct; t++) {
       const slot = touched[t] ?? 0;
-      this.index[n] = slot;
-      this.value[n] = (scratch[t] ?? 0) * scale;
-      this.raws[n] = named ? (rawOf[slot] ?? 0) : 0;
-      this.origins[n] = named ? (originOf[slot] ?? 0) : 0;
+      const first = firstAt[t] ?? 0;
+      index[n] = slot;
+      value[n] = (scratch[t] ?? 0) * scale;
+      raws[n] = named ? (hashes[first] ?? 0) : 0;
+      origins[n] = named ? (extracted.origins[first] ?? 0) : 0;
       counts[slot] = 0;
       n++;
     }

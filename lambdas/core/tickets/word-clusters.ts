@@ -81,12 +81,14 @@ export class WordClusters {
     this.keys = new Uint32Array(size);
     this.rows = new Int32Array(size).fill(-1);
     this.mask = size - 1;
-    hashes.forEach((hash, row) => {
+    // Plain loops over the 100,000 words: this runs at every cold start.
+    for (let row = 0; row < hashes.length; row++) {
+      const hash = hashes[row] ?? 0;
       let at = hash & this.mask;
       while ((this.rows[at] ?? -1) >= 0) at = (at + 1) & this.mask;
       this.keys[at] = hash;
       this.rows[at] = row;
-    });
+    }
   }
 
   get levels(): number {
@@ -142,7 +144,8 @@ export class WordClusters {
       if (raw.length !== words * 2) throw invalid(`clusters[${g}] must hold one uint16 per word`);
       const level = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
       const count = Number(granularities[g]);
-      if (level.some((id) => id >= count)) throw invalid(`clusters[${g}] has an id out of range`);
+      for (let i = 0; i < level.length; i++)
+        if ((level[i] ?? 0) >= count) throw invalid(`clusters[${g}] has an id out of range`);
       return level;
     });
     return new WordClusters(value as WordClustersJson, decoded, ids);

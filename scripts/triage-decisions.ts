@@ -1,0 +1,99 @@
+/**
+ * Checks and counts the triage inference path on every ticket there is (NLBSE'24 train with its projects, and
+ * every data/tickets/*.csv): a speed-up of features or scoring must not change one bit of any answer.
+ *
+ *   npx tsx scripts/triage-decisions.ts --dump before.jsonl   # every classify() result (rationale included)
+ *                                                             # and the raw model probabilities, one line each
+ *   npx tsx scripts/triage-decisions.ts --rounds 2            # classify() everything twice and nothing else:
+ *                                                             # run under callgrind, minus --rounds 0, for the
+ *                                                             # instruction count per ticket
+ *   npx tsx scripts/triage-decisions.ts --time 3              # wall clock per call (after one warm-up round)
+ *
+ * Compare two dumps with `cmp`: JSON numbers print every bit of a double.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createTicketClassifier,
+  DEFAULT_MODEL_PATH,
+  parseCreatedAt,
+  readTicketCsv,
+  type TicketInput,
+} from '../lambdas/core/tickets/index.ts';
+import { percentile } from '../lambdas/core/tickets/metrics.ts';
+import { scoreTicket } from '../lambdas/core/tickets/model.ts';
+import { parseTicket } from '../lambdas/core/tickets/text.ts';
+import { existingDataPath } from './shared-data.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+};
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+async function readAll(): Promise<TicketInput[]> {
+  const tickets: TicketInput[] = [];
+  const nlbse = existingDataPath('triage-decisions', 'issues/issues_train.csv', {
+    option: '--input',
+    value: flag('--input', ''),
+  });
+  for await (const r of readTicketCsv(nlbse, { label: {}, projectColumn: 'repo', detectCreatedColumn: true }))
+    tickets.push({ title: r.title, body: r.body, project: r.project, createdAt: parseCreatedAt(r.created) });
+  const dir = resolve(root, 'data/tickets');
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort())
+    for await (const r of readTicketCsv(resolve(dir, file), {
+      label: {},
+      optionalLabelColumns: ['priority'],
+      detectCreatedColumn: true,
+    }))
+      tickets.push({ title: r.title, body: r.body, createdAt: parseCreatedAt(r.created) });
+  return tickets;
+}
+
+async function main(): Promise<void> {
+  const tickets = await readAll();
+  const classifier = createTicketClassifier(DEFAULT_MODEL_PATH);
+  const dump = flag('--dump', '');
+  if (dump !== '') {
+    const lines = tickets.map((ticket) => {
+      const result = classifier.classify(ticket, { now: NOW });
+      const doc = parseTicket(
+        ticket.title,
+        ticket.body ?? '',
+        parseCreatedAt(ticket.createdAt ?? null) ?? NOW,
+      );
+      const scores = scoreTicket(classifier.model, doc, ticket.project ?? undefined);
+      return JSON.stringify({
+        result,
+        probabilities: Array.from(scores.probabilities),
+        labels: [...scores.labels].map(([name, p]) => [name, Array.from(p)]),
+      });
+    });
+    writeFileSync(dump, `${lines.join('\n')}\n`);
+    process.stderr.write(`triage-decisions: ${lines.length} tickets written to ${dump}\n`);
+  }
+  const rounds = Number(flag('--rounds', '0'));
+  for (let round = 0; round < rounds; round++) for (const t of tickets) classifier.classify(t, { now: NOW });
+  const timed = Number(flag('--time', '0'));
+  if (timed > 0) {
+    const times: number[] = [];
+    for (let round = 0; round <= timed; round++)
+      for (const t of tickets) {
+        const started = performance.now();
+        classifier.classify(t, { now: NOW });
+        if (round > 0) times.push(performance.now() - started);
+      }
+    times.sort((a, b) => a - b);
+    const mean = times.reduce((s, t) => s + t, 0) / times.length;
+    process.stdout.write(
+      `${times.length} calls: mean ${mean.toFixed(3)} p50 ${percentile(times, 50).toFixed(3)} p99 ${percentile(times, 99).toFixed(3)} max ${(times[times.length - 1] ?? 0).toFixed(3)} ms\n`,
+    );
+  }
+}
+
+await main();

@@ -26,6 +26,7 @@
  *   npm run bench:triage -- --nlbse-weight 0.5     # weight of NLBSE examples in leave-one-writer-out training
  *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
+import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -321,13 +322,25 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
   targets.push(['leave-one-writer-out worst writer: category accuracy', '≥ 0.80', worst((s) => s.accuracy)]);
 }
 
+/** Model loads each in a fresh process (scripts/triage-model-load.ts), as a container's cold start pays it. */
+function coldLoads(runs: number): number[] {
+  const script = resolve(root, 'scripts/triage-model-load.ts');
+  return Array.from({ length: runs }, () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, modelPath], { encoding: 'utf8' });
+    const ms = Number(child.stdout.trim());
+    if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`model load failed: ${child.stderr}`);
+    return ms;
+  });
+}
+
 function latency(rows: LabelledTicket[]): void {
-  const loads: number[] = [];
+  const loads = coldLoads(7);
+  const warmLoads: number[] = [];
   let classifier: TicketClassifier | undefined;
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 3; i++) {
     const started = performance.now();
     classifier = createTicketClassifier(loadModel(modelPath));
-    loads.push(performance.now() - started);
+    warmLoads.push(performance.now() - started);
   }
   if (classifier === undefined) return;
   const times: number[] = [];
@@ -353,14 +366,21 @@ function latency(rows: LabelledTicket[]): void {
         ['p50 (ms)', percentile(times, 50)],
         ['p99 (ms)', percentile(times, 99)],
         ['max (ms)', times[times.length - 1] ?? 0],
-        ['model load, first in process (ms)', loads[0] ?? 0],
-        ['model load, median of 7 (ms)', percentile(sortedLoads, 50)],
+        ['model load, fresh process, median of 7 (ms)', percentile(sortedLoads, 50)],
+        ['model load, fresh process, slowest of 7 (ms)', sortedLoads[sortedLoads.length - 1] ?? 0],
+        [
+          'model load, again in a warm process, median of 3 (ms)',
+          percentile(
+            [...warmLoads].sort((a, b) => a - b),
+            50,
+          ),
+        ],
         ['model size (MB)', size],
       ],
     ),
   );
   targets.push(['inference p99 (ms)', '< 1', percentile(times, 99)]);
-  targets.push(['model load, first in process (ms)', '< 50', loads[0] ?? 0]);
+  targets.push(['model load, fresh process, median (ms)', '< 50', percentile(sortedLoads, 50)]);
   targets.push(['shipped model (MB)', '< 5', size]);
 }
 

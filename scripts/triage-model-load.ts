@@ -1,0 +1,13 @@
+/**
+ * Prints how long one model load takes in a fresh process (read, parse, check, decode, classifier), the cost a
+ * Lambda container or `ai-ops tickets classify` pays once. `npm run bench:triage` runs it several times as a
+ * child process: a load measured inside the bench's own process follows earlier loads and is warmer.
+ *
+ *   npx tsx scripts/triage-model-load.ts [model.json]
+ */
+import { performance } from 'node:perf_hooks';
+import { createTicketClassifier, DEFAULT_MODEL_PATH, loadModel } from '../lambdas/core/tickets/index.ts';
+
+const started = performance.now();
+createTicketClassifier(loadModel(process.argv[2] ?? DEFAULT_MODEL_PATH));
+process.stdout.write(`${(performance.now() - started).toFixed(3)}\n`);

@@ -434,7 +434,8 @@ export class SlotIndex {
       while (next <= w) table[2 * next++] = slot;
       table[2 * w + 1] = (table[2 * w + 1] ?? 0) | (1 << (bucket & 31));
     }
-    while (next < words) table[2 * next++] = buckets.length;
+    // (Without buckets the zeros are right as they are: `decode` starts from an empty index.)
+    if (buckets.length > 0) while (next < words) table[2 * next++] = buckets.length;
     this.table = table;
     this.size = buckets.length;
   }

@@ -386,8 +386,7 @@ export function decodeModel(value: unknown): TicketModel {
 
   const slots = SlotIndex.decode(bytesOf(parsed.vocabulary.buckets), size, features.hashBits);
   if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
-  const idf = new Float32Array(size);
-  for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / parsed.idf.step;
+  const idf = idfValues(idfBytes, parsed.idf.step);
 
   const { planned, outputs } = planHeads(parsed);
   const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
@@ -442,6 +441,18 @@ export function decodeModel(value: unknown): TicketModel {
     wordClusters:
       parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
   };
+}
+
+/**
+ * Per slot, `1 + byte / step` as a float32: the 256 possible values once (the same expression, so the same
+ * bits), then a lookup per slot, a cheap loop for the cold start (no property load or division per slot).
+ */
+function idfValues(bytes: Uint8Array, step: number): Float32Array {
+  const levels = new Float32Array(256);
+  for (let b = 0; b < 256; b++) levels[b] = 1 + b / step;
+  const idf = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) idf[i] = levels[bytes[i] as number] as number;
+  return idf;
 }
 
 /**

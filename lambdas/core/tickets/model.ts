@@ -168,7 +168,11 @@ export interface TicketModel {
   outputs: Output[];
   /** Hash bucket → vocabulary slot. */
   slots: SlotIndex;
-  idf: Float32Array;
+  /**
+   * Per slot, its IDF as a level: `idf.levels[idf.bytes[slot]]`, a byte per slot as the file stores it (a
+   * float per slot would cost a pass over the vocabulary at every cold start).
+   */
+  idf: { bytes: Uint8Array; levels: Float32Array };
   heads: Head[];
   /** Sum of all heads' widths: the length of the scores row (head h's class k at `h.offset + k`). */
   rowWidth: number;
@@ -386,7 +390,7 @@ export function decodeModel(value: unknown): TicketModel {
 
   const slots = SlotIndex.decode(bytesOf(parsed.vocabulary.buckets), size, features.hashBits);
   if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
-  const idf = idfValues(idfBytes, parsed.idf.step);
+  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 
   const { planned, outputs } = planHeads(parsed);
   const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
@@ -431,7 +435,7 @@ export function decodeModel(value: unknown): TicketModel {
       columnSpans(active, heads, tables[segmentTable[s] ?? 0]?.offsets ?? new Int32Array(0)),
     ),
     vectorizer: new SlotVectorizer(features, slots, {
-      bytes: new Uint8Array(idfBytes),
+      bytes: idf.bytes,
       step: parsed.idf.step,
     }),
     scratch: {
@@ -443,16 +447,11 @@ export function decodeModel(value: unknown): TicketModel {
   };
 }
 
-/**
- * Per slot, `1 + byte / step` as a float32: the 256 possible values once (the same expression, so the same
- * bits), then a lookup per slot, a cheap loop for the cold start (no property load or division per slot).
- */
-function idfValues(bytes: Uint8Array, step: number): Float32Array {
+/** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */
+function idfLevels(step: number): Float32Array {
   const levels = new Float32Array(256);
-  for (let b = 0; b < 256; b++) levels[b] = 1 + b / step;
-  const idf = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) idf[i] = levels[bytes[i] as number] as number;
-  return idf;
+  for (let level = 0; level < 256; level++) levels[level] = 1 + level / step;
+  return levels;
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   readAdmin,
   saveAdmin,
 } from './local-files.ts';
+import type { LogOutput } from './log-output.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
 import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
@@ -61,6 +62,8 @@ export interface LocalRuntimeOptions {
   onNotice?: (line: string) => void;
   /** Every job queue's visibility timeout, instead of the registry's (tests of a crashed worker). */
   visibilityTimeoutSeconds?: number;
+  /** Where the worker threads' stdout and stderr go (default: the process's own, unchanged). */
+  workerOutput?: LogOutput;
 }
 
 export interface LocalRuntime {
@@ -117,7 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const released = await queue.releaseInFlight();
       if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
     }
-    const workers = startWorkers(queue, configs, metrics.exporter, onError);
+    const workers = startWorkers(queue, configs, metrics.exporter, onError, options.workerOutput);
     cleanups.push(workers.stop);
     cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
     cleanups.push(startUploadExpiry(dataDir, onError));
@@ -242,6 +245,7 @@ function startWorkers(
   configs: LocalConfigs,
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
+  output: LogOutput | undefined,
 ): WorkerThreads {
   return startWorkerThreads({
     kinds: JOB_KIND_NAMES,
@@ -251,6 +255,7 @@ function startWorkers(
     pollIntervalMs: 250,
     onMetric: exporter.observer,
     onError,
+    output,
   });
 }
 

@@ -13,6 +13,7 @@ import type { LocalQueueDefinition } from '../lambdas/adapters/queue/local-queue
 import type { JobKind } from '../lambdas/core/jobs/registry.ts';
 import type { MetricEmission } from '../lambdas/shared/observability.ts';
 import type { WorkerConfig } from '../lambdas/workers/runtime.ts';
+import type { LineSource, LogOutput } from './log-output.ts';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.ts';
 
 /**
@@ -31,6 +32,11 @@ export interface WorkerThreadsOptions {
   /** Receives every metric value the threads' handlers emit. */
   onMetric: (emission: MetricEmission) => void;
   onError: (error: unknown) => void;
+  /**
+   * Where each thread's stdout and stderr go (its log records and EMF lines), a source per thread and stream;
+   * without it a thread writes to the process's own streams, as Node does by default.
+   */
+  output?: LogOutput;
   /** First pause before a dead thread is started again; doubles per failure up to 30 s. */
   restartDelayMs?: number;
   /** How long stop() waits for a batch in flight before ending the thread anyway. */
@@ -95,7 +101,17 @@ class SupervisedThread {
       pollIntervalMs: options.pollIntervalMs,
     };
     const source = threadSource();
-    const worker = new Worker(source.filename, { eval: source.eval, workerData: data });
+    const output = options.output;
+    const worker = new Worker(source.filename, {
+      eval: source.eval,
+      workerData: data,
+      stdout: output !== undefined,
+      stderr: output !== undefined,
+    });
+    if (output) {
+      readLines(worker.stdout, output.source('stdout'));
+      readLines(worker.stderr, output.source('stderr'));
+    }
     this.#worker = worker;
     const startedAt = Date.now();
     worker.on('message', (message: FromWorkerThread) => {
@@ -145,6 +161,13 @@ class SupervisedThread {
     clearTimeout(timer);
     await worker.terminate();
   }
+}
+
+/** A thread's stream, read to its end (the thread's exit), decoded as UTF-8 across chunks. */
+function readLines(stream: NodeJS.ReadableStream, lines: LineSource): void {
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => lines.write(text));
+  stream.once('end', () => lines.end());
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LogOutput } from '../../local/log-output.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -31,6 +32,8 @@ export interface ApiHarnessOptions {
   env?: Record<string, string>;
   /** Every job queue's visibility timeout (a crashed worker's messages reappear after it). */
   visibilityTimeoutSeconds?: number;
+  /** Where the worker threads' stdout and stderr go (default: this process's). */
+  workerOutput?: LogOutput;
 }
 
 /** The real local runtime (endpoint, handlers, workers) in this process, on a fresh test database. */
@@ -46,6 +49,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     ...(options.visibilityTimeoutSeconds
       ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
       : {}),
+    ...(options.workerOutput ? { workerOutput: options.workerOutput } : {}),
   });
   const anonymous = (query: string, variables: Record<string, unknown> = {}) =>
     graphql(runtime.url, query, variables, { 'x-api-key': runtime.apiKey });

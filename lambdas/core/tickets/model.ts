@@ -532,10 +532,14 @@ function decodeHead(
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
   const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
   const slotBytes = bytesOf(h.weights.slots);
-  if (shifts === undefined || first === undefined) {
+  if (first === undefined) {
+    // No segment reads this head: nothing to write, but the file must still be sound.
+    decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
+    if (shifts?.some((shift) => shift > 8)) throw invalid(`${at}.weights.${SCATTER_PROBLEMS[3]}`);
+  } else if (shifts === undefined) {
     const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
     const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-    if (first !== undefined) scatter(first, second, index, slots, values, undefined, K);
+    scatter(first, second, index, slots, values, K);
   } else {
     const read = scatterInt8(
       slotBytes,
@@ -626,17 +630,15 @@ function scatterInt8(
 }
 
 /**
- * Writes head `h`'s rows (K weights per listed slot, each slot's shifted left by its shift) into its columns
- * of the one or two tables that hold it, in one pass. A function of its own so that the loop compiled at
- * load (with nothing warm yet) is not deoptimised on the way out of it.
+ * Writes head `h`'s rows (K int16 weights per listed slot: the format before int8 weights with shifts) into its
+ * columns of the one or two tables that hold it, in one pass. The int8 format goes through `scatterInt8`.
  */
 function scatter(
   first: WeightTable,
   second: WeightTable | undefined,
   h: number,
   slots: Int32Array,
-  values: Int8Array | Int16Array,
-  shifts: Uint8Array | undefined,
+  values: Int16Array,
   K: number,
 ): void {
   const w = first.weights;
@@ -648,8 +650,7 @@ function scatter(
   for (let j = 0; j < slots.length; j++) {
     const slot = slots[j] ?? 0;
     const base = slot * stride + column;
-    const factor = 1 << (shifts?.[j] ?? 0);
-    for (let k = 0; k < K; k++) w[base + k] = (values[j * K + k] ?? 0) * factor;
+    for (let k = 0; k < K; k++) w[base + k] = values[j * K + k] ?? 0;
     if (copy === undefined) continue;
     const to = slot * copyStride + copyColumn;
     for (let k = 0; k < K; k++) copy[to + k] = w[base + k] ?? 0;

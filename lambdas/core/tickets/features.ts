@@ -419,7 +419,8 @@ export function isWordSegment(s: number): boolean {
 export class SlotIndex {
   /** `[2w]`: buckets of the model below bucket 32w; `[2w + 1]`: bitmap of buckets 32w..32w+31. */
   private readonly table: Int32Array;
-  readonly size: number;
+  /** Set once, by the constructor or `decode`. */
+  size: number;
 
   /** `buckets` strictly ascending, each below `2 ** hashBits`. */
   constructor(buckets: ArrayLike<number>, hashBits: number) {
@@ -433,9 +434,24 @@ export class SlotIndex {
       while (next <= w) table[2 * next++] = slot;
       table[2 * w + 1] = (table[2 * w + 1] ?? 0) | (1 << (bucket & 31));
     }
-    while (next < words) table[2 * next++] = buckets.length;
+    // (Without buckets the zeros are right as they are: `decode` starts from an empty index.)
+    if (buckets.length > 0) while (next < words) table[2 * next++] = buckets.length;
     this.table = table;
     this.size = buckets.length;
+  }
+
+  /**
+   * The index of `count` buckets stored as varint deltas (the model file's `vocabulary.buckets`), decoded
+   * straight into the table in one pass (this runs at every cold start), with the checks of
+   * `readVarintDeltas`: the index, or the problem.
+   */
+  static decode(bytes: Uint8Array, count: number, hashBits: number): SlotIndex | string {
+    const index = new SlotIndex([], hashBits);
+    const read = fillSlotTable(bytes, count, 2 ** hashBits, index.table);
+    if (read !== bytes.length)
+      return read === -1 ? 'is truncated' : read === -2 ? 'out of range' : 'has trailing bytes';
+    index.size = count;
+    return index;
   }
 
   /** The slot of `bucket`, or -1 when the model has no feature there. */
@@ -446,6 +462,44 @@ export class SlotIndex {
     if ((bits & bit) === 0) return -1;
     return (this.table[at] ?? 0) + popcount(bits & (bit - 1));
   }
+}
+
+/**
+ * `SlotIndex.decode`'s loop: fills `table` from `count` buckets stored as varint deltas and returns how many
+ * bytes it read, -1 (truncated) or -2 (out of range). The caller compares: a comparison first run after the
+ * loop has no type feedback and would throw the optimised loop away on its way out.
+ */
+function fillSlotTable(bytes: Uint8Array, count: number, max: number, table: Int32Array): number {
+  const end = bytes.length;
+  let pos = 0;
+  let bucket = 0;
+  let next = 0;
+  const words = table.length / 2;
+  for (let slot = 0; slot < count; slot++) {
+    let delta = 0;
+    let factor = 1;
+    let byte = 0x80;
+    while (byte >= 0x80) {
+      if (pos >= end) return -1;
+      byte = bytes[pos++] as number;
+      delta += (byte & 0x7f) * factor;
+      factor *= 128;
+    }
+    bucket += delta;
+    if (bucket >= max || (slot > 0 && delta === 0)) return -2;
+    const w = bucket >>> 5;
+    next = startWords(table, next, w + 1, slot);
+    table[2 * w + 1] = (table[2 * w + 1] as number) | (1 << (bucket & 31));
+  }
+  startWords(table, next, words, count);
+  return pos;
+}
+
+/** Sets the first slot of words `from..to-1` (one helper for in and after the loop: its feedback is warm). */
+function startWords(table: Int32Array, from: number, to: number, slot: number): number {
+  let next = from;
+  while (next < to) table[2 * next++] = slot;
+  return next;
 }
 
 /** Set bits of a 32-bit integer (SWAR; JavaScript has no popcount instruction). */

@@ -12,6 +12,7 @@
  * ids) rather than JSON number arrays: that keeps the artifact a few MB and lets a cold start decode it in
  * milliseconds instead of parsing hundreds of thousands of numbers.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -167,7 +168,11 @@ export interface TicketModel {
   outputs: Output[];
   /** Hash bucket → vocabulary slot. */
   slots: SlotIndex;
-  idf: Float32Array;
+  /**
+   * Per slot, its IDF as a level: `idf.levels[idf.bytes[slot]]`, a byte per slot as the file stores it (a
+   * float per slot would cost a pass over the vocabulary at every cold start).
+   */
+  idf: { bytes: Uint8Array; levels: Float32Array };
   heads: Head[];
   /** Sum of all heads' widths: the length of the scores row (head h's class k at `h.offset + k`). */
   rowWidth: number;
@@ -362,7 +367,7 @@ function planHeads(parsed: z.output<typeof modelSchema>): { planned: PlannedHead
 
 /** Validates and decodes a parsed model JSON. Any defect is a `ValidationError` on `model`, never a crash later. */
 export function decodeModel(value: unknown): TicketModel {
-  const result = modelSchema.safeParse(value);
+  const result = modelSchema.safeParse(value, { jitless: true });
   if (!result.success) throw invalid(describeIssue(result.error));
   const parsed = result.data;
   if (parsed.projectlessShift !== undefined && parsed.projectlessShift.length !== parsed.categories.length)
@@ -380,13 +385,12 @@ export function decodeModel(value: unknown): TicketModel {
   const size = parsed.vocabulary.size;
   const tableSize = 2 ** features.hashBits;
   if (size > tableSize) throw invalid('vocabulary.size out of range');
-  const buckets = decodeVarints(bytesOf(parsed.vocabulary.buckets), size, 'vocabulary.buckets', tableSize);
   const idfBytes = bytesOf(parsed.idf.data);
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slots = new SlotIndex(buckets, features.hashBits);
-  const idf = new Float32Array(size);
-  for (let i = 0; i < size; i++) idf[i] = 1 + (idfBytes[i] ?? 0) / parsed.idf.step;
+  const slots = SlotIndex.decode(bytesOf(parsed.vocabulary.buckets), size, features.hashBits);
+  if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
+  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 
   const { planned, outputs } = planHeads(parsed);
   const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
@@ -431,7 +435,7 @@ export function decodeModel(value: unknown): TicketModel {
       columnSpans(active, heads, tables[segmentTable[s] ?? 0]?.offsets ?? new Int32Array(0)),
     ),
     vectorizer: new SlotVectorizer(features, slots, {
-      bytes: new Uint8Array(idfBytes),
+      bytes: idf.bytes,
       step: parsed.idf.step,
     }),
     scratch: {
@@ -441,6 +445,13 @@ export function decodeModel(value: unknown): TicketModel {
     wordClusters:
       parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
   };
+}
+
+/** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */
+function idfLevels(step: number): Float32Array {
+  const levels = new Float32Array(256);
+  for (let level = 0; level < 256; level++) levels[level] = 1 + level / step;
+  return levels;
 }
 
 /**
@@ -517,15 +528,36 @@ function decodeHead(
   const bytesPerWeight = shifts === undefined ? 2 : 1;
   if (data.length % (bytesPerWeight * K) !== 0) throw invalid(`${at}.weights.data has a wrong length`);
   const count = data.length / (bytesPerWeight * K);
-  if (shifts !== undefined && (shifts.length !== count || largest(shifts) > 8))
+  if (shifts !== undefined && shifts.length !== count)
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
-  const slots = decodeVarints(bytesOf(h.weights.slots), count, `${at}.weights.slots`, size);
-  const values =
-    shifts === undefined
-      ? new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
-      : new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
   const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
-  if (first !== undefined) scatter(first, second, index, slots, values, shifts, K);
+  const slotBytes = bytesOf(h.weights.slots);
+  if (first === undefined) {
+    // No segment reads this head: nothing to write, but the file must still be sound.
+    decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
+    if (shifts?.some((shift) => shift > 8)) throw invalid(`${at}.weights.${SCATTER_PROBLEMS[3]}`);
+  } else if (shifts === undefined) {
+    const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
+    const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    scatter(first, second, index, slots, values, K);
+  } else {
+    const read = scatterInt8(
+      slotBytes,
+      count,
+      size,
+      new Int8Array(data.buffer, data.byteOffset, data.length),
+      shifts,
+      K,
+      first.weights,
+      first.stride,
+      first.offsets[index] ?? 0,
+      second?.weights ?? first.weights,
+      second === undefined ? -1 : second.stride,
+      second?.offsets[index] ?? 0,
+    );
+    if (read !== slotBytes.length)
+      throw invalid(`${at}.weights.${SCATTER_PROBLEMS[-read] ?? 'slots has trailing bytes'}`);
+  }
   return {
     name: h.name,
     weight: h.weight,
@@ -538,25 +570,75 @@ function decodeHead(
   };
 }
 
-/** The largest byte (a loop, not `some` with a callback per byte: this runs over every slot at load). */
-function largest(bytes: Uint8Array): number {
-  let max = 0;
-  for (let i = 0; i < bytes.length; i++) max = Math.max(max, bytes[i] ?? 0);
-  return max;
+/** What `scatterInt8` found wrong, by minus its return value. */
+const SCATTER_PROBLEMS = [
+  '',
+  'slots is truncated',
+  'slots out of range',
+  'shifts must hold one shift (0–8) per slot',
+];
+
+/**
+ * The usual case of `scatter` (int8 weights with shifts) fused with the decoding of the slot varints: one pass
+ * over the data instead of two, and a plain loop the cold start runs mostly before it is optimised, so few
+ * operations per weight. Checks what `readVarintDeltas` checks (and the shifts). Returns how many bytes of
+ * slots it read, or minus the index of the problem in `SCATTER_PROBLEMS`: the caller compares (a comparison
+ * that first runs after the loop has no type feedback, and would throw the optimised loop away on the way out
+ * for every head). `copyStride` -1: no second table.
+ */
+function scatterInt8(
+  bytes: Uint8Array,
+  count: number,
+  size: number,
+  values: Int8Array,
+  shifts: Uint8Array,
+  K: number,
+  w: Int16Array,
+  stride: number,
+  column: number,
+  copy: Int16Array,
+  copyStride: number,
+  copyColumn: number,
+): number {
+  const end = bytes.length;
+  let pos = 0;
+  let slot = 0;
+  let v = 0;
+  for (let j = 0; j < count; j++) {
+    let delta = 0;
+    let factor = 1;
+    let byte = 0x80;
+    while (byte >= 0x80) {
+      if (pos >= end) return -1;
+      byte = bytes[pos++] as number;
+      delta += (byte & 0x7f) * factor;
+      factor *= 128;
+    }
+    slot += delta;
+    if (slot >= size || (j > 0 && delta === 0)) return -2;
+    const shift = shifts[j] as number;
+    if (shift > 8) return -3;
+    const base = slot * stride + column;
+    for (let k = 0; k < K; k++) w[base + k] = (values[v + k] as number) << shift;
+    if (copyStride >= 0) {
+      const to = slot * copyStride + copyColumn;
+      for (let k = 0; k < K; k++) copy[to + k] = (values[v + k] as number) << shift;
+    }
+    v += K;
+  }
+  return pos;
 }
 
 /**
- * Writes head `h`'s rows (K weights per listed slot, each slot's shifted left by its shift) into its columns
- * of the one or two tables that hold it, in one pass. A function of its own so that the loop compiled at
- * load (with nothing warm yet) is not deoptimised on the way out of it.
+ * Writes head `h`'s rows (K int16 weights per listed slot: the format before int8 weights with shifts) into its
+ * columns of the one or two tables that hold it, in one pass. The int8 format goes through `scatterInt8`.
  */
 function scatter(
   first: WeightTable,
   second: WeightTable | undefined,
   h: number,
   slots: Int32Array,
-  values: Int8Array | Int16Array,
-  shifts: Uint8Array | undefined,
+  values: Int16Array,
   K: number,
 ): void {
   const w = first.weights;
@@ -568,12 +650,20 @@ function scatter(
   for (let j = 0; j < slots.length; j++) {
     const slot = slots[j] ?? 0;
     const base = slot * stride + column;
-    const factor = 1 << (shifts?.[j] ?? 0);
-    for (let k = 0; k < K; k++) w[base + k] = (values[j * K + k] ?? 0) * factor;
+    for (let k = 0; k < K; k++) w[base + k] = values[j * K + k] ?? 0;
     if (copy === undefined) continue;
     const to = slot * copyStride + copyColumn;
     for (let k = 0; k < K; k++) copy[to + k] = w[base + k] ?? 0;
   }
+}
+
+/**
+ * A file's text. Models are ASCII (numbers are base64): an ASCII file becomes a string by a plain copy, which
+ * takes half the time of `readFileSync(path, 'utf8')` on a 4 MB model; anything else is decoded as UTF-8.
+ */
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** Loads a model from a parsed JSON object or from a file path. */
@@ -581,7 +671,7 @@ export function loadModel(source: string | object): TicketModel {
   if (typeof source !== 'string') return decodeModel(source);
   let text: string;
   try {
-    text = readFileSync(source, 'utf8');
+    text = readText(source);
   } catch (error: unknown) {
     const code =
       typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';

@@ -71,7 +71,7 @@ function idf(word: string, model: TicketModel | undefined): number {
   if (model === undefined) return 1;
   const bucket = mix(fnv(fnv(FNV_OFFSET, 'b:'), word)) & (2 ** model.features.hashBits - 1);
   const slot = model.slots.slotOf(bucket);
-  return slot < 0 ? 4 : (model.idf[slot] ?? 4);
+  return slot < 0 ? 4 : (model.idf.levels[model.idf.bytes[slot] ?? 0] ?? 4);
 }
 
 /** Cosine similarity of two fingerprints, in [0, 1]. */

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.ts';
-import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
+import { b64, varintDeltas } from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
 
 export const WORD_CLUSTERS_FORMAT = 'ai-ops.word-clusters';
@@ -70,25 +70,19 @@ export class WordClusters {
   private readonly keys: Uint32Array;
   private readonly rows: Int32Array;
   private readonly mask: number;
+  /** A hash's home slot is its top bits (`hash >>> shift`): see `insertHashes`. */
+  private readonly shift: number;
 
   private constructor(
     readonly json: WordClustersJson,
-    hashes: Uint32Array,
+    keys: Uint32Array,
+    rows: Int32Array,
     private readonly ids: Uint16Array[],
   ) {
-    let size = 1;
-    while (size < hashes.length * 2) size *= 2;
-    this.keys = new Uint32Array(size);
-    this.rows = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    // Plain loops over the 100,000 words: this runs at every cold start.
-    for (let row = 0; row < hashes.length; row++) {
-      const hash = hashes[row] ?? 0;
-      let at = hash & this.mask;
-      while ((this.rows[at] ?? -1) >= 0) at = (at + 1) & this.mask;
-      this.keys[at] = hash;
-      this.rows[at] = row;
-    }
+    this.keys = keys;
+    this.rows = rows;
+    this.mask = keys.length - 1;
+    this.shift = 32 - Math.log2(keys.length);
   }
 
   get levels(): number {
@@ -98,7 +92,7 @@ export class WordClusters {
   /** Row of the word in the lexicon, or -1 when it has no cluster. */
   find(word: string): number {
     const hash = wordHash(word);
-    let at = hash & this.mask;
+    let at = (hash >>> this.shift) & this.mask;
     for (;;) {
       const row = this.rows[at] ?? -1;
       if (row < 0) return -1;
@@ -132,24 +126,69 @@ export class WordClusters {
       throw invalid('hashes and source are required');
     if (!Array.isArray(clusters) || clusters.length !== granularities.length)
       throw invalid('clusters needs one list per granularity');
-    const decoded = readVarintDeltas(
-      Buffer.from(hashes, 'base64'),
-      new Uint32Array(words),
-      2 ** 32,
-      (problem) => invalid(`hashes ${problem}`),
-    );
+    let size = 1;
+    while (size < words * 2) size *= 2;
+    const keys = new Uint32Array(size);
+    const rows = new Int32Array(size).fill(-1);
+    const bytes = Buffer.from(hashes, 'base64');
+    const read = insertHashes(bytes, words, keys, rows);
+    if (read !== bytes.length)
+      throw invalid(
+        `hashes ${read === -1 ? 'is truncated' : read === -2 ? 'out of range' : 'has trailing bytes'}`,
+      );
     const ids = clusters.map((text: unknown, g) => {
       if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);
       const raw = Buffer.from(text, 'base64');
       if (raw.length !== words * 2) throw invalid(`clusters[${g}] must hold one uint16 per word`);
       const level = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
-      const count = Number(granularities[g]);
-      for (let i = 0; i < level.length; i++)
-        if ((level[i] ?? 0) >= count) throw invalid(`clusters[${g}] has an id out of range`);
+      if (largest(level) >= Number(granularities[g])) throw invalid(`clusters[${g}] has an id out of range`);
       return level;
     });
-    return new WordClusters(value as WordClustersJson, decoded, ids);
+    return new WordClusters(value as WordClustersJson, keys, rows, ids);
   }
+}
+
+/**
+ * Decodes the ascending word hashes (varint deltas, as `readVarintDeltas` checks them) straight into the
+ * open-addressing table, row by row: one pass over 100,000 words at every cold start, with plain locals (a
+ * loop that starts cold runs mostly unoptimised, so every property load in it counts). A hash's home slot is
+ * its top bits, so ascending hashes fill the table front to back (its low bits scattered the writes over 2 MB
+ * at random: a cache miss per word). Returns how many bytes it read, -1 (truncated) or -2 (out of range); the
+ * caller compares (a comparison first run after the loop would throw the optimised loop away on the way out).
+ */
+function insertHashes(bytes: Uint8Array, words: number, keys: Uint32Array, rows: Int32Array): number {
+  const mask = keys.length - 1;
+  const shift = 32 - Math.log2(keys.length);
+  const end = bytes.length;
+  let pos = 0;
+  // The hash plus 2^32: a double from the start (a small integer that outgrows 31 bits halfway through would
+  // throw the optimised loop away); `>>>` and the Uint32Array store drop the 2^32.
+  let hash = 2 ** 32;
+  for (let row = 0; row < words; row++) {
+    let delta = 0;
+    let factor = 1;
+    let byte = 0x80;
+    while (byte >= 0x80) {
+      if (pos >= end) return -1;
+      byte = bytes[pos++] as number;
+      delta += (byte & 0x7f) * factor;
+      factor *= 128;
+    }
+    hash += delta;
+    if (hash >= 2 ** 33 || (row > 0 && delta === 0)) return -2;
+    let at = (hash >>> shift) & mask;
+    while ((rows[at] as number) >= 0) at = (at + 1) & mask;
+    keys[at] = hash;
+    rows[at] = row;
+  }
+  return pos;
+}
+
+/** The largest id (a plain loop: this runs over every word at load). */
+function largest(ids: Uint16Array): number {
+  let max = 0;
+  for (let i = 0; i < ids.length; i++) if ((ids[i] as number) > max) max = ids[i] as number;
+  return max;
 }
 
 /** The committed lexicon (built by `npm run build:word-clusters`; see docs/triage.md). */

@@ -217,6 +217,26 @@ describe('model artifact', () => {
     );
   });
 
+  it('checks the weights of a head no feature group reads', () => {
+    const { json } = fixtureModel();
+    const head = json.heads[0];
+    if (head === undefined) throw new Error('no head');
+    const unread = {
+      ...head,
+      groupWeights: { title: 0, body: 0, lead: 0, structure: 0, titleChars: 0, bodyChars: 0 },
+    };
+    expect(() => decodeModel({ ...json, heads: [...json.heads, unread] })).not.toThrow();
+    const shifts = Buffer.from(head.weights.shifts ?? '', 'base64');
+    shifts[0] = 9;
+    const badShift = { ...unread, weights: { ...head.weights, shifts: shifts.toString('base64') } };
+    expect(() => decodeModel({ ...json, heads: [...json.heads, badShift] })).toThrow(
+      /heads\[\d+\]\.weights\.shifts/,
+    );
+    expect(() =>
+      decodeModel({ ...json, heads: [{ ...head, weights: badShift.weights }, ...json.heads.slice(1)] }),
+    ).toThrow(/heads\[0\]\.weights\.shifts/);
+  });
+
   it('reports a missing or non-JSON model file as a ValidationError', () => {
     expect(validationField(() => loadModel(join(tmpdir(), 'no-such-model.json')))).toBe('model');
     const path = join(tmpdir(), `broken-${process.pid}.model.json`);

@@ -90,6 +90,11 @@ export function encodeBinaryModel(json: TicketModelJson): Buffer {
     sections.push(Buffer.from(value, 'base64'));
     return `#${sections.length - 1}`;
   });
+  return writeBinaryModel(header, sections);
+}
+
+/** Lays out a header (whose payloads are `#i` references) and its sections: `encodeBinaryModel`'s last step. */
+export function writeBinaryModel(header: unknown, sections: readonly Uint8Array[]): Buffer {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const table = FIXED + 8 * sections.length;
   let at = align(table + headerBytes.length);
@@ -108,7 +113,7 @@ export function encodeBinaryModel(json: TicketModelJson): Buffer {
   sections.forEach((section, i) => {
     out.writeUInt32LE(offsets[i] ?? 0, FIXED + 8 * i);
     out.writeUInt32LE(section.length, FIXED + 8 * i + 4);
-    section.copy(out, offsets[i] ?? 0);
+    out.set(section, offsets[i] ?? 0);
   });
   headerBytes.copy(out, table);
   return out;

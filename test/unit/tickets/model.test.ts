@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
-import { encodeBinaryModel, mapPayloads } from '../../../lambdas/core/tickets/binary.ts';
+import { encodeBinaryModel, mapPayloads, writeBinaryModel } from '../../../lambdas/core/tickets/binary.ts';
 import {
   createTicketClassifier,
   decodeModel,
@@ -330,5 +330,15 @@ describe('binary model files', () => {
     const missing = Buffer.from(whole);
     missing.write('"#x"', text.indexOf('"#1"', headerAt), 'latin1');
     expect(problem(missing)).toMatch(/idf\.data: not a section of/);
+    const sections: Uint8Array[] = [];
+    const header = mapPayloads(mixedModel().json, (value) => {
+      sections.push(Buffer.from(value, 'base64'));
+      return `#${sections.length - 1}`;
+    });
+    expect(loadModel(file('rebuilt', writeBinaryModel(header, sections))).version).toBe(
+      mixedModel().json.version,
+    );
+    const extra = writeBinaryModel(header, [...sections, Buffer.from('unused')]);
+    expect(problem(extra)).toMatch(new RegExp(`section ${sections.length} is not used by the header`));
   });
 });

@@ -8,9 +8,11 @@
  * averaged. Further *outputs* (the priority, a team or queue column) have heads of their own over the same
  * features. Single-group heads only have weights for their own group's features, so heads are stored sparsely.
  *
- * Numbers are stored as base64 typed arrays (int16 weights with one scale per head, uint8 IDF, varint-delta
+ * Numbers are stored as byte arrays (int8 or int16 weights with one scale per head, uint8 IDF, varint-delta
  * ids) rather than JSON number arrays: that keeps the artifact a few MB and lets a cold start decode it in
- * milliseconds instead of parsing hundreds of thousands of numbers.
+ * milliseconds instead of parsing hundreds of thousands of numbers. In the JSON container they are base64
+ * strings; in the binary one (binary.ts, the shipped model) raw sections, which spares the cold start the
+ * text, the base64 and a collection of the parsed strings. Both go through `decodeModel`.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';

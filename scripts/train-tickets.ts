@@ -2,8 +2,8 @@
  * Rebuilds the committed default ticket model from the NLBSE'24 training split and the internal tickets of
  * every writer (data/tickets/train.csv and w1.csv–w3.csv; never validation.csv or challenge.csv):
  *
- *   npm run train:tickets       # → lambdas/core/tickets/default.model.json
- *   npm run train:tickets -- --input issues.csv --internal my-tickets.csv --out y.model.json
+ *   npm run train:tickets       # → lambdas/core/tickets/default.model.bin
+ *   npm run train:tickets -- --input issues.csv --internal my-tickets.csv --out y.model.bin
  *
  * Same code path as `ai-ops tickets train --input <nlbse> --input data/tickets/train.csv --input
  * data/tickets/w1.csv …`: the project comes
@@ -33,7 +33,7 @@ const internal =
   custom !== ''
     ? [custom]
     : ['train', ...WRITERS].map((name) => resolve(root, 'data/tickets', `${name}.csv`));
-const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.json'));
+const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.bin'));
 
 try {
   const summary = await trainFromCsv({

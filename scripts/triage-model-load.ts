@@ -3,7 +3,7 @@
  * Lambda container or `ai-ops tickets classify` pays once. `npm run bench:triage` runs it several times as a
  * child process: a load measured inside the bench's own process follows earlier loads and is warmer.
  *
- *   npx tsx scripts/triage-model-load.ts [model.json]
+ *   npx tsx scripts/triage-model-load.ts [model.bin|model.json]
  */
 import { performance } from 'node:perf_hooks';
 import { createTicketClassifier, DEFAULT_MODEL_PATH, loadModel } from '../lambdas/core/tickets/index.ts';

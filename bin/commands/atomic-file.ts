@@ -22,8 +22,14 @@ export class AtomicFile {
       throw new ValidationError('output', `cannot write ${target ?? this.temp} (${code})`);
     }
   }
-  write(text: string): void {
-    writeSync(this.fd, text);
+  write(content: string | Uint8Array): void {
+    if (typeof content === 'string') {
+      writeSync(this.fd, content);
+      return;
+    }
+    // writeSync may write less than it was given; a model must be written whole.
+    for (let done = 0; done < content.length; )
+      done += writeSync(this.fd, content, done, content.length - done);
   }
   async commit(): Promise<void> {
     closeSync(this.fd);

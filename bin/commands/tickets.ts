@@ -8,6 +8,7 @@ import {
   DEFAULT_MODEL_PATH,
   DEFAULT_REVIEW_THRESHOLD,
   DEFAULT_TRAINING_OPTIONS,
+  encodeBinaryModel,
   type LabelledTicket,
   NEEDS_REVIEW,
   PRIORITIES,
@@ -44,7 +45,7 @@ Options:
   --labels <a,b,...>       choose the category among these only (case-insensitive; echoed as written)
   --output <file>          write there instead of standard output (written whole or not at all)
   --strict                 stop at the first bad row (exit code 2) and write nothing
-  --model <model.json>     a model trained with \`ai-ops tickets train\` (default: the shipped model)
+  --model <file>           a model (.bin or .json) trained with \`ai-ops tickets train\` (default: the shipped model)
   --review-below <p>       answer NEEDS_REVIEW below this category confidence (default ${DEFAULT_REVIEW_THRESHOLD},
                            as the worker's TRIAGE_REVIEW_THRESHOLD); 0 never abstains
   --no-review              the same as --review-below 0
@@ -64,7 +65,7 @@ Options:
 Exit codes: 0 every row classified; 1 some rows failed (see standard error); 2 a usage or input error
 (missing file or column, unknown --labels name, --strict and a bad row): nothing was written.`;
 
-const TRAIN_USAGE = `Usage: ai-ops tickets train --input <csv> [--input <csv> ...] --out <model.json>
+const TRAIN_USAGE = `Usage: ai-ops tickets train --input <csv> [--input <csv> ...] --out <model.bin|model.json>
 
 Trains a ticket classifier from labelled tickets: columns title, body (may be empty) and the category
 (column "category", or "label"; case-insensitive). The categories in the data become the model's, so
@@ -78,7 +79,8 @@ A bad row (empty title, unknown priority, broken quoting) stops the training wit
 
 Options:
   --input <csv>            labelled tickets ("-" reads standard input); repeatable
-  --out <model.json>       where to write the model (written whole or not at all)
+  --out <file>             where to write the model (written whole or not at all): a name ending in .bin
+                           gets the binary format (loads faster), any other the JSON format
   --category-column <name> column holding the category (default: category, else label)
   --label-column <name>    train an extra head on this column (repeatable)
   --no-priority-column     do not learn the priority from a priority column
@@ -608,7 +610,9 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
   const { json } = trainTicketModel(examples, job.options ?? {}, say);
   const file = new AtomicFile(job.out);
   try {
-    file.write(`${JSON.stringify(json)}\n`);
+    // A `.bin` path gets the binary container (what the shipped model is: a faster cold start), any other the
+    // JSON artifact; both load the same model.
+    file.write(job.out.endsWith('.bin') ? encodeBinaryModel(json) : `${JSON.stringify(json)}\n`);
     await file.commit();
   } catch (error: unknown) {
     file.abort();

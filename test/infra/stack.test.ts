@@ -458,12 +458,12 @@ describe('every stage', () => {
   it('keeps the ticket model out of the resolver, which gets the triage categories instead', () => {
     const s = personal;
     const resolver = bundleOf(s, s.stack.functions.resolver.function);
-    expect(existsSync(join(resolver, 'default.model.json'))).toBe(false);
+    expect(existsSync(join(resolver, 'default.model.bin'))).toBe(false);
     expect(readFileSync(join(resolver, 'index.mjs'), 'utf8')).not.toContain(MODEL_FORMAT);
     const triage = s.stack.workQueues.queues.find((q) => q.kind === 'triage-ticket');
     if (!triage) throw new Error('no triage worker');
     const worker = bundleOf(s, triage.worker.function);
-    expect(existsSync(join(worker, 'default.model.json'))).toBe(true);
+    expect(existsSync(join(worker, 'default.model.bin'))).toBe(true);
     expect(readFileSync(join(worker, 'index.mjs'), 'utf8')).toContain(MODEL_FORMAT);
     const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
     const env = props(functions, logicalId(s.stack, s.stack.functions.resolver.function)).Environment as {

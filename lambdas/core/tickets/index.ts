@@ -1,6 +1,7 @@
 /** Public surface of ticket triage: what the triage worker, the CLI and the scripts use. */
 import { fileURLToPath } from 'node:url';
 
+export { encodeBinaryModel } from './binary.ts';
 export {
   type ClassifyOptions,
   createTicketClassifier,
@@ -60,5 +61,5 @@ export {
   type WordClustersJson,
 } from './word-clusters.ts';
 
-/** The committed default model (trained by `npm run train:tickets`; see docs/triage.md). */
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('./default.model.json', import.meta.url));
+/** The committed default model, binary (trained by `npm run train:tickets`; see docs/triage.md). */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('./default.model.bin', import.meta.url));

@@ -8,15 +8,18 @@
  * averaged. Further *outputs* (the priority, a team or queue column) have heads of their own over the same
  * features. Single-group heads only have weights for their own group's features, so heads are stored sparsely.
  *
- * Numbers are stored as base64 typed arrays (int16 weights with one scale per head, uint8 IDF, varint-delta
+ * Numbers are stored as byte arrays (int8 or int16 weights with one scale per head, uint8 IDF, varint-delta
  * ids) rather than JSON number arrays: that keeps the artifact a few MB and lets a cold start decode it in
- * milliseconds instead of parsing hundreds of thousands of numbers.
+ * milliseconds instead of parsing hundreds of thousands of numbers. In the JSON container they are base64
+ * strings; in the binary one (binary.ts, the shipped model) raw sections, which spares the cold start the
+ * text, the base64 and a collection of the parsed strings. Both go through `decodeModel`.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { base64Bytes, isBinaryModel, type PayloadBytes, readBinaryModel } from './binary.ts';
 import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
 import {
   DEFAULT_FEATURE_CONFIG,
@@ -321,10 +324,6 @@ export function encodeModel(raw: RawModel): TicketModelJson {
 
 const invalid = (message: string) => new ValidationError('model', message);
 
-function bytesOf(value: string): Buffer {
-  return Buffer.from(value, 'base64');
-}
-
 function decodeVarints(bytes: Uint8Array, count: number, name: string, max: number): Int32Array {
   return readVarintDeltas(bytes, new Int32Array(count), max, (problem) => invalid(`${name} ${problem}`));
 }
@@ -365,8 +364,11 @@ function planHeads(parsed: z.output<typeof modelSchema>): { planned: PlannedHead
   return { planned, outputs };
 }
 
-/** Validates and decodes a parsed model JSON. Any defect is a `ValidationError` on `model`, never a crash later. */
-export function decodeModel(value: unknown): TicketModel {
+/**
+ * Validates and decodes a parsed model JSON (or a binary model's header, with `bytesOf` resolving its section
+ * references). Any defect is a `ValidationError` on `model`, never a crash later.
+ */
+export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes): TicketModel {
   const result = modelSchema.safeParse(value, { jitless: true });
   if (!result.success) throw invalid(describeIssue(result.error));
   const parsed = result.data;
@@ -385,10 +387,14 @@ export function decodeModel(value: unknown): TicketModel {
   const size = parsed.vocabulary.size;
   const tableSize = 2 ** features.hashBits;
   if (size > tableSize) throw invalid('vocabulary.size out of range');
-  const idfBytes = bytesOf(parsed.idf.data);
+  const idfBytes = bytesOf(parsed.idf.data, 'idf.data');
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slots = SlotIndex.decode(bytesOf(parsed.vocabulary.buckets), size, features.hashBits);
+  const slots = SlotIndex.decode(
+    bytesOf(parsed.vocabulary.buckets, 'vocabulary.buckets'),
+    size,
+    features.hashBits,
+  );
   if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
   const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 
@@ -412,7 +418,7 @@ export function decodeModel(value: unknown): TicketModel {
     offsets: layout.offsets,
   }));
   const heads = planned.map((p, h) =>
-    decodeHead(p, h, size, tables, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS)),
+    decodeHead(p, h, size, tables, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS), bytesOf),
   );
   return {
     version: parsed.version,
@@ -443,7 +449,9 @@ export function decodeModel(value: unknown): TicketModel {
       scores: new Float64Array(rowWidth),
     },
     wordClusters:
-      parsed.wordClusters === undefined ? undefined : WordClusters.decode(parsed.wordClusters, 'model'),
+      parsed.wordClusters === undefined
+        ? undefined
+        : WordClusters.decode(parsed.wordClusters, 'model', bytesOf),
   };
 }
 
@@ -520,18 +528,20 @@ function decodeHead(
   size: number,
   tables: readonly WeightTable[],
   segmentWeights: Float64Array,
+  bytesOf: PayloadBytes,
 ): Head {
   const { json: h, at, offset, width: K } = plan;
   if (h.bias.length !== K) throw invalid(`${at}.bias must have one number per class`);
-  const data = bytesOf(h.weights.data);
-  const shifts = h.weights.shifts === undefined ? undefined : bytesOf(h.weights.shifts);
+  const data = bytesOf(h.weights.data, `${at}.weights.data`);
+  const shifts =
+    h.weights.shifts === undefined ? undefined : bytesOf(h.weights.shifts, `${at}.weights.shifts`);
   const bytesPerWeight = shifts === undefined ? 2 : 1;
   if (data.length % (bytesPerWeight * K) !== 0) throw invalid(`${at}.weights.data has a wrong length`);
   const count = data.length / (bytesPerWeight * K);
   if (shifts !== undefined && shifts.length !== count)
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
   const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
-  const slotBytes = bytesOf(h.weights.slots);
+  const slotBytes = bytesOf(h.weights.slots, `${at}.weights.slots`);
   if (first === undefined) {
     // No segment reads this head: nothing to write, but the file must still be sound.
     decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
@@ -658,25 +668,28 @@ function scatter(
 }
 
 /**
- * A file's text. Models are ASCII (numbers are base64): an ASCII file becomes a string by a plain copy, which
- * takes half the time of `readFileSync(path, 'utf8')` on a 4 MB model; anything else is decoded as UTF-8.
+ * Loads a model from a parsed JSON object or from a file path: a binary model (`*.model.bin`, see binary.ts)
+ * or a JSON one. A `.bin` path must hold a binary model, so a wrong file says so rather than "not valid JSON".
  */
-function readText(path: string): string {
-  const bytes = readFileSync(path);
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}
-
-/** Loads a model from a parsed JSON object or from a file path. */
 export function loadModel(source: string | object): TicketModel {
   if (typeof source !== 'string') return decodeModel(source);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readText(source);
+    bytes = readFileSync(source);
   } catch (error: unknown) {
     const code =
       typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
     throw invalid(`cannot read model file ${source} (${code})`);
   }
+  if (isBinaryModel(bytes) || source.endsWith('.bin')) {
+    const binary = readBinaryModel(bytes, source);
+    const model = decodeModel(binary.header, binary.bytes);
+    binary.finish();
+    return model;
+  }
+  // JSON models are ASCII (numbers are base64): an ASCII file becomes a string by a plain copy, half the time
+  // of `toString('utf8')` on a 4 MB model; anything else is decoded as UTF-8.
+  const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.ts';
+import { base64Bytes, type PayloadBytes } from './binary.ts';
 import { b64, varintDeltas } from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
 
@@ -106,8 +107,11 @@ export class WordClusters {
     return this.ids[level]?.[row] ?? 0;
   }
 
-  /** Validates a parsed lexicon; any defect is a `ValidationError` on `field`. */
-  static decode(value: unknown, field = 'wordClusters'): WordClusters {
+  /**
+   * Validates a parsed lexicon; any defect is a `ValidationError` on `field`. `bytesOf` reads its payloads
+   * (base64, or sections of a binary model, whose `json` then holds section references).
+   */
+  static decode(value: unknown, field = 'wordClusters', bytesOf: PayloadBytes = base64Bytes): WordClusters {
     const invalid = (message: string) => new ValidationError(field, `word clusters: ${message}`);
     if (typeof value !== 'object' || value === null) throw invalid('must be an object');
     const v = value as Record<string, unknown>;
@@ -130,7 +134,7 @@ export class WordClusters {
     while (size < words * 2) size *= 2;
     const keys = new Uint32Array(size);
     const rows = new Int32Array(size).fill(-1);
-    const bytes = Buffer.from(hashes, 'base64');
+    const bytes = bytesOf(hashes, `${field === 'model' ? 'wordClusters' : field}.hashes`);
     const read = insertHashes(bytes, words, keys, rows);
     if (read !== bytes.length)
       throw invalid(
@@ -138,7 +142,7 @@ export class WordClusters {
       );
     const ids = clusters.map((text: unknown, g) => {
       if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);
-      const raw = Buffer.from(text, 'base64');
+      const raw = bytesOf(text, `${field === 'model' ? 'wordClusters' : field}.clusters[${g}]`);
       if (raw.length !== words * 2) throw invalid(`clusters[${g}] must hold one uint16 per word`);
       const level = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
       if (largest(level) >= Number(granularities[g])) throw invalid(`clusters[${g}] has an id out of range`);

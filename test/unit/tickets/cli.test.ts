@@ -345,6 +345,18 @@ describe('ai-ops tickets train', () => {
     expect(classified.stdout.trim().split('\n')).toHaveLength(45);
   });
 
+  it('writes the binary format when --out ends in .bin, the same model as the JSON one', async () => {
+    const bin = join(dir, 'trained.model.bin');
+    const json = join(dir, 'same.model.json');
+    for (const out of [bin, json])
+      expect((await run('train', '--input', FIXTURE, '--out', out, '--quiet')).code).toBe(0);
+    expect(readFileSync(bin).subarray(0, 8).toString('latin1')).toBe('AIOPS-TM');
+    const classify = (model: string) => run('classify', '--input', FIXTURE, '--model', model, '--quiet');
+    const [fromBin, fromJson] = [await classify(bin), await classify(json)];
+    expect(fromBin.code).toBe(0);
+    expect(fromBin.stdout).toBe(fromJson.stdout);
+  });
+
   it('learns per-project features from a repo column unless told to ignore it', async () => {
     const detected = join(dir, 'detected.model.json');
     const ignored = join(dir, 'ignored.model.json');

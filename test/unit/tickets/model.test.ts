@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { encodeBinaryModel, mapPayloads, writeBinaryModel } from '../../../lambdas/core/tickets/binary.ts';
 import {
   createTicketClassifier,
   decodeModel,
@@ -242,5 +244,101 @@ describe('model artifact', () => {
     const path = join(tmpdir(), `broken-${process.pid}.model.json`);
     writeFileSync(path, '{ not json');
     expect(validationField(() => loadModel(path))).toBe('model');
+  });
+});
+
+describe('binary model files', () => {
+  const file = (name: string, bytes: Uint8Array) => {
+    const path = join(tmpdir(), `${name}-${process.pid}.model.bin`);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  /** The ValidationError message `loadModel` gives for these bytes (its field must be `model`). */
+  const problem = (bytes: Uint8Array): string => {
+    try {
+      loadModel(file('bad', bytes));
+    } catch (error: unknown) {
+      if (error instanceof ValidationError && error.field === 'model') return error.message;
+      throw error;
+    }
+    throw new Error('loaded');
+  };
+  const binary = () => encodeBinaryModel(mixedModel().json);
+
+  it('hold the same model as the JSON artifact: same version, same answers', () => {
+    const { json } = mixedModel();
+    const fromFile = createTicketClassifier(loadModel(file('mixed', binary())));
+    const fromJson = createTicketClassifier(json);
+    expect(fromFile.version).toBe(json.version);
+    expect(fromFile.model.wordClusters).toBeDefined();
+    for (const ticket of internalTickets().slice(0, 20))
+      expect(fromFile.classify(ticket)).toEqual(fromJson.classify(ticket));
+  });
+
+  it('is chosen by the magic whatever the name, and a .bin file must have it', () => {
+    const path = join(tmpdir(), `named-${process.pid}.json`);
+    writeFileSync(path, binary());
+    expect(loadModel(path).version).toBe(mixedModel().json.version);
+    const wrong = binary();
+    wrong[0] = 0x41 + 1;
+    expect(problem(wrong)).toMatch(/wrong magic/);
+    expect(problem(Buffer.from(JSON.stringify(mixedModel().json)))).toMatch(/wrong magic/);
+  });
+
+  it('reports truncation and sections whose lengths do not match', () => {
+    const whole = binary();
+    expect(problem(whole.subarray(0, 12))).toMatch(/truncated \(no header\)/);
+    expect(problem(whole.subarray(0, 200))).toMatch(/truncated \(in the header\)/);
+    expect(problem(whole.subarray(0, whole.length - 1))).toMatch(/truncated \(section \d+ ends at/);
+    const longer = Buffer.from(whole);
+    longer.writeUInt32LE(longer.readUInt32LE(24) + 8, 24);
+    expect(problem(longer)).toMatch(/section 1 starts at \d+, expected \d+/);
+    expect(problem(Buffer.concat([whole, Buffer.alloc(8)]))).toMatch(/8 bytes after its last section/);
+    const version = Buffer.from(whole);
+    version.writeUInt32LE(2, 8);
+    expect(problem(version)).toMatch(/unsupported layout version 2/);
+  });
+
+  it('checks the header and the sections as a JSON model is checked, with the same messages', () => {
+    const { json } = mixedModel();
+    const head = json.heads[0];
+    if (head === undefined) throw new Error('no head');
+    const hot = { ...json, heads: [{ ...head, temperature: 'hot' }] } as unknown as TicketModelJson;
+    expect(problem(encodeBinaryModel(hot))).toMatch(/heads\[0\]\.temperature/);
+    const shortIdf = {
+      ...json,
+      idf: { ...json.idf, data: Buffer.from(json.idf.data, 'base64').subarray(1).toString('base64') },
+    };
+    expect(problem(encodeBinaryModel(shortIdf))).toBe('model: idf does not match the vocabulary');
+    let n = 0;
+    const cutSlots = mapPayloads(json, (value) => {
+      n++;
+      // The third payload is the first head's slots: cut it short.
+      return n === 3 ? Buffer.from(value, 'base64').subarray(0, 100).toString('base64') : value;
+    });
+    expect(problem(encodeBinaryModel(cutSlots))).toMatch(/heads\[0\]\.weights\.slots is truncated/);
+  });
+
+  it('rejects a header whose payload is not one of its sections', () => {
+    const whole = binary();
+    const headerAt = 20 + 8 * whole.readUInt32LE(16);
+    const text = whole.toString('latin1');
+    // Sections 0 and 1 are the vocabulary and the IDF, 2 the first head's slots (read after its data).
+    const twice = Buffer.from(whole);
+    twice.write('"#1"', text.indexOf('"#2"', headerAt), 'latin1');
+    expect(problem(twice)).toMatch(/heads\[0\]\.weights\.slots: section 1 is used twice/);
+    const missing = Buffer.from(whole);
+    missing.write('"#x"', text.indexOf('"#1"', headerAt), 'latin1');
+    expect(problem(missing)).toMatch(/idf\.data: not a section of/);
+    const sections: Uint8Array[] = [];
+    const header = mapPayloads(mixedModel().json, (value) => {
+      sections.push(Buffer.from(value, 'base64'));
+      return `#${sections.length - 1}`;
+    });
+    expect(loadModel(file('rebuilt', writeBinaryModel(header, sections))).version).toBe(
+      mixedModel().json.version,
+    );
+    const extra = writeBinaryModel(header, [...sections, Buffer.from('unused')]);
+    expect(problem(extra)).toMatch(new RegExp(`section ${sections.length} is not used by the header`));
   });
 });

@@ -1,7 +1,7 @@
 import { defineJobKind, MAX_RECEIVE_COUNT } from '../../kind.ts';
 
 /** The shipped ticket classifier, copied next to the worker's bundle (DEFAULT_MODEL_PATH finds it there). */
-export const TICKET_MODEL_ASSET = 'lambdas/core/tickets/default.model.json';
+export const TICKET_MODEL_ASSET = 'lambdas/core/tickets/default.model.bin';
 
 /** Ticket triage: the local classifier is fast, so bigger batches and a short timeout; a model call is short too. */
 export const triageTicket = defineJobKind({

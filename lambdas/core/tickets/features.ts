@@ -11,6 +11,7 @@
  * frequencies), inference counts them straight into model slots in a reusable typed array (it only needs the
  * features the model knows). Both produce the same vector.
  */
+import { decodeVarintDeltas, varintProblem } from './codec.ts';
 import { FNV_OFFSET, FNV_PRIME, fnv, mix } from './hash.ts';
 import type { ParsedTicket } from './text.ts';
 import type { WordClusters } from './word-clusters.ts';
@@ -441,15 +442,15 @@ export class SlotIndex {
   }
 
   /**
-   * The index of `count` buckets stored as varint deltas (the model file's `vocabulary.buckets`), decoded
-   * straight into the table in one pass (this runs at every cold start), with the checks of
-   * `readVarintDeltas`: the index, or the problem.
+   * The index of `count` buckets stored as varint deltas (the model file's `vocabulary.buckets`; this runs at
+   * every cold start): the index, or the problem.
    */
   static decode(bytes: Uint8Array, count: number, hashBits: number): SlotIndex | string {
+    const buckets = new Int32Array(count);
+    const read = decodeVarintDeltas(bytes, buckets, 2 ** hashBits);
+    if (read !== bytes.length) return varintProblem(read);
     const index = new SlotIndex([], hashBits);
-    const read = fillSlotTable(bytes, count, 2 ** hashBits, index.table);
-    if (read !== bytes.length)
-      return read === -1 ? 'is truncated' : read === -2 ? 'out of range' : 'has trailing bytes';
+    fillSlotTable(buckets, index.table);
     index.size = count;
     return index;
   }
@@ -464,35 +465,18 @@ export class SlotIndex {
   }
 }
 
-/**
- * `SlotIndex.decode`'s loop: fills `table` from `count` buckets stored as varint deltas and returns how many
- * bytes it read, -1 (truncated) or -2 (out of range). The caller compares: a comparison first run after the
- * loop has no type feedback and would throw the optimised loop away on its way out.
- */
-function fillSlotTable(bytes: Uint8Array, count: number, max: number, table: Int32Array): number {
-  const end = bytes.length;
-  let pos = 0;
-  let bucket = 0;
+/** `SlotIndex.decode`'s loop: fills `table` from ascending buckets, with plain locals (it runs cold). */
+function fillSlotTable(buckets: Int32Array, table: Int32Array): void {
+  const count = buckets.length;
   let next = 0;
   const words = table.length / 2;
   for (let slot = 0; slot < count; slot++) {
-    let delta = 0;
-    let factor = 1;
-    let byte = 0x80;
-    while (byte >= 0x80) {
-      if (pos >= end) return -1;
-      byte = bytes[pos++] as number;
-      delta += (byte & 0x7f) * factor;
-      factor *= 128;
-    }
-    bucket += delta;
-    if (bucket >= max || (slot > 0 && delta === 0)) return -2;
+    const bucket = buckets[slot] as number;
     const w = bucket >>> 5;
     next = startWords(table, next, w + 1, slot);
     table[2 * w + 1] = (table[2 * w + 1] as number) | (1 << (bucket & 31));
   }
   startWords(table, next, words, count);
-  return pos;
 }
 
 /** Sets the first slot of words `from..to-1` (one helper for in and after the loop: its feedback is warm). */

@@ -541,32 +541,33 @@ function decodeHead(
   if (shifts !== undefined && shifts.length !== count)
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
   const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
-  const slotBytes = bytesOf(h.weights.slots, `${at}.weights.slots`);
-  if (first === undefined) {
-    // No segment reads this head: nothing to write, but the file must still be sound.
-    decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
-    if (shifts?.some((shift) => shift > 8)) throw invalid(`${at}.weights.${SCATTER_PROBLEMS[3]}`);
-  } else if (shifts === undefined) {
-    const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
-    const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-    scatter(first, second, index, slots, values, K);
+  const slots = decodeVarints(
+    bytesOf(h.weights.slots, `${at}.weights.slots`),
+    count,
+    `${at}.weights.slots`,
+    size,
+  );
+  if (shifts === undefined) {
+    if (first !== undefined) {
+      const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      scatter(first, second, index, slots, values, K);
+    }
   } else {
-    const read = scatterInt8(
-      slotBytes,
-      count,
-      size,
-      new Int8Array(data.buffer, data.byteOffset, data.length),
-      shifts,
-      K,
-      first.weights,
-      first.stride,
-      first.offsets[index] ?? 0,
-      second?.weights ?? first.weights,
-      second === undefined ? -1 : second.stride,
-      second?.offsets[index] ?? 0,
-    );
-    if (read !== slotBytes.length)
-      throw invalid(`${at}.weights.${SCATTER_PROBLEMS[-read] ?? 'slots has trailing bytes'}`);
+    // Checked even when no segment reads this head: the file must still be sound.
+    if (largestShift(shifts) > 8) throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
+    if (first !== undefined)
+      scatterInt8(
+        slots,
+        new Int8Array(data.buffer, data.byteOffset, data.length),
+        shifts,
+        K,
+        first.weights,
+        first.stride,
+        first.offsets[index] ?? 0,
+        second?.weights ?? first.weights,
+        second === undefined ? -1 : second.stride,
+        second?.offsets[index] ?? 0,
+      );
   }
   return {
     name: h.name,
@@ -580,26 +581,20 @@ function decodeHead(
   };
 }
 
-/** What `scatterInt8` found wrong, by minus its return value. */
-const SCATTER_PROBLEMS = [
-  '',
-  'slots is truncated',
-  'slots out of range',
-  'shifts must hold one shift (0–8) per slot',
-];
+/** The largest byte (a plain loop: it runs once per head at the cold start). */
+function largestShift(shifts: Uint8Array): number {
+  let largest = 0;
+  for (let j = 0; j < shifts.length; j++) largest = Math.max(largest, shifts[j] as number);
+  return largest;
+}
 
 /**
- * The usual case of `scatter` (int8 weights with shifts) fused with the decoding of the slot varints: one pass
- * over the data instead of two, and a plain loop the cold start runs mostly before it is optimised, so few
- * operations per weight. Checks what `readVarintDeltas` checks (and the shifts). Returns how many bytes of
- * slots it read, or minus the index of the problem in `SCATTER_PROBLEMS`: the caller compares (a comparison
- * that first runs after the loop has no type feedback, and would throw the optimised loop away on the way out
- * for every head). `copyStride` -1: no second table.
+ * The usual case of `scatter`: int8 weights, each slot's shifted left by its shift, written into one or two
+ * tables with plain locals (the cold start runs it mostly before it is optimised, so few operations per
+ * weight). `copyStride` -1: no second table.
  */
 function scatterInt8(
-  bytes: Uint8Array,
-  count: number,
-  size: number,
+  slots: Int32Array,
   values: Int8Array,
   shifts: Uint8Array,
   K: number,
@@ -609,25 +604,11 @@ function scatterInt8(
   copy: Int16Array,
   copyStride: number,
   copyColumn: number,
-): number {
-  const end = bytes.length;
-  let pos = 0;
-  let slot = 0;
+): void {
   let v = 0;
-  for (let j = 0; j < count; j++) {
-    let delta = 0;
-    let factor = 1;
-    let byte = 0x80;
-    while (byte >= 0x80) {
-      if (pos >= end) return -1;
-      byte = bytes[pos++] as number;
-      delta += (byte & 0x7f) * factor;
-      factor *= 128;
-    }
-    slot += delta;
-    if (slot >= size || (j > 0 && delta === 0)) return -2;
+  for (let j = 0; j < slots.length; j++) {
+    const slot = slots[j] as number;
     const shift = shifts[j] as number;
-    if (shift > 8) return -3;
     const base = slot * stride + column;
     for (let k = 0; k < K; k++) w[base + k] = (values[v + k] as number) << shift;
     if (copyStride >= 0) {
@@ -636,7 +617,6 @@ function scatterInt8(
     }
     v += K;
   }
-  return pos;
 }
 
 /**

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.ts';
 import { base64Bytes, type PayloadBytes } from './binary.ts';
-import { b64, varintDeltas } from './codec.ts';
+import { b64, decodeVarintDeltas, varintDeltas, varintProblem } from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
 
 export const WORD_CLUSTERS_FORMAT = 'ai-ops.word-clusters';
@@ -135,11 +135,12 @@ export class WordClusters {
     const keys = new Uint32Array(size);
     const rows = new Int32Array(size).fill(-1);
     const bytes = bytesOf(hashes, `${field === 'model' ? 'wordClusters' : field}.hashes`);
-    const read = insertHashes(bytes, words, keys, rows);
-    if (read !== bytes.length)
-      throw invalid(
-        `hashes ${read === -1 ? 'is truncated' : read === -2 ? 'out of range' : 'has trailing bytes'}`,
-      );
+    // Int32Array like every other caller's (one array type keeps the shared decoder monomorphic); the bits are
+    // the uint32 hash's, which is all the table reads and stores.
+    const hashes32 = new Int32Array(words);
+    const read = decodeVarintDeltas(bytes, hashes32, 2 ** 32);
+    if (read !== bytes.length) throw invalid(`hashes ${varintProblem(read)}`);
+    insertHashes(hashes32, keys, rows);
     const ids = clusters.map((text: unknown, g) => {
       if (typeof text !== 'string') throw invalid(`clusters[${g}] must be a base64 string`);
       const raw = bytesOf(text, `${field === 'model' ? 'wordClusters' : field}.clusters[${g}]`);
@@ -153,39 +154,21 @@ export class WordClusters {
 }
 
 /**
- * Decodes the ascending word hashes (varint deltas, as `readVarintDeltas` checks them) straight into the
- * open-addressing table, row by row: one pass over 100,000 words at every cold start, with plain locals (a
- * loop that starts cold runs mostly unoptimised, so every property load in it counts). A hash's home slot is
- * its top bits, so ascending hashes fill the table front to back (its low bits scattered the writes over 2 MB
- * at random: a cache miss per word). Returns how many bytes it read, -1 (truncated) or -2 (out of range); the
- * caller compares (a comparison first run after the loop would throw the optimised loop away on the way out).
+ * Puts the ascending word hashes into the open-addressing table, row by row: 100,000 words at every cold start,
+ * with plain locals (a loop that starts cold runs mostly unoptimised, so every property load in it counts). A
+ * hash's home slot is its top bits, so ascending hashes fill the table front to back (home slots at random would
+ * be a cache miss per word).
  */
-function insertHashes(bytes: Uint8Array, words: number, keys: Uint32Array, rows: Int32Array): number {
+function insertHashes(hashes: Int32Array, keys: Uint32Array, rows: Int32Array): void {
   const mask = keys.length - 1;
   const shift = 32 - Math.log2(keys.length);
-  const end = bytes.length;
-  let pos = 0;
-  // The hash plus 2^32: a double from the start (a small integer that outgrows 31 bits halfway through would
-  // throw the optimised loop away); `>>>` and the Uint32Array store drop the 2^32.
-  let hash = 2 ** 32;
-  for (let row = 0; row < words; row++) {
-    let delta = 0;
-    let factor = 1;
-    let byte = 0x80;
-    while (byte >= 0x80) {
-      if (pos >= end) return -1;
-      byte = bytes[pos++] as number;
-      delta += (byte & 0x7f) * factor;
-      factor *= 128;
-    }
-    hash += delta;
-    if (hash >= 2 ** 33 || (row > 0 && delta === 0)) return -2;
+  for (let row = 0; row < hashes.length; row++) {
+    const hash = hashes[row] as number;
     let at = (hash >>> shift) & mask;
     while ((rows[at] as number) >= 0) at = (at + 1) & mask;
     keys[at] = hash;
     rows[at] = row;
   }
-  return pos;
 }
 
 /** The largest id (a plain loop: this runs over every word at load). */

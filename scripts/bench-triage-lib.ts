@@ -32,6 +32,30 @@ export async function readInternal(path: string): Promise<LabelledTicket[]> {
   return rows;
 }
 
+/** An NLBSE'24 issue: a labelled ticket with its repository. */
+export interface NlbseRow extends LabelledTicket {
+  project: string;
+}
+
+/** The NLBSE'24 issues CSV (`repo` is the project; labels lower-cased as the competition spells them). */
+export async function readNlbse(path: string): Promise<NlbseRow[]> {
+  const rows: NlbseRow[] = [];
+  for await (const r of readTicketCsv(path, {
+    label: {},
+    projectColumn: 'repo',
+    detectCreatedColumn: true,
+  })) {
+    rows.push({
+      title: r.title,
+      body: r.body,
+      label: (r.label ?? '').toLowerCase(),
+      project: r.project ?? '',
+      createdAt: parseCreatedAt(r.created),
+    });
+  }
+  return rows;
+}
+
 /**
  * One writer group of data/tickets: what a model may train on when the group is part of the training data
  * (`train`), and what it is tested on when the group is held out (`test`: every ticket the group wrote,

@@ -47,7 +47,9 @@ import {
   CATEGORIES,
   leaveOneWriterOut,
   meanScore,
+  type NlbseRow,
   readInternal,
+  readNlbse,
   readWriterGroups,
   reliability,
   WRITER_HEADERS,
@@ -73,9 +75,7 @@ const seed = Number(flag('--seed', '1'));
 const modelPath = flag('--model', DEFAULT_MODEL_PATH);
 const LABELS = ['bug', 'feature', 'question'];
 
-interface Row extends LabelledTicket {
-  project: string;
-}
+type Row = NlbseRow;
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toFixed(4) : c)));
@@ -88,24 +88,6 @@ function table(headers: string[], rows: (string | number)[][]): string {
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
-
-async function readNlbse(): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const r of readTicketCsv(input, {
-    label: {},
-    projectColumn: 'repo',
-    detectCreatedColumn: true,
-  })) {
-    rows.push({
-      title: r.title,
-      body: r.body,
-      label: (r.label ?? '').toLowerCase(),
-      project: r.project ?? '',
-      createdAt: parseCreatedAt(r.created),
-    });
-  }
-  return rows;
-}
 
 /** NLBSE'24 cross-validation, each fold trained with the internal training tickets as the shipped model is. */
 function nlbseCrossValidation(rows: Row[], internal: LabelledTicket[]): void {
@@ -387,7 +369,7 @@ function latency(rows: LabelledTicket[]): void {
 const targets: [string, string, number][] = [];
 
 async function main(): Promise<void> {
-  const nlbse = await readNlbse();
+  const nlbse = await readNlbse(input);
   const groups = await readWriterGroups(internalDir);
   // What the shipped model trains on besides NLBSE: every writer group's training tickets.
   const internal = groups.flatMap((g) => g.train);

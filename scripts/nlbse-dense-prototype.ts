@@ -46,7 +46,7 @@ import {
   readWordClusters,
   WordClusters,
 } from '../lambdas/core/tickets/word-clusters.ts';
-import { readWriterGroups } from './bench-triage-lib.ts';
+import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,30 +59,12 @@ const seed = Number(flag('--seed', '1'));
 const k = 5;
 const LABELS = ['bug', 'feature', 'question'];
 
-interface Row extends LabelledTicket {
-  project: string;
-}
+type Row = NlbseRow;
 
-async function readNlbse(): Promise<Row[]> {
-  const input = existingDataPath('nlbse-dense-prototype', 'issues/issues_train.csv', {
-    option: '--input',
-    value: '',
-  });
-  const rows: Row[] = [];
-  for await (const r of readTicketCsv(input, {
-    label: {},
-    projectColumn: 'repo',
-    detectCreatedColumn: true,
-  })) {
-    rows.push({
-      title: r.title,
-      body: r.body,
-      label: (r.label ?? '').toLowerCase(),
-      project: r.project ?? '',
-      createdAt: parseCreatedAt(r.created),
-    });
-  }
-  return rows;
+async function readNlbseRows(): Promise<Row[]> {
+  return readNlbse(
+    existingDataPath('nlbse-dense-prototype', 'issues/issues_train.csv', { option: '--input', value: '' }),
+  );
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
@@ -480,7 +462,7 @@ async function concat(rows: Row[]): Promise<void> {
 
 async function main(): Promise<void> {
   mkdirSync('/tmp/nlbse-proto', { recursive: true });
-  const rows = await readNlbse();
+  const rows = await readNlbseRows();
   if (args[0] === 'dump') return dump(rows);
   if (args[0] === 'blend') return blend(rows);
   if (args[0] === 'concat') return concat(rows);

@@ -29,6 +29,9 @@ export interface Readiness {
   checks: Record<string, string>;
 }
 
+/** On close, requests in flight get this long to finish before their connections are cut. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface RunningHttpServer {
   url: string;
   close: () => Promise<void>;
@@ -94,7 +97,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: `http://localhost:${port}/graphql`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -44,6 +44,7 @@ import {
 } from './local-files.ts';
 import type { LogOutput } from './log-output.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
+import { runShutdown, type ShutdownStep, WORKERS_DEADLINE_MS } from './shutdown.ts';
 import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
 
@@ -89,14 +90,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   ensureDataDir(dataDir);
 
   const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl, onNotice: notice });
-  const cleanups: Cleanup[] = [database.stop];
-  const stopAll = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(onError);
-  };
+  const cleanups: ShutdownStep[] = [{ name: 'the database', run: database.stop }];
+  const stopAll = () => runShutdown(cleanups.splice(0), onError);
   try {
     const appUrl = await migrate(database.url);
     const connection = connectDatabase({ url: appUrl, maxConnections: 4 });
-    cleanups.push(connection.close);
+    cleanups.push({ name: 'the database pool', run: connection.close });
     await ensureKeySetFile(paths.keySet);
     const apiKey = ensureApiKey(paths.apiKey);
     const configs = localConfigs(options.env ?? process.env, {
@@ -108,12 +107,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const queue = new LocalQueue(connection.sql, queueDefinitions(options.visibilityTimeoutSeconds));
     const metrics = startMetrics(queue, connection.sql);
-    cleanups.push(metrics.stop);
+    cleanups.push({ name: 'the metrics', run: metrics.stop });
     const uploads = localUploadRoute(connection, configs.resolver);
     const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, uploads, () =>
       readiness(connection),
     );
-    cleanups.push(server.close);
+    cleanups.push({ name: 'the HTTP server', run: server.close });
     // The embedded database is this process's alone (a second ai-ops on the data dir is refused): what a killed
     // run had in flight is nobody's now, so it runs at once rather than after its visibility timeout.
     if (database.embedded) {
@@ -121,9 +120,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (released > 0) notice(`Resuming ${released} job message(s) left in flight by an earlier run`);
     }
     const workers = startWorkers(queue, configs, metrics.exporter, onError, options.workerOutput);
-    cleanups.push(workers.stop);
-    cleanups.push(startReconciler(configs, options.reconcileEverySeconds ?? 60, onError));
-    cleanups.push(startUploadExpiry(dataDir, onError));
+    cleanups.push({ name: 'the worker threads', run: workers.stop, deadlineMs: WORKERS_DEADLINE_MS });
+    cleanups.push({
+      name: 'the reconciler',
+      run: startReconciler(configs, options.reconcileEverySeconds ?? 60, onError),
+    });
+    cleanups.push({ name: 'the upload expiry', run: startUploadExpiry(dataDir, onError) });
     return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
   } catch (error: unknown) {
     await stopAll();
@@ -266,10 +268,20 @@ function startReconciler(
   onError: (error: unknown) => void,
 ): Cleanup {
   const reconciler = createReconciler(configs.reconciler);
+  // One run at a time, and stop waits for the one in flight: it would otherwise query a closed pool.
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
-    reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60)).catch(onError);
+    if (running) return;
+    running = reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60))
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = null;
+      });
   }, everySeconds * 1000);
-  return async () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** Uploaded files are kept as long as the bucket keeps them: swept at start, then every hour. */

@@ -33,9 +33,12 @@ describe('database stopped and restarted under load', () => {
     admin = await adminSession(stack);
   });
   afterAll(async () => {
-    await stack?.stop();
-    await database?.down();
-    dir.remove();
+    try {
+      await stack?.stop();
+    } finally {
+      await database?.down();
+      dir.remove();
+    }
   });
 
   it(`answers fast, never crashes and writes nothing late, over ${TRIALS} outages`, async () => {

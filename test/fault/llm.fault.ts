@@ -39,9 +39,12 @@ describe('LLM provider faults', () => {
     expect(flag.errors).toBeUndefined();
   });
   afterAll(async () => {
-    await stack?.stop();
-    await llm?.close();
-    dir.remove();
+    try {
+      await stack?.stop();
+    } finally {
+      await llm?.close();
+      dir.remove();
+    }
   });
 
   const summarize = async (marker: string) => {

@@ -40,9 +40,12 @@ describe('poison message → DLQ → FAILED with a safe reason → redrive → S
     });
   });
   afterAll(async () => {
-    await stack?.stop();
-    await database?.down();
-    dir.remove();
+    try {
+      await stack?.stop();
+    } finally {
+      await database?.down();
+      dir.remove();
+    }
   });
 
   it('fails safely, dead-letters, and runs again once redriven', async () => {

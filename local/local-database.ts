@@ -26,7 +26,7 @@ export async function startLocalDatabase(options: {
   const server = await startEmbeddedPostgres({
     dataDir: join(options.dataDir, 'postgres'),
     ...(options.onLog ? { onLog: options.onLog } : {}),
-    ...(options.onNotice ? { onOrphan: options.onNotice } : {}),
+    ...(options.onNotice ? { onOrphan: options.onNotice, onRestart: options.onNotice } : {}),
   });
   const admin = postgres(server.url, { max: 1, onnotice: () => {} });
   try {

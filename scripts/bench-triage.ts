@@ -28,7 +28,7 @@
  *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
 import { spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -73,6 +73,8 @@ const repeats = Number(flag('--repeats', '3'));
 const seed = Number(flag('--seed', '1'));
 const modelPath = flag('--model', DEFAULT_MODEL_PATH);
 const LABELS = ['bug', 'feature', 'question'];
+/** data/tickets files of writers the shipped model never trains on (data/tickets/README.md). */
+const HELD_OUT_WRITERS = ['w4', 'w5'];
 
 type Row = NlbseRow;
 
@@ -388,6 +390,11 @@ async function main(): Promise<void> {
       resolve(internalDir, 'challenge.csv'),
       'Internal challenge set (other writers and industries; never trained or tuned on)',
     ],
+    // Independent writers kept out of training altogether: what a queue the model never saw gets.
+    ...HELD_OUT_WRITERS.map((writer): [string, string] => [
+      resolve(internalDir, `${writer}.csv`),
+      `Independent writer ${writer} (never trained or tuned on)`,
+    ]).filter(([file]) => existsSync(file)),
     ...args.flatMap((arg, i) =>
       arg === '--held-out' && args[i + 1]
         ? [[resolve(args[i + 1] ?? ''), `Held-out file ${args[i + 1]}`] as [string, string]]

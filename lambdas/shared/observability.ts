@@ -161,6 +161,9 @@ export function instrument<E, R>(
       if (segment && error instanceof Error) tracer.addErrorAsMetadata(error);
       throw error;
     } finally {
+      // The correlation id and keys appended for this invocation must not label what is logged after it
+      // (the next invocation may have no correlation id; locally, the runtime's own lines share the logger).
+      logger.resetKeys();
       segment?.close();
       if (parent) tracer.setSegment(parent);
       try {

@@ -12,6 +12,7 @@ import {
   type Cue,
   type CueHit,
   type CueMatches,
+  countedBreadth,
   decidePriority,
   detectAreas,
   evidence,
@@ -185,6 +186,12 @@ export class TicketClassifier {
       learned: priorityOutput && priorityDistribution(priorityOutput, scored.labels.get(priorityOutput.name)),
       serverErrors: doc.flags.includes('http_5xx'),
       categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
+      p1Context: {
+        counted: () => countedBreadth(title, body),
+        severeAnswerable: SEVERE.some(
+          (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
+        ),
+      },
     });
     const areas = detectAreas(matches);
     const extra = this.extraPredictions(scored, topN);
@@ -303,6 +310,9 @@ export class TicketClassifier {
     return out;
   }
 }
+
+/** The categories the P1 rules are about: an outage, an exposure. */
+const SEVERE = ['INCIDENT', 'SECURITY'];
 
 const RULE_CUES: Record<string, Cue[]> = {
   INCIDENT: INCIDENT_CUES,

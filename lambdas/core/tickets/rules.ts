@@ -99,12 +99,15 @@ export const P1_CUES = {
     1,
     'is down, are down, went down, down for, down since, site down, service down, server down, cluster down, api down, app down, system down, website down, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
   ),
+  // "public" and "fraud" alone are not here: they name things far more often than they say something is
+  // exposed or abused (a public API, the public status page, the fraud team, a fraud score); "public repo",
+  // "made public", "publicly" and "fraudulent" still are.
   exposure: cues(
     1,
-    'leaked, leak, exposed, public, publicly, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
+    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
       // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
       // people's data, a fake login page, ransom, an account or payment someone else is using.
-      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, other people, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraud, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers',
+      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, other people, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers',
   ),
   dataLoss: cues(
     1,
@@ -157,21 +160,94 @@ export const P1_SEVERE_PROBABILITY = 0.15;
 export const P1_SINGLE_CUE_PROBABILITY = 0.15;
 
 /**
+ * An incident or security report whose text limits the impact ("some users", "can still", "VPN") is still
+ * P1 when its blended P1 probability reaches this: a limiting word makes P1 less likely, it does not rule
+ * it out when the priority model all but says P1 ("site unreachable for anyone … card payments still
+ * work"). Chosen leave-one-writer-out with a fifth writer (docs/triage.md, "The fresh-writer P1 round").
+ */
+export const P1_LIMITED_PROBABILITY = 0.35;
+
+/** How many affected people (or their orders, payments…) a stated count needs to be breadth: "many". */
+export const MANY_AFFECTED_COUNT = 100;
+/** The share of users (or their orders, payments…) a stated percentage needs to be breadth, in percent. */
+export const MANY_AFFECTED_SHARE = 10;
+
+/** What a count of affected can count: people, and the things people do that an outage stops. */
+const AFFECTED =
+  'users|customers|clients|people|employees|staff|colleagues|agents|students|patients|members|subscribers|players|visitors|shoppers|buyers|sellers|merchants|drivers|riders|passengers|guests|tenants|accounts|cardholders|policyholders|orders|payments|transactions|bookings|calls';
+/** Up to two words between a number and what it counts ("3,000 students", "18,400 crash-free users"),
+ * but not a preposition: "500 for all users" counts nothing, "timeout after 300 seconds" neither. */
+const BETWEEN = '(?:(?!(?:for|of|per|in|on|at|by|to|from|with|and|or|than|out)\\b)[a-z][a-z-]*\\s+){0,2}?';
+/** A number not preceded by a comparison ("> 500 transactions" is a condition, not a count). */
+const COUNT = new RegExp(
+  `(?<![\\w.,#$€£/-])(?<![<>=≥≤]\\s?)(\\d{1,3}(?:[,.]\\d{3})+|\\d+(?:\\.\\d+)?)(\\s?k)?\\+?\\s+${BETWEEN}(?:${AFFECTED})\\b`,
+  'g',
+);
+const SHARE = new RegExp(
+  `(\\d{1,3}(?:\\.\\d+)?)\\s?%\\s+of\\s+(?:(?:all|our|the|its|their)\\s+)?(?:[a-z][a-z-]*\\s+)?(?:${AFFECTED})\\b`,
+  'g',
+);
+/** Fenced code and the text beyond the cue scanner's reach say nothing about breadth. */
+const FENCED = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)/g;
+const BREADTH_SCAN_CHARS = 8000;
+
+/**
+ * Breadth said as a number: a count of affected people or of what they do ("3,000 students", "130 orders",
+ * "18,400 users", "2.5k customers") of at least `MANY_AFFECTED_COUNT`, or a share of them ("31% of users")
+ * of at least `MANY_AFFECTED_SHARE` %. Returns the words that said it, for the rationale. Numbers become
+ * one placeholder word in the cue scanner's text, so this reads the raw text.
+ */
+export function countedBreadth(title: string, body = ''): string | undefined {
+  let text = `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`;
+  if (!/\d/.test(text)) return undefined;
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED, ' ');
+  text = text.toLowerCase();
+  for (const m of text.matchAll(COUNT)) {
+    const digits = m[1] ?? '';
+    // "3,000" and "18.400" are thousands; "2.5" is a decimal.
+    const n = Number(/^\d{1,3}(?:[,.]\d{3})+$/.test(digits) ? digits.replace(/[,.]/g, '') : digits);
+    if (n * (m[2] === undefined ? 1 : 1000) >= MANY_AFFECTED_COUNT) return m[0].trim().replace(/\s+/g, ' ');
+  }
+  for (const m of text.matchAll(SHARE))
+    if (Number(m[1]) >= MANY_AFFECTED_SHARE) return m[0].trim().replace(/\s+/g, ' ');
+  return undefined;
+}
+
+/** What the P1 rules may also read besides the cue words. */
+export interface P1Context {
+  /** The breadth the text states as a number (`countedBreadth`), asked only when no breadth word is there. */
+  counted?: (() => string | undefined) | undefined;
+  /**
+   * Whether the ticket could have been answered INCIDENT or SECURITY (default: yes). A team that answers
+   * only bug/feature/question gets its outages as bugs, which the severity bar must not hold back.
+   */
+  severeAnswerable?: boolean | undefined;
+}
+
+/**
  * The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text;
- * `probability` gives the category model's probability of a category (absent: only the chosen one counts).
+ * `probability` gives the category model's probability of a category (absent: only the chosen one counts,
+ * and a bug is not asked whether it is severe).
  */
 export function p1Rule(
   category: string,
   matches: CueMatches,
   serverErrors: boolean,
-  probability: (category: string) => number = () => 0,
+  probability?: (category: string) => number,
   p1Probability?: number,
+  context: P1Context = {},
 ): P1Rule | undefined {
-  const likely = (c: string) => category === c || probability(c) >= P1_RUNNER_UP_PROBABILITY;
+  const p = probability ?? (() => 0);
+  const likely = (c: string) => category === c || p(c) >= P1_RUNNER_UP_PROBABILITY;
   const incident = likely('INCIDENT');
-  const failure = incident || category === 'BUG';
+  const severe = p('INCIDENT') + p('SECURITY') >= P1_SEVERE_PROBABILITY;
+  // The two-stage reading for bugs too: is the ticket severe at all? Every writer's P1s are incidents and
+  // security reports; a bug the model sees as neither is not an outage or data loss for many because it
+  // says "crash" or "deleted" (a stack trace's "0 inserted, 0 deleted").
+  const asked = probability !== undefined && context.severeAnswerable !== false;
+  const failure = incident || (category === 'BUG' && (severe || !asked));
   if (failure && evidence(matches, P1_CUES.outageLimits).score === 0) {
-    const breadth = evidence(matches, P1_CUES.breadth);
+    const breadth = breadthOf(matches, context.counted);
     const outage = evidence(matches, P1_CUES.outage);
     if (breadth.score > 0 && (outage.score > 0 || serverErrors))
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
@@ -185,12 +261,19 @@ export function p1Rule(
   }
   // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
   // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
-  const severe = probability('INCIDENT') + probability('SECURITY') >= P1_SEVERE_PROBABILITY;
   if ((likely('SECURITY') || incident || severe) && evidence(matches, P1_CUES.exposureLimits).score === 0) {
     const exposure = evidence(matches, P1_CUES.exposure);
     if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
   }
   return undefined;
+}
+
+/** Breadth words, or else a stated count or share of affected (a hit citing the words that said it). */
+function breadthOf(matches: CueMatches, counted: P1Context['counted']): Evidence {
+  const words = evidence(matches, P1_CUES.breadth);
+  if (words.score > 0 || counted === undefined) return words;
+  const phrase = counted();
+  return phrase === undefined ? NO_EVIDENCE : { score: 1, hits: [{ phrase, weight: 1, inTitle: false }] };
 }
 
 /**
@@ -386,6 +469,8 @@ export interface PriorityInput {
   serverErrors?: boolean | undefined;
   /** The category model's probability of each category, when there is one (for the P1 rules). */
   categoryProbability?: ((category: string) => number) | undefined;
+  /** The breadth the text states as a number and whether INCIDENT or SECURITY could be answered. */
+  p1Context?: P1Context | undefined;
 }
 
 /**
@@ -452,6 +537,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     input.serverErrors === true,
     input.categoryProbability,
     learned === undefined ? undefined : (probs[0] ?? 0),
+    input.p1Context,
   );
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
   const floored =
@@ -460,7 +546,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     severe &&
     learned !== undefined &&
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
-    !p1Limited(input.category, input.matches);
+    ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches));
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
 import {
+  countedBreadth,
   decidePriority,
+  MANY_AFFECTED_COUNT,
   matchCues,
+  P1_LIMITED_PROBABILITY,
   P1_PROBABILITY_FLOOR,
   P1_RUNNER_UP_PROBABILITY,
   P1_SEVERE_PROBABILITY,
@@ -205,5 +208,90 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(decide('SECURITY', 'Phishing mail asking for my password').priority).toBe('P1');
     // An outage limited to the VPN is still an outage: the exposure's limits do not apply to it.
     expect(decide('INCIDENT', 'Payment exports look odd over the VPN').priority).toBe('P1');
+  });
+
+  it('lets the floor overrule a limiting word when the priority model all but says P1', () => {
+    const matches = cuesOf('Website unreachable after the DNS change', 'Card payments still work.');
+    const blendedP1 = (learned: number[]) => {
+      const d = decidePriority({ category: 'INCIDENT', matches, learned });
+      return d.priority === 'P1'
+        ? d.confidence
+        : (d.alternatives.find((a) => a.priority === 'P1')?.confidence ?? 0);
+    };
+    // P2 stays the likelier level in both; only how likely P1 is differs.
+    const high = [0.48, 0.47, 0.05, 0];
+    const low = [0.4, 0.55, 0.05, 0];
+    expect(blendedP1(high)).toBeGreaterThanOrEqual(P1_LIMITED_PROBABILITY);
+    expect(blendedP1(low)).toBeLessThan(P1_LIMITED_PROBABILITY);
+    const limited = decidePriority({ category: 'INCIDENT', matches, learned: high });
+    expect(limited.priority).toBe('P1');
+    expect(limited.p1Floor).toBeGreaterThanOrEqual(P1_LIMITED_PROBABILITY);
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: low }).priority).not.toBe('P1');
+  });
+
+  it('does not read "public" or "fraud" alone as an exposure, but a public repo or fraudulent payments', () => {
+    for (const title of [
+      'Point the public status page at the new provider',
+      'Expose usage data through the public API',
+      'Fraud team dashboard needs a date filter',
+      'fraud_score missing for card payments since Tuesday',
+    ])
+      expect(p1Rule('SECURITY', cuesOf(title), false)).toBeUndefined();
+    for (const title of ['Customer exports bucket is public', 'Fraudulent card payments on new accounts'])
+      expect(p1Rule('SECURITY', cuesOf(title), false)?.rule).toBe('active security exposure');
+  });
+
+  it('reads a count or a share of affected people as breadth', () => {
+    expect(countedBreadth('Exam uploads fail', 'About 3,000 students affected.')).toBe('3,000 students');
+    expect(countedBreadth('App crashes on start', '18,400 crash-free users drop')).toBe(
+      '18,400 crash-free users',
+    );
+    expect(countedBreadth('Checkout errors', 'for 2.5k customers')).toBe('2.5k customers');
+    expect(countedBreadth('Prices at zero', '130 orders at zero so far')).toBe('130 orders');
+    expect(countedBreadth('Login errors', 'about 31% of users see it')).toBe('31% of users');
+    for (const [title, body] of [
+      ['Login errors', `${MANY_AFFECTED_COUNT - 1} users so far`],
+      ['Login errors', 'about 2% of users'],
+      ['Statements crash', 'only accounts with > 500 transactions'],
+      ['Checkout errors', 'returns 500 for all users'],
+      ['Import timeout', 'fails after 300 seconds for users'],
+      ['Import fails', '```\nprocessed 5000 users\n```'],
+    ] as const)
+      expect(countedBreadth(title, body)).toBeUndefined();
+    // The count is breadth for the "outage for many" rule (one cue word alone needs a plausible P1).
+    const title = 'Exam uploads fail';
+    const body = 'About 3,000 students affected.';
+    const counted = () => countedBreadth(title, body);
+    const rule = p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0, { counted });
+    expect(rule?.rule).toBe('outage for many');
+    expect(rule?.hits.map((h) => h.phrase)).toContain('3,000 students');
+    expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
+  });
+
+  it('fires an outage or data-loss rule on a bug only when the model finds it possibly severe', () => {
+    const matches = cuesOf(
+      'iOS crash opening the statements tab',
+      'rows inserted or deleted from that section',
+    );
+    const bugOnly = (c: string) => (c === 'BUG' ? 0.95 : 0.01);
+    const split = (c: string) => (c === 'BUG' ? 0.8 : c === 'INCIDENT' ? P1_SEVERE_PROBABILITY : 0);
+    expect(p1Rule('BUG', matches, false, bugOnly)).toBeUndefined();
+    expect(p1Rule('BUG', matches, false, split)?.rule).toBe('data loss now');
+    // Without a category model, or when the team cannot answer INCIDENT or SECURITY, a bug is not held back.
+    expect(p1Rule('BUG', matches, false)?.rule).toBe('data loss now');
+    expect(p1Rule('BUG', matches, false, bugOnly, undefined, { severeAnswerable: false })?.rule).toBe(
+      'data loss now',
+    );
+  });
+
+  it('keeps an outage for many P1 for a team that answers only bug, feature and question', () => {
+    for (const classifier of [rulesOnly(), learned()]) {
+      const result = classifier.classify(
+        { title: 'Checkout is down for all users', body: 'Every order fails with an error.' },
+        { categories: ['bug', 'feature', 'question'] },
+      );
+      expect(result.predictedCategory).toBe('bug');
+      expect(result.priority).toBe('P1');
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Ticket triage benchmark, with the issue's targets:
  *
  * 0. Leave-one-writer-out (how the project is judged: tickets by people the model has never seen): for each
- *    writer group of data/tickets (the original author of sessions s1–s12 and c1–c2, w1, w2, w3), a model trained on the other groups
+ *    writer group of data/tickets (the original author of sessions s1–s12 and c1–c2, w1 … w5), a model trained on the other groups
  *    plus NLBSE'24 classifies every ticket of the held-out group; per-writer category accuracy, per-category
  *    recall, priority accuracy, P1 recall and precision, and their mean (each writer counts once). Model
  *    changes are chosen by this mean (and the NLBSE CV), never by one writer.
@@ -73,8 +73,11 @@ const repeats = Number(flag('--repeats', '3'));
 const seed = Number(flag('--seed', '1'));
 const modelPath = flag('--model', DEFAULT_MODEL_PATH);
 const LABELS = ['bug', 'feature', 'question'];
-/** data/tickets files of writers the shipped model never trains on (data/tickets/README.md). */
-const HELD_OUT_WRITERS = ['w4', 'w5'];
+/**
+ * data/tickets files of writers the shipped model never trains on (data/tickets/README.md): none since w4 and w5
+ * joined the training data; a new writer's file named here is reported as a queue the model never saw.
+ */
+const HELD_OUT_WRITERS: string[] = [];
 
 type Row = NlbseRow;
 

@@ -52,7 +52,9 @@ describe('the rationale a person reads', () => {
   });
 
   it('quotes words as people write them, not as the tokenizer splits them', () => {
-    const { rationale } = classifier.classify({ title: "I can't log in to Jira and it won't let me reset" });
+    // A title whose cited words include a contraction under the committed model (which words are cited
+    // depends on the model: the Jira title used before lost "I can't" to "log" when w4 and w5 were added).
+    const { rationale } = classifier.classify({ title: "can't log in to VPN, it won't accept my password" });
     expect(rationale).not.toMatch(/"ca\b|\bca not|"wo\b|\bwo not/);
     expect(rationale).toMatch(/can't|won't/);
   });

@@ -37,8 +37,6 @@ import {
   loadModel,
   NEEDS_REVIEW,
   PRIORITIES,
-  parseCreatedAt,
-  readTicketCsv,
   type TicketClassifier,
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';

@@ -34,8 +34,6 @@ import {
 import {
   createTicketClassifier,
   type LabelledTicket,
-  parseCreatedAt,
-  readTicketCsv,
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
 import { trainLinear } from '../lambdas/core/tickets/linear.ts';

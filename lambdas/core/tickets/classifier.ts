@@ -15,6 +15,7 @@ import {
   countedBreadth,
   decidePriority,
   detectAreas,
+  escalatedLimits,
   evidence,
   INCIDENT_CUES,
   matchCues,
@@ -188,6 +189,7 @@ export class TicketClassifier {
       categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
       p1Context: {
         counted: () => countedBreadth(title, body),
+        escalated: () => escalatedLimits(title, body),
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),

@@ -213,8 +213,46 @@ export function countedBreadth(title: string, body = ''): string | undefined {
   return undefined;
 }
 
+/**
+ * Outage limits in groups of one meaning: a text that escalates past one word of a group ("not just slow any
+ * more") has escalated past its neighbours too ("slowness" in the quoted first report).
+ */
+const LIMIT_FAMILIES: readonly (readonly string[])[] = [
+  ['slow', 'slower', 'slowness'],
+  ['delayed', 'late'],
+  ['intermittent', 'intermittently', 'occasionally', 'sometimes'],
+  ['partially', 'partly'],
+];
+const ESCALATED_WORDS = LIMIT_FAMILIES.flat().join('|');
+/**
+ * The text says the impact has gone past a limit it names: "not just slow any more", "no longer
+ * intermittent", "gone from slow to unusable". The limit word is then the history of the incident, not its
+ * extent now.
+ */
+const ESCALATION = new RegExp(
+  `\\b(?:(?:not just|not only|not merely|not simply|no longer(?: just| only)?)\\s+(?:(?:very|really|a bit)\\s+)?(${ESCALATED_WORDS})|from\\s+(?:(?:very|really|a bit)\\s+)?(${ESCALATED_WORDS})\\s+(?:to|into))\\b`,
+  'g',
+);
+
+/**
+ * The outage limits the text escalates past (every word of their families), read from the raw text: the cue
+ * scanner's word sets cannot tell "slow" from "not just slow any more".
+ */
+export function escalatedLimits(title: string, body = ''): ReadonlySet<string> {
+  const text =
+    `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`.toLowerCase();
+  const found = new Set<string>();
+  for (const m of text.matchAll(ESCALATION)) {
+    const word = m[1] ?? m[2] ?? '';
+    for (const family of LIMIT_FAMILIES) if (family.includes(word)) for (const w of family) found.add(w);
+  }
+  return found;
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
+  /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
+  escalated?: (() => ReadonlySet<string>) | undefined;
   /** The breadth the text states as a number (`countedBreadth`), asked only when no breadth word is there. */
   counted?: (() => string | undefined) | undefined;
   /**
@@ -246,7 +284,7 @@ export function p1Rule(
   // says "crash" or "deleted" (a stack trace's "0 inserted, 0 deleted").
   const asked = probability !== undefined && context.severeAnswerable !== false;
   const failure = incident || (category === 'BUG' && (severe || !asked));
-  if (failure && evidence(matches, P1_CUES.outageLimits).score === 0) {
+  if (failure && !outageLimited(matches, context)) {
     const breadth = breadthOf(matches, context.counted);
     const outage = evidence(matches, P1_CUES.outage);
     if (breadth.score > 0 && (outage.score > 0 || serverErrors))
@@ -282,9 +320,18 @@ function breadthOf(matches: CueMatches, counted: P1Context['counted']): Evidence
  * a security report. What vetoes the rule also vetoes the weaker reason, the P1 floor: without this veto
  * the floor's P1s were right about one time in six, most wrong ones limited in words (docs/triage.md).
  */
-export function p1Limited(category: string, matches: CueMatches): boolean {
-  const limits = category === 'SECURITY' ? P1_CUES.exposureLimits : P1_CUES.outageLimits;
-  return evidence(matches, limits).score > 0;
+export function p1Limited(category: string, matches: CueMatches, context: P1Context = {}): boolean {
+  if (category === 'SECURITY') return evidence(matches, P1_CUES.exposureLimits).score > 0;
+  return outageLimited(matches, context);
+}
+
+/** An outage limit is in the text and the text does not escalate past it (every limit word must be passed). */
+function outageLimited(matches: CueMatches, context: P1Context): boolean {
+  const limits = evidence(matches, P1_CUES.outageLimits);
+  if (limits.score === 0) return false;
+  if (context.escalated === undefined) return true;
+  const passed = context.escalated();
+  return passed.size === 0 || limits.hits.some((h) => !passed.has(h.phrase));
 }
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
@@ -546,7 +593,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     severe &&
     learned !== undefined &&
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
-    ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches));
+    ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches, input.p1Context));
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);

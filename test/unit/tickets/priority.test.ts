@@ -3,6 +3,7 @@ import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/
 import {
   countedBreadth,
   decidePriority,
+  escalatedLimits,
   MANY_AFFECTED_COUNT,
   matchCues,
   P1_LIMITED_PROBABILITY,
@@ -266,6 +267,51 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(rule?.rule).toBe('outage for many');
     expect(rule?.hits.map((h) => h.phrase)).toContain('3,000 students');
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
+  });
+
+  it('does not let a limit word veto when the text says the impact has gone past it', () => {
+    expect([...escalatedLimits('Reports portal slow', 'Not just slow any more: nothing opens.')]).toEqual([
+      'slow',
+      'slower',
+      'slowness',
+    ]);
+    expect(
+      escalatedLimits('Re: sync delayed', 'It has gone from delayed to failing for everyone').has('late'),
+    ).toBe(true);
+    expect(escalatedLimits('Timeouts', 'no longer intermittent, every request fails').has('sometimes')).toBe(
+      true,
+    );
+    for (const [title, body] of [
+      ['Reports portal slow', 'Pages take a minute to open.'],
+      ['Reports portal slow', 'It is not slow for everyone, only the finance team.'],
+      ['Exports fail', 'It went from fast to slow after the upgrade'],
+    ] as const)
+      expect(escalatedLimits(title, body).size).toBe(0);
+
+    const title = 'Reports portal slow';
+    const body = 'Not just slow any more: it is down for everyone since 10:00.';
+    const escalated = () => escalatedLimits(title, body);
+    const matches = cuesOf(title, body);
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)).toBeUndefined();
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { escalated })?.rule).toBe('outage for many');
+    // The floor reads the same veto.
+    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.5 - P1_PROBABILITY_FLOOR, 0.3, 0.1];
+    const noRule = cuesOf('Reports portal slow', 'Not just slow any more since 10:00.');
+    const floor = (context: { escalated?: () => ReadonlySet<string> }) =>
+      decidePriority({ category: 'INCIDENT', matches: noRule, learned, p1Context: context }).p1Floor;
+    expect(floor({})).toBeUndefined();
+    expect(
+      floor({
+        escalated: () => escalatedLimits('Reports portal slow', 'Not just slow any more since 10:00.'),
+      }),
+    ).toBeGreaterThan(0);
+    // Only the limits passed are lifted: a workaround still limits an outage that is no longer slow but down.
+    const workaround = 'Not just slow any more, it is down for everyone; the desktop app is a workaround.';
+    expect(
+      p1Rule('INCIDENT', cuesOf(title, workaround), false, undefined, 0.5, {
+        escalated: () => escalatedLimits(title, workaround),
+      }),
+    ).toBeUndefined();
   });
 
   it('fires an outage or data-loss rule on a bug only when the model finds it possibly severe', () => {

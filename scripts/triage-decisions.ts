@@ -24,14 +24,12 @@ import {
 import { percentile } from '../lambdas/core/tickets/metrics.ts';
 import { scoreTicket } from '../lambdas/core/tickets/model.ts';
 import { parseTicket } from '../lambdas/core/tickets/text.ts';
+import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 async function readAll(): Promise<TicketInput[]> {

@@ -191,6 +191,11 @@ const SHARE = new RegExp(
 const FENCED = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)/g;
 const BREADTH_SCAN_CHARS = 8000;
 
+/** The title and the opening of the body, as the cue scanner reads them (the raw-text readers below use it). */
+function rawHead(title: string, body: string): string {
+  return `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`;
+}
+
 /**
  * Breadth said as a number: a count of affected people or of what they do ("3,000 students", "130 orders",
  * "18,400 users", "2.5k customers") of at least `MANY_AFFECTED_COUNT`, or a share of them ("31% of users")
@@ -198,7 +203,7 @@ const BREADTH_SCAN_CHARS = 8000;
  * one placeholder word in the cue scanner's text, so this reads the raw text.
  */
 export function countedBreadth(title: string, body = ''): string | undefined {
-  let text = `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`;
+  let text = rawHead(title, body);
   if (!/\d/.test(text)) return undefined;
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED, ' ');
   text = text.toLowerCase();
@@ -239,8 +244,7 @@ const ESCALATION = new RegExp(
  * scanner's word sets cannot tell "slow" from "not just slow any more".
  */
 export function escalatedLimits(title: string, body = ''): ReadonlySet<string> {
-  const text =
-    `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`.toLowerCase();
+  const text = rawHead(title, body).toLowerCase();
   const found = new Set<string>();
   for (const m of text.matchAll(ESCALATION)) {
     const word = m[1] ?? m[2] ?? '';

@@ -36,7 +36,9 @@ export async function newContext(browser: Browser, baseURL: string, width = 1280
     // The console's CSP forbids inline scripts; axe-core is injected as one.
     bypassCSP: true,
   });
-  context.setDefaultTimeout(15_000);
+  // Longer than the console's own patience with a ServiceUnavailable answer (UNAVAILABLE_RETRY_DELAYS_MS, 22 s
+  // in all): a wait shorter than that fails while the console is still doing what it was built to do.
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

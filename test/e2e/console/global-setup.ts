@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +13,8 @@ declare module 'vitest' {
     admin: { email: string; password: string };
     /** The database `ai-ops start` uses, so a test can put a message on a dead-letter queue. */
     databaseUrl: string;
+    /** Everything `ai-ops start` printed (warnings included), for a failing test to show its tail. */
+    serverLog: string;
   }
 }
 
@@ -26,13 +28,22 @@ export default async function setup(project: TestProject) {
   const database = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
   await database.createDatabase('aiops');
   const databaseUrl = database.urlFor('aiops');
-  const started = await startLocalProcess(join(dir, 'data'), 120_000, { DATABASE_URL: databaseUrl });
+  const started = await startLocalProcess(join(dir, 'data'), 120_000, {
+    DATABASE_URL: databaseUrl,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  const serverLog = join(dir, 'server.log');
+  appendFileSync(serverLog, `${started.output.join('\n')}\n`);
+  for (const stream of [started.child.stdout, started.child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => appendFileSync(serverLog, chunk));
+  }
   if (!started.admin) throw new Error(`no admin credentials in the banner:\n${started.output.join('\n')}`);
   project.provide('consoleUrl', started.url.replace(/\/graphql$/, ''));
   project.provide('apiUrl', started.url);
   project.provide('apiKey', started.apiKey);
   project.provide('admin', started.admin);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('serverLog', serverLog);
   return async () => {
     await started.stop();
     await database.stop();

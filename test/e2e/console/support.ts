@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { dataField, graphql } from '../../support/local-process.ts';
 import { launchChromium, newContext, seriousViolations } from './browser.ts';
+import { type PageTrace, tracePage } from './page-trace.ts';
 
 const AUTH = 'accessToken refreshToken expiresAt user { id email role }';
 
@@ -98,21 +99,13 @@ export const pageText = (page: Page): Promise<string> => page.evaluate(() => doc
  */
 export function browserPerFile() {
   let browser: Browser | undefined;
-  const open = new Set<Page>();
+  const open = new Map<Page, PageTrace>();
   beforeAll(async () => {
     browser = await launchChromium();
   });
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const dir = join(tmpdir(), 'ai-ops-console-failures');
-      mkdirSync(dir, { recursive: true });
-      for (const page of open) {
-        const path = join(dir, `${context.task.name.replace(/\W+/g, '-').slice(0, 80)}-${Date.now()}.png`);
-        await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-        console.error(`screenshot of the failing page: ${path}`);
-      }
-    }
-    for (const page of open) await page.context().close();
+    if (context.task.result?.state === 'fail') await reportFailure(context.task.name, open);
+    for (const page of open.keys()) await page.context().close();
     open.clear();
   });
   afterAll(async () => browser?.close());
@@ -121,8 +114,28 @@ export function browserPerFile() {
     async page(width = 1280): Promise<Page> {
       if (!browser) throw new Error('the browser is not running');
       const page = await (await newContext(browser, inject('consoleUrl'), width)).newPage();
-      open.add(page);
+      open.set(page, tracePage(page));
       return page;
     },
   };
+}
+
+const SERVER_LOG_TAIL = 40;
+
+/** A screenshot of each page, what each page did, and the tail of the server's log. */
+async function reportFailure(testName: string, pages: Map<Page, PageTrace>): Promise<void> {
+  const dir = join(tmpdir(), 'ai-ops-console-failures');
+  mkdirSync(dir, { recursive: true });
+  for (const [page, trace] of pages) {
+    const path = join(dir, `${testName.replace(/\W+/g, '-').slice(0, 80)}-${Date.now()}.png`);
+    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+    console.error(
+      `screenshot of the failing page: ${path}\nwhat the page did:\n  ${trace.lines().join('\n  ')}`,
+    );
+  }
+  const log = inject('serverLog');
+  // Metric lines (EMF) say nothing a person needs here.
+  const lines = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : [];
+  const tail = lines.filter((line) => !line.startsWith('{"_aws"')).slice(-SERVER_LOG_TAIL);
+  console.error(`the server's last ${tail.length} lines:\n  ${tail.join('\n  ')}`);
 }

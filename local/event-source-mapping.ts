@@ -19,12 +19,13 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, lambdaContext } from './lambda-context.ts'
 export type SqsEventHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface MappingLog {
+  info(message: string, details: Record<string, unknown>): void;
   warn(message: string, details: Record<string, unknown>): void;
   error(message: string, details: Record<string, unknown>): void;
 }
 
 export interface EventSourceMappingOptions {
-  queue: LocalQueue;
+  queue: Pick<LocalQueue, 'receive' | 'deleteMessage'>;
   definition: LocalQueueDefinition;
   handler: SqsEventHandler;
   /** Records per invocation (Lambda: BatchSize). */
@@ -87,7 +88,7 @@ class LocalEventSourceMapping {
       let batchWasFull = false;
       try {
         const batch = await this.#gatherBatch();
-        if (failures > 0) this.#log.warn('Polling the local queue works again', { queue: this.#queueName });
+        if (failures > 0) this.#log.info('Polling the local queue works again', { queue: this.#queueName });
         failures = 0;
         if (batch.length > 0) await this.#invoke(batch);
         batchWasFull = batch.length >= this.#batchSize;

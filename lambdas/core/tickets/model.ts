@@ -126,7 +126,15 @@ const modelSchema = z.object({
    */
   projectlessShift: z.array(finite).optional(),
   training: trainingSchema,
-  vocabulary: z.object({ size: z.number().int().nonnegative(), buckets: base64 }),
+  /**
+   * The buckets that have a slot, ascending: as varint deltas (`buckets`, what training writes) or as a bitmap
+   * of `2 ** hashBits` bits (`bitmap`, what the binary encoder writes: a cheaper cold start). Exactly one.
+   */
+  vocabulary: z.object({
+    size: z.number().int().nonnegative(),
+    buckets: base64.optional(),
+    bitmap: base64.optional(),
+  }),
   idf: z.object({ step: finite.positive(), data: base64 }),
   heads: z.array(headSchema).min(1, 'at least one head is required'),
   labelHeads: z.array(labelHeadSchema).default([]),
@@ -390,12 +398,7 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
   const idfBytes = bytesOf(parsed.idf.data, 'idf.data');
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slots = SlotIndex.decode(
-    bytesOf(parsed.vocabulary.buckets, 'vocabulary.buckets'),
-    size,
-    features.hashBits,
-  );
-  if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
+  const slots = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf);
   const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 
   const { planned, outputs } = planHeads(parsed);
@@ -453,6 +456,24 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
         ? undefined
         : WordClusters.decode(parsed.wordClusters, 'model', bytesOf),
   };
+}
+
+/** The vocabulary's slot index from whichever form the file stores (see the schema). */
+function decodeVocabulary(
+  vocabulary: { size: number; buckets?: string | undefined; bitmap?: string | undefined },
+  hashBits: number,
+  bytesOf: PayloadBytes,
+): SlotIndex {
+  const { size, buckets, bitmap } = vocabulary;
+  if ((buckets === undefined) === (bitmap === undefined))
+    throw invalid('vocabulary: needs exactly one of buckets and bitmap');
+  const slots =
+    bitmap === undefined
+      ? SlotIndex.decode(bytesOf(buckets ?? '', 'vocabulary.buckets'), size, hashBits)
+      : SlotIndex.fromBitmap(bytesOf(bitmap, 'vocabulary.bitmap'), size, hashBits);
+  if (typeof slots === 'string')
+    throw invalid(`vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'} ${slots}`);
+  return slots;
 }
 
 /** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */

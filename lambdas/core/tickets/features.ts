@@ -419,7 +419,7 @@ export function isWordSegment(s: number): boolean {
  */
 export class SlotIndex {
   /** `[2w]`: buckets of the model below bucket 32w; `[2w + 1]`: bitmap of buckets 32w..32w+31. */
-  private readonly table: Int32Array;
+  private table: Int32Array;
   /** Set once, by the constructor or `decode`. */
   size: number;
 
@@ -475,6 +475,14 @@ export class SlotIndex {
     const set = fillFromBitmap(bits, index.table);
     if (set !== count) return `has ${set} buckets set, vocabulary.size is ${count}`;
     index.size = count;
+    return index;
+  }
+
+  /** An index over a table already filled (by the load's WebAssembly bitmap loop) for `size` slots. */
+  static fromTable(table: Int32Array, size: number): SlotIndex {
+    const index = new SlotIndex([], 5);
+    index.table = table;
+    index.size = size;
     return index;
   }
 

@@ -35,6 +35,7 @@ import {
   SlotVectorizer,
   segmentWeights,
 } from './features.ts';
+import { LoadArena } from './load-kernels.ts';
 import type { ParsedTicket } from './text.ts';
 import { WordClusters, type WordClustersJson } from './word-clusters.ts';
 
@@ -398,7 +399,9 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
   const idfBytes = bytesOf(parsed.idf.data, 'idf.data');
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slots = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf);
+  // Room for the slot index, the weight tables (about 64 bytes a slot each) and the inputs copied in.
+  const arena = LoadArena.create(2 ** features.hashBits / 4 + size * 192 + 2 ** 21);
+  const slotsOf = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);
   const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 
   const { planned, outputs } = planHeads(parsed);
@@ -414,15 +417,33 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
       activeHeads.filter((_, s) => segmentTable[s] === t),
     ),
   );
-  const storage = alignedInt16(layouts.map((layout) => size * layout.stride));
-  const tables: WeightTable[] = layouts.map((layout, t) => ({
-    weights: storage[t] ?? new Int16Array(0),
-    stride: layout.stride,
-    offsets: layout.offsets,
-  }));
+  const lengths = layouts.map((layout) => size * layout.stride);
+  const storage = arena === undefined ? alignedInt16(lengths) : undefined;
+  const tableAt = arena === undefined ? [] : lengths.map((length) => arena.alloc(length * 2));
+  // Views of the tables as of now (an arena's grow detaches earlier ones).
+  const tablesNow = (): WeightTable[] =>
+    layouts.map((layout, t) => ({
+      weights:
+        arena === undefined
+          ? (storage?.[t] ?? new Int16Array(0))
+          : arena.int16(tableAt[t] ?? 0, lengths[t] ?? 0),
+      stride: layout.stride,
+      offsets: layout.offsets,
+    }));
   const heads = planned.map((p, h) =>
-    decodeHead(p, h, size, tables, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS), bytesOf),
+    decodeHead(p, h, size, layouts, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS), bytesOf, {
+      arena,
+      tableAt,
+      tablesNow,
+    }),
   );
+  const wordClusters =
+    parsed.wordClusters === undefined
+      ? undefined
+      : WordClusters.decode(parsed.wordClusters, 'model', bytesOf, arena);
+  // Nothing is allocated after this: the views stay valid.
+  const tables = tablesNow();
+  const slots = slotsOf();
   return {
     version: parsed.version,
     categories: parsed.categories,
@@ -451,29 +472,40 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
       acc: new Float64Array(Math.max(...tables.map((table) => table.stride))),
       scores: new Float64Array(rowWidth),
     },
-    wordClusters:
-      parsed.wordClusters === undefined
-        ? undefined
-        : WordClusters.decode(parsed.wordClusters, 'model', bytesOf),
+    wordClusters,
   };
 }
 
-/** The vocabulary's slot index from whichever form the file stores (see the schema). */
+/**
+ * The vocabulary's slot index from whichever form the file stores (see the schema), as a function to call once
+ * the arena has stopped growing. A bitmap goes through the arena's WebAssembly loop when there is one; the
+ * JavaScript one (the same table) runs without it, or to name a defect.
+ */
 function decodeVocabulary(
   vocabulary: { size: number; buckets?: string | undefined; bitmap?: string | undefined },
   hashBits: number,
   bytesOf: PayloadBytes,
-): SlotIndex {
+  arena: LoadArena | undefined,
+): () => SlotIndex {
   const { size, buckets, bitmap } = vocabulary;
   if ((buckets === undefined) === (bitmap === undefined))
     throw invalid('vocabulary: needs exactly one of buckets and bitmap');
+  const bytes = bytesOf(bitmap ?? buckets ?? '', `vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'}`);
+  const words = Math.max(1, 2 ** hashBits / 32);
+  if (arena !== undefined && bitmap !== undefined && bytes.length === words * 4) {
+    const at = arena.alloc(words * 8);
+    const mark = arena.mark();
+    const set = arena.run.bitmap(arena.copyIn(bytes), words, at);
+    arena.release(mark);
+    if (set === size) return () => SlotIndex.fromTable(arena.int32(at, words * 2), size);
+  }
   const slots =
     bitmap === undefined
-      ? SlotIndex.decode(bytesOf(buckets ?? '', 'vocabulary.buckets'), size, hashBits)
-      : SlotIndex.fromBitmap(bytesOf(bitmap, 'vocabulary.bitmap'), size, hashBits);
+      ? SlotIndex.decode(bytes, size, hashBits)
+      : SlotIndex.fromBitmap(bytes, size, hashBits);
   if (typeof slots === 'string')
     throw invalid(`vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'} ${slots}`);
-  return slots;
+  return () => slots;
 }
 
 /** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */
@@ -542,14 +574,24 @@ function columnSpans(active: Int32Array, heads: readonly Head[], offsets: Int32A
   return Int32Array.from(spans);
 }
 
+/** Where `decodeHead` writes: the arena and its tables' addresses, or (no arena) the tables themselves. */
+interface HeadTarget {
+  arena: LoadArena | undefined;
+  /** Per table, its address in the arena. */
+  tableAt: readonly number[];
+  /** The tables, viewed as of the call. */
+  tablesNow: () => WeightTable[];
+}
+
 /** Checks one head's numbers against the vocabulary and writes its weights into the tables that hold it. */
 function decodeHead(
   plan: PlannedHead,
   index: number,
   size: number,
-  tables: readonly WeightTable[],
+  layouts: readonly { stride: number; offsets: Int32Array }[],
   segmentWeights: Float64Array,
   bytesOf: PayloadBytes,
+  target: HeadTarget,
 ): Head {
   const { json: h, at, offset, width: K } = plan;
   if (h.bias.length !== K) throw invalid(`${at}.bias must have one number per class`);
@@ -561,36 +603,8 @@ function decodeHead(
   const count = data.length / (bytesPerWeight * K);
   if (shifts !== undefined && shifts.length !== count)
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
-  const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
-  const slots = decodeVarints(
-    bytesOf(h.weights.slots, `${at}.weights.slots`),
-    count,
-    `${at}.weights.slots`,
-    size,
-  );
-  if (shifts === undefined) {
-    if (first !== undefined) {
-      const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-      scatter(first, second, index, slots, values, K);
-    }
-  } else {
-    // Checked even when no segment reads this head: the file must still be sound.
-    if (largestShift(shifts) > 8) throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
-    if (first !== undefined)
-      scatterInt8(
-        slots,
-        new Int8Array(data.buffer, data.byteOffset, data.length),
-        shifts,
-        K,
-        first.weights,
-        first.stride,
-        first.offsets[index] ?? 0,
-        second?.weights ?? first.weights,
-        second === undefined ? -1 : second.stride,
-        second?.offsets[index] ?? 0,
-      );
-  }
-  return {
+  const slotBytes = bytesOf(h.weights.slots, `${at}.weights.slots`);
+  const head: Head = {
     name: h.name,
     weight: h.weight,
     temperature: h.temperature,
@@ -600,6 +614,58 @@ function decodeHead(
     offset,
     width: K,
   };
+  const holding = layouts.flatMap((layout, t) => ((layout.offsets[index] ?? -1) >= 0 ? [t] : []));
+  const [first, second] = holding;
+  const { arena, tableAt } = target;
+  if (arena !== undefined && shifts !== undefined && first !== undefined) {
+    // One WebAssembly pass: slots decoded, shifts checked, weights written. Any defect: the JavaScript path
+    // below redoes the head and names it.
+    const column = (t: number) => (tableAt[t] ?? 0) + 2 * (layouts[t]?.offsets[index] ?? 0);
+    const mark = arena.mark();
+    const slotsAt = arena.copyIn(slotBytes);
+    const read = arena.run.scatter(
+      slotsAt,
+      slotsAt + slotBytes.length,
+      arena.copyIn(data),
+      arena.copyIn(shifts),
+      count,
+      K,
+      size,
+      column(first),
+      2 * (layouts[first]?.stride ?? 0),
+      second === undefined ? -1 : column(second),
+      second === undefined ? 0 : 2 * (layouts[second]?.stride ?? 0),
+    );
+    arena.release(mark);
+    if (read === slotBytes.length) return head;
+  }
+  const tables = target.tablesNow();
+  const firstTable = first === undefined ? undefined : tables[first];
+  const secondTable = second === undefined ? undefined : tables[second];
+  const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
+  if (shifts === undefined) {
+    if (firstTable !== undefined) {
+      const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      scatter(firstTable, secondTable, index, slots, values, K);
+    }
+  } else {
+    // Checked even when no segment reads this head: the file must still be sound.
+    if (largestShift(shifts) > 8) throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
+    if (firstTable !== undefined)
+      scatterInt8(
+        slots,
+        new Int8Array(data.buffer, data.byteOffset, data.length),
+        shifts,
+        K,
+        firstTable.weights,
+        firstTable.stride,
+        firstTable.offsets[index] ?? 0,
+        secondTable?.weights ?? firstTable.weights,
+        secondTable === undefined ? -1 : secondTable.stride,
+        secondTable?.offsets[index] ?? 0,
+      );
+  }
+  return head;
 }
 
 /** The largest byte (a plain loop: it runs once per head at the cold start). */

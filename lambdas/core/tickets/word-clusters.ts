@@ -13,6 +13,7 @@ import { ValidationError } from '../errors.ts';
 import { base64Bytes, type PayloadBytes } from './binary.ts';
 import { b64, decodeVarintDeltas, varintDeltas, varintProblem } from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
+import type { LoadArena } from './load-kernels.ts';
 
 export const WORD_CLUSTERS_FORMAT = 'ai-ops.word-clusters';
 
@@ -115,7 +116,12 @@ export class WordClusters {
    * Validates a parsed lexicon; any defect is a `ValidationError` on `field`. `bytesOf` reads its payloads
    * (base64, or sections of a binary model, whose `json` then holds section references).
    */
-  static decode(value: unknown, field = 'wordClusters', bytesOf: PayloadBytes = base64Bytes): WordClusters {
+  static decode(
+    value: unknown,
+    field = 'wordClusters',
+    bytesOf: PayloadBytes = base64Bytes,
+    arena?: LoadArena,
+  ): WordClusters {
     const invalid = (message: string) => new ValidationError(field, `word clusters: ${message}`);
     if (typeof value !== 'object' || value === null) throw invalid('must be an object');
     const v = value as Record<string, unknown>;
@@ -144,6 +150,20 @@ export class WordClusters {
       const countBytes = bytesOf(counts, `${at}.counts`);
       if (keyBytes.length !== words * 4) throw invalid('keys must hold one uint32 per word');
       if (countBytes.length !== BUCKETS) throw invalid(`counts must hold one byte per bucket (${BUCKETS})`);
+      if (arena !== undefined) {
+        const lexicon = decodeInArena(
+          arena,
+          keyBytes,
+          countBytes,
+          words,
+          clusters,
+          granularities,
+          bytesOf,
+          at,
+        );
+        if (typeof lexicon === 'string') throw invalid(lexicon);
+        return new WordClusters(value as WordClustersJson, lexicon.keys, lexicon.starts, lexicon.ids);
+      }
       // In place when aligned (a section of the binary file is); a copy otherwise.
       sorted =
         keyBytes.byteOffset % 4 === 0
@@ -175,6 +195,47 @@ export class WordClusters {
     });
     return new WordClusters(value as WordClustersJson, sorted, starts, ids);
   }
+}
+
+/**
+ * `WordClusters.decode` of the keys-and-counts form with the arena's WebAssembly loops: the keys, bucket starts
+ * and ids in the arena (the views made last: nothing is allocated after them), or the defect, worded as the
+ * JavaScript path words it.
+ */
+function decodeInArena(
+  arena: LoadArena,
+  keyBytes: Uint8Array,
+  countBytes: Uint8Array,
+  words: number,
+  clusters: unknown[],
+  granularities: unknown[],
+  bytesOf: PayloadBytes,
+  at: string,
+): { keys: Uint32Array; starts: Int32Array; ids: Uint16Array[] } | string {
+  const startsAt = arena.alloc((BUCKETS + 1) * 4);
+  const keysAt = arena.copyIn(keyBytes);
+  const mark = arena.mark();
+  const total = arena.run.starts(arena.copyIn(countBytes), BUCKETS, startsAt);
+  arena.release(mark);
+  if (total !== words) return 'counts do not add up to words';
+  const problem = arena.run.checkKeys(keysAt, words, startsAt, BUCKETS, BUCKET_SHIFT);
+  if (problem !== 0) return problem < 0 ? 'keys must ascend' : 'keys are not in their buckets';
+  const idsAt: number[] = [];
+  for (let g = 0; g < clusters.length; g++) {
+    const text = clusters[g];
+    if (typeof text !== 'string') return `clusters[${g}] must be a base64 string`;
+    const raw = bytesOf(text, `${at}.clusters[${g}]`);
+    if (raw.length !== words * 2) return `clusters[${g}] must hold one uint16 per word`;
+    const levelAt = arena.copyIn(raw);
+    if (arena.run.largest16(levelAt, words) >= Number(granularities[g]))
+      return `clusters[${g}] has an id out of range`;
+    idsAt.push(levelAt);
+  }
+  return {
+    keys: arena.uint32(keysAt, words),
+    starts: arena.int32(startsAt, BUCKETS + 1),
+    ids: idsAt.map((levelAt) => arena.uint16(levelAt, words)),
+  };
 }
 
 /**

@@ -375,9 +375,14 @@ function planHeads(parsed: z.output<typeof modelSchema>): { planned: PlannedHead
 
 /**
  * Validates and decodes a parsed model JSON (or a binary model's header, with `bytesOf` resolving its section
- * references). Any defect is a `ValidationError` on `model`, never a crash later.
+ * references). Any defect is a `ValidationError` on `model`, never a crash later. `webAssembly: false` decodes
+ * with the JavaScript loops only, as without WebAssembly (for the tests: both must give the same model).
  */
-export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes): TicketModel {
+export function decodeModel(
+  value: unknown,
+  bytesOf: PayloadBytes = base64Bytes,
+  options: { webAssembly?: boolean } = {},
+): TicketModel {
   const result = modelSchema.safeParse(value, { jitless: true });
   if (!result.success) throw invalid(describeIssue(result.error));
   const parsed = result.data;
@@ -400,7 +405,10 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
   // Room for the slot index, the weight tables (about 64 bytes a slot each) and the inputs copied in.
-  const arena = LoadArena.create(2 ** features.hashBits / 4 + size * 192 + 2 ** 21);
+  const arena =
+    options.webAssembly === false
+      ? undefined
+      : LoadArena.create(2 ** features.hashBits / 4 + size * 192 + 2 ** 21);
   const slotsOf = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);
   const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
 

@@ -343,6 +343,23 @@ describe('binary model files', () => {
     }
   });
 
+  it('decodes to the same tables with the WebAssembly loops as with the JavaScript ones', () => {
+    const stored = binaryModelJson(binary(), 'mixed');
+    for (const model of [stored, mixedModel().json]) {
+      const fast = decodeModel(model);
+      const plain = decodeModel(model, undefined, { webAssembly: false });
+      expect(fast.tables.length).toBe(plain.tables.length);
+      const bytes = (a: Int16Array | undefined) =>
+        a === undefined ? Buffer.alloc(0) : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      for (let t = 0; t < fast.tables.length; t++)
+        expect(bytes(fast.tables[t]?.weights).equals(bytes(plain.tables[t]?.weights))).toBe(true);
+      for (let bucket = 0; bucket < 2 ** fast.features.hashBits; bucket += 7)
+        expect(fast.slots.slotOf(bucket)).toBe(plain.slots.slotOf(bucket));
+      for (const word of ['crash', 'froze', 'install', 'zzzqx', 'the'])
+        expect(fast.wordClusters?.find(word)).toBe(plain.wordClusters?.find(word));
+    }
+  });
+
   it('rejects a vocabulary bitmap or cluster table that does not match its counts', () => {
     const compact = compactModel(mixedModel().json);
     const bytes = (value: string | undefined) => Buffer.from(value ?? '', 'base64');

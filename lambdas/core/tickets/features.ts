@@ -419,12 +419,20 @@ export function isWordSegment(s: number): boolean {
  */
 export class SlotIndex {
   /** `[2w]`: buckets of the model below bucket 32w; `[2w + 1]`: bitmap of buckets 32w..32w+31. */
-  private table: Int32Array;
+  private readonly table: Int32Array;
   /** Set once, by the constructor or `decode`. */
   size: number;
 
-  /** `buckets` strictly ascending, each below `2 ** hashBits`. */
-  constructor(buckets: ArrayLike<number>, hashBits: number) {
+  /**
+   * `buckets` strictly ascending, each below `2 ** hashBits`; or, with `filled`, that table as it is (the
+   * field is set once either way: a field assigned again is one V8 can no longer treat as constant in `slotOf`).
+   */
+  constructor(buckets: ArrayLike<number>, hashBits: number, filled?: { table: Int32Array; size: number }) {
+    if (filled !== undefined) {
+      this.table = filled.table;
+      this.size = filled.size;
+      return;
+    }
     const words = Math.max(1, 2 ** hashBits / 32);
     const table = new Int32Array(2 * words);
     // Buckets ascend, so when the first bucket of a word comes, `slot` buckets lie below that word.
@@ -480,10 +488,7 @@ export class SlotIndex {
 
   /** An index over a table already filled (by the load's WebAssembly bitmap loop) for `size` slots. */
   static fromTable(table: Int32Array, size: number): SlotIndex {
-    const index = new SlotIndex([], 5);
-    index.table = table;
-    index.size = size;
-    return index;
+    return new SlotIndex([], 0, { table, size });
   }
 
   /** The slot of `bucket`, or -1 when the model has no feature there. */

@@ -8,10 +8,9 @@
  * section in (a memcpy) and the decoded tables live there; the memory is the model's, as the aligned weight
  * tables already were.
  *
- * An arena hands out byte ranges of one memory and grows it when needed, which detaches every earlier view of
- * its buffer: callers keep offsets, and make views (`int16`, …) only once nothing more is allocated, or just
- * before use. Without WebAssembly (`node --jitless`) `LoadArena.create` gives undefined and the load uses the
- * JavaScript loops, which give the same numbers.
+ * An arena hands out byte ranges of one memory of a size fixed up front (see `create`). Without WebAssembly
+ * (`node --jitless`) `LoadArena.create` gives undefined and the load uses the JavaScript loops, which give the
+ * same numbers; so does an input that does not fit (only a defective file's can be larger than planned).
  */
 import { LOAD_KERNELS_WASM } from './load-kernels.wasm.ts';
 
@@ -64,19 +63,31 @@ export class LoadArena {
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
+    private readonly size: number,
     readonly run: LoadKernels,
   ) {}
 
-  /** An arena of about `bytes` to start with, or undefined without WebAssembly. */
+  /**
+   * An arena of `bytes`, or undefined without WebAssembly. It never grows: growing a WebAssembly memory
+   * detaches its old buffer, and the first detached buffer of a process makes V8 check every typed-array
+   * access of optimised code for detachment from then on (its "detaching protector"): classify() was 6 %
+   * slower after one. So the caller sizes it for everything up front; pages never touched cost nothing.
+   */
   static create(bytes: number): LoadArena | undefined {
     const module = kernelModule();
     if (module === null) return undefined;
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    const size = Math.ceil(Math.max(1, bytes) / PAGE) * PAGE;
+    const memory = new WebAssembly.Memory({ initial: size / PAGE, maximum: size / PAGE });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new LoadArena(memory, instance.exports as unknown as LoadKernels);
+    return new LoadArena(memory, size, instance.exports as unknown as LoadKernels);
   }
 
-  /** A new range of `bytes` zero bytes; its address. */
+  /** Whether `bytes` more fit, in as many ranges as `ranges` (each may lose up to 63 bytes to alignment). */
+  fits(bytes: number, ranges = 1): boolean {
+    return this.used + bytes + ranges * ALIGN <= this.size;
+  }
+
+  /** A new range of `bytes` zero bytes; its address. Check `fits` first: the arena does not grow. */
   alloc(bytes: number): number {
     const reused = this.highWater;
     const at = this.range(bytes);
@@ -85,7 +96,7 @@ export class LoadArena {
     return at;
   }
 
-  /** A copy of `bytes` in the arena; its address. */
+  /** A copy of `bytes` in the arena; its address. Check `fits` first. */
   copyIn(bytes: Uint8Array): number {
     const at = this.range(bytes.length);
     new Uint8Array(this.memory.buffer, at, bytes.length).set(bytes);
@@ -94,9 +105,8 @@ export class LoadArena {
 
   private range(bytes: number): number {
     const at = Math.ceil(this.used / ALIGN) * ALIGN;
+    if (at + bytes > this.size) throw new Error('internal: the load arena is too small');
     this.used = at + bytes;
-    const pages = Math.ceil(this.used / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (pages > 0) this.memory.grow(pages);
     this.highWater = Math.max(this.highWater, this.used);
     return at;
   }

@@ -37,7 +37,7 @@ import {
 } from './features.ts';
 import { LoadArena } from './load-kernels.ts';
 import type { ParsedTicket } from './text.ts';
-import { WordClusters, type WordClustersJson } from './word-clusters.ts';
+import { lexiconArenaBytes, WordClusters, type WordClustersJson } from './word-clusters.ts';
 
 export const MODEL_FORMAT = 'ai-ops.ticket-classifier';
 export const MODEL_FORMAT_VERSION = 1;
@@ -404,14 +404,6 @@ export function decodeModel(
   const idfBytes = bytesOf(parsed.idf.data, 'idf.data');
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  // Room for the slot index, the weight tables (about 64 bytes a slot each) and the inputs copied in.
-  const arena =
-    options.webAssembly === false
-      ? undefined
-      : LoadArena.create(2 ** features.hashBits / 4 + size * 192 + 2 ** 21);
-  const slotsOf = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);
-  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
-
   const { planned, outputs } = planHeads(parsed);
   const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
   const segmentWeightsOf = planned.map((p) => segmentWeights(p.json.groupWeights, features));
@@ -426,32 +418,48 @@ export function decodeModel(
     ),
   );
   const lengths = layouts.map((layout) => size * layout.stride);
-  const storage = arena === undefined ? alignedInt16(lengths) : undefined;
-  const tableAt = arena === undefined ? [] : lengths.map((length) => arena.alloc(length * 2));
-  // Views of the tables as of now (an arena's grow detaches earlier ones).
-  const tablesNow = (): WeightTable[] =>
-    layouts.map((layout, t) => ({
-      weights:
-        arena === undefined
-          ? (storage?.[t] ?? new Int16Array(0))
-          : arena.int16(tableAt[t] ?? 0, lengths[t] ?? 0),
-      stride: layout.stride,
-      offsets: layout.offsets,
-    }));
+  // Everything the load puts in the arena, planned from the header (it cannot grow; see LoadArena.create): the
+  // slot index, the bitmap, the tables, one head's inputs (a sound head has at most one slot per vocabulary
+  // entry, each slot at most 5 varint bytes, K weights and a shift) and the word-cluster lexicon.
+  const words = Math.max(1, tableSize / 32);
+  const widest = Math.max(0, ...planned.map((p) => p.width));
+  const arena =
+    options.webAssembly === false
+      ? undefined
+      : LoadArena.create(
+          words * 12 +
+            lengths.reduce((sum, length) => sum + 2 * length, 0) +
+            size * (widest + 6) +
+            lexiconArenaBytes(parsed.wordClusters) +
+            64 * 16,
+        );
+  const slots = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);
+  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
+  const tableAt = arena === undefined ? undefined : lengths.map((length) => arena.alloc(2 * length));
+  const storage =
+    arena === undefined || tableAt === undefined
+      ? alignedInt16(lengths)
+      : lengths.map((length, t) => arena.int16(tableAt[t] ?? 0, length));
+  const tables: WeightTable[] = layouts.map((layout, t) => ({
+    weights: storage[t] ?? new Int16Array(0),
+    stride: layout.stride,
+    offsets: layout.offsets,
+  }));
   const heads = planned.map((p, h) =>
-    decodeHead(p, h, size, layouts, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS), bytesOf, {
-      arena,
-      tableAt,
-      tablesNow,
-    }),
+    decodeHead(
+      p,
+      h,
+      size,
+      tables,
+      segmentWeightsOf[h] ?? new Float64Array(SEGMENTS),
+      bytesOf,
+      arena === undefined || tableAt === undefined ? undefined : { arena, tableAt },
+    ),
   );
   const wordClusters =
     parsed.wordClusters === undefined
       ? undefined
       : WordClusters.decode(parsed.wordClusters, 'model', bytesOf, arena);
-  // Nothing is allocated after this: the views stay valid.
-  const tables = tablesNow();
-  const slots = slotsOf();
   return {
     version: parsed.version,
     categories: parsed.categories,
@@ -485,27 +493,32 @@ export function decodeModel(
 }
 
 /**
- * The vocabulary's slot index from whichever form the file stores (see the schema), as a function to call once
- * the arena has stopped growing. A bitmap goes through the arena's WebAssembly loop when there is one; the
- * JavaScript one (the same table) runs without it, or to name a defect.
+ * The vocabulary's slot index from whichever form the file stores (see the schema). A bitmap goes through the
+ * arena's WebAssembly loop when there is one; the JavaScript one (the same table) runs without it, or to name a
+ * defect.
  */
 function decodeVocabulary(
   vocabulary: { size: number; buckets?: string | undefined; bitmap?: string | undefined },
   hashBits: number,
   bytesOf: PayloadBytes,
   arena: LoadArena | undefined,
-): () => SlotIndex {
+): SlotIndex {
   const { size, buckets, bitmap } = vocabulary;
   if ((buckets === undefined) === (bitmap === undefined))
     throw invalid('vocabulary: needs exactly one of buckets and bitmap');
   const bytes = bytesOf(bitmap ?? buckets ?? '', `vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'}`);
   const words = Math.max(1, 2 ** hashBits / 32);
-  if (arena !== undefined && bitmap !== undefined && bytes.length === words * 4) {
+  if (
+    arena !== undefined &&
+    bitmap !== undefined &&
+    bytes.length === words * 4 &&
+    arena.fits(words * 12, 2)
+  ) {
     const at = arena.alloc(words * 8);
     const mark = arena.mark();
     const set = arena.run.bitmap(arena.copyIn(bytes), words, at);
     arena.release(mark);
-    if (set === size) return () => SlotIndex.fromTable(arena.int32(at, words * 2), size);
+    if (set === size) return SlotIndex.fromTable(arena.int32(at, words * 2), size);
   }
   const slots =
     bitmap === undefined
@@ -513,7 +526,7 @@ function decodeVocabulary(
       : SlotIndex.fromBitmap(bytes, size, hashBits);
   if (typeof slots === 'string')
     throw invalid(`vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'} ${slots}`);
-  return () => slots;
+  return slots;
 }
 
 /** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */
@@ -582,13 +595,10 @@ function columnSpans(active: Int32Array, heads: readonly Head[], offsets: Int32A
   return Int32Array.from(spans);
 }
 
-/** Where `decodeHead` writes: the arena and its tables' addresses, or (no arena) the tables themselves. */
-interface HeadTarget {
-  arena: LoadArena | undefined;
-  /** Per table, its address in the arena. */
+/** The arena the tables live in, and their addresses there. */
+interface ArenaTables {
+  arena: LoadArena;
   tableAt: readonly number[];
-  /** The tables, viewed as of the call. */
-  tablesNow: () => WeightTable[];
 }
 
 /** Checks one head's numbers against the vocabulary and writes its weights into the tables that hold it. */
@@ -596,10 +606,10 @@ function decodeHead(
   plan: PlannedHead,
   index: number,
   size: number,
-  layouts: readonly { stride: number; offsets: Int32Array }[],
+  tables: readonly WeightTable[],
   segmentWeights: Float64Array,
   bytesOf: PayloadBytes,
-  target: HeadTarget,
+  inArena: ArenaTables | undefined,
 ): Head {
   const { json: h, at, offset, width: K } = plan;
   if (h.bias.length !== K) throw invalid(`${at}.bias must have one number per class`);
@@ -622,13 +632,18 @@ function decodeHead(
     offset,
     width: K,
   };
-  const holding = layouts.flatMap((layout, t) => ((layout.offsets[index] ?? -1) >= 0 ? [t] : []));
+  const holding = tables.flatMap((table, t) => ((table.offsets[index] ?? -1) >= 0 ? [t] : []));
   const [first, second] = holding;
-  const { arena, tableAt } = target;
-  if (arena !== undefined && shifts !== undefined && first !== undefined) {
+  if (
+    inArena !== undefined &&
+    shifts !== undefined &&
+    first !== undefined &&
+    inArena.arena.fits(slotBytes.length + data.length + shifts.length, 3)
+  ) {
     // One WebAssembly pass: slots decoded, shifts checked, weights written. Any defect: the JavaScript path
     // below redoes the head and names it.
-    const column = (t: number) => (tableAt[t] ?? 0) + 2 * (layouts[t]?.offsets[index] ?? 0);
+    const { arena, tableAt } = inArena;
+    const column = (t: number) => (tableAt[t] ?? 0) + 2 * (tables[t]?.offsets[index] ?? 0);
     const mark = arena.mark();
     const slotsAt = arena.copyIn(slotBytes);
     const read = arena.run.scatter(
@@ -640,14 +655,13 @@ function decodeHead(
       K,
       size,
       column(first),
-      2 * (layouts[first]?.stride ?? 0),
+      2 * (tables[first]?.stride ?? 0),
       second === undefined ? -1 : column(second),
-      second === undefined ? 0 : 2 * (layouts[second]?.stride ?? 0),
+      second === undefined ? 0 : 2 * (tables[second]?.stride ?? 0),
     );
     arena.release(mark);
     if (read === slotBytes.length) return head;
   }
-  const tables = target.tablesNow();
   const firstTable = first === undefined ? undefined : tables[first];
   const secondTable = second === undefined ? undefined : tables[second];
   const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);

@@ -150,7 +150,7 @@ export class WordClusters {
       const countBytes = bytesOf(counts, `${at}.counts`);
       if (keyBytes.length !== words * 4) throw invalid('keys must hold one uint32 per word');
       if (countBytes.length !== BUCKETS) throw invalid(`counts must hold one byte per bucket (${BUCKETS})`);
-      if (arena !== undefined) {
+      if (arena?.fits(lexiconArenaBytes(value), 3 + clusters.length)) {
         const lexicon = decodeInArena(
           arena,
           keyBytes,
@@ -195,6 +195,18 @@ export class WordClusters {
     });
     return new WordClusters(value as WordClustersJson, sorted, starts, ids);
   }
+}
+
+/**
+ * What `WordClusters.decode` puts in a model load's arena for a lexicon of the keys-and-counts form (0 for any
+ * other value): the bucket starts, keys, counts and ids, as the lexicon says (checked when decoded).
+ */
+export function lexiconArenaBytes(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const { words, clusters, keys } = value as Record<string, unknown>;
+  if (typeof keys !== 'string' || typeof words !== 'number' || !Array.isArray(clusters)) return 0;
+  if (!Number.isInteger(words) || words < 0 || words > 2 ** 26) return 0;
+  return (BUCKETS + 1) * 4 + BUCKETS + words * 4 + clusters.length * words * 2;
 }
 
 /**

@@ -419,8 +419,9 @@ export function decodeModel(
   );
   const lengths = layouts.map((layout) => size * layout.stride);
   // Everything the load puts in the arena, planned from the header (it cannot grow; see LoadArena.create): the
-  // slot index, the bitmap, the tables, one head's inputs (a sound head has at most one slot per vocabulary
-  // entry, each slot at most 5 varint bytes, K weights and a shift) and the word-cluster lexicon.
+  // slot index, the bitmap, the tables, then either one head's inputs (a sound head has at most one slot per
+  // vocabulary entry, each slot at most 5 varint bytes, K weights and a shift) or, once the heads have released
+  // theirs, the word-cluster lexicon.
   const words = Math.max(1, tableSize / 32);
   const widest = Math.max(0, ...planned.map((p) => p.width));
   const arena =
@@ -429,8 +430,7 @@ export function decodeModel(
       : LoadArena.create(
           words * 12 +
             lengths.reduce((sum, length) => sum + 2 * length, 0) +
-            size * (widest + 6) +
-            lexiconArenaBytes(parsed.wordClusters) +
+            Math.max(size * (widest + 6), lexiconArenaBytes(parsed.wordClusters)) +
             64 * 16,
         );
   const slots = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);

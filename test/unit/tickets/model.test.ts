@@ -348,6 +348,13 @@ describe('binary model files', () => {
     for (const model of [stored, mixedModel().json]) {
       const fast = decodeModel(model);
       const plain = decodeModel(model, undefined, { webAssembly: false });
+      // The WebAssembly path was taken for the binary forms (nothing fell back for want of room): they live in
+      // the tables' memory. (Compared as booleans: a failing comparison of two such buffers prints megabytes.)
+      if (model === stored) {
+        const memory = fast.tables[0]?.weights.buffer;
+        expect(Reflect.get(fast.slots, 'table').buffer === memory).toBe(true);
+        expect(Reflect.get(fast.wordClusters ?? {}, 'keys').buffer === memory).toBe(true);
+      }
       expect(fast.tables.length).toBe(plain.tables.length);
       const bytes = (a: Int16Array | undefined) =>
         a === undefined ? Buffer.alloc(0) : Buffer.from(a.buffer, a.byteOffset, a.byteLength);

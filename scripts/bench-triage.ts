@@ -28,7 +28,8 @@
  *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -307,19 +308,63 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
   targets.push(['leave-one-writer-out worst writer: category accuracy', '≥ 0.80', worst((s) => s.accuracy)]);
 }
 
-/** Model loads each in a fresh process (scripts/triage-model-load.ts), as a container's cold start pays it. */
-function coldLoads(runs: number): number[] {
+/**
+ * `scripts/triage-model-load.ts` bundled the way the Lambda functions are (lib/app-function.ts: esbuild, ESM,
+ * minified, every dependency inside, the `require` banner), into a temporary folder. Users never run the
+ * TypeScript sources: the Lambda runs such a bundle and the CLI an esbuild build of its own, so a cold load
+ * through tsx (which compiles and loads every source file on the way) measures tsx as much as the model.
+ */
+async function bundleModelLoad(): Promise<string> {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(resolve(tmpdir(), 'bench-triage-load-'));
+  const outfile = resolve(dir, 'triage-model-load.mjs');
+  await build({
+    entryPoints: [resolve(root, 'scripts/triage-model-load.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: {
+      js: "import { createRequire as __cjsRequire } from 'node:module';const require = __cjsRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/**
+ * Model loads each in a fresh process, as a container's cold start pays it: the bundle with plain `node` (what
+ * users run), or the TypeScript script under tsx (`bundle` undefined).
+ */
+function coldLoads(runs: number, bundle: string | undefined): number[] {
   const script = resolve(root, 'scripts/triage-model-load.ts');
+  const argv = bundle === undefined ? ['--import', 'tsx', script, modelPath] : [bundle, modelPath];
   return Array.from({ length: runs }, () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script, modelPath], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, argv, { encoding: 'utf8' });
     const ms = Number(child.stdout.trim());
     if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`model load failed: ${child.stderr}`);
     return ms;
   });
 }
 
-function latency(rows: LabelledTicket[]): void {
-  const loads = coldLoads(7);
+async function latency(rows: LabelledTicket[]): Promise<void> {
+  const bundle = await bundleModelLoad();
+  let loads: number[];
+  let tsxLoads: number[];
+  try {
+    // Alternated, so that both see the same machine.
+    loads = [];
+    tsxLoads = [];
+    for (let i = 0; i < 7; i++) {
+      loads.push(...coldLoads(1, bundle));
+      tsxLoads.push(...coldLoads(1, undefined));
+    }
+  } finally {
+    rmSync(dirname(bundle), { recursive: true, force: true });
+  }
   const warmLoads: number[] = [];
   let classifier: TicketClassifier | undefined;
   for (let i = 0; i < 3; i++) {
@@ -339,6 +384,7 @@ function latency(rows: LabelledTicket[]): void {
   }
   times.sort((a, b) => a - b);
   const sortedLoads = [...loads].sort((a, b) => a - b);
+  const sortedTsxLoads = [...tsxLoads].sort((a, b) => a - b);
   const size = statSync(modelPath).size / (1024 * 1024);
   say(
     `\n## Latency per ticket, classify() end to end (${times.length} calls after warm-up), model load, size\n`,
@@ -351,8 +397,13 @@ function latency(rows: LabelledTicket[]): void {
         ['p50 (ms)', percentile(times, 50)],
         ['p99 (ms)', percentile(times, 99)],
         ['max (ms)', times[times.length - 1] ?? 0],
-        ['model load, fresh process, median of 7 (ms)', percentile(sortedLoads, 50)],
-        ['model load, fresh process, slowest of 7 (ms)', sortedLoads[sortedLoads.length - 1] ?? 0],
+        ['model load, fresh process, bundle + node, median of 7 (ms)', percentile(sortedLoads, 50)],
+        [
+          'model load, fresh process, bundle + node, slowest of 7 (ms)',
+          sortedLoads[sortedLoads.length - 1] ?? 0,
+        ],
+        ['model load, fresh process, tsx, median of 7 (ms)', percentile(sortedTsxLoads, 50)],
+        ['model load, fresh process, tsx, slowest of 7 (ms)', sortedTsxLoads[sortedTsxLoads.length - 1] ?? 0],
         [
           'model load, again in a warm process, median of 3 (ms)',
           percentile(
@@ -365,7 +416,11 @@ function latency(rows: LabelledTicket[]): void {
     ),
   );
   targets.push(['inference p99 (ms)', '< 1', percentile(times, 99)]);
-  targets.push(['model load, fresh process, median (ms)', '< 50', percentile(sortedLoads, 50)]);
+  targets.push([
+    'model load, fresh process (bundle + node), median (ms)',
+    '< 50',
+    percentile(sortedLoads, 50),
+  ]);
   targets.push(['shipped model (MB)', '< 5', size]);
 }
 
@@ -412,7 +467,7 @@ async function main(): Promise<void> {
     targets.push([`${short}: INCIDENT recall`, '≥ 0.85', report.recall.get('INCIDENT') ?? 0]);
   }
   if (args.includes('--internal-cv')) internalCrossValidation(nlbse, internal);
-  if (!args.includes('--skip-latency')) latency([...nlbse, ...internal]);
+  if (!args.includes('--skip-latency')) await latency([...nlbse, ...internal]);
   finish();
 }
 

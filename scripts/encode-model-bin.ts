@@ -1,12 +1,16 @@
 /**
- * Re-encodes a JSON ticket model as a binary one (lambdas/core/tickets/binary.ts) without retraining: the same
+ * Re-encodes a ticket model as a binary one (lambdas/core/tickets/binary.ts) without retraining: the same
  * model, version and answers, a faster cold load. How the committed default.model.bin was made from the
- * previous default.model.json; also for a team's model trained before `--out x.bin` existed.
+ * previous default.model.json, and re-made from the previous default.model.bin in the forms a cold start reads
+ * fastest (`compactModel`: vocabulary bitmap, raw word-cluster keys); also for a team's model trained before
+ * `--out x.bin` existed, or a binary one written before those forms.
  *
  *   npx tsx scripts/encode-model-bin.ts team.model.json team.model.bin
+ *   npx tsx scripts/encode-model-bin.ts old.model.bin new.model.bin
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ValidationError } from '../lambdas/core/errors.ts';
+import { binaryModelJson, isBinaryModel } from '../lambdas/core/tickets/binary.ts';
 import {
   decodeModel,
   encodeBinaryModel,
@@ -21,7 +25,10 @@ if (from === undefined || to === undefined || !to.endsWith('.bin')) {
 }
 try {
   // Checked before and after: a model that does not load is not converted, and the output must load as the same.
-  const json = JSON.parse(readFileSync(from, 'utf8')) as TicketModelJson;
+  const file = readFileSync(from);
+  const json = isBinaryModel(file)
+    ? binaryModelJson(file, from)
+    : (JSON.parse(file.toString('utf8')) as TicketModelJson);
   const version = decodeModel(json).version;
   writeFileSync(to, encodeBinaryModel(json));
   if (loadModel(to).version !== version) throw new Error(`${to} does not load as ${version}`);

@@ -22,8 +22,9 @@
  * truncation, sections that do not follow each other, a section referenced twice or never).
  */
 import { ValidationError } from '../errors.ts';
+import { b64, decodeVarintDeltas } from './codec.ts';
 import type { TicketModelJson } from './model.ts';
-import type { WordClustersJson } from './word-clusters.ts';
+import { compactWordClusters, type WordClustersJson } from './word-clusters.ts';
 
 export const BINARY_MAGIC = 'AIOPS-TM';
 export const BINARY_LAYOUT_VERSION = 1;
@@ -61,14 +62,22 @@ export function mapPayloads(json: TicketModelJson, visit: (value: string) => str
     data: visit(w.data),
     ...(w.shifts === undefined ? {} : { shifts: visit(w.shifts) }),
   });
+  const optional = <K extends string>(key: K, value: string | undefined) =>
+    (value === undefined ? {} : { [key]: visit(value) }) as Partial<Record<K, string>>;
   const clusters = (c: WordClustersJson): WordClustersJson => ({
     ...c,
-    hashes: visit(c.hashes),
+    ...optional('hashes', c.hashes),
+    ...optional('keys', c.keys),
+    ...optional('counts', c.counts),
     clusters: c.clusters.map(visit),
   });
   return {
     ...json,
-    vocabulary: { ...json.vocabulary, buckets: visit(json.vocabulary.buckets) },
+    vocabulary: {
+      ...json.vocabulary,
+      ...optional('buckets', json.vocabulary.buckets),
+      ...optional('bitmap', json.vocabulary.bitmap),
+    },
     idf: { ...json.idf, data: visit(json.idf.data) },
     heads: json.heads.map((head) => ({ ...head, weights: weights(head.weights) })),
     ...(json.labelHeads === undefined
@@ -83,10 +92,33 @@ export function mapPayloads(json: TicketModelJson, visit: (value: string) => str
   };
 }
 
+/**
+ * The same model (same `version`, same numbers) with the forms a cold start reads fastest: the vocabulary as a
+ * bitmap instead of varint deltas, the word-cluster hashes as raw keys with per-bucket counts (see
+ * `compactWordClusters`). What the binary encoder stores; a JSON model may hold either form.
+ */
+export function compactModel(json: TicketModelJson): TicketModelJson {
+  const { buckets, ...vocabulary } = json.vocabulary;
+  const hashBits = json.features.hashBits;
+  let compact = json;
+  if (buckets !== undefined) {
+    const slots = new Int32Array(vocabulary.size);
+    const bytes = base64Bytes(buckets, 'vocabulary.buckets');
+    if (decodeVarintDeltas(bytes, slots, 2 ** hashBits) !== bytes.length)
+      throw new Error('internal: vocabulary.buckets do not decode');
+    const bitmap = new Uint8Array(Math.max(4, 2 ** hashBits / 8));
+    for (const bucket of slots) bitmap[bucket >>> 3] = (bitmap[bucket >>> 3] ?? 0) | (1 << (bucket & 7));
+    compact = { ...compact, vocabulary: { ...vocabulary, bitmap: b64(bitmap) } };
+  }
+  if (json.wordClusters !== undefined)
+    compact = { ...compact, wordClusters: compactWordClusters(json.wordClusters) };
+  return compact;
+}
+
 /** The binary file of a model JSON: the same model (same `version`, same numbers), its payloads raw. */
 export function encodeBinaryModel(json: TicketModelJson): Buffer {
   const sections: Buffer[] = [];
-  const header = mapPayloads(json, (value) => {
+  const header = mapPayloads(compactModel(json), (value) => {
     sections.push(Buffer.from(value, 'base64'));
     return `#${sections.length - 1}`;
   });
@@ -117,6 +149,12 @@ export function writeBinaryModel(header: unknown, sections: readonly Uint8Array[
   });
   headerBytes.copy(out, table);
   return out;
+}
+
+/** The JSON model of a binary file (its payloads as base64), e.g. to re-encode it; not validated here. */
+export function binaryModelJson(file: Uint8Array, name: string): TicketModelJson {
+  const binary = readBinaryModel(file, name);
+  return mapPayloads(binary.header as TicketModelJson, (ref) => b64(binary.bytes(ref, ref)));
 }
 
 export interface BinaryModel {

@@ -423,8 +423,16 @@ export class SlotIndex {
   /** Set once, by the constructor or `decode`. */
   size: number;
 
-  /** `buckets` strictly ascending, each below `2 ** hashBits`. */
-  constructor(buckets: ArrayLike<number>, hashBits: number) {
+  /**
+   * `buckets` strictly ascending, each below `2 ** hashBits`; or, with `filled`, that table as it is (the
+   * field is set once either way: a field assigned again is one V8 can no longer treat as constant in `slotOf`).
+   */
+  constructor(buckets: ArrayLike<number>, hashBits: number, filled?: { table: Int32Array; size: number }) {
+    if (filled !== undefined) {
+      this.table = filled.table;
+      this.size = filled.size;
+      return;
+    }
     const words = Math.max(1, 2 ** hashBits / 32);
     const table = new Int32Array(2 * words);
     // Buckets ascend, so when the first bucket of a word comes, `slot` buckets lie below that word.
@@ -455,6 +463,34 @@ export class SlotIndex {
     return index;
   }
 
+  /**
+   * The index of a vocabulary stored as a bitmap (the binary model's `vocabulary.bitmap`: bit b of byte b >> 3
+   * set when bucket b has a slot, `2 ** hashBits` bits): one pass over its 32-bit words, which are the index's
+   * own bitmap words, adding up the slots below each. Cheaper at a cold start than `decode` (a varint per
+   * bucket, 131k of them), for about the same bytes. The index, or the problem (wrong length, or a number of
+   * set bits other than `count`).
+   */
+  static fromBitmap(bytes: Uint8Array, count: number, hashBits: number): SlotIndex | string {
+    const words = Math.max(1, 2 ** hashBits / 32);
+    if (bytes.length !== words * 4)
+      return `must be ${words * 4} bytes (one bit per bucket), not ${bytes.length}`;
+    // Little-endian words in place when aligned (a section of the binary file is), a copy otherwise.
+    const bits =
+      bytes.byteOffset % 4 === 0
+        ? new Int32Array(bytes.buffer, bytes.byteOffset, words)
+        : new Int32Array(bytes.slice().buffer, 0, words);
+    const index = new SlotIndex([], hashBits);
+    const set = fillFromBitmap(bits, index.table);
+    if (set !== count) return `has ${set} buckets set, vocabulary.size is ${count}`;
+    index.size = count;
+    return index;
+  }
+
+  /** An index over a table already filled (by the load's WebAssembly bitmap loop) for `size` slots. */
+  static fromTable(table: Int32Array, size: number): SlotIndex {
+    return new SlotIndex([], 0, { table, size });
+  }
+
   /** The slot of `bucket`, or -1 when the model has no feature there. */
   slotOf(bucket: number): number {
     const at = 2 * (bucket >>> 5);
@@ -477,6 +513,18 @@ function fillSlotTable(buckets: Int32Array, table: Int32Array): void {
     table[2 * w + 1] = (table[2 * w + 1] as number) | (1 << (bucket & 31));
   }
   startWords(table, next, words, count);
+}
+
+/** `SlotIndex.fromBitmap`'s loop: each word's bitmap and the slots below it; returns the slots in all. */
+function fillFromBitmap(bits: Int32Array, table: Int32Array): number {
+  let below = 0;
+  for (let w = 0; w < bits.length; w++) {
+    const word = bits[w] as number;
+    table[2 * w] = below;
+    table[2 * w + 1] = word;
+    below += popcount(word);
+  }
+  return below;
 }
 
 /** Sets the first slot of words `from..to-1` (one helper for in and after the loop: its feedback is warm). */

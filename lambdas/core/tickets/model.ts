@@ -35,8 +35,9 @@ import {
   SlotVectorizer,
   segmentWeights,
 } from './features.ts';
+import { LoadArena } from './load-kernels.ts';
 import type { ParsedTicket } from './text.ts';
-import { WordClusters, type WordClustersJson } from './word-clusters.ts';
+import { lexiconArenaBytes, WordClusters, type WordClustersJson } from './word-clusters.ts';
 
 export const MODEL_FORMAT = 'ai-ops.ticket-classifier';
 export const MODEL_FORMAT_VERSION = 1;
@@ -126,7 +127,15 @@ const modelSchema = z.object({
    */
   projectlessShift: z.array(finite).optional(),
   training: trainingSchema,
-  vocabulary: z.object({ size: z.number().int().nonnegative(), buckets: base64 }),
+  /**
+   * The buckets that have a slot, ascending: as varint deltas (`buckets`, what training writes) or as a bitmap
+   * of `2 ** hashBits` bits (`bitmap`, what the binary encoder writes: a cheaper cold start). Exactly one.
+   */
+  vocabulary: z.object({
+    size: z.number().int().nonnegative(),
+    buckets: base64.optional(),
+    bitmap: base64.optional(),
+  }),
   idf: z.object({ step: finite.positive(), data: base64 }),
   heads: z.array(headSchema).min(1, 'at least one head is required'),
   labelHeads: z.array(labelHeadSchema).default([]),
@@ -366,9 +375,14 @@ function planHeads(parsed: z.output<typeof modelSchema>): { planned: PlannedHead
 
 /**
  * Validates and decodes a parsed model JSON (or a binary model's header, with `bytesOf` resolving its section
- * references). Any defect is a `ValidationError` on `model`, never a crash later.
+ * references). Any defect is a `ValidationError` on `model`, never a crash later. `webAssembly: false` decodes
+ * with the JavaScript loops only, as without WebAssembly (for the tests: both must give the same model).
  */
-export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes): TicketModel {
+export function decodeModel(
+  value: unknown,
+  bytesOf: PayloadBytes = base64Bytes,
+  options: { webAssembly?: boolean } = {},
+): TicketModel {
   const result = modelSchema.safeParse(value, { jitless: true });
   if (!result.success) throw invalid(describeIssue(result.error));
   const parsed = result.data;
@@ -390,14 +404,6 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
   const idfBytes = bytesOf(parsed.idf.data, 'idf.data');
   if (idfBytes.length !== size) throw invalid('idf does not match the vocabulary');
 
-  const slots = SlotIndex.decode(
-    bytesOf(parsed.vocabulary.buckets, 'vocabulary.buckets'),
-    size,
-    features.hashBits,
-  );
-  if (typeof slots === 'string') throw invalid(`vocabulary.buckets ${slots}`);
-  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
-
   const { planned, outputs } = planHeads(parsed);
   const rowWidth = planned.reduce((sum, p) => sum + p.width, 0);
   const segmentWeightsOf = planned.map((p) => segmentWeights(p.json.groupWeights, features));
@@ -411,15 +417,49 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
       activeHeads.filter((_, s) => segmentTable[s] === t),
     ),
   );
-  const storage = alignedInt16(layouts.map((layout) => size * layout.stride));
+  const lengths = layouts.map((layout) => size * layout.stride);
+  // Everything the load puts in the arena, planned from the header (it cannot grow; see LoadArena.create): the
+  // slot index, the bitmap, the tables, then either one head's inputs (a sound head has at most one slot per
+  // vocabulary entry, each slot at most 5 varint bytes, K weights and a shift) or, once the heads have released
+  // theirs, the word-cluster lexicon.
+  const words = Math.max(1, tableSize / 32);
+  const widest = Math.max(0, ...planned.map((p) => p.width));
+  const arena =
+    options.webAssembly === false
+      ? undefined
+      : LoadArena.create(
+          words * 12 +
+            lengths.reduce((sum, length) => sum + 2 * length, 0) +
+            Math.max(size * (widest + 6), lexiconArenaBytes(parsed.wordClusters)) +
+            64 * 16,
+        );
+  const slots = decodeVocabulary(parsed.vocabulary, features.hashBits, bytesOf, arena);
+  const idf = { bytes: new Uint8Array(idfBytes), levels: idfLevels(parsed.idf.step) };
+  const tableAt = arena === undefined ? undefined : lengths.map((length) => arena.alloc(2 * length));
+  const storage =
+    arena === undefined || tableAt === undefined
+      ? alignedInt16(lengths)
+      : lengths.map((length, t) => arena.int16(tableAt[t] ?? 0, length));
   const tables: WeightTable[] = layouts.map((layout, t) => ({
     weights: storage[t] ?? new Int16Array(0),
     stride: layout.stride,
     offsets: layout.offsets,
   }));
   const heads = planned.map((p, h) =>
-    decodeHead(p, h, size, tables, segmentWeightsOf[h] ?? new Float64Array(SEGMENTS), bytesOf),
+    decodeHead(
+      p,
+      h,
+      size,
+      tables,
+      segmentWeightsOf[h] ?? new Float64Array(SEGMENTS),
+      bytesOf,
+      arena === undefined || tableAt === undefined ? undefined : { arena, tableAt },
+    ),
   );
+  const wordClusters =
+    parsed.wordClusters === undefined
+      ? undefined
+      : WordClusters.decode(parsed.wordClusters, 'model', bytesOf, arena);
   return {
     version: parsed.version,
     categories: parsed.categories,
@@ -448,11 +488,45 @@ export function decodeModel(value: unknown, bytesOf: PayloadBytes = base64Bytes)
       acc: new Float64Array(Math.max(...tables.map((table) => table.stride))),
       scores: new Float64Array(rowWidth),
     },
-    wordClusters:
-      parsed.wordClusters === undefined
-        ? undefined
-        : WordClusters.decode(parsed.wordClusters, 'model', bytesOf),
+    wordClusters,
   };
+}
+
+/**
+ * The vocabulary's slot index from whichever form the file stores (see the schema). A bitmap goes through the
+ * arena's WebAssembly loop when there is one; the JavaScript one (the same table) runs without it, or to name a
+ * defect.
+ */
+function decodeVocabulary(
+  vocabulary: { size: number; buckets?: string | undefined; bitmap?: string | undefined },
+  hashBits: number,
+  bytesOf: PayloadBytes,
+  arena: LoadArena | undefined,
+): SlotIndex {
+  const { size, buckets, bitmap } = vocabulary;
+  if ((buckets === undefined) === (bitmap === undefined))
+    throw invalid('vocabulary: needs exactly one of buckets and bitmap');
+  const bytes = bytesOf(bitmap ?? buckets ?? '', `vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'}`);
+  const words = Math.max(1, 2 ** hashBits / 32);
+  if (
+    arena !== undefined &&
+    bitmap !== undefined &&
+    bytes.length === words * 4 &&
+    arena.fits(words * 12, 2)
+  ) {
+    const at = arena.alloc(words * 8);
+    const mark = arena.mark();
+    const set = arena.run.bitmap(arena.copyIn(bytes), words, at);
+    arena.release(mark);
+    if (set === size) return SlotIndex.fromTable(arena.int32(at, words * 2), size);
+  }
+  const slots =
+    bitmap === undefined
+      ? SlotIndex.decode(bytes, size, hashBits)
+      : SlotIndex.fromBitmap(bytes, size, hashBits);
+  if (typeof slots === 'string')
+    throw invalid(`vocabulary.${bitmap === undefined ? 'buckets' : 'bitmap'} ${slots}`);
+  return slots;
 }
 
 /** The IDF of each level: `1 + level / step` as a float32 (the value the trainer rounded to that byte). */
@@ -521,6 +595,12 @@ function columnSpans(active: Int32Array, heads: readonly Head[], offsets: Int32A
   return Int32Array.from(spans);
 }
 
+/** The arena the tables live in, and their addresses there. */
+interface ArenaTables {
+  arena: LoadArena;
+  tableAt: readonly number[];
+}
+
 /** Checks one head's numbers against the vocabulary and writes its weights into the tables that hold it. */
 function decodeHead(
   plan: PlannedHead,
@@ -529,6 +609,7 @@ function decodeHead(
   tables: readonly WeightTable[],
   segmentWeights: Float64Array,
   bytesOf: PayloadBytes,
+  inArena: ArenaTables | undefined,
 ): Head {
   const { json: h, at, offset, width: K } = plan;
   if (h.bias.length !== K) throw invalid(`${at}.bias must have one number per class`);
@@ -540,36 +621,8 @@ function decodeHead(
   const count = data.length / (bytesPerWeight * K);
   if (shifts !== undefined && shifts.length !== count)
     throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
-  const [first, second] = tables.filter((table) => (table.offsets[index] ?? -1) >= 0);
-  const slots = decodeVarints(
-    bytesOf(h.weights.slots, `${at}.weights.slots`),
-    count,
-    `${at}.weights.slots`,
-    size,
-  );
-  if (shifts === undefined) {
-    if (first !== undefined) {
-      const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-      scatter(first, second, index, slots, values, K);
-    }
-  } else {
-    // Checked even when no segment reads this head: the file must still be sound.
-    if (largestShift(shifts) > 8) throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
-    if (first !== undefined)
-      scatterInt8(
-        slots,
-        new Int8Array(data.buffer, data.byteOffset, data.length),
-        shifts,
-        K,
-        first.weights,
-        first.stride,
-        first.offsets[index] ?? 0,
-        second?.weights ?? first.weights,
-        second === undefined ? -1 : second.stride,
-        second?.offsets[index] ?? 0,
-      );
-  }
-  return {
+  const slotBytes = bytesOf(h.weights.slots, `${at}.weights.slots`);
+  const head: Head = {
     name: h.name,
     weight: h.weight,
     temperature: h.temperature,
@@ -579,6 +632,62 @@ function decodeHead(
     offset,
     width: K,
   };
+  const holding = tables.flatMap((table, t) => ((table.offsets[index] ?? -1) >= 0 ? [t] : []));
+  const [first, second] = holding;
+  if (
+    inArena !== undefined &&
+    shifts !== undefined &&
+    first !== undefined &&
+    inArena.arena.fits(slotBytes.length + data.length + shifts.length, 3)
+  ) {
+    // One WebAssembly pass: slots decoded, shifts checked, weights written. Any defect: the JavaScript path
+    // below redoes the head and names it.
+    const { arena, tableAt } = inArena;
+    const column = (t: number) => (tableAt[t] ?? 0) + 2 * (tables[t]?.offsets[index] ?? 0);
+    const mark = arena.mark();
+    const slotsAt = arena.copyIn(slotBytes);
+    const read = arena.run.scatter(
+      slotsAt,
+      slotsAt + slotBytes.length,
+      arena.copyIn(data),
+      arena.copyIn(shifts),
+      count,
+      K,
+      size,
+      column(first),
+      2 * (tables[first]?.stride ?? 0),
+      second === undefined ? -1 : column(second),
+      second === undefined ? 0 : 2 * (tables[second]?.stride ?? 0),
+    );
+    arena.release(mark);
+    if (read === slotBytes.length) return head;
+  }
+  const firstTable = first === undefined ? undefined : tables[first];
+  const secondTable = second === undefined ? undefined : tables[second];
+  const slots = decodeVarints(slotBytes, count, `${at}.weights.slots`, size);
+  if (shifts === undefined) {
+    if (firstTable !== undefined) {
+      const values = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      scatter(firstTable, secondTable, index, slots, values, K);
+    }
+  } else {
+    // Checked even when no segment reads this head: the file must still be sound.
+    if (largestShift(shifts) > 8) throw invalid(`${at}.weights.shifts must hold one shift (0–8) per slot`);
+    if (firstTable !== undefined)
+      scatterInt8(
+        slots,
+        new Int8Array(data.buffer, data.byteOffset, data.length),
+        shifts,
+        K,
+        firstTable.weights,
+        firstTable.stride,
+        firstTable.offsets[index] ?? 0,
+        secondTable?.weights ?? firstTable.weights,
+        secondTable === undefined ? -1 : secondTable.stride,
+        secondTable?.offsets[index] ?? 0,
+      );
+  }
+  return head;
 }
 
 /** The largest byte (a plain loop: it runs once per head at the cold start). */

@@ -20,6 +20,21 @@ describe('SlotIndex', () => {
     const index = new SlotIndex(buckets, hashBits);
     expect(index.size).toBe(buckets.length);
     for (let bucket = 0; bucket < 2 ** hashBits; bucket++) expect(index.slotOf(bucket)).toBe(table[bucket]);
+    // The same index from the bitmap form of the binary model (one bit per bucket).
+    const bitmap = new Uint8Array(2 ** hashBits / 8);
+    for (const bucket of buckets) bitmap[bucket >>> 3] = (bitmap[bucket >>> 3] ?? 0) | (1 << (bucket & 7));
+    const fromBitmap = SlotIndex.fromBitmap(bitmap, buckets.length, hashBits);
+    if (typeof fromBitmap === 'string') throw new Error(fromBitmap);
+    for (let bucket = 0; bucket < 2 ** hashBits; bucket++)
+      expect(fromBitmap.slotOf(bucket)).toBe(table[bucket]);
+    // Unaligned bytes are copied, not misread.
+    const unaligned = new Uint8Array(bitmap.length + 1).subarray(1);
+    unaligned.set(bitmap);
+    const copied = SlotIndex.fromBitmap(unaligned, buckets.length, hashBits);
+    if (typeof copied === 'string') throw new Error(copied);
+    expect(copied.slotOf(4095)).toBe(table[4095]);
+    expect(SlotIndex.fromBitmap(bitmap, buckets.length + 1, hashBits)).toMatch(/buckets set/);
+    expect(SlotIndex.fromBitmap(bitmap.subarray(1), buckets.length, hashBits)).toMatch(/must be 512 bytes/);
   });
 
   it('knows no bucket of an empty vocabulary', () => {

@@ -7,7 +7,7 @@ import {
   trainTicketModel,
   WordClusters,
 } from '../../../lambdas/core/tickets/index.ts';
-import { encodeWordClusters } from '../../../lambdas/core/tickets/word-clusters.ts';
+import { compactWordClusters, encodeWordClusters } from '../../../lambdas/core/tickets/word-clusters.ts';
 import { validationField } from './support.ts';
 
 const SOURCE = 'test lexicon';
@@ -69,6 +69,20 @@ describe('word clusters', () => {
     expect(validationField(() => WordClusters.decode(null, 'model'))).toBe('model');
     expect(validationField(() => readWordClusters('/nonexistent/clusters.json', 'word-clusters'))).toBe(
       'word-clusters',
+    );
+  });
+
+  it('finds the same rows from raw keys with bucket counts as from varint hashes', () => {
+    const lexicon = readWordClusters(DEFAULT_WORD_CLUSTERS_PATH);
+    const compact = compactWordClusters(lexicon);
+    expect(compact.hashes).toBeUndefined();
+    const varints = WordClusters.decode(lexicon);
+    const raw = WordClusters.decode(compact);
+    const words = ['crash', 'froze', 'install', 'the', 'kubernetes', 'zzzqx', 'élan', '', 'a'];
+    for (let i = 0; i < 2000; i++) words.push(`w${i}`, i.toString(36));
+    for (const word of words) expect(raw.find(word)).toBe(varints.find(word));
+    expect(validationField(() => WordClusters.decode({ ...compact, hashes: lexicon.hashes }))).toBe(
+      'wordClusters',
     );
   });
 

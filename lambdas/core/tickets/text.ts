@@ -861,14 +861,55 @@ export function parseTicket(title: string, body: string, createdAt?: Date): Pars
  * prose, but a server error reported by users says something a number elsewhere does not. A bare number
  * counts only next to words that make it a status.
  */
-const STATUS =
+export const STATUS =
   /(?:\b(http\/?[\d.]*|status(?: code)?:?|error|returning|returns?|returned|got(?: an?)?|getting(?: an?)?|with(?: an?)?|throws|throwing|gives|giving|shows?|showing|all|constant|more)\s+)?\b([45](?:\d\d|xx))(s?)\b(\s+(?:bad gateway|service unavailable|internal server error|gateway timeout|too many requests|not found|forbidden|unauthori[sz]ed|bad request|errors?|responses?|for|on|from|everywhere|when|after|since|rate))?/gi;
+
+/** Where a status match can be: its code as a word of its own (the code part of `STATUS`, alone). */
+const STATUS_CODE = /\b[45](?:\d\d|xx)s?\b/gi;
+/** `STATUS` tried at one position only. */
+const STATUS_AT = new RegExp(STATUS.source, 'iy');
+/** The longest prefix of `STATUS` but `http/1.1`: "status code:". */
+const LONGEST_PREFIX = 12;
+
+/**
+ * The matches of `STATUS` in `text`, as `text.matchAll(STATUS)` finds them, without trying its prefix words
+ * at every position of up to 8,000 characters (that scan was a tenth of the parse of a long ticket). Every
+ * match holds a code word (`STATUS_CODE`), and it starts at that code or at a word start at most one prefix
+ * (and the spaces after it) before it; so only those positions are tried, in order, from where the last
+ * match ended. Exactness is checked against `matchAll` in test/unit/tickets/text.test.ts.
+ */
+export function* statusMatches(text: string): Generator<RegExpExecArray> {
+  let from = 0;
+  for (;;) {
+    STATUS_CODE.lastIndex = from;
+    const code = STATUS_CODE.exec(text);
+    if (code === null) return;
+    const at = code.index;
+    // Back over the spaces a prefix is followed by, then over what a prefix can be: a word of at most
+    // LONGEST_PREFIX characters, or "http" with digits, dots and a slash (`http/1.1`), which may even run
+    // over this code ("http/500 404": the match's code is the next one).
+    let end = at;
+    while (end > 0 && /\s/.test(text.charAt(end - 1))) end--;
+    let digits = end;
+    while (digits > 0 && /[\d./]/.test(text.charAt(digits - 1))) digits--;
+    let m: RegExpExecArray | null = null;
+    for (let i = Math.max(from, Math.min(end - LONGEST_PREFIX, digits - 'http'.length)); m === null; i++) {
+      // The code itself always matches (after the prefixes are tried there), so the loop ends by `at`.
+      if (i !== at && !(/[a-z]/i.test(text.charAt(i)) && (i === 0 || /\W/.test(text.charAt(i - 1)))))
+        continue;
+      STATUS_AT.lastIndex = i;
+      m = STATUS_AT.exec(text);
+    }
+    yield m;
+    from = m.index + m[0].length;
+  }
+}
 
 function httpStatusFlags(title: string, body: string): string[] {
   const flags = new Set<string>();
   for (const text of [title, body.length > BODY_SCAN_CHARS ? body.slice(0, BODY_SCAN_CHARS) : body]) {
     if (!/[45](?:\d\d|xx)/i.test(text)) continue;
-    for (const m of text.matchAll(STATUS)) {
+    for (const m of statusMatches(text)) {
       const code = (m[2] ?? '').toLowerCase();
       const plural = m[3] !== '';
       if (m[1] === undefined && m[4] === undefined && !plural && !code.endsWith('xx')) continue;

@@ -668,6 +668,8 @@ export function normaliseProse(text: string): string {
   return proseTokens(text).join(' ');
 }
 
+const CURLY_QUOTE = /[\u2018\u2019]/;
+const CURLY_QUOTES = /[\u2018\u2019]/g;
 /** A word of normalised prose: a run of what is not turned into a space. */
 const TOKEN = /[a-z0-9_?]+/g;
 
@@ -682,7 +684,8 @@ function proseTokens(text: string): string[] {
   if (/\d/.test(t))
     t = t.replace(HEX, ' hextoken ').replace(VERSION, ' vertoken ').replace(NUMBER, ' numtoken ');
   if (t.includes('<')) t = t.replace(TAG, ' ');
-  if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
+  // One class test: \`includes\` of a character beyond Latin-1 reads a whole Latin-1 text, and did so twice.
+  if (CURLY_QUOTE.test(t)) t = t.replace(CURLY_QUOTES, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
   if (t.includes('?')) t = t.replace(/\?/g, ' ? ');

@@ -907,10 +907,12 @@ export function* statusMatches(text: string): Generator<RegExpExecArray> {
     // Back over the spaces a prefix is followed by, then over what a prefix can be: a word of at most
     // LONGEST_PREFIX characters, or "http" with digits, dots and a slash (`http/1.1`), which may even run
     // over this code ("http/500 404": the match's code is the next one).
+    // Not before \`from\`, where no match can start: a body of "500/500/…" would otherwise be read back to
+    // its start for every code in it.
     let end = at;
-    while (end > 0 && /\s/.test(text.charAt(end - 1))) end--;
+    while (end > from && /\s/.test(text.charAt(end - 1))) end--;
     let digits = end;
-    while (digits > 0 && /[\d./]/.test(text.charAt(digits - 1))) digits--;
+    while (digits > from && /[\d./]/.test(text.charAt(digits - 1))) digits--;
     let m: RegExpExecArray | null = null;
     for (let i = Math.max(from, Math.min(end - LONGEST_PREFIX, digits - 'http'.length)); m === null; i++) {
       // The code itself always matches (after the prefixes are tried there), so the loop ends by `at`.

@@ -109,6 +109,15 @@ describe('statusMatches', () => {
       expect(all(text), text).toEqual(reference(text));
   });
 
+  it('stays linear on long runs of codes', () => {
+    for (const text of ['500/'.repeat(2000), '4xx '.repeat(2000), `http/${'5.'.repeat(4000)} 500`]) {
+      const started = performance.now();
+      const found = all(text);
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(found).toEqual(reference(text));
+    }
+  });
+
   it('finds what matchAll finds on random text made of status words', () => {
     const pieces = [
       'http',

@@ -446,8 +446,29 @@ export function matchCues(titleWords: readonly string[], bodyWords: readonly str
 /** What `evidence` returns when no cue of the table occurs (most tables, most tickets): one shared object. */
 const NO_EVIDENCE: Evidence = Object.freeze({ score: 0, hits: Object.freeze([]) });
 
+/** Each table's phrases as a set, built on first use (the tables are this module's constants). */
+const tablePhrases = new WeakMap<readonly Cue[], ReadonlySet<string>>();
+
+/**
+ * Whether any phrase the ticket matched is one of the table's. A ticket matches a handful of phrases and
+ * the tables hold up to ~150 (about twenty tables are read per ticket), so this is asked from the ticket's
+ * side, and most tables are done with there.
+ */
+function mentionsAny(matches: CueMatches, table: readonly Cue[]): boolean {
+  let phrases = tablePhrases.get(table);
+  if (phrases === undefined) {
+    phrases = new Set(table.map((cue) => cue.phrase));
+    tablePhrases.set(table, phrases);
+  }
+  for (const phrase of matches.title) if (phrases.has(phrase)) return true;
+  for (const phrase of matches.body) if (phrases.has(phrase)) return true;
+  return false;
+}
+
 /** Sums the table's cues found in the ticket; each phrase counts once, double when it is in the title. */
 export function evidence(matches: CueMatches, table: readonly Cue[]): Evidence {
+  if (matches.title.size + matches.body.size < table.length && !mentionsAny(matches, table))
+    return NO_EVIDENCE;
   let hits: CueHit[] | undefined;
   let score = 0;
   for (const cue of table) {

@@ -662,22 +662,36 @@ const TAG = /<\/?[a-z][^>]*>/g;
 
 /**
  * Lower-cases and replaces volatile tokens (URLs, paths, hashes, versions, numbers) by stable placeholders.
- * Each pass is skipped when the text cannot contain its pattern: this runs on every ticket body.
+ * Words are separated by exactly one space.
  */
 export function normaliseProse(text: string): string {
+  return proseTokens(text).join(' ');
+}
+
+const CURLY_QUOTE = /[\u2018\u2019]/;
+const CURLY_QUOTES = /[\u2018\u2019]/g;
+/** A word of normalised prose: a run of what is not turned into a space. */
+const TOKEN = /[a-z0-9_?]+/g;
+
+/**
+ * The words of `normaliseProse(text)`, in order (it joins them). Each pass is skipped when the text cannot
+ * contain its pattern: this runs on every ticket body.
+ */
+function proseTokens(text: string): string[] {
   let t = text.toLowerCase();
   if (t.includes('http')) t = t.replace(URL, (_m, host: string) => ` urltoken ${hostWord(host)} `);
   if (t.includes('/') || t.includes('\\')) t = t.replace(PATH, ' pathtoken ');
   if (/\d/.test(t))
     t = t.replace(HEX, ' hextoken ').replace(VERSION, ' vertoken ').replace(NUMBER, ' numtoken ');
   if (t.includes('<')) t = t.replace(TAG, ' ');
-  if (t.includes('\u2019') || t.includes('\u2018')) t = t.replace(/[\u2018\u2019]/g, "'");
+  // One class test: \`includes\` of a character beyond Latin-1 reads a whole Latin-1 text, and did so twice.
+  if (CURLY_QUOTE.test(t)) t = t.replace(CURLY_QUOTES, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
   if (t.includes('?')) t = t.replace(/\?/g, ' ? ');
-  // Every run of other characters becomes one space; a run that already is one space is left alone rather
-  // than replaced by itself (most runs are: this pass over a long body was the costliest of them all).
-  return t.replace(/[^a-z0-9_?]{2,}|[^a-z0-9_? ]/g, ' ').trim();
+  // Every run of other characters separates two words. Collecting the words in one pass is cheaper than
+  // replacing each run by a space and splitting the text again (the costliest passes over a long body).
+  return t.match(TOKEN) ?? [];
 }
 
 function hostWord(host: string): string {
@@ -689,15 +703,18 @@ function hostWord(host: string): string {
 }
 
 export function words(normalised: string): string[] {
-  if (normalised === '') return [];
-  const parts = normalised.split(' ');
-  // Copied only when a word is too long to be one (a run of joined identifiers, base64): rarely.
-  for (const w of parts) if (w.length > 30) return parts.filter((p) => p.length <= 30);
-  return parts;
+  return normalised === '' ? [] : shortWords(normalised.split(' '));
+}
+
+/** Words up to 30 characters: a longer one is a run of joined identifiers or base64, not a word. */
+function shortWords(tokens: string[]): string[] {
+  // Copied only when there is such a word: rarely.
+  for (const w of tokens) if (w.length > 30) return tokens.filter((p) => p.length <= 30);
+  return tokens;
 }
 
 function slug(text: string): string {
-  return words(normaliseProse(text))
+  return shortWords(proseTokens(text))
     .filter((w) => w !== '?' && w !== '!')
     .join('_');
 }
@@ -728,7 +745,7 @@ export function parseTicket(title: string, body: string, createdAt?: Date): Pars
 
   if (text.includes('<!--'))
     text = text.replace(/<!--([\s\S]*?)(?:-->|$)/g, (_m, inner: string) => {
-      comments.push(...words(normaliseProse(inner)));
+      comments.push(...shortWords(proseTokens(inner)));
       return '\n';
     });
   if (IMAGE.test(text)) {
@@ -826,10 +843,12 @@ export function parseTicket(title: string, body: string, createdAt?: Date): Pars
     if (content) prose.push(content);
   }
 
-  const bodyText = normaliseProse(prose.join('\n'));
-  const titleText = normaliseProse(title);
-  const bodyWords = words(bodyText);
-  const titleWords = words(titleText);
+  const bodyTokens = proseTokens(prose.join('\n'));
+  const titleTokens = proseTokens(title);
+  const bodyText = bodyTokens.join(' ');
+  const titleText = titleTokens.join(' ');
+  const bodyWords = shortWords(bodyTokens);
+  const titleWords = shortWords(titleTokens);
   flags.add(`len:${lengthBucket(bodyWords.length)}`);
   if (titleWords.includes('?')) flags.add('title_question');
   if (bodyWords.includes('?')) flags.add('body_question');
@@ -861,14 +880,57 @@ export function parseTicket(title: string, body: string, createdAt?: Date): Pars
  * prose, but a server error reported by users says something a number elsewhere does not. A bare number
  * counts only next to words that make it a status.
  */
-const STATUS =
+export const STATUS =
   /(?:\b(http\/?[\d.]*|status(?: code)?:?|error|returning|returns?|returned|got(?: an?)?|getting(?: an?)?|with(?: an?)?|throws|throwing|gives|giving|shows?|showing|all|constant|more)\s+)?\b([45](?:\d\d|xx))(s?)\b(\s+(?:bad gateway|service unavailable|internal server error|gateway timeout|too many requests|not found|forbidden|unauthori[sz]ed|bad request|errors?|responses?|for|on|from|everywhere|when|after|since|rate))?/gi;
+
+/** Where a status match can be: its code as a word of its own (the code part of `STATUS`, alone). */
+const STATUS_CODE = /\b[45](?:\d\d|xx)s?\b/gi;
+/** `STATUS` tried at one position only. */
+const STATUS_AT = new RegExp(STATUS.source, 'iy');
+/** The longest prefix of `STATUS` but `http/1.1`: "status code:". */
+const LONGEST_PREFIX = 12;
+
+/**
+ * The matches of `STATUS` in `text`, as `text.matchAll(STATUS)` finds them, without trying its prefix words
+ * at every position of up to 8,000 characters (that scan was a tenth of the parse of a long ticket). Every
+ * match holds a code word (`STATUS_CODE`), and it starts at that code or at a word start at most one prefix
+ * (and the spaces after it) before it; so only those positions are tried, in order, from where the last
+ * match ended. Exactness is checked against `matchAll` in test/unit/tickets/text.test.ts.
+ */
+export function* statusMatches(text: string): Generator<RegExpExecArray> {
+  let from = 0;
+  for (;;) {
+    STATUS_CODE.lastIndex = from;
+    const code = STATUS_CODE.exec(text);
+    if (code === null) return;
+    const at = code.index;
+    // Back over the spaces a prefix is followed by, then over what a prefix can be: a word of at most
+    // LONGEST_PREFIX characters, or "http" with digits, dots and a slash (`http/1.1`), which may even run
+    // over this code ("http/500 404": the match's code is the next one).
+    // Not before \`from\`, where no match can start: a body of "500/500/…" would otherwise be read back to
+    // its start for every code in it.
+    let end = at;
+    while (end > from && /\s/.test(text.charAt(end - 1))) end--;
+    let digits = end;
+    while (digits > from && /[\d./]/.test(text.charAt(digits - 1))) digits--;
+    let m: RegExpExecArray | null = null;
+    for (let i = Math.max(from, Math.min(end - LONGEST_PREFIX, digits - 'http'.length)); m === null; i++) {
+      // The code itself always matches (after the prefixes are tried there), so the loop ends by `at`.
+      if (i !== at && !(/[a-z]/i.test(text.charAt(i)) && (i === 0 || /\W/.test(text.charAt(i - 1)))))
+        continue;
+      STATUS_AT.lastIndex = i;
+      m = STATUS_AT.exec(text);
+    }
+    yield m;
+    from = m.index + m[0].length;
+  }
+}
 
 function httpStatusFlags(title: string, body: string): string[] {
   const flags = new Set<string>();
   for (const text of [title, body.length > BODY_SCAN_CHARS ? body.slice(0, BODY_SCAN_CHARS) : body]) {
     if (!/[45](?:\d\d|xx)/i.test(text)) continue;
-    for (const m of text.matchAll(STATUS)) {
+    for (const m of statusMatches(text)) {
       const code = (m[2] ?? '').toLowerCase();
       const plural = m[3] !== '';
       if (m[1] === undefined && m[4] === undefined && !plural && !code.endsWith('xx')) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseProse, parseTicket } from '../../../lambdas/core/tickets/text.ts';
+import { normaliseProse, parseTicket, STATUS, statusMatches } from '../../../lambdas/core/tickets/text.ts';
 
 describe('parseTicket', () => {
   it('keeps code out of the prose and records that there was code', () => {
@@ -85,6 +85,90 @@ describe('normaliseProse', () => {
         .replace(/[^a-z0-9_?]+/g, ' ')
         .trim();
       expect(normaliseProse(text)).toBe(expected);
+    }
+  });
+});
+
+describe('statusMatches', () => {
+  const all = (text: string) => [...statusMatches(text)].map((m) => [m.index, ...m]);
+  const reference = (text: string) => [...text.matchAll(STATUS)].map((m) => [m.index, ...m]);
+
+  it('finds what matchAll finds on tricky inputs', () => {
+    for (const text of [
+      'HTTP/1.1 500 Internal Server Error',
+      'http/500 404 for everyone',
+      'got a 502 bad gateway, returns 403 forbidden, 429s, 5xx errors',
+      'status code: 503 since 9am; error  \n\t 504 on checkout',
+      '404 error 503',
+      '500 format 404s',
+      'with an 4XX from the api, showing 500S',
+      'x500 500x 1500 _500 500_ http500 http/1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 500',
+      'status\u00a0429 throws\u2028 500',
+      'errors 500 error500 500errors 500 errors',
+    ])
+      expect(all(text), text).toEqual(reference(text));
+  });
+
+  it('stays linear on long runs of codes', () => {
+    for (const text of ['500/'.repeat(2000), '4xx '.repeat(2000), `http/${'5.'.repeat(4000)} 500`]) {
+      const started = performance.now();
+      const found = all(text);
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(found).toEqual(reference(text));
+    }
+  });
+
+  it('finds what matchAll finds on random text made of status words', () => {
+    const pieces = [
+      'http',
+      'HTTP/1.1',
+      'http/',
+      '1.1',
+      '500',
+      '404',
+      '429',
+      '4xx',
+      '5XX',
+      's',
+      'status',
+      'status code:',
+      'code',
+      'error',
+      'errors',
+      'returns',
+      'got',
+      'an',
+      'a',
+      'with',
+      'all',
+      'for',
+      'format',
+      'rate',
+      'bad gateway',
+      'x',
+      '_',
+      '1',
+      '.',
+      '/',
+      ':',
+      ' ',
+      ' ',
+      ' ',
+      '  ',
+      '\n',
+      '\t',
+      '\u00a0',
+      '-',
+    ];
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      for (let n = next() % 16; n > 0; n--) text += pieces[next() % pieces.length];
+      expect(all(text), JSON.stringify(text)).toEqual(reference(text));
     }
   });
 });

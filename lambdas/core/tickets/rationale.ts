@@ -157,12 +157,14 @@ function fromHit(hit: CueHit): Evidence {
   return {
     text: `"${hit.phrase}"`,
     words: words.length > 0 ? words : [hit.phrase],
-    ...(hit.inTitle ? { group: IN_TITLE } : {}),
+    group: hit.inTitle ? IN_TITLE : IN_DESCRIPTION,
   };
 }
 
 const DEADLINE = '(deadline)';
 const IN_TITLE = ' in the title';
+/** Said of body words too: a bare quote next to title words read as if it were in the title as well. */
+const IN_DESCRIPTION = ' in the description';
 const raised = (priority: PriorityDecision) => priority.priority === 'P1' || priority.priority === 'P2';
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
@@ -183,7 +185,8 @@ const UNCITABLE = new Set(
 const citable = (word: string) => !UNCITABLE.has(word) && /^[a-z][a-z0-9'.+#-]*$/.test(word);
 
 const TITLE_NS = new Set(['t', 't2', 'tstart', 'tstart2', 'tk']);
-const WORD_NS = new Set(['t', 't2', 'tstart', 'tstart2', 'b', 'b2', 'l', 'l2', 'tk', 'bk']);
+const BODY_NS = new Set(['b', 'b2', 'l', 'l2', 'bk']);
+const WORD_NS = new Set([...TITLE_NS, ...BODY_NS]);
 
 /**
  * Human wording for a feature name produced by the featurizer (`t:crash`, `tk0:froze`, `f:issue_type=bug`…).
@@ -202,7 +205,8 @@ function describe(name: string): Evidence | undefined {
     // One template item is enough: its headings and notes all say "this template was used".
     if (ns === 'h') return { text: `template heading "${value}"`, words: ['(template)'] };
     if (ns === 'c') return { text: `template note "${value}"`, words: ['(template)'] };
-    return { text: `"${value}"`, words, ...(TITLE_NS.has(ns) ? { group: IN_TITLE } : {}) };
+    const group = TITLE_NS.has(ns) ? IN_TITLE : BODY_NS.has(ns) ? IN_DESCRIPTION : undefined;
+    return { text: `"${value}"`, words, ...(group === undefined ? {} : { group }) };
   }
   if (ns === 'f') return { text: `field ${raw.replace(/vertoken/g, '<version>')}`, words: ['(field)'] };
   if (ns !== 'x') return undefined;

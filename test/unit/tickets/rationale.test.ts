@@ -32,6 +32,29 @@ describe('the rationale a person reads', () => {
     }
   });
 
+  it('says of every quoted word whether it is in the title or the description', () => {
+    const result = classifier.classify({
+      title: 'TLS certificate must be renewed by 30 Nov',
+      body: 'The cert for api.example.com expires on 30 Nov. Please renew it.',
+      createdAt: '2026-09-01T09:00:00Z',
+    });
+    // "expires" is only in the description: a bare quote beside title words read as a title word.
+    expect(result.rationale).toContain('"expires" in the description');
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      const sentences = rationale.replace(/Labels: .*$/, '').split('. ');
+      for (const sentence of sentences) {
+        const items = sentence
+          .replace(/^[^:]*:\s*/, '')
+          .replace(/;.*$/, '')
+          .split(', ');
+        const last = items[items.length - 1] ?? '';
+        // A quoted item is followed by another quote of its group or ends with where it was.
+        if (/^"[^"]*"$/.test(last)) expect.fail(`"${last}" says nowhere where it is: ${rationale}`);
+      }
+    }
+  });
+
   it('says a P1 reason in plain words, with the cue that fired it', () => {
     const result = classifier.classify({
       title: 'Checkout is down for all users',

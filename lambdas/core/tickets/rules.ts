@@ -366,7 +366,7 @@ export const AREA_CUES: Record<string, Cue[]> = {
   ),
   docs: cues(
     1,
-    'documentation, docs, doc, readme, typo, typos, tutorial, guide, docstring, wiki, man page, example, examples',
+    'documentation, docs, doc, readme, typo, typos, tutorial, guide, docstring, wiki, man page, examples',
   ),
   build: cues(
     1,

@@ -22,7 +22,7 @@
  * truncation, sections that do not follow each other, a section referenced twice or never).
  */
 import { ValidationError } from '../errors.ts';
-import { b64, decodeVarintDeltas } from './codec.ts';
+import { b64, base64Bytes, decodeVarintDeltas, type PayloadBytes } from './codec.ts';
 import type { TicketModelJson } from './model.ts';
 import { compactWordClusters, type WordClustersJson } from './word-clusters.ts';
 
@@ -30,11 +30,6 @@ export const BINARY_MAGIC = 'AIOPS-TM';
 export const BINARY_LAYOUT_VERSION = 1;
 const FIXED = 20;
 const ALIGN = 8;
-
-/** Payload text (base64 in a JSON model, `#i` in a binary header) → its bytes; `at` names it in errors. */
-export type PayloadBytes = (value: string, at: string) => Uint8Array;
-
-export const base64Bytes: PayloadBytes = (value) => Buffer.from(value, 'base64');
 
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 

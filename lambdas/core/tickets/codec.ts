@@ -1,5 +1,10 @@
 /** Compact encodings shared by the model artifact and the word-cluster lexicon. */
 
+/** Payload text (base64 in a JSON model, `#i` in a binary header) → its bytes; `at` names it in errors. */
+export type PayloadBytes = (value: string, at: string) => Uint8Array;
+
+export const base64Bytes: PayloadBytes = (value) => Buffer.from(value, 'base64');
+
 export const b64 = (bytes: ArrayBufferView): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 

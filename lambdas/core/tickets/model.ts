@@ -19,8 +19,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { base64Bytes, isBinaryModel, type PayloadBytes, readBinaryModel } from './binary.ts';
-import { b64, readVarintDeltas, varintDeltas } from './codec.ts';
+import { isBinaryModel, readBinaryModel } from './binary.ts';
+import { b64, base64Bytes, type PayloadBytes, readVarintDeltas, varintDeltas } from './codec.ts';
 import {
   DEFAULT_FEATURE_CONFIG,
   extractFeatures,

@@ -10,8 +10,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.ts';
-import { base64Bytes, type PayloadBytes } from './binary.ts';
-import { b64, decodeVarintDeltas, varintDeltas, varintProblem } from './codec.ts';
+import {
+  b64,
+  base64Bytes,
+  decodeVarintDeltas,
+  type PayloadBytes,
+  varintDeltas,
+  varintProblem,
+} from './codec.ts';
 import { FNV_OFFSET, fnv } from './hash.ts';
 import type { LoadArena } from './load-kernels.ts';
 

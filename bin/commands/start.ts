@@ -87,6 +87,12 @@ async function run(port: number, dataDir: string, output: CapturedOutput | null)
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // A closed terminal stops the run as Ctrl-C does (by default it killed Node and left Postgres running);
+    // writes to the terminal that is gone then fail with EIO, which must not crash the shutdown.
+    process.once('SIGHUP', () => {
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+      stop();
+    });
   });
   process.stdout.write('Stopping…\n');
   const forceExit = () => process.exit(130);

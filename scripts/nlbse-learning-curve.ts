@@ -184,13 +184,7 @@ async function bias(rows: NlbseRow[]): Promise<void> {
         `bias k=${k} seed=${seed}: fold ${f + 1}/${k}, inner ${g + 1}/${INNER_FOLDS} (load ${load()})\n`,
       );
       const { model } = trainTicketModel([...trainRows.filter((_, j) => innerFolds[j] !== g), ...internal]);
-      const held = trainRows.flatMap((_, j) => (innerFolds[j] === g ? [j] : []));
-      probabilities(
-        model,
-        held.map((j) => trainRows[j] as NlbseRow),
-      ).forEach((p, n) => {
-        innerProbs[held[n] ?? 0] = p;
-      });
+      fillHeldOut(model, trainRows, innerFolds, g, innerProbs);
     }
     inner.push({ idx: trainIdx, probs: innerProbs });
     process.stderr.write(`bias k=${k} seed=${seed}: fold ${f + 1}/${k}, outer model (load ${load()})\n`);

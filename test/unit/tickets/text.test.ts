@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseProse, parseTicket, STATUS, statusMatches } from '../../../lambdas/core/tickets/text.ts';
 
+/** `count` texts of up to `maxPieces - 1` random pieces each, from a fixed seed (the same texts every run). */
+function* randomTexts(pieces: readonly string[], count: number, maxPieces: number, seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state;
+  };
+  for (let i = 0; i < count; i++) {
+    let text = '';
+    for (let n = next() % maxPieces; n > 0; n--) text += pieces[next() % pieces.length];
+    yield text;
+  }
+}
+
 describe('parseTicket', () => {
   it('keeps code out of the prose and records that there was code', () => {
     const doc = parseTicket(
@@ -71,14 +85,7 @@ describe('normaliseProse', () => {
   it('leaves words separated by exactly one space, whatever separated them', () => {
     // Random text over separators of every kind, compared with the plain "every run becomes a space" rule.
     const pieces = ['a', 'b', '_', '?', ' ', '  ', '\t', '\n', '.', '-', '!', '\u00e9', '\u00a0', 'x y'];
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
-    for (let i = 0; i < 2000; i++) {
-      let text = '';
-      for (let n = next() % 12; n > 0; n--) text += pieces[next() % pieces.length];
+    for (const text of randomTexts(pieces, 2000, 12, 7)) {
       const expected = text
         .toLowerCase()
         .replace(/\?/g, ' ? ')
@@ -160,14 +167,7 @@ describe('statusMatches', () => {
       '\u00a0',
       '-',
     ];
-    let seed = 11;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
-    for (let i = 0; i < 20000; i++) {
-      let text = '';
-      for (let n = next() % 16; n > 0; n--) text += pieces[next() % pieces.length];
+    for (const text of randomTexts(pieces, 20000, 16, 11)) {
       expect(all(text), JSON.stringify(text)).toEqual(reference(text));
     }
   });

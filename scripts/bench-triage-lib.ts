@@ -69,7 +69,7 @@ export interface WriterGroup {
 
 /**
  * The writer groups of data/tickets: the original author (sessions s1–s12 and c1–c2: train.csv for training;
- * train, validation and challenge when held out) and the independent writers w1–w5 (one file each).
+ * train, validation and challenge when held out) and the independent writers w1–w13 (one file each).
  */
 export async function readWriterGroups(dir: string): Promise<WriterGroup[]> {
   const original = await readInternal(resolve(dir, 'train.csv'));
@@ -88,7 +88,21 @@ export async function readWriterGroups(dir: string): Promise<WriterGroup[]> {
 }
 
 /** The independent writers' files in data/tickets (each `<name>.csv`), all trained on by the shipped model. */
-export const WRITERS = ['w1', 'w2', 'w3', 'w4', 'w5'] as const;
+export const WRITERS = [
+  'w1',
+  'w2',
+  'w3',
+  'w4',
+  'w5',
+  'w6',
+  'w7',
+  'w8',
+  'w9',
+  'w10',
+  'w11',
+  'w12',
+  'w13',
+] as const;
 
 export interface Prediction {
   category: string;

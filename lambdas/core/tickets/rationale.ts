@@ -14,6 +14,8 @@ interface Evidence {
   words: string[];
   /** Items of one group are listed together with the group's ending (`"a", "b" in the title`). */
   group?: string;
+  /** A quoted phrase's words as written: "since this" and "this morning" are quoted as "since this morning". */
+  phrase?: string[];
 }
 
 export interface RationaleInput {
@@ -136,7 +138,7 @@ function pick(evidence: Iterable<Evidence>, max: number, cited: Set<string>): st
     if (chosen.length === max) break;
     if (item.words.some((w) => cited.has(w))) continue;
     for (const w of item.words) cited.add(w);
-    chosen.push(item);
+    if (!joinOverlapping(chosen, item)) chosen.push(item);
   }
   const out: string[] = [];
   chosen.forEach((item, i) => {
@@ -147,6 +149,33 @@ function pick(evidence: Iterable<Evidence>, max: number, cited: Set<string>): st
       );
   });
   return out;
+}
+
+/**
+ * Joins a phrase into a chosen one of its group that it overlaps ("since this" + "this morning"), so the
+ * shared word is quoted once; the joined phrase counts as one item.
+ */
+function joinOverlapping(chosen: Evidence[], item: Evidence): boolean {
+  const b = item.phrase;
+  if (b === undefined) return false;
+  for (const other of chosen) {
+    const a = other.phrase;
+    if (a === undefined || other.group !== item.group) continue;
+    const joined = overlapJoin(a, b) ?? overlapJoin(b, a);
+    if (joined === undefined) continue;
+    other.phrase = joined;
+    other.text = `"${joined.join(' ')}"`;
+    other.words = [...other.words, ...item.words];
+    return true;
+  }
+  return false;
+}
+
+/** `a` followed by `b` when `b` starts with the words `a` ends with ("since this" + "this morning"). */
+function overlapJoin(a: readonly string[], b: readonly string[]): string[] | undefined {
+  for (let k = Math.min(a.length, b.length) - 1; k >= 1; k--)
+    if (a.slice(-k).every((w, i) => w === b[i])) return [...a, ...b.slice(k)];
+  return undefined;
 }
 
 const quoteList = (items: readonly string[], before: string, after = '') =>
@@ -206,7 +235,7 @@ function describe(name: string): Evidence | undefined {
     if (ns === 'h') return { text: `template heading "${value}"`, words: ['(template)'] };
     if (ns === 'c') return { text: `template note "${value}"`, words: ['(template)'] };
     const group = TITLE_NS.has(ns) ? IN_TITLE : BODY_NS.has(ns) ? IN_DESCRIPTION : undefined;
-    return { text: `"${value}"`, words, ...(group === undefined ? {} : { group }) };
+    return { text: `"${value}"`, words, phrase: value.split(' '), ...(group === undefined ? {} : { group }) };
   }
   if (ns === 'f') return { text: `field ${raw.replace(/vertoken/g, '<version>')}`, words: ['(field)'] };
   if (ns !== 'x') return undefined;

@@ -111,12 +111,12 @@ export const P1_CUES = {
   ),
   dataLoss: cues(
     1,
-    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, rows gone, records gone, blank values, mixed up',
+    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, paid twice, paid out twice, refunded twice, duplicate payments, double payments, rows gone, records gone, blank values, mixed up',
   ),
   /** Limits of an outage: it is partial, slow, has a workaround, or is not production. */
   outageLimits: cues(
     1,
-    'some users, some customers, a few, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment',
+    'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment',
   ),
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(
@@ -174,7 +174,7 @@ export const MANY_AFFECTED_SHARE = 10;
 
 /** What a count of affected can count: people, and the things people do that an outage stops. */
 const AFFECTED =
-  'users|customers|clients|people|employees|staff|colleagues|agents|students|patients|members|subscribers|players|visitors|shoppers|buyers|sellers|merchants|drivers|riders|passengers|guests|tenants|accounts|cardholders|policyholders|orders|payments|transactions|bookings|calls';
+  'users|customers|clients|people|employees|staff|colleagues|agents|students|patients|members|subscribers|players|visitors|shoppers|buyers|sellers|merchants|drivers|riders|passengers|guests|tenants|accounts|cardholders|policyholders|orders|payments|transactions|bookings|calls|refunds|invoices|bills|shipments|parcels|deliveries|claims|appointments|flights';
 /** Up to two words between a number and what it counts ("3,000 students", "18,400 crash-free users"),
  * but not a preposition: "500 for all users" counts nothing, "timeout after 300 seconds" neither. */
 const BETWEEN = '(?:(?!(?:for|of|per|in|on|at|by|to|from|with|and|or|than|out)\\b)[a-z][a-z-]*\\s+){0,2}?';

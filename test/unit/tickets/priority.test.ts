@@ -269,6 +269,27 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
   });
 
+  it('reads "a few" as a limit only when it counts the affected, not "a few seconds apart"', () => {
+    const limited = cuesOf('Card payments failing', 'only for a few customers so far');
+    expect(p1Rule('INCIDENT', limited, false)).toBeUndefined();
+    const timing = cuesOf('Customers charged twice', 'two captures a few seconds apart, for every order');
+    expect(p1Rule('INCIDENT', timing, false)?.rule).toBeDefined();
+  });
+
+  it('reads money paid out twice as data corruption now, as "charged twice" is', () => {
+    for (const title of ['Refunds being paid out twice', 'Supplier invoices paid twice since the deploy'])
+      expect(p1Rule('INCIDENT', cuesOf(title), false)?.rule).toBe('data loss now');
+    expect(p1Rule('INCIDENT', cuesOf('Refund page shows the amount twice'), false)?.rule).not.toBe(
+      'data loss now',
+    );
+  });
+
+  it('counts refunds, invoices and shipments as affected, as it counts orders', () => {
+    expect(countedBreadth('Refund worker', '1,146 refunds sent so far')).toBe('1,146 refunds');
+    expect(countedBreadth('Label API errors', 'about 2.5k shipments stuck')).toBe('2.5k shipments');
+    expect(countedBreadth('Label API errors', '40 shipments stuck')).toBeUndefined();
+  });
+
   it('does not let a limit word veto when the text says the impact has gone past it', () => {
     expect([...escalatedLimits('Reports portal slow', 'Not just slow any more: nothing opens.')]).toEqual([
       'slow',

@@ -83,7 +83,7 @@ describe('the rationale a person reads', () => {
   });
 
   it('gives a plain default reason when nothing raises or lowers the priority', () => {
-    const result = classifier.classify({ title: 'Export button on the invoices page does nothing' });
+    const result = classifier.classify({ title: 'Clicking Submit on the expense form does nothing' });
     expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);
   });
 });

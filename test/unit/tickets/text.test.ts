@@ -75,6 +75,18 @@ describe('parseTicket', () => {
     expect(parseTicket('Title only', '').body).toEqual([]);
     expect(parseTicket('Only code', '```\nx = 1\n```').flags).toContain('len:empty');
   });
+
+  it('flags attacks and other people\'s data as security wording even without a security word', () => {
+    for (const title of [
+      'Website getting hammered by a DDoS since 10:00',
+      'coin miner running on the build server',
+      'Someone is using my account to send emails',
+      "Student portal shows another student's timetable",
+      'Sent the witness bundle to the wrong person',
+    ])
+      expect(parseTicket(title, '').flags).toContain('intent_title:security');
+    expect(parseTicket('Bitcoin miner fee estimate is off', '').flags).not.toContain('intent_title:security');
+  });
 });
 
 describe('normaliseProse', () => {

@@ -76,7 +76,7 @@ describe('parseTicket', () => {
     expect(parseTicket('Only code', '```\nx = 1\n```').flags).toContain('len:empty');
   });
 
-  it('flags attacks and other people\'s data as security wording even without a security word', () => {
+  it("flags attacks and other people's data as security wording even without a security word", () => {
     for (const title of [
       'Website getting hammered by a DDoS since 10:00',
       'coin miner running on the build server',

@@ -38,6 +38,50 @@ describe('TriageCard', () => {
     expect(screen.getByText('NEEDS_REVIEW: best guess BUG 42%')).toBeTruthy();
   });
 
+  it('says when the rules chose a priority the model found less likely than another', () => {
+    const ruled = {
+      confidence: { category: 0.83, priority: 0.16, labels: {} },
+      alternatives: { category: [], priority: [{ name: 'P3', confidence: 0.5 }] },
+    };
+    renderWith(
+      <TriageCard
+        triage={{
+          status: 'SUCCEEDED',
+          category: 'SECURITY',
+          priority: 'P1',
+          labels: [],
+          confidence: 0.83,
+          details: JSON.stringify(ruled),
+          rationale: 'SECURITY (83%). Priority P1: a SECURITY with a 16% chance of being P1.',
+          classifierVersion: 'tickets-abc',
+          correction: null,
+        }}
+      />,
+    );
+    expect(screen.getByTestId('priority-overruled').textContent).toBe(
+      'Chosen by the impact rules over P3 (50% likely): see Why.',
+    );
+  });
+
+  it('says nothing about the rules when the chosen priority is the likeliest', () => {
+    renderWith(
+      <TriageCard
+        triage={{
+          status: 'SUCCEEDED',
+          category: 'BUG',
+          priority: 'P2',
+          labels: [],
+          confidence: 0.9,
+          details: JSON.stringify(details),
+          rationale: 'BUG (90%).',
+          classifierVersion: 'tickets-abc',
+          correction: null,
+        }}
+      />,
+    );
+    expect(screen.queryByTestId('priority-overruled')).toBeNull();
+  });
+
   it('says the classifier is working while triage is queued', () => {
     renderWith(
       <TriageCard

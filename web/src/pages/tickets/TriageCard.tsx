@@ -68,8 +68,24 @@ function Alternatives({ title, items }: { title: string; items: Ranked[] }) {
   );
 }
 
+/**
+ * The likelier level the rules overruled, when the chosen priority is not the most likely one: a P1 rule or
+ * the P1 floor ("a missed P1 costs more than a false alarm") picks P1 at 16 % over P3 at 50 %, which the
+ * bars alone would show as a contradiction.
+ */
+function overruledPriority(details: Details): Ranked | undefined {
+  const chosen = details.priorityConfidence;
+  if (chosen === undefined) return undefined;
+  const likeliest = details.priorityAlternatives.reduce<Ranked | undefined>(
+    (best, r) => (best === undefined || r.confidence > best.confidence ? r : best),
+    undefined,
+  );
+  return likeliest !== undefined && likeliest.confidence > chosen ? likeliest : undefined;
+}
+
 export function TriageCard({ triage }: { triage: Triage }) {
   const details = readDetails(triage.details);
+  const overruled = overruledPriority(details);
   const correction = parseJson(triage.correction);
   const abstained = triage.category === NEEDS_REVIEW;
   return (
@@ -129,6 +145,12 @@ export function TriageCard({ triage }: { triage: Triage }) {
                   <ShareBar value={details.priorityConfidence} label="Priority confidence" />
                 )}
               </Group>
+              {overruled && (
+                <Text size="xs" c="dimmed" data-testid="priority-overruled">
+                  Chosen by the impact rules over {overruled.name} ({Math.round(overruled.confidence * 100)}%
+                  likely): see Why.
+                </Text>
+              )}
             </div>
           </SimpleGrid>
           {triage.labels.length > 0 && (

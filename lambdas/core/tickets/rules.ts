@@ -113,7 +113,10 @@ export const P1_CUES = {
     1,
     'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, paid twice, paid out twice, refunded twice, duplicate payments, double payments, rows gone, records gone, blank values, mixed up',
   ),
-  /** Limits of an outage: it is partial, slow, has a workaround, or is not production. */
+  /**
+   * Limits of an outage: it is partial, slow, has a workaround, or is not production. "A few" only with what it
+   * counts: "two captures a few seconds apart" limits nothing.
+   */
   outageLimits: cues(
     1,
     'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment',

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import type { ComponentProps } from 'react';
 import { describe, expect, it } from 'vitest';
 import { renderWith } from '../../test-utils.tsx';
 import { TriageCard } from './TriageCard.tsx';
@@ -12,21 +13,33 @@ const details = {
   },
 };
 
+type Triage = ComponentProps<typeof TriageCard>['triage'];
+
+/** A finished triage: the classifier's answer, as the API returns it. */
+const succeeded = (answer: Partial<Triage>): Triage => ({
+  status: 'SUCCEEDED',
+  category: 'BUG',
+  priority: 'P3',
+  labels: [],
+  confidence: 0.9,
+  details: JSON.stringify(details),
+  rationale: 'BUG (90%).',
+  classifierVersion: 'tickets-abc',
+  correction: null,
+  ...answer,
+});
+
 describe('TriageCard', () => {
   it('shows confidence bars, alternatives and the rationale, and the best guess when the classifier abstains', () => {
     renderWith(
       <TriageCard
-        triage={{
-          status: 'SUCCEEDED',
+        triage={succeeded({
           category: 'NEEDS_REVIEW',
           priority: 'P2',
           labels: ['ui'],
           confidence: 0.42,
-          details: JSON.stringify(details),
           rationale: 'NEEDS_REVIEW: best guess BUG 42%',
-          classifierVersion: 'tickets-abc',
-          correction: null,
-        }}
+        })}
       />,
     );
     expect(screen.getByTestId('triage-category').textContent).toBe('Needs review');
@@ -45,17 +58,13 @@ describe('TriageCard', () => {
     };
     renderWith(
       <TriageCard
-        triage={{
-          status: 'SUCCEEDED',
+        triage={succeeded({
           category: 'SECURITY',
           priority: 'P1',
-          labels: [],
           confidence: 0.83,
           details: JSON.stringify(ruled),
           rationale: 'SECURITY (83%). Priority P1: a SECURITY with a 16% chance of being P1.',
-          classifierVersion: 'tickets-abc',
-          correction: null,
-        }}
+        })}
       />,
     );
     expect(screen.getByTestId('priority-overruled').textContent).toBe(
@@ -64,21 +73,7 @@ describe('TriageCard', () => {
   });
 
   it('says nothing about the rules when the chosen priority is the likeliest', () => {
-    renderWith(
-      <TriageCard
-        triage={{
-          status: 'SUCCEEDED',
-          category: 'BUG',
-          priority: 'P2',
-          labels: [],
-          confidence: 0.9,
-          details: JSON.stringify(details),
-          rationale: 'BUG (90%).',
-          classifierVersion: 'tickets-abc',
-          correction: null,
-        }}
-      />,
-    );
+    renderWith(<TriageCard triage={succeeded({ priority: 'P2' })} />);
     expect(screen.queryByTestId('priority-overruled')).toBeNull();
   });
 

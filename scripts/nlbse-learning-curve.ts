@@ -16,16 +16,24 @@
  *   npx tsx scripts/nlbse-learning-curve.ts cv --folds 10 --seed 1      # → /tmp/nlbse-curve/k10-seed1.json
  *   npx tsx scripts/nlbse-learning-curve.ts bias --folds 5 --seed 1     # → /tmp/nlbse-curve/bias-k5-seed1.json
  *   npx tsx scripts/nlbse-learning-curve.ts report [--extra /tmp/nlbse-proto]   # also reads probs-seed*.json
+ *
+ * `cv` also takes the variants of "What the internal tickets cost" (docs/triage.md), each into its own `--dir`:
+ * `--internal none` (NLBSE alone), `--internal domain` (the internal tickets get a domain copy of their own),
+ * `--internal weight=0.5`, `--project-weight 2`, `--c 0.75`.
+ *
+ *   npx tsx scripts/nlbse-learning-curve.ts cv --seed 2 --internal none --dir /tmp/nlbse-none
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_FEATURE_CONFIG } from '../lambdas/core/tickets/features.ts';
 import {
   createTicketClassifier,
   type LabelledTicket,
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
 import { score, stratifiedFolds } from '../lambdas/core/tickets/metrics.ts';
+import type { TicketTrainingOptions } from '../lambdas/core/tickets/train.ts';
 import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
 import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
@@ -112,8 +120,28 @@ const argmax = (p: readonly number[], offsets: readonly number[] = [0, 0, 0]) =>
   return LABELS[best] ?? '';
 };
 
+/** The internal training tickets as `--internal` asks: all (as shipped), none, a domain of their own, or weighted. */
 async function internalTickets(): Promise<LabelledTicket[]> {
-  return (await readWriterGroups(resolve(root, 'data/tickets'))).flatMap((g) => g.train);
+  const internal = (await readWriterGroups(resolve(root, 'data/tickets'))).flatMap((g) => g.train);
+  const how = flag('--internal', 'all');
+  if (how === 'all') return internal;
+  if (how === 'none') return [];
+  if (how === 'domain') return internal.map((t) => ({ ...t, project: '~internal' }));
+  const weight = /^weight=(\d+(?:\.\d+)?)$/.exec(how)?.[1];
+  if (weight === undefined) throw new Error('--internal: all | none | domain | weight=<number>');
+  return internal.map((t) => ({ ...t, weight: Number(weight) }));
+}
+
+/** The training options `--project-weight` and `--c` change; none given: the shipped ones. */
+function trainingOverrides(): Partial<TicketTrainingOptions> {
+  const projectWeight = flag('--project-weight', '');
+  const c = flag('--c', '');
+  return {
+    ...(projectWeight === ''
+      ? {}
+      : { features: { ...DEFAULT_FEATURE_CONFIG, projectWeight: Number(projectWeight) } }),
+    ...(c === '' ? {} : { c: Number(c) }),
+  };
 }
 
 const strata = (rows: readonly NlbseRow[]) => rows.map((r) => `${r.project}|${r.label}`);
@@ -126,7 +154,10 @@ async function cv(rows: NlbseRow[]): Promise<void> {
   const probs: number[][] = rows.map(() => [0, 0, 0]);
   for (let f = 0; f < k; f++) {
     process.stderr.write(`k=${k} seed=${seed}: fold ${f + 1}/${k} (load ${load()})\n`);
-    const { model } = trainTicketModel([...rows.filter((_, i) => folds[i] !== f), ...internal]);
+    const { model } = trainTicketModel(
+      [...rows.filter((_, i) => folds[i] !== f), ...internal],
+      trainingOverrides(),
+    );
     fillHeldOut(model, rows, folds, f, probs);
     loads.push(load());
   }

@@ -25,7 +25,8 @@ export type RedactionKind =
   | 'apiKey'
   | 'secret'
   | 'cardNumber'
-  | 'urlPassword';
+  | 'urlPassword'
+  | 'privateKey';
 
 export type RedactionCounts = Record<RedactionKind, number>;
 
@@ -41,6 +42,7 @@ export const REDACTION_KINDS: readonly RedactionKind[] = [
   'secret',
   'cardNumber',
   'urlPassword',
+  'privateKey',
 ];
 
 /** Placeholder written for each kind (network kinds when removed; pseudonyms add `#n`). */
@@ -56,6 +58,7 @@ export const REDACTION_PLACEHOLDERS: Readonly<Record<RedactionKind, string>> = {
   secret: '<SECRET>',
   cardNumber: '<CARD>',
   urlPassword: '<PASSWORD>',
+  privateKey: '<PRIVATE_KEY>',
 };
 
 export const emptyRedactionCounts = (): RedactionCounts => ({
@@ -70,6 +73,7 @@ export const emptyRedactionCounts = (): RedactionCounts => ({
   secret: 0,
   cardNumber: 0,
   urlPassword: 0,
+  privateKey: 0,
 });
 
 export function totalRedactions(counts: RedactionCounts): number {
@@ -80,16 +84,56 @@ export function totalRedactions(counts: RedactionCounts): number {
 
 /**
  * Case-insensitive credentials: `scheme://user:password@`, `Bearer …`/`Basic …`, and `key=value` pairs whose
- * key names a secret (password, token, api key, …). The key and separators are kept, only the value goes.
+ * key names a secret (password, token, api key, …), also at the end of a longer name (`aws_secret_access_key`,
+ * `DB_PASSWORD`, `mysql.password`). The key and separators are kept, only the value goes. The value ends at
+ * white space, a quote or `;,<>`, and at `&` only where a query parameter follows (`?password=x&user=bob`),
+ * so that a password containing `&` goes whole.
  */
 const CREDENTIALS = new RegExp(
   [
     String.raw`(\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,256}:)([^\s@/]{1,256})(?=@)`,
     String.raw`(\b(?:bearer|basic)\s+)([a-z0-9._~+/-]{8,2048}=*)`,
-    String.raw`(\b(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)([^\s"',;&<>]{1,512})`,
+    String.raw`(\b(?:[a-z0-9]{1,32}[_.-]){0,4}(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)((?:[^\s"',;&<>]|&(?![\w.-]{1,64}=)){1,512})`,
   ].join('|'),
   'gi',
 );
+
+/** PEM armour of a private key (`-----BEGIN RSA PRIVATE KEY-----`, OPENSSH, EC, ENCRYPTED, PKCS#8). */
+const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
+const PRIVATE_KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
+
+/**
+ * Removes private key blocks: from a BEGIN line to its END line, or, when the END is not in this text, to the
+ * end of it. Returns whether a block is still open at the end (a log read line by line goes on removing
+ * lines until the END arrives: see `Redactor`). `open`: this text starts inside a block.
+ */
+function redactPrivateKeys(
+  text: string,
+  counts: RedactionCounts,
+  open: boolean,
+): { text: string; open: boolean } {
+  if (!open && !text.includes('PRIVATE KEY-----')) return { text, open };
+  let out = open ? '<PRIVATE_KEY>' : '';
+  let from = 0;
+  let inside = open;
+  for (;;) {
+    if (inside) {
+      PRIVATE_KEY_END.lastIndex = from;
+      const end = PRIVATE_KEY_END.exec(text);
+      if (end === null) return { text: out, open: true };
+      from = end.index + end[0].length;
+      inside = false;
+      continue;
+    }
+    PRIVATE_KEY_BEGIN.lastIndex = from;
+    const begin = PRIVATE_KEY_BEGIN.exec(text);
+    if (begin === null) return { text: out + text.slice(from), open: false };
+    counts.privateKey++;
+    out += `${text.slice(from, begin.index)}<PRIVATE_KEY>`;
+    from = begin.index + begin[0].length;
+    inside = true;
+  }
+}
 
 /** Case-sensitive token shapes: JWTs, AWS access key ids, well-known API key prefixes. */
 const TOKENS = new RegExp(
@@ -343,8 +387,15 @@ function redactSecrets(text: string, counts: RedactionCounts): string {
   });
 }
 
-function redactWith(text: string, counts: RedactionCounts, mask: NetworkMask | undefined): string {
-  let s = redactSecrets(text, counts);
+function redactWith(
+  text: string,
+  counts: RedactionCounts,
+  mask: NetworkMask | undefined,
+  state: { privateKeyOpen: boolean } = { privateKeyOpen: false },
+): string {
+  const keys = redactPrivateKeys(text, counts, state.privateKeyOpen);
+  state.privateKeyOpen = keys.open;
+  let s = redactSecrets(keys.text, counts);
   if (!mask) return s;
   s = s.replace(IPV4, (ip: string) => {
     counts.ipv4++;
@@ -432,9 +483,12 @@ export class Redactor {
           : (kind, value) => this.pseudonyms.of(kind, value);
   }
 
+  /** Whether a private key block began in an earlier call and has not ended yet (a log read line by line). */
+  private readonly keyBlock = { privateKeyOpen: false };
+
   redact(text: string): string {
     if (this.mask && this.network === 'pseudonymise') this.pseudonyms.reserve(text);
-    return redactWith(text, this.counts, this.mask);
+    return redactWith(text, this.counts, this.mask, this.keyBlock);
   }
 
   /**

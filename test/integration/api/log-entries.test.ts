@@ -82,6 +82,31 @@ describe('log entries through the API', () => {
     expect(JSON.parse(read.summary.json)).toBeTypeOf('object');
   });
 
+  it('stores no AWS secret key, PEM private key or password tail, in the text or the summary', async () => {
+    const secrets = [
+      '2024-03-01 10:00:04 WARN cfg: aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      '2024-03-01 10:00:05 INFO cfg: -----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw',
+      '-----END RSA PRIVATE KEY-----',
+      '2024-03-01 10:00:06 INFO db: password: Tr0ub4dor&3 accepted',
+    ].join('\n');
+    const entry = dataField<{ id: string; redactions: string }>(
+      await owner.call(SUBMIT, { raw: secrets }),
+      'summarizeLog',
+    );
+    expect(JSON.parse(entry.redactions)).toMatchObject({ secret: 2, privateKey: 1 });
+    const done = await eventually(
+      () => owner.call(READ, { id: entry.id }),
+      (r) => (r.data?.logEntry as { status: string } | undefined)?.status === 'SUCCEEDED',
+    );
+    const read = dataField<{ raw: string; summary: { text: string; json: string } }>(done, 'logEntry');
+    for (const stored of [read.raw, read.summary.text, read.summary.json]) {
+      for (const leaked of ['wJalrXUtnFEMI', 'MIIEowIBAAKC', 'Tr0ub4dor', '&3'])
+        expect(stored).not.toContain(leaked);
+    }
+    expect(read.raw).toContain('<PRIVATE_KEY>');
+  });
+
   it('redacts once: the entry, the stored summary, its text and the CLI count the same redactions', async () => {
     const submitted = await owner.call(SUBMIT, { raw: LOG });
     const entry = dataField<{ id: string; redactions: string }>(submitted, 'summarizeLog');

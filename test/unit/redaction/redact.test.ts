@@ -31,6 +31,34 @@ describe('redactText', () => {
     ['github ghp_abcdefghijklmnopqrstuvwxyz0123456789 set', 'github <API_KEY> set', 'apiKey'],
     ['login password=hunter2 ok', 'login password=<SECRET> ok', 'secret'],
     ['cfg api_key: "xyz123" loaded', 'cfg api_key: "<SECRET>" loaded', 'secret'],
+    [
+      'cfg aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'cfg aws_secret_access_key=<SECRET>',
+      'secret',
+    ],
+    ['env AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG', 'env AWS_SECRET_ACCESS_KEY=<SECRET>', 'secret'],
+    [
+      'env DB_PASSWORD=hunter2 mysql.password: x1',
+      'env DB_PASSWORD=<SECRET> mysql.password: <SECRET>',
+      'secret',
+    ],
+    ['db password: Tr0ub4dor&3 set', 'db password: <SECRET> set', 'secret'],
+    ['GET /reset?password=hunter2&user=bob 302', 'GET /reset?password=<SECRET>&user=bob 302', 'secret'],
+    [
+      'cfg: -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAu1SU1LfVLPHCozMx -----END RSA PRIVATE KEY----- loaded',
+      'cfg: <PRIVATE_KEY> loaded',
+      'privateKey',
+    ],
+    [
+      'key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\nthanks',
+      'key:\n<PRIVATE_KEY>\nthanks',
+      'privateKey',
+    ],
+    [
+      'pasted -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      'pasted <PRIVATE_KEY>',
+      'privateKey',
+    ],
     ['paid with 4111 1111 1111 1111 today', 'paid with <CARD> today', 'cardNumber'],
     ['card=5500005555555559;', 'card=<CARD>;', 'cardNumber'],
     [
@@ -55,6 +83,8 @@ describe('redactText', () => {
       'check pass; user unknown. Failed password for root. Executing with tokens:',
     ],
     ['an e-mail-like word without a domain', 'doSaveChannels@2.4GHz and user@localhost'],
+    ['names that end in no secret word', 'bypass=1 compass: north token_count=5 max_tokens: 100'],
+    ['a public key', '-----BEGIN PUBLIC KEY----- MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A -----END PUBLIC KEY-----'],
   ])('leaves %s alone', (_what, input) => {
     expect(redactOne(input)).toEqual({ text: input, kinds: [] });
   });
@@ -102,6 +132,9 @@ describe('redactText', () => {
       ':'.repeat(500_000),
       `${'ab:'.repeat(300_000)}::1`,
       '1.'.repeat(500_000),
+      'a_'.repeat(500_000),
+      '-----BEGIN PRIVATE KEY-----'.repeat(40_000),
+      '-----END PRIVATE KEY-----'.repeat(40_000),
     ]) {
       expect(redactText(big, counts).length).toBeGreaterThan(0);
     }
@@ -109,6 +142,27 @@ describe('redactText', () => {
 });
 
 describe('Redactor', () => {
+  it('removes a private key a log spreads over lines, up to and including its END line', () => {
+    const redactor = new Redactor();
+    const lines = [
+      'INFO cfg: loading key',
+      'INFO cfg: -----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw',
+      '7oxDd2W1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLwAAAA==',
+      '-----END RSA PRIVATE KEY-----',
+      'INFO cfg: key loaded',
+    ].map((line) => redactor.redact(line));
+    expect(lines).toEqual([
+      'INFO cfg: loading key',
+      'INFO cfg: <PRIVATE_KEY>',
+      '<PRIVATE_KEY>',
+      '<PRIVATE_KEY>',
+      '<PRIVATE_KEY>',
+      'INFO cfg: key loaded',
+    ]);
+    expect(redactor.counts.privateKey).toBe(1);
+  });
+
   it('keeps running counts per kind over many lines', () => {
     const r = new Redactor();
     r.redact('from 10.0.0.1 to 10.0.0.2');

@@ -35,8 +35,20 @@ const CreateLogUploadDocument = graphql(`
   }
 `);
 
-/** Files that go through createLogUpload: too large for the text field, or compressed. */
-const needsUpload = (file: File): boolean => file.size > MAX_LOG_BYTES || /\.gz$/i.test(file.name);
+/**
+ * A plain file larger than this goes through createLogUpload as it is, although summarizeLog would take up to
+ * 5 MB: read into the text field, a 4 MB file of short lines froze the page for 25 s, and the JSON request
+ * escapes every newline and tab into two bytes, which took it over the API's 6 MB request limit.
+ */
+export const UPLOAD_FILES_OVER_BYTES = 1024 * 1024;
+
+/** The API's limit on a whole request (local/runtime.ts maxBodyBytes; AppSync's is similar). */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Room left in a request for the query and the other variables. */
+const REQUEST_ENVELOPE_BYTES = 16 * 1024;
+
+/** Files that go through createLogUpload: larger than a text field should hold, or compressed. */
+const needsUpload = (file: File): boolean => file.size > UPLOAD_FILES_OVER_BYTES || /\.gz$/i.test(file.name);
 
 /** PUTs the file where createLogUpload said (relative locally, a presigned S3 URL on AWS). */
 async function putFile(url: string, headers: string, file: File): Promise<ApiError | null> {
@@ -75,7 +87,11 @@ export function LogUploadForm() {
   const [uploading, setUploading] = useState(false);
   const [created, createUpload] = useMutation(CreateLogUploadDocument);
   const size = new Blob([text]).size;
-  const tooLarge = size > MAX_LOG_BYTES;
+  // Escaped for the JSON request, pasted text can pass the request limit while under 5 MB itself.
+  const requestTooLarge =
+    size > (MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES) / 2 &&
+    new Blob([JSON.stringify(text)]).size > MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES;
+  const tooLarge = size > MAX_LOG_BYTES || requestTooLarge;
 
   const takeText = (value: string, name: string | null) => {
     setBigFile(null);
@@ -141,8 +157,9 @@ export function LogUploadForm() {
             Summarize a log
           </Title>
           <Text size="sm" c="dimmed">
-            Up to {formatBytes(MAX_LOG_BYTES)} of text here; a larger file (up to 1 GB, plain or .gz) is
-            uploaded as it is. E-mails, tokens, keys and card numbers are redacted before anything is stored.
+            Up to {formatBytes(MAX_LOG_BYTES)} of text here. A file over{' '}
+            {formatBytes(UPLOAD_FILES_OVER_BYTES)} or a .gz file (up to 1 GB) is uploaded as it is. E-mails,
+            tokens, keys and card numbers are redacted before anything is stored.
           </Text>
           <label
             className="drop-zone"
@@ -184,7 +201,11 @@ export function LogUploadForm() {
             onChange={(e) => takeText(e.currentTarget.value, null)}
             classNames={{ input: 'mono' }}
             error={
-              tooLarge ? `${formatBytes(size)}: over the ${formatBytes(MAX_LOG_BYTES)} limit` : undefined
+              !tooLarge
+                ? undefined
+                : size > MAX_LOG_BYTES
+                  ? `${formatBytes(size)}: over the ${formatBytes(MAX_LOG_BYTES)} limit; save it as a file and choose it above, it will be uploaded`
+                  : `${formatBytes(size)} of short lines: too large for one request once escaped; save it as a file and choose it above, it will be uploaded`
             }
           />
           <TextInput

@@ -174,7 +174,8 @@ export class TicketClassifier {
     const display = (c: string) => allowed?.names.get(c) ?? c;
     const predictedCategory = display(best.canonical);
     const categoryConfidence = round(best.confidence);
-    const abstain = categoryConfidence < threshold;
+    // With no title or body word the model knows ("asdf", "."), its answer is only its prior: a person decides.
+    const abstain = categoryConfidence < threshold || (threshold > 0 && scored.knownWords === 0);
     const categorySource: 'model' | 'rules' = this.model.categories.includes(best.canonical)
       ? 'model'
       : 'rules';

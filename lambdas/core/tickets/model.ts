@@ -799,6 +799,11 @@ export interface ModelScores {
    * another ticket: it reads the model's scratch buffers.
    */
   margins: (output: string, k: number, r: number, max: number) => Iterable<[string, number]>;
+  /**
+   * How many distinct title, body and lead features (words, bigrams, their clusters) the model knows. Zero
+   * means the answer is the model's prior, whatever the text says ("asdf", "hi", "."): nothing to go on.
+   */
+  knownWords: number;
 }
 
 /** Averages calibrated head probabilities, then sharpens: the same combination the trainer calibrated. */
@@ -971,7 +976,9 @@ export function scoreTicket(model: TicketModel, doc: ParsedTicket, project: stri
     }
     return new NamedMargins(doc, origins, values);
   };
-  return { probabilities, labels, margins };
+  // Shared segments 0–2 are title, body and lead (features.ts GROUPS); structure flags are always present.
+  const knownWords = (x.starts[3] ?? 0) - (x.starts[0] ?? 0);
+  return { probabilities, labels, margins, knownWords };
 }
 
 /**

@@ -74,7 +74,8 @@ function categorySentence(input: RationaleInput, cited: Set<string>): string {
   const by = category.source === 'rules' ? ' by rules' : '';
   if (abstain) {
     const or = runnerUp === undefined ? '' : ` or ${runnerUp.display} (${pct(runnerUp.confidence)})`;
-    return `NEEDS_REVIEW: best guess ${category.display} (${pct(category.confidence)}${by})${or}${why}`;
+    const reason = input.scored.knownWords === 0 ? ' (no word of it is one the model learned from)' : '';
+    return `NEEDS_REVIEW${reason}: best guess ${category.display} (${pct(category.confidence)}${by})${or}${why}`;
   }
   const also =
     runnerUp !== undefined && runnerUp.confidence >= RUNNER_UP_SHOWN

@@ -83,4 +83,17 @@ describe('the committed default model', () => {
     expect(without.category).not.toBe(NEEDS_REVIEW);
     expect(without.predictedCategory).toBe(withProject.predictedCategory);
   });
+
+  it('sends a ticket with no word it learned from to review, whatever the threshold above 0', () => {
+    for (const title of ['asdf', '.', 'qwerty uiop']) {
+      // Its answer would be the prior alone: FEATURE at 44% passes the default 0.4 threshold.
+      const result = model().classify({ title }, { reviewThreshold: 0.05 });
+      expect(result.category).toBe(NEEDS_REVIEW);
+      expect(result.rationale).toMatch(
+        /^NEEDS_REVIEW \(no word of it is one the model learned from\): best guess /,
+      );
+      expect(model().classify({ title }, { reviewThreshold: 0 }).category).toBe(result.predictedCategory);
+    }
+    expect(model().classify({ title: 'VPN down' }, { reviewThreshold: 0.05 }).category).toBe('INCIDENT');
+  });
 });

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { ideCsp } from '../web/security-headers.ts';
 import type { GraphQLHttpRequest, GraphQLHttpResponse } from './appsync/endpoint.ts';
-import { consoleFile, DEFAULT_CONSOLE_DIR } from './console-files.ts';
+import { cachedPage, type SendPage } from './cached-page.ts';
+import { consoleFile, DEFAULT_CONSOLE_DIR, SECURITY_HEADERS } from './console-files.ts';
 
 export interface HttpServerOptions {
   port: number;
@@ -79,8 +82,30 @@ window.aiOpsIdeHeaders = function () {
   return html.replace('<head>', `<head>\n${script}`).replace(placeholder, 'window.aiOpsIdeHeaders()');
 }
 
+/**
+ * SHA-256 (base64) of each inline script of a page, as a CSP hash source takes it. Like the HTML parser, a
+ * script ends at the first `</script`, even when its code holds the string "<script>".
+ */
+export function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script/gi)].map((match) =>
+    createHash('sha256')
+      .update(match[1] ?? '')
+      .digest('base64'),
+  );
+}
+
+/** The IDE page with the console's security headers, its CSP allowing exactly the page's own scripts. */
+function idePage(apiKey: string): SendPage {
+  const html = renderIde(apiKey);
+  return cachedPage(html, {
+    'content-type': 'text/html; charset=utf-8',
+    ...SECURITY_HEADERS,
+    'content-security-policy': ideCsp(inlineScriptHashes(html)),
+  });
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const ide = renderIde(options.apiKey);
+  const ide = idePage(options.apiKey);
   const server: Server = createServer((req, res) => {
     route(req, res, options, ide).catch((error: unknown) => {
       options.onError(error);
@@ -108,12 +133,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, ide: string) {
+async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, ide: SendPage) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (read && path === '/graphiql') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    res.end(req.method === 'HEAD' ? undefined : ide);
+    await ide(req, res);
     return;
   }
   if (read && path === '/graphql') {

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppSyncEndpoint } from '../../../local/appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from '../../../local/appsync/schema.ts';
+import { SECURITY_HEADERS } from '../../../local/console-files.ts';
 import { type RunningHttpServer, startHttpServer } from '../../../local/http-server.ts';
 
 const API_KEY = 'da2-consoletest';
@@ -22,6 +26,22 @@ async function post(query: string) {
     status: response.status,
     body: (await response.json()) as { data?: unknown; errors?: { message: string }[] },
   };
+}
+
+/** The bytes as sent (fetch would decompress them and hide the encoding). */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET') {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = request(`${origin}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 beforeAll(async () => {
@@ -106,6 +126,70 @@ describe('local server: console and IDE', () => {
     const redirect = await fetch(`${origin}/graphql`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('/graphiql');
+  });
+
+  it("gives GraphiQL the console's security headers, its CSP allowing only the page's own inline scripts", async () => {
+    const response = await fetch(`${origin}/graphiql`);
+    const html = await response.text();
+    for (const name of ['x-frame-options', 'x-content-type-options', 'referrer-policy', 'permissions-policy'])
+      expect(response.headers.get(name)).toBe(SECURITY_HEADERS[name]);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    const scriptSrc = csp.split('; ').find((directive) => directive.startsWith('script-src ')) ?? '';
+    expect(scriptSrc).not.toMatch(/unsafe-inline|unsafe-eval/);
+    // The script that reads the console session, hashed here on its own: the CSP names it.
+    const sessionScript = html.slice(html.indexOf('<script>') + '<script>'.length, html.indexOf('</script>'));
+    expect(sessionScript).toContain('ai-ops.session');
+    expect(scriptSrc).toContain(`'sha256-${createHash('sha256').update(sessionScript).digest('base64')}'`);
+    expect(scriptSrc.match(/'sha256-/g)?.length).toBe(html.match(/<\/script>/g)?.length);
+  });
+
+  it('sends GraphiQL compressed as the client accepts it: br, else gzip, else plain', async () => {
+    const plain = await raw('/graphiql');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.body.toString()).toContain('window.aiOpsIdeHeaders()');
+    const br = await raw('/graphiql', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gzip = await raw('/graphiql', { 'accept-encoding': 'br;q=0, gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    expect(
+      (await raw('/graphiql', { 'accept-encoding': 'identity' })).headers['content-encoding'],
+    ).toBeUndefined();
+  });
+
+  it('answers a revalidation of GraphiQL with 304 (by ETag or Last-Modified), and a changed tag with the page', async () => {
+    const first = await raw('/graphiql', { 'accept-encoding': 'br' });
+    const etag = first.headers.etag ?? '';
+    const lastModified = first.headers['last-modified'] ?? '';
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(lastModified).not.toBe('');
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const byTag = await raw('/graphiql', { 'accept-encoding': 'br', 'if-none-match': etag });
+    expect(byTag.status).toBe(304);
+    expect(byTag.body.length).toBe(0);
+    expect(byTag.headers.etag).toBe(etag);
+    expect(byTag.headers['x-frame-options']).toBe('DENY');
+    // The same validator holds for the gzip and plain forms of the page.
+    expect((await raw('/graphiql', { 'if-none-match': etag })).status).toBe(304);
+    expect((await raw('/graphiql', { 'if-modified-since': lastModified })).status).toBe(304);
+    // If-None-Match decides when both are sent.
+    const changed = await raw('/graphiql', {
+      'if-none-match': 'W/"older"',
+      'if-modified-since': lastModified,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.toString()).toContain('GraphiQL');
+    const head = await raw('/graphiql', { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers.etag).toBe(etag);
   });
 
   it("answers GraphiQL's introspection query despite the depth limit", async () => {

@@ -330,11 +330,18 @@ export const tickets = pgTable(
      */
     similarityTerms: integer('similarity_terms').array(),
     similarityWeights: real('similarity_weights').array(),
-    /** Title (weight A) and the opening of the body (weight B), for `tickets(filter: { text })`. */
-    search: tsvector('search').generatedAlwaysAs(
-      (): SQL =>
-        sql`setweight(to_tsvector('english', ${tickets.title}), 'A') || setweight(to_tsvector('english', left(${tickets.body}, ${sql.raw(String(SEARCHED_BODY_CHARS))})), 'B')`,
-    ),
+    /**
+     * Title (weight A) and the opening of the body (weight B), for `tickets(filter: { text })`, plus the words
+     * of both split the way a search is (`textSearchWords`: letters and digits, anything else separates).
+     * Postgres' parser keeps `Node.js`, `v2.14`, `user@host.com` and `/api/checkout` as one lexeme each, so
+     * without the split lexemes a search for `js` or `checkout` (or `Node.js`, searched as `node` and `js`)
+     * found nothing. The split part is stripped of positions: only `@@` reads it, and it stays small.
+     */
+    search: tsvector('search').generatedAlwaysAs((): SQL => {
+      const body = sql`left(${tickets.body}, ${sql.raw(String(SEARCHED_BODY_CHARS))})`;
+      const words = sql`regexp_replace(${tickets.title} || ' ' || ${body}, '[^[:alnum:]]+', ' ', 'g')`;
+      return sql`setweight(to_tsvector('english', ${tickets.title}), 'A') || setweight(to_tsvector('english', ${body}), 'B') || strip(to_tsvector('english', ${words}))`;
+    }),
     confidence: integer('confidence_permille'),
     triage: jsonb('triage').$type<Record<string, unknown>>(),
     correction: jsonb('correction').$type<Record<string, unknown>>(),

@@ -1,5 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { NewJob } from '../../core/jobs/job.ts';
+import type { JobStatus, NewJob } from '../../core/jobs/job.ts';
 import type { Cursor } from '../../core/pagination.ts';
 import type {
   CorrectionRecord,
@@ -117,6 +118,18 @@ export function createTicketRepo(db: Database): TicketRepo {
         changes: row.changes as Record<string, { from: unknown; to: unknown }>,
         meta: row.meta ?? null,
       }));
+    },
+
+    async jobStatusChanges(jobId) {
+      const rows = await db
+        .select({ at: changeEvents.at, changes: changeEvents.changes })
+        .from(changeEvents)
+        .where(and(eq(changeEvents.entityType, 'job'), eq(changeEvents.entityId, jobId)))
+        .orderBy(asc(changeEvents.at), asc(changeEvents.id));
+      return rows.flatMap(({ at, changes }) => {
+        const status = changes.status as { from: JobStatus; to: JobStatus } | undefined;
+        return status ? [{ at, from: status.from, to: status.to }] : [];
+      });
     },
 
     async similar({ id, ownerId, limit, minScore }) {
@@ -278,9 +291,12 @@ async function updateVersioned(
   const set: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(change.set) as [TicketField, unknown][]) {
     const column = FIELD_COLUMNS[field];
+    if (isDeepStrictEqual(current[column], value)) continue;
     changes[field] = { from: current[column], to: value };
     set[column] = value;
   }
+  // Nothing differs (the status it already has): no new version and no history record.
+  if (Object.keys(changes).length === 0 && !change.similarity) return { status: 'updated' };
   if (change.similarity) {
     set.similarityTerms = change.similarity.terms;
     set.similarityWeights = change.similarity.weights;

@@ -7,7 +7,7 @@
 import type { Caller } from '../auth/roles.ts';
 import type { Clock } from '../clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Job, NewJob } from '../jobs/job.ts';
+import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/index.ts';
 import { assertCanRead, canRead, seesEveryone } from './access.ts';
@@ -119,7 +119,10 @@ export interface TicketRepo {
     limit: number;
     after: Cursor | null;
   }): Promise<{ row: TicketRecord; cursor: Cursor }[]>;
-  /** Applies `changes` only if the ticket is at `expectedVersion`, bumps the version and records the change. */
+  /**
+   * Applies `changes` only if the ticket is at `expectedVersion`, bumps the version and records the fields
+   * that differ. A change in which no field differs (and no fingerprint) is no write: same version, no record.
+   */
   update(
     id: string,
     expectedVersion: number,
@@ -133,6 +136,8 @@ export interface TicketRepo {
     },
   ): Promise<VersionedWrite>;
   history(id: string): Promise<TicketChange[]>;
+  /** The status steps of job `jobId` (the ticket's triage job), oldest first. */
+  jobStatusChanges(jobId: string): Promise<{ at: Date; from: JobStatus; to: JobStatus }[]>;
   /**
    * Tickets whose fingerprint is closest to ticket `id`'s (none when it has no fingerprint yet), best first:
    * at most `limit` with a score of at least `minScore`, among the owner's tickets (everyone's for null).
@@ -212,14 +217,22 @@ async function writeVersioned(
   return result.ticket;
 }
 
+/**
+ * Sets the status. The status it already has changes nothing (same version, no history record; a stale
+ * `expectedVersion` is still a ConflictError). A ticket closed as a duplicate and set to any other status is
+ * no longer a duplicate: `duplicateOf` is cleared in the same recorded change.
+ */
 export async function updateTicketStatus(
   deps: { tickets: TicketRepo },
   input: { caller: Caller; id: string; status: TicketStatus; expectedVersion: number },
 ): Promise<TicketRecord> {
+  const set: Partial<Record<TicketField, unknown>> = { status: input.status };
+  // Unconditional, so the locked row decides: the repo records it only when the ticket was a duplicate.
+  if (input.status !== 'CLOSED') set.duplicateOf = null;
   return writeVersioned(deps, input.caller, input.id, input.expectedVersion, {
     actorId: input.caller.userId,
     action: 'status_changed',
-    set: { status: input.status },
+    set,
   });
 }
 
@@ -278,7 +291,10 @@ export async function ticketHistory(deps: { tickets: TicketRepo }, input: { call
   return deps.tickets.history(ticket.id);
 }
 
-/** The ticket as it was at `at`: its creation snapshot with every recorded change up to then applied in order. */
+/**
+ * The ticket as it was at `at`: its creation snapshot with every recorded change up to then applied in order,
+ * and the triage status its job had then (the job's recorded steps), not the job's current one.
+ */
 export async function ticketAt(
   deps: { tickets: TicketRepo },
   input: { caller: Caller; id: string; at: Date },
@@ -297,7 +313,13 @@ export async function ticketAt(
     version += 1;
     state.updatedAt = change.at;
   }
-  return { ...(state as unknown as TicketRecord), version };
+  const steps = await deps.tickets.jobStatusChanges(ticket.job.id);
+  let status = steps[0]?.from ?? ticket.job.status;
+  for (const step of steps) {
+    if (step.at > at) break;
+    status = step.to;
+  }
+  return { ...(state as unknown as TicketRecord), version, job: { ...ticket.job, status } };
 }
 
 /** Tickets shown as similar: at most this many, and only when at least this alike (docs/triage.md). */

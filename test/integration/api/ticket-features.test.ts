@@ -242,6 +242,34 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     expect(linked.duplicateOf).toBe(original.id);
   });
 
+  it('clears duplicateOf when a ticket closed as a duplicate is reopened, and records it', async () => {
+    const original = await create(owner, 'Printer on floor 3 jams', 'Paper jam again.');
+    const copy = await create(owner, 'Floor 3 printer jammed', 'It jams.');
+    await Promise.all([triaged(owner, original.id), triaged(owner, copy.id)]);
+    const marked = dataField<TicketView>(
+      await owner.call(MARK, { id: copy.id, of: original.id }),
+      'markDuplicate',
+    );
+    const reopened = dataField<TicketView>(
+      await owner.call(
+        'mutation($id: ID!, $v: Int!) { updateTicketStatus(id: $id, status: OPEN, expectedVersion: $v) { ' +
+          FIELDS +
+          ' } }',
+        { id: copy.id, v: marked.version },
+      ),
+      'updateTicketStatus',
+    );
+    expect(reopened).toMatchObject({ status: 'OPEN', duplicateOf: null, version: marked.version + 1 });
+    const history = dataField<{ action: string; changes: string }[]>(
+      await owner.call('query($id: ID!) { ticketHistory(id: $id) { action changes } }', { id: copy.id }),
+      'ticketHistory',
+    );
+    expect(JSON.parse(history.at(-1)?.changes ?? '{}')).toEqual({
+      status: { from: 'CLOSED', to: 'OPEN' },
+      duplicateOf: { from: original.id, to: null },
+    });
+  });
+
   it('finds tickets by words of the title or body, only among those the caller can see', async () => {
     const mine = await create(owner, 'Kafka consumer lag alarms', 'The zanzibar consumer group lags behind.');
     const theirs = await create(other, 'Zanzibar cluster rebooted', 'Nothing else.');
@@ -259,6 +287,40 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
       expect(error?.errorType).toBe('ValidationError');
       expect(error?.message).toContain('filter.text');
     }
+  });
+
+  it('finds dotted words (Node.js, v2.14, foo.bar.baz, user@host, file.ext, a path) whole and by their parts', async () => {
+    const ticket = await create(
+      owner,
+      'Upgrade Node.js in the build images',
+      'Pin qux-lib v2.14 and set alpha.beta.gamma in settings.yaml; log in as root@quokkahost; see /api/wombat',
+    );
+    const ids = async (text: string) =>
+      dataField<{ items: { id: string }[] }>(await owner.call(SEARCH, { text }), 'tickets').items.map(
+        (t) => t.id,
+      );
+    const found = [
+      'Node.js',
+      'node.js',
+      'js',
+      'node js',
+      'v2.14',
+      'v2',
+      '14',
+      'alpha.beta.gamma',
+      'beta',
+      'gamma',
+      'settings.yaml',
+      'yaml',
+      'root@quokkahost',
+      'quokkahost',
+      '/api/wombat',
+      'wombat',
+    ];
+    // Other tickets of this file may match a short part too (`14`): only this one's presence is asserted.
+    for (const text of found)
+      expect({ text, found: (await ids(text)).includes(ticket.id) }).toEqual({ text, found: true });
+    expect(await ids('python.js')).toEqual([]);
   });
 
   it('accepts SECURITY and a team in correctTriage, and exports corrections as a CSV that train reads', async () => {

@@ -155,6 +155,52 @@ describe('tickets through the API', () => {
     expect(beforeCreation.errors?.[0]?.errorType).toBe('NotFound');
   });
 
+  it('shows the triage at the creation time as QUEUED with no answer, as it was then', async () => {
+    const created = await create(owner, 'Disk full on build agent', 'The agent ran out of disk space.');
+    const ticket = await triaged(owner, created.id);
+    const history = dataField<{ action: string; at: string }[]>(
+      await owner.call('query($id: ID!) { ticketHistory(id: $id) { action at } }', { id: ticket.id }),
+      'ticketHistory',
+    );
+    const at = (action: string) => history.find((change) => change.action === action)?.at;
+    const triageAt = async (instant: string | undefined) =>
+      dataField<{ version: number; triage: { status: string; category: string | null } }>(
+        await owner.call(
+          'query($id: ID!, $at: AWSDateTime!) { ticketAt(id: $id, at: $at) { version triage { status category } } }',
+          { id: ticket.id, at: instant },
+        ),
+        'ticketAt',
+      );
+    expect(await triageAt(at('created'))).toEqual({
+      version: 1,
+      triage: { status: 'QUEUED', category: null },
+    });
+    expect(await triageAt(new Date().toISOString())).toEqual({
+      version: ticket.version,
+      triage: { status: 'SUCCEEDED', category: ticket.triage.category },
+    });
+  });
+
+  it('changes nothing when the status is set to the one the ticket has: same version, no history record', async () => {
+    const ticket = await triaged(owner, (await create(owner, 'Wiki search broken', 'No results.')).id);
+    const first = dataField<TicketView>(
+      await owner.call(UPDATE, { id: ticket.id, s: 'IN_PROGRESS', v: ticket.version }),
+      'updateTicketStatus',
+    );
+    const again = dataField<TicketView>(
+      await owner.call(UPDATE, { id: ticket.id, s: 'IN_PROGRESS', v: first.version }),
+      'updateTicketStatus',
+    );
+    expect(again).toMatchObject({ status: 'IN_PROGRESS', version: first.version });
+    const history = dataField<{ action: string }[]>(
+      await owner.call('query($id: ID!) { ticketHistory(id: $id) { action } }', { id: ticket.id }),
+      'ticketHistory',
+    );
+    expect(history.map((change) => change.action)).toEqual(['created', 'triaged', 'status_changed']);
+    const stale = await owner.call(UPDATE, { id: ticket.id, s: 'IN_PROGRESS', v: ticket.version });
+    expect(stale.errors?.[0]?.errorType).toBe('ConflictError');
+  });
+
   it('records a correction with the classifier answer kept, and refuses unknown categories', async () => {
     const created = await create(owner, 'Question about export', 'How can I export my data to CSV?');
     const ticket = await triaged(owner, created.id);

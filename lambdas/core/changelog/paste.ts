@@ -9,16 +9,21 @@ const COMMIT_HEADER = /^commit [0-9a-f]{7,40}\b/;
 const ONELINE = /^[0-9a-f]{7,40} (.+)$/;
 const SEPARATOR = /^-{3,}\s*$/;
 /**
- * Lines that are only ever footers: git's `*-by:` trailers, `Release-As:`, `Change-Id:`, and issue references
- * (`Refs: #12`, `Closes octo/app#3`). Other `token:` lines may be conventional headers of unmapped types.
+ * Lines that are only ever footers: git's `*-by:` trailers, `Release-As:`, `Change-Id:`, and lines of nothing
+ * but issue references (`Refs: #12`, `Closes octo/app#3, #4`; `fix: #3 crash` is a fix). Other `token:` lines
+ * may be conventional headers of unmapped types.
  */
-const FOOTER_ONLY =
-  /^(?:[A-Za-z]+(?:-[A-Za-z]+)*-(?:by|as|id)[ \t]*:|(?:refs?|references?|close[sd]?|fix(?:e[sd])?|resolve[sd]?)[ \t]*:?[ \t]*(?:[\w.-]+\/[\w.-]+)?#\d)/i;
+const TRAILER = /^[A-Za-z]+(?:-[A-Za-z]+)*-(?:by|as|id)[ \t]*:/i;
+const REFERENCES =
+  /^(?:refs?|references?|close[sd]?|fix(?:e[sd])?|resolve[sd]?)[ \t]*:?(?:[ \t,]*(?:and[ \t]+)?(?:[\w.-]+\/[\w.-]+)?#\d+)+[ \t]*$/i;
 
 /** A message that is nothing but footers: in a one-per-line paste, the footer of the commit above it. */
 export function isFooterOnly(message: string): boolean {
   const lines = message.split('\n').filter((line) => line.trim() !== '');
-  return lines.length > 0 && lines.every((line) => isNote(line) !== null || FOOTER_ONLY.test(line.trim()));
+  return (
+    lines.length > 0 &&
+    lines.every((line) => isNote(line) !== null || TRAILER.test(line.trim()) || REFERENCES.test(line.trim()))
+  );
 }
 
 /**

@@ -103,9 +103,11 @@ describe('a footer line given as a commit of its own', () => {
   });
 
   it('stays a commit when it is the first line or a conventional header of an unmapped type', () => {
-    expect(splitPastedCommits('Signed-off-by: A <a@example.com>\nbug: crash on start')).toEqual([
-      'Signed-off-by: A <a@example.com>',
-      'bug: crash on start',
+    expect(
+      splitPastedCommits('Signed-off-by: A <a@example.com>\nbug: crash on start\nfix: #3 crash on exit'),
+    ).toEqual(['Signed-off-by: A <a@example.com>', 'bug: crash on start', 'fix: #3 crash on exit']);
+    expect(splitPastedCommits('fix: a\nCloses #3, octo/app#4 and #5\nReviewed-by: B')).toEqual([
+      'fix: a\n\nCloses #3, octo/app#4 and #5\nReviewed-by: B',
     ]);
   });
 });

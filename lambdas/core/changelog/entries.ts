@@ -70,9 +70,10 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
     entries.push(entry);
   };
   const seenHashes = new Set<string>();
+  const hashless: ParseOptions = { ...options, hashless: true };
   for (const { commit, source } of attachFooters(input.commits)) {
     if (typeof commit === 'string') {
-      for (const parsed of parseCommitMessage(commit, options)) {
+      for (const parsed of parseCommitMessage(commit, hashless)) {
         push({ parsed, source, hash: null, author: null, merge: false, structured: false });
       }
       continue;
@@ -86,7 +87,7 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
     const author = toPerson(commit.author ?? null);
     if ('message' in commit) {
       const merge = (commit.parents ?? 0) > 1;
-      for (const parsed of parseCommitMessage(commit.message, options)) {
+      for (const parsed of parseCommitMessage(commit.message, hash === null ? hashless : options)) {
         push({ parsed, source, hash, author, merge, structured: false });
       }
     } else {

@@ -236,10 +236,11 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
   commit.releaseAs = facts.releaseAs;
   commit.notes = facts.notes;
 
-  // Also without its `This reverts commit` line (a GitHub revert pull request, a pasted one-line log):
-  // conventional-changelog drops such a header, which announces the feature it took back. The quoted subject
-  // still names the reverted commit, so it cancels that commit or is listed under Reverts.
-  const gitRevert = GIT_REVERT_HEADER.exec(headerText);
+  // Without its `This reverts commit` line (GitHub's revert pull requests) git's header is not a revert to
+  // conventional-changelog or release-please, and both leave it out; a message without a hash (a pasted
+  // one-line log) has only its quoted subject, so there it is a revert that cancels that subject or is listed.
+  const gitRevert =
+    facts.revertHash !== null || options.hashless === true ? GIT_REVERT_HEADER.exec(headerText) : null;
   const match = matchHeader(header, options);
   if (gitRevert) {
     commit.kind = 'revert';

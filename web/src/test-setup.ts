@@ -22,5 +22,11 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
+// Mantine's autosizing Textarea re-measures when web fonts finish loading.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {} },
+  });
+}
 
 afterEach(() => cleanup());

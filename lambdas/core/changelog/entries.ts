@@ -4,6 +4,7 @@
 import { ValidationError } from '../errors.ts';
 import { MAX_ENTRIES } from './limits.ts';
 import { type ParsedCommit, type Person, parseCommitMessage, stripTrailingPrs } from './parse.ts';
+import { attachFooters } from './paste.ts';
 import type { ParsedChangelogInput, StructuredEntryInput } from './schema.ts';
 import type { ParseOptions } from './syntax.ts';
 
@@ -37,8 +38,9 @@ function structuredToParsed(entry: StructuredEntryInput): ParsedCommit {
   const pr = entry.pr ?? prs[0] ?? null;
   const breaking = entry.breaking === true;
   const header = `${entry.type}${scope ? `(${scope})` : ''}${breaking ? '!' : ''}: ${entry.description}`;
+  const revert = type === 'revert';
   return {
-    kind: type === 'revert' ? 'revert' : 'conventional',
+    kind: revert ? 'revert' : 'conventional',
     type,
     rawType: entry.type,
     scope: scope === '*' ? null : scope,
@@ -50,7 +52,8 @@ function structuredToParsed(entry: StructuredEntryInput): ParsedCommit {
     issues: (entry.issues ?? []).filter((n) => n !== pr),
     coAuthors: [],
     releaseAs: null,
-    revertOf: null,
+    // A revert entry's description is the reverted header (`feat: add foo`), as in a `revert:` commit.
+    revertOf: revert ? { header: /^"([\s\S]*)"$/.exec(text)?.[1] ?? text, hash: null } : null,
     derived: false,
   };
 }
@@ -67,29 +70,30 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
     entries.push(entry);
   };
   const seenHashes = new Set<string>();
-  input.commits.forEach((commit, source) => {
+  const hashless: ParseOptions = { ...options, hashless: true };
+  for (const { commit, source } of attachFooters(input.commits)) {
     if (typeof commit === 'string') {
-      for (const parsed of parseCommitMessage(commit, options)) {
+      for (const parsed of parseCommitMessage(commit, hashless)) {
         push({ parsed, source, hash: null, author: null, merge: false, structured: false });
       }
-      return;
+      continue;
     }
     const hash = commit.hash ? commit.hash.toLowerCase() : null;
     // The same commit listed twice (a cherry-pick list, a retried page) is one change.
     if (hash !== null) {
-      if (seenHashes.has(hash)) return;
+      if (seenHashes.has(hash)) continue;
       seenHashes.add(hash);
     }
     const author = toPerson(commit.author ?? null);
     if ('message' in commit) {
       const merge = (commit.parents ?? 0) > 1;
-      for (const parsed of parseCommitMessage(commit.message, options)) {
+      for (const parsed of parseCommitMessage(commit.message, hash === null ? hashless : options)) {
         push({ parsed, source, hash, author, merge, structured: false });
       }
     } else {
       push({ parsed: structuredToParsed(commit), source, hash, author, merge: false, structured: true });
     }
-  });
+  }
   return entries;
 }
 
@@ -149,11 +153,12 @@ export function cancelledEntries(entries: readonly Entry[]): Set<Entry> {
       const match = findByHash(wanted);
       if (match !== entry) found = match;
     }
-    // Headers identify a commit only where hashes are unknown (plain messages, structured entries): between
-    // git commits a hash is required, as conventional-changelog requires it.
+    // A revert naming a hash matches a git commit by that hash only (conventional-changelog); its header finds
+    // only a commit without a hash. A revert naming no hash (a pasted subject, a GitHub revert pull request)
+    // has nothing but the reverted subject, so the subject finds any commit.
     if (!found && target.header) {
       const candidates = byHeader.get(normaliseHeader(target.header)) ?? [];
-      found = candidates.find((c) => c !== entry && c.hash === null && !claimed.has(c));
+      found = candidates.find((c) => c !== entry && (c.hash === null || !target.hash) && !claimed.has(c));
     }
     if (!found) continue;
     claimed.add(found);

@@ -8,7 +8,7 @@
  * - `!` without a note makes the description itself the breaking note (conventional-changelog's addBangNotes);
  * - a trailing `(#123)` (squash merge) is the pull request, kept out of the description;
  * - `closes #45` / `fixes #12` / `Refs: #9` are issue references;
- * - reverts: `revert: <header>` and git's `Revert "<header>"` with `This reverts commit <sha>.`;
+ * - reverts: `revert: <header>` and git's `Revert "<header>"` (with `This reverts commit <sha>.` when git wrote it);
  * - merge noise (`Merge pull request …`, `Merge branch …`) is recognised so it can be skipped;
  * - one message may carry several changes (`split.ts`), and `Release-As: x.y.z` pins the version.
  */
@@ -237,8 +237,10 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
   commit.notes = facts.notes;
 
   // Without its `This reverts commit` line (GitHub's revert pull requests) git's header is not a revert to
-  // conventional-changelog or release-please, and both leave it out.
-  const gitRevert = facts.revertHash === null ? null : GIT_REVERT_HEADER.exec(headerText);
+  // conventional-changelog or release-please, and both leave it out; a message without a hash (a pasted
+  // one-line log) has only its quoted subject, so there it is a revert that cancels that subject or is listed.
+  const gitRevert =
+    facts.revertHash !== null || options.hashless === true ? GIT_REVERT_HEADER.exec(headerText) : null;
   const match = matchHeader(header, options);
   if (gitRevert) {
     commit.kind = 'revert';

@@ -13,7 +13,7 @@
  *
  * Descriptions are written out as the commit has them (no escaping, first letter kept), like those tools.
  */
-import type { Changelog, ChangelogItem, ChangelogSection } from './types.ts';
+import { type Changelog, type ChangelogItem, type ChangelogSection, UNRELEASED_TITLE } from './types.ts';
 
 export interface RenderOptions {
   repositoryUrl: string | null;
@@ -99,7 +99,7 @@ function renderSection(section: ChangelogSection, repo: string | null, groupBySc
 
 export function renderMarkdown(changelog: Omit<Changelog, 'markdown'>, options: RenderOptions): string {
   const repo = options.repositoryUrl ? normaliseRepositoryUrl(options.repositoryUrl) : null;
-  const title = changelog.version ?? 'Unreleased';
+  const title = changelog.version ?? UNRELEASED_TITLE;
   const compare =
     repo && changelog.version && options.previousTag && options.currentTag
       ? `${repo}/compare/${options.previousTag}...${options.currentTag}`

@@ -8,6 +8,13 @@ export interface ParseOptions {
    * commits of their own. Off by default: release-please and conventional-changelog ignore them.
    */
   bulletCommits?: boolean;
+  /**
+   * The message has no commit hash (pasted or typed text, the API's strings): git's `Revert "…"` is a revert
+   * even without its `This reverts commit` line, as its quoted subject is all there is to go on. A git commit
+   * (with a hash) keeps conventional-changelog's and release-please's reading, which the real-history
+   * fidelity is measured against: without that line it is not a revert.
+   */
+  hashless?: boolean;
 }
 
 /** `type(scope)!: description`; the space after the colon is required here, see `HEADER_NO_SPACE`. */

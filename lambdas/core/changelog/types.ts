@@ -44,6 +44,8 @@ export const DEFAULT_SECTIONS: readonly SectionRule[] = Object.freeze([
 
 export const BREAKING_SECTION_TITLE = '⚠ BREAKING CHANGES';
 export const OTHER_SECTION_TITLE = 'Other changes';
+/** The heading of a release without a version. */
+export const UNRELEASED_TITLE = 'Unreleased';
 
 export interface ChangelogItem {
   /** Lower-case conventional type (`feat`); `null` for a non-conventional message in "Other changes". */
@@ -107,4 +109,13 @@ export interface Changelog {
   contributors: Contributor[];
   stats: ChangelogStats;
   markdown: string;
+}
+
+/**
+ * How people see a release named: its version, or "Unreleased" when there is none (no previous version was
+ * given, or nothing is released), always with its date, as the Markdown heading reads. The date alone would
+ * pass for a version.
+ */
+export function releaseLabel(release: { version?: string | null; date: string }): string {
+  return `${release.version ?? UNRELEASED_TITLE} (${release.date})`;
 }

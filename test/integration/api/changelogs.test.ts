@@ -101,6 +101,33 @@ describe('changelogs through the API', () => {
     expect(changelog.markdown).toContain('### Everything else\n\n* deps(api): bump zlib\n');
   });
 
+  it('cancels a one-line revert against the commit it names and reads a footer line as the footer above it', async () => {
+    const result = await user.call(GENERATE, {
+      input: {
+        commits: [
+          'feat(api)!: drop v1 endpoints',
+          'BREAKING CHANGE: v1 removed',
+          'Revert "feat: add foo"',
+          'feat: add foo',
+          'Revert "feat: add bar"',
+        ],
+        previousVersion: '1.4.2',
+        date: '2026-12-06',
+      },
+    });
+    expect(result.errors).toBeUndefined();
+    const changelog = result.data?.generateChangelog as {
+      version: string;
+      sections: { title: string; items: { description: string }[] }[];
+    };
+    expect(changelog.version).toBe('2.0.0');
+    expect(changelog.sections.map((s) => [s.title, s.items.map((i) => i.description)])).toEqual([
+      ['⚠ BREAKING CHANGES', ['v1 removed']],
+      ['Features', ['drop v1 endpoints']],
+      ['Reverts', ['Revert "feat: add bar"']],
+    ]);
+  });
+
   it('refuses bad input without storing anything', async () => {
     const [before] = await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`;
     const empty = await user.call(GENERATE, { input: { commits: [], entries: [] } });

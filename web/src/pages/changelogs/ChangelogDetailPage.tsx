@@ -1,6 +1,7 @@
 import { Anchor, Stack } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { releaseLabel } from '../../../../lambdas/core/changelog/types.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -17,7 +18,7 @@ export default function ChangelogDetailPage() {
   return (
     <Stack>
       <PageHeader
-        title={`Changelog ${changelog.version ?? changelog.date}`}
+        title={`Changelog ${releaseLabel(changelog)}`}
         description={`Generated ${formatDateTime(changelog.createdAt)}`}
         actions={
           <Anchor component={Link} to="/changelogs" size="sm">

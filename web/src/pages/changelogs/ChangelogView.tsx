@@ -1,4 +1,5 @@
 import { Badge, Button, Code, Group, List, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { UNRELEASED_TITLE } from '../../../../lambdas/core/changelog/types.ts';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import type { ChangelogQuery } from '../../gql/graphql.ts';
 
@@ -17,7 +18,7 @@ function download(name: string, text: string) {
 
 /** The release notes as sections (what readers will see) and as Markdown (what goes in CHANGELOG.md). */
 export function ChangelogView({ changelog }: { changelog: Changelog }) {
-  const version = changelog.version ?? 'Unreleased';
+  const version = changelog.version ?? UNRELEASED_TITLE;
   const fileName = `CHANGELOG-${changelog.version ?? changelog.date}.md`;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="changelog-preview-title">

@@ -17,6 +17,8 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { splitPastedCommits } from '../../../../lambdas/core/changelog/paste.ts';
+import { releaseLabel } from '../../../../lambdas/core/changelog/types.ts';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -26,7 +28,6 @@ import type { ChangelogInput } from '../../gql/graphql.ts';
 import { ChangelogView } from './ChangelogView.tsx';
 import { ChangelogsDocument, GenerateChangelogDocument } from './changelog-documents.ts';
 import { EntriesEditor, type EntryRow, newRow, toEntries } from './EntriesEditor.tsx';
-import { parseCommits } from './parse-commits.ts';
 
 const EXAMPLE = `feat(api): filter tickets by project
 fix(worker): retry when the database is resuming
@@ -65,7 +66,7 @@ function PastChangelogs() {
                 <Table.Tr key={c.id}>
                   <Table.Td>
                     <Anchor component={Link} to={`/changelogs/${c.id}`}>
-                      {c.version ?? c.date}
+                      {releaseLabel(c)}
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
@@ -91,7 +92,7 @@ export default function ChangelogsPage() {
   const [repositoryUrl, setRepositoryUrl] = useState('');
   const [includeOther, setIncludeOther] = useState(false);
   const [result, generate] = useMutation(GenerateChangelogDocument);
-  const parsed = parseCommits(commits);
+  const parsed = splitPastedCommits(commits);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -122,7 +123,7 @@ export default function ChangelogsPage() {
               <Tabs.Panel value="commits" pt="sm">
                 <Textarea
                   label="Commits, newest first"
-                  description="git log output, git log --oneline, or one conventional message per line (separate multi-line messages with ---)."
+                  description="git log output, git log --oneline, or one conventional message per line (a footer line such as BREAKING CHANGE: belongs to the line above; separate multi-line messages with ---)."
                   placeholder={EXAMPLE}
                   autosize
                   minRows={6}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommits } from './parse-commits.ts';
+import { splitPastedCommits } from '../../../lambdas/core/changelog/paste.ts';
 
-describe('parseCommits', () => {
+describe('splitPastedCommits (the console paste box)', () => {
   it('reads git log output: messages without the commit, author and date headers', () => {
     const log = [
       'commit 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
@@ -21,25 +21,28 @@ describe('parseCommits', () => {
       '',
       '    fix: handle empty logs',
     ].join('\n');
-    expect(parseCommits(log)).toEqual([
+    expect(splitPastedCommits(log)).toEqual([
       'feat(api): add ticketAt\n\nRebuilds a ticket from its history.\n\nBREAKING CHANGE: ticket ids are UUIDs',
       'fix: handle empty logs',
     ]);
   });
 
   it('drops the hashes of git log --oneline', () => {
-    expect(parseCommits('a1b2c3d feat: one\n\nb2c3d4e fix(ui): two\n')).toEqual([
+    expect(splitPastedCommits('a1b2c3d feat: one\n\nb2c3d4e fix(ui): two\n')).toEqual([
       'feat: one',
       'fix(ui): two',
     ]);
   });
 
   it('takes one message per line, or whole messages between --- lines', () => {
-    expect(parseCommits('feat: a\r\nfix: b')).toEqual(['feat: a', 'fix: b']);
-    expect(parseCommits('feat: a\n\nbody of a\n---\nfix: b\n')).toEqual(['feat: a\n\nbody of a', 'fix: b']);
+    expect(splitPastedCommits('feat: a\r\nfix: b')).toEqual(['feat: a', 'fix: b']);
+    expect(splitPastedCommits('feat: a\n\nbody of a\n---\nfix: b\n')).toEqual([
+      'feat: a\n\nbody of a',
+      'fix: b',
+    ]);
   });
 
   it('keeps a subject that merely starts with a word of hex letters', () => {
-    expect(parseCommits('added feature flags')).toEqual(['added feature flags']);
+    expect(splitPastedCommits('added feature flags')).toEqual(['added feature flags']);
   });
 });

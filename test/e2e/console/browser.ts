@@ -28,13 +28,19 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 }
 
-export async function newContext(browser: Browser, baseURL: string, width = 1280): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  width = 1280,
+  enforceCsp = false,
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width, height: width < 600 ? 844 : 900 },
     permissions: ['clipboard-read', 'clipboard-write'],
-    // The console's CSP forbids inline scripts; axe-core is injected as one.
-    bypassCSP: true,
+    // The console's CSP forbids inline scripts; axe-core is injected as one. A test of the CSP itself
+    // (`enforceCsp`) gets the pages as a user's browser does, and cannot run axe.
+    bypassCSP: !enforceCsp,
   });
   // Longer than the console's own patience with a ServiceUnavailable answer (UNAVAILABLE_RETRY_DELAYS_MS, 22 s
   // in all): a wait shorter than that fails while the console is still doing what it was built to do.

@@ -64,9 +64,15 @@ describe('session in the console', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
-  it('opens GraphiQL signed in: the schema loads and a query runs with the filled-in token', async () => {
+  it('opens GraphiQL signed in under its CSP: the schema loads and a query runs with the filled-in token', async () => {
     const { email, password } = inject('admin');
-    const page = await browser.page();
+    // The page's security headers are enforced here, as in a user's browser: a CSP that blocked GraphiQL's
+    // scripts or editor workers would leave it without a schema.
+    const page = await browser.page(1280, true);
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) blocked.push(message.text());
+    });
     await signIn(page, email, password);
     await page.getByRole('link', { name: 'GraphQL IDE' }).first().click();
     await page.waitForURL(/\/graphiql$/);
@@ -76,5 +82,6 @@ describe('session in the console', () => {
     await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
     await page.locator('.graphiql-response').getByText(email).waitFor();
     expect(await page.locator('body').innerText()).not.toContain('Error fetching schema');
+    expect(blocked).toEqual([]);
   });
 });

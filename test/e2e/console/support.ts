@@ -110,10 +110,10 @@ export function browserPerFile() {
   });
   afterAll(async () => browser?.close());
   return {
-    /** A fresh browser context (no session) and page, `width` px wide. */
-    async page(width = 1280): Promise<Page> {
+    /** A fresh browser context (no session) and page, `width` px wide; `enforceCsp` as a user's browser does. */
+    async page(width = 1280, enforceCsp = false): Promise<Page> {
       if (!browser) throw new Error('the browser is not running');
-      const page = await (await newContext(browser, inject('consoleUrl'), width)).newPage();
+      const page = await (await newContext(browser, inject('consoleUrl'), width, enforceCsp)).newPage();
       open.set(page, tracePage(page));
       return page;
     },

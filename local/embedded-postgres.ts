@@ -10,6 +10,11 @@ export interface EmbeddedDatabase {
   /** URL of a database other than the default one on the same server. */
   urlFor: (database: string) => string;
   createDatabase: (name: string) => Promise<void>;
+  /**
+   * Says shutdown has begun: from now on the server exiting is expected, not restarted and not reported. The
+   * terminal's Ctrl-C reaches the server too (it is in our process group), often before `stop()` is called.
+   */
+  beginStop: () => void;
   stop: () => Promise<void>;
 }
 
@@ -144,8 +149,12 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   const watch = () => {
     logging.process?.once('exit', (code, signal) => {
       if (stopping.signal.aborted || !report) return;
-      report(`PostgreSQL exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it`);
-      restarting = restartUntilRunning(startServer, stopping.signal, report).then((running) => {
+      restarting = restartUntilRunning(
+        startServer,
+        stopping.signal,
+        report,
+        signal ?? `exit code ${code}`,
+      ).then((running) => {
         if (running) watch();
       });
     });
@@ -157,6 +166,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     url: urlFor('postgres'),
     urlFor,
     createDatabase: (name) => pg.createDatabase(name),
+    beginStop: () => stopping.abort(),
     stop: async () => {
       stopping.abort();
       await restarting;
@@ -168,11 +178,16 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   };
 }
 
-/** Starts the server again after a growing pause until it runs (true) or stop() is called (false). */
+/**
+ * Starts the server again after a growing pause until it runs (true) or stop is called (false). The exit is
+ * judged after the first pause: a Ctrl-C reaches the server and this process at once, and the server may exit
+ * before this process has begun its shutdown; such an exit is neither reported nor restarted.
+ */
 async function restartUntilRunning(
   start: () => Promise<void>,
   stopping: AbortSignal,
   report: (line: string) => void,
+  cause: string,
 ): Promise<boolean> {
   for (let pauseMs = RESTART_FIRST_MS; ; pauseMs = Math.min(RESTART_MAX_MS, pauseMs * 2)) {
     try {
@@ -180,6 +195,7 @@ async function restartUntilRunning(
     } catch {
       return false;
     }
+    if (pauseMs === RESTART_FIRST_MS) report(`PostgreSQL exited unexpectedly (${cause}); restarting it`);
     try {
       await start();
       report('PostgreSQL is running again');

@@ -11,6 +11,8 @@ export interface LocalDatabase {
   url: string;
   /** True when the runtime started the embedded server (and so stops it). */
   embedded: boolean;
+  /** Shutdown has begun: the embedded server exiting from now on (Ctrl-C reaches it too) is expected. */
+  beginStop: () => void;
   stop: () => Promise<void>;
 }
 
@@ -22,7 +24,9 @@ export async function startLocalDatabase(options: {
   /** What the user is told, e.g. that a server left running by an earlier run was stopped. */
   onNotice?: (line: string) => void;
 }): Promise<LocalDatabase> {
-  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} };
+  if (options.databaseUrl) {
+    return { url: options.databaseUrl, embedded: false, beginStop: () => {}, stop: async () => {} };
+  }
   const server = await startEmbeddedPostgres({
     dataDir: join(options.dataDir, 'postgres'),
     ...(options.onLog ? { onLog: options.onLog } : {}),
@@ -35,7 +39,12 @@ export async function startLocalDatabase(options: {
   } finally {
     await admin.end();
   }
-  return { url: server.urlFor(LOCAL_DATABASE_NAME), embedded: true, stop: server.stop };
+  return {
+    url: server.urlFor(LOCAL_DATABASE_NAME),
+    embedded: true,
+    beginStop: server.beginStop,
+    stop: server.stop,
+  };
 }
 
 /**

@@ -91,7 +91,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const database = await startLocalDatabase({ dataDir, databaseUrl: options.databaseUrl, onNotice: notice });
   const cleanups: ShutdownStep[] = [{ name: 'the database', run: database.stop }];
-  const stopAll = () => runShutdown(cleanups.splice(0), onError);
+  const stopAll = () => {
+    // The database stops last, but the terminal's Ctrl-C may already have stopped it: no restart then.
+    database.beginStop();
+    return runShutdown(cleanups.splice(0), onError);
+  };
   try {
     const appUrl = await migrate(database.url);
     const connection = connectDatabase({ url: appUrl, maxConnections: 4 });

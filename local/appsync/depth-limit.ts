@@ -56,3 +56,57 @@ export function depthLimitRule(maxDepth: number) {
     };
   };
 }
+
+/**
+ * How deep `{`, `[` and `(` may nest in a query's text. graphql-js parses recursively and has no depth option
+ * (only `maxTokens`), so a query nested about a thousand levels deep overflows the stack inside `parse`, well
+ * under the token limit. This bound sits far above anything the depth limit lets through (GraphiQL's
+ * introspection query nests 10 levels) and far below that overflow.
+ */
+export const MAX_TEXT_NESTING = 100;
+
+/**
+ * The deepest bracket nesting in a GraphQL document's text, read in one pass without parsing it (so before the
+ * parser can overflow); brackets in strings and comments do not count, and the scan stops once `limit` is
+ * passed.
+ */
+export function textNestingDepth(source: string, limit = MAX_TEXT_NESTING): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '#') {
+      while (i + 1 < source.length && source[i + 1] !== '\n' && source[i + 1] !== '\r') i += 1;
+    } else if (char === '"') {
+      i = stringEnd(source, i);
+    } else if (char === '{' || char === '[' || char === '(') {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+      if (deepest > limit) break;
+    } else if (char === '}' || char === ']' || char === ')') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Where the string opened at `start` ends. An unterminated one ends at its line's end (a block string at the
+ * text's end), never rescanned: a regular expression backtracks quadratically on `"\"\"\…`.
+ */
+function stringEnd(source: string, start: number): number {
+  if (source.startsWith('"""', start)) {
+    for (let from = start + 3; ; ) {
+      const close = source.indexOf('"""', from);
+      if (close === -1) return source.length;
+      if (source[close - 1] !== '\\') return close + 2;
+      from = close + 3;
+    }
+  }
+  for (let i = start + 1; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i += 1;
+    else if (char === '"' || char === '\n' || char === '\r') return i;
+  }
+  return source.length;
+}

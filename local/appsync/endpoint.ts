@@ -27,7 +27,7 @@ import {
   visit,
 } from 'graphql';
 import { type AuthMode, allowedModes } from './auth-modes.ts';
-import { depthLimitRule } from './depth-limit.ts';
+import { depthLimitRule, MAX_TEXT_NESTING, textNestingDepth } from './depth-limit.ts';
 
 type ResolverContext = Record<string, string>;
 export type AuthorizerInvoker = (
@@ -272,6 +272,16 @@ function validatedDocument(
   rules: Parameters<typeof validate>[2],
   request: ParsedRequest,
 ): { document: DocumentNode } | { errors: AppSyncErrorBody[] } {
+  if (textNestingDepth(request.query) > MAX_TEXT_NESTING) {
+    return {
+      errors: [
+        {
+          message: `Query is nested more than ${MAX_TEXT_NESTING} levels deep (braces, brackets, parentheses); too deep to parse`,
+          errorType: 'ValidationError',
+        },
+      ],
+    };
+  }
   let document: DocumentNode;
   try {
     document = parse(request.query, { maxTokens: 10_000 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_TEXT_NESTING } from '../../../local/appsync/depth-limit.ts';
 import {
   type AppSyncEndpointOptions,
   createAppSyncEndpoint,
@@ -305,6 +306,22 @@ describe('local AppSync endpoint', () => {
     } finally {
       await deep.close();
     }
+  });
+
+  it('refuses a query nested too deep to parse with a ValidationError saying so, not a stack overflow', async () => {
+    const nested = (levels: number) => `{ me ${'{ id '.repeat(levels)}${'}'.repeat(levels)} }`;
+    // 3,000 levels: deep enough to overflow graphql-js's recursive parser, under its 10,000-token limit.
+    const tooDeep = await post({ query: nested(3_000) }, { 'x-api-key': API_KEY });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.json.errors).toEqual([
+      {
+        errorType: 'ValidationError',
+        message: `Query is nested more than ${MAX_TEXT_NESTING} levels deep (braces, brackets, parentheses); too deep to parse`,
+      },
+    ]);
+    // At the bound the query is parsed, and the field depth limit answers.
+    const atBound = await post({ query: nested(MAX_TEXT_NESTING - 2) }, { 'x-api-key': API_KEY });
+    expect(String(atBound.json.errors?.[0]?.message)).toMatch(/^Query depth \d+ exceeds the limit of 4/);
   });
 
   it('stops invoking resolvers past the resolver count limit', async () => {

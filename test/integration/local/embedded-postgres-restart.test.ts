@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../../local/embedded-postgres.ts';
@@ -9,6 +10,8 @@ import { until } from '../../support/eventually.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ai-ops-pg-restart-'));
 const clusterDir = join(dir, 'pg');
 const servers: EmbeddedDatabase[] = [];
+/** The supervisor's first pause before a restart (RESTART_FIRST_MS). */
+const RESTART_PAUSE_MS = 500;
 
 afterAll(async () => {
   for (const server of servers) await server.stop();
@@ -46,6 +49,43 @@ describe('embedded PostgreSQL supervision', () => {
     await server.stop();
     servers.pop();
     expect(await answers(server.url)).toBeUndefined();
+  });
+
+  it('neither restarts nor reports a server that exits on Ctrl-C once shutdown has begun', async () => {
+    const notices: string[] = [];
+    const server = await startEmbeddedPostgres({
+      dataDir: clusterDir,
+      onRestart: (line) => notices.push(line),
+    });
+    servers.push(server);
+    const pid = postmasterPid();
+    server.beginStop();
+    // What the terminal's Ctrl-C does to the server, which shares `ai-ops start`'s process group.
+    process.kill(pid, 'SIGINT');
+    await until(async () => (isGone(pid) ? true : undefined), 10_000);
+    await sleep(RESTART_PAUSE_MS * 3);
+    expect(notices).toEqual([]);
+    expect(await answers(server.url)).toBeUndefined();
+    await server.stop();
+    servers.pop();
+  });
+
+  it('does not call a Ctrl-C exit unexpected when the server exits just before shutdown begins', async () => {
+    const notices: string[] = [];
+    const server = await startEmbeddedPostgres({
+      dataDir: clusterDir,
+      onRestart: (line) => notices.push(line),
+    });
+    servers.push(server);
+    const pid = postmasterPid();
+    process.kill(pid, 'SIGINT');
+    await until(async () => (isGone(pid) ? true : undefined), 10_000);
+    server.beginStop();
+    await sleep(RESTART_PAUSE_MS * 3);
+    expect(notices).toEqual([]);
+    expect(await answers(server.url)).toBeUndefined();
+    await server.stop();
+    servers.pop();
   });
 
   it('stops at once when the server has already died and nobody restarts it', async () => {

@@ -16,6 +16,11 @@ import {
   redactText,
 } from '../redaction/redact.ts';
 import { ContinuationDetector, mostlyIndented } from './continuation.ts';
+
+/** Header host fields that name no host (BGL's "NULL", "-"): left out of the host tallies. */
+const NO_HOST = new Set(['', '-', 'unknown', 'none', 'null', 'n/a']);
+const namesNoHost = (field: string): boolean => NO_HOST.has(field.trim().toLowerCase());
+
 import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
 import type { LogLevel } from './levels.ts';
 import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
@@ -203,7 +208,7 @@ export class LogAnalyzer {
     if (this.continues(line, lineNo, fitsHeader)) return;
     if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
     let content = parsed.content;
-    let host = parsed.host;
+    let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
     if (this.redactor) {
       content = this.redactor.redact(content);
       if (host !== undefined) host = this.redactor.host(host);

@@ -58,8 +58,14 @@ function when(inc: Incident, time: (iso: string) => string): string {
   return `between ${time(inc.start)} and ${time(inc.end)} UTC`;
 }
 
-function where(parts: { name: string }[][]): string {
-  const names = parts.flatMap((p) => p.slice(0, 1).map((x) => x.name));
+/**
+ * The host and component an incident is mostly on, each named only when it holds at least half of the
+ * incident's lines: the busiest of many hosts (5 % of the lines) is not where the incident is.
+ */
+function where(inc: Incident): string {
+  const names = [inc.hosts, inc.components].flatMap((top) =>
+    top.slice(0, 1).flatMap((x) => (x.lines * 2 >= inc.lines ? [x.name] : [])),
+  );
   return names.length ? ` on ${names.join(' / ')}` : '';
 }
 
@@ -92,10 +98,7 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
     return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}: mostly ${http.name} (${fmt(http.lines)})${also}${cite}.`;
   }
   const cause = lead ? `, mostly ${quote(lead.template)} [${lead.id}]` : '';
-  return (
-    `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}${cause}` +
-    `${where([main.hosts, main.components])}.`
-  );
+  return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}${cause}` + `${where(main)}.`;
 }
 
 /**

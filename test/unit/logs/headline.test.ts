@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeLog } from '../../../lambdas/core/logs/summarize-log.ts';
 import { renderSummaryText } from '../../../lambdas/core/logs/summary.ts';
@@ -22,6 +24,39 @@ describe('headline', () => {
       expect(renderSummaryText(summary).startsWith(`${h}\n`)).toBe(true);
     },
   );
+
+  it('names the host of an error burst only when most of its lines are on that host', () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const at = (sec: number) =>
+      `Mar  1 ${pad(8 + Math.floor(sec / 3600))}:${pad(Math.floor(sec / 60) % 60)}:${pad(sec % 60)}`;
+    const log = (burstHost: (i: number) => string) =>
+      [
+        ...Array.from({ length: 720 }, (_, i): [number, string] => [
+          i * 10,
+          `web-${pad(i % 12)} app[12]: request served in ${i % 50} ms`,
+        ]),
+        ...Array.from({ length: 200 }, (_, i): [number, string] => [
+          5400 + Math.floor(i / 2),
+          `${burstHost(i)} app[12]: ERROR connection refused to db`,
+        ]),
+      ]
+        .sort((a, b) => a[0] - b[0])
+        .map(([sec, text]) => `${at(sec)} ${text}`)
+        .join('\n');
+    // Spread over twelve hosts, the busiest holds a twelfth of the burst: it is not where the burst is.
+    const spread = summarizeLog(log((i) => `web-${pad(i % 12)}`)).summary.headline;
+    expect(spread).toMatch(/\[T\d+\] on app\.$/);
+    const one = summarizeLog(log(() => 'web-07')).summary.headline;
+    expect(one).toMatch(/\[T\d+\] on <HOST#\d+> \/ app\.$/);
+  });
+
+  it('counts no host for a header host field that names none (BGL writes NULL)', () => {
+    const bgl = readFileSync(join(import.meta.dirname, '../../fixtures/logs/BGL_sample.log'), 'utf8');
+    expect(bgl).toMatch(/ NULL RAS /);
+    const { summary } = summarizeLog(bgl);
+    expect(summary.topHosts.length).toBeGreaterThan(0);
+    expect(summary.topHosts.map((h) => h.name)).not.toContain('NULL');
+  });
 
   it('names the failing endpoint and status of an access log, and the share of 5xx', () => {
     const h = summarizeLog(incidentText('nginx-5xx-spike')).summary.headline;

@@ -99,4 +99,27 @@ describe('SummaryView', () => {
     expect(screen.getByRole('progressbar', { name: '5xx rate of POST /api/checkout: 25%' })).toBeTruthy();
     expect(screen.getByText('12')).toBeTruthy();
   });
+
+  it('says "usually none" for an incident whose windows usually have nothing, as the headline does', () => {
+    show(true, {
+      ...summaryJson,
+      incidents: [
+        {
+          kind: 'errors',
+          start: '2026-01-01T10:30:00Z',
+          end: '2026-01-01T10:40:00Z',
+          durationSeconds: 600,
+          lines: 13,
+          errors: 13,
+          usual: 0,
+          factor: 13,
+          templates: [],
+          http5xx: [],
+        },
+      ],
+    });
+    const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
+    expect(incidents).toContain('Error surge: 13 errors in 10 min, usually none');
+    expect(incidents).not.toContain('13× the usual');
+  });
 });

@@ -130,6 +130,13 @@ const named = (v: unknown): { name: string; lines: number }[] =>
     .filter(isObject)
     .map((x) => ({ name: str(x.name) ?? '', lines: num(x.lines) }));
 
+/**
+ * Against what the log usually does, as the headline says it (lambdas/core/logs/headline.ts peakPhrase): a
+ * window that usually has none is "usually none", not "13× the usual" (a factor over a floor of one).
+ */
+const againstUsual = (i: Json): string =>
+  typeof i.usual === 'number' && i.usual < 0.5 ? 'usually none' : `${num(i.factor)}× the usual`;
+
 /** Summary v2 incidents: error or volume surges with their templates and HTTP 5xx. */
 function surge(i: Json): Incident {
   const errors = i.kind === 'errors';
@@ -141,7 +148,7 @@ function surge(i: Json): Incident {
   return {
     start: str(i.start) ?? '',
     ...(str(i.end) ? { end: str(i.end) } : {}),
-    title: `${errors ? 'Error surge' : 'Volume surge'}: ${count}${span}, ${num(i.factor)}× the usual`,
+    title: `${errors ? 'Error surge' : 'Volume surge'}: ${count}${span}, ${againstUsual(i)}`,
     ...(templates[0] ? { detail: `Mostly: ${templates[0].template}` } : {}),
     severity: errors ? 'high' : 'medium',
     templates: templates.slice(0, 3),

@@ -197,10 +197,11 @@ function changes(s: LogSummary, out: string[]): void {
     items: TemplateChange[],
     total: number,
     show: (t: TemplateChange) => string,
+    id: (t: TemplateChange) => string = (t) => t.id,
   ) => {
     if (total === 0) return;
     out.push(`  ${title} (${fmt(total)}):`);
-    for (const t of items) out.push(`    ${show(t)}  ${t.id}  ${clip(t.template, 110)}`);
+    for (const t of items) out.push(`    ${show(t)}  ${id(t)}  ${clip(t.template, 110)}`);
     if (total > items.length) out.push(`    … ${fmt(total - items.length)} more`);
   };
   section('new', c.new, c.totals.new, (t) => `${fmt(t.count).padStart(8)}`);
@@ -208,15 +209,22 @@ function changes(s: LogSummary, out: string[]): void {
     'louder',
     c.louder,
     c.totals.louder,
-    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} (${t.factor}×)`,
+    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} lines (${t.factor}× the rate)`,
   );
   section(
     'quieter',
     c.quieter,
     c.totals.quieter,
-    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} (${t.factor}×)`,
+    (t) => `${fmt(t.baselineCount).padStart(6)} → ${fmt(t.count).padStart(6)} lines (${t.factor}× the rate)`,
   );
-  section('gone', c.gone, c.totals.gone, (t) => `${fmt(t.baselineCount).padStart(8)} before`);
+  // A gone template's id is the baseline's: said so, since the same id names another template in this log.
+  section(
+    'gone',
+    c.gone,
+    c.totals.gone,
+    (t) => `${fmt(t.baselineCount).padStart(8)} before`,
+    (t) => `(was ${t.id})`,
+  );
   if (c.totals.new + c.totals.louder + c.totals.quieter + c.totals.gone === 0)
     out.push('  nothing new, gone, or 3× louder or quieter');
 }

@@ -125,6 +125,27 @@ describe('summary against a baseline', () => {
     const text = renderSummaryText(summary);
     expect(text).toContain('Changes since yesterday (');
     expect(text).toMatch(/ {2}new \(1\):\n +30 +T\d+ +deadlock detected on table orders/);
+    // A gone template's id is the baseline's, and the same id names another template of this log.
+    const gone = summary.changes?.gone[0]?.id;
+    expect(text).toMatch(new RegExp(` {2}gone \\(1\\):\\n +6 before +\\(was ${gone}\\) +rotated logs`));
+  });
+
+  it('says louder and quieter as lines and the rate, so that more lines can be quieter', () => {
+    const before = summarizeLog(day(false)).summary;
+    const lines = day(false).split('\n');
+    // Twice the lines over ten times the hours: more "served order" lines, at a fifth of the rate.
+    const spread = lines
+      .filter((l) => l.includes('served order'))
+      .flatMap((l) => [l, l.replace('10:', '11:')])
+      .map((l, i) => l.replace('2024-05-01', `2024-05-0${1 + (i % 9)}`))
+      .sort();
+    const { summary } = summarizeLog(spread.join('\n'), {
+      baseline: { census: before.census, label: 'yesterday' },
+    });
+    const text = renderSummaryText(summary);
+    expect(text).toMatch(
+      / {2}quieter \(1\):\n +240 → +480 lines \(0\.\d+× the rate\) +T\d+ +served order <NUM>/,
+    );
   });
 
   it('keeps a census in every summary so that a stored summary can be the next baseline', () => {

@@ -129,8 +129,8 @@ function ChangeRows({ title, rows }: { title: string; rows: TemplateChange[] }) 
       </Text>
       {rows.map((r) => (
         <Text size="sm" key={`${title}-${r.template}`}>
-          <TemplateText text={r.template} /> — {formatNumber(r.baselineCount)} → {formatNumber(r.count)}
-          {r.factor !== null && r.factor > 0 ? ` (${r.factor}×)` : ''}
+          <TemplateText text={r.template} /> — {formatNumber(r.baselineCount)} → {formatNumber(r.count)} lines
+          {r.factor !== null && r.factor > 0 ? ` (${r.factor}× the rate)` : ''}
         </Text>
       ))}
     </div>

@@ -67,6 +67,12 @@ export class ConflictError extends AppError {
   }
 }
 
+/** "try again in 15 s" / "in 3 min": the wait a RateLimited answer carries, said in its message too. */
+export function tryAgainIn(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  return s < 120 ? `try again in ${s} s` : `try again in ${Math.ceil(s / 60)} min`;
+}
+
 export class RateLimitedError extends AppError {
   readonly errorType = 'RateLimited';
   readonly retryAfterSeconds: number;

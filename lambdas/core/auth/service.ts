@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
+  tryAgainIn,
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
@@ -209,7 +210,10 @@ export async function login(
   const account = { email, userId: user?.id ?? null };
   if (!gate.allowed) {
     await deps.events?.loginFailed('locked', account);
-    throw new RateLimitedError('Too many failed login attempts; try again later', gate.retryAfterSeconds);
+    throw new RateLimitedError(
+      `Too many failed login attempts; ${tryAgainIn(gate.retryAfterSeconds)}`,
+      gate.retryAfterSeconds,
+    );
   }
 
   const candidate = normalizePassword(input.password);

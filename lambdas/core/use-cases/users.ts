@@ -28,6 +28,7 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
+  tryAgainIn,
   ValidationError,
 } from '../errors.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
@@ -338,7 +339,10 @@ async function throttledVerify(
     beginAttempt(state, deps.clock.now(), DEFAULT_LOCKOUT_POLICY),
   );
   if (!gate.allowed) {
-    throw new RateLimitedError('Too many failed attempts; try again later', gate.retryAfterSeconds);
+    throw new RateLimitedError(
+      `Too many failed attempts; ${tryAgainIn(gate.retryAfterSeconds)}`,
+      gate.retryAfterSeconds,
+    );
   }
   const matches = await deps.passwords.verify(password, user.passwordHash);
   if (matches) await deps.throttle.reset(key);

@@ -144,7 +144,7 @@ describe('login', () => {
       const checked = deps.passwords.verifications.length;
       const locked = await failure(login(deps, { email, password: PASSWORD }));
       expect(locked).toBeInstanceOf(RateLimitedError);
-      expect(locked.message).toBe('Too many failed login attempts; try again later');
+      expect(locked.message).toBe('Too many failed login attempts; try again in 30 s');
       expect((locked as RateLimitedError).retryAfterSeconds).toBe(30);
       expect(deps.passwords.verifications.length).toBe(checked);
       expect(deps.events.failures.at(-1)).toBe('locked');

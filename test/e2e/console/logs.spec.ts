@@ -34,6 +34,9 @@ describe('logs in the console', () => {
     await page.getByText('Up to 5.0 MB of text').waitFor();
     await page.getByLabel('Log file').setInputFiles('test/fixtures/logs/BGL_sample.log');
     await page.getByText('Loaded BGL_sample.log').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Source (optional)' }).inputValue()).toBe(
+      'BGL_sample.log',
+    );
     await page.getByRole('button', { name: 'Summarize' }).click();
     await page.waitForURL(/\/logs\/[0-9a-f-]{36}$/);
 
@@ -67,6 +70,13 @@ describe('logs in the console', () => {
       .waitFor();
     await expectAccessible(page);
     await snapshot(page, 'log-summary');
+    // The list names the entry by the file it came from (its source), not by its upload time alone.
+    await page.goto('/logs');
+    await page
+      .getByRole('region', { name: 'Logs', exact: true })
+      .getByRole('cell', { name: 'bgl_sample.log' })
+      .first()
+      .waitFor();
   });
 
   it('HR reads the summary but is offered no raw text: no raw log, samples or wildcard values', async () => {

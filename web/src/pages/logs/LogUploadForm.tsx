@@ -11,8 +11,8 @@ import { graphql } from '../../gql/index.ts';
 export const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
 const SummarizeLogDocument = graphql(`
-  mutation SummarizeLog($raw: String!, $format: String, $idempotencyKey: String) {
-    summarizeLog(raw: $raw, format: $format, idempotencyKey: $idempotencyKey) {
+  mutation SummarizeLog($raw: String!, $format: String, $source: String, $idempotencyKey: String) {
+    summarizeLog(raw: $raw, format: $format, source: $source, idempotencyKey: $idempotencyKey) {
       id
       status
     }
@@ -23,8 +23,20 @@ const SummarizeLogDocument = graphql(`
 export const MAX_UPLOAD_BYTES = 1024 ** 3;
 
 const CreateLogUploadDocument = graphql(`
-  mutation CreateLogUpload($filename: String!, $size: Int!, $format: String, $idempotencyKey: String) {
-    createLogUpload(filename: $filename, size: $size, format: $format, idempotencyKey: $idempotencyKey) {
+  mutation CreateLogUpload(
+    $filename: String!
+    $size: Int!
+    $format: String
+    $source: String
+    $idempotencyKey: String
+  ) {
+    createLogUpload(
+      filename: $filename
+      size: $size
+      format: $format
+      source: $source
+      idempotencyKey: $idempotencyKey
+    ) {
       entry {
         id
         status
@@ -77,6 +89,10 @@ export function LogUploadForm() {
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState<string | null>(null);
   const [format, setFormat] = useState('');
+  // The service or file the log came from: it names the entry in the list, and a later log of the same
+  // source is compared with this one. A chosen file's name fills it unless the user typed one.
+  const [source, setSource] = useState('');
+  const [sourceTyped, setSourceTyped] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   // One key per submitted text: a retry after a network failure cannot create a second entry.
@@ -97,6 +113,7 @@ export function LogUploadForm() {
     setBigFile(null);
     setText(value);
     setFileName(name);
+    if (!sourceTyped) setSource(name ?? '');
     setProblem(null);
     setIdempotencyKey(crypto.randomUUID());
   };
@@ -122,6 +139,7 @@ export function LogUploadForm() {
       filename: file.name,
       size: file.size,
       format: format.trim() || null,
+      source: source.trim() || null,
       idempotencyKey,
     });
     const target = answer.data?.createLogUpload;
@@ -144,7 +162,12 @@ export function LogUploadForm() {
     event.preventDefault();
     if (bigFile) return upload(bigFile);
     if (!text.trim() || tooLarge) return;
-    const answer = await summarize({ raw: text, format: format.trim() || null, idempotencyKey });
+    const answer = await summarize({
+      raw: text,
+      format: format.trim() || null,
+      source: source.trim() || null,
+      idempotencyKey,
+    });
     const id = answer.data?.summarizeLog?.id;
     if (id) navigate(`/logs/${id}`);
   };
@@ -207,6 +230,16 @@ export function LogUploadForm() {
                   ? `${formatBytes(size)}: over the ${formatBytes(MAX_LOG_BYTES)} limit; save it as a file and choose it above, it will be uploaded`
                   : `${formatBytes(size)} of short lines: too large for one request once escaped; save it as a file and choose it above, it will be uploaded`
             }
+          />
+          <TextInput
+            label="Source (optional)"
+            description="The service or file the log came from; a later log of the same source is compared with this one"
+            value={source}
+            maxLength={200}
+            onChange={(e) => {
+              setSource(e.currentTarget.value);
+              setSourceTyped(e.currentTarget.value !== '');
+            }}
           />
           <TextInput
             label="Header format (optional)"

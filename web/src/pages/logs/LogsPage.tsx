@@ -23,6 +23,7 @@ const LogEntriesDocument = graphql(`
         id
         ownerId
         status
+        source
         format
         sizeBytes
         lineCount
@@ -97,6 +98,7 @@ export default function LogsPage() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Uploaded</Table.Th>
+                <Table.Th>Source</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th ta="right">Lines</Table.Th>
                 <Table.Th ta="right">Size</Table.Th>
@@ -111,6 +113,7 @@ export default function LogsPage() {
                       {formatDateTime(entry.createdAt)}
                     </Anchor>
                   </Table.Td>
+                  <Table.Td>{entry.source ?? '—'}</Table.Td>
                   <Table.Td>
                     <JobStatusBadge status={entry.status} />
                     {entry.status === 'FAILED' && entry.job?.lastError && (

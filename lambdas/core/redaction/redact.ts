@@ -26,7 +26,9 @@ export type RedactionKind =
   | 'secret'
   | 'cardNumber'
   | 'urlPassword'
-  | 'privateKey';
+  | 'privateKey'
+  | 'nationalId'
+  | 'phone';
 
 export type RedactionCounts = Record<RedactionKind, number>;
 
@@ -43,6 +45,8 @@ export const REDACTION_KINDS: readonly RedactionKind[] = [
   'cardNumber',
   'urlPassword',
   'privateKey',
+  'nationalId',
+  'phone',
 ];
 
 /** Placeholder written for each kind (network kinds when removed; pseudonyms add `#n`). */
@@ -59,6 +63,8 @@ export const REDACTION_PLACEHOLDERS: Readonly<Record<RedactionKind, string>> = {
   cardNumber: '<CARD>',
   urlPassword: '<PASSWORD>',
   privateKey: '<PRIVATE_KEY>',
+  nationalId: '<NATIONAL_ID>',
+  phone: '<PHONE>',
 };
 
 export const emptyRedactionCounts = (): RedactionCounts => ({
@@ -74,6 +80,8 @@ export const emptyRedactionCounts = (): RedactionCounts => ({
   cardNumber: 0,
   urlPassword: 0,
   privateKey: 0,
+  nationalId: 0,
+  phone: 0,
 });
 
 export function totalRedactions(counts: RedactionCounts): number {
@@ -97,6 +105,39 @@ const CREDENTIALS = new RegExp(
   ].join('|'),
   'gi',
 );
+
+/**
+ * A US social security number written as one (3-2-4 digits, an area other than 000, 666 and 900–999, a group
+ * other than 00, a serial other than 0000: the SSA's own rules, as the Luhn sum checks a card number).
+ */
+const SSN = /(?<![\w.-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])/g;
+/**
+ * Telephone numbers: after a word that says so (`phone`, `tel`, `mobile`, `fax`…), or in international form
+ * (`+` and 10–15 digits in groups). Bare digit runs are left alone: logs are full of them.
+ */
+const PHONE = new RegExp(
+  [
+    String.raw`(\b(?:phone|telephone|tel|mobile|cell|fax|sms)(?: ?(?:no|number|nr))?\.?[\s:=#]{0,3})(\+?\(?\d[\d ().-]{5,20}\d)`,
+    String.raw`()((?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w.]))`,
+  ].join('|'),
+  'gi',
+);
+
+function redactPersonalNumbers(text: string, counts: RedactionCounts): string {
+  let s = text.replace(SSN, () => {
+    counts.nationalId++;
+    return '<NATIONAL_ID>';
+  });
+  s = s.replace(PHONE, (match: string, ...groups: unknown[]) => {
+    const [keyed, keyedNumber, , international] = groups as (string | undefined)[];
+    const number = keyedNumber ?? international ?? '';
+    const digits = number.replace(/\D/g, '').length;
+    if (digits < 7 || digits > 15 || (keyed === undefined && digits < 10)) return match;
+    counts.phone++;
+    return `${keyed ?? ''}<PHONE>`;
+  });
+  return s;
+}
 
 /** PEM armour of a private key (`-----BEGIN RSA PRIVATE KEY-----`, OPENSSH, EC, ENCRYPTED, PKCS#8). */
 const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
@@ -379,6 +420,7 @@ function redactSecrets(text: string, counts: RedactionCounts): string {
     return jwt !== undefined ? '<TOKEN>' : aws !== undefined ? '<AWS_KEY>' : '<API_KEY>';
   });
   s = redactEmails(s, counts);
+  s = redactPersonalNumbers(s, counts);
   return s.replace(CARD, (match: string) => {
     const digits = match.replace(/[ -]/g, '');
     if (!cardPrefix(digits) || !luhn(digits)) return match;

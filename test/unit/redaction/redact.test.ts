@@ -59,6 +59,11 @@ describe('redactText', () => {
       'pasted <PRIVATE_KEY>',
       'privateKey',
     ],
+    ['user ssn 123-45-6789 verified', 'user ssn <NATIONAL_ID> verified', 'nationalId'],
+    ['callback phone +1 415 555 0100 set', 'callback phone <PHONE> set', 'phone'],
+    ['call me on mobile: 07700 900123', 'call me on mobile: <PHONE>', 'phone'],
+    ['Phone: (415) 555-0100', 'Phone: <PHONE>', 'phone'],
+    ['reached at +44 20 7946 0958 today', 'reached at <PHONE> today', 'phone'],
     ['paid with 4111 1111 1111 1111 today', 'paid with <CARD> today', 'cardNumber'],
     ['card=5500005555555559;', 'card=<CARD>;', 'cardNumber'],
     [
@@ -84,6 +89,10 @@ describe('redactText', () => {
     ],
     ['an e-mail-like word without a domain', 'doSaveChannels@2.4GHz and user@localhost'],
     ['names that end in no secret word', 'bypass=1 compass: north token_count=5 max_tokens: 100'],
+    [
+      'offsets, versions and numbers that are no phone or SSN',
+      'at +0200 tz +01:00 took 12 ms +1 v1.2.3-4 on 2024-05-01 id 987-65-4321 area 000-12-3456',
+    ],
     ['a public key', '-----BEGIN PUBLIC KEY----- MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A -----END PUBLIC KEY-----'],
   ])('leaves %s alone', (_what, input) => {
     expect(redactOne(input)).toEqual({ text: input, kinds: [] });
@@ -135,6 +144,9 @@ describe('redactText', () => {
       'a_'.repeat(500_000),
       '-----BEGIN PRIVATE KEY-----'.repeat(40_000),
       '-----END PRIVATE KEY-----'.repeat(40_000),
+      'phone '.repeat(150_000),
+      '+1 '.repeat(300_000),
+      '123-45-'.repeat(140_000),
     ]) {
       expect(redactText(big, counts).length).toBeGreaterThan(0);
     }

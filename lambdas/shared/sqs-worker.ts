@@ -154,10 +154,15 @@ class JobWorker {
       this.logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
     } else if (outcome.status === 'failed') {
       measurements.push({ metric: METRICS.jobsFailed, value: 1 });
-      this.logger.error('Job failed and will not be retried', {
-        reason: outcome.reason,
-        error: outcome.detail,
-      });
+      // Refused input (a bad gzip, a binary upload) is the submitter's mistake, told to them in lastError: a
+      // warning, not an error that pages whoever watches the service.
+      if (outcome.byInput)
+        this.logger.warn('Job refused its input and will not be retried', { reason: outcome.reason });
+      else
+        this.logger.error('Job failed and will not be retried', {
+          reason: outcome.reason,
+          error: outcome.detail,
+        });
     } else {
       this.logger.info('Duplicate delivery of a finished job ignored');
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDatabase } from '../../lambdas/adapters/db/client.ts';
 import { createJobRecord, createJobRepo } from '../../lambdas/adapters/db/job-repo.ts';
 import { changeEvents, jobs as jobsTable } from '../../lambdas/adapters/db/schema.ts';
@@ -12,6 +12,7 @@ import {
   LocalQueue,
   type LocalQueueDefinition,
 } from '../../lambdas/adapters/queue/local-queue.ts';
+import { ValidationError } from '../../lambdas/core/errors.ts';
 import { SAFE_REASONS } from '../../lambdas/core/failures.ts';
 import { type DispatchDeps, dispatchJob } from '../../lambdas/core/jobs/dispatch.ts';
 import type { Job, JobMessage, NewJob } from '../../lambdas/core/jobs/job.ts';
@@ -328,7 +329,10 @@ describe('running jobs', () => {
 
 describe('job workers on the local queue', () => {
   let counter = 0;
-  function setUp(work: JobWork, options: { maxReceiveCount?: number; deferStart?: boolean } = {}) {
+  function setUp(
+    work: JobWork,
+    options: { maxReceiveCount?: number; deferStart?: boolean; logger?: Logger } = {},
+  ) {
     counter += 1;
     const definition: LocalQueueDefinition = {
       name: `jobs-${counter}`,
@@ -352,7 +356,7 @@ describe('job workers on the local queue', () => {
         retryDelays.push(seconds);
         await retryDelay(receiptHandle, seconds);
       },
-      logger: silent,
+      logger: options.logger ?? silent,
       metrics,
     });
     const batchSizes: number[] = [];
@@ -541,6 +545,49 @@ describe('job workers on the local queue', () => {
     } finally {
       await mapping.stop();
     }
+  });
+
+  it('logs a job whose input was refused as a warning, and a permanent failure as an error', async () => {
+    const lines: string[] = [];
+    const record = (chunk: string | Uint8Array) => {
+      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(record);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(record);
+    const logged = (message: string) =>
+      lines.flatMap((line) => {
+        try {
+          const parsed = JSON.parse(line) as { level?: string; message?: string };
+          return parsed.message === message ? [parsed.level] : [];
+        } catch {
+          return [];
+        }
+      });
+    try {
+      for (const error of [
+        new ValidationError('raw', 'not a gzip file'),
+        new PermanentJobError('entry gone'),
+      ]) {
+        const { jobQueue, mapping } = setUp(
+          async () => {
+            throw error;
+          },
+          { logger: new Logger({ logLevel: 'INFO' }) },
+        );
+        try {
+          const job = await acceptJob({ queue: jobQueue }, { kind: 'summarize-log' });
+          await until(async () => ((await repo.get(job.id))?.status === 'FAILED' ? true : undefined));
+        } finally {
+          await mapping.stop();
+        }
+      }
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(logged('Job refused its input and will not be retried')).toEqual(['WARN']);
+    expect(logged('Job failed and will not be retried')).toEqual(['ERROR']);
   });
 
   it('sends a malformed message to the DLQ without touching any job', async () => {

@@ -37,7 +37,14 @@ export function subjectOf(job: Pick<Job, 'id' | 'kind' | 'subjectId'>, kind: Job
 
 export type RunJobOutcome =
   | { status: 'succeeded'; job: Job }
-  | { status: 'failed'; job: Job; reason: string; detail: string }
+  | {
+      status: 'failed';
+      job: Job;
+      reason: string;
+      detail: string;
+      /** The job's input was refused (a ValidationError: a bad gzip, a binary file): the submitter's doing. */
+      byInput: boolean;
+    }
   | { status: 'skipped'; jobId: string; reason: 'already-final' };
 
 const isPermanent = (error: unknown): boolean =>
@@ -79,7 +86,13 @@ export async function runJob(
     if (isPermanent(error)) {
       await deps.jobs.markFailed(claimed.id, reason);
       const job: Job = { ...claimed, status: 'FAILED', lastError: reason };
-      return { status: 'failed', job, reason, detail: technicalDetail(error) };
+      return {
+        status: 'failed',
+        job,
+        reason,
+        detail: technicalDetail(error),
+        byInput: error instanceof ValidationError,
+      };
     }
     if (receiveCount >= maxReceiveCount) {
       const attempts = claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`;

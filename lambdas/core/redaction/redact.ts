@@ -93,7 +93,9 @@ export function totalRedactions(counts: RedactionCounts): number {
 /**
  * Case-insensitive credentials: `scheme://user:password@`, `Bearer …`/`Basic …`, and `key=value` pairs whose
  * key names a secret (password, token, api key, …), also at the end of a longer name (`aws_secret_access_key`,
- * `DB_PASSWORD`, `mysql.password`). The key and separators are kept, only the value goes. The value ends at
+ * `DB_PASSWORD`, `mysql.password`: the key word need only not follow a letter or digit, which a lookbehind
+ * checks at no cost, where a prefix pattern tried at every word quadrupled this expression's time). The key
+ * and separators are kept, only the value goes. The value ends at
  * white space, a quote or `;,<>`, and at `&` only where a query parameter follows (`?password=x&user=bob`),
  * so that a password containing `&` goes whole.
  */
@@ -101,7 +103,7 @@ const CREDENTIALS = new RegExp(
   [
     String.raw`(\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,256}:)([^\s@/]{1,256})(?=@)`,
     String.raw`(\b(?:bearer|basic)\s+)([a-z0-9._~+/-]{8,2048}=*)`,
-    String.raw`(\b(?:[a-z0-9]{1,32}[_.-]){0,4}(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)((?:[^\s"',;&<>]|&(?![\w.-]{1,64}=)){1,512})`,
+    String.raw`((?<![a-z0-9])(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)((?:[^\s"',;&<>]|&(?![\w.-]{1,64}=)){1,512})`,
   ].join('|'),
   'gi',
 );
@@ -118,7 +120,7 @@ const SSN = /(?<![\w.-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-]
 const PHONE = new RegExp(
   [
     String.raw`(\b(?:phone|telephone|tel|mobile|cell|fax|sms)(?: ?(?:no|number|nr))?\.?[\s:=#]{0,3})(\+?\(?\d[\d ().-]{5,20}\d)`,
-    String.raw`()((?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w.]))`,
+    String.raw`((?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w.]))`,
   ].join('|'),
   'gi',
 );
@@ -129,7 +131,7 @@ function redactPersonalNumbers(text: string, counts: RedactionCounts): string {
     return '<NATIONAL_ID>';
   });
   s = s.replace(PHONE, (match: string, ...groups: unknown[]) => {
-    const [keyed, keyedNumber, , international] = groups as (string | undefined)[];
+    const [keyed, keyedNumber, international] = groups as (string | undefined)[];
     const number = keyedNumber ?? international ?? '';
     const digits = number.replace(/\D/g, '').length;
     if (digits < 7 || digits > 15 || (keyed === undefined && digits < 10)) return match;

@@ -33,14 +33,20 @@ async function answers(url: string): Promise<true | undefined> {
   }
 }
 
+/** A server whose restart notices are recorded, stopped after the file if a test does not stop it. */
+async function watchedServer(): Promise<{ server: EmbeddedDatabase; notices: string[] }> {
+  const notices: string[] = [];
+  const server = await startEmbeddedPostgres({
+    dataDir: clusterDir,
+    onRestart: (line) => notices.push(line),
+  });
+  servers.push(server);
+  return { server, notices };
+}
+
 describe('embedded PostgreSQL supervision', () => {
   it('starts the server again when it is killed, and says so', async () => {
-    const notices: string[] = [];
-    const server = await startEmbeddedPostgres({
-      dataDir: clusterDir,
-      onRestart: (line) => notices.push(line),
-    });
-    servers.push(server);
+    const { server, notices } = await watchedServer();
     const first = postmasterPid();
     process.kill(first, 'SIGKILL');
     await until(async () => (postmasterPid() !== first ? answers(server.url) : undefined), 60_000);
@@ -52,12 +58,7 @@ describe('embedded PostgreSQL supervision', () => {
   });
 
   it('neither restarts nor reports a server that exits on Ctrl-C once shutdown has begun', async () => {
-    const notices: string[] = [];
-    const server = await startEmbeddedPostgres({
-      dataDir: clusterDir,
-      onRestart: (line) => notices.push(line),
-    });
-    servers.push(server);
+    const { server, notices } = await watchedServer();
     const pid = postmasterPid();
     server.beginStop();
     // What the terminal's Ctrl-C does to the server, which shares `ai-ops start`'s process group.
@@ -71,12 +72,7 @@ describe('embedded PostgreSQL supervision', () => {
   });
 
   it('does not call a Ctrl-C exit unexpected when the server exits just before shutdown begins', async () => {
-    const notices: string[] = [];
-    const server = await startEmbeddedPostgres({
-      dataDir: clusterDir,
-      onRestart: (line) => notices.push(line),
-    });
-    servers.push(server);
+    const { server, notices } = await watchedServer();
     const pid = postmasterPid();
     process.kill(pid, 'SIGINT');
     await until(async () => (isGone(pid) ? true : undefined), 10_000);

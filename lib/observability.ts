@@ -330,9 +330,10 @@ export class Observability extends Construct {
         'Worker duration p99 (ms)',
         labelled(workers, (fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })),
       ),
-      graph('Jobs succeeded / failed', [
+      graph('Jobs succeeded / failed / input refused', [
         ...this.perKind(METRICS.jobsSucceeded, 'Sum'),
         ...this.perKind(METRICS.jobsFailed, 'Sum'),
+        ...this.perKind(METRICS.jobsRefused, 'Sum'),
       ]),
     ];
   }

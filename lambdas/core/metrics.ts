@@ -73,6 +73,13 @@ export const METRICS = {
     description: 'Jobs that failed for good (permanent error, or the last allowed delivery)',
     dimensions: KIND,
   }),
+  jobsRefused: metric({
+    name: 'JobsRefused',
+    unit: 'Count',
+    description:
+      "Jobs whose input was refused (a bad gzip, a binary upload): the submitter's mistake, not a failure of the service",
+    dimensions: KIND,
+  }),
   jobRetries: metric({
     name: 'JobRetries',
     unit: 'Count',

@@ -153,9 +153,9 @@ class JobWorker {
       measurements.push({ metric: METRICS.jobsSucceeded, value: 1 });
       this.logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
     } else if (outcome.status === 'failed') {
-      measurements.push({ metric: METRICS.jobsFailed, value: 1 });
       // Refused input (a bad gzip, a binary upload) is the submitter's mistake, told to them in lastError: a
-      // warning, not an error that pages whoever watches the service.
+      // warning and a count of its own, not a failure that raises the failure-rate alarm or pages anyone.
+      measurements.push({ metric: outcome.byInput ? METRICS.jobsRefused : METRICS.jobsFailed, value: 1 });
       if (outcome.byInput)
         this.logger.warn('Job refused its input and will not be retried', { reason: outcome.reason });
       else

@@ -91,11 +91,12 @@ function processRow(): Panel[] {
 function workerRow(): Panel[] {
   return [
     {
-      title: 'Jobs succeeded / failed',
+      title: 'Jobs succeeded / failed / input refused',
       unit: 'ops',
       targets: [
         { expr: rateBy(METRICS.jobsSucceeded, 'kind'), legendFormat: '{{kind}} succeeded' },
         { expr: rateBy(METRICS.jobsFailed, 'kind'), legendFormat: '{{kind}} failed' },
+        { expr: rateBy(METRICS.jobsRefused, 'kind'), legendFormat: '{{kind}} input refused' },
       ],
     },
     {

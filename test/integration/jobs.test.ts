@@ -547,7 +547,7 @@ describe('job workers on the local queue', () => {
     }
   });
 
-  it('logs a job whose input was refused as a warning, and a permanent failure as an error', async () => {
+  it('logs and counts a job whose input was refused apart from a failure of the service', async () => {
     const lines: string[] = [];
     const record = (chunk: string | Uint8Array) => {
       lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -555,6 +555,7 @@ describe('job workers on the local queue', () => {
     };
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(record);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(record);
+    const counted: [number, number, boolean][] = [];
     const logged = (message: string) =>
       lines.flatMap((line) => {
         try {
@@ -569,7 +570,7 @@ describe('job workers on the local queue', () => {
         new ValidationError('raw', 'not a gzip file'),
         new PermanentJobError('entry gone'),
       ]) {
-        const { jobQueue, mapping } = setUp(
+        const { jobQueue, mapping, metrics } = setUp(
           async () => {
             throw error;
           },
@@ -581,6 +582,12 @@ describe('job workers on the local queue', () => {
         } finally {
           await mapping.stop();
         }
+        // After stop(): the batch in flight has finished, so its measurements are published.
+        counted.push([
+          metrics.count('JobsFailed'),
+          metrics.count('JobsRefused'),
+          error instanceof ValidationError,
+        ]);
       }
     } finally {
       out.mockRestore();
@@ -588,6 +595,11 @@ describe('job workers on the local queue', () => {
     }
     expect(logged('Job refused its input and will not be retried')).toEqual(['WARN']);
     expect(logged('Job failed and will not be retried')).toEqual(['ERROR']);
+    // [JobsFailed, JobsRefused, input refused]: only a failure of the service feeds the failure-rate alarm.
+    expect(counted).toEqual([
+      [0, 1, true],
+      [1, 0, false],
+    ]);
   });
 
   it('sends a malformed message to the DLQ without touching any job', async () => {

@@ -1,5 +1,5 @@
 /**
- * What the handlers really emit: the job worker (success, permanent failure, retry, poison message), the
+ * What the handlers really emit: the job worker (success, permanent failure, refused input, retry, poison message), the
  * reconciler, the authorizer, the auth events and error answers of the resolver, and the LLM layer against the fake OpenAI
  * server, each with a recording metrics sink. Infrastructure tests hold alarms and dashboards against this.
  */
@@ -9,6 +9,7 @@ import { metricsAuthEvents } from '../../lambdas/adapters/auth-dependencies.ts';
 import { powertoolsLlmMetrics } from '../../lambdas/adapters/llm/metrics.ts';
 import { createOpenAiProvider } from '../../lambdas/adapters/llm/openai-provider.ts';
 import { createAuthorizerHandler } from '../../lambdas/authorizer/authorizer.ts';
+import { ValidationError } from '../../lambdas/core/errors.ts';
 import type { Job } from '../../lambdas/core/jobs/job.ts';
 import type { JobRepo } from '../../lambdas/core/jobs/ports.ts';
 import { PermanentJobError } from '../../lambdas/core/jobs/run-job.ts';
@@ -82,6 +83,7 @@ const JOB_IDS = {
   ok: '00000000-0000-4000-8000-000000000001',
   permanent: '00000000-0000-4000-8000-000000000002',
   retry: '00000000-0000-4000-8000-000000000003',
+  refused: '00000000-0000-4000-8000-000000000004',
 };
 
 const record = (id: string, body: string) => sqsRecord(id, body, 50);
@@ -106,6 +108,7 @@ async function runWorker(sink: RecordingSink): Promise<void> {
     work: async (job) => {
       if (job.id === JOB_IDS.permanent) throw new PermanentJobError('the log entry is gone');
       if (job.id === JOB_IDS.retry) throw new Error('database unavailable');
+      if (job.id === JOB_IDS.refused) throw new ValidationError('raw', 'not a gzip file');
       return { model: null };
     },
     backoff: { baseSeconds: 1, maxSeconds: 2 },
@@ -120,6 +123,7 @@ async function runWorker(sink: RecordingSink): Promise<void> {
       record('m2', message(JOB_IDS.permanent)),
       record('m3', message(JOB_IDS.retry)),
       record('m4', 'not a job'),
+      record('m5', message(JOB_IDS.refused)),
     ],
   };
   await worker(event, context);

@@ -335,12 +335,16 @@ export const tickets = pgTable(
      * of both split the way a search is (`textSearchWords`: letters and digits, anything else separates).
      * Postgres' parser keeps `Node.js`, `v2.14`, `user@host.com` and `/api/checkout` as one lexeme each, so
      * without the split lexemes a search for `js` or `checkout` (or `Node.js`, searched as `node` and `js`)
-     * found nothing. The split part is stripped of positions: only `@@` reads it, and it stays small.
+     * found nothing. The same words are also indexed joined (`Node.js` as `nodejs`, `e-mail` as `email`,
+     * `log-in` as `login`), since people search either spelling. These extra lexemes are stripped of
+     * positions: only `@@` reads them, and they stay small.
      */
     search: tsvector('search').generatedAlwaysAs((): SQL => {
       const body = sql`left(${tickets.body}, ${sql.raw(String(SEARCHED_BODY_CHARS))})`;
-      const words = sql`regexp_replace(${tickets.title} || ' ' || ${body}, '[^[:alnum:]]+', ' ', 'g')`;
-      return sql`setweight(to_tsvector('english', ${tickets.title}), 'A') || setweight(to_tsvector('english', ${body}), 'B') || strip(to_tsvector('english', ${words}))`;
+      const text = sql`${tickets.title} || ' ' || ${body}`;
+      const split = sql`regexp_replace(${text}, '[^[:alnum:]]+', ' ', 'g')`;
+      const joined = sql`regexp_replace(${text}, '([[:alnum:]])[.-]+(?=[[:alnum:]])', '\\1', 'g')`;
+      return sql`setweight(to_tsvector('english', ${tickets.title}), 'A') || setweight(to_tsvector('english', ${body}), 'B') || strip(to_tsvector('english', ${split} || ' ' || ${joined}))`;
     }),
     confidence: integer('confidence_permille'),
     triage: jsonb('triage').$type<Record<string, unknown>>(),

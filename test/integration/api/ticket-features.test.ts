@@ -289,11 +289,11 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     }
   });
 
-  it('finds dotted words (Node.js, v2.14, foo.bar.baz, user@host, file.ext, a path) whole and by their parts', async () => {
+  it('finds dotted words (Node.js, v2.14, foo.bar.baz, user@host, file.ext, a path) whole, by their parts and joined', async () => {
     const ticket = await create(
       owner,
       'Upgrade Node.js in the build images',
-      'Pin qux-lib v2.14 and set alpha.beta.gamma in settings.yaml; log in as root@quokkahost; see /api/wombat',
+      'Pin qux-lib v2.14 and set alpha.beta.gamma in settings.yaml; log in as root@quokkahost; see /api/wombat; the zorb-tracker e-mail',
     );
     const ids = async (text: string) =>
       dataField<{ items: { id: string }[] }>(await owner.call(SEARCH, { text }), 'tickets').items.map(
@@ -316,6 +316,12 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
       'quokkahost',
       '/api/wombat',
       'wombat',
+      // and joined, as people also spell them
+      'nodejs',
+      'NodeJS',
+      'quxlib',
+      'zorbtracker',
+      'email',
     ];
     // Other tickets of this file may match a short part too (`14`): only this one's presence is asserted.
     for (const text of found)

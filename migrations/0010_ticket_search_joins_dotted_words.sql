@@ -1,0 +1,3 @@
+-- Also index dotted and hyphenated words joined (Node.js as nodejs, e-mail as email). As in 0009, drizzle-kit's
+-- DROP COLUMN + ADD COLUMN would lose tickets_search_idx; PostgreSQL 17 changes the expression in place.
+ALTER TABLE "tickets" ALTER COLUMN "search" SET EXPRESSION AS (setweight(to_tsvector('english', "tickets"."title"), 'A') || setweight(to_tsvector('english', left("tickets"."body", 20000)), 'B') || strip(to_tsvector('english', regexp_replace("tickets"."title" || ' ' || left("tickets"."body", 20000), '[^[:alnum:]]+', ' ', 'g') || ' ' || regexp_replace("tickets"."title" || ' ' || left("tickets"."body", 20000), '([[:alnum:]])[.-]+(?=[[:alnum:]])', '\1', 'g'))));

@@ -53,8 +53,9 @@ export class ForbiddenError extends AppError {
 
 export class NotFoundError extends AppError {
   readonly errorType = 'NotFound';
-  constructor(what: string) {
-    super(`${what} not found`);
+  /** `reason` says why, when the thing exists but not as asked ("it was created at …"). */
+  constructor(what: string, reason?: string) {
+    super(reason ? `${what} not found: ${reason}` : `${what} not found`);
     this.name = 'NotFoundError';
   }
 }

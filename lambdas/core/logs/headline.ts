@@ -24,6 +24,11 @@ export function spanText(seconds: number): string {
   return `${(seconds / 86_400).toFixed(1).replace(/\.0$/, '')} days`;
 }
 
+/** "over 0 ms" read as a measurement; lines that all carry one timestamp are said to. */
+function spanPhrase(seconds: number): string {
+  return seconds > 0 ? ` over ${spanText(seconds)}` : ', all with one timestamp';
+}
+
 /** `2024-05-01 10:30:05` the first time, then only the time of day while the date stays the same. */
 function clock(): (iso: string) => string {
   let day: string | undefined;
@@ -120,7 +125,7 @@ function quietDetail(s: HeadlineInput): string {
 }
 
 function errorSentence(s: HeadlineInput, time: (iso: string) => string): string {
-  const span = s.timeSpan ? ` over ${spanText(s.timeSpan.durationSeconds)}` : '';
+  const span = s.timeSpan ? spanPhrase(s.timeSpan.durationSeconds) : '';
   if (s.errors.total === 0) return `No errors in ${fmt(s.lines.analysed)} lines${span}${quietDetail(s)}.`;
   const how = s.errors.inferred === s.errors.total ? ` (${inferredHow(s)})` : '';
   const top = s.errorTemplates[0];

@@ -301,7 +301,11 @@ export async function ticketAt(
 ): Promise<TicketRecord> {
   const { at } = input;
   const ticket = await getTicket(deps, input);
-  if (at < ticket.createdAt) throw new NotFoundError('Ticket at that time (it did not exist yet)');
+  if (at < ticket.createdAt)
+    throw new NotFoundError(
+      `Ticket at ${at.toISOString()}`,
+      `it was created at ${ticket.createdAt.toISOString()}`,
+    );
   const state: Record<string, unknown> = { ...ticket };
   const history = await deps.tickets.history(ticket.id);
   const first = history[0];

@@ -153,6 +153,9 @@ describe('tickets through the API', () => {
       },
     );
     expect(beforeCreation.errors?.[0]?.errorType).toBe('NotFound');
+    expect(beforeCreation.errors?.[0]?.message).toBe(
+      `Ticket at 2000-01-01T00:00:00.000Z not found: it was created at ${new Date(changes[0]?.at ?? '').toISOString()}`,
+    );
   });
 
   it('shows the triage at the creation time as QUEUED with no answer, as it was then', async () => {

@@ -86,6 +86,13 @@ describe('headline', () => {
     );
   });
 
+  it('says the lines share one timestamp rather than that they span 0 ms', () => {
+    const raw = Array.from({ length: 30 }, (_, i) => `2024-05-01 10:00:00 ERROR request ${i} failed`);
+    expect(summarizeLog(raw.join('\n')).summary.headline).toMatch(
+      /^30 errors in 30 lines, all with one timestamp; most frequent: /,
+    );
+  });
+
   it('leads with errors spread over the log, not with a start-up surge that has none of them', () => {
     const at = (seconds: number) =>
       new Date(Date.UTC(2024, 4, 1, 10) + seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);

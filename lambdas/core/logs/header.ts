@@ -233,6 +233,17 @@ interface ColumnSpec {
 
 const trimField = (s: string): string => s.trim();
 
+/**
+ * A program name with spaces before its `[pid]:` (`Microsoft Word[14463]:`, `Google Chrome Helper[77]:`, as
+ * macOS writes them) is one component, not its first word. A first word that has its own pid or detail
+ * (`name[pid] (detail):`), or is not a name (`-- root[2421]:`), keeps the first word.
+ */
+function spacedProgram(line: string, first: string, start: number, end: number): string | undefined {
+  if (!/^[A-Za-z][^[(]*$/.test(first)) return undefined;
+  const closing = line.slice(line.lastIndexOf(' ', end - 1) + 1, end);
+  return /^[^[(]+\[\d+\]:$/.test(closing) ? line.slice(start, end) : undefined;
+}
+
 /** Strips `:` and `[pid]` from a component column (`sshd(pam_unix)[19939]:` → `sshd(pam_unix)`). */
 function componentName(text: string): string {
   return nameWithoutPid(withoutPid(text));
@@ -360,7 +371,7 @@ class ColumnParser implements HeaderParser {
         // `name[pid] (detail):`, `syslogd 1.4.1:`, `app.exe *64 -`: the closing column may come a bit later.
         const closing = this.lateClosing(line, fEnd, spec.kind);
         if (closing >= 0) {
-          values[nv++] = text;
+          values[nv++] = (space && spacedProgram(line, text, fStart, closing)) || text;
           pos = closing;
         } else contentStart = fStart;
         break;

@@ -46,7 +46,18 @@ describe('header detection on Loghub logs', () => {
       host: 'combo',
       time: Date.UTC(2005, 5, 14, 15, 16, 2),
     });
-    expect(parser.parse('Jun 19 04:09:11 combo syslogd 1.4.1: restart.').content).toBe('restart.');
+    expect(parser.parse('Jun 19 04:09:11 combo syslogd 1.4.1: restart.')).toMatchObject({
+      content: 'restart.',
+      component: 'syslogd',
+    });
+    // A program name with spaces (macOS writes them) is the whole name before `[pid]:`.
+    expect(parser.parse('Jun 19 04:09:12 combo Microsoft Word[14463]: document saved')).toMatchObject({
+      content: 'document saved',
+      component: 'Microsoft Word',
+    });
+    expect(parser.parse('Jun 19 04:09:13 combo Google Chrome Helper[77]: gpu ready').component).toBe(
+      'Google Chrome Helper',
+    );
     expect(parser.parse('Jul  7 08:06:15 combo  -- root[2421]: ROOT LOGIN ON tty2').content).toBe(
       'ROOT LOGIN ON tty2',
     );

@@ -165,12 +165,12 @@ function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: str
   const fresh = s.incidents.flatMap((i) => i.templates.filter((t) => t.new && !cited.includes(`[${t.id}]`)));
   const lead = fresh.sort((a, b) => b.errors - a.errors || a.firstSeen.localeCompare(b.firstSeen))[0];
   if (lead)
-    return `New in this log: ${quote(lead.template, 70)} [${lead.id}], first at ${time(lead.firstSeen)} UTC.`;
+    return `First seen during an incident: ${quote(lead.template, 70)} [${lead.id}], at ${time(lead.firstSeen)} UTC.`;
   const late = s.newTemplates.find(
     (t) => ['ERROR', 'FATAL', 'WARN'].includes(t.level) && !cited.includes(`[${t.id}]`),
   );
   if (late)
-    return `New near the end: ${quote(late.template, 70)} [${late.id}]${late.firstSeen ? ` from ${time(late.firstSeen)} UTC` : ''}.`;
+    return `First seen near the end: ${quote(late.template, 70)} [${late.id}]${late.firstSeen ? ` from ${time(late.firstSeen)} UTC` : ''}.`;
   return undefined;
 }
 

@@ -118,7 +118,7 @@ function incidents(list: Incident[], out: string[]): void {
           ? t.firstSeen.slice(11, 19)
           : t.firstSeen.slice(0, 19);
       out.push(
-        `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (new)' : ''}`,
+        `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (first seen here)' : ''}`,
       );
     }
     const where = [
@@ -180,7 +180,7 @@ function templateLists(s: LogSummary, out: string[]): void {
     );
   }
   list(
-    'New templates (first seen in the last fifth of the window)',
+    'First seen near the end (in the last fifth of the window)',
     s.newTemplates,
     (t) => `${fmt(t.count).padStart(8)} from ${t.firstSeen ?? `line ${fmt(t.firstLine)}`}`,
   );

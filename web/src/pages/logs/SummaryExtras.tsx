@@ -96,7 +96,7 @@ export function IncidentList({ incidents }: { incidents: Incident[] }) {
                   {formatNumber(t.count)} × <TemplateText text={t.template} />
                   {t.new && (
                     <Badge size="xs" ml={6} variant="outline" color="orange">
-                      new
+                      first seen here
                     </Badge>
                   )}
                 </Text>

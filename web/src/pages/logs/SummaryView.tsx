@@ -202,7 +202,7 @@ export function SummaryView({ summary, details, showRaw }: Props) {
             showValues={showRaw}
           />
           <TemplateTable
-            caption="New (first seen in the last fifth of the log)"
+            caption="First seen near the end (last fifth of the log)"
             templates={summary.newTemplates}
             details={details}
             showValues={showRaw}

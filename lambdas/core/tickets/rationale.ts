@@ -6,7 +6,7 @@
  */
 import type { Deadline } from './dates.ts';
 import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
-import type { AreaLabel, CueHit, PriorityDecision } from './rules.ts';
+import { type AreaLabel, type CueHit, P1_PROBABILITY_FLOOR, type PriorityDecision } from './rules.ts';
 
 /** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
 interface Evidence {
@@ -92,7 +92,7 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
     return `Priority P1: ${P1_RULE_WORDS[priority.p1.rule] ?? priority.p1.rule}${hits}`;
   }
   if (priority.p1Floor !== undefined)
-    return `Priority P1: ${article(category.display)} ${category.display} with a ${pct(priority.p1Floor)} chance of being P1 (a missed P1 costs more than a false alarm)`;
+    return `Priority P1 as a precaution: this ${category.display} is P1 with a ${pct(priority.p1Floor)} chance, and ${pct(P1_PROBABILITY_FLOOR)} is enough to escalate it (a missed P1 costs more than a false alarm)`;
   // A deadline explains a raised priority; a far one (or one the model outweighed) is not the reason.
   if (deadline !== undefined && raised(priority)) {
     const when =

@@ -22,6 +22,19 @@ describe('the rationale a person reads', () => {
     }
   });
 
+  it('explains a precautionary P1 as the floor it is, not as a contradiction', () => {
+    const floored = tickets
+      .map((ticket) => classifier.classify(ticket, { now: NOW }))
+      .filter((r) => r.priority === 'P1' && r.rationale.includes('as a precaution'));
+    expect(floored.length).toBeGreaterThan(0);
+    for (const { rationale } of floored) {
+      expect(rationale).toMatch(
+        /Priority P1 as a precaution: this \w+ is P1 with a \d+% chance, and 10% is enough/,
+      );
+      expect(rationale).not.toMatch(/chance of being P1/);
+    }
+  });
+
   it('cites at most three pieces of evidence for the category', () => {
     for (const ticket of tickets) {
       const { rationale } = classifier.classify(ticket, { now: NOW });

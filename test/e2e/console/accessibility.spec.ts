@@ -179,6 +179,7 @@ describe('accessibility and small screens', () => {
       expect(status.column, path).toBeGreaterThanOrEqual(0);
       expect(status.badges, path).toBeGreaterThan(0);
       expect(status, path).toMatchObject({ clipped: [], offScreen: 0, scrollsSideways: false });
+      await snapshot(page, `list${path.replace('/', '-')}`);
     }
   });
 

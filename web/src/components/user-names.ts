@@ -11,7 +11,10 @@ const UserEmailsDocument = graphql(`
   }
 `);
 
-/** The API's largest page; `users` has no lookup by id, so one page is what an ADMIN gets names from. */
+/**
+ * The API's largest page. `users` has no lookup by id and lists oldest first, so an ADMIN gets e-mails for the
+ * first 100 accounts and the short id beyond them; an owner field on `Ticket` would end that.
+ */
 const USERS_PAGE = 100;
 
 /** An id the caller cannot put a name to, short enough for a table cell and still telling owners apart. */

@@ -16,6 +16,7 @@ const TONES: Record<string, string> = {
   red: '#a61e1e',
   orange: '#a33b0c',
   yellow: '#7a5000',
+  teal: '#0b6b58',
   gray: 'var(--mantine-color-gray-8)',
 };
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { signIn } from './browser.ts';
-import { api, browserPerFile, expectAccessible, newUser, snapshot } from './support.ts';
+import { api, browserPerFile, eventually, expectAccessible, newUser, snapshot } from './support.ts';
 
 const browser = browserPerFile();
 
@@ -141,5 +141,67 @@ describe('tickets in the console', () => {
     expect(await userPage.getByRole('link', { name: /^Review queue/ }).count()).toBe(0);
     await userPage.goto('/tickets/review');
     await userPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  });
+
+  it('names each ticket’s owner for OPS and ADMIN, not for a USER, and marks a corrected triage', async () => {
+    const user = await newUser();
+    const ops = await newUser('OPS');
+    const title = `Quarterly access review for the billing share ${Date.now()}`;
+    const { triageTicket } = await api<{ triageTicket: { id: string } }>(
+      'mutation($t: String!) { triageTicket(title: $t) { id } }',
+      { t: title },
+      user.token,
+    );
+    const id = triageTicket.id;
+    const version = await eventually(async () => {
+      const { ticket } = await api<{ ticket: { version: number; triage: { status: string } } }>(
+        'query($id: ID!) { ticket(id: $id) { version triage { status } } }',
+        { id },
+        ops.token,
+      );
+      return ticket.triage.status === 'SUCCEEDED' ? ticket.version : undefined;
+    });
+    await api(
+      'mutation($id: ID!, $v: Int!) { correctTriage(id: $id, category: "TASK", expectedVersion: $v) { version } }',
+      { id, v: version },
+      ops.token,
+    );
+
+    // OPS: the API gives only the owner's id (Query.users is denied to OPS).
+    const page = await browser.page();
+    await signIn(page, ops.email, ops.password);
+    await page.goto('/tickets');
+    await page.getByRole('columnheader', { name: 'Owner' }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: title }) });
+    await row.waitFor();
+    expect(await row.innerText()).toContain(`user ${user.id.slice(0, 8)}`);
+    expect(await row.getByText('Corrected', { exact: true }).count()).toBe(1);
+    expect(await row.getByRole('progressbar').count()).toBe(0);
+    await expectAccessible(page);
+    await row.getByRole('link', { name: title }).click();
+    const note = page.getByTestId('triage-corrected');
+    await note.waitFor();
+    expect(await note.innerText()).toMatch(/^Corrected by you on .+\.( The classifier’s answer was .+\.)?$/);
+    expect(await page.getByRole('progressbar', { name: /^Category confidence/ }).count()).toBe(0);
+    await expectAccessible(page);
+    await snapshot(page, 'ticket-corrected');
+
+    // ADMIN may list users: the owner's e-mail.
+    const admin = inject('admin');
+    const adminPage = await browser.page();
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.goto('/tickets');
+    const adminRow = adminPage.getByRole('row').filter({ has: adminPage.getByRole('link', { name: title }) });
+    await adminRow.getByText(user.email, { exact: true }).waitFor();
+    await snapshot(adminPage, 'tickets-owner');
+
+    // The owner sees only their own tickets: no owner column, the marker all the same.
+    const userPage = await browser.page();
+    await signIn(userPage, user.email, user.password);
+    await userPage.goto('/tickets');
+    const own = userPage.getByRole('row').filter({ has: userPage.getByRole('link', { name: title }) });
+    await own.waitFor();
+    expect(await userPage.getByRole('columnheader', { name: 'Owner' }).count()).toBe(0);
+    expect(await own.getByText('Corrected', { exact: true }).count()).toBe(1);
   });
 });

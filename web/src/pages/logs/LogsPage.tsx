@@ -94,15 +94,20 @@ export default function LogsPage() {
         </Group>
         <ErrorNotice error={error} action="Could not load logs" onRetry={refresh} />
         <TableScroll label="Logs">
-          <Table striped highlightOnHover verticalSpacing="xs" miw={560}>
+          {/* On a phone (below sm) upload time, source and status stay and the table fits the screen. */}
+          <Table striped highlightOnHover verticalSpacing="xs" miw={{ base: 0, sm: 560 }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Uploaded</Table.Th>
                 <Table.Th>Source</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th ta="right">Lines</Table.Th>
-                <Table.Th ta="right">Size</Table.Th>
-                <Table.Th>Summarized by</Table.Th>
+                <Table.Th ta="right" visibleFrom="sm">
+                  Lines
+                </Table.Th>
+                <Table.Th ta="right" visibleFrom="sm">
+                  Size
+                </Table.Th>
+                <Table.Th visibleFrom="sm">Summarized by</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -113,7 +118,7 @@ export default function LogsPage() {
                       {formatDateTime(entry.createdAt)}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>{entry.source ?? '—'}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{entry.source ?? '—'}</Table.Td>
                   <Table.Td>
                     <JobStatusBadge status={entry.status} />
                     {entry.status === 'FAILED' && entry.job?.lastError && (
@@ -122,9 +127,15 @@ export default function LogsPage() {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td ta="right">{formatNumber(entry.lineCount)}</Table.Td>
-                  <Table.Td ta="right">{formatBytes(entry.sizeBytes)}</Table.Td>
-                  <Table.Td>{entry.summary ? summarizerName(entry.summary.generatedBy) : '—'}</Table.Td>
+                  <Table.Td ta="right" visibleFrom="sm">
+                    {formatNumber(entry.lineCount)}
+                  </Table.Td>
+                  <Table.Td ta="right" visibleFrom="sm">
+                    {formatBytes(entry.sizeBytes)}
+                  </Table.Td>
+                  <Table.Td visibleFrom="sm">
+                    {entry.summary ? summarizerName(entry.summary.generatedBy) : '—'}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

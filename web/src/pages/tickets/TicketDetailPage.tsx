@@ -7,6 +7,7 @@ import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TicketStatusBadge } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
+import { useUserNames } from '../../components/user-names.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
 import { SimilarTickets } from './SimilarTickets.tsx';
@@ -18,6 +19,7 @@ import { TicketDocument } from './ticket-documents.ts';
 export default function TicketDetailPage() {
   const { id = '' } = useParams();
   const session = useSession();
+  const names = useUserNames(session?.user);
   const [{ data, error, fetching }, refetch] = useQuery({ query: TicketDocument, variables: { id } });
   const ticket = data?.ticket;
   const busy = ticket?.triage.status === 'QUEUED' || ticket?.triage.status === 'PROCESSING';
@@ -57,7 +59,7 @@ export default function TicketDetailPage() {
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }} miw={0}>
           <Stack>
-            <TriageCard triage={ticket.triage} />
+            <TriageCard triage={ticket.triage} who={names} />
             <StatusChange id={ticket.id} status={ticket.status} version={ticket.version} />
             <CorrectionForm
               id={ticket.id}

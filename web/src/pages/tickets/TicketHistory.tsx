@@ -32,8 +32,11 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-/** The classifier's whole answer is recorded too; its fields appear on their own lines already. */
-const HIDDEN_FIELDS: ReadonlySet<string> = new Set(['triage', 'details']);
+/**
+ * The classifier's whole answer is recorded too, and a correction's record: their fields appear on their own
+ * lines already, and who corrected it when is the entry itself (the record shows a raw user id).
+ */
+const HIDDEN_FIELDS: ReadonlySet<string> = new Set(['triage', 'details', 'correction']);
 
 function ChangeList({ changes }: { changes: string }) {
   const parsed = parseJson(changes);

@@ -1,40 +1,21 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Collapse,
-  Group,
-  NativeSelect,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Button, Collapse, NativeSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
-import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
-import { ShareBar } from '../../components/ShareBar.tsx';
-import { JobStatusBadge, TICKET_STATUS_WORDS, TicketStatusBadge } from '../../components/StatusBadge.tsx';
-import { TableScroll } from '../../components/TableScroll.tsx';
+import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
+import { useUserNames } from '../../components/user-names.ts';
 import type { Priority, TicketFilter, TicketStatus } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
+import { can } from '../../session/roles.ts';
+import { useSession } from '../../session/SessionProvider.tsx';
 import { NewTicketForm } from './NewTicketForm.tsx';
-import {
-  CATEGORIES,
-  categoryWord,
-  NEEDS_REVIEW,
-  PRIORITIES,
-  PRIORITY_COLORS,
-  STATUSES,
-} from './ticket-words.ts';
+import { TicketTable } from './TicketTable.tsx';
+import { CATEGORIES, categoryWord, NEEDS_REVIEW, PRIORITIES, STATUSES } from './ticket-words.ts';
 
 const TicketsDocument = graphql(`
   query Tickets($filter: TicketFilter, $limit: Int, $nextToken: String) {
@@ -95,6 +76,9 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
     pages.reset();
   };
   const items = data?.tickets?.items ?? [];
+  const viewer = useSession()?.user;
+  const everyone = viewer !== undefined && can.seeEveryone(viewer.role);
+  const ownerName = useUserNames(viewer);
   const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   usePolling(busy, refresh);
@@ -175,70 +159,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         />
       </SimpleGrid>
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />
-      <TableScroll label="Tickets">
-        <Table striped highlightOnHover miw={640} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Title</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Category</Table.Th>
-              <Table.Th>Priority</Table.Th>
-              <Table.Th>Confidence</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td maw={360}>
-                  <Anchor component={Link} to={`/tickets/${t.id}`}>
-                    {t.title}
-                  </Anchor>
-                  {(t.project || t.triage.labels.length > 0) && (
-                    <Group gap={4} mt={2}>
-                      {t.project && (
-                        <Text size="xs" c="dimmed">
-                          {t.project}
-                        </Text>
-                      )}
-                      {t.triage.labels.map((l) => (
-                        <Badge key={l} size="xs" variant="outline" color="gray">
-                          {l}
-                        </Badge>
-                      ))}
-                    </Group>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <TicketStatusBadge status={t.status} />
-                </Table.Td>
-                <Table.Td>
-                  {t.triage.status === 'SUCCEEDED' ? (
-                    categoryWord(t.triage.category)
-                  ) : (
-                    <JobStatusBadge status={t.triage.status} />
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {t.triage.priority && (
-                    <Badge color={PRIORITY_COLORS[t.triage.priority]} variant="light">
-                      {t.triage.priority}
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {t.triage.confidence !== null && (
-                    <ShareBar value={t.triage.confidence} label="Category confidence" width={70} />
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDateTime(t.createdAt)}</Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableScroll>
+      <TicketTable items={items} ownerName={everyone ? ownerName : undefined} />
       {!fetching && items.length === 0 && !error && (
         <Text c="dimmed" size="sm">
           {review ? 'Nothing to review.' : 'No tickets match.'}

@@ -77,6 +77,41 @@ describe('TriageCard', () => {
     expect(screen.queryByTestId('priority-overruled')).toBeNull();
   });
 
+  it('says who corrected the triage and when, and shows none of the classifier’s bars for the person’s answer', () => {
+    const correction = {
+      category: 'FEATURE',
+      priority: 'P2',
+      labels: ['ui'],
+      by: 'u9',
+      at: '2026-12-06T11:00:00Z',
+    };
+    renderWith(
+      <TriageCard
+        triage={succeeded({
+          category: 'FEATURE',
+          priority: 'P2',
+          labels: ['ui'],
+          confidence: 0.42,
+          correction: JSON.stringify(correction),
+        })}
+        who={(id) => (id === 'u9' ? 'you' : id)}
+      />,
+    );
+    const note = screen.getByTestId('triage-corrected').textContent ?? '';
+    expect(note).toMatch(/^Corrected by you on .+\. The classifier’s answer was Bug \(42%\)\.$/);
+    expect(screen.getByText('Corrected')).toBeTruthy();
+    expect(screen.queryByRole('progressbar', { name: /^Category confidence/ })).toBeNull();
+    expect(screen.queryByRole('progressbar', { name: /^Priority confidence/ })).toBeNull();
+    expect(screen.queryByRole('progressbar', { name: /^Confidence in label/ })).toBeNull();
+    expect(screen.getByTestId('triage-category').textContent).toBe('Feature');
+  });
+
+  it('shows no correction marker for the classifier’s own answer', () => {
+    renderWith(<TriageCard triage={succeeded({})} />);
+    expect(screen.queryByTestId('triage-corrected')).toBeNull();
+    expect(screen.queryByText('Corrected')).toBeNull();
+  });
+
   it('says the classifier is working while triage is queued', () => {
     renderWith(
       <TriageCard

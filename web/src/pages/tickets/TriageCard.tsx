@@ -1,7 +1,8 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { parseJson } from '../../components/format.ts';
+import { formatDateTime, parseJson } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { shortUserId } from '../../components/user-names.ts';
 import type { TicketQuery } from '../../gql/graphql.ts';
 import { categoryWord, NEEDS_REVIEW, PRIORITY_COLORS, PRIORITY_WORDS } from './ticket-words.ts';
 
@@ -49,6 +50,36 @@ export function readDetails(json: string | null): Details {
   };
 }
 
+/** A person's correction (`correctTriage`): who and when, when recorded; undefined when there is none. */
+export function readCorrection(json: string | null): { by?: string; at?: string } | undefined {
+  const raw = parseJson(json);
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { by, at } = raw as Record<string, unknown>;
+  return { ...(typeof by === 'string' ? { by } : {}), ...(typeof at === 'string' ? { at } : {}) };
+}
+
+function CorrectionNote({
+  correction,
+  guess,
+  confidence,
+  who,
+}: {
+  correction: { by?: string; at?: string };
+  guess: string | undefined;
+  confidence: number | null;
+  who: (userId: string) => string;
+}) {
+  return (
+    <Text size="sm" mb="sm" data-testid="triage-corrected">
+      Corrected by {correction.by ? who(correction.by) : 'a person'}
+      {correction.at ? ` on ${formatDateTime(correction.at)}` : ''}.
+      {guess
+        ? ` The classifier’s answer was ${categoryWord(guess)}${confidence === null ? '' : ` (${Math.round(confidence * 100)}%)`}.`
+        : ''}
+    </Text>
+  );
+}
+
 function Alternatives({ title, items }: { title: string; items: Ranked[] }) {
   if (items.length === 0) return null;
   return (
@@ -83,10 +114,18 @@ function overruledPriority(details: Details): Ranked | undefined {
   return likeliest !== undefined && likeliest.confidence > chosen ? likeliest : undefined;
 }
 
-export function TriageCard({ triage }: { triage: Triage }) {
+interface Props {
+  triage: Triage;
+  /** Names the person who corrected the triage ("you", an e-mail for ADMIN); the short id otherwise. */
+  who?: (userId: string) => string;
+}
+
+export function TriageCard({ triage, who = shortUserId }: Props) {
   const details = readDetails(triage.details);
-  const overruled = overruledPriority(details);
-  const correction = parseJson(triage.correction);
+  const correction = readCorrection(triage.correction);
+  // After a correction the fields are a person's: the classifier's confidences were about its own answer.
+  const bars = correction === undefined;
+  const overruled = bars ? overruledPriority(details) : undefined;
   const abstained = triage.category === NEEDS_REVIEW;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="triage-title">
@@ -94,8 +133,23 @@ export function TriageCard({ triage }: { triage: Triage }) {
         <Title order={2} size="h4" id="triage-title">
           Triage
         </Title>
-        <JobStatusBadge status={triage.status} />
+        <Group gap="xs">
+          {correction && (
+            <Badge color="teal" variant="light" miw="max-content">
+              Corrected
+            </Badge>
+          )}
+          <JobStatusBadge status={triage.status} />
+        </Group>
       </Group>
+      {correction && (
+        <CorrectionNote
+          correction={correction}
+          guess={details.predictedCategory}
+          confidence={triage.confidence}
+          who={who}
+        />
+      )}
       {triage.status !== 'SUCCEEDED' ? (
         <Text size="sm" c="dimmed" role="status">
           {triage.status === 'FAILED'
@@ -126,7 +180,7 @@ export function TriageCard({ triage }: { triage: Triage }) {
                 >
                   {categoryWord(triage.category)}
                 </Badge>
-                {triage.confidence !== null && (
+                {bars && triage.confidence !== null && (
                   <ShareBar value={triage.confidence} label="Category confidence" />
                 )}
               </Group>
@@ -141,7 +195,7 @@ export function TriageCard({ triage }: { triage: Triage }) {
                     {PRIORITY_WORDS[triage.priority]}
                   </Badge>
                 )}
-                {details.priorityConfidence !== undefined && (
+                {bars && details.priorityConfidence !== undefined && (
                   <ShareBar value={details.priorityConfidence} label="Priority confidence" />
                 )}
               </Group>
@@ -163,7 +217,7 @@ export function TriageCard({ triage }: { triage: Triage }) {
                   <Text size="sm" w={96}>
                     {label}
                   </Text>
-                  {details.labelConfidence[label] !== undefined && (
+                  {bars && details.labelConfidence[label] !== undefined && (
                     <ShareBar
                       value={details.labelConfidence[label] ?? 0}
                       label={`Confidence in label ${label}`}
@@ -186,10 +240,11 @@ export function TriageCard({ triage }: { triage: Triage }) {
               <Text size="sm">{triage.rationale}</Text>
             </div>
           )}
-          <Text size="xs" c="dimmed">
-            {triage.classifierVersion ? `Classifier ${triage.classifierVersion}` : ''}
-            {correction ? ' · corrected by a person' : ''}
-          </Text>
+          {triage.classifierVersion && (
+            <Text size="xs" c="dimmed">
+              Classifier {triage.classifierVersion}
+            </Text>
+          )}
         </Stack>
       )}
     </Paper>

@@ -13,7 +13,7 @@ export const TicketBasics = graphql(`
     version
     createdAt
     updatedAt
-    triage { status category priority labels confidence }
+    triage { status category priority labels confidence correction }
   }
 `);
 

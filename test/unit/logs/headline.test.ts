@@ -68,7 +68,9 @@ describe('headline', () => {
   it('says what is new in a cascading failure', () => {
     const h = summarizeLog(incidentText('java-cascade')).summary.headline;
     expect(h).toContain('Failed to place order');
-    expect(h).toMatch(/First seen during an incident: “Checkout failed for cart <NUM>: upstream timeout” \[T\d+\]/);
+    expect(h).toMatch(
+      /First seen during an incident: “Checkout failed for cart <NUM>: upstream timeout” \[T\d+\]/,
+    );
   });
 
   it('says when errors were recognised from wording because the log has no levels', () => {

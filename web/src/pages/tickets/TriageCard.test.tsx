@@ -63,7 +63,8 @@ describe('TriageCard', () => {
           priority: 'P1',
           confidence: 0.83,
           details: JSON.stringify(ruled),
-          rationale: 'SECURITY (83%). Priority P1 as a precaution: this SECURITY is P1 with a 16% chance, and 10% is enough to escalate it.',
+          rationale:
+            'SECURITY (83%). Priority P1 as a precaution: this SECURITY is P1 with a 16% chance, and 10% is enough to escalate it.',
         })}
       />,
     );

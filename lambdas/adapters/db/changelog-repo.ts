@@ -25,10 +25,10 @@ export function createChangelogRepo(db: Database): ChangelogRepo {
     return row ? toStored(row) : null;
   };
   return {
-    async create(input, idempotencyKey) {
+    async create(input, idempotency) {
       const { id, created } = await createOnce(
         db,
-        { ownerId: input.ownerId, operation: 'generateChangelog', key: idempotencyKey },
+        { ownerId: input.ownerId, operation: 'generateChangelog', request: idempotency },
         async (tx, id) => {
           await tx.insert(changelogs).values({
             id,

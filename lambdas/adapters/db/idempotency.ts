@@ -1,35 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import {
+  type IdempotentOperation,
+  type IdempotentRequest,
+  idempotencyKeyReused,
+  sameRequest,
+} from '../../core/idempotency.ts';
 import type { Database } from './client.ts';
 import type { DatabaseExecutor, Transaction } from './job-repo.ts';
 import { idempotencyKeys } from './schema.ts';
 
 /**
- * Claims `key` for the resource about to be created, inside the creating transaction. Returns null when the
- * claim is new, or the id of the resource the key already names. A concurrent claim of the same key waits on
- * the unique index until the first transaction ends, then sees its resource.
+ * Claims the request's key for the resource about to be created, inside the creating transaction. Returns null
+ * when the claim is new, or the id of the resource the key already names; throws `idempotencyKeyReused` when
+ * the key was first used for a different request. A concurrent claim of the same key waits on the unique
+ * index until the first transaction ends, then sees its resource.
  */
 export async function claimIdempotencyKey(
   tx: DatabaseExecutor,
-  claim: { ownerId: string; operation: string; key: string; resourceId: string },
+  claim: { ownerId: string; operation: IdempotentOperation; request: IdempotentRequest; resourceId: string },
 ): Promise<string | null> {
+  const { ownerId, operation, request, resourceId } = claim;
   const inserted = await tx
     .insert(idempotencyKeys)
-    .values(claim)
+    .values({ ownerId, operation, key: request.key, resourceId, requestFingerprint: request.fingerprint })
     .onConflictDoNothing()
     .returning({ resourceId: idempotencyKeys.resourceId });
   if (inserted.length > 0) return null;
   const [existing] = await tx
-    .select({ resourceId: idempotencyKeys.resourceId })
+    .select({ resourceId: idempotencyKeys.resourceId, fingerprint: idempotencyKeys.requestFingerprint })
     .from(idempotencyKeys)
     .where(
       and(
-        eq(idempotencyKeys.ownerId, claim.ownerId),
-        eq(idempotencyKeys.operation, claim.operation),
-        eq(idempotencyKeys.key, claim.key),
+        eq(idempotencyKeys.ownerId, ownerId),
+        eq(idempotencyKeys.operation, operation),
+        eq(idempotencyKeys.key, request.key),
       ),
     );
   if (!existing) throw new Error('An idempotency key conflicted but its record is missing');
+  if (!sameRequest(existing.fingerprint, request)) throw idempotencyKeyReused(operation, existing.resourceId);
   return existing.resourceId;
 }
 
@@ -39,13 +48,13 @@ export async function claimIdempotencyKey(
  */
 export async function createOnce(
   db: Database,
-  claim: { ownerId: string; operation: string; key: string | null },
+  claim: { ownerId: string; operation: IdempotentOperation; request: IdempotentRequest | null },
   insert: (tx: Transaction, id: string) => Promise<void>,
 ): Promise<{ id: string; created: boolean }> {
   const id = randomUUID();
   const existingId = await db.transaction(async (tx) => {
-    if (claim.key) {
-      const existing = await claimIdempotencyKey(tx, { ...claim, key: claim.key, resourceId: id });
+    if (claim.request) {
+      const existing = await claimIdempotencyKey(tx, { ...claim, request: claim.request, resourceId: id });
       if (existing) return existing;
     }
     await insert(tx, id);

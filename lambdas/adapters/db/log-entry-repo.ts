@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { IdempotentRequest } from '../../core/idempotency.ts';
 import type { NewJob } from '../../core/jobs/job.ts';
 import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
 import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
@@ -32,8 +33,8 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
   };
 
   return {
-    async create(input, newJob, idempotencyKey) {
-      const { id, created } = await insertEntry(db, input, newJob, idempotencyKey);
+    async create(input, newJob, idempotency) {
+      const { id, created } = await insertEntry(db, input, newJob, idempotency);
       const entry = await get(id);
       if (!entry) throw new Error('A created log entry could not be read back');
       return { entry, created };
@@ -119,14 +120,14 @@ function insertEntry(
   db: Database,
   input: NewLogEntry,
   newJob: Pick<NewJob, 'kind' | 'traceId'>,
-  idempotencyKey: string | null,
+  idempotency: IdempotentRequest | null,
 ): Promise<{ id: string; created: boolean }> {
   return createOnce(
     db,
     {
       ownerId: input.ownerId,
       operation: input.upload ? 'createLogUpload' : 'summarizeLog',
-      key: idempotencyKey,
+      request: idempotency,
     },
     async (tx, id) => {
       const job = await createJobRecord(tx, {

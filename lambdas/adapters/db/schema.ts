@@ -227,7 +227,10 @@ export const queueMessages = pgTable(
   ],
 );
 
-/** First result of a create mutation per (user, operation, key): a repeat returns it and creates nothing. */
+/**
+ * First result of a create mutation per (user, operation, key): a repeat of the same request returns it and creates
+ * nothing; a different request under the key is refused.
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
@@ -235,6 +238,8 @@ export const idempotencyKeys = pgTable(
     operation: text('operation').notNull(),
     key: text('key').notNull(),
     resourceId: uuid('resource_id').notNull(),
+    /** SHA-256 of the request the key was first used for; null for keys stored before migration 0011. */
+    requestFingerprint: text('request_fingerprint'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.ownerId, t.operation, t.key] })],

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { IdempotentRequest } from '../../core/idempotency.ts';
 import type { JobStatus, NewJob } from '../../core/jobs/job.ts';
 import type { Cursor } from '../../core/pagination.ts';
 import type {
@@ -77,8 +78,8 @@ export function createTicketRepo(db: Database): TicketRepo {
   };
 
   return {
-    async create(input, newJob, idempotencyKey) {
-      const { id, created } = await insertTicket(db, input, newJob, idempotencyKey);
+    async create(input, newJob, idempotency) {
+      const { id, created } = await insertTicket(db, input, newJob, idempotency);
       const ticket = await get(id);
       if (!ticket) throw new Error('A created ticket could not be read back');
       return { ticket, created };
@@ -232,11 +233,11 @@ function insertTicket(
   db: Database,
   input: NewTicket,
   newJob: Pick<NewJob, 'kind' | 'traceId'>,
-  idempotencyKey: string | null,
+  idempotency: IdempotentRequest | null,
 ): Promise<{ id: string; created: boolean }> {
   return createOnce(
     db,
-    { ownerId: input.ownerId, operation: 'triageTicket', key: idempotencyKey },
+    { ownerId: input.ownerId, operation: 'triageTicket', request: idempotency },
     async (tx, id) => {
       const job = await createJobRecord(tx, { ...newJob, subjectId: id, ownerId: input.ownerId });
       const [row] = await tx

@@ -139,11 +139,11 @@ function createInvited(db: Database, input: Parameters<UserAdminRepo['createInvi
     await tx.execute(ADMIN_SET_LOCK);
     if (!(await actorIsAdmin(tx, input.actor))) return { status: 'actorNotAdmin' };
     const id = crypto.randomUUID();
-    if (input.idempotencyKey) {
+    if (input.idempotency) {
       const claim = {
         ownerId: input.actor.id,
-        operation: 'createUser',
-        key: input.idempotencyKey,
+        operation: 'createUser' as const,
+        request: input.idempotency,
         resourceId: id,
       };
       const existing = await claimIdempotencyKey(tx, claim);
@@ -165,7 +165,7 @@ function createInvited(db: Database, input: Parameters<UserAdminRepo['createInvi
       .returning(userColumns);
     if (!user) {
       // The key must not keep pointing at a user that was never created.
-      if (input.idempotencyKey) {
+      if (input.idempotency) {
         await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.resourceId, id));
       }
       return { status: 'emailTaken' };

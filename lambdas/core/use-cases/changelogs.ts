@@ -7,6 +7,7 @@ import { generateChangelog, parseChangelogInput } from '../changelog/index.ts';
 import type { Changelog, ChangelogSection } from '../changelog/types.ts';
 import type { Clock } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { type IdempotentRequest, idempotentRequest } from '../idempotency.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 
 /** Stored as the first section (kind `highlights`, no items); the API lifts it out into `highlights`. */
@@ -66,10 +67,13 @@ export interface StoredChangelog {
 }
 
 export interface ChangelogRepo {
-  /** With a key this owner already used, the first changelog and `created: false`. */
+  /**
+   * With a key this owner already used for the same request, the first changelog and `created: false`; for
+   * another request it throws `idempotencyKeyReused`.
+   */
   create(
     changelog: Omit<StoredChangelog, 'id' | 'createdAt'> & { entryCount: number },
-    idempotencyKey: string | null,
+    idempotency: IdempotentRequest | null,
   ): Promise<{ changelog: StoredChangelog; created: boolean }>;
   get(id: string): Promise<StoredChangelog | null>;
   list(query: { limit: number; after: Cursor | null }): Promise<{ row: StoredChangelog; cursor: Cursor }[]>;
@@ -172,7 +176,8 @@ export async function createChangelog(
       markdown,
       entryCount: generated.sections.reduce((n, section) => n + section.items.length, 0),
     },
-    input.idempotencyKey,
+    // The request, not the result: the model's paragraph and a default date differ between a call and its retry.
+    idempotentRequest(input.idempotencyKey, () => ({ request: input.request, highlights: input.highlights })),
   );
   return changelog;
 }

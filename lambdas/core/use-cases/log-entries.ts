@@ -5,6 +5,7 @@
  */
 import type { Caller } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import type { IdempotentRequest } from '../idempotency.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { assertCanRead, seesEveryone } from './access.ts';
@@ -72,13 +73,13 @@ export interface LogBaseline {
 
 export interface LogEntryRepo {
   /**
-   * Entry + job + creation record in one transaction; with a key already used by this owner, the first entry
-   * and `created: false`.
+   * Entry + job + creation record in one transaction; with a key this owner already used for the same request,
+   * the first entry and `created: false`; for another request it throws `idempotencyKeyReused`.
    */
   create(
     entry: NewLogEntry,
     job: Pick<NewJob, 'kind' | 'traceId'>,
-    idempotencyKey: string | null,
+    idempotency: IdempotentRequest | null,
   ): Promise<{ entry: LogEntryRecord; created: boolean }>;
   get(id: string): Promise<LogEntryRecord | null>;
   list(query: {

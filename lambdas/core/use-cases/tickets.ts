@@ -7,6 +7,7 @@
 import type { Caller } from '../auth/roles.ts';
 import type { Clock } from '../clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { IdempotentRequest } from '../idempotency.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { Redactor } from '../redaction/index.ts';
@@ -106,11 +107,14 @@ export interface NewTicket {
 }
 
 export interface TicketRepo {
-  /** Ticket + job + creation record in one transaction; a key this owner used returns the first ticket. */
+  /**
+   * Ticket + job + creation record in one transaction; a key this owner used for the same request returns the
+   * first ticket, for another request throws `idempotencyKeyReused`.
+   */
   create(
     ticket: NewTicket,
     job: Pick<NewJob, 'kind' | 'traceId'>,
-    idempotencyKey: string | null,
+    idempotency: IdempotentRequest | null,
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   get(id: string): Promise<TicketRecord | null>;
   list(query: {

@@ -31,6 +31,7 @@ import {
   tryAgainIn,
   ValidationError,
 } from '../errors.ts';
+import { type IdempotentRequest, idempotentRequest } from '../idempotency.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { type Actor, actorOf } from './audit.ts';
 import { requireAdmin } from './feature-flags.ts';
@@ -100,14 +101,17 @@ export interface UserAdminRepo {
   ): Promise<{ row: UserRecord; cursor: Cursor }[]>;
   /** The user with status and last login; null when missing. */
   get(id: string): Promise<UserRecord | null>;
-  /** An INVITED user and its invite token, once per (actor, idempotency key). */
+  /**
+   * An INVITED user and its invite token, once per (actor, idempotency key); a key used for another request
+   * throws `idempotencyKeyReused`.
+   */
   createInvited(input: {
     email: string;
     role: Role;
     passwordHash: string;
     token: NewPasswordToken;
     actor: Actor;
-    idempotencyKey: string | null;
+    idempotency: IdempotentRequest | null;
   }): Promise<CreateUserResult>;
   /** Disabling ends every session of the user. */
   setDisabled(input: {
@@ -201,7 +205,7 @@ export async function createUser(
     passwordHash,
     token: record,
     actor: actorOf(input.caller),
-    idempotencyKey: input.idempotencyKey,
+    idempotency: idempotentRequest(input.idempotencyKey, () => ({ email, role: input.role })),
   });
   switch (result.status) {
     case 'created':

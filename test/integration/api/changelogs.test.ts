@@ -53,13 +53,39 @@ describe('changelogs through the API', () => {
     ]);
     expect(changelog.markdown).toContain('**api:** drop v1 endpoints');
     const again = await hr.call(GENERATE, { input: { commits: ['fix: other'] }, k: 'release-2.0.0' });
-    expect(dataField<{ id: string }>(again, 'generateChangelog').id).toBe(changelog.id);
+    expect(again.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(again.errors?.[0]?.message).toMatch(/^idempotencyKey: .*different generateChangelog request/);
+    expect(again.errors?.[0]?.message).toContain(changelog.id);
     const read = await user.call('query($id: ID!) { changelog(id: $id) { id version } }', {
       id: changelog.id,
     });
     expect(read.data?.changelog).toEqual({ id: changelog.id, version: '2.0.0' });
     const list = await user.call('{ changelogs(limit: 10) { items { id } nextToken } }');
     expect(JSON.stringify(list.data)).toContain(changelog.id);
+  });
+
+  it('answers a retry of the same request, whatever its default date and highlights, and refuses the key for another', async () => {
+    const input = { commits: ['feat: retries are safe'], highlights: true };
+    const first = dataField<{ id: string }>(
+      await user.call(GENERATE, { input, k: 'notes-retry' }),
+      'generateChangelog',
+    );
+    const stored = async () =>
+      (await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`)[0]?.n;
+    const before = await stored();
+    // An explicit null is an omitted field: the same request.
+    const retry = await user.call(GENERATE, { input: { ...input, date: null }, k: 'notes-retry' });
+    expect(dataField<{ id: string }>(retry, 'generateChangelog').id).toBe(first.id);
+    for (const different of [
+      { commits: ['feat: retries are safe'] },
+      { ...input, date: '2026-01-01' },
+      { ...input, commits: ['fix: retries are safe'] },
+    ]) {
+      const refused = await user.call(GENERATE, { input: different, k: 'notes-retry' });
+      expect(refused.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(refused.errors?.[0]?.message).toMatch(/^idempotencyKey: /);
+    }
+    expect(await stored()).toBe(before);
   });
 
   it('forces the version, applies section rules and lists unknown types under Other changes', async () => {

@@ -178,7 +178,7 @@ describe('log entries through the API', () => {
 
   it('returns the first entry for a repeated idempotency key and creates nothing new', async () => {
     const first = await owner.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
-    const again = await owner.call(SUBMIT, { raw: `${LOG}\nanother line`, key: 'nightly-2026-11-21' });
+    const again = await owner.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
     const a = first.data?.summarizeLog as { id: string; job: { id: string } };
     const b = again.data?.summarizeLog as { id: string; job: { id: string } };
     expect(b.id).toBe(a.id);
@@ -188,6 +188,26 @@ describe('log entries through the API', () => {
     expect(count?.n).toBe(1);
     const fromOther = await other.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-21' });
     expect(dataField<{ id: string }>(fromOther, 'summarizeLog').id).not.toBe(a.id);
+  });
+
+  it('refuses a repeated idempotency key with a different log, and creates nothing', async () => {
+    const first = dataField<{ id: string }>(
+      await owner.call(SUBMIT, { raw: LOG, key: 'nightly-2026-11-22' }),
+      'summarizeLog',
+    );
+    const entries = async () =>
+      (await api.database.sql<{ n: number }[]>`select count(*)::int as n from log_entries`)[0]?.n;
+    const before = await entries();
+    const refused = await owner.call(SUBMIT, { raw: `${LOG}\nanother line`, key: 'nightly-2026-11-22' });
+    expect(refused.data?.summarizeLog).toBeNull();
+    expect(refused.errors?.[0]?.errorType).toBe('ValidationError');
+    expect(refused.errors?.[0]?.message).toMatch(/^idempotencyKey: .*different summarizeLog request/);
+    expect(refused.errors?.[0]?.message).toContain(first.id);
+    expect(await entries()).toBe(before);
+    // What is kept is the redacted text's fingerprint, never the text.
+    const [stored] = await api.database.sql<{ request_fingerprint: string }[]>`
+      select request_fingerprint from idempotency_keys where key = 'nightly-2026-11-22'`;
+    expect(stored?.request_fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("hides another user's entry from USER but shows it to OPS", async () => {

@@ -97,7 +97,7 @@ describe('large logs through the local upload endpoint', () => {
     expect((await put(upload, FIXTURE)).status).toBe(200);
   }, 60_000);
 
-  it('names the field of a bad request and answers the same entry for a repeated idempotency key', async () => {
+  it('names the field of a bad request, answers the same entry for a repeated key and refuses the key for another file', async () => {
     const tooBig = await owner.call(CREATE, { filename: 'big.log', size: 2 * 1024 ** 3 - 1 });
     expect(tooBig.errors?.[0]).toMatchObject({ errorType: 'ValidationError' });
     expect(tooBig.errors?.[0]?.message).toMatch(/^size: /);
@@ -107,6 +107,21 @@ describe('large logs through the local upload endpoint', () => {
     const first = await create({ filename: 'a.log', size: 10, key: 'upload-once' });
     const again = await create({ filename: 'a.log', size: 10, key: 'upload-once' });
     expect(again.entry.id).toBe(first.entry.id);
+
+    const entries = async () =>
+      (await api.database.sql<{ n: number }[]>`select count(*)::int as n from log_entries`)[0]?.n;
+    const before = await entries();
+    for (const different of [
+      { filename: 'a.log', size: 11 },
+      { filename: 'b.log', size: 10 },
+      { filename: 'a.log', size: 10, source: 'billing' },
+    ]) {
+      const refused = await owner.call(CREATE, { ...different, key: 'upload-once' });
+      expect(refused.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(refused.errors?.[0]?.message).toMatch(/^idempotencyKey: .*different createLogUpload request/);
+      expect(refused.errors?.[0]?.message).toContain(first.entry.id);
+    }
+    expect(await entries()).toBe(before);
   }, 60_000);
 
   it('ai-ops logs upload sends a gzip file and prints its summary', async () => {

@@ -115,6 +115,37 @@ describe('the operations surface through the API', () => {
     expect(errorOf(again)?.message).toMatch(/^token: has already been used/);
   });
 
+  it('answers a repeated createUser key with the same user, and refuses it for another e-mail or role', async () => {
+    const CREATE = `mutation($e: AWSEmail!, $r: Role!, $k: String) {
+      createUser(email: $e, role: $r, idempotencyKey: $k) { user { id email role } token }
+    }`;
+    const first = dataField<{ user: { id: string }; token: string | null }>(
+      await admin.call(CREATE, { e: 'retry.me@example.com', r: 'OPS', k: 'invite-7' }),
+      'createUser',
+    );
+    expect(first.token).not.toBeNull();
+    // The e-mail is compared as stored (lower-cased): this is the same request.
+    const again = dataField<{ user: { id: string }; token: string | null }>(
+      await admin.call(CREATE, { e: 'Retry.Me@example.com', r: 'OPS', k: 'invite-7' }),
+      'createUser',
+    );
+    expect(again).toEqual({ user: { ...first.user }, token: null });
+    const users = async () =>
+      (await api.database.sql<{ n: number }[]>`select count(*)::int as n from users`)[0]?.n;
+    const before = await users();
+    for (const [email, role] of [
+      ['someone.else@example.com', 'OPS'],
+      ['retry.me@example.com', 'ADMIN'],
+    ]) {
+      const refused = await admin.call(CREATE, { e: email, r: role, k: 'invite-7' });
+      expect(refused.data?.createUser ?? null).toBeNull();
+      expect(errorOf(refused)?.errorType).toBe('ValidationError');
+      expect(errorOf(refused)?.message).toMatch(/^idempotencyKey: .*different createUser request/);
+      expect(errorOf(refused)?.message).toContain(first.user.id);
+    }
+    expect(await users()).toBe(before);
+  });
+
   it('names the problem with bad input: unknown role, taken e-mail, weak password, garbage token', async () => {
     const unknownRole = await admin.call(
       'mutation { createUser(email: "r@example.com", role: KING) { token } }',

@@ -285,17 +285,50 @@ describe('tickets through the API', () => {
     expect(items.every((t) => t.project === 'facebook/react')).toBe(true);
   });
 
-  it('returns the first ticket for a repeated idempotencyKey even when the project differs', async () => {
-    const first = await create(owner, 'Build fails', 'make fails on ARM.', {
+  it('refuses a repeated idempotencyKey with a different title or project, and creates nothing', async () => {
+    const first = await create(owner, 'VPN down', 'Nobody can connect since 9:00.', {
       key: 'ticket-43',
       project: 'bitcoin/bitcoin',
     });
-    const again = await create(owner, 'Build fails', 'make fails on ARM.', {
+    const count = async () =>
+      (await api.database.sql<{ n: number }[]>`select count(*)::int as n from tickets`)[0]?.n;
+    const before = await count();
+    for (const variables of [
+      { t: 'Totally different: buy coffee', b: 'Nobody can connect since 9:00.', p: 'bitcoin/bitcoin' },
+      { t: 'VPN down', b: 'Nobody can connect since 9:00.', p: 'tensorflow/tensorflow' },
+    ]) {
+      const refused = await owner.call(CREATE, { ...variables, k: 'ticket-43' });
+      expect(refused.data?.triageTicket).toBeNull();
+      expect(refused.errors?.[0]?.errorType).toBe('ValidationError');
+      expect(refused.errors?.[0]?.message).toMatch(/^idempotencyKey: .*different triageTicket request/);
+      expect(refused.errors?.[0]?.message).toContain(first.id);
+      expect(refused.errors?.[0]?.message).toMatch(/send a new key/);
+    }
+    expect(await count()).toBe(before);
+    // The same request is still a retry: the project is compared as stored (trimmed, lower-cased).
+    const retry = await create(owner, 'VPN down', 'Nobody can connect since 9:00.', {
       key: 'ticket-43',
-      project: 'tensorflow/tensorflow',
+      project: ' Bitcoin/Bitcoin ',
     });
+    expect(retry.id).toBe(first.id);
+  });
+
+  it('answers a key stored before fingerprints were (null) with its ticket, as before', async () => {
+    const first = await create(owner, 'Printer jams', 'Tray 2.', { key: 'ticket-legacy' });
+    await api.database.sql`
+      update idempotency_keys set request_fingerprint = null where key = 'ticket-legacy'`;
+    const again = await create(owner, 'Another request', 'Tray 3.', { key: 'ticket-legacy' });
     expect(again.id).toBe(first.id);
-    expect(again.project).toBe('bitcoin/bitcoin');
+  });
+
+  it('gives one ticket to concurrent creates with one key and the same input', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        owner.call(CREATE, { t: 'Disk full on build agent', b: 'no space left', k: 'ticket-burst' }),
+      ),
+    );
+    const ids = new Set(results.map((result) => dataField<{ id: string }>(result, 'triageTicket').id));
+    expect(ids.size).toBe(1);
   });
 
   it('refuses a blank or oversized project with a ValidationError naming project', async () => {

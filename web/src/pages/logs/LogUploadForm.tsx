@@ -95,8 +95,10 @@ export function LogUploadForm() {
   const [sourceTyped, setSourceTyped] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
-  // One key per submitted text: a retry after a network failure cannot create a second entry.
+  // One key per request (text or file, source, format): a retry after a network failure cannot create a second
+  // entry, and an edited request is not refused as a reuse of the key (the API compares the input).
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const edited = () => setIdempotencyKey(crypto.randomUUID());
   const [result, summarize] = useMutation(SummarizeLogDocument);
   // A large or gzip file is uploaded as it is (createLogUpload), never read into the page.
   const [bigFile, setBigFile] = useState<File | null>(null);
@@ -115,7 +117,7 @@ export function LogUploadForm() {
     setFileName(name);
     if (!sourceTyped) setSource(name ?? '');
     setProblem(null);
-    setIdempotencyKey(crypto.randomUUID());
+    edited();
   };
 
   const readFile = async (file: File) => {
@@ -239,13 +241,17 @@ export function LogUploadForm() {
             onChange={(e) => {
               setSource(e.currentTarget.value);
               setSourceTyped(e.currentTarget.value !== '');
+              edited();
             }}
           />
           <TextInput
             label="Header format (optional)"
             description="Only when the header is not recognised, in Loghub style, e.g. <Date> <Time> <Level> <Component>: <Content>"
             value={format}
-            onChange={(e) => setFormat(e.currentTarget.value)}
+            onChange={(e) => {
+              setFormat(e.currentTarget.value);
+              edited();
+            }}
           />
           <ErrorNotice
             error={problem ?? result.error ?? created.error}

@@ -4,6 +4,7 @@
  * was checked at the edge (the API's route schema): size, emptiness, binary data, the format.
  */
 import type { Caller } from '../../../auth/roles.ts';
+import { idempotentRequest } from '../../../idempotency.ts';
 import { redactHeaderHosts } from '../../../logs/header-hosts.ts';
 import { type NetworkRedaction, type RedactionCounts, Redactor } from '../../../redaction/index.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../../use-cases/log-entries.ts';
@@ -69,7 +70,11 @@ export async function submitLog(
       redactions,
     },
     { kind: summarizeLog.kind, traceId: submission.traceId },
-    submission.idempotencyKey,
+    idempotentRequest(submission.idempotencyKey, () => ({
+      raw: text,
+      format: submission.format,
+      source: submission.source,
+    })),
   );
   if (!created) return entry;
   return {

@@ -7,6 +7,7 @@
  */
 import type { Caller } from '../../../auth/roles.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../errors.ts';
+import { idempotentRequest } from '../../../idempotency.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../../use-cases/log-entries.ts';
 import { jobMessageFor } from '../../job.ts';
 import type { JobQueue } from '../../ports.ts';
@@ -98,7 +99,12 @@ export async function createLogUpload(
       redactions: {},
     },
     { kind: summarizeLog.kind, traceId: request.traceId },
-    request.idempotencyKey,
+    idempotentRequest(request.idempotencyKey, () => ({
+      filename,
+      size: request.size,
+      format: request.format,
+      source: request.source,
+    })),
   );
   if (!entry.objectKey) throw new ConflictError('idempotencyKey was used for a log submitted inline');
   const upload = await deps.uploads.presignPut({

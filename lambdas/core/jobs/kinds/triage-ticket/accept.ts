@@ -4,6 +4,7 @@
  * record are committed in one transaction, and the job is sent. The input was checked at the edge.
  */
 import type { Caller } from '../../../auth/roles.ts';
+import { idempotentRequest } from '../../../idempotency.ts';
 import { type NetworkRedaction, Redactor } from '../../../redaction/index.ts';
 import { normalisedProject, type TicketRecord, type TicketRepo } from '../../../use-cases/tickets.ts';
 import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
@@ -31,16 +32,13 @@ export async function createTicket(
   submission: TicketSubmission,
 ): Promise<TicketRecord> {
   const redactor = new Redactor({ network: deps.network ?? 'pseudonymise' });
+  const title = redactor.redact(submission.title);
+  const body = redactor.redact(submission.body);
+  const project = submission.project === null ? null : normalisedProject(submission.project, redactor);
   const { ticket, created } = await deps.tickets.create(
-    {
-      ownerId: caller.userId,
-      title: redactor.redact(submission.title),
-      body: redactor.redact(submission.body),
-      project: submission.project === null ? null : normalisedProject(submission.project, redactor),
-      redactions: { ...redactor.counts },
-    },
+    { ownerId: caller.userId, title, body, project, redactions: { ...redactor.counts } },
     { kind: triageTicket.kind, traceId: submission.traceId },
-    submission.idempotencyKey,
+    idempotentRequest(submission.idempotencyKey, () => ({ title, body, project })),
   );
   if (!created) return ticket;
   return {

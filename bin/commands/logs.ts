@@ -259,16 +259,6 @@ async function analyse(
   return analyzer;
 }
 
-/** `ai-ops logs parse big.log --jsonl | head`: the reader leaving early is not an error. */
-function quietOnClosedPipe(): void {
-  if (process.stdout.listenerCount('error') > 0) return;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`ai-ops logs: cannot write output: ${error.message}\n`);
-    process.exit(1);
-  });
-}
-
 /** Writes with back-pressure, in chunks, so a 1 GB JSONL output does not pile up in memory. */
 async function writeAll(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
@@ -280,7 +270,6 @@ async function runParse(args: string[]): Promise<number> {
     return 0;
   }
   const flags = parseFlags(args, 'parse');
-  quietOnClosedPipe();
   const ids = new IdList();
   // `parse` prints templates only: the lines are mined as they are and what is printed is redacted, once
   // per template instead of once per line (a template's values are placeholders already).
@@ -362,7 +351,6 @@ async function runSummarize(args: string[]): Promise<number> {
     return 0;
   }
   const flags = parseFlags(args, 'summarize');
-  quietOnClosedPipe();
   const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline);
   const { buildSummary, renderSummaryText } = await summaryModules();
   const analyzer = await analyse(flags, undefined, await newStats());

@@ -486,3 +486,28 @@ describe('help', () => {
     expect(await rejection(run('frobnicate'))).toBeInstanceOf(UsageError);
   });
 });
+
+describe('ai-ops tickets classify in a pipeline', () => {
+  it('ends quietly with exit code 0 when the reader closes the pipe early (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-epipe-'));
+    const csv = join(dir, 'many.csv');
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `"Export button does nothing ${i}","Clicking it shows no file."`,
+    );
+    writeFileSync(csv, `title,body\n${rows.join('\n')}\n`);
+    const root = join(import.meta.dirname, '../../..');
+    const child = spawn(process.execPath, ['bin/ai-ops.mjs', 'tickets', 'classify', '--input', csv], {
+      cwd: root,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // What `head -1` does: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect({ code, stack: /Unhandled|node:events|at .*\(/.test(stderr) }).toEqual({ code: 0, stack: false });
+  }, 60_000);
+});

@@ -193,8 +193,13 @@ class Progress {
     const end = process.stderr.isTTY ? '\r' : '\n';
     process.stderr.write(`ai-ops logs: ${lines.toLocaleString('en-US')} lines, ${templates} templates${end}`);
   }
-  done(): void {
-    if (this.shown && process.stderr.isTTY) process.stderr.write('\n');
+  /** The last progress line would read as the total: once any was shown, the real totals end it. */
+  done(lines: number, templates: number): void {
+    if (!this.shown) return;
+    const start = process.stderr.isTTY ? '\r' : '';
+    process.stderr.write(
+      `${start}ai-ops logs: ${lines.toLocaleString('en-US')} lines read, ${templates} templates\n`,
+    );
   }
 }
 
@@ -255,7 +260,7 @@ async function analyse(
   }
   if (checked < 65_536 && looksBinary(head)) throw new ValidationError('file', 'looks like binary data');
   analyzer.end();
-  progress.done();
+  progress.done(analyzer.totalLines, analyzer.miner.templateCount);
   return analyzer;
 }
 

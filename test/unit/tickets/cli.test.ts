@@ -135,6 +135,15 @@ describe('ai-ops tickets classify', () => {
     expect(line.modelVersion).toBe(fixtureModel().json.version);
   });
 
+  it('warns when rows held bytes that are not UTF-8, and counts one row as a row', async () => {
+    const path = join(dir, 'latin1.csv');
+    writeFileSync(path, Buffer.from('title,body\n"Caf\xe9 page crash","The caf\xe9 page fails"\n', 'latin1'));
+    const { code, stderr } = await classifyFile(path);
+    expect(code).toBe(0);
+    expect(stderr).toContain('1 row: 1 classified');
+    expect(stderr).toContain('1 of the rows had bytes that are not UTF-8');
+  });
+
   it('reports a bad row with its number and reason, classifies the rest and exits with 1', async () => {
     const out = join(dir, 'partial.jsonl');
     const input = csv(

@@ -620,3 +620,49 @@ export class Redactor {
     return totalRedactions(this.counts);
   }
 }
+
+const NAME_CUE = String.raw`(?:[Uu]ser|[Cc]ustomer|[Ee]mployee|[Nn]ame|[Cc]ontact|[Cc]lient|[Rr]eporter|[Rr]equester|[Aa]ssignee|[Cc]olleague|[Pp]atient|[Pp]erson)(?:[:=][ \t]{0,3}|[ \t]{1,3})`;
+// `Ms` without a dot is also an abbreviation (`Ms Coco`, a data set): it needs a two-word name.
+const NAME_TITLE = String.raw`(?:Mr|Mrs|Dr|Prof|Ms\.|Miss)\.?`;
+const NAME_WORD = '[A-Z][a-z]{1,20}';
+/**
+ * A capitalised First Last name right after a word that says a person follows (`user`, `customer`, `contact`,
+ * `Name:`, …), or one or two capitalised words after a title (`Dr.`, `Mrs`). Whatever else follows a name ends
+ * it, except a third capitalised word (a title-case phrase) and what glues it to code (`(`, `.x`, `-`, `_`).
+ * Loghub's 16,000 development lines have no match, so templates, component and class names are untouched; see
+ * docs/log-mining.md for the measurements.
+ */
+const PERSON_NAME = new RegExp(
+  [
+    String.raw`((?<![\w.])${NAME_CUE})(${NAME_WORD} ${NAME_WORD})(?![\w(<-]|\.\w| [A-Z])`,
+    String.raw`((?<![\w.])${NAME_TITLE}[ \t]{1,3})(${NAME_WORD}(?: ${NAME_WORD})?)(?![\w(<-]|\.\w| [A-Z])`,
+    String.raw`((?<![\w.])Ms[ \t]{1,3})(${NAME_WORD} ${NAME_WORD})(?![\w(<-]|\.\w| [A-Z])`,
+  ].join('|'),
+  'g',
+);
+/**
+ * Capitalised nouns that follow `User`/`Customer`/`Contact` in the names of products, teams and screens
+ * (`User Profile Service`, `Customer Service Agent`, `Contact Centre`): no one's given name or surname.
+ */
+const NOT_NAME_WORDS = new Set(
+  'Account Accounts Agent Agents Care Center Centre Data Experience Group Interface Journey Management Manager Operations Portal Profile Relations Service Services Settings Success Support Team'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Replaces person names found by `PERSON_NAME` with `<NAME>`, keeping the cue (`User <NAME> (phone …)`).
+ * Applied to what is sent to a model, not to what is stored: the classifier and search read the stored text,
+ * whose accuracy this must not move, and the ticket's own readers may see who reported it.
+ */
+export function redactPersonNames(text: string): { text: string; names: number } {
+  let names = 0;
+  const out = text.replace(PERSON_NAME, (match: string, ...groups: unknown[]) => {
+    const [cue, cueName, title, titleName, ms, msName] = groups as (string | undefined)[];
+    const name = cueName ?? titleName ?? msName ?? '';
+    if (name.split(' ').some((w) => NOT_NAME_WORDS.has(w))) return match;
+    names++;
+    return `${cue ?? title ?? ms ?? ''}<NAME>`;
+  });
+  return { text: names === 0 ? text : out, names };
+}

@@ -4,6 +4,7 @@ import {
   Pseudonyms,
   type RedactionKind,
   Redactor,
+  redactPersonNames,
   redactText,
   totalRedactions,
 } from '../../../lambdas/core/redaction/redact.ts';
@@ -288,5 +289,38 @@ describe('Redactor', () => {
       '<IP>',
       '<IP#1>',
     ]);
+  });
+});
+
+describe('redactPersonNames (what a model is sent)', () => {
+  it.each([
+    ['User John Smith (phone <PHONE>) cannot log in', 'User <NAME> (phone <PHONE>) cannot log in'],
+    ['slow request for user John Smith', 'slow request for user <NAME>'],
+    ['Name: Mei Lin\nContact: Ewan Doherty.', 'Name: <NAME>\nContact: <NAME>.'],
+    ['our client James Whitford, and customer=Ana Sousa', 'our client <NAME>, and customer=<NAME>'],
+    ['approved by Dr Lindqvist. Thanks, Dr. Claudia Berg', 'approved by Dr <NAME>. Thanks, Dr. <NAME>'],
+    ['Ms. Sofia Marchetti and Ms Sofia Marchetti', 'Ms. <NAME> and Ms <NAME>'],
+  ])('replaces the name in %j', (input, expected) => {
+    expect(redactPersonNames(input).text).toBe(expected);
+  });
+
+  it.each([
+    [
+      'title-case product and team names after a cue',
+      'The User Profile Service and the Customer Service Agent',
+    ],
+    ['a third capitalised word (a phrase, not a person)', 'see User Guide Chapter Two'],
+    ['a single word after a cue', 'user John logged in, user root, user=admin'],
+    ['class, component and method names', 'UserService Foo Bar, user Foo.Bar, user FooBar(), name Foo_Bar'],
+    ['a cue ending a sentence', 'Wrong name. Could Learn more'],
+    ['Ms without a dot before one word (an abbreviation)', 'trained on Ms Coco'],
+  ])('leaves %s alone', (_what, input) => {
+    expect(redactPersonNames(input)).toEqual({ text: input, names: 0 });
+  });
+
+  it('handles pathological inputs in linear time', () => {
+    for (const big of ['user Ab '.repeat(150_000), 'Dr. '.repeat(250_000), 'Aa '.repeat(300_000)]) {
+      expect(redactPersonNames(big).text.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -89,6 +89,20 @@ describe('the log digest', () => {
     expect(digest.lines.map((l) => l.text).join('\n')).not.toContain('Processed request 1001 in');
   });
 
+  // QA2 (6 Dec): `user John Smith` reached the summary prompt verbatim.
+  it('gives the model person names as <NAME>', () => {
+    const raw = [
+      '2024-05-01 10:00:00,000 WARN [auth] slow request for user John Smith',
+      '2024-05-01 10:00:01,000 WARN [auth] slow request for user John Smith',
+      '2024-05-01 10:00:02,000 ERROR [auth] login failed for customer Ana Sousa',
+    ].join('\n');
+    const result = summarizeLog(raw);
+    const digest = buildLogDigest(result.summary, result.templates);
+    const text = [digest.header, ...digest.lines.map((l) => l.text)].join('\n');
+    expect(text).toContain('<NAME>');
+    expect(text).not.toMatch(/John|Smith|Ana|Sousa/);
+  });
+
   it('is chunked for several calls when it exceeds one prompt, within the job budget', () => {
     const result = summarizeLog(sampleLog(40));
     const digest = buildLogDigest(result.summary, result.templates);
@@ -302,6 +316,24 @@ describe('llmTriage', () => {
     expect(requests[0]?.jsonSchema?.schema).toMatchObject({
       properties: { category: { enum: options.categories } },
     });
+  });
+
+  // QA2 (6 Dec): the prompt carried `User John Smith (phone <PHONE>)`.
+  it('sends person names to the model as <NAME>, and keeps the rest of the text', async () => {
+    const { access, requests } = fakeAccess([
+      JSON.stringify({ category: 'BUG', priority: 'P2', labels: [], confidence: 0.8, rationale: 'r' }),
+    ]);
+    const named = {
+      title: 'Login fails for Dr. Helen Marsh',
+      body: 'User John Smith (phone <PHONE>) cannot sign in. The User Profile Service returns 500.',
+    };
+    await llmTriage(access, options)(named, local, { userId: 'u' });
+    const prompt = requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(prompt).toContain('Login fails for Dr. <NAME>');
+    expect(prompt).toContain(
+      'User <NAME> (phone <PHONE>) cannot sign in. The User Profile Service returns 500.',
+    );
+    expect(prompt).not.toMatch(/John|Smith|Helen|Marsh/);
   });
 
   it('keeps the local answer when the model picks a category outside the set', async () => {

@@ -395,6 +395,33 @@ describe('changelog highlights', () => {
     expect(section.llm).toMatchObject({ fallback: false, entries: 2 });
   });
 
+  it('sends the model no personal data from a commit subject (e-mail, key, name)', async () => {
+    const item = changelog.sections[0]?.items[0];
+    if (!item) throw new Error('fixture');
+    const leaky = {
+      ...changelog,
+      sections: [
+        {
+          ...changelog.sections[0],
+          title: 'Features',
+          kind: 'type' as const,
+          items: [
+            {
+              ...item,
+              description:
+                'notify jane.doe@example.com and customer Jane Doe; drop key AKIAIOSFODNN7EXAMPLE from config',
+            },
+          ],
+        },
+      ],
+    };
+    const { access, requests } = fakeAccess([JSON.stringify({ highlights: 'Notices.', entryIds: ['E1'] })]);
+    await llmHighlights(access, options)(leaky, subject);
+    const prompt = requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(prompt).toContain('E1 [Features] api: notify <EMAIL> and customer <NAME>');
+    for (const leak of ['jane.doe', 'Jane Doe', 'AKIAIOSFODNN7EXAMPLE']) expect(prompt).not.toContain(leak);
+  });
+
   it('drops the highlights when the model drops or adds an entry, and says why', async () => {
     const { access } = fakeAccess([
       JSON.stringify({ highlights: 'Export.', entryIds: ['E1'] }),

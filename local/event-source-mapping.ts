@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type {
   LocalQueue,
@@ -145,16 +146,23 @@ class LocalEventSourceMapping {
         lambdaContext(this.#functionName, this.#options.functionTimeoutSeconds ?? 30),
       );
     } catch (error: unknown) {
-      this.#log.warn('Handler failed; the whole batch will be delivered again', {
-        queue: this.#queueName,
-        records: batch.length,
-        error: describeError(error),
-      });
+      // Every record failed, and the handler (lambdas/shared/sqs-worker.ts) already logged each one with what
+      // happens to it next, a retry after a delay or the dead-letter queue: a line of ours would repeat that,
+      // and "delivered again" is wrong for a record on its last receive (QA2 finding 9).
+      if (error instanceof FullBatchFailureError) return;
+      this.#log.warn(
+        'Handler failed; no record of the batch was deleted: each is received again later, or goes to the dead-letter queue after its last receive',
+        {
+          queue: this.#queueName,
+          records: batch.length,
+          error: describeError(error),
+        },
+      );
       return;
     }
     const failed = failedMessageIds(response, batch);
     if (failed === 'whole-batch') {
-      this.#log.warn('Handler returned invalid batchItemFailures; the whole batch will be delivered again', {
+      this.#log.warn('Handler returned invalid batchItemFailures; no record of the batch was deleted', {
         queue: this.#queueName,
       });
       return;

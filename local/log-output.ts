@@ -265,15 +265,19 @@ function readableRecord(record: JsonObject, level: string, message: string, colo
   const paint = (code: string, text: string) => (colour && code ? `${code}${text}${ANSI.reset}` : text);
   const upper = level.toUpperCase();
   const keys: string[] = [];
-  const named = (name: string, value: unknown) => {
-    if (value !== undefined && value !== null && value !== '') keys.push(`${name}=${showValue(value)}`);
+  // The context keys get short names; when the record has a key of its own by that name (an LLM retry's
+  // `kind=malformed_response` on a job's line), the context key keeps its JSON name instead, so that no name
+  // appears twice with two meanings (QA2 finding 9).
+  const named = (name: string, jsonKey: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    keys.push(`${name in record ? jsonKey : name}=${showValue(value)}`);
   };
-  named('kind', record.jobKind);
-  named('job', record.jobId);
+  named('kind', 'jobKind', record.jobKind);
+  named('job', 'jobId', record.jobId);
   // An API record has no job: its correlation id is the request id the client was given.
-  if (record.jobId === undefined) named('request', record.correlation_id);
+  if (record.jobId === undefined) named('request', 'correlation_id', record.correlation_id);
   if (typeof record.receiveCount === 'number' && record.receiveCount > 1)
-    named('delivery', record.receiveCount);
+    named('delivery', 'receiveCount', record.receiveCount);
   let duration = '';
   let error = '';
   for (const [key, value] of Object.entries(record)) {

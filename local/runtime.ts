@@ -44,6 +44,7 @@ import {
 } from './local-files.ts';
 import type { LogOutput } from './log-output.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
+import { scheduleReconciler } from './reconciler-schedule.ts';
 import { runShutdown, type ShutdownStep, WORKERS_DEADLINE_MS } from './shutdown.ts';
 import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
@@ -125,9 +126,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     const workers = startWorkers(queue, configs, metrics.exporter, onError, options.workerOutput);
     cleanups.push({ name: 'the worker threads', run: workers.stop, deadlineMs: WORKERS_DEADLINE_MS });
+    const reconciler = createReconciler(configs.reconciler);
     cleanups.push({
       name: 'the reconciler',
-      run: startReconciler(configs, options.reconcileEverySeconds ?? 60, onError),
+      run: scheduleReconciler(
+        () => reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60)),
+        options.reconcileEverySeconds ?? 60,
+      ),
     });
     cleanups.push({ name: 'the upload expiry', run: startUploadExpiry(dataDir, onError) });
     return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
@@ -263,29 +268,6 @@ function startWorkers(
     onError,
     output,
   });
-}
-
-/** The reconciler on a timer, as the EventBridge schedule invokes it on AWS. */
-function startReconciler(
-  configs: LocalConfigs,
-  everySeconds: number,
-  onError: (error: unknown) => void,
-): Cleanup {
-  const reconciler = createReconciler(configs.reconciler);
-  // One run at a time, and stop waits for the one in flight: it would otherwise query a closed pool.
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = reconciler(scheduledEvent(), lambdaContext('ai-ops-reconciler', 60))
-      .then(() => undefined, onError)
-      .finally(() => {
-        running = null;
-      });
-  }, everySeconds * 1000);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
 }
 
 /** Uploaded files are kept as long as the bucket keeps them: swept at start, then every hour. */

@@ -1,5 +1,5 @@
 /** What the fault cases share: a database the test owns (to stop and restart), the stack, a signed-in admin. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -47,6 +47,35 @@ export class StoppableDatabase {
     this.server = null;
   }
 
+  /**
+   * Freezes the server (SIGSTOP to the postmaster, then to its backends), as a database host that stops
+   * answering: connections stay open and new ones are accepted by the kernel, but nothing is answered. Linux
+   * only (/proc). Returns the frozen pids for `thaw`.
+   */
+  freeze(): number[] {
+    const postmaster = Number.parseInt(
+      readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
+      10,
+    );
+    if (!Number.isInteger(postmaster) || postmaster <= 0) throw new Error('no postmaster pid');
+    // The postmaster first, so that it forks no backend the list below would miss.
+    process.kill(postmaster, 'SIGSTOP');
+    const children = childrenOf(postmaster);
+    for (const pid of children) process.kill(pid, 'SIGSTOP');
+    return [postmaster, ...children];
+  }
+
+  /** Resumes what `freeze` stopped, backends first. */
+  thaw(pids: number[]): void {
+    for (const pid of [...pids].reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
   /** Runs SQL as the superuser (a trigger to install, a count to check). */
   async sql<T>(use: (sql: postgres.Sql) => Promise<T>): Promise<T> {
     const sql = postgres(this.url, { max: 1, onnotice: () => {} });
@@ -56,6 +85,22 @@ export class StoppableDatabase {
       await sql.end();
     }
   }
+}
+
+/** The processes whose parent is `pid`, from /proc/<pid>/stat (the field after the command's closing paren). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push(Number(name));
+    } catch {
+      // Exited while listing.
+    }
+  }
+  return children;
 }
 
 export interface Session {

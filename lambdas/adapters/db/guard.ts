@@ -27,9 +27,14 @@ export interface DatabaseHealth {
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
-/** A postgres.js query as the guard sees it: `state` is set once it is sent on a connection. */
+/**
+ * A postgres.js query as the guard sees it. Queries are lazy: `handle` runs once, when the query is first awaited
+ * (or executed), and hands it to the pool; `state` is set once it is sent on a connection.
+ */
 interface TrackedQuery {
   state: unknown;
+  executed: boolean;
+  handle(): unknown;
   cancel(): unknown;
   resolve: (value: unknown) => unknown;
   reject: (error: unknown) => unknown;
@@ -43,6 +48,7 @@ function isTrackedQuery(value: unknown): value is TrackedQuery {
     value !== null &&
     'state' in value &&
     typeof (value as { cancel?: unknown }).cancel === 'function' &&
+    typeof (value as { handle?: unknown }).handle === 'function' &&
     typeof (value as { reject?: unknown }).reject === 'function'
   );
 }
@@ -80,18 +86,32 @@ class Guard {
   track(result: unknown): void {
     if (!isTrackedQuery(result)) return;
     const query = result;
-    this.#unsent.add(query);
-    this.#forDeadline(currentDeadline())?.add(query);
-    const { resolve, reject } = query;
+    const deadline = currentDeadline();
+    const { handle, resolve, reject } = query;
+    // Only a query that runs is watched. One used as a fragment of another (`sql.unsafe(columns)` inside a
+    // template) never runs, never settles and has no handler: cancelling it was an unhandled rejection that
+    // ended the process (QA2 finding 1), and keeping it would hold it for the life of the pool.
+    query.handle = () => {
+      if (!query.executed) {
+        this.#unsent.add(query);
+        this.#forDeadline(deadline)?.add(query);
+      }
+      return handle.call(query);
+    };
     query.resolve = (value) => {
-      this.#unsent.delete(query);
+      this.#settled(query, deadline);
       return resolve(value);
     };
     query.reject = (error) => {
-      this.#unsent.delete(query);
+      this.#settled(query, deadline);
       if (isConnectivityFailure(error)) this.#markDown(error);
       return reject(error);
     };
+  }
+
+  #settled(query: TrackedQuery, deadline: Deadline | undefined): void {
+    this.#unsent.delete(query);
+    if (deadline) this.#byDeadline.get(deadline)?.delete(query);
   }
 
   #forDeadline(deadline: Deadline | undefined): Set<TrackedQuery> | undefined {
@@ -149,7 +169,10 @@ class Guard {
   }
 }
 
-/** Queries not yet sent on a connection are cancelled (rejected with 57014, removed from the pool's queue). */
+/**
+ * Queries not yet sent on a connection are cancelled (rejected with 57014, removed from the pool's queue). Each was
+ * handed to the pool by an await, so its caller sees the rejection.
+ */
 function cancelUnsent(queries: Set<TrackedQuery>): void {
   for (const query of queries) {
     if (query.state === null || query.state === undefined) {

@@ -78,6 +78,24 @@ describe('a log record in the readable format', () => {
     );
   });
 
+  it('never shows a name twice: a record key named like a context key leaves the context key its JSON name', () => {
+    // An LLM retry on a job: the record's own `kind` is the failure's kind, the job's kind is `jobKind`.
+    const record = JSON.stringify({
+      level: 'WARN',
+      message: 'LLM call failed; retrying',
+      timestamp: '2026-12-06T01:02:03.000Z',
+      receiveCount: 5,
+      jobKind: 'summarize-log',
+      jobId: 'job-1',
+      task: 'summary',
+      kind: 'malformed_response',
+      delayMs: 470,
+    });
+    expect(formatLogLine(record, READABLE)).toBe(
+      `${localClock('2026-12-06T01:02:03.000Z')} WARN  LLM call failed; retrying  jobKind=summarize-log job=job-1 delivery=5 task=summary kind=malformed_response delayMs=470`,
+    );
+  });
+
   it('keeps a record on one line when its message or a value has line breaks', () => {
     const record = JSON.stringify({
       level: 'WARN',

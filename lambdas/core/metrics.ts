@@ -181,8 +181,9 @@ export const METRICS = {
   llmLatency: metric({
     name: 'LlmLatency',
     unit: 'Milliseconds',
-    description: 'Time of a model call, retries and waits included',
-    dimensions: TASK,
+    description:
+      'Time of a model call, retries and waits included, by outcome: ok, error, timeout, rejected (the answer came back unusable)',
+    dimensions: ['task', 'outcome'],
   }),
 } as const;
 

@@ -183,6 +183,7 @@ export const METRICS = {
     unit: 'Milliseconds',
     description:
       'Time of a model call, retries and waits included, by outcome: ok, error, timeout, rejected (the answer came back unusable)',
+    // Prometheus labels both; EMF stores two dimension sets, `task` and `outcome` (adapters/llm/metrics.ts).
     dimensions: ['task', 'outcome'],
   }),
 } as const;

@@ -3,8 +3,9 @@ import { LLM_METRICS } from '../../core/metrics.ts';
 import type { SingleMetricSource } from '../../shared/observability.ts';
 
 /**
- * LLM metrics with the dimension `task`, each published on its own (single metric): the worker's batch
- * metrics carry the dimension `kind`, and the two must not mix in one EMF record.
+ * LLM metrics with the dimension `task` (`LlmLatency` also under a second set, `outcome`), each published on
+ * its own (single metric): the worker's batch metrics carry the dimension `kind`, and the two must not mix
+ * in one EMF record.
  */
 export function powertoolsLlmMetrics(metrics: SingleMetricSource): LlmMetrics {
   return {
@@ -13,9 +14,11 @@ export function powertoolsLlmMetrics(metrics: SingleMetricSource): LlmMetrics {
       if (!definition) return;
       const metric = metrics.singleMetric();
       metric.addDimension('task', task);
-      // Only a metric defined with the dimension gets it: CloudWatch keys a metric by its dimension set.
+      // A second dimension set: CloudWatch stores the value per task (the series it always had, now with
+      // every call) and per outcome. A percentile cannot be summed over outcomes afterwards, so a
+      // `task`+`outcome` set alone would lose the p99 of all calls per task.
       if (outcome && (definition.dimensions as readonly string[]).includes('outcome')) {
-        metric.addDimension('outcome', outcome);
+        metric.addDimensions({ outcome });
       }
       metric.addMetric(definition.name, definition.unit, value);
     },

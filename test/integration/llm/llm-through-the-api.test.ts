@@ -321,6 +321,11 @@ describe('the LLM layer through the API, queue and workers', () => {
     expect(warnings.filter((r) => String(r.message).startsWith('LLM circuit open'))).toHaveLength(1);
     const succeeded = records().filter((r) => r.message === 'Job succeeded' && r.jobKind === 'summarize-log');
     expect(succeeded.map((r) => r.model)).toEqual(['local', 'local']);
+
+    // The failed call's latency reached /metrics from the worker thread, under its outcome.
+    const text = await (await fetch(api.runtime.url.replace(/\/graphql$/, '/metrics'))).text();
+    const count = /^ai_ops_llm_latency_seconds_count\{task="summary",outcome="error"\} (\d+)$/m.exec(text);
+    expect(Number(count?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it('lists and redrives dead letters only of the registry’s job kinds, naming kind otherwise', async () => {

@@ -141,13 +141,15 @@ export function warnFallback(
 ): void {
   if (!log || (error instanceof LlmError && error.kind === 'unavailable')) return;
   const reason = fallbackReason(error);
-  const what =
-    error instanceof LlmError
-      ? `call failed after ${error.attempts === 1 ? '1 attempt' : `${error.attempts} attempts`} (${error.kind}${error.status ? ` HTTP ${error.status}` : ''})`
-      : error instanceof AnswerRejected
-        ? `answer rejected (${error.message})`
-        : `gave no usable answer (${reason})`;
-  log.warn(`LLM ${session.task} ${what}; using the local ${localResult}`, {
+  const what = (): string => {
+    if (error instanceof AnswerRejected) return `answer rejected (${error.message})`;
+    if (!(error instanceof LlmError)) return `gave no usable answer (${reason})`;
+    // No request went out (no time left in the job's share, no key): there were no attempts to count.
+    if (error.latencyMs === null) return `call not made (${error.kind}: ${error.message})`;
+    const attempts = error.attempts === 1 ? '1 attempt' : `${error.attempts} attempts`;
+    return `call failed after ${attempts} (${error.kind}${error.status ? ` HTTP ${error.status}` : ''})`;
+  };
+  log.warn(`LLM ${session.task} ${what()}; using the local ${localResult}`, {
     task: session.task,
     model: session.model,
     reason,

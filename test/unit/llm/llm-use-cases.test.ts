@@ -259,6 +259,11 @@ describe('llmRefineSummary', () => {
     expect(rejected.warnings.map((w) => w.message)).toEqual([
       "LLM summary answer rejected (answer is not valid JSON); using the local miner's summary",
     ]);
+    const notMade = fakeAccess([providerFailure('timeout', null, 1)]);
+    await refined(notMade.access, sampleLog(0));
+    expect(notMade.warnings.map((w) => w.message)).toEqual([
+      "LLM summary call not made (timeout: timeout trouble); using the local miner's summary",
+    ]);
     const skipped = fakeAccess([providerFailure('unavailable', null, 1)]);
     await refined(skipped.access, sampleLog(0));
     expect(skipped.warnings).toEqual([]);

@@ -57,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ai-ops: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  // `ai-ops start` stops itself on a closed terminal (SIGHUP) and must still stop its database.
+  if (name !== 'start') quietOnClosedPipe(name);
   try {
     const command = await entry.load();
     if (wantsHelp(rest) && rest.length === 1) {
@@ -79,4 +81,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ai-ops ${name}: ${message}\n`);
     return 1;
   }
+}
+
+/** `ai-ops tickets classify big.csv | head`: the reader leaving early is not an error, nor a stack trace. */
+function quietOnClosedPipe(name: string): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`ai-ops ${name}: cannot write output: ${error.message}\n`);
+    process.exit(1);
+  });
 }

@@ -1,4 +1,5 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { StageConfig } from '../lib/stage-config.ts';
 
 /** The one durable stage; every other name is a personal, disposable stage. */
@@ -41,6 +42,15 @@ function expiresAfterDays(now: Date, days: number): Date {
   return new Date(startOfDay + days * DAY_MS);
 }
 
+/**
+ * The `service` dimension of a stage's application metrics: `ai-ops-alice`. CloudWatch keys a metric by
+ * namespace, name and dimensions, so with one service for every stage of an account each stage's alarms
+ * would count the others' failures.
+ */
+export function stageService(name: string): string {
+  return `${SERVICE_NAME}-${name}`;
+}
+
 const NETWORK_REDACTIONS = ['pseudonymise', 'keep', 'remove'] as const;
 
 function networkRedaction(value: string): (typeof NETWORK_REDACTIONS)[number] {
@@ -56,6 +66,7 @@ export function stageConfig(inputs: StageInputs): StageConfig {
     name,
     alarmEmail: inputs.alarmEmail,
     adminEmail: inputs.adminEmail ?? 'admin@example.com',
+    metrics: { namespace: METRICS_NAMESPACE, service: stageService(name) },
     ...(inputs.networkRedaction === undefined
       ? {}
       : { redaction: { network: networkRedaction(inputs.networkRedaction) } }),

@@ -12,7 +12,6 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import type { StageConfig } from './stage-config.ts';
 
 /** The repository root: bundling resolves entries, the lock file and `migrations/` from here. */
@@ -102,8 +101,8 @@ export class AppFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
         STAGE: stage.name,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_SERVICE_NAME: stage.metrics.service,
+        POWERTOOLS_METRICS_NAMESPACE: stage.metrics.namespace,
         POWERTOOLS_LOG_LEVEL: stage.functions.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

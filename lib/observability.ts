@@ -11,13 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
-import {
-  ALARM_THRESHOLDS,
-  METRICS,
-  METRICS_NAMESPACE,
-  type MetricDefinition,
-  SERVICE_NAME,
-} from '../lambdas/core/metrics.ts';
+import { ALARM_THRESHOLDS, METRICS, type MetricDefinition } from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 import type { DatabaseTarget } from './database/target.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -41,19 +35,27 @@ export interface ObservabilityProps {
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
 
+interface MetricOptions {
+  readonly statistic: string;
+  readonly period?: Duration;
+  readonly label?: string;
+}
+
 /**
- * One of the application's metrics (lambdas/core/metrics.ts) as CloudWatch stores it: the namespace, the
- * `service` dimension Powertools adds, and the definition's own dimensions, each given a value.
+ * One of the application's metrics (lambdas/core/metrics.ts) as a stage's functions emit it: the stage's
+ * namespace and `service` dimension (the values its functions get as POWERTOOLS_*), and the definition's own
+ * dimensions, each given a value.
  */
 export function applicationMetric<D extends string>(
+  source: StageConfig['metrics'],
   definition: MetricDefinition<D>,
   dimensions: Readonly<Record<D, string>>,
-  options: { statistic: string; period?: Duration; label?: string },
+  options: MetricOptions,
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace: source.namespace,
     metricName: definition.name,
-    dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+    dimensionsMap: { service: source.service, ...dimensions },
     statistic: options.statistic,
     period: options.period ?? FIVE_MINUTES,
     ...(options.label ? { label: options.label } : {}),
@@ -128,6 +130,15 @@ export class Observability extends Construct {
     return topic;
   }
 
+  /** An application metric of this stage (`applicationMetric` with the stage's namespace and service). */
+  private metric<D extends string>(
+    definition: MetricDefinition<D>,
+    dimensions: Readonly<Record<D, string>>,
+    options: MetricOptions,
+  ): cloudwatch.Metric {
+    return applicationMetric(this.#props.stage.metrics, definition, dimensions, options);
+  }
+
   private apiMetric(metricName: string, statistic: string, label?: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'AWS/AppSync',
@@ -157,7 +168,7 @@ export class Observability extends Construct {
       evaluationPeriods: 2,
     });
     const jobs = (definition: MetricDefinition<'kind'>) =>
-      applicationMetric(definition, { kind: q.kind }, { statistic: 'Sum' });
+      this.metric(definition, { kind: q.kind }, { statistic: 'Sum' });
     this.alarm(`${q.kind}-FailureRate`, {
       alarmDescription: `More than ${ALARM_THRESHOLDS.workerFailurePercent}% of ${q.kind} jobs failed for good`,
       metric: new cloudwatch.MathExpression({
@@ -199,7 +210,7 @@ export class Observability extends Construct {
     const { authorizer, resolver } = this.#props.functions;
     const internal = this.alarm('InternalErrors', {
       alarmDescription: `${ALARM_THRESHOLDS.internalErrorsPerMinute} or more API answers with errorType InternalError in a minute: see the resolver's logs`,
-      metric: applicationMetric(METRICS.internalErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
+      metric: this.metric(METRICS.internalErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
       threshold: ALARM_THRESHOLDS.internalErrorsPerMinute,
       evaluationPeriods: 1,
     });
@@ -315,7 +326,7 @@ export class Observability extends Construct {
   /** One line per job kind of a job metric. */
   private perKind(definition: MetricDefinition<'kind'>, statistic: string): cloudwatch.Metric[] {
     return this.#props.queues.map((q) =>
-      applicationMetric(definition, { kind: q.kind }, { statistic, label: `${q.kind} ${definition.name}` }),
+      this.metric(definition, { kind: q.kind }, { statistic, label: `${q.kind} ${definition.name}` }),
     );
   }
 
@@ -389,14 +400,14 @@ export class Observability extends Construct {
   private modelAndSignInWidgets(): cloudwatch.IWidget[] {
     const perTask = (definition: MetricDefinition<'task'>) =>
       LLM_TASKS.map((task) =>
-        applicationMetric(definition, { task }, { statistic: 'Sum', label: `${task} ${definition.name}` }),
+        this.metric(definition, { task }, { statistic: 'Sum', label: `${task} ${definition.name}` }),
       );
     return [
       graph('Model calls / fallbacks', [...perTask(METRICS.llmCalls), ...perTask(METRICS.llmFallbacks)]),
       graph('Model tokens', [...perTask(METRICS.llmPromptTokens), ...perTask(METRICS.llmCompletionTokens)]),
       graph('Login failures / authorizer denials', [
-        applicationMetric(METRICS.loginFailures, {}, { statistic: 'Sum', label: 'login failures' }),
-        applicationMetric(METRICS.authorizerDenied, {}, { statistic: 'Sum', label: 'authorizer denials' }),
+        this.metric(METRICS.loginFailures, {}, { statistic: 'Sum', label: 'login failures' }),
+        this.metric(METRICS.authorizerDenied, {}, { statistic: 'Sum', label: 'authorizer denials' }),
       ]),
     ];
   }

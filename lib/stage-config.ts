@@ -147,6 +147,13 @@ export interface StageConfig {
    * (default), kept or removed (`-c networkRedaction=`).
    */
   readonly redaction?: { readonly network?: 'pseudonymise' | 'keep' | 'remove' };
+  /**
+   * What the application metrics of this stage are filed under in CloudWatch: the namespace and the `service`
+   * dimension Powertools adds to every metric (`POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_SERVICE_NAME` of
+   * every function). The alarms and dashboard read the same two values. The service names the stage, so the
+   * stages of one account (each engineer's, prod) never count each other's jobs and errors.
+   */
+  readonly metrics: { readonly namespace: string; readonly service: string };
   /** E-mail subscribed to the alarm topic (`-c alarmEmail=`). */
   readonly alarmEmail: string | undefined;
   /** E-mail of the first admin, written into the bootstrap secret (`-c adminEmail=`). */

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -37,7 +38,31 @@ const RESTART_FIRST_MS = 500;
 const RESTART_MAX_MS = 30_000;
 
 const USER = 'postgres';
-const PASSWORD = 'ai-ops-local';
+/**
+ * Every cluster made before 6 December had this superuser password, the same on every machine: any local user of
+ * a shared machine could read the data. Such a cluster is given a password of its own on its next start.
+ */
+const LEGACY_PASSWORD = 'ai-ops-local';
+
+/** Where a cluster's superuser password is kept: beside the cluster, readable by its owner only. */
+const passwordFile = (clusterDir: string): string => `${clusterDir}.password`;
+
+const newPassword = (): string => randomBytes(24).toString('base64url');
+
+function writePassword(clusterDir: string, password: string): void {
+  writeFileSync(passwordFile(clusterDir), `${password}\n`, { mode: 0o600 });
+}
+
+/** The cluster's password, and whether it is still the legacy one (no file yet beside an existing cluster). */
+function clusterPassword(clusterDir: string, initialised: boolean): { password: string; legacy: boolean } {
+  const file = passwordFile(clusterDir);
+  if (existsSync(file)) return { password: readFileSync(file, 'utf8').trim(), legacy: false };
+  if (initialised) return { password: LEGACY_PASSWORD, legacy: true };
+  const password = newPassword();
+  mkdirSync(resolve(clusterDir, '..'), { recursive: true });
+  writePassword(clusterDir, password);
+  return { password, legacy: false };
+}
 
 /** A free TCP port on loopback, chosen by the OS. */
 export async function freePort(): Promise<number> {
@@ -90,11 +115,13 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const log = options.onLog ?? (() => {});
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  const cluster = clusterPassword(clusterDir, initialised);
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: cluster.password,
     persistent: true,
     createPostgresUser: runningAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -109,7 +136,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+  if (!initialised) {
     mkdirSync(resolve(clusterDir, '..'), { recursive: true });
     if (runningAsRoot) await makeTraversableByOthers(resolve(clusterDir, '..'));
     await pg.initialise();
@@ -143,6 +170,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     }
   };
   await startServer();
+  const password = cluster.legacy ? await replaceLegacyPassword(port, clusterDir) : cluster.password;
   const stopping = new AbortController();
   let restarting: Promise<void> = Promise.resolve();
   const report = options.onRestart;
@@ -161,7 +189,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   };
   watch();
   const urlFor = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
     url: urlFor('postgres'),
     urlFor,
@@ -291,4 +319,22 @@ function isAiOps(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Gives a cluster that still has the legacy password one of its own, kept in its password file. */
+async function replaceLegacyPassword(port: number, clusterDir: string): Promise<string> {
+  const { default: postgres } = await import('postgres');
+  const password = newPassword();
+  const sql = postgres(`postgres://${USER}:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres`, {
+    max: 1,
+    onnotice: () => {},
+  });
+  try {
+    // base64url: letters, digits, - and _, so the literal needs no quoting beyond its quotes.
+    await sql.unsafe(`alter role ${USER} password '${password}'`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  writePassword(clusterDir, password);
+  return password;
 }

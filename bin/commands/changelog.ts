@@ -27,15 +27,21 @@ import {
   parseSemVer,
   versionFromTag,
 } from '../../lambdas/core/changelog/index.ts';
+import { splitPastedCommits } from '../../lambdas/core/changelog/paste.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type Command, UsageError, wantsHelp } from './command.ts';
 
 const usage = `Usage: ai-ops changelog --repo <path> [--from <ref>] [--to <ref>] [options]
+       ai-ops changelog --input <file|-> [options]
 
-Generates a release changelog (conventional-changelog layout) from the commits in <from>..<to>.
+Generates a release changelog (conventional-changelog layout) from the commits in <from>..<to>, or from commit
+messages or structured entries in a file (what the console's paste box and the API take).
 
 Options:
-  --repo <path>               git repository: a working tree or a bare git directory (required)
+  --repo <path>               git repository: a working tree or a bare git directory
+  --input <file|->            instead of --repo: pasted commit messages (one per line, blocks between --- lines,
+                              or \`git log\` output), or a .json file of structured entries ({"entries": [...]},
+                              see docs/changelog.md); - reads standard input
   --from <ref>                exclusive start, usually the previous release tag (default: first commit)
   --to <ref>                  inclusive end (default: HEAD)
   --path <dir>                only commits touching <dir> (a package of a monorepo), relative to --repo
@@ -69,6 +75,7 @@ Limits: at most ${MAX_COMMITS} commits per range; see docs/changelog.md.`;
 
 const VALUE_FLAGS = new Set([
   '--repo',
+  '--input',
   '--from',
   '--to',
   '--path',
@@ -244,9 +251,16 @@ async function repositoryUrlFor(
   return remote ? normaliseRepositoryUrl(remote) : null;
 }
 
-function checkFlags(parsed: ParsedArgs): { repo: string; format: 'markdown' | 'json' } {
+function checkFlags(parsed: ParsedArgs): { source: Source; format: 'markdown' | 'json' } {
   const repo = parsed.values.get('--repo');
-  if (!repo) throw new UsageError('--repo <path> is required (see --help)');
+  const file = parsed.values.get('--input');
+  if (repo !== undefined && file !== undefined) throw new UsageError('--repo and --input exclude each other');
+  if (repo === undefined && file === undefined)
+    throw new UsageError('--repo <path> or --input <file> is required (see --help)');
+  if (file !== undefined) {
+    const gitOnly = ['--from', '--to', '--path'].find((flag) => parsed.values.has(flag));
+    if (gitOnly) throw new UsageError(`${gitOnly} reads a git range: it needs --repo, not --input`);
+  }
   const format = checkChoice(parsed.values.get('--format'), '--format', ['markdown', 'json'] as const);
   const date = parsed.values.get('--date');
   if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
@@ -254,7 +268,56 @@ function checkFlags(parsed: ParsedArgs): { repo: string; format: 'markdown' | 'j
   }
   checkVersion(parsed.values.get('--previous-version'), '--previous-version');
   checkVersion(parsed.values.get('--release-as'), '--release-as');
-  return { repo, format: format ?? 'markdown' };
+  const source: Source = file === undefined ? { repo: repo ?? '' } : { file };
+  return { source, format: format ?? 'markdown' };
+}
+
+type Source = { repo: string } | { file: string };
+
+/** Commit messages as pasted (split as the console splits them), or structured entries from a .json file. */
+async function readInputFile(file: string): Promise<ChangelogInput['commits']> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--input ${file}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+  }
+  if (!file.endsWith('.json')) return splitPastedCommits(text);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--input ${file}: not valid JSON`);
+  }
+  const entries = Array.isArray(json) ? json : (json as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(entries))
+    throw new UsageError(`--input ${file}: expected {"entries": [...]} or an array of entries`);
+  return entries as ChangelogInput['commits'];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The changelog of a file's commits or entries: no range, so version and date come from the flags only. */
+async function buildInputFromFile(parsed: ParsedArgs, file: string): Promise<ChangelogInput> {
+  const { values } = parsed;
+  const explicit = values.get('--config');
+  const config = explicit === undefined ? null : await loadConfig(parsed, '');
+  const url = parsed.flags.has('--no-links')
+    ? undefined
+    : (values.get('--repo-url') ?? config?.repositoryUrl);
+  return {
+    commits: await readInputFile(file),
+    previousVersion: values.get('--previous-version') ?? null,
+    version: values.get('--release-as') ?? null,
+    repositoryUrl: url ? normaliseRepositoryUrl(url) : null,
+    date: values.get('--date') ?? null,
+    options: optionsFrom(parsed, config),
+  };
 }
 
 async function buildInput(
@@ -303,13 +366,20 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
   }
   try {
     const parsed = parseArgs(args);
-    const { repo, format } = checkFlags(parsed);
-    const { input, range } = await buildInput(parsed, repo);
+    const { source, format } = checkFlags(parsed);
     let changelog: ReturnType<typeof generateChangelog>;
-    try {
+    let input: ChangelogInput;
+    if ('file' in source) {
+      input = await buildInputFromFile(parsed, source.file);
       changelog = generateChangelog(input);
-    } catch (error: unknown) {
-      throw describeCommitError(error, range.commits);
+    } else {
+      const built = await buildInput(parsed, source.repo);
+      input = built.input;
+      try {
+        changelog = generateChangelog(input);
+      } catch (error: unknown) {
+        throw describeCommitError(error, built.range.commits);
+      }
     }
     const { stats } = changelog;
     if (stats.unknown > 0 && input.options?.unknownTypes === 'hide') {

@@ -193,8 +193,13 @@ class Progress {
     const end = process.stderr.isTTY ? '\r' : '\n';
     process.stderr.write(`ai-ops logs: ${lines.toLocaleString('en-US')} lines, ${templates} templates${end}`);
   }
-  done(): void {
-    if (this.shown && process.stderr.isTTY) process.stderr.write('\n');
+  /** The last progress line would read as the total: once any was shown, the real totals end it. */
+  done(lines: number, templates: number): void {
+    if (!this.shown) return;
+    const start = process.stderr.isTTY ? '\r' : '';
+    process.stderr.write(
+      `${start}ai-ops logs: ${lines.toLocaleString('en-US')} lines read, ${templates} templates\n`,
+    );
   }
 }
 
@@ -255,18 +260,8 @@ async function analyse(
   }
   if (checked < 65_536 && looksBinary(head)) throw new ValidationError('file', 'looks like binary data');
   analyzer.end();
-  progress.done();
+  progress.done(analyzer.totalLines, analyzer.miner.templateCount);
   return analyzer;
-}
-
-/** `ai-ops logs parse big.log --jsonl | head`: the reader leaving early is not an error. */
-function quietOnClosedPipe(): void {
-  if (process.stdout.listenerCount('error') > 0) return;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`ai-ops logs: cannot write output: ${error.message}\n`);
-    process.exit(1);
-  });
 }
 
 /** Writes with back-pressure, in chunks, so a 1 GB JSONL output does not pile up in memory. */
@@ -280,7 +275,6 @@ async function runParse(args: string[]): Promise<number> {
     return 0;
   }
   const flags = parseFlags(args, 'parse');
-  quietOnClosedPipe();
   const ids = new IdList();
   // `parse` prints templates only: the lines are mined as they are and what is printed is redacted, once
   // per template instead of once per line (a template's values are placeholders already).
@@ -362,7 +356,6 @@ async function runSummarize(args: string[]): Promise<number> {
     return 0;
   }
   const flags = parseFlags(args, 'summarize');
-  quietOnClosedPipe();
   const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline);
   const { buildSummary, renderSummaryText } = await summaryModules();
   const analyzer = await analyse(flags, undefined, await newStats());

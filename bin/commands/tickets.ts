@@ -317,7 +317,7 @@ async function classify(args: readonly string[]): Promise<number> {
   const tick = progress(quiet);
   const now = new Date();
   const sink = sinkFor(flags.one.get('--output'), strict);
-  const counts = { rows: 0, failed: 0, reviews: 0 };
+  const counts = { rows: 0, failed: 0, reviews: 0, notUtf8: 0 };
   let createdColumn = 'created_at';
   /** A bad row: with --strict the end (nothing written), otherwise an error line and a message. */
   const fail = async (row: number, id: string | undefined, error: ValidationError) => {
@@ -347,6 +347,8 @@ async function classify(args: readonly string[]): Promise<number> {
       },
     })) {
       await reportBad();
+      // U+FFFD is what the decoder put for bytes that are not UTF-8 (a Latin-1 export): the text was changed.
+      if (row.title.includes('\uFFFD') || row.body.includes('\uFFFD')) counts.notUtf8++;
       try {
         const createdAt = parseCreatedAt(row.created, createdColumn) ?? fixedCreated;
         const decision = policy.decide(
@@ -369,11 +371,16 @@ async function classify(args: readonly string[]): Promise<number> {
     throw error;
   }
   if (!quiet) {
+    const rows = `${counts.rows} ${counts.rows === 1 ? 'row' : 'rows'}`;
     process.stderr.write(
-      `ai-ops tickets: ${counts.rows} rows: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW})` +
+      `ai-ops tickets: ${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW})` +
         `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}\n`,
     );
   }
+  if (counts.notUtf8 > 0)
+    process.stderr.write(
+      `ai-ops tickets: ${counts.notUtf8} of the rows had bytes that are not UTF-8, read as �; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again\n`,
+    );
   return counts.failed > 0 ? 1 : 0;
 }
 

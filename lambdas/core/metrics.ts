@@ -12,7 +12,11 @@
  *   numbers are SQS's and RDS's own CloudWatch metrics (named in `cloudWatch`).
  */
 
-/** The CloudWatch namespace of every application metric, and the `service` dimension Powertools adds. */
+/**
+ * The CloudWatch namespace of every application metric, and the `service` dimension Powertools adds. On AWS
+ * each stage's functions get `ai-ops-<stage>` as their service (bin/stages.ts), so stages sharing an account
+ * keep their metrics apart; `SERVICE_NAME` itself is what runs elsewhere (`npm start`, tests) report.
+ */
 export const METRICS_NAMESPACE = 'AiOps';
 export const SERVICE_NAME = 'ai-ops';
 

@@ -1,7 +1,8 @@
 /**
  * The one observability shape of every handler: one Logger, one Metrics and one Tracer per container, and
  * `instrument`, which every handler is wrapped in. Service name and namespace come from the standard
- * Powertools variables (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), so every function shares them.
+ * Powertools variables (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE), so every function of a stage
+ * shares them (on AWS the service names the stage: its alarms must not count another stage's metrics).
  * Tracing is on in Lambda (active tracing) and off elsewhere, where the calls below do nothing.
  */
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -19,6 +19,8 @@ export const tempDir = (prefix: string): { path: string; remove: () => void } =>
 /** A PostgreSQL server on a fixed port that the test stops and starts again, as an outage would. */
 export class StoppableDatabase {
   private server: EmbeddedDatabase | null = null;
+  /** The server's URL, the same across stops and starts (same port, same password file). */
+  private knownUrl = '';
   private constructor(
     private readonly dataDir: string,
     private readonly port: number,
@@ -28,11 +30,12 @@ export class StoppableDatabase {
     const database = new StoppableDatabase(dataDir, await freePort());
     await database.up();
     await database.server?.createDatabase('aiops');
+    database.knownUrl = database.server?.urlFor('aiops') ?? '';
     return database;
   }
 
   get url(): string {
-    return `postgres://postgres:ai-ops-local@127.0.0.1:${this.port}/aiops`;
+    return this.knownUrl;
   }
 
   async up(): Promise<void> {

@@ -262,7 +262,7 @@ describe('every stage', () => {
             Variables: {
               STAGE: s.stage.name,
               NODE_OPTIONS: '--enable-source-maps',
-              POWERTOOLS_SERVICE_NAME: 'ai-ops',
+              POWERTOOLS_SERVICE_NAME: `ai-ops-${s.stage.name}`,
               POWERTOOLS_METRICS_NAMESPACE: 'AiOps',
               POWERTOOLS_LOG_LEVEL: s.stage.functions.logLevel,
             },
@@ -796,6 +796,30 @@ describe('every stage', () => {
 });
 
 describe('stages differ', () => {
+  it("keeps each stage's application metrics its own: its functions emit, and its alarms and dashboard read, only its service", () => {
+    expect(personal.stage.metrics.service).toBe('ai-ops-alice');
+    expect(prod.stage.metrics.service).toBe('ai-ops-prod');
+    for (const s of [personal, prod]) {
+      const { namespace, service } = s.stage.metrics;
+      for (const f of Object.values(resourcesOf(s.template, 'AWS::Lambda::Function'))) {
+        const variables = (f.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+          ?.Variables;
+        if (!variables?.STAGE) continue;
+        expect(variables).toMatchObject({
+          POWERTOOLS_SERVICE_NAME: service,
+          POWERTOOLS_METRICS_NAMESPACE: namespace,
+        });
+      }
+      const application = metricsRead(s).filter((m) => !m.namespace.startsWith('AWS/'));
+      expect(application.length).toBeGreaterThan(10);
+      for (const m of application) {
+        const key = `${s.stage.name}: ${m.namespace}/${m.name}`;
+        expect(m.namespace, key).toBe(namespace);
+        expect(m.dimensions.service, key).toBe(service);
+      }
+    }
+  });
+
   it('keeps personal stages small and disposable', () => {
     const { template } = personal;
     template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
@@ -949,22 +973,30 @@ const PROD_STATEFUL_IDS: ReadonlyArray<[string, string]> = [
   ['AWS::SQS::Queue', 'JobstriageticketDeadLetters985DB781'],
 ];
 
-/** A metric of the AiOps namespace that the stage's alarms or dashboard read, as `Name [dim,dim]`. */
-function applicationMetricsRead(s: SynthesizedStage): Set<string> {
-  const read = new Set<string>();
-  const add = (metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] }) => {
-    if (metric.Namespace !== METRICS_NAMESPACE || !metric.MetricName) return;
-    read.add(`${metric.MetricName} [${(metric.Dimensions ?? []).map((d) => d.Name).sort()}]`);
+interface MetricRead {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}
+
+interface CfnMetric {
+  Namespace?: string;
+  MetricName?: string;
+  Dimensions?: { Name: string; Value: unknown }[];
+}
+
+/** Every metric the stage's alarms and dashboard widgets read (dimension values that are tokens: `TOKEN`). */
+function metricsRead(s: SynthesizedStage): MetricRead[] {
+  const read: MetricRead[] = [];
+  const add = (metric: CfnMetric) => {
+    if (!metric.Namespace || !metric.MetricName) return;
+    const dimensions = Object.fromEntries(
+      (metric.Dimensions ?? []).map((d) => [d.Name, typeof d.Value === 'string' ? d.Value : 'TOKEN']),
+    );
+    read.push({ namespace: metric.Namespace, name: metric.MetricName, dimensions });
   };
   for (const alarm of Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'))) {
-    const properties = alarm.Properties as {
-      Namespace?: string;
-      MetricName?: string;
-      Dimensions?: { Name: string }[];
-      Metrics?: {
-        MetricStat?: { Metric: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string }[] } };
-      }[];
-    };
+    const properties = alarm.Properties as CfnMetric & { Metrics?: { MetricStat?: { Metric: CfnMetric } }[] };
     add(properties);
     for (const query of properties.Metrics ?? []) if (query.MetricStat) add(query.MetricStat.Metric);
   }
@@ -976,12 +1008,24 @@ function applicationMetricsRead(s: SynthesizedStage): Set<string> {
   };
   for (const widget of body.widgets) {
     for (const line of widget.properties?.metrics ?? []) {
+      // [namespace, name, dimension, value, dimension, value, …, {options}]
       const [namespace, name, ...rest] = line.filter((part) => typeof part === 'string') as string[];
-      const dimensions = rest.filter((_, i) => i % 2 === 0).map((Name) => ({ Name }));
+      const dimensions = rest.flatMap((Name, i) =>
+        i % 2 === 0 ? [{ Name, Value: rest[i + 1] ?? 'TOKEN' }] : [],
+      );
       add({ Namespace: namespace, MetricName: name, Dimensions: dimensions });
     }
   }
   return read;
+}
+
+/** A metric of the AiOps namespace that the stage's alarms or dashboard read, as `Name [dim,dim]`. */
+function applicationMetricsRead(s: SynthesizedStage): Set<string> {
+  return new Set(
+    metricsRead(s)
+      .filter((m) => m.namespace === METRICS_NAMESPACE)
+      .map((m) => `${m.name} [${Object.keys(m.dimensions).sort()}]`),
+  );
 }
 
 // Large logs (createLogUpload): lib/log-uploads.ts

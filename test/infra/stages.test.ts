@@ -48,6 +48,15 @@ describe('stage config', () => {
     expect(prod.api.wafRateLimitPer5Minutes).toBeGreaterThan(0);
   });
 
+  it("files each stage's application metrics under a service of its own, in the one namespace", () => {
+    const alice = stageConfig({ name: 'alice', now: NOW }).metrics;
+    const bob = stageConfig({ name: 'bob', now: NOW }).metrics;
+    const prod = stageConfig({ name: 'prod', now: NOW }).metrics;
+    expect(alice).toEqual({ namespace: 'AiOps', service: 'ai-ops-alice' });
+    expect(new Set([alice.service, bob.service, prod.service]).size).toBe(3);
+    expect(new Set([alice.namespace, bob.namespace, prod.namespace])).toEqual(new Set(['AiOps']));
+  });
+
   it('counts the API key expiry from the start of the UTC day, so synths on one day agree', () => {
     const early = stageConfig({ name: 'alice', now: new Date('2026-03-10T00:01:00Z') });
     const late = stageConfig({ name: 'alice', now: NOW });

@@ -228,7 +228,7 @@ describe('ai-ops changelog', () => {
   it('rejects bad options', async () => {
     expect((await run('--repo', repo, '--format', 'yaml')).code).toBe(2);
     expect((await run('--repo', repo, '--verbose')).stderr).toContain('unknown option "--verbose"');
-    expect((await run('--from', 'v1.2.0')).stderr).toContain('--repo <path> is required');
+    expect((await run('--from', 'v1.2.0')).stderr).toContain('--repo <path> or --input <file> is required');
     expect((await run('--repo', repo, '--previous-version', 'one')).stderr).toContain(
       'not a semantic version',
     );
@@ -375,5 +375,56 @@ describe('ai-ops changelog', () => {
       `commit ${hash.slice(0, 12)}: message has type "deps", which has no section`,
     );
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('ai-ops changelog --input', () => {
+  it('writes the changelog of pasted commit messages, as the console and the API read them', async () => {
+    const file = join(root, 'pasted.txt');
+    writeFileSync(
+      file,
+      [
+        'feat(api): add ticket search',
+        'fix: crash on empty body',
+        'BREAKING CHANGE: v1 removed',
+        'Revert "feat: add foo"',
+        'feat: add foo',
+      ].join('\n'),
+    );
+    const result = await run('--input', file, '--release-as', '2.0.0', '--date', '2026-12-06');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('## 2.0.0 (2026-12-06)');
+    expect(result.stdout).toContain('* v1 removed');
+    expect(result.stdout).toContain('* **api:** add ticket search');
+    // A revert and the commit it names cancel; the footer line joined the commit above it.
+    expect(result.stdout).not.toContain('add foo');
+  });
+
+  it('reads structured entries from a .json file', async () => {
+    const file = join(root, 'entries.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ entries: [{ type: 'feat', scope: 'tickets', description: 'Export to CSV' }] }),
+    );
+    const result = await run('--input', file, '--previous-version', '1.2.0', '--date', '2026-12-06');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('## 1.3.0 (2026-12-06)');
+    expect(result.stdout).toContain('* **tickets:** Export to CSV');
+  });
+
+  it('refuses --input with --repo or a git range flag, and a missing file, with exit code 2', async () => {
+    const file = join(root, 'entries.json');
+    for (const [args, message] of [
+      [['--input', file, '--repo', root], '--repo and --input exclude each other'],
+      [['--input', file, '--from', 'v1'], '--from reads a git range: it needs --repo'],
+      [['--input', join(root, 'missing.txt')], 'no such file'],
+      [[], '--repo <path> or --input <file> is required'],
+    ] as const) {
+      const result = await run(...args);
+      expect({ code: result.code, stderr: result.stderr.includes(message) }).toEqual({
+        code: 2,
+        stderr: true,
+      });
+    }
   });
 });

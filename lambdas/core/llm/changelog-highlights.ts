@@ -5,6 +5,7 @@
  * sections themselves never come from the model.
  */
 
+import { emptyRedactionCounts, redactPersonNames, redactText } from '../redaction/redact.ts';
 import { highlightsSkipped as skipped, type WriteHighlights } from '../use-cases/changelogs.ts';
 import { AnswerRejected, highlightsAnswerSchema, parseAnswer } from './answers.ts';
 import type { LlmAccess } from './ports.ts';
@@ -21,11 +22,16 @@ export interface HighlightsOptions {
 type Changelog = Parameters<WriteHighlights>[0];
 type Entry = { section: string; item: Changelog['sections'][number]['items'][number] };
 
-/** One prompt line per entry: `E3 [Bug Fixes] scope: description (#12 #40) BREAKING`. */
+/**
+ * One prompt line per entry: `E3 [Bug Fixes] scope: description (#12 #40) BREAKING`. Commit messages are not
+ * redacted where they are stored (they are the team's release notes), but the model gets no personal data: an
+ * e-mail, key, address or a person's name in a subject is a placeholder in the prompt.
+ */
 function entryLine({ section, item }: Entry, id: string): string {
   const scope = item.scope ? `${item.scope}: ` : '';
   const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)].filter(Boolean).join(' ');
-  return `${id} [${section}] ${scope}${item.description}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
+  const text = redactPersonNames(redactText(`${scope}${item.description}`, emptyRedactionCounts())).text;
+  return `${id} [${section}] ${text}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
 }
 
 /** Every entry exactly once, and only the PR and issue numbers the entries carry. */

@@ -8,7 +8,7 @@
 import { inferLevel, type LogLevel } from '../logs/levels.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
-import { emptyRedactionCounts, redactText } from '../redaction/redact.ts';
+import { emptyRedactionCounts, redactPersonNames, redactText } from '../redaction/redact.ts';
 import { countTokens } from './tokens.ts';
 
 export interface DigestOptions {
@@ -218,14 +218,16 @@ export function buildLogDigest(
   const chosen = others.slice(0, o.otherTemplates);
   const left = others.slice(o.otherTemplates);
   const counts = emptyRedactionCounts();
+  // Person names are removed only here, on the way to the model: the stored summary keeps the miner's text.
+  const redact = (text: string): string => redactPersonNames(redactText(text, counts)).text;
   const line = (t: TemplateSnapshot, isEssential: boolean): DigestLine => {
-    const text = redactText(renderTemplate(t, inferred, time, o), counts);
+    const text = redact(renderTemplate(t, inferred, time, o));
     return { id: t.id, text, tokens: countTokens(text) + 1, essential: isEssential };
   };
   const lines = [...essential.map((t) => line(t, true)), ...chosen.map((t) => line(t, false))];
   return {
     // The local headline goes first: the model may rewrite it, citing the same ids.
-    header: redactText(`headline (local): ${summary.headline}\n${renderHeader(summary)}`, counts),
+    header: redact(`headline (local): ${summary.headline}\n${renderHeader(summary)}`),
     lines,
     ids: new Set(lines.map((l) => l.id)),
     omitted: { templates: left.length, lines: left.reduce((n, t) => n + t.count, 0) },

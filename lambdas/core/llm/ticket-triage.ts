@@ -5,6 +5,7 @@
  * the triage details.
  */
 import type { RefineTriage, TriageAnswer } from '../jobs/kinds/triage-ticket/run.ts';
+import { redactPersonNames } from '../redaction/redact.ts';
 import { parseAnswer, triageAnswerSchema } from './answers.ts';
 import type { LlmAccess, LlmProvenance } from './ports.ts';
 import { ticketTriagePrompt, ticketTriageSchema } from './prompts/ticket-triage.ts';
@@ -48,14 +49,16 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
     });
     let completionText: string | null = null;
     try {
-      const body =
-        ticket.body.length > MAX_BODY_CHARS ? `${ticket.body.slice(0, MAX_BODY_CHARS)}…` : ticket.body;
+      // The stored text is redacted already; person names go only here, on the way to the model (DESIGN §6).
+      const title = redactPersonNames(ticket.title).text;
+      const named = redactPersonNames(ticket.body).text;
+      const body = named.length > MAX_BODY_CHARS ? `${named.slice(0, MAX_BODY_CHARS)}…` : named;
       const answer = await session.complete(
         [
           { role: 'system', content: ticketTriagePrompt.system },
           {
             role: 'user',
-            content: ticketTriagePrompt.render({ title: ticket.title, body, categories: options.categories }),
+            content: ticketTriagePrompt.render({ title, body, categories: options.categories }),
           },
         ],
         { maxTokens: options.maxAnswerTokens, jsonSchema: ticketTriageSchema(options.categories) },

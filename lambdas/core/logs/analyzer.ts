@@ -58,6 +58,11 @@ export class LogAnalyzer {
   totalLines = 0;
   blankLines = 0;
   truncatedLines = 0;
+  /**
+   * Lines holding U+FFFD, the character a UTF-8 decoder puts for bytes that are not UTF-8 (a Latin-1 file):
+   * the text was changed on reading, and the user should know.
+   */
+  notUtf8Lines = 0;
   /** Lines that did not fit the detected header layout (their whole text was mined). */
   unmatchedHeader = 0;
   /** Whether timestamps lacked a year and which year they were given (known once the header is learned). */
@@ -128,6 +133,7 @@ export class LogAnalyzer {
   push(rawLine: string): void {
     if (this.ended) throw new Error('LogAnalyzer: push after end');
     let line = rawLine;
+    if (line.includes('\uFFFD')) this.notUtf8Lines++;
     if (line.length > this.maxLineLength) {
       line = line.slice(0, this.maxLineLength);
       this.truncatedLines++;

@@ -8,7 +8,9 @@ import type { LogSummary } from './summary.ts';
 
 type HeadlineInput = Omit<LogSummary, 'headline'>;
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+export const fmt = (n: number): string => n.toLocaleString('en-US');
+/** `1 error`, `2 errors`: a count with its noun. */
+export const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n === 1 ? one : many}`;
 const quote = (template: string, max = 90): string =>
   `“${template.length > max ? `${template.slice(0, max - 1)}…` : template}”`;
 const pct = (part: number, whole: number): string => {
@@ -92,7 +94,9 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
   )[0];
   const how = s.errors.inferred === 0 ? '' : ` (${inferredHow(s)})`;
   const what =
-    main.kind === 'errors' ? `${fmt(main.errors)} errors${how}` : `A surge of ${fmt(main.lines)} lines`;
+    main.kind === 'errors'
+      ? `${plural(main.errors, 'error', 'errors')}${how}`
+      : `A surge of ${plural(main.lines, 'line', 'lines')}`;
   const others = s.incidents.length > 1 ? ` (the largest of ${s.incidents.length} incidents)` : '';
   // Server errors say more by status and endpoint than by template (access-log templates are alike).
   const http = main.http5xx[0];
@@ -126,12 +130,13 @@ function quietDetail(s: HeadlineInput): string {
 
 function errorSentence(s: HeadlineInput, time: (iso: string) => string): string {
   const span = s.timeSpan ? spanPhrase(s.timeSpan.durationSeconds) : '';
-  if (s.errors.total === 0) return `No errors in ${fmt(s.lines.analysed)} lines${span}${quietDetail(s)}.`;
+  if (s.errors.total === 0)
+    return `No errors in ${plural(s.lines.analysed, 'line', 'lines')}${span}${quietDetail(s)}.`;
   const how = s.errors.inferred === s.errors.total ? ` (${inferredHow(s)})` : '';
   const top = s.errorTemplates[0];
   const most = top ? `; most frequent: ${quote(top.template)} [${top.id}] (${fmt(top.count)}×)` : '';
   const first = s.firstError?.time ? `, first at ${time(s.firstError.time)} UTC` : '';
-  return `${fmt(s.errors.total)} errors${how} in ${fmt(s.lines.analysed)} lines${span}${most}${first}.`;
+  return `${plural(s.errors.total, 'error', 'errors')}${how} in ${plural(s.lines.analysed, 'line', 'lines')}${span}${most}${first}.`;
 }
 
 function httpSentence(s: HeadlineInput): string | undefined {

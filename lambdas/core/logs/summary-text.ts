@@ -1,15 +1,13 @@
 /** Readable plain-text rendering of a `LogSummary` (the CLI, and the text stored with each job result). */
 import type { TemplateChange } from './baseline.ts';
-import { peakPhrase } from './headline.ts';
+import { fmt, peakPhrase, plural } from './headline.ts';
 import type { HttpSummary, StatusClass } from './http.ts';
 import type { Incident } from './incidents.ts';
 import type { LogSummary, TemplateBrief } from './summary.ts';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** Milliseconds as an on-call engineer reads them: one decimal below 10 ms, whole numbers above. */
 const ms = (x: number): string => (x < 10 ? x.toFixed(1) : fmt(Math.round(x)));
-const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n === 1 ? one : many}`;
 
 /**
  * Shares in tenths of a percent that add up to exactly 100% (largest remainder), so a level breakdown
@@ -66,6 +64,10 @@ function overview(s: LogSummary, out: string[]): void {
     extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);
   if (s.lines.truncated) extra.push(`${fmt(s.lines.truncated)} truncated`);
+  if (s.lines.notUtf8)
+    extra.push(
+      `${fmt(s.lines.notUtf8)} with bytes that are not UTF-8, shown as �: convert the file to UTF-8`,
+    );
   if (extra.length) out.push(`  (${extra.join(', ')})`);
   const year = s.timeSpan?.yearAssumed;
   if (year) out.push(`  Timestamps carry no year: ${year.year} assumed (${YEAR_FROM[year.from]}).`);

@@ -66,6 +66,8 @@ export interface LogSummary {
     unmatchedHeader: number;
     /** Lines cut at the line-length limit. */
     truncated: number;
+    /** Lines with bytes that were not UTF-8, read as U+FFFD (absent in summaries made before it was counted). */
+    notUtf8?: number;
   };
   header: HeaderInfo;
   timeSpan: {
@@ -309,6 +311,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
       continuation: analyzer.continuationLines,
       unmatchedHeader: analyzer.unmatchedHeader,
       truncated: analyzer.truncatedLines,
+      notUtf8: analyzer.notUtf8Lines,
     },
     header: analyzer.header,
     timeSpan,

@@ -9,6 +9,7 @@ export {
   type RedactionKind,
   Redactor,
   type RedactorOptions,
+  redactPersonNames,
   redactText,
   totalRedactions,
 } from './redact.ts';

@@ -158,6 +158,30 @@ describe('tickets through the API', () => {
     );
   });
 
+  // QA2 (6 Dec): `card 4111 1111 1111 1111.` at the end of a sentence was stored, recorded in history and sent
+  // to the model verbatim.
+  it('stores a card number and an international phone number that end a sentence redacted, in the ticket and its history', async () => {
+    const created = await create(
+      owner,
+      'Refund for card 4111111111111111.',
+      'Please refund my card 4111 1111 1111 1111.\nCard: 5555555555554444.\nCall me on +33 6 12 34 56 78.',
+    );
+    const ticket = await triaged(owner, created.id);
+    const read = await owner.call('query($id: ID!) { ticket(id: $id) { title body } }', { id: ticket.id });
+    expect(dataField<{ title: string; body: string }>(read, 'ticket')).toEqual({
+      title: 'Refund for card <CARD>.',
+      body: 'Please refund my card <CARD>.\nCard: <CARD>.\nCall me on <PHONE>.',
+    });
+    const history = dataField<{ action: string; changes: string }[]>(
+      await owner.call('query($id: ID!) { ticketHistory(id: $id) { action changes } }', { id: ticket.id }),
+      'ticketHistory',
+    );
+    const recorded = JSON.stringify(history);
+    expect(history[0]?.action).toBe('created');
+    expect(history[0]?.changes).toContain('<CARD>');
+    expect(recorded).not.toMatch(/4111|5555|12 34 56/);
+  });
+
   it('shows the triage at the creation time as QUEUED with no answer, as it was then', async () => {
     const created = await create(owner, 'Disk full on build agent', 'The agent ran out of disk space.');
     const ticket = await triaged(owner, created.id);

@@ -106,6 +106,20 @@ describe('the log digest', () => {
     expect(digest.lines.map((l) => l.text).join('\n')).not.toContain('Processed request 1001 in');
   });
 
+  // QA2 (6 Dec): `user John Smith` reached the summary prompt verbatim.
+  it('gives the model person names as <NAME>', () => {
+    const raw = [
+      '2024-05-01 10:00:00,000 WARN [auth] slow request for user John Smith',
+      '2024-05-01 10:00:01,000 WARN [auth] slow request for user John Smith',
+      '2024-05-01 10:00:02,000 ERROR [auth] login failed for customer Ana Sousa',
+    ].join('\n');
+    const result = summarizeLog(raw);
+    const digest = buildLogDigest(result.summary, result.templates);
+    const text = [digest.header, ...digest.lines.map((l) => l.text)].join('\n');
+    expect(text).toContain('<NAME>');
+    expect(text).not.toMatch(/John|Smith|Ana|Sousa/);
+  });
+
   it('is chunked for several calls when it exceeds one prompt, within the job budget', () => {
     const result = summarizeLog(sampleLog(40));
     const digest = buildLogDigest(result.summary, result.templates);
@@ -387,6 +401,24 @@ describe('llmTriage', () => {
     });
   });
 
+  // QA2 (6 Dec): the prompt carried `User John Smith (phone <PHONE>)`.
+  it('sends person names to the model as <NAME>, and keeps the rest of the text', async () => {
+    const { access, requests } = fakeAccess([
+      JSON.stringify({ category: 'BUG', priority: 'P2', labels: [], confidence: 0.8, rationale: 'r' }),
+    ]);
+    const named = {
+      title: 'Login fails for Dr. Helen Marsh',
+      body: 'User John Smith (phone <PHONE>) cannot sign in. The User Profile Service returns 500.',
+    };
+    await llmTriage(access, options)(named, local, { userId: 'u' });
+    const prompt = requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(prompt).toContain('Login fails for Dr. <NAME>');
+    expect(prompt).toContain(
+      'User <NAME> (phone <PHONE>) cannot sign in. The User Profile Service returns 500.',
+    );
+    expect(prompt).not.toMatch(/John|Smith|Helen|Marsh/);
+  });
+
   it('keeps the local answer when the model picks a category outside the set', async () => {
     const { access } = fakeAccess([
       JSON.stringify({ category: 'URGENT', priority: 'P1', labels: [], confidence: 1, rationale: 'r' }),
@@ -444,6 +476,33 @@ describe('changelog highlights', () => {
     const section = await llmHighlights(access, options)(changelog, subject);
     expect(section.text).toBe('Export (#12) and dark mode (#7).');
     expect(section.llm).toMatchObject({ fallback: false, entries: 2 });
+  });
+
+  it('sends the model no personal data from a commit subject (e-mail, key, name)', async () => {
+    const item = changelog.sections[0]?.items[0];
+    if (!item) throw new Error('fixture');
+    const leaky = {
+      ...changelog,
+      sections: [
+        {
+          ...changelog.sections[0],
+          title: 'Features',
+          kind: 'type' as const,
+          items: [
+            {
+              ...item,
+              description:
+                'notify jane.doe@example.com and customer Jane Doe; drop key AKIAIOSFODNN7EXAMPLE from config',
+            },
+          ],
+        },
+      ],
+    };
+    const { access, requests } = fakeAccess([JSON.stringify({ highlights: 'Notices.', entryIds: ['E1'] })]);
+    await llmHighlights(access, options)(leaky, subject);
+    const prompt = requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(prompt).toContain('E1 [Features] api: notify <EMAIL> and customer <NAME>');
+    for (const leak of ['jane.doe', 'Jane Doe', 'AKIAIOSFODNN7EXAMPLE']) expect(prompt).not.toContain(leak);
   });
 
   it('drops the highlights when the model drops or adds an entry, and says why', async () => {

@@ -88,6 +88,18 @@ describe('headline', () => {
     );
   });
 
+  it('counts one error in the singular', () => {
+    const raw = ['2024-05-01 10:00:00 ERROR disk failed', '2024-05-01 10:00:01 INFO ok'].join('\n');
+    expect(summarizeLog(raw).summary.headline).toMatch(/^1 error in 2 lines over 1 s; /);
+  });
+
+  it('says how many lines held bytes that are not UTF-8, which the reader shows as U+FFFD', () => {
+    const raw = ['2024-05-01 10:00:00 INFO caf\uFFFD open', '2024-05-01 10:00:01 INFO ok'].join('\n');
+    const { summary } = summarizeLog(raw);
+    expect(summary.lines.notUtf8).toBe(1);
+    expect(renderSummaryText(summary)).toContain('1 with bytes that are not UTF-8, shown as �');
+  });
+
   it('says the lines share one timestamp rather than that they span 0 ms', () => {
     const raw = Array.from({ length: 30 }, (_, i) => `2024-05-01 10:00:00 ERROR request ${i} failed`);
     expect(summarizeLog(raw.join('\n')).summary.headline).toMatch(

@@ -4,6 +4,7 @@ import {
   Pseudonyms,
   type RedactionKind,
   Redactor,
+  redactPersonNames,
   redactText,
   totalRedactions,
 } from '../../../lambdas/core/redaction/redact.ts';
@@ -98,6 +99,58 @@ describe('redactText', () => {
     expect(redactOne(input)).toEqual({ text: input, kinds: [] });
   });
 
+  // QA2 (6 Dec): a card or international phone number written at the end of a sentence was stored and sent
+  // to the model as written, because a following full stop was read as part of a longer number.
+  it.each([
+    ['card 4111 1111 1111 1111.', 'card <CARD>.', 'cardNumber'],
+    ['card 4111111111111111.', 'card <CARD>.', 'cardNumber'],
+    ['card 5555555555554444.', 'card <CARD>.', 'cardNumber'],
+    ['card 4111-1111-1111-1111. Thanks', 'card <CARD>. Thanks', 'cardNumber'],
+    ['Card: 4111 1111 1111 1111.\nNext line', 'Card: <CARD>.\nNext line', 'cardNumber'],
+    ['card 4111111111111111, expires 12/27', 'card <CARD>, expires 12/27', 'cardNumber'],
+    ['cards (4111111111111111; 5555555555554444)', 'cards (<CARD>; <CARD>)', 'cardNumber'],
+    ['card 4111111111111111!', 'card <CARD>!', 'cardNumber'],
+    ['card 4111111111111111?', 'card <CARD>?', 'cardNumber'],
+    ['card: 4111111111111111', 'card: <CARD>', 'cardNumber'],
+    ['call +33 6 12 34 56 78.', 'call <PHONE>.', 'phone'],
+    ['call +33 6 12 34 56 78.\nBye', 'call <PHONE>.\nBye', 'phone'],
+    ['call +44 20 7946 0958, or mail', 'call <PHONE>, or mail', 'phone'],
+    ['phone: 415-555-0199.', 'phone: <PHONE>.', 'phone'],
+    ['ssn 123-45-6789.', 'ssn <NATIONAL_ID>.', 'nationalId'],
+    ['pay to DE89370400440532013000.', 'pay to <IBAN>.', 'iban'],
+    ['pay to DE89 3704 0044 0532 0130 00.', 'pay to <IBAN>.', 'iban'],
+    ['IBAN GB29 NWBK 6016 1331 9268 19, thanks', 'IBAN <IBAN>, thanks', 'iban'],
+    ['to FR14 2004 1010 0505 0001 3M02 606 today', 'to <IBAN> today', 'iban'],
+    ['to DE89 3704 0044 0532 0130 00 by Monday', 'to <IBAN> by Monday', 'iban'],
+    ['mail jane.doe@example.org.', 'mail <EMAIL>.', 'email'],
+    ['from 10.1.2.3.', 'from <IP>.', 'ipv4'],
+    ['from fe80::1.', 'from <IP>.', 'ipv6'],
+    ['on db01.example.com.', 'on <HOST>.', 'hostname'],
+    ['failed on host=web-01.', 'failed on host=<HOST>.', 'hostname'],
+    ['key AKIAIOSFODNN7EXAMPLE.', 'key <AWS_KEY>.', 'awsAccessKey'],
+    ['key sk-abcdefghijklmnopqrstuvwxyz123.', 'key <API_KEY>.', 'apiKey'],
+    [
+      'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U.',
+      'jwt <TOKEN>.',
+      'jwt',
+    ],
+  ] as const)('redacts a number, key or address that ends a sentence: %s', (input, expected, kind) => {
+    const result = redactOne(input);
+    expect(result.text).toBe(expected);
+    expect(result.kinds).toContain(kind);
+  });
+
+  it.each([
+    ['a card-like number with a decimal part', 'ratio 4111111111111111.5 and 4111 1111 1111 1111.25'],
+    ['a card-like number inside a dotted version', 'build 4111111111111111.1.2'],
+    ['an international-looking number with a decimal part', 'delta +33 6 12 34 56 78.5'],
+    ['a dotted host value that is no host name', 'host=node1.cluster up'],
+    ['an IBAN-shaped value with a wrong check sum', 'ref DE89370400440532013001.'],
+    ['upper-case ids with an IBAN shape', 'id AB12CDEF0123456789XYZ and DE00ZZZZZZZZZZZZZZZZZZ'],
+  ])('leaves %s alone', (_what, input) => {
+    expect(redactOne(input)).toEqual({ text: input, kinds: [] });
+  });
+
   it('takes a host name that merely starts like an IP address as one host name', () => {
     expect(redactOne('rhost=68.23.224.27.nw.example.net user=root')).toEqual({
       text: 'rhost=<HOST> user=root',
@@ -147,6 +200,9 @@ describe('redactText', () => {
       'phone '.repeat(150_000),
       '+1 '.repeat(300_000),
       '123-45-'.repeat(140_000),
+      'DE89 '.repeat(200_000),
+      `${'DE'.repeat(300_000)}89`,
+      '4111.'.repeat(200_000),
     ]) {
       expect(redactText(big, counts).length).toBeGreaterThan(0);
     }
@@ -233,5 +289,38 @@ describe('Redactor', () => {
       '<IP>',
       '<IP#1>',
     ]);
+  });
+});
+
+describe('redactPersonNames (what a model is sent)', () => {
+  it.each([
+    ['User John Smith (phone <PHONE>) cannot log in', 'User <NAME> (phone <PHONE>) cannot log in'],
+    ['slow request for user John Smith', 'slow request for user <NAME>'],
+    ['Name: Mei Lin\nContact: Ewan Doherty.', 'Name: <NAME>\nContact: <NAME>.'],
+    ['our client James Whitford, and customer=Ana Sousa', 'our client <NAME>, and customer=<NAME>'],
+    ['approved by Dr Lindqvist. Thanks, Dr. Claudia Berg', 'approved by Dr <NAME>. Thanks, Dr. <NAME>'],
+    ['Ms. Sofia Marchetti and Ms Sofia Marchetti', 'Ms. <NAME> and Ms <NAME>'],
+  ])('replaces the name in %j', (input, expected) => {
+    expect(redactPersonNames(input).text).toBe(expected);
+  });
+
+  it.each([
+    [
+      'title-case product and team names after a cue',
+      'The User Profile Service and the Customer Service Agent',
+    ],
+    ['a third capitalised word (a phrase, not a person)', 'see User Guide Chapter Two'],
+    ['a single word after a cue', 'user John logged in, user root, user=admin'],
+    ['class, component and method names', 'UserService Foo Bar, user Foo.Bar, user FooBar(), name Foo_Bar'],
+    ['a cue ending a sentence', 'Wrong name. Could Learn more'],
+    ['Ms without a dot before one word (an abbreviation)', 'trained on Ms Coco'],
+  ])('leaves %s alone', (_what, input) => {
+    expect(redactPersonNames(input)).toEqual({ text: input, names: 0 });
+  });
+
+  it('handles pathological inputs in linear time', () => {
+    for (const big of ['user Ab '.repeat(150_000), 'Dr. '.repeat(250_000), 'Aa '.repeat(300_000)]) {
+      expect(redactPersonNames(big).text.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -135,6 +135,15 @@ describe('ai-ops tickets classify', () => {
     expect(line.modelVersion).toBe(fixtureModel().json.version);
   });
 
+  it('warns when rows held bytes that are not UTF-8, and counts one row as a row', async () => {
+    const path = join(dir, 'latin1.csv');
+    writeFileSync(path, Buffer.from('title,body\n"Caf\xe9 page crash","The caf\xe9 page fails"\n', 'latin1'));
+    const { code, stderr } = await classifyFile(path);
+    expect(code).toBe(0);
+    expect(stderr).toContain('1 row: 1 classified');
+    expect(stderr).toContain('1 of the rows had bytes that are not UTF-8');
+  });
+
   it('reports a bad row with its number and reason, classifies the rest and exits with 1', async () => {
     const out = join(dir, 'partial.jsonl');
     const input = csv(
@@ -485,4 +494,29 @@ describe('help', () => {
   it('rejects an unknown subcommand', async () => {
     expect(await rejection(run('frobnicate'))).toBeInstanceOf(UsageError);
   });
+});
+
+describe('ai-ops tickets classify in a pipeline', () => {
+  it('ends quietly with exit code 0 when the reader closes the pipe early (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-epipe-'));
+    const csv = join(dir, 'many.csv');
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `"Export button does nothing ${i}","Clicking it shows no file."`,
+    );
+    writeFileSync(csv, `title,body\n${rows.join('\n')}\n`);
+    const root = join(import.meta.dirname, '../../..');
+    const child = spawn(process.execPath, ['bin/ai-ops.mjs', 'tickets', 'classify', '--input', csv], {
+      cwd: root,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // What `head -1` does: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect({ code, stack: /Unhandled|node:events|at .*\(/.test(stderr) }).toEqual({ code: 0, stack: false });
+  }, 60_000);
 });

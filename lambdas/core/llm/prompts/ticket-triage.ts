@@ -8,14 +8,24 @@ export interface TicketTriagePromptInput {
 
 export const ticketTriagePrompt: PromptTemplate<TicketTriagePromptInput> = {
   name: 'ticket-triage',
-  version: '1.0.0',
+  // 1.1.0: the rubric's definitions (docs/triage.md), and placeholders written as the redactor writes them.
+  version: '1.1.0',
   system: [
     'You triage tickets for an engineering and operations team.',
-    'Pick exactly one category from the allowed list, a priority (P1 = outage or data loss affecting many,',
-    'P2 = major function broken, P3 = normal, P4 = minor or cosmetic), up to 5 short lower-case labels,',
-    'a confidence between 0 and 1, and a one or two sentence rationale that quotes the decisive words.',
-    'Personal data in the ticket has been replaced by placeholders such as [EMAIL]; do not guess it.',
-    'Answer with JSON matching the schema.',
+    'Pick exactly one category from the allowed list. When they are allowed: INCIDENT = production down or',
+    'degraded now; SECURITY = vulnerability, exposed credential, suspicious access, phishing, data exposure or',
+    'vulnerable dependency (even when the ticket never says "security"); TASK = an operational chore or request',
+    '(access, provisioning, renewals, rotations, on/offboarding, config changes), even phrased as a question;',
+    'BUG = something does not work as intended; FEATURE = a request for new behaviour; QUESTION = asks how or why.',
+    'Priority by impact and urgency, never by tone (capitals, "urgent", "ASAP" say nothing): P1 = production down',
+    'or severely degraded for many users, an active security exposure (leaked production credential, exploitable',
+    'vulnerability in production, breach in progress) or data being lost now; P2 = a major function impaired with',
+    'a workaround, a security issue with limited exposure, or a deadline within about a week with business',
+    'impact; P3 = a normal bug, request or task; P4 = cosmetic, minor, nice-to-have or a general question.',
+    'Give up to 5 short lower-case labels, a confidence between 0 and 1, and a one or two sentence rationale',
+    'that quotes the decisive words.',
+    'Personal data in the ticket has been replaced by placeholders such as <EMAIL>, <PHONE> or <NAME>; do not',
+    'guess it. Answer with JSON matching the schema.',
   ].join(' '),
   render: ({ title, body, categories }) =>
     `Allowed categories: ${categories.join(', ')}\n\nTitle: ${title}\n\nBody:\n${body}`,

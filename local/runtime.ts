@@ -23,7 +23,7 @@ import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
 import { UPLOAD_RETENTION_DAYS } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KIND_NAMES } from '../lambdas/core/jobs/registry.ts';
-import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
+import { LLM_OUTCOMES, LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
 import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
@@ -171,7 +171,7 @@ async function migrate(ownerUrl: string): Promise<string> {
 function startMetrics(queue: LocalQueue, sql: Sql): { exporter: PrometheusExporter; stop: Cleanup } {
   const queues = new LocalDeadLetters(queue, localQueueNames());
   const exporter = createPrometheusExporter({
-    knownDimensions: { kind: JOB_KIND_NAMES, task: LLM_TASKS },
+    knownDimensions: { kind: JOB_KIND_NAMES, task: LLM_TASKS, outcome: LLM_OUTCOMES },
     sample: () =>
       sampleQueuesAndDatabase({
         kinds: JOB_KIND_NAMES,

@@ -185,8 +185,10 @@ export const METRICS = {
   llmLatency: metric({
     name: 'LlmLatency',
     unit: 'Milliseconds',
-    description: 'Time of a model call, retries and waits included',
-    dimensions: TASK,
+    description:
+      'Time of a model call, retries and waits included, by outcome: ok, error, timeout, rejected (the answer came back unusable)',
+    // Prometheus labels both; EMF stores two dimension sets, `task` and `outcome` (adapters/llm/metrics.ts).
+    dimensions: ['task', 'outcome'],
   }),
 } as const;
 

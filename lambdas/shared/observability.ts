@@ -25,9 +25,16 @@ export interface MetricsSink {
   publishStoredMetrics(): unknown;
 }
 
-/** Metrics published on their own, with dimensions of their own (Powertools `singleMetric`). */
+/**
+ * A metric published on its own, with dimensions of its own (Powertools `singleMetric`). `addDimensions`
+ * adds a second dimension set: the value is stored under both (EMF `Dimensions: [[…], […]]`).
+ */
+export interface SingleMetric extends Pick<MetricsSink, 'addDimension' | 'addMetric'> {
+  addDimensions(dimensions: Record<string, string>): unknown;
+}
+
 export interface SingleMetricSource {
-  singleMetric(): Pick<MetricsSink, 'addDimension' | 'addMetric'>;
+  singleMetric(): SingleMetric;
 }
 
 /** One value a handler emitted, with the dimensions it carried: plain data, so it can cross a thread. */
@@ -68,7 +75,7 @@ function notify(name: string, value: number, dimensions: Record<string, string>)
 
 type PowertoolsSink = Pick<
   Metrics,
-  'addDimension' | 'addMetric' | 'publishStoredMetrics' | 'hasStoredMetrics'
+  'addDimension' | 'addDimensions' | 'addMetric' | 'publishStoredMetrics' | 'hasStoredMetrics'
 >;
 
 /**
@@ -88,6 +95,12 @@ class ObservedMetrics implements MetricsSink, SingleMetricSource {
   addDimension(name: string, value: string): void {
     this.#dimensions[name] = value;
     this.#sink.addDimension(name, value);
+  }
+
+  /** Observers get one value with every dimension of every set: a Prometheus label set is one series. */
+  addDimensions(dimensions: Record<string, string>): void {
+    this.#dimensions = { ...this.#dimensions, ...dimensions };
+    this.#sink.addDimensions(dimensions);
   }
 
   addMetric(name: string, unit: MetricUnitValue, value: number): void {

@@ -151,7 +151,11 @@ class JobWorker {
   #settled(outcome: RunJobOutcome, measurements: Measurement[]): void {
     if (outcome.status === 'succeeded') {
       measurements.push({ metric: METRICS.jobsSucceeded, value: 1 });
-      this.logger.info('Job succeeded', { attempts: outcome.job.attempts, model: outcome.job.model });
+      // `local` rather than nothing: an operator reading the line sees that no model produced the result.
+      this.logger.info('Job succeeded', {
+        attempts: outcome.job.attempts,
+        model: outcome.job.model ?? 'local',
+      });
     } else if (outcome.status === 'failed') {
       // Refused input (a bad gzip, a binary upload) is the submitter's mistake, told to them in lastError: a
       // warning and a count of its own, not a failure that raises the failure-rate alarm or pages anyone.

@@ -167,9 +167,13 @@ function modelRow(): Panel[] {
       ],
     },
     {
+      // Every call, failed and timed-out ones too (by task), and per outcome: an outage shows as timeouts.
       title: 'Model call latency p99',
       unit: 's',
-      targets: [{ expr: quantile(0.99, METRICS.llmLatency, ['task']), legendFormat: '{{task}}' }],
+      targets: [
+        { expr: quantile(0.99, METRICS.llmLatency, ['task']), legendFormat: '{{task}}' },
+        { expr: quantile(0.99, METRICS.llmLatency, ['outcome']), legendFormat: '{{outcome}}' },
+      ],
     },
   ];
 }

@@ -33,19 +33,28 @@ export interface Emission {
 class RecordingSink implements MetricsSink, SingleMetricSource {
   readonly emissions: Emission[] = [];
   #dimensions: string[] = [];
+  /** Further dimension sets (`addDimensions`): the value is stored under each as well. */
+  #sets: string[][] = [];
   addDimension(name: string) {
     this.#dimensions.push(name);
   }
+  addDimensions(dimensions: Record<string, string>) {
+    this.#sets.push(Object.keys(dimensions));
+  }
   addMetric(name: string) {
-    this.emissions.push({ name, dimensions: ['service', ...this.#dimensions].sort() });
+    for (const set of [this.#dimensions, ...this.#sets]) {
+      this.emissions.push({ name, dimensions: ['service', ...set].sort() });
+    }
   }
   publishStoredMetrics() {
     this.#dimensions = [];
+    this.#sets = [];
   }
   singleMetric() {
     const single = new RecordingSink();
     return {
       addDimension: (name: string) => single.addDimension(name),
+      addDimensions: (dimensions: Record<string, string>) => single.addDimensions(dimensions),
       addMetric: (name: string) => {
         single.addMetric(name);
         this.emissions.push(...single.emissions.splice(0));

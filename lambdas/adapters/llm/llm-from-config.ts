@@ -4,7 +4,7 @@
  */
 
 import { flagGate } from '../../core/llm/gate.ts';
-import type { LlmAccess, LlmMetrics } from '../../core/llm/ports.ts';
+import type { LlmAccess, LlmLog, LlmMetrics } from '../../core/llm/ports.ts';
 import {
   createFlagEvaluator,
   type FeatureFlagRepo,
@@ -18,6 +18,7 @@ export interface LlmSetup {
   config: LlmConfig;
   metrics: LlmMetrics;
   client: ReturnType<typeof createOpenAiProvider>;
+  log?: LlmLog;
 }
 
 export function llmSetup(
@@ -27,7 +28,9 @@ export function llmSetup(
   const metrics = powertoolsLlmMetrics(deps.metrics);
   const providerDeps: OpenAiProviderDeps = { metrics };
   if (deps.log) providerDeps.log = deps.log;
-  return { config, metrics, client: createOpenAiProvider(config, providerDeps) };
+  const setup: LlmSetup = { config, metrics, client: createOpenAiProvider(config, providerDeps) };
+  if (deps.log) setup.log = deps.log;
+  return setup;
 }
 
 /** The flag evaluator (cached per container) and the access object use cases take. */
@@ -47,6 +50,7 @@ export function llmAccess(
       },
       gate: flagGate(evaluator),
       metrics: setup.metrics,
+      ...(setup.log ? { log: setup.log } : {}),
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   type LlmClient,
   type LlmCompletion,
   LlmError,
+  type LlmLog,
   type LlmMetrics,
   type LlmRequest,
 } from '../../core/llm/ports.ts';
@@ -32,15 +33,11 @@ export const readSecretWithPowertools: SecretReader = async (arn, maxAgeSeconds)
   return typeof value === 'string' ? value : new TextDecoder().decode(value);
 };
 
-export interface WarnLog {
-  warn(message: string, details: Record<string, unknown>): void;
-}
-
 export interface OpenAiProviderDeps {
   metrics: LlmMetrics;
   readSecret?: SecretReader;
   clock?: RetryClock;
-  log?: WarnLog;
+  log?: LlmLog;
 }
 
 /**
@@ -192,13 +189,14 @@ class OpenAiClient implements LlmClient {
           }),
       );
       const latencyMs = clock.now() - started;
+      // LlmLatency is recorded by the job's session (core/llm/session.ts), which also knows whether the
+      // answer was used or rejected.
       metrics.record(request.task, 'LlmPromptTokens', completion.promptTokens);
       metrics.record(request.task, 'LlmCompletionTokens', completion.completionTokens);
-      metrics.record(request.task, 'LlmLatency', latencyMs);
-      this.#openUntil = 0;
+      this.#close(request);
       return { ...completion, latencyMs, attempts };
     } catch (error: unknown) {
-      throw this.#failed(error, attempts);
+      throw this.#failed(error, attempts, started, request);
     } finally {
       if (trial) this.#trialOut = false;
     }
@@ -234,16 +232,34 @@ class OpenAiClient implements LlmClient {
   }
 
   /** Provider trouble (not a bad request of ours) opens the circuit: the calls that follow are spared the wait. */
-  #failed(error: unknown, attempts: number): LlmError {
-    const failure = toLlmError(error, this.#clock.now());
+  #failed(error: unknown, attempts: number, started: number, request: LlmRequest): LlmError {
+    const now = this.#clock.now();
+    const failure = toLlmError(error, now);
     failure.attempts = attempts;
-    if (failure.retryable && this.#config.LLM_CIRCUIT_OPEN_SECONDS > 0) {
-      this.#openUntil = this.#clock.now() + this.#config.LLM_CIRCUIT_OPEN_SECONDS * 1000;
+    failure.latencyMs = now - started;
+    const openSeconds = this.#config.LLM_CIRCUIT_OPEN_SECONDS;
+    if (failure.retryable && openSeconds > 0) {
+      // Calls in flight when it opened fail too: one line for the opening, not one per call.
+      if (this.#openUntil <= now) {
+        this.#deps.log?.warn(
+          `LLM circuit open: model calls are skipped for ${openSeconds}s and use the local algorithms`,
+          { task: request.task, kind: failure.kind, status: failure.status, attempts },
+        );
+      }
+      this.#openUntil = now + openSeconds * 1000;
     } else {
       // The provider answered (a request it refuses is ours to fix): it is up, so the circuit closes.
-      this.#openUntil = 0;
+      this.#close(request);
     }
     return failure;
+  }
+
+  #close(request: LlmRequest): void {
+    if (this.#openUntil === 0) return;
+    this.#openUntil = 0;
+    this.#deps.log?.info('LLM circuit closed: the provider answered; model calls resume', {
+      task: request.task,
+    });
   }
 
   async #currentKey(): Promise<string | null> {

@@ -10,7 +10,7 @@ import { highlightsSkipped as skipped, type WriteHighlights } from '../use-cases
 import { AnswerRejected, highlightsAnswerSchema, parseAnswer } from './answers.ts';
 import type { LlmAccess } from './ports.ts';
 import { changelogHighlightsPrompt, changelogHighlightsSchema } from './prompts/changelog-highlights.ts';
-import { fallbackReason, LlmSession } from './session.ts';
+import { fallbackReason, LlmSession, warnFallback } from './session.ts';
 
 export interface HighlightsOptions {
   maxAnswerTokens: number;
@@ -65,7 +65,7 @@ async function writeHighlights(
   maxAnswerTokens: number,
 ): Promise<string> {
   const ids = entries.map((_, i) => `E${i + 1}`);
-  const completion = await session.complete(
+  return session.complete(
     [
       { role: 'system', content: changelogHighlightsPrompt.system },
       {
@@ -78,10 +78,12 @@ async function writeHighlights(
       },
     ],
     { maxTokens: maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
+    (completion) => {
+      const answer = parseAnswer(completion, highlightsAnswerSchema);
+      checkAnswer(answer, ids, entries);
+      return answer.highlights;
+    },
   );
-  const answer = parseAnswer(completion, highlightsAnswerSchema);
-  checkAnswer(answer, ids, entries);
-  return answer.highlights;
 }
 
 export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): WriteHighlights {
@@ -97,13 +99,20 @@ export function llmHighlights(llm: LlmAccess, options: HighlightsOptions): Write
     if (entries.length > options.maxEntries) {
       return skipped(`${entries.length} entries; highlights are written for at most ${options.maxEntries}`);
     }
-    const session = new LlmSession(client, 'changelog', llm.models.changelog, options.jobTokenBudget);
+    const session = new LlmSession(
+      client,
+      'changelog',
+      llm.models.changelog,
+      options.jobTokenBudget,
+      llm.metrics,
+    );
     try {
       const text = await writeHighlights(session, changelog, entries, options.maxAnswerTokens);
       const llmInfo = { ...session.provenance(changelogHighlightsPrompt, null), entries: entries.length };
       return { title: 'Highlights', kind: 'highlights', items: [], text, llm: llmInfo };
     } catch (error: unknown) {
       llm.metrics.record('changelog', 'LlmFallbacks', 1);
+      warnFallback(llm.log, session, error, 'changelog without highlights');
       const provenance = session.provenance(changelogHighlightsPrompt, fallbackReason(error));
       return { ...skipped(''), llm: { ...provenance, entries: entries.length } };
     }

@@ -20,7 +20,7 @@ import {
 } from './log-digest.ts';
 import type { LlmAccess, LlmMessage, LlmProvenance } from './ports.ts';
 import { logChunkPrompt, logMergePrompt, logSummaryPrompt, logSummarySchema } from './prompts/log-summary.ts';
-import { fallbackReason, LlmSession } from './session.ts';
+import { fallbackReason, LlmSession, warnFallback } from './session.ts';
 import { countMessageTokens, countTokens } from './tokens.ts';
 
 export interface LogLlmOptions {
@@ -154,10 +154,11 @@ export function renderModelSummary(answer: LogAnswer, localText: string, model: 
 
 async function runPlan(session: LlmSession, plan: LogPromptPlan, digest: LogDigest, maxTokens: number) {
   const ask = async (prompt: LlmMessage[]): Promise<LogAnswer> => {
-    const completion = await session.complete(prompt, { maxTokens, jsonSchema: { ...logSummarySchema } });
-    const answer = parseAnswer(completion, logAnswerSchema);
-    assertCitations(answer, digest.ids);
-    return answer;
+    return session.complete(prompt, { maxTokens, jsonSchema: { ...logSummarySchema } }, (completion) => {
+      const answer = parseAnswer(completion, logAnswerSchema);
+      assertCitations(answer, digest.ids);
+      return answer;
+    });
   };
   if (plan.kind === 'single') return { answer: await ask(plan.messages), prompt: logSummaryPrompt };
   const partials: LogAnswer[] = [];
@@ -186,7 +187,13 @@ export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): Refine
     if (!mined) return localResult;
     const digest = buildLogDigest(mined.summary, mined.templates, options.digest);
     const plan = planLogPrompts(digest, options);
-    const session = new LlmSession(client, 'summary', llm.models.summary, options.jobTokenBudget);
+    const session = new LlmSession(
+      client,
+      'summary',
+      llm.models.summary,
+      options.jobTokenBudget,
+      llm.metrics,
+    );
     const rawTokens = countTokens(text);
     const record = (provenance: LlmProvenance) => ({
       ...provenance,
@@ -216,6 +223,7 @@ export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): Refine
     } catch (error: unknown) {
       const reason = fallbackReason(error);
       llm.metrics.record('summary', 'LlmFallbacks', 1);
+      warnFallback(llm.log, session, error, "miner's summary");
       const prompt = plan.kind === 'single' ? logSummaryPrompt : logChunkPrompt;
       return {
         ...localResult,

@@ -71,6 +71,11 @@ export class LlmError extends Error {
   readonly retryAfterMs: number | null;
   /** HTTP attempts made before giving up. */
   attempts: number;
+  /**
+   * Time the call took before it failed, retries and waits included; null when no request went out (the
+   * circuit breaker skipped it, no key, no time left in the job's share of the invocation).
+   */
+  latencyMs: number | null;
   constructor(
     kind: LlmErrorKind,
     message: string,
@@ -82,6 +87,7 @@ export class LlmError extends Error {
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
     this.attempts = 1;
+    this.latencyMs = null;
   }
 
   get retryable(): boolean {
@@ -92,9 +98,26 @@ export class LlmError extends Error {
 /** The model metrics (core/metrics.ts), by name. */
 export type LlmMetricName = (typeof LLM_METRICS)[number]['name'];
 
-/** Where LLM metrics go (Powertools Metrics in the adapters, a recorder in tests); dimension: task. */
+/**
+ * How a model call ended, the `outcome` dimension of `LlmLatency`: an answer that was used, a provider failure
+ * (after its retries), a timeout, or an answer that came back and was rejected (truncated, not JSON, outside
+ * the schema, citing what it was not shown).
+ */
+export const LLM_OUTCOMES = ['ok', 'error', 'timeout', 'rejected'] as const;
+export type LlmOutcome = (typeof LLM_OUTCOMES)[number];
+
+/**
+ * Where LLM metrics go (Powertools Metrics in the adapters, a recorder in tests); dimension: task, and for
+ * `LlmLatency` also the call's outcome.
+ */
 export interface LlmMetrics {
-  record(task: LlmTask, name: LlmMetricName, value: number): void;
+  record(task: LlmTask, name: LlmMetricName, value: number, outcome?: LlmOutcome): void;
+}
+
+/** Where the LLM layer tells operators what the model did (the handler's logger). */
+export interface LlmLog {
+  warn(message: string, details: Record<string, unknown>): void;
+  info(message: string, details: Record<string, unknown>): void;
 }
 
 export const noLlmMetrics: LlmMetrics = { record: () => {} };
@@ -117,13 +140,20 @@ export interface LlmAccess {
   models: LlmModels;
   gate: LlmGate;
   metrics: LlmMetrics;
+  /** Warns once per job whose result falls back to the local algorithm; none in tests that do not care. */
+  log?: LlmLog;
 }
 
 /** Recorded on every result that involved (or could have involved) a model. */
 export interface LlmProvenance {
   task: LlmTask;
-  /** The model that answered; null when none did. */
+  /**
+   * The model whose answer the result uses; null when it uses the local algorithm's (a fallback), even when
+   * the model answered and the answer was rejected (see `rejectedModel`).
+   */
   model: string | null;
+  /** The model whose answer was rejected (a fallback whose reason starts with `rejected:`); null otherwise. */
+  rejectedModel: string | null;
   prompt: { name: string; version: string };
   promptTokens: number;
   completionTokens: number;

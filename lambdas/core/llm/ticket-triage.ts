@@ -9,7 +9,7 @@ import { redactPersonNames } from '../redaction/redact.ts';
 import { parseAnswer, triageAnswerSchema } from './answers.ts';
 import type { LlmAccess, LlmProvenance } from './ports.ts';
 import { ticketTriagePrompt, ticketTriageSchema } from './prompts/ticket-triage.ts';
-import { fallbackReason, LlmSession } from './session.ts';
+import { fallbackReason, LlmSession, warnFallback } from './session.ts';
 
 export interface TriageLlmOptions {
   /** The categories the model may answer (the team's set: the classifier's). */
@@ -35,7 +35,7 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
     const client = llm.client;
     if (!client || !(await client.available())) return { answer: local, model: null };
     if (!(await llm.gate('triage', subject))) return { answer: local, model: null };
-    const session = new LlmSession(client, 'triage', llm.models.triage, options.jobTokenBudget);
+    const session = new LlmSession(client, 'triage', llm.models.triage, options.jobTokenBudget, llm.metrics);
     const keep = (provenance: LlmProvenance, rejected: unknown) => ({
       answer: {
         ...local,
@@ -53,7 +53,7 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
       const title = redactPersonNames(ticket.title).text;
       const named = redactPersonNames(ticket.body).text;
       const body = named.length > MAX_BODY_CHARS ? `${named.slice(0, MAX_BODY_CHARS)}…` : named;
-      const completion = await session.complete(
+      const answer = await session.complete(
         [
           { role: 'system', content: ticketTriagePrompt.system },
           {
@@ -62,9 +62,11 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
           },
         ],
         { maxTokens: options.maxAnswerTokens, jsonSchema: ticketTriageSchema(options.categories) },
+        (completion) => {
+          completionText = completion.text.slice(0, 2000);
+          return parseAnswer(completion, triageAnswerSchema(options.categories));
+        },
       );
-      completionText = completion.text.slice(0, 2000);
-      const answer = parseAnswer(completion, triageAnswerSchema(options.categories));
       const provenance = session.provenance(ticketTriagePrompt, null);
       const model = provenance.model ?? llm.models.triage;
       return {
@@ -81,6 +83,7 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
       };
     } catch (error: unknown) {
       llm.metrics.record('triage', 'LlmFallbacks', 1);
+      warnFallback(llm.log, session, error, "classifier's answer");
       return keep(session.provenance(ticketTriagePrompt, fallbackReason(error)), completionText);
     }
   };

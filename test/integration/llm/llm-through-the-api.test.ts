@@ -64,6 +64,17 @@ describe('the LLM layer through the API, queue and workers', () => {
   let api: ApiHarness;
   let admin: ApiSession;
   let user: ApiSession;
+  /** What the worker threads write (Powertools JSON records, one a line), stdout and stderr alike. */
+  let workerLines: string[] = [];
+  const previousLevel = process.env.POWERTOOLS_LOG_LEVEL;
+  const records = () =>
+    workerLines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
 
   const submitLog = async (session: ApiSession) => {
     const result = await session.call(SUBMIT_LOG, { raw: LOG });
@@ -105,7 +116,22 @@ describe('the LLM layer through the API, queue and workers', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
+    // A thread reads the level when it starts: INFO, so that each job's success is logged.
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     api = await startApiHarness({
+      workerOutput: {
+        source: () => {
+          let pending = '';
+          return {
+            write: (text) => {
+              const lines = (pending + text).split('\n');
+              pending = lines.pop() ?? '';
+              workerLines.push(...lines);
+            },
+            end: () => {},
+          };
+        },
+      },
       env: {
         OPENAI_BASE_URL: fake.url,
         OPENAI_API_KEY: 'test-key',
@@ -122,10 +148,14 @@ describe('the LLM layer through the API, queue and workers', () => {
     admin = await api.admin();
     user = await api.user('someone@example.com');
   }, 120_000);
-  beforeEach(() => fake.reset());
+  beforeEach(() => {
+    fake.reset();
+    workerLines = [];
+  });
   afterAll(async () => {
     await api?.close();
     await fake?.close();
+    process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
   });
 
   it('uses the local algorithms and calls no model while the flags are off', async () => {
@@ -266,6 +296,36 @@ describe('the LLM layer through the API, queue and workers', () => {
     const after = await submitLog(user);
     expect(after.summary.generatedBy).toBe('summary-model-2024-07-18');
     expect(JSON.parse(after.summary.json).llm).toMatchObject({ fallback: false });
+  });
+
+  it('logs a fallback once, the circuit opening once, and Job succeeded with model=local; the job names no model', async () => {
+    // Runs after the recovery test: the summary worker's circuit is closed, so the first job calls the model.
+    await setFlag('llm.summary', true);
+    fake.setDefault({ kind: 'status', status: 503, message: 'overloaded' });
+    const first = await submitLog(user);
+    const second = await submitLog(user);
+    // The job's model is the model that produced the result: none did, so null (not the string local).
+    expect(first.job.model).toBeNull();
+    expect(second.job.model).toBeNull();
+    expect(JSON.parse(first.summary.json).llm).toMatchObject({ fallback: true, model: null });
+    await eventually(
+      async () => records().filter((r) => r.message === 'Job succeeded' && r.jobKind === 'summarize-log'),
+      (succeeded) => succeeded.length >= 2,
+      10_000,
+    );
+    const warnings = records().filter((r) => r.level === 'WARN');
+    const fallbacks = warnings.filter((r) => String(r.message).startsWith('LLM summary'));
+    expect(fallbacks.map((r) => r.message)).toEqual([
+      "LLM summary call failed after 2 attempts (server HTTP 503); using the local miner's summary",
+    ]);
+    expect(warnings.filter((r) => String(r.message).startsWith('LLM circuit open'))).toHaveLength(1);
+    const succeeded = records().filter((r) => r.message === 'Job succeeded' && r.jobKind === 'summarize-log');
+    expect(succeeded.map((r) => r.model)).toEqual(['local', 'local']);
+
+    // The failed call's latency reached /metrics from the worker thread, under its outcome.
+    const text = await (await fetch(api.runtime.url.replace(/\/graphql$/, '/metrics'))).text();
+    const count = /^ai_ops_llm_latency_seconds_count\{task="summary",outcome="error"\} (\d+)$/m.exec(text);
+    expect(Number(count?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it('lists and redrives dead letters only of the registry’s job kinds, naming kind otherwise', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiProvider } from '../../../lambdas/adapters/llm/openai-provider.ts';
-import type { LlmError, LlmMetricName, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
+import type { LlmError, LlmMetricName, LlmOutcome, LlmRequest } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
 import { llmConfigSchema } from '../../../lambdas/shared/config.ts';
 import { withDeadline } from '../../../lambdas/shared/deadline.ts';
@@ -9,7 +9,14 @@ import { LOCAL_TRIAGE_ANSWER } from '../../support/triage.ts';
 
 describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
   let fake: FakeOpenAi;
-  let metrics: { name: LlmMetricName; value: number }[] = [];
+  let metrics: { name: LlmMetricName; value: number; outcome?: LlmOutcome }[] = [];
+  let logged: { level: 'warn' | 'info'; message: string }[] = [];
+  const log = {
+    warn: (message: string) => logged.push({ level: 'warn', message }),
+    info: (message: string) => logged.push({ level: 'info', message }),
+  };
+  const recordMetric = (_t: unknown, name: LlmMetricName, value: number, outcome?: LlmOutcome) =>
+    metrics.push(outcome === undefined ? { name, value } : { name, value, outcome });
 
   const provider = (env: Record<string, string> = {}) => {
     const config = llmConfigSchema.parse({
@@ -22,9 +29,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
       LLM_CALL_BUDGET_MS: '5000',
       ...env,
     });
-    const client = createOpenAiProvider(config, {
-      metrics: { record: (_t, name, value) => metrics.push({ name, value }) },
-    });
+    const client = createOpenAiProvider(config, { metrics: { record: recordMetric }, log });
     if (!client) throw new Error('expected a provider');
     return client;
   };
@@ -49,6 +54,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
   afterEach(() => {
     fake.reset();
     metrics = [];
+    logged = [];
   });
   afterAll(async () => fake.close());
 
@@ -235,6 +241,33 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
     expect(fake.requests).toHaveLength(4);
   });
 
+  it('logs one line when the circuit opens and one when it closes, none for the calls it skips', async () => {
+    fake.script({ kind: 'status', status: 503 }, answer('back'));
+    const client = provider({ LLM_MAX_ATTEMPTS: '1', LLM_CIRCUIT_OPEN_SECONDS: '1' });
+    await failure(client.complete(request));
+    await failure(client.complete(request));
+    await failure(client.complete(request));
+    expect(logged).toEqual([
+      {
+        level: 'warn',
+        message: 'LLM circuit open: model calls are skipped for 1s and use the local algorithms',
+      },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await client.complete(request)).text).toBe('back');
+    expect(logged.map((line) => line.level)).toEqual(['warn', 'info']);
+    expect(logged[1]?.message).toBe('LLM circuit closed: the provider answered; model calls resume');
+  });
+
+  it('tells the time a failed call spent, every attempt and wait included; none when the circuit skipped it', async () => {
+    fake.setDefault({ kind: 'hang' });
+    const client = provider({ LLM_MAX_ATTEMPTS: '2', LLM_TIMEOUT_MS: '200', LLM_CIRCUIT_OPEN_SECONDS: '60' });
+    const error = await failure(client.complete(request));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 2 });
+    expect(error?.latencyMs).toBeGreaterThanOrEqual(390);
+    expect(await failure(client.complete(request))).toMatchObject({ kind: 'unavailable', latencyMs: null });
+  });
+
   it('does not retry a request the provider refuses (401)', async () => {
     fake.setDefault({ kind: 'status', status: 401, message: 'bad key' });
     const error = await failure(provider().complete(request));
@@ -310,7 +343,7 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
           client: provider(),
           models: { summary: 's', triage: 'gpt-triage', changelog: 'c' },
           gate: async () => true,
-          metrics: { record: (_t, name, value) => metrics.push({ name, value }) },
+          metrics: { record: recordMetric },
         },
         { categories: ['BUG', 'FEATURE'], maxAnswerTokens: 200, jobTokenBudget: 4000 },
       )({ title: 'Add CSV export', body: 'Please add export.' }, local, { userId: 'u' });
@@ -327,6 +360,19 @@ describe('the OpenAI provider against a fake OpenAI-compatible server', () => {
         fallbackReason: expect.stringContaining('schema'),
       });
       expect(metrics).toContainEqual({ name: 'LlmFallbacks', value: 1 });
+    });
+
+    it('records the latency of a hung call as a timeout, and stores it on the fallback', async () => {
+      fake.setDefault({ kind: 'hang' });
+      const { answer: result } = await triage();
+      const latency = metrics.filter((m) => m.name === 'LlmLatency');
+      expect(latency).toEqual([{ name: 'LlmLatency', value: expect.any(Number), outcome: 'timeout' }]);
+      // Three attempts of LLM_TIMEOUT_MS (400) each, plus the backoff between them.
+      expect(latency[0]?.value).toBeGreaterThanOrEqual(1190);
+      expect(result.details.llm).toMatchObject({
+        fallback: true,
+        latencyMs: Math.round(latency[0]?.value ?? 0),
+      });
     });
 
     it('keeps the local answer when the answer was truncated', async () => {

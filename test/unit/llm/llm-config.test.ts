@@ -13,7 +13,9 @@ import {
 const llmSetupFromEnv = (env: Record<string, string>, deps: Parameters<typeof llmSetup>[1]) =>
   llmSetup(parseConfig(llmConfigSchema, env, 'LLM'), deps);
 
-const noMetrics = { singleMetric: () => ({ addDimension: () => {}, addMetric: () => {} }) };
+const noMetrics = {
+  singleMetric: () => ({ addDimension: () => {}, addDimensions: () => {}, addMetric: () => {} }),
+};
 const tokenLimitParam = (env: Record<string, string>) => llmConfigSchema.parse(env).LLM_TOKEN_LIMIT_PARAM;
 
 describe('the LLM token-limit parameter setting', () => {

@@ -9,6 +9,7 @@ import {
   type LlmCompletion,
   LlmError,
   type LlmMetricName,
+  type LlmOutcome,
   type LlmRequest,
 } from '../../../lambdas/core/llm/ports.ts';
 import { llmTriage } from '../../../lambdas/core/llm/ticket-triage.ts';
@@ -19,10 +20,11 @@ import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts
 
 type Reply = string | LlmError | Partial<LlmCompletion>;
 
-/** An in-memory model: replies in order, records requests and metrics. */
+/** An in-memory model: replies in order, records requests, metrics and warnings. */
 function fakeAccess(replies: Reply[], options: { gate?: boolean } = {}) {
   const requests: LlmRequest[] = [];
-  const metrics: { name: LlmMetricName; value: number }[] = [];
+  const metrics: { name: LlmMetricName; value: number; outcome?: LlmOutcome }[] = [];
+  const warnings: { message: string; details: Record<string, unknown> }[] = [];
   const access: LlmAccess = {
     client: {
       available: async () => true,
@@ -43,9 +45,24 @@ function fakeAccess(replies: Reply[], options: { gate?: boolean } = {}) {
     },
     models: { summary: 'sum-model', triage: 'tri-model', changelog: 'cl-model' },
     gate: async () => options.gate ?? true,
-    metrics: { record: (_task, name, value) => metrics.push({ name, value }) },
+    metrics: {
+      record: (_task, name, value, outcome) =>
+        metrics.push(outcome === undefined ? { name, value } : { name, value, outcome }),
+    },
+    log: {
+      warn: (message, details) => warnings.push({ message, details }),
+      info: () => {},
+    },
   };
-  return { access, requests, metrics };
+  return { access, requests, metrics, warnings };
+}
+
+/** A provider failure as the adapter reports it: the attempts it made and the time they took. */
+function providerFailure(kind: 'server' | 'timeout' | 'unavailable', latencyMs: number | null, attempts = 3) {
+  const error = new LlmError(kind, `${kind} trouble`, kind === 'server' ? { status: 503 } : {});
+  error.attempts = attempts;
+  error.latencyMs = latencyMs;
+  return error;
 }
 
 const WORDS =
@@ -186,7 +203,7 @@ describe('llmRefineSummary', () => {
     const { access, metrics } = fakeAccess([JSON.stringify(summaryAnswer(['T999']))]);
     const result = await refined(access, sampleLog(0));
     expect(result.generatedBy).toBe('local');
-    expect(result.summary.llm).toMatchObject({ fallback: true, model: 'sum-model-x' });
+    expect(result.summary.llm).toMatchObject({ fallback: true, model: null, rejectedModel: 'sum-model-x' });
     expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain('T999');
     expect(metrics).toContainEqual({ name: 'LlmFallbacks', value: 1 });
   });
@@ -198,6 +215,72 @@ describe('llmRefineSummary', () => {
     expect((result.summary.llm as { fallbackReason: string }).fallbackReason).toMatch(
       /^provider: server \(HTTP 502\)/,
     );
+  });
+
+  it('names no model as the author of a fallback: model is null and rejectedModel says whose answer was refused', async () => {
+    const { access } = fakeAccess([JSON.stringify({ overview: 'missing fields' })]);
+    const rejected = (await refined(access, sampleLog(0))).summary.llm;
+    expect(rejected).toMatchObject({ fallback: true, model: null, rejectedModel: 'sum-model-x' });
+    const down = fakeAccess([providerFailure('server', 900)]);
+    const failed = (await refined(down.access, sampleLog(0))).summary.llm;
+    expect(failed).toMatchObject({ fallback: true, model: null, rejectedModel: null });
+  });
+
+  it('stores the time a failed call spent, retries and waits included, as the latency of the fallback', async () => {
+    const { access } = fakeAccess([providerFailure('timeout', 47_000)]);
+    const result = await refined(access, sampleLog(0));
+    expect(result.summary.llm).toMatchObject({ fallback: true, latencyMs: 47_000, calls: 1 });
+  });
+
+  it('records the latency of every model call with its outcome: ok, rejected, error, timeout', async () => {
+    const raw = sampleLog(0);
+    const warnId = (mined(raw).templates as { id: string; template: string }[]).find((t) =>
+      t.template.includes('pool'),
+    )?.id;
+    const latencies = async (reply: Reply) => {
+      const { access, metrics } = fakeAccess([reply]);
+      await refined(access, raw);
+      return metrics.filter((m) => m.name === 'LlmLatency');
+    };
+    expect(await latencies(JSON.stringify(summaryAnswer([warnId ?? ''])))).toEqual([
+      { name: 'LlmLatency', value: 12, outcome: 'ok' },
+    ]);
+    expect(await latencies('not json')).toEqual([{ name: 'LlmLatency', value: 12, outcome: 'rejected' }]);
+    expect(await latencies(providerFailure('server', 900))).toEqual([
+      { name: 'LlmLatency', value: 900, outcome: 'error' },
+    ]);
+    expect(await latencies(providerFailure('timeout', 47_000))).toEqual([
+      { name: 'LlmLatency', value: 47_000, outcome: 'timeout' },
+    ]);
+    // No request went out: an instant non-call would only pull the p99 down during an outage.
+    expect(await latencies(providerFailure('unavailable', null, 1))).toEqual([]);
+  });
+
+  it('warns once when a job falls back, with the attempts and the reason; not for a call the open circuit skipped', async () => {
+    const down = fakeAccess([providerFailure('server', 900)]);
+    await refined(down.access, sampleLog(0));
+    expect(down.warnings).toHaveLength(1);
+    expect(down.warnings[0]?.message).toBe(
+      "LLM summary call failed after 3 attempts (server HTTP 503); using the local miner's summary",
+    );
+    expect(down.warnings[0]?.details).toMatchObject({
+      task: 'summary',
+      reason: expect.stringMatching(/^provider: server \(HTTP 503\) after 3 attempts/),
+      latencyMs: 900,
+    });
+    const rejected = fakeAccess(['not json']);
+    await refined(rejected.access, sampleLog(0));
+    expect(rejected.warnings.map((w) => w.message)).toEqual([
+      "LLM summary answer rejected (answer is not valid JSON); using the local miner's summary",
+    ]);
+    const notMade = fakeAccess([providerFailure('timeout', null, 1)]);
+    await refined(notMade.access, sampleLog(0));
+    expect(notMade.warnings.map((w) => w.message)).toEqual([
+      "LLM summary call not made (timeout: timeout trouble); using the local miner's summary",
+    ]);
+    const skipped = fakeAccess([providerFailure('unavailable', null, 1)]);
+    await refined(skipped.access, sampleLog(0));
+    expect(skipped.warnings).toEqual([]);
   });
 
   it('leaves the local summary untouched and calls nothing when the flag is off', async () => {
@@ -343,7 +426,7 @@ describe('llmTriage', () => {
     const { answer, model } = await llmTriage(access, options)(ticket, local, { userId: 'u' });
     expect(model).toBeNull();
     expect(answer.category).toBe('BUG');
-    expect(answer.details.llm).toMatchObject({ fallback: true });
+    expect(answer.details.llm).toMatchObject({ fallback: true, model: null, rejectedModel: 'tri-model-x' });
     expect(String((answer.details.llm as { fallbackReason: string }).fallbackReason)).toContain('category');
   });
 });

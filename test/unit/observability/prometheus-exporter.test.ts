@@ -61,6 +61,29 @@ describe('the local /metrics exporter', () => {
     expect(lines(text, 'ai_ops_login_failures_total')).toEqual(['ai_ops_login_failures_total 1']);
   });
 
+  it('labels a model call latency with its outcome, and stores it in EMF per task (as before) and per outcome', async () => {
+    const exporter = observedExporter();
+    powertoolsLlmMetrics(metrics).record('triage', 'LlmLatency', 47_000, 'timeout');
+    const text = await exporter.text();
+    expect(lines(text, 'ai_ops_llm_latency_seconds_sum')).toEqual([
+      'ai_ops_llm_latency_seconds_sum{task="triage",outcome="timeout"} 47',
+    ]);
+    // What Powertools is told: `task` as the dimension, `outcome` as a second dimension set (EMF
+    // Dimensions [[service, task], [service, outcome]]), so the per-task series keeps every call.
+    const calls: unknown[][] = [];
+    const single = {
+      addDimension: (...args: unknown[]) => calls.push(['addDimension', ...args]),
+      addDimensions: (...args: unknown[]) => calls.push(['addDimensions', ...args]),
+      addMetric: (...args: unknown[]) => calls.push(['addMetric', ...args]),
+    };
+    powertoolsLlmMetrics({ singleMetric: () => single }).record('triage', 'LlmLatency', 47_000, 'timeout');
+    expect(calls).toEqual([
+      ['addDimension', 'task', 'triage'],
+      ['addDimensions', { outcome: 'timeout' }],
+      ['addMetric', 'LlmLatency', 'Milliseconds', 47_000],
+    ]);
+  });
+
   it('shows model metrics published as single metrics with their task', async () => {
     const exporter = observedExporter();
     const llm = powertoolsLlmMetrics(metrics);

@@ -1,9 +1,11 @@
 import { MantineProvider } from '@mantine/core';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useLocation } from 'react-router';
 import { Client, CombinedError, type Exchange, Provider } from 'urql';
 import { fromPromise, mergeMap, pipe } from 'wonka';
+import { SessionContext } from './session/SessionProvider.tsx';
+import { type Role, SESSION_KEY, SessionStore } from './session/session-store.ts';
 import { cssVariablesResolver, theme } from './theme.ts';
 
 export interface FakeCall {
@@ -53,4 +55,45 @@ export function renderWith(ui: ReactElement, client?: Client, route = '/') {
     </MantineProvider>
   );
   return render(client ? <Provider value={client}>{tree}</Provider> : tree);
+}
+
+/** Where the router is now (path and query string), for tests of what a page keeps in the URL. */
+export function LocationProbe() {
+  const location = useLocation();
+  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
+}
+
+export const currentLocation = (): string =>
+  document.querySelector('[data-testid="location"]')?.textContent ?? '';
+
+/** Renders `ui` signed in as `user` (a stored session; the auth API is never reached), at `route`. */
+export function renderSignedIn(
+  ui: ReactElement,
+  client: Client,
+  route = '/',
+  user: { id: string; email: string; role: Role } = { id: 'u1', email: 'dev@example.com', role: 'USER' },
+) {
+  const session = {
+    accessToken: 'access',
+    refreshToken: 'refresh',
+    expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+    user,
+  };
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  const unused = async (): Promise<never> => {
+    throw new Error('the auth API is not part of this test');
+  };
+  const store = new SessionStore({
+    storage: localStorage,
+    api: { login: unused, signup: unused, refresh: unused, logout: unused },
+  });
+  const value = { store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'key' } };
+  return renderWith(
+    <SessionContext.Provider value={value}>
+      {ui}
+      <LocationProbe />
+    </SessionContext.Provider>,
+    client,
+    route,
+  );
 }

@@ -42,6 +42,50 @@ describe('session in the console', () => {
     await page.getByRole('heading', { level: 1, name: 'Changelogs' }).waitFor();
   });
 
+  it('returns to sign-in with its message when the stored session is refused mid-form, and keeps the typed ticket', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/tickets');
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    await page.getByRole('textbox', { name: 'Title' }).fill('Typed before my session expired');
+    await page
+      .getByRole('textbox', { name: 'Description (optional)' })
+      .fill('A long description I do not want to lose.');
+    // The session dies under the page: its access token is refused and its refresh token is no good.
+    await page.evaluate((key) => {
+      const stored = JSON.parse(localStorage.getItem(key) ?? '{}');
+      const dead = {
+        ...stored,
+        accessToken: 'x.y.z',
+        refreshToken: 'revoked',
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      };
+      localStorage.setItem(key, JSON.stringify(dead));
+    }, SESSION_KEY);
+    await page.getByRole('button', { name: 'Create and triage' }).click();
+    // Not "You are not signed in" under a header that still names the user: the sign-in page says why.
+    await page.getByText(/Your session has ended/).waitFor();
+    expect(page.url()).toContain('/signin?next=%2Ftickets');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await page.getByRole('textbox', { name: 'Email' }).fill(user.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Title' }).inputValue()).toBe(
+      'Typed before my session expired',
+    );
+    expect(await page.getByRole('textbox', { name: 'Description (optional)' }).inputValue()).toBe(
+      'A long description I do not want to lose.',
+    );
+    const { tickets } = await api<{ tickets: { items: unknown[] } }>(
+      'query { tickets { items { id } } }',
+      {},
+      user.token,
+    );
+    expect(tickets.items).toEqual([]);
+  });
+
   it('refreshes the access token before it expires, rotating the refresh token', async () => {
     const user = await newUser();
     const page = await browser.page();

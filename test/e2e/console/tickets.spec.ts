@@ -203,5 +203,68 @@ describe('tickets in the console', () => {
     await own.waitFor();
     expect(await userPage.getByRole('columnheader', { name: 'Owner' }).count()).toBe(0);
     expect(await own.getByText('Corrected', { exact: true }).count()).toBe(1);
+
+    // On the ticket the owner is told an operator corrected it, not an id they cannot place.
+    await own.getByRole('link', { name: title }).click();
+    const history = userPage.getByRole('region', { name: 'History' });
+    await history.getByText('Triage corrected').waitFor();
+    const historyText = (await history.textContent()) ?? '';
+    expect(historyText).toContain('an operator');
+    expect(historyText.toLowerCase()).not.toContain(ops.id.slice(0, 8));
+    expect(await userPage.getByTestId('triage-corrected').textContent()).toMatch(/^Corrected by an operator/);
+  });
+
+  it('keeps the search on Back from a ticket and on reload', async () => {
+    const user = await newUser();
+    const stamp = Date.now();
+    const titles = [
+      `Login page times out ${stamp}`,
+      `Login button greyed out ${stamp}`,
+      `Printer jams ${stamp}`,
+    ];
+    for (const t of titles) {
+      await api('mutation($t: String!) { triageTicket(title: $t) { id } }', { t }, user.token);
+    }
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/tickets');
+    const printer = page.getByRole('link', { name: titles[2] });
+    await printer.waitFor();
+    await page.getByRole('textbox', { name: 'Search' }).fill('login');
+    await page.waitForURL(/\/tickets\?q=login$/);
+    await printer.waitFor({ state: 'detached' });
+    const expectSearched = async () => {
+      await page.getByRole('link', { name: titles[1] }).waitFor();
+      expect(await page.getByRole('textbox', { name: 'Search' }).inputValue()).toBe('login');
+      expect(await printer.count()).toBe(0);
+    };
+    await page.getByRole('link', { name: titles[0] }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await page.waitForURL(/\/tickets\?q=login$/);
+    await expectSearched();
+    await page.reload();
+    await expectSearched();
+  });
+
+  it('wraps a one-word title longer than a phone screen instead of widening the ticket page', async () => {
+    const user = await newUser();
+    const word = `Unbrokenwordwithoutanyspaces_${'x'.repeat(180)}`;
+    const { triageTicket } = await api<{ triageTicket: { id: string } }>(
+      'mutation($t: String!, $b: String) { triageTicket(title: $t, body: $b) { id } }',
+      { t: word, b: `${word}_in_the_description` },
+      user.token,
+    );
+    const page = await browser.page(375);
+    await signIn(page, user.email, user.password);
+    for (const path of [`/tickets/${triageTicket.id}`, '/tickets']) {
+      await page.goto(path);
+      await page.getByText(word, { exact: true }).first().waitFor();
+      const [scrollWidth, clientWidth] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
+      expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
+    }
   });
 });

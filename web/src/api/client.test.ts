@@ -19,17 +19,17 @@ const session = (n: number): Session => ({
 });
 
 /** The API as the client sees it over HTTP: 401 for a revoked token, data for a good one. */
-function fakeHttp(goodToken: string) {
+function fakeHttp(...goodTokens: string[]) {
   const seen: string[] = [];
+  const good = (auth: string) => goodTokens.some((t) => auth === `Bearer ${t}`);
   const fetchImpl = (async (_url: string, init?: RequestInit) => {
     const auth = new Headers(init?.headers).get('authorization') ?? '';
     seen.push(auth);
-    const body =
-      auth === `Bearer ${goodToken}`
-        ? { data: { me: { ...user, __typename: 'User' } } }
-        : { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
+    const body = good(auth)
+      ? { data: { me: { ...user, __typename: 'User' } } }
+      : { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
     return new Response(JSON.stringify(body), {
-      status: auth === `Bearer ${goodToken}` ? 200 : 401,
+      status: good(auth) ? 200 : 401,
       headers: { 'content-type': 'application/json' },
     });
   }) as typeof fetch;
@@ -71,5 +71,35 @@ describe('API client', () => {
     expect(result.error).toBeDefined();
     expect(store.current()).toBeNull();
     expect(store.endReason).toBe('expired');
+  });
+
+  it('ends the session when the API refuses even the refreshed token, instead of leaving the user signed in', async () => {
+    const store = storeWith(async () => session(2));
+    const http = fakeHttp('never');
+    const result = await createApiClient('http://api.test/graphql', store, http.fetchImpl)
+      .query(MeDocument, {})
+      .toPromise();
+    expect(result.error).toBeDefined();
+    expect(http.seen).toEqual(['Bearer access-1', 'Bearer access-2']);
+    expect(store.current()).toBeNull();
+    expect(store.endReason).toBe('expired');
+  });
+
+  it('refreshes an expired stored token that is not the one it last sent, rather than sending it as it is', async () => {
+    const refreshed: string[] = [];
+    const store = storeWith(async (token) => {
+      refreshed.push(token);
+      return session(2);
+    });
+    const http = fakeHttp('access-1', 'access-2');
+    const client = createApiClient('http://api.test/graphql', store, http.fetchImpl);
+    expect((await client.query(MeDocument, {}).toPromise()).error).toBeUndefined();
+    // Another tab (or a hand) stored a token that has already expired.
+    const stale = { ...session(9), expiresAt: new Date(Date.now() - 1000).toISOString() };
+    localStorage.setItem(SESSION_KEY, JSON.stringify(stale));
+    const again = await client.query(MeDocument, {}, { requestPolicy: 'network-only' }).toPromise();
+    expect(again.error).toBeUndefined();
+    expect(refreshed).toEqual(['refresh-9']);
+    expect(http.seen.at(-1)).toBe('Bearer access-2');
   });
 });

@@ -1,12 +1,13 @@
 import { authExchange } from '@urql/exchange-auth';
-import { Client, cacheExchange, fetchExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, mapExchange, type Operation } from 'urql';
 import { REFRESH_MARGIN_MS, type SessionStore } from '../session/session-store.ts';
 import { retryingUnavailable } from './retry-unavailable.ts';
 
 /**
  * The urql client for everything behind the Lambda authorizer: adds `Authorization: Bearer`, refreshes shortly
- * before expiry, and once more when the API refuses the token (HTTP 401: revoked or rotated); when that fails
- * the session ends and the app shows the sign-in page with a message.
+ * before expiry, and once more when the API refuses the token (HTTP 401: revoked or rotated); when that fails,
+ * or the API refuses the token it was retried with, the session ends and the app shows the sign-in page with a
+ * message (a form that showed "not signed in" under a header still naming the user misled: QA pass 2).
  */
 export function createApiClient(
   graphqlUrl: string,
@@ -21,6 +22,15 @@ export function createApiClient(
     preferGetMethod: false,
     exchanges: [
       cacheExchange,
+      // Results reach here after the auth exchange's one retry: a 401 now is final.
+      mapExchange({
+        onResult(result) {
+          if (result.error?.response?.status !== 401) return;
+          const session = sessions.current();
+          // Only the session the request was sent with: one signed out or replaced meanwhile is left alone.
+          if (session && bearerOf(result.operation) === session.accessToken) sessions.end('expired');
+        },
+      }),
       authExchange(async (utils) => {
         let sentToken: string | undefined;
         return {
@@ -38,7 +48,11 @@ export function createApiClient(
             return error.response?.status === 401;
           },
           async refreshAuth() {
-            await sessions.refresh(sentToken);
+            // An expiring stored token is refreshed whoever stored it; otherwise the API refused the one we
+            // sent, and a different stored one (another tab's refresh) is adopted rather than refreshed.
+            const stored = sessions.current();
+            const expiring = stored !== null && sessions.msLeft(stored) < REFRESH_MARGIN_MS;
+            await sessions.refresh(expiring ? undefined : sentToken);
           },
         };
       }),
@@ -47,4 +61,14 @@ export function createApiClient(
     // Lists change behind our back (workers finish jobs): always revalidate while showing the cached page.
     requestPolicy: 'cache-and-network',
   });
+}
+
+/** The access token an operation was sent with (the auth exchange puts it in the fetch options). */
+function bearerOf(operation: Operation): string | undefined {
+  const options =
+    typeof operation.context.fetchOptions === 'function'
+      ? operation.context.fetchOptions()
+      : operation.context.fetchOptions;
+  const auth = new Headers(options?.headers).get('authorization');
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
 }

@@ -5,6 +5,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { can, ROLE_WORDS } from '../session/roles.ts';
 import { useSession, useSessionStore } from '../session/SessionProvider.tsx';
 import type { Role } from '../session/session-store.ts';
+import { clearAllDrafts } from './drafts.ts';
 
 interface NavItem {
   to: string;
@@ -119,6 +120,7 @@ export function Layout({ children }: { children: ReactNode }) {
               size="xs"
               variant="default"
               onClick={async () => {
+                clearAllDrafts();
                 await store.signOut();
                 navigate('/signin');
               }}

@@ -16,7 +16,8 @@ export function PageHeader({
   }, [title]);
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="wrap" gap="sm">
-      <Stack gap={4}>
+      {/* A one-word title longer than the screen (a pasted path or id) wraps instead of widening the page. */}
+      <Stack gap={4} miw={0} style={{ overflowWrap: 'anywhere' }}>
         <Title order={1} size="h2">
           {title}
         </Title>

@@ -27,4 +27,14 @@ describe('useUserNames', () => {
     expect(screen.getByTestId('names').textContent).toBe('you | user a1b2c3d4 | user f9e8d7c6');
     expect(calls).toEqual([]);
   });
+
+  it('names anyone else as "an operator" to a USER or HR, never by id, and asks for no users', () => {
+    for (const role of ['USER', 'HR'] as const) {
+      const { client, calls } = fakeApi(() => ({ data: { users: { items: [] } } }));
+      const { unmount } = renderWith(<Names viewer={{ id: 'me', role }} ids={ids} />, client);
+      expect(screen.getByTestId('names').textContent).toBe('you | an operator | an operator');
+      expect(calls).toEqual([]);
+      unmount();
+    }
+  });
 });

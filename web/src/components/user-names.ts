@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../gql/index.ts';
+import { can } from '../session/roles.ts';
 import type { Role } from '../session/session-store.ts';
 
 const UserEmailsDocument = graphql(`
@@ -21,12 +22,20 @@ const USERS_PAGE = 100;
 export const shortUserId = (id: string): string => `user ${id.slice(0, 8)}`;
 
 /**
+ * Anyone but the viewer acting on a USER's or HR's records is staff (OPS or ADMIN: only they may touch
+ * another's ticket). The id would tell the owner nothing ("USER D616EEE7", QA pass 2), and nothing in the API
+ * they may read names staff (`Change` has only `actorId`; the audit log is ADMIN's).
+ */
+export const STAFF_NAME = 'an operator';
+
+/**
  * A person's name for a user id, as far as the viewer may know it: "you"; for ADMIN, who may list users, the
- * e-mail; otherwise the short id. OPS sees everyone's tickets but `Ticket` exposes only `ownerId`, and
- * `Query.users` is denied to OPS (docs/auth.md), so it is never asked for them.
+ * e-mail; for OPS the short id; for USER and HR "an operator". OPS sees everyone's tickets but `Ticket`
+ * exposes only `ownerId`, and `Query.users` is denied to OPS (docs/auth.md), so it is never asked for them.
  */
 export function useUserNames(viewer: { id: string; role: Role } | undefined): (id: string) => string {
   const admin = viewer?.role === 'ADMIN';
+  const staff = viewer !== undefined && can.seeEveryone(viewer.role);
   const [{ data }] = useQuery({ query: UserEmailsDocument, variables: { limit: USERS_PAGE }, pause: !admin });
   const emails = useMemo(
     () => new Map((admin ? (data?.users?.items ?? []) : []).map((u) => [u.id, u.email])),
@@ -34,7 +43,7 @@ export function useUserNames(viewer: { id: string; role: Role } | undefined): (i
   );
   const viewerId = viewer?.id;
   return useCallback(
-    (id: string) => (id === viewerId ? 'you' : (emails.get(id) ?? shortUserId(id))),
-    [viewerId, emails],
+    (id: string) => (id === viewerId ? 'you' : staff ? (emails.get(id) ?? shortUserId(id)) : STAFF_NAME),
+    [viewerId, emails, staff],
   );
 }

@@ -10,7 +10,8 @@ interface SessionContextValue {
   config: ConsoleConfig;
 }
 
-const SessionContext = createContext<SessionContextValue | null>(null);
+/** Exported for component tests, which provide a session without the real API client. */
+export const SessionContext = createContext<SessionContextValue | null>(null);
 
 function useSessionContext(): SessionContextValue {
   const value = useContext(SessionContext);

@@ -1,12 +1,12 @@
 import { Anchor, Group, Select, Stack, Table, Text } from '@mantine/core';
-import { useCallback, useState } from 'react';
-import { Link } from 'react-router';
+import { useCallback } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes, formatDateTime, formatNumber, summarizerName } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Pager, usePages } from '../../components/Pager.tsx';
+import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -49,8 +49,13 @@ const PAGE_SIZE = 20;
 
 export default function LogsPage() {
   const session = useSession();
-  const [status, setStatus] = useState<JobStatus | null>(null);
-  const pages = usePages();
+  // Status and page live in the query string: Back from a summary and a reload keep them (QA pass 2).
+  const [params, setParams] = useSearchParams();
+  const statusParam = params.get('status');
+  const status = STATUS_OPTIONS.some((o) => o.value && o.value === statusParam)
+    ? (statusParam as JobStatus)
+    : null;
+  const pages = useUrlPages();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: LogEntriesDocument,
     variables: { limit: PAGE_SIZE, nextToken: pages.token, status },
@@ -85,8 +90,10 @@ export default function LogsPage() {
             data={STATUS_OPTIONS}
             value={status ?? ''}
             onChange={(value) => {
-              setStatus(value ? (value as JobStatus) : null);
-              pages.reset();
+              const next = withoutPages(params);
+              if (value) next.set('status', value);
+              else next.delete('status');
+              setParams(next, { replace: true });
             }}
             allowDeselect={false}
             w={180}

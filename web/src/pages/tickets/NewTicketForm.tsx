@@ -2,6 +2,7 @@ import { Button, Group, Paper, Stack, Textarea, TextInput, Title } from '@mantin
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
+import { clearDraft, readDraft, saveDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { graphql } from '../../gql/index.ts';
 
@@ -14,14 +15,21 @@ const TriageTicketDocument = graphql(`
   }
 `);
 
-export function NewTicketForm() {
+/** The draft's name in sessionStorage (components/drafts.ts). */
+export const NEW_TICKET_DRAFT = 'new-ticket';
+
+export function NewTicketForm({ userId }: { userId: string }) {
   const navigate = useNavigate();
-  const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
-  const [project, setProject] = useState('');
+  const [draft] = useState(() => readDraft(NEW_TICKET_DRAFT, userId));
+  const [title, setTitle] = useState(draft?.title ?? '');
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [project, setProject] = useState(draft?.project ?? '');
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [result, triage] = useMutation(TriageTicketDocument);
-  const edited = () => setIdempotencyKey(crypto.randomUUID());
+  const edited = (fields: { title?: string; body?: string; project?: string }) => {
+    setIdempotencyKey(crypto.randomUUID());
+    saveDraft(NEW_TICKET_DRAFT, userId, { title, body, project, ...fields });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,7 +42,10 @@ export function NewTicketForm() {
       idempotencyKey,
     });
     const id = answer.data?.triageTicket?.id;
-    if (id) navigate(`/tickets/${id}`);
+    if (id) {
+      clearDraft(NEW_TICKET_DRAFT, userId);
+      navigate(`/tickets/${id}`);
+    }
   };
 
   return (
@@ -51,7 +62,7 @@ export function NewTicketForm() {
             value={title}
             onChange={(e) => {
               setTitle(e.currentTarget.value);
-              edited();
+              edited({ title: e.currentTarget.value });
             }}
           />
           <Textarea
@@ -62,7 +73,7 @@ export function NewTicketForm() {
             value={body}
             onChange={(e) => {
               setBody(e.currentTarget.value);
-              edited();
+              edited({ body: e.currentTarget.value });
             }}
           />
           <TextInput
@@ -72,7 +83,7 @@ export function NewTicketForm() {
             value={project}
             onChange={(e) => {
               setProject(e.currentTarget.value);
-              edited();
+              edited({ project: e.currentTarget.value });
             }}
           />
           <ErrorNotice error={result.error} action="Could not create the ticket" />

@@ -51,7 +51,7 @@ export default function TicketDetailPage() {
       />
       {ticket.body && ticket.body !== ticket.title && (
         <Paper withBorder p="md">
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {ticket.body}
           </Text>
         </Paper>
@@ -78,7 +78,12 @@ export default function TicketDetailPage() {
               version={ticket.version}
               triaged={ticket.triage.status === 'SUCCEEDED'}
             />
-            <TicketHistory id={ticket.id} ownerId={ticket.ownerId} viewerId={session?.user.id ?? ''} />
+            <TicketHistory
+              id={ticket.id}
+              ownerId={ticket.ownerId}
+              viewerId={session?.user.id ?? ''}
+              name={names}
+            />
           </Stack>
         </Grid.Col>
       </Grid>

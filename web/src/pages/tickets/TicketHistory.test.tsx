@@ -1,7 +1,14 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { useUserNames } from '../../components/user-names.ts';
 import { fakeApi, renderWith } from '../../test-utils.tsx';
 import { TicketHistory } from './TicketHistory.tsx';
+
+/** The history as the ticket page shows it to a USER who owns the ticket. */
+function OwnersHistory() {
+  const name = useUserNames({ id: 'owner-1', role: 'USER' });
+  return <TicketHistory id="t1" ownerId="owner-1" viewerId="owner-1" name={name} />;
+}
 
 describe('TicketHistory', () => {
   it('shows a correction as the fields it changed, not its raw record', async () => {
@@ -28,9 +35,37 @@ describe('TicketHistory', () => {
         ],
       },
     }));
-    renderWith(<TicketHistory id="t1" ownerId="u1" viewerId="u9" />, client);
+    renderWith(<TicketHistory id="t1" ownerId="u1" viewerId="u9" name={(id) => id} />, client);
     await screen.findByText('Triage corrected');
     expect(screen.getByText('category: BUG → FEATURE')).toBeTruthy();
     expect(screen.queryByText(/^correction:/)).toBeNull();
+  });
+
+  it('tells a USER that an operator changed their ticket, not the operator’s id, and that they did themselves', async () => {
+    const { client } = fakeApi(() => ({
+      data: {
+        ticketHistory: [
+          {
+            at: '2026-12-06T10:00:00Z',
+            actorId: 'owner-1',
+            action: 'created',
+            changes: JSON.stringify({ title: { from: null, to: 'VPN drops' } }),
+            meta: null,
+          },
+          {
+            at: '2026-12-06T11:00:00Z',
+            actorId: 'd616eee7-0000-4000-8000-000000000009',
+            action: 'triage_corrected',
+            changes: JSON.stringify({ category: { from: 'BUG', to: 'TASK' } }),
+            meta: null,
+          },
+        ],
+      },
+    }));
+    renderWith(<OwnersHistory />, client);
+    await screen.findByText('Triage corrected');
+    expect(screen.getByText('an operator')).toBeTruthy();
+    expect(screen.getByText('you')).toBeTruthy();
+    expect(screen.queryByText(/d616eee7/i)).toBeNull();
   });
 });

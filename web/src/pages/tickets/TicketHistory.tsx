@@ -88,7 +88,15 @@ function AsOf({ id, at }: { id: string; at: string }) {
   );
 }
 
-export function TicketHistory({ id, ownerId, viewerId }: { id: string; ownerId: string; viewerId: string }) {
+interface HistoryProps {
+  id: string;
+  ownerId: string;
+  viewerId: string;
+  /** Names anyone else as the viewer may know them (components/user-names.ts: e-mail, short id, "an operator"). */
+  name: (userId: string) => string;
+}
+
+export function TicketHistory({ id, ownerId, viewerId, name }: HistoryProps) {
   const [{ data, error, fetching }] = useQuery({
     query: TicketHistoryDocument,
     variables: { id },
@@ -104,7 +112,7 @@ export function TicketHistory({ id, ownerId, viewerId }: { id: string; ownerId: 
         ? 'you'
         : actorId === ownerId
           ? 'the owner'
-          : `user ${actorId.slice(0, 8)}`;
+          : name(actorId);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

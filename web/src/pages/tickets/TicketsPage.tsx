@@ -1,11 +1,13 @@
 import { Button, Collapse, NativeSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
+import { clearDraft, readDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Pager, usePages } from '../../components/Pager.tsx';
+import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
 import { usePolling } from '../../components/use-polling.ts';
 import { useUserNames } from '../../components/user-names.ts';
@@ -13,7 +15,7 @@ import type { Priority, TicketFilter, TicketStatus } from '../../gql/graphql.ts'
 import { graphql } from '../../gql/index.ts';
 import { can } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
-import { NewTicketForm } from './NewTicketForm.tsx';
+import { NEW_TICKET_DRAFT, NewTicketForm } from './NewTicketForm.tsx';
 import { TicketTable } from './TicketTable.tsx';
 import { CATEGORIES, categoryWord, NEEDS_REVIEW, PRIORITIES, STATUSES } from './ticket-words.ts';
 
@@ -35,48 +37,119 @@ interface Filters {
   status: string;
   category: string;
   priority: string;
+}
+
+/** Boxes one types into: the box answers at once, the URL (and the query) a moment later. */
+interface Typed {
+  q: string;
   label: string;
   project: string;
 }
 
-const EMPTY: Filters = { status: '', category: '', priority: '', label: '', project: '' };
+const SELECTS = ['status', 'category', 'priority'] as const;
+const TYPED = ['q', 'label', 'project'] as const;
+const EMPTY: Filters = { status: '', category: '', priority: '' };
+
+const typedOf = (params: URLSearchParams): Typed => ({
+  q: params.get('q') ?? '',
+  label: params.get('label') ?? '',
+  project: params.get('project') ?? '',
+});
+const sameTyped = (a: Typed, b: Typed) => TYPED.every((k) => a[k] === b[k]);
 
 /** The API's limit on a text search (TicketFilter.text). */
 const SEARCH_MAX_CHARS = 200;
 /** A search without a letter or digit finds nothing: it is not sent. */
 const searchable = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
-function toFilter(f: Filters, review: boolean, search: string): TicketFilter {
+function toFilter(f: Filters, typed: Typed, review: boolean): TicketFilter {
   const filter: TicketFilter = {};
-  if (searchable(search)) filter.text = search.trim();
+  if (searchable(typed.q)) filter.text = typed.q.trim();
   if (f.status) filter.status = f.status as TicketStatus;
   if (review) filter.category = NEEDS_REVIEW;
   else if (f.category) filter.category = f.category;
   if (f.priority) filter.priority = f.priority as Priority;
-  if (f.label.trim()) filter.label = f.label.trim().toLowerCase();
-  if (f.project.trim()) filter.project = f.project.trim();
+  if (typed.label.trim()) filter.label = typed.label.trim().toLowerCase();
+  if (typed.project.trim()) filter.project = typed.project.trim();
   return filter;
 }
 
-export default function TicketsPage({ review = false }: { review?: boolean }) {
-  const [filters, setFilters] = useState<Filters>(review ? { ...EMPTY, status: 'OPEN' } : EMPTY);
-  const [search, setSearch] = useState('');
-  const pages = usePages();
-  const [formOpen, form] = useDisclosure(false);
+/**
+ * Search, filters and page live in the query string (`?q=login&status=OPEN&page=…`), so Back from a ticket
+ * and a reload return to the same list (QA pass 2: they fell back to the first, unfiltered page). Filter
+ * edits replace the history entry; page turns add one.
+ */
+function useListParams(review: boolean) {
+  const [params, setParams] = useSearchParams();
+  // The review queue starts at open tickets; `?status=` (any status) is then kept apart from no parameter.
+  const defaults: Filters = review ? { ...EMPTY, status: 'OPEN' } : EMPTY;
+  const filters: Filters = {
+    status: params.get('status') ?? defaults.status,
+    category: params.get('category') ?? defaults.category,
+    priority: params.get('priority') ?? defaults.priority,
+  };
+  const setFilter = (key: (typeof SELECTS)[number], value: string) => {
+    const next = withoutPages(params);
+    if (value === defaults[key]) next.delete(key);
+    else next.set(key, value);
+    setParams(next, { replace: true });
+  };
+
+  const fromUrl = typedOf(params);
+  const [typed, setTyped] = useState(fromUrl);
+  // What the URL was last made to say (or was found saying): a URL that says otherwise was changed from outside
+  // (the Tickets link, Back), and the boxes follow it.
+  const written = useRef(fromUrl);
   // The server searches every ticket the caller can see; typing waits a moment before asking it.
-  const [searched] = useDebouncedValue(search, 300);
-  const filter = useMemo(() => toFilter(filters, review, searched), [filters, review, searched]);
+  const [debounced] = useDebouncedValue(typed, 300);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: written when the typed text settles, not on every URL change
+  useEffect(() => {
+    if (sameTyped(debounced, written.current)) return;
+    written.current = debounced;
+    const next = withoutPages(params);
+    for (const key of TYPED) {
+      if (debounced[key]) next.set(key, debounced[key]);
+      else next.delete(key);
+    }
+    setParams(next, { replace: true });
+  }, [debounced]);
+  const urlTyped = TYPED.map((k) => fromUrl[k]).join('\u0000');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the URL's typed values only
+  useEffect(() => {
+    const now = typedOf(params);
+    if (sameTyped(now, written.current)) return;
+    written.current = now;
+    setTyped(now);
+  }, [urlTyped]);
+
+  return {
+    filters,
+    setFilter,
+    typed,
+    setTyped: (key: keyof Typed, value: string) => setTyped((t) => ({ ...t, [key]: value })),
+    // The query follows the URL, so a reload asks for exactly what was on screen.
+    filter: toFilter(filters, fromUrl, review),
+  };
+}
+
+export default function TicketsPage({ review = false }: { review?: boolean }) {
+  const { filters, setFilter, typed, setTyped, filter: listFilter } = useListParams(review);
+  const pages = useUrlPages();
+  const viewer = useSession()?.user;
+  // A ticket being typed when the session ended is still there after signing in again.
+  const [formOpen, form] = useDisclosure(
+    viewer !== undefined && readDraft(NEW_TICKET_DRAFT, viewer.id) !== undefined,
+  );
+  const filterKey = JSON.stringify(listFilter);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new object only when the filter's content changes
+  const filter = useMemo(() => listFilter, [filterKey]);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: TicketsDocument,
     variables: { filter, limit: PAGE_SIZE, nextToken: pages.token },
     context: LISTS.tickets,
   });
-  const set = (key: keyof Filters) => (value: string) => {
-    setFilters({ ...filters, [key]: value });
-    pages.reset();
-  };
+  const set = (key: (typeof SELECTS)[number]) => (value: string) => setFilter(key, value);
   const items = data?.tickets?.items ?? [];
-  const viewer = useSession()?.user;
   const everyone = viewer !== undefined && can.seeEveryone(viewer.role);
   const ownerName = useUserNames(viewer);
   const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
@@ -94,7 +167,15 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         }
         actions={
           !review && (
-            <Button onClick={form.toggle} aria-expanded={formOpen} variant={formOpen ? 'default' : 'filled'}>
+            <Button
+              onClick={() => {
+                // Closing the form discards what was typed, as it always has: its draft goes too.
+                if (formOpen && viewer) clearDraft(NEW_TICKET_DRAFT, viewer.id);
+                form.toggle();
+              }}
+              aria-expanded={formOpen}
+              variant={formOpen ? 'default' : 'filled'}
+            >
               {formOpen ? 'Close the form' : 'New ticket'}
             </Button>
           )
@@ -104,7 +185,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         // Mounted only while open, not kept in Mantine's hidden React <Activity>: kept so, a click on "Create
         // and triage" sent no request twice in browser tests under CPU load (6 Dec; the cause is not proven).
         <Collapse expanded={formOpen} keepMounted={false}>
-          <NewTicketForm />
+          {viewer && <NewTicketForm userId={viewer.id} />}
         </Collapse>
       )}
       <SimpleGrid
@@ -118,11 +199,8 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           placeholder="Words in title or text"
           description="All words, in title or text"
           maxLength={SEARCH_MAX_CHARS}
-          value={search}
-          onChange={(e) => {
-            setSearch(e.currentTarget.value);
-            pages.reset();
-          }}
+          value={typed.q}
+          onChange={(e) => setTyped('q', e.currentTarget.value)}
         />
         <NativeSelect
           label="Status"
@@ -149,13 +227,13 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         />
         <TextInput
           label="Label"
-          value={filters.label}
-          onChange={(e) => set('label')(e.currentTarget.value)}
+          value={typed.label}
+          onChange={(e) => setTyped('label', e.currentTarget.value)}
         />
         <TextInput
           label="Project"
-          value={filters.project}
-          onChange={(e) => set('project')(e.currentTarget.value)}
+          value={typed.project}
+          onChange={(e) => setTyped('project', e.currentTarget.value)}
         />
       </SimpleGrid>
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />

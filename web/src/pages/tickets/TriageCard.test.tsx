@@ -113,6 +113,107 @@ describe('TriageCard', () => {
     expect(screen.queryByText('Corrected')).toBeNull();
   });
 
+  /** As lambdas/core/llm/ticket-triage.ts stores it: the model answered INCIDENT / P2, the classifier BUG / P3. */
+  const modelDetails = (llm: Record<string, unknown>) =>
+    JSON.stringify({
+      predictedCategory: 'BUG',
+      confidence: { category: 0.4, priority: 0.8242, labels: { ui: 0.81 } },
+      alternatives: {
+        category: [
+          { name: 'SECURITY', confidence: 0.28 },
+          { name: 'TASK', confidence: 0.09 },
+        ],
+        priority: [
+          { name: 'P2', confidence: 0.0823 },
+          { name: 'P4', confidence: 0.0685 },
+        ],
+      },
+      local: {
+        category: 'BUG',
+        priority: 'P3',
+        labels: ['ui'],
+        confidence: 0.4,
+        rationale: 'BUG (40%).',
+        classifierVersion: 'tickets-abc',
+      },
+      llm,
+    });
+  const modelTriage = succeeded({
+    category: 'INCIDENT',
+    priority: 'P2',
+    labels: ['ui'],
+    confidence: 0.91,
+    rationale: 'The service is down for everyone.',
+    classifierVersion: 'gpt-x (ticket-triage@1)',
+    details: modelDetails({
+      model: 'gpt-x',
+      fallback: false,
+      fallbackReason: null,
+      answer: { category: 'INCIDENT', priority: 'P2', labels: ['ui'], confidence: 0.91 },
+    }),
+  });
+
+  it('pairs the model’s answer with the model’s confidence only, and labels the local classifier’s bars as its own', () => {
+    renderWith(<TriageCard triage={modelTriage} />);
+    expect(screen.getByRole('progressbar', { name: 'The model’s confidence: 91%' })).toBeTruthy();
+    // The local classifier's confidences were never about the model's INCIDENT / P2.
+    expect(screen.queryByRole('progressbar', { name: /^Category confidence/ })).toBeNull();
+    expect(screen.queryByRole('progressbar', { name: /^Priority confidence/ })).toBeNull();
+    expect(screen.queryByRole('progressbar', { name: /^Confidence in label/ })).toBeNull();
+    expect(screen.queryByText('Other priorities')).toBeNull();
+    expect(screen.queryByText('Other categories')).toBeNull();
+    const local = screen.getByTestId('triage-local');
+    expect(local.textContent).toContain('The local classifier’s view');
+    expect(
+      screen.getByRole('progressbar', { name: 'Local classifier’s confidence in BUG: 40%' }),
+    ).toBeTruthy();
+    expect(
+      screen.getByRole('progressbar', { name: 'Local classifier’s confidence in P3: 82%' }),
+    ).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Confidence in SECURITY: 28%' })).toBeTruthy();
+    expect(local.textContent).toContain('Its other priorities');
+    expect(screen.getByText('Model gpt-x (ticket-triage@1)')).toBeTruthy();
+    expect(screen.getByText('Classifier tickets-abc')).toBeTruthy();
+  });
+
+  it('shows the classifier’s bars as the answer’s own when the model was not used (a fallback)', () => {
+    renderWith(
+      <TriageCard
+        triage={succeeded({
+          priority: 'P3',
+          confidence: 0.4,
+          details: modelDetails({
+            model: null,
+            fallback: true,
+            fallbackReason: 'timeout',
+            rejectedAnswer: null,
+          }),
+        })}
+      />,
+    );
+    expect(screen.getByRole('progressbar', { name: 'Category confidence: 40%' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Priority confidence: 82%' })).toBeTruthy();
+    expect(screen.getByText('Other priorities')).toBeTruthy();
+    expect(screen.queryByTestId('triage-local')).toBeNull();
+  });
+
+  it('names the model’s answer, not the classifier’s guess, when a model-triaged ticket was corrected', () => {
+    renderWith(
+      <TriageCard
+        triage={{
+          ...modelTriage,
+          category: 'BUG',
+          correction: JSON.stringify({ category: 'BUG', by: 'u9', at: '2026-12-06T11:00:00Z' }),
+        }}
+        who={() => 'you'}
+      />,
+    );
+    expect(screen.getByTestId('triage-corrected').textContent).toMatch(
+      /The model’s answer was Incident \(91%\)\.$/,
+    );
+    expect(screen.queryByRole('progressbar', { name: /^The model’s confidence/ })).toBeNull();
+  });
+
   it('says the classifier is working while triage is queued', () => {
     renderWith(
       <TriageCard

@@ -3,7 +3,7 @@ import { formatDateTime, parseJson } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { shortUserId } from '../../components/user-names.ts';
-import type { TicketQuery } from '../../gql/graphql.ts';
+import type { Priority, TicketQuery } from '../../gql/graphql.ts';
 import { categoryWord, NEEDS_REVIEW, PRIORITY_COLORS, PRIORITY_WORDS } from './ticket-words.ts';
 
 type Triage = NonNullable<TicketQuery['ticket']>['triage'];
@@ -13,12 +13,53 @@ interface Ranked {
   confidence: number;
 }
 
+/** The local classifier's own answer, kept beside a model's (lambdas/core/llm/ticket-triage.ts). */
+interface LocalAnswer {
+  category?: string;
+  priority?: Priority;
+  confidence?: number;
+  classifierVersion?: string;
+}
+
 interface Details {
   predictedCategory?: string;
   priorityConfidence?: number;
   labelConfidence: Record<string, number>;
   categoryAlternatives: Ranked[];
   priorityAlternatives: Ranked[];
+  /**
+   * Set when a model's answer was used. The confidences and alternatives above stay the local classifier's
+   * (the model answers one confidence, `Triage.confidence`), so they must not be shown as the model's.
+   */
+  model?: { category?: string; local: LocalAnswer };
+}
+
+const PRIORITY_SET: ReadonlySet<string> = new Set(['P1', 'P2', 'P3', 'P4']);
+
+const record = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+
+function readLocal(v: unknown): LocalAnswer {
+  const l = record(v);
+  return {
+    ...(typeof l.category === 'string' ? { category: l.category } : {}),
+    ...(typeof l.priority === 'string' && PRIORITY_SET.has(l.priority)
+      ? { priority: l.priority as Priority }
+      : {}),
+    ...(typeof l.confidence === 'number' ? { confidence: l.confidence } : {}),
+    ...(typeof l.classifierVersion === 'string' ? { classifierVersion: l.classifierVersion } : {}),
+  };
+}
+
+/** The model's answer was used: it answered, and it was not rejected in favour of the local one. */
+function readModel(d: Record<string, unknown>): Details['model'] {
+  const llm = record(d.llm);
+  if (llm.fallback === true || llm.answer === null || typeof llm.answer !== 'object') return undefined;
+  const answer = record(llm.answer);
+  return {
+    ...(typeof answer.category === 'string' ? { category: answer.category } : {}),
+    local: readLocal(d.local),
+  };
 }
 
 const ranked = (v: unknown): Ranked[] =>
@@ -34,12 +75,13 @@ const ranked = (v: unknown): Ranked[] =>
 
 /** The classifier's `details` (lambdas/triage/local-classifier.ts), read defensively. */
 export function readDetails(json: string | null): Details {
-  const raw = parseJson(json);
-  const d = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const confidence = (d.confidence ?? {}) as Record<string, unknown>;
-  const alternatives = (d.alternatives ?? {}) as Record<string, unknown>;
-  const labels = (confidence.labels ?? {}) as Record<string, unknown>;
+  const d = record(parseJson(json));
+  const confidence = record(d.confidence);
+  const alternatives = record(d.alternatives);
+  const labels = record(confidence.labels);
+  const model = readModel(d);
   return {
+    ...(model ? { model } : {}),
     ...(typeof d.predictedCategory === 'string' ? { predictedCategory: d.predictedCategory } : {}),
     ...(typeof confidence.priority === 'number' ? { priorityConfidence: confidence.priority } : {}),
     labelConfidence: Object.fromEntries(
@@ -60,11 +102,13 @@ export function readCorrection(json: string | null): { by?: string; at?: string 
 
 function CorrectionNote({
   correction,
+  answerer,
   guess,
   confidence,
   who,
 }: {
   correction: { by?: string; at?: string };
+  answerer: 'model' | 'classifier';
   guess: string | undefined;
   confidence: number | null;
   who: (userId: string) => string;
@@ -74,7 +118,7 @@ function CorrectionNote({
       Corrected by {correction.by ? who(correction.by) : 'a person'}
       {correction.at ? ` on ${formatDateTime(correction.at)}` : ''}.
       {guess
-        ? ` The classifier’s answer was ${categoryWord(guess)}${confidence === null ? '' : ` (${Math.round(confidence * 100)}%)`}.`
+        ? ` The ${answerer}’s answer was ${categoryWord(guess)}${confidence === null ? '' : ` (${Math.round(confidence * 100)}%)`}.`
         : ''}
     </Text>
   );
@@ -114,6 +158,73 @@ function overruledPriority(details: Details): Ranked | undefined {
   return likeliest !== undefined && likeliest.confidence > chosen ? likeliest : undefined;
 }
 
+/**
+ * The local classifier's view when a model's answer was used: its own answer with its confidences and
+ * alternatives, labelled as its, so none of them reads as the model's.
+ */
+function LocalView({ details, local }: { details: Details; local: LocalAnswer }) {
+  const overruled = overruledPriority(details);
+  return (
+    <Stack
+      gap={6}
+      data-testid="triage-local"
+      style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}
+      pt="sm"
+    >
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        The local classifier’s view
+      </Text>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        {local.category && (
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" w={96}>
+              {categoryWord(local.category)}
+            </Text>
+            {local.confidence !== undefined && (
+              <ShareBar
+                value={local.confidence}
+                label={`Local classifier’s confidence in ${local.category}`}
+                width={90}
+                color="gray.6"
+              />
+            )}
+          </Group>
+        )}
+        {local.priority && (
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" w={96}>
+              {local.priority}
+            </Text>
+            {details.priorityConfidence !== undefined && (
+              <ShareBar
+                value={details.priorityConfidence}
+                label={`Local classifier’s confidence in ${local.priority}`}
+                width={90}
+                color="gray.6"
+              />
+            )}
+          </Group>
+        )}
+      </SimpleGrid>
+      {overruled && (
+        <Text size="xs" c="dimmed">
+          Its impact rules chose {local.priority ?? 'its priority'} over {overruled.name} (
+          {Math.round(overruled.confidence * 100)}% likely).
+        </Text>
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Alternatives title="Its other categories" items={details.categoryAlternatives} />
+        <Alternatives title="Its other priorities" items={details.priorityAlternatives} />
+      </SimpleGrid>
+      {local.classifierVersion && (
+        <Text size="xs" c="dimmed">
+          Classifier {local.classifierVersion}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
 interface Props {
   triage: Triage;
   /** Names the person who corrected the triage ("you", an e-mail for ADMIN); the short id otherwise. */
@@ -123,8 +234,10 @@ interface Props {
 export function TriageCard({ triage, who = shortUserId }: Props) {
   const details = readDetails(triage.details);
   const correction = readCorrection(triage.correction);
+  const model = details.model;
   // After a correction the fields are a person's: the classifier's confidences were about its own answer.
-  const bars = correction === undefined;
+  // After a model's answer, the per-field bars and alternatives in `details` are the local classifier's.
+  const bars = correction === undefined && model === undefined;
   const overruled = bars ? overruledPriority(details) : undefined;
   const abstained = triage.category === NEEDS_REVIEW;
   return (
@@ -145,7 +258,8 @@ export function TriageCard({ triage, who = shortUserId }: Props) {
       {correction && (
         <CorrectionNote
           correction={correction}
-          guess={details.predictedCategory}
+          answerer={model ? 'model' : 'classifier'}
+          guess={model ? model.category : details.predictedCategory}
           confidence={triage.confidence}
           who={who}
         />
@@ -182,6 +296,9 @@ export function TriageCard({ triage, who = shortUserId }: Props) {
                 </Badge>
                 {bars && triage.confidence !== null && (
                   <ShareBar value={triage.confidence} label="Category confidence" />
+                )}
+                {model && correction === undefined && triage.confidence !== null && (
+                  <ShareBar value={triage.confidence} label="The model’s confidence" />
                 )}
               </Group>
             </div>
@@ -228,10 +345,12 @@ export function TriageCard({ triage, who = shortUserId }: Props) {
               ))}
             </div>
           )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Alternatives title="Other categories" items={details.categoryAlternatives} />
-            <Alternatives title="Other priorities" items={details.priorityAlternatives} />
-          </SimpleGrid>
+          {!model && (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <Alternatives title="Other categories" items={details.categoryAlternatives} />
+              <Alternatives title="Other priorities" items={details.priorityAlternatives} />
+            </SimpleGrid>
+          )}
           {triage.rationale && (
             <div>
               <Text size="xs" c="dimmed" fw={600} tt="uppercase">
@@ -242,9 +361,10 @@ export function TriageCard({ triage, who = shortUserId }: Props) {
           )}
           {triage.classifierVersion && (
             <Text size="xs" c="dimmed">
-              Classifier {triage.classifierVersion}
+              {model ? 'Model' : 'Classifier'} {triage.classifierVersion}
             </Text>
           )}
+          {model && <LocalView details={details} local={model.local} />}
         </Stack>
       )}
     </Paper>

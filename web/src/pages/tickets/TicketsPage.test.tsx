@@ -1,0 +1,80 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { currentLocation, type FakeCall, fakeApi, renderSignedIn } from '../../test-utils.tsx';
+import TicketsPage from './TicketsPage.tsx';
+
+const ticketCalls = (calls: FakeCall[]) => calls.filter((c) => c.operationName === 'Tickets');
+
+describe('TicketsPage', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+
+  it('restores search, filters and page from the URL, as after Back or a reload', async () => {
+    const { client, calls } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    renderSignedIn(<TicketsPage />, client, '/tickets?q=login&status=OPEN&label=ui&page=t1&page=t2');
+    await waitFor(() => expect(ticketCalls(calls).length).toBeGreaterThan(0));
+    expect(ticketCalls(calls)[0]?.variables).toMatchObject({
+      filter: { text: 'login', status: 'OPEN', label: 'ui' },
+      nextToken: 't2',
+    });
+    expect((screen.getByRole('textbox', { name: 'Search' }) as HTMLInputElement).value).toBe('login');
+    expect((screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement).value).toBe('OPEN');
+    expect((screen.getByRole('textbox', { name: 'Label' }) as HTMLInputElement).value).toBe('ui');
+    fireEvent.click(screen.getByRole('button', { name: 'Newer' }));
+    expect(currentLocation()).toBe('/tickets?q=login&status=OPEN&label=ui&page=t1');
+  });
+
+  it('keeps the search, a filter and the page in the URL, and a changed filter starts at the first page', async () => {
+    const { client, calls } = fakeApi((call) => ({
+      data: { tickets: { items: [], nextToken: call.variables.nextToken ? null : 'n1' } },
+    }));
+    renderSignedIn(<TicketsPage />, client, '/tickets');
+    const older = screen.getByRole('button', { name: 'Older' }) as HTMLButtonElement;
+    await waitFor(() => expect(older.disabled).toBe(false));
+    fireEvent.click(older);
+    expect(currentLocation()).toBe('/tickets?page=n1');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Search' }), { target: { value: 'login' } });
+    await waitFor(() => expect(currentLocation()).toBe('/tickets?q=login'));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), { target: { value: 'RESOLVED' } });
+    expect(currentLocation()).toBe('/tickets?q=login&status=RESOLVED');
+    await waitFor(() =>
+      expect(ticketCalls(calls).at(-1)?.variables).toMatchObject({
+        filter: { text: 'login', status: 'RESOLVED' },
+        nextToken: null,
+      }),
+    );
+  });
+
+  it('reopens the new-ticket form with what was typed before the session ended', async () => {
+    const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    const before = renderSignedIn(<TicketsPage />, client, '/tickets');
+    fireEvent.click(screen.getByRole('button', { name: 'New ticket' }));
+    fireEvent.change(await screen.findByRole('textbox', { name: 'Title' }), {
+      target: { value: 'Typed before my session expired' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Description (optional)' }), {
+      target: { value: 'A long description.' },
+    });
+    // The session ends: the sign-in page replaces the list; signed in again, the list comes back.
+    before.unmount();
+    renderSignedIn(<TicketsPage />, client, '/tickets');
+    expect(((await screen.findByRole('textbox', { name: 'Title' })) as HTMLInputElement).value).toBe(
+      'Typed before my session expired',
+    );
+    expect(
+      (screen.getByRole('textbox', { name: 'Description (optional)' }) as HTMLTextAreaElement).value,
+    ).toBe('A long description.');
+    // Closing the form discards it, as before.
+    fireEvent.click(screen.getByRole('button', { name: 'Close the form' }));
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('shows another user’s draft to no one else', async () => {
+    sessionStorage.setItem('ai-ops.draft.new-ticket.u2', JSON.stringify({ title: 'Not yours' }));
+    const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    renderSignedIn(<TicketsPage />, client, '/tickets');
+    expect(screen.queryByRole('textbox', { name: 'Title' })).toBeNull();
+  });
+});

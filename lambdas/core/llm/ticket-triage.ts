@@ -69,13 +69,18 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
       );
       const provenance = session.provenance(ticketTriagePrompt, null);
       const model = provenance.model ?? llm.models.triage;
+      // Recall first, as in the local decision: a model may raise a priority, but not lower a P1 the local
+      // classifier found (an outage for many, an active exposure). A missed P1 costs more than a false alarm.
+      const keptP1 = local.priority === 'P1' && answer.priority !== 'P1';
       return {
         answer: {
           category: answer.category,
-          priority: answer.priority,
+          priority: keptP1 ? 'P1' : answer.priority,
           labels: [...new Set(answer.labels)],
           confidence: answer.confidence,
-          rationale: answer.rationale,
+          rationale: keptP1
+            ? `${answer.rationale} Priority kept at P1 (the model said ${answer.priority}): the local classifier read it as P1, and a model may raise a priority but not lower a P1.`
+            : answer.rationale,
           classifierVersion: `${model} (${ticketTriagePrompt.name}@${ticketTriagePrompt.version})`,
           details: { ...local.details, local: localPart(local), llm: { ...provenance, answer } },
         },

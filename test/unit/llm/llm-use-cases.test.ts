@@ -419,6 +419,34 @@ describe('llmTriage', () => {
     expect(prompt).not.toMatch(/John|Smith|Helen|Marsh/);
   });
 
+  it('lets the model raise a priority but not lower a P1 the local classifier found', async () => {
+    const { access } = fakeAccess([
+      JSON.stringify({
+        category: 'BUG',
+        priority: 'P2',
+        labels: [],
+        confidence: 0.9,
+        rationale: 'Checkout fails.',
+      }),
+    ]);
+    const outage = { ...local, priority: 'P1' as const };
+    const { answer } = await llmTriage(access, options)(ticket, outage, { userId: 'u' });
+    expect(answer.priority).toBe('P1');
+    expect(answer.rationale).toContain('Priority kept at P1 (the model said P2)');
+    const raised = fakeAccess([
+      JSON.stringify({
+        category: 'BUG',
+        priority: 'P1',
+        labels: [],
+        confidence: 0.9,
+        rationale: 'Down for all.',
+      }),
+    ]);
+    expect((await llmTriage(raised.access, options)(ticket, local, { userId: 'u' })).answer.priority).toBe(
+      'P1',
+    );
+  });
+
   it('keeps the local answer when the model picks a category outside the set', async () => {
     const { access } = fakeAccess([
       JSON.stringify({ category: 'URGENT', priority: 'P1', labels: [], confidence: 1, rationale: 'r' }),

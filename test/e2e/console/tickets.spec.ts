@@ -112,7 +112,7 @@ describe('tickets in the console', () => {
     const similar = page.getByRole('region', { name: 'Similar tickets' });
     await similar.getByRole('link', { name: 'VPN disconnects every hour' }).waitFor();
     await similar
-      .getByRole('button', { name: 'Mark as a duplicate of “VPN disconnects every hour”' })
+      .getByRole('button', { name: 'Duplicate of this: “VPN disconnects every hour”' })
       .click();
     await similar.getByText('Marked a duplicate of').waitFor();
     const after = await api<{ ticket: { status: string; duplicateOf: string } }>(

@@ -97,7 +97,9 @@ export function SimilarTickets({ id, version, triaged }: Props) {
                 variant="default"
                 loading={result.fetching}
                 onClick={() => void markAs(s.ticket.id)}
-                aria-label={`Mark as a duplicate of “${s.ticket.title}”`}
+                // The accessible name starts with the visible words (WCAG 2.5.3, axe label-content-name-mismatch).
+                aria-label={`Duplicate of this: “${s.ticket.title}”`}
+                style={{ flexShrink: 0 }}
               >
                 Duplicate of this
               </Button>

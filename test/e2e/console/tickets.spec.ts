@@ -111,9 +111,7 @@ describe('tickets in the console', () => {
     await page.goto(`/tickets/${copy.triageTicket.id}`);
     const similar = page.getByRole('region', { name: 'Similar tickets' });
     await similar.getByRole('link', { name: 'VPN disconnects every hour' }).waitFor();
-    await similar
-      .getByRole('button', { name: 'Duplicate of this: “VPN disconnects every hour”' })
-      .click();
+    await similar.getByRole('button', { name: 'Duplicate of this: “VPN disconnects every hour”' }).click();
     await similar.getByText('Marked a duplicate of').waitFor();
     const after = await api<{ ticket: { status: string; duplicateOf: string } }>(
       'query($id: ID!) { ticket(id: $id) { status duplicateOf } }',

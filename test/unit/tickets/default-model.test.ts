@@ -98,7 +98,7 @@ describe('the committed default model', () => {
   });
 
   // The training tickets were written to a brief asking for panicked all-caps about trivia, and the model
-  // before learned "urgent" and "asap" as P4 words: each of these came out P4.
+  // before learned "urgent" and "asap" as P4 words: the two bugs came out P4, and all three cited "urgent".
   it.each([
     // The calm version of a title of tone alone is a title without words ("-"): an empty one is refused.
     ['URGENT URGENT URGENT', 'fix asap!!!', '-', 'fix', 'BUG', 'P3'],
@@ -120,7 +120,8 @@ describe('the committed default model', () => {
       expect(shouted.rationale).not.toMatch(/"urgent"|"asap"/);
       const calm = model().classify({ title: calmTitle, body: calmBody });
       expect(shouted.priority).toBe(calm.priority);
-      expect(shouted.confidences).toEqual(calm.confidences);
+      expect(shouted.confidence).toEqual(calm.confidence);
+      expect(shouted.alternatives).toEqual(calm.alternatives);
     },
   );
 });

@@ -700,6 +700,16 @@ export function normaliseProse(text: string): string {
   return proseTokens(text).join(' ');
 }
 
+/**
+ * Words that only claim urgency, without saying what is at stake (the rubric: tone never sets the priority).
+ * The training tickets were written to a brief that asked for panicked all-caps about trivia, so every head
+ * learned "urgent" and "asap" as P4 words; dropping them here, as `!` is dropped, leaves nothing to learn.
+ * A negated claim ("not urgent", "non-urgent") is kept: it is the requester saying the work can wait, one of
+ * the `minor` phrases. Impact words ("critical", "down", "immediately after login") are not tone.
+ */
+const TONE = /\b(?:(?:not|non|no)[\s-]+)?(?:urgent(?:ly)?|asap|as soon as possible)\b/g;
+const dropTone = (claim: string): string => (/^no/.test(claim) ? claim : ' ');
+
 const CURLY_QUOTE = /[\u2018\u2019]/;
 const CURLY_QUOTES = /[\u2018\u2019]/g;
 /** A word of normalised prose: a run of what is not turned into a space. */
@@ -719,6 +729,7 @@ function proseTokens(text: string): string[] {
   // One class test: \`includes\` of a character beyond Latin-1 reads a whole Latin-1 text, and did so twice.
   if (CURLY_QUOTE.test(t)) t = t.replace(CURLY_QUOTES, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');
+  if (t.includes('urgent') || t.includes('asap') || t.includes('soon as')) t = t.replace(TONE, dropTone);
   // "?" is kept as a word (a question says something); "!" is tone, which must not set anything.
   if (t.includes('?')) t = t.replace(/\?/g, ' ? ');
   // Every run of other characters separates two words. Collecting the words in one pass is cheaper than

@@ -96,4 +96,32 @@ describe('the committed default model', () => {
     }
     expect(model().classify({ title: 'VPN down' }, { reviewThreshold: 0.05 }).category).toBe('INCIDENT');
   });
+
+  // The training tickets were written to a brief asking for panicked all-caps about trivia, and the model
+  // before learned "urgent" and "asap" as P4 words: the two bugs came out P4, and all three cited "urgent".
+  it.each([
+    // The calm version of a title of tone alone is a title without words ("-"): an empty one is refused.
+    ['URGENT URGENT URGENT', 'fix asap!!!', '-', 'fix', 'BUG', 'P3'],
+    [
+      'URGENT: invoice PDF shows the wrong VAT number',
+      'Fix ASAP!!!',
+      'invoice PDF shows the wrong VAT number',
+      'Fix',
+      'BUG',
+      'P3',
+    ],
+    ['URGENT - new laptop for Sam', 'as soon as possible', 'new laptop for Sam', '', 'TASK', 'P3'],
+  ])(
+    'gives "%s" whose only priority words are tone its category\'s usual priority',
+    (title, body, calmTitle, calmBody, category, priority) => {
+      const shouted = model().classify({ title, body });
+      expect(shouted.category).toBe(category);
+      expect(shouted.priority).toBe(priority);
+      expect(shouted.rationale).not.toMatch(/"urgent"|"asap"/);
+      const calm = model().classify({ title: calmTitle, body: calmBody });
+      expect(shouted.priority).toBe(calm.priority);
+      expect(shouted.confidence).toEqual(calm.confidence);
+      expect(shouted.alternatives).toEqual(calm.alternatives);
+    },
+  );
 });

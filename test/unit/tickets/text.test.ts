@@ -94,6 +94,23 @@ describe('normaliseProse', () => {
     expect(normaliseProse("Why doesn't it WORK?")).toBe('why does not it work ?');
   });
 
+  it('drops words that only claim urgency, and keeps a claim that the work can wait', () => {
+    expect(normaliseProse('URGENT URGENT URGENT')).toBe('');
+    expect(normaliseProse('Please fix ASAP!!! Urgently, as soon as possible.')).toBe('please fix');
+    expect(normaliseProse("Not urgent, and it isn't urgent; a non-urgent request")).toBe(
+      'not urgent and it is not urgent a non urgent request',
+    );
+    // Impact and behaviour words are not tone.
+    expect(normaliseProse('Critical: down immediately after login')).toBe(
+      'critical down immediately after login',
+    );
+    const doc = parseTicket('URGENT: typo on the about page', '## Urgent\nPlease fix asap.');
+    expect(doc.title).toEqual(['typo', 'on', 'the', 'about', 'page']);
+    expect(doc.titleText).toBe('typo on the about page');
+    expect(doc.body).toEqual(['please', 'fix']);
+    expect(doc.headings).toEqual([]);
+  });
+
   it('leaves words separated by exactly one space, whatever separated them', () => {
     // Random text over separators of every kind, compared with the plain "every run becomes a space" rule.
     const pieces = ['a', 'b', '_', '?', ' ', '  ', '\t', '\n', '.', '-', '!', '\u00e9', '\u00a0', 'x y'];

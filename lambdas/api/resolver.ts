@@ -15,7 +15,7 @@ import { registerFlagRoutes } from './routes/flags.ts';
 import { registerLogRoutes } from './routes/logs.ts';
 import { registerOperationsRoutes } from './routes/operations.ts';
 import { registerTicketRoutes } from './routes/tickets.ts';
-import { confirmDeferredSession } from './session-check.ts';
+import { confirmSession } from './session-check.ts';
 
 /** The AppSync request id, which AppSync sends as a request header. */
 function requestIdOf(event: unknown): string | undefined {
@@ -44,7 +44,7 @@ export function createResolver(config: ResolverConfig): Handler<unknown, unknown
   const resolve = async (event: unknown, context: Context) => {
     try {
       return await withDeadline(requestBudgetMs(context, REQUEST_DEADLINE_MS), async () => {
-        const confirmed = await confirmDeferredSession(event, sessions);
+        const confirmed = await confirmSession(event, sessions);
         return '__error' in confirmed ? confirmed : app.resolve(confirmed.event, context);
       });
     } catch (error: unknown) {

@@ -1,10 +1,16 @@
 /**
- * The resolver's half of the authorizer's fallback: when the authorizer answered from the token alone
- * (`resolverContext.session: unverified`, the database was resuming), the session is checked here, before any
- * route runs: a revoked or expired session is Unauthorized, a changed role or the e-mail come from the
- * database, and while the database is still away the answer is the retryable ServiceUnavailable.
+ * The resolver's half of the authorizer, run before any route:
+ * - when the authorizer answered from the token alone (`resolverContext.session: unverified`, the database was
+ *   resuming), the session is checked here: a revoked or expired session is Unauthorized, a changed role or the
+ *   e-mail come from the database, and while the database is still away the answer is the retryable
+ *   ServiceUnavailable;
+ * - for the operations that act on other people's accounts or on the system (`ROLE_CONFIRMED_FIELDS`), the
+ *   authorizer's answer may be up to its cache TTL old, so a demoted admin or an ended session would still be
+ *   let through: the session and role are read again, and a role that may no longer call the field is refused
+ *   as AppSync refuses a denied field.
  */
 import type { SessionRepo } from '../core/auth/ports.ts';
+import { deniedFieldsFor, ROLE_CONFIRMED_FIELDS } from '../core/auth/roles.ts';
 import { liveSession, UNVERIFIED_SESSION } from '../core/auth/service.ts';
 import type { Clock } from '../core/clock.ts';
 import { UnauthorizedError } from '../core/errors.ts';
@@ -25,13 +31,26 @@ function resolverContextOf(event: unknown): ResolverContext | undefined {
   return context && typeof context === 'object' ? (context as ResolverContext) : undefined;
 }
 
-/** The event to resolve (with the caller confirmed), or the error envelope to answer instead. */
-export async function confirmDeferredSession(
+/** `Type.field` of the operation the event resolves, as `deniedFields` names it. */
+function fieldOf(event: unknown): { type: string; field: string } | undefined {
+  const info = (event as { info?: { parentTypeName?: unknown; fieldName?: unknown } }).info;
+  if (typeof info?.parentTypeName !== 'string' || typeof info.fieldName !== 'string') return undefined;
+  return { type: info.parentTypeName, field: info.fieldName };
+}
+
+function needsConfirmation(context: ResolverContext, event: unknown): boolean {
+  if (context.session === UNVERIFIED_SESSION) return true;
+  const at = fieldOf(event);
+  return at !== undefined && ROLE_CONFIRMED_FIELDS.includes(`${at.type}.${at.field}`);
+}
+
+/** The event to resolve (with the caller confirmed where it must be), or the error envelope to answer instead. */
+export async function confirmSession(
   event: unknown,
   deps: () => Promise<SessionCheckDeps>,
 ): Promise<{ event: unknown } | ErrorEnvelope> {
   const context = resolverContextOf(event);
-  if (context?.session !== UNVERIFIED_SESSION) return { event };
+  if (!context || !needsConfirmation(context, event)) return { event };
   const { sub, sid } = context;
   if (typeof sub !== 'string' || typeof sid !== 'string') {
     return toErrorEnvelope(new UnauthorizedError('This operation needs a signed-in user'));
@@ -39,6 +58,12 @@ export async function confirmDeferredSession(
   try {
     const session = await liveSession(await deps(), { sub, sid });
     if (!session.ok) return toErrorEnvelope(new UnauthorizedError('Your session has ended: sign in again'));
+    const at = fieldOf(event);
+    if (at && deniedFieldsFor(session.role).includes(`${at.type}.${at.field}`)) {
+      return toErrorEnvelope(
+        new UnauthorizedError(`Not Authorized to access ${at.field} on type ${at.type}`),
+      );
+    }
     const confirmed = { sub, sid, role: session.role, email: session.email };
     const identity = (event as { identity: Record<string, unknown> }).identity;
     return { event: { ...(event as object), identity: { ...identity, resolverContext: confirmed } } };

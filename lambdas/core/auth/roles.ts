@@ -39,6 +39,17 @@ export const OPERATIONS_FIELDS: readonly string[] = Object.freeze([
   'Query.deadLetters',
 ]);
 
+/**
+ * Fields whose caller is confirmed against the database on every call rather than taken from the authorizer's
+ * cached answer (up to its TTL old): they act on other people's accounts, on accepted work (dead letters) or on
+ * the system's settings, so a demoted admin or an ended session must stop at once, not a minute later.
+ * `systemHealth` is not among them: it must answer while the database is down.
+ */
+export const ROLE_CONFIRMED_FIELDS: readonly string[] = Object.freeze([
+  ...ADMIN_ONLY_FIELDS,
+  'Query.deadLetters',
+]);
+
 /** HR handles people, not systems: raw log text may contain anything, so HR only sees summaries. */
 export const HR_DENIED_FIELDS: readonly string[] = Object.freeze(['LogEntry.raw']);
 

@@ -93,6 +93,27 @@ describe('the operations surface through the API', () => {
     }
   });
 
+  it('stops a demoted admin at once on admin operations, although the authorizer answer is still cached', async () => {
+    const deputy = await api.user('deputy@example.com', 'ADMIN');
+    expect((await deputy.call('{ featureFlags { name } }')).errors).toBeUndefined();
+    dataField(
+      await admin.call('mutation($u: ID!) { setUserRole(userId: $u, role: USER) { role } }', {
+        u: deputy.userId,
+      }),
+      'setUserRole',
+    );
+    for (const [field, query] of ADMIN_OPERATIONS) {
+      const result = await deputy.call(query, { u: user.userId });
+      expect(result.data?.[field] ?? null, field).toBeNull();
+      expect(errorOf(result), field).toMatchObject({
+        errorType: 'Unauthorized',
+        message: expect.stringMatching(/^Not Authorized to access \w+ on type (Query|Mutation)$/),
+      });
+    }
+    // Other fields follow the role within the authorizer's cache TTL, as AppSync does.
+    expect((await deputy.call('{ me { email } }')).errors).toBeUndefined();
+  });
+
   it('invites a user with a one-time token shown once, which cannot be used twice', async () => {
     const invited = await createUser('new.hire@example.com', 'HR');
     expect(invited.user.status).toBe('INVITED');

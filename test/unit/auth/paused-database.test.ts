@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConnection } from '../../../lambdas/adapters/db/client.ts';
-import { confirmDeferredSession } from '../../../lambdas/api/session-check.ts';
+import { confirmSession } from '../../../lambdas/api/session-check.ts';
 import { createAuthorizerHandler } from '../../../lambdas/authorizer/authorizer.ts';
 import { boundedSessions } from '../../../lambdas/authorizer/container.ts';
 import { generateKeySet, type KeySet } from '../../../lambdas/core/auth/keys.ts';
@@ -122,10 +122,7 @@ describe('the resolver confirms a deferred session before any route runs', () =>
     const user = deps.store.users.get(payload.user.id);
     if (!user) throw new Error('no user');
     deps.store.users.set(user.id, { ...user, role: 'OPS' });
-    const confirmed = await confirmDeferredSession(
-      resolverEvent(answer.resolverContext ?? {}),
-      async () => deps,
-    );
+    const confirmed = await confirmSession(resolverEvent(answer.resolverContext ?? {}), async () => deps);
     expect(confirmed).toEqual({
       event: expect.objectContaining({
         identity: {
@@ -151,7 +148,7 @@ describe('the resolver confirms a deferred session before any route runs', () =>
       email: '',
     } as const;
     await logout(deps, { caller });
-    expect(await confirmDeferredSession(resolverEvent(context), async () => deps)).toEqual({
+    expect(await confirmSession(resolverEvent(context), async () => deps)).toEqual({
       __error: { type: 'Unauthorized', message: 'Your session has ended: sign in again' },
     });
   });
@@ -159,7 +156,7 @@ describe('the resolver confirms a deferred session before any route runs', () =>
   it('answers the retryable ServiceUnavailable while the database is still away', async () => {
     const { deps, payload } = await signedUp();
     const answer = await authorizer(away(deps))(authorizerEvent(payload.accessToken));
-    const confirmed = await confirmDeferredSession(resolverEvent(answer.resolverContext ?? {}), async () =>
+    const confirmed = await confirmSession(resolverEvent(answer.resolverContext ?? {}), async () =>
       away(deps),
     );
     expect(confirmed).toMatchObject({ __error: { type: 'ServiceUnavailable', message: /resume/ } });
@@ -168,6 +165,6 @@ describe('the resolver confirms a deferred session before any route runs', () =>
   it('leaves a request the authorizer verified as it is', async () => {
     const event = resolverEvent({ sub: 'u1', sid: 's1', role: 'USER', email: 'a@b.c' });
     const { deps } = await signedUp();
-    expect(await confirmDeferredSession(event, async () => deps)).toEqual({ event });
+    expect(await confirmSession(event, async () => deps)).toEqual({ event });
   });
 });

@@ -114,7 +114,7 @@ export class TimeHistogram {
       b.http5xx ??= new TopValues<string>(4);
       b.http5xx.add(facts.http5xx);
     }
-    if (!b.firstError) b.firstError = firstErrorOf(facts);
+    if (isEarlierError(facts, b.firstError)) b.firstError = firstErrorOf(facts);
   }
 
   private bucketAt(time: number): TimeBucket {
@@ -173,7 +173,18 @@ function mergeBucket(into: TimeBucket, b: TimeBucket): void {
       into.firstSeenTime.push(b.firstSeenTime[i] as number);
     }
   });
-  into.firstError ??= b.firstError;
+  if (b.firstError && isEarlierError(b.firstError, into.firstError)) into.firstError = b.firstError;
+}
+
+/**
+ * Whether an error line comes before the first error found so far. The first error is the earliest in time, not
+ * in the file: a log gathered from several servers is not in time order, and the incidents and the headline
+ * count in time. A line without a time comes first only while no timed error is known.
+ */
+function isEarlierError(candidate: { time?: number | undefined }, current: FirstError | undefined): boolean {
+  if (!current) return true;
+  if (candidate.time === undefined) return false;
+  return current.time === undefined || candidate.time < current.time;
 }
 
 function firstErrorOf(facts: LineFacts): FirstError {
@@ -222,7 +233,7 @@ export class LogStats {
     if (facts.error) {
       this.errorLines++;
       if (facts.inferred) this.inferredErrorLines++;
-      this.firstError ??= firstErrorOf(facts);
+      if (isEarlierError(facts, this.firstError)) this.firstError = firstErrorOf(facts);
     }
     const time = facts.time;
     if (time !== undefined) {

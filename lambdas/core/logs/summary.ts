@@ -197,6 +197,12 @@ function levelCounts(ctx: Context): Partial<Record<LogLevel, number>> {
   return counts;
 }
 
+/** In time order where both have a time (a log joined from several servers is not in time order), else in the file's. */
+function byFirstAppearance(a: TemplateSnapshot, b: TemplateSnapshot): number {
+  const byTime = a.firstTime !== undefined && b.firstTime !== undefined ? a.firstTime - b.firstTime : 0;
+  return byTime || a.firstLine - b.firstLine;
+}
+
 function templateLists(ctx: Context) {
   const { templates, limit, analysed } = ctx;
   const byCount = (f: (t: TemplateSnapshot) => number) =>
@@ -225,7 +231,7 @@ function templateLists(ctx: Context) {
       .map((t) => brief(ctx, t)),
     newTemplates: templates
       .filter((t) => !t.overflow && isNew(t))
-      .sort((a, b) => a.firstLine - b.firstLine)
+      .sort(byFirstAppearance)
       .slice(0, limit)
       .map((t) => brief(ctx, t)),
   };

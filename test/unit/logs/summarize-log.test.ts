@@ -119,6 +119,44 @@ describe('summarizeLog', () => {
     expect(summary.levels.source).toBe('header');
   });
 
+  it('names the earliest error as the first, not the first in the file, in logs of several servers joined together', () => {
+    const server = (host: string, hour: number, errorAt: number) =>
+      Array.from({ length: 30 }, (_, minute) => {
+        const at = `2024-05-01 ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00,000`;
+        return minute === errorAt
+          ? `${at} ERROR [main] com.shop.Db: connection to db-${host} refused`
+          : `${at} INFO [main] com.shop.Api: GET /orders/${minute} served in 12 ms`;
+      });
+    // Server b's log (12:00-12:29) comes first in the file, server a's (11:00-11:29) after it.
+    const { summary } = summarizeLog([...server('b', 12, 5), ...server('a', 11, 20)].join('\n'));
+    expect(summary.firstError).toMatchObject({ line: 51, time: '2024-05-01T11:20:00.000Z' });
+  });
+
+  it('lists templates first seen near the end in time order, not in file order, in logs of several servers', () => {
+    const server = (event: string, at: number) =>
+      Array.from({ length: 30 }, (_, minute) => {
+        const time = `2024-05-01 12:${String(minute).padStart(2, '0')}:00,000`;
+        return minute === at
+          ? `${time} INFO [main] com.shop.Ops: ${event}`
+          : `${time} INFO [main] com.shop.Api: GET /orders/${minute} served in 12 ms`;
+      });
+    const early = Array.from(
+      { length: 30 },
+      (_, m) =>
+        `2024-05-01 11:${String(m).padStart(2, '0')}:00,000 INFO [main] com.shop.Api: GET /cart/${m} served in 9 ms`,
+    );
+    const log = [
+      ...early,
+      ...server('cache warmed for region eu', 28),
+      ...server('replica promoted to primary', 20),
+    ];
+    const { summary } = summarizeLog(log.join('\n'));
+    expect(summary.newTemplates.map((t) => t.template)).toEqual([
+      'replica promoted to primary',
+      'cache warmed for region eu',
+    ]);
+  });
+
   it('infers levels from wording when the log has no level field', () => {
     const { summary } = summarizeLog(fixtureText('Mac'));
     expect(summary.levels.source).toBe('inferred');

@@ -26,7 +26,7 @@ import {
   saturate,
   TASK_CUES,
 } from './rules.ts';
-import { parseTicket } from './text.ts';
+import { parseTicket, saysNothing } from './text.ts';
 
 export const NEEDS_REVIEW = 'NEEDS_REVIEW';
 /** The default category set, in the order people read it. */
@@ -174,8 +174,11 @@ export class TicketClassifier {
     const display = (c: string) => allowed?.names.get(c) ?? c;
     const predictedCategory = display(best.canonical);
     const categoryConfidence = round(best.confidence);
-    // With no title or body word the model knows ("asdf", "."), its answer is only its prior: a person decides.
-    const abstain = categoryConfidence < threshold || (threshold > 0 && scored.knownWords === 0);
+    // With no title or body word the model knows ("asdf", "."), or none that says what is wrong or wanted
+    // ("please fix"), its answer is only its prior: a person decides.
+    const nothingToRead =
+      scored.knownWords === 0 ? 'unknownWords' : saysNothing(doc) ? 'fillerWords' : undefined;
+    const abstain = categoryConfidence < threshold || (threshold > 0 && nothingToRead !== undefined);
     const categorySource: 'model' | 'rules' = this.model.categories.includes(best.canonical)
       ? 'model'
       : 'rules';
@@ -211,6 +214,7 @@ export class TicketClassifier {
       },
       runnerUp: runnerUp && { ...runnerUp, display: display(runnerUp.canonical) },
       abstain,
+      nothingToRead,
       ruleHits: ruleHits.get(best.canonical) ?? [],
       priority,
       deadline: doc.deadline,

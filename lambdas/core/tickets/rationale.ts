@@ -25,6 +25,8 @@ export interface RationaleInput {
   category: { canonical: string; display: string; confidence: number; source: 'model' | 'rules' };
   runnerUp: { canonical: string; display: string; confidence: number } | undefined;
   abstain: boolean;
+  /** Why the ticket gives the model nothing to read, when it does not (the classifier then abstains). */
+  nothingToRead: 'unknownWords' | 'fillerWords' | undefined;
   /** Rule cue hits of the category, when rules chose it. */
   ruleHits: readonly CueHit[];
   priority: PriorityDecision;
@@ -64,6 +66,11 @@ export function writeRationale(input: RationaleInput): string {
   return `${sentences.join('. ')}.`;
 }
 
+const NOTHING_TO_READ: Record<string, string> = {
+  unknownWords: ' (no word of it is one the model learned from)',
+  fillerWords: ' (it does not say what is wrong or wanted)',
+};
+
 function categorySentence(input: RationaleInput, cited: Set<string>): string {
   const { category, runnerUp, abstain } = input;
   const evidence =
@@ -74,7 +81,7 @@ function categorySentence(input: RationaleInput, cited: Set<string>): string {
   const by = category.source === 'rules' ? ' by rules' : '';
   if (abstain) {
     const or = runnerUp === undefined ? '' : ` or ${runnerUp.display} (${pct(runnerUp.confidence)})`;
-    const reason = input.scored.knownWords === 0 ? ' (no word of it is one the model learned from)' : '';
+    const reason = NOTHING_TO_READ[input.nothingToRead ?? ''] ?? '';
     return `NEEDS_REVIEW${reason}: best guess ${category.display} (${pct(category.confidence)}${by})${or}${why}`;
   }
   const also =

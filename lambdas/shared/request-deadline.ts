@@ -19,7 +19,15 @@ export class Deadline {
     this.#timer.unref();
   }
 
-  /** Aborted when the deadline passes. */
+  /**
+   * Ends the request now with `error` instead of at the deadline: the database guard does this when the server
+   * stopped answering a statement the request is waiting on, so the caller need not wait out the deadline.
+   */
+  fail(error: Error): void {
+    this.#controller.abort(error);
+  }
+
+  /** Aborted when the deadline passes (or `fail` ends it early, with its error as the reason). */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
@@ -60,7 +68,12 @@ export async function withDeadline<T>(ms: number, work: () => Promise<T>): Promi
 
 function raceDeadline<T>(promise: Promise<T>, deadline: Deadline): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(deadlineExceeded());
+    const onAbort = () =>
+      reject(
+        deadline.signal.reason instanceof ServiceUnavailableError
+          ? deadline.signal.reason
+          : deadlineExceeded(),
+      );
     if (deadline.signal.aborted) onAbort();
     deadline.signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => deadline.signal.removeEventListener('abort', onAbort));

@@ -74,10 +74,14 @@ describe('database frozen (SIGSTOP) with calls in flight', () => {
       ),
     ];
     frozen = database.freeze();
+    const frozenAt = Date.now();
     const during = await Promise.all(
       Array.from({ length: 8 }, (_, i) => timed(() => answered(admin.call(CALLS[i % CALLS.length] ?? LIST)))),
     );
     const finished = await Promise.all(inFlight);
+    // The calls whose statements the frozen host holds are answered once the guard's probe after a stall (5 s)
+    // fails (3 s connect timeout), not when their 25 s request deadline passes.
+    expect(Date.now() - frozenAt).toBeLessThan(20_000);
 
     // Every call either finished before the freeze or was told to retry; nothing else (no internal error).
     expect(new Set(errorTypes([...finished, ...during.map(({ value }) => value)]))).toEqual(

@@ -10,6 +10,13 @@
  *   request's statements still waiting for a connection are cancelled when the deadline passes, so nothing of
  *   a request that was already answered runs later.
  *
+ * - **Stalls.** A statement or transaction unanswered for `stallAfterMs` (5 s), sent or waiting for a connection,
+ *   makes the guard probe the server on a connection of its own. A server that is frozen rather than down (a host that stopped, a network
+ *   that drops packets) accepts connections and answers nothing, so no statement ever fails: without this, a
+ *   request waited out its whole deadline (25 s). When the probe fails too, the database is marked down as
+ *   above and the requests waiting on the stalled statements are answered ServiceUnavailable at once. A
+ *   server that answers the probe is only slow: nothing happens.
+ *
  * Statements already sent to the server are left alone: the server's `statement_timeout` bounds them, and
  * cancelling them could hit another statement on the same backend.
  */
@@ -54,19 +61,34 @@ function isTrackedQuery(value: unknown): value is TrackedQuery {
 }
 
 const PROBE_EVERY_MS = 1_000;
+const STALL_AFTER_MS = 5_000;
+const STALL_CHECK_EVERY_MS = 1_000;
+/** A stall probe that neither connects nor fails (its connect timeout bounds most) counts as failed after this. */
+const STALL_PROBE_MS = 15_000;
 
 export interface GuardOptions {
   /** Opens a one-connection client for the probe (same server and settings as the pool). */
   probeClient: () => Sql;
   onAvailabilityChange?: (available: boolean, detail: string) => void;
+  /** How long a sent statement may go unanswered before the server is probed (default 5 s). */
+  stallAfterMs?: number;
+}
+
+/** A statement handed to the pool, or a transaction, not settled: the request it serves, and since when. */
+interface Running {
+  deadline: Deadline | undefined;
+  since: number;
 }
 
 class Guard {
   readonly #unsent = new Set<TrackedQuery>();
   readonly #byDeadline = new WeakMap<Deadline, Set<TrackedQuery>>();
+  readonly #running = new Map<object, Running>();
   readonly #options: GuardOptions;
   #down: string | null = null;
   #probeTimer: NodeJS.Timeout | undefined;
+  #stallTimer: NodeJS.Timeout | undefined;
+  #lastStallProbe = 0;
   #closed = false;
 
   constructor(options: GuardOptions) {
@@ -95,6 +117,8 @@ class Guard {
       if (!query.executed) {
         this.#unsent.add(query);
         this.#forDeadline(deadline)?.add(query);
+        this.#running.set(query, { deadline, since: Date.now() });
+        this.#watchStalls();
       }
       return handle.call(query);
     };
@@ -111,7 +135,53 @@ class Guard {
 
   #settled(query: TrackedQuery, deadline: Deadline | undefined): void {
     this.#unsent.delete(query);
+    this.#running.delete(query);
     if (deadline) this.#byDeadline.get(deadline)?.delete(query);
+  }
+
+  get #stallAfterMs(): number {
+    return this.#options.stallAfterMs ?? STALL_AFTER_MS;
+  }
+
+  /** Watches a transaction: its BEGIN is sent by postgres.js itself, so no tracked statement covers it. */
+  watchTransaction(transaction: unknown): void {
+    if (!(transaction instanceof Promise)) return;
+    const token = {};
+    this.#running.set(token, { deadline: currentDeadline(), since: Date.now() });
+    this.#watchStalls();
+    const done = () => void this.#running.delete(token);
+    transaction.then(done, done);
+  }
+
+  #watchStalls(): void {
+    if (this.#stallTimer !== undefined || this.#closed) return;
+    this.#stallTimer = setTimeout(
+      () => void this.#checkStalls(),
+      Math.min(this.#stallAfterMs, STALL_CHECK_EVERY_MS),
+    );
+    this.#stallTimer.unref();
+  }
+
+  async #checkStalls(): Promise<void> {
+    const since = Date.now() - this.#stallAfterMs;
+    // Waiting for a connection counts too: a pool whose connections all hang on a frozen server never fails.
+    const stalled = [...this.#running.values()].filter((run) => run.since <= since);
+    // One probe per stall period: a long statement on a healthy server must not open a connection a second.
+    if (
+      stalled.length > 0 &&
+      this.#down === null &&
+      Date.now() - this.#lastStallProbe >= this.#stallAfterMs
+    ) {
+      this.#lastStallProbe = Date.now();
+      const probe = await withTimeout(this.check(), STALL_PROBE_MS);
+      if (!probe.ok && !this.#closed) this.#markDown({ code: 'no answer' });
+    }
+    // Known down (by the probe, or by a failed connection attempt of the pool): nothing stalled will answer.
+    if (stalled.length > 0 && this.#down !== null) {
+      for (const run of stalled) run.deadline?.fail(new ServiceUnavailableError());
+    }
+    this.#stallTimer = undefined;
+    if (this.#running.size > 0) this.#watchStalls();
   }
 
   #forDeadline(deadline: Deadline | undefined): Set<TrackedQuery> | undefined {
@@ -166,7 +236,20 @@ class Guard {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#probeTimer);
+    clearTimeout(this.#stallTimer);
   }
+}
+
+function withTimeout(
+  check: Promise<{ ok: true } | { ok: false; reason: string }>,
+  ms: number,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: false; reason: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: 'database not answering' }), ms);
+    timer.unref();
+  });
+  return Promise.race([check, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -208,7 +291,9 @@ function guardedSql(target: Sql, guard: Guard): Sql {
           const last = args.length - 1;
           const work = args[last];
           if (typeof work === 'function') args[last] = (tx: Sql) => work(guardedSql(tx, guard));
-          return value(...args);
+          const transaction: unknown = value(...args);
+          guard.watchTransaction(transaction);
+          return transaction;
         };
       }
       return value;

@@ -1,7 +1,9 @@
 /**
  * What a failing browser test leaves behind besides its screenshot: each GraphQL call the page made (operation,
  * HTTP status, time taken, error types), what the page logged as an error, and requests that never got an
- * answer. A CI failure that cannot be reproduced here is then read from its log.
+ * answer. A CI failure that cannot be reproduced here is then read from its log. Clicks and form submissions are
+ * traced too: "Create and triage" clicked with no request after it failed a few CI runs and never here, and
+ * the trace then tells whether the click reached the button and whether the form was submitted.
  */
 import type { Page, Request } from 'playwright-core';
 
@@ -31,6 +33,20 @@ function errorTypes(text: string): string {
   }
 }
 
+/**
+ * Runs in the page before its own scripts. A string, not a function: the test runner's transform adds helpers
+ * to functions that do not exist in the page.
+ */
+const TRACE_EVENTS = `(() => {
+  const describe = (target) => {
+    if (!(target instanceof Element)) return String(target);
+    const text = (target.textContent || '').trim().slice(0, 40);
+    return '<' + target.tagName.toLowerCase() + (target.matches(':disabled') ? ' disabled' : '') + '> ' + text;
+  };
+  document.addEventListener('click', (e) => console.debug('[trace] click on ' + describe(e.target)), true);
+  document.addEventListener('submit', (e) => console.debug('[trace] submit of ' + describe(e.target)), true);
+})();`;
+
 export function tracePage(page: Page): PageTrace {
   const started = Date.now();
   const lines: string[] = [];
@@ -54,8 +70,10 @@ export function tracePage(page: Page): PageTrace {
   page.on('requestfailed', (request) => {
     add(`${request.method()} ${request.url()} failed: ${request.failure()?.errorText ?? 'unknown'}`);
   });
+  void page.addInitScript({ content: TRACE_EVENTS });
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
+    if (message.type() === 'debug' && message.text().startsWith('[trace] ')) add(message.text().slice(8));
+    else if (message.type() === 'error' || message.type() === 'warning')
       add(`console.${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => add(`page error: ${error.message}`));

@@ -31,17 +31,15 @@ function resolverContextOf(event: unknown): ResolverContext | undefined {
   return context && typeof context === 'object' ? (context as ResolverContext) : undefined;
 }
 
-/** `Type.field` of the operation the event resolves, as `deniedFields` names it. */
-function fieldOf(event: unknown): { type: string; field: string } | undefined {
+/** The operation the event resolves: its type and field, and `Type.field` as `deniedFields` names it. */
+function operationOf(event: unknown): { type: string; field: string; name: string } | undefined {
   const info = (event as { info?: { parentTypeName?: unknown; fieldName?: unknown } }).info;
   if (typeof info?.parentTypeName !== 'string' || typeof info.fieldName !== 'string') return undefined;
-  return { type: info.parentTypeName, field: info.fieldName };
-}
-
-function needsConfirmation(context: ResolverContext, event: unknown): boolean {
-  if (context.session === UNVERIFIED_SESSION) return true;
-  const at = fieldOf(event);
-  return at !== undefined && ROLE_CONFIRMED_FIELDS.includes(`${at.type}.${at.field}`);
+  return {
+    type: info.parentTypeName,
+    field: info.fieldName,
+    name: `${info.parentTypeName}.${info.fieldName}`,
+  };
 }
 
 /** The event to resolve (with the caller confirmed where it must be), or the error envelope to answer instead. */
@@ -50,7 +48,11 @@ export async function confirmSession(
   deps: () => Promise<SessionCheckDeps>,
 ): Promise<{ event: unknown } | ErrorEnvelope> {
   const context = resolverContextOf(event);
-  if (!context || !needsConfirmation(context, event)) return { event };
+  const operation = operationOf(event);
+  const confirm =
+    context?.session === UNVERIFIED_SESSION ||
+    (operation !== undefined && ROLE_CONFIRMED_FIELDS.includes(operation.name));
+  if (!context || !confirm) return { event };
   const { sub, sid } = context;
   if (typeof sub !== 'string' || typeof sid !== 'string') {
     return toErrorEnvelope(new UnauthorizedError('This operation needs a signed-in user'));
@@ -58,10 +60,9 @@ export async function confirmSession(
   try {
     const session = await liveSession(await deps(), { sub, sid });
     if (!session.ok) return toErrorEnvelope(new UnauthorizedError('Your session has ended: sign in again'));
-    const at = fieldOf(event);
-    if (at && deniedFieldsFor(session.role).includes(`${at.type}.${at.field}`)) {
+    if (operation && deniedFieldsFor(session.role).includes(operation.name)) {
       return toErrorEnvelope(
-        new UnauthorizedError(`Not Authorized to access ${at.field} on type ${at.type}`),
+        new UnauthorizedError(`Not Authorized to access ${operation.field} on type ${operation.type}`),
       );
     }
     const confirmed = { sub, sid, role: session.role, email: session.email };

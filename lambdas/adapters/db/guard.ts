@@ -10,15 +10,16 @@
  *   request's statements still waiting for a connection are cancelled when the deadline passes, so nothing of
  *   a request that was already answered runs later.
  *
- * - **Stalls.** A statement or transaction unanswered for `stallAfterMs` (5 s), sent or waiting for a connection,
- *   makes the guard probe the server on a connection of its own. A server that is frozen rather than down (a host that stopped, a network
- *   that drops packets) accepts connections and answers nothing, so no statement ever fails: without this, a
- *   request waited out its whole deadline (25 s). When the probe fails too, the database is marked down as
- *   above and the requests waiting on the stalled statements are answered ServiceUnavailable at once. A
- *   server that answers the probe is only slow: nothing happens.
+ * - **Stalls.** A statement or transaction unanswered for `stallAfterMs` (5 s), sent or waiting for a
+ *   connection, makes the guard probe the server on a connection of its own. A server that is frozen rather
+ *   than down (a host that stopped, a network that drops packets) accepts connections and answers nothing, so
+ *   no statement ever fails: without this, a request waited out its whole deadline (25 s). When the probe
+ *   fails too, the database is marked down as above and the requests waiting on the stalled statements are
+ *   answered ServiceUnavailable at once. A server that answers the probe is only slow: nothing happens.
  *
- * Statements already sent to the server are left alone: the server's `statement_timeout` bounds them, and
- * cancelling them could hit another statement on the same backend.
+ * Statements already sent to the server are never cancelled (their requests may be answered early, above): the
+ * server's `statement_timeout` bounds them, and cancelling them could hit another statement on the same
+ * backend.
  */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { ServiceUnavailableError } from '../../core/errors.ts';
@@ -70,7 +71,7 @@ export interface GuardOptions {
   /** Opens a one-connection client for the probe (same server and settings as the pool). */
   probeClient: () => Sql;
   onAvailabilityChange?: (available: boolean, detail: string) => void;
-  /** How long a sent statement may go unanswered before the server is probed (default 5 s). */
+  /** How long a statement or transaction may go unanswered before the server is probed (default 5 s). */
   stallAfterMs?: number;
 }
 

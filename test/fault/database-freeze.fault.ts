@@ -10,20 +10,20 @@ import type { GraphQLResult, StartedLocalProcess } from '../support/local-proces
 import { startLocalProcess } from '../support/local-process.ts';
 import {
   adminSession,
+  LIST_ENTRIES,
   type Session,
   StoppableDatabase,
+  SUMMARIZE,
   sampleLog,
   tempDir,
   timed,
   until,
 } from './support.ts';
 
-const SUMMARIZE = 'mutation($raw: String!) { summarizeLog(raw: $raw) { id status } }';
-const LIST = '{ logEntries(limit: 20) { items { id status } } }';
 // The dead-letter list builds its column list as a fragment (`sql.unsafe` inside a template): what crashed.
 const CALLS = [
   '{ deadLetters { items { jobId } } }',
-  LIST,
+  LIST_ENTRIES,
   '{ tickets(limit: 5, filter: { text: "login" }) { items { id } } }',
   '{ systemHealth { status } }',
   '{ auditLog(limit: 3) { items { id } } }',
@@ -76,7 +76,9 @@ describe('database frozen (SIGSTOP) with calls in flight', () => {
     frozen = database.freeze();
     const frozenAt = Date.now();
     const during = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => timed(() => answered(admin.call(CALLS[i % CALLS.length] ?? LIST)))),
+      Array.from({ length: 8 }, (_, i) =>
+        timed(() => answered(admin.call(CALLS[i % CALLS.length] ?? LIST_ENTRIES))),
+      ),
     );
     const finished = await Promise.all(inFlight);
     // The calls whose statements the frozen host holds are answered once the guard's probe after a stall (5 s)
@@ -90,7 +92,7 @@ describe('database frozen (SIGSTOP) with calls in flight', () => {
     // Once the guard knows, a call is refused at once rather than waiting for its deadline.
     const refused = await until(
       async () => {
-        const { ms, value } = await timed(() => answered(admin.call(LIST)));
+        const { ms, value } = await timed(() => answered(admin.call(LIST_ENTRIES)));
         return value.errors?.[0]?.errorType === 'ServiceUnavailable' && ms < 1_000 ? value : undefined;
       },
       30_000,
@@ -105,7 +107,7 @@ describe('database frozen (SIGSTOP) with calls in flight', () => {
 
     database.thaw(frozen);
     frozen = [];
-    await until(async () => ((await admin.call(LIST)).errors ? undefined : true), 30_000, 'recovery');
+    await until(async () => ((await admin.call(LIST_ENTRIES)).errors ? undefined : true), 30_000, 'recovery');
     for (const query of CALLS) expect((await admin.call(query)).errors).toBeUndefined();
     expect(stack.child.exitCode).toBeNull();
     expect(stack.output.join('\n')).not.toMatch(/Unhandled|57014|TypeError|Cannot read properties/);

@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedLocalProcess, startLocalProcess } from '../support/local-process.ts';
 import {
   adminSession,
+  LIST_ENTRIES,
   percentile,
   type Session,
   StoppableDatabase,
+  SUMMARIZE,
   sampleLog,
   tempDir,
   timed,
@@ -18,8 +20,6 @@ import {
 } from './support.ts';
 
 const TRIALS = Number(process.env.FAULT_DB_TRIALS ?? 20);
-const SUMMARIZE = 'mutation($raw: String!) { summarizeLog(raw: $raw) { id status } }';
-const LIST = '{ logEntries(limit: 20) { items { id status } } }';
 
 describe('database stopped and restarted under load', () => {
   const dir = tempDir('ai-ops-fault-db-');
@@ -54,7 +54,9 @@ describe('database stopped and restarted under load', () => {
       const during = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           timed(() =>
-            i % 2 === 0 ? admin.call(SUMMARIZE, { raw: sampleLog(`zombie${trial}x${i}`) }) : admin.call(LIST),
+            i % 2 === 0
+              ? admin.call(SUMMARIZE, { raw: sampleLog(`zombie${trial}x${i}`) })
+              : admin.call(LIST_ENTRIES),
           ),
         ),
       );
@@ -73,7 +75,11 @@ describe('database stopped and restarted under load', () => {
       await database.up();
       if (stack.child.exitCode !== null) crashes += 1;
       // Recovery without a restart.
-      await until(async () => ((await admin.call(LIST)).errors ? undefined : true), 30_000, 'recovery');
+      await until(
+        async () => ((await admin.call(LIST_ENTRIES)).errors ? undefined : true),
+        30_000,
+        'recovery',
+      );
     }
     // Refused requests leave nothing behind, even once the database is back.
     await new Promise((resolve) => setTimeout(resolve, 3_000));

@@ -11,6 +11,10 @@ import {
   type StartedLocalProcess,
 } from '../support/local-process.ts';
 
+/** The two calls the database fault cases make under load: submit a log, list the latest entries. */
+export const SUMMARIZE = 'mutation($raw: String!) { summarizeLog(raw: $raw) { id status } }';
+export const LIST_ENTRIES = '{ logEntries(limit: 20) { items { id status } } }';
+
 export const tempDir = (prefix: string): { path: string; remove: () => void } => {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

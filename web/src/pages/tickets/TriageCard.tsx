@@ -158,6 +158,33 @@ function overruledPriority(details: Details): Ranked | undefined {
   return likeliest !== undefined && likeliest.confidence > chosen ? likeliest : undefined;
 }
 
+/** One of the local classifier's answers, with its confidence when known. */
+function LocalAnswerRow({
+  text,
+  answer,
+  confidence,
+}: {
+  text: string;
+  answer: string;
+  confidence: number | undefined;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text size="sm" w={96}>
+        {text}
+      </Text>
+      {confidence !== undefined && (
+        <ShareBar
+          value={confidence}
+          label={`Local classifier’s confidence in ${answer}`}
+          width={90}
+          color="gray.6"
+        />
+      )}
+    </Group>
+  );
+}
+
 /**
  * The local classifier's view when a model's answer was used: its own answer with its confidences and
  * alternatives, labelled as its, so none of them reads as the model's.
@@ -176,34 +203,18 @@ function LocalView({ details, local }: { details: Details; local: LocalAnswer })
       </Text>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         {local.category && (
-          <Group gap="xs" wrap="nowrap">
-            <Text size="sm" w={96}>
-              {categoryWord(local.category)}
-            </Text>
-            {local.confidence !== undefined && (
-              <ShareBar
-                value={local.confidence}
-                label={`Local classifier’s confidence in ${local.category}`}
-                width={90}
-                color="gray.6"
-              />
-            )}
-          </Group>
+          <LocalAnswerRow
+            text={categoryWord(local.category)}
+            answer={local.category}
+            confidence={local.confidence}
+          />
         )}
         {local.priority && (
-          <Group gap="xs" wrap="nowrap">
-            <Text size="sm" w={96}>
-              {local.priority}
-            </Text>
-            {details.priorityConfidence !== undefined && (
-              <ShareBar
-                value={details.priorityConfidence}
-                label={`Local classifier’s confidence in ${local.priority}`}
-                width={90}
-                color="gray.6"
-              />
-            )}
-          </Group>
+          <LocalAnswerRow
+            text={local.priority}
+            answer={local.priority}
+            confidence={details.priorityConfidence}
+          />
         )}
       </SimpleGrid>
       {overruled && (

@@ -146,6 +146,7 @@ function naiveChangelog(input: ChangelogInput): Changelog {
     sections.set(title, section);
     section.items.push({
       type: match[1] ?? null,
+      rawType: match[1] ?? null,
       scope: match[2] || null,
       description: match[3] ?? '',
       hash: null,

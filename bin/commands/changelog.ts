@@ -10,6 +10,7 @@ import {
   readCommitRange,
   readRemoteUrl,
   readRepositoryFile,
+  tagsAt,
 } from '../../lambdas/adapters/git/git-log.ts';
 import {
   type ChangelogConfig,
@@ -52,9 +53,10 @@ Options:
   --repo-url <url>            repository web URL for PR/commit/compare links (default: the config's
                               repositoryUrl, else the origin remote)
   --no-links                  no links, even when the repository has an origin remote
-  --previous-version <x.y.z>  version of <from> (default: read from --from when it is a version tag)
-  --release-as <x.y.z>        force the released version (default: read from --to when it is a version tag,
-                              else a Release-As: footer, else the previous version bumped);
+  --previous-version <x.y.z>  version of <from> (default: read from --from when it is or carries a version
+                              tag)
+  --release-as <x.y.z>        force the released version (default: read from --to when it is or carries a
+                              version tag, else a Release-As: footer, else the previous version bumped);
                               --release-version is the same option
   --date <YYYY-MM-DD>         release date (default: the date of the --to commit)
   --sections <json>           section map entries merged over the defaults and the config, for example
@@ -320,6 +322,26 @@ async function buildInputFromFile(parsed: ParsedArgs, file: string): Promise<Cha
   };
 }
 
+/**
+ * The release a range end stands for: the version tag the user named, else the version tag on its commit
+ * (`--to` left at HEAD right after `git tag v1.3.0`). Tags on one commit that disagree (two packages of a
+ * monorepo released together) name no version: the flags must.
+ */
+async function releaseTag(
+  repository: string,
+  ref: string | null,
+  hash: string,
+): Promise<{ tag: string; version: string } | null> {
+  const named = ref ? versionFromTag(ref) : null;
+  if (ref && named) return { tag: ref.replace(/^refs\/tags\//, ''), version: named };
+  const tagged = (await tagsAt(repository, hash)).flatMap((tag) => {
+    const version = versionFromTag(tag);
+    return version ? [{ tag, version }] : [];
+  });
+  const versions = new Set(tagged.map((t) => t.version));
+  return versions.size === 1 ? (tagged[0] ?? null) : null;
+}
+
 async function buildInput(
   parsed: ParsedArgs,
   repo: string,
@@ -335,6 +357,8 @@ async function buildInput(
     maxCommits: MAX_COMMITS,
   });
   const config = await loadConfig(parsed, range.repository);
+  const previous = range.from ? await releaseTag(range.repository, fromRef, range.from.hash) : null;
+  const current = await releaseTag(range.repository, toRef, range.to.hash);
   const input: ChangelogInput = {
     commits: range.commits.map((c) => ({
       message: c.message,
@@ -342,12 +366,12 @@ async function buildInput(
       author: c.authorName ? { name: c.authorName, email: c.authorEmail || null } : null,
       parents: c.parents.length,
     })),
-    previousVersion: values.get('--previous-version') ?? (fromRef ? versionFromTag(fromRef) : null),
-    version: values.get('--release-as') ?? (toRef ? versionFromTag(toRef) : null),
+    previousVersion: values.get('--previous-version') ?? previous?.version ?? null,
+    version: values.get('--release-as') ?? current?.version ?? null,
     repositoryUrl: await repositoryUrlFor(parsed, config, range),
     date: values.get('--date') ?? (range.to.date.slice(0, 10) || null),
-    previousTag: fromRef && versionFromTag(fromRef) ? fromRef.replace(/^refs\/tags\//, '') : null,
-    currentTag: toRef && versionFromTag(toRef) ? toRef.replace(/^refs\/tags\//, '') : null,
+    previousTag: previous?.tag ?? null,
+    currentTag: current?.tag ?? null,
     options: optionsFrom(parsed, config),
   };
   return { input, range };

@@ -165,6 +165,21 @@ describe('ai-ops changelog', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ version: '2.1.0', bump: 'minor' });
   });
 
+  it('reads the versions from the tags on the range ends when the refs are not tags themselves', async () => {
+    const dir = newRepo('tagged-head');
+    const first = commit(dir, 'feat: first');
+    git(dir, 'tag', 'v1.0.0');
+    commit(dir, 'fix: second');
+    git(dir, 'tag', 'v1.3.0');
+    const json = async (...args: string[]) =>
+      JSON.parse((await run('--repo', dir, '--format', 'json', ...args)).stdout);
+    // The tag says 1.3.0 where a bump of 1.0.0 would say 1.0.1: the release that was tagged wins.
+    expect(await json('--from', first)).toMatchObject({ version: '1.3.0', previousVersion: '1.0.0' });
+    expect(await json()).toMatchObject({ version: '1.3.0', previousVersion: null });
+    git(dir, 'tag', 'pkg@2.0.0');
+    expect(await json('--from', 'v1.0.0')).toMatchObject({ version: '1.0.1' });
+  });
+
   it('reads a bare repository and takes links from its origin remote', async () => {
     const bare = join(root, 'app.git');
     execFileSync('git', ['clone', '--quiet', '--bare', repo, bare], { env: gitEnv() });

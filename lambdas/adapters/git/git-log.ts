@@ -264,6 +264,16 @@ export async function listTags(repository: string): Promise<TagInfo[]> {
     });
 }
 
+/** The names of the tags that point at a commit (annotated tags peeled), sorted. */
+export async function tagsAt(repository: string, hash: string): Promise<string[]> {
+  const result = await runGit(resolve(repository), ['tag', '--points-at', hash]);
+  if (result.code !== 0) throw new GitReadError('git-failed', `git tag failed: ${result.stderr.trim()}`);
+  return result.stdout
+    .split('\n')
+    .filter((name) => name !== '')
+    .sort();
+}
+
 /**
  * A file of the repository: from the working tree when there is one (so uncommitted edits count), else from
  * HEAD (a bare repository). `null` when it does not exist.

@@ -50,6 +50,7 @@ function compareItems(a: ChangelogItem, b: ChangelogItem): number {
 function makeItem(entry: Entry, description: string, breaking: boolean): ChangelogItem {
   return {
     type: entry.parsed.type,
+    rawType: entry.parsed.rawType,
     scope: entry.parsed.scope,
     description,
     hash: entry.hash,

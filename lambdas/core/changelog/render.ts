@@ -52,7 +52,8 @@ function issueRef(issue: number, repo: string | null): string {
 
 /** "Other changes" shows an unmapped type as its header does (`deps(api): …`), having no section to say it. */
 function lead(item: ChangelogItem, kind: ChangelogSection['kind'], withScope: boolean): string {
-  if (kind === 'other' && item.type) return `${item.type}${item.scope ? `(${item.scope})` : ''}: `;
+  const type = item.rawType ?? item.type;
+  if (kind === 'other' && type) return `${type}${item.scope ? `(${item.scope})` : ''}: `;
   return withScope && item.scope ? `**${item.scope}:** ` : '';
 }
 

@@ -50,6 +50,8 @@ export const UNRELEASED_TITLE = 'Unreleased';
 export interface ChangelogItem {
   /** Lower-case conventional type (`feat`); `null` for a non-conventional message in "Other changes". */
   type: string | null;
+  /** The type as the message wrote it (`README`), what "Other changes" shows for a type outside the map. */
+  rawType: string | null;
   scope: string | null;
   /** The subject without the type prefix and without a trailing `(#123)`, first letter kept as written. */
   description: string;

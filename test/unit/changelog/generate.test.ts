@@ -312,6 +312,18 @@ describe('generateChangelog sections, unknown types, release-as and reverts', ()
     expect(changelog.stats).toMatchObject({ unknown: 1, unknownTypes: ['deps'] });
   });
 
+  it('lists an unknown type under Other changes as the message wrote it (README:, not readme:)', () => {
+    const changelog = generateChangelog({
+      commits: ['README: document the quick start', 'Deps(API): bump zlib'],
+      date: '2024-05-01',
+    });
+    expect(changelog.markdown).toContain('* README: document the quick start\n* Deps(API): bump zlib\n');
+    expect(changelog.sections[0]?.items.map((i) => [i.type, i.rawType])).toEqual([
+      ['readme', 'README'],
+      ['deps', 'Deps'],
+    ]);
+  });
+
   it('refuses an unknown type with a ValidationError naming the entry when the team asks for strictness', () => {
     const strict = { unknownTypes: 'error' as const };
     let error: unknown;

@@ -470,6 +470,7 @@ describe('changelog highlights', () => {
         items: [
           {
             type: 'feat',
+            rawType: 'feat',
             scope: 'api',
             description: 'add export',
             hash: null,
@@ -481,6 +482,7 @@ describe('changelog highlights', () => {
           },
           {
             type: 'feat',
+            rawType: 'feat',
             scope: null,
             description: 'dark mode',
             hash: null,

@@ -238,7 +238,7 @@ function describe(name: string): Evidence | undefined {
     const words = raw.split(' ').filter(citable);
     if (words.length === 0)
       return TITLE_NS.has(ns) && raw === '?' ? flag('a question mark in the title') : undefined;
-    const value = asWritten(raw);
+    const value = asWritten(withoutDanglingEnd(raw));
     // One template item is enough: its headings and notes all say "this template was used".
     if (ns === 'h') return { text: `template heading "${value}"`, words: ['(template)'] };
     if (ns === 'c') return { text: `template note "${value}"`, words: ['(template)'] };
@@ -261,6 +261,21 @@ function describe(name: string): Evidence | undefined {
   const text = FLAG_WORDS[raw];
   if (text === undefined) return undefined;
   return raw.startsWith('deadline') ? { text, words: [DEADLINE] } : flag(text);
+}
+
+/** Words that leave a quoted phrase hanging when it ends with them ("add a", "people are", "button does"). */
+const DANGLING_END = new Set(
+  (
+    'a an the this that these those my our your their his her its is are was were be been am do does did can ' +
+    'could will would should shall may might must has have had i we you they he she it'
+  ).split(' '),
+);
+
+/** A bigram's words without the ones it ends hanging on: "add a" is quoted "add" (the weight is the pair's). */
+function withoutDanglingEnd(raw: string): string {
+  const words = raw.split(' ');
+  while (words.length > 1 && DANGLING_END.has(words[words.length - 1] ?? '')) words.pop();
+  return words.join(' ');
 }
 
 /**

@@ -22,6 +22,18 @@ describe('the rationale a person reads', () => {
     }
   });
 
+  it('never quotes a phrase that ends hanging on an article, auxiliary or pronoun ("add a", "people are")', () => {
+    const dangling = /"[^"]* (a|an|the|this|that|my|our|your|is|are|does|do|can|will|would|it|we|they)"/i;
+    let phrases = 0;
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      expect(rationale).not.toMatch(dangling);
+      phrases += (rationale.match(/"[^" ]+ [^"]+"/g) ?? []).length;
+    }
+    // The rationales still quote phrases, only not hanging ones.
+    expect(phrases).toBeGreaterThan(20);
+  });
+
   it('explains a precautionary P1 as the floor it is, not as a contradiction', () => {
     const floored = tickets
       .map((ticket) => classifier.classify(ticket, { now: NOW }))

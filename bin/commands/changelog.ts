@@ -10,6 +10,7 @@ import {
   readCommitRange,
   readRemoteUrl,
   readRepositoryFile,
+  tagsAround,
   tagsAt,
 } from '../../lambdas/adapters/git/git-log.ts';
 import {
@@ -26,6 +27,7 @@ import {
   MAX_COMMITS,
   normaliseRepositoryUrl,
   parseSemVer,
+  previousReleaseTag,
   versionFromTag,
 } from '../../lambdas/core/changelog/index.ts';
 import { splitPastedCommits } from '../../lambdas/core/changelog/paste.ts';
@@ -43,7 +45,8 @@ Options:
   --input <file|->            instead of --repo: pasted commit messages (one per line, blocks between --- lines,
                               or \`git log\` output), or a .json file of structured entries ({"entries": [...]},
                               see docs/changelog.md); - reads standard input
-  --from <ref>                exclusive start, usually the previous release tag (default: first commit)
+  --from <ref>                exclusive start (default: the previous release, the highest earlier version tag
+                              of the released package; without one, the first commit)
   --to <ref>                  inclusive end (default: HEAD)
   --path <dir>                only commits touching <dir> (a package of a monorepo), relative to --repo
   --format markdown|json      output format (default: markdown)
@@ -327,14 +330,13 @@ async function buildInputFromFile(parsed: ParsedArgs, file: string): Promise<Cha
  * (`--to` left at HEAD right after `git tag v1.3.0`). Tags on one commit that disagree (two packages of a
  * monorepo released together) name no version: the flags must.
  */
-async function releaseTag(
-  repository: string,
+function releaseOf(
   ref: string | null,
-  hash: string,
-): Promise<{ tag: string; version: string } | null> {
+  tagsOnCommit: readonly string[],
+): { tag: string; version: string } | null {
   const named = ref ? versionFromTag(ref) : null;
   if (ref && named) return { tag: ref.replace(/^refs\/tags\//, ''), version: named };
-  const tagged = (await tagsAt(repository, hash)).flatMap((tag) => {
+  const tagged = tagsOnCommit.flatMap((tag) => {
     const version = versionFromTag(tag);
     return version ? [{ tag, version }] : [];
   });
@@ -342,13 +344,41 @@ async function releaseTag(
   return versions.size === 1 ? (tagged[0] ?? null) : null;
 }
 
+/**
+ * Without --from, the range starts after the previous release: the highest earlier version tag of the
+ * released package (as conventional-changelog and release-please do), else at the first commit.
+ */
+async function defaultStart(
+  repo: string,
+  toRef: string | null,
+): Promise<{ from: string | null; note: string | null }> {
+  const { onTo, earlier } = await tagsAround(repo, toRef);
+  const previous = previousReleaseTag(earlier, releaseOf(toRef, onTo)?.tag ?? null);
+  if (previous.tag !== null)
+    return {
+      from: previous.tag,
+      note: `from ${previous.tag}, the previous release (--from sets another start)`,
+    };
+  if (previous.packages.length > 0) {
+    const packages = previous.packages.map((p) => `${p || 'v'}…`).join(', ');
+    return {
+      from: null,
+      note: `tags of several packages (${packages}): from the first commit; --from sets the start`,
+    };
+  }
+  return { from: null, note: null };
+}
+
 async function buildInput(
   parsed: ParsedArgs,
   repo: string,
-): Promise<{ input: ChangelogInput; range: CommitRange }> {
+): Promise<{ input: ChangelogInput; range: CommitRange; note: string | null }> {
   const { values } = parsed;
-  const fromRef = values.get('--from') ?? null;
   const toRef = values.get('--to') ?? null;
+  const start = values.has('--from')
+    ? { from: values.get('--from') ?? null, note: null }
+    : await defaultStart(repo, toRef);
+  const fromRef = start.from;
   const range = await readCommitRange({
     repository: repo,
     from: fromRef,
@@ -357,8 +387,8 @@ async function buildInput(
     maxCommits: MAX_COMMITS,
   });
   const config = await loadConfig(parsed, range.repository);
-  const previous = range.from ? await releaseTag(range.repository, fromRef, range.from.hash) : null;
-  const current = await releaseTag(range.repository, toRef, range.to.hash);
+  const previous = range.from ? releaseOf(fromRef, await tagsAt(range.repository, range.from.hash)) : null;
+  const current = releaseOf(toRef, await tagsAt(range.repository, range.to.hash));
   const input: ChangelogInput = {
     commits: range.commits.map((c) => ({
       message: c.message,
@@ -374,7 +404,7 @@ async function buildInput(
     currentTag: current?.tag ?? null,
     options: optionsFrom(parsed, config),
   };
-  return { input, range };
+  return { input, range, note: start.note };
 }
 
 export interface ChangelogIo {
@@ -398,6 +428,7 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
       changelog = generateChangelog(input);
     } else {
       const built = await buildInput(parsed, source.repo);
+      if (built.note !== null) io.stderr(`ai-ops changelog: note: ${built.note}\n`);
       input = built.input;
       try {
         changelog = generateChangelog(input);

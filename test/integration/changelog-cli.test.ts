@@ -175,9 +175,38 @@ describe('ai-ops changelog', () => {
       JSON.parse((await run('--repo', dir, '--format', 'json', ...args)).stdout);
     // The tag says 1.3.0 where a bump of 1.0.0 would say 1.0.1: the release that was tagged wins.
     expect(await json('--from', first)).toMatchObject({ version: '1.3.0', previousVersion: '1.0.0' });
-    expect(await json()).toMatchObject({ version: '1.3.0', previousVersion: null });
     git(dir, 'tag', 'pkg@2.0.0');
     expect(await json('--from', 'v1.0.0')).toMatchObject({ version: '1.0.1' });
+  });
+
+  it('starts after the previous release of the same package when --from is left out, and says so', async () => {
+    const dir = newRepo('default-start');
+    commit(dir, 'feat: one');
+    git(dir, 'tag', 'v1.0.0');
+    commit(dir, 'feat: two');
+    git(dir, 'tag', 'v1.1.0-rc.1');
+    commit(dir, 'fix: three');
+    git(dir, 'tag', 'v1.1.0');
+    commit(dir, 'fix: four');
+    // A final release starts after the previous final one, not after its release candidate.
+    const release = await run('--repo', dir, '--to', 'v1.1.0', '--format', 'json');
+    expect(JSON.parse(release.stdout)).toMatchObject({ version: '1.1.0', previousVersion: '1.0.0' });
+    expect(
+      JSON.parse(release.stdout).sections.flatMap((s: { items: { description: string }[] }) =>
+        s.items.map((i) => i.description),
+      ),
+    ).toEqual(['two', 'three']);
+    expect(release.stderr).toContain('note: from v1.0.0, the previous release (--from sets another start)');
+    // Untagged HEAD: the unreleased work since the last release, its version bumped from it.
+    expect(JSON.parse((await run('--repo', dir, '--format', 'json')).stdout)).toMatchObject({
+      version: '1.1.1',
+      previousVersion: '1.1.0',
+    });
+    // Tags of two packages and none on HEAD: no previous release to choose, the whole history, said so.
+    git(dir, 'tag', 'web@3.0.0', 'v1.0.0');
+    const mixed = await run('--repo', dir, '--format', 'json');
+    expect(JSON.parse(mixed.stdout)).toMatchObject({ previousVersion: null });
+    expect(mixed.stderr).toContain('tags of several packages (v…, web@…): from the first commit');
   });
 
   it('reads a bare repository and takes links from its origin remote', async () => {

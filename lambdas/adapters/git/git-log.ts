@@ -264,6 +264,26 @@ export async function listTags(repository: string): Promise<TagInfo[]> {
     });
 }
 
+/**
+ * The tags on the commit `to` names (default `HEAD`) and those on the commits before it (reachable from it),
+ * sorted: what a default start of a range is chosen from.
+ */
+export async function tagsAround(
+  repository: string,
+  to: string | null,
+): Promise<{ onTo: string[]; earlier: string[] }> {
+  const checked = await checkRepository(repository);
+  const { hash } = await resolveRef(checked, to ?? 'HEAD', '--to');
+  const merged = await runGit(checked, ['tag', '--merged', hash]);
+  if (merged.code !== 0) throw new GitReadError('git-failed', `git tag failed: ${merged.stderr.trim()}`);
+  const onTo = await tagsAt(checked, hash);
+  const earlier = merged.stdout
+    .split('\n')
+    .filter((name) => name !== '' && !onTo.includes(name))
+    .sort();
+  return { onTo, earlier };
+}
+
 /** The names of the tags that point at a commit (annotated tags peeled), sorted. */
 export async function tagsAt(repository: string, hash: string): Promise<string[]> {
   const result = await runGit(resolve(repository), ['tag', '--points-at', hash]);

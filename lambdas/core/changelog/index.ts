@@ -25,5 +25,12 @@ export {
   type StructuredEntryInput,
 } from './schema.ts';
 export { resolveSections, type SectionMap } from './sections.ts';
-export { bumpVersion, formatSemVer, parseSemVer, versionFromTag } from './semver.ts';
+export {
+  bumpVersion,
+  compareSemVer,
+  formatSemVer,
+  parseSemVer,
+  previousReleaseTag,
+  versionFromTag,
+} from './semver.ts';
 export * from './types.ts';

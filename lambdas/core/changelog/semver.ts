@@ -40,12 +40,69 @@ export function formatSemVer(version: SemVer): string {
  * Used to infer the versions of a range given as two release tags.
  */
 export function versionFromTag(tag: string): string | null {
+  return splitVersionTag(tag)?.version ?? null;
+}
+
+const VERSION_AT_END = /(?:^|[-/@_v])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+
+/** A version tag as its package (the name before the version, a `v` dropped: `pkg-v1.2.3` → `pkg-`) and version. */
+function splitVersionTag(tag: string): { prefix: string; version: string; semver: SemVer } | null {
   const name = tag.replace(/^refs\/tags\//, '');
-  const match = /(?:^|[-/@_v])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(name);
-  const candidate = match?.[1];
-  if (!candidate) return null;
-  const parsed = parseSemVer(candidate);
-  return parsed ? formatSemVer(parsed) : null;
+  const candidate = VERSION_AT_END.exec(name)?.[1];
+  const semver = candidate ? parseSemVer(candidate) : null;
+  if (!candidate || !semver) return null;
+  const prefix = name.slice(0, name.length - candidate.length).replace(/v$/, '');
+  return { prefix, version: formatSemVer(semver), semver };
+}
+
+/** semver.org precedence (build metadata ignored): negative when `a` comes first. */
+export function compareSemVer(a: SemVer, b: SemVer): number {
+  const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  if (core !== 0) return core;
+  if (a.prerelease === b.prerelease) return 0;
+  if (a.prerelease === null) return 1;
+  if (b.prerelease === null) return -1;
+  const x = a.prerelease.split('.');
+  const y = b.prerelease.split('.');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const order = compareIdentifier(x[i] ?? '', y[i] ?? '');
+    if (order !== 0) return order;
+  }
+  return x.length - y.length;
+}
+
+function compareIdentifier(a: string, b: string): number {
+  const numeric = (s: string) => /^\d+$/.test(s);
+  if (numeric(a) && numeric(b)) return Number(a) - Number(b);
+  if (numeric(a) !== numeric(b)) return numeric(a) ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The release before `released` among earlier version tags: of the released tag's package, or of the only
+ * package the tags name; the highest version, and a pre-release only when the release is one or no final
+ * release exists. `tag: null` when there is none, with `packages` when tags of several packages leave it open.
+ */
+export function previousReleaseTag(
+  earlier: readonly string[],
+  released: string | null,
+): { tag: string | null; packages: string[] } {
+  const current = released === null ? null : splitVersionTag(released);
+  const tags = earlier.flatMap((tag) => {
+    const split = splitVersionTag(tag);
+    return split ? [{ tag, ...split }] : [];
+  });
+  const prefixes = new Set(tags.map((t) => t.prefix));
+  const prefix = current?.prefix ?? (prefixes.size === 1 ? [...prefixes][0] : undefined);
+  if (prefix === undefined) return { tag: null, packages: [...prefixes].sort() };
+  const mine = tags.filter(
+    (t) => t.prefix === prefix && (current === null || compareSemVer(t.semver, current.semver) < 0),
+  );
+  const finals = mine.filter((t) => t.semver.prerelease === null);
+  const pool = current?.semver.prerelease || finals.length === 0 ? mine : finals;
+  let best: (typeof pool)[number] | undefined;
+  for (const t of pool) if (best === undefined || compareSemVer(t.semver, best.semver) > 0) best = t;
+  return { tag: best?.tag ?? null, packages: [] };
 }
 
 /**

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   bumpVersion,
+  compareSemVer,
   formatSemVer,
   normaliseRepositoryUrl,
   parseSemVer,
+  previousReleaseTag,
   versionFromTag,
 } from '../../../lambdas/core/changelog/index.ts';
 
@@ -53,5 +55,45 @@ describe('semantic versions', () => {
       'https://gitlab.com/group/sub/app',
     );
     expect(normaliseRepositoryUrl('/srv/git/app.git')).toBeNull();
+  });
+});
+
+describe('the previous release among earlier tags', () => {
+  it('orders versions by semver precedence, pre-releases before their release', () => {
+    const order = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0',
+    ];
+    const parsed = order.map((v) => parseSemVer(v) ?? expect.fail(v));
+    const sorted = [...parsed].reverse().sort(compareSemVer);
+    expect(sorted.map(formatSemVer)).toEqual(order);
+    expect(
+      compareSemVer(parseSemVer('1.10.0') ?? expect.fail(), parseSemVer('1.9.9') ?? expect.fail()),
+    ).toBeGreaterThan(0);
+  });
+
+  it('takes the highest final version of the released package, lower than the release', () => {
+    expect(previousReleaseTag(['v1.9.0', 'v1.10.0', 'v1.11.0-rc.1', 'docs'], null)).toEqual({
+      tag: 'v1.10.0',
+      packages: [],
+    });
+    expect(previousReleaseTag(['v1.0.0', 'v2.0.0-rc.1'], 'v2.0.0')).toEqual({ tag: 'v1.0.0', packages: [] });
+    // A release candidate follows the previous candidate; with no final release yet, a candidate is all there is.
+    expect(previousReleaseTag(['v1.0.0', 'v2.0.0-rc.1'], 'v2.0.0-rc.2').tag).toBe('v2.0.0-rc.1');
+    expect(previousReleaseTag(['v0.1.0-beta.1'], null).tag).toBe('v0.1.0-beta.1');
+    // 1.0.0 and v1.0.0 are one package; an older branch's higher tag is not a predecessor of 1.2.0.
+    expect(previousReleaseTag(['1.0.0', 'v1.1.0', 'v1.5.0'], 'v1.2.0').tag).toBe('v1.1.0');
+  });
+
+  it("follows the released tag's package in a monorepo and names the packages it cannot choose between", () => {
+    const tags = ['api@1.4.0', 'web@2.0.0', 'api-v9.0.0'];
+    expect(previousReleaseTag(tags, 'api@1.5.0').tag).toBe('api@1.4.0');
+    expect(previousReleaseTag(tags, 'web@2.1.0').tag).toBe('web@2.0.0');
+    expect(previousReleaseTag(tags, null)).toEqual({ tag: null, packages: ['api-', 'api@', 'web@'] });
+    expect(previousReleaseTag([], null)).toEqual({ tag: null, packages: [] });
   });
 });

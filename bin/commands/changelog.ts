@@ -351,9 +351,11 @@ function releaseOf(
 async function defaultStart(
   repo: string,
   toRef: string | null,
+  path: string | null,
 ): Promise<{ from: string | null; note: string | null }> {
   const { onTo, earlier } = await tagsAround(repo, toRef);
-  const previous = previousReleaseTag(earlier, releaseOf(toRef, onTo)?.tag ?? null);
+  const packageDir = path === null ? undefined : basename(path.replace(/[\\/]+$/, ''));
+  const previous = previousReleaseTag(earlier, releaseOf(toRef, onTo)?.tag ?? null, packageDir);
   if (previous.tag !== null)
     return {
       from: previous.tag,
@@ -377,7 +379,7 @@ async function buildInput(
   const toRef = values.get('--to') ?? null;
   const start = values.has('--from')
     ? { from: values.get('--from') ?? null, note: null }
-    : await defaultStart(repo, toRef);
+    : await defaultStart(repo, toRef, values.get('--path') ?? null);
   const fromRef = start.from;
   const range = await readCommitRange({
     repository: repo,

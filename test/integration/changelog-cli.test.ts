@@ -207,6 +207,13 @@ describe('ai-ops changelog', () => {
     const mixed = await run('--repo', dir, '--format', 'json');
     expect(JSON.parse(mixed.stdout)).toMatchObject({ previousVersion: null });
     expect(mixed.stderr).toContain('tags of several packages (v…, web@…): from the first commit');
+    // A package directory names the package: web@3.0.0 is where its release starts.
+    mkdirSync(join(dir, 'web'));
+    writeFileSync(join(dir, 'web', 'index.js'), 'export {};\n');
+    git(dir, 'add', 'web/index.js');
+    commit(dir, 'feat(web): a page');
+    const web = await run('--repo', dir, '--path', 'web', '--format', 'json');
+    expect(JSON.parse(web.stdout)).toMatchObject({ version: '3.1.0', previousVersion: '3.0.0' });
   });
 
   it('reads a bare repository and takes links from its origin remote', async () => {

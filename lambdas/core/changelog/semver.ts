@@ -55,6 +55,9 @@ function splitVersionTag(tag: string): { prefix: string; version: string; semver
   return { prefix, version: formatSemVer(semver), semver };
 }
 
+/** The package a tag prefix names: `@acme/api@` and `api-` name `api`. */
+const packageOf = (prefix: string) => prefix.replace(/[-@/_]+$/, '').replace(/^@[^/]+\//, '');
+
 /** semver.org precedence (build metadata ignored): negative when `a` comes first. */
 export function compareSemVer(a: SemVer, b: SemVer): number {
   const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
@@ -86,6 +89,8 @@ function compareIdentifier(a: string, b: string): number {
 export function previousReleaseTag(
   earlier: readonly string[],
   released: string | null,
+  /** The package's directory name (`--path packages/api`): picks `api@…` or `@acme/api@…` among several. */
+  packageDir?: string,
 ): { tag: string | null; packages: string[] } {
   const current = released === null ? null : splitVersionTag(released);
   const tags = earlier.flatMap((tag) => {
@@ -93,7 +98,9 @@ export function previousReleaseTag(
     return split ? [{ tag, ...split }] : [];
   });
   const prefixes = new Set(tags.map((t) => t.prefix));
-  const prefix = current?.prefix ?? (prefixes.size === 1 ? [...prefixes][0] : undefined);
+  const named = [...prefixes].filter((p) => packageDir !== undefined && packageOf(p) === packageDir);
+  const prefix =
+    current?.prefix ?? (prefixes.size === 1 ? [...prefixes][0] : named.length === 1 ? named[0] : undefined);
   if (prefix === undefined) return { tag: null, packages: [...prefixes].sort() };
   const mine = tags.filter(
     (t) => t.prefix === prefix && (current === null || compareSemVer(t.semver, current.semver) < 0),

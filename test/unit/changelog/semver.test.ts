@@ -95,5 +95,8 @@ describe('the previous release among earlier tags', () => {
     expect(previousReleaseTag(tags, 'web@2.1.0').tag).toBe('web@2.0.0');
     expect(previousReleaseTag(tags, null)).toEqual({ tag: null, packages: ['api-', 'api@', 'web@'] });
     expect(previousReleaseTag([], null)).toEqual({ tag: null, packages: [] });
+    // --path packages/web names the package among several.
+    expect(previousReleaseTag([...tags, '@acme/web@2.5.0'], null, 'web').tag).toBe(null);
+    expect(previousReleaseTag(['@acme/web@2.5.0', 'api@1.4.0'], null, 'web').tag).toBe('@acme/web@2.5.0');
   });
 });

@@ -1,8 +1,11 @@
 /** Reading the labelled internal tickets (data/tickets) and the leave-one-writer-out evaluation of triage. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createTicketClassifier,
   type LabelledTicket,
+  loadModel,
   NEEDS_REVIEW,
   PRIORITIES,
   parseCreatedAt,
@@ -172,13 +175,14 @@ export function leaveOneWriterOut(
   extra: readonly LabelledTicket[],
   options: Partial<TicketTrainingOptions> = {},
   progress: (message: string) => void = () => {},
+  /** Where trained models are kept, keyed by their training data and options: a rules-only change re-runs in seconds. */
+  cacheDir?: string,
 ): LeaveOneWriterOut {
   const scores: WriterScore[] = [];
   const predictions: Prediction[][] = [];
   for (const held of groups) {
-    progress(`leave-one-writer-out: training without ${held.name}`);
     const training = [...extra, ...groups.filter((g) => g !== held).flatMap((g) => g.train)];
-    const classifier = createTicketClassifier(trainTicketModel(training, options).model);
+    const classifier = createTicketClassifier(trainedModel(training, options, held.name, progress, cacheDir));
     const predicted = held.test.map((t) => {
       const r = classifier.classify(t, { alternatives: CATEGORIES.length });
       return {
@@ -201,6 +205,28 @@ export function leaveOneWriterOut(
     scores.push(scoreWriter(held.name, held.test, predicted));
   }
   return { scores, predictions };
+}
+
+function trainedModel(
+  training: readonly LabelledTicket[],
+  options: Partial<TicketTrainingOptions>,
+  heldName: string,
+  progress: (message: string) => void,
+  cacheDir: string | undefined,
+) {
+  const key = createHash('sha256').update(JSON.stringify({ training, options })).digest('hex').slice(0, 16);
+  const file = cacheDir === undefined ? undefined : resolve(cacheDir, `${key}.json`);
+  if (file !== undefined && existsSync(file)) {
+    progress(`leave-one-writer-out: without ${heldName}, the cached model ${file}`);
+    return loadModel(JSON.parse(readFileSync(file, 'utf8')));
+  }
+  progress(`leave-one-writer-out: training without ${heldName}`);
+  const { model } = trainTicketModel(training, options);
+  if (file !== undefined && cacheDir !== undefined) {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(model));
+  }
+  return model;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);

@@ -22,6 +22,7 @@
  *   npm run bench:triage -- --internal-cv
  *   npm run bench:triage -- --writers-only         # leave-one-writer-out and its targets only
  *   npm run bench:triage -- --writers-only --no-nlbse   # the same without NLBSE in training (~5× quicker)
+ *   npm run bench:triage -- --writers-only --model-cache .local/lowo   # keep the trained models: a rules-only change re-runs in seconds
  *   npm run bench:triage -- --skip-writers         # everything but leave-one-writer-out
  *   npm run bench:triage -- --nlbse-weight 0.5     # weight of NLBSE examples in leave-one-writer-out training
  *   npm run bench:triage -- --skip-cv --skip-writers --skip-latency --held-out more.csv   # the model on other labelled files
@@ -258,8 +259,13 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
   const withNlbse = !args.includes('--no-nlbse');
   const nlbseWeight = Number(flag('--nlbse-weight', '1'));
   const extra = withNlbse ? nlbse.map((r) => ({ ...r, weight: nlbseWeight })) : [];
-  const { scores, predictions } = leaveOneWriterOut(groups, extra, {}, (m) =>
-    process.stderr.write(`bench-triage: ${m}\n`),
+  const cache = flag('--model-cache', '');
+  const { scores, predictions } = leaveOneWriterOut(
+    groups,
+    extra,
+    {},
+    (m) => process.stderr.write(`bench-triage: ${m}\n`),
+    cache === '' ? undefined : cache,
   );
   say(
     `\n## Leave-one-writer-out: each writer group held out, the model trained on the others${withNlbse ? " + NLBSE'24" : ' (without NLBSE: --no-nlbse)'}\n`,

@@ -1,9 +1,10 @@
 /** Reading the labelled internal tickets (data/tickets) and the leave-one-writer-out evaluation of triage. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createTicketClassifier,
+  encodeBinaryModel,
   type LabelledTicket,
   loadModel,
   NEEDS_REVIEW,
@@ -72,7 +73,7 @@ export interface WriterGroup {
 
 /**
  * The writer groups of data/tickets: the original author (sessions s1–s12 and c1–c2: train.csv for training;
- * train, validation and challenge when held out) and the independent writers w1–w13 (one file each).
+ * train, validation and challenge when held out) and the independent writers w1–w13, w16 and w17 (one file each).
  */
 export async function readWriterGroups(dir: string): Promise<WriterGroup[]> {
   const original = await readInternal(resolve(dir, 'train.csv'));
@@ -105,6 +106,8 @@ export const WRITERS = [
   'w11',
   'w12',
   'w13',
+  'w16',
+  'w17',
 ] as const;
 
 export interface Prediction {
@@ -215,16 +218,16 @@ function trainedModel(
   cacheDir: string | undefined,
 ) {
   const key = createHash('sha256').update(JSON.stringify({ training, options })).digest('hex').slice(0, 16);
-  const file = cacheDir === undefined ? undefined : resolve(cacheDir, `${key}.json`);
+  const file = cacheDir === undefined ? undefined : resolve(cacheDir, `${key}.model.bin`);
   if (file !== undefined && existsSync(file)) {
     progress(`leave-one-writer-out: without ${heldName}, the cached model ${file}`);
-    return loadModel(JSON.parse(readFileSync(file, 'utf8')));
+    return loadModel(file);
   }
   progress(`leave-one-writer-out: training without ${heldName}`);
-  const { model } = trainTicketModel(training, options);
+  const { json, model } = trainTicketModel(training, options);
   if (file !== undefined && cacheDir !== undefined) {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(model));
+    writeFileSync(file, encodeBinaryModel(json));
   }
   return model;
 }

@@ -242,6 +242,21 @@ describe('P1 decisions for incidents and security reports', () => {
       expect(p1Rule('SECURITY', cuesOf(title), false)?.rule).toBe('active security exposure');
   });
 
+  it('does not read "other people" as an exposure: the words lose the possessive that made it one', () => {
+    // "other people's invoices" and "other people hear me" read the same once "'s" is gone; the exposures
+    // of the labelled tickets are all carried by other words ("can see", "other users", "someone else").
+    expect(
+      p1Rule(
+        'SECURITY',
+        cuesOf('Zoom has no sound on my laptop', 'Other people hear me, I hear nothing.'),
+        false,
+      ),
+    ).toBeUndefined();
+    expect(p1Rule('SECURITY', cuesOf('Customers can see other users invoices'), false)?.rule).toBe(
+      'active security exposure',
+    );
+  });
+
   it('reads a count or a share of affected people as breadth', () => {
     expect(countedBreadth('Exam uploads fail', 'About 3,000 students affected.')).toBe('3,000 students');
     expect(countedBreadth('App crashes on start', '18,400 crash-free users drop')).toBe(

@@ -348,14 +348,13 @@ function releaseOf(
  * Without --from, the range starts after the previous release: the highest earlier version tag of the
  * released package (as conventional-changelog and release-please do), else at the first commit.
  */
-async function defaultStart(
-  repo: string,
-  toRef: string | null,
+function defaultStart(
+  earlier: readonly string[],
+  released: { tag: string } | null,
   path: string | null,
-): Promise<{ from: string | null; note: string | null }> {
-  const { onTo, earlier } = await tagsAround(repo, toRef);
+): { from: string | null; note: string | null } {
   const packageDir = path === null ? undefined : basename(path.replace(/[\\/]+$/, ''));
-  const previous = previousReleaseTag(earlier, releaseOf(toRef, onTo)?.tag ?? null, packageDir);
+  const previous = previousReleaseTag(earlier, released?.tag ?? null, packageDir);
   if (previous.tag !== null)
     return {
       from: previous.tag,
@@ -377,9 +376,11 @@ async function buildInput(
 ): Promise<{ input: ChangelogInput; range: CommitRange; note: string | null }> {
   const { values } = parsed;
   const toRef = values.get('--to') ?? null;
+  const tags = await tagsAround(repo, toRef);
+  const current = releaseOf(toRef, tags.onTo);
   const start = values.has('--from')
     ? { from: values.get('--from') ?? null, note: null }
-    : await defaultStart(repo, toRef, values.get('--path') ?? null);
+    : defaultStart(tags.earlier, current, values.get('--path') ?? null);
   const fromRef = start.from;
   const range = await readCommitRange({
     repository: repo,
@@ -390,7 +391,6 @@ async function buildInput(
   });
   const config = await loadConfig(parsed, range.repository);
   const previous = range.from ? releaseOf(fromRef, await tagsAt(range.repository, range.from.hash)) : null;
-  const current = releaseOf(toRef, await tagsAt(range.repository, range.to.hash));
   const input: ChangelogInput = {
     commits: range.commits.map((c) => ({
       message: c.message,

@@ -44,6 +44,7 @@ const RUNNER_UP_SHOWN = 0.2;
 const LEVEL_WORDS: Record<string, string> = { P1: 'urgent', P2: 'high', P3: 'normal', P4: 'low' };
 const P1_RULE_WORDS: Record<string, string> = {
   'outage for many': 'an outage for many users',
+  'outage not limited': 'an outage, and nothing in the text limits it to a few users',
   'active security exposure': 'an active security exposure',
   'data loss now': 'data being lost now',
 };

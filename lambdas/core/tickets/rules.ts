@@ -129,8 +129,12 @@ export const P1_CUES = {
 } as const;
 
 export interface P1Rule {
-  /** Which rubric line fired. */
-  rule: 'outage for many' | 'active security exposure' | 'data loss now';
+  /**
+   * Which rubric line fired. 'outage not limited' is an incident's outage without words of breadth: the rubric
+   * reads an incident as down for many unless the text limits it, and the rationale must not claim "many users"
+   * that the text never said.
+   */
+  rule: 'outage for many' | 'outage not limited' | 'active security exposure' | 'data loss now';
   hits: readonly CueHit[];
 }
 
@@ -302,7 +306,10 @@ export function p1Rule(
     // when the priority model does not find P1 far-fetched (one cue word also starts many P2 incidents).
     const plausible = p1Probability === undefined || p1Probability >= P1_SINGLE_CUE_PROBABILITY;
     if (incident && plausible && (breadth.score > 0 || outage.score > 0 || serverErrors))
-      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
+      return {
+        rule: breadth.score > 0 ? 'outage for many' : 'outage not limited',
+        hits: [...breadth.hits, ...outage.hits],
+      };
   }
   // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
   // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.

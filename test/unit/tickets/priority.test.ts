@@ -164,12 +164,13 @@ describe('P1 decisions for incidents and security reports', () => {
 
   it('needs a plausible P1 for an incident with one outage or breadth cue, not for one with both', () => {
     const one = cuesOf('Card payments failing');
+    // Without a word of breadth the rule says so: the rationale must not claim "many users".
     expect(p1Rule('INCIDENT', one, false, undefined, P1_SINGLE_CUE_PROBABILITY)?.rule).toBe(
-      'outage for many',
+      'outage not limited',
     );
     expect(p1Rule('INCIDENT', one, false, undefined, P1_SINGLE_CUE_PROBABILITY - 0.05)).toBeUndefined();
     // Rules alone (no learned priority) keep the plain rule.
-    expect(p1Rule('INCIDENT', one, false)?.rule).toBe('outage for many');
+    expect(p1Rule('INCIDENT', one, false)?.rule).toBe('outage not limited');
     const both = cuesOf('Card payments failing for all users');
     expect(p1Rule('INCIDENT', both, false, undefined, 0)?.rule).toBe('outage for many');
   });

@@ -89,6 +89,18 @@ describe('the rationale a person reads', () => {
     expect(result.rationale).toMatch(/Priority P1: an outage for many users: "[^"]+"/);
   });
 
+  it('does not claim many users for an outage whose text never says how many', () => {
+    const result = classifier.classify({
+      title: 'Checkout is down',
+      body: 'Orders fail with 502 since 09:10.',
+    });
+    expect(result.priority).toBe('P1');
+    expect(result.rationale).not.toContain('many users');
+    expect(result.rationale).toMatch(
+      /Priority P1: an outage, and nothing in the text limits it to a few users: "[^"]+"/,
+    );
+  });
+
   it('names the deadline that raised the priority, relative to when the ticket was opened', () => {
     const result = classifier.classify({
       title: 'TLS certificate for api.example.com must be renewed by 30 Nov',

@@ -24,6 +24,7 @@ import {
   round,
   SECURITY_CUES,
   saturate,
+  soleScope,
   TASK_CUES,
 } from './rules.ts';
 import { parseTicket, saysNothing } from './text.ts';
@@ -194,6 +195,7 @@ export class TicketClassifier {
       p1Context: {
         counted: () => countedBreadth(title, body),
         escalated: () => escalatedLimits(title, body),
+        sole: () => soleScope(title, body),
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),

@@ -109,6 +109,8 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
         : `${deadline.days} day${deadline.days === 1 ? '' : 's'} after it was opened`;
     return `Priority ${level}: deadline "${deadline.phrase}", ${when}`;
   }
+  if (priority.alone !== undefined)
+    return `Priority ${level}: the text says only the writer is affected ("${priority.alone}")`;
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
   const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
   if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;

@@ -260,10 +260,37 @@ export function escalatedLimits(title: string, body = ''): ReadonlySet<string> {
   return found;
 }
 
+/** What says others are fine: a state, or being able to do what the writer cannot. */
+const OTHERS_FINE =
+  '(?:fine|ok|okay|working|unaffected|not affected|no problems?|no issues?|can (?:log|sign|use|connect|access|get|open|print|see))';
+/**
+ * The writer says the trouble is theirs alone: "everyone else's is fine", "my colleagues on the floor can log
+ * in", "works for everyone else", "only me", "just my laptop", "login broken for me". Not when asked ("is it just me?") or denied
+ * ("not just me", "it isn't only me"). Read from the raw text: the cue scanner's word sets lose the order
+ * ("everyone" is breadth, "everyone else … fine" the opposite).
+ */
+const SOLE_SCOPE = new RegExp(
+  [
+    `\\b(?:every(?:one|body) else(?:'s)?|(?:all )?the others|(?:my )?colleagues|(?:the )?rest of (?:the|my|our) (?:team|office|floor))(?:\\s+[\\w']+){0,5}?\\s+${OTHERS_FINE}\\b`,
+    `\\bworks? (?:fine |ok )?for (?:every(?:one|body) else|others|my colleagues|the rest)\\b`,
+    // "down for me", "broken for me": a statement about the writer, unless it goes on to others or asks.
+    '\\b(?:down|broken|not working|failing|not loading) for me\\b(?!\\s*(?:\\?|and\\b|too\\b|as well|or\\b|,?\\s*(?:and|plus|anyone|anybody|everyone|others)\\b))',
+    "(?<!\\bnot |\\bis it |n't |\\bor )\\b(?:just|only) (?:for |on )?(?:me|my (?:laptop|machine|pc|computer|phone|account|mailbox|login|device))\\b(?!\\s*(?:\\?|or\\b))",
+  ].join('|'),
+);
+
+/** The words by which the writer says the trouble is theirs alone (`SOLE_SCOPE`), or undefined. */
+export function soleScope(title: string, body = ''): string | undefined {
+  const m = SOLE_SCOPE.exec(rawHead(title, body).toLowerCase());
+  return m === null ? undefined : m[0].replace(/\s+/g, ' ');
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
   /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
   escalated?: (() => ReadonlySet<string>) | undefined;
+  /** The words saying the trouble is the writer's alone (`soleScope`): an outage limit. Asked only for outages. */
+  sole?: (() => string | undefined) | undefined;
   /** The breadth the text states as a number (`countedBreadth`), asked only when no breadth word is there. */
   counted?: (() => string | undefined) | undefined;
   /**
@@ -342,7 +369,7 @@ export function p1Limited(category: string, matches: CueMatches, context: P1Cont
 /** An outage limit is in the text and the text does not escalate past it (every limit word must be passed). */
 function outageLimited(matches: CueMatches, context: P1Context): boolean {
   const limits = evidence(matches, P1_CUES.outageLimits);
-  if (limits.score === 0) return false;
+  if (limits.score === 0) return context.sole?.() !== undefined;
   if (context.escalated === undefined) return true;
   const passed = context.escalated();
   return passed.size === 0 || limits.hits.some((h) => !passed.has(h.phrase));
@@ -537,6 +564,8 @@ export interface PriorityDecision {
   p1?: P1Rule | undefined;
   /** P1 by the floor: the blended P1 probability that reached `P1_PROBABILITY_FLOOR` without being the top level. */
   p1Floor?: number | undefined;
+  /** An incident the writer says is theirs alone (`soleScope`'s words): why it is not P1. */
+  alone?: string | undefined;
 }
 
 export interface PriorityInput {
@@ -622,15 +651,20 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     input.p1Context,
   );
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
+  // The writer says the trouble is theirs alone: no outage for many, whatever the learned head leans to (an
+  // exposure of their account is still read by the security rules above).
+  const soleWords = p1 === undefined && input.category !== 'SECURITY' ? input.p1Context?.sole?.() : undefined;
+  const alone = soleWords !== undefined;
   const floored =
     p1 === undefined &&
+    !alone &&
     level !== 0 &&
     severe &&
     learned !== undefined &&
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
     ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches, input.p1Context));
   if (p1 !== undefined || floored) level = 0;
-  else if (level === 0 && input.category !== 'INCIDENT' && input.category !== 'SECURITY')
+  else if (level === 0 && (alone || !severe))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   const chosen = PRIORITIES[level] ?? 'P3';
   // Rules alone, without any cue, give only the category default: say so with a lower confidence.
@@ -647,6 +681,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     source: learned === undefined ? 'rules' : 'model+rules',
     ...(p1 === undefined ? {} : { p1 }),
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
+    ...(alone && severe ? { alone: soleWords } : {}),
   };
 }
 

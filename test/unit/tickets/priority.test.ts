@@ -12,6 +12,7 @@ import {
   P1_SEVERE_PROBABILITY,
   P1_SINGLE_CUE_PROBABILITY,
   p1Rule,
+  soleScope,
 } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
 import { fixtureModel, mixedModel } from './support.ts';
@@ -349,6 +350,57 @@ describe('P1 decisions for incidents and security reports', () => {
         escalated: () => escalatedLimits(title, workaround),
       }),
     ).toBeUndefined();
+  });
+
+  it("reads the writer's words that the trouble is theirs alone, not a question or a denial of it", () => {
+    const sole: [string, string][] = [
+      ["is it just me or is Teams down? edit: everyone else's is fine", ''],
+      ['Jira is down for me', 'Everyone else on the team can use it fine, I get a 403.'],
+      ['Outlook not working', 'Seems to be only me, colleagues are fine.'],
+      ['Teams not connecting - just me apparently', ''],
+      ['Login broken for me', 'Since this morning I cannot log in.'],
+    ];
+    for (const [title, body] of sole) expect(soleScope(title, body)).toBeDefined();
+    const notSole: [string, string][] = [
+      ['is it just me or is email down?', 'Update: the whole office has no email.'],
+      ['VPN down', "It's not just me, the whole finance team can't connect."],
+      ['CRM down', 'Me and everyone else in the office cannot log in.'],
+      ['Site down for me, anyone else?', ''],
+      ['Grafana down for me and the whole team', ''],
+      ['Checkout down', "It isn't only me, customers report it too."],
+    ];
+    for (const [title, body] of notSole) expect(soleScope(title, body)).toBeUndefined();
+  });
+
+  it("does not make one person's outage P1, by rule or by the floor", () => {
+    const [title, body] = ['Jira is down for me', 'Everyone else on the team can use it fine, I get a 403.'];
+    const matches = cuesOf(title, body);
+    const sole = () => soleScope(title, body);
+    // "everyone" is a breadth word and "is down" an outage: without the writer's scope, an outage for many.
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)?.rule).toBe('outage for many');
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { sole })).toBeUndefined();
+    const learned = [P1_PROBABILITY_FLOOR + 0.1, 0.5 - P1_PROBABILITY_FLOOR, 0.3, 0.1];
+    const decided = decidePriority({ category: 'INCIDENT', matches, learned, p1Context: { sole } });
+    expect(decided.priority).not.toBe('P1');
+    expect(decided.p1Floor).toBeUndefined();
+    // Nor when the learned head finds P1 the likeliest level: the next one, with the writer's words as reason.
+    const likelyP1 = [0.7, 0.2, 0.05, 0.05];
+    const alone = decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, p1Context: { sole } });
+    expect(alone.priority).toBe('P2');
+    expect(alone.alone).toBe('everyone else on the team can use');
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 }).priority).toBe('P1');
+    // A security report of the writer's own account is still read by the exposure rules.
+    const hijack = cuesOf(
+      'Someone logged in to my account from abroad',
+      'Only me, nobody else. Not me who logged in.',
+    );
+    const exposure = decidePriority({
+      category: 'SECURITY',
+      matches: hijack,
+      learned: likelyP1,
+      p1Context: { sole: () => 'only me' },
+    });
+    expect(exposure.priority).toBe('P1');
   });
 
   it('fires an outage or data-loss rule on a bug only when the model finds it possibly severe', () => {

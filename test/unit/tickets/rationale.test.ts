@@ -101,6 +101,15 @@ describe('the rationale a person reads', () => {
     );
   });
 
+  it('says why an incident the writer calls theirs alone is not P1', () => {
+    const result = classifier.classify({
+      title: 'Login broken for me',
+      body: 'Since this morning I cannot log in, it says invalid password although I reset it',
+    });
+    expect(result.priority).not.toBe('P1');
+    expect(result.rationale).toContain('the text says only the writer is affected ("broken for me")');
+  });
+
   it('names the deadline that raised the priority, relative to when the ticket was opened', () => {
     const result = classifier.classify({
       title: 'TLS certificate for api.example.com must be renewed by 30 Nov',

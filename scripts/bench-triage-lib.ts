@@ -73,7 +73,7 @@ export interface WriterGroup {
 
 /**
  * The writer groups of data/tickets: the original author (sessions s1–s12 and c1–c2: train.csv for training;
- * train, validation and challenge when held out) and the independent writers w1–w13, w16 and w17 (one file each).
+ * train, validation and challenge when held out) and the independent writers w1–w13 and w16–w19 (one file each).
  */
 export async function readWriterGroups(dir: string): Promise<WriterGroup[]> {
   const original = await readInternal(resolve(dir, 'train.csv'));
@@ -108,6 +108,8 @@ export const WRITERS = [
   'w13',
   'w16',
   'w17',
+  'w18',
+  'w19',
 ] as const;
 
 export interface Prediction {

@@ -2,7 +2,7 @@
  * Ticket triage benchmark, with the issue's targets:
  *
  * 0. Leave-one-writer-out (how the project is judged: tickets by people the model has never seen): for each
- *    writer group of data/tickets (the original author of sessions s1–s12 and c1–c2, w1 … w13, w16, w17), a model trained on the other groups
+ *    writer group of data/tickets (the original author of sessions s1–s12 and c1–c2, w1 … w13, w16 … w19), a model trained on the other groups
  *    plus NLBSE'24 classifies every ticket of the held-out group; per-writer category accuracy, per-category
  *    recall, priority accuracy, P1 recall and precision, and their mean (each writer counts once). Model
  *    changes are chosen by this mean (and the NLBSE CV), never by one writer.

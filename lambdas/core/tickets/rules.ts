@@ -260,19 +260,26 @@ export function escalatedLimits(title: string, body = ''): ReadonlySet<string> {
   return found;
 }
 
-/** What says others are fine: a state, or being able to do what the writer cannot. */
+/** Who the writer compares themselves with: the others as the subject of what follows. */
+const OTHERS =
+  "(?:every(?:one|body) else|(?:all )?the others|(?:my |other |the )?colleagues|(?:the )?rest of (?:the|my|our) (?:team|office|floor))(?:'s(?:\\s+[a-z]+)?)?";
+/** Where the others are, when the text says it: "on the team", "next to me", "on vpn today". */
+const OTHERS_PLACE =
+  "(?:\\s+(?:on|in|at|next to|around|near|beside|from|with)\\s+[\\w']+(?:\\s+[\\w']+){0,2}?)?";
+/** What says the others are fine: a state after a verb ("are fine", "is working"), or doing what the writer cannot. */
 const OTHERS_FINE =
-  '(?:fine|ok|okay|working|unaffected|not affected|no problems?|no issues?|can (?:log|sign|use|connect|access|get|open|print|see))';
+  "(?:(?:is|are|seem|seems|'re)\\s+(?:all\\s+)?(?:(?:to be|still)\\s+)?(?:[a-z]+ing\\s+)?(?:fine|ok|okay|working(?!\\s+(?:from|remotely|on))|unaffected|not affected)|(?:have|has) no (?:problems?|issues?)|can (?:log|sign|use|connect|access|get|open|print|see|vpn)\\b|can [a-z]+ (?:it |them )?fine)";
 /**
  * The writer says the trouble is theirs alone: "everyone else's is fine", "my colleagues on the floor can log
- * in", "works for everyone else", "only me", "just my laptop", "login broken for me". Not when asked ("is it just me?") or denied
- * ("not just me", "it isn't only me"). Read from the raw text: the cue scanner's word sets lose the order
- * ("everyone" is breadth, "everyone else … fine" the opposite).
+ * in", "works for everyone else", "only me", "just my laptop", "login broken for me". Not when asked ("is it
+ * just me?") or denied ("not just me", "it isn't only me"), and the others must be the subject ("I can email
+ * colleagues inside the building fine" says nothing of them). Read from the raw text: the cue scanner's word
+ * sets lose the order ("everyone" is breadth, "everyone else … is fine" the opposite).
  */
 const SOLE_SCOPE = new RegExp(
   [
-    `\\b(?:every(?:one|body) else(?:'s)?|(?:all )?the others|(?:my )?colleagues|(?:the )?rest of (?:the|my|our) (?:team|office|floor))(?:\\s+[\\w']+){0,5}?\\s+${OTHERS_FINE}\\b`,
-    `\\bworks? (?:fine |ok )?for (?:every(?:one|body) else|others|my colleagues|the rest)\\b`,
+    `\\b${OTHERS}${OTHERS_PLACE}\\s+${OTHERS_FINE}`,
+    '\\bworks? (?:fine |ok )?for (?:every(?:one|body) else|others|my colleagues|the rest)\\b',
     // "down for me", "broken for me": a statement about the writer, unless it goes on to others or asks.
     '\\b(?:down|broken|not working|failing|not loading) for me\\b(?!\\s*(?:\\?|and\\b|too\\b|as well|or\\b|,?\\s*(?:and|plus|anyone|anybody|everyone|others)\\b))',
     "(?<!\\bnot |\\bis it |n't |\\bor )\\b(?:just|only) (?:for |on )?(?:me|my (?:laptop|machine|pc|computer|phone|account|mailbox|login|device))\\b(?!\\s*(?:\\?|or\\b))",

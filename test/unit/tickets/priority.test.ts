@@ -368,6 +368,12 @@ describe('P1 decisions for incidents and security reports', () => {
       ['Site down for me, anyone else?', ''],
       ['Grafana down for me and the whole team', ''],
       ['Checkout down', "It isn't only me, customers report it too."],
+      // The others must be the subject of what is fine.
+      [
+        'Fw: EMAIL IS DOWN???',
+        'I can email colleagues inside the building fine, but nothing from outside arrives.',
+      ],
+      ['VPN', 'Everyone else is working from home and cannot connect.'],
     ];
     for (const [title, body] of notSole) expect(soleScope(title, body)).toBeUndefined();
   });

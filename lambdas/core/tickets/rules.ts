@@ -373,13 +373,18 @@ export function p1Limited(category: string, matches: CueMatches, context: P1Cont
   return outageLimited(matches, context);
 }
 
-/** An outage limit is in the text and the text does not escalate past it (every limit word must be passed). */
+/**
+ * An outage limit is in the text and the text does not escalate past it (every limit word must be passed), or
+ * the writer says the trouble is theirs alone.
+ */
 function outageLimited(matches: CueMatches, context: P1Context): boolean {
   const limits = evidence(matches, P1_CUES.outageLimits);
-  if (limits.score === 0) return context.sole?.() !== undefined;
-  if (context.escalated === undefined) return true;
-  const passed = context.escalated();
-  return passed.size === 0 || limits.hits.some((h) => !passed.has(h.phrase));
+  if (limits.score > 0) {
+    if (context.escalated === undefined) return true;
+    const passed = context.escalated();
+    if (passed.size === 0 || limits.hits.some((h) => !passed.has(h.phrase))) return true;
+  }
+  return context.sole?.() !== undefined;
 }
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
@@ -658,9 +663,10 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     input.p1Context,
   );
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
-  // The writer says the trouble is theirs alone: no outage for many, whatever the learned head leans to (an
-  // exposure of their account is still read by the security rules above).
-  const soleWords = p1 === undefined && input.category !== 'SECURITY' ? input.p1Context?.sole?.() : undefined;
+  // An incident the writer says is theirs alone is no outage for many, whatever the learned head leans to (an
+  // exposure of their account is a SECURITY report, read by the rules above; other categories are never P1
+  // without a rule).
+  const soleWords = p1 === undefined && input.category === 'INCIDENT' ? input.p1Context?.sole?.() : undefined;
   const alone = soleWords !== undefined;
   const floored =
     p1 === undefined &&
@@ -688,7 +694,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     source: learned === undefined ? 'rules' : 'model+rules',
     ...(p1 === undefined ? {} : { p1 }),
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
-    ...(alone && severe ? { alone: soleWords } : {}),
+    ...(alone ? { alone: soleWords } : {}),
   };
 }
 

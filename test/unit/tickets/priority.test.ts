@@ -395,6 +395,16 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(alone.priority).toBe('P2');
     expect(alone.alone).toBe('everyone else on the team can use');
     expect(decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 }).priority).toBe('P1');
+    // A limit the text escalates past does not hide the writer's own scope.
+    const [t2, b2] = [
+      'Reports portal slow',
+      'Not just slow any more: it is down for me, colleagues next to me are fine.',
+    ];
+    const context2 = { escalated: () => escalatedLimits(t2, b2), sole: () => soleScope(t2, b2) };
+    expect(
+      p1Rule('INCIDENT', cuesOf(t2, b2), false, undefined, 0.5, { escalated: context2.escalated }),
+    ).toBeDefined();
+    expect(p1Rule('INCIDENT', cuesOf(t2, b2), false, undefined, 0.5, context2)).toBeUndefined();
     // A security report of the writer's own account is still read by the exposure rules.
     const hijack = cuesOf(
       'Someone logged in to my account from abroad',

@@ -679,6 +679,8 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && (alone || !severe))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
+  // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
+  if (alone && level < 2 && input.deadline === undefined) level = 2;
   const chosen = PRIORITIES[level] ?? 'P3';
   // Rules alone, without any cue, give only the category default: say so with a lower confidence.
   const cues = raising.length + lowering.length;

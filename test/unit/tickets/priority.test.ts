@@ -389,11 +389,17 @@ describe('P1 decisions for incidents and security reports', () => {
     const decided = decidePriority({ category: 'INCIDENT', matches, learned, p1Context: { sole } });
     expect(decided.priority).not.toBe('P1');
     expect(decided.p1Floor).toBeUndefined();
-    // Nor when the learned head finds P1 the likeliest level: the next one, with the writer's words as reason.
+    // Nor when the learned head finds P1 the likeliest level: one person's blocked work is P3 (the rubric),
+    // with the writer's words as reason; a deadline may still make it P2.
     const likelyP1 = [0.7, 0.2, 0.05, 0.05];
     const alone = decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, p1Context: { sole } });
-    expect(alone.priority).toBe('P2');
+    expect(alone.priority).toBe('P3');
     expect(alone.alone).toBe('everyone else on the team can use');
+    const deadline = { days: 1, phrase: 'by tomorrow' };
+    expect(
+      decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, deadline, p1Context: { sole } })
+        .priority,
+    ).toBe('P2');
     expect(decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 }).priority).toBe('P1');
     // A limit the text escalates past does not hide the writer's own scope.
     const [t2, b2] = [

@@ -169,7 +169,9 @@ export class TicketClassifier {
     const doc = parseTicket(title, body, createdAt ?? options.now ?? new Date());
     const scored = scoreTicket(this.model, doc, project);
     const matches = matchCues(doc.title, doc.body);
-    const { ranked, ruleHits } = this.rankCategories(scored, matches, allowed);
+    const categories = this.rankCategories(scored, matches, allowed);
+    const { ranked, notIncident } = withoutSoleIncident(categories.ranked, title, body);
+    const { ruleHits } = categories;
     const best = ranked[0];
     if (best === undefined) throw new ValidationError('categories', 'no category left to choose from');
     const display = (c: string) => allowed?.names.get(c) ?? c;
@@ -217,6 +219,7 @@ export class TicketClassifier {
       runnerUp: runnerUp && { ...runnerUp, display: display(runnerUp.canonical) },
       abstain,
       nothingToRead,
+      notIncident,
       ruleHits: ruleHits.get(best.canonical) ?? [],
       priority,
       deadline: doc.deadline,
@@ -349,4 +352,34 @@ function priorityDistribution(output: Output, probs: Float64Array | undefined): 
 export function createTicketClassifier(source: string | object | TicketModel): TicketClassifier {
   if (typeof source === 'object' && 'slots' in source) return new TicketClassifier(source);
   return new TicketClassifier(loadModel(source));
+}
+
+interface RankedCategory {
+  canonical: string;
+  confidence: number;
+}
+
+/**
+ * One person's problem is no incident (the rubric's tie-break: a BUG, TASK or QUESTION): when INCIDENT comes
+ * first and the writer says the trouble is theirs alone (`soleScope`), the category is chosen among the
+ * others but SECURITY, renormalised, so an unsure choice goes to review. SECURITY is left out because the
+ * model falls back to it on lockouts ("cannot log in … invalid password"); a real report of someone in the
+ * writer's account ranks SECURITY first and never comes here. In the labelled tickets such words never come
+ * with a true INCIDENT.
+ */
+function withoutSoleIncident(
+  ranked: RankedCategory[],
+  title: string,
+  body: string,
+): { ranked: RankedCategory[]; notIncident?: string } {
+  if (ranked[0]?.canonical !== 'INCIDENT') return { ranked };
+  const rest = ranked.filter((r) => r.canonical !== 'INCIDENT' && r.canonical !== 'SECURITY');
+  if (rest.length === 0) return { ranked };
+  const words = soleScope(title, body);
+  if (words === undefined) return { ranked };
+  const mass = rest.reduce((sum, r) => sum + r.confidence, 0);
+  return {
+    ranked: rest.map((r) => ({ ...r, confidence: mass > 0 ? r.confidence / mass : 1 / rest.length })),
+    notIncident: words,
+  };
 }

@@ -27,6 +27,8 @@ export interface RationaleInput {
   abstain: boolean;
   /** Why the ticket gives the model nothing to read, when it does not (the classifier then abstains). */
   nothingToRead: 'unknownWords' | 'fillerWords' | undefined;
+  /** The writer's words that the trouble is theirs alone, when they moved the category off INCIDENT. */
+  notIncident?: string | undefined;
   /** Rule cue hits of the category, when rules chose it. */
   ruleHits: readonly CueHit[];
   priority: PriorityDecision;
@@ -78,7 +80,11 @@ function categorySentence(input: RationaleInput, cited: Set<string>): string {
     category.source === 'model'
       ? modelEvidence(input, CATEGORY_OUTPUT, category.canonical, runnerUp?.canonical)
       : input.ruleHits.map(fromHit);
-  const why = quoteList(pick(evidence, CATEGORY_ITEMS, cited), ': ');
+  const scope =
+    input.notIncident === undefined
+      ? ''
+      : `; not an INCIDENT: the text says only the writer is affected ("${input.notIncident}")`;
+  const why = `${quoteList(pick(evidence, CATEGORY_ITEMS, cited), ': ')}${scope}`;
   const by = category.source === 'rules' ? ' by rules' : '';
   if (abstain) {
     const or = runnerUp === undefined ? '' : ` or ${runnerUp.display} (${pct(runnerUp.confidence)})`;
@@ -109,8 +115,11 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
         : `${deadline.days} day${deadline.days === 1 ? '' : 's'} after it was opened`;
     return `Priority ${level}: deadline "${deadline.phrase}", ${when}`;
   }
+  // The category sentence already quotes the words when they moved the category off INCIDENT.
   if (priority.alone !== undefined)
-    return `Priority ${level}: the text says only the writer is affected ("${priority.alone}")`;
+    return input.notIncident === undefined
+      ? `Priority ${level}: the text says only the writer is affected ("${priority.alone}")`
+      : `Priority ${level}: one person's problem`;
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
   const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
   if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;

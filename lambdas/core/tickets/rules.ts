@@ -576,7 +576,7 @@ export interface PriorityDecision {
   p1?: P1Rule | undefined;
   /** P1 by the floor: the blended P1 probability that reached `P1_PROBABILITY_FLOOR` without being the top level. */
   p1Floor?: number | undefined;
-  /** An incident the writer says is theirs alone (`soleScope`'s words): why it is not P1. */
+  /** A problem the writer says is theirs alone (`soleScope`'s words): why it is not P1 or P2. */
   alone?: string | undefined;
 }
 
@@ -663,10 +663,9 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     input.p1Context,
   );
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
-  // An incident the writer says is theirs alone is no outage for many, whatever the learned head leans to (an
-  // exposure of their account is a SECURITY report, read by the rules above; other categories are never P1
-  // without a rule).
-  const soleWords = p1 === undefined && input.category === 'INCIDENT' ? input.p1Context?.sole?.() : undefined;
+  // A problem the writer says is theirs alone is no outage for many, whatever the learned head leans to, and
+  // one person's blocked work is P3 (an exposure of their account is a SECURITY report, read by the rules above).
+  const soleWords = p1 === undefined && input.category !== 'SECURITY' ? input.p1Context?.sole?.() : undefined;
   const alone = soleWords !== undefined;
   const floored =
     p1 === undefined &&

@@ -101,13 +101,23 @@ describe('the rationale a person reads', () => {
     );
   });
 
-  it('says why an incident the writer calls theirs alone is not P1', () => {
+  it('says why a problem the writer calls theirs alone is neither an INCIDENT nor urgent', () => {
     const result = classifier.classify({
       title: 'Login broken for me',
       body: 'Since this morning I cannot log in, it says invalid password although I reset it',
     });
-    expect(result.priority).not.toBe('P1');
-    expect(result.rationale).toContain('the text says only the writer is affected ("broken for me")');
+    expect(result.predictedCategory).not.toBe('INCIDENT');
+    expect(result.priority).toBe('P3');
+    expect(result.rationale).toContain(
+      'not an INCIDENT: the text says only the writer is affected ("broken for me")',
+    );
+    expect(result.rationale).toContain("Priority P3 (normal): one person's problem");
+    // Without the words of scope the same complaint is an incident.
+    const anyone = classifier.classify({
+      title: 'Login broken',
+      body: 'Since this morning I cannot log in, it says invalid password although I reset it',
+    });
+    expect(anyone.predictedCategory).toBe('INCIDENT');
   });
 
   it('names the deadline that raised the priority, relative to when the ticket was opened', () => {

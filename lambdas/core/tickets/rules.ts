@@ -665,7 +665,10 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
   const severe = input.category === 'INCIDENT' || input.category === 'SECURITY';
   // A problem the writer says is theirs alone is no outage for many, whatever the learned head leans to, and
   // one person's blocked work is P3 (an exposure of their account is a SECURITY report, read by the rules above).
-  const soleWords = p1 === undefined && input.category !== 'SECURITY' ? input.p1Context?.sole?.() : undefined;
+  // Read only where it can change the answer: an incident (the floor), or a level above P3.
+  const asked =
+    p1 === undefined && input.category !== 'SECURITY' && (input.category === 'INCIDENT' || level < 2);
+  const soleWords = asked ? input.p1Context?.sole?.() : undefined;
   const alone = soleWords !== undefined;
   const floored =
     p1 === undefined &&

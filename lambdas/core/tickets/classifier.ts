@@ -169,8 +169,14 @@ export class TicketClassifier {
     const doc = parseTicket(title, body, createdAt ?? options.now ?? new Date());
     const scored = scoreTicket(this.model, doc, project);
     const matches = matchCues(doc.title, doc.body);
+    // The writer's words of scope, read at most once and only when a decision asks for them.
+    let sole: { words: string | undefined } | undefined;
+    const soleWords = () => {
+      sole ??= { words: soleScope(title, body) };
+      return sole.words;
+    };
     const categories = this.rankCategories(scored, matches, allowed);
-    const { ranked, notIncident } = withoutSoleIncident(categories.ranked, title, body);
+    const { ranked, notIncident } = withoutSoleIncident(categories.ranked, soleWords);
     const { ruleHits } = categories;
     const best = ranked[0];
     if (best === undefined) throw new ValidationError('categories', 'no category left to choose from');
@@ -197,7 +203,7 @@ export class TicketClassifier {
       p1Context: {
         counted: () => countedBreadth(title, body),
         escalated: () => escalatedLimits(title, body),
-        sole: () => soleScope(title, body),
+        sole: soleWords,
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),
@@ -296,12 +302,10 @@ export class TicketClassifier {
     for (const [c, p] of dist) dist.set(c, p * (1 - ruleMass * squeeze));
     for (const [c, share] of ruleShares) dist.set(c, share * squeeze);
 
-    let candidates = [...dist.entries()];
-    if (allowed !== undefined) candidates = candidates.filter(([c]) => allowed.names.has(c));
-    const mass = candidates.reduce((sum, [, p]) => sum + p, 0);
-    const ranked = candidates
-      .map(([c, p]) => ({ canonical: c, confidence: mass > 0 ? p / mass : 1 / candidates.length }))
-      .sort((a, b) => b.confidence - a.confidence || a.canonical.localeCompare(b.canonical));
+    const candidates = [...dist.entries()].map(([canonical, confidence]) => ({ canonical, confidence }));
+    const ranked = renormalised(
+      allowed === undefined ? candidates : candidates.filter((c) => allowed.names.has(c.canonical)),
+    );
     return { ranked, ruleHits };
   }
 
@@ -369,17 +373,19 @@ interface RankedCategory {
  */
 function withoutSoleIncident(
   ranked: RankedCategory[],
-  title: string,
-  body: string,
+  sole: () => string | undefined,
 ): { ranked: RankedCategory[]; notIncident?: string } {
   if (ranked[0]?.canonical !== 'INCIDENT') return { ranked };
   const rest = ranked.filter((r) => r.canonical !== 'INCIDENT' && r.canonical !== 'SECURITY');
   if (rest.length === 0) return { ranked };
-  const words = soleScope(title, body);
-  if (words === undefined) return { ranked };
-  const mass = rest.reduce((sum, r) => sum + r.confidence, 0);
-  return {
-    ranked: rest.map((r) => ({ ...r, confidence: mass > 0 ? r.confidence / mass : 1 / rest.length })),
-    notIncident: words,
-  };
+  const words = sole();
+  return words === undefined ? { ranked } : { ranked: renormalised(rest), notIncident: words };
+}
+
+/** The categories' shares of their own mass (even shares when it is zero), best first. */
+function renormalised(categories: readonly RankedCategory[]): RankedCategory[] {
+  const mass = categories.reduce((sum, c) => sum + c.confidence, 0);
+  return categories
+    .map((c) => ({ ...c, confidence: mass > 0 ? c.confidence / mass : 1 / categories.length }))
+    .sort((a, b) => b.confidence - a.confidence || a.canonical.localeCompare(b.canonical));
 }

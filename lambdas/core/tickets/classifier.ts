@@ -12,7 +12,7 @@ import {
   type Cue,
   type CueHit,
   type CueMatches,
-  countedBreadth,
+  statedBreadth,
   decidePriority,
   detectAreas,
   escalatedLimits,
@@ -201,7 +201,7 @@ export class TicketClassifier {
       serverErrors: doc.flags.includes('http_5xx'),
       categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
       p1Context: {
-        counted: () => countedBreadth(title, body),
+        stated: () => statedBreadth(title, body),
         escalated: () => escalatedLimits(title, body),
         sole: soleWords,
         severeAnswerable: SEVERE.some(

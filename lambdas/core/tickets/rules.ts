@@ -203,25 +203,57 @@ function rawHead(title: string, body: string): string {
   return `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`;
 }
 
+/** What "every" or "all" can quantify as breadth besides the counted affected: the places and sessions they use. */
+const QUANTIFIED = `${AFFECTED}|checkouts|logins|sign-ins|requests|sessions|stores|shops|branches|sites|regions|offices|tills|terminals|devices`;
+/** The singular of a plural noun above, for "every": deliveries → delivery, branches → branch, users → user. */
+function singular(plural: string): string {
+  if (!plural.endsWith('s')) return plural;
+  if (plural.endsWith('ies')) return `${plural.slice(0, -3)}y`;
+  if (/(?:ches|shes|sses|xes)$/.test(plural)) return plural.slice(0, -2);
+  return plural.slice(0, -1);
+}
 /**
- * Breadth said as a number: a count of affected people or of what they do ("3,000 students", "130 orders",
- * "18,400 users", "2.5k customers") of at least `MANY_AFFECTED_COUNT`, or a share of them ("31% of users")
- * of at least `MANY_AFFECTED_SHARE` %. Returns the words that said it, for the rationale. Numbers become
- * one placeholder word in the cue scanner's text, so this reads the raw text.
+ * Breadth said with a quantifier over what an outage stops: "every merchant", "all checkouts", "all of our
+ * stores", "every single customer". Not denied ("not all users", "not every store"). The fixed breadth words
+ * list a few such pairs; this reads any of them. Not "all my orders" (one person's) or "all of these
+ * patients" (a few named before).
  */
-export function countedBreadth(title: string, body = ''): string | undefined {
+const QUANTIFIED_BREADTH = new RegExp(
+  `(?<!\\bnot\\s)\\b(?:every\\s+(?:single\\s+)?(?:${QUANTIFIED.split('|').map(singular).join('|')})|all\\s+(?:of\\s+)?(?:(?:our|the|its|their|your)\\s+)?(?:(?!(?:these|those|my|his|her)\\b)[a-z][a-z-]*\\s+)?(?:${QUANTIFIED}))\\b`,
+);
+
+/**
+ * Breadth said in the text's own words: a quantifier over the affected or what they do ("every merchant",
+ * "all checkouts"), a count of them ("3,000 students", "130 orders", "18,400 users", "2.5k customers") of at
+ * least `MANY_AFFECTED_COUNT`, or a share of them ("31% of users") of at least `MANY_AFFECTED_SHARE` %.
+ * Returns the words that said it as a cue hit, for the rationale. Numbers become one placeholder word in the
+ * cue scanner's text and the word sets lose the order, so this reads the raw text.
+ */
+export function statedBreadth(title: string, body = ''): CueHit | undefined {
+  const phrase = statedBreadthPhrase(title, body);
+  if (phrase === undefined) return undefined;
+  return { phrase, weight: 1, inTitle: title.toLowerCase().replace(/\s+/g, ' ').includes(phrase) };
+}
+
+function statedBreadthPhrase(title: string, body: string): string | undefined {
   let text = rawHead(title, body);
-  if (!/\d/.test(text)) return undefined;
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED, ' ');
   text = text.toLowerCase();
+  // A number says more than a quantifier ("900 merchants" rather than "every delivery").
+  const found = countedBreadth(text) ?? QUANTIFIED_BREADTH.exec(text)?.[0];
+  return found?.trim().replace(/\s+/g, ' ');
+}
+
+/** A count or share of the affected, large enough to be breadth, in lower-cased text without code. */
+function countedBreadth(text: string): string | undefined {
+  if (!/\d/.test(text)) return undefined;
   for (const m of text.matchAll(COUNT)) {
     const digits = m[1] ?? '';
     // "3,000" and "18.400" are thousands; "2.5" is a decimal.
     const n = Number(/^\d{1,3}(?:[,.]\d{3})+$/.test(digits) ? digits.replace(/[,.]/g, '') : digits);
-    if (n * (m[2] === undefined ? 1 : 1000) >= MANY_AFFECTED_COUNT) return m[0].trim().replace(/\s+/g, ' ');
+    if (n * (m[2] === undefined ? 1 : 1000) >= MANY_AFFECTED_COUNT) return m[0];
   }
-  for (const m of text.matchAll(SHARE))
-    if (Number(m[1]) >= MANY_AFFECTED_SHARE) return m[0].trim().replace(/\s+/g, ' ');
+  for (const m of text.matchAll(SHARE)) if (Number(m[1]) >= MANY_AFFECTED_SHARE) return m[0];
   return undefined;
 }
 
@@ -298,8 +330,8 @@ export interface P1Context {
   escalated?: (() => ReadonlySet<string>) | undefined;
   /** The words saying the trouble is the writer's alone (`soleScope`): an outage limit. Asked only for outages. */
   sole?: (() => string | undefined) | undefined;
-  /** The breadth the text states as a number (`countedBreadth`), asked only when no breadth word is there. */
-  counted?: (() => string | undefined) | undefined;
+  /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */
+  stated?: (() => CueHit | undefined) | undefined;
   /**
    * Whether the ticket could have been answered INCIDENT or SECURITY (default: yes). A team that answers
    * only bug/feature/question gets its outages as bugs, which the severity bar must not hold back.
@@ -330,7 +362,7 @@ export function p1Rule(
   const asked = probability !== undefined && context.severeAnswerable !== false;
   const failure = incident || (category === 'BUG' && (severe || !asked));
   if (failure && !outageLimited(matches, context)) {
-    const breadth = breadthOf(matches, context.counted);
+    const breadth = breadthOf(matches, context.stated);
     const outage = evidence(matches, P1_CUES.outage);
     if (breadth.score > 0 && (outage.score > 0 || serverErrors))
       return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
@@ -354,12 +386,15 @@ export function p1Rule(
   return undefined;
 }
 
-/** Breadth words, or else a stated count or share of affected (a hit citing the words that said it). */
-function breadthOf(matches: CueMatches, counted: P1Context['counted']): Evidence {
+/**
+ * Breadth words, or else breadth stated in the text's own words (a quantifier, a count or a share of the
+ * affected), as a hit citing them.
+ */
+function breadthOf(matches: CueMatches, stated: P1Context['stated']): Evidence {
   const words = evidence(matches, P1_CUES.breadth);
-  if (words.score > 0 || counted === undefined) return words;
-  const phrase = counted();
-  return phrase === undefined ? NO_EVIDENCE : { score: 1, hits: [{ phrase, weight: 1, inTitle: false }] };
+  if (words.score > 0 || stated === undefined) return words;
+  const hit = stated();
+  return hit === undefined ? NO_EVIDENCE : { score: 1, hits: [hit] };
 }
 
 /**

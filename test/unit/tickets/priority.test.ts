@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
 import {
-  countedBreadth,
   decidePriority,
   escalatedLimits,
   MANY_AFFECTED_COUNT,
@@ -13,6 +12,7 @@ import {
   P1_SINGLE_CUE_PROBABILITY,
   p1Rule,
   soleScope,
+  statedBreadth,
 } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
 import { fixtureModel, mixedModel } from './support.ts';
@@ -260,27 +260,30 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('reads a count or a share of affected people as breadth', () => {
-    expect(countedBreadth('Exam uploads fail', 'About 3,000 students affected.')).toBe('3,000 students');
-    expect(countedBreadth('App crashes on start', '18,400 crash-free users drop')).toBe(
+    expect(statedBreadth('Exam uploads fail', 'About 3,000 students affected.')?.phrase).toBe(
+      '3,000 students',
+    );
+    expect(statedBreadth('App crashes on start', '18,400 crash-free users drop')?.phrase).toBe(
       '18,400 crash-free users',
     );
-    expect(countedBreadth('Checkout errors', 'for 2.5k customers')).toBe('2.5k customers');
-    expect(countedBreadth('Prices at zero', '130 orders at zero so far')).toBe('130 orders');
-    expect(countedBreadth('Login errors', 'about 31% of users see it')).toBe('31% of users');
+    expect(statedBreadth('Checkout errors', 'for 2.5k customers')?.phrase).toBe('2.5k customers');
+    expect(statedBreadth('Prices at zero', '130 orders at zero so far')?.phrase).toBe('130 orders');
+    expect(statedBreadth('Login errors', 'about 31% of users see it')?.phrase).toBe('31% of users');
     for (const [title, body] of [
       ['Login errors', `${MANY_AFFECTED_COUNT - 1} users so far`],
       ['Login errors', 'about 2% of users'],
       ['Statements crash', 'only accounts with > 500 transactions'],
-      ['Checkout errors', 'returns 500 for all users'],
       ['Import timeout', 'fails after 300 seconds for users'],
       ['Import fails', '```\nprocessed 5000 users\n```'],
     ] as const)
-      expect(countedBreadth(title, body)).toBeUndefined();
+      expect(statedBreadth(title, body)).toBeUndefined();
+    // "500 for all users" counts nothing: its breadth is the quantifier.
+    expect(statedBreadth('Checkout errors', 'returns 500 for all users')?.phrase).toBe('all users');
     // The count is breadth for the "outage for many" rule (one cue word alone needs a plausible P1).
     const title = 'Exam uploads fail';
     const body = 'About 3,000 students affected.';
-    const counted = () => countedBreadth(title, body);
-    const rule = p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0, { counted });
+    const stated = () => statedBreadth(title, body);
+    const rule = p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0, { stated });
     expect(rule?.rule).toBe('outage for many');
     expect(rule?.hits.map((h) => h.phrase)).toContain('3,000 students');
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
@@ -301,10 +304,37 @@ describe('P1 decisions for incidents and security reports', () => {
     );
   });
 
+  it('reads "every" or "all" over the affected or what they do as breadth, unless denied', () => {
+    const title = 'Payments API returns 503 for every merchant';
+    const body = 'Since 10:02 all checkouts fail.';
+    expect(statedBreadth(title, body)).toEqual({ phrase: 'every merchant', weight: 1, inTitle: true });
+    expect(statedBreadth('Checkout errors', 'all of our stores are down')).toEqual({
+      phrase: 'all of our stores',
+      weight: 1,
+      inTitle: false,
+    });
+    expect(statedBreadth('Labels missing', 'every single delivery since 9am')?.phrase).toBe(
+      'every single delivery',
+    );
+    expect(statedBreadth('Tills frozen', 'all the tills in every branch')?.phrase).toBe('all the tills');
+    for (const body of [
+      'not all users see it',
+      'not every store is affected',
+      'all the time',
+      'every morning',
+    ])
+      expect(statedBreadth('Checkout errors', body)).toBeUndefined();
+    // Breadth for the "outage for many" rule even where the priority model finds P1 unlikely.
+    const stated = () => statedBreadth(title, body);
+    const rule = p1Rule('INCIDENT', cuesOf(title, body), true, undefined, 0, { stated });
+    expect(rule?.rule).toBe('outage for many');
+    expect(rule?.hits.map((h) => h.phrase)).toContain('every merchant');
+  });
+
   it('counts refunds, invoices and shipments as affected, as it counts orders', () => {
-    expect(countedBreadth('Refund worker', '1,146 refunds sent so far')).toBe('1,146 refunds');
-    expect(countedBreadth('Label API errors', 'about 2.5k shipments stuck')).toBe('2.5k shipments');
-    expect(countedBreadth('Label API errors', '40 shipments stuck')).toBeUndefined();
+    expect(statedBreadth('Refund worker', '1,146 refunds sent so far')?.phrase).toBe('1,146 refunds');
+    expect(statedBreadth('Label API errors', 'about 2.5k shipments stuck')?.phrase).toBe('2.5k shipments');
+    expect(statedBreadth('Label API errors', '40 shipments stuck')).toBeUndefined();
   });
 
   it('does not let a limit word veto when the text says the impact has gone past it', () => {

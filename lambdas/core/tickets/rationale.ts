@@ -230,8 +230,11 @@ const UNCITABLE = new Set(
   ).split(' '),
 );
 
-/** A word a person would recognise: not a stop word, a placeholder (`host_github_com`, `_no`) or a number. */
-const citable = (word: string) => !UNCITABLE.has(word) && /^[a-z][a-z0-9'.+#-]*$/.test(word);
+/**
+ * A word a person would recognise: not a stop word, a placeholder (`host_github_com`, `_no`), a number, or a
+ * single letter (the tokenizer's pieces of "e.g." or "i.e.", quoted as `"g" in the description`).
+ */
+const citable = (word: string) => !UNCITABLE.has(word) && /^[a-z][a-z0-9'.+#-]+$/.test(word);
 
 const TITLE_NS = new Set(['t', 't2', 'tstart', 'tstart2', 'tk']);
 const BODY_NS = new Set(['b', 'b2', 'l', 'l2', 'bk']);

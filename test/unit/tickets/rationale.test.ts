@@ -34,6 +34,22 @@ describe('the rationale a person reads', () => {
     expect(phrases).toBeGreaterThan(20);
   });
 
+  it('never quotes a single letter (the pieces of "e.g." or "user B")', () => {
+    const letters = /"[a-z]( [^"]*)?"|"[^"]* [a-z]"/;
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      expect(rationale.replace(/Labels: .*$/, '')).not.toMatch(letters);
+    }
+    const eg = classifier.classify(
+      {
+        title: 'Search returns 500 for queries with an apostrophe',
+        body: 'e.g. "OBrien" gives HTTP 500, e.g. on /search.',
+      },
+      { now: NOW },
+    );
+    expect(eg.rationale).not.toMatch(/"g"|"e"/);
+  });
+
   it('explains a precautionary P1 as the floor it is, not as a contradiction', () => {
     const floored = tickets
       .map((ticket) => classifier.classify(ticket, { now: NOW }))

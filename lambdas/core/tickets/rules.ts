@@ -119,7 +119,9 @@ export const P1_CUES = {
    */
   outageLimits: cues(
     1,
-    'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment',
+    'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
+      // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
+      'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected',
   ),
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(

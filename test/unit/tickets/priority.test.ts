@@ -10,6 +10,7 @@ import {
   P1_RUNNER_UP_PROBABILITY,
   P1_SEVERE_PROBABILITY,
   P1_SINGLE_CUE_PROBABILITY,
+  p1Limited,
   p1Rule,
   soleScope,
   statedBreadth,
@@ -287,6 +288,21 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(rule?.rule).toBe('outage for many');
     expect(rule?.hits.map((h) => h.phrase)).toContain('3,000 students');
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
+  });
+
+  it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {
+    for (const body of [
+      'Alarm goes in and out of ALARM, no customer-facing impact so far.',
+      'Error rate up on the batch host, no user impact.',
+      'Disk errors on one replica, nobody is affected yet.',
+    ]) {
+      const matches = cuesOf('Checkout API errors failing', body);
+      expect(p1Rule('INCIDENT', matches, true), body).toBeUndefined();
+      expect(p1Limited('INCIDENT', matches), body).toBe(true);
+    }
+    expect(
+      p1Rule('INCIDENT', cuesOf('Checkout API errors failing', 'customers see errors'), true),
+    ).toBeDefined();
   });
 
   it('reads "a few" as a limit only when it counts the affected, not "a few seconds apart"', () => {

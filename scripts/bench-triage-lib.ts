@@ -15,6 +15,7 @@ import {
   trainTicketModel,
 } from '../lambdas/core/tickets/index.ts';
 import { score } from '../lambdas/core/tickets/metrics.ts';
+import { P1_RULE_WORDS } from '../lambdas/core/tickets/rationale.ts';
 
 export const CATEGORIES = ['BUG', 'FEATURE', 'QUESTION', 'INCIDENT', 'TASK', 'SECURITY'];
 
@@ -199,7 +200,7 @@ export function leaveOneWriterOut(
           r.priority === 'P1'
             ? r.confidence.priority
             : (r.alternatives.priority.find((a) => a.name === 'P1')?.confidence ?? 0),
-        p1Rule: r.rationale.includes('P1 rule'),
+        p1Rule: Object.values(P1_RULE_WORDS).some((words) => r.rationale.includes(`Priority P1: ${words}`)),
         probabilities: Object.fromEntries([
           [r.predictedCategory, r.confidence.category],
           ...r.alternatives.category.map((a) => [a.name, a.confidence]),

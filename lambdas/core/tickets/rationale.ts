@@ -44,7 +44,8 @@ const PRIORITY_ITEMS = 2;
 const RUNNER_UP_SHOWN = 0.2;
 
 const LEVEL_WORDS: Record<string, string> = { P1: 'urgent', P2: 'high', P3: 'normal', P4: 'low' };
-const P1_RULE_WORDS: Record<string, string> = {
+/** How the rationale names each P1 rule (`Priority P1: <words>`); studies of the P1 decision read it back. */
+export const P1_RULE_WORDS: Record<string, string> = {
   'outage for many': 'an outage for many users',
   'outage not limited': 'an outage, and nothing in the text limits it to a few users',
   'active security exposure': 'an active security exposure',

@@ -12,7 +12,6 @@ import {
   type Cue,
   type CueHit,
   type CueMatches,
-  statedBreadth,
   decidePriority,
   detectAreas,
   escalatedLimits,
@@ -25,6 +24,7 @@ import {
   SECURITY_CUES,
   saturate,
   soleScope,
+  statedBreadth,
   TASK_CUES,
 } from './rules.ts';
 import { parseTicket, saysNothing } from './text.ts';

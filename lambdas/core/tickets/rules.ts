@@ -126,7 +126,15 @@ export const P1_CUES = {
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(
     1,
-    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign, no signs, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
+  ),
+  /**
+   * The writer reached it from outside the VPN ("from home, not on VPN"): then "vpn" says it is exposed, not
+   * that it is limited to the internal network.
+   */
+  offVpn: cues(
+    1,
+    'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
   ),
 } as const;
 
@@ -381,7 +389,7 @@ export function p1Rule(
   }
   // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
   // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
-  if ((likely('SECURITY') || incident || severe) && evidence(matches, P1_CUES.exposureLimits).score === 0) {
+  if ((likely('SECURITY') || incident || severe) && !exposureLimited(matches)) {
     const exposure = evidence(matches, P1_CUES.exposure);
     if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
   }
@@ -406,8 +414,15 @@ function breadthOf(matches: CueMatches, stated: P1Context['stated']): Evidence {
  * the floor's P1s were right about one time in six, most wrong ones limited in words (docs/triage.md).
  */
 export function p1Limited(category: string, matches: CueMatches, context: P1Context = {}): boolean {
-  if (category === 'SECURITY') return evidence(matches, P1_CUES.exposureLimits).score > 0;
+  if (category === 'SECURITY') return exposureLimited(matches);
   return outageLimited(matches, context);
+}
+
+/** An exposure limit is in the text, other than a "vpn" the writer says they were not on. */
+function exposureLimited(matches: CueMatches): boolean {
+  const limits = evidence(matches, P1_CUES.exposureLimits);
+  if (limits.score === 0) return false;
+  return limits.hits.some((h) => h.phrase !== 'vpn') || evidence(matches, P1_CUES.offVpn).score === 0;
 }
 
 /**

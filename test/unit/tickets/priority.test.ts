@@ -290,6 +290,30 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
   });
 
+  it('does not read "no sign-in" as "no sign" of exploitation', () => {
+    const open = cuesOf(
+      'Share link opens the whole folder',
+      'anyone with the link gets in, no sign-in asked',
+    );
+    expect(p1Rule('SECURITY', open, false)?.rule).toBe('active security exposure');
+    expect(p1Limited('SECURITY', open)).toBe(false);
+    const quiet = cuesOf('Share link opens the whole folder', 'anyone with the link, but no sign of misuse');
+    expect(p1Rule('SECURITY', quiet, false)).toBeUndefined();
+  });
+
+  it('reads "vpn" as a limit on an exposure only when the writer does not say they were off it', () => {
+    const body = 'the admin page still takes the default login, from my home laptop';
+    const off = cuesOf('Admin page open', `${body} (not on VPN), anyone can log in`);
+    expect(p1Rule('SECURITY', off, false)?.rule).toBe('active security exposure');
+    expect(p1Limited('SECURITY', off)).toBe(false);
+    const on = cuesOf('Admin page open', `${body} over the VPN, anyone can log in`);
+    expect(p1Rule('SECURITY', on, false)).toBeUndefined();
+    expect(p1Limited('SECURITY', on)).toBe(true);
+    // Another limit still holds.
+    const internal = cuesOf('Admin page open', `${body} (not on VPN), internal only, anyone can log in`);
+    expect(p1Limited('SECURITY', internal)).toBe(true);
+  });
+
   it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {
     for (const body of [
       'Alarm goes in and out of ALARM, no customer-facing impact so far.',

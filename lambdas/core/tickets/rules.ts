@@ -128,14 +128,6 @@ export const P1_CUES = {
     1,
     'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
   ),
-  /**
-   * The writer reached it from outside the VPN ("from home, not on VPN"): then "vpn" says it is exposed, not
-   * that it is limited to the internal network.
-   */
-  offVpn: cues(
-    1,
-    'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
-  ),
 } as const;
 
 export interface P1Rule {
@@ -418,11 +410,42 @@ export function p1Limited(category: string, matches: CueMatches, context: P1Cont
   return outageLimited(matches, context);
 }
 
-/** An exposure limit is in the text, other than a "vpn" the writer says they were not on. */
+/**
+ * Words that turn a limit word into its opposite: "no workaround", "from home (not on VPN)", "quite a few
+ * users", "more than one customer". A limit they negate does not limit.
+ */
+const NEGATED_LIMITS: ReadonlyMap<string, readonly Cue[]> = new Map([
+  [
+    'workaround',
+    cues(
+      1,
+      'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works',
+    ),
+  ],
+  [
+    'vpn',
+    cues(
+      1,
+      'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
+    ),
+  ],
+  ...['a few users', 'a few customers', 'a few people', 'a few of', 'a few stores', 'a few sites'].map(
+    (limit) => [limit, cues(1, `quite a few ${limit.slice(6)}`)] as const,
+  ),
+  ['one customer', cues(1, 'more than one customer, not just one customer, not only one customer')],
+]);
+
+/** The limit words of a table in the text, without those the text negates (`NEGATED_LIMITS`). */
+function standingLimits(matches: CueMatches, table: readonly Cue[]): readonly CueHit[] {
+  return evidence(matches, table).hits.filter((hit) => {
+    const negations = NEGATED_LIMITS.get(hit.phrase);
+    return negations === undefined || evidence(matches, negations).score === 0;
+  });
+}
+
+/** An exposure limit stands in the text ("internal only", "no sign of misuse", on the VPN). */
 function exposureLimited(matches: CueMatches): boolean {
-  const limits = evidence(matches, P1_CUES.exposureLimits);
-  if (limits.score === 0) return false;
-  return limits.hits.some((h) => h.phrase !== 'vpn') || evidence(matches, P1_CUES.offVpn).score === 0;
+  return standingLimits(matches, P1_CUES.exposureLimits).length > 0;
 }
 
 /**
@@ -430,11 +453,11 @@ function exposureLimited(matches: CueMatches): boolean {
  * the writer says the trouble is theirs alone.
  */
 function outageLimited(matches: CueMatches, context: P1Context): boolean {
-  const limits = evidence(matches, P1_CUES.outageLimits);
-  if (limits.score > 0) {
+  const limits = standingLimits(matches, P1_CUES.outageLimits);
+  if (limits.length > 0) {
     if (context.escalated === undefined) return true;
     const passed = context.escalated();
-    if (passed.size === 0 || limits.hits.some((h) => !passed.has(h.phrase))) return true;
+    if (passed.size === 0 || limits.some((h) => !passed.has(h.phrase))) return true;
   }
   return context.sole?.() !== undefined;
 }
@@ -510,6 +533,7 @@ function index(): Map<string, { words: string[]; phrase: string }[]> {
     PRIORITY_UP,
     PRIORITY_DOWN,
     ...Object.values(AREA_CUES),
+    ...NEGATED_LIMITS.values(),
   ];
   for (const table of tables) {
     for (const cue of table) {

@@ -290,6 +290,21 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('INCIDENT', cuesOf(title, body), false, undefined, 0)).toBeUndefined();
   });
 
+  it('does not read a limit the text negates: "no workaround", "quite a few users", "more than one customer"', () => {
+    for (const body of [
+      'all users see errors, there is no workaround',
+      "all users see errors, the workaround doesn't work",
+      'quite a few users see errors',
+      'more than one customer sees errors',
+    ]) {
+      const matches = cuesOf('Checkout failing', body);
+      expect(p1Rule('INCIDENT', matches, false), body).toBeDefined();
+      expect(p1Limited('INCIDENT', matches), body).toBe(false);
+    }
+    for (const body of ['all users see errors, workaround: use the old page', 'a few users see errors'])
+      expect(p1Limited('INCIDENT', cuesOf('Checkout failing', body)), body).toBe(true);
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',

@@ -393,7 +393,7 @@ export function p1Rule(
  * affected), as a hit citing them.
  */
 function breadthOf(matches: CueMatches, stated: P1Context['stated']): Evidence {
-  const words = evidence(matches, P1_CUES.breadth);
+  const words = withoutNegatedBreadth(matches, evidence(matches, P1_CUES.breadth));
   if (words.score > 0 || stated === undefined) return words;
   const hit = stated();
   return hit === undefined ? NO_EVIDENCE : { score: 1, hits: [hit] };
@@ -435,12 +435,39 @@ const NEGATED_LIMITS: ReadonlyMap<string, readonly Cue[]> = new Map([
   ['one customer', cues(1, 'more than one customer, not just one customer, not only one customer')],
 ]);
 
+/**
+ * Breadth words said negated: "not all users are affected", "not everyone", "not the whole company". They
+ * are no breadth, and they limit an outage as "some users" does.
+ */
+const NOT_BREADTH: readonly Cue[] = cues(
+  1,
+  P1_CUES.breadth
+    .map((cue) => cue.phrase)
+    .filter((phrase) => /^(?:all\b|every|entire\b|whole\b|company\b|site\b|for\b|widespread\b)/.test(phrase))
+    .flatMap((phrase) => [
+      `not ${phrase}`,
+      ...(/^(?:entire|whole)\b/.test(phrase) ? [`not the ${phrase}`] : []),
+    ])
+    .join(', '),
+);
+
 /** The limit words of a table in the text, without those the text negates (`NEGATED_LIMITS`). */
 function standingLimits(matches: CueMatches, table: readonly Cue[]): readonly CueHit[] {
   return evidence(matches, table).hits.filter((hit) => {
     const negations = NEGATED_LIMITS.get(hit.phrase);
     return negations === undefined || evidence(matches, negations).score === 0;
   });
+}
+
+/** Breadth evidence without the words the text says negated ("not all users"). */
+function withoutNegatedBreadth(matches: CueMatches, breadth: Evidence): Evidence {
+  if (breadth.score === 0) return breadth;
+  const negated = new Set(
+    evidence(matches, NOT_BREADTH).hits.map((h) => h.phrase.slice(4).replace(/^the /, '')),
+  );
+  if (negated.size === 0) return breadth;
+  const hits = breadth.hits.filter((h) => !negated.has(h.phrase));
+  return hits.length === 0 ? NO_EVIDENCE : { score: hits.reduce((sum, h) => sum + h.weight, 0), hits };
 }
 
 /** An exposure limit stands in the text ("internal only", "no sign of misuse", on the VPN). */
@@ -453,6 +480,7 @@ function exposureLimited(matches: CueMatches): boolean {
  * the writer says the trouble is theirs alone.
  */
 function outageLimited(matches: CueMatches, context: P1Context): boolean {
+  if (evidence(matches, NOT_BREADTH).score > 0) return true;
   const limits = standingLimits(matches, P1_CUES.outageLimits);
   if (limits.length > 0) {
     if (context.escalated === undefined) return true;
@@ -534,6 +562,7 @@ function index(): Map<string, { words: string[]; phrase: string }[]> {
     PRIORITY_DOWN,
     ...Object.values(AREA_CUES),
     ...NEGATED_LIMITS.values(),
+    NOT_BREADTH,
   ];
   for (const table of tables) {
     for (const cue of table) {

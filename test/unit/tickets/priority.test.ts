@@ -305,6 +305,21 @@ describe('P1 decisions for incidents and security reports', () => {
       expect(p1Limited('INCIDENT', cuesOf('Checkout failing', body)), body).toBe(true);
   });
 
+  it('reads breadth said negated ("not all users", "not everyone") as a limit, not as breadth', () => {
+    for (const body of [
+      'Not all users are affected, EU only',
+      'not everyone is affected',
+      'not the entire site, only search',
+    ]) {
+      const matches = cuesOf('Checkout failing with 500', body);
+      expect(p1Rule('INCIDENT', matches, true), body).toBeUndefined();
+      expect(p1Limited('INCIDENT', matches), body).toBe(true);
+    }
+    expect(p1Rule('INCIDENT', cuesOf('Checkout failing with 500', 'errors for everyone'), true)?.rule).toBe(
+      'outage for many',
+    );
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',

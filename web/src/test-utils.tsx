@@ -48,13 +48,18 @@ export function fakeApi(answer: (call: FakeCall) => Answer) {
   return { client, calls };
 }
 
+/** Renders `ui` with the console's providers; `rerender` gives the same component new props in place. */
 export function renderWith(ui: ReactElement, client?: Client, route = '/') {
-  const tree = (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-      <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
-    </MantineProvider>
-  );
-  return render(client ? <Provider value={client}>{tree}</Provider> : tree);
+  const wrap = (element: ReactElement) => {
+    const tree = (
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+        <MemoryRouter initialEntries={[route]}>{element}</MemoryRouter>
+      </MantineProvider>
+    );
+    return client ? <Provider value={client}>{tree}</Provider> : tree;
+  };
+  const view = render(wrap(ui));
+  return { ...view, rerender: (next: ReactElement) => view.rerender(wrap(next)) };
 }
 
 /** Where the router is now (path and query string), for tests of what a page keeps in the URL. */

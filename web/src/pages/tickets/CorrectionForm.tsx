@@ -16,13 +16,19 @@ interface Props {
   suggested?: string | undefined;
 }
 
-/** A person's answer to the triage: applied, and kept for retraining the classifier. */
+/**
+ * A person's answer to the triage: applied, and kept for retraining the classifier. Each field shows the
+ * current triage until the person changes it: the form is on the page before the worker answers, and a form
+ * that kept its first values would offer BUG and "keep as is" for an INCIDENT P1 and save them.
+ */
 export function CorrectionForm({ id, version, category, priority, labels, suggested }: Props) {
-  const [newCategory, setCategory] = useState(
-    category && category !== NEEDS_REVIEW ? category : (suggested ?? CATEGORIES[0]),
-  );
-  const [newPriority, setPriority] = useState<string>(priority ?? '');
-  const [newLabels, setLabels] = useState(labels.join(', '));
+  const [editedCategory, setCategory] = useState<string>();
+  const [editedPriority, setPriority] = useState<string>();
+  const [editedLabels, setLabels] = useState<string>();
+  const newCategory =
+    editedCategory ?? (category && category !== NEEDS_REVIEW ? category : (suggested ?? CATEGORIES[0]));
+  const newPriority = editedPriority ?? priority ?? '';
+  const newLabels = editedLabels ?? labels.join(', ');
   const [result, correct] = useMutation(CorrectTriageDocument);
   const [saved, setSaved] = useState(false);
 

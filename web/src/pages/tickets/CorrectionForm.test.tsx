@@ -1,0 +1,43 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { fakeApi, renderWith } from '../../test-utils.tsx';
+import { CorrectionForm } from './CorrectionForm.tsx';
+
+const pending = { id: 't1', version: 1, category: null, priority: null, labels: [] };
+const triaged = { ...pending, version: 2, category: 'INCIDENT', priority: 'P1' as const, labels: ['api'] };
+
+const select = (name: string) => screen.getByRole('combobox', { name }) as HTMLSelectElement;
+
+describe('CorrectionForm', () => {
+  it('shows the triage that arrives after the form is on the page, and saves what the person chose', async () => {
+    const { client, calls } = fakeApi(({ variables }) => ({
+      data: {
+        correctTriage: { id: 't1', version: 3, triage: { ...triaged.labels, category: variables.category } },
+      },
+    }));
+    const view = renderWith(<CorrectionForm {...pending} />, client);
+    expect(select('Category').value).toBe('BUG');
+    expect(select('Priority').value).toBe('');
+
+    view.rerender(<CorrectionForm {...triaged} />);
+    expect(select('Category').value).toBe('INCIDENT');
+    expect(select('Priority').value).toBe('P1');
+    expect((screen.getByRole('textbox', { name: /Labels/ }) as HTMLInputElement).value).toBe('api');
+
+    // Once changed, a field keeps the person's choice; the others still follow the triage.
+    await userEvent.selectOptions(select('Priority'), 'P2');
+    view.rerender(<CorrectionForm {...triaged} version={3} category="SECURITY" />);
+    expect(select('Priority').value).toBe('P2');
+    expect(select('Category').value).toBe('SECURITY');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save correction' }));
+    const saved = calls.find((c) => c.operationName === 'CorrectTriage');
+    expect(saved?.variables).toMatchObject({
+      category: 'SECURITY',
+      priority: 'P2',
+      labels: ['api'],
+      expectedVersion: 3,
+    });
+  });
+});

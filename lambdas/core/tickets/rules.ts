@@ -520,10 +520,15 @@ export const AREA_CUES: Record<string, Cue[]> = {
     1,
     'documentation, docs, doc, readme, typo, typos, tutorial, guide, docstring, wiki, man page, examples',
   ),
-  build: cues(
-    1,
-    'build, builds, building, compile, compiler, compiling, compilation, cmake, bazel, makefile, linker, link error, gcc, clang, msvc, toolchain, configure, build system',
-  ),
+  build: [
+    ...cues(
+      1,
+      'build, builds, compile, compiler, compiling, compilation, cmake, bazel, makefile, linker, link error, gcc, clang, msvc, toolchain, configure, build system',
+    ),
+    // Half weight: in a company's tickets "building" is mostly a place ("badge doesn't open the building",
+    // "wifi in building C"); "building from source with clang" still gets the label from its other words.
+    ...cues(0.5, 'building'),
+  ],
   install: cues(
     1,
     'install, installation, installer, installing, pip, conda, npm, brew, apt, package, packages, wheel',

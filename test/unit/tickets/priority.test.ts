@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
 import {
   decidePriority,
+  detectAreas,
   escalatedLimits,
   MANY_AFFECTED_COUNT,
   matchCues,
@@ -342,6 +343,16 @@ describe('P1 decisions for incidents and security reports', () => {
     // Another limit still holds.
     const internal = cuesOf('Admin page open', `${body} (not on VPN), internal only, anyone can log in`);
     expect(p1Limited('SECURITY', internal)).toBe(true);
+  });
+
+  it('does not label an office building "build", but still labels a build that fails', () => {
+    const areas = (title: string, body = '') => detectAreas(cuesOf(title, body)).map((a) => a.label);
+    expect(areas('Building access badge not working', 'My badge does not open the main door')).not.toContain(
+      'build',
+    );
+    expect(areas('No internet in the whole building?')).not.toContain('build');
+    expect(areas('Error building on Windows', 'cmake fails at configure')).toContain('build');
+    expect(areas('Building from source with clang fails')).toContain('build');
   });
 
   it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {

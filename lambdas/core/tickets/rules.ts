@@ -107,7 +107,7 @@ export const P1_CUES = {
     'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
       // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
       // people's data, a fake login page, ransom, an account or payment someone else is using.
-      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers',
+      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers, pasted',
   ),
   dataLoss: cues(
     1,
@@ -302,7 +302,7 @@ const OTHERS_PLACE =
   "(?:\\s+(?:on|in|at|next to|around|near|beside|from|with)\\s+[\\w']+(?:\\s+[\\w']+){0,2}?)?";
 /** What says the others are fine: a state after a verb ("are fine", "is working"), or doing what the writer cannot. */
 const OTHERS_FINE =
-  "(?:(?:is|are|seem|seems|'re)\\s+(?:all\\s+)?(?:(?:to be|still)\\s+)?(?:[a-z]+ing\\s+)?(?:fine|ok|okay|working(?!\\s+(?:from|remotely|on))|unaffected|not affected)|(?:have|has) no (?:problems?|issues?)|can (?:log|sign|use|connect|access|get|open|print|see|vpn)\\b|can [a-z]+ (?:it |them )?fine)";
+  "(?:(?:is|are|seem|seems|'re)\\s+(?:all\\s+)?(?:(?:to be|still)\\s+)?(?:[a-z]+ing\\s+)?(?:fine|ok|okay|working(?!\\s+(?:from|remotely|on))|unaffected|not affected)|(?:have|has) no (?:problems?|issues?)|can (?:log|sign|use|connect|access|get|open|print|see|vpn)\\b|can [a-z]+ (?:it |them )?fine|[a-z]+ (?:through |in |out |up )?(?:fine|ok|okay|normally)\\b)";
 /**
  * The writer says the trouble is theirs alone: "everyone else's is fine", "my colleagues on the floor can log
  * in", "works for everyone else", "only me", "just my laptop", "login broken for me". Not when asked ("is it

@@ -321,6 +321,11 @@ describe('P1 decisions for incidents and security reports', () => {
     );
   });
 
+  it('reads a secret "pasted" somewhere as exposed, as "posted" and "paste" are', () => {
+    const pasted = cuesOf('prod CMS database password pasted in #web-dev, which has 3 external guests');
+    expect(p1Rule('SECURITY', pasted, false)?.rule).toBe('active security exposure');
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',
@@ -470,6 +475,10 @@ describe('P1 decisions for incidents and security reports', () => {
       ['Outlook not working', 'Seems to be only me, colleagues are fine.'],
       ['Teams not connecting - just me apparently', ''],
       ['Login broken for me', 'Since this morning I cannot log in.'],
+      // What the others do, fine: any verb, as people say it.
+      ["my uploads always stop at 99%, everyone else's go through fine", ''],
+      ['Printing fails', 'colleagues on my floor print ok'],
+      ['VPN drops every minute', 'the rest of the team connect normally'],
     ];
     for (const [title, body] of sole) expect(soleScope(title, body)).toBeDefined();
     const notSole: [string, string][] = [

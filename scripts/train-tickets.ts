@@ -1,6 +1,6 @@
 /**
  * Rebuilds the committed default ticket model from the NLBSE'24 training split and the internal tickets of
- * every writer (data/tickets/train.csv, w1.csv–w13.csv and w16.csv–w19.csv; never validation, challenge, w14 or w15):
+ * every writer (data/tickets/train.csv, w1.csv–w13.csv and w16.csv–w19.csv; never validation, challenge, w14, w15, w20 or w21):
  *
  *   npm run train:tickets       # → lambdas/core/tickets/default.model.bin
  *   npm run train:tickets -- --input issues.csv --internal my-tickets.csv --out y.model.bin

@@ -282,6 +282,27 @@ export async function stopOrphanedServer(clusterDir: string, report: (line: stri
   throw new Error(`Could not stop PostgreSQL pid ${pid} left running on ${clusterDir}`);
 }
 
+/**
+ * The URL maker of the server a live `ai-ops start` runs on this cluster, if one does (its `postmaster.pid`
+ * names the port; the password is the cluster's file). A command that only reads (`tickets
+ * export-corrections`) connects to it instead of refusing a data dir the product is using.
+ */
+export function runningServer(clusterDir: string): ((database: string) => string) | undefined {
+  const dir = resolve(clusterDir);
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile) || !existsSync(passwordFile(dir))) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+  const owner = parentOf(pid);
+  if (owner === null || owner === 1 || owner === process.pid || !isAlive(owner) || !isAiOps(owner))
+    return undefined;
+  const password = readFileSync(passwordFile(dir), 'utf8').trim();
+  return (database) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

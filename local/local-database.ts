@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { APP_ROLE, appRoleExists, appRoleUrl, setAppRoleLogin } from '../lambdas/adapters/db/app-role.ts';
 import type { Sql } from '../lambdas/adapters/db/client.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { runningServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 
 export const LOCAL_DATABASE_NAME = 'aiops';
 
@@ -23,9 +23,18 @@ export async function startLocalDatabase(options: {
   onLog?: (line: string) => void;
   /** What the user is told, e.g. that a server left running by an earlier run was stopped. */
   onNotice?: (line: string) => void;
+  /**
+   * Use the server a running `ai-ops start` keeps on this data dir instead of refusing it (for commands that
+   * only read, such as `tickets export-corrections`).
+   */
+  joinRunning?: boolean;
 }): Promise<LocalDatabase> {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, beginStop: () => {}, stop: async () => {} };
+  }
+  const running = options.joinRunning ? runningServer(join(options.dataDir, 'postgres')) : undefined;
+  if (running !== undefined) {
+    return { url: running(LOCAL_DATABASE_NAME), embedded: false, beginStop: () => {}, stop: async () => {} };
   }
   const server = await startEmbeddedPostgres({
     dataDir: join(options.dataDir, 'postgres'),

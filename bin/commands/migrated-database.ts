@@ -4,13 +4,19 @@ import { startLocalDatabase } from '../../local/local-database.ts';
 
 /**
  * DATABASE_URL, or the embedded PostgreSQL under `dataDir`, with every migration applied (a database never
- * started before has its tables), for the duration of `use`; then closed and stopped.
+ * started before has its tables), for the duration of `use`; then closed and stopped. With `joinRunning`, the
+ * server of an `ai-ops start` running on `dataDir` is used (and left running) instead of refusing the dir.
  */
 export async function withMigratedDatabase<T>(
   dataDir: string,
   use: (db: Database) => Promise<T>,
+  options: { joinRunning?: boolean } = {},
 ): Promise<T> {
-  const database = await startLocalDatabase({ dataDir, databaseUrl: process.env.DATABASE_URL });
+  const database = await startLocalDatabase({
+    dataDir,
+    databaseUrl: process.env.DATABASE_URL,
+    ...(options.joinRunning ? { joinRunning: true } : {}),
+  });
   // Migrations and a command's batch work are not requests: no per-statement limit (issue 13 sets one for those).
   const connection = connectDatabase({ url: database.url, statementTimeoutMs: 0 });
   try {

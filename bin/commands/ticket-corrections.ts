@@ -19,7 +19,8 @@ are the person's answers; priority and team are blank where they kept the classi
 first. Retrain with the team column as an extra head:
   ai-ops tickets train --input corrections.csv --label-column team --out team.model.json
 Titles and bodies are as stored, that is already redacted.
-Uses DATABASE_URL when set; otherwise the embedded PostgreSQL under the data dir (default .local/).
+Uses DATABASE_URL when set; otherwise the embedded PostgreSQL under the data dir (default .local/), the one
+a running \`ai-ops start\` (npm start) keeps there if it runs.
 
 Options:
   --out <file.csv>   where to write (written whole or not at all; default: standard output)
@@ -90,19 +91,23 @@ export async function exportCorrections(args: string[]): Promise<number> {
   const since = sinceArg(values.since);
   const file = new AtomicFile(values.out);
   try {
-    const count = await withMigratedDatabase(values['data-dir'], async (db) => {
-      const deps = { tickets: createTicketRepo(db) };
-      file.write(`${COLUMNS.join(',')}\n`);
-      let written = 0;
-      for (;;) {
-        const page = await correctionsAfter(deps, { since, after, limit: PAGE });
-        for (const correction of page) file.write(correctionCsvLine(correction));
-        written += page.length;
-        const last = page.at(-1);
-        if (page.length < PAGE || last === undefined) return written;
-        after = { at: last.correctedAt, id: last.id };
-      }
-    });
+    const count = await withMigratedDatabase(
+      values['data-dir'],
+      async (db) => {
+        const deps = { tickets: createTicketRepo(db) };
+        file.write(`${COLUMNS.join(',')}\n`);
+        let written = 0;
+        for (;;) {
+          const page = await correctionsAfter(deps, { since, after, limit: PAGE });
+          for (const correction of page) file.write(correctionCsvLine(correction));
+          written += page.length;
+          const last = page.at(-1);
+          if (page.length < PAGE || last === undefined) return written;
+          after = { at: last.correctedAt, id: last.id };
+        }
+      },
+      { joinRunning: true },
+    );
     await file.commit();
     process.stderr.write(
       `ai-ops tickets export-corrections: ${count} corrections${values.out ? ` to ${values.out}` : ''}\n`,

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataField, graphql, type StartedLocalProcess, startLocalProcess } from '../support/local-process.ts';
 
@@ -9,6 +11,7 @@ const SIGNUP = `mutation($e: AWSEmail!, $p: String!) {
 }`;
 const LOGIN = `mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken user { role } } }`;
 const ME = '{ me { id email role } }';
+const run = promisify(execFile);
 
 describe('npm start on a fresh data dir', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-ops-e2e-'));
@@ -72,6 +75,19 @@ describe('npm start on a fresh data dir', () => {
       { 'x-api-key': running.apiKey },
     );
     expect(again.data?.login).toMatchObject({ user: { role: 'USER' } });
+
+    // A command that only reads uses the running product's database instead of refusing its data dir.
+    const exported = await run(process.execPath, [
+      'bin/ai-ops.mjs',
+      'tickets',
+      'export-corrections',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(exported.stdout.split('\n')[0]).toBe(
+      'id,created_at,project,category,priority,team,title,body,corrected_at',
+    );
+    expect(exported.stderr).toContain('0 corrections');
     expect(await running.stop()).toBe(0);
   }, 180_000);
 });

@@ -722,7 +722,8 @@ function urgencyOf(input: PriorityInput): {
   raising: CueHit[];
   lowering: readonly CueHit[];
 } {
-  const strong = evidence(input.matches, PRIORITY_UP_STRONG);
+  // "Not all users" does not raise the priority as "all users" does.
+  const strong = withoutNegatedBreadth(input.matches, evidence(input.matches, PRIORITY_UP_STRONG));
   const up = evidence(input.matches, PRIORITY_UP);
   const down = evidence(input.matches, PRIORITY_DOWN);
   const days = input.deadline?.days;

@@ -319,6 +319,13 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('INCIDENT', cuesOf('Checkout failing with 500', 'errors for everyone'), true)?.rule).toBe(
       'outage for many',
     );
+    // Nor does it raise the priority, or explain it, as "all users" would.
+    const raising = (body: string) =>
+      decidePriority({ category: 'INCIDENT', matches: cuesOf('Checkout failing with 500', body) });
+    expect(raising('Not all users are affected, only EU').hits.map((h) => h.phrase)).not.toContain(
+      'all users',
+    );
+    expect(raising('All users are affected').hits.map((h) => h.phrase)).toContain('all users');
   });
 
   it('reads a secret "pasted" somewhere as exposed, as "posted" and "paste" are', () => {

@@ -4,27 +4,21 @@
  * category restriction, abstention and the rationale.
  */
 import { ValidationError } from '../errors.ts';
+import { type Cue, type CueHit, type CueMatches, evidence, matchCues } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
 import { loadModel, type ModelScores, type Output, scoreTicket, type TicketModel } from './model.ts';
+import { escalatedLimits, soleScope, statedBreadth } from './p1.ts';
 import { writeRationale } from './rationale.ts';
 import {
-  type Cue,
-  type CueHit,
-  type CueMatches,
   decidePriority,
   detectAreas,
-  escalatedLimits,
-  evidence,
   INCIDENT_CUES,
-  matchCues,
   PRIORITIES,
   type Priority,
   round,
   SECURITY_CUES,
   saturate,
-  soleScope,
-  statedBreadth,
   TASK_CUES,
 } from './rules.ts';
 import { parseTicket, saysNothing } from './text.ts';

@@ -4,9 +4,12 @@
  * plain words. The evidence comes from the model's strongest features (named only for the few cited) and
  * from the rules' cue hits.
  */
+
+import type { CueHit } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
-import { type AreaLabel, type CueHit, P1_PROBABILITY_FLOOR, type PriorityDecision } from './rules.ts';
+import { P1_PROBABILITY_FLOOR } from './p1.ts';
+import type { AreaLabel, PriorityDecision } from './rules.ts';
 
 /** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
 interface Evidence {

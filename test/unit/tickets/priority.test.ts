@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { matchCues } from '../../../lambdas/core/tickets/cues.ts';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
 import {
-  decidePriority,
-  detectAreas,
   escalatedLimits,
   MANY_AFFECTED_COUNT,
-  matchCues,
   P1_LIMITED_PROBABILITY,
   P1_PROBABILITY_FLOOR,
   P1_RUNNER_UP_PROBABILITY,
@@ -15,7 +13,8 @@ import {
   p1Rule,
   soleScope,
   statedBreadth,
-} from '../../../lambdas/core/tickets/rules.ts';
+} from '../../../lambdas/core/tickets/p1.ts';
+import { decidePriority, detectAreas } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
 import { fixtureModel, mixedModel } from './support.ts';
 

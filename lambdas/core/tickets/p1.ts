@@ -1,0 +1,420 @@
+/**
+ * The rubric's P1 rules: a production outage for many, an active security exposure, data loss now; what
+ * limits them (some users, a workaround, internal only, the writer's own words that the trouble is theirs
+ * alone) and what negates a limit ("no workaround", "not on VPN"); breadth said in words, with a quantifier or
+ * as a number. Cue tables for the word sets, raw-text readers where order matters.
+ */
+import {
+  type Cue,
+  type CueHit,
+  type CueMatches,
+  cues,
+  type Evidence,
+  evidence,
+  NO_EVIDENCE,
+} from './cues.ts';
+
+/**
+ * The P1 rules of the rubric, as cue tables: a production outage for many (an outage cue with a breadth cue,
+ * or an incident with either), an active security exposure (an exposure cue on a security ticket), data loss
+ * now. A cue that limits the impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
+ */
+export const P1_CUES = {
+  breadth: cues(
+    1,
+    'all users, all customers, all our customers, all visitors, every user, every customer, every visitor, everyone, everybody, nobody, no one, entire, whole company, whole office, company wide, for everyone, all regions, all stores, all employees, all agents, every order, every payment, every login, every checkout, every request, all requests, all traffic, for all, none of, all card, all payment, all payments, all orders, all logins, site wide, everywhere, widespread, anyone, any user, any customer, any tenant, other customers, another customer, other tenants, another tenant',
+  ),
+  outage: cues(
+    1,
+    'is down, are down, went down, down for, down since, site down, service down, server down, cluster down, api down, app down, system down, website down, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
+  ),
+  // "public" and "fraud" alone are not here: they name things far more often than they say something is
+  // exposed or abused (a public API, the public status page, the fraud team, a fraud score); "public repo",
+  // "made public", "publicly" and "fraudulent" still are.
+  exposure: cues(
+    1,
+    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
+      // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
+      // people's data, a fake login page, ransom, an account or payment someone else is using.
+      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers, pasted',
+  ),
+  dataLoss: cues(
+    1,
+    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, paid twice, paid out twice, refunded twice, duplicate payments, double payments, rows gone, records gone, blank values, mixed up',
+  ),
+  /**
+   * Limits of an outage: it is partial, slow, has a workaround, or is not production. "A few" only with what it
+   * counts: "two captures a few seconds apart" limits nothing.
+   */
+  outageLimits: cues(
+    1,
+    'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
+      // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
+      'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected',
+  ),
+  /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
+  exposureLimits: cues(
+    1,
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
+  ),
+} as const;
+
+export interface P1Rule {
+  /**
+   * Which rubric line fired. 'outage not limited' is an incident's outage without words of breadth: the rubric
+   * reads an incident as down for many unless the text limits it, and the rationale must not claim "many users"
+   * that the text never said.
+   */
+  rule: 'outage for many' | 'outage not limited' | 'active security exposure' | 'data loss now';
+  hits: readonly CueHit[];
+}
+
+/**
+ * How likely the ticket is an incident or a security report, for the P1 rules: a runner-up at this
+ * probability or more still lets its rule fire (an exposure written as a question or a chore, an outage
+ * read as a bug), chosen by leave-one-writer-out evaluation (docs/triage.md).
+ */
+export const P1_RUNNER_UP_PROBABILITY = 0.25;
+/**
+ * An incident or security report whose blended P1 probability reaches this is P1 even when P1 is not the
+ * most likely level, unless the text limits the impact (see `p1Limited`): a missed P1 costs far more than a
+ * false one (leave-one-writer-out, docs/triage.md).
+ */
+export const P1_PROBABILITY_FLOOR = 0.1;
+/**
+ * The first stage of the exposure rule: is the ticket severe at all? The model often splits a security
+ * report between INCIDENT, SECURITY and a neighbour ("unknown process mining crypto on worker nodes": BUG,
+ * with INCIDENT 0.12 and SECURITY 0.03), so neither severe category reaches `P1_RUNNER_UP_PROBABILITY`
+ * alone. When their sum reaches this, the active-exposure rule reads the ticket. The outage rules do not:
+ * a crash report that might be an incident is still not an outage for many by itself. Chosen
+ * leave-one-writer-out (docs/triage.md).
+ */
+export const P1_SEVERE_PROBABILITY = 0.15;
+/**
+ * "An incident with an outage or a breadth cue, not both" is the weakest P1 rule: one word such as "failing"
+ * also starts many P2 incidents. It fires only when the blended priority distribution gives P1 at least this
+ * (with a learned priority head; rules alone keep the plain rule). Chosen with `P1_SEVERE_PROBABILITY`.
+ */
+export const P1_SINGLE_CUE_PROBABILITY = 0.15;
+
+/**
+ * An incident or security report whose text limits the impact ("some users", "can still", "VPN") is still
+ * P1 when its blended P1 probability reaches this: a limiting word makes P1 less likely, it does not rule
+ * it out when the priority model all but says P1 ("site unreachable for anyone … card payments still
+ * work"). Chosen leave-one-writer-out with a fifth writer (docs/triage.md, "The fresh-writer P1 round").
+ */
+export const P1_LIMITED_PROBABILITY = 0.35;
+
+/** How many affected people (or their orders, payments…) a stated count needs to be breadth: "many". */
+export const MANY_AFFECTED_COUNT = 100;
+/** The share of users (or their orders, payments…) a stated percentage needs to be breadth, in percent. */
+export const MANY_AFFECTED_SHARE = 10;
+
+/** What a count of affected can count: people, and the things people do that an outage stops. */
+const AFFECTED =
+  'users|customers|clients|people|employees|staff|colleagues|agents|students|patients|members|subscribers|players|visitors|shoppers|buyers|sellers|merchants|drivers|riders|passengers|guests|tenants|accounts|cardholders|policyholders|orders|payments|transactions|bookings|calls|refunds|invoices|bills|shipments|parcels|deliveries|claims|appointments|flights';
+/** Up to two words between a number and what it counts ("3,000 students", "18,400 crash-free users"),
+ * but not a preposition: "500 for all users" counts nothing, "timeout after 300 seconds" neither. */
+const BETWEEN = '(?:(?!(?:for|of|per|in|on|at|by|to|from|with|and|or|than|out)\\b)[a-z][a-z-]*\\s+){0,2}?';
+/** A number not preceded by a comparison ("> 500 transactions" is a condition, not a count). */
+const COUNT = new RegExp(
+  `(?<![\\w.,#$€£/-])(?<![<>=≥≤]\\s?)(\\d{1,3}(?:[,.]\\d{3})+|\\d+(?:\\.\\d+)?)(\\s?k)?\\+?\\s+${BETWEEN}(?:${AFFECTED})\\b`,
+  'g',
+);
+const SHARE = new RegExp(
+  `(\\d{1,3}(?:\\.\\d+)?)\\s?%\\s+of\\s+(?:(?:all|our|the|its|their)\\s+)?(?:[a-z][a-z-]*\\s+)?(?:${AFFECTED})\\b`,
+  'g',
+);
+/** Fenced code and the text beyond the cue scanner's reach say nothing about breadth. */
+const FENCED = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)/g;
+const BREADTH_SCAN_CHARS = 8000;
+
+/** The title and the opening of the body, as the cue scanner reads them (the raw-text readers below use it). */
+function rawHead(title: string, body: string): string {
+  return `${title}\n${body.length > BREADTH_SCAN_CHARS ? body.slice(0, BREADTH_SCAN_CHARS) : body}`;
+}
+
+/** What "every" or "all" can quantify as breadth besides the counted affected: the places and sessions they use. */
+const QUANTIFIED = `${AFFECTED}|checkouts|logins|sign-ins|requests|sessions|stores|shops|branches|sites|regions|offices|tills|terminals|devices`;
+/** The singular of a plural noun above, for "every": deliveries → delivery, branches → branch, users → user. */
+function singular(plural: string): string {
+  if (!plural.endsWith('s')) return plural;
+  if (plural.endsWith('ies')) return `${plural.slice(0, -3)}y`;
+  if (/(?:ches|shes|sses|xes)$/.test(plural)) return plural.slice(0, -2);
+  return plural.slice(0, -1);
+}
+/**
+ * Breadth said with a quantifier over what an outage stops: "every merchant", "all checkouts", "all of our
+ * stores", "every single customer". Not denied ("not all users", "not every store"). The fixed breadth words
+ * list a few such pairs; this reads any of them. Not "all my orders" (one person's) or "all of these
+ * patients" (a few named before).
+ */
+const QUANTIFIED_BREADTH = new RegExp(
+  `(?<!\\bnot\\s)\\b(?:every\\s+(?:single\\s+)?(?:${QUANTIFIED.split('|').map(singular).join('|')})|all\\s+(?:of\\s+)?(?:(?:our|the|its|their|your)\\s+)?(?:(?!(?:these|those|my|his|her)\\b)[a-z][a-z-]*\\s+)?(?:${QUANTIFIED}))\\b`,
+);
+
+/**
+ * Breadth said in the text's own words: a quantifier over the affected or what they do ("every merchant",
+ * "all checkouts"), a count of them ("3,000 students", "130 orders", "18,400 users", "2.5k customers") of at
+ * least `MANY_AFFECTED_COUNT`, or a share of them ("31% of users") of at least `MANY_AFFECTED_SHARE` %.
+ * Returns the words that said it as a cue hit, for the rationale. Numbers become one placeholder word in the
+ * cue scanner's text and the word sets lose the order, so this reads the raw text.
+ */
+export function statedBreadth(title: string, body = ''): CueHit | undefined {
+  const phrase = statedBreadthPhrase(title, body);
+  if (phrase === undefined) return undefined;
+  return { phrase, weight: 1, inTitle: title.toLowerCase().replace(/\s+/g, ' ').includes(phrase) };
+}
+
+function statedBreadthPhrase(title: string, body: string): string | undefined {
+  let text = rawHead(title, body);
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED, ' ');
+  text = text.toLowerCase();
+  // A number says more than a quantifier ("900 merchants" rather than "every delivery").
+  const found = countedBreadth(text) ?? QUANTIFIED_BREADTH.exec(text)?.[0];
+  return found?.trim().replace(/\s+/g, ' ');
+}
+
+/** A count or share of the affected, large enough to be breadth, in lower-cased text without code. */
+function countedBreadth(text: string): string | undefined {
+  if (!/\d/.test(text)) return undefined;
+  for (const m of text.matchAll(COUNT)) {
+    const digits = m[1] ?? '';
+    // "3,000" and "18.400" are thousands; "2.5" is a decimal.
+    const n = Number(/^\d{1,3}(?:[,.]\d{3})+$/.test(digits) ? digits.replace(/[,.]/g, '') : digits);
+    if (n * (m[2] === undefined ? 1 : 1000) >= MANY_AFFECTED_COUNT) return m[0];
+  }
+  for (const m of text.matchAll(SHARE)) if (Number(m[1]) >= MANY_AFFECTED_SHARE) return m[0];
+  return undefined;
+}
+
+/**
+ * Outage limits in groups of one meaning: a text that escalates past one word of a group ("not just slow any
+ * more") has escalated past its neighbours too ("slowness" in the quoted first report).
+ */
+const LIMIT_FAMILIES: readonly (readonly string[])[] = [
+  ['slow', 'slower', 'slowness'],
+  ['delayed', 'late'],
+  ['intermittent', 'intermittently', 'occasionally', 'sometimes'],
+  ['partially', 'partly'],
+];
+const ESCALATED_WORDS = LIMIT_FAMILIES.flat().join('|');
+/**
+ * The text says the impact has gone past a limit it names: "not just slow any more", "no longer
+ * intermittent", "gone from slow to unusable". The limit word is then the history of the incident, not its
+ * extent now.
+ */
+const ESCALATION = new RegExp(
+  `\\b(?:(?:not just|not only|not merely|not simply|no longer(?: just| only)?)\\s+(?:(?:very|really|a bit)\\s+)?(${ESCALATED_WORDS})|from\\s+(?:(?:very|really|a bit)\\s+)?(${ESCALATED_WORDS})\\s+(?:to|into))\\b`,
+  'g',
+);
+
+/**
+ * The outage limits the text escalates past (every word of their families), read from the raw text: the cue
+ * scanner's word sets cannot tell "slow" from "not just slow any more".
+ */
+export function escalatedLimits(title: string, body = ''): ReadonlySet<string> {
+  const text = rawHead(title, body).toLowerCase();
+  const found = new Set<string>();
+  for (const m of text.matchAll(ESCALATION)) {
+    const word = m[1] ?? m[2] ?? '';
+    for (const family of LIMIT_FAMILIES) if (family.includes(word)) for (const w of family) found.add(w);
+  }
+  return found;
+}
+
+/** Who the writer compares themselves with: the others as the subject of what follows. */
+const OTHERS =
+  "(?:every(?:one|body) else|(?:all )?the others|(?:my |other |the )?colleagues|(?:the )?rest of (?:the|my|our) (?:team|office|floor))(?:'s(?:\\s+[a-z]+)?)?";
+/** Where the others are, when the text says it: "on the team", "next to me", "on vpn today". */
+const OTHERS_PLACE =
+  "(?:\\s+(?:on|in|at|next to|around|near|beside|from|with)\\s+[\\w']+(?:\\s+[\\w']+){0,2}?)?";
+/** What says the others are fine: a state after a verb ("are fine", "is working"), or doing what the writer cannot. */
+const OTHERS_FINE =
+  "(?:(?:is|are|seem|seems|'re)\\s+(?:all\\s+)?(?:(?:to be|still)\\s+)?(?:[a-z]+ing\\s+)?(?:fine|ok|okay|working(?!\\s+(?:from|remotely|on))|unaffected|not affected)|(?:have|has) no (?:problems?|issues?)|can (?:log|sign|use|connect|access|get|open|print|see|vpn)\\b|can [a-z]+ (?:it |them )?fine|[a-z]+ (?:through |in |out |up )?(?:fine|ok|okay|normally)\\b)";
+/**
+ * The writer says the trouble is theirs alone: "everyone else's is fine", "my colleagues on the floor can log
+ * in", "works for everyone else", "only me", "just my laptop", "login broken for me". Not when asked ("is it
+ * just me?") or denied ("not just me", "it isn't only me"), and the others must be the subject ("I can email
+ * colleagues inside the building fine" says nothing of them). Read from the raw text: the cue scanner's word
+ * sets lose the order ("everyone" is breadth, "everyone else … is fine" the opposite).
+ */
+const SOLE_SCOPE = new RegExp(
+  [
+    `\\b${OTHERS}${OTHERS_PLACE}\\s+${OTHERS_FINE}`,
+    '\\bworks? (?:fine |ok )?for (?:every(?:one|body) else|others|my colleagues|the rest)\\b',
+    // "down for me", "broken for me": a statement about the writer, unless it goes on to others or asks.
+    '\\b(?:down|broken|not working|failing|not loading) for me\\b(?!\\s*(?:\\?|and\\b|too\\b|as well|or\\b|,?\\s*(?:and|plus|anyone|anybody|everyone|others)\\b))',
+    "(?<!\\bnot |\\bis it |n't |\\bor )\\b(?:just|only) (?:for |on )?(?:me|my (?:laptop|machine|pc|computer|phone|account|mailbox|login|device))\\b(?!\\s*(?:\\?|or\\b))",
+  ].join('|'),
+);
+
+/** The words by which the writer says the trouble is theirs alone (`SOLE_SCOPE`), or undefined. */
+export function soleScope(title: string, body = ''): string | undefined {
+  const m = SOLE_SCOPE.exec(rawHead(title, body).toLowerCase());
+  return m === null ? undefined : m[0].replace(/\s+/g, ' ');
+}
+
+/** What the P1 rules may also read besides the cue words. */
+export interface P1Context {
+  /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
+  escalated?: (() => ReadonlySet<string>) | undefined;
+  /** The words saying the trouble is the writer's alone (`soleScope`): an outage limit. Asked only for outages. */
+  sole?: (() => string | undefined) | undefined;
+  /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */
+  stated?: (() => CueHit | undefined) | undefined;
+  /**
+   * Whether the ticket could have been answered INCIDENT or SECURITY (default: yes). A team that answers
+   * only bug/feature/question gets its outages as bugs, which the severity bar must not hold back.
+   */
+  severeAnswerable?: boolean | undefined;
+}
+
+/**
+ * The P1 rule the ticket meets, if any (see P1_CUES); `serverErrors` is the HTTP 5xx flag of the text;
+ * `probability` gives the category model's probability of a category (absent: only the chosen one counts,
+ * and a bug is not asked whether it is severe).
+ */
+export function p1Rule(
+  category: string,
+  matches: CueMatches,
+  serverErrors: boolean,
+  probability?: (category: string) => number,
+  p1Probability?: number,
+  context: P1Context = {},
+): P1Rule | undefined {
+  const p = probability ?? (() => 0);
+  const likely = (c: string) => category === c || p(c) >= P1_RUNNER_UP_PROBABILITY;
+  const incident = likely('INCIDENT');
+  const severe = p('INCIDENT') + p('SECURITY') >= P1_SEVERE_PROBABILITY;
+  // The two-stage reading for bugs too: is the ticket severe at all? Every writer's P1s are incidents and
+  // security reports; a bug the model sees as neither is not an outage or data loss for many because it
+  // says "crash" or "deleted" (a stack trace's "0 inserted, 0 deleted").
+  const asked = probability !== undefined && context.severeAnswerable !== false;
+  const failure = incident || (category === 'BUG' && (severe || !asked));
+  if (failure && !outageLimited(matches, context)) {
+    const breadth = breadthOf(matches, context.stated);
+    const outage = evidence(matches, P1_CUES.outage);
+    if (breadth.score > 0 && (outage.score > 0 || serverErrors))
+      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
+    const loss = evidence(matches, P1_CUES.dataLoss);
+    if (loss.score > 0) return { rule: 'data loss now', hits: loss.hits };
+    // An incident is production down or degraded now: unless something limits it, it is down for many,
+    // when the priority model does not find P1 far-fetched (one cue word also starts many P2 incidents).
+    const plausible = p1Probability === undefined || p1Probability >= P1_SINGLE_CUE_PROBABILITY;
+    if (incident && plausible && (breadth.score > 0 || outage.score > 0 || serverErrors))
+      return {
+        rule: breadth.score > 0 ? 'outage for many' : 'outage not limited',
+        hits: [...breadth.hits, ...outage.hits],
+      };
+  }
+  // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
+  // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
+  if ((likely('SECURITY') || incident || severe) && !exposureLimited(matches)) {
+    const exposure = evidence(matches, P1_CUES.exposure);
+    if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
+  }
+  return undefined;
+}
+
+/**
+ * Breadth words, or else breadth stated in the text's own words (a quantifier, a count or a share of the
+ * affected), as a hit citing them.
+ */
+function breadthOf(matches: CueMatches, stated: P1Context['stated']): Evidence {
+  const words = withoutNegatedBreadth(matches, evidence(matches, P1_CUES.breadth));
+  if (words.score > 0 || stated === undefined) return words;
+  const hit = stated();
+  return hit === undefined ? NO_EVIDENCE : { score: 1, hits: [hit] };
+}
+
+/**
+ * The text limits the impact the way the category's P1 rule reads it: an outage's limits ("some users", a
+ * workaround, staging) for an incident, an exposure's ("internal only", not exploited, nobody clicked) for
+ * a security report. What vetoes the rule also vetoes the weaker reason, the P1 floor: without this veto
+ * the floor's P1s were right about one time in six, most wrong ones limited in words (docs/triage.md).
+ */
+export function p1Limited(category: string, matches: CueMatches, context: P1Context = {}): boolean {
+  if (category === 'SECURITY') return exposureLimited(matches);
+  return outageLimited(matches, context);
+}
+
+/**
+ * Words that turn a limit word into its opposite: "no workaround", "from home (not on VPN)", "quite a few
+ * users", "more than one customer". A limit they negate does not limit.
+ */
+const NEGATED_LIMITS: ReadonlyMap<string, readonly Cue[]> = new Map([
+  [
+    'workaround',
+    cues(
+      1,
+      'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works',
+    ),
+  ],
+  [
+    'vpn',
+    cues(
+      1,
+      'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
+    ),
+  ],
+  ...['a few users', 'a few customers', 'a few people', 'a few of', 'a few stores', 'a few sites'].map(
+    (limit) => [limit, cues(1, `quite a few ${limit.slice(6)}`)] as const,
+  ),
+  ['one customer', cues(1, 'more than one customer, not just one customer, not only one customer')],
+]);
+
+/**
+ * Breadth words said negated: "not all users are affected", "not everyone", "not the whole company". They
+ * are no breadth, and they limit an outage as "some users" does.
+ */
+const NOT_BREADTH: readonly Cue[] = cues(
+  1,
+  P1_CUES.breadth
+    .map((cue) => cue.phrase)
+    .filter((phrase) => /^(?:all\b|every|entire\b|whole\b|company\b|site\b|for\b|widespread\b)/.test(phrase))
+    .flatMap((phrase) => [
+      `not ${phrase}`,
+      ...(/^(?:entire|whole)\b/.test(phrase) ? [`not the ${phrase}`] : []),
+    ])
+    .join(', '),
+);
+
+/** The limit words of a table in the text, without those the text negates (`NEGATED_LIMITS`). */
+function standingLimits(matches: CueMatches, table: readonly Cue[]): readonly CueHit[] {
+  return evidence(matches, table).hits.filter((hit) => {
+    const negations = NEGATED_LIMITS.get(hit.phrase);
+    return negations === undefined || evidence(matches, negations).score === 0;
+  });
+}
+
+/** Breadth evidence without the words the text says negated ("not all users"). */
+export function withoutNegatedBreadth(matches: CueMatches, breadth: Evidence): Evidence {
+  if (breadth.score === 0) return breadth;
+  const negated = new Set(
+    evidence(matches, NOT_BREADTH).hits.map((h) => h.phrase.slice(4).replace(/^the /, '')),
+  );
+  if (negated.size === 0) return breadth;
+  const hits = breadth.hits.filter((h) => !negated.has(h.phrase));
+  return hits.length === 0 ? NO_EVIDENCE : { score: hits.reduce((sum, h) => sum + h.weight, 0), hits };
+}
+
+/** An exposure limit stands in the text ("internal only", "no sign of misuse", on the VPN). */
+function exposureLimited(matches: CueMatches): boolean {
+  return standingLimits(matches, P1_CUES.exposureLimits).length > 0;
+}
+
+/**
+ * An outage limit is in the text and the text does not escalate past it (every limit word must be passed), or
+ * the writer says the trouble is theirs alone.
+ */
+function outageLimited(matches: CueMatches, context: P1Context): boolean {
+  if (evidence(matches, NOT_BREADTH).score > 0) return true;
+  const limits = standingLimits(matches, P1_CUES.outageLimits);
+  if (limits.length > 0) {
+    if (context.escalated === undefined) return true;
+    const passed = context.escalated();
+    if (passed.size === 0 || limits.some((h) => !passed.has(h.phrase))) return true;
+  }
+  return context.sole?.() !== undefined;
+}

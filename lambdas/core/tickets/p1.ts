@@ -59,6 +59,13 @@ export const P1_CUES = {
   ),
 } as const;
 
+/**
+ * Outage words that name a symptom, not an outage: "login not working", "discount codes not working" is how
+ * people describe their own problem. With breadth they still make an outage for many ("email not working for
+ * the whole office"); alone they do not make an incident's outage unlimited.
+ */
+const SYMPTOM_WORDS: ReadonlySet<string> = new Set(['not working', 'does not work', 'broken']);
+
 export interface P1Rule {
   /**
    * Which rubric line fired. 'outage not limited' is an incident's outage without words of breadth: the rubric
@@ -302,7 +309,8 @@ export function p1Rule(
     // An incident is production down or degraded now: unless something limits it, it is down for many,
     // when the priority model does not find P1 far-fetched (one cue word also starts many P2 incidents).
     const plausible = p1Probability === undefined || p1Probability >= P1_SINGLE_CUE_PROBABILITY;
-    if (incident && plausible && (breadth.score > 0 || outage.score > 0 || serverErrors))
+    const outageSaid = outage.hits.some((hit) => !SYMPTOM_WORDS.has(hit.phrase));
+    if (incident && plausible && (breadth.score > 0 || outageSaid || serverErrors))
       return {
         rule: breadth.score > 0 ? 'outage for many' : 'outage not limited',
         hits: [...breadth.hits, ...outage.hits],

@@ -327,6 +327,23 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(raising('All users are affected').hits.map((h) => h.phrase)).toContain('all users');
   });
 
+  it('does not read a symptom ("not working", "broken") alone as an unlimited outage, but does with breadth', () => {
+    for (const title of ['login not working', 'Discount codes not working for the spring campaign'])
+      expect(p1Rule('INCIDENT', cuesOf(title), false, undefined, 0.5), title).toBeUndefined();
+    expect(p1Rule('INCIDENT', cuesOf('Email not working for the whole office'), false)?.rule).toBe(
+      'outage for many',
+    );
+    expect(
+      p1Rule(
+        'INCIDENT',
+        cuesOf('Checkout not working', 'Customers get a blank page on payment.'),
+        false,
+        undefined,
+        0.5,
+      )?.rule,
+    ).toBe('outage not limited');
+  });
+
   it('reads a secret "pasted" somewhere as exposed, as "posted" and "paste" are', () => {
     const pasted = cuesOf('prod CMS database password pasted in #web-dev, which has 3 external guests');
     expect(p1Rule('SECURITY', pasted, false)?.rule).toBe('active security exposure');

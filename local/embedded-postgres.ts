@@ -251,12 +251,10 @@ async function makeTraversableByOthers(folder: string): Promise<void> {
  * process is left to Postgres, which ignores it. Another live `ai-ops start` on the same data dir is refused.
  */
 export async function stopOrphanedServer(clusterDir: string, report: (line: string) => void): Promise<void> {
-  const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  const owner = parentOf(pid);
-  if (owner !== null && owner !== 1 && owner !== process.pid && isAlive(owner) && isAiOps(owner)) {
+  const server = liveServer(clusterDir);
+  if (server === undefined) return;
+  const { pid, owner } = server;
+  if (owner !== undefined) {
     throw new Error(
       `${clusterDir} is in use by another ai-ops process (pid ${owner}, PostgreSQL pid ${pid}); stop it first or use another --data-dir`,
     );
@@ -283,24 +281,34 @@ export async function stopOrphanedServer(clusterDir: string, report: (line: stri
 }
 
 /**
- * The URL maker of the server a live `ai-ops start` runs on this cluster, if one does (its `postmaster.pid`
- * names the port; the password is the cluster's file). A command that only reads (`tickets
- * export-corrections`) connects to it instead of refusing a data dir the product is using.
+ * The server running on the cluster, from its `postmaster.pid` (pid and port), if it is alive; with the pid
+ * of the other live ai-ops process that owns it, if one does (not this process, not an orphan under init).
  */
-export function runningServer(clusterDir: string): ((database: string) => string) | undefined {
-  const dir = resolve(clusterDir);
-  const pidFile = join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile) || !existsSync(passwordFile(dir))) return undefined;
+function liveServer(clusterDir: string): { pid: number; port: number; owner?: number } | undefined {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number.parseInt(lines[0] ?? '', 10);
   const port = Number.parseInt(lines[3] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   const owner = parentOf(pid);
-  if (owner === null || owner === 1 || owner === process.pid || !isAlive(owner) || !isAiOps(owner))
+  const owned = owner !== null && owner !== 1 && owner !== process.pid && isAlive(owner) && isAiOps(owner);
+  return owned ? { pid, port, owner } : { pid, port };
+}
+
+/**
+ * The URL maker of the server a live `ai-ops start` runs on this cluster, if one does (the password is the
+ * cluster's file). A command that only reads (`tickets export-corrections`) connects to it instead of
+ * refusing a data dir the product is using.
+ */
+export function runningServer(clusterDir: string): ((database: string) => string) | undefined {
+  const dir = resolve(clusterDir);
+  const server = liveServer(dir);
+  if (server?.owner === undefined || !Number.isInteger(server.port) || !existsSync(passwordFile(dir)))
     return undefined;
   const password = readFileSync(passwordFile(dir), 'utf8').trim();
   return (database) =>
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${server.port}/${encodeURIComponent(database)}`;
 }
 
 function isAlive(pid: number): boolean {

@@ -27,7 +27,7 @@ export async function startLocalDatabase(options: {
    * Use the server a running `ai-ops start` keeps on this data dir instead of refusing it (for commands that
    * only read, such as `tickets export-corrections`).
    */
-  joinRunning?: boolean;
+  joinRunning?: boolean | undefined;
 }): Promise<LocalDatabase> {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, beginStop: () => {}, stop: async () => {} };

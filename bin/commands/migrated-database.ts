@@ -15,7 +15,7 @@ export async function withMigratedDatabase<T>(
   const database = await startLocalDatabase({
     dataDir,
     databaseUrl: process.env.DATABASE_URL,
-    ...(options.joinRunning ? { joinRunning: true } : {}),
+    joinRunning: options.joinRunning,
   });
   // Migrations and a command's batch work are not requests: no per-statement limit (issue 13 sets one for those).
   const connection = connectDatabase({ url: database.url, statementTimeoutMs: 0 });

@@ -130,6 +130,20 @@ describe('P1 decisions for incidents and security reports', () => {
     const doc = parseTicket(title, body);
     return matchCues(doc.title, doc.body);
   };
+  /** Under `title`, each body limits an incident's outage (no P1 rule, the floor vetoed), or does not. */
+  const expectOutageLimited = (
+    limited: boolean,
+    title: string,
+    bodies: readonly string[],
+    serverErrors: boolean,
+  ) => {
+    for (const body of bodies) {
+      const matches = cuesOf(title, body);
+      if (limited) expect(p1Rule('INCIDENT', matches, serverErrors), body).toBeUndefined();
+      else expect(p1Rule('INCIDENT', matches, serverErrors), body).toBeDefined();
+      expect(p1Limited('INCIDENT', matches), body).toBe(limited);
+    }
+  };
 
   it.each([
     ['SendGrid API key hardcoded in the Android app', ''],
@@ -291,30 +305,28 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('does not read a limit the text negates: "no workaround", "quite a few users", "more than one customer"', () => {
-    for (const body of [
-      'all users see errors, there is no workaround',
-      "all users see errors, the workaround doesn't work",
-      'quite a few users see errors',
-      'more than one customer sees errors',
-    ]) {
-      const matches = cuesOf('Checkout failing', body);
-      expect(p1Rule('INCIDENT', matches, false), body).toBeDefined();
-      expect(p1Limited('INCIDENT', matches), body).toBe(false);
-    }
+    expectOutageLimited(
+      false,
+      'Checkout failing',
+      [
+        'all users see errors, there is no workaround',
+        "all users see errors, the workaround doesn't work",
+        'quite a few users see errors',
+        'more than one customer sees errors',
+      ],
+      false,
+    );
     for (const body of ['all users see errors, workaround: use the old page', 'a few users see errors'])
       expect(p1Limited('INCIDENT', cuesOf('Checkout failing', body)), body).toBe(true);
   });
 
   it('reads breadth said negated ("not all users", "not everyone") as a limit, not as breadth', () => {
-    for (const body of [
-      'Not all users are affected, EU only',
-      'not everyone is affected',
-      'not the entire site, only search',
-    ]) {
-      const matches = cuesOf('Checkout failing with 500', body);
-      expect(p1Rule('INCIDENT', matches, true), body).toBeUndefined();
-      expect(p1Limited('INCIDENT', matches), body).toBe(true);
-    }
+    expectOutageLimited(
+      true,
+      'Checkout failing with 500',
+      ['Not all users are affected, EU only', 'not everyone is affected', 'not the entire site, only search'],
+      true,
+    );
     expect(p1Rule('INCIDENT', cuesOf('Checkout failing with 500', 'errors for everyone'), true)?.rule).toBe(
       'outage for many',
     );
@@ -384,15 +396,16 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {
-    for (const body of [
-      'Alarm goes in and out of ALARM, no customer-facing impact so far.',
-      'Error rate up on the batch host, no user impact.',
-      'Disk errors on one replica, nobody is affected yet.',
-    ]) {
-      const matches = cuesOf('Checkout API errors failing', body);
-      expect(p1Rule('INCIDENT', matches, true), body).toBeUndefined();
-      expect(p1Limited('INCIDENT', matches), body).toBe(true);
-    }
+    expectOutageLimited(
+      true,
+      'Checkout API errors failing',
+      [
+        'Alarm goes in and out of ALARM, no customer-facing impact so far.',
+        'Error rate up on the batch host, no user impact.',
+        'Disk errors on one replica, nobody is affected yet.',
+      ],
+      true,
+    );
     expect(
       p1Rule('INCIDENT', cuesOf('Checkout API errors failing', 'customers see errors'), true),
     ).toBeDefined();

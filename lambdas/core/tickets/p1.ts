@@ -33,14 +33,29 @@ export const P1_CUES = {
   // "made public", "publicly" and "fraudulent" still are.
   exposure: cues(
     1,
-    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, paste, gist, committed, pushed, posted, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, in progress, ongoing, right now, still going, still happening, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
+    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, gist, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, sql injection, injection, idor, stored xss, ' +
       // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
       // people's data, a fake login page, ransom, an account or payment someone else is using.
-      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers, pasted',
+      'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, encrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding, in the url, card numbers',
+  ),
+  /**
+   * That something is happening now: on a security report the exposure is active ("phishing campaign in
+   * progress"); on an outage it says nothing of one ("batch in progress", "SMS still going out").
+   */
+  exposureOngoing: cues(1, 'in progress, ongoing, right now, still going, still happening'),
+  /**
+   * That something was published: an exposure on a security report, or of a secret the text names ("password
+   * pasted in #web-dev"); otherwise news, not a leak ("control centre posted three disruptions").
+   */
+  published: cues(1, 'paste, pasted, committed, pushed, posted'),
+  /** What is a secret when it is published. */
+  secrets: cues(
+    1,
+    'password, passwords, secret, secrets, token, tokens, credential, credentials, key, keys, api key, access key, private key, ssh key',
   ),
   dataLoss: cues(
     1,
-    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, double charged, duplicate charges, paid twice, paid out twice, refunded twice, duplicate payments, double payments, rows gone, records gone, blank values, mixed up',
+    'data loss, deleting, deleted, truncated, wiped, overwriting, overwritten, corrupted, corruption, charged twice, billed twice, posted twice, double charged, duplicate charges, paid twice, paid out twice, refunded twice, duplicate payments, double payments, rows gone, records gone, blank values, mixed up',
   ),
   /**
    * Limits of an outage: it is partial, slow, has a workaround, or is not production. "A few" only with what it
@@ -319,10 +334,23 @@ export function p1Rule(
   // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
   // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
   if ((likely('SECURITY') || incident || severe) && !exposureLimited(matches)) {
-    const exposure = evidence(matches, P1_CUES.exposure);
-    if (exposure.score > 0) return { rule: 'active security exposure', hits: exposure.hits };
+    const hits = exposureHits(matches, likely('SECURITY'));
+    if (hits.length > 0) return { rule: 'active security exposure', hits };
   }
   return undefined;
+}
+
+/** The exposure cues a ticket meets, title first; ongoing-ness and publishing only where they say exposure. */
+function exposureHits(matches: CueMatches, security: boolean): CueHit[] {
+  const published = evidence(matches, P1_CUES.published);
+  const hits = [
+    ...evidence(matches, P1_CUES.exposure).hits,
+    ...(security ? evidence(matches, P1_CUES.exposureOngoing).hits : []),
+    ...(security || (published.score > 0 && evidence(matches, P1_CUES.secrets).score > 0)
+      ? published.hits
+      : []),
+  ];
+  return hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle));
 }
 
 /**

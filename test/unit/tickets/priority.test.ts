@@ -361,6 +361,29 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('SECURITY', pasted, false)?.rule).toBe('active security exposure');
   });
 
+  it('reads "in progress" or "posted" as an exposure only on a likely security report, not on an outage', () => {
+    const outage = (c: string) => (c === 'INCIDENT' ? 0.9 : 0.02);
+    for (const [title, body] of [
+      ['Exam in progress – quiz not saving answers', ''],
+      [
+        'Disruption SMS alerts not going out',
+        'Control centre posted three disruptions; the app push went out.',
+      ],
+      ['Nightly route batch slow', 'Tonight the batch is still going, 8 depots in progress for 2h.'],
+    ] as const) {
+      expect(p1Rule('INCIDENT', cuesOf(title, body), false, outage, 0.05)?.rule).not.toBe(
+        'active security exposure',
+      );
+    }
+    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    const phishing = cuesOf('Phishing campaign in progress against finance staff');
+    expect(p1Rule('SECURITY', phishing, false, security)?.rule).toBe('active security exposure');
+    const posted = cuesOf('Stripe secret posted in #general');
+    expect(p1Rule('INCIDENT', posted, false, (c) => (c === 'SECURITY' ? 0.3 : 0.6))?.rule).toBe(
+      'active security exposure',
+    );
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',
@@ -418,8 +441,13 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('INCIDENT', timing, false)?.rule).toBeDefined();
   });
 
-  it('reads money paid out twice as data corruption now, as "charged twice" is', () => {
-    for (const title of ['Refunds being paid out twice', 'Supplier invoices paid twice since the deploy'])
+  it('reads money paid out, posted or billed twice as data corruption now, as "charged twice" is', () => {
+    for (const title of [
+      'Refunds being paid out twice',
+      'Supplier invoices paid twice since the deploy',
+      'Card transactions posted twice to customer balances',
+      'Customers billed twice for March',
+    ])
       expect(p1Rule('INCIDENT', cuesOf(title), false)?.rule).toBe('data loss now');
     expect(p1Rule('INCIDENT', cuesOf('Refund page shows the amount twice'), false)?.rule).not.toBe(
       'data loss now',

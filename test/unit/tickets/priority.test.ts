@@ -384,6 +384,23 @@ describe('P1 decisions for incidents and security reports', () => {
     );
   });
 
+  it('reads a mail forwarding rule as an exposure, not a writer "forwarding" a message on', () => {
+    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    for (const [title, body] of [
+      ['strange forwarding rule on the CFO mailbox', ''],
+      ['Shared mailbox auto-forwarding everything to a gmail address', ''],
+      ["Partner's mailbox has a rule forwarding payment emails to an outlook.com address", ''],
+    ] as const)
+      expect(p1Rule('SECURITY', cuesOf(title, body), false, security)?.rule).toBe('active security exposure');
+    for (const body of [
+      'Forwarding it as an attachment, as the training said.',
+      'Forwarding from the support inbox.',
+    ])
+      expect(
+        p1Rule('SECURITY', cuesOf('Invoice overdue - final notice', body), false, security),
+      ).toBeUndefined();
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',

@@ -225,6 +225,7 @@ export class TicketClassifier {
       deadline: doc.deadline,
       areas,
       extra,
+      text: { title, body },
     });
 
     return {

@@ -38,6 +38,8 @@ export interface RationaleInput {
   deadline: Deadline | undefined;
   areas: readonly AreaLabel[];
   extra: Record<string, { value: string; confidence: number }>;
+  /** The ticket as written: a quoted phrase with a number in it is quoted with the number ("since 11:00"). */
+  text?: { title: string; body: string } | undefined;
 }
 
 /** Evidence items per sentence: enough to see why, few enough to read at a glance. */
@@ -148,7 +150,9 @@ function* modelEvidence(
     name === undefined ? -1 : output.classes.findIndex((c) => c.toUpperCase() === name.toUpperCase());
   for (const [name] of input.scored.margins(outputName, index(best), index(runnerUp), 12)) {
     const evidence = describe(name);
-    if (evidence !== undefined) yield evidence;
+    const found =
+      evidence === undefined || input.text === undefined ? evidence : asFound(evidence, input.text);
+    if (found !== undefined) yield found;
   }
 }
 
@@ -310,6 +314,34 @@ function asWritten(raw: string): string {
     .replace(/\bi\b/g, 'I')
     .replace(/numtoken/g, '<n>')
     .replace(/vertoken/g, '<version>');
+}
+
+/** What a number or a version stands for in a quoted phrase ("since <n>" is "since 11:00" as written). */
+const PLACEHOLDER_PATTERNS: ReadonlyMap<string, string> = new Map([
+  ['<n>', '\\d(?:[\\d:.,/-]*\\d)?%?'],
+  ['<version>', '[v£$€]?\\d+(?:\\.\\d+)+(?:[-+][0-9a-z.]+)?'],
+]);
+/** Text beyond this is not searched for a phrase: the features come from the opening of the body. */
+const FOUND_SCAN_CHARS = 8000;
+const FOUND_MAX_CHARS = 40;
+
+/**
+ * A quoted phrase with a placeholder (`"since <n>"`), quoted as the ticket wrote it ("since 11:00",
+ * "cve-2022-23529"), title first. Not quoted at all when its words are not found together (the tokenizer
+ * reads across a template heading it drops): "<n> see" tells a person nothing.
+ */
+function asFound(evidence: Evidence, text: { title: string; body: string }): Evidence | undefined {
+  const phrase = evidence.phrase;
+  if (phrase === undefined || !phrase.some((w) => PLACEHOLDER_PATTERNS.has(w))) return evidence;
+  const parts = phrase.map(
+    (w) => PLACEHOLDER_PATTERNS.get(w) ?? w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]?"),
+  );
+  const pattern = new RegExp(`(?<![a-z0-9])(${parts.join(')[^a-z0-9%]+(')})(?![a-z0-9])`, 'i');
+  const m = pattern.exec(text.title) ?? pattern.exec(text.body.slice(0, FOUND_SCAN_CHARS));
+  if (m === null || m[0].length > FOUND_MAX_CHARS) return undefined;
+  // The words and numbers as written, without the punctuation between them ("since:** 21:07").
+  const written = m.slice(1).join(' ').toLowerCase();
+  return { ...evidence, text: `"${written}"`, phrase: written.split(' ') };
 }
 
 const flag = (text: string): Evidence => ({ text, words: [text] });

@@ -155,6 +155,19 @@ describe('the rationale a person reads', () => {
     expect(rationale).toMatch(/can't|won't/);
   });
 
+  it('quotes a phrase with a number or a version as written ("since 09:15"), never a placeholder', () => {
+    let numbers = 0;
+    for (const ticket of tickets) {
+      const { rationale } = classifier.classify(ticket, { now: NOW });
+      expect(rationale.replace(/field \S+/g, '')).not.toMatch(/<n>|<version>/);
+      numbers += (rationale.match(/"[^"]*\d[^"]*"/g) ?? []).length;
+    }
+    // Numbers are still quoted, as the ticket wrote them.
+    expect(numbers).toBeGreaterThan(5);
+    const { rationale } = classifier.classify({ title: 'Card payments failing since 09:15' });
+    expect(rationale).toContain('"since 09:15"');
+  });
+
   it('gives a plain default reason when nothing raises or lowers the priority', () => {
     const result = classifier.classify({ title: 'Clicking Submit on the expense form does nothing' });
     expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);

@@ -70,7 +70,7 @@ export const P1_CUES = {
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: cues(
     1,
-    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
+    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, not clicked, never clicked, not replied, never replied, not responded, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment',
   ),
 } as const;
 

@@ -401,6 +401,16 @@ describe('P1 decisions for incidents and security reports', () => {
       ).toBeUndefined();
   });
 
+  it('reads a writer who has not clicked or replied as a limit on a phishing report, not an exposure', () => {
+    const title = 'Is this text from the tax office real? It asks me to log in to claim a refund';
+    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    for (const said of ["I haven't clicked it.", 'I have NOT replied.', 'I never clicked the link.'])
+      expect(p1Limited('SECURITY', cuesOf(title, said)), said).toBe(true);
+    const fell = cuesOf(title, 'I clicked it and typed my password before I noticed.');
+    expect(p1Limited('SECURITY', fell)).toBe(false);
+    expect(p1Rule('SECURITY', fell, false, security)?.rule).toBe('active security exposure');
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',

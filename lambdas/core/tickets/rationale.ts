@@ -318,8 +318,9 @@ function asWritten(raw: string): string {
 
 /** What a number or a version stands for in a quoted phrase ("since <n>" is "since 11:00" as written). */
 const PLACEHOLDER_PATTERNS: ReadonlyMap<string, string> = new Map([
-  ['<n>', '\\d(?:[\\d:.,/-]*\\d)?%?'],
-  ['<version>', '[v£$€]?\\d+(?:\\.\\d+)+(?:[-+][0-9a-z.]+)?'],
+  // Bounded runs: a search over a hostile body ("1.1.1.1…") stays linear.
+  ['<n>', '\\d(?:[\\d:.,/-]{0,24}\\d)?%?'],
+  ['<version>', '[v£$€]?\\d{1,10}(?:\\.\\d{1,10}){1,6}(?:[-+][0-9a-z.]{1,16})?'],
 ]);
 /** Text beyond this is not searched for a phrase: the features come from the opening of the body. */
 const FOUND_SCAN_CHARS = 8000;
@@ -336,7 +337,7 @@ function asFound(evidence: Evidence, text: { title: string; body: string }): Evi
   const parts = phrase.map(
     (w) => PLACEHOLDER_PATTERNS.get(w) ?? w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]?"),
   );
-  const pattern = new RegExp(`(?<![a-z0-9])(${parts.join(')[^a-z0-9%]+(')})(?![a-z0-9])`, 'i');
+  const pattern = new RegExp(`(?<![a-z0-9])(${parts.join(')[^a-z0-9%]{1,12}(')})(?![a-z0-9])`, 'i');
   const m = pattern.exec(text.title) ?? pattern.exec(text.body.slice(0, FOUND_SCAN_CHARS));
   if (m === null || m[0].length > FOUND_MAX_CHARS) return undefined;
   // The words and numbers as written, without the punctuation between them ("since:** 21:07").

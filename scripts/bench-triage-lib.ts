@@ -123,6 +123,8 @@ export interface Prediction {
   p1Rule: boolean;
   /** Every category's probability. */
   probabilities: Record<string, number>;
+  /** What a person would read: the reasons to check a wrong answer against. */
+  rationale: string;
 }
 
 export interface WriterScore {
@@ -205,6 +207,7 @@ export function leaveOneWriterOut(
           [r.predictedCategory, r.confidence.category],
           ...r.alternatives.category.map((a) => [a.name, a.confidence]),
         ]),
+        rationale: r.rationale,
       };
     });
     predictions.push(predicted);

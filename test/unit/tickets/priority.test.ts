@@ -411,6 +411,24 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('SECURITY', fell, false, security)?.rule).toBe('active security exposure');
   });
 
+  it('reads files encrypted by ransom as an exposure, an encrypted disk on a lost laptop as a limit', () => {
+    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    for (const [title, body] of [
+      ['Lab PC shows message about files encrypted', ''],
+      [
+        'Strange message on the office PC',
+        'The text file says our files are encrypted and gives a tor address.',
+      ],
+      ['Lost USB stick with exam papers', 'The stick was not encrypted.'],
+    ] as const)
+      expect(p1Rule('SECURITY', cuesOf(title, body), false, security)?.rule).toBe('active security exposure');
+    for (const body of ['The disk is encrypted and it was locked.', "It's BitLocker encrypted."]) {
+      const lost = cuesOf('Left my laptop on the train', body);
+      expect(p1Limited('SECURITY', lost), body).toBe(true);
+      expect(p1Rule('SECURITY', lost, false, security)).toBeUndefined();
+    }
+  });
+
   it('does not read "no sign-in" as "no sign" of exploitation', () => {
     const open = cuesOf(
       'Share link opens the whole folder',

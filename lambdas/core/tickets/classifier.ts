@@ -8,7 +8,7 @@ import { type Cue, type CueHit, type CueMatches, evidence, matchCues } from './c
 import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
 import { loadModel, type ModelScores, type Output, scoreTicket, type TicketModel } from './model.ts';
-import { escalatedLimits, soleScope, statedBreadth } from './p1.ts';
+import { escalatedLimits, siteScope, soleScope, statedBreadth } from './p1.ts';
 import { writeRationale } from './rationale.ts';
 import {
   decidePriority,
@@ -198,6 +198,7 @@ export class TicketClassifier {
         stated: () => statedBreadth(title, body),
         escalated: () => escalatedLimits(title, body),
         sole: soleWords,
+        site: () => siteScope(title, body),
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),

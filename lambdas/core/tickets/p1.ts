@@ -279,12 +279,32 @@ export function soleScope(title: string, body = ''): string | undefined {
   return m === null ? undefined : m[0].replace(/\s+/g, ' ');
 }
 
+/** Places and units an outage can be confined to: "the other stores are fine" limits it to one. */
+const OTHER_PLACES =
+  '(?:stores?|sites?|branch(?:es)?|bases?|offices?|depots?|wards?|hospitals?|clinics?|schools?|campus(?:es)?|locations?|restaurants?|hotels?|shops?|warehouses?|plants?|regions?|countries|airports?|stations?|floors?|buildings?|teams?|departments?)';
+/**
+ * The writer says the other places are fine: "other sites seem fine", "other bases look ok", "the other
+ * floors say theirs is fine". The outage is confined to the writer's site: an incident still (unlike
+ * `soleScope`), but not an outage for many. Not when asked ("are the other stores ok?").
+ */
+const SITE_SCOPE = new RegExp(
+  `\\b(?:all |the )?other ${OTHER_PLACES}(?:\\s+[\\w']+){0,3}?\\s+(?:${OTHERS_FINE}|(?:look|looks|seem|seems|are|is) normal\\b)(?!\\s*\\?)`,
+);
+
+/** The words by which the writer confines the trouble to their own site (`SITE_SCOPE`), or undefined. */
+export function siteScope(title: string, body = ''): string | undefined {
+  const m = SITE_SCOPE.exec(rawHead(title, body).toLowerCase());
+  return m === null ? undefined : m[0].replace(/\s+/g, ' ');
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
   /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
   escalated?: (() => ReadonlySet<string>) | undefined;
   /** The words saying the trouble is the writer's alone (`soleScope`): an outage limit. Asked only for outages. */
   sole?: (() => string | undefined) | undefined;
+  /** The words confining the trouble to the writer's site (`siteScope`): an outage limit. Asked only for outages. */
+  site?: (() => string | undefined) | undefined;
   /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */
   stated?: (() => CueHit | undefined) | undefined;
   /**
@@ -454,5 +474,5 @@ function outageLimited(matches: CueMatches, context: P1Context): boolean {
     const passed = context.escalated();
     if (passed.size === 0 || limits.some((h) => !passed.has(h.phrase))) return true;
   }
-  return context.sole?.() !== undefined;
+  return context.sole?.() !== undefined || context.site?.() !== undefined;
 }

@@ -11,6 +11,7 @@ import {
   P1_SINGLE_CUE_PROBABILITY,
   p1Limited,
   p1Rule,
+  siteScope,
   soleScope,
   statedBreadth,
 } from '../../../lambdas/core/tickets/p1.ts';
@@ -605,6 +606,28 @@ describe('P1 decisions for incidents and security reports', () => {
       ['VPN', 'Everyone else is working from home and cannot connect.'],
     ];
     for (const [title, body] of notSole) expect(soleScope(title, body)).toBeUndefined();
+  });
+
+  it('reads the other sites being fine as a limit on an outage, not as the writer alone', () => {
+    const [title, body] = [
+      "Pilots at GLA can't sync EFB documents",
+      "Since 06:00 sync is failing on everyone's tablet: 'server unreachable'. Other bases look ok.",
+    ];
+    const site = () => siteScope(title, body);
+    expect(site()).toBe('other bases look ok');
+    expect(soleScope(title, body)).toBeUndefined();
+    const matches = cuesOf(title, body);
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)?.rule).toBe('outage for many');
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { site })).toBeUndefined();
+    // Still an incident of its site: the floor is vetoed, but the level is not forced down to P3.
+    const learned = [P1_PROBABILITY_FLOOR + 0.05, 0.75, 0.03, 0.02];
+    const floored = decidePriority({ category: 'INCIDENT', matches, learned, p1Context: {} });
+    expect(floored.priority).toBe('P1');
+    const decided = decidePriority({ category: 'INCIDENT', matches, learned, p1Context: { site } });
+    expect(decided.priority).toBe('P2');
+    for (const said of ['Are the other stores ok?', 'The other stores are also down.'])
+      expect(siteScope('Tills offline', said), said).toBeUndefined();
+    expect(siteScope('Wi-Fi down on 3rd floor', 'The other floors are ok.')).toBe('the other floors are ok');
   });
 
   it("does not make one person's outage P1, by rule or by the floor", () => {

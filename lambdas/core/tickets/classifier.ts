@@ -164,11 +164,8 @@ export class TicketClassifier {
     const scored = scoreTicket(this.model, doc, project);
     const matches = matchCues(doc.title, doc.body);
     // The writer's words of scope, read at most once and only when a decision asks for them.
-    let sole: { words: string | undefined } | undefined;
-    const soleWords = () => {
-      sole ??= { words: soleScope(title, body) };
-      return sole.words;
-    };
+    const soleWords = once(() => soleScope(title, body));
+    const siteWords = once(() => siteScope(title, body));
     const categories = this.rankCategories(scored, matches, allowed);
     const { ranked, notIncident } = withoutSoleIncident(categories.ranked, soleWords);
     const { ruleHits } = categories;
@@ -198,7 +195,7 @@ export class TicketClassifier {
         stated: () => statedBreadth(title, body),
         escalated: () => escalatedLimits(title, body),
         sole: soleWords,
-        site: () => siteScope(title, body),
+        site: siteWords,
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),
@@ -321,6 +318,15 @@ export class TicketClassifier {
     }
     return out;
   }
+}
+
+/** `read` run on the first call only; later calls return its first answer. */
+function once<T>(read: () => T): () => T {
+  let done: { value: T } | undefined;
+  return () => {
+    done ??= { value: read() };
+    return done.value;
+  };
 }
 
 /** The categories the P1 rules are about: an outage, an exposure. */

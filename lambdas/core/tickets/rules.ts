@@ -264,7 +264,8 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
     ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches, input.p1Context));
   if (p1 !== undefined || floored) level = 0;
-  else if (level === 0 && (alone || !severe))
+  // An incident confined to the writer's site ("the other bases look ok") is not P1 from the learned head either.
+  else if (level === 0 && (alone || !severe || confinedToSite(input)))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
   if (alone && level < 2 && input.deadline === undefined) level = 2;
@@ -285,6 +286,11 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
     ...(alone ? { alone: soleWords } : {}),
   };
+}
+
+/** An incident whose writer says the other sites are fine (`siteScope`): an outage, not one for many. */
+function confinedToSite(input: PriorityInput): boolean {
+  return input.category === 'INCIDENT' && input.p1Context?.site?.() !== undefined;
 }
 
 export interface AreaLabel {

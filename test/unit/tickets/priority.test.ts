@@ -625,6 +625,12 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(floored.priority).toBe('P1');
     const decided = decidePriority({ category: 'INCIDENT', matches, learned, p1Context: { site } });
     expect(decided.priority).toBe('P2');
+    // Nor when the learned head finds P1 the likeliest level; a site's outage is not forced down to P3.
+    const likelyP1 = [0.7, 0.2, 0.05, 0.05];
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 }).priority).toBe('P1');
+    expect(
+      decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, p1Context: { site } }).priority,
+    ).toBe('P2');
     for (const said of ['Are the other stores ok?', 'The other stores are also down.'])
       expect(siteScope('Tills offline', said), said).toBeUndefined();
     expect(siteScope('Wi-Fi down on 3rd floor', 'The other floors are ok.')).toBe('the other floors are ok');

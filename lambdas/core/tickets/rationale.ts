@@ -126,6 +126,8 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
     return input.notIncident === undefined
       ? `Priority ${level}: the text says only the writer is affected ("${priority.alone}")`
       : `Priority ${level}: one person's problem`;
+  if (priority.confined !== undefined)
+    return `Priority ${level}: an outage of one site, not for many ("${priority.confined}")`;
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
   const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
   if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;

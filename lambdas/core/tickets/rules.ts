@@ -162,6 +162,8 @@ export interface PriorityDecision {
   p1Floor?: number | undefined;
   /** A problem the writer says is theirs alone (`soleScope`'s words): why it is not P1 or P2. */
   alone?: string | undefined;
+  /** An incident the writer confines to their site (`siteScope`'s words), when P1 was likely enough to matter. */
+  confined?: string | undefined;
 }
 
 export interface PriorityInput {
@@ -263,9 +265,18 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     learned !== undefined &&
     (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR &&
     ((probs[0] ?? 0) >= P1_LIMITED_PROBABILITY || !p1Limited(input.category, input.matches, input.p1Context));
+  // An incident confined to the writer's site ("the other bases look ok") is no outage for many: it vetoes the
+  // rules and the floor (`outageLimited`) and a learned P1 too. Read only where P1 was likely enough to matter.
+  const confined =
+    p1 === undefined &&
+    !floored &&
+    !alone &&
+    input.category === 'INCIDENT' &&
+    (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
+      ? input.p1Context?.site?.()
+      : undefined;
   if (p1 !== undefined || floored) level = 0;
-  // An incident confined to the writer's site ("the other bases look ok") is not P1 from the learned head either.
-  else if (level === 0 && (alone || !severe || confinedToSite(input)))
+  else if (level === 0 && (alone || !severe || confined !== undefined))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
   if (alone && level < 2 && input.deadline === undefined) level = 2;
@@ -285,12 +296,8 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(p1 === undefined ? {} : { p1 }),
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
     ...(alone ? { alone: soleWords } : {}),
+    ...(confined === undefined ? {} : { confined }),
   };
-}
-
-/** An incident whose writer says the other sites are fine (`siteScope`): an outage, not one for many. */
-function confinedToSite(input: PriorityInput): boolean {
-  return input.category === 'INCIDENT' && input.p1Context?.site?.() !== undefined;
 }
 
 export interface AreaLabel {

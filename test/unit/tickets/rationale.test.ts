@@ -168,6 +168,17 @@ describe('the rationale a person reads', () => {
     expect(rationale).toContain('"since 09:15"');
   });
 
+  it('says why an incident the writer confines to their site is not P1, with their words', () => {
+    const { priority, rationale } = classifier.classify({
+      title: "Pilots at GLA can't sync EFB documents",
+      body: "Since 06:00 sync is failing on every tablet: 'sync failed: server unreachable'. Other bases look ok.",
+    });
+    expect(priority).toBe('P2');
+    expect(rationale).toContain(
+      'Priority P2 (high): an outage of one site, not for many ("other bases look ok")',
+    );
+  });
+
   it('gives a plain default reason when nothing raises or lowers the priority', () => {
     const result = classifier.classify({ title: 'Clicking Submit on the expense form does nothing' });
     expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);

@@ -128,6 +128,8 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
       : `Priority ${level}: one person's problem`;
   if (priority.confined !== undefined)
     return `Priority ${level}: an outage of one site, not for many ("${priority.confined}")`;
+  if (priority.notSevere === true)
+    return `Priority ${level}: without an outage, an exposure or data loss in the text, only an incident or a security report is P1`;
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
   const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
   if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;

@@ -164,6 +164,8 @@ export interface PriorityDecision {
   alone?: string | undefined;
   /** An incident the writer confines to their site (`siteScope`'s words), when P1 was likely enough to matter. */
   confined?: string | undefined;
+  /** The learned head put P1 first, but neither a P1 rule nor the category (not INCIDENT or SECURITY) allows it. */
+  notSevere?: true | undefined;
 }
 
 export interface PriorityInput {
@@ -275,6 +277,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
       ? input.p1Context?.site?.()
       : undefined;
+  const notSevere = p1 === undefined && !floored && level === 0 && !severe;
   if (p1 !== undefined || floored) level = 0;
   else if (level === 0 && (alone || !severe || confined !== undefined))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
@@ -297,6 +300,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
     ...(alone ? { alone: soleWords } : {}),
     ...(confined === undefined ? {} : { confined }),
+    ...(notSevere ? { notSevere } : {}),
   };
 }
 

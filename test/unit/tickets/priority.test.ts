@@ -683,6 +683,17 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(exposure.priority).toBe('P1');
   });
 
+  it('says when the learned P1 gave way because the category may not be P1 without a P1 rule', () => {
+    const matches = cuesOf('why are we charged for returned parcels?');
+    const learned = [0.85, 0.05, 0.05, 0.05];
+    const question = decidePriority({ category: 'QUESTION', matches, learned });
+    expect(question.priority).toBe('P4');
+    expect(question.notSevere).toBe(true);
+    const incident = decidePriority({ category: 'INCIDENT', matches, learned });
+    expect(incident.priority).toBe('P1');
+    expect(incident.notSevere).toBeUndefined();
+  });
+
   it('fires an outage or data-loss rule on a bug only when the model finds it possibly severe', () => {
     const matches = cuesOf(
       'iOS crash opening the statements tab',

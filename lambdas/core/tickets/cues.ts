@@ -128,6 +128,19 @@ export function evidence(matches: CueMatches, table: readonly Cue[]): Evidence {
     }
   }
   if (hits === undefined) return NO_EVIDENCE;
+  if (score < 0 || hits.some((h) => h.weight < 0)) return withExceptions(hits);
   hits.sort((a, b) => b.weight - a.weight);
   return { score, hits };
+}
+
+/**
+ * A cue of negative weight is an exception: the phrase takes back the cue words inside it ("change freeze"
+ * is a calendar, not a "freeze"; "card testing" an attack, not "testing"). Neither is evidence then.
+ */
+function withExceptions(hits: readonly CueHit[]): Evidence {
+  const exceptions = hits.filter((h) => h.weight < 0).map((h) => ` ${h.phrase} `);
+  const kept = hits.filter((h) => h.weight > 0 && !exceptions.some((e) => e.includes(` ${h.phrase} `)));
+  if (kept.length === 0) return NO_EVIDENCE;
+  kept.sort((a, b) => b.weight - a.weight);
+  return { score: kept.reduce((sum, h) => sum + h.weight, 0), hits: kept };
 }

@@ -9,7 +9,7 @@ import type { CueHit } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
 import { P1_PROBABILITY_FLOOR } from './p1.ts';
-import type { AreaLabel, PriorityDecision } from './rules.ts';
+import { type AreaLabel, type PriorityDecision, usualPriority } from './rules.ts';
 
 /** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
 interface Evidence {
@@ -133,7 +133,7 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.
   const why = pick(priority.hits.map(fromHit), PRIORITY_ITEMS, cited);
   if (why.length > 0) return `Priority ${level}: ${why.join(', ')}`;
-  if (priority.priority === 'P3')
+  if (priority.priority === usualPriority(category.canonical))
     return `Priority ${level}, the usual for ${article(category.display)} ${category.display}`;
   return `Priority ${level}, ${priority.source === 'rules' ? 'by the impact rules' : 'as for similar tickets'}`;
 }

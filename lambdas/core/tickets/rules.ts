@@ -60,10 +60,13 @@ export const PRIORITY_UP_STRONG: Cue[] = cues(
   3,
   'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, blocker, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
 );
-export const PRIORITY_UP: Cue[] = cues(
-  1.5,
-  'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, production, deadlock',
-);
+export const PRIORITY_UP: Cue[] = [
+  ...cues(
+    1.5,
+    'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, production, deadlock',
+  ),
+  ...cues(-1.5, 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze'),
+];
 export const PRIORITY_DOWN: Cue[] = cues(
   1.5,
   'typo, typos, cosmetic, minor, nice to have, low priority, spelling, wording, grammar, alignment, misaligned, would be nice, suggestion, nitpick, small improvement, documentation, docs',
@@ -87,10 +90,14 @@ export const AREA_CUES: Record<string, Cue[]> = {
     1,
     'ui, ux, button, buttons, layout, css, theme, dark mode, light mode, font, fonts, icon, icons, menu, dialog, modal, tooltip, sidebar, toolbar, status bar, screen, display, color, colour, colors, scroll, scrolling, click, hover, gui, widget, accessibility, screen reader, keyboard shortcut',
   ),
-  performance: cues(
-    1,
-    'performance, slow, slower, slowly, slowness, latency, lag, laggy, speed, speedup, memory, memory leak, leak, cpu, oom, out of memory, freeze, freezes, hang, hangs, throughput, benchmark, optimize, optimise, optimization, perf, takes forever',
-  ),
+  performance: [
+    ...cues(
+      1,
+      'performance, slow, slower, slowly, slowness, latency, lag, laggy, speed, speedup, memory, memory leak, leak, cpu, oom, out of memory, freeze, freezes, hang, hangs, throughput, benchmark, optimize, optimise, optimization, perf, takes forever',
+    ),
+    // A freeze on changes is a calendar, not a hang: the phrase takes back what its "freeze" gave.
+    ...cues(-1, 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze'),
+  ],
   security: cues(
     1,
     'security, vulnerability, vulnerable, cve, xss, csrf, injection, exploit, malicious, attack, attacker, encryption, encrypt, decrypt, sanitize, privilege escalation, phishing, secret, secrets',
@@ -112,7 +119,11 @@ export const AREA_CUES: Record<string, Cue[]> = {
     1,
     'install, installation, installer, installing, pip, conda, npm, brew, apt, package, packages, wheel',
   ),
-  testing: cues(1, 'test, tests, testing, unit test, flaky, ci, coverage, fuzz, fuzzing, fuzzer'),
+  testing: [
+    ...cues(1, 'test, tests, testing, unit test, flaky, ci, coverage, fuzz, fuzzing, fuzzer'),
+    // Fraudsters "testing" stolen cards is an attack, not a test suite.
+    ...cues(-1, 'card testing, testing stolen'),
+  ],
   deployment: cues(1, 'deploy, deployment, docker, kubernetes, k8s, helm, terraform, container, containers'),
   api: cues(1, 'api, apis, endpoint, endpoints, rest api, graphql, rpc, sdk'),
   config: cues(1, 'config, configuration, settings, setting, environment variable, env var'),
@@ -215,6 +226,11 @@ function urgencyOf(input: PriorityInput): {
     deadline;
   const raising = [...strong.hits, ...up.hits].sort((a, b) => b.weight - a.weight);
   return { urgency, raising, lowering: down.hits };
+}
+
+/** The level a category takes without any cue ("P3, the usual for a BUG"; a QUESTION's is P4). */
+export function usualPriority(category: string): Priority {
+  return PRIORITIES[levelOfUrgency(BASE_URGENCY[category] ?? DEFAULT_URGENCY)] ?? 'P3';
 }
 
 const levelOfUrgency = (urgency: number): number => {

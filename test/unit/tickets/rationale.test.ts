@@ -179,6 +179,26 @@ describe('the rationale a person reads', () => {
     );
   });
 
+  it("calls a level the category's usual only when it is (a question's is P4, a bug's P3)", () => {
+    const usual: Record<string, string> = {
+      QUESTION: 'P4',
+      BUG: 'P3',
+      FEATURE: 'P3',
+      TASK: 'P3',
+      INCIDENT: 'P2',
+    };
+    let said = 0;
+    for (const ticket of tickets) {
+      const { rationale, priority, predictedCategory } = classifier.classify(ticket, { now: NOW });
+      if (!/the usual for an? /.test(rationale)) continue;
+      said++;
+      expect(priority, rationale).toBe(usual[predictedCategory.toUpperCase()] ?? priority);
+    }
+    expect(said).toBeGreaterThan(10);
+    const question = classifier.classify({ title: 'Which Slack channel do I ask about expenses?' });
+    expect(question.rationale).toContain('Priority P4 (low), the usual for a QUESTION');
+  });
+
   it('gives a plain default reason when nothing raises or lowers the priority', () => {
     const result = classifier.classify({ title: 'Clicking Submit on the expense form does nothing' });
     expect(result.rationale).toMatch(/Priority P3 \(normal\), the usual for a BUG|Priority P3 \(normal\): "/);

@@ -60,12 +60,14 @@ export const PRIORITY_UP_STRONG: Cue[] = cues(
   3,
   'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, blocker, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
 );
+/** A freeze on changes is a calendar, not a hang: an exception to "freeze" (`withExceptions`). */
+const CHANGE_FREEZE = 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze';
 export const PRIORITY_UP: Cue[] = [
   ...cues(
     1.5,
     'crash, crashes, crashed, crashing, segfault, segmentation fault, regression, broken, hang, hangs, freezes, freeze, memory leak, fails, failing, failed, not working, does not work, unable to, cannot, exception, error, production, deadlock',
   ),
-  ...cues(-1.5, 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze'),
+  ...cues(-1.5, CHANGE_FREEZE),
 ];
 export const PRIORITY_DOWN: Cue[] = cues(
   1.5,
@@ -95,8 +97,7 @@ export const AREA_CUES: Record<string, Cue[]> = {
       1,
       'performance, slow, slower, slowly, slowness, latency, lag, laggy, speed, speedup, memory, memory leak, leak, cpu, oom, out of memory, freeze, freezes, hang, hangs, throughput, benchmark, optimize, optimise, optimization, perf, takes forever',
     ),
-    // A freeze on changes is a calendar, not a hang: the phrase takes back what its "freeze" gave.
-    ...cues(-1, 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze'),
+    ...cues(-1, CHANGE_FREEZE),
   ],
   security: cues(
     1,

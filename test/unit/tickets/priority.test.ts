@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchCues } from '../../../lambdas/core/tickets/cues.ts';
+import { evidence, matchCues } from '../../../lambdas/core/tickets/cues.ts';
 import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/core/tickets/index.ts';
 import {
   escalatedLimits,
@@ -15,7 +15,7 @@ import {
   soleScope,
   statedBreadth,
 } from '../../../lambdas/core/tickets/p1.ts';
-import { decidePriority, detectAreas } from '../../../lambdas/core/tickets/rules.ts';
+import { decidePriority, detectAreas, PRIORITY_UP } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
 import { fixtureModel, mixedModel } from './support.ts';
 
@@ -462,6 +462,21 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(areas('No internet in the whole building?')).not.toContain('build');
     expect(areas('Error building on Windows', 'cmake fails at configure')).toContain('build');
     expect(areas('Building from source with clang fails')).toContain('build');
+  });
+
+  it('takes a word back inside an exception phrase: a change freeze is no hang, card testing no test', () => {
+    const areas = (title: string, body = '') => detectAreas(cuesOf(title, body)).map((a) => a.label);
+    expect(areas('Who approves exceptions to the change freeze?')).not.toContain('performance');
+    expect(areas('App freezes when I open the duty card')).toContain('performance');
+    expect(areas('Card testing attack on the donation form')).not.toContain('testing');
+    expect(areas('Flaky tests in CI since Monday')).toContain('testing');
+    // Neither the word nor the exception is evidence, so neither is cited as a reason.
+    expect(evidence(cuesOf('Is there a code freeze in December?'), PRIORITY_UP)).toEqual({
+      score: 0,
+      hits: [],
+    });
+    const hang = evidence(cuesOf('Scanner app freeze on every login'), PRIORITY_UP);
+    expect(hang.hits.map((h) => h.phrase)).toEqual(['freeze']);
   });
 
   it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {

@@ -14,16 +14,28 @@ import {
   NO_EVIDENCE,
 } from './cues.ts';
 
+/** Words that say many are affected: "all users", "everyone", "nobody", "entire", "any customer"… */
+const BREADTH =
+  'all users, all customers, all our customers, all visitors, every user, every customer, every visitor, everyone, everybody, nobody, no one, entire, whole company, whole office, company wide, for everyone, all regions, all stores, all employees, all agents, every order, every payment, every login, every checkout, every request, all requests, all traffic, for all, none of, all card, all payment, all payments, all orders, all logins, site wide, everywhere, widespread, anyone, any user, any customer, any tenant, other customers, another customer, other tenants, another tenant';
+/**
+ * Breadth words said negated: "not all users are affected", "not everyone", "not the whole company". They are
+ * exceptions to the breadth words inside them (`withExceptions`), and they limit an outage as "some users" does.
+ */
+export const NOT_BREADTH_PHRASES = BREADTH.split(', ')
+  .filter((phrase) => /^(?:all\b|every|entire\b|whole\b|company\b|site\b|for\b|widespread\b)/.test(phrase))
+  .flatMap((phrase) => [
+    `not ${phrase}`,
+    ...(/^(?:entire|whole)\b/.test(phrase) ? [`not the ${phrase}`] : []),
+  ])
+  .join(', ');
+
 /**
  * The P1 rules of the rubric, as cue tables: a production outage for many (an outage cue with a breadth cue,
  * or an incident with either), an active security exposure (an exposure cue on a security ticket), data loss
  * now. A cue that limits the impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
  */
 export const P1_CUES = {
-  breadth: cues(
-    1,
-    'all users, all customers, all our customers, all visitors, every user, every customer, every visitor, everyone, everybody, nobody, no one, entire, whole company, whole office, company wide, for everyone, all regions, all stores, all employees, all agents, every order, every payment, every login, every checkout, every request, all requests, all traffic, for all, none of, all card, all payment, all payments, all orders, all logins, site wide, everywhere, widespread, anyone, any user, any customer, any tenant, other customers, another customer, other tenants, another tenant',
-  ),
+  breadth: [...cues(1, BREADTH), ...cues(-1, NOT_BREADTH_PHRASES)],
   outage: cues(
     1,
     'is down, are down, went down, down for, down since, site down, service down, server down, cluster down, api down, app down, system down, website down, outage, unreachable, not reachable, unavailable, not loading, blank page, unusable, cannot log in, can not log in, cannot login, unable to log in, cannot pay, can not pay, cannot order, can not order, stopped, failing, fails, fail, error, errors, crashing, crashes, crash, timing out, time out, declined, rejected, not working, does not work, nothing is, zero, no orders, white page, broken',
@@ -61,19 +73,35 @@ export const P1_CUES = {
    * Limits of an outage: it is partial, slow, has a workaround, or is not production. "A few" only with what it
    * counts: "two captures a few seconds apart" limits nothing.
    */
-  outageLimits: cues(
-    1,
-    'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
-      // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
-      'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected',
-  ),
+  outageLimits: [
+    ...cues(
+      1,
+      'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
+        // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
+        'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected',
+    ),
+    // Words that turn a limit into its opposite ("no workaround", "quite a few users", "more than one
+    // customer"): exceptions that take back the limit inside them (`withExceptions`).
+    ...cues(
+      -1,
+      'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works, ' +
+        'quite a few users, quite a few customers, quite a few people, quite a few of, quite a few stores, quite a few sites, more than one customer, not just one customer, not only one customer',
+    ),
+  ],
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
-  exposureLimits: cues(
-    1,
-    'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, not clicked, never clicked, not replied, never replied, not responded, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment, ' +
-      // A lost or stolen device whose disk is encrypted: the data on it is not exposed ("not encrypted" is).
-      'disk encrypted, disk is encrypted, drive is encrypted, laptop is encrypted, device is encrypted, phone is encrypted, it is encrypted, it was encrypted, bitlocker encrypted, encrypted with bitlocker, full disk encryption',
-  ),
+  exposureLimits: [
+    ...cues(
+      1,
+      'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, not clicked, never clicked, not replied, never replied, not responded, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment, ' +
+        // A lost or stolen device whose disk is encrypted: the data on it is not exposed ("not encrypted" is).
+        'disk encrypted, disk is encrypted, drive is encrypted, laptop is encrypted, device is encrypted, phone is encrypted, it is encrypted, it was encrypted, bitlocker encrypted, encrypted with bitlocker, full disk encryption',
+    ),
+    // "From home (not on VPN)": the writer was off it, so "vpn" limits nothing (`withExceptions`).
+    ...cues(
+      -1,
+      'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
+    ),
+  ],
 } as const;
 
 /**
@@ -380,7 +408,7 @@ function exposureHits(matches: CueMatches, security: boolean): CueHit[] {
  * affected), as a hit citing them.
  */
 function breadthOf(matches: CueMatches, stated: P1Context['stated']): Evidence {
-  const words = withoutNegatedBreadth(matches, evidence(matches, P1_CUES.breadth));
+  const words = evidence(matches, P1_CUES.breadth);
   if (words.score > 0 || stated === undefined) return words;
   const hit = stated();
   return hit === undefined ? NO_EVIDENCE : { score: 1, hits: [hit] };
@@ -397,69 +425,12 @@ export function p1Limited(category: string, matches: CueMatches, context: P1Cont
   return outageLimited(matches, context);
 }
 
-/**
- * Words that turn a limit word into its opposite: "no workaround", "from home (not on VPN)", "quite a few
- * users", "more than one customer". A limit they negate does not limit.
- */
-const NEGATED_LIMITS: ReadonlyMap<string, readonly Cue[]> = new Map([
-  [
-    'workaround',
-    cues(
-      1,
-      'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works',
-    ),
-  ],
-  [
-    'vpn',
-    cues(
-      1,
-      'not on vpn, not on the vpn, without vpn, without the vpn, off vpn, off the vpn, outside vpn, outside the vpn, not connected to vpn, not connected to the vpn, not via vpn, not over vpn, not using vpn, not using the vpn',
-    ),
-  ],
-  ...['a few users', 'a few customers', 'a few people', 'a few of', 'a few stores', 'a few sites'].map(
-    (limit) => [limit, cues(1, `quite a few ${limit.slice(6)}`)] as const,
-  ),
-  ['one customer', cues(1, 'more than one customer, not just one customer, not only one customer')],
-]);
-
-/**
- * Breadth words said negated: "not all users are affected", "not everyone", "not the whole company". They
- * are no breadth, and they limit an outage as "some users" does.
- */
-const NOT_BREADTH: readonly Cue[] = cues(
-  1,
-  P1_CUES.breadth
-    .map((cue) => cue.phrase)
-    .filter((phrase) => /^(?:all\b|every|entire\b|whole\b|company\b|site\b|for\b|widespread\b)/.test(phrase))
-    .flatMap((phrase) => [
-      `not ${phrase}`,
-      ...(/^(?:entire|whole)\b/.test(phrase) ? [`not the ${phrase}`] : []),
-    ])
-    .join(', '),
-);
-
-/** The limit words of a table in the text, without those the text negates (`NEGATED_LIMITS`). */
-function standingLimits(matches: CueMatches, table: readonly Cue[]): readonly CueHit[] {
-  return evidence(matches, table).hits.filter((hit) => {
-    const negations = NEGATED_LIMITS.get(hit.phrase);
-    return negations === undefined || evidence(matches, negations).score === 0;
-  });
-}
-
-/** Breadth evidence without the words the text says negated ("not all users"). */
-export function withoutNegatedBreadth(matches: CueMatches, breadth: Evidence): Evidence {
-  if (breadth.score === 0) return breadth;
-  const negated = new Set(
-    evidence(matches, NOT_BREADTH).hits.map((h) => h.phrase.slice(4).replace(/^the /, '')),
-  );
-  if (negated.size === 0) return breadth;
-  const hits = breadth.hits.filter((h) => !negated.has(h.phrase));
-  return hits.length === 0 ? NO_EVIDENCE : { score: hits.reduce((sum, h) => sum + h.weight, 0), hits };
-}
+/** Negated breadth ("not all users") as an outage limit. */
+const NOT_BREADTH: readonly Cue[] = cues(1, NOT_BREADTH_PHRASES);
 
 /** An exposure limit stands in the text ("internal only", "no sign of misuse", on the VPN). */
 function exposureLimited(matches: CueMatches): boolean {
-  return standingLimits(matches, P1_CUES.exposureLimits).length > 0;
+  return evidence(matches, P1_CUES.exposureLimits).score > 0;
 }
 
 /**
@@ -468,7 +439,7 @@ function exposureLimited(matches: CueMatches): boolean {
  */
 function outageLimited(matches: CueMatches, context: P1Context): boolean {
   if (evidence(matches, NOT_BREADTH).score > 0) return true;
-  const limits = standingLimits(matches, P1_CUES.outageLimits);
+  const limits = evidence(matches, P1_CUES.outageLimits).hits;
   if (limits.length > 0) {
     if (context.escalated === undefined) return true;
     const passed = context.escalated();

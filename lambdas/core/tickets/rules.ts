@@ -7,13 +7,13 @@
 import { type Cue, type CueHit, type CueMatches, cues, evidence } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import {
+  NOT_BREADTH_PHRASES,
   P1_LIMITED_PROBABILITY,
   P1_PROBABILITY_FLOOR,
   type P1Context,
   type P1Rule,
   p1Limited,
   p1Rule,
-  withoutNegatedBreadth,
 } from './p1.ts';
 
 /**
@@ -56,10 +56,14 @@ export const SECURITY_CUES: Cue[] = [
   ...cues(1, 'public, publicly, pastebin, gist, committed, permission, permissions, audit log, mfa, 2fa'),
 ];
 
-export const PRIORITY_UP_STRONG: Cue[] = cues(
-  3,
-  'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, blocker, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
-);
+export const PRIORITY_UP_STRONG: Cue[] = [
+  ...cues(
+    3,
+    'outage, data loss, data corruption, corrupted, security vulnerability, vulnerability, exploit, cve, sev1, sev 1, sev0, p0, blocker, production down, all users, cannot log in, can not log in, cannot login, unable to login, lost funds, loss of funds',
+  ),
+  // "Not all users" does not raise the priority as "all users" does.
+  ...cues(-3, NOT_BREADTH_PHRASES),
+];
 /** A freeze on changes is a calendar, not a hang: an exception to "freeze" (`withExceptions`). */
 const CHANGE_FREEZE = 'change freeze, code freeze, release freeze, deploy freeze, deployment freeze';
 export const PRIORITY_UP: Cue[] = [
@@ -212,8 +216,7 @@ function urgencyOf(input: PriorityInput): {
   raising: CueHit[];
   lowering: readonly CueHit[];
 } {
-  // "Not all users" does not raise the priority as "all users" does.
-  const strong = withoutNegatedBreadth(input.matches, evidence(input.matches, PRIORITY_UP_STRONG));
+  const strong = evidence(input.matches, PRIORITY_UP_STRONG);
   const up = evidence(input.matches, PRIORITY_UP);
   const down = evidence(input.matches, PRIORITY_DOWN);
   const days = input.deadline?.days;

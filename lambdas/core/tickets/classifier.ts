@@ -163,7 +163,7 @@ export class TicketClassifier {
     const doc = parseTicket(title, body, createdAt ?? options.now ?? new Date());
     const scored = scoreTicket(this.model, doc, project);
     const matches = matchCues(doc.title, doc.body);
-    // The writer's words of scope, read at most once and only when a decision asks for them.
+    // The raw-text readers run at most once, and only when a decision asks for them.
     const soleWords = once(() => soleScope(title, body));
     const siteWords = once(() => siteScope(title, body));
     const categories = this.rankCategories(scored, matches, allowed);
@@ -192,8 +192,8 @@ export class TicketClassifier {
       serverErrors: doc.flags.includes('http_5xx'),
       categoryProbability: (c) => ranked.find((r) => r.canonical === c)?.confidence ?? 0,
       p1Context: {
-        stated: () => statedBreadth(title, body),
-        escalated: () => escalatedLimits(title, body),
+        stated: once(() => statedBreadth(title, body)),
+        escalated: once(() => escalatedLimits(title, body)),
         sole: soleWords,
         site: siteWords,
         severeAnswerable: SEVERE.some(

@@ -303,7 +303,12 @@ const SOLE_SCOPE = new RegExp(
 
 /** The words by which the writer says the trouble is theirs alone (`SOLE_SCOPE`), or undefined. */
 export function soleScope(title: string, body = ''): string | undefined {
-  const m = SOLE_SCOPE.exec(rawHead(title, body).toLowerCase());
+  return wordsFound(SOLE_SCOPE, title, body);
+}
+
+/** The words `pattern` finds first in the title and the opening of the body, lower-cased, spaces collapsed. */
+function wordsFound(pattern: RegExp, title: string, body: string): string | undefined {
+  const m = pattern.exec(rawHead(title, body).toLowerCase());
   return m === null ? undefined : m[0].replace(/\s+/g, ' ');
 }
 
@@ -321,8 +326,7 @@ const SITE_SCOPE = new RegExp(
 
 /** The words by which the writer confines the trouble to their own site (`SITE_SCOPE`), or undefined. */
 export function siteScope(title: string, body = ''): string | undefined {
-  const m = SITE_SCOPE.exec(rawHead(title, body).toLowerCase());
-  return m === null ? undefined : m[0].replace(/\s+/g, ' ');
+  return wordsFound(SITE_SCOPE, title, body);
 }
 
 /** What the P1 rules may also read besides the cue words. */

@@ -131,6 +131,13 @@ describe('P1 decisions for incidents and security reports', () => {
     const doc = parseTicket(title, body);
     return matchCues(doc.title, doc.body);
   };
+  /** The category model's answer: `category` at 0.9, every other at 0.02. */
+  const likely = (category: string) => (c: string) => (c === category ? 0.9 : 0.02);
+  /** The exposure rule fires on a security report with this title and body. */
+  const expectExposure = (title: string, body = '') =>
+    expect(p1Rule('SECURITY', cuesOf(title, body), false, likely('SECURITY'))?.rule).toBe(
+      'active security exposure',
+    );
   /** Under `title`, each body limits an incident's outage (no P1 rule, the floor vetoed), or does not. */
   const expectOutageLimited = (
     limited: boolean,
@@ -363,7 +370,7 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('reads "in progress" or "posted" as an exposure only on a likely security report, not on an outage', () => {
-    const outage = (c: string) => (c === 'INCIDENT' ? 0.9 : 0.02);
+    const outage = likely('INCIDENT');
     for (const [title, body] of [
       ['Exam in progress – quiz not saving answers', ''],
       [
@@ -376,7 +383,7 @@ describe('P1 decisions for incidents and security reports', () => {
         'active security exposure',
       );
     }
-    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    const security = likely('SECURITY');
     const phishing = cuesOf('Phishing campaign in progress against finance staff');
     expect(p1Rule('SECURITY', phishing, false, security)?.rule).toBe('active security exposure');
     const posted = cuesOf('Stripe secret posted in #general');
@@ -386,13 +393,13 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('reads a mail forwarding rule as an exposure, not a writer "forwarding" a message on', () => {
-    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    const security = likely('SECURITY');
     for (const [title, body] of [
       ['strange forwarding rule on the CFO mailbox', ''],
       ['Shared mailbox auto-forwarding everything to a gmail address', ''],
       ["Partner's mailbox has a rule forwarding payment emails to an outlook.com address", ''],
     ] as const)
-      expect(p1Rule('SECURITY', cuesOf(title, body), false, security)?.rule).toBe('active security exposure');
+      expectExposure(title, body);
     for (const body of [
       'Forwarding it as an attachment, as the training said.',
       'Forwarding from the support inbox.',
@@ -404,7 +411,7 @@ describe('P1 decisions for incidents and security reports', () => {
 
   it('reads a writer who has not clicked or replied as a limit on a phishing report, not an exposure', () => {
     const title = 'Is this text from the tax office real? It asks me to log in to claim a refund';
-    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    const security = likely('SECURITY');
     for (const said of ["I haven't clicked it.", 'I have NOT replied.', 'I never clicked the link.'])
       expect(p1Limited('SECURITY', cuesOf(title, said)), said).toBe(true);
     const fell = cuesOf(title, 'I clicked it and typed my password before I noticed.');
@@ -413,7 +420,7 @@ describe('P1 decisions for incidents and security reports', () => {
   });
 
   it('reads files encrypted by ransom as an exposure, an encrypted disk on a lost laptop as a limit', () => {
-    const security = (c: string) => (c === 'SECURITY' ? 0.9 : 0.02);
+    const security = likely('SECURITY');
     for (const [title, body] of [
       ['Lab PC shows message about files encrypted', ''],
       [
@@ -422,7 +429,7 @@ describe('P1 decisions for incidents and security reports', () => {
       ],
       ['Lost USB stick with exam papers', 'The stick was not encrypted.'],
     ] as const)
-      expect(p1Rule('SECURITY', cuesOf(title, body), false, security)?.rule).toBe('active security exposure');
+      expectExposure(title, body);
     for (const body of ['The disk is encrypted and it was locked.', "It's BitLocker encrypted."]) {
       const lost = cuesOf('Left my laptop on the train', body);
       expect(p1Limited('SECURITY', lost), body).toBe(true);

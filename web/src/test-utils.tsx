@@ -1,6 +1,6 @@
 import { MantineProvider } from '@mantine/core';
 import { render } from '@testing-library/react';
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter, useLocation } from 'react-router';
 import { Client, CombinedError, type Exchange, Provider } from 'urql';
 import { fromPromise, mergeMap, pipe } from 'wonka';
@@ -48,18 +48,17 @@ export function fakeApi(answer: (call: FakeCall) => Answer) {
   return { client, calls };
 }
 
-/** Renders `ui` with the console's providers; `rerender` gives the same component new props in place. */
+/** Renders `ui` with the console's providers (a wrapper, so `rerender` gives it new props in place). */
 export function renderWith(ui: ReactElement, client?: Client, route = '/') {
-  const wrap = (element: ReactElement) => {
+  const wrapper = ({ children }: { children: ReactNode }) => {
     const tree = (
       <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-        <MemoryRouter initialEntries={[route]}>{element}</MemoryRouter>
+        <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
       </MantineProvider>
     );
     return client ? <Provider value={client}>{tree}</Provider> : tree;
   };
-  const view = render(wrap(ui));
-  return { ...view, rerender: (next: ReactElement) => view.rerender(wrap(next)) };
+  return render(ui, { wrapper });
 }
 
 /** Where the router is now (path and query string), for tests of what a page keeps in the URL. */

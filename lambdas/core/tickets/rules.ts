@@ -80,18 +80,24 @@ export const PRIORITY_DOWN: Cue[] = cues(
 
 /** Area labels: a label is given when its cue evidence reaches `AREA_THRESHOLD`. */
 export const AREA_CUES: Record<string, Cue[]> = {
+  // Not "transaction(s)" (in tickets mostly payments, and in bitcoin's issues its ledger) nor, under network,
+  // "upload"/"download" (a file feature far more often than a network fault).
   database: cues(
     1,
-    'database, databases, db, sql, mysql, postgres, postgresql, sqlite, mongodb, mongo, redis, query, queries, schema, transaction, transactions, orm, deadlock, dynamodb, leveldb, rocksdb, connection pool, table, tables',
+    'database, databases, db, sql, mysql, postgres, postgresql, sqlite, mongodb, mongo, redis, query, queries, schema, orm, deadlock, dynamodb, leveldb, rocksdb, connection pool, table, tables',
   ),
   auth: cues(
     1,
     'auth, authentication, authenticate, authorization, authorize, login, logout, log in, sign in, signin, sign up, signup, password, passwords, oauth, sso, saml, jwt, access token, refresh token, credential, credentials, permission, permissions, 2fa, mfa, rbac, api key',
   ),
-  network: cues(
-    1,
-    'network, networking, dns, tcp, udp, http, https, proxy, socket, sockets, connection, connections, connect, timeout, timed out, firewall, vpn, ssl, tls, peer, peers, p2p, tor, ipv6, ipv4, port, ports, websocket, bandwidth, download, upload',
-  ),
+  network: [
+    ...cues(
+      1,
+      'network, networking, dns, tcp, udp, http, https, proxy, socket, sockets, connection, connections, connect, timeout, timed out, firewall, vpn, ssl, tls, peer, peers, p2p, tor, ipv6, ipv4, port, ports, websocket, bandwidth',
+    ),
+    // A sign-in or screen-lock timeout is a policy, not a network fault.
+    ...cues(-1, 'session timeout, lock timeout, idle timeout, inactivity timeout'),
+  ],
   ui: cues(
     1,
     'ui, ux, button, buttons, layout, css, theme, dark mode, light mode, font, fonts, icon, icons, menu, dialog, modal, tooltip, sidebar, toolbar, status bar, screen, display, color, colour, colors, scroll, scrolling, click, hover, gui, widget, accessibility, screen reader, keyboard shortcut',
@@ -105,7 +111,7 @@ export const AREA_CUES: Record<string, Cue[]> = {
   ],
   security: cues(
     1,
-    'security, vulnerability, vulnerable, cve, xss, csrf, injection, exploit, malicious, attack, attacker, encryption, encrypt, decrypt, sanitize, privilege escalation, phishing, secret, secrets',
+    'security, vulnerability, vulnerable, cve, xss, csrf, injection, exploit, malicious, attack, attacker, encryption, encrypt, decrypt, sanitize, privilege escalation, phishing, secret, secrets, pen test, pentest, penetration test, pen testing, penetration testing',
   ),
   docs: cues(
     1,
@@ -126,8 +132,8 @@ export const AREA_CUES: Record<string, Cue[]> = {
   ),
   testing: [
     ...cues(1, 'test, tests, testing, unit test, flaky, ci, coverage, fuzz, fuzzing, fuzzer'),
-    // Fraudsters "testing" stolen cards is an attack, not a test suite.
-    ...cues(-1, 'card testing, testing stolen'),
+    // Fraudsters "testing" stolen cards is an attack and a pen test a security review, not a test suite.
+    ...cues(-1, 'card testing, testing stolen, pen test, penetration test, pen testing, penetration testing'),
   ],
   deployment: cues(1, 'deploy, deployment, docker, kubernetes, k8s, helm, terraform, container, containers'),
   api: cues(1, 'api, apis, endpoint, endpoints, rest api, graphql, rpc, sdk'),

@@ -486,6 +486,22 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(hang.hits.map((h) => h.phrase)).toEqual(['freeze']);
   });
 
+  it('labels a pen test security, not testing, and does not read payments, file uploads or sign-in timeouts as database or network', () => {
+    const areas = (title: string, body = '') => detectAreas(cuesOf(title, body)).map((a) => a.label);
+    const pen = areas('Pen test finding PT-07: directory listing on the web server');
+    expect(pen).toContain('security');
+    expect(pen).not.toContain('testing');
+    expect(areas('Pentest report: remaining medium findings')).toContain('security');
+    expect(areas('Card transactions declining at every store')).not.toContain('database');
+    expect(areas('Deadlock on the orders table during checkout', 'two postgres transactions')).toContain(
+      'database',
+    );
+    expect(areas("Safari users can't upload profile pictures")).not.toContain('network');
+    expect(areas('Let staff download their payslips as one zip')).not.toContain('network');
+    expect(areas('Broker portal session timeout kicks you out while typing')).not.toContain('network');
+    expect(areas('Gateway timeout from the payments proxy')).toContain('network');
+  });
+
   it('reads "no user impact" as a limit on an outage and on the precautionary floor', () => {
     expectOutageLimited(
       true,

@@ -66,8 +66,10 @@ export interface TemplateParameter {
   /** Variable type when all values had one shape (`NUM`, `IP`, …), else `*`. */
   type: VariableType | '*';
   values: { value: string; count: number }[];
-  /** True when more distinct values were seen than are kept. */
+  /** True when more distinct values were seen than are kept (counts are then lower bounds). */
   more: boolean;
+  /** True when counts come from sampled lines of a frequent template: estimates, not exact figures. */
+  estimated: boolean;
 }
 
 export interface TemplateSnapshot {
@@ -457,7 +459,11 @@ export class TemplateMiner {
       const p = positions[k] as number;
       if (p >= tok.count) continue;
       const v = tokenValue(tok, p);
-      (c.tallies[k] as TopValues).add(v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v, weight);
+      (c.tallies[k] as TopValues).add(
+        v.length > VALUE_CHARS ? v.slice(0, VALUE_CHARS) : v,
+        weight,
+        weight > 1,
+      );
       const seen = c.types[p];
       const t = tok.types[p];
       if (seen !== t && seen !== '*') c.types[p] = seen === undefined && t !== undefined ? t : '*';
@@ -548,6 +554,7 @@ export class TemplateMiner {
         type: c.types[position] ?? '*',
         values: tally.top(),
         more: tally.overflowed,
+        estimated: tally.estimated,
       };
     });
     const snap: TemplateSnapshot = {

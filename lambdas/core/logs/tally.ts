@@ -1,63 +1,80 @@
 /**
- * Bounded "top values" counter (Space-Saving): at most `capacity` entries, so memory stays fixed whatever the
- * number of distinct values; counts of the heavy hitters are exact until the table overflows, then estimates
- * (over-estimated by at most the smallest count in the table, and sampled, see `add`).
+ * Bounded "top values" counter (Space-Saving, Metwally et al. 2005): at most `capacity` entries, so memory stays
+ * fixed whatever the number of distinct values. Counts are exact until the table overflows. After that a new
+ * value takes the place of the least counted one and inherits its count (which keeps heavy hitters in the
+ * table); that inherited part is kept apart (`errors`) so what is reported is only what was counted for the
+ * value itself: never more than it occurred. A unique id then reads 1×, not the evicted value's 90×.
  */
 export class TopValues<K extends string | number = string> {
   readonly values: K[] = [];
   readonly counts: number[] = [];
-  /** Distinct values seen, counted while the table had room; `overflowed` says there were more. */
+  /** The count each entry inherited when it replaced another: its true count is at least `counts - errors`. */
+  readonly errors: number[] = [];
+  /** Times each entry was counted since it entered, and whether one of those counts stood for a sample. */
+  private readonly seen: number[] = [];
+  private readonly sampled: boolean[] = [];
+  /** The table had no room for every distinct value: counts are lower bounds, and more values were seen. */
   overflowed = false;
-  private tick = 0;
+  /** Some counts stand for sampled lines (a weight per line seen): they are estimates, not exact. */
+  estimated = false;
   /** Index of the value matched last. */
   private last = 0;
 
   constructor(readonly capacity: number) {}
 
-  add(value: K, count = 1): void {
-    // Once the table has overflowed the values are high-cardinality (ids, counters): look at one in
-    // four, weighted by four, which keeps the estimate unbiased at a quarter of the cost.
-    if (this.overflowed && count === 1) {
-      if ((++this.tick & 3) !== 0) return;
-      count = 4;
-    }
+  /** Counts `value` `count` times; `estimated` when the count stands for lines that were not all looked at. */
+  add(value: K, count = 1, estimated = false): void {
+    this.tally(value, count, 1, estimated);
+  }
+
+  private tally(value: K, count: number, seen: number, estimated: boolean): void {
+    if (estimated) this.estimated = true;
     const values = this.values;
     // Runs of the same value are common (a component, a host): try the last one first.
-    const last = this.last;
-    if (last < values.length && values[last] === value) {
-      this.counts[last] = (this.counts[last] as number) + count;
-      return;
+    let i = this.last < values.length && values[this.last] === value ? this.last : values.indexOf(value);
+    if (i < 0 && values.length < this.capacity) {
+      i = values.push(keep(value)) - 1;
+      this.counts.push(0);
+      this.errors.push(0);
+      this.seen.push(0);
+      this.sampled.push(false);
+    } else if (i < 0) {
+      this.overflowed = true;
+      i = 0;
+      for (let j = 1; j < values.length; j++)
+        if ((this.counts[j] as number) < (this.counts[i] as number)) i = j;
+      values[i] = keep(value);
+      this.errors[i] = this.counts[i] as number;
+      this.seen[i] = 0;
+      this.sampled[i] = false;
     }
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] === value) {
-        this.counts[i] = (this.counts[i] as number) + count;
-        this.last = i;
-        return;
-      }
-    }
-    if (values.length < this.capacity) {
-      values.push(keep(value));
-      this.counts.push(count);
-      return;
-    }
-    this.overflowed = true;
-    let min = 0;
-    for (let i = 1; i < values.length; i++)
-      if ((this.counts[i] as number) < (this.counts[min] as number)) min = i;
-    values[min] = keep(value);
-    this.counts[min] = (this.counts[min] as number) + count;
+    this.counts[i] = (this.counts[i] as number) + count;
+    this.seen[i] = (this.seen[i] as number) + seen;
+    if (estimated) this.sampled[i] = true;
+    this.last = i;
   }
 
   merge(other: TopValues<K>): void {
-    for (let i = 0; i < other.values.length; i++) this.add(other.values[i] as K, other.counts[i] as number);
+    for (let i = 0; i < other.values.length; i++)
+      this.tally(other.values[i] as K, other.counted(i), other.seen[i] as number, other.sampled[i] === true);
     if (other.overflowed) this.overflowed = true;
+    if (other.estimated) this.estimated = true;
   }
 
-  /** Entries sorted by count, highest first. */
+  /** Entries by what was counted for each (inherited counts left out), highest first. */
   top(limit = this.capacity): { value: K; count: number }[] {
-    const out = this.values.map((value, i) => ({ value, count: this.counts[i] as number }));
+    const out = this.values.map((value, i) => ({ value, count: this.counted(i) }));
     out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     return out.slice(0, limit);
+  }
+
+  /**
+   * What was counted for entry `i` itself. A value met in a single sampled line stands for that line's weight
+   * (one in 8 or 32 lines looked at), but an id that occurs once is met once: it counts 1, a floor, not 32.
+   */
+  private counted(i: number): number {
+    if (this.sampled[i] === true && this.seen[i] === 1) return 1;
+    return (this.counts[i] as number) - (this.errors[i] as number);
   }
 
   get size(): number {

@@ -40,7 +40,7 @@ function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: 
           </Text>{' '}
           {p.values
             .slice(0, 8)
-            .map((v) => `${v.value} (${formatNumber(v.count)}×)`)
+            .map((v) => `${v.value} (${p.estimated ? '≈' : ''}${formatNumber(v.count)}×)`)
             .join(', ')}
           {p.more || p.values.length > 8 ? ', …' : ''}
         </Text>

@@ -87,6 +87,8 @@ export interface TemplateParameter {
   type: string;
   values: { value: string; count: number }[];
   more: boolean;
+  /** Counts from sampled lines: shown as about so many. */
+  estimated: boolean;
 }
 
 export interface TemplateDetail {
@@ -320,6 +322,7 @@ export function readTemplateDetails(json: unknown): Map<string, TemplateDetail> 
             .filter(isObject)
             .map((v) => ({ value: str(v.value) ?? '', count: num(v.count) })),
           more: p.more === true,
+          estimated: p.estimated === true,
         })),
     });
   }

@@ -143,6 +143,22 @@ function grow(run: [number, number], value: (i: number) => number, usual: number
   return [a, b] as const;
 }
 
+/**
+ * Runs grown into each other are one incident: reported apart they would overlap, count the same errors twice
+ * and name the same first error. The joined one is about errors when either was.
+ */
+function joinOverlaps<T extends { a: number; b: number; errorsKind: boolean }>(grown: T[]): T[] {
+  const out: T[] = [];
+  for (const g of [...grown].sort((x, y) => x.a - y.a)) {
+    const last = out[out.length - 1];
+    if (last && g.a <= last.b) {
+      last.b = Math.max(last.b, g.b);
+      last.errorsKind ||= g.errorsKind;
+    } else out.push({ ...g });
+  }
+  return out;
+}
+
 export interface IncidentContext {
   stats: LogStats;
   miner: TemplateMiner;
@@ -161,15 +177,22 @@ export function detectIncidents(
   const ctx: IncidentContext = { ...input, opening: stats.minTime + Math.max(windowMs, 0.05 * span) };
   const { first, windows } = windowsOf(stats, windowMs);
   const { flags, median: med } = flagWindows(windows);
-  const incidents = runs(flags).map((run) => {
+  const grown = runs(flags).map((run) => {
     const errorsKind = flags.slice(run[0], run[1] + 1).includes(2);
     const value = (i: number) => (errorsKind ? windows[i]?.errors : windows[i]?.lines) ?? 0;
     // Errors: more than usual; lines (half the windows are above their median): more than twice the usual.
     const usual = errorsKind ? med.errors : 2 * med.lines;
     const [a, b] = grow(run, value, usual, windows.length);
-    const slice = windows.slice(a, b + 1);
-    return describe(ctx, slice, { start: (first + a) * windowMs, windowMs, errorsKind, usual: med });
+    return { a, b, errorsKind };
   });
+  const incidents = joinOverlaps(grown).map(({ a, b, errorsKind }) =>
+    describe(ctx, windows.slice(a, b + 1), {
+      start: (first + a) * windowMs,
+      windowMs,
+      errorsKind,
+      usual: med,
+    }),
+  );
   const chosen = incidents
     .sort((x, y) => y.errors - x.errors || y.factor * y.lines - x.factor * x.lines)
     .slice(0, MAX_INCIDENTS)

@@ -20,6 +20,24 @@ function twoSurges(): string {
 }
 
 describe('incidents', () => {
+  it('reports two bursts that trickling errors join as one incident, not twice over the same errors', () => {
+    const lines: string[] = [];
+    const at = (m: number, s: number) =>
+      `2024-05-01 10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+    for (let m = 0; m < 60; m++) {
+      for (let s = 0; s < 60; s += 10) lines.push(`${at(m, s)} INFO api: request served in ${s + 5} ms`);
+      // Bursts at 10:20 and 10:24, one error a minute between them.
+      const errors = m === 20 || m === 24 ? 10 : m > 20 && m < 24 ? 1 : 0;
+      for (let e = 0; e < errors; e++) lines.push(`${at(m, 30 + e)} ERROR payment gateway refused card ${e}`);
+    }
+    lines.sort();
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.incidents.map((i) => [i.start, i.end, i.errors])).toEqual([
+      ['2024-05-01T10:20:30.000Z', '2024-05-01T10:24:39.000Z', 23],
+    ]);
+    expect(summary.headline).not.toContain('largest of');
+  });
+
   it('lists separate surges in time order, each with its own errors and templates', () => {
     const { summary } = summarizeLog(twoSurges());
     expect(summary.incidents.map((i) => [i.start, i.end, i.errors])).toEqual([

@@ -83,6 +83,11 @@ function inferredHow(s: HeadlineInput): string {
   return fives > 0 ? 'from wording and HTTP 5xx status' : 'recognised from wording: the log has no levels';
 }
 
+/** "mostly" only for at least half: a template with 69 of 324 lines "leads" them, it is not the whole story. */
+function mostly(part: number, whole: number): string {
+  return part * 2 >= whole ? 'mostly' : 'led by';
+}
+
 function incidentSentence(s: HeadlineInput, time: (iso: string) => string): string | undefined {
   const errorIncidents = s.incidents.filter((i) => i.kind === 'errors');
   const pool = errorIncidents.length ? errorIncidents : s.incidents;
@@ -104,9 +109,13 @@ function incidentSentence(s: HeadlineInput, time: (iso: string) => string): stri
   if (http && fives * 2 >= main.errors) {
     const also = main.http5xx[1] ? `, then ${main.http5xx[1].name} (${fmt(main.http5xx[1].lines)})` : '';
     const cite = lead ? ` [${lead.id}]` : '';
-    return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}: mostly ${http.name} (${fmt(http.lines)})${also}${cite}.`;
+    return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}: ${mostly(http.lines, fives)} ${http.name} (${fmt(http.lines)})${also}${cite}.`;
   }
-  const cause = lead ? `, mostly ${quote(lead.template)} [${lead.id}]` : '';
+  const [part, whole] =
+    main.kind === 'errors' ? [lead?.errors ?? 0, main.errors] : [lead?.count ?? 0, main.lines];
+  const cause = lead
+    ? `, ${mostly(part, whole)} ${quote(lead.template)} [${lead.id}]${part * 2 >= whole ? '' : ` (${fmt(part)})`}`
+    : '';
   return `${what} ${when(main, time)}${others}, peaking at ${peakPhrase(main)}${cause}` + `${where(main)}.`;
 }
 
@@ -120,7 +129,7 @@ function quietDetail(s: HeadlineInput): string {
   if (warnings > 0 && warning) {
     const guessed = s.levels.source === 'inferred' ? ' (recognised from wording)' : '';
     const noun = warnings === 1 ? 'warning' : 'warnings';
-    return `; ${fmt(warnings)} ${noun}${guessed}, mostly ${quote(warning.template)} [${warning.id}] (${fmt(warning.count)}×)`;
+    return `; ${fmt(warnings)} ${noun}${guessed}, ${mostly(warning.count, warnings)} ${quote(warning.template)} [${warning.id}] (${fmt(warning.count)}×)`;
   }
   const busiest = s.topTemplates[0];
   return busiest

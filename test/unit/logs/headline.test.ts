@@ -61,7 +61,8 @@ describe('headline', () => {
   it('names the failing endpoint and status of an access log, and the share of 5xx', () => {
     const h = summarizeLog(incidentText('nginx-5xx-spike')).summary.headline;
     expect(h).toContain('(HTTP 5xx responses)');
-    expect(h).toMatch(/mostly 503 (POST \/api\/checkout|GET \/api\/orders\/\{id\})/);
+    // 20 and 19 of the 49: neither is "mostly" the burst.
+    expect(h).toMatch(/led by 503 (POST \/api\/checkout|GET \/api\/orders\/\{id\}) \(\d+\), then 503 /);
     expect(h).toMatch(/\d+ of 1,931 HTTP requests failed with 5xx \(2\.5%\), most on POST \/api\/checkout/);
   });
 
@@ -86,6 +87,27 @@ describe('headline', () => {
     expect(summarizeLog(raw.join('\n')).summary.headline).toBe(
       'No errors in 50 lines over 49 s; most frequent: “tick <NUM>” [T1] (100%).',
     );
+  });
+
+  it('says "mostly" only for a template with at least half of the warnings, else which one leads', () => {
+    const log = (counts: [string, number][]) =>
+      counts
+        .flatMap(([what, n]) => Array.from({ length: n }, () => what))
+        .map((what, i) => `2024-05-01 10:00:${String(i).padStart(2, '0')} WARN ${what} ${i}`)
+        .join('\n');
+    const spread = log([
+      ['disk nearly full on', 4],
+      ['retrying upload of chunk', 3],
+      ['slow response from billing', 3],
+    ]);
+    expect(summarizeLog(spread).summary.headline).toContain(
+      '10 warnings, led by “disk nearly full on <NUM>”',
+    );
+    const one = log([
+      ['disk nearly full on', 6],
+      ['retrying upload of chunk', 4],
+    ]);
+    expect(summarizeLog(one).summary.headline).toContain('10 warnings, mostly “disk nearly full on <NUM>”');
   });
 
   it('counts one error in the singular', () => {

@@ -124,7 +124,27 @@ const WARN_HINT =
  * when a template has no header level at all, and reported as inferred.
  */
 export function inferLevel(text: string): LogLevel | undefined {
-  if (ERROR_HINT.test(text)) return 'ERROR';
+  // A message that opens with its own level ("warning: can't get client address") says what it is.
+  const lead = leadingLevel(text);
+  if (lead !== undefined) return lead === 'FATAL' ? 'ERROR' : lead;
+  if (ERROR_HINT.test(text) && ERROR_HINT.test(text.replace(ERROR_COUNTER, ' '))) return 'ERROR';
   if (WARN_HINT.test(text)) return 'WARN';
   return undefined;
+}
+
+/**
+ * A counter is no error event: "errors=0", "currentActionErrors=<NUM>", "with 0 errors" (a
+ * status line's tally; the template of such lines has `<NUM>` where the lines have numbers, and both must
+ * agree), nor is "no failures". A singular key with a code ("error=500"), "failed: 50" (an errno) and a
+ * counter beside other error words ("job failed with 3 errors") still are.
+ */
+const ERROR_COUNTER =
+  /[\w.-]*(?:errors|failures|error_?count|failure_?count)[\w.-]*\s*[=:]\s*(?:\d+|<NUM>)(?![\w.])|(?:^|\s)(?:\d+|<NUM>|no|zero)\s+(?:errors?|failures?)\b/gi;
+
+/** The level word a message starts with, written as a label: `warning:`, `[ERROR]`, `<warn>`. */
+function leadingLevel(text: string): LogLevel | undefined {
+  const space = text.indexOf(' ');
+  const first = space < 0 ? text : text.slice(0, space);
+  const labelled = first.endsWith(':') || first.startsWith('[') || first.startsWith('<');
+  return labelled ? levelWord(first) : undefined;
 }

@@ -63,6 +63,33 @@ describe('honest metadata', () => {
   });
 });
 
+describe('levels recognised from wording', () => {
+  const inferred = (...messages: string[]) =>
+    summarizeLog(messages.map((m, i) => `Jul  1 10:00:0${i} mac-17 agent[${100 + i}]: ${m}`).join('\n'))
+      .summary;
+
+  it('does not count a tally of zero errors, or a status line counter, as an error', () => {
+    const s = inferred(
+      'update check finished errors=0 currentActionErrors=0',
+      'update check finished errors=0 currentActionErrors=0',
+      'sync done with 0 errors',
+      'disk write failed on /dev/sda1',
+    );
+    expect(s.errors.total).toBe(1);
+    expect(s.levels.counts.ERROR).toBe(1);
+    expect(s.errorTemplates.map((t) => t.template)).toEqual(['disk write failed on <PATH>']);
+  });
+
+  it('takes the level a message opens with over the words after it', () => {
+    const s = inferred(
+      "warning: can't get client address: Connection reset by peer",
+      'error: cannot open config',
+    );
+    expect(s.errors.total).toBe(1);
+    expect(s.warningTemplates[0]?.template).toMatch(/^warning: can't get client address/);
+  });
+});
+
 describe('redaction in the summary', () => {
   it('keeps hosts distinguishable: header hosts and addresses in text share one set of pseudonyms', () => {
     const { summary, templates } = summarizeLog(syslog('Jun'));

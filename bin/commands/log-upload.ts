@@ -4,12 +4,14 @@
  * written. Works against `npm start` (the default URL) and a deployed stage alike.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ValidationError } from '../../lambdas/core/errors.ts';
 import { UsageError, wantsHelp } from './command.ts';
+import { fileStat } from './logs.ts';
 
 export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
 
@@ -189,12 +191,9 @@ export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process
     return 0;
   }
   const options = parseOptions(args, env);
-  let size: number;
-  try {
-    size = statSync(options.file).size;
-  } catch {
-    throw new UsageError(`${options.file}: no such file`);
-  }
+  // Checked before an entry is created: a directory or an empty file would leave one waiting for its upload.
+  const { size } = fileStat(options.file);
+  if (size === 0) throw new ValidationError('file', 'is empty');
   const token = await signIn(options, env);
   const call = graphqlClient(options.api, { authorization: `Bearer ${token}` });
   const created = (

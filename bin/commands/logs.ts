@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { decompressed, gzipProblem } from '../../lambdas/adapters/storage/decompress.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
@@ -114,13 +115,15 @@ interface Input {
   modified: number | undefined;
 }
 
-function fileStat(input: string): { size: number; modified: number } {
+export function fileStat(input: string): { size: number; modified: number } {
   try {
     const stat = statSync(input);
     if (!stat.isFile()) throw new UsageError(`${input} is not a file`);
     return { size: stat.size, modified: stat.mtimeMs };
   } catch (error: unknown) {
     if (error instanceof UsageError) throw error;
+    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+    if (code === 'ENOENT') throw new UsageError(`cannot read ${input}: no such file`);
     throw new UsageError(`cannot read ${input}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -135,7 +138,7 @@ function openInput(input: string): Input {
  * The lines of a text stream, chunk by chunk, without their `\n` or `\r\n` (a lone `\r` ends a line too, as
  * `readline` has it). One batch per chunk, split with `indexOf`: a fraction of what `readline` costs per line.
  */
-export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerator<string[]> {
   let carry = '';
   let pendingCr = false;
   for await (const chunk of stream) {
@@ -235,12 +238,15 @@ async function analyse(
   const analyzer = new LogAnalyzer(options);
   analyzer.onLine = onLine;
   const progress = new Progress(size);
-  stream.setEncoding('utf8');
+  // gzip is read as the API reads an upload: recognised by its magic bytes, whatever the file is called.
+  const { bytes, gzip } = await decompressed(stream);
   let checked = 0;
   let head = '';
+  let nonBlank = false;
   try {
-    for await (const batch of lineBatches(stream)) {
+    for await (const batch of lineBatches(utf8(bytes))) {
       for (const line of batch) {
+        if (!nonBlank && line.trim() !== '') nonBlank = true;
         if (checked < 65_536) {
           head += `${line}\n`;
           checked = head.length;
@@ -254,14 +260,26 @@ async function analyse(
   } catch (error: unknown) {
     stream.destroy();
     if (error instanceof ValidationError) throw error;
+    const badGzip = gzipProblem(error, gzip);
+    if (badGzip) throw badGzip;
     throw new UsageError(
       `cannot read ${flags.input}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   if (checked < 65_536 && looksBinary(head)) throw new ValidationError('file', 'looks like binary data');
+  // As the API answers: an empty or blank log is refused, not summarised as "No errors in 0 lines".
+  if (!nonBlank) throw new ValidationError('file', 'is empty');
   analyzer.end();
   progress.done(analyzer.totalLines, analyzer.miner.templateCount);
   return analyzer;
+}
+
+/** UTF-8 text of a byte stream, decoded across chunk boundaries. */
+async function* utf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
 /** Writes with back-pressure, in chunks, so a 1 GB JSONL output does not pile up in memory. */

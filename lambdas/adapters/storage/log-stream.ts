@@ -4,8 +4,6 @@
  * its magic bytes, whatever the file is called. Limits hold on the decompressed bytes (a small gzip can hold
  * a great deal); bad input is a ValidationError naming `file`.
  */
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { ValidationError } from '../../core/errors.ts';
 import {
   createSummaryAnalyzer,
@@ -15,6 +13,7 @@ import {
   type SummarizeResult,
 } from '../../core/logs/index.ts';
 import { timeLeftMs } from '../../shared/deadline.ts';
+import { decompressed, gzipProblem } from './decompress.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
@@ -27,28 +26,6 @@ export interface StreamedSummary extends SummarizeResult {
   /** Decompressed bytes read. */
   bytes: number;
   gzip: boolean;
-}
-
-async function* chunksOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) yield chunk;
-}
-
-/** The decompressed bytes of the source, gunzipped when it starts with gzip's magic bytes. */
-async function decompressed(
-  source: AsyncIterable<Uint8Array>,
-): Promise<{ bytes: AsyncIterable<Uint8Array>; gzip: boolean }> {
-  const iterator = chunksOf(source);
-  const first = await iterator.next();
-  if (first.done) return { bytes: Readable.from([]), gzip: false };
-  const head = first.value;
-  const replay = (async function* () {
-    yield head;
-    yield* iterator;
-  })();
-  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  if (!gzip) return { bytes: replay, gzip };
-  // pipeline, not pipe: a source that fails destroys the gunzip stream, so the reader sees the error.
-  return { bytes: pipeline(Readable.from(replay), createGunzip(), () => {}), gzip };
 }
 
 /** Stop this short of the record's deadline (the worker's share of the Lambda's remaining time). */
@@ -124,9 +101,7 @@ export async function summarizeLogStream(
   } catch (error: unknown) {
     if (error instanceof ValidationError) throw error;
     // A source that failed mid-way (a network error) is retried by the job; bad gzip never gets better.
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
-    if (gzip && code.startsWith('Z_')) throw new ValidationError('file', 'is not valid gzip');
-    throw error;
+    throw gzipProblem(error, gzip) ?? error;
   }
   splitter.write(new Uint8Array(0), true);
   if (!nonBlank) throw new ValidationError('file', 'is empty');

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../bin/commands/command.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
@@ -70,6 +71,26 @@ describe('ai-ops logs summarize', () => {
     await expect(run(['summarize', today, '--baseline', join(dir, 'missing.log')])).rejects.toThrow(
       'cannot read',
     );
+  });
+
+  it('reads a gzip file as the API reads an upload, and names a cut-off one', async () => {
+    const plain = await run(['summarize', today, '--json']);
+    const zipped = join(dir, 'today.log.gz');
+    writeFileSync(zipped, gzipSync(readFileSync(today)));
+    expect((await run(['summarize', zipped, '--json'])).out).toBe(plain.out);
+    const cut = join(dir, 'cut.gz');
+    writeFileSync(cut, readFileSync(zipped).subarray(0, 200));
+    await expect(run(['summarize', cut])).rejects.toThrow(new ValidationError('file', 'is not valid gzip'));
+  });
+
+  it('refuses an empty or blank file as the API does, instead of summarising 0 lines', async () => {
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    const blank = join(dir, 'blank.log');
+    writeFileSync(blank, '\n   \n');
+    for (const path of [empty, blank])
+      await expect(run(['summarize', path])).rejects.toThrow(new ValidationError('file', 'is empty'));
+    await expect(run(['summarize', dir])).rejects.toThrow(`${dir} is not a file`);
   });
 
   it('takes the year of year-less timestamps from the file modification time', async () => {

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -35,6 +35,8 @@ export interface LocalUploadsOptions {
 export function localUploadConfig(dataDir: string): Required<Omit<UploadConfig, 'UPLOAD_BUCKET'>> {
   return { UPLOAD_DIR: dataDir, UPLOAD_SIGNING_KEY: randomBytes(32).toString('base64url') };
 }
+
+const ALREADY_UPLOADED = 'This log was already uploaded; create a new upload to send another file';
 
 class UploadRefused extends Error {
   constructor(
@@ -100,7 +102,7 @@ async function storeUpload(req: IncomingMessage, options: LocalUploadsOptions): 
     );
   }
   if (!(await options.awaiting(signed.entryId))) {
-    throw new UploadRefused(409, 'This log was already uploaded; create a new upload to send another file');
+    throw new UploadRefused(409, ALREADY_UPLOADED);
   }
   const target = localObjectPath(options.directory, signed.key);
   await mkdir(dirname(target), { recursive: true });
@@ -114,7 +116,13 @@ async function storeUpload(req: IncomingMessage, options: LocalUploadsOptions): 
         `Received ${guard.received()} bytes but the upload was created for ${signed.size}`,
       );
     }
-    await rename(partial, target);
+    // One file per upload, as S3's conditional write keeps it: link fails when a first PUT's file is there,
+    // so a second PUT to the same URL (before the worker has claimed the job) cannot replace it.
+    await link(partial, target).catch((error: unknown) => {
+      if (error && typeof error === 'object' && 'code' in error && error.code === 'EEXIST')
+        throw new UploadRefused(409, ALREADY_UPLOADED);
+      throw error;
+    });
   } finally {
     await rm(partial, { force: true });
   }

@@ -17,9 +17,20 @@ const s3 = (): S3Client => {
 export function s3UploadTarget(bucket: string, client: () => S3Client = s3): LogUploadTarget {
   return {
     async presignPut({ key, size, expiresInSeconds }) {
-      const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: size });
+      // A conditional write (`If-None-Match: *`, signed into the URL): a second PUT to the same URL, while the
+      // first file waits for the worker, gets 412 instead of replacing the file that was accepted.
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentLength: size,
+        IfNoneMatch: '*',
+      });
       const url = await getSignedUrl(client(), command, { expiresIn: expiresInSeconds });
-      return { url, headers: {}, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) };
+      return {
+        url,
+        headers: { 'if-none-match': '*' },
+        expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+      };
     },
   };
 }

@@ -77,6 +77,34 @@ describe('large logs through the local upload endpoint', () => {
     expect((await put(upload, gzip)).status).toBe(409);
   }, 60_000);
 
+  it('keeps the first file when the same URL is PUT again before the worker has read it', async () => {
+    const first = Buffer.from(`${FIXTURE.toString('utf8').trimEnd()}\n`);
+    const second = Buffer.from(first.toString('utf8').replace(/INFO/g, 'WARN'));
+    expect(second.length).toBe(first.length);
+    const upload = await create({ filename: 'twice.log', size: first.length });
+    expect((await put(upload, first)).status).toBe(200);
+    const again = await put(upload, second);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ message: expect.stringMatching(/already uploaded/) });
+    const entry = await eventually(
+      async () =>
+        (await owner.call(READ, { id: upload.entry.id })).data?.logEntry as {
+          status: string;
+          summary: { json: string } | null;
+        },
+      (read) => read.status === 'SUCCEEDED' || read.status === 'FAILED',
+      30_000,
+    );
+    expect(entry.status).toBe('SUCCEEDED');
+    // The summary is of the first file: its INFO lines are there (the second has none).
+    const infoLines = first
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.includes(' INFO ')).length;
+    expect(infoLines).toBeGreaterThan(0);
+    expect(JSON.parse(entry.summary?.json ?? '{}').levels.counts.INFO).toBe(infoLines);
+  }, 60_000);
+
   it('refuses a forged or wrong-sized PUT with a clear answer and keeps the entry waiting', async () => {
     const upload = await create({ filename: 'app.log', size: FIXTURE.length });
     const forged = upload.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA');

@@ -174,6 +174,7 @@ function naiveChangelog(input: ChangelogInput): Changelog {
       unknownTypes: [],
       reverted: 0,
       duplicates: 0,
+      ignoredBreakingNotes: 0,
     },
     markdown: '',
   };

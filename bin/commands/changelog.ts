@@ -448,9 +448,13 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
     }
     if (stats.nonConventional > 0 && input.options?.includeOther !== true) {
       // release-please drops them too, but a changelog silently missing half the history misleads.
+      const notes =
+        stats.ignoredBreakingNotes > 0
+          ? ` (with ${stats.ignoredBreakingNotes} BREAKING CHANGE note(s), which are left out too and bump nothing)`
+          : '';
       io.stderr(
         `ai-ops changelog: note: ${stats.nonConventional} of ${stats.commits} commit(s) are not conventional ` +
-          `commits and are left out; see --include-other\n`,
+          `commits and are left out${notes}; see --include-other\n`,
       );
     }
     io.stdout(

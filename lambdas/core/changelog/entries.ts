@@ -58,7 +58,14 @@ function structuredToParsed(entry: StructuredEntryInput): ParsedCommit {
   };
 }
 
-export function expand(input: ParsedChangelogInput, options: ParseOptions): Entry[] {
+/**
+ * The entries of the input's commits, and how many commits there are: a footer line given as a string of its
+ * own joins the message above it and the same hash listed twice is one commit, so neither counts again.
+ */
+export function expand(
+  input: ParsedChangelogInput,
+  options: ParseOptions,
+): { entries: Entry[]; commits: number } {
   const entries: Entry[] = [];
   const push = (entry: Entry): void => {
     if (entries.length >= MAX_ENTRIES) {
@@ -71,7 +78,9 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
   };
   const seenHashes = new Set<string>();
   const hashless: ParseOptions = { ...options, hashless: true };
+  let commits = 0;
   for (const { commit, source } of attachFooters(input.commits)) {
+    commits++;
     if (typeof commit === 'string') {
       for (const parsed of parseCommitMessage(commit, hashless)) {
         push({ parsed, source, hash: null, author: null, merge: false, structured: false });
@@ -81,7 +90,10 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
     const hash = commit.hash ? commit.hash.toLowerCase() : null;
     // The same commit listed twice (a cherry-pick list, a retried page) is one change.
     if (hash !== null) {
-      if (seenHashes.has(hash)) continue;
+      if (seenHashes.has(hash)) {
+        commits--;
+        continue;
+      }
       seenHashes.add(hash);
     }
     const author = toPerson(commit.author ?? null);
@@ -94,7 +106,7 @@ export function expand(input: ParsedChangelogInput, options: ParseOptions): Entr
       push({ parsed: structuredToParsed(commit), source, hash, author, merge: false, structured: true });
     }
   }
-  return entries;
+  return { entries, commits };
 }
 
 const normaliseHeader = (header: string): string =>

@@ -71,13 +71,24 @@ function emptyStats(commits: number): ChangelogStats {
     unknownTypes: [],
     reverted: 0,
     duplicates: 0,
+    ignoredBreakingNotes: 0,
   };
 }
 
 const GIT_REVERT = /^Revert\s+"/;
 
-/** The entries that make the release: merges without a conventional subject and cancelled reverts left out. */
-function keptEntries(all: readonly Entry[], reverts: 'cancel' | 'list', stats: ChangelogStats): Entry[] {
+/**
+ * The entries that make the release: merges without a conventional subject, cancelled reverts and (unless
+ * `includeOther`) non-conventional messages left out. A left-out message contributes nothing: its
+ * `BREAKING CHANGE:` notes, `Release-As:` footer and author count no more than its subject (release-please
+ * drops non-conventional commits whole); `stats.ignoredBreakingNotes` says what was dropped that way.
+ */
+function keptEntries(
+  all: readonly Entry[],
+  reverts: 'cancel' | 'list',
+  includeOther: boolean,
+  stats: ChangelogStats,
+): Entry[] {
   const cancelled = reverts === 'cancel' ? cancelledEntries(all) : new Set<Entry>();
   stats.reverted = cancelled.size;
   const kept: Entry[] = [];
@@ -92,8 +103,13 @@ function keptEntries(all: readonly Entry[], reverts: 'cancel' | 'list', stats: C
       continue;
     }
     if (cancelled.has(entry)) continue;
-    if (parsed.kind === 'other') stats.nonConventional++;
-    else stats.conventional++;
+    if (parsed.kind === 'other') {
+      stats.nonConventional++;
+      if (!includeOther) {
+        stats.ignoredBreakingNotes += parsed.notes.length;
+        continue;
+      }
+    } else stats.conventional++;
     kept.push(entry);
   }
   return kept;
@@ -108,13 +124,12 @@ export function generateChangelog(input: ChangelogInput, context: GenerateContex
   const options = parsedInput.options ?? {};
   const map = resolveSections(options.sections, options.replaceSections === true);
   const unknownTypes = options.unknownTypes ?? 'other';
-  const stats = emptyStats(parsedInput.commits.length);
-
-  const all = expand(parsedInput, {
+  const { entries: all, commits } = expand(parsedInput, {
     knownTypes: map.knownTypes,
     bulletCommits: options.bulletCommits === true,
   });
-  const kept = keptEntries(all, options.reverts ?? 'cancel', stats);
+  const stats = emptyStats(commits);
+  const kept = keptEntries(all, options.reverts ?? 'cancel', options.includeOther === true, stats);
   if (unknownTypes === 'error') refuseUnknownTypes(kept, map);
   const otherSection = options.otherSection ?? OTHER_SECTION_TITLE;
   const sections = classify(

@@ -3,7 +3,7 @@
  * The console's paste box splits text with `splitPastedCommits`; `attachFooters` also runs inside the generator
  * on string commits, so a footer line sent as a commit of its own reads the same through the API and the console.
  */
-import { isNote } from './syntax.ts';
+import { HEADER, isNote } from './syntax.ts';
 
 const COMMIT_HEADER = /^commit [0-9a-f]{7,40}\b/;
 const ONELINE = /^[0-9a-f]{7,40} (.+)$/;
@@ -88,9 +88,25 @@ export function splitPastedCommits(text: string): string[] {
     }
     return blocks;
   }
+  const oneline = lines.some((l) => ONELINE.test(l.trim()));
+  if (!oneline && isOneMessage(lines)) return [text.replace(/\r\n?/g, '\n').trim()];
   const messages = lines
     .map((l) => l.trim())
     .filter(Boolean)
     .map((l) => ONELINE.exec(l)?.[1] ?? l);
   return attachFooters(messages).map(({ commit }) => commit);
+}
+
+/**
+ * A single message pasted whole, as git writes one: a subject, a blank line, then a body in which no line is
+ * a commit subject (a `type: …` header other than a footer). Its body lines are not commits of their own: the
+ * footers and the issues they close stay with the subject. A list of subjects separated by blank lines is
+ * still a list when they are conventional; plain-prose subjects separated by blank lines read as one message.
+ */
+function isOneMessage(lines: readonly string[]): boolean {
+  const content = lines.map((l) => l.trim());
+  const first = content.findIndex((l) => l !== '');
+  if (first === -1 || content[first + 1] !== '') return false;
+  const body = content.slice(first + 1).filter((l) => l !== '');
+  return body.length > 0 && body.every((l) => !HEADER.test(l) || isFooterOnly(l));
 }

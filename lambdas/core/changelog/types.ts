@@ -82,7 +82,10 @@ export interface Contributor {
 }
 
 export interface ChangelogStats {
-  /** Commits received (raw messages and structured entries). */
+  /**
+   * Commits received (raw messages and structured entries); a footer line sent as a string of its own is part
+   * of the message above it and the same hash twice is one commit.
+   */
   commits: number;
   /** Conventional entries after override/nested-commit expansion. */
   conventional: number;
@@ -98,6 +101,11 @@ export interface ChangelogStats {
   reverted: number;
   /** Identical entries merged into one. */
   duplicates: number;
+  /**
+   * `BREAKING CHANGE:` notes of non-conventional messages left out (without `includeOther`): like the rest of
+   * such a message they are not in the changelog and do not bump the version.
+   */
+  ignoredBreakingNotes: number;
 }
 
 export interface Changelog {

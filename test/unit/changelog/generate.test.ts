@@ -202,6 +202,7 @@ describe('generateChangelog structured result', () => {
       unknownTypes: [],
       reverted: 0,
       duplicates: 1,
+      ignoredBreakingNotes: 0,
     });
   });
 

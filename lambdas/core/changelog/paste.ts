@@ -6,7 +6,16 @@
 import { HEADER, isNote } from './syntax.ts';
 
 const COMMIT_HEADER = /^commit [0-9a-f]{7,40}\b/;
-const ONELINE = /^[0-9a-f]{7,40} (.+)$/;
+/**
+ * A line of `git log --oneline`, with what a terminal adds: `--graph`'s columns before the hash (the commit's
+ * own column is a `*`: `* `, `| * `, `*   ` for a merge, `*-.` for an octopus) and `--decorate`'s ref list after
+ * it (`(HEAD -> main, tag: v1.0.0, origin/main)`: comma-separated names without spaces, `HEAD -> x`, `tag: x`).
+ * Only a parenthesis right after a hash is a decoration; a subject of a line without a hash is kept as written.
+ */
+const ONELINE =
+  /^(?:(?=[|/\\_ ]*\*)[-.|/\\_ *]* )?[0-9a-f]{7,40} (?:\((?:HEAD(?: -> [^\s,()]+)?|tag: [^\s,()]+|[^\s,()]+)(?:, (?:HEAD(?: -> [^\s,()]+)?|tag: [^\s,()]+|[^\s,()]+))*\) )?(.+)$/;
+/** A `--graph` line that carries no commit: `|/`, `|\\`, `| |`, `|/|`. */
+const GRAPH_ONLY = /^(?=.*[|/\\])[|/\\_ .-]+$/;
 const SEPARATOR = /^-{3,}\s*$/;
 /**
  * Lines that are only ever footers: git's `*-by:` trailers, `Release-As:`, `Change-Id:`, and lines of nothing
@@ -92,7 +101,7 @@ export function splitPastedCommits(text: string): string[] {
   if (!oneline && isOneMessage(lines)) return [text.replace(/\r\n?/g, '\n').trim()];
   const messages = lines
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l !== '' && !(oneline && GRAPH_ONLY.test(l)))
     .map((l) => ONELINE.exec(l)?.[1] ?? l);
   return attachFooters(messages).map(({ commit }) => commit);
 }

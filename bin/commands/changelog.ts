@@ -32,6 +32,7 @@ import {
 } from '../../lambdas/core/changelog/index.ts';
 import { splitPastedCommits } from '../../lambdas/core/changelog/paste.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+import { isRealDate } from '../../lambdas/core/text.ts';
 import { type Command, UsageError, wantsHelp } from './command.ts';
 
 const usage = `Usage: ai-ops changelog --repo <path> [--from <ref>] [--to <ref>] [options]
@@ -268,8 +269,8 @@ function checkFlags(parsed: ParsedArgs): { source: Source; format: 'markdown' | 
   }
   const format = checkChoice(parsed.values.get('--format'), '--format', ['markdown', 'json'] as const);
   const date = parsed.values.get('--date');
-  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-    throw new UsageError(`--date "${date}" is not a date YYYY-MM-DD`);
+  if (date !== undefined && !isRealDate(date)) {
+    throw new ValidationError('--date', `"${date}" is not a day of the calendar, written YYYY-MM-DD`);
   }
   checkVersion(parsed.values.get('--previous-version'), '--previous-version');
   checkVersion(parsed.values.get('--release-as'), '--release-as');
@@ -427,7 +428,11 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
     let input: ChangelogInput;
     if ('file' in source) {
       input = await buildInputFromFile(parsed, source.file);
-      changelog = generateChangelog(input);
+      try {
+        changelog = generateChangelog(input);
+      } catch (error: unknown) {
+        throw describeFlagError(error, parsed);
+      }
     } else {
       const built = await buildInput(parsed, source.repo);
       if (built.note !== null) io.stderr(`ai-ops changelog: note: ${built.note}\n`);
@@ -435,7 +440,7 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
       try {
         changelog = generateChangelog(input);
       } catch (error: unknown) {
-        throw describeCommitError(error, built.range.commits);
+        throw describeCommitError(describeFlagError(error, parsed), built.range.commits);
       }
     }
     const { stats } = changelog;
@@ -478,6 +483,22 @@ function reportError(error: unknown, io: ChangelogIo): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`ai-ops changelog: ${message}\n`);
   return 1;
+}
+
+/** The generator's fields that a flag (or, without the flag, a range end's tag) sets, named as the user wrote them. */
+const FLAG_OF: Readonly<Record<string, readonly [flag: string, otherwise: string]>> = {
+  'input.version': ['--release-as', 'the version of --to'],
+  'input.previousVersion': ['--previous-version', 'the version of --from'],
+  'input.date': ['--date', 'the date of --to'],
+  'input.repositoryUrl': ['--repo-url', "the config's repositoryUrl"],
+};
+
+function describeFlagError(error: unknown, parsed: ParsedArgs): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const names = FLAG_OF[error.field];
+  if (!names) return error;
+  const [flag, otherwise] = names;
+  return new ValidationError(parsed.values.has(flag) ? flag : otherwise, error.problem);
 }
 
 /** `input.commits[12].message: …` means little on the command line; name the commit instead. */

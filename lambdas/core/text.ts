@@ -57,9 +57,19 @@ export function isRealInstant(text: string): boolean {
     number,
     number,
   ];
-  if (year < 1 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
-  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return false;
   const offsetHours = match[9] === undefined ? 0 : Number(match[9]);
   const offsetMinutes = match[10] === undefined ? 0 : Number(match[10]);
   return offsetHours <= 15 && offsetMinutes <= 59;
+}
+
+function isRealDay(year: number, month: number, day: number): boolean {
+  if (year < 1 || month < 1 || month > 12) return false;
+  return day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether `YYYY-MM-DD` names a day of the calendar: 2024-02-29 does, 2024-02-30 and 2023-02-29 do not. */
+export function isRealDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return match !== null && isRealDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }

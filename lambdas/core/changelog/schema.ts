@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { isRealDate } from '../text.ts';
 import {
   MAX_COMMITS,
   MAX_MESSAGE_CHARS,
@@ -11,7 +12,7 @@ import {
   MAX_SUBJECT_CHARS,
   MAX_TOTAL_CHARS,
 } from './limits.ts';
-import { parseSemVer } from './semver.ts';
+import { compareSemVer, parseSemVer } from './semver.ts';
 
 const firstLineLength = (text: string): number => {
   const trimmed = text.trimStart();
@@ -113,7 +114,7 @@ const repositoryUrlSchema = z
 const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date');
+  .refine(isRealDate, 'must be a day of the calendar (that month has fewer days)');
 
 const refNameSchema = z
   .string()
@@ -245,6 +246,16 @@ export function parseChangelogInput(raw: unknown): ParsedChangelogInput {
     if (!first) throw new ValidationError('input', 'is invalid');
     const { path, message } = mostRelevant(first, raw);
     throw new ValidationError(formatPath(path), message);
+  }
+  const { version, previousVersion } = result.data;
+  const released = version ? parseSemVer(version) : null;
+  const previous = previousVersion ? parseSemVer(previousVersion) : null;
+  if (released && previous && compareSemVer(released, previous) <= 0) {
+    // A release-as at or below the previous release would publish a compare link running backwards.
+    throw new ValidationError(
+      'input.version',
+      `must be greater than the previous version ${previousVersion}`,
+    );
   }
   let total = 0;
   for (const commit of result.data.commits) {

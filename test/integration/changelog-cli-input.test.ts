@@ -1,0 +1,45 @@
+/** `ai-ops changelog --input`: what the command refuses and says about pasted text and entry files. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runChangelogCaptured } from '../../bin/commands/changelog.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'ai-ops-changelog-input-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let files = 0;
+function file(text: string | Buffer, ext = 'txt'): string {
+  const path = join(root, `input-${files++}.${ext}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const run = (...args: string[]) => runChangelogCaptured(args);
+
+describe('ai-ops changelog --input refuses', () => {
+  it('an impossible --date, naming it and printing nothing', async () => {
+    const result = await run('--input', file('feat: a'), '--date', '2024-02-30');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'ai-ops changelog: --date: "2024-02-30" is not a day of the calendar, written YYYY-MM-DD\n',
+    });
+  });
+
+  it('a --release-as not greater than --previous-version, naming it', async () => {
+    const result = await run(
+      '--input',
+      file('fix: a'),
+      '--previous-version',
+      '1.2.3',
+      '--release-as',
+      '1.2.0',
+    );
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'ai-ops changelog: --release-as: must be greater than the previous version 1.2.3\n',
+    });
+  });
+});

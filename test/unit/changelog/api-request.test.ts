@@ -1,0 +1,59 @@
+/** The generateChangelog mutation's use case: the request's own field names in every refusal. */
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../../lambdas/core/auth/roles.ts';
+import { ValidationError } from '../../../lambdas/core/errors.ts';
+import {
+  type ChangelogRepo,
+  type ChangelogRequest,
+  createChangelog,
+  type StoredChangelog,
+} from '../../../lambdas/core/use-cases/changelogs.ts';
+import { FakeClock } from '../../support/clock.ts';
+
+const caller: Caller = { userId: 'u1', role: 'USER', sessionId: 's1', email: 'dev@example.com' };
+
+function memoryRepo(): ChangelogRepo & { stored: StoredChangelog[] } {
+  const stored: StoredChangelog[] = [];
+  return {
+    stored,
+    async create(changelog) {
+      const row = { ...changelog, id: `c${stored.length}`, createdAt: new Date(0) };
+      stored.push(row);
+      return { changelog: row, created: true };
+    },
+    async get(id) {
+      return stored.find((c) => c.id === id) ?? null;
+    },
+    async list() {
+      return [];
+    },
+  };
+}
+
+async function refusal(request: ChangelogRequest): Promise<{ field: string; problem: string } | null> {
+  const changelogs = memoryRepo();
+  try {
+    await createChangelog(
+      { changelogs, clock: new FakeClock() },
+      { caller, request, highlights: false, idempotencyKey: null },
+    );
+    return null;
+  } catch (error: unknown) {
+    if (!(error instanceof ValidationError)) throw error;
+    expect(changelogs.stored).toEqual([]);
+    return { field: error.field, problem: error.problem };
+  }
+}
+
+describe('generateChangelog refuses', () => {
+  it('an impossible date, naming input.date', async () => {
+    expect((await refusal({ commits: ['feat: a'], date: '2024-02-30' }))?.field).toBe('input.date');
+  });
+
+  it('a releaseAs not greater than the previous version, naming input.releaseAs', async () => {
+    expect(await refusal({ commits: ['fix: a'], previousVersion: '1.2.3', releaseAs: '1.2.0' })).toEqual({
+      field: 'input.releaseAs',
+      problem: 'must be greater than the previous version 1.2.3',
+    });
+  });
+});

@@ -28,6 +28,7 @@ import {
   normaliseRepositoryUrl,
   parseSemVer,
   previousReleaseTag,
+  REPOSITORY_URL_PROBLEM,
   versionFromTag,
 } from '../../lambdas/core/changelog/index.ts';
 import { splitPastedCommits } from '../../lambdas/core/changelog/paste.ts';
@@ -240,17 +241,22 @@ function optionsFrom(parsed: ParsedArgs, config: ChangelogConfig | null): Option
   return options;
 }
 
+/** `--repo-url`, checked by the function the API's `repositoryUrl` is checked with; `null` when not given. */
+function repoUrlFlag(parsed: ParsedArgs): string | null {
+  const given = parsed.values.get('--repo-url');
+  if (given === undefined) return null;
+  const url = normaliseRepositoryUrl(given);
+  if (!url) throw new ValidationError('--repo-url', `"${given}" ${REPOSITORY_URL_PROBLEM}`);
+  return url;
+}
+
 async function repositoryUrlFor(
   parsed: ParsedArgs,
   config: ChangelogConfig | null,
   range: CommitRange,
 ): Promise<string | null> {
-  const given = parsed.values.get('--repo-url');
-  if (given !== undefined) {
-    const url = normaliseRepositoryUrl(given);
-    if (!url) throw new UsageError(`--repo-url "${given}" is not a repository URL`);
-    return url;
-  }
+  const given = repoUrlFlag(parsed);
+  if (given !== null) return given;
   if (parsed.flags.has('--no-links')) return null;
   if (config?.repositoryUrl) return normaliseRepositoryUrl(config.repositoryUrl);
   const remote = await readRemoteUrl(range.repository);
@@ -313,9 +319,8 @@ async function buildInputFromFile(parsed: ParsedArgs, file: string): Promise<Cha
   const { values } = parsed;
   const explicit = values.get('--config');
   const config = explicit === undefined ? null : await loadConfig(parsed, '');
-  const url = parsed.flags.has('--no-links')
-    ? undefined
-    : (values.get('--repo-url') ?? config?.repositoryUrl);
+  const given = repoUrlFlag(parsed);
+  const url = given ?? (parsed.flags.has('--no-links') ? undefined : config?.repositoryUrl);
   return {
     commits: await readInputFile(file),
     previousVersion: values.get('--previous-version') ?? null,

@@ -42,4 +42,17 @@ describe('ai-ops changelog --input refuses', () => {
       stderr: 'ai-ops changelog: --release-as: must be greater than the previous version 1.2.3\n',
     });
   });
+
+  it('a --repo-url the API would refuse, instead of silently dropping links or linking to it', async () => {
+    for (const url of ['ftp://x', 'not a url', 'javascript:alert(1)//', 'https://github.com/o/r)[x](y']) {
+      const result = await run('--input', file('fix: a (#3)'), '--repo-url', url);
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(/^ai-ops changelog: --repo-url: ".*" must be a repository web address/);
+    }
+  });
+
+  it('links with a --repo-url the API accepts, in the form a remote has it too', async () => {
+    const result = await run('--input', file('fix: a (#3)'), '--repo-url', 'git@github.com:octo/app.git');
+    expect(result.stdout).toContain('[#3](https://github.com/octo/app/issues/3)');
+  });
 });

@@ -12,7 +12,13 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { MAX_SECTION_RULES } from './limits.ts';
-import { type ChangelogOptions, changelogOptionsSchema, problemOf, sectionRuleSchema } from './schema.ts';
+import {
+  type ChangelogOptions,
+  changelogOptionsSchema,
+  problemOf,
+  repositoryUrlSchema,
+  sectionRuleSchema,
+} from './schema.ts';
 import { DEFAULT_SECTIONS } from './types.ts';
 
 export const CONFIG_FILE = '.ai-ops-changelog.json';
@@ -33,11 +39,7 @@ const ownConfigSchema = z
     sections: sections.optional(),
     /** release-please's spelling: the whole map (types it leaves out are unknown). */
     'changelog-sections': sections.optional(),
-    repositoryUrl: z
-      .string()
-      .trim()
-      .regex(/^https?:\/\/[^\s/]+\/\S+$/, 'must be an http(s) URL such as https://github.com/owner/repo')
-      .optional(),
+    repositoryUrl: repositoryUrlSchema.optional(),
     ...optionFields,
   })
   .strict();

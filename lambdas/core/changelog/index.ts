@@ -12,7 +12,12 @@ export {
   parsePublishedChangelog,
   scoreRelease,
 } from './published.ts';
-export { changelogToJson, normaliseRepositoryUrl, renderMarkdown } from './render.ts';
+export {
+  changelogToJson,
+  normaliseRepositoryUrl,
+  REPOSITORY_URL_PROBLEM,
+  renderMarkdown,
+} from './render.ts';
 export {
   type ChangelogInput,
   type ChangelogOptions,

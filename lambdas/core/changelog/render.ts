@@ -23,17 +23,25 @@ export interface RenderOptions {
   includeContributors: boolean;
 }
 
+/** What a refused repository URL is told, wherever it came from (API field, `--repo-url`, config file). */
+export const REPOSITORY_URL_PROBLEM =
+  'must be a repository web address such as https://github.com/owner/repo (or git@github.com:owner/repo.git)';
+
+/** Path segments a repository address is made of: no spaces, quotes, parentheses or brackets to break a link. */
+const REPOSITORY_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[\w.~%+-]+)+$/;
+
 /**
- * `https://github.com/o/r.git/`, `git@github.com:o/r.git` and `ssh://git@host/o/r` all become
- * `https://github.com/o/r`; `null` when the text is not a repository address.
+ * The one check of a repository address, for the API, the command line and config files: `https://github.com/o/r.git/`,
+ * `git@github.com:o/r.git` and `ssh://git@host/o/r` all become `https://github.com/o/r`; `null` when the text is
+ * not a repository address (`ftp://x`, `not a url`, `javascript:alert(1)//`), so no link is ever made of it.
  */
 export function normaliseRepositoryUrl(url: string): string | null {
   let text = url.trim();
-  const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)(.+)$/.exec(text);
+  const scp = /^(?:[\w.-]+@)?([\w.-]+):(?!\/\/)([\w.~%+/-]+)$/.exec(text);
   if (scp && !/^https?:/i.test(text)) text = `https://${scp[1]}/${scp[2]}`;
   text = text.replace(/^(?:ssh|git|git\+ssh|git\+https):\/\/(?:[^@/]+@)?/i, 'https://');
   text = text.replace(/\/+$/, '').replace(/\.git$/, '');
-  return /^https?:\/\/[^\s/]+\/\S+$/.test(text) ? text : null;
+  return REPOSITORY_WEB_URL.test(text) ? text : null;
 }
 
 const ISSUE_IN_TEXT = /(^|[^\w/&[])#(\d+)\b/g;

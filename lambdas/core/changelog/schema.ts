@@ -12,6 +12,7 @@ import {
   MAX_SUBJECT_CHARS,
   MAX_TOTAL_CHARS,
 } from './limits.ts';
+import { normaliseRepositoryUrl, REPOSITORY_URL_PROBLEM } from './render.ts';
 import { compareSemVer, parseSemVer } from './semver.ts';
 
 const firstLineLength = (text: string): number => {
@@ -102,14 +103,12 @@ const versionSchema = z
   .max(256)
   .refine((v) => parseSemVer(v) !== null, 'must be a semantic version such as 1.2.3');
 
-const repositoryUrlSchema = z
+/** A repository's web address (or a git remote of it), checked by the one function the CLI and links use. */
+export const repositoryUrlSchema = z
   .string()
   .trim()
-  .max(2048)
-  .refine(
-    (u) => /^https?:\/\/[^\s/]+\/\S+$/.test(u),
-    'must be an http(s) URL such as https://github.com/owner/repo',
-  );
+  .max(2048, 'must be at most 2048 characters')
+  .refine((u) => normaliseRepositoryUrl(u) !== null, REPOSITORY_URL_PROBLEM);
 
 const dateSchema = z
   .string()

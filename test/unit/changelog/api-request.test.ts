@@ -1,6 +1,7 @@
 /** The generateChangelog mutation's use case: the request's own field names in every refusal. */
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../lambdas/core/auth/roles.ts';
+import { REPOSITORY_URL_PROBLEM } from '../../../lambdas/core/changelog/index.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
 import {
   type ChangelogRepo,
@@ -55,5 +56,14 @@ describe('generateChangelog refuses', () => {
       field: 'input.releaseAs',
       problem: 'must be greater than the previous version 1.2.3',
     });
+  });
+
+  it('a repositoryUrl that is no repository address, with the words the CLI uses', async () => {
+    for (const repositoryUrl of ['ftp://x', 'not a url', 'javascript:alert(1)//']) {
+      expect(await refusal({ commits: ['fix: a'], repositoryUrl })).toEqual({
+        field: 'input.repositoryUrl',
+        problem: REPOSITORY_URL_PROBLEM,
+      });
+    }
   });
 });

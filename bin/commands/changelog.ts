@@ -286,8 +286,11 @@ function checkFlags(parsed: ParsedArgs): { source: Source; format: 'markdown' | 
 
 type Source = { repo: string } | { file: string };
 
+/** What an input file holds: pasted messages, or entries (`{"entries": […]}` or the array alone). */
+type InputForm = 'pasted' | 'entries' | 'array';
+
 /** Commit messages as pasted (split as the console splits them), or structured entries from a .json file. */
-async function readInputFile(file: string): Promise<ChangelogInput['commits']> {
+async function readInputFile(file: string): Promise<{ commits: ChangelogInput['commits']; form: InputForm }> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
@@ -295,7 +298,14 @@ async function readInputFile(file: string): Promise<ChangelogInput['commits']> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`--input ${file}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
-  if (!file.endsWith('.json')) return splitPastedCommits(text);
+  // The API refuses NUL in any field; a binary file split into "lines" would be tens of thousands of commits.
+  if (text.includes('\u0000')) {
+    throw new ValidationError(
+      '--input',
+      `${file} looks like binary data (it contains NUL bytes), not commit messages or JSON entries`,
+    );
+  }
+  if (!file.endsWith('.json')) return { commits: splitPastedCommits(text), form: 'pasted' };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -305,7 +315,32 @@ async function readInputFile(file: string): Promise<ChangelogInput['commits']> {
   const entries = Array.isArray(json) ? json : (json as { entries?: unknown } | null)?.entries;
   if (!Array.isArray(entries))
     throw new UsageError(`--input ${file}: expected {"entries": [...]} or an array of entries`);
-  return entries as ChangelogInput['commits'];
+  return { commits: entries as ChangelogInput['commits'], form: Array.isArray(json) ? 'array' : 'entries' };
+}
+
+/**
+ * The generator names `input.commits[3].description`; in a file that is `entries[3].description` (a JSON file)
+ * or the fourth pasted message, said with its subject.
+ */
+function describeInputFileError(
+  error: unknown,
+  file: string,
+  form: InputForm,
+  commits: ChangelogInput['commits'],
+): unknown {
+  if (!(error instanceof ValidationError) || !error.field.startsWith('input.commits')) return error;
+  const match = /^input\.commits\[(\d+)\](.*)$/.exec(error.field);
+  if (!match) return new UsageError(`--input ${file}: ${error.problem}`);
+  const index = Number(match[1]);
+  const rest = match[2] ?? '';
+  if (form !== 'pasted') {
+    const where = `${form === 'entries' ? 'entries' : ''}[${index}]${rest}`;
+    return new UsageError(`--input ${file}: ${where}: ${error.problem}`);
+  }
+  const message = commits[index];
+  const subject = typeof message === 'string' ? (message.trimStart().split('\n', 1)[0] ?? '') : '';
+  const shown = subject.length > 60 ? `${subject.slice(0, 59)}…` : subject;
+  return new UsageError(`--input ${file}: message ${index + 1} ("${shown}"): ${error.problem}`);
 }
 
 async function readStdin(): Promise<string> {
@@ -315,20 +350,25 @@ async function readStdin(): Promise<string> {
 }
 
 /** The changelog of a file's commits or entries: no range, so version and date come from the flags only. */
-async function buildInputFromFile(parsed: ParsedArgs, file: string): Promise<ChangelogInput> {
+async function buildInputFromFile(
+  parsed: ParsedArgs,
+  file: string,
+): Promise<{ input: ChangelogInput; describe: (error: unknown) => unknown }> {
   const { values } = parsed;
   const explicit = values.get('--config');
   const config = explicit === undefined ? null : await loadConfig(parsed, '');
   const given = repoUrlFlag(parsed);
   const url = given ?? (parsed.flags.has('--no-links') ? undefined : config?.repositoryUrl);
-  return {
-    commits: await readInputFile(file),
+  const { commits, form } = await readInputFile(file);
+  const input: ChangelogInput = {
+    commits,
     previousVersion: values.get('--previous-version') ?? null,
     version: values.get('--release-as') ?? null,
     repositoryUrl: url ? normaliseRepositoryUrl(url) : null,
     date: values.get('--date') ?? null,
     options: optionsFrom(parsed, config),
   };
+  return { input, describe: (error) => describeInputFileError(error, file, form, commits) };
 }
 
 /**
@@ -432,11 +472,12 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
     let changelog: ReturnType<typeof generateChangelog>;
     let input: ChangelogInput;
     if ('file' in source) {
-      input = await buildInputFromFile(parsed, source.file);
+      const built = await buildInputFromFile(parsed, source.file);
+      input = built.input;
       try {
         changelog = generateChangelog(input);
       } catch (error: unknown) {
-        throw describeFlagError(error, parsed);
+        throw built.describe(describeFlagError(error, parsed));
       }
     } else {
       const built = await buildInput(parsed, source.repo);

@@ -5,7 +5,7 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { type Caller, ROLES } from '../core/auth/roles.ts';
-import { UnauthorizedError, ValidationError } from '../core/errors.ts';
+import { fieldPath, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { toErrorEnvelope, validationErrorFromZod } from '../shared/appsync-errors.ts';
 
 export type ResolverEvent = AppSyncResolverEvent<Record<string, unknown>>;
@@ -37,14 +37,14 @@ export function requireCaller(event: ResolverEvent): Caller {
  * Postgres cannot store NUL in text: an argument holding one anywhere (however deep in an input object) is a
  * ValidationError naming it, before any rule of the route runs, never an InternalError from the database.
  */
-function refuseNul(value: unknown, path: string): void {
+function refuseNul(value: unknown, path: readonly PropertyKey[]): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000'))
-      throw new ValidationError(path || 'input', 'must not contain NUL characters');
+      throw new ValidationError(fieldPath('', path) || 'input', 'must not contain NUL characters');
   } else if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) refuseNul(item, `${path}.${index}`);
+    for (const [index, item] of value.entries()) refuseNul(item, [...path, index]);
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) refuseNul(item, path ? `${path}.${key}` : key);
+    for (const [key, item] of Object.entries(value)) refuseNul(item, [...path, key]);
   }
 }
 
@@ -56,7 +56,7 @@ export function route<S extends z.ZodType>(
 ): RouteHandler {
   return async (args, { event }) => {
     try {
-      refuseNul(args, '');
+      refuseNul(args, []);
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       return await run(parsed.data, event);

@@ -35,6 +35,18 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * The one spelling of a field inside an input, for every error that names one: `input.commits[0].message`
+ * (keys after a dot, array indexes in brackets).
+ */
+export function fieldPath(root: string, keys: readonly PropertyKey[]): string {
+  return keys.reduce<string>(
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`,
+    root,
+  );
+}
+
 export class UnauthorizedError extends AppError {
   readonly errorType = 'Unauthorized';
   constructor(message = 'Not authorized') {

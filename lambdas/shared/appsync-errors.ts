@@ -7,7 +7,7 @@
  * log, never to the caller.
  */
 import { ZodError } from 'zod';
-import { AppError, type ErrorType, ValidationError } from '../core/errors.ts';
+import { AppError, type ErrorType, fieldPath, ValidationError } from '../core/errors.ts';
 import { isUnavailable, technicalDetail, unavailableError } from '../core/failures.ts';
 import { METRICS } from '../core/metrics.ts';
 import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
@@ -18,8 +18,7 @@ export interface ErrorEnvelope {
 
 export function validationErrorFromZod(error: ZodError, prefix = ''): ValidationError {
   const issue = error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  const field = [prefix, path].filter(Boolean).join('.') || 'input';
+  const field = fieldPath(prefix, issue?.path ?? []) || 'input';
   return new ValidationError(field, issue?.message ?? 'invalid value');
 }
 

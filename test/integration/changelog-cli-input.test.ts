@@ -55,4 +55,25 @@ describe('ai-ops changelog --input refuses', () => {
     const result = await run('--input', file('fix: a (#3)'), '--repo-url', 'git@github.com:octo/app.git');
     expect(result.stdout).toContain('[#3](https://github.com/octo/app/issues/3)');
   });
+
+  it('a bad entry of a JSON file, naming the file and the entry, not the API field', async () => {
+    const json = JSON.stringify({ entries: [{ type: 'feat', description: 'a' }, { type: 'fix' }] });
+    const result = await run('--input', file(json, 'json'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^ai-ops changelog: --input \S+\.json: entries\[1\]\.description: is required\n$/,
+    );
+  });
+
+  it('a binary file, as the API refuses NUL, instead of reading it as thousands of commits', async () => {
+    const binary = Buffer.concat([
+      Buffer.from('feat: a\n'),
+      Buffer.alloc(64),
+      Buffer.from([0xff, 0xfe, 0x0a]),
+    ]);
+    const result = await run('--input', file(binary, 'bin'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^ai-ops changelog: --input: \S+\.bin looks like binary data/);
+  });
 });

@@ -28,6 +28,7 @@ export {
   parseChangelogInput,
   type RawCommitInput,
   type StructuredEntryInput,
+  tooMany,
 } from './schema.ts';
 export { resolveSections, type SectionMap } from './sections.ts';
 export {

@@ -3,7 +3,7 @@
  * before any parsing, and a failure is one `ValidationError` naming the field (`input.commits[3].message`).
  */
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
+import { fieldPath, ValidationError } from '../errors.ts';
 import { isRealDate } from '../text.ts';
 import {
   MAX_COMMITS,
@@ -188,13 +188,6 @@ export function problemOf(issue: Issue): string {
   return issue.message;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
-    'input',
-  );
-}
-
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
   for (const key of path) {
@@ -227,24 +220,25 @@ function mostRelevant(issue: Issue, root: unknown): { path: PropertyKey[]; messa
   return { path: [...issue.path], message: problemOf(issue) };
 }
 
+/** The refusal of a list over the commit cap, naming the list and what it holds. */
+export function tooMany(field: string, count: number, what: string): never {
+  throw new ValidationError(field, `must contain at most ${MAX_COMMITS} ${what} (got ${count})`);
+}
+
 /** Validates untrusted input (GraphQL arguments, CLI-read commits); throws one `ValidationError`. */
 export function parseChangelogInput(raw: unknown): ParsedChangelogInput {
   // Counted before zod walks the array, so a million-entry request costs nothing.
   if (raw !== null && typeof raw === 'object' && 'commits' in raw) {
     const { commits } = raw as { commits: unknown };
-    if (Array.isArray(commits) && commits.length > MAX_COMMITS) {
-      throw new ValidationError(
-        'input.commits',
-        `must contain at most ${MAX_COMMITS} commits (got ${commits.length})`,
-      );
-    }
+    if (Array.isArray(commits) && commits.length > MAX_COMMITS)
+      tooMany('input.commits', commits.length, 'commits');
   }
   const result = changelogInputSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
     if (!first) throw new ValidationError('input', 'is invalid');
     const { path, message } = mostRelevant(first, raw);
-    throw new ValidationError(formatPath(path), message);
+    throw new ValidationError(fieldPath('input', path), message);
   }
   const { version, previousVersion } = result.data;
   const released = version ? parseSemVer(version) : null;

@@ -3,7 +3,7 @@
  * readable by every role. A bad input is refused before anything is stored, never a partial changelog.
  */
 import type { Caller, Role } from '../auth/roles.ts';
-import { generateChangelog, parseChangelogInput } from '../changelog/index.ts';
+import { generateChangelog, MAX_COMMITS, parseChangelogInput, tooMany } from '../changelog/index.ts';
 import type { Changelog, ChangelogSection } from '../changelog/types.ts';
 import type { Clock } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -109,6 +109,7 @@ function generateFromRequest(request: ChangelogRequest, now: () => Date): Change
       'needs at least one commit message (commits) or structured entry (entries)',
     );
   }
+  refuseTooMany(commits.length, entries.length);
   try {
     const parsed = parseChangelogInput({
       commits: [...commits, ...entries],
@@ -129,6 +130,20 @@ function generateFromRequest(request: ChangelogRequest, now: () => Date): Change
   } catch (error: unknown) {
     throw renameField(error, commits.length);
   }
+}
+
+/**
+ * The generator's cap counts commits and entries together; said here, before they become one list, so the
+ * refusal names the field that holds them (`input.entries`, not the generator's `input.commits`).
+ */
+function refuseTooMany(commits: number, entries: number): void {
+  if (commits + entries <= MAX_COMMITS) return;
+  if (entries === 0) tooMany('input.commits', commits, 'commit messages');
+  if (commits === 0) tooMany('input.entries', entries, 'entries');
+  throw new ValidationError(
+    'input',
+    `commits and entries must together be at most ${MAX_COMMITS} (got ${commits} + ${entries})`,
+  );
 }
 
 const UNKNOWN_TYPES = { OTHER: 'other', HIDE: 'hide', ERROR: 'error' } as const;

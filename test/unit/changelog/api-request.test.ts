@@ -1,7 +1,9 @@
 /** The generateChangelog mutation's use case: the request's own field names in every refusal. */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type ResolverEvent, route } from '../../../lambdas/api/route.ts';
 import type { Caller } from '../../../lambdas/core/auth/roles.ts';
-import { REPOSITORY_URL_PROBLEM } from '../../../lambdas/core/changelog/index.ts';
+import { MAX_COMMITS, REPOSITORY_URL_PROBLEM } from '../../../lambdas/core/changelog/index.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
 import {
   type ChangelogRepo,
@@ -65,5 +67,25 @@ describe('generateChangelog refuses', () => {
         problem: REPOSITORY_URL_PROBLEM,
       });
     }
+  });
+
+  it('more entries than the cap, naming input.entries', async () => {
+    const entries = Array.from({ length: MAX_COMMITS + 1 }, () => ({ type: 'fix', description: 'a' }));
+    expect(await refusal({ entries })).toEqual({
+      field: 'input.entries',
+      problem: `must contain at most ${MAX_COMMITS} entries (got ${MAX_COMMITS + 1})`,
+    });
+    expect((await refusal({ commits: ['fix: a'], entries }))?.field).toBe('input');
+  });
+});
+
+describe('a NUL character in a changelog request', () => {
+  it('is named in the format every other changelog error uses (input.commits[1], not input.commits.1)', async () => {
+    const handler = route(z.object({ input: z.unknown() }), async () => 'generated');
+    const event = {} as unknown as ResolverEvent;
+    const answer = await handler({ input: { commits: ['fix: a', 'fix: b\u0000'] } }, { event });
+    expect(answer).toEqual({
+      __error: { type: 'ValidationError', message: 'input.commits[1]: must not contain NUL characters' },
+    });
   });
 });

@@ -26,6 +26,7 @@ import {
   generateChangelog,
   MAX_COMMITS,
   normaliseRepositoryUrl,
+  nothingToRelease,
   parseSemVer,
   previousReleaseTag,
   REPOSITORY_URL_PROBLEM,
@@ -506,6 +507,12 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
       io.stderr(
         `ai-ops changelog: note: ${stats.nonConventional} of ${stats.commits} commit(s) are not conventional ` +
           `commits and are left out${notes}; see --include-other\n`,
+      );
+    }
+    const nothing = nothingToRelease(changelog);
+    if (nothing !== null) {
+      io.stderr(
+        `ai-ops changelog: note: ${nothing}; --sections shows a hidden type, --include-other plain messages\n`,
       );
     }
     io.stdout(

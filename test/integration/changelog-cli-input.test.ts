@@ -77,3 +77,15 @@ describe('ai-ops changelog --input refuses', () => {
     expect(result.stderr).toMatch(/^ai-ops changelog: --input: \S+\.bin looks like binary data/);
   });
 });
+
+describe('ai-ops changelog --input with nothing to release', () => {
+  it('says so on standard error, with why, and still exits 0 with the heading', async () => {
+    const result = await run('--input', file('docs: x\nchore: y\nMerge branch "a"'), '--date', '2024-05-01');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('## Unreleased (2024-05-01)\n');
+    expect(result.stderr).toBe(
+      'ai-ops changelog: note: nothing to release: of 3 commit(s), 2 of hidden types (docs, chore, …), 1 merges; ' +
+        '--sections shows a hidden type, --include-other plain messages\n',
+    );
+  });
+});

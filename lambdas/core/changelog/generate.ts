@@ -165,6 +165,24 @@ export function generateChangelog(input: ChangelogInput, context: GenerateContex
   return { ...changelog, markdown };
 }
 
+/**
+ * Why a changelog lists nothing (`null` when it lists something): its commits were only merges, hidden types
+ * (`docs:`, `chore:`), left-out types or non-conventional messages, or cancelled each other out.
+ */
+export function nothingToRelease(changelog: Pick<Changelog, 'sections' | 'stats'>): string | null {
+  if (changelog.sections.some((section) => section.items.length > 0)) return null;
+  const { stats } = changelog;
+  const reasons = [
+    [stats.hidden, 'of hidden types (docs, chore, …)'],
+    [stats.unknown, 'of types outside the section map'],
+    [stats.merges, 'merges'],
+    [stats.nonConventional, 'not conventional'],
+    [stats.reverted, 'reverted inside the range'],
+  ] as const;
+  const said = reasons.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  return `nothing to release: of ${stats.commits} commit(s), ${said.join(', ') || 'none is listed'}`;
+}
+
 function collectContributors(entries: readonly Entry[]): Contributor[] {
   const byKey = new Map<string, Contributor>();
   const countedFor = new Map<string, number>();

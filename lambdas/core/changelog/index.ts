@@ -1,5 +1,5 @@
 /** The changelog domain: conventional commits or structured entries → a release changelog. */
-export { type GenerateContext, generateChangelog } from './generate.ts';
+export { type GenerateContext, generateChangelog, nothingToRelease } from './generate.ts';
 export * from './limits.ts';
 export { type ParsedCommit, type ParseOptions, parseCommitMessage } from './parse.ts';
 export {

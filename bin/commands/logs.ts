@@ -1,10 +1,10 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { decompressed, gzipProblem } from '../../lambdas/adapters/storage/decompress.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
+import { decompressed, gzipProblem } from '../../lambdas/core/logs/decompress.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';

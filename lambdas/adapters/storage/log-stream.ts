@@ -5,6 +5,7 @@
  * a great deal); bad input is a ValidationError naming `file`.
  */
 import { ValidationError } from '../../core/errors.ts';
+import { decompressed, gzipProblem } from '../../core/logs/decompress.ts';
 import {
   createSummaryAnalyzer,
   finishSummary,
@@ -13,7 +14,6 @@ import {
   type SummarizeResult,
 } from '../../core/logs/index.ts';
 import { timeLeftMs } from '../../shared/deadline.ts';
-import { decompressed, gzipProblem } from './decompress.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;

@@ -4,7 +4,7 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { ValidationError } from '../../core/errors.ts';
+import { ValidationError } from '../errors.ts';
 
 async function* chunksOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) yield chunk;

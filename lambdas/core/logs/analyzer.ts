@@ -25,7 +25,7 @@ import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser }
 import type { LogLevel } from './levels.ts';
 import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
 import type { LogStats } from './stats.ts';
-import { parserWithYear, type YearBasis } from './year.ts';
+import { parserWithYear, type YearBasis, YearRollover } from './year.ts';
 
 export interface AnalyzerOptions extends MinerOptions {
   /** Loghub-style header format; when absent the header layout is detected. */
@@ -156,6 +156,9 @@ export class LogAnalyzer {
     this.miner.finalize();
   }
 
+  /** Year-less dates that pass from December to January move to the next year (`YearRollover`). */
+  private readonly newYear = new YearRollover();
+
   private makeParser(sample: string[]): HeaderParser {
     const { parser, basis } = parserWithYear(sample, this.options);
     this.yearBasis = basis;
@@ -224,7 +227,8 @@ export class LogAnalyzer {
     const meta = this.meta;
     meta.level = level;
     meta.line = lineNo;
-    meta.time = parsed.time;
+    const time = this.yearBasis?.yearless ? this.newYear.time(parsed.time) : parsed.time;
+    meta.time = time;
     meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
     this.event = cluster;
@@ -242,7 +246,7 @@ export class LogAnalyzer {
     // Structured logs keep method, path, status and latency in keys of their own, beside the message.
     facts.fields =
       parser.info.kind === 'json' || parser.info.kind === 'logfmt' ? this.fieldsOf(line) : undefined;
-    facts.time = parsed.time;
+    facts.time = time;
     facts.component = parsed.component;
     facts.host = host;
     stats.add();

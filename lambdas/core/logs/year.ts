@@ -2,7 +2,8 @@
  * Honest times for dates written without a year (syslog `Jun 14 15:16:01`, Android `06-14`): they take
  * the year of the moment the log was received (the upload time; in the CLI the file's modification time),
  * or of the clock when neither is known, and the summary says which. A date that would then lie more than
- * two days after that moment belongs to the year before (a December log read in January).
+ * two days after that moment belongs to the year before (a December log read in January). A log that runs past
+ * New Year moves its January lines to the next year (`YearRollover`).
  */
 import { createHeaderParser, type HeaderParser } from './header.ts';
 
@@ -64,4 +65,34 @@ export function parserWithYear(
     parser = make(sample, year, options.format);
   }
   return { parser, basis: { yearless, year, source } };
+}
+
+/** More than this far back is a new year, not a log out of order (a log joined from several servers). */
+const ROLLOVER_MS = 180 * DAY_MS;
+
+/**
+ * A year-less log that runs past New Year: `Dec 31 23:59:58` then `Jan  1 00:00:02` would read as the first
+ * of January of the same year, eleven months back. A date that falls more than half a year behind the latest
+ * one seen moves to the following year, and so do the lines after it.
+ */
+export class YearRollover {
+  private years = 0;
+  private latest = Number.NEGATIVE_INFINITY;
+
+  time(time: number | undefined): number | undefined {
+    if (time === undefined) return undefined;
+    let shifted = this.years === 0 ? time : addYears(time, this.years);
+    if (shifted < this.latest - ROLLOVER_MS) {
+      this.years++;
+      shifted = addYears(time, this.years);
+    }
+    if (shifted > this.latest) this.latest = shifted;
+    return shifted;
+  }
+}
+
+function addYears(time: number, years: number): number {
+  const d = new Date(time);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.getTime();
 }

@@ -34,6 +34,22 @@ describe('honest metadata', () => {
     expect(result.text).toContain('2022 assumed (from the upload/file time)');
   });
 
+  it('carries a year-less log past New Year into the next year', () => {
+    const raw = [
+      'Dec 31 23:59:58 web-01 app[1]: started',
+      'Dec 31 23:59:59 web-01 app[1]: ready',
+      'Jan  1 00:00:01 web-01 app[1]: error: disk failed',
+      'Jan  1 00:00:02 web-01 app[1]: stopping',
+    ].join('\n');
+    const { summary } = summarizeLog(raw, { receivedAt: Date.parse('2025-01-02T00:00:00Z') });
+    expect(summary.timeSpan).toMatchObject({
+      start: '2024-12-31T23:59:58.000Z',
+      end: '2025-01-01T00:00:02.000Z',
+      yearAssumed: { year: 2024 },
+    });
+    expect(summary.firstError).toMatchObject({ time: '2025-01-01T00:00:01.000Z' });
+  });
+
   it('puts a December log uploaded in January in the year before', () => {
     const { summary } = summarizeLog(syslog('Dec'), { receivedAt: Date.parse('2024-01-03T08:00:00Z') });
     expect(summary.timeSpan).toMatchObject({

@@ -54,7 +54,11 @@ export const createStreamSummarizer =
   (network: NetworkRedaction): SummarizeStream =>
   async (source, context) => {
     const result = await summarizeLogStream(source, minerOptions(network, context));
-    return { ...localResult(result), lineCount: result.summary.lines.total };
+    return {
+      ...localResult(result),
+      lineCount: result.summary.lines.total,
+      redactions: { ...result.redactions.byKind },
+    };
   };
 
 /** With the default treatment of addresses and host names (pseudonymised). */

@@ -176,6 +176,7 @@ async function saveSummary(db: Database, id: string, result: LogSummaryResult): 
         generatedBy: result.generatedBy,
         baselineEntryId: result.baselineEntryId ?? null,
         ...(result.lineCount === undefined ? {} : { lineCount: result.lineCount }),
+        ...(result.redactions === undefined ? {} : { redactions: result.redactions }),
         summarizedAt: sql`now()`,
         updatedAt: sql`now()`,
         version: sql`${logEntries.version} + 1`,

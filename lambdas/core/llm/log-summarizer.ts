@@ -208,7 +208,9 @@ export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): Refine
       const { answer, prompt } = await runPlan(session, plan, digest, options.maxAnswerTokens);
       const provenance = session.provenance(prompt, null);
       const model = provenance.model ?? llm.models.summary;
+      // What the miner measured (templates, an upload's line count and redactions) stays as it is.
       return {
+        ...localResult,
         summary: {
           ...localResult.summary,
           headline: modelHeadline(answer),
@@ -217,7 +219,6 @@ export function llmRefineSummary(llm: LlmAccess, options: LogLlmOptions): Refine
           llm: record(provenance),
         },
         text: renderModelSummary(answer, localResult.text, model),
-        templates: localResult.templates,
         generatedBy: model,
       };
     } catch (error: unknown) {

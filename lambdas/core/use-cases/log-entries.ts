@@ -60,6 +60,8 @@ export interface LogSummaryResult {
   generatedBy: string;
   /** Lines read, for an uploaded log (its line count is known only once it has been read). */
   lineCount?: number;
+  /** Redactions made while reading an uploaded log (pasted text is redacted, and counted, on the way in). */
+  redactions?: Record<string, number>;
   /** The entry the summary was compared with (same source, latest SUCCEEDED the owner can see). */
   baselineEntryId?: string | null;
 }

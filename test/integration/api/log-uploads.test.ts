@@ -14,7 +14,7 @@ const CREATE = `mutation($filename: String!, $size: Int!, $source: String, $key:
   }
 }`;
 const READ = `query($id: ID!) {
-  logEntry(id: $id) { id status lineCount raw summary { text json generatedBy } job { lastError } }
+  logEntry(id: $id) { id status lineCount raw redactions summary { text json generatedBy } job { lastError } }
 }`;
 
 // Loghub HDFS sample (Zhu et al., Loghub, ISSRE 2023), shipped in test/fixtures/logs.
@@ -58,6 +58,7 @@ describe('large logs through the local upload endpoint', () => {
       status: string;
       lineCount: number;
       raw: string;
+      redactions: string;
       summary: { text: string; json: string; generatedBy: string };
       job: { lastError: string | null };
     };
@@ -73,6 +74,10 @@ describe('large logs through the local upload endpoint', () => {
     expect(entry.summary.generatedBy).toBe('local');
     expect(JSON.parse(entry.summary.json).lines.total).toBe(lines);
     expect(entry.summary.text).toMatch(/PacketResponder/);
+    // The entry counts the redactions made while reading the upload, as the summary does.
+    const byKind = JSON.parse(entry.summary.json).redactions.byKind as Record<string, number>;
+    expect(byKind.ipv4).toBeGreaterThan(0);
+    expect(JSON.parse(entry.redactions)).toEqual(byKind);
     // A second PUT of an accepted upload is refused: the file is already being summarized.
     expect((await put(upload, gzip)).status).toBe(409);
   }, 60_000);

@@ -154,6 +154,18 @@ describe('llmRefineSummary', () => {
   const refined = (access: LlmAccess, text: string, opts: typeof options = options) =>
     llmRefineSummary(access, opts)(mined(text), { text, subject });
 
+  it("keeps an uploaded log's line count and redactions, which only the miner measured, under the model's summary", async () => {
+    const raw = sampleLog(0);
+    const upload = { ...mined(raw), lineCount: 1234, redactions: { ipv4: 7 } };
+    const cited = (upload.templates as { id: string; template: string }[]).find((t) =>
+      t.template.includes('pool'),
+    )?.id;
+    const { access } = fakeAccess([JSON.stringify(summaryAnswer([cited ?? '']))]);
+    const result = await llmRefineSummary(access, options)(upload, { text: '', subject });
+    expect(result.generatedBy).toBe('sum-model-x');
+    expect(result).toMatchObject({ lineCount: 1234, redactions: { ipv4: 7 } });
+  });
+
   it('stores the model summary with provenance, citations and tokens saved', async () => {
     const raw = sampleLog(0);
     const local = mined(raw);

@@ -28,6 +28,31 @@ describe('API errors as sentences', () => {
     });
   });
 
+  it('shows only the server’s own sentence where it is specific: a taken e-mail, a wrong password', () => {
+    expect(
+      describeError({ errorType: 'ConflictError', message: 'An account with this email already exists' }),
+    ).toEqual({ title: 'An account with this email already exists.', detail: null });
+    expect(describeError({ errorType: 'Unauthorized', message: 'Invalid email or password' })).toEqual({
+      title: 'Invalid email or password.',
+      detail: null,
+    });
+    expect(
+      describeError({
+        errorType: 'RateLimited',
+        message: 'Too many failed login attempts; try again in 30 s.',
+      }),
+    ).toEqual({ title: 'Too many failed login attempts; try again in 30 s.', detail: null });
+  });
+
+  it('leads with the type’s sentence over AppSync’s wording for a denied field', () => {
+    expect(
+      describeError({ errorType: 'Unauthorized', message: 'Not Authorized to access users on type Query' }),
+    ).toEqual({
+      title: 'You are not signed in, or not allowed to see this.',
+      detail: 'Not Authorized to access users on type Query',
+    });
+  });
+
   it('keeps the server words that name a field, never those of an internal error', () => {
     expect(describeError({ errorType: 'ValidationError', message: 'title: must not be empty' }).detail).toBe(
       'title: must not be empty',

@@ -1,6 +1,7 @@
 /**
  * Every `errorType` the API sends (DESIGN §3) as a sentence a person can act on. The server's own message is
- * kept as the detail when it says something useful (which field, which limit), never as the only text.
+ * kept as the detail when it says something useful (which field, which limit), and replaces the sentence when
+ * it is itself one written for a person (`describeError`); never for an internal error.
  */
 import type { CombinedError } from 'urql';
 
@@ -45,10 +46,33 @@ export function sentenceFor(errorType: string): string {
   return SENTENCES[errorType as ErrorType] ?? SENTENCES.InternalError;
 }
 
-/** The sentence and, when informative, the server's words. */
+/**
+ * AppSync's own wording for a denied field or an invalid document: correct, but not written for a person, so the
+ * type's sentence leads and these follow as the detail.
+ */
+const MACHINE_WORDING = /^(Not Authorized to access |Validation error of type )/;
+
+/**
+ * A server message written for a person, such as "An account with this email already exists" or "Invalid email
+ * or password": a sentence of its own (a capital first letter), not a field path ("title: must not be empty")
+ * nor AppSync's wording. It says more than the type's sentence, which would only contradict or repeat it.
+ */
+function isOwnSentence(message: string): boolean {
+  return /^\p{Lu}/u.test(message) && !MACHINE_WORDING.test(message);
+}
+
+const asSentence = (message: string): string => (/[.!?]$/.test(message) ? message : `${message}.`);
+
+/**
+ * The sentence and, when informative, the server's words: a server message that is a sentence for a person
+ * stands alone (a duplicate e-mail showed "Someone else changed this in the meantime." above "An account with
+ * this email already exists", a wrong password "You are not signed in…" above "Invalid email or password").
+ */
 export function describeError(error: ApiError): { title: string; detail: string | null } {
-  const detail = DETAILED.has(error.errorType) && error.message ? error.message : null;
-  return { title: sentenceFor(error.errorType), detail };
+  if (!DETAILED.has(error.errorType) || !error.message)
+    return { title: sentenceFor(error.errorType), detail: null };
+  if (isOwnSentence(error.message)) return { title: asSentence(error.message), detail: null };
+  return { title: sentenceFor(error.errorType), detail: error.message };
 }
 
 /** AppSync puts `errorType` beside `message`; urql keeps the raw error object as `originalError`. */

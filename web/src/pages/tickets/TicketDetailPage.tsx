@@ -80,6 +80,8 @@ export default function TicketDetailPage() {
             />
             <TicketHistory
               id={ticket.id}
+              version={ticket.version}
+              triageStatus={ticket.triage.status}
               ownerId={ticket.ownerId}
               viewerId={session?.user.id ?? ''}
               name={names}

@@ -7,10 +7,63 @@ import { TicketHistory } from './TicketHistory.tsx';
 /** The history as the ticket page shows it to a USER who owns the ticket. */
 function OwnersHistory() {
   const name = useUserNames({ id: 'owner-1', role: 'USER' });
-  return <TicketHistory id="t1" ownerId="owner-1" viewerId="owner-1" name={name} />;
+  return (
+    <TicketHistory
+      id="t1"
+      version={1}
+      triageStatus="SUCCEEDED"
+      ownerId="owner-1"
+      viewerId="owner-1"
+      name={name}
+    />
+  );
 }
 
+interface Entry {
+  at: string;
+  actorId: string | null;
+  action: string;
+  changes: string;
+  meta: null;
+}
+
+const created: Entry = {
+  at: '2026-12-06T10:00:00Z',
+  actorId: 'owner-1',
+  action: 'created',
+  changes: JSON.stringify({ title: { from: null, to: 'VPN drops' } }),
+  meta: null,
+};
+const triaged: Entry = {
+  at: '2026-12-06T10:00:02Z',
+  actorId: null,
+  action: 'triage_completed',
+  changes: JSON.stringify({ category: { from: null, to: 'BUG' } }),
+  meta: null,
+};
+
 describe('TicketHistory', () => {
+  it('adds the triage to the history while the page is open, when the ticket’s version and triage change', async () => {
+    let entries = [created];
+    const { client } = fakeApi(() => ({ data: { ticketHistory: entries } }));
+    const history = (version: number, triageStatus: string) => (
+      <TicketHistory
+        id="t1"
+        version={version}
+        triageStatus={triageStatus}
+        ownerId="owner-1"
+        viewerId="owner-1"
+        name={(id) => id}
+      />
+    );
+    const { rerender } = renderWith(history(1, 'QUEUED'), client);
+    await screen.findByText('Created');
+    // The triage worker finishes; the ticket page's polling reads version 2, DONE.
+    entries = [created, triaged];
+    rerender(history(2, 'SUCCEEDED'));
+    await screen.findByText('Triaged');
+  });
+
   it('shows a correction as the fields it changed, not its raw record', async () => {
     const correction = {
       category: 'FEATURE',
@@ -35,7 +88,17 @@ describe('TicketHistory', () => {
         ],
       },
     }));
-    renderWith(<TicketHistory id="t1" ownerId="u1" viewerId="u9" name={(id) => id} />, client);
+    renderWith(
+      <TicketHistory
+        id="t1"
+        version={2}
+        triageStatus="SUCCEEDED"
+        ownerId="u1"
+        viewerId="u9"
+        name={(id) => id}
+      />,
+      client,
+    );
     await screen.findByText('Triage corrected');
     expect(screen.getByText('category: BUG → FEATURE')).toBeTruthy();
     expect(screen.queryByText(/^correction:/)).toBeNull();

@@ -1,4 +1,5 @@
 import { Badge, Button, Group, Paper, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { useDidUpdate } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
@@ -90,18 +91,26 @@ function AsOf({ id, at }: { id: string; at: string }) {
 
 interface HistoryProps {
   id: string;
+  /**
+   * The ticket's version and triage status as the page last read them: the triage worker records its entries
+   * without a mutation from this page (which is what refetches lists), so a change of either refetches the history.
+   */
+  version: number;
+  triageStatus: string;
   ownerId: string;
   viewerId: string;
   /** Names anyone else as the viewer may know them (components/user-names.ts: e-mail, short id, "an operator"). */
   name: (userId: string) => string;
 }
 
-export function TicketHistory({ id, ownerId, viewerId, name }: HistoryProps) {
-  const [{ data, error, fetching }] = useQuery({
+export function TicketHistory({ id, version, triageStatus, ownerId, viewerId, name }: HistoryProps) {
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: TicketHistoryDocument,
     variables: { id },
     context: LISTS.changes,
   });
+  // The page showed the triage done (version 2) while the history still read "Created" until a reload (audit).
+  useDidUpdate(() => refetch({ requestPolicy: 'network-only' }), [version, triageStatus]);
   const [input, setInput] = useState('');
   const [asOf, setAsOf] = useState<string | null>(null);
   const history = data?.ticketHistory ?? [];

@@ -124,7 +124,11 @@ export default function UsersPage() {
       </Group>
       <ErrorNotice error={error} action="Could not load users" />
       <TableScroll label="Users">
-        <Table striped miw={760}>
+        {/*
+          Each column as wide as its content, the region scrolling sideways: a fixed minimum width let a long
+          e-mail squeeze the role dropdown to "Ac", Save to "Sav" and the status badge to "AC…" at 390 px (audit).
+        */}
+        <Table striped w="max-content" miw="100%">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Email</Table.Th>

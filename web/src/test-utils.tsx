@@ -1,7 +1,13 @@
 import { MantineProvider } from '@mantine/core';
 import { render } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
-import { MemoryRouter, useLocation } from 'react-router';
+import {
+  createMemoryRouter,
+  MemoryRouter,
+  type RouteObject,
+  RouterProvider,
+  useLocation,
+} from 'react-router';
 import { Client, CombinedError, type Exchange, Provider } from 'urql';
 import { fromPromise, mergeMap, pipe } from 'wonka';
 import { SessionContext } from './session/SessionProvider.tsx';
@@ -70,13 +76,13 @@ export function LocationProbe() {
 export const currentLocation = (): string =>
   document.querySelector('[data-testid="location"]')?.textContent ?? '';
 
-/** Renders `ui` signed in as `user` (a stored session; the auth API is never reached), at `route`. */
-export function renderSignedIn(
-  ui: ReactElement,
-  client: Client,
-  route = '/',
-  user: { id: string; email: string; role: Role } = { id: 'u1', email: 'dev@example.com', role: 'USER' },
-) {
+const USER = { id: 'u1', email: 'dev@example.com', role: 'USER' } as const;
+
+/**
+ * A stored session for `user` and the session context over it; the auth API is never reached (a refresh
+ * throws, as the real one does when the API cannot be reached).
+ */
+export function signedInContext(user: { id: string; email: string; role: Role } = USER) {
   const session = {
     accessToken: 'access',
     refreshToken: 'refresh',
@@ -91,13 +97,45 @@ export function renderSignedIn(
     storage: localStorage,
     api: { login: unused, signup: unused, refresh: unused, logout: unused },
   });
-  const value = { store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'key' } };
+  return { store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'key' } };
+}
+
+/** Renders `ui` signed in as `user` (a stored session; the auth API is never reached), at `route`. */
+export function renderSignedIn(
+  ui: ReactElement,
+  client: Client,
+  route = '/',
+  user: { id: string; email: string; role: Role } = USER,
+) {
   return renderWith(
-    <SessionContext.Provider value={value}>
+    <SessionContext.Provider value={signedInContext(user)}>
       {ui}
       <LocationProbe />
     </SessionContext.Provider>,
     client,
     route,
   );
+}
+
+/**
+ * The whole console (its routes, layout and guards) in a memory router at `route`, signed in as `user`:
+ * for what the router itself does (error elements, role redirects).
+ */
+export function renderConsole(
+  routes: RouteObject[],
+  client: Client,
+  route: string,
+  user: { id: string; email: string; role: Role } = USER,
+) {
+  const router = createMemoryRouter(routes, { initialEntries: [route] });
+  render(
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      <Provider value={client}>
+        <SessionContext.Provider value={signedInContext(user)}>
+          <RouterProvider router={router} />
+        </SessionContext.Provider>
+      </Provider>
+    </MantineProvider>,
+  );
+  return router;
 }

@@ -20,6 +20,26 @@ describe('session in the console', () => {
     await page.waitForURL(/\/signin\?next=%2Ftickets$/);
   });
 
+  it('keeps the menu and says so when a page’s code cannot be fetched, and Reload brings the page', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    // The server stopped, or a deploy removed this build's chunk: the Tickets page's code does not arrive.
+    const chunk = '**/assets/TicketsPage-*.js';
+    await page.route(chunk, (route) => route.abort('connectionrefused'));
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Tickets/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'This page could not be loaded' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'The server cannot be reached' });
+    await alert.waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).toBeGreaterThan(3);
+    await page.unroute(chunk);
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
+  });
+
   it('sends a revoked session back to sign-in with a clear message, then returns to the page after sign-in', async () => {
     const user = await newUser();
     const page = await browser.page();

@@ -139,6 +139,8 @@ describe('tickets in the console', () => {
     expect(await userPage.getByRole('link', { name: /^Review queue/ }).count()).toBe(0);
     await userPage.goto('/tickets/review');
     await userPage.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // Not a silent redirect: the overview says why.
+    await userPage.getByText('That page needs the Ops or Admin role').waitFor();
   });
 
   it('names each ticket’s owner for OPS and ADMIN, not for a USER, and marks a corrected triage', async () => {

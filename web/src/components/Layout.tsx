@@ -1,4 +1,16 @@
-import { Anchor, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Text,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
@@ -58,6 +70,17 @@ function isActive(item: NavItem, pathname: string): boolean {
   return pathname === item.to || pathname.startsWith(`${item.to}/`);
 }
 
+/** The history state of a redirect away from a page the role may not open (App.tsx, RoleGate). */
+export interface DeniedState {
+  /** The roles that may open it, in words ("Admin", "Ops or Admin"). */
+  needs: string;
+}
+
+function deniedOf(state: unknown): DeniedState | null {
+  if (state === null || typeof state !== 'object' || !('needs' in state)) return null;
+  return typeof state.needs === 'string' ? { needs: state.needs } : null;
+}
+
 export function PageLoading() {
   return (
     <Center py="xl">
@@ -71,8 +94,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const store = useSessionStore();
   const navigate = useNavigate();
-  const { pathname } = useLocation();
+  const { pathname, state } = useLocation();
   if (!session) return null;
+  // Said, not a silent redirect: OPS opening /admin/users, HR /tickets/review (audit).
+  const denied = deniedOf(state);
   const role = session.user.role;
 
   const openGraphiql = async (event: React.MouseEvent<HTMLAnchorElement>) => {
@@ -146,6 +171,17 @@ export function Layout({ children }: { children: ReactNode }) {
         <NavLink href="/graphiql" label="GraphQL IDE" description="GraphiQL, signed in" hiddenFrom="xs" />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        {denied && (
+          <Alert
+            color="yellow"
+            variant="light"
+            role="status"
+            mb="md"
+            title={`That page needs the ${denied.needs} role`}
+          >
+            You are signed in as {ROLE_WORDS[role]}. Ask an admin if you need it.
+          </Alert>
+        )}
         {children}
       </AppShell.Main>
     </AppShell>

@@ -21,3 +21,12 @@ export const ROLE_WORDS: Record<Role, string> = {
   HR: 'HR',
   USER: 'User',
 };
+
+/** The roles `allow` lets in, in words, least powerful first: "Admin", "Ops or Admin". */
+export function rolesAllowed(allow: (role: Role) => boolean): string {
+  const roles: Role[] = ['USER', 'HR', 'OPS', 'ADMIN'];
+  return roles
+    .filter(allow)
+    .map((role) => ROLE_WORDS[role])
+    .join(' or ');
+}

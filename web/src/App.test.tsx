@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { routes } from './App.tsx';
@@ -52,6 +52,24 @@ describe('the console’s routes', () => {
     expect(router.state.location.pathname).toBe('/');
     expect(screen.getByText('That page needs the Admin role')).toBeTruthy();
     expect(screen.getByText(/You are signed in as Ops/)).toBeTruthy();
+  });
+
+  it('shows the menus of the role the server reports on load, and a demotion when the window gets focus', async () => {
+    let role = 'OPS';
+    const { client } = fakeApi(({ operationName }) =>
+      operationName === 'Me' ? { data: { me: { id: 'u1', email: 'dev@example.com', role } } } : { data: {} },
+    );
+    // Signed in as USER; an admin has since promoted this user to OPS.
+    renderConsole(routes, client, '/');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    await within(nav).findByRole('link', { name: /^System health/ });
+    expect(screen.getByLabelText('Role: Ops')).toBeTruthy();
+    // Demoted again while the tab is in the background; the user comes back to it.
+    role = 'USER';
+    act(() => {
+      window.dispatchEvent(new Event('focus'));
+    });
+    await waitFor(() => expect(within(nav).queryByRole('link', { name: /^System health/ })).toBeNull());
   });
 
   it('names both roles that may open the review queue to HR', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { signIn } from './browser.ts';
-import { api, browserPerFile, newUser } from './support.ts';
+import { adminToken, api, browserPerFile, newUser } from './support.ts';
 
 const browser = browserPerFile();
 const SESSION_KEY = 'ai-ops.session';
@@ -18,6 +18,27 @@ describe('session in the console', () => {
     // The way back in is the sign-in page, wherever one goes.
     await page.goto('/tickets');
     await page.waitForURL(/\/signin\?next=%2Ftickets$/);
+  });
+
+  it('takes a role an admin gave while the session was open: the menus, and the pages the role may open', async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: /^Logs/ }).waitFor();
+    expect(await nav.getByRole('link', { name: /^System health/ }).count()).toBe(0);
+    await api(
+      'mutation($u: ID!, $r: Role!) { setUserRole(userId: $u, role: $r) { id } }',
+      { u: user.id, r: 'OPS' },
+      await adminToken(),
+    );
+    await page.reload();
+    await nav.getByRole('link', { name: /^System health/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'System health' }).waitFor();
+    // The page's data too: the renewed token carries the new role past the authorizer's cached answer.
+    await page.getByRole('region', { name: 'Queues', exact: true }).waitFor();
+    expect(await page.getByText('Could not read the system health').count()).toBe(0);
+    expect(await page.getByLabel('Role: Ops').count()).toBe(1);
   });
 
   it('keeps the menu and says so when a page’s code cannot be fetched, and Reload brings the page', async () => {

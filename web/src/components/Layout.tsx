@@ -17,6 +17,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { can, ROLE_WORDS } from '../session/roles.ts';
 import { useSession, useSessionStore } from '../session/SessionProvider.tsx';
 import type { Role } from '../session/session-store.ts';
+import { useConfirmedUser } from '../session/use-confirmed-user.ts';
 import { clearAllDrafts } from './drafts.ts';
 
 interface NavItem {
@@ -95,6 +96,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const store = useSessionStore();
   const navigate = useNavigate();
   const { pathname, state } = useLocation();
+  useConfirmedUser();
   if (!session) return null;
   // Said, not a silent redirect: OPS opening /admin/users, HR /tickets/review (audit).
   const denied = deniedOf(state);

@@ -123,6 +123,35 @@ describe('SessionStore', () => {
     expect(notified).toBe(1);
   });
 
+  it('adopts a role the server reports for the signed-in user and renews the token, which carries it', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem(SESSION_KEY, JSON.stringify(session(1, 10 * 60_000)));
+    const promoted = { ...user, role: 'OPS' as const };
+    const refreshed: string[] = [];
+    const api: AuthApi = {
+      ...fakeAuth().api,
+      refresh: async (token) => {
+        refreshed.push(token);
+        return { ...session(2, 900_000), user: promoted };
+      },
+    };
+    const store = new SessionStore({ storage, api, now: () => NOW });
+    let notified = 0;
+    store.subscribe(() => {
+      notified += 1;
+    });
+    await store.confirmUser(user);
+    expect(refreshed).toEqual([]);
+    expect(notified).toBe(0);
+    await store.confirmUser(promoted);
+    expect(store.current()?.user.role).toBe('OPS');
+    expect(store.current()?.accessToken).toBe('access-2');
+    expect(refreshed).toEqual(['refresh-1']);
+    // Another account's answer (a stale one after switching users) changes nothing.
+    await store.confirmUser({ id: 'someone-else', email: 'x@example.com', role: 'ADMIN' });
+    expect(store.current()?.user).toEqual(promoted);
+  });
+
   it('treats a stored value that is not a session as signed out', () => {
     const storage = new MemoryStorage();
     storage.setItem(SESSION_KEY, '{"accessToken": 1}');

@@ -125,6 +125,21 @@ export class SessionStore {
     return this.locks ? this.locks.request('ai-ops.session.refresh', run) : run();
   }
 
+  /**
+   * The server's word on who is signed in (`me`). A changed role (an admin promoted or demoted this user) or
+   * e-mail replaces the one stored at sign-in at once, so menus and route guards follow, and the access token
+   * is renewed: the API's authorizer keeps its answer, with the old role, per token for up to its cache TTL,
+   * and a new token carries the current role (docs/auth.md).
+   */
+  async confirmUser(user: Session['user']): Promise<void> {
+    const latest = this.current();
+    if (!latest || latest.user.id !== user.id) return;
+    if (latest.user.role === user.role && latest.user.email === user.email) return;
+    this.save({ ...latest, user });
+    // Best effort: the menus are right already; a refused refresh ends the session as anywhere else.
+    await this.refresh(latest.accessToken).catch(() => undefined);
+  }
+
   /** Ends the session locally (expired, revoked or signed out). */
   end(reason: EndReason): void {
     this.endReason = reason;

@@ -99,7 +99,7 @@ export default function UsersPage() {
     <Stack>
       <PageHeader
         title="Users and roles"
-        description="Signup gives the User role; an admin promotes, invites, disables or deletes. Changes apply within a minute (the authorizer cache) and are recorded in the audit log."
+        description="Signup gives the User role; an admin promotes, invites, disables or deletes. A changed role reaches the person's open console within a minute (at once for admin operations), and every change is recorded in the audit log."
       />
       <CreateUser onIssued={setIssued} />
       {issued && <IssuedLink issued={issued} onClose={() => setIssued(null)} />}

@@ -13,7 +13,7 @@ export default function ChangelogDetailPage() {
   const [{ data, error, fetching }] = useQuery({ query: ChangelogDocument, variables: { id } });
   const changelog = data?.changelog;
   if (!changelog) {
-    return <MissingRecord title="Changelog" fetching={fetching} error={error} />;
+    return <MissingRecord title="Changelog" fetching={fetching} error={error} listPath="/changelogs" />;
   }
   return (
     <Stack>

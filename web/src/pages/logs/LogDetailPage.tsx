@@ -85,7 +85,7 @@ export default function LogDetailPage() {
   const rawAllowed = session ? can.seeRawLogs(session.user.role) : false;
 
   if (!entry) {
-    return <MissingRecord title="Log summary" fetching={fetching} error={error} />;
+    return <MissingRecord title="Log summary" fetching={fetching} error={error} listPath="/logs" />;
   }
   return (
     <Stack>

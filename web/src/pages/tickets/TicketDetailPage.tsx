@@ -27,7 +27,7 @@ export default function TicketDetailPage() {
   usePolling(busy, refresh, 1000);
 
   if (!ticket) {
-    return <MissingRecord title="Ticket" fetching={fetching} error={error} />;
+    return <MissingRecord title="Ticket" fetching={fetching} error={error} listPath="/tickets" />;
   }
   return (
     <Stack>

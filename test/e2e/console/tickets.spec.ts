@@ -26,6 +26,11 @@ describe('tickets in the console', () => {
     await page.getByTestId('triage-category').waitFor();
     await page.getByText('Why', { exact: true }).waitFor();
     await page.getByRole('progressbar', { name: /^Category confidence: \d/ }).waitFor();
+    // The history shows the triage too, without a reload.
+    await page
+      .getByRole('region', { name: 'History' })
+      .getByText('Triaged', { exact: true })
+      .waitFor({ timeout: 10_000 });
     const versionText = await page.getByText(/^You are editing version \d+\.$/).innerText();
     const version = Number(/(\d+)/.exec(versionText)?.[1]);
 

@@ -118,11 +118,20 @@ async function storeUpload(req: IncomingMessage, options: LocalUploadsOptions): 
     }
     // One file per upload, as S3's conditional write keeps it: link fails when a first PUT's file is there,
     // so a second PUT to the same URL (before the worker has claimed the job) cannot replace it.
-    await link(partial, target).catch((error: unknown) => {
-      if (error && typeof error === 'object' && 'code' in error && error.code === 'EEXIST')
-        throw new UploadRefused(409, ALREADY_UPLOADED);
-      throw error;
-    });
+    const first = await link(partial, target).then(
+      () => true,
+      (error: unknown) => {
+        if (error && typeof error === 'object' && 'code' in error && error.code === 'EEXIST') return false;
+        throw error;
+      },
+    );
+    if (!first) {
+      // The first PUT's file is complete. If the process stopped before that PUT sent its job, the job is sent
+      // now, or the file would wait until the reconciler fails it; a second message for a job is handled as a
+      // queue's redelivery is.
+      if (await options.awaiting(signed.entryId)) await options.received(signed.entryId);
+      throw new UploadRefused(409, ALREADY_UPLOADED);
+    }
   } finally {
     await rm(partial, { force: true });
   }

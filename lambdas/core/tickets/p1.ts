@@ -93,6 +93,8 @@ export const P1_CUES = {
     ...cues(
       1,
       'internal only, only reachable, vpn, internal network, not internet facing, not reachable from the internet, no evidence, not exploited, no sign of, no sign it, no sign that, no signs of, no signs that, requires an account, needs an account, dev dependency, build scripts, not exploitable, did not click, not click, not clicked, never clicked, not replied, never replied, not responded, nobody clicked, no one clicked, did not enter, not entered, entered nothing, nothing was entered, did not open, did not reply, not known, no money, test cluster, test environment, ' +
+        // The writer says nothing got out: "exposed" inside these is the opposite of an exposure.
+        'not exposed, never exposed, nothing exposed, nothing was exposed, nothing is exposed, no data exposed, no data was exposed, no credentials exposed, no credentials were exposed, no secrets exposed, no passwords exposed, no customer data exposed, not leaked, nothing leaked, nothing was leaked, ' +
         // A lost or stolen device whose disk is encrypted: the data on it is not exposed ("not encrypted" is).
         'disk encrypted, disk is encrypted, drive is encrypted, laptop is encrypted, device is encrypted, phone is encrypted, it is encrypted, it was encrypted, bitlocker encrypted, encrypted with bitlocker, full disk encryption',
     ),

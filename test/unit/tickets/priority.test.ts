@@ -448,6 +448,21 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('SECURITY', quiet, false)).toBeUndefined();
   });
 
+  it('does not read "no credentials exposed" or "nothing leaked" as an exposure', () => {
+    const title = 'Pen test finding PT-07: directory listing on the web server';
+    for (const body of [
+      'The draft report lists directory listing on /static. No credentials exposed as far as we can see.',
+      'Directory listing is on for /static; nothing was exposed, only images.',
+      'Listing enabled on /static, nothing leaked according to the report.',
+    ]) {
+      const cues = cuesOf(title, body);
+      expect(p1Rule('SECURITY', cues, false), body).toBeUndefined();
+      expect(p1Limited('SECURITY', cues), body).toBe(true);
+    }
+    const open = cuesOf(title, 'Directory listing on /static exposed the config with the database password.');
+    expect(p1Rule('SECURITY', open, false)?.rule).toBe('active security exposure');
+  });
+
   it('reads "vpn" as a limit on an exposure only when the writer does not say they were off it', () => {
     const body = 'the admin page still takes the default login, from my home laptop';
     const off = cuesOf('Admin page open', `${body} (not on VPN), anyone can log in`);

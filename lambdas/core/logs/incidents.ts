@@ -230,12 +230,16 @@ function describe(ctx: IncidentContext, windows: Window[], frame: Frame): Incide
   const peak = measure(windows[peakAt] as Window);
   const withErrors = buckets.filter((b) => b.errors > 0);
   const span = frame.errorsKind && withErrors.length > 0 ? errorSpan(withErrors) : lineSpan(buckets);
+  // "N errors in M lines" counts the lines of the time the incident spans, not of the whole windows around it
+  // ("4 errors in 1,041 lines" over 31 ms counted the quiet minutes before and after). The templates keep the
+  // windows: what led up to the first error is part of the story, and each says when it first appeared.
+  const inSpan = buckets.filter((b) => b.count > 0 && b.maxTime >= span[0] && b.minTime <= span[1]);
   return {
     kind: frame.errorsKind ? 'errors' : 'volume',
     start: iso(span[0]),
     end: iso(span[1]),
     durationSeconds: round((span[1] - span[0]) / 1000, 3),
-    lines: windows.reduce((n, w) => n + w.lines, 0),
+    lines: inSpan.reduce((n, b) => n + b.count, 0),
     errors: windows.reduce((n, w) => n + w.errors, 0),
     peak: {
       time: iso(frame.start + peakAt * frame.windowMs),

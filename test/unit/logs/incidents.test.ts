@@ -36,6 +36,9 @@ describe('incidents', () => {
       ['2024-05-01T10:20:30.000Z', '2024-05-01T10:24:39.000Z', 23],
     ]);
     expect(summary.headline).not.toContain('largest of');
+    // Its lines are those from 10:20:30 to 10:24:39 (25 served requests and the 23 errors), not the 53 of
+    // the five whole minutes.
+    expect(summary.incidents[0]?.lines).toBe(48);
   });
 
   it('lists separate surges in time order, each with its own errors and templates', () => {

@@ -22,7 +22,7 @@ const NO_HOST = new Set(['', '-', 'unknown', 'none', 'null', 'n/a']);
 const namesNoHost = (field: string): boolean => NO_HOST.has(field.trim().toLowerCase());
 
 import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
-import type { LogLevel } from './levels.ts';
+import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
 import type { LogStats } from './stats.ts';
 import { parserWithYear, type YearBasis, YearRollover } from './year.ts';
@@ -222,7 +222,9 @@ export class LogAnalyzer {
       content = this.redactor.redact(content);
       if (host !== undefined) host = this.redactor.host(host);
     }
-    const level: LogLevel = parsed.level ?? 'UNKNOWN';
+    // A line of another layout (a log joined from two programs) still says its level near its start.
+    const level: LogLevel =
+      parsed.level ?? (parser.info.kind !== 'none' && !fitsHeader ? levelNearStart(line) : 'UNKNOWN');
     // One object reused for every line (the miner reads it and keeps nothing of it).
     const meta = this.meta;
     meta.level = level;

@@ -148,3 +148,22 @@ function leadingLevel(text: string): LogLevel | undefined {
   const labelled = first.endsWith(':') || first.startsWith('[') || first.startsWith('<');
   return labelled ? levelWord(first) : undefined;
 }
+
+/** Words before which a level word must come to count on a line of an unknown layout. */
+const NEAR_START_WORDS = 6;
+
+/**
+ * The level of a line that does not fit the log's header layout (a second program's lines in a joined log:
+ * `2015-10-18 18:01:47,978 ERROR [main] …` among Zookeeper's): a level word written as levels are, in capitals
+ * or brackets (`ERROR`, `[warn]`), among its first words. A lower-case "error" there is prose, not a level.
+ */
+export function levelNearStart(line: string): LogLevel {
+  const words = line.trimStart().split(/\s+/, NEAR_START_WORDS);
+  for (const word of words) {
+    const bare = word.replace(/^[[<(]|[\]>):,]$/g, '');
+    if (bare.length < 3 || (bare !== bare.toUpperCase() && bare === word)) continue;
+    const level = parseLevelWord(bare);
+    if (level !== undefined) return level;
+  }
+  return 'UNKNOWN';
+}

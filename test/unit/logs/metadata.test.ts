@@ -106,6 +106,25 @@ describe('levels recognised from wording', () => {
   });
 });
 
+describe('a log joined from two programs', () => {
+  it('counts the errors of the lines in the second layout by the level word they start with', () => {
+    const first = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `2015-07-29 17:41:${String(i + 10).padStart(2, '0')},747 - INFO  [main:QuorumPeer@913] - tick ${i}`,
+    );
+    const second = [
+      '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster',
+      '2015-10-18 18:01:48,963 ERROR [RMCommunicator Allocator] org.apache.hadoop.mapreduce.v2.app.rm.RMContainerAllocator: ERROR IN CONTACTING RM.',
+      '2015-10-18 18:01:49,100 WARN [LeaseRenewer:msrabi] org.apache.hadoop.hdfs.LeaseRenewer: Failed to renew lease',
+      'kernel: an error in prose is not a level',
+    ];
+    const { summary } = summarizeLog([...first, ...second].join('\n'));
+    expect(summary.errors.total).toBe(1);
+    expect(summary.levels.counts).toMatchObject({ INFO: 31, ERROR: 1, WARN: 1, UNKNOWN: 1 });
+  });
+});
+
 describe('redaction in the summary', () => {
   it('keeps hosts distinguishable: header hosts and addresses in text share one set of pseudonyms', () => {
     const { summary, templates } = summarizeLog(syslog('Jun'));

@@ -200,8 +200,17 @@ export function buildHeadline(s: HeadlineInput): string {
   const surge = errorsFirst ? incidentSentence(s, time) : undefined;
   const cited = surge === undefined ? first : `${first} ${surge}`;
   const sentences = [first, httpSentence(s), surge, newSentence(s, time, cited)];
-  return sentences
-    .filter((x): x is string => x !== undefined)
-    .slice(0, 3)
-    .join(' ');
+  const told = sentences.filter((x): x is string => x !== undefined).slice(0, 3);
+  // A format the user gave that the lines do not follow changes everything above: say so first.
+  const misfit = formatMisfit(s);
+  return (misfit === undefined ? told : [misfit, ...told]).join(' ');
+}
+
+/** Below this share of the sample, a given `format` is not how the log is written. */
+const FORMAT_FIT = 0.5;
+
+function formatMisfit(s: HeadlineInput): string | undefined {
+  if (s.header.kind !== 'format' || s.header.coverage >= FORMAT_FIT) return undefined;
+  const share = s.header.coverage === 0 ? 'none' : pct(s.header.coverage, 1);
+  return `The format given fits ${share} of the lines, so times, levels and components were not read from them: check the format.`;
 }

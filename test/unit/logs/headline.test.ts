@@ -110,6 +110,16 @@ describe('headline', () => {
     expect(summarizeLog(one).summary.headline).toContain('10 warnings, mostly “disk nearly full on <NUM>”');
   });
 
+  it('opens with a warning when the format given does not fit the lines', () => {
+    const raw = ['2024-05-01 10:00:00 INFO a', '2024-05-01 10:00:01 ERROR b failed'].join('\n');
+    const misfit = summarizeLog(raw, { format: '<Date> <Time> <Level> <Component>: <Content>' }).summary;
+    expect(misfit.headline).toMatch(
+      /^The format given fits none of the lines, so times, levels and components/,
+    );
+    const fits = summarizeLog(raw, { format: '<Date> <Time> <Level> <Content>' }).summary;
+    expect(fits.headline).toMatch(/^1 error in 2 lines over 1 s/);
+  });
+
   it('counts one error in the singular', () => {
     const raw = ['2024-05-01 10:00:00 ERROR disk failed', '2024-05-01 10:00:01 INFO ok'].join('\n');
     expect(summarizeLog(raw).summary.headline).toMatch(/^1 error in 2 lines over 1 s; /);

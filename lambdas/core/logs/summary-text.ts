@@ -57,7 +57,7 @@ function overview(s: LogSummary, out: string[]): void {
   const span = s.timeSpan
     ? ` from ${s.timeSpan.start} to ${s.timeSpan.end} (${duration(s.timeSpan.durationSeconds)})`
     : ' (no timestamps recognised)';
-  out.push(`Log: ${fmt(s.lines.analysed)} lines${span}`);
+  out.push(`Log: ${plural(s.lines.analysed, 'line', 'lines')}${span}`);
   const extra: string[] = [];
   if (s.lines.blank) extra.push(`${fmt(s.lines.blank)} blank`);
   if (s.lines.continuation)

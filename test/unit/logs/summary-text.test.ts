@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderSummaryText, summarizeLog } from '../../../lambdas/core/logs/index.ts';
 import { sharesOfTotal } from '../../../lambdas/core/logs/summary-text.ts';
 
 describe('summary text shares', () => {
@@ -11,5 +12,9 @@ describe('summary text shares', () => {
 
   it('gives 0.0% to every share of an empty total instead of dividing by zero', () => {
     expect(sharesOfTotal([0, 0])).toEqual(['0.0%', '0.0%']);
+  });
+
+  it('says "1 line" of a one-line log', () => {
+    expect(renderSummaryText(summarizeLog('hello world').summary)).toContain('Log: 1 line (');
   });
 });

@@ -116,7 +116,10 @@ export class MemoryAuthStore {
         const user = this.users.get(id);
         if (user) user.passwordHash = passwordHash;
       },
-      recordLogin: async () => {},
+      recordLogin: async (id, at) => {
+        const user = this.users.get(id);
+        if (user) user.lastLoginAt = at;
+      },
       list: async ({ limit, after }) =>
         [...this.users.values()]
           .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
@@ -168,7 +171,13 @@ export class MemoryAuthStore {
           usedAt: token.usedAt,
           sessionExpiresAt: session.expiresAt,
           sessionRevokedAt: session.revokedAt,
-          user: { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt },
+          user: {
+            id: user.id,
+            email: user.email,
+            role: user.role,
+            createdAt: user.createdAt,
+            lastLoginAt: user.lastLoginAt ?? null,
+          },
         };
         const decision = decide(state);
         if (decision.action === 'rotate') {

@@ -280,6 +280,7 @@ function rotateRefreshToken(
         email: users.email,
         role: users.role,
         createdAt: users.createdAt,
+        lastLoginAt: users.lastLoginAt,
       })
       .from(refreshTokens)
       .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
@@ -295,7 +296,13 @@ function rotateRefreshToken(
       usedAt: row.usedAt,
       sessionExpiresAt: row.sessionExpiresAt,
       sessionRevokedAt: row.sessionRevokedAt,
-      user: { id: row.userId, email: row.email, role: row.role, createdAt: row.createdAt },
+      user: {
+        id: row.userId,
+        email: row.email,
+        role: row.role,
+        createdAt: row.createdAt,
+        lastLoginAt: row.lastLoginAt,
+      },
     };
     const decision: RotationDecision = decide(state);
     if (decision.action === 'rotate') {

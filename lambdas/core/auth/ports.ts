@@ -65,7 +65,7 @@ export interface RefreshTokenState {
   usedAt: Date | null;
   sessionExpiresAt: Date;
   sessionRevokedAt: Date | null;
-  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'createdAt'>;
+  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'createdAt' | 'lastLoginAt'>;
 }
 
 export type RotationDecision =

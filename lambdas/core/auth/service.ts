@@ -181,8 +181,11 @@ export async function signup(
   const password = checkPasswordPolicy(input.password, { email });
   // Hash before looking at the table, so a taken e-mail costs the same time as a free one.
   const passwordHash = await deps.passwords.hash(password);
-  const user = await deps.users.create({ email, passwordHash, role: 'USER' });
-  if (!user) throw new ConflictError('An account with this email already exists');
+  const created = await deps.users.create({ email, passwordHash, role: 'USER' });
+  if (!created) throw new ConflictError('An account with this email already exists');
+  // Signing up signs in: the account's last sign-in is now, not "never" while its session is open.
+  const user = { ...created, lastLoginAt: deps.clock.now() };
+  await deps.users.recordLogin(user.id, user.lastLoginAt);
   return { ...(await startSession(deps, user)), deviceToken: await issueDeviceToken(deps, email) };
 }
 

@@ -65,6 +65,14 @@ describe('signup', () => {
     expect(answer.isAuthorized).toBe(true);
   });
 
+  it('records the sign-up as the account\'s last sign-in, so it does not read "never" while signed in', async () => {
+    const deps = newDeps();
+    const payload = await signup(deps, { email: 'new@example.org', password: PASSWORD });
+    const now = deps.clock.now().toISOString();
+    expect(payload.user.lastLoginAt).toBe(now);
+    expect(deps.store.users.get(payload.user.id)?.lastLoginAt?.toISOString()).toBe(now);
+  });
+
   it('cannot pick a role: extra input is ignored and the account is always USER', async () => {
     const deps = newDeps();
     const input = { email: 'sneaky@example.org', password: PASSWORD, role: 'ADMIN' };

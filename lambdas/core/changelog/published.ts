@@ -106,8 +106,9 @@ const TRAILING_CLOSES = /,[ \t]+(?:closes|refs)[ \t]+#\d+(?:[ \t,]+#\d+)*$/i;
 
 /**
  * An item's identity for scoring: links reduced to their text, the appended references (PR, commit, closed
- * issues) removed, HTML entities of `<`, `>` and `&` decoded, whitespace collapsed. Case is kept: see
- * `itemKey` for the case-insensitive form.
+ * issues) removed, HTML entities of `<`, `>` and `&` decoded, backslash escapes removed and a scoped package
+ * name's code span (`` `@babel/core` ``, how our Markdown writes one) unwrapped, whitespace collapsed: a text
+ * escaped and one written raw compare equal. Case is kept: see `itemKey` for the case-insensitive form.
  */
 export function itemText(item: string): string {
   let text = item.replace(LINK, '$1');
@@ -115,7 +116,14 @@ export function itemText(item: string): string {
     previous = text;
     text = text.replace(TRAILING_CLOSES, '').replace(TRAILING_REFS, '').trim();
   }
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/`(@[^`\s/]+\/[^`\s]+)`/g, '$1')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Section title and item text, case-folded: two renderings of the same change compare equal. */

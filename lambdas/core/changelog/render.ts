@@ -11,8 +11,11 @@
  *
  *   * **api:** add pagination ([#123](https://github.com/o/r/issues/123)) ([abc1234](https://github.com/o/r/commit/abc1234…))
  *
- * Descriptions are written out as the commit has them (no escaping, first letter kept), like those tools.
+ * Descriptions keep their first letter and read as the commit wrote them once rendered: text that Markdown or
+ * GitHub would take as HTML, emphasis, a link, a heading or a team mention is escaped (`markdown-escape.ts`);
+ * the JSON keeps the text unescaped.
  */
+import { escapeMarkdownInline, escapeMarkdownLineStart, escapeMarkdownNote } from './markdown-escape.ts';
 import { type Changelog, type ChangelogItem, type ChangelogSection, UNRELEASED_TITLE } from './types.ts';
 
 export interface RenderOptions {
@@ -44,7 +47,8 @@ export function normaliseRepositoryUrl(url: string): string | null {
   return REPOSITORY_WEB_URL.test(text) ? text : null;
 }
 
-const ISSUE_IN_TEXT = /(^|[^\w/&[])#(\d+)\b/g;
+/** `#12` in a description; not `&#12;` (written out as `&amp;#12;`, the character reference the commit wrote). */
+const ISSUE_IN_TEXT = /(^|[^\w/&[;])#(\d+)\b/g;
 
 function linkIssues(text: string, repo: string | null): string {
   if (!repo) return text;
@@ -61,8 +65,20 @@ function issueRef(issue: number, repo: string | null): string {
 /** "Other changes" shows an unmapped type as its header does (`deps(api): …`), having no section to say it. */
 function lead(item: ChangelogItem, kind: ChangelogSection['kind'], withScope: boolean): string {
   const type = item.rawType ?? item.type;
-  if (kind === 'other' && type) return `${type}${item.scope ? `(${item.scope})` : ''}: `;
-  return withScope && item.scope ? `**${item.scope}:** ` : '';
+  if (kind === 'other' && type)
+    return `${escapeMarkdownLineStart(`${type}${item.scope ? `(${item.scope})` : ''}`)}: `;
+  return withScope && item.scope ? scopeLabel(item.scope) : '';
+}
+
+/** `**scope:** `, the scope escaped so that `a**b` cannot close the bold early. */
+function scopeLabel(scope: string): string {
+  return `**${escapeMarkdownInline(scope)}:** `;
+}
+
+/** The description as Markdown: at the start of the item's line unless a scope or type stands before it. */
+function descriptionMarkdown(item: ChangelogItem, kind: ChangelogSection['kind'], lead: string): string {
+  if (kind === 'breaking') return escapeMarkdownNote(item.description);
+  return lead === '' ? escapeMarkdownLineStart(item.description) : escapeMarkdownInline(item.description);
 }
 
 function itemText(
@@ -72,7 +88,8 @@ function itemText(
   withScope: boolean,
 ): string {
   const withHash = kind !== 'breaking';
-  let line = `${lead(item, kind, withScope)}${linkIssues(item.description, repo)}`;
+  const before = lead(item, kind, withScope);
+  let line = `${before}${linkIssues(descriptionMarkdown(item, kind, before), repo)}`;
   if (item.pr !== null) line += ` (${issueRef(item.pr, repo)})`;
   if (withHash && item.hash) {
     line += repo ? ` ([${item.shortHash}](${repo}/commit/${item.hash}))` : ` (${item.shortHash})`;
@@ -84,7 +101,7 @@ function itemText(
 }
 
 function renderSection(section: ChangelogSection, repo: string | null, groupByScope: boolean): string[] {
-  const lines = [`### ${section.title}`, ''];
+  const lines = [`### ${escapeMarkdownInline(section.title)}`, ''];
   if (!groupByScope || section.kind === 'other') {
     for (const item of section.items) lines.push(`* ${itemText(item, repo, section.kind, true)}`);
     return lines;
@@ -100,7 +117,7 @@ function renderSection(section: ChangelogSection, repo: string | null, groupBySc
       for (const item of items) lines.push(`* ${itemText(item, repo, section.kind, true)}`);
       continue;
     }
-    lines.push(`* **${scope}:**`);
+    lines.push(`* ${scopeLabel(scope).trimEnd()}`);
     for (const item of items) lines.push(`  * ${itemText(item, repo, section.kind, false)}`);
   }
   return lines;
@@ -119,7 +136,7 @@ export function renderMarkdown(changelog: Omit<Changelog, 'markdown'>, options: 
   }
   if (options.includeContributors && changelog.contributors.length > 0) {
     lines.push('### Contributors', '');
-    for (const person of changelog.contributors) lines.push(`* ${person.name}`);
+    for (const person of changelog.contributors) lines.push(`* ${escapeMarkdownLineStart(person.name)}`);
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;

@@ -53,23 +53,32 @@ export const rawCommitSchema = z.object({
   parents: z.number().int().min(0).max(1000).nullish(),
 });
 
+/**
+ * A structured entry's text is one line of the changelog: its line breaks (and the spaces around them) become
+ * one space, so `"line1\n\n## heading\n* item"` cannot add a heading or an item to the Markdown, nor be stored
+ * with them. Joined rather than refused: text pasted from a pull request body reads fine on one line.
+ */
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ');
+
 export const structuredEntrySchema = z.object({
   type: z
     .string()
     .trim()
     .regex(/^\w{1,64}$/, 'must be a word such as feat or fix'),
-  scope: z.string().trim().max(256, 'must be at most 256 characters').nullish(),
+  scope: z.string().trim().max(256, 'must be at most 256 characters').transform(oneLine).nullish(),
   description: z
     .string()
     .trim()
     .min(1, 'must not be empty')
-    .max(MAX_SUBJECT_CHARS, `must be at most ${MAX_SUBJECT_CHARS} characters`),
+    .max(MAX_SUBJECT_CHARS, `must be at most ${MAX_SUBJECT_CHARS} characters`)
+    .transform(oneLine),
   breaking: z.boolean().nullish(),
-  /** The text for ⚠ BREAKING CHANGES; defaults to the description. */
+  /** The text for ⚠ BREAKING CHANGES; defaults to the description. One line, as the description. */
   breakingNote: z
     .string()
     .trim()
     .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)
+    .transform(oneLine)
     .nullish(),
   pr: prSchema.nullish(),
   issues: z.array(prSchema).max(100, 'must list at most 100 issues').nullish(),

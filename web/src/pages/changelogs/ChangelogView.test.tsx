@@ -1,0 +1,46 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { generateChangelog } from '../../../../lambdas/core/changelog/index.ts';
+import { renderWith } from '../../test-utils.tsx';
+import { ChangelogView } from './ChangelogView.tsx';
+
+/** What the API answers for a changelog the generator made of these commits. */
+function changelogOf(commits: string[]) {
+  const generated = generateChangelog({ commits, date: '2026-12-07' });
+  return {
+    id: 'c1',
+    version: generated.version,
+    previousVersion: generated.previousVersion,
+    date: generated.date,
+    bump: generated.bump,
+    markdown: generated.markdown,
+    highlights: null,
+    createdAt: '2026-12-07T04:00:00Z',
+    sections: generated.sections.map((section) => ({
+      title: section.title,
+      items: section.items.map(({ scope, description, hash, pr, breaking }) => ({
+        scope,
+        description,
+        hash,
+        pr,
+        breaking,
+      })),
+    })),
+  };
+}
+
+describe('ChangelogView of commit text that Markdown would misread', () => {
+  it('previews the text as written and offers the escaped Markdown to copy', () => {
+    renderWith(
+      <ChangelogView changelog={changelogOf(['fix: a <b> *c* _d_', 'fix(deps): bump @babel/core'])} />,
+    );
+    // The preview renders the structured items as text: no tag, no emphasis, no backslashes.
+    expect(screen.getByText('a <b> *c* _d_')).toBeTruthy();
+    expect(screen.getByText('bump @babel/core')).toBeTruthy();
+    expect(document.querySelector('section b, section em')).toBeNull();
+    // The Markdown tab shows the text that goes to GitHub, escaped.
+    const markdown = screen.getByLabelText('Changelog Markdown');
+    expect(markdown.textContent).toContain('* a &lt;b&gt; \\*c\\* \\_d\\_');
+    expect(markdown.textContent).toContain('* **deps:** bump `@babel/core`');
+  });
+});

@@ -11,9 +11,9 @@
 import {
   emptyRedactionCounts,
   type NetworkRedaction,
+  REDACTION_KINDS,
   type RedactionCounts,
   Redactor,
-  redactText,
 } from '../redaction/redact.ts';
 import { ContinuationDetector, mostlyIndented } from './continuation.ts';
 
@@ -81,7 +81,9 @@ export class LogAnalyzer {
   private readonly options: AnalyzerOptions;
   private readonly redactor: Redactor | undefined;
   private readonly maxLineLength: number;
-  private readonly fieldCounts = emptyRedactionCounts();
+  /** What the redactor had counted before this line, and what the whole of a structured line holds. */
+  private readonly countsBefore = emptyRedactionCounts();
+  private readonly lineCounts = emptyRedactionCounts();
   private parser: HeaderParser | undefined;
   private continuation: ContinuationDetector | undefined;
   /** Cluster and line number of the last event (-1: none yet), which continuation lines join. */
@@ -197,11 +199,23 @@ export class LogAnalyzer {
   }
 
   /**
-   * The whole line of a structured log, for the HTTP fields only. Redacted like the message (a path can hold
-   * an e-mail), but into counts of its own: the message's redactions are the ones reported.
+   * The whole line of a structured log (for the HTTP fields, and the fields a sample shows), redacted by
+   * the entry's redactor: the same pseudonyms as the message, and its findings counted. The message sits
+   * inside the line and was counted already (`countsBefore` is the count before it), so only what the
+   * line holds beyond the message and the host field is added: an address in `remote_addr`, a secret in
+   * a `password` key.
    */
-  private fieldsOf(line: string): string {
-    return this.redactor ? redactText(line, this.fieldCounts) : line;
+  private fieldsOf(line: string, redactor: Redactor): string {
+    const found = this.lineCounts;
+    for (const kind of REDACTION_KINDS) found[kind] = 0;
+    const text = redactor.redactInto(line, found);
+    const counts = redactor.counts;
+    const before = this.countsBefore;
+    for (const kind of REDACTION_KINDS) {
+      const extra = found[kind] - (counts[kind] - before[kind]);
+      if (extra > 0) counts[kind] += extra;
+    }
+    return text;
   }
 
   private process(line: string): void {
@@ -218,9 +232,16 @@ export class LogAnalyzer {
     if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
     let content = parsed.content;
     let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
-    if (this.redactor) {
-      content = this.redactor.redact(content);
-      if (host !== undefined) host = this.redactor.host(host);
+    // Structured logs keep method, path, status and latency in keys of their own, beside the message.
+    const structured =
+      this.stats !== undefined && (parser.info.kind === 'json' || parser.info.kind === 'logfmt');
+    let fields: string | undefined = structured ? line : undefined;
+    const redactor = this.redactor;
+    if (redactor) {
+      if (structured) Object.assign(this.countsBefore, redactor.counts);
+      content = redactor.redact(content);
+      if (host !== undefined) host = redactor.host(host);
+      if (structured) fields = this.fieldsOf(line, redactor);
     }
     // A line of another layout (a log joined from two programs) still says its level near its start.
     const level: LogLevel =
@@ -245,9 +266,7 @@ export class LogAnalyzer {
     facts.cluster = cluster;
     facts.level = level;
     facts.content = content;
-    // Structured logs keep method, path, status and latency in keys of their own, beside the message.
-    facts.fields =
-      parser.info.kind === 'json' || parser.info.kind === 'logfmt' ? this.fieldsOf(line) : undefined;
+    facts.fields = fields;
     facts.time = time;
     facts.component = parsed.component;
     facts.host = host;

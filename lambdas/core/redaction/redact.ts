@@ -596,6 +596,16 @@ export class Redactor {
   }
 
   /**
+   * Redacts like `redact`, with the same pseudonyms, but adds what it finds to `counts` instead of this
+   * redactor's and leaves the private-key state of `redact` alone: for text that overlaps text redacted
+   * already (a structured line around its message), whose findings the caller reconciles.
+   */
+  redactInto(text: string, counts: RedactionCounts): string {
+    if (this.mask && this.network === 'pseudonymise') this.pseudonyms.reserve(text);
+    return redactWith(text, counts, this.mask);
+  }
+
+  /**
    * A host field of a log header (`web-01`, `10.0.0.7`): the whole value is one host, with or without dots.
    * It shares the pseudonyms of the text, so `<IP#2>` names one address wherever it was seen.
    */

@@ -142,7 +142,7 @@ describe('HTTP fields of structured logs', () => {
     expect(parseHttp('msg=done method=GET path=/x status=200 duration_s=0.25')?.durationMs).toBe(250);
   });
 
-  it('gives JSON lines the same breakdown as access logs, and redacts their paths', async () => {
+  it('gives JSON lines the same breakdown as access logs, and redacts and counts what their fields hold', async () => {
     const { summarizeLog } = await import('../../../lambdas/core/logs/summarize-log.ts');
     const raw = Array.from({ length: 40 }, (_, i) =>
       line(i, i % 4 === 0 ? 500 : 200, i % 2 ? '/v1/search' : '/users/bob@example.com/profile'),
@@ -155,7 +155,9 @@ describe('HTTP fields of structured logs', () => {
       'GET /v1/search',
     ]);
     expect(summary.http?.latencyMs?.max).toBe(49);
-    expect(summary.redactions.total).toBe(0);
+    // The fields are redacted and counted like the message: 40 addresses (one distinct), 20 e-mails.
+    expect(summary.redactions.byKind).toMatchObject({ ipv4: 40, email: 20 });
+    expect(summary.redactions.distinct.ip).toBe(1);
     expect(JSON.stringify(summary)).not.toContain('bob@example.com');
   });
 });

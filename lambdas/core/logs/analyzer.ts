@@ -23,8 +23,9 @@ const namesNoHost = (field: string): boolean => NO_HOST.has(field.trim().toLower
 
 import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
 import { type LogLevel, levelNearStart } from './levels.ts';
-import { type LineMeta, type MinerOptions, TemplateMiner } from './miner.ts';
-import type { LogStats } from './stats.ts';
+import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
+import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
+import { DETAIL_CHARS, structuredDetail, withDetail } from './structured-detail.ts';
 import { parserWithYear, type YearBasis, YearRollover } from './year.ts';
 
 export interface AnalyzerOptions extends MinerOptions {
@@ -93,6 +94,12 @@ export class LogAnalyzer {
   private pendingNonBlank = 0;
   private pendingChars = 0;
   private ended = false;
+  /** `json`/`logfmt` when lines are structured records (their samples then show some fields), else undefined. */
+  private structured: 'json' | 'logfmt' | undefined;
+  /** The line being processed, as read: samples and first errors describe it from its fields. */
+  private current = '';
+  /** Findings in quoted fields, not counted: the whole line was counted (`fieldsOf`), or is not reported. */
+  private readonly quotedCounts = emptyRedactionCounts();
   private readonly meta: LineMeta = { level: 'UNKNOWN', line: 0, time: undefined, component: undefined };
 
   constructor(options: AnalyzerOptions = {}) {
@@ -172,6 +179,9 @@ export class LogAnalyzer {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
       const sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
       this.parser = this.makeParser(sample);
+      const kind = this.parser.info.kind;
+      this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
+      if (this.structured && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
       this.continuation = new ContinuationDetector({
         indentedLog: mostlyIndented(sample),
         headed: this.parser.info.kind !== 'none',
@@ -218,6 +228,24 @@ export class LogAnalyzer {
     return text;
   }
 
+  /**
+   * The fields of the current structured line worth quoting beside its message (`structuredDetail`),
+   * redacted by the entry's redactor like the message: same pseudonyms, same rules.
+   */
+  private detail(kind: 'json' | 'logfmt'): string {
+    const detail = structuredDetail(this.current, kind);
+    if (!detail || !this.redactor) return detail;
+    const redacted = this.redactor.redactInto(detail, this.quotedCounts);
+    return redacted.length > DETAIL_CHARS ? `${redacted.slice(0, DETAIL_CHARS - 1)}…` : redacted;
+  }
+
+  /** An error line of a structured log as quoted (first error): its message and its telling fields. */
+  private quoteError(facts: LineFacts): string {
+    const kind = this.structured;
+    const message = errorMessage(facts);
+    return kind ? withDetail(message, this.detail(kind)) : message;
+  }
+
   private process(line: string): void {
     const lineNo = ++this.totalLines;
     const parser = this.parser as HeaderParser;
@@ -254,6 +282,13 @@ export class LogAnalyzer {
     meta.time = time;
     meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
+    this.current = line;
+    const kind = this.structured;
+    if (kind && this.miner.sampled) {
+      const detail = this.detail(kind);
+      if (detail)
+        this.miner.describeSample(cluster, lineNo, withDetail(content.slice(0, SAMPLE_CHARS), detail));
+    }
     this.event = cluster;
     this.eventLine = lineNo;
     const stats = this.stats;

@@ -720,7 +720,7 @@ function assignRoles(columns: ColumnSpec[]): void {
 // ---------------------------------------------------------------------------------------------------------
 // Structured lines: JSON and logfmt
 
-const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body'];
+export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body'];
 const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', 'severity_text'];
 const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 'datetime', 'date', 't', 'asctime'];
 const COMPONENT_KEYS = [
@@ -735,7 +735,7 @@ const COMPONENT_KEYS = [
 ];
 const HOST_KEYS = ['host', 'hostname', 'node', 'pod', 'instance'];
 
-type Scalar = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
 
 function pick(record: Map<string, Scalar>, keys: string[]): { key: string; value: Scalar } | undefined {
   for (const key of keys) {
@@ -759,7 +759,7 @@ function flattenJson(value: unknown): Map<string, Scalar> | undefined {
   return out;
 }
 
-function parseJsonObject(text: string): Map<string, Scalar> | undefined {
+export function parseJsonObject(text: string): Map<string, Scalar> | undefined {
   if (text.length < 2 || text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125)
     return undefined;
   try {
@@ -771,7 +771,7 @@ function parseJsonObject(text: string): Map<string, Scalar> | undefined {
 
 const LOGFMT_PAIR = /([A-Za-z_@][\w.@-]*)=("(?:[^"\\]|\\.)*"|\S*)/g;
 
-function parseLogfmt(text: string): Map<string, Scalar> | undefined {
+export function parseLogfmt(text: string): Map<string, Scalar> | undefined {
   if (!/^[A-Za-z_@][\w.@-]*=/.test(text)) return undefined;
   const out = new Map<string, Scalar>();
   LOGFMT_PAIR.lastIndex = 0;

@@ -92,7 +92,7 @@ export interface TemplateSnapshot {
   overflow: boolean;
 }
 
-const SAMPLE_CHARS = 300;
+export const SAMPLE_CHARS = 300;
 /** Characters a sample may grow to with the continuation lines of its event (a stack trace). */
 const TRACE_CHARS = 4000;
 /** Templates compared with an unseen message at most; only pathological inputs come near it. */
@@ -298,6 +298,18 @@ export class TemplateMiner {
     return sample !== undefined && sample.text.length < TRACE_CHARS;
   }
 
+  /**
+   * Whether the line last added became a sample of its template: the caller may then describe it further
+   * (`describeSample`), which is work done for a handful of lines per template, never per line.
+   */
+  sampled = false;
+
+  /** Replaces the text of the sample of line `line` (its message, and the fields of a structured line). */
+  describeSample(id: number, line: number, text: string): void {
+    const sample = this.sampleOf(id, line);
+    if (sample) sample.text = detach(text);
+  }
+
   /** Appends a continuation line to the sample of line `line` (a multi-line event), up to a bound. */
   extendSample(id: number, line: number, text: string): void {
     const sample = this.sampleOf(id, line);
@@ -441,7 +453,8 @@ export class TemplateMiner {
       if (meta.time < c.firstTime) c.firstTime = meta.time;
       if (meta.time > c.lastTime) c.lastTime = meta.time;
     }
-    if (c.samples.length < this.samplesPerTemplate) {
+    this.sampled = c.samples.length < this.samplesPerTemplate;
+    if (this.sampled) {
       const text = content.length > SAMPLE_CHARS ? content.slice(0, SAMPLE_CHARS) : content;
       c.samples.push({ line, text: detach(text) });
     }

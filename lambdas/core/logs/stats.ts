@@ -76,6 +76,8 @@ export class LineFacts {
   error = false;
   /** An error recognised from wording or an HTTP status rather than a level field. */
   inferred = false;
+  /** How the line is quoted as a first error, once asked for (`LogStats.quote`); reset for every line. */
+  quoted: string | undefined;
   /** `503 POST /api/checkout` for an HTTP 5xx response. */
   http5xx: string | undefined;
 }
@@ -86,7 +88,7 @@ export class TimeHistogram {
   readonly buckets = new Map<number, TimeBucket>();
   constructor(private readonly maxBuckets = 2048) {}
 
-  add(facts: LineFacts, time: number): void {
+  add(facts: LineFacts, time: number, quote: (facts: LineFacts) => string = errorMessage): void {
     const b = this.bucketAt(time);
     b.count++;
     b.top.add(facts.cluster);
@@ -114,7 +116,7 @@ export class TimeHistogram {
       b.http5xx ??= new TopValues<string>(4);
       b.http5xx.add(facts.http5xx);
     }
-    if (isEarlierError(facts, b.firstError)) b.firstError = firstErrorOf(facts);
+    if (isEarlierError(facts, b.firstError)) b.firstError = firstErrorOf(facts, quote);
   }
 
   private bucketAt(time: number): TimeBucket {
@@ -187,14 +189,16 @@ function isEarlierError(candidate: { time?: number | undefined }, current: First
   return current.time === undefined || candidate.time < current.time;
 }
 
-function firstErrorOf(facts: LineFacts): FirstError {
-  const text =
-    facts.content.length > ERROR_TEXT_CHARS ? facts.content.slice(0, ERROR_TEXT_CHARS) : facts.content;
+/** The message of an error line, cut to the length an error is quoted with. */
+export const errorMessage = (facts: LineFacts): string =>
+  facts.content.length > ERROR_TEXT_CHARS ? facts.content.slice(0, ERROR_TEXT_CHARS) : facts.content;
+
+function firstErrorOf(facts: LineFacts, quote: (facts: LineFacts) => string): FirstError {
   const fe: FirstError = {
     line: facts.line,
     level: facts.level === 'UNKNOWN' ? 'ERROR' : facts.level,
     cluster: facts.cluster,
-    text: detach(text),
+    text: detach(quote(facts)),
     inferred: facts.inferred,
   };
   if (facts.time !== undefined) fe.time = facts.time;
@@ -222,10 +226,20 @@ export class LogStats {
   private levelled = 0;
   /** The line being added: fill it, then `add()`. */
   readonly line = new LineFacts();
+  /**
+   * How an error line is quoted (its message, and for a structured line the fields that matter); set by
+   * the analyzer. Called only for the lines that become a first error (of the log or of a time bucket).
+   */
+  describe: ((facts: LineFacts) => string) | undefined;
+  private readonly quote = (facts: LineFacts): string => {
+    facts.quoted ??= this.describe ? this.describe(facts) : errorMessage(facts);
+    return facts.quoted;
+  };
 
   /** Adds `this.line` (line number, cluster, level, content, time, component and host set by the caller). */
   add(): void {
     const facts = this.line;
+    facts.quoted = undefined;
     const li = levelIndex(facts.level);
     this.levelCounts[li] = (this.levelCounts[li] as number) + 1;
     if (facts.level !== 'UNKNOWN') this.levelled++;
@@ -233,14 +247,14 @@ export class LogStats {
     if (facts.error) {
       this.errorLines++;
       if (facts.inferred) this.inferredErrorLines++;
-      if (isEarlierError(facts, this.firstError)) this.firstError = firstErrorOf(facts);
+      if (isEarlierError(facts, this.firstError)) this.firstError = firstErrorOf(facts, this.quote);
     }
     const time = facts.time;
     if (time !== undefined) {
       this.linesWithTime++;
       if (time < this.minTime) this.minTime = time;
       if (time > this.maxTime) this.maxTime = time;
-      this.histogram.add(facts, time);
+      this.histogram.add(facts, time, this.quote);
     }
     if (facts.component !== undefined) {
       this.components.add(facts.component);

@@ -72,3 +72,82 @@ describe('redaction of the fields of structured lines', () => {
     expect(summary.redactions.distinct).toEqual({ ip: 5, host: 2 });
   });
 });
+
+describe('samples and first errors of structured lines', () => {
+  it('quote the error, status, method, path and trace id beside the message, errors first', () => {
+    const { templates } = summarizeLog(appLog());
+    const refused = templates.find((t) => t.template === 'upstream payments-svc connection refused');
+    expect(refused?.samples[0]?.text).toBe(
+      'upstream payments-svc connection refused · error="ECONNREFUSED <IP#31>:8443" trace_id=dfcfcdd6affa905b',
+    );
+    const access = templates.find((t) => t.template === 'request completed');
+    expect(access?.samples[0]?.text).toBe(
+      'request completed · status=200 method=GET path=/healthz trace_id=t0',
+    );
+  });
+
+  it('name the first error by what failed, not only by its message', () => {
+    const { summary } = summarizeLog(appLog());
+    expect(summary.firstError?.text).toBe(
+      'request completed · status=503 method=POST path=/api/checkout trace_id=t20',
+    );
+  });
+
+  it("name an incident's first error by what failed", () => {
+    // Forty quiet minutes of access lines, then two minutes in which checkout answers 503.
+    const lines = Array.from({ length: 1200 }, (_, i) => {
+      const failed = i >= 600 && i < 660 && i % 3 === 0;
+      const at = new Date(Date.UTC(2024, 2, 10, 12, 0, 0) + i * 2000).toISOString();
+      return JSON.stringify({
+        ts: at,
+        level: failed ? 'error' : 'info',
+        msg: 'request completed',
+        method: failed ? 'POST' : 'GET',
+        path: failed ? '/api/checkout' : '/healthz',
+        status: failed ? 503 : 200,
+        request_id: `r${i}`,
+      });
+    });
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.incidents[0]?.firstError?.text).toBe(
+      'request completed · status=503 method=POST path=/api/checkout request_id=r600',
+    );
+  });
+
+  it('redact quoted fields like the message: secrets, e-mails, addresses with the same pseudonyms', () => {
+    const raw = [
+      '{"level":"info","msg":"client connected","remote_addr":"10.7.7.7"}',
+      '{"level":"error","msg":"login failed","error":"bad credentials for bob@example.com password=hunter2 from 10.7.7.7","request_id":"r-1"}',
+    ].join('\n');
+    const { summary, templates } = summarizeLog(raw);
+    const text = summary.firstError?.text ?? '';
+    expect(text).toBe(
+      'login failed · error="bad credentials for <EMAIL> password=<SECRET> from <IP#1>" request_id=r-1',
+    );
+    expect(JSON.stringify(templates)).not.toMatch(/hunter2|bob@|10\.7\.7\.7/);
+    // Counted once, with the line: quoting the fields again adds nothing.
+    expect(summary.redactions.byKind).toMatchObject({ email: 1, secret: 1, ipv4: 2 });
+  });
+
+  it('keep mining templates from the message alone', () => {
+    const { summary } = summarizeLog(appLog());
+    expect(summary.templates.total).toBe(2);
+    expect(summary.topTemplates.map((t) => t.template)).toEqual([
+      'request completed',
+      'upstream payments-svc connection refused',
+    ]);
+  });
+
+  it('quote logfmt fields the same way, and bound what they add', () => {
+    const stack = `Error: boom ${'at handler (/srv/app.js:10:5) '.repeat(40)}`;
+    const raw = [
+      `ts=2024-03-10T12:00:00Z level=error msg="charge failed" status=502 stack="${stack}" req_id=abc123`,
+      'ts=2024-03-10T12:00:01Z level=info msg="charge ok" status=200 req_id=abc124',
+    ].join('\n');
+    const { summary } = summarizeLog(raw);
+    const text = summary.firstError?.text ?? '';
+    expect(text.startsWith('charge failed · stack="Error: boom at handler')).toBe(true);
+    expect(text).toContain('…" status=502 req_id=abc123');
+    expect(text.length).toBeLessThan('charge failed · '.length + 301);
+  });
+});

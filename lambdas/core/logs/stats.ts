@@ -205,6 +205,17 @@ function firstErrorOf(facts: LineFacts, quote: (facts: LineFacts) => string): Fi
   return fe;
 }
 
+/** Why a template's lines were errors: lines, and of them with an ERROR/FATAL level, an HTTP 5xx, error wording. */
+export interface ErrorReasons {
+  lines: number;
+  level: number;
+  http5xx: number;
+  wording: number;
+}
+
+/** Clusters whose error lines are tallied by reason; past it, new clusters are not (a pathological log). */
+const ERROR_CLUSTERS = 100_000;
+
 export class LogStats {
   readonly histogram = new TimeHistogram();
   readonly levelCounts = new Float64Array(LOG_LEVELS.length);
@@ -221,6 +232,8 @@ export class LogStats {
   /** Of those, errors from wording or status rather than a level field. */
   inferredErrorLines = 0;
   firstError: FirstError | undefined;
+  /** Per cluster id (before merges: resolve them), its error lines by reason. Only error lines touch it. */
+  readonly clusterErrors = new Map<number, ErrorReasons>();
   /** Per cluster: does its wording say error? Decided on its first line (levels are absent). */
   private readonly wording = new Map<number, boolean>();
   private levelled = 0;
@@ -247,6 +260,7 @@ export class LogStats {
     if (facts.error) {
       this.errorLines++;
       if (facts.inferred) this.inferredErrorLines++;
+      this.tallyError(facts);
       if (isEarlierError(facts, this.firstError)) this.firstError = firstErrorOf(facts, this.quote);
     }
     const time = facts.time;
@@ -264,6 +278,19 @@ export class LogStats {
       this.hosts.add(facts.host);
       if (facts.error) this.hostErrors.add(facts.host);
     }
+  }
+
+  private tallyError(facts: LineFacts): void {
+    let reasons = this.clusterErrors.get(facts.cluster);
+    if (!reasons) {
+      if (this.clusterErrors.size >= ERROR_CLUSTERS) return;
+      reasons = { lines: 0, level: 0, http5xx: 0, wording: 0 };
+      this.clusterErrors.set(facts.cluster, reasons);
+    }
+    reasons.lines++;
+    if (facts.level === 'ERROR' || facts.level === 'FATAL') reasons.level++;
+    if (facts.http5xx !== undefined) reasons.http5xx++;
+    else if (facts.inferred) reasons.wording++;
   }
 
   /** Sets `error`, `inferred` and `http5xx`, counting an HTTP request on the way. */

@@ -162,6 +162,36 @@ function http(h: HttpSummary | null, out: string[]): void {
 
 const levelCell = (t: TemplateBrief): string => `${t.level}${t.levelInferred ? '*' : ''}`.padEnd(6);
 
+/**
+ * An error template's level cell: the level of its error lines (ERROR, FATAL), `5xx` when only their HTTP
+ * status made them errors, or the inferred level; not the level most of its lines have (INFO for a template
+ * of requests a few of which failed).
+ */
+function errorLevelCell(t: TemplateBrief): string {
+  const e = t.errors;
+  if (e && e.level > 0) return (t.level === 'FATAL' ? 'FATAL' : 'ERROR').padEnd(6);
+  if (e && e.http5xx > 0 && e.wording === 0) return '5xx'.padEnd(6);
+  return levelCell(t);
+}
+
+/** `20 of 1,200` when only some of a template's lines are errors. */
+const errorCountCell = (t: TemplateBrief): string => {
+  const errors = t.errors?.lines ?? t.count;
+  return errors < t.count ? `${fmt(errors)} of ${fmt(t.count)}` : fmt(t.count);
+};
+
+/** Why a template's lines are errors, when the level column does not say it all: `(level ERROR, HTTP 5xx)`. */
+function errorWhy(t: TemplateBrief): string {
+  const e = t.errors;
+  if (!e || (e.http5xx === 0 && e.wording === 0 && e.lines === t.count)) return '';
+  const part = (n: number, what: string) => (n === e.lines ? what : `${fmt(n)} ${what}`);
+  const parts: string[] = [];
+  if (e.level > 0) parts.push(part(e.level, `level ${t.level === 'FATAL' ? 'FATAL' : 'ERROR'}`));
+  if (e.http5xx > 0) parts.push(part(e.http5xx, 'HTTP 5xx'));
+  if (e.wording > 0) parts.push(part(e.wording, 'error wording'));
+  return parts.length ? `  (${parts.join(', ')})` : '';
+}
+
 function templateLists(s: LogSummary, out: string[]): void {
   const list = (title: string, items: TemplateBrief[], show: (t: TemplateBrief) => string) => {
     if (items.length === 0) return;
@@ -169,7 +199,14 @@ function templateLists(s: LogSummary, out: string[]): void {
     for (const t of items) out.push(`  ${show(t)}  ${t.id}  ${clip(t.template)}`);
   };
   list('Top templates', s.topTemplates, (t) => `${pct(t.share).padStart(6)} ${fmt(t.count).padStart(8)}`);
-  list('Error templates', s.errorTemplates, (t) => `${levelCell(t)} ${fmt(t.count).padStart(8)}`);
+  const countWidth = Math.max(8, ...s.errorTemplates.map((t) => errorCountCell(t).length));
+  if (s.errorTemplates.length) {
+    out.push('', 'Error templates:');
+    for (const t of s.errorTemplates)
+      out.push(
+        `  ${errorLevelCell(t)} ${errorCountCell(t).padStart(countWidth)}  ${t.id}  ${clip(t.template)}${errorWhy(t)}`,
+      );
+  }
   list('Warning templates', s.warningTemplates, (t) => `${levelCell(t)} ${fmt(t.count).padStart(8)}`);
   if ([...s.errorTemplates, ...s.warningTemplates].some((t) => t.levelInferred))
     out.push('  * level inferred from wording (the log has no level field)');

@@ -31,7 +31,7 @@ import {
 } from './incidents.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel } from './levels.ts';
 import type { TemplateSnapshot } from './miner.ts';
-import type { LogStats } from './stats.ts';
+import type { ErrorReasons, LogStats } from './stats.ts';
 import type { YearBasis } from './year.ts';
 
 export interface TemplateBrief {
@@ -48,6 +48,13 @@ export interface TemplateBrief {
   /** ISO-8601, when lines carried a time. */
   firstSeen?: string;
   lastSeen?: string;
+  /**
+   * Error templates only: how many of the template's lines are errors, and why (a line may have several
+   * reasons: an ERROR/FATAL level, an HTTP 5xx status, error wording in a log without levels). `level`
+   * above is the most frequent level of all its lines, which for a template of a few 5xx among many
+   * requests is INFO. Absent in summaries made before it was added.
+   */
+  errors?: ErrorReasons;
 }
 
 export interface LogSummary {
@@ -134,6 +141,8 @@ function withStats(analyzer: LogAnalyzer): Analysed {
 interface Context {
   analyzer: Analysed;
   templates: TemplateSnapshot[];
+  /** Error lines by reason per template id (`T3`), from the statistics. */
+  errorReasons: Map<string, ErrorReasons>;
   analysed: number;
   inferred: boolean;
   limit: number;
@@ -177,6 +186,37 @@ const errorCount = (ctx: Context, t: TemplateSnapshot): number =>
       ? t.count
       : 0
     : (t.levels.ERROR ?? 0) + (t.levels.FATAL ?? 0);
+
+/** Error lines of each template by reason: the statistics' tallies per cluster, summed over merges. */
+function errorReasonsById(analyzer: Analysed): Map<string, ErrorReasons> {
+  const out = new Map<string, ErrorReasons>();
+  for (const [cluster, r] of analyzer.stats.clusterErrors) {
+    const id = analyzer.miner.templateId(cluster);
+    const into = out.get(id);
+    if (!into) out.set(id, { ...r });
+    else {
+      into.lines += r.lines;
+      into.level += r.level;
+      into.http5xx += r.http5xx;
+      into.wording += r.wording;
+    }
+  }
+  return out;
+}
+
+/**
+ * Error lines of a template as the error list ranks them: those the statistics counted (levels, 5xx,
+ * wording), or the template's own level counts (wording judged on the whole template) when more.
+ */
+function errorReasonsOf(ctx: Context, t: TemplateSnapshot): ErrorReasons {
+  const r = ctx.errorReasons.get(t.id) ?? { lines: 0, level: 0, http5xx: 0, wording: 0 };
+  const counted = errorCount(ctx, t);
+  if (counted <= r.lines) return r;
+  // A log without levels: the template's wording makes all of its lines errors.
+  return ctx.inferred
+    ? { ...r, lines: counted, wording: counted - r.http5xx }
+    : { ...r, lines: counted, level: Math.max(r.level, counted) };
+}
 
 const warnCount = (ctx: Context, t: TemplateSnapshot): number =>
   ctx.inferred ? (inferLevel(t.template) === 'WARN' ? t.count : 0) : (t.levels.WARN ?? 0);
@@ -222,7 +262,12 @@ function templateLists(ctx: Context) {
   };
   return {
     topTemplates: templates.slice(0, limit).map((t) => brief(ctx, t)),
-    errorTemplates: byCount((t) => errorCount(ctx, t)),
+    errorTemplates: templates
+      .map((t) => ({ t, errors: errorReasonsOf(ctx, t) }))
+      .filter((e) => e.errors.lines > 0)
+      .sort((a, b) => b.errors.lines - a.errors.lines || a.t.firstLine - b.t.firstLine)
+      .slice(0, limit)
+      .map(({ t, errors }) => ({ ...brief(ctx, t), errors })),
     warningTemplates: byCount((t) => warnCount(ctx, t)),
     rareTemplates: templates
       .filter((t) => t.count <= rareMax && !t.overflow)
@@ -295,6 +340,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
   const ctx: Context = {
     analyzer,
     templates,
+    errorReasons: errorReasonsById(analyzer),
     analysed,
     inferred: !headerLevels,
     limit: Math.max(1, options.listLimit ?? 10),

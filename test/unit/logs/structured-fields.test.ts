@@ -151,3 +151,37 @@ describe('samples and first errors of structured lines', () => {
     expect(text.length).toBeLessThan('charge failed · '.length + 301);
   });
 });
+
+describe('error templates of requests a few of which failed', () => {
+  it('say how many of the lines are errors and why, not the level most lines have', async () => {
+    const { renderSummaryText } = await import('../../../lambdas/core/logs/summary-text.ts');
+    const { summary } = summarizeLog(appLog());
+    const access = summary.errorTemplates.find((t) => t.template === 'request completed');
+    // The level of most of its lines stays as it was (backward compatible); `errors` says the rest.
+    expect(access).toMatchObject({ count: 30, level: 'INFO' });
+    expect(access?.errors).toEqual({ lines: 4, level: 4, http5xx: 4, wording: 0 });
+    const text = renderSummaryText(summary);
+    expect(text).toMatch(/\n {2}ERROR +4 of 30 {2}T\d+ {2}request completed {2}\(level ERROR, HTTP 5xx\)\n/);
+    expect(text).not.toMatch(/\n {2}INFO +30 +T\d+ +request completed/);
+    expect(text).toMatch(/\n {2}ERROR +1 {2}T\d+ {2}upstream payments-svc connection refused\n/);
+  });
+
+  it('list a template whose only errors are HTTP 5xx answers logged at INFO', async () => {
+    const { renderSummaryText } = await import('../../../lambdas/core/logs/summary-text.ts');
+    const raw = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        level: 'info',
+        msg: 'request completed',
+        method: 'GET',
+        path: '/x',
+        status: i < 3 ? 502 : 200,
+      }),
+    ).join('\n');
+    const { summary } = summarizeLog(raw);
+    expect(summary.errors.total).toBe(3);
+    expect(summary.errorTemplates[0]?.errors).toEqual({ lines: 3, level: 0, http5xx: 3, wording: 0 });
+    expect(renderSummaryText(summary)).toMatch(
+      /\n {2}5xx +3 of 10 {2}T1 {2}request completed {2}\(HTTP 5xx\)\n/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
@@ -276,9 +277,10 @@ async function analyse(
 
 /** UTF-8 text of a byte stream, decoded across chunk boundaries. */
 async function* utf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
-  const rest = decoder.decode();
+  // StringDecoder is what a stream's setEncoding uses: native, and cheaper than TextDecoder per chunk.
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of bytes) yield decoder.write(chunk);
+  const rest = decoder.end();
   if (rest) yield rest;
 }
 

@@ -3,7 +3,8 @@
  * fixed whatever the number of distinct values. Counts are exact until the table overflows. After that a new
  * value takes the place of the least counted one and inherits its count (which keeps heavy hitters in the
  * table); that inherited part is kept apart (`errors`) so what is reported is only what was counted for the
- * value itself: never more than it occurred. A unique id then reads 1×, not the evicted value's 90×.
+ * value itself. A unique id then reads 1×, not the evicted value's 90×. Counts that stand for sampled lines
+ * are estimates (`estimated`).
  */
 export class TopValues<K extends string | number = string> {
   readonly values: K[] = [];
@@ -19,11 +20,19 @@ export class TopValues<K extends string | number = string> {
   estimated = false;
   /** Index of the value matched last. */
   private last = 0;
+  private tick = 0;
 
   constructor(readonly capacity: number) {}
 
   /** Counts `value` `count` times; `estimated` when the count stands for lines that were not all looked at. */
   add(value: K, count = 1, estimated = false): void {
+    // Once the table has overflowed the values are high-cardinality (ids, counters): look at one in four,
+    // weighted by four, at a quarter of the cost; the counts are estimates from then on.
+    if (this.overflowed && count === 1 && !estimated) {
+      if ((++this.tick & 3) !== 0) return;
+      this.tally(value, 4, 1, true);
+      return;
+    }
     this.tally(value, count, 1, estimated);
   }
 

@@ -21,8 +21,9 @@ describe('top values of a wildcard', () => {
     for (let i = 0; i < 20; i++) t.add(`id-${i}`);
     const top = t.top();
     expect(top[0]).toEqual({ value: 'heavy', count: 50 });
-    // The last id replaced the least counted entry (30 and more inherited): it occurred once.
-    expect(top[1]).toEqual({ value: 'id-19', count: 1 });
+    // The ids that took the least counted entry's place (30 and more inherited) each occurred once.
+    expect(top[1]?.value).toMatch(/^id-\d+$/);
+    expect(top[1]?.count).toBe(1);
     expect(t.overflowed).toBe(true);
   });
 

@@ -125,8 +125,8 @@ const WARN_HINT =
  */
 export function inferLevel(text: string): LogLevel | undefined {
   // A message that opens with its own level ("warning: can't get client address") says what it is.
-  const lead = leadingLevel(text);
-  if (lead !== undefined) return lead === 'FATAL' ? 'ERROR' : lead;
+  const lead = levelNearStart(text, 1);
+  if (lead !== 'UNKNOWN') return lead === 'FATAL' ? 'ERROR' : lead;
   if (ERROR_HINT.test(text) && ERROR_HINT.test(text.replace(ERROR_COUNTER, ' '))) return 'ERROR';
   if (WARN_HINT.test(text)) return 'WARN';
   return undefined;
@@ -141,28 +141,26 @@ export function inferLevel(text: string): LogLevel | undefined {
 const ERROR_COUNTER =
   /[\w.-]*(?:errors|failures|error_?count|failure_?count)[\w.-]*\s*[=:]\s*(?:\d+|<NUM>)(?![\w.])|(?:^|\s)(?:\d+|<NUM>|no|zero)\s+(?:errors?|failures?)\b/gi;
 
-/** The level word a message starts with, written as a label: `warning:`, `[ERROR]`, `<warn>`. */
-function leadingLevel(text: string): LogLevel | undefined {
-  const space = text.indexOf(' ');
-  const first = space < 0 ? text : text.slice(0, space);
-  const labelled = first.endsWith(':') || first.startsWith('[') || first.startsWith('<');
-  return labelled ? levelWord(first) : undefined;
-}
-
 /** Words before which a level word must come to count on a line of an unknown layout. */
 const NEAR_START_WORDS = 6;
 
 /**
- * The level of a line that does not fit the log's header layout (a second program's lines in a joined log:
- * `2015-10-18 18:01:47,978 ERROR [main] …` among Zookeeper's): a level word written as levels are, in capitals
- * or brackets (`ERROR`, `[warn]`), among its first words. A lower-case "error" there is prose, not a level.
+ * A level word written as levels are, in capitals or as a label (`ERROR`, `[warn]`, `<warn>`, `warning:`);
+ * a lower-case "error" is prose, not a level.
  */
-export function levelNearStart(line: string): LogLevel {
-  const words = line.trimStart().split(/\s+/, NEAR_START_WORDS);
-  for (const word of words) {
-    const bare = word.replace(/^[[<(]|[\]>):,]$/g, '');
-    if (bare.length < 3 || (bare !== bare.toUpperCase() && bare === word)) continue;
-    const level = parseLevelWord(bare);
+function writtenLevel(word: string): LogLevel | undefined {
+  const labelled = word.endsWith(':') || word.startsWith('[') || word.startsWith('<');
+  return labelled || word === word.toUpperCase() ? levelWord(word) : undefined;
+}
+
+/**
+ * The level written among a line's first `words` words: a message that opens with its own ("warning: can't get
+ * client address", one word), or a line that does not fit the log's header layout (a second program's lines in
+ * a joined log: `2015-10-18 18:01:47,978 ERROR [main] …` among Zookeeper's).
+ */
+export function levelNearStart(line: string, words = NEAR_START_WORDS): LogLevel {
+  for (const word of line.trimStart().split(/\s+/, words)) {
+    const level = writtenLevel(word);
     if (level !== undefined) return level;
   }
   return 'UNKNOWN';

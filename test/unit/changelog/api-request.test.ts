@@ -5,36 +5,14 @@ import { type ResolverEvent, route } from '../../../lambdas/api/route.ts';
 import type { Caller } from '../../../lambdas/core/auth/roles.ts';
 import { MAX_COMMITS, REPOSITORY_URL_PROBLEM } from '../../../lambdas/core/changelog/index.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
-import {
-  type ChangelogRepo,
-  type ChangelogRequest,
-  createChangelog,
-  type StoredChangelog,
-} from '../../../lambdas/core/use-cases/changelogs.ts';
+import { type ChangelogRequest, createChangelog } from '../../../lambdas/core/use-cases/changelogs.ts';
+import { memoryChangelogRepo } from '../../support/changelog-fakes.ts';
 import { FakeClock } from '../../support/clock.ts';
 
 const caller: Caller = { userId: 'u1', role: 'USER', sessionId: 's1', email: 'dev@example.com' };
 
-function memoryRepo(): ChangelogRepo & { stored: StoredChangelog[] } {
-  const stored: StoredChangelog[] = [];
-  return {
-    stored,
-    async create(changelog) {
-      const row = { ...changelog, id: `c${stored.length}`, createdAt: new Date(0) };
-      stored.push(row);
-      return { changelog: row, created: true };
-    },
-    async get(id) {
-      return stored.find((c) => c.id === id) ?? null;
-    },
-    async list() {
-      return [];
-    },
-  };
-}
-
 async function refusal(request: ChangelogRequest): Promise<{ field: string; problem: string } | null> {
-  const changelogs = memoryRepo();
+  const changelogs = memoryChangelogRepo();
   try {
     await createChangelog(
       { changelogs, clock: new FakeClock() },

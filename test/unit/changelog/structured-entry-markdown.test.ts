@@ -2,28 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { generateChangelog } from '../../../lambdas/core/changelog/index.ts';
 import {
-  type ChangelogRepo,
   type ChangelogRequest,
   createChangelog,
   type StoredChangelog,
 } from '../../../lambdas/core/use-cases/changelogs.ts';
+import { memoryChangelogRepo } from '../../support/changelog-fakes.ts';
 import { FakeClock } from '../../support/clock.ts';
 
 async function stored(request: ChangelogRequest): Promise<StoredChangelog> {
-  const rows: StoredChangelog[] = [];
-  const changelogs: ChangelogRepo = {
-    async create(changelog) {
-      const row = { ...changelog, id: `c${rows.length}`, createdAt: new Date(0) };
-      rows.push(row);
-      return { changelog: row, created: true };
-    },
-    async get(id) {
-      return rows.find((c) => c.id === id) ?? null;
-    },
-    async list() {
-      return [];
-    },
-  };
+  const changelogs = memoryChangelogRepo();
+
   await createChangelog(
     { changelogs, clock: new FakeClock() },
     {
@@ -33,7 +21,7 @@ async function stored(request: ChangelogRequest): Promise<StoredChangelog> {
       idempotencyKey: null,
     },
   );
-  const [row] = rows;
+  const [row] = changelogs.stored;
   if (!row) throw new Error('nothing stored');
   return row;
 }

@@ -100,9 +100,14 @@ function windowsOf(stats: LogStats, windowMs: number): { first: number; windows:
   return { first, windows };
 }
 
-/** Per window: 0 normal, 1 a volume anomaly, 2 an error anomaly; plus the medians. */
-function flagWindows(windows: Window[]): { flags: number[]; median: { lines: number; errors: number } } {
-  const flags = windows.map(() => 0);
+type Measure = 'lines' | 'errors';
+
+/** Per measure, which windows are far above its usual level; plus the medians. */
+function flagWindows(windows: Window[]): {
+  flags: Record<Measure, boolean[]>;
+  median: Record<Measure, number>;
+} {
+  const flags = { lines: windows.map(() => false), errors: windows.map(() => false) };
   const active = windows.filter((w) => w.lines > 0);
   const medians = { lines: median(active.map((w) => w.lines)), errors: median(active.map((w) => w.errors)) };
   if (active.length < 5) return { flags, median: medians };
@@ -113,15 +118,14 @@ function flagWindows(windows: Window[]): { flags: number[]; median: { lines: num
     const minimum = kind === 'lines' ? 10 : 3;
     windows.forEach((w, i) => {
       const v = w[kind];
-      if (v >= minimum && v >= 3 * Math.max(med, 1) && v > med + 3 * mad)
-        flags[i] = Math.max(flags[i] as number, kind === 'errors' ? 2 : 1);
+      flags[kind][i] = v >= minimum && v >= 3 * Math.max(med, 1) && v > med + 3 * mad;
     });
   }
   return { flags, median: medians };
 }
 
 /** Runs of flagged windows, joined across a gap of one quiet window. */
-function runs(flags: number[]): [number, number][] {
+function runs(flags: boolean[]): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < flags.length; i++) {
     if (!flags[i]) continue;
@@ -143,20 +147,40 @@ function grow(run: [number, number], value: (i: number) => number, usual: number
   return [a, b] as const;
 }
 
-/**
- * Runs grown into each other are one incident: reported apart they would overlap, count the same errors twice
- * and name the same first error. The joined one is about errors when either was.
- */
-function joinOverlaps<T extends { a: number; b: number; errorsKind: boolean }>(grown: T[]): T[] {
-  const out: T[] = [];
-  for (const g of [...grown].sort((x, y) => x.a - y.a)) {
+interface Span {
+  a: number;
+  b: number;
+  errorsKind: boolean;
+}
+
+/** Spans grown into each other are one: reported apart they would overlap and count the same lines twice. */
+function joinOverlaps(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const g of [...spans].sort((x, y) => x.a - y.a)) {
     const last = out[out.length - 1];
-    if (last && g.a <= last.b) {
-      last.b = Math.max(last.b, g.b);
-      last.errorsKind ||= g.errorsKind;
-    } else out.push({ ...g });
+    if (last && g.a <= last.b) last.b = Math.max(last.b, g.b);
+    else out.push({ ...g });
   }
   return out;
+}
+
+/**
+ * Error surges and line surges are found and grown apart, each on its own measure: a line surge that was
+ * allowed to carry an error surge grew on errors across weeks of ordinary ones (BGL: one "incident" of 108 days
+ * holding 325 of the log's errors). Where both overlap, the error surge is the incident and tells the lines too.
+ */
+function incidentSpans(windows: Window[]): { spans: Span[]; median: Record<Measure, number> } {
+  const { flags, median: med } = flagWindows(windows);
+  const spansOf = (kind: Measure): Span[] => {
+    // Errors: more than usual; lines (half the windows are above their median): more than twice the usual.
+    const usual = kind === 'errors' ? med.errors : 2 * med.lines;
+    const value = (i: number) => windows[i]?.[kind] ?? 0;
+    const grown = runs(flags[kind]).map((run) => grow(run, value, usual, windows.length));
+    return joinOverlaps(grown.map(([a, b]) => ({ a, b, errorsKind: kind === 'errors' })));
+  };
+  const errors = spansOf('errors');
+  const volume = spansOf('lines').filter((v) => !errors.some((e) => v.a <= e.b && e.a <= v.b));
+  return { spans: [...errors, ...volume], median: med };
 }
 
 export interface IncidentContext {
@@ -176,16 +200,8 @@ export function detectIncidents(
   const windowMs = windowSize(stats.histogram.width, span);
   const ctx: IncidentContext = { ...input, opening: stats.minTime + Math.max(windowMs, 0.05 * span) };
   const { first, windows } = windowsOf(stats, windowMs);
-  const { flags, median: med } = flagWindows(windows);
-  const grown = runs(flags).map((run) => {
-    const errorsKind = flags.slice(run[0], run[1] + 1).includes(2);
-    const value = (i: number) => (errorsKind ? windows[i]?.errors : windows[i]?.lines) ?? 0;
-    // Errors: more than usual; lines (half the windows are above their median): more than twice the usual.
-    const usual = errorsKind ? med.errors : 2 * med.lines;
-    const [a, b] = grow(run, value, usual, windows.length);
-    return { a, b, errorsKind };
-  });
-  const incidents = joinOverlaps(grown).map(({ a, b, errorsKind }) =>
+  const { spans, median: med } = incidentSpans(windows);
+  const incidents = spans.map(({ a, b, errorsKind }) =>
     describe(ctx, windows.slice(a, b + 1), {
       start: (first + a) * windowMs,
       windowMs,

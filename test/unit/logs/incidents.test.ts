@@ -63,6 +63,26 @@ describe('incidents', () => {
     expect(summary.incidents[0]?.usual).toBe(0);
   });
 
+  it('tells an error burst inside a batch surge by the errors alone, not the surge grown over trickling errors', () => {
+    const lines: string[] = [];
+    const at = (m: number, s: number) =>
+      `2024-05-01 10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+    for (let m = 0; m < 60; m++) {
+      for (let s = 0; s < 60; s += 10) lines.push(`${at(m, s)} INFO api: request served in ${s + 5} ms`);
+      // A nightly export 10:15–10:27, an error now and then all along, and a burst at 10:20–10:21.
+      if (m >= 15 && m <= 27)
+        for (let s = 1; s < 60; s += 2) lines.push(`${at(m, s)} INFO export: wrote batch ${s}`);
+      const errors = m === 20 || m === 21 ? 10 : m % 3 === 0 ? 1 : 0;
+      for (let e = 0; e < errors; e++) lines.push(`${at(m, 40 + e)} ERROR payment gateway refused card ${e}`);
+    }
+    lines.sort();
+    const { summary } = summarizeLog(lines.join('\n'));
+    // The export's 13 minutes, taken as the incident's frame, used to grow over every minute with an error.
+    expect(summary.incidents.map((i) => [i.kind, i.start, i.end, i.errors])).toEqual([
+      ['errors', '2024-05-01T10:20:40.000Z', '2024-05-01T10:21:49.000Z', 20],
+    ]);
+  });
+
   it('finds no incident in steady traffic', () => {
     const lines = Array.from(
       { length: 600 },

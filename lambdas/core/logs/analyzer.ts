@@ -182,8 +182,9 @@ export class LogAnalyzer {
       const kind = this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
       if (this.structured && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
+      const unwrap = this.parser.unwrap?.bind(this.parser);
       this.continuation = new ContinuationDetector({
-        indentedLog: mostlyIndented(sample),
+        indentedLog: mostlyIndented(unwrap ? sample.map(unwrap) : sample),
         headed: this.parser.info.kind !== 'none',
       });
     }
@@ -249,14 +250,15 @@ export class LogAnalyzer {
   private process(line: string): void {
     const lineNo = ++this.totalLines;
     const parser = this.parser as HeaderParser;
-    if (line.trim().length === 0) {
+    const body = parser.unwrap ? parser.unwrap(line) : line;
+    if (body.trim().length === 0) {
       this.blankLines++;
       this.onLine?.(lineNo, -1);
       return;
     }
     const parsed = parser.parse(line);
-    const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < line.trim().length;
-    if (this.continues(line, lineNo, fitsHeader)) return;
+    const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < body.trim().length;
+    if (this.continues(body, lineNo, fitsHeader)) return;
     if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
     let content = parsed.content;
     let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
@@ -273,7 +275,7 @@ export class LogAnalyzer {
     }
     // A line of another layout (a log joined from two programs) still says its level near its start.
     const level: LogLevel =
-      parsed.level ?? (parser.info.kind !== 'none' && !fitsHeader ? levelNearStart(line) : 'UNKNOWN');
+      parsed.level ?? (parser.info.kind !== 'none' && !fitsHeader ? levelNearStart(body) : 'UNKNOWN');
     // One object reused for every line (the miner reads it and keeps nothing of it).
     const meta = this.meta;
     meta.level = level;

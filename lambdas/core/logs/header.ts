@@ -17,6 +17,7 @@ import { textProblem } from '../text.ts';
 import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
+import { servicePrefixParser } from './service-prefix.ts';
 import { parseTimestamp, TimestampReader } from './timestamp.ts';
 
 export interface ParsedLine {
@@ -43,6 +44,11 @@ export interface HeaderInfo {
 export interface HeaderParser {
   readonly info: HeaderInfo;
   parse(line: string): ParsedLine;
+  /**
+   * The line as its writer wrote it, without a prefix a collector added (`web-1  | `): what a continuation or a
+   * level word is looked for in. Absent: the line itself.
+   */
+  unwrap?(line: string): string;
 }
 
 export interface HeaderOptions {
@@ -90,6 +96,16 @@ const AGREEMENT = 0.8;
 const MONTH_OR_DAY =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?$/i;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$/;
+/**
+ * A time zone written after the time (`2024-05-01 10:00:01.500 UTC`, PostgreSQL's default): part of the
+ * time, not the host the first word after a time would otherwise be. The common abbreviations only: a
+ * pattern (`[A-Z]{2,4}T`) would take `GET` and `POST`.
+ */
+const TIME_ZONES = new Set(
+  'UTC GMT CET CEST EET EEST WET WEST BST IST MSK PST PDT MST MDT CST CDT EST EDT AKST AKDT HST JST KST AEST AEDT ACST ACDT AWST NZST NZDT SGT HKT'.split(
+    ' ',
+  ),
+);
 
 function isTsLike(s: string): boolean {
   let digits = 0;
@@ -130,7 +146,7 @@ function classifyField(text: string): FieldKind {
   if (/^[IWEF]\d{4}$/.test(text)) return 'klog';
   if (text === 'stdout' || text === 'stderr') return 'stream';
   if (/^[-+]?\d+$/.test(text)) return 'num';
-  if (MONTH_OR_DAY.test(text)) return 'ts';
+  if (MONTH_OR_DAY.test(text) || TIME_ZONES.has(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
   if (text.endsWith(':')) return 'comp';
@@ -393,8 +409,13 @@ class ColumnParser implements HeaderParser {
       const v = values[i] as string;
       if (spec.role === 'level') {
         if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
-      } else if (spec.role === 'component') out.component = this.component(v);
-      else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
+      } else if (spec.role === 'component') {
+        // PostgreSQL's `LOG:` and `DETAIL:` stand where its `ERROR:` and `FATAL:` do: a level column read as
+        // a component one, since most lines' word there is no level. A level word in it is the line's level.
+        const level = out.level === undefined ? parseLevelWord(v) : undefined;
+        if (level === undefined) out.component = this.component(v);
+        else out.level = level;
+      } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
@@ -515,7 +536,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
       return (
         isDigitCode(c0) ||
         ((c0 === 45 || c0 === 43) && isDigitCode(text.charCodeAt(1))) ||
-        MONTH_OR_DAY.test(text)
+        MONTH_OR_DAY.test(text) ||
+        TIME_ZONES.has(text)
       );
     case 'level':
       return parseLevelWord(text) !== undefined;
@@ -528,8 +550,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     case 'comp': {
       const last = text.charCodeAt(text.length - 1);
       if (last !== 58 && !(last === 93 && text.includes(':'))) return false;
-      // not a time (`12:00:`), a bracket, a quote or a level word (`INFO:`)
-      return !isDigitCode(c0) && c0 !== 91 && c0 !== 34 && c0 !== 39 && parseLevelWord(text) === undefined;
+      // not a time (`12:00:`), a bracket or a quote; a level word (`ERROR:`) is the line's level (`parse`)
+      return !isDigitCode(c0) && c0 !== 91 && c0 !== 34 && c0 !== 39;
     }
     default:
       return classifyField(text) === kind;
@@ -600,7 +622,8 @@ function learnColumns(
     }
     // A column of names may hold a level word among them (a state column: `running`, `error`): those
     // agree with the names, or one such value would cut the header short.
-    if (best === 'word') bestCount += counts.get('level') ?? 0;
+    // Likewise a `component:` column, where PostgreSQL writes `LOG:` and `DETAIL:` beside `ERROR:`.
+    if (best === 'word' || best === 'comp') bestCount += counts.get('level') ?? 0;
     // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag).
     if (dashes >= bestCount) best = 'dash';
     // `stdout F`: the letter after a stream name is a partial/full flag, not a level.
@@ -956,6 +979,8 @@ export function createHeaderParser(sample: readonly string[], options: HeaderOpt
     return new FormatParser(compileFormat(options.format), lines, defaultYear);
   }
   if (lines.length === 0) return NO_HEADER;
+  const services = servicePrefixParser(lines, (inner) => createHeaderParser(inner, options));
+  if (services) return services;
   const n = lines.length;
   const json = lines.filter((l) => parseJsonObject(l.trim()) !== undefined).length;
   if (json / n >= 0.5)

@@ -214,6 +214,27 @@ describe('header detection on common formats', () => {
     expect(parser.parse(lines[1] ?? '').content).toBe(parser.parse(lines[0] ?? '').content);
   });
 
+  it('a time zone after the time (PostgreSQL) is part of the time, and a level word in the component column is the level', () => {
+    const lines = [
+      '2024-05-01 10:00:01.500 UTC [60] LOG:  connection authorized: user=app database=shop',
+      '2024-05-01 10:00:03.000 UTC [61] LOG:  checkpoint complete: wrote 42 buffers (0.1%)',
+      '2024-05-01 10:00:04.500 UTC [62] ERROR:  duplicate key value violates unique constraint "orders_pkey"',
+      '2024-05-01 10:00:04.500 UTC [62] DETAIL:  Key (id)=(7) already exists.',
+      '2024-05-01 10:00:06.000 UTC [63] LOG:  connection authorized: user=app database=shop',
+      '2024-05-01 10:00:07.500 UTC [64] FATAL:  password authentication failed for user "bob"',
+    ];
+    const parser = detect(lines);
+    expect(parser.parse(lines[2] ?? '')).toEqual({
+      content: 'duplicate key value violates unique constraint "orders_pkey"',
+      level: 'ERROR',
+      component: undefined,
+      host: undefined,
+      time: Date.UTC(2024, 4, 1, 10, 0, 4, 500),
+    });
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({ component: 'LOG', host: undefined });
+    expect(parser.parse(lines[5] ?? '').level).toBe('FATAL');
+  });
+
   it('no header at all when lines are plain messages', () => {
     const lines = ['starting the service', 'connected to database', 'listening on port 8080'];
     const parser = detect(lines);

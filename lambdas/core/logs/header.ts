@@ -293,7 +293,8 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
   // Every candidate combination is tried against every shape: a few dozen lines decide it.
   const rows = samples.slice(0, 50);
   for (const start of candidates) {
-    for (let len = 1; len <= 3; len++) {
+    // Up to four: `04 Dec 2024 10:00:00.000` (Redis) is four columns.
+    for (let len = 1; len <= 4; len++) {
       const cols: number[] = [];
       for (let k = 0; k < len; k++) if (cand.has(start + k)) cols.push(start + k);
       if (cols.length !== len) break;
@@ -402,7 +403,11 @@ class ColumnParser implements HeaderParser {
       pos = space ? fEnd : fEnd + 1;
     }
     if (contentStart < 0) contentStart = pos;
-    const out = parsedLine(line.slice(contentStart).trim());
+    let content = line.slice(contentStart).trim();
+    // A lone `:` after the header separates it from the message (Spring Boot pads its logger name, then ` : `).
+    if (content.charCodeAt(0) === 58 && (content.length === 1 || content.charCodeAt(1) === 32))
+      content = content.slice(1).trimStart();
+    const out = parsedLine(content);
     out.level = found;
     for (let i = 0; i < nv; i++) {
       const spec = cols[i] as ColumnSpec;
@@ -723,8 +728,11 @@ function assignRoles(columns: ColumnSpec[]): void {
   };
   if (compAt < 0 && levelAt >= 0 && isWord(levelAt + 1)) compAt = levelAt + 1;
   if (compAt < 0 && levelAt > 0 && isWord(levelAt - 1) && !isTime(levelAt - 2)) compAt = levelAt - 1;
+  // `time - name - LEVEL - message` (Python's most common format): a `-` may stand between the time and the name.
+  const afterTime = (i: number): boolean =>
+    i > 0 && (isTime(i - 1) || (columns[i - 1]?.kind === 'dash' && isTime(i - 2)));
   if (compAt < 0) {
-    const firstWord = columns.findIndex((c, i) => c.kind === 'word' && i > 0 && isTime(i - 1));
+    const firstWord = columns.findIndex((c, i) => c.kind === 'word' && afterTime(i));
     if (firstWord >= 0 && !(columns[firstWord + 1]?.kind === 'comp')) compAt = firstWord;
   }
   if (compAt >= 0) (columns[compAt] as ColumnSpec).role = 'component';
@@ -960,6 +968,38 @@ class NestedJsonParser implements HeaderParser {
   }
 }
 
+/**
+ * Python's default logging layout, `LEVEL:logger:message` (`logging.basicConfig()` without a format): no
+ * space between the fields, so no column layout can find them.
+ */
+const LEVEL_NAME = /^([A-Za-z]{3,8}):([^\s:]{1,128}):/;
+
+class LevelNameParser implements HeaderParser {
+  readonly info: HeaderInfo;
+  constructor(coverage: number) {
+    this.info = { kind: 'columns', description: '<level>:<component>:<content>', coverage };
+  }
+  parse(line: string): ParsedLine {
+    const trimmed = line.trim();
+    const m = LEVEL_NAME.exec(trimmed);
+    const level = m ? parseLevelWord(m[1] as string) : undefined;
+    if (!m || level === undefined) return parsedLine(trimmed);
+    const out = parsedLine(trimmed.slice(m[0].length).trim());
+    out.level = level;
+    out.component = m[2];
+    return out;
+  }
+}
+
+function levelNameParser(lines: readonly string[]): HeaderParser | undefined {
+  let fit = 0;
+  for (const line of lines) {
+    const m = LEVEL_NAME.exec(line.trim());
+    if (m && parseLevelWord(m[1] as string) !== undefined) fit++;
+  }
+  return fit >= AGREEMENT * lines.length ? new LevelNameParser(fit / lines.length) : undefined;
+}
+
 /** Size of the sample the layout is learned from. */
 export const HEADER_SAMPLE_LINES = 200;
 
@@ -981,6 +1021,8 @@ export function createHeaderParser(sample: readonly string[], options: HeaderOpt
   if (lines.length === 0) return NO_HEADER;
   const services = servicePrefixParser(lines, (inner) => createHeaderParser(inner, options));
   if (services) return services;
+  const levelName = levelNameParser(lines);
+  if (levelName) return levelName;
   const n = lines.length;
   const json = lines.filter((l) => parseJsonObject(l.trim()) !== undefined).length;
   if (json / n >= 0.5)

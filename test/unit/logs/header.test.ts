@@ -235,6 +235,52 @@ describe('header detection on common formats', () => {
     expect(parser.parse(lines[5] ?? '').level).toBe('FATAL');
   });
 
+  it('takes a date written over four columns (Redis) rather than the time of day alone', () => {
+    const lines = [
+      '1:M 04 Dec 2024 10:00:00.000 * Server initialized',
+      '1:M 04 Dec 2024 10:00:01.370 # WARNING overcommit_memory is set to 0',
+      '1:M 04 Dec 2024 10:00:02.740 * Ready to accept connections tcp',
+    ];
+    expect(detect(lines).parse(lines[1] ?? '').time).toBe(Date.UTC(2024, 11, 4, 10, 0, 1, 370));
+  });
+
+  it("reads Python's and Spring Boot's usual layouts: logger name, level, no separator left in the message", () => {
+    const python = [
+      '2024-12-04 10:00:00,000 - shop.db - INFO - pool ready with 5 connections',
+      '2024-12-04 10:00:01,370 - shop.api - WARNING - slow request took 950 ms',
+      '2024-12-04 10:00:02,740 - shop.db - ERROR - connection to db-1 refused',
+    ];
+    expect(detect(python).parse(python[2] ?? '')).toMatchObject({
+      content: 'connection to db-1 refused',
+      level: 'ERROR',
+      component: 'shop.db',
+    });
+    const basic = [
+      'INFO:root:starting',
+      'WARNING:shop.api:slow request took 950 ms',
+      'ERROR:shop.db:refused',
+    ];
+    expect(detect(basic).parse(basic[1] ?? '')).toMatchObject({
+      content: 'slow request took 950 ms',
+      level: 'WARN',
+      component: 'shop.api',
+    });
+    expect(detect(basic).parse('Traceback (most recent call last):').content).toBe(
+      'Traceback (most recent call last):',
+    );
+    const spring = [
+      '2024-12-04T10:00:00.000+01:00  INFO 4000 --- [main] o.s.b.StartupInfoLogger                  : Started in 2.1 s',
+      '2024-12-04T10:00:01.370+01:00  WARN 4000 --- [exec-1] c.e.shop.OrderService                    : slow order 17',
+      '2024-12-04T10:00:02.740+01:00 ERROR 4000 --- [exec-2] c.e.shop.OrderService                    : order 18 failed',
+    ];
+    expect(detect(spring).parse(spring[2] ?? '')).toMatchObject({
+      content: 'order 18 failed',
+      level: 'ERROR',
+      component: 'c.e.shop.OrderService',
+      time: Date.UTC(2024, 11, 4, 9, 0, 2, 740),
+    });
+  });
+
   it('no header at all when lines are plain messages', () => {
     const lines = ['starting the service', 'connected to database', 'listening on port 8080'];
     const parser = detect(lines);

@@ -44,6 +44,8 @@ export interface HeaderInfo {
 export interface HeaderParser {
   readonly info: HeaderInfo;
   parse(line: string): ParsedLine;
+  /** True when the layout's times are times of day without a date (logback's `HH:mm:ss.SSS`). */
+  readonly dateless?: boolean;
   /**
    * The line as its writer wrote it, without a prefix a collector added (`web-1  | `): what a continuation or a
    * level word is looked for in. Absent: the line itself.
@@ -285,6 +287,16 @@ function nameWithoutPid(text: string): string {
   return s.length > 128 ? s.slice(0, 128) : s;
 }
 
+/** Whether most of the sample's times, read from `cols`, are times of day without a date. */
+function datelessTimes(samples: string[][], cols: number[], defaultYear: number): boolean {
+  if (cols.length === 0) return false;
+  const rows = samples.slice(0, 50);
+  let dateless = 0;
+  for (const parts of rows)
+    if (parseTimestamp(cols.map((c) => parts[c] ?? '').join(' '), defaultYear)?.dateless) dateless++;
+  return dateless > rows.length / 2;
+}
+
 /** Chooses the header columns to read the time from: the combination that parses best on the sample. */
 function learnTimeColumns(samples: string[][], candidates: number[], defaultYear: number): number[] {
   let best: number[] = [];
@@ -331,6 +343,7 @@ const whole = (line: string): ParsedLine => parsedLine(line.trim());
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
+  dateless = false;
   private readonly time: TimeReader;
   constructor(
     private readonly delimiter: string,
@@ -706,6 +719,7 @@ function learnColumns(
   for (const line of all) if (parser.parse(line).content.length < line.trim().length) fitAll++;
   const coverage = fitAll / Math.max(1, all.length);
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
+  withCoverage.dateless = datelessTimes(texts, timeColumns, defaultYear);
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
 }
 
@@ -953,6 +967,9 @@ class NestedJsonParser implements HeaderParser {
   }
   get info(): HeaderInfo {
     return this.inner.info;
+  }
+  get dateless(): boolean {
+    return this.inner.dateless === true;
   }
   parse(line: string): ParsedLine {
     const p = this.inner.parse(line);

@@ -71,6 +71,8 @@ function overview(s: LogSummary, out: string[]): void {
   if (extra.length) out.push(`  (${extra.join(', ')})`);
   const year = s.timeSpan?.yearAssumed;
   if (year) out.push(`  Timestamps carry no year: ${year.year} assumed (${YEAR_FROM[year.from]}).`);
+  const date = s.timeSpan?.dateAssumed;
+  if (date) out.push(`  Timestamps carry no date: ${date.date} assumed (${YEAR_FROM[date.from]}).`);
   out.push(
     `Header: ${s.header.description} [${s.header.kind}, fits ${pct(s.header.coverage)} of the sample]`,
   );

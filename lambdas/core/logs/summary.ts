@@ -84,6 +84,8 @@ export interface LogSummary {
     linesWithTime: number;
     /** Set when the timestamps carry no year: the year they were given and where it came from. */
     yearAssumed?: { year: number; from: YearBasis['source'] };
+    /** Set when the timestamps are times of day without a date: the day (`2024-05-01`) they were put on. */
+    dateAssumed?: { date: string; from: YearBasis['source'] };
   } | null;
   levels: {
     counts: Partial<Record<LogLevel, number>>;
@@ -313,6 +315,7 @@ function timeSpanOf(analyzer: Analysed): LogSummary['timeSpan'] {
   };
   const basis = analyzer.yearBasis;
   if (basis?.yearless) span.yearAssumed = { year: basis.year, from: basis.source };
+  if (basis?.day !== undefined) span.dateAssumed = { date: iso(basis.day).slice(0, 10), from: basis.source };
   return span;
 }
 

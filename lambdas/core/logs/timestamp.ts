@@ -8,6 +8,8 @@ export interface ParsedTime {
   ms: number;
   /** How much the text said: 3 = date and time with fractions, 2 = date and time, 1 = date or time only. */
   resolution: number;
+  /** A time of day without a date: it was put on 1 January of the default year. */
+  dateless?: true;
 }
 
 const MONTHS: Record<string, number> = {
@@ -212,7 +214,10 @@ const SHAPES: Shape[] = [
   {
     // time of day only
     re: new RegExp(`^${TIME}${ZONE}$`, 'i'),
-    build: (m, y) => make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true),
+    build: (m, y) => {
+      const t = make(y, 1, 1, num(m[1]), num(m[2]), num(m[3]), m[4], m[5], true);
+      return t && { ...t, dateless: true };
+    },
     fields: { h: 1, mi: 2, s: 3, frac: 4, zone: 5 },
   },
 ];

@@ -14,6 +14,12 @@ export interface YearBasis {
   year: number;
   /** Where the year came from: an explicit option, the receive time, or the clock. */
   source: 'given' | 'received' | 'clock';
+  /**
+   * Set when the timestamps are times of day without a date: the day (midnight UTC, ms) they were put on,
+   * the day the log was received (or, for a log whose first time is later in the day than that moment, the
+   * day before). The parser puts them on 1 January of `year`; the analyzer moves them (`DayRollover`).
+   */
+  day?: number;
 }
 
 export interface YearOptions {
@@ -55,6 +61,11 @@ export function parserWithYear(
   let parser = make(sample, year, options.format);
   const first = firstTime(parser, sample);
   if (!first) return { parser, basis: { yearless: false, year, source } };
+  if (parser.dateless)
+    return {
+      parser,
+      basis: { yearless: false, year, source, day: assumedDay(first.time, year, reference, source) },
+    };
   // A time in another year than the one given carries its own year: no second parser needed.
   if (new Date(first.time).getUTCFullYear() !== year)
     return { parser, basis: { yearless: false, year, source } };
@@ -65,6 +76,40 @@ export function parserWithYear(
     parser = make(sample, year, options.format);
   }
   return { parser, basis: { yearless, year, source } };
+}
+
+/** Midnight (UTC) of the day a dateless log is put on: see `YearBasis.day`. */
+function assumedDay(first: number, year: number, reference: number, source: YearBasis['source']): number {
+  const jan1 = Date.UTC(year, 0, 1);
+  if (source === 'given') return jan1;
+  let day = Math.floor(reference / DAY_MS) * DAY_MS;
+  if (day + (first - jan1) > reference) day -= DAY_MS;
+  return day;
+}
+
+/**
+ * Times of day of a dateless log (put on 1 January of the basis year by the parser) moved to the assumed day;
+ * a log that runs past midnight (`23:59:58` then `00:00:02`) moves the lines after it to the next day.
+ */
+export class DayRollover {
+  private days = 0;
+  private latest = Number.NEGATIVE_INFINITY;
+  private readonly offset: number;
+  constructor(basis: YearBasis) {
+    this.offset = (basis.day ?? Date.UTC(basis.year, 0, 1)) - Date.UTC(basis.year, 0, 1);
+  }
+
+  time(time: number | undefined): number | undefined {
+    if (time === undefined) return undefined;
+    let shifted = time + this.offset + this.days * DAY_MS;
+    // Half a day back is the next day, not a line out of order.
+    if (shifted < this.latest - DAY_MS / 2) {
+      this.days++;
+      shifted += DAY_MS;
+    }
+    if (shifted > this.latest) this.latest = shifted;
+    return shifted;
+  }
 }
 
 /** More than this far back is a new year, not a log out of order (a log joined from several servers). */

@@ -58,6 +58,34 @@ describe('honest metadata', () => {
     });
   });
 
+  it('puts times of day without a date (logback) on the day the log was received, past midnight on the next', () => {
+    const raw = [
+      '23:59:58.120 [main] INFO  c.e.Job - started',
+      '23:59:59.500 [main] INFO  c.e.Job - ready',
+      '00:00:01.010 [main] ERROR c.e.Job - disk failed',
+      '00:00:02.000 [main] INFO  c.e.Job - stopping',
+    ].join('\n');
+    const { summary } = summarizeLog(raw, { receivedAt: Date.parse('2026-12-07T08:00:00Z') });
+    // 23:59 is later in the day than 08:00: the log began the evening before.
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-06T23:59:58.120Z',
+      end: '2026-12-07T00:00:02.000Z',
+      dateAssumed: { date: '2026-12-06', from: 'received' },
+    });
+    expect(summary.timeSpan?.yearAssumed).toBeUndefined();
+    expect(summary.firstError).toMatchObject({ time: '2026-12-07T00:00:01.010Z' });
+    expect(renderSummaryText(summary)).toContain(
+      'Timestamps carry no date: 2026-12-06 assumed (from the upload/file time).',
+    );
+    const morning = summarizeLog(
+      '09:00:00.000 [main] INFO  c.e.Job - a\n09:00:01.000 [main] INFO  c.e.Job - b',
+      {
+        receivedAt: Date.parse('2026-12-07T12:00:00Z'),
+      },
+    );
+    expect(morning.summary.timeSpan?.start).toBe('2026-12-07T09:00:00.000Z');
+  });
+
   it('says nothing about the year when timestamps carry one', () => {
     const { summary } = summarizeLog('2024-05-01 10:00:00 INFO a\n2024-05-01 10:00:01 INFO b');
     expect(summary.timeSpan?.yearAssumed).toBeUndefined();

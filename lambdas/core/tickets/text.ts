@@ -691,6 +691,21 @@ const HEX = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}\b/g;
 const VERSION = /\bv?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?\b/g;
 const NUMBER = /\b\d+\b/g;
 const TAG = /<\/?[a-z][^>]*>/g;
+/**
+ * What the API stores in place of a credential (`redaction/redact.ts`), as words: the classifier triages the
+ * stored text, and a pasted private key, read as written, says "private key" in its armour, which the
+ * placeholder tag alone would lose (the HTML tag pass removes it). A key, token or password in a ticket is what
+ * makes it an exposure.
+ */
+const CREDENTIAL = /<(private_key|aws_key|api_key|token|secret|password)>/g;
+const CREDENTIAL_WORDS: Record<string, string> = {
+  private_key: ' private key ',
+  aws_key: ' aws access key ',
+  api_key: ' api key ',
+  token: ' token ',
+  secret: ' secret ',
+  password: ' password ',
+};
 
 /**
  * Lower-cases and replaces volatile tokens (URLs, paths, hashes, versions, numbers) by stable placeholders.
@@ -748,7 +763,8 @@ function proseTokens(text: string): string[] {
   if (t.includes('/') || t.includes('\\')) t = t.replace(PATH, ' pathtoken ');
   if (/\d/.test(t))
     t = t.replace(HEX, ' hextoken ').replace(VERSION, ' vertoken ').replace(NUMBER, ' numtoken ');
-  if (t.includes('<')) t = t.replace(TAG, ' ');
+  if (t.includes('<'))
+    t = t.replace(CREDENTIAL, (_m, kind: string) => CREDENTIAL_WORDS[kind] ?? ' ').replace(TAG, ' ');
   // One class test: \`includes\` of a character beyond Latin-1 reads a whole Latin-1 text, and did so twice.
   if (CURLY_QUOTE.test(t)) t = t.replace(CURLY_QUOTES, "'");
   if (t.includes("'")) t = t.replace(/n't\b/g, ' not').replace(/'(s|re|ve|ll|d|m)\b/g, ' ');

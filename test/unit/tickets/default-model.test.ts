@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { emptyRedactionCounts, redactText } from '../../../lambdas/core/redaction/redact.ts';
 import {
   createTicketClassifier,
   DEFAULT_MODEL_PATH,
@@ -21,6 +22,17 @@ describe('the committed default model', () => {
     expect(classifier.model.ruleCategories).toEqual([]);
     expect(classifier.model.outputs.map((o) => o.name)).toEqual(['category', 'priority']);
     expect(classifier.version).toMatch(/^tickets-[0-9a-f]{12}$/);
+  });
+
+  it('triages a pasted private key as the API stores it (redacted) as it triages the key as written', () => {
+    const body =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn\n-----END OPENSSH PRIVATE KEY-----';
+    const stored = redactText(body, emptyRedactionCounts());
+    expect(stored).toBe('<PRIVATE_KEY>');
+    const asWritten = model().classify({ title: 'Key in repo', body });
+    const asStored = model().classify({ title: 'Key in repo', body: stored });
+    expect([asStored.category, asStored.priority]).toEqual(['SECURITY', 'P1']);
+    expect([asStored.category, asStored.priority]).toEqual([asWritten.category, asWritten.priority]);
   });
 
   it.each([

@@ -3,6 +3,48 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+
+/**
+ * Temporary files not yet committed or aborted. A command stopped before it gets there (Ctrl-C, SIGTERM, a
+ * closed pipe ending the process) removes them on its way out, so no `.out.jsonl.<pid>.tmp` is left beside
+ * the target and no spool in the temporary folder.
+ */
+const pending = new Set<string>();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removePending(): void {
+  for (const path of pending) rmSync(path, { force: true });
+  pending.clear();
+}
+
+/** On a stop signal: remove the files, then stop as the signal would have (exit code 128 + n). */
+function onStopSignal(signal: NodeJS.Signals): void {
+  removePending();
+  unwatch();
+  // Another handler (a command that stops itself) decides what happens next; otherwise the default action.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function watch(): void {
+  process.on('exit', removePending);
+  for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+}
+
+function unwatch(): void {
+  process.removeListener('exit', removePending);
+  for (const signal of STOP_SIGNALS) process.removeListener(signal, onStopSignal);
+}
+
+function track(path: string): void {
+  if (pending.size === 0) watch();
+  pending.add(path);
+}
+
+function untrack(path: string): void {
+  pending.delete(path);
+  if (pending.size === 0) unwatch();
+}
+
 /**
  * Writes to a temporary file and renames it over the target on success (or copies it to standard output),
  * so a failure halfway (a bad row with --strict, an unreadable input) never leaves a half-written file.
@@ -21,6 +63,7 @@ export class AtomicFile {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
       throw new ValidationError('output', `cannot write ${target ?? this.temp} (${code})`);
     }
+    track(this.temp);
   }
   write(content: string | Uint8Array): void {
     if (typeof content === 'string') {
@@ -35,12 +78,14 @@ export class AtomicFile {
     closeSync(this.fd);
     if (this.target !== undefined) {
       renameSync(this.temp, this.target);
+      untrack(this.temp);
       return;
     }
     try {
       await pipeline(createReadStream(this.temp), process.stdout, { end: false });
     } finally {
       rmSync(this.temp, { force: true });
+      untrack(this.temp);
     }
   }
   abort(): void {
@@ -50,5 +95,6 @@ export class AtomicFile {
       // Already closed: nothing to release.
     }
     rmSync(this.temp, { force: true });
+    untrack(this.temp);
   }
 }

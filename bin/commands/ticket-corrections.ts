@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+import { parseCreatedAt } from '../../lambdas/core/tickets/input.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
 import { AtomicFile } from './atomic-file.ts';
 import { UsageError } from './command.ts';
@@ -60,11 +61,11 @@ export function correctionCsvLine(c: CorrectionRecord): string {
   return `${values.map(cell).join(',')}\n`;
 }
 
+/** `--since`: a real calendar date or date-time (2024-02-30 is refused, not read as 1 March; UTC unless it says). */
 function sinceArg(text: string | undefined): Date | null {
   if (text === undefined) return null;
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new ValidationError('since', 'must be an ISO 8601 date-time');
-  return at;
+  if (text.trim() === '') throw new ValidationError('since', 'must be an ISO 8601 date-time');
+  return parseCreatedAt(text, 'since') ?? null;
 }
 
 export async function exportCorrections(args: string[]): Promise<number> {

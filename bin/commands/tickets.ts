@@ -1,5 +1,10 @@
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import {
+  NETWORK_REDACTIONS,
+  type NetworkRedaction,
+  totalRedactions,
+} from '../../lambdas/core/redaction/index.ts';
+import {
   type BadRecord,
   type ChosenColumns,
   CREATED_COLUMN_NAMES,
@@ -17,11 +22,13 @@ import {
   parseCreatedAt,
   readTicketCsv,
   readWordClusters,
+  redactTicket,
   type TicketCsvRow,
   type TicketTrainingOptions,
   type TriageDecision,
   type TriagePolicy,
   trainTicketModel,
+  validateTicketInput,
 } from '../../lambdas/core/tickets/index.ts';
 import { AtomicFile } from './atomic-file.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
@@ -34,7 +41,8 @@ body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and mu
    "labels": [...], "confidence": <0..1>}
 with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has some.
 A title-only row (empty body) is normal. The decision is the triage worker's: the same categories, the same
-review threshold, NEEDS_REVIEW below it (predictedCategory still says the best guess).
+review threshold, NEEDS_REVIEW below it (predictedCategory still says the best guess), on the same text: e-mails,
+secrets, keys and card numbers are redacted and addresses pseudonymised first, as the API stores a ticket.
 
 A row that cannot be classified (empty title, broken quoting, a bad date) becomes
   {"row": <n>, "error": "<field>: <reason>"}
@@ -58,6 +66,9 @@ Options:
                            ${CREATED_COLUMN_NAMES.join(', ')}, if the CSV has one)
   --no-created-column      ignore such a column
   --created-at <date>      creation time of tickets that have none (default: now)
+  --no-redact              classify the text as written (default: redacted first, as the API stores it)
+  --network <m>            IP addresses and host names: pseudonymise (default, <IP#1>, <HOST#1>…), keep or
+                           remove, as the deployment's NETWORK_REDACTION
   --details                add alternatives, per-field confidences, the deadline and the rationale
   --quiet                  no progress or summary on standard error (bad rows are still reported)
   -h, --help               this help
@@ -153,7 +164,8 @@ function parseFlags(args: readonly string[], spec: FlagSpec, sub: string): Flags
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--')))
+    // An empty value is no value: `--review-below ""` would otherwise read as 0 (never abstain).
+    if (value === undefined || value.trim() === '' || (eq < 0 && value.startsWith('--')))
       throw new UsageError(`${name} needs a value`);
     if (kind === 'values') flags.many.set(name, [...(flags.many.get(name) ?? []), value]);
     else flags.one.set(name, value);
@@ -256,7 +268,22 @@ const CLASSIFY_FLAGS: FlagSpec = {
   '--no-review': 'switch',
   '--details': 'switch',
   '--quiet': 'switch',
+  '--no-redact': 'switch',
+  '--network': 'value',
 };
+
+/** How `classify` prepares each ticket's text: as the API stores it (redacted), or as written. */
+function redactionFromFlags(flags: Flags): NetworkRedaction | null {
+  const network = flags.one.get('--network');
+  if (flags.one.has('--no-redact')) {
+    if (network !== undefined) throw new UsageError('give --no-redact or --network, not both');
+    return null;
+  }
+  if (network === undefined) return 'pseudonymise';
+  const mode = NETWORK_REDACTIONS.find((m) => m === network);
+  if (mode === undefined) throw new UsageError(`--network must be one of ${NETWORK_REDACTIONS.join(', ')}`);
+  return mode;
+}
 
 function policyFromFlags(flags: Flags): TriagePolicy {
   exclusive(flags, ['--review-below', '--no-review']);
@@ -310,6 +337,7 @@ async function classify(args: readonly string[]): Promise<number> {
   const columns = columnChoice(flags);
   const fixedCreated = parseCreatedAt(flags.one.get('--created-at'), 'created-at');
   const policy = policyFromFlags(flags);
+  const network = redactionFromFlags(flags);
   const details = flags.one.has('--details');
   const fixedProject = flags.one.get('--project');
   const strict = flags.one.has('--strict');
@@ -317,13 +345,14 @@ async function classify(args: readonly string[]): Promise<number> {
   const tick = progress(quiet);
   const now = new Date();
   const sink = sinkFor(flags.one.get('--output'), strict);
-  const counts = { rows: 0, failed: 0, reviews: 0, notUtf8: 0 };
+  const counts = { rows: 0, failed: 0, reviews: 0, redacted: 0, notUtf8: 0 };
+  let invalidUtf8 = false;
   let createdColumn = 'created_at';
   /** A bad row: with --strict the end (nothing written), otherwise an error line and a message. */
   const fail = async (row: number, id: string | undefined, error: ValidationError) => {
-    if (strict) throw error;
-    counts.failed++;
     const reason = describeRowError(error);
+    if (strict) throw new BadRowError(row, error, reason);
+    counts.failed++;
     process.stderr.write(`ai-ops tickets: row ${row}: ${reason}\n`);
     await sink.write(`${JSON.stringify({ row, ...(id === undefined ? {} : { id }), error: reason })}\n`);
   };
@@ -345,16 +374,29 @@ async function classify(args: readonly string[]): Promise<number> {
       onBadRecord: (record) => {
         bad.push(record);
       },
+      onInvalidUtf8: () => {
+        invalidUtf8 = true;
+      },
     })) {
       await reportBad();
-      // U+FFFD is what the decoder put for bytes that are not UTF-8 (a Latin-1 export): the text was changed.
+      // U+FFFD is what the decoder put for bytes that are not UTF-8 (a Latin-1 export), when the file has such
+      // bytes (`invalidUtf8`); a UTF-8 file may hold the character itself (one NLBSE issue quotes it).
       if (row.title.includes('\uFFFD') || row.body.includes('\uFFFD')) counts.notUtf8++;
       try {
         const createdAt = parseCreatedAt(row.created, createdColumn) ?? fixedCreated;
-        const decision = policy.decide(
-          { title: row.title, body: row.body, project: fixedProject ?? row.project, createdAt },
-          now,
-        );
+        // Checked as written, as the API checks it before storing; then the text the worker would read.
+        const written = validateTicketInput({
+          title: row.title,
+          body: row.body,
+          project: fixedProject ?? row.project?.trim(),
+        });
+        let ticket = { ...written, createdAt };
+        if (network !== null) {
+          const stored = redactTicket(written, network);
+          if (totalRedactions(stored.redactions) > 0) counts.redacted++;
+          ticket = { ...stored, project: stored.project ?? undefined, createdAt };
+        }
+        const decision = policy.decide(ticket, now);
         if (decision.category === NEEDS_REVIEW) counts.reviews++;
         await sink.write(`${JSON.stringify(resultLine(row, decision, policy, details))}\n`);
       } catch (error: unknown) {
@@ -374,10 +416,11 @@ async function classify(args: readonly string[]): Promise<number> {
     const rows = `${counts.rows} ${counts.rows === 1 ? 'row' : 'rows'}`;
     process.stderr.write(
       `ai-ops tickets: ${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW})` +
-        `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}\n`,
+        `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}` +
+        `${counts.redacted > 0 ? `; ${counts.redacted} redacted first, as the API stores them (--no-redact: as written)` : ''}\n`,
     );
   }
-  if (counts.notUtf8 > 0)
+  if (invalidUtf8 && counts.notUtf8 > 0)
     process.stderr.write(
       `ai-ops tickets: ${counts.notUtf8} of the rows had bytes that are not UTF-8, read as �; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again\n`,
     );
@@ -387,6 +430,14 @@ async function classify(args: readonly string[]): Promise<number> {
 /** A row's problem as `field: reason`, without the "row n:" both kinds of row error carry. */
 function describeRowError(error: ValidationError): string {
   return `${error.field}: ${error.problem.replace(/^row \d+: /, '')}`;
+}
+
+/** The bad row that stops `--strict`: reported as "row 2: title: must not be empty", as without --strict. */
+class BadRowError extends ValidationError {
+  constructor(row: number, error: ValidationError, reason: string) {
+    super(error.field, `row ${row}: ${error.problem.replace(/^row \d+: /, '')}`);
+    this.message = `row ${row}: ${reason}`;
+  }
 }
 
 function withRow(error: ValidationError, row: number): ValidationError {
@@ -523,16 +574,23 @@ export interface TrainFromCsv {
   say?: (message: string) => void;
 }
 
-/** Every problem of one training row, or the labelled ticket. */
-function labelledTicket(row: TicketCsvRow, at: string): LabelledTicket | ValidationError {
-  const problem = (field: string, text: string) => new ValidationError(field, `${at}row ${row.row}: ${text}`);
+/**
+ * The problem of one training row as `classify` reports one ("input 2, row 3: priority: …", naming the
+ * file's own column), or the labelled ticket.
+ */
+function labelledTicket(
+  row: TicketCsvRow,
+  at: string,
+  columns: ChosenColumns | undefined,
+): LabelledTicket | string {
+  const problem = (field: string, text: string) => `${at}row ${row.row}: ${field}: ${text}`;
   if (row.title.trim() === '') return problem('title', 'must not be empty');
-  if ((row.label ?? '').trim() === '') return problem('category', 'must not be empty');
+  if ((row.label ?? '').trim() === '') return problem(columns?.label ?? 'category', 'must not be empty');
   let createdAt: Date | undefined;
   try {
     createdAt = parseCreatedAt(row.created);
   } catch (error: unknown) {
-    if (error instanceof ValidationError) return problem('created_at', error.problem);
+    if (error instanceof ValidationError) return problem(columns?.created ?? 'created_at', error.problem);
     throw error;
   }
   const labels: Record<string, string> = {};
@@ -555,13 +613,17 @@ function labelledTicket(row: TicketCsvRow, at: string): LabelledTicket | Validat
 }
 
 /** Reads every labelled CSV; any bad row stops training, with all of them listed. */
-async function readTrainingRows(job: TrainFromCsv): Promise<LabelledTicket[]> {
+async function readTrainingRows(
+  job: TrainFromCsv,
+): Promise<{ examples: LabelledTicket[]; categoryColumns: string[] }> {
   const say = job.say ?? (() => {});
   const examples: LabelledTicket[] = [];
-  const problems: ValidationError[] = [];
+  const problems: string[] = [];
   const seen = new Set<string>();
+  const categoryColumns = new Set<string>();
   for (const [i, input] of job.inputs.entries()) {
     const at = job.inputs.length > 1 ? `input ${i + 1}, ` : '';
+    let chosen: ChosenColumns | undefined;
     for await (const row of readTicketCsv(input, {
       label: { column: job.categoryColumn },
       // A column asked for must be in one of the files at least (checked below), not in each.
@@ -575,18 +637,21 @@ async function readTrainingRows(job: TrainFromCsv): Promise<LabelledTicket[]> {
       createdColumn: job.createdColumn,
       detectCreatedColumn: job.detectCreatedColumn,
       onColumns: (columns) => {
+        chosen = columns;
+        if (columns.label !== undefined) categoryColumns.add(columns.label);
         for (const column of columns.labels) seen.add(column);
-        announceColumns(say)(columns);
+        // With several inputs, each message says which one it is about.
+        announceColumns((message) => say(`${at}${message}`))(columns);
         say(
           `${at}category from column "${columns.label}"${columns.labels.length > 0 ? `, also learning ${columns.labels.join(', ')}` : ''}`,
         );
       },
       onBadRecord: (bad) => {
-        problems.push(new ValidationError('input', `${at}${bad.error.problem}`));
+        problems.push(`${at}row ${bad.row}: ${describeRowError(bad.error)}`);
       },
     })) {
-      const example = labelledTicket(row, at);
-      if (example instanceof ValidationError) problems.push(example);
+      const example = labelledTicket(row, at, chosen);
+      if (typeof example === 'string') problems.push(example);
       else examples.push(example);
     }
   }
@@ -597,24 +662,36 @@ async function readTrainingRows(job: TrainFromCsv): Promise<LabelledTicket[]> {
       `no input has a column ${missing.join(', ')} (asked for by --label-column)`,
     );
   if (problems.length > 0) {
-    const [first, ...rest] = problems;
-    const listed = problems.slice(0, 10).map((p) => p.message);
+    const listed = problems.slice(0, 10);
     throw new ValidationError(
-      first?.field ?? 'input',
-      `${problems.length} bad row${problems.length > 1 ? 's' : ''}, nothing trained:\n  ${listed.join('\n  ')}${rest.length >= 10 ? `\n  … and ${problems.length - 10} more` : ''}`,
+      'input',
+      `${problems.length} bad row${problems.length > 1 ? 's' : ''}, nothing trained:\n  ${listed.join('\n  ')}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`,
     );
   }
   if (examples.length === 0) throw new ValidationError('input', 'no labelled rows to train on');
-  return examples;
+  return { examples, categoryColumns: [...categoryColumns] };
+}
+
+/** A problem the trainer found with the categories, named by the file's column ("category", "label"). */
+function namingCategoryColumn<T>(columns: readonly string[], train: () => T): T {
+  try {
+    return train();
+  } catch (error: unknown) {
+    if (error instanceof ValidationError && error.field === 'label' && columns.length > 0)
+      throw new ValidationError(columns.join(' / '), error.problem);
+    throw error;
+  }
 }
 
 /** Reads labelled CSVs, trains, writes the model atomically; returns a one-line summary. Used by the script too. */
 export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
   const say = job.say ?? (() => {});
-  const examples = await readTrainingRows(job);
+  const { examples, categoryColumns } = await readTrainingRows(job);
   say(`read ${examples.length} tickets`);
   const started = Date.now();
-  const { json } = trainTicketModel(examples, job.options ?? {}, say);
+  const { json } = namingCategoryColumn(categoryColumns, () =>
+    trainTicketModel(examples, job.options ?? {}, say),
+  );
   const file = new AtomicFile(job.out);
   try {
     // A `.bin` path gets the binary container (what the shipped model is: a faster cold start), any other the

@@ -68,6 +68,11 @@ export interface TicketCsvOptions {
   onColumns?: ((columns: ChosenColumns) => void) | undefined;
   /** Called for each malformed record, in file order; without it the first one stops the read. */
   onBadRecord?: ((bad: BadRecord) => void) | undefined;
+  /**
+   * Called once if the bytes are not UTF-8 (a Latin-1 export): the parser reads them as U+FFFD. A U+FFFD in
+   * a UTF-8 file is the character itself, written by whoever wrote the text, and calls nothing.
+   */
+  onInvalidUtf8?: (() => void) | undefined;
 }
 
 export interface ChosenColumns {
@@ -183,6 +188,25 @@ function rowOf(record: readonly string[], row: number, layout: Layout): TicketCs
   return out;
 }
 
+/** Calls `onInvalid` once when the bytes read from `input` stop being UTF-8 (checked as they pass). */
+function watchUtf8(input: Readable, onInvalid: () => void): void {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let valid = true;
+  const check = (last: boolean, chunk?: Uint8Array) => {
+    if (!valid) return;
+    try {
+      decoder.decode(chunk, { stream: !last });
+    } catch {
+      valid = false;
+      onInvalid();
+    }
+  };
+  input.on('data', (chunk: unknown) => {
+    if (chunk instanceof Uint8Array) check(false, chunk);
+  });
+  input.once('end', () => check(true));
+}
+
 export async function* readTicketCsv(
   source: Readable | string,
   options: TicketCsvOptions = {},
@@ -209,6 +233,7 @@ export async function* readTicketCsv(
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'read error';
     parser.destroy(new ValidationError('input', `cannot read input (${code})`));
   });
+  if (options.onInvalidUtf8 !== undefined) watchUtf8(input, options.onInvalidUtf8);
   input.pipe(parser);
 
   let layout: Layout | undefined;

@@ -34,7 +34,7 @@ export {
   TriagePolicy,
   type TriageSettings,
 } from './decision.ts';
-export { parseCreatedAt, TICKET_LIMITS, validateTicketInput } from './input.ts';
+export { parseCreatedAt, redactTicket, TICKET_LIMITS, validateTicketInput } from './input.ts';
 export { decodeModel, loadModel, type TicketModel, type TicketModelJson } from './model.ts';
 export { PRIORITIES, type Priority, RULE_CATEGORIES } from './rules.ts';
 export {

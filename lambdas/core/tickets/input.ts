@@ -1,5 +1,6 @@
 /** The input rules of a ticket, apart from the classifier so the API checks them without loading the model. */
 import { ValidationError } from '../errors.ts';
+import { type NetworkRedaction, type RedactionCounts, Redactor } from '../redaction/index.ts';
 import { textProblem } from '../text.ts';
 
 export const TICKET_LIMITS = { titleMaxChars: 512, bodyMaxChars: 262_144, projectMaxChars: 200 } as const;
@@ -53,6 +54,26 @@ export function validateTicketInput(input: unknown): {
     project,
     createdAt: parseCreatedAt(record.createdAt),
   };
+}
+
+/**
+ * A ticket's text as the product stores and triages it (DESIGN §6): title, body and project redacted by one
+ * redactor, in that order, so an address gets the same pseudonym in all three, and the project lower-cased
+ * (projects compare case-insensitively). The accept use case stores this and the triage worker classifies
+ * it; `ai-ops tickets classify` classifies it too, so the CLI answers what the worker answers.
+ */
+export function redactTicket(
+  ticket: { title: string; body: string; project: string | null | undefined },
+  network: NetworkRedaction = 'pseudonymise',
+): { title: string; body: string; project: string | null; redactions: RedactionCounts } {
+  const redactor = new Redactor({ network });
+  const title = redactor.redact(ticket.title);
+  const body = redactor.redact(ticket.body);
+  const project =
+    ticket.project === null || ticket.project === undefined
+      ? null
+      : redactor.redact(ticket.project.toLowerCase());
+  return { title, body, project, redactions: { ...redactor.counts } };
 }
 
 /** A creation time as a Date: a valid Date, or an ISO 8601 date or date-time string (UTC unless it says). */

@@ -1,12 +1,13 @@
 /**
  * Accepting a ticket: title, body and project redacted once before storage (DESIGN §6), the project
- * lower-cased so projects compare case-insensitively; then the ticket, its triage job and the creation
+ * lower-cased so projects compare case-insensitively (`redactTicket`, what `ai-ops tickets classify` reads too); then the ticket, its triage job and the creation
  * record are committed in one transaction, and the job is sent. The input was checked at the edge.
  */
 import type { Caller } from '../../../auth/roles.ts';
 import { idempotentRequest } from '../../../idempotency.ts';
-import { type NetworkRedaction, Redactor } from '../../../redaction/index.ts';
-import { normalisedProject, type TicketRecord, type TicketRepo } from '../../../use-cases/tickets.ts';
+import type { NetworkRedaction } from '../../../redaction/index.ts';
+import { redactTicket } from '../../../tickets/input.ts';
+import type { TicketRecord, TicketRepo } from '../../../use-cases/tickets.ts';
 import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { triageTicket } from './definition.ts';
 
@@ -31,12 +32,9 @@ export async function createTicket(
   caller: Caller,
   submission: TicketSubmission,
 ): Promise<TicketRecord> {
-  const redactor = new Redactor({ network: deps.network ?? 'pseudonymise' });
-  const title = redactor.redact(submission.title);
-  const body = redactor.redact(submission.body);
-  const project = submission.project === null ? null : normalisedProject(submission.project, redactor);
+  const { title, body, project, redactions } = redactTicket(submission, deps.network);
   const { ticket, created } = await deps.tickets.create(
-    { ownerId: caller.userId, title, body, project, redactions: { ...redactor.counts } },
+    { ownerId: caller.userId, title, body, project, redactions },
     { kind: triageTicket.kind, traceId: submission.traceId },
     idempotentRequest(submission.idempotencyKey, () => ({ title, body, project })),
   );

@@ -114,32 +114,58 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
   });
 
   it('gives the same answers as `ai-ops tickets classify` with the same model and settings', async () => {
-    const rows = (parse(readFileSync(INTERNAL_FIXTURE), { columns: true }) as Record<string, string>[]).slice(
-      0,
-      16,
-    );
+    const rows = [
+      ...(parse(readFileSync(INTERNAL_FIXTURE), { columns: true }) as Record<string, string>[]).slice(0, 16),
+      // Text the API redacts before it stores and triages it: the CLI must read it the same way.
+      {
+        title: 'Key in repo',
+        body: 'Committed by mistake:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234567890abcdef\n-----END RSA PRIVATE KEY-----',
+      },
+      {
+        title: 'Server 10.0.4.17 unreachable',
+        body: 'ping to 10.0.4.17 and db01.prod.acme.internal times out',
+      },
+      {
+        title: 'CI broken after token rotation',
+        body: 'new token ghp_1234567890abcdefghijklmnopqrstuvwxyzAB fails; ask jane.doe@example.com',
+      },
+    ];
     const created = await Promise.all(rows.map((row) => create(owner, row.title ?? '', row.body ?? '')));
     const done = await Promise.all(created.map((t) => triaged(owner, t.id)));
-    // What the API stored (redacted text, creation time) is what the CLI classifies.
-    const csv = join(dir, 'parity.csv');
-    writeFileSync(
-      csv,
-      `id,created_at,title,body\n${done.map((t) => [t.id, t.createdAt, t.title, t.body].map(csvCell).join(',')).join('\n')}\n`,
-    );
-    const classified = await commandOutput(() =>
-      ticketsCommand.run([
-        'classify',
-        '--input',
+    expect(done.at(-3)?.body).toContain('<PRIVATE_KEY>');
+    // The CLI classifies a ticket as written (it redacts it as the API does) or as the API stored it (redacted
+    // text), with the stored creation time: the same answer either way.
+    const classify = async (
+      name: string,
+      text: (t: TicketView, i: number) => { title: string; body: string },
+    ) => {
+      const csv = join(dir, name);
+      writeFileSync(
         csv,
-        '--model',
-        model,
-        '--review-below',
-        REVIEW_THRESHOLD,
-        '--quiet',
-      ]),
-    );
-    expect(classified.code).toBe(0);
-    const lines = classified.stdout
+        `id,created_at,title,body\n${done.map((t, i) => [t.id, t.createdAt, text(t, i).title, text(t, i).body].map(csvCell).join(',')).join('\n')}\n`,
+      );
+      const classified = await commandOutput(() =>
+        ticketsCommand.run([
+          'classify',
+          '--input',
+          csv,
+          '--model',
+          model,
+          '--review-below',
+          REVIEW_THRESHOLD,
+          '--quiet',
+        ]),
+      );
+      expect(classified.code).toBe(0);
+      return classified.stdout;
+    };
+    const stored = await classify('parity-stored.csv', (t) => t);
+    const written = await classify('parity-written.csv', (_, i) => ({
+      title: rows[i]?.title ?? '',
+      body: rows[i]?.body ?? '',
+    }));
+    expect(written).toBe(stored);
+    const lines = stored
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);

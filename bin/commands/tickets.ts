@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import {
   NETWORK_REDACTIONS,
@@ -344,7 +345,11 @@ async function classify(args: readonly string[]): Promise<number> {
   const quiet = flags.one.has('--quiet');
   const tick = progress(quiet);
   const now = new Date();
-  const sink = sinkFor(flags.one.get('--output'), strict);
+  const output = flags.one.get('--output');
+  // The results replace --output whole at the end: written over the input, they would replace the tickets.
+  if (output !== undefined && input !== '-' && resolve(output) === resolve(input))
+    throw new UsageError(`--output ${output} is the input: write the results to another file`);
+  const sink = sinkFor(output, strict);
   const counts = { rows: 0, failed: 0, reviews: 0, redacted: 0, notUtf8: 0 };
   let invalidUtf8 = false;
   let createdColumn = 'created_at';

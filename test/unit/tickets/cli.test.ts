@@ -286,6 +286,15 @@ describe('ai-ops tickets classify', () => {
     ).toBeInstanceOf(ValidationError);
   });
 
+  it('refuses to write --output over its own input', async () => {
+    const text = 'title,body\nApp crashes,It fails\n';
+    const input = csv('self.csv', text);
+    const error = await rejection(classifyFile(input, '--output', join(dir, '.', 'self.csv')));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('is the input');
+    expect(readFileSync(input, 'utf8')).toBe(text);
+  });
+
   it('refuses an empty option value instead of reading it as 0 or as absent', async () => {
     const input = csv('empty-value.csv', 'title,body\nHmm,Something about it.\n');
     // `--review-below ""` was Number("") = 0: never abstain, silently.

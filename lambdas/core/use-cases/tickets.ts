@@ -241,6 +241,30 @@ export async function updateTicketStatus(
 }
 
 /**
+ * A person's team, as it will be filtered on and learned from: trimmed (" SRE " was stored as written, a
+ * class apart from "sre" in retraining); blank is refused (omit it to keep the current team).
+ */
+function correctedTeam(team: string | null | undefined): string | null {
+  if (team === undefined || team === null) return null;
+  const trimmed = team.trim();
+  if (trimmed === '')
+    throw new ValidationError('team', 'must not be blank (omit it to keep the current team)');
+  return trimmed;
+}
+
+/** A person's labels: trimmed, each once, in the order given; a blank one is refused. */
+function correctedLabels(labels: readonly string[] | null | undefined): string[] | null {
+  if (labels === undefined || labels === null) return null;
+  const out: string[] = [];
+  for (const [i, label] of labels.entries()) {
+    const trimmed = label.trim();
+    if (trimmed === '') throw new ValidationError(`labels[${i}]`, 'must not be blank');
+    if (!out.includes(trimmed)) out.push(trimmed);
+  }
+  return out;
+}
+
+/**
  * A person's answer replaces the triage fields and is kept (with the classifier's answer) for retraining.
  * The category must be one the triage answers (`categories`, canonical names); `bug` or `Feature request`
  * name BUG and FEATURE_REQUEST, as for the worker's TRIAGE_CATEGORIES.
@@ -269,8 +293,9 @@ export async function correctTriage(
       `unknown category "${input.category}"; one of ${deps.categories.join(', ')}`,
     );
   }
-  const { priority, labels } = input;
-  const team = input.team ?? null;
+  const { priority } = input;
+  const labels = correctedLabels(input.labels);
+  const team = correctedTeam(input.team);
   const set: Partial<Record<TicketField, unknown>> = { category };
   if (priority) set.priority = priority;
   if (labels) set.labels = labels;

@@ -119,6 +119,23 @@ interface Layout {
   chosen: ChosenColumns;
 }
 
+/**
+ * A header read as one field that holds another separator is a file separated by it (a spreadsheet in a
+ * European locale saves "title;body"; Jira and Sheets export tab-separated text): say so, since the header
+ * shown ("title;body") seems to hold the column it is said to miss.
+ */
+function separatorHint(record: readonly string[]): string {
+  if (record.length !== 1) return '';
+  const separator = [
+    [';', 'semicolons'],
+    ['\t', 'tabs'],
+    ['|', 'bars'],
+  ].find(([c]) => record[0]?.includes(c ?? ','));
+  return separator === undefined
+    ? ''
+    : `; the header is one field, so the file looks separated by ${separator[1]}: save it as comma-separated CSV`;
+}
+
 /** Matches the header against what the caller needs; missing columns are one `ValidationError`. */
 function layoutOf(record: readonly string[], options: TicketCsvOptions): Layout {
   const header = new Map<string, number>();
@@ -159,7 +176,7 @@ function layoutOf(record: readonly string[], options: TicketCsvOptions): Layout 
   if (missing.length > 0) {
     throw new ValidationError(
       'input',
-      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header has: ${record.join(', ') || 'nothing'})`,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header has: ${record.join(', ') || 'nothing'})${separatorHint(record)}`,
     );
   }
   return { header, chosen };

@@ -110,6 +110,17 @@ describe('readTicketCsv', () => {
     expect(error.message).toContain('missing columns title, category (or label)');
   });
 
+  it('says a header of one field holding semicolons or tabs is a file with another separator', async () => {
+    const semicolons = await failure(readAll('title;body\nDrucker kaputt;geht nicht\n'));
+    expect(semicolons.message).toBe(
+      'input: missing column title (header has: title;body); the header is one field, so the file looks separated by semicolons: save it as comma-separated CSV',
+    );
+    const tabs = await failure(readAll('title\tbody\nPrinter broken\tno\n'));
+    expect(tabs.message).toContain('looks separated by tabs');
+    const plain = await failure(readAll('summary,description\na,b\n'));
+    expect(plain.message).not.toContain('separated by');
+  });
+
   it('reads a file of titles alone as title-only tickets, and says it has no body column', async () => {
     const chosen: unknown[] = [];
     const rows = await readAll('title\nVPN down\n', { onColumns: (c) => chosen.push(c.body) });

@@ -72,9 +72,13 @@ export function redactTicket(
   const project =
     ticket.project === null || ticket.project === undefined
       ? null
-      : redactor.redact(ticket.project.toLowerCase());
+      : normalisedProject(ticket.project, redactor);
   return { title, body, project, redactions: { ...redactor.counts } };
 }
+
+/** How a project is stored and matched: lower-cased (projects compare case-insensitively), PII redacted. */
+export const normalisedProject = (project: string, redactor = new Redactor()): string =>
+  redactor.redact(project.toLowerCase());
 
 /** A creation time as a Date: a valid Date, or an ISO 8601 date or date-time string (UTC unless it says). */
 export function parseCreatedAt(value: unknown, field = 'createdAt'): Date | undefined {

@@ -10,7 +10,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { IdempotentRequest } from '../idempotency.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
 import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
-import { Redactor } from '../redaction/index.ts';
 import { assertCanRead, canRead, seesEveryone } from './access.ts';
 
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
@@ -173,9 +172,7 @@ export type TicketField =
   | 'triage'
   | 'correction';
 
-/** How a project is stored and matched: lower-cased (projects compare case-insensitively), PII redacted. */
-export const normalisedProject = (project: string, redactor = new Redactor()): string =>
-  redactor.redact(project.toLowerCase());
+export { normalisedProject } from '../tickets/input.ts';
 
 export async function getTicket(
   deps: { tickets: Pick<TicketRepo, 'get'> },

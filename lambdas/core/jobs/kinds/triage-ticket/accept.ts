@@ -1,7 +1,8 @@
 /**
  * Accepting a ticket: title, body and project redacted once before storage (DESIGN §6), the project
- * lower-cased so projects compare case-insensitively (`redactTicket`, what `ai-ops tickets classify` reads too); then the ticket, its triage job and the creation
- * record are committed in one transaction, and the job is sent. The input was checked at the edge.
+ * lower-cased so projects compare case-insensitively (`redactTicket`, what `ai-ops tickets classify` reads
+ * too); then the ticket, its triage job and the creation record are committed in one transaction, and the job
+ * is sent. The input was checked at the edge.
  */
 import type { Caller } from '../../../auth/roles.ts';
 import { idempotentRequest } from '../../../idempotency.ts';

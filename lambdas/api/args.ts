@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
 import { MAX_PAGE_SIZE, type PageRequest, pageRequest } from '../core/pagination.ts';
+import { isRealInstant } from '../core/text.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +35,15 @@ export const optionalTextArg = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .nullish()
     .transform((text) => text || null);
+
+/**
+ * A point in time (an AWSDateTime argument), checked as Postgres will read it: JavaScript's Date rolls
+ * 2026-02-30 over to March 2, which would silently move a filter's bound by days.
+ */
+export const instantArg = z
+  .string()
+  .refine(isRealInstant, 'must be an ISO 8601 date-time of a real calendar day, e.g. 2026-03-01T10:00:00Z')
+  .transform((at) => new Date(at));
 
 /** `limit` and `nextToken` as one page request (a token this API did not hand out is a ValidationError). */
 export const pageArgs = { limit: limitArg, nextToken: nextTokenArg };

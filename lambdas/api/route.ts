@@ -33,18 +33,33 @@ export function requireCaller(event: ResolverEvent): Caller {
   return caller;
 }
 
+/** A UTF-16 surrogate without its other half: JSON can carry one (`"\ud800"`), UTF-8 cannot encode it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `String.prototype.isWellFormed` (Node 20; ES2024, past this project's `lib`): ~6x faster than the pattern. */
+const isWellFormed = (text: string): boolean =>
+  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 /**
- * Postgres cannot store NUL in text: an argument holding one anywhere (however deep in an input object) is a
- * ValidationError naming it, before any rule of the route runs, never an InternalError from the database.
+ * Postgres cannot store NUL in text, and a lone surrogate would be stored as U+FFFD (the driver encodes text as
+ * UTF-8), silently changing what the caller sent: an argument holding either anywhere (however deep in an input
+ * object) is a ValidationError naming it, before any rule of the route runs, never an InternalError from the
+ * database or a quietly altered value.
  */
-function refuseNul(value: unknown, path: readonly PropertyKey[]): void {
+function refuseUnstorable(value: unknown, path: readonly PropertyKey[]): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000'))
       throw new ValidationError(fieldPath('', path) || 'input', 'must not contain NUL characters');
+    const lone = isWellFormed(value) ? null : LONE_SURROGATE.exec(value);
+    if (lone)
+      throw new ValidationError(
+        fieldPath('', path) || 'input',
+        `must be valid Unicode text (found a lone surrogate, U+${lone[0].charCodeAt(0).toString(16).toUpperCase()})`,
+      );
   } else if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) refuseNul(item, [...path, index]);
+    for (const [index, item] of value.entries()) refuseUnstorable(item, [...path, index]);
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) refuseNul(item, [...path, key]);
+    for (const [key, item] of Object.entries(value)) refuseUnstorable(item, [...path, key]);
   }
 }
 
@@ -56,7 +71,7 @@ export function route<S extends z.ZodType>(
 ): RouteHandler {
   return async (args, { event }) => {
     try {
-      refuseNul(args, []);
+      refuseUnstorable(args, []);
       const parsed = argsSchema.safeParse(args ?? {});
       if (!parsed.success) throw validationErrorFromZod(parsed.error);
       return await run(parsed.data, event);

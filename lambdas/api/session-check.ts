@@ -7,7 +7,11 @@
  * - for the operations that act on other people's accounts or on the system (`ROLE_CONFIRMED_FIELDS`), the
  *   authorizer's answer may be up to its cache TTL old, so a demoted admin or an ended session would still be
  *   let through: the session and role are read again, and a role that may no longer call the field is refused
- *   as AppSync refuses a denied field.
+ *   as AppSync refuses a denied field;
+ * - for every other mutation (`writesConfirmSession`), for the same reason: a disabled or deleted account, or a
+ *   session that was signed out, must not go on creating work (tickets, logs, changelogs) for the rest of the
+ *   cached answer's life. A deleted account's data is gone, so such a write used to fail on its foreign key
+ *   as an InternalError. Reads keep the cached answer (one query saved on every read).
  */
 import type { SessionRepo } from '../core/auth/ports.ts';
 import { deniedFieldsFor, ROLE_CONFIRMED_FIELDS } from '../core/auth/roles.ts';
@@ -42,6 +46,15 @@ function operationOf(event: unknown): { type: string; field: string; name: strin
   };
 }
 
+/**
+ * Mutations that confirm the caller's session against the database besides `ROLE_CONFIRMED_FIELDS`: all of
+ * them but `logout` (ending a session that has already ended is no harm, and the console signs out either way).
+ * API-key mutations (signup, login, refreshToken) carry no identity and are never confirmed.
+ */
+export function writesConfirmSession(operation: { type: string; field: string }): boolean {
+  return operation.type === 'Mutation' && operation.field !== 'logout';
+}
+
 /** The event to resolve (with the caller confirmed where it must be), or the error envelope to answer instead. */
 export async function confirmSession(
   event: unknown,
@@ -51,7 +64,8 @@ export async function confirmSession(
   const operation = operationOf(event);
   const confirm =
     context?.session === UNVERIFIED_SESSION ||
-    (operation !== undefined && ROLE_CONFIRMED_FIELDS.includes(operation.name));
+    (operation !== undefined &&
+      (ROLE_CONFIRMED_FIELDS.includes(operation.name) || writesConfirmSession(operation)));
   if (!context || !confirm) return { event };
   const { sub, sid } = context;
   if (typeof sub !== 'string' || typeof sid !== 'string') {

@@ -5,7 +5,7 @@ import { systemClock } from '../../core/clock.ts';
 import { JOB_KIND_NAMES, JOB_KINDS } from '../../core/jobs/registry.ts';
 import { AUDIT_ACTIONS, auditPageRequest, readAuditLog } from '../../core/use-cases/audit.ts';
 import { actOnDeadLetters, listDeadLetters, systemHealth } from '../../core/use-cases/operations.ts';
-import { limitArg, nextTokenArg, optionalTextArg } from '../args.ts';
+import { instantArg, limitArg, nextTokenArg, optionalTextArg } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route } from '../route.ts';
 import { auditEntryView, deadLetterView, systemHealthView } from '../views.ts';
@@ -13,11 +13,8 @@ import { auditEntryView, deadLetterView, systemHealthView } from '../views.ts';
 /** A job kind of the registry; an unknown one is a ValidationError naming `kind`. */
 const kindArg = z.enum(JOB_KIND_NAMES, { error: `must be one of ${JOB_KIND_NAMES.join(', ')}` });
 
-const instantArg = z
-  .string()
-  .refine((at) => !Number.isNaN(Date.parse(at)), 'must be an ISO 8601 date-time')
-  .nullish()
-  .transform((at) => (at ? new Date(at) : null));
+/** A bound of the audit filter; an impossible day (2026-02-30) is refused, not rolled over into March. */
+const boundArg = instantArg.nullish().transform((at) => at ?? null);
 
 const optionalText = optionalTextArg(254);
 
@@ -29,8 +26,8 @@ const auditFilterArg = z
       .nullish()
       .transform((action) => action ?? null),
     target: optionalText,
-    from: instantArg,
-    to: instantArg,
+    from: boundArg,
+    to: boundArg,
   })
   .nullish()
   .transform((filter) => filter ?? { actor: null, action: null, target: null, from: null, to: null });

@@ -2,7 +2,6 @@ import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphq
 import { z } from 'zod';
 import type { Caller } from '../../core/auth/roles.ts';
 import { createTicket } from '../../core/jobs/kinds/triage-ticket/accept.ts';
-import { isRealInstant } from '../../core/text.ts';
 import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts';
 import {
   correctTriage,
@@ -20,7 +19,7 @@ import {
   ticketHistory,
   updateTicketStatus,
 } from '../../core/use-cases/tickets.ts';
-import { checkedBy, idArg, idempotencyKeyArg, pageArgs, toPage } from '../args.ts';
+import { checkedBy, idArg, idempotencyKeyArg, instantArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { type ResolverEvent, requireCaller, route, traceIdOf } from '../route.ts';
 import { changeView, type TicketView, ticketView } from '../views.ts';
@@ -129,11 +128,6 @@ async function oneTicket(deps: TicketDeps, event: ResolverEvent, record: TicketR
   if (!view) throw new Error('a ticket view went missing');
   return view;
 }
-
-const instantArg = z
-  .string()
-  .refine(isRealInstant, 'must be an ISO 8601 date-time of a real calendar day, e.g. 2026-03-01T10:00:00Z')
-  .transform((at) => new Date(at));
 
 export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDependencies>): void {
   const tickets = async () => (await deps()).tickets;

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { ideCsp } from '../web/security-headers.ts';
 import type { GraphQLHttpRequest, GraphQLHttpResponse } from './appsync/endpoint.ts';
@@ -108,11 +114,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const ide = idePage(options.apiKey);
   const server: Server = createServer((req, res) => {
     route(req, res, options, ide).catch((error: unknown) => {
+      // A client that hung up mid-body (an aborted upload, a dropped connection) is nobody's failure here:
+      // logging it as an error would let any client flood the error log and page whoever watches it.
+      if (clientHungUp(req, error)) return;
       options.onError(error);
       if (!res.headersSent)
         sendJson(res, 500, { errors: [{ message: 'Internal error', errorType: 'InternalError' }] });
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -133,6 +143,49 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
+/** Errors a request's stream raises when its client went away before the body was read. */
+const HANG_UP_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function clientHungUp(req: IncomingMessage, error: unknown): boolean {
+  const code = error !== null && typeof error === 'object' && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' && HANG_UP_CODES.has(code) && req.socket.destroyed;
+}
+
+/**
+ * A request Node's HTTP parser refused before any route saw it (headers too large, not HTTP at all, too slow
+ * to arrive): answered with the endpoint's JSON error shape instead of Node's empty-bodied default.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are too large (an access token is at most 4 KB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({ errors: [{ message, errorType: 'BadRequest' }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** A browser navigating to a URL asks for HTML first; an API client asks for JSON or anything. */
+const wantsHtml = (req: IncomingMessage): boolean => /\btext\/html\b/i.test(req.headers.accept ?? '');
+
+/** The request body as text, or null when its bytes are not UTF-8 (decoding would replace them silently). */
+function utf8Text(raw: Buffer): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return null;
+  }
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, ide: SendPage) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const read = req.method === 'GET' || req.method === 'HEAD';
@@ -140,8 +193,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     await ide(req, res);
     return;
   }
-  if (read && path === '/graphql') {
-    // A browser opening the API URL wants the IDE.
+  if (read && path === '/graphql' && wantsHtml(req)) {
+    // A browser opening the API URL wants the IDE; an API client's GET is answered below (405, as documented).
     res.writeHead(302, { location: '/graphiql' });
     res.end();
     return;
@@ -204,9 +257,16 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     });
     return;
   }
+  const text = utf8Text(raw);
+  if (text === null) {
+    sendJson(res, 400, {
+      errors: [{ message: 'The request body is not valid UTF-8', errorType: 'BadRequest' }],
+    });
+    return;
+  }
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     sendJson(res, 400, {
       errors: [{ message: 'The request body is not valid JSON', errorType: 'BadRequest' }],

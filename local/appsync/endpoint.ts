@@ -266,6 +266,14 @@ async function authenticate(
   return null;
 }
 
+/**
+ * What graphql-js says, and nothing more, when a document exhausts its validation budget (thousands of
+ * overlapping selections of one field, or fragments spread into each other combinatorially).
+ */
+const VALIDATION_ABORTED = 'Validation aborted.';
+const TOO_COMPLEX =
+  'The query is too complex to validate (too many repeated or overlapping selections): select each field once';
+
 /** The parsed document, or the errors that stop it before execution (syntax, validation, operation name). */
 function validatedDocument(
   schema: GraphQLSchema,
@@ -293,7 +301,9 @@ function validatedDocument(
     const where = argumentPaths(document);
     return {
       errors: validationErrors.map((e) =>
-        namingTheArgument(graphQLErrorBody(e, 'ValidationError'), e, where),
+        e.message === VALIDATION_ABORTED
+          ? { message: TOO_COMPLEX, errorType: 'ValidationError' }
+          : namingTheArgument(graphQLErrorBody(e, 'ValidationError'), e, where),
       ),
     };
   }

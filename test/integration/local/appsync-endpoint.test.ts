@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_TEXT_NESTING } from '../../../local/appsync/depth-limit.ts';
@@ -25,7 +26,10 @@ let resolverAnswer: (event: ResolverEvent) => unknown = () => null;
 let server: RunningHttpServer;
 let clock = 1_000_000;
 
-async function startEndpoint(overrides: Partial<AppSyncEndpointOptions> = {}): Promise<RunningHttpServer> {
+async function startEndpoint(
+  overrides: Partial<AppSyncEndpointOptions> = {},
+  onError: (error: unknown) => void = () => {},
+): Promise<RunningHttpServer> {
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(schemaText),
     apiId: 'local',
@@ -50,7 +54,7 @@ async function startEndpoint(overrides: Partial<AppSyncEndpointOptions> = {}): P
     handleGraphQL: endpoint.handle,
     apiKey: API_KEY,
     maxBodyBytes: 64 * 1024,
-    onError: () => {},
+    onError,
   });
 }
 
@@ -358,4 +362,91 @@ describe('local AppSync endpoint', () => {
     const { status } = await post({ query: `{ me { id } } #${'x'.repeat(70 * 1024)}` }, bearer);
     expect(status).toBe(413);
   });
+
+  it('refuses a body that is not UTF-8 instead of passing U+FFFD on in place of its bytes', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"query":"mutation($t: String!) { triageTicket(title: $t) { id } }","variables":{"t":"ab'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}}'),
+    ]);
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is not valid UTF-8', errorType: 'BadRequest' }],
+    });
+    expect(calls.resolver).toHaveLength(0);
+  });
+
+  it("answers what Node's HTTP parser refuses in the endpoint's JSON error shape", async () => {
+    const tooLarge = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${'a'.repeat(20_000)}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(tooLarge.status).toBe(431);
+    expect(await tooLarge.json()).toEqual({
+      errors: [
+        {
+          message: 'The request headers are too large (an access token is at most 4 KB)',
+          errorType: 'BadRequest',
+        },
+      ],
+    });
+    const garbage = await rawExchange(server.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toEqual({
+      errors: [{ message: 'The request is not valid HTTP', errorType: 'BadRequest' }],
+    });
+  });
+
+  it('says a query is too complex to validate, not only "Validation aborted."', async () => {
+    const { status, json } = await post({ query: `{ me { ${'id '.repeat(3000)}} }` }, bearer);
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([
+      {
+        message:
+          'The query is too complex to validate (too many repeated or overlapping selections): select each field once',
+        errorType: 'ValidationError',
+      },
+    ]);
+  });
+
+  it('does not report a client that hangs up mid-body as an error of the server', async () => {
+    const reported: unknown[] = [];
+    const endpoint = await startEndpoint({}, (error) => reported.push(error));
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const socket = connect(Number(new URL(endpoint.url).port), '127.0.0.1');
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nhost: local\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n{"query":',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.destroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(reported).toEqual([]);
+      expect((await post({ query: '{ me { id } }' }, bearer, endpoint.url)).status).toBe(200);
+    } finally {
+      await endpoint.close();
+    }
+  });
 });
+
+/** Sends bytes as they are (fetch would refuse to send what is not HTTP) and reads the whole answer. */
+function rawExchange(url: string, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('utf8');
+    });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.write(request);
+  });
+}

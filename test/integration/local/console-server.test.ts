@@ -123,9 +123,27 @@ describe('local server: console and IDE', () => {
     expect(html).toContain(`'x-api-key': "${API_KEY}"`);
     expect(html).toContain('ai-ops.session');
     expect(html).not.toContain('__AI_OPS_IDE_HEADERS__');
-    const redirect = await fetch(`${origin}/graphql`, { redirect: 'manual' });
+    // A browser opening the API URL is sent to the IDE; an API client's GET is refused as documented (405).
+    const redirect = await fetch(`${origin}/graphql`, {
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('/graphiql');
+  });
+
+  it("answers an API client's GET /graphql with 405 and a BadRequest, not the IDE's HTML", async () => {
+    for (const accept of ['application/json', '*/*', 'application/graphql-response+json']) {
+      const response = await fetch(`${origin}/graphql?query=%7B%20me%20%7B%20id%20%7D%20%7D`, {
+        redirect: 'manual',
+        headers: { accept },
+      });
+      expect(response.status, accept).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'Use POST /graphql', errorType: 'BadRequest' }],
+      });
+    }
   });
 
   it("gives GraphiQL the console's security headers, its CSP allowing only the page's own inline scripts", async () => {

@@ -3,7 +3,7 @@
  * AppSync's event and per-token cache, `deniedFields`, direct Lambda resolver events, `errorType`-shaped errors,
  * AWS scalar validation, query depth and resolver count limits. Transport-free: `server.ts` feeds it HTTP.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import {
   type ASTNode,
@@ -185,12 +185,27 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
     return reply(200, errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data });
   }
 
-  return { handle, clearAuthorizerCache: authorizer.clear };
+  return { handle, clearAuthorizerCache: authorizer.clear, authorizerCacheSize: authorizer.size };
 }
 
 type CachedAuthorizer = ReturnType<typeof cachedAuthorizer>;
 
-/** The Lambda authorizer with AppSync's per-token answer cache (the answer's ttlOverride, else the API's TTL). */
+/**
+ * Most authorizer answers kept. A denial is cached like an approval (as AppSync does), so without a bound every
+ * distinct garbage token a client sends stays for the TTL: 40,000 tokens of 8 KB took the process from 264 to
+ * 542 MB, and past 10,000 entries each new one scanned the whole map (throughput of such requests fell from
+ * ~1,100/s to ~200/s, on the event loop every other request shares).
+ */
+export const MAX_CACHED_ANSWERS = 10_000;
+
+/** The cache's key: a token's digest, so an entry costs the same whatever the length of the header. */
+const tokenKey = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * The Lambda authorizer with AppSync's per-token answer cache (the answer's ttlOverride, else the API's TTL),
+ * holding at most `MAX_CACHED_ANSWERS`: when full, expired answers go, then the oldest, down to nine tenths, so
+ * the scan runs once per thousand new tokens, not on every one. A forgotten answer is only asked for again.
+ */
 function cachedAuthorizer(options: AppSyncEndpointOptions) {
   const now = options.now ?? Date.now;
   const cache = new Map<string, CachedAnswer>();
@@ -200,7 +215,8 @@ function cachedAuthorizer(options: AppSyncEndpointOptions) {
     headers: Record<string, string>,
     requestId: string,
   ): Promise<AppSyncAuthorizerResult<ResolverContext>> {
-    const cached = cache.get(token);
+    const key = tokenKey(token);
+    const cached = cache.get(key);
     if (cached && cached.expiresAt > now()) return cached.answer;
     let answer: AppSyncAuthorizerResult<ResolverContext>;
     try {
@@ -211,11 +227,24 @@ function cachedAuthorizer(options: AppSyncEndpointOptions) {
       return { isAuthorized: false };
     }
     const ttlSeconds = answer.ttlOverride ?? options.authorizerTtlSeconds;
-    if (ttlSeconds > 0) cache.set(token, { answer, expiresAt: now() + ttlSeconds * 1000 });
-    if (cache.size > 10_000) evictExpired(cache, now());
+    if (ttlSeconds > 0) {
+      cache.delete(key);
+      cache.set(key, { answer, expiresAt: now() + ttlSeconds * 1000 });
+      if (cache.size > MAX_CACHED_ANSWERS) trim(cache, now());
+    }
     return answer;
   }
-  return { authorize, clear: () => cache.clear() };
+  return { authorize, clear: () => cache.clear(), size: () => cache.size };
+}
+
+function trim(cache: Map<string, CachedAnswer>, nowMs: number): void {
+  for (const [key, entry] of cache) if (entry.expiresAt <= nowMs) cache.delete(key);
+  const target = Math.floor(MAX_CACHED_ANSWERS * 0.9);
+  // A Map iterates in insertion order, and an answer is re-inserted when renewed: the first are the oldest.
+  for (const key of cache.keys()) {
+    if (cache.size <= target) break;
+    cache.delete(key);
+  }
 }
 
 function authorizerEvent(
@@ -411,10 +440,6 @@ async function invokeResolver(
     );
   }
   return result;
-}
-
-function evictExpired(cache: Map<string, CachedAnswer>, nowMs: number): void {
-  for (const [token, entry] of cache) if (entry.expiresAt <= nowMs) cache.delete(token);
 }
 
 function notAuthorized(info: GraphQLResolveInfo): FieldError {

@@ -7,6 +7,7 @@ import {
   type AppSyncEndpointOptions,
   createAppSyncEndpoint,
   MAX_ANSWER_BYTES,
+  MAX_CACHED_ANSWERS,
 } from '../../../local/appsync/endpoint.ts';
 import { findAwsDeclarations, loadAppSyncSchema } from '../../../local/appsync/schema.ts';
 import { type RunningHttpServer, startHttpServer } from '../../../local/http-server.ts';
@@ -181,6 +182,41 @@ describe('local AppSync endpoint', () => {
     clock += 61_000;
     await post({ query: '{ me { id } }' }, bearer);
     expect(calls.authorizer).toHaveLength(2);
+  });
+
+  it('keeps a bounded number of authorizer answers, forgetting the oldest, whatever clients send', async () => {
+    let asked: string[] = [];
+    const endpoint = createAppSyncEndpoint({
+      schema: loadAppSyncSchema(schemaText),
+      apiId: 'local',
+      apiKeys: () => [API_KEY],
+      // Denials are cached too, as on AppSync: every garbage token a client invents is an entry.
+      authorizer: async (event) => {
+        asked.push(event.authorizationToken);
+        return { isAuthorized: false };
+      },
+      authorizerTtlSeconds: 300,
+      resolver: async () => null,
+      queryDepthLimit: 4,
+      resolverCountLimit: 3,
+      introspection: true,
+      now: () => clock,
+    });
+    const ask = (token: string) =>
+      endpoint.handle({ headers: { authorization: token }, body: { query: '{ me { id } }' } });
+    const tokens = Array.from(
+      { length: MAX_CACHED_ANSWERS + 100 },
+      (_, i) => `Bearer ${i}${'x'.repeat(2000)}`,
+    );
+    for (const token of tokens) expect((await ask(token)).status).toBe(401);
+    expect(endpoint.authorizerCacheSize()).toBeLessThanOrEqual(MAX_CACHED_ANSWERS);
+    asked = [];
+    const newest = tokens[tokens.length - 1] ?? '';
+    const oldest = tokens[0] ?? '';
+    await ask(newest);
+    expect(asked).toEqual([]);
+    await ask(oldest);
+    expect(asked).toEqual([oldest]);
   });
 
   it('does not cache an answer whose ttlOverride is 0', async () => {

@@ -194,16 +194,32 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
+/**
+ * bcryptjs computes on the calling thread in slices of up to 100 ms, yielding with setImmediate between them, so
+ * every computation in progress runs a slice on each turn of the event loop: N at once hold the loop for N x 100 ms
+ * before any I/O is served. Locally one process serves every request, and 20 concurrent logins (anyone holding the
+ * public API key can send them) made a `me` take 0.9 s at the median and 8.7 s at worst. Computations on one
+ * thread gain nothing from running together, so each process runs one at a time: the loop waits one slice at most.
+ * (A Lambda container serves one request at a time, so nothing changes there.)
+ */
+let bcryptTail: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = bcryptTail.then(work);
+  bcryptTail = run.catch(() => undefined);
+  return run;
+}
+
 export function createBcryptHasher(cost: number): PasswordHasher {
   if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > 31) {
     throw new RangeError(`bcrypt cost must be an integer from ${MIN_BCRYPT_COST} to 31`);
   }
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => bcrypt.hash(password, cost),
+    hash: (password) => oneAtATime(() => bcrypt.hash(password, cost)),
     verify: async (password, hash) => {
       try {
-        return await bcrypt.compare(password, hash);
+        return await oneAtATime(() => bcrypt.compare(password, hash));
       } catch {
         // A corrupt stored hash must read as "wrong password", never as a crash that reveals the account.
         return false;
@@ -211,7 +227,7 @@ export function createBcryptHasher(cost: number): PasswordHasher {
     },
     dummyHash: () => {
       // Computed once per container, lazily: the first unknown-user login pays one extra hash.
-      dummy ??= bcrypt.hash(randomBytes(32).toString('base64url'), cost);
+      dummy ??= oneAtATime(() => bcrypt.hash(randomBytes(32).toString('base64url'), cost));
       return dummy;
     },
     needsRehash: (hash) => {

@@ -202,13 +202,16 @@ export interface PasswordHasher {
  * thread gain nothing from running together, so each process runs one at a time: the loop waits one slice at most.
  * (A Lambda container serves one request at a time, so nothing changes there.)
  */
-let bcryptTail: Promise<unknown> = Promise.resolve();
-
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const run = bcryptTail.then(work);
-  bcryptTail = run.catch(() => undefined);
-  return run;
+export function oneAtATimeQueue(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = tail.then(work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
+
+const oneAtATime = oneAtATimeQueue();
 
 export function createBcryptHasher(cost: number): PasswordHasher {
   if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > 31) {

@@ -19,6 +19,11 @@ describe('console summary model over the summarizer output', () => {
     expect(model.levels.counts).toEqual(result.summary.levels.counts);
     expect(model.topTemplates.map((t) => t.id)).toEqual(result.summary.topTemplates.map((t) => t.id));
     expect(model.errorTemplates).toHaveLength(result.summary.errorTemplates.length);
+    // How many of each error template's lines are errors, and why ("20 errors of 1,200 lines").
+    expect(model.errorTemplates.map((t) => t.errors)).toEqual(
+      result.summary.errorTemplates.map((t) => t.errors),
+    );
+    expect(model.errorTemplates.every((t) => t.errors !== undefined)).toBe(true);
     expect(model.timeline?.windows.length).toBe(result.summary.timeline?.windows.length);
     expect(model.topHosts.length).toBeGreaterThan(0);
     expect(model.firstError?.template).toBe(result.summary.firstError?.template);

@@ -19,7 +19,12 @@ export interface FakeCall {
   variables: Record<string, unknown>;
 }
 
-type Answer = { data?: unknown; errors?: { message: string; errorType: string }[] };
+type Answer = {
+  data?: unknown;
+  errors?: { message: string; errorType: string }[];
+  /** The request never reached the API (the server stopped): fetch failed. */
+  unreachable?: boolean;
+};
 
 /**
  * A stand-in for the API at urql's transport layer: each operation is answered by `answer` (by operation
@@ -37,13 +42,17 @@ export function fakeApi(answer: (call: FakeCall) => Answer) {
           variables: (operation.variables ?? {}) as Record<string, unknown>,
         };
         calls.push(call);
-        const { data, errors } = answer(call);
+        const { data, errors, unreachable } = answer(call);
         return fromPromise(
           Promise.resolve({
             operation,
             data: data ?? undefined,
             // As AppSync sends them: errorType beside the message.
-            error: errors ? new CombinedError({ graphQLErrors: errors }) : undefined,
+            error: unreachable
+              ? new CombinedError({ networkError: new TypeError('Failed to fetch') })
+              : errors
+                ? new CombinedError({ graphQLErrors: errors })
+                : undefined,
             stale: false,
             hasNext: false,
           }),

@@ -18,6 +18,16 @@ function logWithNames(): string {
   return lines.join('\n');
 }
 
+/** 600 requests, one in 60 answered 503 at INFO, and every other one of those logged at ERROR. */
+function requestsWithFailures(): string {
+  return Array.from({ length: 600 }, (_, i) => {
+    const time = `2025-05-01 08:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+    const failed = i % 60 === 7;
+    const level = failed && i % 120 === 7 ? 'ERROR' : 'INFO';
+    return `${time} ${level} api.Http: GET /api/orders/${1000 + i} status=${failed ? 503 : 200} took=${5 + (i % 40)}ms`;
+  }).join('\n');
+}
+
 describe('logs in the console', () => {
   it('an engineer uploads a log file and reads the summary, headline first', async () => {
     const page = await browser.page();
@@ -79,6 +89,20 @@ describe('logs in the console', () => {
       .waitFor();
   });
 
+  it('the same file can be chosen again after Clear', async () => {
+    const page = await browser.page();
+    const user = await newUser();
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    const file = page.getByLabel('Log file');
+    await file.setInputFiles('test/fixtures/logs/BGL_sample.log');
+    await page.getByText('Loaded BGL_sample.log').waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    // The input kept the file, so choosing it again was no change and did nothing.
+    await file.setInputFiles('test/fixtures/logs/BGL_sample.log');
+    await page.getByText('Loaded BGL_sample.log').waitFor();
+  });
+
   it('HR reads the summary but is offered no raw text: no raw log, samples or wildcard values', async () => {
     const hr = await newUser('HR');
     const page = await browser.page();
@@ -138,5 +162,24 @@ describe('logs in the console', () => {
     await page.waitForURL(/\/logs\/[0-9a-f-]{36}$/);
     await page.getByTestId('summary-headline').waitFor();
     expect(await pageText(page)).toContain('double-hummer alignment exceptions');
+  });
+
+  it('an error template says how many of its lines are errors and why, not a bare count at INFO', async () => {
+    const user = await newUser();
+    const page = await browser.page(390);
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    await page.getByRole('textbox', { name: 'Or paste log lines' }).fill(requestsWithFailures());
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByTestId('summary-headline').waitFor();
+    const errors = page.getByRole('region', { name: 'Errors templates', exact: true });
+    const row = errors.getByRole('row').filter({ hasText: 'status=' });
+    const cells = await row.getByRole('cell').allInnerTexts();
+    expect(cells[0]).toContain('Errors by level ERROR (5 lines), HTTP 5xx');
+    expect(cells[1]?.replace(/\s+/g, ' ')).toBe('10 errors of 600 lines');
+    // All the log's errors.
+    expect(cells[2]).toContain('100%');
+    expect(cells[3]).toBe('ERROR');
+    await snapshot(page, 'log-error-templates');
   });
 });

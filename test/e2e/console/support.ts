@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { connectDatabase } from '../../../lambdas/adapters/db/client.ts';
+import { LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
+import { localQueueDefinitions } from '../../../lambdas/adapters/queue/queue-from-config.ts';
+import { jobMessageFor, serializeJobMessage } from '../../../lambdas/core/jobs/job.ts';
+import { summarizeLog as summarizeLogKind } from '../../../lambdas/core/jobs/kinds/summarize-log/definition.ts';
 import { dataField, graphql } from '../../support/local-process.ts';
 import { launchChromium, newContext, seriousViolations } from './browser.ts';
 import { type PageTrace, tracePage } from './page-trace.ts';
@@ -37,10 +42,13 @@ export async function adminToken(): Promise<string> {
 
 let counter = 0;
 
-/** A new account through the API (signup gives USER), promoted by the admin when a role is given. */
-export async function newUser(role?: 'OPS' | 'HR' | 'ADMIN'): Promise<ApiUser> {
+/**
+ * A new account through the API (signup gives USER), promoted by the admin when a role is given; its e-mail
+ * starts with `name`.
+ */
+export async function newUser(role?: 'OPS' | 'HR' | 'ADMIN', name = 'person'): Promise<ApiUser> {
   counter += 1;
-  const email = `person${Date.now()}${counter}@example.com`;
+  const email = `${name}${Date.now()}${counter}@example.com`;
   const password = 'Violet-Harbour-Lantern-42';
   const result = await graphql(
     inject('apiUrl'),
@@ -62,6 +70,28 @@ export async function newUser(role?: 'OPS' | 'HR' | 'ADMIN'): Promise<ApiUser> {
     { e: email, p: password },
   );
   return { id: payload.user.id, email, password, token: login.login.accessToken };
+}
+
+/**
+ * A poison message as the queue sees one: a summarize job's message that has used up its receives, its job
+ * marked FAILED with the reason as the worker does on the last delivery. The queue's own redrive policy moves
+ * the message to the dead-letter queue on its next receive, exactly as after five failures.
+ */
+export async function poisonMessageFor(jobId: string): Promise<void> {
+  const connection = connectDatabase({ url: inject('databaseUrl') });
+  try {
+    const { queue: settings } = summarizeLogKind;
+    const queue = new LocalQueue(connection.sql, localQueueDefinitions());
+    const body = serializeJobMessage(
+      jobMessageFor({ id: jobId, kind: summarizeLogKind.kind, traceId: null }),
+    );
+    const { messageId } = await queue.send(settings.name, body, { delaySeconds: 2 });
+    await connection.sql`update queue_messages set receive_count = ${settings.maxReceiveCount} where message_id = ${messageId}`;
+    await connection.sql`update jobs set status = 'FAILED', attempts = ${settings.maxReceiveCount},
+      last_error = 'Database unavailable: connection refused' where id = ${jobId}`;
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Polls until `check` returns a value (the workers run in the background). */

@@ -53,6 +53,15 @@ describe('API errors as sentences', () => {
     });
   });
 
+  it('leads with the type’s sentence over the wording of a variable the API refused', () => {
+    const message =
+      'Variable "$input" got invalid value "not a url" at "input.repositoryUrl"; "not a url" is not a valid AWSURL';
+    expect(describeError({ errorType: 'ValidationError', message })).toEqual({
+      title: 'Please check what you entered.',
+      detail: message,
+    });
+  });
+
   it('keeps the server words that name a field, never those of an internal error', () => {
     expect(describeError({ errorType: 'ValidationError', message: 'title: must not be empty' }).detail).toBe(
       'title: must not be empty',

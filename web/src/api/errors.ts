@@ -47,10 +47,11 @@ export function sentenceFor(errorType: string): string {
 }
 
 /**
- * AppSync's own wording for a denied field or an invalid document: correct, but not written for a person, so the
- * type's sentence leads and these follow as the detail.
+ * AppSync's own wording for a denied field, an invalid document or an invalid variable (`Variable "$input" got
+ * invalid value "not a url" at "input.repositoryUrl"; …`, which led the notice as if it were a sentence): correct,
+ * but not written for a person, so the type's sentence leads and these follow as the detail.
  */
-const MACHINE_WORDING = /^(Not Authorized to access |Validation error of type )/;
+const MACHINE_WORDING = /^(Not Authorized to access |Validation error of type |Variable "\$)/;
 
 /**
  * A server message written for a person, such as "An account with this email already exists" or "Invalid email

@@ -21,13 +21,18 @@ export function MissingRecord({
   fetching,
   error,
   listPath,
+  onRetry,
 }: {
   title: string;
   fetching: boolean;
   error: CombinedError | undefined;
   /** Where the list of such records is, offered when the address names none. */
   listPath?: string;
+  /** Offered when the record could not be fetched (the server cannot be reached), not when it does not exist. */
+  onRetry?: () => void;
 }) {
+  const apiError = firstApiError(error);
+  const retryable = apiError?.errorType === 'NetworkError' || apiError?.errorType === 'ServiceUnavailable';
   if (fetching) return <PageLoading />;
   const what = title.toLowerCase();
   if (isMalformedId(error)) {
@@ -58,6 +63,7 @@ export function MissingRecord({
       <ErrorNotice
         error={error ?? { errorType: 'NotFound', message: '' }}
         action={`Could not load this ${what}`}
+        onRetry={retryable ? onRetry : undefined}
       />
     </>
   );

@@ -1,10 +1,18 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const number = new Intl.NumberFormat('en-US');
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? iso : dateTime.format(ms);
+}
+
+/** The date and the time apart, for a narrow column that shows them on two lines. */
+export function formatDateAndTime(iso: string): { date: string; time: string } | null {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : { date: dateOnly.format(ms), time: timeOnly.format(ms) };
 }
 
 export function formatNumber(n: number): string {

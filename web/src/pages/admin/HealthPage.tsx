@@ -27,7 +27,7 @@ const WORDS: Record<HealthStatus, string> = { OK: 'OK', WARNING: 'Needs a look',
 
 function HealthBadge({ status, label }: { status: HealthStatus; label: string }) {
   return (
-    <Badge color={COLORS[status]} variant="light" aria-label={`${label}: ${WORDS[status]}`}>
+    <Badge color={COLORS[status]} variant="light" miw="max-content" aria-label={`${label}: ${WORDS[status]}`}>
       {WORDS[status]}
     </Badge>
   );
@@ -88,17 +88,31 @@ export default function HealthPage() {
             </Text>
           </Group>
           <TableScroll label="Queues">
-            <Table striped miw={760}>
+            {/* As wide as its columns need (styles.css): the status badge read "NEED…" in a fixed 760 px. */}
+            <Table striped>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Job kind</Table.Th>
                   <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Waiting</Table.Th>
-                  <Table.Th ta="right">In flight</Table.Th>
-                  <Table.Th ta="right">Oldest</Table.Th>
-                  <Table.Th ta="right">Dead letters</Table.Th>
-                  <Table.Th ta="right">Done / failed (1 h)</Table.Th>
-                  <Table.Th ta="right">p95</Table.Th>
+                  {/* Headings break between their parts only: "Done / failed (1 h)" took five lines. */}
+                  <Table.Th ta="right" className="nowrap">
+                    Waiting
+                  </Table.Th>
+                  <Table.Th ta="right" className="nowrap">
+                    In flight
+                  </Table.Th>
+                  <Table.Th ta="right" className="nowrap">
+                    Oldest
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <span className="nowrap">Dead</span> <span className="nowrap">letters</span>
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <span className="nowrap">Done / failed</span> <span className="nowrap">(1 h)</span>
+                  </Table.Th>
+                  <Table.Th ta="right" className="nowrap">
+                    p95
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -108,21 +122,31 @@ export default function HealthPage() {
                       <Text size="sm" className="mono">
                         {q.kind}
                       </Text>
-                      <Text size="xs" c="dimmed">
+                      <Text size="xs" c="dimmed" className="cell-text">
                         {q.description}
                       </Text>
                     </Table.Td>
                     <Table.Td>
                       <HealthBadge status={q.status} label={q.kind} />
                     </Table.Td>
-                    <Table.Td ta="right">{count(q.depth)}</Table.Td>
-                    <Table.Td ta="right">{count(q.inFlight)}</Table.Td>
-                    <Table.Td ta="right">{age(q.oldestMessageAgeSeconds)}</Table.Td>
-                    <Table.Td ta="right">{count(q.deadLetters)}</Table.Td>
-                    <Table.Td ta="right">
+                    <Table.Td ta="right" className="nowrap">
+                      {count(q.depth)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="nowrap">
+                      {count(q.inFlight)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="nowrap">
+                      {age(q.oldestMessageAgeSeconds)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="nowrap">
+                      {count(q.deadLetters)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="nowrap">
                       {q.succeededLastHour} / {q.failedLastHour}
                     </Table.Td>
-                    <Table.Td ta="right">{q.p95DurationMs === null ? '—' : `${q.p95DurationMs} ms`}</Table.Td>
+                    <Table.Td ta="right" className="nowrap">
+                      {q.p95DurationMs === null ? '—' : `${q.p95DurationMs} ms`}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

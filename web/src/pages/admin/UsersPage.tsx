@@ -1,8 +1,8 @@
-import { Badge, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Box, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateAndTime, formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
@@ -72,6 +72,21 @@ interface UserFilterState {
   email: string;
 }
 
+/** Date over time: on one line the column took the width that pushed the actions off a 1280 px screen. */
+function LastSignIn({ at }: { at: string | null | undefined }) {
+  const when = at ? formatDateAndTime(at) : null;
+  if (!at) return <>never</>;
+  if (!when) return <>{at}</>;
+  return (
+    <>
+      <div className="nowrap">{when.date}</div>
+      <Text size="xs" c="dimmed" className="nowrap">
+        {when.time}
+      </Text>
+    </>
+  );
+}
+
 /**
  * Users and roles: filter by role, status and e-mail; create (an invite link shown once), change a role,
  * disable or enable, reset a password (a one-time link), delete. Every change is in the audit log.
@@ -127,6 +142,7 @@ export default function UsersPage() {
         {/*
           Each column as wide as its content, the region scrolling sideways: a fixed minimum width let a long
           e-mail squeeze the role dropdown to "Ac", Save to "Sav" and the status badge to "AC…" at 390 px (audit).
+          The e-mail wraps past 15rem, so the table fits 1280 px.
         */}
         <Table striped w="max-content" miw="100%">
           <Table.Thead>
@@ -142,13 +158,16 @@ export default function UsersPage() {
             {users.map((u) => (
               <Table.Tr key={u.id}>
                 <Table.Td>
-                  {u.email}
-                  {u.id === session?.user.id && (
-                    <Text span c="dimmed" size="xs">
-                      {' '}
-                      (you)
-                    </Text>
-                  )}
+                  {/* Wraps past 15rem: a long e-mail pushed the actions off a 1280 px screen. */}
+                  <Box maw="15rem" style={{ overflowWrap: 'anywhere' }}>
+                    {u.email}
+                    {u.id === session?.user.id && (
+                      <Text span c="dimmed" size="xs">
+                        {' '}
+                        (you)
+                      </Text>
+                    )}
+                  </Box>
                   <Text size="xs" c="dimmed">
                     since {formatDateTime(u.createdAt)}
                   </Text>
@@ -161,7 +180,9 @@ export default function UsersPage() {
                     {u.status}
                   </Badge>
                 </Table.Td>
-                <Table.Td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never'}</Table.Td>
+                <Table.Td>
+                  <LastSignIn at={u.lastLoginAt} />
+                </Table.Td>
                 <Table.Td>
                   {u.id !== session?.user.id && u.status !== 'DELETED' && (
                     <UserActions user={u} onIssued={setIssued} />

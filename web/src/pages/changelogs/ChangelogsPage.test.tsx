@@ -28,4 +28,19 @@ describe('ChangelogsPage', () => {
     });
     expect(screen.getByText('2 commits recognised')).toBeTruthy();
   });
+
+  it('says at the field that the repository URL is not a web address, and does not send it', () => {
+    const { client, calls } = fakeApi(() => ({ data: { changelogs: { items: [], nextToken: null } } }));
+    renderWith(<ChangelogsPage />, client);
+    fireEvent.change(screen.getByLabelText(/Commits, newest first/), { target: { value: 'feat: x' } });
+    const url = screen.getByLabelText(/Repository URL/);
+    const generate = screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement;
+    fireEvent.change(url, { target: { value: 'not a url' } });
+    expect(screen.getByText('A web address such as https://github.com/acme/app')).toBeTruthy();
+    expect(generate.disabled).toBe(true);
+    fireEvent.change(url, { target: { value: 'https://github.com/acme/app' } });
+    expect(screen.queryByText('A web address such as https://github.com/acme/app')).toBeNull();
+    expect(generate.disabled).toBe(false);
+    expect(calls.some((c) => c.operationName === 'GenerateChangelog')).toBe(false);
+  });
 });

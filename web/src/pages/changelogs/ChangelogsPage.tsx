@@ -20,8 +20,8 @@ import { useMutation, useQuery } from 'urql';
 import { splitPastedCommits } from '../../../../lambdas/core/changelog/paste.ts';
 import { releaseLabel } from '../../../../lambdas/core/changelog/types.ts';
 import { LISTS } from '../../api/typenames.ts';
+import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type { ChangelogInput } from '../../gql/graphql.ts';
@@ -51,14 +51,18 @@ function PastChangelogs() {
           None yet.
         </Text>
       ) : (
-        <TableScroll label="Past changelogs">
-          <Table striped miw={480}>
+        <TableScroll label="Changelog list">
+          {/*
+            On a phone the time generated is on the changelog's page (an unreleased one's label has the date):
+            in a fixed 480 px it was off screen and the bump badge read "M…".
+          */}
+          <Table striped miw={{ base: 0, sm: 480 }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Version</Table.Th>
                 <Table.Th>Bump</Table.Th>
                 <Table.Th>Sections</Table.Th>
-                <Table.Th>Generated</Table.Th>
+                <Table.Th visibleFrom="sm">Generated</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -70,10 +74,14 @@ function PastChangelogs() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light">{c.bump}</Badge>
+                    <Badge variant="light" miw="max-content">
+                      {c.bump}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{c.sections.map((s) => s.title).join(', ') || '—'}</Table.Td>
-                  <Table.Td>{formatDateTime(c.createdAt)}</Table.Td>
+                  <Table.Td visibleFrom="sm">
+                    <DateTimeText iso={c.createdAt} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -82,6 +90,22 @@ function PastChangelogs() {
       )}
     </Stack>
   );
+}
+
+/**
+ * Said at the field, before sending: the API's answer to "not a url" was GraphQL's wording (`Variable "$input"
+ * got invalid value … is not a valid AWSURL`) under the form.
+ */
+function repositoryUrlProblem(value: string): string | null {
+  const url = value.trim();
+  if (!url) return null;
+  try {
+    const { protocol } = new URL(url);
+    if (protocol === 'https:' || protocol === 'http:') return null;
+  } catch {
+    // not a URL
+  }
+  return 'A web address such as https://github.com/acme/app';
 }
 
 export default function ChangelogsPage() {
@@ -105,6 +129,7 @@ export default function ChangelogsPage() {
     await generate({ input, idempotencyKey: crypto.randomUUID() }, { additionalTypenames: ['Changelog'] });
   };
   const empty = mode === 'commits' ? parsed.length === 0 : toEntries(rows).length === 0;
+  const urlProblem = repositoryUrlProblem(repositoryUrl);
 
   return (
     <Stack>
@@ -152,6 +177,7 @@ export default function ChangelogsPage() {
                 placeholder="https://github.com/acme/app"
                 value={repositoryUrl}
                 onChange={(e) => setRepositoryUrl(e.currentTarget.value)}
+                error={urlProblem}
               />
             </SimpleGrid>
             <Checkbox
@@ -161,7 +187,7 @@ export default function ChangelogsPage() {
             />
             <ErrorNotice error={result.error} action="Could not generate the changelog" />
             <Group>
-              <Button type="submit" loading={result.fetching} disabled={empty}>
+              <Button type="submit" loading={result.fetching} disabled={empty || urlProblem !== null}>
                 Generate
               </Button>
             </Group>

@@ -15,6 +15,7 @@ import { PageLoading } from '../../components/Layout.tsx';
 import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
+import { useLastData } from '../../components/use-last-data.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { graphql } from '../../gql/index.ts';
 import { can } from '../../session/roles.ts';
@@ -27,6 +28,8 @@ const LogEntryDocument = graphql(`
     logEntry(id: $id) {
       id
       status
+      source
+      baselineEntryId
       format
       sizeBytes
       lineCount
@@ -52,6 +55,14 @@ function RawText({ id }: { id: string }) {
   if (fetching) return <PageLoading />;
   if (error) return <ErrorNotice error={error} action="Could not load the raw text" />;
   const raw = data?.logEntry?.raw ?? '';
+  // A file refused by the worker (binary, unreadable) leaves no text: an empty box and a Copy button said nothing.
+  if (!raw) {
+    return (
+      <Text size="sm" c="dimmed">
+        No raw text was stored for this log.
+      </Text>
+    );
+  }
   return (
     <Stack gap="xs">
       <Group>
@@ -66,17 +77,21 @@ function RawText({ id }: { id: string }) {
   );
 }
 
+/** The worker's reason ends a sentence before "Attempts": it read "…not text Attempts: 1.". */
+const asSentence = (reason: string): string => (/[.!?]$/.test(reason) ? reason : `${reason}.`);
+
 export default function LogDetailPage() {
   const { id = '' } = useParams();
   const session = useSession();
   const [showRaw, setShowRaw] = useState(false);
   const [{ data, error, fetching }, refetch] = useQuery({ query: LogEntryDocument, variables: { id } });
-  const entry = data?.logEntry;
+  // Kept while a refresh fails (the server stopped): the page goes on polling and catches up when it is back.
+  const entry = useLastData(data?.logEntry, id);
   // An upload's job may wait for its file a moment after the PUT (until the worker takes the file).
   const busy =
     entry?.status === 'QUEUED' || entry?.status === 'PROCESSING' || entry?.status === 'AWAITING_UPLOAD';
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, 1000);
+  usePolling(busy, refresh, error ? 3000 : 1000);
   const summary = useMemo(() => readSummary(parseJson(entry?.summary?.json)), [entry?.summary?.json]);
   const details = useMemo(
     () => readTemplateDetails(parseJson(entry?.summary?.templates)),
@@ -85,12 +100,21 @@ export default function LogDetailPage() {
   const rawAllowed = session ? can.seeRawLogs(session.user.role) : false;
 
   if (!entry) {
-    return <MissingRecord title="Log summary" fetching={fetching} error={error} listPath="/logs" />;
+    return (
+      <MissingRecord
+        title="Log summary"
+        fetching={fetching}
+        error={error}
+        listPath="/logs"
+        onRetry={refresh}
+      />
+    );
   }
   return (
     <Stack>
       <PageHeader
-        title="Log summary"
+        // The list names a log by its source; its page named it only inside the headline box.
+        title={entry.source ? `Log summary: ${entry.source}` : 'Log summary'}
         description={
           <>
             Uploaded {formatDateTime(entry.createdAt)} · {formatNumber(entry.lineCount)} lines ·{' '}
@@ -107,7 +131,7 @@ export default function LogDetailPage() {
           </>
         }
       />
-      <ErrorNotice error={error} action="Could not refresh" />
+      <ErrorNotice error={error} action="Could not refresh" onRetry={busy ? undefined : refresh} />
       {busy && (
         <Alert color="blue" variant="light" role="status">
           {entry.status === 'AWAITING_UPLOAD'
@@ -117,10 +141,18 @@ export default function LogDetailPage() {
       )}
       {entry.status === 'FAILED' && (
         <Alert color="red" variant="light" title="The summary failed" role="alert">
-          {entry.job?.lastError ?? 'No reason was recorded.'} Attempts: {entry.job?.attempts ?? 0}.
+          {entry.job?.lastError ? asSentence(entry.job.lastError) : 'No reason was recorded.'} Attempts:{' '}
+          {entry.job?.attempts ?? 0}.
         </Alert>
       )}
-      {summary && <SummaryView summary={summary} details={details} showRaw={rawAllowed} />}
+      {summary && (
+        <SummaryView
+          summary={summary}
+          details={details}
+          showRaw={rawAllowed}
+          baselineEntryId={entry.baselineEntryId}
+        />
+      )}
       {entry.summary && rawAllowed && (
         // The plain text quotes the first error's line: raw text, so not for HR.
         <Paper withBorder p="md">

@@ -133,7 +133,20 @@ export function LogUploadForm() {
       setBigFile(file);
       return;
     }
-    takeText(await file.text(), file.name);
+    const text = await file.text();
+    // Said when the file is chosen: a binary file filled the text field with symbols and was refused only on
+    // sending ("raw: must not contain NUL characters"); an empty one left Summarize greyed out without a word.
+    const refusal = text.includes('\u0000')
+      ? `${file.name} is not a text file (it contains NUL bytes). Choose a plain-text log, or a .gz of one.`
+      : text.trim() === ''
+        ? `${file.name} is empty.`
+        : null;
+    if (refusal) {
+      takeText('', null);
+      setProblem({ errorType: 'ValidationError', message: refusal });
+      return;
+    }
+    takeText(text, file.name);
   };
 
   const upload = async (file: File) => {
@@ -213,6 +226,9 @@ export function LogUploadForm() {
               style={{ position: 'absolute', opacity: 0, width: 1, height: 1 }}
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
+                // Emptied, so that choosing the same file again (after Clear, or after editing its text) is a
+                // change: it did nothing before.
+                e.currentTarget.value = '';
                 if (file) void readFile(file);
               }}
             />

@@ -3,12 +3,14 @@ import { useCallback } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
+import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatBytes, formatDateTime, formatNumber, summarizerName } from '../../components/format.ts';
+import { formatBytes, formatNumber, summarizerName } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { useLastData } from '../../components/use-last-data.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import type { JobStatus } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
@@ -61,12 +63,13 @@ export default function LogsPage() {
     variables: { limit: PAGE_SIZE, nextToken: pages.token, status },
     context: LISTS.logEntries,
   });
-  const items = data?.logEntries?.items ?? [];
+  // Kept while a refresh fails: the list does not empty itself, and goes on polling, when the server stops.
+  const items = useLastData(data?.logEntries, `${pages.token ?? ''}|${status ?? ''}`)?.items ?? [];
   const busy = items.some(
     (i) => i.status === 'QUEUED' || i.status === 'PROCESSING' || i.status === 'AWAITING_UPLOAD',
   );
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh);
+  usePolling(busy, refresh, error ? 3000 : 2000);
   const everyone = session ? can.seeEveryone(session.user.role) : false;
 
   return (
@@ -101,12 +104,15 @@ export default function LogsPage() {
         </Group>
         <ErrorNotice error={error} action="Could not load logs" onRetry={refresh} />
         <TableScroll label="Logs">
-          {/* On a phone (below sm) upload time, source and status stay and the table fits the screen. */}
+          {/*
+            On a phone (below sm) upload time and status stay, the source under the time, and the table fits the
+            screen: in a column of its own the source had 89 px and broke "bgl_2k.l|og".
+          */}
           <Table striped highlightOnHover verticalSpacing="xs" miw={{ base: 0, sm: 560 }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Uploaded</Table.Th>
-                <Table.Th>Source</Table.Th>
+                <Table.Th visibleFrom="sm">Source</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th ta="right" visibleFrom="sm">
                   Lines
@@ -122,10 +128,17 @@ export default function LogsPage() {
                 <Table.Tr key={entry.id}>
                   <Table.Td>
                     <Anchor component={Link} to={`/logs/${entry.id}`}>
-                      {formatDateTime(entry.createdAt)}
+                      <DateTimeText iso={entry.createdAt} />
                     </Anchor>
+                    {entry.source && (
+                      <Text size="sm" c="dimmed" hiddenFrom="sm" style={{ overflowWrap: 'anywhere' }}>
+                        {entry.source}
+                      </Text>
+                    )}
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{entry.source ?? '—'}</Table.Td>
+                  <Table.Td visibleFrom="sm" style={{ overflowWrap: 'anywhere' }}>
+                    {entry.source ?? '—'}
+                  </Table.Td>
                   <Table.Td>
                     <JobStatusBadge status={entry.status} />
                     {entry.status === 'FAILED' && entry.job?.lastError && (

@@ -1,4 +1,5 @@
-import { Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
@@ -95,7 +96,7 @@ export function IncidentList({ incidents }: { incidents: Incident[] }) {
                 <Text size="sm" key={t.template}>
                   {formatNumber(t.count)} × <TemplateText text={t.template} />
                   {t.new && (
-                    <Badge size="xs" ml={6} variant="outline" color="orange">
+                    <Badge component="span" size="xs" ml={6} variant="outline" color="orange">
                       first seen here
                     </Badge>
                   )}
@@ -137,12 +138,41 @@ function ChangeRows({ title, rows }: { title: string; rows: TemplateChange[] }) 
   );
 }
 
+/** The worker's label of the earlier log: `entry <id> (<ISO time>)`. */
+const ENTRY_LABEL = /^entry \S+ \((\d{4}-\d{2}-\d{2}T[^)]+)\)$/;
+
+/**
+ * The earlier log as a link to its summary, uploaded when: the label read "Compared with entry 264f1c84-4882-…
+ * (2026-12-07T06:19:35.941Z)", an id to copy by hand.
+ */
+function Baseline({ changes, entryId }: { changes: ChangesModel; entryId: string | null | undefined }) {
+  const uploaded = ENTRY_LABEL.exec(changes.baseline)?.[1];
+  if (!entryId) return <>{changes.baseline}</>;
+  return (
+    <>
+      <Anchor component={Link} to={`/logs/${entryId}`}>
+        the previous log of this source
+      </Anchor>
+      {uploaded ? `, uploaded ${formatDateTime(uploaded)}` : ''}
+    </>
+  );
+}
+
 /** What changed since the earlier log of the same source the summary was compared with. */
-export function ChangesView({ changes }: { changes: ChangesModel }) {
+export function ChangesView({
+  changes,
+  baselineEntryId,
+}: {
+  changes: ChangesModel;
+  /** LogEntry.baselineEntryId: the earlier log, to link to. */
+  baselineEntryId?: string | null;
+}) {
   const none = [changes.new, changes.louder, changes.quieter, changes.gone].every((l) => l.length === 0);
   return (
     <Stack gap="xs">
-      <Text size="sm">Compared with {changes.baseline}.</Text>
+      <Text size="sm">
+        Compared with <Baseline changes={changes} entryId={baselineEntryId} />.
+      </Text>
       {none && <Text size="sm">No template appeared, vanished or changed its rate markedly.</Text>}
       <ChangeRows title="New" rows={changes.new} />
       <ChangeRows title="Louder" rows={changes.louder} />

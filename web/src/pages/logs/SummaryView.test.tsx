@@ -37,11 +37,16 @@ const templatesJson = [
   },
 ];
 
-function show(showRaw: boolean, json: object = summaryJson) {
+function show(showRaw: boolean, json: object = summaryJson, baselineEntryId?: string) {
   const summary = readSummary(json);
   if (!summary) throw new Error('unreadable summary');
   renderWith(
-    <SummaryView summary={summary} details={readTemplateDetails(templatesJson)} showRaw={showRaw} />,
+    <SummaryView
+      summary={summary}
+      details={readTemplateDetails(templatesJson)}
+      showRaw={showRaw}
+      baselineEntryId={baselineEntryId}
+    />,
   );
 }
 
@@ -121,5 +126,92 @@ describe('SummaryView', () => {
     const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
     expect(incidents).toContain('Error surge: 13 errors in 10 min, usually none');
     expect(incidents).not.toContain('13× the usual');
+  });
+
+  it("says how many of an error template's lines are errors, at what level and why", () => {
+    const requests = {
+      id: 'T7',
+      template: 'request <*> completed status=<NUM>',
+      count: 1200,
+      share: 0.6,
+      level: 'INFO',
+      firstLine: 3,
+      errors: { lines: 20, level: 12, http5xx: 20, wording: 0 },
+    };
+    const gateway = {
+      id: 'T8',
+      template: 'upstream answered <NUM>',
+      count: 40,
+      share: 0.02,
+      level: 'INFO',
+      firstLine: 9,
+      errors: { lines: 40, level: 0, http5xx: 40, wording: 0 },
+    };
+    const crash = {
+      id: 'T9',
+      template: 'db down after <NUM> ms',
+      count: 10,
+      share: 0.01,
+      level: 'ERROR',
+      firstLine: 31,
+      errors: { lines: 10, level: 10, http5xx: 0, wording: 0 },
+    };
+    show(false, {
+      ...summaryJson,
+      errors: { total: 80, inferred: 0 },
+      errorTemplates: [requests, gateway, crash],
+    });
+    const table = screen.getByRole('region', { name: 'Errors templates' });
+    const rows = [...table.querySelectorAll('tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+    );
+    expect([...table.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual([
+      'Template',
+      'Errors',
+      'Share of errors',
+      'Level',
+    ]);
+    expect(screen.getByRole('progressbar', { name: 'Share of error lines: 25%' })).toBeTruthy();
+    // Why, count, share of the log's 80 errors, and level: not "INFO 1,200" beside its 60% of the log's lines.
+    expect(rows[0]?.slice(0, 4)).toEqual([
+      'request <*> completed status=<NUM>Errors by level ERROR (12 lines), HTTP 5xx',
+      '20 errorsof 1,200 lines',
+      '25%',
+      'ERROR',
+    ]);
+    expect(rows[1]?.slice(0, 4)).toEqual([
+      'upstream answered <NUM>Errors by HTTP 5xx',
+      '40 errorsof 40 lines',
+      '50%',
+      '5xx',
+    ]);
+    // Errors by their level alone need no why.
+    expect(rows[2]?.slice(0, 4)).toEqual(['db down after <NUM> ms', '10 errorsof 10 lines', '13%', 'ERROR']);
+  });
+
+  it('shows the lines of an error template from a summary made before errors were counted per template', () => {
+    show(true, { ...summaryJson, errorTemplates: [{ ...template, id: 'T2', level: 'ERROR', count: 10 }] });
+    const table = screen.getByRole('region', { name: 'Errors templates' });
+    expect(table.querySelector('thead')?.textContent).toContain('Lines');
+    expect(table.querySelector('tbody td:nth-child(2)')?.textContent).toBe('10');
+    expect(table.querySelector('tbody td:nth-child(4)')?.textContent).toBe('ERROR');
+  });
+
+  it('links the earlier log of the same source it was compared with, instead of naming its id', () => {
+    const id = '264f1c84-4882-41b4-b571-8198602c8354';
+    const changes = {
+      baseline: { lines: 40, durationSeconds: 60, label: `entry ${id} (2026-12-07T06:19:35.941Z)` },
+      new: [],
+      louder: [],
+      quieter: [],
+      gone: [],
+    };
+    show(true, { ...summaryJson, changes }, id);
+    const section = screen.getByRole('region', { name: 'Since the previous log' });
+    expect(section.textContent).not.toContain(id);
+    expect(section.textContent).toMatch(/Compared with the previous log of this source, uploaded .*2026/);
+    expect(screen.getByRole('link', { name: 'the previous log of this source' }).getAttribute('href')).toBe(
+      `/logs/${id}`,
+    );
   });
 });

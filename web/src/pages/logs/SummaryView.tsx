@@ -111,9 +111,11 @@ interface Props {
   details: Map<string, TemplateDetail>;
   /** False for HR: no sample lines, no wildcard values, no first-error text. */
   showRaw: boolean;
+  /** The earlier log of the same source this one was compared with (LogEntry.baselineEntryId). */
+  baselineEntryId?: string | null;
 }
 
-export function SummaryView({ summary, details, showRaw }: Props) {
+export function SummaryView({ summary, details, showRaw, baselineEntryId }: Props) {
   const errors = summary.errors;
   return (
     <Stack>
@@ -160,7 +162,7 @@ export function SummaryView({ summary, details, showRaw }: Props) {
       )}
       {summary.changes && (
         <Section title="Since the previous log">
-          <ChangesView changes={summary.changes} />
+          <ChangesView changes={summary.changes} baselineEntryId={baselineEntryId} />
         </Section>
       )}
       {summary.firstError && (
@@ -194,6 +196,7 @@ export function SummaryView({ summary, details, showRaw }: Props) {
             templates={summary.errorTemplates}
             details={details}
             showValues={showRaw}
+            errorTotal={summary.errors}
           />
           <TemplateTable
             caption="Warnings"

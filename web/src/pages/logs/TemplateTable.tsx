@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { errorCount, errorLevel, errorWhy } from './error-lines.ts';
 import type { TemplateBrief, TemplateDetail } from './summary-model.ts';
 import { TemplateText } from './TemplateText.tsx';
 
@@ -12,6 +13,7 @@ const LEVEL_COLORS: Record<string, string> = {
   ERROR: 'var(--mantine-color-red-light-color)',
   WARN: 'var(--mantine-color-orange-light-color)',
   INFO: 'var(--mantine-color-blue-light-color)',
+  '5xx': 'var(--mantine-color-red-light-color)',
 };
 
 interface Props {
@@ -22,6 +24,12 @@ interface Props {
   showValues: boolean;
   /** Show the share-of-lines bar (top templates) or first-seen time (new templates). */
   column?: 'share' | 'firstSeen';
+  /**
+   * The error templates, given the log's error lines: each row says how many of its lines are errors ("20
+   * errors of 1,200 lines"), their share of the log's errors, their level (ERROR, FATAL, or 5xx when only the
+   * HTTP status made them errors) and why.
+   */
+  errorTotal?: number;
 }
 
 function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: boolean }) {
@@ -58,9 +66,19 @@ function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: 
 }
 
 /** Templates with counts, share bars, levels and (on demand) the values behind each wildcard. */
-export function TemplateTable({ caption, templates, details, showValues, column = 'share' }: Props) {
+export function TemplateTable({
+  caption,
+  templates,
+  details,
+  showValues,
+  column = 'share',
+  errorTotal,
+}: Props) {
+  const errors = errorTotal !== undefined;
   const [open, setOpen] = useState<string | null>(null);
   if (templates.length === 0) return null;
+  // A summary made before 7 December has no per-template error counts: its rows show all their lines.
+  const errorCounts = errors && templates.some((t) => t.errors);
   return (
     <TableScroll label={`${caption} templates`}>
       <Table verticalSpacing={6} miw={560} captionSide="top">
@@ -68,8 +86,10 @@ export function TemplateTable({ caption, templates, details, showValues, column 
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Template</Table.Th>
-            <Table.Th ta="right">Lines</Table.Th>
-            <Table.Th>{column === 'share' ? 'Share' : 'First seen'}</Table.Th>
+            <Table.Th ta="right">{errorCounts ? 'Errors' : 'Lines'}</Table.Th>
+            <Table.Th>
+              {errorCounts ? 'Share of errors' : column === 'share' ? 'Share' : 'First seen'}
+            </Table.Th>
             <Table.Th>Level</Table.Th>
             {showValues && <Table.Th>Values</Table.Th>}
           </Table.Tr>
@@ -78,22 +98,52 @@ export function TemplateTable({ caption, templates, details, showValues, column 
           {templates.map((t) => {
             const detail = details.get(t.id);
             const expanded = open === t.id;
+            const count = errorCounts ? errorCount(t) : null;
+            const level = errors ? errorLevel(t) : t.level;
+            const why = errors ? errorWhy(t) : '';
             return [
               <Table.Tr key={t.id}>
                 <Table.Td>
                   <TemplateText text={t.template} />
+                  {why && (
+                    <Text size="xs" c="dimmed" mt={2}>
+                      Errors by {why}
+                    </Text>
+                  )}
                 </Table.Td>
-                <Table.Td ta="right">{formatNumber(t.count)}</Table.Td>
+                <Table.Td ta="right">
+                  {count ? (
+                    <>
+                      <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                        {count.errors}
+                      </Text>
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        {count.of}
+                      </Text>
+                    </>
+                  ) : (
+                    formatNumber(t.count)
+                  )}
+                </Table.Td>
                 <Table.Td>
-                  {column === 'share' ? (
+                  {errorCounts ? (
+                    // Of the log's errors, not of its lines: beside "20 errors", a template's 99% share of the
+                    // log read as an error rate.
+                    <ShareBar
+                      value={(t.errors?.lines ?? 0) / Math.max(1, errorTotal ?? 0, t.errors?.lines ?? 0)}
+                      label="Share of error lines"
+                      color="red"
+                      width={90}
+                    />
+                  ) : column === 'share' ? (
                     <ShareBar value={t.share} label="Share of lines" width={90} />
                   ) : (
                     <Text size="xs">{t.firstSeen ?? `line ${formatNumber(t.firstLine)}`}</Text>
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs" fw={700} c={LEVEL_COLORS[t.level] ?? 'dimmed'}>
-                    {t.level}
+                  <Text size="xs" fw={700} c={LEVEL_COLORS[level] ?? 'dimmed'}>
+                    {level}
                   </Text>
                 </Table.Td>
                 {showValues && (

@@ -14,6 +14,24 @@ export interface TemplateBrief {
   firstLine: number;
   firstSeen?: string;
   lastSeen?: string;
+  /** The level was guessed from wording (the log has no level field). */
+  levelInferred?: boolean;
+  /**
+   * Error templates (summaries since 7 December): how many of its lines are errors, and of those how many
+   * for each reason (a line may have several). `level` above is the level most of its lines have: INFO for
+   * a template of requests 20 in 1,200 of which answered 5xx.
+   */
+  errors?: ErrorReasons;
+}
+
+export interface ErrorReasons {
+  lines: number;
+  /** With an ERROR or FATAL level. */
+  level: number;
+  /** An HTTP 5xx answer, whatever the level. */
+  http5xx: number;
+  /** Error wording, in a log without levels. */
+  wording: number;
 }
 
 export interface Incident {
@@ -119,6 +137,16 @@ function template(v: unknown): TemplateBrief | null {
   const lastSeen = str(v.lastSeen);
   if (firstSeen) brief.firstSeen = firstSeen;
   if (lastSeen) brief.lastSeen = lastSeen;
+  if (v.levelInferred === true) brief.levelInferred = true;
+  if (isObject(v.errors) && typeof v.errors.lines === 'number') {
+    const e = v.errors;
+    brief.errors = {
+      lines: num(e.lines),
+      level: num(e.level),
+      http5xx: num(e.http5xx),
+      wording: num(e.wording),
+    };
+  }
   return brief;
 }
 

@@ -2,10 +2,12 @@ import { Anchor, Grid, Paper, Stack, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { MissingRecord } from '../../components/MissingRecord.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TicketStatusBadge } from '../../components/StatusBadge.tsx';
+import { useLastData } from '../../components/use-last-data.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { useUserNames } from '../../components/user-names.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
@@ -21,13 +23,16 @@ export default function TicketDetailPage() {
   const session = useSession();
   const names = useUserNames(session?.user);
   const [{ data, error, fetching }, refetch] = useQuery({ query: TicketDocument, variables: { id } });
-  const ticket = data?.ticket;
+  // Kept while a refresh fails (the server stopped): a triage under way goes on polling and appears when it is back.
+  const ticket = useLastData(data?.ticket, id);
   const busy = ticket?.triage.status === 'QUEUED' || ticket?.triage.status === 'PROCESSING';
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, 1000);
+  usePolling(busy, refresh, error ? 3000 : 1000);
 
   if (!ticket) {
-    return <MissingRecord title="Ticket" fetching={fetching} error={error} listPath="/tickets" />;
+    return (
+      <MissingRecord title="Ticket" fetching={fetching} error={error} listPath="/tickets" onRetry={refresh} />
+    );
   }
   return (
     <Stack>
@@ -49,6 +54,7 @@ export default function TicketDetailPage() {
           </>
         }
       />
+      <ErrorNotice error={error} action="Could not refresh" onRetry={busy ? undefined : refresh} />
       {ticket.body && ticket.body !== ticket.title && (
         <Paper withBorder p="md">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import { formatDateTime } from '../../components/format.ts';
+import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { JobStatusBadge, TicketStatusBadge } from '../../components/StatusBadge.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
@@ -87,7 +87,9 @@ export function TicketTable({ items, ownerName }: Props) {
                 </Table.Td>
               )}
               <Table.Td visibleFrom="sm">
-                <Text size="sm">{formatDateTime(t.createdAt)}</Text>
+                <Text size="sm">
+                  <DateTimeText iso={t.createdAt} />
+                </Text>
               </Table.Td>
             </Table.Tr>
           ))}

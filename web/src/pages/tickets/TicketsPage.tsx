@@ -9,6 +9,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
+import { useLastData } from '../../components/use-last-data.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { useUserNames } from '../../components/user-names.ts';
 import type { Priority, TicketFilter, TicketStatus } from '../../gql/graphql.ts';
@@ -149,12 +150,13 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
     context: LISTS.tickets,
   });
   const set = (key: (typeof SELECTS)[number]) => (value: string) => setFilter(key, value);
-  const items = data?.tickets?.items ?? [];
+  // Kept while a refresh fails: the list does not empty itself, and goes on polling, when the server stops.
+  const items = useLastData(data?.tickets, `${filterKey}|${pages.token ?? ''}`)?.items ?? [];
   const everyone = viewer !== undefined && can.seeEveryone(viewer.role);
   const ownerName = useUserNames(viewer);
   const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh);
+  usePolling(busy, refresh, error ? 3000 : 2000);
 
   return (
     <Stack>
@@ -193,7 +195,7 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
         <legend className="visually-hidden">Filters</legend>
         <TextInput
           label="Search"
-          placeholder="Words in title or text"
+          placeholder="e.g. login timeout"
           description="All words, in title or text"
           maxLength={SEARCH_MAX_CHARS}
           value={typed.q}

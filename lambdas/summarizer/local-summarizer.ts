@@ -24,11 +24,16 @@ function minerOptions(network: NetworkRedaction, context: SummarizeContext): Sum
     priorRedactions: redactions,
     network,
     receivedAt: receivedAt.getTime(),
-    ...(census && baseline
-      ? { baseline: { census, label: `entry ${baseline.entryId} (${baseline.createdAt.toISOString()})` } }
-      : {}),
+    ...(census && baseline ? { baseline: { census, label: baselineLabel(baseline.createdAt) } } : {}),
   };
 }
+
+/**
+ * How the headline names the log it compares with: the source's previous log, by when it was uploaded (the
+ * console links it; its id, "entry 264f1c84-…", told a reader nothing).
+ */
+export const baselineLabel = (createdAt: Date): string =>
+  `the previous log of this source (uploaded ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
 
 const localResult = (result: SummarizeResult): LogSummaryResult => ({
   summary: result.summary as unknown as Record<string, unknown>,

@@ -270,7 +270,7 @@ describe('SqsDeadLetters as queue statistics and purge', () => {
     });
     expect(health.status).toBe('FAILING');
     expect(health.problems).toEqual([
-      'summarize-log: 2 dead letter(s) to look at',
+      'summarize-log: 2 dead letters to look at',
       'summarize-log: the oldest message has waited 60 minutes',
     ]);
   });

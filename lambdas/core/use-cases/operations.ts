@@ -156,7 +156,8 @@ function queueProblems(kind: JobKind, reading: QueueReading | null, outcomes: Jo
   const problems: { status: HealthStatus; text: string }[] = [];
   if (!reading) problems.push({ status: 'FAILING', text: `${kind}: the queue could not be read` });
   if (reading && reading.deadLetters > 0) {
-    problems.push({ status: 'WARNING', text: `${kind}: ${reading.deadLetters} dead letter(s) to look at` });
+    const letters = reading.deadLetters === 1 ? '1 dead letter' : `${reading.deadLetters} dead letters`;
+    problems.push({ status: 'WARNING', text: `${kind}: ${letters} to look at` });
   }
   const age = reading?.oldestAgeSeconds ?? null;
   if (age !== null && age >= ALARM_THRESHOLDS.oldestMessageSeconds) {

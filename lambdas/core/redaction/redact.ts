@@ -484,7 +484,30 @@ function redactSecrets(text: string, counts: RedactionCounts): string {
   });
 }
 
+/**
+ * A password said in words, as people write it in a ticket or a chat line: "my password is Hunter2!Summer",
+ * "the new pwd was s3cr3t#1". Only a value that looks like a secret goes (a letter and a digit or a symbol, or
+ * six digits or more):
+ * "password is incorrect", "password was reset" and "password is too short" stay, as logs write them.
+ */
+const SAID_PASSWORD =
+  /((?<![a-z0-9])(?:password|passwd|pwd|passphrase|passcode)\s+(?:is|was|will be|=|:)\s+["'`]?)([^\s"'`]{4,128})/gi;
+const LOOKS_SECRET = /^(?:(?=.*[a-z])(?=.*[\d\W_])|\d{6,}$)/i;
+
 function redactCredentials(text: string, counts: RedactionCounts): string {
+  return redactSaidPasswords(keyedCredentials(text, counts), counts);
+}
+
+function redactSaidPasswords(text: string, counts: RedactionCounts): string {
+  return text.replace(SAID_PASSWORD, (match: string, said: string, value: string) => {
+    const bare = value.replace(/[.,;!?)]+$/, '');
+    if (!LOOKS_SECRET.test(bare) || bare.startsWith('<')) return match;
+    counts.secret++;
+    return `${said}<SECRET>${value.slice(bare.length)}`;
+  });
+}
+
+function keyedCredentials(text: string, counts: RedactionCounts): string {
   return text.replace(CREDENTIALS, (match: string, ...groups: unknown[]) => {
     const [urlKey, urlValue, bearerKey, , kvKey] = groups as (string | undefined)[];
     if (urlKey !== undefined && urlValue !== undefined) {

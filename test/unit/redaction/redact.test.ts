@@ -180,6 +180,17 @@ describe('redactText', () => {
     expect(totalRedactions(counts)).toBe(1);
   });
 
+  it('removes a password said in words when it looks like one, and keeps what logs say about passwords', () => {
+    expect(redactOne('my password is Hunter2!Summer2024, please reset it')).toEqual({
+      text: 'my password is <SECRET>, please reset it',
+      kinds: ['secret'],
+    });
+    expect(redactOne('the new pwd was s3cr3t#1.').text).toBe('the new pwd was <SECRET>.');
+    expect(redactOne('PIN? no: password is 493817').text).toBe('PIN? no: password is <SECRET>');
+    for (const kept of ['password is incorrect', 'Password was reset by admin', 'password is too short'])
+      expect(redactOne(kept)).toEqual({ text: kept, kinds: [] });
+  });
+
   it('returns the same string when there is nothing to redact', () => {
     const text = 'PacketResponder 1 for block blk_38865049064139660 terminating';
     expect(redactText(text, emptyRedactionCounts())).toBe(text);

@@ -182,7 +182,7 @@ function parseLog(stdout: string): GitCommit[] {
     const [hash = '', parents = '', authorName = '', authorEmail = '', authorDate = '', committerDate = ''] =
       fields;
     // The message is the last field, so a stray separator inside it cannot shift the others.
-    const message = fields.slice(6).join(FIELD).replace(/\s+$/, '');
+    const message = fields.slice(6).join(FIELD).trimEnd();
     commits.push({
       hash: hash.trim(),
       parents: parents.trim() === '' ? [] : parents.trim().split(' '),

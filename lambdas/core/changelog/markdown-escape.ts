@@ -17,6 +17,8 @@
  */
 
 /** Punctuation a backslash escapes in CommonMark. */
+import { oneLine } from './syntax.ts';
+
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 
 /** A scoped npm package, optionally with a version: `@babel/core`, `@types/node@^20`. */
@@ -108,7 +110,7 @@ function escapePackages(text: string): string {
  * kept verbatim, everything else escaped as above. Line breaks become spaces: an item is one line.
  */
 export function escapeMarkdownInline(text: string): string {
-  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  const line = oneLine(text);
   let out = '';
   let plainFrom = 0;
   let i = 0;

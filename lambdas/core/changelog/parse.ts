@@ -59,15 +59,21 @@ const MERGE_NOISE =
 const TRAILER_HYPHENATED = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+[ \t]*:/;
 const TRAILER_WORD =
   /^(?:refs?|references?|close[sd]?|fix(?:e[sd])?|resolve[sd]?|see|cc|bug|issues?|link|related|part-of)(?:[ \t]*:|[ \t]+(?:[\w.-]+\/[\w.-]+)?#\d)/i;
-const CO_AUTHOR = /^\s*co-authored-by[ \t]*:[ \t]*(.*?)[ \t]*<([^<>]*)>[ \t]*$/i;
+const CO_AUTHOR_KEY = /^\s*co-authored-by[ \t]*:/i;
 const RELEASE_AS = /^\s*release-as[ \t]*:[ \t]*v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)[ \t]*$/i;
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,64})/i;
 const ACTION_REFS =
   /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]+((?:[\w.-]+\/[\w.-]+)?#\d+(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)(?:[\w.-]+\/[\w.-]+)?#\d+)*)/gi;
-const REFS_FOOTER = /^\s*(?:refs?|references?)[ \t]*:?[ \t]+(.*#\d.*)$/i;
+/**
+ * `Refs: #12`, `Refs #12` (its `#n` are read from the rest). No two quantifiers share the spaces:
+ * `[ \t]*:?[ \t]+(.*#\d.*)` took seconds on a long run of them.
+ */
+const REFS_FOOTER = /^\s*(?:refs?|references?)(?:[ \t]*:)?[ \t]+(\S.*)$/i;
 /** A `#12` not glued to a word: `octo/other#12` belongs to another repository. */
 const LOCAL_ISSUE = /(?<![\w/.-])#(\d+)/g;
-const TRAILING_PR = /[ \t]*\(#(\d+)\)[ \t]*$/;
+/** Matched against text whose end is trimmed; the spaces before it are trimmed after (a leading `[ \t]*` would
+ * be retried from every space of a long run). */
+const TRAILING_PR = /\(#(\d+)\)$/;
 const REFERENCE_LINE = /#[\w-]*\d/;
 const EXTENDED_CONTEXT = /^(?:#### |[*-] )/;
 
@@ -76,7 +82,7 @@ export function stripTrailingPrs(text: string): { text: string; prs: number[] } 
   const prs: number[] = [];
   let rest = text.trimEnd();
   for (;;) {
-    const match = TRAILING_PR.exec(rest);
+    const match = rest.endsWith(')') ? TRAILING_PR.exec(rest) : null;
     if (!match?.[1]) break;
     prs.push(Number(match[1]));
     rest = rest.slice(0, match.index).trimEnd();
@@ -90,6 +96,23 @@ function localIssueNumbers(text: string, into: Set<number>): void {
   for (const match of text.matchAll(LOCAL_ISSUE)) {
     if (match[1]) into.add(Number(match[1]));
   }
+}
+
+/**
+ * `Co-authored-by: Name <email>` (the name may be empty: the address stands for it), `null` for any other
+ * line. Read without a regular expression over the whole line: `(.*?)[ \t]*<` retried its lazy name from every
+ * space of a long run, which hung on a 30,000-space trailer.
+ */
+function coAuthorOf(line: string): Person | null {
+  const key = CO_AUTHOR_KEY.exec(line);
+  if (!key) return null;
+  const rest = line.slice(key[0].length).trim();
+  const open = rest.lastIndexOf('<');
+  if (!rest.endsWith('>') || open === -1) return null;
+  const email = rest.slice(open + 1, -1);
+  if (email.includes('>')) return null;
+  const name = rest.slice(0, open).trim() || email.trim();
+  return { name, email: email.trim() || null };
 }
 
 function isTrailer(line: string): boolean {
@@ -143,10 +166,9 @@ function readBody(header: string, body: string[], options: ParseOptions): BodyFa
     for (const match of line.matchAll(ACTION_REFS)) localIssueNumbers(match[1] ?? '', facts.issues);
     const refs = REFS_FOOTER.exec(line);
     if (refs?.[1]) localIssueNumbers(refs[1], facts.issues);
-    const coAuthor = CO_AUTHOR.exec(line);
+    const coAuthor = coAuthorOf(line);
     if (coAuthor) {
-      const name = coAuthor[1]?.trim() || coAuthor[2]?.trim() || '';
-      if (name) facts.coAuthors.push({ name, email: coAuthor[2]?.trim() || null });
+      if (coAuthor.name) facts.coAuthors.push(coAuthor);
       continue;
     }
     const releaseAs = RELEASE_AS.exec(line);

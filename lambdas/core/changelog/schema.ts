@@ -14,6 +14,7 @@ import {
 } from './limits.ts';
 import { normaliseRepositoryUrl, REPOSITORY_URL_PROBLEM } from './render.ts';
 import { compareSemVer, parseSemVer } from './semver.ts';
+import { oneLine } from './syntax.ts';
 
 const firstLineLength = (text: string): number => {
   const trimmed = text.trimStart();
@@ -58,7 +59,6 @@ export const rawCommitSchema = z.object({
  * one space, so `"line1\n\n## heading\n* item"` cannot add a heading or an item to the Markdown, nor be stored
  * with them. Joined rather than refused: text pasted from a pull request body reads fine on one line.
  */
-const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ');
 
 export const structuredEntrySchema = z.object({
   type: z

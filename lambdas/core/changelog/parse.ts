@@ -62,6 +62,8 @@ const TRAILER_WORD =
 const CO_AUTHOR_KEY = /^\s*co-authored-by[ \t]*:/i;
 const RELEASE_AS = /^\s*release-as[ \t]*:[ \t]*v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)[ \t]*$/i;
 const REVERTS_COMMIT = /This reverts commit ([0-9a-f]{7,64})/i;
+/** The body GitHub's "Revert" button writes for a revert pull request. */
+const GITHUB_REVERTS = /^Reverts [\w.-]+\/[\w.-]+#\d+[ \t]*$/;
 const ACTION_REFS =
   /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]+((?:[\w.-]+\/[\w.-]+)?#\d+(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)(?:[\w.-]+\/[\w.-]+)?#\d+)*)/gi;
 /**
@@ -143,6 +145,8 @@ interface BodyFacts {
   coAuthors: Person[];
   releaseAs: string | null;
   revertHash: string | null;
+  /** GitHub's revert pull request body line, `Reverts octo/app#20`: the subject names the reverted commit. */
+  revertsPullRequest: boolean;
   nested: string[];
 }
 
@@ -153,6 +157,7 @@ function readBody(header: string, body: string[], options: ParseOptions): BodyFa
     coAuthors: [],
     releaseAs: null,
     revertHash: null,
+    revertsPullRequest: false,
     nested: [],
   };
   const { messages, claimed } = findFooterCommits(body, options);
@@ -176,6 +181,7 @@ function readBody(header: string, body: string[], options: ParseOptions): BodyFa
       facts.releaseAs ??= releaseAs[1];
       continue;
     }
+    if (GITHUB_REVERTS.test(line)) facts.revertsPullRequest = true;
     if (facts.revertHash === null) {
       const reverts = REVERTS_COMMIT.exec(line);
       if (reverts?.[1]) facts.revertHash = reverts[1].toLowerCase();
@@ -258,11 +264,14 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
   commit.releaseAs = facts.releaseAs;
   commit.notes = facts.notes;
 
-  // Without its `This reverts commit` line (GitHub's revert pull requests) git's header is not a revert to
-  // conventional-changelog or release-please, and both leave it out; a message without a hash (a pasted
-  // one-line log) has only its quoted subject, so there it is a revert that cancels that subject or is listed.
+  // git's header is a revert with its `This reverts commit` line, with the `Reverts octo/app#20` line of a
+  // GitHub revert pull request (conventional-changelog and release-please leave that one out as a plain
+  // message, and so announce the change it took back), and in a message without a hash (a pasted one-line
+  // log), which has only its quoted subject: a revert that cancels the commit of that subject or is listed.
   const gitRevert =
-    facts.revertHash !== null || options.hashless === true ? GIT_REVERT_HEADER.exec(headerText) : null;
+    facts.revertHash !== null || facts.revertsPullRequest || options.hashless === true
+      ? GIT_REVERT_HEADER.exec(headerText)
+      : null;
   const match = matchHeader(header, options);
   if (gitRevert) {
     commit.kind = 'revert';

@@ -45,13 +45,22 @@ describe('a revert that names its subject, in every input form', () => {
     });
   }
 
-  it('reads a git history as the tools do: a revert pull request without the hash line is no revert', () => {
+  it('reads a git history as the tools do where it can: a revert header without any revert line is no revert', () => {
     // The real-history fidelity is measured against conventional-changelog and release-please notes.
     const commits = [
-      { message: 'Revert "feat: add foo (#20)" (#25)\n\nReverts octo/app#20', hash: hash('a') },
+      { message: 'Revert "feat: add foo (#20)" (#25)', hash: hash('a') },
       { message: 'feat: add foo (#20)', hash: hash('b') },
     ];
     expect(sections({ commits })).toEqual([['Features', ['add foo']]]);
+  });
+
+  it("takes GitHub's revert pull request (Reverts octo/app#20) for a revert: the tools would announce the reverted change", () => {
+    const commits = [
+      { message: 'Revert "feat: add foo (#20)" (#25)\n\nReverts octo/app#20', hash: hash('a') },
+      { message: 'feat: add foo (#20)', hash: hash('b') },
+      { message: 'fix: bar', hash: hash('c') },
+    ];
+    expect(sections({ commits })).toEqual([['Bug Fixes', ['bar']]]);
   });
 
   it('is listed under Reverts when the commit it names is not in the range, never dropped', () => {

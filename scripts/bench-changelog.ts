@@ -175,6 +175,11 @@ function naiveChangelog(input: ChangelogInput): Changelog {
       reverted: 0,
       duplicates: 0,
       ignoredBreakingNotes: 0,
+      autosquash: 0,
+      gitmoji: 0,
+      repairedHeaders: 0,
+      suspectedHeaders: 0,
+      nearMisses: [],
     },
     markdown: '',
   };

@@ -22,11 +22,12 @@ import {
 } from '../../lambdas/core/changelog/config.ts';
 import {
   type ChangelogInput,
+  changelogNotes,
   changelogToJson,
   generateChangelog,
   MAX_COMMITS,
+  type NoteWords,
   normaliseRepositoryUrl,
-  nothingToRelease,
   parseSemVer,
   previousReleaseTag,
   REPOSITORY_URL_PROBLEM,
@@ -456,6 +457,14 @@ async function buildInput(
   return { input, range, note: start.note };
 }
 
+/** The options the notes on standard error point to, as this command spells them. */
+const CLI_WORDS: NoteWords = {
+  includeOther: '--include-other',
+  unknownTypes: '--unknown-types',
+  sections: '--sections',
+  sectionRule: (rule) => `--sections '[${rule}]'`,
+};
+
 export interface ChangelogIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -490,30 +499,8 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
         throw describeCommitError(describeFlagError(error, parsed), built.range.commits);
       }
     }
-    const { stats } = changelog;
-    if (stats.unknown > 0 && input.options?.unknownTypes === 'hide') {
-      // Left out on purpose, but never unnoticed.
-      io.stderr(
-        `ai-ops changelog: note: ${stats.unknown} commit(s) of types outside the section map left out ` +
-          `(${stats.unknownTypes.join(', ')}); see --unknown-types\n`,
-      );
-    }
-    if (stats.nonConventional > 0 && input.options?.includeOther !== true) {
-      // release-please drops them too, but a changelog silently missing half the history misleads.
-      const notes =
-        stats.ignoredBreakingNotes > 0
-          ? ` (with ${stats.ignoredBreakingNotes} BREAKING CHANGE note(s), which are left out too and bump nothing)`
-          : '';
-      io.stderr(
-        `ai-ops changelog: note: ${stats.nonConventional} of ${stats.commits} commit(s) are not conventional ` +
-          `commits and are left out${notes}; see --include-other\n`,
-      );
-    }
-    const nothing = nothingToRelease(changelog);
-    if (nothing !== null) {
-      io.stderr(
-        `ai-ops changelog: note: ${nothing}; --sections shows a hidden type, --include-other plain messages\n`,
-      );
+    for (const note of changelogNotes(changelog, input.options, CLI_WORDS)) {
+      io.stderr(`ai-ops changelog: note: ${note}\n`);
     }
     io.stdout(
       format === 'json' ? `${JSON.stringify(changelogToJson(changelog), null, 2)}\n` : changelog.markdown,

@@ -8,7 +8,7 @@ import {
 } from '../core/logs/without-raw-text.ts';
 import { seesRawLogText } from '../core/use-cases/access.ts';
 import type { AuditEntry } from '../core/use-cases/audit.ts';
-import { isHighlightsSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
+import { isHighlightsSection, isNotesSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { FlagListing } from '../core/use-cases/feature-flags.ts';
 import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
 import type { DeadLetterView, SystemHealth } from '../core/use-cases/operations.ts';
@@ -94,7 +94,10 @@ export function changelogView(changelog: StoredChangelog) {
   const highlights = changelog.sections.find(isHighlightsSection);
   return {
     ...changelog,
-    sections: changelog.sections.filter((section) => !isHighlightsSection(section)),
+    sections: changelog.sections.filter(
+      (section) => !isHighlightsSection(section) && !isNotesSection(section),
+    ),
+    notes: changelog.sections.find(isNotesSection)?.notes ?? [],
     highlights: highlights?.text ?? null,
     highlightsInfo: highlights ? highlights.llm : null,
     createdAt: iso(changelog.createdAt),

@@ -451,6 +451,59 @@ describe('ai-ops changelog --input', () => {
     expect(result.stdout).not.toContain('add foo');
   });
 
+  it('tells on stderr what it left out or read leniently: autosquash leftovers, slips of a header, near misses', async () => {
+    const dir = newRepo('near-misses');
+    commit(dir, 'chore: initial commit');
+    git(dir, 'tag', 'v1.0.0');
+    const search = commit(dir, 'feat(api): add search (#117)');
+    commit(dir, 'fixup! feat(api): add search (#117)');
+    commit(dir, `Revert "feat(api): add search (#117)" (#118)`, 'Reverts octo/app#117');
+    commit(dir, 'fet: export reports as CSV (#105)');
+    commit(dir, 'feat(reports) add PDF export (#106)');
+    commit(dir, '✨ add dark mode (#112)');
+    commit(dir, ':bug: fix flicker (#113)');
+    commit(dir, 'squash! ✨ add dark mode (#112)', 'also the sidebar');
+    commit(dir, 'wip');
+    const result = await run('--repo', dir, '--no-links', '--date', '2024-05-01');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        '## 1.1.0 (2024-05-01)',
+        '',
+        '### Features',
+        '',
+        `* **reports:** add PDF export (#106) (${git(dir, 'rev-parse', '--short=7', 'HEAD~4')})`,
+        `* ✨ add dark mode (#112) (${git(dir, 'rev-parse', '--short=7', 'HEAD~3')})`,
+        '',
+        '### Bug Fixes',
+        '',
+        `* 🐛 fix flicker (#113) (${git(dir, 'rev-parse', '--short=7', 'HEAD~2')})`,
+        '',
+        '### Other changes',
+        '',
+        `* fet: export reports as CSV (#105) (${git(dir, 'rev-parse', '--short=7', 'HEAD~5')})`,
+        '',
+      ].join('\n'),
+    );
+    expect(result.stdout).not.toContain(search.slice(0, 7));
+    expect(result.stderr).toBe(
+      [
+        'note: from v1.0.0, the previous release (--from sets another start)',
+        'note: 2 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they ' +
+          'name (git rebase --autosquash), never listed in a changelog',
+        'note: 1 commit(s) read as conventional although the punctuation of the header is off: ' +
+          '"feat(reports) add PDF export (#106)" as "feat(reports):"',
+        'note: 1 commit(s) listed under Other changes have a type that looks like a slip: ' +
+          '"fet: export reports as CSV (#105)" looks like "feat:"; a section rule files such a type where it ' +
+          `belongs: --sections '[{"type":"fet","section":"Features"}]'`,
+        'note: 1 of 9 commit(s) are not conventional commits and are left out; see --include-other',
+        '',
+      ]
+        .map((line) => (line === '' ? '' : `ai-ops changelog: ${line}`))
+        .join('\n'),
+    );
+  });
+
   it('reads structured entries from a .json file', async () => {
     const file = join(root, 'entries.json');
     writeFileSync(

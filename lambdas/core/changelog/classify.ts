@@ -62,14 +62,39 @@ function makeItem(entry: Entry, description: string, breaking: boolean): Changel
   };
 }
 
+/**
+ * The rule for an entry: a rule naming its gitmoji (`wrench`) when a gitmoji chose its type, else its type's
+ * (the scoped one first).
+ */
+function ruleOf(entry: Entry, map: SectionMap): ReturnType<SectionMap['ruleFor']> {
+  const { parsed } = entry;
+  const byGitmoji = parsed.gitmoji ? map.ruleFor(parsed.gitmoji.code, parsed.scope) : undefined;
+  return byGitmoji ?? (parsed.type === null ? undefined : map.ruleFor(parsed.type, parsed.scope));
+}
+
+/**
+ * Whether an entry bumps the minor version: `feat` and `feature`, as release-please, and an entry that a section
+ * rule files, shown, under the section of `feat` (`{"type": "fet", "section": "Features"}`, the remedy the notes
+ * suggest for a mistyped type): listed as a feature, it is released as one.
+ */
+export function featureTest(map: SectionMap): (entry: Entry) => boolean {
+  const features = map.ruleFor('feat', null)?.section;
+  return (entry) => {
+    const { parsed } = entry;
+    if (parsed.type === 'feat' || parsed.type === 'feature') return true;
+    if (features === undefined || parsed.kind !== 'conventional') return false;
+    const rule = ruleOf(entry, map);
+    return rule !== undefined && !rule.hidden && rule.section === features;
+  };
+}
+
 /** With `unknownTypes: 'error'`, the first entry of a type outside the map, named by its input field. */
 export function refuseUnknownTypes(entries: readonly Entry[], map: SectionMap): void {
-  const unknown = entries.find(
-    (e) => e.parsed.kind !== 'other' && e.parsed.type !== null && !map.ruleFor(e.parsed.type, e.parsed.scope),
-  );
+  const unknown = entries.find((e) => e.parsed.kind !== 'other' && e.parsed.type !== null && !ruleOf(e, map));
   if (!unknown?.parsed.type) return;
   const known = [...map.knownTypes].join(', ');
-  const fix = 'add a section for it or allow unknown types';
+  const slip = unknown.parsed.nearMiss?.kind === 'unknown-type' ? unknown.parsed.nearMiss.type : null;
+  const fix = `${slip ? `did you mean "${slip}"? ` : ''}add a section for it or allow unknown types`;
   if (unknown.structured) {
     throw new ValidationError(
       `input.commits[${unknown.source}].type`,
@@ -108,10 +133,10 @@ function placeOf(
   options: ClassifyOptions,
 ): { title: string | null; left?: 'hidden' | 'unknown' } {
   const { parsed } = entry;
-  if (parsed.kind === 'other' || parsed.type === null) {
-    return { title: options.includeOther ? options.otherSection : null };
-  }
-  const rule = map.ruleFor(parsed.type, parsed.scope);
+  const rule = ruleOf(entry, map);
+  if (parsed.kind === 'other') return { title: options.includeOther ? options.otherSection : null };
+  // 💥 alone says "breaking" and nothing else: its note is its only item.
+  if (parsed.type === null) return { title: rule && !rule.hidden ? rule.section : null };
   // As conventional-changelog: a hidden or unmapped type still shows when it is breaking or pins a release.
   const forced = parsed.breaking || parsed.releaseAs !== null;
   if (rule === undefined) {

@@ -55,6 +55,8 @@ function structuredToParsed(entry: StructuredEntryInput): ParsedCommit {
     // A revert entry's description is the reverted header (`feat: add foo`), as in a `revert:` commit.
     revertOf: revert ? { header: /^"([\s\S]*)"$/.exec(text)?.[1] ?? text, hash: null } : null,
     derived: false,
+    gitmoji: null,
+    nearMiss: null,
   };
 }
 

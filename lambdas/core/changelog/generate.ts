@@ -2,7 +2,7 @@
  * Commits (raw messages or structured entries) → a release changelog in the conventional-changelog layout,
  * with the semver bump and the next version. Pure: the clock is the only outside input, and it is injected.
  */
-import { classify, refuseUnknownTypes } from './classify.ts';
+import { classify, featureTest, refuseUnknownTypes } from './classify.ts';
 import { cancelledEntries, type Entry, expand } from './entries.ts';
 import type { Person } from './parse.ts';
 import { renderMarkdown } from './render.ts';
@@ -14,6 +14,7 @@ import {
   type Changelog,
   type ChangelogStats,
   type Contributor,
+  MAX_NEAR_MISSES,
   OTHER_SECTION_TITLE,
 } from './types.ts';
 
@@ -27,14 +28,15 @@ function computeBump(
   visibleCount: number,
   previous: SemVer | null,
   options: ParsedChangelogInput['options'],
+  isFeature: (entry: Entry) => boolean,
 ): Bump {
   let bump: Bump = visibleCount > 0 ? 'patch' : 'none';
-  for (const { parsed } of entries) {
-    if (parsed.breaking) {
+  for (const entry of entries) {
+    if (entry.parsed.breaking) {
       bump = 'major';
       break;
     }
-    if (parsed.type === 'feat' || parsed.type === 'feature') bump = 'minor';
+    if (isFeature(entry)) bump = 'minor';
   }
   if (previous && previous.major === 0) {
     if (bump === 'major' && options?.preMajorBreakingBumpsMinor !== false) return 'minor';
@@ -72,14 +74,28 @@ function emptyStats(commits: number): ChangelogStats {
     reverted: 0,
     duplicates: 0,
     ignoredBreakingNotes: 0,
+    autosquash: 0,
+    gitmoji: 0,
+    repairedHeaders: 0,
+    suspectedHeaders: 0,
+    nearMisses: [],
   };
+}
+
+/** Counts a near miss of an entry that was not dropped as a merge, an autosquash commit or a cancelled revert. */
+function countNearMiss(entry: Entry, stats: ChangelogStats): void {
+  const nearMiss = entry.parsed.nearMiss;
+  if (!nearMiss) return;
+  if (nearMiss.kind === 'repaired') stats.repairedHeaders++;
+  else stats.suspectedHeaders++;
+  if (stats.nearMisses.length < MAX_NEAR_MISSES) stats.nearMisses.push(nearMiss);
 }
 
 const GIT_REVERT = /^Revert\s+"/;
 
 /**
- * The entries that make the release: merges without a conventional subject, cancelled reverts and (unless
- * `includeOther`) non-conventional messages left out. A left-out message contributes nothing: its
+ * The entries that make the release: `fixup!`/`squash!`/`amend!` commits, merges without a conventional
+ * subject, cancelled reverts and (unless `includeOther`) non-conventional messages left out. A left-out message contributes nothing: its
  * `BREAKING CHANGE:` notes, `Release-As:` footer and author count no more than its subject (release-please
  * drops non-conventional commits whole); `stats.ignoredBreakingNotes` says what was dropped that way.
  */
@@ -98,11 +114,17 @@ function keptEntries(
       entry.parsed = { ...entry.parsed, kind: 'other', type: null, rawType: null, revertOf: null };
     }
     const { parsed } = entry;
+    if (parsed.kind === 'autosquash') {
+      stats.autosquash++;
+      continue;
+    }
     if (parsed.kind === 'merge' || (entry.merge && parsed.kind === 'other')) {
       stats.merges++;
       continue;
     }
     if (cancelled.has(entry)) continue;
+    countNearMiss(entry, stats);
+    if (parsed.gitmoji) stats.gitmoji++;
     if (parsed.kind === 'other') {
       stats.nonConventional++;
       if (!includeOther) {
@@ -141,7 +163,7 @@ export function generateChangelog(input: ChangelogInput, context: GenerateContex
 
   const visibleCount = sections.reduce((n, s) => (s.kind === 'breaking' ? n : n + s.items.length), 0);
   const previous = parsedInput.previousVersion ? parseSemVer(parsedInput.previousVersion) : null;
-  const bump = computeBump(kept, visibleCount, previous, options);
+  const bump = computeBump(kept, visibleCount, previous, options, featureTest(map));
   const version = versionOf(parsedInput.version, kept, previous, bump);
   const date = parsedInput.date ?? utcDate((context.now ?? (() => new Date()))());
   const previousVersion = previous ? formatSemVer(previous) : null;
@@ -163,24 +185,6 @@ export function generateChangelog(input: ChangelogInput, context: GenerateContex
     includeContributors: options.includeContributors === true,
   });
   return { ...changelog, markdown };
-}
-
-/**
- * Why a changelog lists nothing (`null` when it lists something): its commits were only merges, hidden types
- * (`docs:`, `chore:`), left-out types or non-conventional messages, or cancelled each other out.
- */
-export function nothingToRelease(changelog: Pick<Changelog, 'sections' | 'stats'>): string | null {
-  if (changelog.sections.some((section) => section.items.length > 0)) return null;
-  const { stats } = changelog;
-  const reasons = [
-    [stats.hidden, 'of hidden types (docs, chore, …)'],
-    [stats.unknown, 'of types outside the section map'],
-    [stats.merges, 'merges'],
-    [stats.nonConventional, 'not conventional'],
-    [stats.reverted, 'reverted inside the range'],
-  ] as const;
-  const said = reasons.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
-  return `nothing to release: of ${stats.commits} commit(s), ${said.join(', ') || 'none is listed'}`;
 }
 
 function collectContributors(entries: readonly Entry[]): Contributor[] {

@@ -1,6 +1,8 @@
 /** The changelog domain: conventional commits or structured entries → a release changelog. */
-export { type GenerateContext, generateChangelog, nothingToRelease } from './generate.ts';
+export { type GenerateContext, generateChangelog } from './generate.ts';
+export { GITMOJIS, type Gitmoji } from './gitmoji.ts';
 export * from './limits.ts';
+export { changelogNotes, type NoteOptions, type NoteWords, nothingToRelease } from './notes.ts';
 export { type ParsedCommit, type ParseOptions, parseCommitMessage } from './parse.ts';
 export {
   f1Score,

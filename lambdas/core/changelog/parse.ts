@@ -12,12 +12,16 @@
  * - merge noise (`Merge pull request …`, `Merge branch …`) is recognised so it can be skipped;
  * - one message may carry several changes (`split.ts`), and `Release-As: x.y.z` pins the version.
  */
+import { type Gitmoji, leadingEmoji } from './gitmoji.ts';
+import { missingColonType, repairHeader, resemblingType } from './near-miss.ts';
 import { findFooterCommits, hasOverride, splitMessage } from './split.ts';
 import { isBlank, isCommitHeader, isNote, matchHeader, type ParseOptions } from './syntax.ts';
+import type { NearMiss } from './types.ts';
 
 export type { ParseOptions } from './syntax.ts';
 
-export type ParsedKind = 'conventional' | 'revert' | 'other' | 'merge';
+/** `autosquash`: a `fixup!`, `squash!` or `amend!` commit, never part of a changelog. */
+export type ParsedKind = 'conventional' | 'revert' | 'other' | 'merge' | 'autosquash';
 
 export interface Person {
   name: string;
@@ -51,9 +55,16 @@ export interface ParsedCommit {
   revertOf: RevertTarget | null;
   /** Produced by an override block or a nested commit, not by the commit's own header. */
   derived: boolean;
+  /** The gitmoji that chose the type, when no conventional type was written (`✨ add x`). */
+  gitmoji: Gitmoji | null;
+  nearMiss: NearMiss | null;
 }
 
 const GIT_REVERT_HEADER = /^Revert\s+"([\s\S]*)"$/;
+/** After a gitmoji: `(scope)`, `!` and `:`, each optional (`✨ (api): add x`, `✨ add x`). Linear. */
+const GITMOJI_REST = /^(?:\(([^()\r\n]*)\))?(?:[ \t]*(!))?(?:[ \t]*:)?[ \t]*(\S.*)$/;
+/** What `git commit --fixup` / `--squash` / `--fixup=amend:` write, for `git rebase --autosquash`. */
+const AUTOSQUASH = /^(?:fixup|squash|amend)![ \t]/;
 const MERGE_NOISE =
   /^(?:Merge (?:pull request|branch(?:es)?|remote-tracking branch(?:es)?|tag|commit|changes|'|"|[0-9a-f]{7,40}\b)|Merged? .*\binto\b|Merged in |Automatic merge\b)/i;
 const TRAILER_HYPHENATED = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+[ \t]*:/;
@@ -231,12 +242,126 @@ function blankCommit(header: string): ParsedCommit {
     releaseAs: null,
     revertOf: null,
     derived: false,
+    gitmoji: null,
+    nearMiss: null,
   };
 }
 
 function normaliseScope(scope: string | undefined): string | null {
   const trimmed = scope?.trim() ?? '';
   return trimmed === '' || trimmed === '*' ? null : trimmed;
+}
+
+interface HeaderParts {
+  rawType: string;
+  scope: string | undefined;
+  bang: boolean;
+  /** The subject after the colon, a trailing `(#123)` still on it. */
+  subject: string;
+}
+
+/**
+ * Fills in the type, scope and description the header gives: a conventional header; one behind a leading
+ * emoji (`✨ feat: add x`; the emoji stays in the description, as the subject reads); a gitmoji subject
+ * (`✨ add x`, `:bug: (api): fix y`), whose gitmoji chooses the type; a header whose punctuation is slightly
+ * off (`feat(api) add z`, read and recorded as a near miss). Anything else stays a plain message, with a near
+ * miss recorded when it resembles a header (`feat add x`, a type `fet`).
+ */
+function readHeader(commit: ParsedCommit, header: string, revertHash: string | null, options: ParseOptions) {
+  const conventional = (line: string): HeaderParts | null => {
+    const match = matchHeader(line, options);
+    if (!match) return null;
+    const [, rawType = '', scope, bang, subject = ''] = match;
+    return { rawType, scope, bang: bang === '!', subject };
+  };
+  const direct = conventional(header);
+  if (direct) {
+    applyHeader(commit, direct, '', revertHash);
+    const looksLike = commit.type === null ? null : resemblingType(commit.type, options.knownTypes);
+    if (looksLike && commit.kind === 'conventional') {
+      commit.nearMiss = {
+        kind: 'unknown-type',
+        header,
+        reading: header.replace(/^\w+/, looksLike),
+        type: looksLike,
+      };
+    }
+    return;
+  }
+  const emoji = leadingEmoji(header);
+  if (emoji) {
+    const breaking = emoji.gitmojis.some((g) => g.code === 'boom');
+    const behind = conventional(emoji.rest);
+    if (behind) {
+      applyHeader(commit, { ...behind, bang: behind.bang || breaking }, emoji.written, revertHash);
+      return;
+    }
+    const gitmoji = emoji.gitmojis.find((g) => g.type !== null) ?? (breaking ? emoji.gitmojis[0] : undefined);
+    const form = GITMOJI_REST.exec(emoji.rest);
+    if (gitmoji && form) {
+      const [, scope, bang, subject = ''] = form;
+      const parts = {
+        rawType: gitmoji.type ?? '',
+        scope: scope ?? gitmoji.scope ?? undefined,
+        bang: bang === '!' || breaking,
+        subject,
+      };
+      applyHeader(commit, parts, emoji.written, revertHash);
+      if (commit.kind !== 'other') commit.gitmoji = gitmoji;
+    }
+    return;
+  }
+  const repaired = repairHeader(header, options.knownTypes);
+  if (repaired) {
+    applyHeader(
+      commit,
+      { rawType: repaired.type, scope: repaired.scope, bang: repaired.bang, subject: repaired.subject },
+      '',
+      revertHash,
+    );
+    if (commit.kind !== 'other') {
+      commit.nearMiss = {
+        kind: 'repaired',
+        header,
+        reading: repaired.reading,
+        type: repaired.type.toLowerCase(),
+      };
+    }
+    return;
+  }
+  const bare = missingColonType(header, options.knownTypes);
+  if (bare) {
+    commit.nearMiss = {
+      kind: 'not-conventional',
+      header,
+      reading: header.replace(/^(\w+)[ \t]+/, '$1: '),
+      type: bare,
+    };
+  }
+}
+
+/**
+ * The commit as its header parts say; `prefix` (a leading emoji) opens the description. A header with nothing
+ * after the type (`feat: `) leaves the commit a plain message. An empty type is a gitmoji that says only
+ * "breaking" (💥): listed under ⚠ BREAKING CHANGES and in no type's section.
+ */
+function applyHeader(commit: ParsedCommit, parts: HeaderParts, prefix: string, revertHash: string | null) {
+  const stripped = stripTrailingPrs(parts.subject);
+  if (stripped.text.trim() === '') return;
+  const description = stripped.text.trim();
+  commit.type = parts.rawType === '' ? null : parts.rawType.toLowerCase();
+  commit.rawType = parts.rawType === '' ? null : parts.rawType;
+  commit.scope = normaliseScope(parts.scope);
+  commit.description = prefix === '' ? description : `${prefix} ${description}`;
+  if (stripped.prs.length > 0 && commit.pr === null) commit.pr = stripped.prs[0] ?? null;
+  if (commit.type === 'revert') {
+    commit.kind = 'revert';
+    const quoted = /^"([\s\S]*)"$/.exec(description);
+    commit.revertOf = { header: quoted?.[1] ?? description, hash: revertHash };
+  } else {
+    commit.kind = 'conventional';
+    if (parts.bang && commit.notes.length === 0) commit.notes.push(commit.description);
+  }
 }
 
 /** Parses one message without override handling; footer commits follow the message's own entry. */
@@ -272,30 +397,14 @@ function parseSingle(text: string, options: ParseOptions, derived: boolean): Par
     facts.revertHash !== null || facts.revertsPullRequest || options.hashless === true
       ? GIT_REVERT_HEADER.exec(headerText)
       : null;
-  const match = matchHeader(header, options);
   if (gitRevert) {
     commit.kind = 'revert';
     commit.type = 'revert';
     commit.rawType = 'revert';
     // conventional-changelog shows git's revert header as written, having no subject to take.
     commit.revertOf = { header: gitRevert[1] ?? null, hash: facts.revertHash };
-  } else if (match) {
-    const [, rawType = '', scope, bang, subject = ''] = match;
-    const stripped = stripTrailingPrs(subject);
-    if (stripped.text.trim() !== '') {
-      commit.type = rawType.toLowerCase();
-      commit.rawType = rawType;
-      commit.scope = normaliseScope(scope);
-      commit.description = stripped.text.trim();
-      if (commit.type === 'revert') {
-        commit.kind = 'revert';
-        const quoted = /^"([\s\S]*)"$/.exec(commit.description);
-        commit.revertOf = { header: quoted?.[1] ?? commit.description, hash: facts.revertHash };
-      } else {
-        commit.kind = 'conventional';
-        if (bang && commit.notes.length === 0) commit.notes.push(commit.description);
-      }
-    }
+  } else {
+    readHeader(commit, header, facts.revertHash, options);
   }
   commit.breaking = commit.kind !== 'revert' && commit.notes.length > 0;
   if (commit.kind === 'revert') commit.notes = [];
@@ -318,7 +427,10 @@ function ownPullRequest(firstLine: string): number | null {
  */
 export function parseCommitMessage(message: string, options: ParseOptions): ParsedCommit[] {
   const text = message.replace(/\r\n?/g, '\n');
-  const ownPr = ownPullRequest(text.trimStart().split('\n', 1)[0] ?? '');
+  const firstLine = text.trimStart().split('\n', 1)[0] ?? '';
+  // Meant to be squashed into the commit it names: left whole, body and all, out of every changelog.
+  if (AUTOSQUASH.test(firstLine)) return [{ ...blankCommit(firstLine.trim()), kind: 'autosquash' }];
+  const ownPr = ownPullRequest(firstLine);
   const overridden = hasOverride(text);
   const parsed = splitMessage(text, options).flatMap((piece, index) =>
     parseSingle(piece, options, overridden || index > 0),

@@ -106,6 +106,34 @@ export interface ChangelogStats {
    * such a message they are not in the changelog and do not bump the version.
    */
   ignoredBreakingNotes: number;
+  /** `fixup!`, `squash!` and `amend!` commits (autosquash leftovers): never listed, even with `includeOther`. */
+  autosquash: number;
+  /** Entries whose type a gitmoji chose (`✨ add x`); an emoji before a conventional header is not counted. */
+  gitmoji: number;
+  /** Headers read as conventional although their punctuation was off (`feat(api) add z`). */
+  repairedHeaders: number;
+  /** Subjects that look like a slip of a conventional header but were not read as one (`fet: x`, `feat add x`). */
+  suspectedHeaders: number;
+  /** The first {@link MAX_NEAR_MISSES} of both, in input order, for the notes that name them. */
+  nearMisses: NearMiss[];
+}
+
+/** At most this many near misses are kept in `stats.nearMisses`; the counts count them all. */
+export const MAX_NEAR_MISSES = 20;
+
+/**
+ * A subject that nearly is a conventional header (`near-miss.ts`): `repaired` was read as `reading` (only its
+ * punctuation was off); `unknown-type` has a type that looks like a slip of a known one (`fet`) and stays as
+ * written; `not-conventional` (`feat add x`, no colon) stays a plain message.
+ */
+export interface NearMiss {
+  kind: 'repaired' | 'unknown-type' | 'not-conventional';
+  /** The subject as written. */
+  header: string;
+  /** How it was read, or how it looks meant. */
+  reading: string;
+  /** The section map's type it is or resembles. */
+  type: string;
 }
 
 export interface Changelog {

@@ -3,7 +3,14 @@
  * readable by every role. A bad input is refused before anything is stored, never a partial changelog.
  */
 import type { Caller, Role } from '../auth/roles.ts';
-import { generateChangelog, MAX_COMMITS, parseChangelogInput, tooMany } from '../changelog/index.ts';
+import {
+  changelogNotes,
+  generateChangelog,
+  MAX_COMMITS,
+  type NoteWords,
+  parseChangelogInput,
+  tooMany,
+} from '../changelog/index.ts';
 import type { Changelog, ChangelogSection } from '../changelog/types.ts';
 import type { Clock } from '../clock.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -39,6 +46,31 @@ export function isHighlightsSection(section: unknown): section is HighlightsSect
     typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'highlights'
   );
 }
+
+/**
+ * What the generator left out or read leniently (`changelogNotes`: fixup! commits, non-conventional messages,
+ * near-miss headers), stored as a leading section of its own kind like the highlights, so the generated
+ * sections stay exactly the generator's and no column is added; the API lifts it out into `notes`. Stored
+ * only when there is something to say.
+ */
+export interface NotesSection {
+  title: 'Notes';
+  kind: 'notes';
+  items: [];
+  notes: string[];
+}
+
+export function isNotesSection(section: unknown): section is NotesSection {
+  return typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'notes';
+}
+
+/** The request's own field names, which the notes point to. */
+const API_WORDS: NoteWords = {
+  includeOther: 'includeOther',
+  unknownTypes: 'unknownTypes',
+  sections: 'sections',
+  sectionRule: (rule) => `sections: [${rule}]`,
+};
 
 /** The markdown with the paragraph under the release heading. */
 export function markdownWithHighlights(markdown: string, text: string): string {
@@ -100,7 +132,10 @@ export interface ChangelogRequest {
  * The generator sees commits and entries as one list; its field names (`input.commits[5]`) are mapped back to
  * the request's (`input.entries[2]`), and an empty request names both fields.
  */
-function generateFromRequest(request: ChangelogRequest, now: () => Date): Changelog {
+function generateFromRequest(
+  request: ChangelogRequest,
+  now: () => Date,
+): { changelog: Changelog; notes: string[] } {
   const commits = request.commits ?? [];
   const entries = request.entries ?? [];
   if (commits.length === 0 && entries.length === 0) {
@@ -126,7 +161,8 @@ function generateFromRequest(request: ChangelogRequest, now: () => Date): Change
         bulletCommits: request.bulletCommits,
       },
     });
-    return generateChangelog(parsed, { now });
+    const changelog = generateChangelog(parsed, { now });
+    return { changelog, notes: changelogNotes(changelog, parsed.options, API_WORDS) };
   } catch (error: unknown) {
     throw renameField(error, commits.length);
   }
@@ -169,7 +205,7 @@ export async function createChangelog(
     idempotencyKey: string | null;
   },
 ): Promise<StoredChangelog> {
-  const generated = generateFromRequest(input.request, () => deps.clock.now());
+  const { changelog: generated, notes } = generateFromRequest(input.request, () => deps.clock.now());
   let sections: unknown[] = generated.sections;
   let markdown = generated.markdown;
   if (input.highlights) {
@@ -179,6 +215,10 @@ export async function createChangelog(
     // Stored as a leading section of its own kind, so the generated sections stay exactly the generator's.
     sections = [highlights, ...generated.sections];
     if (highlights.text) markdown = markdownWithHighlights(markdown, highlights.text);
+  }
+  if (notes.length > 0) {
+    const section: NotesSection = { title: 'Notes', kind: 'notes', items: [], notes };
+    sections = [section, ...sections];
   }
   const { changelog } = await deps.changelogs.create(
     {

@@ -154,6 +154,39 @@ describe('changelogs through the API', () => {
     ]);
   });
 
+  it('answers notes on what it left out or read leniently, and keeps them for a later read', async () => {
+    const result = await user.call(
+      `mutation($input: ChangelogInput!) { generateChangelog(input: $input) {
+        id notes sections { title items { description } } } }`,
+      {
+        input: {
+          commits: ['fixup! feat: gitmoji', '✨ gitmoji', 'feat(api) no colon', 'Update README'],
+          date: '2026-12-07',
+        },
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    const changelog = dataField<{
+      id: string;
+      notes: string[];
+      sections: { title: string; items: { description: string }[] }[];
+    }>(result, 'generateChangelog');
+    expect(changelog.sections).toEqual([
+      { title: 'Features', items: [{ description: 'no colon' }, { description: '✨ gitmoji' }] },
+    ]);
+    expect(changelog.notes).toEqual([
+      '1 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they name ' +
+        '(git rebase --autosquash), never listed in a changelog',
+      '1 commit(s) read as conventional although the punctuation of the header is off: ' +
+        '"feat(api) no colon" as "feat(api):"',
+      '1 of 4 commit(s) are not conventional commits and are left out; see includeOther',
+    ]);
+    const read = await user.call('query($id: ID!) { changelog(id: $id) { notes sections { title } } }', {
+      id: changelog.id,
+    });
+    expect(read.data?.changelog).toEqual({ notes: changelog.notes, sections: [{ title: 'Features' }] });
+  });
+
   it('refuses bad input without storing anything', async () => {
     const [before] = await api.database.sql<{ n: number }[]>`select count(*)::int as n from changelogs`;
     const empty = await user.call(GENERATE, { input: { commits: [], entries: [] } });

@@ -1,7 +1,8 @@
-/** The generateChangelog mutation's use case: the request's own field names in every refusal. */
+/** The generateChangelog mutation's use case: the request's own field names in every refusal, and its notes. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type ResolverEvent, route } from '../../../lambdas/api/route.ts';
+import { changelogView } from '../../../lambdas/api/views.ts';
 import type { Caller } from '../../../lambdas/core/auth/roles.ts';
 import { MAX_COMMITS, REPOSITORY_URL_PROBLEM } from '../../../lambdas/core/changelog/index.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
@@ -65,5 +66,40 @@ describe('a NUL character in a changelog request', () => {
     expect(answer).toEqual({
       __error: { type: 'ValidationError', message: 'input.commits[1]: must not contain NUL characters' },
     });
+  });
+});
+
+describe('generateChangelog notes', () => {
+  it('are stored beside the sections and lifted out by the view, worded with the request fields', async () => {
+    const changelogs = memoryChangelogRepo();
+    const stored = await createChangelog(
+      { changelogs, clock: new FakeClock() },
+      {
+        caller,
+        request: { commits: ['fixup! feat: a', 'feat add b', 'fet: c', 'feat: a'], previousVersion: '1.0.0' },
+        highlights: false,
+        idempotencyKey: null,
+      },
+    );
+    const view = changelogView(stored);
+    expect(view.sections.map((s) => (s as { title: string }).title)).toEqual(['Features', 'Other changes']);
+    expect(view.notes).toEqual([
+      '1 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they name ' +
+        '(git rebase --autosquash), never listed in a changelog',
+      '1 commit(s) listed under Other changes have a type that looks like a slip: "fet: c" looks like "feat:"; ' +
+        'a section rule files such a type where it belongs: sections: [{"type":"fet","section":"Features"}]',
+      '1 of 4 commit(s) are not conventional commits and are left out; "feat add b" looks like "feat:"; ' +
+        'see includeOther',
+    ]);
+  });
+
+  it('are an empty list when every commit is accounted for, and nothing extra is stored', async () => {
+    const changelogs = memoryChangelogRepo();
+    const stored = await createChangelog(
+      { changelogs, clock: new FakeClock() },
+      { caller, request: { commits: ['feat: a', 'chore: b'] }, highlights: false, idempotencyKey: null },
+    );
+    expect(changelogs.stored[0]?.sections.map((s) => (s as { kind: string }).kind)).toEqual(['type']);
+    expect(changelogView(stored).notes).toEqual([]);
   });
 });

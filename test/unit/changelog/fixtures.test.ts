@@ -9,7 +9,9 @@ describe('changelog fixtures (test/fixtures/changelog)', () => {
     const files = new Set(cases.map((c) => c.file));
     expect([...files].sort()).toEqual([
       'breaking-notes.json',
+      'gitmoji.json',
       'merges.json',
+      'near-misses.json',
       'overrides.json',
       'references.json',
       'reverts.json',

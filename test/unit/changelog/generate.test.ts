@@ -189,11 +189,11 @@ describe('generateChangelog structured result', () => {
 
   it('counts what it skipped', () => {
     const changelog = generateChangelog({
-      commits: ['Merge branch x', 'chore: a', 'Update readme', 'fix: b', 'fix: b'],
+      commits: ['Merge branch x', 'chore: a', 'Update readme', 'fixup! fix: b', 'fix: b', 'fix: b'],
       date: '2024-05-01',
     });
     expect(changelog.stats).toEqual({
-      commits: 5,
+      commits: 6,
       conventional: 3,
       merges: 1,
       nonConventional: 1,
@@ -203,6 +203,11 @@ describe('generateChangelog structured result', () => {
       reverted: 0,
       duplicates: 1,
       ignoredBreakingNotes: 0,
+      autosquash: 1,
+      gitmoji: 0,
+      repairedHeaders: 0,
+      suspectedHeaders: 0,
+      nearMisses: [],
     });
   });
 

@@ -5,7 +5,7 @@ import { renderWith } from '../../test-utils.tsx';
 import { ChangelogView } from './ChangelogView.tsx';
 
 /** What the API answers for a changelog the generator made of these commits. */
-function changelogOf(commits: string[]) {
+function changelogOf(commits: string[], notes: string[] = []) {
   const generated = generateChangelog({ commits, date: '2026-12-07' });
   return {
     id: 'c1',
@@ -15,6 +15,7 @@ function changelogOf(commits: string[]) {
     bump: generated.bump,
     markdown: generated.markdown,
     highlights: null,
+    notes,
     createdAt: '2026-12-07T04:00:00Z',
     sections: generated.sections.map((section) => ({
       title: section.title,
@@ -42,5 +43,14 @@ describe('ChangelogView of commit text that Markdown would misread', () => {
     const markdown = screen.getByLabelText('Changelog Markdown');
     expect(markdown.textContent).toContain('* a &lt;b&gt; \\*c\\* \\_d\\_');
     expect(markdown.textContent).toContain('* **deps:** bump `@babel/core`');
+  });
+
+  it('shows what was left out or read leniently, apart from the release notes', () => {
+    const note = '1 message left out as not conventional; "fet: add x" looks like "feat:"';
+    renderWith(<ChangelogView changelog={changelogOf(['fix: a', 'fet: add x'], [note])} />);
+    expect(screen.getByText('Left out or read leniently')).toBeTruthy();
+    expect(screen.getByText(note)).toBeTruthy();
+    const markdown = screen.getByLabelText('Changelog Markdown');
+    expect(markdown.textContent).not.toContain('looks like');
   });
 });

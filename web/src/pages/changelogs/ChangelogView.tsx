@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, List, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, List, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { UNRELEASED_TITLE } from '../../../../lambdas/core/changelog/types.ts';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import type { ChangelogQuery } from '../../gql/graphql.ts';
@@ -49,11 +49,22 @@ export function ChangelogView({ changelog }: { changelog: Changelog }) {
         <Tabs.Panel value="preview" pt="sm">
           <Stack gap="sm">
             {changelog.highlights && <Text size="sm">{changelog.highlights}</Text>}
-            {changelog.sections.length === 0 && (
+            {changelog.sections.length === 0 && changelog.notes.length === 0 && (
               <Text size="sm" c="dimmed">
                 No conventional commits found (feat:, fix:, perf:, …). Tick “Keep other messages” to list them
                 anyway.
               </Text>
+            )}
+            {changelog.notes.length > 0 && (
+              // What was left out or read leniently ("fet: add x" looks like "feat:"): the release manager's
+              // to check, not part of the notes readers see.
+              <Alert variant="light" color="yellow" title="Left out or read leniently" p="xs">
+                <List size="sm" spacing={2}>
+                  {changelog.notes.map((note) => (
+                    <List.Item key={note}>{note}</List.Item>
+                  ))}
+                </List>
+              </Alert>
             )}
             {changelog.sections.map((section) => (
               <div key={section.title}>

@@ -10,6 +10,7 @@ export const ChangelogFields = graphql(`
     sections { title items { scope description hash pr breaking } }
     markdown
     highlights
+    notes
     createdAt
   }
 `);

@@ -84,7 +84,7 @@ describe('ai-ops changelog --input with nothing to release', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('## Unreleased (2024-05-01)\n');
     expect(result.stderr).toBe(
-      'ai-ops changelog: note: nothing to release: of 3 commit(s), 2 of hidden types (docs, chore, …), 1 merges; ' +
+      'ai-ops changelog: note: nothing to release: of 3 commits, 2 of hidden types (docs, chore, …), 1 merge; ' +
         '--sections shows a hidden type, --include-other plain messages\n',
     );
   });

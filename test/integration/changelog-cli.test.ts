@@ -393,8 +393,8 @@ describe('ai-ops changelog', () => {
     expect(json.version).toBe('1.0.0');
     expect(json.sections.map((s) => s.title)).toEqual(['⚠ BREAKING CHANGES', 'Features', 'Dependencies']);
     expect(result.stderr).toBe(
-      'ai-ops changelog: note: 1 commit(s) of types outside the section map left out (wip); see --unknown-types\n' +
-        'ai-ops changelog: note: 1 of 4 commit(s) are not conventional commits and are left out; see --include-other\n',
+      'ai-ops changelog: note: 1 commit of types outside the section map left out (wip); see --unknown-types\n' +
+        'ai-ops changelog: note: 1 of 4 commits is not a conventional commit and is left out; see --include-other\n',
     );
   });
 
@@ -489,14 +489,14 @@ describe('ai-ops changelog --input', () => {
     expect(result.stderr).toBe(
       [
         'note: from v1.0.0, the previous release (--from sets another start)',
-        'note: 2 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they ' +
+        'note: 2 fixup!/squash!/amend! commits left out: they are meant to be squashed into the commit they ' +
           'name (git rebase --autosquash), never listed in a changelog',
-        'note: 1 commit(s) read as conventional although the punctuation of the header is off: ' +
+        'note: 1 commit read as conventional although the punctuation of the header is off: ' +
           '"feat(reports) add PDF export (#106)" as "feat(reports):"',
-        'note: 1 commit(s) listed under Other changes have a type that looks like a slip: ' +
+        'note: 1 commit listed under Other changes has a type that looks like a slip: ' +
           '"fet: export reports as CSV (#105)" looks like "feat:"; a section rule files such a type where it ' +
           `belongs: --sections '[{"type":"fet","section":"Features"}]'`,
-        'note: 1 of 9 commit(s) are not conventional commits and are left out; see --include-other',
+        'note: 1 of 9 commits is not a conventional commit and is left out; see --include-other',
         '',
       ]
         .map((line) => (line === '' ? '' : `ai-ops changelog: ${line}`))

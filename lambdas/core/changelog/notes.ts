@@ -64,6 +64,8 @@ function rulesFor(misses: readonly NearMiss[], options: NonNullable<NoteOptions>
   return [...rules.values()].join(',');
 }
 
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 /**
  * The notes of a generated changelog, given the options it was generated with. Empty when there is nothing
  * to say: every commit is listed, hidden by its type, or merged.
@@ -82,13 +84,13 @@ export function changelogNotes(
 
   if (stats.autosquash > 0) {
     notes.push(
-      `${stats.autosquash} fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the ` +
+      `${count(stats.autosquash, 'fixup!/squash!/amend! commit', 'fixup!/squash!/amend! commits')} left out: they are meant to be squashed into the ` +
         'commit they name (git rebase --autosquash), never listed in a changelog',
     );
   }
   if (stats.repairedHeaders > 0) {
     notes.push(
-      `${stats.repairedHeaders} commit(s) read as conventional although the punctuation of the header is off: ` +
+      `${count(stats.repairedHeaders, 'commit', 'commits')} read as conventional although the punctuation of the header is off: ` +
         examples(misses('repaired'), 'as'),
     );
   }
@@ -97,12 +99,12 @@ export function changelogNotes(
   if (stats.unknown > 0 && unknownTypes === 'hide') {
     const hint = slips.length > 0 ? `; ${examples(slips, 'looks like')}` : '';
     notes.push(
-      `${stats.unknown} commit(s) of types outside the section map left out ` +
+      `${count(stats.unknown, 'commit', 'commits')} of types outside the section map left out ` +
         `(${stats.unknownTypes.join(', ')})${hint}; see ${words.unknownTypes}`,
     );
   } else if (slips.length > 0) {
     notes.push(
-      `${slips.length} commit(s) listed under Other changes have a type that looks like a slip: ` +
+      `${slips.length === 1 ? '1 commit listed under Other changes has' : `${slips.length} commits listed under Other changes have`} a type that looks like a slip: ` +
         `${examples(slips, 'looks like')}; a section rule files such a type where it belongs: ` +
         words.sectionRule(rulesFor(slips, options)),
     );
@@ -113,16 +115,16 @@ export function changelogNotes(
     // release-please drops them too, but a changelog silently missing half the history misleads.
     const ignored =
       stats.ignoredBreakingNotes > 0
-        ? ` (with ${stats.ignoredBreakingNotes} BREAKING CHANGE note(s), which are left out too and bump nothing)`
+        ? ` (with ${count(stats.ignoredBreakingNotes, 'BREAKING CHANGE note', 'BREAKING CHANGE notes')}, which are left out too and bump nothing)`
         : '';
     const hint = bare.length > 0 ? `; ${examples(bare, 'looks like')}` : '';
     notes.push(
-      `${stats.nonConventional} of ${stats.commits} commit(s) are not conventional commits and are left out` +
+      `${stats.nonConventional} of ${count(stats.commits, 'commit', 'commits')} ${stats.nonConventional === 1 ? 'is not a conventional commit and is' : 'are not conventional commits and are'} left out` +
         `${ignored}${hint}; see ${words.includeOther}`,
     );
   } else if (bare.length > 0) {
     notes.push(
-      `${bare.length} commit(s) listed under Other changes as plain messages look like a header without its ` +
+      `${bare.length === 1 ? '1 commit listed under Other changes as a plain message looks' : `${bare.length} commits listed under Other changes as plain messages look`} like a header without its ` +
         `colon: ${examples(bare, 'looks like')}`,
     );
   }
@@ -145,11 +147,11 @@ export function nothingToRelease(changelog: Pick<Changelog, 'sections' | 'stats'
   const reasons = [
     [stats.hidden, 'of hidden types (docs, chore, …)'],
     [stats.unknown, 'of types outside the section map'],
-    [stats.merges, 'merges'],
+    [stats.merges, stats.merges === 1 ? 'merge' : 'merges'],
     [stats.nonConventional, 'not conventional'],
     [stats.autosquash, 'fixup!/squash!/amend!'],
     [stats.reverted, 'reverted inside the range'],
   ] as const;
   const said = reasons.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
-  return `nothing to release: of ${stats.commits} commit(s), ${said.join(', ') || 'none is listed'}`;
+  return `nothing to release: of ${count(stats.commits, 'commit', 'commits')}, ${said.join(', ') || 'none is listed'}`;
 }

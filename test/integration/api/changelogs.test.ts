@@ -175,11 +175,11 @@ describe('changelogs through the API', () => {
       { title: 'Features', items: [{ description: 'no colon' }, { description: '✨ gitmoji' }] },
     ]);
     expect(changelog.notes).toEqual([
-      '1 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they name ' +
+      '1 fixup!/squash!/amend! commit left out: they are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
-      '1 commit(s) read as conventional although the punctuation of the header is off: ' +
+      '1 commit read as conventional although the punctuation of the header is off: ' +
         '"feat(api) no colon" as "feat(api):"',
-      '1 of 4 commit(s) are not conventional commits and are left out; see includeOther',
+      '1 of 4 commits is not a conventional commit and is left out; see includeOther',
     ]);
     const read = await user.call('query($id: ID!) { changelog(id: $id) { notes sections { title } } }', {
       id: changelog.id,

@@ -84,11 +84,11 @@ describe('generateChangelog notes', () => {
     const view = changelogView(stored);
     expect(view.sections.map((s) => (s as { title: string }).title)).toEqual(['Features', 'Other changes']);
     expect(view.notes).toEqual([
-      '1 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they name ' +
+      '1 fixup!/squash!/amend! commit left out: they are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
-      '1 commit(s) listed under Other changes have a type that looks like a slip: "fet: c" looks like "feat:"; ' +
+      '1 commit listed under Other changes has a type that looks like a slip: "fet: c" looks like "feat:"; ' +
         'a section rule files such a type where it belongs: sections: [{"type":"fet","section":"Features"}]',
-      '1 of 4 commit(s) are not conventional commits and are left out; "feat add b" looks like "feat:"; ' +
+      '1 of 4 commits is not a conventional commit and is left out; "feat add b" looks like "feat:"; ' +
         'see includeOther',
     ]);
   });

@@ -37,7 +37,7 @@ describe('a header whose punctuation is off', () => {
     expect(changelog.version).toBe('1.1.0');
     expect(changelog.stats).toMatchObject({ conventional: 3, repairedHeaders: 2, suspectedHeaders: 0 });
     expect(notes).toEqual([
-      '2 commit(s) read as conventional although the punctuation of the header is off: ' +
+      '2 commits read as conventional although the punctuation of the header is off: ' +
         '"feat(api) add z" as "feat(api):", "feat : add x" as "feat:"',
     ]);
   });
@@ -62,7 +62,7 @@ describe('a type that looks like a slip of a known one', () => {
       { kind: 'unknown-type', header: 'fxi: y', reading: 'fix: y', type: 'fix' },
     ]);
     expect(notes).toEqual([
-      '2 commit(s) listed under Other changes have a type that looks like a slip: "fet: export CSV" looks like ' +
+      '2 commits listed under Other changes have a type that looks like a slip: "fet: export CSV" looks like ' +
         '"feat:", "fxi: y" like "fix:"; a section rule files such a type where it belongs: ' +
         `--sections '[{"type":"fet","section":"Features"},{"type":"fxi","section":"Bug Fixes"}]'`,
     ]);
@@ -85,7 +85,7 @@ describe('a type that looks like a slip of a known one', () => {
 
   it('is named in the left-out note with unknownTypes hide, and in the refusal with unknownTypes error', () => {
     expect(run(['fet: x', 'wip: y', 'fix: z'], { unknownTypes: 'hide' }).notes).toEqual([
-      '2 commit(s) of types outside the section map left out (fet, wip); "fet: x" looks like "feat:"; ' +
+      '2 commits of types outside the section map left out (fet, wip); "fet: x" looks like "feat:"; ' +
         'see --unknown-types',
     ]);
     expect(() => run(['fet: x'], { unknownTypes: 'error' })).toThrow(
@@ -116,14 +116,14 @@ describe('a type of the map without its colon', () => {
     const { changelog, notes } = run(['feat add x', 'Fix typo', 'fix: y']);
     expect(titles(changelog)).toEqual(['Bug Fixes']);
     expect(notes).toEqual([
-      '2 of 3 commit(s) are not conventional commits and are left out; "feat add x" looks like "feat:"; ' +
+      '2 of 3 commits are not conventional commits and are left out; "feat add x" looks like "feat:"; ' +
         'see --include-other',
     ]);
   });
 
   it('listed with includeOther, is still pointed out', () => {
     expect(run(['feat add x'], { includeOther: true }).notes).toEqual([
-      '1 commit(s) listed under Other changes as plain messages look like a header without its colon: ' +
+      '1 commit listed under Other changes as a plain message looks like a header without its colon: ' +
         '"feat add x" looks like "feat:"',
     ]);
   });
@@ -139,9 +139,9 @@ describe('fixup!, squash! and amend! commits', () => {
     expect(changelog.bump).toBe('none');
     expect(changelog.stats).toMatchObject({ commits: 3, autosquash: 3, nonConventional: 0, conventional: 0 });
     expect(notes).toEqual([
-      '3 fixup!/squash!/amend! commit(s) left out: they are meant to be squashed into the commit they name ' +
+      '3 fixup!/squash!/amend! commits left out: they are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
-      'nothing to release: of 3 commit(s), 3 fixup!/squash!/amend!; --sections shows a hidden type, ' +
+      'nothing to release: of 3 commits, 3 fixup!/squash!/amend!; --sections shows a hidden type, ' +
         '--include-other plain messages',
     ]);
   });

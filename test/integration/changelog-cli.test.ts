@@ -489,7 +489,7 @@ describe('ai-ops changelog --input', () => {
     expect(result.stderr).toBe(
       [
         'note: from v1.0.0, the previous release (--from sets another start)',
-        'note: 2 fixup!/squash!/amend! commits left out: they are meant to be squashed into the commit they ' +
+        'note: 2 fixup!/squash!/amend! commits left out: such commits are meant to be squashed into the commit they ' +
           'name (git rebase --autosquash), never listed in a changelog',
         'note: 1 commit read as conventional although the punctuation of the header is off: ' +
           '"feat(reports) add PDF export (#106)" as "feat(reports):"',

@@ -84,7 +84,7 @@ export function changelogNotes(
 
   if (stats.autosquash > 0) {
     notes.push(
-      `${count(stats.autosquash, 'fixup!/squash!/amend! commit', 'fixup!/squash!/amend! commits')} left out: they are meant to be squashed into the ` +
+      `${count(stats.autosquash, 'fixup!/squash!/amend! commit', 'fixup!/squash!/amend! commits')} left out: such commits are meant to be squashed into the ` +
         'commit they name (git rebase --autosquash), never listed in a changelog',
     );
   }

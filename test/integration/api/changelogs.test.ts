@@ -175,7 +175,7 @@ describe('changelogs through the API', () => {
       { title: 'Features', items: [{ description: 'no colon' }, { description: '✨ gitmoji' }] },
     ]);
     expect(changelog.notes).toEqual([
-      '1 fixup!/squash!/amend! commit left out: they are meant to be squashed into the commit they name ' +
+      '1 fixup!/squash!/amend! commit left out: such commits are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
       '1 commit read as conventional although the punctuation of the header is off: ' +
         '"feat(api) no colon" as "feat(api):"',

@@ -84,7 +84,7 @@ describe('generateChangelog notes', () => {
     const view = changelogView(stored);
     expect(view.sections.map((s) => (s as { title: string }).title)).toEqual(['Features', 'Other changes']);
     expect(view.notes).toEqual([
-      '1 fixup!/squash!/amend! commit left out: they are meant to be squashed into the commit they name ' +
+      '1 fixup!/squash!/amend! commit left out: such commits are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
       '1 commit listed under Other changes has a type that looks like a slip: "fet: c" looks like "feat:"; ' +
         'a section rule files such a type where it belongs: sections: [{"type":"fet","section":"Features"}]',

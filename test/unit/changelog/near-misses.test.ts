@@ -139,7 +139,7 @@ describe('fixup!, squash! and amend! commits', () => {
     expect(changelog.bump).toBe('none');
     expect(changelog.stats).toMatchObject({ commits: 3, autosquash: 3, nonConventional: 0, conventional: 0 });
     expect(notes).toEqual([
-      '3 fixup!/squash!/amend! commits left out: they are meant to be squashed into the commit they name ' +
+      '3 fixup!/squash!/amend! commits left out: such commits are meant to be squashed into the commit they name ' +
         '(git rebase --autosquash), never listed in a changelog',
       'nothing to release: of 3 commits, 3 fixup!/squash!/amend!; --sections shows a hidden type, ' +
         '--include-other plain messages',

@@ -98,6 +98,8 @@ const AGREEMENT = 0.8;
 const MONTH_OR_DAY =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?$/i;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$/;
+/** nginx's process and thread, `1234#0:`, where other logs write their component: no name to report. */
+const PID_TID = /^\d+#\d+:$/;
 /**
  * A time zone written after the time (`2024-05-01 10:00:01.500 UTC`, PostgreSQL's default): part of the
  * time, not the host the first word after a time would otherwise be. The common abbreviations only: a
@@ -431,8 +433,8 @@ class ColumnParser implements HeaderParser {
         // PostgreSQL's `LOG:` and `DETAIL:` stand where its `ERROR:` and `FATAL:` do: a level column read as
         // a component one, since most lines' word there is no level. A level word in it is the line's level.
         const level = out.level === undefined ? parseLevelWord(v) : undefined;
-        if (level === undefined) out.component = this.component(v);
-        else out.level = level;
+        if (level !== undefined) out.level = level;
+        else if (!PID_TID.test(v)) out.component = this.component(v);
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
@@ -568,8 +570,10 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
     case 'comp': {
       const last = text.charCodeAt(text.length - 1);
       if (last !== 58 && !(last === 93 && text.includes(':'))) return false;
-      // not a time (`12:00:`), a bracket or a quote; a level word (`ERROR:`) is the line's level (`parse`)
-      return !isDigitCode(c0) && c0 !== 91 && c0 !== 34 && c0 !== 39;
+      // not a time (`12:00:`), a bracket or a quote; a level word (`ERROR:`) is the line's level (`parse`);
+      // nginx's `pid#tid:` closes its header
+      if (isDigitCode(c0)) return PID_TID.test(text);
+      return c0 !== 91 && c0 !== 34 && c0 !== 39;
     }
     default:
       return classifyField(text) === kind;

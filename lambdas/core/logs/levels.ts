@@ -32,6 +32,8 @@ const WORDS: Record<string, LogLevel> = {
   information: 'INFO',
   informational: 'INFO',
   notice: 'NOTICE',
+  // MySQL's informational level (`[Note]`), beside its `[Warning]` and `[ERROR]`.
+  note: 'NOTICE',
   warn: 'WARN',
   warning: 'WARN',
   error: 'ERROR',

@@ -281,6 +281,32 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads MySQL's [Note] as a level and takes nginx's pid#tid into the header", () => {
+    const mysql = [
+      '2024-12-04T10:00:01.500000Z 8 [Note] [MY-010914] [Server] Aborted connection 8 to db: shop user: app',
+      '2024-12-04T10:00:03.000000Z 9 [Warning] [MY-010055] [Server] IP address could not be resolved',
+      '2024-12-04T10:00:04.500000Z 0 [ERROR] [MY-012592] [InnoDB] Operating system error number 28',
+    ];
+    const my = detect(mysql);
+    expect(my.parse(mysql[0] ?? '')).toMatchObject({
+      level: 'NOTICE',
+      content: 'Aborted connection 8 to db: shop user: app',
+    });
+    expect(my.parse(mysql[2] ?? '').level).toBe('ERROR');
+    const nginx = [
+      '2024/12/04 10:00:01 [warn] 1200#0: *1 upstream response is buffered to a temporary file',
+      '2024/12/04 10:00:02 [error] 1201#0: *2 connect() failed (111: Connection refused) while connecting to upstream',
+      '2024/12/04 10:00:03 [notice] 1202#0: signal process started',
+    ];
+    expect(detect(nginx).parse(nginx[1] ?? '')).toEqual({
+      content: '*2 connect() failed (111: Connection refused) while connecting to upstream',
+      level: 'ERROR',
+      component: undefined,
+      host: undefined,
+      time: Date.UTC(2024, 11, 4, 10, 0, 2),
+    });
+  });
+
   it('no header at all when lines are plain messages', () => {
     const lines = ['starting the service', 'connected to database', 'listening on port 8080'];
     const parser = detect(lines);

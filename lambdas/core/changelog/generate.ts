@@ -62,7 +62,7 @@ function versionOf(
   return previous && bump !== 'none' ? formatSemVer(bumpVersion(previous, bump)) : null;
 }
 
-function emptyStats(commits: number): ChangelogStats {
+export function emptyStats(commits: number): ChangelogStats {
   return {
     commits,
     conventional: 0,

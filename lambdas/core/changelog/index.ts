@@ -1,5 +1,5 @@
 /** The changelog domain: conventional commits or structured entries → a release changelog. */
-export { type GenerateContext, generateChangelog } from './generate.ts';
+export { emptyStats, type GenerateContext, generateChangelog } from './generate.ts';
 export { GITMOJIS, type Gitmoji } from './gitmoji.ts';
 export * from './limits.ts';
 export { changelogNotes, type NoteOptions, type NoteWords, nothingToRelease } from './notes.ts';

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, List, Stack, Table, Text } from '@mantine/core';
-import { useCallback } from 'react';
+import { type ReactNode, useCallback } from 'react';
 import { useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -24,6 +24,23 @@ const SystemHealthDocument = graphql(`
 
 const COLORS: Record<HealthStatus, string> = { OK: 'green', WARNING: 'yellow', FAILING: 'red' };
 const WORDS: Record<HealthStatus, string> = { OK: 'OK', WARNING: 'Needs a look', FAILING: 'Failing' };
+
+/** A column of figures: right-aligned, a figure or a one-word heading never broken over two lines. */
+function FigureHeading({ children }: { children: ReactNode }) {
+  return (
+    <Table.Th ta="right" className="nowrap">
+      {children}
+    </Table.Th>
+  );
+}
+
+function FigureCell({ children }: { children: ReactNode }) {
+  return (
+    <Table.Td ta="right" className="nowrap">
+      {children}
+    </Table.Td>
+  );
+}
 
 function HealthBadge({ status, label }: { status: HealthStatus; label: string }) {
   return (
@@ -95,24 +112,16 @@ export default function HealthPage() {
                   <Table.Th>Job kind</Table.Th>
                   <Table.Th>Status</Table.Th>
                   {/* Headings break between their parts only: "Done / failed (1 h)" took five lines. */}
-                  <Table.Th ta="right" className="nowrap">
-                    Waiting
-                  </Table.Th>
-                  <Table.Th ta="right" className="nowrap">
-                    In flight
-                  </Table.Th>
-                  <Table.Th ta="right" className="nowrap">
-                    Oldest
-                  </Table.Th>
+                  <FigureHeading>Waiting</FigureHeading>
+                  <FigureHeading>In flight</FigureHeading>
+                  <FigureHeading>Oldest</FigureHeading>
                   <Table.Th ta="right">
                     <span className="nowrap">Dead</span> <span className="nowrap">letters</span>
                   </Table.Th>
                   <Table.Th ta="right">
                     <span className="nowrap">Done / failed</span> <span className="nowrap">(1 h)</span>
                   </Table.Th>
-                  <Table.Th ta="right" className="nowrap">
-                    p95
-                  </Table.Th>
+                  <FigureHeading>p95</FigureHeading>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -129,24 +138,14 @@ export default function HealthPage() {
                     <Table.Td>
                       <HealthBadge status={q.status} label={q.kind} />
                     </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
-                      {count(q.depth)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
-                      {count(q.inFlight)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
-                      {age(q.oldestMessageAgeSeconds)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
-                      {count(q.deadLetters)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
+                    <FigureCell>{count(q.depth)}</FigureCell>
+                    <FigureCell>{count(q.inFlight)}</FigureCell>
+                    <FigureCell>{age(q.oldestMessageAgeSeconds)}</FigureCell>
+                    <FigureCell>{count(q.deadLetters)}</FigureCell>
+                    <FigureCell>
                       {q.succeededLastHour} / {q.failedLastHour}
-                    </Table.Td>
-                    <Table.Td ta="right" className="nowrap">
-                      {q.p95DurationMs === null ? '—' : `${q.p95DurationMs} ms`}
-                    </Table.Td>
+                    </FigureCell>
+                    <FigureCell>{q.p95DurationMs === null ? '—' : `${q.p95DurationMs} ms`}</FigureCell>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

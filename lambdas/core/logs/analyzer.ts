@@ -26,7 +26,7 @@ import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
 import { DETAIL_CHARS, structuredDetail, withDetail } from './structured-detail.ts';
-import { DayRollover, parserWithYear, type YearBasis, YearRollover } from './year.ts';
+import { parserWithYear, type Rollover, rolloverFor, type YearBasis } from './year.ts';
 
 export interface AnalyzerOptions extends MinerOptions {
   /** Loghub-style header format; when absent the header layout is detected. */
@@ -165,15 +165,13 @@ export class LogAnalyzer {
     this.miner.finalize();
   }
 
-  /** Year-less dates that pass from December to January move to the next year (`YearRollover`). */
-  private readonly newYear = new YearRollover();
-  /** Times of day without a date move to the assumed day, and past midnight to the next (`DayRollover`). */
-  private newDay: DayRollover | undefined;
+  /** Year-less dates past New Year, times of day without a date (`rolloverFor`); undefined: as parsed. */
+  private rollover: Rollover | undefined;
 
   private makeParser(sample: string[]): HeaderParser {
     const { parser, basis } = parserWithYear(sample, this.options);
     this.yearBasis = basis;
-    if (basis.day !== undefined) this.newDay = new DayRollover(basis);
+    this.rollover = rolloverFor(basis);
     return parser;
   }
 
@@ -283,11 +281,7 @@ export class LogAnalyzer {
     const meta = this.meta;
     meta.level = level;
     meta.line = lineNo;
-    const time = this.newDay
-      ? this.newDay.time(parsed.time)
-      : this.yearBasis?.yearless
-        ? this.newYear.time(parsed.time)
-        : parsed.time;
+    const time = this.rollover ? this.rollover.time(parsed.time) : parsed.time;
     meta.time = time;
     meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);

@@ -434,7 +434,7 @@ class ColumnParser implements HeaderParser {
         // a component one, since most lines' word there is no level. A level word in it is the line's level.
         const level = out.level === undefined ? parseLevelWord(v) : undefined;
         if (level !== undefined) out.level = level;
-        else if (!PID_TID.test(v)) out.component = this.component(v);
+        else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) out.component = this.component(v);
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));

@@ -57,12 +57,24 @@ class ServicePrefixParser implements HeaderParser {
     };
   }
 
+  /** The last line read and its prefix: the analyzer asks `parse` and `unwrap` of each line in turn. */
+  private lastLine = '';
+  private lastPrefix: Prefixed | undefined;
+
+  private prefixOf(line: string): Prefixed | undefined {
+    if (line !== this.lastLine) {
+      this.lastLine = line;
+      this.lastPrefix = readPrefix(line);
+    }
+    return this.lastPrefix;
+  }
+
   unwrap(line: string): string {
-    return readPrefix(line)?.body ?? line;
+    return this.prefixOf(line)?.body ?? line;
   }
 
   parse(line: string): ParsedLine {
-    const p = readPrefix(line);
+    const p = this.prefixOf(line);
     if (!p) return this.mixed.parse(line);
     const parsed = (this.byService.get(p.service) ?? this.mixed).parse(p.body);
     parsed.component = p.service;

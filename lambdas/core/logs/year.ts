@@ -3,7 +3,8 @@
  * the year of the moment the log was received (the upload time; in the CLI the file's modification time),
  * or of the clock when neither is known, and the summary says which. A date that would then lie more than
  * two days after that moment belongs to the year before (a December log read in January). A log that runs past
- * New Year moves its January lines to the next year (`YearRollover`).
+ * New Year moves its January lines to the next year, and a dateless one past midnight to the next day
+ * (`rolloverFor`).
  */
 import { createHeaderParser, type HeaderParser } from './header.ts';
 
@@ -88,24 +89,24 @@ function assumedDay(first: number, year: number, reference: number, source: Year
 }
 
 /**
- * Times of day of a dateless log (put on 1 January of the basis year by the parser) moved to the assumed day;
- * a log that runs past midnight (`23:59:58` then `00:00:02`) moves the lines after it to the next day.
+ * Times read without a year or a date, carried forward as the log runs on: a time that falls more than `backMs`
+ * behind the latest one seen is a new year (or day), not a line out of order, and so are the lines after it.
+ * `shift(time, steps)` moves a parsed time by that many years (or days).
  */
-export class DayRollover {
-  private days = 0;
+export class Rollover {
+  private steps = 0;
   private latest = Number.NEGATIVE_INFINITY;
-  private readonly offset: number;
-  constructor(basis: YearBasis) {
-    this.offset = (basis.day ?? Date.UTC(basis.year, 0, 1)) - Date.UTC(basis.year, 0, 1);
-  }
+  constructor(
+    private readonly shift: (time: number, steps: number) => number,
+    private readonly backMs: number,
+  ) {}
 
   time(time: number | undefined): number | undefined {
     if (time === undefined) return undefined;
-    let shifted = time + this.offset + this.days * DAY_MS;
-    // Half a day back is the next day, not a line out of order.
-    if (shifted < this.latest - DAY_MS / 2) {
-      this.days++;
-      shifted += DAY_MS;
+    let shifted = this.shift(time, this.steps);
+    if (shifted < this.latest - this.backMs) {
+      this.steps++;
+      shifted = this.shift(time, this.steps);
     }
     if (shifted > this.latest) this.latest = shifted;
     return shifted;
@@ -116,24 +117,21 @@ export class DayRollover {
 const ROLLOVER_MS = 180 * DAY_MS;
 
 /**
- * A year-less log that runs past New Year: `Dec 31 23:59:58` then `Jan  1 00:00:02` would read as the first
- * of January of the same year, eleven months back. A date that falls more than half a year behind the latest
- * one seen moves to the following year, and so do the lines after it.
+ * How a log's times move, or undefined when they stand as parsed:
+ * - a year-less log that runs past New Year (`Dec 31 23:59:58` then `Jan  1 00:00:02` would read as the first
+ *   of January of the same year, eleven months back) moves a date half a year behind to the following year;
+ * - times of day of a dateless log (put on 1 January of the basis year by the parser) move to the assumed day,
+ *   and a log that runs past midnight (`23:59:58` then `00:00:02`) moves on to the next day, half a day back
+ *   being the next day.
  */
-export class YearRollover {
-  private years = 0;
-  private latest = Number.NEGATIVE_INFINITY;
-
-  time(time: number | undefined): number | undefined {
-    if (time === undefined) return undefined;
-    let shifted = this.years === 0 ? time : addYears(time, this.years);
-    if (shifted < this.latest - ROLLOVER_MS) {
-      this.years++;
-      shifted = addYears(time, this.years);
-    }
-    if (shifted > this.latest) this.latest = shifted;
-    return shifted;
+export function rolloverFor(basis: YearBasis): Rollover | undefined {
+  if (basis.day !== undefined) {
+    const offset = basis.day - Date.UTC(basis.year, 0, 1);
+    return new Rollover((time, days) => time + offset + days * DAY_MS, DAY_MS / 2);
   }
+  if (basis.yearless)
+    return new Rollover((time, years) => (years === 0 ? time : addYears(time, years)), ROLLOVER_MS);
+  return undefined;
 }
 
 function addYears(time: number, years: number): number {

@@ -16,7 +16,14 @@ import { ValidationError } from '../errors.ts';
 import { textProblem } from '../text.ts';
 import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
-import { type LogLevel, normaliseLevel, parseLevelLetter, parseLevelWord } from './levels.ts';
+import {
+  bracketLevel,
+  type LogLevel,
+  normaliseLevel,
+  parseLevelLetter,
+  parseLevelMark,
+  parseLevelWord,
+} from './levels.ts';
 import { servicePrefixParser } from './service-prefix.ts';
 import { parseTimestamp, TimestampReader } from './timestamp.ts';
 
@@ -64,6 +71,7 @@ type FieldKind =
   | 'dash'
   | 'level'
   | 'letter'
+  | 'mark'
   | 'klog'
   | 'ts'
   | 'num'
@@ -81,6 +89,7 @@ const ANCHORS = new Set<FieldKind>([
   'dash',
   'level',
   'letter',
+  'mark',
   'klog',
   'ts',
   'num',
@@ -247,6 +256,8 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
 interface ColumnSpec {
   kind: FieldKind;
   role: Role;
+  /** A `[bracket]` column that ends with the line's level (and process): `[time: LEVEL/Process]`. */
+  levelInside?: boolean;
   /** Set once the layout is fixed: the column fits any text and has no role, so parsing skips it. */
   free?: boolean;
 }
@@ -364,7 +375,10 @@ class ColumnParser implements HeaderParser {
           c.kind === 'dash' ||
           c.kind === 'flag');
     }
-    const parts = columns.map((c) => `<${c.role === 'other' ? c.kind : c.role}>`);
+    const parts = columns.map((c) => {
+      const name = `<${c.role === 'other' ? c.kind : c.role}>`;
+      return c.levelInside ? `[${name} <level>/<component>]` : name;
+    });
     const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
     this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
   }
@@ -413,6 +427,10 @@ class ColumnParser implements HeaderParser {
         const level = parseLevelWord(text);
         if (level === undefined) return whole(line);
         if (spec.role === 'level') found = level;
+      } else if (spec.kind === 'mark') {
+        const level = parseLevelMark(text);
+        if (level === undefined) return whole(line);
+        if (spec.role === 'level') found = level;
       } else if (!fits(spec.kind, text)) return whole(line);
       values[nv++] = text;
       pos = space ? fEnd : fEnd + 1;
@@ -427,6 +445,11 @@ class ColumnParser implements HeaderParser {
     for (let i = 0; i < nv; i++) {
       const spec = cols[i] as ColumnSpec;
       const v = values[i] as string;
+      if (spec.levelInside) {
+        const inside = bracketLevel(v);
+        if (inside && out.level === undefined) out.level = inside.level;
+        if (inside?.name !== undefined) out.component = this.component(inside.name);
+      }
       if (spec.role === 'level') {
         if (found === undefined) out.level = this.level(spec.kind === 'klog' ? (v[0] ?? '') : v);
       } else if (spec.role === 'component') {
@@ -563,6 +586,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
       return parseLevelWord(text) !== undefined;
     case 'letter':
       return text.length === 1 && parseLevelLetter(text) !== undefined;
+    case 'mark':
+      return parseLevelMark(text) !== undefined;
     case 'klog':
       return text.length === 5 && /^[IWEF]\d{4}$/.test(text);
     case 'bracket':
@@ -653,6 +678,8 @@ function learnColumns(
     dominant.push(best);
     share.push((bestCount + dashes) / n);
   }
+  const levelInside = levelBrackets(dominant, texts);
+  levelMarks(dominant, share, texts);
   // Agreement alone cannot tell a header from a message when one message dominates the sample, so the
   // scan also follows how headers are written: a `component:` column closes the header, and after the
   // level only a [thread], a component or a `-` separator may follow, within a few columns.
@@ -667,7 +694,8 @@ function learnColumns(
     if (separated && (kind === 'num' || kind === 'ts')) break;
     if (kind === 'dash' && i > 0 && (dominant[i - 1] === 'word' || dominant[i - 1] === 'comp'))
       separated = true;
-    const isLevel = kind === 'level' || kind === 'letter' || kind === 'klog';
+    const isLevel =
+      kind === 'level' || kind === 'letter' || kind === 'klog' || kind === 'mark' || levelInside[i] === true;
     if (levelAt < 0 && isLevel) {
       levelAt = i;
       end = i;
@@ -697,6 +725,13 @@ function learnColumns(
   }
   const columns: ColumnSpec[] = [];
   for (let i = 0; i <= end; i++) columns.push({ kind: dominant[i] as FieldKind, role: 'other' });
+  // A level column of its own is read rather than the level inside a bracket.
+  if (
+    !columns.some((c) => c.kind === 'level' || c.kind === 'letter' || c.kind === 'klog' || c.kind === 'mark')
+  )
+    columns.forEach((c, i) => {
+      if (levelInside[i]) c.levelInside = true;
+    });
   assignRoles(columns);
   const timeCandidates: number[] = [];
   columns.forEach((c, i) => {
@@ -727,11 +762,61 @@ function learnColumns(
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
 }
 
+/**
+ * Per column, whether it is a `[bracket]` that ends with a level on most sample lines (`[time: LEVEL/Process]`,
+ * Celery's default): a fixed place of the layout, so the level is read there and nowhere else in the bracket.
+ */
+function levelBrackets(dominant: FieldKind[], texts: string[][]): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < dominant.length; i++) {
+    if (dominant[i] !== 'bracket') {
+      out.push(false);
+      continue;
+    }
+    let inside = 0;
+    for (const t of texts) if (bracketLevel(t[i] ?? '') !== undefined) inside++;
+    out.push(inside >= AGREEMENT * texts.length);
+  }
+  return out;
+}
+
+const MARKS = new Set(['.', '-', '*', '#']);
+
+/**
+ * A column right after the time that holds one of Redis's level marks (`.` `-` `*` `#`, see `parseLevelMark`)
+ * on most sample lines is a level column (`mark`). A column of `-` alone is a separator (`time - message`), so
+ * some lines must carry another mark; a mark anywhere else is text.
+ */
+function levelMarks(dominant: FieldKind[], share: number[], texts: string[][]): void {
+  const n = texts.length;
+  for (let i = 1; i < dominant.length; i++) {
+    if (dominant[i - 1] !== 'ts' || (dominant[i] !== 'word' && dominant[i] !== 'dash')) continue;
+    let marks = 0;
+    let notDash = 0;
+    for (const t of texts) {
+      const text = t[i] ?? '';
+      if (!MARKS.has(text)) continue;
+      marks++;
+      if (text !== '-') notDash++;
+    }
+    if (marks >= AGREEMENT * n && notDash >= MARKED_SHARE * n) {
+      dominant[i] = 'mark';
+      share[i] = marks / n;
+    }
+  }
+}
+
+/** Share of the sample lines whose mark must be other than `-` for a column of marks to be levels. */
+const MARKED_SHARE = 0.2;
+
 function assignRoles(columns: ColumnSpec[]): void {
   // A level word beats a single letter (a `stdout F` flag, a wrapped log line).
   let levelAt = columns.findIndex((c) => c.kind === 'level');
-  if (levelAt < 0) levelAt = columns.findIndex((c) => c.kind === 'letter' || c.kind === 'klog');
+  if (levelAt < 0)
+    levelAt = columns.findIndex((c) => c.kind === 'letter' || c.kind === 'klog' || c.kind === 'mark');
   if (levelAt >= 0) (columns[levelAt] as ColumnSpec).role = 'level';
+  // A bracket with the level inside stays a time (or thread) column: `parse` reads its level apart.
+  else levelAt = columns.findIndex((c) => c.levelInside === true);
   let compAt = -1;
   for (let i = columns.length - 1; i >= 0; i--) {
     if (columns[i]?.kind === 'comp') {

@@ -111,6 +111,31 @@ function levelWord(field: string): LogLevel | undefined {
 export const parseLevelLetter = (field: string): LogLevel | undefined =>
   field.length === 1 ? LETTERS[field] : undefined;
 
+/**
+ * Redis's level marks (`serverLog`: `.` debug, `-` verbose, `*` notice, `#` warning), in its order. Only read
+ * from a header column the layout learned to hold them (header.ts): a `*` elsewhere is text.
+ */
+const MARKS: Record<string, LogLevel> = { '.': 'DEBUG', '-': 'INFO', '*': 'NOTICE', '#': 'WARN' };
+
+export const parseLevelMark = (field: string): LogLevel | undefined =>
+  field.length === 1 ? MARKS[field] : undefined;
+
+/**
+ * The level written as the last word inside a bracket after other fields, alone or with the process after a
+ * `/` (Celery: `[2024-05-01 10:00:00,123: ERROR/ForkPoolWorker-2]`), and that process; undefined otherwise.
+ */
+export function bracketLevel(text: string): { level: LogLevel; name: string | undefined } | undefined {
+  if (text.charCodeAt(0) !== 91) return undefined;
+  const close = text.lastIndexOf(']');
+  const space = text.lastIndexOf(' ', close);
+  if (space < 0 || close < 0) return undefined;
+  const last = text.slice(space + 1, close);
+  const slash = last.indexOf('/');
+  const level = parseLevelWord(slash < 0 ? last : last.slice(0, slash));
+  if (level === undefined) return undefined;
+  return { level, name: slash < 0 || slash === last.length - 1 ? undefined : last.slice(slash + 1) };
+}
+
 /** Any level spelling including single letters: used for explicit formats and structured fields. */
 export function normaliseLevel(value: string): LogLevel {
   return parseLevelWord(value) ?? parseLevelLetter(value.trim().toUpperCase()) ?? 'UNKNOWN';

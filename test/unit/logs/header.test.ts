@@ -307,6 +307,52 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads the level and process inside Celery's bracket, and not past it in a message that fills the sample", () => {
+    const lines = [
+      '[2024-05-01 10:00:00,123: INFO/MainProcess] Task app.tasks.add[3f0c9a1e] received',
+      '[2024-05-01 10:00:00,140: INFO/ForkPoolWorker-2] Task app.tasks.add[3f0c9a1e] succeeded in 0.01s: 3',
+      '[2024-05-01 10:00:01,002: WARNING/MainProcess] celery@worker-1 ready.',
+      "[2024-05-01 10:00:02,500: ERROR/ForkPoolWorker-1] Task app.tasks.add[77aa01bc] raised unexpected: ValueError('x')",
+    ];
+    expect(detect(lines).parse(lines[3] ?? '')).toEqual({
+      content: "Task app.tasks.add[77aa01bc] raised unexpected: ValueError('x')",
+      level: 'ERROR',
+      component: 'ForkPoolWorker-1',
+      host: undefined,
+      time: Date.UTC(2024, 4, 1, 10, 0, 2, 500),
+    });
+    // One message on every sample line: the level inside the bracket closes the header before its words.
+    const same = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `[2024-05-01 10:00:${String(i).padStart(2, '0')},000: INFO/MainProcess] Task tasks.send_email[${i}] succeeded in 0.1s: None`,
+    );
+    expect(detect(same).parse(same[3] ?? '')).toMatchObject({
+      content: 'Task tasks.send_email[3] succeeded in 0.1s: None',
+      level: 'INFO',
+      component: 'MainProcess',
+    });
+  });
+
+  it("reads Redis's level marks in the column after its time, and a column of '-' alone as no level", () => {
+    const lines = [
+      '1:M 04 Dec 2024 10:00:00.000 * Server initialized',
+      '1:M 04 Dec 2024 10:00:01.370 # WARNING overcommit_memory is set to 0',
+      '1:M 04 Dec 2024 10:00:02.740 - Accepted 172.18.0.4:40122',
+      '1:M 04 Dec 2024 10:00:03.100 . Client closed connection',
+      '1:M 04 Dec 2024 10:00:04.000 * Ready to accept connections tcp',
+    ];
+    const redis = detect(lines);
+    expect(lines.map((l) => redis.parse(l).level)).toEqual(['NOTICE', 'WARN', 'INFO', 'DEBUG', 'NOTICE']);
+    expect(redis.parse(lines[1] ?? '').content).toBe('WARNING overcommit_memory is set to 0');
+    const dashed = [
+      '2024-12-04 10:00:00 - * starting',
+      '2024-12-04 10:00:01 - * ready',
+      '2024-12-04 10:00:02 - listening',
+    ];
+    expect(detect(dashed).parse(dashed[0] ?? '')).toMatchObject({ level: undefined, content: '* starting' });
+  });
+
   it('no header at all when lines are plain messages', () => {
     const lines = ['starting the service', 'connected to database', 'listening on port 8080'];
     const parser = detect(lines);

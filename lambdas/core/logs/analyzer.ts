@@ -96,7 +96,9 @@ export class LogAnalyzer {
   private ended = false;
   /** `json`/`logfmt` when lines are structured records (their samples then show some fields), else undefined. */
   private structured: 'json' | 'logfmt' | undefined;
-  /** The line being processed, as read: samples and first errors describe it from its fields. */
+  /** The same for the line being processed: a stream of several services may hold one that writes JSON. */
+  private lineKind: 'json' | 'logfmt' | undefined;
+  /** The line being processed, without a collector's prefix: samples and first errors describe it from its fields. */
   private current = '';
   /** Findings in quoted fields, not counted: the whole line was counted (`fieldsOf`), or is not reported. */
   private readonly quotedCounts = emptyRedactionCounts();
@@ -182,7 +184,8 @@ export class LogAnalyzer {
       this.parser = this.makeParser(sample);
       const kind = this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
-      if (this.structured && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
+      const mixed = this.parser.structuredKind !== undefined;
+      if ((this.structured || mixed) && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
       const unwrap = this.parser.unwrap?.bind(this.parser);
       this.continuation = new ContinuationDetector({
         indentedLog: mostlyIndented(unwrap ? sample.map(unwrap) : sample),
@@ -243,7 +246,7 @@ export class LogAnalyzer {
 
   /** An error line of a structured log as quoted (first error): its message and its telling fields. */
   private quoteError(facts: LineFacts): string {
-    const kind = this.structured;
+    const kind = this.lineKind;
     const message = errorMessage(facts);
     return kind ? withDetail(message, this.detail(kind)) : message;
   }
@@ -264,15 +267,16 @@ export class LogAnalyzer {
     let content = parsed.content;
     let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
     // Structured logs keep method, path, status and latency in keys of their own, beside the message.
-    const structured =
-      this.stats !== undefined && (parser.info.kind === 'json' || parser.info.kind === 'logfmt');
-    let fields: string | undefined = structured ? line : undefined;
+    const kind = parser.structuredKind ? parser.structuredKind(line) : this.structured;
+    this.lineKind = kind;
+    const structured = this.stats !== undefined && kind !== undefined;
+    let fields: string | undefined = structured ? body : undefined;
     const redactor = this.redactor;
     if (redactor) {
       if (structured) Object.assign(this.countsBefore, redactor.counts);
       content = redactor.redact(content);
       if (host !== undefined) host = redactor.host(host);
-      if (structured) fields = this.fieldsOf(line, redactor);
+      if (structured) fields = this.fieldsOf(body, redactor);
     }
     // A line of another layout (a log joined from two programs) still says its level near its start.
     const level: LogLevel =
@@ -285,8 +289,7 @@ export class LogAnalyzer {
     meta.time = time;
     meta.component = parsed.component;
     const cluster = this.miner.add(content, meta);
-    this.current = line;
-    const kind = this.structured;
+    this.current = body;
     if (kind && this.miner.sampled) {
       const detail = this.detail(kind);
       if (detail)

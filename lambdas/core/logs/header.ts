@@ -58,6 +58,12 @@ export interface HeaderParser {
    * level word is looked for in. Absent: the line itself.
    */
   unwrap?(line: string): string;
+  /**
+   * Whether this line is a JSON or logfmt record, where a stream mixes layouts (one per service, one of which
+   * writes JSON lines): its whole record then holds the HTTP fields and what a sample shows. Absent: every
+   * line is what `info.kind` says.
+   */
+  structuredKind?(line: string): 'json' | 'logfmt' | undefined;
 }
 
 export interface HeaderOptions {

@@ -73,6 +73,12 @@ class ServicePrefixParser implements HeaderParser {
     return this.prefixOf(line)?.body ?? line;
   }
 
+  structuredKind(line: string): 'json' | 'logfmt' | undefined {
+    const p = this.prefixOf(line);
+    const kind = ((p && this.byService.get(p.service)) || this.mixed).info.kind;
+    return kind === 'json' || kind === 'logfmt' ? kind : undefined;
+  }
+
   parse(line: string): ParsedLine {
     const p = this.prefixOf(line);
     if (!p) return this.mixed.parse(line);

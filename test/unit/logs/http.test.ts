@@ -142,6 +142,14 @@ describe('HTTP fields of structured logs', () => {
     expect(parseHttp('msg=done method=GET path=/x status=200 duration_s=0.25')?.durationMs).toBe(250);
   });
 
+  it('takes no date or clock time of a `time` key for the latency', () => {
+    const json =
+      '{"time":"2024-05-01T10:00:00.995Z","msg":"done","method":"GET","path":"/x","status":200,"latency_ms":47}';
+    expect(parseHttp(json)?.durationMs).toBe(47);
+    expect(parseHttp('time=10:00:01 msg=done method=GET path=/x status=200')?.durationMs).toBeUndefined();
+    expect(parseHttp('msg=done method=GET path=/x status=200 time=0.25')?.durationMs).toBe(250);
+  });
+
   it('gives JSON lines the same breakdown as access logs, and redacts and counts what their fields hold', async () => {
     const { summarizeLog } = await import('../../../lambdas/core/logs/summarize-log.ts');
     const raw = Array.from({ length: 40 }, (_, i) =>

@@ -53,6 +53,31 @@ describe('logs of several services in one stream', () => {
     ]);
   });
 
+  it("reads the HTTP fields of a service that writes JSON lines, and quotes its errors' fields", () => {
+    const lines = ['Attaching to api-1, db-1'];
+    for (let i = 0; i < 60; i++) {
+      const failed = i >= 40 && i < 50;
+      const record = {
+        time: `2024-05-01T10:${pad(i)}:00.000Z`,
+        level: failed ? 'error' : 'info',
+        msg: failed ? 'request failed' : 'request completed',
+        method: 'GET',
+        path: `/api/orders/${i}`,
+        status: failed ? 502 : 200,
+        latency_ms: failed ? 3000 : 20 + i,
+      };
+      lines.push(`api-1  | ${JSON.stringify(record)}`);
+      lines.push(`db-1   | 2024-05-01 10:${pad(i)}:01.400 UTC [61] LOG:  checkpoint starting: time`);
+    }
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.http?.requests).toBe(60);
+    expect(summary.http?.statusClasses).toEqual({ '2xx': 50, '5xx': 10 });
+    expect(summary.http?.endpoints.map((e) => e.endpoint)).toEqual(['GET /api/orders/{id}']);
+    expect(summary.http?.latencyMs?.max).toBeGreaterThan(2900);
+    expect(summary.firstError?.text).toBe('request failed · status=502 method=GET path=/api/orders/40');
+    expect(summary.templates.total).toBe(4);
+  });
+
   it('reads the pod and container of `kubectl logs --prefix`', () => {
     const lines: string[] = [];
     for (let i = 0; i < 40; i++) {

@@ -8,6 +8,7 @@
  * - a slot that only ever held one value shows it when the value reads as a word (`tty2`, `eth0`, `L3`,
  *   `PSR0`: letters then one short digit run), because digits alone do not make a value; numbers inside it
  *   stay variables (`CPU#0` → `CPU#<*>`), and so do identifiers (`blk_-4551…`, `job_2008…_0001`);
+ * - a number marked by a leading `*` (nginx's connection number `*5678`) keeps its mark: `*<NUM>`;
  * - where values differ in shape, the slot is one `<*>`.
  *
  * Sub-tokens are cut at the delimiters of the Loghub-2.0 template guidelines (whitespace and
@@ -116,6 +117,13 @@ export function pieces(value: string): Piece[] {
         start = i + 1;
         continue;
       }
+    }
+    if (c === 42 /* * */ && i === start && i + 1 < n && isDigit(value.charCodeAt(i + 1))) {
+      // A number marked by a leading `*` (nginx's connection number, `*5678`): the mark is text, so the
+      // slot reads `*<NUM>`, not one opaque `<ID>`.
+      out.push({ text: '*', kind: DELIM });
+      start = i + 1;
+      continue;
     }
     if (c >= 128 || DELIMS[c] !== 1) continue;
     const sign =

@@ -110,6 +110,21 @@ describe('summarizeLog', () => {
     expect(summary.templates.total).toBe(templates.length);
   });
 
+  it("writes nginx's connection number as `*<NUM>` in one template, and quotes it as written", () => {
+    const lines = ['2024/05/01 10:00:00 [notice] 31#0: start worker processes'];
+    for (let i = 0; i < 30; i++)
+      lines.push(
+        `2024/05/01 10:00:${String(i + 1).padStart(2, '0')} [error] 32#0: *${1200 + i * 37} connect() failed (111: Connection refused) while connecting to upstream`,
+      );
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.errorTemplates.map((t) => [t.template, t.count])).toEqual([
+      ['*<NUM> connect() failed (<NUM>: Connection refused) while connecting to upstream', 30],
+    ]);
+    expect(summary.firstError?.text).toBe(
+      '*1200 connect() failed (111: Connection refused) while connecting to upstream',
+    );
+  });
+
   it('reads times and levels with an explicit Loghub format', () => {
     const { summary } = summarizeLog(fixtureText('HDFS'), {
       format: '<Date> <Time> <Pid> <Level> <Component>: <Content>',

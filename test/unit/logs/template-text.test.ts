@@ -25,6 +25,13 @@ describe('slotText: the text of a variable slot from its values', () => {
     expect(text(['blk_-4551689611865410817'], 'ID')).toBe('<ID>');
   });
 
+  it("keeps the `*` of nginx's connection number, the number a variable", () => {
+    expect(text(['*1201', '*98', '*5678'], 'ID')).toBe('*<NUM>');
+    expect(text(['*5'], 'ID')).toBe('*<NUM>');
+    expect(text(['*1201', '*98'], 'ID', true)).toBe('*<NUM>');
+    expect(text(['a*5', '*x'])).toBe('<*>');
+  });
+
   it('does not show a single value when more were seen than kept', () => {
     expect(text(['tty2'], 'ID', true)).toBe('<ID>');
   });

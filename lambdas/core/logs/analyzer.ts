@@ -186,6 +186,7 @@ export class LogAnalyzer {
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
       const mixed = this.parser.structuredKind !== undefined;
       if ((this.structured || mixed) && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
+      if (this.parser.info.levelsEndAtWarning && this.stats) this.stats.errorsInWarnings = true;
       const unwrap = this.parser.unwrap?.bind(this.parser);
       this.continuation = new ContinuationDetector({
         indentedLog: mostlyIndented(unwrap ? sample.map(unwrap) : sample),

@@ -46,6 +46,11 @@ export interface HeaderInfo {
   description: string;
   /** Share of the sample lines that fit the layout (0..1). */
   coverage: number;
+  /**
+   * The layout's levels end at warning (Redis's marks: `#` is the highest, and errors are written with it), so
+   * a warning's wording says whether it is an error.
+   */
+  levelsEndAtWarning?: boolean;
 }
 
 export interface HeaderParser {
@@ -387,6 +392,7 @@ class ColumnParser implements HeaderParser {
     });
     const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
     this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
+    if (columns.some((c) => c.kind === 'mark' && c.role === 'level')) this.info.levelsEndAtWarning = true;
   }
 
   parse(line: string): ParsedLine {

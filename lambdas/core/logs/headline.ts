@@ -80,7 +80,10 @@ function where(inc: Incident): string {
 function inferredHow(s: HeadlineInput): string {
   const fives = s.http?.statusClasses['5xx'] ?? 0;
   if (fives >= s.errors.inferred) return 'HTTP 5xx responses';
-  return fives > 0 ? 'from wording and HTTP 5xx status' : 'recognised from wording: the log has no levels';
+  if (fives > 0) return 'from wording and HTTP 5xx status';
+  return s.levels.source === 'header'
+    ? 'recognised from wording: the log has no error level'
+    : 'recognised from wording: the log has no levels';
 }
 
 /** "mostly" only for at least half: a template with 69 of 324 lines "leads" them, it is not the whole story. */

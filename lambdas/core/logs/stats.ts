@@ -237,6 +237,8 @@ export class LogStats {
   /** Per cluster: does its wording say error? Decided on its first line (levels are absent). */
   private readonly wording = new Map<number, boolean>();
   private levelled = 0;
+  /** The log's levels end at warning (`HeaderInfo.levelsEndAtWarning`): a warning's wording may make it an error. */
+  errorsInWarnings = false;
   /** The line being added: fill it, then `add()`. */
   readonly line = new LineFacts();
   /**
@@ -306,11 +308,14 @@ export class LogStats {
 
   /**
    * An error without an ERROR/FATAL level: an HTTP 5xx response, or, in a log without any level field
-   * (so far), wording such as "failed" or "refused" (decided once per template).
+   * (so far) or on a warning of a log whose levels end there, wording such as "failed" or "refused" (decided
+   * once per template).
    */
   private inferredError(facts: LineFacts, status: number | undefined): boolean {
     if (status !== undefined && status >= 500) return true;
-    if (facts.level !== 'UNKNOWN' || this.levelled > 0) return false;
+    const worded =
+      facts.level === 'UNKNOWN' ? this.levelled === 0 : this.errorsInWarnings && facts.level === 'WARN';
+    if (!worded) return false;
     let error = this.wording.get(facts.cluster);
     if (error === undefined) {
       error = inferLevel(facts.content) === 'ERROR';

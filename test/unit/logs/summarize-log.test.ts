@@ -125,6 +125,27 @@ describe('summarizeLog', () => {
     );
   });
 
+  it("counts a Redis warning that says error as an error, since Redis's levels end at warning; not a warning of a log with an error level", () => {
+    const redis: string[] = [];
+    const log4j: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = `10:00:${String(i).padStart(2, '0')}.000`;
+      const failed = i % 4 === 0;
+      redis.push(
+        failed
+          ? `1:M 04 Dec 2024 ${t} # Background saving error`
+          : `1:M 04 Dec 2024 ${t} * Background saving terminated with success`,
+      );
+      log4j.push(`2024-12-04 ${t} ${failed ? 'WARN' : 'INFO '} [main] Saver - Background saving error`);
+    }
+    log4j.push('2024-12-04 10:01:00.000 ERROR [main] Saver - disk full');
+    const { summary } = summarizeLog(redis.join('\n'));
+    expect(summary.levels).toMatchObject({ source: 'header', counts: { NOTICE: 30, WARN: 10 } });
+    expect(summary.errors).toEqual({ total: 10, inferred: 10 });
+    expect(summary.headline).toContain('recognised from wording: the log has no error level');
+    expect(summarizeLog(log4j.join('\n')).summary.errors).toEqual({ total: 1, inferred: 0 });
+  });
+
   it('reads times and levels with an explicit Loghub format', () => {
     const { summary } = summarizeLog(fixtureText('HDFS'), {
       format: '<Date> <Time> <Pid> <Level> <Component>: <Content>',

@@ -132,7 +132,8 @@ function quietDetail(s: HeadlineInput): string {
   if (warnings > 0 && warning) {
     const guessed = s.levels.source === 'inferred' ? ' (recognised from wording)' : '';
     const noun = warnings === 1 ? 'warning' : 'warnings';
-    return `; ${fmt(warnings)} ${noun}${guessed}, ${mostly(warning.count, warnings)} ${quote(warning.template)} [${warning.id}] (${fmt(warning.count)}×)`;
+    const part = warning.warnings ?? warning.count;
+    return `; ${fmt(warnings)} ${noun}${guessed}, ${mostly(part, warnings)} ${quote(warning.template)} [${warning.id}] (${fmt(part)}×)`;
   }
   const busiest = s.topTemplates[0];
   return busiest

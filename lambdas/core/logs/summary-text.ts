@@ -176,11 +176,16 @@ function errorLevelCell(t: TemplateBrief): string {
   return levelCell(t);
 }
 
-/** `20 of 1,200` when only some of a template's lines are errors. */
-const errorCountCell = (t: TemplateBrief): string => {
-  const errors = t.errors?.lines ?? t.count;
-  return errors < t.count ? `${fmt(errors)} of ${fmt(t.count)}` : fmt(t.count);
+/** `20 of 1,200` when only some of a template's lines are of the kind listed (errors, warnings). */
+const partCell = (t: TemplateBrief, part: number | undefined): string => {
+  const n = part ?? t.count;
+  return n < t.count ? `${fmt(n)} of ${fmt(t.count)}` : fmt(t.count);
 };
+const errorCountCell = (t: TemplateBrief): string => partCell(t, t.errors?.lines);
+
+/** A warning template's level cell: WARN, the level of the lines that put it in the list, not its most frequent. */
+const warnLevelCell = (t: TemplateBrief): string =>
+  t.warnings === undefined ? levelCell(t) : `WARN${t.levelInferred ? '*' : ''}`.padEnd(6);
 
 /** Why a template's lines are errors, when the level column does not say it all: `(level ERROR, HTTP 5xx)`. */
 function errorWhy(t: TemplateBrief): string {
@@ -209,7 +214,12 @@ function templateLists(s: LogSummary, out: string[]): void {
         `  ${errorLevelCell(t)} ${errorCountCell(t).padStart(countWidth)}  ${t.id}  ${clip(t.template)}${errorWhy(t)}`,
       );
   }
-  list('Warning templates', s.warningTemplates, (t) => `${levelCell(t)} ${fmt(t.count).padStart(8)}`);
+  const warnWidth = Math.max(8, ...s.warningTemplates.map((t) => partCell(t, t.warnings).length));
+  list(
+    'Warning templates',
+    s.warningTemplates,
+    (t) => `${warnLevelCell(t)} ${partCell(t, t.warnings).padStart(warnWidth)}`,
+  );
   if ([...s.errorTemplates, ...s.warningTemplates].some((t) => t.levelInferred))
     out.push('  * level inferred from wording (the log has no level field)');
   if (s.firstError) {

@@ -55,6 +55,11 @@ export interface TemplateBrief {
    * requests is INFO. Absent in summaries made before it was added.
    */
   errors?: ErrorReasons;
+  /**
+   * Warning templates only: how many of its lines are warnings (a template logged at INFO that warned a few
+   * times has `level` INFO). Absent in summaries made before it was added.
+   */
+  warnings?: number;
 }
 
 export interface LogSummary {
@@ -247,12 +252,13 @@ function byFirstAppearance(a: TemplateSnapshot, b: TemplateSnapshot): number {
 
 function templateLists(ctx: Context) {
   const { templates, limit, analysed } = ctx;
-  const byCount = (f: (t: TemplateSnapshot) => number) =>
+  /** The templates with some lines of a kind (errors, warnings), most such lines first. */
+  const ranked = <V>(of: (t: TemplateSnapshot) => V, lines: (v: V) => number) =>
     templates
-      .filter((t) => f(t) > 0)
-      .sort((a, b) => f(b) - f(a) || a.firstLine - b.firstLine)
-      .slice(0, limit)
-      .map((t) => brief(ctx, t));
+      .map((t) => ({ t, v: of(t) }))
+      .filter((e) => lines(e.v) > 0)
+      .sort((a, b) => lines(b.v) - lines(a.v) || a.t.firstLine - b.t.firstLine)
+      .slice(0, limit);
   const rareMax = Math.max(2, Math.ceil(analysed * 0.001));
   const stats = ctx.analyzer.stats;
   const span = stats.maxTime - stats.minTime;
@@ -264,13 +270,14 @@ function templateLists(ctx: Context) {
   };
   return {
     topTemplates: templates.slice(0, limit).map((t) => brief(ctx, t)),
-    errorTemplates: templates
-      .map((t) => ({ t, errors: errorReasonsOf(ctx, t) }))
-      .filter((e) => e.errors.lines > 0)
-      .sort((a, b) => b.errors.lines - a.errors.lines || a.t.firstLine - b.t.firstLine)
-      .slice(0, limit)
-      .map(({ t, errors }) => ({ ...brief(ctx, t), errors })),
-    warningTemplates: byCount((t) => warnCount(ctx, t)),
+    errorTemplates: ranked(
+      (t) => errorReasonsOf(ctx, t),
+      (e) => e.lines,
+    ).map(({ t, v }) => ({ ...brief(ctx, t), errors: v })),
+    warningTemplates: ranked(
+      (t) => warnCount(ctx, t),
+      (n) => n,
+    ).map(({ t, v }) => ({ ...brief(ctx, t), warnings: v })),
     rareTemplates: templates
       .filter((t) => t.count <= rareMax && !t.overflow)
       .sort((a, b) => a.count - b.count || a.firstLine - b.firstLine)

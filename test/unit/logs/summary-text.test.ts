@@ -17,4 +17,20 @@ describe('summary text shares', () => {
   it('says "1 line" of a one-line log', () => {
     expect(renderSummaryText(summarizeLog('hello world').summary)).toContain('Log: 1 line (');
   });
+
+  it('lists a template that warned on some of its lines at WARN with how many, not at its usual level', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 8; i++)
+      lines.push(
+        `2024-05-01 10:00:${String(10 + i).padStart(2, '0')} ${i % 4 === 3 ? 'WARN' : 'INFO'} pool stats active=${i}`,
+      );
+    for (let i = 0; i < 4; i++) lines.push(`2024-05-01 10:01:0${i} INFO user ${i} logged in`);
+    const { summary } = summarizeLog(lines.join('\n'));
+    const warned = summary.warningTemplates[0];
+    expect(warned).toMatchObject({ level: 'INFO', count: 8, warnings: 2 });
+    const text = renderSummaryText(summary);
+    expect(text).toMatch(/Warning templates:\n {2}WARN +2 of 8 {2}T\d+ {2}pool stats active=<NUM>/);
+    // The headline counts the template's warnings, not all its lines.
+    expect(summary.headline).toContain(`(2×)`);
+  });
 });

@@ -189,6 +189,20 @@ describe('SummaryView', () => {
     expect(rows[2]?.slice(0, 4)).toEqual(['db down after <NUM> ms', '10 errorsof 10 lines', '13%', 'ERROR']);
   });
 
+  it('says how many lines of a warning template warned, at WARN, beside one whose every line warned', () => {
+    const pool = { ...template, id: 'T4', template: 'pool stats active=<NUM>', count: 80, warnings: 23 };
+    const retry = { ...template, id: 'T5', template: 'retrying <*>', count: 5, level: 'WARN', warnings: 5 };
+    show(false, { ...summaryJson, warningTemplates: [pool, retry] });
+    const table = screen.getByRole('region', { name: 'Warnings templates' });
+    const rows = [...table.querySelectorAll('tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+    );
+    expect(rows[0]?.[1]).toBe('23 warningsof 80 lines');
+    expect(rows[0]?.[3]).toBe('WARN');
+    expect(rows[1]?.[1]).toBe('5');
+    expect(rows[1]?.[3]).toBe('WARN');
+  });
+
   it('shows the lines of an error template from a summary made before errors were counted per template', () => {
     show(true, { ...summaryJson, errorTemplates: [{ ...template, id: 'T2', level: 'ERROR', count: 10 }] });
     const table = screen.getByRole('region', { name: 'Errors templates' });

@@ -203,6 +203,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
             templates={summary.warningTemplates}
             details={details}
             showValues={showRaw}
+            warnings
           />
           <TemplateTable
             caption="First seen near the end (last fifth of the log)"

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
-import { errorCount, errorLevel, errorWhy } from './error-lines.ts';
+import { errorCount, errorLevel, errorWhy, warningCount } from './error-lines.ts';
 import type { TemplateBrief, TemplateDetail } from './summary-model.ts';
 import { TemplateText } from './TemplateText.tsx';
 
@@ -30,6 +30,8 @@ interface Props {
    * HTTP status made them errors) and why.
    */
   errorTotal?: number;
+  /** The warning templates: a row some of whose lines warned says how many ("3 warnings of 80 lines"), at WARN. */
+  warnings?: boolean;
 }
 
 function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: boolean }) {
@@ -73,6 +75,7 @@ export function TemplateTable({
   showValues,
   column = 'share',
   errorTotal,
+  warnings = false,
 }: Props) {
   const errors = errorTotal !== undefined;
   const [open, setOpen] = useState<string | null>(null);
@@ -98,8 +101,8 @@ export function TemplateTable({
           {templates.map((t) => {
             const detail = details.get(t.id);
             const expanded = open === t.id;
-            const count = errorCounts ? errorCount(t) : null;
-            const level = errors ? errorLevel(t) : t.level;
+            const count = errorCounts ? errorCount(t) : warnings ? warningCount(t) : null;
+            const level = errors ? errorLevel(t) : warnings && t.warnings !== undefined ? 'WARN' : t.level;
             const why = errors ? errorWhy(t) : '';
             return [
               <Table.Tr key={t.id}>
@@ -115,7 +118,7 @@ export function TemplateTable({
                   {count ? (
                     <>
                       <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
-                        {count.errors}
+                        {count.part}
                       </Text>
                       <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                         {count.of}

@@ -15,11 +15,11 @@ const brief = (over: Partial<TemplateBrief>): TemplateBrief => ({
 describe('error template wording', () => {
   it('counts errors of lines, in the singular for one', () => {
     expect(errorCount(brief({ errors: { lines: 20, level: 0, http5xx: 20, wording: 0 } }))).toEqual({
-      errors: '20 errors',
+      part: '20 errors',
       of: 'of 1,200 lines',
     });
     expect(errorCount(brief({ count: 1, errors: { lines: 1, level: 1, http5xx: 0, wording: 0 } }))).toEqual({
-      errors: '1 error',
+      part: '1 error',
       of: 'of 1 line',
     });
     expect(errorCount(brief({}))).toBeNull();

@@ -8,11 +8,24 @@ import { formatNumber } from '../../components/format.ts';
 import type { TemplateBrief } from './summary-model.ts';
 
 /** "20 errors" and "of 1,200 lines"; null for a summary made before errors were counted per template. */
-export function errorCount(t: TemplateBrief): { errors: string; of: string } | null {
-  if (!t.errors) return null;
-  const n = t.errors.lines;
+export const errorCount = (t: TemplateBrief): PartCount | null =>
+  t.errors ? partCount(t, t.errors.lines, 'error') : null;
+
+/**
+ * "3 warnings" and "of 80 lines" for a warning template (`warnings`, summaries since 7 December, second
+ * stop); null before, or when all its lines warned.
+ */
+export const warningCount = (t: TemplateBrief): PartCount | null =>
+  t.warnings !== undefined && t.warnings < t.count ? partCount(t, t.warnings, 'warning') : null;
+
+export interface PartCount {
+  part: string;
+  of: string;
+}
+
+function partCount(t: TemplateBrief, n: number, noun: string): PartCount {
   return {
-    errors: `${formatNumber(n)} error${n === 1 ? '' : 's'}`,
+    part: `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`,
     of: `of ${formatNumber(t.count)} line${t.count === 1 ? '' : 's'}`,
   };
 }

@@ -22,6 +22,8 @@ export interface TemplateBrief {
    * a template of requests 20 in 1,200 of which answered 5xx.
    */
   errors?: ErrorReasons;
+  /** Warning templates (summaries since 7 December, second stop): how many of its lines are warnings. */
+  warnings?: number;
 }
 
 export interface ErrorReasons {
@@ -138,6 +140,7 @@ function template(v: unknown): TemplateBrief | null {
   if (firstSeen) brief.firstSeen = firstSeen;
   if (lastSeen) brief.lastSeen = lastSeen;
   if (v.levelInferred === true) brief.levelInferred = true;
+  if (typeof v.warnings === 'number') brief.warnings = num(v.warnings);
   if (isObject(v.errors) && typeof v.errors.lines === 'number') {
     const e = v.errors;
     brief.errors = {

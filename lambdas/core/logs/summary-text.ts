@@ -144,20 +144,27 @@ const CLASSES: StatusClass[] = ['2xx', '3xx', '4xx', '5xx'];
 
 function http(h: HttpSummary | null, out: string[]): void {
   if (!h) return;
-  const classes = CLASSES.map((c) => `${c} ${fmt(h.statusClasses[c] ?? 0)}`).join(' · ');
+  // Requests quoted without their answer (nginx's error log): "5xx 0" would read as no failures.
+  const withStatus = CLASSES.reduce((n, c) => n + (h.statusClasses[c] ?? 0), 0);
+  const classes =
+    withStatus === 0
+      ? 'no status logged'
+      : CLASSES.map((c) => `${c} ${fmt(h.statusClasses[c] ?? 0)}`).join(' · ') +
+        (withStatus < h.requests ? ` · ${fmt(h.requests - withStatus)} without a status` : '');
   const l = h.latencyMs;
   const latency = l ? ` · latency p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms` : '';
   out.push('', `HTTP: ${fmt(h.requests)} requests · ${classes}${latency}`);
   const codes = h.statusCodes.map((c) => `${c.code} ×${fmt(c.count)}`).join(', ');
   if (codes) out.push(`  status codes: ${codes}`);
+  const shown = withStatus === 0 ? [] : CLASSES;
   out.push(
-    `  ${'requests'.padStart(8)} ${CLASSES.map((c) => c.padStart(6)).join(' ')}  ${['p50 ms', 'p95 ms', 'p99 ms'].map((c) => c.padStart(8)).join(' ')}  endpoint`,
+    `  ${['requests', ...shown].map((c) => c.padStart(c === 'requests' ? 8 : 6)).join(' ')}  ${['p50 ms', 'p95 ms', 'p99 ms'].map((c) => c.padStart(8)).join(' ')}  endpoint`,
   );
   for (const e of h.endpoints) {
-    const counts = CLASSES.map((c) => fmt(e.statusClasses[c] ?? 0).padStart(6)).join(' ');
+    const counts = shown.map((c) => ` ${fmt(e.statusClasses[c] ?? 0).padStart(6)}`).join('');
     const p = e.latencyMs;
     const lat = (p ? [p.p50, p.p95, p.p99].map(ms) : ['-', '-', '-']).map((c) => c.padStart(8)).join(' ');
-    out.push(`  ${fmt(e.requests).padStart(8)} ${counts}  ${lat}  ${clip(e.endpoint, 90)}`);
+    out.push(`  ${fmt(e.requests).padStart(8)}${counts}  ${lat}  ${clip(e.endpoint, 90)}`);
   }
   if (h.otherEndpointRequests) out.push(`  ${fmt(h.otherEndpointRequests)} requests to further endpoints`);
 }

@@ -33,4 +33,15 @@ describe('summary text shares', () => {
     // The headline counts the template's warnings, not all its lines.
     expect(summary.headline).toContain(`(2×)`);
   });
+
+  it('says no status was logged for requests quoted without one, instead of counting 0 of every class', () => {
+    const lines = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `2024/05/01 10:00:0${i} [error] 12#0: *${i} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.${i}, request: "GET /api/orders HTTP/1.1"`,
+    );
+    const text = renderSummaryText(summarizeLog(lines.join('\n')).summary);
+    expect(text).toContain('HTTP: 6 requests · no status logged');
+    expect(text).not.toContain('5xx 0');
+  });
 });

@@ -22,11 +22,13 @@ function Figure({ label, value }: { label: string; value: string }) {
 /** Requests, status classes and codes, latency percentiles, and the endpoints (5xx-heaviest kept). */
 export function HttpView({ http }: { http: HttpModel }) {
   const serverErrors = http.statusClasses['5xx'] ?? 0;
+  // Requests quoted without their answer (nginx's error log): a 5xx count of 0 would read as no failures.
+  const statusLogged = Object.values(http.statusClasses).some((n) => (n ?? 0) > 0);
   return (
     <Stack gap="sm">
       <SimpleGrid cols={{ base: 2, sm: 5 }}>
         <Figure label="Requests" value={formatNumber(http.requests)} />
-        <Figure label="5xx" value={formatNumber(serverErrors)} />
+        <Figure label="5xx" value={statusLogged ? formatNumber(serverErrors) : 'status not logged'} />
         {http.latency && <Figure label="p50" value={ms(http.latency.p50)} />}
         {http.latency && <Figure label="p95" value={ms(http.latency.p95)} />}
         {http.latency && <Figure label="p99" value={ms(http.latency.p99)} />}
@@ -59,12 +61,16 @@ export function HttpView({ http }: { http: HttpModel }) {
                   <Table.Td className="mono">{e.endpoint}</Table.Td>
                   <Table.Td ta="right">{formatNumber(e.requests)}</Table.Td>
                   <Table.Td>
-                    <ShareBar
-                      value={e.errorRate}
-                      label={`5xx rate of ${e.endpoint}`}
-                      color="red"
-                      width={80}
-                    />
+                    {statusLogged ? (
+                      <ShareBar
+                        value={e.errorRate}
+                        label={`5xx rate of ${e.endpoint}`}
+                        color="red"
+                        width={80}
+                      />
+                    ) : (
+                      '—'
+                    )}
                   </Table.Td>
                   <Table.Td ta="right">{e.p95 === null ? '—' : ms(e.p95)}</Table.Td>
                 </Table.Tr>

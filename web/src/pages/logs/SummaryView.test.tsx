@@ -105,6 +105,22 @@ describe('SummaryView', () => {
     expect(screen.getByText('12')).toBeTruthy();
   });
 
+  it('says the status was not logged for requests quoted without an answer, instead of 0 5xx', () => {
+    show(true, {
+      ...summaryJson,
+      http: {
+        requests: 270,
+        statusClasses: {},
+        statusCodes: [],
+        endpoints: [{ endpoint: 'GET /api/orders', requests: 180, statusClasses: {}, errorRate: 0 }],
+        otherEndpointRequests: 0,
+      },
+    });
+    const http = screen.getByRole('region', { name: 'HTTP' });
+    expect(http.textContent).toContain('status not logged');
+    expect(screen.queryByRole('progressbar', { name: /5xx rate of/ })).toBeNull();
+  });
+
   it('says "usually none" for an incident whose windows usually have nothing, as the headline does', () => {
     show(true, {
       ...summaryJson,

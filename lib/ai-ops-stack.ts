@@ -49,6 +49,7 @@ export function ticketCategories(stage: StageConfig): readonly string[] {
   return ticketTriageSetup({
     TICKET_MODEL_PATH: undefined,
     TRIAGE_REVIEW_THRESHOLD: undefined,
+    TRIAGE_EXTRA_REVIEW_THRESHOLD: undefined,
     TRIAGE_CATEGORIES: stage.triage?.categories ? [...stage.triage.categories] : undefined,
   }).categories;
 }
@@ -59,6 +60,8 @@ export function triageEnvironment(stage: StageConfig): Record<string, string> {
   const triage = stage.triage;
   // 0 is a threshold (never abstain), not "unset".
   if (triage?.reviewThreshold !== undefined) env.TRIAGE_REVIEW_THRESHOLD = String(triage.reviewThreshold);
+  if (triage?.extraReviewThreshold !== undefined)
+    env.TRIAGE_EXTRA_REVIEW_THRESHOLD = String(triage.extraReviewThreshold);
   if (triage?.categories !== undefined) env.TRIAGE_CATEGORIES = triage.categories.join(',');
   return env;
 }

@@ -137,8 +137,10 @@ export interface StageConfig {
   };
   /** How the triage worker answers (docs/triage.md); unset values keep the classifier's defaults. */
   readonly triage?: {
-    /** `TRIAGE_REVIEW_THRESHOLD`: category confidence below which the answer is NEEDS_REVIEW (default 0.5). */
+    /** `TRIAGE_REVIEW_THRESHOLD`: category confidence below which the answer is NEEDS_REVIEW (default 0.4). */
     readonly reviewThreshold?: number;
+    /** `TRIAGE_EXTRA_REVIEW_THRESHOLD`: team confidence below which `Ticket.team` stays unset (default 0.4). */
+    readonly extraReviewThreshold?: number;
     /** `TRIAGE_CATEGORIES`: the categories the worker chooses among, a subset of the model's (default: all). */
     readonly categories?: readonly string[];
   };

@@ -52,6 +52,7 @@ async function main() {
       TICKET_MODEL_PATH: undefined,
       TRIAGE_CATEGORIES: undefined,
       TRIAGE_REVIEW_THRESHOLD: undefined,
+      TRIAGE_EXTRA_REVIEW_THRESHOLD: undefined,
     });
     const started = Date.now();
     for (let from = 0; from < N; from += 1000) {

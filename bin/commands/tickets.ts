@@ -40,7 +40,8 @@ Classifies every row of a CSV with a title column and usually a body column (wit
 body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
   {"row": <1-based>, "category": "...", "predictedCategory": "...", "priority": "P1".."P4",
    "labels": [...], "confidence": <0..1>}
-with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has some.
+with "id" when the CSV has an id column, and the model's extra outputs (e.g. "team") when it has some: null
+when that answer is below the extra review threshold (the worker then leaves Ticket.team unset).
 A title-only row (empty body) is normal. The decision is the triage worker's: the same categories, the same
 review threshold, NEEDS_REVIEW below it (predictedCategory still says the best guess), on the same text: e-mails,
 secrets, keys and card numbers are redacted and addresses pseudonymised first, as the API stores a ticket.
@@ -58,6 +59,9 @@ Options:
   --review-below <p>       answer NEEDS_REVIEW below this category confidence (default ${DEFAULT_REVIEW_THRESHOLD},
                            as the worker's TRIAGE_REVIEW_THRESHOLD); 0 never abstains
   --no-review              the same as --review-below 0
+  --extra-review-below <p> leave an extra output (a team) null below this confidence (default
+                           ${DEFAULT_REVIEW_THRESHOLD}, as the worker's TRIAGE_EXTRA_REVIEW_THRESHOLD); 0 always answers
+  --no-extra-review        the same as --extra-review-below 0
   --project <name>         project/repository of every ticket (e.g. microsoft/vscode)
   --project-column <name>  take each ticket's project from this column
                            (default: a column named ${PROJECT_COLUMN_NAMES.join(', ')}, if the CSV has one)
@@ -267,6 +271,8 @@ const CLASSIFY_FLAGS: FlagSpec = {
   '--created-at': 'value',
   '--review-below': 'value',
   '--no-review': 'switch',
+  '--extra-review-below': 'value',
+  '--no-extra-review': 'switch',
   '--details': 'switch',
   '--quiet': 'switch',
   '--no-redact': 'switch',
@@ -287,15 +293,19 @@ function redactionFromFlags(flags: Flags): NetworkRedaction | null {
 }
 
 function policyFromFlags(flags: Flags): TriagePolicy {
-  exclusive(flags, ['--review-below', '--no-review']);
-  const reviewBelow = flags.one.has('--no-review')
-    ? 0
-    : Number(flags.one.get('--review-below') ?? DEFAULT_REVIEW_THRESHOLD);
+  const threshold = (value: string, off: string) => {
+    exclusive(flags, [value, off]);
+    return flags.one.has(off) ? 0 : Number(flags.one.get(value) ?? DEFAULT_REVIEW_THRESHOLD);
+  };
   const classifier = createTicketClassifier(flags.one.get('--model') ?? DEFAULT_MODEL_PATH);
   return createTriagePolicy(
     classifier,
-    { categories: flags.one.get('--labels')?.split(','), reviewThreshold: reviewBelow },
-    { categories: 'labels', reviewThreshold: 'review-below' },
+    {
+      categories: flags.one.get('--labels')?.split(','),
+      reviewThreshold: threshold('--review-below', '--no-review'),
+      extraReviewThreshold: threshold('--extra-review-below', '--no-extra-review'),
+    },
+    { categories: 'labels', reviewThreshold: 'review-below', extraReviewThreshold: 'extra-review-below' },
   );
 }
 
@@ -310,7 +320,8 @@ function resultLine(row: TicketCsvRow, decision: TriageDecision, policy: TriageP
     priority: decision.priority,
     labels: decision.labels,
     confidence: decision.confidence,
-    ...decision.extra,
+    // Every extra output is printed, null where it needs review, so a column never comes and goes.
+    ...Object.fromEntries(policy.classifier.extraOutputs.map((name) => [name, decision.extra[name] ?? null])),
     ...(details
       ? {
           confidences: decision.details.confidence,

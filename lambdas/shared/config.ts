@@ -245,6 +245,14 @@ export const llmConfigSchema = llmEnvSchema.transform((config) => ({
 }));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 
+/** A review threshold from 0 to 1 (0 never abstains); unset: the classifier's default. */
+const optionalThreshold = optionalText.transform((text, ctx): number | undefined => {
+  const value = text === undefined ? undefined : Number(text);
+  if (value === undefined || (value >= 0 && value <= 1)) return value;
+  ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
+  return z.NEVER;
+});
+
 /** A comma-separated list of names, trimmed, empty names dropped. */
 const namesOf = (text: string): string[] =>
   text
@@ -260,12 +268,13 @@ export const ticketTriageConfigSchema = z.object({
    * Category confidence below which the worker answers NEEDS_REVIEW instead of guessing; 0 never abstains.
    * Unset: the classifier's default (DEFAULT_REVIEW_THRESHOLD in core/tickets/classifier.ts).
    */
-  TRIAGE_REVIEW_THRESHOLD: optionalText.transform((text, ctx): number | undefined => {
-    const value = text === undefined ? undefined : Number(text);
-    if (value === undefined || (value >= 0 && value <= 1)) return value;
-    ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
-    return z.NEVER;
-  }),
+  TRIAGE_REVIEW_THRESHOLD: optionalThreshold,
+  /**
+   * Confidence of an extra output (the team of a model trained with `--label-column team`) below which the
+   * worker leaves `Ticket.team` unset for a person to route; 0 always fills it. Unset: the same default as
+   * the category's.
+   */
+  TRIAGE_EXTRA_REVIEW_THRESHOLD: optionalThreshold,
   /** Comma-separated: the categories the worker chooses among, a subset of the model's; unset: all of them. */
   TRIAGE_CATEGORIES: optionalText.transform((text) => (text === undefined ? undefined : namesOf(text))),
 });

@@ -12,7 +12,7 @@ import { ConfigError, type TicketTriageConfig } from '../shared/config.ts';
 
 export interface TicketTriageSetup {
   classifier: TicketClassifier;
-  /** The one decision procedure (core/tickets), with the deployment's categories and review threshold. */
+  /** The one decision procedure (core/tickets), with the deployment's categories and review thresholds. */
   policy: TriagePolicy;
   /** The worker's classify port: `policy.decide` on the stored ticket. */
   classify: ClassifyTicket;
@@ -22,7 +22,11 @@ export interface TicketTriageSetup {
   categories: readonly string[];
 }
 
-const SETTING_NAMES = { categories: 'TRIAGE_CATEGORIES', reviewThreshold: 'TRIAGE_REVIEW_THRESHOLD' };
+const SETTING_NAMES = {
+  categories: 'TRIAGE_CATEGORIES',
+  reviewThreshold: 'TRIAGE_REVIEW_THRESHOLD',
+  extraReviewThreshold: 'TRIAGE_EXTRA_REVIEW_THRESHOLD',
+};
 
 function failAs<T>(variable: string | null, build: () => T): T {
   try {
@@ -40,8 +44,9 @@ export function loadTicketClassifier(modelPath: string | undefined): TicketClass
 }
 
 /**
- * The classifier and the worker's settings (TRIAGE_CATEGORIES, TRIAGE_REVIEW_THRESHOLD), set up once per
- * container. It is the policy `ai-ops tickets classify` builds from `--labels` and `--review-below`, so the
+ * The classifier and the worker's settings (TRIAGE_CATEGORIES, TRIAGE_REVIEW_THRESHOLD,
+ * TRIAGE_EXTRA_REVIEW_THRESHOLD), set up once per container. It is the policy `ai-ops tickets classify` builds
+ * from `--labels`, `--review-below` and `--extra-review-below`, so the
  * worker and the CLI answer the same ticket alike. A bad setting fails the cold start naming the variable.
  */
 export function ticketTriageSetup(config: TicketTriageConfig): TicketTriageSetup {
@@ -49,7 +54,11 @@ export function ticketTriageSetup(config: TicketTriageConfig): TicketTriageSetup
   const policy = failAs(null, () =>
     createTriagePolicy(
       classifier,
-      { categories: config.TRIAGE_CATEGORIES, reviewThreshold: config.TRIAGE_REVIEW_THRESHOLD },
+      {
+        categories: config.TRIAGE_CATEGORIES,
+        reviewThreshold: config.TRIAGE_REVIEW_THRESHOLD,
+        extraReviewThreshold: config.TRIAGE_EXTRA_REVIEW_THRESHOLD,
+      },
       SETTING_NAMES,
     ),
   );

@@ -12,10 +12,17 @@ describe('the triage stage settings', () => {
   });
 
   it('become variables the worker accepts, a threshold of 0 included', () => {
-    const env = triageEnvironment(stage({ reviewThreshold: 0, categories: ['BUG', 'FEATURE'] }));
-    expect(env).toEqual({ TRIAGE_REVIEW_THRESHOLD: '0', TRIAGE_CATEGORIES: 'BUG,FEATURE' });
+    const env = triageEnvironment(
+      stage({ reviewThreshold: 0, extraReviewThreshold: 0.5, categories: ['BUG', 'FEATURE'] }),
+    );
+    expect(env).toEqual({
+      TRIAGE_REVIEW_THRESHOLD: '0',
+      TRIAGE_EXTRA_REVIEW_THRESHOLD: '0.5',
+      TRIAGE_CATEGORIES: 'BUG,FEATURE',
+    });
     expect(ticketTriageConfigSchema.parse(env)).toMatchObject({
       TRIAGE_REVIEW_THRESHOLD: 0,
+      TRIAGE_EXTRA_REVIEW_THRESHOLD: 0.5,
       TRIAGE_CATEGORIES: ['BUG', 'FEATURE'],
     });
   });

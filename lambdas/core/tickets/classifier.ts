@@ -62,6 +62,11 @@ export interface ClassifyOptions {
   categories?: readonly string[] | ResolvedCategories;
   /** Abstain (`NEEDS_REVIEW`) when the best category's confidence is below this; 0 never abstains. */
   reviewThreshold?: number;
+  /**
+   * Mark an extra output's answer (a team) `needsReview` when its confidence is below this; 0 never abstains.
+   * Default: the category's default, DEFAULT_REVIEW_THRESHOLD.
+   */
+  extraReviewThreshold?: number;
   /** How many alternatives to return per field (default 2). */
   alternatives?: number;
   /** The creation time of tickets that do not carry one (default: now). */
@@ -75,9 +80,15 @@ export interface Ranked<T extends string = string> {
 
 /** An extra output's answer (a team, a queue): the best class, its confidence and the runners-up. */
 export interface ExtraPrediction {
+  /** The best class, kept when abstaining so a reviewer sees the suggestion. */
   value: string;
   confidence: number;
   alternatives: Ranked[];
+  /**
+   * The confidence is below the extra review threshold (or the ticket gives the model nothing to read): the
+   * decision leaves this output unset for a person to fill, as NEEDS_REVIEW does for the category.
+   */
+  needsReview: boolean;
 }
 
 export interface TriageResult {
@@ -157,7 +168,7 @@ export class TicketClassifier {
 
   classify(input: TicketInput, options: ClassifyOptions = {}): TriageResult {
     const { title, body, project, createdAt } = validateTicketInput(input);
-    const { threshold, allowed, topN } = this.settings(options);
+    const { threshold, extraThreshold, allowed, topN } = this.settings(options);
 
     // A ticket without a creation time is being created now: its dates are read from today.
     const doc = parseTicket(title, body, createdAt ?? options.now ?? new Date());
@@ -202,7 +213,8 @@ export class TicketClassifier {
       },
     });
     const areas = detectAreas(matches);
-    const extra = this.extraPredictions(scored, topN);
+    // A ticket with nothing to read routes nowhere either: its team would be the prior's too.
+    const extra = this.extraPredictions(scored, topN, extraThreshold, nothingToRead !== undefined);
 
     const runnerUp = ranked[1];
     const rationale = writeRationale({
@@ -252,19 +264,22 @@ export class TicketClassifier {
     };
   }
 
-  /** The classify options checked: the review threshold, the allowed categories, how many alternatives. */
+  /** The classify options checked: the review thresholds, the allowed categories, how many alternatives. */
   private settings(options: ClassifyOptions) {
-    const threshold = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
-    if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-      throw new ValidationError('reviewThreshold', 'must be a number between 0 and 1');
-    }
+    const threshold = checkedThreshold(options.reviewThreshold, 'reviewThreshold');
+    const extraThreshold = checkedThreshold(options.extraReviewThreshold, 'extraReviewThreshold');
     const allowed =
       options.categories === undefined
         ? undefined
         : 'resolved' in options.categories
           ? options.categories
           : this.resolveCategories(options.categories);
-    return { threshold, allowed, topN: Math.max(0, Math.min(options.alternatives ?? 2, 10)) };
+    return {
+      threshold,
+      extraThreshold,
+      allowed,
+      topN: Math.max(0, Math.min(options.alternatives ?? 2, 10)),
+    };
   }
 
   /**
@@ -303,7 +318,12 @@ export class TicketClassifier {
   }
 
   /** The best class of every extra output (team, queue…) with its confidence and runners-up. */
-  private extraPredictions(scored: ModelScores, topN: number): Record<string, ExtraPrediction> {
+  private extraPredictions(
+    scored: ModelScores,
+    topN: number,
+    threshold: number,
+    nothingToRead: boolean,
+  ): Record<string, ExtraPrediction> {
     const out: Record<string, ExtraPrediction> = {};
     for (const name of this.extraOutputs) {
       const output = this.model.outputs.find((o) => o.name === name);
@@ -314,10 +334,23 @@ export class TicketClassifier {
         .sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
       const [top, ...rest] = ranked;
       if (top !== undefined)
-        out[name] = { value: top.name, confidence: top.confidence, alternatives: rest.slice(0, topN) };
+        out[name] = {
+          value: top.name,
+          confidence: top.confidence,
+          alternatives: rest.slice(0, topN),
+          needsReview: top.confidence < threshold || (threshold > 0 && nothingToRead),
+        };
     }
     return out;
   }
+}
+
+function checkedThreshold(value: number | undefined, field: string): number {
+  const threshold = value ?? DEFAULT_REVIEW_THRESHOLD;
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new ValidationError(field, 'must be a number between 0 and 1');
+  }
+  return threshold;
 }
 
 /** `read` run on the first call only; later calls return its first answer. */

@@ -18,14 +18,20 @@ import type { Priority } from './rules.ts';
 export interface TriageSettings {
   /** Categories the answer is chosen among, any spelling the model recognises (default: all it knows). */
   categories?: readonly string[] | undefined;
-  /** Abstain with NEEDS_REVIEW below this category confidence (default 0.5); 0 never abstains. */
+  /** Abstain with NEEDS_REVIEW below this category confidence (default 0.4); 0 never abstains. */
   reviewThreshold?: number | undefined;
+  /**
+   * Leave an extra output (the team) unset below this confidence (default 0.4, as for the category); 0 always
+   * fills it. Without it a 30 % team guess was routed like a 95 % one.
+   */
+  extraReviewThreshold?: number | undefined;
 }
 
 /** What each setting is called where it came from, so a bad value is reported under that name. */
 export interface SettingNames {
   categories: string;
   reviewThreshold: string;
+  extraReviewThreshold: string;
 }
 
 /** The stored answer: what the worker writes and the CLI prints. Categories are canonical (`BUG`). */
@@ -36,7 +42,10 @@ export interface TriageDecision {
   confidence: number;
   rationale: string;
   classifierVersion: string;
-  /** Answers of the model's extra outputs by name (`{ team: 'sre' }`); empty for the default model. */
+  /**
+   * Confident answers of the model's extra outputs by name (`{ team: 'sre' }`): an output whose answer needs
+   * review is left out (its guess stays in `details.extra`). Empty for the default model.
+   */
   extra: Record<string, string>;
   details: {
     predictedCategory: string;
@@ -57,6 +66,7 @@ export class TriagePolicy {
   constructor(
     readonly classifier: TicketClassifier,
     readonly reviewThreshold: number,
+    readonly extraReviewThreshold: number,
     /** The category restriction, mapping canonical names to how the settings spelled them. */
     readonly allowed: ResolvedCategories | undefined,
   ) {
@@ -71,6 +81,7 @@ export class TriagePolicy {
   decide(ticket: TicketInput, now?: Date): TriageDecision {
     const result = this.classifier.classify(ticket, {
       reviewThreshold: this.reviewThreshold,
+      extraReviewThreshold: this.extraReviewThreshold,
       ...(this.canonical === undefined ? {} : { categories: this.canonical }),
       ...(now === undefined ? {} : { now }),
     });
@@ -81,7 +92,11 @@ export class TriagePolicy {
       confidence: result.confidence.category,
       rationale: result.rationale,
       classifierVersion: result.modelVersion,
-      extra: Object.fromEntries(Object.entries(result.extra).map(([name, p]) => [name, p.value])),
+      extra: Object.fromEntries(
+        Object.entries(result.extra)
+          .filter(([, p]) => !p.needsReview)
+          .map(([name, p]) => [name, p.value]),
+      ),
       details: {
         predictedCategory: result.predictedCategory,
         confidence: result.confidence,
@@ -101,15 +116,25 @@ export class TriagePolicy {
 export function createTriagePolicy(
   classifier: TicketClassifier,
   settings: TriageSettings = {},
-  names: SettingNames = { categories: 'categories', reviewThreshold: 'reviewThreshold' },
+  names: SettingNames = {
+    categories: 'categories',
+    reviewThreshold: 'reviewThreshold',
+    extraReviewThreshold: 'extraReviewThreshold',
+  },
 ): TriagePolicy {
-  const threshold = settings.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
-  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    throw new ValidationError(names.reviewThreshold, 'must be a number from 0 to 1');
-  }
+  const threshold = checkedThreshold(settings.reviewThreshold, names.reviewThreshold);
+  const extraThreshold = checkedThreshold(settings.extraReviewThreshold, names.extraReviewThreshold);
   const allowed =
     settings.categories === undefined
       ? undefined
       : classifier.resolveCategories(settings.categories, names.categories);
-  return new TriagePolicy(classifier, threshold, allowed);
+  return new TriagePolicy(classifier, threshold, extraThreshold, allowed);
+}
+
+function checkedThreshold(value: number | undefined, name: string): number {
+  const threshold = value ?? DEFAULT_REVIEW_THRESHOLD;
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new ValidationError(name, 'must be a number from 0 to 1');
+  }
+  return threshold;
 }

@@ -37,7 +37,7 @@ export interface RationaleInput {
   priority: PriorityDecision;
   deadline: Deadline | undefined;
   areas: readonly AreaLabel[];
-  extra: Record<string, { value: string; confidence: number }>;
+  extra: Record<string, { value: string; confidence: number; needsReview: boolean }>;
   /** The ticket as written: a quoted phrase with a number in it is quoted with the number ("since 11:00"). */
   text?: { title: string; body: string } | undefined;
 }
@@ -71,7 +71,11 @@ export function writeRationale(input: RationaleInput): string {
       `Labels: ${input.areas.map((a) => `${a.label}${quoteList(pick(a.hits.map(fromHit), 1, new Set()), ' (', ')')}`).join(', ')}`,
     );
   for (const [name, p] of Object.entries(input.extra))
-    sentences.push(`${capitalise(name)} ${p.value} (${pct(p.confidence)})`);
+    sentences.push(
+      p.needsReview
+        ? `${capitalise(name)}: needs review, best guess ${p.value} (${pct(p.confidence)})`
+        : `${capitalise(name)} ${p.value} (${pct(p.confidence)})`,
+    );
   return `${sentences.join('. ')}.`;
 }
 

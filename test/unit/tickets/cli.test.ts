@@ -481,8 +481,35 @@ describe('ai-ops tickets train', () => {
       .map((l) => JSON.parse(l) as { team?: string; id?: string });
     expect(lines).toHaveLength(48);
     for (const line of lines)
-      expect(['data', 'it', 'payments', 'platform', 'sre', 'web']).toContain(line.team);
+      expect([null, 'data', 'it', 'payments', 'platform', 'sre', 'web']).toContain(line.team);
     expect(lines[0]?.id).toBe('TR-0001'.slice(0, 3) + (lines[0]?.id ?? '').slice(3));
+    const teams = async (...flags: string[]) =>
+      (await run('classify', '--input', INTERNAL_FIXTURE, '--model', out, '--quiet', ...flags)).stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { team: string | null }).team);
+    // A team is left for a person below --extra-review-below, and always answered with --no-extra-review.
+    expect(new Set(await teams('--extra-review-below', '1'))).toEqual(new Set([null]));
+    expect(await teams('--no-extra-review')).not.toContain(null);
+    expect(
+      await rejection(
+        run('classify', '--input', INTERNAL_FIXTURE, '--model', out, '--extra-review-below', '2'),
+      ),
+    ).toMatchObject({ field: 'extra-review-below' });
+    expect(
+      await rejection(
+        run(
+          'classify',
+          '--input',
+          INTERNAL_FIXTURE,
+          '--model',
+          out,
+          '--no-extra-review',
+          '--extra-review-below',
+          '1',
+        ),
+      ),
+    ).toBeInstanceOf(UsageError);
   });
 
   it('refuses a training file with a single category, and lists every bad row', async () => {

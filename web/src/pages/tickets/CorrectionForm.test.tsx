@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeApi, renderWith } from '../../test-utils.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
 
-const pending = { id: 't1', version: 1, category: null, priority: null, labels: [] };
+const pending = { id: 't1', version: 1, category: null, priority: null, labels: [], team: null };
 const triaged = { ...pending, version: 2, category: 'INCIDENT', priority: 'P1' as const, labels: ['api'] };
 
 const select = (name: string) => screen.getByRole('combobox', { name }) as HTMLSelectElement;
@@ -37,7 +37,23 @@ describe('CorrectionForm', () => {
       category: 'SECURITY',
       priority: 'P2',
       labels: ['api'],
+      team: null,
       expectedVersion: 3,
+    });
+  });
+
+  it('offers the team guess the classifier held back, and saves the team the person routes it to', async () => {
+    const { client, calls } = fakeApi(() => ({ data: { correctTriage: { id: 't1', version: 3 } } }));
+    renderWith(<CorrectionForm {...triaged} suggestedTeam={{ value: 'sre', confidence: 0.31 }} />, client);
+    const team = screen.getByRole('textbox', { name: /Team/ }) as HTMLInputElement;
+    // Not filled in: saving without a look must not route it to the guess.
+    expect(team.value).toBe('');
+    expect(team.placeholder).toBe('sre');
+    expect(screen.getByText(/guess, sre \(31%\), was not confident enough/)).toBeTruthy();
+    await userEvent.type(team, ' payments ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save correction' }));
+    expect(calls.find((c) => c.operationName === 'CorrectTriage')?.variables).toMatchObject({
+      team: 'payments',
     });
   });
 });

@@ -12,8 +12,12 @@ interface Props {
   category: string | null;
   priority: Priority | null;
   labels: string[];
+  /** The team the ticket is routed to (the triage's or a person's), null when none. */
+  team: string | null;
   /** The classifier's best guess when it abstained (NEEDS_REVIEW): the form starts from it. */
   suggested?: string | undefined;
+  /** The team head's guess when it was not confident enough to route the ticket: offered, not filled in. */
+  suggestedTeam?: { value: string; confidence: number } | undefined;
 }
 
 /**
@@ -21,14 +25,25 @@ interface Props {
  * current triage until the person changes it: the form is on the page before the worker answers, and a form
  * that kept its first values would offer BUG and "keep as is" for an INCIDENT P1 and save them.
  */
-export function CorrectionForm({ id, version, category, priority, labels, suggested }: Props) {
+export function CorrectionForm({
+  id,
+  version,
+  category,
+  priority,
+  labels,
+  team,
+  suggested,
+  suggestedTeam,
+}: Props) {
   const [editedCategory, setCategory] = useState<string>();
   const [editedPriority, setPriority] = useState<string>();
   const [editedLabels, setLabels] = useState<string>();
+  const [editedTeam, setTeam] = useState<string>();
   const newCategory =
     editedCategory ?? (category && category !== NEEDS_REVIEW ? category : (suggested ?? CATEGORIES[0]));
   const newPriority = editedPriority ?? priority ?? '';
   const newLabels = editedLabels ?? labels.join(', ');
+  const newTeam = editedTeam ?? team ?? '';
   const [result, correct] = useMutation(CorrectTriageDocument);
   const [saved, setSaved] = useState(false);
 
@@ -44,6 +59,8 @@ export function CorrectionForm({ id, version, category, priority, labels, sugges
           .split(',')
           .map((l) => l.trim())
           .filter(Boolean),
+        // Blank keeps the current team (the API refuses a blank one).
+        team: newTeam.trim() === '' ? null : newTeam.trim(),
         expectedVersion: version,
       },
       { additionalTypenames: ['Change'] },
@@ -85,6 +102,17 @@ export function CorrectionForm({ id, version, category, priority, labels, sugges
             description="Comma-separated, e.g. ui, performance"
             value={newLabels}
             onChange={(e) => setLabels(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Team"
+            description={
+              suggestedTeam && !team
+                ? `Not routed: the classifier’s guess, ${suggestedTeam.value} (${Math.round(suggestedTeam.confidence * 100)}%), was not confident enough.`
+                : 'The team or queue it goes to; leave blank to keep it as is.'
+            }
+            placeholder={suggestedTeam && !team ? suggestedTeam.value : undefined}
+            value={newTeam}
+            onChange={(e) => setTeam(e.currentTarget.value)}
           />
           <ErrorNotice error={result.error} action="Could not save the correction" />
           <Group>

@@ -34,6 +34,8 @@ export default function TicketDetailPage() {
       <MissingRecord title="Ticket" fetching={fetching} error={error} listPath="/tickets" onRetry={refresh} />
     );
   }
+  const details = readDetails(ticket.triage.details);
+  const unrouted = details.unroutedTeam;
   return (
     <Stack>
       <PageHeader
@@ -41,8 +43,8 @@ export default function TicketDetailPage() {
         description={
           <>
             {ticket.project ? `${ticket.project} · ` : ''}
-            {ticket.team ? `team ${ticket.team} · ` : ''}created {formatDateTime(ticket.createdAt)} · version{' '}
-            {ticket.version}
+            {ticket.team ? `team ${ticket.team} · ` : unrouted ? 'no team yet (needs review) · ' : ''}created{' '}
+            {formatDateTime(ticket.createdAt)} · version {ticket.version}
           </>
         }
         actions={
@@ -73,7 +75,9 @@ export default function TicketDetailPage() {
               category={ticket.triage.category}
               priority={ticket.triage.priority}
               labels={ticket.triage.labels}
-              suggested={readDetails(ticket.triage.details).predictedCategory}
+              team={ticket.team}
+              suggested={details.predictedCategory}
+              suggestedTeam={unrouted}
             />
           </Stack>
         </Grid.Col>

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import type { ComponentProps } from 'react';
 import { describe, expect, it } from 'vitest';
 import { renderWith } from '../../test-utils.tsx';
-import { TriageCard } from './TriageCard.tsx';
+import { readDetails, TriageCard } from './TriageCard.tsx';
 
 const details = {
   predictedCategory: 'BUG',
@@ -231,5 +231,15 @@ describe('TriageCard', () => {
       />,
     );
     expect(screen.getByRole('status').textContent).toContain('updates by itself');
+  });
+});
+
+describe('readDetails', () => {
+  it('reads the team guess the classifier held back, and nothing for a routed team', () => {
+    const team = (needsReview: boolean) =>
+      JSON.stringify({ extra: { team: { value: 'sre', confidence: 0.31, alternatives: [], needsReview } } });
+    expect(readDetails(team(true)).unroutedTeam).toEqual({ value: 'sre', confidence: 0.31 });
+    expect(readDetails(team(false)).unroutedTeam).toBeUndefined();
+    expect(readDetails(null).unroutedTeam).toBeUndefined();
   });
 });

@@ -32,6 +32,8 @@ interface Details {
    * (the model answers one confidence, `Triage.confidence`), so they must not be shown as the model's.
    */
   model?: { category?: string; local: LocalAnswer };
+  /** The team head's guess when it was below the team review threshold: the ticket was not routed. */
+  unroutedTeam?: { value: string; confidence: number };
 }
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(['P1', 'P2', 'P3', 'P4']);
@@ -73,6 +75,13 @@ const ranked = (v: unknown): Ranked[] =>
       )
     : [];
 
+function readUnroutedTeam(d: Record<string, unknown>): Details['unroutedTeam'] {
+  const team = record(record(d.extra).team);
+  return team.needsReview === true && typeof team.value === 'string' && typeof team.confidence === 'number'
+    ? { value: team.value, confidence: team.confidence }
+    : undefined;
+}
+
 /** The classifier's `details` (lambdas/triage/local-classifier.ts), read defensively. */
 export function readDetails(json: string | null): Details {
   const d = record(parseJson(json));
@@ -80,8 +89,10 @@ export function readDetails(json: string | null): Details {
   const alternatives = record(d.alternatives);
   const labels = record(confidence.labels);
   const model = readModel(d);
+  const unroutedTeam = readUnroutedTeam(d);
   return {
     ...(model ? { model } : {}),
+    ...(unroutedTeam ? { unroutedTeam } : {}),
     ...(typeof d.predictedCategory === 'string' ? { predictedCategory: d.predictedCategory } : {}),
     ...(typeof confidence.priority === 'number' ? { priorityConfidence: confidence.priority } : {}),
     labelConfidence: Object.fromEntries(

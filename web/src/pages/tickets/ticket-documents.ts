@@ -57,11 +57,12 @@ export const UpdateTicketStatusDocument = graphql(`
 `);
 
 export const CorrectTriageDocument = graphql(`
-  mutation CorrectTriage($id: ID!, $category: String!, $priority: Priority, $labels: [String!], $expectedVersion: Int!) {
-    correctTriage(id: $id, category: $category, priority: $priority, labels: $labels, expectedVersion: $expectedVersion) {
+  mutation CorrectTriage($id: ID!, $category: String!, $priority: Priority, $labels: [String!], $team: String, $expectedVersion: Int!) {
+    correctTriage(id: $id, category: $category, priority: $priority, labels: $labels, team: $team, expectedVersion: $expectedVersion) {
       id
       version
       updatedAt
+      team
       triage { status category priority labels confidence correction }
     }
   }

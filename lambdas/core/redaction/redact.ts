@@ -494,8 +494,30 @@ const SAID_PASSWORD =
   /((?<![a-z0-9])(?:password|passwd|pwd|passphrase|passcode)\s+(?:is|was|will be|=|:)\s+["'`]?)([^\s"'`]{4,128})/gi;
 const LOOKS_SECRET = /^(?:(?=.*[a-z])(?=.*[\d\W_])|\d{6,}$)/i;
 
+/**
+ * A secret named in words and written after its name, as people paste one into a ticket or copy it from a
+ * console (the `key=value` rule above wants the name right before `=`, with no space inside it):
+ * "I pushed <AWS_KEY> with secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "the client secret is
+ * 3f9a…", "session token 9b2c…", "Secret access key: wJalr…". Only a value with the shape of a generated one goes: at least 16 characters
+ * of a key's alphabet, with both letters and digits; so "secret santa", "token expired", "api key rotation"
+ * and "access token was refreshed" stay. "key" alone is no name: logs say "key 17" and "key k3" of anything.
+ */
+const NAMED_SECRET =
+  /((?<![a-z0-9])(?:secret(?:[ _-]access)?(?:[ _-]key)?|client[ _-]secret|api[ _-]?key|access[ _-]key|private[ _-]key|(?:access|auth|refresh|session|bearer|api)[ _-]token|token)(?:\s{0,3}[=:]\s{0,3}|\s{1,3}(?:(?:is|was|will be)\s{1,3})?)["'`]?)([A-Za-z0-9/+_.=-]{16,512})(?![A-Za-z0-9/+_=-])/gi;
+const GENERATED = /^(?=.*[a-z])(?=.*\d)/i;
+
 function redactCredentials(text: string, counts: RedactionCounts): string {
-  return redactSaidPasswords(keyedCredentials(text, counts), counts);
+  return redactNamedSecrets(redactSaidPasswords(keyedCredentials(text, counts), counts), counts);
+}
+
+function redactNamedSecrets(text: string, counts: RedactionCounts): string {
+  return text.replace(NAMED_SECRET, (match: string, said: string, value: string) => {
+    // A value ends before a full stop that ends the sentence, as every other value does.
+    const bare = value.replace(/[.]+$/, '');
+    if (bare.length < 16 || !GENERATED.test(bare)) return match;
+    counts.secret++;
+    return `${said}<SECRET>${value.slice(bare.length)}`;
+  });
 }
 
 function redactSaidPasswords(text: string, counts: RedactionCounts): string {

@@ -191,6 +191,35 @@ describe('redactText', () => {
       expect(redactOne(kept)).toEqual({ text: kept, kinds: [] });
   });
 
+  it('removes a secret named in words and pasted after its name, and keeps what merely names one', () => {
+    // Found by filing "AWS key committed to public repo": the access key id went, its secret was stored.
+    expect(
+      redactOne(
+        'I pushed AKIAIOSFODNN7EXAMPLE with secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY to the repo',
+      ),
+    ).toEqual({
+      text: 'I pushed <AWS_KEY> with secret <SECRET> to the repo',
+      kinds: ['awsAccessKey', 'secret'],
+    });
+    expect(redactOne('Secret access key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').text).toBe(
+      'Secret access key: <SECRET>',
+    );
+    expect(redactOne('the client secret is 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c.').text).toBe(
+      'the client secret is <SECRET>.',
+    );
+    expect(redactOne('session token 9b2c4d6e8f0a1b3c5d7e expired').text).toBe(
+      'session token <SECRET> expired',
+    );
+    for (const kept of [
+      'secret santa this year',
+      'token expired for user admin',
+      'api key rotation2024 is due',
+      'access token was refreshed',
+      'key 1234567890abcdef1234 not found',
+    ])
+      expect(redactOne(kept)).toEqual({ text: kept, kinds: [] });
+  });
+
   it('returns the same string when there is nothing to redact', () => {
     const text = 'PacketResponder 1 for block blk_38865049064139660 terminating';
     expect(redactText(text, emptyRedactionCounts())).toBe(text);
@@ -202,6 +231,8 @@ describe('redactText', () => {
       `${'a'.repeat(1_000_000)}@b`,
       '1'.repeat(1_000_000),
       'password='.repeat(100_000),
+      'secret '.repeat(150_000),
+      `token ${'a1'.repeat(500_000)}`,
       ':'.repeat(500_000),
       `${'ab:'.repeat(300_000)}::1`,
       '1.'.repeat(500_000),

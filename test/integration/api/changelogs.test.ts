@@ -91,7 +91,7 @@ describe('changelogs through the API', () => {
   it('forces the version, applies section rules and lists unknown types under Other changes', async () => {
     const result = await user.call(
       `mutation($input: ChangelogInput!) { generateChangelog(input: $input) {
-        version markdown sections { title items { type scope description } } } }`,
+        version markdown sections { title kind items { type rawType scope description } } } }`,
       {
         input: {
           entries: [
@@ -99,7 +99,7 @@ describe('changelogs through the API', () => {
             { type: 'docs', description: 'explain limits' },
             { type: 'deps', scope: 'api', description: 'bump zlib' },
           ],
-          commits: ['fix(ui): button'],
+          commits: ['fix(ui): button', 'README: setup steps'],
           previousVersion: '1.0.0',
           releaseAs: '2.0.0',
           sections: [{ type: 'fix', scope: 'ui', section: 'Interface' }],
@@ -113,7 +113,8 @@ describe('changelogs through the API', () => {
       markdown: string;
       sections: {
         title: string;
-        items: { type: string | null; scope: string | null; description: string }[];
+        kind: string | null;
+        items: { type: string | null; rawType: string | null; scope: string | null; description: string }[];
       }[];
     }>(result, 'generateChangelog');
     expect(changelog.version).toBe('2.0.0');
@@ -123,8 +124,15 @@ describe('changelogs through the API', () => {
       'Interface',
       'Everything else',
     ]);
-    expect(changelog.sections[3]?.items).toEqual([{ type: 'deps', scope: 'api', description: 'bump zlib' }]);
-    expect(changelog.markdown).toContain('### Everything else\n\n* deps(api): bump zlib\n');
+    // Other changes says so (kind), and each item's type as written, which the console shows before it.
+    expect(changelog.sections.map((s) => s.kind)).toEqual(['type', 'type', 'type', 'other']);
+    expect(changelog.sections[3]?.items).toEqual([
+      { type: 'readme', rawType: 'README', scope: null, description: 'setup steps' },
+      { type: 'deps', rawType: 'deps', scope: 'api', description: 'bump zlib' },
+    ]);
+    expect(changelog.markdown).toContain(
+      '### Everything else\n\n* README: setup steps\n* deps(api): bump zlib\n',
+    );
   });
 
   it('cancels a one-line revert against the commit it names and reads a footer line as the footer above it', async () => {

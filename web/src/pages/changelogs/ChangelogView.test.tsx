@@ -19,7 +19,10 @@ function changelogOf(commits: string[], notes: string[] = []) {
     createdAt: '2026-12-07T04:00:00Z',
     sections: generated.sections.map((section) => ({
       title: section.title,
-      items: section.items.map(({ scope, description, hash, pr, breaking }) => ({
+      kind: section.kind,
+      items: section.items.map(({ type, rawType, scope, description, hash, pr, breaking }) => ({
+        type,
+        rawType,
         scope,
         description,
         hash,
@@ -52,5 +55,24 @@ describe('ChangelogView of commit text that Markdown would misread', () => {
     expect(screen.getByText(note)).toBeTruthy();
     const markdown = screen.getByLabelText('Changelog Markdown');
     expect(markdown.textContent).not.toContain('looks like');
+  });
+
+  it('shows an Other changes item under its type as written, as the Markdown does', () => {
+    renderWith(
+      <ChangelogView
+        changelog={changelogOf([
+          'feat(api): add x',
+          'console: the ticket page names its team',
+          'README: setup',
+        ])}
+      />,
+    );
+    const items = [...document.querySelectorAll('li')].map((li) => li.textContent);
+    expect(items).toContain('console: the ticket page names its team');
+    expect(items).toContain('README: setup');
+    // A mapped section keeps showing the scope alone.
+    expect(items.some((text) => text?.startsWith('api: add x'))).toBe(true);
+    const markdown = screen.getByLabelText('Changelog Markdown').textContent ?? '';
+    expect(markdown).toContain('* console: the ticket page names its team');
   });
 });

@@ -16,6 +16,19 @@ function download(name: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
+type Item = Changelog['sections'][number]['items'][number];
+
+/**
+ * What stands before an item's description: its scope, or in Other changes its type as the message wrote it
+ * (`README: …`, `deps(api): …`), as the Markdown shows it; without it the preview of a repository whose
+ * commits say their area as a type ("console: …") lost the area the copied Markdown had.
+ */
+function itemHeader(item: Item, kind: string | null | undefined): string | null {
+  const type = item.rawType ?? item.type;
+  if (kind === 'other' && type) return `${type}${item.scope ? `(${item.scope})` : ''}`;
+  return item.scope;
+}
+
 /** The release notes as sections (what readers will see) and as Markdown (what goes in CHANGELOG.md). */
 export function ChangelogView({ changelog }: { changelog: Changelog }) {
   const version = changelog.version ?? UNRELEASED_TITLE;
@@ -72,24 +85,27 @@ export function ChangelogView({ changelog }: { changelog: Changelog }) {
                   {section.title}
                 </Title>
                 <List size="sm" spacing={2}>
-                  {section.items.map((item) => (
-                    <List.Item key={`${item.hash ?? ''}${item.scope ?? ''}${item.description}`}>
-                      {item.scope && <strong>{item.scope}: </strong>}
-                      {item.description}
-                      {item.pr ? ` (#${item.pr})` : ''}
-                      {item.hash ? (
-                        <Text span c="dimmed" size="xs">
-                          {' '}
-                          {item.hash.slice(0, 7)}
-                        </Text>
-                      ) : null}
-                      {item.breaking && (
-                        <Badge size="xs" color="red" ml={6}>
-                          breaking
-                        </Badge>
-                      )}
-                    </List.Item>
-                  ))}
+                  {section.items.map((item) => {
+                    const header = itemHeader(item, section.kind);
+                    return (
+                      <List.Item key={`${item.hash ?? ''}${header ?? ''}${item.description}`}>
+                        {header && <strong>{header}: </strong>}
+                        {item.description}
+                        {item.pr ? ` (#${item.pr})` : ''}
+                        {item.hash ? (
+                          <Text span c="dimmed" size="xs">
+                            {' '}
+                            {item.hash.slice(0, 7)}
+                          </Text>
+                        ) : null}
+                        {item.breaking && (
+                          <Badge size="xs" color="red" ml={6}>
+                            breaking
+                          </Badge>
+                        )}
+                      </List.Item>
+                    );
+                  })}
                 </List>
               </div>
             ))}

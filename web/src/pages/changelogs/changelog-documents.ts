@@ -7,7 +7,7 @@ export const ChangelogFields = graphql(`
     previousVersion
     date
     bump
-    sections { title items { scope description hash pr breaking } }
+    sections { title kind items { type rawType scope description hash pr breaking } }
     markdown
     highlights
     notes

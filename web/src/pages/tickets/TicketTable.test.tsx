@@ -35,6 +35,12 @@ const row = (title: string) => {
 };
 
 describe('TicketTable', () => {
+  it('says which team a ticket is routed to, and nothing for one not routed', () => {
+    renderWith(<TicketTable items={[{ ...ticket('t1', 'u1'), team: 'sre' }, ticket('t2', 'u1')]} />);
+    expect(row('Ticket t1').getByText('team sre')).toBeTruthy();
+    expect(row('Ticket t2').queryByText(/^team /)).toBeNull();
+  });
+
   it('names each ticket’s owner for a viewer who sees everyone’s tickets', () => {
     const names: Record<string, string> = { u1: 'you', u2: 'ana@example.com' };
     renderWith(

@@ -44,11 +44,16 @@ export function TicketTable({ items, ownerName }: Props) {
                 <Anchor component={Link} to={`/tickets/${t.id}`}>
                   {t.title}
                 </Anchor>
-                {(t.project || t.triage.labels.length > 0) && (
+                {(t.project || t.team || t.triage.labels.length > 0) && (
                   <Group gap={4} mt={2}>
                     {t.project && (
                       <Text size="xs" c="dimmed">
                         {t.project}
+                      </Text>
+                    )}
+                    {t.team && (
+                      <Text size="xs" c="dimmed">
+                        team {t.team}
                       </Text>
                     )}
                     {t.triage.labels.map((l) => (

@@ -26,6 +26,16 @@ describe('TicketsPage', () => {
     expect(currentLocation()).toBe('/tickets?q=login&status=OPEN&label=ui&page=t1');
   });
 
+  it('filters by team, the routing a team head or a person gave, kept in the URL', async () => {
+    const { client, calls } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    renderSignedIn(<TicketsPage />, client, '/tickets');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Team' }), { target: { value: ' sre ' } });
+    await waitFor(() => expect(currentLocation()).toBe('/tickets?team=+sre+'));
+    await waitFor(() =>
+      expect(ticketCalls(calls).at(-1)?.variables).toMatchObject({ filter: { team: 'sre' } }),
+    );
+  });
+
   it('keeps the search, a filter and the page in the URL, and a changed filter starts at the first page', async () => {
     const { client, calls } = fakeApi((call) => ({
       data: { tickets: { items: [], nextToken: call.variables.nextToken ? null : 'n1' } },

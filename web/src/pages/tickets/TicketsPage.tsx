@@ -45,16 +45,18 @@ interface Typed {
   q: string;
   label: string;
   project: string;
+  team: string;
 }
 
 const SELECTS = ['status', 'category', 'priority'] as const;
-const TYPED = ['q', 'label', 'project'] as const;
+const TYPED = ['q', 'label', 'project', 'team'] as const;
 const EMPTY: Filters = { status: '', category: '', priority: '' };
 
 const typedOf = (params: URLSearchParams): Typed => ({
   q: params.get('q') ?? '',
   label: params.get('label') ?? '',
   project: params.get('project') ?? '',
+  team: params.get('team') ?? '',
 });
 const sameTyped = (a: Typed, b: Typed) => TYPED.every((k) => a[k] === b[k]);
 
@@ -72,6 +74,8 @@ function toFilter(f: Filters, typed: Typed, review: boolean): TicketFilter {
   if (f.priority) filter.priority = f.priority as Priority;
   if (typed.label.trim()) filter.label = typed.label.trim().toLowerCase();
   if (typed.project.trim()) filter.project = typed.project.trim();
+  // The API compares teams case-insensitively, as routed by a team head or typed in a correction.
+  if (typed.team.trim()) filter.team = typed.team.trim();
   return filter;
 }
 
@@ -233,6 +237,11 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
           label="Project"
           value={typed.project}
           onChange={(e) => setTyped('project', e.currentTarget.value)}
+        />
+        <TextInput
+          label="Team"
+          value={typed.team}
+          onChange={(e) => setTyped('team', e.currentTarget.value)}
         />
       </SimpleGrid>
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />

@@ -362,6 +362,8 @@ async function classify(args: readonly string[]): Promise<number> {
     throw new UsageError(`--output ${output} is the input: write the results to another file`);
   const sink = sinkFor(output, strict);
   const counts = { rows: 0, failed: 0, reviews: 0, redacted: 0, notUtf8: 0 };
+  /** Rows whose extra output (a team) was held back for review, per output: the worker leaves them unrouted. */
+  const extraReviews = new Map(policy.classifier.extraOutputs.map((name) => [name, 0]));
   let invalidUtf8 = false;
   let createdColumn = 'created_at';
   /** A bad row: with --strict the end (nothing written), otherwise an error line and a message. */
@@ -414,6 +416,8 @@ async function classify(args: readonly string[]): Promise<number> {
         }
         const decision = policy.decide(ticket, now);
         if (decision.category === NEEDS_REVIEW) counts.reviews++;
+        for (const [name, n] of extraReviews)
+          if (decision.extra[name] === undefined) extraReviews.set(name, n + 1);
         await sink.write(`${JSON.stringify(resultLine(row, decision, policy, details))}\n`);
       } catch (error: unknown) {
         if (!(error instanceof ValidationError)) throw error;
@@ -431,7 +435,8 @@ async function classify(args: readonly string[]): Promise<number> {
   if (!quiet) {
     const rows = `${counts.rows} ${counts.rows === 1 ? 'row' : 'rows'}`;
     process.stderr.write(
-      `ai-ops tickets: ${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW})` +
+      `ai-ops tickets: ${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW}` +
+        `${[...extraReviews].map(([name, n]) => `, ${n} with no ${name}: below --extra-review-below`).join('')})` +
         `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}` +
         `${counts.redacted > 0 ? `; ${counts.redacted} redacted first, as the API stores them (--no-redact: as written)` : ''}\n`,
     );

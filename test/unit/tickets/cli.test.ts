@@ -491,6 +491,17 @@ describe('ai-ops tickets train', () => {
     // A team is left for a person below --extra-review-below, and always answered with --no-extra-review.
     expect(new Set(await teams('--extra-review-below', '1'))).toEqual(new Set([null]));
     expect(await teams('--no-extra-review')).not.toContain(null);
+    // And the summary on stderr counts them, as it counts NEEDS_REVIEW.
+    const counted = await run(
+      'classify',
+      '--input',
+      INTERNAL_FIXTURE,
+      '--model',
+      out,
+      '--extra-review-below',
+      '1',
+    );
+    expect(counted.stderr).toContain('48 with no team: below --extra-review-below');
     expect(
       await rejection(
         run('classify', '--input', INTERNAL_FIXTURE, '--model', out, '--extra-review-below', '2'),

@@ -345,10 +345,11 @@ export class TicketClassifier {
   }
 }
 
-function checkedThreshold(value: number | undefined, field: string): number {
+/** A review threshold as given, or the default: a ValidationError naming `field` unless it is from 0 to 1. */
+export function checkedThreshold(value: number | undefined, field: string): number {
   const threshold = value ?? DEFAULT_REVIEW_THRESHOLD;
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    throw new ValidationError(field, 'must be a number between 0 and 1');
+    throw new ValidationError(field, 'must be a number from 0 to 1');
   }
   return threshold;
 }

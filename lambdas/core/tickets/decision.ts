@@ -4,9 +4,8 @@
  * build a `TriagePolicy` and call `decide`, so the same ticket with the same settings gets the same answer
  * everywhere, NEEDS_REVIEW included.
  */
-import { ValidationError } from '../errors.ts';
 import {
-  DEFAULT_REVIEW_THRESHOLD,
+  checkedThreshold,
   type ExtraPrediction,
   type ResolvedCategories,
   type TicketClassifier,
@@ -129,12 +128,4 @@ export function createTriagePolicy(
       ? undefined
       : classifier.resolveCategories(settings.categories, names.categories);
   return new TriagePolicy(classifier, threshold, extraThreshold, allowed);
-}
-
-function checkedThreshold(value: number | undefined, name: string): number {
-  const threshold = value ?? DEFAULT_REVIEW_THRESHOLD;
-  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    throw new ValidationError(name, 'must be a number from 0 to 1');
-  }
-  return threshold;
 }

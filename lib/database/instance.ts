@@ -33,8 +33,7 @@ export function instanceDatabase(
   acknowledgeRdsHelpers(instance);
   const secret = instance.secret;
   if (!secret) throw new Error('The database instance was created without a generated secret');
-  // A retained database is useless without its credentials.
-  secret.applyRemovalPolicy(removalPolicy);
+  keepCredentialsWith(instance, removalPolicy);
   if (settings.rotationDays !== undefined) {
     instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(settings.rotationDays),
@@ -151,6 +150,23 @@ function createInstance(
 }
 
 /** cdk-nag findings on helpers CDK creates for the database (log retention, enhanced monitoring). */
+/**
+ * A retained database is useless without its master credentials. `secret` of an instance or cluster is the
+ * secret's attachment to it; the password lives in its generated `Secret` child, which keeps CloudFormation's
+ * default (deleted with the stack) unless it is given the database's removal policy itself.
+ */
+export function keepCredentialsWith(
+  database: rds.DatabaseInstance | rds.DatabaseCluster,
+  policy: RemovalPolicy,
+): void {
+  const generated = database.node.tryFindChild('Secret');
+  if (!(generated instanceof rds.DatabaseSecret)) {
+    throw new Error(`${database.node.path} has no generated master secret to keep with it`);
+  }
+  generated.applyRemovalPolicy(policy);
+  database.secret?.applyRemovalPolicy(policy);
+}
+
 export function acknowledgeRdsHelpers(database: Construct): void {
   // `cloudwatchLogsRetention` is implemented by CDK's shared log-retention function.
   const logRetention = Stack.of(database).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ServerlessDatabase, StageConfig } from '../stage-config.ts';
-import { acknowledgeNoRotation, acknowledgeRdsHelpers } from './instance.ts';
+import { acknowledgeNoRotation, acknowledgeRdsHelpers, keepCredentialsWith } from './instance.ts';
 import { DATABASE_NAME, type DatabaseTarget, MASTER_USERNAME, POSTGRES_PORT } from './target.ts';
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -42,6 +42,7 @@ export function serverlessDatabase(
   acknowledgeRdsHelpers(cluster);
   const secret = cluster.secret;
   if (!secret) throw new Error('The database cluster was created without a generated secret');
+  keepCredentialsWith(cluster, stage.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
   acknowledgeCluster(stage, cluster);
   acknowledgeNoRotation(cluster, secret);
   const capacity = new cloudwatch.Metric({

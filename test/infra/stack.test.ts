@@ -892,6 +892,27 @@ describe('stages differ', () => {
     expect(stack.terminationProtection).toBe(true);
   });
 
+  it("retains every prod secret, the database's master credentials included, and deletes a personal stage's", () => {
+    for (const [s, policy] of [
+      [prod, 'Retain'],
+      [personal, 'Delete'],
+    ] as const) {
+      const secrets = Object.entries(s.template.findResources('AWS::SecretsManager::Secret'));
+      expect(secrets.length).toBeGreaterThanOrEqual(5);
+      for (const [id, secret] of secrets) {
+        expect(secret.DeletionPolicy, `${s.stage.name} ${id}`).toBe(policy);
+        expect(secret.UpdateReplacePolicy, `${s.stage.name} ${id}`).toBe(policy);
+      }
+    }
+    // The secret the database's master password comes from is the one retained.
+    const instance = only(resourcesOf(prod.template, 'AWS::RDS::DBInstance'));
+    const password = JSON.stringify(instance.Properties?.MasterUserPassword);
+    const masterSecret = Object.keys(prod.template.findResources('AWS::SecretsManager::Secret')).find((id) =>
+      password.includes(`"${id}"`),
+    );
+    expect(masterSecret).toBeDefined();
+  });
+
   it('leaves prod as it was: an instance behind RDS Proxy, NAT gateways per AZ, the same stateful resources', () => {
     const { template } = prod;
     const dashboard = JSON.stringify(only(resourcesOf(template, 'AWS::CloudWatch::Dashboard')).Properties);

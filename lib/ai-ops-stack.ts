@@ -290,6 +290,9 @@ export class AiOpsStack extends Stack {
       },
     });
     this.data.grantConnect(reconciler.function);
+    // EventBridge invokes it asynchronously, and Lambda would retry a failed run twice (after one and three
+    // minutes) on top of the schedule: the next scheduled run is the retry.
+    reconciler.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     if (gated) {
       reconciler.function.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
@@ -299,7 +302,7 @@ export class AiOpsStack extends Stack {
     new events.Rule(this, 'ReconcileSchedule', {
       description: 'Runs the job reconciler every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      // A missed run is made up by the next one a minute later: no retries that could overlap it.
+      // A missed run is made up by the next one a minute later: no delivery retries that could overlap it.
       targets: [
         new targets.LambdaFunction(reconciler.function, {
           retryAttempts: 0,

@@ -27,6 +27,7 @@ export interface ObservabilityProps {
   readonly functions: Readonly<Record<string, AppFunction>> & {
     readonly authorizer: AppFunction;
     readonly resolver: AppFunction;
+    readonly reconciler: AppFunction;
   };
   readonly queues: readonly WorkQueue[];
   readonly database: DatabaseTarget;
@@ -99,6 +100,7 @@ export class Observability extends Construct {
     for (const queue of props.queues) this.addQueueAlarms(queue);
     this.addApiAlarms();
     this.addRequestFunctionAlarms();
+    this.addReconcilerAlarm();
     this.addThrottleAlarms();
     this.addDatabaseAlarms();
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -227,6 +229,32 @@ export class Observability extends Construct {
       });
       this.apiCanaryAlarms.push(errors);
     }
+  }
+
+  /**
+   * The reconciler is the safety net of "accepted means durable": while its runs fail, or it cannot send the
+   * jobs it finds, accepted jobs sit in no queue, where no queue alarm sees them; on prod, where it connects
+   * every minute, it is also the first to notice a database that cannot be reached. One failed minute is a
+   * blip (a failover); every minute of several is a cause.
+   */
+  private addReconcilerAlarm(): void {
+    const { reconciler } = this.#props.functions;
+    const minutes = ALARM_THRESHOLDS.reconcilerFailingMinutes;
+    this.alarm('Reconciler-Failing', {
+      alarmDescription: `The reconciler failed, or could not send the jobs it found, in each of the last ${minutes} minutes: accepted jobs are not reaching their queues. See the reconciler's logs ("Reconciliation failed")`,
+      metric: new cloudwatch.MathExpression({
+        label: 'failed reconciler runs + failed sends',
+        expression: 'FILL(runs, 0) + FILL(sends, 0)',
+        usingMetrics: {
+          runs: reconciler.function.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
+          sends: this.metric(METRICS.jobsReconcileFailures, {}, { statistic: 'Sum', period: ONE_MINUTE }),
+        },
+        period: ONE_MINUTE,
+      }),
+      threshold: 1,
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
+    });
   }
 
   private requestFunctions(): Labelled[] {
@@ -422,7 +450,10 @@ export class Observability extends Construct {
 
   private alarm(
     id: string,
-    props: Pick<cloudwatch.AlarmProps, 'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods'>,
+    props: Pick<
+      cloudwatch.AlarmProps,
+      'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods' | 'datapointsToAlarm'
+    >,
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       ...props,

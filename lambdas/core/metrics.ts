@@ -51,6 +51,11 @@ export const ALARM_THRESHOLDS = {
   databaseCpuPercent: 80,
   /** InternalError answers per minute: each is a bug or an unhandled dependency failure. */
   internalErrorsPerMinute: 3,
+  /**
+   * Consecutive minutes in which the reconciler failed (or could not send a job it found) before it pages. It
+   * runs every minute; a prod database failover costs a run or two, a broken reconciler every run.
+   */
+  reconcilerFailingMinutes: 5,
 } as const;
 
 /** The dimension of job metrics: the job kind (registry.ts). */

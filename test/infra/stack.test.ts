@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
 import { UPLOAD_RETENTION_DAYS } from '../../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
-import { METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
+import { ALARM_THRESHOLDS, METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
@@ -411,6 +411,49 @@ describe('every stage', () => {
           }),
         ],
       });
+    }
+  });
+
+  it('runs each scheduled reconciliation once: Lambda does not retry a failed run into the next ones', () => {
+    // EventBridge invokes asynchronously: its RetryPolicy covers delivery only, and Lambda retries a run that
+    // fails twice more (after one and three minutes) unless the function's own async settings say otherwise.
+    for (const s of both()) {
+      s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(s.stack, s.stack.functions.reconciler.function) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
+    }
+  });
+
+  it('pages when the reconciler fails, or cannot send what it found, five minutes running', () => {
+    for (const s of both()) {
+      const reconciler = logicalId(s.stack, s.stack.functions.reconciler.function);
+      const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+        /JobsReconcileFailures/.test(JSON.stringify(a.Properties)),
+      );
+      expect(alarms).toHaveLength(1);
+      const [alarm] = alarms;
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 1,
+        EvaluationPeriods: ALARM_THRESHOLDS.reconcilerFailingMinutes,
+        DatapointsToAlarm: ALARM_THRESHOLDS.reconcilerFailingMinutes,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(ALARM_THRESHOLDS.reconcilerFailingMinutes).toBeGreaterThanOrEqual(3);
+      const queries = alarm?.Properties?.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: CfnMetric; Period: number; Stat: string };
+      }[];
+      const errors = queries.find((q) => q.MetricStat?.Metric.MetricName === 'Errors');
+      expect(JSON.stringify(errors?.MetricStat?.Metric.Dimensions)).toContain(reconciler);
+      const sends = queries.find((q) => q.MetricStat?.Metric.MetricName === 'JobsReconcileFailures');
+      for (const q of [errors, sends]) expect(q?.MetricStat).toMatchObject({ Period: 60, Stat: 'Sum' });
+      const expression = queries.find((q) => q.Expression)?.Expression ?? '';
+      expect(expression).toContain(`FILL(${errors?.Id}, 0)`);
+      expect(expression).toContain(`FILL(${sends?.Id}, 0)`);
     }
   });
 

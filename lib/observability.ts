@@ -100,6 +100,7 @@ export class Observability extends Construct {
     for (const queue of props.queues) this.addQueueAlarms(queue);
     this.addApiAlarms();
     this.addRequestFunctionAlarms();
+    this.addUnavailableAlarm();
     this.addReconcilerAlarm();
     this.addThrottleAlarms();
     this.addDatabaseAlarms();
@@ -204,6 +205,23 @@ export class Observability extends Construct {
       metric: this.apiMetric('Latency', 'p99'),
       threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
       evaluationPeriods: 3,
+    });
+  }
+
+  /**
+   * ServiceUnavailable answers (the database cannot be reached) arrive over HTTP 200 like InternalError ones,
+   * so AppSync's 5XXError never counts them, and a database that is down has no CPU to alarm on. Clients retry
+   * them, and a paused personal-stage database or a prod failover answers them for a minute or two: only
+   * answers in every minute of several page. Not a canary alarm: an outage is not the new code's doing.
+   */
+  private addUnavailableAlarm(): void {
+    const minutes = ALARM_THRESHOLDS.serviceUnavailableMinutes;
+    this.alarm('ServiceUnavailable', {
+      alarmDescription: `The API answered ServiceUnavailable in each of the last ${minutes} minutes: the database cannot be reached (see the resolver's WARN "A dependency is unavailable" lines)`,
+      metric: this.metric(METRICS.serviceUnavailableErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
+      threshold: 1,
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
     });
   }
 
@@ -326,9 +344,16 @@ export class Observability extends Construct {
         this.apiMetric('Latency', 'p95', 'p95'),
         this.apiMetric('Latency', 'p99', 'p99'),
       ]),
-      graph('API 4xx / 5xx', [
+      // InternalError and ServiceUnavailable answers travel over HTTP 200: AppSync's 5xx does not count them.
+      graph('API 4xx / 5xx / error answers', [
         this.apiMetric('4XXError', 'Sum', '4xx'),
         this.apiMetric('5XXError', 'Sum', '5xx'),
+        this.metric(METRICS.internalErrors, {}, { statistic: 'Sum', label: 'InternalError answers' }),
+        this.metric(
+          METRICS.serviceUnavailableErrors,
+          {},
+          { statistic: 'Sum', label: 'ServiceUnavailable answers' },
+        ),
       ]),
     ];
   }

@@ -56,6 +56,11 @@ export const ALARM_THRESHOLDS = {
    * runs every minute; a prod database failover costs a run or two, a broken reconciler every run.
    */
   reconcilerFailingMinutes: 5,
+  /**
+   * Consecutive minutes with ServiceUnavailable answers before they page: a paused personal-stage database
+   * resumes within one (requests wait for it), a prod failover within two; an outage answers them every minute.
+   */
+  serviceUnavailableMinutes: 5,
 } as const;
 
 /** The dimension of job metrics: the job kind (registry.ts). */
@@ -130,6 +135,13 @@ export const METRICS = {
     unit: 'Count',
     description:
       'GraphQL answers with errorType InternalError: AppSync counts them as HTTP 200, so no 5XXError sees them',
+    dimensions: [],
+  }),
+  serviceUnavailableErrors: metric({
+    name: 'ServiceUnavailableErrors',
+    unit: 'Count',
+    description:
+      'GraphQL answers with errorType ServiceUnavailable (the database cannot be reached): HTTP 200 as well, so no 5XXError sees them',
     dimensions: [],
   }),
   authorizerAllowed: metric({

@@ -7,7 +7,13 @@
  * log, never to the caller.
  */
 import { ZodError } from 'zod';
-import { AppError, type ErrorType, fieldPath, ValidationError } from '../core/errors.ts';
+import {
+  AppError,
+  type ErrorType,
+  fieldPath,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../core/errors.ts';
 import { isUnavailable, technicalDetail, unavailableError } from '../core/failures.ts';
 import { METRICS } from '../core/metrics.ts';
 import { emit, logger, type MetricsSink, metrics as sharedMetrics } from './observability.ts';
@@ -28,20 +34,22 @@ function envelopeOf(error: AppError): ErrorEnvelope {
 }
 
 /**
- * The envelope of an error. An InternalError is logged and counted (`InternalErrors`): it reaches clients over
- * HTTP 200, so this count is what the alarms and the deploy canary watch.
+ * The envelope of an error. InternalError and ServiceUnavailable answers are counted (`InternalErrors`,
+ * `ServiceUnavailableErrors`): they reach clients over HTTP 200, so these counts are what the alarms (and, for
+ * InternalError, the deploy canary) watch.
  */
 export function toErrorEnvelope(
   error: unknown,
   sink: Pick<MetricsSink, 'addMetric'> = sharedMetrics,
 ): ErrorEnvelope {
   if (error instanceof ZodError) return toErrorEnvelope(validationErrorFromZod(error), sink);
+  if (error instanceof ServiceUnavailableError) return unavailableEnvelope(error, sink);
   if (error instanceof AppError && error.errorType !== 'InternalError') return envelopeOf(error);
   if (isUnavailable(error)) {
     logger.warn('A dependency is unavailable; answered ServiceUnavailable', {
       error: technicalDetail(error),
     });
-    return envelopeOf(unavailableError(error));
+    return unavailableEnvelope(unavailableError(error), sink);
   }
   emit(sink, METRICS.internalErrors, 1);
   if (error instanceof AppError) {
@@ -50,4 +58,12 @@ export function toErrorEnvelope(
   }
   logger.error('Unhandled error in resolver', { error: technicalDetail(error) });
   return { __error: { type: 'InternalError', message: 'Internal error' } };
+}
+
+function unavailableEnvelope(
+  error: ServiceUnavailableError,
+  sink: Pick<MetricsSink, 'addMetric'>,
+): ErrorEnvelope {
+  emit(sink, METRICS.serviceUnavailableErrors, 1);
+  return envelopeOf(error);
 }

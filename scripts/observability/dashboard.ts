@@ -62,6 +62,10 @@ function apiRow(): Panel[] {
           expr: `sum(rate(${promName(METRICS.internalErrors)}[$__rate_interval]))`,
           legendFormat: 'InternalError answers',
         },
+        {
+          expr: `sum(rate(${promName(METRICS.serviceUnavailableErrors)}[$__rate_interval]))`,
+          legendFormat: 'ServiceUnavailable answers',
+        },
       ],
     },
   ];

@@ -737,6 +737,31 @@ describe('every stage', () => {
     expect(groupAlarms).toContain('CanaryErrors');
   });
 
+  it('pages when the API answers ServiceUnavailable five minutes running, which no AppSync 5XXError sees', () => {
+    for (const s of both()) {
+      const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter(
+        ([, a]) => a.Properties?.MetricName === 'ServiceUnavailableErrors',
+      );
+      expect(alarms).toHaveLength(1);
+      const [id, alarm] = alarms[0] ?? ['', {}];
+      expect(alarm.Properties).toMatchObject({
+        Namespace: s.stage.metrics.namespace,
+        Dimensions: [{ Name: 'service', Value: s.stage.metrics.service }],
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        EvaluationPeriods: ALARM_THRESHOLDS.serviceUnavailableMinutes,
+        DatapointsToAlarm: ALARM_THRESHOLDS.serviceUnavailableMinutes,
+        TreatMissingData: 'notBreaching',
+      });
+      // Longer than a paused database's resume and a failover, which clients are told to retry through.
+      expect(ALARM_THRESHOLDS.serviceUnavailableMinutes).toBeGreaterThanOrEqual(3);
+      // A database outage is not the new code's fault: it must not roll a deploy back.
+      const canary = s.stack.observability.apiCanaryAlarms.map((a) => logicalId(s.stack, a));
+      expect(canary).not.toContain(id);
+    }
+  });
+
   it('names the dashboard after the stage and the region, since dashboard names are global to the account', () => {
     for (const s of both()) {
       const dashboard = only(resourcesOf(s.template, 'AWS::CloudWatch::Dashboard'));

@@ -1,6 +1,6 @@
 /**
  * What the handlers really emit: the job worker (success, permanent failure, refused input, retry, poison message), the
- * reconciler, the authorizer, the auth events and error answers of the resolver, and the LLM layer against the fake OpenAI
+ * reconciler, the authorizer, the auth events and error answers (internal, database unreachable) of the resolver, and the LLM layer against the fake OpenAI
  * server, each with a recording metrics sink. Infrastructure tests hold alarms and dashboards against this.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -206,5 +206,9 @@ export async function emittedMetrics(): Promise<Emission[]> {
   events.refreshTokenReused?.('session');
   await runModel(sink);
   toErrorEnvelope(new Error('an unexpected failure in a resolver'), sink);
+  toErrorEnvelope(
+    Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+    sink,
+  );
   return sink.emissions;
 }

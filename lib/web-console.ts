@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  aws_logs,
   type CfnElement,
   aws_cloudfront as cloudfront,
   Duration,
@@ -151,6 +152,11 @@ export class WebConsole extends Construct {
       // index.html and config.json are never cached, and every other file's name changes with its content.
       prune: false,
       memoryLimit: 512,
+      // Without one of ours, CDK makes a log group kept two years and left behind by `cdk destroy`.
+      logGroup: new aws_logs.LogGroup(this, 'DeployLogs', {
+        retention: stage.functions.logRetention,
+        removalPolicy: removal.removalPolicy,
+      }),
     });
     this.acknowledgeDeploymentRules();
   }

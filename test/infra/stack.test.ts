@@ -960,6 +960,22 @@ describe('stages differ', () => {
     expect(stack.terminationProtection).toBe(true);
   });
 
+  it("keeps every log group the stack creates for the stage's retention, and deletes a personal stage's with it", () => {
+    for (const [s, policy] of [
+      [prod, 'Retain'],
+      [personal, 'Delete'],
+    ] as const) {
+      const groups = Object.entries(s.template.findResources('AWS::Logs::LogGroup'));
+      expect(groups.length).toBeGreaterThanOrEqual(10);
+      for (const [id, group] of groups) {
+        expect(group.Properties?.RetentionInDays, `${s.stage.name} ${id}`).toBe(
+          s.stage.functions.logRetention,
+        );
+        expect(group.DeletionPolicy, `${s.stage.name} ${id}`).toBe(policy);
+      }
+    }
+  });
+
   it("retains every prod secret, the database's master credentials included, and deletes a personal stage's", () => {
     for (const [s, policy] of [
       [prod, 'Retain'],

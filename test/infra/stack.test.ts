@@ -5,10 +5,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/jobs/kind.ts';
+import {
+  LARGEST_UPLOAD_SECONDS,
+  summarizeLog,
+} from '../../lambdas/core/jobs/kinds/summarize-log/definition.ts';
 import { UPLOAD_RETENTION_DAYS } from '../../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KINDS, jobKindDefinition } from '../../lambdas/core/jobs/registry.ts';
 import { ALARM_THRESHOLDS, METRICS_NAMESPACE } from '../../lambdas/core/metrics.ts';
 import { MODEL_FORMAT } from '../../lambdas/core/tickets/model.ts';
+import { recordDeadline } from '../../lambdas/shared/deadline.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from '../../lib/log-uploads.ts';
@@ -232,6 +237,28 @@ describe('every stage', () => {
           ScalingConfig: { MaximumConcurrency: s.stage.workers.maxConcurrency },
         });
       }
+    }
+  });
+
+  it('gives a summarize record, even the first of a full batch, the time a 1 GiB upload takes', () => {
+    // Records of a batch run one after another, each with an even share of the invocation (recordDeadline); an
+    // upload that outlives its share fails the attempt, so a big one batched with others used to fail 5 times.
+    for (const s of both()) {
+      const q = s.stack.workQueues.queues.find((candidate) => candidate.kind === summarizeLog.kind);
+      if (!q) throw new Error('no summarize queue');
+      const timeoutMs =
+        1000 *
+        Number(
+          props(resourcesOf(s.template, 'AWS::Lambda::Function'), logicalId(s.stack, q.worker.function))
+            .Timeout,
+        );
+      const mapping = Object.values(resourcesOf(s.template, 'AWS::Lambda::EventSourceMapping')).find((m) =>
+        JSON.stringify(m.Properties?.EventSourceArn).includes(logicalId(s.stack, q.queue)),
+      );
+      const batchSize = Number(mapping?.Properties?.BatchSize);
+      expect(batchSize).toBeGreaterThanOrEqual(1);
+      const firstRecordSeconds = recordDeadline(timeoutMs, batchSize, 0) / 1000;
+      expect(firstRecordSeconds).toBeGreaterThanOrEqual(LARGEST_UPLOAD_SECONDS);
     }
   });
 

@@ -149,7 +149,6 @@ function createInstance(
   });
 }
 
-/** cdk-nag findings on helpers CDK creates for the database (log retention, enhanced monitoring). */
 /**
  * A retained database is useless without its master credentials. `secret` of an instance or cluster is the
  * secret's attachment to it; the password lives in its generated `Secret` child, which keeps CloudFormation's
@@ -167,6 +166,7 @@ export function keepCredentialsWith(
   database.secret?.applyRemovalPolicy(policy);
 }
 
+/** cdk-nag findings on helpers CDK creates for the database (log retention, enhanced monitoring). */
 export function acknowledgeRdsHelpers(database: Construct): void {
   // `cloudwatchLogsRetention` is implemented by CDK's shared log-retention function.
   const logRetention = Stack.of(database).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');

@@ -64,8 +64,8 @@ export function isNotesSection(section: unknown): section is NotesSection {
   return typeof section === 'object' && section !== null && (section as { kind?: unknown }).kind === 'notes';
 }
 
-/** The request's own field names, which the notes point to. */
-const API_WORDS: NoteWords = {
+/** The request's own field names, which the notes point to (the console rewords them: console-notes.ts). */
+export const API_NOTE_WORDS: NoteWords = {
   includeOther: 'includeOther',
   unknownTypes: 'unknownTypes',
   sections: 'sections',
@@ -162,7 +162,7 @@ function generateFromRequest(
       },
     });
     const changelog = generateChangelog(parsed, { now });
-    return { changelog, notes: changelogNotes(changelog, parsed.options, API_WORDS) };
+    return { changelog, notes: changelogNotes(changelog, parsed.options, API_NOTE_WORDS) };
   } catch (error: unknown) {
     throw renameField(error, commits.length);
   }

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { generateChangelog } from '../../../../lambdas/core/changelog/index.ts';
+import { changelogNotes, generateChangelog } from '../../../../lambdas/core/changelog/index.ts';
+import { API_NOTE_WORDS } from '../../../../lambdas/core/use-cases/changelogs.ts';
 import { renderWith } from '../../test-utils.tsx';
 import { ChangelogView } from './ChangelogView.tsx';
 
@@ -55,6 +56,16 @@ describe('ChangelogView of commit text that Markdown would misread', () => {
     expect(screen.getByText(note)).toBeTruthy();
     const markdown = screen.getByLabelText('Changelog Markdown');
     expect(markdown.textContent).not.toContain('looks like');
+  });
+
+  it("words the API's notes for the console: the checkbox, not the request field it stands for", () => {
+    const commits = ['fix: a', 'update readme', 'fet: add x'];
+    const notes = changelogNotes(generateChangelog({ commits, date: '2026-12-07' }), {}, API_NOTE_WORDS);
+    expect(notes.join(' ')).toContain('includeOther');
+    renderWith(<ChangelogView changelog={changelogOf(commits, notes)} />);
+    const alert = screen.getByText('Left out or read leniently').closest('[role="alert"]');
+    expect(alert?.textContent).toContain('tick “Keep other messages” to list them');
+    expect(alert?.textContent).not.toContain('includeOther');
   });
 
   it('shows an Other changes item under its type as written, as the Markdown does', () => {

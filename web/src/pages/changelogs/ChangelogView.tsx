@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Code, Group, List, Paper, Stack, Tabs, Text, Titl
 import { UNRELEASED_TITLE } from '../../../../lambdas/core/changelog/types.ts';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import type { ChangelogQuery } from '../../gql/graphql.ts';
+import { consoleNote } from './console-notes.ts';
 
 type Changelog = NonNullable<ChangelogQuery['changelog']>;
 
@@ -74,7 +75,7 @@ export function ChangelogView({ changelog }: { changelog: Changelog }) {
               <Alert variant="light" color="yellow" title="Left out or read leniently" p="xs">
                 <List size="sm" spacing={2}>
                   {changelog.notes.map((note) => (
-                    <List.Item key={note}>{note}</List.Item>
+                    <List.Item key={note}>{consoleNote(note)}</List.Item>
                   ))}
                 </List>
               </Alert>

@@ -36,9 +36,44 @@ describe('CorrectionForm', () => {
     expect(saved?.variables).toMatchObject({
       category: 'SECURITY',
       priority: 'P2',
-      labels: ['api'],
+      labels: null,
       team: null,
       expectedVersion: 3,
+    });
+  });
+
+  it('sends only the fields the person changed, so an untouched guess is not exported as their answer', async () => {
+    const { client, calls } = fakeApi(() => ({ data: { correctTriage: { id: 't1', version: 3 } } }));
+    renderWith(<CorrectionForm {...triaged} team="web" />, client);
+    await userEvent.selectOptions(select('Category'), 'BUG');
+    // Touched but left as it was: still not a change.
+    const labels = screen.getByRole('textbox', { name: /Labels/ });
+    await userEvent.type(labels, ' ');
+    await userEvent.click(screen.getByRole('button', { name: 'Save correction' }));
+    expect(calls.find((c) => c.operationName === 'CorrectTriage')?.variables).toMatchObject({
+      category: 'BUG',
+      priority: null,
+      labels: null,
+      team: null,
+    });
+  });
+
+  it('sends a changed priority, labels and team', async () => {
+    const { client, calls } = fakeApi(() => ({ data: { correctTriage: { id: 't1', version: 3 } } }));
+    renderWith(<CorrectionForm {...triaged} team="web" />, client);
+    await userEvent.selectOptions(select('Priority'), 'P3');
+    const labels = screen.getByRole('textbox', { name: /Labels/ });
+    await userEvent.clear(labels);
+    await userEvent.type(labels, 'api, billing');
+    const team = screen.getByRole('textbox', { name: /Team/ });
+    await userEvent.clear(team);
+    await userEvent.type(team, 'payments');
+    await userEvent.click(screen.getByRole('button', { name: 'Save correction' }));
+    expect(calls.find((c) => c.operationName === 'CorrectTriage')?.variables).toMatchObject({
+      category: 'INCIDENT',
+      priority: 'P3',
+      labels: ['api', 'billing'],
+      team: 'payments',
     });
   });
 

@@ -44,6 +44,10 @@ export function CorrectionForm({
   const newPriority = editedPriority ?? priority ?? '';
   const newLabels = editedLabels ?? labels.join(', ');
   const newTeam = editedTeam ?? team ?? '';
+  const newLabelList = newLabels
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const [result, correct] = useMutation(CorrectTriageDocument);
   const [saved, setSaved] = useState(false);
 
@@ -54,13 +58,13 @@ export function CorrectionForm({
       {
         id,
         category: newCategory,
-        priority: newPriority ? (newPriority as Priority) : null,
-        labels: newLabels
-          .split(',')
-          .map((l) => l.trim())
-          .filter(Boolean),
+        // Only what the person changed: a field sent as it was would be exported as their answer
+        // (export-corrections), and retraining would learn the classifier's own guess back. Null keeps it.
+        priority: newPriority && newPriority !== priority ? (newPriority as Priority) : null,
+        labels:
+          editedLabels !== undefined && newLabelList.join(',') !== labels.join(',') ? newLabelList : null,
         // Blank keeps the current team (the API refuses a blank one).
-        team: newTeam.trim() === '' ? null : newTeam.trim(),
+        team: newTeam.trim() === '' || newTeam.trim() === team ? null : newTeam.trim(),
         expectedVersion: version,
       },
       { additionalTypenames: ['Change'] },

@@ -29,6 +29,7 @@ import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
 import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
 import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
+import { type BcryptPool, createBcryptPool } from './bcrypt-pool.ts';
 import { type Readiness, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LOCAL_WORKER_QUEUE_CONNECTIONS, type LocalConfigs, localConfigs } from './local-config.ts';
@@ -75,6 +76,8 @@ export interface LocalRuntime {
   createdAdmin: AdminCredentials | null;
   /** The job kinds' worker threads (tests end one to see it restarted). */
   workers: Pick<WorkerThreads, 'terminate' | 'restarts'>;
+  /** The threads bcrypt runs on, off the API's event loop (started by the first login). */
+  bcrypt: Pick<BcryptPool, 'threads'>;
   stop: () => Promise<void>;
 }
 
@@ -114,8 +117,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const metrics = startMetrics(queue, connection.sql);
     cleanups.push({ name: 'the metrics', run: metrics.stop });
     const uploads = localUploadRoute(connection, configs.resolver);
-    const server = await startEndpoint(configs, apiKey, options, metrics.exporter, onError, uploads, () =>
-      readiness(connection),
+    // Closed after the HTTP server (steps stop last-started first), so requests in flight finish their logins.
+    const bcrypt = createBcryptPool();
+    cleanups.push({ name: 'the bcrypt threads', run: bcrypt.close });
+    const server = await startEndpoint(
+      configs,
+      apiKey,
+      options,
+      metrics.exporter,
+      onError,
+      uploads,
+      bcrypt,
+      () => readiness(connection),
     );
     cleanups.push({ name: 'the HTTP server', run: server.close });
     // The embedded database is this process's alone (a second ai-ops on the data dir is refused): what a killed
@@ -135,7 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ),
     });
     cleanups.push({ name: 'the upload expiry', run: startUploadExpiry(dataDir, onError) });
-    return { url: server.url, apiKey, createdAdmin, workers, stop: stopAll };
+    return { url: server.url, apiKey, createdAdmin, workers, bcrypt, stop: stopAll };
   } catch (error: unknown) {
     await stopAll();
     throw error;
@@ -203,10 +216,11 @@ async function startEndpoint(
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
   uploads: UploadRoute,
+  bcrypt: BcryptPool,
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
-  const resolver = createResolver(configs.resolver);
+  const resolver = createResolver(configs.resolver, { bcrypt });
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(readSchemaFile(resolve(import.meta.dirname, '../schema/schema.graphql'))),
     apiId: 'local',

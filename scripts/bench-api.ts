@@ -4,9 +4,12 @@
  *    its own process (the load generator must not share its event loop). Open loop: each request's latency is
  *    counted from when it was due, so a stall is not hidden by requests that were never sent. Target: p99 under
  *    100 ms and 0 errors.
- * 2. End to end (issue 3): a 1 MB log through summarizeLog → queue → summarizer worker → SUCCEEDED, polled over
+ * 2. A login flood: `me` at 10 requests/s (open loop) for 15 s, alone and then while 20 clients send failing logins
+ *    back to back (the API key is public, so anyone can), against `ai-ops start` as its own process. Shows what
+ *    bcrypt costs every other request. Target: `me` p99 under 100 ms during the flood.
+ * 3. End to end (issue 3): a 1 MB log through summarizeLog → queue → summarizer worker → SUCCEEDED, polled over
  *    HTTP as a client would. Target: within 2 s. Needs the development data (../shared/data).
- * Usage: npm run bench:api [-- --only load|e2e --rate 200 --seconds 20 --runs 5]
+ * Usage: npm run bench:api [-- --only load|logins|e2e --rate 200 --seconds 20 --runs 5 --port 0]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +26,15 @@ const { values } = parseArgs({
     only: { type: 'string' },
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
+    port: { type: 'string', default: '0' },
   },
 });
 const runs = Number(values.runs);
-if (values.only !== 'e2e') await benchLoad(Number(values.rate), Number(values.seconds));
-if (values.only === 'load') process.exit(0);
+const port = Number(values.port);
+if (values.only === undefined || values.only === 'load')
+  await benchLoad(Number(values.rate), Number(values.seconds));
+if (values.only === undefined || values.only === 'logins') await benchLoginFlood();
+if (values.only === 'load' || values.only === 'logins') process.exit(0);
 const loghub = existingDataPath('bench-api', 'loghub-2k', { option: '--data', value: values.data });
 
 async function call(
@@ -118,7 +125,7 @@ async function waitUntilSucceeded(url: string, auth: Record<string, string>, cou
 
 async function benchLoad(rate: number, seconds: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-load-'));
-  const stack = await startLocalProcess(dir, 120_000);
+  const stack = await startLocalProcess(dir, 120_000, {}, port);
   try {
     const admin = stack.admin;
     if (!admin) throw new Error('no admin created');
@@ -160,10 +167,7 @@ async function benchLoad(rate: number, seconds: number): Promise<void> {
     }
     await Promise.all(requests);
     const elapsed = (performance.now() - start) / 1000;
-    const at = (p: number) => {
-      const sorted = [...latencies].sort((a, b) => a - b);
-      return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-    };
+    const at = (p: number) => percentile(latencies, p);
     const p99 = at(99);
     console.log(
       `logEntries(limit: 20) at ${rate} req/s for ${seconds} s (ai-ops start as its own process)\n`,
@@ -177,6 +181,106 @@ async function benchLoad(rate: number, seconds: number): Promise<void> {
     console.log(
       `| ${total} | ${(total / elapsed).toFixed(0)} | ${at(50).toFixed(1)} | ${at(95).toFixed(1)} | ${p99.toFixed(1)} | ${at(100).toFixed(1)} | ${errors} | ${p99 < 100 && errors === 0 ? 'MET' : 'MISSED'} |\n`,
     );
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** `me` at a fixed rate for `seconds`, open loop: each latency counts from when the request was due. */
+async function meLatencies(url: string, auth: Record<string, string>, seconds: number) {
+  const rate = 10;
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now() + 50;
+  const requests: Promise<void>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    requests.push(
+      call(url, auth, '{ me { id } }', {})
+        .then((data) => {
+          if (!data.me) errors += 1;
+        })
+        .catch(() => {
+          errors += 1;
+        })
+        .finally(() => latencies.push(performance.now() - due)),
+    );
+  }
+  await Promise.all(requests);
+  return { latencies, errors };
+}
+
+/**
+ * 20 clients each sending failing logins back to back, every one for an e-mail of its own that exists nowhere
+ * (an unknown e-mail costs the same bcrypt comparison as a wrong password, and no account gets locked, which
+ * would skip the comparison), while `me` is measured; the same `me` alone first.
+ */
+async function benchLoginFlood(): Promise<void> {
+  const seconds = 15;
+  const clients = 20;
+  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-logins-'));
+  const stack = await startLocalProcess(dir, 120_000, {}, port);
+  try {
+    const admin = stack.admin;
+    if (!admin) throw new Error('no admin created');
+    const login = await call(
+      stack.url,
+      { 'x-api-key': stack.apiKey },
+      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      { e: admin.email, p: admin.password },
+    );
+    const auth = { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+    const quiet = await meLatencies(stack.url, auth, seconds);
+    let flooding = true;
+    let attempts = 0;
+    let unexpected = 0;
+    const flood = Array.from({ length: clients }, async (_, client) => {
+      while (flooding) {
+        attempts += 1;
+        const response = await fetch(stack.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
+          body: JSON.stringify({
+            query: 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+            variables: { e: `flood-${client}-${attempts}@example.com`, p: 'not the password at all' },
+          }),
+        });
+        const body = (await response.json()) as { errors?: { errorType?: string }[] };
+        if (body.errors?.[0]?.errorType !== 'Unauthorized') unexpected += 1;
+      }
+    });
+    const floodStart = performance.now();
+    const loaded = await meLatencies(stack.url, auth, seconds);
+    flooding = false;
+    await Promise.all(flood);
+    const loginsPerSecond = attempts / ((performance.now() - floodStart) / 1000);
+    console.log(
+      `me at 10 req/s for ${seconds} s, alone and during ${clients} concurrent failing logins (ai-ops start as its own process)\n`,
+    );
+    console.log(
+      '| while | me p50 ms | me p99 ms | me max ms | me errors | failed logins/s | target p99 < 100 ms |',
+    );
+    console.log(
+      '|-------|-----------|-----------|-----------|-----------|-----------------|---------------------|',
+    );
+    const row = (label: string, run: { latencies: number[]; errors: number }, logins: string) => {
+      const p99 = percentile(run.latencies, 99);
+      console.log(
+        `| ${label} | ${percentile(run.latencies, 50).toFixed(1)} | ${p99.toFixed(1)} | ${percentile(run.latencies, 100).toFixed(1)} | ${run.errors} | ${logins} | ${p99 < 100 && run.errors === 0 ? 'MET' : 'MISSED'} |`,
+      );
+    };
+    row('alone', quiet, '-');
+    row(`${clients} failing logins`, loaded, loginsPerSecond.toFixed(1));
+    if (unexpected > 0) console.log(`\n${unexpected} login(s) answered something other than Unauthorized`);
+    console.log('');
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * authorizer) and the local runtime call this once per container.
  */
 import type { KeyProvider } from '../core/auth/keys.ts';
-import { createBcryptHasher } from '../core/auth/password.ts';
+import { type BcryptCompute, createBcryptHasher } from '../core/auth/password.ts';
 import type { AuthEvents } from '../core/auth/ports.ts';
 import type { AuthDeps, AuthSettings } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -50,6 +50,8 @@ export interface AuthDependencyOptions {
   clock?: Clock;
   /** Where a failure to write an audit record is reported (the login goes on). */
   log?: WarningLog;
+  /** Where bcrypt runs: on this thread by default (Lambda), a worker-thread pool on the local server. */
+  bcrypt?: BcryptCompute;
 }
 
 /** Metrics for every failed login, and the aggregated audit records of repeated failures and throttling. */
@@ -66,7 +68,7 @@ function authEvents(options: AuthDependencyOptions): AuthEvents {
 }
 
 export function createAuthDependencies(options: AuthDependencyOptions): AuthDeps {
-  const passwords = createBcryptHasher(options.config.BCRYPT_COST);
+  const passwords = createBcryptHasher(options.config.BCRYPT_COST, options.bcrypt);
   // Compute the dummy hash now, so the first login for an unknown e-mail is not slower than the others.
   passwords.dummyHash().catch(() => {});
   return {

@@ -17,6 +17,7 @@ import { keyProviderFromConfig } from '../adapters/keys/from-config.ts';
 import { llmAccess, llmSetup } from '../adapters/llm/llm-from-config.ts';
 import { type QueueAdapters, queueAdaptersFromConfig } from '../adapters/queue/queue-from-config.ts';
 import { uploadTargetFromConfig } from '../adapters/storage/uploads-from-config.ts';
+import type { BcryptCompute } from '../core/auth/password.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
@@ -60,11 +61,19 @@ export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
 export const resolverConfigFromEnv = (env: Record<string, string | undefined>): ResolverConfig =>
   configFromEnv(RESOLVER_CONFIG, env);
 
+/** What a host may put in place of the container's defaults: the local server runs bcrypt on worker threads. */
+export interface ResolverHost {
+  bcrypt?: BcryptCompute;
+}
+
 /**
  * Everything the resolver needs, built on first use: the database opens lazily, again after a failure, and
  * afresh after an idle time longer than the server keeps sessions (lazyDatabase).
  */
-export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiDependencies> {
+export function apiDependencyFactory(
+  config: ResolverConfig,
+  host: ResolverHost = {},
+): () => Promise<ApiDependencies> {
   const authConfig = config.auth;
   const queueConfig = config.queue;
   const database = lazyDatabase(config.database);
@@ -84,7 +93,14 @@ export function apiDependencyFactory(config: ResolverConfig): () => Promise<ApiD
     const { access, evaluator } = llmAccess(llm, flags);
     const jobs = createJobRepo(connection.db);
     ready = {
-      auth: createAuthDependencies({ db: connection.db, config: authConfig, keys, metrics, log: logger }),
+      auth: createAuthDependencies({
+        db: connection.db,
+        config: authConfig,
+        keys,
+        metrics,
+        log: logger,
+        ...(host.bcrypt ? { bcrypt: host.bcrypt } : {}),
+      }),
       admin: createUserAdminRepo(connection.db),
       audit: createAuditLog(connection.db),
       queues,

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { toErrorEnvelope } from '../shared/appsync-errors.ts';
 import { type Handler, instrument, logger } from '../shared/observability.ts';
 import { requestBudgetMs, withDeadline } from '../shared/request-deadline.ts';
-import { apiDependencyFactory, type ResolverConfig } from './dependencies.ts';
+import { apiDependencyFactory, type ResolverConfig, type ResolverHost } from './dependencies.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChangelogRoutes } from './routes/changelogs.ts';
@@ -25,8 +25,8 @@ function requestIdOf(event: unknown): string | undefined {
 /** AppSync gives a resolver 30 s; answer before that, with time to spare for the response. */
 export const REQUEST_DEADLINE_MS = 25_000;
 
-export function createResolver(config: ResolverConfig): Handler<unknown, unknown> {
-  const deps = apiDependencyFactory(config);
+export function createResolver(config: ResolverConfig, host: ResolverHost = {}): Handler<unknown, unknown> {
+  const deps = apiDependencyFactory(config, host);
   const app = new AppSyncGraphQLResolver({ logger });
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);

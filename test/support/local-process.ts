@@ -20,8 +20,10 @@ export async function startLocalProcess(
   dataDir: string,
   timeoutMs = 60_000,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<StartedLocalProcess> {
-  const child = spawn(process.execPath, ['bin/ai-ops.mjs', 'start', '--port', '0', '--data-dir', dataDir], {
+  const args = ['bin/ai-ops.mjs', 'start', '--port', String(port), '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, DATABASE_URL: '', POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -195,12 +195,20 @@ export interface PasswordHasher {
 }
 
 /**
+ * Where bcrypt's work runs. In a Lambda container (one request at a time) it runs on the calling thread; the local
+ * server, which serves every request from one process, runs it on a pool of worker threads (local/bcrypt-pool.ts)
+ * so a flood of logins never holds up the event loop that every other request shares (docs/auth.md).
+ */
+export interface BcryptCompute {
+  hash(password: string, cost: number): Promise<string>;
+  compare(password: string, hash: string): Promise<boolean>;
+}
+
+/**
  * bcryptjs computes on the calling thread in slices of up to 100 ms, yielding with setImmediate between them, so
  * every computation in progress runs a slice on each turn of the event loop: N at once hold the loop for N x 100 ms
- * before any I/O is served. Locally one process serves every request, and 20 concurrent logins (anyone holding the
- * public API key can send them) made a `me` take 0.9 s at the median and 8.7 s at worst. Computations on one
- * thread gain nothing from running together, so each process runs one at a time: the loop waits one slice at most.
- * (A Lambda container serves one request at a time, so nothing changes there.)
+ * before any I/O is served. Computations on one thread gain nothing from running together, so each process runs
+ * one at a time: the loop waits one slice at most.
  */
 export function oneAtATimeQueue(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
@@ -213,16 +221,22 @@ export function oneAtATimeQueue(): <T>(work: () => Promise<T>) => Promise<T> {
 
 const oneAtATime = oneAtATimeQueue();
 
-export function createBcryptHasher(cost: number): PasswordHasher {
+/** bcrypt on the calling thread, one computation at a time per process: right where one request runs at a time. */
+export const inProcessBcrypt: BcryptCompute = {
+  hash: (password, cost) => oneAtATime(() => bcrypt.hash(password, cost)),
+  compare: (password, hash) => oneAtATime(() => bcrypt.compare(password, hash)),
+};
+
+export function createBcryptHasher(cost: number, compute: BcryptCompute = inProcessBcrypt): PasswordHasher {
   if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > 31) {
     throw new RangeError(`bcrypt cost must be an integer from ${MIN_BCRYPT_COST} to 31`);
   }
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => oneAtATime(() => bcrypt.hash(password, cost)),
+    hash: (password) => compute.hash(password, cost),
     verify: async (password, hash) => {
       try {
-        return await oneAtATime(() => bcrypt.compare(password, hash));
+        return await compute.compare(password, hash);
       } catch {
         // A corrupt stored hash must read as "wrong password", never as a crash that reveals the account.
         return false;
@@ -230,7 +244,11 @@ export function createBcryptHasher(cost: number): PasswordHasher {
     },
     dummyHash: () => {
       // Computed once per container, lazily: the first unknown-user login pays one extra hash.
-      dummy ??= oneAtATime(() => bcrypt.hash(randomBytes(32).toString('base64url'), cost));
+      // A failure (a pool that was closed) is not kept: the next login tries again.
+      dummy ??= compute.hash(randomBytes(32).toString('base64url'), cost).catch((error: unknown) => {
+        dummy = undefined;
+        throw error;
+      });
       return dummy;
     },
     needsRehash: (hash) => {

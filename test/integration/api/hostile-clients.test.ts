@@ -80,6 +80,11 @@ describe('a client whose account or session ended while the authorizer answer is
     }
   });
 
+  it('runs the logins’ bcrypt on worker threads, off the event loop every request shares', () => {
+    // The admin signed in and users signed up in this file: each computed bcrypt on the pool's threads.
+    expect(api.runtime.bcrypt.threads()).toBeGreaterThan(0);
+  });
+
   it('creates no more work from a session that was signed out', async () => {
     const session = await cachedUser('signed.out@example.com');
     expect(dataField<boolean>(await session.call('mutation { logout }'), 'logout')).toBe(true);

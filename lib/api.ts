@@ -14,13 +14,15 @@ import {
   aws_xray as xray,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { AUTHORIZATION_HEADER_PATTERN } from '../lambdas/shared/authorization-header.ts';
 import type { AppFunction } from './app-function.ts';
 import { appSyncSdl, InlineSchema, rootFields } from './schema-fields.ts';
 import type { StageConfig } from './stage-config.ts';
 
 const RESOLVER_CODE_PATH = new URL('./appsync/lambda-resolver.js', import.meta.url);
+
 /** A three-part JWT after `Bearer `: anything else is refused by AppSync without invoking the authorizer. */
-export const AUTHORIZATION_HEADER_PATTERN = '^[Bb]earer +[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+export { AUTHORIZATION_HEADER_PATTERN };
 
 export interface ApiProps {
   readonly stage: StageConfig;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   createServer,
   type IncomingMessage,
@@ -17,6 +17,11 @@ export interface HttpServerOptions {
   port: number;
   host?: string;
   handleGraphQL: (request: GraphQLHttpRequest) => Promise<GraphQLHttpResponse>;
+  /**
+   * The answer the endpoint gives from the headers alone (credentials it refuses), asked before the body is read;
+   * null: read the body and handle the request.
+   */
+  refuseFromHeaders?: (headers: GraphQLHttpRequest['headers']) => GraphQLHttpResponse | null;
   /** The local API key: the console's `/config.json` and the IDE's headers carry it. */
   apiKey: string;
   /** Serves `GET /metrics` (Prometheus text format). */
@@ -112,7 +117,7 @@ function idePage(apiKey: string): SendPage {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const ide = idePage(options.apiKey);
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     route(req, res, options, ide).catch((error: unknown) => {
       // A client that hung up mid-body (an aborted upload, a dropped connection) is nobody's failure here:
       // logging it as an error would let any client flood the error log and page whoever watches it.
@@ -121,6 +126,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (!res.headersSent)
         sendJson(res, 500, { errors: [{ message: 'Internal error', errorType: 'InternalError' }] });
     });
+  };
+  const server: Server = createServer(handle);
+  // A client that asks before sending its body (`Expect: 100-continue`, which curl does past 1 MB) is told to go
+  // on only once its credentials pass: a refused one never sends the body at all.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (!isGraphQLPost(req)) res.writeContinue();
+    handle(req, res);
   });
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
@@ -239,11 +251,25 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     res.end(req.method === 'HEAD' ? undefined : file.body);
     return;
   }
+  for (const [name, value] of Object.entries(CORS_RESPONSE_HEADERS)) res.setHeader(name, value);
+  if (req.method === 'OPTIONS') {
+    answerPreflight(res);
+    return;
+  }
   if (req.method !== 'POST') {
-    res.setHeader('allow', 'POST');
+    res.setHeader('allow', 'POST, OPTIONS');
     sendJson(res, 405, { errors: [{ message: 'Use POST /graphql', errorType: 'BadRequest' }] });
     return;
   }
+  const refused = options.refuseFromHeaders?.(plainHeaders(req));
+  if (refused) {
+    // The body is never read into memory: Node discards what the client still sends, and the connection then
+    // closes, since a client refused for its credentials has nothing more to send on it.
+    res.setHeader('connection', 'close');
+    sendGraphQL(res, refused);
+    return;
+  }
+  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
   const raw = await readBody(req, options.maxBodyBytes);
   if (raw === null) {
     sendJson(res, 413, {
@@ -273,12 +299,51 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     });
     return;
   }
+  sendGraphQL(res, await options.handleGraphQL({ headers: plainHeaders(req), body }));
+}
+
+function isGraphQLPost(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url ?? '/').split('?')[0] === '/graphql';
+}
+
+function plainHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers))
     headers[name] = Array.isArray(value) ? value.join(',') : value;
-  const response = await options.handleGraphQL({ headers, body });
+  return headers;
+}
+
+/** As AppSync: the request id on every answer, and a refused request's error type in `x-amzn-ErrorType`. */
+function sendGraphQL(res: ServerResponse, response: GraphQLHttpResponse): void {
   res.setHeader('x-amzn-requestid', response.requestId);
+  const errorType = response.status === 200 ? undefined : response.body.errors?.[0]?.errorType;
+  if (errorType) res.setHeader('x-amzn-errortype', errorType);
   sendJson(res, response.status, response.body);
+}
+
+/**
+ * What AppSync's GraphQL endpoint sends with every answer, to any origin (it has no CORS setting: docs/api.md,
+ * "Browsers and CORS"). The token travels in a header, never a cookie, so no credentials mode is allowed.
+ */
+export const CORS_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers':
+    'x-amzn-RequestId,x-amzn-ErrorType,x-amz-user-agent,x-amzn-ErrorMessage,Date,x-amz-schema-version',
+};
+
+/**
+ * AppSync's answer to a preflight: 200 with no body, the headers a GraphQL client sends, cached for 2 days. No
+ * allowed methods: POST needs none (a CORS-safelisted method), and AppSync answers none.
+ */
+function answerPreflight(res: ServerResponse): void {
+  res.writeHead(200, {
+    'access-control-allow-headers':
+      'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent',
+    'access-control-max-age': '172800',
+    'x-amzn-requestid': randomUUID(),
+    'content-length': 0,
+  });
+  res.end();
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {

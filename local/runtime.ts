@@ -26,6 +26,7 @@ import { JOB_KIND_NAMES } from '../lambdas/core/jobs/registry.ts';
 import { LLM_OUTCOMES, LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { API_METRICS, NO_ERROR, WHOLE_REQUEST } from '../lambdas/core/metrics.ts';
 import { createReconciler } from '../lambdas/reconciler/reconcile-handler.ts';
+import { AUTHORIZATION_HEADER_PATTERN } from '../lambdas/shared/authorization-header.ts';
 import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
 import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
@@ -226,6 +227,7 @@ async function startEndpoint(
     apiId: 'local',
     apiKeys: () => [apiKey],
     authorizer: (event) => authorizer(event, lambdaContext('ai-ops-authorizer', 10)),
+    identityValidationExpression: new RegExp(AUTHORIZATION_HEADER_PATTERN),
     authorizerTtlSeconds: 60,
     resolver: (event) => resolver(event, lambdaContext('ai-ops-api', 30)),
     queryDepthLimit: options.queryDepthLimit ?? 10,
@@ -237,6 +239,7 @@ async function startEndpoint(
   return startHttpServer({
     port: options.port,
     handleGraphQL: endpoint.handle,
+    refuseFromHeaders: endpoint.refuseFromHeaders,
     metrics: exporter,
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,

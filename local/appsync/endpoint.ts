@@ -41,6 +41,11 @@ export interface AppSyncEndpointOptions {
   /** Keys accepted in `x-api-key` (read on every request so a rotated key file takes effect). */
   apiKeys: () => readonly string[];
   authorizer: AuthorizerInvoker;
+  /**
+   * The API's `identityValidationExpression`: an Authorization header that does not match it is refused (401)
+   * without invoking the authorizer, as AppSync does. None: every header goes to the authorizer.
+   */
+  identityValidationExpression?: RegExp;
   /** The API's authorizer result TTL, used when the authorizer gives no `ttlOverride`. */
   authorizerTtlSeconds: number;
   resolver: ResolverInvoker;
@@ -185,7 +190,35 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
     return reply(200, errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data });
   }
 
-  return { handle, clearAuthorizerCache: authorizer.clear, authorizerCacheSize: authorizer.size };
+  /**
+   * The 401 AppSync answers from the headers alone (no credentials, an API key it does not know, an Authorization
+   * header its validation expression refuses), or null when the body is needed to decide. The HTTP server asks
+   * before it reads the body, so a client without credentials cannot make it read and parse megabytes.
+   */
+  function refuseFromHeaders(rawHeaders: GraphQLHttpRequest['headers']): GraphQLHttpResponse | null {
+    if (!credentialsRefused(options, lowerCaseHeaders(rawHeaders))) return null;
+    options.onAnswer?.({ operation: null, errorType: UNAUTHORIZED, durationMs: 0 });
+    return { status: 401, body: unauthorizedBody(), requestId: randomUUID() };
+  }
+
+  return {
+    handle,
+    refuseFromHeaders,
+    clearAuthorizerCache: authorizer.clear,
+    authorizerCacheSize: authorizer.size,
+  };
+}
+
+/**
+ * Refused by AppSync's auth-mode selection before any authorizer or body: `Authorization` (the Lambda mode)
+ * that fails the validation expression; without it, an `x-api-key` that is missing or unknown.
+ */
+function credentialsRefused(options: AppSyncEndpointOptions, headers: Record<string, string>): boolean {
+  const authorization = headers.authorization;
+  if (authorization !== undefined)
+    return !(options.identityValidationExpression?.test(authorization) ?? true);
+  const apiKey = headers['x-api-key'];
+  return apiKey === undefined || !options.apiKeys().includes(apiKey);
 }
 
 type CachedAuthorizer = ReturnType<typeof cachedAuthorizer>;
@@ -279,6 +312,7 @@ async function authenticate(
   request: ParsedRequest,
   requestId: string,
 ): Promise<Pick<RequestState, 'mode' | 'resolverContext' | 'deniedFields'> | null> {
+  if (credentialsRefused(options, headers)) return null;
   if (headers.authorization !== undefined) {
     const answer = await authorizer.authorize(headers.authorization, request, headers, requestId);
     if (!answer.isAuthorized) return null;
@@ -288,11 +322,7 @@ async function authenticate(
       deniedFields: new Set(answer.deniedFields ?? []),
     };
   }
-  const apiKey = headers['x-api-key'];
-  if (apiKey !== undefined && options.apiKeys().includes(apiKey)) {
-    return { mode: 'API_KEY', resolverContext: null, deniedFields: new Set() };
-  }
-  return null;
+  return { mode: 'API_KEY', resolverContext: null, deniedFields: new Set() };
 }
 
 /**
@@ -449,8 +479,14 @@ function notAuthorized(info: GraphQLResolveInfo): FieldError {
   );
 }
 
+/**
+ * AppSync's errorType for a request refused as a whole (HTTP 401, also in the `x-amzn-ErrorType` header); a
+ * field refused inside a request is `Unauthorized` with HTTP 200.
+ */
+export const UNAUTHORIZED = 'UnauthorizedException';
+
 function unauthorizedBody(): GraphQLHttpResponse['body'] {
-  return { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
+  return { errors: [{ message: 'You are not authorized to make this call.', errorType: UNAUTHORIZED }] };
 }
 
 function errorEnvelopeOf(

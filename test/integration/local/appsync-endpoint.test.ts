@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +54,7 @@ async function startEndpoint(
   return startHttpServer({
     port: 0,
     handleGraphQL: endpoint.handle,
+    refuseFromHeaders: endpoint.refuseFromHeaders,
     apiKey: API_KEY,
     maxBodyBytes: 64 * 1024,
     onError,
@@ -111,7 +113,11 @@ describe('local AppSync endpoint', () => {
   it('rejects a request with neither an Authorization header nor an API key', async () => {
     const { status, json } = await post({ query: '{ me { id } }' }, {});
     expect(status).toBe(401);
-    expect(json.errors?.[0]?.errorType).toBe('Unauthorized');
+    // AppSync's errorType for a request refused as a whole; `Unauthorized` is a field's, with HTTP 200.
+    expect(json.errors?.[0]).toEqual({
+      errorType: 'UnauthorizedException',
+      message: 'You are not authorized to make this call.',
+    });
   });
 
   it('rejects an unknown API key', async () => {
@@ -229,7 +235,7 @@ describe('local AppSync endpoint', () => {
   it('refuses the request when the authorizer says no', async () => {
     const { status, json } = await post({ query: '{ me { id } }' }, { authorization: 'Bearer bad' });
     expect(status).toBe(401);
-    expect(json.errors?.[0]?.errorType).toBe('Unauthorized');
+    expect(json.errors?.[0]?.errorType).toBe('UnauthorizedException');
   });
 
   it('resolves a field in deniedFields to null with an error, leaving the rest', async () => {
@@ -486,3 +492,157 @@ function rawExchange(url: string, request: string): Promise<string> {
     socket.write(request);
   });
 }
+
+interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** Whether the server said `100 Continue` to a client that asked before sending its body. */
+  continued: boolean;
+}
+
+/**
+ * A POST announcing `contentLength` bytes of which only `sent` go out before the answer is awaited (the rest
+ * after a `100 Continue`, when asked for one): a server that waits for the whole body before answering never
+ * answers, one that decides from the headers does.
+ */
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: { contentLength: number; sent: string; rest?: string },
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(body.contentLength),
+        ...headers,
+      },
+    });
+    req.on('continue', () => {
+      continued = true;
+      req.end(body.rest ?? '');
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, continued });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+    if (body.sent) req.write(body.sent);
+  });
+}
+
+describe('credentials the endpoint refuses from the headers, before the body', () => {
+  const MEGABYTES_6 = 6 * 1024 * 1024;
+  const start = JSON.stringify({ query: 'mutation($r: String!) { summarizeLog(raw: $r) { id } }' }).slice(
+    0,
+    40,
+  );
+  let strict: RunningHttpServer;
+  beforeAll(async () => {
+    strict = await startEndpoint({
+      identityValidationExpression: /^[Bb]earer +[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    });
+  });
+  afterAll(async () => strict.close());
+
+  it('answers AppSync’s 401 to a request with no credentials without waiting for its 6 MB body', async () => {
+    const answer = await rawPost(server.url, {}, { contentLength: MEGABYTES_6, sent: start });
+    expect(answer.status).toBe(401);
+    expect(answer.headers['x-amzn-errortype']).toBe('UnauthorizedException');
+    expect(answer.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(answer.text)).toEqual({
+      errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
+    });
+  });
+
+  it('answers 401 to an unknown API key without waiting for the body', async () => {
+    const answer = await rawPost(
+      server.url,
+      { 'x-api-key': 'da2-wrong' },
+      { contentLength: MEGABYTES_6, sent: start },
+    );
+    expect(answer.status).toBe(401);
+  });
+
+  it('tells a client that asks first (Expect: 100-continue) not to send its body at all', async () => {
+    const answer = await rawPost(
+      server.url,
+      { expect: '100-continue' },
+      { contentLength: MEGABYTES_6, sent: '' },
+    );
+    expect(answer).toMatchObject({ status: 401, continued: false });
+  });
+
+  it('lets a client with credentials that asks first send its body, and answers it', async () => {
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    const answer = await rawPost(
+      server.url,
+      { expect: '100-continue', ...bearer },
+      { contentLength: Buffer.byteLength(body), sent: '', rest: body },
+    );
+    expect(answer).toMatchObject({ status: 200, continued: true });
+    expect(JSON.parse(answer.text)).toEqual({ data: { me: { id: 'user-1' } } });
+  });
+
+  it('refuses an Authorization header the validation expression rejects, without invoking the authorizer', async () => {
+    for (const authorization of ['good-token', 'Bearer good-token', 'Basic dXNlcjpwYXNz', '']) {
+      const answer = await rawPost(
+        strict.url,
+        { authorization },
+        { contentLength: MEGABYTES_6, sent: start },
+      );
+      expect(answer.status, authorization).toBe(401);
+    }
+    expect(calls.authorizer).toEqual([]);
+    const shaped = await post(
+      { query: '{ me { id } }' },
+      { authorization: 'Bearer aaa.bbb.ccc' },
+      strict.url,
+    );
+    expect(shaped.status).toBe(401);
+    expect(calls.authorizer.map((event) => event.authorizationToken)).toEqual(['Bearer aaa.bbb.ccc']);
+  });
+});
+
+describe('browsers on another origin (CORS), as AppSync answers them', () => {
+  it('answers a preflight with 200, no body, every origin and the headers a GraphQL client sends', async () => {
+    const response = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-api-key',
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(',');
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'x-api-key']));
+    expect(response.headers.get('access-control-max-age')).toBe('172800');
+  });
+
+  it('lets a cross-origin page read answers, refusals included, and their request id', async () => {
+    for (const headers of [bearer, {}]) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { origin: 'http://localhost:5173', 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-expose-headers')).toContain('x-amzn-RequestId');
+      await response.arrayBuffer();
+    }
+  });
+});

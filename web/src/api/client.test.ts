@@ -27,7 +27,11 @@ function fakeHttp(...goodTokens: string[]) {
     seen.push(auth);
     const body = good(auth)
       ? { data: { me: { ...user, __typename: 'User' } } }
-      : { errors: [{ message: 'You are not authorized to make this call.', errorType: 'Unauthorized' }] };
+      : {
+          errors: [
+            { message: 'You are not authorized to make this call.', errorType: 'UnauthorizedException' },
+          ],
+        };
     return new Response(JSON.stringify(body), {
       status: good(auth) ? 200 : 401,
       headers: { 'content-type': 'application/json' },

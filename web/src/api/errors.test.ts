@@ -5,6 +5,7 @@ import { apiErrorsOf, describeError, type ErrorType, sentenceFor } from './error
 const TYPES: ErrorType[] = [
   'ValidationError',
   'Unauthorized',
+  'UnauthorizedException',
   'Forbidden',
   'NotFound',
   'ConflictError',
@@ -19,6 +20,10 @@ describe('API errors as sentences', () => {
     const sentences = TYPES.map(sentenceFor);
     expect(new Set(sentences).size).toBe(TYPES.length);
     expect(sentenceFor('SomethingNew')).toBe(sentenceFor('InternalError'));
+  });
+
+  it('says to sign in again on AppSync’s 401 (UnauthorizedException), not that something broke', () => {
+    expect(sentenceFor('UnauthorizedException')).toMatch(/sign in again/i);
   });
 
   it('says that someone else changed it on a ConflictError', () => {

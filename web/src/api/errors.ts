@@ -8,6 +8,8 @@ import type { CombinedError } from 'urql';
 export type ErrorType =
   | 'ValidationError'
   | 'Unauthorized'
+  /** AppSync's HTTP 401, the whole request refused (no or invalid credentials). */
+  | 'UnauthorizedException'
   | 'Forbidden'
   | 'NotFound'
   | 'ConflictError'
@@ -24,6 +26,7 @@ export interface ApiError {
 const SENTENCES: Record<ErrorType, string> = {
   ValidationError: 'Please check what you entered.',
   Unauthorized: 'You are not signed in, or not allowed to see this.',
+  UnauthorizedException: 'You are not signed in, or your sign-in has expired. Sign in again.',
   Forbidden: 'Your role does not allow this. Ask an admin if you need it.',
   NotFound: 'Not found: it may have been deleted, or it belongs to someone else.',
   ConflictError: 'Someone else changed this in the meantime.',

@@ -11,7 +11,8 @@
  * - for every other mutation (`writesConfirmSession`), for the same reason: a disabled or deleted account, or a
  *   session that was signed out, must not go on creating work (tickets, logs, changelogs) for the rest of the
  *   cached answer's life. A deleted account's data is gone, so such a write used to fail on its foreign key
- *   as an InternalError. Reads keep the cached answer (one query saved on every read).
+ *   as an InternalError. Reads keep the cached answer (one query saved on every read), except `me`
+ *   (`confirmsSession`), which is how a client learns whether it is still signed in.
  */
 import type { SessionRepo } from '../core/auth/ports.ts';
 import { deniedFieldsFor, ROLE_CONFIRMED_FIELDS } from '../core/auth/roles.ts';
@@ -55,6 +56,16 @@ export function writesConfirmSession(operation: { type: string; field: string })
   return operation.type === 'Mutation' && operation.field !== 'logout';
 }
 
+/**
+ * `me` too: it is how a client (the console on load, on focus and every minute) learns whether it is still
+ * signed in. For an account deleted, disabled or signed out under a cached authorizer answer it said NotFound or
+ * answered as if nothing had happened; now it says the session ended (Unauthorized), as the authorizer will once
+ * its cached answer expires, and as AppSync with our resolver answers on AWS.
+ */
+export function confirmsSession(operation: { type: string; field: string }): boolean {
+  return writesConfirmSession(operation) || (operation.type === 'Query' && operation.field === 'me');
+}
+
 /** The event to resolve (with the caller confirmed where it must be), or the error envelope to answer instead. */
 export async function confirmSession(
   event: unknown,
@@ -65,7 +76,7 @@ export async function confirmSession(
   const confirm =
     context?.session === UNVERIFIED_SESSION ||
     (operation !== undefined &&
-      (ROLE_CONFIRMED_FIELDS.includes(operation.name) || writesConfirmSession(operation)));
+      (ROLE_CONFIRMED_FIELDS.includes(operation.name) || confirmsSession(operation)));
   if (!context || !confirm) return { event };
   const { sub, sid } = context;
   if (typeof sub !== 'string' || typeof sid !== 'string') {

@@ -80,6 +80,38 @@ describe('a client whose account or session ended while the authorizer answer is
     }
   });
 
+  /** How each way of ending an account's access is done to a signed-in user. */
+  const ENDINGS: [string, (session: ApiSession) => Promise<void>][] = [
+    [
+      'deleted',
+      async (session) => {
+        const query = 'mutation($u: ID!) { deleteUser(userId: $u, deleteData: true) { dataDeleted } }';
+        dataField(await admin.call(query, { u: session.userId }), 'deleteUser');
+      },
+    ],
+    [
+      'disabled',
+      async (session) => {
+        const query = 'mutation($u: ID!) { disableUser(userId: $u, reason: "left") { id } }';
+        dataField(await admin.call(query, { u: session.userId }), 'disableUser');
+      },
+    ],
+    ['signed out', async (session) => void dataField(await session.call('mutation { logout }'), 'logout')],
+  ];
+
+  for (const [ending, end] of ENDINGS) {
+    it(`answers \`me\` for an account ${ending} under a cached answer that its session ended, not NotFound`, async () => {
+      const session = await cachedUser(`me.${ending.replace(' ', '.')}@example.com`);
+      await end(session);
+      const result = await session.call('{ me { id } }');
+      expect(result.data?.me ?? null).toBeNull();
+      expect(errorOf(result)).toMatchObject({
+        errorType: 'Unauthorized',
+        message: 'Your session has ended: sign in again',
+      });
+    });
+  }
+
   it('runs the logins’ bcrypt on worker threads, off the event loop every request shares', () => {
     // The admin signed in and users signed up in this file: each computed bcrypt on the pool's threads.
     expect(api.runtime.bcrypt.threads()).toBeGreaterThan(0);

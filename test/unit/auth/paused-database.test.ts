@@ -162,8 +162,11 @@ describe('the resolver confirms a deferred session before any route runs', () =>
     expect(confirmed).toMatchObject({ __error: { type: 'ServiceUnavailable', message: /resume/ } });
   });
 
-  it('leaves a request the authorizer verified as it is', async () => {
-    const event = resolverEvent({ sub: 'u1', sid: 's1', role: 'USER', email: 'a@b.c' });
+  it('leaves a read the authorizer verified as it is', async () => {
+    const event = {
+      ...resolverEvent({ sub: 'u1', sid: 's1', role: 'USER', email: 'a@b.c' }),
+      info: { fieldName: 'tickets', parentTypeName: 'Query' },
+    };
     const { deps } = await signedUp();
     expect(await confirmSession(event, async () => deps)).toEqual({ event });
   });

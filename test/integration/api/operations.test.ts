@@ -203,7 +203,9 @@ describe('the operations surface through the API', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${before.accessToken}` },
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
-    expect(((await call.json()) as GraphQLResult).errors?.[0]?.errorType).toBe('Unauthorized');
+    // Refused as a whole, as AppSync refuses it: HTTP 401 and its UnauthorizedException.
+    expect(call.status).toBe(401);
+    expect(((await call.json()) as GraphQLResult).errors?.[0]?.errorType).toBe('UnauthorizedException');
     const refused = await login('leaver@example.com', PASSWORD);
     expect(errorOf(refused)).toMatchObject({ errorType: 'Forbidden' });
     expect(errorOf(refused)?.message).toMatch(/disabled/);

@@ -139,7 +139,7 @@ describe('local server: console and IDE', () => {
         headers: { accept },
       });
       expect(response.status, accept).toBe(405);
-      expect(response.headers.get('allow')).toBe('POST');
+      expect(response.headers.get('allow')).toBe('POST, OPTIONS');
       expect(await response.json()).toEqual({
         errors: [{ message: 'Use POST /graphql', errorType: 'BadRequest' }],
       });

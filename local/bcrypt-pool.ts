@@ -85,6 +85,8 @@ export function createBcryptPool(options: { size?: number } = {}): BcryptPool {
         dispatch();
       }
     });
+    // A thread's uncaught error ends it: the 'exit' below refuses its computation, so nothing is lost by not
+    // reporting it twice (and an unhandled 'error' event would end the whole process).
     worker.on('error', () => {});
     worker.once('exit', (exitCode) => {
       // A thread that died takes its computation with it; the next one starts a fresh thread.

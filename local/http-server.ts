@@ -322,7 +322,7 @@ function sendGraphQL(res: ServerResponse, response: GraphQLHttpResponse): void {
 }
 
 /**
- * What AppSync's GraphQL endpoint sends with every answer, to any origin (it has no CORS setting: docs/api.md,
+ * What AppSync's GraphQL endpoint sends with every answer, to any origin (it has no CORS setting: README,
  * "Browsers and CORS"). The token travels in a header, never a cookie, so no credentials mode is allowed.
  */
 export const CORS_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
@@ -333,7 +333,7 @@ export const CORS_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 
 /**
  * AppSync's answer to a preflight: 200 with no body, the headers a GraphQL client sends, cached for 2 days. No
- * allowed methods: POST needs none (a CORS-safelisted method), and AppSync answers none.
+ * allowed methods: POST needs none (a CORS-safelisted method), and the captured AppSync answer has none.
  */
 function answerPreflight(res: ServerResponse): void {
   res.writeHead(200, {

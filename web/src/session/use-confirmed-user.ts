@@ -1,6 +1,7 @@
 import { useWindowEvent } from '@mantine/hooks';
 import { useCallback, useEffect } from 'react';
 import { useQuery } from 'urql';
+import { firstApiError } from '../api/errors.ts';
 import { usePolling } from '../components/use-polling.ts';
 import { graphql } from '../gql/index.ts';
 import { useSessionStore } from './SessionProvider.tsx';
@@ -22,7 +23,7 @@ export const CONFIRM_EVERY_MS = 60_000;
  */
 export function useConfirmedUser(): void {
   const store = useSessionStore();
-  const [{ data }, reexecute] = useQuery({ query: MeDocument, requestPolicy: 'network-only' });
+  const [{ data, error }, reexecute] = useQuery({ query: MeDocument, requestPolicy: 'network-only' });
   const ask = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   useWindowEvent('focus', ask);
   usePolling(true, ask, CONFIRM_EVERY_MS);
@@ -30,4 +31,11 @@ export function useConfirmedUser(): void {
   useEffect(() => {
     if (me) store.confirmUser(me).catch(() => undefined);
   }, [me, store]);
+  // `me` answers Unauthorized when the account was deleted or disabled, or the session signed out elsewhere,
+  // while the token itself is still valid: the console signs out instead of going on with a dead session until
+  // the token expires (other errors, an unreachable API, leave the session as it is).
+  const ended = firstApiError(error)?.errorType === 'Unauthorized';
+  useEffect(() => {
+    if (ended) store.end('expired');
+  }, [ended, store]);
 }

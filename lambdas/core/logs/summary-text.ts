@@ -194,10 +194,13 @@ const errorCountCell = (t: TemplateBrief): string => partCell(t, t.errors?.lines
 const warnLevelCell = (t: TemplateBrief): string =>
   t.warnings === undefined ? levelCell(t) : `WARN${t.levelInferred ? '*' : ''}`.padEnd(6);
 
-/** Why a template's lines are errors, when the level column does not say it all: `(level ERROR, HTTP 5xx)`. */
+/**
+ * Why a template's lines are errors, when the level column does not say it all: `(level ERROR, HTTP 5xx)`.
+ * Errors by their level alone need no why (`ERROR  50 of 100` says it), as in the console.
+ */
 function errorWhy(t: TemplateBrief): string {
   const e = t.errors;
-  if (!e || (e.http5xx === 0 && e.wording === 0 && e.lines === t.count)) return '';
+  if (!e || (e.http5xx === 0 && e.wording === 0)) return '';
   const part = (n: number, what: string) => (n === e.lines ? what : `${fmt(n)} ${what}`);
   const parts: string[] = [];
   if (e.level > 0) parts.push(part(e.level, `level ${t.level === 'FATAL' ? 'FATAL' : 'ERROR'}`));

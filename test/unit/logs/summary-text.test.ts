@@ -44,4 +44,16 @@ describe('summary text shares', () => {
     expect(text).toContain('HTTP: 6 requests · no status logged');
     expect(text).not.toContain('5xx 0');
   });
+
+  it('gives no why for errors by their level alone: the level column says it', () => {
+    const lines = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `2024-05-01 10:00:1${i} ${i % 2 ? 'ERROR' : 'INFO'} connection to db-${i} failed after ${i} retries`,
+    );
+    const text = renderSummaryText(summarizeLog(lines.join('\n')).summary);
+    expect(text).toMatch(
+      /Error templates:\n {2}ERROR +4 of 8 {2}T\d+ {2}connection to db-<NUM> failed after <NUM> retries\n/,
+    );
+  });
 });

@@ -213,6 +213,7 @@ describe('SummaryView', () => {
     const rows = [...table.querySelectorAll('tbody tr')].map((row) =>
       [...row.querySelectorAll('td')].map((cell) => cell.textContent),
     );
+    expect(table.querySelector('thead th:nth-child(2)')?.textContent).toBe('Warnings');
     expect(rows[0]?.[1]).toBe('23 warningsof 80 lines');
     expect(rows[0]?.[3]).toBe('WARN');
     expect(rows[1]?.[1]).toBe('5');

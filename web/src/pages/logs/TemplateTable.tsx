@@ -82,6 +82,8 @@ export function TemplateTable({
   if (templates.length === 0) return null;
   // A summary made before 7 December has no per-template error counts: its rows show all their lines.
   const errorCounts = errors && templates.some((t) => t.errors);
+  // Likewise warnings (summaries since 7 December, second stop): a row's count is then its warning lines.
+  const warningCounts = warnings && templates.some((t) => t.warnings !== undefined);
   return (
     <TableScroll label={`${caption} templates`}>
       <Table verticalSpacing={6} miw={560} captionSide="top">
@@ -89,7 +91,7 @@ export function TemplateTable({
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Template</Table.Th>
-            <Table.Th ta="right">{errorCounts ? 'Errors' : 'Lines'}</Table.Th>
+            <Table.Th ta="right">{errorCounts ? 'Errors' : warningCounts ? 'Warnings' : 'Lines'}</Table.Th>
             <Table.Th>
               {errorCounts ? 'Share of errors' : column === 'share' ? 'Share' : 'First seen'}
             </Table.Th>

@@ -422,6 +422,18 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('SECURITY', fell, false, security)?.rule).toBe('active security exposure');
   });
 
+  it.each([
+    'Several people in finance got it. Two of them entered their password.',
+    'One agent typed his password into the fake page.',
+    'At least three staff entered their credentials on the lookalike site.',
+    'She entered her username and password before noticing the address.',
+  ])('reads credentials someone else gave to a phishing page as an exposure: %s', (body) => {
+    const title = 'Phishing email asking for O365 login';
+    expect(p1Rule('SECURITY', cuesOf(title, body), false, likely('SECURITY'))?.rule).toBe(
+      'active security exposure',
+    );
+  });
+
   it('reads files encrypted by ransom as an exposure, an encrypted disk on a lost laptop as a limit', () => {
     const security = likely('SECURITY');
     for (const [title, body] of [

@@ -61,9 +61,13 @@ export type ResolverConfig = ConfigOf<typeof RESOLVER_CONFIG>;
 export const resolverConfigFromEnv = (env: Record<string, string | undefined>): ResolverConfig =>
   configFromEnv(RESOLVER_CONFIG, env);
 
-/** What a host may put in place of the container's defaults: the local server runs bcrypt on worker threads. */
+/**
+ * What a host may put in place of the container's defaults. The local server, one thread for every request,
+ * runs bcrypt on worker threads and pauses a pasted log's redaction between slices (`SubmitLogDeps.pause`).
+ */
 export interface ResolverHost {
   bcrypt?: BcryptCompute;
+  pause?: () => Promise<void>;
 }
 
 /**
@@ -118,6 +122,7 @@ export function apiDependencyFactory(
         log: logger,
         network: config.redaction.NETWORK_REDACTION,
         uploads,
+        ...(host.pause ? { pause: host.pause } : {}),
       },
       changelogs: {
         changelogs: createChangelogRepo(connection.db),

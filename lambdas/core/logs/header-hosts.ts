@@ -6,7 +6,7 @@
  * summary's (DESIGN §6: counts agree everywhere).
  */
 import type { Redactor } from '../redaction/redact.ts';
-import { createHeaderParser, HEADER_SAMPLE_LINES } from './header.ts';
+import { createHeaderParser, HEADER_SAMPLE_LINES, type HeaderParser } from './header.ts';
 
 /** What the analyzer learns its layout from: the first non-blank lines, each cut like its sample. */
 function headerSample(lines: readonly string[]): string[] {
@@ -34,17 +34,42 @@ function tokenIndex(line: string, host: string): number {
 /**
  * `lines` (already through `redactor.redact`) with each header host field replaced as the redactor treats
  * hosts (pseudonym, removed, or kept), counted in the redactor's counts. `format`: the explicit header format.
+ * A generator that pauses (`yield`) after every `sliceChars` characters of lines, so that a caller sharing its
+ * thread with other requests can let them run (see `redactLog`); run through, it is the same computation.
  */
-export function redactHeaderHosts(lines: string[], redactor: Redactor, format: string | null): string[] {
+export function* redactHeaderHostsInSlices(
+  lines: string[],
+  redactor: Redactor,
+  format: string | null,
+  sliceChars: number,
+): Generator<void, string[]> {
   if (redactor.network === 'keep') return lines;
   const stripped = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
   const parser = createHeaderParser(headerSample(lines.map(stripped)), format ? { format } : {});
   if (parser.info.kind === 'none') return lines;
-  return lines.map((line) => {
-    const host = line.trim().length === 0 ? undefined : parser.parse(stripped(line)).host?.trim();
-    if (!host || (host.startsWith('<') && host.endsWith('>'))) return line;
-    const at = tokenIndex(line, host);
-    if (at < 0) return line;
-    return line.slice(0, at) + redactor.host(host) + line.slice(at + host.length);
-  });
+  const out = new Array<string>(lines.length);
+  let chars = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    out[i] = withHeaderHost(line, parser, stripped, redactor);
+    chars += line.length + 1;
+    if (chars >= sliceChars) {
+      chars = 0;
+      yield;
+    }
+  }
+  return out;
+}
+
+function withHeaderHost(
+  line: string,
+  parser: HeaderParser,
+  stripped: (line: string) => string,
+  redactor: Redactor,
+): string {
+  const host = line.trim().length === 0 ? undefined : parser.parse(stripped(line)).host?.trim();
+  if (!host || (host.startsWith('<') && host.endsWith('>'))) return line;
+  const at = tokenIndex(line, host);
+  if (at < 0) return line;
+  return line.slice(0, at) + redactor.host(host) + line.slice(at + host.length);
 }

@@ -1,0 +1,138 @@
+/**
+ * A pasted log is redacted on the API's request path. Where the host serves every request on one thread (the
+ * local server) it gives `submitLog` a pause, and the redaction lets other work run between its slices; what
+ * is stored must not depend on where those pauses fall.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../../lambdas/core/auth/roles.ts';
+import type { Job } from '../../../lambdas/core/jobs/job.ts';
+import {
+  type LogSubmission,
+  REDACTION_SLICE_CHARS,
+  redactLog,
+  redactLogPausing,
+  type SubmitLogDeps,
+  submitLog,
+} from '../../../lambdas/core/jobs/kinds/summarize-log/accept.ts';
+import { utf8Length } from '../../../lambdas/core/logs/text-checks.ts';
+import type { LogEntryRecord, NewLogEntry } from '../../../lambdas/core/use-cases/log-entries.ts';
+
+const caller: Caller = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  role: 'USER',
+  sessionId: 'session-1',
+  email: 'user@example.com',
+};
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A syslog-style log whose redaction carries state from line to line: the same addresses and host names
+ * again and again (pseudonym numbers), a header host column, and a private key block over several lines.
+ */
+function statefulLog(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    const head = `Dec  4 10:00:${second} web-${i % 7} sshd[${100 + (i % 13)}]:`;
+    if (i === 40) {
+      out.push(
+        `${head} loaded -----BEGIN RSA PRIVATE KEY-----`,
+        'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo',
+        '-----END RSA PRIVATE KEY----- done',
+      );
+      continue;
+    }
+    out.push(
+      `${head} Failed password for user${i % 11} from 10.0.${i % 5}.${i % 9} port ${2000 + i} ssh2 ` +
+        `via db-${i % 3}.corp.example.com mail ops${i % 4}@example.org token=tok${i}x9f2`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+interface Stored {
+  entry: NewLogEntry;
+}
+
+function fakeDeps(order: string[], stored: Stored[], pause?: () => Promise<void>): SubmitLogDeps {
+  return {
+    logEntries: {
+      create: async (entry) => {
+        order.push('stored');
+        stored.push({ entry });
+        // An idempotent replay: nothing to dispatch, so the fake needs no queue.
+        return { entry: { raw: entry.raw, job: { id: 'job-1' } as Job } as LogEntryRecord, created: false };
+      },
+    },
+    jobs: { markEnqueued: async () => {} },
+    queue: { send: async () => {} },
+    ...(pause ? { pause } : {}),
+  };
+}
+
+const submission = (raw: string): LogSubmission => ({
+  raw,
+  format: null,
+  source: null,
+  idempotencyKey: null,
+  traceId: null,
+});
+
+describe('a pasted log redacted on a thread that serves other requests', () => {
+  it('lets other work run while a large log is being redacted, before the entry is stored', async () => {
+    const raw = statefulLog(2000);
+    expect(raw.length).toBeGreaterThan(4 * REDACTION_SLICE_CHARS);
+    const order: string[] = [];
+    let pauses = 0;
+    const pause = () => {
+      pauses += 1;
+      return nextTurn();
+    };
+    const submitted = submitLog(fakeDeps(order, [], pause), caller, submission(raw));
+    // Another request's work, queued after the paste began: it must not wait for the whole redaction.
+    setImmediate(() => order.push('other request'));
+    await submitted;
+    expect(order).toEqual(['other request', 'stored']);
+    // Both passes pause after their slices: the lines, then the header host column (of shorter, redacted lines).
+    expect(pauses).toBeGreaterThan(Math.floor(raw.length / REDACTION_SLICE_CHARS));
+  });
+
+  it('stores the same text and counts as redacting the log in one go (the Lambda path)', async () => {
+    const raw = statefulLog(3000);
+    const inOneGo: Stored[] = [];
+    const inSlices: Stored[] = [];
+    await submitLog(fakeDeps([], inOneGo), caller, submission(raw));
+    await submitLog(fakeDeps([], inSlices, nextTurn), caller, submission(raw));
+    const [whole] = inOneGo;
+    const sliced = inSlices[0];
+    expect(whole?.entry.raw).toContain('<IP#1>');
+    expect(whole?.entry.raw).toContain('<PRIVATE_KEY>');
+    // The header's host column (`web-3`) goes too: only the layout says it is a host.
+    expect(whole?.entry.raw).not.toContain('web-');
+    expect(sliced?.entry.raw).toBe(whole?.entry.raw);
+    expect(sliced?.entry.redactions).toEqual(whole?.entry.redactions);
+    expect(sliced?.entry.lineCount).toBe(whole?.entry.lineCount);
+  });
+
+  it('gives the same result wherever the pauses fall: mid key block, between repeats of an address', async () => {
+    const raw = statefulLog(300);
+    const options = { format: null, network: 'pseudonymise' } as const;
+    const whole = redactLog(raw, options);
+    for (const sliceChars of [1, 97, 1024]) {
+      const sliced = await redactLogPausing(raw, options, nextTurn, sliceChars);
+      expect(sliced).toEqual(whole);
+    }
+  });
+});
+
+describe('the UTF-8 size of a pasted log', () => {
+  it('counts bytes as UTF-8 encodes them, lone surrogates as the 3 bytes of U+FFFD', () => {
+    expect(utf8Length('abc')).toBe(3);
+    expect(utf8Length('é€')).toBe(5);
+    expect(utf8Length('😀')).toBe(4);
+    expect(utf8Length('\uD800x')).toBe(4);
+    expect(utf8Length('x\uDC00')).toBe(4);
+    expect(utf8Length('')).toBe(0);
+  });
+});

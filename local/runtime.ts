@@ -225,7 +225,7 @@ async function startEndpoint(
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
   // A pasted log is redacted in slices with a turn of the event loop between them: 5 MB in one go held every
-  // other request for 150–260 ms (docs/operations.md, "One process, many requests").
+  // other request for 150–260 ms (docs/architecture.md, "Where a pasted log is redacted").
   const resolver = createResolver(configs.resolver, { bcrypt, pause: nextTurn });
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(readSchemaFile(resolve(import.meta.dirname, '../schema/schema.graphql'))),

@@ -33,7 +33,7 @@ export interface SubmitLogDeps extends DispatchDeps {
   pause?: () => Promise<void>;
 }
 
-/** Characters of log redacted between two pauses: under 1 ms of work on a laptop core (see docs/operations.md). */
+/** Characters of log redacted between two pauses: under 1 ms of work on a laptop core (docs/architecture.md). */
 export const REDACTION_SLICE_CHARS = 16 * 1024;
 
 export interface RedactedLog {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { ValidationError } from '../errors.ts';
+import { utf8Length } from '../text.ts';
 import { localPartOf } from './email.ts';
 
 /** Policy limits; docs/auth.md explains each rule. */
@@ -114,11 +115,7 @@ const LEET: Record<string, string> = {
 };
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
-const encoder = new TextEncoder();
-
-export function utf8Length(text: string): number {
-  return encoder.encode(text).length;
-}
+export { utf8Length };
 
 /**
  * Unicode NFC so that the same password typed on two keyboards (composed vs decomposed accents) hashes the

@@ -2,15 +2,7 @@
  * Cheap checks of raw text before any work: its UTF-8 size and whether it is binary. Kept apart from the
  * summary so that callers that only check (the API, `logs parse`) load nothing else.
  */
-
-/**
- * UTF-8 length of a string without allocating an encoded copy. Node's own count: a loop over 5 MB of characters
- * here took 15–40 ms of the API's one event loop on every paste, this takes 3 ms; lone surrogates count 3 bytes
- * (what U+FFFD, their encoding, takes) either way.
- */
-export function utf8Length(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
+export { utf8Length } from '../text.ts';
 
 /**
  * True when text looks like binary data rather than a log: a NUL character, or more than 10% control

@@ -122,13 +122,21 @@ export const parseLevelMark = (field: string): LogLevel | undefined =>
 
 /**
  * The level written as the last word inside a bracket after other fields, alone or with the process after a
- * `/` (Celery: `[2024-05-01 10:00:00,123: ERROR/ForkPoolWorker-2]`), and that process; undefined otherwise.
+ * `/` (Celery: `[2024-05-01 10:00:00,123: ERROR/ForkPoolWorker-2]`), and that process; or, in a bracket with
+ * no space, after the module and a `:` (Apache 2.4's error log: `[proxy:error]`), and that module; undefined
+ * otherwise.
  */
 export function bracketLevel(text: string): { level: LogLevel; name: string | undefined } | undefined {
   if (text.charCodeAt(0) !== 91) return undefined;
   const close = text.lastIndexOf(']');
+  if (close < 0) return undefined;
   const space = text.lastIndexOf(' ', close);
-  if (space < 0 || close < 0) return undefined;
+  if (space < 0) {
+    const colon = text.lastIndexOf(':', close);
+    if (colon < 2) return undefined;
+    const level = parseLevelWord(text.slice(colon + 1, close));
+    return level === undefined ? undefined : { level, name: text.slice(1, colon) };
+  }
   const last = text.slice(space + 1, close);
   const slash = last.indexOf('/');
   const level = parseLevelWord(slash < 0 ? last : last.slice(0, slash));

@@ -334,6 +334,27 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads the level and module of Apache 2.4's error log from its `[module:level]` bracket", () => {
+    const lines = [
+      '[Wed May 01 10:00:00.123456 2024] [proxy:error] [pid 123:tid 456] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 failed',
+      '[Wed May 01 10:00:01.200000 2024] [core:info] [pid 124:tid 457] [client 10.0.0.1:5000] AH00128: File does not exist: /var/www/html/favicon.ico',
+      '[Wed May 01 10:00:02.300000 2024] [ssl:warn] [pid 125:tid 458] AH01909: www.example.com:443:0 server certificate does NOT include an ID',
+      '[Wed May 01 10:00:03.400000 2024] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.57 (Unix) configured -- resuming normal operations',
+      '[Wed May 01 10:00:04.500000 2024] [proxy_http:error] [pid 126:tid 459] [client 10.0.0.2:5001] AH01114: HTTP: failed to make connection to backend: localhost',
+    ];
+    const apache = detect(lines);
+    expect(apache.parse(lines[4] ?? '')).toEqual({
+      content: '[client 10.0.0.2:5001] AH01114: HTTP: failed to make connection to backend: localhost',
+      level: 'ERROR',
+      component: 'proxy_http',
+      host: undefined,
+      time: Date.UTC(2024, 4, 1, 10, 0, 4, 500),
+    });
+    expect(lines.map((l) => apache.parse(l).level)).toEqual(['ERROR', 'INFO', 'WARN', 'NOTICE', 'ERROR']);
+    // The pid and thread bracket after it holds no level, and a time bracket's colons are no module.
+    expect(apache.parse(lines[0] ?? '').component).toBe('proxy');
+  });
+
   it("reads Redis's level marks in the column after its time, and a column of '-' alone as no level", () => {
     const lines = [
       '1:M 04 Dec 2024 10:00:00.000 * Server initialized',

@@ -735,6 +735,21 @@ function learnColumns(
     for (const g of gaps) if ((g[next] ?? 0) >= 2) wide++;
     if (wide / n >= 0.9) end = next;
   }
+  // A tab- or `|`-separated layout gives each header field its own column: a word column right after the
+  // level that is followed by another column on most lines is a field (zap's caller `store/pg.go:42`, a
+  // logger name), not the message's first word, as a wide gap says in a fixed-width layout.
+  if (
+    delimiter !== ' ' &&
+    end >= 0 &&
+    end === levelAt &&
+    next < MAX_HEADER_FIELDS &&
+    dominant[next] === 'word' &&
+    (share[next] ?? 0) >= 0.9
+  ) {
+    let more = 0;
+    for (const r of rest) if (r[next]) more++;
+    if (more / n >= 0.9) end = next;
+  }
   const columns: ColumnSpec[] = [];
   for (let i = 0; i <= end; i++) columns.push({ kind: dominant[i] as FieldKind, role: 'other' });
   // A level column of its own is read rather than the level inside a bracket.

@@ -334,6 +334,27 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("takes the column after the level of a tab-separated layout into the header (zap's caller)", () => {
+    const lines = [
+      '2024-05-01T10:00:00.000Z\tINFO\thttp/server.go:51\tserving on :8080\t{"addr": ":8080"}',
+      '2024-05-01T10:00:01.000Z\tDEBUG\tcache/lru.go:19\tcache miss\t{"key": "u:42"}',
+      '2024-05-01T10:00:02.000Z\tWARN\tworker/run.go:77\tretrying batch 12\t{"attempt": 2}',
+      '2024-05-01T10:00:03.000Z\tERROR\tstore/pg.go:42\tquery timeout after 5000 ms\t{"pool": "main"}',
+      '2024-05-01T10:00:04.000Z\tINFO\thttp/server.go:51\trequest done\t{"status": 200}',
+    ];
+    const zap = detect(lines);
+    expect(zap.parse(lines[3] ?? '')).toEqual({
+      content: 'query timeout after 5000 ms\t{"pool": "main"}',
+      level: 'ERROR',
+      component: 'store/pg.go:42',
+      host: undefined,
+      time: Date.UTC(2024, 4, 1, 10, 0, 3),
+    });
+    // A message that is the last column keeps its first word: only a column followed by another joins.
+    const plain = lines.map((l) => l.split('\t').slice(0, 3).join('\t'));
+    expect(detect(plain).parse(plain[3] ?? '')).toMatchObject({ content: 'store/pg.go:42', level: 'ERROR' });
+  });
+
   it("reads the level and module of Apache 2.4's error log from its `[module:level]` bracket", () => {
     const lines = [
       '[Wed May 01 10:00:00.123456 2024] [proxy:error] [pid 123:tid 456] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 failed',

@@ -23,6 +23,7 @@ import {
   parseLevelLetter,
   parseLevelMark,
   parseLevelWord,
+  writtenLevel,
 } from './levels.ts';
 import { servicePrefixParser } from './service-prefix.ts';
 import { parseTimestamp, TimestampReader } from './timestamp.ts';
@@ -431,6 +432,12 @@ class ColumnParser implements HeaderParser {
         if (closing >= 0) {
           values[nv++] = (space && spacedProgram(line, text, fStart, closing)) || text;
           pos = closing;
+        } else if (spec.kind === 'comp' && found === undefined) {
+          // A line of another kind, with its level where the others have their program (a Lambda export's
+          // `time  request-id  ERROR  message` among `time  START RequestId: …` lines): the level is read.
+          found = writtenLevel(text);
+          if (found === undefined) contentStart = fStart;
+          else pos = space ? fEnd : fEnd + 1;
         } else contentStart = fStart;
         break;
       }

@@ -183,7 +183,7 @@ const NEAR_START_WORDS = 6;
  * A level word written as levels are, in capitals or as a label (`ERROR`, `[warn]`, `<warn>`, `warning:`);
  * a lower-case "error" is prose, not a level.
  */
-function writtenLevel(word: string): LogLevel | undefined {
+export function writtenLevel(word: string): LogLevel | undefined {
   const labelled = word.endsWith(':') || word.startsWith('[') || word.startsWith('<');
   return labelled || word === word.toUpperCase() ? levelWord(word) : undefined;
 }

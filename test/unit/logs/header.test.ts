@@ -334,6 +334,30 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads the level of a line that has it where the layout's other lines have their program (Lambda export)", () => {
+    const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t = `2024-05-01T10:00:0${i}.000Z`;
+      lines.push(`${t}\tSTART RequestId: ${rid(i)} Version: $LATEST`);
+      lines.push(`${t}\t${rid(i)}\t${i === 3 ? 'ERROR' : 'INFO'}\tcharged order ${100 + i}`);
+      lines.push(`${t}\tEND RequestId: ${rid(i)}`);
+      lines.push(`${t}\tREPORT RequestId: ${rid(i)}\tDuration: 12.${i} ms\tBilled Duration: 13 ms`);
+    }
+    const parser = detect(lines);
+    expect(parser.parse(lines[13] ?? '')).toMatchObject({
+      content: 'charged order 103',
+      level: 'ERROR',
+      time: Date.UTC(2024, 4, 1, 10, 0, 3),
+    });
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({ content: 'charged order 100', level: 'INFO' });
+    // A word in lower case there is the message's first word, not a level.
+    expect(parser.parse(`2024-05-01T10:00:05.000Z\t${rid(5)}\terror\tbudget left`)).toMatchObject({
+      content: 'error\tbudget left',
+      level: undefined,
+    });
+  });
+
   it("takes the column after the level of a tab-separated layout into the header (zap's caller)", () => {
     const lines = [
       '2024-05-01T10:00:00.000Z\tINFO\thttp/server.go:51\tserving on :8080\t{"addr": ":8080"}',

@@ -93,6 +93,7 @@ type FieldKind =
   | 'stream'
   | 'flag'
   | 'quote'
+  | 'pri'
   | 'word';
 type Role = 'time' | 'level' | 'component' | 'host' | 'thread' | 'other';
 
@@ -109,9 +110,12 @@ const ANCHORS = new Set<FieldKind>([
   'comp',
   'stream',
   'flag',
+  'pri',
 ]);
 
 const MAX_HEADER_FIELDS = 12;
+/** A syslog priority and protocol version at the start of a line: `<34>1` (RFC 5424), `<13>`. */
+const SYSLOG_PRI = /^<\d{1,3}>\d{0,2}$/;
 const MAX_BRACKET = 256;
 /** Share of sample lines that must agree on a column kind. */
 const AGREEMENT = 0.8;
@@ -159,6 +163,7 @@ function classifyField(text: string): FieldKind {
   if (text.length === 1 && parseLevelLetter(text)) return 'letter';
   if (parseLevelWord(text)) return 'level';
   const c0 = text.charCodeAt(0);
+  if (c0 === 60 /* < */ && SYSLOG_PRI.test(text)) return 'pri';
   if (c0 === 91 /* [ */) {
     const closed = text.endsWith(']') || text.endsWith(']:') || text.endsWith('],');
     if (closed) {
@@ -609,6 +614,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
       return parseLevelMark(text) !== undefined;
     case 'klog':
       return text.length === 5 && /^[IWEF]\d{4}$/.test(text);
+    case 'pri':
+      return SYSLOG_PRI.test(text);
     case 'bracket':
       return c0 === 91;
     case 'comp': {
@@ -690,8 +697,10 @@ function learnColumns(
     // agree with the names, or one such value would cut the header short.
     // Likewise a `component:` column, where PostgreSQL writes `LOG:` and `DETAIL:` beside `ERROR:`.
     if (best === 'word' || best === 'comp') bestCount += counts.get('level') ?? 0;
-    // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag).
-    if (dashes >= bestCount) best = 'dash';
+    // A column that is mostly `-` is a separator or an empty value (`- INFO`, BGL's alert flag), unless each
+    // other value is a bracket: then `-` is its empty value (RFC 5424's structured data, `-` when there is none).
+    const bracketsOnly = best === 'bracket' && counts.size === 1;
+    if (dashes >= bestCount && !bracketsOnly) best = 'dash';
     // `stdout F`: the letter after a stream name is a partial/full flag, not a level.
     if ((best === 'letter' || best === 'word') && dominant[i - 1] === 'stream') best = 'flag';
     dominant.push(best);
@@ -851,6 +860,13 @@ function assignRoles(columns: ColumnSpec[]): void {
   if (levelAt >= 0) (columns[levelAt] as ColumnSpec).role = 'level';
   // A bracket with the level inside stays a time (or thread) column: `parse` reads its level apart.
   else levelAt = columns.findIndex((c) => c.levelInside === true);
+  // A syslog priority (`<34>1`, RFC 5424) carries the severity, and is followed by the time, the host and the
+  // program (APP-NAME): the level when no column has its own, and the two words after the time are named so.
+  const priAt = columns.findIndex((c) => c.kind === 'pri');
+  if (priAt >= 0 && levelAt < 0) {
+    (columns[priAt] as ColumnSpec).role = 'level';
+    levelAt = priAt;
+  }
   let compAt = -1;
   for (let i = columns.length - 1; i >= 0; i--) {
     if (columns[i]?.kind === 'comp') {
@@ -863,6 +879,10 @@ function assignRoles(columns: ColumnSpec[]): void {
     const k = columns[i]?.kind;
     return k === 'ts' || k === 'num' || k === 'bracket';
   };
+  if (compAt < 0 && priAt >= 0) {
+    const hostAt = columns.findIndex((c, i) => c.kind === 'word' && i > priAt && isTime(i - 1));
+    if (hostAt >= 0 && isWord(hostAt + 1)) compAt = hostAt + 1;
+  }
   if (compAt < 0 && levelAt >= 0 && isWord(levelAt + 1)) compAt = levelAt + 1;
   if (compAt < 0 && levelAt > 0 && isWord(levelAt - 1) && !isTime(levelAt - 2)) compAt = levelAt - 1;
   // `time - name - LEVEL - message` (Python's most common format): a `-` may stand between the time and the name.
@@ -1189,7 +1209,17 @@ function detectColumns(lines: string[], defaultYear: number): HeaderParser {
 }
 
 /** First-column kinds that start a log entry (as opposed to a message or exception text). */
-const ENTRY_START = new Set<FieldKind>(['ts', 'num', 'bracket', 'level', 'letter', 'klog', 'dash', 'ip']);
+const ENTRY_START = new Set<FieldKind>([
+  'ts',
+  'num',
+  'bracket',
+  'level',
+  'letter',
+  'klog',
+  'dash',
+  'ip',
+  'pri',
+]);
 
 /**
  * The lines to learn the layout from: those whose first column has the most common entry-like kind, when

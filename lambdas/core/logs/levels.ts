@@ -146,7 +146,32 @@ export function bracketLevel(text: string): { level: LogLevel; name: string | un
 
 /** Any level spelling including single letters: used for explicit formats and structured fields. */
 export function normaliseLevel(value: string): LogLevel {
-  return parseLevelWord(value) ?? parseLevelLetter(value.trim().toUpperCase()) ?? 'UNKNOWN';
+  return (
+    parseLevelWord(value) ??
+    parseLevelLetter(value.trim().toUpperCase()) ??
+    syslogSeverity(value) ??
+    'UNKNOWN'
+  );
+}
+
+/** RFC 5424's severities 0–7 (emergency … debug), the priority's remainder by 8. */
+const SEVERITIES: readonly LogLevel[] = [
+  'FATAL',
+  'FATAL',
+  'FATAL',
+  'ERROR',
+  'WARN',
+  'NOTICE',
+  'INFO',
+  'DEBUG',
+];
+
+/** The severity of a syslog priority (`<34>1`: facility 4, severity 2, critical); undefined otherwise. */
+function syslogSeverity(value: string): LogLevel | undefined {
+  const m = /^<(\d{1,3})>\d{0,2}$/.exec(value);
+  if (!m) return undefined;
+  const pri = Number(m[1]);
+  return pri > 191 ? undefined : SEVERITIES[pri % 8];
 }
 
 const ERROR_HINT =

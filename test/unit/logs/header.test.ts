@@ -334,6 +334,35 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads RFC 5424 syslog's severity from its priority, and its host and app name after the time", () => {
+    const lines = [
+      '<30>1 2024-05-01T10:00:00.003Z host1.example.com billing 1234 ID47 [exampleSDID@32473 iut="3"] invoice 17 sent',
+      '<27>1 2024-05-01T10:00:01.100Z host2.example.com orders 2211 - - connect to upstream 10.2.0.1:5432 failed',
+      '<38>1 2024-05-01T10:00:02.200Z host1.example.com authd 811 REQ [origin ip="10.0.0.1"] session opened',
+      '<28>1 2024-05-01T10:00:03.300Z host3.example.com cron 99 - - job nightly slow',
+      '<34>1 2024-05-01T10:00:04.400Z host2.example.com orders 2211 ID47 - disk full',
+      '<15>1 2024-05-01T10:00:05.500Z host1.example.com billing 1234 - - cache warmed',
+    ];
+    const parser = detect(lines);
+    expect(parser.parse(lines[1] ?? '')).toEqual({
+      content: 'connect to upstream 10.2.0.1:5432 failed',
+      level: 'ERROR',
+      component: 'orders',
+      host: 'host2.example.com',
+      time: Date.UTC(2024, 4, 1, 10, 0, 1, 100),
+    });
+    // Severity is the priority's remainder by 8: 6 info, 3 error, 4 warning, 2 critical, 7 debug.
+    expect(lines.map((l) => parser.parse(l).level)).toEqual([
+      'INFO',
+      'ERROR',
+      'INFO',
+      'WARN',
+      'FATAL',
+      'DEBUG',
+    ]);
+    expect(parser.parse(lines[0] ?? '').content).toBe('invoice 17 sent');
+  });
+
   it("reads the level of a line that has it where the layout's other lines have their program (Lambda export)", () => {
     const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
     const lines: string[] = [];

@@ -7,7 +7,8 @@
  * it reads as a continuation: indented (unless most lines of the log are), a Java frame (`at a.b.C(…)`),
  * `Caused by:` / `Suppressed:`, `... 12 more`, `Traceback (most recent call last):`, the chaining notes of
  * Python (`During handling of …`, `The above exception …`), or an exception line (`java.io.IOException: …`,
- * `ValueError: …`) right under a log line or inside a trace.
+ * `ValueError: …`) or a Go frame's function line (`main.main()`, whose file line under it is indented) right
+ * under a log line or inside a trace.
  */
 
 const FRAME = /^\s*at\s+[\w$.<>/-]+[.(]/;
@@ -15,6 +16,11 @@ const CAUSE = /^\s*(?:Caused by|Suppressed|Wrapped by): /;
 const MORE = /^\s*\.\.\.\s*\d+\s+(?:more|common frames omitted)/;
 const PYTHON =
   /^(?:Traceback \(most recent call last\):|During handling of the above exception|The above exception was the direct cause)/;
+/**
+ * A Go stack frame's function line, alone on its line and not indented (its file line under it is):
+ * `main.main()`, `github.com/acme/orders/store.(*PG).Query`, `net/http.(*conn).serve(0xc000123)`.
+ */
+const GO_FRAME = /^(?:[\w.-]+\/)*\w[\w-]*\.(?:\(\*?\w+\)\.)?\w+(?:\.\w+)*(?:\([^()\s]*\))?$/;
 /** `java.lang.IllegalStateException: …`, `ValueError: …`, `org.x.FooError` alone on its line. */
 const EXCEPTION =
   /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:Exception|Error|Throwable|Fault|Panic)(?::\s|$)/;
@@ -68,7 +74,7 @@ export class ContinuationDetector {
       CAUSE.test(line) ||
       MORE.test(line) ||
       PYTHON.test(line) ||
-      (EXCEPTION.test(line) && (this.inTrace || this.options.headed));
+      ((EXCEPTION.test(line) || GO_FRAME.test(line)) && (this.inTrace || this.options.headed));
     this.inTrace = yes;
     return yes;
   }

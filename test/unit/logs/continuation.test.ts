@@ -30,6 +30,22 @@ describe('continuation lines', () => {
     ).toEqual([true, true, true, false]);
   });
 
+  it("joins a Go stack trace (zap's stacktrace, a panic's frames) to the log line above it", () => {
+    const d = new ContinuationDetector({ indentedLog: false, headed: true });
+    expect(
+      lines(d, [
+        ['github.com/acme/orders/store.(*PG).Query', false],
+        ['\t/src/store/pg.go:88', false],
+        ['net/http.(*conn).serve(0xc000123)', false],
+        ['\t/usr/local/go/src/net/http/server.go:2009 +0x8f', false],
+        ['main.main()', false],
+        ['\t/src/main.go:31 +0x1d', false],
+        ['2024-05-01T10:00:00.000Z\tINFO\tnext event', true],
+        ['a sentence with words', false],
+      ]),
+    ).toEqual([true, true, true, true, true, true, false, false]);
+  });
+
   it('never joins a line that fits the header, the first line, or plain text in a log without header', () => {
     const d = new ContinuationDetector({ indentedLog: false, headed: false });
     expect(d.continues('  indented but first', false, false)).toBe(false);

@@ -8,7 +8,7 @@ import { type Cue, type CueHit, type CueMatches, evidence, matchCues } from './c
 import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
 import { loadModel, type ModelScores, type Output, scoreTicket, type TicketModel } from './model.ts';
-import { escalatedLimits, siteScope, soleScope, statedBreadth } from './p1.ts';
+import { escalatedLimits, outageOver, siteScope, soleScope, statedBreadth } from './p1.ts';
 import { writeRationale } from './rationale.ts';
 import {
   decidePriority,
@@ -177,6 +177,7 @@ export class TicketClassifier {
     // The raw-text readers run at most once, and only when a decision asks for them.
     const soleWords = once(() => soleScope(title, body));
     const siteWords = once(() => siteScope(title, body));
+    const overWords = once(() => outageOver(title, body));
     const categories = this.rankCategories(scored, matches, allowed);
     const { ranked, notIncident } = withoutSoleIncident(categories.ranked, soleWords);
     const { ruleHits } = categories;
@@ -207,6 +208,7 @@ export class TicketClassifier {
         escalated: once(() => escalatedLimits(title, body)),
         sole: soleWords,
         site: siteWords,
+        over: overWords,
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),

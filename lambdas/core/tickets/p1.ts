@@ -334,6 +334,34 @@ export function siteScope(title: string, body = ''): string | undefined {
   return wordsFound(SITE_SCOPE, title, body);
 }
 
+/**
+ * The writer says the outage is over: "resolved now", "it's back up", "came back at 07:15", "service was
+ * restored", "everything is working again", "[RESOLVED]". The rubric's P1 is production down *now*; a
+ * report of an outage that has ended (a follow-up, a request for the cause) is not one, however wide it was.
+ * Not when asked ("is it back up?"), denied ("not back up", "never came back up", "has not been resolved"),
+ * or when the text says it is down again or still down (the relapse, `OUTAGE_AGAIN`).
+ */
+const OUTAGE_OVER = new RegExp(
+  [
+    '\\[(?:resolved|recovered|restored)\\]',
+    "(?<!(?:\\bnot|\\bnever|\\bnor|n't)\\s)\\b(?:is|are|was|were|has been|have been|it's|now|fully|got)\\s+(?:now\\s+|fully\\s+|all\\s+)?(?:resolved|restored|recovered)\\b(?!\\s*(?:\\?|:|to\\b|into\\b|from\\b|as\\b))",
+    '\\b(?:resolved|restored|recovered)\\s+(?:now|at\\s+\\d|since\\s+\\d|after\\s+(?:about\\s+)?\\d)',
+    '\\b(?:has|have) (?:since |now |fully )?recovered\\b',
+    "(?<!(?:\\bnot|\\bnever|n't)\\s)\\b(?:is|are|it's|they're|everything's|came|has come|have come|been|now)\\s+(?:all\\s+)?back\\s+(?:up|online|to normal)\\b(?!\\s*\\?)",
+    '\\bback (?:up|online|to normal) (?:now|since|at \\d)',
+    "(?<!(?:\\bnot|\\bnever|n't)\\s)\\b(?:is|are|it's|they're|everything's|now)\\s+(?:all\\s+)?working\\s+(?:normally\\s+)?again\\b(?!\\s*\\?)",
+  ].join('|'),
+);
+/** The outage is back or has not ended: "down again", "failing again", "still down", "not back up". */
+const OUTAGE_AGAIN =
+  /\b(?:down|failing|failed|broken|crashed|crashing|offline|unreachable|unavailable|stopped|erroring|dropped|dropping) again\b|\bagain (?:down|failing|offline)\b|\bstill (?:down|failing|offline|unreachable|unavailable|broken|erroring|not|no|can't|cannot|unable)\b|(?:\bnot|\bnever|n't) (?:yet |been |come )?(?:back|resolved|restored|recovered)\b|\bkeeps? (?:going down|failing|dropping|crashing)\b|\bflapping\b/;
+
+/** The words by which the writer says the outage is over (`OUTAGE_OVER`), unless it is down again; or undefined. */
+export function outageOver(title: string, body = ''): string | undefined {
+  if (OUTAGE_AGAIN.test(rawHead(title, body).toLowerCase())) return undefined;
+  return wordsFound(OUTAGE_OVER, title, body);
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
   /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
@@ -342,6 +370,8 @@ export interface P1Context {
   sole?: (() => string | undefined) | undefined;
   /** The words confining the trouble to the writer's site (`siteScope`): an outage limit. Asked only for outages. */
   site?: (() => string | undefined) | undefined;
+  /** The words saying the outage is over (`outageOver`): an outage limit. Asked only for outages. */
+  over?: (() => string | undefined) | undefined;
   /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */
   stated?: (() => CueHit | undefined) | undefined;
   /**
@@ -454,5 +484,5 @@ function outageLimited(matches: CueMatches, context: P1Context): boolean {
     const passed = context.escalated();
     if (passed.size === 0 || limits.some((h) => !passed.has(h.phrase))) return true;
   }
-  return context.sole?.() !== undefined || context.site?.() !== undefined;
+  return context.sole?.() !== undefined || context.site?.() !== undefined || context.over?.() !== undefined;
 }

@@ -132,6 +132,8 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
       : `Priority ${level}: one person's problem`;
   if (priority.confined !== undefined)
     return `Priority ${level}: an outage of one site, not for many ("${priority.confined}")`;
+  if (priority.over !== undefined)
+    return `Priority ${level}: the text says the outage is over ("${priority.over}"), not down now`;
   if (priority.notSevere === true)
     return `Priority ${level}: without an outage, an exposure or data loss in the text, only an incident or a security report is P1`;
   // Impact cues explain a level; the learned head's own top words ("agents", "cycle") mostly do not.

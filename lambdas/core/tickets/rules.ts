@@ -186,6 +186,8 @@ export interface PriorityDecision {
   alone?: string | undefined;
   /** An incident the writer confines to their site (`siteScope`'s words), when P1 was likely enough to matter. */
   confined?: string | undefined;
+  /** An incident the writer says is over (`outageOver`'s words), when P1 was likely enough to matter. */
+  over?: string | undefined;
   /** The learned head put P1 first, but neither a P1 rule nor the category (not INCIDENT or SECURITY) allows it. */
   notSevere?: true | undefined;
 }
@@ -285,9 +287,20 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     p1 === undefined && input.category !== 'SECURITY' && (input.category === 'INCIDENT' || level < 2);
   const soleWords = asked ? input.p1Context?.sole?.() : undefined;
   const alone = soleWords !== undefined;
+  // An outage the writer says is over ("back up now", "resolved at 07:15") is not down now, however likely the
+  // learned head (which does not read tense) finds P1: it vetoes the floor even above P1_LIMITED_PROBABILITY,
+  // and a learned P1. Read only where P1 was likely enough to matter.
+  const over =
+    p1 === undefined &&
+    !alone &&
+    input.category === 'INCIDENT' &&
+    (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
+      ? input.p1Context?.over?.()
+      : undefined;
   const floored =
     p1 === undefined &&
     !alone &&
+    over === undefined &&
     level !== 0 &&
     severe &&
     learned !== undefined &&
@@ -299,13 +312,14 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     p1 === undefined &&
     !floored &&
     !alone &&
+    over === undefined &&
     input.category === 'INCIDENT' &&
     (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
       ? input.p1Context?.site?.()
       : undefined;
   const notSevere = p1 === undefined && !floored && level === 0 && !severe;
   if (p1 !== undefined || floored) level = 0;
-  else if (level === 0 && (alone || !severe || confined !== undefined))
+  else if (level === 0 && (alone || !severe || confined !== undefined || over !== undefined))
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
   if (alone && level < 2 && input.deadline === undefined) level = 2;
@@ -326,6 +340,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(floored ? { p1Floor: round(probs[0] ?? 0) } : {}),
     ...(alone ? { alone: soleWords } : {}),
     ...(confined === undefined ? {} : { confined }),
+    ...(over === undefined ? {} : { over }),
     ...(notSevere ? { notSevere } : {}),
   };
 }

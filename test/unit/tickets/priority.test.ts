@@ -4,6 +4,7 @@ import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/
 import {
   escalatedLimits,
   MANY_AFFECTED_COUNT,
+  outageOver,
   P1_LIMITED_PROBABILITY,
   P1_PROBABILITY_FLOOR,
   P1_RUNNER_UP_PROBABILITY,
@@ -702,6 +703,53 @@ describe('P1 decisions for incidents and security reports', () => {
     for (const said of ['Are the other stores ok?', 'The other stores are also down.'])
       expect(siteScope('Tills offline', said), said).toBeUndefined();
     expect(siteScope('Wi-Fi down on 3rd floor', 'The other floors are ok.')).toBe('the other floors are ok');
+  });
+
+  it('reads an outage the text says is over as no P1, by rule, floor or learned head', () => {
+    const [title, body] = [
+      'Website was down for 5 minutes this morning',
+      'It went down at 07:10 for all users and came back at 07:15. Resolved now; please find the cause.',
+    ];
+    const over = () => outageOver(title, body);
+    expect(over()).toBe('resolved now');
+    const matches = cuesOf(title, body);
+    // "all users" and "went down": without the writer's tense, an outage for many.
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)?.rule).toBe('outage for many');
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { over })).toBeUndefined();
+    const floorOnly = [P1_PROBABILITY_FLOOR + 0.05, 0.75, 0.03, 0.02];
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: floorOnly }).priority).toBe('P1');
+    expect(
+      decidePriority({ category: 'INCIDENT', matches, learned: floorOnly, p1Context: { over } }).priority,
+    ).toBe('P2');
+    const likelyP1 = [0.7, 0.2, 0.05, 0.05];
+    const decided = decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, p1Context: { over } });
+    expect(decided.priority).toBe('P2');
+    expect(decided.over).toBe('resolved now');
+    for (const [t, b, said] of [
+      ['[RESOLVED] Checkout down for all customers', '', '[resolved]'],
+      [
+        'Login outage earlier',
+        "Login was broken for everyone from 08:00 to 08:20. It's back up now.",
+        "it's back up",
+      ],
+      [
+        'Postmortem: payments outage',
+        'Payments failed for all merchants; service was restored at 09:40.',
+        'was restored',
+      ],
+      ['Email down', 'The mail servers have recovered and everything is working again.', 'have recovered'],
+    ] as const)
+      expect(outageOver(t, b), b).toBe(said);
+    for (const [t, b] of [
+      ['Is the website back up?', 'It was down for everyone.'],
+      ['Checkout down', 'It came back up at 09:10 but went down again at 09:30.'],
+      ['Checkout down', 'The DNS issue is resolved but checkout is still down for all customers.'],
+      ['Sorter down', "The controller has crashed and won't come back up; it never came back up."],
+      ['Outage', 'Has not been resolved yet, all users affected.'],
+      ['Newsletter sent to 0 recipients', 'segment "all opted in" resolved: 0 recipients'],
+      ['Restore failed', 'The database was restored from backup but rows are gone.'],
+    ] as const)
+      expect(outageOver(t, b), b).toBeUndefined();
   });
 
   it("does not make one person's outage P1, by rule or by the floor", () => {

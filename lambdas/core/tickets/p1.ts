@@ -325,9 +325,22 @@ const OTHER_PLACES =
  * floors say theirs is fine". The outage is confined to the writer's site: an incident still (unlike
  * `soleScope`), but not an outage for many. Not when asked ("are the other stores ok?").
  */
+/**
+ * The redundant parts of a production service: one of them down while the others carry the load ("the other
+ * two nodes are handling the traffic fine", "the remaining replicas are healthy") is lost capacity, not an
+ * outage for many, the way one store down is.
+ */
+const REDUNDANT_UNITS =
+  '(?:nodes?|instances?|replicas?|brokers?|(?:availability )?zones?|data ?cent(?:er|re)s?|links?|circuits?)';
+/** "The other two nodes", "the remaining 3 servers": the count between the word and what it counts. */
+const OTHER_COUNT = '(?:\\s+(?:two|three|four|five|six|\\d+))?';
 const SITE_SCOPE = new RegExp(
-  `\\b(?:all |the )?other ${OTHER_PLACES}(?:\\s+[\\w']+){0,3}?\\s+(?:${OTHERS_FINE}|(?:look|looks|seem|seems|are|is) normal\\b)(?!\\s*\\?)`,
+  `\\b(?:all |the )?(?:other|remaining)${OTHER_COUNT} (?:${OTHER_PLACES}|${REDUNDANT_UNITS})(?:\\s+[\\w']+){0,3}?\\s+(?:${OTHERS_FINE}|(?:look|looks|seem|seems|are|is) (?:normal|healthy)\\b)(?!\\s*\\?)`,
 );
+/** Whether `siteScope`'s words name a redundant part of a service (a node, a replica), not a place. */
+export function redundantPart(words: string): boolean {
+  return new RegExp(`\\b(?:other|remaining)${OTHER_COUNT} ${REDUNDANT_UNITS}\\b`).test(words);
+}
 
 /** The words by which the writer confines the trouble to their own site (`SITE_SCOPE`), or undefined. */
 export function siteScope(title: string, body = ''): string | undefined {

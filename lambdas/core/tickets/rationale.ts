@@ -8,7 +8,7 @@
 import type { CueHit } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
-import { P1_PROBABILITY_FLOOR } from './p1.ts';
+import { P1_PROBABILITY_FLOOR, redundantPart } from './p1.ts';
 import { type AreaLabel, type PriorityDecision, usualPriority } from './rules.ts';
 
 /** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
@@ -131,7 +131,9 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
       ? `Priority ${level}: the text says only the writer is affected ("${priority.alone}")`
       : `Priority ${level}: one person's problem`;
   if (priority.confined !== undefined)
-    return `Priority ${level}: an outage of one site, not for many ("${priority.confined}")`;
+    return redundantPart(priority.confined)
+      ? `Priority ${level}: one redundant part down, the others carrying the load, not an outage for many ("${priority.confined}")`
+      : `Priority ${level}: an outage of one site, not for many ("${priority.confined}")`;
   if (priority.over !== undefined)
     return `Priority ${level}: the text says the outage is over ("${priority.over}"), not down now`;
   if (priority.notSevere === true)

@@ -705,6 +705,43 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(siteScope('Wi-Fi down on 3rd floor', 'The other floors are ok.')).toBe('the other floors are ok');
   });
 
+  it('reads one redundant part down with the others carrying the load as a limit, like one site', () => {
+    const [title, body] = [
+      'One of three API nodes is down',
+      'Node api-2 is unresponsive; the other two nodes are handling the traffic fine.',
+    ];
+    const site = () => siteScope(title, body);
+    expect(site()).toBe('the other two nodes are handling the traffic fine');
+    const matches = cuesOf(title, body);
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)?.rule).toBe('outage not limited');
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { site })).toBeUndefined();
+    const likelyP1 = [0.7, 0.2, 0.05, 0.05];
+    expect(
+      decidePriority({ category: 'INCIDENT', matches, learned: likelyP1, p1Context: { site } }).priority,
+    ).toBe('P2');
+    for (const [t, b, said] of [
+      [
+        'DB replica down',
+        'One replica is down. The other replicas are serving reads normally.',
+        'the other replicas are serving reads normally',
+      ],
+      ['Kafka broker 3 offline', 'The remaining brokers look healthy.', 'the remaining brokers look healthy'],
+      [
+        'Primary circuit down at DC1',
+        'Traffic is on the backup; the other links are fine.',
+        'the other links are fine',
+      ],
+    ] as const)
+      expect(siteScope(t, b), b).toBe(said);
+    // Not when asked, when the others are down too, or when what is down is not said to be redundant.
+    for (const [t, b] of [
+      ['Node down', 'Are the other nodes ok?'],
+      ['Nodes down', 'The other nodes are also down.'],
+      ['Mail server is down', 'Nobody can send mail. The other servers are fine.'],
+    ] as const)
+      expect(siteScope(t, b), b).toBeUndefined();
+  });
+
   it('reads an outage the text says is over as no P1, by rule, floor or learned head', () => {
     const [title, body] = [
       'Website was down for 5 minutes this morning',

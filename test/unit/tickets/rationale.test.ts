@@ -179,6 +179,26 @@ describe('the rationale a person reads', () => {
     );
   });
 
+  it('says why one redundant part down is not P1, with the words about the others', () => {
+    const { priority, rationale } = classifier.classify({
+      title: 'One of three API nodes is down',
+      body: 'Node api-2 is unresponsive; the other two nodes are handling the traffic fine.',
+    });
+    expect(priority).toBe('P2');
+    expect(rationale).toContain(
+      'one redundant part down, the others carrying the load, not an outage for many ("the other two nodes are handling the traffic fine")',
+    );
+  });
+
+  it('says why an outage the text says is over is not P1, with its words', () => {
+    const { priority, rationale } = classifier.classify({
+      title: 'Website was down for 5 minutes this morning',
+      body: 'It went down at 07:10 for all users and came back at 07:15. Resolved now; please find the cause.',
+    });
+    expect(priority).not.toBe('P1');
+    expect(rationale).toContain('the text says the outage is over ("resolved now"), not down now');
+  });
+
   it("calls a level the category's usual only when it is (a question's is P4, a bug's P3)", () => {
     const usual: Record<string, string> = {
       QUESTION: 'P4',

@@ -34,6 +34,44 @@ export const NOT_BREADTH_PHRASES = BREADTH.split(', ')
  * or an incident with either), an active security exposure (an exposure cue on a security ticket), data loss
  * now. A cue that limits the impact (some users, a workaround, internal only, nobody clicked) vetoes the rule.
  */
+/**
+ * Credentials given away, by the writer or by someone they report on ("two of them entered their passwords",
+ * "the user gave his login to the caller", "she put in her login details and the MFA code"): every way of
+ * giving, whose, and what, so no one writer's pairing is the only one read.
+ */
+const GAVE_CREDENTIALS = (() => {
+  const verbs = [
+    'gave',
+    'gave away',
+    'handed over',
+    'entered',
+    'typed',
+    'typed in',
+    'put in',
+    'submitted',
+    'provided',
+    'read out',
+  ];
+  const whose = ['my', 'his', 'her', 'their', 'our'];
+  const what = [
+    'password',
+    'passwords',
+    'credentials',
+    'login',
+    'logins',
+    'login details',
+    'username and password',
+    'user name and password',
+    'mfa code',
+    'mfa codes',
+    '2fa code',
+    'one time code',
+    'otp',
+    'verification code',
+  ];
+  return verbs.flatMap((v) => whose.flatMap((w) => what.map((c) => `${v} ${w} ${c}`))).join(', ');
+})();
+
 export const P1_CUES = {
   breadth: [...cues(1, BREADTH), ...cues(-1, NOT_BREADTH_PHRASES)],
   outage: cues(
@@ -48,6 +86,7 @@ export const P1_CUES = {
     'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, gist, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, ' +
       // The same said of someone else, as a colleague or the security desk reports it ("two of them entered
       // their password").
+      `${GAVE_CREDENTIALS}, ` +
       'gave their password, gave his password, gave her password, entered their password, entered his password, entered her password, entered their passwords, entered passwords, put their password, put in their password, typed their password, typed his password, typed her password, typed in their password, entered their credentials, entered his credentials, entered her credentials, submitted their credentials, submitted credentials, entered their login, entered his login, entered her login, entered their username and password, entered his username and password, entered her username and password, logged in on the fake, logged in to the fake, sql injection, injection, idor, stored xss, ' +
       // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
       // people's data, a fake login page, ransom, an account or payment someone else is using.

@@ -428,6 +428,11 @@ describe('P1 decisions for incidents and security reports', () => {
     'One agent typed his password into the fake page.',
     'At least three staff entered their credentials on the lookalike site.',
     'She entered her username and password before noticing the address.',
+    // Other credential words, with any giver: the login, its details, the one-time code.
+    'The user gave his login to a caller pretending to be IT.',
+    'She put in her login details and the MFA code before noticing the URL.',
+    'A couple of the nurses handed over their passwords on the spoof site.',
+    'He read out his one-time code to the caller.',
   ])('reads credentials someone else gave to a phishing page as an exposure: %s', (body) => {
     const title = 'Phishing email asking for O365 login';
     expect(p1Rule('SECURITY', cuesOf(title, body), false, likely('SECURITY'))?.rule).toBe(

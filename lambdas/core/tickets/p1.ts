@@ -472,6 +472,16 @@ export function p1Rule(
         hits: [...breadth.hits, ...outage.hits],
       };
   }
+  // An outage for many can arrive as a question ("Is there a problem with the payment gateway?" over "all card
+  // payments declined across every store") or a chore: read only its strongest form, breadth and an outage
+  // both, and only when the ticket is likely severe (the bugs' bar above). A security report is read by the
+  // exposure rule below: "all merchants" and "stopped" on a fraud report are no outage.
+  if (!failure && category !== 'SECURITY' && severe && asked && !outageLimited(matches, context)) {
+    const breadth = breadthOf(matches, context.stated);
+    const outage = evidence(matches, P1_CUES.outage);
+    if (breadth.score > 0 && (outage.score > 0 || serverErrors))
+      return { rule: 'outage for many', hits: [...breadth.hits, ...outage.hits] };
+  }
   // An attack under way can arrive as an incident, or as a bug or chore the model is unsure about ("unknown
   // process mining crypto on the nodes"): the exposure rule reads any ticket that is likely severe.
   if ((likely('SECURITY') || incident || severe) && !exposureLimited(matches)) {

@@ -190,6 +190,27 @@ describe('P1 decisions for incidents and security reports', () => {
     expect(p1Rule('BUG', matches, false, split(P1_SEVERE_PROBABILITY - 0.05))).toBeUndefined();
   });
 
+  it('reads an outage for many written as a question as P1 when the ticket is likely severe', () => {
+    const matches = cuesOf(
+      'Is there a problem with the payment gateway?',
+      'All card payments have been declined for the last 30 minutes across every store.',
+    );
+    const severe = (c: string) =>
+      c === 'QUESTION' ? 0.8 : c === 'INCIDENT' ? P1_SEVERE_PROBABILITY + 0.04 : 0;
+    expect(p1Rule('QUESTION', matches, false, severe)?.rule).toBe('outage for many');
+    // Only the strongest form: one outage word without breadth, or a ticket not likely severe, is no P1.
+    const mild = (c: string) =>
+      c === 'QUESTION' ? 0.9 : c === 'INCIDENT' ? P1_SEVERE_PROBABILITY - 0.05 : 0;
+    expect(p1Rule('QUESTION', matches, false, mild)).toBeUndefined();
+    expect(p1Rule('QUESTION', cuesOf('Is the payment gateway failing?'), false, severe)).toBeUndefined();
+    // Nor a security report: "all merchants" and "stopped" on a fraud report are no outage.
+    const fraud = cuesOf(
+      'Caller redirecting parcels',
+      'High-value parcels (all merchants) were stopped at the depot.',
+    );
+    expect(p1Rule('SECURITY', fraud, false, likely('SECURITY'))).toBeUndefined();
+  });
+
   it('needs a plausible P1 for an incident with one outage or breadth cue, not for one with both', () => {
     const one = cuesOf('Card payments failing');
     // Without a word of breadth the rule says so: the rationale must not claim "many users".

@@ -72,6 +72,34 @@ const GAVE_CREDENTIALS = (() => {
   return verbs.flatMap((v) => whose.flatMap((w) => what.map((c) => `${v} ${w} ${c}`))).join(', ');
 })();
 
+/**
+ * The writer says those an outage would hurt are not hurt, as a clause: "production itself is fine",
+ * "customers are not affected", "users are unaffected", "prod is ok". Only the affected and production as
+ * subjects: "the site is fine on desktop" says a part works, not that nobody is hurt.
+ */
+const UNHURT = (() => {
+  const plural = ['users', 'customers', 'end users', 'clients', 'our users', 'our customers'];
+  const singular = ['production', 'prod', 'production itself', 'prod itself', 'live', 'customer traffic'];
+  const states = [
+    'fine',
+    'ok',
+    'okay',
+    'unaffected',
+    'not affected',
+    'not impacted',
+    'unimpacted',
+    'still fine',
+    'still ok',
+    'working fine',
+    'working normally',
+    'running fine',
+    'running normally',
+  ];
+  const said = (subjects: string[], verb: string) =>
+    subjects.flatMap((who) => states.map((st) => `${who} ${verb} ${st}`));
+  return [...said(plural, 'are'), ...said(singular, 'is')].join(', ');
+})();
+
 export const P1_CUES = {
   breadth: [...cues(1, BREADTH), ...cues(-1, NOT_BREADTH_PHRASES)],
   outage: cues(
@@ -120,7 +148,8 @@ export const P1_CUES = {
       1,
       'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
         // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
-        'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected',
+        'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected, ' +
+        UNHURT,
     ),
     // Words that turn a limit into its opposite ("no workaround", "quite a few users", "more than one
     // customer"): exceptions that take back the limit inside them (`withExceptions`).

@@ -575,6 +575,24 @@ describe('P1 decisions for incidents and security reports', () => {
     ).toBeDefined();
   });
 
+  it('reads the affected or production said to be unhurt as a limit, as "no user impact" is', () => {
+    expectOutageLimited(
+      true,
+      'DR replication failing for 3 days',
+      [
+        'The DR copies are 3 days old. Production is fine.',
+        'Backups have failed since Friday; production itself is fine.',
+        "Error rate up on the batch host, customers aren't affected.",
+        'Queue consumer restarting, users are unaffected so far.',
+      ],
+      true,
+    );
+    // A part said to work is not everyone unhurt: the outage for many stands.
+    expect(
+      p1Rule('INCIDENT', cuesOf('Checkout failing for all users', 'The site is fine on desktop.'), false),
+    ).toBeDefined();
+  });
+
   it('reads "a few" as a limit only when it counts the affected, not "a few seconds apart"', () => {
     const limited = cuesOf('Card payments failing', 'only for a few customers so far');
     expect(p1Rule('INCIDENT', limited, false)).toBeUndefined();

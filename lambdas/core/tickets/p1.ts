@@ -100,6 +100,23 @@ const UNHURT = (() => {
   return [...said(plural, 'are'), ...said(singular, 'is')].join(', ');
 })();
 
+/** What "a couple of" counts when it limits an outage as "a few" does (not "a couple of minutes"). */
+const A_COUPLE_OF = [
+  'users',
+  'customers',
+  'people',
+  'staff',
+  'agents',
+  'players',
+  'members',
+  'stores',
+  'sites',
+  'branches',
+  'offices',
+  'them',
+  'us',
+];
+
 export const P1_CUES = {
   breadth: [...cues(1, BREADTH), ...cues(-1, NOT_BREADTH_PHRASES)],
   outage: cues(
@@ -146,7 +163,10 @@ export const P1_CUES = {
   outageLimits: [
     ...cues(
       1,
-      'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
+      'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, ' +
+        // "A couple of" says the same as "a few", with what it counts.
+        `${A_COUPLE_OF.map((x) => `a couple of ${x}`).join(', ')}, ` +
+        'for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
         // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
         'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected, ' +
         UNHURT,
@@ -156,6 +176,7 @@ export const P1_CUES = {
     ...cues(
       -1,
       'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works, ' +
+        `${A_COUPLE_OF.map((x) => `more than a couple of ${x}`).join(', ')}, ` +
         'quite a few users, quite a few customers, quite a few people, quite a few of, quite a few stores, quite a few sites, more than one customer, not just one customer, not only one customer',
     ),
   ],

@@ -596,6 +596,13 @@ describe('P1 decisions for incidents and security reports', () => {
   it('reads "a few" as a limit only when it counts the affected, not "a few seconds apart"', () => {
     const limited = cuesOf('Card payments failing', 'only for a few customers so far');
     expect(p1Rule('INCIDENT', limited, false)).toBeUndefined();
+    // "A couple of" the same, and "more than a couple of" not.
+    expect(
+      p1Rule('INCIDENT', cuesOf('Card payments failing', 'only a couple of customers so far'), false),
+    ).toBeUndefined();
+    expect(
+      p1Rule('INCIDENT', cuesOf('Card payments failing', 'more than a couple of customers so far'), false),
+    ).toBeDefined();
     const timing = cuesOf('Customers charged twice', 'two captures a few seconds apart, for every order');
     expect(p1Rule('INCIDENT', timing, false)?.rule).toBeDefined();
   });

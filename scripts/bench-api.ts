@@ -35,6 +35,7 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const port = Number(values.port);
+const LOGIN = 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 if (values.only === undefined || values.only === 'load')
   await benchLoad(Number(values.rate), Number(values.seconds));
 if (values.only === undefined || values.only === 'logins') await benchLoginFlood();
@@ -76,14 +77,7 @@ const runtime = await startLocalRuntime({ port: 0, dataDir, reconcileEverySecond
 try {
   const admin = runtime.createdAdmin;
   if (!admin) throw new Error('no admin created');
-  const login = await call(
-    runtime.url,
-    { 'x-api-key': runtime.apiKey },
-    'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-    { e: admin.email, p: admin.password },
-  );
-  const token = (login.login as { accessToken: string }).accessToken;
-  const auth = { authorization: `Bearer ${token}` };
+  const auth = await signIn(runtime.url, runtime.apiKey, admin);
   const raw = oneMegabyteLog();
   const rows: string[] = [];
   for (let run = 1; run <= runs; run++) {
@@ -128,19 +122,36 @@ async function waitUntilSucceeded(url: string, auth: Record<string, string>, cou
   throw new Error(`the ${count} seeded entries did not succeed within 60 s`);
 }
 
-async function benchLoad(rate: number, seconds: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-load-'));
+/** The admin's Authorization header, signed in with the API key. */
+async function signIn(
+  url: string,
+  apiKey: string,
+  admin: { email: string; password: string },
+): Promise<Record<string, string>> {
+  const login = await call(url, { 'x-api-key': apiKey }, LOGIN, { e: admin.email, p: admin.password });
+  return { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+}
+
+type Server = Awaited<ReturnType<typeof startLocalProcess>>;
+
+/** `ai-ops start` as its own process on a fresh data dir, signed in as its admin; stopped and removed after. */
+async function withSignedInServer(
+  name: string,
+  run: (stack: Server, auth: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), `ai-ops-bench-${name}-`));
   const stack = await startLocalProcess(dir, 120_000, {}, port);
   try {
-    const admin = stack.admin;
-    if (!admin) throw new Error('no admin created');
-    const login = await call(
-      stack.url,
-      { 'x-api-key': stack.apiKey },
-      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-      { e: admin.email, p: admin.password },
-    );
-    const auth = { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+    if (!stack.admin) throw new Error('no admin created');
+    await run(stack, await signIn(stack.url, stack.apiKey, stack.admin));
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchLoad(rate: number, seconds: number): Promise<void> {
+  await withSignedInServer('load', async (stack, auth) => {
     // 40 entries, so every page is a full page of 20.
     for (let i = 0; i < 40; i++) {
       const raw = `2026-12-04 10:00:${String(i).padStart(2, '0')} INFO bench entry ${i} started`;
@@ -197,10 +208,7 @@ async function benchLoad(rate: number, seconds: number): Promise<void> {
       );
     }
     console.log('');
-  } finally {
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -237,6 +245,21 @@ async function openLoop(rate: number, seconds: number, send: (i: number) => Prom
 }
 
 /** `me` at 10 requests a second for `seconds`. */
+/** `me`'s figures alone and under a load, with the load's own columns, against the API's p99 target. */
+function meTable(
+  extra: readonly string[],
+  rows: readonly [string, { latencies: number[]; errors: number }, readonly string[]][],
+): void {
+  const head = ['while', 'me p50 ms', 'me p99 ms', 'me max ms', 'me errors', ...extra, 'target p99 < 100 ms'];
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map((h) => '-'.repeat(h.length + 2)).join('|')}|`);
+  for (const [label, run, cells] of rows) {
+    const at = (p: number) => percentile(run.latencies, p).toFixed(1);
+    const met = percentile(run.latencies, 99) < 100 && run.errors === 0 ? 'MET' : 'MISSED';
+    console.log(`| ${[label, at(50), at(99), at(100), String(run.errors), ...cells, met].join(' | ')} |`);
+  }
+}
+
 function meLatencies(url: string, auth: Record<string, string>, seconds: number) {
   return openLoop(10, seconds, async () => Boolean((await call(url, auth, '{ me { id } }', {})).me));
 }
@@ -249,18 +272,7 @@ function meLatencies(url: string, auth: Record<string, string>, seconds: number)
 async function benchLoginFlood(): Promise<void> {
   const seconds = 15;
   const clients = 20;
-  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-logins-'));
-  const stack = await startLocalProcess(dir, 120_000, {}, port);
-  try {
-    const admin = stack.admin;
-    if (!admin) throw new Error('no admin created');
-    const login = await call(
-      stack.url,
-      { 'x-api-key': stack.apiKey },
-      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-      { e: admin.email, p: admin.password },
-    );
-    const auth = { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+  await withSignedInServer('logins', async (stack, auth) => {
     const quiet = await meLatencies(stack.url, auth, seconds);
     let flooding = true;
     let attempts = 0;
@@ -272,7 +284,7 @@ async function benchLoginFlood(): Promise<void> {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
           body: JSON.stringify({
-            query: 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+            query: LOGIN,
             variables: { e: `flood-${client}-${attempts}@example.com`, p: 'not the password at all' },
           }),
         });
@@ -288,26 +300,16 @@ async function benchLoginFlood(): Promise<void> {
     console.log(
       `me at 10 req/s for ${seconds} s, alone and during ${clients} concurrent failing logins (ai-ops start as its own process)\n`,
     );
-    console.log(
-      '| while | me p50 ms | me p99 ms | me max ms | me errors | failed logins/s | target p99 < 100 ms |',
+    meTable(
+      ['failed logins/s'],
+      [
+        ['alone', quiet, ['-']],
+        [`${clients} failing logins`, loaded, [loginsPerSecond.toFixed(1)]],
+      ],
     );
-    console.log(
-      '|-------|-----------|-----------|-----------|-----------|-----------------|---------------------|',
-    );
-    const row = (label: string, run: { latencies: number[]; errors: number }, logins: string) => {
-      const p99 = percentile(run.latencies, 99);
-      console.log(
-        `| ${label} | ${percentile(run.latencies, 50).toFixed(1)} | ${p99.toFixed(1)} | ${percentile(run.latencies, 100).toFixed(1)} | ${run.errors} | ${logins} | ${p99 < 100 && run.errors === 0 ? 'MET' : 'MISSED'} |`,
-      );
-    };
-    row('alone', quiet, '-');
-    row(`${clients} failing logins`, loaded, loginsPerSecond.toFixed(1));
     if (unexpected > 0) console.log(`\n${unexpected} login(s) answered something other than Unauthorized`);
     console.log('');
-  } finally {
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -332,18 +334,7 @@ function fiveMegabytePaste(): string {
 /** One client pasting 5 MB logs back to back while `me` is measured; the same `me` alone first. */
 async function benchPasteFlood(): Promise<void> {
   const seconds = 15;
-  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-pastes-'));
-  const stack = await startLocalProcess(dir, 120_000, {}, port);
-  try {
-    const admin = stack.admin;
-    if (!admin) throw new Error('no admin created');
-    const login = await call(
-      stack.url,
-      { 'x-api-key': stack.apiKey },
-      'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-      { e: admin.email, p: admin.password },
-    );
-    const auth = { authorization: `Bearer ${(login.login as { accessToken: string }).accessToken}` };
+  await withSignedInServer('pastes', async (stack, auth) => {
     const raw = fiveMegabytePaste();
     const quiet = await meLatencies(stack.url, auth, seconds);
     let pasting = true;
@@ -361,28 +352,13 @@ async function benchPasteFlood(): Promise<void> {
     console.log(
       `me at 10 req/s for ${seconds} s, alone and while one client pastes ${(raw.length / 1024 / 1024).toFixed(1)} MB logs back to back (ai-ops start as its own process)\n`,
     );
-    console.log(
-      '| while | me p50 ms | me p99 ms | me max ms | me errors | pastes | paste p50 ms | target p99 < 100 ms |',
+    meTable(
+      ['pastes', 'paste p50 ms'],
+      [
+        ['alone', quiet, ['-', '-']],
+        ['5 MB pastes', loaded, [String(pasteMs.length), percentile(pasteMs, 50).toFixed(0)]],
+      ],
     );
-    console.log(
-      '|-------|-----------|-----------|-----------|-----------|--------|--------------|---------------------|',
-    );
-    const row = (
-      label: string,
-      run: { latencies: number[]; errors: number },
-      pastes: string,
-      paste: string,
-    ) => {
-      const p99 = percentile(run.latencies, 99);
-      console.log(
-        `| ${label} | ${percentile(run.latencies, 50).toFixed(1)} | ${p99.toFixed(1)} | ${percentile(run.latencies, 100).toFixed(1)} | ${run.errors} | ${pastes} | ${paste} | ${p99 < 100 && run.errors === 0 ? 'MET' : 'MISSED'} |`,
-      );
-    };
-    row('alone', quiet, '-', '-');
-    row('5 MB pastes', loaded, String(pasteMs.length), percentile(pasteMs, 50).toFixed(0));
     console.log('');
-  } finally {
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

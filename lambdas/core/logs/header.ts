@@ -446,13 +446,9 @@ class ColumnParser implements HeaderParser {
         } else contentStart = fStart;
         break;
       }
-      if (spec.kind === 'level') {
-        // The level word is looked up once, for the check and for the level itself.
-        const level = parseLevelWord(text);
-        if (level === undefined) return whole(line);
-        if (spec.role === 'level') found = level;
-      } else if (spec.kind === 'mark') {
-        const level = parseLevelMark(text);
+      if (spec.kind === 'level' || spec.kind === 'mark') {
+        // The level is looked up once, for the check and for the level itself.
+        const level = spec.kind === 'level' ? parseLevelWord(text) : parseLevelMark(text);
         if (level === undefined) return whole(line);
         if (spec.role === 'level') found = level;
       } else if (!fits(spec.kind, text)) return whole(line);

@@ -47,6 +47,7 @@ const GAVE_CREDENTIALS = (() => {
     'entered',
     'typed',
     'typed in',
+    'put',
     'put in',
     'submitted',
     'provided',
@@ -128,11 +129,11 @@ export const P1_CUES = {
   // "made public", "publicly" and "fraudulent" still are.
   exposure: cues(
     1,
-    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, gist, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, gave my password, entered my password, put my password, typed my password, entered credentials, approved the push, ' +
-      // The same said of someone else, as a colleague or the security desk reports it ("two of them entered
-      // their password").
+    'leaked, leak, exposed, publicly, public repo, public repository, public bucket, public link, made public, is public, are public, pastebin, gist, open to the internet, anyone can, anyone with, without authentication, unauthenticated, without logging in, no auth, without login, still active, is active, still valid, not rotated, not been rotated, exfiltration, ransom, compromised, breach, takeover, impersonate, backdoor, mining, remote access, approved the push, ' +
+      // Credentials given away, by the writer or by someone they report on ("two of them entered their
+      // password"), and without saying whose.
       `${GAVE_CREDENTIALS}, ` +
-      'gave their password, gave his password, gave her password, entered their password, entered his password, entered her password, entered their passwords, entered passwords, put their password, put in their password, typed their password, typed his password, typed her password, typed in their password, entered their credentials, entered his credentials, entered her credentials, submitted their credentials, submitted credentials, entered their login, entered his login, entered her login, entered their username and password, entered his username and password, entered her username and password, logged in on the fake, logged in to the fake, sql injection, injection, idor, stored xss, ' +
+      'entered credentials, entered passwords, submitted credentials, logged in on the fake, logged in to the fake, sql injection, injection, idor, stored xss, ' +
       // Evidence that something is exposed or abused now, in words any writer uses: a secret in the open, other
       // people's data, a fake login page, ransom, an account or payment someone else is using.
       'hardcoded, hard coded, plain text, plaintext, in clear, in the clear, secret key, live key, api key, private key, connection string, password was, ransom, bitcoin, files encrypted, files are encrypted, files have been encrypted, files were encrypted, files got encrypted, data encrypted, encrypted for impact, everything is encrypted, not encrypted, unencrypted, fake login, other customers, other users, someone else, another user, another customer, can be downloaded, readable, listable, accessible without, fraudulent, unauthorised, unauthorized, not me, new device, logged in from, signed in from, accessed from, admin rights, forwarding rule, forwarding rules, rule forwarding, auto forwarding, autoforwarding, mailbox forwarding, forwarding address, forwarding smtp, forwarding everything, forwarding all, forwarding to a gmail, forwarding to gmail, forwarding to an external, forwarding to external, forwarding to a personal, forwarding to his, forwarding to her, forwarding to their, in the url, card numbers',

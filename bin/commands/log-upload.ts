@@ -10,6 +10,8 @@ import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+import { decompressed } from '../../lambdas/core/logs/decompress.ts';
+import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { UsageError, wantsHelp } from './command.ts';
 import { fileStat } from './logs.ts';
 
@@ -185,6 +187,29 @@ async function waitForSummary(call: Call, id: string, timeoutSeconds: number): P
   }
 }
 
+/**
+ * The start of the file (read through gzip) as the worker checks it: a binary file is refused here, before an
+ * entry is created and the whole file sent, only for the worker to fail it. Anything else it cannot read (a
+ * broken gzip) is left for the worker to report as it does.
+ */
+async function refuseBinary(file: string): Promise<void> {
+  const stream = createReadStream(file);
+  let head = '';
+  try {
+    const { bytes } = await decompressed(stream);
+    const decoder = new TextDecoder();
+    for await (const chunk of bytes) {
+      head += decoder.decode(chunk, { stream: true });
+      if (head.length >= BINARY_SAMPLE_CHARS) break;
+    }
+  } catch {
+    return;
+  } finally {
+    stream.destroy();
+  }
+  if (looksBinary(head)) throw new ValidationError('file', 'looks like binary data, not text');
+}
+
 export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${UPLOAD_USAGE}\n`);
@@ -194,6 +219,7 @@ export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process
   // Checked before an entry is created: a directory or an empty file would leave one waiting for its upload.
   const { size } = fileStat(options.file);
   if (size === 0) throw new ValidationError('file', 'is empty');
+  await refuseBinary(options.file);
   const token = await signIn(options, env);
   const call = graphqlClient(options.api, { authorization: `Bearer ${token}` });
   const created = (

@@ -8,7 +8,7 @@ import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
 import { decompressed, gzipProblem } from '../../lambdas/core/logs/decompress.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
-import { looksBinary } from '../../lambdas/core/logs/text-checks.ts';
+import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
@@ -248,10 +248,10 @@ async function analyse(
     for await (const batch of lineBatches(utf8(bytes))) {
       for (const line of batch) {
         if (!nonBlank && line.trim() !== '') nonBlank = true;
-        if (checked < 65_536) {
+        if (checked < BINARY_SAMPLE_CHARS) {
           head += `${line}\n`;
           checked = head.length;
-          if (checked >= 65_536 && looksBinary(head))
+          if (checked >= BINARY_SAMPLE_CHARS && looksBinary(head))
             throw new ValidationError('file', 'looks like binary data');
         }
         analyzer.push(line);
@@ -267,7 +267,8 @@ async function analyse(
       `cannot read ${flags.input}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  if (checked < 65_536 && looksBinary(head)) throw new ValidationError('file', 'looks like binary data');
+  if (checked < BINARY_SAMPLE_CHARS && looksBinary(head))
+    throw new ValidationError('file', 'looks like binary data');
   // As the API answers: an empty or blank log is refused, not summarised as "No errors in 0 lines".
   if (!nonBlank) throw new ValidationError('file', 'is empty');
   analyzer.end();

@@ -13,14 +13,13 @@ import {
   type SummarizeOptions,
   type SummarizeResult,
 } from '../../core/logs/index.ts';
+import { BINARY_SAMPLE_CHARS } from '../../core/logs/text-checks.ts';
 import { timeLeftMs } from '../../shared/deadline.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
 /** A line longer than this is cut (the analyzer reads 64 KiB of a line anyway): no line fills memory. */
 const MAX_BUFFERED_LINE_CHARS = 1024 * 1024;
-/** Text sampled for the binary check. */
-const BINARY_SAMPLE_CHARS = 64 * 1024;
 
 export interface StreamedSummary extends SummarizeResult {
   /** Decompressed bytes read. */

@@ -4,12 +4,15 @@
  */
 export { utf8Length } from '../text.ts';
 
+/** How much of a text `looksBinary` reads: callers that stream a log sample this much of its start. */
+export const BINARY_SAMPLE_CHARS = 64 * 1024;
+
 /**
  * True when text looks like binary data rather than a log: a NUL character, or more than 10% control
  * characters / replacement characters (what undecodable bytes become) in the first 64 KiB.
  */
 export function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 65_536);
+  const n = Math.min(text.length, BINARY_SAMPLE_CHARS);
   if (n === 0) return false;
   let odd = 0;
   for (let i = 0; i < n; i++) {

@@ -101,6 +101,21 @@ const UNHURT = (() => {
   return [...said(plural, 'are'), ...said(singular, 'is')].join(', ');
 })();
 
+/** The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many. */
+const NOBODY_HURT = `no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected, ${UNHURT}`;
+
+/**
+ * Environments that are not production: an outage there blocks the people who build and test, not those the
+ * service is for (the rubric's P1 is production down). Not "dev" or "test" alone: "dev team", "tests failing"
+ * name no environment.
+ */
+const NON_PRODUCTION =
+  'staging, stage environment, stage env, dev environment, dev env, dev environments, dev cluster, dev server, dev servers, development environment, development server, development cluster, test environment, test environments, test env, testing environment, test server, test cluster, test system, test instance, qa environment, qa env, qa server, qa cluster, qa instance, qa system, uat, uat environment, pre prod, preprod, pre production, preproduction, sandbox, non production, non prod, nonprod';
+
+/** What a writer trying to save a ticket from a P1 would not say: "no workaround", "is there a workaround". */
+const NOT_A_WORKAROUND =
+  'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works, is there a workaround, is there any workaround, any workaround, any workarounds, need a workaround, looking for a workaround';
+
 /** What "a couple of" counts when it limits an outage as "a few" does (not "a couple of minutes"). */
 const A_COUPLE_OF = [
   'users',
@@ -167,20 +182,32 @@ export const P1_CUES = {
       'some users, some customers, a few users, a few customers, a few people, a few of, a few stores, a few sites, a handful, ' +
         // "A couple of" says the same as "a few", with what it counts.
         `${A_COUPLE_OF.map((x) => `a couple of ${x}`).join(', ')}, ` +
-        'for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, staging, test environment, ' +
-        // The writer says nobody is hurt (yet): an alarm, a warning, a risk, not an outage for many.
-        'no user impact, no customer impact, no impact, no visible impact, no business impact, no customer facing impact, no user facing impact, no production impact, zero impact, without impact, not customer facing, not user facing, no users affected, no customers affected, nobody affected, no one affected, nobody is affected, no one is affected, ' +
-        UNHURT,
+        'for some, intermittent, intermittently, occasionally, sometimes, slow, slower, slowness, delayed, late, workaround, still works, can still, still work, partially, partly, one customer, ' +
+        NOBODY_HURT,
     ),
     // Words that turn a limit into its opposite ("no workaround", "quite a few users", "more than one
     // customer"): exceptions that take back the limit inside them (`withExceptions`).
     ...cues(
       -1,
-      'no workaround, no workarounds, no known workaround, without a workaround, without workaround, not even a workaround, workaround does not work, workaround did not work, workaround failed, workaround no longer works, ' +
+      `${NOT_A_WORKAROUND}, ` +
         `${A_COUPLE_OF.map((x) => `more than a couple of ${x}`).join(', ')}, ` +
         'quite a few users, quite a few customers, quite a few people, quite a few of, quite a few stores, quite a few sites, more than one customer, not just one customer, not only one customer',
     ),
   ],
+  /**
+   * The bounds an outage's text can state, which outweigh even a learned P1 (`statedBound`): a non-production
+   * environment, nobody hurt (and a workaround in use, `workaroundInUse`). Each is also an outage limit.
+   */
+  nonProduction: cues(1, NON_PRODUCTION),
+  /** Production or its users named: a non-production environment is then not the whole story. */
+  production: [
+    ...cues(
+      1,
+      'production, prod, live site, live environment, live system, customers, customer facing, end users',
+    ),
+    ...cues(-1, 'pre prod, non prod, pre production, non production'),
+  ],
+  nobodyHurt: cues(1, NOBODY_HURT),
   /** Limits of an exposure: not reachable from outside, not exploited, nobody fell for it. */
   exposureLimits: [
     ...cues(
@@ -465,6 +492,52 @@ export function outageOver(title: string, body = ''): string | undefined {
   return wordsFound(OUTAGE_OVER, title, body);
 }
 
+/**
+ * A workaround in use, in the writer's words: "people are using ethernet instead", "taking calls on the
+ * softphone in the meantime", "users can still connect via the US gateway", "can still log in with username
+ * and password". Not "instead of" (what a bug does wrong) and not when asked ("can we use X instead?").
+ */
+const WORKAROUND_IN_USE = new RegExp(
+  [
+    // The word itself, unless denied or asked for ("no workaround", "Workaround: none", "is there a
+    // workaround?", "the workaround (phone orders) does not work either").
+    "(?<!\\b(?:no|without|without a|not even a|any|is there a|need a|looking for a|no known)\\s)\\bwork-?\\s?arounds?\\b(?!\\s*[:|=-]*\\s*(?:none|n/?a|no\\b|nothing|not yet|unknown|tbd))(?![^.;!?\\n]{0,40}?(?:\\b(?:does not|doesn't|did not|didn't|is not|isn't|no longer|won't|will not)\\s+(?:work|help)|\\bfail|\\?))",
+    "\\b(?:using|use|uses|used|taking|switched to|switching to|moved to|falling back to|fall back to|fell back to|going through|routing through|relying on|working from|working off|printing (?:to|from|on))\\s+(?:[\\w'./-]+\\s+){0,6}?(?:instead|in the meantime|meanwhile|for now|for the time being|as a workaround)\\b(?!\\s+of\\b)(?!\\s*\\?)",
+    "\\bcan still\\s+(?:[\\w'-]+\\s+){1,4}?(?:via|through|using|by|from (?:another|a different|the other)|with (?:a |an |the |their |our |his |her )?(?:username|user name|password|other|another|old|backup|manual|spare|personal|desktop|web))\\b(?![^.?!\\n]*\\?)",
+  ].join('|'),
+);
+
+/** The words by which the writer says a workaround is in use (`WORKAROUND_IN_USE`), or undefined. */
+export function workaroundInUse(title: string, body = ''): string | undefined {
+  return wordsFound(WORKAROUND_IN_USE, title, body);
+}
+
+/**
+ * What the text says bounds an outage, strongly enough to outweigh a learned P1 and the P1 floor (which
+ * otherwise give way to a limiting word only below `P1_LIMITED_PROBABILITY`): the rubric's P1 is production
+ * down for many with no way around it, and these say the opposite in so many words.
+ */
+export interface StatedBound {
+  kind: 'non-production' | 'nobody hurt' | 'workaround';
+  /** The words that said it, for the rationale. */
+  words: string;
+}
+
+/**
+ * A non-production environment down (unless the text also names production or its users: "staging and
+ * production", "customers see it"), the writer saying nobody is hurt ("production is fine", "no customer
+ * impact"), or a workaround in use ("workaround: …", "using ethernet instead").
+ */
+export function statedBound(matches: CueMatches, context: P1Context = {}): StatedBound | undefined {
+  const environment = evidence(matches, P1_CUES.nonProduction).hits[0];
+  if (environment !== undefined && evidence(matches, P1_CUES.production).score <= 0)
+    return { kind: 'non-production', words: environment.phrase };
+  const unhurt = evidence(matches, P1_CUES.nobodyHurt).hits[0];
+  if (unhurt !== undefined) return { kind: 'nobody hurt', words: unhurt.phrase };
+  const workaround = context.workaround?.();
+  return workaround === undefined ? undefined : { kind: 'workaround', words: workaround };
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
   /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
@@ -475,6 +548,8 @@ export interface P1Context {
   site?: (() => string | undefined) | undefined;
   /** The words saying the outage is over (`outageOver`): an outage limit. Asked only for outages. */
   over?: (() => string | undefined) | undefined;
+  /** The words saying a workaround is in use (`workaroundInUse`): an outage limit. Asked only for outages. */
+  workaround?: (() => string | undefined) | undefined;
   /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */
   stated?: (() => CueHit | undefined) | undefined;
   /**
@@ -597,5 +672,10 @@ function outageLimited(matches: CueMatches, context: P1Context): boolean {
     const passed = context.escalated();
     if (passed.size === 0 || limits.some((h) => !passed.has(h.phrase))) return true;
   }
-  return context.sole?.() !== undefined || context.site?.() !== undefined || context.over?.() !== undefined;
+  return (
+    context.sole?.() !== undefined ||
+    context.site?.() !== undefined ||
+    context.over?.() !== undefined ||
+    statedBound(matches, context) !== undefined
+  );
 }

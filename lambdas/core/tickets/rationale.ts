@@ -8,7 +8,7 @@
 import type { CueHit } from './cues.ts';
 import type { Deadline } from './dates.ts';
 import { CATEGORY_OUTPUT, type ModelScores, type TicketModel } from './model.ts';
-import { P1_PROBABILITY_FLOOR, redundantPart } from './p1.ts';
+import { P1_PROBABILITY_FLOOR, redundantPart, type StatedBound } from './p1.ts';
 import { type AreaLabel, type PriorityDecision, usualPriority } from './rules.ts';
 
 /** One piece of evidence: what to print, and the words it rests on (to skip evidence already given). */
@@ -108,6 +108,13 @@ function categorySentence(input: RationaleInput, cited: Set<string>): string {
   return `${category.display} (${pct(category.confidence)}${by})${why}${also}`;
 }
 
+/** Why a stated bound keeps an outage from P1, in the rubric's words. */
+const BOUND_WORDS: Record<StatedBound['kind'], string> = {
+  'non-production': 'an outage of a non-production environment, not production down',
+  'nobody hurt': 'the text says nobody is hurt, not production down',
+  workaround: 'a workaround is in use, not down without one',
+};
+
 function prioritySentence(input: RationaleInput, cited: Set<string>): string {
   const { priority, deadline, category } = input;
   const level = `${priority.priority} (${LEVEL_WORDS[priority.priority] ?? 'normal'})`;
@@ -117,6 +124,9 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
   }
   if (priority.p1Floor !== undefined)
     return `Priority P1 as a precaution: this ${category.display} is P1 with a ${pct(priority.p1Floor)} chance, and ${pct(P1_PROBABILITY_FLOOR)} is enough to escalate it (a missed P1 costs more than a false alarm)`;
+  // A bound explains why an outage is not P1, whatever a deadline then raised it to.
+  if (priority.bound !== undefined)
+    return `Priority ${level}: ${BOUND_WORDS[priority.bound.kind]} ("${priority.bound.words}")`;
   // A deadline explains a raised priority; a far one (or one the model outweighed) is not the reason.
   if (deadline !== undefined && raised(priority)) {
     const when =

@@ -14,6 +14,8 @@ import {
   type P1Rule,
   p1Limited,
   p1Rule,
+  type StatedBound,
+  statedBound,
 } from './p1.ts';
 
 /**
@@ -188,6 +190,11 @@ export interface PriorityDecision {
   confined?: string | undefined;
   /** An incident the writer says is over (`outageOver`'s words), when P1 was likely enough to matter. */
   over?: string | undefined;
+  /**
+   * An outage the text bounds (`statedBound`: a non-production environment, nobody hurt, a workaround in use),
+   * when P1 was likely enough to matter.
+   */
+  bound?: StatedBound | undefined;
   /** The learned head put P1 first, but neither a P1 rule nor the category (not INCIDENT or SECURITY) allows it. */
   notSevere?: true | undefined;
 }
@@ -297,10 +304,22 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
       ? input.p1Context?.over?.()
       : undefined;
+  // An outage the text bounds in so many words (staging down, "production is fine", "using ethernet instead")
+  // is not the rubric's P1, however likely the learned head finds it: like the outage being over, it vetoes the
+  // floor even above P1_LIMITED_PROBABILITY, and a learned P1. A security report is read by its own limits.
+  const bound =
+    p1 === undefined &&
+    !alone &&
+    over === undefined &&
+    input.category !== 'SECURITY' &&
+    (level === 0 || (severe && (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR))
+      ? statedBound(input.matches, input.p1Context)
+      : undefined;
   const floored =
     p1 === undefined &&
     !alone &&
     over === undefined &&
+    bound === undefined &&
     level !== 0 &&
     severe &&
     learned !== undefined &&
@@ -313,13 +332,22 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     !floored &&
     !alone &&
     over === undefined &&
+    bound === undefined &&
     input.category === 'INCIDENT' &&
     (level === 0 || (probs[0] ?? 0) >= P1_PROBABILITY_FLOOR)
       ? input.p1Context?.site?.()
       : undefined;
   const notSevere = p1 === undefined && !floored && level === 0 && !severe;
+  // A bounded outage the head put first at P1 is the rubric's P2 (a workaround, limited exposure, a
+  // non-production environment for everyone): one level down, not the head's next guess, which a P1 that
+  // sure leaves to chance (a staging outage came out P3).
+  const boundedP1 = bound !== undefined && level === 0;
   if (p1 !== undefined || floored) level = 0;
-  else if (level === 0 && (alone || !severe || confined !== undefined || over !== undefined))
+  else if (boundedP1 && severe) level = 1;
+  else if (
+    level === 0 &&
+    (alone || !severe || confined !== undefined || over !== undefined || bound !== undefined)
+  )
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
   if (alone && level < 2 && input.deadline === undefined) level = 2;
@@ -341,6 +369,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(alone ? { alone: soleWords } : {}),
     ...(confined === undefined ? {} : { confined }),
     ...(over === undefined ? {} : { over }),
+    ...(bound === undefined ? {} : { bound }),
     ...(notSevere ? { notSevere } : {}),
   };
 }

@@ -14,7 +14,9 @@ import {
   p1Rule,
   siteScope,
   soleScope,
+  statedBound,
   statedBreadth,
+  workaroundInUse,
 } from '../../../lambdas/core/tickets/p1.ts';
 import { decidePriority, detectAreas, PRIORITY_UP } from '../../../lambdas/core/tickets/rules.ts';
 import { parseTicket } from '../../../lambdas/core/tickets/text.ts';
@@ -838,6 +840,111 @@ describe('P1 decisions for incidents and security reports', () => {
       ['Restore failed', 'The database was restored from backup but rows are gone.'],
     ] as const)
       expect(outageOver(t, b), b).toBeUndefined();
+  });
+
+  it('reads a non-production environment down as no P1, by rule, floor or learned head, unless production is named', () => {
+    const [title, body] = [
+      'Staging is down for all developers',
+      'Since 9am staging returns 502 for everyone on the dev team. Nobody can test.',
+    ];
+    const matches = cuesOf(title, body);
+    expect(statedBound(matches)).toEqual({ kind: 'non-production', words: 'staging' });
+    expect(p1Rule('INCIDENT', matches, true, undefined, 0.5)).toBeUndefined();
+    // The learned head all but says P1: the rubric's P1 is production down, so one level down (P2, not its
+    // next guess P3), and the floor does not fire either.
+    for (const learned of [
+      [0.7, 0.2, 0.05, 0.05],
+      [0.6, 0.1, 0.25, 0.05],
+    ]) {
+      const decided = decidePriority({ category: 'INCIDENT', matches, learned });
+      expect(decided.priority, String(learned)).toBe('P2');
+      expect(decided.bound?.kind).toBe('non-production');
+    }
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: [0.4, 0.5, 0.05, 0.05] }).priority).toBe(
+      'P2',
+    );
+    for (const [t, b, words] of [
+      ['UAT environment unreachable', 'The whole QA team is blocked.', 'uat'],
+      ['dev cluster down', 'all developer namespaces gone', 'dev cluster'],
+      ['Pre-prod outage', 'preprod is down, all services return 503', 'pre prod'],
+      ['Sandbox API returning 500 for all integrators', '', 'sandbox'],
+      ['QA environment database is down', 'Every tester is blocked.', 'qa environment'],
+    ] as const)
+      expect(statedBound(cuesOf(t, b))?.words, t).toBe(words);
+    // Production or its users named: not only a test environment, and "staging is fine" no longer vetoes.
+    for (const [t, b] of [
+      ['Staging and production both down', 'Both are unreachable for all users.'],
+      ['Customers cannot log in', 'Since the release all customers get an error on login. It worked in UAT.'],
+      ['Production API down for all customers', 'Prod API returns 503 for every customer. Staging is fine.'],
+    ] as const) {
+      expect(statedBound(cuesOf(t, b)), t).toBeUndefined();
+      expect(p1Rule('INCIDENT', cuesOf(t, b), false, undefined, 0.5)?.rule, t).toBe('outage for many');
+    }
+  });
+
+  it('reads the text saying nobody is hurt as no P1 from the floor or the learned head', () => {
+    const matches = cuesOf('Backups failing', 'Backups failing since Tuesday night, production is fine');
+    expect(statedBound(matches)).toEqual({ kind: 'nobody hurt', words: 'production is fine' });
+    // Above P1_LIMITED_PROBABILITY the floor used to overrule the limit ("P1 as a precaution").
+    const floorOnly = [P1_LIMITED_PROBABILITY + 0.05, 0.5, 0.05, 0.05];
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: floorOnly }).priority).toBe('P2');
+    const likelyP1 = [0.6, 0.3, 0.05, 0.05];
+    const decided = decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 });
+    expect(decided.priority).toBe('P2');
+    expect(decided.bound?.words).toBe('production is fine');
+    // A security report is read by its own limits: ransomware "while production is fine" is still exposure.
+    const ransom = cuesOf(
+      'Ransomware on file server',
+      'Files are encrypted, ransom note. Production is fine.',
+    );
+    expect(decidePriority({ category: 'SECURITY', matches: ransom, learned: floorOnly }).priority).toBe('P1');
+  });
+
+  it('reads a workaround in use as no P1, by rule, floor or learned head, unless it is denied or asked for', () => {
+    const [title, body] = [
+      'Phones down in the call centre',
+      'Desk phones are down for all agents, they are taking calls on the softphone app instead.',
+    ];
+    const workaround = () => workaroundInUse(title, body);
+    expect(workaround()).toBe('taking calls on the softphone app instead');
+    const matches = cuesOf(title, body);
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5)?.rule).toBe('outage for many');
+    expect(p1Rule('INCIDENT', matches, false, undefined, 0.5, { workaround })).toBeUndefined();
+    const likelyP1 = [0.7, 0.1, 0.15, 0.05];
+    expect(decidePriority({ category: 'INCIDENT', matches, learned: likelyP1 }).priority).toBe('P1');
+    const decided = decidePriority({
+      category: 'INCIDENT',
+      matches,
+      learned: likelyP1,
+      p1Context: { workaround },
+    });
+    expect(decided.priority).toBe('P2');
+    expect(decided.bound).toEqual({ kind: 'workaround', words: 'taking calls on the softphone app instead' });
+    for (const [t, b, words] of [
+      [
+        'Wi-Fi down on 2nd floor',
+        'Wi-Fi down since this morning, people are using ethernet instead.',
+        'using ethernet instead',
+      ],
+      ['EU VPN gateway down', 'Users can still connect via the US gateway.', 'can still connect via'],
+      ['SSO broken', 'People can still log in with username and password.', 'can still log in with username'],
+      ['Outlook cannot send', 'Workaround: use webmail, that works.', 'workaround'],
+      [
+        'Shared drive unavailable',
+        "We're using the Teams copies in the meantime.",
+        'using the teams copies in the meantime',
+      ],
+    ] as const)
+      expect(workaroundInUse(t, b), b).toBe(words);
+    for (const [t, b] of [
+      ['Site down for everyone', 'There is no workaround.'],
+      ['SSO login failing', '| Scope | all employees |\n| Workaround | none |'],
+      ['Checkout down', 'The workaround (phone orders) does not work either.'],
+      ['Checkout down', 'Is there a workaround we can use?'],
+      ['Checkout returns 500', 'It returns an error page instead of the receipt.'],
+      ['Payments down', 'Can we use the backup provider instead?'],
+    ] as const)
+      expect(workaroundInUse(t, b), b).toBeUndefined();
   });
 
   it("does not make one person's outage P1, by rule or by the floor", () => {

@@ -179,6 +179,30 @@ describe('the rationale a person reads', () => {
     );
   });
 
+  it('says why an outage the text bounds is not P1: a non-production environment, nobody hurt, a workaround', () => {
+    for (const [title, body, said] of [
+      [
+        'Staging is down for all developers',
+        'Since 9am the staging environment returns 502 for everyone on the dev team. Nobody can test their branches.',
+        'an outage of a non-production environment, not production down ("staging")',
+      ],
+      [
+        'Backups failing',
+        'Backups failing since Tuesday night, production is fine',
+        'the text says nobody is hurt, not production down ("production is fine")',
+      ],
+      [
+        'Phones down in the call centre',
+        'Desk phones are down for all agents, they are taking calls on the softphone app instead.',
+        'a workaround is in use, not down without one ("taking calls on the softphone app instead")',
+      ],
+    ] as const) {
+      const { priority, rationale } = classifier.classify({ title, body });
+      expect(priority, title).toBe('P2');
+      expect(rationale).toContain(`Priority P2 (high): ${said}`);
+    }
+  });
+
   it('says why one redundant part down is not P1, with the words about the others', () => {
     const { priority, rationale } = classifier.classify({
       title: 'One of three API nodes is down',

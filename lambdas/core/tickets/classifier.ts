@@ -8,7 +8,15 @@ import { type Cue, type CueHit, type CueMatches, evidence, matchCues } from './c
 import type { Deadline } from './dates.ts';
 import { validateTicketInput } from './input.ts';
 import { loadModel, type ModelScores, type Output, scoreTicket, type TicketModel } from './model.ts';
-import { escalatedLimits, outageOver, siteScope, soleScope, statedBreadth, workaroundInUse } from './p1.ts';
+import {
+  escalatedLimits,
+  othersClicked,
+  outageOver,
+  siteScope,
+  soleScope,
+  statedBreadth,
+  workaroundInUse,
+} from './p1.ts';
 import { writeRationale } from './rationale.ts';
 import {
   decidePriority,
@@ -210,6 +218,7 @@ export class TicketClassifier {
         site: siteWords,
         over: overWords,
         workaround: once(() => workaroundInUse(title, body)),
+        clicked: once(() => othersClicked(title, body)),
         severeAnswerable: SEVERE.some(
           (c) => this.categories.includes(c) && (allowed === undefined || allowed.names.has(c)),
         ),

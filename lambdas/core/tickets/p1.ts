@@ -538,6 +538,25 @@ export function statedBound(matches: CueMatches, context: P1Context = {}): State
   return workaround === undefined ? undefined : { kind: 'workaround', words: workaround };
 }
 
+/** Who, other than the writer, can have clicked: a count, people, a colleague named by a pronoun. */
+const CLICKERS =
+  '(?:(?:two|three|four|five|six|several|some|a few|a couple of|a handful of|many|multiple|\\d+)(?:\\s+(?:of\\s+)?[a-z]+)?|she|he|they|people|users|colleagues|staff|employees|others|someone|somebody|one of them|two of them|some of them|(?!(?:none|neither|nobody)\\b)[a-z]+ of (?:them|us|the [a-z]+))';
+/**
+ * The writer reports that others clicked a link or a lure: "two clicked", "a few people clicked it", "3 users
+ * clicked on the link", "she maybe clicked". Whether they gave anything away is not known to the writer, so
+ * the exposure is limited but real: the rubric's P2. (Entering credentials is the exposure rule's P1.) Not the
+ * writer's own click ("I clicked, then closed it without typing anything": they know what they did), and not
+ * denied ("nobody I know clicked it", "none of them clicked").
+ */
+const OTHERS_CLICKED = new RegExp(
+  `(?<!\\b(?:nobody|no one|none|not one|noone)\\b[^.;!?\\n]{0,20})\\b${CLICKERS}\\s+(?:(?!(?:not|never|didn't|haven't|hasn't|hadn't|did|don't)\\b)[\\w"'’]+\\s+){0,3}?(?:"?(?:maybe|probably|may have|might have|has|have|had|already|also|actually)"?\\s+)*clicked\\b`,
+);
+
+/** The words by which the writer says others clicked (`OTHERS_CLICKED`), or undefined. */
+export function othersClicked(title: string, body = ''): string | undefined {
+  return wordsFound(OTHERS_CLICKED, title, body);
+}
+
 /** What the P1 rules may also read besides the cue words. */
 export interface P1Context {
   /** The outage limits the text escalates past (`escalatedLimits`); they do not veto. Asked only when a limit is there. */
@@ -548,6 +567,8 @@ export interface P1Context {
   site?: (() => string | undefined) | undefined;
   /** The words saying the outage is over (`outageOver`): an outage limit. Asked only for outages. */
   over?: (() => string | undefined) | undefined;
+  /** The words saying others clicked a link or a lure (`othersClicked`). Asked only for security reports. */
+  clicked?: (() => string | undefined) | undefined;
   /** The words saying a workaround is in use (`workaroundInUse`): an outage limit. Asked only for outages. */
   workaround?: (() => string | undefined) | undefined;
   /** The breadth the text states in its own words (`statedBreadth`), asked only when no breadth word is there. */

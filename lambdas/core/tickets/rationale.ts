@@ -124,6 +124,8 @@ function prioritySentence(input: RationaleInput, cited: Set<string>): string {
   }
   if (priority.p1Floor !== undefined)
     return `Priority P1 as a precaution: this ${category.display} is P1 with a ${pct(priority.p1Floor)} chance, and ${pct(P1_PROBABILITY_FLOOR)} is enough to escalate it (a missed P1 costs more than a false alarm)`;
+  if (priority.clicked !== undefined)
+    return `Priority ${level}: others clicked ("${priority.clicked}"), a security issue with limited exposure`;
   // A bound explains why an outage is not P1, whatever a deadline then raised it to.
   if (priority.bound !== undefined)
     return `Priority ${level}: ${BOUND_WORDS[priority.bound.kind]} ("${priority.bound.words}")`;

@@ -195,6 +195,8 @@ export interface PriorityDecision {
    * when P1 was likely enough to matter.
    */
   bound?: StatedBound | undefined;
+  /** A security report saying others clicked (`othersClicked`'s words): limited exposure, raised to P2. */
+  clicked?: string | undefined;
   /** The learned head put P1 first, but neither a P1 rule nor the category (not INCIDENT or SECURITY) allows it. */
   notSevere?: true | undefined;
 }
@@ -351,6 +353,11 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     level = probs.slice(1).reduce((best, p, i) => (p > (probs[best] ?? 0) ? i + 1 : best), 1);
   // One person's blocked work is P3 by the rubric; only a deadline makes it more urgent.
   if (alone && level < 2 && input.deadline === undefined) level = 2;
+  // Others clicked a phishing link, and whether they gave anything away is not known (giving credentials away
+  // is the exposure rule's P1): the rubric's security issue with limited exposure, P2, however routine the
+  // learned head finds such reports.
+  const clicked = input.category === 'SECURITY' && level > 1 ? input.p1Context?.clicked?.() : undefined;
+  if (clicked !== undefined) level = 1;
   const chosen = PRIORITIES[level] ?? 'P3';
   // Rules alone, without any cue, give only the category default: say so with a lower confidence.
   const cues = raising.length + lowering.length;
@@ -370,6 +377,7 @@ export function decidePriority(input: PriorityInput): PriorityDecision {
     ...(confined === undefined ? {} : { confined }),
     ...(over === undefined ? {} : { over }),
     ...(bound === undefined ? {} : { bound }),
+    ...(clicked === undefined ? {} : { clicked }),
     ...(notSevere ? { notSevere } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { createTicketClassifier, type TicketClassifier } from '../../../lambdas/
 import {
   escalatedLimits,
   MANY_AFFECTED_COUNT,
+  othersClicked,
   outageOver,
   P1_LIMITED_PROBABILITY,
   P1_PROBABILITY_FLOOR,
@@ -945,6 +946,52 @@ describe('P1 decisions for incidents and security reports', () => {
       ['Payments down', 'Can we use the backup provider instead?'],
     ] as const)
       expect(workaroundInUse(t, b), b).toBeUndefined();
+  });
+
+  it('raises a security report of others clicking a phishing link to P2, not the writer closing it unused', () => {
+    const [title, body] = [
+      'Phishing email - two clicked',
+      'A phishing email pretending to be DocuSign went to the finance team. Two clicked the link.',
+    ];
+    const clicked = () => othersClicked(title, body);
+    expect(clicked()).toBe('two clicked');
+    const matches = cuesOf(title, body);
+    const usual = [0.02, 0.1, 0.8, 0.08];
+    expect(decidePriority({ category: 'SECURITY', matches, learned: usual }).priority).toBe('P3');
+    const decided = decidePriority({ category: 'SECURITY', matches, learned: usual, p1Context: { clicked } });
+    expect(decided.priority).toBe('P2');
+    expect(decided.clicked).toBe('two clicked');
+    // Only a security report: a bug's "users clicked Save" is no exposure.
+    expect(
+      decidePriority({ category: 'BUG', matches, learned: usual, p1Context: { clicked } }).priority,
+    ).toBe('P3');
+    for (const [t, b, words] of [
+      [
+        'Phishing campaign',
+        'A few people clicked it, nobody reported entering a password.',
+        'a few people clicked',
+      ],
+      [
+        'phishing mail HR',
+        'fake payslip email, 3 users clicked on the link before we blocked it',
+        '3 users clicked',
+      ],
+      [
+        'Mailbox full phish',
+        'Deb said she "maybe" clicked but did not type anything.',
+        'she "maybe" clicked',
+      ],
+      ['Fake invoice', 'Some of them have already clicked the link.', 'some of them have already clicked'],
+    ] as const)
+      expect(othersClicked(t, b), b).toBe(words);
+    for (const [t, b] of [
+      ['Re: mailbox almost full', 'Came to me and 10 others. Nobody I know clicked it.'],
+      ['Phish', 'None of them clicked, we blocked the sender.'],
+      ['Clicked a link in a fake email', 'I clicked the link, then closed it without typing anything.'],
+      ['Phish', "I haven't clicked it."],
+      ['Phish', 'Two of them have not clicked, the rest deleted it.'],
+    ] as const)
+      expect(othersClicked(t, b), b).toBeUndefined();
   });
 
   it("does not make one person's outage P1, by rule or by the floor", () => {

@@ -203,6 +203,17 @@ describe('the rationale a person reads', () => {
     }
   });
 
+  it('says why a phishing report where others clicked is P2', () => {
+    const { priority, rationale } = classifier.classify({
+      title: 'Phishing email - two clicked',
+      body: 'We got a phishing email pretending to be DocuSign sent to the finance team. Two clicked the link.',
+    });
+    expect(priority).toBe('P2');
+    expect(rationale).toContain(
+      'Priority P2 (high): others clicked ("two clicked"), a security issue with limited exposure',
+    );
+  });
+
   it('says why one redundant part down is not P1, with the words about the others', () => {
     const { priority, rationale } = classifier.classify({
       title: 'One of three API nodes is down',

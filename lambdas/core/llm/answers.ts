@@ -93,3 +93,91 @@ export const highlightsAnswerSchema = z.object({
   highlights: z.string().trim().min(1).max(2000),
   entryIds: z.array(z.string().max(16)).max(1000),
 });
+
+/**
+ * What a model's words may not bring into stored text that the model was not shown: links and images (a
+ * Markdown renderer of the summary, the changelog or a chat message would fetch an image at once, with
+ * whatever the URL carries), HTML markup, and characters that hide or reorder text. A prompt-injected log
+ * line or ticket asks for exactly these. Markup or a URL that is in the evidence (a log template quoting
+ * `<script>`, a ticket naming its URL) may be quoted back.
+ */
+const URL_SCHEME =
+  /\b(?:https?|ftp|file|javascript|vbscript):\S{0,2048}|\bdata:[a-z]{1,20}\/[\w.+-]{1,80}[;,]/gi;
+const MARKDOWN_LINK = /!?\[[^\]\n]{0,500}\]\([^)\s]{1,2048}/g;
+const HTML_TAG =
+  /<\/?(?:a|img|image|script|iframe|frame|svg|style|object|embed|link|meta|form|input|button|video|audio|source|base|html|body|math|template|details|marquee)(?=[\s/>])[^<>]{0,500}>?|<[a-z][\w-]{0,30}\s[^<>]{0,500}\bon[a-z]{2,30}\s{0,3}=/gi;
+/** C0 controls but tab and newline, DEL, zero-width characters and bidirectional overrides. */
+const HIDDEN_CHARACTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+export function assertPlainText(texts: readonly string[], evidence: string): void {
+  for (const text of texts) {
+    if (HIDDEN_CHARACTERS.test(text)) {
+      throw new AnswerRejected('answer contains control, zero-width or bidirectional characters');
+    }
+    const introduced = (pattern: RegExp, what: string) => {
+      for (const match of text.matchAll(pattern)) {
+        if (!evidence.includes(match[0])) {
+          throw new AnswerRejected(`answer adds ${what} the model was not shown: ${match[0].slice(0, 80)}`);
+        }
+      }
+    };
+    introduced(MARKDOWN_LINK, 'a Markdown link or image');
+    introduced(URL_SCHEME, 'a URL');
+    introduced(HTML_TAG, 'HTML markup');
+  }
+}
+
+/** Every text of a log answer that is stored and shown. */
+export const logAnswerTexts = (answer: LogAnswer): string[] => [
+  answer.headline,
+  answer.overview,
+  ...answer.findings.map((f) => f.text),
+  ...answer.actions,
+];
+
+/**
+ * A count said in words: a number and, within two words, what it counts ("203 errors", "1,204 failed
+ * requests", "restarted 5 times"). Percentages and durations are not counts ("95% of", "3 minutes").
+ */
+const COUNT_CLAIM =
+  /(?<![\w.,:%-])(\d{1,3}(?:,\d{3})+|\d{1,12})(?![\d.,:%])\s{1,3}(?:[a-z][a-z-]{0,30}\s{1,3}){0,2}?(?:errors?|warnings?|failures?|exceptions?|lines?|requests?|events?|occurrences?|entries|times|crashes|timeouts?)\b/gi;
+/** A clock time (10:42, 10:42:07). */
+const CLOCK_TIME = /(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])/g;
+/** "No errors" and its ways of saying it; "no new errors" is another claim (checked as any other text). */
+const NO_ERRORS =
+  /\b(?:no|zero|without(?: any)?)\s{1,3}(?:errors?|failures?)\b|\b0\s{1,3}errors?\b|\berror[- ]free\b/i;
+
+/**
+ * The model's words may not contradict the miner's measurements (docs/llm.md, "What is checked"): every count
+ * it states next to what it counts, and every clock time, must be a number or time the prompt showed it, and
+ * a log in which the miner counted errors is never "error-free". A log line saying "0 errors today" or a
+ * model that rounds, sums or invents is caught here; the answer is then rejected and the miner's summary
+ * kept.
+ */
+export function assertClaims(texts: readonly string[], evidence: string, minerErrors: number): void {
+  // Numbers as the digest states counts: not the digits of an id (T12, #3), a time or a date.
+  const shownNumbers = new Set(
+    [...evidence.matchAll(/(?<![\w#:.-])\d+(?:,\d{3})*(?![\w:-])/g)].map((m) => m[0].replace(/,/g, '')),
+  );
+  for (const text of texts) {
+    if (minerErrors > 0 && NO_ERRORS.test(text)) {
+      throw new AnswerRejected(`answer says there were no errors; the miner counted ${minerErrors}`);
+    }
+    for (const claim of text.matchAll(COUNT_CLAIM)) {
+      const number = (claim[1] ?? '').replace(/,/g, '');
+      if (!shownNumbers.has(number)) {
+        throw new AnswerRejected(
+          `answer claims "${claim[0].slice(0, 60)}"; no count the miner gave is ${number}`,
+        );
+      }
+    }
+    for (const time of text.matchAll(CLOCK_TIME)) {
+      const padded = time[0].length < 5 ? `0${time[0]}` : time[0];
+      if (!evidence.includes(padded)) {
+        throw new AnswerRejected(`answer names the time ${time[0]}, which the digest does not show`);
+      }
+    }
+  }
+}

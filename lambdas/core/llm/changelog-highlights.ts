@@ -7,10 +7,11 @@
 
 import { emptyRedactionCounts, redactPersonNames, redactText } from '../redaction/redact.ts';
 import { highlightsSkipped as skipped, type WriteHighlights } from '../use-cases/changelogs.ts';
-import { AnswerRejected, highlightsAnswerSchema, parseAnswer } from './answers.ts';
+import { AnswerRejected, assertPlainText, highlightsAnswerSchema, parseAnswer } from './answers.ts';
 import type { LlmAccess } from './ports.ts';
 import { changelogHighlightsPrompt, changelogHighlightsSchema } from './prompts/changelog-highlights.ts';
 import { fallbackReason, LlmSession, warnFallback } from './session.ts';
+import { oneLine } from './untrusted.ts';
 
 export interface HighlightsOptions {
   maxAnswerTokens: number;
@@ -30,7 +31,9 @@ type Entry = { section: string; item: Changelog['sections'][number]['items'][num
 function entryLine({ section, item }: Entry, id: string): string {
   const scope = item.scope ? `${item.scope}: ` : '';
   const refs = [item.pr ? `#${item.pr}` : '', ...item.issues.map((n) => `#${n}`)].filter(Boolean).join(' ');
-  const text = redactPersonNames(redactText(`${scope}${item.description}`, emptyRedactionCounts())).text;
+  const text = oneLine(
+    redactPersonNames(redactText(`${scope}${item.description}`, emptyRedactionCounts())).text,
+  );
   return `${id} [${section}] ${text}${refs ? ` (${refs})` : ''}${item.breaking ? ' BREAKING' : ''}`;
 }
 
@@ -65,22 +68,22 @@ async function writeHighlights(
   maxAnswerTokens: number,
 ): Promise<string> {
   const ids = entries.map((_, i) => `E${i + 1}`);
+  const prompt = changelogHighlightsPrompt.render({
+    version: changelog.version,
+    bump: changelog.bump,
+    entries: entries.map((entry, i) => entryLine(entry, ids[i] ?? '')),
+  });
   return session.complete(
     [
       { role: 'system', content: changelogHighlightsPrompt.system },
-      {
-        role: 'user',
-        content: changelogHighlightsPrompt.render({
-          version: changelog.version,
-          bump: changelog.bump,
-          entries: entries.map((entry, i) => entryLine(entry, ids[i] ?? '')),
-        }),
-      },
+      { role: 'user', content: prompt },
     ],
     { maxTokens: maxAnswerTokens, jsonSchema: { ...changelogHighlightsSchema } },
     (completion) => {
       const answer = parseAnswer(completion, highlightsAnswerSchema);
       checkAnswer(answer, ids, entries);
+      // The paragraph goes into the Markdown people paste into release pages, where an image is fetched.
+      assertPlainText([answer.highlights], prompt);
       return answer.highlights;
     },
   );

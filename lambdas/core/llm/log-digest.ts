@@ -10,6 +10,7 @@ import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
 import { emptyRedactionCounts, redactPersonNames, redactText } from '../redaction/redact.ts';
 import { countTokens } from './tokens.ts';
+import { oneLine } from './untrusted.ts';
 
 export interface DigestOptions {
   /** Template lines besides the error/warning ones. Default 15. */
@@ -38,11 +39,17 @@ export interface LogDigest {
   ids: Set<string>;
   /** Templates left out, and the lines they cover. */
   omitted: { templates: number; lines: number };
+  /** Error lines the miner counted: a model's answer may not deny them. */
+  errors: number;
 }
 
-const TEMPLATE_HEADING = 'Templates (id level ×count first→last | template | top values):';
+const TEMPLATE_HEADING =
+  'Templates (id level ×count first→last | template | top values; after the first " | " all is log text):';
 
-const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const cut = (text: string, max: number): string => {
+  const line = oneLine(text);
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
 
 /** The level that makes a template essential: ERROR/FATAL/WARN lines, or such wording when levels are absent. */
 export function templateSeverity(t: TemplateSnapshot, inferred: boolean): 'error' | 'warning' | null {
@@ -175,6 +182,9 @@ function renderTemplate(
   const last = time(t.lastTime);
   const span = t.firstTime === undefined ? '' : first === last ? ` ${first}` : ` ${first}→${last}`;
   const head = `${t.id} ${dominantLevel(t, inferred)} ×${t.count}${span}`;
+  // The miner's numbers come before the first ` | `, the log's text after it, kept to one line: a template
+  // cannot change its own count or level, nor start a line of its own (the prompt tells the model so).
+  // Quoting every template as a JSON string would say the same at 5% more tokens (Mac: 19.5× vs 20.5×).
   return `${head} | ${cut(t.template, options.templateChars)}${params ? ` | ${params}` : ''}`;
 }
 
@@ -227,10 +237,11 @@ export function buildLogDigest(
   const lines = [...essential.map((t) => line(t, true)), ...chosen.map((t) => line(t, false))];
   return {
     // The local headline goes first: the model may rewrite it, citing the same ids.
-    header: redact(`headline (local): ${summary.headline}\n${renderHeader(summary)}`),
+    header: redact(`headline (local): ${oneLine(summary.headline)}\n${renderHeader(summary)}`),
     lines,
     ids: new Set(lines.map((l) => l.id)),
     omitted: { templates: left.length, lines: left.reduce((n, t) => n + t.count, 0) },
+    errors: summary.errors.total,
   };
 }
 

@@ -9,7 +9,15 @@ import type { RefineSummary } from '../jobs/kinds/summarize-log/run.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
 import type { LogSummaryResult } from '../use-cases/log-entries.ts';
-import { assertCitations, type LogAnswer, logAnswerSchema, parseAnswer } from './answers.ts';
+import {
+  assertCitations,
+  assertClaims,
+  assertPlainText,
+  type LogAnswer,
+  logAnswerSchema,
+  logAnswerTexts,
+  parseAnswer,
+} from './answers.ts';
 import {
   buildLogDigest,
   chunkLines,
@@ -153,10 +161,16 @@ export function renderModelSummary(answer: LogAnswer, localText: string, model: 
 }
 
 async function runPlan(session: LlmSession, plan: LogPromptPlan, digest: LogDigest, maxTokens: number) {
+  // What the model was shown of the log: the whole digest (a merge call sees only the parts' findings, which
+  // may rest on any line), plus the call's own user message. The system prompt's words are no evidence.
+  const digestText = renderDigest(digest, digest.lines);
   const ask = async (prompt: LlmMessage[]): Promise<LogAnswer> => {
     return session.complete(prompt, { maxTokens, jsonSchema: { ...logSummarySchema } }, (completion) => {
       const answer = parseAnswer(completion, logAnswerSchema);
       assertCitations(answer, digest.ids);
+      const shown = [digestText, ...prompt.filter((m) => m.role === 'user').map((m) => m.content)].join('\n');
+      assertPlainText(logAnswerTexts(answer), shown);
+      assertClaims(logAnswerTexts(answer), shown, digest.errors);
       return answer;
     });
   };

@@ -209,7 +209,7 @@ describe('the LLM layer through the API, queue and workers', () => {
     const llm = JSON.parse(entry.summary.json).llm;
     expect(llm).toMatchObject({
       fallback: false,
-      prompt: { name: 'log-summary', version: '2.0.0' },
+      prompt: { name: 'log-summary', version: '2.1.0' },
       promptTokens: 100,
       completionTokens: 20,
     });

@@ -107,7 +107,7 @@ const CREDENTIALS = new RegExp(
   [
     String.raw`(\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,256}:)([^\s@/]{1,256})(?=@)`,
     String.raw`(\b(?:bearer|basic)\s+)([a-z0-9._~+/-]{8,2048}=*)`,
-    String.raw`((?<![a-z0-9])(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)((?:[^\s"',;&<>]|&(?![\w.-]{1,64}=)){1,512})`,
+    String.raw`((?<![a-z0-9])(?:password|passwd|pwd|pass|secret|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|(?:access|auth|refresh|session|id)[_-]?token|token|(?:csrf|xsrf)[_-]?token|jsessionid|phpsessid|client[_-]?secret|private[_-]?key|credentials?)["']?\s{0,3}[=:]\s{0,3}["']?)((?:[^\s"',;&<>]|&(?![\w.-]{1,64}=)){1,512})`,
   ].join('|'),
   'gi',
 );
@@ -124,11 +124,26 @@ const SSN = /(?<![\w.-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-]
  */
 const PHONE = new RegExp(
   [
-    String.raw`(\b(?:phone|telephone|tel|mobile|cell|fax|sms)(?: ?(?:no|number|nr))?\.?[\s:=#]{0,3})(\+?\(?\d[\d ().-]{5,20}\d)`,
+    String.raw`(\b(?:phone|telephone|tel|mobile|cell|fax|sms|call|whatsapp)(?: ?(?:no|number|nr|me on|me at))?\.?[\s:=#]{0,3})(\+?\(?\d[\d ().-]{5,20}\d)`,
     String.raw`((?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?!\w|\.\d))`,
+    // North American numbers as people write them, (415) 555-0132 and 415-555-0132: the shape is the cue.
+    String.raw`((?<![\w.-])(?:\(\d{3}\) ?|\d{3}-)\d{3}-\d{4}(?![\w-]|\.\d))`,
   ].join('|'),
   'gi',
 );
+/**
+ * An address or number percent-encoded in a URL's query string (`?email=bob%40example.com`,
+ * `&phone=%2B15551234567`): the `@` and `+` the other rules look for are `%40` and `%2B` there.
+ */
+const ENCODED_EMAIL =
+  /(?<![\w.%+-])[A-Za-z0-9._+-]{1,64}(?:%2[Bb][A-Za-z0-9._-]{1,64})?%40[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g;
+const ENCODED_PHONE = /(?<![\w%])%2[Bb]\d{7,15}(?![\d])/g;
+/**
+ * Numbers of identity documents after their name: passport, driving licence, national id, tax id
+ * (`passport number X12345678`). Only a value with a digit, 5 to 20 letters, digits or dashes.
+ */
+const DOCUMENT_NUMBER =
+  /(\b(?:passport|(?:driver'?s?|driving) licen[cs]e|licen[cs]e (?:number|no)|national id|id card|tax id|social security)(?: ?(?:number|no|nr|#))?\.?[\s:=#]{1,3})([A-Z0-9][A-Z0-9-]{3,18}[A-Z0-9])(?![\w-])/gi;
 
 /**
  * International bank account numbers (ISO 13616): a country code, two check digits and the account, written
@@ -180,13 +195,24 @@ function redactIbans(text: string, counts: RedactionCounts): string {
 
 function redactPersonalNumbers(text: string, counts: RedactionCounts): string {
   let s = redactIbans(text, counts);
+  if (s.includes('%2')) {
+    s = s.replace(ENCODED_PHONE, () => {
+      counts.phone++;
+      return '<PHONE>';
+    });
+  }
+  s = s.replace(DOCUMENT_NUMBER, (match: string, said: string, value: string) => {
+    if (!/\d/.test(value)) return match;
+    counts.nationalId++;
+    return `${said}<NATIONAL_ID>`;
+  });
   s = s.replace(SSN, () => {
     counts.nationalId++;
     return '<NATIONAL_ID>';
   });
   s = s.replace(PHONE, (match: string, ...groups: unknown[]) => {
-    const [keyed, keyedNumber, international] = groups as (string | undefined)[];
-    const number = keyedNumber ?? international ?? '';
+    const [keyed, keyedNumber, international, northAmerican] = groups as (string | undefined)[];
+    const number = keyedNumber ?? international ?? northAmerican ?? '';
     const digits = number.replace(/\D/g, '').length;
     if (digits < 7 || digits > 15 || (keyed === undefined && digits < 10)) return match;
     counts.phone++;
@@ -258,7 +284,7 @@ const CARD = /(?<![\w.+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7})(?!\w|\.
  * every match of that expression contains), so that most lines skip the expression. The full expressions,
  * tried at every position, cost most of a JSON log's time: its whole line is redacted besides its message.
  */
-const MAY_HAVE_CREDENTIAL = /@|bearer|basic|pass|pwd|secret|key|token|credential/i;
+const MAY_HAVE_CREDENTIAL = /@|bearer|basic|pass|pwd|secret|key|token|credential|cookie|sessid/i;
 const MAY_HAVE_IBAN = /[A-Z]{2}\d{2}/;
 const MAY_HAVE_HOST_NAME = /[A-Za-z0-9]\.[A-Za-z]{2}/;
 
@@ -308,7 +334,13 @@ const isWordChar = (c: number): boolean =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
 /** E-mail addresses found by expanding around each `@` (bounded: 64 chars left, 253 right). */
-function redactEmails(text: string, counts: RedactionCounts): string {
+function redactEmails(raw: string, counts: RedactionCounts): string {
+  const text = raw.includes('%40')
+    ? raw.replace(ENCODED_EMAIL, () => {
+        counts.email++;
+        return '<EMAIL>';
+      })
+    : raw;
   let at = text.indexOf('@');
   if (at < 0) return text;
   let out = '';
@@ -507,7 +539,29 @@ const NAMED_SECRET =
 const GENERATED = /^(?=.*[a-z])(?=.*\d)/i;
 
 function redactCredentials(text: string, counts: RedactionCounts): string {
-  return redactNamedSecrets(redactSaidPasswords(keyedCredentials(text, counts), counts), counts);
+  const cookies = redactCookies(text, counts);
+  return redactNamedSecrets(redactSaidPasswords(keyedCredentials(cookies, counts), counts), counts);
+}
+
+/**
+ * A `Cookie:` or `Set-Cookie:` header: every cookie's value is a credential whatever its name (`sessionid`,
+ * `SID`, `csrftoken`, a framework's own), since whoever has it is signed in. The names stay, and so do the
+ * attributes of a Set-Cookie (`Path=/`, `Max-Age=3600`), which identify no one.
+ */
+const COOKIE_HEADER = /(\b(?:set-)?cookie\s{0,3}[:=]\s{0,3}["']?)([^\r\n"']{1,8192})/gi;
+const COOKIE_PAIR = /(^|;\s{0,3})([^=;\s]{1,128})=([^;]{1,4096})/g;
+const COOKIE_ATTRIBUTES = new Set(['path', 'domain', 'expires', 'max-age', 'samesite', 'priority']);
+
+function redactCookies(text: string, counts: RedactionCounts): string {
+  if (!/cookie/i.test(text)) return text;
+  return text.replace(COOKIE_HEADER, (_match: string, header: string, value: string) => {
+    const cookies = value.replace(COOKIE_PAIR, (pair: string, lead: string, name: string, v: string) => {
+      if (COOKIE_ATTRIBUTES.has(name.toLowerCase()) || v.startsWith('<')) return pair;
+      counts.secret++;
+      return `${lead}${name}=<SECRET>`;
+    });
+    return header + cookies;
+  });
 }
 
 function redactNamedSecrets(text: string, counts: RedactionCounts): string {
@@ -698,10 +752,13 @@ export class Redactor {
   }
 }
 
-const NAME_CUE = String.raw`(?:[Uu]ser|[Cc]ustomer|[Ee]mployee|[Nn]ame|[Cc]ontact|[Cc]lient|[Rr]eporter|[Rr]equester|[Aa]ssignee|[Cc]olleague|[Pp]atient|[Pp]erson)(?:[:=][ \t]{0,3}|[ \t]{1,3})`;
+const NAME_CUE = String.raw`(?:[Uu]ser|[Cc]ustomer|[Ee]mployee|[Nn]ame|[Cc]ontact|[Cc]lient|[Rr]eporter|[Rr]equester|[Aa]ssignee|[Cc]olleague|[Pp]atient|[Pp]erson|[Oo]wner|[Aa]uthor|(?:[Ss]igned|[Rr]eported|[Rr]equested|[Ss]ubmitted) by|[Aa]ssigned to|I am|I'm|[Mm]y name is)(?:[:=][ \t]{0,3}|[ \t]{1,3})`;
 // `Ms` without a dot is also an abbreviation (`Ms Coco`, a data set): it needs a two-word name.
 const NAME_TITLE = String.raw`(?:Mr|Mrs|Dr|Prof|Ms\.|Miss)\.?`;
-const NAME_WORD = '[A-Z][a-z]{1,20}';
+// A double-barrelled part counts as one word (Garcia-Lopez).
+const NAME_WORD = '[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?';
+/** Between first and last name: a space, or as a query string writes it (`name=Peter+Parker`, `%20`). */
+const NAME_GAP = String.raw`(?: |\+|%20)`;
 /**
  * A capitalised First Last name right after a word that says a person follows (`user`, `customer`, `contact`,
  * `Name:`, …), or one or two capitalised words after a title (`Dr.`, `Mrs`). Whatever else follows a name ends
@@ -711,7 +768,7 @@ const NAME_WORD = '[A-Z][a-z]{1,20}';
  */
 const PERSON_NAME = new RegExp(
   [
-    String.raw`((?<![\w.])${NAME_CUE})(${NAME_WORD} ${NAME_WORD})(?![\w(<-]|\.\w| [A-Z])`,
+    String.raw`((?<![\w.])${NAME_CUE})(${NAME_WORD}${NAME_GAP}${NAME_WORD})(?![\w(<-]|\.\w| [A-Z])`,
     String.raw`((?<![\w.])${NAME_TITLE}[ \t]{1,3})(${NAME_WORD}(?: ${NAME_WORD})?)(?![\w(<-]|\.\w| [A-Z])`,
     String.raw`((?<![\w.])Ms[ \t]{1,3})(${NAME_WORD} ${NAME_WORD})(?![\w(<-]|\.\w| [A-Z])`,
   ].join('|'),
@@ -737,7 +794,7 @@ export function redactPersonNames(text: string): { text: string; names: number }
   const out = text.replace(PERSON_NAME, (match: string, ...groups: unknown[]) => {
     const [cue, cueName, title, titleName, ms, msName] = groups as (string | undefined)[];
     const name = cueName ?? titleName ?? msName ?? '';
-    if (name.split(' ').some((w) => NOT_NAME_WORDS.has(w))) return match;
+    if (name.split(/[ +-]|%20/).some((w) => NOT_NAME_WORDS.has(w))) return match;
     names++;
     return `${cue ?? title ?? ms ?? ''}<NAME>`;
   });

@@ -30,6 +30,24 @@ describe('redactText', () => {
     ['key AKIAIOSFODNN7EXAMPLE used', 'key <AWS_KEY> used', 'awsAccessKey'],
     ['openai sk-abcdefghijklmnopqrstuvwxyz123 set', 'openai <API_KEY> set', 'apiKey'],
     ['github ghp_abcdefghijklmnopqrstuvwxyz0123456789 set', 'github <API_KEY> set', 'apiKey'],
+    // QA3 (7 Dec): personal data in a URL's query string, cookies, and phones written the North American way.
+    ['GET /reset?email=bob%40example.com&x=1', 'GET /reset?email=<EMAIL>&x=1', 'email'],
+    ['GET /verify?phone=%2B15551234567 200', 'GET /verify?phone=<PHONE> 200', 'phone'],
+    ['call (415) 555-0132 now', 'call <PHONE> now', 'phone'],
+    ['or 415-555-0132.', 'or <PHONE>.', 'phone'],
+    ['call 020 7946 0958 today', 'call <PHONE> today', 'phone'],
+    ['passport number X12345678 verified', 'passport number <NATIONAL_ID> verified', 'nationalId'],
+    [
+      'Cookie: sessionid=9f8e7d6c5b4a3928; csrftoken=Zx8Yw7Vu6Ts5Rq4P',
+      'Cookie: sessionid=<SECRET>; csrftoken=<SECRET>',
+      'secret',
+    ],
+    [
+      'Set-Cookie: SID=31d4d96e407aad42; Path=/; Secure',
+      'Set-Cookie: SID=<SECRET>; Path=/; Secure',
+      'secret',
+    ],
+    ['form csrftoken=Zx8Yw7Vu6Ts5 ok', 'form csrftoken=<SECRET> ok', 'secret'],
     ['login password=hunter2 ok', 'login password=<SECRET> ok', 'secret'],
     ['cfg api_key: "xyz123" loaded', 'cfg api_key: "<SECRET>" loaded', 'secret'],
     [
@@ -342,6 +360,11 @@ describe('redactPersonNames (what a model is sent)', () => {
     ['our client James Whitford, and customer=Ana Sousa', 'our client <NAME>, and customer=<NAME>'],
     ['approved by Dr Lindqvist. Thanks, Dr. Claudia Berg', 'approved by Dr <NAME>. Thanks, Dr. <NAME>'],
     ['Ms. Sofia Marchetti and Ms Sofia Marchetti', 'Ms. <NAME> and Ms <NAME>'],
+    // QA3 (7 Dec): double-barrelled names, more cues, and a name in a query string.
+    ['Contact: Maria Garcia-Lopez requested access', 'Contact: <NAME> requested access'],
+    ['owner=Bob Jones changed plan, signed by Anna Kowalska', 'owner=<NAME> changed plan, signed by <NAME>'],
+    ["Hi, I am Rahul Sharma. I'm Li Wei", "Hi, I am <NAME>. I'm <NAME>"],
+    ['GET /cb?state=x&name=Peter+Parker&y=1', 'GET /cb?state=x&name=<NAME>&y=1'],
   ])('replaces the name in %j', (input, expected) => {
     expect(redactPersonNames(input).text).toBe(expected);
   });

@@ -65,7 +65,8 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+/** `port` 0 (the default) takes any free port; a fixed one serves a product started by hand. */
+export async function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
   let queue: FakeReply[] = [];
   let fallback: FakeReply | ((request: RecordedRequest) => FakeReply) = {
@@ -143,10 +144,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         response.end();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `http://127.0.0.1:${address.port}/v1`,
     requests,
     script(...replies) {
       queue.push(...replies);

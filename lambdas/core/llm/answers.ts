@@ -118,7 +118,8 @@ export function assertPlainText(texts: readonly string[], evidence: string): voi
     }
     const introduced = (pattern: RegExp, what: string) => {
       for (const match of text.matchAll(pattern)) {
-        if (!evidence.includes(match[0])) {
+        // A sentence's punctuation after a quoted URL is the model's, not part of what it quotes.
+        if (!evidence.includes(match[0].replace(/[.,;:!?)\]}'"]+$/, ''))) {
           throw new AnswerRejected(`answer adds ${what} the model was not shown: ${match[0].slice(0, 80)}`);
         }
       }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TriageAnswer } from '../../../lambdas/core/jobs/kinds/triage-ticket/run.ts';
-import { AnswerRejected, parseAnswer, triageAnswerSchema } from '../../../lambdas/core/llm/answers.ts';
+import {
+  AnswerRejected,
+  assertClaims,
+  assertPlainText,
+  parseAnswer,
+  triageAnswerSchema,
+} from '../../../lambdas/core/llm/answers.ts';
 import { llmHighlights } from '../../../lambdas/core/llm/changelog-highlights.ts';
 import { buildLogDigest, renderDigest, templateSeverity } from '../../../lambdas/core/llm/log-digest.ts';
 import { llmRefineSummary, planLogPrompts } from '../../../lambdas/core/llm/log-summarizer.ts';
@@ -344,6 +350,52 @@ describe('llmRefineSummary', () => {
       prompt: { name: 'log-summary-merge' },
     });
     expect((result.summary.llm as { calls: number }).calls).toBe(requests.length);
+  });
+});
+
+describe('what a model answer may say', () => {
+  const digest = [
+    'errors: 203',
+    'T4 ERROR ×57 10:41:07→10:44:00 | GET https://<HOST#1>/api/v1 failed in java.lang.Thread.<init> | #2=500×57',
+    'T9 WARN ×1,204 10:40:00→10:50:00 | retry <*> of <script>alert(1)</script>',
+  ].join('\n');
+
+  it.each([
+    [
+      "the miner's counts, times and ids",
+      'T4 failed 57 times from 10:41 and 203 errors in all [T4] (see T9).',
+    ],
+    ['a count written with a thousands separator', 'About 1,204 retry lines [T9].'],
+    [
+      'markup and a URL the log itself has, quoted back',
+      'T9 carries <script>alert(1)</script>; T4 calls https://<HOST#1>/api/v1.',
+    ],
+    [
+      'placeholders, wildcards and a percentage',
+      '<IP#2> and <EMAIL> in <*>: 95% of <NUM> events, no new errors since 10:44.',
+    ],
+  ])('accepts %s', (_what, text) => {
+    expect(() => assertPlainText([text], digest)).not.toThrow();
+    expect(() => assertClaims([text], digest, 203)).not.toThrow();
+  });
+
+  it.each([
+    ['an image', 'Fine ![x](https://evil.example/a.png)', /Markdown link or image/],
+    ['a link to a URL the log lacks', 'See https://evil.example/runbook', /a URL/],
+    ['markup the log lacks', 'ok <iframe src=//x>', /HTML markup/],
+    ['a handler in any tag', '<b onclick=alert(1)>x</b>', /HTML markup/],
+    ['a bidirectional override', 'ok\u202egnp.exe', /bidirectional/],
+  ])('rejects %s', (_what, text, reason) => {
+    expect(() => assertPlainText([text], digest)).toThrow(reason);
+  });
+
+  it.each([
+    ['no errors', 'The log is healthy, with no errors.', /no errors; the miner counted 203/],
+    ['an invented count', 'The API failed 58 requests.', /no count the miner gave is 58/],
+    ['a count taken from an id or a time', 'There were 41 errors and 4 warnings.', /is 41/],
+    ['an unseen time', 'It started at 09:15.', /time 09:15/],
+  ])('rejects %s against the miner', (_what, text, reason) => {
+    expect(() => assertClaims([text], digest, 203)).toThrow(reason);
   });
 });
 

@@ -142,6 +142,7 @@ const ENCODED_PHONE = /(?<![\w%])%2[Bb]\d{7,15}(?![\d])/g;
  * Numbers of identity documents after their name: passport, driving licence, national id, tax id
  * (`passport number X12345678`). Only a value with a digit, 5 to 20 letters, digits or dashes.
  */
+const MAY_HAVE_DOCUMENT = /passport|licen[cs]e|national id|id card|tax id|social security/i;
 const DOCUMENT_NUMBER =
   /(\b(?:passport|(?:driver'?s?|driving) licen[cs]e|licen[cs]e (?:number|no)|national id|id card|tax id|social security)(?: ?(?:number|no|nr|#))?\.?[\s:=#]{1,3})([A-Z0-9][A-Z0-9-]{3,18}[A-Z0-9])(?![\w-])/gi;
 
@@ -201,11 +202,14 @@ function redactPersonalNumbers(text: string, counts: RedactionCounts): string {
       return '<PHONE>';
     });
   }
-  s = s.replace(DOCUMENT_NUMBER, (match: string, said: string, value: string) => {
-    if (!/\d/.test(value)) return match;
-    counts.nationalId++;
-    return `${said}<NATIONAL_ID>`;
-  });
+  // Testing first is half the cost of a replace that finds nothing, which is almost every line of a log.
+  if (MAY_HAVE_DOCUMENT.test(s)) {
+    s = s.replace(DOCUMENT_NUMBER, (match: string, said: string, value: string) => {
+      if (!/\d/.test(value)) return match;
+      counts.nationalId++;
+      return `${said}<NATIONAL_ID>`;
+    });
+  }
   s = s.replace(SSN, () => {
     counts.nationalId++;
     return '<NATIONAL_ID>';

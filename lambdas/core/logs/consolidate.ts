@@ -197,10 +197,29 @@ function variableByEvidence(words: Set<string>, ctx: SplitContext, assigned: boo
   return phrasesVary(words) || wordsAreValues(words, ctx.evidence) || (assigned && wordsAreNames(words));
 }
 
-/** Identifier-like words (names, dotted or dashed), not numbers or punctuation. */
+/** Identifier-like words (names, dotted or dashed) or quoted text, not numbers or punctuation. */
 function wordsAreNames(words: Set<string>): boolean {
-  for (const w of words) if (!EVIDENCE_WORD.test(w)) return false;
+  for (const w of words) if (!EVIDENCE_WORD.test(w) && !isQuoted(w)) return false;
   return true;
+}
+
+/** A quoted phrase or value, one token (`"alice"`, `'reindex'`). */
+function isQuoted(token: string): boolean {
+  const t = bare(token);
+  const q = t.charCodeAt(0);
+  return t.length > 2 && (q === 34 || q === 39) && t.charCodeAt(t.length - 1) === q;
+}
+
+/**
+ * Whether position `p` is the value of a pair: `key=value`, or `"key": value` in a JSON object (zap's trailing
+ * fields `{"user": "alice", "orderId": 1234}`, a Python dict), whose keys are its constants and whose values
+ * are values whatever they read like.
+ */
+function assignedAt(tokens: readonly string[] | undefined, p: number): boolean {
+  if (!tokens) return false;
+  const before = tokens[p - 1];
+  if (before === '=') return true;
+  return before === ':' && p > 1 && isQuoted(tokens[p - 2] as string);
 }
 
 /**
@@ -232,7 +251,7 @@ function split(members: Root, n: number, decided: Uint8Array, ctx: SplitContext,
       values.add(t);
     }
     if (values.size < 2) continue;
-    const assigned = p > 0 && members[0]?.tokens[p - 1] === '=';
+    const assigned = p > 0 && assignedAt(members[0]?.tokens, p);
     if (
       masked ||
       (!enumLike && (values.size >= ctx.threshold || variableByEvidence(values, ctx, assigned)))

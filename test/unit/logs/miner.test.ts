@@ -50,6 +50,21 @@ describe('TemplateMiner', () => {
     expect(miner.templateId(up)).not.toBe(miner.templateId(down));
   });
 
+  it('reads the fields of a JSON object in a message as values of one event, its keys as constants', () => {
+    const miner = new TemplateMiner();
+    // zap's console encoder writes the context after the message; a few users must not split the event.
+    const zap = ['alice', 'bob', 'carol'].map((u, i) =>
+      miner.add(`payment failed {"user": "${u}", "orderId": ${1234 + i}}`),
+    );
+    const jobs = ['reindex', 'cleanup'].map((j) => miner.add(`job finished {'job': '${j}', 'ok': True}`));
+    const refund = miner.add('refund failed {"user": "alice", "orderId": 99}');
+    miner.finalize();
+    expect(new Set(zap.map((id) => miner.templateId(id))).size).toBe(1);
+    expect(miner.templateText(zap[0] ?? 0)).toBe('payment failed {"user": "<*>", "orderId": <NUM>}');
+    expect(miner.templateId(jobs[0] ?? 0)).toBe(miner.templateId(jobs[1] ?? 0));
+    expect(miner.templateId(refund)).not.toBe(miner.templateId(zap[0] ?? 0));
+  });
+
   it('keeps upper-case states apart however many there are', () => {
     const miner = new TemplateMiner();
     const states = [

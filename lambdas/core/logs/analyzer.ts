@@ -187,6 +187,7 @@ export class LogAnalyzer {
       const mixed = this.parser.structuredKind !== undefined;
       if ((this.structured || mixed) && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
       if (this.parser.info.levelsEndAtWarning && this.stats) this.stats.errorsInWarnings = true;
+      if (this.parser.info.levelsOnSomeLines && this.stats) this.stats.errorsUnlevelled = true;
       const unwrap = this.parser.unwrap?.bind(this.parser);
       this.continuation = new ContinuationDetector({
         indentedLog: mostlyIndented(unwrap ? sample.map(unwrap) : sample),

@@ -52,6 +52,11 @@ export interface HeaderInfo {
    * a warning's wording says whether it is an error.
    */
   levelsEndAtWarning?: boolean;
+  /**
+   * Only lines of one kind carry a level (a Lambda export: the function's `time⇥id⇥LEVEL⇥message` among the
+   * platform's `time START RequestId: …`), so a line without one may still say in its words that it failed.
+   */
+  levelsOnSomeLines?: boolean;
 }
 
 export interface HeaderParser {
@@ -277,6 +282,11 @@ interface ColumnSpec {
   levelInside?: boolean;
   /** Set once the layout is fixed: the column fits any text and has no role, so parsing skips it. */
   free?: boolean;
+  /**
+   * The closing `component:` column holds a bare level word on some lines (`ERROR`, not `ERROR:`): those lines
+   * are of another kind than the rest, see `mixedLevelColumn`.
+   */
+  levelOnSomeLines?: boolean;
 }
 
 const trimField = (s: string): string => s.trim();
@@ -375,6 +385,11 @@ class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
   dateless = false;
   private readonly time: TimeReader;
+  /**
+   * Where the header of a line without a level ends, in a layout whose closing column holds a level on some
+   * lines only (the last time column; -1 in other layouts): see `mixedLevelColumn`.
+   */
+  private readonly unlevelledEnd: number;
   constructor(
     private readonly delimiter: string,
     private readonly columns: ColumnSpec[],
@@ -392,13 +407,21 @@ class ColumnParser implements HeaderParser {
           c.kind === 'dash' ||
           c.kind === 'flag');
     }
+    const mixed = columns.some((c) => c.levelOnSomeLines);
+    this.unlevelledEnd = mixed ? (timeColumns[timeColumns.length - 1] ?? -1) : -1;
     const parts = columns.map((c) => {
-      const name = `<${c.role === 'other' ? c.kind : c.role}>`;
+      const name = `<${c.levelOnSomeLines ? 'level' : c.role === 'other' ? c.kind : c.role}>`;
       return c.levelInside ? `[${name} <level>/<component>]` : name;
     });
     const sep = delimiter === ' ' ? ' ' : delimiter === '\t' ? '\\t' : delimiter;
-    this.info = { kind: 'columns', description: [...parts, '<content>'].join(sep), coverage };
+    let description = [...parts, '<content>'].join(sep);
+    if (this.unlevelledEnd >= 0) {
+      const time = parts.slice(0, this.unlevelledEnd + 1).join(sep);
+      description += `; lines without a level: ${time}${sep}<content>`;
+    }
+    this.info = { kind: 'columns', description, coverage };
     if (columns.some((c) => c.kind === 'mark' && c.role === 'level')) this.info.levelsEndAtWarning = true;
+    if (this.unlevelledEnd >= 0) this.info.levelsOnSomeLines = true;
   }
 
   parse(line: string): ParsedLine {
@@ -480,8 +503,22 @@ class ColumnParser implements HeaderParser {
         else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) out.component = this.component(v);
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
+    if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
+  }
+
+  /**
+   * A line without a level in a layout where only the lines of one kind have one: the words after its time are
+   * its message (`START RequestId: <uuid> Version: $LATEST`, not a host `START` and a component `RequestId`).
+   */
+  private unlevelled(line: string, out: ParsedLine, nv: number): ParsedLine {
+    const end = this.unlevelledEnd;
+    const kept = Math.min(nv, end + 1);
+    const p = parsedLine(line.slice(this.ends[end], line.length).trim());
+    p.time = this.time.read(this.timeText(line, this.values, kept));
+    if (p.content.length === 0) p.content = out.content;
+    return p;
   }
 
   /** The time columns' text: one slice of the line when they are next to each other, else joined. */
@@ -782,6 +819,7 @@ function learnColumns(
     const col = columns[c];
     if (col && col.role === 'other') col.role = 'time';
   }
+  mixedLevelColumn(columns, texts, timeColumns);
   const parser = new ColumnParser(delimiter, columns, timeColumns, 0, defaultYear);
   let fit = 0;
   let headerChars = 0;
@@ -799,6 +837,33 @@ function learnColumns(
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
   withCoverage.dateless = datelessTimes(texts, timeColumns, defaultYear);
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
+}
+
+/** Share of the sample lines whose closing `component:` column must hold a bare level word for `mixedLevelColumn`. */
+const MIXED_SHARE = 0.05;
+
+/**
+ * A log of two kinds of lines, told apart by the closing `component:` column: on some lines it holds a bare
+ * level word (`ERROR`, where a component is written `name:`), as when a Lambda export mixes the function's
+ * `time⇥request-id⇥LEVEL⇥message` with the platform's `time START RequestId: <uuid> Version: $LATEST`. The
+ * column is then a level column of the lines of one kind; the others are another writer's, whose words after
+ * the time are their message, and the word before the column is a host on neither kind (a request id, `START`).
+ * Marks the column (`levelOnSomeLines`) when at least 5% of the sample has a level there and the layout reads
+ * times. PostgreSQL's `ERROR:` beside `LOG:` is a component column's level word, not this.
+ */
+function mixedLevelColumn(columns: ColumnSpec[], texts: string[][], timeColumns: number[]): void {
+  const end = columns.length - 1;
+  const last = columns[end];
+  const lastTime = timeColumns.at(-1);
+  if (last?.kind !== 'comp' || lastTime === undefined || lastTime >= end) return;
+  let levels = 0;
+  for (const t of texts) {
+    const text = t[end];
+    if (text !== undefined && !text.endsWith(':') && writtenLevel(text) !== undefined) levels++;
+  }
+  if (levels < 2 || levels < MIXED_SHARE * texts.length) return;
+  last.levelOnSomeLines = true;
+  for (const c of columns) if (c.role === 'host') c.role = 'other';
 }
 
 /**

@@ -81,9 +81,12 @@ function inferredHow(s: HeadlineInput): string {
   const fives = s.http?.statusClasses['5xx'] ?? 0;
   if (fives >= s.errors.inferred) return 'HTTP 5xx responses';
   if (fives > 0) return 'from wording and HTTP 5xx status';
-  return s.levels.source === 'header'
-    ? 'recognised from wording: the log has no error level'
-    : 'recognised from wording: the log has no levels';
+  if (s.levels.source !== 'header') return 'recognised from wording: the log has no levels';
+  // A log whose lines of one kind carry levels (a Lambda export) has errors of both kinds.
+  const levelled = (s.levels.counts.ERROR ?? 0) + (s.levels.counts.FATAL ?? 0);
+  return levelled > 0
+    ? 'some recognised from wording, on lines without a level'
+    : 'recognised from wording: the log has no error level';
 }
 
 /** "mostly" only for at least half: a template with 69 of 324 lines "leads" them, it is not the whole story. */

@@ -239,6 +239,11 @@ export class LogStats {
   private levelled = 0;
   /** The log's levels end at warning (`HeaderInfo.levelsEndAtWarning`): a warning's wording may make it an error. */
   errorsInWarnings = false;
+  /**
+   * Only lines of one kind carry a level (`HeaderInfo.levelsOnSomeLines`): a line without one is judged by its
+   * wording (a Lambda export's `Task timed out after 3.00 seconds`) however many lines have a level.
+   */
+  errorsUnlevelled = false;
   /** The line being added: fill it, then `add()`. */
   readonly line = new LineFacts();
   /**
@@ -308,13 +313,15 @@ export class LogStats {
 
   /**
    * An error without an ERROR/FATAL level: an HTTP 5xx response, or, in a log without any level field
-   * (so far) or on a warning of a log whose levels end there, wording such as "failed" or "refused" (decided
+   * (so far) or with levels on lines of one kind only, or on a warning of a log whose levels end there, wording such as "failed" or "refused" (decided
    * once per template).
    */
   private inferredError(facts: LineFacts, status: number | undefined): boolean {
     if (status !== undefined && status >= 500) return true;
     const worded =
-      facts.level === 'UNKNOWN' ? this.levelled === 0 : this.errorsInWarnings && facts.level === 'WARN';
+      facts.level === 'UNKNOWN'
+        ? this.levelled === 0 || this.errorsUnlevelled
+        : this.errorsInWarnings && facts.level === 'WARN';
     if (!worded) return false;
     let error = this.wording.get(facts.cluster);
     if (error === undefined) {

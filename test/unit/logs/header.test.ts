@@ -380,11 +380,52 @@ describe('header detection on common formats', () => {
       time: Date.UTC(2024, 4, 1, 10, 0, 3),
     });
     expect(parser.parse(lines[1] ?? '')).toMatchObject({ content: 'charged order 100', level: 'INFO' });
-    // A word in lower case there is the message's first word, not a level.
+    // A word in lower case there is the message's first word, not a level: a line without a level, whose
+    // words after the time are its message.
     expect(parser.parse(`2024-05-01T10:00:05.000Z\t${rid(5)}\terror\tbudget left`)).toMatchObject({
-      content: 'error\tbudget left',
+      content: `${rid(5)}\terror\tbudget left`,
       level: undefined,
     });
+  });
+
+  it('keeps the words after the time of the Lambda platform lines as their message, and no request id as host', () => {
+    const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = `2024-05-01T10:00:0${i}.000Z`;
+      lines.push(`${t} START RequestId: ${rid(i)} Version: $LATEST`);
+      lines.push(`${t}\t${rid(i)}\tINFO\tcharged order ${100 + i}`);
+      lines.push(`${t}\tEND RequestId: ${rid(i)}`);
+      lines.push(`${t}\tREPORT RequestId: ${rid(i)}\tDuration: 12.${i} ms\tBilled Duration: 13 ms\t`);
+    }
+    const parser = detect(lines);
+    expect(parser.info.levelsOnSomeLines).toBe(true);
+    expect(parser.parse(lines[0] ?? '')).toEqual({
+      content: `START RequestId: ${rid(0)} Version: $LATEST`,
+      time: Date.UTC(2024, 4, 1, 10, 0, 0),
+      level: undefined,
+      component: undefined,
+      host: undefined,
+    });
+    expect(parser.parse(lines[7] ?? '').content).toBe(
+      `REPORT RequestId: ${rid(1)}\tDuration: 12.1 ms\tBilled Duration: 13 ms`,
+    );
+    expect(parser.parse(lines[5] ?? '')).toMatchObject({
+      content: 'charged order 101',
+      level: 'INFO',
+      host: undefined,
+    });
+    const timeout = `2024-05-01T10:00:09.000Z ${rid(4)} Task timed out after 3.00 seconds`;
+    expect(parser.parse(timeout)).toMatchObject({
+      content: `${rid(4)} Task timed out after 3.00 seconds`,
+      time: Date.UTC(2024, 4, 1, 10, 0, 9),
+    });
+    // PostgreSQL writes its levels as `ERROR:` where other lines have `LOG:`: one kind of line, read as before.
+    const pg = Array.from(
+      { length: 10 },
+      (_, i) => `2024-05-01 10:00:0${i}.000 UTC [6${i}] ${i % 3 ? 'LOG' : 'ERROR'}:  x ${i}`,
+    );
+    expect(detect(pg).info.levelsOnSomeLines).toBeUndefined();
   });
 
   it("takes the column after the level of a tab-separated layout into the header (zap's caller)", () => {

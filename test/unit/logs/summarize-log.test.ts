@@ -146,6 +146,27 @@ describe('summarizeLog', () => {
     expect(summarizeLog(log4j.join('\n')).summary.errors).toEqual({ total: 1, inferred: 0 });
   });
 
+  it('counts a Lambda timeout as an error and names the platform lines by their own words, in an export whose function lines have levels', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const t = new Date(Date.UTC(2024, 4, 1, 10, 0, i * 10)).toISOString();
+      const rid = `6f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
+      const burst = i >= 60 && i < 72;
+      lines.push(`${t} START RequestId: ${rid} Version: $LATEST`);
+      if (burst && i % 2 === 0) lines.push(`${t} ${rid} Task timed out after 3.00 seconds`);
+      else lines.push(`${t}\t${rid}\t${burst ? 'ERROR' : 'INFO'}\tcharged order ${100 + i}`);
+      lines.push(`${t}\tEND RequestId: ${rid}`);
+      lines.push(`${t}\tREPORT RequestId: ${rid}\tDuration: 12.${i} ms\tBilled Duration: 13 ms\t`);
+    }
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.errors).toEqual({ total: 12, inferred: 6 });
+    const texts = summary.topTemplates.map((t) => t.template);
+    expect(texts).toContain('START RequestId: <UUID> Version: $LATEST');
+    expect(texts).toContain('END RequestId: <UUID>');
+    expect(summary.topHosts).toEqual([]);
+    expect(summary.headline).toContain('12 errors (some recognised from wording, on lines without a level)');
+  });
+
   it('reads times and levels with an explicit Loghub format', () => {
     const { summary } = summarizeLog(fixtureText('HDFS'), {
       format: '<Date> <Time> <Pid> <Level> <Component>: <Content>',

@@ -28,6 +28,14 @@ const STATUS_AFTER = /^\s{1,4}(?:->\s{0,2}|returned\s+|status\s+)?([1-5]\d\d)(?!
 // a duration.
 const DURATION_KEY =
   /\b(?:request_time|response_time|upstream_response_time|duration|latency|elapsed|took|time_taken|rt|time|dur)(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\s{0,2}[=:]?\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.:/-])/i;
+/**
+ * A duration written as a field, outside any request (`Duration: 12.34 ms`, a Lambda REPORT line; `took=5ms`,
+ * `elapsed: 1.2s`): the keys of `DURATION_KEY` that say duration, without `time`, `rt` and `dur`, which name
+ * other things as often, and with their `:` or `=`. Prose ("Took 19.7 seconds to spawn the instance") is not
+ * read: its numbers are the template's values already.
+ */
+const NAMED_DURATION =
+  /\b(?:request_time|response_time|duration|latency|elapsed|took|time_taken)(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\s{0,2}[=:]\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.:/-])/i;
 const DURATION_IN = /\bin\s(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|milliseconds|s|sec|seconds|us|µs|μs)\b/i;
 const TRAILING_SECONDS = /\s(\d{1,6}\.\d{1,6})\s*$/;
 const DURATION_UNIT = /(?:^|[\s(])(\d{1,9}(?:\.\d{1,9})?)\s?(ms|msec|us|µs|μs|s|sec)(?![\w.])/;
@@ -57,6 +65,13 @@ function durationOf(value: string, unit: string | undefined): number {
   const n = Number(value);
   if (unit) return n * (UNIT_MS[unit.toLowerCase()] ?? 1);
   return value.includes('.') ? n * 1000 : n;
+}
+
+/** The first duration a message names by a key (`Duration: 12.34 ms`), in milliseconds; undefined otherwise. */
+export function namedDuration(message: string): number | undefined {
+  if (message.length > 16_384) return undefined;
+  const m = NAMED_DURATION.exec(message);
+  return m ? durationOf(m[2] as string, m[3] ?? m[1]) : undefined;
 }
 
 /** A cheap test before the regular expressions: a request has a path after a space or quote, or a method key. */
@@ -181,6 +196,13 @@ export interface HttpSummary {
   otherEndpointRequests: number;
 }
 
+/** Percentiles of a sketch, rounded as the summary gives them; undefined when it is empty. */
+export function percentilesOf(s: QuantileSketch | undefined): LatencyPercentiles | undefined {
+  if (!s || s.count === 0) return undefined;
+  const q = (p: number) => round(s.quantile(p));
+  return { count: s.count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: round(s.max) };
+}
+
 class Tally {
   requests = 0;
   withStatus = 0;
@@ -211,10 +233,7 @@ class Tally {
   }
 
   percentiles(): LatencyPercentiles | undefined {
-    const s = this.latency;
-    if (!s || s.count === 0) return undefined;
-    const q = (p: number) => round(s.quantile(p));
-    return { count: s.count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: round(s.max) };
+    return percentilesOf(this.latency);
   }
 }
 

@@ -32,6 +32,14 @@ export class QuantileSketch {
     this.buckets.set(key, (this.buckets.get(key) ?? 0) + 1);
   }
 
+  /** Adds every value of `other` (same accuracy): the sketch of both sets of values. */
+  merge(other: QuantileSketch): void {
+    this.count += other.count;
+    this.zeros += other.zeros;
+    if (other.max > this.max) this.max = other.max;
+    for (const [key, n] of other.buckets) this.buckets.set(key, (this.buckets.get(key) ?? 0) + n);
+  }
+
   /** The value at quantile q (0..1), within the relative accuracy; 0 when empty. */
   quantile(q: number): number {
     if (this.count === 0) return 0;

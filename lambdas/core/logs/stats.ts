@@ -4,9 +4,13 @@
  * templates, first error, components, hosts), component and host tallies, the first error and HTTP
  * requests. Everything is bounded whatever the input.
  */
-import { HttpStats, parseHttp } from './http.ts';
+import { HttpStats, namedDuration, parseHttp } from './http.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
+import { QuantileSketch } from './quantiles.ts';
 import { detach, TopValues } from './tally.ts';
+
+/** Clusters whose named durations are kept (a sketch each). */
+const DURATION_CLUSTERS = 200;
 
 /** Clusters remembered per bucket in the order they were first seen there. */
 const FIRST_SEEN_PER_BUCKET = 12;
@@ -234,6 +238,11 @@ export class LogStats {
   firstError: FirstError | undefined;
   /** Per cluster id (before merges: resolve them), its error lines by reason. Only error lines touch it. */
   readonly clusterErrors = new Map<number, ErrorReasons>();
+  /**
+   * Per cluster id (before merges), the durations its lines name outside a request (`Duration: 12.34 ms`);
+   * undefined for a cluster whose first line named none, which is never looked at again.
+   */
+  readonly clusterDurations = new Map<number, QuantileSketch | undefined>();
   /** Per cluster: does its wording say error? Decided on its first line (levels are absent). */
   private readonly wording = new Map<number, boolean>();
   private levelled = 0;
@@ -304,12 +313,33 @@ export class LogStats {
   private classify(facts: LineFacts): void {
     const request = parseHttp(facts.fields ?? facts.content);
     const endpoint = request ? this.http.add(request) : undefined;
+    if (!request) this.addDuration(facts);
     const status = request?.status;
     facts.http5xx = status !== undefined && status >= 500 ? `${status} ${endpoint}` : undefined;
     const levelError = facts.level === 'ERROR' || facts.level === 'FATAL';
     facts.inferred = !levelError && this.inferredError(facts, status);
     facts.error = levelError || facts.inferred;
   }
+
+  /**
+   * A duration the line names (a Lambda REPORT's `Duration: 12.34 ms`, `took=5ms`), per cluster: whether a
+   * cluster's lines name one is decided on its first line, so other lines cost one lookup.
+   */
+  private addDuration(facts: LineFacts): void {
+    const durations = this.clusterDurations;
+    let sketch = durations.get(facts.cluster);
+    if (sketch === undefined) {
+      if (durations.has(facts.cluster) || durations.size >= 100_000) return;
+      const named = namedDuration(facts.content) !== undefined && this.durationSketches < DURATION_CLUSTERS;
+      sketch = named ? new QuantileSketch(0.01) : undefined;
+      durations.set(facts.cluster, sketch);
+      if (!sketch) return;
+      this.durationSketches++;
+    }
+    const ms = namedDuration(facts.content);
+    if (ms !== undefined && Number.isFinite(ms) && ms >= 0) sketch.add(ms);
+  }
+  private durationSketches = 0;
 
   /**
    * An error without an ERROR/FATAL level: an HTTP 5xx response, or, in a log without any level field

@@ -169,6 +169,18 @@ function http(h: HttpSummary | null, out: string[]): void {
   if (h.otherEndpointRequests) out.push(`  ${fmt(h.otherEndpointRequests)} requests to further endpoints`);
 }
 
+/** Durations the lines name outside HTTP requests (a Lambda REPORT's `Duration:`), per template. */
+function durations(list: LogSummary['durations'], out: string[]): void {
+  if (!list?.length) return;
+  out.push('', 'Durations named in the lines:');
+  out.push(`  ${['lines', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'].map((c) => c.padStart(8)).join(' ')}  template`);
+  for (const d of list) {
+    const p = d.durationMs;
+    const cells = [fmt(p.count), ...[p.p50, p.p95, p.p99, p.max].map(ms)].map((c) => c.padStart(8)).join(' ');
+    out.push(`  ${cells}  ${d.id}  ${clip(d.template, 90)}`);
+  }
+}
+
 const levelCell = (t: TemplateBrief): string => `${t.level}${t.levelInferred ? '*' : ''}`.padEnd(6);
 
 /**
@@ -330,6 +342,7 @@ export function renderSummaryText(s: LogSummary): string {
   overview(s, out);
   incidents(s.incidents, out);
   http(s.http, out);
+  durations(s.durations, out);
   changes(s, out);
   templateLists(s, out);
   places(s, out);

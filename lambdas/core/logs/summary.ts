@@ -19,7 +19,7 @@ import {
 } from './baseline.ts';
 import type { HeaderInfo } from './header.ts';
 import { buildHeadline } from './headline.ts';
-import type { HttpSummary } from './http.ts';
+import { type HttpSummary, type LatencyPercentiles, percentilesOf } from './http.ts';
 import {
   describeError,
   detectIncidents,
@@ -31,6 +31,7 @@ import {
 } from './incidents.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel } from './levels.ts';
 import type { TemplateSnapshot } from './miner.ts';
+import { QuantileSketch } from './quantiles.ts';
 import type { ErrorReasons, LogStats } from './stats.ts';
 import type { YearBasis } from './year.ts';
 
@@ -111,6 +112,11 @@ export interface LogSummary {
   incidents: Incident[];
   timeline: Timeline | null;
   http: HttpSummary | null;
+  /**
+   * Durations the lines name outside HTTP requests (`Duration: 12.34 ms` of a Lambda REPORT line, `took=5ms`),
+   * per template, most lines first. Absent when no line names one.
+   */
+  durations?: TemplateDurations[];
   topComponents: { name: string; lines: number; errors: number }[];
   topHosts: { name: string; lines: number; errors: number }[];
   firstError: ErrorLine | null;
@@ -193,6 +199,35 @@ const errorCount = (ctx: Context, t: TemplateSnapshot): number =>
       ? t.count
       : 0
     : (t.levels.ERROR ?? 0) + (t.levels.FATAL ?? 0);
+
+export interface TemplateDurations {
+  id: string;
+  template: string;
+  /** Milliseconds, 1% relative accuracy. */
+  durationMs: LatencyPercentiles;
+}
+
+/** The durations of each template's lines (sketches per cluster, merged over merges), most lines first. */
+function durationsOf(analyzer: Analysed, byId: Map<string, TemplateSnapshot>, limit: number): TemplateDurations[] {
+  const merged = new Map<string, QuantileSketch>();
+  for (const [cluster, sketch] of analyzer.stats.clusterDurations) {
+    if (!sketch || sketch.count === 0) continue;
+    const id = analyzer.miner.templateId(cluster);
+    let into = merged.get(id);
+    if (!into) {
+      into = new QuantileSketch(sketch.relativeAccuracy);
+      merged.set(id, into);
+    }
+    into.merge(sketch);
+  }
+  const out: TemplateDurations[] = [];
+  for (const [id, sketch] of merged) {
+    const durationMs = percentilesOf(sketch);
+    const t = byId.get(id);
+    if (durationMs && t) out.push({ id, template: t.template, durationMs });
+  }
+  return out.sort((a, b) => b.durationMs.count - a.durationMs.count).slice(0, limit);
+}
 
 /** Error lines of each template by reason: the statistics' tallies per cluster, summed over merges. */
 function errorReasonsById(analyzer: Analysed): Map<string, ErrorReasons> {
@@ -364,6 +399,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
     templates.filter((t) => !t.overflow).map((t) => censusEntry(ctx, t)),
   );
   const baseline = options.baseline;
+  const durations = durationsOf(analyzer, byId, ctx.limit);
   const body: Omit<LogSummary, 'headline'> = {
     version: 2,
     lines: {
@@ -387,6 +423,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
     incidents: found?.incidents ?? [],
     timeline: found?.timeline ?? null,
     http: analyzer.stats.http.summary(ctx.limit),
+    ...(durations.length > 0 ? { durations } : {}),
     ...tallies(ctx),
     firstError: firstErrorOf(ctx),
     changes: baseline

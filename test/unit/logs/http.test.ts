@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointOf, HttpStats, parseHttp } from '../../../lambdas/core/logs/http.ts';
+import { endpointOf, HttpStats, namedDuration, parseHttp } from '../../../lambdas/core/logs/http.ts';
 
 describe('parseHttp', () => {
   it.each([
@@ -62,6 +62,16 @@ describe('parseHttp', () => {
 
   it('gives up on huge messages instead of scanning them', () => {
     expect(parseHttp(`GET /x ${'a'.repeat(20_000)}`)).toBeUndefined();
+  });
+});
+
+describe('namedDuration', () => {
+  it('reads a duration written as a field, in milliseconds, and not one written in prose', () => {
+    expect(namedDuration('REPORT RequestId: x\tDuration: 12.34 ms\tBilled Duration: 13 ms')).toBe(12.34);
+    expect(namedDuration('job done took=1.5s')).toBe(1500);
+    expect(namedDuration('sync finished elapsed: 250')).toBe(250);
+    expect(namedDuration('Took 19.74 seconds to spawn the instance on the hypervisor.')).toBeUndefined();
+    expect(namedDuration('time: 10:00:01 started')).toBeUndefined();
   });
 });
 

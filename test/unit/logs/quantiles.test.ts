@@ -13,6 +13,20 @@ function random(seed: number): () => number {
 }
 
 describe('QuantileSketch', () => {
+  it('merges two sketches into the sketch of all their values', () => {
+    const a = new QuantileSketch(0.01);
+    const b = new QuantileSketch(0.01);
+    const all = new QuantileSketch(0.01);
+    for (let i = 0; i < 1000; i++) {
+      (i % 3 === 0 ? a : b).add(i);
+      all.add(i);
+    }
+    a.merge(b);
+    expect(a.count).toBe(1000);
+    expect(a.max).toBe(999);
+    for (const q of [0, 0.5, 0.95, 0.99]) expect(a.quantile(q)).toBe(all.quantile(q));
+  });
+
   it('answers every percentile within 1% of the exact value, on a long-tailed distribution', () => {
     const next = random(7);
     const values = Array.from({ length: 20_000 }, () => Math.exp(next() * 12) * 0.01);

@@ -167,6 +167,29 @@ describe('summarizeLog', () => {
     expect(summary.headline).toContain('12 errors (some recognised from wording, on lines without a level)');
   });
 
+  it('gives the percentiles of durations the lines write as a field (a Lambda REPORT), per template', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t = new Date(Date.UTC(2024, 4, 1, 10, 0, i * 10)).toISOString();
+      const rid = `6f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
+      lines.push(`${t} START RequestId: ${rid} Version: $LATEST`);
+      lines.push(`${t}\t${rid}\tINFO\tcharged order ${100 + i} in ${i} ms`);
+      lines.push(`${t}\tEND RequestId: ${rid}`);
+      lines.push(`${t}\tREPORT RequestId: ${rid}\tDuration: ${i + 1}.00 ms\tBilled Duration: ${i + 2} ms\t`);
+    }
+    const { summary } = summarizeLog(lines.join('\n'));
+    expect(summary.durations).toHaveLength(1);
+    const report = summary.durations?.[0];
+    expect(report?.template).toMatch(/^REPORT RequestId: <UUID> Duration: <NUM> ms/);
+    expect(report?.durationMs).toMatchObject({ count: 100, max: 100 });
+    expect(report?.durationMs.p50).toBeCloseTo(50, -0.5);
+    expect(renderSummaryText(summary)).toContain('Durations named in the lines:');
+    // Prose ("in 3 ms") is no field: a log without one has no durations.
+    expect(
+      summarizeLog(lines.filter((l) => !l.includes('REPORT')).join('\n')).summary.durations,
+    ).toBeUndefined();
+  });
+
   it('reads times and levels with an explicit Loghub format', () => {
     const { summary } = summarizeLog(fixtureText('HDFS'), {
       format: '<Date> <Time> <Pid> <Level> <Component>: <Content>',

@@ -240,9 +240,9 @@ export class LogStats {
   readonly clusterErrors = new Map<number, ErrorReasons>();
   /**
    * Per cluster id (before merges), the durations its lines name outside a request (`Duration: 12.34 ms`);
-   * undefined for a cluster whose first line named none, which is never looked at again.
+   * null for a cluster whose first line named none: one lookup per line either way.
    */
-  readonly clusterDurations = new Map<number, QuantileSketch | undefined>();
+  readonly clusterDurations = new Map<number, QuantileSketch | null>();
   /** Per cluster: does its wording say error? Decided on its first line (levels are absent). */
   private readonly wording = new Map<number, boolean>();
   private levelled = 0;
@@ -328,10 +328,11 @@ export class LogStats {
   private addDuration(facts: LineFacts): void {
     const durations = this.clusterDurations;
     let sketch = durations.get(facts.cluster);
+    if (sketch === null) return;
     if (sketch === undefined) {
-      if (durations.has(facts.cluster) || durations.size >= 100_000) return;
+      if (durations.size >= 100_000) return;
       const named = namedDuration(facts.content) !== undefined && this.durationSketches < DURATION_CLUSTERS;
-      sketch = named ? new QuantileSketch(0.01) : undefined;
+      sketch = named ? new QuantileSketch(0.01) : null;
       durations.set(facts.cluster, sketch);
       if (!sketch) return;
       this.durationSketches++;

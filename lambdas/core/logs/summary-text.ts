@@ -173,7 +173,9 @@ function http(h: HttpSummary | null, out: string[]): void {
 function durations(list: LogSummary['durations'], out: string[]): void {
   if (!list?.length) return;
   out.push('', 'Durations named in the lines:');
-  out.push(`  ${['lines', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'].map((c) => c.padStart(8)).join(' ')}  template`);
+  out.push(
+    `  ${['lines', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'].map((c) => c.padStart(8)).join(' ')}  template`,
+  );
   for (const d of list) {
     const p = d.durationMs;
     const cells = [fmt(p.count), ...[p.p50, p.p95, p.p99, p.max].map(ms)].map((c) => c.padStart(8)).join(' ');

@@ -208,7 +208,11 @@ export interface TemplateDurations {
 }
 
 /** The durations of each template's lines (sketches per cluster, merged over merges), most lines first. */
-function durationsOf(analyzer: Analysed, byId: Map<string, TemplateSnapshot>, limit: number): TemplateDurations[] {
+function durationsOf(
+  analyzer: Analysed,
+  byId: Map<string, TemplateSnapshot>,
+  limit: number,
+): TemplateDurations[] {
   const merged = new Map<string, QuantileSketch>();
   for (const [cluster, sketch] of analyzer.stats.clusterDurations) {
     if (!sketch || sketch.count === 0) continue;

@@ -185,20 +185,30 @@ export class Observability extends Construct {
     });
   }
 
+  /**
+   * The share of requests that failed on the server's side. AppSync's 5XXError alone misses most of them:
+   * InternalError and ServiceUnavailable answers travel over HTTP 200, so their EMF counts are added, as the
+   * local rule (observability/) counts both error types among the answered fields.
+   */
   private addApiAlarms(): void {
+    const periods = ALARM_THRESHOLDS.api5xxPeriods;
     this.alarm('Api5xxRate', {
-      alarmDescription: `More than ${ALARM_THRESHOLDS.api5xxPercent}% of API requests failed with a 5xx`,
+      alarmDescription: `${ALARM_THRESHOLDS.api5xxPercent}% or more of API requests failed on the server's side (HTTP 5xx, or errorType InternalError or ServiceUnavailable) in each of the last ${periods} five-minute periods`,
       metric: new cloudwatch.MathExpression({
-        label: '5xx %',
-        expression: `IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / FILL(requests, 0), 0)`,
+        label: 'server error %',
+        expression:
+          'IF(FILL(requests, 0) > 0, 100 * (FILL(http5xx, 0) + FILL(internal, 0) + FILL(unavailable, 0)) / FILL(requests, 0), 0)',
         usingMetrics: {
-          errors: this.apiMetric('5XXError', 'Sum', '5xx'),
+          http5xx: this.apiMetric('5XXError', 'Sum', '5xx'),
+          internal: this.metric(METRICS.internalErrors, {}, { statistic: 'Sum' }),
+          unavailable: this.metric(METRICS.serviceUnavailableErrors, {}, { statistic: 'Sum' }),
           requests: this.apiMetric('Latency', 'SampleCount', 'Requests'),
         },
         period: FIVE_MINUTES,
       }),
       threshold: ALARM_THRESHOLDS.api5xxPercent,
-      evaluationPeriods: 2,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
     });
     this.alarm('ApiP99Latency', {
       alarmDescription: `API p99 latency above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms`,

@@ -43,7 +43,17 @@ const metric = <const D extends string>(definition: MetricDefinition<D>): Metric
  */
 export const ALARM_THRESHOLDS = {
   oldestMessageSeconds: 15 * 60,
+  /**
+   * Server errors as a share of API requests: AppSync's HTTP 5xx plus the InternalError and ServiceUnavailable
+   * answers, which travel over HTTP 200 (locally: root fields answered with those error types).
+   */
   api5xxPercent: 1,
+  /**
+   * Consecutive five-minute periods over `api5xxPercent` before it pages. Three, so a blip shorter than five
+   * minutes (a prod database failover answers ServiceUnavailable for a minute or two) never touches all of
+   * them; the ServiceUnavailable and InternalErrors alarms page sooner for the causes they name.
+   */
+  api5xxPeriods: 3,
   apiP99LatencyMs: 3000,
   workerFailurePercent: 10,
   /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */

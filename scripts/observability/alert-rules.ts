@@ -35,6 +35,17 @@ export const LOCAL_DATABASE_CONNECTIONS_THRESHOLD = 80;
 
 const T = ALARM_THRESHOLDS;
 
+/**
+ * `condition` (a comparison over `increase(…[5m])`) held in at least `count` of the last `periods` five-minute
+ * steps: a CloudWatch alarm's "M of N" periods. Subquery steps are aligned to multiples of five minutes, as
+ * CloudWatch's periods are, so each step sees one period's increase and the rule fires when the alarm does.
+ */
+export function inFiveMinutePeriods(condition: string, count: number, periods: number): string {
+  // One minute short of the periods: ranges were closed at the start before Prometheus 3, and a step exactly
+  // `periods * 5` minutes back would count as one period more.
+  return `count_over_time((${condition})[${periods * 5 - 1}m:5m]) >= ${count}`;
+}
+
 /** Finished jobs of each kind in the last five minutes (the CloudWatch alarm's period). */
 function finishedJobs(): { failed: string; finished: string } {
   const failed = `sum by (kind) (increase(${promName(METRICS.jobsFailed)}[5m]))`;
@@ -88,13 +99,16 @@ function apiRules(): AlertRule[] {
   return [
     {
       alert: 'AiOpsApi5xxRate',
-      expr: `100 * sum(rate(${serverErrors}[5m])) / sum(rate(${requests}[5m])) >= ${T.api5xxPercent}`,
-      for: '10m',
+      expr: inFiveMinutePeriods(
+        `100 * sum(increase(${serverErrors}[5m])) / sum(increase(${requests}[5m])) >= ${T.api5xxPercent}`,
+        T.api5xxPeriods,
+        T.api5xxPeriods,
+      ),
+      for: '0m',
       labels: { severity: 'page' },
       annotations: {
-        summary: `More than ${T.api5xxPercent}% of API requests failed with a server error`,
-        description:
-          '{{ $value | humanize }}% of the root fields answered InternalError or ServiceUnavailable.',
+        summary: `${T.api5xxPercent}% or more of API requests failed with a server error`,
+        description: `${T.api5xxPercent}% or more of the root fields answered InternalError or ServiceUnavailable in each of the last ${T.api5xxPeriods} five-minute periods.`,
       },
     },
     {

@@ -764,6 +764,54 @@ describe('every stage', () => {
     expect(groupAlarms).toContain('CanaryErrors');
   });
 
+  it('counts as API server errors the InternalError and ServiceUnavailable answers (HTTP 200) besides AppSync 5XXError, per request, as the local rule does', () => {
+    for (const s of both()) {
+      const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+        /5XXError/.test(JSON.stringify(a.Properties?.Metrics)),
+      );
+      expect(alarms).toHaveLength(1);
+      const properties = alarms[0]?.Properties ?? {};
+      expect(properties).toMatchObject({
+        Threshold: ALARM_THRESHOLDS.api5xxPercent,
+        EvaluationPeriods: ALARM_THRESHOLDS.api5xxPeriods,
+        DatapointsToAlarm: ALARM_THRESHOLDS.api5xxPeriods,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      // A failover answers ServiceUnavailable for a minute or two: it must not fill every period that pages.
+      expect(ALARM_THRESHOLDS.api5xxPeriods).toBeGreaterThanOrEqual(3);
+      const queries = properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: CfnMetric; Period: number; Stat: string };
+      }[];
+      const idOf = (namespace: string, name: string, stat: string) => {
+        const found = queries.filter(
+          (q) =>
+            q.MetricStat?.Metric.Namespace === namespace &&
+            q.MetricStat.Metric.MetricName === name &&
+            q.MetricStat.Stat === stat,
+        );
+        expect(found, name).toHaveLength(1);
+        expect(found[0]?.MetricStat?.Period, name).toBe(300);
+        return found[0]?.Id ?? '';
+      };
+      const { namespace, service } = s.stage.metrics;
+      const http5xx = idOf('AWS/AppSync', '5XXError', 'Sum');
+      const internal = idOf(namespace, 'InternalErrors', 'Sum');
+      const unavailable = idOf(namespace, 'ServiceUnavailableErrors', 'Sum');
+      const requests = idOf('AWS/AppSync', 'Latency', 'SampleCount');
+      for (const id of [internal, unavailable]) {
+        const metric = queries.find((q) => q.Id === id)?.MetricStat?.Metric;
+        expect(metric?.Dimensions).toEqual([{ Name: 'service', Value: service }]);
+      }
+      const expression = queries.find((q) => q.Expression)?.Expression ?? '';
+      expect(expression).toContain(
+        `100 * (FILL(${http5xx}, 0) + FILL(${internal}, 0) + FILL(${unavailable}, 0)) / FILL(${requests}, 0)`,
+      );
+    }
+  });
+
   it('pages when the API answers ServiceUnavailable five minutes running, which no AppSync 5XXError sees', () => {
     for (const s of both()) {
       const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter(

@@ -66,13 +66,13 @@ export function applicationMetric<D extends string>(
 type Labelled = [string, AppFunction];
 
 /**
- * `100 * part / (part + rest)` once at least `minimum` events happened, else 0. FILL turns a metric with no
- * datapoint in the period into 0: at 100% failure there is no success datapoint, and without FILL the
- * expression has no value and a NOT_BREACHING alarm stays OK.
+ * `100 * part / (part + rest)` once any event happened, else 0. FILL turns a metric with no datapoint in the
+ * period into 0: at 100% failure there is no success datapoint, and without FILL the expression has no value
+ * and a NOT_BREACHING alarm stays OK.
  */
-export function rateExpression(part: string, rest: string, minimum: number): string {
+export function rateExpression(part: string, rest: string): string {
   const total = `(FILL(${part}, 0) + FILL(${rest}, 0))`;
-  return `IF(${total} >= ${minimum}, 100 * FILL(${part}, 0) / ${total}, 0)`;
+  return `IF(${total} > 0, 100 * FILL(${part}, 0) / ${total}, 0)`;
 }
 
 const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
@@ -172,16 +172,18 @@ export class Observability extends Construct {
     });
     const jobs = (definition: MetricDefinition<'kind'>) =>
       this.metric(definition, { kind: q.kind }, { statistic: 'Sum' });
+    const { workerFailurePercent, workerFailurePeriods, workerFailureWindowPeriods } = ALARM_THRESHOLDS;
     this.alarm(`${q.kind}-FailureRate`, {
-      alarmDescription: `More than ${ALARM_THRESHOLDS.workerFailurePercent}% of ${q.kind} jobs failed for good`,
+      alarmDescription: `${workerFailurePercent}% or more of the finished ${q.kind} jobs failed for good in ${workerFailurePeriods} of the last ${workerFailureWindowPeriods} five-minute periods`,
       metric: new cloudwatch.MathExpression({
         label: `${q.kind} failure %`,
-        expression: rateExpression('failed', 'ok', ALARM_THRESHOLDS.workerFailureMinJobs),
+        expression: rateExpression('failed', 'ok'),
         usingMetrics: { ok: jobs(METRICS.jobsSucceeded), failed: jobs(METRICS.jobsFailed) },
         period: FIVE_MINUTES,
       }),
-      threshold: ALARM_THRESHOLDS.workerFailurePercent,
-      evaluationPeriods: 2,
+      threshold: workerFailurePercent,
+      evaluationPeriods: workerFailureWindowPeriods,
+      datapointsToAlarm: workerFailurePeriods,
     });
   }
 

@@ -55,9 +55,17 @@ export const ALARM_THRESHOLDS = {
    */
   api5xxPeriods: 3,
   apiP99LatencyMs: 3000,
+  /**
+   * Jobs of a kind failing for good page when at least this share of the kind's finished jobs failed in
+   * `workerFailurePeriods` of the last `workerFailureWindowPeriods` five-minute periods, whatever the volume.
+   * There is no floor of finished jobs: until 7 December it was 5 per period, and a stage running 3 jobs an
+   * hour that all failed never paged. Two periods, so one job failing alone does not page (its record says why;
+   * one that failed on its last delivery raises the dead-letter alarm); a kind whose jobs keep failing pages
+   * by its second failure within the hour; a busy kind pages after 10 minutes at 10%, as before.
+   */
   workerFailurePercent: 10,
-  /** Below this many finished jobs in a period the failure rate is too noisy to alarm on. */
-  workerFailureMinJobs: 5,
+  workerFailurePeriods: 2,
+  workerFailureWindowPeriods: 12,
   databaseCpuPercent: 80,
   /** InternalError answers per minute: each is a bug or an unhandled dependency failure. */
   internalErrorsPerMinute: 3,

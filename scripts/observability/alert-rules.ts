@@ -80,13 +80,16 @@ function queueRules(): AlertRule[] {
     },
     {
       alert: 'AiOpsWorkerFailureRate',
-      expr: `100 * ${failed} / ${finished} >= ${T.workerFailurePercent} and ${finished} >= ${T.workerFailureMinJobs}`,
-      for: '10m',
+      expr: inFiveMinutePeriods(
+        `100 * ${failed} / ${finished} >= ${T.workerFailurePercent}`,
+        T.workerFailurePeriods,
+        T.workerFailureWindowPeriods,
+      ),
+      for: '0m',
       labels: { severity: 'page' },
       annotations: {
-        summary: `More than ${T.workerFailurePercent}% of {{ $labels.kind }} jobs failed for good`,
-        description:
-          '{{ $value | humanize }}% of the {{ $labels.kind }} jobs finished in the last 5 minutes FAILED.',
+        summary: `${T.workerFailurePercent}% or more of {{ $labels.kind }} jobs failed for good`,
+        description: `${T.workerFailurePercent}% or more of the finished {{ $labels.kind }} jobs FAILED in {{ $value }} of the last ${T.workerFailureWindowPeriods} five-minute periods.`,
       },
     },
   ];

@@ -734,6 +734,52 @@ describe('every stage', () => {
     }
   });
 
+  it('pages on a quiet kind whose every job fails (3 an hour), and not on one failed job or a busy kind at 1%', () => {
+    for (const s of both()) {
+      const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter(([, a]) =>
+        /JobsFailed/.test(JSON.stringify(a.Properties?.Metrics)),
+      );
+      expect(alarms).toHaveLength(s.stack.workQueues.queues.length);
+      for (const [id, alarm] of alarms) {
+        const p = alarm.Properties ?? {};
+        const queries = p.Metrics as {
+          Id: string;
+          Expression?: string;
+          MetricStat?: { Metric: CfnMetric; Period: number };
+        }[];
+        const idOf = (name: string) =>
+          queries.find((q) => q.MetricStat?.Metric.MetricName === name)?.Id ?? name;
+        const [failed, ok] = [idOf('JobsFailed'), idOf('JobsSucceeded')];
+        for (const q of queries) if (q.MetricStat) expect(q.MetricStat.Period, id).toBe(300);
+        const expression = queries.find((q) => q.Expression)?.Expression ?? '';
+        // One five-minute period's datapoint, for that period's failed and succeeded jobs.
+        const breaches = (f: number, o: number) =>
+          evaluateMetricMath(expression, { [failed]: f, [ok]: o }) >= Number(p.Threshold);
+        // The alarm over a run of periods: M breaching datapoints within any N in a row (missing = not breaching).
+        const pages = (periods: Array<[number, number]>) => {
+          const n = Number(p.EvaluationPeriods);
+          const m = Number(p.DatapointsToAlarm ?? n);
+          const breaching = periods.map(([f, o]) => breaches(f, o));
+          return breaching.some(
+            (_, end) => breaching.slice(Math.max(0, end - n + 1), end + 1).filter(Boolean).length >= m,
+          );
+        };
+        const hour = (jobs: Record<number, [number, number]>) =>
+          Array.from({ length: 12 }, (_, i): [number, number] => jobs[i] ?? [0, 0]);
+        expect(pages(hour({ 0: [1, 0], 4: [1, 0], 8: [1, 0] })), `${id}: 3 jobs an hour, all failed`).toBe(
+          true,
+        );
+        expect(pages(hour({ 3: [1, 0] })), `${id}: one failed job`).toBe(false);
+        expect(pages(hour({ 0: [1, 0], 4: [0, 1], 8: [0, 1] })), `${id}: one of three failed`).toBe(false);
+        const busy = (f: number) =>
+          hour(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [i, [f, 100 - f]])));
+        expect(pages(busy(1)), `${id}: 1% of a busy kind`).toBe(false);
+        expect(pages(busy(20)), `${id}: 20% of a busy kind`).toBe(true);
+        expect(p.TreatMissingData, id).toBe('notBreaching');
+      }
+    }
+  });
+
   it('alarms on InternalError answers and on authorizer and resolver Lambda errors, which the resolver canary also watches', () => {
     for (const s of both()) {
       const alarms = resourcesOf(s.template, 'AWS::CloudWatch::Alarm');
@@ -1163,6 +1209,17 @@ interface CfnMetric {
   Namespace?: string;
   MetricName?: string;
   Dimensions?: { Name: string; Value: unknown }[];
+}
+
+/**
+ * The value of a CloudWatch metric-math expression of the forms the stack writes (IF, FILL, + - * /, comparisons)
+ * for one datapoint of its inputs: FILL(id, 0) reads the input, IF is the conditional.
+ */
+function evaluateMetricMath(expression: string, inputs: Record<string, number>): number {
+  const filled = expression.replace(/FILL\((\w+), 0\)/g, (_, id: string) => String(inputs[id] ?? 0));
+  if (!/^[\d\s.+\-*/()<>=,IF]*$/.test(filled)) throw new Error(`cannot evaluate ${expression}`);
+  const IF = (condition: boolean | number, then: number, otherwise: number) => (condition ? then : otherwise);
+  return new Function('IF', `return ${filled};`)(IF) as number;
 }
 
 /** Every metric the stage's alarms and dashboard widgets read (dimension values that are tokens: `TOKEN`). */

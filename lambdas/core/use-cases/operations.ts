@@ -168,8 +168,10 @@ function queueProblems(kind: JobKind, reading: QueueReading | null, outcomes: Jo
   }
   const finished = (outcomes?.succeeded ?? 0) + (outcomes?.failed ?? 0);
   const failed = outcomes?.failed ?? 0;
+  // The alarm's rule over the hour this reads: each breaching period holds a failed job, so it takes as many
+  // failures as periods; no floor of finished jobs, so a quiet kind whose every job fails shows.
   if (
-    finished >= ALARM_THRESHOLDS.workerFailureMinJobs &&
+    failed >= ALARM_THRESHOLDS.workerFailurePeriods &&
     (100 * failed) / finished >= ALARM_THRESHOLDS.workerFailurePercent
   ) {
     problems.push({

@@ -1,5 +1,9 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
+import { ValidationError } from '../lambdas/core/errors.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
+import { createTriagePolicy } from '../lambdas/core/tickets/index.ts';
+import { ticketTriageConfigSchema } from '../lambdas/shared/config.ts';
+import { loadTicketClassifier } from '../lambdas/triage/local-classifier.ts';
 import type { StageConfig } from '../lib/stage-config.ts';
 
 /** The one durable stage; every other name is a personal, disposable stage. */
@@ -13,6 +17,12 @@ export interface StageInputs {
   adminEmail?: string | undefined;
   /** `-c networkRedaction=`: pseudonymise (default), keep or remove addresses and host names in logs. */
   networkRedaction?: string | undefined;
+  /** `-c triageReviewThreshold=`: category confidence below which a ticket is NEEDS_REVIEW (0–1). */
+  triageReviewThreshold?: string | undefined;
+  /** `-c triageExtraReviewThreshold=`: team confidence below which `Ticket.team` stays unset (0–1). */
+  triageExtraReviewThreshold?: string | undefined;
+  /** `-c triageCategories=BUG,FEATURE`: the categories the triage worker chooses among. */
+  triageCategories?: string | undefined;
   /** The synth time; the API key expiry counts from the start of its UTC day so a day's synths agree. */
   now?: Date;
 }
@@ -59,6 +69,110 @@ function networkRedaction(value: string): (typeof NETWORK_REDACTIONS)[number] {
   return mode;
 }
 
+/**
+ * The `-c` flags `bin/app.ts` reads, each with the `StageInputs` field it sets. Only these are read: a flag
+ * spelt otherwise is ignored by CDK, so the list is in docs/deploy.md.
+ */
+export const CONTEXT_FLAGS = [
+  'stage',
+  'alarmEmail',
+  'adminEmail',
+  'networkRedaction',
+  'triageReviewThreshold',
+  'triageExtraReviewThreshold',
+  'triageCategories',
+] as const;
+type ContextFlag = (typeof CONTEXT_FLAGS)[number];
+
+/**
+ * The stage inputs from CDK context (`-c flag=value`, or `context` in cdk.json, where a number or a boolean
+ * may stand unquoted). Blank values count as unset; a list or an object is refused, naming the flag.
+ */
+export function stageInputsFromContext(
+  context: (flag: string) => unknown,
+  user: string | undefined,
+): StageInputs {
+  const read = (flag: ContextFlag): string | undefined => {
+    const value = context(flag);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new Error(`-c ${flag}: must be a single value, not ${JSON.stringify(value)}`);
+    }
+    const text = String(value).trim();
+    return text === '' ? undefined : text;
+  };
+  return {
+    name: read('stage') ?? stageNameFromUser(user),
+    alarmEmail: read('alarmEmail'),
+    adminEmail: read('adminEmail'),
+    networkRedaction: read('networkRedaction'),
+    triageReviewThreshold: read('triageReviewThreshold'),
+    triageExtraReviewThreshold: read('triageExtraReviewThreshold'),
+    triageCategories: read('triageCategories'),
+  };
+}
+
+const TRIAGE_FLAGS = {
+  reviewThreshold: 'triageReviewThreshold',
+  extraReviewThreshold: 'triageExtraReviewThreshold',
+  categories: 'triageCategories',
+} as const satisfies Record<string, ContextFlag>;
+
+/** The worker's variable behind each triage flag. */
+const TRIAGE_VARIABLES: Readonly<Record<string, ContextFlag>> = {
+  TRIAGE_REVIEW_THRESHOLD: TRIAGE_FLAGS.reviewThreshold,
+  TRIAGE_EXTRA_REVIEW_THRESHOLD: TRIAGE_FLAGS.extraReviewThreshold,
+  TRIAGE_CATEGORIES: TRIAGE_FLAGS.categories,
+};
+
+const refused = (inputs: StageInputs, flag: ContextFlag, problem: string) =>
+  new Error(`-c ${flag}=${inputs[flag as keyof StageInputs]}: ${problem}`);
+
+/**
+ * The triage settings of `-c triage…=` flags, checked once at synth as the worker checks its variables at cold
+ * start (the worker's own schema, then the shipped model): a bad value fails the synth naming its flag,
+ * instead of every triage job of the deployed stage. Categories are kept in the model's spelling (`bug` → `BUG`).
+ */
+function triageSettings(inputs: StageInputs): StageConfig['triage'] {
+  const parsed = ticketTriageConfigSchema.safeParse({
+    TRIAGE_REVIEW_THRESHOLD: inputs.triageReviewThreshold,
+    TRIAGE_EXTRA_REVIEW_THRESHOLD: inputs.triageExtraReviewThreshold,
+    TRIAGE_CATEGORIES: inputs.triageCategories,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = TRIAGE_VARIABLES[String(issue?.path[0])] ?? TRIAGE_FLAGS.reviewThreshold;
+    throw refused(inputs, flag, issue?.message ?? 'invalid value');
+  }
+  const {
+    TRIAGE_REVIEW_THRESHOLD: reviewThreshold,
+    TRIAGE_EXTRA_REVIEW_THRESHOLD: extraReviewThreshold,
+    TRIAGE_CATEGORIES: categories,
+  } = parsed.data;
+  if (categories !== undefined && categories.length === 0) {
+    throw refused(inputs, TRIAGE_FLAGS.categories, 'must name at least one category');
+  }
+  if (reviewThreshold === undefined && extraReviewThreshold === undefined && categories === undefined) {
+    return undefined;
+  }
+  try {
+    const policy = createTriagePolicy(
+      loadTicketClassifier(undefined),
+      { reviewThreshold, extraReviewThreshold, categories },
+      TRIAGE_FLAGS,
+    );
+    return {
+      ...(reviewThreshold === undefined ? {} : { reviewThreshold }),
+      ...(extraReviewThreshold === undefined ? {} : { extraReviewThreshold }),
+      ...(categories === undefined ? {} : { categories: policy.categories }),
+    };
+  } catch (error: unknown) {
+    if (!(error instanceof ValidationError)) throw error;
+    const flag = Object.values(TRIAGE_FLAGS).find((f) => f === error.field) ?? TRIAGE_FLAGS.categories;
+    throw refused(inputs, flag, error.problem);
+  }
+}
+
 export function stageConfig(inputs: StageInputs): StageConfig {
   const name = assertStageName(inputs.name);
   const now = inputs.now ?? new Date();
@@ -71,6 +185,8 @@ export function stageConfig(inputs: StageInputs): StageConfig {
       ? {}
       : { redaction: { network: networkRedaction(inputs.networkRedaction) } }),
   };
+  const triage = triageSettings(inputs);
+  if (triage) Object.assign(common, { triage });
   if (name === PROD_STAGE) {
     return {
       ...common,

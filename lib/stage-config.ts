@@ -135,7 +135,11 @@ export interface StageConfig {
     readonly maxAnswerTokens?: number;
     readonly jobTokenBudget?: number;
   };
-  /** How the triage worker answers (docs/triage.md); unset values keep the classifier's defaults. */
+  /**
+   * How the triage worker answers (docs/triage.md); unset values keep the classifier's defaults. Set with
+   * `-c triageReviewThreshold=`, `-c triageExtraReviewThreshold=`, `-c triageCategories=` (docs/deploy.md),
+   * checked against the shipped model by `stageConfig`; categories in the model's spelling.
+   */
   readonly triage?: {
     /** `TRIAGE_REVIEW_THRESHOLD`: category confidence below which the answer is NEEDS_REVIEW (default 0.4). */
     readonly reviewThreshold?: number;

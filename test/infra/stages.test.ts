@@ -1,10 +1,21 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { assertStageName, stageConfig, stageNameFromUser } from '../../bin/stages.ts';
+import {
+  assertStageName,
+  CONTEXT_FLAGS,
+  stageConfig,
+  stageInputsFromContext,
+  stageNameFromUser,
+} from '../../bin/stages.ts';
 import { visibilityTimeoutSeconds } from '../../lambdas/core/jobs/kind.ts';
 import { JOB_KINDS } from '../../lambdas/core/jobs/registry.ts';
+import { ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
+import { triageEnvironment } from '../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 
 const NOW = new Date('2026-03-10T17:45:00Z');
@@ -78,6 +89,80 @@ describe('stage config', () => {
       alarmEmail: undefined,
       adminEmail: 'admin@example.com',
     });
+  });
+});
+
+describe('stage settings from -c flags', () => {
+  const fromContext = (context: Record<string, unknown>) =>
+    stageConfig({ ...stageInputsFromContext((flag) => context[flag], 'alice'), now: NOW });
+
+  it('reads every flag from context, blank as unset, and a number cdk.json gives unquoted as its text', () => {
+    const keys = new Set<string>();
+    const inputs = stageInputsFromContext((flag) => {
+      keys.add(flag);
+      return flag === 'triageReviewThreshold' ? 0.3 : flag === 'adminEmail' ? '  ' : undefined;
+    }, 'Jane.Doe');
+    expect([...keys]).toEqual([...CONTEXT_FLAGS]);
+    expect(inputs).toMatchObject({ name: 'jane-doe', adminEmail: undefined, triageReviewThreshold: '0.3' });
+  });
+
+  it('sets the triage thresholds and categories, 0 included, in the spelling the worker accepts', () => {
+    const stage = fromContext({
+      triageReviewThreshold: '0.25',
+      triageExtraReviewThreshold: '0',
+      triageCategories: 'bug, Feature ,question',
+    });
+    expect(stage.triage).toEqual({
+      reviewThreshold: 0.25,
+      extraReviewThreshold: 0,
+      categories: ['BUG', 'FEATURE', 'QUESTION'],
+    });
+    expect(ticketTriageConfigSchema.parse(triageEnvironment(stage))).toMatchObject({
+      TRIAGE_REVIEW_THRESHOLD: 0.25,
+      TRIAGE_EXTRA_REVIEW_THRESHOLD: 0,
+      TRIAGE_CATEGORIES: ['BUG', 'FEATURE', 'QUESTION'],
+    });
+    expect(fromContext({}).triage).toBeUndefined();
+    expect(fromContext({ triageReviewThreshold: 1 }).triage).toEqual({ reviewThreshold: 1 });
+  });
+
+  it('refuses a bad triage value with an error that names its flag and the value', () => {
+    expect(() => fromContext({ triageReviewThreshold: '1.5' })).toThrow(
+      '-c triageReviewThreshold=1.5: must be a number from 0 to 1',
+    );
+    expect(() => fromContext({ triageExtraReviewThreshold: 'high' })).toThrow(
+      '-c triageExtraReviewThreshold=high: must be a number from 0 to 1',
+    );
+    expect(() => fromContext({ triageReviewThreshold: '-0.1' })).toThrow(/^-c triageReviewThreshold=-0\.1: /);
+    expect(() => fromContext({ triageCategories: 'BUG,DOCS' })).toThrow(
+      /^-c triageCategories=BUG,DOCS: unknown category "DOCS"; this model knows BUG, /,
+    );
+    expect(() => fromContext({ triageCategories: ',' })).toThrow(
+      '-c triageCategories=,: must name at least one category',
+    );
+    expect(() => fromContext({ triageCategories: ['BUG'] })).toThrow(
+      '-c triageCategories: must be a single value, not ["BUG"]',
+    );
+  });
+
+  it('stops `cdk synth -c triageReviewThreshold=2` at the app with that error, before building anything', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ai-ops-app-'));
+    try {
+      const run = promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+        cwd: REPO_ROOT,
+        // How the CDK CLI hands `-c` flags and the output directory to the app.
+        env: {
+          ...process.env,
+          CDK_CONTEXT_JSON: JSON.stringify({ stage: 'alice', triageReviewThreshold: '2' }),
+          CDK_OUTDIR: out,
+        },
+      });
+      await expect(run).rejects.toMatchObject({
+        stderr: expect.stringContaining('Error: -c triageReviewThreshold=2: must be a number from 0 to 1'),
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { RUNBOOK, withRunbook } from './runbook.ts';
 import type { StageConfig } from './stage-config.ts';
 
 /** The repository root: bundling resolves entries, the lock file and `migrations/` from here. */
@@ -137,7 +138,10 @@ export class AppFunction extends Construct {
       version: this.function.currentVersion,
     });
     const errors = new cloudwatch.Alarm(this, 'CanaryErrors', {
-      alarmDescription: `Rolls back a deployment of ${id} when the new version fails invocations`,
+      alarmDescription: withRunbook(
+        `The new version of ${id} failed invocations during its canary: CodeDeploy rolls the live alias back to the previous version (no page)`,
+        RUNBOOK.canaryErrors,
+      ),
       metric: alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -14,6 +14,7 @@ import { LLM_TASKS } from '../lambdas/core/llm/ports.ts';
 import { ALARM_THRESHOLDS, METRICS, type MetricDefinition } from '../lambdas/core/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 import type { DatabaseTarget } from './database/target.ts';
+import { RUNBOOK, type RunbookSection, withRunbook } from './runbook.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { WorkQueue } from './work-queues.ts';
 
@@ -156,7 +157,8 @@ export class Observability extends Construct {
   /** Per job kind: a dead letter, a message waiting too long, too many jobs failing for good. */
   private addQueueAlarms(q: WorkQueue): void {
     this.alarm(`${q.kind}-DeadLetters`, {
-      alarmDescription: `Messages of ${q.kind} exhausted their retries: list and redrive them with deadLetters / redriveDeadLetters`,
+      description: `Messages of ${q.kind} exhausted their retries and wait in the dead-letter queue: read their reasons with deadLetters, fix the cause, then redriveDeadLetters (or purgeDeadLetters)`,
+      runbook: RUNBOOK.deadLetters,
       metric: q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: ONE_MINUTE,
         statistic: 'Maximum',
@@ -165,7 +167,8 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
     });
     this.alarm(`${q.kind}-OldestMessage`, {
-      alarmDescription: `A ${q.kind} job has waited more than ${ALARM_THRESHOLDS.oldestMessageSeconds / 60} minutes`,
+      description: `The oldest ${q.kind} message has waited ${ALARM_THRESHOLDS.oldestMessageSeconds / 60} minutes or more in each of the last 2 five-minute periods: the workers are not keeping up or not running`,
+      runbook: RUNBOOK.oldestMessage,
       metric: q.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       threshold: ALARM_THRESHOLDS.oldestMessageSeconds,
       evaluationPeriods: 2,
@@ -174,7 +177,8 @@ export class Observability extends Construct {
       this.metric(definition, { kind: q.kind }, { statistic: 'Sum' });
     const { workerFailurePercent, workerFailurePeriods, workerFailureWindowPeriods } = ALARM_THRESHOLDS;
     this.alarm(`${q.kind}-FailureRate`, {
-      alarmDescription: `${workerFailurePercent}% or more of the finished ${q.kind} jobs failed for good in ${workerFailurePeriods} of the last ${workerFailureWindowPeriods} five-minute periods`,
+      description: `${workerFailurePercent}% or more of the finished ${q.kind} jobs failed for good in ${workerFailurePeriods} of the last ${workerFailureWindowPeriods} five-minute periods`,
+      runbook: RUNBOOK.failureRate,
       metric: new cloudwatch.MathExpression({
         label: `${q.kind} failure %`,
         expression: rateExpression('failed', 'ok'),
@@ -195,7 +199,8 @@ export class Observability extends Construct {
   private addApiAlarms(): void {
     const periods = ALARM_THRESHOLDS.api5xxPeriods;
     this.alarm('Api5xxRate', {
-      alarmDescription: `${ALARM_THRESHOLDS.api5xxPercent}% or more of API requests failed on the server's side (HTTP 5xx, or errorType InternalError or ServiceUnavailable) in each of the last ${periods} five-minute periods`,
+      description: `${ALARM_THRESHOLDS.api5xxPercent}% or more of API requests failed on the server's side (HTTP 5xx, or errorType InternalError or ServiceUnavailable) in each of the last ${periods} five-minute periods`,
+      runbook: RUNBOOK.api5xxRate,
       metric: new cloudwatch.MathExpression({
         label: 'server error %',
         expression:
@@ -213,7 +218,8 @@ export class Observability extends Construct {
       datapointsToAlarm: periods,
     });
     this.alarm('ApiP99Latency', {
-      alarmDescription: `API p99 latency above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms`,
+      description: `API p99 latency was ${ALARM_THRESHOLDS.apiP99LatencyMs} ms or more in each of the last 3 five-minute periods`,
+      runbook: RUNBOOK.apiP99Latency,
       metric: this.apiMetric('Latency', 'p99'),
       threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
       evaluationPeriods: 3,
@@ -229,7 +235,8 @@ export class Observability extends Construct {
   private addUnavailableAlarm(): void {
     const minutes = ALARM_THRESHOLDS.serviceUnavailableMinutes;
     this.alarm('ServiceUnavailable', {
-      alarmDescription: `The API answered ServiceUnavailable in each of the last ${minutes} minutes: the database cannot be reached (see the resolver's WARN "A dependency is unavailable" lines)`,
+      description: `The API answered ServiceUnavailable in each of the last ${minutes} minutes: the database cannot be reached (see the resolver's WARN "A dependency is unavailable" lines)`,
+      runbook: RUNBOOK.serviceUnavailable,
       metric: this.metric(METRICS.serviceUnavailableErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
       threshold: 1,
       evaluationPeriods: minutes,
@@ -241,7 +248,8 @@ export class Observability extends Construct {
   private addRequestFunctionAlarms(): void {
     const { authorizer, resolver } = this.#props.functions;
     const internal = this.alarm('InternalErrors', {
-      alarmDescription: `${ALARM_THRESHOLDS.internalErrorsPerMinute} or more API answers with errorType InternalError in a minute: see the resolver's logs`,
+      description: `${ALARM_THRESHOLDS.internalErrorsPerMinute} or more API answers with errorType InternalError in a minute: see the resolver's ERROR lines ("Internal error", "Unhandled error in resolver")`,
+      runbook: RUNBOOK.internalErrors,
       metric: this.metric(METRICS.internalErrors, {}, { statistic: 'Sum', period: ONE_MINUTE }),
       threshold: ALARM_THRESHOLDS.internalErrorsPerMinute,
       evaluationPeriods: 1,
@@ -252,7 +260,8 @@ export class Observability extends Construct {
       ['Resolver', resolver],
     ] as const) {
       const errors = this.alarm(`${name}-Errors`, {
-        alarmDescription: `The ${name.toLowerCase()} Lambda failed invocations (a crash or a timeout): AppSync answers them with an error`,
+        description: `The ${name.toLowerCase()} Lambda failed invocations (a crash or a timeout): AppSync answers them with an error`,
+        runbook: RUNBOOK.functionErrors,
         metric: fn.function.metricErrors({ period: ONE_MINUTE, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -271,7 +280,8 @@ export class Observability extends Construct {
     const { reconciler } = this.#props.functions;
     const minutes = ALARM_THRESHOLDS.reconcilerFailingMinutes;
     this.alarm('Reconciler-Failing', {
-      alarmDescription: `The reconciler failed, or could not send the jobs it found, in each of the last ${minutes} minutes: accepted jobs are not reaching their queues. See the reconciler's logs ("Reconciliation failed")`,
+      description: `The reconciler failed, or could not send the jobs it found, in each of the last ${minutes} minutes: accepted jobs are not reaching their queues. See the reconciler's logs ("Reconciliation failed")`,
+      runbook: RUNBOOK.reconcilerFailing,
       metric: new cloudwatch.MathExpression({
         label: 'failed reconciler runs + failed sends',
         expression: 'FILL(runs, 0) + FILL(sends, 0)',
@@ -302,7 +312,8 @@ export class Observability extends Construct {
     ];
     for (const [name, fn] of all) {
       this.alarm(`${name.replace(/\W+/g, '-')}-Throttles`, {
-        alarmDescription: `Lambda ${name} is being throttled (account or function concurrency exhausted)`,
+        description: `Lambda ${name} was throttled in the last five minutes (the account's or the function's concurrency is exhausted)`,
+        runbook: RUNBOOK.throttles,
         metric: fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -313,13 +324,15 @@ export class Observability extends Construct {
   private addDatabaseAlarms(): void {
     const { database, stage } = this.#props;
     this.alarm('DatabaseCpu', {
-      alarmDescription: `Database CPU above ${ALARM_THRESHOLDS.databaseCpuPercent}%`,
+      description: `Database CPU averaged ${ALARM_THRESHOLDS.databaseCpuPercent}% or more in each of the last 3 five-minute periods`,
+      runbook: RUNBOOK.database,
       metric: database.cpu({ period: FIVE_MINUTES, statistic: 'Average' }),
       threshold: ALARM_THRESHOLDS.databaseCpuPercent,
       evaluationPeriods: 3,
     });
     this.alarm('DatabaseConnections', {
-      alarmDescription: `Database connections above ${stage.database.connectionsAlarmThreshold}`,
+      description: `${stage.database.connectionsAlarmThreshold} or more database connections in each of the last 3 five-minute periods (about 80% of what the database allows)`,
+      runbook: RUNBOOK.database,
       metric: database.connections({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       threshold: stage.database.connectionsAlarmThreshold,
       evaluationPeriods: 3,
@@ -485,15 +498,26 @@ export class Observability extends Construct {
     ];
   }
 
+  /**
+   * An alarm that notifies the topic on ALARM and on OK. Missing data is never breaching: the application's
+   * error counts (InternalErrors, JobsFailed, …) are emitted only when something fails, AppSync's and Lambda's
+   * metrics only while requests arrive, and a queue with messages keeps reporting (SQS stops only for an
+   * inactive queue, which is empty).
+   */
   private alarm(
     id: string,
-    props: Pick<
-      cloudwatch.AlarmProps,
-      'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods' | 'datapointsToAlarm'
-    >,
+    props: Pick<cloudwatch.AlarmProps, 'metric' | 'threshold' | 'evaluationPeriods' | 'datapointsToAlarm'> & {
+      /** What happened, in the engineer's words; the runbook link is added after it. */
+      readonly description: string;
+      readonly runbook: RunbookSection;
+    },
   ): cloudwatch.Alarm {
+    const { description, runbook, ...rest } = props;
     const alarm = new cloudwatch.Alarm(this, id, {
-      ...props,
+      ...rest,
+      // The e-mail's subject and the console list show the name: say the stage and the alarm, not a hash.
+      alarmName: `AiOps-${this.#props.stage.name}-${id}`,
+      alarmDescription: withRunbook(description, runbook),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

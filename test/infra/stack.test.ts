@@ -17,6 +17,7 @@ import { recordDeadline } from '../../lambdas/shared/deadline.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from '../../lib/log-uploads.ts';
+import { RUNBOOK_FILE } from '../../lib/runbook.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { INITIAL_SECRET_GENERATION } from '../../lib/secrets.ts';
 import { emittedMetrics } from '../support/emitted-metrics.ts';
@@ -32,10 +33,11 @@ let personal: SynthesizedStage;
 let prod: SynthesizedStage;
 
 beforeAll(() => {
-  // Bundling every function is the slow part: each stage is synthesized once for the whole file.
+  // Bundling every function is the slow part: each stage is synthesized once for the whole file. The bound is a
+  // hang guard, not a speed check: on a shared 2-core machine the two synths took 130 s.
   personal = synthStage('alice', { alarmEmail: 'ops@example.com' });
   prod = synthStage('prod');
-}, 120_000);
+}, 300_000);
 
 /** The logical id of a construct's CloudFormation resource (following default children down). */
 function logicalId(stack: Stack, construct: IConstruct): string {
@@ -716,6 +718,43 @@ describe('every stage', () => {
       expect(count(/"Throttles"/)).toBe(3 + queues);
       expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'CPUUtilization')).toHaveLength(1);
       expect(alarms.filter(([, a]) => a.Properties?.MetricName === 'DatabaseConnections')).toHaveLength(1);
+    }
+  });
+
+  it('tells the paged engineer in every alarm what happened and where the runbook section is, by a readable name', () => {
+    const headings = readFileSync(join(REPO_ROOT, RUNBOOK_FILE), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .map((line) =>
+        line
+          .replace(/^#+\s*/, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9 _-]/g, '')
+          .replace(/ /g, '-'),
+      );
+    for (const s of both()) {
+      const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThan(15);
+      for (const [id, alarm] of alarms) {
+        const p = alarm.Properties ?? {};
+        const description = JSON.stringify(p.AlarmDescription);
+        const link = /Runbook: docs\/operations\.md#([a-z0-9_-]+)/.exec(description);
+        expect(link, `${id}: ${description}`).not.toBeNull();
+        expect(headings, `${id} links to a missing section`).toContain(link?.[1]);
+        expect(description.length, id).toBeGreaterThan(80);
+        expect(description.length, id).toBeLessThanOrEqual(1024);
+        if (!id.includes('CanaryErrors')) {
+          expect(JSON.stringify(p.AlarmName), id).toMatch(new RegExp(`^"AiOps-${s.stage.name}-[\\w-]+"$`));
+        }
+        // Error counts are emitted only when something fails: no datapoint means nothing failed.
+        expect(p.TreatMissingData, id).toBe('notBreaching');
+        const evaluation = Number(p.EvaluationPeriods);
+        expect(Number(p.DatapointsToAlarm ?? evaluation), id).toBeLessThanOrEqual(evaluation);
+      }
+      const names = alarms.flatMap(([id, a]) =>
+        id.includes('CanaryErrors') ? [] : [JSON.stringify(a.Properties?.AlarmName)],
+      );
+      expect(new Set(names).size).toBe(names.length);
     }
   });
 

@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /**
  * One top-level `ai-ops` command, loaded only when it runs: its name and one-line summary live in bin/cli.ts, so
  * `ai-ops --help` loads no command module. Sub-commands (`logs parse`) are handled inside the command's module.
@@ -14,6 +16,25 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * node:util's parseArgs for a command (`ai-ops migrate`, `ai-ops logs upload`): an unknown option or a missing
+ * value is a UsageError (exit 2) that names the option and the help to read, not a TypeError (exit 1).
+ */
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  config: T,
+  command: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error: unknown) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (!(error instanceof Error) || !code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    // Node goes on about positional arguments after '--': its first sentence names the option.
+    const first = error.message.split(/\.\s/)[0] ?? error.message;
+    throw new UsageError(`${first} (see ai-ops ${command} --help)`);
   }
 }
 

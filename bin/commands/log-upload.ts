@@ -8,11 +8,10 @@ import { createReadStream } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { decompressed } from '../../lambdas/core/logs/decompress.ts';
 import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
-import { UsageError, wantsHelp } from './command.ts';
+import { parseCommandArgs, UsageError, wantsHelp } from './command.ts';
 import { fileStat } from './logs.ts';
 
 export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
@@ -46,21 +45,24 @@ interface Options {
 }
 
 function parseOptions(args: string[], env: NodeJS.ProcessEnv): Options {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      source: { type: 'string' },
-      format: { type: 'string' },
-      api: { type: 'string' },
-      token: { type: 'string' },
-      email: { type: 'string' },
-      key: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
+  const { values, positionals } = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        source: { type: 'string' },
+        format: { type: 'string' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        email: { type: 'string' },
+        key: { type: 'string' },
+        'no-wait': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+      },
     },
-  });
+    'logs upload',
+  );
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('give one file to upload');
   const timeoutSeconds = Number(values.timeout ?? 1800);

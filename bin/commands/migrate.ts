@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { Command } from './command.ts';
+import { type Command, parseCommandArgs } from './command.ts';
 import { withMigratedDatabase } from './migrated-database.ts';
 
 const usage = `Usage: ai-ops migrate [--data-dir <dir>]
@@ -14,11 +13,14 @@ Options:
 export const migrateCommand: Command = {
   usage,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: { 'data-dir': { type: 'string', default: '.local' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    });
+    const { values } = parseCommandArgs(
+      {
+        args,
+        options: { 'data-dir': { type: 'string', default: '.local' }, help: { type: 'boolean', short: 'h' } },
+        strict: true,
+      },
+      'migrate',
+    );
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { type CapturedOutput, captureLogOutput, type LogFormat, lineStyle } from '../../local/log-output.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
-import { type Command, UsageError } from './command.ts';
+import { type Command, parseCommandArgs, UsageError } from './command.ts';
 
 const usage = `Usage: ai-ops start [--port <port>] [--data-dir <dir>] [--log-format readable|json]
 
@@ -23,16 +22,19 @@ const LOG_FORMATS: readonly LogFormat[] = ['readable', 'json'];
 export const startCommand: Command = {
   usage,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string', default: '.local' },
-        'log-format': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
+    const { values } = parseCommandArgs(
+      {
+        args,
+        options: {
+          port: { type: 'string' },
+          'data-dir': { type: 'string', default: '.local' },
+          'log-format': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
       },
-      strict: true,
-    });
+      'start',
+    );
     if (values.help) {
       process.stdout.write(`${usage}\n`);
       return 0;

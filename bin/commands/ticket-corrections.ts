@@ -3,13 +3,12 @@
  * `ai-ops tickets train` reads (columns id, created_at, project, category, priority, team, title, body,
  * corrected_at), so a team retrains on its own answers. Reads DATABASE_URL or the embedded Postgres.
  */
-import { parseArgs } from 'node:util';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { parseCreatedAt } from '../../lambdas/core/tickets/input.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
 import { AtomicFile } from './atomic-file.ts';
-import { UsageError } from './command.ts';
+import { parseCommandArgs } from './command.ts';
 import { withMigratedDatabase } from './migrated-database.ts';
 
 export const EXPORT_CORRECTIONS_USAGE = `Usage: ai-ops tickets export-corrections [--out <file.csv>] [--since <date>] [--data-dir <dir>]
@@ -69,9 +68,8 @@ function sinceArg(text: string | undefined): Date | null {
 }
 
 export async function exportCorrections(args: string[]): Promise<number> {
-  let values: { out?: string; since?: string; 'data-dir': string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandArgs(
+    {
       args,
       options: {
         out: { type: 'string' },
@@ -80,10 +78,9 @@ export async function exportCorrections(args: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }));
-  } catch (error: unknown) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    },
+    'tickets export-corrections',
+  );
   if (values.help) {
     process.stdout.write(`${EXPORT_CORRECTIONS_USAGE}\n`);
     return 0;

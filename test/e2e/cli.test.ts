@@ -55,6 +55,24 @@ describe('the ai-ops command', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('answers an unknown option or a missing value of any command with a usage error naming it, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['migrate', '--bogus'], /ai-ops migrate: Unknown option '--bogus' \(see ai-ops migrate --help\)/],
+      [['start', '--port'], /ai-ops start: Option '--port <value>' argument missing/],
+      [
+        ['logs', 'upload', 'app.log', '--bogus'],
+        /Unknown option '--bogus' \(see ai-ops logs upload --help\)/,
+      ],
+      [['tickets', 'export-corrections', '--outt', 'x.csv'], /Unknown option '--outt'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = run(args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at |TypeError|ERR_PARSE_ARGS/);
+    }
+  });
+
   it('parses a log from stdin into one JSON object per line', () => {
     const input = [
       '2026-11-21 10:00:01 INFO worker-1 Connected to db-1 in 12 ms',

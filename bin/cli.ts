@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ValidationError } from '../lambdas/core/errors.ts';
 import { type Command, UsageError, wantsHelp } from './commands/command.ts';
 
@@ -42,15 +43,37 @@ function usage(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options:',
+    '  -h, --help     this help',
+    '  -V, --version  print the version of ai-ops',
+    '',
     'Run `ai-ops <command> --help` for the options of a command.',
+    'Exit codes: 0 done; 1 it failed, or some rows or items did (see standard error); 2 a usage or input error',
+    '(unknown option, missing argument or file, unreadable input); 130 stopped by Ctrl-C.',
   ].join('\n');
+}
+
+/** The package's version, read only when asked: `ai-ops --help` stays free of file reads. */
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const value = pkg && typeof pkg === 'object' && 'version' in pkg ? String(pkg.version) : 'unknown';
+  return `ai-ops ${value}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
-    return name ? 0 : 1;
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  // No command is a usage error: the usage goes where errors go, so `ai-ops > out` leaves out empty.
+  if (!name) {
+    process.stderr.write(`ai-ops: no command given\n\n${usage()}\n`);
+    return 2;
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {

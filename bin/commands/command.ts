@@ -50,9 +50,13 @@ export function commandWithSubcommands(definition: {
     usage,
     run: async (args) => {
       const [sub, ...rest] = args;
-      if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      if (sub === '--help' || sub === '-h' || sub === 'help') {
         process.stdout.write(`${usage}\n`);
-        return sub === undefined ? 2 : 0;
+        return 0;
+      }
+      // A missing subcommand is a usage error: the usage goes with the message, and stdout stays data only.
+      if (sub === undefined) {
+        throw new UsageError(`a subcommand is required (${Object.keys(subcommands).join(', ')})\n\n${usage}`);
       }
       const run = subcommands[sub];
       if (!run) {

@@ -37,6 +37,30 @@ describe('the ai-ops command', () => {
     expect(result.stdout).toMatch(/start[\s\S]*migrate[\s\S]*logs[\s\S]*tickets[\s\S]*changelog/);
   });
 
+  it('prints its version with --version or -V', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = run([flag]);
+      expect(result.status, flag).toBe(0);
+      expect(result.stdout, flag).toBe(`ai-ops ${version}\n`);
+    }
+  });
+
+  it('treats a missing command or subcommand as a usage error: usage on stderr, nothing on stdout, exit 2', () => {
+    const none = run([]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/no command given[\s\S]*Usage: ai-ops <command>/);
+    for (const command of ['logs', 'tickets']) {
+      const result = run([command]);
+      expect(result.status, command).toBe(2);
+      expect(result.stdout, command).toBe('');
+      expect(result.stderr, command).toMatch(
+        new RegExp(`ai-ops ${command}: a subcommand is required[\\s\\S]*Usage: ai-ops ${command}`),
+      );
+    }
+  });
+
   it('answers --help for every command', () => {
     for (const command of ['start', 'migrate', 'logs', 'changelog', 'tickets']) {
       const result = run([command, '--help']);

@@ -98,8 +98,44 @@ function unreachable(url: string, error: unknown): Error {
   );
 }
 
+/** Which credential a call carries: a refusal names it and where it came from. */
+type Credential = 'key' | 'token';
+
+const REFUSED: Record<Credential, string> = {
+  key: 'the API refused the API key (--key or $AI_OPS_API_KEY; `ai-ops start` prints it)',
+  token:
+    'the API refused the access token (--token or $AI_OPS_TOKEN): it may have expired or come from another deployment; pass a fresh one, or sign in with --email',
+};
+
+/** GraphQL error types that are the server's trouble, not the request's: trying again later may work. */
+const SERVER_SIDE = new Set(['ServiceUnavailable', 'InternalError', 'RateLimited']);
+
+/**
+ * An answer without data, said for people, and whose to fix: a refused credential or a bad request is the
+ * user's (a UsageError, exit 2); a server that failed or answered nothing usable is not (an Error, exit 1).
+ */
+function apiProblem(
+  api: string,
+  status: number,
+  errors: readonly { message: string; errorType?: string }[],
+  credential: Credential,
+): Error {
+  // The authorizer's and API_KEY mode's refusal (HTTP 401, UnauthorizedException), not a field's (login's).
+  if (status === 401 || errors.some((e) => e.errorType === 'UnauthorizedException'))
+    return new UsageError(REFUSED[credential]);
+  if (errors.length > 0) {
+    const message = errors.map((e) => e.message).join('; ');
+    const serverSide = status >= 500 || errors.some((e) => SERVER_SIDE.has(e.errorType ?? ''));
+    return serverSide ? new Error(`the API failed (HTTP ${status}): ${message}`) : new UsageError(message);
+  }
+  if (status >= 500) return new Error(`the API failed with HTTP ${status} and no answer; try again later`);
+  return new UsageError(
+    `${api} answered HTTP ${status} without a GraphQL answer: is --api the API's GraphQL URL (…/graphql)?`,
+  );
+}
+
 /** One GraphQL call; an answer with errors is an error naming them (the API's messages are for people). */
-function graphqlClient(api: string, headers: Record<string, string>): Call {
+function graphqlClient(api: string, headers: Record<string, string>, credential: Credential): Call {
   return async (query, variables) => {
     const response = await fetch(api, {
       method: 'POST',
@@ -110,10 +146,10 @@ function graphqlClient(api: string, headers: Record<string, string>): Call {
     });
     const body = (await response.json().catch(() => ({}))) as {
       data?: Record<string, unknown>;
-      errors?: { message: string }[];
+      errors?: { message: string; errorType?: string }[];
     };
-    if (body.errors?.length) throw new UsageError(body.errors.map((e) => e.message).join('; '));
-    if (!body.data) throw new UsageError(`the API answered HTTP ${response.status} without data`);
+    if (body.errors?.length || !body.data)
+      throw apiProblem(api, response.status, body.errors ?? [], credential);
     return body.data;
   };
 }
@@ -123,10 +159,14 @@ async function signIn(options: Options, env: NodeJS.ProcessEnv): Promise<string>
   const password = env.AI_OPS_PASSWORD;
   if (!password) throw new UsageError('set $AI_OPS_PASSWORD to sign in with --email');
   if (!options.key) throw new UsageError('signing in needs the API key: --key or $AI_OPS_API_KEY');
-  const data = await graphqlClient(options.api, { 'x-api-key': options.key })(
-    'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
-    { e: options.email, p: password },
-  );
+  const data = await graphqlClient(
+    options.api,
+    { 'x-api-key': options.key },
+    'key',
+  )('mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
+    e: options.email,
+    p: password,
+  });
   return (data.login as { accessToken: string }).accessToken;
 }
 
@@ -145,8 +185,11 @@ function putFile(url: URL, file: string, size: number, headers: Record<string, s
         });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
+          const problem = `(HTTP ${status}): ${uploadProblem(text)}`;
           if (status >= 200 && status < 300) resolve();
-          else reject(new UsageError(`the upload was refused (HTTP ${status}): ${uploadProblem(text)}`));
+          // A refusal (too large, an expired URL) is the request's; a 5xx is the storage's, worth another try.
+          else if (status >= 500) reject(new Error(`the upload failed ${problem}`));
+          else reject(new UsageError(`the upload was refused ${problem}`));
         });
       },
     );
@@ -183,7 +226,8 @@ async function waitForSummary(call: Call, id: string, timeoutSeconds: number): P
     const entry = (await call(READ, { id })).logEntry as Entry;
     if (entry.status === 'SUCCEEDED' || entry.status === 'FAILED') return entry;
     if (Date.now() > deadline) {
-      throw new UsageError(`no summary after ${timeoutSeconds} s (status ${entry.status}); entry ${id}`);
+      // Not a usage error: the upload went through, the worker is slow or stuck (exit 1, as a failed job).
+      throw new Error(`no summary after ${timeoutSeconds} s (status ${entry.status}); entry ${id}`);
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
@@ -223,7 +267,7 @@ export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process
   if (size === 0) throw new ValidationError('file', 'is empty');
   await refuseBinary(options.file);
   const token = await signIn(options, env);
-  const call = graphqlClient(options.api, { authorization: `Bearer ${token}` });
+  const call = graphqlClient(options.api, { authorization: `Bearer ${token}` }, 'token');
   const created = (
     await call(CREATE, {
       f: basename(options.file),

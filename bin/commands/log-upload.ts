@@ -12,7 +12,7 @@ import { ValidationError } from '../../lambdas/core/errors.ts';
 import { decompressed } from '../../lambdas/core/logs/decompress.ts';
 import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { parseCommandArgs, UsageError, wantsHelp } from './command.ts';
-import { fileStat } from './logs.ts';
+import { byteOrderMark, fileStat } from './logs.ts';
 
 export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
 
@@ -241,18 +241,26 @@ async function waitForSummary(call: Call, id: string, timeoutSeconds: number): P
 async function refuseBinary(file: string): Promise<void> {
   const stream = createReadStream(file);
   let head = '';
+  let utf16 = false;
   try {
     const { bytes } = await decompressed(stream);
     const decoder = new TextDecoder();
     for await (const chunk of bytes) {
+      if (head === '' && byteOrderMark(chunk).encoding !== 'utf8') utf16 = true;
       head += decoder.decode(chunk, { stream: true });
-      if (head.length >= BINARY_SAMPLE_CHARS) break;
+      if (utf16 || head.length >= BINARY_SAMPLE_CHARS) break;
     }
   } catch {
     return;
   } finally {
     stream.destroy();
   }
+  // `ai-ops logs summarize` reads UTF-16 itself; the worker reads UTF-8 only and would fail it as binary.
+  if (utf16)
+    throw new ValidationError(
+      'file',
+      'is UTF-16 text and the API reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 <file> > <file>.utf8)',
+    );
   if (looksBinary(head)) throw new ValidationError('file', 'looks like binary data, not text');
 }
 

@@ -245,7 +245,7 @@ async function analyse(
   let head = '';
   let nonBlank = false;
   try {
-    for await (const batch of lineBatches(utf8(bytes))) {
+    for await (const batch of lineBatches(text(bytes))) {
       for (const line of batch) {
         if (!nonBlank && line.trim() !== '') nonBlank = true;
         if (checked < BINARY_SAMPLE_CHARS) {
@@ -276,13 +276,54 @@ async function analyse(
   return analyzer;
 }
 
-/** UTF-8 text of a byte stream, decoded across chunk boundaries. */
-async function* utf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  // StringDecoder is what a stream's setEncoding uses: native, and cheaper than TextDecoder per chunk.
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of bytes) yield decoder.write(chunk);
-  const rest = decoder.end();
+/** The encoding a byte-order mark names, and its length. Without one a log is read as UTF-8. */
+export function byteOrderMark(head: Uint8Array): {
+  encoding: 'utf8' | 'utf-16le' | 'utf-16be';
+  length: number;
+} {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', length: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return { encoding: 'utf8', length: 0 };
+}
+
+/**
+ * The text of a byte stream, decoded across chunk boundaries. A UTF-8 byte-order mark is dropped, as the
+ * worker's decoder drops it (it used to become part of the first line, and a template of its own). A UTF-16
+ * log with its mark (what Windows PowerShell's `>` writes) is read as UTF-16 instead of refused as binary.
+ */
+async function* text(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  let head: Uint8Array = new Uint8Array(0);
+  let decode: ((chunk: Uint8Array) => string) | undefined;
+  let end = (): string => '';
+  for await (const chunk of bytes) {
+    if (decode === undefined) {
+      // The mark is up to 3 bytes: a first chunk of standard input may be shorter.
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (head.length < 3) continue;
+      [decode, end] = decoderFor(head);
+      yield decode(head.subarray(byteOrderMark(head).length));
+      continue;
+    }
+    yield decode(chunk);
+  }
+  if (decode === undefined && head.length > 0) {
+    [decode, end] = decoderFor(head);
+    yield decode(head.subarray(byteOrderMark(head).length));
+  }
+  const rest = end();
   if (rest) yield rest;
+}
+
+function decoderFor(head: Uint8Array): [(chunk: Uint8Array) => string, () => string] {
+  const { encoding } = byteOrderMark(head);
+  if (encoding === 'utf8') {
+    // StringDecoder is what a stream's setEncoding uses: native, and cheaper than TextDecoder per chunk.
+    const decoder = new StringDecoder('utf8');
+    return [(chunk) => decoder.write(chunk as Buffer), () => decoder.end()];
+  }
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  return [(chunk) => decoder.decode(chunk, { stream: true }), () => decoder.decode()];
 }
 
 /** Writes with back-pressure, in chunks, so a 1 GB JSONL output does not pile up in memory. */

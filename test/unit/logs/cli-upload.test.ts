@@ -39,6 +39,20 @@ describe('ai-ops logs upload', () => {
     writeFileSync(text, gzipSync('2024-05-01 10:00:00 INFO started\n'));
     await expect(runUpload([text, ...api], {})).rejects.not.toThrow(ValidationError);
   });
+
+  it('refuses a UTF-16 log, which the worker cannot read, with the conversion to make', async () => {
+    const file = join(dir, 'windows.log');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('2024-05-01 10:00:00 INFO started\r\n', 'utf16le'),
+      ]),
+    );
+    await expect(runUpload([file, ...api], {})).rejects.toThrow(
+      /is UTF-16 text and the API reads UTF-8: convert it first \(iconv/,
+    );
+  });
 });
 
 /** A stand-in for what sits at --api: a proxy in front of a failed API, or an API that refuses a credential. */

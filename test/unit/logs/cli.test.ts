@@ -89,6 +89,32 @@ describe('ai-ops logs', () => {
     await expect(run(['summarize', binary])).rejects.toThrow('binary');
   });
 
+  it('reads a log with a UTF-8 byte-order mark, or in UTF-16 with its mark, as the same text', async () => {
+    const text = [
+      '2024-05-01 10:00:01 INFO worker-1 Connected to db-1 in 12 ms',
+      '2024-05-01 10:00:02 INFO worker-2 Connected to db-2 in 9 ms',
+      '2024-05-01 10:00:03 ERROR worker-1 Lost connection to db-1',
+    ].join('\r\n');
+    const utf16be = Buffer.from(text, 'utf16le').swap16();
+    const encodings: [string, Buffer][] = [
+      ['plain.log', Buffer.from(text)],
+      ['bom.log', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+      ['utf16le.log', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+      ['utf16be.log', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])],
+    ];
+    const outputs: string[] = [];
+    for (const [name, bytes] of encodings) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const { code, out } = await run(['parse', file, '--jsonl']);
+      expect(code, name).toBe(0);
+      outputs.push(out);
+    }
+    // The mark is not part of the first line: it joins its template as the second line does.
+    expect(rows(outputs[0] ?? '').map((r) => r.templateId)).toEqual(['T1', 'T1', 'T2']);
+    for (const out of outputs.slice(1)) expect(out).toBe(outputs[0]);
+  });
+
   it('reads standard input when the file is "-"', () => {
     const child = spawnSync(
       process.execPath,

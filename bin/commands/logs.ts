@@ -12,9 +12,10 @@ import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-c
 import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
-const PARSE_USAGE = `Usage: ai-ops logs parse <file|-> [--format <loghub format>] [--jsonl] [--no-redact]
+const PARSE_USAGE = `Usage: ai-ops logs parse [<file>|-] [--format <loghub format>] [--jsonl] [--no-redact]
 
-Mines templates from a log, streaming it line by line ("-" reads standard input).
+Mines templates from a log, streaming it line by line ("-", or no file when standard input is a pipe or a
+file, reads standard input).
 
 Options:
   --format <f>   Loghub-style header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'
@@ -31,9 +32,10 @@ Options:
                  time, or of the clock for standard input)
   -h, --help     this help`;
 
-const SUMMARIZE_USAGE = `Usage: ai-ops logs summarize <file|-> [--baseline <file>] [--format <loghub format>] [--json]
+const SUMMARIZE_USAGE = `Usage: ai-ops logs summarize [<file>|-] [--baseline <file>] [--format <loghub format>] [--json]
 
-Summarises a log, streaming it line by line ("-" reads standard input). It opens with a headline (what
+Summarises a log, streaming it line by line ("-", or no file when standard input is a pipe or a file, reads
+standard input). It opens with a headline (what
 failed, when, how much, what is new), then incidents in time order, volume and time span, level mix,
 HTTP status and latency per endpoint, top/error/warning/rare/new templates, components, hosts, the first
 error and redaction counts.
@@ -96,8 +98,12 @@ function parseFlags(args: string[], allowed: 'parse' | 'summarize'): Flags {
     } else if (name === '-' || !name?.startsWith('-')) positional.push(arg);
     else throw new UsageError(`unknown option ${name} (see ai-ops logs ${allowed} --help)`);
   }
+  // `… | ai-ops logs parse`: no file reads a pipe, as cat and jq do; never a terminal, which would just wait.
+  if (positional.length === 0 && !process.stdin.isTTY) positional.push('-');
   if (positional.length !== 1)
-    throw new UsageError(`expects one file or "-" (see ai-ops logs ${allowed} --help)`);
+    throw new UsageError(
+      `expects one file, or "-" or a pipe for standard input (see ai-ops logs ${allowed} --help)`,
+    );
   flags.input = positional[0] as string;
   if (flags.format !== undefined) assertFormat(flags.format);
   return flags;

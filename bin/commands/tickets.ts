@@ -34,7 +34,7 @@ import {
 import { AtomicFile } from './atomic-file.ts';
 import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
 
-const CLASSIFY_USAGE = `Usage: ai-ops tickets classify <csv|-> [--labels bug,feature,question] [--output <file>]
+const CLASSIFY_USAGE = `Usage: ai-ops tickets classify [<csv>|-] [--labels bug,feature,question] [--output <file>]
 
 Classifies every row of a CSV with a title column and usually a body column (without one, or with an empty
 body, a ticket is title-only; other columns are ignored; RFC 4180 quoting and multi-line fields are fine) and writes one JSON object per row, in input order:
@@ -51,7 +51,8 @@ A row that cannot be classified (empty title, broken quoting, a bad date) become
 is reported on standard error with its row number, and the rest is classified; the exit code is then 1.
 
 Options:
-  <csv>, --input <csv>     the tickets ("-" reads standard input)
+  <csv>, --input <csv>     the tickets ("-", or none when standard input is a pipe or a file, reads
+                           standard input)
   --labels <a,b,...>       choose the category among these only (case-insensitive; echoed as written)
   --output <file>          write there instead of standard output (written whole or not at all)
   --strict                 stop at the first bad row (exit code 2) and write nothing
@@ -345,7 +346,9 @@ async function classify(args: readonly string[]): Promise<number> {
     return 0;
   }
   const flags = parseFlags(args, CLASSIFY_FLAGS, 'classify');
-  const input = required(flags, '--input', 'classify');
+  // `… | ai-ops tickets classify`: no file reads a pipe, as cat and jq do; never a terminal, which would wait.
+  const input =
+    flags.one.has('--input') || process.stdin.isTTY ? required(flags, '--input', 'classify') : '-';
   const columns = columnChoice(flags);
   const fixedCreated = parseCreatedAt(flags.one.get('--created-at'), 'created-at');
   const policy = policyFromFlags(flags);

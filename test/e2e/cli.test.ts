@@ -114,6 +114,17 @@ describe('the ai-ops command', () => {
     expect(rows[2]?.templateId).not.toBe(rows[0]?.templateId);
   });
 
+  it('reads standard input when no file is given and it is a pipe, as with "-"', () => {
+    const log = 'alpha 1\nalpha 2\nbeta\n';
+    const parse = run(['logs', 'parse', '--jsonl'], { input: log });
+    expect(parse.status, parse.stderr).toBe(0);
+    expect(parse.stdout).toBe(run(['logs', 'parse', '-', '--jsonl'], { input: log }).stdout);
+    const csv = 'title,body\nApp crashes on start,stack trace attached\n';
+    const classify = run(['tickets', 'classify', '--quiet'], { input: csv });
+    expect(classify.status, classify.stderr).toBe(0);
+    expect(JSON.parse(classify.stdout)).toMatchObject({ row: 1 });
+  });
+
   it('finds the files its modules read next to their sources (the shipped ticket model and word clusters)', () => {
     const result = run(['tickets', 'classify', '--input', 'test/fixtures/tickets/nlbse24-sample.csv']);
     expect(result.status, result.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../bin/commands/command.ts';
 import { logsCommand } from '../../../bin/commands/logs.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { withTerminalInput } from '../../support/terminal-input.ts';
 import { runLogs as run } from './cli-run.ts';
 import { fixtureLines, fixturePath } from './fixtures.ts';
 
@@ -80,7 +81,7 @@ describe('ai-ops logs', () => {
 
   it('reports usage errors and bad input clearly', async () => {
     await expect(run(['frobnicate'])).rejects.toThrow(UsageError);
-    await expect(run(['parse'])).rejects.toThrow('expects one file');
+    await expect(withTerminalInput(() => run(['parse']))).rejects.toThrow('expects one file');
     await expect(run(['parse', fixturePath('HDFS'), '--json'])).rejects.toThrow('unknown option --json');
     await expect(run(['parse', join(dir, 'missing.log')])).rejects.toThrow('cannot read');
     await expect(run(['parse', fixturePath('HDFS'), '--format', '<Date>'])).rejects.toThrow(ValidationError);

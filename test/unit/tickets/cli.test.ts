@@ -7,6 +7,7 @@ import { exportCorrections } from '../../../bin/commands/ticket-corrections.ts';
 import { ticketsCommand } from '../../../bin/commands/tickets.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
 import { redactTicket } from '../../../lambdas/core/tickets/index.ts';
+import { withTerminalInput } from '../../support/terminal-input.ts';
 import { FIXTURE, fixtureModel, INTERNAL_FIXTURE } from './support.ts';
 
 let dir = '';
@@ -333,7 +334,7 @@ describe('ai-ops tickets classify', () => {
     expect(labels).toBeInstanceOf(ValidationError);
     expect((labels as ValidationError).field).toBe('labels');
     expect(await rejection(run('classify', '--input', FIXTURE, '--frobnicate'))).toBeInstanceOf(UsageError);
-    expect(await rejection(run('classify'))).toBeInstanceOf(UsageError);
+    expect(await rejection(withTerminalInput(() => run('classify')))).toBeInstanceOf(UsageError);
   });
 
   it("reads each ticket's project from a repo column without being asked, and says so", async () => {

@@ -130,7 +130,10 @@ function parseArgs(args: readonly string[]): ParsedArgs {
       }
       // --release-version predates --release-as; both name the same setting.
       const key = name === '--release-version' ? '--release-as' : name;
-      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      // `--repo --format json`: the next option is not --repo's value (it would be read as a path, and then
+      // "json" reported as the unknown option).
+      const takenOption = eq === -1 && value !== undefined && value.startsWith('--');
+      if (value === undefined || value === '' || takenOption) throw new UsageError(`${name} needs a value`);
       if (values.has(key)) throw new UsageError(`${name} given twice`);
       values.set(key, value);
     } else if (BOOLEAN_FLAGS.has(arg)) {
@@ -178,6 +181,15 @@ function checkChoice<T extends string>(
   return value as T;
 }
 
+/** Why a file could not be read, in words: a directory or a permission is the user's to fix, not "cannot". */
+function unreadable(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `cannot be read (${code || (error instanceof Error ? error.message : String(error))})`;
+}
+
 /** A config problem names the file and the key inside it. */
 function configError(file: string, error: unknown): unknown {
   if (!(error instanceof ValidationError)) return error;
@@ -205,8 +217,7 @@ async function loadConfig(parsed: ParsedArgs, repository: string): Promise<Chang
     try {
       text = await readFile(explicit, 'utf8');
     } catch (error: unknown) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`config ${explicit}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+      throw new UsageError(`config ${explicit}: ${unreadable(error)}`);
     }
     return parseConfigText(text, explicit, path);
   }
@@ -297,8 +308,7 @@ async function readInputFile(file: string): Promise<{ commits: ChangelogInput['c
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error: unknown) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--input ${file}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+    throw new UsageError(`--input ${file}: ${unreadable(error)}`);
   }
   // The API refuses NUL in any field; a binary file split into "lines" would be tens of thousands of commits.
   if (text.includes('\u0000')) {

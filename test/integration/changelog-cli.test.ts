@@ -288,6 +288,21 @@ describe('ai-ops changelog', () => {
     );
   });
 
+  it('does not take the next option as the value of one left without it', async () => {
+    const result = await run('--repo', '--format', 'json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('ai-ops changelog: --repo needs a value\n');
+  });
+
+  it('says a directory given as --input or --config is one, not that it "cannot be read"', async () => {
+    const input = await run('--input', root);
+    expect(input.code).toBe(2);
+    expect(input.stderr).toContain(`--input ${root}: is a directory, not a file`);
+    const config = await run('--repo', repo, '--config', root);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toContain(`config ${root}: is a directory, not a file`);
+  });
+
   it('names the commit whose message is over the length cap, printing nothing else', async () => {
     const dir = newRepo('long');
     commit(dir, 'feat: fine');

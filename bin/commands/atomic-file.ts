@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +53,10 @@ export class AtomicFile {
   private readonly temp: string;
   private readonly fd: number;
   constructor(private readonly target: string | undefined) {
+    // Refused before any work: the rename at the end would fail on a directory, after a whole run's work (a
+    // 100,000-row classification, a training), with the temporary file written in the directory's parent.
+    if (target !== undefined && statSync(target, { throwIfNoEntry: false })?.isDirectory())
+      throw new ValidationError('output', `${target} is a directory: give a file name in it`);
     this.temp =
       target === undefined
         ? join(tmpdir(), `ai-ops-tickets-${process.pid}-${Date.now()}.tmp`)

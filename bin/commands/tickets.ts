@@ -710,14 +710,18 @@ function namingCategoryColumn<T>(columns: readonly string[], train: () => T): T 
 /** Reads labelled CSVs, trains, writes the model atomically; returns a one-line summary. Used by the script too. */
 export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
   const say = job.say ?? (() => {});
-  const { examples, categoryColumns } = await readTrainingRows(job);
-  say(`read ${examples.length} tickets`);
-  const started = Date.now();
-  const { json } = namingCategoryColumn(categoryColumns, () =>
-    trainTicketModel(examples, job.options ?? {}, say),
-  );
+  // Opened first: an --out that cannot be written (a directory, a missing folder) is refused before the
+  // training, not after it.
   const file = new AtomicFile(job.out);
+  let started = Date.now();
+  let json: ReturnType<typeof trainTicketModel>['json'];
   try {
+    const { examples, categoryColumns } = await readTrainingRows(job);
+    say(`read ${examples.length} tickets`);
+    started = Date.now();
+    ({ json } = namingCategoryColumn(categoryColumns, () =>
+      trainTicketModel(examples, job.options ?? {}, say),
+    ));
     // A `.bin` path gets the binary container (what the shipped model is: a faster cold start), any other the
     // JSON artifact; both load the same model.
     file.write(job.out.endsWith('.bin') ? encodeBinaryModel(json) : `${JSON.stringify(json)}\n`);

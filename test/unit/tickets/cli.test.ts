@@ -296,6 +296,21 @@ describe('ai-ops tickets classify', () => {
     expect(readFileSync(input, 'utf8')).toBe(text);
   });
 
+  it('refuses a directory as --output or --out before any work, leaving nothing in its parent', async () => {
+    const input = csv('to-folder.csv', 'title,body\nApp crashes,It fails\n');
+    const folder = mkdtempSync(join(dir, 'out-'));
+    const classified = await rejection(run('classify', input, '--output', folder));
+    expect(classified).toBeInstanceOf(ValidationError);
+    expect(classified.message).toBe(`output: ${folder} is a directory: give a file name in it`);
+    // Refused before the rows are read: the training below never starts (it would print its columns first).
+    const trained = await run('train', '--input', join(dir, 'no-such.csv'), '--out', folder).catch(
+      (error: unknown) => error,
+    );
+    expect(trained).toBeInstanceOf(ValidationError);
+    expect((trained as Error).message).toContain('is a directory');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('refuses an empty option value instead of reading it as 0 or as absent', async () => {
     const input = csv('empty-value.csv', 'title,body\nHmm,Something about it.\n');
     // `--review-below ""` was Number("") = 0: never abstain, silently.

@@ -108,7 +108,7 @@ export async function exportCorrections(args: string[]): Promise<number> {
     );
     await file.commit();
     process.stderr.write(
-      `ai-ops tickets export-corrections: ${count} corrections${values.out ? ` to ${values.out}` : ''}\n`,
+      `ai-ops tickets export-corrections: ${count} ${count === 1 ? 'correction' : 'corrections'}${values.out ? ` to ${values.out}` : ''}\n`,
     );
     return 0;
   } catch (error: unknown) {

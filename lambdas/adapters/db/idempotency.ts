@@ -44,21 +44,23 @@ export async function claimIdempotencyKey(
 
 /**
  * Creates a resource at most once per (owner, operation, key): `insert` runs in a transaction under a fresh id
- * unless the key already names a resource. Without a key it always creates.
+ * unless the key already names a resource. Without a key it always creates. A creation carries what `insert`
+ * returned, so a repository can answer from what it wrote instead of reading it back.
  */
-export async function createOnce(
+export async function createOnce<T = void>(
   db: Database,
   claim: { ownerId: string; operation: IdempotentOperation; request: IdempotentRequest | null },
-  insert: (tx: Transaction, id: string) => Promise<void>,
-): Promise<{ id: string; created: boolean }> {
+  insert: (tx: Transaction, id: string) => Promise<T>,
+): Promise<{ id: string; created: true; value: T } | { id: string; created: false }> {
   const id = randomUUID();
-  const existingId = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx): Promise<{ existingId: string } | { value: T }> => {
     if (claim.request) {
-      const existing = await claimIdempotencyKey(tx, { ...claim, request: claim.request, resourceId: id });
-      if (existing) return existing;
+      const existingId = await claimIdempotencyKey(tx, { ...claim, request: claim.request, resourceId: id });
+      if (existingId) return { existingId };
     }
-    await insert(tx, id);
-    return null;
+    return { value: await insert(tx, id) };
   });
-  return { id: existingId ?? id, created: existingId === null };
+  return 'existingId' in outcome
+    ? { id: outcome.existingId, created: false }
+    : { id, created: true, value: outcome.value };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { IdempotentRequest } from '../../core/idempotency.ts';
 import type { NewJob } from '../../core/jobs/job.ts';
 import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.ts';
@@ -34,10 +34,13 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
 
   return {
     async create(input, newJob, idempotency) {
-      const { id, created } = await insertEntry(db, input, newJob, idempotency);
-      const entry = await get(id);
-      if (!entry) throw new Error('A created log entry could not be read back');
-      return { entry, created };
+      const inserted = await insertEntry(db, input, newJob, idempotency);
+      // A new entry is answered from what was just written: reading the row back would bring its text (up to
+      // 5 MB) over the wire and decode it again on the thread every other request shares. A key's first
+      // result is read as it stands now (it may be summarized since).
+      const entry = inserted.created ? inserted.entry : await get(inserted.id);
+      if (!entry) throw new Error('The log entry of an idempotency key could not be read');
+      return { entry, created: inserted.created };
     },
 
     get,
@@ -115,14 +118,26 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
   };
 }
 
-/** Entry + job + creation record in one transaction, at most once per idempotency key. */
-function insertEntry(
+/** Every column but the text ones a new entry has just been given (`raw`) or cannot have yet (its summary). */
+const {
+  raw: _raw,
+  summary: _summary,
+  summaryText: _summaryText,
+  templates: _templates,
+  ...entryHead
+} = getTableColumns(logEntries);
+
+/**
+ * Entry + job + creation record in one transaction, at most once per idempotency key. A new entry comes back
+ * as written (`raw` is the caller's own string, never re-read); a key already used gives only the first id.
+ */
+async function insertEntry(
   db: Database,
   input: NewLogEntry,
   newJob: Pick<NewJob, 'kind' | 'traceId'>,
   idempotency: IdempotentRequest | null,
-): Promise<{ id: string; created: boolean }> {
-  return createOnce(
+): Promise<{ id: string; created: true; entry: LogEntryRecord } | { id: string; created: false }> {
+  const outcome = await createOnce(
     db,
     {
       ownerId: input.ownerId,
@@ -136,18 +151,22 @@ function insertEntry(
         ownerId: input.ownerId,
         ...(input.upload ? { status: 'AWAITING_UPLOAD' as const } : {}),
       });
-      await tx.insert(logEntries).values({
-        id,
-        ownerId: input.ownerId,
-        jobId: job.id,
-        raw: input.raw,
-        objectKey: input.upload ? uploadObjectKey(id, job.id) : null,
-        format: input.format,
-        source: input.source,
-        sizeBytes: input.sizeBytes,
-        lineCount: input.lineCount,
-        redactions: input.redactions,
-      });
+      const [head] = await tx
+        .insert(logEntries)
+        .values({
+          id,
+          ownerId: input.ownerId,
+          jobId: job.id,
+          raw: input.raw,
+          objectKey: input.upload ? uploadObjectKey(id, job.id) : null,
+          format: input.format,
+          source: input.source,
+          sizeBytes: input.sizeBytes,
+          lineCount: input.lineCount,
+          redactions: input.redactions,
+        })
+        .returning(entryHead);
+      if (!head) throw new Error('Inserting a log entry returned no row');
       await tx.insert(changeEvents).values({
         entityType: 'log_entry',
         entityId: id,
@@ -160,8 +179,11 @@ function insertEntry(
         },
         meta: { redactions: input.redactions },
       });
+      const entry = { ...head, raw: input.raw, summary: null, summaryText: null, templates: null };
+      return { ...entry, job } satisfies LogEntryRecord;
     },
   );
+  return outcome.created ? { id: outcome.id, created: true, entry: outcome.value } : outcome;
 }
 
 /** Overwrites any earlier summary and records the change: a redelivered job writes the same result again. */

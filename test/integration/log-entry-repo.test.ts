@@ -1,0 +1,90 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../lambdas/adapters/db/client.ts';
+import { createLogEntryRepo } from '../../lambdas/adapters/db/log-entry-repo.ts';
+import * as schema from '../../lambdas/adapters/db/schema.ts';
+import { idempotentRequest } from '../../lambdas/core/idempotency.ts';
+import type { LogEntryRepo, NewLogEntry } from '../../lambdas/core/use-cases/log-entries.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// What a paste can hold that an encoding slip would change: multi-byte and astral characters, CRLF, tabs,
+// a trailing line break, and a redaction placeholder.
+const TEXT = [
+  '2026-12-07 10:00:00 INFO café ✓ naïve 日本語 <EMAIL>',
+  '2026-12-07 10:00:01\tWARN\tretry 🚀 after 20 ms\r',
+  '',
+].join('\n');
+
+describe('the log entry repository', () => {
+  let database: TestDatabase;
+  let statements: string[];
+  let repo: LogEntryRepo;
+  let ownerId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    statements = [];
+    // The pool the tests share, seen through a logger: which statements a call sends.
+    const logged: Database = drizzle(database.sql, {
+      schema,
+      logger: { logQuery: (query) => statements.push(query) },
+    });
+    repo = createLogEntryRepo(logged);
+    const [user] = await database.db
+      .insert(schema.users)
+      .values({ email: 'paster@example.com', passwordHash: 'fake$x' })
+      .returning();
+    if (!user) throw new Error('no user');
+    ownerId = user.id;
+  });
+  afterAll(async () => database?.close());
+
+  const newEntry = (): NewLogEntry => ({
+    ownerId,
+    raw: TEXT,
+    format: null,
+    source: 'payments-api',
+    sizeBytes: Buffer.byteLength(TEXT),
+    lineCount: 2,
+    redactions: { email: 1 },
+  });
+  const job = { kind: 'summarize-log', traceId: null } as const;
+
+  it('answers a new entry from what it wrote, never reading the stored text back', async () => {
+    statements.length = 0;
+    const { entry, created } = await repo.create(newEntry(), job, null);
+
+    expect(created).toBe(true);
+    expect(statements.some((statement) => /^select\b/i.test(statement))).toBe(false);
+    const insert = statements.find((statement) => statement.startsWith('insert into "log_entries"'));
+    expect(insert).toMatch(/ returning /);
+    expect(insert?.slice(insert.indexOf(' returning '))).not.toMatch(/"raw"|"summary"|"templates"/);
+    // The answer is the row as stored: a read of it gives the same record, the text byte for byte.
+    const stored = await repo.get(entry.id);
+    expect(entry).toEqual(stored);
+    expect(Buffer.from(stored?.raw ?? '').equals(Buffer.from(TEXT))).toBe(true);
+    expect(entry).toMatchObject({
+      summary: null,
+      summaryText: null,
+      templates: null,
+      job: { status: 'QUEUED' },
+    });
+  });
+
+  it('answers a repeated idempotency key with the first entry as it stands now', async () => {
+    const request = idempotentRequest('paste-1', () => ({ raw: TEXT }));
+    const first = await repo.create(newEntry(), job, request);
+    await repo.saveSummary(first.entry.id, {
+      summary: { headline: 'two lines' },
+      text: 'two lines',
+      templates: [],
+      generatedBy: 'local',
+    });
+
+    const again = await repo.create(newEntry(), job, request);
+
+    expect(again.created).toBe(false);
+    expect(again.entry).toEqual(await repo.get(first.entry.id));
+    expect(again.entry).toMatchObject({ id: first.entry.id, raw: TEXT, summaryText: 'two lines' });
+  });
+});

@@ -21,6 +21,10 @@ import { expireLocalUploads } from '../lambdas/adapters/storage/local-uploads.ts
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
+import {
+  type RedactLogElsewhere,
+  redactLogPausing,
+} from '../lambdas/core/jobs/kinds/summarize-log/accept.ts';
 import { UPLOAD_RETENTION_DAYS } from '../lambdas/core/jobs/kinds/summarize-log/upload-key.ts';
 import { JOB_KIND_NAMES } from '../lambdas/core/jobs/registry.ts';
 import { LLM_OUTCOMES, LLM_TASKS } from '../lambdas/core/llm/ports.ts';
@@ -47,6 +51,7 @@ import {
 import type { LogOutput } from './log-output.ts';
 import { createPrometheusExporter, type PrometheusExporter, sampleQueuesAndDatabase } from './prometheus.ts';
 import { scheduleReconciler } from './reconciler-schedule.ts';
+import { startRedactionThread } from './redaction-thread.ts';
 import { runShutdown, type ShutdownStep, WORKERS_DEADLINE_MS } from './shutdown.ts';
 import { localUploadConfig, localUploadRoute, type UploadRoute } from './uploads.ts';
 import { startWorkerThreads, type WorkerThreads } from './worker-threads.ts';
@@ -121,6 +126,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Closed after the HTTP server (steps stop last-started first), so requests in flight finish their logins.
     const bcrypt = createBcryptPool();
     cleanups.push({ name: 'the bcrypt threads', run: bcrypt.close });
+    const redaction = startRedactionThread({ fallback: (raw, o) => redactLogPausing(raw, o, nextTurn) });
+    cleanups.push({ name: 'the redaction thread', run: redaction.close });
     const server = await startEndpoint(
       configs,
       apiKey,
@@ -128,7 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       metrics.exporter,
       onError,
       uploads,
-      bcrypt,
+      { bcrypt, redact: redaction.redact },
       () => readiness(connection),
     );
     cleanups.push({ name: 'the HTTP server', run: server.close });
@@ -220,13 +227,14 @@ async function startEndpoint(
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
   uploads: UploadRoute,
-  bcrypt: BcryptPool,
+  threads: { bcrypt: BcryptPool; redact: RedactLogElsewhere },
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
-  // A pasted log is redacted in slices with a turn of the event loop between them: 5 MB in one go held every
-  // other request for 150–260 ms (docs/architecture.md, "Where a pasted log is redacted").
-  const resolver = createResolver(configs.resolver, { bcrypt, pause: nextTurn });
+  // A pasted log is redacted on a thread of its own: 5 MB in one go held every other request for 150–260 ms,
+  // and even in slices it kept this loop busy for most of a paste (docs/architecture.md, "Where a pasted log is
+  // redacted"). Should the thread fail, the log is redacted here in slices with a turn of the loop between them.
+  const resolver = createResolver(configs.resolver, threads);
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(readSchemaFile(resolve(import.meta.dirname, '../schema/schema.graphql'))),
     apiId: 'local',

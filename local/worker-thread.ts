@@ -2,7 +2,7 @@
  * The entry of one job kind's worker thread (local/worker-threads.ts starts it): the kind's worker factory
  * fed by the same local event-source mapping as before, on this thread's own event loop and its own database
  * connections, so a CPU-heavy job never delays the API. The metrics the handlers emit go to the main thread,
- * whose `/metrics` serves them.
+ * whose `/metrics` serves them. The same entry serves the redaction thread of pasted logs (`role: 'redaction'`).
  */
 import { isMainThread, type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../lambdas/adapters/db/client.ts';
@@ -11,6 +11,7 @@ import { type JobKind, jobKindDefinition } from '../lambdas/core/jobs/registry.t
 import { type MetricEmission, observeMetrics } from '../lambdas/shared/observability.ts';
 import type { WorkerConfig } from '../lambdas/workers/runtime.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';
+import { type RedactionThreadData, serveRedaction } from './redaction-thread.ts';
 import { WORKER_FACTORIES } from './worker-factories.ts';
 
 /** What the main thread gives a worker thread: plain data (it is copied across). */
@@ -61,10 +62,14 @@ async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promi
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  // A failure to start is thrown in the thread: the main thread sees it as the thread's 'error'.
-  runWorkerThread(port, workerData as WorkerThreadData).catch((error: unknown) => {
-    queueMicrotask(() => {
-      throw error;
+  const data = workerData as WorkerThreadData | RedactionThreadData;
+  if ('role' in data && data.role === 'redaction') serveRedaction(port);
+  else {
+    // A failure to start is thrown in the thread: the main thread sees it as the thread's 'error'.
+    runWorkerThread(port, data as WorkerThreadData).catch((error: unknown) => {
+      queueMicrotask(() => {
+        throw error;
+      });
     });
-  });
+  }
 }

@@ -100,7 +100,7 @@ class SupervisedThread {
       queueConnections: options.queueConnections,
       pollIntervalMs: options.pollIntervalMs,
     };
-    const source = threadSource();
+    const source = workerThreadSource();
     const output = options.output;
     const worker = new Worker(source.filename, {
       eval: source.eval,
@@ -172,9 +172,10 @@ function readLines(stream: NodeJS.ReadableStream, lines: LineSource): void {
 
 /**
  * The bundled entry in the built CLI; from the TypeScript sources, a thread that registers tsx (the thread
- * does not share the main thread's module loader) and then imports local/worker-thread.ts.
+ * does not share the main thread's module loader) and then imports local/worker-thread.ts. The job threads and
+ * the redaction thread (local/redaction-thread.ts) share it; its `workerData` says which one it is.
  */
-function threadSource(): { filename: string | URL; eval: boolean } {
+export function workerThreadSource(): { filename: string | URL; eval: boolean } {
   if (typeof AI_OPS_WORKER_THREAD_ENTRY === 'string') {
     return { filename: new URL(AI_OPS_WORKER_THREAD_ENTRY, import.meta.url), eval: false };
   }

@@ -20,7 +20,7 @@ import { uploadTargetFromConfig } from '../adapters/storage/uploads-from-config.
 import type { BcryptCompute } from '../core/auth/password.ts';
 import type { AuthDeps } from '../core/auth/service.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
-import type { SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
+import type { RedactLogElsewhere, SubmitLogDeps } from '../core/jobs/kinds/summarize-log/accept.ts';
 import type { LogUploadTarget } from '../core/jobs/kinds/summarize-log/upload.ts';
 import type { CreateTicketDeps } from '../core/jobs/kinds/triage-ticket/accept.ts';
 import type { JobLookup, JobRepo } from '../core/jobs/ports.ts';
@@ -63,11 +63,13 @@ export const resolverConfigFromEnv = (env: Record<string, string | undefined>): 
 
 /**
  * What a host may put in place of the container's defaults. The local server, one thread for every request,
- * runs bcrypt on worker threads and pauses a pasted log's redaction between slices (`SubmitLogDeps.pause`).
+ * runs bcrypt on worker threads and redacts a pasted log on a thread of its own (`SubmitLogDeps.redact`), or
+ * pauses its redaction between slices (`SubmitLogDeps.pause`).
  */
 export interface ResolverHost {
   bcrypt?: BcryptCompute;
   pause?: () => Promise<void>;
+  redact?: RedactLogElsewhere;
 }
 
 /**
@@ -123,6 +125,7 @@ export function apiDependencyFactory(
         network: config.redaction.NETWORK_REDACTION,
         uploads,
         ...(host.pause ? { pause: host.pause } : {}),
+        ...(host.redact ? { redact: host.redact } : {}),
       },
       changelogs: {
         changelogs: createChangelogRepo(connection.db),

@@ -16,6 +16,7 @@ import {
 } from '../../../lambdas/core/jobs/kinds/summarize-log/accept.ts';
 import { utf8Length } from '../../../lambdas/core/logs/text-checks.ts';
 import type { LogEntryRecord, NewLogEntry } from '../../../lambdas/core/use-cases/log-entries.ts';
+import { statefulLog } from '../../support/stateful-log.ts';
 
 const caller: Caller = {
   userId: '00000000-0000-4000-8000-000000000001',
@@ -25,31 +26,6 @@ const caller: Caller = {
 };
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * A syslog-style log whose redaction carries state from line to line: the same addresses and host names
- * again and again (pseudonym numbers), a header host column, and a private key block over several lines.
- */
-function statefulLog(lines: number): string {
-  const out: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    const second = String(i % 60).padStart(2, '0');
-    const head = `Dec  4 10:00:${second} web-${i % 7} sshd[${100 + (i % 13)}]:`;
-    if (i === 40) {
-      out.push(
-        `${head} loaded -----BEGIN RSA PRIVATE KEY-----`,
-        'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo',
-        '-----END RSA PRIVATE KEY----- done',
-      );
-      continue;
-    }
-    out.push(
-      `${head} Failed password for user${i % 11} from 10.0.${i % 5}.${i % 9} port ${2000 + i} ssh2 ` +
-        `via db-${i % 3}.corp.example.com mail ops${i % 4}@example.org token=tok${i}x9f2`,
-    );
-  }
-  return `${out.join('\n')}\n`;
-}
 
 interface Stored {
   entry: NewLogEntry;
@@ -113,6 +89,23 @@ describe('a pasted log redacted on a thread that serves other requests', () => {
     expect(sliced?.entry.raw).toBe(whole?.entry.raw);
     expect(sliced?.entry.redactions).toEqual(whole?.entry.redactions);
     expect(sliced?.entry.lineCount).toBe(whole?.entry.lineCount);
+  });
+
+  it("redacts through the host's redact when it gives one, with the deployment's options, and stores its result", async () => {
+    const raw = statefulLog(50);
+    const stored: Stored[] = [];
+    const asked: unknown[] = [];
+    const deps: SubmitLogDeps = {
+      ...fakeDeps([], stored, () => Promise.reject(new Error('no pause with a redact'))),
+      network: 'remove',
+      redact: async (text, options) => {
+        asked.push(options);
+        return redactLog(text, options);
+      },
+    };
+    await submitLog(deps, caller, submission(raw));
+    expect(asked).toEqual([{ format: null, network: 'remove' }]);
+    expect(stored[0]?.entry.raw).toBe(redactLog(raw, { format: null, network: 'remove' }).text);
   });
 
   it('gives the same result wherever the pauses fall: mid key block, between repeats of an address', async () => {

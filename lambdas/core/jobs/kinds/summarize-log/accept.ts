@@ -31,7 +31,21 @@ export interface SubmitLogDeps extends DispatchDeps {
    * long. Absent (Lambda: one request per container), the log is redacted in one go, as nothing waits on it.
    */
   pause?: () => Promise<void>;
+  /**
+   * Given by a host that can redact away from the thread its requests share (the local server: a worker thread
+   * of its own). It must give what `redactLog` gives; when present, `pause` is not used.
+   */
+  redact?: RedactLogElsewhere;
 }
+
+/** The deployment's treatment of a log's text: its explicit header format and what becomes of hosts. */
+export interface RedactionOptions {
+  format: string | null;
+  network: NetworkRedaction;
+}
+
+/** `redactLog` run somewhere else, answered when done. */
+export type RedactLogElsewhere = (raw: string, options: RedactionOptions) => Promise<RedactedLog>;
 
 /** Characters of log redacted between two pauses: under 1 ms of work on a laptop core (docs/architecture.md). */
 export const REDACTION_SLICE_CHARS = 16 * 1024;
@@ -51,7 +65,7 @@ export interface RedactedLog {
  */
 function* redactLogInSlices(
   raw: string,
-  options: { format: string | null; network: NetworkRedaction },
+  options: RedactionOptions,
   sliceChars: number,
 ): Generator<void, RedactedLog> {
   const redactor = new Redactor({ network: options.network });
@@ -73,10 +87,7 @@ function* redactLogInSlices(
 }
 
 /** The whole log redacted in one go, on the caller's thread (a Lambda, a script). */
-export function redactLog(
-  raw: string,
-  options: { format: string | null; network: NetworkRedaction },
-): RedactedLog {
+export function redactLog(raw: string, options: RedactionOptions): RedactedLog {
   const steps = redactLogInSlices(raw, options, Number.POSITIVE_INFINITY);
   for (;;) {
     const step = steps.next();
@@ -87,7 +98,7 @@ export function redactLog(
 /** The same redaction, awaiting `pause` between slices of `sliceChars` characters. */
 export async function redactLogPausing(
   raw: string,
-  options: { format: string | null; network: NetworkRedaction },
+  options: RedactionOptions,
   pause: () => Promise<void>,
   sliceChars = REDACTION_SLICE_CHARS,
 ): Promise<RedactedLog> {
@@ -107,10 +118,12 @@ export async function submitLog(
   caller: Caller,
   submission: LogSubmission,
 ): Promise<LogEntryRecord> {
-  const options = { format: submission.format, network: deps.network ?? 'pseudonymise' } as const;
-  const { text, redactions, lineCount } = deps.pause
-    ? await redactLogPausing(submission.raw, options, deps.pause)
-    : redactLog(submission.raw, options);
+  const options: RedactionOptions = { format: submission.format, network: deps.network ?? 'pseudonymise' };
+  const { text, redactions, lineCount } = deps.redact
+    ? await deps.redact(submission.raw, options)
+    : deps.pause
+      ? await redactLogPausing(submission.raw, options, deps.pause)
+      : redactLog(submission.raw, options);
   const { entry, created } = await deps.logEntries.create(
     {
       ownerId: caller.userId,

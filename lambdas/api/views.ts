@@ -10,7 +10,7 @@ import { seesRawLogText } from '../core/use-cases/access.ts';
 import type { AuditEntry } from '../core/use-cases/audit.ts';
 import { isHighlightsSection, isNotesSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { FlagListing } from '../core/use-cases/feature-flags.ts';
-import type { LogEntryRecord } from '../core/use-cases/log-entries.ts';
+import type { ListedLogEntry, LogEntryRecord } from '../core/use-cases/log-entries.ts';
 import type { DeadLetterView, SystemHealth } from '../core/use-cases/operations.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
@@ -50,7 +50,7 @@ const below =
   (path) =>
     selected(`${field}/${path}`);
 
-export function logSummaryView(entry: LogEntryRecord, caller: Caller, selected: Selected = everything) {
+export function logSummaryView(entry: ListedLogEntry, caller: Caller, selected: Selected = everything) {
   if (entry.summaryText === null || entry.summary === null) return null;
   const raw = seesRawLogText(caller);
   const wantsText = selected('text');
@@ -70,7 +70,7 @@ const shownSummary = (summary: NonNullable<LogEntryRecord['summary']>, raw: bool
 const shownTemplates = (templates: NonNullable<LogEntryRecord['templates']>, raw: boolean) =>
   raw ? templates : templatesWithoutRawText(templates);
 
-export function logEntryView(entry: LogEntryRecord, caller: Caller, selected: Selected = everything) {
+export function logEntryView(entry: ListedLogEntry, caller: Caller, selected: Selected = everything) {
   return {
     id: entry.id,
     ownerId: entry.ownerId,

@@ -87,4 +87,24 @@ describe('the log entry repository', () => {
     expect(again.entry).toEqual(await repo.get(first.entry.id));
     expect(again.entry).toMatchObject({ id: first.entry.id, raw: TEXT, summaryText: 'two lines' });
   });
+
+  it('lists entries without their text unless it is asked for, which it then reads whole', async () => {
+    const { entry } = await repo.create(newEntry(), job, null);
+    const page = { ownerId, status: null, limit: 50, after: null } as const;
+
+    statements.length = 0;
+    const without = await repo.list({ ...page, withRaw: false });
+    expect(statements.join('\n')).not.toMatch(/"log_entries"\."raw"/);
+    const listed = without.find(({ row }) => row.id === entry.id)?.row;
+    expect(listed).toMatchObject({
+      id: entry.id,
+      raw: null,
+      sizeBytes: entry.sizeBytes,
+      source: 'payments-api',
+    });
+
+    const withText = await repo.list({ ...page, withRaw: true });
+    expect(withText.find(({ row }) => row.id === entry.id)?.row).toEqual(await repo.get(entry.id));
+    expect(withText.map(({ cursor }) => cursor)).toEqual(without.map(({ cursor }) => cursor));
+  });
 });

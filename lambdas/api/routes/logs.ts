@@ -9,9 +9,10 @@ import {
 } from '../../core/jobs/kinds/summarize-log/upload.ts';
 import { assertFormat } from '../../core/logs/header.ts';
 import { rawLogProblem } from '../../core/logs/summarize-log.ts';
+import { seesRawLogText } from '../../core/use-cases/access.ts';
 import {
   getLogEntry,
-  type LogEntryRecord,
+  type ListedLogEntry,
   listLogEntries,
   logEntryHistory,
   MAX_SOURCE_CHARS,
@@ -95,11 +96,12 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     route(z.object({ ...pageArgs, status: z.enum(JOB_STATUSES).nullish() }), async (args, event) => {
       const caller = requireCaller(event);
       const selected = selectedIn(event.info.selectionSetList, 'items');
-      const view = (entry: LogEntryRecord) => logEntryView(entry, caller, selected);
+      const view = (entry: ListedLogEntry) => logEntryView(entry, caller, selected);
       const page = await listLogEntries((await deps()).logs, {
         caller,
         page: toPage(args),
         status: args.status ?? null,
+        withRaw: selected('raw') && seesRawLogText(caller),
         sizeOf: (entry) => Buffer.byteLength(JSON.stringify(view(entry))),
       });
       return { items: page.items.map(view), nextToken: page.nextToken };

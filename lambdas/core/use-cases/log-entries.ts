@@ -39,6 +39,12 @@ export interface LogEntryRecord {
   job: Job;
 }
 
+/**
+ * An entry as a page of the list reads it: its text (`raw`, up to 5 MB each) only when the caller asked for
+ * it, null otherwise. A console polling the list while logs are pasted would otherwise read 20 × 5 MB.
+ */
+export type ListedLogEntry = Omit<LogEntryRecord, 'raw'> & { raw: string | null };
+
 export interface NewLogEntry {
   ownerId: string;
   /** An upload (createLogUpload): the job awaits the object, whose key the repository derives from the ids. */
@@ -84,12 +90,14 @@ export interface LogEntryRepo {
     idempotency: IdempotentRequest | null,
   ): Promise<{ entry: LogEntryRecord; created: boolean }>;
   get(id: string): Promise<LogEntryRecord | null>;
+  /** `withRaw`: read each entry's text; without it `raw` is null. */
   list(query: {
     ownerId: string | null;
     status: JobStatus | null;
     limit: number;
     after: Cursor | null;
-  }): Promise<{ row: LogEntryRecord; cursor: Cursor }[]>;
+    withRaw: boolean;
+  }): Promise<{ row: ListedLogEntry; cursor: Cursor }[]>;
   /** Overwrites any earlier summary: a redelivered job writes the same result again. */
   saveSummary(id: string, result: LogSummaryResult): Promise<void>;
   /** The entry's changes and its job's steps, oldest first. */
@@ -119,16 +127,19 @@ export async function listLogEntries(
     caller: Caller;
     page: PageRequest;
     status: JobStatus | null;
+    /** Whether the caller asked for the entries' text (and may read it). */
+    withRaw: boolean;
     /** Bytes of one entry as the caller asked for it; with it a page stays within LIST_ANSWER_BYTES. */
-    sizeOf?: (entry: LogEntryRecord) => number;
+    sizeOf?: (entry: ListedLogEntry) => number;
   },
-): Promise<Page<LogEntryRecord>> {
+): Promise<Page<ListedLogEntry>> {
   const { limit, after } = input.page;
   const rows = await deps.logEntries.list({
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
     status: input.status,
     limit: limit + 1,
     after,
+    withRaw: input.withRaw,
   });
   const budget = input.sizeOf ? { maxBytes: LIST_ANSWER_BYTES, sizeOf: input.sizeOf } : undefined;
   return toPage(rows, limit, (row) => row, budget);

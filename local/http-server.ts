@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { ideCsp } from '../web/security-headers.ts';
 import type { GraphQLHttpRequest, GraphQLHttpResponse } from './appsync/endpoint.ts';
+import { type ParsedBody, parseBodyHere } from './body-parser.ts';
 import { cachedPage, type SendPage } from './cached-page.ts';
 import { consoleFile, DEFAULT_CONSOLE_DIR, SECURITY_HEADERS } from './console-files.ts';
 
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   consoleDir?: string;
   /** Requests larger than this get 413 before any parsing. */
   maxBodyBytes: number;
+  /** UTF-8 check and JSON parse of a body (local/body-parser.ts); by default on the event loop. */
+  parseBody?: (bytes: Buffer) => Promise<ParsedBody>;
   onError: (error: unknown) => void;
   /** `PUT /uploads/…`: the local createLogUpload URLs (local/uploads.ts). */
   uploads?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -189,15 +192,6 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 /** A browser navigating to a URL asks for HTML first; an API client asks for JSON or anything. */
 const wantsHtml = (req: IncomingMessage): boolean => /\btext\/html\b/i.test(req.headers.accept ?? '');
 
-/** The request body as text, or null when its bytes are not UTF-8 (decoding would replace them silently). */
-function utf8Text(raw: Buffer): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    return null;
-  }
-}
-
 async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, ide: SendPage) {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const read = req.method === 'GET' || req.method === 'HEAD';
@@ -283,23 +277,13 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     });
     return;
   }
-  const text = utf8Text(raw);
-  if (text === null) {
-    sendJson(res, 400, {
-      errors: [{ message: 'The request body is not valid UTF-8', errorType: 'BadRequest' }],
-    });
+  const parsed = await (options.parseBody ?? parseBodyHere)(raw);
+  if (!parsed.ok) {
+    const message = parsed.problem === 'not-utf8' ? 'not valid UTF-8' : 'not valid JSON';
+    sendJson(res, 400, { errors: [{ message: `The request body is ${message}`, errorType: 'BadRequest' }] });
     return;
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    sendJson(res, 400, {
-      errors: [{ message: 'The request body is not valid JSON', errorType: 'BadRequest' }],
-    });
-    return;
-  }
-  sendGraphQL(res, await options.handleGraphQL({ headers: plainHeaders(req), body }));
+  sendGraphQL(res, await options.handleGraphQL({ headers: plainHeaders(req), body: parsed.body }));
 }
 
 function isGraphQLPost(req: IncomingMessage): boolean {

@@ -15,6 +15,7 @@ import {
   type RedactionOptions,
   redactLog,
 } from '../lambdas/core/jobs/kinds/summarize-log/accept.ts';
+import { answerRequests, startRequestThread } from './request-thread.ts';
 import { workerThreadSource } from './worker-threads.ts';
 
 /** What the main thread gives the thread (local/worker-thread.ts reads the role). */
@@ -23,14 +24,9 @@ export interface RedactionThreadData {
 }
 
 interface RedactionRequest {
-  id: number;
   raw: string;
   options: RedactionOptions;
 }
-
-type RedactionReply =
-  | { id: number; ok: true; value: RedactedLog }
-  | { id: number; ok: false; message: string };
 
 export interface RedactionThread {
   redact(raw: string, options: RedactionOptions): Promise<RedactedLog>;
@@ -40,86 +36,29 @@ export interface RedactionThread {
   close(): Promise<void>;
 }
 
-/** The thread's side: every request answered in arrival order, each computed whole. */
+/** The thread's side. */
 export function serveRedaction(port: MessagePort): void {
-  port.on('message', (request: RedactionRequest) => {
-    let reply: RedactionReply;
-    try {
-      reply = { id: request.id, ok: true, value: redactLog(request.raw, request.options) };
-    } catch (error: unknown) {
-      reply = { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) };
-    }
-    port.postMessage(reply);
-  });
+  answerRequests(port, (request: RedactionRequest) => redactLog(request.raw, request.options));
 }
 
-interface Pending {
-  resolve: (value: RedactedLog) => void;
-  reject: (error: Error) => void;
-}
-
-/**
- * Starts the thread now (it loads its code while the server starts, not during the first paste) and returns
- * its client. The thread holds the process open only while it redacts.
- */
+/** Starts the thread now, so that it has loaded its code before the first paste. */
 export function startRedactionThread(options: {
   fallback: (raw: string, options: RedactionOptions) => Promise<RedactedLog>;
 }): RedactionThread {
-  let worker: Worker | null = null;
-  let closed = false;
-  let nextId = 0;
-  const pending = new Map<number, Pending>();
-
-  const spawn = (): Worker => {
+  const thread = startRequestThread<RedactionRequest, RedactedLog>('the redaction thread', () => {
     const source = workerThreadSource();
     const data: RedactionThreadData = { role: 'redaction' };
-    const started = new Worker(source.filename, { eval: source.eval, workerData: data });
-    started.unref();
-    started.on('message', (reply: RedactionReply) => {
-      const waiting = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (pending.size === 0) started.unref();
-      if (!waiting) return;
-      if (reply.ok) waiting.resolve(reply.value);
-      else waiting.reject(new Error(reply.message));
-    });
-    // Its end (below) refuses what it held, and those logs are redacted here instead: nothing to report twice,
-    // and an unhandled 'error' event would end the whole process.
-    started.on('error', () => {});
-    started.once('exit', (code) => {
-      if (worker === started) worker = null;
-      for (const waiting of pending.values())
-        waiting.reject(new Error(`the redaction thread exited (${code})`));
-      pending.clear();
-    });
-    return started;
-  };
-
-  const onThread = (raw: string, redaction: RedactionOptions): Promise<RedactedLog> =>
-    new Promise((resolve, reject) => {
-      worker ??= spawn();
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, raw, options: redaction } satisfies RedactionRequest);
-    });
-
-  worker = spawn();
+    return new Worker(source.filename, { eval: source.eval, workerData: data });
+  });
   return {
     async redact(raw, redaction) {
-      if (closed) return options.fallback(raw, redaction);
       try {
-        return await onThread(raw, redaction);
+        return await thread.ask({ raw, options: redaction });
       } catch {
         return options.fallback(raw, redaction);
       }
     },
-    async terminate() {
-      await worker?.terminate();
-    },
-    async close() {
-      closed = true;
-      await worker?.terminate();
-    },
+    terminate: thread.terminate,
+    close: thread.close,
   };
 }

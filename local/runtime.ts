@@ -35,6 +35,7 @@ import { logger, observeMetrics } from '../lambdas/shared/observability.ts';
 import { createAppSyncEndpoint, type FieldAnswer } from './appsync/endpoint.ts';
 import { loadAppSyncSchema, readSchemaFile } from './appsync/schema.ts';
 import { type BcryptPool, createBcryptPool } from './bcrypt-pool.ts';
+import { type BodyParser, startBodyParserThread } from './body-parser.ts';
 import { type Readiness, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LOCAL_WORKER_QUEUE_CONNECTIONS, type LocalConfigs, localConfigs } from './local-config.ts';
@@ -128,6 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push({ name: 'the bcrypt threads', run: bcrypt.close });
     const redaction = startRedactionThread({ fallback: (raw, o) => redactLogPausing(raw, o, nextTurn) });
     cleanups.push({ name: 'the redaction thread', run: redaction.close });
+    const bodies = startBodyParserThread();
+    cleanups.push({ name: 'the body parser thread', run: bodies.close });
     const server = await startEndpoint(
       configs,
       apiKey,
@@ -135,7 +138,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       metrics.exporter,
       onError,
       uploads,
-      { bcrypt, redact: redaction.redact },
+      { bcrypt, redact: redaction.redact, parseBody: bodies.parse },
       () => readiness(connection),
     );
     cleanups.push({ name: 'the HTTP server', run: server.close });
@@ -227,14 +230,14 @@ async function startEndpoint(
   exporter: PrometheusExporter,
   onError: (error: unknown) => void,
   uploads: UploadRoute,
-  threads: { bcrypt: BcryptPool; redact: RedactLogElsewhere },
+  threads: { bcrypt: BcryptPool; redact: RedactLogElsewhere; parseBody: BodyParser['parse'] },
   ready: () => Promise<Readiness>,
 ) {
   const authorizer = createAuthorizer(configs.authorizer);
   // A pasted log is redacted on a thread of its own: 5 MB in one go held every other request for 150–260 ms,
   // and even in slices it kept this loop busy for most of a paste (docs/architecture.md, "Where a pasted log is
   // redacted"). Should the thread fail, the log is redacted here in slices with a turn of the loop between them.
-  const resolver = createResolver(configs.resolver, threads);
+  const resolver = createResolver(configs.resolver, { bcrypt: threads.bcrypt, redact: threads.redact });
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(readSchemaFile(resolve(import.meta.dirname, '../schema/schema.graphql'))),
     apiId: 'local',
@@ -256,6 +259,8 @@ async function startEndpoint(
     metrics: exporter,
     apiKey,
     maxBodyBytes: 6 * 1024 * 1024,
+    // A 5 MB body's UTF-8 check and JSON.parse were one 20–40 ms block on this loop.
+    parseBody: threads.parseBody,
     onError,
     uploads,
     readiness: ready,

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logsCommand } from '../../../bin/commands/logs.ts';
 import { LocalJobQueue, LocalQueue } from '../../../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions, localQueueNames } from '../../../lambdas/adapters/queue/queue-from-config.ts';
+import { redactLog } from '../../../lambdas/core/jobs/kinds/summarize-log/accept.ts';
+import { THREAD_BODY_BYTES } from '../../../local/body-parser.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { dataField } from '../../support/local-process.ts';
+import { statefulLog } from '../../support/stateful-log.ts';
 
 const SUBMIT = `mutation($raw: String!, $key: String) {
   summarizeLog(raw: $raw, idempotencyKey: $key) { id status lineCount redactions job { id status } }
@@ -281,6 +284,28 @@ describe('log entries through the API', () => {
     const idsOnly = ids.data?.logEntries as { items: unknown[]; nextToken: string | null };
     expect(idsOnly.items).toHaveLength(4);
     expect(idsOnly.nextToken).toBeNull();
+  });
+
+  it('stores and answers a large paste byte for byte as redactLog gives it (body parsed and log redacted on threads)', async () => {
+    const raw = `${statefulLog(4000)}naïve café 日本語 🚀 owner ops@example.com\r\n`;
+    expect(Buffer.byteLength(raw)).toBeGreaterThan(THREAD_BODY_BYTES);
+    const expected = redactLog(raw, { format: null, network: 'pseudonymise' });
+
+    const submitted = await owner.call(
+      'mutation($raw: String!) { summarizeLog(raw: $raw) { id raw lineCount } }',
+      {
+        raw,
+      },
+    );
+    const entry = submitted.data?.summarizeLog as { id: string; raw: string; lineCount: number };
+    expect(entry.raw === expected.text).toBe(true);
+    expect(entry.lineCount).toBe(expected.lineCount);
+    const read = await owner.call('query($id: ID!) { logEntry(id: $id) { raw redactions } }', {
+      id: entry.id,
+    });
+    const stored = read.data?.logEntry as { raw: string; redactions: string };
+    expect(Buffer.from(stored.raw).equals(Buffer.from(expected.text))).toBe(true);
+    expect(JSON.parse(stored.redactions)).toEqual(expected.redactions);
   });
 
   it('refuses empty, binary and oversized logs with a ValidationError naming raw', async () => {

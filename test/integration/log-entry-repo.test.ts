@@ -107,4 +107,20 @@ describe('the log entry repository', () => {
     expect(withText.find(({ row }) => row.id === entry.id)?.row).toEqual(await repo.get(entry.id));
     expect(withText.map(({ cursor }) => cursor)).toEqual(without.map(({ cursor }) => cursor));
   });
+  it('reads one entry without its text unless it is asked for, which it then reads whole', async () => {
+    const { entry } = await repo.create(newEntry(), job, null);
+
+    statements.length = 0;
+    const without = await repo.read(entry.id, { withRaw: false });
+    expect(statements.join('\n')).not.toMatch(/"log_entries"\."raw"/);
+    expect(without).toMatchObject({
+      id: entry.id,
+      raw: null,
+      sizeBytes: entry.sizeBytes,
+      job: { status: 'QUEUED' },
+    });
+
+    expect(await repo.read(entry.id, { withRaw: true })).toEqual(await repo.get(entry.id));
+    expect(await repo.read('00000000-0000-4000-8000-000000000000', { withRaw: false })).toBeNull();
+  });
 });

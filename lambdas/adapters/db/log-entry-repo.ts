@@ -32,6 +32,16 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
     const [row] = await selectEntries().where(eq(logEntries.id, id)).limit(1);
     return row ? toRecord(row) : null;
   };
+  /** The entry + job; without the text, `raw` is read as null, so the row's 5 MB never leaves the database. */
+  const selectListed = (withRaw: boolean) =>
+    db
+      .select({
+        entry: withRaw ? logEntries : { ...entryWithoutRaw, raw: sql<null>`null` },
+        job: jobs,
+        cursorAt,
+      })
+      .from(logEntries)
+      .innerJoin(jobs, eq(jobs.id, logEntries.jobId));
 
   return {
     async create(input, newJob, idempotency) {
@@ -46,16 +56,13 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
 
     get,
 
+    async read(id, { withRaw }) {
+      const [row] = await selectListed(withRaw).where(eq(logEntries.id, id)).limit(1);
+      return row ? ({ ...row.entry, job: row.job } satisfies ListedLogEntry) : null;
+    },
+
     async list({ ownerId, status, limit, after, withRaw }) {
-      // Without the text, `raw` is read as null: the row's 5 MB never leaves the database.
-      const rows = await db
-        .select({
-          entry: withRaw ? logEntries : { ...entryWithoutRaw, raw: sql<null>`null` },
-          job: jobs,
-          cursorAt,
-        })
-        .from(logEntries)
-        .innerJoin(jobs, eq(jobs.id, logEntries.jobId))
+      const rows = await selectListed(withRaw)
         .where(
           and(
             ownerId ? eq(logEntries.ownerId, ownerId) : undefined,

@@ -87,8 +87,10 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     'logEntry',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      const entry = await getLogEntry((await deps()).logs, { caller, id });
-      return logEntryView(entry, caller, selectedIn(event.info.selectionSetList));
+      const selected = selectedIn(event.info.selectionSetList);
+      const withRaw = selected('raw') && seesRawLogText(caller);
+      const entry = await getLogEntry((await deps()).logs, { caller, id, withRaw });
+      return logEntryView(entry, caller, selected);
     }),
   );
   app.onQuery(
@@ -111,7 +113,7 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     'logSummary',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      const entry = await getLogEntry((await deps()).logs, { caller, id });
+      const entry = await getLogEntry((await deps()).logs, { caller, id, withRaw: false });
       return logSummaryView(entry, caller, selectedIn(event.info.selectionSetList));
     }),
   );

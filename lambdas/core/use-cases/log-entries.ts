@@ -90,6 +90,11 @@ export interface LogEntryRepo {
     idempotency: IdempotentRequest | null,
   ): Promise<{ entry: LogEntryRecord; created: boolean }>;
   get(id: string): Promise<LogEntryRecord | null>;
+  /**
+   * An entry as the API reads it: its text (`raw`, up to 5 MB) only `withRaw`, null otherwise. A console polling
+   * a large entry's status while it is summarized would otherwise read its 5 MB on every poll.
+   */
+  read(id: string, options: { withRaw: boolean }): Promise<ListedLogEntry | null>;
   /** `withRaw`: read each entry's text; without it `raw` is null. */
   list(query: {
     ownerId: string | null;
@@ -112,10 +117,14 @@ export interface LogEntryRepo {
 }
 
 export async function getLogEntry(
-  deps: { logEntries: Pick<LogEntryRepo, 'get'> },
-  input: { caller: Caller; id: string },
-): Promise<LogEntryRecord> {
-  const entry = await deps.logEntries.get(input.id);
+  deps: { logEntries: Pick<LogEntryRepo, 'read'> },
+  input: {
+    caller: Caller;
+    id: string /** Whether the caller asked for the text (and may read it). */;
+    withRaw: boolean;
+  },
+): Promise<ListedLogEntry> {
+  const entry = await deps.logEntries.read(input.id, { withRaw: input.withRaw });
   if (!entry) throw new NotFoundError('Log entry');
   assertCanRead(input.caller, entry.ownerId, 'Log entry');
   return entry;
@@ -156,10 +165,10 @@ export const LIST_ANSWER_BYTES = 4 * 1024 * 1024;
  * failed for good, redriven) and each summary written, oldest first; readable by whoever may read the entry.
  */
 export async function logEntryHistory(
-  deps: { logEntries: Pick<LogEntryRepo, 'get' | 'history'> },
+  deps: { logEntries: Pick<LogEntryRepo, 'read' | 'history'> },
   input: { caller: Caller; id: string },
 ): Promise<LogEntryChange[]> {
-  const entry = await getLogEntry(deps, input);
+  const entry = await getLogEntry(deps, { ...input, withRaw: false });
   return deps.logEntries.history(entry.id, entry.job.id);
 }
 

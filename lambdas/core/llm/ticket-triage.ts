@@ -115,7 +115,11 @@ export function llmTriage(llm: LlmAccess, options: TriageLlmOptions): RefineTria
         answer: {
           category: floor.category,
           priority: floor.priority,
-          labels: [...new Set(answer.labels)],
+          // A category kept from the local answer keeps its labels too (`security` for a leaked key): the
+          // model's labels were for the category it chose.
+          labels: [
+            ...new Set([...(floor.category === answer.category ? [] : local.labels), ...answer.labels]),
+          ],
           confidence: answer.confidence,
           rationale: [answer.rationale, ...floor.notes].join(' '),
           classifierVersion: `${model} (${ticketTriagePrompt.name}@${ticketTriagePrompt.version})`,

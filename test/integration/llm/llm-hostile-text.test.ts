@@ -10,7 +10,7 @@ import { answer, type FakeOpenAi, type RecordedRequest, startFakeOpenAi } from '
 const SUBMIT_LOG = `mutation($raw: String!) { summarizeLog(raw: $raw) { id } }`;
 const READ_LOG = `query($id: ID!) { logEntry(id: $id) { status summary { text json generatedBy } } }`;
 const CREATE_TICKET = `mutation($t: String!, $b: String!) { triageTicket(title: $t, body: $b) { id } }`;
-const READ_TICKET = `query($id: ID!) { ticket(id: $id) { triage { status category priority rationale details classifierVersion } } }`;
+const READ_TICKET = `query($id: ID!) { ticket(id: $id) { triage { status category priority labels rationale details classifierVersion } } }`;
 const SET_FLAG = `mutation($n: String!) { setFeatureFlag(name: $n, enabled: true, rolloutPercent: 100, roles: []) { name } }`;
 
 /** A log with 3 errors whose lines try to instruct the model. */
@@ -88,11 +88,13 @@ describe('hostile text around the model', () => {
       () => user.call(READ_TICKET, { id }),
       (r) => (r.data?.ticket as { triage: { status: string } } | undefined)?.triage.status === 'SUCCEEDED',
     );
-    const t = (done.data?.ticket as { triage: Record<string, string> } | undefined)?.triage;
+    const t = (done.data?.ticket as { triage: Record<string, string> & { labels: string[] } } | undefined)
+      ?.triage;
     if (!t) throw new Error('ticket not readable');
     return {
       category: t.category,
       priority: t.priority,
+      labels: t.labels,
       rationale: t.rationale ?? '',
       details: JSON.parse(t.details ?? '{}') as Record<string, Record<string, unknown>>,
     };
@@ -169,6 +171,10 @@ describe('hostile text around the model', () => {
       { field: 'category', model: 'QUESTION', kept: 'SECURITY' },
     ]);
     expect(result.rationale).toContain('Category kept at SECURITY (the model said QUESTION)');
+    // The kept category keeps its labels, so a queue filtered by `security` still shows the ticket.
+    const localLabels = result.details.local?.labels as string[] | undefined;
+    expect(localLabels).toContain('security');
+    expect(result.labels).toEqual(expect.arrayContaining([...(localLabels ?? []), 'question']));
   });
 
   it("rejects a triage rationale carrying markup or a link the ticket did not have, keeping the classifier's answer", async () => {

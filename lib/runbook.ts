@@ -19,11 +19,15 @@ export const RUNBOOK = {
   throttles: 'throttles',
   database: 'databasecpu-databaseconnections',
   canaryErrors: 'canaryerrors',
+  metricsDown: 'metricsdown-local-only',
 } as const;
 
 export type RunbookSection = (typeof RUNBOOK)[keyof typeof RUNBOOK];
 
+/** Where a section of the runbook is, as an alarm description and a Prometheus rule's `runbook_url` name it. */
+export const runbookUrl = (section: RunbookSection): string => `${RUNBOOK_FILE}#${section}`;
+
 /** An alarm description that ends with where to read what to do. */
 export function withRunbook(description: string, section: RunbookSection): string {
-  return `${description}. Runbook: ${RUNBOOK_FILE}#${section}`;
+  return `${description}. Runbook: ${runbookUrl(section)}`;
 }

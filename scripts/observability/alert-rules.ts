@@ -11,13 +11,14 @@ import {
   prometheusMetric,
   SAMPLED_METRICS,
 } from '../../lambdas/core/metrics.ts';
+import { RUNBOOK, runbookUrl } from '../../lib/runbook.ts';
 
 export interface AlertRule {
   alert: string;
   expr: string;
   for: string;
   labels: { severity: 'page' | 'ticket' };
-  annotations: { summary: string; description: string };
+  annotations: { summary: string; description: string; runbook_url: string };
 }
 
 export interface RuleFile {
@@ -62,6 +63,7 @@ function queueRules(): AlertRule[] {
       for: '1m',
       labels: { severity: 'ticket' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.deadLetters),
         summary: 'Messages of {{ $labels.kind }} exhausted their retries',
         description:
           '{{ $value }} dead letters of {{ $labels.kind }}: read their reasons with deadLetters, fix the cause, then redriveDeadLetters (or purgeDeadLetters).',
@@ -73,6 +75,7 @@ function queueRules(): AlertRule[] {
       for: '10m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.oldestMessage),
         summary: `A {{ $labels.kind }} job has waited more than ${T.oldestMessageSeconds / 60} minutes`,
         description:
           'The oldest {{ $labels.kind }} message is {{ $value | humanizeDuration }} old: are the workers running?',
@@ -88,6 +91,7 @@ function queueRules(): AlertRule[] {
       for: '0m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.failureRate),
         summary: `${T.workerFailurePercent}% or more of {{ $labels.kind }} jobs failed for good`,
         description: `${T.workerFailurePercent}% or more of the finished {{ $labels.kind }} jobs FAILED in {{ $value }} of the last ${T.workerFailureWindowPeriods} five-minute periods.`,
       },
@@ -110,6 +114,7 @@ function apiRules(): AlertRule[] {
       for: '0m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.api5xxRate),
         summary: `${T.api5xxPercent}% or more of API requests failed with a server error`,
         description: `${T.api5xxPercent}% or more of the root fields answered InternalError or ServiceUnavailable in each of the last ${T.api5xxPeriods} five-minute periods.`,
       },
@@ -120,6 +125,7 @@ function apiRules(): AlertRule[] {
       expr: `sum(increase(${promName(METRICS.internalErrors)}[1m])) >= ${T.internalErrorsPerMinute}`,
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.internalErrors),
         summary: `${T.internalErrorsPerMinute} or more InternalError answers in a minute`,
         description:
           '{{ $value | humanize }} API answers were InternalError in the last minute: see the logs.',
@@ -131,6 +137,7 @@ function apiRules(): AlertRule[] {
       for: '15m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.apiP99Latency),
         summary: `API p99 latency above ${T.apiP99LatencyMs} ms`,
         description: 'p99 of the root fields is {{ $value | humanizeDuration }}.',
       },
@@ -146,6 +153,7 @@ function databaseRules(): AlertRule[] {
       for: '1m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.serviceUnavailable),
         summary: 'The database does not answer',
         description: 'The local runtime could not reach its database at the last scrapes.',
       },
@@ -156,6 +164,7 @@ function databaseRules(): AlertRule[] {
       for: '15m',
       labels: { severity: 'ticket' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.database),
         summary: `Database connections above ${LOCAL_DATABASE_CONNECTIONS_THRESHOLD}`,
         description: '{{ $value }} connections to the application database.',
       },
@@ -172,6 +181,7 @@ function scrapeRules(): AlertRule[] {
       for: '2m',
       labels: { severity: 'page' },
       annotations: {
+        runbook_url: runbookUrl(RUNBOOK.metricsDown),
         summary: 'Prometheus cannot scrape the AI Ops runtime',
         description: '{{ $labels.instance }} has not answered /metrics for 2 minutes.',
       },
@@ -210,6 +220,7 @@ export function ruleFileYaml(file: RuleFile): string {
         '        annotations:',
         `          summary: ${q(rule.annotations.summary)}`,
         `          description: ${q(rule.annotations.description)}`,
+        `          runbook_url: ${q(rule.annotations.runbook_url)}`,
       );
     }
   }

@@ -17,10 +17,10 @@ import { recordDeadline } from '../../lambdas/shared/deadline.ts';
 import { AUTHORIZATION_HEADER_PATTERN } from '../../lib/api.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from '../../lib/log-uploads.ts';
-import { RUNBOOK_FILE } from '../../lib/runbook.ts';
 import { rootFields } from '../../lib/schema-fields.ts';
 import { INITIAL_SECRET_GENERATION } from '../../lib/secrets.ts';
 import { emittedMetrics } from '../support/emitted-metrics.ts';
+import { runbookAnchors } from '../support/runbook.ts';
 import {
   acknowledgementsOf,
   type Resources,
@@ -722,16 +722,7 @@ describe('every stage', () => {
   });
 
   it('tells the paged engineer in every alarm what happened and where the runbook section is, by a readable name', () => {
-    const headings = readFileSync(join(REPO_ROOT, RUNBOOK_FILE), 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('#'))
-      .map((line) =>
-        line
-          .replace(/^#+\s*/, '')
-          .toLowerCase()
-          .replace(/[^a-z0-9 _-]/g, '')
-          .replace(/ /g, '-'),
-      );
+    const headings = runbookAnchors();
     for (const s of both()) {
       const alarms = Object.entries(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
       expect(alarms.length).toBeGreaterThan(15);

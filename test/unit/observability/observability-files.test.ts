@@ -8,6 +8,7 @@ import { createPrometheusExporter } from '../../../local/prometheus.ts';
 import { alertRules } from '../../../scripts/observability/alert-rules.ts';
 import { grafanaDashboard } from '../../../scripts/observability/dashboard.ts';
 import { OBSERVABILITY_FILES } from '../../../scripts/observability.ts';
+import { runbookAnchors } from '../../support/runbook.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -53,6 +54,17 @@ describe('observability/ (Prometheus rules and Grafana dashboard)', () => {
     for (const [path, file] of Object.entries(OBSERVABILITY_FILES)) {
       const onDisk = readFileSync(resolve(root, path), 'utf8');
       expect(file.current(onDisk), `${path} is stale: run npm run observability`).toBe(true);
+    }
+  });
+
+  it('links every local alert rule to a runbook section that exists, as the CloudWatch alarms are linked', () => {
+    const anchors = runbookAnchors();
+    const rules = alertRules().groups.flatMap((group) => group.rules);
+    expect(rules.length).toBeGreaterThan(5);
+    for (const rule of rules) {
+      const link = /^docs\/operations\.md#([a-z0-9_-]+)$/.exec(rule.annotations.runbook_url);
+      expect(link, rule.alert).not.toBeNull();
+      expect(anchors, `${rule.alert} links to a missing section`).toContain(link?.[1]);
     }
   });
 

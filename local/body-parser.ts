@@ -14,7 +14,7 @@ export type ParsedBody = { ok: true; body: unknown } | { ok: false; problem: 'no
 /** Bodies from this size up are parsed on the thread. */
 export const THREAD_BODY_BYTES = 256 * 1024;
 
-/** The same steps as the thread's code below, on the caller's thread. */
+/** A body turned into JSON on the caller's thread; the thread runs this very function (`THREAD_CODE`). */
 export function parseBodyHere(bytes: Uint8Array): ParsedBody {
   let text: string;
   try {
@@ -30,24 +30,13 @@ export function parseBodyHere(bytes: Uint8Array): ParsedBody {
 }
 
 /**
- * The thread's code, evaluated as CommonJS: it needs nothing but Node, so it runs the same from the TypeScript
- * sources and from the built command. It answers as `answerRequests` does (local/request-thread.ts).
+ * The thread's code, evaluated as CommonJS: `parseBodyHere` itself, which needs nothing but Node's globals, so
+ * it runs the same from the TypeScript sources and from the built command. It answers as `answerRequests`
+ * does (local/request-thread.ts).
  */
 const THREAD_CODE = `
 const { parentPort } = require('node:worker_threads');
-const parse = (bytes) => {
-  let text;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, problem: 'not-utf8' };
-  }
-  try {
-    return { ok: true, body: JSON.parse(text) };
-  } catch {
-    return { ok: false, problem: 'not-json' };
-  }
-};
+const parse = (${parseBodyHere.toString()});
 parentPort.on('message', ({ id, request }) => parentPort.postMessage({ id, ok: true, value: parse(request) }));`;
 
 export interface BodyParser {

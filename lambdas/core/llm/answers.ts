@@ -146,7 +146,7 @@ const COUNT_CLAIM =
   /(?<![\w.,:%-])(\d{1,3}(?:,\d{3})+|\d{1,12})(?![\d.,:%])\s{1,3}(?:[a-z][a-z-]{0,30}\s{1,3}){0,2}?(?:errors?|warnings?|failures?|exceptions?|lines?|requests?|events?|occurrences?|entries|times|crashes|timeouts?)\b/gi;
 /** A clock time (10:42, 10:42:07). */
 const CLOCK_TIME = /(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])/g;
-/** "No errors" and its ways of saying it; "no new errors" is another claim (checked as any other text). */
+/** "No errors" and its ways of saying it; "no new errors" is another claim (checked like other text). */
 const NO_ERRORS =
   /\b(?:no|zero|without(?: any)?)\s{1,3}(?:errors?|failures?)\b|\b0\s{1,3}errors?\b|\berror[- ]free\b/i;
 

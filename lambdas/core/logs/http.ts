@@ -24,18 +24,33 @@ const METHOD =
 const STATUS_KEY =
   /\b(?:status|status_code|statuscode|http_status|response_code|resp_code|code)["']?\s{0,2}[=:]\s{0,2}["']?([1-5]\d\d)(?![\w.])/i;
 const STATUS_AFTER = /^\s{1,4}(?:->\s{0,2}|returned\s+|status\s+)?([1-5]\d\d)(?![\w.:])/;
+/**
+ * A duration written after one of `keys` (`duration=12`, `took: 5ms`, `"latency_ms": 7`), the key joined to
+ * its value by `joiner`: group 1 a unit in the key, 2 the number, 3 a unit after it.
+ */
+function durationField(keys: string, joiner: string): RegExp {
+  return new RegExp(
+    `\\b(?:${keys})(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\\s{0,2}${joiner}\\s{0,2}["']?(\\d{1,9}(?:\\.\\d{1,9})?)\\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\\w.:/-])`,
+    'i',
+  );
+}
+
 // A value that goes on with `-`, `:` or `/` is a date or a clock time (`"time":"2024-05-01T10:00:00Z"`), not
 // a duration.
-const DURATION_KEY =
-  /\b(?:request_time|response_time|upstream_response_time|duration|latency|elapsed|took|time_taken|rt|time|dur)(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\s{0,2}[=:]?\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.:/-])/i;
+const DURATION_KEY = durationField(
+  'request_time|response_time|upstream_response_time|duration|latency|elapsed|took|time_taken|rt|time|dur',
+  '[=:]?',
+);
 /**
  * A duration written as a field, outside any request (`Duration: 12.34 ms`, a Lambda REPORT line; `took=5ms`,
  * `elapsed: 1.2s`): the keys of `DURATION_KEY` that say duration, without `time`, `rt` and `dur`, which name
  * other things as often, and with their `:` or `=`. Prose ("Took 19.7 seconds to spawn the instance") is not
  * read: its numbers are the template's values already.
  */
-const NAMED_DURATION =
-  /\b(?:request_time|response_time|duration|latency|elapsed|took|time_taken)(?:_?(ms|us|ns|s|sec|secs|seconds|millis))?["']?\s{0,2}[=:]\s{0,2}["']?(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|millis|milliseconds|s|sec|secs|seconds|us|µs|μs|ns|m|min)?(?![\w.:/-])/i;
+const NAMED_DURATION = durationField(
+  'request_time|response_time|duration|latency|elapsed|took|time_taken',
+  '[=:]',
+);
 const DURATION_IN = /\bin\s(\d{1,9}(?:\.\d{1,9})?)\s{0,1}(ms|msec|milliseconds|s|sec|seconds|us|µs|μs)\b/i;
 const TRAILING_SECONDS = /\s(\d{1,6}\.\d{1,6})\s*$/;
 const DURATION_UNIT = /(?:^|[\s(])(\d{1,9}(?:\.\d{1,9})?)\s?(ms|msec|us|µs|μs|s|sec)(?![\w.])/;

@@ -16,12 +16,19 @@ import {
   Redactor,
 } from '../redaction/redact.ts';
 import { ContinuationDetector, mostlyIndented } from './continuation.ts';
+import { type CsvLayout, CsvRecordReader, csvParsedLine, detectCsvExport } from './csv-export.ts';
 
 /** Header host fields that name no host (BGL's "NULL", "-"): left out of the host tallies. */
 const NO_HOST = new Set(['', '-', 'unknown', 'none', 'null', 'n/a']);
 const namesNoHost = (field: string): boolean => NO_HOST.has(field.trim().toLowerCase());
 
-import { assertFormat, HEADER_SAMPLE_LINES, type HeaderInfo, type HeaderParser } from './header.ts';
+import {
+  assertFormat,
+  HEADER_SAMPLE_LINES,
+  type HeaderInfo,
+  type HeaderParser,
+  type ParsedLine,
+} from './header.ts';
 import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
@@ -103,6 +110,10 @@ export class LogAnalyzer {
   /** Findings in quoted fields, not counted: the whole line was counted (`fieldsOf`), or is not reported. */
   private readonly quotedCounts = emptyRedactionCounts();
   private readonly meta: LineMeta = { level: 'UNKNOWN', line: 0, time: undefined, component: undefined };
+  /** A CSV export (`csv-export.ts`): its layout, its record reader, and whether its header row was seen. */
+  private csv: { layout: CsvLayout; reader: CsvRecordReader; year: number; headerSeen: boolean } | undefined;
+  private readonly emitCsv = (lines: string[], record: string[] | undefined): void =>
+    this.csvRecord(lines, record);
 
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
@@ -119,6 +130,7 @@ export class LogAnalyzer {
   }
 
   get header(): HeaderInfo {
+    if (this.csv) return this.csv.layout.info;
     return (this.parser ?? { info: { kind: 'none', description: '<content>', coverage: 0 } }).info;
   }
 
@@ -163,6 +175,7 @@ export class LogAnalyzer {
   end(): void {
     if (this.ended) return;
     this.flush();
+    this.csv?.reader.end(this.emitCsv);
     this.ended = true;
     this.miner.finalize();
   }
@@ -182,12 +195,14 @@ export class LogAnalyzer {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
       const sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
       this.parser = this.makeParser(sample);
-      const kind = this.parser.info.kind;
+      this.detectCsv(sample);
+      const kind = this.csv ? 'csv' : this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
-      const mixed = this.parser.structuredKind !== undefined;
+      const mixed = !this.csv && this.parser.structuredKind !== undefined;
       if ((this.structured || mixed) && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
-      if (this.parser.info.levelsEndAtWarning && this.stats) this.stats.errorsInWarnings = true;
-      if (this.parser.info.levelsOnSomeLines && this.stats) this.stats.errorsUnlevelled = true;
+      const info = this.header;
+      if (info.levelsEndAtWarning && this.stats) this.stats.errorsInWarnings = true;
+      if (info.levelsOnSomeLines && this.stats) this.stats.errorsUnlevelled = true;
       const unwrap = this.parser.unwrap?.bind(this.parser);
       this.continuation = new ContinuationDetector({
         indentedLog: mostlyIndented(unwrap ? sample.map(unwrap) : sample),
@@ -254,6 +269,14 @@ export class LogAnalyzer {
   }
 
   private process(line: string): void {
+    if (this.csv) {
+      this.csvLine(line);
+      return;
+    }
+    this.processRaw(line);
+  }
+
+  private processRaw(line: string): void {
     const lineNo = ++this.totalLines;
     const parser = this.parser as HeaderParser;
     const body = parser.unwrap ? parser.unwrap(line) : line;
@@ -266,10 +289,24 @@ export class LogAnalyzer {
     const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < body.trim().length;
     if (this.continues(body, lineNo, fitsHeader)) return;
     if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
-    let content = parsed.content;
-    let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
     // Structured logs keep method, path, status and latency in keys of their own, beside the message.
     const kind = parser.structuredKind ? parser.structuredKind(line) : this.structured;
+    // A line of another layout (a log joined from two programs) still says its level near its start.
+    const level: LogLevel =
+      parsed.level ?? (parser.info.kind !== 'none' && !fitsHeader ? levelNearStart(body) : 'UNKNOWN');
+    this.addEvent(lineNo, body, parsed, level, kind);
+  }
+
+  /** Mines one event (a line, or a CSV record's first line) and adds it to the statistics. */
+  private addEvent(
+    lineNo: number,
+    body: string,
+    parsed: ParsedLine,
+    level: LogLevel,
+    kind: 'json' | 'logfmt' | undefined,
+  ): void {
+    let content = parsed.content;
+    let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
     this.lineKind = kind;
     const structured = this.stats !== undefined && kind !== undefined;
     let fields: string | undefined = structured ? body : undefined;
@@ -280,9 +317,6 @@ export class LogAnalyzer {
       if (host !== undefined) host = redactor.host(host);
       if (structured) fields = this.fieldsOf(body, redactor);
     }
-    // A line of another layout (a log joined from two programs) still says its level near its start.
-    const level: LogLevel =
-      parsed.level ?? (parser.info.kind !== 'none' && !fitsHeader ? levelNearStart(body) : 'UNKNOWN');
     // One object reused for every line (the miner reads it and keeps nothing of it).
     const meta = this.meta;
     meta.level = level;
@@ -315,5 +349,72 @@ export class LogAnalyzer {
     facts.host = host;
     stats.add();
     this.onLine?.(lineNo, cluster);
+  }
+
+  /** Whether the sample is a CSV export; if so its records, not its lines, are the events from now on. */
+  private detectCsv(sample: string[]): void {
+    if (this.options.format !== undefined) return;
+    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    const layout = detectCsvExport(sample, { year });
+    if (!layout) return;
+    this.csv = { layout, reader: new CsvRecordReader(), year, headerSeen: false };
+    // CSV times carry their date: nothing is assumed, nothing rolls over.
+    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
+    this.rollover = undefined;
+  }
+
+  /** One physical line of a CSV export: blank lines and the header row hold no event; the rest are records. */
+  private csvLine(line: string): void {
+    const csv = this.csv as NonNullable<typeof this.csv>;
+    if (!csv.headerSeen && line.trim().length === 0) {
+      this.totalLines++;
+      this.blankLines++;
+      this.onLine?.(this.totalLines, -1);
+      return;
+    }
+    if (!csv.headerSeen) {
+      // The header row names the columns: counted with the blank lines, as it holds no event either.
+      csv.headerSeen = true;
+      this.totalLines++;
+      this.blankLines++;
+      this.onLine?.(this.totalLines, -1);
+      return;
+    }
+    csv.reader.push(line, this.emitCsv);
+  }
+
+  /**
+   * A record's lines: the first carries the event, the others (a multi-line quoted message) continue it, as a
+   * stack trace continues its line. Lines that are no record (a broken quote) are read as a plain log's.
+   */
+  private csvRecord(lines: string[], record: string[] | undefined): void {
+    const csv = this.csv as NonNullable<typeof this.csv>;
+    if (record === undefined || record.length <= csv.layout.message) {
+      for (const line of lines) this.processRaw(line);
+      return;
+    }
+    const { parsed, rest } = csvParsedLine(record, csv.layout, csv.year);
+    let i = 0;
+    // Blank lines before the record (between records) stay blank lines.
+    for (; i < lines.length && (lines[i] as string).trim().length === 0; i++) {
+      this.blankLines++;
+      this.onLine?.(++this.totalLines, -1);
+    }
+    if (i === lines.length) return;
+    const lineNo = ++this.totalLines;
+    this.addEvent(lineNo, lines[i] as string, parsed, parsed.level ?? 'UNKNOWN', undefined);
+    for (i++; i < lines.length; i++) {
+      const lineNo = ++this.totalLines;
+      this.continuationLines++;
+      const text = rest.shift()?.trimEnd();
+      if (text && this.miner.traceRoom(this.event, this.eventLine)) {
+        this.miner.extendSample(
+          this.event,
+          this.eventLine,
+          this.redactor ? this.redactor.redact(text) : text,
+        );
+      }
+      this.onLine?.(lineNo, this.event);
+    }
   }
 }

@@ -38,7 +38,7 @@ export interface ParsedLine {
   host?: string;
 }
 
-export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format';
+export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv';
 
 /** What the detector found, for reports (`summary.header`). */
 export interface HeaderInfo {

@@ -67,6 +67,12 @@ const AFTER = serviceLog(10, {
   'payment failed for card holder alice.smith order #': 3,
 });
 
+// A Windows Event Viewer CSV export (test/fixtures/logs/csv/README.md), three of its messages on three lines.
+const EVENT_VIEWER_CSV = readFileSync(
+  new URL('../../fixtures/logs/csv/eventviewer.csv', import.meta.url),
+  'utf8',
+);
+
 const dir = mkdtempSync(join(tmpdir(), 'ai-ops-log-features-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -175,6 +181,27 @@ describe('log summaries through the API: source baselines, counts, year-less tim
     expect(summary.timeSpan.yearAssumed).toEqual({ year: row?.year, from: 'received' });
     expect(summary.timeSpan.start.startsWith(`${row?.year}-`)).toBe(true);
     expect(done.summary?.text).toContain(`${row?.year} assumed`);
+  });
+
+  it('reads a pasted CSV export by its columns: levels, times and multi-line messages, as the CLI does', async () => {
+    const done = await summarized(owner, (await submit(owner, EVENT_VIEWER_CSV)).id);
+    const summary = JSON.parse(done.summary?.json ?? '{}') as {
+      header: { kind: string };
+      lines: { continuation: number };
+      levels: { counts: Record<string, number> };
+      errors: { total: number };
+      timeSpan: { start: string; end: string };
+    };
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.errors.total).toBe(5);
+    expect(summary.levels.counts).toEqual({ INFO: 9, WARN: 3, ERROR: 4, FATAL: 1 });
+    expect(summary.lines.continuation).toBe(6);
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-11-30T23:58:02.000Z',
+      end: '2026-12-01T00:20:45.000Z',
+    });
+    const templates = JSON.parse(done.summary?.templates ?? '[]') as { template: string }[];
+    expect(templates.filter((t) => /Information,|Exception code/.test(t.template))).toEqual([]);
   });
 
   it('never gives HR raw log lines: no samples, no parameter values, errors shown as templates', async () => {

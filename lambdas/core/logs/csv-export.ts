@@ -1,0 +1,446 @@
+/**
+ * CSV log exports: what a log tool writes when asked to save its view (Windows Event Viewer, CloudWatch Logs
+ * Insights, Splunk, Datadog, Kibana…), a header row naming the columns, then one record per event whose
+ * quoted message may hold commas, doubled quotes and line breaks.
+ *
+ * `detectCsvExport` decides from the analyzer's sample whether the log is such an export, conservatively (a
+ * header of column names only, a time-like column, a message column, consistent field counts, times that
+ * parse); `CsvRecordReader` then assembles physical lines into records with csv-parse (the parser the ticket
+ * CSV reader uses), and `csvParsedLine` maps a record onto the `ParsedLine` every other layout produces, so the
+ * summary treats it as any headed log. A record the parser rejects (an unbalanced quote) is handed back as
+ * its raw lines, which the analyzer reads as it reads any log.
+ */
+import { Parser } from 'csv-parse';
+import { parse as parseCsvLine } from 'csv-parse/sync';
+import type { HeaderInfo, ParsedLine } from './header.ts';
+import { type LogLevel, normaliseLevel } from './levels.ts';
+import { parseTimestamp } from './timestamp.ts';
+
+/** Column names, lower-cased, in order of preference. Names vary by tool; the roles do not. */
+const TIME_NAMES = [
+  '@timestamp',
+  'timestamp',
+  'date and time',
+  'datetime',
+  'date/time',
+  'timecreated',
+  'timegenerated',
+  'time generated',
+  'eventtime',
+  'event time',
+  '_time',
+  'time',
+  'date',
+  'ts',
+];
+/** A date column and a time column written apart (`Date,Time,…`) are read together. */
+const DATE_NAMES = ['date'];
+const TIME_OF_DAY_NAMES = ['time'];
+const MESSAGE_NAMES = [
+  'message',
+  '@message',
+  'msg',
+  'log',
+  'content',
+  '_raw',
+  'log message',
+  'text',
+  'body',
+  'description',
+];
+const LEVEL_NAMES = [
+  'level',
+  'severity',
+  'loglevel',
+  'log level',
+  'log_level',
+  'levelname',
+  'leveldisplayname',
+  'entrytype',
+  'entry type',
+  'severity_text',
+  'status',
+];
+const COMPONENT_NAMES = [
+  'source',
+  'service',
+  'logger',
+  'logger_name',
+  'component',
+  'module',
+  'providername',
+  'provider',
+  'program',
+  'application',
+  'app',
+  '@logstream',
+  'task category',
+  'event id',
+];
+const HOST_NAMES = ['host', 'hostname', 'computer', 'machinename', 'machine', 'node', 'pod', 'instance'];
+
+/** A header cell is a name: it starts with a letter, `@` or `_`, and holds no punctuation a value has. */
+const NAME = /^[@_\p{L}][\p{L}\p{N} _.@/()-]{0,47}$/u;
+/** Share of sample records that must agree on the field count, and of times that must parse. */
+const AGREEMENT = 0.9;
+const TIMES_PARSED = 0.8;
+/** An open record longer than this is taken for a broken quote: its lines are read raw. */
+const MAX_RECORD_LINES = 1_000;
+const MAX_RECORD_CHARS = 1_000_000;
+
+export interface CsvLayout {
+  /** Header cells as written. */
+  names: string[];
+  /** Fields per record: the header's count, or one more when the last, unnamed one is the message. */
+  fields: number;
+  /** Column indices; -1 when the log has none. Two time columns: a date and a time of day written apart. */
+  time: number[];
+  level: number;
+  component: number;
+  host: number;
+  message: number;
+  /** `d/M/yyyy` rather than `M/d/yyyy` (decided from the sample's days over 12; see `slashDateOrder`). */
+  dayFirst: boolean;
+  info: HeaderInfo;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Records
+
+type Emit = (lines: string[], record: string[] | undefined) => void;
+
+interface ParsedItem {
+  record: string[];
+  info: { lines: number };
+}
+
+function isParsedItem(value: unknown): value is ParsedItem {
+  if (typeof value !== 'object' || value === null) return false;
+  const { record, info } = value as { record?: unknown; info?: { lines?: unknown } };
+  return Array.isArray(record) && typeof info?.lines === 'number';
+}
+
+/**
+ * Physical lines in, records out, each with the lines it spans. csv-parse is fed one line at a time; it
+ * holds the last characters of each write back (a `\n` might be the start of `\r\n`), so a record comes out
+ * on the next write, and `info.lines` (its last line) says which buffered lines it took.
+ */
+export class CsvRecordReader {
+  private parser = CsvRecordReader.newParser();
+  private buffered: string[] = [];
+  private bufferedChars = 0;
+  /** Lines of the current parser that records have taken (csv-parse counts lines from 1 per parser). */
+  private taken = 0;
+
+  private static newParser(): Parser {
+    const parser = new Parser({
+      record_delimiter: '\n',
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      bom: true,
+    });
+    // A parse error also comes as an event on the next tick: `errored` reports it here already.
+    parser.on('error', () => undefined);
+    return parser;
+  }
+
+  /** Adds one physical line; `emit` gets each record completed so far, or lines to read raw. */
+  push(line: string, emit: Emit): void {
+    this.buffered.push(line);
+    this.bufferedChars += line.length;
+    this.parser.write(`${line}\n`);
+    this.drain(emit);
+    const open = this.buffered.length;
+    if (this.parser.errored !== null || open > MAX_RECORD_LINES || this.bufferedChars > MAX_RECORD_CHARS) {
+      this.giveUp(emit);
+    }
+  }
+
+  /** Ends the input: the last record, or the lines of a record left open, read raw. */
+  end(emit: Emit): void {
+    // Ending the parser makes it finish the last record (the characters it held back), synchronously.
+    if (this.parser.errored === null) this.parser.end();
+    this.drain(emit);
+    if (this.buffered.length > 0) this.giveUp(emit);
+  }
+
+  private drain(emit: Emit): void {
+    for (let item: unknown = this.parser.read(); item !== null; item = this.parser.read()) {
+      if (!isParsedItem(item)) continue;
+      const count = Math.min(this.buffered.length, item.info.lines - this.taken);
+      this.taken = item.info.lines;
+      const lines = this.buffered.splice(0, count);
+      for (const l of lines) this.bufferedChars -= l.length;
+      emit(lines, item.record);
+    }
+  }
+
+  /** The buffered lines are no record: read them raw, and start again on the next line. */
+  private giveUp(emit: Emit): void {
+    const lines = this.buffered;
+    this.buffered = [];
+    this.bufferedChars = 0;
+    this.parser.destroy();
+    this.parser = CsvRecordReader.newParser();
+    this.taken = 0;
+    emit(lines, undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Detection
+
+/** The header cells of a line when it reads as a CSV row of names only; undefined otherwise. */
+function headerNames(line: string): string[] | undefined {
+  if (!line.includes(',') || line.length > 4096 || /^\s/.test(line)) return undefined;
+  let rows: string[][];
+  try {
+    rows = parseCsvLine(line.replace(/^\uFEFF/, ''), { relax_column_count: true });
+  } catch (_error: unknown) {
+    return undefined;
+  }
+  const cells = rows[0];
+  if (rows.length !== 1 || cells === undefined || cells.length < 2) return undefined;
+  return cells.every((cell) => NAME.test(cell.trim())) ? cells.map((c) => c.trim()) : undefined;
+}
+
+function findColumn(lower: string[], names: readonly string[]): number {
+  for (const name of names) {
+    const at = lower.indexOf(name);
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
+/**
+ * The sample's records, the lines they span, and the lines given up as no record (a broken quote). A record
+ * still open where the sample ends is neither: the sample may cut a long message (Event Viewer's security
+ * events run to 40 lines), so it is left out rather than counted against the file.
+ */
+function sampleRecords(lines: readonly string[]): {
+  records: string[][];
+  recordLines: number;
+  rawLines: number;
+} {
+  const reader = new CsvRecordReader();
+  const records: string[][] = [];
+  let recordLines = 0;
+  let rawLines = 0;
+  const emit: Emit = (taken, record) => {
+    if (record) {
+      records.push(record);
+      recordLines += taken.length;
+    } else rawLines += taken.length;
+  };
+  for (const line of lines) reader.push(line, emit);
+  // The last record is complete if its quotes are; an open one is the tail left out.
+  reader.end((taken, record) => record && emit(taken, record));
+  return { records, recordLines, rawLines };
+}
+
+/**
+ * Whether `M/d` or `d/M`: a first number over 12 says day first, a second one over 12 says month first; with
+ * neither, month first (Event Viewer's `en-US` export, the one that writes `3:05:17 PM`), except for dotted
+ * dates (`04.12.2026`), which are written day first.
+ */
+function slashDateOrder(values: readonly string[]): boolean {
+  let dotted = false;
+  for (const value of values) {
+    const m = SLASH_DATE.exec(value.trim());
+    if (!m) continue;
+    if (Number(m[1]) > 12) return true;
+    if (Number(m[2]) > 12) return false;
+    dotted ||= m[0].includes('.');
+  }
+  return dotted;
+}
+
+/** The time columns whose values parse best on the sample: one column, or a date and a time of day. */
+function chooseTime(
+  lower: string[],
+  records: string[][],
+  year: number,
+): { columns: number[]; dayFirst: boolean } {
+  const candidates: number[][] = [];
+  for (const name of TIME_NAMES) {
+    const at = lower.indexOf(name);
+    if (at >= 0) candidates.push([at]);
+  }
+  const date = findColumn(lower, DATE_NAMES);
+  const timeOfDay = findColumn(lower, TIME_OF_DAY_NAMES);
+  if (date >= 0 && timeOfDay >= 0) candidates.unshift([date, timeOfDay]);
+  let best: { columns: number[]; dayFirst: boolean; score: number } | undefined;
+  for (const columns of candidates) {
+    const values = records.map((r) => timeText(r, columns));
+    const dayFirst = slashDateOrder(values);
+    // A date and a time of day must beat either alone: the pair scores by resolution too.
+    const score = values.reduce((sum, v) => sum + (readTime(v, dayFirst, year)?.resolution ?? 0), 0);
+    if (best === undefined || score > best.score) best = { columns, dayFirst, score };
+  }
+  const parsed = best
+    ? records.filter((r) => readTime(timeText(r, best.columns), best.dayFirst, year) !== undefined).length
+    : 0;
+  // Times that do not parse (a time of day alone, a month in another column) are left out, not guessed.
+  if (!best || parsed < records.length * TIMES_PARSED) return { columns: [], dayFirst: false };
+  return { columns: best.columns, dayFirst: best.dayFirst };
+}
+
+/** The level column: the first named one whose values are mostly level words (`status` may hold 200/500). */
+function chooseLevel(lower: string[], records: string[][]): number {
+  for (const name of LEVEL_NAMES) {
+    const at = lower.indexOf(name);
+    if (at < 0) continue;
+    const levels = records.filter((r) => levelOf(r[at]) !== undefined).length;
+    if (levels >= records.length / 2) return at;
+  }
+  return -1;
+}
+
+export interface CsvDetectOptions {
+  /** Year for the rare time written without one. */
+  year: number;
+}
+
+/**
+ * The layout of a CSV export, from the sample (the first lines of the log), or undefined when the log is not
+ * one. Conservative: the first non-blank line must be a row of names naming a time column and a message
+ * column (or be one short of the records, whose unnamed last field is then the message: Event Viewer), at
+ * least 90% of the records must have one field count, records must span half the sample's lines at least, and
+ * the lines given up as no record at most a fifth of theirs. The time is read when 80% of the sample's times parse (else the log is read without times).
+ */
+export function detectCsvExport(sample: readonly string[], options: CsvDetectOptions): CsvLayout | undefined {
+  const start = sample.findIndex((l) => l.trim().length > 0);
+  const names = start < 0 ? undefined : headerNames(sample[start] as string);
+  if (!names) return undefined;
+  const lower = names.map((n) => n.toLowerCase());
+  if (!TIME_NAMES.some((n) => lower.includes(n))) return undefined;
+  const rest = sample.slice(start + 1);
+  const { records, recordLines, rawLines } = sampleRecords(rest);
+  // Most of the sample in records, few lines given up: an open quote early on leaves the file to be read raw.
+  if (records.length === 0 || recordLines < rest.length / 2 || rawLines > recordLines / 4) return undefined;
+  const fields = commonCount(records);
+  if (fields === undefined) return undefined;
+  let message = findColumn(lower, MESSAGE_NAMES);
+  if (fields === names.length + 1 && message < 0) message = names.length;
+  else if (fields !== names.length) return undefined;
+  if (message < 0) return undefined;
+  const time = chooseTime(lower, records, options.year);
+  const layout: Omit<CsvLayout, 'info'> = {
+    names,
+    fields,
+    time: time.columns,
+    level: chooseLevel(lower, records),
+    component: findColumn(lower, COMPONENT_NAMES),
+    host: findColumn(lower, HOST_NAMES),
+    message,
+    dayFirst: time.dayFirst,
+  };
+  const agreeing = records.filter((r) => r.length === fields).length;
+  return {
+    ...layout,
+    info: { kind: 'csv', description: describe(layout), coverage: agreeing / records.length },
+  };
+}
+
+/** The field count of at least 90% of the records, or undefined. */
+function commonCount(records: string[][]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const r of records) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+  for (const [count, n] of counts) if (n >= records.length * AGREEMENT && count >= 2) return count;
+  return undefined;
+}
+
+function describe(layout: Omit<CsvLayout, 'info'>): string {
+  const name = (at: number): string => layout.names[at] ?? `unnamed column ${at + 1}`;
+  const parts = layout.time.length > 0 ? [`<time> ${layout.time.map(name).join(' + ')}`] : [];
+  if (layout.level >= 0) parts.push(`<level> ${name(layout.level)}`);
+  if (layout.component >= 0) parts.push(`<component> ${name(layout.component)}`);
+  if (layout.host >= 0) parts.push(`<host> ${name(layout.host)}`);
+  parts.push(`<content> ${name(layout.message)}`);
+  const order = layout.time.length > 0 && layout.dayFirst ? ', dates day first' : '';
+  return `CSV export (${layout.fields} columns${order}): ${parts.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fields
+
+/** `12/4/2026 3:05:17 PM`, `4.12.2026 15:05:17`: a date with the year last, then a time of day. */
+const SLASH_DATE =
+  /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3})\d*)?)?\s*([AaPp][Mm])?)?$/;
+
+function timeText(record: readonly string[], columns: readonly number[]): string {
+  if (columns.length === 0) return '';
+  if (columns.length === 1) return record[columns[0] as number] ?? '';
+  return columns.map((c) => record[c] ?? '').join(' ');
+}
+
+/** A time as written in a column: a year-last date (order decided per log), else any shape the logs use. */
+function readTime(
+  value: string,
+  dayFirst: boolean,
+  year: number,
+): { ms: number; resolution: number } | undefined {
+  const text = value.trim();
+  if (text.length === 0) return undefined;
+  const m = SLASH_DATE.exec(text);
+  if (!m) {
+    const parsed = parseTimestamp(text, year);
+    // A time of day alone would be put on 1 January: no time is better than a wrong one.
+    return parsed?.dateless ? undefined : parsed;
+  }
+  const [first, second] = [Number(m[1]), Number(m[2])];
+  const month = dayFirst ? second : first;
+  const day = dayFirst ? first : second;
+  let hour = Number(m[4] ?? 0);
+  const half = m[8]?.toUpperCase();
+  if (half !== undefined && (hour < 1 || hour > 12)) return undefined;
+  if (half === 'AM' && hour === 12) hour = 0;
+  else if (half === 'PM' && hour < 12) hour += 12;
+  const ms = Date.UTC(
+    Number(m[3]),
+    month - 1,
+    day,
+    hour,
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    Number((m[7] ?? '0').padEnd(3, '0')),
+  );
+  const date = new Date(ms);
+  // An impossible date (31/2) rolls over in Date.UTC: refuse it instead.
+  if (month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23)
+    return undefined;
+  return { ms, resolution: m[4] === undefined ? 1 : m[7] === undefined ? 2 : 3 };
+}
+
+function levelOf(value: string | undefined): LogLevel | undefined {
+  if (value === undefined || value.trim().length === 0) return undefined;
+  const level = normaliseLevel(value.trim());
+  return level === 'UNKNOWN' ? undefined : level;
+}
+
+const nonBlank = (value: string | undefined): string | undefined => {
+  const v = value?.trim();
+  return v === undefined || v.length === 0 ? undefined : v;
+};
+
+/**
+ * One record as a parsed line: the message's first non-blank line is the content the miner sees, and its other
+ * lines come back as `rest`, which the analyzer treats as continuation lines (as a stack trace's).
+ */
+export function csvParsedLine(
+  record: readonly string[],
+  layout: CsvLayout,
+  year: number,
+): { parsed: ParsedLine; rest: string[] } {
+  const lines = (record[layout.message] ?? '').split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim().length > 0);
+  const parsed: ParsedLine = {
+    content: first < 0 ? '' : (lines[first] as string).trim(),
+    time: readTime(timeText(record, layout.time), layout.dayFirst, year)?.ms,
+    level: layout.level < 0 ? undefined : levelOf(record[layout.level]),
+    component: layout.component < 0 ? undefined : nonBlank(record[layout.component]),
+    host: layout.host < 0 ? undefined : nonBlank(record[layout.host]),
+  };
+  return { parsed, rest: first < 0 ? [] : lines.slice(first + 1) };
+}

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LogAnalyzer } from '../../../lambdas/core/logs/analyzer.ts';
+import { type LogSummary, summarizeText } from '../../../lambdas/core/logs/index.ts';
+
+// Handmade exports in three tools' styles (test/fixtures/logs/csv/README.md).
+const csvFixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../../fixtures/logs/csv', name), 'utf8');
+
+const summaryOf = (text: string): LogSummary =>
+  summarizeText(text, { receivedAt: Date.UTC(2026, 11, 7) }).summary;
+const templatesOf = (text: string): string[] =>
+  summarizeText(text, { receivedAt: Date.UTC(2026, 11, 7), redact: false }).templates.map((t) => t.template);
+const countsOf = (summary: LogSummary) =>
+  Object.fromEntries(Object.entries(summary.levels.counts).filter(([, n]) => n > 0));
+
+describe('CSV log exports: a header row naming the columns, one record per event', () => {
+  it('reads an Event Viewer export: unnamed message column, M/d/yyyy h:mm:ss AM/PM, multi-line messages', () => {
+    const text = csvFixture('eventviewer.csv');
+    const summary = summaryOf(text);
+    expect(summary.header.kind).toBe('csv');
+    // 12:00:05 AM is just after midnight, 11:58:02 PM the evening before.
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-11-30T23:58:02.000Z',
+      end: '2026-12-01T00:20:45.000Z',
+    });
+    expect(countsOf(summary)).toEqual({ INFO: 9, WARN: 3, ERROR: 4, FATAL: 1 });
+    expect(summary.errors.total).toBe(5);
+    // 24 physical lines: the header row, 17 records, 6 lines inside three quoted 3-line messages.
+    expect(summary.lines).toMatchObject({ total: 24, analysed: 17, continuation: 6, unmatchedHeader: 0 });
+    const templates = templatesOf(text);
+    expect(templates).toContain('The Windows Update service entered the running state.');
+    expect(templates.some((t) => t.startsWith('Faulting application name: backup.exe'))).toBe(true);
+    // No header column in a template, no line of a quoted message as an event of its own.
+    expect(templates.filter((t) => /Information|AM,|PM,|Exception code|Faulting module/.test(t))).toEqual([]);
+    expect(summary.topComponents.map((c) => c.name)).toContain('Service Control Manager');
+  });
+
+  it('reads an export whose messages are so long that the lines the layout is learned from end inside one', () => {
+    // Security events as Event Viewer writes them: 40 lines each, so 200 lines end in the middle of the sixth.
+    const body = Array.from({ length: 39 }, (_, i) => `\tField ${i}:\t\tvalue ${i}`).join('\r\n');
+    const rows = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `Information,12/${i + 1}/2026 9:00:00 AM,Microsoft-Windows-Security-Auditing,4624,Logon,"An account was successfully logged on.\r\n${body}"`,
+    );
+    const summary = summaryOf(['Level,Date and Time,Source,Event ID,Task Category', ...rows].join('\r\n'));
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.lines).toMatchObject({ analysed: 8, continuation: 8 * 39 });
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-01T09:00:00.000Z',
+      end: '2026-12-08T09:00:00.000Z',
+    });
+  });
+
+  it('reads a CloudWatch Logs Insights export (@timestamp,@message): times, quoted commas and quotes', () => {
+    const text = csvFixture('cloudwatch-insights.csv');
+    const summary = summaryOf(text);
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T10:00:01.123Z',
+      end: '2026-12-04T10:00:05.300Z',
+    });
+    // No level column: errors come from the wording, as for any log without levels.
+    expect(summary.levels.source).toBe('inferred');
+    expect(summary.errors.total).toBe(3);
+    expect(templatesOf(text)).toEqual([
+      'START RequestId: <UUID> Version: $LATEST',
+      'Processing order <NUM> for customer, region <ID>',
+      'END RequestId: <UUID>',
+      'ERROR Payment declined for order <NUM>: card expired, code "E_EXPIRED"',
+      'Task timed out after <NUM> seconds',
+    ]);
+  });
+
+  it('reads a generic timestamp,level,service,message export: levels of any case, services as components', () => {
+    const text = csvFixture('generic.csv');
+    const summary = summaryOf(text);
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T09:59:58.010Z',
+      end: '2026-12-04T10:00:06.020Z',
+    });
+    expect(countsOf(summary)).toEqual({ DEBUG: 2, INFO: 7, WARN: 2, ERROR: 3 });
+    expect(summary.errors.total).toBe(3);
+    expect(summary.lines).toMatchObject({ analysed: 14, continuation: 2 });
+    expect(Object.fromEntries(summary.topComponents.map((c) => [c.name, c.lines]))).toEqual({
+      api: 7,
+      worker: 5,
+      db: 2,
+    });
+    const templates = templatesOf(text);
+    expect(templates).toContain('Job <NUM> failed: connection refused, retrying in <NUM> s');
+    expect(templates).toContain('Unhandled exception in job <NUM>');
+    expect(templates.filter((t) => t.includes('at Worker.run'))).toEqual([]);
+  });
+
+  it('reads day-first dates when a day over 12 says so, and epoch milliseconds', () => {
+    const dayFirst = [
+      'Date,Severity,Host,Msg',
+      '3/12/2026 10:00:00,Error,db-1,disk full',
+      '13/12/2026 10:00:00,Error,db-1,disk full',
+    ];
+    expect(summaryOf(dayFirst.join('\n')).timeSpan).toMatchObject({
+      start: '2026-12-03T10:00:00.000Z',
+      end: '2026-12-13T10:00:00.000Z',
+    });
+    const epoch = [
+      '_time,log',
+      `${Date.UTC(2026, 11, 4, 10)},service started`,
+      `${Date.UTC(2026, 11, 4, 11)},service stopped`,
+    ];
+    const summary = summaryOf(epoch.join('\n'));
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T10:00:00.000Z',
+      end: '2026-12-04T11:00:00.000Z',
+    });
+  });
+
+  it('gives every physical line its event: the header row none, the lines of a quoted message their record', () => {
+    const analyzer = new LogAnalyzer({});
+    const clusters: number[] = [];
+    analyzer.onLine = (_line, cluster) => clusters.push(cluster);
+    const text = csvFixture('generic.csv').trimEnd().split('\n');
+    for (const line of text) analyzer.push(line);
+    analyzer.end();
+    expect(clusters).toHaveLength(text.length);
+    expect(clusters[0]).toBe(-1);
+    // Lines 13-15 are one record (a message with a two-line stack trace).
+    expect(clusters[13]).toBe(clusters[12]);
+    expect(clusters[14]).toBe(clusters[12]);
+    expect(clusters.slice(1).every((c) => c >= 0)).toBe(true);
+  });
+
+  it('keeps a plain log whose first line holds commas a plain log', () => {
+    const plain = [
+      'Starting server, version 1.2, pid 42',
+      '2026-12-04 10:00:00,123 INFO [main] Server: listening on 8080, 4 workers',
+      '2026-12-04 10:00:01,456 ERROR [main] Server: bind failed, retrying',
+      '2026-12-04 10:00:02,789 INFO [main] Server: listening on 8080, 4 workers',
+    ];
+    expect(summaryOf(plain.join('\n')).header.kind).not.toBe('csv');
+    expect(summaryOf(plain.slice(1).join('\n')).header.kind).not.toBe('csv');
+    // Names only, with a time and a message column, but the lines below are no records of it.
+    const named = ['Date, Time, Message', 'Jun 14 15:16:01 combo sshd[19939]: session opened for user root'];
+    const summary = summaryOf(named.join('\n'));
+    expect(summary.header.kind).not.toBe('csv');
+    expect(summary.lines.blank).toBe(0);
+  });
+
+  it('reads a CSV with an unbalanced quote as plain lines, without failing', () => {
+    const rows = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `2026-12-04T10:${String((from + i) % 60).padStart(2, '0')}:00Z,INFO,job ${from + i} done`,
+      );
+    // In the first lines: the detection refuses the file.
+    const early = [
+      'time,level,message',
+      ...rows(0, 3),
+      '2026-12-04T11:00:00Z,ERROR,"broken quote',
+      ...rows(3, 5),
+    ];
+    const raw = summaryOf(early.join('\n'));
+    expect(raw.header.kind).not.toBe('csv');
+    expect(raw.lines.total).toBe(early.length);
+    // After the sample: the records before it are read, the lines from the open quote on are read raw.
+    const late = [
+      'time,level,message',
+      ...rows(0, 250),
+      '2026-12-04T11:00:00Z,ERROR,"broken quote',
+      ...rows(250, 5),
+    ];
+    const summary = summaryOf(late.join('\n'));
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.lines).toMatchObject({ total: late.length, continuation: 0, analysed: 256 });
+    expect(summary.levels.counts.INFO).toBe(250);
+    // An open quote followed by more than 1,000 lines: those lines are read raw, the records after them again.
+    const long = [
+      'time,level,message',
+      ...rows(0, 250),
+      '2026-12-04T11:00:00Z,ERROR,"broken quote',
+      ...rows(250, 1100),
+    ];
+    long.push('2026-12-05T09:00:00Z,ERROR,last record');
+    const after = summaryOf(long.join('\n'));
+    expect(after.header.kind).toBe('csv');
+    expect(after.lines.total).toBe(long.length);
+    expect(after.timeSpan?.end).toBe('2026-12-05T09:00:00.000Z');
+    expect(templatesOf(long.join('\n'))).toContain('last record');
+  });
+});

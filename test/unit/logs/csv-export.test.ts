@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { summarizeLogStream } from '../../../lambdas/adapters/storage/log-stream.ts';
 import { LogAnalyzer } from '../../../lambdas/core/logs/analyzer.ts';
 import { type LogSummary, summarizeText } from '../../../lambdas/core/logs/index.ts';
 
@@ -117,6 +118,17 @@ describe('CSV log exports: a header row naming the columns, one record per event
       start: '2026-12-04T10:00:00.000Z',
       end: '2026-12-04T11:00:00.000Z',
     });
+  });
+
+  it('reads an uploaded export (streamed in chunks that split lines and records) as a pasted one', async () => {
+    const text = csvFixture('eventviewer.csv');
+    const bytes = new TextEncoder().encode(text);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.length; at += 7) yield bytes.subarray(at, at + 7);
+    }
+    const streamed = await summarizeLogStream(chunks());
+    expect(streamed.summary.header.kind).toBe('csv');
+    expect(streamed.summary).toEqual(summarizeText(text).summary);
   });
 
   it('gives every physical line its event: the header row none, the lines of a quoted message their record', () => {

@@ -136,6 +136,8 @@ export class CsvRecordReader {
     const parser = new Parser({
       record_delimiter: '\n',
       relax_column_count: true,
+      // A quote inside an unquoted field is text (`GET /x 200 "curl"`), as spreadsheets read it.
+      relax_quotes: true,
       skip_empty_lines: true,
       info: true,
       bom: true,

@@ -131,6 +131,17 @@ describe('CSV log exports: a header row naming the columns, one record per event
     expect(streamed.summary).toEqual(summarizeText(text).summary);
   });
 
+  it('takes a quote inside an unquoted field for text, as spreadsheets do', () => {
+    const text = [
+      'timestamp,level,message',
+      '2026-12-04T10:00:00Z,INFO,GET /x 200 "curl"',
+      '2026-12-04T10:00:01Z,WARN,GET /y 404 "curl"',
+    ];
+    const summary = summaryOf(text.join('\n'));
+    expect(summary.header.kind).toBe('csv');
+    expect(countsOf(summary)).toEqual({ INFO: 1, WARN: 1 });
+  });
+
   it('gives every physical line its event: the header row none, the lines of a quoted message their record', () => {
     const analyzer = new LogAnalyzer({});
     const clusters: number[] = [];

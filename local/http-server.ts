@@ -29,8 +29,13 @@ export interface HttpServerOptions {
   metrics?: { contentType: string; text: () => Promise<string> };
   /** The built console (default: web/dist). */
   consoleDir?: string;
-  /** Requests larger than this get 413 before any parsing. */
+  /**
+   * Requests larger than this get 413 before any parsing: at once when their Content-Length says so, else as soon
+   * as the bytes received pass it (a chunked body that never ends included).
+   */
   maxBodyBytes: number;
+  /** How long a GraphQL body may take to arrive, from the end of its headers (default `BODY_TIMEOUT_MS`). */
+  bodyTimeoutMs?: number;
   /** UTF-8 check and JSON parse of a body (local/body-parser.ts); by default on the event loop. */
   parseBody?: (bytes: Buffer) => Promise<ParsedBody>;
   onError: (error: unknown) => void;
@@ -49,6 +54,13 @@ export interface Readiness {
 }
 
 const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * A GraphQL body (at most 6 MB) arrives within this or gets 408. Node's own bound is `requestTimeout`, 300 s for
+ * the whole server, uploads of up to 1 GiB included: a client trickling a byte every few seconds held its
+ * connection and buffer that long (1,000 such clients: 1,000 sockets for 5 minutes). 30 s is 6 MB at 200 KB/s.
+ */
+export const BODY_TIMEOUT_MS = 30_000;
 
 export interface RunningHttpServer {
   url: string;
@@ -264,17 +276,11 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     return;
   }
   if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
-  const raw = await readBody(req, options.maxBodyBytes);
-  if (raw === null) {
-    sendJson(res, 413, {
-      // The one argument that can be this large is a log: say which field to shrink (AppSync's limit is similar).
-      errors: [
-        {
-          message: `raw: the request body is over ${options.maxBodyBytes} bytes; a log (raw) may be at most 5 MB`,
-          errorType: 'ValidationError',
-        },
-      ],
-    });
+  const raw = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+  if (!Buffer.isBuffer(raw)) {
+    // The rest of the body is not read: the connection closes once the answer is sent.
+    res.setHeader('connection', 'close');
+    sendJson(res, raw === 'too-large' ? 413 : 408, { errors: [unreadBodyError(raw, options)] });
     return;
   }
   const parsed = await (options.parseBody ?? parseBodyHere)(raw);
@@ -330,22 +336,47 @@ function answerPreflight(res: ServerResponse): void {
   res.end();
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+type UnreadBody = 'too-large' | 'too-slow';
+
+function unreadBodyError(problem: UnreadBody, options: HttpServerOptions) {
+  if (problem === 'too-slow') {
+    const seconds = (options.bodyTimeoutMs ?? BODY_TIMEOUT_MS) / 1000;
+    return { message: `The request body did not arrive within ${seconds} s`, errorType: 'BadRequest' };
+  }
+  // The one argument that can be this large is a log: say which field to shrink (AppSync's limit is similar).
+  return {
+    message: `raw: the request body is over ${options.maxBodyBytes} bytes; a log (raw) may be at most 5 MB`,
+    errorType: 'ValidationError',
+  };
+}
+
+/**
+ * The body, or why it is not read to its end: a Content-Length over the limit is refused before a byte is read,
+ * a body whose bytes pass the limit or its deadline as soon as they do. Reading on to the end (as before) meant
+ * no answer at all to a chunked body that never ends, only bytes read and thrown away for 300 s.
+ */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer | UnreadBody> {
+  if (Number(req.headers['content-length']) > limit) return Promise.resolve('too-large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const finish = (result: Buffer | UnreadBody) => {
+      clearTimeout(deadline);
+      req.off('data', onData);
+      resolve(result);
+    };
+    const deadline = setTimeout(() => finish('too-slow'), timeoutMs);
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      if (!tooLarge) chunks.push(chunk);
+      if (size > limit) finish('too-large');
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => finish(Buffer.concat(chunks)));
+    req.on('error', (error: unknown) => {
+      clearTimeout(deadline);
+      reject(error);
     });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }
 

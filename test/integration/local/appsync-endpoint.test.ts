@@ -31,6 +31,7 @@ let clock = 1_000_000;
 async function startEndpoint(
   overrides: Partial<AppSyncEndpointOptions> = {},
   onError: (error: unknown) => void = () => {},
+  http: { bodyTimeoutMs?: number } = {},
 ): Promise<RunningHttpServer> {
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(schemaText),
@@ -58,6 +59,7 @@ async function startEndpoint(
     apiKey: API_KEY,
     maxBodyBytes: 64 * 1024,
     onError,
+    ...http,
   });
 }
 
@@ -612,6 +614,55 @@ describe('credentials the endpoint refuses from the headers, before the body', (
     );
     expect(shaped.status).toBe(401);
     expect(calls.authorizer.map((event) => event.authorizationToken)).toEqual(['Bearer aaa.bbb.ccc']);
+  });
+});
+
+describe('bodies the endpoint does not wait for (a client that sends too much, or too slowly)', () => {
+  const start = '{"query":"{ me { id } }","variables":{"pad":"';
+
+  it('answers 413 to a Content-Length over the limit at once, without reading the body', async () => {
+    const answer = await rawPost(server.url, bearer, { contentLength: 50 * 1024 * 1024, sent: start });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.text)).toMatchObject({ errors: [{ errorType: 'ValidationError' }] });
+    expect(calls.authorizer).toHaveLength(0);
+  });
+
+  it('answers 413 to a chunked body as soon as it passes the limit, though it never ends', async () => {
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      // Chunked (no Content-Length), past the 64 KB limit, and never ended.
+      req.write(start);
+      req.write('x'.repeat(80 * 1024));
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ errors: [{ errorType: 'ValidationError' }] });
+  });
+
+  it('answers 408 to a body that has not arrived by the body deadline, and still serves others', async () => {
+    const slow = await startEndpoint({}, () => {}, { bodyTimeoutMs: 300 });
+    try {
+      const answer = await rawPost(slow.url, bearer, { contentLength: 1_000, sent: start });
+      expect(answer.status).toBe(408);
+      expect(answer.headers.connection).toBe('close');
+      expect(JSON.parse(answer.text)).toEqual({
+        errors: [{ message: 'The request body did not arrive within 0.3 s', errorType: 'BadRequest' }],
+      });
+      expect((await post({ query: '{ me { id } }' }, bearer, slow.url)).status).toBe(200);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

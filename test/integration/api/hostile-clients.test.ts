@@ -182,3 +182,49 @@ describe('values the database would store altered', () => {
     expect(leap.errors).toBeUndefined();
   });
 });
+
+describe('a query that multiplies expensive work', () => {
+  let api: ApiHarness;
+  let user: ApiSession;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    user = await api.user('multiplier@example.com');
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  /** `similar` nested `levels` deep below each ticket: each level asks for three times the level above. */
+  const nestedSimilar = (levels: number): string => {
+    let selection = 'id';
+    for (let i = 0; i < levels; i += 1) selection = `id similar { score ticket { ${selection} } }`;
+    return selection;
+  };
+
+  it('refuses a page whose nested `similar` would look up more than 100 tickets, naming similar, before any', async () => {
+    // 100 tickets, then 300, then 900: 1,300 scored queries for one field (50 aliases: 65,000).
+    for (const [limit, levels] of [
+      [100, 3],
+      [26, 2],
+    ] as const) {
+      const result = await user.call(`{ tickets(limit: ${limit}) { items { ${nestedSimilar(levels)} } } }`);
+      expect(result.data?.tickets ?? null).toBeNull();
+      expect(errorOf(result)).toMatchObject({
+        errorType: 'ValidationError',
+        message: expect.stringMatching(/^similar: .*at most 100/),
+      });
+    }
+  });
+
+  it('still answers `similar` on a full page, and nested below one ticket as deep as the depth limit allows', async () => {
+    const { id } = dataField<{ id: string }>(
+      await user.call('mutation { triageTicket(title: "Export hangs at 99%") { id } }'),
+      'triageTicket',
+    );
+    for (const query of [
+      `{ tickets(limit: 100) { items { ${nestedSimilar(1)} } } }`,
+      `{ tickets(limit: 25) { items { ${nestedSimilar(2)} } } }`,
+      `{ ticket(id: "${id}") { ${nestedSimilar(4)} } }`,
+    ])
+      expect((await user.call(query)).errors, query).toBeUndefined();
+  });
+});

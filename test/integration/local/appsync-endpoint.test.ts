@@ -623,9 +623,19 @@ describe('bodies the endpoint does not wait for (a client that sends too much, o
   it('answers 413 to a Content-Length over the limit at once, without reading the body', async () => {
     const answer = await rawPost(server.url, bearer, { contentLength: 50 * 1024 * 1024, sent: start });
     expect(answer.status).toBe(413);
-    expect(answer.headers.connection).toBe('close');
     expect(JSON.parse(answer.text)).toMatchObject({ errors: [{ errorType: 'ValidationError' }] });
     expect(calls.authorizer).toHaveLength(0);
+  });
+
+  it('tells a client that asks first with a Content-Length over the limit 413, not to go on', async () => {
+    const answer = await rawPost(
+      server.url,
+      { ...bearer, expect: '100-continue' },
+      { contentLength: 50 * 1024 * 1024, sent: '' },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.continued).toBe(false);
+    expect(answer.headers.connection).toBe('close');
   });
 
   it('answers 413 to a chunked body as soon as it passes the limit, though it never ends', async () => {

@@ -31,7 +31,7 @@ let clock = 1_000_000;
 async function startEndpoint(
   overrides: Partial<AppSyncEndpointOptions> = {},
   onError: (error: unknown) => void = () => {},
-  http: { bodyTimeoutMs?: number } = {},
+  http: { bodyTimeoutMs?: number; maxBodyBytes?: number } = {},
 ): Promise<RunningHttpServer> {
   const endpoint = createAppSyncEndpoint({
     schema: loadAppSyncSchema(schemaText),
@@ -370,6 +370,36 @@ describe('local AppSync endpoint', () => {
     // At the bound the query is parsed, and the field depth limit answers.
     const atBound = await post({ query: nested(MAX_TEXT_NESTING - 2) }, { 'x-api-key': API_KEY });
     expect(String(atBound.json.errors?.[0]?.message)).toMatch(/^Query depth \d+ exceeds the limit of 4/);
+  });
+
+  it('refuses variables holding more than 100,000 values before checking them, naming variables', async () => {
+    const changelog = 'mutation($i: ChangelogInput!) { generateChangelog(input: $i) { id } }';
+    const issues = Array.from({ length: 150_000 }, (_, i) => i);
+    // The local server's body limit, which such variables fit in (150,000 numbers are ~1 MB).
+    const large = await startEndpoint({}, () => {}, { maxBodyBytes: 6 * 1024 * 1024 });
+    try {
+      const { status, json } = await post(
+        { query: changelog, variables: { i: { entries: [{ type: 'feat', description: 'a', issues }] } } },
+        bearer,
+        large.url,
+      );
+      expect(status).toBe(400);
+      expect(json.errors).toEqual([
+        {
+          message:
+            'variables: more than 100000 values (list items and object fields, at every depth); send fewer',
+          errorType: 'ValidationError',
+        },
+      ]);
+      expect(calls.resolver).toHaveLength(0);
+      // The largest changelog the API takes, 10,000 commit messages, still goes through.
+      const commits = Array.from({ length: 10_000 }, (_, i) => `feat: change ${i}`);
+      const most = await post({ query: changelog, variables: { i: { commits } } }, bearer, large.url);
+      expect(most.status).toBe(200);
+      expect(calls.resolver).toHaveLength(1);
+    } finally {
+      await large.close();
+    }
   });
 
   it('stops invoking resolvers past the resolver count limit', async () => {

@@ -48,4 +48,24 @@ describe('console summary model over the summarizer output', () => {
     );
     expect(withValues.length).toBeGreaterThan(0);
   });
+
+  it('reads the durations the lines name, per template, as the summarizer wrote them', () => {
+    const report = (i: number) =>
+      `2026-12-04T10:00:${String(i).padStart(2, '0')}.000Z REPORT RequestId: 3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f\tDuration: ${100 + i * 10}.00 ms\tBilled Duration: ${101 + i * 10} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB`;
+    const written = summarizeLog(Array.from({ length: 20 }, (_, i) => report(i)).join('\n')).summary;
+    const model = readSummary(JSON.parse(JSON.stringify(written)));
+    const first = written.durations?.[0];
+    expect(first).toBeDefined();
+    expect(model?.durations).toEqual([
+      {
+        id: first?.id,
+        template: first?.template,
+        count: 20,
+        p50: first?.durationMs.p50,
+        p95: first?.durationMs.p95,
+        max: first?.durationMs.max,
+      },
+    ]);
+    expect(readSummary(json)?.durations).toEqual([]);
+  });
 });

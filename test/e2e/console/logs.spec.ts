@@ -28,6 +28,25 @@ function requestsWithFailures(): string {
   }).join('\n');
 }
 
+/** A Lambda export from CloudWatch: 30 invocations, every fifth one timing out at 3 s. */
+function lambdaExport(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const id = `3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f`;
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
+    const timedOut = i % 5 === 4;
+    const duration = timedOut ? 3000 : 100 + i;
+    lines.push(`${at(0)} START RequestId: ${id} Version: $LATEST`);
+    lines.push(`${at(10)}\t${id}\tINFO\tprocessing order ${1000 + i}`);
+    if (timedOut) lines.push(`${at(3000)} ${id} Task timed out after 3.00 seconds`);
+    lines.push(`${at(duration + 1)} END RequestId: ${id}`);
+    lines.push(
+      `${at(duration + 2)} REPORT RequestId: ${id}\tDuration: ${duration}.00 ms\tBilled Duration: ${duration + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
+    );
+  }
+  return lines.join('\n');
+}
+
 describe('logs in the console', () => {
   it('an engineer uploads a log file and reads the summary, headline first', async () => {
     const page = await browser.page();
@@ -181,5 +200,21 @@ describe('logs in the console', () => {
     expect(cells[2]).toContain('100%');
     expect(cells[3]).toBe('ERROR');
     await snapshot(page, 'log-error-templates');
+  });
+
+  it("an on-call engineer sees a Lambda's REPORT durations per template, timeouts in its p95", async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    await page.getByRole('textbox', { name: 'Or paste log lines' }).fill(lambdaExport());
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByTestId('summary-headline').waitFor();
+    const durations = page.getByRole('region', { name: 'Durations', exact: true });
+    const row = durations.getByRole('row').filter({ hasText: 'REPORT RequestId' });
+    const cells = await row.getByRole('cell').allInnerTexts();
+    // Lines, p50 (the warm invocations, 1% accuracy), p95 and max (the 3 s timeouts), unit.
+    expect(cells.slice(1)).toEqual(['30', expect.stringMatching(/^1[12]\d$/), '3,000', '3,000', 'ms']);
+    await expectAccessible(page);
   });
 });

@@ -3,7 +3,13 @@ import { Link } from 'react-router';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
-import type { ChangesModel, HttpModel, Incident, TemplateChange } from './summary-model.ts';
+import type {
+  ChangesModel,
+  HttpModel,
+  Incident,
+  TemplateChange,
+  TemplateDurationsModel,
+} from './summary-model.ts';
 import { TemplateText } from './TemplateText.tsx';
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
@@ -80,6 +86,56 @@ export function HttpView({ http }: { http: HttpModel }) {
         </TableScroll>
       )}
     </Stack>
+  );
+}
+
+/**
+ * One unit per row, picked from its largest value so that the three figures compare at a glance: a Lambda
+ * timing out at 3 s reads `3,000 ms`, a batch job of minutes `754 s` rather than `754,112 ms`.
+ */
+function durationUnit(maxMs: number): { unit: string; scale: number } {
+  return maxMs >= 10_000 ? { unit: 's', scale: 1000 } : { unit: 'ms', scale: 1 };
+}
+
+const durationCell = (value: number, scale: number): string => {
+  const v = value / scale;
+  return v < 10 ? v.toFixed(1) : formatNumber(Math.round(v));
+};
+
+/** Per template, the durations its lines name (a Lambda REPORT's `Duration:`): lines, p50, p95, max. */
+export function DurationsView({ durations }: { durations: TemplateDurationsModel[] }) {
+  return (
+    <TableScroll label="Durations named in the lines">
+      <Table miw={520}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Template</Table.Th>
+            <Table.Th ta="right">Lines</Table.Th>
+            <Table.Th ta="right">p50</Table.Th>
+            <Table.Th ta="right">p95</Table.Th>
+            <Table.Th ta="right">Max</Table.Th>
+            <Table.Th>Unit</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {durations.map((d) => {
+            const { unit, scale } = durationUnit(d.max);
+            return (
+              <Table.Tr key={d.id || d.template}>
+                <Table.Td>
+                  <TemplateText text={d.template} />
+                </Table.Td>
+                <Table.Td ta="right">{formatNumber(d.count)}</Table.Td>
+                <Table.Td ta="right">{durationCell(d.p50, scale)}</Table.Td>
+                <Table.Td ta="right">{durationCell(d.p95, scale)}</Table.Td>
+                <Table.Td ta="right">{durationCell(d.max, scale)}</Table.Td>
+                <Table.Td>{unit}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </TableScroll>
   );
 }
 

@@ -245,4 +245,46 @@ describe('SummaryView', () => {
       `/logs/${id}`,
     );
   });
+
+  it('shows the durations the lines name per template, one unit per row, and no section without them', () => {
+    const report = 'REPORT RequestId: <UUID> Duration: <NUM> ms Billed Duration: <NUM> ms';
+    show(false, {
+      ...summaryJson,
+      durations: [
+        {
+          id: 'T8',
+          template: report,
+          durationMs: { count: 81, p50: 130.4, p95: 3000, p99: 3000, max: 3001 },
+        },
+        {
+          id: 'T3',
+          template: 'batch done took=<*>',
+          durationMs: { count: 4, p50: 61000, p95: 754112, p99: 754112, max: 754112 },
+        },
+      ],
+    });
+    const table = screen.getByRole('region', { name: 'Durations' });
+    const rows = [...table.querySelectorAll('tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((cell) => cell.textContent),
+    );
+    expect([...table.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual([
+      'Template',
+      'Lines',
+      'p50',
+      'p95',
+      'Max',
+      'Unit',
+    ]);
+    expect(rows).toEqual([
+      [report, '81', '130', '3,000', '3,001', 'ms'],
+      ['batch done took=<*>', '4', '61', '754', '754', 's'],
+    ]);
+  });
+
+  it('leaves the durations section out of a summary whose lines name none', () => {
+    show(true, { ...summaryJson, durations: [] });
+    expect(screen.queryByRole('region', { name: 'Durations' })).toBeNull();
+    show(true, summaryJson);
+    expect(screen.queryByRole('region', { name: 'Durations' })).toBeNull();
+  });
 });

@@ -3,7 +3,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { formatDateTime, formatDuration, formatNumber } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
-import { ChangesView, HttpView, IncidentList } from './SummaryExtras.tsx';
+import { ChangesView, DurationsView, HttpView, IncidentList } from './SummaryExtras.tsx';
 import type { SummaryModel, TemplateDetail } from './summary-model.ts';
 import { TemplateTable } from './TemplateTable.tsx';
 import { TemplateText } from './TemplateText.tsx';
@@ -181,6 +181,11 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
               <Text className="mono">{summary.firstError.text}</Text>
             </Paper>
           )}
+        </Section>
+      )}
+      {summary.durations.length > 0 && (
+        <Section title="Durations">
+          <DurationsView durations={summary.durations} />
         </Section>
       )}
       <Section title="Templates">

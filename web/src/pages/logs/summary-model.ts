@@ -56,6 +56,19 @@ export interface HttpModel {
   endpoints: { endpoint: string; requests: number; errorRate: number; p95: number | null }[];
 }
 
+/**
+ * Durations a template's lines write as a field (a Lambda REPORT's `Duration: 12.34 ms`, `took=5ms`), in
+ * milliseconds: summaries since 7 December (sixth stop) have them as `durations`.
+ */
+export interface TemplateDurationsModel {
+  id: string;
+  template: string;
+  count: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
 export interface TemplateChange {
   template: string;
   count: number;
@@ -97,6 +110,8 @@ export interface SummaryModel {
   /** Error lines: the summary's own count (v2: levels, HTTP 5xx and wording), else ERROR + FATAL. */
   errors: number;
   http: HttpModel | null;
+  /** Durations named in the lines, per template (most lines first); empty when the lines name none. */
+  durations: TemplateDurationsModel[];
   /** What changed since an earlier log of the same source, when the summary was made against one. */
   changes: ChangesModel | null;
   source: string | null;
@@ -238,6 +253,27 @@ function httpOf(v: unknown): HttpModel | null {
   };
 }
 
+function durationsOf(v: unknown): TemplateDurationsModel[] {
+  return arr(v)
+    .filter(isObject)
+    .flatMap((d) => {
+      const p = isObject(d.durationMs) ? d.durationMs : null;
+      if (!p || typeof d.template !== 'string') return [];
+      const count = num(p.count);
+      if (count <= 0) return [];
+      return [
+        {
+          id: str(d.id) ?? '',
+          template: d.template,
+          count,
+          p50: num(p.p50),
+          p95: num(p.p95),
+          max: num(p.max),
+        },
+      ];
+    });
+}
+
 function changesOf(v: unknown): ChangesModel | null {
   if (!isObject(v)) return null;
   const list = (x: unknown): TemplateChange[] =>
@@ -327,6 +363,7 @@ export function readSummary(json: unknown): SummaryModel | null {
     redactions: { total: num(red.total), byKind },
     errors: isObject(json.errors) ? num(json.errors.total) : num(counts.ERROR) + num(counts.FATAL),
     http: httpOf(json.http),
+    durations: durationsOf(json.durations),
     changes: changesOf(json.changes),
     source: str(json.source) ?? (isObject(json.source) ? (str(json.source.name) ?? null) : null),
   };

@@ -132,6 +132,7 @@ function renderHeader(summary: LogSummary): string {
     );
   }
   if (summary.http) lines.push(...httpLines(summary.http));
+  lines.push(...durationLines(summary.durations));
   if (summary.changes) {
     const c = summary.changes;
     const ids = (list: { id: string }[]) => list.map((t) => t.id).join(' ');
@@ -156,6 +157,30 @@ function httpLines(h: NonNullable<LogSummary['http']>): string[] {
   for (const e of h.endpoints.filter((x) => (x.statusClasses['5xx'] ?? 0) > 0).slice(0, 3))
     lines.push(`  5xx on ${cut(e.endpoint, 60)}: ${e.statusClasses['5xx']} of ${e.requests}`);
   return lines;
+}
+
+/** Templates whose named durations the digest states: the slowest by p95, so a timeout tail is never cut. */
+const DURATION_TEMPLATES = 3;
+
+/** The templates of the duration lines: the slowest at p95 first, then the busiest. */
+function slowestDurations(list: LogSummary['durations']): NonNullable<LogSummary['durations']> {
+  return [...(list ?? [])]
+    .sort((a, b) => b.durationMs.p95 - a.durationMs.p95 || b.durationMs.count - a.durationMs.count)
+    .slice(0, DURATION_TEMPLATES);
+}
+
+/** Whole milliseconds, one decimal under 10 ms: the digits a model may quote back (answers.ts checks them). */
+const msText = (n: number): string => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+/**
+ * One line per slow template whose lines name a duration (a Lambda REPORT's `Duration:`): its id, how many
+ * lines, and p50/p95/max in ms. Bounded (DURATION_TEMPLATES lines), as the rest of the overview is.
+ */
+function durationLines(list: LogSummary['durations']): string[] {
+  return slowestDurations(list).map((d) => {
+    const p = d.durationMs;
+    return `durations ${d.id} ×${p.count}: p50 ${msText(p.p50)} ms, p95 ${msText(p.p95)} ms, max ${msText(p.max)} ms`;
+  });
 }
 
 function renderTemplate(
@@ -216,6 +241,7 @@ export function buildLogDigest(
     ...(summary.changes ? [...summary.changes.new, ...summary.changes.louder].map((t) => t.id) : []),
     ...(summary.firstError ? [summary.firstError.templateId] : []),
     ...summary.newTemplates.map((t) => t.id),
+    ...slowestDurations(summary.durations).map((d) => d.id),
   ]);
   const others = templates
     .filter((t) => !essentialIds.has(t.id))

@@ -101,7 +101,69 @@ const summaryAnswer = (ids: string[], headline = 'The connection pool warned abo
   actions: ['Check the pool size'],
 });
 
+/**
+ * A Lambda export from CloudWatch: 30 invocations, every fifth one timing out at 3 s, whose REPORT says a
+ * little more than 3000 ms, each its own (so no duration is among the values the digest repeats).
+ */
+function lambdaLog(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const id = `3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f`;
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
+    const timedOut = i % 5 === 4;
+    const duration = timedOut ? 3000 + i : 100 + i;
+    lines.push(`${at(0)} START RequestId: ${id} Version: $LATEST`);
+    lines.push(`${at(10)}\t${id}\tINFO\tprocessing order ${1000 + i}`);
+    if (timedOut) lines.push(`${at(3000)} ${id} Task timed out after 3.00 seconds`);
+    lines.push(`${at(duration + 1)} END RequestId: ${id}`);
+    lines.push(
+      `${at(duration + 2)} REPORT RequestId: ${id}\tDuration: ${duration}.00 ms\tBilled Duration: ${duration + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
+    );
+  }
+  return lines.join('\n');
+}
+
 describe('the log digest', () => {
+  it('states the durations a template names: p50, p95 and max of the REPORT lines, timeouts included', () => {
+    const result = summarizeLog(lambdaLog());
+    const report = result.templates.find((t) => t.template.startsWith('REPORT RequestId'));
+    const digest = buildLogDigest(result.summary, result.templates);
+    const line = digest.header.split('\n').find((l) => l.startsWith('durations '));
+    expect(line).toMatch(
+      new RegExp(`^durations ${report?.id} ×30: p50 1[12]\\d ms, p95 30[0-3]\\d ms, max 3029 ms$`),
+    );
+    // The id the overview names is listed, so a model may cite it.
+    expect(digest.ids.has(report?.id ?? '')).toBe(true);
+  });
+
+  it('bounds the duration lines to the three slowest templates at p95', () => {
+    const steps = [
+      'load',
+      'load orders',
+      'load orders and',
+      'load orders and rates',
+      'load orders and rates now',
+    ];
+    const raw = Array.from({ length: 50 }, (_, i) => {
+      const step = i % 5;
+      return `2024-05-01 10:00:${String(i).padStart(2, '0')},000 INFO [etl] ${steps[step]} done took=${(step + 1) * 100}ms`;
+    }).join('\n');
+    const result = summarizeLog(raw);
+    expect(result.summary.durations).toHaveLength(5);
+    const digest = buildLogDigest(result.summary, result.templates);
+    const p95s = digest.header
+      .split('\n')
+      .filter((l) => l.startsWith('durations '))
+      .map((l) => Math.round(Number(l.match(/p95 (\d+) ms/)?.[1]) / 100));
+    // 1% relative accuracy (a DDSketch): 498 ms for 500.
+    expect(p95s).toEqual([5, 4, 3]);
+  });
+
+  it('adds no duration line to a log whose lines name none', () => {
+    const result = summarizeLog(sampleLog(3));
+    expect(buildLogDigest(result.summary, result.templates).header).not.toContain('durations ');
+  });
+
   it('lists every template with an error or warning and keeps raw lines out', () => {
     const raw = sampleLog(30);
     const result = summarizeLog(raw);
@@ -233,6 +295,29 @@ describe('llmRefineSummary', () => {
       expect(result.summary.headline).toBe(local.summary.headline);
       expect(String((result.summary.llm as { fallbackReason: string }).fallbackReason)).toContain(reason);
     }
+  });
+
+  it('accepts an answer that quotes a p95 only the duration line of the digest shows ("3021 ms timeouts")', async () => {
+    const raw = lambdaLog();
+    const local = mined(raw);
+    const report = (local.templates as { id: string; template: string }[]).find((t) =>
+      t.template.startsWith('REPORT RequestId'),
+    )?.id;
+    const p95 = (local.summary.durations as { id: string; durationMs: { p95: number } }[] | undefined)?.find(
+      (d) => d.id === report,
+    )?.durationMs.p95;
+    expect(p95).toBeGreaterThan(3000);
+    const claim = (text: string) => ({
+      ...summaryAnswer([report ?? ''], 'Six invocations ran into the 3 s limit.'),
+      findings: [{ severity: 'warning', text, templateIds: [report ?? ''] }],
+    });
+    const quoted = claim(`REPORT p95 is ${Math.round(p95 ?? 0)} ms: ${Math.round(p95 ?? 0)} ms timeouts`);
+    const result = await refined(fakeAccess([JSON.stringify(quoted)]).access, raw);
+    expect(result.summary.llm).toMatchObject({ fallback: false });
+    expect(result.generatedBy).toBe('sum-model-x');
+    // A duration the digest does not show is still a claim to refuse.
+    const refused = await refined(fakeAccess([JSON.stringify(claim('Mostly 4000 ms timeouts'))]).access, raw);
+    expect(refused.summary.llm).toMatchObject({ fallback: true });
   });
 
   it('falls back to the miner when the model cites a template it was not shown', async () => {

@@ -380,16 +380,58 @@ function parsedLine(content: string): ParsedLine {
 /** A line that does not fit the layout: its whole text is the message. */
 const whole = (line: string): ParsedLine => parsedLine(line.trim());
 
+/** The end of the word of `line` that starts at `from` (at a space or tab), and where the next one starts. */
+function wordAt(line: string, from: number): { end: number; next: number } {
+  let end = from;
+  while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+  let next = end;
+  while (next < line.length && (line.charCodeAt(next) === 32 || line.charCodeAt(next) === 9)) next++;
+  return { end, next };
+}
+
+/**
+ * A line that opens with a written level (`[ERROR]`, `ERROR`, `error:`) and then a time of one word or two
+ * (`2026-12-04T10:00:00.123Z`, `2024-05-01 10:00:00,123`): its level, time and where its message starts.
+ * The Python Lambda runtime writes `[ERROR]⇥time⇥request-id⇥message` among the platform's `time START …`.
+ */
+function levelThenTime(
+  line: string,
+  defaultYear: number,
+): { level: LogLevel; time: number; contentStart: number } | undefined {
+  let start = 0;
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  const first = wordAt(line, start);
+  if (first.end - start > 16) return undefined;
+  const level = writtenLevel(line.slice(start, first.end));
+  if (level === undefined || first.next >= line.length) return undefined;
+  const second = wordAt(line, first.next);
+  // A time is read from the start of a text and ignores what follows: the word alone is read first, and the
+  // next word joins it only when the first said a date or a time of day alone (`2024-05-01 10:00:00,123`).
+  const one = parseTimestamp(line.slice(first.next, second.end), defaultYear);
+  if (one && one.resolution >= 2) return { level, time: one.ms, contentStart: second.end };
+  const third = second.next < line.length ? wordAt(line, second.next) : undefined;
+  const two = one && third ? parseTimestamp(line.slice(first.next, third.end), defaultYear) : undefined;
+  if (one && two && third && two.resolution > one.resolution)
+    return { level, time: two.ms, contentStart: third.end };
+  return one ? { level, time: one.ms, contentStart: second.end } : undefined;
+}
+
 /** Column layouts: whitespace, `|` or tab separated. */
 class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
   dateless = false;
   private readonly time: TimeReader;
+  private readonly defaultYear: number;
   /**
    * Where the header of a line without a level ends, in a layout whose closing column holds a level on some
    * lines only (the last time column; -1 in other layouts): see `mixedLevelColumn`.
    */
   private readonly unlevelledEnd: number;
+  /**
+   * Lines that do not fit may open with their level and then their time, another writer's layout in the same
+   * log (see `levelFirstShare`): set once the layout is learned.
+   */
+  levelFirst = false;
   constructor(
     private readonly delimiter: string,
     private readonly columns: ColumnSpec[],
@@ -398,6 +440,7 @@ class ColumnParser implements HeaderParser {
     defaultYear: number,
   ) {
     this.time = new TimeReader(defaultYear);
+    this.defaultYear = defaultYear;
     for (const c of columns) {
       c.free =
         c.role === 'other' &&
@@ -439,7 +482,7 @@ class ColumnParser implements HeaderParser {
     for (let i = 0; i < cols.length; i++) {
       const spec = cols[i] as ColumnSpec;
       const f = nextField(line, pos, this.delimiter, tabFree);
-      if (!f) return whole(line);
+      if (!f) return this.unfit(line);
       const fStart = f.start;
       const fEnd = f.end;
       starts[i] = fStart;
@@ -448,7 +491,7 @@ class ColumnParser implements HeaderParser {
       if (!last && (spec.free || (spec.role === 'time' && (spec.kind === 'ts' || spec.kind === 'num')))) {
         // A column that accepts anything and feeds no field, or a time column (read below from the line):
         // only its first character is looked at.
-        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return whole(line);
+        if (!spec.free && !fitsStart(spec.kind, line, fStart, fEnd)) return this.unfit(line);
         values[nv++] = '';
         pos = space ? fEnd : fEnd + 1;
         continue;
@@ -472,9 +515,9 @@ class ColumnParser implements HeaderParser {
       if (spec.kind === 'level' || spec.kind === 'mark') {
         // The level is looked up once, for the check and for the level itself.
         const level = spec.kind === 'level' ? parseLevelWord(text) : parseLevelMark(text);
-        if (level === undefined) return whole(line);
+        if (level === undefined) return this.unfit(line);
         if (spec.role === 'level') found = level;
-      } else if (!fits(spec.kind, text)) return whole(line);
+      } else if (!fits(spec.kind, text)) return this.unfit(line);
       values[nv++] = text;
       pos = space ? fEnd : fEnd + 1;
     }
@@ -506,6 +549,27 @@ class ColumnParser implements HeaderParser {
     if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
+  }
+
+  /** A line that does not fit the layout: another writer's `LEVEL time message` when the log has those. */
+  private unfit(line: string): ParsedLine {
+    if (!this.levelFirst) return whole(line);
+    const lead = levelThenTime(line, this.defaultYear);
+    if (!lead) return whole(line);
+    const p = parsedLine(line.slice(lead.contentStart).trim());
+    p.level = lead.level;
+    p.time = lead.time;
+    return p;
+  }
+
+  /** Marks the layout as one with `LEVEL time message` lines besides its own (`levelFirstShare`). */
+  withLevelFirst(): void {
+    this.levelFirst = true;
+    // Only that writer's lines say their level: a line of the layout's own may still say it failed in words
+    // (the platform's `Task timed out after 3.00 seconds`), as in `mixedLevelColumn`'s logs.
+    this.info.levelsOnSomeLines = true;
+    const sep = this.delimiter === '\t' ? '\\t' : ' ';
+    this.info.description += `; lines opening with a level: <level>${sep}<time>${sep}<content>`;
   }
 
   /**
@@ -820,6 +884,8 @@ function learnColumns(
     if (col && col.role === 'other') col.role = 'time';
   }
   mixedLevelColumn(columns, texts, timeColumns);
+  const kindAt = recordKindColumn(columns, texts);
+  if (kindAt >= 0) columns.length = kindAt;
   const parser = new ColumnParser(delimiter, columns, timeColumns, 0, defaultYear);
   let fit = 0;
   let headerChars = 0;
@@ -836,7 +902,25 @@ function learnColumns(
   const coverage = fitAll / Math.max(1, all.length);
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
   withCoverage.dateless = datelessTimes(texts, timeColumns, defaultYear);
+  if (timeColumns.length > 0 && levelFirstShare(parser, all, defaultYear) >= MIXED_SHARE)
+    withCoverage.withLevelFirst();
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
+}
+
+/**
+ * Share of the sample lines that do not fit the layout and open with a level and then a time (at least two): a
+ * second writer in the log, as the Python Lambda runtime's `[ERROR]⇥time⇥request-id⇥message` among the
+ * platform's `time START RequestId: …`. Those lines' level and time are then read, and their message is what
+ * follows the time; before, the whole line was the message (`[ERROR] <*> <*> KeyError: 'customer_id'`) and
+ * its time was lost. Only lines that fit no layout are looked at, so a log without such lines reads as before.
+ */
+function levelFirstShare(parser: ColumnParser, lines: string[], defaultYear: number): number {
+  let n = 0;
+  for (const line of lines) {
+    if (parser.parse(line).content.length < line.trim().length) continue;
+    if (levelThenTime(line, defaultYear)) n++;
+  }
+  return n >= 2 ? n / Math.max(1, lines.length) : 0;
 }
 
 /** Share of the sample lines whose closing `component:` column must hold a bare level word for `mixedLevelColumn`. */
@@ -864,6 +948,27 @@ function mixedLevelColumn(columns: ColumnSpec[], texts: string[][], timeColumns:
   if (levels < 2 || levels < MIXED_SHARE * texts.length) return;
   last.levelOnSomeLines = true;
   for (const c of columns) if (c.role === 'host') c.role = 'other';
+}
+
+/** A record kind: a word in capitals alone (`START`, `REPORT`); a host name is written in lower case. */
+const RECORD_KIND = /^[A-Z]{2,16}$/;
+
+/**
+ * The host column when it holds record kinds rather than hosts, or -1: a word right after the time that is a
+ * word in capitals (`START`, `END`, `REPORT`) on most sample lines, with no level column after it. A Lambda
+ * export from CloudWatch whose function prints nothing with a level (only `time START RequestId: <uuid> …`,
+ * `time END …`, `time REPORT …` and `time <uuid> Task timed out after 3.00 seconds`) was read as
+ * `<time> <host> <component> <content>`: START and REPORT became hosts (pseudonymised in the stored text),
+ * `RequestId` the only component, and each timeout's request id a host, out of its template. The header then
+ * ends with the time, and the kind and the request id are the message's first words.
+ */
+function recordKindColumn(columns: ColumnSpec[], texts: string[][]): number {
+  const at = columns.findIndex((c) => c.role === 'host');
+  if (at < 1 || columns[at]?.kind !== 'word' || columns[at - 1]?.role !== 'time') return -1;
+  if (columns.some((c, i) => i > at && c.role === 'level')) return -1;
+  let kinds = 0;
+  for (const t of texts) if (RECORD_KIND.test(t[at] ?? '')) kinds++;
+  return kinds >= 0.5 * texts.length ? at : -1;
 }
 
 /**

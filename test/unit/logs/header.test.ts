@@ -428,6 +428,65 @@ describe('header detection on common formats', () => {
     expect(detect(pg).info.levelsOnSomeLines).toBeUndefined();
   });
 
+  it('ends the header with the time when the word after it is a record kind in capitals (START, REPORT), not a host', () => {
+    const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = `2024-05-01T10:00:0${i}.000Z`;
+      lines.push(`${t} START RequestId: ${rid(i)} Version: $LATEST`);
+      lines.push(`${t} END RequestId: ${rid(i)}`);
+      lines.push(`${t} REPORT RequestId: ${rid(i)}\tDuration: 12.${i} ms\tBilled Duration: 13 ms\t`);
+    }
+    const parser = detect(lines);
+    expect(parser.info.description).toBe('<time> <content>');
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      content: `START RequestId: ${rid(0)} Version: $LATEST`,
+      time: Date.UTC(2024, 4, 1, 10, 0, 0),
+      host: undefined,
+      component: undefined,
+    });
+    expect(
+      parser.parse(`2024-05-01T10:00:09.000Z ${rid(4)} Task timed out after 3.00 seconds`),
+    ).toMatchObject({
+      content: `${rid(4)} Task timed out after 3.00 seconds`,
+      host: undefined,
+    });
+    // Host names are written in lower case: a syslog's host column stays one.
+    const syslog = Array.from(
+      { length: 10 },
+      (_, i) => `2024-05-01T10:00:0${i}.000Z web-${i % 3} sshd[12${i}]: session opened for user ${i}`,
+    );
+    expect(detect(syslog).parse(syslog[1] ?? '')).toMatchObject({ host: 'web-1', component: 'sshd' });
+  });
+
+  it("reads a second writer's `[LEVEL]⇥time⇥message` lines: level, time, and the message after the time", () => {
+    const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = `2024-05-01T10:00:0${i}.000Z`;
+      lines.push(`${t} START RequestId: ${rid(i)} Version: $LATEST`);
+      lines.push(`[${i === 3 ? 'ERROR' : 'INFO'}]\t${t}\t${rid(i)}\tcharged order ${100 + i}`);
+      lines.push(`${t} END RequestId: ${rid(i)}`);
+    }
+    const parser = detect(lines);
+    expect(parser.info.description).toContain('lines opening with a level: <level> <time> <content>');
+    expect(parser.info.levelsOnSomeLines).toBe(true);
+    expect(parser.parse(lines[10] ?? '')).toMatchObject({
+      content: `${rid(3)}\tcharged order 103`,
+      level: 'ERROR',
+      time: Date.UTC(2024, 4, 1, 10, 0, 3),
+    });
+    // A date and a time of two words are one time.
+    expect(parser.parse('WARNING 2024-05-01 10:00:07,250 pool at 90%')).toMatchObject({
+      content: 'pool at 90%',
+      level: 'WARN',
+      time: Date.UTC(2024, 4, 1, 10, 0, 7, 250),
+    });
+    // A log without such lines reads a line that does not fit as before: all of it is the message.
+    const platform = detect(lines.filter((l) => !l.startsWith('[')));
+    expect(platform.parse(lines[1] ?? '')).toMatchObject({ content: lines[1], level: undefined });
+  });
+
   it("takes the column after the level of a tab-separated layout into the header (zap's caller)", () => {
     const lines = [
       '2024-05-01T10:00:00.000Z\tINFO\thttp/server.go:51\tserving on :8080\t{"addr": ":8080"}',

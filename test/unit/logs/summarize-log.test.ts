@@ -167,6 +167,68 @@ describe('summarizeLog', () => {
     expect(summary.headline).toContain('12 errors (some recognised from wording, on lines without a level)');
   });
 
+  /**
+   * A hand-made CloudWatch export of a Lambda function: the platform's START, END and REPORT lines, the Node
+   * runtime's `time⇥id⇥LEVEL⇥message`, the Python runtime's `[LEVEL]⇥time⇥id⇥message`, and timeouts.
+   * `writers` picks which of the function's lines it has.
+   */
+  function lambdaExport(writers: { node: boolean; python: boolean }): string {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
+      const rid = `3f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
+      const timedOut = i % 10 === 9;
+      lines.push(`${at(0)} START RequestId: ${rid} Version: $LATEST`);
+      if (writers.node && i % 2 === 0)
+        lines.push(`${at(5)}\t${rid}\t${i % 6 === 0 ? 'ERROR' : 'INFO'}\tcharged order ${100 + i}`);
+      if (writers.python && i % 2 === 1) {
+        lines.push(`[INFO]\t${at(5)}\t${rid}\tFound credentials in environment variables.`);
+        if (i % 6 === 1) lines.push(`[ERROR]\t${at(6)}\t${rid}\tKeyError: 'customer_id'`);
+      }
+      if (timedOut) lines.push(`${at(3000)} ${rid} Task timed out after 3.00 seconds`);
+      const ms = timedOut ? 3000 : 40 + i;
+      lines.push(`${at(ms + 1)} END RequestId: ${rid}`);
+      lines.push(
+        `${at(ms + 2)} REPORT RequestId: ${rid}\tDuration: ${ms}.00 ms\tBilled Duration: ${ms + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
+      );
+    }
+    return lines.join('\n');
+  }
+
+  it("reads the Python runtime's `[LEVEL]⇥time⇥id⇥message` lines of a Lambda export: level, time and message apart", () => {
+    const { summary, templates } = summarizeLog(lambdaExport({ node: true, python: true }));
+    // ERROR: 10 Node lines (i % 6 === 0) and 10 Python ones (i % 6 === 1); INFO: 20 Node, 30 Python.
+    expect(summary.levels.counts).toMatchObject({ ERROR: 20, INFO: 50 });
+    // The 6 timeouts are errors by their wording, beside the 20 with a level.
+    expect(summary.errors).toEqual({ total: 26, inferred: 6 });
+    const texts = templates.map((t) => t.template);
+    expect(texts).toContain("<UUID> KeyError: 'customer_id'");
+    expect(texts.filter((t) => t.startsWith('[') || t.includes('<*> <*>'))).toEqual([]);
+    // Every line has its time: the Python lines' were lost with their header.
+    expect(summary.timeSpan?.linesWithTime).toBe(summary.lines.analysed);
+  });
+
+  it.each([
+    ['with Node and Python lines', { node: true, python: true }],
+    ['with Python lines only', { node: false, python: true }],
+    ['with no line of its own', { node: false, python: false }],
+  ])(
+    'groups every Lambda timeout of an export %s into one template, request id and seconds as its values',
+    (_what, writers) => {
+      const { summary, templates } = summarizeLog(lambdaExport(writers));
+      const timeouts = templates.filter((t) => t.template.includes('Task timed out'));
+      expect(timeouts.map((t) => [t.template, t.count])).toEqual([
+        ['<UUID> Task timed out after <NUM> seconds', 6],
+      ]);
+      const ids = timeouts[0]?.parameters.find((p) => p.type === 'UUID');
+      expect(ids?.values.map((v) => v.value)).toContain('3f1c2a4e-0b7d-4c1e-9a3f-100000000009');
+      // The request ids and the platform's START, END and REPORT are no hosts.
+      expect(summary.topHosts).toEqual([]);
+      expect(templates.map((t) => t.template)).toContain('START RequestId: <UUID> Version: $LATEST');
+      expect(summary.errors.total).toBeGreaterThanOrEqual(6);
+    },
+  );
+
   it('gives the percentiles of durations the lines write as a field (a Lambda REPORT), per template', () => {
     const lines: string[] = [];
     for (let i = 0; i < 100; i++) {

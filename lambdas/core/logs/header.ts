@@ -26,6 +26,7 @@ import {
   writtenLevel,
 } from './levels.ts';
 import { servicePrefixParser } from './service-prefix.ts';
+import { timePrefixParser } from './time-prefix.ts';
 import { parseTimestamp, TimestampReader } from './timestamp.ts';
 
 export interface ParsedLine {
@@ -394,7 +395,7 @@ function wordAt(line: string, from: number): { end: number; next: number } {
  * (`2026-12-04T10:00:00.123Z`, `2024-05-01 10:00:00,123`): its level, time and where its message starts.
  * The Python Lambda runtime writes `[ERROR]⇥time⇥request-id⇥message` among the platform's `time START …`.
  */
-function levelThenTime(
+export function levelThenTime(
   line: string,
   defaultYear: number,
 ): { level: LogLevel; time: number; contentStart: number } | undefined {
@@ -884,6 +885,7 @@ function learnColumns(
     if (col && col.role === 'other') col.role = 'time';
   }
   mixedLevelColumn(columns, texts, timeColumns);
+  idsNameNoComponent(columns, texts);
   const kindAt = recordKindColumn(columns, texts);
   if (kindAt >= 0) columns.length = kindAt;
   const parser = new ColumnParser(delimiter, columns, timeColumns, 0, defaultYear);
@@ -948,6 +950,21 @@ function mixedLevelColumn(columns: ColumnSpec[], texts: string[][], timeColumns:
   if (levels < 2 || levels < MIXED_SHARE * texts.length) return;
   last.levelOnSomeLines = true;
   for (const c of columns) if (c.role === 'host') c.role = 'other';
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A component column whose values are UUIDs on most sample lines holds request ids, not program names: it is
+ * no component (a Lambda runtime's `time⇥request-id⇥LEVEL⇥message` read alone, as the messages of an export,
+ * named each request a component).
+ */
+function idsNameNoComponent(columns: ColumnSpec[], texts: string[][]): void {
+  const at = columns.findIndex((c) => c.role === 'component');
+  if (at < 0) return;
+  let ids = 0;
+  for (const t of texts) if (UUID_TEXT.test(t[at] ?? '')) ids++;
+  if (ids >= 0.5 * texts.length) (columns[at] as ColumnSpec).role = 'other';
 }
 
 /** A record kind: a word in capitals alone (`START`, `REPORT`); a host name is written in lower case. */
@@ -1347,6 +1364,8 @@ export function createHeaderParser(sample: readonly string[], options: HeaderOpt
   if (lines.length === 0) return NO_HEADER;
   const services = servicePrefixParser(lines, (inner) => createHeaderParser(inner, options));
   if (services) return services;
+  const stamped = timePrefixParser(lines, defaultYear, (inner) => createHeaderParser(inner, options));
+  if (stamped) return stamped;
   const levelName = levelNameParser(lines);
   if (levelName) return levelName;
   const n = lines.length;

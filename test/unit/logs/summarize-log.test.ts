@@ -170,14 +170,21 @@ describe('summarizeLog', () => {
   /**
    * A hand-made CloudWatch export of a Lambda function: the platform's START, END and REPORT lines, the Node
    * runtime's `time⇥id⇥LEVEL⇥message`, the Python runtime's `[LEVEL]⇥time⇥id⇥message`, and timeouts.
-   * `writers` picks which of the function's lines it has.
+   * `writers` picks which of the function's lines it has; `s3` writes it as CloudWatch exports to S3, every
+   * message after the time it was received (the runtime's lines then carry two times).
    */
-  function lambdaExport(writers: { node: boolean; python: boolean }): string {
+  function lambdaExport(writers: {
+    node: boolean;
+    python: boolean;
+    s3?: boolean;
+    timeoutEvery?: number;
+  }): string {
     const lines: string[] = [];
     for (let i = 0; i < 60; i++) {
       const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
       const rid = `3f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
-      const timedOut = i % 10 === 9;
+      const every = writers.timeoutEvery ?? 10;
+      const timedOut = i % every === every - 1;
       lines.push(`${at(0)} START RequestId: ${rid} Version: $LATEST`);
       if (writers.node && i % 2 === 0)
         lines.push(`${at(5)}\t${rid}\t${i % 6 === 0 ? 'ERROR' : 'INFO'}\tcharged order ${100 + i}`);
@@ -191,6 +198,16 @@ describe('summarizeLog', () => {
       lines.push(
         `${at(ms + 2)} REPORT RequestId: ${rid}\tDuration: ${ms}.00 ms\tBilled Duration: ${ms + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
       );
+    }
+    if (writers.s3) {
+      // Received a little after it was written: the platform's lines already open with the time received.
+      const received = (line: string) => {
+        const written = line.match(/\d{4}-\d\d-\d\dT[\d:.]+Z/)?.[0] ?? '';
+        return line.startsWith(written) && / (START|END|REPORT) /.test(line.slice(0, 40))
+          ? line
+          : `${written} ${line}`;
+      };
+      return lines.map(received).join('\n');
     }
     return lines.join('\n');
   }
@@ -208,10 +225,28 @@ describe('summarizeLog', () => {
     expect(summary.timeSpan?.linesWithTime).toBe(summary.lines.analysed);
   });
 
+  // Every third invocation timing out: the runtime's lines without a level are then a quarter of its own.
+  it.each([10, 3])(
+    'reads an export to S3 as the same export without the times received (a timeout every %i)',
+    (timeoutEvery) => {
+      const plain = summarizeLog(lambdaExport({ node: true, python: true, timeoutEvery }));
+      const s3 = summarizeLog(lambdaExport({ node: true, python: true, s3: true, timeoutEvery }));
+      expect(s3.summary.levels.counts).toEqual(plain.summary.levels.counts);
+      expect(s3.summary.errors).toEqual(plain.summary.errors);
+      expect(s3.templates.map((t) => [t.template, t.count]).sort()).toEqual(
+        plain.templates.map((t) => [t.template, t.count]).sort(),
+      );
+      // Neither the request ids nor the runtimes' times are components or hosts.
+      expect(s3.summary.topComponents).toEqual([]);
+      expect(s3.summary.topHosts).toEqual([]);
+    },
+  );
+
   it.each([
     ['with Node and Python lines', { node: true, python: true }],
     ['with Python lines only', { node: false, python: true }],
     ['with no line of its own', { node: false, python: false }],
+    ['exported to S3 (the time received before each message)', { node: true, python: true, s3: true }],
   ])(
     'groups every Lambda timeout of an export %s into one template, request id and seconds as its values',
     (_what, writers) => {

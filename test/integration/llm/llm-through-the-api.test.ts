@@ -59,6 +59,39 @@ function healthyProvider(request: RecordedRequest): FakeReply {
   return { kind: 'status', status: 400, message: `unexpected schema ${schema}` };
 }
 
+/** A Lambda export: 20 invocations, every fifth timing out a little past 3 s (REPORT Duration 30xx ms). */
+function lambdaLog(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = `3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f`;
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
+    const duration = i % 5 === 4 ? 3000 + i : 100 + i;
+    lines.push(`${at(0)} START RequestId: ${id} Version: $LATEST`);
+    lines.push(`${at(10)}\t${id}\tINFO\tprocessing order ${1000 + i}`);
+    if (i % 5 === 4) lines.push(`${at(3000)} ${id} Task timed out after 3.00 seconds`);
+    lines.push(`${at(duration + 1)} END RequestId: ${id}`);
+    lines.push(
+      `${at(duration + 2)} REPORT RequestId: ${id}\tDuration: ${duration}.00 ms\tBilled Duration: ${duration + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** A provider that reads the digest's durations line and quotes its p95, as a model would. */
+function durationsProvider(request: RecordedRequest): FakeReply {
+  const prompt = request.body.messages?.map((m) => m.content).join('\n') ?? '';
+  const line = /^durations (T\d+) ×\d+: p50 \d+ ms, p95 (\d+) ms/m.exec(prompt);
+  const id = line?.[1] ?? 'T1';
+  const p95 = line?.[2] ?? '4000';
+  return answer({
+    headline: `Some invocations ran into the 3 s limit [${id}].`,
+    headlineTemplateIds: [id],
+    overview: `REPORT durations reach ${p95} ms at p95.`,
+    findings: [{ severity: 'warning', text: `p95 of ${p95} ms: ${p95} ms timeouts`, templateIds: [id] }],
+    actions: ['Raise the timeout or find the slow call'],
+  });
+}
+
 describe('the LLM layer through the API, queue and workers', () => {
   let fake: FakeOpenAi;
   let api: ApiHarness;
@@ -76,8 +109,8 @@ describe('the LLM layer through the API, queue and workers', () => {
       }
     });
 
-  const submitLog = async (session: ApiSession) => {
-    const result = await session.call(SUBMIT_LOG, { raw: LOG });
+  const submitLog = async (session: ApiSession, raw = LOG) => {
+    const result = await session.call(SUBMIT_LOG, { raw });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     const id = (result.data?.summarizeLog as { id: string } | undefined)?.id ?? '';
     const done = await eventually(
@@ -224,6 +257,18 @@ describe('the LLM layer through the API, queue and workers', () => {
     const details = JSON.parse(triage.details);
     expect(details.local.classifierVersion).toBeTruthy();
     expect(details.llm).toMatchObject({ fallback: false, model: 'triage-model-2024-07-18' });
+  });
+
+  it("sends a Lambda log's REPORT durations in the digest, and keeps an answer that quotes its p95", async () => {
+    await setFlag('llm.summary', true);
+    fake.setDefault(durationsProvider);
+    const entry = await submitLog(user, lambdaLog());
+    const sent = fake.requests[0]?.body.messages?.map((m) => m.content).join('\n') ?? '';
+    expect(sent).toMatch(/^durations T\d+ ×20: p50 1\d\d ms, p95 30\d\d ms, max 3019 ms$/m);
+    expect(entry.status).toBe('SUCCEEDED');
+    expect(JSON.parse(entry.summary.json).llm).toMatchObject({ fallback: false });
+    expect(entry.summary.generatedBy).toBe('summary-model-2024-07-18');
+    expect(entry.summary.text).toMatch(/p95 of 30\d\d ms/);
   });
 
   it('adds validated highlights to a changelog, and leaves them out with the reason when entries are dropped', async () => {

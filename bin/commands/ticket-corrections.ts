@@ -4,7 +4,9 @@
  * corrected_at), so a team retrains on its own answers. Reads DATABASE_URL or the embedded Postgres.
  */
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
+import { csvLine } from '../../lambdas/core/csv-cells.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
+import { CORRECTIONS_CSV_COLUMNS } from '../../lambdas/core/tickets/csv.ts';
 import { parseCreatedAt } from '../../lambdas/core/tickets/input.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
 import { AtomicFile } from './atomic-file.ts';
@@ -18,7 +20,9 @@ id, created_at, project, category, priority, team, title, body, corrected_at. Ca
 are the person's answers; priority and team are blank where they kept the classifier's. Oldest correction
 first. Retrain with the team column as an extra head:
   ai-ops tickets train --input corrections.csv --label-column team --out team.model.json
-Titles and bodies are as stored, that is already redacted.
+Titles and bodies are as stored, that is already redacted. A cell a spreadsheet would run as a formula
+(starting with =, +, -, @, a tab or a carriage return), or starting with ', is written with a leading ';
+train and classify remove it again from a file with this header, so the round trip is exact.
 Uses DATABASE_URL when set; otherwise the embedded PostgreSQL under the data dir (default .local/), the one
 a running \`ai-ops start\` (npm start) keeps there if it runs.
 
@@ -28,22 +32,7 @@ Options:
   --data-dir <dir>   local data folder (default: .local)
   -h, --help         this help`;
 
-const COLUMNS = [
-  'id',
-  'created_at',
-  'project',
-  'category',
-  'priority',
-  'team',
-  'title',
-  'body',
-  'corrected_at',
-];
 const PAGE = 500;
-
-/** RFC 4180: a cell with a comma, quote or line break is quoted, quotes doubled. */
-const cell = (value: string | null): string =>
-  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
 export function correctionCsvLine(c: CorrectionRecord): string {
   const values = [
@@ -57,7 +46,7 @@ export function correctionCsvLine(c: CorrectionRecord): string {
     c.body,
     c.correctedAt.toISOString(),
   ];
-  return `${values.map(cell).join(',')}\n`;
+  return csvLine(values);
 }
 
 /** `--since`: a real calendar date or date-time (2024-02-30 is refused, not read as 1 March; UTC unless it says). */
@@ -93,7 +82,7 @@ export async function exportCorrections(args: string[]): Promise<number> {
       values['data-dir'],
       async (db) => {
         const deps = { tickets: createTicketRepo(db) };
-        file.write(`${COLUMNS.join(',')}\n`);
+        file.write(csvLine(CORRECTIONS_CSV_COLUMNS));
         let written = 0;
         for (;;) {
           const page = await correctionsAfter(deps, { since, after, limit: PAGE });

@@ -9,6 +9,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { unescapeCsvCell } from '../csv-cells.ts';
 import { ValidationError } from '../errors.ts';
 
 export interface TicketCsvRow {
@@ -46,6 +47,31 @@ export const CREATED_COLUMN_NAMES = [
   'created_on',
   'opened_at',
 ] as const;
+/**
+ * The header of `ai-ops tickets export-corrections`. A file with exactly this header (in any case) was written
+ * by it, so its cells carry the formula escape of `csvCell` (core/csv-cells.ts), which the reader strips: the
+ * export read back by `train` or `classify` is the data as stored, a title `=1+1` included. Any other CSV is
+ * read as written (a hand-made file's title may well start with an apostrophe).
+ */
+export const CORRECTIONS_CSV_COLUMNS = [
+  'id',
+  'created_at',
+  'project',
+  'category',
+  'priority',
+  'team',
+  'title',
+  'body',
+  'corrected_at',
+] as const;
+
+function isCorrectionsExport(record: readonly string[]): boolean {
+  return (
+    record.length === CORRECTIONS_CSV_COLUMNS.length &&
+    CORRECTIONS_CSV_COLUMNS.every((name, i) => record[i]?.trim().toLowerCase() === name)
+  );
+}
+
 /** Headers recognised as the category of a labelled ticket, in order of preference. */
 export const LABEL_COLUMN_NAMES = ['category', 'label'] as const;
 
@@ -117,6 +143,8 @@ function describeCsvError(error: CsvError, line: number): string {
 interface Layout {
   header: Map<string, number>;
   chosen: ChosenColumns;
+  /** The file is a corrections export: its cells are formula-escaped. */
+  escaped: boolean;
 }
 
 /**
@@ -179,14 +207,16 @@ function layoutOf(record: readonly string[], options: TicketCsvOptions): Layout 
       `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header has: ${record.join(', ') || 'nothing'})${separatorHint(record)}`,
     );
   }
-  return { header, chosen };
+  return { header, chosen, escaped: isCorrectionsExport(record) };
 }
 
 function rowOf(record: readonly string[], row: number, layout: Layout): TicketCsvRow {
   const get = (name: string | undefined): string | undefined => {
     if (name === undefined) return undefined;
     const i = layout.header.get(name);
-    return i === undefined ? undefined : (record[i] ?? '');
+    if (i === undefined) return undefined;
+    const cell = record[i] ?? '';
+    return layout.escaped ? unescapeCsvCell(cell) : cell;
   };
   const { chosen } = layout;
   const out: TicketCsvRow = { row, title: get('title') ?? '', body: get('body') ?? '' };

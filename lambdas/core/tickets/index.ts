@@ -19,6 +19,7 @@ export {
 export {
   type BadRecord,
   type ChosenColumns,
+  CORRECTIONS_CSV_COLUMNS,
   CREATED_COLUMN_NAMES,
   LABEL_COLUMN_NAMES,
   PROJECT_COLUMN_NAMES,

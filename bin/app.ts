@@ -3,7 +3,8 @@
  * Optional context: `-c alarmEmail=ops@example.com` (alarm subscription), `-c adminEmail=me@example.com`
  * (first admin), `-c networkRedaction=keep|remove` (IP addresses and host names in logs; default pseudonymise),
  * `-c triageReviewThreshold=0.3`, `-c triageExtraReviewThreshold=0.5`, `-c triageCategories=BUG,FEATURE` (the
- * triage worker's settings); every flag is in `CONTEXT_FLAGS` and docs/deploy.md. This is the only place that
+ * triage worker's settings), `-c llmBaseUrl=…`, `-c llmApiKeySecretName=…` and the other `-c llm…` flags (the LLM
+ * settings); every flag is in `CONTEXT_FLAGS` and docs/deploy.md. This is the only place that
  * reads context or the environment for infrastructure; `stageConfig` checks every value once.
  */
 import { App, Validations } from 'aws-cdk-lib';

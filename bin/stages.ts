@@ -1,10 +1,17 @@
 import { aws_logs as logs } from 'aws-cdk-lib';
 import { ValidationError } from '../lambdas/core/errors.ts';
+import { JOB_KINDS } from '../lambdas/core/jobs/registry.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/core/metrics.ts';
 import { createTriagePolicy } from '../lambdas/core/tickets/index.ts';
-import { ticketTriageConfigSchema } from '../lambdas/shared/config.ts';
+import { type LlmConfig, llmConfigSchema, ticketTriageConfigSchema } from '../lambdas/shared/config.ts';
 import { loadTicketClassifier } from '../lambdas/triage/local-classifier.ts';
-import type { StageConfig } from '../lib/stage-config.ts';
+import {
+  LLM_SETTING_VARIABLES,
+  type LlmSetting,
+  type LlmSettings,
+  type LlmSettingValue,
+  type StageConfig,
+} from '../lib/stage-config.ts';
 
 /** The one durable stage; every other name is a personal, disposable stage. */
 export const PROD_STAGE = 'prod';
@@ -23,6 +30,8 @@ export interface StageInputs {
   triageExtraReviewThreshold?: string | undefined;
   /** `-c triageCategories=BUG,FEATURE`: the categories the triage worker chooses among. */
   triageCategories?: string | undefined;
+  /** The `-c llm…` flags that were given (LLM_FLAGS), as written. */
+  llm?: Partial<Record<LlmFlag, string>> | undefined;
   /** The synth time; the API key expiry counts from the start of its UTC day so a day's synths agree. */
   now?: Date;
 }
@@ -70,6 +79,32 @@ function networkRedaction(value: string): (typeof NETWORK_REDACTIONS)[number] {
 }
 
 /**
+ * The `-c llm…` flag of each LLM setting of the stage config (`LLM_SETTING_VARIABLES` in lib/stage-config.ts
+ * maps each setting to the handlers' variable, docs/llm.md), and of the name of an existing key secret.
+ */
+const LLM_FLAGS = {
+  baseUrl: 'llmBaseUrl',
+  summaryModel: 'llmSummaryModel',
+  triageModel: 'llmTriageModel',
+  changelogModel: 'llmChangelogModel',
+  tokenLimitParam: 'llmTokenLimitParam',
+  temperature: 'llmTemperature',
+  reasoningEffort: 'llmReasoningEffort',
+  timeoutMs: 'llmTimeoutMs',
+  maxAttempts: 'llmMaxAttempts',
+  retryBaseMs: 'llmRetryBaseMs',
+  retryMaxMs: 'llmRetryMaxMs',
+  callBudgetMs: 'llmCallBudgetMs',
+  circuitOpenSeconds: 'llmCircuitOpenSeconds',
+  maxPromptTokens: 'llmMaxPromptTokens',
+  jobTokenBudget: 'llmJobTokenBudget',
+  maxAnswerTokens: 'llmMaxAnswerTokens',
+  keyCacheSeconds: 'llmKeyCacheSeconds',
+  apiKeySecretName: 'llmApiKeySecretName',
+} as const satisfies Record<LlmSetting | 'apiKeySecretName', string>;
+type LlmFlag = (typeof LLM_FLAGS)[keyof typeof LLM_FLAGS];
+
+/**
  * The `-c` flags `bin/app.ts` reads, each with the `StageInputs` field it sets. Only these are read: a flag
  * spelt otherwise is ignored by CDK, so the list is in docs/deploy.md.
  */
@@ -81,6 +116,7 @@ export const CONTEXT_FLAGS = [
   'triageReviewThreshold',
   'triageExtraReviewThreshold',
   'triageCategories',
+  ...Object.values(LLM_FLAGS),
 ] as const;
 type ContextFlag = (typeof CONTEXT_FLAGS)[number];
 
@@ -109,7 +145,17 @@ export function stageInputsFromContext(
     triageReviewThreshold: read('triageReviewThreshold'),
     triageExtraReviewThreshold: read('triageExtraReviewThreshold'),
     triageCategories: read('triageCategories'),
+    llm: givenLlmFlags(read),
   };
+}
+
+function givenLlmFlags(read: (flag: LlmFlag) => string | undefined): StageInputs['llm'] {
+  const given: Partial<Record<LlmFlag, string>> = {};
+  for (const flag of Object.values(LLM_FLAGS)) {
+    const value = read(flag);
+    if (value !== undefined) given[flag] = value;
+  }
+  return Object.keys(given).length === 0 ? undefined : given;
 }
 
 const TRIAGE_FLAGS = {
@@ -173,6 +219,54 @@ function triageSettings(inputs: StageInputs): StageConfig['triage'] {
   }
 }
 
+/** Secrets Manager's rule for a secret name; an ARN is not a name (the flag takes the name). */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** A model call must leave a worker half its time (for the local fallback): the shortest worker's half. */
+const CALL_BUDGET_LIMIT_MS = (Math.min(...JOB_KINDS.map((kind) => kind.worker.timeoutSeconds)) * 1000) / 2;
+
+/**
+ * The LLM settings of `-c llm…` flags, checked once at synth with the handlers' own schema (llmConfigSchema),
+ * as a cold start checks their variables: a bad value fails the synth naming its flag, instead of every
+ * model call (or cold start) of the deployed stage. Values keep the types the handlers parse them to.
+ */
+function llmSettings(given: StageInputs['llm']): StageConfig['llm'] {
+  if (given === undefined) return undefined;
+  const settings = Object.keys(LLM_SETTING_VARIABLES) as LlmSetting[];
+  const env: Record<string, string> = {};
+  for (const setting of settings) {
+    const value = given[LLM_FLAGS[setting]];
+    if (value !== undefined) env[LLM_SETTING_VARIABLES[setting]] = value;
+  }
+  const parsed = llmConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = settings.find((s) => LLM_SETTING_VARIABLES[s] === issue?.path[0]) ?? 'baseUrl';
+    const flag = LLM_FLAGS[setting];
+    throw new Error(`-c ${flag}=${given[flag]}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const llm: LlmSettings = {};
+  for (const setting of settings) {
+    if (given[LLM_FLAGS[setting]] !== undefined) copySetting(setting, parsed.data, llm);
+  }
+  const callBudget = llm.callBudgetMs;
+  if (callBudget !== undefined && callBudget >= CALL_BUDGET_LIMIT_MS)
+    throw new Error(
+      `-c ${LLM_FLAGS.callBudgetMs}=${callBudget}: must be below ${CALL_BUDGET_LIMIT_MS} (half the shortest worker timeout, so a call that fails for good leaves the worker time for the local fallback)`,
+    );
+  const secretName = given.llmApiKeySecretName;
+  if (secretName !== undefined && !SECRET_NAME.test(secretName))
+    throw new Error(
+      `-c ${LLM_FLAGS.apiKeySecretName}=${secretName}: must be a Secrets Manager secret name (up to 512 letters, digits and /_+=.@-), not an ARN`,
+    );
+  return secretName === undefined ? llm : { ...llm, apiKeySecretName: secretName };
+}
+
+/** One setting, from the handlers' parsed variables (the value has the type LlmSettingValue<K> names). */
+function copySetting<K extends LlmSetting>(setting: K, data: LlmConfig, into: LlmSettings): void {
+  const value: LlmSettingValue<K> | undefined = data[LLM_SETTING_VARIABLES[setting]] ?? undefined;
+  if (value !== undefined) Object.assign(into, { [setting]: value });
+}
+
 export function stageConfig(inputs: StageInputs): StageConfig {
   const name = assertStageName(inputs.name);
   const now = inputs.now ?? new Date();
@@ -187,6 +281,8 @@ export function stageConfig(inputs: StageInputs): StageConfig {
   };
   const triage = triageSettings(inputs);
   if (triage) Object.assign(common, { triage });
+  const llm = llmSettings(inputs.llm);
+  if (llm) Object.assign(common, { llm });
   if (name === PROD_STAGE) {
     return {
       ...common,

@@ -20,24 +20,22 @@ import { Data } from './data.ts';
 import { LogUploads } from './log-uploads.ts';
 import { Observability } from './observability.ts';
 import { Secrets } from './secrets.ts';
-import type { StageConfig } from './stage-config.ts';
+import { LLM_SETTING_VARIABLES, type LlmSetting, type StageConfig } from './stage-config.ts';
 import { WebConsole } from './web-console.ts';
 import { WorkQueues } from './work-queues.ts';
 
-/** The stage's LLM settings as the functions' variables; unset settings are left out (the code has defaults). */
+/**
+ * The stage's LLM settings as the functions' variables; unset settings are left out (the code, or a job kind,
+ * has defaults). 0 is a value (a temperature), not "unset".
+ */
 export function llmEnvironment(stage: StageConfig): Record<string, string> {
   const env: Record<string, string> = {};
-  const llm = stage.llm;
-  if (llm?.baseUrl) env.OPENAI_BASE_URL = llm.baseUrl;
-  if (llm?.summaryModel) env.AI_SUMMARY_MODEL = llm.summaryModel;
-  if (llm?.triageModel) env.AI_TRIAGE_MODEL = llm.triageModel;
-  if (llm?.changelogModel) env.AI_CHANGELOG_MODEL = llm.changelogModel;
-  if (llm?.tokenLimitParam) env.LLM_TOKEN_LIMIT_PARAM = llm.tokenLimitParam;
-  // 0 is a temperature, not "unset".
-  if (llm?.temperature !== undefined) env.LLM_TEMPERATURE = String(llm.temperature);
-  if (llm?.reasoningEffort) env.LLM_REASONING_EFFORT = llm.reasoningEffort;
-  if (llm?.maxAnswerTokens !== undefined) env.LLM_MAX_ANSWER_TOKENS = String(llm.maxAnswerTokens);
-  if (llm?.jobTokenBudget !== undefined) env.LLM_JOB_TOKEN_BUDGET = String(llm.jobTokenBudget);
+  const llm = stage.llm ?? {};
+  // The table's keys, typed: every setting of LlmSettings but the secret name.
+  for (const setting of Object.keys(LLM_SETTING_VARIABLES) as LlmSetting[]) {
+    const value = llm[setting];
+    if (value !== undefined && value !== '') env[LLM_SETTING_VARIABLES[setting]] = String(value);
+  }
   return env;
 }
 
@@ -73,11 +71,18 @@ export function redactionEnvironment(stage: StageConfig): Record<string, string>
 }
 
 /** The resolver writes changelog highlights inside the request: AppSync waits 30 seconds. */
-export const RESOLVER_LLM_ENV = {
-  LLM_TIMEOUT_MS: '10000',
-  LLM_CALL_BUDGET_MS: '15000',
-  LLM_MAX_ATTEMPTS: '2',
-} as const;
+export const RESOLVER_LLM_LIMITS = { timeoutMs: 10_000, callBudgetMs: 15_000, maxAttempts: 2 } as const;
+
+/** The resolver's time limits: the stage's `-c llm…` values where tighter, else RESOLVER_LLM_LIMITS. */
+export function resolverLlmEnvironment(stage: StageConfig): Record<string, string> {
+  const llm = stage.llm;
+  const tighter = (value: number | undefined, limit: number) => String(Math.min(value ?? limit, limit));
+  return {
+    LLM_TIMEOUT_MS: tighter(llm?.timeoutMs, RESOLVER_LLM_LIMITS.timeoutMs),
+    LLM_CALL_BUDGET_MS: tighter(llm?.callBudgetMs, RESOLVER_LLM_LIMITS.callBudgetMs),
+    LLM_MAX_ATTEMPTS: tighter(llm?.maxAttempts, RESOLVER_LLM_LIMITS.maxAttempts),
+  };
+}
 
 export interface AiOpsStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -211,14 +216,15 @@ export class AiOpsStack extends Stack {
       network: this.data.network,
       environment: {
         ...this.databaseEnv(Math.min(...JOB_KINDS.map((kind) => kind.worker.timeoutSeconds))),
-        ...llmEnvironment(stage),
         ...triageEnvironment(stage),
         ...redactionEnvironment(stage),
-        OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
+        OPENAI_API_KEY_SECRET_ARN: this.secrets.llmApiKey.secretArn,
       },
+      // A `-c llm…` value is the stage's choice: it wins over a job kind's own default (its timeouts).
+      overrides: llmEnvironment(stage),
       grant: (worker) => {
         this.data.grantConnect(worker.function);
-        this.secrets.openAiApiKey.grantRead(worker.function);
+        this.secrets.llmApiKey.grantRead(worker.function);
       },
     });
   }
@@ -257,8 +263,8 @@ export class AiOpsStack extends Stack {
         ...this.queueEnv(),
         // generateChangelog may ask the model for highlights (flag llm.changelog).
         ...llmEnvironment(stage),
-        ...RESOLVER_LLM_ENV,
-        OPENAI_API_KEY_SECRET_ARN: this.secrets.openAiApiKey.secretArn,
+        ...resolverLlmEnvironment(stage),
+        OPENAI_API_KEY_SECRET_ARN: this.secrets.llmApiKey.secretArn,
         // correctTriage checks a person's category against these; the model stays with the triage worker.
         TICKET_CATEGORIES: ticketCategories(stage).join(','),
         ...redactionEnvironment(stage),
@@ -266,7 +272,7 @@ export class AiOpsStack extends Stack {
     });
     this.data.grantConnect(resolver.function);
     this.secrets.jwtKeys.grantRead(resolver.function);
-    this.secrets.openAiApiKey.grantRead(resolver.function);
+    this.secrets.llmApiKey.grantRead(resolver.function);
     this.workQueues.grantSend(resolver.function);
     this.workQueues.grantDeadLetterAdmin(resolver.function);
     return resolver;
@@ -376,7 +382,11 @@ export class AiOpsStack extends Stack {
     new CfnOutput(this, 'ApiId', { value: this.api.graphqlApi.apiId });
     new CfnOutput(this, 'DashboardUrl', { value: this.observability.dashboardUrl() });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
-    new CfnOutput(this, 'OpenAiApiKeySecretArn', { value: this.secrets.openAiApiKey.secretArn });
+    new CfnOutput(this, 'OpenAiApiKeySecretArn', {
+      value: this.secrets.llmApiKey.secretArn,
+      description:
+        'The secret the functions read the LLM key from (the named one with -c llmApiKeySecretName)',
+    });
     new CfnOutput(this, 'AdminBootstrapSecretArn', { value: this.secrets.adminBootstrap.secretArn });
     new CfnOutput(this, 'KeygenFunctionName', { value: this.secrets.keygen.function.functionName });
   }

@@ -39,6 +39,12 @@ export class Secrets extends Construct {
   readonly jwtKeys: secretsmanager.Secret;
   readonly openAiApiKey: secretsmanager.Secret;
   readonly adminBootstrap: secretsmanager.Secret;
+  /**
+   * The secret the functions read the LLM key from: the existing one the stage names
+   * (`-c llmApiKeySecretName`), else `openAiApiKey`. Only this one is granted to them. `openAiApiKey` is
+   * created either way, so a stage that drops the flag finds its own secret (and any key stored in it) again.
+   */
+  readonly llmApiKey: secretsmanager.ISecret;
   /** Runs the key generator; functions that read `jwtKeys` must deploy after it. */
   readonly jwtKeysReady: triggers.Trigger;
   /** Invoke with `{"rotate":true}` to rotate the JWT signing key. */
@@ -63,6 +69,11 @@ export class Secrets extends Construct {
       generateSecretString: { ...INITIAL_SECRET_GENERATION, ...OPENAI_KEY_INITIAL },
       removalPolicy,
     });
+    const named = stage.llm?.apiKeySecretName;
+    this.llmApiKey =
+      named === undefined
+        ? this.openAiApiKey
+        : secretsmanager.Secret.fromSecretNameV2(this, 'NamedLlmApiKey', named);
     this.adminBootstrap = new secretsmanager.Secret(this, 'AdminBootstrap', {
       description: 'First ADMIN account, created by the migrator on deploy if no admin exists',
       generateSecretString: {

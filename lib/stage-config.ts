@@ -1,6 +1,46 @@
 import type { aws_logs as logs } from 'aws-cdk-lib';
-// The LLM settings' allowed values come from the handlers' own config schema (types only, nothing runs).
-import type { OMIT, ReasoningEffortSetting, TokenLimitParam } from '../lambdas/shared/config.ts';
+// The LLM settings' types come from the handlers' own config schema (types only, nothing runs).
+import type { LlmConfig, LlmVariable } from '../lambdas/shared/config.ts';
+
+/**
+ * Each LLM setting of a stage with the handlers' variable it becomes (meanings and defaults: docs/llm.md).
+ * A value has the type the handlers' schema parses the variable to, so what a stage holds the handlers accept.
+ * Reasoning models need room: raise `maxAnswerTokens` (LLM_MAX_ANSWER_TOKENS) and `jobTokenBudget` together.
+ */
+export const LLM_SETTING_VARIABLES = {
+  baseUrl: 'OPENAI_BASE_URL',
+  summaryModel: 'AI_SUMMARY_MODEL',
+  triageModel: 'AI_TRIAGE_MODEL',
+  changelogModel: 'AI_CHANGELOG_MODEL',
+  tokenLimitParam: 'LLM_TOKEN_LIMIT_PARAM',
+  temperature: 'LLM_TEMPERATURE',
+  reasoningEffort: 'LLM_REASONING_EFFORT',
+  timeoutMs: 'LLM_TIMEOUT_MS',
+  maxAttempts: 'LLM_MAX_ATTEMPTS',
+  retryBaseMs: 'LLM_RETRY_BASE_MS',
+  retryMaxMs: 'LLM_RETRY_MAX_MS',
+  callBudgetMs: 'LLM_CALL_BUDGET_MS',
+  circuitOpenSeconds: 'LLM_CIRCUIT_OPEN_SECONDS',
+  maxPromptTokens: 'LLM_MAX_PROMPT_TOKENS',
+  jobTokenBudget: 'LLM_JOB_TOKEN_BUDGET',
+  maxAnswerTokens: 'LLM_MAX_ANSWER_TOKENS',
+  keyCacheSeconds: 'OPENAI_KEY_CACHE_SECONDS',
+} as const satisfies Record<string, LlmVariable>;
+export type LlmSetting = keyof typeof LLM_SETTING_VARIABLES;
+
+/** The value of one setting: what the handlers' schema parses its variable to. */
+export type LlmSettingValue<K extends LlmSetting> = NonNullable<LlmConfig[(typeof LLM_SETTING_VARIABLES)[K]]>;
+
+export type LlmSettings = {
+  readonly [K in LlmSetting]?: LlmSettingValue<K>;
+} & {
+  /**
+   * The name of an existing Secrets Manager secret holding the raw key (one secret shared by several stages,
+   * or one the provider's team manages). Unset: the stack's own `OpenAiApiKey` secret. Functions may read
+   * only the secret in use.
+   */
+  readonly apiKeySecretName?: string;
+};
 
 export interface NatGatewayEgress {
   readonly kind: 'nat-gateway';
@@ -105,36 +145,12 @@ export interface StageConfig {
     readonly tracing: 'active' | 'pass-through';
   };
   /**
-   * The optional LLM (docs/llm.md): an OpenAI-compatible endpoint and a model per task. Unset values use the
-   * defaults (api.openai.com, gpt-4o-mini). The key lives in the OpenAI secret either way.
+   * The optional LLM (docs/llm.md): an OpenAI-compatible endpoint, a model per task, limits and timeouts, set
+   * with `-c llm…` flags (docs/deploy.md). Unset values keep the handlers' defaults (api.openai.com,
+   * gpt-4o-mini, each job kind's own timeouts). The key lives in the stack's OpenAI secret, or in the existing
+   * secret named by `apiKeySecretName`.
    */
-  readonly llm?: {
-    readonly baseUrl?: string;
-    readonly summaryModel?: string;
-    readonly triageModel?: string;
-    readonly changelogModel?: string;
-    /**
-     * The request parameter carrying the answer-token limit (`LLM_TOKEN_LIMIT_PARAM`). Unset: the handlers
-     * pick `max_completion_tokens` for api.openai.com and `max_tokens` for any other base URL.
-     */
-    readonly tokenLimitParam?: TokenLimitParam;
-    /**
-     * The sampling temperature (`LLM_TEMPERATURE`), 0–2, or `omit` to send none. Unset: the handlers send
-     * none to OpenAI reasoning models (o1, o3, o4, gpt-5…) and 0.2 to other models.
-     */
-    readonly temperature?: number | typeof OMIT;
-    /**
-     * `reasoning_effort` (`LLM_REASONING_EFFORT`), or `omit` to send none. Unset: the handlers send `low` to
-     * OpenAI reasoning models and nothing to other models.
-     */
-    readonly reasoningEffort?: ReasoningEffortSetting;
-    /**
-     * Answer tokens per call, reasoning included (`LLM_MAX_ANSWER_TOKENS`, default 900), and prompt plus
-     * answer tokens per job (`LLM_JOB_TOKEN_BUDGET`, default 24000). Raise both for reasoning models.
-     */
-    readonly maxAnswerTokens?: number;
-    readonly jobTokenBudget?: number;
-  };
+  readonly llm?: LlmSettings;
   /**
    * How the triage worker answers (docs/triage.md); unset values keep the classifier's defaults. Set with
    * `-c triageReviewThreshold=`, `-c triageExtraReviewThreshold=`, `-c triageCategories=` (docs/deploy.md),

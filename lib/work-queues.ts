@@ -30,6 +30,8 @@ export interface WorkQueuesProps {
   readonly network: FunctionNetwork;
   /** Variables every worker gets besides its own queue's (database, secrets, …). */
   readonly environment: Record<string, string>;
+  /** Variables that win over a job kind's own (`worker.environment`): the stage's explicit choices. */
+  readonly overrides?: Record<string, string>;
   /** Grants every worker needs besides its own queue's (database secret, LLM key, …). */
   readonly grant?: (worker: AppFunction) => void;
 }
@@ -78,6 +80,7 @@ export class WorkQueues extends Construct {
         environment: {
           ...props.environment,
           ...spec.worker.environment,
+          ...props.overrides,
           QUEUE_DRIVER: 'sqs',
           // Its own queue only: the worker delays retries (ChangeMessageVisibility) and sends nothing.
           JOB_QUEUE_URLS: Stack.of(this).toJsonString({ [spec.kind]: queue.queueUrl }),

@@ -109,8 +109,17 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-const positive = (fallback: number, max: number) =>
-  z.coerce.number().int().positive().max(max).default(fallback);
+/** A whole number from 1 to `max`; the message says so whatever the mistake (`abc`, `0`, `1.5`, too big). */
+const positive = (fallback: number, max: number) => {
+  const error = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error }).int({ error }).positive({ error }).max(max, { error }).default(fallback);
+};
+
+/** A whole number from `min` to `max`, with one message for any mistake. */
+const wholeNumber = (min: number, max: number, fallback: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
+};
 
 /**
  * The request parameter that carries the answer-token limit. OpenAI deprecated `max_tokens` in favour of
@@ -223,7 +232,7 @@ const llmEnvSchema = z.object({
    * After a call fails for good (provider down), further calls in this container fail at once for this long,
    * so a batch falls back to local results quickly instead of waiting out every timeout. 0 turns it off.
    */
-  LLM_CIRCUIT_OPEN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  LLM_CIRCUIT_OPEN_SECONDS: wholeNumber(0, 3600, 30),
   /** Prompt tokens of one call before a log digest is summarized in chunks. */
   LLM_MAX_PROMPT_TOKENS: positive(12_000, 1_000_000),
   /** Prompt and answer tokens all calls of one job may spend. */
@@ -236,7 +245,7 @@ const llmEnvSchema = z.object({
   /** How long feature flags are cached per container. */
   FLAG_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Seconds the Secrets Manager key is cached (a rotated key is picked up within it). */
-  OPENAI_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  OPENAI_KEY_CACHE_SECONDS: wholeNumber(0, 86_400, 300),
 });
 /** The LLM variables, with the token-limit parameter resolved: the provider sends exactly this one. */
 export const llmConfigSchema = llmEnvSchema.transform((config) => ({
@@ -244,6 +253,8 @@ export const llmConfigSchema = llmEnvSchema.transform((config) => ({
   LLM_TOKEN_LIMIT_PARAM: config.LLM_TOKEN_LIMIT_PARAM ?? defaultTokenLimitParam(config.OPENAI_BASE_URL),
 }));
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
+/** The name of an LLM variable (`LLM_TIMEOUT_MS`): what a deploy flag maps to (bin/stages.ts). */
+export type LlmVariable = keyof z.input<typeof llmEnvSchema>;
 
 /** A review threshold from 0 to 1 (0 never abstains); unset: the classifier's default. */
 const optionalThreshold = optionalText.transform((text, ctx): number | undefined => {

@@ -14,8 +14,8 @@ import {
 } from '../../bin/stages.ts';
 import { visibilityTimeoutSeconds } from '../../lambdas/core/jobs/kind.ts';
 import { JOB_KINDS } from '../../lambdas/core/jobs/registry.ts';
-import { ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
-import { triageEnvironment } from '../../lib/ai-ops-stack.ts';
+import { llmConfigSchema, ticketTriageConfigSchema } from '../../lambdas/shared/config.ts';
+import { llmEnvironment, triageEnvironment } from '../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../lib/app-function.ts';
 
 const NOW = new Date('2026-03-10T17:45:00Z');
@@ -143,6 +143,86 @@ describe('stage settings from -c flags', () => {
     expect(() => fromContext({ triageCategories: ['BUG'] })).toThrow(
       '-c triageCategories: must be a single value, not ["BUG"]',
     );
+  });
+
+  it('sets every LLM setting from its -c llm flag, as the values the handlers parse its variable to', () => {
+    const stage = fromContext({
+      llmBaseUrl: 'https://llm.internal/v1',
+      llmSummaryModel: 'big',
+      llmTriageModel: 'small',
+      llmChangelogModel: 'mid',
+      llmTokenLimitParam: 'max_tokens',
+      llmTemperature: 0,
+      llmReasoningEffort: 'omit',
+      llmTimeoutMs: '5000',
+      llmMaxAttempts: 2,
+      llmRetryBaseMs: '250',
+      llmRetryMaxMs: '4000',
+      llmCallBudgetMs: '9000',
+      llmCircuitOpenSeconds: '0',
+      llmMaxPromptTokens: '8000',
+      llmJobTokenBudget: '48000',
+      llmMaxAnswerTokens: '4000',
+      llmKeyCacheSeconds: '60',
+      llmApiKeySecretName: 'team/llm-key',
+    });
+    expect(stage.llm).toEqual({
+      baseUrl: 'https://llm.internal/v1',
+      summaryModel: 'big',
+      triageModel: 'small',
+      changelogModel: 'mid',
+      tokenLimitParam: 'max_tokens',
+      temperature: 0,
+      reasoningEffort: 'omit',
+      timeoutMs: 5000,
+      maxAttempts: 2,
+      retryBaseMs: 250,
+      retryMaxMs: 4000,
+      callBudgetMs: 9000,
+      circuitOpenSeconds: 0,
+      maxPromptTokens: 8000,
+      jobTokenBudget: 48000,
+      maxAnswerTokens: 4000,
+      keyCacheSeconds: 60,
+      apiKeySecretName: 'team/llm-key',
+    });
+    // What the functions get is what the handlers read back.
+    const env = llmEnvironment(stage);
+    expect(Object.keys(env)).toHaveLength(17);
+    expect(llmConfigSchema.parse(env)).toMatchObject({
+      OPENAI_BASE_URL: 'https://llm.internal/v1',
+      LLM_TEMPERATURE: 0,
+      LLM_CIRCUIT_OPEN_SECONDS: 0,
+      LLM_TIMEOUT_MS: 5000,
+      OPENAI_KEY_CACHE_SECONDS: 60,
+    });
+    expect(fromContext({}).llm).toBeUndefined();
+    expect(fromContext({ llmTimeoutMs: ' ' }).llm).toBeUndefined();
+  });
+
+  it('refuses a bad LLM value with an error that names its flag and the value', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ llmBaseUrl: 'llm.internal' }, '-c llmBaseUrl=llm.internal: '],
+      [{ llmTemperature: '3' }, '-c llmTemperature=3: must be a number from 0 to 2, or omit'],
+      [{ llmReasoningEffort: 'max' }, '-c llmReasoningEffort=max: must be one of none, minimal, low'],
+      [{ llmTokenLimitParam: 'tokens' }, '-c llmTokenLimitParam=tokens: must be one of max_tokens'],
+      [{ llmTimeoutMs: 'abc' }, '-c llmTimeoutMs=abc: must be a whole number from 1 to 600000'],
+      [{ llmTimeoutMs: '1.5' }, '-c llmTimeoutMs=1.5: must be a whole number from 1 to 600000'],
+      [{ llmMaxAttempts: '0' }, '-c llmMaxAttempts=0: must be a whole number from 1 to 10'],
+      [{ llmCircuitOpenSeconds: '-1' }, '-c llmCircuitOpenSeconds=-1: must be a whole number from 0 to 3600'],
+      [
+        { llmCallBudgetMs: '45000' },
+        '-c llmCallBudgetMs=45000: must be below 30000 (half the shortest worker',
+      ],
+      [
+        { llmApiKeySecretName: 'arn:aws:secretsmanager:eu-west-1:1:secret:k' },
+        '-c llmApiKeySecretName=arn:aws:secretsmanager:eu-west-1:1:secret:k: must be a Secrets Manager secret name',
+      ],
+      [{ llmSummaryModel: ['a'] }, '-c llmSummaryModel: must be a single value, not ["a"]'],
+    ];
+    for (const [context, message] of cases) {
+      expect(() => fromContext(context), message).toThrow(message);
+    }
   });
 
   it('stops `cdk synth -c triageReviewThreshold=2` at the app with that error, before building anything', async () => {

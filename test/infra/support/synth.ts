@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stageConfig } from '../../../bin/stages.ts';
+import { type StageInputs, stageConfig } from '../../../bin/stages.ts';
 import { AiOpsStack } from '../../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../../lib/app-function.ts';
 import type { StageConfig } from '../../../lib/stage-config.ts';
@@ -31,10 +31,18 @@ function cdkJsonContext(): Record<string, unknown> {
 }
 
 /** Synthesizes one stage exactly like bin/app.ts (same feature flags), once per test file. */
-export function synthStage(name: string, options: { alarmEmail?: string } = {}): SynthesizedStage {
+export function synthStage(
+  name: string,
+  options: { alarmEmail?: string; inputs?: Partial<StageInputs> } = {},
+): SynthesizedStage {
   // Asset metadata is what the CDK CLI turns on; tests read bundle paths from it.
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true } });
-  const stage = stageConfig({ name, alarmEmail: options.alarmEmail, adminEmail: 'first.admin@example.com' });
+  const stage = stageConfig({
+    name,
+    alarmEmail: options.alarmEmail,
+    adminEmail: 'first.admin@example.com',
+    ...options.inputs,
+  });
   const stack = new AiOpsStack(app, `AiOps-${stage.name}`, { stage });
   const template = Template.fromStack(stack);
   const report = new AwsSolutionsChecks(app).validateScope(stack);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../lambdas/core/errors.ts';
-import { type Command, UsageError, wantsHelp } from './commands/command.ts';
+import { type Command, commandName, messageLine, UsageError, wantsHelp } from './commands/command.ts';
 
 /**
  * Every command, with what `ai-ops --help` prints about it. A command's module is imported only when that command
@@ -80,10 +80,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ai-ops: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  // Messages name the command as typed (`tickets classify`) once its module says which words are sub-commands.
+  let typed = name;
   // `ai-ops start` stops itself on a closed terminal (SIGHUP) and must still stop its database.
-  if (name !== 'start') quietOnClosedPipe(name);
+  if (name !== 'start') quietOnClosedPipe(() => typed);
   try {
     const command = await entry.load();
+    typed = commandName(name, command, rest);
     if (wantsHelp(rest) && rest.length === 1) {
       process.stdout.write(`${command.usage}\n`);
       return 0;
@@ -91,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error: unknown) {
     if (error instanceof UsageError || error instanceof ValidationError) {
-      process.stderr.write(`ai-ops ${name}: ${error.message}\n`);
+      process.stderr.write(messageLine(typed, error.message));
       return 2;
     }
     // Never "undefined": a library that rejects with nothing still gets a sentence.
@@ -101,17 +104,17 @@ export async function main(argv: string[]): Promise<number> {
         : error === undefined || error === null || String(error).trim() === ''
           ? 'failed without a reason (run again with POWERTOOLS_LOG_LEVEL=DEBUG for details)'
           : String(error);
-    process.stderr.write(`ai-ops ${name}: ${message}\n`);
+    process.stderr.write(messageLine(typed, message));
     return 1;
   }
 }
 
 /** `ai-ops tickets classify big.csv | head`: the reader leaving early is not an error, nor a stack trace. */
-function quietOnClosedPipe(name: string): void {
+function quietOnClosedPipe(name: () => string): void {
   if (process.stdout.listenerCount('error') > 0) return;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`ai-ops ${name}: cannot write output: ${error.message}\n`);
+    process.stderr.write(messageLine(name(), `cannot write output: ${error.message}`));
     process.exit(1);
   });
 }

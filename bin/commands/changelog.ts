@@ -36,7 +36,7 @@ import {
 import { splitPastedCommits } from '../../lambdas/core/changelog/paste.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { isRealDate } from '../../lambdas/core/text.ts';
-import { type Command, UsageError, wantsHelp } from './command.ts';
+import { type Command, messageLine, UsageError, wantsHelp } from './command.ts';
 
 const usage = `Usage: ai-ops changelog --repo <path> [--from <ref>] [--to <ref>] [options]
        ai-ops changelog --input <file|-> [options]
@@ -139,7 +139,7 @@ function parseArgs(args: readonly string[]): ParsedArgs {
     } else if (BOOLEAN_FLAGS.has(arg)) {
       flags.add(arg);
     } else {
-      throw new UsageError(`unknown option "${arg}" (see --help)`);
+      throw new UsageError(`unknown option "${arg}" (see ai-ops changelog --help)`);
     }
   }
   return { values, flags };
@@ -281,7 +281,7 @@ function checkFlags(parsed: ParsedArgs): { source: Source; format: 'markdown' | 
   const file = parsed.values.get('--input');
   if (repo !== undefined && file !== undefined) throw new UsageError('--repo and --input exclude each other');
   if (repo === undefined && file === undefined)
-    throw new UsageError('--repo <path> or --input <file> is required (see --help)');
+    throw new UsageError('--repo <path> or --input <file> is required (see ai-ops changelog --help)');
   if (file !== undefined) {
     const gitOnly = ['--from', '--to', '--path'].find((flag) => parsed.values.has(flag));
     if (gitOnly) throw new UsageError(`${gitOnly} reads a git range: it needs --repo, not --input`);
@@ -501,7 +501,7 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
       }
     } else {
       const built = await buildInput(parsed, source.repo);
-      if (built.note !== null) io.stderr(`ai-ops changelog: note: ${built.note}\n`);
+      if (built.note !== null) io.stderr(messageLine('changelog', `note: ${built.note}`));
       input = built.input;
       try {
         changelog = generateChangelog(input);
@@ -510,7 +510,7 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
       }
     }
     for (const note of changelogNotes(changelog, input.options, CLI_WORDS)) {
-      io.stderr(`ai-ops changelog: note: ${note}\n`);
+      io.stderr(messageLine('changelog', `note: ${note}`));
     }
     io.stdout(
       format === 'json' ? `${JSON.stringify(changelogToJson(changelog), null, 2)}\n` : changelog.markdown,
@@ -523,15 +523,15 @@ export async function runChangelog(args: readonly string[], io: ChangelogIo): Pr
 
 function reportError(error: unknown, io: ChangelogIo): number {
   if (error instanceof UsageError || error instanceof ValidationError) {
-    io.stderr(`ai-ops changelog: ${error.message}\n`);
+    io.stderr(messageLine('changelog', error.message));
     return 2;
   }
   if (error instanceof GitReadError) {
-    io.stderr(`ai-ops changelog: ${error.message}\n`);
+    io.stderr(messageLine('changelog', error.message));
     return error.kind === 'git-unavailable' || error.kind === 'git-failed' ? 1 : 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`ai-ops changelog: ${message}\n`);
+  io.stderr(messageLine('changelog', message));
   return 1;
 }
 

@@ -9,7 +9,36 @@ export interface Command {
   usage: string;
   /** Returns the process exit code. Errors meant for the user go to stderr with a non-zero code. */
   run: (args: string[]) => Promise<number>;
+  /** The sub-commands (`parse`, `summarize`…) when it has some: messages then name `logs parse`. */
+  subcommands?: readonly string[];
 }
+
+/** Writes one message of a command to standard error (`say('12 rows')`); `end` as in `messageLine`. */
+export type Say = (message: string, end?: string) => void;
+
+/**
+ * The one shape of every message the CLI writes to standard error: `ai-ops tickets classify: <message>`, the
+ * command as typed (sub-command included), so a message in a pipeline or a CI log says which step wrote it.
+ * `end` is a line break, or a carriage return for a progress line a terminal overwrites.
+ */
+export function messageLine(command: string, message: string, end = '\n'): string {
+  return `ai-ops ${command}: ${message}${end}`;
+}
+
+export function sayAs(command: string): Say {
+  return (message, end) => {
+    process.stderr.write(messageLine(command, message, end));
+  };
+}
+
+/** The command as typed, for its messages: `tickets classify` when `args` start with a sub-command of it. */
+export function commandName(name: string, command: Command, args: readonly string[]): string {
+  const sub = args[0];
+  return sub !== undefined && command.subcommands?.includes(sub) ? `${name} ${sub}` : name;
+}
+
+/** What a sub-command runs: its arguments, and where its messages go (named `ai-ops <command> <sub>:`). */
+export type Subcommand = (args: string[], say: Say) => Promise<number>;
 
 /** A user-facing command-line error: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -42,12 +71,15 @@ export const wantsHelp = (args: readonly string[]): boolean => args.includes('--
 
 /** A command made of sub-commands (`ai-ops logs parse`): dispatches, and prints the usage for help or none. */
 export function commandWithSubcommands(definition: {
+  /** The command's name (`logs`): its sub-commands' messages start `ai-ops logs parse:`. */
+  name: string;
   usage: string;
-  subcommands: Record<string, (args: string[]) => Promise<number>>;
+  subcommands: Record<string, Subcommand>;
 }): Command {
-  const { usage, subcommands } = definition;
+  const { name, usage, subcommands } = definition;
   return {
     usage,
+    subcommands: Object.keys(subcommands),
     run: async (args) => {
       const [sub, ...rest] = args;
       if (sub === '--help' || sub === '-h' || sub === 'help') {
@@ -64,7 +96,7 @@ export function commandWithSubcommands(definition: {
           `unknown subcommand "${sub}" (expected ${Object.keys(subcommands).join(' or ')})`,
         );
       }
-      return run(rest);
+      return run(rest, sayAs(`${name} ${sub}`));
     },
   };
 }

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { decompressed } from '../../lambdas/core/logs/decompress.ts';
 import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
-import { parseCommandArgs, UsageError, wantsHelp } from './command.ts';
+import { parseCommandArgs, type Say, sayAs, UsageError, wantsHelp } from './command.ts';
 import { byteOrderMark, fileStat } from './logs.ts';
 
 export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
@@ -264,7 +264,11 @@ async function refuseBinary(file: string): Promise<void> {
   if (looksBinary(head)) throw new ValidationError('file', 'looks like binary data, not text');
 }
 
-export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runUpload(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  say: Say = sayAs('logs upload'),
+): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${UPLOAD_USAGE}\n`);
     return 0;
@@ -292,12 +296,10 @@ export async function runUpload(args: string[], env: NodeJS.ProcessEnv = process
     process.stdout.write(`${id}\n`);
     return 0;
   }
-  process.stderr.write(`Uploaded ${size} bytes as entry ${id}; waiting for the summary…\n`);
+  say(`uploaded ${size} bytes as entry ${id}; waiting for the summary…`);
   const entry = await waitForSummary(call, id, options.timeoutSeconds);
   if (entry.status === 'FAILED' || !entry.summary) {
-    process.stderr.write(
-      `ai-ops: the summary of entry ${id} failed: ${entry.job?.lastError ?? 'no reason'}\n`,
-    );
+    say(`the summary of entry ${id} failed: ${entry.job?.lastError ?? 'no reason'}`);
     return 1;
   }
   process.stdout.write(options.json ? `${entry.summary.json}\n` : `${entry.summary.text}\n`);

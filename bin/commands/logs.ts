@@ -10,7 +10,7 @@ import { assertFormat } from '../../lambdas/core/logs/header.ts';
 import type { LogStats } from '../../lambdas/core/logs/stats.ts';
 import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
 import { NETWORK_REDACTIONS, type NetworkRedaction, Redactor } from '../../lambdas/core/redaction/redact.ts';
-import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
+import { type Command, commandWithSubcommands, type Say, UsageError, wantsHelp } from './command.ts';
 
 const PARSE_USAGE = `Usage: ai-ops logs parse [<file>|-] [--format <loghub format>] [--jsonl] [--no-redact]
 
@@ -188,7 +188,10 @@ class Progress {
   private readonly enabled: boolean;
   private last = 0;
   private shown = false;
-  constructor(size: number | undefined) {
+  constructor(
+    size: number | undefined,
+    private readonly say: Say,
+  ) {
     this.enabled = Boolean(process.stderr.isTTY) || (size !== undefined && size > 64 * 1024 * 1024);
   }
   private nextAt = 0;
@@ -201,15 +204,13 @@ class Progress {
     this.last = now;
     this.shown = true;
     const end = process.stderr.isTTY ? '\r' : '\n';
-    process.stderr.write(`ai-ops logs: ${lines.toLocaleString('en-US')} lines, ${templates} templates${end}`);
+    this.say(`${lines.toLocaleString('en-US')} lines, ${templates} templates`, end);
   }
   /** The last progress line would read as the total: once any was shown, the real totals end it. */
   done(lines: number, templates: number): void {
     if (!this.shown) return;
-    const start = process.stderr.isTTY ? '\r' : '';
-    process.stderr.write(
-      `${start}ai-ops logs: ${lines.toLocaleString('en-US')} lines read, ${templates} templates\n`,
-    );
+    if (process.stderr.isTTY) process.stderr.write('\r');
+    this.say(`${lines.toLocaleString('en-US')} lines read, ${templates} templates`);
   }
 }
 
@@ -232,6 +233,7 @@ class IdList {
 
 async function analyse(
   flags: Flags,
+  say: Say,
   onLine?: (line: number, cluster: number) => void,
   stats?: LogStats,
 ): Promise<LogAnalyzer> {
@@ -244,7 +246,9 @@ async function analyse(
   if (modified !== undefined) options.receivedAt = modified;
   const analyzer = new LogAnalyzer(options);
   analyzer.onLine = onLine;
-  const progress = new Progress(size);
+  const progress = new Progress(size, say);
+  // Problems with the content name the file (`app.log: is empty`): parse and summarize read two with --baseline.
+  const inputName = flags.input === '-' ? 'standard input' : flags.input;
   // gzip is read as the API reads an upload: recognised by its magic bytes, whatever the file is called.
   const { bytes, gzip } = await decompressed(stream);
   let checked = 0;
@@ -258,7 +262,7 @@ async function analyse(
           head += `${line}\n`;
           checked = head.length;
           if (checked >= BINARY_SAMPLE_CHARS && looksBinary(head))
-            throw new ValidationError('file', 'looks like binary data');
+            throw new ValidationError(inputName, 'looks like binary data');
         }
         analyzer.push(line);
       }
@@ -268,15 +272,15 @@ async function analyse(
     stream.destroy();
     if (error instanceof ValidationError) throw error;
     const badGzip = gzipProblem(error, gzip);
-    if (badGzip) throw badGzip;
+    if (badGzip) throw new ValidationError(inputName, badGzip.problem);
     throw new UsageError(
       `cannot read ${flags.input}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   if (checked < BINARY_SAMPLE_CHARS && looksBinary(head))
-    throw new ValidationError('file', 'looks like binary data');
+    throw new ValidationError(inputName, 'looks like binary data');
   // As the API answers: an empty or blank log is refused, not summarised as "No errors in 0 lines".
-  if (!nonBlank) throw new ValidationError('file', 'is empty');
+  if (!nonBlank) throw new ValidationError(inputName, 'is empty');
   analyzer.end();
   progress.done(analyzer.totalLines, analyzer.miner.templateCount);
   return analyzer;
@@ -337,7 +341,7 @@ async function writeAll(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 
-async function runParse(args: string[]): Promise<number> {
+async function runParse(args: string[], say: Say): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${PARSE_USAGE}\n`);
     return 0;
@@ -351,7 +355,7 @@ async function runParse(args: string[]): Promise<number> {
     : undefined;
   const output = (template: string): string => (redactor ? redactor.redact(template) : template);
   const onLine = flags.json ? (_line: number, cluster: number) => ids.push(cluster) : undefined;
-  const analyzer = await analyse({ ...flags, redact: false }, onLine);
+  const analyzer = await analyse({ ...flags, redact: false }, say, onLine);
   const miner = analyzer.miner;
   const out = process.stdout;
   if (!flags.json) {
@@ -390,7 +394,11 @@ const summaryModules = () => import('../../lambdas/core/logs/summary.ts');
 const newStats = async () => new (await import('../../lambdas/core/logs/stats.ts')).LogStats();
 
 /** The census of a baseline: from an earlier `summarize --json` output, or by summarising a log file. */
-async function readBaseline(flags: Flags, file: string): Promise<{ census: Census; label: string }> {
+async function readBaseline(
+  flags: Flags,
+  file: string,
+  say: Say,
+): Promise<{ census: Census; label: string }> {
   const { size } = fileStat(file);
   const label = basename(file);
   if (size < 64 * 1024 * 1024) {
@@ -398,7 +406,7 @@ async function readBaseline(flags: Flags, file: string): Promise<{ census: Censu
     if (text.trimStart().startsWith('{')) return { census: censusFromJson(text, file), label };
   }
   const { buildSummary } = await summaryModules();
-  const analyzer = await analyse({ ...flags, input: file }, undefined, await newStats());
+  const analyzer = await analyse({ ...flags, input: file }, say, undefined, await newStats());
   return { census: buildSummary(analyzer).census, label };
 }
 
@@ -418,15 +426,15 @@ function censusFromJson(text: string, file: string): Census {
   return census;
 }
 
-async function runSummarize(args: string[]): Promise<number> {
+async function runSummarize(args: string[], say: Say): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${SUMMARIZE_USAGE}\n`);
     return 0;
   }
   const flags = parseFlags(args, 'summarize');
-  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline);
+  const baseline = flags.baseline === undefined ? undefined : await readBaseline(flags, flags.baseline, say);
   const { buildSummary, renderSummaryText } = await summaryModules();
-  const analyzer = await analyse(flags, undefined, await newStats());
+  const analyzer = await analyse(flags, say, undefined, await newStats());
   const summary = buildSummary(analyzer, baseline ? { baseline } : {});
   const text = flags.json ? JSON.stringify(summary, null, 2) : renderSummaryText(summary);
   await writeAll(process.stdout, `${text}\n`);
@@ -434,11 +442,12 @@ async function runSummarize(args: string[]): Promise<number> {
 }
 
 export const logsCommand: Command = commandWithSubcommands({
+  name: 'logs',
   usage: USAGE,
   subcommands: {
     parse: runParse,
     summarize: runSummarize,
     // Loaded when it runs: parse and summarize load no client code.
-    upload: async (args) => (await import('./log-upload.ts')).runUpload(args),
+    upload: async (args, say) => (await import('./log-upload.ts')).runUpload(args, process.env, say),
   },
 });

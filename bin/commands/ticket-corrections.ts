@@ -10,7 +10,7 @@ import { CORRECTIONS_CSV_COLUMNS } from '../../lambdas/core/tickets/csv.ts';
 import { parseCreatedAt } from '../../lambdas/core/tickets/input.ts';
 import { type CorrectionRecord, correctionsAfter } from '../../lambdas/core/use-cases/tickets.ts';
 import { AtomicFile } from './atomic-file.ts';
-import { parseCommandArgs } from './command.ts';
+import { parseCommandArgs, type Say, sayAs } from './command.ts';
 import { withMigratedDatabase } from './migrated-database.ts';
 
 export const EXPORT_CORRECTIONS_USAGE = `Usage: ai-ops tickets export-corrections [--out <file.csv>] [--since <date>] [--data-dir <dir>]
@@ -56,7 +56,10 @@ function sinceArg(text: string | undefined): Date | null {
   return parseCreatedAt(text, 'since') ?? null;
 }
 
-export async function exportCorrections(args: string[]): Promise<number> {
+export async function exportCorrections(
+  args: string[],
+  say: Say = sayAs('tickets export-corrections'),
+): Promise<number> {
   const { values } = parseCommandArgs(
     {
       args,
@@ -96,9 +99,7 @@ export async function exportCorrections(args: string[]): Promise<number> {
       { joinRunning: true },
     );
     await file.commit();
-    process.stderr.write(
-      `ai-ops tickets export-corrections: ${count} ${count === 1 ? 'correction' : 'corrections'}${values.out ? ` to ${values.out}` : ''}\n`,
-    );
+    say(`${count} ${count === 1 ? 'correction' : 'corrections'}${values.out ? ` to ${values.out}` : ''}`);
     return 0;
   } catch (error: unknown) {
     file.abort();

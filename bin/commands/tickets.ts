@@ -32,7 +32,7 @@ import {
   validateTicketInput,
 } from '../../lambdas/core/tickets/index.ts';
 import { AtomicFile } from './atomic-file.ts';
-import { type Command, commandWithSubcommands, UsageError, wantsHelp } from './command.ts';
+import { type Command, commandWithSubcommands, type Say, UsageError, wantsHelp } from './command.ts';
 
 const CLASSIFY_USAGE = `Usage: ai-ops tickets classify [<csv>|-] [--labels bug,feature,question] [--output <file>]
 
@@ -246,14 +246,14 @@ function inputSource(path: string) {
   return path === '-' ? process.stdin : path;
 }
 
-function progress(quiet: boolean) {
+function progress(quiet: boolean, say: Say) {
   let last = Date.now();
   return (rows: number, force = false) => {
     if (quiet) return;
     const now = Date.now();
     if (force || now - last >= 1000) {
       last = now;
-      process.stderr.write(`ai-ops tickets: ${rows} rows\n`);
+      say(`${rows} rows`);
     }
   };
 }
@@ -340,7 +340,7 @@ function resultLine(row: TicketCsvRow, decision: TriageDecision, policy: TriageP
   };
 }
 
-async function classify(args: readonly string[]): Promise<number> {
+async function classify(args: readonly string[], say: Say): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${CLASSIFY_USAGE}\n`);
     return 0;
@@ -357,7 +357,7 @@ async function classify(args: readonly string[]): Promise<number> {
   const fixedProject = flags.one.get('--project');
   const strict = flags.one.has('--strict');
   const quiet = flags.one.has('--quiet');
-  const tick = progress(quiet);
+  const tick = progress(quiet, say);
   const now = new Date();
   const output = flags.one.get('--output');
   // The results replace --output whole at the end: written over the input, they would replace the tickets.
@@ -374,7 +374,7 @@ async function classify(args: readonly string[]): Promise<number> {
     const reason = describeRowError(error);
     if (strict) throw new BadRowError(row, error, reason);
     counts.failed++;
-    process.stderr.write(`ai-ops tickets: row ${row}: ${reason}\n`);
+    say(`row ${row}: ${reason}`);
     await sink.write(`${JSON.stringify({ row, ...(id === undefined ? {} : { id }), error: reason })}\n`);
   };
   const bad: BadRecord[] = [];
@@ -389,8 +389,7 @@ async function classify(args: readonly string[]): Promise<number> {
       ...columns,
       onColumns: (chosen) => {
         createdColumn = chosen.created ?? createdColumn;
-        if (!quiet)
-          announceColumns((message) => process.stderr.write(`ai-ops tickets: ${message}\n`))(chosen);
+        if (!quiet) announceColumns(say)(chosen);
       },
       onBadRecord: (record) => {
         bad.push(record);
@@ -437,16 +436,16 @@ async function classify(args: readonly string[]): Promise<number> {
   }
   if (!quiet) {
     const rows = `${counts.rows} ${counts.rows === 1 ? 'row' : 'rows'}`;
-    process.stderr.write(
-      `ai-ops tickets: ${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW}` +
+    say(
+      `${rows}: ${counts.rows - counts.failed} classified (${counts.reviews} ${NEEDS_REVIEW}` +
         `${[...extraReviews].map(([name, n]) => `, ${n} with no ${name}: below --extra-review-below`).join('')})` +
         `${counts.failed > 0 ? `, ${counts.failed} failed (listed above)` : ''}` +
-        `${counts.redacted > 0 ? `; ${counts.redacted} redacted first, as the API stores them (--no-redact: as written)` : ''}\n`,
+        `${counts.redacted > 0 ? `; ${counts.redacted} redacted first, as the API stores them (--no-redact: as written)` : ''}`,
     );
   }
   if (invalidUtf8 && counts.notUtf8 > 0)
-    process.stderr.write(
-      `ai-ops tickets: ${counts.notUtf8} of the rows had bytes that are not UTF-8, read as �; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again\n`,
+    say(
+      `${counts.notUtf8} of the rows had bytes that are not UTF-8, read as �; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again`,
     );
   return counts.failed > 0 ? 1 : 0;
 }
@@ -534,7 +533,7 @@ function trainingOptions(flags: Flags): Partial<TicketTrainingOptions> {
   return options;
 }
 
-async function train(args: readonly string[]): Promise<number> {
+async function train(args: readonly string[], say: Say): Promise<number> {
   if (wantsHelp(args)) {
     process.stdout.write(`${TRAIN_USAGE}\n`);
     return 0;
@@ -573,7 +572,7 @@ async function train(args: readonly string[]): Promise<number> {
     ...columnChoice(flags),
     options: trainingOptions(flags),
     say: (message) => {
-      if (!quiet) process.stderr.write(`ai-ops tickets train: ${message}\n`);
+      if (!quiet) say(message);
     },
   });
   process.stdout.write(`${result}\n`);
@@ -747,11 +746,13 @@ export async function trainFromCsv(job: TrainFromCsv): Promise<string> {
 }
 
 export const ticketsCommand: Command = commandWithSubcommands({
+  name: 'tickets',
   usage: USAGE,
   subcommands: {
     classify,
     train,
     // Loaded only when run: it opens the database, which classify and train never need.
-    'export-corrections': async (args) => (await import('./ticket-corrections.ts')).exportCorrections(args),
+    'export-corrections': async (args, say) =>
+      (await import('./ticket-corrections.ts')).exportCorrections(args, say),
   },
 });

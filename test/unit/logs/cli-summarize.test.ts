@@ -80,16 +80,16 @@ describe('ai-ops logs summarize', () => {
     expect((await run(['summarize', zipped, '--json'])).out).toBe(plain.out);
     const cut = join(dir, 'cut.gz');
     writeFileSync(cut, readFileSync(zipped).subarray(0, 200));
-    await expect(run(['summarize', cut])).rejects.toThrow(new ValidationError('file', 'is not valid gzip'));
+    await expect(run(['summarize', cut])).rejects.toThrow(new ValidationError(cut, 'is not valid gzip'));
   });
 
-  it('refuses an empty or blank file as the API does, instead of summarising 0 lines', async () => {
+  it('refuses an empty or blank file as the API does, naming it, instead of summarising 0 lines', async () => {
     const empty = join(dir, 'empty.log');
     writeFileSync(empty, '');
     const blank = join(dir, 'blank.log');
     writeFileSync(blank, '\n   \n');
     for (const path of [empty, blank])
-      await expect(run(['summarize', path])).rejects.toThrow(new ValidationError('file', 'is empty'));
+      await expect(run(['summarize', path])).rejects.toThrow(new ValidationError(path, 'is empty'));
     await expect(run(['summarize', dir])).rejects.toThrow(`${dir} is not a file`);
   });
 

@@ -93,7 +93,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest);
   } catch (error: unknown) {
-    if (error instanceof UsageError || error instanceof ValidationError) {
+    if (error instanceof ValidationError) {
+      process.stderr.write(messageLine(typed, inputProblem(error, rest)));
+      return 2;
+    }
+    if (error instanceof UsageError) {
       process.stderr.write(messageLine(typed, error.message));
       return 2;
     }
@@ -107,6 +111,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(messageLine(typed, message));
     return 1;
   }
+}
+
+/**
+ * A bad value names the option as the user typed it (`--review-below: must be …`): the checks behind the
+ * options (the triage policy, the date and model readers) name their field without dashes, as the API does.
+ */
+function inputProblem(error: ValidationError, args: readonly string[]): string {
+  const option = `--${error.field}`;
+  const typed = args.some((arg) => arg === option || arg.startsWith(`${option}=`));
+  return typed ? `${option}: ${error.problem}` : error.message;
 }
 
 /** `ai-ops tickets classify big.csv | head`: the reader leaving early is not an error, nor a stack trace. */

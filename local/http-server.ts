@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { ValidationError } from '../lambdas/core/errors.ts';
 import { ideCsp } from '../web/security-headers.ts';
 import type { GraphQLHttpRequest, GraphQLHttpResponse } from './appsync/endpoint.ts';
 import { type ParsedBody, parseBodyHere } from './body-parser.ts';
@@ -130,6 +131,21 @@ function idePage(apiKey: string): SendPage {
   });
 }
 
+/**
+ * A port that cannot be listened on is the user's choice to revisit (`--port`, PORT): a ValidationError on
+ * `port` that says why, instead of Node's `listen EADDRINUSE: address already in use 127.0.0.1:4000`.
+ */
+function listenProblem(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new ValidationError(
+      'port',
+      `${port} is in use by another program: stop it, or choose another port`,
+    );
+  if (error.code === 'EACCES')
+    return new ValidationError('port', `${port} needs privileges this user lacks: choose one above 1023`);
+  return error;
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const ide = idePage(options.apiKey);
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -152,7 +168,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenProblem(error, options.port)));
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { APP_ROLE, appRoleExists, appRoleUrl, setAppRoleLogin } from '../lambdas/adapters/db/app-role.ts';
 import type { Sql } from '../lambdas/adapters/db/client.ts';
 import { runningServer, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { ensureDataDir } from './local-files.ts';
 
 export const LOCAL_DATABASE_NAME = 'aiops';
 
@@ -32,6 +33,7 @@ export async function startLocalDatabase(options: {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, beginStop: () => {}, stop: async () => {} };
   }
+  ensureDataDir(options.dataDir);
   const running = options.joinRunning ? runningServer(join(options.dataDir, 'postgres')) : undefined;
   if (running !== undefined) {
     return { url: running(LOCAL_DATABASE_NAME), embedded: false, beginStop: () => {}, stop: async () => {} };

@@ -3,9 +3,10 @@
  * the first admin's credentials. Each is created once and reused, so a restart keeps tokens and keys valid.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ValidationError } from '../lambdas/core/errors.ts';
 
 export interface LocalPaths {
   dataDir: string;
@@ -27,8 +28,19 @@ function writeSecretFile(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
 }
 
+/**
+ * The data dir, created if missing. A file in its place, or a place that cannot hold a folder, is a
+ * ValidationError on `data-dir` that says so (mkdir's own message is "EEXIST: file already exists, mkdir …").
+ */
 export function ensureDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory())
+    throw new ValidationError('data-dir', `${dataDir} is a file, not a folder`);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error: unknown) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
+    throw new ValidationError('data-dir', `cannot create the folder ${dataDir} (${code})`);
+  }
 }
 
 const apiKeyFileSchema = z.object({ key: z.string().startsWith('da2-'), createdAt: z.string() });

@@ -80,4 +80,61 @@ describe('messages of the ai-ops command', () => {
     expect((await run('migrate', '--bogus')).stderr).toMatch(/^ai-ops migrate: .*--bogus/);
     expect((await run('tickets', 'bogus')).stderr).toMatch(/^ai-ops tickets: unknown subcommand "bogus"/);
   });
+
+  it('name an option as typed, with its dashes, when its value is wrong', async () => {
+    const csv = join(dir, 'one.csv');
+    writeFileSync(csv, 'title\nLogin page crashes\n');
+    const cases: [string[], RegExp][] = [
+      [
+        ['tickets', 'classify', csv, '--review-below', 'abc'],
+        /^ai-ops tickets classify: --review-below: must be/,
+      ],
+      [
+        ['tickets', 'classify', csv, '--extra-review-below=2'],
+        /^ai-ops tickets classify: --extra-review-below: /,
+      ],
+      [
+        ['tickets', 'classify', csv, '--labels', 'bug,nope'],
+        /^ai-ops tickets classify: --labels: unknown category/,
+      ],
+      [
+        ['tickets', 'classify', csv, '--created-at', 'soon'],
+        /^ai-ops tickets classify: --created-at: "soon" is not/,
+      ],
+      [
+        ['tickets', 'classify', csv, '--model', join(dir, 'no.bin')],
+        /^ai-ops tickets classify: --model: cannot read/,
+      ],
+      [
+        ['tickets', 'export-corrections', '--since', 'soon'],
+        /^ai-ops tickets export-corrections: --since: "soon"/,
+      ],
+      [['logs', 'parse', csv, '--format', '<Nope'], /^ai-ops logs parse: --format: /],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+    }
+  });
+
+  it('say a data dir that is a file is one, instead of mkdir EEXIST', async () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    for (const argv of [['migrate'], ['tickets', 'export-corrections']]) {
+      const result = await run(...argv, '--data-dir', file);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(
+        new RegExp(`^ai-ops ${argv.join(' ')}: --data-dir: .*not-a-folder is a file, not a folder\n$`),
+      );
+    }
+  });
+
+  it('say an empty training file lacks the category column too', async () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const result = await run('tickets', 'train', '--input', empty, '--out', join(dir, 'm.json'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the CSV is empty \(expected a header row with title, body and category\)/);
+  });
 });

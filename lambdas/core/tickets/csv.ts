@@ -326,5 +326,8 @@ export async function* readTicketCsv(
     input.destroy();
   }
   if (layout === undefined)
-    throw new ValidationError('input', 'the CSV is empty (expected a header row with title and body)');
+    throw new ValidationError(
+      'input',
+      `the CSV is empty (expected a header row with title, body${options.label === undefined ? '' : ' and category'})`,
+    );
 }

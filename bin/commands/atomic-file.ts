@@ -65,7 +65,10 @@ export class AtomicFile {
       this.fd = openSync(this.temp, 'w');
     } catch (error: unknown) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
-      throw new ValidationError('output', `cannot write ${target ?? this.temp} (${code})`);
+      const where = target ?? this.temp;
+      // The usual cause, said plainly: `cannot write out/x.csv (ENOENT)` left the reader to guess which part.
+      const reason = code === 'ENOENT' ? `the folder ${dirname(where)} does not exist` : code;
+      throw new ValidationError('output', `cannot write ${where} (${reason})`);
     }
     track(this.temp);
   }

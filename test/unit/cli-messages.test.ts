@@ -137,4 +137,15 @@ describe('messages of the ai-ops command', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the CSV is empty \(expected a header row with title, body and category\)/);
   });
+
+  it('say an output in a missing folder is one, instead of a bare ENOENT', async () => {
+    const csv = join(dir, 'one.csv');
+    writeFileSync(csv, 'title\nLogin page crashes\n');
+    const out = join(dir, 'missing', 'out.jsonl');
+    const result = await run('tickets', 'classify', csv, '--output', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `ai-ops tickets classify: --output: cannot write ${out} (the folder ${join(dir, 'missing')} does not exist)\n`,
+    );
+  });
 });

@@ -232,21 +232,10 @@ const CALL_BUDGET_LIMIT_MS = (Math.min(...JOB_KINDS.map((kind) => kind.worker.ti
 function llmSettings(given: StageInputs['llm']): StageConfig['llm'] {
   if (given === undefined) return undefined;
   const settings = Object.keys(LLM_SETTING_VARIABLES) as LlmSetting[];
-  const env: Record<string, string> = {};
-  for (const setting of settings) {
-    const value = given[LLM_FLAGS[setting]];
-    if (value !== undefined) env[LLM_SETTING_VARIABLES[setting]] = value;
-  }
-  const parsed = llmConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const setting = settings.find((s) => LLM_SETTING_VARIABLES[s] === issue?.path[0]) ?? 'baseUrl';
-    const flag = LLM_FLAGS[setting];
-    throw new Error(`-c ${flag}=${given[flag]}: ${issue?.message ?? 'invalid value'}`);
-  }
+  const parsed = parsedLlmVariables(given, settings);
   const llm: LlmSettings = {};
   for (const setting of settings) {
-    if (given[LLM_FLAGS[setting]] !== undefined) copySetting(setting, parsed.data, llm);
+    if (given[LLM_FLAGS[setting]] !== undefined) copySetting(setting, parsed, llm);
   }
   const callBudget = llm.callBudgetMs;
   if (callBudget !== undefined && callBudget >= CALL_BUDGET_LIMIT_MS)
@@ -259,6 +248,24 @@ function llmSettings(given: StageInputs['llm']): StageConfig['llm'] {
       `-c ${LLM_FLAGS.apiKeySecretName}=${secretName}: must be a Secrets Manager secret name (up to 512 letters, digits and /_+=.@-), not an ARN`,
     );
   return secretName === undefined ? llm : { ...llm, apiKeySecretName: secretName };
+}
+
+/** The given flags as the handlers' variables, parsed by their schema; the first problem names its flag. */
+function parsedLlmVariables(
+  given: NonNullable<StageInputs['llm']>,
+  settings: readonly LlmSetting[],
+): LlmConfig {
+  const env: Record<string, string> = {};
+  for (const setting of settings) {
+    const value = given[LLM_FLAGS[setting]];
+    if (value !== undefined) env[LLM_SETTING_VARIABLES[setting]] = value;
+  }
+  const parsed = llmConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const setting = settings.find((s) => LLM_SETTING_VARIABLES[s] === issue?.path[0]) ?? 'baseUrl';
+  const flag = LLM_FLAGS[setting];
+  throw new Error(`-c ${flag}=${given[flag]}: ${issue?.message ?? 'invalid value'}`);
 }
 
 /** One setting, from the handlers' parsed variables (the value has the type LlmSettingValue<K> names). */

@@ -225,6 +225,25 @@ describe('stage settings from -c flags', () => {
     }
   });
 
+  it('stops `cdk synth -c llmTemperature=3` at the app with an error naming the flag, before building anything', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ai-ops-app-'));
+    try {
+      const run = promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          CDK_CONTEXT_JSON: JSON.stringify({ stage: 'alice', llmTemperature: 3 }),
+          CDK_OUTDIR: out,
+        },
+      });
+      await expect(run).rejects.toMatchObject({
+        stderr: expect.stringContaining('Error: -c llmTemperature=3: must be a number from 0 to 2, or omit'),
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('stops `cdk synth -c triageReviewThreshold=2` at the app with that error, before building anything', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ai-ops-app-'));
     try {

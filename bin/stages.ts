@@ -221,6 +221,12 @@ function triageSettings(inputs: StageInputs): StageConfig['triage'] {
 
 /** Secrets Manager's rule for a secret name; an ARN is not a name (the flag takes the name). */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/**
+ * A name is imported as a partial ARN (no random suffix) that IAM and GetSecretValue match with `-??????`; a
+ * name that itself ends in a hyphen and six characters is read as a complete ARN and denied (CDK's
+ * `fromSecretNameV2` documents it).
+ */
+const SUFFIX_LIKE = /-[A-Za-z0-9]{6}$/;
 /** A model call must leave a worker half its time (for the local fallback): the shortest worker's half. */
 const CALL_BUDGET_LIMIT_MS = (Math.min(...JOB_KINDS.map((kind) => kind.worker.timeoutSeconds)) * 1000) / 2;
 
@@ -246,6 +252,10 @@ function llmSettings(given: StageInputs['llm']): StageConfig['llm'] {
   if (secretName !== undefined && !SECRET_NAME.test(secretName))
     throw new Error(
       `-c ${LLM_FLAGS.apiKeySecretName}=${secretName}: must be a Secrets Manager secret name (up to 512 letters, digits and /_+=.@-), not an ARN`,
+    );
+  if (secretName !== undefined && SUFFIX_LIKE.test(secretName))
+    throw new Error(
+      `-c ${LLM_FLAGS.apiKeySecretName}=${secretName}: ends like the random suffix Secrets Manager adds to ARNs (-abc123), so the partial ARN the functions are given would be denied; use a secret whose name does not`,
     );
   return secretName === undefined ? llm : { ...llm, apiKeySecretName: secretName };
 }

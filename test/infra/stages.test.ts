@@ -219,6 +219,10 @@ describe('stage settings from -c flags', () => {
         '-c llmApiKeySecretName=arn:aws:secretsmanager:eu-west-1:1:secret:k: must be a Secrets Manager secret name',
       ],
       [{ llmSummaryModel: ['a'] }, '-c llmSummaryModel: must be a single value, not ["a"]'],
+      [
+        { llmApiKeySecretName: 'team/llm-abc123' },
+        '-c llmApiKeySecretName=team/llm-abc123: ends like the random suffix',
+      ],
     ];
     for (const [context, message] of cases) {
       expect(() => fromContext(context), message).toThrow(message);

@@ -61,16 +61,19 @@ export class AtomicFile {
       target === undefined
         ? join(tmpdir(), `ai-ops-tickets-${process.pid}-${Date.now()}.tmp`)
         : join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    // Watched before it exists: a stop signal between the file's creation and its watch (the process
+    // descheduled there on a busy machine) would otherwise end the process by default and leave the file.
+    track(this.temp);
     try {
       this.fd = openSync(this.temp, 'w');
     } catch (error: unknown) {
+      untrack(this.temp);
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
       const where = target ?? this.temp;
       // The usual cause, said plainly: `cannot write out/x.csv (ENOENT)` left the reader to guess which part.
       const reason = code === 'ENOENT' ? `the folder ${dirname(where)} does not exist` : code;
       throw new ValidationError('output', `cannot write ${where} (${reason})`);
     }
-    track(this.temp);
   }
   write(content: string | Uint8Array): void {
     if (typeof content === 'string') {

@@ -59,7 +59,10 @@ function overview(s: LogSummary, out: string[]): void {
     : ' (no timestamps recognised)';
   out.push(`Log: ${plural(s.lines.analysed, 'line', 'lines')}${span}`);
   const extra: string[] = [];
-  if (s.lines.blank) extra.push(`${fmt(s.lines.blank)} blank`);
+  // A CSV export's column-name row is counted with the blank lines (it holds no event); it is named apart.
+  const csvHeader = s.header.kind === 'csv' && s.lines.blank > 0 ? 1 : 0;
+  if (csvHeader) extra.push('the CSV header row');
+  if (s.lines.blank > csvHeader) extra.push(`${fmt(s.lines.blank - csvHeader)} blank`);
   if (s.lines.continuation)
     extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeLogStream } from '../../../lambdas/adapters/storage/log-stream.ts';
 import { LogAnalyzer } from '../../../lambdas/core/logs/analyzer.ts';
 import { type LogSummary, summarizeText } from '../../../lambdas/core/logs/index.ts';
+import { renderSummaryText } from '../../../lambdas/core/logs/summary-text.ts';
 
 // Handmade exports in three tools' styles (test/fixtures/logs/csv/README.md).
 const csvFixture = (name: string) =>
@@ -213,5 +214,11 @@ describe('CSV log exports: a header row naming the columns, one record per event
     expect(after.lines.total).toBe(long.length);
     expect(after.timeSpan?.end).toBe('2026-12-05T09:00:00.000Z');
     expect(templatesOf(long.join('\n'))).toContain('last record');
+  });
+
+  it('names the column-name row in the summary text instead of calling it a blank line', () => {
+    const text = renderSummaryText(summaryOf(`${csvFixture('generic.csv')}\n\n`));
+    expect(text).toContain('(the CSV header row, ');
+    expect(text).not.toMatch(/\(1 blank/);
   });
 });

@@ -3,6 +3,29 @@ const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const number = new Intl.NumberFormat('en-US');
 
+/**
+ * A time read from a log's own lines, as the summarizer reads it: in UTC, to the second, and saying so. The
+ * headline (the worker's text) and the chart's axis give log times in UTC; in the viewer's zone, an incident
+ * badge read "Nov 10, 2008, 5:30 AM" under a headline saying "10:30:26 UTC", and a time that is not the one
+ * in the log cannot be searched for in it.
+ */
+const logTime = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+
+export function formatLogTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : logTime.format(ms);
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatLogTime, formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type {
@@ -146,7 +146,7 @@ export function IncidentList({ incidents }: { incidents: Incident[] }) {
         <div key={`${incident.start}-${incident.title}`}>
           <Group gap="xs">
             <Badge color={incident.severity === 'high' ? 'red' : 'orange'} variant="light">
-              {formatDateTime(incident.start)}
+              {formatLogTime(incident.start)}
             </Badge>
             <Text fw={600} size="sm">
               {incident.title}

@@ -287,4 +287,37 @@ describe('SummaryView', () => {
     show(true, summaryJson);
     expect(screen.queryByRole('region', { name: 'Durations' })).toBeNull();
   });
+
+  it('gives times from the log in UTC to the second, as its headline and chart do, never as raw ISO text', () => {
+    show(true, {
+      ...summaryJson,
+      headline: 'An error surge between 2008-11-10 10:30:26 and 10:40:00 UTC',
+      timeSpan: { start: '2008-11-09T20:36:01Z', end: '2008-11-11T10:20:59Z', durationSeconds: 135_898 },
+      firstError: { ...summaryJson.firstError, time: '2008-11-10T10:30:26Z' },
+      newTemplates: [{ ...template, id: 'T3', firstSeen: '2008-11-11T05:03:34.000Z' }],
+      incidents: [
+        {
+          kind: 'errors',
+          start: '2008-11-10T10:30:26Z',
+          end: '2008-11-10T10:40:00Z',
+          durationSeconds: 574,
+          lines: 14,
+          errors: 10,
+          factor: 9.5,
+          templates: [],
+          http5xx: [],
+        },
+      ],
+    });
+    const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
+    expect(incidents).toContain('Nov 10, 2008, 10:30:26 AM UTC');
+    const page = document.body.textContent ?? '';
+    expect(page).toContain('From Nov 9, 2008, 8:36:01 PM UTC to Nov 11, 2008, 10:20:59 AM UTC');
+    expect(page).toContain('Line 31, Nov 10, 2008, 10:30:26 AM UTC');
+    const firstSeen = screen.getByRole('region', { name: /First seen near the end/ });
+    expect(firstSeen.querySelector('tbody td:nth-child(3)')?.textContent).toBe(
+      'Nov 11, 2008, 5:03:34 AM UTC',
+    );
+    expect(page).not.toContain('2008-11-11T05:03:34');
+  });
 });

@@ -1,6 +1,6 @@
 import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { lazy, type ReactNode, Suspense } from 'react';
-import { formatDateTime, formatDuration, formatNumber } from '../../components/format.ts';
+import { formatDuration, formatLogTime, formatNumber } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { ChangesView, DurationsView, HttpView, IncidentList } from './SummaryExtras.tsx';
@@ -150,7 +150,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
           )}
           {summary.timeSpan && (
             <Text size="sm" c="dimmed">
-              From {formatDateTime(summary.timeSpan.start)} to {formatDateTime(summary.timeSpan.end)}
+              From {formatLogTime(summary.timeSpan.start)} to {formatLogTime(summary.timeSpan.end)}
             </Text>
           )}
         </Stack>
@@ -169,7 +169,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
         <Section title="First error">
           <Text size="sm">
             Line {formatNumber(summary.firstError.line)}
-            {summary.firstError.time ? `, ${formatDateTime(summary.firstError.time)}` : ''}
+            {summary.firstError.time ? `, ${formatLogTime(summary.firstError.time)}` : ''}
             {summary.firstError.inferred ? ' (recognised from its wording)' : ''}
           </Text>
           <TemplateText text={summary.firstError.template} />

@@ -1,6 +1,6 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import { formatNumber } from '../../components/format.ts';
+import { formatLogTime, formatNumber } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { errorCount, errorLevel, errorWhy, warningCount } from './error-lines.ts';
@@ -143,7 +143,9 @@ export function TemplateTable({
                   ) : column === 'share' ? (
                     <ShareBar value={t.share} label="Share of lines" width={90} />
                   ) : (
-                    <Text size="xs">{t.firstSeen ?? `line ${formatNumber(t.firstLine)}`}</Text>
+                    <Text size="xs">
+                      {t.firstSeen ? <LogTimeText iso={t.firstSeen} /> : `line ${formatNumber(t.firstLine)}`}
+                    </Text>
                   )}
                 </Table.Td>
                 <Table.Td>
@@ -179,5 +181,18 @@ export function TemplateTable({
         </Table.Tbody>
       </Table>
     </TableScroll>
+  );
+}
+
+/** A log time in a narrow cell, broken only between the date and the time (it showed the raw ISO string). */
+function LogTimeText({ iso }: { iso: string }) {
+  const text = formatLogTime(iso);
+  const cut = text.lastIndexOf(', ');
+  if (cut < 0) return <>{text}</>;
+  return (
+    <>
+      <span className="nowrap">{text.slice(0, cut + 1)}</span>{' '}
+      <span className="nowrap">{text.slice(cut + 2)}</span>
+    </>
   );
 }

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDuration } from '../../components/format.ts';
+import { formatDuration, formatLogTime } from '../../components/format.ts';
 import type { Incident, TimelineWindow } from './summary-model.ts';
 
 interface Props {
@@ -98,7 +98,7 @@ export default function TimelineChart({ windows, windowSeconds, incidents }: Pro
           <tbody>
             {windows.map((w) => (
               <tr key={w.start}>
-                <td>{w.start}</td>
+                <td>{formatLogTime(w.start)}</td>
                 <td>{w.lines}</td>
                 <td>{w.errors}</td>
               </tr>

@@ -145,15 +145,24 @@ interface Target {
   status: UserStatus;
 }
 
-function DeleteDialog({ user, onClose }: { user: Target; onClose: () => void }) {
+/**
+ * Always mounted, opened by `opened`: Mantine returns the focus to the button that opened a modal when it
+ * closes, not when it is unmounted. Mounted only while open, Escape or Cancel left the focus on the page's
+ * body, and a keyboard user had to tab from the top of the users list again (QA pass, 7 December).
+ */
+function DeleteDialog({ user, opened, onClose }: { user: Target; opened: boolean; onClose: () => void }) {
   const [deleteData, setDeleteData] = useState(false);
   const [result, remove] = useMutation(DeleteUserDocument);
+  const close = () => {
+    setDeleteData(false);
+    onClose();
+  };
   const run = async () => {
     const answer = await remove({ userId: user.id, deleteData });
-    if (answer.data?.deleteUser) onClose();
+    if (answer.data?.deleteUser) close();
   };
   return (
-    <Modal opened onClose={onClose} title={`Delete ${user.email}?`}>
+    <Modal opened={opened} onClose={close} title={`Delete ${user.email}?`}>
       <Stack>
         <Text size="sm">
           The account, its sessions and its one-time links go. Its log entries, tickets and changelogs stay
@@ -166,7 +175,7 @@ function DeleteDialog({ user, onClose }: { user: Target; onClose: () => void }) 
         />
         <ErrorNotice error={result.error} action="Could not delete the user" />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+          <Button variant="default" onClick={close}>
             Cancel
           </Button>
           <Button color="red" onClick={() => void run()} loading={result.fetching}>
@@ -238,7 +247,7 @@ export function UserActions({ user, onIssued }: { user: Target; onIssued: (issue
         error={disabled.error ?? enabled.error ?? reset.error}
         action="Could not change the user"
       />
-      {deleting && <DeleteDialog user={user} onClose={() => setDeleting(false)} />}
+      <DeleteDialog user={user} opened={deleting} onClose={() => setDeleting(false)} />
     </Stack>
   );
 }

@@ -9,7 +9,7 @@ import {
   useLocation,
 } from 'react-router';
 import { Client, CombinedError, type Exchange, Provider } from 'urql';
-import { fromPromise, mergeMap, pipe } from 'wonka';
+import { fromPromise, mergeMap, never, pipe } from 'wonka';
 import { SessionContext } from './session/SessionProvider.tsx';
 import { type Role, SESSION_KEY, SessionStore } from './session/session-store.ts';
 import { cssVariablesResolver, theme } from './theme.ts';
@@ -61,6 +61,11 @@ export function fakeApi(answer: (call: FakeCall) => Answer) {
     );
   const client = new Client({ url: 'http://api.invalid/graphql', exchanges: [exchange] });
   return { client, calls };
+}
+
+/** An API that has not answered yet (a slow server): every operation stays in flight. */
+export function pendingApi(): Client {
+  return new Client({ url: 'http://api.invalid/graphql', exchanges: [() => () => never] });
 }
 
 /** Renders `ui` with the console's providers (a wrapper, so `rerender` gives it new props in place). */

@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { fakeApi, renderWith } from '../../test-utils.tsx';
+import { fakeApi, pendingApi, renderWith } from '../../test-utils.tsx';
 import ChangelogsPage from './ChangelogsPage.tsx';
 
 const unreleased = {
@@ -42,5 +42,12 @@ describe('ChangelogsPage', () => {
     expect(screen.queryByText('A web address such as https://github.com/acme/app')).toBeNull();
     expect(generate.disabled).toBe(false);
     expect(calls.some((c) => c.operationName === 'GenerateChangelog')).toBe(false);
+  });
+
+  it('says past changelogs are loading while the API has not answered, not "None yet."', () => {
+    renderWith(<ChangelogsPage />, pendingApi());
+    const section = screen.getByRole('region', { name: 'Past changelogs' });
+    expect(section.textContent).toContain('Loading…');
+    expect(section.textContent).not.toContain('None yet.');
   });
 });

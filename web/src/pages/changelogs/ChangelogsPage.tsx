@@ -22,6 +22,7 @@ import { releaseLabel } from '../../../../lambdas/core/changelog/types.ts';
 import { LISTS } from '../../api/typenames.ts';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { ListState } from '../../components/ListState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type { ChangelogInput } from '../../gql/graphql.ts';
@@ -34,7 +35,7 @@ fix(worker): retry when the database is resuming
 perf: stream large logs`;
 
 function PastChangelogs() {
-  const [{ data, error }] = useQuery({
+  const [{ data, error, fetching }] = useQuery({
     query: ChangelogsDocument,
     variables: { limit: 20 },
     context: LISTS.changelogs,
@@ -46,10 +47,14 @@ function PastChangelogs() {
         Past changelogs
       </Title>
       <ErrorNotice error={error} action="Could not load past changelogs" />
-      {items.length === 0 && !error ? (
-        <Text size="sm" c="dimmed">
-          None yet.
-        </Text>
+      {items.length === 0 ? (
+        <ListState
+          fetching={fetching}
+          empty
+          error={error !== undefined}
+          loading="Loading…"
+          none="None yet."
+        />
       ) : (
         <TableScroll label="Changelog list">
           {/*

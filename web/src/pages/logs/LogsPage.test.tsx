@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { currentLocation, fakeApi, renderSignedIn } from '../../test-utils.tsx';
+import { currentLocation, fakeApi, pendingApi, renderSignedIn } from '../../test-utils.tsx';
 import LogsPage from './LogsPage.tsx';
 
 describe('LogsPage', () => {
@@ -23,5 +23,10 @@ describe('LogsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Newer' }));
     fireEvent.click(screen.getByRole('button', { name: 'Newer' }));
     expect(currentLocation()).toBe('/logs?status=FAILED');
+  });
+
+  it('says the list is loading while the API has not answered', () => {
+    renderSignedIn(<LogsPage />, pendingApi(), '/logs');
+    expect(screen.getByText('Loading logs…')).toBeTruthy();
   });
 });

@@ -6,6 +6,7 @@ import { LISTS } from '../../api/typenames.ts';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes, formatNumber, summarizerName } from '../../components/format.ts';
+import { ListState } from '../../components/ListState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { JobStatusBadge } from '../../components/StatusBadge.tsx';
@@ -161,11 +162,13 @@ export default function LogsPage() {
             </Table.Tbody>
           </Table>
         </TableScroll>
-        {!fetching && items.length === 0 && !error && (
-          <Text c="dimmed" size="sm">
-            {status ? 'No logs with this status.' : 'No logs yet: upload one above.'}
-          </Text>
-        )}
+        <ListState
+          fetching={fetching}
+          empty={items.length === 0}
+          error={error !== undefined}
+          loading="Loading logs…"
+          none={status ? 'No logs with this status.' : 'No logs yet: upload one above.'}
+        />
         <Pager pages={pages} nextToken={data?.logEntries?.nextToken} />
       </Stack>
     </Stack>

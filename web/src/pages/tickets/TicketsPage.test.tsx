@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { currentLocation, type FakeCall, fakeApi, renderSignedIn } from '../../test-utils.tsx';
+import { currentLocation, type FakeCall, fakeApi, pendingApi, renderSignedIn } from '../../test-utils.tsx';
 import TicketsPage from './TicketsPage.tsx';
 
 const ticketCalls = (calls: FakeCall[]) => calls.filter((c) => c.operationName === 'Tickets');
@@ -86,5 +86,22 @@ describe('TicketsPage', () => {
     const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
     renderSignedIn(<TicketsPage />, client, '/tickets');
     expect(screen.queryByRole('textbox', { name: 'Title' })).toBeNull();
+  });
+
+  it('says the list is loading while the API has not answered, not that there are no tickets', () => {
+    renderSignedIn(<TicketsPage />, pendingApi(), '/tickets?q=login');
+    expect(screen.getByText('Loading tickets…')).toBeTruthy();
+  });
+
+  it('says there are no tickets yet, not that none match, when nothing filters the list', async () => {
+    const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    renderSignedIn(<TicketsPage />, client, '/tickets');
+    await waitFor(() => expect(screen.getByText('No tickets yet: create one with New ticket.')).toBeTruthy());
+  });
+
+  it('says no ticket matches when a search or filter is set', async () => {
+    const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
+    renderSignedIn(<TicketsPage />, client, '/tickets?priority=P1');
+    await waitFor(() => expect(screen.getByText('No tickets match.')).toBeTruthy());
   });
 });

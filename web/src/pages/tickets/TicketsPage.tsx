@@ -1,4 +1,4 @@
-import { Button, NativeSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, NativeSelect, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -6,6 +6,7 @@ import { useQuery } from 'urql';
 import { LISTS } from '../../api/typenames.ts';
 import { clearDraft, readDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { ListState } from '../../components/ListState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, useUrlPages, withoutPages } from '../../components/Pager.tsx';
 import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
@@ -246,11 +247,19 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
       </SimpleGrid>
       <ErrorNotice error={error} action="Could not load tickets" onRetry={refresh} />
       <TicketTable items={items} ownerName={everyone ? ownerName : undefined} />
-      {!fetching && items.length === 0 && !error && (
-        <Text c="dimmed" size="sm">
-          {review ? 'Nothing to review.' : 'No tickets match.'}
-        </Text>
-      )}
+      <ListState
+        fetching={fetching}
+        empty={items.length === 0}
+        error={error !== undefined}
+        loading="Loading tickets…"
+        none={
+          review
+            ? 'Nothing to review.'
+            : Object.keys(listFilter).length === 0 && !pages.token
+              ? 'No tickets yet: create one with New ticket.'
+              : 'No tickets match.'
+        }
+      />
       <Pager pages={pages} nextToken={data?.tickets?.nextToken} />
     </Stack>
   );

@@ -96,6 +96,14 @@ export function apiErrorsOf(error: CombinedError): ApiError[] {
   }));
 }
 
+/**
+ * The request never reached the API (the server stopped, the network dropped): worth asking again by itself,
+ * unlike an answer that refused it.
+ */
+export function isUnreachable(error: CombinedError | undefined): boolean {
+  return error?.networkError !== undefined && error.graphQLErrors.length === 0;
+}
+
 export function firstApiError(error: CombinedError | undefined): ApiError | null {
   return error ? (apiErrorsOf(error)[0] ?? null) : null;
 }

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, renderSignedIn } from '../../test-utils.tsx';
 import LogDetailPage from './LogDetailPage.tsx';
 
@@ -76,5 +76,28 @@ describe('LogDetailPage', () => {
     expect((await screen.findByRole('alert')).textContent).toContain(
       'file: looks like binary data, not text. Attempts: 1.',
     );
+  });
+
+  it('opened while the server is down, shows the summary by itself once it is back', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      let up = false;
+      const { client } = fakeApi(() =>
+        up ? { data: { logEntry: entry('SUCCEEDED', summary) } } : { unreachable: true },
+      );
+      renderSignedIn(
+        <Routes>
+          <Route path="/logs/:id" element={<LogDetailPage />} />
+        </Routes>,
+        client,
+        '/logs/l1',
+      );
+      expect(await screen.findByText(/The API cannot be reached/)).toBeTruthy();
+      up = true;
+      await vi.advanceTimersByTimeAsync(3000);
+      expect((await screen.findByTestId('summary-headline')).textContent).toBe('12 lines, no errors');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

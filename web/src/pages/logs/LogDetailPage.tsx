@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, Paper, ScrollArea, Stack, Text } from '@m
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { isUnreachable } from '../../api/errors.ts';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import {
@@ -91,7 +92,9 @@ export default function LogDetailPage() {
   const busy =
     entry?.status === 'QUEUED' || entry?.status === 'PROCESSING' || entry?.status === 'AWAITING_UPLOAD';
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, error ? 3000 : 1000);
+  // Also while the API cannot be reached, so the page recovers by itself once the server is back: opened
+  // while it was down, it said "Could not load" until Try again, with nothing running.
+  usePolling(busy || isUnreachable(error), refresh, error ? 3000 : 1000);
   const summary = useMemo(() => readSummary(parseJson(entry?.summary?.json)), [entry?.summary?.json]);
   const details = useMemo(
     () => readTemplateDetails(parseJson(entry?.summary?.templates)),

@@ -2,6 +2,7 @@ import { Anchor, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
+import { isUnreachable } from '../../api/errors.ts';
 import { LISTS } from '../../api/typenames.ts';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -70,7 +71,9 @@ export default function LogsPage() {
     (i) => i.status === 'QUEUED' || i.status === 'PROCESSING' || i.status === 'AWAITING_UPLOAD',
   );
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, error ? 3000 : 2000);
+  // Also while the API cannot be reached, so the page recovers by itself once the server is back: a list
+  // opened or refreshed while it was down said "Could not load" until Try again, with nothing running.
+  usePolling(busy || isUnreachable(error), refresh, error ? 3000 : 2000);
   const everyone = session ? can.seeEveryone(session.user.role) : false;
 
   return (

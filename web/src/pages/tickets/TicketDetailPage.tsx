@@ -2,6 +2,7 @@ import { Anchor, Grid, Paper, Stack, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { isUnreachable } from '../../api/errors.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { MissingRecord } from '../../components/MissingRecord.tsx';
@@ -27,7 +28,9 @@ export default function TicketDetailPage() {
   const ticket = useLastData(data?.ticket, id);
   const busy = ticket?.triage.status === 'QUEUED' || ticket?.triage.status === 'PROCESSING';
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, error ? 3000 : 1000);
+  // Also while the API cannot be reached, so the page recovers by itself once the server is back: opened
+  // while it was down, it said "Could not load" until Try again, with nothing running.
+  usePolling(busy || isUnreachable(error), refresh, error ? 3000 : 1000);
 
   if (!ticket) {
     return (

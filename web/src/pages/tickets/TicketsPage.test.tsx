@@ -1,7 +1,29 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { currentLocation, type FakeCall, fakeApi, pendingApi, renderSignedIn } from '../../test-utils.tsx';
 import TicketsPage from './TicketsPage.tsx';
+
+const ticket = {
+  id: 't1',
+  ownerId: 'u1',
+  title: 'Login times out',
+  body: '',
+  project: null,
+  team: null,
+  status: 'OPEN',
+  version: 2,
+  createdAt: '2026-12-06T10:00:00Z',
+  updatedAt: '2026-12-06T10:05:00Z',
+  triage: {
+    status: 'SUCCEEDED',
+    category: 'BUG',
+    priority: 'P2',
+    labels: [],
+    confidence: 0.8,
+    correction: null,
+  },
+  __typename: 'Ticket',
+};
 
 const ticketCalls = (calls: FakeCall[]) => calls.filter((c) => c.operationName === 'Tickets');
 
@@ -103,5 +125,23 @@ describe('TicketsPage', () => {
     const { client } = fakeApi(() => ({ data: { tickets: { items: [], nextToken: null } } }));
     renderSignedIn(<TicketsPage />, client, '/tickets?priority=P1');
     await waitFor(() => expect(screen.getByText('No tickets match.')).toBeTruthy());
+  });
+
+  describe('when the server was down', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('asks again by itself until the API answers, and then shows the list without Try again', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      let up = false;
+      const { client } = fakeApi(() =>
+        up ? { data: { tickets: { items: [ticket], nextToken: null } } } : { unreachable: true },
+      );
+      renderSignedIn(<TicketsPage />, client, '/tickets');
+      await screen.findByText('Could not load tickets');
+      up = true;
+      await vi.advanceTimersByTimeAsync(3000);
+      await waitFor(() => expect(screen.getByRole('link', { name: 'Login times out' })).toBeTruthy());
+      expect(screen.queryByText('Could not load tickets')).toBeNull();
+    });
   });
 });

@@ -3,6 +3,7 @@ import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
+import { isUnreachable } from '../../api/errors.ts';
 import { LISTS } from '../../api/typenames.ts';
 import { clearDraft, readDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -161,7 +162,9 @@ export default function TicketsPage({ review = false }: { review?: boolean }) {
   const ownerName = useUserNames(viewer);
   const busy = items.some((t) => t.triage.status === 'QUEUED' || t.triage.status === 'PROCESSING');
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  usePolling(busy, refresh, error ? 3000 : 2000);
+  // Also while the API cannot be reached, so the page recovers by itself once the server is back: a list
+  // opened or refreshed while it was down said "Could not load" until Try again, with nothing running.
+  usePolling(busy || isUnreachable(error), refresh, error ? 3000 : 2000);
 
   return (
     <Stack>

@@ -100,7 +100,7 @@ describe('TicketHistory', () => {
       client,
     );
     await screen.findByText('Triage corrected');
-    expect(screen.getByText('category: BUG → FEATURE')).toBeTruthy();
+    expect(screen.getByText('Category: Bug → Feature')).toBeTruthy();
     expect(screen.queryByText(/^correction:/)).toBeNull();
   });
 
@@ -130,5 +130,42 @@ describe('TicketHistory', () => {
     expect(screen.getByText('an operator')).toBeTruthy();
     expect(screen.getByText('you')).toBeTruthy();
     expect(screen.queryByText(/d616eee7/i)).toBeNull();
+  });
+
+  it('words each change as the ticket page does: field names and values, not the record’s codes', async () => {
+    const { client } = fakeApi(() => ({
+      data: {
+        ticketHistory: [
+          {
+            at: '2026-12-06T10:00:02Z',
+            actorId: null,
+            action: 'triage_completed',
+            changes: JSON.stringify({
+              category: { from: null, to: 'NEEDS_REVIEW' },
+              priority: { from: null, to: 'P2' },
+              labels: { from: null, to: ['ui', 'login'] },
+            }),
+            meta: null,
+          },
+          {
+            at: '2026-12-06T11:00:00Z',
+            actorId: 'owner-1',
+            action: 'status_changed',
+            changes: JSON.stringify({
+              status: { from: 'OPEN', to: 'IN_PROGRESS' },
+              body: { from: '', to: 'More' },
+            }),
+            meta: null,
+          },
+        ],
+      },
+    }));
+    renderWith(<OwnersHistory />, client);
+    await screen.findByText('Status changed');
+    expect(screen.getByText('Category: Needs review')).toBeTruthy();
+    expect(screen.getByText('Priority: P2 · high')).toBeTruthy();
+    expect(screen.getByText('Labels: ui, login')).toBeTruthy();
+    expect(screen.getByText('Status: Open → In progress')).toBeTruthy();
+    expect(screen.getByText('Description: More')).toBeTruthy();
   });
 });

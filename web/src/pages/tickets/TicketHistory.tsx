@@ -8,7 +8,7 @@ import { formatDateTime, parseJson } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { TICKET_STATUS_WORDS } from '../../components/StatusBadge.tsx';
 import { TicketAtDocument, TicketHistoryDocument } from './ticket-documents.ts';
-import { categoryWord } from './ticket-words.ts';
+import { categoryWord, PRIORITY_WORDS } from './ticket-words.ts';
 
 const ACTION_WORDS: Record<string, string> = {
   created: 'Created',
@@ -31,6 +31,37 @@ function show(value: unknown): string {
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** A recorded field by its name on the ticket page ("Description", not `body`). */
+const FIELD_WORDS: Record<string, string> = {
+  title: 'Title',
+  body: 'Description',
+  project: 'Project',
+  status: 'Status',
+  category: 'Category',
+  priority: 'Priority',
+  labels: 'Labels',
+  team: 'Team',
+};
+
+const fieldWord = (field: string): string =>
+  FIELD_WORDS[field] ?? field.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+/**
+ * A value in the words the rest of the page uses: the history read "category: BUG", "status: IN_PROGRESS"
+ * beside a triage card saying "Bug" and a badge saying "In progress".
+ */
+function showField(field: string, value: unknown): string {
+  if (typeof value === 'string' && value !== '') {
+    if (field === 'category') return categoryWord(value);
+    if (field === 'status' && value in TICKET_STATUS_WORDS) {
+      return TICKET_STATUS_WORDS[value as keyof typeof TICKET_STATUS_WORDS];
+    }
+    if (field === 'priority' && value in PRIORITY_WORDS)
+      return PRIORITY_WORDS[value as keyof typeof PRIORITY_WORDS];
+  }
+  return show(value);
 }
 
 /**
@@ -56,7 +87,10 @@ function ChangeList({ changes }: { changes: string }) {
     <Stack gap={0} style={{ overflowWrap: 'anywhere' }}>
       {entries.map((e) => (
         <Text size="xs" key={e.field}>
-          {e.field}: {empty(e.from) ? show(e.to) : `${show(e.from)} → ${show(e.to)}`}
+          {fieldWord(e.field)}:{' '}
+          {empty(e.from)
+            ? showField(e.field, e.to)
+            : `${showField(e.field, e.from)} → ${showField(e.field, e.to)}`}
         </Text>
       ))}
     </Stack>

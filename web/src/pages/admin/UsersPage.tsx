@@ -59,6 +59,13 @@ function RoleEditor({ id, email, role }: { id: string; email: string; role: Role
 }
 
 const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'DISABLED', 'DELETED'];
+/** In words, as the roles beside them are ("Admin", not ADMIN): the filter offered ACTIVE, INVITED, DISABLED. */
+const STATUS_WORDS: Record<UserStatus, string> = {
+  ACTIVE: 'Active',
+  INVITED: 'Invited',
+  DISABLED: 'Disabled',
+  DELETED: 'Deleted',
+};
 const STATUS_COLORS: Record<UserStatus, string> = {
   ACTIVE: 'green',
   INVITED: 'blue',
@@ -129,7 +136,10 @@ export default function UsersPage() {
           label="Status"
           value={filter.status}
           onChange={(e) => change({ status: e.currentTarget.value as UserStatus | '' })}
-          data={[{ value: '', label: 'Any but deleted' }, ...STATUSES.map((v) => ({ value: v, label: v }))]}
+          data={[
+            { value: '', label: 'Any but deleted' },
+            ...STATUSES.map((v) => ({ value: v, label: STATUS_WORDS[v] })),
+          ]}
         />
         <TextInput
           label="E-mail contains"
@@ -177,7 +187,7 @@ export default function UsersPage() {
                 </Table.Td>
                 <Table.Td>
                   <Badge color={STATUS_COLORS[u.status]} variant="light">
-                    {u.status}
+                    {STATUS_WORDS[u.status]}
                   </Badge>
                 </Table.Td>
                 <Table.Td>

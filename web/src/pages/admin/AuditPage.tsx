@@ -3,12 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTimeText } from '../../components/DateTimeText.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, usePages } from '../../components/Pager.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type { AuditAction } from '../../gql/graphql.ts';
 import { graphql } from '../../gql/index.ts';
+import { auditDetailsText } from './audit-details.ts';
 
 const AuditLogDocument = graphql(`
   query AuditLog($filter: AuditFilter, $limit: Int, $nextToken: String) {
@@ -47,26 +47,6 @@ interface Filter {
 }
 
 const EMPTY: Filter = { actor: '', action: '', target: '' };
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-
-/** `details` (AWSJSON) as short key: value text; times as the rest of the page writes them. */
-function detailsText(details: string): string {
-  try {
-    const parsed = JSON.parse(details) as Record<string, unknown>;
-    const text = (value: unknown) =>
-      typeof value !== 'string'
-        ? JSON.stringify(value)
-        : ISO_TIME.test(value)
-          ? formatDateTime(value)
-          : value;
-    return Object.entries(parsed)
-      .map(([key, value]) => `${key}: ${text(value)}`)
-      .join(', ');
-  } catch {
-    return details;
-  }
-}
 
 /** Who did what to whom, newest first; ADMIN only. Rows cannot be changed or deleted. */
 export default function AuditPage() {
@@ -156,7 +136,7 @@ export default function AuditPage() {
                   <div className="cell-text">{entry.targetLabel ?? entry.targetType}</div>
                 </Table.Td>
                 <Table.Td>
-                  <div className="cell-text">{detailsText(entry.details)}</div>
+                  <div className="cell-text">{auditDetailsText(entry.details)}</div>
                 </Table.Td>
               </Table.Tr>
             ))}

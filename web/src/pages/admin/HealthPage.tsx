@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, List, Stack, Table, Text } from '@mantine/
 import { type ReactNode, useCallback } from 'react';
 import { useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { usePolling } from '../../components/use-polling.ts';
@@ -50,7 +50,14 @@ function HealthBadge({ status, label }: { status: HealthStatus; label: string })
   );
 }
 
-const count = (n: number | null | undefined) => (n === null || n === undefined ? '—' : String(n));
+const count = (n: number | null | undefined) => (n === null || n === undefined ? '—' : formatNumber(n));
+
+/**
+ * The oldest waiting message's age, or none when nothing waits: an empty queue read "Oldest 0 s", as if a
+ * message had just arrived (QA pass, 7 December).
+ */
+const oldest = (q: { depth?: number | null; oldestMessageAgeSeconds?: number | null }): string =>
+  q.depth === 0 ? '—' : age(q.oldestMessageAgeSeconds);
 
 function age(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
@@ -140,12 +147,12 @@ export default function HealthPage() {
                     </Table.Td>
                     <FigureCell>{count(q.depth)}</FigureCell>
                     <FigureCell>{count(q.inFlight)}</FigureCell>
-                    <FigureCell>{age(q.oldestMessageAgeSeconds)}</FigureCell>
+                    <FigureCell>{oldest(q)}</FigureCell>
                     <FigureCell>{count(q.deadLetters)}</FigureCell>
                     <FigureCell>
-                      {q.succeededLastHour} / {q.failedLastHour}
+                      {count(q.succeededLastHour)} / {count(q.failedLastHour)}
                     </FigureCell>
-                    <FigureCell>{q.p95DurationMs === null ? '—' : `${q.p95DurationMs} ms`}</FigureCell>
+                    <FigureCell>{q.p95DurationMs === null ? '—' : `${count(q.p95DurationMs)} ms`}</FigureCell>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

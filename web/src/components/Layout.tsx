@@ -11,8 +11,8 @@ import {
   NavLink,
   Text,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import type { ReactNode } from 'react';
+import { useDisclosure, useWindowEvent } from '@mantine/hooks';
+import { type ReactNode, useRef } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { can, ROLE_WORDS } from '../session/roles.ts';
 import { useSession, useSessionStore } from '../session/SessionProvider.tsx';
@@ -92,6 +92,14 @@ export function PageLoading() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
+  const burger = useRef<HTMLButtonElement>(null);
+  // On a phone the open navigation covers the page: Escape closes it, back to its button, as a dialog does (it
+  // stayed open, and a keyboard user had to find the button again).
+  useWindowEvent('keydown', (event) => {
+    if (event.key !== 'Escape' || !opened) return;
+    close();
+    burger.current?.focus();
+  });
   const session = useSession();
   const store = useSessionStore();
   const navigate = useNavigate();
@@ -123,8 +131,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
+              ref={burger}
               opened={opened}
               onClick={toggle}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
               hiddenFrom="sm"
               size="sm"
               aria-label={opened ? 'Close navigation' : 'Open navigation'}
@@ -157,7 +168,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main" id="main-navigation">
         {navItemsFor(role).map((item) => (
           <NavLink
             key={item.to}

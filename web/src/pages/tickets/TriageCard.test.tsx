@@ -105,6 +105,10 @@ describe('TriageCard', () => {
     expect(screen.queryByRole('progressbar', { name: /^Priority confidence/ })).toBeNull();
     expect(screen.queryByRole('progressbar', { name: /^Confidence in label/ })).toBeNull();
     expect(screen.getByTestId('triage-category').textContent).toBe('Feature');
+    // The alternatives stay, as the classifier's: not "other" than the person's answer.
+    expect(screen.getByText('The classifier’s other categories')).toBeTruthy();
+    expect(screen.getByText('The classifier’s other priorities')).toBeTruthy();
+    expect(screen.queryByText('Other categories')).toBeNull();
   });
 
   it('shows no correction marker for the classifier’s own answer', () => {

@@ -369,8 +369,16 @@ export function TriageCard({ triage, who = shortUserId }: Props) {
           )}
           {!model && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <Alternatives title="Other categories" items={details.categoryAlternatives} />
-              <Alternatives title="Other priorities" items={details.priorityAlternatives} />
+              {/* After a correction they are the classifier's, beside a person's answer: "Other categories:
+                  Feature" under a category corrected to Feature read as a contradiction. */}
+              <Alternatives
+                title={correction ? 'The classifier’s other categories' : 'Other categories'}
+                items={details.categoryAlternatives}
+              />
+              <Alternatives
+                title={correction ? 'The classifier’s other priorities' : 'Other priorities'}
+                items={details.priorityAlternatives}
+              />
             </SimpleGrid>
           )}
           {triage.rationale && (

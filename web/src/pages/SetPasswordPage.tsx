@@ -18,6 +18,19 @@ function tokenFromLink(): string {
   return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
 }
 
+/**
+ * Why the link itself cannot be used, as a sentence about the link: the API names the `token` field ("token:
+ * has already been used"), and the page said "Please check what you entered. token: has already been used",
+ * though the person typed only a password.
+ */
+function linkProblem(error: ApiError | null): string | null {
+  const reason =
+    error?.errorType === 'ValidationError' ? /^token: (.+)$/.exec(error.message)?.[1] : undefined;
+  if (!reason) return null;
+  const what = reason.split(';')[0]?.replace('token', 'link') ?? reason;
+  return `This link ${what}. Ask your administrator for a new one.`;
+}
+
 /** Where an invited user, or one whose password an admin reset, chooses a password; then they are signed in. */
 export default function SetPasswordPage() {
   const session = useSession();
@@ -62,7 +75,13 @@ export default function SetPasswordPage() {
                 This link has no token. Open the whole link your administrator gave you.
               </Alert>
             )}
-            <ErrorNotice error={error} action="Could not set the password" />
+            {linkProblem(error) ? (
+              <Alert color="red" variant="light" role="alert" title="This link cannot be used">
+                {linkProblem(error)}
+              </Alert>
+            ) : (
+              <ErrorNotice error={error} action="Could not set the password" />
+            )}
             <PasswordInput
               label="New password"
               autoComplete="new-password"

@@ -67,7 +67,7 @@ describe('admin pages', () => {
     await flag.getByRole('textbox', { name: /^Rollout/ }).fill('25');
     await flag.getByRole('checkbox', { name: 'Ops' }).check();
     await flag.getByRole('button', { name: 'Save llm.summary' }).click();
-    await page.getByText('on for 25%').waitFor();
+    await page.getByText('on for 25% of Ops', { exact: true }).waitFor();
     const flags = await api<{
       featureFlags: { name: string; enabled: boolean; rolloutPercent: number; roles: string[] }[];
     }>('{ featureFlags { name enabled rolloutPercent roles } }', {}, await adminToken());

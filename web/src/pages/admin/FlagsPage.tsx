@@ -47,6 +47,17 @@ interface FlagValue {
   isSet: boolean;
 }
 
+/**
+ * Who a flag is on for, in a few words: "on for 25% of Ops", "on for everyone". The badge read "on for 25%" for a
+ * flag limited to Ops, as if a quarter of every role had it (QA pass, 7 December).
+ */
+function flagState(flag: FlagValue): string {
+  if (!flag.enabled) return 'off';
+  const who = flag.roles.length === 0 ? 'users' : flag.roles.map((r) => ROLE_WORDS[r]).join(' and ');
+  if (flag.rolloutPercent >= 100) return flag.roles.length === 0 ? 'on for everyone' : `on for ${who}`;
+  return `on for ${flag.rolloutPercent}% of ${who}`;
+}
+
 function FlagEditor({ flag }: { flag: FlagValue }) {
   const [enabled, setEnabled] = useState(flag.enabled);
   const [rollout, setRollout] = useState<number>(flag.rolloutPercent);
@@ -68,7 +79,7 @@ function FlagEditor({ flag }: { flag: FlagValue }) {
             {flag.name}
           </Title>
           <Badge color={flag.enabled ? 'green' : 'gray'} variant="light">
-            {flag.enabled ? `on for ${flag.rolloutPercent}%` : 'off'}
+            {flagState(flag)}
           </Badge>
         </Group>
         {flag.description && (

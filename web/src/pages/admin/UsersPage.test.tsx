@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { fakeApi, renderSignedIn } from '../../test-utils.tsx';
 import UsersPage from './UsersPage.tsx';
@@ -27,5 +28,32 @@ describe('UsersPage', () => {
     const dana = (await screen.findByText('dana@example.com')).closest('tr');
     if (!dana) throw new Error('no row for dana');
     expect(within(dana).getByText('Invited')).toBeTruthy();
+  });
+
+  it('says a role was saved and keeps the focus on that user’s role, where it was', async () => {
+    let role = 'USER';
+    const { client, calls } = fakeApi((call) =>
+      call.operationName === 'SetUserRole'
+        ? (() => {
+            role = String(call.variables.role);
+            return {
+              data: { setUserRole: { id: 'dana', email: 'dana@example.com', role, __typename: 'User' } },
+            };
+          })()
+        : {
+            data: {
+              users: { items: [{ ...person('dana', 'ACTIVE'), role, __typename: 'User' }], nextToken: null },
+            },
+          },
+    );
+    renderSignedIn(<UsersPage />, client, '/admin/users', ADMIN);
+    const select = await screen.findByRole('combobox', { name: 'Role of dana@example.com' });
+    await userEvent.selectOptions(select, 'OPS');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the role of dana@example.com' }));
+    await waitFor(() => expect(calls.some((c) => c.operationName === 'SetUserRole')).toBe(true));
+    expect(await screen.findByText('Saved: Ops')).toBeTruthy();
+    const now = screen.getByRole('combobox', { name: 'Role of dana@example.com' }) as HTMLSelectElement;
+    expect(now.value).toBe('OPS');
+    expect(document.activeElement).toBe(now);
   });
 });

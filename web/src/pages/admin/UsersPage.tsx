@@ -1,5 +1,6 @@
 import { Badge, Box, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useDidUpdate } from '@mantine/hooks';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateAndTime, formatDateTime } from '../../components/format.ts';
@@ -29,30 +30,57 @@ const SetUserRoleDocument = graphql(`
 
 const ROLES: Role[] = ['ADMIN', 'OPS', 'HR', 'USER'];
 
+/**
+ * Mounted once per user: keyed by the role too, it was replaced when a saved role came back, and the focus on
+ * its Save button fell to the page's body with no word that the role was saved (QA pass, 7 December). Now the
+ * select follows a role changed elsewhere, and a saved role is said, the focus back on the select.
+ */
 function RoleEditor({ id, email, role }: { id: string; email: string; role: Role }) {
   const [target, setTarget] = useState<Role>(role);
+  const [saved, setSaved] = useState<Role | null>(null);
+  const select = useRef<HTMLSelectElement>(null);
   const [result, setRole] = useMutation(SetUserRoleDocument);
+  // A role changed elsewhere (another admin, or this save coming back in the list) is what the select shows.
+  useDidUpdate(() => {
+    setTarget(role);
+    setSaved((was) => (was === role ? was : null));
+  }, [role]);
+  const save = async () => {
+    setSaved(null);
+    const answer = await setRole({ userId: id, role: target });
+    const now = answer.data?.setUserRole?.role;
+    if (!now) return;
+    setSaved(now);
+    select.current?.focus();
+  };
   return (
     <Stack gap={4}>
       <Group gap="xs" wrap="nowrap">
         <NativeSelect
+          ref={select}
           aria-label={`Role of ${email}`}
           value={target}
-          onChange={(e) => setTarget(e.currentTarget.value as Role)}
+          onChange={(e) => {
+            setTarget(e.currentTarget.value as Role);
+            setSaved(null);
+          }}
           data={ROLES.map((r) => ({ value: r, label: ROLE_WORDS[r] }))}
           size="xs"
         />
         <Button
           size="xs"
           variant="light"
-          disabled={target === role}
+          disabled={target === (saved ?? role)}
           loading={result.fetching}
-          onClick={() => setRole({ userId: id, role: target })}
+          onClick={() => void save()}
           aria-label={`Save the role of ${email}`}
         >
           Save
         </Button>
       </Group>
+      <Text size="xs" c="dimmed" role="status">
+        {saved ? `Saved: ${ROLE_WORDS[saved]}` : ''}
+      </Text>
       <ErrorNotice error={result.error} action="Could not change the role" />
     </Stack>
   );
@@ -183,7 +211,7 @@ export default function UsersPage() {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <RoleEditor key={`${u.id}-${u.role}`} id={u.id} email={u.email} role={u.role} />
+                  <RoleEditor key={u.id} id={u.id} email={u.email} role={u.role} />
                 </Table.Td>
                 <Table.Td>
                   <Badge color={STATUS_COLORS[u.status]} variant="light">

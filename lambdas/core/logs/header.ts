@@ -904,13 +904,13 @@ function learnColumns(
   const coverage = fitAll / Math.max(1, all.length);
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
   withCoverage.dateless = datelessTimes(texts, timeColumns, defaultYear);
-  if (timeColumns.length > 0 && levelFirstShare(parser, all, defaultYear) >= MIXED_SHARE)
-    withCoverage.withLevelFirst();
+  if (timeColumns.length > 0 && levelFirstShare(parser, all, defaultYear) > 0) withCoverage.withLevelFirst();
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
 }
 
 /**
- * Share of the sample lines that do not fit the layout and open with a level and then a time (at least two): a
+ * Share of the sample lines that do not fit the layout and open with a level and then a time (at least two, and
+ * any share: a function that writes only its failures this way may have 1% of such lines, the ones that matter): a
  * second writer in the log, as the Python Lambda runtime's `[ERROR]⇥time⇥request-id⇥message` among the
  * platform's `time START RequestId: …`. Those lines' level and time are then read, and their message is what
  * follows the time; before, the whole line was the message (`[ERROR] <*> <*> KeyError: 'customer_id'`) and

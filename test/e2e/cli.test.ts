@@ -187,7 +187,8 @@ describe('commands load lazily', () => {
     const unneeded =
       /^(local|lib)\/|^lambdas\/(adapters|api|authorizer|summarizer|triage|reconciler|migrator|keygen|shared)\/|^lambdas\/core\/(tickets|changelog|llm|jobs|auth|use-cases)\//;
     expect(sources.filter((s) => unneeded.test(s))).toEqual([]);
-    expect(packages).toEqual([]);
+    // The one package is the CSV parser of the log analysis itself (log-tool exports: logs/csv-export.ts).
+    expect([...new Set(packages.map((p) => p.split('/')[0]))]).toEqual(['csv-parse']);
   });
 });
 

@@ -30,12 +30,22 @@ export function readDraft(form: string, userId: string): Record<string, string> 
   }
 }
 
-/** Saves the fields, or forgets the draft when they are all empty. */
-export function saveDraft(form: string, userId: string, fields: Record<string, string>): void {
+/**
+ * Saves the fields, or forgets the draft when they are all empty. Answers whether the draft is kept: false when
+ * storage is refused or full (sessionStorage holds about 5 MB per origin, and `setItem` then throws, which must
+ * never break the form); the older draft is removed then, so a reload does not bring back stale text.
+ */
+export function saveDraft(form: string, userId: string, fields: Record<string, string>): boolean {
   const store = storage();
-  if (!store) return;
-  if (Object.values(fields).every((v) => v === '')) store.removeItem(keyOf(form, userId));
-  else store.setItem(keyOf(form, userId), JSON.stringify(fields));
+  if (!store) return false;
+  try {
+    if (Object.values(fields).every((v) => v === '')) store.removeItem(keyOf(form, userId));
+    else store.setItem(keyOf(form, userId), JSON.stringify(fields));
+    return true;
+  } catch {
+    store.removeItem(keyOf(form, userId));
+    return false;
+  }
 }
 
 export function clearDraft(form: string, userId: string): void {

@@ -1,8 +1,9 @@
 import { Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { type DragEvent, type FormEvent, useId, useRef, useState } from 'react';
+import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import type { ApiError } from '../../api/errors.ts';
+import { clearDraft, readDraft, saveDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { graphql } from '../../gql/index.ts';
@@ -54,6 +55,16 @@ const CreateLogUploadDocument = graphql(`
  */
 export const UPLOAD_FILES_OVER_BYTES = 1024 * 1024;
 
+/** The draft's name in sessionStorage (components/drafts.ts). */
+export const LOG_DRAFT = 'new-log';
+
+/**
+ * Pasted text up to this size is kept over a reload, as a ticket draft is. sessionStorage holds about 5 MB per
+ * origin (in UTF-16, so a 1 MB text takes about 2 MB), shared with the other drafts; above this the form says
+ * that a reload will lose the text.
+ */
+export const LOG_DRAFT_MAX_BYTES = 1024 * 1024;
+
 /** The API's limit on a whole request (local/runtime.ts maxBodyBytes; AppSync's is similar). */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Room left in a request for the query and the other variables. */
@@ -82,17 +93,19 @@ async function putFile(url: string, headers: string, file: File): Promise<ApiErr
   }
 }
 
-export function LogUploadForm() {
+/** `userId`: whose draft this is (components/drafts.ts); without one, nothing is kept over a reload. */
+export function LogUploadForm({ userId }: { userId?: string }) {
   const navigate = useNavigate();
   const inputId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
-  const [format, setFormat] = useState('');
+  const [draft] = useState(() => (userId ? readDraft(LOG_DRAFT, userId) : undefined));
+  const [text, setText] = useState(draft?.text ?? '');
+  const [fileName, setFileName] = useState<string | null>(draft?.fileName || null);
+  const [format, setFormat] = useState(draft?.format ?? '');
   // The service or file the log came from: it names the entry in the list, and a later log of the same
   // source is compared with this one. A chosen file's name fills it unless the user typed one.
-  const [source, setSource] = useState('');
-  const [sourceTyped, setSourceTyped] = useState(false);
+  const [source, setSource] = useState(draft?.source ?? '');
+  const [sourceTyped, setSourceTyped] = useState(draft?.sourceTyped === 'yes');
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   // One key per request (text or file, source, format): a retry after a network failure cannot create a second
@@ -110,6 +123,7 @@ export function LogUploadForm() {
     size > (MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES) / 2 &&
     new Blob([JSON.stringify(text)]).size > MAX_REQUEST_BYTES - REQUEST_ENVELOPE_BYTES;
   const tooLarge = size > MAX_LOG_BYTES || requestTooLarge;
+  const draftKept = useLogDraft(userId, { text, size, fileName, source, sourceTyped, format });
 
   const takeText = (value: string, name: string | null) => {
     setBigFile(null);
@@ -163,7 +177,10 @@ export function LogUploadForm() {
     const refused = await putFile(target.uploadUrl, target.uploadHeaders, file);
     setUploading(false);
     if (refused) setProblem(refused);
-    else navigate(`/logs/${target.entry.id}`);
+    else {
+      if (userId) clearDraft(LOG_DRAFT, userId);
+      navigate(`/logs/${target.entry.id}`);
+    }
   };
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
@@ -184,7 +201,10 @@ export function LogUploadForm() {
       idempotencyKey,
     });
     const id = answer.data?.summarizeLog?.id;
-    if (id) navigate(`/logs/${id}`);
+    if (id) {
+      if (userId) clearDraft(LOG_DRAFT, userId);
+      navigate(`/logs/${id}`);
+    }
   };
 
   return (
@@ -241,6 +261,11 @@ export function LogUploadForm() {
             value={text}
             onChange={(e) => takeText(e.currentTarget.value, null)}
             classNames={{ input: 'mono' }}
+            description={
+              text && !draftKept
+                ? `A reload will lose this text: only up to ${formatBytes(LOG_DRAFT_MAX_BYTES)} is kept in this tab.`
+                : undefined
+            }
             error={
               !tooLarge
                 ? undefined
@@ -294,4 +319,41 @@ export function LogUploadForm() {
       </form>
     </Paper>
   );
+}
+
+interface LogDraft {
+  text: string;
+  size: number;
+  fileName: string | null;
+  source: string;
+  sourceTyped: boolean;
+  format: string;
+}
+
+/**
+ * Keeps the form in this tab's sessionStorage, as a ticket draft is, so a reload or a session that ends while
+ * a pasted log waits does not lose it (it did: audit). Text over LOG_DRAFT_MAX_BYTES is left out (the other
+ * fields are kept), and so is text the storage refuses; the answer says whether the text is kept.
+ */
+function useLogDraft(userId: string | undefined, d: LogDraft): boolean {
+  const [kept, setKept] = useState(true);
+  const { text, size, fileName, source, sourceTyped, format } = d;
+  useEffect(() => {
+    if (!userId) {
+      setKept(false);
+      return;
+    }
+    const small = size <= LOG_DRAFT_MAX_BYTES;
+    const fields = {
+      text: small ? text : '',
+      fileName: small && text ? (fileName ?? '') : '',
+      source,
+      sourceTyped: sourceTyped ? 'yes' : '',
+      format,
+    };
+    const saved = saveDraft(LOG_DRAFT, userId, fields);
+    // Text the storage refused is not kept; without text, the other fields are.
+    setKept(small && (saved || !text));
+  }, [userId, text, size, fileName, source, sourceTyped, format]);
+  return kept;
 }

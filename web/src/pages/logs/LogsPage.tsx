@@ -86,7 +86,7 @@ export default function LogsPage() {
             : 'Upload a log to get a summary an on-call engineer can act on.'
         }
       />
-      <LogUploadForm />
+      <LogUploadForm userId={session?.user.id} />
       <Stack gap="xs" component="section" aria-labelledby="log-list-title">
         <Group justify="space-between" align="flex-end">
           <Text component="h2" fw={600} size="lg" id="log-list-title">

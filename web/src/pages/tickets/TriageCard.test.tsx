@@ -51,6 +51,24 @@ describe('TriageCard', () => {
     expect(screen.getByText('NEEDS_REVIEW: best guess BUG 42%')).toBeTruthy();
   });
 
+  it('leaves out alternatives that would read 0.0%, and their heading when none is left', () => {
+    const faint = {
+      ...details,
+      alternatives: {
+        category: [
+          { name: 'QUESTION', confidence: 0.012 },
+          { name: 'FEATURE', confidence: 0.0004 },
+        ],
+        priority: [{ name: 'P1', confidence: 0.0001 }],
+      },
+    };
+    renderWith(<TriageCard triage={succeeded({ details: JSON.stringify(faint) })} />);
+    expect(screen.getByRole('progressbar', { name: 'Confidence in QUESTION: 1.2%' })).toBeTruthy();
+    expect(screen.queryByRole('progressbar', { name: /Confidence in FEATURE/ })).toBeNull();
+    expect(screen.queryByText('0.0%')).toBeNull();
+    expect(screen.queryByText('Other priorities')).toBeNull();
+  });
+
   it('says when the rules chose a priority the model found less likely than another', () => {
     const ruled = {
       confidence: { category: 0.83, priority: 0.16, labels: {} },

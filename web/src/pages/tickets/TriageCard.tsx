@@ -135,14 +135,21 @@ function CorrectionNote({
   );
 }
 
+/**
+ * Below this an alternative's bar would read "0.0%" (ShareBar writes one decimal under 10%): a row that says
+ * the classifier gave it nothing tells the reader nothing, so such alternatives are left out (audit).
+ */
+const SHOWN_ALTERNATIVE_MIN = 0.0005;
+
 function Alternatives({ title, items }: { title: string; items: Ranked[] }) {
-  if (items.length === 0) return null;
+  const shown = items.filter((r) => r.confidence >= SHOWN_ALTERNATIVE_MIN);
+  if (shown.length === 0) return null;
   return (
     <div>
       <Text size="xs" c="dimmed" fw={600} tt="uppercase">
         {title}
       </Text>
-      {items.map((r) => (
+      {shown.map((r) => (
         <Group key={r.name} gap="xs" wrap="nowrap">
           <Text size="sm" w={96}>
             {categoryWord(r.name)}

@@ -21,6 +21,15 @@ describe('auditDetailsText', () => {
     expect(auditDetailsText(JSON.stringify({ ...details, created: true }))).toMatch(/^Created, Roles/);
   });
 
+  it('says a flag that applies to every role does so, in the words of the flags page', () => {
+    const widened = { changes: { roles: { to: [], from: ['OPS'] } }, created: false };
+    expect(auditDetailsText(JSON.stringify(widened))).toBe('Roles: Ops → every role');
+    const created = { changes: { roles: { to: [], from: null }, enabled: { to: true, from: null } } };
+    expect(auditDetailsText(JSON.stringify({ ...created, created: true }))).toBe(
+      'Created, Roles: every role, Enabled: on',
+    );
+  });
+
   it('names each detail in words, and writes times as the rest of the page does', () => {
     const text = auditDetailsText(
       JSON.stringify({ purpose: 'RESET', expiresAt: '2026-12-08T14:34:29.753Z' }),

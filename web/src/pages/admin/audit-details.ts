@@ -18,6 +18,8 @@ function valueWords(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return key === 'enabled' ? (value ? 'on' : 'off') : value ? 'yes' : 'no';
   if (typeof value === 'number') return key === 'rolloutPercent' ? `${value}%` : formatNumber(value);
+  // A flag with no roles applies to every role, as the flags page says ("none ticked: every role"); it read "—".
+  if (key === 'roles' && Array.isArray(value) && value.length === 0) return 'every role';
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((v) => valueWords(key, v)).join(', ');
   if (typeof value !== 'string') return JSON.stringify(value);
   if (Object.hasOwn(ROLE_WORDS, value)) return ROLE_WORDS[value as keyof typeof ROLE_WORDS];

@@ -3,9 +3,10 @@ import bcrypt from 'bcryptjs';
 import { ValidationError } from '../errors.ts';
 import { utf8Length } from '../text.ts';
 import { localPartOf } from './email.ts';
+import { PASSWORD_MIN_CHARACTERS } from './password-length.ts';
 
-/** Policy limits; docs/auth.md explains each rule. */
-export const PASSWORD_MIN_CHARACTERS = 12;
+/** Policy limits; docs/auth.md explains each rule. The minimum length is shared with the web console. */
+export { PASSWORD_MIN_CHARACTERS };
 /** bcrypt only reads the first 72 bytes: a longer password would silently lose its tail. */
 export const PASSWORD_MAX_BYTES = 72;
 const PASSWORD_MIN_DISTINCT_CHARACTERS = 5;

@@ -63,11 +63,35 @@ describe('SetPasswordPage', () => {
   });
 
   it('still shows why the API refused a password, as before', async () => {
-    openLink('password: must be at least 12 characters');
-    await userEvent.type(screen.getByLabelText(/New password/), 'short');
+    // The rest of the policy (common passwords, the e-mail name) is the server's alone.
+    openLink('password: is too common; choose a less predictable password');
+    await userEvent.type(screen.getByLabelText(/New password/), 'Password2024!');
     await userEvent.click(screen.getByRole('button', { name: 'Set password and sign in' }));
     expect((await screen.findByRole('alert')).textContent).toContain(
-      'password: must be at least 12 characters',
+      'password: is too common; choose a less predictable password',
     );
+  });
+
+  it('refuses a password shorter than the server’s minimum before sending it, and says so at the field', async () => {
+    openLink('unused');
+    const field = screen.getByLabelText(/New password/);
+    await userEvent.type(field, 'Violet-42');
+    await userEvent.click(screen.getByRole('button', { name: 'Set password and sign in' }));
+    expect(screen.getByText('Use at least 12 characters (this one has 9).')).toBeTruthy();
+    expect(fetch).not.toHaveBeenCalled();
+    await userEvent.type(field, '-Harbour');
+    expect(screen.queryByText(/Use at least 12 characters/)).toBeNull();
+  });
+
+  it('lets the keyboard reach the show-password button, which has a name and says whether it shows', async () => {
+    openLink('unused');
+    await userEvent.click(screen.getByLabelText(/New password/));
+    await userEvent.tab();
+    const toggle = screen.getByRole('button', { name: 'Show password' });
+    expect(document.activeElement).toBe(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    await userEvent.keyboard('{Enter}');
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByLabelText(/New password/).getAttribute('type')).toBe('text');
   });
 });

@@ -1,9 +1,11 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Navigate } from 'react-router';
 import { type ApiError, asApiError } from '../api/errors.ts';
 import { postGraphQL } from '../api/graphql-fetch.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { NEW_PASSWORD_HINT, newPasswordTooShort } from '../components/new-password.ts';
+import { PasswordField } from '../components/PasswordField.tsx';
 import { graphql } from '../gql/index.ts';
 import { useConsoleConfig, useSession, useSessionStore } from '../session/SessionProvider.tsx';
 
@@ -40,10 +42,15 @@ export default function SetPasswordPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // Said once a send was tried, then kept up to date as the password is typed.
+  const [lengthChecked, setLengthChecked] = useState(false);
   if (session) return <Navigate to="/" replace />;
+  const tooShort = lengthChecked ? newPasswordTooShort(password) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setLengthChecked(true);
+    if (newPasswordTooShort(password)) return;
     setBusy(true);
     setError(null);
     try {
@@ -82,11 +89,12 @@ export default function SetPasswordPage() {
             ) : (
               <ErrorNotice error={error} action="Could not set the password" />
             )}
-            <PasswordInput
+            <PasswordField
               label="New password"
               autoComplete="new-password"
               required
-              description="At least 12 characters; not a common password and not your e-mail name."
+              description={NEW_PASSWORD_HINT}
+              error={tooShort}
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />

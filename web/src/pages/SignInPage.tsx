@@ -1,19 +1,10 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { type ApiError, asApiError } from '../api/errors.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { NEW_PASSWORD_HINT, newPasswordTooShort } from '../components/new-password.ts';
+import { PasswordField } from '../components/PasswordField.tsx';
 import { useSession, useSessionStore } from '../session/SessionProvider.tsx';
 
 const END_MESSAGES = {
@@ -34,6 +25,8 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // Signup only (an existing password is not re-checked): said once a send was tried, then kept up to date.
+  const [lengthChecked, setLengthChecked] = useState(false);
   const signup = mode === 'signup';
   const title = signup ? 'Create an account' : 'Sign in';
 
@@ -43,9 +36,14 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
 
   if (session) return <Navigate to={safeNext(params.get('next'))} replace />;
   const ended = store.endReason;
+  const tooShort = signup && lengthChecked ? newPasswordTooShort(password) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (signup) {
+      setLengthChecked(true);
+      if (newPasswordTooShort(password)) return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -88,13 +86,12 @@ export function SignInPage({ mode }: { mode: 'signin' | 'signup' }) {
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
-            <PasswordInput
+            <PasswordField
               label="Password"
               autoComplete={signup ? 'new-password' : 'current-password'}
               required
-              description={
-                signup ? 'At least 12 characters; not a common password and not your e-mail name.' : undefined
-              }
+              description={signup ? NEW_PASSWORD_HINT : undefined}
+              error={tooShort}
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />

@@ -122,6 +122,27 @@ describe('logs in the console', () => {
     await page.getByText('Loaded BGL_sample.log').waitFor();
   });
 
+  it('pasted lines and their source survive a reload, and are gone once the log is submitted', async () => {
+    const page = await browser.page();
+    const user = await newUser();
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    const pasted = page.getByRole('textbox', { name: 'Or paste log lines' });
+    const source = page.getByRole('textbox', { name: 'Source (optional)' });
+    await pasted.fill(logWithNames());
+    await source.fill('auth-service');
+    await page.reload();
+    await page.getByText('Up to 5.0 MB of text').waitFor();
+    expect(await pasted.inputValue()).toBe(logWithNames());
+    expect(await source.inputValue()).toBe('auth-service');
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByTestId('summary-headline').waitFor();
+    await page.goto('/logs');
+    await page.getByText('Up to 5.0 MB of text').waitFor();
+    expect(await pasted.inputValue()).toBe('');
+    expect(await source.inputValue()).toBe('');
+  });
+
   it('HR reads the summary but is offered no raw text: no raw log, samples or wildcard values', async () => {
     const hr = await newUser('HR');
     const page = await browser.page();

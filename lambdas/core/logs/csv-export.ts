@@ -8,7 +8,8 @@
  * parse); `CsvRecordReader` then assembles physical lines into records with csv-parse (the parser the ticket
  * CSV reader uses), and `csvParsedLine` maps a record onto the `ParsedLine` every other layout produces, so the
  * summary treats it as any headed log. A record the parser rejects (an unbalanced quote) is handed back as
- * its raw lines, which the analyzer reads as it reads any log.
+ * its raw lines, which the analyzer reads as it reads any log. The separator is the header row's: a comma, a
+ * semicolon (what spreadsheets write in locales whose decimal mark is a comma) or a tab (TSV).
  */
 import { Parser } from 'csv-parse';
 import { parse as parseCsvLine } from 'csv-parse/sync';
@@ -88,7 +89,17 @@ const TIMES_PARSED = 0.8;
 const MAX_RECORD_LINES = 1_000;
 const MAX_RECORD_CHARS = 1_000_000;
 
+/** Field separators an export may use, and how the description names them (a comma: not at all). */
+const DELIMITERS = [
+  { delimiter: ',', name: '' },
+  { delimiter: ';', name: 'semicolon-separated, ' },
+  { delimiter: '\t', name: 'tab-separated, ' },
+] as const;
+export type CsvDelimiter = (typeof DELIMITERS)[number]['delimiter'];
+
 export interface CsvLayout {
+  /** The field separator, the header row's. */
+  delimiter: CsvDelimiter;
   /** Header cells as written. */
   names: string[];
   /** Fields per record: the header's count, or one more when the last, unnamed one is the message. */
@@ -126,14 +137,19 @@ function isParsedItem(value: unknown): value is ParsedItem {
  * on the next write, and `info.lines` (its last line) says which buffered lines it took.
  */
 export class CsvRecordReader {
-  private parser = CsvRecordReader.newParser();
+  private parser: Parser;
   private buffered: string[] = [];
   private bufferedChars = 0;
   /** Lines of the current parser that records have taken (csv-parse counts lines from 1 per parser). */
   private taken = 0;
 
-  private static newParser(): Parser {
+  constructor(private readonly delimiter: CsvDelimiter = ',') {
+    this.parser = CsvRecordReader.newParser(delimiter);
+  }
+
+  private static newParser(delimiter: CsvDelimiter): Parser {
     const parser = new Parser({
+      delimiter,
       record_delimiter: '\n',
       relax_column_count: true,
       // A quote inside an unquoted field is text (`GET /x 200 "curl"`), as spreadsheets read it.
@@ -184,7 +200,7 @@ export class CsvRecordReader {
     this.buffered = [];
     this.bufferedChars = 0;
     this.parser.destroy();
-    this.parser = CsvRecordReader.newParser();
+    this.parser = CsvRecordReader.newParser(this.delimiter);
     this.taken = 0;
     emit(lines, undefined);
   }
@@ -193,12 +209,24 @@ export class CsvRecordReader {
 // ---------------------------------------------------------------------------------------------------------
 // Detection
 
-/** The header cells of a line when it reads as a CSV row of names only; undefined otherwise. */
-function headerNames(line: string): string[] | undefined {
-  if (!line.includes(',') || line.length > 4096 || /^\s/.test(line)) return undefined;
+/**
+ * The header cells of a line and their separator when it reads as a row of names only; undefined otherwise.
+ * A name holds no separator, so at most one separator can split a line into names: which one is never guessed.
+ */
+function headerNames(line: string): { names: string[]; delimiter: CsvDelimiter } | undefined {
+  if (line.length > 4096 || /^\s/.test(line)) return undefined;
+  for (const { delimiter } of DELIMITERS) {
+    if (!line.includes(delimiter)) continue;
+    const names = namesSplitBy(line, delimiter);
+    if (names) return { names, delimiter };
+  }
+  return undefined;
+}
+
+function namesSplitBy(line: string, delimiter: CsvDelimiter): string[] | undefined {
   let rows: string[][];
   try {
-    rows = parseCsvLine(line.replace(/^\uFEFF/, ''), { relax_column_count: true });
+    rows = parseCsvLine(line.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true });
   } catch (_error: unknown) {
     return undefined;
   }
@@ -220,12 +248,15 @@ function findColumn(lower: string[], names: readonly string[]): number {
  * still open where the sample ends is neither: the sample may cut a long message (Event Viewer's security
  * events run to 40 lines), so it is left out rather than counted against the file.
  */
-function sampleRecords(lines: readonly string[]): {
+function sampleRecords(
+  lines: readonly string[],
+  delimiter: CsvDelimiter,
+): {
   records: string[][];
   recordLines: number;
   rawLines: number;
 } {
-  const reader = new CsvRecordReader();
+  const reader = new CsvRecordReader(delimiter);
   const records: string[][] = [];
   let recordLines = 0;
   let rawLines = 0;
@@ -313,12 +344,13 @@ export interface CsvDetectOptions {
  */
 export function detectCsvExport(sample: readonly string[], options: CsvDetectOptions): CsvLayout | undefined {
   const start = sample.findIndex((l) => l.trim().length > 0);
-  const names = start < 0 ? undefined : headerNames(sample[start] as string);
-  if (!names) return undefined;
+  const header = start < 0 ? undefined : headerNames(sample[start] as string);
+  if (!header) return undefined;
+  const { names, delimiter } = header;
   const lower = names.map((n) => n.toLowerCase());
   if (!TIME_NAMES.some((n) => lower.includes(n))) return undefined;
   const rest = sample.slice(start + 1);
-  const { records, recordLines, rawLines } = sampleRecords(rest);
+  const { records, recordLines, rawLines } = sampleRecords(rest, delimiter);
   // Most of the sample in records, few lines given up: an open quote early on leaves the file to be read raw.
   if (records.length === 0 || recordLines < rest.length / 2 || rawLines > recordLines / 4) return undefined;
   const fields = commonCount(records);
@@ -329,6 +361,7 @@ export function detectCsvExport(sample: readonly string[], options: CsvDetectOpt
   if (message < 0) return undefined;
   const time = chooseTime(lower, records, options.year);
   const layout: Omit<CsvLayout, 'info'> = {
+    delimiter,
     names,
     fields,
     time: time.columns,
@@ -361,7 +394,8 @@ function describe(layout: Omit<CsvLayout, 'info'>): string {
   if (layout.host >= 0) parts.push(`<host> ${name(layout.host)}`);
   parts.push(`<content> ${name(layout.message)}`);
   const order = layout.time.length > 0 && layout.dayFirst ? ', dates day first' : '';
-  return `CSV export (${layout.fields} columns${order}): ${parts.join(', ')}`;
+  const separated = DELIMITERS.find((d) => d.delimiter === layout.delimiter)?.name ?? '';
+  return `CSV export (${separated}${layout.fields} columns${order}): ${parts.join(', ')}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

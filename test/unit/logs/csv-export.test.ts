@@ -17,6 +17,17 @@ const templatesOf = (text: string): string[] =>
 const countsOf = (summary: LogSummary) =>
   Object.fromEntries(Object.entries(summary.levels.counts).filter(([, n]) => n > 0));
 
+/** The CSV `text` with its separating commas (those outside quotes) replaced by `separator`. */
+function separatedBy(text: string, separator: string): string {
+  let quoted = false;
+  let out = '';
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    out += c === ',' && !quoted ? separator : c;
+  }
+  return out;
+}
+
 describe('CSV log exports: a header row naming the columns, one record per event', () => {
   it('reads an Event Viewer export: unnamed message column, M/d/yyyy h:mm:ss AM/PM, multi-line messages', () => {
     const text = csvFixture('eventviewer.csv');
@@ -119,6 +130,59 @@ describe('CSV log exports: a header row naming the columns, one record per event
       start: '2026-12-04T10:00:00.000Z',
       end: '2026-12-04T11:00:00.000Z',
     });
+  });
+
+  it('reads a semicolon-separated export (European locales) and a tab-separated one as the comma one', () => {
+    const comma = csvFixture('generic.csv');
+    const expected = summaryOf(comma);
+    // The fixture's quoted fields hold commas, not the other separators: only the separator changes.
+    for (const [separator, name] of [
+      [';', 'semicolon-separated'],
+      ['\t', 'tab-separated'],
+    ] as const) {
+      const text = separatedBy(comma, separator);
+      const summary = summaryOf(text);
+      expect(summary.header.kind).toBe('csv');
+      expect(summary.header.description).toContain(name);
+      expect(countsOf(summary)).toEqual(countsOf(expected));
+      expect(summary.lines).toEqual(expected.lines);
+      expect(summary.timeSpan).toEqual(expected.timeSpan);
+      expect(summary.topComponents).toEqual(expected.topComponents);
+      expect(templatesOf(text)).toEqual(templatesOf(comma));
+    }
+  });
+
+  it('reads a semicolon export whose dotted dates are day first and whose messages hold commas unquoted', () => {
+    const text = [
+      'Date;Time;Level;Source;Message',
+      '04.12.2026;15:05:17;Error;db;Verbindung verloren, neuer Versuch in 5 s',
+      '04.12.2026;15:05:22;Warning;db;Verbindung langsam, 1200 ms',
+      '13.12.2026;15:05:27;Error;db;Verbindung verloren, neuer Versuch in 5 s',
+    ];
+    const summary = summaryOf(text.join('\n'));
+    expect(summary.header.kind).toBe('csv');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T15:05:17.000Z',
+      end: '2026-12-13T15:05:27.000Z',
+    });
+    expect(countsOf(summary)).toEqual({ WARN: 1, ERROR: 2 });
+    expect(templatesOf(text.join('\n'))).toContain('Verbindung verloren, neuer Versuch in <NUM> s');
+  });
+
+  it('keeps plain logs with semicolons or tabs in their first lines plain logs', () => {
+    const semicolons = [
+      'Starting server; version 1.2; pid 42',
+      '2026-12-04 10:00:00,123 INFO [main] Server: listening; 4 workers',
+      '2026-12-04 10:00:01,456 ERROR [main] Server: bind failed; retrying',
+    ];
+    expect(summaryOf(semicolons.join('\n')).header.kind).not.toBe('csv');
+    const tabs = [
+      'time\tmessage',
+      '2026-12-04T10:00:00Z\tstarted',
+      'Jun 14 15:16:01 combo sshd[19939]: x',
+      'y',
+    ];
+    expect(summaryOf(tabs.join('\n')).header.kind).not.toBe('csv');
   });
 
   it('reads an uploaded export (streamed in chunks that split lines and records) as a pasted one', async () => {

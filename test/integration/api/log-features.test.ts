@@ -204,6 +204,46 @@ describe('log summaries through the API: source baselines, counts, year-less tim
     expect(templates.filter((t) => /Information,|Exception code/.test(t.template))).toEqual([]);
   });
 
+  it('pseudonymises the host column of a pasted CSV export in the stored text as the summary does', async () => {
+    // Bare host names, known as hosts only by their column: one before a quoted two-line message, one after.
+    const exports = [
+      [
+        'timestamp,level,host,message',
+        '2026-12-04T10:00:00Z,INFO,web-01,"started, pid 42"',
+        '2026-12-04T10:00:01Z,ERROR,db-primary,"query failed',
+        '  at Db.run (db.js:1:1)"',
+        '2026-12-04T10:00:02Z,INFO,web-01,request served',
+      ],
+      [
+        'Time;Message;Computer',
+        '2026-12-04T10:00:00Z;"started; pid 42";web-01',
+        '2026-12-04T10:00:01Z;"query failed',
+        '  at Db.run (db.js:1:1)";db-primary',
+        '2026-12-04T10:00:02Z;request served;"web-01"',
+      ],
+    ];
+    for (const lines of exports) {
+      const entry = await submit(owner, lines.join('\n'));
+      const counts = JSON.parse(entry.redactions) as Record<string, number>;
+      const done = await summarized(owner, entry.id);
+      expect(done.raw).not.toMatch(/web-01|db-primary/);
+      expect(done.raw?.split('\n')).toHaveLength(lines.length);
+      const summary = JSON.parse(done.summary?.json ?? '{}') as {
+        header: { kind: string };
+        redactions: { total: number; byKind: Record<string, number> };
+        topHosts: { name: string; lines: number }[];
+      };
+      expect(summary.header.kind).toBe('csv');
+      // The stored text's pseudonyms are the summary's hosts, and the entry's counts are the summary's.
+      expect(summary.topHosts.map((h) => h.name).sort()).toEqual(
+        [...new Set(done.raw?.match(/<HOST#\d+>/g))].sort(),
+      );
+      expect(summary.topHosts.map((h) => h.lines).sort()).toEqual([1, 2]);
+      expect(summary.redactions.total).toBe(totalOf(counts));
+      expect(summary.redactions.byKind).toMatchObject(counts);
+    }
+  });
+
   it('never gives HR raw log lines: no samples, no parameter values, errors shown as templates', async () => {
     const id = (await submit(hr, AFTER)).id;
     await summarized(hr, id);

@@ -288,7 +288,9 @@ export class LogAnalyzer {
     const parsed = parser.parse(line);
     const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < body.trim().length;
     if (this.continues(body, lineNo, fitsHeader)) return;
-    if (parser.info.kind !== 'none' && !fitsHeader) this.unmatchedHeader++;
+    // A line whose header gave its time fits it, whole message or not: a collector's prefix read off a
+    // message that fits no writer's layout (time-prefix.ts: a Lambda export's START line written to S3).
+    if (parser.info.kind !== 'none' && !fitsHeader && parsed.time === undefined) this.unmatchedHeader++;
     // Structured logs keep method, path, status and latency in keys of their own, beside the message.
     const kind = parser.structuredKind ? parser.structuredKind(line) : this.structured;
     // A line of another layout (a log joined from two programs) still says its level near its start.

@@ -253,6 +253,10 @@ describe('summarizeLog', () => {
       expect(s3.templates.map((t) => [t.template, t.count]).sort()).toEqual(
         plain.templates.map((t) => [t.template, t.count]).sort(),
       );
+      // Every line carries the collector's time: none is without the usual header (the platform's lines
+      // were, as the plain export's are not).
+      expect(s3.summary.lines).toEqual(plain.summary.lines);
+      expect(s3.summary.lines.unmatchedHeader).toBe(0);
       // Neither the request ids nor the runtimes' times are components or hosts.
       expect(s3.summary.topComponents).toEqual([]);
       expect(s3.summary.topHosts).toEqual([]);

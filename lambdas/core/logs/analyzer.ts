@@ -28,6 +28,7 @@ import {
   type HeaderInfo,
   type HeaderParser,
   type ParsedLine,
+  SAMPLE_CHAR_BUDGET,
 } from './header.ts';
 import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
@@ -55,8 +56,6 @@ export interface AnalyzerOptions extends MinerOptions {
   /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
   maxLineLength?: number;
 }
-
-const SAMPLE_CHAR_BUDGET = 1_000_000;
 
 export class LogAnalyzer {
   readonly miner: TemplateMiner;

@@ -8,7 +8,7 @@
  */
 import type { Redactor } from '../redaction/redact.ts';
 import { type CsvLayout, CsvRecordReader, detectCsvExport } from './csv-export.ts';
-import { createHeaderParser, HEADER_SAMPLE_LINES, type HeaderParser } from './header.ts';
+import { createHeaderParser, HEADER_SAMPLE_LINES, type HeaderParser, SAMPLE_CHAR_BUDGET } from './header.ts';
 
 /** What the analyzer learns its layout from: the first non-blank lines, each cut like its sample. */
 function headerSample(lines: readonly string[]): string[] {
@@ -31,7 +31,7 @@ function csvSample(lines: readonly string[], stripped: (line: string) => string)
     sample.push(line.length > 4096 ? line.slice(0, 4096) : line);
     chars += Math.min(line.length, 4096);
     if (line.trim().length > 0) nonBlank++;
-    if (nonBlank >= HEADER_SAMPLE_LINES || chars >= 1_000_000) break;
+    if (nonBlank >= HEADER_SAMPLE_LINES || chars >= SAMPLE_CHAR_BUDGET) break;
   }
   return sample;
 }
@@ -63,6 +63,7 @@ export function* redactHeaderHostsInSlices(
   if (redactor.network === 'keep') return lines;
   const stripped = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
   // The analyzer reads a CSV export by its columns only when no format is given: so is its host column.
+  // The year only dates times written without one; which columns are read does not depend on it.
   const csv = format ? undefined : detectCsvExport(csvSample(lines, stripped), { year: 2000 });
   if (csv) return yield* redactCsvHostsInSlices(lines, csv, redactor, stripped, sliceChars);
   const parser = createHeaderParser(headerSample(lines.map(stripped)), format ? { format } : {});
@@ -112,7 +113,10 @@ function* redactCsvHostsInSlices(
   let next = lines.findIndex((l) => l.trim().length > 0) + 1;
   const emit = (taken: string[], record: string[] | undefined): void => {
     const host = record && record.length > layout.message ? record[layout.host]?.trim() : undefined;
-    if (host) replaceCsvHost(out, next, taken.length, layout, redactor.host(host), host);
+    // Blank lines before a record come with it (the reader skips them): the record starts after them.
+    let blank = 0;
+    while (blank < taken.length && (taken[blank] as string).trim().length === 0) blank++;
+    if (host) replaceCsvHost(out, next + blank, taken.length - blank, layout, redactor.host(host), host);
     next += taken.length;
   };
   let chars = 0;

@@ -1345,6 +1345,8 @@ function levelNameParser(lines: readonly string[]): HeaderParser | undefined {
 
 /** Size of the sample the layout is learned from. */
 export const HEADER_SAMPLE_LINES = 200;
+/** Characters of those lines (each counted up to 4,096) after which the sample is taken anyway. */
+export const SAMPLE_CHAR_BUDGET = 1_000_000;
 
 /**
  * Builds the header parser for a log from its first lines (`sample`, blank lines ignored) or from an explicit

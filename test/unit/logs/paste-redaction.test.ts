@@ -117,6 +117,33 @@ describe('a pasted log redacted on a thread that serves other requests', () => {
       expect(sliced).toEqual(whole);
     }
   });
+
+  it("rewrites a CSV export's host column alike wherever the pauses fall, and as the deployment treats hosts", async () => {
+    // A tab-separated export, CRLF line ends, the host after a quoted two-line message, blank lines between.
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      [
+        `2026-12-04T10:00:${String(i).padStart(2, '0')}Z`,
+        i % 5 === 0 ? '"job failed\r\n  at run (job.js:1:1)"' : `request ${i} served`,
+        i % 2 === 0 ? 'web-01' : '"db-primary"',
+      ].join('\t'),
+    );
+    const raw = ['', 'timestamp\tmessage\thost', ...rows.flatMap((r) => [r, ''])].join('\r\n');
+    const lines = raw.split('\n').length;
+    const pseudonymise = { format: null, network: 'pseudonymise' } as const;
+    const whole = redactLog(raw, pseudonymise);
+    expect(whole.text).not.toMatch(/web-01|db-primary/);
+    expect(whole.text.split('\n')).toHaveLength(lines);
+    expect(whole.redactions.hostname).toBe(40);
+    for (const sliceChars of [1, 97]) {
+      expect(await redactLogPausing(raw, pseudonymise, nextTurn, sliceChars)).toEqual(whole);
+    }
+    const removed = redactLog(raw, { format: null, network: 'remove' }).text;
+    expect(removed).not.toMatch(/web-01|db-primary|<HOST#/);
+    expect(redactLog(raw, { format: null, network: 'keep' }).text).toBe(raw);
+    // With an explicit format the analyzer reads no CSV columns, so no column is taken for a host.
+    const formatted = redactLog(raw, { format: '<Content>', network: 'pseudonymise' }).text;
+    expect(formatted).toContain('web-01');
+  });
 });
 
 describe('the UTF-8 size of a pasted log', () => {

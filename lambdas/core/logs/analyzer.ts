@@ -399,7 +399,9 @@ export class LogAnalyzer {
     // Blank lines before the record (between records) stay blank lines.
     for (; i < lines.length && (lines[i] as string).trim().length === 0; i++) {
       this.blankLines++;
-      this.onLine?.(++this.totalLines, -1);
+      // Counted apart from the call: `?.` skips its arguments, the count with them, when no one listens.
+      const lineNo = ++this.totalLines;
+      this.onLine?.(lineNo, -1);
     }
     if (i === lines.length) return;
     const lineNo = ++this.totalLines;

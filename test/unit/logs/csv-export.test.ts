@@ -222,6 +222,13 @@ describe('CSV log exports: a header row naming the columns, one record per event
     expect(clusters.slice(1).every((c) => c >= 0)).toBe(true);
   });
 
+  it('counts the blank lines between records as blank lines, and every record as an event', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => `2026-12-04T10:00:0${i}Z,INFO,request ${i} served`);
+    const text = ['timestamp,level,message', ...rows.flatMap((r) => [r, ''])].join('\n');
+    // 20 physical lines (a trailing line break starts none): the header row and 9 blank ones hold no event.
+    expect(summaryOf(text).lines).toMatchObject({ total: 20, analysed: 10, blank: 10 });
+  });
+
   it('keeps a plain log whose first line holds commas a plain log', () => {
     const plain = [
       'Starting server, version 1.2, pid 42',

@@ -19,6 +19,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import * as current from '../lambdas/core/redaction/redact.ts';
+import { rng } from '../lambdas/core/tickets/linear.ts';
+import { spread } from './bench-table.ts';
 import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
@@ -70,11 +72,7 @@ function timeRun(mod: Module, lines: readonly string[]): number {
   return (used.user + used.system) / 1000;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
+const median = (xs: number[]): number => spread(xs).median;
 
 function bench(lines: readonly string[], baseline: Module | null): void {
   const times: { current: number[]; baseline: number[] } = { current: [], baseline: [] };
@@ -107,17 +105,6 @@ function bench(lines: readonly string[], baseline: Module | null): void {
 function redactAll(mod: Module, texts: readonly string[]): string[] {
   const redactor = new mod.Redactor();
   return texts.map((t) => redactor.redact(t));
-}
-
-/** A deterministic generator (mulberry32), so the hand-read sample is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The part of `after` that differs from `before`, with some context: what a reader checks. */
@@ -194,7 +181,7 @@ function diffTickets(label: string, tickets: readonly Ticket[], baseline: Module
       .map((k) => `${k} ${kinds[k]}`)
       .join(', ')}`,
   );
-  const next = random(20261207);
+  const next = rng(20261207);
   const sample = changes.map((c) => ({ c, r: next() }));
   sample.sort((x, y) => x.r - y.r);
   console.log('\nsample of 20 changes:');

@@ -7,7 +7,7 @@
  * header of column names only, a time-like column, a message column, consistent field counts, times that
  * parse); `CsvRecordReader` then assembles physical lines into records with csv-parse (the parser the ticket
  * CSV reader uses), and `csvParsedLine` maps a record onto the `ParsedLine` every other layout produces, so the
- * summary treats it as any headed log. A record the parser rejects (an unbalanced quote) is handed back as
+ * summary treats it as every other headed log. A record the parser rejects (an unbalanced quote) is handed back as
  * its raw lines, which the analyzer reads as it reads any log. The separator is the header row's: a comma, a
  * semicolon (what spreadsheets write in locales whose decimal mark is a comma) or a tab (TSV).
  */

@@ -229,7 +229,7 @@ function redactPostcodes(text: string, counts: RedactionCounts): string {
 /**
  * Whether a text holds one of the words that the word-keyed rules need (a home directory's `home/` or
  * `Users`, a date of birth's cue, `address`, and the OAuth parameters of `redactSignInSecrets`): one test for
- * all of them, as each test of a line costs about as much as any other. 5 % of Loghub's lines pass, nearly
+ * all of them, as each test of a line costs about as much as the next. 5 % of Loghub's lines pass, nearly
  * all for `address` (`instruction address`), so each rule behind it has a cheap test of its own as well.
  * Case-sensitive, with the casings people write (lower, capitalised, upper), which costs half of what the
  * `i` flag does; `DaTe Of BiRtH` is missed.

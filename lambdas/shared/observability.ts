@@ -7,14 +7,56 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { METRICS_NAMESPACE, type MetricDefinition, SERVICE_NAME } from '../core/metrics.ts';
 
 const SERVICE = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 export const logger = new Logger({ serviceName: SERVICE });
-export const tracer = new Tracer({ serviceName: SERVICE });
+
+/** The part of Powertools Tracer the handlers and adapters use. */
+export type TracerPort = Pick<
+  Tracer,
+  | 'isTracingEnabled'
+  | 'getSegment'
+  | 'setSegment'
+  | 'annotateColdStart'
+  | 'addServiceNameAnnotation'
+  | 'addErrorAsMetadata'
+  | 'captureAWSv3Client'
+>;
+
+/**
+ * Whether Powertools would trace here: in Lambda, not under SAM local or Amplify's mock, and not turned off
+ * (its own checks, Tracer.setTracingEnabled). Decided before the Tracer is loaded, because loading it is not
+ * free: the X-Ray SDK registers an async hook (cls-hooked) that runs on every promise of the process, tracing
+ * or not. Locally that made promise-heavy code about 8× slower and cost the API a fifth of its CPU.
+ */
+export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
+  const executionEnv = env.AWS_EXECUTION_ENV ?? '';
+  return (
+    executionEnv !== '' &&
+    executionEnv !== 'AWS_Lambda_amplify-mock' &&
+    (env.AWS_SAM_LOCAL ?? '') === '' &&
+    (env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() !== 'false'
+  );
+}
+
+/** What tracing does where it is off: nothing, and clients are used as they are. */
+const NO_TRACER: TracerPort = {
+  isTracingEnabled: () => false,
+  getSegment: () => undefined,
+  setSegment: () => undefined,
+  annotateColdStart: () => undefined,
+  addServiceNameAnnotation: () => undefined,
+  addErrorAsMetadata: () => undefined,
+  captureAWSv3Client: (client) => client,
+};
+
+export const tracer: TracerPort = tracingWanted(process.env)
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: SERVICE })
+  : NO_TRACER;
 
 type MetricUnitValue = Parameters<Metrics['addMetric']>[1];
 

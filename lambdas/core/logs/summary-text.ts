@@ -1,4 +1,5 @@
 /** Readable plain-text rendering of a `LogSummary` (the CLI, and the text stored with each job result). */
+import { redactionKindName } from '../redaction/kind-names.ts';
 import type { TemplateChange } from './baseline.ts';
 import { fmt, peakPhrase, plural } from './headline.ts';
 import type { HttpSummary, StatusClass } from './http.ts';
@@ -331,7 +332,7 @@ function redactions(s: LogSummary, out: string[]): void {
   const r = s.redactions;
   const kinds = Object.entries(r.byKind)
     .filter(([, c]) => c > 0)
-    .map(([k, c]) => `${k} ${fmt(c)}`);
+    .map(([k, c]) => `${redactionKindName(k)} ${fmt(c)}`);
   const distinct =
     r.network === 'pseudonymise' && r.distinct.ip + r.distinct.host > 0
       ? ` (${plural(r.distinct.ip, 'distinct address', 'distinct addresses')}, ${plural(r.distinct.host, 'host', 'hosts')})`

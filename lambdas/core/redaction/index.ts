@@ -1,3 +1,4 @@
+export { REDACTION_KIND_NAMES, redactionKindName } from './kind-names.ts';
 export {
   emptyRedactionCounts,
   NETWORK_REDACTIONS,

@@ -187,7 +187,7 @@ describe('redaction in the summary', () => {
     expect(summary.redactions.total).toBe(10);
     expect(redactions).toEqual(summary.redactions);
     expect(renderSummaryText(summary)).toContain(
-      'Redactions: 10 (email 3, ipv4 4, hostname 3); IP addresses and host names pseudonymised (2 distinct addresses, 2 hosts)',
+      'Redactions: 10 (e-mail addresses 3, IPv4 addresses 4, host names 3); IP addresses and host names pseudonymised (2 distinct addresses, 2 hosts)',
     );
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummaryText, summarizeLog } from '../../../lambdas/core/logs/index.ts';
 import { sharesOfTotal } from '../../../lambdas/core/logs/summary-text.ts';
+import {
+  emptyRedactionCounts,
+  REDACTION_KIND_NAMES,
+  REDACTION_KINDS,
+} from '../../../lambdas/core/redaction/index.ts';
 
 describe('summary text shares', () => {
   it('rounds level shares so they add up to exactly 100%', () => {
@@ -55,5 +60,30 @@ describe('summary text shares', () => {
     expect(text).toMatch(
       /Error templates:\n {2}ERROR +4 of 8 {2}T\d+ {2}connection to db-<NUM> failed after <NUM> retries\n/,
     );
+  });
+
+  it('names redaction kinds in words, never by their camelCase keys', () => {
+    const lines = Array.from(
+      { length: 4 },
+      (_, i) =>
+        `2024-05-01 10:00:0${i} INFO reading /home/alice${i}/.ssh/config for mail bob${i}@example.com`,
+    );
+    const text = renderSummaryText(summarizeLog(lines.join('\n')).summary);
+    expect(text).toContain('Redactions: 8 (e-mail addresses 4, home directories 4);');
+    expect(text).not.toContain('homeDirectory');
+  });
+
+  it('has one human name for every redaction kind, each written as text in the summary', () => {
+    const { summary } = summarizeLog('2024-05-01 10:00:00 INFO started');
+    const byKind = emptyRedactionCounts();
+    for (const kind of REDACTION_KINDS) byKind[kind] = 1;
+    const text = renderSummaryText({ ...summary, redactions: { ...summary.redactions, byKind } });
+    const names = REDACTION_KINDS.map((kind) => REDACTION_KIND_NAMES[kind]);
+    expect(new Set(names).size).toBe(REDACTION_KINDS.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z][A-Za-z0-9 -]*[a-z]$/);
+      expect(name).not.toMatch(/[a-z][A-Z]/);
+      expect(text).toContain(`${name} 1`);
+    }
   });
 });

@@ -320,4 +320,15 @@ describe('SummaryView', () => {
     );
     expect(page).not.toContain('2008-11-11T05:03:34');
   });
+
+  it('names the redactions in words, as the summary text does, not by their keys', () => {
+    show(true, {
+      ...summaryJson,
+      redactions: { total: 37, byKind: { homeDirectory: 35, ipv4: 2, email: 0 } },
+    });
+    const page = document.body.textContent ?? '';
+    expect(page).toContain('Redactions: 37 · home directories 35 · IPv4 addresses 2');
+    expect(page).not.toContain('homeDirectory');
+    expect(page).not.toContain('e-mail');
+  });
 });

@@ -1,5 +1,6 @@
 import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { lazy, type ReactNode, Suspense } from 'react';
+import { redactionKindName } from '../../../../lambdas/core/redaction/kind-names.ts';
 import { formatDuration, formatLogTime, formatNumber } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
@@ -251,7 +252,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
         Redactions: {formatNumber(summary.redactions.total)}
         {Object.entries(summary.redactions.byKind)
           .filter(([, n]) => n > 0)
-          .map(([kind, n]) => ` · ${kind} ${formatNumber(n)}`)
+          .map(([kind, n]) => ` · ${redactionKindName(kind)} ${formatNumber(n)}`)
           .join('')}
       </Text>
     </Stack>

@@ -399,6 +399,30 @@ export function levelThenTime(
   line: string,
   defaultYear: number,
 ): { level: LogLevel; time: number; contentStart: number } | undefined {
+  const lead = levelAndTime(line, defaultYear);
+  if (!lead) return undefined;
+  // A request id right after the time is a field of the header, as in the Node runtime's `time⇥id⇥LEVEL⇥…`,
+  // not the message's first word: it opened every template (`<UUID> KeyError: 'customer_id'`) and the
+  // first error's quote.
+  const at = afterBlanks(line, lead.contentStart);
+  if (at >= line.length) return lead;
+  const id = wordAt(line, at);
+  if (id.next > id.end && id.next < line.length && UUID_TEXT.test(line.slice(at, id.end)))
+    lead.contentStart = id.end;
+  return lead;
+}
+
+/** The first position from `from` that is no space or tab. */
+function afterBlanks(line: string, from: number): number {
+  let i = from;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+function levelAndTime(
+  line: string,
+  defaultYear: number,
+): { level: LogLevel; time: number; contentStart: number } | undefined {
   let start = 0;
   while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
   const first = wordAt(line, start);
@@ -811,6 +835,8 @@ function learnColumns(
   // level only a [thread], a component or a `-` separator may follow, within a few columns.
   let end = -1;
   let levelAt = -1;
+  /** The last time column right after the level (`levelAt`) in a header written level first, else -1. */
+  let levelTimeEnd = -1;
   let separated = false;
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
     const kind = dominant[i] as FieldKind;
@@ -830,6 +856,12 @@ function learnColumns(
       (levelAt < 0 || kind === 'bracket' || kind === 'comp' || kind === 'dash')
     ) {
       end = i;
+    } else if (kind === 'ts' && end === i - 1 && (i - 1 === levelAt || dominant[i - 1] === 'ts')) {
+      // The time right after the level (`[ERROR]⇥2026-12-04T10:00:00.123Z⇥…`, the Python Lambda runtime's
+      // lines alone; `ERROR 2024-05-01 10:00:00,123 …`): a header written level first. It was message text,
+      // and such a log had no times.
+      end = i;
+      levelTimeEnd = i;
     }
     if (kind === 'comp') break;
   }
@@ -850,12 +882,13 @@ function learnColumns(
     if (wide / n >= 0.9) end = next;
   }
   // A tab- or `|`-separated layout gives each header field its own column: a word column right after the
-  // level that is followed by another column on most lines is a field (zap's caller `store/pg.go:42`, a
-  // logger name), not the message's first word, as a wide gap says in a fixed-width layout.
+  // level (or after the time that follows the level) that is followed by another column on most lines is a
+  // field (zap's caller `store/pg.go:42`, a logger name, the Python Lambda runtime's request id), not the
+  // message's first word, as a wide gap says in a fixed-width layout.
   if (
     delimiter !== ' ' &&
     end >= 0 &&
-    end === levelAt &&
+    (end === levelAt || end === levelTimeEnd) &&
     next < MAX_HEADER_FIELDS &&
     dominant[next] === 'word' &&
     (share[next] ?? 0) >= 0.9

@@ -388,6 +388,39 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it('reads a header written level first, then the time (space or tab separated)', () => {
+    const spaced = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `${i % 3 ? 'INFO' : 'ERROR'} 2024-05-01 10:00:0${i},123 worker: task ${i} finished in ${i} ms`,
+    );
+    expect(detect(spaced).parse(spaced[3] ?? '')).toMatchObject({
+      content: 'task 3 finished in 3 ms',
+      level: 'ERROR',
+      component: 'worker',
+      time: Date.UTC(2024, 4, 1, 10, 0, 3, 123),
+    });
+    // The Python Lambda runtime's own lines: the request id after the time is a field, not the message's start.
+    const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
+    const tabbed = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `[${i % 3 ? 'INFO' : 'ERROR'}]\t2024-05-01T10:00:0${i}.500Z\t${rid(i)}\t${i % 2 ? 'KeyError:' : 'retrying'} 'id ${i}'`,
+    );
+    const parser = detect(tabbed);
+    expect(parser.parse(tabbed[3] ?? '')).toEqual({
+      content: "KeyError: 'id 3'",
+      level: 'ERROR',
+      time: Date.UTC(2024, 4, 1, 10, 0, 3, 500),
+      component: undefined,
+      host: undefined,
+    });
+    // Outside an invocation the runtime writes no request id.
+    expect(parser.parse('[INFO]\t2024-05-01T10:00:09.000Z\t\tFound credentials').content).toBe(
+      'Found credentials',
+    );
+  });
+
   it('keeps the words after the time of the Lambda platform lines as their message, and no request id as host', () => {
     const rid = (i: number) => `6f1c2a4e-0b7d-4c1e-9a3f-00000000000${i}`;
     const lines: string[] = [];
@@ -471,8 +504,9 @@ describe('header detection on common formats', () => {
     const parser = detect(lines);
     expect(parser.info.description).toContain('lines opening with a level: <level> <time> <content>');
     expect(parser.info.levelsOnSomeLines).toBe(true);
+    // The request id after the time is a field of that header (as in the Node runtime's lines), not the message's.
     expect(parser.parse(lines[10] ?? '')).toMatchObject({
-      content: `${rid(3)}\tcharged order 103`,
+      content: 'charged order 103',
       level: 'ERROR',
       time: Date.UTC(2024, 4, 1, 10, 0, 3),
     });

@@ -219,10 +219,57 @@ describe('summarizeLog', () => {
     // The 6 timeouts are errors by their wording, beside the 20 with a level.
     expect(summary.errors).toEqual({ total: 26, inferred: 6 });
     const texts = templates.map((t) => t.template);
-    expect(texts).toContain("<UUID> KeyError: 'customer_id'");
+    // The request id is the header's, as in the Node runtime's lines: it opened the template and the quote.
+    expect(texts).toContain("KeyError: 'customer_id'");
+    expect(texts.filter((t) => t.startsWith('<UUID>') && !t.includes('Task timed out'))).toEqual([]);
+    expect(summary.firstError?.text).toBe('charged order 100');
+    const python = summary.errorTemplates.find((t) => t.template === "KeyError: 'customer_id'");
+    expect(python?.count).toBe(10);
     expect(texts.filter((t) => t.startsWith('[') || t.includes('<*> <*>'))).toEqual([]);
     // Every line has its time: the Python lines' were lost with their header.
     expect(summary.timeSpan?.linesWithTime).toBe(summary.lines.analysed);
+  });
+
+  it("reads a Lambda function's Python runtime lines alone (no platform line): level, time, and no request id in the message", () => {
+    const lines = [`[INFO]\t2026-12-04T09:59:59.900Z\t\tFound credentials in environment variables.`];
+    for (let i = 0; i < 30; i++) {
+      const at = new Date(Date.UTC(2026, 11, 4, 10, i, 0, 200)).toISOString();
+      const rid = `3f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
+      const level = i % 5 === 0 ? 'ERROR' : i % 5 === 1 ? 'WARNING' : 'INFO';
+      const message =
+        level === 'ERROR' ? "KeyError: 'customer_id'" : `processing order ${1000 + i} for customer ${i % 7}`;
+      lines.push(`[${level}]\t${at}\t${rid}\t${message}`);
+    }
+    const { summary, templates } = summarizeLog(lines.join('\n'));
+    expect(summary.levels.counts).toMatchObject({ ERROR: 6, WARN: 6, INFO: 19 });
+    expect(summary.timeSpan?.linesWithTime).toBe(31);
+    expect(summary.timeSpan?.start).toBe('2026-12-04T09:59:59.900Z');
+    expect(templates.map((t) => t.template).sort()).toEqual([
+      'Found credentials in environment variables.',
+      "KeyError: 'customer_id'",
+      'processing order <NUM> for customer <NUM>',
+    ]);
+    expect(summary.firstError).toMatchObject({ text: "KeyError: 'customer_id'", line: 2 });
+    // Request ids are no component or host.
+    expect(summary.topComponents).toEqual([]);
+    expect(summary.topHosts).toEqual([]);
+  });
+
+  it("reads a Lambda function's Node runtime lines alone at every level, the request id apart (`undefined` outside an invocation)", () => {
+    const lines = [`2026-12-04T09:59:59.900Z\tundefined\tINFO\tLoading function`];
+    for (let i = 0; i < 30; i++) {
+      const at = new Date(Date.UTC(2026, 11, 4, 10, i, 0, 200)).toISOString();
+      const rid = `3f1c2a4e-0b7d-4c1e-9a3f-${String(100_000_000_000 + i)}`;
+      const level = i % 5 === 0 ? 'ERROR' : i % 5 === 1 ? 'WARN' : 'INFO';
+      lines.push(`${at}\t${rid}\t${level}\tcharged order ${1000 + i}`);
+    }
+    const { summary, templates } = summarizeLog(lines.join('\n'));
+    expect(summary.levels.counts).toMatchObject({ ERROR: 6, WARN: 6, INFO: 19 });
+    expect(summary.timeSpan?.linesWithTime).toBe(31);
+    expect(templates.map((t) => t.template).sort()).toEqual(['Loading function', 'charged order <NUM>']);
+    expect(summary.firstError?.text).toBe('charged order 1000');
+    expect(summary.topComponents).toEqual([]);
+    expect(summary.topHosts).toEqual([]);
   });
 
   it("reads a Python runtime's few `[ERROR]⇥time⇥id⇥message` lines too, however rare among the export's lines", () => {
@@ -238,7 +285,7 @@ describe('summarizeLog', () => {
     }
     const { summary, templates } = summarizeLog(lines.join('\n'));
     expect(summary.levels.counts).toMatchObject({ ERROR: 13 });
-    expect(templates.map((t) => t.template)).toContain("<UUID> KeyError: 'customer_id'");
+    expect(templates.map((t) => t.template)).toContain("KeyError: 'customer_id'");
     expect(summary.timeSpan?.linesWithTime).toBe(summary.lines.analysed);
   });
 

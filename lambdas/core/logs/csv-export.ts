@@ -9,7 +9,8 @@
  * CSV reader uses), and `csvParsedLine` maps a record onto the `ParsedLine` every other layout produces, so the
  * summary treats it as every other headed log. A record the parser rejects (an unbalanced quote) is handed back as
  * its raw lines, which the analyzer reads as it reads any log. The separator is the header row's: a comma, a
- * semicolon (what spreadsheets write in locales whose decimal mark is a comma) or a tab (TSV).
+ * semicolon (what spreadsheets write in locales whose decimal mark is a comma), a tab (TSV) or a `|` (psql's
+ * and sqlite3's unaligned tables).
  */
 import { Parser } from 'csv-parse';
 import { parse as parseCsvLine } from 'csv-parse/sync';
@@ -94,6 +95,8 @@ const DELIMITERS = [
   { delimiter: ',', name: '' },
   { delimiter: ';', name: 'semicolon-separated, ' },
   { delimiter: '\t', name: 'tab-separated, ' },
+  // psql's unaligned output (`\a`, `-A`) and sqlite3's list mode with headers: a header row, no quoting.
+  { delimiter: '|', name: 'pipe-separated, ' },
 ] as const;
 export type CsvDelimiter = (typeof DELIMITERS)[number]['delimiter'];
 
@@ -353,9 +356,9 @@ export function detectCsvExport(sample: readonly string[], options: CsvDetectOpt
   const { records, recordLines, rawLines } = sampleRecords(rest, delimiter);
   // Most of the sample in records, few lines given up: an open quote early on leaves the file to be read raw.
   if (records.length === 0 || recordLines < rest.length / 2 || rawLines > recordLines / 4) return undefined;
-  const fields = commonCount(records);
-  if (fields === undefined) return undefined;
   let message = findColumn(lower, MESSAGE_NAMES);
+  const fields = longerMessages(records, names.length, message) ?? commonCount(records);
+  if (fields === undefined) return undefined;
   if (fields === names.length + 1 && message < 0) message = names.length;
   else if (fields !== names.length) return undefined;
   if (message < 0) return undefined;
@@ -371,11 +374,23 @@ export function detectCsvExport(sample: readonly string[], options: CsvDetectOpt
     message,
     dayFirst: time.dayFirst,
   };
-  const agreeing = records.filter((r) => r.length === fields).length;
+  const lastMessage = message === fields - 1;
+  const agreeing = records.filter((r) => r.length === fields || (lastMessage && r.length > fields)).length;
   return {
     ...layout,
     info: { kind: 'csv', description: describe(layout), coverage: agreeing / records.length },
   };
+}
+
+/**
+ * The header's field count when the message is its last column and at least 90% of the records have that many
+ * fields or more: the longer ones hold the separator in their message, unquoted (psql and sqlite3 quote
+ * nothing, so `upstream a|b failed` is two fields), and `messageOf` joins them again. Undefined otherwise.
+ */
+function longerMessages(records: string[][], named: number, message: number): number | undefined {
+  if (message !== named - 1) return undefined;
+  const long = records.filter((r) => r.length >= named).length;
+  return long >= records.length * AGREEMENT ? named : undefined;
 }
 
 /** The field count of at least 90% of the records, or undefined. */
@@ -461,6 +476,17 @@ const nonBlank = (value: string | undefined): string | undefined => {
 };
 
 /**
+ * The message field. When it is the last field, a record with more fields than the layout has its separator
+ * inside the message, unquoted (psql and sqlite3 quote nothing: `upstream a|b failed`): the fields after it
+ * are the rest of its text, not lost.
+ */
+function messageOf(record: readonly string[], layout: CsvLayout): string {
+  const message = record[layout.message] ?? '';
+  if (layout.message !== layout.fields - 1 || record.length <= layout.fields) return message;
+  return record.slice(layout.message).join(layout.delimiter);
+}
+
+/**
  * One record as a parsed line: the message's first non-blank line is the content the miner sees, and its other
  * lines come back as `rest`, which the analyzer treats as continuation lines (as a stack trace's).
  */
@@ -469,7 +495,7 @@ export function csvParsedLine(
   layout: CsvLayout,
   year: number,
 ): { parsed: ParsedLine; rest: string[] } {
-  const lines = (record[layout.message] ?? '').split(/\r?\n/);
+  const lines = messageOf(record, layout).split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim().length > 0);
   const parsed: ParsedLine = {
     content: first < 0 ? '' : (lines[first] as string).trim(),

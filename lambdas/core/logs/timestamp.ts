@@ -30,7 +30,9 @@ const MONTHS: Record<string, number> = {
 const MON = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 const DOW = '(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\\s+)?';
 const TIME = '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:[.,:](\\d{1,9}))?';
-const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2})?';
+// An offset of hours alone (`+01`, ISO 8601's `±hh`, as PostgreSQL writes a `timestamptz`) only glued to a time
+// of day (`:ss`, a fraction): after a space `-12` may be the message's first number, after a date a day's part.
+const ZONE = '\\s*(z|utc|gmt|[+-]\\d{2}:?\\d{2}|(?<=:\\d{2}(?:[.,]\\d{1,9})?)[+-]\\d{2}(?!\\d))?';
 
 interface Shape {
   re: RegExp;

@@ -132,13 +132,14 @@ describe('CSV log exports: a header row naming the columns, one record per event
     });
   });
 
-  it('reads a semicolon-separated export (European locales) and a tab-separated one as the comma one', () => {
+  it('reads a semicolon-separated export (European locales), a tab-separated one and a pipe-separated one as the comma one', () => {
     const comma = csvFixture('generic.csv');
     const expected = summaryOf(comma);
     // The fixture's quoted fields hold commas, not the other separators: only the separator changes.
     for (const [separator, name] of [
       [';', 'semicolon-separated'],
       ['\t', 'tab-separated'],
+      ['|', 'pipe-separated'],
     ] as const) {
       const text = separatedBy(comma, separator);
       const summary = summaryOf(text);
@@ -167,6 +168,47 @@ describe('CSV log exports: a header row naming the columns, one record per event
     });
     expect(countsOf(summary)).toEqual({ WARN: 1, ERROR: 2 });
     expect(templatesOf(text.join('\n'))).toContain('Verbindung verloren, neuer Versuch in <NUM> s');
+  });
+
+  it("reads psql's unaligned output (`\\a`): a header row, `|` between fields, nothing quoted, a footer", () => {
+    const rows = ['timestamp|level|service|message'];
+    for (let i = 0; i < 30; i++) {
+      const level = i >= 20 && i < 26 ? 'ERROR' : 'INFO';
+      const message =
+        level === 'ERROR' ? `upstream a|b returned ${500 + (i % 3)}` : `served order ${1000 + i}`;
+      rows.push(
+        `2026-12-04 10:${String(i).padStart(2, '0')}:00.25+01|${level}|${i % 2 ? 'api' : 'billing'}|${message}`,
+      );
+    }
+    // The session's zone is written as hours alone (`+01`); psql ends with a count of the rows.
+    rows.push('(30 rows)');
+    const text = rows.join('\n');
+    const summary = summaryOf(text);
+    expect(summary.header).toMatchObject({ kind: 'csv' });
+    expect(summary.header.description).toContain('CSV export (pipe-separated, 4 columns)');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T09:00:00.250Z',
+      end: '2026-12-04T09:29:00.250Z',
+    });
+    expect(countsOf(summary)).toMatchObject({ INFO: 24, ERROR: 6 });
+    expect(summary.topComponents.map((c) => c.name).sort()).toEqual(['api', 'billing']);
+    // A `|` inside the last column is the message's own: its text is kept whole.
+    expect(templatesOf(text)).toEqual(
+      expect.arrayContaining(['served order <NUM>', 'upstream a|b returned <NUM>']),
+    );
+    expect(templatesOf(text)).not.toContain('timestamp|level|service|message');
+  });
+
+  it('keeps plain logs with `|` between their fields plain logs, however their first line starts', () => {
+    const healthApp = [
+      '20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579',
+      '20171223-22:15:29:615|Step_LSC|30002312|onExtend:1514038530000 14 0 4',
+      '20171223-22:15:29:633|Step_StandReportReceiver|30002312|onReceive action: android.intent.action.SCREEN_ON',
+    ];
+    expect(summaryOf(healthApp.join('\n')).header.kind).not.toBe('csv');
+    // A first line of names with no time or message column among them is no header row.
+    const named = ['INFO|main|Starting', ...healthApp];
+    expect(summaryOf(named.join('\n')).header.kind).not.toBe('csv');
   });
 
   it('keeps plain logs with semicolons or tabs in their first lines plain logs', () => {

@@ -146,6 +146,20 @@ describe('a pasted log redacted on a thread that serves other requests', () => {
   });
 });
 
+describe("a pasted pipe-separated table (psql's unaligned output)", () => {
+  it('stores its host column pseudonymised, and leaves a `|` inside a message as written', () => {
+    const rows = ['timestamp|host|level|message'];
+    for (let i = 0; i < 20; i++)
+      rows.push(
+        `2026-12-04 10:00:${String(i).padStart(2, '0')}+00|${i % 2 ? 'web-01' : 'db-primary'}|INFO|request ${i} a|b served`,
+      );
+    const stored = redactLog(rows.join('\n'), { format: null, network: 'pseudonymise' });
+    expect(stored.text).not.toMatch(/web-01|db-primary/);
+    expect(stored.text.split('\n')[1]).toBe('2026-12-04 10:00:00+00|<HOST#1>|INFO|request 0 a|b served');
+    expect(stored.redactions.hostname).toBe(20);
+  });
+});
+
 describe('the UTF-8 size of a pasted log', () => {
   it('counts bytes as UTF-8 encodes them, lone surrogates as the 3 bytes of U+FFFD', () => {
     expect(utf8Length('abc')).toBe(3);

@@ -42,3 +42,16 @@ describe('TimestampReader', () => {
     expect(reader.read('2024-05-01 10:01:09.500')).toBe(Date.UTC(2024, 4, 1, 10, 1, 9, 500));
   });
 });
+
+describe('time zone offsets', () => {
+  it("reads an offset of hours alone glued to the time (PostgreSQL's timestamptz), in a fresh parse and line after line", () => {
+    expect(parseTimestamp('2026-12-04 10:00:00+01', 2026)?.ms).toBe(Date.UTC(2026, 11, 4, 9));
+    expect(parseTimestamp('2026-12-04 10:00:00.25-05', 2026)?.ms).toBe(Date.UTC(2026, 11, 4, 15, 0, 0, 250));
+    const reader = new TimestampReader(2026);
+    expect(reader.read('2026-12-04 10:00:00+05')).toBe(Date.UTC(2026, 11, 4, 5));
+    expect(reader.read('2026-12-04 10:00:07+05')).toBe(Date.UTC(2026, 11, 4, 5, 0, 7));
+    // Apart from the time, or after a date alone, two digits are no offset.
+    expect(parseTimestamp('2026-12-04 10:00:00 -12', 2026)?.ms).toBe(Date.UTC(2026, 11, 4, 10));
+    expect(parseTimestamp('2026-12-04-01.log', 2026)?.ms).toBe(Date.UTC(2026, 11, 4));
+  });
+});

@@ -424,6 +424,24 @@ describe('local AppSync endpoint', () => {
     expect(String(json.errors?.[0]?.message)).toContain('32 MB');
   });
 
+  it('runs the operation each request names in a document sent again, and refuses a name it does not have', async () => {
+    const query = 'query A { me { id } } query B { me { email } }';
+    for (let round = 0; round < 2; round++) {
+      expect((await post({ query, operationName: 'A' }, bearer)).json.data).toEqual({ me: { id: 'user-1' } });
+      expect((await post({ query, operationName: 'B' }, bearer)).json.data).toEqual({
+        me: { email: 'u@example.com' },
+      });
+      for (const operationName of ['C', undefined]) {
+        const refused = await post({ query, operationName }, bearer);
+        expect(refused.status).toBe(400);
+        expect(refused.json.errors?.[0]).toMatchObject({
+          message: 'Unknown or ambiguous operation name',
+          errorType: 'ValidationError',
+        });
+      }
+    }
+  });
+
   it('answers malformed requests with 400 and a clear message', async () => {
     const response = await fetch(server.url, { method: 'POST', headers: bearer, body: '{not json' });
     expect(response.status).toBe(400);

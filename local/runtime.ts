@@ -18,6 +18,7 @@ import {
 } from '../lambdas/adapters/queue/local-queue.ts';
 import { localQueueDefinitions, localQueueNames } from '../lambdas/adapters/queue/queue-from-config.ts';
 import { expireLocalUploads } from '../lambdas/adapters/storage/local-uploads.ts';
+import { fanOutRefusal } from '../lambdas/api/fan-out.ts';
 import { createResolver } from '../lambdas/api/resolver.ts';
 import { createAuthorizer } from '../lambdas/authorizer/container.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
@@ -249,6 +250,8 @@ async function startEndpoint(
     queryDepthLimit: options.queryDepthLimit ?? 10,
     resolverCountLimit: options.resolverCountLimit ?? 50, // as every deployed stage (bin/stages.ts)
     introspection: true,
+    // The API's request-wide bounds (lambdas/api/fan-out.ts): the resolver applies the same count per field.
+    refuseOperation: fanOutRefusal,
     onInternalError: onError,
     onAnswer: (answer) => recordAnswer(exporter, answer),
   });

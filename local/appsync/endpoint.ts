@@ -11,11 +11,18 @@ import {
   execute,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
   type GraphQLError,
   type GraphQLFieldResolver,
+  GraphQLIncludeDirective,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
   getOperationAST,
+  getVariableValues,
+  type InlineFragmentNode,
   Kind,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -54,11 +61,26 @@ export interface AppSyncEndpointOptions {
   /** 0 disables the limit, as on AppSync. */
   resolverCountLimit: number;
   introspection: boolean;
+  /**
+   * The API's request-wide bounds: given every root field the operation will send to the resolver (aliases,
+   * fragments and @skip/@include resolved, each with its arguments and AppSync's `selectionSetList`), the error
+   * that refuses the request as a whole before any field runs, or null. AppSync has no such hook (its resolvers
+   * each see one field); locally the whole operation is at hand, so a bound can hold per request.
+   */
+  refuseOperation?: (fields: readonly OperationField[]) => { errorType: string; message: string } | null;
   /** Reports unexpected failures (the caller only sees a generic InternalError). */
   onInternalError?: (error: unknown, context: { requestId: string }) => void;
   /** Told of every root field answered, and of each request refused before any field ran (API metrics). */
   onAnswer?: (answer: FieldAnswer) => void;
   now?: () => number;
+}
+
+/** A root field of an operation as its resolver will be asked for it. */
+export interface OperationField {
+  fieldName: string;
+  parentTypeName: string;
+  arguments: Record<string, unknown>;
+  selectionSetList: readonly string[];
 }
 
 export interface FieldAnswer {
@@ -168,6 +190,8 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
     if (!auth) return reply(401, unauthorizedBody());
     const document = validated(parsed);
     if ('errors' in document) return reply(400, { errors: document.errors });
+    const refusal = options.refuseOperation?.(operationFields(options.schema, document.document, parsed));
+    if (refusal) return reply(400, { errors: [refusal] });
     const state: RequestState = {
       ...auth,
       headers,
@@ -678,4 +702,73 @@ function selectionSetList(
   };
   for (const node of fieldNodes) walk(node.selectionSet, '', 0);
   return [...new Set(paths)];
+}
+
+/**
+ * The root fields an operation sends to the resolver, one per response key (what graphql-js will execute:
+ * fragments spread, @skip/@include applied with the request's variables), each with its coerced arguments and
+ * the `selectionSetList` its resolver event will carry. Empty when the variables cannot be coerced: execution
+ * then refuses the request before any field runs.
+ */
+function operationFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  request: ParsedRequest,
+): OperationField[] {
+  const operation = getOperationAST(document, request.operationName);
+  const rootType = operation ? schema.getRootType(operation.operation) : undefined;
+  if (!operation || !rootType) return [];
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables);
+  if (!variables.coerced) return [];
+  const coerced = variables.coerced;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  const included = (node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean =>
+    getDirectiveValues(GraphQLSkipDirective, node, coerced)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, coerced)?.if !== false;
+  const byKey = new Map<string, FieldNode[]>();
+  const collect = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        byKey.set(key, [...(byKey.get(key) ?? []), selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = fragments[selection.name.value];
+        if (fragment) collect(fragment.selectionSet, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  collect(operation.selectionSet, new Set());
+  const fields: OperationField[] = [];
+  for (const nodes of byKey.values()) {
+    const [node] = nodes;
+    const definition = node ? rootType.getFields()[node.name.value] : undefined;
+    if (!node || !definition) continue; // __typename and introspection: no resolver
+    const args = argumentsOf(definition, node, coerced);
+    if (!args) continue;
+    fields.push({
+      fieldName: node.name.value,
+      parentTypeName: rootType.name,
+      arguments: args,
+      selectionSetList: selectionSetList(nodes, fragments),
+    });
+  }
+  return fields;
+}
+
+/** A field's coerced arguments, or null when they cannot be (execution refuses that field; nothing runs). */
+function argumentsOf(
+  definition: Parameters<typeof getArgumentValues>[0],
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> | null {
+  try {
+    return getArgumentValues(definition, node, variables);
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,6 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
 import type { Caller } from '../../core/auth/roles.ts';
-import { ValidationError } from '../../core/errors.ts';
 import { createTicket } from '../../core/jobs/kinds/triage-ticket/accept.ts';
 import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts';
 import {
@@ -11,7 +10,6 @@ import {
   markDuplicate,
   normalisedProject,
   PRIORITIES,
-  SIMILAR_LIMIT,
   similarTicketsOfEach,
   TEXT_SEARCH_MAX_CHARS,
   TICKET_STATUSES,
@@ -23,6 +21,7 @@ import {
 } from '../../core/use-cases/tickets.ts';
 import { checkedBy, idArg, idempotencyKeyArg, instantArg, pageArgs, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
+import { assertFanOutBounded } from '../fan-out.ts';
 import { type ResolverEvent, requireCaller, route, traceIdOf } from '../route.ts';
 import { changeView, type TicketView, ticketView } from '../views.ts';
 
@@ -129,40 +128,21 @@ async function ticketViews(
 }
 
 /**
- * Most tickets one field may look up similar tickets for. Each lookup is a scored query over up to 5,000
- * candidates, and `similar` nests, each level three times the one above: a page of 100 three levels deep was
- * 1,300 lookups, 6.8 s for one field; five aliases of it took 26 s and `me` meanwhile up to 15 s (300 tickets,
- * local stack). 100 is a full page one level deep, or one ticket as deep as the depth limit allows (40).
+ * Refuses the field before any lookup when its `similar` selections ask for too many (lambdas/api/fan-out.ts;
+ * locally the endpoint has already counted the whole request the same way).
  */
-export const MAX_SIMILAR_LOOKUPS = 100;
-
-/**
- * Refuses a field whose `similar` selections could ask for more than `MAX_SIMILAR_LOOKUPS` lookups, counted from
- * the query (up to `tickets` tickets at `at`, three similar each), before any: the same query is refused
- * whatever the data, not on some pages only.
- */
-function assertSimilarBounded(tickets: number, selection: readonly string[], at: string): void {
-  let lookups = 0;
-  let level = tickets;
-  for (
-    let path = at === '' ? 'similar' : `${at}/similar`;
-    selection.includes(path);
-    path += '/ticket/similar'
-  ) {
-    lookups += level;
-    level *= SIMILAR_LIMIT;
-  }
-  if (lookups > MAX_SIMILAR_LOOKUPS) {
-    throw new ValidationError(
-      'similar',
-      `this selection looks up similar tickets for up to ${lookups} tickets, at most ${MAX_SIMILAR_LOOKUPS} per field: nest similar less deep or ask for fewer tickets (limit)`,
-    );
-  }
-}
+const assertSimilarBounded = (event: ResolverEvent): void =>
+  assertFanOutBounded([
+    {
+      fieldName: event.info.fieldName,
+      arguments: event.arguments,
+      selectionSetList: event.info.selectionSetList,
+    },
+  ]);
 
 /** One ticket as the query selected it. */
 async function oneTicket(deps: TicketDeps, event: ResolverEvent, record: TicketRecord): Promise<TicketView> {
-  assertSimilarBounded(1, event.info.selectionSetList, '');
+  assertSimilarBounded(event);
   const [view] = await ticketViews(deps, requireCaller(event), [record], event.info.selectionSetList, '');
   if (!view) throw new Error('a ticket view went missing');
   return view;
@@ -191,7 +171,7 @@ export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDepende
       const d = await tickets();
       const caller = requireCaller(event);
       const page = toPage(args);
-      assertSimilarBounded(page.limit, event.info.selectionSetList, 'items');
+      assertSimilarBounded(event);
       const found = await listTickets(d, { caller, filter: args.filter, page });
       const items = await ticketViews(d, caller, found.items, event.info.selectionSetList, 'items');
       return { items, nextToken: found.nextToken };

@@ -215,6 +215,55 @@ describe('a query that multiplies expensive work', () => {
     }
   });
 
+  it('counts the lookups of the whole request, every field, alias and fragment together, and refuses it before any field runs', async () => {
+    const unknownTicket = '00000000-0000-4000-8000-000000000000';
+    const aliases = (count: number, field: string) =>
+      Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ');
+    const cases: [string, string, Record<string, unknown>, number][] = [
+      // Fifty aliases of a page of 100, each within the bound on its own: 5,000 scored queries.
+      [
+        'fifty aliases',
+        `{ ${aliases(50, 'tickets(limit: 100) { items { id similar { score } } }')} }`,
+        {},
+        5000,
+      ],
+      // Two half pages and one ticket, through a fragment and a variable.
+      [
+        'a fragment and a variable',
+        `query($n: Int, $id: ID!) { a: tickets(limit: $n) { items { id similar { score } } } ...More }
+         fragment More on Query { b: tickets(limit: $n) { items { similar { score } } } c: ticket(id: $id) { similar { score } } }`,
+        { n: 50, id: unknownTicket },
+        101,
+      ],
+    ];
+    for (const [name, query, variables, lookups] of cases) {
+      const result = await user.call(query, variables);
+      expect(result.status, name).toBe(400);
+      expect(result.data ?? null, name).toBeNull();
+      expect(result.errors, name).toEqual([
+        expect.objectContaining({
+          errorType: 'ValidationError',
+          message: expect.stringMatching(
+            new RegExp(`^similar: .*up to ${lookups} tickets, at most 100 per request`),
+          ),
+        }),
+      ]);
+    }
+  });
+
+  it('answers a request whose fields together stay within 100 lookups, not counting a skipped field', async () => {
+    const result = await user.call(
+      `query($skip: Boolean!) {
+         a: tickets(limit: 50) { items { id similar { score } } }
+         b: tickets(limit: 50) { items { id similar { score } } }
+         c: tickets(limit: 100) @skip(if: $skip) { items { id similar { score } } }
+       }`,
+      { skip: true },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(Object.keys(result.data ?? {}).sort()).toEqual(['a', 'b']);
+  });
+
   it('still answers `similar` on a full page, and nested below one ticket as deep as the depth limit allows', async () => {
     const { id } = dataField<{ id: string }>(
       await user.call('mutation { triageTicket(title: "Export hangs at 99%") { id } }'),

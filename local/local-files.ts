@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../lambdas/core/errors.ts';
 
@@ -36,10 +36,50 @@ export function ensureDataDir(dataDir: string): void {
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory())
     throw new ValidationError('data-dir', `${dataDir} is a file, not a folder`);
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    createFolders(dataDir, 0o700);
   } catch (error: unknown) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
-    throw new ValidationError('data-dir', `cannot create the folder ${dataDir} (${code})`);
+    throw new ValidationError('data-dir', `cannot create the folder ${dataDir} (${code}${WHY[code] ?? ''})`);
+  }
+}
+
+const WHY: Record<string, string> = {
+  ENOENT: ': its parent does not take new folders',
+  ENOTDIR: ': a part of the path is a file',
+  EACCES: ': permission denied',
+  EPERM: ': not permitted',
+  EROFS: ': read-only file system',
+  EEXIST: ': a file or a broken link is in the way',
+};
+
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `mkdir -p`, one folder at a time from the deepest that exists, each tried once. Node's own
+ * `mkdirSync(path, { recursive: true })` never returns for a folder whose parent exists but refuses it with
+ * ENOENT (`/proc/x` on Linux, Node 20 and 22): it creates the parent, finds it there, and tries the child again,
+ * forever, without a word (`ai-ops start --data-dir /proc/x` hung at 100% CPU).
+ */
+function createFolders(path: string, mode: number): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode });
+    } catch (error: unknown) {
+      // Another process made it meanwhile: as good as made here.
+      const made = error instanceof Error && 'code' in error && error.code === 'EEXIST';
+      if (!made || !isFolder(folder)) throw error;
+    }
   }
 }
 

@@ -131,6 +131,11 @@ interface RequestState {
   headers: Record<string, string>;
   variables: Record<string, unknown>;
   resolverInvocations: number;
+  /** Root fields of this request whose resolver runs now, and those waiting for a turn (MAX_FIELDS_IN_FLIGHT). */
+  fieldsInFlight: number;
+  fieldsWaiting: (() => void)[];
+  /** When the request began (`options.now`), for FIELD_START_DEADLINE_MS. */
+  startedAt: number;
   /** Bytes of resolver answers so far in this request (bounded by MAX_ANSWER_BYTES). */
   answerBytes: number;
   requestId: string;
@@ -197,6 +202,9 @@ export function createAppSyncEndpoint(options: AppSyncEndpointOptions) {
       headers,
       variables: parsed.variables,
       resolverInvocations: 0,
+      fieldsInFlight: 0,
+      fieldsWaiting: [],
+      startedAt: (options.now ?? Date.now)(),
       answerBytes: 0,
       requestId,
     };
@@ -482,7 +490,49 @@ async function resolveRootField(
   if (options.resolverCountLimit > 0 && state.resolverInvocations > options.resolverCountLimit) {
     throw new FieldError('ValidationError', `Resolver count limit of ${options.resolverCountLimit} exceeded`);
   }
-  return invokeResolver(options, source, args, state, info);
+  await fieldTurn(state);
+  try {
+    if ((options.now ?? Date.now)() - state.startedAt > FIELD_START_DEADLINE_MS) {
+      throw new FieldError(
+        'ServiceUnavailable',
+        'The request ran out of time before this field started: ask for fewer fields at once',
+        { retryAfterSeconds: 1 },
+      );
+    }
+    return await invokeResolver(options, source, args, state, info);
+  } finally {
+    nextField(state);
+  }
+}
+
+/**
+ * A field whose turn (MAX_FIELDS_IN_FLIGHT) comes this long after its request began is not started: AppSync ends
+ * a request at 30 s, and without this, fields waiting their turn would stretch one request far past it.
+ */
+export const FIELD_START_DEADLINE_MS = 25_000;
+
+/**
+ * Most root fields of one request whose resolver runs at once. graphql-js starts every root field of a query
+ * together, and here they share the API's pool (10 connections) and event loop, where on AWS each has a Lambda
+ * of its own: fifty aliases of a page of 100 queued their 50 queries ahead of everyone else's, and a concurrent
+ * `me` waited for the whole request (docs/reliability.md, "Aliases of plain lists"). A request still gets more
+ * than one connection; the others get the rest.
+ */
+export const MAX_FIELDS_IN_FLIGHT = 2;
+
+async function fieldTurn(state: RequestState): Promise<void> {
+  if (state.fieldsInFlight < MAX_FIELDS_IN_FLIGHT) {
+    state.fieldsInFlight += 1;
+    return;
+  }
+  // The field that ends hands its turn over (nextField), so the count stays as it is.
+  await new Promise<void>((resolve) => state.fieldsWaiting.push(resolve));
+}
+
+function nextField(state: RequestState): void {
+  const next = state.fieldsWaiting.shift();
+  if (next) next();
+  else state.fieldsInFlight -= 1;
 }
 
 /** The direct Lambda resolver event AppSync sends, and its answer or error envelope as a field result. */

@@ -7,8 +7,10 @@ import { MAX_TEXT_NESTING } from '../../../local/appsync/depth-limit.ts';
 import {
   type AppSyncEndpointOptions,
   createAppSyncEndpoint,
+  FIELD_START_DEADLINE_MS,
   MAX_ANSWER_BYTES,
   MAX_CACHED_ANSWERS,
+  MAX_FIELDS_IN_FLIGHT,
 } from '../../../local/appsync/endpoint.ts';
 import { findAwsDeclarations, loadAppSyncSchema } from '../../../local/appsync/schema.ts';
 import { type RunningHttpServer, startHttpServer } from '../../../local/http-server.ts';
@@ -407,6 +409,70 @@ describe('local AppSync endpoint', () => {
     expect(calls.resolver).toHaveLength(3);
     expect(json.data?.d).toBeNull();
     expect(json.errors?.[0]).toMatchObject({ errorType: 'ValidationError', path: ['d'] });
+  });
+
+  it('runs at most two root fields of one request at once, so aliases do not take the whole pool; answers all', async () => {
+    let running = 0;
+    let most = 0;
+    const endpoint = createAppSyncEndpoint({
+      schema: loadAppSyncSchema(schemaText),
+      apiId: 'x',
+      apiKeys: () => [],
+      authorizer: async () => ({ isAuthorized: true, resolverContext: userContext }),
+      authorizerTtlSeconds: 0,
+      resolver: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+        return { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' };
+      },
+      queryDepthLimit: 0,
+      resolverCountLimit: 0,
+      introspection: true,
+    });
+    const aliases = Array.from({ length: 12 }, (_, i) => `a${i}: me { id }`).join(' ');
+    const answered = await endpoint.handle({
+      headers: { authorization: 't' },
+      body: { query: `{ ${aliases} }` },
+    });
+    expect(answered.body.errors).toBeUndefined();
+    expect(Object.values(answered.body.data as Record<string, unknown>)).toHaveLength(12);
+    expect(most).toBe(MAX_FIELDS_IN_FLIGHT);
+    expect(MAX_FIELDS_IN_FLIGHT).toBe(2);
+  });
+
+  it('does not start a field whose turn comes past the request deadline, and says so', async () => {
+    let now = 0;
+    const endpoint = createAppSyncEndpoint({
+      schema: loadAppSyncSchema(schemaText),
+      apiId: 'x',
+      apiKeys: () => [],
+      authorizer: async () => ({ isAuthorized: true, resolverContext: userContext }),
+      authorizerTtlSeconds: 0,
+      resolver: async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        now += FIELD_START_DEADLINE_MS + 1; // each field takes the whole budget
+        return { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' };
+      },
+      queryDepthLimit: 0,
+      resolverCountLimit: 0,
+      introspection: true,
+      now: () => now,
+    });
+    const answered = await endpoint.handle({
+      headers: { authorization: 't' },
+      body: { query: '{ a: me { id } b: me { id } c: me { id } }' },
+    });
+    // a and b start at once; c's turn comes when one of them ends, past the deadline.
+    expect(answered.body.data).toEqual({ a: { id: 'user-1' }, b: { id: 'user-1' }, c: null });
+    expect(answered.body.errors).toEqual([
+      expect.objectContaining({
+        errorType: 'ServiceUnavailable',
+        path: ['c'],
+        errorInfo: { retryAfterSeconds: 1 },
+      }),
+    ]);
   });
 
   it('stops gathering answers past the per-request byte bound (aliases multiply big answers)', async () => {

@@ -756,9 +756,11 @@ function selectionSetList(
 
 /**
  * The root fields an operation sends to the resolver, one per response key (what graphql-js will execute:
- * fragments spread, @skip/@include applied with the request's variables), each with its coerced arguments and
- * the `selectionSetList` its resolver event will carry. Empty when the variables cannot be coerced: execution
- * then refuses the request before any field runs.
+ * fragments spread, @skip/@include applied with the request's variables), each with the `selectionSetList` its
+ * resolver event will carry and its coerced arguments. The variables are coerced only when a directive or an
+ * argument is asked for: graphql-js coerces them again to execute, and the largest (10,000 commits) cost the
+ * event loop each time. Variables that cannot be coerced leave their fields out or their arguments empty:
+ * execution then refuses the request before any field runs.
  */
 function operationFields(
   schema: GraphQLSchema,
@@ -768,18 +770,51 @@ function operationFields(
   const operation = getOperationAST(document, request.operationName);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
   if (!operation || !rootType) return [];
-  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables);
-  if (!variables.coerced) return [];
-  const coerced = variables.coerced;
+  let coerced: Record<string, unknown> | null | undefined;
+  const variables = (): Record<string, unknown> | null => {
+    coerced ??=
+      getVariableValues(schema, operation.variableDefinitions ?? [], request.variables).coerced ?? null;
+    return coerced;
+  };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  const included = (node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean =>
-    getDirectiveValues(GraphQLSkipDirective, node, coerced)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, coerced)?.if !== false;
+  const byKey = rootFieldNodes(operation.selectionSet, fragments, variables);
+  const fields: OperationField[] = [];
+  for (const nodes of byKey.values()) {
+    const [node] = nodes;
+    const definition = node ? rootType.getFields()[node.name.value] : undefined;
+    if (!node || !definition) continue; // __typename and introspection: no resolver
+    fields.push({
+      fieldName: node.name.value,
+      parentTypeName: rootType.name,
+      selectionSetList: selectionSetList(nodes, fragments),
+      get arguments() {
+        return argumentsOf(definition, node, variables() ?? {});
+      },
+    });
+  }
+  return fields;
+}
+
+/** The operation's root field nodes by response key, as graphql-js collects them. */
+function rootFieldNodes(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: () => Record<string, unknown> | null,
+): Map<string, FieldNode[]> {
+  const included = (node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean => {
+    if (!node.directives || node.directives.length === 0) return true;
+    const values = variables();
+    return (
+      values !== null &&
+      getDirectiveValues(GraphQLSkipDirective, node, values)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, node, values)?.if !== false
+    );
+  };
   const byKey = new Map<string, FieldNode[]>();
-  const collect = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): void => {
-    for (const selection of selectionSet.selections) {
+  const collect = (set: SelectionSetNode, seen: ReadonlySet<string>): void => {
+    for (const selection of set.selections) {
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
@@ -792,33 +827,19 @@ function operationFields(
       }
     }
   };
-  collect(operation.selectionSet, new Set());
-  const fields: OperationField[] = [];
-  for (const nodes of byKey.values()) {
-    const [node] = nodes;
-    const definition = node ? rootType.getFields()[node.name.value] : undefined;
-    if (!node || !definition) continue; // __typename and introspection: no resolver
-    const args = argumentsOf(definition, node, coerced);
-    if (!args) continue;
-    fields.push({
-      fieldName: node.name.value,
-      parentTypeName: rootType.name,
-      arguments: args,
-      selectionSetList: selectionSetList(nodes, fragments),
-    });
-  }
-  return fields;
+  collect(selectionSet, new Set());
+  return byKey;
 }
 
-/** A field's coerced arguments, or null when they cannot be (execution refuses that field; nothing runs). */
+/** A field's coerced arguments; none when they cannot be (execution refuses that field; nothing runs). */
 function argumentsOf(
   definition: Parameters<typeof getArgumentValues>[0],
   node: FieldNode,
   variables: Record<string, unknown>,
-): Record<string, unknown> | null {
+): Record<string, unknown> {
   try {
     return getArgumentValues(definition, node, variables);
   } catch {
-    return null;
+    return {};
   }
 }

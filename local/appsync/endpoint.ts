@@ -1,7 +1,10 @@
 /**
  * The local AppSync-compatible GraphQL endpoint: auth-mode selection by header, the Lambda authorizer with
  * AppSync's event and per-token cache, `deniedFields`, direct Lambda resolver events, `errorType`-shaped errors,
- * AWS scalar validation, query depth and resolver count limits. Transport-free: `server.ts` feeds it HTTP.
+ * AWS scalar validation, query depth and resolver count limits. Beyond AppSync, for a shared local process: the
+ * API's request-wide bounds checked on the whole operation before any field runs (`refuseOperation`), at most
+ * `MAX_FIELDS_IN_FLIGHT` root fields of a request at once, and `MAX_ANSWER_BYTES` of answers. Transport-free:
+ * `server.ts` feeds it HTTP.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppSyncAuthorizerEvent, AppSyncAuthorizerResult, AppSyncResolverEvent } from 'aws-lambda';

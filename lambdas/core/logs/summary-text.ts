@@ -101,6 +101,27 @@ function overview(s: LogSummary, out: string[]): void {
   );
 }
 
+/**
+ * An incident's templates as aligned rows: when each first appeared (the time of day, or date and time for
+ * every row when the incident spans days, so the column keeps one width), how often, how many of those were
+ * errors ("all" when every one was), id and text.
+ */
+function incidentTemplateRows(inc: Incident): string[] {
+  const oneDay = inc.start.slice(0, 10) === inc.end.slice(0, 10);
+  const errorsOf = (t: Incident['templates'][number]) =>
+    t.errors === 0
+      ? ''
+      : t.errors === t.count
+        ? 'all errors'
+        : `${fmt(t.errors)} error${t.errors === 1 ? '' : 's'}`;
+  const width = Math.max(0, ...inc.templates.map((t) => errorsOf(t).length));
+  return inc.templates.map((t) => {
+    const at = oneDay ? t.firstSeen.slice(11, 19) : t.firstSeen.slice(0, 19).replace('T', ' ');
+    const errors = width > 0 ? `  ${errorsOf(t).padEnd(width)}` : '';
+    return `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (first seen here)' : ''}`;
+  });
+}
+
 function incidents(list: Incident[], out: string[]): void {
   if (list.length === 0) return;
   out.push('', 'Incidents (in time order):');
@@ -119,16 +140,7 @@ function incidents(list: Incident[], out: string[]): void {
         `     first error: line ${fmt(fe.line)}${fe.time ? ` at ${fe.time}` : ''} [${fe.templateId}] ${clip(fe.text, 160)}`,
       );
     if (inc.templates.length) out.push('     templates by first appearance:');
-    for (const t of inc.templates) {
-      const errors = t.errors ? ` ${fmt(t.errors)} errors` : '';
-      const at =
-        t.firstSeen.slice(0, 10) === inc.start.slice(0, 10)
-          ? t.firstSeen.slice(11, 19)
-          : t.firstSeen.slice(0, 19);
-      out.push(
-        `       ${at} ${fmt(t.count).padStart(6)}×${errors}  ${t.id}  ${clip(t.template, 100)}${t.new ? '  (first seen here)' : ''}`,
-      );
-    }
+    out.push(...incidentTemplateRows(inc));
     const where = [
       ...(inc.http5xx.length
         ? [`HTTP ${inc.http5xx.map((e) => `${e.name} (${fmt(e.lines)})`).join(', ')}`]

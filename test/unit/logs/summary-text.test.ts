@@ -86,4 +86,34 @@ describe('summary text shares', () => {
       expect(text).toContain(`${name} 1`);
     }
   });
+
+  it("aligns an incident's templates: one time format per incident, and how many were errors in words", () => {
+    const rowsOf = (burstStart: string) => {
+      const lines: string[] = [];
+      const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+      const t0 = Date.parse('2024-05-01T00:00:00Z');
+      for (let m = 0; m < 2 * 24 * 60; m += 10)
+        lines.push(`${stamp(t0 + m * 60_000)} INFO heartbeat ok seq=${m}`);
+      for (let i = 0; i < 40; i++) {
+        const at = stamp(Date.parse(burstStart) + i * 30_000);
+        lines.push(
+          i % 4 === 0 ? `${at} WARN disk latency high on vol ${i}` : `${at} ERROR write failed on vol ${i}`,
+        );
+        if (i === 1) lines.push(`${at} ERROR disk latency high on vol ${i}`);
+      }
+      lines.sort();
+      const text = renderSummaryText(summarizeLog(lines.join('\n')).summary);
+      return text.split('\n').filter((line) => /^ {7}\S.* T\d+ {2}(disk|write)/.test(line));
+    };
+    // Across midnight: every row has the date, so the column keeps one width.
+    expect(rowsOf('2024-05-01T23:50:00Z')).toEqual([
+      '       2024-05-01 23:50:00     11×  1 error     T2  disk latency high on vol <NUM>',
+      '       2024-05-01 23:50:30     30×  all errors  T3  write failed on vol <NUM>  (first seen here)',
+    ]);
+    // Within a day: the time of day alone.
+    expect(rowsOf('2024-05-01T12:00:00Z')).toEqual([
+      '       12:00:00     11×  1 error     T2  disk latency high on vol <NUM>',
+      '       12:00:30     30×  all errors  T3  write failed on vol <NUM>  (first seen here)',
+    ]);
+  });
 });

@@ -10,7 +10,12 @@ import { seesRawLogText } from '../core/use-cases/access.ts';
 import type { AuditEntry } from '../core/use-cases/audit.ts';
 import { isHighlightsSection, isNotesSection, type StoredChangelog } from '../core/use-cases/changelogs.ts';
 import type { FlagListing } from '../core/use-cases/feature-flags.ts';
-import type { ListedLogEntry, LogEntryRecord } from '../core/use-cases/log-entries.ts';
+import {
+  type ListedLogEntry,
+  type LogColumnsWanted,
+  type LogEntryRecord,
+  SMALL_LOG_COLUMNS,
+} from '../core/use-cases/log-entries.ts';
 import type { DeadLetterView, SystemHealth } from '../core/use-cases/operations.ts';
 import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
 
@@ -50,14 +55,43 @@ const below =
   (path) =>
     selected(`${field}/${path}`);
 
-export function logSummaryView(entry: ListedLogEntry, caller: Caller, selected: Selected = everything) {
-  if (entry.summaryText === null || entry.summary === null) return null;
+/**
+ * The large columns of an entry that a view of its summary with this selection shows: the JSON for `json`
+ * (and for the text of a caller who may not see raw text, which is rewritten from it), the stored text for
+ * anyone else's `text`, the templates for `templates`. Read nothing else: `logSummaryView` uses nothing else.
+ */
+export function summaryColumns(caller: Caller, selected: Selected): LogColumnsWanted {
   const raw = seesRawLogText(caller);
   const wantsText = selected('text');
-  const json = selected('json') || (wantsText && !raw) ? shownSummary(entry.summary, raw) : null;
+  return {
+    raw: false,
+    summary: selected('json') || (wantsText && !raw),
+    summaryText: wantsText && raw,
+    templates: selected('templates'),
+  };
+}
+
+/** The large columns `logEntryView` shows with this selection (the text only to those who may read it). */
+export function logEntryColumns(caller: Caller, selected: Selected): LogColumnsWanted {
+  return {
+    ...(selected('summary') ? summaryColumns(caller, below(selected, 'summary')) : SMALL_LOG_COLUMNS),
+    raw: selected('raw') && seesRawLogText(caller),
+  };
+}
+
+/** Bytes of one item of an answer as it goes on the wire: what a page's byte budget counts. */
+export const jsonBytes = (item: unknown): number => Buffer.byteLength(JSON.stringify(item));
+
+/** Null before the entry is summarized (`summarizedAt`, written with the summary); only the selected parts. */
+export function logSummaryView(entry: ListedLogEntry, caller: Caller, selected: Selected = everything) {
+  if (entry.summarizedAt === null) return null;
+  const raw = seesRawLogText(caller);
+  const wantsText = selected('text');
+  const json =
+    entry.summary && (selected('json') || (wantsText && !raw)) ? shownSummary(entry.summary, raw) : null;
   return {
     logEntryId: entry.id,
-    text: wantsText ? (raw ? entry.summaryText : textWithoutRawText(json ?? entry.summary)) : null,
+    text: wantsText ? (raw ? entry.summaryText : json && textWithoutRawText(json)) : null,
     json: selected('json') ? json : null,
     templates: selected('templates') ? shownTemplates(entry.templates ?? [], raw) : null,
     generatedBy: entry.generatedBy ?? 'local',

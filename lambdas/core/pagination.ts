@@ -67,12 +67,13 @@ export function pageRequest(
 }
 
 /**
- * A bound on a page's size in bytes: rows are taken while their sizes fit (always at least one), and the
- * next page starts after the last row taken. A resolver's answer must fit a Lambda response (6 MB).
+ * A bound on a page's size in bytes: items are taken while their sizes fit (always at least one), and the
+ * next page starts after the last one taken. A resolver's answer must fit a Lambda response (6 MB). Sizes are
+ * of the items as answered, so each item is built once, measured and kept.
  */
-export interface ByteBudget<Row> {
+export interface ByteBudget<Item> {
   maxBytes: number;
-  sizeOf: (row: Row) => number;
+  sizeOf: (item: Item) => number;
 }
 
 /**
@@ -83,24 +84,29 @@ export function toPage<Row, Item>(
   rows: readonly { row: Row; cursor: Cursor }[],
   limit: number,
   toItem: (row: Row) => Item,
-  budget?: ByteBudget<Row>,
+  budget?: ByteBudget<Item>,
 ): Page<Item> {
-  const take = budget ? rowsWithin(rows, limit, budget) : Math.min(limit, rows.length);
-  const page = rows.slice(0, take);
-  const last = page[page.length - 1];
+  const page = rows.slice(0, limit);
+  const items = budget ? itemsWithin(page, toItem, budget) : page.map((entry) => toItem(entry.row));
+  const last = page[items.length - 1];
   return {
-    items: page.map((entry) => toItem(entry.row)),
-    nextToken: rows.length > take && last ? encodeCursor(last.cursor) : null,
+    items,
+    nextToken: rows.length > items.length && last ? encodeCursor(last.cursor) : null,
   };
 }
 
-function rowsWithin<Row>(rows: readonly { row: Row }[], limit: number, budget: ByteBudget<Row>): number {
+function itemsWithin<Row, Item>(
+  rows: readonly { row: Row }[],
+  toItem: (row: Row) => Item,
+  budget: ByteBudget<Item>,
+): Item[] {
+  const items: Item[] = [];
   let bytes = 0;
-  let take = 0;
-  for (const { row } of rows.slice(0, limit)) {
-    bytes += budget.sizeOf(row);
-    if (take > 0 && bytes > budget.maxBytes) break;
-    take++;
+  for (const { row } of rows) {
+    const item = toItem(row);
+    bytes += budget.sizeOf(item);
+    if (items.length > 0 && bytes > budget.maxBytes) break;
+    items.push(item);
   }
-  return take;
+  return items;
 }

@@ -3,8 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../lambdas/adapters/db/client.ts';
 import { createLogEntryRepo } from '../../lambdas/adapters/db/log-entry-repo.ts';
 import * as schema from '../../lambdas/adapters/db/schema.ts';
+import { jsonBytes, logEntryColumns, logEntryView, selectedIn } from '../../lambdas/api/views.ts';
+import type { Caller } from '../../lambdas/core/auth/roles.ts';
 import { idempotentRequest } from '../../lambdas/core/idempotency.ts';
-import type { LogEntryRepo, NewLogEntry } from '../../lambdas/core/use-cases/log-entries.ts';
+import { pageRequest } from '../../lambdas/core/pagination.ts';
+import {
+  LIST_ANSWER_BYTES,
+  type LogColumnsWanted,
+  type LogEntryRepo,
+  listLogEntries,
+  type NewLogEntry,
+  SMALL_LOG_COLUMNS,
+} from '../../lambdas/core/use-cases/log-entries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // What a paste can hold that an encoding slip would change: multi-byte and astral characters, CRLF, tabs,
@@ -14,6 +24,8 @@ const TEXT = [
   '2026-12-07 10:00:01\tWARN\tretry 🚀 after 20 ms\r',
   '',
 ].join('\n');
+
+const ALL_COLUMNS: LogColumnsWanted = { raw: true, summary: true, summaryText: true, templates: true };
 
 describe('the log entry repository', () => {
   let database: TestDatabase;
@@ -93,7 +105,7 @@ describe('the log entry repository', () => {
     const page = { ownerId, status: null, limit: 50, after: null } as const;
 
     statements.length = 0;
-    const without = await repo.list({ ...page, withRaw: false });
+    const without = await repo.list({ ...page, columns: SMALL_LOG_COLUMNS });
     expect(statements.join('\n')).not.toMatch(/"log_entries"\."raw"/);
     const listed = without.find(({ row }) => row.id === entry.id)?.row;
     expect(listed).toMatchObject({
@@ -103,7 +115,7 @@ describe('the log entry repository', () => {
       source: 'payments-api',
     });
 
-    const withText = await repo.list({ ...page, withRaw: true });
+    const withText = await repo.list({ ...page, columns: ALL_COLUMNS });
     expect(withText.find(({ row }) => row.id === entry.id)?.row).toEqual(await repo.get(entry.id));
     expect(withText.map(({ cursor }) => cursor)).toEqual(without.map(({ cursor }) => cursor));
   });
@@ -111,7 +123,7 @@ describe('the log entry repository', () => {
     const { entry } = await repo.create(newEntry(), job, null);
 
     statements.length = 0;
-    const without = await repo.read(entry.id, { withRaw: false });
+    const without = await repo.read(entry.id, SMALL_LOG_COLUMNS);
     expect(statements.join('\n')).not.toMatch(/"log_entries"\."raw"/);
     expect(without).toMatchObject({
       id: entry.id,
@@ -120,7 +132,84 @@ describe('the log entry repository', () => {
       job: { status: 'QUEUED' },
     });
 
-    expect(await repo.read(entry.id, { withRaw: true })).toEqual(await repo.get(entry.id));
-    expect(await repo.read('00000000-0000-4000-8000-000000000000', { withRaw: false })).toBeNull();
+    expect(await repo.read(entry.id, ALL_COLUMNS)).toEqual(await repo.get(entry.id));
+    expect(await repo.read('00000000-0000-4000-8000-000000000000', SMALL_LOG_COLUMNS)).toBeNull();
+  });
+
+  it('reads a summary’s JSON, text and templates only when each is wanted, and says it is summarized', async () => {
+    const { entry } = await repo.create(newEntry(), job, null);
+    const summary = { headline: 'two lines', lines: Array.from({ length: 50 }, (_, i) => `line ${i}`) };
+    await repo.saveSummary(entry.id, {
+      summary,
+      text: 'two lines',
+      templates: [{ id: 'T1' }],
+      generatedBy: 'local',
+    });
+    const page = { ownerId, status: null, limit: 50, after: null } as const;
+    const listedWith = async (columns: LogColumnsWanted) => {
+      statements.length = 0;
+      const row = (await repo.list({ ...page, columns })).find(({ row }) => row.id === entry.id)?.row;
+      return { row, sent: statements.join('\n') };
+    };
+
+    const small = await listedWith(SMALL_LOG_COLUMNS);
+    expect(small.sent).not.toMatch(/"log_entries"\."(raw|summary|summary_text|templates)"/);
+    expect(small.row).toMatchObject({
+      summary: null,
+      summaryText: null,
+      templates: null,
+      generatedBy: 'local',
+    });
+    expect(small.row?.summarizedAt).toBeInstanceOf(Date);
+
+    const json = await listedWith({ ...SMALL_LOG_COLUMNS, summary: true });
+    expect(json.sent).toMatch(/"log_entries"\."summary"/);
+    expect(json.sent).not.toMatch(/"log_entries"\."(raw|summary_text|templates)"/);
+    expect(json.row).toMatchObject({ summary, summaryText: null, templates: null });
+
+    const text = await listedWith({ ...SMALL_LOG_COLUMNS, summaryText: true, templates: true });
+    expect(text.row).toMatchObject({ summary: null, summaryText: 'two lines', templates: [{ id: 'T1' }] });
+  });
+
+  it('ends a page early when the summaries selected would pass the answer budget, reading none unselected', async () => {
+    const [other] = await database.db
+      .insert(schema.users)
+      .values({ email: 'summaries@example.com', passwordHash: 'fake$x' })
+      .returning();
+    if (!other) throw new Error('no user');
+    const caller: Caller = { userId: other.id, role: 'USER', sessionId: 's1', email: other.email };
+    const text = 'x'.repeat(Math.ceil(LIST_ANSWER_BYTES / 2.5));
+    for (let i = 0; i < 3; i++) {
+      const { entry } = await repo.create({ ...newEntry(), ownerId: other.id }, job, null);
+      await repo.saveSummary(entry.id, { summary: { text }, text, templates: [], generatedBy: 'local' });
+    }
+    const pageOf = async (paths: string[], nextToken: string | null = null) => {
+      const selected = selectedIn(['items', ...paths], 'items');
+      statements.length = 0;
+      const page = await listLogEntries(
+        { logEntries: repo },
+        {
+          caller,
+          page: pageRequest(10, nextToken),
+          status: null,
+          columns: logEntryColumns(caller, selected),
+          view: (entry) => logEntryView(entry, caller, selected),
+          sizeOf: jsonBytes,
+        },
+      );
+      return { ...page, sent: statements.join('\n') };
+    };
+
+    const withText = ['items/id', 'items/summary', 'items/summary/text'];
+    const first = await pageOf(withText);
+    expect(first.items.map((item) => item.summary?.text?.length)).toEqual([text.length, text.length]);
+    const rest = await pageOf(withText, first.nextToken);
+    expect(rest.items).toHaveLength(1);
+    expect(rest.nextToken).toBeNull();
+
+    const statuses = await pageOf(['items/id', 'items/status', 'items/summary', 'items/summary/generatedBy']);
+    expect(statuses.items.map((item) => item.summary?.generatedBy)).toEqual(['local', 'local', 'local']);
+    expect(statuses.nextToken).toBeNull();
+    expect(statuses.sent).not.toMatch(/"log_entries"\."(raw|summary|summary_text|templates)"/);
   });
 });

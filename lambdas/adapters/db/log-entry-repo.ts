@@ -5,6 +5,7 @@ import { uploadObjectKey } from '../../core/jobs/kinds/summarize-log/upload-key.
 import { ROLES_SEEING_EVERYONE } from '../../core/use-cases/access.ts';
 import type {
   ListedLogEntry,
+  LogColumnsWanted,
   LogEntryChange,
   LogEntryRecord,
   LogEntryRepo,
@@ -12,6 +13,7 @@ import type {
   NewLogEntry,
 } from '../../core/use-cases/log-entries.ts';
 import type { Database } from './client.ts';
+import { readingOnly } from './columns.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
 import { createJobRecord } from './job-repo.ts';
@@ -32,14 +34,13 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
     const [row] = await selectEntries().where(eq(logEntries.id, id)).limit(1);
     return row ? toRecord(row) : null;
   };
-  /** The entry + job; without the text, `raw` is read as null, so the row's 5 MB never leaves the database. */
-  const selectListed = (withRaw: boolean) =>
+  /**
+   * The entry + job with only the large columns wanted; the others are read as null, so a row's 5 MB of text
+   * or its summary's JSON never leaves the database when the caller did not ask for them.
+   */
+  const selectListed = (columns: LogColumnsWanted) =>
     db
-      .select({
-        entry: withRaw ? logEntries : { ...entryWithoutRaw, raw: sql<null>`null` },
-        job: jobs,
-        cursorAt,
-      })
+      .select({ entry: readingOnly(getTableColumns(logEntries), columns), job: jobs, cursorAt })
       .from(logEntries)
       .innerJoin(jobs, eq(jobs.id, logEntries.jobId));
 
@@ -56,13 +57,13 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
 
     get,
 
-    async read(id, { withRaw }) {
-      const [row] = await selectListed(withRaw).where(eq(logEntries.id, id)).limit(1);
+    async read(id, columns) {
+      const [row] = await selectListed(columns).where(eq(logEntries.id, id)).limit(1);
       return row ? ({ ...row.entry, job: row.job } satisfies ListedLogEntry) : null;
     },
 
-    async list({ ownerId, status, limit, after, withRaw }) {
-      const rows = await selectListed(withRaw)
+    async list({ ownerId, status, limit, after, columns }) {
+      const rows = await selectListed(columns)
         .where(
           and(
             ownerId ? eq(logEntries.ownerId, ownerId) : undefined,
@@ -134,9 +135,14 @@ export function createLogEntryRepo(db: Database): LogEntryRepo {
   };
 }
 
-const { raw: _raw, ...entryWithoutRaw } = getTableColumns(logEntries);
 /** Every column but the text ones a new entry has just been given (`raw`) or cannot have yet (its summary). */
-const { summary: _summary, summaryText: _summaryText, templates: _templates, ...entryHead } = entryWithoutRaw;
+const {
+  raw: _raw,
+  summary: _summary,
+  summaryText: _summaryText,
+  templates: _templates,
+  ...entryHead
+} = getTableColumns(logEntries);
 
 /**
  * Entry + job + creation record in one transaction, at most once per idempotency key. A new entry comes back

@@ -9,10 +9,8 @@ import {
 } from '../../core/jobs/kinds/summarize-log/upload.ts';
 import { assertFormat } from '../../core/logs/header.ts';
 import { rawLogProblem } from '../../core/logs/summarize-log.ts';
-import { seesRawLogText } from '../../core/use-cases/access.ts';
 import {
   getLogEntry,
-  type ListedLogEntry,
   listLogEntries,
   logEntryHistory,
   MAX_SOURCE_CHARS,
@@ -21,7 +19,15 @@ import {
 import { checkedBy, idArg, idempotencyKeyArg, pageArgs, ruledBy, toPage } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route, traceIdOf } from '../route.ts';
-import { changeView, logEntryView, logSummaryView, selectedIn } from '../views.ts';
+import {
+  changeView,
+  jsonBytes,
+  logEntryColumns,
+  logEntryView,
+  logSummaryView,
+  selectedIn,
+  summaryColumns,
+} from '../views.ts';
 
 /** The longest explicit header format accepted (a Loghub format is a line of placeholders). */
 export const MAX_FORMAT_LENGTH = 500;
@@ -88,8 +94,8 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
       const selected = selectedIn(event.info.selectionSetList);
-      const withRaw = selected('raw') && seesRawLogText(caller);
-      const entry = await getLogEntry((await deps()).logs, { caller, id, withRaw });
+      const columns = logEntryColumns(caller, selected);
+      const entry = await getLogEntry((await deps()).logs, { caller, id, columns });
       return logEntryView(entry, caller, selected);
     }),
   );
@@ -98,23 +104,24 @@ export function registerLogRoutes(app: Router, deps: () => Promise<ApiDependenci
     route(z.object({ ...pageArgs, status: z.enum(JOB_STATUSES).nullish() }), async (args, event) => {
       const caller = requireCaller(event);
       const selected = selectedIn(event.info.selectionSetList, 'items');
-      const view = (entry: ListedLogEntry) => logEntryView(entry, caller, selected);
-      const page = await listLogEntries((await deps()).logs, {
+      return listLogEntries((await deps()).logs, {
         caller,
         page: toPage(args),
         status: args.status ?? null,
-        withRaw: selected('raw') && seesRawLogText(caller),
-        sizeOf: (entry) => Buffer.byteLength(JSON.stringify(view(entry))),
+        columns: logEntryColumns(caller, selected),
+        view: (entry) => logEntryView(entry, caller, selected),
+        sizeOf: jsonBytes,
       });
-      return { items: page.items.map(view), nextToken: page.nextToken };
     }),
   );
   app.onQuery(
     'logSummary',
     route(z.object({ id: idArg }), async ({ id }, event) => {
       const caller = requireCaller(event);
-      const entry = await getLogEntry((await deps()).logs, { caller, id, withRaw: false });
-      return logSummaryView(entry, caller, selectedIn(event.info.selectionSetList));
+      const selected = selectedIn(event.info.selectionSetList);
+      const columns = summaryColumns(caller, selected);
+      const entry = await getLogEntry((await deps()).logs, { caller, id, columns });
+      return logSummaryView(entry, caller, selected);
     }),
   );
   app.onQuery(

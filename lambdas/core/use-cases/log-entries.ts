@@ -40,10 +40,28 @@ export interface LogEntryRecord {
 }
 
 /**
- * An entry as a page of the list reads it: its text (`raw`, up to 5 MB each) only when the caller asked for
- * it, null otherwise. A console polling the list while logs are pasted would otherwise read 20 × 5 MB.
+ * An entry as the API reads it: each of its large columns (`LargeLogColumn`) only when the caller asked for
+ * it, null otherwise. A console polling the list while logs are pasted would otherwise read 20 × 5 MB of text,
+ * and decode 20 summaries (KBs of JSON each) on every poll that shows only statuses.
  */
 export type ListedLogEntry = Omit<LogEntryRecord, 'raw'> & { raw: string | null };
+
+/**
+ * The columns of an entry a read may leave out: its text and the parts of its summary. Whether an entry has
+ * a summary is `summarizedAt`, which is always read (the summary's parts are written together with it).
+ */
+export type LargeLogColumn = 'raw' | 'summary' | 'summaryText' | 'templates';
+
+/** Which large columns to read; those not wanted come back null. */
+export type LogColumnsWanted = Readonly<Record<LargeLogColumn, boolean>>;
+
+/** Only the small columns (status, sizes, times): what a history or an access check needs. */
+export const SMALL_LOG_COLUMNS: LogColumnsWanted = {
+  raw: false,
+  summary: false,
+  summaryText: false,
+  templates: false,
+};
 
 export interface NewLogEntry {
   ownerId: string;
@@ -91,17 +109,18 @@ export interface LogEntryRepo {
   ): Promise<{ entry: LogEntryRecord; created: boolean }>;
   get(id: string): Promise<LogEntryRecord | null>;
   /**
-   * An entry as the API reads it: its text (`raw`, up to 5 MB) only `withRaw`, null otherwise. A console polling
-   * a large entry's status while it is summarized would otherwise read its 5 MB on every poll.
+   * An entry as the API reads it: each large column (its text, up to 5 MB; its summary) only when `columns`
+   * wants it, null otherwise. A console polling a large entry's status while it is summarized would otherwise
+   * read its 5 MB on every poll.
    */
-  read(id: string, options: { withRaw: boolean }): Promise<ListedLogEntry | null>;
-  /** `withRaw`: read each entry's text; without it `raw` is null. */
+  read(id: string, columns: LogColumnsWanted): Promise<ListedLogEntry | null>;
+  /** Each entry with only the large `columns` wanted; the others are null. */
   list(query: {
     ownerId: string | null;
     status: JobStatus | null;
     limit: number;
     after: Cursor | null;
-    withRaw: boolean;
+    columns: LogColumnsWanted;
   }): Promise<{ row: ListedLogEntry; cursor: Cursor }[]>;
   /** Overwrites any earlier summary: a redelivered job writes the same result again. */
   saveSummary(id: string, result: LogSummaryResult): Promise<void>;
@@ -120,38 +139,44 @@ export async function getLogEntry(
   deps: { logEntries: Pick<LogEntryRepo, 'read'> },
   input: {
     caller: Caller;
-    id: string /** Whether the caller asked for the text (and may read it). */;
-    withRaw: boolean;
+    id: string;
+    /** The large columns the caller asked for (the text only if they may read it). */
+    columns: LogColumnsWanted;
   },
 ): Promise<ListedLogEntry> {
-  const entry = await deps.logEntries.read(input.id, { withRaw: input.withRaw });
+  const entry = await deps.logEntries.read(input.id, input.columns);
   if (!entry) throw new NotFoundError('Log entry');
   assertCanRead(input.caller, entry.ownerId, 'Log entry');
   return entry;
 }
 
-export async function listLogEntries(
+/**
+ * A page of the caller's entries (everyone's for OPS and ADMIN), each read with only the large `columns`
+ * wanted and turned into its answer once (`view`). With `sizeOf` (bytes of one answer) the page stays within
+ * LIST_ANSWER_BYTES.
+ */
+export async function listLogEntries<Item>(
   deps: { logEntries: Pick<LogEntryRepo, 'list'> },
   input: {
     caller: Caller;
     page: PageRequest;
     status: JobStatus | null;
-    /** Whether the caller asked for the entries' text (and may read it). */
-    withRaw: boolean;
-    /** Bytes of one entry as the caller asked for it; with it a page stays within LIST_ANSWER_BYTES. */
-    sizeOf?: (entry: ListedLogEntry) => number;
+    /** The large columns the caller asked for (the text only if they may read it). */
+    columns: LogColumnsWanted;
+    view: (entry: ListedLogEntry) => Item;
+    sizeOf?: (item: Item) => number;
   },
-): Promise<Page<ListedLogEntry>> {
+): Promise<Page<Item>> {
   const { limit, after } = input.page;
   const rows = await deps.logEntries.list({
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
     status: input.status,
     limit: limit + 1,
     after,
-    withRaw: input.withRaw,
+    columns: input.columns,
   });
   const budget = input.sizeOf ? { maxBytes: LIST_ANSWER_BYTES, sizeOf: input.sizeOf } : undefined;
-  return toPage(rows, limit, (row) => row, budget);
+  return toPage(rows, limit, input.view, budget);
 }
 
 /**
@@ -168,7 +193,7 @@ export async function logEntryHistory(
   deps: { logEntries: Pick<LogEntryRepo, 'read' | 'history'> },
   input: { caller: Caller; id: string },
 ): Promise<LogEntryChange[]> {
-  const entry = await getLogEntry(deps, { ...input, withRaw: false });
+  const entry = await getLogEntry(deps, { ...input, columns: SMALL_LOG_COLUMNS });
   return deps.logEntries.history(entry.id, entry.job.id);
 }
 

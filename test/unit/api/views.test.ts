@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logEntryView, selectedIn } from '../../../lambdas/api/views.ts';
+import { logEntryColumns, logEntryView, selectedIn } from '../../../lambdas/api/views.ts';
 import type { Caller } from '../../../lambdas/core/auth/roles.ts';
 import { toPage } from '../../../lambdas/core/pagination.ts';
 import type { LogEntryRecord } from '../../../lambdas/core/use-cases/log-entries.ts';
@@ -57,6 +57,45 @@ describe('log entry views', () => {
     expect(heavy.summary?.templates).toBeNull();
   });
 
+  it('read only the large columns the selection shows: a status list reads no text and no summary', () => {
+    const list = (paths: string[]) => logEntryColumns(caller, selectedIn(['items', ...paths], 'items'));
+    const none = { raw: false, summary: false, summaryText: false, templates: false };
+    expect(list(['items/id', 'items/status', 'items/summary', 'items/summary/generatedBy'])).toEqual(none);
+    expect(list(['items/raw', 'items/summary', 'items/summary/text'])).toEqual({
+      ...none,
+      raw: true,
+      summaryText: true,
+    });
+    // HR reads no log text, and its summary text is rewritten from the JSON.
+    const hr: Caller = { ...caller, role: 'HR' };
+    expect(logEntryColumns(hr, selectedIn(['raw', 'summary', 'summary/text']))).toEqual({
+      ...none,
+      summary: true,
+    });
+    expect(logEntryColumns(caller, selectedIn(undefined))).toEqual({
+      raw: true,
+      summary: true,
+      summaryText: true,
+      templates: true,
+    });
+  });
+
+  it('show each selected part of a summary from the columns that selection read', () => {
+    const selected = selectedIn(['summary', 'summary/generatedBy', 'summary/text', 'summary/json']);
+    for (const who of [caller, { ...caller, role: 'HR' } satisfies Caller]) {
+      const columns = logEntryColumns(who, selected);
+      const read = {
+        ...entry,
+        summary: columns.summary ? entry.summary : null,
+        summaryText: columns.summaryText ? entry.summaryText : null,
+        templates: columns.templates ? entry.templates : null,
+      };
+      expect(logEntryView(read, who, selected)).toEqual(logEntryView(entry, who, selected));
+    }
+    const unsummarized = { ...entry, summary: null, summaryText: null, templates: null, summarizedAt: null };
+    expect(logEntryView(unsummarized, caller, selected).summary).toBeNull();
+  });
+
   it('give everything when the event carries no selection (a caller that is not AppSync)', () => {
     const all = logEntryView(entry, caller, selectedIn(undefined));
     expect(all.raw).toBe(entry.raw);
@@ -69,12 +108,24 @@ describe('pages with a byte budget', () => {
     row: { size },
     cursor: { createdAt: `2026-01-0${i + 1}T00:00:00Z`, id: `0000000${i}-0000-0000-0000-000000000000` },
   }));
-  const budget = { maxBytes: 7, sizeOf: (r: { size: number }) => r.size };
+  const budget = { maxBytes: 7, sizeOf: (size: number) => size };
 
   it('end when the next row would pass the budget, continuing after the last row kept', () => {
     const page = toPage(rows, 4, (r) => r.size, budget);
     expect(page.items).toEqual([3, 3]);
     expect(page.nextToken).not.toBeNull();
+  });
+
+  it('build each item once: the item measured is the item answered', () => {
+    const built: number[] = [];
+    const build = (r: { size: number }) => {
+      built.push(r.size);
+      return { size: r.size };
+    };
+    const page = toPage(rows, 4, build, { maxBytes: 7, sizeOf: (item) => item.size });
+    expect(page.items).toEqual([{ size: 3 }, { size: 3 }]);
+    // The two kept, and the one that did not fit: none twice.
+    expect(built).toEqual([3, 3, 3]);
   });
 
   it('always hold one row, however large', () => {

@@ -17,7 +17,7 @@ import {
   SMALL_LOG_COLUMNS,
 } from '../core/use-cases/log-entries.ts';
 import type { DeadLetterView, SystemHealth } from '../core/use-cases/operations.ts';
-import type { TicketChange, TicketRecord } from '../core/use-cases/tickets.ts';
+import type { ListedTicket, TicketChange, TicketColumnsWanted } from '../core/use-cases/tickets.ts';
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -150,7 +150,19 @@ export interface SimilarTicketView {
 
 export type TicketView = ReturnType<typeof ticketView>;
 
-export function ticketView(ticket: TicketRecord, similar?: SimilarTicketView[]) {
+/** Fields of `Ticket.triage` read from the stored triage JSON (the rest are columns or the job's status). */
+const TRIAGE_JSON_FIELDS = ['confidence', 'details', 'rationale', 'classifierVersion'];
+
+/** The large columns `ticketView` shows with this selection. */
+export function ticketColumns(selected: Selected): TicketColumnsWanted {
+  return {
+    body: selected('body'),
+    triage: TRIAGE_JSON_FIELDS.some((field) => selected(`triage/${field}`)),
+    correction: selected('triage/correction'),
+  };
+}
+
+export function ticketView(ticket: ListedTicket, similar?: SimilarTicketView[]) {
   const triage = ticket.triage ?? {};
   const confidence = typeof triage.confidence === 'number' ? triage.confidence : null;
   return {

@@ -12,6 +12,7 @@ import type {
   TicketRepo,
 } from '../../core/use-cases/tickets.ts';
 import type { Database } from './client.ts';
+import { readingOnly } from './columns.ts';
 import { cursorTimestamp, pastCursor } from './cursor.ts';
 import { createOnce } from './idempotency.ts';
 import { createJobRecord, type DatabaseExecutor, type Transaction } from './job-repo.ts';
@@ -45,7 +46,16 @@ const FIELD_COLUMNS: Record<TicketField, keyof TicketRow> = {
   correction: 'correction',
 };
 
-const toRecord = ({ ticket, job }: { ticket: TicketRow; job: typeof jobs.$inferSelect }): TicketRecord => ({
+/** A row as read: a list may have left its body out (null); every other read has it. */
+type ReadRow<Body> = Omit<TicketRow, 'body'> & { body: Body };
+
+const toRecord = <Body extends string | null>({
+  ticket,
+  job,
+}: {
+  ticket: ReadRow<Body>;
+  job: typeof jobs.$inferSelect;
+}): Omit<TicketRecord, 'body'> & { body: Body } => ({
   id: ticket.id,
   ownerId: ticket.ownerId,
   title: ticket.title,
@@ -87,8 +97,11 @@ export function createTicketRepo(db: Database): TicketRepo {
 
     get: (id) => get(id),
 
-    async list({ ownerId, filter, limit, after }) {
-      const rows = await select()
+    async list({ ownerId, filter, limit, after, columns }) {
+      const rows = await db
+        .select({ ticket: readingOnly(ticketColumns, columns), job: jobs, cursorAt })
+        .from(tickets)
+        .innerJoin(jobs, eq(jobs.id, tickets.jobId))
         .where(listConditions(ownerId, filter, after))
         .orderBy(desc(tickets.createdAt), desc(tickets.id))
         .limit(limit);

@@ -6,6 +6,7 @@ import { TICKET_LIMITS, validateTicketInput } from '../../core/tickets/input.ts'
 import {
   correctTriage,
   getTicket,
+  type ListedTicket,
   listTickets,
   markDuplicate,
   normalisedProject,
@@ -23,7 +24,7 @@ import { checkedBy, idArg, idempotencyKeyArg, instantArg, pageArgs, toPage } fro
 import type { ApiDependencies } from '../dependencies.ts';
 import { assertFanOutBounded } from '../fan-out.ts';
 import { type ResolverEvent, requireCaller, route, traceIdOf } from '../route.ts';
-import { changeView, type TicketView, ticketView } from '../views.ts';
+import { changeView, selectedIn, type TicketView, ticketColumns, ticketView } from '../views.ts';
 
 /** A given project is trimmed and must not be blank; the classifier's limits apply to what remains. */
 const projectArg = z.string().trim().min(1, 'must not be blank (omit it instead)');
@@ -99,7 +100,7 @@ type TicketDeps = ApiDependencies['tickets'];
 async function ticketViews(
   deps: TicketDeps,
   caller: Caller,
-  records: readonly TicketRecord[],
+  records: readonly ListedTicket[],
   selection: readonly string[],
   at: string,
 ): Promise<TicketView[]> {
@@ -172,7 +173,8 @@ export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDepende
       const caller = requireCaller(event);
       const page = toPage(args);
       assertSimilarBounded(event);
-      const found = await listTickets(d, { caller, filter: args.filter, page });
+      const columns = ticketColumns(selectedIn(event.info.selectionSetList, 'items'));
+      const found = await listTickets(d, { caller, filter: args.filter, page, columns });
       const items = await ticketViews(d, caller, found.items, event.info.selectionSetList, 'items');
       return { items, nextToken: found.nextToken };
     }),

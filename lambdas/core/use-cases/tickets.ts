@@ -41,6 +41,18 @@ export interface TicketRecord {
   job: Job;
 }
 
+/**
+ * A ticket as a list reads it: each of its large columns (`LargeTicketColumn`) only when the query shows it,
+ * null otherwise. A body is up to 256 KiB; the triage and the correction are JSON decoded on every read.
+ */
+export type ListedTicket = Omit<TicketRecord, 'body'> & { body: string | null };
+
+/** The columns of a ticket a list may leave out: its body and its triage and correction (JSON). */
+export type LargeTicketColumn = 'body' | 'triage' | 'correction';
+
+/** Which large columns to read; those not wanted come back null. */
+export type TicketColumnsWanted = Readonly<Record<LargeTicketColumn, boolean>>;
+
 export interface TicketChange {
   at: Date;
   actorId: string | null;
@@ -116,12 +128,14 @@ export interface TicketRepo {
     idempotency: IdempotentRequest | null,
   ): Promise<{ ticket: TicketRecord; created: boolean }>;
   get(id: string): Promise<TicketRecord | null>;
+  /** Each ticket with only the large `columns` wanted; the others are null. */
   list(query: {
     ownerId: string | null;
     filter: TicketFilter;
     limit: number;
     after: Cursor | null;
-  }): Promise<{ row: TicketRecord; cursor: Cursor }[]>;
+    columns: TicketColumnsWanted;
+  }): Promise<{ row: ListedTicket; cursor: Cursor }[]>;
   /**
    * Applies `changes` only if the ticket is at `expectedVersion`, bumps the version and records the fields
    * that differ. A change in which no field differs (and no fingerprint) is no write: same version, no record.
@@ -186,14 +200,15 @@ export async function getTicket(
 
 export async function listTickets(
   deps: { tickets: Pick<TicketRepo, 'list'> },
-  input: { caller: Caller; filter: TicketFilter; page: PageRequest },
-): Promise<Page<TicketRecord>> {
+  input: { caller: Caller; filter: TicketFilter; page: PageRequest; columns: TicketColumnsWanted },
+): Promise<Page<ListedTicket>> {
   const { limit, after } = input.page;
   const rows = await deps.tickets.list({
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
     filter: input.filter,
     limit: limit + 1,
     after,
+    columns: input.columns,
   });
   return toPage(rows, limit, (row) => row);
 }

@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../lambdas/adapters/db/client.ts';
+import * as schema from '../../lambdas/adapters/db/schema.ts';
+import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
+import { selectedIn, ticketColumns, ticketView } from '../../lambdas/api/views.ts';
+import type { TicketRepo } from '../../lambdas/core/use-cases/tickets.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe('the ticket list', () => {
+  let database: TestDatabase;
+  let statements: string[];
+  let repo: TicketRepo;
+  let ownerId: string;
+  let id: string;
+  const triage = { confidence: 0.8, rationale: 'the editor hangs', classifierVersion: 'v1', details: {} };
+  const correction = { category: 'BUG', at: '2026-12-07T10:00:00Z' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    statements = [];
+    // The pool the tests share, seen through a logger: which statements a call sends.
+    const logged: Database = drizzle(database.sql, {
+      schema,
+      logger: { logQuery: (query) => statements.push(query) },
+    });
+    repo = createTicketRepo(logged);
+    const [user] = await database.db
+      .insert(schema.users)
+      .values({ email: 'lister@example.com', passwordHash: 'fake$x' })
+      .returning();
+    if (!user) throw new Error('no user');
+    ownerId = user.id;
+    const body = 'The window stops responding. '.repeat(2_000);
+    const { ticket } = await repo.create(
+      { ownerId, title: 'Editor freezes', body, project: null, redactions: {} },
+      { kind: 'triage-ticket', traceId: null },
+      null,
+    );
+    id = ticket.id;
+    await database.db.update(schema.tickets).set({ triage, correction }).where(eq(schema.tickets.id, id));
+  });
+  afterAll(async () => database?.close());
+
+  const listed = async (paths: string[]) => {
+    const columns = ticketColumns(selectedIn(['items', ...paths], 'items'));
+    statements.length = 0;
+    const [first] = await repo.list({ ownerId, filter: {}, limit: 10, after: null, columns });
+    return { ticket: first?.row, sent: statements.join('\n') };
+  };
+
+  it('reads no body, triage or correction when the query shows none of them', async () => {
+    const { ticket, sent } = await listed([
+      'items/id',
+      'items/title',
+      'items/triage',
+      'items/triage/category',
+    ]);
+    expect(sent).not.toMatch(/"tickets"\."(body|triage|correction)"/);
+    expect(ticket).toMatchObject({ id, title: 'Editor freezes', body: null, triage: null, correction: null });
+  });
+
+  it('reads each of them when a field shown needs it, and shows the same as a full read', async () => {
+    const paths = ['items/body', 'items/triage', 'items/triage/confidence', 'items/triage/correction'];
+    const { ticket, sent } = await listed(paths);
+    expect(sent).toMatch(/"tickets"\."body"/);
+    expect(ticket).toMatchObject({ triage, correction });
+    const full = await repo.get(id);
+    if (!ticket || !full) throw new Error('ticket not read');
+    expect(ticketView(ticket)).toEqual(ticketView(full));
+  });
+});

@@ -1,8 +1,5 @@
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../lambdas/adapters/db/client.ts';
 import { createLogEntryRepo } from '../../lambdas/adapters/db/log-entry-repo.ts';
-import * as schema from '../../lambdas/adapters/db/schema.ts';
 import { jsonBytes, logEntryColumns, logEntryView, selectedIn } from '../../lambdas/api/views.ts';
 import type { Caller } from '../../lambdas/core/auth/roles.ts';
 import { idempotentRequest } from '../../lambdas/core/idempotency.ts';
@@ -15,7 +12,7 @@ import {
   type NewLogEntry,
   SMALL_LOG_COLUMNS,
 } from '../../lambdas/core/use-cases/log-entries.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, insertUser, loggedDatabase, type TestDatabase } from '../support/database.ts';
 
 // What a paste can hold that an encoding slip would change: multi-byte and astral characters, CRLF, tabs,
 // a trailing line break, and a redaction placeholder.
@@ -35,19 +32,10 @@ describe('the log entry repository', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    statements = [];
-    // The pool the tests share, seen through a logger: which statements a call sends.
-    const logged: Database = drizzle(database.sql, {
-      schema,
-      logger: { logQuery: (query) => statements.push(query) },
-    });
-    repo = createLogEntryRepo(logged);
-    const [user] = await database.db
-      .insert(schema.users)
-      .values({ email: 'paster@example.com', passwordHash: 'fake$x' })
-      .returning();
-    if (!user) throw new Error('no user');
-    ownerId = user.id;
+    const logged = loggedDatabase(database);
+    statements = logged.statements;
+    repo = createLogEntryRepo(logged.db);
+    ownerId = (await insertUser(database, 'paster@example.com')).id;
   });
   afterAll(async () => database?.close());
 
@@ -172,11 +160,7 @@ describe('the log entry repository', () => {
   });
 
   it('ends a page early when the summaries selected would pass the answer budget, reading none unselected', async () => {
-    const [other] = await database.db
-      .insert(schema.users)
-      .values({ email: 'summaries@example.com', passwordHash: 'fake$x' })
-      .returning();
-    if (!other) throw new Error('no user');
+    const other = await insertUser(database, 'summaries@example.com');
     const caller: Caller = { userId: other.id, role: 'USER', sessionId: 's1', email: other.email };
     const text = 'x'.repeat(Math.ceil(LIST_ANSWER_BYTES / 2.5));
     for (let i = 0; i < 3; i++) {

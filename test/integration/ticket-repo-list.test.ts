@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../lambdas/adapters/db/client.ts';
 import * as schema from '../../lambdas/adapters/db/schema.ts';
 import { createTicketRepo } from '../../lambdas/adapters/db/ticket-repo.ts';
 import { selectedIn, ticketColumns, ticketView } from '../../lambdas/api/views.ts';
 import type { TicketRepo } from '../../lambdas/core/use-cases/tickets.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, insertUser, loggedDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('the ticket list', () => {
   let database: TestDatabase;
@@ -19,19 +17,10 @@ describe('the ticket list', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    statements = [];
-    // The pool the tests share, seen through a logger: which statements a call sends.
-    const logged: Database = drizzle(database.sql, {
-      schema,
-      logger: { logQuery: (query) => statements.push(query) },
-    });
-    repo = createTicketRepo(logged);
-    const [user] = await database.db
-      .insert(schema.users)
-      .values({ email: 'lister@example.com', passwordHash: 'fake$x' })
-      .returning();
-    if (!user) throw new Error('no user');
-    ownerId = user.id;
+    const logged = loggedDatabase(database);
+    statements = logged.statements;
+    repo = createTicketRepo(logged.db);
+    ownerId = (await insertUser(database, 'lister@example.com')).id;
     const body = 'The window stops responding. '.repeat(2_000);
     const { ticket } = await repo.create(
       { ownerId, title: 'Editor freezes', body, project: null, redactions: {} },

@@ -84,6 +84,25 @@ async function post(
 const bearer = { authorization: 'Bearer good-token' };
 const userContext = { sub: 'user-1', role: 'USER', sid: 'session-1', email: 'u@example.com' };
 
+/** A bare endpoint (no limits, every token accepted) whose resolver waits on `work`, then answers `me`. */
+function endpointAnsweringMe(work: () => Promise<void>, now?: () => number) {
+  return createAppSyncEndpoint({
+    schema: loadAppSyncSchema(schemaText),
+    apiId: 'x',
+    apiKeys: () => [],
+    authorizer: async () => ({ isAuthorized: true, resolverContext: userContext }),
+    authorizerTtlSeconds: 0,
+    resolver: async () => {
+      await work();
+      return { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' };
+    },
+    queryDepthLimit: 0,
+    resolverCountLimit: 0,
+    introspection: true,
+    ...(now ? { now } : {}),
+  });
+}
+
 beforeAll(async () => {
   server = await startEndpoint();
 });
@@ -414,22 +433,11 @@ describe('local AppSync endpoint', () => {
   it('runs at most two root fields of one request at once, so aliases do not take the whole pool; answers all', async () => {
     let running = 0;
     let most = 0;
-    const endpoint = createAppSyncEndpoint({
-      schema: loadAppSyncSchema(schemaText),
-      apiId: 'x',
-      apiKeys: () => [],
-      authorizer: async () => ({ isAuthorized: true, resolverContext: userContext }),
-      authorizerTtlSeconds: 0,
-      resolver: async () => {
-        running += 1;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        running -= 1;
-        return { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' };
-      },
-      queryDepthLimit: 0,
-      resolverCountLimit: 0,
-      introspection: true,
+    const endpoint = endpointAnsweringMe(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
     });
     const aliases = Array.from({ length: 12 }, (_, i) => `a${i}: me { id }`).join(' ');
     const answered = await endpoint.handle({
@@ -444,22 +452,13 @@ describe('local AppSync endpoint', () => {
 
   it('does not start a field whose turn comes past the request deadline, and says so', async () => {
     let now = 0;
-    const endpoint = createAppSyncEndpoint({
-      schema: loadAppSyncSchema(schemaText),
-      apiId: 'x',
-      apiKeys: () => [],
-      authorizer: async () => ({ isAuthorized: true, resolverContext: userContext }),
-      authorizerTtlSeconds: 0,
-      resolver: async () => {
+    const endpoint = endpointAnsweringMe(
+      async () => {
         await new Promise((resolve) => setImmediate(resolve));
         now += FIELD_START_DEADLINE_MS + 1; // each field takes the whole budget
-        return { id: 'user-1', email: 'u@example.com', role: 'USER', createdAt: '2026-01-01T00:00:00.000Z' };
       },
-      queryDepthLimit: 0,
-      resolverCountLimit: 0,
-      introspection: true,
-      now: () => now,
-    });
+      () => now,
+    );
     const answered = await endpoint.handle({
       headers: { authorization: 't' },
       body: { query: '{ a: me { id } b: me { id } c: me { id } }' },

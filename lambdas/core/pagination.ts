@@ -8,6 +8,13 @@ import { isRealInstant } from './text.ts';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Most bytes of the items of one page of a list whose items can be large (log text and summaries, ticket
+ * bodies): a resolver's answer must fit a Lambda response (6 MB) with room for the rest. A page that would be
+ * larger ends early; its nextToken goes on from there.
+ */
+export const LIST_ANSWER_BYTES = 4 * 1024 * 1024;
+
 export interface Cursor {
   /** ISO timestamp as the database printed it (microsecond precision kept). */
   createdAt: string;

@@ -3,9 +3,8 @@ import { createLogEntryRepo } from '../../lambdas/adapters/db/log-entry-repo.ts'
 import { jsonBytes, logEntryColumns, logEntryView, selectedIn } from '../../lambdas/api/views.ts';
 import type { Caller } from '../../lambdas/core/auth/roles.ts';
 import { idempotentRequest } from '../../lambdas/core/idempotency.ts';
-import { pageRequest } from '../../lambdas/core/pagination.ts';
+import { LIST_ANSWER_BYTES, pageRequest } from '../../lambdas/core/pagination.ts';
 import {
-  LIST_ANSWER_BYTES,
   type LogColumnsWanted,
   type LogEntryRepo,
   listLogEntries,

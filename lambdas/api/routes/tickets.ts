@@ -24,7 +24,7 @@ import { checkedBy, idArg, idempotencyKeyArg, instantArg, pageArgs, toPage } fro
 import type { ApiDependencies } from '../dependencies.ts';
 import { assertFanOutBounded } from '../fan-out.ts';
 import { type ResolverEvent, requireCaller, route, traceIdOf } from '../route.ts';
-import { changeView, selectedIn, type TicketView, ticketColumns, ticketView } from '../views.ts';
+import { changeView, jsonBytes, selectedIn, type TicketView, ticketColumns, ticketView } from '../views.ts';
 
 /** A given project is trimmed and must not be blank; the classifier's limits apply to what remains. */
 const projectArg = z.string().trim().min(1, 'must not be blank (omit it instead)');
@@ -97,19 +97,37 @@ type TicketDeps = ApiDependencies['tickets'];
  * Views of tickets with `similar` filled where the query selected it (AppSync's `selectionSetList`), to any
  * depth the query asks (`similar { ticket { similar { … } } }`): nothing is computed that was not asked for.
  */
-async function ticketViews(
+const ticketViews = (
   deps: TicketDeps,
   caller: Caller,
   records: readonly ListedTicket[],
   selection: readonly string[],
   at: string,
+): Promise<TicketView[]> =>
+  withSimilar(
+    deps,
+    caller,
+    records.map((record) => ticketView(record)),
+    selection,
+    at,
+  );
+
+/**
+ * Fills `similar` into views already built (a page's, chosen and measured without it) where the query selected
+ * it at `at`.
+ */
+async function withSimilar(
+  deps: TicketDeps,
+  caller: Caller,
+  views: TicketView[],
+  selection: readonly string[],
+  at: string,
 ): Promise<TicketView[]> {
   const path = at === '' ? 'similar' : `${at}/similar`;
-  if (!selection.includes(path)) return records.map((record) => ticketView(record));
+  if (!selection.includes(path)) return views;
   // One lookup at a time (similarTicketsOfEach): a field holds at most one connection of the shared pool.
-  const similarOfEach = await similarTicketsOfEach(deps, { caller, tickets: records });
-  const views: TicketView[] = [];
-  for (const [i, record] of records.entries()) {
+  const similarOfEach = await similarTicketsOfEach(deps, { caller, tickets: views });
+  for (const [i, view] of views.entries()) {
     const similar = similarOfEach[i] ?? [];
     const nested = await ticketViews(
       deps,
@@ -118,12 +136,7 @@ async function ticketViews(
       selection,
       `${path}/ticket`,
     );
-    views.push(
-      ticketView(
-        record,
-        similar.map((s, j) => ({ score: s.score, ticket: nested[j] })),
-      ),
-    );
+    view.similar = similar.map((s, j) => ({ score: s.score, ticket: nested[j] }));
   }
   return views;
 }
@@ -174,8 +187,16 @@ export function registerTicketRoutes(app: Router, deps: () => Promise<ApiDepende
       const page = toPage(args);
       assertSimilarBounded(event);
       const columns = ticketColumns(selectedIn(event.info.selectionSetList, 'items'));
-      const found = await listTickets(d, { caller, filter: args.filter, page, columns });
-      const items = await ticketViews(d, caller, found.items, event.info.selectionSetList, 'items');
+      // The page is measured as answered without `similar`, whose lookups run only for the tickets kept.
+      const found = await listTickets(d, {
+        caller,
+        filter: args.filter,
+        page,
+        columns,
+        view: (record) => ticketView(record),
+        sizeOf: jsonBytes,
+      });
+      const items = await withSimilar(d, caller, found.items, event.info.selectionSetList, 'items');
       return { items, nextToken: found.nextToken };
     }),
   );

@@ -7,7 +7,7 @@ import type { Caller } from '../auth/roles.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { IdempotentRequest } from '../idempotency.ts';
 import type { Job, JobStatus, NewJob } from '../jobs/job.ts';
-import { type Cursor, type Page, type PageRequest, toPage } from '../pagination.ts';
+import { type Cursor, LIST_ANSWER_BYTES, type Page, type PageRequest, toPage } from '../pagination.ts';
 import { assertCanRead, seesEveryone } from './access.ts';
 import type { TicketChange } from './tickets.ts';
 
@@ -178,12 +178,6 @@ export async function listLogEntries<Item>(
   const budget = input.sizeOf ? { maxBytes: LIST_ANSWER_BYTES, sizeOf: input.sizeOf } : undefined;
   return toPage(rows, limit, input.view, budget);
 }
-
-/**
- * Most bytes of log text and summaries in one page of entries: a resolver's answer must fit a Lambda response
- * (6 MB) with room for the rest. A page that would be larger ends early; its nextToken goes on from there.
- */
-export const LIST_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Who submitted the entry, every step of its summarize job (started, attempts that failed, succeeded or

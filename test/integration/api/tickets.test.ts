@@ -401,4 +401,33 @@ describe('tickets through the API', () => {
     expect(unchanged.status).toBe(ticket.status);
     expect(unchanged.version).toBe(ticket.version);
   });
+
+  it('ends a page of large bodies early with a nextToken, and following it answers every ticket once', async () => {
+    // 30 bodies of 250 KB (7.5 MB) do not fit one answer: the page stops at the list budget (4 MB).
+    const reporter = await api.user('long-bodies@example.com');
+    const bodyOf = (i: number) =>
+      `Ticket ${i}: ${'the nightly export stalls on large files '.repeat(6_250)}`.slice(0, 250_000);
+    const created = new Set<string>();
+    for (let i = 0; i < 30; i++) created.add((await create(reporter, `Export stalls ${i}`, bodyOf(i))).id);
+    const LIST = `query($t: String) { tickets(limit: 100, nextToken: $t) { items { id body } nextToken } }`;
+    const seen: string[] = [];
+    const pageSizes: number[] = [];
+    let token: string | null = null;
+    do {
+      const result = await reporter.call(LIST, { t: token });
+      expect(result.errors).toBeUndefined();
+      const page = result.data?.tickets as {
+        items: { id: string; body: string }[];
+        nextToken: string | null;
+      };
+      for (const item of page.items) expect(item.body).toHaveLength(250_000);
+      seen.push(...page.items.map((item) => item.id));
+      pageSizes.push(page.items.length);
+      token = page.nextToken;
+    } while (token !== null && pageSizes.length < 30);
+    expect(pageSizes[0]).toBeLessThan(30);
+    expect(pageSizes.length).toBeGreaterThan(1);
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen)).toEqual(created);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ describe('the ticket list', () => {
   let repo: TicketRepo;
   let ownerId: string;
   let id: string;
+  let twinId: string;
   const triage = { confidence: 0.8, rationale: 'the editor hangs', classifierVersion: 'v1', details: {} };
   const correction = { category: 'BUG', at: '2026-12-07T10:00:00Z' };
 
@@ -29,6 +30,16 @@ describe('the ticket list', () => {
     );
     id = ticket.id;
     await database.db.update(schema.tickets).set({ triage, correction }).where(eq(schema.tickets.id, id));
+    // Another user's ticket with the same fingerprint, so each is the other's similar ticket (for OPS).
+    const twinOwnerId = (await insertUser(database, 'twin@example.com')).id;
+    const { ticket: twin } = await repo.create(
+      { ownerId: twinOwnerId, title: 'Editor freezes again', body, project: null, redactions: {} },
+      { kind: 'triage-ticket', traceId: null },
+      null,
+    );
+    twinId = twin.id;
+    const fingerprint = { similarityTerms: [11, 22], similarityWeights: [0.6, 0.8] };
+    await database.db.update(schema.tickets).set(fingerprint);
   });
   afterAll(async () => database?.close());
 
@@ -58,5 +69,19 @@ describe('the ticket list', () => {
     const full = await repo.get(id);
     if (!ticket || !full) throw new Error('ticket not read');
     expect(ticketView(ticket)).toEqual(ticketView(full));
+  });
+
+  it('reads a similar ticket with only the large columns the query shows of it', async () => {
+    const similarWith = async (paths: string[]) => {
+      const columns = ticketColumns(selectedIn(paths, 'items/similar/ticket'));
+      statements.length = 0;
+      const [found] = await repo.similar({ id: twinId, ownerId: null, limit: 3, minScore: 0.3, columns });
+      return { ticket: found?.ticket, sent: statements.join('\n') };
+    };
+    const bare = await similarWith(['items/similar', 'items/similar/ticket', 'items/similar/ticket/id']);
+    expect(bare.sent).not.toMatch(/"tickets"\."(body|triage|correction)"/);
+    expect(bare.ticket).toMatchObject({ id, body: null, triage: null, correction: null });
+    const shown = await similarWith(['items/similar/ticket/body', 'items/similar/ticket/triage/confidence']);
+    expect(shown.ticket).toMatchObject({ id, body: expect.stringContaining('stops responding'), triage });
   });
 });

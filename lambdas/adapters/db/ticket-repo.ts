@@ -146,15 +146,20 @@ export function createTicketRepo(db: Database): TicketRepo {
       });
     },
 
-    async similar({ id, ownerId, limit, minScore }) {
+    async similar({ id, ownerId, limit, minScore, columns }) {
       const scored = await similarIds(db, { id, ownerId, limit, minScore });
       if (scored.length === 0) return [];
-      const rows = await select().where(
-        inArray(
-          tickets.id,
-          scored.map((s) => s.id),
-        ),
-      );
+      // Only the large columns the query shows: each ticket of a page brings three, bodies of up to 256 KiB.
+      const rows = await db
+        .select({ ticket: readingOnly(ticketColumns, columns), job: jobs })
+        .from(tickets)
+        .innerJoin(jobs, eq(jobs.id, tickets.jobId))
+        .where(
+          inArray(
+            tickets.id,
+            scored.map((s) => s.id),
+          ),
+        );
       const byId = new Map(rows.map((row) => [row.ticket.id, toRecord(row)]));
       return scored.flatMap(({ id: similarId, score }) => {
         const ticket = byId.get(similarId);

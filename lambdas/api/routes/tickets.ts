@@ -126,7 +126,9 @@ async function withSimilar(
   const path = at === '' ? 'similar' : `${at}/similar`;
   if (!selection.includes(path)) return views;
   // One lookup at a time (similarTicketsOfEach): a field holds at most one connection of the shared pool.
-  const similarOfEach = await similarTicketsOfEach(deps, { caller, tickets: views });
+  // Only the large columns the query shows of them: unselected, they would still be in the resolver's answer.
+  const columns = ticketColumns(selectedIn(selection, `${path}/ticket`));
+  const similarOfEach = await similarTicketsOfEach(deps, { caller, tickets: views, columns });
   for (const [i, view] of views.entries()) {
     const similar = similarOfEach[i] ?? [];
     const nested = await ticketViews(

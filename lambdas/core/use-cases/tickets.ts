@@ -80,7 +80,8 @@ export interface SimilarityVector {
 
 /** A ticket like another one, and how alike (cosine of their fingerprints, 0..1). */
 export interface SimilarTicketRecord {
-  ticket: TicketRecord;
+  /** Read with only the large columns the query shows of it, as a list reads its tickets. */
+  ticket: ListedTicket;
   score: number;
 }
 
@@ -157,13 +158,15 @@ export interface TicketRepo {
   jobStatusChanges(jobId: string): Promise<{ at: Date; from: JobStatus; to: JobStatus }[]>;
   /**
    * Tickets whose fingerprint is closest to ticket `id`'s (none when it has no fingerprint yet), best first:
-   * at most `limit` with a score of at least `minScore`, among the owner's tickets (everyone's for null).
+   * at most `limit` with a score of at least `minScore`, among the owner's tickets (everyone's for null);
+   * each with only the large `columns` wanted, the others null.
    */
   similar(query: {
     id: string;
     ownerId: string | null;
     limit: number;
     minScore: number;
+    columns: TicketColumnsWanted;
   }): Promise<SimilarTicketRecord[]>;
   /**
    * Tickets with a recorded correction made after `since`, oldest correction first (then by id), past the
@@ -390,13 +393,14 @@ export const SIMILAR_MIN_SCORE = 0.3;
  */
 export async function similarTickets(
   deps: { tickets: Pick<TicketRepo, 'similar'> },
-  input: { caller: Caller; ticket: Pick<TicketRecord, 'id'> },
+  input: { caller: Caller; ticket: Pick<TicketRecord, 'id'>; columns: TicketColumnsWanted },
 ): Promise<SimilarTicketRecord[]> {
   return deps.tickets.similar({
     id: input.ticket.id,
     ownerId: seesEveryone(input.caller) ? null : input.caller.userId,
     limit: SIMILAR_LIMIT,
     minScore: SIMILAR_MIN_SCORE,
+    columns: input.columns,
   });
 }
 
@@ -408,11 +412,11 @@ export async function similarTickets(
  */
 export async function similarTicketsOfEach(
   deps: { tickets: Pick<TicketRepo, 'similar'> },
-  input: { caller: Caller; tickets: readonly Pick<TicketRecord, 'id'>[] },
+  input: { caller: Caller; tickets: readonly Pick<TicketRecord, 'id'>[]; columns: TicketColumnsWanted },
 ): Promise<SimilarTicketRecord[][]> {
   const similar: SimilarTicketRecord[][] = [];
   for (const ticket of input.tickets)
-    similar.push(await similarTickets(deps, { caller: input.caller, ticket }));
+    similar.push(await similarTickets(deps, { caller: input.caller, ticket, columns: input.columns }));
   return similar;
 }
 

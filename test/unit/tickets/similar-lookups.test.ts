@@ -20,7 +20,10 @@ describe('similar tickets of a page of tickets', () => {
       },
     };
     const page = Array.from({ length: 20 }, (_, i) => ({ id: `t-${i}` }));
-    const similar = await similarTicketsOfEach({ tickets }, { caller, tickets: page });
+    const similar = await similarTicketsOfEach(
+      { tickets },
+      { caller, tickets: page, columns: { body: false, triage: false, correction: false } },
+    );
     expect(similar).toHaveLength(20);
     expect(asked).toEqual(page.map((t) => t.id));
     expect(most).toBe(1);

@@ -48,6 +48,25 @@ export function similarLookups(field: FieldRequest): number {
   return lookups;
 }
 
+/**
+ * Most similar tickets one request may ask for the `body` of. A similar ticket is read with only the large fields
+ * selected of it, but a body is up to 262,144 characters (about 0.75 MB as JSON in the worst case), and a page's
+ * byte budget cannot hold them: a page of 100 with `similar { ticket { body } }` is 300 bodies, ~79 MB, past any
+ * Lambda response (6 MB) before AppSync trims it. Three is one ticket's similar tickets, one level deep.
+ */
+export const MAX_SIMILAR_BODIES = 3;
+
+/** Similar tickets whose body the field asks for: each `…/similar/ticket/body` path, three per lookup above it. */
+export function similarBodies(field: FieldRequest): number {
+  let bodies = 0;
+  for (const path of field.selectionSetList) {
+    if (!path.endsWith('similar/ticket/body')) continue;
+    const similarPath = path.slice(0, -'/ticket/body'.length);
+    bodies += SIMILAR_LIMIT * similarLookups({ ...field, selectionSetList: [similarPath] });
+  }
+  return bodies;
+}
+
 function pageSize(limit: unknown): number {
   const parsed = limitArg.safeParse(limit);
   return parsed.success ? (parsed.data ?? DEFAULT_PAGE_SIZE) : 0;
@@ -55,7 +74,8 @@ function pageSize(limit: unknown): number {
 
 /**
  * Refuses a request (or, where only one field is seen, a field) whose `similar` selections add up to more than
- * `MAX_SIMILAR_LOOKUPS` lookups, naming `similar` and the figure, before any lookup is made.
+ * `MAX_SIMILAR_LOOKUPS` lookups, or ask for more than `MAX_SIMILAR_BODIES` bodies of similar tickets, naming
+ * `similar` and the figure, before any lookup is made.
  */
 export function assertFanOutBounded(fields: readonly FieldRequest[]): void {
   let lookups = 0;
@@ -64,6 +84,14 @@ export function assertFanOutBounded(fields: readonly FieldRequest[]): void {
     throw new ValidationError(
       'similar',
       `this request looks up similar tickets for up to ${lookups} tickets, at most ${MAX_SIMILAR_LOOKUPS} per request (every field, alias and fragment together): ask for fewer tickets (limit), fewer aliases, or nest similar less deep`,
+    );
+  }
+  let bodies = 0;
+  for (const field of fields) bodies += similarBodies(field);
+  if (bodies > MAX_SIMILAR_BODIES) {
+    throw new ValidationError(
+      'similar',
+      `this request asks for the body of up to ${bodies} similar tickets, at most ${MAX_SIMILAR_BODIES} per request: select the body of one ticket's similar tickets (ticket(id: …) { similar { ticket { body } } }), or read a similar ticket by its id`,
     );
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assertFanOutBounded, type FieldRequest, similarLookups } from '../../../lambdas/api/fan-out.ts';
+import {
+  assertFanOutBounded,
+  type FieldRequest,
+  similarBodies,
+  similarLookups,
+} from '../../../lambdas/api/fan-out.ts';
 
 /** AppSync's selectionSetList of `similar` nested `levels` deep below `at` (`items` for a page). */
 function nestedSimilar(at: string, levels: number): string[] {
@@ -46,5 +51,27 @@ describe('the lookups a request fans out into through `similar`', () => {
     );
     // As a resolver on AWS sees it: its own field only.
     expect(() => assertFanOutBounded([page(26, 2)])).toThrow(/^similar: .*up to 104 tickets/);
+  });
+
+  it("counts the similar tickets whose body is asked for, and refuses more than one ticket's three", () => {
+    const withBodies = (request: FieldRequest): FieldRequest => ({
+      ...request,
+      selectionSetList: [
+        ...request.selectionSetList,
+        ...request.selectionSetList.filter((p) => p.endsWith('similar/ticket')).map((p) => `${p}/body`),
+      ],
+    });
+    expect(similarBodies(one('ticket', 1))).toBe(0);
+    expect(similarBodies(withBodies(one('ticket', 1)))).toBe(3);
+    expect(similarBodies(withBodies(one('ticket', 2)))).toBe(3 + 9);
+    expect(similarBodies(withBodies(page(100, 1)))).toBe(300);
+    expect(() => assertFanOutBounded([withBodies(one('ticket', 1))])).not.toThrow();
+    expect(() => assertFanOutBounded([withBodies(page(1, 1))])).not.toThrow();
+    expect(() => assertFanOutBounded([withBodies(page(2, 1))])).toThrow(
+      /^similar: .*the body of up to 6 similar tickets, at most 3 per request/,
+    );
+    expect(() => assertFanOutBounded([withBodies(one('ticket', 1)), withBodies(one('ticketAt', 1))])).toThrow(
+      /up to 6 similar tickets/,
+    );
   });
 });

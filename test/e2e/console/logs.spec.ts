@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { lambdaExport } from '../../support/lambda-export.ts';
 import { signIn } from './browser.ts';
 import { api, browserPerFile, expectAccessible, newUser, pageText, snapshot } from './support.ts';
 
@@ -26,25 +27,6 @@ function requestsWithFailures(): string {
     const level = failed && i % 120 === 7 ? 'ERROR' : 'INFO';
     return `${time} ${level} api.Http: GET /api/orders/${1000 + i} status=${failed ? 503 : 200} took=${5 + (i % 40)}ms`;
   }).join('\n');
-}
-
-/** A Lambda export from CloudWatch: 30 invocations, every fifth one timing out at 3 s. */
-function lambdaExport(): string {
-  const lines: string[] = [];
-  for (let i = 0; i < 30; i++) {
-    const id = `3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f`;
-    const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
-    const timedOut = i % 5 === 4;
-    const duration = timedOut ? 3000 : 100 + i;
-    lines.push(`${at(0)} START RequestId: ${id} Version: $LATEST`);
-    lines.push(`${at(10)}\t${id}\tINFO\tprocessing order ${1000 + i}`);
-    if (timedOut) lines.push(`${at(3000)} ${id} Task timed out after 3.00 seconds`);
-    lines.push(`${at(duration + 1)} END RequestId: ${id}`);
-    lines.push(
-      `${at(duration + 2)} REPORT RequestId: ${id}\tDuration: ${duration}.00 ms\tBilled Duration: ${duration + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
-    );
-  }
-  return lines.join('\n');
 }
 
 describe('logs in the console', () => {

@@ -23,6 +23,7 @@ import { summarizeLog } from '../../../lambdas/core/logs/index.ts';
 import { emptyRedactionCounts } from '../../../lambdas/core/redaction/index.ts';
 import { markdownWithHighlights } from '../../../lambdas/core/use-cases/changelogs.ts';
 import { localSummarizer } from '../../../lambdas/summarizer/local-summarizer.ts';
+import { lambdaExport } from '../../support/lambda-export.ts';
 
 type Reply = string | LlmError | Partial<LlmCompletion>;
 
@@ -102,26 +103,10 @@ const summaryAnswer = (ids: string[], headline = 'The connection pool warned abo
 });
 
 /**
- * A Lambda export from CloudWatch: 30 invocations, every fifth one timing out at 3 s, whose REPORT says a
- * little more than 3000 ms, each its own (so no duration is among the values the digest repeats).
+ * A Lambda export whose timed-out REPORTs say a little more than 3000 ms, each its own (so no duration is among
+ * the values the digest repeats).
  */
-function lambdaLog(): string {
-  const lines: string[] = [];
-  for (let i = 0; i < 30; i++) {
-    const id = `3f1c${String(i).padStart(4, '0')}-0b5e-4c1a-9d2e-7a6b5c4d3e2f`;
-    const at = (ms: number) => new Date(Date.UTC(2026, 11, 4, 10, i, 0, ms)).toISOString();
-    const timedOut = i % 5 === 4;
-    const duration = timedOut ? 3000 + i : 100 + i;
-    lines.push(`${at(0)} START RequestId: ${id} Version: $LATEST`);
-    lines.push(`${at(10)}\t${id}\tINFO\tprocessing order ${1000 + i}`);
-    if (timedOut) lines.push(`${at(3000)} ${id} Task timed out after 3.00 seconds`);
-    lines.push(`${at(duration + 1)} END RequestId: ${id}`);
-    lines.push(
-      `${at(duration + 2)} REPORT RequestId: ${id}\tDuration: ${duration}.00 ms\tBilled Duration: ${duration + 1} ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t`,
-    );
-  }
-  return lines.join('\n');
-}
+const lambdaLog = (): string => lambdaExport((i) => 3000 + i);
 
 describe('the log digest', () => {
   it('states the durations a template names: p50, p95 and max of the REPORT lines, timeouts included', () => {

@@ -132,6 +132,23 @@ export function renderSignedIn(
 }
 
 /**
+ * Renders `ui` signed out, with `auth` answering every call of the auth API (login, signup, refresh, logout).
+ */
+export function renderSignedOut(ui: ReactElement, auth: () => Promise<never>) {
+  const store = new SessionStore({
+    storage: localStorage,
+    api: { login: auth, signup: auth, refresh: auth, logout: auth },
+  });
+  return renderWith(
+    <SessionContext.Provider
+      value={{ store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'k' } }}
+    >
+      {ui}
+    </SessionContext.Provider>,
+  );
+}
+
+/**
  * The whole console (its routes, layout and guards) in a memory router at `route`, signed in as `user`:
  * for what the router itself does (error elements, role redirects).
  */

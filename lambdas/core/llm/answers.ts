@@ -148,7 +148,7 @@ const COUNT_CLAIM =
 const CLOCK_TIME = /(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])/g;
 /** "No errors" and its ways of saying it; "no new errors" is another claim (checked like other text). */
 const NO_ERRORS =
-  /\b(?:no|zero|without(?: any)?)\s{1,3}(?:errors?|failures?)\b|\b0\s{1,3}errors?\b|\berror[- ]free\b/i;
+  /\b(?:no|zero|without(?:\s{1,3}any)?)\s{1,3}(?:errors?|failures?)\b|\b0\s{1,3}errors?\b|\berror[- ]free\b/i;
 
 /**
  * The model's words may not contradict the miner's measurements (docs/llm.md, "What is checked"): every count

@@ -1,9 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SessionContext } from '../session/SessionProvider.tsx';
-import { SessionStore } from '../session/session-store.ts';
-import { renderWith } from '../test-utils.tsx';
+import { renderSignedOut } from '../test-utils.tsx';
 import SetPasswordPage from './SetPasswordPage.tsx';
 
 /** The page as a link opens it, signed out, with the API answering `message` as AppSync does. */
@@ -19,20 +17,9 @@ function openLink(message: string) {
         }),
     ),
   );
-  const unused = async (): Promise<never> => {
+  renderSignedOut(<SetPasswordPage />, async () => {
     throw new Error('not reached');
-  };
-  const store = new SessionStore({
-    storage: localStorage,
-    api: { login: unused, signup: unused, refresh: unused, logout: unused },
   });
-  renderWith(
-    <SessionContext.Provider
-      value={{ store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'k' } }}
-    >
-      <SetPasswordPage />
-    </SessionContext.Provider>,
-  );
 }
 
 describe('SetPasswordPage', () => {

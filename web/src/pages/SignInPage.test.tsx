@@ -1,25 +1,13 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SessionContext } from '../session/SessionProvider.tsx';
-import { SessionStore } from '../session/session-store.ts';
-import { renderWith } from '../test-utils.tsx';
+import { renderSignedOut } from '../test-utils.tsx';
 import { SignInPage } from './SignInPage.tsx';
 
 /** The page signed out, with an auth API whose calls are recorded and never answer. */
 function open(mode: 'signin' | 'signup') {
   const pending = vi.fn(() => new Promise<never>(() => {}));
-  const store = new SessionStore({
-    storage: localStorage,
-    api: { login: pending, signup: pending, refresh: pending, logout: pending },
-  });
-  renderWith(
-    <SessionContext.Provider
-      value={{ store, config: { graphqlUrl: 'http://api.invalid/graphql', apiKey: 'k' } }}
-    >
-      <SignInPage mode={mode} />
-    </SessionContext.Provider>,
-  );
+  renderSignedOut(<SignInPage mode={mode} />, pending);
   return pending;
 }
 

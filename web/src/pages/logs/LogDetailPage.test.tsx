@@ -24,6 +24,17 @@ const entry = (status: string, summary: unknown = null) => ({
   summary,
 });
 
+/** The log page of entry l1, as routed in the app, signed in with `client`. */
+function openEntry(client: ReturnType<typeof fakeApi>['client']) {
+  renderSignedIn(
+    <Routes>
+      <Route path="/logs/:id" element={<LogDetailPage />} />
+    </Routes>,
+    client,
+    '/logs/l1',
+  );
+}
+
 const summary = {
   text: 'text',
   json: JSON.stringify({ headline: '12 lines, no errors', lines: { total: 12, analysed: 12 } }),
@@ -40,13 +51,7 @@ describe('LogDetailPage', () => {
         ? { unreachable: true }
         : { data: { logEntry: server === 'done' ? entry('SUCCEEDED', summary) : entry('PROCESSING') } },
     );
-    renderSignedIn(
-      <Routes>
-        <Route path="/logs/:id" element={<LogDetailPage />} />
-      </Routes>,
-      client,
-      '/logs/l1',
-    );
+    openEntry(client);
     expect(await screen.findByText(/The summarizer is working on this log/)).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Log summary: checkout-api');
     server = 'down';
@@ -66,13 +71,7 @@ describe('LogDetailPage', () => {
     const failed = entry('FAILED');
     failed.job = { ...failed.job, lastError: 'file: looks like binary data, not text' };
     const { client } = fakeApi(() => ({ data: { logEntry: failed } }));
-    renderSignedIn(
-      <Routes>
-        <Route path="/logs/:id" element={<LogDetailPage />} />
-      </Routes>,
-      client,
-      '/logs/l1',
-    );
+    openEntry(client);
     expect((await screen.findByRole('alert')).textContent).toContain(
       'file: looks like binary data, not text. Attempts: 1.',
     );
@@ -85,13 +84,7 @@ describe('LogDetailPage', () => {
       const { client } = fakeApi(() =>
         up ? { data: { logEntry: entry('SUCCEEDED', summary) } } : { unreachable: true },
       );
-      renderSignedIn(
-        <Routes>
-          <Route path="/logs/:id" element={<LogDetailPage />} />
-        </Routes>,
-        client,
-        '/logs/l1',
-      );
+      openEntry(client);
       expect(await screen.findByText(/The API cannot be reached/)).toBeTruthy();
       up = true;
       await vi.advanceTimersByTimeAsync(3000);

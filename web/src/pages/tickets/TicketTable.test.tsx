@@ -3,29 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { TicketBasicsFragment } from '../../gql/graphql.ts';
 import { renderWith } from '../../test-utils.tsx';
 import { TicketTable } from './TicketTable.tsx';
+import { ticketFixture } from './ticket-fixture.ts';
 
 const ticket = (id: string, ownerId: string, triage: Partial<TicketBasicsFragment['triage']> = {}) =>
-  ({
-    id,
-    ownerId,
-    title: `Ticket ${id}`,
-    body: '',
-    project: null,
-    team: null,
-    status: 'OPEN',
-    version: 3,
-    createdAt: '2026-12-06T10:00:00Z',
-    updatedAt: '2026-12-06T10:05:00Z',
-    triage: {
-      status: 'SUCCEEDED',
-      category: 'BUG',
-      priority: 'P2',
-      labels: [],
-      confidence: 0.42,
-      correction: null,
-      ...triage,
-    },
-  }) satisfies TicketBasicsFragment;
+  ticketFixture({ id, ownerId }, triage);
 
 const row = (title: string) => {
   const link = screen.getByRole('link', { name: title });

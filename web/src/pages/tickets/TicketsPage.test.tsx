@@ -2,26 +2,10 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { currentLocation, type FakeCall, fakeApi, pendingApi, renderSignedIn } from '../../test-utils.tsx';
 import TicketsPage from './TicketsPage.tsx';
+import { ticketFixture } from './ticket-fixture.ts';
 
 const ticket = {
-  id: 't1',
-  ownerId: 'u1',
-  title: 'Login times out',
-  body: '',
-  project: null,
-  team: null,
-  status: 'OPEN',
-  version: 2,
-  createdAt: '2026-12-06T10:00:00Z',
-  updatedAt: '2026-12-06T10:05:00Z',
-  triage: {
-    status: 'SUCCEEDED',
-    category: 'BUG',
-    priority: 'P2',
-    labels: [],
-    confidence: 0.8,
-    correction: null,
-  },
+  ...ticketFixture({ id: 't1', ownerId: 'u1', title: 'Login times out', version: 2 }, { confidence: 0.8 }),
   __typename: 'Ticket',
 };
 

@@ -558,7 +558,7 @@ async function invokeResolver(
       parentTypeName: info.parentType.name,
       variables: state.variables,
       selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
-      selectionSetGraphQL: info.fieldNodes[0]?.selectionSet ? print(info.fieldNodes[0].selectionSet) : '',
+      selectionSetGraphQL: selectionSetGraphQL(info.fieldNodes),
     },
   } as unknown as AppSyncResolverEvent<Record<string, unknown>>;
   let result: unknown;
@@ -734,6 +734,37 @@ function formatExecutionError(
 
 /** AppSync's `info.selectionSetList`: every selected field path below the resolved field, `a/b/c` style. */
 function selectionSetList(
+  fieldNodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): string[] {
+  // A field's paths depend on its document alone, and valid documents are kept (`validatedDocuments`): the
+  // request-wide bounds and the resolver event ask for the same field's paths, request after request.
+  const [only] = fieldNodes;
+  if (fieldNodes.length !== 1 || !only) return selectionPaths(fieldNodes, fragments);
+  let paths = pathsOfField.get(only);
+  if (!paths) {
+    paths = selectionPaths(fieldNodes, fragments);
+    pathsOfField.set(only, paths);
+  }
+  return paths;
+}
+
+const pathsOfField = new WeakMap<FieldNode, string[]>();
+const printedSelections = new WeakMap<SelectionSetNode, string>();
+
+/** AppSync's `selectionSetGraphQL`: the field's selection printed, once per kept document. */
+function selectionSetGraphQL(fieldNodes: readonly FieldNode[]): string {
+  const selectionSet = fieldNodes[0]?.selectionSet;
+  if (!selectionSet) return '';
+  let printed = printedSelections.get(selectionSet);
+  if (printed === undefined) {
+    printed = print(selectionSet);
+    printedSelections.set(selectionSet, printed);
+  }
+  return printed;
+}
+
+function selectionPaths(
   fieldNodes: readonly FieldNode[],
   fragments: Record<string, FragmentDefinitionNode>,
 ): string[] {

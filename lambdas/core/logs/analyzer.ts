@@ -16,7 +16,13 @@ import {
   Redactor,
 } from '../redaction/redact.ts';
 import { ContinuationDetector, mostlyIndented } from './continuation.ts';
-import { type CsvLayout, CsvRecordReader, csvParsedLine, detectCsvExport } from './csv-export.ts';
+import {
+  type CsvLayout,
+  CsvRecordReader,
+  csvParsedLine,
+  detectCsvExport,
+  isRowCountFooter,
+} from './csv-export.ts';
 
 /** Header host fields that name no host (BGL's "NULL", "-"): left out of the host tallies. */
 const NO_HOST = new Set(['', '-', 'unknown', 'none', 'null', 'n/a']);
@@ -72,6 +78,8 @@ export class LogAnalyzer {
   notUtf8Lines = 0;
   /** Lines that did not fit the detected header layout (their whole text was mined). */
   unmatchedHeader = 0;
+  /** A CSV export's row-count footers (psql's `(30 rows)`): no event, counted with the blank lines too. */
+  rowCountFooters = 0;
   /** Whether timestamps lacked a year and which year they were given (known once the header is learned). */
   yearBasis: YearBasis | undefined;
   /**
@@ -390,6 +398,14 @@ export class LogAnalyzer {
    */
   private csvRecord(lines: string[], record: string[] | undefined): void {
     const csv = this.csv as NonNullable<typeof this.csv>;
+    if (record !== undefined && lines.length === 1 && isRowCountFooter(record)) {
+      // A database client's count of the rows it printed: no event, counted as the header row is.
+      this.rowCountFooters++;
+      this.totalLines++;
+      this.blankLines++;
+      this.onLine?.(this.totalLines, -1);
+      return;
+    }
     if (record === undefined || record.length <= csv.layout.message) {
       for (const line of lines) this.processRaw(line);
       return;

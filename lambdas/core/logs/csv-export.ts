@@ -480,6 +480,14 @@ const nonBlank = (value: string | undefined): string | undefined => {
  * inside the message, unquoted (psql and sqlite3 quote nothing: `upstream a|b failed`): the fields after it
  * are the rest of its text, not lost.
  */
+/**
+ * The line a database client prints under a table: psql's `(30 rows)` / `(1 row)`, sqlcmd's `(3 rows
+ * affected)`. A record of one field, so it is no row of a table with a message column.
+ */
+export function isRowCountFooter(record: readonly string[]): boolean {
+  return record.length === 1 && /^\(\d[\d,]* rows?(?: affected)?\)$/.test((record[0] ?? '').trim());
+}
+
 function messageOf(record: readonly string[], layout: CsvLayout): string {
   const message = record[layout.message] ?? '';
   if (layout.message !== layout.fields - 1 || record.length <= layout.fields) return message;

@@ -63,7 +63,9 @@ function overview(s: LogSummary, out: string[]): void {
   // A CSV export's column-name row is counted with the blank lines (it holds no event); it is named apart.
   const csvHeader = s.header.kind === 'csv' && s.lines.blank > 0 ? 1 : 0;
   if (csvHeader) extra.push('the CSV header row');
-  if (s.lines.blank > csvHeader) extra.push(`${fmt(s.lines.blank - csvHeader)} blank`);
+  const footers = s.lines.rowCountFooters ?? 0;
+  if (footers) extra.push(footers === 1 ? 'its row-count footer' : `${fmt(footers)} row-count footers`);
+  if (s.lines.blank > csvHeader + footers) extra.push(`${fmt(s.lines.blank - csvHeader - footers)} blank`);
   if (s.lines.continuation)
     extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);

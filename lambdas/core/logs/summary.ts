@@ -81,6 +81,8 @@ export interface LogSummary {
     truncated: number;
     /** Lines with bytes that were not UTF-8, read as U+FFFD (absent in summaries made before it was counted). */
     notUtf8?: number;
+    /** A CSV export's row-count footers (psql's `(30 rows)`), counted with the blank lines; absent when none. */
+    rowCountFooters?: number;
   };
   header: HeaderInfo;
   timeSpan: {
@@ -414,6 +416,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
       unmatchedHeader: analyzer.unmatchedHeader,
       truncated: analyzer.truncatedLines,
       notUtf8: analyzer.notUtf8Lines,
+      ...(analyzer.rowCountFooters > 0 ? { rowCountFooters: analyzer.rowCountFooters } : {}),
     },
     header: analyzer.header,
     timeSpan,

@@ -197,6 +197,20 @@ describe('CSV log exports: a header row naming the columns, one record per event
       expect.arrayContaining(['served order <NUM>', 'upstream a|b returned <NUM>']),
     );
     expect(templatesOf(text)).not.toContain('timestamp|level|service|message');
+    // The footer is no event: not a template, not a rare or new one.
+    expect(templatesOf(text).filter((t) => t.includes('rows'))).toEqual([]);
+    expect(summary.lines).toMatchObject({ total: 32, analysed: 30, rowCountFooters: 1 });
+    expect(renderSummaryText(summary)).toContain('(the CSV header row, its row-count footer)');
+  });
+
+  it("reads a client's row-count footer as no event, whatever its count, and keeps a message that says it", () => {
+    const rows = ['time;level;message'];
+    for (let i = 0; i < 12; i++) rows.push(`2026-12-04 10:00:${String(i).padStart(2, '0')};INFO;(${i} rows)`);
+    rows.push('(1,200 rows affected)');
+    const text = rows.join('\n');
+    expect(summaryOf(text).header.kind).toBe('csv');
+    // A message that reads like a footer is a row's message: one template of twelve lines.
+    expect(templatesOf(text)).toEqual(['(<NUM> rows)']);
   });
 
   it('keeps plain logs with `|` between their fields plain logs, however their first line starts', () => {

@@ -366,7 +366,7 @@ export class LogAnalyzer {
     const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
     const layout = detectCsvExport(sample, { year });
     if (!layout) return;
-    this.csv = { layout, reader: new CsvRecordReader(layout.delimiter), year, headerSeen: false };
+    this.csv = { layout, reader: new CsvRecordReader(layout.delimiter), year, headerSeen: !layout.headerRow };
     // CSV times carry their date: nothing is assumed, nothing rolls over.
     this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
     this.rollover = undefined;

@@ -103,7 +103,9 @@ export type CsvDelimiter = (typeof DELIMITERS)[number]['delimiter'];
 export interface CsvLayout {
   /** The field separator, the header row's. */
   delimiter: CsvDelimiter;
-  /** Header cells as written. */
+  /** Whether the first non-blank line names the columns; a table without one is read by its values. */
+  headerRow: boolean;
+  /** Header cells as written (none without a header row). */
   names: string[];
   /** Fields per record: the header's count, or one more when the last, unnamed one is the message. */
   fields: number;
@@ -306,6 +308,15 @@ function chooseTime(
   const date = findColumn(lower, DATE_NAMES);
   const timeOfDay = findColumn(lower, TIME_OF_DAY_NAMES);
   if (date >= 0 && timeOfDay >= 0) candidates.unshift([date, timeOfDay]);
+  return bestTime(candidates, records, year);
+}
+
+/** Of the candidate time columns (a column, or a date and a time of day), those whose values parse best. */
+function bestTime(
+  candidates: readonly number[][],
+  records: string[][],
+  year: number,
+): { columns: number[]; dayFirst: boolean } {
   let best: { columns: number[]; dayFirst: boolean; score: number } | undefined;
   for (const columns of candidates) {
     const values = records.map((r) => timeText(r, columns));
@@ -348,7 +359,7 @@ export interface CsvDetectOptions {
 export function detectCsvExport(sample: readonly string[], options: CsvDetectOptions): CsvLayout | undefined {
   const start = sample.findIndex((l) => l.trim().length > 0);
   const header = start < 0 ? undefined : headerNames(sample[start] as string);
-  if (!header) return undefined;
+  if (!header) return detectHeaderless(sample, options);
   const { names, delimiter } = header;
   const lower = names.map((n) => n.toLowerCase());
   if (!TIME_NAMES.some((n) => lower.includes(n))) return undefined;
@@ -365,6 +376,7 @@ export function detectCsvExport(sample: readonly string[], options: CsvDetectOpt
   const time = chooseTime(lower, records, options.year);
   const layout: Omit<CsvLayout, 'info'> = {
     delimiter,
+    headerRow: true,
     names,
     fields,
     time: time.columns,
@@ -402,7 +414,8 @@ function commonCount(records: string[][]): number | undefined {
 }
 
 function describe(layout: Omit<CsvLayout, 'info'>): string {
-  const name = (at: number): string => layout.names[at] ?? `unnamed column ${at + 1}`;
+  const unnamed = layout.headerRow ? 'unnamed column' : 'column';
+  const name = (at: number): string => layout.names[at] ?? `${unnamed} ${at + 1}`;
   const parts = layout.time.length > 0 ? [`<time> ${layout.time.map(name).join(' + ')}`] : [];
   if (layout.level >= 0) parts.push(`<level> ${name(layout.level)}`);
   if (layout.component >= 0) parts.push(`<component> ${name(layout.component)}`);
@@ -410,7 +423,160 @@ function describe(layout: Omit<CsvLayout, 'info'>): string {
   parts.push(`<content> ${name(layout.message)}`);
   const order = layout.time.length > 0 && layout.dayFirst ? ', dates day first' : '';
   const separated = DELIMITERS.find((d) => d.delimiter === layout.delimiter)?.name ?? '';
-  return `CSV export (${separated}${layout.fields} columns${order}): ${parts.join(', ')}`;
+  const headerless = layout.headerRow ? '' : ', no header row';
+  return `CSV export (${separated}${layout.fields} columns${headerless}${order}): ${parts.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tables without a header row
+
+/**
+ * Separators of a table read without a header row. A tab- or `|`-separated log is read by the column layouts
+ * (header.ts: HealthApp's `time|component|pid|message`); commas and semicolons are not column separators there,
+ * so `2026-12-04T10:00:00Z,ERROR,api,"payment declined, code 4"` was one word and a message.
+ */
+const HEADERLESS_DELIMITERS: readonly CsvDelimiter[] = [',', ';'];
+/** Records a table without names needs before its columns are judged by their values. */
+const MIN_HEADERLESS_RECORDS = 5;
+/** Share of the records with exactly the table's field count (the rest have more: separators in the message). */
+const EXACT_COUNT = 0.5;
+/** Words a time may hold: month and day names, `T`/`Z`, AM/PM, a zone. */
+const TIME_WORD =
+  /^(?:t|z|[ap]m|utc|gmt|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)$/i;
+/** A component column's values: one name each (`api`, `nova.compute.manager`, `worker-1`). */
+const COMPONENT_VALUE = /^[\p{L}_][\p{L}\p{N}_.:/@-]{0,63}$/u;
+
+/**
+ * The layout of a table whose first line is a record, not names: every line splits into the same fields
+ * (at least three; the message, when last, may hold more), one column is a time in 80% of the records and
+ * nothing but a time, and a comma is no decimal comma of that time (`18:01:47,978 INFO …`: Log4j). Levels,
+ * message and component are recognised by their values; a host is not told from a component without names.
+ */
+function detectHeaderless(sample: readonly string[], options: CsvDetectOptions): CsvLayout | undefined {
+  for (const delimiter of HEADERLESS_DELIMITERS) {
+    const layout = headerlessLayout(sample, delimiter, options.year);
+    if (layout) return layout;
+  }
+  return undefined;
+}
+
+function headerlessLayout(
+  sample: readonly string[],
+  delimiter: CsvDelimiter,
+  year: number,
+): CsvLayout | undefined {
+  const lines = sample.filter((l) => l.includes(delimiter));
+  if (lines.length < MIN_HEADERLESS_RECORDS || lines.length < nonBlankCount(sample) * AGREEMENT)
+    return undefined;
+  const { records, recordLines, rawLines } = sampleRecords(sample, delimiter);
+  if (records.length < MIN_HEADERLESS_RECORDS || rawLines > recordLines / 4) return undefined;
+  const fields = leastCount(records);
+  if (fields === undefined || fields < 3) return undefined;
+  const longer = records.filter((r) => r.length > fields).length;
+  if (records.length - longer < records.length * EXACT_COUNT) return undefined;
+  const time = wholeTimeColumn(records, fields, year);
+  if (time === undefined || (delimiter === ',' && decimalComma(records, time.columns))) return undefined;
+  const taken = new Set(time.columns);
+  const level = valueColumn(
+    fields,
+    taken,
+    (at) => share(records, (r) => levelOf(r[at]) !== undefined) >= TIMES_PARSED,
+  );
+  if (level >= 0) taken.add(level);
+  const message = longer > 0 ? fields - 1 : longestColumn(records, fields, taken);
+  if (message < 0 || taken.has(message)) return undefined;
+  taken.add(message);
+  const component = valueColumn(fields, taken, (at) => isComponentColumn(records, at));
+  const layout: Omit<CsvLayout, 'info'> = {
+    delimiter,
+    headerRow: false,
+    names: [],
+    fields,
+    time: time.columns,
+    level,
+    component,
+    host: -1,
+    message,
+    dayFirst: time.dayFirst,
+  };
+  const agreeing = records.filter(
+    (r) => r.length === fields || (message === fields - 1 && r.length > fields),
+  );
+  return {
+    ...layout,
+    info: {
+      kind: 'csv',
+      description: describe(layout),
+      coverage: agreeing.length / records.length,
+      withoutHeaderRow: true,
+    },
+  };
+}
+
+const nonBlankCount = (lines: readonly string[]): number => lines.filter((l) => l.trim().length > 0).length;
+
+const share = (records: string[][], test: (record: string[]) => boolean): number =>
+  records.filter(test).length / records.length;
+
+/** The most fields that at least 90% of the records have (the message may hold the separator, unquoted). */
+function leastCount(records: string[][]): number | undefined {
+  const lengths = records.map((r) => r.length).sort((a, b) => b - a);
+  return lengths[Math.ceil(records.length * AGREEMENT) - 1];
+}
+
+/** A time written alone in its field: `2026-12-04T10:00:00Z`, `Dec 4 10:00:00`, not `started at 10:00`. */
+function isWholeTime(value: string): boolean {
+  const words = value.match(/\p{L}+/gu) ?? [];
+  return value.length <= 40 && words.every((w) => TIME_WORD.test(w));
+}
+
+/** The time column (or a date and the time of day after it) whose whole values parse in 80% of the records. */
+function wholeTimeColumn(
+  records: string[][],
+  fields: number,
+  year: number,
+): { columns: number[]; dayFirst: boolean } | undefined {
+  const candidates: number[][] = [];
+  for (let at = 0; at < fields; at++) {
+    if (share(records, (r) => isWholeTime(r[at] ?? '')) < TIMES_PARSED) continue;
+    candidates.push([at]);
+    // A date and a time of day in two fields (`2026-12-04,10:00:00`): the pair must beat the date alone.
+    if (at > 0 && candidates.some((c) => c[0] === at - 1)) candidates.push([at - 1, at]);
+  }
+  if (candidates.length === 0) return undefined;
+  const time = bestTime(candidates, records, year);
+  return time.columns.length > 0 ? time : undefined;
+}
+
+/** Whether the field after the time starts with the time's fraction and then text: `47,978 INFO [main] …`. */
+function decimalComma(records: string[][], time: readonly number[]): boolean {
+  const after = (time[time.length - 1] as number) + 1;
+  return share(records, (r) => /^\d{1,9}\s/.test(r[after] ?? '')) >= EXACT_COUNT;
+}
+
+/** The first column not yet taken that passes `test`, or -1. */
+function valueColumn(fields: number, taken: ReadonlySet<number>, test: (at: number) => boolean): number {
+  for (let at = 0; at < fields; at++) if (!taken.has(at) && test(at)) return at;
+  return -1;
+}
+
+/** The column not yet taken with the longest values on average: what a line of a log says. */
+function longestColumn(records: string[][], fields: number, taken: ReadonlySet<number>): number {
+  let best = -1;
+  let bestLength = 0;
+  for (let at = 0; at < fields; at++) {
+    if (taken.has(at)) continue;
+    const length = records.reduce((sum, r) => sum + (r[at]?.trim().length ?? 0), 0);
+    if (length > bestLength) [best, bestLength] = [at, length];
+  }
+  return best;
+}
+
+/** A column of names that repeat (a service, a module): at most half as many distinct values as records. */
+function isComponentColumn(records: string[][], at: number): boolean {
+  const values = records.map((r) => r[at]?.trim() ?? '');
+  if (share(records, (r) => COMPONENT_VALUE.test(r[at]?.trim() ?? '')) < AGREEMENT) return false;
+  return new Set(values).size <= records.length / 2;
 }
 
 // ---------------------------------------------------------------------------------------------------------

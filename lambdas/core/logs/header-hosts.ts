@@ -110,7 +110,7 @@ function* redactCsvHostsInSlices(
   if (layout.host < 0) return lines;
   const out = lines.slice();
   const reader = new CsvRecordReader(layout.delimiter);
-  let next = lines.findIndex((l) => l.trim().length > 0) + 1;
+  let next = layout.headerRow ? lines.findIndex((l) => l.trim().length > 0) + 1 : 0;
   const emit = (taken: string[], record: string[] | undefined): void => {
     const host = record && record.length > layout.message ? record[layout.host]?.trim() : undefined;
     // Blank lines before a record come with it (the reader skips them): the record starts after them.

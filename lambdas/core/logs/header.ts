@@ -58,6 +58,8 @@ export interface HeaderInfo {
    * platform's `time START RequestId: …`), so a line without one may still say in its words that it failed.
    */
   levelsOnSomeLines?: boolean;
+  /** A CSV export whose first line is a record, not the columns' names (so no line is the header row). */
+  withoutHeaderRow?: boolean;
 }
 
 export interface HeaderParser {

@@ -61,7 +61,7 @@ function overview(s: LogSummary, out: string[]): void {
   out.push(`Log: ${plural(s.lines.analysed, 'line', 'lines')}${span}`);
   const extra: string[] = [];
   // A CSV export's column-name row is counted with the blank lines (it holds no event); it is named apart.
-  const csvHeader = s.header.kind === 'csv' && s.lines.blank > 0 ? 1 : 0;
+  const csvHeader = s.header.kind === 'csv' && !s.header.withoutHeaderRow && s.lines.blank > 0 ? 1 : 0;
   if (csvHeader) extra.push('the CSV header row');
   const footers = s.lines.rowCountFooters ?? 0;
   if (footers) extra.push(footers === 1 ? 'its row-count footer' : `${fmt(footers)} row-count footers`);

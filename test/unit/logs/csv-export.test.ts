@@ -349,3 +349,65 @@ describe('CSV log exports: a header row naming the columns, one record per event
     expect(text).not.toMatch(/\(1 blank/);
   });
 });
+
+describe('CSV tables without a header row: columns recognised by their values', () => {
+  const rows = (n: number, row: (i: number) => string): string =>
+    Array.from({ length: n }, (_, i) => row(i)).join('\n');
+  const second = (i: number): string => `10:00:${String(i).padStart(2, '0')}`;
+
+  it('reads time, level, service and a quoted message with commas from a comma-separated table', () => {
+    const text = rows(40, (i) =>
+      i % 10 === 3
+        ? `2026-12-04T${second(i)}Z,ERROR,${i % 2 ? 'api' : 'billing'},"payment declined, code ${i % 7}"`
+        : `2026-12-04T${second(i)}Z,INFO,${i % 2 ? 'api' : 'billing'},served order ${1000 + i} in ${i + 5} ms`,
+    );
+    const summary = summaryOf(text);
+    expect(summary.header).toMatchObject({ kind: 'csv', withoutHeaderRow: true });
+    expect(summary.header.description).toContain('no header row');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T10:00:00.000Z',
+      end: '2026-12-04T10:00:39.000Z',
+    });
+    expect(countsOf(summary)).toMatchObject({ INFO: 36, ERROR: 4 });
+    expect(summary.topComponents.map((c) => c.name).sort()).toEqual(['api', 'billing']);
+    expect(templatesOf(text).sort()).toEqual([
+      'payment declined, code <NUM>',
+      'served order <NUM> in <NUM> ms',
+    ]);
+    // The first line is a record: all 40 are events, and the text names no header row.
+    expect(summary.lines).toMatchObject({ total: 40, analysed: 40, blank: 0 });
+    expect(renderSummaryText(summaryOf(`${text}\n\n`))).not.toContain('the CSV header row');
+  });
+
+  it('reads a semicolon table with the date and the time of day in two columns, and an unquoted `;` in the message', () => {
+    const text = rows(
+      30,
+      (i) => `04.12.2026;${second(i)};${i < 3 ? 'Error' : 'Info'};db;Abfrage ${i}; ${i} ms`,
+    );
+    const summary = summaryOf(text);
+    expect(summary.header.description).toContain('semicolon-separated');
+    expect(summary.timeSpan).toMatchObject({
+      start: '2026-12-04T10:00:00.000Z',
+      end: '2026-12-04T10:00:29.000Z',
+    });
+    expect(countsOf(summary)).toMatchObject({ ERROR: 3, INFO: 27 });
+  });
+
+  it('keeps a Log4j log whose times end in a decimal comma, and whose messages hold commas, a plain log', () => {
+    const text = rows(
+      30,
+      (i) => `2026-12-04 ${second(i)},${100 + i} INFO [main] x.Y: processed ${i}, ${i % 4} failed, 0 skipped`,
+    );
+    const summary = summaryOf(text);
+    expect(summary.header.kind).not.toBe('csv');
+    expect(summary.timeSpan?.start).toBe('2026-12-04T10:00:00.100Z');
+    expect(templatesOf(text)).toEqual(['processed <NUM>, <NUM> failed, <NUM> skipped']);
+  });
+
+  it('keeps prose with commas a plain log when no field is a time on its own', () => {
+    const text = rows(30, (i) => `at 2026-12-04 ${second(i)}, job ${i} ran, and it passed, again`);
+    expect(summaryOf(text).header.kind).not.toBe('csv');
+    const noTime = rows(30, (i) => `worker-${i % 3},INFO,job ${i} ran`);
+    expect(summaryOf(noTime).header.kind).not.toBe('csv');
+  });
+});

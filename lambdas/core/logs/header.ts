@@ -121,6 +121,9 @@ const ANCHORS = new Set<FieldKind>([
   'pri',
 ]);
 
+/** Column kinds a message's words have too: a header of these alone needs a time to be told from a message. */
+const PLAIN_KINDS = new Set<FieldKind>(['word', 'num', 'dash']);
+
 const MAX_HEADER_FIELDS = 12;
 /** A syslog priority and protocol version at the start of a line: `<34>1` (RFC 5424), `<13>`. */
 const SYSLOG_PRI = /^<\d{1,3}>\d{0,2}$/;
@@ -830,6 +833,7 @@ function learnColumns(
     dominant.push(best);
     share.push((bestCount + dashes) / n);
   }
+  const oneMessage = oneMessageColumns(dominant, kinds, texts);
   const levelInside = levelBrackets(dominant, texts);
   levelMarks(dominant, share, texts);
   // Agreement alone cannot tell a header from a message when one message dominates the sample, so the
@@ -842,7 +846,7 @@ function learnColumns(
   let separated = false;
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
     const kind = dominant[i] as FieldKind;
-    if ((share[i] ?? 0) < AGREEMENT || kind === 'quote') break;
+    if ((share[i] ?? 0) < AGREEMENT || kind === 'quote' || oneMessage[i] === true) break;
     if (levelAt >= 0 && i - levelAt > 4) break;
     // `program - message`: after a `-` that follows a name, times and numbers are message, not header.
     if (separated && (kind === 'num' || kind === 'ts')) break;
@@ -919,6 +923,10 @@ function learnColumns(
     const col = columns[c];
     if (col && col.role === 'other') col.role = 'time';
   }
+  // Without a time, a level or any column of a header's own kinds, columns of words and numbers that agree are
+  // a message's words: `1,234 requests served, 5 failed, took 300 ms` left `ms` as the message.
+  if (timeColumns.length === 0 && columns.every((c) => PLAIN_KINDS.has(c.kind) && c.levelInside !== true))
+    return undefined;
   mixedLevelColumn(columns, texts, timeColumns);
   idsNameNoComponent(columns, texts);
   const kindAt = recordKindColumn(columns, texts);
@@ -1428,6 +1436,40 @@ function detectColumns(lines: string[], defaultYear: number): HeaderParser {
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
   return best?.parser ?? NO_HEADER;
+}
+
+/** Lines of other values a column needs before they can say it agrees only through one value. */
+const MIN_OTHER_VALUES = 3;
+
+/**
+ * Per column, whether it is a word or number column that agrees only because one message fills most of the
+ * sample: one value on half the lines or more (`GET` of `GET /healthz 200 3 ms`), while the lines holding
+ * other values mostly hold another kind there. A header's word columns hold their kind whatever the value
+ * (a host, a component); the words of one message do not, so the header ends before them. Before, a log of
+ * health checks with a few other lines read `ms` as the message and the other lines as not fitting.
+ */
+function oneMessageColumns(dominant: FieldKind[], kinds: FieldKind[][], texts: string[][]): boolean[] {
+  return dominant.map((kind, i) => {
+    if (kind !== 'word' && kind !== 'num') return false;
+    const counts = new Map<string, number>();
+    for (const t of texts) {
+      const text = t[i];
+      if (text !== undefined) counts.set(text, (counts.get(text) ?? 0) + 1);
+    }
+    let top: string | undefined;
+    let topCount = 0;
+    for (const [text, c] of counts) if (c > topCount) [top, topCount] = [text, c];
+    if (topCount < texts.length / 2) return false;
+    let others = 0;
+    let agreeing = 0;
+    texts.forEach((t, line) => {
+      if (t[i] === top) return;
+      others++;
+      const k = kinds[line]?.[i];
+      if (k === kind || (kind === 'word' && k === 'level')) agreeing++;
+    });
+    return others >= MIN_OTHER_VALUES && agreeing < others * AGREEMENT;
+  });
 }
 
 /** First-column kinds that start a log entry (as opposed to a message or exception text). */

@@ -588,6 +588,39 @@ describe('header detection on common formats', () => {
     expect(parser.info.kind).toBe('none');
     expect(parser.parse('listening on port 8080')).toEqual({ content: 'listening on port 8080' });
   });
+
+  it('no header when messages of one shape agree word for word but nothing is a time or a level', () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `${1000 + i * 37} requests served, ${i % 7} failed, took ${200 + i} ms`,
+    );
+    const parser = detect(lines);
+    expect(parser.info.kind).toBe('none');
+    expect(parser.parse(lines[3] ?? '').content).toBe(lines[3]);
+  });
+
+  it("ends the header before one message's words when that message fills most of the sample", () => {
+    const time = (i: number) =>
+      `2026-12-04T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`;
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      i % 20 === 7
+        ? `${time(i)} ERROR db connection reset by peer`
+        : `${time(i)} GET /healthz 200 ${i % 9} ms`,
+    );
+    const parser = detect(lines);
+    expect(parser.info.coverage).toBe(1);
+    expect(parser.parse(lines[3] ?? '')).toMatchObject({
+      content: 'GET /healthz 200 3 ms',
+      time: Date.UTC(2026, 11, 4, 10, 0, 3),
+    });
+    expect(parser.parse(lines[7] ?? '').content).toBe('ERROR db connection reset by peer');
+    // A header's own word column keeps its kind whatever its value: a host on most lines, others on a few.
+    const hosts = lines.map((l, i) => l.replace('Z ', `Z ${i % 10 ? 'web-01' : `web-0${i % 7}`} app: `));
+    expect(detect(hosts).parse(hosts[3] ?? '')).toMatchObject({
+      content: 'GET /healthz 200 3 ms',
+      host: 'web-01',
+    });
+  });
 });
 
 describe('explicit Loghub formats', () => {

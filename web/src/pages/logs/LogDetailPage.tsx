@@ -21,6 +21,7 @@ import { usePolling } from '../../components/use-polling.ts';
 import { graphql } from '../../gql/index.ts';
 import { can } from '../../session/roles.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
+import { LogEntryRawDocument } from './raw-text-query.ts';
 import { SummaryView } from './SummaryView.tsx';
 import { readSummary, readTemplateDetails } from './summary-model.ts';
 
@@ -37,15 +38,6 @@ const LogEntryDocument = graphql(`
       createdAt
       job { status attempts lastError model startedAt finishedAt }
       summary { text json templates generatedBy createdAt }
-    }
-  }
-`);
-
-const LogEntryRawDocument = graphql(`
-  query LogEntryRaw($id: ID!) {
-    logEntry(id: $id) {
-      id
-      raw
     }
   }
 `);
@@ -101,6 +93,18 @@ export default function LogDetailPage() {
     [entry?.summary?.templates],
   );
   const rawAllowed = session ? can.seeRawLogs(session.user.role) : false;
+  // Each template's lines are found in the stored text by its template; not offered to HR (no raw text).
+  const entryId = entry?.id;
+  const lines = useMemo(
+    () =>
+      rawAllowed && entryId
+        ? {
+            entryId,
+            templates: [...details.values()].map((d) => ({ id: d.id, template: d.template })),
+          }
+        : undefined,
+    [rawAllowed, entryId, details],
+  );
 
   if (!entry) {
     return (
@@ -154,6 +158,7 @@ export default function LogDetailPage() {
           details={details}
           showRaw={rawAllowed}
           baselineEntryId={entry.baselineEntryId}
+          lines={lines}
         />
       )}
       {entry.summary && rawAllowed && (

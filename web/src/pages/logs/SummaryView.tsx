@@ -6,6 +6,7 @@ import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { ChangesView, DurationsView, HttpView, IncidentList } from './SummaryExtras.tsx';
 import type { SummaryModel, TemplateDetail } from './summary-model.ts';
+import type { LinesSource } from './TemplateLines.tsx';
 import { TemplateTable } from './TemplateTable.tsx';
 import { TemplateText } from './TemplateText.tsx';
 
@@ -114,9 +115,11 @@ interface Props {
   showRaw: boolean;
   /** The earlier log of the same source this one was compared with (LogEntry.baselineEntryId). */
   baselineEntryId?: string | null;
+  /** Where a template's lines are found ("Show lines"); only given to roles that may read the log's text. */
+  lines?: LinesSource;
 }
 
-export function SummaryView({ summary, details, showRaw, baselineEntryId }: Props) {
+export function SummaryView({ summary, details, showRaw, baselineEntryId, lines }: Props) {
   const errors = summary.errors;
   return (
     <Stack>
@@ -196,12 +199,14 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
             templates={summary.topTemplates}
             details={details}
             showValues={showRaw}
+            lines={showRaw ? lines : undefined}
           />
           <TemplateTable
             caption="Errors"
             templates={summary.errorTemplates}
             details={details}
             showValues={showRaw}
+            lines={showRaw ? lines : undefined}
             errorTotal={summary.errors}
           />
           <TemplateTable
@@ -209,6 +214,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
             templates={summary.warningTemplates}
             details={details}
             showValues={showRaw}
+            lines={showRaw ? lines : undefined}
             warnings
           />
           <TemplateTable
@@ -216,6 +222,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
             templates={summary.newTemplates}
             details={details}
             showValues={showRaw}
+            lines={showRaw ? lines : undefined}
             column="firstSeen"
           />
           <TemplateTable
@@ -223,6 +230,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId }: Prop
             templates={summary.rareTemplates}
             details={details}
             showValues={showRaw}
+            lines={showRaw ? lines : undefined}
           />
         </Stack>
       </Section>

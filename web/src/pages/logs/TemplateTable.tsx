@@ -5,6 +5,7 @@ import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { errorCount, errorLevel, errorWhy, warningCount } from './error-lines.ts';
 import type { TemplateBrief, TemplateDetail } from './summary-model.ts';
+import { type LinesSource, TemplateLinesPanel } from './TemplateLines.tsx';
 import { TemplateText } from './TemplateText.tsx';
 
 /** Level words in the light-badge tones (theme.ts): readable at small size, never cut like a narrow badge. */
@@ -32,6 +33,8 @@ interface Props {
   errorTotal?: number;
   /** The warning templates: a row some of whose lines warned says how many ("3 warnings of 80 lines"), at WARN. */
   warnings?: boolean;
+  /** Where each row's lines are found ("Show lines"); absent for HR, who may not read the log's text. */
+  lines?: LinesSource;
 }
 
 function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: boolean }) {
@@ -76,9 +79,11 @@ export function TemplateTable({
   column = 'share',
   errorTotal,
   warnings = false,
+  lines,
 }: Props) {
   const errors = errorTotal !== undefined;
   const [open, setOpen] = useState<string | null>(null);
+  const [openLines, setOpenLines] = useState<string | null>(null);
   if (templates.length === 0) return null;
   // A summary made before 7 December has no per-template error counts: its rows show all their lines.
   const errorCounts = errors && templates.some((t) => t.errors);
@@ -97,12 +102,14 @@ export function TemplateTable({
             </Table.Th>
             <Table.Th>Level</Table.Th>
             {showValues && <Table.Th>Values</Table.Th>}
+            {lines && <Table.Th>Lines</Table.Th>}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {templates.map((t) => {
             const detail = details.get(t.id);
             const expanded = open === t.id;
+            const linesShown = openLines === t.id;
             const count = errorCounts ? errorCount(t) : warnings ? warningCount(t) : null;
             const level = errors ? errorLevel(t) : warnings && t.warnings !== undefined ? 'WARN' : t.level;
             const why = errors ? errorWhy(t) : '';
@@ -168,11 +175,31 @@ export function TemplateTable({
                     )}
                   </Table.Td>
                 )}
+                {lines && (
+                  <Table.Td>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      aria-expanded={linesShown}
+                      aria-label={`${linesShown ? 'Hide' : 'Show'} lines of template ${t.id}`}
+                      onClick={() => setOpenLines(linesShown ? null : t.id)}
+                    >
+                      {linesShown ? 'Hide lines' : 'Show lines'}
+                    </Button>
+                  </Table.Td>
+                )}
               </Table.Tr>,
               expanded && detail ? (
                 <Table.Tr key={`${t.id}-values`}>
-                  <Table.Td colSpan={5} bg="gray.0">
+                  <Table.Td colSpan={6} bg="gray.0">
                     <Values detail={detail} showSamples={showValues} />
+                  </Table.Td>
+                </Table.Tr>
+              ) : null,
+              linesShown && lines ? (
+                <Table.Tr key={`${t.id}-lines`}>
+                  <Table.Td colSpan={6} bg="gray.0">
+                    <TemplateLinesPanel source={lines} template={t} errorRow={errors} />
                   </Table.Td>
                 </Table.Tr>
               ) : null,

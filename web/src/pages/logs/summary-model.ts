@@ -128,6 +128,8 @@ export interface TemplateParameter {
 
 export interface TemplateDetail {
   id: string;
+  /** The template's text (its lines are found by it: template-lines.ts). */
+  template: string;
   samples: { line: number; text: string }[];
   parameters: TemplateParameter[];
 }
@@ -378,6 +380,7 @@ export function readTemplateDetails(json: unknown): Map<string, TemplateDetail> 
     if (!id) continue;
     out.set(id, {
       id,
+      template: str(t.template) ?? '',
       samples: arr(t.samples)
         .filter(isObject)
         .map((s) => ({ line: num(s.line), text: str(s.text) ?? '' })),

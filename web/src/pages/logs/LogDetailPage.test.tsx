@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, renderSignedIn } from '../../test-utils.tsx';
@@ -24,14 +25,15 @@ const entry = (status: string, summary: unknown = null) => ({
   summary,
 });
 
-/** The log page of entry l1, as routed in the app, signed in with `client`. */
-function openEntry(client: ReturnType<typeof fakeApi>['client']) {
+/** The log page of entry l1, as routed in the app, signed in with `client` (as a USER unless said). */
+function openEntry(client: ReturnType<typeof fakeApi>['client'], role: 'USER' | 'HR' = 'USER') {
   renderSignedIn(
     <Routes>
       <Route path="/logs/:id" element={<LogDetailPage />} />
     </Routes>,
     client,
     '/logs/l1',
+    { id: 'u1', email: 'dev@example.com', role },
   );
 }
 
@@ -41,6 +43,39 @@ const summary = {
   templates: '[]',
   generatedBy: 'local',
   createdAt: '2026-12-07T06:00:05Z',
+};
+
+/** A request template 3 of whose 5 lines answered 503, and a more general template that competes for them. */
+const requests = {
+  id: 'T1',
+  template: 'request completed "POST <PATH> HTTP/<NUM>" <NUM>',
+  count: 5,
+  share: 0.71,
+  level: 'INFO',
+  firstLine: 1,
+  errors: { lines: 3, level: 0, http5xx: 3, wording: 0 },
+};
+const general = { id: 'T2', template: 'request <*>', count: 2, share: 0.29, level: 'INFO', firstLine: 3 };
+const requestLog = [
+  '2026-12-07T10:00:00Z INFO request completed "POST /api/checkout HTTP/1.1" 200',
+  '2026-12-07T10:00:01Z INFO request completed "POST /api/checkout HTTP/1.1" 503',
+  '2026-12-07T10:00:02Z INFO request queued',
+  '2026-12-07T10:00:03Z INFO request completed "POST /api/cart HTTP/1.1" 503',
+  '2026-12-07T10:00:04Z INFO request completed "POST /api/cart HTTP/1.1" 200',
+  '2026-12-07T10:00:05Z INFO request retried',
+  '2026-12-07T10:00:06Z INFO request completed "POST /api/checkout HTTP/1.1" 503',
+].join('\n');
+const requestSummary = {
+  ...summary,
+  json: JSON.stringify({
+    headline: '3 of 5 requests failed',
+    lines: { total: 7, analysed: 7 },
+    topTemplates: [requests, general],
+    errorTemplates: [requests],
+  }),
+  templates: JSON.stringify(
+    [general, requests].map((t) => ({ id: t.id, template: t.template, samples: [], parameters: [] })),
+  ),
 };
 
 describe('LogDetailPage', () => {
@@ -91,6 +126,42 @@ describe('LogDetailPage', () => {
       expect((await screen.findByTestId('summary-headline')).textContent).toBe('12 lines, no errors');
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it("shows an error template's lines from the stored text, errors first, with the count of all", async () => {
+    const { client } = fakeApi((call) =>
+      call.operationName === 'LogEntryRaw'
+        ? { data: { logEntry: { id: 'l1', raw: requestLog } } }
+        : { data: { logEntry: entry('SUCCEEDED', requestSummary) } },
+    );
+    openEntry(client);
+    const errors = await screen.findByRole('table', { name: 'Errors' });
+    await userEvent.click(within(errors).getByRole('button', { name: 'Show lines of template T1' }));
+    const lines = await within(errors).findByTestId('template-lines');
+    expect(within(lines).getByRole('status').textContent).toBe('5 lines; the 3 errors first');
+    const shown = lines.querySelectorAll('.template-line');
+    // Line number, "error" where it is one, then the line as stored; T2's "request queued" is not among them.
+    expect([...shown].map((l) => l.textContent)).toEqual(
+      [2, 4, 7, 1, 5].map((n) => {
+        const line = requestLog.split('\n')[n - 1];
+        return `${n}${line?.endsWith(' 503') ? ' error' : ''} ${line}`;
+      }),
+    );
+    await userEvent.click(within(lines).getByRole('checkbox', { name: 'Errors only' }));
+    await waitFor(() => expect(within(lines).getByRole('status').textContent).toBe('3 errors of 5 lines'));
+  });
+
+  it('offers the lines of a template to a user but not to HR, for whom it never asks for the raw text', async () => {
+    for (const role of ['USER', 'HR'] as const) {
+      const { client, calls } = fakeApi(() => ({ data: { logEntry: entry('SUCCEEDED', requestSummary) } }));
+      openEntry(client, role);
+      await screen.findByRole('table', { name: 'Errors' });
+      expect(screen.queryAllByRole('button', { name: /^Show lines of template/ })).toHaveLength(
+        role === 'HR' ? 0 : 3,
+      );
+      expect(calls.some((c) => c.operationName === 'LogEntryRaw')).toBe(false);
+      cleanup();
     }
   });
 });

@@ -205,6 +205,58 @@ describe('logs in the console', () => {
     await snapshot(page, 'log-error-templates');
   });
 
+  it("an on-call engineer opens an error template's lines, errors first; HR is offered none", async () => {
+    const user = await newUser();
+    const page = await browser.page();
+    await signIn(page, user.email, user.password);
+    await page.goto('/logs');
+    // A small file, loaded through the file picker: 600 requests (10 answered 503) and 12 other lines
+    // ("GET <*> started", a more general wording) that must not be counted as the requests' lines.
+    const requests = requestsWithFailures().split('\n');
+    const lines = requests.flatMap((line, i) =>
+      i % 50 === 0 ? [line, `2025-05-01 08:00:00 INFO api.Http: GET warm-up ${i} started`] : [line],
+    );
+    const buffer = Buffer.from(`${lines.join('\n')}\n`);
+    await page.getByLabel('Log file').setInputFiles({ name: 'api.log', mimeType: 'text/plain', buffer });
+    await page.getByText('Loaded api.log').waitFor();
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByTestId('summary-headline').waitFor();
+    const errors = page.getByRole('region', { name: 'Errors templates', exact: true });
+    await errors
+      .getByRole('row')
+      .filter({ hasText: 'status=' })
+      .getByRole('button', { name: /^Show lines of template/ })
+      .click();
+    const found = errors.getByTestId('template-lines');
+    const status = found.getByRole('status');
+    await status.filter({ hasText: 'lines' }).waitFor();
+    expect(await status.innerText()).toBe('600 lines; showing the first 50; the 10 errors first');
+    const shown = await found.locator('.template-line').allInnerTexts();
+    expect(shown).toHaveLength(50);
+    // The ten 503s first, each as stored, then the others in log order; no warm-up line among them.
+    expect(shown.slice(0, 10).every((l) => l.includes('status=503'))).toBe(true);
+    expect(shown[0]).toMatch(
+      /^9 error\s+2025-05-01 08:00:07 ERROR api\.Http: GET \/api\/orders\/1007 status=503/,
+    );
+    expect(shown.some((l) => l.includes('warm-up'))).toBe(false);
+    await found.getByRole('checkbox', { name: 'Errors only' }).check();
+    await status.filter({ hasText: '10 errors of 600 lines' }).waitFor();
+    expect(await found.locator('.template-line').count()).toBe(10);
+    await expectAccessible(page);
+    await snapshot(page, 'log-template-lines');
+
+    // HR's own copy of the same log: the templates, and no lines to open.
+    const hr = await newUser('HR');
+    const hrPage = await browser.page();
+    await signIn(hrPage, hr.email, hr.password);
+    await hrPage.goto('/logs');
+    await hrPage.getByRole('textbox', { name: 'Or paste log lines' }).fill(lines.join('\n'));
+    await hrPage.getByRole('button', { name: 'Summarize' }).click();
+    await hrPage.getByTestId('summary-headline').waitFor();
+    await hrPage.getByRole('region', { name: 'Errors templates', exact: true }).waitFor();
+    expect(await hrPage.getByRole('button', { name: /Show lines/ }).count()).toBe(0);
+  });
+
   it("an on-call engineer sees a Lambda's REPORT durations per template, timeouts in its p95", async () => {
     const user = await newUser();
     const page = await browser.page();

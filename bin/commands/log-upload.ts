@@ -1,23 +1,30 @@
 /**
- * `ai-ops logs upload <file>`: a log of any size up to 1 GiB (plain or gzip) to a running API: createLogUpload,
- * the file streamed to the URL it answers (never read whole), then the entry polled until its summary is
- * written. Works against `npm start` (the default URL) and a deployed stage alike.
+ * `ai-ops logs upload <file>`: a log of any size up to 1 GiB (plain or gzip) to a running API: a plain file up
+ * to 1 MiB as text (summarizeLog, as the console sends it), a larger one by createLogUpload and the file
+ * streamed to the URL it answers (never read whole); then the entry polled until its summary is written.
+ * Works against `npm start` (the default URL) and a deployed stage alike.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { decompressed } from '../../lambdas/core/logs/decompress.ts';
-import { BINARY_SAMPLE_CHARS, looksBinary } from '../../lambdas/core/logs/text-checks.ts';
+import {
+  BINARY_SAMPLE_CHARS,
+  looksBinary,
+  SEND_AS_TEXT_MAX_BYTES,
+} from '../../lambdas/core/logs/text-checks.ts';
 import { parseCommandArgs, type Say, sayAs, UsageError, wantsHelp } from './command.ts';
 import { byteOrderMark, fileStat } from './logs.ts';
 
 export const UPLOAD_USAGE = `Usage: ai-ops logs upload <file> [--source <s>] [--format <f>] [--api <url>] [--no-wait]
 
 Uploads a log (up to 1 GiB, plain text or gzip) to a running API and prints its summary once the worker
-has written it. The file is streamed, never read whole.
+has written it. A plain file up to 1 MiB is sent as text, as the console sends it, and the entry keeps its
+redacted text (the console shows its raw text and a template's lines); a larger or gzip file is streamed,
+never read whole, and only its summary is kept.
 
 Options:
   --source <s>     the service or file the log came from: the summary says what changed since its last log
@@ -212,6 +219,9 @@ const CREATE = `mutation($f: String!, $s: Int!, $src: String, $fmt: String, $k: 
     entry { id } uploadUrl uploadHeaders
   }
 }`;
+const SUMMARIZE = `mutation($raw: String!, $src: String, $fmt: String, $k: String) {
+  summarizeLog(raw: $raw, source: $src, format: $fmt, idempotencyKey: $k) { id }
+}`;
 const READ = `query($id: ID!) { logEntry(id: $id) { status summary { text json } job { lastError } } }`;
 
 interface Entry {
@@ -264,6 +274,36 @@ async function refuseBinary(file: string): Promise<void> {
   if (looksBinary(head)) throw new ValidationError('file', 'looks like binary data, not text');
 }
 
+/**
+ * A small plain file's text, without a UTF-8 byte-order mark, or undefined for gzip: such a file is sent as
+ * text, as the console sends it, so the entry keeps its redacted text (its lines can be shown).
+ */
+function plainText(bytes: Buffer): string | undefined {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return undefined;
+  return new TextDecoder().decode(bytes.subarray(byteOrderMark(bytes).length));
+}
+
+async function sendText(call: Call, options: Options, raw: string): Promise<string> {
+  const variables = { raw, src: options.source ?? null, fmt: options.format ?? null, k: randomUUID() };
+  return ((await call(SUMMARIZE, variables)).summarizeLog as { id: string }).id;
+}
+
+/** createLogUpload, then the file streamed to the URL it answers. */
+async function uploadFile(call: Call, options: Options, size: number): Promise<string> {
+  const created = (
+    await call(CREATE, {
+      f: basename(options.file),
+      s: size,
+      src: options.source ?? null,
+      fmt: options.format ?? null,
+      k: randomUUID(),
+    })
+  ).createLogUpload as { entry: { id: string }; uploadUrl: string; uploadHeaders: string };
+  const headers = JSON.parse(created.uploadHeaders) as Record<string, string>;
+  await putFile(new URL(created.uploadUrl, options.api), options.file, size, headers);
+  return created.entry.id;
+}
+
 export async function runUpload(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -280,23 +320,14 @@ export async function runUpload(
   await refuseBinary(options.file);
   const token = await signIn(options, env);
   const call = graphqlClient(options.api, { authorization: `Bearer ${token}` }, 'token');
-  const created = (
-    await call(CREATE, {
-      f: basename(options.file),
-      s: size,
-      src: options.source ?? null,
-      fmt: options.format ?? null,
-      k: randomUUID(),
-    })
-  ).createLogUpload as { entry: { id: string }; uploadUrl: string; uploadHeaders: string };
-  const headers = JSON.parse(created.uploadHeaders) as Record<string, string>;
-  await putFile(new URL(created.uploadUrl, options.api), options.file, size, headers);
-  const id = created.entry.id;
+  const text = size <= SEND_AS_TEXT_MAX_BYTES ? plainText(readFileSync(options.file)) : undefined;
+  const id = text === undefined ? await uploadFile(call, options, size) : await sendText(call, options, text);
   if (!options.wait) {
     process.stdout.write(`${id}\n`);
     return 0;
   }
-  say(`uploaded ${size} bytes as entry ${id}; waiting for the summary…`);
+  const how = text === undefined ? 'uploaded' : 'sent';
+  say(`${how} ${size} bytes as entry ${id}; waiting for the summary…`);
   const entry = await waitForSummary(call, id, options.timeoutSeconds);
   if (entry.status === 'FAILED' || !entry.summary) {
     say(`the summary of entry ${id} failed: ${entry.job?.lastError ?? 'no reason'}`);

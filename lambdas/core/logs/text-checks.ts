@@ -4,6 +4,14 @@
  */
 export { utf8Length } from '../text.ts';
 
+/**
+ * Files up to this size are sent as text (summarizeLog) by the console and `ai-ops logs upload`, so the entry
+ * keeps its redacted text ("Show raw text", a template's lines); larger or gzip files are uploaded as they are
+ * (createLogUpload) and only their summary is kept. 1 MiB: a bigger file read into the console's text field
+ * froze the page, and its JSON request nears the API's limit.
+ */
+export const SEND_AS_TEXT_MAX_BYTES = 1024 * 1024;
+
 /** How much of a text `looksBinary` reads: callers that stream a log sample this much of its start. */
 export const BINARY_SAMPLE_CHARS = 64 * 1024;
 

@@ -185,6 +185,37 @@ describe('large logs through the local upload endpoint', () => {
     );
   }, 90_000);
 
+  it('ai-ops logs upload sends a small plain file as text, as the console does: the entry keeps its redacted text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-upload-cli-'));
+    const file = join(dir, 'hdfs.log');
+    // With a UTF-8 byte-order mark, which is no part of the first line.
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), FIXTURE]));
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      const env = { AI_OPS_PASSWORD: 'correct horse battery staple' };
+      const args = [file, '--api', api.runtime.url, '--email', owner.email, '--key', api.runtime.apiKey];
+      expect(await runUpload([...args, '--no-wait'], env)).toBe(0);
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const id = out.trim();
+    const read = async () =>
+      (await owner.call(READ, { id })).data?.logEntry as { status: string; raw: string | null };
+    const entry = await eventually(read, (e) => e.status === 'SUCCEEDED', 30_000);
+    const text = FIXTURE.toString('utf8');
+    const address = /\b\d{1,3}(?:\.\d{1,3}){3}\b/.exec(text)?.[0] ?? '';
+    expect(address).not.toBe('');
+    expect(entry.raw).toContain('PacketResponder');
+    expect(entry.raw?.startsWith('\uFEFF')).toBe(false);
+    // Stored as a pasted log is: redacted.
+    expect(entry.raw).not.toContain(address);
+  }, 90_000);
+
   it('ai-ops logs upload says which API it cannot reach and why, instead of "fetch failed"', async () => {
     // A port that was just listening and is closed now: the connection is refused.
     const closed = new URL(api.runtime.url);

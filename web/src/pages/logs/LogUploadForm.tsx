@@ -2,6 +2,7 @@ import { Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
+import { SEND_AS_TEXT_MAX_BYTES } from '../../../../lambdas/core/logs/text-checks.ts';
 import type { ApiError } from '../../api/errors.ts';
 import { clearDraft, readDraft, saveDraft } from '../../components/drafts.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -51,9 +52,10 @@ const CreateLogUploadDocument = graphql(`
 /**
  * A plain file larger than this goes through createLogUpload as it is, although summarizeLog would take up to
  * 5 MB: read into the text field, a 4 MB file of short lines froze the page for 25 s, and the JSON request
- * escapes every newline and tab into two bytes, which took it over the API's 6 MB request limit.
+ * escapes every newline and tab into two bytes, which took it over the API's 6 MB request limit. The CLI's
+ * `logs upload` sends files by the same rule.
  */
-export const UPLOAD_FILES_OVER_BYTES = 1024 * 1024;
+export const UPLOAD_FILES_OVER_BYTES = SEND_AS_TEXT_MAX_BYTES;
 
 /** The draft's name in sessionStorage (components/drafts.ts). */
 export const LOG_DRAFT = 'new-log';

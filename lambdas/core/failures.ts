@@ -33,14 +33,21 @@ const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
   ...UNREACHABLE_CODES,
   'CONNECTION_DESTROYED',
   'CONNECTION_ENDED',
-  // idle_session_timeout, too_many_connections, query_canceled (a statement timeout)
+  // idle_session_timeout, query_canceled (a statement timeout); too_many_connections is in class 53, below
   '57P05',
-  '53300',
   '57014',
 ]);
 
 /** SQLSTATE class 08: connection exception. */
 const CONNECTION_EXCEPTION_CLASS = '08';
+/**
+ * SQLSTATE class 53, insufficient resources (disk_full, out_of_memory, too_many_connections, a configuration
+ * limit), and io_error: the server is up but cannot do the work now, through no fault of the request. A login
+ * on a full disk answered InternalError ("could not extend file …: No space left on device"); retrying after an
+ * operator frees space works, and a job that meets it is retried, not failed.
+ */
+const INSUFFICIENT_RESOURCES_CLASS = '53';
+const IO_ERROR = '58030';
 
 /** The error and its causes, outermost first. */
 function causeChain(error: unknown): unknown[] {
@@ -63,7 +70,11 @@ export function isUnreachable(error: unknown): boolean {
 }
 
 const isUnavailableCode = (code: unknown): boolean =>
-  typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || isConnectionException(code));
+  typeof code === 'string' &&
+  (UNAVAILABLE_CODES.has(code) ||
+    isConnectionException(code) ||
+    (code.length === 5 && code.startsWith(INSUFFICIENT_RESOURCES_CLASS)) ||
+    code === IO_ERROR);
 
 /** A dependency was unreachable or too slow: trying again later may work. */
 export function isUnavailable(error: unknown): boolean {

@@ -573,7 +573,11 @@ class ColumnParser implements HeaderParser {
         // a component one, since most lines' word there is no level. A level word in it is the line's level.
         const level = out.level === undefined ? parseLevelWord(v) : undefined;
         if (level !== undefined) out.level = level;
-        else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) out.component = this.component(v);
+        else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) {
+          // Ruby's Logger writes `-- :` when no program name is set: a column that names nothing.
+          const name = this.component(v);
+          if (name.length > 0) out.component = name;
+        }
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);

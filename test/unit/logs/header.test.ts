@@ -621,6 +621,20 @@ describe('header detection on common formats', () => {
       host: 'web-01',
     });
   });
+
+  it("names no component when the component column is empty (Ruby's Logger without a program name: `-- :`)", () => {
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const level = i % 10 === 4 ? 'ERROR' : ' INFO';
+      return `${level[1] === 'R' ? 'E' : 'I'}, [2024-05-01T10:00:${String(i).padStart(2, '0')}.123456 #4012] ${level} -- : Completed ${i % 10 === 4 ? 500 : 200} in ${i + 3}ms`;
+    });
+    const parser = detect(lines);
+    const p = parser.parse(lines[4] ?? '');
+    expect(p).toMatchObject({ content: 'Completed 500 in 7ms', level: 'ERROR' });
+    expect(p.component).toBeUndefined();
+    // A named program in the same column is still the component.
+    const named = lines.map((l) => l.replace('-- :', '-- orders:'));
+    expect(detect(named).parse(named[4] ?? '').component).toBe('orders');
+  });
 });
 
 describe('explicit Loghub formats', () => {

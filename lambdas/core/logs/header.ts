@@ -20,6 +20,7 @@ import {
   bracketLevel,
   type LogLevel,
   normaliseLevel,
+  numericLevel,
   parseLevelLetter,
   parseLevelMark,
   parseLevelWord,
@@ -1219,7 +1220,12 @@ function fromRecord(record: Map<string, Scalar>, time: TimeReader): ParsedLine {
     content = parts.join(' ');
   }
   const out = parsedLine(content);
-  if (level) out.level = normaliseLevel(String(level.value));
+  if (level) {
+    const v = level.value;
+    out.level =
+      (typeof v === 'number' || typeof v === 'string' ? numericLevel(v) : undefined) ??
+      normaliseLevel(String(v));
+  }
   if (component) out.component = String(component.value).slice(0, 128);
   if (host) out.host = String(host.value).slice(0, 128);
   if (ts) {

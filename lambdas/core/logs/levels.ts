@@ -154,6 +154,20 @@ export function normaliseLevel(value: string): LogLevel {
   );
 }
 
+/**
+ * A level written as a number in a structured record: pino's and bunyan's scale (10 trace, 20 debug, 30 info,
+ * 40 warn, 50 error, 60 fatal: every Node logger built on either), or a syslog severity 0–7 (GELF). Any other
+ * number is no level.
+ */
+export function numericLevel(value: string | number): LogLevel | undefined {
+  const n = typeof value === 'number' ? value : /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n)) return undefined;
+  if (n >= 0 && n <= 7) return SEVERITIES[n];
+  return n >= 10 && n <= 60 && n % 10 === 0 ? NUMERIC_LEVELS[n / 10 - 1] : undefined;
+}
+
+const NUMERIC_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
 /** RFC 5424's severities 0–7 (emergency … debug), the priority's remainder by 8. */
 const SEVERITIES: readonly LogLevel[] = [
   'FATAL',

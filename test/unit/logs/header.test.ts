@@ -145,6 +145,32 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("JSON lines with numeric levels: pino's and bunyan's scale, syslog severities (GELF), nothing else", () => {
+    const at = (i: number) => 1714557600000 + i * 1000;
+    const lines = [30, 30, 20, 40, 50, 60, 10, 3, 6, 35].map(
+      (level, i) => `{"level":${level},"time":${at(i)},"pid":7,"hostname":"api-1","msg":"event ${i}"}`,
+    );
+    const parser = detect(lines);
+    expect(parser.info.kind).toBe('json');
+    expect(lines.map((l) => parser.parse(l).level)).toEqual([
+      'INFO',
+      'INFO',
+      'DEBUG',
+      'WARN',
+      'ERROR',
+      'FATAL',
+      'TRACE',
+      'ERROR',
+      'INFO',
+      'UNKNOWN',
+    ]);
+    expect(parser.parse(lines[4] ?? '')).toMatchObject({ content: 'event 4', host: 'api-1', time: at(4) });
+    // A level written as a number in a string (logfmt) reads the same.
+    expect(
+      detect(['level=50 msg="redis unavailable"', 'level=30 msg=ok']).parse('level=50 msg=down').level,
+    ).toBe('ERROR');
+  });
+
   it('logfmt key=value lines', () => {
     const lines = [
       'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',

@@ -1204,11 +1204,87 @@ export function parseLogfmt(text: string): Map<string, Scalar> | undefined {
   return pairs >= 2 ? out : undefined;
 }
 
+/**
+ * Keys a log's records use for a role under a name none of the lists above has (MongoDB's `t.$date` and `s`,
+ * CloudTrail's `eventTime`, Cloud Logging's `jsonPayload.message`), learned from the sample by their values.
+ */
+interface LearnedKeys {
+  time?: string;
+  level?: string;
+  message?: string;
+}
+
+/** Share of the sample's records that must have a learned key, with a value of its kind. */
+const LEARNED_KEY_SHARE = 0.8;
+
+/**
+ * The keys for the roles that fewer than half of the sample's records fill under a known name: a time from a
+ * key whose text values look written as times (`writtenTime`) and parse as times, a level
+ * from one whose values are level words or letters, a message from a key nested one level and named as a
+ * message key is (`jsonPayload.message`), each on at least 80% of the records.
+ */
+function learnKeys(records: readonly Map<string, Scalar>[], defaultYear: number): LearnedKeys {
+  const learned: LearnedKeys = {};
+  const n = records.length;
+  if (n === 0) return learned;
+  const lacking = (keys: string[]) => records.filter((r) => pick(r, keys) === undefined).length > n / 2;
+  const first = (ok: (key: string, value: Scalar) => boolean, skip?: string): string | undefined => {
+    const counts = new Map<string, number>();
+    for (const r of records)
+      for (const [k, v] of r)
+        if (k !== skip && v !== null && v !== '' && ok(k, v)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const [k, c] of counts) if (c >= LEARNED_KEY_SHARE * n) return k;
+    return undefined;
+  };
+  if (lacking(MESSAGE_KEYS)) {
+    learned.message = first((k) => {
+      const dot = k.lastIndexOf('.');
+      return dot > 0 && MESSAGE_KEYS.includes(k.slice(dot + 1));
+    });
+  }
+  const message = learned.message;
+  if (lacking(TIME_KEYS)) {
+    learned.time = first(
+      (_k, v) => typeof v === 'string' && writtenTime(v) && parseTimestamp(v, defaultYear) !== undefined,
+      message,
+    );
+  }
+  if (lacking(LEVEL_KEYS)) {
+    learned.level = first(
+      (_k, v) => typeof v === 'string' && v.length <= 16 && normaliseLevel(v) !== 'UNKNOWN',
+      message,
+    );
+  }
+  return learned;
+}
+
+/**
+ * Whether a text value may be a written time: a date and a time of day have six digits or more, and some
+ * separator (a version, `1.08`, parses as a date; digits alone are ids or counts as often as epoch times).
+ */
+function writtenTime(v: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < v.length; i++) if (isDigitCode(v.charCodeAt(i))) digits++;
+  return digits >= 6 && digits < v.length && v.length <= 40;
+}
+
+/** `pick`, then the key learned for the role. */
+function pickLearned(
+  record: Map<string, Scalar>,
+  keys: string[],
+  learned: string | undefined,
+): { key: string; value: Scalar } | undefined {
+  const known = pick(record, keys);
+  if (known || learned === undefined) return known;
+  const value = record.get(learned);
+  return value === undefined || value === null || value === '' ? undefined : { key: learned, value };
+}
+
 /** Turns a key/value record into a parsed line: message for content, known keys for the header fields. */
-function fromRecord(record: Map<string, Scalar>, time: TimeReader): ParsedLine {
-  const message = pick(record, MESSAGE_KEYS);
-  const level = pick(record, LEVEL_KEYS);
-  const ts = pick(record, TIME_KEYS);
+function fromRecord(record: Map<string, Scalar>, time: TimeReader, learned: LearnedKeys = {}): ParsedLine {
+  const message = pickLearned(record, MESSAGE_KEYS, learned.message);
+  const level = pickLearned(record, LEVEL_KEYS, learned.level);
+  const ts = pickLearned(record, TIME_KEYS, learned.time);
   const component = pick(record, COMPONENT_KEYS);
   const host = pick(record, HOST_KEYS);
   let content: string;
@@ -1243,25 +1319,39 @@ class StructuredParser implements HeaderParser {
   readonly info: HeaderInfo;
   private readonly time: TimeReader;
   private readonly fallback: HeaderParser | undefined;
+  private readonly learned: LearnedKeys;
   constructor(
     private readonly kind: 'json' | 'logfmt',
     coverage: number,
     defaultYear: number,
+    sample: readonly string[],
     fallback?: HeaderParser,
   ) {
     this.time = new TimeReader(defaultYear);
     this.fallback = fallback;
+    const records: Map<string, Scalar>[] = [];
+    for (const line of sample) {
+      const r = this.record(line.trim());
+      if (r) records.push(r);
+    }
+    this.learned = learnKeys(records, defaultYear);
+    const named = (['message', 'level', 'time'] as const)
+      .filter((role) => this.learned[role] !== undefined)
+      .map((role) => `${role} ${this.learned[role]}`);
+    const keys = `msg/level/time keys${named.length > 0 ? `; ${named.join(', ')}` : ''}`;
     this.info = {
       kind,
-      description:
-        kind === 'json' ? 'JSON lines (msg/level/time keys)' : 'logfmt key=value (msg/level/time keys)',
+      description: kind === 'json' ? `JSON lines (${keys})` : `logfmt key=value (${keys})`,
       coverage,
     };
   }
+  private record(trimmed: string): Map<string, Scalar> | undefined {
+    return this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
+  }
   parse(line: string): ParsedLine {
     const trimmed = line.trim();
-    const record = this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
-    if (record) return fromRecord(record, this.time);
+    const record = this.record(trimmed);
+    if (record) return fromRecord(record, this.time, this.learned);
     return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
   }
 }
@@ -1426,12 +1516,12 @@ export function createHeaderParser(sample: readonly string[], options: HeaderOpt
   const n = lines.length;
   const json = lines.filter((l) => parseJsonObject(l.trim()) !== undefined).length;
   if (json / n >= 0.5)
-    return new StructuredParser('json', json / n, defaultYear, detectColumns(lines, defaultYear));
+    return new StructuredParser('json', json / n, defaultYear, lines, detectColumns(lines, defaultYear));
   const logfmt = lines.filter((l) => {
     const r = parseLogfmt(l.trim());
     return r !== undefined && (pick(r, MESSAGE_KEYS) !== undefined || pick(r, LEVEL_KEYS) !== undefined);
   }).length;
-  if (logfmt / n >= 0.5) return new StructuredParser('logfmt', logfmt / n, defaultYear);
+  if (logfmt / n >= 0.5) return new StructuredParser('logfmt', logfmt / n, defaultYear, lines);
   return new NestedJsonParser(detectColumns(lines, defaultYear), defaultYear);
 }
 

@@ -171,6 +171,47 @@ describe('header detection on common formats', () => {
     ).toBe('ERROR');
   });
 
+  it('JSON lines whose time, level or message sit under other names: the keys are learned from their values', () => {
+    const at = (i: number) => `2024-05-01T10:00:${String(i).padStart(2, '0')}.123+00:00`;
+    // MongoDB 4.4+: the time nested as `{"$date": …}`, the level a letter under `s`.
+    const mongo = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({
+        t: { $date: at(i) },
+        s: i % 10 === 3 ? 'E' : i % 10 === 5 ? 'W' : 'I',
+        c: 'NETWORK',
+        id: 22943 + i,
+        msg: i % 10 === 3 ? 'Heartbeat failed' : 'Connection accepted',
+        attr: { connectionId: i },
+      }),
+    );
+    const parser = detect(mongo);
+    expect(parser.info.description).toContain('level s, time t.$date');
+    expect(parser.parse(mongo[3] ?? '')).toMatchObject({
+      content: 'Heartbeat failed',
+      level: 'ERROR',
+      time: Date.parse('2024-05-01T10:00:03.123Z'),
+    });
+    expect(parser.parse(mongo[5] ?? '').level).toBe('WARN');
+    // A message one level down (Cloud Logging's `jsonPayload.message`); a version is no time.
+    const nested = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({
+        version: '1.08',
+        insertId: `a1b2c${i}`,
+        jsonPayload: { message: `handled request ${i}`, component: 'frontend' },
+        eventTime: at(i),
+      }),
+    );
+    expect(detect(nested).parse(nested[7] ?? '')).toMatchObject({
+      content: 'handled request 7',
+      time: Date.parse('2024-05-01T10:00:07.123Z'),
+    });
+    // Known names are read as before, and no other key is learned.
+    const known = mongo.map((l) =>
+      l.replace('"s":', '"level":').replace(/"t":\{"\$date":("[^"]+")\}/, '"ts":$1'),
+    );
+    expect(detect(known).info.description).toBe('JSON lines (msg/level/time keys)');
+  });
+
   it('logfmt key=value lines', () => {
     const lines = [
       'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',

@@ -256,8 +256,10 @@ function nextField(line: string, pos: number, delimiter: string, tabFree = false
       const close = bracketEnd(line, i, Math.min(n, i + MAX_BRACKET));
       if (close >= 0) {
         end = close + 1;
-        // keep `]:` / `],` glued to the bracket
-        while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
+        // keep `]:` / `],` glued to the bracket; a bracket glued to the next (`[time][uptime][info][gc]`, the JVM's
+        // unified logging) is a column of its own
+        if (line.charCodeAt(end) !== 91)
+          while (end < n && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9) end++;
       }
     }
     if (end < 0 && tabFree) {

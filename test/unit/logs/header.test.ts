@@ -212,6 +212,27 @@ describe('header detection on common formats', () => {
     expect(detect(known).info.description).toBe('JSON lines (msg/level/time keys)');
   });
 
+  it("reads brackets glued to each other as columns (the JVM's unified logging: `[time][uptime][level][tags]`)", () => {
+    const lines = Array.from({ length: 30 }, (_, i) => {
+      const time = `[2024-05-01T10:00:${String(i).padStart(2, '0')}.123+0000][${(i * 1.5).toFixed(3)}s]`;
+      if (i % 10 === 6) return `${time}[warning][gc,alloc] GC(${i}) Allocation Failure, trying full GC`;
+      if (i % 10 === 7) return `${time}[error][gc] GC(${i}) Out of memory`;
+      return `${time}[info][gc] GC(${i}) Pause Young (Normal) (G1 Evacuation Pause) 24M->4M(256M) ${i}.456ms`;
+    });
+    const parser = detect(lines);
+    expect(parser.info.coverage).toBe(1);
+    expect(parser.parse(lines[6] ?? '')).toMatchObject({
+      content: 'GC(6) Allocation Failure, trying full GC',
+      level: 'WARN',
+      time: Date.parse('2024-05-01T10:00:06.123Z'),
+    });
+    expect(parser.parse(lines[7] ?? '').level).toBe('ERROR');
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({
+      level: 'INFO',
+      content: expect.stringMatching(/^GC\(1\) Pause/),
+    });
+  });
+
   it('logfmt key=value lines', () => {
     const lines = [
       'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',

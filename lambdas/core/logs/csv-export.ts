@@ -15,7 +15,7 @@
 import { Parser } from 'csv-parse';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { HeaderInfo, ParsedLine } from './header.ts';
-import { type LogLevel, normaliseLevel } from './levels.ts';
+import { type LogLevel, normaliseLevel, writtenLevel } from './levels.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 /** Column names, lower-cased, in order of preference. Names vary by tool; the roles do not. */
@@ -678,5 +678,15 @@ export function csvParsedLine(
     component: layout.component < 0 ? undefined : nonBlank(record[layout.component]),
     host: layout.host < 0 ? undefined : nonBlank(record[layout.host]),
   };
+  if (layout.level < 0 && parsed.component !== undefined) {
+    // A level column whose most frequent value is no level word (PostgreSQL's csvlog: `LOG` beside `ERROR`,
+    // `FATAL`, `WARNING`) is taken for a component column: a level word written in it is the record's level,
+    // as in a column layout's `component:` column.
+    const level = writtenLevel(parsed.component);
+    if (level !== undefined) {
+      parsed.level = level;
+      parsed.component = undefined;
+    }
+  }
   return { parsed, rest: first < 0 ? [] : lines.slice(first + 1) };
 }

@@ -379,6 +379,30 @@ describe('CSV tables without a header row: columns recognised by their values', 
     expect(renderSummaryText(summaryOf(`${text}\n\n`))).not.toContain('the CSV header row');
   });
 
+  it("reads the level words of a level column whose usual value is no level word (PostgreSQL's csvlog: LOG)", () => {
+    // csvlog's 26 columns: time, user, database, pid, client, session, line, tag, start, vxid, xid, severity,
+    // SQLSTATE, message, detail, … (no header row).
+    const text = rows(40, (i) => {
+      const t = `2026-12-04 ${second(i)}.123 UTC`;
+      const who = `"app","shop",${100 + i},"10.0.0.5:5${i}",6681aa19.${i},1`;
+      if (i % 10 === 3)
+        return `${t},${who},"INSERT",2026-12-04 09:00:00 UTC,3/${i},0,ERROR,23505,"duplicate key value violates unique constraint ""orders_pkey""","Key (id)=(${i}) already exists.",,,,,"INSERT INTO orders VALUES ($1)",,,"psql","client backend",,0`;
+      if (i % 10 === 7)
+        return `${t},${who},"authentication",2026-12-04 09:00:00 UTC,5/1,0,FATAL,28P01,"password authentication failed for user ""bob""",,,,,,,,,"","client backend",,0`;
+      return `${t},,,${100 + i},,6681aa19.${i},1,,2026-12-04 09:00:00 UTC,,0,LOG,00000,"checkpoint starting: time",,,,,,,,,"","checkpointer",,0`;
+    });
+    const summary = summaryOf(text);
+    expect(summary.header).toMatchObject({ kind: 'csv', withoutHeaderRow: true });
+    expect(countsOf(summary)).toMatchObject({ ERROR: 4, FATAL: 4, UNKNOWN: 32 });
+    expect(summary.errors.total).toBe(8);
+    expect(templatesOf(text).sort()).toEqual([
+      'checkpoint starting: time',
+      'duplicate key value violates unique constraint "orders_pkey"',
+      'password authentication failed for user "bob"',
+    ]);
+    expect(summary.topComponents.map((c) => c.name)).not.toContain('ERROR');
+  });
+
   it('reads a semicolon table with the date and the time of day in two columns, and an unquoted `;` in the message', () => {
     const text = rows(
       30,

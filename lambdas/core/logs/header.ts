@@ -836,7 +836,11 @@ function learnColumns(
     const bracketsOnly = best === 'bracket' && counts.size === 1;
     if (dashes >= bestCount && !bracketsOnly) best = 'dash';
     // `stdout F`: the letter after a stream name is a partial/full flag, not a level.
-    if ((best === 'letter' || best === 'word') && dominant[i - 1] === 'stream') best = 'flag';
+    // Both flags count (`F` is a level letter, `P` a word): a log of long lines has many partial ones.
+    if ((best === 'letter' || best === 'word') && dominant[i - 1] === 'stream') {
+      best = 'flag';
+      bestCount = (counts.get('letter') ?? 0) + (counts.get('word') ?? 0);
+    }
     dominant.push(best);
     share.push((bestCount + dashes) / n);
   }

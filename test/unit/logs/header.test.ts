@@ -257,6 +257,20 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it('Kubernetes container lines (CRI) with many partial (`P`) lines: the flag stays in the header', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const t = `2024-05-01T10:00:${String(i).padStart(2, '0')}.123456789Z`;
+      return i % 4 === 1 ? `${t} stdout P {"items":[${i},` : `${t} stdout F GET /api/orders ${i} 200`;
+    });
+    const parser = detect(lines);
+    expect(parser.info.description).toBe('<time> <stream> <flag> <content>');
+    expect(parser.parse(lines[1] ?? '').content).toBe('{"items":[1,');
+    expect(parser.parse(lines[2] ?? '')).toMatchObject({
+      content: 'GET /api/orders 2 200',
+      level: undefined,
+    });
+  });
+
   it('container lines whose message is JSON', () => {
     const lines = [
       '2023-03-01T10:00:00Z stdout F {"level":"info","msg":"ready"}',

@@ -294,7 +294,15 @@ export class LogAnalyzer {
     }
     const parsed = parser.parse(line);
     const fitsHeader = parser.info.kind !== 'none' && parsed.content.length < body.trim().length;
-    if (this.continues(body, lineNo, fitsHeader)) return;
+    // A container runtime's header is on every line: whether its program's line continues a trace is read
+    // from the text it wrote, as a line without a header would be.
+    const written = parser.written?.(line);
+    if (
+      written !== undefined
+        ? this.continues(written, lineNo, false)
+        : this.continues(body, lineNo, fitsHeader)
+    )
+      return;
     // A line whose header gave its time fits it, whole message or not: a collector's prefix read off a
     // message that fits no writer's layout (time-prefix.ts: a Lambda export's START line written to S3).
     if (parser.info.kind !== 'none' && !fitsHeader && parsed.time === undefined) this.unmatchedHeader++;

@@ -79,6 +79,13 @@ export interface HeaderParser {
    * line is what `info.kind` says.
    */
   structuredKind?(line: string): 'json' | 'logfmt' | undefined;
+  /**
+   * The message as its program wrote it (indentation kept), when a container runtime wrapped each of its lines
+   * in a header of its own (CRI's `time stream flag`, Docker's json-file `{"log", "stream", "time"}`): a stack
+   * trace's lines are then told by their text, not by the header every line has. Absent, or undefined for a
+   * line: the line's header is its program's.
+   */
+  written?(line: string): string | undefined;
 }
 
 export interface HeaderOptions {
@@ -465,6 +472,8 @@ class ColumnParser implements HeaderParser {
    * log (see `levelFirstShare`): set once the layout is learned.
    */
   levelFirst = false;
+  /** The layout is CRI's alone (`time stream flag`): the runtime's header, around each line a program wrote. */
+  private readonly runtimeOnly: boolean;
   constructor(
     private readonly delimiter: string,
     private readonly columns: ColumnSpec[],
@@ -474,6 +483,12 @@ class ColumnParser implements HeaderParser {
   ) {
     this.time = new TimeReader(defaultYear);
     this.defaultYear = defaultYear;
+    this.runtimeOnly =
+      delimiter === ' ' &&
+      columns.length === 3 &&
+      columns[0]?.role === 'time' &&
+      columns[1]?.kind === 'stream' &&
+      columns[2]?.kind === 'flag';
     for (const c of columns) {
       c.free =
         c.role === 'other' &&
@@ -586,6 +601,17 @@ class ColumnParser implements HeaderParser {
     if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
+  }
+
+  written(line: string): string | undefined {
+    if (!this.runtimeOnly) return undefined;
+    // CRI writes one space after each of its three fields.
+    let at = -1;
+    for (let k = 0; k < 3; k++) {
+      at = line.indexOf(' ', at + 1);
+      if (at < 0) return undefined;
+    }
+    return line.slice(at + 1);
   }
 
   /** A line that does not fit the layout: another writer's `LEVEL time message` when the log has those. */
@@ -1220,6 +1246,8 @@ interface LearnedKeys {
   message?: string;
 }
 
+const STREAMS = new Set(['stdout', 'stderr']);
+
 /** Share of the sample's records that must have a learned key, with a value of its kind. */
 const LEARNED_KEY_SHARE = 0.8;
 
@@ -1326,6 +1354,10 @@ class StructuredParser implements HeaderParser {
   private readonly time: TimeReader;
   private readonly fallback: HeaderParser | undefined;
   private readonly learned: LearnedKeys;
+  /** Docker's json-file records (`log`, `stream`, `time`): each is one line a program wrote (`written`). */
+  private readonly runtimeRecords: boolean;
+  private lastLine: string | undefined;
+  private lastRecord: Map<string, Scalar> | undefined;
   constructor(
     private readonly kind: 'json' | 'logfmt',
     coverage: number,
@@ -1341,6 +1373,12 @@ class StructuredParser implements HeaderParser {
       if (r) records.push(r);
     }
     this.learned = learnKeys(records, defaultYear);
+    this.runtimeRecords =
+      kind === 'json' &&
+      records.length > 0 &&
+      records.filter((r) => typeof r.get('log') === 'string' && STREAMS.has(String(r.get('stream'))))
+        .length >=
+        LEARNED_KEY_SHARE * records.length;
     const named = (['message', 'level', 'time'] as const)
       .filter((role) => this.learned[role] !== undefined)
       .map((role) => `${role} ${this.learned[role]}`);
@@ -1354,9 +1392,20 @@ class StructuredParser implements HeaderParser {
   private record(trimmed: string): Map<string, Scalar> | undefined {
     return this.kind === 'json' ? parseJsonObject(trimmed) : parseLogfmt(trimmed);
   }
+  written(line: string): string | undefined {
+    if (!this.runtimeRecords) return undefined;
+    const record = line === this.lastLine ? this.lastRecord : this.record(line.trim());
+    const log = record?.get('log');
+    // Docker keeps the line's end in its text.
+    return typeof log === 'string' ? log.replace(/\r?\n$/, '') : undefined;
+  }
   parse(line: string): ParsedLine {
     const trimmed = line.trim();
     const record = this.record(trimmed);
+    if (this.runtimeRecords) {
+      this.lastLine = line;
+      this.lastRecord = record;
+    }
     if (record) return fromRecord(record, this.time, this.learned);
     return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
   }
@@ -1445,6 +1494,9 @@ class NestedJsonParser implements HeaderParser {
   }
   get dateless(): boolean {
     return this.inner.dateless === true;
+  }
+  written(line: string): string | undefined {
+    return this.inner.written?.(line);
   }
   parse(line: string): ParsedLine {
     const p = this.inner.parse(line);

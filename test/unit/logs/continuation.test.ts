@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContinuationDetector, mostlyIndented } from '../../../lambdas/core/logs/continuation.ts';
+import { summarizeText } from '../../../lambdas/core/logs/index.ts';
 
 const lines = (detector: ContinuationDetector, list: [string, boolean][]) =>
   list.map(([line, fits]) => detector.continues(line, fits, true));
@@ -57,5 +58,58 @@ describe('continuation lines', () => {
     expect(mostlyIndented(['  a', '  b', 'c'])).toBe(true);
     const d = new ContinuationDetector({ indentedLog: true, headed: false });
     expect(d.continues('  just another line', false, true)).toBe(false);
+  });
+});
+
+describe('stack traces inside a container runtime’s lines', () => {
+  const at = (i: number) => `2024-05-01T10:00:${String(i).padStart(2, '0')}.123456789Z`;
+  const templates = (text: string) =>
+    summarizeText(text, { receivedAt: Date.UTC(2024, 4, 1), redact: false }).templates.map((t) => [
+      t.template,
+      t.count,
+    ]);
+
+  it("joins a trace written line by line under CRI's `time stream flag` to the line that threw", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i % 10 === 5) {
+        lines.push(
+          `${at(i)} stderr F Exception in thread "worker-1" java.lang.IllegalStateException: pool exhausted`,
+        );
+        lines.push(`${at(i)} stderr F \tat com.example.Pool.take(Pool.java:88)`);
+        lines.push(`${at(i)} stderr F Caused by: java.io.IOException: reset`);
+      } else lines.push(`${at(i)} stdout F GET /api/orders/${i} 200 ${i} ms`);
+    }
+    const summary = summarizeText(lines.join('\n'), { receivedAt: Date.UTC(2024, 4, 1) }).summary;
+    expect(summary.lines.continuation).toBe(6);
+    expect(templates(lines.join('\n'))).toEqual(
+      expect.arrayContaining([
+        ['Exception in thread "worker-<NUM>" java.lang.IllegalStateException: pool exhausted', 3],
+      ]),
+    );
+    expect(templates(lines.join('\n')).map(([t]) => t)).not.toContainEqual(
+      expect.stringMatching(/^at |^Caused/),
+    );
+  });
+
+  it("joins a traceback written record by record to Docker's json-file log", () => {
+    const record = (i: number, log: string, stream = 'stderr') =>
+      JSON.stringify({ log: `${log}\n`, stream, time: at(i) });
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i % 10 === 5) {
+        lines.push(record(i, `ERROR worker ${i} failed`));
+        lines.push(record(i, 'Traceback (most recent call last):'));
+        lines.push(record(i, '  File "/app/worker.py", line 42, in run'));
+        lines.push(record(i, "KeyError: 'job'"));
+      } else lines.push(record(i, `INFO worker ${i} processed a job`, 'stdout'));
+    }
+    const summary = summarizeText(lines.join('\n'), { receivedAt: Date.UTC(2024, 4, 1) }).summary;
+    expect(summary.lines.continuation).toBe(9);
+    expect(
+      templates(lines.join('\n'))
+        .map(([t]) => t)
+        .sort(),
+    ).toEqual(['ERROR worker <NUM> failed', 'INFO worker <NUM> processed a job']);
   });
 });

@@ -112,8 +112,9 @@ const fullYear = (y: number): number => (y < 100 ? (y < 70 ? 2000 + y : 1900 + y
 
 const SHAPES: Shape[] = [
   {
-    // 2015-10-18 18:01:47,978 · 2017-05-16T00:00:00.008Z · 2005.06.03 · 2005-06-03-15.42.50.675872
-    re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
+    // 2015-10-18 18:01:47,978 · 2017-05-16T00:00:00.008Z · 2005.06.03 · 2005-06-03-15.42.50.675872 ·
+    // 2024-05-01, 10:00:00 UTC (Airflow's task logs: a comma after the date, as dates are written in prose)
+    re: new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?:(?:,?[T\\s]+|-)${TIME})?${ZONE}`, 'i'),
     build: (m) =>
       make(num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], m[4] !== undefined),
     fields: { y: 1, mo: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },

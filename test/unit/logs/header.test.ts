@@ -739,6 +739,22 @@ describe('header detection on common formats', () => {
   });
 });
 
+describe('times written with a comma after the date', () => {
+  it("reads Airflow's task log times, `[2024-05-01, 10:00:07 UTC]`, to the second", () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `[2024-05-01, 10:${String(i).padStart(2, '0')}:07 UTC] {taskinstance.py:1159} ${i % 10 === 3 ? 'ERROR' : 'INFO'} - step ${i} done`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[12] ?? '')).toMatchObject({
+      content: 'step 12 done',
+      level: 'INFO',
+      time: Date.UTC(2024, 4, 1, 10, 12, 7),
+    });
+  });
+});
+
 describe('explicit Loghub formats', () => {
   it('parses with a Loghub format string, optional groups included', () => {
     const parser = createHeaderParser(fixtureLines('Mac'), {
@@ -838,6 +854,7 @@ describe('timestamps', () => {
     ['1117838570', '2005-06-03T22:42:50.000Z'],
     ['[10.30 16:49:06]', '2010-10-30T16:49:06.000Z'],
     ['2000-02-29 23:59:59', '2000-02-29T23:59:59.000Z'],
+    ['[2024-05-01, 10:00:07 UTC]', '2024-05-01T10:00:07.000Z'],
   ])('parses %s', (text, expected) => {
     expect(iso(parseTimestamp(text, 2010)?.ms)).toBe(expected);
   });

@@ -884,7 +884,7 @@ function learnColumns(
   for (let i = 0; i < MAX_HEADER_FIELDS; i++) {
     const kind = dominant[i] as FieldKind;
     if ((share[i] ?? 0) < AGREEMENT || kind === 'quote' || oneMessage[i] === true) break;
-    if (levelAt >= 0 && i - levelAt > 4) break;
+    if (levelAt >= 0 && i - Math.max(levelAt, levelTimeEnd) > 4) break;
     // `program - message`: after a `-` that follows a name, times and numbers are message, not header.
     if (separated && (kind === 'num' || kind === 'ts')) break;
     if (kind === 'dash' && i > 0 && (dominant[i - 1] === 'word' || dominant[i - 1] === 'comp'))
@@ -899,10 +899,17 @@ function learnColumns(
       (levelAt < 0 || kind === 'bracket' || kind === 'comp' || kind === 'dash')
     ) {
       end = i;
-    } else if (kind === 'ts' && end === i - 1 && (i - 1 === levelAt || dominant[i - 1] === 'ts')) {
+    } else if (
+      kind === 'ts' &&
+      end === i - 1 &&
+      (i - 1 === levelAt ||
+        dominant[i - 1] === 'ts' ||
+        (i - 2 === levelAt && dominant[i - 1] === 'bracket' && levelTimeEnd < 0))
+    ) {
       // The time right after the level (`[ERROR]⇥2026-12-04T10:00:00.123Z⇥…`, the Python Lambda runtime's
-      // lines alone; `ERROR 2024-05-01 10:00:00,123 …`): a header written level first. It was message text,
-      // and such a log had no times.
+      // lines alone; `ERROR 2024-05-01 10:00:00,123 …`), or after the level and a thread (Cassandra's
+      // `INFO  [main] 2024-05-01 10:00:00,123 File.java:241 - …`): a header written level first. It was message
+      // text, and such a log had no times; the columns that may follow a level are counted from that time.
       end = i;
       levelTimeEnd = i;
     }

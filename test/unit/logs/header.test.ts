@@ -724,6 +724,22 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("reads a header written level, thread, then time (Cassandra's `INFO  [main] 2024-05-01 10:00:00,123 File.java:241 - …`)", () => {
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const t = `2024-05-01 10:00:${String(i).padStart(2, '0')},123`;
+      if (i % 10 === 4)
+        return `ERROR [CompactionExecutor:3] ${t} CassandraDaemon.java:244 - Exception in thread main`;
+      return `INFO  [${i % 3 ? 'main' : 'GossipStage:1'}] ${t} Gossiper.java:1093 - InetAddress /10.0.0.${i}:7000 is now UP`;
+    });
+    const parser = detect(lines);
+    expect(parser.parse(lines[4] ?? '')).toMatchObject({
+      content: 'Exception in thread main',
+      level: 'ERROR',
+      time: Date.UTC(2024, 4, 1, 10, 0, 4, 123),
+    });
+    expect(parser.parse(lines[5] ?? '').content).toBe('InetAddress /10.0.0.5:7000 is now UP');
+  });
+
   it("names no component when the component column is empty (Ruby's Logger without a program name: `-- :`)", () => {
     const lines = Array.from({ length: 40 }, (_, i) => {
       const level = i % 10 === 4 ? 'ERROR' : ' INFO';

@@ -1178,9 +1178,10 @@ function assignRoles(columns: ColumnSpec[]): void {
 // ---------------------------------------------------------------------------------------------------------
 // Structured lines: JSON and logfmt
 
-export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body'];
-const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', 'severity_text'];
-const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 'datetime', 'date', 't', 'asctime'];
+// `@m`, `@mt`, `@l`, `@t`: the Compact Log Event Format (Serilog, Seq), where the message template is the event.
+export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body', '@m', '@mt'];
+const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', 'severity_text', '@l'];
+const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 'datetime', 'date', 't', 'asctime', '@t'];
 const COMPONENT_KEYS = [
   'logger',
   'logger_name',

@@ -233,6 +233,24 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it('JSON lines in the Compact Log Event Format (Serilog): `@t`, `@mt`, `@l`', () => {
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        '@t': `2024-05-01T10:00:0${i}.1234567Z`,
+        '@mt': i === 3 ? 'Payment {PaymentId} failed' : 'Order {OrderId} placed',
+        ...(i === 3 ? { '@l': 'Error' } : {}),
+        OrderId: i,
+        SourceContext: 'Shop.Orders',
+      }),
+    );
+    const parser = detect(lines);
+    expect(parser.parse(lines[3] ?? '')).toMatchObject({
+      content: 'Payment {PaymentId} failed',
+      level: 'ERROR',
+      time: Date.parse('2024-05-01T10:00:03.123Z'),
+    });
+  });
+
   it('logfmt key=value lines', () => {
     const lines = [
       'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',

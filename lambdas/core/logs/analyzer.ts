@@ -361,6 +361,9 @@ export class LogAnalyzer {
     facts.level = level;
     facts.content = content;
     facts.fields = fields;
+    const columns = fields === undefined && !this.csv && this.header.kind === 'columns';
+    facts.written = columns ? body : undefined;
+    facts.writtenMessage = columns ? parsed.content : '';
     facts.time = time;
     facts.component = parsed.component;
     facts.host = host;

@@ -116,7 +116,7 @@ const COMMON_STATUS = new Set([
   200, 201, 202, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 405, 408, 409, 410, 413, 415,
   422, 429, 499, 500, 501, 502, 503, 504,
 ]);
-function statusBefore(before: string): string | undefined {
+export function statusBefore(before: string): string | undefined {
   for (const token of before.split(/\s+/)) {
     if (token.length === 3 && COMMON_STATUS.has(Number(token))) return token;
   }

@@ -4,7 +4,7 @@
  * templates, first error, components, hosts), component and host tallies, the first error and HTTP
  * requests. Everything is bounded whatever the input.
  */
-import { HttpStats, namedDuration, parseHttp } from './http.ts';
+import { HttpStats, namedDuration, parseHttp, statusBefore } from './http.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { QuantileSketch } from './quantiles.ts';
 import { detach, TopValues } from './tally.ts';
@@ -74,6 +74,13 @@ export class LineFacts {
   content = '';
   /** Where HTTP fields are looked for when not in `content`: the whole line of a JSON or logfmt log. */
   fields: string | undefined;
+  /**
+   * The line as written and its message before redaction, in a column layout: the header before the message
+   * may hold a status that a request in the message lacks (a load balancer's own, written before the target's
+   * and the request: AWS's ALB). Read only for such a request, and only for a status code.
+   */
+  written: string | undefined;
+  writtenMessage = '';
   time: number | undefined;
   component: string | undefined;
   host: string | undefined;
@@ -312,6 +319,11 @@ export class LogStats {
   /** Sets `error`, `inferred` and `http5xx`, counting an HTTP request on the way. */
   private classify(facts: LineFacts): void {
     const request = parseHttp(facts.fields ?? facts.content);
+    if (request && request.status === undefined && facts.written !== undefined) {
+      const cut = facts.written.indexOf(facts.writtenMessage);
+      const status = cut > 0 ? statusBefore(facts.written.slice(0, cut)) : undefined;
+      if (status !== undefined) request.status = Number(status);
+    }
     const endpoint = request ? this.http.add(request) : undefined;
     if (!request) this.addDuration(facts);
     const status = request?.status;

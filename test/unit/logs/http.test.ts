@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointOf, HttpStats, namedDuration, parseHttp } from '../../../lambdas/core/logs/http.ts';
+import { summarizeText } from '../../../lambdas/core/logs/index.ts';
 
 describe('parseHttp', () => {
   it.each([
@@ -177,5 +178,24 @@ describe('HTTP fields of structured logs', () => {
     expect(summary.redactions.byKind).toMatchObject({ ipv4: 40, email: 20 });
     expect(summary.redactions.distinct.ip).toBe(1);
     expect(JSON.stringify(summary)).not.toContain('bob@example.com');
+  });
+});
+
+describe('a status written in the header, before the message that holds the request', () => {
+  it("counts an AWS ALB log's 502s, whose status the column layout takes into the header", () => {
+    const UA = ['Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0', 'curl/8.5.0', 'python-requests/2.31.0'];
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const t = `2024-05-01T10:00:${String(i).padStart(2, '0')}.${String(123456 + i * 7919).slice(0, 6)}Z`;
+      const failed = i % 10 === 7;
+      const target = failed ? '-' : `10.0.1.${2 + (i % 5)}:80`;
+      const status = failed ? '502 -' : '200 200';
+      const timing = failed ? '-1' : `0.0${10 + i}`;
+      return `https ${t} app/my-alb/50dc6c495c0c9188 10.0.${i % 3}.${7 + (i % 4)}:${40000 + i * 37} ${target} 0.000 ${timing} 0.000 ${status} ${340 + i} ${1000 + i * 13} "GET https://api.example.com:443/api/orders/${i} HTTP/1.1" "${UA[i % 3]}" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067 "Root=1-${(0x66000000 + i).toString(16)}-abc" "api.example.com" "-" 0 ${t} "forward" "-" "-" "${target}" "${failed ? '-' : '200'}" "-" "-"`;
+    });
+    const { summary } = summarizeText(lines.join('\n'), { receivedAt: Date.UTC(2024, 4, 1) });
+    expect(summary.header.description).toContain('<num> <content>');
+    expect(summary.http?.requests).toBe(40);
+    expect(summary.errors.total).toBe(4);
+    expect(summary.http?.endpoints[0]?.statusClasses).toEqual({ '2xx': 36, '5xx': 4 });
   });
 });

@@ -1180,8 +1180,31 @@ function assignRoles(columns: ColumnSpec[]): void {
 
 // `@m`, `@mt`, `@l`, `@t`: the Compact Log Event Format (Serilog, Seq), where the message template is the event.
 export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body', '@m', '@mt'];
-const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'log.level', 'levelname', 'severity_text', '@l'];
-const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 'datetime', 'date', 't', 'asctime', '@t'];
+// journald's export (`journalctl -o json`): `PRIORITY` (a syslog severity), `__REALTIME_TIMESTAMP` (µs),
+// `SYSLOG_IDENTIFIER`, `_HOSTNAME`, beside its `MESSAGE`.
+const LEVEL_KEYS = [
+  'level',
+  'lvl',
+  'severity',
+  'loglevel',
+  'log.level',
+  'levelname',
+  'severity_text',
+  '@l',
+  'priority',
+];
+const TIME_KEYS = [
+  'time',
+  'timestamp',
+  'ts',
+  '@timestamp',
+  'datetime',
+  'date',
+  't',
+  'asctime',
+  '@t',
+  '__realtime_timestamp',
+];
 const COMPONENT_KEYS = [
   'logger',
   'logger_name',
@@ -1191,8 +1214,9 @@ const COMPONENT_KEYS = [
   'source',
   'caller',
   'service',
+  'syslog_identifier',
 ];
-const HOST_KEYS = ['host', 'hostname', 'node', 'pod', 'instance'];
+const HOST_KEYS = ['host', 'hostname', 'node', 'pod', 'instance', '_hostname'];
 
 export type Scalar = string | number | boolean | null;
 
@@ -1322,6 +1346,16 @@ function pickLearned(
   return value === undefined || value === null || value === '' ? undefined : { key: learned, value };
 }
 
+/**
+ * An epoch time in the unit its size says: seconds, milliseconds, microseconds (journald's
+ * `__REALTIME_TIMESTAMP`, written as a string of 16 digits) or nanoseconds.
+ */
+function epochMs(v: number): number {
+  if (v > 1e17) return Math.floor(v / 1e6);
+  if (v > 1e14) return Math.floor(v / 1e3);
+  return v > 1e11 ? v : v * 1000;
+}
+
 /** Turns a key/value record into a parsed line: message for content, known keys for the header fields. */
 function fromRecord(record: Map<string, Scalar>, time: TimeReader, learned: LearnedKeys = {}): ParsedLine {
   const message = pickLearned(record, MESSAGE_KEYS, learned.message);
@@ -1348,7 +1382,9 @@ function fromRecord(record: Map<string, Scalar>, time: TimeReader, learned: Lear
   if (host) out.host = String(host.value).slice(0, 128);
   if (ts) {
     const v = ts.value;
-    if (typeof v === 'number') out.time = v > 1e11 ? v : v * 1000;
+    if (typeof v === 'number') out.time = epochMs(v);
+    else if (typeof v === 'string' && v.length >= 15 && v.length <= 19 && /^\d+$/.test(v))
+      out.time = epochMs(Number(v));
     else {
       const t = time.read(String(v));
       if (t !== undefined) out.time = t;

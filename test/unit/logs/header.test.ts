@@ -251,6 +251,33 @@ describe('header detection on common formats', () => {
     });
   });
 
+  it("journald's JSON export: MESSAGE, PRIORITY, __REALTIME_TIMESTAMP in microseconds, the unit and the host", () => {
+    const us = (i: number) => String((1714557600 + i) * 1_000_000 + 123_456);
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        __REALTIME_TIMESTAMP: us(i),
+        _HOSTNAME: 'web-1',
+        SYSLOG_IDENTIFIER: i === 4 ? 'systemd' : 'app',
+        _PID: '812',
+        PRIORITY: i === 3 ? '3' : i === 4 ? '4' : '6',
+        MESSAGE: i === 3 ? 'database connection lost' : `served ${i} requests`,
+      }),
+    );
+    const parser = detect(lines);
+    expect(parser.parse(lines[3] ?? '')).toEqual({
+      content: 'database connection lost',
+      level: 'ERROR',
+      component: 'app',
+      host: 'web-1',
+      time: (1714557600 + 3) * 1000 + 123,
+    });
+    expect(parser.parse(lines[4] ?? '')).toMatchObject({ level: 'WARN', component: 'systemd' });
+    // Epoch numbers in microseconds and nanoseconds are read in their unit.
+    const at = detect(['{"ts":1714557600123456,"msg":"a"}', '{"ts":1714557600123456789,"msg":"b"}']);
+    expect(at.parse('{"ts":1714557600123456,"msg":"a"}').time).toBe(1714557600123);
+    expect(at.parse('{"ts":1714557600123456789,"msg":"b"}').time).toBe(1714557600123);
+  });
+
   it('logfmt key=value lines', () => {
     const lines = [
       'time=2023-03-01T10:00:00Z level=info msg="request served" status=200',

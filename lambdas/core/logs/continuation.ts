@@ -4,7 +4,8 @@
  * template comes from the first line and the trace is kept with the sample.
  *
  * A line continues the event when it does not fit the header layout of the log (or the log has none) and
- * it reads as a continuation: indented (unless most lines of the log are), a Java frame (`at a.b.C(…)`),
+ * it reads as a continuation: indented (unless most lines of the log are), a Java frame (`at a.b.C(…)`), a
+ * numbered frame (PHP's `#0 /app/db.php(12): …` under its `Stack trace:`, gdb's `#0  0x… in f ()`),
  * `Caused by:` / `Suppressed:`, `... 12 more`, `Traceback (most recent call last):`, the chaining notes of
  * Python (`During handling of …`, `The above exception …`), or an exception line (`java.io.IOException: …`,
  * `ValueError: …`) or a Go frame's function line (`main.main()`, whose file line under it is indented) right
@@ -12,6 +13,10 @@
  */
 
 const FRAME = /^\s*at\s+[\w$.<>/-]+[.(]/;
+/** A numbered frame: PHP's `#0 /var/www/db.php(12): PDO->__construct()`, `#1 {main}`; gdb's `#0  0x… in f ()`. */
+const NUMBERED_FRAME = /^#\d{1,4} +(?:[/{\\]|0x[\da-f]+ in |[A-Za-z]:\\|\[internal function\])/;
+/** The line that opens PHP's trace (`Stack trace:`), and the `thrown in` line that ends it. */
+const PHP_TRACE = /^(?:Stack trace:$|\s+thrown in \S)/;
 const CAUSE = /^\s*(?:Caused by|Suppressed|Wrapped by): /;
 const MORE = /^\s*\.\.\.\s*\d+\s+(?:more|common frames omitted)/;
 const PYTHON =
@@ -33,6 +38,8 @@ export function looksLikeContinuation(line: string): boolean {
   return (
     isIndented(line) ||
     FRAME.test(line) ||
+    NUMBERED_FRAME.test(line) ||
+    PHP_TRACE.test(line) ||
     CAUSE.test(line) ||
     MORE.test(line) ||
     PYTHON.test(line) ||
@@ -71,6 +78,8 @@ export class ContinuationDetector {
     const yes =
       (!this.options.indentedLog && isIndented(line)) ||
       FRAME.test(line) ||
+      NUMBERED_FRAME.test(line) ||
+      PHP_TRACE.test(line) ||
       CAUSE.test(line) ||
       MORE.test(line) ||
       PYTHON.test(line) ||

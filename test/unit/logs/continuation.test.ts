@@ -47,6 +47,20 @@ describe('continuation lines', () => {
     ).toEqual([true, true, true, true, true, true, false, false]);
   });
 
+  it("joins PHP's `Stack trace:` with its numbered frames and `thrown in` line, and gdb's frames", () => {
+    const d = new ContinuationDetector({ indentedLog: false, headed: true });
+    expect(
+      lines(d, [
+        ['Stack trace:', false],
+        ['#0 /var/www/html/db.php(12): PDO->__construct()', false],
+        ['#1 {main}', false],
+        ['  thrown in /var/www/html/db.php on line 12', false],
+        ['#0  0x00007f3a1c2b in raise () from /lib/libc.so.6', false],
+        ['#12 is the ticket that tracks this', false],
+      ]),
+    ).toEqual([true, true, true, true, true, false]);
+  });
+
   it('never joins a line that fits the header, the first line, or plain text in a log without header', () => {
     const d = new ContinuationDetector({ indentedLog: false, headed: false });
     expect(d.continues('  indented but first', false, false)).toBe(false);

@@ -142,6 +142,8 @@ const AGREEMENT = 0.8;
 const MONTH_OR_DAY =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?$/i;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$/;
+/** Epoch seconds from 2001 to 2286 with a fraction: `1714557600.123`. */
+const EPOCH_FRACTION = /^[1-9]\d{9}\.\d{1,9}$/;
 /** nginx's process and thread, `1234#0:`, where other logs write their component: no name to report. */
 const PID_TID = /^\d+#\d+:$/;
 /**
@@ -195,6 +197,8 @@ function classifyField(text: string): FieldKind {
   if (/^[IWEF]\d{4}$/.test(text)) return 'klog';
   if (text === 'stdout' || text === 'stderr') return 'stream';
   if (/^[-+]?\d+$/.test(text)) return 'num';
+  // Epoch seconds with a fraction (Squid's access log, Zeek): a time, where a decimal number is a word.
+  if (EPOCH_FRACTION.test(text)) return 'ts';
   if (MONTH_OR_DAY.test(text) || TIME_ZONES.has(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';

@@ -816,6 +816,18 @@ describe('times written with a comma after the date', () => {
   });
 });
 
+describe('epoch times with a fraction', () => {
+  it("reads a first column of epoch seconds with milliseconds (Squid's access log) as the time", () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `${1714557600 + i * 60}.${String(100 + i).padStart(3, '0')}    ${120 + i} 10.0.0.${i} ${i % 10 === 3 ? 'TCP_MISS/503' : 'TCP_MISS/200'} ${1000 + i} GET http://example.com/api/${i} - HIER_DIRECT/93.184.216.34 text/html`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[2] ?? '').time).toBe((1714557600 + 120) * 1000 + 102);
+  });
+});
+
 describe('explicit Loghub formats', () => {
   it('parses with a Loghub format string, optional groups included', () => {
     const parser = createHeaderParser(fixtureLines('Mac'), {

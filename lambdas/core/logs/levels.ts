@@ -21,11 +21,14 @@ export const levelIndex = (level: LogLevel): number => LEVEL_INDEX[level];
 
 const WORDS: Record<string, LogLevel> = {
   trace: 'TRACE',
+  // .NET's console logger writes four letters: `trce`, `dbug`, `info`, `warn`, `fail`, `crit`.
+  trce: 'TRACE',
   finest: 'TRACE',
   finer: 'TRACE',
   verbose: 'TRACE',
   debug: 'DEBUG',
   dbg: 'DEBUG',
+  dbug: 'DEBUG',
   fine: 'DEBUG',
   config: 'DEBUG',
   info: 'INFO',
@@ -40,6 +43,7 @@ const WORDS: Record<string, LogLevel> = {
   err: 'ERROR',
   severe: 'ERROR',
   failure: 'ERROR',
+  fail: 'ERROR',
   fatal: 'FATAL',
   critical: 'FATAL',
   crit: 'FATAL',

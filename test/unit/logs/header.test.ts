@@ -816,6 +816,24 @@ describe('times written with a comma after the date', () => {
   });
 });
 
+describe(".NET's console logger", () => {
+  it('reads its four-letter levels (trce, dbug, info, warn, fail, crit)', () => {
+    const levels = ['info', 'info', 'dbug', 'trce', 'warn', 'fail', 'crit', 'info'];
+    const lines = Array.from({ length: 40 }, (_, i) => `${levels[i % 8]}: Shop.Orders[${i % 3}]`);
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(lines.slice(0, 8).map((l) => parser.parse(l).level)).toEqual([
+      'INFO',
+      'INFO',
+      'DEBUG',
+      'TRACE',
+      'WARN',
+      'ERROR',
+      'FATAL',
+      'INFO',
+    ]);
+  });
+});
+
 describe('epoch times with a fraction', () => {
   it("reads a first column of epoch seconds with milliseconds (Squid's access log) as the time", () => {
     const lines = Array.from(

@@ -569,6 +569,11 @@ class ColumnParser implements HeaderParser {
         const level = spec.kind === 'level' ? parseLevelWord(text) : parseLevelMark(text);
         if (level === undefined) return this.unfit(line);
         if (spec.role === 'level') found = level;
+      } else if (last && spec.role === 'thread' && found !== undefined && text.charCodeAt(0) !== 91) {
+        // A closing `[thread]` after the level that this line leaves out (PHP-FPM's `[pool www]`, absent from its
+        // master process's lines): the message starts where the bracket would be.
+        contentStart = fStart;
+        break;
       } else if (!fits(spec.kind, text)) return this.unfit(line);
       values[nv++] = text;
       pos = space ? fEnd : fEnd + 1;

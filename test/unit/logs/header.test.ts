@@ -785,6 +785,22 @@ describe('header detection on common formats', () => {
     expect(parser.parse(lines[5] ?? '').content).toBe('InetAddress /10.0.0.5:7000 is now UP');
   });
 
+  it("reads a line that leaves out the closing [thread] after its level (PHP-FPM's `[pool www]`)", () => {
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const t = `[01-May-2024 10:00:${String(i).padStart(2, '0')}]`;
+      return i % 10 === 4
+        ? `${t} ERROR: failed to ptrace(PEEKDATA) pid ${100 + i}: Input/output error (5)`
+        : `${t} NOTICE: [pool www] child ${100 + i} started`;
+    });
+    const parser = detect(lines);
+    expect(parser.parse(lines[4] ?? '')).toMatchObject({
+      content: 'failed to ptrace(PEEKDATA) pid 104: Input/output error (5)',
+      level: 'ERROR',
+      time: Date.UTC(2024, 4, 1, 10, 0, 4),
+    });
+    expect(parser.parse(lines[5] ?? '')).toMatchObject({ content: 'child 105 started', level: 'NOTICE' });
+  });
+
   it("names no component when the component column is empty (Ruby's Logger without a program name: `-- :`)", () => {
     const lines = Array.from({ length: 40 }, (_, i) => {
       const level = i % 10 === 4 ? 'ERROR' : ' INFO';

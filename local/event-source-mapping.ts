@@ -1,7 +1,12 @@
 /**
- * The local twin of a Lambda SQS event-source mapping: polls a local queue, hands the handler a real
+ * The local twin of a Lambda SQS event-source mapping: receives from a local queue, hands the handler a real
  * `SQSEvent`, and honours `batchItemFailures` the way Lambda does. It composes handlers; it decides nothing
  * about the work itself.
+ *
+ * Given `wakeups`, it long-polls as Lambda's poller does on SQS: after a receive that left the queue empty it
+ * waits until the queue is notified, until the earliest visible time of the queue's messages (a delay, a retry's
+ * backoff or a visibility timeout ends without any notification), or `maxWaitMs` at most, then receives again.
+ * Without them (or while their connection is down) it polls every `pollIntervalMs`.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +17,7 @@ import type {
   LocalQueueDefinition,
   ReceivedMessage,
 } from '../lambdas/adapters/queue/local-queue.ts';
+import type { QueueWakeups, WakeTicket } from '../lambdas/adapters/queue/local-queue-wakeups.ts';
 import { describeError } from '../lambdas/core/errors.ts';
 import { technicalDetail } from '../lambdas/core/failures.ts';
 import { logger as sharedLogger } from '../lambdas/shared/observability.ts';
@@ -26,15 +32,23 @@ export interface MappingLog {
 }
 
 export interface EventSourceMappingOptions {
-  queue: Pick<LocalQueue, 'receive' | 'deleteMessage'>;
+  /** `nextVisibleInMs` lets a long poll end when a delayed or hidden message becomes visible. */
+  queue: Pick<LocalQueue, 'receive' | 'deleteMessage'> & Partial<Pick<LocalQueue, 'nextVisibleInMs'>>;
   definition: LocalQueueDefinition;
   handler: SqsEventHandler;
   /** Records per invocation (Lambda: BatchSize). */
   batchSize?: number;
   /** How long to gather records for a fuller batch (Lambda: MaximumBatchingWindowInSeconds). */
   maximumBatchingWindowSeconds?: number;
-  /** Pause after an empty or partial receive; a full batch is followed by another poll at once. */
+  /**
+   * Pause after an empty or partial receive when not long-polling (no `wakeups`, or their connection is down);
+   * a full batch is followed by another receive at once.
+   */
   pollIntervalMs?: number;
+  /** Notifications of the queue: with them, an empty receive is followed by a long poll, not a pause. */
+  wakeups?: QueueWakeups;
+  /** The longest a long poll waits with no notification and nothing due (SQS's WaitTimeSeconds: 20 s at most). */
+  maxWaitMs?: number;
   functionName?: string;
   /** What `context.getRemainingTimeInMillis()` counts down from. */
   functionTimeoutSeconds?: number;
@@ -45,6 +59,14 @@ export interface EventSourceMapping {
   /** Stops polling and waits for the batch in flight, so Ctrl-C loses nothing. */
   stop(): Promise<void>;
 }
+
+/** SQS's longest WaitTimeSeconds. */
+const DEFAULT_MAX_WAIT_MS = 20_000;
+/**
+ * Shortest long poll. A message visible now that the receive did not get is locked by a concurrent receive about
+ * to hide it, which notifies nothing: look again shortly rather than at once.
+ */
+const MIN_WAIT_MS = 50;
 
 export const localQueueArn = (queueName: string): string =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${queueName}`;
@@ -66,6 +88,7 @@ class LocalEventSourceMapping {
   readonly #batchSize: number;
   readonly #windowMs: number;
   readonly #pollIntervalMs: number;
+  readonly #maxWaitMs: number;
   readonly #log: MappingLog;
   readonly #queueName: string;
   readonly #functionName: string;
@@ -75,6 +98,7 @@ class LocalEventSourceMapping {
     this.#batchSize = options.batchSize ?? 10;
     this.#windowMs = Math.max(0, (options.maximumBatchingWindowSeconds ?? 0) * 1000);
     this.#pollIntervalMs = Math.max(1, options.pollIntervalMs ?? 1000);
+    this.#maxWaitMs = Math.max(1, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
     this.#log = options.logger ?? sharedLogger;
     this.#queueName = options.definition.name;
     this.#functionName = options.functionName ?? `${this.#queueName}-consumer`;
@@ -87,12 +111,16 @@ class LocalEventSourceMapping {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
       let batchWasFull = false;
+      // Taken before the receive: a message sent after it wakes the wait below, however soon after the receive.
+      const ticket = this.#options.wakeups?.ticket(this.#queueName) ?? null;
+      let waitMs = this.#maxWaitMs;
       try {
         const batch = await this.#gatherBatch();
         if (failures > 0) this.#log.info('Polling the local queue works again', { queue: this.#queueName });
         failures = 0;
         if (batch.length > 0) await this.#invoke(batch);
         batchWasFull = batch.length >= this.#batchSize;
+        if (ticket && !batchWasFull) waitMs = await this.#untilNextVisible();
       } catch (error: unknown) {
         // One line per outage, not one per poll; polls slow down to at most one every 5 s meanwhile.
         if (failures === 0) {
@@ -103,10 +131,31 @@ class LocalEventSourceMapping {
         }
         failures += 1;
       }
-      const pause =
-        failures > 0 ? Math.min(5_000, this.#pollIntervalMs * 2 ** failures) : this.#pollIntervalMs;
-      if (!batchWasFull) await this.#pause(pause);
+      if (batchWasFull) continue;
+      if (failures > 0) await this.#pause(Math.min(5_000, this.#pollIntervalMs * 2 ** failures));
+      else await this.#waitForWork(ticket, waitMs);
     }
+  }
+
+  /**
+   * A long poll on the ticket when there is one; otherwise the interval's pause, cut short when notifications
+   * come back (they spend every ticket, so the next receive finds what was sent while nobody listened).
+   */
+  async #waitForWork(ticket: WakeTicket | null, waitMs: number): Promise<void> {
+    const wakeups = this.#options.wakeups;
+    if (!wakeups) await this.#pause(this.#pollIntervalMs);
+    else if (ticket) await wakeups.wait(ticket, waitMs, this.stopping.signal);
+    else await wakeups.wait(null, this.#pollIntervalMs, this.stopping.signal);
+  }
+
+  /** How long a long poll may wait: until the queue's next message becomes visible, within its bounds. */
+  async #untilNextVisible(): Promise<number> {
+    const nextVisibleInMs = this.#options.queue.nextVisibleInMs;
+    if (!nextVisibleInMs) return this.#maxWaitMs;
+    const ms = await nextVisibleInMs.call(this.#options.queue, this.#queueName);
+    if (ms === null) return this.#maxWaitMs;
+    // Rounded up: the database's now() was read before the answer came, so the wait never ends early.
+    return Math.min(this.#maxWaitMs, Math.max(MIN_WAIT_MS, Math.ceil(ms)));
   }
 
   async #pause(ms: number): Promise<void> {

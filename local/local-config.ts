@@ -32,9 +32,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const LOCAL_POOL_SIZE = 10;
 /**
  * Each worker thread's pools (local/worker-threads.ts): its worker handles one record at a time, so a few
- * connections serve it; its event-source mapping receives and deletes through a pool of its own. With the
- * runtime's own 4 and the three pools above: 4 + 3 × 10 + 2 kinds × (3 + 2) = 44 connections at most, well
- * within the embedded server's max_connections (200) and PostgreSQL's default (100) for a DATABASE_URL.
+ * connections serve it; its event-source mapping receives and deletes through a pool of its own, and listens
+ * for its queue's notifications on one more. With the runtime's own 4 and the three pools above:
+ * 4 + 3 × 10 + 2 kinds × (3 + 2 + 1) = 46 connections at most, well within the embedded server's
+ * max_connections (200) and PostgreSQL's default (100) for a DATABASE_URL.
  */
 export const LOCAL_WORKER_POOL_SIZE = 3;
 export const LOCAL_WORKER_QUEUE_CONNECTIONS = 2;

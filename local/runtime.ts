@@ -287,7 +287,7 @@ async function readiness(connection: DatabaseConnection & { health: DatabaseHeal
 /**
  * One worker thread per job kind of the registry (local/worker-threads.ts), each running the kind's worker
  * behind an event-source mapping with the kind's batch size. Records are handed over as they arrive: no
- * batching window locally, where invocations cost nothing.
+ * batching window locally, where invocations cost nothing, and a message sent wakes its thread's receive.
  */
 function startWorkers(
   queue: LocalQueue,
@@ -301,6 +301,8 @@ function startWorkers(
     config: configs.worker,
     queues: [...queue.definitions],
     queueConnections: LOCAL_WORKER_QUEUE_CONNECTIONS,
+    // Threads long-poll their queue on notifications (local-queue-wakeups.ts); they poll at this interval only
+    // while the notification connection is down, as they all did before (~1.7 s CPU a minute idle).
     pollIntervalMs: 250,
     onMetric: exporter.observer,
     onError,

@@ -7,8 +7,9 @@
 import { isMainThread, type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { connectDatabase } from '../lambdas/adapters/db/client.ts';
 import { LocalQueue, type LocalQueueDefinition } from '../lambdas/adapters/queue/local-queue.ts';
+import { listenForQueueWakeups } from '../lambdas/adapters/queue/local-queue-wakeups.ts';
 import { type JobKind, jobKindDefinition } from '../lambdas/core/jobs/registry.ts';
-import { type MetricEmission, observeMetrics } from '../lambdas/shared/observability.ts';
+import { logger, type MetricEmission, observeMetrics } from '../lambdas/shared/observability.ts';
 import type { WorkerConfig } from '../lambdas/workers/runtime.ts';
 import { startEventSourceMapping } from './event-source-mapping.ts';
 import { type RedactionThreadData, serveRedaction } from './redaction-thread.ts';
@@ -20,8 +21,9 @@ export interface WorkerThreadData {
   config: WorkerConfig;
   /** Every local queue (the kind's queue and its DLQ among them), with the runtime's visibility timeouts. */
   queues: LocalQueueDefinition[];
-  /** Connections of the event-source mapping's own pool (receive, delete). */
+  /** Connections of the event-source mapping's own pool (receive, delete); it listens on one more. */
   queueConnections: number;
+  /** The mapping's poll interval while its queue's notifications are down (it long-polls otherwise). */
   pollIntervalMs: number;
 }
 
@@ -38,12 +40,15 @@ async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promi
   if (!url) throw new Error('a local worker thread needs the database URL');
   const connection = connectDatabase({ url, maxConnections: data.queueConnections });
   const queue = new LocalQueue(connection.sql, data.queues);
+  // The thread's own LISTEN connection: a job sent by the API's thread wakes this thread's receive at once.
+  const wakeups = listenForQueueWakeups({ url, log: logger });
   const mapping = startEventSourceMapping({
     queue,
     definition: queue.definition(kind.queue.name),
     handler,
     batchSize: kind.queue.batchSize,
     pollIntervalMs: data.pollIntervalMs,
+    wakeups,
     functionName: `ai-ops-${kind.kind}`,
     functionTimeoutSeconds: kind.worker.timeoutSeconds,
   });
@@ -54,6 +59,7 @@ async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promi
       .stop()
       .finally(async () => {
         unobserve();
+        await wakeups.close();
         await connection.close().catch(() => {});
       })
       .finally(() => send({ type: 'stopped' }));

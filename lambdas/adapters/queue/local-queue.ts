@@ -3,6 +3,12 @@
  * timeout, receive count, delayed delivery, redrive to a dead-letter queue and back. Every time comes from
  * the database clock (`now()`), so several processes agree on what is visible; a test may give the queue a
  * clock of its own instead, to move time on without waiting.
+ *
+ * Every statement that puts a message in a queue or moves its visible time (send, change of visibility,
+ * redrive, release, the move to a dead-letter queue) also sends `NOTIFY` on `LOCAL_QUEUE_CHANNEL` with the queue's
+ * name, in the same statement: it reaches the listeners when, and only if, the change commits
+ * (local-queue-wakeups.ts), so a waiting consumer receives at once instead of at its next poll. Receives and
+ * deletes only hide or remove messages, and notify nothing.
  */
 
 import type { TransactionSql } from 'postgres';
@@ -68,6 +74,23 @@ export const LOCAL_QUEUE_LIMITS = {
 
 const IMPLICIT_VISIBILITY_TIMEOUT_SECONDS = 30;
 
+/**
+ * The one channel every local queue notifies, with the queue's name as the payload. One channel rather than one
+ * per queue: a process listens on one connection whatever queues it consumes, and a queue's name needs no
+ * quoting or length check to be a channel name (identifiers stop at 63 bytes); a listener ignores the names it
+ * does not wait for, which costs a map lookup.
+ */
+export const LOCAL_QUEUE_CHANNEL = 'ai_ops_local_queue';
+
+/**
+ * `NOTIFY` of each distinct queue name in the rows a data-modifying CTE called `changed` returns, as a CTE named
+ * `notified`; the statement's final select counts it (`NOTIFIED`), for a CTE nobody reads is never run.
+ * Postgres delivers the notifications at commit, never for a rolled-back change.
+ */
+const NOTIFY_CHANGED = `notified as (
+    select pg_notify('${LOCAL_QUEUE_CHANNEL}', queue_name) from (select distinct queue_name from changed) as queues)`;
+const NOTIFIED = '(select count(*) from notified)';
+
 interface MessageRow {
   seq: string;
   message_id: string;
@@ -131,11 +154,15 @@ export class LocalQueue {
     const delay = checkSeconds('delaySeconds', options.delaySeconds ?? 0, LOCAL_QUEUE_LIMITS.maxDelaySeconds);
     const at = this.#at();
     const sql = this.#sql;
+    // A delayed message notifies too: a consumer waiting for the earliest visible time learns of an earlier one.
     const [row] = await sql<{ message_id: string }[]>`
-      insert into queue_messages (queue_name, body, attributes, sent_at, visible_at)
-      values (${queueName}, ${body}, ${JSON.stringify(options.attributes ?? {})}::jsonb, coalesce(${at}::timestamptz, now()),
-              coalesce(${at}::timestamptz, now()) + make_interval(secs => ${delay}::float8))
-      returning message_id`;
+      with changed as (
+        insert into queue_messages (queue_name, body, attributes, sent_at, visible_at)
+        values (${queueName}, ${body}, ${JSON.stringify(options.attributes ?? {})}::jsonb, coalesce(${at}::timestamptz, now()),
+                coalesce(${at}::timestamptz, now()) + make_interval(secs => ${delay}::float8))
+        returning message_id, queue_name),
+      ${sql.unsafe(NOTIFY_CHANGED)}
+      select message_id, ${sql.unsafe(NOTIFIED)} as notified from changed`;
     if (!row) throw new Error('Sending a local queue message returned no row');
     return { messageId: row.message_id };
   }
@@ -200,10 +227,14 @@ export class LocalQueue {
       const deliverable = candidates.filter((c) => !exhausted.includes(c));
       if (dlq && exhausted.length > 0) {
         await tx`
-          update queue_messages
-          set queue_name = ${dlq.name}, dead_lettered_from = queue_name,
-              visible_at = coalesce(${at}::timestamptz, now()), receipt_handle = null
-          where seq in ${tx(exhausted.map((c) => c.seq))}`;
+          with changed as (
+            update queue_messages
+            set queue_name = ${dlq.name}, dead_lettered_from = queue_name,
+                visible_at = coalesce(${at}::timestamptz, now()), receipt_handle = null
+            where seq in ${tx(exhausted.map((c) => c.seq))}
+            returning queue_name),
+          ${tx.unsafe(NOTIFY_CHANGED)}
+          select ${tx.unsafe(NOTIFIED)} as notified`;
       }
       if (deliverable.length > 0) {
         const rows = await tx<MessageRow[]>`
@@ -222,6 +253,20 @@ export class LocalQueue {
     return received;
   }
 
+  /**
+   * Milliseconds from now (the queue's clock) until the earliest visible time of any message of the queue, in
+   * flight or delayed: when a consumer that found nothing should look again though nobody notifies it (a delay
+   * or a visibility timeout running out). 0 or less: a message is visible now; null: the queue is empty.
+   */
+  async nextVisibleInMs(queueName: string): Promise<number | null> {
+    this.definition(queueName);
+    const at = this.#at();
+    const [row] = await this.#sql<{ ms: number | null }[]>`
+      select (extract(epoch from min(visible_at) - coalesce(${at}::timestamptz, now())) * 1000)::float8 as ms
+      from queue_messages where queue_name = ${queueName}`;
+    return row?.ms ?? null;
+  }
+
   /** Deletes a received message. A stale handle (the message was received again since) is a no-op, as on SQS. */
   async deleteMessage(queueName: string, receiptHandle: string): Promise<boolean> {
     const seq = seqOf(receiptHandle);
@@ -237,10 +282,15 @@ export class LocalQueue {
     const seq = seqOf(receiptHandle);
     const visibility = checkSeconds('seconds', seconds, LOCAL_QUEUE_LIMITS.maxVisibilityTimeoutSeconds);
     const at = this.#at();
+    // Notifies even when the time moves later: a consumer of another process may be waiting for the old time,
+    // and a retry's backoff (the one caller) is rare enough that a needless wake costs nothing.
     const rows = await this.#sql`
-      update queue_messages set visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
-      where seq = ${seq} and queue_name = ${queueName} and receipt_handle = ${receiptHandle}
-      returning seq`;
+      with changed as (
+        update queue_messages set visible_at = coalesce(${at}::timestamptz, now()) + make_interval(secs => ${visibility}::float8)
+        where seq = ${seq} and queue_name = ${queueName} and receipt_handle = ${receiptHandle}
+        returning seq, queue_name),
+      ${this.#sql.unsafe(NOTIFY_CHANGED)}
+      select seq, ${this.#sql.unsafe(NOTIFIED)} as notified from changed`;
     return rows.length > 0;
   }
 
@@ -274,10 +324,13 @@ export class LocalQueue {
   async releaseInFlight(): Promise<number> {
     const at = this.#at();
     const rows = await this.#sql`
-      update queue_messages
-      set receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
-      where receipt_handle is not null and visible_at > coalesce(${at}::timestamptz, now())
-      returning seq`;
+      with changed as (
+        update queue_messages
+        set receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
+        where receipt_handle is not null and visible_at > coalesce(${at}::timestamptz, now())
+        returning seq, queue_name),
+      ${this.#sql.unsafe(NOTIFY_CHANGED)}
+      select seq, ${this.#sql.unsafe(NOTIFIED)} as notified from changed`;
     return rows.length;
   }
 
@@ -286,11 +339,14 @@ export class LocalQueue {
     this.definition(dlqName);
     const at = this.#at();
     const rows = await this.#sql`
-      update queue_messages
-      set queue_name = dead_lettered_from, dead_lettered_from = null, receive_count = 0,
-          first_received_at = null, receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
-      where queue_name = ${dlqName} and dead_lettered_from is not null
-      returning seq`;
+      with changed as (
+        update queue_messages
+        set queue_name = dead_lettered_from, dead_lettered_from = null, receive_count = 0,
+            first_received_at = null, receipt_handle = null, visible_at = coalesce(${at}::timestamptz, now())
+        where queue_name = ${dlqName} and dead_lettered_from is not null
+        returning seq, queue_name),
+      ${this.#sql.unsafe(NOTIFY_CHANGED)}
+      select seq, ${this.#sql.unsafe(NOTIFIED)} as notified from changed`;
     return rows.length;
   }
 

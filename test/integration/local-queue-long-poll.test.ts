@@ -45,15 +45,8 @@ function freshDefinition(visibilityTimeoutSeconds = 30): LocalQueueDefinition {
   };
 }
 
-async function listening(
-  options: { retryMs?: number; onLine?: (line: string) => void } = {},
-): Promise<QueueWakeups> {
-  const { onLine, retryMs } = options;
-  const wakeups = listenForQueueWakeups({
-    url: database.url,
-    ...(retryMs === undefined ? {} : { retryMs }),
-    log: { info: (line) => onLine?.(line) },
-  });
+async function listening(options: { retryMs?: number } = {}): Promise<QueueWakeups> {
+  const wakeups = listenForQueueWakeups({ url: database.url, ...options });
   await until(async () => (wakeups.listening ? true : undefined));
   return wakeups;
 }
@@ -74,6 +67,8 @@ function consume(
     pollIntervalMs?: number;
     fail?: (record: SQSRecord) => boolean;
     afterReceive?: (count: number, received: number) => Promise<void>;
+    /** Runs after the mapping's last look at the queue before it waits, and before the answer reaches it. */
+    beforeWait?: () => Promise<void>;
   } = {},
 ): Consumer {
   const records: SQSRecord[] = [];
@@ -86,7 +81,11 @@ function consume(
       return received;
     },
     deleteMessage: (name, handle) => queue.deleteMessage(name, handle),
-    nextVisibleInMs: (name) => queue.nextVisibleInMs(name),
+    nextVisibleInMs: async (name) => {
+      const ms = await queue.nextVisibleInMs(name);
+      await options.beforeWait?.();
+      return ms;
+    },
   };
   const mapping = startEventSourceMapping({
     queue: counted,
@@ -124,10 +123,13 @@ describe('local queue long polling', () => {
     const definition = freshDefinition();
     const wakeups = await listening();
     const senderQueue = new LocalQueue(sender.sql, [definition]);
+    let sent = false;
     const consumer = consume(new LocalQueue(database.sql, [definition]), definition, wakeups, {
-      // After the first (empty) receive, before the mapping starts waiting: a send, and its notification in.
-      afterReceive: async (count) => {
-        if (count !== 1) return;
+      // After the mapping's last look at the queue (its empty receive, then the next visible time: none),
+      // before it waits: a send, and its notification in.
+      beforeWait: async () => {
+        if (sent) return;
+        sent = true;
         const before = wakeups.ticket(definition.name)?.notified ?? 0;
         await senderQueue.send(definition.name, 'in the gap');
         await until(async () =>
@@ -202,23 +204,24 @@ describe('local queue long polling', () => {
   it('listens again after its connection dropped, and the consumers find what was sent unheard meanwhile', async () => {
     const definition = freshDefinition();
     const senderQueue = new LocalQueue(sender.sql, [definition]);
-    let sent: Promise<unknown> = Promise.resolve();
-    // Sent as soon as the drop is known, well within the second before LISTEN is tried again. The fallback
-    // interval is an hour: only the consumers' wake when notifications are back can find it.
-    const wakeups = await listening({
-      retryMs: 1_000,
-      onLine: (line) => {
-        if (line.includes('stopped')) sent = senderQueue.send(definition.name, 'sent unheard');
+    // The fallback interval is an hour: only the consumers' wake when LISTEN is back can find the message.
+    const wakeups = await listening({ retryMs: 1_000 });
+    let sentUnheard = false;
+    const consumer = consume(new LocalQueue(database.sql, [definition]), definition, wakeups, {
+      // The consumer's first receive after the drop found nothing; the message is sent before it waits.
+      afterReceive: async (_count, received) => {
+        if (wakeups.listening || sentUnheard || received > 0) return;
+        sentUnheard = true;
+        await senderQueue.send(definition.name, 'sent unheard');
       },
     });
-    const consumer = consume(new LocalQueue(database.sql, [definition]), definition, wakeups);
     try {
       await until(async () => (consumer.receives() >= 1 ? true : undefined));
       await database.sql`
         select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and query = ${`listen ${LOCAL_QUEUE_CHANNEL}`}`;
       await until(async () => (consumer.records.length > 0 ? true : undefined));
-      await sent;
+      expect(sentUnheard).toBe(true);
       expect(consumer.records.map((record) => record.body)).toEqual(['sent unheard']);
       expect(wakeups.listening).toBe(true);
     } finally {

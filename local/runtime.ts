@@ -7,7 +7,12 @@
  */
 import { resolve } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
-import { connectDatabase, type DatabaseConnection, type Sql } from '../lambdas/adapters/db/client.ts';
+import {
+  CONNECTION_LIMITS,
+  connectDatabase,
+  type DatabaseConnection,
+  type Sql,
+} from '../lambdas/adapters/db/client.ts';
 import type { DatabaseHealth } from '../lambdas/adapters/db/guard.ts';
 import { applyMigrations, pendingMigrationCount } from '../lambdas/adapters/db/migrate.ts';
 import { ensureKeySetFile } from '../lambdas/adapters/keys/file-key-provider.ts';
@@ -304,11 +309,19 @@ function startWorkers(
     // Threads long-poll their queue on notifications (local-queue-wakeups.ts); they poll at this interval only
     // while the notification connection is down, as they all did before (~1.7 s CPU a minute idle).
     pollIntervalMs: 250,
+    longPollMaxMs: LONG_POLL_MAX_MS,
     onMetric: exporter.observer,
     onError,
     output,
   });
 }
+
+/**
+ * The longest a worker thread's receive waits with nothing notified or due: 5 s under the pools' idle timeout,
+ * so the event-source mapping's connection stays open between polls. At SQS's 20 s, each poll of an idle stack
+ * found its connection just closed and opened another (a backend forked, SCRAM, postgres.js's type query).
+ */
+const LONG_POLL_MAX_MS = (CONNECTION_LIMITS.idleTimeoutSeconds - 5) * 1000;
 
 /** Uploaded files are kept as long as the bucket keeps them: swept at start, then every hour. */
 function startUploadExpiry(dataDir: string, onError: (error: unknown) => void): Cleanup {

@@ -25,6 +25,8 @@ export interface WorkerThreadData {
   queueConnections: number;
   /** The mapping's poll interval while its queue's notifications are down (it long-polls otherwise). */
   pollIntervalMs: number;
+  /** The longest a receive waits with nothing notified or due. */
+  longPollMaxMs: number;
 }
 
 export type ToWorkerThread = { type: 'stop' };
@@ -49,6 +51,7 @@ async function runWorkerThread(port: MessagePort, data: WorkerThreadData): Promi
     batchSize: kind.queue.batchSize,
     pollIntervalMs: data.pollIntervalMs,
     wakeups,
+    maxWaitMs: data.longPollMaxMs,
     functionName: `ai-ops-${kind.kind}`,
     functionTimeoutSeconds: kind.worker.timeoutSeconds,
   });

@@ -28,7 +28,10 @@ export interface WorkerThreadsOptions {
   queues: LocalQueueDefinition[];
   /** Connections of each thread's event-source mapping (its worker has `config.database.DB_POOL_MAX` more). */
   queueConnections: number;
+  /** Each thread's poll interval while its queue's notifications are down. */
   pollIntervalMs: number;
+  /** The longest a thread's receive waits with nothing notified or due (its mapping's `maxWaitMs`). */
+  longPollMaxMs: number;
   /** Receives every metric value the threads' handlers emit. */
   onMetric: (emission: MetricEmission) => void;
   onError: (error: unknown) => void;
@@ -99,6 +102,7 @@ class SupervisedThread {
       queues: options.queues,
       queueConnections: options.queueConnections,
       pollIntervalMs: options.pollIntervalMs,
+      longPollMaxMs: options.longPollMaxMs,
     };
     const source = workerThreadSource();
     const output = options.output;

@@ -27,10 +27,12 @@ export interface ConnectOptions {
 
 /**
  * Bounds on every connection (docs/reliability.md). A connection attempt gives up after 3 s; a statement
- * after 15 s, a lock wait after 5 s, a transaction left idle after 30 s, all enforced by the server.
+ * after 15 s, a lock wait after 5 s, a transaction left idle after 30 s, all enforced by the server. A pool
+ * closes a connection nobody used for 20 s.
  */
 export const CONNECTION_LIMITS = {
   connectTimeoutSeconds: 3,
+  idleTimeoutSeconds: 20,
   statementTimeoutMs: 15_000,
   lockTimeoutMs: 5_000,
   idleInTransactionMs: 30_000,
@@ -56,7 +58,7 @@ export function connectDatabase(options: ConnectOptions): DatabaseConnection & {
   const settings = {
     prepare: options.prepare ?? true,
     ssl: options.ssl ?? false,
-    idle_timeout: 20,
+    idle_timeout: CONNECTION_LIMITS.idleTimeoutSeconds,
     connect_timeout: CONNECTION_LIMITS.connectTimeoutSeconds,
     backoff: reconnectBackoff,
     // Postgres notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.

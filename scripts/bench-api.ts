@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
+import { call } from './graphql-call.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const { values } = parseArgs({
@@ -43,22 +44,6 @@ if (values.only === undefined || values.only === 'logins') await benchLoginFlood
 if (values.only === undefined || values.only === 'pastes') await benchPasteFlood();
 if (values.only === 'load' || values.only === 'logins' || values.only === 'pastes') process.exit(0);
 const loghub = existingDataPath('bench-api', 'loghub-2k', { option: '--data', value: values.data });
-
-async function call(
-  url: string,
-  headers: Record<string, string>,
-  query: string,
-  variables: Record<string, unknown>,
-) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data ?? {};
-}
 
 /** ~1 MB of real log lines (Loghub HDFS, repeated with varied block ids so templates keep their values). */
 function oneMegabyteLog(): string {

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { call } from './graphql-call.ts';
 
 const { values } = parseArgs({
   options: {
@@ -108,17 +109,6 @@ function treeCpu(root: number): { node: number; postgres: number } {
     else if (inTree(pid)) postgres += stat.ticks;
   }
   return { node: node / ticksPerSecond, postgres: postgres / ticksPerSecond };
-}
-
-async function call(url: string, headers: Record<string, string>, query: string, variables = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data ?? {};
 }
 
 /** 40 lines of a small application log: the size a person pastes to ask "what happened here?". */

@@ -36,6 +36,7 @@ import {
   type ParsedLine,
   SAMPLE_CHAR_BUDGET,
 } from './header.ts';
+import { type DocumentItem, JsonDocumentReader, jsonDocumentRecords } from './json-document.ts';
 import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
@@ -121,6 +122,9 @@ export class LogAnalyzer {
   private csv: { layout: CsvLayout; reader: CsvRecordReader; year: number; headerSeen: boolean } | undefined;
   private readonly emitCsv = (lines: string[], record: string[] | undefined): void =>
     this.csvRecord(lines, record);
+  /** A log written as one JSON document (`json-document.ts`): its reader, and the layout it is described by. */
+  private document: { reader: JsonDocumentReader; info: HeaderInfo } | undefined;
+  private readonly emitDocument = (item: DocumentItem): void => this.documentItem(item);
 
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
@@ -138,6 +142,7 @@ export class LogAnalyzer {
 
   get header(): HeaderInfo {
     if (this.csv) return this.csv.layout.info;
+    if (this.document) return this.document.info;
     return (this.parser ?? { info: { kind: 'none', description: '<content>', coverage: 0 } }).info;
   }
 
@@ -183,6 +188,7 @@ export class LogAnalyzer {
     if (this.ended) return;
     this.flush();
     this.csv?.reader.end(this.emitCsv);
+    this.document?.reader.end(this.emitDocument);
     this.ended = true;
     this.miner.finalize();
   }
@@ -200,9 +206,13 @@ export class LogAnalyzer {
   private flush(): void {
     if (!this.parser) {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
-      const sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
+      let sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
+      // A JSON document's layout is learned from its records, as the JSON lines they would be.
+      const records = this.options.format === undefined ? jsonDocumentRecords(this.pending) : undefined;
+      if (records) sample = records;
       this.parser = this.makeParser(sample);
-      this.detectCsv(sample);
+      if (records) this.document = { reader: new JsonDocumentReader(), info: documentInfo(this.parser.info) };
+      else this.detectCsv(sample);
       const kind = this.csv ? 'csv' : this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
       const mixed = !this.csv && this.parser.structuredKind !== undefined;
@@ -276,6 +286,10 @@ export class LogAnalyzer {
   }
 
   private process(line: string): void {
+    if (this.document) {
+      this.document.reader.push(line, this.emitDocument);
+      return;
+    }
     if (this.csv) {
       this.csvLine(line);
       return;
@@ -371,6 +385,32 @@ export class LogAnalyzer {
     this.onLine?.(lineNo, cluster);
   }
 
+  /**
+   * A JSON document's record, frame or plain line. A record is read as the JSON line it would be in a
+   * JSON-lines log, on its first physical line; its other lines continue it (as a CSV record's do). The
+   * lines around records (`[`, `{"Records": [`) hold no event and are counted with the blank lines, as a
+   * CSV header row is.
+   */
+  private documentItem(item: DocumentItem): void {
+    if (item.kind === 'raw') {
+      this.processRaw(item.line);
+      return;
+    }
+    if (item.kind === 'frame') {
+      this.blankLines++;
+      // Counted apart from the call: `?.` skips its arguments, the count with them, when no one listens.
+      const lineNo = ++this.totalLines;
+      this.onLine?.(lineNo, -1);
+      return;
+    }
+    this.processRaw(item.json);
+    for (let i = 1; i < item.lines.length; i++) {
+      const lineNo = ++this.totalLines;
+      this.continuationLines++;
+      this.onLine?.(lineNo, this.event);
+    }
+  }
+
   /** Whether the sample is a CSV export; if so its records, not its lines, are the events from now on. */
   private detectCsv(sample: string[]): void {
     if (this.options.format !== undefined) return;
@@ -447,4 +487,10 @@ export class LogAnalyzer {
       this.onLine?.(lineNo, this.event);
     }
   }
+}
+
+/** A JSON document's records are read as JSON lines are: the same layout, named for what the file is. */
+function documentInfo(info: HeaderInfo): HeaderInfo {
+  if (info.kind !== 'json') return info;
+  return { ...info, description: info.description.replace(/^JSON lines/, 'JSON document records') };
 }

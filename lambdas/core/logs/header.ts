@@ -1191,7 +1191,7 @@ function assignRoles(columns: ColumnSpec[]): void {
 export const MESSAGE_KEYS = ['msg', 'message', 'log', 'text', 'event', '@message', 'body', '@m', '@mt'];
 // journald's export (`journalctl -o json`): `PRIORITY` (a syslog severity), `__REALTIME_TIMESTAMP` (µs),
 // `SYSLOG_IDENTIFIER`, `_HOSTNAME`, beside its `MESSAGE`.
-const LEVEL_KEYS = [
+export const LEVEL_KEYS = [
   'level',
   'lvl',
   'severity',
@@ -1202,7 +1202,7 @@ const LEVEL_KEYS = [
   '@l',
   'priority',
 ];
-const TIME_KEYS = [
+export const TIME_KEYS = [
   'time',
   'timestamp',
   'ts',

@@ -41,6 +41,10 @@ import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
 import { DETAIL_CHARS, structuredDetail, withDetail } from './structured-detail.ts';
+import { detectW3c, isW3cDirective, type W3cLine, W3cReader, w3cDetail } from './w3c.ts';
+
+type W3cRecord = Extract<W3cLine, { kind: 'record' }>;
+
 import { parserWithYear, type Rollover, rolloverFor, type YearBasis } from './year.ts';
 
 export interface AnalyzerOptions extends MinerOptions {
@@ -81,6 +85,8 @@ export class LogAnalyzer {
   unmatchedHeader = 0;
   /** A CSV export's row-count footers (psql's `(30 rows)`): no event, counted with the blank lines too. */
   rowCountFooters = 0;
+  /** A W3C log's directives (`#Fields:`, `#Date:` …): no event, counted with the blank lines too. */
+  directiveLines = 0;
   /** Whether timestamps lacked a year and which year they were given (known once the header is learned). */
   yearBasis: YearBasis | undefined;
   /**
@@ -113,6 +119,8 @@ export class LogAnalyzer {
   private structured: 'json' | 'logfmt' | undefined;
   /** The same for the line being processed: a stream of several services may hold one that writes JSON. */
   private lineKind: 'json' | 'logfmt' | undefined;
+  /** The same for a W3C log: the record being processed, whose telling fields samples and first errors quote. */
+  private record: W3cRecord | undefined;
   /** The line being processed, without a collector's prefix: samples and first errors describe it from its fields. */
   private current = '';
   /** Findings in quoted fields, not counted: the whole line was counted (`fieldsOf`), or is not reported. */
@@ -125,6 +133,8 @@ export class LogAnalyzer {
   /** A log written as one JSON document (`json-document.ts`): its reader, and the layout it is described by. */
   private document: { reader: JsonDocumentReader; info: HeaderInfo } | undefined;
   private readonly emitDocument = (item: DocumentItem): void => this.documentItem(item);
+  /** A W3C extended log (`w3c.ts`): its reader, which follows its directives, and its first layout's info. */
+  private w3c: { reader: W3cReader; info: HeaderInfo } | undefined;
 
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
@@ -143,6 +153,7 @@ export class LogAnalyzer {
   get header(): HeaderInfo {
     if (this.csv) return this.csv.layout.info;
     if (this.document) return this.document.info;
+    if (this.w3c) return this.w3c.info;
     return (this.parser ?? { info: { kind: 'none', description: '<content>', coverage: 0 } }).info;
   }
 
@@ -212,11 +223,15 @@ export class LogAnalyzer {
       if (records) sample = records;
       this.parser = this.makeParser(sample);
       if (records) this.document = { reader: new JsonDocumentReader(), info: documentInfo(this.parser.info) };
-      else this.detectCsv(sample);
+      else {
+        this.detectW3c(sample);
+        if (!this.w3c) this.detectCsv(sample);
+      }
       const kind = this.csv ? 'csv' : this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
       const mixed = !this.csv && this.parser.structuredKind !== undefined;
-      if ((this.structured || mixed) && this.stats) this.stats.describe = (facts) => this.quoteError(facts);
+      if ((this.structured || mixed || this.w3c) && this.stats)
+        this.stats.describe = (facts) => this.quoteError(facts);
       const info = this.header;
       if (info.levelsEndAtWarning && this.stats) this.stats.errorsInWarnings = true;
       if (info.levelsOnSomeLines && this.stats) this.stats.errorsUnlevelled = true;
@@ -278,11 +293,18 @@ export class LogAnalyzer {
     return redacted.length > DETAIL_CHARS ? `${redacted.slice(0, DETAIL_CHARS - 1)}…` : redacted;
   }
 
+  /** A W3C record's telling fields (`w3cDetail`), redacted unless read from its redacted text already. */
+  private recordDetail(record: W3cRecord): string {
+    const detail = w3cDetail(record);
+    return record.redacted || !this.redactor ? detail : this.redactor.redactInto(detail, this.quotedCounts);
+  }
+
   /** An error line of a structured log as quoted (first error): its message and its telling fields. */
   private quoteError(facts: LineFacts): string {
     const kind = this.lineKind;
     const message = errorMessage(facts);
-    return kind ? withDetail(message, this.detail(kind)) : message;
+    if (kind) return withDetail(message, this.detail(kind));
+    return this.record ? withDetail(message, this.recordDetail(this.record)) : message;
   }
 
   private process(line: string): void {
@@ -292,6 +314,10 @@ export class LogAnalyzer {
     }
     if (this.csv) {
       this.csvLine(line);
+      return;
+    }
+    if (this.w3c) {
+      this.w3cLine(line);
       return;
     }
     this.processRaw(line);
@@ -335,16 +361,19 @@ export class LogAnalyzer {
     parsed: ParsedLine,
     level: LogLevel,
     kind: 'json' | 'logfmt' | undefined,
+    record?: W3cRecord,
   ): void {
     let content = parsed.content;
     let host = parsed.host === undefined || namesNoHost(parsed.host) ? undefined : parsed.host;
     this.lineKind = kind;
+    this.record = record;
     const structured = this.stats !== undefined && kind !== undefined;
     let fields: string | undefined = structured ? body : undefined;
     const redactor = this.redactor;
     if (redactor) {
       if (structured) Object.assign(this.countsBefore, redactor.counts);
-      content = redactor.redact(content);
+      // A W3C record read from its redacted text holds its pseudonyms already (`w3cRead`).
+      if (record?.redacted !== true) content = redactor.redact(content);
       if (host !== undefined) host = redactor.host(host);
       if (structured) fields = this.fieldsOf(body, redactor);
     }
@@ -361,6 +390,10 @@ export class LogAnalyzer {
       const detail = this.detail(kind);
       if (detail)
         this.miner.describeSample(cluster, lineNo, withDetail(content.slice(0, SAMPLE_CHARS), detail));
+    } else if (record && this.miner.sampled) {
+      const detail = this.recordDetail(record);
+      if (detail)
+        this.miner.describeSample(cluster, lineNo, withDetail(content.slice(0, SAMPLE_CHARS), detail));
     }
     this.event = cluster;
     this.eventLine = lineNo;
@@ -375,6 +408,7 @@ export class LogAnalyzer {
     facts.level = level;
     facts.content = content;
     facts.fields = fields;
+    facts.request = record?.request;
     const columns = fields === undefined && !this.csv && this.header.kind === 'columns';
     facts.written = columns ? body : undefined;
     facts.writtenMessage = columns ? parsed.content : '';
@@ -421,6 +455,61 @@ export class LogAnalyzer {
     // CSV times carry their date: nothing is assumed, nothing rolls over.
     this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
     this.rollover = undefined;
+  }
+
+  /** Whether the sample is a W3C extended log; if so its `#Fields:` directives name the fields from now on. */
+  private detectW3c(sample: string[]): void {
+    if (this.options.format !== undefined) return;
+    const layout = detectW3c(sample);
+    if (!layout) return;
+    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    this.w3c = { reader: new W3cReader(layout, year), info: layout.info };
+    // W3C times carry their date (or take the `#Date:` directive's) and are UTC: nothing is assumed.
+    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
+    this.rollover = undefined;
+  }
+
+  /**
+   * One physical line of a W3C log: a directive holds no event (counted with the blank lines, as a CSV header
+   * row); a record is read by the current `#Fields:`; anything else (a blank line, a record of another field
+   * count) is read as a plain log's line.
+   */
+  private w3cLine(line: string): void {
+    const read = this.w3cRead(line);
+    if (read.kind === 'other') {
+      this.processRaw(line);
+      return;
+    }
+    const lineNo = ++this.totalLines;
+    if (read.kind === 'directive') {
+      this.directiveLines++;
+      this.blankLines++;
+      this.onLine?.(lineNo, -1);
+      return;
+    }
+    this.addEvent(lineNo, line, read.parsed, 'UNKNOWN', undefined, read);
+  }
+
+  /**
+   * A W3C line read by the current layout. A record is redacted whole first, as the stored text is (every
+   * field counted once, the client's address with the rest, pseudonyms numbered in the line's order), and read
+   * from its redacted text: its message, host and request path hold the pseudonyms already. A redaction that
+   * changed the field count (a replaced value that held a space) is undone in the counts and the record read
+   * as written, its message redacted as any message.
+   */
+  private w3cRead(line: string): W3cLine {
+    const reader = (this.w3c as NonNullable<typeof this.w3c>).reader;
+    const redactor = this.redactor;
+    if (!redactor || isW3cDirective(line)) return reader.read(line);
+    const before = Object.assign(this.countsBefore, redactor.counts);
+    const redacted = redactor.redact(line);
+    const read = reader.read(redacted);
+    if (read.kind === 'record' || redacted === line) {
+      if (read.kind === 'record') read.redacted = true;
+      return read;
+    }
+    Object.assign(redactor.counts, before);
+    return reader.read(line);
   }
 
   /** One physical line of a CSV export: blank lines and the header row hold no event; the rest are records. */

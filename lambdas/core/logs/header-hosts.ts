@@ -9,6 +9,7 @@
 import type { Redactor } from '../redaction/redact.ts';
 import { type CsvLayout, CsvRecordReader, detectCsvExport } from './csv-export.ts';
 import { createHeaderParser, HEADER_SAMPLE_LINES, type HeaderParser, SAMPLE_CHAR_BUDGET } from './header.ts';
+import { detectW3c, type W3cLayout, W3cReader } from './w3c.ts';
 
 /** What the analyzer learns its layout from: the first non-blank lines, each cut like its sample. */
 function headerSample(lines: readonly string[]): string[] {
@@ -64,6 +65,9 @@ export function* redactHeaderHostsInSlices(
   const stripped = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
   // The analyzer reads a CSV export by its columns only when no format is given: so is its host column.
   // The year only dates times written without one; which columns are read does not depend on it.
+  // A W3C log's host field (`s-computername`, `x-edge-location`) is named by its `#Fields:` directives.
+  const w3c = format ? undefined : detectW3c(csvSample(lines, stripped));
+  if (w3c) return yield* redactW3cHostsInSlices(lines, w3c, redactor, stripped, sliceChars);
   const csv = format ? undefined : detectCsvExport(csvSample(lines, stripped), { year: 2000 });
   if (csv) return yield* redactCsvHostsInSlices(lines, csv, redactor, stripped, sliceChars);
   const parser = createHeaderParser(headerSample(lines.map(stripped)), format ? { format } : {});
@@ -93,6 +97,35 @@ function withHeaderHost(
   const at = tokenIndex(line, host);
   if (at < 0) return line;
   return line.slice(0, at) + redactor.host(host) + line.slice(at + host.length);
+}
+
+/** `lines` of a W3C log with each record's host field replaced, read as the analyzer reads them (`W3cReader`). */
+function* redactW3cHostsInSlices(
+  lines: string[],
+  layout: W3cLayout,
+  redactor: Redactor,
+  stripped: (line: string) => string,
+  sliceChars: number,
+): Generator<void, string[]> {
+  const reader = new W3cReader(layout, 2000);
+  const out = new Array<string>(lines.length);
+  let chars = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const read = reader.read(stripped(line));
+    const host = read.kind === 'record' ? read.parsed.host : undefined;
+    const at = host === undefined || host.startsWith('<') ? -1 : tokenIndex(line, host);
+    out[i] =
+      host === undefined || at < 0
+        ? line
+        : line.slice(0, at) + redactor.host(host) + line.slice(at + host.length);
+    chars += line.length + 1;
+    if (chars >= sliceChars) {
+      chars = 0;
+      yield;
+    }
+  }
+  return out;
 }
 
 /**

@@ -40,7 +40,7 @@ export interface ParsedLine {
   host?: string;
 }
 
-export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv';
+export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv' | 'w3c';
 
 /** What the detector found, for reports (`summary.header`). */
 export interface HeaderInfo {

@@ -4,7 +4,7 @@
  * templates, first error, components, hosts), component and host tallies, the first error and HTTP
  * requests. Everything is bounded whatever the input.
  */
-import { HttpStats, namedDuration, parseHttp, statusBefore } from './http.ts';
+import { type HttpRequest, HttpStats, namedDuration, parseHttp, statusBefore } from './http.ts';
 import { inferLevel, LOG_LEVELS, type LogLevel, levelIndex } from './levels.ts';
 import { QuantileSketch } from './quantiles.ts';
 import { detach, TopValues } from './tally.ts';
@@ -81,6 +81,11 @@ export class LineFacts {
    */
   written: string | undefined;
   writtenMessage = '';
+  /**
+   * The request as a layout states it field by field (a W3C log's `cs-method`, `cs-uri-stem`, `sc-status`,
+   * `time-taken`): taken as it is, instead of being looked for in the text. Undefined: looked for.
+   */
+  request: HttpRequest | undefined;
   time: number | undefined;
   component: string | undefined;
   host: string | undefined;
@@ -318,7 +323,7 @@ export class LogStats {
 
   /** Sets `error`, `inferred` and `http5xx`, counting an HTTP request on the way. */
   private classify(facts: LineFacts): void {
-    const request = parseHttp(facts.fields ?? facts.content);
+    const request = facts.request ?? parseHttp(facts.fields ?? facts.content);
     if (request && request.status === undefined && facts.written !== undefined) {
       const cut = facts.written.indexOf(facts.writtenMessage);
       const status = cut > 0 ? statusBefore(facts.written.slice(0, cut)) : undefined;

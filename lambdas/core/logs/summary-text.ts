@@ -65,7 +65,12 @@ function overview(s: LogSummary, out: string[]): void {
   if (csvHeader) extra.push('the CSV header row');
   const footers = s.lines.rowCountFooters ?? 0;
   if (footers) extra.push(footers === 1 ? 'its row-count footer' : `${fmt(footers)} row-count footers`);
-  if (s.lines.blank > csvHeader + footers) extra.push(`${fmt(s.lines.blank - csvHeader - footers)} blank`);
+  // A W3C log's directives (`#Fields:` names the fields) hold no event either.
+  const directives = s.lines.directives ?? 0;
+  if (directives)
+    extra.push(`${plural(directives, 'W3C directive line', 'W3C directive lines')} (#Fields: and the like)`);
+  const named = csvHeader + footers + directives;
+  if (s.lines.blank > named) extra.push(`${fmt(s.lines.blank - named)} blank`);
   if (s.lines.continuation)
     extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);
   if (s.lines.unmatchedHeader) extra.push(`${fmt(s.lines.unmatchedHeader)} without the usual header`);

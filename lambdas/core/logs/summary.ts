@@ -83,6 +83,8 @@ export interface LogSummary {
     notUtf8?: number;
     /** A CSV export's row-count footers (psql's `(30 rows)`), counted with the blank lines; absent when none. */
     rowCountFooters?: number;
+    /** A W3C log's directive lines (`#Fields:`, `#Date:` …), counted with the blank lines; absent when none. */
+    directives?: number;
   };
   header: HeaderInfo;
   timeSpan: {
@@ -417,6 +419,7 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
       truncated: analyzer.truncatedLines,
       notUtf8: analyzer.notUtf8Lines,
       ...(analyzer.rowCountFooters > 0 ? { rowCountFooters: analyzer.rowCountFooters } : {}),
+      ...(analyzer.directiveLines > 0 ? { directives: analyzer.directiveLines } : {}),
     },
     header: analyzer.header,
     timeSpan,

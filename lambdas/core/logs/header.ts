@@ -924,6 +924,7 @@ function learnColumns(
     }
     if (kind === 'comp') break;
   }
+  if (levelAt < 0) end = oneShapeEnd(lines, dominant, end);
   // The message must not be swallowed: back off while most lines would have no content left.
   while (end >= 0) {
     let withContent = 0;
@@ -1647,6 +1648,26 @@ function detectColumns(lines: string[], defaultYear: number): HeaderParser {
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
   return best?.parser ?? NO_HEADER;
+}
+
+/** Lines of one shape from which a sample without a level cannot tell its header's words from its message's. */
+const ONE_SHAPE_LINES = 5;
+
+/**
+ * Where the header ends when every line of the sample has one shape (its words the same, tokens with digits
+ * aside) and no level: agreement cannot tell a message's words from header columns then (`<time> 1,234
+ * requests served, 5 failed, took 300 ms` on every line read `ms` as the message). Unless a column of a
+ * header's own kinds (a `component:`, a bracket, …) says where the header is, it is the leading time alone.
+ */
+function oneShapeEnd(lines: readonly string[], dominant: FieldKind[], end: number): number {
+  if (end < 0 || lines.length < ONE_SHAPE_LINES) return end;
+  const shape = (line: string): string => line.replace(/[^\s|]*\d[^\s|]*/g, '0');
+  const first = shape(lines[0] as string);
+  if (!lines.every((line) => shape(line) === first)) return end;
+  if (!dominant.slice(0, end + 1).every((kind) => kind === 'ts' || PLAIN_KINDS.has(kind))) return end;
+  let time = -1;
+  while (time < end && dominant[time + 1] === 'ts') time++;
+  return time;
 }
 
 /** Lines of other values a column needs before they can say it agrees only through one value. */

@@ -746,6 +746,24 @@ describe('header detection on common formats', () => {
     expect(parser.parse(lines[3] ?? '').content).toBe(lines[3]);
   });
 
+  it('takes only the time for the header when every line has one shape and nothing else marks a header', () => {
+    const time = (i: number) => `2026-12-04T10:00:${String(i).padStart(2, '0')}Z`;
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `${time(i)} ${1000 + i} requests served, ${i % 4} failed, took ${i} ms`,
+    );
+    expect(detect(lines).parse(lines[3] ?? '')).toMatchObject({
+      content: '1003 requests served, 3 failed, took 3 ms',
+      time: Date.UTC(2026, 11, 4, 10, 0, 3),
+    });
+    // A column of a header's own kind says where the header is, whatever the lines' shape.
+    const syslog = Array.from(
+      { length: 20 },
+      (_, i) => `Dec  4 10:00:${String(i).padStart(2, '0')} web-01 cron[${100 + i}]: heartbeat ok`,
+    );
+    expect(detect(syslog).parse(syslog[3] ?? '')).toMatchObject({ content: 'heartbeat ok', host: 'web-01' });
+  });
+
   it("ends the header before one message's words when that message fills most of the sample", () => {
     const time = (i: number) =>
       `2026-12-04T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`;

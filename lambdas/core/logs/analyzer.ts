@@ -41,6 +41,7 @@ import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
 import { DETAIL_CHARS, structuredDetail, withDetail } from './structured-detail.ts';
+import { detectTable, TableReader } from './table.ts';
 import { detectW3c, isW3cDirective, type W3cLine, W3cReader, w3cDetail } from './w3c.ts';
 
 type W3cRecord = Extract<W3cLine, { kind: 'record' }>;
@@ -135,6 +136,8 @@ export class LogAnalyzer {
   private readonly emitDocument = (item: DocumentItem): void => this.documentItem(item);
   /** A W3C extended log (`w3c.ts`): its reader, which follows its directives, and its first layout's info. */
   private w3c: { reader: W3cReader; info: HeaderInfo } | undefined;
+  /** A fixed-width table with a header row (`table.ts`: `kubectl get events`, `docker ps`): its reader. */
+  private table: TableReader | undefined;
 
   constructor(options: AnalyzerOptions = {}) {
     this.options = options;
@@ -154,6 +157,7 @@ export class LogAnalyzer {
     if (this.csv) return this.csv.layout.info;
     if (this.document) return this.document.info;
     if (this.w3c) return this.w3c.info;
+    if (this.table) return this.table.layout.info;
     return (this.parser ?? { info: { kind: 'none', description: '<content>', coverage: 0 } }).info;
   }
 
@@ -226,6 +230,7 @@ export class LogAnalyzer {
       else {
         this.detectW3c(sample);
         if (!this.w3c) this.detectCsv(sample);
+        if (!this.w3c && !this.csv) this.detectTable(sample);
       }
       const kind = this.csv ? 'csv' : this.parser.info.kind;
       this.structured = kind === 'json' || kind === 'logfmt' ? kind : undefined;
@@ -318,6 +323,10 @@ export class LogAnalyzer {
     }
     if (this.w3c) {
       this.w3cLine(line);
+      return;
+    }
+    if (this.table) {
+      this.tableLine(line);
       return;
     }
     this.processRaw(line);
@@ -467,6 +476,41 @@ export class LogAnalyzer {
     // W3C times carry their date (or take the `#Date:` directive's) and are UTC: nothing is assumed.
     this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
     this.rollover = undefined;
+  }
+
+  /** Whether the sample is a fixed-width table with a header row; if so its columns name the fields from now on. */
+  private detectTable(sample: string[]): void {
+    if (this.options.format !== undefined) return;
+    const layout = detectTable(sample);
+    if (!layout) return;
+    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    this.table = new TableReader(layout, year);
+    // A table's times are read only from values that write their year (ages give none): nothing rolls over.
+    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
+    this.rollover = undefined;
+  }
+
+  /**
+   * One physical line of a table: its header row holds no event (counted with the blank lines, as a CSV
+   * header row); a record is cut at the header's offsets; anything else is read as a plain log's line.
+   */
+  private tableLine(line: string): void {
+    const read = (this.table as TableReader).read(line);
+    if (read.kind === 'other') {
+      this.processRaw(line);
+      return;
+    }
+    const lineNo = ++this.totalLines;
+    if (read.kind === 'header') {
+      this.blankLines++;
+      this.onLine?.(lineNo, -1);
+      return;
+    }
+    const parsed = read.parsed;
+    // The component is shown as written in summaries: kubectl's SOURCE may name a node (`kubelet, ip-10-0-1-5…`).
+    if (this.redactor && parsed.component !== undefined)
+      parsed.component = this.redactor.redact(parsed.component);
+    this.addEvent(lineNo, line, parsed, parsed.level ?? 'UNKNOWN', undefined);
   }
 
   /**

@@ -40,7 +40,7 @@ export interface ParsedLine {
   host?: string;
 }
 
-export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv' | 'w3c';
+export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv' | 'w3c' | 'table';
 
 /** What the detector found, for reports (`summary.header`). */
 export interface HeaderInfo {

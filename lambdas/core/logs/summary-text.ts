@@ -63,13 +63,16 @@ function overview(s: LogSummary, out: string[]): void {
   // A CSV export's column-name row is counted with the blank lines (it holds no event); it is named apart.
   const csvHeader = s.header.kind === 'csv' && !s.header.withoutHeaderRow && s.lines.blank > 0 ? 1 : 0;
   if (csvHeader) extra.push('the CSV header row');
+  // So is a fixed-width table's (`kubectl get events`).
+  const tableHeader = s.header.kind === 'table' && s.lines.blank > 0 ? 1 : 0;
+  if (tableHeader) extra.push("the table's header row");
   const footers = s.lines.rowCountFooters ?? 0;
   if (footers) extra.push(footers === 1 ? 'its row-count footer' : `${fmt(footers)} row-count footers`);
   // A W3C log's directives (`#Fields:` names the fields) hold no event either.
   const directives = s.lines.directives ?? 0;
   if (directives)
     extra.push(`${plural(directives, 'W3C directive line', 'W3C directive lines')} (#Fields: and the like)`);
-  const named = csvHeader + footers + directives;
+  const named = csvHeader + tableHeader + footers + directives;
   if (s.lines.blank > named) extra.push(`${fmt(s.lines.blank - named)} blank`);
   if (s.lines.continuation)
     extra.push(`${fmt(s.lines.continuation)} more in stack traces and other multi-line events`);

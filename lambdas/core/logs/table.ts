@@ -171,7 +171,11 @@ function layoutOf(
   const end = names.indexOf('MESSAGE') >= 0 ? names.indexOf('MESSAGE') : names.length - 1;
   const message = names.map((_, i) => i).filter((i) => i <= end && !left.has(i));
   const layout = { names, starts, headerRow, time, level, eventTypes, component, message };
-  return { ...layout, info: { kind: 'table', description: describe(layout), coverage } };
+  const info: HeaderInfo = { kind: 'table', description: describe(layout), coverage };
+  // Kubernetes has two event types: a failure (`BackOff … failed container`) is a Warning, so, as for Redis's
+  // marks, a warning's wording says whether it is an error.
+  if (eventTypes) info.levelsEndAtWarning = true;
+  return { ...layout, info };
 }
 
 /** A whole value that parses as a time and writes a year (`TimestampReader` would date `10:00` today). */

@@ -52,6 +52,11 @@ describe('fixed-width tables with a header row: the header names the columns, re
     expect(renderSummaryText(summary)).toContain("the table's header row");
   });
 
+  it('counts a Warning event as an error when its wording says so, as Kubernetes has no error type', () => {
+    // The two BackOff events and the failed readiness probe; FailedScheduling says nothing of failure.
+    expect(summaryOf(EVENTS).errors.total).toBe(3);
+  });
+
   it('gives kubectl get events no time: LAST SEEN holds ages (5m), relative to a moment the paste lost', () => {
     expect(summaryOf(EVENTS).timeSpan).toBeNull();
     // The ages are no part of the message either: the two BackOff events (4m, 3m) are one template.

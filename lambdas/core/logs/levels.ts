@@ -194,6 +194,12 @@ function syslogSeverity(value: string): LogLevel | undefined {
 
 const ERROR_HINT =
   /\b(error|errors|fail|failed|failure|fatal|exception|panic|refused|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|abort(ed)?|crash(ed)?|corrupt(ed)?|unreachable|invalid)\b/i;
+/**
+ * A name that starts with `Failed` in CamelCase: Kubernetes' event reasons (`FailedScheduling`, `FailedMount`),
+ * .NET's and Java's `FailedToConnect`. Case-sensitive, and not a counter (`FailedLogins=3`). Other prefixes name
+ * things more often than failures (`ErrorHandler`, `CrashReporter`), so they are left out.
+ */
+const FAILURE_NAME = /\bFailed[A-Z][A-Za-z]*\b(?!\s*[=:]\s*(?:\d|<NUM>))/;
 const WARN_HINT =
   /\b(warn|warning|deprecated|retry(ing)?|slow|degraded|not found|unknown|unexpected|dropp(ed|ing))\b/i;
 
@@ -206,6 +212,7 @@ export function inferLevel(text: string): LogLevel | undefined {
   const lead = levelNearStart(text, 1);
   if (lead !== 'UNKNOWN') return lead === 'FATAL' ? 'ERROR' : lead;
   if (ERROR_HINT.test(text) && ERROR_HINT.test(text.replace(ERROR_COUNTER, ' '))) return 'ERROR';
+  if (FAILURE_NAME.test(text)) return 'ERROR';
   if (WARN_HINT.test(text)) return 'WARN';
   return undefined;
 }

@@ -124,6 +124,19 @@ describe('levels recognised from wording', () => {
     expect(s.errorTemplates.map((t) => t.template)).toEqual(['disk write failed on <PATH>']);
   });
 
+  it('reads a CamelCase name starting with Failed as failure wording, not a counter or a longer word', () => {
+    const s = inferred(
+      'Warning FailedScheduling pod/api-1 0/6 nodes are available',
+      'FailedToConnect raised by the db pool',
+      'login stats FailedLogins=3',
+      'sendSyncFailedBroadcast queued',
+    );
+    expect(s.errorTemplates.map((t) => t.template).sort()).toEqual([
+      'FailedToConnect raised by the db pool',
+      'Warning FailedScheduling pod/api-<NUM> <NUM> nodes are available',
+    ]);
+  });
+
   it('takes the level a message opens with over the words after it', () => {
     const s = inferred(
       "warning: can't get client address: Connection reset by peer",

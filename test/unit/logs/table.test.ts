@@ -53,8 +53,8 @@ describe('fixed-width tables with a header row: the header names the columns, re
   });
 
   it('counts a Warning event as an error when its wording says so, as Kubernetes has no error type', () => {
-    // The two BackOff events and the failed readiness probe; FailedScheduling says nothing of failure.
-    expect(summaryOf(EVENTS).errors.total).toBe(3);
+    // The two BackOff events, the failed readiness probe, and FailedScheduling (a name that says it failed).
+    expect(summaryOf(EVENTS).errors.total).toBe(4);
   });
 
   it('gives kubectl get events no time: LAST SEEN holds ages (5m), relative to a moment the paste lost', () => {

@@ -440,10 +440,7 @@ export class LogAnalyzer {
       return;
     }
     if (item.kind === 'frame') {
-      this.blankLines++;
-      // Counted apart from the call: `?.` skips its arguments, the count with them, when no one listens.
-      const lineNo = ++this.totalLines;
-      this.onLine?.(lineNo, -1);
+      this.noEventLine();
       return;
     }
     this.processRaw(item.json);
@@ -454,16 +451,37 @@ export class LogAnalyzer {
     }
   }
 
+  /**
+   * A physical line that holds no event (a header row, a directive, a document's frame, a footer, a blank line
+   * of a reader): counted with the blank lines. The number is taken apart from the call: `?.` skips its
+   * arguments, the count with them, when no one listens.
+   */
+  private noEventLine(): void {
+    this.blankLines++;
+    const lineNo = ++this.totalLines;
+    this.onLine?.(lineNo, -1);
+  }
+
+  /** The year a reader of written-out records (CSV, W3C, a table) gives a time that omits it. */
+  private readerYear(): number {
+    return this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+  }
+
+  /** Such a reader's times write their date: no year is assumed, nothing rolls over. */
+  private datesWritten(year: number): void {
+    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
+    this.rollover = undefined;
+  }
+
   /** Whether the sample is a CSV export; if so its records, not its lines, are the events from now on. */
   private detectCsv(sample: string[]): void {
     if (this.options.format !== undefined) return;
-    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    const year = this.readerYear();
     const layout = detectCsvExport(sample, { year });
     if (!layout) return;
     this.csv = { layout, reader: new CsvRecordReader(layout.delimiter), year, headerSeen: !layout.headerRow };
-    // CSV times carry their date: nothing is assumed, nothing rolls over.
-    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
-    this.rollover = undefined;
+    // CSV times carry their date.
+    this.datesWritten(year);
   }
 
   /** Whether the sample is a W3C extended log; if so its `#Fields:` directives name the fields from now on. */
@@ -471,11 +489,10 @@ export class LogAnalyzer {
     if (this.options.format !== undefined) return;
     const layout = detectW3c(sample);
     if (!layout) return;
-    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    const year = this.readerYear();
     this.w3c = { reader: new W3cReader(layout, year), info: layout.info };
-    // W3C times carry their date (or take the `#Date:` directive's) and are UTC: nothing is assumed.
-    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
-    this.rollover = undefined;
+    // W3C times carry their date (or take the `#Date:` directive's) and are UTC.
+    this.datesWritten(year);
   }
 
   /** Whether the sample is a fixed-width table with a header row; if so its columns name the fields from now on. */
@@ -483,11 +500,10 @@ export class LogAnalyzer {
     if (this.options.format !== undefined) return;
     const layout = detectTable(sample);
     if (!layout) return;
-    const year = this.yearBasis?.year ?? new Date(this.options.receivedAt ?? Date.now()).getUTCFullYear();
+    const year = this.readerYear();
     this.table = new TableReader(layout, year);
-    // A table's times are read only from values that write their year (ages give none): nothing rolls over.
-    this.yearBasis = { yearless: false, year, source: this.yearBasis?.source ?? 'clock' };
-    this.rollover = undefined;
+    // A table's times are read only from values that write their year (ages give none).
+    this.datesWritten(year);
   }
 
   /**
@@ -500,12 +516,11 @@ export class LogAnalyzer {
       this.processRaw(line);
       return;
     }
-    const lineNo = ++this.totalLines;
     if (read.kind === 'header') {
-      this.blankLines++;
-      this.onLine?.(lineNo, -1);
+      this.noEventLine();
       return;
     }
+    const lineNo = ++this.totalLines;
     const parsed = read.parsed;
     // The component is shown as written in summaries: kubectl's SOURCE may name a node (`kubelet, ip-10-0-1-5…`).
     if (this.redactor && parsed.component !== undefined)
@@ -524,14 +539,12 @@ export class LogAnalyzer {
       this.processRaw(line);
       return;
     }
-    const lineNo = ++this.totalLines;
     if (read.kind === 'directive') {
       this.directiveLines++;
-      this.blankLines++;
-      this.onLine?.(lineNo, -1);
+      this.noEventLine();
       return;
     }
-    this.addEvent(lineNo, line, read.parsed, 'UNKNOWN', undefined, read);
+    this.addEvent(++this.totalLines, line, read.parsed, 'UNKNOWN', undefined, read);
   }
 
   /**
@@ -539,7 +552,7 @@ export class LogAnalyzer {
    * field counted once, the client's address with the rest, pseudonyms numbered in the line's order), and read
    * from its redacted text: its message, host and request path hold the pseudonyms already. A redaction that
    * changed the field count (a replaced value that held a space) is undone in the counts and the record read
-   * as written, its message redacted as any message.
+   * as written, its message redacted like every other message.
    */
   private w3cRead(line: string): W3cLine {
     const reader = (this.w3c as NonNullable<typeof this.w3c>).reader;
@@ -559,18 +572,10 @@ export class LogAnalyzer {
   /** One physical line of a CSV export: blank lines and the header row hold no event; the rest are records. */
   private csvLine(line: string): void {
     const csv = this.csv as NonNullable<typeof this.csv>;
-    if (!csv.headerSeen && line.trim().length === 0) {
-      this.totalLines++;
-      this.blankLines++;
-      this.onLine?.(this.totalLines, -1);
-      return;
-    }
     if (!csv.headerSeen) {
-      // The header row names the columns: counted with the blank lines, as it holds no event either.
-      csv.headerSeen = true;
-      this.totalLines++;
-      this.blankLines++;
-      this.onLine?.(this.totalLines, -1);
+      // Blank lines before the header row, and the row itself (it names the columns), hold no event.
+      if (line.trim().length > 0) csv.headerSeen = true;
+      this.noEventLine();
       return;
     }
     csv.reader.push(line, this.emitCsv);
@@ -585,9 +590,7 @@ export class LogAnalyzer {
     if (record !== undefined && lines.length === 1 && isRowCountFooter(record)) {
       // A database client's count of the rows it printed: no event, counted as the header row is.
       this.rowCountFooters++;
-      this.totalLines++;
-      this.blankLines++;
-      this.onLine?.(this.totalLines, -1);
+      this.noEventLine();
       return;
     }
     if (record === undefined || record.length <= csv.layout.message) {
@@ -597,12 +600,7 @@ export class LogAnalyzer {
     const { parsed, rest } = csvParsedLine(record, csv.layout, csv.year);
     let i = 0;
     // Blank lines before the record (between records) stay blank lines.
-    for (; i < lines.length && (lines[i] as string).trim().length === 0; i++) {
-      this.blankLines++;
-      // Counted apart from the call: `?.` skips its arguments, the count with them, when no one listens.
-      const lineNo = ++this.totalLines;
-      this.onLine?.(lineNo, -1);
-    }
+    for (; i < lines.length && (lines[i] as string).trim().length === 0; i++) this.noEventLine();
     if (i === lines.length) return;
     const lineNo = ++this.totalLines;
     this.addEvent(lineNo, lines[i] as string, parsed, parsed.level ?? 'UNKNOWN', undefined);

@@ -11,6 +11,7 @@
  */
 import { parseHttp } from '../../../../lambdas/core/logs/http.ts';
 import { levelNearStart } from '../../../../lambdas/core/logs/levels.ts';
+import { runPausing, runThrough } from '../../../../lambdas/core/steps.ts';
 
 export interface LineTemplate {
   id: string;
@@ -173,11 +174,7 @@ export function* templateLinesSteps(index: LogIndex, query: LinesQuery): Generat
 }
 
 export function findTemplateLines(index: LogIndex, query: LinesQuery): TemplateLines {
-  const steps = templateLinesSteps(index, query);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
+  return runThrough(templateLinesSteps(index, query));
 }
 
 /** The same, awaiting `pause` between steps (a macrotask in the page, so clicks and paints go through). */
@@ -186,10 +183,5 @@ export async function findTemplateLinesPausing(
   query: LinesQuery,
   pause: () => Promise<void>,
 ): Promise<TemplateLines> {
-  const steps = templateLinesSteps(index, query);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await pause();
-  }
+  return runPausing(templateLinesSteps(index, query), pause);
 }

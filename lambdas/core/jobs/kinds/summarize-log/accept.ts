@@ -7,6 +7,7 @@ import type { Caller } from '../../../auth/roles.ts';
 import { idempotentRequest } from '../../../idempotency.ts';
 import { redactHeaderHostsInSlices } from '../../../logs/header-hosts.ts';
 import { type NetworkRedaction, type RedactionCounts, Redactor } from '../../../redaction/index.ts';
+import { runPausing, runThrough } from '../../../steps.ts';
 import type { LogEntryRecord, LogEntryRepo } from '../../../use-cases/log-entries.ts';
 import { type DispatchDeps, dispatchJob } from '../../dispatch.ts';
 import { summarizeLog } from './definition.ts';
@@ -88,11 +89,7 @@ function* redactLogInSlices(
 
 /** The whole log redacted in one go, on the caller's thread (a Lambda, a script). */
 export function redactLog(raw: string, options: RedactionOptions): RedactedLog {
-  const steps = redactLogInSlices(raw, options, Number.POSITIVE_INFINITY);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runThrough(redactLogInSlices(raw, options, Number.POSITIVE_INFINITY));
 }
 
 /** The same redaction, awaiting `pause` between slices of `sliceChars` characters. */
@@ -102,12 +99,7 @@ export async function redactLogPausing(
   pause: () => Promise<void>,
   sliceChars = REDACTION_SLICE_CHARS,
 ): Promise<RedactedLog> {
-  const steps = redactLogInSlices(raw, options, sliceChars);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await pause();
-  }
+  return runPausing(redactLogInSlices(raw, options, sliceChars), pause);
 }
 
 /** UTF-8 size of the log as submitted. */

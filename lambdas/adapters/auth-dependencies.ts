@@ -69,8 +69,6 @@ function authEvents(options: AuthDependencyOptions): AuthEvents {
 
 export function createAuthDependencies(options: AuthDependencyOptions): AuthDeps {
   const passwords = createBcryptHasher(options.config.BCRYPT_COST, options.bcrypt);
-  // Compute the dummy hash now, so the first login for an unknown e-mail is not slower than the others.
-  passwords.dummyHash().catch(() => {});
   return {
     ...createAuthRepos(options.db),
     passwords,

@@ -225,11 +225,24 @@ export const inProcessBcrypt: BcryptCompute = {
   compare: (password, hash) => oneAtATime(() => bcrypt.compare(password, hash)),
 };
 
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A well-formed bcrypt hash of the given cost with a random salt and a random digest. Comparing a password with it
+ * costs exactly what comparing with a real hash costs (bcrypt recomputes the digest from the salt and cost), and
+ * it matches no password (a 184-bit digest chosen at random). Hashing a random password instead cost a whole
+ * bcrypt computation (0.25-0.3 s at cost 12) on every cold start, which the first login then waited for.
+ */
+export function unmatchableHash(cost: number): string {
+  const chars = Array.from(randomBytes(53), (byte) => BCRYPT_ALPHABET.charAt(byte % 64)).join('');
+  return `$2b$${String(cost).padStart(2, '0')}$${chars}`;
+}
+
 export function createBcryptHasher(cost: number, compute: BcryptCompute = inProcessBcrypt): PasswordHasher {
   if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > 31) {
     throw new RangeError(`bcrypt cost must be an integer from ${MIN_BCRYPT_COST} to 31`);
   }
-  let dummy: Promise<string> | undefined;
+  let dummy: string | undefined;
   return {
     hash: (password) => compute.hash(password, cost),
     verify: async (password, hash) => {
@@ -240,13 +253,8 @@ export function createBcryptHasher(cost: number, compute: BcryptCompute = inProc
         return false;
       }
     },
-    dummyHash: () => {
-      // Computed once per container, lazily: the first unknown-user login pays one extra hash.
-      // A failure (a pool that was closed) is not kept: the next login tries again.
-      dummy ??= compute.hash(randomBytes(32).toString('base64url'), cost).catch((error: unknown) => {
-        dummy = undefined;
-        throw error;
-      });
+    dummyHash: async () => {
+      dummy ??= unmatchableHash(cost);
       return dummy;
     },
     needsRehash: (hash) => {

@@ -120,6 +120,26 @@ describe('bcrypt hasher', () => {
     expect(await hasher.verify('anything', 'not-a-bcrypt-hash')).toBe(false);
   });
 
+  it('makes its dummy hash without a bcrypt computation, so a cold start does not delay the first login', async () => {
+    const calls: string[] = [];
+    const counting = {
+      hash: async (password: string, cost: number) => {
+        calls.push('hash');
+        return bcrypt.hash(password, cost);
+      },
+      compare: async (password: string, hash: string) => {
+        calls.push('compare');
+        return bcrypt.compare(password, hash);
+      },
+    };
+    const hasher = createBcryptHasher(12, counting);
+    const dummy = await hasher.dummyHash();
+    expect(calls).toEqual([]);
+    expect(dummy).toMatch(/^\$2b\$12\$[./A-Za-z0-9]{53}$/);
+    expect(await hasher.verify('correct horse battery', dummy)).toBe(false);
+    expect(calls).toEqual(['compare']);
+  });
+
   it('runs one password computation at a time, so concurrent logins never share the event loop slice by slice', async () => {
     const queue = oneAtATimeQueue();
     const started: number[] = [];

@@ -90,7 +90,7 @@ export function TemplateTable({
   // Likewise warnings (summaries since 7 December, second stop): a row's count is then its warning lines.
   const warningCounts = warnings && templates.some((t) => t.warnings !== undefined);
   return (
-    <TableScroll label={`${caption} templates`}>
+    <TableScroll label={`${caption} templates`} rowPanels>
       <Table verticalSpacing={6} miw={560} captionSide="top">
         <Table.Caption style={{ textAlign: 'left' }}>{caption}</Table.Caption>
         <Table.Thead>
@@ -192,14 +192,18 @@ export function TemplateTable({
               expanded && detail ? (
                 <Table.Tr key={`${t.id}-values`}>
                   <Table.Td colSpan={6} bg="gray.0">
-                    <Values detail={detail} showSamples={showValues} />
+                    <div className="row-panel">
+                      <Values detail={detail} showSamples={showValues} />
+                    </div>
                   </Table.Td>
                 </Table.Tr>
               ) : null,
               linesShown && lines ? (
                 <Table.Tr key={`${t.id}-lines`}>
                   <Table.Td colSpan={6} bg="gray.0">
-                    <TemplateLinesPanel source={lines} template={t} errorRow={errors} />
+                    <div className="row-panel">
+                      <TemplateLinesPanel source={lines} template={t} errorRow={errors} />
+                    </div>
                   </Table.Td>
                 </Table.Tr>
               ) : null,

@@ -81,7 +81,7 @@ export function SimilarTickets({ id, version, triaged }: Props) {
         {similar.map((s) => (
           <Group key={s.ticket.id} justify="space-between" wrap="nowrap" gap="xs">
             <Stack gap={0} miw={0}>
-              <Anchor component={Link} to={`/tickets/${s.ticket.id}`} size="sm" truncate>
+              <Anchor component={Link} to={`/tickets/${s.ticket.id}`} size="sm" className="similar-title">
                 {s.ticket.title}
               </Anchor>
               <Group gap={6}>

@@ -68,6 +68,15 @@ const PAGES = (): [string, string][] => [
   ['/admin/audit', 'Audit log'],
 ];
 
+const SIGNED_OUT: [string, string][] = [
+  ['/signin', 'Sign in'],
+  ['/signup', 'Create an account'],
+];
+
+/** How far the page scrolls sideways (px; 0 or less when it fits the window). */
+const sidewaysOverflow = (page: Page): Promise<number> =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
 async function open(page: Page, path: string, heading: string) {
   await page.goto(path);
   await page.getByRole('heading', { level: 1, name: heading, exact: false }).waitFor();
@@ -183,6 +192,35 @@ async function squeezedCells(page: Page, list: string): Promise<string[]> {
   });
 }
 
+/**
+ * What a thumb cannot hit or an eye cannot read on a phone: visible buttons, fields, selects, tabs and the
+ * navigation button under 44 px tall (a checkbox or switch by its label, which toggles it), and badges whose
+ * text is under 12 px. A button inside a field (the password's eye, a number's arrows) is part of the field's
+ * 44 px; text links are left out (inline in a sentence, and sized by the text around them).
+ */
+async function smallTargets(page: Page) {
+  return page.evaluate(() => {
+    const shown = (el: Element) => el.checkVisibility() && el.getBoundingClientRect().height > 2;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"`;
+    const short: string[] = [];
+    for (const el of document.querySelectorAll(
+      'button:not(.mantine-Input-section *), .mantine-Input-input, [role=tab], input[type=checkbox]',
+    )) {
+      const target = el.matches('input[type=checkbox]')
+        ? (el.closest('label') ?? (el as HTMLInputElement).labels?.[0])
+        : el;
+      if (!target || !shown(target)) continue;
+      const height = target.getBoundingClientRect().height;
+      if (height < 43.5) short.push(`${name(target)} ${Math.round(height)} px`);
+    }
+    const smallBadges = [...document.querySelectorAll('.mantine-Badge-root')]
+      .filter((el) => shown(el) && Number.parseFloat(getComputedStyle(el).fontSize) < 12)
+      .map((el) => `${name(el)} ${getComputedStyle(el).fontSize}`);
+    return { short, smallBadges };
+  });
+}
+
 /** The console's tables and wide lists, by page: the region each scrolls in. */
 const TABLES = (): [string, string, string][] => [
   ['/admin/audit', 'Audit log', 'Audit log'],
@@ -220,12 +258,15 @@ describe('accessibility and small screens', () => {
 
   it('fits 390 px: no page scrolls sideways (wide tables scroll inside their own region)', async () => {
     const page = await browser.page(390);
+    for (const [path, heading] of SIGNED_OUT) {
+      await open(page, path, heading);
+      expect(await sidewaysOverflow(page), path).toBeLessThanOrEqual(0);
+    }
     const { email, password } = inject('admin');
     await signIn(page, email, password);
     for (const [path, heading] of PAGES()) {
       await open(page, path, heading);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, path).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page), path).toBeLessThanOrEqual(0);
     }
     // The navigation is behind a labelled button.
     await page.getByRole('button', { name: 'Open navigation' }).click();
@@ -320,6 +361,91 @@ describe('accessibility and small screens', () => {
       }
     },
   );
+
+  it("shows a template's lines and values on a 390 px screen, however its table is scrolled", async () => {
+    const page = await browser.page(390);
+    const { email, password } = inject('admin');
+    await signIn(page, email, password);
+    await open(page, `/logs/${ids.log}`, 'Log summary');
+    const table = page.getByRole('region', { name: /templates$/ }).first();
+    // The buttons sit at the table's right end: clicking them scrolls the table sideways, as a thumb does.
+    await table
+      .getByRole('button', { name: /^Show lines of template/ })
+      .first()
+      .click();
+    await table.getByTestId('template-lines').locator('.template-line').first().waitFor();
+    await table
+      .getByRole('button', { name: /^Show values of template/ })
+      .first()
+      .click();
+    await table
+      .getByText(/^Wildcard 1|^No wildcard values/)
+      .first()
+      .waitFor();
+    await snapshot(page, 'log-lines-open');
+    for (const scroll of ['as clicked', 'to its start', 'to its end'] as const) {
+      await table.evaluate((region, to) => {
+        if (to !== 'as clicked') region.scrollLeft = to === 'to its start' ? 0 : region.scrollWidth;
+      }, scroll);
+      // Each panel under a row (values, lines) and each line, by its left and right edge in the window.
+      const offScreen = await table.evaluate((region) =>
+        [...region.querySelectorAll<HTMLElement>('td[colspan] > *, .template-line')]
+          .map((el) => ({ el, box: el.getBoundingClientRect() }))
+          .filter(({ box }) => box.left < -0.5 || box.right > window.innerWidth + 0.5)
+          .map(
+            ({ el, box }) =>
+              `${el.className || el.tagName} ${Math.round(box.left)}..${Math.round(box.right)}`,
+          ),
+      );
+      expect(offScreen, scroll).toEqual([]);
+      expect(await sidewaysOverflow(page), scroll).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('gives every button, field, tab and checkbox a 44 px tap height and every badge 12 px text at 390 px', async () => {
+    const page = await browser.page(390);
+    const checks: [string, string][] = [
+      ...SIGNED_OUT,
+      ['/logs', 'Logs'],
+      [`/logs/${ids.log}`, 'Log summary'],
+      [`/tickets/${ids.ticket}`, 'Export to CSV loses accents'],
+      [`/changelogs/${ids.changelog}`, 'Changelog'],
+      ['/admin/flags', 'Feature flags'],
+    ];
+    for (const [path, heading] of checks) {
+      if (path === '/logs') await signIn(page, inject('admin').email, inject('admin').password);
+      await open(page, path, heading);
+      if (path.startsWith('/logs/'))
+        await page
+          .getByRole('button', { name: /^Show lines of template/ })
+          .first()
+          .click();
+      expect(await smallTargets(page), path).toEqual({ short: [], smallBadges: [] });
+    }
+  });
+
+  it("wraps a similar ticket's long title at 390 px instead of cutting it", async () => {
+    const user = await newUser();
+    const create = (t: string) =>
+      api<{ triageTicket: { id: string } }>(
+        'mutation($t: String!) { triageTicket(title: $t, body: $t) { id } }',
+        { t },
+        user.token,
+      );
+    const title = 'Nightly invoice export to the finance share fails with a permission error';
+    await create(title);
+    const copy = await create('Nightly invoice export to the finance share fails: permission denied');
+    const page = await browser.page(390);
+    await signIn(page, user.email, user.password);
+    await page.goto(`/tickets/${copy.triageTicket.id}`);
+    const link = page.getByRole('region', { name: 'Similar tickets' }).getByRole('link', { name: title });
+    await link.waitFor();
+    const shown = await link.evaluate((el) => ({
+      cut: el.scrollWidth > el.clientWidth,
+      onScreen: el.getBoundingClientRect().right <= window.innerWidth,
+    }));
+    expect(shown).toEqual({ cut: false, onScreen: true });
+  });
 
   it('reaches every control with the keyboard', async () => {
     const page = await browser.page();

@@ -231,6 +231,23 @@ function isTimeLike(s: string, start: number, end: number): boolean {
 }
 
 /**
+ * Whether the text after an `@` ends in a domain's top-level label (letters, at least two: `example.com`), as an
+ * address does and a package's version does not (`shop@1.0.0`, `lodash@4.17.21`, `@types/node@20.1.0`).
+ */
+function endsInTopLevelDomain(s: string, at: number, end: number): boolean {
+  let last = end;
+  // A sentence's full stop after the address (`mail to bob@example.com.`) is no part of it.
+  while (last > at && s.charCodeAt(last - 1) === C_DOT) last--;
+  const dot = s.lastIndexOf('.', last - 1);
+  if (dot <= at || last - dot - 1 < 2) return false;
+  for (let i = dot + 1; i < last; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= C_a && c <= C_z) || (c >= C_A && c <= C_Z))) return false;
+  }
+  return true;
+}
+
+/**
  * The variable type of a segment, or undefined for a constant word. Words without a digit are constants
  * unless their shape says otherwise (path, URL, e-mail); anything with a digit is a variable candidate.
  */
@@ -258,7 +275,7 @@ export function classifySegment(s: string, start: number, end: number): Variable
   }
   if (len > 3 && s.charCodeAt(start + 1) === C_COLON && s.charCodeAt(start + 2) === C_BACKSLASH)
     return 'PATH';
-  if (at > start && at < end - 3 && s.indexOf('.', at) > at && letters > 2) return 'EMAIL';
+  if (at > start && at < end - 3 && letters > 2 && endsInTopLevelDomain(s, at, end)) return 'EMAIL';
   if (digits === 0) return letters > 0 && isHostName(s, start, end) ? 'HOST' : undefined;
   if (digits === len) return 'NUM';
   if (isIPv4At(s, start, end)) return 'IP';

@@ -43,6 +43,14 @@ describe('tokenize', () => {
     expect(typeOf(word)).toBe(type);
   });
 
+  it("reads name@version (npm packages, Apple's function@line, Erlang node names) as no e-mail address", () => {
+    for (const word of ['shop@1.0.0', 'lodash@4.17.21', '@types/node@20.1.0'])
+      expect(typeOf(word)).not.toBe('EMAIL');
+    expect(variables('doSaveChannels@425: Will write').map(([type]) => type)).not.toContain('EMAIL');
+    expect(variables('alarm set on node rabbit@mq-1.').map(([type]) => type)).not.toContain('EMAIL');
+    expect(typeOf('bob@example.com.')).toBe('EMAIL');
+  });
+
   it('leaves words without digits as constants, Java names included', () => {
     expect(variables('Registering class org.apache.hadoop.mapreduce.jobhistory.EventType')).toEqual([]);
   });

@@ -141,11 +141,20 @@ function openInput(input: string): Input {
   return { stream: createReadStream(input), size, modified };
 }
 
+/** Characters of a line without its end held before they are given on as a part of it (`onPart`). */
+export const LINE_PART_CHARS = 1 << 16;
+
 /**
  * The lines of a text stream, chunk by chunk, without their `\n` or `\r\n` (a lone `\r` ends a line too, as
  * `readline` has it). One batch per chunk, split with `indexOf`: a fraction of what `readline` costs per line.
+ * A line longer than `LINE_PART_CHARS` goes to `onPart` in parts as it comes (after the batch before it),
+ * its last part in a batch as a line: a JSON document written on one line (hundreds of megabytes) is never
+ * held, nor searched again for its end with every chunk. Without `onPart` such a line is held whole.
  */
-export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerator<string[]> {
+export async function* lineBatches(
+  stream: AsyncIterable<string>,
+  onPart?: (part: string) => void,
+): AsyncGenerator<string[]> {
   let carry = '';
   let pendingCr = false;
   for await (const chunk of stream) {
@@ -156,6 +165,11 @@ export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerato
     pendingCr = split.pendingCr;
     carry = text.slice(split.rest);
     yield batch;
+    // A lone `\r` at the very end is no part of the line: it ended it, and `carry` is empty then.
+    if (onPart && carry.length >= LINE_PART_CHARS) {
+      onPart(carry);
+      carry = '';
+    }
   }
   if (carry.length > 0) yield [carry];
 }
@@ -254,8 +268,19 @@ async function analyse(
   let checked = 0;
   let head = '';
   let nonBlank = false;
+  // A part of a long line is checked as its line would be (binary, blank), and read as it comes.
+  const onPart = (part: string): void => {
+    if (!nonBlank && part.trim() !== '') nonBlank = true;
+    if (checked < BINARY_SAMPLE_CHARS) {
+      head += part;
+      checked = head.length;
+      if (checked >= BINARY_SAMPLE_CHARS && looksBinary(head))
+        throw new ValidationError(inputName, 'looks like binary data');
+    }
+    analyzer.pushPart(part);
+  };
   try {
-    for await (const batch of lineBatches(text(bytes))) {
+    for await (const batch of lineBatches(text(bytes), onPart)) {
       for (const line of batch) {
         if (!nonBlank && line.trim() !== '') nonBlank = true;
         if (checked < BINARY_SAMPLE_CHARS) {

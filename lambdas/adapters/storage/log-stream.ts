@@ -18,8 +18,11 @@ import { timeLeftMs } from '../../shared/deadline.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
-/** A line longer than this is cut (the analyzer reads 64 KiB of a line anyway): no line fills memory. */
-const MAX_BUFFERED_LINE_CHARS = 1024 * 1024;
+/**
+ * A line longer than this goes to the analyzer in parts as it comes: no line fills memory (a JSON document
+ * written on one line is read as records; any other long line is cut at 64 KiB by the analyzer).
+ */
+const LINE_PART_CHARS = 1 << 16;
 
 export interface StreamedSummary extends SummarizeResult {
   /** Decompressed bytes read. */
@@ -45,25 +48,31 @@ function assertTimeLeft(bytesRead: number): void {
 class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8');
   private partial = '';
-  private skipping = false;
-  constructor(private readonly emit: (line: string) => void) {}
+  /** Parts of the current line went out already: its end (even empty) must follow, to end it. */
+  private parted = false;
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly emitPart: (part: string) => void,
+  ) {}
 
   write(chunk: Uint8Array, final = false): void {
     const text = this.partial + this.decoder.decode(chunk, { stream: !final });
     let start = 0;
     for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
       const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-      if (!this.skipping) this.emit(line);
-      this.skipping = false;
+      this.emit(line);
+      this.parted = false;
       start = end + 1;
     }
     this.partial = text.slice(start);
-    if (this.partial.length > MAX_BUFFERED_LINE_CHARS) {
-      if (!this.skipping) this.emit(this.partial.slice(0, MAX_BUFFERED_LINE_CHARS));
-      this.skipping = true;
-      this.partial = '';
+    // A `\r` kept back: it may be the first half of the line's `\r\n`.
+    const keep = this.partial.endsWith('\r') ? 1 : 0;
+    if (!final && this.partial.length - keep >= LINE_PART_CHARS) {
+      this.emitPart(this.partial.slice(0, this.partial.length - keep));
+      this.partial = this.partial.slice(this.partial.length - keep);
+      this.parted = true;
     }
-    if (final && this.partial.length > 0 && !this.skipping) this.emit(this.partial);
+    if (final && (this.partial.length > 0 || this.parted)) this.emit(this.partial);
   }
 }
 
@@ -76,16 +85,25 @@ export async function summarizeLogStream(
   const analyzer = createSummaryAnalyzer(options);
   let sample = '';
   let nonBlank = false;
-  const splitter = new LineSplitter((line) => {
+  const check = (text: string, end: string): void => {
     if (sample.length < BINARY_SAMPLE_CHARS) {
-      sample += `${line}\n`;
+      sample += `${text}${end}`;
       if (sample.length >= BINARY_SAMPLE_CHARS && looksBinary(sample)) {
         throw new ValidationError('file', 'looks like binary data, not text');
       }
     }
-    if (!nonBlank && line.trim() !== '') nonBlank = true;
-    analyzer.push(line);
-  });
+    if (!nonBlank && text.trim() !== '') nonBlank = true;
+  };
+  const splitter = new LineSplitter(
+    (line) => {
+      check(line, '\n');
+      analyzer.push(line);
+    },
+    (part) => {
+      check(part, '');
+      analyzer.pushPart(part);
+    },
+  );
   const { bytes, gzip } = await decompressed(source);
   let total = 0;
   try {

@@ -36,7 +36,12 @@ import {
   type ParsedLine,
   SAMPLE_CHAR_BUDGET,
 } from './header.ts';
-import { type DocumentItem, JsonDocumentReader, jsonDocumentRecords } from './json-document.ts';
+import {
+  compactDocumentStart,
+  type DocumentItem,
+  JsonDocumentReader,
+  jsonDocumentRecords,
+} from './json-document.ts';
 import { type LogLevel, levelNearStart } from './levels.ts';
 import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from './miner.ts';
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
@@ -68,6 +73,9 @@ export interface AnalyzerOptions extends MinerOptions {
   /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
   maxLineLength?: number;
 }
+
+/** Characters of a first long line read before deciding whether it starts a JSON document written on one line. */
+const DOCUMENT_CHECK_CHARS = 1_000_000;
 
 export class LogAnalyzer {
   readonly miner: TemplateMiner;
@@ -133,6 +141,14 @@ export class LogAnalyzer {
     this.csvRecord(lines, record);
   /** A log written as one JSON document (`json-document.ts`): its reader, and the layout it is described by. */
   private document: { reader: JsonDocumentReader; info: HeaderInfo } | undefined;
+  /** Where the document broke (or ended unclosed): the first line read as text from then on, and why. */
+  private documentBreak: { line: number; reason: string } | undefined;
+  /**
+   * A physical line longer than `maxLineLength` being read in parts (`pushPart`, or a long line in a JSON
+   * document): what is kept of it, whether it holds U+FFFD, and where it goes: to the document reader,
+   * to a check of whether it starts a document written on one line (`deciding`), or cut as any line is.
+   */
+  private long: { head: string; notUtf8: boolean; route: 'document' | 'deciding' | 'text' } | undefined;
   private readonly emitDocument = (item: DocumentItem): void => this.documentItem(item);
   /** A W3C extended log (`w3c.ts`): its reader, which follows its directives, and its first layout's info. */
   private w3c: { reader: W3cReader; info: HeaderInfo } | undefined;
@@ -151,6 +167,22 @@ export class LogAnalyzer {
     // A bad format fails here, before any line; the parser itself still learns its time fields from the
     // first lines, like detection does.
     if (options.format !== undefined) assertFormat(options.format);
+  }
+
+  /**
+   * A JSON document's lines that are records written on one physical line with others (each counted as a
+   * line of its own) and on how many physical lines; where it broke. Undefined for any other log.
+   */
+  get jsonDocument():
+    | { compact?: { lines: number; physicalLines: number }; broken?: { line: number; reason: string } }
+    | undefined {
+    const reader = this.document?.reader;
+    if (!reader) return undefined;
+    const compact =
+      reader.cutLines > 0
+        ? { lines: reader.cutLines + reader.sharedLines, physicalLines: reader.sharedLines }
+        : undefined;
+    return { ...(compact ? { compact } : {}), ...(this.documentBreak ? { broken: this.documentBreak } : {}) };
   }
 
   get header(): HeaderInfo {
@@ -179,11 +211,83 @@ export class LogAnalyzer {
     this.redactor?.pseudonyms.reserve(text);
   }
 
-  /** Adds one physical line (without its line break). */
+  /** Adds one physical line (without its line break), or the last part of one given with `pushPart`. */
   push(rawLine: string): void {
     if (this.ended) throw new Error('LogAnalyzer: push after end');
+    if (this.long !== undefined || (rawLine.length > this.maxLineLength && this.readsLongLines())) {
+      this.part(rawLine, true);
+      return;
+    }
+    this.accept(rawLine, rawLine.includes('\uFFFD'));
+  }
+
+  /**
+   * Adds a part of a physical line that goes on; the next `push` ends the line. A reader of a stream gives
+   * a long line so (a JSON document written on one line can be hundreds of megabytes): it is never held.
+   */
+  pushPart(part: string): void {
+    if (this.ended) throw new Error('LogAnalyzer: push after end');
+    this.part(part, false);
+  }
+
+  /**
+   * A JSON document's long lines are read whole (records, not 65,536 characters of text), and so may be the
+   * first long line of a log not yet detected, when it is where a document starts.
+   */
+  private readsLongLines(): boolean {
+    if (this.document) return true;
+    if (this.parser || this.options.format !== undefined) return false;
+    // Only blank or short lines before it (`[`, `{"Records": [`): a check of a few characters, at most once or twice.
+    return this.pendingNonBlank <= 4 && this.pending.every((l) => l.length <= 256);
+  }
+
+  /** A part of a long line: to the document reader, to the check for a document's start, or kept up to the cut. */
+  private part(text: string, last: boolean): void {
+    let long = this.long;
+    if (!long) {
+      const route = this.document ? 'document' : this.readsLongLines() ? 'deciding' : 'text';
+      long = { head: '', notUtf8: false, route };
+      this.long = long;
+    }
+    if (!long.notUtf8 && text.includes('\uFFFD')) long.notUtf8 = true;
+    let rest = text;
+    if (long.route === 'deciding') {
+      long.head += text;
+      if (!last && long.head.length < DOCUMENT_CHECK_CHARS) return;
+      rest = long.head;
+      long.head = '';
+      this.decideLong(long, rest, last);
+    }
+    if (long.route === 'document') {
+      const reader = (this.document as NonNullable<typeof this.document>).reader;
+      if (last) reader.push(rest, this.emitDocument);
+      else reader.pushPart(rest, this.emitDocument);
+    } else if (long.head.length <= this.maxLineLength) {
+      long.head += rest.slice(0, this.maxLineLength + 1 - long.head.length);
+    }
+    if (!last) return;
+    this.long = undefined;
+    if (long.route === 'document') {
+      if (long.notUtf8) this.notUtf8Lines++;
+    } else this.accept(long.head, long.notUtf8);
+  }
+
+  /** Whether the long line read so far (`head`) starts a JSON document written on one line. */
+  private decideLong(long: NonNullable<typeof this.long>, head: string, complete: boolean): void {
+    const checked = head.length > DOCUMENT_CHECK_CHARS ? head.slice(0, DOCUMENT_CHECK_CHARS) : head;
+    const records = compactDocumentStart(this.pending, checked, complete && checked === head);
+    if (!records) {
+      long.route = 'text';
+      return;
+    }
+    long.route = 'document';
+    this.flush(records);
+  }
+
+  /** One physical line of at most `maxLineLength` characters, or cut to it. */
+  private accept(rawLine: string, notUtf8: boolean): void {
     let line = rawLine;
-    if (line.includes('\uFFFD')) this.notUtf8Lines++;
+    if (notUtf8) this.notUtf8Lines++;
     if (line.length > this.maxLineLength) {
       line = line.slice(0, this.maxLineLength);
       this.truncatedLines++;
@@ -201,6 +305,7 @@ export class LogAnalyzer {
   /** Ends the input: processes any buffered lines and consolidates the templates. */
   end(): void {
     if (this.ended) return;
+    if (this.long) this.part('', true);
     this.flush();
     this.csv?.reader.end(this.emitCsv);
     this.document?.reader.end(this.emitDocument);
@@ -218,16 +323,20 @@ export class LogAnalyzer {
     return parser;
   }
 
-  private flush(): void {
+  /** Detects the layout from the lines so far (or a document's `found` records) and processes them. */
+  private flush(found?: string[]): void {
     if (!this.parser) {
       // Only the start of a line matters for the layout; long lines are cut for the sample.
       let sample = this.pending.map((l) => (l.length > 4096 ? l.slice(0, 4096) : l));
       // A JSON document's layout is learned from its records, as the JSON lines they would be.
-      const records = this.options.format === undefined ? jsonDocumentRecords(this.pending) : undefined;
+      const records =
+        found ?? (this.options.format === undefined ? jsonDocumentRecords(this.pending) : undefined);
       if (records) sample = records;
       this.parser = this.makeParser(sample);
-      if (records) this.document = { reader: new JsonDocumentReader(), info: documentInfo(this.parser.info) };
-      else {
+      if (records) {
+        const reader = new JsonDocumentReader({ lineCap: this.maxLineLength + 1 });
+        this.document = { reader, info: documentInfo(this.parser.info) };
+      } else {
         this.detectW3c(sample);
         if (!this.w3c) this.detectCsv(sample);
         if (!this.w3c && !this.csv) this.detectTable(sample);
@@ -436,7 +545,17 @@ export class LogAnalyzer {
    */
   private documentItem(item: DocumentItem): void {
     if (item.kind === 'raw') {
-      this.processRaw(item.line);
+      // A line given back whole by the reader (a long line of a document that broke) is cut as any line is.
+      let line = item.line;
+      if (line.length > this.maxLineLength) {
+        line = line.slice(0, this.maxLineLength);
+        this.truncatedLines++;
+      }
+      this.processRaw(line);
+      return;
+    }
+    if (item.kind === 'broken') {
+      this.documentBreak ??= { line: this.totalLines + 1, reason: item.reason };
       return;
     }
     if (item.kind === 'frame') {

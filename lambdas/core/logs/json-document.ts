@@ -13,18 +13,28 @@
  * event has (a time, level or message key holding a scalar) came first, in which case the object is itself
  * one record. What lies around the records (`[`, `{"Records": [`, `"nextToken": …`) holds no event: a frame.
  *
- * Nothing here throws on bad input: a record that is not JSON, records that start on one line (a compact
- * one-line document: one event a line is what every count of the summary assumes), a record longer than the
- * bounds, or a document that breaks (a bracket that closes nothing, text outside any value, a string open at
- * a line's end) give their lines back to be read as a plain log's lines; after a break, every line is.
+ * A document written on one line (CloudTrail's files, `jq -c`, a program's JSON array) is read the same way:
+ * the physical line is cut before each record after the first that starts on it, and each record is a
+ * (logical) line of its own, as the JSON lines of the same records would be. Such a line may be given in
+ * parts (`pushPart`): only the record being read is held, never the line.
+ *
+ * Nothing here throws on bad input: a record that is not JSON, a record longer than the bounds, or a
+ * document that breaks (a bracket that closes nothing, text outside any value, a string open at a line's
+ * end) give their lines back to be read as a plain log's lines (kept up to a cap, as the analyzer reads
+ * them); after a break, every line is, and a `broken` item says where and why.
  */
 import { LEVEL_KEYS, MESSAGE_KEYS, parseJsonObject, TIME_KEYS } from './header.ts';
 
-/** What a physical line (or a record's lines) is, in order: a record, a frame line, or a line to read as text. */
+/**
+ * What a line (or a record's lines) is, in order: a record, a frame line, a line to read as text, or the
+ * point where the document broke (every line after it is read as text). A line here is a logical line: a
+ * physical line on which several records start is cut before each record after the first.
+ */
 export type DocumentItem =
   | { kind: 'record'; lines: string[]; json: string }
   | { kind: 'frame'; line: string }
-  | { kind: 'raw'; line: string };
+  | { kind: 'raw'; line: string }
+  | { kind: 'broken'; reason: string };
 
 export type EmitItem = (item: DocumentItem) => void;
 
@@ -33,6 +43,10 @@ const MAX_RECORD_LINES = 5_000;
 const MAX_RECORD_CHARS = 1_000_000;
 /** Nesting deeper than this is no log export: the document is read as plain lines from there. */
 const MAX_DEPTH = 256;
+/** Characters of a key kept while it is read across parts of a line: longer names are no event key. */
+const MAX_KEY_CHARS = 64;
+/** Characters of a line kept to give it back as text: the analyzer reads 65,536 of a line, and sees it was cut. */
+const DEFAULT_LINE_CAP = 65_537;
 
 const OPEN_OBJECT = 123; // {
 const CLOSE_OBJECT = 125; // }
@@ -51,7 +65,7 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c ===
 interface OpenRecord {
   start: number;
   parts: string[];
-  /** Offset of its `{` on its first line (-1 once that line is passed). */
+  /** Offset of its `{` in the text being scanned (-1 once that text is passed). */
   from: number;
   text?: string;
 }
@@ -62,6 +76,11 @@ interface OpenRecord {
  * `wrapper` (an object holding the record array at `arrayDepth`), `opaque` (no records in it).
  */
 type TopMode = 'none' | 'array' | 'undecided' | 'record' | 'wrapper' | 'opaque';
+
+export interface JsonDocumentOptions {
+  /** Characters of a line kept to give it back as plain text (default 65,537). */
+  lineCap?: number;
+}
 
 export class JsonDocumentReader {
   private readonly stack: number[] = [];
@@ -76,48 +95,154 @@ export class JsonDocumentReader {
   private eventKeyPending = false;
   /** Start offset of the string being read when it may be a key of the top object, else -1. */
   private keyStart = -1;
+  /** The start of such a string read in an earlier part of the line. */
+  private keyPrefix = '';
   private lastKey = '';
-  /** Lines since the last emission, the records among them, and their characters. */
+  /**
+   * Lines since the last emission (each kept up to `cap` characters), the records among them, and their
+   * characters.
+   */
   private lines: string[] = [];
   private chars = 0;
   private records: OpenRecord[] = [];
   private open: OpenRecord | undefined;
   /** Depth (stack length) at which the open record's `{` sits. */
   private openDepth = 0;
-  /** Lines go out as plain lines until no record is open at a line's end (too long, two starts on a line). */
+  /** Lines go out as plain lines until no record is open at a line's end (too long, a line cut short). */
   private raw = false;
   /** The document broke: every line from here is a plain line. */
   private broken = false;
-  /** Lines read, and the line on which the last top-level value ended. */
+  /** Physical lines read, and the line on which the last top-level value ended. */
   private lineCount = 0;
   private topEnded = -1;
+  private readonly cap: number;
+  /** A physical line is being read in parts (`pushPart`); its text being scanned, and where its current logical line starts in it. */
+  private lineOpen = false;
+  private text = '';
+  private seg = 0;
+  /** Records that started on a physical line after another one (each a logical line of its own), on how many physical lines. */
+  cutLines = 0;
+  sharedLines = 0;
+  private lineCuts = 0;
+  /** Whether a record (an element of the record array) started on the current physical line. */
+  private lineRecord = false;
 
-  /** Adds one physical line; `emit` gets what is complete so far, in the lines' order. */
+  constructor(options: JsonDocumentOptions = {}) {
+    this.cap = Math.max(1, options.lineCap ?? DEFAULT_LINE_CAP);
+  }
+
+  /** Adds one physical line (or the last part of one); `emit` gets what is complete so far, in order. */
   push(line: string, emit: EmitItem): void {
-    if (this.broken) {
-      emit({ kind: 'raw', line });
-      return;
-    }
-    this.lines.push(line);
-    this.chars += line.length;
-    this.lineCount++;
-    if (!this.scan(line, emit)) {
-      this.breakDocument(emit);
-      return;
-    }
-    this.endLine(line, emit);
+    this.write(line, true, emit);
+  }
+
+  /**
+   * Adds a part of a physical line that goes on (a line too long to hold: a document written on one line);
+   * the next `push` ends it. Records are read as their text arrives; only the open record's text is held.
+   */
+  pushPart(part: string, emit: EmitItem): void {
+    this.write(part, false, emit);
   }
 
   /** Ends the input: a record or document left open (a truncated export) is read as plain lines. */
   end(emit: EmitItem): void {
+    if (this.lineOpen) this.write('', true, emit);
+    if (!this.broken && this.stack.length > 0)
+      emit({ kind: 'broken', reason: 'the JSON document ends before it closes (a cut file?)' });
     if (this.lines.length > 0) this.giveBack(emit);
     this.open = undefined;
   }
 
-  private breakDocument(emit: EmitItem): void {
+  private write(text: string, last: boolean, emit: EmitItem): void {
+    if (this.broken) {
+      this.brokenText(text, last, emit);
+      return;
+    }
+    if (!this.lineOpen) {
+      this.lines.push('');
+      this.lineCount++;
+      this.lineOpen = true;
+      this.lineCuts = 0;
+      this.lineRecord = false;
+    }
+    this.text = text;
+    this.seg = 0;
+    const reason = this.scan(text, emit);
+    if (reason !== undefined) {
+      this.breakDocument(reason, last, emit);
+      return;
+    }
+    this.endSegment(text.length);
+    if (this.inString && this.keyStart >= 0) {
+      // A key read across two parts of a line: its start is kept (short), the rest comes with the next part.
+      this.keyPrefix = (this.keyPrefix + text.slice(this.keyStart)).slice(0, MAX_KEY_CHARS);
+      this.keyStart = 0;
+    }
+    this.text = '';
+    if (!last) {
+      this.boundPart();
+      return;
+    }
+    this.lineOpen = false;
+    if (this.lineCuts > 0) this.sharedLines++;
+    this.endLine(emit, true);
+  }
+
+  /** The text of the current logical line from `seg` to `to`: its kept start, its size, the open record's part. */
+  private endSegment(to: number): void {
+    const text = this.text;
+    const index = this.lines.length - 1;
+    const head = this.lines[index] as string;
+    if (head.length < this.cap)
+      this.lines[index] = head + text.slice(this.seg, this.seg + this.cap - head.length);
+    this.chars += to - this.seg;
+    const open = this.open;
+    if (open && !this.raw) open.parts.push(text.slice(open.from >= 0 ? open.from : this.seg, to));
+    if (open) open.from = -1;
+    this.seg = to;
+  }
+
+  /** In the middle of a long line: a record over its bounds is read as text, its text no longer kept. */
+  private boundPart(): void {
+    if (this.raw || this.chars <= MAX_RECORD_CHARS) return;
+    this.raw = true;
+    if (this.top === 'undecided') this.top = 'opaque';
+    if (this.open) this.open.parts = [];
+  }
+
+  /** A broken document's text: each physical line one plain line, kept up to the cap. */
+  private brokenText(text: string, last: boolean, emit: EmitItem): void {
+    if (!this.lineOpen) {
+      this.lines.push('');
+      this.lineOpen = true;
+    }
+    const index = this.lines.length - 1;
+    const head = this.lines[index] as string;
+    if (head.length < this.cap) this.lines[index] = head + text.slice(0, this.cap - head.length);
+    if (!last) return;
+    this.lineOpen = false;
     this.giveBack(emit);
+  }
+
+  private breakDocument(reason: string, last: boolean, emit: EmitItem): void {
+    emit({ kind: 'broken', reason });
+    // The current line is given back whole (from where its logical line starts), the rest of it as it comes.
+    const index = this.lines.length - 1;
+    const head = this.lines[index] as string;
+    const text = this.text;
+    if (head.length < this.cap)
+      this.lines[index] = head + text.slice(this.seg, this.seg + this.cap - head.length);
+    this.text = '';
     this.broken = true;
     this.open = undefined;
+    if (last) {
+      this.lineOpen = false;
+      this.giveBack(emit);
+      return;
+    }
+    const current = this.lines.pop() as string;
+    this.giveBack(emit);
+    this.lines = [current];
   }
 
   /** The buffered lines as plain lines. */
@@ -128,20 +253,17 @@ export class JsonDocumentReader {
     this.records = [];
   }
 
-  /** After a line: bounds, then what is complete goes out. */
-  private endLine(line: string, emit: EmitItem): void {
-    if (this.inString) {
+  /** After a line (physical, or logical: cut before a record): bounds, then what is complete goes out. */
+  private endLine(emit: EmitItem, physical: boolean): void {
+    if (physical && this.inString) {
       // JSON strings hold no line break: a string open at a line's end (a line cut short) breaks the record.
       this.inString = false;
       this.escaped = false;
+      this.keyPrefix = '';
       this.raw = true;
     }
     const open = this.open;
-    if (open) {
-      const from = open.from >= 0 ? open.from : 0;
-      open.parts.push(from === 0 ? line : line.slice(from));
-      open.from = -1;
-    }
+    if (open && physical && !this.raw) open.parts.push('\n');
     const pendingTop = this.top === 'undecided';
     if (!this.raw && (this.lines.length > MAX_RECORD_LINES || this.chars > MAX_RECORD_CHARS)) {
       this.raw = true;
@@ -178,8 +300,8 @@ export class JsonDocumentReader {
     this.records = [];
   }
 
-  /** Reads the characters of one line; false when the document breaks. */
-  private scan(line: string, emit: EmitItem): boolean {
+  /** Reads the characters of one line or part; why the document breaks, if it does. */
+  private scan(line: string, emit: EmitItem): string | undefined {
     const stack = this.stack;
     for (let i = 0; i < line.length; i++) {
       const c = line.charCodeAt(i);
@@ -191,41 +313,48 @@ export class JsonDocumentReader {
       }
       if (isSpace(c)) continue;
       // Outside any value only a value's start (or a comma between values) belongs to a document.
-      if (stack.length === 0 && c !== OPEN_OBJECT && c !== OPEN_ARRAY && c !== COMMA) return false;
+      if (stack.length === 0 && c !== OPEN_OBJECT && c !== OPEN_ARRAY && c !== COMMA)
+        return 'text outside the JSON document';
       if (this.arrayPending || this.eventKeyPending) this.decide(c, emit);
       if (c === QUOTE) {
         this.startString(i);
         continue;
       }
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        if (stack.length >= MAX_DEPTH) return false;
-        // Two values on one line are no document a tool printed (`[main] {…}` is a line of text).
-        if (stack.length === 0 && this.topEnded === this.lineCount) return false;
-        if (stack.length === 0) this.startTop(c, i);
-        else if (c === OPEN_OBJECT) this.openObject(i);
+        if (stack.length >= MAX_DEPTH) return 'JSON nested too deep';
+        // Two values on one line are no document a tool printed (`[main] {…}` is a line of text), unless
+        // the line holds records already: documents written one after another on one line (`cat` of files
+        // that end without a line break).
+        if (stack.length === 0 && this.topEnded === this.lineCount && !this.lineRecord)
+          return 'two JSON values on one line';
+        if (stack.length === 0) this.startTop(c, i, emit);
+        else if (c === OPEN_OBJECT) this.openObject(i, emit);
         stack.push(c);
         if (c === OPEN_ARRAY && this.top === 'undecided' && objectsOnly(stack)) this.arrayPending = true;
         continue;
       }
       if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        if (stack.pop() !== (c === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY)) return false;
+        if (stack.pop() !== (c === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY))
+          return 'a bracket closes what it did not open';
         this.closed(line, i);
         continue;
       }
       if (c === COLON) this.colon();
     }
-    return true;
+    return undefined;
   }
 
   private startString(i: number): void {
     this.inString = true;
+    this.keyPrefix = '';
     this.keyStart = this.top === 'undecided' && this.stack.length === 1 ? i + 1 : -1;
   }
 
   private endString(line: string, i: number): void {
     this.inString = false;
-    if (this.keyStart >= 0) this.lastKey = line.slice(this.keyStart, i);
+    if (this.keyStart >= 0) this.lastKey = this.keyPrefix + line.slice(this.keyStart, i);
     this.keyStart = -1;
+    this.keyPrefix = '';
   }
 
   /** A `:` after a key of an undecided top object: a time, level or message key may make it a record. */
@@ -257,37 +386,48 @@ export class JsonDocumentReader {
     else for (const line of before) emit({ kind: 'raw', line });
   }
 
-  private startTop(c: number, i: number): void {
+  private startTop(c: number, i: number, emit: EmitItem): void {
     this.arrayDepth = 0;
     if (c === OPEN_ARRAY) {
       this.top = 'array';
       return;
     }
-    this.top = 'undecided';
     this.lastKey = '';
-    this.begin(i, 1);
+    // Begun first: a cut before it ends the line of the records before it while nothing is undecided.
+    this.begin(i, 1, emit);
+    this.top = 'undecided';
   }
 
   /** An object opened inside the top value: a record when it is an element of the record array. */
-  private openObject(i: number): void {
+  private openObject(i: number, emit: EmitItem): void {
     const depth = this.stack.length + 1;
     const inWrapper = this.top === 'wrapper' && this.arrayDepth > 0;
     const recordDepth = this.top === 'array' ? 2 : inWrapper ? this.arrayDepth + 1 : 0;
     if (recordDepth === 0 || depth !== recordDepth || this.open) return;
     if (this.stack[this.stack.length - 1] !== OPEN_ARRAY) return;
-    this.begin(i, depth);
+    this.lineRecord = true;
+    this.begin(i, depth, emit);
   }
 
-  /** A record starts at offset `i` of the line being read (the buffer's last). */
-  private begin(i: number, depth: number): void {
-    const index = this.lines.length - 1;
+  /** A record starts at offset `i` of the text being read, on the buffer's last line. */
+  private begin(i: number, depth: number, emit: EmitItem): void {
     const last = this.records[this.records.length - 1];
-    // Two records starting on one line: one event a line cannot say both.
-    if (last && last.start === index) this.raw = true;
-    const record: OpenRecord = { start: index, parts: [], from: i };
+    // A record starting on the line another one started on (a document written on one line): the line is
+    // cut before it, and each record is a line of its own, as the JSON lines of the same records would be.
+    if (last && last.start === this.lines.length - 1) this.cut(i, emit);
+    const record: OpenRecord = { start: this.lines.length - 1, parts: [], from: i };
     this.records.push(record);
     this.open = record;
     this.openDepth = depth;
+  }
+
+  /** Ends the logical line before offset `i` (no record is open) and starts the next one there. */
+  private cut(i: number, emit: EmitItem): void {
+    this.endSegment(i);
+    this.endLine(emit, false);
+    this.lines.push('');
+    this.cutLines++;
+    this.lineCuts++;
   }
 
   /** A bracket closed (already popped): the end of a record, of the record array, or of the top value. */
@@ -295,9 +435,9 @@ export class JsonDocumentReader {
     const depth = this.stack.length;
     const open = this.open;
     if (open && depth === this.openDepth - 1) {
-      const from = open.from >= 0 ? open.from : 0;
-      open.parts.push(line.slice(from, i + 1));
-      open.text = this.raw ? undefined : open.parts.join('\n');
+      const from = open.from >= 0 ? open.from : this.seg;
+      if (!this.raw) open.parts.push(line.slice(from, i + 1));
+      open.text = this.raw ? undefined : open.parts.join('');
       open.parts = [];
       this.open = undefined;
       if (this.top === 'undecided') this.top = 'record';
@@ -335,16 +475,22 @@ const RECORD_LINE_SHARE = 0.5;
 /**
  * Whether the first lines of a log are a JSON document rather than JSON lines, and if so its records as
  * JSON lines (what the header layout is then learned from). A document: the first non-blank character is
- * `[` or `{`, the first non-blank line is no whole object, fewer than half of the lines are whole objects
- * (a JSON-lines log with one broken line stays one), and the scanner finds a whole record in the sample,
- * with records covering at least half of its non-blank lines.
+ * `[` or `{`, the first non-blank line is no whole object unless it is a compact document (`compactDocument`),
+ * fewer than half of the lines are whole objects that are no such document (a JSON-lines log with one broken
+ * line stays one), and the scanner finds a whole record in the sample, with records covering at least half
+ * of its non-blank lines (a line cut before each record counted as one more line).
  */
 export function jsonDocumentRecords(sample: readonly string[]): string[] | undefined {
   const nonBlank = sample.filter((l) => l.trim().length > 0);
   const first = nonBlank[0]?.trim();
   if (first === undefined || (first[0] !== '[' && first[0] !== '{')) return undefined;
-  if (parseJsonObject(first) !== undefined) return undefined;
-  const whole = nonBlank.filter((l) => parseJsonObject(l.trim()) !== undefined).length;
+  // A whole object on the first line is a JSON line, unless it is a document of records written on one line.
+  const compactFirst = parseJsonObject(first) !== undefined;
+  if (compactFirst && !compactDocument(first)) return undefined;
+  const whole = nonBlank.filter((l) => {
+    const line = l.trim();
+    return parseJsonObject(line) !== undefined && !(compactFirst && compactDocument(line));
+  }).length;
   if (whole >= nonBlank.length / 2) return undefined;
   const reader = new JsonDocumentReader();
   const records: string[] = [];
@@ -355,6 +501,62 @@ export function jsonDocumentRecords(sample: readonly string[]): string[] | undef
     recordLines += item.lines.filter((l) => l.trim().length > 0).length;
   };
   for (const line of sample) reader.push(line, take);
-  if (records.length === 0 || recordLines < RECORD_LINE_SHARE * nonBlank.length) return undefined;
+  const lines = nonBlank.length + reader.cutLines;
+  if (records.length === 0 || recordLines < RECORD_LINE_SHARE * lines) return undefined;
   return records;
+}
+
+/**
+ * Whether a whole object written on one line is a document holding records (`{"Records":[{…},{…}]}`, `jq -c`
+ * of `kubectl get events -o json`) rather than one event: the reader finds at least two records on it, and
+ * none of its own keys is a time, level or message key holding a scalar (a JSON line that carries an array
+ * of objects, `{"msg": …, "spans": [{…},{…}]}`, stays one event, as it was read).
+ */
+export function compactDocument(line: string): boolean {
+  return compactDocumentStart([], line, true) !== undefined;
+}
+
+/**
+ * Whether a log whose first long line is `head` (after `before`: blank lines, or frame lines such as `[`)
+ * starts a JSON document written on one line, and if so the records read so far as JSON lines (the header
+ * layout is learned from them). `complete`: `head` is the whole line (else only its start). The lines
+ * before must hold no record and no text; on the head a whole record and another starting after it (the
+ * line is cut before it), and no break.
+ */
+export function compactDocumentStart(
+  before: readonly string[],
+  head: string,
+  complete: boolean,
+): string[] | undefined {
+  const lead = (before.find((l) => l.trim().length > 0) ?? head).trimStart();
+  if (lead[0] !== '[' && lead[0] !== '{') return undefined;
+  const reader = new JsonDocumentReader();
+  const records: string[] = [];
+  let other = false;
+  const take = (item: DocumentItem): void => {
+    if (item.kind === 'record') records.push(item.json);
+    else if (item.kind !== 'frame') other = true;
+  };
+  for (const line of before) reader.push(line, take);
+  if (records.length > 0 || other) return undefined;
+  if (complete) reader.push(head, take);
+  else reader.pushPart(head, take);
+  if (other || reader.cutLines === 0 || records.length === 0) return undefined;
+  if (complete && head.length <= MAX_RECORD_CHARS && eventKeyAtTop(head)) return undefined;
+  return records;
+}
+
+/** Whether a JSON object's own keys hold a time, level or message as a scalar: it is an event itself. */
+function eventKeyAtTop(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (_error: unknown) {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const [key, v] of Object.entries(value)) {
+    if (EVENT_KEYS.has(key.toLowerCase()) && (typeof v !== 'object' || v === null)) return true;
+  }
+  return false;
 }

@@ -83,6 +83,18 @@ function overview(s: LogSummary, out: string[]): void {
       `${fmt(s.lines.notUtf8)} with bytes that are not UTF-8, shown as �: convert the file to UTF-8`,
     );
   if (extra.length) out.push(`  (${extra.join(', ')})`);
+  const compact = s.lines.compactJson;
+  if (compact) {
+    const on = compact.physicalLines === 1 ? 'one line' : `${fmt(compact.physicalLines)} lines`;
+    out.push(
+      `  ${fmt(compact.lines)} of them are JSON records written on ${on} (a compact JSON document), each counted as a line.`,
+    );
+  }
+  const broken = s.lines.jsonDocumentBroken;
+  if (broken)
+    out.push(
+      `  The JSON document breaks at line ${fmt(broken.line)} (${broken.reason}): from there it is read as plain text.`,
+    );
   const year = s.timeSpan?.yearAssumed;
   if (year) out.push(`  Timestamps carry no year: ${year.year} assumed (${YEAR_FROM[year.from]}).`);
   const date = s.timeSpan?.dateAssumed;

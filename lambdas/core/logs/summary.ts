@@ -85,6 +85,13 @@ export interface LogSummary {
     rowCountFooters?: number;
     /** A W3C log's directive lines (`#Fields:`, `#Date:` …), counted with the blank lines; absent when none. */
     directives?: number;
+    /**
+     * A JSON document written on one line (or a few): its records on those lines, each counted as a line of
+     * its own (as its JSON lines would be), and the physical lines that held them; absent when none.
+     */
+    compactJson?: { lines: number; physicalLines: number };
+    /** Where a JSON document broke or ended unclosed: from that line on it was read as plain text. */
+    jsonDocumentBroken?: { line: number; reason: string };
   };
   header: HeaderInfo;
   timeSpan: {
@@ -420,6 +427,8 @@ export function buildSummary(input: LogAnalyzer, options: SummaryOptions = {}): 
       notUtf8: analyzer.notUtf8Lines,
       ...(analyzer.rowCountFooters > 0 ? { rowCountFooters: analyzer.rowCountFooters } : {}),
       ...(analyzer.directiveLines > 0 ? { directives: analyzer.directiveLines } : {}),
+      ...(analyzer.jsonDocument?.compact ? { compactJson: analyzer.jsonDocument.compact } : {}),
+      ...(analyzer.jsonDocument?.broken ? { jsonDocumentBroken: analyzer.jsonDocument.broken } : {}),
     },
     header: analyzer.header,
     timeSpan,

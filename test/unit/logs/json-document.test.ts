@@ -246,7 +246,8 @@ describe('lines of text that open with brackets are no document', () => {
     for (const line of ['[main] {"message": "a"}', '[main] {"message": "b"}'])
       reader.push(line, (item) => items.push(item));
     reader.end((item) => items.push(item));
-    expect(items.map((i) => i.kind)).toEqual(['raw', 'raw']);
+    // The reader says where its document broke (the first line), then gives every line back.
+    expect(items.map((i) => i.kind)).toEqual(['broken', 'raw', 'raw']);
     const text = Array.from({ length: 20 }, (_, i) => `[2026-12-01 10:00:${10 + i}] INFO job ${i} done`).join(
       '\n',
     );

@@ -194,7 +194,7 @@ export class JsonDocumentReader {
     const index = this.lines.length - 1;
     const head = this.lines[index] as string;
     if (head.length < this.cap)
-      this.lines[index] = head + text.slice(this.seg, this.seg + this.cap - head.length);
+      this.lines[index] = head + text.slice(this.seg, Math.min(to, this.seg + this.cap - head.length));
     this.chars += to - this.seg;
     const open = this.open;
     if (open && !this.raw) open.parts.push(text.slice(open.from >= 0 ? open.from : this.seg, to));
@@ -467,6 +467,23 @@ function compact(text: string): string | undefined {
   } catch (_error: unknown) {
     return undefined;
   }
+}
+
+/**
+ * A JSON document's lines as the analyzer numbers them (for the console's "Show lines"): a physical line on
+ * which several records start is cut before each record after the first; every other line is as written.
+ * Nothing is cut short: the text is a stored log, bounded already.
+ */
+export function documentLines(lines: readonly string[]): string[] {
+  const reader = new JsonDocumentReader({ lineCap: Number.MAX_SAFE_INTEGER });
+  const out: string[] = [];
+  const take = (item: DocumentItem): void => {
+    if (item.kind === 'record') for (const line of item.lines) out.push(line);
+    else if (item.kind !== 'broken') out.push(item.line);
+  };
+  for (const line of lines) reader.push(line, take);
+  reader.end(take);
+  return out;
 }
 
 /** Share of a sample's non-blank lines that must lie inside records for it to be read as a document. */

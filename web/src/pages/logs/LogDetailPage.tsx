@@ -101,9 +101,10 @@ export default function LogDetailPage() {
         ? {
             entryId,
             templates: [...details.values()].map((d) => ({ id: d.id, template: d.template })),
+            jsonDocument: summary?.jsonDocument === true,
           }
         : undefined,
-    [rawAllowed, entryId, details],
+    [rawAllowed, entryId, details, summary?.jsonDocument],
   );
 
   if (!entry) {

@@ -22,7 +22,20 @@ export const LINES_PAGE = 50;
 export interface LinesSource {
   entryId: string;
   templates: LineTemplate[];
+  /** The log was read as a JSON document's records: a line holding several records is a line per record. */
+  jsonDocument?: boolean;
 }
+
+/**
+ * Characters of a line shown: a record or a line of text past it (a JSON document that broke on its one
+ * line of megabytes) is cut with a note; "Copy these lines" copies it whole.
+ */
+const SHOWN_LINE_CHARS = 2_000;
+
+const clipped = (text: string): string =>
+  text.length <= SHOWN_LINE_CHARS
+    ? text
+    : `${text.slice(0, SHOWN_LINE_CHARS)}… (${formatNumber(text.length - SHOWN_LINE_CHARS)} more characters)`;
 
 /**
  * The last log made ready for matching: opening a second row of the same log does not split its megabytes
@@ -32,9 +45,13 @@ export interface LinesSource {
 let cached: { key: string; raw: string; index: LogIndex } | null = null;
 
 function logIndex(source: LinesSource, raw: string): LogIndex {
-  const key = `${source.entryId}:${source.templates.map((t) => t.id).join(',')}`;
+  const key = `${source.entryId}:${source.jsonDocument === true}:${source.templates.map((t) => t.id).join(',')}`;
   if (cached?.key !== key || cached.raw !== raw)
-    cached = { key, raw, index: indexLog(raw, source.templates) };
+    cached = {
+      key,
+      raw,
+      index: indexLog(raw, source.templates, { jsonDocument: source.jsonDocument === true }),
+    };
   return cached.index;
 }
 
@@ -153,10 +170,10 @@ function FoundLines({ found, template, errorRow, errorsOnly, more, setErrorsOnly
                 {l.line}
                 {l.error ? ' error' : ''}
               </Text>{' '}
-              <span className="mono">{l.text}</span>
+              <span className="mono">{clipped(l.text)}</span>
               {l.more.length > 0 && (
                 <pre className="mono" style={{ margin: 0 }}>
-                  {l.more.join('\n')}
+                  {l.more.map(clipped).join('\n')}
                 </pre>
               )}
             </div>

@@ -93,6 +93,11 @@ export interface TimelineWindow {
 export interface SummaryModel {
   headline: string;
   lines: { total: number; analysed: number };
+  /**
+   * Whether the log was read as a JSON document's records: its lines are then numbered as the analyzer
+   * numbers them (a physical line holding several records is a line per record: `documentLines`).
+   */
+  jsonDocument: boolean;
   timeSpan: { start: string; end: string; durationSeconds: number } | null;
   levels: { counts: Record<string, number>; source: string };
   templateCount: number;
@@ -326,8 +331,10 @@ export function readSummary(json: unknown): SummaryModel | null {
   const red = isObject(json.redactions) ? json.redactions : {};
   const byKind: Record<string, number> = {};
   if (isObject(red.byKind)) for (const [k, v] of Object.entries(red.byKind)) byKind[k] = num(v);
+  const header = isObject(json.header) ? json.header : {};
   const base: Omit<SummaryModel, 'headline'> = {
     lines: { total: num(lines.total), analysed: num(lines.analysed) },
+    jsonDocument: (str(header.description) ?? '').startsWith('JSON document records'),
     timeSpan: span
       ? { start: str(span.start) ?? '', end: str(span.end) ?? '', durationSeconds: num(span.durationSeconds) }
       : null,

@@ -124,3 +124,30 @@ describe('template lines', () => {
     expect(paused).toEqual(findTemplateLines(index, { id: 'T1', limit: 50 }));
   });
 });
+
+describe('template lines of a JSON document written on one line', () => {
+  const record = (i: number) => ({
+    time: `2026-12-01T10:00:0${i}Z`,
+    level: i % 3 === 2 ? 'error' : 'info',
+    message: i % 3 === 2 ? `payment ${i} declined` : `cart ${i} checked out`,
+  });
+  const text = `${JSON.stringify({ Records: Array.from({ length: 6 }, (_, i) => record(i)) })}\n`;
+  const documentTemplates = [
+    { id: 'T1', template: 'cart <NUM> checked out' },
+    { id: 'T2', template: 'payment <NUM> declined' },
+  ];
+
+  it('shows each record as a line of its own, numbered as the summary numbers it', () => {
+    const index = indexLog(text, documentTemplates, { jsonDocument: true });
+    expect(index.lines).toHaveLength(6);
+    const found = findTemplateLines(index, { id: 'T2', limit: 10 });
+    expect(found.total).toBe(2);
+    expect(found.shown.map((l) => l.line)).toEqual([3, 6]);
+    expect(found.shown[0]?.text).toContain('"message":"payment 2 declined"');
+    expect(found.shown[0]?.text).not.toContain('cart');
+  });
+
+  it('reads a log not read as a document line by line, as before', () => {
+    expect(indexLog(text, documentTemplates).lines).toHaveLength(1);
+  });
+});

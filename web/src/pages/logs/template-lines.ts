@@ -10,6 +10,7 @@
  * matcher agrees with it on every template but one (docs/web.md, `scripts/template-lines-check.ts`).
  */
 import { parseHttp } from '../../../../lambdas/core/logs/http.ts';
+import { documentLines } from '../../../../lambdas/core/logs/json-document.ts';
 import { levelNearStart } from '../../../../lambdas/core/logs/levels.ts';
 import { runPausing, runThrough } from '../../../../lambdas/core/steps.ts';
 
@@ -73,9 +74,19 @@ export interface LogIndex {
   templates: CompiledTemplate[];
 }
 
-export function indexLog(text: string, templates: readonly LineTemplate[]): LogIndex {
+/**
+ * `jsonDocument`: the log was read as a JSON document's records, whose lines are numbered as the analyzer
+ * numbers them: a physical line on which several records start (a document written on one line) is a line
+ * per record, so a template's lines are its records, not one line of megabytes.
+ */
+export function indexLog(
+  text: string,
+  templates: readonly LineTemplate[],
+  options: { jsonDocument?: boolean } = {},
+): LogIndex {
   const compiled = templates.map(compileTemplate).sort((a, b) => b.weight - a.weight);
-  return { lines: splitLines(text), templates: compiled };
+  const lines = splitLines(text);
+  return { lines: options.jsonDocument === true ? documentLines(lines) : lines, templates: compiled };
 }
 
 /**

@@ -4,7 +4,8 @@
  * components, hosts, first error). Feed it lines with `push`, then call `end`.
  *
  * Memory is bounded whatever the input: the header sample is capped in lines and characters, lines are cut
- * at `maxLineLength`, and every tally has a fixed capacity. Nothing is kept per line except what the caller
+ * at `maxLineLength` (a JSON document's are read by its reader, which holds a record at most, and a long line
+ * may come in parts: `pushPart`), and every tally has a fixed capacity. Nothing is kept per line except what the caller
  * asks for through `onLine`.
  */
 
@@ -70,7 +71,7 @@ export interface AnalyzerOptions extends MinerOptions {
    * fifth of the time and loads none of the summary's code.
    */
   stats?: LogStats;
-  /** Characters of a line that are analysed; the rest is dropped. Default 65,536. */
+  /** Characters of a line that are analysed; the rest is dropped (not in a JSON document's records). Default 65,536. */
   maxLineLength?: number;
 }
 

@@ -144,6 +144,8 @@ export class LogAnalyzer {
   private document: { reader: JsonDocumentReader; info: HeaderInfo } | undefined;
   /** Where the document broke (or ended unclosed): the first line read as text from then on, and why. */
   private documentBreak: { line: number; reason: string } | undefined;
+  /** The first of the document's lines read as text since its last record or frame (a cut record's start). */
+  private documentTextFrom: number | undefined;
   /**
    * A physical line longer than `maxLineLength` being read in parts (`pushPart`, or a long line in a JSON
    * document): what is kept of it, whether it holds U+FFFD, and where it goes: to the document reader,
@@ -183,7 +185,10 @@ export class LogAnalyzer {
       reader.cutLines > 0
         ? { lines: reader.cutLines + reader.sharedLines, physicalLines: reader.sharedLines }
         : undefined;
-    return { ...(compact ? { compact } : {}), ...(this.documentBreak ? { broken: this.documentBreak } : {}) };
+    const cut = this.documentBreak;
+    // A document cut right after a record gives nothing back: its last line is named.
+    const broken = cut && { ...cut, line: Math.max(1, Math.min(cut.line, this.totalLines)) };
+    return { ...(compact ? { compact } : {}), ...(broken ? { broken } : {}) };
   }
 
   get header(): HeaderInfo {
@@ -552,13 +557,17 @@ export class LogAnalyzer {
         line = line.slice(0, this.maxLineLength);
         this.truncatedLines++;
       }
+      this.documentTextFrom ??= this.totalLines + 1;
       this.processRaw(line);
       return;
     }
     if (item.kind === 'broken') {
-      this.documentBreak ??= { line: this.totalLines + 1, reason: item.reason };
+      // A document cut inside a string gave its last record's lines back at that line's end, before its end.
+      const at = item.atEnd ? (this.documentTextFrom ?? this.totalLines + 1) : this.totalLines + 1;
+      this.documentBreak ??= { line: at, reason: item.reason };
       return;
     }
+    this.documentTextFrom = undefined;
     if (item.kind === 'frame') {
       this.noEventLine();
       return;

@@ -34,7 +34,7 @@ export type DocumentItem =
   | { kind: 'record'; lines: string[]; json: string }
   | { kind: 'frame'; line: string }
   | { kind: 'raw'; line: string }
-  | { kind: 'broken'; reason: string };
+  | { kind: 'broken'; reason: string; atEnd?: true };
 
 export type EmitItem = (item: DocumentItem) => void;
 
@@ -148,7 +148,7 @@ export class JsonDocumentReader {
   end(emit: EmitItem): void {
     if (this.lineOpen) this.write('', true, emit);
     if (!this.broken && this.stack.length > 0)
-      emit({ kind: 'broken', reason: 'the JSON document ends before it closes (a cut file?)' });
+      emit({ kind: 'broken', reason: 'the JSON document ends before it closes (a cut file?)', atEnd: true });
     if (this.lines.length > 0) this.giveBack(emit);
     this.open = undefined;
   }

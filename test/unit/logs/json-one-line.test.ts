@@ -161,6 +161,14 @@ describe('a one-line document that breaks, or is too large to hold, never fails'
       reason: expect.stringContaining('ends before it closes'),
     });
     expect(renderSummaryText(summary)).toContain('The JSON document breaks at line 8');
+    // Cut inside a string (the commonest cut): the record's text is given back at the line's end; the note
+    // still names its line.
+    const inString = full.slice(0, full.indexOf('assumed-role/deploy/s7') + 10);
+    expect(summaryOf(inString).lines).toMatchObject({
+      total: 8,
+      analysed: 8,
+      jsonDocumentBroken: { line: 8 },
+    });
   });
 
   it('reads the rest of a line as text after a bracket that closes the wrong thing', () => {

@@ -5,6 +5,7 @@
  * first error, new, then by
  * count). The digest passes through the redactor once more, whatever the miner kept.
  */
+import { textTime } from '../logs/headline.ts';
 import { inferLevel, type LogLevel } from '../logs/levels.ts';
 import type { TemplateSnapshot } from '../logs/miner.ts';
 import type { LogSummary } from '../logs/summary.ts';
@@ -92,13 +93,21 @@ function durationText(seconds: number): string {
   return `${Math.floor(seconds / 86_400)}d ${Math.round((seconds % 86_400) / 3600)}h`;
 }
 
+/** What the digest says of times that wrote no zone (`timeSpan.zone`), so the model calls none of them UTC. */
+const ZONE_NOTE = {
+  none: '; times as written: the log gives no time zone, they are not UTC',
+  mixed: '; times as written: some lines give no time zone, not all are UTC',
+} as const;
+
 function renderHeader(summary: LogSummary): string {
   const lines: string[] = [];
+  const at = (iso: string): string => textTime(summary, iso);
   const l = summary.lines;
   lines.push(`lines: ${l.total} (analysed ${l.analysed}, blank ${l.blank}, truncated ${l.truncated})`);
   if (summary.timeSpan) {
     const t = summary.timeSpan;
-    lines.push(`time: ${t.start} → ${t.end} (${durationText(t.durationSeconds)})`);
+    const zone = t.zone === 'none' || t.zone === 'mixed' ? ZONE_NOTE[t.zone] : '';
+    lines.push(`time: ${at(t.start)} → ${at(t.end)} (${durationText(t.durationSeconds)}${zone})`);
   }
   const levels = Object.entries(summary.levels.counts)
     .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
@@ -128,7 +137,7 @@ function renderHeader(summary: LogSummary): string {
   for (const incident of summary.incidents) {
     const ids = incident.templates.map((t) => `${t.id}${t.new ? '(new)' : ''}`).join(' ');
     lines.push(
-      `incident (${incident.kind}): ${incident.start} → ${incident.end}, ${incident.lines} lines, ${incident.errors} errors, peak ${incident.peak.perMinute}/min ×${incident.factor} usual; templates by first appearance: ${ids}`,
+      `incident (${incident.kind}): ${at(incident.start)} → ${at(incident.end)}, ${incident.lines} lines, ${incident.errors} errors, peak ${incident.peak.perMinute}/min ×${incident.factor} usual; templates by first appearance: ${ids}`,
     );
   }
   if (summary.http) lines.push(...httpLines(summary.http));
@@ -142,7 +151,7 @@ function renderHeader(summary: LogSummary): string {
   }
   if (summary.firstError) {
     const e = summary.firstError;
-    lines.push(`first error: line ${e.line}${e.time ? ` at ${e.time}` : ''}, ${e.templateId}`);
+    lines.push(`first error: line ${e.line}${e.time ? ` at ${at(e.time)}` : ''}, ${e.templateId}`);
   }
   return lines.join('\n');
 }

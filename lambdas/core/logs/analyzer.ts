@@ -48,6 +48,7 @@ import { type LineMeta, type MinerOptions, SAMPLE_CHARS, TemplateMiner } from '.
 import { errorMessage, type LineFacts, type LogStats } from './stats.ts';
 import { DETAIL_CHARS, structuredDetail, withDetail } from './structured-detail.ts';
 import { detectTable, TableReader } from './table.ts';
+import { type TimeZoneWritten, ZoneTally, zoneOf } from './timestamp.ts';
 import { detectW3c, isW3cDirective, type W3cLine, W3cReader, w3cDetail } from './w3c.ts';
 
 type W3cRecord = Extract<W3cLine, { kind: 'record' }>;
@@ -137,7 +138,9 @@ export class LogAnalyzer {
   private readonly quotedCounts = emptyRedactionCounts();
   private readonly meta: LineMeta = { level: 'UNKNOWN', line: 0, time: undefined, component: undefined };
   /** A CSV export (`csv-export.ts`): its layout, its record reader, and whether its header row was seen. */
-  private csv: { layout: CsvLayout; reader: CsvRecordReader; year: number; headerSeen: boolean } | undefined;
+  private csv:
+    | { layout: CsvLayout; reader: CsvRecordReader; year: number; headerSeen: boolean; zones: ZoneTally }
+    | undefined;
   private readonly emitCsv = (lines: string[], record: string[] | undefined): void =>
     this.csvRecord(lines, record);
   /** A log written as one JSON document (`json-document.ts`): its reader, and the layout it is described by. */
@@ -197,6 +200,17 @@ export class LogAnalyzer {
     if (this.w3c) return this.w3c.info;
     if (this.table) return this.table.layout.info;
     return (this.parser ?? { info: { kind: 'none', description: '<content>', coverage: 0 } }).info;
+  }
+
+  /** Whether the times read wrote their zone (`zoneOf`), counted by every reader of the log. */
+  get timeZone(): TimeZoneWritten | undefined {
+    const tally = new ZoneTally();
+    this.parser?.countZones?.(tally);
+    tally.addAll(this.sampleZones, -1);
+    if (this.csv) tally.addAll(this.csv.zones);
+    this.w3c?.reader.countZones(tally);
+    this.table?.countZones(tally);
+    return zoneOf(tally);
   }
 
   get redactions(): RedactionCounts {
@@ -322,10 +336,17 @@ export class LogAnalyzer {
   /** Year-less dates past New Year, times of day without a date (`rolloverFor`); undefined: as parsed. */
   private rollover: Rollover | undefined;
 
+  /**
+   * The zones of the times the parser read while its year was chosen (`parserWithYear` reads a first time from
+   * the sample): those lines are read again as lines, and a W3C log's first record is no line of the parser's.
+   */
+  private readonly sampleZones = new ZoneTally();
+
   private makeParser(sample: string[]): HeaderParser {
     const { parser, basis } = parserWithYear(sample, this.options);
     this.yearBasis = basis;
     this.rollover = rolloverFor(basis);
+    parser.countZones?.(this.sampleZones);
     return parser;
   }
 
@@ -608,7 +629,13 @@ export class LogAnalyzer {
     const year = this.readerYear();
     const layout = detectCsvExport(sample, { year });
     if (!layout) return;
-    this.csv = { layout, reader: new CsvRecordReader(layout.delimiter), year, headerSeen: !layout.headerRow };
+    this.csv = {
+      layout,
+      reader: new CsvRecordReader(layout.delimiter),
+      year,
+      headerSeen: !layout.headerRow,
+      zones: new ZoneTally(),
+    };
     // CSV times carry their date.
     this.datesWritten(year);
   }
@@ -726,7 +753,7 @@ export class LogAnalyzer {
       for (const line of lines) this.processRaw(line);
       return;
     }
-    const { parsed, rest } = csvParsedLine(record, csv.layout, csv.year);
+    const { parsed, rest } = csvParsedLine(record, csv.layout, csv.year, csv.zones);
     let i = 0;
     // Blank lines before the record (between records) stay blank lines.
     for (; i < lines.length && (lines[i] as string).trim().length === 0; i++) this.noEventLine();

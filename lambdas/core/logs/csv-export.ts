@@ -16,7 +16,7 @@ import { Parser } from 'csv-parse';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { HeaderInfo, ParsedLine } from './header.ts';
 import { type LogLevel, normaliseLevel, writtenLevel } from './levels.ts';
-import { parseTimestamp } from './timestamp.ts';
+import { parseTimestamp, type ZoneTally } from './timestamp.ts';
 
 /** Column names, lower-cased, in order of preference. Names vary by tool; the roles do not. */
 const TIME_NAMES = [
@@ -597,7 +597,7 @@ function readTime(
   value: string,
   dayFirst: boolean,
   year: number,
-): { ms: number; resolution: number } | undefined {
+): { ms: number; resolution: number; zoned: boolean } | undefined {
   const text = value.trim();
   if (text.length === 0) return undefined;
   const m = SLASH_DATE.exec(text);
@@ -627,7 +627,8 @@ function readTime(
   // An impossible date (31/2) rolls over in Date.UTC: refuse it instead.
   if (month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23)
     return undefined;
-  return { ms, resolution: m[4] === undefined ? 1 : m[7] === undefined ? 2 : 3 };
+  // A year-last date (Event Viewer's `5/1/2024 10:00:00 AM`) writes no zone: the exporting machine's clock.
+  return { ms, resolution: m[4] === undefined ? 1 : m[7] === undefined ? 2 : 3, zoned: false };
 }
 
 function levelOf(value: string | undefined): LogLevel | undefined {
@@ -668,12 +669,15 @@ export function csvParsedLine(
   record: readonly string[],
   layout: CsvLayout,
   year: number,
+  zones?: ZoneTally,
 ): { parsed: ParsedLine; rest: string[] } {
   const lines = messageOf(record, layout).split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim().length > 0);
+  const time = readTime(timeText(record, layout.time), layout.dayFirst, year);
+  if (time !== undefined) zones?.add(time.zoned);
   const parsed: ParsedLine = {
     content: first < 0 ? '' : (lines[first] as string).trim(),
-    time: readTime(timeText(record, layout.time), layout.dayFirst, year)?.ms,
+    time: time?.ms,
     level: layout.level < 0 ? undefined : levelOf(record[layout.level]),
     component: layout.component < 0 ? undefined : nonBlank(record[layout.component]),
     host: layout.host < 0 ? undefined : nonBlank(record[layout.host]),

@@ -28,7 +28,7 @@ import {
 } from './levels.ts';
 import { servicePrefixParser } from './service-prefix.ts';
 import { timePrefixParser } from './time-prefix.ts';
-import { parseTimestamp, TimestampReader } from './timestamp.ts';
+import { parseTimestamp, TimestampReader, ZoneTally } from './timestamp.ts';
 
 export interface ParsedLine {
   /** The message after the header (the whole line when the line does not fit the layout). */
@@ -68,6 +68,11 @@ export interface HeaderParser {
   parse(line: string): ParsedLine;
   /** True when the layout's times are times of day without a date (logback's `HH:mm:ss.SSS`). */
   readonly dateless?: boolean;
+  /**
+   * Adds to `into` how many of the times this parser read wrote their zone and how many did not (`ZoneTally`).
+   * Absent: the parser reads no time.
+   */
+  countZones?(into: ZoneTally): void;
   /**
    * The line as its writer wrote it, without a prefix a collector added (`web-1  | `): what a continuation or a
    * level word is looked for in. Absent: the line itself.
@@ -361,6 +366,7 @@ function datelessTimes(samples: string[][], cols: number[], defaultYear: number)
 function learnTimeColumns(samples: string[][], candidates: number[], defaultYear: number): number[] {
   let best: number[] = [];
   let bestScore = 0;
+  let bestZoned = 0;
   const cand = new Set(candidates);
   // Every candidate combination is tried against every shape: a few dozen lines decide it.
   const rows = samples.slice(0, 50);
@@ -371,14 +377,18 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
       for (let k = 0; k < len; k++) if (cand.has(start + k)) cols.push(start + k);
       if (cols.length !== len) break;
       let score = 0;
+      let zoned = 0;
       for (const parts of rows) {
-        const text = cols.map((c) => parts[c] ?? '').join(' ');
-        score += parseTimestamp(text, defaultYear)?.resolution ?? 0;
+        const t = parseTimestamp(cols.map((c) => parts[c] ?? '').join(' '), defaultYear);
+        score += t?.resolution ?? 0;
+        if (t?.zoned) zoned++;
       }
       score /= Math.max(1, rows.length);
-      // prefer finer resolution, then fewer columns
-      if (score > bestScore + 1e-9) {
+      // Prefer finer resolution, then a zone written in the next column (PostgreSQL's `… 10:00:01.500 UTC`, which
+      // makes the times UTC rather than the writer's clock), then fewer columns.
+      if (score > bestScore + 1e-9 || (score > bestScore - 1e-9 && zoned > bestZoned)) {
         bestScore = score;
+        bestZoned = zoned;
         best = cols;
       }
     }
@@ -387,7 +397,13 @@ function learnTimeColumns(samples: string[][], candidates: number[], defaultYear
 }
 
 /** Times of one log's lines (timestamp.ts), shared by the parsers below. */
-class TimeReader extends TimestampReader {}
+class TimeReader extends TimestampReader {
+  /** An epoch number a record gave (counted as a time with its zone: it is UTC). */
+  epoch(ms: number): number {
+    this.zones.add(true);
+    return ms;
+  }
+}
 
 /**
  * A parsed line with every field present (undefined when absent): one object shape for every line keeps the
@@ -414,10 +430,7 @@ function wordAt(line: string, from: number): { end: number; next: number } {
  * (`2026-12-04T10:00:00.123Z`, `2024-05-01 10:00:00,123`): its level, time and where its message starts.
  * The Python Lambda runtime writes `[ERROR]⇥time⇥request-id⇥message` among the platform's `time START …`.
  */
-export function levelThenTime(
-  line: string,
-  defaultYear: number,
-): { level: LogLevel; time: number; contentStart: number } | undefined {
+export function levelThenTime(line: string, defaultYear: number): LevelThenTime | undefined {
   const lead = levelAndTime(line, defaultYear);
   if (!lead) return undefined;
   // A request id right after the time is a field of the header, as in the Node runtime's `time⇥id⇥LEVEL⇥…`,
@@ -438,10 +451,15 @@ function afterBlanks(line: string, from: number): number {
   return i;
 }
 
-function levelAndTime(
-  line: string,
-  defaultYear: number,
-): { level: LogLevel; time: number; contentStart: number } | undefined {
+/** A line's level, time (and whether it wrote its zone) and where its message starts (`levelThenTime`). */
+export interface LevelThenTime {
+  level: LogLevel;
+  time: number;
+  zoned: boolean;
+  contentStart: number;
+}
+
+function levelAndTime(line: string, defaultYear: number): LevelThenTime | undefined {
   let start = 0;
   while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
   const first = wordAt(line, start);
@@ -452,12 +470,12 @@ function levelAndTime(
   // A time is read from the start of a text and ignores what follows: the word alone is read first, and the
   // next word joins it only when the first said a date or a time of day alone (`2024-05-01 10:00:00,123`).
   const one = parseTimestamp(line.slice(first.next, second.end), defaultYear);
-  if (one && one.resolution >= 2) return { level, time: one.ms, contentStart: second.end };
+  if (one && one.resolution >= 2) return { level, time: one.ms, zoned: one.zoned, contentStart: second.end };
   const third = second.next < line.length ? wordAt(line, second.next) : undefined;
   const two = one && third ? parseTimestamp(line.slice(first.next, third.end), defaultYear) : undefined;
   if (one && two && third && two.resolution > one.resolution)
-    return { level, time: two.ms, contentStart: third.end };
-  return one ? { level, time: one.ms, contentStart: second.end } : undefined;
+    return { level, time: two.ms, zoned: two.zoned, contentStart: third.end };
+  return one ? { level, time: one.ms, zoned: one.zoned, contentStart: second.end } : undefined;
 }
 
 /** Column layouts: whitespace, `|` or tab separated. */
@@ -465,6 +483,8 @@ class ColumnParser implements HeaderParser {
   readonly info: HeaderInfo;
   dateless = false;
   private readonly time: TimeReader;
+  /** Zones of the times read from another writer's `LEVEL time message` lines (`unfit`). */
+  private readonly otherZones = new ZoneTally();
   private readonly defaultYear: number;
   /**
    * Where the header of a line without a level ends, in a layout whose closing column holds a level on some
@@ -631,7 +651,13 @@ class ColumnParser implements HeaderParser {
     const p = parsedLine(line.slice(lead.contentStart).trim());
     p.level = lead.level;
     p.time = lead.time;
+    this.otherZones.add(lead.zoned);
     return p;
+  }
+
+  countZones(into: ZoneTally): void {
+    into.addAll(this.time.zones);
+    into.addAll(this.otherZones);
   }
 
   /** Marks the layout as one with `LEVEL time message` lines besides its own (`levelFirstShare`). */
@@ -1367,7 +1393,12 @@ function epochMs(v: number): number {
 }
 
 /** Turns a key/value record into a parsed line: message for content, known keys for the header fields. */
-function fromRecord(record: Map<string, Scalar>, time: TimeReader, learned: LearnedKeys = {}): ParsedLine {
+/** `time` undefined: the line's time is read elsewhere (`NestedJsonParser`), the record's is not read. */
+function fromRecord(
+  record: Map<string, Scalar>,
+  time: TimeReader | undefined,
+  learned: LearnedKeys = {},
+): ParsedLine {
   const message = pickLearned(record, MESSAGE_KEYS, learned.message);
   const level = pickLearned(record, LEVEL_KEYS, learned.level);
   const ts = pickLearned(record, TIME_KEYS, learned.time);
@@ -1390,11 +1421,11 @@ function fromRecord(record: Map<string, Scalar>, time: TimeReader, learned: Lear
   }
   if (component) out.component = String(component.value).slice(0, 128);
   if (host) out.host = String(host.value).slice(0, 128);
-  if (ts) {
+  if (ts && time) {
     const v = ts.value;
-    if (typeof v === 'number') out.time = epochMs(v);
+    if (typeof v === 'number') out.time = time.epoch(epochMs(v));
     else if (typeof v === 'string' && v.length >= 15 && v.length <= 19 && /^\d+$/.test(v))
-      out.time = epochMs(Number(v));
+      out.time = time.epoch(epochMs(Number(v)));
     else {
       const t = time.read(String(v));
       if (t !== undefined) out.time = t;
@@ -1463,6 +1494,10 @@ class StructuredParser implements HeaderParser {
     if (record) return fromRecord(record, this.time, this.learned);
     return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
   }
+  countZones(into: ZoneTally): void {
+    into.addAll(this.time.zones);
+    this.fallback?.countZones?.(into);
+  }
 }
 
 /** Loghub-format parser. Lines that do not match keep their whole text as content. */
@@ -1527,6 +1562,9 @@ class FormatParser implements HeaderParser {
     }
     return out;
   }
+  countZones(into: ZoneTally): void {
+    into.addAll(this.time.zones);
+  }
 }
 
 const NO_HEADER: HeaderParser = {
@@ -1549,6 +1587,10 @@ class NestedJsonParser implements HeaderParser {
   get dateless(): boolean {
     return this.inner.dateless === true;
   }
+  countZones(into: ZoneTally): void {
+    this.inner.countZones?.(into);
+    into.addAll(this.time.zones);
+  }
   written(line: string): string | undefined {
     return this.inner.written?.(line);
   }
@@ -1557,7 +1599,8 @@ class NestedJsonParser implements HeaderParser {
     if (p.content.charCodeAt(0) !== 123) return p;
     const record = parseJsonObject(p.content);
     if (!record) return p;
-    const q = fromRecord(record, this.time);
+    // The line's own time wins over the record's, which is then not read (nor its zone counted).
+    const q = fromRecord(record, p.time === undefined ? this.time : undefined);
     if (p.time !== undefined) q.time = p.time;
     q.level ??= p.level;
     q.component ??= p.component;

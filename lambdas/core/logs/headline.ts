@@ -31,14 +31,35 @@ function spanPhrase(seconds: number): string {
   return seconds > 0 ? ` over ${spanText(seconds)}` : ', all with one timestamp';
 }
 
+/**
+ * Whether a summary's times may be called UTC: they wrote their zone (`timeSpan.zone`), or the summary was made
+ * before the zone was looked at. A log that writes none (syslog, log4j's default) is in its writer's clock.
+ */
+export function timesInUtc(s: Pick<LogSummary, 'timeSpan'>): boolean {
+  const zone = s.timeSpan?.zone;
+  return zone === undefined || zone === 'written';
+}
+
+/**
+ * A time of the summary (ISO, with `Z`) as the text writes it: without the `Z` when the log gave no zone, as
+ * ISO 8601 writes a local time (`2015-10-18T18:01:47.978`).
+ */
+export function textTime(s: Pick<LogSummary, 'timeSpan'>, iso: string): string {
+  return timesInUtc(s) || !iso.endsWith('Z') ? iso : iso.slice(0, -1);
+}
+
+/** Formats the headline's times; `utc` follows a time (` UTC`, or nothing when the log gave no zone). */
+type Clock = ((iso: string) => string) & { readonly utc: string };
+
 /** `2024-05-01 10:30:05` the first time, then only the time of day while the date stays the same. */
-function clock(): (iso: string) => string {
+function clock(utc: boolean): Clock {
   let day: string | undefined;
-  return (iso) => {
+  const at = (iso: string): string => {
     if (iso.slice(0, 10) === day) return iso.slice(11, 19);
     day = iso.slice(0, 10);
     return `${day} ${iso.slice(11, 19)}`;
   };
+  return Object.assign(at, { utc: utc ? ' UTC' : '' });
 }
 
 function windowName(seconds: number): string {
@@ -59,10 +80,10 @@ export function peakPhrase(inc: Incident): string {
   return `${rate} (${usual})`;
 }
 
-/** `between 10:30:00 and 10:31:12 UTC`, or `at 10:30:00 UTC` when it is one moment. */
-function when(inc: Incident, time: (iso: string) => string): string {
-  if (inc.durationSeconds < 1) return `at ${time(inc.start)} UTC`;
-  return `between ${time(inc.start)} and ${time(inc.end)} UTC`;
+/** `between 10:30:00 and 10:31:12 UTC`, or `at 10:30:00 UTC` when it is one moment (no UTC: see `clock`). */
+function when(inc: Incident, time: Clock): string {
+  if (inc.durationSeconds < 1) return `at ${time(inc.start)}${time.utc}`;
+  return `between ${time(inc.start)} and ${time(inc.end)}${time.utc}`;
 }
 
 /**
@@ -94,7 +115,7 @@ function mostly(part: number, whole: number): string {
   return part * 2 >= whole ? 'mostly' : 'led by';
 }
 
-function incidentSentence(s: HeadlineInput, time: (iso: string) => string): string | undefined {
+function incidentSentence(s: HeadlineInput, time: Clock): string | undefined {
   const errorIncidents = s.incidents.filter((i) => i.kind === 'errors');
   const pool = errorIncidents.length ? errorIncidents : s.incidents;
   const main = [...pool].sort((a, b) => b.errors - a.errors || b.lines - a.lines)[0];
@@ -144,14 +165,14 @@ function quietDetail(s: HeadlineInput): string {
     : '';
 }
 
-function errorSentence(s: HeadlineInput, time: (iso: string) => string): string {
+function errorSentence(s: HeadlineInput, time: Clock): string {
   const span = s.timeSpan ? spanPhrase(s.timeSpan.durationSeconds) : '';
   if (s.errors.total === 0)
     return `No errors in ${plural(s.lines.analysed, 'line', 'lines')}${span}${quietDetail(s)}.`;
   const how = s.errors.inferred === s.errors.total ? ` (${inferredHow(s)})` : '';
   const top = s.errorTemplates[0];
   const most = top ? `; most frequent: ${quote(top.template)} [${top.id}] (${fmt(top.count)}×)` : '';
-  const first = s.firstError?.time ? `, first at ${time(s.firstError.time)} UTC` : '';
+  const first = s.firstError?.time ? `, first at ${time(s.firstError.time)}${time.utc}` : '';
   return `${plural(s.errors.total, 'error', 'errors')}${how} in ${plural(s.lines.analysed, 'line', 'lines')}${span}${most}${first}.`;
 }
 
@@ -168,7 +189,7 @@ function httpSentence(s: HeadlineInput): string | undefined {
   return `${fmt(fives)} of ${fmt(http.requests)} HTTP requests failed with 5xx (${pct(fives, http.requests)})${on}${p95}.`;
 }
 
-function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: string): string | undefined {
+function newSentence(s: HeadlineInput, time: Clock, cited: string): string | undefined {
   const c = s.changes;
   if (c) {
     const parts: string[] = [];
@@ -186,12 +207,12 @@ function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: str
   const fresh = s.incidents.flatMap((i) => i.templates.filter((t) => t.new && !cited.includes(`[${t.id}]`)));
   const lead = fresh.sort((a, b) => b.errors - a.errors || a.firstSeen.localeCompare(b.firstSeen))[0];
   if (lead)
-    return `First seen during an incident: ${quote(lead.template, 70)} [${lead.id}], at ${time(lead.firstSeen)} UTC.`;
+    return `First seen during an incident: ${quote(lead.template, 70)} [${lead.id}], at ${time(lead.firstSeen)}${time.utc}.`;
   const late = s.newTemplates.find(
     (t) => ['ERROR', 'FATAL', 'WARN'].includes(t.level) && !cited.includes(`[${t.id}]`),
   );
   if (late)
-    return `First seen near the end: ${quote(late.template, 70)} [${late.id}]${late.firstSeen ? ` from ${time(late.firstSeen)} UTC` : ''}.`;
+    return `First seen near the end: ${quote(late.template, 70)} [${late.id}]${late.firstSeen ? ` from ${time(late.firstSeen)}${time.utc}` : ''}.`;
   return undefined;
 }
 
@@ -200,7 +221,8 @@ function newSentence(s: HeadlineInput, time: (iso: string) => string, cited: str
  * before a surge without errors: a burst of start-up chatter must not hide errors spread over the log.
  */
 export function buildHeadline(s: HeadlineInput): string {
-  const time = clock();
+  // A log that wrote no zone gives its writer's clock: its times are not called UTC.
+  const time = clock(timesInUtc(s));
   const errorsFirst = s.errors.total > 0 && !s.incidents.some((i) => i.kind === 'errors');
   // Written in the order they are read, so the date is given once, in the first sentence that has a time.
   const first = errorsFirst ? errorSentence(s, time) : (incidentSentence(s, time) ?? errorSentence(s, time));

@@ -8,6 +8,7 @@
  * line's component.
  */
 import type { HeaderInfo, HeaderParser, ParsedLine } from './header.ts';
+import type { ZoneTally } from './timestamp.ts';
 
 /** `name  | text`: Compose pads the name to the longest one and always writes ` | `. */
 const COMPOSE = /^([A-Za-z0-9][\w.-]{0,127}?)\s+\|(?: |$)/;
@@ -85,6 +86,11 @@ class ServicePrefixParser implements HeaderParser {
     const parsed = (this.byService.get(p.service) ?? this.mixed).parse(p.body);
     parsed.component = p.service;
     return parsed;
+  }
+
+  countZones(into: ZoneTally): void {
+    for (const parser of this.byService.values()) parser.countZones?.(into);
+    this.mixed.countZones?.(into);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Readable plain-text rendering of a `LogSummary` (the CLI, and the text stored with each job result). */
 import { redactionKindName } from '../redaction/kind-names.ts';
 import type { TemplateChange } from './baseline.ts';
-import { fmt, peakPhrase, plural } from './headline.ts';
+import { fmt, peakPhrase, plural, textTime } from './headline.ts';
 import type { HttpSummary, StatusClass } from './http.ts';
 import type { Incident } from './incidents.ts';
 import type { LogSummary, TemplateBrief } from './summary.ts';
@@ -54,9 +54,16 @@ const YEAR_FROM = {
   clock: 'from the clock',
 } as const;
 
+/** What the Log: block says of times that wrote no zone (`timeSpan.zone`). */
+const ZONE_NOTE = {
+  none: '  Timestamps carry no time zone: times are as written, not UTC.',
+  mixed: '  Some timestamps carry no time zone: times are as written, not all UTC.',
+} as const;
+
 function overview(s: LogSummary, out: string[]): void {
+  const at = (iso: string): string => textTime(s, iso);
   const span = s.timeSpan
-    ? ` from ${s.timeSpan.start} to ${s.timeSpan.end} (${duration(s.timeSpan.durationSeconds)})`
+    ? ` from ${at(s.timeSpan.start)} to ${at(s.timeSpan.end)} (${duration(s.timeSpan.durationSeconds)})`
     : ' (no timestamps recognised)';
   out.push(`Log: ${plural(s.lines.analysed, 'line', 'lines')}${span}`);
   const extra: string[] = [];
@@ -99,6 +106,8 @@ function overview(s: LogSummary, out: string[]): void {
   if (year) out.push(`  Timestamps carry no year: ${year.year} assumed (${YEAR_FROM[year.from]}).`);
   const date = s.timeSpan?.dateAssumed;
   if (date) out.push(`  Timestamps carry no date: ${date.date} assumed (${YEAR_FROM[date.from]}).`);
+  const zone = s.timeSpan?.zone;
+  if (zone === 'none' || zone === 'mixed') out.push(ZONE_NOTE[zone]);
   out.push(
     `Header: ${s.header.description} [${s.header.kind}, fits ${pct(s.header.coverage)} of the sample]`,
   );
@@ -144,7 +153,9 @@ function incidentTemplateRows(inc: Incident): string[] {
   });
 }
 
-function incidents(list: Incident[], out: string[]): void {
+function incidents(s: LogSummary, out: string[]): void {
+  const list = s.incidents;
+  const at = (iso: string): string => textTime(s, iso);
   if (list.length === 0) return;
   out.push('', 'Incidents (in time order):');
   list.forEach((inc, i) => {
@@ -153,13 +164,13 @@ function incidents(list: Incident[], out: string[]): void {
         ? `${fmt(inc.errors)} errors in ${fmt(inc.lines)} lines`
         : `a surge of ${fmt(inc.lines)} lines (${fmt(inc.errors)} errors)`;
     out.push(
-      `  ${i + 1}. ${inc.start} .. ${inc.end} (${duration(inc.durationSeconds)}): ${what}, ` +
-        `peak ${peakPhrase(inc)} from ${inc.peak.time}`,
+      `  ${i + 1}. ${at(inc.start)} .. ${at(inc.end)} (${duration(inc.durationSeconds)}): ${what}, ` +
+        `peak ${peakPhrase(inc)} from ${at(inc.peak.time)}`,
     );
     const fe = inc.firstError;
     if (fe)
       out.push(
-        `     first error: line ${fmt(fe.line)}${fe.time ? ` at ${fe.time}` : ''} [${fe.templateId}] ${clip(fe.text, 160)}`,
+        `     first error: line ${fmt(fe.line)}${fe.time ? ` at ${at(fe.time)}` : ''} [${fe.templateId}] ${clip(fe.text, 160)}`,
       );
     if (inc.templates.length) out.push('     templates by first appearance:');
     out.push(...incidentTemplateRows(inc));
@@ -288,14 +299,15 @@ function templateLists(s: LogSummary, out: string[]): void {
     const fe = s.firstError;
     out.push(
       '',
-      `First error${fe.inferred ? ' (recognised from wording or status)' : ''}: line ${fmt(fe.line)}${fe.time ? ` at ${fe.time}` : ''} [${fe.templateId}]`,
+      `First error${fe.inferred ? ' (recognised from wording or status)' : ''}: line ${fmt(fe.line)}${fe.time ? ` at ${textTime(s, fe.time)}` : ''} [${fe.templateId}]`,
       `  ${clip(fe.text, 300)}`,
     );
   }
   list(
     'First seen near the end (in the last fifth of the window)',
     s.newTemplates,
-    (t) => `${fmt(t.count).padStart(8)} from ${t.firstSeen ?? `line ${fmt(t.firstLine)}`}`,
+    (t) =>
+      `${fmt(t.count).padStart(8)} from ${t.firstSeen ? textTime(s, t.firstSeen) : `line ${fmt(t.firstLine)}`}`,
   );
   list('Rare templates', s.rareTemplates, (t) => `${fmt(t.count).padStart(8)}`);
 }
@@ -380,7 +392,7 @@ function redactions(s: LogSummary, out: string[]): void {
 export function renderSummaryText(s: LogSummary): string {
   const out: string[] = [s.headline, ''];
   overview(s, out);
-  incidents(s.incidents, out);
+  incidents(s, out);
   http(s.http, out);
   durations(s.durations, out);
   changes(s, out);

@@ -33,6 +33,7 @@ import { inferLevel, LOG_LEVELS, type LogLevel } from './levels.ts';
 import type { TemplateSnapshot } from './miner.ts';
 import { QuantileSketch } from './quantiles.ts';
 import type { ErrorReasons, LogStats } from './stats.ts';
+import type { TimeZoneWritten } from './timestamp.ts';
 import type { YearBasis } from './year.ts';
 
 export interface TemplateBrief {
@@ -99,6 +100,12 @@ export interface LogSummary {
     end: string;
     durationSeconds: number;
     linesWithTime: number;
+    /**
+     * Whether the times wrote their zone: `written` (`Z`, `UTC`, `+02:00`, epoch numbers, W3C logs: all UTC),
+     * `none` (the writer's clock, read as UTC only to order and bucket them: not to be called UTC), `mixed`
+     * (some lines each way). Absent in summaries made before it existed (their times were all called UTC).
+     */
+    zone?: TimeZoneWritten;
     /** Set when the timestamps carry no year: the year they were given and where it came from. */
     yearAssumed?: { year: number; from: YearBasis['source'] };
     /** Set when the timestamps are times of day without a date: the day (`2024-05-01`) they were put on. */
@@ -370,6 +377,8 @@ function timeSpanOf(analyzer: Analysed): LogSummary['timeSpan'] {
     durationSeconds: round((stats.maxTime - stats.minTime) / 1000, 3),
     linesWithTime: stats.linesWithTime,
   };
+  const zone = analyzer.timeZone;
+  if (zone !== undefined) span.zone = zone;
   const basis = analyzer.yearBasis;
   if (basis?.yearless) span.yearAssumed = { year: basis.year, from: basis.source };
   if (basis?.day !== undefined) span.dateAssumed = { date: iso(basis.day).slice(0, 10), from: basis.source };

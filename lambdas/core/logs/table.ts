@@ -11,7 +11,7 @@
  */
 import type { HeaderInfo, ParsedLine } from './header.ts';
 import { type LogLevel, parseLevelWord } from './levels.ts';
-import { TimestampReader } from './timestamp.ts';
+import { TimestampReader, type ZoneTally } from './timestamp.ts';
 
 /** A column name: words in capitals (`LAST SEEN`, `CONTAINER ID`, `%CPU`), single spaces between them. */
 const NAME = /^[A-Z%#][A-Z0-9_%#./()-]*(?: [A-Z%#][A-Z0-9_%#./()-]*)*$/;
@@ -239,6 +239,10 @@ export class TableReader {
     const component = values[layout.component];
     if (component) parsed.component = component;
     return { kind: 'record', parsed };
+  }
+
+  countZones(into: ZoneTally): void {
+    into.addAll(this.times.zones);
   }
 
   private levelOf(value: string | undefined): LogLevel | undefined {

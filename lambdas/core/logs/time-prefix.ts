@@ -9,7 +9,7 @@
  */
 import { type HeaderInfo, type HeaderParser, levelThenTime, type ParsedLine } from './header.ts';
 import { levelNearStart, writtenLevel } from './levels.ts';
-import { parseTimestamp, TimestampReader } from './timestamp.ts';
+import { type ParsedTime, parseTimestamp, TimestampReader, ZoneTally } from './timestamp.ts';
 
 /**
  * Share of the sample whose message opens with a time of its own (or a level, then a time), at least two lines:
@@ -35,16 +35,16 @@ function readPrefix(line: string, defaultYear: number): Prefixed | undefined {
 }
 
 /** A word that is a date with a time. */
-function dateTime(word: string, defaultYear: number): number | undefined {
+function dateTime(word: string, defaultYear: number): ParsedTime | undefined {
   const t = word.length >= 10 ? parseTimestamp(word, defaultYear) : undefined;
-  return t !== undefined && t.resolution >= 2 && t.dateless === undefined ? t.ms : undefined;
+  return t !== undefined && t.resolution >= 2 && t.dateless === undefined ? t : undefined;
 }
 
 /** The date and time a message opens with, and where the text after it starts. */
-function ownTime(body: string, defaultYear: number): { ms: number; end: number } | undefined {
+function ownTime(body: string, defaultYear: number): { time: ParsedTime; end: number } | undefined {
   const m = /^\s*(\S+)/.exec(body);
-  const ms = m ? dateTime(m[1] as string, defaultYear) : undefined;
-  return m && ms !== undefined ? { ms, end: m[0].length } : undefined;
+  const time = m ? dateTime(m[1] as string, defaultYear) : undefined;
+  return m && time !== undefined ? { time, end: m[0].length } : undefined;
 }
 
 /** Whether a message opens with a date and time of its own (`time`), or with a level and then one (`level`). */
@@ -60,6 +60,8 @@ function opensWithTime(body: string, defaultYear: number): 'time' | 'level' | un
 class TimePrefixParser implements HeaderParser {
   readonly info: HeaderInfo;
   private readonly time: TimestampReader;
+  /** Zones of the times the messages opened with (`unfit`). */
+  private readonly ownZones = new ZoneTally();
   constructor(
     private readonly inner: HeaderParser,
     private readonly defaultYear: number,
@@ -128,11 +130,19 @@ class TimePrefixParser implements HeaderParser {
       out.content = p.body.slice(lead.contentStart).trim();
       out.level = lead.level;
       out.time = lead.time;
+      this.ownZones.add(lead.zoned);
     } else if (own) {
       out.content = p.body.slice(own.end).trim();
-      out.time = own.ms;
+      out.time = own.time.ms;
+      this.ownZones.add(own.time.zoned);
     } else out.time = this.time.read(p.time);
     return out;
+  }
+
+  countZones(into: ZoneTally): void {
+    this.inner.countZones?.(into);
+    into.addAll(this.time.zones);
+    into.addAll(this.ownZones);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * Tolerant timestamp parsing for log headers. Times without a zone are taken as UTC; dates without a year
  * (syslog, Android) get `defaultYear`. Only the shapes below are recognised; anything else yields undefined.
+ * Whether a time wrote its zone is reported (`ParsedTime.zoned`, `TimestampReader.zones`): a time without one
+ * is the writer's clock, which the summary must not call UTC.
  */
 
 export interface ParsedTime {
@@ -10,6 +12,36 @@ export interface ParsedTime {
   resolution: number;
   /** A time of day without a date: it was put on 1 January of the default year. */
   dateless?: true;
+  /** The text wrote its zone (`Z`, `UTC`, `GMT`, `+02:00`, `-0700`) or is an epoch number: the time is UTC. */
+  zoned: boolean;
+}
+
+/**
+ * How many of a log's times wrote their zone and how many did not (`ParsedTime.zoned`), counted as they are
+ * read: a log mixing both (two programs, one writing `Z`) is told apart from one that never writes a zone.
+ */
+export class ZoneTally {
+  written = 0;
+  none = 0;
+  add(zoned: boolean): void {
+    if (zoned) this.written++;
+    else this.none++;
+  }
+  addAll(other: ZoneTally, sign = 1): void {
+    this.written += sign * other.written;
+    this.none += sign * other.none;
+  }
+}
+
+/**
+ * What a log's times said of their zone: `written` (all of them: UTC), `none` (none: the writer's clock, read as
+ * UTC only to order them), `mixed`; undefined when no time was read.
+ */
+export type TimeZoneWritten = 'written' | 'none' | 'mixed';
+
+export function zoneOf(tally: ZoneTally): TimeZoneWritten | undefined {
+  if (tally.none === 0) return tally.written === 0 ? undefined : 'written';
+  return tally.written === 0 ? 'none' : 'mixed';
 }
 
 const MONTHS: Record<string, number> = {
@@ -94,7 +126,7 @@ function make(
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
   const ms = utcMs(y, mo, d, h, mi, s, fractionMs(frac)) - zoneOffsetMs(zone);
   if (!Number.isFinite(ms)) return undefined;
-  return { ms, resolution: hasTime ? (frac ? 3 : 2) : 1 };
+  return { ms, resolution: hasTime ? (frac ? 3 : 2) : 1, zoned: zone !== undefined };
 }
 
 /** `Date.UTC` without the Date machinery (days-from-civil, proleptic Gregorian): it runs once per line. */
@@ -211,7 +243,8 @@ const SHAPES: Shape[] = [
     re: /^(\d{10})(?:\.(\d{1,9}))?$|^(\d{13})$/,
     build: (m) => {
       const ms = m[3] ? num(m[3]) : num(m[1]) * 1000 + fractionMs(m[2]);
-      return { ms, resolution: m[2] || m[3] ? 3 : 2 };
+      // An epoch number counts from a UTC instant: it is zoned by definition.
+      return { ms, resolution: m[2] || m[3] ? 3 : 2, zoned: true };
     },
   },
   {
@@ -279,8 +312,9 @@ interface Layout {
   year: number;
   shortYear: boolean;
   month: number;
-  /** Offset of the text's zone (`zoneOffsetMs`), 0 without one. */
+  /** Offset of the text's zone (`zoneOffsetMs`), 0 without one; whether the text wrote a zone. */
   zoneMs: number;
+  zoned: boolean;
   /** Per position: the character every text of the layout has there, or -1 where a field digit goes. */
   codes: Int32Array;
   /** Per position: the field (0 year … 5 second, as in `at`) a digit there belongs to, or -1. */
@@ -299,14 +333,20 @@ export class TimestampReader {
   private lastText = '';
   private lastMs: number | undefined;
   private layout: Layout | undefined;
+  /** Whether the last text read wrote its zone (set with `lastMs`). */
+  private lastZoned = false;
+  /** The times read, with and without a zone. */
+  readonly zones = new ZoneTally();
 
   constructor(private readonly defaultYear: number) {}
 
   read(text: string): number | undefined {
-    if (text === this.lastText) return this.lastMs;
-    this.lastText = text;
-    const s = normalise(text);
-    this.lastMs = s === undefined ? undefined : (this.byLayout(s) ?? this.parse(s));
+    if (text !== this.lastText) {
+      this.lastText = text;
+      const s = normalise(text);
+      this.lastMs = s === undefined ? undefined : (this.byLayout(s) ?? this.parse(s));
+    }
+    if (this.lastMs !== undefined) this.zones.add(this.lastZoned);
     return this.lastMs;
   }
 
@@ -345,6 +385,7 @@ export class TimestampReader {
     // `make` without its garbage (the fraction's text, the result object), the zone's offset worked out once.
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return undefined;
     const ms = utcMs(y, mo, d, h, mi, sec, fractionAt(s, at[12] as number, at[13] as number)) - l.zoneMs;
+    this.lastZoned = l.zoned;
     return Number.isFinite(ms) ? ms : undefined;
   }
 
@@ -364,6 +405,7 @@ export class TimestampReader {
       }
       this.hint.shape = i;
       this.layout = layoutOf(s, shape, m, this.defaultYear);
+      this.lastZoned = t.zoned;
       return t.ms;
     }
     return undefined;
@@ -405,6 +447,7 @@ function layoutOf(s: string, shape: Shape, m: RegExpExecArray, defaultYear: numb
     shortYear: yy !== undefined,
     month: mon === undefined ? 1 : (MONTHS[(m[mon] ?? '').slice(0, 3).toLowerCase()] ?? 0),
     zoneMs: zoneOffsetMs(zone === undefined ? undefined : m[zone]),
+    zoned: zone !== undefined,
     codes,
     field,
   };

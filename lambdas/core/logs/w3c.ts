@@ -12,7 +12,7 @@
  */
 import type { HeaderInfo, ParsedLine } from './header.ts';
 import type { HttpRequest } from './http.ts';
-import { TimestampReader } from './timestamp.ts';
+import { TimestampReader, type ZoneTally } from './timestamp.ts';
 
 /** A directive as the standard writes one: `#Name:` then its value. */
 const DIRECTIVE = /^#([A-Za-z][A-Za-z-]{0,30}):/;
@@ -220,6 +220,15 @@ export class W3cReader {
     const component = present(values[layout.component]);
     if (component !== undefined) parsed.component = component;
     return { kind: 'record', parsed, request, redacted: false, values, layout };
+  }
+
+  /**
+   * W3C extended logs write their times in UTC by specification ("Extended Log File Format", W3C working
+   * draft WD-logfile-960323: "Times are recorded in GMT"; IIS and CloudFront do so), with no zone in the text:
+   * every time read is UTC.
+   */
+  countZones(into: ZoneTally): void {
+    into.written += this.times.zones.written + this.times.zones.none;
   }
 
   private directive(line: string): void {

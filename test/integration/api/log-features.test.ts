@@ -183,6 +183,21 @@ describe('log summaries through the API: source baselines, counts, year-less tim
     expect(done.summary?.text).toContain(`${row?.year} assumed`);
   });
 
+  it('says through the API whether a log wrote its time zone: syslog none (no UTC claimed), ISO Z written', async () => {
+    const syslog = await summarized(owner, (await submit(owner, SYSLOG)).id);
+    const local = JSON.parse(syslog.summary?.json ?? '{}') as {
+      headline: string;
+      timeSpan: { zone?: string };
+    };
+    expect(local.timeSpan.zone).toBe('none');
+    expect(local.headline).not.toContain('UTC');
+    expect(syslog.summary?.text).toContain('Timestamps carry no time zone: times are as written, not UTC.');
+    const iso = await summarized(owner, (await submit(owner, BEFORE)).id);
+    const utc = JSON.parse(iso.summary?.json ?? '{}') as { timeSpan: { zone?: string } };
+    expect(utc.timeSpan.zone).toBe('written');
+    expect(iso.summary?.text).not.toContain('carry no time zone');
+  });
+
   it('reads a pasted CSV export by its columns: levels, times and multi-line messages, as the CLI does', async () => {
     const done = await summarized(owner, (await submit(owner, EVENT_VIEWER_CSV)).id);
     const summary = JSON.parse(done.summary?.json ?? '{}') as {

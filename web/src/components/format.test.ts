@@ -16,4 +16,10 @@ describe('formatLogTime', () => {
     expect(formatLogTime('not a time')).toBe('not a time');
     expect(formatLogTime(null)).toBe('—');
   });
+
+  it('calls UTC only the times of a log that wrote their zone, and shows the others as written', () => {
+    expect(formatLogTime('2008-11-10T10:30:26Z', 'written')).toBe('Nov 10, 2008, 10:30:26 AM UTC');
+    expect(formatLogTime('2008-11-10T10:30:26Z', 'none')).toBe('Nov 10, 2008, 10:30:26 AM');
+    expect(formatLogTime('2008-11-10T10:30:26Z', 'mixed')).toBe('Nov 10, 2008, 10:30:26 AM');
+  });
 });

@@ -20,10 +20,36 @@ const logTime = new Intl.DateTimeFormat('en-US', {
   timeZoneName: 'short',
 });
 
-export function formatLogTime(iso: string | null | undefined): string {
+/**
+ * What a log's times said of their zone (the summary's `timeSpan.zone`): `written` (UTC), `none` (the writer's
+ * clock: syslog, log4j), `mixed`; absent in summaries made before it was looked at (taken as UTC, as then).
+ */
+export type LogTimeZone = 'written' | 'none' | 'mixed';
+
+/** Whether a log's times may be called UTC. */
+export function logTimesInUtc(zone: LogTimeZone | undefined): boolean {
+  return zone === undefined || zone === 'written';
+}
+
+/**
+ * The same clock without a zone's name, for a log that wrote none: its times are shown as written (still never
+ * in the viewer's zone, which would move them off the log's own lines), not called UTC.
+ */
+const asWritten = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'UTC',
+});
+
+export function formatLogTime(iso: string | null | undefined, zone?: LogTimeZone): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : logTime.format(ms);
+  if (Number.isNaN(ms)) return iso;
+  return logTimesInUtc(zone) ? logTime.format(ms) : asWritten.format(ms);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import { formatDateTime, formatLogTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatLogTime, formatNumber, type LogTimeZone } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import type {
@@ -139,14 +139,14 @@ export function DurationsView({ durations }: { durations: TemplateDurationsModel
   );
 }
 
-export function IncidentList({ incidents }: { incidents: Incident[] }) {
+export function IncidentList({ incidents, zone }: { incidents: Incident[]; zone?: LogTimeZone | undefined }) {
   return (
     <Stack gap="sm">
       {incidents.map((incident) => (
         <div key={`${incident.start}-${incident.title}`}>
           <Group gap="xs">
             <Badge color={incident.severity === 'high' ? 'red' : 'orange'} variant="light">
-              {formatLogTime(incident.start)}
+              {formatLogTime(incident.start, zone)}
             </Badge>
             <Text fw={600} size="sm">
               {incident.title}

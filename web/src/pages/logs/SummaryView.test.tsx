@@ -321,6 +321,46 @@ describe('SummaryView', () => {
     expect(page).not.toContain('2008-11-11T05:03:34');
   });
 
+  it('shows the times of a log that wrote no time zone as written, not as UTC, and says so once', () => {
+    show(true, {
+      ...summaryJson,
+      headline: 'An error surge between 2008-11-10 10:30:26 and 10:40:00',
+      timeSpan: {
+        start: '2008-11-09T20:36:01Z',
+        end: '2008-11-11T10:20:59Z',
+        durationSeconds: 135_898,
+        zone: 'none',
+      },
+      firstError: { ...summaryJson.firstError, time: '2008-11-10T10:30:26Z' },
+      newTemplates: [{ ...template, id: 'T3', firstSeen: '2008-11-11T05:03:34.000Z' }],
+      incidents: [
+        {
+          kind: 'errors',
+          start: '2008-11-10T10:30:26Z',
+          end: '2008-11-10T10:40:00Z',
+          durationSeconds: 574,
+          lines: 14,
+          errors: 10,
+          factor: 9.5,
+          templates: [],
+          http5xx: [],
+        },
+      ],
+    });
+    const page = document.body.textContent ?? '';
+    // The log's own clock, never the viewer's zone: the hours are those written in the log.
+    expect(page).toContain(
+      'From Nov 9, 2008, 8:36:01 PM to Nov 11, 2008, 10:20:59 AM (times as written, no time zone in the log)',
+    );
+    expect(page.split('no time zone in the log').length).toBe(2);
+    expect(page).toContain('Line 31, Nov 10, 2008, 10:30:26 AM');
+    const incidents = screen.getByRole('region', { name: 'Incidents' }).textContent ?? '';
+    expect(incidents).toContain('Nov 10, 2008, 10:30:26 AM');
+    const firstSeen = screen.getByRole('region', { name: /First seen near the end/ });
+    expect(firstSeen.querySelector('tbody td:nth-child(3)')?.textContent).toBe('Nov 11, 2008, 5:03:34 AM');
+    expect(page).not.toContain('UTC');
+  });
+
   it('names the redactions in words, as the summary text does, not by their keys', () => {
     show(true, {
       ...summaryJson,

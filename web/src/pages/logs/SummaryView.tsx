@@ -1,7 +1,7 @@
 import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { redactionKindName } from '../../../../lambdas/core/redaction/kind-names.ts';
-import { formatDuration, formatLogTime, formatNumber } from '../../components/format.ts';
+import { formatDuration, formatLogTime, formatNumber, logTimesInUtc } from '../../components/format.ts';
 import { PageLoading } from '../../components/Layout.tsx';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { ChangesView, DurationsView, HttpView, IncidentList } from './SummaryExtras.tsx';
@@ -119,8 +119,15 @@ interface Props {
   lines?: LinesSource;
 }
 
+/** Said once, after the log's span, when its times wrote no zone: they are the writer's clock, not UTC. */
+const ZONE_NOTE = {
+  none: ' (times as written, no time zone in the log)',
+  mixed: ' (times as written, some lines give no time zone)',
+} as const;
+
 export function SummaryView({ summary, details, showRaw, baselineEntryId, lines }: Props) {
   const errors = summary.errors;
+  const zone = summary.timeSpan?.zone;
   return (
     <Stack>
       <Paper withBorder p="md" bg="blue.0" component="section" aria-label="Headline">
@@ -149,19 +156,22 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId, lines 
                 windows={summary.timeline.windows}
                 windowSeconds={summary.timeline.windowSeconds}
                 incidents={summary.incidents}
+                zone={zone}
               />
             </Suspense>
           )}
           {summary.timeSpan && (
             <Text size="sm" c="dimmed">
-              From {formatLogTime(summary.timeSpan.start)} to {formatLogTime(summary.timeSpan.end)}
+              From {formatLogTime(summary.timeSpan.start, zone)} to{' '}
+              {formatLogTime(summary.timeSpan.end, zone)}
+              {logTimesInUtc(zone) ? '' : ZONE_NOTE[zone === 'mixed' ? 'mixed' : 'none']}
             </Text>
           )}
         </Stack>
       </Section>
       {summary.incidents.length > 0 && (
         <Section title="Incidents">
-          <IncidentList incidents={summary.incidents} />
+          <IncidentList incidents={summary.incidents} zone={zone} />
         </Section>
       )}
       {summary.changes && (
@@ -173,7 +183,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId, lines 
         <Section title="First error">
           <Text size="sm">
             Line {formatNumber(summary.firstError.line)}
-            {summary.firstError.time ? `, ${formatLogTime(summary.firstError.time)}` : ''}
+            {summary.firstError.time ? `, ${formatLogTime(summary.firstError.time, zone)}` : ''}
             {summary.firstError.inferred ? ' (recognised from its wording)' : ''}
           </Text>
           <TemplateText text={summary.firstError.template} />
@@ -224,6 +234,7 @@ export function SummaryView({ summary, details, showRaw, baselineEntryId, lines 
             showValues={showRaw}
             lines={showRaw ? lines : undefined}
             column="firstSeen"
+            zone={zone}
           />
           <TemplateTable
             caption="Rare"

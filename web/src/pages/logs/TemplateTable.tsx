@@ -1,6 +1,6 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import { formatLogTime, formatNumber } from '../../components/format.ts';
+import { formatLogTime, formatNumber, type LogTimeZone } from '../../components/format.ts';
 import { ShareBar } from '../../components/ShareBar.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { errorCount, errorLevel, errorWhy, warningCount } from './error-lines.ts';
@@ -35,6 +35,8 @@ interface Props {
   warnings?: boolean;
   /** Where each row's lines are found ("Show lines"); absent for HR, who may not read the log's text. */
   lines?: LinesSource;
+  /** Whether the log's times wrote their zone (first-seen times of a log that wrote none are not called UTC). */
+  zone?: LogTimeZone | undefined;
 }
 
 function Values({ detail, showSamples }: { detail: TemplateDetail; showSamples: boolean }) {
@@ -80,6 +82,7 @@ export function TemplateTable({
   errorTotal,
   warnings = false,
   lines,
+  zone,
 }: Props) {
   const errors = errorTotal !== undefined;
   const [open, setOpen] = useState<string | null>(null);
@@ -151,7 +154,11 @@ export function TemplateTable({
                     <ShareBar value={t.share} label="Share of lines" width={90} />
                   ) : (
                     <Text size="xs">
-                      {t.firstSeen ? <LogTimeText iso={t.firstSeen} /> : `line ${formatNumber(t.firstLine)}`}
+                      {t.firstSeen ? (
+                        <LogTimeText iso={t.firstSeen} zone={zone} />
+                      ) : (
+                        `line ${formatNumber(t.firstLine)}`
+                      )}
                     </Text>
                   )}
                 </Table.Td>
@@ -216,8 +223,8 @@ export function TemplateTable({
 }
 
 /** A log time in a narrow cell, broken only between the date and the time (it showed the raw ISO string). */
-function LogTimeText({ iso }: { iso: string }) {
-  const text = formatLogTime(iso);
+function LogTimeText({ iso, zone }: { iso: string; zone: LogTimeZone | undefined }) {
+  const text = formatLogTime(iso, zone);
   const cut = text.lastIndexOf(', ');
   if (cut < 0) return <>{text}</>;
   return (

@@ -10,16 +10,18 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDuration, formatLogTime } from '../../components/format.ts';
+import { formatDuration, formatLogTime, type LogTimeZone, logTimesInUtc } from '../../components/format.ts';
 import type { Incident, TimelineWindow } from './summary-model.ts';
 
 interface Props {
   windows: TimelineWindow[];
   windowSeconds: number;
   incidents: Incident[];
+  /** Whether the log's times wrote their zone: a log that wrote none is not labelled UTC. */
+  zone?: LogTimeZone | undefined;
 }
 
-/** Tick labels in UTC at the window's grain: times within a day, dates across days. */
+/** Tick labels in the log's clock (UTC, or as written) at the window's grain: times within a day, dates across days. */
 function tickFormat(windowSeconds: number, spanMs: number): (iso: string) => string {
   return (iso) => {
     const ms = Date.parse(iso);
@@ -32,7 +34,7 @@ function tickFormat(windowSeconds: number, spanMs: number): (iso: string) => str
 }
 
 /** Lines per window split into errors and the rest, with incident windows shaded. */
-export default function TimelineChart({ windows, windowSeconds, incidents }: Props) {
+export default function TimelineChart({ windows, windowSeconds, incidents, zone }: Props) {
   const data = windows.map((w) => ({
     start: w.start,
     errors: w.errors,
@@ -51,7 +53,8 @@ export default function TimelineChart({ windows, windowSeconds, incidents }: Pro
   return (
     <figure style={{ margin: 0 }} aria-labelledby="timeline-caption">
       <Text size="sm" c="dimmed" id="timeline-caption" component="figcaption" mb={4}>
-        Lines per {formatDuration(windowSeconds)} (UTC); errors in red, incidents shaded.
+        Lines per {formatDuration(windowSeconds)} ({logTimesInUtc(zone) ? 'UTC' : 'times as written'}); errors
+        in red, incidents shaded.
       </Text>
       <div style={{ width: '100%', height: 220 }} aria-hidden="true">
         <ResponsiveContainer>
@@ -98,7 +101,7 @@ export default function TimelineChart({ windows, windowSeconds, incidents }: Pro
           <tbody>
             {windows.map((w) => (
               <tr key={w.start}>
-                <td>{formatLogTime(w.start)}</td>
+                <td>{formatLogTime(w.start, zone)}</td>
                 <td>{w.lines}</td>
                 <td>{w.errors}</td>
               </tr>

@@ -3,7 +3,7 @@
  * what is there and skips what is not, so newer fields (headline, incidents, http, source: issue 14) appear
  * when the worker starts writing them and older summaries keep rendering.
  */
-import { formatDuration, formatNumber } from '../../components/format.ts';
+import { formatDuration, formatNumber, type LogTimeZone } from '../../components/format.ts';
 
 export interface TemplateBrief {
   id: string;
@@ -98,7 +98,8 @@ export interface SummaryModel {
    * numbers them (a physical line holding several records is a line per record: `documentLines`).
    */
   jsonDocument: boolean;
-  timeSpan: { start: string; end: string; durationSeconds: number } | null;
+  /** `zone`: whether the log's times wrote their zone; absent in older summaries (see `LogTimeZone`). */
+  timeSpan: { start: string; end: string; durationSeconds: number; zone?: LogTimeZone } | null;
   levels: { counts: Record<string, number>; source: string };
   templateCount: number;
   topTemplates: TemplateBrief[];
@@ -319,6 +320,19 @@ function headlineOf(json: Json, model: Omit<SummaryModel, 'headline'>): string {
   return `${parts.join(', ')}${firstError}`;
 }
 
+const ZONES: readonly LogTimeZone[] = ['written', 'none', 'mixed'];
+
+function timeSpanOf(span: Json): NonNullable<SummaryModel['timeSpan']> {
+  const out: NonNullable<SummaryModel['timeSpan']> = {
+    start: str(span.start) ?? '',
+    end: str(span.end) ?? '',
+    durationSeconds: num(span.durationSeconds),
+  };
+  const zone = ZONES.find((z) => z === span.zone);
+  if (zone !== undefined) out.zone = zone;
+  return out;
+}
+
 export function readSummary(json: unknown): SummaryModel | null {
   if (!isObject(json)) return null;
   const lines = isObject(json.lines) ? json.lines : {};
@@ -335,9 +349,7 @@ export function readSummary(json: unknown): SummaryModel | null {
   const base: Omit<SummaryModel, 'headline'> = {
     lines: { total: num(lines.total), analysed: num(lines.analysed) },
     jsonDocument: (str(header.description) ?? '').startsWith('JSON document records'),
-    timeSpan: span
-      ? { start: str(span.start) ?? '', end: str(span.end) ?? '', durationSeconds: num(span.durationSeconds) }
-      : null,
+    timeSpan: span ? timeSpanOf(span) : null,
     levels: { counts, source: str(levels.source) ?? 'none' },
     templateCount: isObject(json.templates) ? num(json.templates.total) : 0,
     topTemplates: templates(json.topTemplates),

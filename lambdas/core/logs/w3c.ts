@@ -222,13 +222,18 @@ export class W3cReader {
     return { kind: 'record', parsed, request, redacted: false, values, layout };
   }
 
+  /** A `#Time Format: Local` directive was seen (Windows Firewall's log): its times are the machine's clock. */
+  private localTimes = false;
+
   /**
    * W3C extended logs write their times in UTC by specification ("Extended Log File Format", W3C working
    * draft WD-logfile-960323: "Times are recorded in GMT"; IIS and CloudFront do so), with no zone in the text:
-   * every time read is UTC.
+   * every time read is UTC, unless the log said `#Time Format: Local`.
    */
   countZones(into: ZoneTally): void {
-    into.written += this.times.zones.written + this.times.zones.none;
+    const read = this.times.zones.written + this.times.zones.none;
+    if (this.localTimes) into.none += read;
+    else into.written += read;
   }
 
   private directive(line: string): void {
@@ -238,6 +243,7 @@ export class W3cReader {
       if (next) this.layout = next;
       return;
     }
+    if (/^#Time Format:\s*Local\b/i.test(line)) this.localTimes = true;
     const date = /^#Date:\s*(\d{4}-\d{2}-\d{2})/i.exec(line);
     if (date) this.day = date[1];
   }

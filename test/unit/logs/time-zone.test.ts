@@ -104,6 +104,23 @@ describe('time zones: times that wrote none are not called UTC', () => {
     expect(renderSummaryText(summary)).not.toContain('carry no time zone');
   });
 
+  it('reads a W3C log that says `#Time Format: Local` (Windows Firewall) as zone none', () => {
+    const lines = [
+      '#Version: 1.5',
+      '#Software: Microsoft Windows Firewall',
+      '#Time Format: Local',
+      '#Fields: date time action protocol src-ip dst-ip src-port dst-port size path',
+      ...Array.from(
+        { length: 40 },
+        (_, i) =>
+          `2024-05-01 10:${two(i)}:00 ${i % 4 === 0 ? 'DROP' : 'ALLOW'} TCP 10.0.0.${i} 10.0.0.1 5${two(i)}0 443 60 RECEIVE`,
+      ),
+    ];
+    const summary = summaryOf(lines);
+    expect(summary.header.kind).toBe('w3c');
+    expect(summary.timeSpan?.zone).toBe('none');
+  });
+
   it("reads PostgreSQL's `UTC` column as the time's zone, and a zone it does not convert (CET) as none", () => {
     const pg = (zone: string) =>
       Array.from(

@@ -195,11 +195,17 @@ function syslogSeverity(value: string): LogLevel | undefined {
 const ERROR_HINT =
   /\b(error|errors|fail|failed|failure|fatal|exception|panic|refused|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|abort(ed)?|crash(ed)?|corrupt(ed)?|unreachable|invalid)\b/i;
 /**
- * A name that starts with `Failed` in CamelCase: Kubernetes' event reasons (`FailedScheduling`, `FailedMount`),
- * .NET's and Java's `FailedToConnect`. Case-sensitive, and not a counter (`FailedLogins=3`). Other prefixes name
- * things more often than failures (`ErrorHandler`, `CrashReporter`), so they are left out.
+ * A CamelCase name of a failed state, as Kubernetes writes its event reasons and container states and Go its
+ * sentinel errors: starting with `Failed` (`FailedScheduling`, `FailedMount`, .NET's and Java's
+ * `FailedToConnect`) or Go's `Err` (`ErrImagePull`, `ErrNotFound`), or ending in `BackOff` (`CrashLoopBackOff`,
+ * `ImagePullBackOff`, `BackOff`), `Killed` (`OOMKilled`) or `Unhealthy`. Case-sensitive; not inside a longer
+ * word (`sendSyncFailedBroadcast`), not a counter (`FailedLogins=3`), and not a name in code, followed by `{`,
+ * `(`, `[`, `<` or `.name` (Spring's `ExponentialBackOff{initialInterval=…}`). Other prefixes name things more
+ * often than failures (`ErrorHandler`, `CrashReporter`), so they are left out, as is `Evicted` (a cache's
+ * "Evicted 3 entries"; a Kubernetes event with it is a `Warning` already).
  */
-const FAILURE_NAME = /\bFailed[A-Z][A-Za-z]*\b(?!\s*[=:]\s*(?:\d|<NUM>))/;
+const FAILURE_NAME =
+  /\b(?:(?:Failed|Err)[A-Z][A-Za-z]*|(?:[A-Z][A-Za-z]*)?(?:BackOff|Unhealthy)|[A-Z][A-Za-z]*Killed)\b(?![{(<[]|\.\w|\s*[=:]\s*(?:\d|<NUM>))/;
 const WARN_HINT =
   /\b(warn|warning|deprecated|retry(ing)?|slow|degraded|not found|unknown|unexpected|dropp(ed|ing))\b/i;
 

@@ -137,6 +137,28 @@ describe('levels recognised from wording', () => {
     ]);
   });
 
+  it('reads Kubernetes failure states and Go sentinel errors as failure wording, not names in code or counters', () => {
+    const s = inferred(
+      'api-7d9c8b7f5-x2k4p 0/1 CrashLoopBackOff 7 12m',
+      'web-5f6d7c8b9-abcde 0/1 ImagePullBackOff 0 3m',
+      'Warning BackOff pod/api-1 restarting container',
+      'worker-1 0/1 OOMKilled 3 20m',
+      'pull of image shop/api:1.2 gave ErrImagePull',
+      'Warning Unhealthy pod/api-2 probe',
+      'retry policy ExponentialBackOff{initialInterval=100} set',
+      'stats OOMKilled=0 ErrRetries=0',
+      'handlerErrCount kept, ErrorHandler installed',
+    );
+    expect(s.errorTemplates.map((t) => t.template).sort()).toEqual([
+      'Warning BackOff pod/api-<NUM> restarting container',
+      'Warning Unhealthy pod/api-<NUM> probe',
+      'api-<*> <NUM> CrashLoopBackOff <NUM> <*>',
+      'pull of image shop/api:<NUM> gave ErrImagePull',
+      'web-<*>-abcde <NUM> ImagePullBackOff <NUM> <*>',
+      'worker-<NUM> <NUM> OOMKilled <NUM> <*>',
+    ]);
+  });
+
   it('takes the level a message opens with over the words after it', () => {
     const s = inferred(
       "warning: can't get client address: Connection reset by peer",

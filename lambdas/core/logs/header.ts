@@ -19,6 +19,7 @@ import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import {
   bracketLevel,
   type LogLevel,
+  messageTagSeverity,
   normaliseLevel,
   numericLevel,
   parseLevelLetter,
@@ -621,12 +622,15 @@ class ColumnParser implements HeaderParser {
         const level = out.level === undefined ? parseLevelWord(v) : undefined;
         if (level !== undefined) out.level = level;
         else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) {
+          // Cisco's `%LINK-3-UPDOWN:` names the event and carries its severity.
+          if (out.level === undefined) out.level = messageTagSeverity(v);
           // Ruby's Logger writes `-- :` when no program name is set: a column that names nothing.
           const name = this.component(v);
           if (name.length > 0) out.component = name;
         }
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
+    if (out.level === undefined && content.charCodeAt(0) === 37) messageTag(out);
     if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
@@ -758,6 +762,21 @@ class ColumnParser implements HeaderParser {
     }
     return c;
   }
+}
+
+/**
+ * A message that opens with Cisco's tag (`%ASA-4-106023: Deny tcp …`, after an ASA's `host :`): the tag is the
+ * line's component and level, as it is where the layout has it as its component column (IOS).
+ */
+function messageTag(out: ParsedLine): void {
+  const space = out.content.indexOf(' ');
+  const tag = space < 0 ? out.content : out.content.slice(0, space);
+  if (!tag.endsWith(':')) return;
+  const level = messageTagSeverity(tag);
+  if (level === undefined) return;
+  out.level = level;
+  out.component = tag.slice(0, -1);
+  out.content = space < 0 ? '' : out.content.slice(space + 1).trimStart();
 }
 
 /** A map that forgets everything when full: header values repeat, so a small cache hits almost always. */

@@ -148,6 +148,19 @@ export function bracketLevel(text: string): { level: LogLevel; name: string | un
   return { level, name: slash < 0 || slash === last.length - 1 ? undefined : last.slice(slash + 1) };
 }
 
+/**
+ * Cisco's message tag, `%FACILITY-SEVERITY-MNEMONIC:` (IOS `%LINK-3-UPDOWN:`, ASA `%ASA-4-106023:`, NX-OS
+ * `%ETHPORT-5-IF_UP:`, IOS XR `%PKT_INFRA-LINK-3-UPDOWN:`; Arista's EOS writes the same): the severity is the
+ * syslog one, 0–7. Undefined for any other text.
+ */
+const MESSAGE_TAG = /^%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*-([0-7])-[A-Z0-9_]+:?$/;
+
+export function messageTagSeverity(text: string): LogLevel | undefined {
+  if (text.charCodeAt(0) !== 37) return undefined;
+  const m = MESSAGE_TAG.exec(text);
+  return m ? SEVERITIES[Number(m[1])] : undefined;
+}
+
 /** Any level spelling including single letters: used for explicit formats and structured fields. */
 export function normaliseLevel(value: string): LogLevel {
   return (

@@ -868,6 +868,47 @@ describe(".NET's console logger", () => {
   });
 });
 
+describe("Cisco's message tags", () => {
+  const tags = ['%LINK-3-UPDOWN:', '%SYS-5-CONFIG_I:', '%SEC-6-IPACCESSLOGP:', '%PLATFORM-2-FAN_FAILED:'];
+
+  it('reads the severity of a tag in the component column (IOS) and keeps the tag as the component', () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `May  1 10:00:${String(10 + i)} core-sw1 ${tags[i % 4]} event ${i} on port ${i % 3}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(lines.slice(0, 4).map((l) => parser.parse(l).level)).toEqual(['ERROR', 'NOTICE', 'INFO', 'FATAL']);
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      component: '%LINK-3-UPDOWN',
+      content: 'event 0 on port 0',
+    });
+  });
+
+  it("takes a tag opening the message (an ASA's `host : %ASA-4-106023:`) as the level and component", () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `May 01 2024 10:00:${String(10 + i)} fw01 : %ASA-${i % 2 === 0 ? '4-106023' : '6-302013'}: Deny tcp ${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      level: 'WARN',
+      component: '%ASA-4-106023',
+      content: 'Deny tcp 0',
+    });
+    expect(parser.parse(lines[1] ?? '').level).toBe('INFO');
+  });
+
+  it('reads no level from a percent word that is no tag', () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `May  1 10:00:${String(10 + i)} web-1 app: %CPU-9-HIGH: ${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '').level).toBeUndefined();
+  });
+});
+
 describe('epoch times with a fraction', () => {
   it("reads a first column of epoch seconds with milliseconds (Squid's access log) as the time", () => {
     const lines = Array.from(

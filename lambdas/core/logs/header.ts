@@ -497,6 +497,11 @@ class ColumnParser implements HeaderParser {
    * log (see `levelFirstShare`): set once the layout is learned.
    */
   levelFirst = false;
+  /**
+   * The layout has no level nor component column: a line may write its level after `key=value` context
+   * (`levelAfterContext`).
+   */
+  private contextLevels: boolean;
   /** The layout is CRI's alone (`time stream flag`): the runtime's header, around each line a program wrote. */
   private readonly runtimeOnly: boolean;
   constructor(
@@ -538,6 +543,7 @@ class ColumnParser implements HeaderParser {
     this.info = { kind: 'columns', description, coverage };
     if (columns.some((c) => c.kind === 'mark' && c.role === 'level')) this.info.levelsEndAtWarning = true;
     if (this.unlevelledEnd >= 0) this.info.levelsOnSomeLines = true;
+    this.contextLevels = !columns.some((c) => c.role === 'level' || c.role === 'component' || c.levelInside);
   }
 
   parse(line: string): ParsedLine {
@@ -631,6 +637,7 @@ class ColumnParser implements HeaderParser {
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;
     }
     if (out.level === undefined && content.charCodeAt(0) === 37) messageTag(out);
+    else if (this.contextLevels && out.level === undefined) levelAfterContext(out);
     if (this.unlevelledEnd >= 0 && out.level === undefined) return this.unlevelled(line, out, nv);
     if (this.timeColumns.length > 0) out.time = this.time.read(this.timeText(line, values, nv));
     return out;
@@ -662,6 +669,21 @@ class ColumnParser implements HeaderParser {
   countZones(into: ZoneTally): void {
     into.addAll(this.time.zones);
     into.addAll(this.otherZones);
+  }
+
+  /**
+   * Keeps the levels written after `key=value` context only when at least `CONTEXT_LEVEL_SHARE` of the sample
+   * lines write one (Elixir, Sidekiq): a log whose odd message opens with `id=3 ERROR` keeps its levels from
+   * wording. The lines without one may still say in words that they failed.
+   */
+  learnContextLevels(sample: readonly string[]): void {
+    if (!this.contextLevels) return;
+    let levelled = 0;
+    for (const line of sample) if (this.parse(line).level !== undefined) levelled++;
+    this.contextLevels = levelled >= CONTEXT_LEVEL_SHARE * sample.length && levelled > 1;
+    if (!this.contextLevels) return;
+    this.info.levelsOnSomeLines = true;
+    this.info.description += '; a level after key=value context';
   }
 
   /** Marks the layout as one with `LEVEL time message` lines besides its own (`levelFirstShare`). */
@@ -777,6 +799,43 @@ function messageTag(out: ParsedLine): void {
   out.level = level;
   out.component = tag.slice(0, -1);
   out.content = space < 0 ? '' : out.content.slice(space + 1).trimStart();
+}
+
+/** Share of the sample lines that must write a level after their context for the log to be read so. */
+const CONTEXT_LEVEL_SHARE = 0.2;
+/** A `key=value` pair of context, unquoted, as loggers write it before their level. */
+const CONTEXT_PAIR = /^[A-Za-z_][\w.-]{0,63}=[^\s"']*$/;
+const MAX_CONTEXT_PAIRS = 16;
+
+/**
+ * A level written after `key=value` context of varying length, which no column can hold: Elixir's Logger
+ * (`$time $metadata[$level] $message`: `10:00:03.882 request_id=F5a8 [error] GenServer … terminating`) and
+ * Sidekiq (`time pid=7 tid=gw9 class=HardJob jid=… INFO: done`). The level must be written as levels are (in
+ * capitals or as a label, `writtenLevel`) right after one pair or more; it is the line's level and leaves the
+ * message, the context stays in it (a job's class is what its lines are about).
+ */
+function levelAfterContext(out: ParsedLine): void {
+  const text = out.content;
+  const c0 = text.charCodeAt(0);
+  // Context starts with a letter or `_`; Elixir writes `[level]` right after the time when it has none.
+  if (c0 !== 91 && c0 !== 95 && !((c0 | 32) >= 97 && (c0 | 32) <= 122)) return;
+  let pos = 0;
+  for (let pairs = 0; pairs <= MAX_CONTEXT_PAIRS && pos < text.length; pairs++) {
+    const space = text.indexOf(' ', pos);
+    const end = space < 0 ? text.length : space;
+    const word = text.slice(pos, end);
+    if (!CONTEXT_PAIR.test(word)) {
+      const level = pairs > 0 || word.charCodeAt(0) === 91 ? writtenLevel(word) : undefined;
+      if (level === undefined) return;
+      out.level = level;
+      const context = text.slice(0, pos).trimEnd();
+      const rest = text.slice(end).trimStart();
+      out.content = context.length === 0 ? rest : rest.length === 0 ? context : `${context} ${rest}`;
+      return;
+    }
+    pos = end;
+    while (text.charCodeAt(pos) === 32) pos++;
+  }
 }
 
 /** A map that forgets everything when full: header values repeat, so a small cache hits almost always. */
@@ -1046,6 +1105,7 @@ function learnColumns(
   const coverage = fitAll / Math.max(1, all.length);
   const withCoverage = new ColumnParser(delimiter, columns, timeColumns, coverage, defaultYear);
   withCoverage.dateless = datelessTimes(texts, timeColumns, defaultYear);
+  withCoverage.learnContextLevels(lines);
   if (timeColumns.length > 0 && levelFirstShare(parser, all, defaultYear) > 0) withCoverage.withLevelFirst();
   return { parser: withCoverage, score: coverage * (columns.length + headerChars / Math.max(1, fit) / 100) };
 }

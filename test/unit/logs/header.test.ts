@@ -909,6 +909,58 @@ describe("Cisco's message tags", () => {
   });
 });
 
+describe('a level written after key=value context', () => {
+  it("reads Elixir's `$time $metadata[$level] $message`, with or without metadata", () => {
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 2
+        ? `10:00:${String(10 + i)}.123 [debug] QUERY OK source="orders" db=${i}.1ms`
+        : `10:00:${String(10 + i)}.123 request_id=F5a8${i} ${i % 5 === 0 ? '[error]' : '[info]'} GET /api/users/${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      level: 'ERROR',
+      content: 'request_id=F5a80 GET /api/users/0',
+    });
+    expect(parser.parse(lines[1] ?? '').level).toBe('INFO');
+    expect(parser.parse(lines[2] ?? '')).toMatchObject({
+      level: 'DEBUG',
+      content: 'QUERY OK source="orders" db=2.1ms',
+    });
+    expect(parser.info.levelsOnSomeLines).toBe(true);
+  });
+
+  it("reads Sidekiq's `time pid=7 tid=gw9 class=HardJob jid=… LEVEL: message`, its context of varying length", () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `2024-05-01T10:00:${String(10 + i)}.677Z pid=7 tid=gw${i} ${i % 4 === 0 ? `WARN: Stripe::APIConnectionError: timeout` : `class=MailerJob jid=${i}abc INFO: start`}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      level: 'WARN',
+      content: 'pid=7 tid=gw0 Stripe::APIConnectionError: timeout',
+    });
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({
+      level: 'INFO',
+      content: 'pid=7 tid=gw1 class=MailerJob jid=1abc start',
+    });
+  });
+
+  it('leaves a log whose odd message opens with context and a level word to its wording', () => {
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      i === 4
+        ? `2024-05-01T10:00:${String(10 + i)}Z id=3 ERROR seen in batch`
+        : `2024-05-01T10:00:${String(10 + i)}Z ${['started worker 3', 'cache warmed in 20 ms', 'request served', 'queue is empty'][i % 4]}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[4] ?? '')).toMatchObject({
+      level: undefined,
+      content: 'id=3 ERROR seen in batch',
+    });
+    expect(parser.info.levelsOnSomeLines).toBeUndefined();
+  });
+});
+
 describe('epoch times with a fraction', () => {
   it("reads a first column of epoch seconds with milliseconds (Squid's access log) as the time", () => {
     const lines = Array.from(

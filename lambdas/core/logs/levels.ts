@@ -105,11 +105,16 @@ const MAX_LEVEL_FIELD = 16;
 function levelWord(field: string): LogLevel | undefined {
   let s = field;
   if (s.length > MAX_LEVEL_FIELD) return undefined;
-  if ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('<') && s.endsWith('>'))) s = s.slice(1, -1);
+  const bracketed = s.startsWith('[') && s.endsWith(']');
+  if (bracketed || (s.startsWith('<') && s.endsWith('>'))) s = s.slice(1, -1);
   if (s.endsWith(':') || s.endsWith(',')) s = s.slice(0, -1);
   s = s.trim();
   if (s.length < 3) return undefined;
-  return WORDS[s.toLowerCase()];
+  const lower = s.toLowerCase();
+  // MySQL 8's `[System]`, beside its `[Note]`, `[Warning]` and `[ERROR]` (start, shutdown, ready for
+  // connections); a bare "system" is a word.
+  if (bracketed && lower === 'system') return 'NOTICE';
+  return WORDS[lower];
 }
 
 export const parseLevelLetter = (field: string): LogLevel | undefined =>

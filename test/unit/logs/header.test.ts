@@ -909,6 +909,20 @@ describe("Cisco's message tags", () => {
   });
 });
 
+describe("MySQL 8's error log", () => {
+  it('reads its [System] level (start, ready for connections) in the level column, so those lines fit', () => {
+    const levels = ['[Warning]', '[Note]', '[System]', '[ERROR]'];
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `2024-05-01T10:02:${String(10 + i)}.404713Z ${i} ${levels[i % 4]} [MY-0101${i}] [Server] event ${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[2] ?? '')).toMatchObject({ level: 'NOTICE', content: 'event 2' });
+    expect(parser.parse(lines[2] ?? '').time).toBe(Date.parse('2024-05-01T10:02:12.404Z'));
+  });
+});
+
 describe('a level written after key=value context', () => {
   it("reads Elixir's `$time $metadata[$level] $message`, with or without metadata", () => {
     const lines = Array.from({ length: 30 }, (_, i) =>

@@ -16,6 +16,7 @@ import {
   type RedactionCounts,
   Redactor,
 } from '../redaction/redact.ts';
+import { withoutEscapes } from './ansi.ts';
 import { ContinuationDetector, mostlyIndented } from './continuation.ts';
 import {
   type CsvLayout,
@@ -306,7 +307,7 @@ export class LogAnalyzer {
 
   /** One physical line of at most `maxLineLength` characters, or cut to it. */
   private accept(rawLine: string, notUtf8: boolean): void {
-    let line = rawLine;
+    let line = withoutEscapes(rawLine);
     if (notUtf8) this.notUtf8Lines++;
     if (line.length > this.maxLineLength) {
       line = line.slice(0, this.maxLineLength);

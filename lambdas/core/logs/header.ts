@@ -18,6 +18,7 @@ import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
 import {
   bracketLevel,
+  channelLevel,
   type LogLevel,
   messageTagSeverity,
   normaliseLevel,
@@ -628,10 +629,11 @@ class ColumnParser implements HeaderParser {
         const level = out.level === undefined ? parseLevelWord(v) : undefined;
         if (level !== undefined) out.level = level;
         else if (!isDigitCode(v.charCodeAt(0)) || !PID_TID.test(v)) {
-          // Cisco's `%LINK-3-UPDOWN:` names the event and carries its severity.
-          if (out.level === undefined) out.level = messageTagSeverity(v);
+          // Cisco's `%LINK-3-UPDOWN:` names the event and carries its severity; Monolog's `channel.LEVEL:` both.
+          const channel = out.level === undefined ? channelLevel(v) : undefined;
+          if (out.level === undefined) out.level = channel?.level ?? messageTagSeverity(v);
           // Ruby's Logger writes `-- :` when no program name is set: a column that names nothing.
-          const name = this.component(v);
+          const name = this.component(channel?.name ?? v);
           if (name.length > 0) out.component = name;
         }
       } else if (spec.role === 'host') out.host = v.length > 128 ? v.slice(0, 128) : v;

@@ -166,6 +166,20 @@ export function messageTagSeverity(text: string): LogLevel | undefined {
   return m ? SEVERITIES[Number(m[1])] : undefined;
 }
 
+/**
+ * Monolog's `channel.LEVEL:` (its line formatter's `[%datetime%] %channel%.%level_name%: %message%`, what Laravel,
+ * Symfony and most PHP applications write): the level, in capitals as Monolog writes it, and the channel.
+ */
+export function channelLevel(text: string): { level: LogLevel; name: string } | undefined {
+  if (!text.endsWith(':')) return undefined;
+  const dot = text.lastIndexOf('.');
+  if (dot < 1) return undefined;
+  const word = text.slice(dot + 1, -1);
+  if (word.length < 3 || word !== word.toUpperCase()) return undefined;
+  const level = parseLevelWord(word);
+  return level === undefined ? undefined : { level, name: text.slice(0, dot) };
+}
+
 /** Any level spelling including single letters: used for explicit formats and structured fields. */
 export function normaliseLevel(value: string): LogLevel {
   return (

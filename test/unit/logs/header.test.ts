@@ -909,6 +909,33 @@ describe("Cisco's message tags", () => {
   });
 });
 
+describe("Monolog's channel.LEVEL (Laravel, Symfony)", () => {
+  it('reads the level after the channel, in capitals, and the channel as the component', () => {
+    const levels = ['INFO', 'WARNING', 'ERROR', 'DEBUG'];
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `[2024-05-01 10:00:${String(10 + i)}] production.${levels[i % 4]}: Order ${i} placed {"user":${i}}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(lines.slice(0, 4).map((l) => parser.parse(l).level)).toEqual(['INFO', 'WARN', 'ERROR', 'DEBUG']);
+    expect(parser.parse(lines[2] ?? '')).toMatchObject({
+      component: 'production',
+      content: 'Order 2 placed {"user":2}',
+    });
+  });
+
+  it('reads no level from a dotted name whose last part is a level word in lower case', () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `2024-05-01 10:00:${String(10 + i)} web-1 ${i % 2 === 0 ? 'app.error:' : 'app.info:'} handler ${i} done`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '').level).toBeUndefined();
+  });
+});
+
 describe("MySQL 8's error log", () => {
   it('reads its [System] level (start, ready for connections) in the level column, so those lines fit', () => {
     const levels = ['[Warning]', '[Note]', '[System]', '[ERROR]'];

@@ -216,6 +216,23 @@ const SHAPES: Shape[] = [
     fields: { mon: 1, d: 2, y: [3, 8], h: 4, mi: 5, s: 6, frac: 7, zone: 9 },
   },
   {
+    // 2024 May 01 10:00:06 (the year first: Cisco NX-OS, and `date +'%Y %b %d %T'`)
+    re: new RegExp(`^(\\d{4})\\s+${MON}\\s+(\\d{1,2})\\s+${TIME}${ZONE}`, 'i'),
+    build: (m) =>
+      make(
+        num(m[1]),
+        MONTHS[(m[2] ?? '').slice(0, 3).toLowerCase()] ?? 0,
+        num(m[3]),
+        num(m[4]),
+        num(m[5]),
+        num(m[6]),
+        m[7],
+        m[8],
+        true,
+      ),
+    fields: { y: 1, mon: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
+  },
+  {
     // 10/Oct/2000:13:55:36 -0700 (Apache access log)
     re: new RegExp(`^(\\d{1,2})[/ -]${MON}[/ -](\\d{4})[:\\s]${TIME}${ZONE}`, 'i'),
     build: (m) =>

@@ -23,7 +23,15 @@ const formats: Record<string, (d: Date) => string> = {
   compact: (d) =>
     `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}:${pad(d.getUTCMilliseconds(), 3)}`,
   bracketed: (d) => `[${d.toISOString().replace('T', ' ').replace('Z', '')}]`,
+  yearFirst: (d) =>
+    `${d.getUTCFullYear()} ${['Jan', 'Feb', 'Mar'][d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
 };
+
+describe('a year written before the month name', () => {
+  it("reads Cisco NX-OS's `2019 May 01 10:00:06` with its own year, not the default one", () => {
+    expect(parseTimestamp('2019 May 01 10:00:06', 2024)?.ms).toBe(Date.UTC(2019, 4, 1, 10, 0, 6));
+  });
+});
 
 describe('TimestampReader', () => {
   it.each(Object.keys(formats))('reads %s timestamps line after line as a fresh parse does', (name) => {

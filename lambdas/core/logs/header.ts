@@ -207,6 +207,8 @@ function classifyField(text: string): FieldKind {
   // Epoch seconds with a fraction (Squid's access log, Zeek): a time, where a decimal number is a word.
   if (EPOCH_FRACTION.test(text)) return 'ts';
   if (MONTH_OR_DAY.test(text) || TIME_ZONES.has(text)) return 'ts';
+  // Cisco IOS's `*Mar` / `.Mar`: a month whose clock is not synchronised (see timestamp.ts).
+  if ((c0 === 42 || c0 === 46) && MONTH_OR_DAY.test(text.slice(1))) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
   if (text.endsWith(':')) return 'comp';
@@ -879,7 +881,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
         isDigitCode(c0) ||
         ((c0 === 45 || c0 === 43) && isDigitCode(text.charCodeAt(1))) ||
         MONTH_OR_DAY.test(text) ||
-        TIME_ZONES.has(text)
+        TIME_ZONES.has(text) ||
+        ((c0 === 42 || c0 === 46) && MONTH_OR_DAY.test(text.slice(1)))
       );
     case 'level':
       return parseLevelWord(text) !== undefined;

@@ -316,6 +316,9 @@ function normalise(text: string): string | undefined {
   if (c0 === 32 || c0 === 9 || s.charCodeAt(s.length - 1) === 32) s = s.trim();
   const first = s.charCodeAt(0);
   if (first === 91 || first === 40) s = s.slice(1);
+  // Cisco IOS marks a time its clock does not vouch for: `*Mar  1 18:46:11.123:` (never set), `.Mar …` (lost).
+  else if ((first === 42 || first === 46) && (s.charCodeAt(1) | 32) >= 97 && (s.charCodeAt(1) | 32) <= 122)
+    s = s.slice(1);
   const last = s.charCodeAt(s.length - 1);
   if (last === 93 || last === 41 || last === 44 || last === 58) s = s.slice(0, -1);
   return s;

@@ -884,6 +884,20 @@ describe("Cisco's message tags", () => {
     });
   });
 
+  it("reads IOS's time marked as not synchronised (`*May  1 …`, `.May  1 …`), not a host `*May`", () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `${1000 + i}: ${i % 7 === 3 ? '.' : '*'}May  1 10:${String(i * 2).padStart(2, '0')}:${String(10 + i)}.166: ${tags[i % 4]} event ${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    const times = lines.map((l) => parser.parse(l).time);
+    expect(times[0]).toBe(Date.UTC(2024, 4, 1, 10, 0, 10, 166));
+    expect(times[3]).toBe(Date.UTC(2024, 4, 1, 10, 6, 13, 166));
+    expect(times[29]).toBe(Date.UTC(2024, 4, 1, 10, 58, 39, 166));
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({ host: undefined, content: 'event 1' });
+  });
+
   it("takes a tag opening the message (an ASA's `host : %ASA-4-106023:`) as the level and component", () => {
     const lines = Array.from(
       { length: 20 },

@@ -1575,13 +1575,42 @@ class StructuredParser implements HeaderParser {
       this.lastLine = line;
       this.lastRecord = record;
     }
-    if (record) return fromRecord(record, this.time, this.learned);
-    return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
+    if (!record) return this.fallback ? this.fallback.parse(line) : parsedLine(trimmed);
+    const out = fromRecord(record, this.time, this.learned);
+    if (this.kind === 'logfmt') labelledMessage(trimmed, record, out);
+    return out;
   }
   countZones(into: ZoneTally): void {
     into.addAll(this.time.zones);
     this.fallback?.countZones?.(into);
   }
+}
+
+/** Linux audit's record label: `audit(<epoch seconds>.<milliseconds>:<serial>):`. */
+const AUDIT_LABEL = /^audit\((\d{9,11})\.(\d{3}):\d+\):$/;
+
+/**
+ * A logfmt `msg` that is no text but a label ending in `:` for the pairs after it, as Linux audit records are
+ * written by the kernel and auditd (`type=SYSCALL msg=audit(1714557600.123:42): arch=… comm="bash" …`, and a
+ * second, quoted `msg='op=login …'` in user records): the message is the rest of the line after the first
+ * `msg=` (it was `audit(<TIME>):` or `'op=login` on every line), the label's epoch is the time, and the record's
+ * `type` the component (its `name=` is a file's).
+ */
+function labelledMessage(line: string, record: Map<string, Scalar>, out: ParsedLine): void {
+  const key = line.startsWith('msg=') ? 0 : line.indexOf(' msg=') + 1;
+  if (key === 0 && !line.startsWith('msg=')) return;
+  const from = key + 4;
+  const space = line.indexOf(' ', from);
+  if (space < 0 || line.charCodeAt(space - 1) !== 58) return;
+  const label = line.slice(from, space);
+  const rest = line.slice(space + 1).trim();
+  if (rest.length === 0 || label.charCodeAt(0) === 34 || label.charCodeAt(0) === 39) return;
+  out.content = rest;
+  const audit = AUDIT_LABEL.exec(label);
+  if (!audit) return;
+  if (out.time === undefined) out.time = Number(audit[1]) * 1000 + Number(audit[2]);
+  const type = record.get('type');
+  if (typeof type === 'string') out.component = type.slice(0, 128);
 }
 
 /** Loghub-format parser. Lines that do not match keep their whole text as content. */

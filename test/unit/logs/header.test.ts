@@ -950,6 +950,35 @@ describe("Monolog's channel.LEVEL (Laravel, Symfony)", () => {
   });
 });
 
+describe('Linux audit records (auditd, the kernel)', () => {
+  it('reads the message after the audit(epoch:serial): label, its time, and the record type as component', () => {
+    const lines = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? `type=SYSCALL msg=audit(1714557600.${String(100 + i)}:${200 + i}): arch=c000003e syscall=59 success=yes exit=0 pid=${i} comm="bash" exe="/usr/bin/bash" key="exec"`
+        : `type=USER_AUTH msg=audit(1714557600.${String(100 + i)}:${200 + i}): pid=${i} uid=0 auid=4294967295 msg='op=PAM:authentication acct="root" exe="/usr/sbin/sshd" res=failed'`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '')).toMatchObject({
+      time: 1714557600100,
+      component: 'SYSCALL',
+      content: 'arch=c000003e syscall=59 success=yes exit=0 pid=0 comm="bash" exe="/usr/bin/bash" key="exec"',
+    });
+    expect(parser.parse(lines[1] ?? '')).toMatchObject({
+      component: 'USER_AUTH',
+      content: `pid=1 uid=0 auid=4294967295 msg='op=PAM:authentication acct="root" exe="/usr/sbin/sshd" res=failed'`,
+    });
+  });
+
+  it('keeps a logfmt message that is text, quoted or not', () => {
+    const lines = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0 ? `level=info msg="retrying in:" n=${i}` : `level=info msg=started n=${i}`,
+    );
+    const parser = createHeaderParser(lines, { defaultYear: 2024 });
+    expect(parser.parse(lines[0] ?? '').content).toBe('retrying in:');
+    expect(parser.parse(lines[1] ?? '').content).toBe('started');
+  });
+});
+
 describe("MySQL 8's error log", () => {
   it('reads its [System] level (start, ready for connections) in the level column, so those lines fit', () => {
     const levels = ['[Warning]', '[Note]', '[System]', '[ERROR]'];

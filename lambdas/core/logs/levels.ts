@@ -258,11 +258,12 @@ export function inferLevel(text: string): LogLevel | undefined {
 /**
  * A counter is no error event: "errors=0", "currentActionErrors=<NUM>", "with 0 errors" (a
  * status line's tally; the template of such lines has `<NUM>` where the lines have numbers, and both must
- * agree), nor is "no failures". A singular key with a code ("error=500"), "failed: 50" (an errno) and a
+ * agree), nor is "no failures", nor a failure word as the key of a number (`failed=0`, `unreachable=0`,
+ * `timeout=10`: Ansible's `PLAY RECAP` tallies, a setting). A singular key with a code ("error=500"), "failed: 50" (an errno) and a
  * counter beside other error words ("job failed with 3 errors") still are.
  */
 const ERROR_COUNTER =
-  /[\w.-]*(?:errors|failures|error_?count|failure_?count)[\w.-]*\s*[=:]\s*(?:\d+|<NUM>)(?![\w.])|(?:^|\s)(?:\d+|<NUM>|no|zero)\s+(?:errors?|failures?)\b/gi;
+  /[\w.-]*(?:errors|failures|error_?count|failure_?count)[\w.-]*\s*[=:]\s*(?:\d+|<NUM>)(?![\w.])|(?:^|\s)[\w.-]*(?:failed|unreachable|timeout|refused|denied|aborted|crashed|invalid)\s*=\s*(?:\d+|<NUM>)(?![\w.])|(?:^|\s)(?:\d+|<NUM>|no|zero)\s+(?:errors?|failures?)\b/gi;
 
 /** Words before which a level word must come to count on a line of an unknown layout. */
 const NEAR_START_WORDS = 6;

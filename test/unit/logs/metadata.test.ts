@@ -124,6 +124,16 @@ describe('levels recognised from wording', () => {
     expect(s.errorTemplates.map((t) => t.template)).toEqual(['disk write failed on <PATH>']);
   });
 
+  it('does not count a tally written failed=<n> (a play recap) as an error, but a failure still', () => {
+    const s = inferred(
+      'web-01 : ok=5 changed=2 unreachable=0 failed=0 skipped=0',
+      'web-02 : ok=5 changed=2 unreachable=0 failed=0 skipped=0',
+      'batch done processed=10 failed=0',
+      'fatal: [web-03]: FAILED! => status 502',
+    );
+    expect(s.errorTemplates.map((t) => t.template)).toEqual(['fatal: [web-<NUM>]: FAILED! => status <NUM>']);
+  });
+
   it('reads a CamelCase name starting with Failed as failure wording, not a counter or a longer word', () => {
     const s = inferred(
       'Warning FailedScheduling pod/api-1 0/6 nodes are available',

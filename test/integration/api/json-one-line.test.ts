@@ -49,7 +49,7 @@ describe('a JSON document written on one line, through the API', () => {
       raw: ONE_LINE,
     });
     expect(pasted.errors).toBeUndefined();
-    const { id } = pasted.data?.summarizeLog as { id: string };
+    const id = (pasted.data?.summarizeLog as { id: string } | undefined)?.id ?? '';
     const entry = await finished(id);
     expect(entry.job.lastError).toBeNull();
     const json = JSON.parse(entry.summary?.json ?? '{}');

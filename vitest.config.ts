@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'node',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          // Each file gets a TMPDIR of its own and fails if it leaves anything there (test/support/temp-dir.ts).
+          setupFiles: ['test/support/temp-sandbox.ts'],
           testTimeout: 30_000,
           // EMF lines and INFO logs from the handlers would drown the test report; tests that check metrics inject a sink.
           env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },

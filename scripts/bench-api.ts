@@ -16,13 +16,13 @@
  *    HTTP as a client would. Target: within 2 s. Needs the development data (../shared/data).
  * Usage: npm run bench:api [-- --only load|logins|pastes|e2e --rate 200 --seconds 20 --runs 5 --port 0]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
 import { call } from './graphql-call.ts';
+import { scratchDir } from './scratch-dir.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const { values } = parseArgs({
@@ -58,7 +58,7 @@ function oneMegabyteLog(): string {
   return lines.join('\n');
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-'));
+const dataDir = scratchDir('ai-ops-bench-');
 const runtime = await startLocalRuntime({ port: 0, dataDir, reconcileEverySeconds: 3600 });
 try {
   const admin = runtime.createdAdmin;
@@ -125,7 +125,7 @@ async function withSignedInServer(
   name: string,
   run: (stack: Server, auth: Record<string, string>) => Promise<void>,
 ): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), `ai-ops-bench-${name}-`));
+  const dir = scratchDir(`ai-ops-bench-${name}-`);
   const stack = await startLocalProcess(dir, 120_000, {}, port);
   try {
     if (!stack.admin) throw new Error('no admin created');

@@ -12,8 +12,7 @@
  *     npm run bench:changelog -- --repo ../some-repo [--repo ../other] [--path packages/x]
  *                                [--changelog packages/x/CHANGELOG.md] [--config file] [--limit 20] [--verbose]
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -29,6 +28,7 @@ import {
 import { buildHistoryRepo, HISTORY_DIR, loadHistorySpec } from '../test/fixtures/changelog/history-repo.ts';
 import { inputFor, loadFixtureCases, scoreItems } from '../test/unit/changelog/fixture-cases.ts';
 import { type HistoryResult, scoreHistory } from './changelog-history.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 /** Small deterministic generator, so every run times the same input. */
 function random(seed: number): () => number {
@@ -370,7 +370,7 @@ async function benchHistories(options: {
   limit: number | null;
   verbose: boolean;
 }): Promise<void> {
-  const scratch = options.repos.length === 0 ? mkdtempSync(join(tmpdir(), 'ai-ops-bench-history-')) : null;
+  const scratch = options.repos.length === 0 ? scratchDir('ai-ops-bench-history-') : null;
   const repos = [...options.repos];
   try {
     if (scratch) {

@@ -10,12 +10,12 @@
  * Output goes to /dev/null; on a shared machine quote medians, and compare rows of one run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, spread } from './bench-table.ts';
 import { buildCli, currentBuild } from './build-cli.mjs';
+import { scratchDir } from './scratch-dir.ts';
 import { sharedDataPath } from './shared-data.ts';
 
 const { values } = parseArgs({
@@ -29,7 +29,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const largeRuns = Number(values['large-runs']);
 const root = resolve(import.meta.dirname, '..');
-const scratch = mkdtempSync(join(tmpdir(), 'ai-ops-bench-cli-'));
+const scratch = scratchDir('ai-ops-bench-cli-');
 
 /** The launcher users run, and the sources run through tsx (compiled on every call). */
 const BUILT = ['bin/ai-ops.mjs'];

@@ -14,13 +14,13 @@
  * Usage: npm run bench:idle -- [--tree <checkout>] [--port 47310] [--idle-seconds 60] [--settle-seconds 20] [--jobs 20]
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { call } from './graphql-call.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 const { values } = parseArgs({
   options: {
@@ -172,7 +172,7 @@ const quantile = (values: readonly number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-idle-'));
+const dataDir = scratchDir('ai-ops-bench-idle-');
 let started: Started | undefined;
 try {
   started = await start(dataDir);

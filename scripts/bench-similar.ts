@@ -6,9 +6,7 @@
  * ticket is a candidate) and for a USER (their own tenth). No target in the issue; the design aim is that a
  * ticket page stays interactive (well under 100 ms at 20,000 tickets).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { connectDatabase } from '../lambdas/adapters/db/client.ts';
@@ -17,6 +15,7 @@ import { createTicketRepo } from '../lambdas/adapters/db/ticket-repo.ts';
 import { SIMILAR_LIMIT, SIMILAR_MIN_SCORE } from '../lambdas/core/use-cases/tickets.ts';
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { startLocalDatabase } from '../local/local-database.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 const { values } = parseArgs({
   options: { tickets: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' } },
@@ -38,7 +37,7 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-similar-'));
+  const dir = scratchDir('bench-similar-');
   const database = await startLocalDatabase({ dataDir: dir });
   const connection = connectDatabase({ url: database.url });
   try {

@@ -29,8 +29,7 @@
  *   npm run bench:triage -- --dump-writers out.jsonl   # every held-out prediction, for error analysis
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -57,6 +56,7 @@ import {
   type WriterGroup,
   writerRows,
 } from './bench-triage-lib.ts';
+import { scratchDir } from './scratch-dir.ts';
 import { flagValue } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
@@ -323,7 +323,7 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
  */
 async function bundleModelLoad(): Promise<string> {
   const { build } = await import('esbuild');
-  const dir = mkdtempSync(resolve(tmpdir(), 'bench-triage-load-'));
+  const dir = scratchDir('bench-triage-load-');
   const outfile = resolve(dir, 'triage-model-load.mjs');
   await build({
     entryPoints: [resolve(root, 'scripts/triage-model-load.ts')],

@@ -7,13 +7,13 @@
  *   Logs page shows its list; target < 1 s. Other load on the machine inflates the times: read them for
  *   direction (the lead re-measures on a quiet machine).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchChromium, newContext } from '../test/e2e/console/browser.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
 import { markdownTable, spread } from './bench-table.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 const DIST = join(import.meta.dirname, '..', 'web', 'dist');
 const RUNS = 5;
@@ -32,7 +32,7 @@ const gzipped = (files: string[]) =>
   files.reduce((sum, file) => sum + gzipSync(readFileSync(join(DIST, file))).length, 0);
 
 async function firstRenders(): Promise<{ signIn: number[]; logs: number[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ai-ops-bench-web-'));
+  const dir = scratchDir('ai-ops-bench-web-');
   const server = await startLocalProcess(dir, 120_000);
   const browser = await launchChromium();
   const base = server.url.replace(/\/graphql$/, '');

@@ -3,8 +3,7 @@
  * (LLM excluded), from synthesized CloudFormation templates and the dated price table in scripts/cost/.
  * Without arguments it synthesizes a personal stage (`dev`) and `prod` offline, like `cdk synth`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { stageConfig } from '../bin/stages.ts';
@@ -20,9 +19,10 @@ import {
   total,
 } from './cost/estimate.ts';
 import { PRICES_AS_OF } from './cost/prices.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 function synthesized(stages: readonly string[]): Array<{ name: string; template: CfnTemplate }> {
-  const outdir = mkdtempSync(join(tmpdir(), 'ai-ops-cost-'));
+  const outdir = scratchDir('ai-ops-cost-');
   try {
     const context: Record<string, unknown> = JSON.parse(
       readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'),

@@ -8,14 +8,14 @@
  *   system, output to /dev/null; wall-clock time and peak RSS of the whole process, for every system.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHeaderParser } from '../lambdas/core/logs/header.ts';
 import { TemplateMiner } from '../lambdas/core/logs/miner.ts';
 import { rng } from '../lambdas/core/tickets/linear.ts';
 import type { LoghubSystem } from './loghub-data.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 export interface SpeedArgs {
   data: string;
@@ -150,7 +150,7 @@ function best(runs: Run[]): Run {
 export function measureSpeed(args: SpeedArgs, systems: LoghubSystem[]): void {
   const minerRows: string[][] = [];
   const cliRows: string[][] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
+  const dir = scratchDir('bench-logs-');
   const total = { miner: 0, heap: 0, cli: 0, rss: 0 };
   try {
     systems.forEach((system, k) => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,13 +6,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig } from '../../bin/stages.ts';
 import { WebConsole } from '../../lib/web-console.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const GRAPHQL_URL = 'https://abc123.appsync-api.eu-west-1.amazonaws.com/graphql';
 
 function synth(stageName: string) {
-  const dist = mkdtempSync(join(tmpdir(), 'ai-ops-web-dist-'));
+  const dist = tempDir('ai-ops-web-dist-');
   writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
-  const app = new App();
+  const app = new App({ outdir: tempDir('cdk.out-') });
   const stack = new Stack(app, `Console-${stageName}`, {
     env: { account: '111111111111', region: 'eu-west-1' },
   });

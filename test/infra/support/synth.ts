@@ -7,6 +7,7 @@ import { type StageInputs, stageConfig } from '../../../bin/stages.ts';
 import { AiOpsStack } from '../../../lib/ai-ops-stack.ts';
 import { REPO_ROOT } from '../../../lib/app-function.ts';
 import type { StageConfig } from '../../../lib/stage-config.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 export interface SynthesizedStage {
   stage: StageConfig;
@@ -36,7 +37,11 @@ export function synthStage(
   options: { alarmEmail?: string; inputs?: Partial<StageInputs> } = {},
 ): SynthesizedStage {
   // Asset metadata is what the CDK CLI turns on; tests read bundle paths from it.
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true } });
+  const app = new App({
+    // Not the CDK's default, a new cdk.out folder per synth under the temporary directory that nobody removes.
+    outdir: tempDir('cdk.out-'),
+    context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true },
+  });
   const stage = stageConfig({
     name,
     alarmEmail: options.alarmEmail,

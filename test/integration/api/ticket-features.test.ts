@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { ticketsCommand } from '../../../bin/commands/tickets.ts';
 import { type ApiHarness, type ApiSession, eventually, startApiHarness } from '../../support/api-harness.ts';
 import { commandOutput } from '../../support/command-output.ts';
 import { dataField } from '../../support/local-process.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { FIXTURE, INTERNAL_FIXTURE } from '../../unit/tickets/support.ts';
 
 /** The worker's settings in this file, given to the CLI as its options: both must decide alike. */
@@ -71,7 +71,7 @@ describe('ticket features through the API (similar, duplicates, search, team, ti
     ).similar;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ticket-features-'));
+    dir = tempDir('ticket-features-');
     model = join(dir, 'team.model.json');
     // A served model with an extra `team` head, as `tickets train --label-column team` makes it.
     const trained = await commandOutput(() =>

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../bin/commands/command.ts';
@@ -7,6 +6,7 @@ import { exportCorrections } from '../../../bin/commands/ticket-corrections.ts';
 import { ticketsCommand } from '../../../bin/commands/tickets.ts';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
 import { redactTicket } from '../../../lambdas/core/tickets/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { withTerminalInput } from '../../support/terminal-input.ts';
 import { FIXTURE, fixtureModel, INTERNAL_FIXTURE } from './support.ts';
 
@@ -14,7 +14,7 @@ let dir = '';
 let modelPath = '';
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tickets-cli-'));
+  dir = tempDir('tickets-cli-');
   modelPath = join(dir, 'fixture.model.json');
   writeFileSync(modelPath, JSON.stringify(fixtureModel().json));
 });
@@ -663,7 +663,7 @@ describe('help', () => {
 describe('ai-ops tickets classify in a pipeline', () => {
   it('ends quietly with exit code 0 when the reader closes the pipe early (| head)', async () => {
     const { spawn } = await import('node:child_process');
-    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-epipe-'));
+    const dir = tempDir('ai-ops-epipe-');
     const csv = join(dir, 'many.csv');
     const rows = Array.from(
       { length: 3000 },
@@ -689,7 +689,7 @@ describe('ai-ops tickets classify stopped halfway', () => {
   const root = join(import.meta.dirname, '../../..');
 
   async function bigCsv(length: number): Promise<{ dir: string; csv: string }> {
-    const dir = mkdtempSync(join(tmpdir(), 'ai-ops-stop-'));
+    const dir = tempDir('ai-ops-stop-');
     const csv = join(dir, 'many.csv');
     const rows = Array.from({ length }, (_, i) => `"Export button does nothing ${i}","No file ${i}."`);
     writeFileSync(csv, `title,body\n${rows.join('\n')}\n`);
@@ -722,7 +722,7 @@ describe('ai-ops tickets classify stopped halfway', () => {
     const { spawn } = await import('node:child_process');
     // More output than a pipe holds, so the early close is met while the spool is copied out.
     const { dir, csv } = await bigCsv(3000);
-    const spool = mkdtempSync(join(tmpdir(), 'ai-ops-spool-'));
+    const spool = tempDir('ai-ops-spool-');
     const child = spawn(
       process.execPath,
       ['bin/ai-ops.mjs', 'tickets', 'classify', csv, '--strict', '--quiet'],

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ticketsCommand } from '../../../bin/commands/tickets.ts';
@@ -8,6 +7,7 @@ import {
   createTriagePolicy,
   NEEDS_REVIEW,
 } from '../../../lambdas/core/tickets/index.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { mixedModel, validationField } from './support.ts';
 
 const classifier = () => createTicketClassifier(mixedModel().model);
@@ -81,7 +81,7 @@ describe('createTriagePolicy', () => {
 
 describe('one decision for the CLI and the worker', () => {
   it('gives the same answers from `tickets classify` as from the policy with the same settings', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tickets-decision-'));
+    const dir = tempDir('tickets-decision-');
     const model = join(dir, 'model.json');
     // With a team head: the team's abstention must agree too.
     writeFileSync(model, JSON.stringify(mixedModel().json));

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.ts';
@@ -17,7 +16,11 @@ import {
   type TicketModelJson,
 } from '../../../lambdas/core/tickets/index.ts';
 import { canonicalLabel, trainTicketModel } from '../../../lambdas/core/tickets/train.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { fixtureModel, fixtureTickets, internalTickets, mixedModel, validationField } from './support.ts';
+
+/** Model files written by these tests; removed when the file ends. */
+const scratch = tempDir('tickets-model-');
 
 describe('training', () => {
   it('is deterministic: the same data and seed give the same artifact', () => {
@@ -102,7 +105,7 @@ describe('training', () => {
 describe('model artifact', () => {
   it('round-trips through a file and predicts the same as the in-memory model', () => {
     const { json, model } = fixtureModel();
-    const path = join(tmpdir(), `tickets-${process.pid}.model.json`);
+    const path = join(scratch, `tickets-${process.pid}.model.json`);
     writeFileSync(path, JSON.stringify(json));
     const fromFile = createTicketClassifier(path);
     const inMemory = createTicketClassifier(model);
@@ -246,8 +249,8 @@ describe('model artifact', () => {
   });
 
   it('reports a missing or non-JSON model file as a ValidationError', () => {
-    expect(validationField(() => loadModel(join(tmpdir(), 'no-such-model.json')))).toBe('model');
-    const path = join(tmpdir(), `broken-${process.pid}.model.json`);
+    expect(validationField(() => loadModel(join(scratch, 'no-such-model.json')))).toBe('model');
+    const path = join(scratch, `broken-${process.pid}.model.json`);
     writeFileSync(path, '{ not json');
     expect(validationField(() => loadModel(path))).toBe('model');
   });
@@ -255,7 +258,7 @@ describe('model artifact', () => {
 
 describe('binary model files', () => {
   const file = (name: string, bytes: Uint8Array) => {
-    const path = join(tmpdir(), `${name}-${process.pid}.model.bin`);
+    const path = join(scratch, `${name}-${process.pid}.model.bin`);
     writeFileSync(path, bytes);
     return path;
   };
@@ -282,7 +285,7 @@ describe('binary model files', () => {
   });
 
   it('is chosen by the magic whatever the name, and a .bin file must have it', () => {
-    const path = join(tmpdir(), `named-${process.pid}.json`);
+    const path = join(scratch, `named-${process.pid}.json`);
     writeFileSync(path, binary());
     expect(loadModel(path).version).toBe(mixedModel().json.version);
     const wrong = binary();

@@ -18,14 +18,17 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
 import { call } from './graphql-call.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
-const { values } = parseArgs({
+const args = scriptArgs({
+  name: 'bench-api',
+  usage:
+    'npm run bench:api -- [--runs 5] [--data <dir>] [--only load|logins|pastes] [--rate 200] [--seconds 20] [--port 0]',
   options: {
     runs: { type: 'string', default: '5' },
     data: { type: 'string' },
@@ -35,11 +38,15 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
   },
 });
-const runs = Number(values.runs);
-const port = Number(values.port);
+const { values } = args;
+const runs = args.number('runs', { integer: true, min: 1 });
+const port = args.number('port', { integer: true, min: 0, max: 65535 });
+const rate = args.number('rate', { min: 1 });
+const seconds = args.number('seconds', { min: 1 });
+if (values.only !== undefined && !['load', 'logins', 'pastes'].includes(values.only))
+  args.fail(`option '--only': '${values.only}' is not load, logins or pastes`);
 const LOGIN = 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
-if (values.only === undefined || values.only === 'load')
-  await benchLoad(Number(values.rate), Number(values.seconds));
+if (values.only === undefined || values.only === 'load') await benchLoad(rate, seconds);
 if (values.only === undefined || values.only === 'logins') await benchLoginFlood();
 if (values.only === undefined || values.only === 'pastes') await benchPasteFlood();
 if (values.only === 'load' || values.only === 'logins' || values.only === 'pastes') process.exit(0);

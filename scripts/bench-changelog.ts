@@ -15,7 +15,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import {
   type Changelog,
   type ChangelogInput,
@@ -29,6 +28,7 @@ import { buildHistoryRepo, HISTORY_DIR, loadHistorySpec } from '../test/fixtures
 import { inputFor, loadFixtureCases, scoreItems } from '../test/unit/changelog/fixture-cases.ts';
 import { type HistoryResult, scoreHistory } from './changelog-history.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 
 /** Small deterministic generator, so every run times the same input. */
 function random(seed: number): () => number {
@@ -418,7 +418,10 @@ async function benchHistories(options: {
   }
 }
 
-const { values: args } = parseArgs({
+const parsed = scriptArgs({
+  name: 'bench-changelog',
+  usage:
+    'npm run bench:changelog -- [--repo <path>]... [--path <dir>] [--changelog <file>] [--config <file>] [--limit <n>] [--verbose]',
   options: {
     repo: { type: 'string', multiple: true },
     path: { type: 'string' },
@@ -428,6 +431,8 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean' },
   },
 });
+const args = parsed.values;
+const limit = parsed.optionalNumber('limit', { integer: true, min: 1 });
 const repos = args.repo ?? [];
 if (repos.length === 0) {
   benchSpeed();
@@ -438,6 +443,6 @@ await benchHistories({
   path: args.path ?? null,
   changelog: args.changelog ?? null,
   config: args.config ?? null,
-  limit: args.limit ? Number(args.limit) : null,
+  limit: limit ?? null,
   verbose: args.verbose === true,
 });

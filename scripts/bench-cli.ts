@@ -12,13 +12,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { markdownTable, spread } from './bench-table.ts';
 import { buildCli, currentBuild } from './build-cli.mjs';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 import { sharedDataPath } from './shared-data.ts';
 
-const { values } = parseArgs({
+const args = scriptArgs({
+  name: 'bench-cli',
+  usage: 'npm run bench:cli -- [--runs 10] [--large-runs 3] [--data <dir>] [--no-tsx]',
   options: {
     runs: { type: 'string', default: '10' },
     'large-runs': { type: 'string', default: '3' },
@@ -26,8 +28,9 @@ const { values } = parseArgs({
     'no-tsx': { type: 'boolean', default: false },
   },
 });
-const runs = Number(values.runs);
-const largeRuns = Number(values['large-runs']);
+const { values } = args;
+const runs = args.number('runs', { integer: true, min: 1 });
+const largeRuns = args.number('large-runs', { integer: true, min: 0 });
 const root = resolve(import.meta.dirname, '..');
 const scratch = scratchDir('ai-ops-bench-cli-');
 

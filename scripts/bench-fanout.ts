@@ -7,10 +7,14 @@
  * after a change) can be measured alternately on the same data (docs/reliability.md, "Fan-out through `similar`").
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
+import { scriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const args = scriptArgs({
+  name: 'bench-fanout',
+  usage:
+    'npm run bench:fanout -- --url <graphql url> --api-key <key> --email <admin> --password <password> ' +
+    '[--tickets 300] [--logs 100] [--only <names>] [--repeat 5]',
   options: {
     url: { type: 'string' },
     'api-key': { type: 'string' },
@@ -22,11 +26,14 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '5' },
   },
 });
-const { url, 'api-key': apiKey, email, password } = values;
-if (!url || !apiKey || !email || !password) {
-  process.stderr.write('usage: bench-fanout --url … --api-key … --email … --password …\n');
-  process.exit(2);
-}
+const { values } = args;
+const url = args.required('url');
+const apiKey = args.required('api-key');
+const email = args.required('email');
+const password = args.required('password');
+const ticketCount = args.number('tickets', { integer: true, min: 0 });
+const logCount = args.number('logs', { integer: true, min: 0 });
+const repeat = args.number('repeat', { integer: true, min: 1 });
 
 interface Answer {
   status: number;
@@ -35,7 +42,7 @@ interface Answer {
 }
 
 async function post(headers: Record<string, string>, query: string, variables = {}): Promise<Answer> {
-  const response = await fetch(url as string, {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
@@ -146,7 +153,7 @@ const CASES: Record<string, string> = {
   ),
 };
 
-await seed(Number(values.tickets), Number(values.logs));
+await seed(ticketCount, logCount);
 const [ticket] = await listAll('tickets', 'id');
 CASES.ticketHistory = aliases(`ticketHistory(id: "${String(ticket?.id)}") { at action changes }`);
 process.stdout.write(
@@ -155,5 +162,4 @@ process.stdout.write(
     '| --- | --- | --- | --- | --- | --- | --- | --- |\n',
 );
 for (const [name, query] of Object.entries(CASES))
-  if (values.only === undefined || values.only.split(',').includes(name))
-    await measure(name, query, Number(values.repeat));
+  if (values.only === undefined || values.only.split(',').includes(name)) await measure(name, query, repeat);

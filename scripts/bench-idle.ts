@@ -18,11 +18,14 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { call } from './graphql-call.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const args = scriptArgs({
+  name: 'bench-idle',
+  usage:
+    'npm run bench:idle -- [--tree <checkout>] [--port 47310] [--idle-seconds 60] [--settle-seconds 20] [--jobs 20]',
   options: {
     tree: { type: 'string', default: resolve(import.meta.dirname, '..') },
     port: { type: 'string', default: '47310' },
@@ -31,8 +34,12 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '20' },
   },
 });
+const { values } = args;
 const tree = resolve(values.tree);
-const port = Number(values.port);
+const port = args.number('port', { integer: true, min: 0, max: 65535 });
+const settleSeconds = args.number('settle-seconds', { min: 0 });
+const idleSeconds = args.number('idle-seconds', { min: 1 });
+const jobs = args.number('jobs', { integer: true, min: 1 });
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 const LOGIN = 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
@@ -177,16 +184,15 @@ let started: Started | undefined;
 try {
   started = await start(dataDir);
   const pid = started.child.pid ?? 0;
-  await sleep(Number(values['settle-seconds']) * 1000);
+  await sleep(settleSeconds * 1000);
   const before = treeCpu(pid);
-  const idleSeconds = Number(values['idle-seconds']);
   await sleep(idleSeconds * 1000);
   const after = treeCpu(pid);
   const perMinute = (seconds: number) => ((seconds * 60) / idleSeconds).toFixed(2);
   const node = after.node - before.node;
   const postgres = after.postgres - before.postgres;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  const rows = await wakeUps(started, Number(values.jobs));
+  const rows = await wakeUps(started, jobs);
   const summary = (pick: (row: (typeof rows)[number]) => number) =>
     `${quantile(rows.map(pick), 0.5).toFixed(0)} / ${quantile(rows.map(pick), 0.9).toFixed(0)}`;
   console.log(

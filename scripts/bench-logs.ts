@@ -24,6 +24,7 @@ import { printDifferences } from './log-differences.ts';
 import { type ParsingScores, scoreParsing } from './log-metrics.ts';
 import { measureSpeed, type SpeedArgs } from './log-speed.ts';
 import { type GroundTruth, type LoghubSystem, loadLoghub } from './loghub-data.ts';
+import { scriptArgs } from './script-args.ts';
 import { sharedDataPath } from './shared-data.ts';
 
 /** The leave-systems-out halves: every other system in alphabetical order. */
@@ -43,25 +44,28 @@ interface Args extends SpeedArgs {
   show: string | undefined;
 }
 
-function parseArgs(argv: string[]): Args {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(
-      'Usage: npm run bench:logs [-- --data <dir>] [--corrected <dir>] [--lines <n>] [--reps <n>] ' +
-        '[--no-speed] [--show <System>[:original]]\n',
-    );
-    process.exit(0);
-  }
+function readArgs(): Args {
+  const args = scriptArgs({
+    name: 'bench-logs',
+    usage:
+      'npm run bench:logs -- [--data <dir>] [--corrected <dir>] [--lines <n>] [--reps <n>] ' +
+      '[--no-speed] [--show <System>[:original]]',
+    options: {
+      data: { type: 'string' },
+      corrected: { type: 'string' },
+      lines: { type: 'string', default: '1000000' },
+      reps: { type: 'string', default: '3' },
+      'no-speed': { type: 'boolean', default: false },
+      show: { type: 'string' },
+    },
+  });
   return {
-    data: sharedDataPath('loghub-2k', value('--data')),
-    corrected: sharedDataPath('loghub-2k-corrected', value('--corrected')),
-    lines: Math.max(10_000, Number(value('--lines') ?? 1_000_000)),
-    reps: Math.max(1, Number(value('--reps') ?? 3)),
-    speed: !argv.includes('--no-speed'),
-    show: value('--show'),
+    data: sharedDataPath('loghub-2k', args.values.data),
+    corrected: sharedDataPath('loghub-2k-corrected', args.values.corrected),
+    lines: Math.max(10_000, args.number('lines', { integer: true })),
+    reps: Math.max(1, args.number('reps', { integer: true })),
+    speed: !args.values['no-speed'],
+    show: args.values.show,
   };
 }
 
@@ -230,7 +234,7 @@ function printLeaveOut(systems: LoghubSystem[]): void {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readArgs();
   const systems = loadLoghub(args.data, args.corrected);
   if (systems.length === 0) throw new Error(`no <Name>/<Name>_2k.log with ground truth under ${args.data}`);
   if (args.show) {

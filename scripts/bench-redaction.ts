@@ -21,19 +21,31 @@ import { parse } from 'csv-parse/sync';
 import * as current from '../lambdas/core/redaction/redact.ts';
 import { rng } from '../lambdas/core/tickets/linear.ts';
 import { spread } from './bench-table.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 type Module = Pick<typeof current, 'Redactor'>;
 
-const argv = process.argv.slice(2);
+const args = scriptArgs({
+  name: 'bench-redaction',
+  usage:
+    'npm run bench:redaction -- [--data <dir>] [--baseline <file>] [--lines 100000] [--rounds 9] [--all] [--diff]',
+  options: {
+    data: { type: 'string' },
+    baseline: { type: 'string', default: '' },
+    lines: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '9' },
+    all: { type: 'boolean', default: false },
+    diff: { type: 'boolean', default: false },
+  },
+});
 const loghub = existingDataPath('bench-redaction', 'loghub-2k', {
   option: '--data',
-  value: argv.includes('--data') ? flagValue(argv, '--data', '') : undefined,
+  value: args.values.data,
 });
-const baselinePath = flagValue(argv, '--baseline', '');
-const total = Number(flagValue(argv, '--lines', '100000'));
-const rounds = Number(flagValue(argv, '--rounds', '9'));
+const baselinePath = args.values.baseline;
+const total = args.number('lines', { integer: true, min: 1 });
+const rounds = args.number('rounds', { integer: true, min: 1 });
 
 function loghubLines(): Map<string, string[]> {
   const systems = new Map<string, string[]>();
@@ -186,7 +198,7 @@ function diffTickets(label: string, tickets: readonly Ticket[], baseline: Module
   sample.sort((x, y) => x.r - y.r);
   console.log('\nsample of 20 changes:');
   for (const { c } of sample.slice(0, 20)) console.log(`  ${c}`);
-  if (argv.includes('--all')) {
+  if (args.values.all) {
     console.log('\nall changes:');
     for (const c of changes) console.log(`  ${c}`);
   }
@@ -212,7 +224,7 @@ function ticketSets(): [string, Ticket[]][] {
 const baseline: Module | null =
   baselinePath === '' ? null : ((await import(pathToFileURL(resolve(baselinePath)).href)) as Module);
 const systems = loghubLines();
-if (argv.includes('--diff')) {
+if (args.values.diff) {
   if (!baseline) throw new Error('--diff needs --baseline <redaction module>');
   diffLoghub(systems, baseline);
   for (const [label, tickets] of ticketSets()) diffTickets(label, tickets, baseline);

@@ -7,7 +7,6 @@
  * ticket page stays interactive (well under 100 ms at 20,000 tickets).
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { connectDatabase } from '../lambdas/adapters/db/client.ts';
 import { applyMigrations } from '../lambdas/adapters/db/migrate.ts';
@@ -16,12 +15,15 @@ import { SIMILAR_LIMIT, SIMILAR_MIN_SCORE } from '../lambdas/core/use-cases/tick
 import { ticketTriageSetup } from '../lambdas/triage/local-classifier.ts';
 import { startLocalDatabase } from '../local/local-database.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const args = scriptArgs({
+  name: 'bench-similar',
+  usage: 'npm run bench:similar -- [--tickets 20000] [--queries 200]',
   options: { tickets: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' } },
 });
-const N = Number(values.tickets);
-const QUERIES = Number(values.queries);
+const N = args.number('tickets', { integer: true, min: 1 });
+const QUERIES = args.number('queries', { integer: true, min: 1 });
 const OWNERS = 10;
 
 const texts = ['train', 'validation', 'challenge'].flatMap((name) =>

@@ -14,16 +14,17 @@ import { redactLog } from '../lambdas/core/jobs/kinds/summarize-log/accept.ts';
 import { templateSeverity } from '../lambdas/core/llm/log-digest.ts';
 import { DEFAULT_LOG_LLM_OPTIONS, digestPromptTokens } from '../lambdas/core/llm/log-summarizer.ts';
 import { summarizeLog } from '../lambdas/core/logs/index.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const TARGET_RATIO = 20;
 
-const argv = process.argv.slice(2);
-const dataFlag = argv.indexOf('--data');
-const dir = existingDataPath('bench-tokens', 'loghub-2k', {
-  option: '--data',
-  value: dataFlag >= 0 ? argv[dataFlag + 1] : undefined,
+const args = scriptArgs({
+  name: 'bench-tokens',
+  usage: 'npm run bench:tokens -- [--data <dir>]',
+  options: { data: { type: 'string' } },
 });
+const dir = existingDataPath('bench-tokens', 'loghub-2k', { option: '--data', value: args.values.data });
 
 interface Row {
   system: string;

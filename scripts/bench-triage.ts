@@ -57,21 +57,45 @@ import {
   writerRows,
 } from './bench-triage-lib.ts';
 import { scratchDir } from './scratch-dir.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
+const parsed = scriptArgs({
+  name: 'bench-triage',
+  usage:
+    'npm run bench:triage -- [--input <issues_train.csv>] [--model <file>] [--folds 5] [--repeats 3] [--seed 1]\n' +
+    '  [--skip-cv] [--skip-writers] [--skip-latency] [--writers-only] [--internal-cv] [--no-nlbse]\n' +
+    '  [--nlbse-weight 1] [--model-cache <dir>] [--dump-writers <file.jsonl>] [--held-out <file.csv>]...',
+  options: {
+    input: { type: 'string' },
+    model: { type: 'string', default: DEFAULT_MODEL_PATH },
+    folds: { type: 'string', default: '5' },
+    repeats: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '1' },
+    'skip-cv': { type: 'boolean', default: false },
+    'skip-writers': { type: 'boolean', default: false },
+    'skip-latency': { type: 'boolean', default: false },
+    'writers-only': { type: 'boolean', default: false },
+    'internal-cv': { type: 'boolean', default: false },
+    'no-nlbse': { type: 'boolean', default: false },
+    'nlbse-weight': { type: 'string', default: '1' },
+    'model-cache': { type: 'string', default: '' },
+    'dump-writers': { type: 'string', default: '' },
+    'held-out': { type: 'string', multiple: true, default: [] },
+  },
+});
+const args = parsed.values;
 const input = existingDataPath('bench-triage', 'issues/issues_train.csv', {
   option: '--input',
-  value: flag('--input', ''),
+  value: args.input,
 });
 const internalDir = resolve(root, 'data/tickets');
-const k = Number(flag('--folds', '5'));
-const repeats = Number(flag('--repeats', '3'));
-const seed = Number(flag('--seed', '1'));
-const modelPath = flag('--model', DEFAULT_MODEL_PATH);
+const k = parsed.number('folds', { integer: true, min: 2 });
+const repeats = parsed.number('repeats', { integer: true, min: 1 });
+const seed = parsed.number('seed', { integer: true });
+const nlbseWeight = parsed.number('nlbse-weight', { min: 0 });
+const modelPath = args.model;
 const LABELS = ['bug', 'feature', 'question'];
 /**
  * data/tickets files of writers the shipped model never trains on (data/tickets/README.md), each reported as a
@@ -257,10 +281,9 @@ function internalCrossValidation(nlbse: Row[], internal: LabelledTicket[]): void
 
 /** Leave-one-writer-out over the writer groups of data/tickets (how the project is judged: unseen writers). */
 function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
-  const withNlbse = !args.includes('--no-nlbse');
-  const nlbseWeight = Number(flag('--nlbse-weight', '1'));
+  const withNlbse = !args['no-nlbse'];
   const extra = withNlbse ? nlbse.map((r) => ({ ...r, weight: nlbseWeight })) : [];
-  const cache = flag('--model-cache', '');
+  const cache = args['model-cache'];
   const { scores, predictions } = leaveOneWriterOut(
     groups,
     extra,
@@ -291,7 +314,7 @@ function writerSection(nlbse: Row[], groups: WriterGroup[]): void {
     ),
   );
   say(`Expected calibration error: ${calibration.ece.toFixed(3)}.`);
-  const dump = flag('--dump-writers', '');
+  const dump = args['dump-writers'];
   if (dump !== '') {
     const lines = groups.flatMap((g, gi) =>
       g.test.map((t, i) =>
@@ -441,9 +464,9 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench-triage: ${nlbse.length} NLBSE tickets, ${internal.length} internal training tickets\n`,
   );
-  if (!args.includes('--skip-writers')) writerSection(nlbse, groups);
-  if (args.includes('--writers-only')) return finish();
-  if (!args.includes('--skip-cv')) nlbseCrossValidation(nlbse, internal);
+  if (!args['skip-writers']) writerSection(nlbse, groups);
+  if (args['writers-only']) return finish();
+  if (!args['skip-cv']) nlbseCrossValidation(nlbse, internal);
   const classifier = createTicketClassifier(loadModel(modelPath));
   say(
     `\nModel evaluated on the internal splits: ${modelPath === DEFAULT_MODEL_PATH ? 'the committed default model' : modelPath} (${classifier.version})`,
@@ -459,11 +482,7 @@ async function main(): Promise<void> {
       resolve(internalDir, `${writer}.csv`),
       `Independent writer ${writer} (never trained or tuned on)`,
     ]).filter(([file]) => existsSync(file)),
-    ...args.flatMap((arg, i) =>
-      arg === '--held-out' && args[i + 1]
-        ? [[resolve(args[i + 1] ?? ''), `Held-out file ${args[i + 1]}`] as [string, string]]
-        : [],
-    ),
+    ...args['held-out'].map((file): [string, string] => [resolve(file), `Held-out file ${file}`]),
   ];
   for (const [file, name] of heldOut) {
     const report = reportInternal(name, classifier, await readInternal(file));
@@ -473,8 +492,8 @@ async function main(): Promise<void> {
     targets.push([`${short}: SECURITY recall`, '≥ 0.85', report.recall.get('SECURITY') ?? 0]);
     targets.push([`${short}: INCIDENT recall`, '≥ 0.85', report.recall.get('INCIDENT') ?? 0]);
   }
-  if (args.includes('--internal-cv')) internalCrossValidation(nlbse, internal);
-  if (!args.includes('--skip-latency')) await latency([...nlbse, ...internal]);
+  if (args['internal-cv']) internalCrossValidation(nlbse, internal);
+  if (!args['skip-latency']) await latency([...nlbse, ...internal]);
   finish();
 }
 

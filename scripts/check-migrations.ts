@@ -9,6 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { declaredSchema, type Migration, unsafeChanges } from './migrations/check.ts';
+import { scriptArgs } from './script-args.ts';
+
+scriptArgs({
+  name: 'check-migrations',
+  usage: 'npm run check:migrations   (no options; MIGRATION_BASE=<git ref> sets the previous release)',
+  options: {},
+});
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = 'migrations';

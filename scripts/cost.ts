@@ -20,6 +20,7 @@ import {
 } from './cost/estimate.ts';
 import { PRICES_AS_OF } from './cost/prices.ts';
 import { scratchDir } from './scratch-dir.ts';
+import { scriptArgs } from './script-args.ts';
 
 function synthesized(stages: readonly string[]): Array<{ name: string; template: CfnTemplate }> {
   const outdir = scratchDir('ai-ops-cost-');
@@ -59,7 +60,12 @@ function report(name: string, template: CfnTemplate): string {
   return parts.join('\n\n');
 }
 
-const paths = process.argv.slice(2);
+const paths = scriptArgs({
+  name: 'cost',
+  usage: 'npm run cost -- [<synthesized template.json>...]   (default: the dev and prod stages, synthesized)',
+  options: {},
+  positionals: true,
+}).positionals;
 const templates =
   paths.length > 0
     ? paths.map((path) => ({ name: basename(path), template: JSON.parse(readFileSync(path, 'utf8')) }))

@@ -17,12 +17,19 @@ import {
   loadModel,
   type TicketModelJson,
 } from '../lambdas/core/tickets/index.ts';
+import { scriptArgs } from './script-args.ts';
 
-const [from, to] = process.argv.slice(2);
-if (from === undefined || to === undefined || !to.endsWith('.bin')) {
-  process.stderr.write('usage: npx tsx scripts/encode-model-bin.ts <model.json> <model.bin>\n');
-  process.exit(2);
-}
+const args = scriptArgs({
+  name: 'encode-model-bin',
+  usage: 'npx tsx scripts/encode-model-bin.ts <model.json|model.bin> <out.bin>',
+  options: {},
+  positionals: true,
+});
+const usage = 'give the model to read and the .bin file to write';
+const from = args.positionals[0] ?? args.fail(usage);
+const to = args.positionals[1] ?? args.fail(usage);
+if (args.positionals.length > 2) args.fail(usage);
+if (!to.endsWith('.bin')) args.fail(`'${to}' does not end in .bin`);
 try {
   // Checked before and after: a model that does not load is not converted, and the output must load as the same.
   const file = readFileSync(from);

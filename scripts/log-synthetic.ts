@@ -6,13 +6,21 @@
  * `{kind}` is a variable. An evaluation only (never tune on it): it catches a header or grouping failure on
  * an unfamiliar layout, which the real held-out logs would show as a collapsed system.
  *
- *   npm run bench:logs:synthetic [-- SEED=<n>]   (SHOW=<System*> prints the groups that differ)
+ *   [SEED=<n>] [SHOW=<System>] npm run bench:logs:synthetic   (SHOW prints the groups that differ)
  *
  * Grouping (GA, FGA) is what it measures; PA/FTA are printed but depend on template-text conventions (what
  * belongs to the header, `host:port` as one value or two) that hand-written truth cannot settle.
  */
 import { LogAnalyzer } from '../lambdas/core/logs/analyzer.ts';
 import { scoreParsing } from './log-metrics.ts';
+import { scriptArgs } from './script-args.ts';
+
+scriptArgs({
+  name: 'log-synthetic',
+  usage:
+    '[SEED=<n>] [SHOW=<System>] npm run bench:logs:synthetic   (no options: settings are environment variables)',
+  options: {},
+});
 
 let seed = Number(process.env.SEED ?? 7);
 /** A fixed linear congruential generator: the same logs on every run for a seed. */

@@ -45,13 +45,32 @@ import {
   WordClusters,
 } from '../lambdas/core/tickets/word-clusters.ts';
 import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
-const seed = Number(flag('--seed', '1'));
+const args = scriptArgs({
+  name: 'nlbse-dense-prototype',
+  usage:
+    'npx tsx scripts/nlbse-dense-prototype.ts dump|vectors|blend|concat [--seed 1] [--out <file>] [--vectors <file>] [--vector-cache <file>] [--probs <file>] [--lambda 0.001] [--iters 300] [--max-pool] [--project-copies] [--scales 0,0.3,0.6,1]',
+  options: {
+    seed: { type: 'string', default: '1' },
+    lambda: { type: 'string', default: '0.001' },
+    iters: { type: 'string', default: '300' },
+    out: { type: 'string' },
+    'vector-cache': { type: 'string' },
+    vectors: { type: 'string' },
+    probs: { type: 'string' },
+    scales: { type: 'string' },
+    'project-copies': { type: 'boolean', default: false },
+    'max-pool': { type: 'boolean', default: false },
+  },
+  positionals: true,
+});
+const command = args.positionals[0];
+if (command !== 'dump' && command !== 'blend' && command !== 'concat' && command !== 'vectors')
+  args.fail('give dump, vectors, blend or concat');
+const seed = args.number('seed');
 const k = 5;
 const LABELS = ['bug', 'feature', 'question'];
 
@@ -103,7 +122,7 @@ async function dump(rows: Row[]): Promise<void> {
     });
   }
   writeFileSync(
-    flag('--out', `/tmp/nlbse-proto/probs-seed${seed}.json`),
+    args.values.out ?? `/tmp/nlbse-proto/probs-seed${seed}.json`,
     JSON.stringify({ seed, folds, probs }),
   );
   const preds = probs.map((p) => LABELS[p.indexOf(Math.max(...p))] ?? '');
@@ -112,12 +131,12 @@ async function dump(rows: Row[]): Promise<void> {
 
 /** The GloVe vectors of the words the tickets use (the 300 MB file is read once and cut down to those). */
 function vectorsFor(docs: { title: string[]; body: string[] }[]): Map<string, Float64Array> {
-  const cache = flag('--vector-cache', '/tmp/nlbse-proto/vectors.json');
+  const cache = args.values['vector-cache'] ?? '/tmp/nlbse-proto/vectors.json';
   let table: Record<string, number[]>;
   try {
     table = JSON.parse(readFileSync(cache, 'utf8')) as Record<string, number[]>;
   } catch {
-    const source = JSON.parse(readFileSync(flag('--vectors', ''), 'utf8')) as {
+    const source = JSON.parse(readFileSync(args.values.vectors ?? '', 'utf8')) as {
       dimensions: number;
       vectors: Record<string, number[]>;
     };
@@ -231,7 +250,7 @@ function argmaxLabel(p: readonly number[]): string {
 
 async function blend(rows: Row[]): Promise<void> {
   const saved = JSON.parse(
-    readFileSync(flag('--probs', `/tmp/nlbse-proto/probs-seed${seed}.json`), 'utf8'),
+    readFileSync(args.values.probs ?? `/tmp/nlbse-proto/probs-seed${seed}.json`, 'utf8'),
   ) as {
     folds: number[];
     probs: number[][];
@@ -240,9 +259,9 @@ async function blend(rows: Row[]): Promise<void> {
   const docs = rows.map((r) => parseTicket(r.title, r.body ?? ''));
   const vectors = vectorsFor(docs);
   const projects = [...new Set(rows.map((r) => r.project))];
-  const lambda = Number(flag('--lambda', '0.001'));
-  const iters = Number(flag('--iters', '300'));
-  const copies = args.includes('--project-copies');
+  const lambda = args.number('lambda');
+  const iters = args.number('iters');
+  const copies = args.values['project-copies'];
   const dense: number[][] = rows.map(() => [0, 0, 0]);
   for (let f = 0; f < k; f++) {
     const trainIdx = rows.flatMap((_, i) => (folds[i] !== f ? [i] : []));
@@ -259,7 +278,7 @@ async function blend(rows: Row[]): Promise<void> {
       const t = meanVector(d?.title ?? [], vectors, idf, 50);
       const b = meanVector(d?.body ?? [], vectors, idf, 400);
       const base = [...t, ...b];
-      if (args.includes('--max-pool'))
+      if (args.values['max-pool'])
         base.push(...maxVector(d?.title ?? [], vectors, 50), ...maxVector(d?.body ?? [], vectors, 400));
       const p = projects.indexOf(rows[i]?.project ?? '');
       const onehot = projects.map((_, j) => (j === p ? 1 : 0));
@@ -336,7 +355,7 @@ async function concat(rows: Row[]): Promise<void> {
     { title: 0.6, body: 1, lead: 0.6, structure: 0.8, titleChars: 0.5, bodyChars: 0.6 },
     DEFAULT_FEATURE_CONFIG,
   );
-  const scales = flag('--scales', '0,0.3,0.6,1').split(',').map(Number);
+  const scales = (args.values.scales ?? '0,0.3,0.6,1').split(',').map(Number);
   const preds = scales.map(() => new Array<string>(n).fill(''));
   for (let f = 0; f < k; f++) {
     process.stderr.write(`concat fold ${f + 1}/${k}\n`);
@@ -459,10 +478,10 @@ async function concat(rows: Row[]): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync('/tmp/nlbse-proto', { recursive: true });
   const rows = await readNlbseRows();
-  if (args[0] === 'dump') return dump(rows);
-  if (args[0] === 'blend') return blend(rows);
-  if (args[0] === 'concat') return concat(rows);
-  if (args[0] === 'vectors') {
+  if (command === 'dump') return dump(rows);
+  if (command === 'blend') return blend(rows);
+  if (command === 'concat') return concat(rows);
+  {
     // NLBSE and internal tickets' words: one cache serves both `blend` and `concat`.
     const groups = await readWriterGroups(resolve(root, 'data/tickets'));
     const all: LabelledTicket[] = [...rows, ...groups.flatMap((g) => g.train)];
@@ -470,7 +489,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${found} words\n`);
     return;
   }
-  throw new Error('usage: dump | blend');
 }
 
 await main();

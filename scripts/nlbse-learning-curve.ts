@@ -35,15 +35,31 @@ import {
 import { score, stratifiedFolds } from '../lambdas/core/tickets/metrics.ts';
 import type { TicketTrainingOptions } from '../lambdas/core/tickets/train.ts';
 import { type NlbseRow, readNlbse, readWriterGroups } from './bench-triage-lib.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
-const dir = flag('--dir', '/tmp/nlbse-curve');
-const k = Number(flag('--folds', '5'));
-const seed = Number(flag('--seed', '1'));
+const args = scriptArgs({
+  name: 'nlbse-learning-curve',
+  usage:
+    'npx tsx scripts/nlbse-learning-curve.ts cv|bias|report [--folds 5] [--seed 1] [--dir <dir>] [--internal all|none|domain|weight=<w>] [--project-weight <w>] [--c <c>] [--extra <dir>] [--input <issues_train.csv>]',
+  options: {
+    folds: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    dir: { type: 'string' },
+    internal: { type: 'string' },
+    'project-weight': { type: 'string' },
+    c: { type: 'string' },
+    extra: { type: 'string' },
+    input: { type: 'string' },
+  },
+  positionals: true,
+});
+const command = args.positionals[0];
+if (command !== 'cv' && command !== 'bias' && command !== 'report') args.fail('give cv, bias or report');
+const dir = args.values.dir ?? '/tmp/nlbse-curve';
+const k = args.number('folds');
+const seed = args.number('seed');
 const INNER_FOLDS = 5;
 const LABELS = ['bug', 'feature', 'question'];
 
@@ -123,7 +139,7 @@ const argmax = (p: readonly number[], offsets: readonly number[] = [0, 0, 0]) =>
 /** The internal training tickets as `--internal` asks: all (as shipped), none, a domain of their own, or weighted. */
 async function internalTickets(): Promise<LabelledTicket[]> {
   const internal = (await readWriterGroups(resolve(root, 'data/tickets'))).flatMap((g) => g.train);
-  const how = flag('--internal', 'all');
+  const how = args.values.internal ?? 'all';
   if (how === 'all') return internal;
   if (how === 'none') return [];
   if (how === 'domain') return internal.map((t) => ({ ...t, project: '~internal' }));
@@ -134,8 +150,8 @@ async function internalTickets(): Promise<LabelledTicket[]> {
 
 /** The training options `--project-weight` and `--c` change; none given: the shipped ones. */
 function trainingOverrides(): Partial<TicketTrainingOptions> {
-  const projectWeight = flag('--project-weight', '');
-  const c = flag('--c', '');
+  const projectWeight = args.values['project-weight'] ?? '';
+  const c = args.values.c ?? '';
   return {
     ...(projectWeight === ''
       ? {}
@@ -298,7 +314,7 @@ function report(rows: NlbseRow[]): void {
   const runs: CvRun[] = [];
   for (const file of readdirSync(dir).filter((f) => /^k\d+-seed\d+\.json$/.test(f)))
     runs.push(JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as CvRun);
-  const extra = flag('--extra', '');
+  const extra = args.values.extra ?? '';
   if (extra !== '') {
     // The dense prototype's dumps: the bench's 5-fold CV with the same training call.
     for (const file of readdirSync(extra).filter((f) => /^probs-seed\d+\.json$/.test(f))) {
@@ -430,13 +446,12 @@ async function main(): Promise<void> {
   const rows = await readNlbse(
     existingDataPath('nlbse-learning-curve', 'issues/issues_train.csv', {
       option: '--input',
-      value: flag('--input', ''),
+      value: args.values.input ?? '',
     }),
   );
-  if (args[0] === 'cv') return cv(rows);
-  if (args[0] === 'bias') return bias(rows);
-  if (args[0] === 'report') return report(rows);
-  throw new Error('usage: cv | bias | report');
+  if (command === 'cv') return cv(rows);
+  if (command === 'bias') return bias(rows);
+  return report(rows);
 }
 
 await main();

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { alertRules, ruleFileYaml } from './observability/alert-rules.ts';
 import { grafanaDashboard } from './observability/dashboard.ts';
+import { scriptArgs } from './script-args.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -43,7 +44,12 @@ function readOrEmpty(path: string): string {
 }
 
 function main(): void {
-  const check = process.argv.includes('--check');
+  const check = scriptArgs({
+    name: 'observability',
+    usage:
+      'npm run observability -- [--check]   (--check: exit 1 if a generated file is stale, write nothing)',
+    options: { check: { type: 'boolean', default: false } },
+  }).values.check;
   let stale = 0;
   for (const [path, file] of Object.entries(OBSERVABILITY_FILES)) {
     const target = resolve(root, path);

@@ -19,13 +19,20 @@ import {
   indexLog,
   matches,
 } from '../web/src/pages/logs/template-lines.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const args = scriptArgs({
+  name: 'template-lines-check',
+  usage:
+    'AI_OPS_DATA_DIR=… npx tsx scripts/template-lines-check.ts [--data <dir>] [--systems HDFS,BGL] [--files a.log,b.log] [--verbose]',
+  options: {
+    data: { type: 'string' },
+    systems: { type: 'string' },
+    files: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
 
 /** Per line, the template it goes to ('' for a continuation or no template) with `pick` choosing. */
 function assign(lines: string[], pick: (line: string) => CompiledTemplate | undefined): string[] {
@@ -72,7 +79,7 @@ function check(name: string, raw: string): void {
     `${name}: ${index.lines.length} lines, claimed by ≥2 templates ${multi}\n  ${report('most specific:', specific)}\n` +
       `  ${report('summary order:', ordered)}\n  error templates with some error lines: errors found exactly ${errorsExact}/${mixed.length}\n`,
   );
-  if (!args.includes('--verbose')) return;
+  if (!args.values.verbose) return;
   specific.forEach((id, n) => {
     if (id !== '' && id !== miner(n)) {
       const text = (x: string) => templates.find((t) => t.id === x)?.template ?? '(none)';
@@ -83,15 +90,15 @@ function check(name: string, raw: string): void {
   });
 }
 
-const files = option('--files');
+const files = args.values.files;
 if (files) {
   for (const file of files.split(',')) check(file.split('/').pop() ?? file, readFileSync(file, 'utf8'));
 } else {
   const dir = existingDataPath('template-lines-check', 'loghub-2k', {
     option: '--data',
-    value: option('--data'),
+    value: args.values.data,
   });
-  const only = option('--systems')?.split(',');
+  const only = args.values.systems?.split(',');
   for (const system of readdirSync(dir).sort()) {
     if (only && !only.includes(system)) continue;
     try {

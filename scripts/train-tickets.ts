@@ -15,25 +15,30 @@ import { fileURLToPath } from 'node:url';
 import { trainFromCsv } from '../bin/commands/tickets.ts';
 import { ValidationError } from '../lambdas/core/errors.ts';
 import { WRITERS } from './bench-triage-lib.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
+const { values } = scriptArgs({
+  name: 'train-tickets',
+  usage: 'npm run train:tickets -- [--input <issues_train.csv>] [--internal <tickets.csv>] [--out <file>]',
+  options: {
+    input: { type: 'string' },
+    internal: { type: 'string', default: '' },
+    out: { type: 'string', default: resolve(root, 'lambdas/core/tickets/default.model.bin') },
+  },
+});
 
 const nlbse = existingDataPath('train-tickets', 'issues/issues_train.csv', {
   option: '--input',
-  value: flag('--input', ''),
+  value: values.input,
 });
-const custom = flag('--internal', '');
+const custom = values.internal;
 const internal =
   custom !== ''
     ? [custom]
     : ['train', ...WRITERS].map((name) => resolve(root, 'data/tickets', `${name}.csv`));
-const out = flag('--out', resolve(root, 'lambdas/core/tickets/default.model.bin'));
+const out = values.out;
 
 try {
   const summary = await trainFromCsv({

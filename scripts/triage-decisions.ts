@@ -27,19 +27,30 @@ import {
 import { percentile } from '../lambdas/core/tickets/metrics.ts';
 import { scoreTicket } from '../lambdas/core/tickets/model.ts';
 import { parseTicket } from '../lambdas/core/tickets/text.ts';
-import { flagValue } from './script-args.ts';
+import { scriptArgs } from './script-args.ts';
 import { existingDataPath } from './shared-data.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => flagValue(args, name, fallback);
+const args = scriptArgs({
+  name: 'triage-decisions',
+  usage:
+    'npx tsx scripts/triage-decisions.ts [--input <issues_train.csv>] [--dump <file.jsonl>] [--rounds <n>] [--time <n>] [--slowest <file>] [--only <file>]',
+  options: {
+    rounds: { type: 'string', default: '0' },
+    time: { type: 'string', default: '0' },
+    input: { type: 'string' },
+    only: { type: 'string' },
+    dump: { type: 'string' },
+    slowest: { type: 'string' },
+  },
+});
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 async function readAll(): Promise<TicketInput[]> {
   const tickets: TicketInput[] = [];
   const nlbse = existingDataPath('triage-decisions', 'issues/issues_train.csv', {
     option: '--input',
-    value: flag('--input', ''),
+    value: args.values.input ?? '',
   });
   for await (const r of readTicketCsv(nlbse, { label: {}, projectColumn: 'repo', detectCreatedColumn: true }))
     tickets.push({ title: r.title, body: r.body, project: r.project, createdAt: parseCreatedAt(r.created) });
@@ -58,7 +69,7 @@ async function readAll(): Promise<TicketInput[]> {
 
 async function main(): Promise<void> {
   const all = await readAll();
-  const only = flag('--only', '');
+  const only = args.values.only ?? '';
   // A fixed set of tickets (one index a line), so that two versions of the code count the same tail.
   const tickets =
     only === ''
@@ -68,7 +79,7 @@ async function main(): Promise<void> {
           .filter((line) => line.trim() !== '')
           .flatMap((line) => all[Number(line)] ?? []);
   const classifier = createTicketClassifier(DEFAULT_MODEL_PATH);
-  const dump = flag('--dump', '');
+  const dump = args.values.dump ?? '';
   if (dump !== '') {
     const lines = tickets.map((ticket) => {
       const result = classifier.classify(ticket, { now: NOW });
@@ -87,9 +98,9 @@ async function main(): Promise<void> {
     writeFileSync(dump, `${lines.join('\n')}\n`);
     process.stderr.write(`triage-decisions: ${lines.length} tickets written to ${dump}\n`);
   }
-  const rounds = Number(flag('--rounds', '0'));
+  const rounds = args.number('rounds');
   for (let round = 0; round < rounds; round++) for (const t of tickets) classifier.classify(t, { now: NOW });
-  const slowest = flag('--slowest', '');
+  const slowest = args.values.slowest ?? '';
   if (slowest !== '') {
     // Best of five calls per ticket after a warm-up round: the ticket's own cost, not a scavenge or a neighbour.
     for (const t of tickets) classifier.classify(t, { now: NOW });
@@ -107,7 +118,7 @@ async function main(): Promise<void> {
     writeFileSync(slowest, `${tail.join('\n')}\n`);
     process.stderr.write(`triage-decisions: slowest ${tail.length} tickets written to ${slowest}\n`);
   }
-  const timed = Number(flag('--time', '0'));
+  const timed = args.number('time');
   if (timed > 0) {
     const times: number[] = [];
     for (let round = 0; round <= timed; round++)

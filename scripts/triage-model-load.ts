@@ -7,7 +7,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createTicketClassifier, DEFAULT_MODEL_PATH, loadModel } from '../lambdas/core/tickets/index.ts';
+import { scriptArgs } from './script-args.ts';
+
+const [model = DEFAULT_MODEL_PATH, ...extra] = scriptArgs({
+  name: 'triage-model-load',
+  usage: 'npx tsx scripts/triage-model-load.ts [model.bin|model.json]',
+  options: {},
+  positionals: true,
+}).positionals;
+if (extra.length > 0) process.stderr.write(`triage-model-load: ignoring ${extra.join(' ')}\n`);
 
 const started = performance.now();
-createTicketClassifier(loadModel(process.argv[2] ?? DEFAULT_MODEL_PATH));
+createTicketClassifier(loadModel(model));
 process.stdout.write(`${(performance.now() - started).toFixed(3)}\n`);

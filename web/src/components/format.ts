@@ -9,7 +9,7 @@ const number = new Intl.NumberFormat('en-US');
  * badge read "Nov 10, 2008, 5:30 AM" under a headline saying "10:30:26 UTC", and a time that is not the one
  * in the log cannot be searched for in it.
  */
-const logTime = new Intl.DateTimeFormat('en-US', {
+const LOG_CLOCK: Intl.DateTimeFormatOptions = {
   year: 'numeric',
   month: 'short',
   day: 'numeric',
@@ -17,8 +17,8 @@ const logTime = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
   second: '2-digit',
   timeZone: 'UTC',
-  timeZoneName: 'short',
-});
+};
+const logTime = new Intl.DateTimeFormat('en-US', { ...LOG_CLOCK, timeZoneName: 'short' });
 
 /**
  * What a log's times said of their zone (the summary's `timeSpan.zone`): `written` (UTC), `none` (the writer's
@@ -35,15 +35,7 @@ export function logTimesInUtc(zone: LogTimeZone | undefined): boolean {
  * The same clock without a zone's name, for a log that wrote none: its times are shown as written (still never
  * in the viewer's zone, which would move them off the log's own lines), not called UTC.
  */
-const asWritten = new Intl.DateTimeFormat('en-US', {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZone: 'UTC',
-});
+const asWritten = new Intl.DateTimeFormat('en-US', LOG_CLOCK);
 
 export function formatLogTime(iso: string | null | undefined, zone?: LogTimeZone): string {
   if (!iso) return '—';

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ValidationError } from '../../lambdas/core/errors.ts';
-import { type AnalyzerOptions, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
+import { type AnalyzerOptions, LINE_PART_CHARS, LogAnalyzer } from '../../lambdas/core/logs/analyzer.ts';
 import { type Census, storedCensus } from '../../lambdas/core/logs/baseline.ts';
 import { decompressed, gzipProblem } from '../../lambdas/core/logs/decompress.ts';
 import { assertFormat } from '../../lambdas/core/logs/header.ts';
@@ -140,9 +140,6 @@ function openInput(input: string): Input {
   const { size, modified } = fileStat(input);
   return { stream: createReadStream(input), size, modified };
 }
-
-/** Characters of a line without its end held before they are given on as a part of it (`onPart`). */
-export const LINE_PART_CHARS = 1 << 16;
 
 /**
  * The lines of a text stream, chunk by chunk, without their `\n` or `\r\n` (a lone `\r` ends a line too, as

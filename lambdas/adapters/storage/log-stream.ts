@@ -9,6 +9,7 @@ import { decompressed, gzipProblem } from '../../core/logs/decompress.ts';
 import {
   createSummaryAnalyzer,
   finishSummary,
+  LINE_PART_CHARS,
   looksBinary,
   type SummarizeOptions,
   type SummarizeResult,
@@ -18,11 +19,6 @@ import { timeLeftMs } from '../../shared/deadline.ts';
 
 /** Largest log accepted through an upload, decompressed (1 GiB). */
 export const MAX_UPLOADED_LOG_BYTES = 1024 ** 3;
-/**
- * A line longer than this goes to the analyzer in parts as it comes: no line fills memory (a JSON document
- * written on one line is read as records; any other long line is cut at 64 KiB by the analyzer).
- */
-const LINE_PART_CHARS = 1 << 16;
 
 export interface StreamedSummary extends SummarizeResult {
   /** Decompressed bytes read. */

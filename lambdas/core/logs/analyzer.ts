@@ -77,6 +77,13 @@ export interface AnalyzerOptions extends MinerOptions {
   maxLineLength?: number;
 }
 
+/**
+ * Characters of a line a reader of a stream holds before it gives them on as a part of the line (`pushPart`):
+ * the CLI's and the upload's line splitters, so that no line (a JSON document written on one line can be
+ * hundreds of megabytes) fills memory.
+ */
+export const LINE_PART_CHARS = 1 << 16;
+
 /** Characters of a first long line read before deciding whether it starts a JSON document written on one line. */
 const DOCUMENT_CHECK_CHARS = 1_000_000;
 
@@ -153,7 +160,7 @@ export class LogAnalyzer {
   /**
    * A physical line longer than `maxLineLength` being read in parts (`pushPart`, or a long line in a JSON
    * document): what is kept of it, whether it holds U+FFFD, and where it goes: to the document reader,
-   * to a check of whether it starts a document written on one line (`deciding`), or cut as any line is.
+   * to a check of whether it starts a document written on one line (`deciding`), or cut like every other line.
    */
   private long: { head: string; notUtf8: boolean; route: 'document' | 'deciding' | 'text' } | undefined;
   private readonly emitDocument = (item: DocumentItem): void => this.documentItem(item);
@@ -573,7 +580,7 @@ export class LogAnalyzer {
    */
   private documentItem(item: DocumentItem): void {
     if (item.kind === 'raw') {
-      // A line given back whole by the reader (a long line of a document that broke) is cut as any line is.
+      // A line given back whole by the reader (a long line of a document that broke) is cut like every other line.
       let line = item.line;
       if (line.length > this.maxLineLength) {
         line = line.slice(0, this.maxLineLength);

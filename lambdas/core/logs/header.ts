@@ -148,6 +148,12 @@ const AGREEMENT = 0.8;
 
 const MONTH_OR_DAY =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6},?$/i;
+/** A month or day name, also behind Cisco IOS's clock marks (`*Mar`, `.Mar`: a clock not synchronised, see timestamp.ts). */
+function monthOrDayWord(text: string): boolean {
+  if (MONTH_OR_DAY.test(text)) return true;
+  const c0 = text.charCodeAt(0);
+  return (c0 === 42 || c0 === 46) && MONTH_OR_DAY.test(text.slice(1));
+}
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?$/;
 /** Epoch seconds from 2001 to 2286 with a fraction: `1714557600.123`. */
 const EPOCH_FRACTION = /^[1-9]\d{9}\.\d{1,9}$/;
@@ -206,9 +212,7 @@ function classifyField(text: string): FieldKind {
   if (/^[-+]?\d+$/.test(text)) return 'num';
   // Epoch seconds with a fraction (Squid's access log, Zeek): a time, where a decimal number is a word.
   if (EPOCH_FRACTION.test(text)) return 'ts';
-  if (MONTH_OR_DAY.test(text) || TIME_ZONES.has(text)) return 'ts';
-  // Cisco IOS's `*Mar` / `.Mar`: a month whose clock is not synchronised (see timestamp.ts).
-  if ((c0 === 42 || c0 === 46) && MONTH_OR_DAY.test(text.slice(1))) return 'ts';
+  if (monthOrDayWord(text) || TIME_ZONES.has(text)) return 'ts';
   if (IPV4.test(text)) return 'ip';
   if (isTsLike(text)) return 'ts';
   if (text.endsWith(':')) return 'comp';
@@ -880,9 +884,8 @@ function fits(kind: FieldKind, text: string, strict = false): boolean {
       return (
         isDigitCode(c0) ||
         ((c0 === 45 || c0 === 43) && isDigitCode(text.charCodeAt(1))) ||
-        MONTH_OR_DAY.test(text) ||
-        TIME_ZONES.has(text) ||
-        ((c0 === 42 || c0 === 46) && MONTH_OR_DAY.test(text.slice(1)))
+        monthOrDayWord(text) ||
+        TIME_ZONES.has(text)
       );
     case 'level':
       return parseLevelWord(text) !== undefined;

@@ -1,5 +1,5 @@
 /** Log mining and summaries (DESIGN §6 "Logs"): the public surface used by the worker and the CLI. */
-export { type AnalyzerOptions, LogAnalyzer } from './analyzer.ts';
+export { type AnalyzerOptions, LINE_PART_CHARS, LogAnalyzer } from './analyzer.ts';
 export {
   type Census,
   type Changes,

@@ -140,6 +140,9 @@ function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   return ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms;
 }
 
+/** The month of a name written in full or cut (`May`, `Sept.`, `december`), 0 for none. */
+const monthOf = (name: string | undefined): number => MONTHS[(name ?? '').slice(0, 3).toLowerCase()] ?? 0;
+
 const fullYear = (y: number): number => (y < 100 ? (y < 70 ? 2000 + y : 1900 + y) : y);
 
 const SHAPES: Shape[] = [
@@ -204,7 +207,7 @@ const SHAPES: Shape[] = [
     build: (m, y) =>
       make(
         m[3] ? num(m[3]) : m[8] ? num(m[8]) : y,
-        MONTHS[(m[1] ?? '').slice(0, 3).toLowerCase()] ?? 0,
+        monthOf(m[1]),
         num(m[2]),
         num(m[4]),
         num(m[5]),
@@ -219,34 +222,14 @@ const SHAPES: Shape[] = [
     // 2024 May 01 10:00:06 (the year first: Cisco NX-OS, and `date +'%Y %b %d %T'`)
     re: new RegExp(`^(\\d{4})\\s+${MON}\\s+(\\d{1,2})\\s+${TIME}${ZONE}`, 'i'),
     build: (m) =>
-      make(
-        num(m[1]),
-        MONTHS[(m[2] ?? '').slice(0, 3).toLowerCase()] ?? 0,
-        num(m[3]),
-        num(m[4]),
-        num(m[5]),
-        num(m[6]),
-        m[7],
-        m[8],
-        true,
-      ),
+      make(num(m[1]), monthOf(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
     fields: { y: 1, mon: 2, d: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {
     // 10/Oct/2000:13:55:36 -0700 (Apache access log)
     re: new RegExp(`^(\\d{1,2})[/ -]${MON}[/ -](\\d{4})[:\\s]${TIME}${ZONE}`, 'i'),
     build: (m) =>
-      make(
-        num(m[3]),
-        MONTHS[(m[2] ?? '').slice(0, 3).toLowerCase()] ?? 0,
-        num(m[1]),
-        num(m[4]),
-        num(m[5]),
-        num(m[6]),
-        m[7],
-        m[8],
-        true,
-      ),
+      make(num(m[3]), monthOf(m[2]), num(m[1]), num(m[4]), num(m[5]), num(m[6]), m[7], m[8], true),
     fields: { d: 1, mon: 2, y: 3, h: 4, mi: 5, s: 6, frac: 7, zone: 8 },
   },
   {

@@ -195,7 +195,8 @@ describe('a one-line document that breaks, or is too large to hold, never fails'
 describe('the command line reads a long line in parts', () => {
   it('gives a line longer than a part to `onPart` as it comes, its end as a line, other lines as before', async () => {
     const { Readable } = await import('node:stream');
-    const { lineBatches, LINE_PART_CHARS } = await import('../../../bin/commands/logs.ts');
+    const { lineBatches } = await import('../../../bin/commands/logs.ts');
+    const { LINE_PART_CHARS } = await import('../../../lambdas/core/logs/analyzer.ts');
     const long = 'x'.repeat(LINE_PART_CHARS * 3 + 5);
     const chunks = [
       'a 1\n',

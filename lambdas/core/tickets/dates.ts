@@ -30,6 +30,14 @@ const NUMBER_WORDS: Record<string, number> = {
   ten: 10,
 };
 
+/** A count of time units ahead ("in 3 days", "within about two weeks", "48 hours left"). */
+const COUNT = '(\\d{1,3}|an?|one|two|three|four|five|six|seven|ten)';
+const UNIT = '(hours?|hrs?|days?|weeks?|months?)\\b';
+const UNIT_WORDS = ['hour', 'hr', 'day', 'week', 'month'];
+/** Words that soften a count without changing what it says ("in about 4 days", "within the next 2 weeks"). */
+const HEDGE =
+  '(?:about|around|roughly|approximately|approx\\.?|maybe|perhaps|just|only|less than|under|the next|the coming)';
+
 /** Words that make the date after them a deadline (within the three words before it). */
 const STRONG =
   'by|before|until|till|due|deadline|expires?|expiring|expiry|expiration|lapses?|ends?|renew\\w*|starts?|starting|effective|latest|cut-?off|no later than';
@@ -97,18 +105,16 @@ const PATTERN_LIST: {
     needs: ['today', 'tonight', 'eod', 'end of', 'tomorrow', 'eow', 'next week', 'next month'],
   },
   {
-    re: /\bin\s+(\d{1,3}|an?|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?|months?)\b/gi,
-    resolve: (m, created) => {
-      const n = NUMBER_WORDS[m[1]?.toLowerCase() ?? ''] ?? Number(m[1]);
-      const unit = (m[2] ?? '').toLowerCase().startsWith('w')
-        ? 7
-        : (m[2] ?? '').toLowerCase().startsWith('m')
-          ? 30
-          : 1;
-      return new Date(startOfDay(created).getTime() + n * unit * DAY_MS);
-    },
+    re: new RegExp(`\\b(?:in|within)\\s+(?:${HEDGE}\\s+)?~?${COUNT}\\s+${UNIT}`, 'gi'),
+    resolve: (m, created) => later(m[1] ?? '', m[2] ?? '', created),
     cue: 'none',
-    needs: ['day', 'week', 'month'],
+    needs: UNIT_WORDS,
+  },
+  {
+    re: new RegExp(`\\b${COUNT}\\s+${UNIT}\\s+(?:from now|left|remaining|to go)\\b`, 'gi'),
+    resolve: (m, created) => later(m[1] ?? '', m[2] ?? '', created),
+    cue: 'none',
+    needs: UNIT_WORDS,
   },
 ];
 
@@ -207,6 +213,15 @@ function weekday(name: string, which: string | undefined, created: Date): Date {
   let ahead = (target - today + 7) % 7;
   if (which === 'next' && ahead < 7) ahead = ahead === 0 ? 7 : ahead;
   return new Date(startOfDay(created).getTime() + ahead * DAY_MS);
+}
+
+/** `count` units after `created` (hours from its time of day, days and longer from its day). */
+function later(count: string, unitWord: string, created: Date): Date {
+  const n = NUMBER_WORDS[count.toLowerCase()] ?? Number(count);
+  const unit = unitWord.toLowerCase();
+  if (unit.startsWith('h')) return new Date(created.getTime() + n * 3_600_000);
+  const days = unit.startsWith('w') ? 7 : unit.startsWith('m') ? 30 : 1;
+  return new Date(startOfDay(created).getTime() + n * days * DAY_MS);
 }
 
 function relative(phrase: string, created: Date): Date {

@@ -15,6 +15,11 @@ describe('findDeadline', () => {
     ['Cert', 'Expires: in 6 days', '2024-01-10T10:00', 6],
     ['Domain example.io expires on Feb 7', '', '2025-02-03T10:00', 4],
     ['Renew before the 15th', '', '2024-03-20T10:00', 26],
+    ['DB disk at 91%', 'Growing 2%/day, full in about 4 days.', '2024-06-10T10:00', 4],
+    ['Quota', 'We run out within the next two weeks', '2024-06-10T10:00', 14],
+    ['Signing key', 'It expires within 36 hours.', '2024-06-10T20:00', 2],
+    ['Trial licence', 'Only 3 days left before the trial ends', '2024-06-10T10:00', 3],
+    ['Migration', 'The vendor shuts the old API down 10 days from now', '2024-06-10T10:00', 10],
   ])('reads "%s %s" created %s as %i days ahead', (title, body, created, days) => {
     expect(findDeadline(title, body, at(created))?.days).toBe(days);
   });
@@ -24,6 +29,7 @@ describe('findDeadline', () => {
     ['a date that happened', 'The config change on the 4th broke the mailer'],
     ['no date at all', 'Checkout is down for everyone'],
     ['a number that is not a date', 'We have 10 decisions to make and 30 nov is not here'],
+    ['a span that already happened', 'Errors started within 2 hours of the deploy'],
   ])('finds no deadline in %s', (_name, body) => {
     expect(findDeadline('x', body, at('2024-05-10T10:00'))).toBeUndefined();
   });

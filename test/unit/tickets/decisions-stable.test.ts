@@ -8,7 +8,7 @@ import { fixtureTickets, internalTickets } from './support.ts';
  * The default model's decisions on a fixed set of tickets (the 93 fixture tickets), to the last bit of every
  * probability: a speed-up of the scoring path must not change a single answer. The file was written by the
  * code before the allocation-free rewrite of vectorize/scoreTicket/topMargins and is compared exactly.
- * After retraining the default model (a new `modelVersion`), rewrite it with `npx vitest run -u <this file>`
+ * After retraining the default model (a new `modelVersion`), rewrite it with `npx vitest run <this file> --update`
  * and review the diff.
  */
 const NOW = new Date('2026-01-01T00:00:00Z');

@@ -561,7 +561,7 @@ export class LogAnalyzer {
     facts.level = level;
     facts.content = content;
     facts.fields = fields;
-    facts.request = record?.request;
+    facts.request = record?.request ?? parsed.request;
     const columns = fields === undefined && !this.csv && this.header.kind === 'columns';
     facts.written = columns ? body : undefined;
     facts.writtenMessage = columns ? parsed.content : '';

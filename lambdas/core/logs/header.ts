@@ -16,6 +16,14 @@ import { ValidationError } from '../errors.ts';
 import { textProblem } from '../text.ts';
 import { looksLikeContinuation } from './continuation.ts';
 import { type CompiledFormat, compileFormat, matchFormat } from './format.ts';
+import type { HttpRequest } from './http.ts';
+import {
+  type EventKeys,
+  eventDescription,
+  eventMessage,
+  learnEventKeys,
+  recordRequest,
+} from './json-event.ts';
 import {
   bracketLevel,
   channelLevel,
@@ -40,6 +48,8 @@ export interface ParsedLine {
   level?: LogLevel;
   component?: string;
   host?: string;
+  /** The request a structured record states field by field (`json-event.ts`), when it does. */
+  request?: HttpRequest;
 }
 
 export type LayoutKind = 'none' | 'columns' | 'json' | 'logfmt' | 'format' | 'csv' | 'w3c' | 'table';
@@ -418,7 +428,14 @@ class TimeReader extends TimestampReader {
  * property loads of the callers (analyzer, miner) monomorphic.
  */
 function parsedLine(content: string): ParsedLine {
-  return { content, time: undefined, level: undefined, component: undefined, host: undefined };
+  return {
+    content,
+    time: undefined,
+    level: undefined,
+    component: undefined,
+    host: undefined,
+    request: undefined,
+  };
 }
 
 /** A line that does not fit the layout: its whole text is the message. */
@@ -1399,6 +1416,8 @@ interface LearnedKeys {
   time?: string;
   level?: string;
   message?: string;
+  /** No message key at all: the keys that name the event and state its request (`json-event.ts`). */
+  event?: EventKeys;
 }
 
 const STREAMS = new Set(['stdout', 'stderr']);
@@ -1444,6 +1463,12 @@ function learnKeys(records: readonly Map<string, Scalar>[], defaultYear: number)
       message,
     );
   }
+  if (lacking(MESSAGE_KEYS) && message === undefined) {
+    const taken = [...LEVEL_KEYS, ...TIME_KEYS, ...COMPONENT_KEYS, ...HOST_KEYS, ...MESSAGE_KEYS];
+    if (learned.time !== undefined) taken.push(learned.time);
+    if (learned.level !== undefined) taken.push(learned.level);
+    learned.event = learnEventKeys(records, new Set(taken));
+  }
   return learned;
 }
 
@@ -1479,6 +1504,16 @@ function epochMs(v: number): number {
   return v > 1e11 ? v : v * 1000;
 }
 
+type Picked = { key: string; value: Scalar } | undefined;
+
+/** A record without a message as its fields other than the header's, `key=value` in order. */
+function flattened(record: Map<string, Scalar>, ...header: Picked[]): string {
+  const used = new Set(header.map((p) => p?.key));
+  const parts: string[] = [];
+  for (const [k, v] of record) if (!used.has(k)) parts.push(`${k}=${String(v)}`);
+  return parts.join(' ');
+}
+
 /** Turns a key/value record into a parsed line: message for content, known keys for the header fields. */
 /** `time` undefined: the line's time is read elsewhere (`NestedJsonParser`), the record's is not read. */
 function fromRecord(
@@ -1492,14 +1527,14 @@ function fromRecord(
   const component = pick(record, COMPONENT_KEYS);
   const host = pick(record, HOST_KEYS);
   let content: string;
+  const event = learned.event;
+  const request = event && !message ? recordRequest(record, event) : undefined;
   if (message) content = String(message.value).trim();
-  else {
-    const used = new Set([level?.key, ts?.key, component?.key, host?.key]);
-    const parts: string[] = [];
-    for (const [k, v] of record) if (!used.has(k)) parts.push(`${k}=${String(v)}`);
-    content = parts.join(' ');
-  }
+  else if (event)
+    content = eventMessage(record, event, request) || flattened(record, level, ts, component, host);
+  else content = flattened(record, level, ts, component, host);
   const out = parsedLine(content);
+  if (request) out.request = request;
   if (level) {
     const v = level.value;
     out.level =
@@ -1554,6 +1589,8 @@ class StructuredParser implements HeaderParser {
     const named = (['message', 'level', 'time'] as const)
       .filter((role) => this.learned[role] !== undefined)
       .map((role) => `${role} ${this.learned[role]}`);
+    const event = this.learned.event;
+    if (event) named.push(eventDescription(event));
     const keys = `msg/level/time keys${named.length > 0 ? `; ${named.join(', ')}` : ''}`;
     this.info = {
       kind,

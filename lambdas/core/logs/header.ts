@@ -22,7 +22,9 @@ import {
   eventDescription,
   eventMessage,
   learnEventKeys,
+  outcomeLevel,
   recordRequest,
+  severer,
 } from './json-event.ts';
 import {
   bracketLevel,
@@ -1541,6 +1543,8 @@ function fromRecord(
       (typeof v === 'number' || typeof v === 'string' ? numericLevel(v) : undefined) ??
       normaliseLevel(String(v));
   }
+  // How the event ended grades it as a level does, the more severe of the two winning.
+  if (event && !message) out.level = severer(out.level, outcomeLevel(record, event, request));
   if (component) out.component = String(component.value).slice(0, 128);
   if (host) out.host = String(host.value).slice(0, 128);
   if (ts && time) {

@@ -8,6 +8,7 @@
  * fields that say how the event ended, and builds each record's message and grade from them.
  */
 import type { HttpRequest } from './http.ts';
+import { type LogLevel, levelIndex } from './levels.ts';
 
 type Scalar = string | number | boolean | null;
 
@@ -251,4 +252,57 @@ export function eventDescription(keys: EventKeys): string {
   if (keys.status !== undefined) parts.push(`status ${keys.status}`);
   if (keys.duration !== undefined) parts.push(`duration ${keys.duration.key}`);
   return parts.join(', ');
+}
+
+const ERROR_KEYS = new Set(['errorcode', 'error_code', 'errortype', 'error_type', 'error', 'err']);
+const OUTCOME_KEYS = new Set(['result', 'outcome', 'resulttype', 'result_type', 'status']);
+const ACTION_KEYS = new Set(['action', 'decision', 'disposition']);
+/** Values of an error key that say there was none. */
+const NO_ERROR = new Set(['', '0', 'none', 'null', 'ok', 'success', 'false', '-']);
+const FAILED = new Set([
+  'failure',
+  'failed',
+  'fail',
+  'error',
+  'denied',
+  'forbidden',
+  'unauthorized',
+  'timeout',
+]);
+const BLOCKED = new Set(['block', 'blocked', 'reject', 'rejected', 'deny', 'drop', 'dropped', 'forbid']);
+
+/**
+ * How a record says its event ended, as a level: an error key with a value (`errorCode: AccessDenied`), or an
+ * outcome of failure (`outcome.result: FAILURE`, `resultType: Failure`), is an ERROR; a request refused by a
+ * policy (`action: BLOCK`/`REJECT`, Kubernetes' `decision: forbid`) a WARN: the firewall did its job; an HTTP
+ * status under a status key, when the record holds no request (an audit log's `responseStatus.code`), 5xx an
+ * ERROR, 401 and 403 (refused) a WARN; other 4xx say nothing (Kubernetes' controllers read objects that are
+ * not there, 404, and lose races, 409, all day). Records with a request leave their status to the HTTP
+ * statistics, as access logs do.
+ */
+export function outcomeLevel(
+  record: Map<string, Scalar>,
+  keys: EventKeys,
+  request: HttpRequest | undefined,
+): LogLevel | undefined {
+  let level: LogLevel | undefined;
+  for (const [key, v] of record) {
+    if (v === null || typeof v === 'number') continue;
+    const name = lastSegment(key);
+    const text = String(v).toLowerCase();
+    if ((ERROR_KEYS.has(name) && !NO_ERROR.has(text)) || (OUTCOME_KEYS.has(name) && FAILED.has(text)))
+      return 'ERROR';
+    if (ACTION_KEYS.has(name) && BLOCKED.has(text)) level = 'WARN';
+  }
+  const status = !request && keys.status !== undefined ? statusValue(record.get(keys.status)) : undefined;
+  if (status !== undefined && status >= 500) return 'ERROR';
+  if (status === 401 || status === 403) level = 'WARN';
+  return level;
+}
+
+/** The more severe of a written level and an outcome's (UNKNOWN is below every level). */
+export function severer(written: LogLevel | undefined, outcome: LogLevel | undefined): LogLevel | undefined {
+  if (outcome === undefined) return written;
+  if (written === undefined || written === 'UNKNOWN') return outcome;
+  return levelIndex(outcome) > levelIndex(written) ? outcome : written;
 }

@@ -51,6 +51,23 @@ function traefik(): string {
   return lines.join('\n');
 }
 
+/** Audit records of one kind, each `outcome(i)` merged in: a failure on records 5, 6 and 7. */
+function audit(outcome: (i: number) => Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 24; i++) {
+    lines.push(
+      JSON.stringify({
+        published: `2026-05-01T10:00:${String(i * 2).padStart(2, '0')}Z`,
+        eventType: i % 2 === 0 ? 'user.session.start' : 'user.session.end',
+        actor: { alternateId: `${USERS[i % USERS.length]}@example.com` },
+        ...outcome(i),
+      }),
+    );
+  }
+  return lines.join('\n');
+}
+const failing = (i: number): boolean => i >= 5 && i < 8;
+
 describe('JSON records without a message key', () => {
   it('are named by the fields that name their event, not split per user', () => {
     const { summary, templates } = summarizeLog(cloudTrail());
@@ -85,5 +102,21 @@ describe('JSON records without a message key', () => {
     const { summary, templates } = summarizeLog(withMessage);
     expect(summary.header.description).toBe('JSON lines (msg/level/time keys; time eventtime)');
     expect(templates.map((t) => t.template).sort()).toEqual(['call queued', 'call served']);
+  });
+
+  it('count an error code, a failed outcome or a 5xx status as errors, a blocked request as a warning', () => {
+    const levels = (text: string) => summarizeLog(text).summary.levels.counts;
+    const errorCode = (i: number) => (failing(i) ? { errorCode: 'AccessDenied' } : { errorCode: '' });
+    expect(levels(audit(errorCode))).toEqual({ ERROR: 3, UNKNOWN: 21 });
+    const outcome = (i: number) => ({
+      outcome: { result: failing(i) ? 'FAILURE' : 'SUCCESS' },
+      severity: 'INFO',
+    });
+    expect(levels(audit(outcome))).toEqual({ ERROR: 3, INFO: 21 });
+    const blocked = (i: number) => ({ action: failing(i) ? 'BLOCK' : 'ALLOW' });
+    expect(levels(audit(blocked))).toEqual({ WARN: 3, UNKNOWN: 21 });
+    const status = (i: number) => ({ responseStatus: { code: failing(i) ? 503 : i === 9 ? 404 : 200 } });
+    expect(levels(audit(status))).toEqual({ ERROR: 3, UNKNOWN: 21 });
+    expect(summarizeLog(audit(errorCode)).summary.errors.total).toBe(3);
   });
 });

@@ -160,8 +160,9 @@ function namingKeys(records: readonly Map<string, Scalar>[], skip: ReadonlySet<s
 
 /**
  * A duration key, with the unit its name says (`latency_ms`), else the unit a value's form says (a fraction
- * seconds, a whole number milliseconds, as in `http.ts`); none when the sample's median is 1e6 or more: such
- * whole numbers are no milliseconds (17 minutes a request), and their unit is not known.
+ * seconds, a whole number milliseconds, as in `http.ts`), except whole numbers whose sample median is 1e6 or
+ * more: nanoseconds (Traefik's `Duration`, Go's `time.Duration` marshalled as a number): a request of 1e6 ms
+ * (17 minutes) is rarer than one above 1 ms, and microseconds would put the median request above a second.
  */
 function durationKey(
   records: readonly Map<string, Scalar>[],
@@ -176,7 +177,8 @@ function durationKey(
     .filter((v): v is number => typeof v === 'number')
     .sort((a, b) => a - b);
   const median = values[Math.floor(values.length / 2)] ?? 0;
-  return median >= 1e6 ? undefined : { key, unitMs: undefined };
+  const nanoseconds = median >= 1e6 && values.every(Number.isInteger);
+  return { key, unitMs: nanoseconds ? 1e-6 : undefined };
 }
 
 /**

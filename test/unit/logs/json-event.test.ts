@@ -39,6 +39,7 @@ function traefik(): string {
       JSON.stringify({
         ClientHost: `10.0.0.${i + 1}`,
         DownstreamStatus: i >= 10 && i < 14 ? 502 : 200,
+        Duration: (i + 1) * 10_000_000,
         RequestMethod: i % 3 === 0 ? 'POST' : 'GET',
         RequestPath: `/api/items/${100 + i}`,
         RouterName: 'api@docker',
@@ -118,5 +119,13 @@ describe('JSON records without a message key', () => {
     const status = (i: number) => ({ responseStatus: { code: failing(i) ? 503 : i === 9 ? 404 : 200 } });
     expect(levels(audit(status))).toEqual({ ERROR: 3, UNKNOWN: 21 });
     expect(summarizeLog(audit(errorCode)).summary.errors.total).toBe(3);
+  });
+
+  it('read a unit-less duration of whole numbers around 1e6 and more as nanoseconds (Traefik)', () => {
+    const { summary } = summarizeLog(traefik());
+    // 10 ms to 240 ms, one request every 10 ms.
+    expect(summary.http?.latencyMs).toMatchObject({ count: 24, max: 240 });
+    expect(summary.http?.latencyMs?.p50).toBeGreaterThan(100);
+    expect(summary.http?.latencyMs?.p50).toBeLessThan(140);
   });
 });

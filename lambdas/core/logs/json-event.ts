@@ -77,7 +77,30 @@ const UNIT_MS: Record<string, number> = {
   sec: 1000,
   secs: 1000,
   seconds: 1000,
+  µs: 1e-3,
+  μs: 1e-3,
+  m: 60_000,
+  min: 60_000,
 };
+
+/** A duration as written: a number, or text of a number and maybe a unit (logfmt's `duration=12ms`, `"0.123"`). */
+const DURATION_TEXT = /^(\d{1,12}(?:\.\d{1,9})?) ?(ns|us|µs|μs|ms|s|sec|m|min)?$/;
+
+interface WrittenDuration {
+  n: number;
+  unit: string | undefined;
+  /** Written with a decimal point (`"1.0"` is seconds, as `http.ts` reads it). */
+  fraction: boolean;
+}
+
+function durationValue(v: Scalar | undefined): WrittenDuration | undefined {
+  if (typeof v === 'number')
+    return Number.isFinite(v) && v >= 0
+      ? { n: v, unit: undefined, fraction: !Number.isInteger(v) }
+      : undefined;
+  const m = typeof v === 'string' ? DURATION_TEXT.exec(v) : null;
+  return m ? { n: Number(m[1]), unit: m[2], fraction: (m[1] as string).includes('.') } : undefined;
+}
 
 /** An HTTP status key: named for a status (`status`, `DownstreamStatus`, `response_code`, `responseStatus.code`). */
 function statusNamed(key: string): boolean {
@@ -168,14 +191,20 @@ function durationKey(
   records: readonly Map<string, Scalar>[],
   skip: ReadonlySet<string>,
 ): EventKeys['duration'] {
-  const key = keyWhere(records, (k, v) => typeof v === 'number' && DURATION_NAME.test(lastSegment(k)), skip);
+  const key = keyWhere(
+    records,
+    (k, v) => DURATION_NAME.test(lastSegment(k)) && durationValue(v) !== undefined,
+    skip,
+  );
   if (key === undefined) return undefined;
   const named = DURATION_NAME.exec(lastSegment(key))?.[1];
   if (named) return { key, unitMs: UNIT_MS[named] };
-  const values = records
-    .map((r) => r.get(key))
-    .filter((v): v is number => typeof v === 'number')
-    .sort((a, b) => a - b);
+  const values: number[] = [];
+  for (const r of records) {
+    const d = durationValue(r.get(key));
+    if (d && d.unit === undefined) values.push(d.fraction ? Number.NaN : d.n);
+  }
+  values.sort((a, b) => a - b);
   const median = values[Math.floor(values.length / 2)] ?? 0;
   const nanoseconds = median >= 1e6 && values.every(Number.isInteger);
   return { key, unitMs: nanoseconds ? 1e-6 : undefined };
@@ -210,6 +239,14 @@ export function learnEventKeys(
   return keys;
 }
 
+/** Milliseconds: the unit written with the value, else the key's, else a fraction is seconds, a whole number ms. */
+function durationMs(d: WrittenDuration, keyUnitMs: number | undefined): number {
+  const written = d.unit === undefined ? undefined : UNIT_MS[d.unit];
+  if (written !== undefined) return d.n * written;
+  if (keyUnitMs !== undefined) return d.n * keyUnitMs;
+  return d.fraction ? d.n * 1000 : d.n;
+}
+
 /** The request a record states field by field, when the log has method and path keys. */
 export function recordRequest(record: Map<string, Scalar>, keys: EventKeys): HttpRequest | undefined {
   if (keys.method === undefined || keys.path === undefined) return undefined;
@@ -223,10 +260,9 @@ export function recordRequest(record: Map<string, Scalar>, keys: EventKeys): Htt
   const request: HttpRequest = { method, path };
   const status = keys.status === undefined ? undefined : statusValue(record.get(keys.status));
   if (status !== undefined) request.status = status;
-  const d = keys.duration ? record.get(keys.duration.key) : undefined;
-  if (typeof d === 'number' && keys.duration) {
-    const unit = keys.duration.unitMs;
-    request.durationMs = unit !== undefined ? d * unit : Number.isInteger(d) ? d : d * 1000;
+  if (keys.duration) {
+    const d = durationValue(record.get(keys.duration.key));
+    if (d) request.durationMs = durationMs(d, keys.duration.unitMs);
   }
   return request;
 }

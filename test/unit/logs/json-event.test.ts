@@ -128,4 +128,29 @@ describe('JSON records without a message key', () => {
     expect(summary.http?.latencyMs?.p50).toBeGreaterThan(100);
     expect(summary.http?.latencyMs?.p50).toBeLessThan(140);
   });
+
+  it('read durations written as text, with or without a unit (logfmt, quoted numbers)', () => {
+    const logfmt: string[] = [];
+    const json: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const path = `/api/items/${i}`;
+      logfmt.push(
+        `time=2026-05-01T10:00:${String(i).padStart(2, '0')}Z level=info method=GET path=${path} status=200 duration=${i + 1}ms`,
+      );
+      json.push(
+        JSON.stringify({
+          time_local: `2026-05-01T10:00:${String(i).padStart(2, '0')}Z`,
+          request_method: 'GET',
+          uri: path,
+          status: '200',
+          request_time: ((i + 1) / 1000).toFixed(3),
+        }),
+      );
+    }
+    for (const text of [logfmt, json]) {
+      const { summary } = summarizeLog(text.join('\n'));
+      // 1 to 20 ms, however written.
+      expect(summary.http?.latencyMs).toMatchObject({ count: 20, max: 20 });
+    }
+  });
 });

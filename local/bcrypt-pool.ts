@@ -7,16 +7,24 @@
  * The pool starts no thread until the first computation, keeps at most `size` (one per core, up to 4), queues
  * the rest in arrival order, and is closed on shutdown. A thread holds the process open only while it computes,
  * so a pool nobody closed never keeps it alive.
+ *
+ * A computation waiting for a thread leaves the queue when its request's deadline passes (the request has been
+ * answered ServiceUnavailable by then): 50 sign-ups at once used to have the late ones answered at 25 s and still
+ * hashed afterwards, and a flood of logins kept the threads busy with answered requests while new ones timed out
+ * in turn (docs/reliability.md, "Hostile client audit").
  */
 
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BcryptCompute } from '../lambdas/core/auth/password.ts';
+import { currentDeadline, deadlineExceeded } from '../lambdas/shared/request-deadline.ts';
 
 export interface BcryptPool extends BcryptCompute {
   /** Threads running now (started lazily, at most the pool's size). */
   threads(): number;
+  /** Computations waiting for a thread. */
+  queued(): number;
   /** Ends every thread; computations waiting or running are refused. */
   close(): Promise<void>;
 }
@@ -28,6 +36,8 @@ interface Task {
   job: Job;
   resolve: (value: string | boolean) => void;
   reject: (error: Error) => void;
+  /** Stops watching the request's deadline (the task got a thread, or the pool closed). */
+  forget: () => void;
 }
 
 /**
@@ -107,6 +117,7 @@ export function createBcryptPool(options: { size?: number } = {}): BcryptPool {
         idle.push(worker);
         return;
       }
+      task.forget();
       busy.set(worker, task);
       worker.ref();
       worker.postMessage(task.job);
@@ -119,7 +130,23 @@ export function createBcryptPool(options: { size?: number } = {}): BcryptPool {
         reject(new Error('the bcrypt pool is closed'));
         return;
       }
-      waiting.push({ job, resolve, reject });
+      const deadline = currentDeadline();
+      if (deadline?.expired) {
+        reject(deadlineExceeded());
+        return;
+      }
+      const task: Task = { job, resolve, reject, forget: () => {} };
+      if (deadline) {
+        // Once the request has been answered, nobody waits for this computation: leave the queue.
+        const leave = () => {
+          const at = waiting.indexOf(task);
+          if (at >= 0) waiting.splice(at, 1);
+          reject(deadlineExceeded());
+        };
+        deadline.signal.addEventListener('abort', leave, { once: true });
+        task.forget = () => deadline.signal.removeEventListener('abort', leave);
+      }
+      waiting.push(task);
       dispatch();
     });
 
@@ -127,9 +154,13 @@ export function createBcryptPool(options: { size?: number } = {}): BcryptPool {
     hash: async (password, cost) => String(await run({ op: 'hash', password, cost })),
     compare: async (password, hash) => (await run({ op: 'compare', password, hash })) === true,
     threads: () => idle.length + busy.size,
+    queued: () => waiting.length,
     close: async () => {
       closed = true;
-      for (const task of waiting.splice(0)) task.reject(new Error('the bcrypt pool is closed'));
+      for (const task of waiting.splice(0)) {
+        task.forget();
+        task.reject(new Error('the bcrypt pool is closed'));
+      }
       const workers = [...idle.splice(0), ...busy.keys()];
       await Promise.all(workers.map((worker) => worker.terminate()));
     },

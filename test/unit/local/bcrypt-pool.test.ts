@@ -1,6 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBcryptHasher } from '../../../lambdas/core/auth/password.ts';
+import { ServiceUnavailableError } from '../../../lambdas/core/errors.ts';
+import { withDeadline } from '../../../lambdas/shared/request-deadline.ts';
 import { type BcryptPool, createBcryptPool } from '../../../local/bcrypt-pool.ts';
 
 /** Turns of this thread's event loop (setImmediate) until `work` settles. */
@@ -55,6 +57,30 @@ describe('the local server’s bcrypt pool', () => {
     await pool.compare('warm the thread up', hash);
     // In-process, a cost-12 comparison lets the loop turn once per 100 ms slice: a handful of turns in all.
     expect(await loopTurnsDuring(pool.compare('correct horse battery', hash))).toBeGreaterThan(100);
+  });
+
+  it('drops a waiting computation once its request has run out of time, instead of computing it for nobody', async () => {
+    pool = createBcryptPool({ size: 1 });
+    const running = pool.hash('keeps the one thread busy', 12);
+    // A request whose deadline passes while its comparison waits behind the running hash.
+    const late = withDeadline(1, async () => pool?.compare('late login', bcrypt.hashSync('x', 4)));
+    const next = pool.compare('correct horse battery', bcrypt.hashSync('correct horse battery', 4));
+    await expect(late).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(pool.queued()).toBe(1);
+    // A request already out of time when it asks is refused without queueing.
+    const asked = await new Promise<{ compare: Promise<boolean> | undefined }>((handOver) => {
+      withDeadline(1, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const compare = pool?.compare('too late', 'not-a-bcrypt-hash');
+        handOver({ compare });
+        return compare;
+      }).catch(() => {});
+    });
+    await expect(asked.compare).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(pool.queued()).toBe(1);
+    await running;
+    expect(await next).toBe(true);
+    expect(pool.queued()).toBe(0);
   });
 
   it('refuses computations once closed, and ends its threads', async () => {

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BcryptCompute } from '../lambdas/core/auth/password.ts';
+import { ServiceUnavailableError } from '../lambdas/core/errors.ts';
 import { currentDeadline, deadlineExceeded } from '../lambdas/shared/request-deadline.ts';
 
 export interface BcryptPool extends BcryptCompute {
@@ -102,7 +103,9 @@ export function createBcryptPool(options: { size?: number } = {}): BcryptPool {
       // A thread that died takes its computation with it; the next one starts a fresh thread.
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
-      finish(worker, (task) => task.reject(new Error(`bcrypt thread exited with code ${exitCode}`)));
+      // Not the password's fault: the login answers ServiceUnavailable (retry) rather than a wrong password.
+      const cause = new Error(`bcrypt thread exited with code ${exitCode}`);
+      finish(worker, (task) => task.reject(new ServiceUnavailableError(undefined, 1, { cause })));
       if (!closed) dispatch();
     });
     return worker;

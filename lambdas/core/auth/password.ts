@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import { ValidationError } from '../errors.ts';
+import { ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { utf8Length } from '../text.ts';
 import { localPartOf } from './email.ts';
 import { PASSWORD_MIN_CHARACTERS } from './password-length.ts';
@@ -248,7 +248,10 @@ export function createBcryptHasher(cost: number, compute: BcryptCompute = inProc
     verify: async (password, hash) => {
       try {
         return await compute.compare(password, hash);
-      } catch {
+      } catch (error: unknown) {
+        // The comparison did not happen (the request ran out of time waiting for a thread, the thread died):
+        // that is no wrong password, and must not be counted or audited as one.
+        if (error instanceof ServiceUnavailableError) throw error;
         // A corrupt stored hash must read as "wrong password", never as a crash that reveals the account.
         return false;
       }

@@ -7,7 +7,7 @@ import {
   oneAtATimeQueue,
   utf8Length,
 } from '../../../lambdas/core/auth/password.ts';
-import { ValidationError } from '../../../lambdas/core/errors.ts';
+import { ServiceUnavailableError, ValidationError } from '../../../lambdas/core/errors.ts';
 
 const email = 'dana.scully@example.org';
 
@@ -118,6 +118,22 @@ describe('bcrypt hasher', () => {
     expect(hasher.needsRehash(hash)).toBe(false);
     expect(hasher.needsRehash('$2b$10$abcdefghijklmnopqrstuuJ0vVbV9yPzV1w7S4j8ZcP1RZ1uQ2jGy')).toBe(true);
     expect(await hasher.verify('anything', 'not-a-bcrypt-hash')).toBe(false);
+  });
+
+  it('answers a comparison that could not run as unavailable, not as a wrong password to count against the account', async () => {
+    const failing = (error: Error) => ({
+      hash: async () => Promise.reject(error),
+      compare: async () => Promise.reject(error),
+    });
+    const outOfTime = new ServiceUnavailableError('The request ran out of time', 5);
+    await expect(
+      createBcryptHasher(12, failing(outOfTime)).verify('correct horse battery', '$2b$12$x'),
+    ).rejects.toBe(outOfTime);
+    // bcrypt's own refusal of a corrupt stored hash still reads as a wrong password.
+    const corrupt = new Error('bcrypt: Invalid salt version: 2q');
+    expect(await createBcryptHasher(12, failing(corrupt)).verify('correct horse battery', '$2q$')).toBe(
+      false,
+    );
   });
 
   it('makes its dummy hash without a bcrypt computation, so a cold start does not delay the first login', async () => {

@@ -83,6 +83,14 @@ describe('the local server’s bcrypt pool', () => {
     expect(pool.queued()).toBe(0);
   });
 
+  it('answers a comparison whose thread ended under it as unavailable, so a login is retried, not failed', async () => {
+    pool = createBcryptPool({ size: 1 });
+    const cut = pool.compare('correct horse battery', bcrypt.hashSync('correct horse battery', 12));
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.close();
+    await expect(cut).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+
   it('refuses computations once closed, and ends its threads', async () => {
     pool = createBcryptPool({ size: 1 });
     await pool.hash('correct horse battery', 4);

@@ -12,14 +12,20 @@
  *    (`summarizeLog(raw:)`) back to back, against `ai-ops start` as its own process. Shows what a paste still costs
  *    every other request (receiving, parsing and storing 5 MB on the API's event loop; the redaction runs on a
  *    thread of its own, docs/architecture.md). Target: `me` p99 under 100 ms during the pastes.
- * 4. End to end (issue 3): a 1 MB log through summarizeLog → queue → summarizer worker → SUCCEEDED, polled over
+ * 4. Many clients (8 December, hostile-client audit): 50 clients, each signed up as a user of its own, paste
+ *    logs (2–64 KB) and triage tickets back to back for 60 s, one write in four retried with its idempotency key.
+ *    Reports the error rate, p50/p99 of the writes, the server's RSS (sampled every second), then waits for every
+ *    accepted job to reach a final state: no lost work, and the process is still up. Target: 0 errors, 0 lost.
+ * 5. End to end (issue 3): a 1 MB log through summarizeLog → queue → summarizer worker → SUCCEEDED, polled over
  *    HTTP as a client would. Target: within 2 s. Needs the development data (../shared/data).
- * Usage: npm run bench:api [-- --only load|logins|pastes|e2e --rate 200 --seconds 20 --runs 5 --port 0]
+ * Usage: npm run bench:api [-- --only load|logins|pastes|clients --rate 200 --seconds 20 --runs 5 --port 0
+ *        --clients 50 --client-seconds 60]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { startLocalProcess } from '../test/support/local-process.ts';
+import { clientsLoad } from './bench-api-clients.ts';
 import { call } from './graphql-call.ts';
 import { scratchDir } from './scratch-dir.ts';
 import { scriptArgs } from './script-args.ts';
@@ -28,7 +34,8 @@ import { existingDataPath } from './shared-data.ts';
 const args = scriptArgs({
   name: 'bench-api',
   usage:
-    'npm run bench:api -- [--runs 5] [--data <dir>] [--only load|logins|pastes] [--rate 200] [--seconds 20] [--port 0]',
+    'npm run bench:api -- [--runs 5] [--data <dir>] [--only load|logins|pastes|clients] [--rate 200] [--seconds 20] [--port 0]\n' +
+    '                       [--clients 50] [--client-seconds 60]',
   options: {
     runs: { type: 'string', default: '5' },
     data: { type: 'string' },
@@ -36,6 +43,8 @@ const args = scriptArgs({
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
     port: { type: 'string', default: '0' },
+    clients: { type: 'string', default: '50' },
+    'client-seconds': { type: 'string', default: '60' },
   },
 });
 const { values } = args;
@@ -43,13 +52,17 @@ const runs = args.number('runs', { integer: true, min: 1 });
 const port = args.number('port', { integer: true, min: 0, max: 65535 });
 const rate = args.number('rate', { min: 1 });
 const seconds = args.number('seconds', { min: 1 });
-if (values.only !== undefined && !['load', 'logins', 'pastes'].includes(values.only))
-  args.fail(`option '--only': '${values.only}' is not load, logins or pastes`);
+const clients = args.number('clients', { integer: true, min: 1, max: 500 });
+const clientSeconds = args.number('client-seconds', { min: 1 });
+const ONLY = ['load', 'logins', 'pastes', 'clients'];
+if (values.only !== undefined && !ONLY.includes(values.only))
+  args.fail(`option '--only': '${values.only}' is not load, logins, pastes or clients`);
 const LOGIN = 'mutation($e: AWSEmail!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 if (values.only === undefined || values.only === 'load') await benchLoad(rate, seconds);
 if (values.only === undefined || values.only === 'logins') await benchLoginFlood();
 if (values.only === undefined || values.only === 'pastes') await benchPasteFlood();
-if (values.only === 'load' || values.only === 'logins' || values.only === 'pastes') process.exit(0);
+if (values.only === undefined || values.only === 'clients') await benchClients(clients, clientSeconds);
+if (values.only !== undefined) process.exit(0);
 const loghub = existingDataPath('bench-api', 'loghub-2k', { option: '--data', value: values.data });
 
 /** ~1 MB of real log lines (Loghub HDFS, repeated with varied block ids so templates keep their values). */
@@ -353,5 +366,27 @@ async function benchPasteFlood(): Promise<void> {
       ],
     );
     console.log('');
+  });
+}
+
+/** `clients` users pasting logs and triaging tickets back to back for `seconds`, then every job followed to its end. */
+async function benchClients(clients: number, seconds: number): Promise<void> {
+  await withSignedInServer('clients', async (stack) => {
+    const run = await clientsLoad(stack, clients, seconds);
+    const at = (p: number) => percentile(run.latenciesMs, p).toFixed(0);
+    const types = Object.entries(run.errorTypes).map(([type, n]) => `${type} ${n}`);
+    console.log(
+      `${clients} clients pasting 2–64 KB logs and triaging tickets for ${seconds} s, one write in four an idempotent retry (ai-ops start as its own process)\n`,
+    );
+    console.log(
+      '| writes | writes/s | errors | p50 ms | p99 ms | max ms | key mismatches | RSS MB start / max / end | accepted | SUCCEEDED | FAILED | unfinished | drained in s | process up |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log(
+      `| ${run.writes} | ${(run.writes / seconds).toFixed(1)} | ${run.errors}${types.length > 0 ? ` (${types.join(', ')})` : ''} | ${at(50)} | ${at(99)} | ${at(100)} | ${run.idempotencyMismatches} | ${run.rssMb.start.toFixed(0)} / ${run.rssMb.max.toFixed(0)} / ${run.rssMb.end.toFixed(0)} | ${run.accepted} | ${run.final.SUCCEEDED} | ${run.final.FAILED} | ${run.final.unfinished} | ${run.drainSeconds.toFixed(0)} | ${run.stillUp ? 'yes' : 'NO'} |`,
+    );
+    const met =
+      run.errors === 0 && run.final.unfinished === 0 && run.idempotencyMismatches === 0 && run.stillUp;
+    console.log(`\ntarget 0 errors, 0 key mismatches, 0 unfinished, process up: ${met ? 'MET' : 'MISSED'}\n`);
   });
 }

@@ -25,7 +25,13 @@ export const limitArg = z
   .min(1, 'must be at least 1')
   .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE} (ask for the next page with nextToken)`)
   .nullish();
-export const nextTokenArg = z.string().max(2048).nullish();
+/** Over-long tokens are refused with the words of any other token this API did not issue (zod's own are "Too big: …"). */
+export const nextTokenArg = z.string().max(2048, 'is not a token returned by this query').nullish();
+/** The deviceToken a sign-in answered (a JWT of a few hundred characters); another short one counts as none. */
+export const deviceTokenArg = z
+  .string()
+  .max(2048, 'must be at most 2048 characters (the deviceToken a sign-in answered)')
+  .nullish();
 
 /** Optional free text, trimmed; absent, null and blank alike become null. */
 export const optionalTextArg = (max: number) =>

@@ -1,6 +1,7 @@
 import type { Router } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { z } from 'zod';
 import { getUser, login, logout, refreshSession, signup } from '../../core/auth/service.ts';
+import { deviceTokenArg } from '../args.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { requireCaller, route } from '../route.ts';
 
@@ -14,10 +15,8 @@ export function registerAuthRoutes(app: Router, deps: () => Promise<ApiDependenc
   );
   app.onMutation(
     'login',
-    route(
-      credentials.extend({ deviceToken: z.string().max(2048).nullish() }),
-      async ({ email, password, deviceToken }) =>
-        login((await deps()).auth, { email, password, deviceToken }),
+    route(credentials.extend({ deviceToken: deviceTokenArg }), async ({ email, password, deviceToken }) =>
+      login((await deps()).auth, { email, password, deviceToken }),
     ),
   );
   app.onMutation(

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { idArg, idempotencyKeyArg, limitArg, pageArgs, toPage } from '../../../lambdas/api/args.ts';
+import {
+  deviceTokenArg,
+  idArg,
+  idempotencyKeyArg,
+  limitArg,
+  pageArgs,
+  toPage,
+} from '../../../lambdas/api/args.ts';
 import { encodeCursor } from '../../../lambdas/core/pagination.ts';
 import { validationErrorFromZod } from '../../../lambdas/shared/appsync-errors.ts';
 
@@ -34,6 +41,15 @@ describe('route arguments', () => {
       after: { createdAt: '2026-01-01T00:00:00.000Z', id: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' },
     });
     expect(() => toPage({ nextToken: 'garbage!' })).toThrow(expect.objectContaining({ field: 'nextToken' }));
+  });
+
+  it('refuse over-long tokens in the API’s own words, not zod’s ("Too big: expected string …")', () => {
+    expect(problemOf(page, { nextToken: 'x'.repeat(2049) })).toBe(
+      'nextToken: is not a token returned by this query',
+    );
+    expect(problemOf(z.object({ deviceToken: deviceTokenArg }), { deviceToken: 'x'.repeat(2049) })).toBe(
+      'deviceToken: must be at most 2048 characters (the deviceToken a sign-in answered)',
+    );
   });
 
   it('check ids and idempotency keys, an absent key becoming null', () => {
